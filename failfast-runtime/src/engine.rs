@@ -1,0 +1,377 @@
+//! The fail-fast loop: the calling thread pulls the input, pool threads run the iterations.
+//!
+//! All coordination goes through one mutex-protected [`Queue`]. The caller may only pull an
+//! item while fewer than [`Queue::limit`] items wait unstarted, which bounds what is pulled
+//! ahead; a worker checks the loop's [`Token`] before every item, which bounds what starts
+//! after a failure; the first [`Ending`] recorded is the loop's result, except that a panic
+//! replaces an error.
+
+use crate::cancel::{self, Token};
+use crate::outcome::Outcome;
+use crate::pool::{self, Scope, Work};
+use crate::sync::{lock, wait, Arc, Condvar, Mutex};
+use std::any::Any;
+use std::collections::VecDeque;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+/// Items handed to a worker at once, at most (the contract's "64 per worker").
+pub(crate) const MAX_BATCH: usize = 64;
+
+/// Iterations faster than this on average are "very fast": the engine then hands items out
+/// in growing batches instead of one by one.
+const FAST_ITERATION: Duration = Duration::from_micros(10);
+
+/// Pulling a batch from the input slower than this shrinks the batch again, so that a slow
+/// input never keeps idle workers waiting for a batch to fill.
+const SLOW_FILL: Duration = Duration::from_micros(50);
+
+/// What a loop runs for each item, and what each worker keeps while it runs.
+pub(crate) trait Body<T>: Sync {
+    /// What one iteration returns.
+    type Outcome: Outcome;
+    /// State a worker keeps across the iterations it runs.
+    type Local;
+    fn start(&self) -> Self::Local;
+    fn run(&self, local: &mut Self::Local, item: T) -> Self::Outcome;
+    fn finish(&self, local: Self::Local);
+}
+
+/// How a worker counts the items it took towards [`Queue::reserved`].
+struct Reservation {
+    /// The single item taken stays reserved until it starts.
+    until_started: bool,
+    /// Items that stay reserved until the whole batch is finished.
+    until_finished: usize,
+}
+
+/// What a worker reports about its last batch when it takes the next one.
+#[derive(Default)]
+struct Finished {
+    items: usize,
+    reserved: usize,
+    ran_for: Duration,
+}
+
+/// How a loop ended early.
+enum Ending<F> {
+    Failure(F),
+    Panic(Box<dyn Any + Send>),
+}
+
+struct Queue<T> {
+    /// Pulled from the input, not yet taken by a worker.
+    items: VecDeque<T>,
+    /// Items taken by workers that may not have started yet (see [`Reservation`]).
+    reserved: usize,
+    /// Items a worker takes at once: 1, doubling while iterations are very fast.
+    batch: usize,
+    /// Workers started so far; never more than `workers`.
+    started: usize,
+    /// Workers waiting for items.
+    idle: usize,
+    producer_waiting: bool,
+    /// The input is exhausted, or the caller stopped pulling it.
+    closed: bool,
+}
+
+impl<T> Queue<T> {
+    /// Items pulled but not started: queued, or reserved in a worker's batch.
+    fn unstarted(&self) -> usize {
+        self.items.len() + self.reserved
+    }
+
+    /// How many unstarted items are allowed: `workers` while items go out one by one, and
+    /// `workers * (batch - 1)` with batches, which is below the contract's 64 per worker even
+    /// counting the first item of each batch, which a worker is about to start.
+    fn limit(&self, workers: usize) -> usize {
+        workers * (self.batch - 1).max(1)
+    }
+}
+
+struct Shared<'b, T, B: Body<T>> {
+    body: &'b B,
+    workers: usize,
+    max_batch: usize,
+    token: Arc<Token>,
+    queue: Mutex<Queue<T>>,
+    /// Signalled when items arrive, the queue closes, or the loop is cancelled.
+    work_ready: Condvar,
+    /// Signalled when items finish, or the loop is cancelled.
+    room_ready: Condvar,
+    ending: Mutex<Option<Ending<<B::Outcome as Outcome>::Failure>>>,
+}
+
+/// Runs `body` for every item of `input` on at most `workers` threads, stopping at the first
+/// failure or panic (see the crate docs for the full contract).
+pub(crate) fn drive<I, B>(input: I, workers: usize, body: &B) -> B::Outcome
+where
+    I: IntoIterator,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
+    assert!(
+        workers >= 1,
+        "failfast: `workers` must be at least 1, got 0 (use `workers = 1` to run the iterations one at a time)"
+    );
+    let input = input.into_iter();
+    let shared = Shared {
+        body,
+        workers,
+        // One worker runs the sequential loop: it may take one item ahead, never a batch.
+        max_batch: if workers == 1 { 1 } else { MAX_BATCH },
+        token: Token::for_new_loop(),
+        queue: Mutex::new(Queue {
+            items: VecDeque::new(),
+            reserved: 0,
+            batch: 1,
+            started: 0,
+            idle: 0,
+            producer_waiting: false,
+            closed: false,
+        }),
+        work_ready: Condvar::new(),
+        room_ready: Condvar::new(),
+        ending: Mutex::new(None),
+    };
+    pool::scope(|scope| {
+        // Closes the queue even if pulling the input unwinds, so that the workers exit and
+        // the scope's wait ends.
+        struct CloseOnExit<'a, 'b, T, B: Body<T>>(&'a Shared<'b, T, B>);
+        impl<T, B: Body<T>> Drop for CloseOnExit<'_, '_, T, B> {
+            fn drop(&mut self) {
+                lock(&self.0.queue).closed = true;
+                self.0.work_ready.notify_all();
+            }
+        }
+        let _close = CloseOnExit(&shared);
+        shared.produce(input, scope);
+    });
+    shared.into_outcome()
+}
+
+impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
+    /// The caller's side: pull the input, lazily, until it ends or the loop is cancelled.
+    fn produce<'scope>(
+        &'scope self,
+        mut input: impl Iterator<Item = T>,
+        scope: &'scope Scope<'scope, '_>,
+    ) {
+        let mut pulled = Vec::new();
+        let mut fill_limit = self.max_batch;
+        loop {
+            let Some(room) = self.wait_for_room() else {
+                return;
+            };
+            let want = room.min(fill_limit);
+            let filling = (want > 1).then(Instant::now);
+            let mut exhausted = false;
+            while pulled.len() < want {
+                if self.token.is_cancelled() {
+                    return;
+                }
+                match catch_unwind(AssertUnwindSafe(|| input.next())) {
+                    Ok(Some(item)) => pulled.push(item),
+                    Ok(None) => {
+                        exhausted = true;
+                        break;
+                    }
+                    Err(payload) => {
+                        self.record(Ending::Panic(payload));
+                        return;
+                    }
+                }
+            }
+            if let Some(filling) = filling {
+                fill_limit = if filling.elapsed() > SLOW_FILL {
+                    (want / 2).max(1)
+                } else {
+                    (fill_limit * 2).min(self.max_batch)
+                };
+            }
+            for _ in 0..self.push(&mut pulled) {
+                scope.spawn(self);
+            }
+            if exhausted {
+                return;
+            }
+        }
+    }
+
+    /// Waits until another item may be pulled; returns how many, or `None` once cancelled.
+    fn wait_for_room(&self) -> Option<usize> {
+        let mut queue = lock(&self.queue);
+        loop {
+            if self.token.is_cancelled() {
+                return None;
+            }
+            let limit = queue.limit(self.workers);
+            if queue.unstarted() < limit {
+                return Some((limit - queue.unstarted()).min(queue.batch));
+            }
+            queue.producer_waiting = true;
+            queue = wait(&self.room_ready, queue);
+            queue.producer_waiting = false;
+        }
+    }
+
+    /// Queues the pulled items; returns how many more workers to start for them.
+    fn push(&self, pulled: &mut Vec<T>) -> usize {
+        let mut queue = lock(&self.queue);
+        queue.items.extend(pulled.drain(..));
+        for _ in 0..queue.idle.min(queue.items.len()) {
+            self.work_ready.notify_one();
+        }
+        // Items no idle worker will take get a new worker, up to `workers`.
+        let uncovered = queue.items.len().saturating_sub(queue.idle);
+        let start = uncovered.min(self.workers - queue.started);
+        queue.started += start;
+        start
+    }
+
+    /// A worker's side: take batches and run them until the queue closes or the loop is
+    /// cancelled.
+    fn work_through(&self) {
+        let mut local = self.body.start();
+        let mut batch = Vec::new();
+        let mut done = Finished::default();
+        while let Some(reservation) = self.take(&mut batch, &done) {
+            done = Finished {
+                items: batch.len(),
+                reserved: reservation.until_finished,
+                ran_for: Duration::ZERO,
+            };
+            let started = Instant::now();
+            for item in batch.drain(..) {
+                if self.token.is_cancelled() {
+                    // Leaving the loop drops the rest of the batch: taken, never started.
+                    break;
+                }
+                if reservation.until_started {
+                    self.started_one();
+                }
+                match catch_unwind(AssertUnwindSafe(|| self.body.run(&mut local, item))) {
+                    Ok(outcome) => {
+                        if let Some(failure) = outcome.into_failure() {
+                            self.record(Ending::Failure(failure));
+                        }
+                    }
+                    Err(payload) => self.record(Ending::Panic(payload)),
+                }
+            }
+            done.ran_for = started.elapsed();
+        }
+        self.body.finish(local);
+    }
+
+    /// Reports the last batch `done` and takes the next one into `batch`; `None` when there is
+    /// nothing more for this worker to do.
+    fn take(&self, batch: &mut Vec<T>, done: &Finished) -> Option<Reservation> {
+        let mut queue = lock(&self.queue);
+        if done.items > 0 {
+            queue.reserved -= done.reserved;
+            queue.batch = if done.ran_for < FAST_ITERATION * done.items as u32 {
+                (queue.batch * 2).min(self.max_batch)
+            } else {
+                1
+            };
+            if queue.producer_waiting {
+                self.room_ready.notify_one();
+            }
+        }
+        loop {
+            if self.token.is_cancelled() {
+                return None;
+            }
+            if !queue.items.is_empty() {
+                let share = queue.items.len().div_ceil(self.workers);
+                let n = share.min(queue.batch).max(1);
+                batch.extend(queue.items.drain(..n));
+                // One item at a time, the limit is exactly `workers` unstarted items, so the
+                // item stays counted until it starts. A batch's limit leaves room for its first
+                // item, so the rest is counted until the batch is finished: no extra lock.
+                let reservation = if queue.batch == 1 {
+                    Reservation {
+                        until_started: true,
+                        until_finished: 0,
+                    }
+                } else {
+                    Reservation {
+                        until_started: false,
+                        until_finished: n - 1,
+                    }
+                };
+                queue.reserved +=
+                    reservation.until_finished + usize::from(reservation.until_started);
+                return Some(reservation);
+            }
+            if queue.closed {
+                return None;
+            }
+            queue.idle += 1;
+            queue = wait(&self.work_ready, queue);
+            queue.idle -= 1;
+        }
+    }
+
+    /// The item a worker took one at a time is about to start: the caller may pull another.
+    fn started_one(&self) {
+        let mut queue = lock(&self.queue);
+        queue.reserved -= 1;
+        if queue.producer_waiting {
+            self.room_ready.notify_one();
+        }
+    }
+
+    /// Records how the loop ended, unless an equal or stronger ending was recorded first,
+    /// and cancels it.
+    fn record(&self, ending: Ending<<B::Outcome as Outcome>::Failure>) {
+        let discarded = {
+            let mut recorded = lock(&self.ending);
+            match (&*recorded, ending) {
+                (None, ending) => recorded.replace(ending),
+                // A panic always wins over an error.
+                (Some(Ending::Failure(_)), panic @ Ending::Panic(_)) => recorded.replace(panic),
+                (Some(_), later) => Some(later),
+            }
+        };
+        self.token.cancel();
+        {
+            // Notified under the lock: a thread that saw the token clear under it is
+            // already waiting, and so is woken.
+            let _queue = lock(&self.queue);
+            self.work_ready.notify_all();
+            self.room_ready.notify_all();
+        }
+        // Dropped last and outside the locks: an error's `Drop` may panic, and that panic
+        // cancels the loop like any other.
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(discarded))) {
+            let mut recorded = lock(&self.ending);
+            if !matches!(*recorded, Some(Ending::Panic(_))) {
+                *recorded = Some(Ending::Panic(payload));
+            }
+        }
+    }
+
+    /// The loop's result, once every worker has finished.
+    fn into_outcome(self) -> B::Outcome {
+        let Shared { queue, ending, .. } = self;
+        // Items pulled but never started are dropped here, on the caller.
+        let leftovers = catch_unwind(AssertUnwindSafe(|| drop(queue)));
+        let ending = ending.into_inner().unwrap_or_else(|p| p.into_inner());
+        match (ending, leftovers) {
+            (Some(Ending::Panic(payload)), _) | (_, Err(payload)) => resume_unwind(payload),
+            (Some(Ending::Failure(failure)), Ok(())) => B::Outcome::from_failure(failure),
+            (None, Ok(())) => B::Outcome::success(),
+        }
+    }
+}
+
+impl<T: Send, B: Body<T>> Work for Shared<'_, T, B> {
+    fn work(&self) {
+        let _current = cancel::enter(Arc::clone(&self.token));
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.work_through())) {
+            self.record(Ending::Panic(payload));
+        }
+    }
+}

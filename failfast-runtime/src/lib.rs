@@ -1,0 +1,180 @@
+//! The engine behind [`failfast`](https://docs.rs/failfast): parallel loops that stop at the
+//! first failure.
+//!
+//! Most users write `#[failfast::fail_fast]` and never call this crate directly; the macro
+//! rewrites a `for` loop into a call to [`try_for_each`]. The functions here are the same loop
+//! without the macro, with the same guarantees:
+//!
+//! - the input is pulled lazily, on the calling thread (it need not be `Send`), at most
+//!   `workers` items ahead of the running iterations (up to 64 per worker, in batches, when
+//!   iterations take only microseconds);
+//! - at most `workers` iterations run at once, on reused worker threads, and they may borrow
+//!   the caller's locals;
+//! - the first failure is returned; once it is recorded nothing more is pulled, nothing new
+//!   starts (but for at most `workers - 1` iterations already starting), queued items are
+//!   dropped, and running iterations see [`cancelled`] return `true`;
+//! - a panic cancels the loop the same way and resumes on the caller with its payload once the
+//!   running iterations have finished; a panic wins over an error;
+//! - a loop started inside an iteration inherits that iteration's cancellation;
+//! - when a loop returns or unwinds, every iteration has finished.
+//!
+//! ```
+//! let lines = ["1", "2", "x", "4"];
+//! let result = failfast_runtime::try_for_each(lines, 2, |line| {
+//!     line.parse::<u32>().map(drop)
+//! });
+//! assert!(result.is_err());
+//! ```
+#![deny(missing_docs)]
+#![warn(unreachable_pub)]
+
+mod cancel;
+mod engine;
+mod outcome;
+mod pool;
+mod sync;
+
+pub use cancel::cancelled;
+pub use outcome::{Fallible, Outcome};
+pub use pool::idle_threads;
+
+use engine::Body;
+use sync::{lock, Mutex};
+
+/// Runs `f` for every item of `iterable` on at most `workers` threads at once, and returns
+/// the first failure.
+///
+/// `f` returns `Result<(), E>` or `Option<()>`; the loop returns the same type: `Ok(())` /
+/// `Some(())` when every iteration succeeded, otherwise the first failure recorded. The
+/// failures of iterations that were already running are dropped.
+///
+/// The input is iterated on the calling thread, lazily: at most `workers` items are pulled
+/// ahead of the running iterations (up to 64 per worker when iterations take only
+/// microseconds), so an endless iterator works in bounded memory. `f` runs on worker threads
+/// and may borrow the caller's locals.
+///
+/// # Cancellation
+///
+/// Once an iteration has failed, no further item is pulled from the input and no iteration
+/// starts, except at most `workers - 1` that other workers were starting in the same instant.
+/// Items pulled but not started are dropped. Running iterations see [`cancelled`] return
+/// `true` and may return early; the loop returns as soon as they have finished.
+///
+/// # Panics
+///
+/// - If `workers` is 0.
+/// - If an iteration panics, or the input's `next()` does: the loop is cancelled as for a
+///   failure and, once the running iterations have finished, the panic resumes on the caller
+///   with its original payload. A panic wins over any failure.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+///
+/// let total = AtomicUsize::new(0);
+/// let result: Result<(), String> = failfast_runtime::try_for_each(1..=100, 8, |n| {
+///     total.fetch_add(n, Ordering::Relaxed);
+///     Ok(())
+/// });
+/// assert_eq!(result, Ok(()));
+/// assert_eq!(total.into_inner(), 5050);
+///
+/// // The first failure stops the loop; `Option<()>` works like `Result<(), ()>`.
+/// let found_odd = failfast_runtime::try_for_each([2, 4, 5, 6], 2, |n| (n % 2 == 0).then_some(()));
+/// assert_eq!(found_odd, None);
+/// ```
+pub fn try_for_each<I, F, R>(iterable: I, workers: usize, f: F) -> R
+where
+    I: IntoIterator,
+    I::Item: Send,
+    F: Fn(I::Item) -> R + Sync,
+    R: Outcome,
+{
+    struct ForEach<F>(F);
+    impl<T, R: Outcome, F: Fn(T) -> R + Sync> Body<T> for ForEach<F> {
+        type Outcome = R;
+        type Local = ();
+        fn start(&self) {}
+        fn run(&self, (): &mut (), item: T) -> R {
+            (self.0)(item)
+        }
+        fn finish(&self, (): ()) {}
+    }
+    engine::drive(iterable, workers, &ForEach(f))
+}
+
+/// Maps every item of `iterable` with `f` on at most `workers` threads at once, and returns the
+/// results in input order, or the first failure.
+///
+/// The same loop as [`try_for_each`] (lazy input, bounded parallelism, cancellation, panics),
+/// keeping each iteration's value.
+///
+/// # Panics
+///
+/// As [`try_for_each`]: if `workers` is 0, and with the payload of the first panic of an
+/// iteration or of the input.
+///
+/// # Examples
+///
+/// ```
+/// let lengths = failfast_runtime::try_map(["a", "bb", "ccc"], 2, |s| Ok::<_, ()>(s.len()));
+/// assert_eq!(lengths, Ok(vec![1, 2, 3]));
+///
+/// let parsed = failfast_runtime::try_map(["1", "x", "3"], 2, |s| s.parse::<u8>());
+/// assert!(parsed.is_err());
+/// ```
+pub fn try_map<I, F, U, E>(iterable: I, workers: usize, f: F) -> Result<Vec<U>, E>
+where
+    I: IntoIterator,
+    I::Item: Send,
+    F: Fn(I::Item) -> Result<U, E> + Sync,
+    U: Send,
+    E: Send,
+{
+    /// Each worker collects `(input index, value)` pairs; they are put in order at the end.
+    struct Map<F, U> {
+        f: F,
+        collected: Mutex<Vec<Vec<(usize, U)>>>,
+    }
+    impl<T, U: Send, E: Send, F: Fn(T) -> Result<U, E> + Sync> Body<(usize, T)> for Map<F, U> {
+        type Outcome = Result<(), E>;
+        type Local = Vec<(usize, U)>;
+        fn start(&self) -> Self::Local {
+            Vec::new()
+        }
+        fn run(&self, local: &mut Self::Local, (index, item): (usize, T)) -> Result<(), E> {
+            local.push((index, (self.f)(item)?));
+            Ok(())
+        }
+        fn finish(&self, local: Self::Local) {
+            lock(&self.collected).push(local);
+        }
+    }
+
+    let map = Map {
+        f,
+        collected: Mutex::new(Vec::new()),
+    };
+    engine::drive(iterable.into_iter().enumerate(), workers, &map)?;
+    let mut pairs: Vec<(usize, U)> = map
+        .collected
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .into_iter()
+        .flatten()
+        .collect();
+    pairs.sort_unstable_by_key(|&(index, _)| index);
+    Ok(pairs.into_iter().map(|(_, value)| value).collect())
+}
+
+/// The number of workers used when none is given: `std::thread::available_parallelism()`,
+/// or 1 if it cannot be determined. Computed once per process.
+///
+/// ```
+/// assert!(failfast_runtime::default_workers() >= 1);
+/// ```
+pub fn default_workers() -> usize {
+    static WORKERS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *WORKERS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}

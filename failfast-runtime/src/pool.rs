@@ -1,0 +1,217 @@
+//! Worker threads that outlive one loop and are reused by the next.
+//!
+//! Starting a thread costs tens of microseconds; a loop over a handful of items would spend
+//! more time spawning than working. Threads are therefore parked in a global idle list when
+//! their loop ends, handed the next loop's work, and exit after [`IDLE_TIMEOUT`] unused.
+//!
+//! The work a loop hands out borrows the loop's stack frame, so [`scope`] works like
+//! `std::thread::scope`: it does not return, nor unwind, before every job it handed out has
+//! finished with that borrow.
+
+use crate::sync::{lock, wait, Arc, Condvar, Mutex};
+use std::marker::PhantomData;
+use std::time::Duration;
+
+/// How long an idle worker thread waits for another loop before it exits.
+pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// At most this many idle threads are kept for reuse; beyond it, a thread exits when its
+/// loop ends.
+const MAX_IDLE: usize = 128;
+
+/// Work a scope hands to worker threads: each worker calls `work` once.
+pub(crate) trait Work: Sync {
+    /// Runs one worker's share of the loop. Must not unwind: a panic is recorded by the
+    /// implementation itself (an unwinding job still releases its scope, but costs a thread).
+    fn work(&self);
+}
+
+/// A `&W` for some `W: Work`, with the type and the lifetime erased so that a thread that
+/// outlives the borrow can run it.
+struct Job {
+    work: *const (),
+    run: unsafe fn(*const ()),
+    done: CountDown,
+}
+
+// SAFETY: `work` points to a `W: Work`, and `Work: Sync`, so sharing it with another thread is
+// allowed; `scope` keeps it alive until `done` has counted down (see `Scope::spawn`).
+unsafe impl Send for Job {}
+
+impl Job {
+    /// Runs the job and returns the handle that releases its scope: the caller drops it as
+    /// the very last thing it does for this job.
+    fn run(self) -> CountDown {
+        let Job { work, run, done } = self;
+        // SAFETY: `run` is `run_erased::<W>` for the `W` that `work` points to, and the scope
+        // that borrowed it is waiting on `done`, which is only dropped after this returns or
+        // unwinds.
+        unsafe { run(work) };
+        done
+    }
+}
+
+/// # Safety
+/// `work` must come from a `&W` that is still alive.
+unsafe fn run_erased<W: Work>(work: *const ()) {
+    // SAFETY: guaranteed by the caller.
+    let work = unsafe { &*work.cast::<W>() };
+    work.work();
+}
+
+/// Counts down its scope's latch when dropped, also while unwinding.
+struct CountDown(Arc<Latch>);
+
+impl Drop for CountDown {
+    fn drop(&mut self) {
+        let mut pending = lock(&self.0.pending);
+        *pending -= 1;
+        if *pending == 0 {
+            self.0.all_done.notify_all();
+        }
+    }
+}
+
+/// Counts the jobs of one scope that have not finished.
+///
+/// It lives in an `Arc`, not in the scope's frame: a worker still touches it after it has
+/// released the frame's borrow, and the frame may be gone by then.
+struct Latch {
+    pending: Mutex<usize>,
+    all_done: Condvar,
+}
+
+/// Where an idle thread waits for its next job.
+struct Mailbox {
+    job: Mutex<Option<Job>>,
+    delivered: Condvar,
+}
+
+static IDLE: Mutex<Vec<Arc<Mailbox>>> = Mutex::new(Vec::new());
+
+/// Hands `job` to an idle thread, or to a new one.
+fn start(job: Job) {
+    let idle = lock(&IDLE).pop();
+    match idle {
+        Some(mailbox) => {
+            *lock(&mailbox.job) = Some(job);
+            mailbox.delivered.notify_one();
+        }
+        None => {
+            let mailbox = Arc::new(Mailbox {
+                job: Mutex::new(None),
+                delivered: Condvar::new(),
+            });
+            // If spawning fails, the closure (and with it the job's `CountDown`) is dropped,
+            // so the scope stays balanced before the panic leaves `start`.
+            std::thread::Builder::new()
+                .name("failfast-worker".into())
+                .spawn(move || serve(&mailbox, job))
+                .expect("failfast: could not start a worker thread");
+        }
+    }
+}
+
+/// A worker thread's life: run jobs until none comes for [`IDLE_TIMEOUT`].
+fn serve(mailbox: &Arc<Mailbox>, first: Job) {
+    let mut next = Some(first);
+    while let Some(job) = next {
+        let done = job.run();
+        // Back on the idle list before the scope is released, so that a loop started right
+        // after this one finds the thread instead of spawning another.
+        let keep = {
+            let mut idle = lock(&IDLE);
+            let keep = idle.len() < MAX_IDLE;
+            if keep {
+                idle.push(Arc::clone(mailbox));
+            }
+            keep
+        };
+        drop(done);
+        if !keep {
+            return;
+        }
+        next = next_job(mailbox);
+    }
+}
+
+/// Waits for a job; `None` once the thread has been idle for [`IDLE_TIMEOUT`] and has taken
+/// itself off the idle list.
+fn next_job(mailbox: &Arc<Mailbox>) -> Option<Job> {
+    let mut slot = lock(&mailbox.job);
+    loop {
+        if let Some(job) = slot.take() {
+            return Some(job);
+        }
+        let (guard, timeout) = mailbox
+            .delivered
+            .wait_timeout(slot, IDLE_TIMEOUT)
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        slot = guard;
+        if timeout.timed_out() && slot.is_none() {
+            drop(slot);
+            let mut idle = lock(&IDLE);
+            if let Some(at) = idle.iter().position(|m| Arc::ptr_eq(m, mailbox)) {
+                idle.swap_remove(at);
+                return None;
+            }
+            // A loop took this thread off the list and is about to deliver a job.
+            drop(idle);
+            slot = lock(&mailbox.job);
+        }
+    }
+}
+
+/// Runs borrowed work on pool threads; see [`scope`].
+pub(crate) struct Scope<'scope, 'env: 'scope> {
+    latch: Arc<Latch>,
+    // Invariant in both lifetimes, as `std::thread::Scope` is.
+    scope: PhantomData<&'scope mut &'scope ()>,
+    env: PhantomData<&'env mut &'env ()>,
+}
+
+/// Calls `f` with a [`Scope`] whose jobs may borrow anything that outlives the call, and
+/// returns only when all of them have finished, also when `f` panics.
+pub(crate) fn scope<'env, F, T>(f: F) -> T
+where
+    F: for<'scope> FnOnce(&'scope Scope<'scope, 'env>) -> T,
+{
+    struct WaitForAll<'a>(&'a Latch);
+    impl Drop for WaitForAll<'_> {
+        fn drop(&mut self) {
+            let mut pending = lock(&self.0.pending);
+            while *pending > 0 {
+                pending = wait(&self.0.all_done, pending);
+            }
+        }
+    }
+
+    let scope = Scope {
+        latch: Arc::new(Latch {
+            pending: Mutex::new(0),
+            all_done: Condvar::new(),
+        }),
+        scope: PhantomData,
+        env: PhantomData,
+    };
+    let _wait = WaitForAll(&scope.latch);
+    f(&scope)
+}
+
+impl<'scope> Scope<'scope, '_> {
+    /// Runs `work.work()` on a pool thread.
+    pub(crate) fn spawn<W: Work + 'scope>(&'scope self, work: &'scope W) {
+        *lock(&self.latch.pending) += 1;
+        start(Job {
+            work: (work as *const W).cast(),
+            run: run_erased::<W>,
+            done: CountDown(Arc::clone(&self.latch)),
+        });
+    }
+}
+
+/// How many pool threads are idle right now (for tests of the reuse policy).
+#[doc(hidden)]
+pub fn idle_threads() -> usize {
+    lock(&IDLE).len()
+}

@@ -1,0 +1,122 @@
+//! Helpers shared by the engine's integration tests.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// Generous bound for "this must not hang": catches a deadlock or a loop that waited for
+/// its whole input, never measures speed.
+pub const HANG: Duration = Duration::from_secs(30);
+
+/// A gate iterations block on until the test opens it.
+#[derive(Default)]
+pub struct Gate {
+    open: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl Gate {
+    pub fn open(&self) {
+        *self.open.lock().unwrap() = true;
+        self.changed.notify_all();
+    }
+
+    pub fn wait(&self) {
+        let mut open = self.open.lock().unwrap();
+        let deadline = Instant::now() + HANG;
+        while !*open {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "gate never opened: the test is hung");
+            open = self.changed.wait_timeout(open, left).unwrap().0;
+        }
+    }
+}
+
+/// Waits until `condition` holds, failing the test after [`HANG`].
+pub fn wait_until(what: &str, condition: impl Fn() -> bool) {
+    let deadline = Instant::now() + HANG;
+    while !condition() {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        std::thread::sleep(Duration::from_micros(200));
+    }
+}
+
+/// Counts how many values are alive and how many were dropped in all.
+#[derive(Default)]
+pub struct DropLog {
+    pub created: AtomicUsize,
+    pub dropped: AtomicUsize,
+}
+
+impl DropLog {
+    pub fn track(self: &Arc<Self>, value: usize) -> Tracked {
+        self.created.fetch_add(1, Ordering::SeqCst);
+        Tracked {
+            value,
+            log: Arc::clone(self),
+        }
+    }
+
+    pub fn created(&self) -> usize {
+        self.created.load(Ordering::SeqCst)
+    }
+
+    pub fn dropped(&self) -> usize {
+        self.dropped.load(Ordering::SeqCst)
+    }
+}
+
+/// A value whose drop is counted by its [`DropLog`]; panics if dropped twice.
+pub struct Tracked {
+    pub value: usize,
+    log: Arc<DropLog>,
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        let dropped = self.log.dropped.fetch_add(1, Ordering::SeqCst) + 1;
+        assert!(dropped <= self.log.created(), "a value was dropped twice");
+    }
+}
+
+/// Counts the iterations running now and the most that ever ran at once.
+#[derive(Default)]
+pub struct Concurrency {
+    now: AtomicUsize,
+    max: AtomicUsize,
+}
+
+impl Concurrency {
+    pub fn enter(&self) -> Running<'_> {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max.fetch_max(now, Ordering::SeqCst);
+        Running(self)
+    }
+
+    pub fn now(&self) -> usize {
+        self.now.load(Ordering::SeqCst)
+    }
+
+    pub fn max(&self) -> usize {
+        self.max.load(Ordering::SeqCst)
+    }
+}
+
+pub struct Running<'a>(&'a Concurrency);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// An input that counts the items pulled from it.
+pub fn counted<'a, I: Iterator + 'a>(
+    inner: I,
+    pulled: &'a AtomicUsize,
+) -> impl Iterator<Item = I::Item> + 'a {
+    inner.inspect(move |_| {
+        pulled.fetch_add(1, Ordering::SeqCst);
+    })
+}
