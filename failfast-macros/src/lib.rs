@@ -1,8 +1,174 @@
-//! The `#[fail_fast]` attribute; use it through the `failfast` crate.
-use proc_macro::TokenStream;
+//! The `#[fail_fast]` attribute. Use it through the [`failfast`](https://docs.rs/failfast)
+//! crate, which documents it; this crate is an implementation detail.
+//!
+//! Phases, one module each: [`args`] parses the options, [`find`] decides which loops run in
+//! parallel, [`check`] reports every misuse (and generates nothing), [`expand`] rewrites the
+//! loops onto `failfast`'s runtime (and assumes valid input).
 
-/// See the `failfast` crate.
+mod args;
+mod check;
+mod errors;
+mod expand;
+mod find;
+
+use args::Options;
+use errors::Errors;
+use find::{Exit, Marked, NotOne};
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use syn::{Expr, ExprForLoop, Item, ItemFn};
+
+/// Runs a `for` loop's iterations in parallel and stops at the first failure.
+///
+/// See the `failfast` crate for the full documentation.
 #[proc_macro_attribute]
-pub fn fail_fast(_args: TokenStream, item: TokenStream) -> TokenStream {
-    item
+pub fn fail_fast(
+    args: proc_macro::TokenStream,
+    input: proc_macro::TokenStream,
+) -> proc_macro::TokenStream {
+    fail_fast_impl(args.into(), input.into()).into()
+}
+
+fn fail_fast_impl(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let options = Options::parse(args, &mut errors);
+    if let Ok(function) = syn::parse2::<ItemFn>(input.clone()) {
+        return function_form(function, &options, errors);
+    }
+    if let Ok(Expr::ForLoop(for_loop)) = syn::parse2::<Expr>(input.clone()) {
+        return loop_form(for_loop, &options, errors);
+    }
+    let what = match (
+        syn::parse2::<Item>(input.clone()),
+        syn::parse2::<Expr>(input.clone()),
+    ) {
+        (Ok(item), _) => describe_item(&item),
+        (_, Ok(expr)) => find::describe(&expr),
+        _ => "this",
+    };
+    let at = input
+        .clone()
+        .into_iter()
+        .find(|token| !matches!(token, proc_macro2::TokenTree::Punct(p) if p.as_char() == '#'));
+    errors.error(
+        at.map_or_else(TokenStream::new, |token| token.into_token_stream()),
+        format!(
+            "`#[fail_fast]` goes on a function or a `for` loop, not on {what}\n\
+             help: put it on the function that contains the loop to run in parallel"
+        ),
+    );
+    with_errors(errors, input)
+}
+
+/// `#[fail_fast]` on a function: rewrite its marked loops, or its one outermost loop.
+fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -> TokenStream {
+    let name = function.sig.ident.clone();
+    if !find::has_markers(&function.block) {
+        match find::mark_the_outermost_loop(&mut function.block) {
+            Ok(()) => {}
+            Err(NotOne::None) => errors.error(
+                &name,
+                format!(
+                    "`{name}` has no `for` loop to run in parallel\n\
+                     help: `#[fail_fast]` rewrites the function's outermost `for` loop: put it on the function that contains the loop"
+                ),
+            ),
+            Err(NotOne::Several(loops)) => {
+                let count = loops.len();
+                for at in loops {
+                    errors.error_at(
+                        at,
+                        format!(
+                            "`{name}` has {count} outermost `for` loops: which should run in parallel?\n\
+                             help: mark each loop that should run in parallel with `#[fail_fast]`; unmarked loops stay sequential"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    let in_async_fn = function.sig.asyncness.is_some();
+    let mut signature_checked = false;
+    let mut signature_ok = true;
+    for marked in find::marked(&function.block) {
+        match marked {
+            Marked::Loop { for_loop, marker, exit } => {
+                Options::check_marker(marker, &mut errors);
+                check::loop_body(for_loop, in_async_fn && matches!(exit, Exit::Function), &mut errors);
+                let first_for_signature = !(matches!(exit, Exit::Function) && signature_checked);
+                if first_for_signature {
+                    signature_checked |= matches!(exit, Exit::Function);
+                    let before = errors.count();
+                    check::exit(exit, Some(&function.sig), &mut errors);
+                    signature_ok &= errors.count() == before || !matches!(exit, Exit::Function);
+                }
+            }
+            Marked::Misplaced { marker, what } => errors.error(
+                marker,
+                format!(
+                    "`#[fail_fast]` only goes on `for` loops, not on {what}: only a `for` loop's iterations can be split among threads\n\
+                     help: write it as a `for` loop over an iterator, or remove this `#[fail_fast]`"
+                ),
+            ),
+        }
+    }
+    if !errors.is_empty() {
+        find::strip_markers(&mut function.block);
+        if !signature_ok {
+            // The body's `?` would only add errors about the same return type.
+            function.block = syn::parse_quote!({ loop {} });
+            function
+                .attrs
+                .push(syn::parse_quote!(#[allow(unused_variables)]));
+        }
+        return with_errors(errors, function.into_token_stream());
+    }
+    expand::marked_loops(&mut function.block, defaults);
+    function.into_token_stream()
+}
+
+/// `#[fail_fast]` directly on a `for` loop (nightly, with `stmt_expr_attributes` and
+/// `proc_macro_hygiene`).
+fn loop_form(for_loop: ExprForLoop, options: &Options, mut errors: Errors) -> TokenStream {
+    check::loop_body(&for_loop, false, &mut errors);
+    for marked in find::marked(&for_loop.body) {
+        match marked {
+            Marked::Loop { for_loop: inner, marker, exit } => {
+                Options::check_marker(marker, &mut errors);
+                check::loop_body(inner, false, &mut errors);
+                check::exit(exit, None, &mut errors);
+            }
+            Marked::Misplaced { marker, what } => errors.error(
+                marker,
+                format!("`#[fail_fast]` only goes on `for` loops, not on {what}\nhelp: remove this `#[fail_fast]`"),
+            ),
+        }
+    }
+    if !errors.is_empty() {
+        let mut for_loop = for_loop;
+        find::strip_markers(&mut for_loop.body);
+        return with_errors(errors, for_loop.into_token_stream());
+    }
+    expand::loop_and_marked_inside(for_loop, options).into_token_stream()
+}
+
+/// The errors, followed by the user's code: it still compiles, so no cascade of errors about
+/// a missing item follows.
+fn with_errors(errors: Errors, code: TokenStream) -> TokenStream {
+    let errors = errors.into_result().err().map(|e| e.to_compile_error());
+    quote!(#errors #code)
+}
+
+fn describe_item(item: &Item) -> &'static str {
+    match item {
+        Item::Struct(_) => "a struct",
+        Item::Enum(_) => "an enum",
+        Item::Impl(_) => "an impl block",
+        Item::Trait(_) => "a trait",
+        Item::Mod(_) => "a module",
+        Item::Const(_) | Item::Static(_) => "a constant",
+        Item::Type(_) => "a type alias",
+        Item::Use(_) => "a `use`",
+        _ => "this item",
+    }
 }

@@ -13,6 +13,8 @@ pub trait Outcome: Sized {
     fn success() -> Self;
     /// Splits off the failure, if this iteration failed.
     fn into_failure(self) -> Option<Self::Failure>;
+    /// Whether this iteration failed.
+    fn is_failure(&self) -> bool;
     /// Rebuilds a failed outcome.
     fn from_failure(failure: Self::Failure) -> Self;
 }
@@ -26,6 +28,10 @@ impl<E: Send> Outcome for Result<(), E> {
 
     fn into_failure(self) -> Option<E> {
         self.err()
+    }
+
+    fn is_failure(&self) -> bool {
+        self.is_err()
     }
 
     fn from_failure(failure: E) -> Self {
@@ -47,6 +53,10 @@ impl Outcome for Option<()> {
         }
     }
 
+    fn is_failure(&self) -> bool {
+        self.is_none()
+    }
+
     fn from_failure((): ()) -> Self {
         None
     }
@@ -56,6 +66,7 @@ impl Outcome for Option<()> {
 ///
 /// It fixes the type each iteration returns, so that `?` in the loop body converts errors
 /// with `From` into the function's own error type, exactly as in the sequential loop.
+#[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "a `#[fail_fast]` loop must be in a function returning `Result` or `Option`, not `{Self}`",
     label = "the first failure of the parallel loop leaves through here",

@@ -1,0 +1,282 @@
+//! The attribute's options: `workers = N` and `crate = path`.
+
+use crate::errors::Errors;
+use proc_macro2::TokenStream;
+use syn::parse::{ParseStream, Parser};
+use syn::{Attribute, Expr, ExprLit, ExprUnary, Lit, LitInt, LitStr, Meta, Path, Token, UnOp};
+
+/// The options of one `#[fail_fast(...)]`, each kept with its span.
+#[derive(Clone, Default)]
+pub(crate) struct Options {
+    pub(crate) workers: Option<Workers>,
+    pub(crate) krate: Option<Path>,
+}
+
+/// How many iterations may run at once.
+#[derive(Clone)]
+pub(crate) enum Workers {
+    /// A literal, already checked to be at least 1.
+    Literal(LitInt),
+    /// Any other `usize` expression, checked when the loop starts.
+    Expr(Expr),
+}
+
+const ACCEPTED: &str = "`workers = 8` and `crate = path`";
+
+impl Options {
+    /// The options of a loop's `#[fail_fast(...)]` marker; errors were reported by
+    /// [`Options::check_marker`].
+    pub(crate) fn of_marker(marker: &Attribute) -> Options {
+        Options::parse(marker_args(marker), &mut Errors::default())
+    }
+
+    /// Reports what is wrong with a marker's options.
+    pub(crate) fn check_marker(marker: &Attribute, errors: &mut Errors) {
+        if let Meta::NameValue(name_value) = &marker.meta {
+            errors.error(
+                &name_value.value,
+                "`#[fail_fast = ..]` is not a form of the attribute\nhelp: write `#[fail_fast]` or `#[fail_fast(workers = 8)]`",
+            );
+        }
+        Options::parse(marker_args(marker), errors);
+    }
+
+    /// These options, with the ones `marker` gives replacing them.
+    pub(crate) fn overridden_by(&self, marker: &Options) -> Options {
+        Options {
+            workers: marker.workers.clone().or_else(|| self.workers.clone()),
+            krate: marker.krate.clone().or_else(|| self.krate.clone()),
+        }
+    }
+
+    /// Parses `args`, reporting every bad option, not only the first.
+    pub(crate) fn parse(args: TokenStream, errors: &mut Errors) -> Options {
+        let mut options = Options::default();
+        let parser = |input: ParseStream| {
+            while !input.is_empty() {
+                let key: Path = input.call(Path::parse_mod_style).or_else(|_| {
+                    // `crate` is a keyword, not an identifier.
+                    input
+                        .parse::<Token![crate]>()
+                        .map(|k| Path::from(syn::Ident::new("crate", k.span)))
+                })?;
+                options.parse_one(&key, input, errors)?;
+                if input.is_empty() {
+                    break;
+                }
+                input.parse::<Token![,]>()?;
+            }
+            Ok(())
+        };
+        if let Err(error) = parser.parse2(args) {
+            errors.push(error);
+        }
+        options
+    }
+
+    fn parse_one(
+        &mut self,
+        key: &Path,
+        input: ParseStream,
+        errors: &mut Errors,
+    ) -> syn::Result<()> {
+        let name = key.get_ident().map(ToString::to_string).unwrap_or_default();
+        if !input.peek(Token![=]) {
+            let example = if name == "crate" {
+                "crate = failfast"
+            } else {
+                "workers = 8"
+            };
+            let message = if name == "workers" || name == "crate" {
+                format!("`{name}` needs a value\nhelp: write `{example}`")
+            } else {
+                unknown_message(&name)
+            };
+            errors.error(key, message);
+            return Ok(());
+        }
+        input.parse::<Token![=]>()?;
+        match name.as_str() {
+            "workers" => {
+                let value: Expr = input.parse()?;
+                if self.workers.is_some() {
+                    errors.error(
+                        &value,
+                        "`workers` is given twice\nhelp: keep one `workers = ...`",
+                    );
+                } else if let Some(workers) = workers(value, errors) {
+                    self.workers = Some(workers);
+                }
+            }
+            "crate" => {
+                let path = if input.peek(LitStr) {
+                    let literal: LitStr = input.parse()?;
+                    match literal.parse_with(Path::parse_mod_style) {
+                        Ok(path) => Some(path),
+                        Err(_) => {
+                            errors.error(
+                                &literal,
+                                "`crate` must name a path, like `crate = \"failfast\"`",
+                            );
+                            None
+                        }
+                    }
+                } else {
+                    Some(input.call(Path::parse_mod_style)?)
+                };
+                if let Some(path) = path {
+                    if self.krate.is_some() {
+                        errors.error(
+                            &path,
+                            "`crate` is given twice\nhelp: keep one `crate = ...`",
+                        );
+                    } else {
+                        self.krate = Some(path);
+                    }
+                }
+            }
+            _ => {
+                let _skipped: Expr = input.parse()?;
+                errors.error(key, unknown_message(&name));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Checks a `workers` value: literals at compile time, anything else at run time.
+fn workers(value: Expr, errors: &mut Errors) -> Option<Workers> {
+    const HELP: &str =
+        "help: write a number of at least 1, like `workers = 8`, or a `usize` expression";
+    match &value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(int), ..
+        }) => match int.base10_parse::<u64>() {
+            Ok(0) => errors.error(
+                int,
+                format!("`workers = 0` would never run an iteration\n{HELP}"),
+            ),
+            Ok(_) => return Some(Workers::Literal(int.clone())),
+            Err(error) => errors.push(error),
+        },
+        Expr::Unary(ExprUnary {
+            op: UnOp::Neg(_),
+            expr,
+            ..
+        }) if matches!(
+            &**expr,
+            Expr::Lit(ExprLit {
+                lit: Lit::Int(_) | Lit::Float(_),
+                ..
+            })
+        ) =>
+        {
+            errors.error(&value, format!("`workers` cannot be negative\n{HELP}"));
+        }
+        Expr::Lit(ExprLit {
+            lit: Lit::Float(float),
+            ..
+        }) => {
+            errors.error(
+                float,
+                format!("`workers` must be a whole number, not `{float}`\n{HELP}"),
+            );
+        }
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(string),
+            ..
+        }) => {
+            errors.error(
+                string,
+                format!("`workers` takes a number, not a string\n{HELP}"),
+            );
+        }
+        Expr::Lit(ExprLit { lit, .. }) => {
+            errors.error(lit, format!("`workers` takes a number\n{HELP}"));
+        }
+        _ => return Some(Workers::Expr(value)),
+    }
+    None
+}
+
+fn marker_args(marker: &Attribute) -> TokenStream {
+    match &marker.meta {
+        Meta::List(list) => list.tokens.clone(),
+        Meta::Path(_) | Meta::NameValue(_) => TokenStream::new(),
+    }
+}
+
+fn unknown_message(name: &str) -> String {
+    let suggestion = match name {
+        "worker" | "workers_count" | "max_workers" | "threads" | "thread" | "num_threads"
+        | "jobs" | "concurrency" | "parallelism" | "n" | "limit" => Some("workers"),
+        "krate" | "crate_path" | "path" => Some("crate"),
+        _ => ["workers", "crate"]
+            .into_iter()
+            .find(|known| edit_distance(name, known) <= 2),
+    };
+    match suggestion {
+        Some(known) => format!(
+            "unknown option `{name}`\nhelp: did you mean `{known}`? The options are {ACCEPTED}"
+        ),
+        None => format!("unknown option `{name}`\nhelp: the options are {ACCEPTED}"),
+    }
+}
+
+/// Levenshtein distance, for "did you mean".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn parse(args: TokenStream) -> (Options, Vec<String>) {
+        let mut errors = Errors::default();
+        let options = Options::parse(args, &mut errors);
+        let messages = errors
+            .into_result()
+            .err()
+            .map_or_else(Vec::new, |e| e.into_iter().map(|e| e.to_string()).collect());
+        (options, messages)
+    }
+
+    #[test]
+    fn every_bad_option_is_reported() {
+        let (_, messages) = parse(quote!(workers = 0, threads = 4, crate = "not a path"));
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[0].starts_with("`workers = 0`"));
+        assert!(messages[1].contains("did you mean `workers`?"));
+        assert!(messages[2].contains("must name a path"));
+    }
+
+    #[test]
+    fn good_options_are_kept() {
+        let (options, messages) = parse(quote!(workers = n * 2, crate = ff));
+        assert!(messages.is_empty(), "{messages:?}");
+        assert!(matches!(options.workers, Some(Workers::Expr(_))));
+        assert!(options.krate.unwrap().is_ident("ff"));
+    }
+
+    #[test]
+    fn close_names_are_suggested() {
+        assert_eq!(edit_distance("wrkers", "workers"), 1);
+        assert!(unknown_message("wrokers").contains("did you mean `workers`"));
+        assert!(!unknown_message("colour").contains("did you mean"));
+    }
+}

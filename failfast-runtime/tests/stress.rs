@@ -1,0 +1,234 @@
+//! Test 13: thousands of random loops, each checked against every invariant of the contract.
+//!
+//! Reproducible: the seed is printed, and `FAILFAST_STRESS_SEED=<seed>` replays it;
+//! `FAILFAST_STRESS_LOOPS` changes the number of loops (default 2,000). A watchdog fails the
+//! test, naming the seed and the loop, if a loop makes no progress for a minute.
+mod common;
+
+use common::Concurrency;
+use failfast_runtime::{cancelled, try_for_each};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Mutex};
+use std::time::Duration;
+
+/// The payload of the panics this test injects (the panic hook keeps them quiet).
+#[derive(Debug, PartialEq)]
+struct Injected(usize);
+
+struct Item<'a> {
+    index: usize,
+    drops: &'a [AtomicUsize],
+}
+
+impl Drop for Item<'_> {
+    fn drop(&mut self) {
+        self.drops[self.index].fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[derive(Debug)]
+struct Plan {
+    workers: usize,
+    len: usize,
+    fail_at: Option<usize>,
+    panic_at: Option<usize>,
+    input_panic_at: Option<usize>,
+    delay: u8,
+}
+
+impl Plan {
+    fn random(rng: &mut StdRng) -> Plan {
+        let len = rng.gen_range(0..=300);
+        let mut point =
+            |probability| (len > 0 && rng.gen_bool(probability)).then(|| rng.gen_range(0..len));
+        Plan {
+            fail_at: point(0.6),
+            panic_at: point(0.15),
+            input_panic_at: point(0.1),
+            workers: rng.gen_range(1..=8),
+            len,
+            delay: rng.gen_range(0..4),
+        }
+    }
+}
+
+fn run_and_check(plan: &Plan) {
+    let runs: Vec<AtomicUsize> = (0..plan.len).map(|_| AtomicUsize::new(0)).collect();
+    let drops: Vec<AtomicUsize> = (0..plan.len).map(|_| AtomicUsize::new(0)).collect();
+    let pulled = AtomicUsize::new(0);
+    let input_panicked = AtomicBool::new(false);
+    let body_panicked = AtomicBool::new(false);
+    let running = Concurrency::default();
+    let started_after_cancel = AtomicUsize::new(0);
+    let order = Mutex::new(Vec::new());
+
+    let input = (0..plan.len).map(|index| {
+        if Some(index) == plan.input_panic_at {
+            input_panicked.store(true, Ordering::SeqCst);
+            panic_any(Injected(index));
+        }
+        pulled.fetch_add(1, Ordering::SeqCst);
+        Item {
+            index,
+            drops: &drops,
+        }
+    });
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        try_for_each(input, plan.workers, |item| {
+            if cancelled() {
+                started_after_cancel.fetch_add(1, Ordering::SeqCst);
+            }
+            let _running = running.enter();
+            let index = item.index;
+            runs[index].fetch_add(1, Ordering::SeqCst);
+            order.lock().unwrap().push(index);
+            match plan.delay {
+                0 => {}
+                1 => std::thread::yield_now(),
+                2 => std::thread::sleep(Duration::from_micros(20)),
+                _ => {
+                    // A long iteration that polls, as users are told to write them.
+                    let polling = std::time::Instant::now();
+                    while index % 5 == 0
+                        && !cancelled()
+                        && polling.elapsed() < Duration::from_millis(2)
+                    {
+                        std::thread::yield_now();
+                    }
+                }
+            }
+            if Some(index) == plan.panic_at {
+                body_panicked.store(true, Ordering::SeqCst);
+                panic_any(Injected(index));
+            }
+            if Some(index) == plan.fail_at {
+                return Err(index);
+            }
+            Ok(())
+        })
+    }));
+
+    let pulled = pulled.load(Ordering::SeqCst);
+    assert_eq!(running.now(), 0, "an iteration outlived its loop");
+    assert!(
+        running.max() <= plan.workers,
+        "{} ran at once",
+        running.max()
+    );
+    // An iteration's failure races the other `workers - 1` workers; a failure of the input,
+    // on the calling thread, races all of them.
+    let racing = if input_panicked.load(Ordering::SeqCst) {
+        plan.workers
+    } else {
+        plan.workers - 1
+    };
+    let late = started_after_cancel.load(Ordering::SeqCst);
+    assert!(
+        late <= racing,
+        "{late} iterations started after the loop failed"
+    );
+    for index in 0..plan.len {
+        let runs = runs[index].load(Ordering::SeqCst);
+        assert!(runs <= 1, "item {index} ran {runs} times");
+        let expected = usize::from(index < pulled);
+        assert_eq!(
+            drops[index].load(Ordering::SeqCst),
+            expected,
+            "item {index} drops"
+        );
+    }
+    let order = order.into_inner().unwrap();
+    if plan.workers == 1 {
+        assert!(
+            order.iter().copied().eq(0..order.len()),
+            "one worker runs in order: {order:?}"
+        );
+    }
+    let panicked = body_panicked.load(Ordering::SeqCst) || input_panicked.load(Ordering::SeqCst);
+    match result {
+        Err(payload) => {
+            let Injected(at) = *payload
+                .downcast::<Injected>()
+                .expect("the injected payload");
+            assert!(panicked, "a panic came back that never happened");
+            assert!(Some(at) == plan.panic_at || Some(at) == plan.input_panic_at);
+        }
+        Ok(Err(at)) => {
+            assert!(!panicked, "a panic happened but an error was returned");
+            assert_eq!(Some(at), plan.fail_at);
+            if plan.workers == 1 {
+                assert_eq!(
+                    order.last(),
+                    Some(&at),
+                    "one worker stops at the first failure"
+                );
+            }
+        }
+        Ok(Ok(())) => {
+            assert!(!panicked, "a panic happened but the loop succeeded");
+            assert_eq!(pulled, plan.len, "a successful loop pulls the whole input");
+            assert_eq!(order.len(), plan.len, "a successful loop runs every item");
+            assert!(plan
+                .fail_at
+                .is_none_or(|at| runs[at].load(Ordering::SeqCst) == 0));
+        }
+    }
+}
+
+#[test]
+fn random_loops_keep_every_invariant() {
+    let seed = std::env::var("FAILFAST_STRESS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap();
+            now.as_nanos() as u64
+        });
+    let loops: usize = std::env::var("FAILFAST_STRESS_LOOPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2_000);
+    println!("stress seed: {seed} (replay with FAILFAST_STRESS_SEED={seed})");
+
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !info.payload().is::<Injected>() {
+            previous_hook(info);
+        }
+    }));
+
+    let (progress, watch) = mpsc::channel();
+    let stress = std::thread::spawn(move || {
+        let mut rng = StdRng::seed_from_u64(seed);
+        for n in 0..loops {
+            let plan = Plan::random(&mut rng);
+            progress.send((n, format!("{plan:?}"))).unwrap();
+            let checked = catch_unwind(AssertUnwindSafe(|| run_and_check(&plan)));
+            if let Err(failure) = checked {
+                panic!("loop {n} of seed {seed} broke an invariant with {plan:?}: {failure:?}");
+            }
+        }
+    });
+    let mut last = (0, String::new());
+    loop {
+        match watch.recv_timeout(Duration::from_secs(60)) {
+            Ok(step) => last = step,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                panic!(
+                    "deadlock: loop {} of seed {seed} ({}) made no progress in 60 s",
+                    last.0, last.1
+                )
+            }
+        }
+    }
+    if let Err(failure) = stress.join() {
+        std::panic::resume_unwind(failure);
+    }
+    println!("stress: {loops} loops checked");
+}
