@@ -217,7 +217,7 @@ fn unknown_message(name: &str) -> String {
     };
     match suggestion {
         Some(known) => format!(
-            "unknown option `{name}`\nhelp: did you mean `{known}`? The options are {ACCEPTED}"
+            "unknown option `{name}`\nhelp: did you mean `{known}`? (the options are {ACCEPTED})"
         ),
         None => format!("unknown option `{name}`\nhelp: the options are {ACCEPTED}"),
     }

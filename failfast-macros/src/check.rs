@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use syn::visit::{self, Visit};
 use syn::{Expr, ExprForLoop, Ident, Item, Lifetime, Pat, ReturnType, Signature, Type};
 
-const STOP_INSTEAD: &str = "help: to stop the loop, fail: `Err(..)?` (or `None?`); to end just this iteration, use `continue`";
+const STOP_INSTEAD: &str = "help: to stop the whole loop, fail with `Err(..)?` (or `None?`); to skip the rest of this iteration, use `continue`";
 
 /// Checks the body of one parallel loop.
 pub(crate) fn loop_body(for_loop: &ExprForLoop, in_async_fn: bool, errors: &mut Errors) {

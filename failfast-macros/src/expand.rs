@@ -10,12 +10,12 @@
 //!         BODY                      // `continue` -> `return Outcome::success()`
 //!         Outcome::success()
 //!     });
-//!     if Outcome::is_failure(&outcome) {
-//!         return Fallible::from_iteration(outcome);
+//!     if let Some(failed) = Fallible::exit(outcome) {
+//!         return failed;
 //!     }
 //! }
 //! ```
-//! The closure's return type is not written: `Fallible::from_iteration` ties it to the
+//! The closure's return type is not written: `Fallible::exit` ties it to the
 //! enclosing function's return type (`Result<T, E>` gives `Result<(), E>`), so `?` in the body
 //! converts errors with `From` into the function's own error type, as in the sequential loop.
 
@@ -24,7 +24,7 @@ use crate::find::is_marker;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::visit_mut::{self, VisitMut};
-use syn::{parse_quote, Block, Expr, ExprForLoop, Ident, Item, Lifetime, Pat};
+use syn::{Block, Expr, ExprForLoop, Ident, Item, Lifetime, Pat};
 
 /// Rewrites every marked loop in `block`, innermost first.
 pub(crate) fn marked_loops(block: &mut Block, defaults: &Options) {
@@ -75,10 +75,10 @@ fn parallel_loop(for_loop: ExprForLoop, options: &Options) -> Expr {
     // Generated tokens carry the `for` keyword's span, so that rustc's errors about them (an
     // item that is not `Send`, a capture that is not `Sync`) point at the user's loop.
     let span = for_token.span;
-    let krate = options
-        .krate
-        .clone()
-        .unwrap_or_else(|| parse_quote!(::failfast));
+    let krate = match &options.krate {
+        Some(krate) => quote!(#krate),
+        None => quote_spanned!(span=> ::failfast),
+    };
     let private = quote_spanned!(span=> #krate::__private);
     let workers = match &options.workers {
         Some(Workers::Literal(literal)) => quote!(#literal),
@@ -98,7 +98,9 @@ fn parallel_loop(for_loop: ExprForLoop, options: &Options) -> Expr {
         Pat::Or(or) => quote!((#or)),
         pat => quote!(#pat),
     };
-    let outcome = Ident::new("__failfast_outcome", Span::mixed_site());
+    // Hygienic, so the user's code cannot name it, but located at the loop, so that errors
+    // about it do not point at the attribute.
+    let outcome = Ident::new("__failfast_outcome", Span::mixed_site().located_at(span));
     parse_quote_spanned(quote_spanned! {span=>
         {
             #(#attrs)*
@@ -106,8 +108,8 @@ fn parallel_loop(for_loop: ExprForLoop, options: &Options) -> Expr {
                 #body
                 #private::Outcome::success()
             });
-            if #private::Outcome::is_failure(&#outcome) {
-                return #private::Fallible::from_iteration(#outcome);
+            if let ::core::option::Option::Some(#outcome) = #private::Fallible::exit(#outcome) {
+                return #outcome;
             }
         }
     })

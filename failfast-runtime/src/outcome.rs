@@ -13,8 +13,7 @@ pub trait Outcome: Sized {
     fn success() -> Self;
     /// Splits off the failure, if this iteration failed.
     fn into_failure(self) -> Option<Self::Failure>;
-    /// Whether this iteration failed.
-    fn is_failure(&self) -> bool;
+
     /// Rebuilds a failed outcome.
     fn from_failure(failure: Self::Failure) -> Self;
 }
@@ -28,10 +27,6 @@ impl<E: Send> Outcome for Result<(), E> {
 
     fn into_failure(self) -> Option<E> {
         self.err()
-    }
-
-    fn is_failure(&self) -> bool {
-        self.is_err()
     }
 
     fn from_failure(failure: E) -> Self {
@@ -53,10 +48,6 @@ impl Outcome for Option<()> {
         }
     }
 
-    fn is_failure(&self) -> bool {
-        self.is_none()
-    }
-
     fn from_failure((): ()) -> Self {
         None
     }
@@ -72,32 +63,31 @@ impl Outcome for Option<()> {
     label = "the first failure of the parallel loop leaves through here",
     note = "the loop's first failure is returned the way `?` would return it, so the enclosing function or closure must return `Result<_, _>` or `Option<_>`"
 )]
-pub trait Fallible {
+pub trait Fallible: Sized {
     /// The type each iteration returns: `Result<(), E>` or `Option<()>`.
-    type Iteration: Outcome;
-    /// The function's return value for a loop that failed.
-    fn from_iteration(failed: Self::Iteration) -> Self;
+    ///
+    /// Not bounded by [`Outcome`] here: the loop itself requires it, so that a missing `Send`
+    /// on the error type is reported once, at the loop.
+    type Iteration;
+    /// What the function returns when the loop's outcome is a failure.
+    fn exit(outcome: Self::Iteration) -> Option<Self>;
 }
 
-impl<T, E: Send> Fallible for Result<T, E> {
+impl<T, E> Fallible for Result<T, E> {
     type Iteration = Result<(), E>;
 
-    fn from_iteration(failed: Result<(), E>) -> Self {
-        match failed {
-            Ok(()) => unreachable!("failfast: a successful loop does not leave the function"),
-            Err(e) => Err(e),
-        }
+    fn exit(outcome: Result<(), E>) -> Option<Self> {
+        outcome.err().map(Err)
     }
 }
 
 impl<T> Fallible for Option<T> {
     type Iteration = Option<()>;
 
-    fn from_iteration(failed: Option<()>) -> Self {
-        debug_assert!(
-            failed.is_none(),
-            "a successful loop does not leave the function"
-        );
-        None
+    fn exit(outcome: Option<()>) -> Option<Self> {
+        match outcome {
+            Some(()) => None,
+            None => Some(None),
+        }
     }
 }
