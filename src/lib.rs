@@ -1,6 +1,199 @@
-//! failfast
+//! Parallel `for` loops that stop at the first error.
+//!
+//! Put `#[fail_fast(workers = 8)]` on a function and its loop runs at most 8 iterations at
+//! once, pulls its input lazily, and returns the first `Err` exactly as `?` would, after
+//! telling the running iterations to stop:
+//!
+//! ```
+//! use failfast::fail_fast;
+//! # use std::collections::HashSet;
+//! # #[derive(Debug)] struct Error(String);
+//! # struct Bucket(HashSet<String>);
+//! # impl Bucket {
+//! #     fn download(&self, name: &str) -> Result<(), Error> {
+//! #         if self.0.contains(name) { Ok(()) } else { Err(Error(format!("no {name}"))) }
+//! #     }
+//! # }
+//!
+//! #[fail_fast(workers = 8)]
+//! fn download_all(names: impl Iterator<Item = String>, bucket: &Bucket) -> Result<(), Error> {
+//!     for name in names {
+//!         bucket.download(&name)?; // the first Err cancels the rest and leaves the fn, like `?`
+//!     }
+//!     Ok(())
+//! }
+//!
+//! let bucket = Bucket(["a", "b"].map(String::from).into());
+//! assert!(download_all(["a", "b"].map(String::from).into_iter(), &bucket).is_ok());
+//! assert!(download_all(["a", "x", "b"].map(String::from).into_iter(), &bucket).is_err());
+//! ```
+//!
+//! # Where the attribute goes
+//!
+//! - **On a function** (free function, method, trait default method, generic or not; an
+//!   `async fn` too, if the loop body has no `.await`). This is the form for stable Rust.
+//!   It rewrites the function's one *outermost* `for` loop: a loop not inside another loop, a
+//!   closure, an async block or a nested function (loops inside `if`, `match` or blocks
+//!   count). With no such loop, or several, it is a compile error that asks you to mark the
+//!   loops that should run in parallel: inside the function, `#[fail_fast]` or
+//!   `#[fail_fast(workers = 16)]` on a loop (closures included) marks it, with the function's
+//!   options as defaults, and then only marked loops run in parallel. Loops nested in a
+//!   parallel loop stay sequential unless marked.
+//! - **On a `for` loop directly**, on nightly with
+//!   `#![feature(stmt_expr_attributes, proc_macro_hygiene)]`. On stable, rustc itself refuses
+//!   attributes on statements ("attributes on expressions are experimental").
+//!
+//! Options: `workers = N` (a literal is checked at compile time; any other `usize`
+//! expression is evaluated once when the loop starts, and 0 panics; by default
+//! [`default_workers()`], the available parallelism) and `crate = path` or `crate = "path"`
+//! for a renamed dependency.
+//!
+//! # What the parallel loop does
+//!
+//! The same as the sequential loop, except for order and parallelism:
+//!
+//! - **`?`** converts errors with `From` as in the sequential loop, and the loop's first
+//!   failure leaves the enclosing function (or closure) the way that `?` would. The function
+//!   returns `Result<T, E>` (aliases such as `io::Result<T>` or `anyhow::Result<T>`
+//!   included) or `Option<T>`; a closure holding a marked loop needs its return type written
+//!   out. Macros in the body are not looked into: the `return Err(..)` of anyhow's `bail!`
+//!   fails the loop like `?`. **`continue`** ends one iteration.
+//! - **The input** (any `IntoIterator`) is evaluated once and pulled lazily on the calling
+//!   thread, so it need not be `Send`. At most `workers` items are pulled ahead of the
+//!   running iterations; when iterations take only microseconds, items go out in small
+//!   batches, never more than 64 per worker. Endless inputs work in bounded memory.
+//! - **The body** runs on worker threads and may borrow local variables. Items and the error
+//!   type must be `Send`, and what the body borrows must be `Sync`, also with `workers = 1`.
+//!   Never more than `workers` iterations run at once, and exactly `workers` when enough
+//!   items are ready.
+//! - **The first failure wins.** Failures of iterations that were already running are
+//!   dropped.
+//!
+//! # Cancellation
+//!
+//! Once a failure is recorded, nothing more is pulled from the input, no iteration starts
+//! (except at most `workers - 1` that other workers were starting in that same instant),
+//! items pulled but not started are dropped, and the loop returns as soon as the running
+//! iterations have finished. A running iteration is never interrupted; long ones poll
+//! [`cancelled()`] and return early:
+//!
+//! ```
+//! use failfast::{cancelled, fail_fast};
+//! use std::time::Duration;
+//!
+//! #[fail_fast(workers = 4)]
+//! fn process(jobs: &[u32]) -> Result<(), String> {
+//!     for &job in jobs {
+//!         if job == 3 {
+//!             Err(format!("job {job} failed"))?;
+//!         }
+//!         for _step in 0..1_000 {
+//!             if cancelled() {
+//!                 break; // another job failed: stop working on this one
+//!             }
+//!             std::thread::sleep(Duration::from_millis(1));
+//!         }
+//!     }
+//!     Ok(())
+//! }
+//!
+//! assert_eq!(process(&[1, 2, 3, 4]), Err("job 3 failed".to_string()));
+//! ```
+//!
+//! A parallel loop inside another's body inherits its cancellation: when the outer loop
+//! fails, `cancelled()` is true in the inner iterations and the inner loop starts nothing
+//! new (it then returns `Ok(())`: the outer loop's failure is the one that counts).
+//!
+//! # Panics
+//!
+//! A panicking iteration, or a panic in the input's `next()`, cancels the loop like a
+//! failure. Once the running iterations have finished, the panic resumes on the calling
+//! thread with its original payload; a panic always wins over an error. The runtime stays
+//! usable afterwards.
+//!
+//! `workers = 1` is the sequential loop: one iteration at a time in input order, the same
+//! first failure, nothing run after it. When the loop returns or unwinds, every iteration has
+//! finished. Worker threads are reused by later loops; idle ones exit after 5 seconds.
+//!
+//! # Misuse is a compile error
+//!
+//! Each of these is rejected with an error on the offending token that says why and what to
+//! write instead; all misuse in one function is reported in one compile.
+//!
+//! `break` (there is no "rest of the loop" to skip when other iterations already run):
+//! ```compile_fail
+//! #[failfast::fail_fast(workers = 4)]
+//! fn f(items: &[i32]) -> Result<(), String> {
+//!     for &item in items {
+//!         if item < 0 { break; }
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//! `return` in the body (it would end one iteration, not the function):
+//! ```compile_fail
+//! #[failfast::fail_fast(workers = 4)]
+//! fn f(items: &[i32]) -> Result<(), String> {
+//!     for &item in items {
+//!         if item < 0 { return Err("negative".into()); }
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//! Assigning to a variable declared outside the body (a data race):
+//! ```compile_fail
+//! #[failfast::fail_fast(workers = 4)]
+//! fn f(items: &[u64]) -> Result<u64, String> {
+//!     let mut total = 0;
+//!     for &item in items {
+//!         total += item;
+//!     }
+//!     Ok(total)
+//! }
+//! ```
+//! A function returning neither `Result` nor `Option` (the failure has nowhere to go):
+//! ```compile_fail
+//! #[failfast::fail_fast(workers = 4)]
+//! fn f(items: &[u64]) {
+//!     for item in items {
+//!         println!("{item}");
+//!     }
+//! }
+//! ```
+//! `workers = 0`, a negative, float or string `workers`, an unknown or repeated option:
+//! ```compile_fail
+//! #[failfast::fail_fast(workers = 0)]
+//! fn f(items: &[u64]) -> Result<(), ()> {
+//!     for item in items {}
+//!     Ok(())
+//! }
+//! ```
+//! Also: `break` or `continue` to a label outside the parallel loop, `.await` in the body,
+//! the attribute on `while`, `loop`, closures or items, and a function with zero or several
+//! outermost loops and no marker.
+//!
+//! # Without the macro
+//!
+//! [`try_for_each`] and [`try_map`] are the same loop as function calls, with the same
+//! guarantees.
 #![deny(missing_docs)]
 
+/// Runs a `for` loop's iterations in parallel and stops at the first failure.
+///
+/// See the [crate documentation](crate) for where it goes, its options and its guarantees.
+///
+/// ```
+/// #[failfast::fail_fast(workers = 2)]
+/// fn parse_all(lines: &[&str]) -> Result<(), std::num::ParseIntError> {
+///     for line in lines {
+///         line.parse::<u32>()?;
+///     }
+///     Ok(())
+/// }
+///
+/// assert!(parse_all(&["1", "2"]).is_ok());
+/// assert!(parse_all(&["1", "two"]).is_err());
+/// ```
 pub use failfast_macros::fail_fast;
 pub use failfast_runtime::{cancelled, default_workers, try_for_each, try_map, Outcome};
 

@@ -162,26 +162,29 @@ impl<'a> BodyChecker<'a> {
     }
 
     fn jump(&mut self, keyword: &str, label: Option<&Lifetime>, span: proc_macro2::Span) {
-        match label {
-            Some(label) if self.is_inner(label) => {}
-            Some(label) if self.is_parallel(label) => {
-                if keyword == "break" {
-                    self.errors.error_at(span, format!("`break {label}` cannot leave a parallel loop: the other iterations may already be running, so there is no rest of the loop to skip\n{STOP_INSTEAD}"));
-                }
+        let targets_parallel_loop = match label {
+            Some(label) if self.is_inner(label) => false,
+            Some(label) if self.is_parallel(label) => true,
+            Some(label) => {
+                self.errors.error_at(
+                    span,
+                    format!(
+                        "`{keyword} {label}` cannot reach a loop outside the parallel loop: iterations run on worker threads and cannot steer it\n\
+                         help: fail the iteration with `Err(..)?` and handle the error after the loop"
+                    ),
+                );
+                false
             }
-            Some(label) => self.errors.error_at(
+            None => self.nested_loops == 0,
+        };
+        // `continue` of the parallel loop ends an iteration; `break` has nothing to end.
+        if targets_parallel_loop && keyword == "break" {
+            let jump =
+                label.map_or_else(|| "`break`".to_string(), |label| format!("`break {label}`"));
+            self.errors.error_at(
                 span,
-                format!(
-                    "`{keyword} {label}` cannot reach a loop outside the parallel loop: iterations run on worker threads and cannot steer it\n\
-                     help: fail the iteration with `Err(..)?` and handle the error after the loop"
-                ),
-            ),
-            None if self.nested_loops > 0 => {}
-            None if keyword == "break" => self.errors.error_at(
-                span,
-                format!("`break` cannot leave a parallel loop: the other iterations may already be running, so there is no rest of the loop to skip\n{STOP_INSTEAD}"),
-            ),
-            None => {}
+                format!("{jump} cannot leave a parallel loop: the other iterations may already be running, so there is no rest of the loop to skip\n{STOP_INSTEAD}"),
+            );
         }
     }
 
@@ -267,7 +270,7 @@ impl<'a> Visit<'a> for BodyChecker<'a> {
                     "`.await` cannot run in a parallel loop: each iteration runs on a worker thread"
                 };
                 self.errors.error(
-                    &awaited.await_token,
+                    awaited.await_token,
                     format!("{message}\nhelp: call a blocking version inside the loop, or use an async stream (`futures::TryStreamExt::try_for_each_concurrent`)"),
                 );
                 visit::visit_expr_await(self, awaited);

@@ -1,8 +1,8 @@
 //! The `#[fail_fast]` attribute. Use it through the [`failfast`](https://docs.rs/failfast)
 //! crate, which documents it; this crate is an implementation detail.
 //!
-//! Phases, one module each: [`args`] parses the options, [`find`] decides which loops run in
-//! parallel, [`check`] reports every misuse (and generates nothing), [`expand`] rewrites the
+//! Phases, one module each: `args` parses the options, `find` decides which loops run in
+//! parallel, `check` reports every misuse (and generates nothing), `expand` rewrites the
 //! loops onto `failfast`'s runtime (and assumes valid input).
 
 mod args;

@@ -13,10 +13,7 @@ fn a_non_send_input_works_and_the_body_borrows_locals() {
     let calls = Rc::new(Cell::new(0));
     let input = {
         let calls = Rc::clone(&calls);
-        (0..100usize).map(move |i| {
-            calls.set(calls.get() + 1);
-            i
-        })
+        (0..100usize).inspect(move |_| calls.set(calls.get() + 1))
     };
     let offset = 1000; // borrowed, not moved
     let names: Vec<String> = (0..100).map(|i| format!("file-{i}")).collect();

@@ -114,7 +114,7 @@ fn slow_iterations_pull_at_most_workers_ahead() {
                 Ok::<(), ()>(())
             })
         });
-        for i in 0..40 - workers - workers {
+        for (i, gate) in release.iter().enumerate().take(40 - 2 * workers) {
             wait_until("the loop is at rest", || {
                 running.now() == workers && pulled.load(Ordering::SeqCst) == i + 2 * workers
             });
@@ -125,7 +125,7 @@ fn slow_iterations_pull_at_most_workers_ahead() {
                 ahead, workers,
                 "step {i}: items pulled ahead of the running ones"
             );
-            release[i].open();
+            gate.open();
             wait_until("the released item finished", || {
                 finished.load(Ordering::SeqCst) == i + 1
             });

@@ -42,11 +42,10 @@ fn a_panicking_iteration_resumes_on_the_caller_after_the_running_ones_end() {
 #[test]
 fn a_panicking_input_resumes_on_the_caller_after_the_running_ones_end() {
     let running = Concurrency::default();
-    let input = (0..100).map(|i| {
+    let input = (0..100).inspect(|&i| {
         if i == 10 {
             panic_any(Payload(10));
         }
-        i
     });
     let unwound = catch_unwind(AssertUnwindSafe(|| {
         try_for_each(input, 4, |_| {

@@ -1,0 +1,82 @@
+//! `#[fail_fast]` directly on a `for` loop, without the function attribute.
+#![feature(stmt_expr_attributes, proc_macro_hygiene)]
+
+use failfast::{cancelled, fail_fast};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+fn check(items: &[i32]) -> Result<usize, String> {
+    #[fail_fast(workers = 4)]
+    for &item in items {
+        if item < 0 {
+            Err(format!("{item} is negative"))?;
+        }
+    }
+    Ok(items.len())
+}
+
+#[test]
+fn the_first_failure_leaves_the_function_like_question_mark() {
+    assert_eq!(check(&[1, 2, 3]), Ok(3));
+    assert_eq!(check(&[1, -2, 3]), Err("-2 is negative".to_string()));
+}
+
+fn first_missing(keys: &[usize], table: &[Option<u8>]) -> Option<()> {
+    #[fail_fast(workers = 2)]
+    for &key in keys {
+        table.get(key)?.as_ref()?;
+    }
+    Some(())
+}
+
+#[test]
+fn option_functions_work() {
+    assert_eq!(first_missing(&[0, 2], &[Some(1), None, Some(3)]), Some(()));
+    assert_eq!(first_missing(&[0, 1], &[Some(1), None, Some(3)]), None);
+}
+
+fn odd_ones(items: &[u32], seen: &Mutex<Vec<u32>>) -> Result<(), ()> {
+    #[fail_fast]
+    'items: for &item in items {
+        if item % 2 == 0 {
+            continue 'items;
+        }
+        #[fail_fast(workers = 2)]
+        for part in 0..item {
+            if part > 0 {
+                continue;
+            }
+            seen.lock().unwrap().push(item);
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn continue_and_nested_marked_loops_work() {
+    let seen = Mutex::new(Vec::new());
+    odd_ones(&[1, 2, 3, 4, 5], &seen).unwrap();
+    let mut seen = seen.into_inner().unwrap();
+    seen.sort();
+    assert_eq!(seen, [1, 3, 5]);
+}
+
+fn endless(started_after: &AtomicUsize) -> Result<(), u64> {
+    #[fail_fast(workers = 3)]
+    for i in 0u64.. {
+        if cancelled() {
+            started_after.fetch_add(1, Ordering::SeqCst);
+        }
+        if i == 100 {
+            Err(i)?;
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn an_endless_input_stops_at_the_first_failure() {
+    let started_after = AtomicUsize::new(0);
+    assert_eq!(endless(&started_after), Err(100));
+    assert!(started_after.into_inner() <= 2);
+}

@@ -1,0 +1,232 @@
+//! The runtime's headline promises, checked through `#[fail_fast]` as users write it.
+use failfast::{cancelled, fail_fast};
+use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Barrier, Mutex};
+use std::time::{Duration, Instant};
+
+/// Generous bound that only catches a hang or a loop that waited for its whole input.
+const HANG: Duration = Duration::from_secs(30);
+
+#[derive(Debug, PartialEq)]
+struct Failed(usize);
+
+#[fail_fast(workers = 4)]
+fn first_of_four(dropped: &AtomicUsize, all_running: &Barrier) -> Result<(), Failed> {
+    struct Counted<'a>(usize, &'a AtomicUsize);
+    impl Drop for Counted<'_> {
+        fn drop(&mut self) {
+            self.1.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    for i in 0..4 {
+        all_running.wait();
+        if i != 1 {
+            while !cancelled() {
+                std::thread::yield_now();
+            }
+        }
+        let error = Counted(i, dropped);
+        Err(Failed(error.0))?;
+    }
+    Ok(())
+}
+
+#[test]
+fn the_first_failure_is_returned_and_later_ones_dropped() {
+    let dropped = AtomicUsize::new(0);
+    let result = first_of_four(&dropped, &Barrier::new(4));
+    assert_eq!(result, Err(Failed(1)));
+    assert_eq!(
+        dropped.into_inner(),
+        4,
+        "every iteration's value was dropped, once"
+    );
+}
+
+#[fail_fast(workers = 4)]
+fn endless(pulled: &AtomicUsize, started_after: &AtomicUsize) -> Result<(), Failed> {
+    for i in (0..).inspect(|_| {
+        pulled.fetch_add(1, Ordering::SeqCst);
+    }) {
+        if cancelled() {
+            started_after.fetch_add(1, Ordering::SeqCst);
+        }
+        if i == 500 {
+            Err(Failed(i))?;
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn an_endless_input_stops_at_the_failure_within_the_bounds() {
+    let pulled = AtomicUsize::new(0);
+    let started_after = AtomicUsize::new(0);
+    let begin = Instant::now();
+    assert_eq!(endless(&pulled, &started_after), Err(Failed(500)));
+    assert!(begin.elapsed() < HANG);
+    let pulled = pulled.into_inner();
+    assert!(
+        pulled <= 501 + 64 * 4,
+        "{pulled} items pulled: more than 64 per worker ahead"
+    );
+    assert!(
+        started_after.into_inner() <= 3,
+        "more than workers - 1 started after the failure"
+    );
+}
+
+#[fail_fast(workers = 4)]
+fn slow_queue(ran: &AtomicUsize, all_running: &Barrier) -> Result<(), &'static str> {
+    for i in 0..1_000 {
+        ran.fetch_add(1, Ordering::SeqCst);
+        if i < 4 {
+            all_running.wait();
+        }
+        if i == 0 {
+            Err("item 0")?;
+        }
+        if i < 4 {
+            // A long iteration that polls, as the README says.
+            let long = Instant::now();
+            while !cancelled() && long.elapsed() < Duration::from_secs(60) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            continue;
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    Ok(())
+}
+
+#[test]
+fn running_iterations_see_cancelled_and_queued_ones_never_start() {
+    let ran = AtomicUsize::new(0);
+    let begin = Instant::now();
+    assert_eq!(slow_queue(&ran, &Barrier::new(4)), Err("item 0"));
+    assert!(
+        begin.elapsed() < Duration::from_secs(10),
+        "the loop waited for skipped work"
+    );
+    assert_eq!(ran.into_inner(), 4, "no queued item started");
+}
+
+#[fail_fast(workers = 3)]
+fn panics_at(at: usize, running: &AtomicUsize) -> Result<(), usize> {
+    for i in 0..100 {
+        running.fetch_add(1, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_micros(200));
+        if i == at {
+            running.fetch_sub(1, Ordering::SeqCst);
+            panic_any(Failed(i));
+        }
+        if i == at + 1 {
+            running.fetch_sub(1, Ordering::SeqCst);
+            Err(i)?;
+        }
+        running.fetch_sub(1, Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+#[test]
+fn a_panic_resumes_on_the_caller_with_its_payload() {
+    let running = AtomicUsize::new(0);
+    let payload = catch_unwind(AssertUnwindSafe(|| panics_at(20, &running))).unwrap_err();
+    assert_eq!(
+        running.into_inner(),
+        0,
+        "the running iterations finished first"
+    );
+    assert_eq!(*payload.downcast::<Failed>().unwrap(), Failed(20));
+    assert_eq!(
+        panics_at(1_000, &AtomicUsize::new(0)),
+        Ok(()),
+        "the runtime still works"
+    );
+}
+
+#[fail_fast(workers = 2)]
+fn nested(
+    inner_saw_cancel: &AtomicUsize,
+    inner_started: &Mutex<usize>,
+) -> Result<(), &'static str> {
+    #[fail_fast]
+    for outer in 0..2 {
+        if outer == 1 {
+            let begin = Instant::now();
+            while *inner_started.lock().unwrap() < 2 {
+                assert!(begin.elapsed() < HANG);
+                std::thread::yield_now();
+            }
+            Err("outer 1")?;
+        }
+        #[fail_fast(workers = 2)]
+        for _ in 0u64.. {
+            *inner_started.lock().unwrap() += 1;
+            let begin = Instant::now();
+            while !cancelled() {
+                assert!(
+                    begin.elapsed() < HANG,
+                    "the inner iteration never saw the outer failure"
+                );
+                std::thread::yield_now();
+            }
+            inner_saw_cancel.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn nested_loops_inherit_the_outer_cancellation() {
+    let inner_saw_cancel = AtomicUsize::new(0);
+    let inner_started = Mutex::new(0);
+    assert_eq!(nested(&inner_saw_cancel, &inner_started), Err("outer 1"));
+    let started = inner_started.into_inner().unwrap();
+    assert!(
+        started <= 2 + 1,
+        "{started} inner iterations: the endless inner loop kept starting"
+    );
+    assert_eq!(
+        inner_saw_cancel.into_inner(),
+        started,
+        "every inner iteration saw the cancellation"
+    );
+}
+
+#[fail_fast(workers = 1)]
+fn in_order(log: &Mutex<Vec<usize>>) -> Result<(), usize> {
+    for i in 0..50 {
+        log.lock().unwrap().push(i);
+        if i == 20 || i == 30 {
+            Err(i)?;
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn one_worker_is_the_sequential_loop() {
+    let log = Mutex::new(Vec::new());
+    assert_eq!(in_order(&log), Err(20));
+    assert_eq!(log.into_inner().unwrap(), (0..=20).collect::<Vec<_>>());
+}
+
+#[fail_fast(workers = n)]
+fn runtime_workers(n: usize) -> Result<(), ()> {
+    for _ in 0..3 {}
+    Ok(())
+}
+
+#[test]
+fn a_runtime_worker_count_of_zero_panics_clearly() {
+    assert_eq!(runtime_workers(2), Ok(()));
+    let payload = catch_unwind(|| runtime_workers(0)).unwrap_err();
+    let message = payload.downcast_ref::<&str>().copied().unwrap_or_default();
+    assert!(
+        message.contains("`workers` must be at least 1"),
+        "{message}"
+    );
+}
