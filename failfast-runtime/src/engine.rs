@@ -9,7 +9,7 @@
 use crate::cancel::{self, Token};
 use crate::outcome::Outcome;
 use crate::pool::{self, Scope, Work};
-use crate::sync::{lock, wait, Arc, Condvar, Mutex};
+use crate::sync::{lock, spin_until, wait, Arc, AtomicUsize, Condvar, Mutex, Ordering};
 use std::any::Any;
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -99,6 +99,10 @@ struct Shared<'b, T, B: Body<T>> {
     work_ready: Condvar,
     /// Signalled when items finish, or the loop is cancelled.
     room_ready: Condvar,
+    /// Bumped by every change a waiting thread may be waiting for (items queued, room made,
+    /// the queue closed, the loop cancelled), so that waiters can spin on it without the lock
+    /// before they park.
+    activity: AtomicUsize,
     ending: Mutex<Option<Ending<<B::Outcome as Outcome>::Failure>>>,
 }
 
@@ -132,6 +136,7 @@ where
         }),
         work_ready: Condvar::new(),
         room_ready: Condvar::new(),
+        activity: AtomicUsize::new(0),
         ending: Mutex::new(None),
     };
     pool::scope(|scope| {
@@ -141,6 +146,7 @@ where
         impl<T, B: Body<T>> Drop for CloseOnExit<'_, '_, T, B> {
             fn drop(&mut self) {
                 lock(&self.0.queue).closed = true;
+                self.0.changed();
                 self.0.work_ready.notify_all();
             }
         }
@@ -148,6 +154,13 @@ where
         shared.produce(input, scope);
     });
     shared.into_outcome()
+}
+
+impl<T, B: Body<T>> Shared<'_, T, B> {
+    /// Tells spinning waiters that the queue, its room or the loop's state changed.
+    fn changed(&self) {
+        self.activity.fetch_add(1, Ordering::Release);
+    }
 }
 
 impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
@@ -201,6 +214,7 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
     /// Waits until another item may be pulled; returns how many, or `None` once cancelled.
     fn wait_for_room(&self) -> Option<usize> {
         let mut queue = lock(&self.queue);
+        let mut spun = false;
         loop {
             if self.token.is_cancelled() {
                 return None;
@@ -209,16 +223,35 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
             if queue.unstarted() < limit {
                 return Some((limit - queue.unstarted()).min(queue.batch));
             }
-            queue.producer_waiting = true;
-            queue = wait(&self.room_ready, queue);
-            queue.producer_waiting = false;
+            if spun {
+                queue.producer_waiting = true;
+                queue = wait(&self.room_ready, queue);
+                queue.producer_waiting = false;
+                spun = false;
+            } else {
+                queue = self.spin_unlocked(queue);
+                spun = true;
+            }
         }
+    }
+
+    /// Releases the lock and spins until something changes (or a short while passes), then
+    /// locks again: a wait shorter than a wake-up is cheaper spent spinning.
+    fn spin_unlocked<'q>(
+        &'q self,
+        queue: crate::sync::MutexGuard<'q, Queue<T>>,
+    ) -> crate::sync::MutexGuard<'q, Queue<T>> {
+        let seen = self.activity.load(Ordering::Acquire);
+        drop(queue);
+        spin_until(|| self.activity.load(Ordering::Acquire) != seen);
+        lock(&self.queue)
     }
 
     /// Queues the pulled items; returns how many more workers to start for them.
     fn push(&self, pulled: &mut Vec<T>) -> usize {
         let mut queue = lock(&self.queue);
         queue.items.extend(pulled.drain(..));
+        self.changed();
         for _ in 0..queue.idle.min(queue.items.len()) {
             self.work_ready.notify_one();
         }
@@ -270,6 +303,7 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
         let mut queue = lock(&self.queue);
         if done.items > 0 {
             queue.reserved -= done.reserved;
+            self.changed();
             queue.batch = if done.ran_for < FAST_ITERATION * done.items as u32 {
                 (queue.batch * 2).min(self.max_batch)
             } else {
@@ -279,6 +313,7 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
                 self.room_ready.notify_one();
             }
         }
+        let mut spun = false;
         loop {
             if self.token.is_cancelled() {
                 return None;
@@ -308,9 +343,15 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
             if queue.closed {
                 return None;
             }
-            queue.idle += 1;
-            queue = wait(&self.work_ready, queue);
-            queue.idle -= 1;
+            if spun {
+                queue.idle += 1;
+                queue = wait(&self.work_ready, queue);
+                queue.idle -= 1;
+                spun = false;
+            } else {
+                queue = self.spin_unlocked(queue);
+                spun = true;
+            }
         }
     }
 
@@ -318,6 +359,7 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
     fn started_one(&self) {
         let mut queue = lock(&self.queue);
         queue.reserved -= 1;
+        self.changed();
         if queue.producer_waiting {
             self.room_ready.notify_one();
         }
@@ -336,6 +378,7 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
             }
         };
         self.token.cancel();
+        self.changed();
         {
             // Notified under the lock: a thread that saw the token clear under it is
             // already waiting, and so is woken.

@@ -1,0 +1,552 @@
+//! `failfast` against rayon and a hand-rolled `std::thread::scope` + bounded channel +
+//! `AtomicBool`, side by side in one run. `cargo bench` prints each figure and its ratio to
+//! `failfast`'s.
+use crossbeam_channel::bounded;
+use failfast::fail_fast;
+use rayon::prelude::*;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+// ---------------------------------------------------------------------------------------
+// Peak heap memory, for `mem_huge`.
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards every call to `System`, only counting the sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        // SAFETY: the caller's contract is `System`'s.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: the caller's contract is `System`'s.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Runs `f` and returns its result with the peak heap growth during it, in bytes.
+fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = CURRENT.load(Ordering::SeqCst);
+    PEAK.store(base, Ordering::SeqCst);
+    let result = f();
+    (result, PEAK.load(Ordering::SeqCst).saturating_sub(base))
+}
+
+// ---------------------------------------------------------------------------------------
+// The contenders.
+
+/// The hand-rolled version: scoped threads, a bounded channel and a stop flag.
+fn scoped<I, F, E>(input: I, workers: usize, f: F) -> Result<(), E>
+where
+    I: Iterator,
+    I::Item: Send,
+    F: Fn(I::Item) -> Result<(), E> + Sync,
+    E: Send,
+{
+    let stop = AtomicBool::new(false);
+    let first = Mutex::new(None);
+    let (send, receive) = bounded(workers);
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            let receive = receive.clone();
+            let (stop, first, f) = (&stop, &first, &f);
+            s.spawn(move || {
+                for item in receive {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    if let Err(e) = f(item) {
+                        stop.store(true, Ordering::Relaxed);
+                        first.lock().unwrap().get_or_insert(e);
+                    }
+                }
+            });
+        }
+        for item in input {
+            if stop.load(Ordering::Relaxed) || send.send(item).is_err() {
+                break;
+            }
+        }
+        drop(send);
+    });
+    first.into_inner().unwrap().map_or(Ok(()), Err)
+}
+
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+}
+
+// ---------------------------------------------------------------------------------------
+// Workloads.
+
+fn spin_for(duration: Duration) {
+    let begin = Instant::now();
+    while begin.elapsed() < duration {
+        std::hint::spin_loop();
+    }
+}
+
+/// A few integer operations.
+fn tiny(n: u64) -> u64 {
+    black_box(n.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 7)
+}
+
+/// About 50 µs of arithmetic.
+fn heavy(n: u64) -> u64 {
+    let mut x = n;
+    for _ in 0..HEAVY_ROUNDS {
+        x = black_box(
+            x.wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407),
+        );
+    }
+    x
+}
+const HEAVY_ROUNDS: u64 = 40_000;
+
+struct Row {
+    name: &'static str,
+    figure: f64,
+    detail: String,
+}
+
+fn print_table(title: &str, unit: &str, lower_is_better: bool, rows: &[Row]) {
+    println!("\n{title}");
+    let ours = rows[0].figure;
+    for row in rows {
+        let ratio = if lower_is_better {
+            row.figure / ours
+        } else {
+            ours / row.figure
+        };
+        println!(
+            "  {:<34} {:>10.2} {unit:<8} {:>6.2}x failfast's  {}",
+            row.name, row.figure, ratio, row.detail
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. io_ok: 400 items that block 5 ms, 8 workers.
+
+#[fail_fast(workers = 8)]
+fn io_ok_failfast(items: std::ops::Range<u32>) -> Result<(), ()> {
+    for _ in items {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Ok(())
+}
+
+fn io_ok() {
+    let sleep = |_| -> Result<(), ()> {
+        std::thread::sleep(Duration::from_millis(5));
+        Ok(())
+    };
+    let pool = pool(8);
+    let ms = |f: &dyn Fn()| {
+        let begin = Instant::now();
+        f();
+        begin.elapsed().as_secs_f64() * 1e3
+    };
+    let rows = [
+        Row {
+            name: "failfast (macro)",
+            figure: ms(&|| io_ok_failfast(0..400).unwrap()),
+            detail: String::new(),
+        },
+        Row {
+            name: "rayon par_bridge",
+            figure: ms(&|| {
+                pool.install(|| (0..400).par_bridge().try_for_each(sleep))
+                    .unwrap()
+            }),
+            detail: String::new(),
+        },
+        Row {
+            name: "rayon par_iter (Vec)",
+            figure: ms(&|| {
+                pool.install(|| {
+                    (0..400)
+                        .collect::<Vec<u32>>()
+                        .par_iter()
+                        .try_for_each(|_| sleep(0))
+                })
+                .unwrap()
+            }),
+            detail: String::new(),
+        },
+        Row {
+            name: "scope + channel",
+            figure: ms(&|| scoped(0..400, 8, sleep).unwrap()),
+            detail: String::new(),
+        },
+    ];
+    print_table(
+        "io_ok: 400 items x 5 ms, 8 workers (ideal 250 ms)",
+        "ms",
+        true,
+        &rows,
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. io_fail: 10,000 lazy items of 20 ms, the 21st fails at once, 8 workers.
+
+struct Counts {
+    pulled: AtomicUsize,
+    started: AtomicUsize,
+}
+
+impl Counts {
+    fn new() -> Counts {
+        Counts {
+            pulled: AtomicUsize::new(0),
+            started: AtomicUsize::new(0),
+        }
+    }
+
+    fn input(&self) -> impl Iterator<Item = usize> + Send + '_ {
+        (0..10_000).inspect(|_| {
+            self.pulled.fetch_add(1, Ordering::Relaxed);
+        })
+    }
+
+    fn item(&self, i: usize) -> Result<(), usize> {
+        self.started.fetch_add(1, Ordering::Relaxed);
+        if i == 20 {
+            return Err(i);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        Ok(())
+    }
+
+    fn row(self, name: &'static str, elapsed: Duration) -> Row {
+        Row {
+            name,
+            figure: elapsed.as_secs_f64() * 1e3,
+            detail: format!(
+                "started {:>5}, pulled {:>5}",
+                self.started.into_inner(),
+                self.pulled.into_inner()
+            ),
+        }
+    }
+}
+
+#[fail_fast(workers = 8)]
+fn io_fail_failfast(counts: &Counts) -> Result<(), usize> {
+    for i in counts.input() {
+        counts.item(i)?;
+    }
+    Ok(())
+}
+
+fn io_fail() {
+    let pool = pool(8);
+    let timed = |f: &dyn Fn(&Counts) -> Result<(), usize>| {
+        let counts = Counts::new();
+        let begin = Instant::now();
+        assert_eq!(f(&counts), Err(20));
+        (counts, begin.elapsed())
+    };
+    let (c, t) = timed(&io_fail_failfast);
+    let ours = c.row("failfast (macro)", t);
+    let (c, t) = timed(&|c| pool.install(|| c.input().par_bridge().try_for_each(|i| c.item(i))));
+    let bridge = c.row("rayon par_bridge", t);
+    let (c, t) = timed(&|c| scoped(c.input(), 8, |i| c.item(i)));
+    let scope = c.row("scope + channel", t);
+    print_table(
+        "io_fail: 10,000 lazy items x 20 ms, #21 fails, 8 workers: time to the error",
+        "ms",
+        true,
+        &[ours, bridge, scope],
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. cpu_tiny: 2,000,000 items of a few integer operations, 2 workers.
+
+const TINY_ITEMS: u64 = 2_000_000;
+
+#[fail_fast(workers = 2)]
+fn cpu_tiny_failfast(sum: &AtomicUsize) -> Result<(), ()> {
+    for n in 0..TINY_ITEMS {
+        if tiny(n) == u64::MAX {
+            sum.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    Ok(())
+}
+
+fn cpu_tiny() {
+    let pool = pool(2);
+    let check = |n: u64| -> Result<(), ()> {
+        if tiny(n) == u64::MAX {
+            return Err(());
+        }
+        Ok(())
+    };
+    let ns = |f: &dyn Fn()| {
+        f(); // warm up
+        let begin = Instant::now();
+        f();
+        begin.elapsed().as_secs_f64() * 1e9 / TINY_ITEMS as f64
+    };
+    let sum = AtomicUsize::new(0);
+    let vec: Vec<u64> = (0..TINY_ITEMS).collect();
+    let rows = [
+        Row {
+            name: "failfast (macro, lazy range)",
+            figure: ns(&|| cpu_tiny_failfast(&sum).unwrap()),
+            detail: String::new(),
+        },
+        Row {
+            name: "rayon par_bridge (lazy range)",
+            figure: ns(&|| {
+                pool.install(|| (0..TINY_ITEMS).par_bridge().try_for_each(check))
+                    .unwrap()
+            }),
+            detail: String::new(),
+        },
+        Row {
+            name: "rayon par_iter (Vec)",
+            figure: ns(&|| {
+                pool.install(|| vec.par_iter().try_for_each(|&n| check(n)))
+                    .unwrap()
+            }),
+            detail: String::new(),
+        },
+        Row {
+            name: "scope + channel",
+            figure: ns(&|| scoped(0..TINY_ITEMS, 2, check).unwrap()),
+            detail: String::new(),
+        },
+        Row {
+            name: "sequential loop",
+            figure: ns(&|| (0..TINY_ITEMS).try_for_each(check).unwrap()),
+            detail: String::new(),
+        },
+    ];
+    print_table(
+        "cpu_tiny: 2,000,000 items of a few integer ops, 2 workers",
+        "ns/item",
+        true,
+        &rows,
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. cpu_fixed: 20,000 calls of an 8-item loop with trivial bodies, 8 workers.
+
+#[fail_fast(workers = 8)]
+fn cpu_fixed_failfast(items: &[u64; 8]) -> Result<(), ()> {
+    for &n in items {
+        if tiny(n) == u64::MAX {
+            Err(())?;
+        }
+    }
+    Ok(())
+}
+
+fn cpu_fixed() {
+    let pool = pool(8);
+    let items = [1, 2, 3, 4, 5, 6, 7, 8];
+    let check = |n: u64| if tiny(n) == u64::MAX { Err(()) } else { Ok(()) };
+    let us = |calls: u32, f: &dyn Fn()| {
+        for _ in 0..100 {
+            f();
+        }
+        let begin = Instant::now();
+        for _ in 0..calls {
+            f();
+        }
+        begin.elapsed().as_secs_f64() * 1e6 / f64::from(calls)
+    };
+    let rows = [
+        Row {
+            name: "failfast (macro)",
+            figure: us(20_000, &|| cpu_fixed_failfast(&items).unwrap()),
+            detail: String::new(),
+        },
+        Row {
+            name: "rayon par_iter (pool reused)",
+            figure: us(20_000, &|| {
+                pool.install(|| items.par_iter().try_for_each(|&n| check(n)))
+                    .unwrap()
+            }),
+            detail: String::new(),
+        },
+        Row {
+            name: "rayon par_bridge (pool reused)",
+            figure: us(20_000, &|| {
+                pool.install(|| items.into_iter().par_bridge().try_for_each(check))
+                    .unwrap()
+            }),
+            detail: String::new(),
+        },
+        Row {
+            name: "scope + channel (spawns per call)",
+            figure: us(1_000, &|| scoped(items.into_iter(), 8, check).unwrap()),
+            detail: "(1,000 calls)".into(),
+        },
+    ];
+    print_table(
+        "cpu_fixed: 20,000 calls of an 8-item loop, 8 workers: cost per call",
+        "us/call",
+        true,
+        &rows,
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. cpu_heavy: 2,000 items of about 50 us of computation, 2 workers.
+
+#[fail_fast(workers = 2)]
+fn cpu_heavy_failfast(sum: &AtomicUsize) -> Result<(), ()> {
+    for n in 0..2_000u64 {
+        sum.fetch_add(heavy(n) as usize & 1, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
+fn cpu_heavy() {
+    let pool = pool(2);
+    let sum = AtomicUsize::new(0);
+    let work = |n: u64| -> Result<(), ()> {
+        sum.fetch_add(heavy(n) as usize & 1, Ordering::Relaxed);
+        Ok(())
+    };
+    let ms = |f: &dyn Fn()| {
+        let begin = Instant::now();
+        f();
+        begin.elapsed().as_secs_f64() * 1e3
+    };
+    let sequential = ms(&|| (0..2_000u64).try_for_each(work).unwrap());
+    let item_us = sequential * 1e3 / 2_000.0;
+    let speedup = |f: &dyn Fn()| sequential / ms(f);
+    let rows = [
+        Row {
+            name: "failfast (macro)",
+            figure: speedup(&|| cpu_heavy_failfast(&sum).unwrap()),
+            detail: String::new(),
+        },
+        Row {
+            name: "rayon par_iter",
+            figure: speedup(&|| {
+                pool.install(|| (0..2_000u64).into_par_iter().try_for_each(work))
+                    .unwrap()
+            }),
+            detail: String::new(),
+        },
+        Row {
+            name: "rayon par_bridge",
+            figure: speedup(&|| {
+                pool.install(|| (0..2_000u64).par_bridge().try_for_each(work))
+                    .unwrap()
+            }),
+            detail: String::new(),
+        },
+        Row {
+            name: "scope + channel",
+            figure: speedup(&|| scoped(0..2_000u64, 2, work).unwrap()),
+            detail: String::new(),
+        },
+    ];
+    print_table(
+        &format!("cpu_heavy: 2,000 items of {item_us:.0} us, 2 workers: speedup over the sequential {sequential:.0} ms"),
+        "x",
+        false,
+        &rows,
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. mem_huge: 5,000,000 lazy items, failure at 4,000,000: time and peak memory.
+
+#[fail_fast(workers = 2)]
+fn mem_huge_failfast() -> Result<(), u64> {
+    for n in 0..5_000_000u64 {
+        if n == 4_000_000 {
+            Err(n)?;
+        }
+        black_box(tiny(n));
+    }
+    Ok(())
+}
+
+fn mem_huge() {
+    let pool = pool(2);
+    let check = |n: u64| {
+        if n == 4_000_000 {
+            Err(n)
+        } else {
+            black_box(tiny(n)).min(0).checked_sub(0).map(drop).ok_or(n)
+        }
+    };
+    let measure = |name, f: &dyn Fn() -> Result<(), u64>| {
+        let begin = Instant::now();
+        let (result, peak) = peak_during(f);
+        let elapsed = begin.elapsed();
+        assert_eq!(result, Err(4_000_000));
+        Row {
+            name,
+            figure: elapsed.as_secs_f64() * 1e3,
+            detail: format!("peak heap {:>8.1} KiB", peak as f64 / 1024.0),
+        }
+    };
+    let rows = [
+        measure("failfast (macro)", &mem_huge_failfast),
+        measure("rayon par_bridge", &|| {
+            pool.install(|| (0..5_000_000u64).par_bridge().try_for_each(check))
+        }),
+        measure("scope + channel", &|| scoped(0..5_000_000u64, 2, check)),
+    ];
+    print_table(
+        "mem_huge: 5,000,000 lazy items, #4,000,001 fails, 2 workers",
+        "ms",
+        true,
+        &rows,
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a name filters the scenarios.
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let run = |name: &str, scenario: fn()| {
+        if filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str())) {
+            scenario();
+        }
+    };
+    let begin = Instant::now();
+    println!(
+        "failfast benchmarks on {} cores",
+        failfast::default_workers()
+    );
+    run("io_ok", io_ok);
+    run("io_fail", io_fail);
+    run("cpu_tiny", cpu_tiny);
+    run("cpu_fixed", cpu_fixed);
+    run("cpu_heavy", cpu_heavy);
+    run("mem_huge", mem_huge);
+    let _ = spin_for;
+    println!("\nall scenarios in {:.1} s", begin.elapsed().as_secs_f64());
+}
