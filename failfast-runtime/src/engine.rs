@@ -19,8 +19,12 @@ use std::time::{Duration, Instant};
 pub(crate) const MAX_BATCH: usize = 64;
 
 /// Iterations faster than this on average are "very fast": the engine then hands items out
-/// in growing batches instead of one by one.
-const FAST_ITERATION: Duration = Duration::from_micros(10);
+/// in batches instead of one by one, so that waking the caller is paid once per batch.
+/// Slower iterations go out one at a time, at most `workers` ahead.
+const FAST_ITERATION: Duration = Duration::from_micros(100);
+
+/// A batch grows (doubling) until it holds about this much work, or 64 items.
+const BATCH_WORK: Duration = Duration::from_millis(1);
 
 /// Pulling a batch from the input slower than this shrinks the batch again, so that a slow
 /// input never keeps idle workers waiting for a batch to fill.
@@ -48,9 +52,18 @@ struct Reservation {
 /// What a worker reports about its last batch when it takes the next one.
 #[derive(Default)]
 struct Finished {
+    /// The worker has not taken anything yet.
+    arriving: bool,
     items: usize,
     reserved: usize,
     ran_for: Duration,
+}
+
+/// How filling a batch from the input ended.
+enum Fill {
+    Full,
+    Exhausted,
+    Cancelled,
 }
 
 /// How a loop ended early.
@@ -68,6 +81,8 @@ struct Queue<T> {
     batch: usize,
     /// Workers started so far; never more than `workers`.
     started: usize,
+    /// Workers started that have not taken their first items yet.
+    arriving: usize,
     /// Workers waiting for items.
     idle: usize,
     producer_waiting: bool,
@@ -130,6 +145,7 @@ where
             reserved: 0,
             batch: 1,
             started: 0,
+            arriving: 0,
             idle: 0,
             producer_waiting: false,
             closed: false,
@@ -173,28 +189,34 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
         let mut pulled = Vec::new();
         let mut fill_limit = self.max_batch;
         loop {
-            let Some(room) = self.wait_for_room() else {
+            let Some(room) = self.wait_for_room(scope) else {
                 return;
             };
             let want = room.min(fill_limit);
             let filling = (want > 1).then(Instant::now);
-            let mut exhausted = false;
-            while pulled.len() < want {
-                if self.token.is_cancelled() {
+            // One `catch_unwind` per batch, not per item: if `next()` panics, what was
+            // pulled stays in `pulled` and is dropped with it.
+            let fill = catch_unwind(AssertUnwindSafe(|| {
+                while pulled.len() < want {
+                    if self.token.is_cancelled() {
+                        return Fill::Cancelled;
+                    }
+                    match input.next() {
+                        Some(item) => pulled.push(item),
+                        None => return Fill::Exhausted,
+                    }
+                }
+                Fill::Full
+            }));
+            let exhausted = match fill {
+                Ok(Fill::Full) => false,
+                Ok(Fill::Exhausted) => true,
+                Ok(Fill::Cancelled) => return,
+                Err(payload) => {
+                    self.record(Ending::Panic(payload));
                     return;
                 }
-                match catch_unwind(AssertUnwindSafe(|| input.next())) {
-                    Ok(Some(item)) => pulled.push(item),
-                    Ok(None) => {
-                        exhausted = true;
-                        break;
-                    }
-                    Err(payload) => {
-                        self.record(Ending::Panic(payload));
-                        return;
-                    }
-                }
-            }
+            };
             if let Some(filling) = filling {
                 fill_limit = if filling.elapsed() > SLOW_FILL {
                     (want / 2).max(1)
@@ -202,17 +224,18 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
                     (fill_limit * 2).min(self.max_batch)
                 };
             }
-            for _ in 0..self.push(&mut pulled) {
+            if self.push(&mut pulled) {
                 scope.spawn(self);
             }
             if exhausted {
+                self.ramp_up_the_rest(scope);
                 return;
             }
         }
     }
 
     /// Waits until another item may be pulled; returns how many, or `None` once cancelled.
-    fn wait_for_room(&self) -> Option<usize> {
+    fn wait_for_room<'scope>(&'scope self, scope: &'scope Scope<'scope, '_>) -> Option<usize> {
         let mut queue = lock(&self.queue);
         let mut spun = false;
         loop {
@@ -223,7 +246,11 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
             if queue.unstarted() < limit {
                 return Some((limit - queue.unstarted()).min(queue.batch));
             }
-            if spun {
+            if self.another_worker(&mut queue) {
+                drop(queue);
+                scope.spawn(self);
+                queue = lock(&self.queue);
+            } else if spun {
                 queue.producer_waiting = true;
                 queue = wait(&self.room_ready, queue);
                 queue.producer_waiting = false;
@@ -247,19 +274,53 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
         lock(&self.queue)
     }
 
-    /// Queues the pulled items; returns how many more workers to start for them.
-    fn push(&self, pulled: &mut Vec<T>) -> usize {
+    /// Queues the pulled items; returns whether to start another worker for them.
+    fn push(&self, pulled: &mut Vec<T>) -> bool {
         let mut queue = lock(&self.queue);
         queue.items.extend(pulled.drain(..));
         self.changed();
         for _ in 0..queue.idle.min(queue.items.len()) {
             self.work_ready.notify_one();
         }
-        // Items no idle worker will take get a new worker, up to `workers`.
-        let uncovered = queue.items.len().saturating_sub(queue.idle);
-        let start = uncovered.min(self.workers - queue.started);
-        queue.started += start;
+        self.another_worker(&mut queue)
+    }
+
+    /// Whether to start another worker: when items wait that no idle worker will take, and
+    /// the last worker started has arrived. Starting one at a time means that trivial
+    /// iterations are done by the first worker before a second would even wake, while slow
+    /// ones ramp up to `workers` within microseconds per worker.
+    fn another_worker(&self, queue: &mut Queue<T>) -> bool {
+        let start = queue.arriving == 0
+            && queue.started < self.workers
+            && queue.items.len() > queue.idle
+            && !self.token.is_cancelled();
+        if start {
+            queue.started += 1;
+            queue.arriving += 1;
+        }
         start
+    }
+
+    /// After the input ends, keeps starting workers while queued items wait for one.
+    fn ramp_up_the_rest<'scope>(&'scope self, scope: &'scope Scope<'scope, '_>) {
+        let mut queue = lock(&self.queue);
+        let mut spun = false;
+        while queue.started < self.workers && !queue.items.is_empty() && !self.token.is_cancelled()
+        {
+            if self.another_worker(&mut queue) {
+                drop(queue);
+                scope.spawn(self);
+                queue = lock(&self.queue);
+            } else if spun {
+                queue.producer_waiting = true;
+                queue = wait(&self.room_ready, queue);
+                queue.producer_waiting = false;
+                spun = false;
+            } else {
+                queue = self.spin_unlocked(queue);
+                spun = true;
+            }
+        }
     }
 
     /// A worker's side: take batches and run them until the queue closes or the loop is
@@ -267,9 +328,13 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
     fn work_through(&self) {
         let mut local = self.body.start();
         let mut batch = Vec::new();
-        let mut done = Finished::default();
+        let mut done = Finished {
+            arriving: true,
+            ..Finished::default()
+        };
         while let Some(reservation) = self.take(&mut batch, &done) {
             done = Finished {
+                arriving: false,
                 items: batch.len(),
                 reserved: reservation.until_finished,
                 ran_for: Duration::ZERO,
@@ -301,14 +366,18 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
     /// nothing more for this worker to do.
     fn take(&self, batch: &mut Vec<T>, done: &Finished) -> Option<Reservation> {
         let mut queue = lock(&self.queue);
+        if done.arriving {
+            queue.arriving -= 1;
+            // The caller may be waiting to start the next worker.
+            self.changed();
+            if queue.producer_waiting {
+                self.room_ready.notify_one();
+            }
+        }
         if done.items > 0 {
             queue.reserved -= done.reserved;
             self.changed();
-            queue.batch = if done.ran_for < FAST_ITERATION * done.items as u32 {
-                (queue.batch * 2).min(self.max_batch)
-            } else {
-                1
-            };
+            queue.batch = self.next_batch(queue.batch, done);
             if queue.producer_waiting {
                 self.room_ready.notify_one();
             }
@@ -353,6 +422,16 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
                 spun = true;
             }
         }
+    }
+
+    /// The batch size after a worker reports `done`.
+    fn next_batch(&self, batch: usize, done: &Finished) -> usize {
+        let per_item = done.ran_for / done.items as u32;
+        if per_item >= FAST_ITERATION {
+            return 1;
+        }
+        let fits = (BATCH_WORK.as_nanos() / per_item.as_nanos().max(1)) as usize;
+        (batch * 2).min(fits).max(2).min(self.max_batch)
     }
 
     /// The item a worker took one at a time is about to start: the caller may pull another.

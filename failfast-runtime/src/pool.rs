@@ -8,7 +8,7 @@
 //! `std::thread::scope`: it does not return, nor unwind, before every job it handed out has
 //! finished with that borrow.
 
-use crate::sync::{lock, wait, Arc, Condvar, Mutex};
+use crate::sync::{lock, spin_until, wait, Arc, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering};
 use std::marker::PhantomData;
 use std::time::Duration;
 
@@ -64,10 +64,11 @@ struct CountDown(Arc<Latch>);
 
 impl Drop for CountDown {
     fn drop(&mut self) {
-        let mut pending = lock(&self.0.pending);
-        *pending -= 1;
-        if *pending == 0 {
-            self.0.all_done.notify_all();
+        let latch = &self.0;
+        if latch.pending.fetch_sub(1, Ordering::AcqRel) == 1 {
+            // Under the lock: a scope that saw jobs pending under it is already waiting.
+            let _parked = lock(&latch.parked);
+            latch.all_done.notify_all();
         }
     }
 }
@@ -77,14 +78,36 @@ impl Drop for CountDown {
 /// It lives in an `Arc`, not in the scope's frame: a worker still touches it after it has
 /// released the frame's borrow, and the frame may be gone by then.
 struct Latch {
-    pending: Mutex<usize>,
+    pending: AtomicUsize,
+    /// Held while the scope checks `pending` and parks.
+    parked: Mutex<()>,
     all_done: Condvar,
+}
+
+impl Latch {
+    fn wait(&self) {
+        if spin_until(|| self.pending.load(Ordering::Acquire) == 0) {
+            return;
+        }
+        let mut parked = lock(&self.parked);
+        while self.pending.load(Ordering::Acquire) > 0 {
+            parked = wait(&self.all_done, parked);
+        }
+    }
 }
 
 /// Where an idle thread waits for its next job.
 struct Mailbox {
-    job: Mutex<Option<Job>>,
+    slot: Mutex<Slot>,
     delivered: Condvar,
+    /// Set with the job, so that the thread can spin for it without the lock.
+    has_job: AtomicBool,
+}
+
+struct Slot {
+    job: Option<Job>,
+    /// The thread sleeps on `delivered` and must be woken.
+    parked: bool,
 }
 
 static IDLE: Mutex<Vec<Arc<Mailbox>>> = Mutex::new(Vec::new());
@@ -94,13 +117,21 @@ fn start(job: Job) {
     let idle = lock(&IDLE).pop();
     match idle {
         Some(mailbox) => {
-            *lock(&mailbox.job) = Some(job);
-            mailbox.delivered.notify_one();
+            let mut slot = lock(&mailbox.slot);
+            slot.job = Some(job);
+            mailbox.has_job.store(true, Ordering::Release);
+            if slot.parked {
+                mailbox.delivered.notify_one();
+            }
         }
         None => {
             let mailbox = Arc::new(Mailbox {
-                job: Mutex::new(None),
+                slot: Mutex::new(Slot {
+                    job: None,
+                    parked: false,
+                }),
                 delivered: Condvar::new(),
+                has_job: AtomicBool::new(false),
             });
             // If spawning fails, the closure (and with it the job's `CountDown`) is dropped,
             // so the scope stays balanced before the panic leaves `start`.
@@ -138,17 +169,22 @@ fn serve(mailbox: &Arc<Mailbox>, first: Job) {
 /// Waits for a job; `None` once the thread has been idle for [`IDLE_TIMEOUT`] and has taken
 /// itself off the idle list.
 fn next_job(mailbox: &Arc<Mailbox>) -> Option<Job> {
-    let mut slot = lock(&mailbox.job);
+    // Loops often follow each other closely: the next one's job usually comes while spinning.
+    spin_until(|| mailbox.has_job.load(Ordering::Acquire));
+    let mut slot = lock(&mailbox.slot);
     loop {
-        if let Some(job) = slot.take() {
+        if let Some(job) = slot.job.take() {
+            mailbox.has_job.store(false, Ordering::Relaxed);
             return Some(job);
         }
+        slot.parked = true;
         let (guard, timeout) = mailbox
             .delivered
             .wait_timeout(slot, IDLE_TIMEOUT)
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         slot = guard;
-        if timeout.timed_out() && slot.is_none() {
+        slot.parked = false;
+        if timeout.timed_out() && slot.job.is_none() {
             drop(slot);
             let mut idle = lock(&IDLE);
             if let Some(at) = idle.iter().position(|m| Arc::ptr_eq(m, mailbox)) {
@@ -157,7 +193,7 @@ fn next_job(mailbox: &Arc<Mailbox>) -> Option<Job> {
             }
             // A loop took this thread off the list and is about to deliver a job.
             drop(idle);
-            slot = lock(&mailbox.job);
+            slot = lock(&mailbox.slot);
         }
     }
 }
@@ -179,16 +215,14 @@ where
     struct WaitForAll<'a>(&'a Latch);
     impl Drop for WaitForAll<'_> {
         fn drop(&mut self) {
-            let mut pending = lock(&self.0.pending);
-            while *pending > 0 {
-                pending = wait(&self.0.all_done, pending);
-            }
+            self.0.wait();
         }
     }
 
     let scope = Scope {
         latch: Arc::new(Latch {
-            pending: Mutex::new(0),
+            pending: AtomicUsize::new(0),
+            parked: Mutex::new(()),
             all_done: Condvar::new(),
         }),
         scope: PhantomData,
@@ -201,7 +235,7 @@ where
 impl<'scope> Scope<'scope, '_> {
     /// Runs `work.work()` on a pool thread.
     pub(crate) fn spawn<W: Work + 'scope>(&'scope self, work: &'scope W) {
-        *lock(&self.latch.pending) += 1;
+        self.latch.pending.fetch_add(1, Ordering::Relaxed);
         start(Job {
             work: (work as *const W).cast(),
             run: run_erased::<W>,
