@@ -39,9 +39,16 @@ impl Token {
     }
 }
 
-crate::sync::thread_local! {
+#[cfg(not(loom))]
+std::thread_local! {
     /// The token of the loop whose iteration this thread is running.
     static CURRENT: RefCell<Option<Arc<Token>>> = const { RefCell::new(None) };
+}
+
+// loom's `thread_local!` has no `const` initializer.
+#[cfg(loom)]
+loom::thread_local! {
+    static CURRENT: RefCell<Option<Arc<Token>>> = RefCell::new(None);
 }
 
 fn current() -> Option<Arc<Token>> {

@@ -336,7 +336,9 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
             done = Finished {
                 arriving: false,
                 items: batch.len(),
-                reserved: reservation.until_finished,
+                // An item reserved until it starts but never started (the loop was cancelled
+                // first) is released with the batch.
+                reserved: reservation.until_finished + usize::from(reservation.until_started),
                 ran_for: Duration::ZERO,
             };
             let started = Instant::now();
@@ -347,6 +349,7 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
                 }
                 if reservation.until_started {
                     self.started_one();
+                    done.reserved -= 1;
                 }
                 match catch_unwind(AssertUnwindSafe(|| self.body.run(&mut local, item))) {
                     Ok(outcome) => {
@@ -385,6 +388,11 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
         let mut spun = false;
         loop {
             if self.token.is_cancelled() {
+                // The cancellation may come from an outer loop, which signals nobody here:
+                // whoever waits on this loop must wake up and see it.
+                self.changed();
+                self.room_ready.notify_all();
+                self.work_ready.notify_all();
                 return None;
             }
             if !queue.items.is_empty() {
@@ -426,6 +434,10 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
 
     /// The batch size after a worker reports `done`.
     fn next_batch(&self, batch: usize, done: &Finished) -> usize {
+        // Under loom a run must replay exactly: no decision may depend on the clock.
+        if cfg!(loom) {
+            return 1;
+        }
         let per_item = done.ran_for / done.items as u32;
         if per_item >= FAST_ITERATION {
             return 1;

@@ -34,8 +34,12 @@ mod outcome;
 mod pool;
 mod sync;
 
+#[cfg(all(test, loom))]
+mod loom_tests;
+
 pub use cancel::cancelled;
 pub use outcome::{Fallible, Outcome};
+#[cfg(not(loom))]
 pub use pool::idle_threads;
 
 use engine::Body;

@@ -8,15 +8,19 @@
 //! `std::thread::scope`: it does not return, nor unwind, before every job it handed out has
 //! finished with that borrow.
 
-use crate::sync::{lock, spin_until, wait, Arc, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering};
+#[cfg(not(loom))]
+use crate::sync::AtomicBool;
+use crate::sync::{lock, spin_until, wait, Arc, AtomicUsize, Condvar, Mutex, Ordering};
 use std::marker::PhantomData;
 use std::time::Duration;
 
 /// How long an idle worker thread waits for another loop before it exits.
+#[cfg(not(loom))]
 pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// At most this many idle threads are kept for reuse; beyond it, a thread exits when its
 /// loop ends.
+#[cfg_attr(loom, allow(dead_code))] // under loom, only the model of the idle list uses it
 const MAX_IDLE: usize = 128;
 
 /// Work a scope hands to worker threads: each worker calls `work` once.
@@ -97,6 +101,7 @@ impl Latch {
 }
 
 /// Where an idle thread waits for its next job.
+#[cfg(not(loom))]
 struct Mailbox {
     slot: Mutex<Slot>,
     delivered: Condvar,
@@ -104,17 +109,82 @@ struct Mailbox {
     has_job: AtomicBool,
 }
 
+#[cfg(not(loom))]
 struct Slot {
     job: Option<Job>,
     /// The thread sleeps on `delivered` and must be woken.
     parked: bool,
 }
 
-static IDLE: Mutex<Vec<Arc<Mailbox>>> = Mutex::new(Vec::new());
+/// The threads waiting for work. A thread that times out races a loop that claims it; the
+/// list decides: whoever takes the thread off it first wins.
+#[cfg_attr(loom, allow(dead_code))] // under loom, only the model of the idle list uses it
+pub(crate) struct IdleList<M> {
+    threads: Mutex<Vec<Arc<M>>>,
+}
+
+#[cfg_attr(loom, allow(dead_code))]
+impl<M> IdleList<M> {
+    #[cfg(not(loom))]
+    const fn new() -> Self {
+        IdleList {
+            threads: Mutex::new(Vec::new()),
+        }
+    }
+
+    #[cfg(loom)]
+    pub(crate) fn new() -> Self {
+        IdleList {
+            threads: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Puts a thread that finished its job on the list, unless [`MAX_IDLE`] already wait.
+    pub(crate) fn park(&self, thread: &Arc<M>) -> bool {
+        let mut threads = lock(&self.threads);
+        let keep = threads.len() < MAX_IDLE;
+        if keep {
+            threads.push(Arc::clone(thread));
+        }
+        keep
+    }
+
+    /// Takes an idle thread for a new job: it must then be handed one.
+    pub(crate) fn claim(&self) -> Option<Arc<M>> {
+        lock(&self.threads).pop()
+    }
+
+    /// Takes a thread whose wait timed out off the list; `false` if a loop claimed it first,
+    /// in which case a job is on its way and the thread must wait for it.
+    pub(crate) fn retire(&self, thread: &Arc<M>) -> bool {
+        let mut threads = lock(&self.threads);
+        match threads.iter().position(|t| Arc::ptr_eq(t, thread)) {
+            Some(at) => {
+                threads.swap_remove(at);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn len(&self) -> usize {
+        lock(&self.threads).len()
+    }
+}
+
+#[cfg(not(loom))]
+static IDLE: IdleList<Mailbox> = IdleList::new();
+
+/// Hands `job` to a new thread: loom models every thread, so none outlives a model run.
+#[cfg(loom)]
+fn start(job: Job) {
+    loom::thread::spawn(move || drop(job.run()));
+}
 
 /// Hands `job` to an idle thread, or to a new one.
+#[cfg(not(loom))]
 fn start(job: Job) {
-    let idle = lock(&IDLE).pop();
+    let idle = IDLE.claim();
     match idle {
         Some(mailbox) => {
             let mut slot = lock(&mailbox.slot);
@@ -144,20 +214,14 @@ fn start(job: Job) {
 }
 
 /// A worker thread's life: run jobs until none comes for [`IDLE_TIMEOUT`].
+#[cfg(not(loom))]
 fn serve(mailbox: &Arc<Mailbox>, first: Job) {
     let mut next = Some(first);
     while let Some(job) = next {
         let done = job.run();
         // Back on the idle list before the scope is released, so that a loop started right
         // after this one finds the thread instead of spawning another.
-        let keep = {
-            let mut idle = lock(&IDLE);
-            let keep = idle.len() < MAX_IDLE;
-            if keep {
-                idle.push(Arc::clone(mailbox));
-            }
-            keep
-        };
+        let keep = IDLE.park(mailbox);
         drop(done);
         if !keep {
             return;
@@ -168,6 +232,7 @@ fn serve(mailbox: &Arc<Mailbox>, first: Job) {
 
 /// Waits for a job; `None` once the thread has been idle for [`IDLE_TIMEOUT`] and has taken
 /// itself off the idle list.
+#[cfg(not(loom))]
 fn next_job(mailbox: &Arc<Mailbox>) -> Option<Job> {
     // Loops often follow each other closely: the next one's job usually comes while spinning.
     spin_until(|| mailbox.has_job.load(Ordering::Acquire));
@@ -186,13 +251,10 @@ fn next_job(mailbox: &Arc<Mailbox>) -> Option<Job> {
         slot.parked = false;
         if timeout.timed_out() && slot.job.is_none() {
             drop(slot);
-            let mut idle = lock(&IDLE);
-            if let Some(at) = idle.iter().position(|m| Arc::ptr_eq(m, mailbox)) {
-                idle.swap_remove(at);
+            if IDLE.retire(mailbox) {
                 return None;
             }
-            // A loop took this thread off the list and is about to deliver a job.
-            drop(idle);
+            // A loop claimed this thread and is about to deliver a job.
             slot = lock(&mailbox.slot);
         }
     }
@@ -246,6 +308,7 @@ impl<'scope> Scope<'scope, '_> {
 
 /// How many pool threads are idle right now (for tests of the reuse policy).
 #[doc(hidden)]
+#[cfg(not(loom))]
 pub fn idle_threads() -> usize {
-    lock(&IDLE).len()
+    IDLE.len()
 }

@@ -5,13 +5,11 @@
 pub(crate) use loom::{
     sync::atomic::{AtomicBool, AtomicUsize, Ordering},
     sync::{Arc, Condvar, Mutex, MutexGuard},
-    thread_local,
 };
 #[cfg(not(loom))]
 pub(crate) use std::{
     sync::atomic::{AtomicBool, AtomicUsize, Ordering},
     sync::{Arc, Condvar, Mutex, MutexGuard},
-    thread_local,
 };
 
 /// Locks `mutex`, ignoring poisoning: every critical section in the engine leaves its data

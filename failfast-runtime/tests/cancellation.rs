@@ -124,3 +124,34 @@ fn an_inner_failure_stays_inside_its_iteration() {
     });
     assert_eq!(result, Ok(()));
 }
+
+/// The outer loop fails while an inner iteration runs and the inner loop's caller waits on a
+/// full queue. loom found that if the inner worker then took the next item and left on seeing
+/// the cancellation, the caller was never woken; the window is nanoseconds wide, so the model
+/// `loom_tests::an_inner_loop_inherits_the_outer_cancellation` is the deterministic check, and
+/// this test runs the same path natively.
+#[test]
+fn an_outer_failure_never_strands_a_waiting_inner_loop() {
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for round in 0..common::scaled(20) {
+            let result = try_for_each(0..2, 2, |outer| {
+                if outer == 0 {
+                    std::thread::sleep(Duration::from_millis(3));
+                    return Err(round);
+                }
+                let inner = try_for_each(0u64.., 1, |_| {
+                    std::thread::sleep(Duration::from_millis(1));
+                    Ok::<(), ()>(())
+                });
+                assert_eq!(inner, Ok(()));
+                Ok(())
+            });
+            assert_eq!(result, Err(round));
+        }
+        done.send(()).unwrap();
+    });
+    finished
+        .recv_timeout(HANG)
+        .expect("an inner loop hung after its outer loop failed");
+}

@@ -1,4 +1,7 @@
 //! Test 10: every item taken from the input is dropped exactly once, also when the loop fails.
+mod common;
+
+use common::scaled;
 use failfast_runtime::try_for_each;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -46,9 +49,10 @@ fn check(workers: usize, fail_at: Option<usize>, len: usize) {
 #[test]
 fn every_pulled_item_is_dropped_exactly_once() {
     for workers in [1, 2, 4, 8] {
-        check(workers, None, 2_000);
-        check(workers, Some(0), 2_000);
-        check(workers, Some(700), 2_000);
-        check(workers, Some(1_999), 2_000);
+        let len = scaled(2_000);
+        check(workers, None, len);
+        check(workers, Some(0), len);
+        check(workers, Some(len / 3), len);
+        check(workers, Some(len - 1), len);
     }
 }

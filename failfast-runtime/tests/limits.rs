@@ -1,7 +1,7 @@
 //! The concurrency limit and how far the input is pulled ahead.
 mod common;
 
-use common::{counted, wait_until, Concurrency, Gate};
+use common::{counted, scaled, wait_until, Concurrency, Gate};
 use failfast_runtime::{cancelled, try_for_each};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -74,7 +74,7 @@ fn nothing_is_pulled_or_started_after_a_failure() {
 /// recorded (an iteration that sees `cancelled()` on entry started after it).
 #[test]
 fn at_most_workers_minus_one_start_after_a_failure() {
-    for round in 0..200 {
+    for round in 0..scaled(200) {
         let workers = 2 + round % 7;
         let started_after = AtomicUsize::new(0);
         let result = try_for_each(0..10_000, workers, |i| {
@@ -143,7 +143,7 @@ fn fast_iterations_pull_at_most_64_per_worker_ahead() {
         let pulled = AtomicUsize::new(0);
         let started = AtomicUsize::new(0);
         let most_ahead = AtomicUsize::new(0);
-        let input = (0..40_000u64).inspect(|_| {
+        let input = (0..scaled(40_000) as u64).inspect(|_| {
             let pulled = pulled.fetch_add(1, Ordering::SeqCst) + 1;
             let ahead = pulled - started.load(Ordering::SeqCst);
             most_ahead.fetch_max(ahead, Ordering::SeqCst);
@@ -155,7 +155,7 @@ fn fast_iterations_pull_at_most_64_per_worker_ahead() {
             Ok(())
         });
         assert_eq!(result, Ok(()));
-        assert_eq!(sum.load(Ordering::SeqCst), 20_000);
+        assert_eq!(sum.load(Ordering::SeqCst), scaled(40_000) / 2);
         let most_ahead = most_ahead.load(Ordering::SeqCst);
         let bound = 64 * workers;
         assert!(

@@ -1,4 +1,7 @@
 //! Test 12: the ordered map returns results in input order, or the first failure.
+mod common;
+
+use common::scaled;
 use failfast_runtime::{cancelled, try_map};
 use std::time::Duration;
 
@@ -14,8 +17,9 @@ fn results_come_back_in_input_order() {
 
 #[test]
 fn many_fast_items_keep_their_order() {
-    let doubled = try_map(0..100_000u32, 4, |i| Ok::<_, ()>(i * 2));
-    assert_eq!(doubled, Ok((0..100_000).map(|i| i * 2).collect()));
+    let n = scaled(100_000) as u32;
+    let doubled = try_map(0..n, 4, |i| Ok::<_, ()>(i * 2));
+    assert_eq!(doubled, Ok((0..n).map(|i| i * 2).collect()));
 }
 
 #[test]

@@ -1,4 +1,7 @@
 //! Test 9: one worker is the sequential loop; zero workers is refused.
+mod common;
+
+use common::scaled;
 use failfast_runtime::try_for_each;
 use std::panic::catch_unwind;
 use std::sync::Mutex;
@@ -24,12 +27,15 @@ fn one_worker_runs_in_input_order_and_stops_at_the_first_failure() {
 #[test]
 fn one_worker_with_fast_items_keeps_input_order() {
     let order = Mutex::new(Vec::new());
-    let result: Result<(), ()> = try_for_each(0..20_000, 1, |i| {
+    let result: Result<(), ()> = try_for_each(0..scaled(20_000), 1, |i| {
         order.lock().unwrap().push(i);
         Ok(())
     });
     assert_eq!(result, Ok(()));
-    assert_eq!(order.into_inner().unwrap(), (0..20_000).collect::<Vec<_>>());
+    assert_eq!(
+        order.into_inner().unwrap(),
+        (0..scaled(20_000)).collect::<Vec<_>>()
+    );
 }
 
 #[test]

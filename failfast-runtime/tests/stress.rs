@@ -5,7 +5,7 @@
 //! test, naming the seed and the loop, if a loop makes no progress for a minute.
 mod common;
 
-use common::Concurrency;
+use common::{scaled, Concurrency};
 use failfast_runtime::{cancelled, try_for_each};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -192,7 +192,7 @@ fn random_loops_keep_every_invariant() {
     let loops: usize = std::env::var("FAILFAST_STRESS_LOOPS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(2_000);
+        .unwrap_or_else(|| scaled(2_000));
     println!("stress seed: {seed} (replay with FAILFAST_STRESS_SEED={seed})");
 
     let previous_hook = std::panic::take_hook();

@@ -120,3 +120,13 @@ pub fn counted<'a, I: Iterator + 'a>(
         pulled.fetch_add(1, Ordering::SeqCst);
     })
 }
+
+/// `n` natively; a hundredth of it (at least 2) under Miri, which interprets every
+/// instruction. The assertions are the same either way.
+pub fn scaled(n: usize) -> usize {
+    if cfg!(miri) {
+        (n / 100).max(2)
+    } else {
+        n
+    }
+}

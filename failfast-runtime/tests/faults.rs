@@ -1,0 +1,341 @@
+//! Fault injection: panics where users do not expect them to be handled, and a body that
+//! blocks until cancelled. After each fault the loop has one outcome, no item ran twice,
+//! every item pulled was dropped once, and the next loop works.
+mod common;
+
+use common::{scaled, wait_until, Concurrency, HANG};
+use failfast_runtime::{cancelled, try_for_each};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Once;
+use std::time::Instant;
+
+/// The payload of every injected panic; the panic hook keeps them quiet.
+#[derive(Debug, PartialEq)]
+struct Fault(&'static str);
+
+fn quiet_injected_panics() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !info.payload().is::<Fault>() {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn fault_of(payload: Box<dyn std::any::Any + Send>) -> Fault {
+    *payload.downcast::<Fault>().expect("the injected payload")
+}
+
+/// What may go wrong, and where.
+#[derive(Clone, Copy, Debug, Default)]
+struct Faults {
+    /// `next()` panics when asked for this item.
+    input_panics_at: Option<usize>,
+    /// This item's `Drop` panics.
+    drop_panics_at: Option<usize>,
+    /// This item fails with an error whose `Drop` panics.
+    error_drop_panics_at: Option<usize>,
+    /// This item fails with an error whose `From` conversion panics.
+    from_panics_at: Option<usize>,
+    /// This item fails normally.
+    fails_at: Option<usize>,
+    /// This item waits until the loop is cancelled, then panics.
+    panics_when_cancelled_at: Option<usize>,
+}
+
+struct Log {
+    runs: Vec<AtomicUsize>,
+    drops: Vec<AtomicUsize>,
+    pulled: AtomicUsize,
+}
+
+struct Item<'a> {
+    index: usize,
+    log: &'a Log,
+    panic_on_drop: bool,
+}
+
+impl Drop for Item<'_> {
+    fn drop(&mut self) {
+        self.log.drops[self.index].fetch_add(1, Ordering::SeqCst);
+        if self.panic_on_drop && !std::thread::panicking() {
+            panic_any(Fault("item drop"));
+        }
+    }
+}
+
+/// An error whose `Drop` may panic.
+#[derive(Debug)]
+struct LoopError {
+    index: usize,
+    panic_on_drop: bool,
+}
+
+impl Drop for LoopError {
+    fn drop(&mut self) {
+        if self.panic_on_drop && !std::thread::panicking() {
+            panic_any(Fault("error drop"));
+        }
+    }
+}
+
+/// The error the body's `?` sees; converting it into `LoopError` may panic.
+struct RawError {
+    index: usize,
+    panic_in_from: bool,
+}
+
+impl From<RawError> for LoopError {
+    fn from(raw: RawError) -> Self {
+        if raw.panic_in_from {
+            panic_any(Fault("from"));
+        }
+        LoopError {
+            index: raw.index,
+            panic_on_drop: false,
+        }
+    }
+}
+
+/// Runs one loop with `faults` and checks the invariants. Returns how it ended.
+fn run(len: usize, workers: usize, faults: Faults) -> Result<Result<(), usize>, Fault> {
+    let log = Log {
+        runs: (0..len).map(|_| AtomicUsize::new(0)).collect(),
+        drops: (0..len).map(|_| AtomicUsize::new(0)).collect(),
+        pulled: AtomicUsize::new(0),
+    };
+    let running = Concurrency::default();
+    let input = (0..len).map(|index| {
+        if Some(index) == faults.input_panics_at {
+            panic_any(Fault("next"));
+        }
+        log.pulled.fetch_add(1, Ordering::SeqCst);
+        Item {
+            index,
+            log: &log,
+            panic_on_drop: Some(index) == faults.drop_panics_at,
+        }
+    });
+    let begin = Instant::now();
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        try_for_each(input, workers, |item| -> Result<(), LoopError> {
+            let _running = running.enter();
+            let index = item.index;
+            log.runs[index].fetch_add(1, Ordering::SeqCst);
+            if Some(index) == faults.panics_when_cancelled_at {
+                while !cancelled() {
+                    assert!(begin.elapsed() < HANG, "never cancelled");
+                    std::thread::yield_now();
+                }
+                panic_any(Fault("after cancelled"));
+            }
+            if Some(index) == faults.error_drop_panics_at {
+                return Err(LoopError {
+                    index,
+                    panic_on_drop: true,
+                });
+            }
+            if Some(index) == faults.from_panics_at || Some(index) == faults.fails_at {
+                Err(RawError {
+                    index,
+                    panic_in_from: Some(index) == faults.from_panics_at,
+                })?;
+            }
+            Ok(())
+        })
+    }));
+    let outcome = match result {
+        Ok(Ok(())) => Ok(Ok(())),
+        Ok(Err(mut error)) => {
+            // The returned error is the caller's now; defuse it so the test can drop it.
+            error.panic_on_drop = false;
+            Ok(Err(error.index))
+        }
+        Err(payload) => Err(fault_of(payload)),
+    };
+
+    assert_eq!(
+        running.now(),
+        0,
+        "an iteration outlived the loop ({faults:?})"
+    );
+    assert!(running.max() <= workers);
+    let pulled = log.pulled.load(Ordering::SeqCst);
+    for index in 0..len {
+        assert!(
+            log.runs[index].load(Ordering::SeqCst) <= 1,
+            "item {index} ran twice ({faults:?})"
+        );
+        let expected = usize::from(index < pulled);
+        assert_eq!(
+            log.drops[index].load(Ordering::SeqCst),
+            expected,
+            "item {index} drops ({faults:?})"
+        );
+    }
+    if outcome == Ok(Ok(())) {
+        assert_eq!(pulled, len, "a successful loop ran everything ({faults:?})");
+    }
+    outcome
+}
+
+#[test]
+fn a_panic_in_next_at_any_point_resumes_with_its_payload() {
+    quiet_injected_panics();
+    let mut rng = StdRng::seed_from_u64(1);
+    for _ in 0..scaled(200) {
+        let at = rng.gen_range(0..50);
+        let faults = Faults {
+            input_panics_at: Some(at),
+            ..Faults::default()
+        };
+        assert_eq!(run(50, rng.gen_range(1..6), faults), Err(Fault("next")));
+    }
+}
+
+#[test]
+fn a_panic_in_an_items_drop_cancels_the_loop_and_resumes() {
+    quiet_injected_panics();
+    let faults = Faults {
+        drop_panics_at: Some(7),
+        ..Faults::default()
+    };
+    assert_eq!(run(40, 3, faults), Err(Fault("item drop")));
+    // An item that is dropped unstarted, because the loop failed first, may panic too.
+    let faults = Faults {
+        drop_panics_at: Some(30),
+        fails_at: Some(2),
+        ..Faults::default()
+    };
+    let outcome = run(40, 1, faults);
+    assert!(
+        outcome == Ok(Err(2)) || outcome == Err(Fault("item drop")),
+        "{outcome:?}"
+    );
+}
+
+#[test]
+fn a_panic_in_a_dropped_errors_drop_is_resumed() {
+    quiet_injected_panics();
+    // Item 1's error is dropped because item 0 failed first (one worker: in order).
+    let faults = Faults {
+        fails_at: Some(0),
+        error_drop_panics_at: Some(1),
+        ..Faults::default()
+    };
+    assert_eq!(
+        run(10, 1, faults),
+        Ok(Err(0)),
+        "item 1 never runs after item 0 failed"
+    );
+    // With two workers both may fail; the dropped error's panic then wins.
+    for _ in 0..scaled(50) {
+        let faults = Faults {
+            fails_at: Some(0),
+            error_drop_panics_at: Some(1),
+            ..Faults::default()
+        };
+        let outcome = run(10, 2, faults);
+        assert!(
+            outcome == Ok(Err(0)) || outcome == Ok(Err(1)) || outcome == Err(Fault("error drop")),
+            "{outcome:?}"
+        );
+    }
+}
+
+#[test]
+fn a_panicking_from_conversion_is_a_panic_of_the_iteration() {
+    quiet_injected_panics();
+    let faults = Faults {
+        from_panics_at: Some(5),
+        ..Faults::default()
+    };
+    assert_eq!(run(20, 4, faults), Err(Fault("from")));
+}
+
+#[test]
+fn a_body_that_panics_after_seeing_cancelled_wins_over_the_error() {
+    quiet_injected_panics();
+    let faults = Faults {
+        panics_when_cancelled_at: Some(0),
+        fails_at: Some(1),
+        ..Faults::default()
+    };
+    assert_eq!(run(10, 2, faults), Err(Fault("after cancelled")));
+}
+
+#[test]
+fn a_body_that_blocks_until_cancelled_is_released_by_a_failure() {
+    let running = Concurrency::default();
+    let result = try_for_each(0..3, 3, |i| {
+        let _running = running.enter();
+        if i == 2 {
+            wait_until("the two others block", || running.now() == 3);
+            return Err(i);
+        }
+        let begin = Instant::now();
+        while !cancelled() {
+            assert!(begin.elapsed() < HANG, "blocked forever");
+            std::thread::yield_now();
+        }
+        Ok(())
+    });
+    assert_eq!(result, Err(2));
+}
+
+/// 10,000 loops with random faults in one process: after each, the invariants hold and the
+/// next loop works.
+#[test]
+fn ten_thousand_loops_with_random_faults() {
+    quiet_injected_panics();
+    let seed = std::env::var("FAILFAST_FAULT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        });
+    println!("fault seed: {seed} (replay with FAILFAST_FAULT_SEED={seed})");
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut endings = [0usize; 3];
+    let loops = scaled(10_000);
+    for n in 0..loops {
+        let len = rng.gen_range(1..40);
+        let mut point = |p| rng.gen_bool(p).then(|| rng.gen_range(0..len));
+        let faults = Faults {
+            input_panics_at: point(0.1),
+            drop_panics_at: point(0.1),
+            error_drop_panics_at: point(0.1),
+            from_panics_at: point(0.1),
+            fails_at: point(0.3),
+            panics_when_cancelled_at: None,
+        };
+        let workers = rng.gen_range(1..6);
+        let outcome =
+            catch_unwind(AssertUnwindSafe(|| run(len, workers, faults))).unwrap_or_else(|e| {
+                panic!("loop {n} of seed {seed} broke an invariant with {faults:?}: {e:?}")
+            });
+        endings[match outcome {
+            Ok(Ok(())) => 0,
+            Ok(Err(_)) => 1,
+            Err(_) => 2,
+        }] += 1;
+    }
+    println!(
+        "{loops} faulty loops: {} succeeded, {} failed, {} panicked",
+        endings[0], endings[1], endings[2]
+    );
+    assert_eq!(
+        try_for_each(0..100, 4, |_| Ok::<(), ()>(())),
+        Ok(()),
+        "the runtime still works"
+    );
+}
