@@ -12,6 +12,7 @@
 use crate::sync::AtomicBool;
 use crate::sync::{lock, spin_until, wait, Arc, AtomicUsize, Condvar, Mutex, Ordering};
 use std::marker::PhantomData;
+#[cfg(not(loom))]
 use std::time::Duration;
 
 /// How long an idle worker thread waits for another loop before it exits.
