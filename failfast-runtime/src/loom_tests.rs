@@ -39,7 +39,7 @@ fn two_workers_failing_at_once_return_exactly_one_error() {
     explore("two workers fail at once", || {
         let dropped = AtomicUsize::new(0);
         let result = try_for_each(0..2, 2, |i| Err(Counted(i, &dropped)));
-        let error = result.err().expect("the loop fails");
+        let error = result.expect_err("the loop fails");
         assert!(error.0 < 2);
         // The other error, if its iteration ran, was dropped; none is lost or kept twice.
         let others = dropped.load(SeqCst);
