@@ -3,6 +3,9 @@
 //! Reproducible: the seed is printed, and `FAILFAST_STRESS_SEED=<seed>` replays it;
 //! `FAILFAST_STRESS_LOOPS` changes the number of loops (default 2,000). A watchdog fails the
 //! test, naming the seed and the loop, if a loop makes no progress for a minute.
+//!
+//! The soak: `FAILFAST_STRESS_MINUTES=30 cargo test --release -p failfast-runtime --test stress
+//! -- --nocapture` runs random loops for that long instead, and reports what it survived.
 mod common;
 
 use common::{scaled, Concurrency};
@@ -55,7 +58,14 @@ impl Plan {
     }
 }
 
-fn run_and_check(plan: &Plan) {
+/// What one loop went through.
+struct Survived {
+    items: usize,
+    failed: bool,
+    panicked: bool,
+}
+
+fn run_and_check(plan: &Plan) -> Survived {
     let runs: Vec<AtomicUsize> = (0..plan.len).map(|_| AtomicUsize::new(0)).collect();
     let drops: Vec<AtomicUsize> = (0..plan.len).map(|_| AtomicUsize::new(0)).collect();
     let pulled = AtomicUsize::new(0);
@@ -148,6 +158,11 @@ fn run_and_check(plan: &Plan) {
         );
     }
     let panicked = body_panicked.load(Ordering::SeqCst) || input_panicked.load(Ordering::SeqCst);
+    let survived = Survived {
+        items: pulled,
+        failed: matches!(result, Ok(Err(_))),
+        panicked: result.is_err(),
+    };
     match result {
         Err(payload) => {
             let Injected(at) = *payload
@@ -176,6 +191,7 @@ fn run_and_check(plan: &Plan) {
                 .is_none_or(|at| runs[at].load(Ordering::SeqCst) == 0));
         }
     }
+    survived
 }
 
 #[test]
@@ -193,6 +209,9 @@ fn random_loops_keep_every_invariant() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| scaled(2_000));
+    let minutes: Option<u64> = std::env::var("FAILFAST_STRESS_MINUTES")
+        .ok()
+        .and_then(|s| s.parse().ok());
     println!("stress seed: {seed} (replay with FAILFAST_STRESS_SEED={seed})");
 
     let previous_hook = std::panic::take_hook();
@@ -205,14 +224,24 @@ fn random_loops_keep_every_invariant() {
     let (progress, watch) = mpsc::channel();
     let stress = std::thread::spawn(move || {
         let mut rng = StdRng::seed_from_u64(seed);
-        for n in 0..loops {
+        let deadline = minutes.map(|m| std::time::Instant::now() + Duration::from_secs(m * 60));
+        let (mut n, mut items, mut failures, mut panics) = (0, 0, 0, 0);
+        while deadline.map_or(n < loops, |d| std::time::Instant::now() < d) {
             let plan = Plan::random(&mut rng);
             progress.send((n, format!("{plan:?}"))).unwrap();
-            let checked = catch_unwind(AssertUnwindSafe(|| run_and_check(&plan)));
-            if let Err(failure) = checked {
-                panic!("loop {n} of seed {seed} broke an invariant with {plan:?}: {failure:?}");
+            match catch_unwind(AssertUnwindSafe(|| run_and_check(&plan))) {
+                Ok(survived) => {
+                    items += survived.items;
+                    failures += usize::from(survived.failed);
+                    panics += usize::from(survived.panicked);
+                }
+                Err(failure) => {
+                    panic!("loop {n} of seed {seed} broke an invariant with {plan:?}: {failure:?}")
+                }
             }
+            n += 1;
         }
+        println!("stress: survived {n} loops, {items} items, {failures} failures, {panics} panics");
     });
     let mut last = (0, String::new());
     loop {
@@ -230,5 +259,4 @@ fn random_loops_keep_every_invariant() {
     if let Err(failure) = stress.join() {
         std::panic::resume_unwind(failure);
     }
-    println!("stress: {loops} loops checked");
 }
