@@ -9,7 +9,7 @@
 use crate::cancel::{self, Token};
 use crate::outcome::Outcome;
 use crate::pool::{self, Scope, Work};
-use crate::sync::{lock, spin_until, wait, Arc, AtomicUsize, Condvar, Mutex, Ordering};
+use crate::sync::{lock, spin_until, wait, Arc, AtomicUsize, Condvar, Mutex, MutexGuard, Ordering};
 use std::any::Any;
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -57,6 +57,15 @@ struct Finished {
     items: usize,
     reserved: usize,
     ran_for: Duration,
+}
+
+/// Who waits in [`Shared::await_change`], and so on which condition variable.
+#[derive(Clone, Copy)]
+enum Waiter {
+    /// The calling thread, for room in the queue or for a worker to arrive.
+    Caller,
+    /// A worker, for items.
+    Worker,
 }
 
 /// How filling a batch from the input ended.
@@ -236,38 +245,69 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
 
     /// Waits until another item may be pulled; returns how many, or `None` once cancelled.
     fn wait_for_room<'scope>(&'scope self, scope: &'scope Scope<'scope, '_>) -> Option<usize> {
+        self.caller_waits(scope, |queue| {
+            let limit = queue.limit(self.workers);
+            (queue.unstarted() < limit).then(|| (limit - queue.unstarted()).min(queue.batch))
+        })
+    }
+
+    /// The caller's waiting: until `until` gives a value (or the loop is cancelled), starting
+    /// the next worker whenever the last one started has arrived.
+    fn caller_waits<'scope, R>(
+        &'scope self,
+        scope: &'scope Scope<'scope, '_>,
+        until: impl Fn(&Queue<T>) -> Option<R>,
+    ) -> Option<R> {
         let mut queue = lock(&self.queue);
         let mut spun = false;
         loop {
             if self.token.is_cancelled() {
                 return None;
             }
-            let limit = queue.limit(self.workers);
-            if queue.unstarted() < limit {
-                return Some((limit - queue.unstarted()).min(queue.batch));
+            if let Some(done) = until(&queue) {
+                return Some(done);
             }
             if self.another_worker(&mut queue) {
                 drop(queue);
                 scope.spawn(self);
                 queue = lock(&self.queue);
-            } else if spun {
-                queue.producer_waiting = true;
-                queue = wait(&self.room_ready, queue);
-                queue.producer_waiting = false;
-                spun = false;
             } else {
-                queue = self.spin_unlocked(queue);
-                spun = true;
+                queue = self.await_change(queue, Waiter::Caller, &mut spun);
             }
         }
     }
 
+    /// Waits for the next change to the queue: by spinning without the lock first, by
+    /// parking until signalled the time after (`spun` says which is due).
+    fn await_change<'q>(
+        &'q self,
+        mut queue: MutexGuard<'q, Queue<T>>,
+        who: Waiter,
+        spun: &mut bool,
+    ) -> MutexGuard<'q, Queue<T>> {
+        if !*spun {
+            *spun = true;
+            return self.spin_unlocked(queue);
+        }
+        *spun = false;
+        match who {
+            Waiter::Caller => {
+                queue.producer_waiting = true;
+                queue = wait(&self.room_ready, queue);
+                queue.producer_waiting = false;
+            }
+            Waiter::Worker => {
+                queue.idle += 1;
+                queue = wait(&self.work_ready, queue);
+                queue.idle -= 1;
+            }
+        }
+        queue
+    }
+
     /// Releases the lock and spins until something changes (or a short while passes), then
     /// locks again: a wait shorter than a wake-up is cheaper spent spinning.
-    fn spin_unlocked<'q>(
-        &'q self,
-        queue: crate::sync::MutexGuard<'q, Queue<T>>,
-    ) -> crate::sync::MutexGuard<'q, Queue<T>> {
+    fn spin_unlocked<'q>(&'q self, queue: MutexGuard<'q, Queue<T>>) -> MutexGuard<'q, Queue<T>> {
         let seen = self.activity.load(Ordering::Acquire);
         drop(queue);
         spin_until(|| self.activity.load(Ordering::Acquire) != seen);
@@ -303,24 +343,9 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
 
     /// After the input ends, keeps starting workers while queued items wait for one.
     fn ramp_up_the_rest<'scope>(&'scope self, scope: &'scope Scope<'scope, '_>) {
-        let mut queue = lock(&self.queue);
-        let mut spun = false;
-        while queue.started < self.workers && !queue.items.is_empty() && !self.token.is_cancelled()
-        {
-            if self.another_worker(&mut queue) {
-                drop(queue);
-                scope.spawn(self);
-                queue = lock(&self.queue);
-            } else if spun {
-                queue.producer_waiting = true;
-                queue = wait(&self.room_ready, queue);
-                queue.producer_waiting = false;
-                spun = false;
-            } else {
-                queue = self.spin_unlocked(queue);
-                spun = true;
-            }
-        }
+        self.caller_waits(scope, |queue| {
+            (queue.started == self.workers || queue.items.is_empty()).then_some(())
+        });
     }
 
     /// A worker's side: take batches and run them until the queue closes or the loop is
@@ -420,15 +445,7 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
             if queue.closed {
                 return None;
             }
-            if spun {
-                queue.idle += 1;
-                queue = wait(&self.work_ready, queue);
-                queue.idle -= 1;
-                spun = false;
-            } else {
-                queue = self.spin_unlocked(queue);
-                spun = true;
-            }
+            queue = self.await_change(queue, Waiter::Worker, &mut spun);
         }
     }
 

@@ -1,21 +1,9 @@
 //! Test 10: every item taken from the input is dropped exactly once, also when the loop fails.
 mod common;
 
-use common::scaled;
+use common::{scaled, Item};
 use failfast_runtime::try_for_each;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// Counts, per index, how often the item was dropped.
-struct Item<'a> {
-    index: usize,
-    drops: &'a [AtomicUsize],
-}
-
-impl Drop for Item<'_> {
-    fn drop(&mut self) {
-        self.drops[self.index].fetch_add(1, Ordering::SeqCst);
-    }
-}
 
 fn check(workers: usize, fail_at: Option<usize>, len: usize) {
     let drops: Vec<AtomicUsize> = (0..len).map(|_| AtomicUsize::new(0)).collect();

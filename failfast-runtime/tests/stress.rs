@@ -8,7 +8,7 @@
 //! -- --nocapture` runs random loops for that long instead, and reports what it survived.
 mod common;
 
-use common::{scaled, Concurrency};
+use common::{scaled, Concurrency, Item};
 use failfast_runtime::{cancelled, try_for_each};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -20,17 +20,6 @@ use std::time::Duration;
 /// The payload of the panics this test injects (the panic hook keeps them quiet).
 #[derive(Debug, PartialEq)]
 struct Injected(usize);
-
-struct Item<'a> {
-    index: usize,
-    drops: &'a [AtomicUsize],
-}
-
-impl Drop for Item<'_> {
-    fn drop(&mut self) {
-        self.drops[self.index].fetch_add(1, Ordering::SeqCst);
-    }
-}
 
 #[derive(Debug)]
 struct Plan {

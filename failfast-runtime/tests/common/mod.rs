@@ -130,3 +130,15 @@ pub fn scaled(n: usize) -> usize {
         n
     }
 }
+
+/// An input item that counts its drops in `drops[index]`.
+pub struct Item<'a> {
+    pub index: usize,
+    pub drops: &'a [AtomicUsize],
+}
+
+impl Drop for Item<'_> {
+    fn drop(&mut self) {
+        self.drops[self.index].fetch_add(1, Ordering::SeqCst);
+    }
+}
