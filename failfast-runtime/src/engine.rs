@@ -86,14 +86,16 @@ struct Queue<T> {
     items: VecDeque<T>,
     /// Items taken by workers that may not have started yet (see [`Reservation`]).
     reserved: usize,
-    /// Items a worker takes at once: 1, doubling while iterations are very fast.
+    /// Items a worker takes at once: 1 for slow iterations; for very fast ones, doubling up
+    /// to about [`BATCH_WORK`] of work, at most 64.
     batch: usize,
     /// Workers started so far; never more than `workers`.
     started: usize,
     /// Workers started that have not taken their first items yet.
     arriving: usize,
-    /// Workers waiting for items.
+    /// Workers parked on `work_ready`, waiting for items.
     idle: usize,
+    /// The caller is parked on `room_ready`.
     producer_waiting: bool,
     /// The input is exhausted, or the caller stopped pulling it.
     closed: bool,
@@ -121,7 +123,7 @@ struct Shared<'b, T, B: Body<T>> {
     queue: Mutex<Queue<T>>,
     /// Signalled when items arrive, the queue closes, or the loop is cancelled.
     work_ready: Condvar,
-    /// Signalled when items finish, or the loop is cancelled.
+    /// Signalled when items start or finish, a worker arrives, or the loop is cancelled.
     room_ready: Condvar,
     /// Bumped by every change a waiting thread may be waiting for (items queued, room made,
     /// the queue closed, the loop cancelled), so that waiters can spin on it without the lock
