@@ -100,7 +100,14 @@ fn parallel_loop(for_loop: ExprForLoop, options: &Options) -> Expr {
     };
     // Hygienic, so the user's code cannot name it, but located at the loop, so that errors
     // about it do not point at the attribute.
-    let outcome = Ident::new("__failfast_outcome", Span::mixed_site().located_at(span));
+    let hygienic = Span::mixed_site().located_at(span);
+    let outcome = Ident::new("__failfast_outcome", hygienic);
+    // The whole exit in one span, so that a wrong return type is reported once.
+    let exit = quote_spanned! {hygienic=>
+        if let ::core::option::Option::Some(#outcome) = #private::Fallible::exit(#outcome) {
+            return #outcome;
+        }
+    };
     parse_quote_spanned(quote_spanned! {span=>
         {
             #(#attrs)*
@@ -108,9 +115,7 @@ fn parallel_loop(for_loop: ExprForLoop, options: &Options) -> Expr {
                 #body
                 #private::Outcome::success()
             });
-            if let ::core::option::Option::Some(#outcome) = #private::Fallible::exit(#outcome) {
-                return #outcome;
-            }
+            #exit
         }
     })
 }
