@@ -25,30 +25,35 @@ pub(crate) fn loop_body(for_loop: &ExprForLoop, in_async_fn: bool, errors: &mut 
     checker.visit_block(&for_loop.body);
 }
 
-/// Checks that a loop's first failure has somewhere to go: a `Result` or `Option` return type.
-pub(crate) fn exit(exit: Exit, sig: Option<&Signature>, errors: &mut Errors) {
-    match (exit, sig) {
-        (Exit::Function, Some(sig)) => {
-            let name = &sig.ident;
-            match &sig.output {
-                ReturnType::Default => errors.error(
-                    name,
-                    format!(
-                        "`{name}` returns `()`, so the parallel loop's first failure has nowhere to go\n\
-                         help: return `Result<(), E>` or `Option<()>` from `{name}`, and end it with `Ok(())` or `Some(())`"
-                    ),
+/// Checks that the function's return type can take the first failure of a loop directly in
+/// its body: `Result` or `Option`. Returns whether it can (as far as the syntax tells).
+pub(crate) fn signature(sig: &Signature, errors: &mut Errors) -> bool {
+    let name = &sig.ident;
+    match &sig.output {
+        ReturnType::Default => {
+            errors.error(
+                name,
+                format!(
+                    "`{name}` returns `()`, so the parallel loop's first failure has nowhere to go\n\
+                     help: return `Result<(), E>` or `Option<()>` from `{name}`, and end it with `Ok(())` or `Some(())`"
                 ),
-                ReturnType::Type(_, ty) => return_type(ty, &format!("`{name}`"), errors),
-            }
+            );
+            false
         }
-        (Exit::Closure(ReturnType::Type(_, ty)), _) => return_type(ty, "this closure", errors),
-        // Without a written type, the closure's (or async block's) return type is inferred; a
-        // wrong one is a type error at the loop.
-        _ => {}
+        ReturnType::Type(_, ty) => return_type(ty, &format!("`{name}`"), errors),
     }
 }
 
-fn return_type(ty: &Type, owner: &str, errors: &mut Errors) {
+/// Checks the written return type of a closure holding a marked loop. Without a written type
+/// the closure's (or an async block's) return type is inferred, and a wrong one is a type
+/// error at the loop.
+pub(crate) fn closure_exit(exit: Exit, errors: &mut Errors) {
+    if let Exit::Closure(ReturnType::Type(_, ty)) = exit {
+        return_type(ty, "this closure", errors);
+    }
+}
+
+fn return_type(ty: &Type, owner: &str, errors: &mut Errors) -> bool {
     let fails = match ty {
         Type::Path(path) if path.qself.is_none() => {
             let last = path
@@ -100,6 +105,7 @@ fn return_type(ty: &Type, owner: &str, errors: &mut Errors) {
             ),
         );
     }
+    !fails
 }
 
 /// Collects the names bound anywhere in a loop body: assigning to them is the iteration's own

@@ -26,12 +26,6 @@ impl Errors {
         self.push(syn::Error::new(span, message));
     }
 
-    pub(crate) fn count(&self) -> usize {
-        self.combined
-            .as_ref()
-            .map_or(0, |combined| combined.clone().into_iter().count())
-    }
-
     pub(crate) fn is_empty(&self) -> bool {
         self.combined.is_none()
     }

@@ -88,19 +88,18 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
         }
     }
     let in_async_fn = function.sig.asyncness.is_some();
-    let mut signature_checked = false;
-    let mut signature_ok = true;
+    // Checked once, when the first loop that leaves through the function is found.
+    let mut signature_ok = None;
     for marked in find::marked(&function.block) {
         match marked {
             Marked::Loop { for_loop, marker, exit } => {
                 Options::check_marker(marker, &mut errors);
-                check::loop_body(for_loop, in_async_fn && matches!(exit, Exit::Function), &mut errors);
-                let first_for_signature = !(matches!(exit, Exit::Function) && signature_checked);
-                if first_for_signature {
-                    signature_checked |= matches!(exit, Exit::Function);
-                    let before = errors.count();
-                    check::exit(exit, Some(&function.sig), &mut errors);
-                    signature_ok &= errors.count() == before || !matches!(exit, Exit::Function);
+                let exits_function = matches!(exit, Exit::Function);
+                check::loop_body(for_loop, in_async_fn && exits_function, &mut errors);
+                if exits_function {
+                    signature_ok.get_or_insert_with(|| check::signature(&function.sig, &mut errors));
+                } else {
+                    check::closure_exit(exit, &mut errors);
                 }
             }
             Marked::Misplaced { marker, what } => errors.error(
@@ -114,7 +113,7 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
     }
     if !errors.is_empty() {
         find::strip_markers(&mut function.block);
-        if !signature_ok {
+        if signature_ok == Some(false) {
             // The body's `?` would only add errors about the same return type.
             function.block = syn::parse_quote!({ loop {} });
             function
@@ -136,7 +135,7 @@ fn loop_form(for_loop: ExprForLoop, options: &Options, mut errors: Errors) -> To
             Marked::Loop { for_loop: inner, marker, exit } => {
                 Options::check_marker(marker, &mut errors);
                 check::loop_body(inner, false, &mut errors);
-                check::exit(exit, None, &mut errors);
+                check::closure_exit(exit, &mut errors);
             }
             Marked::Misplaced { marker, what } => errors.error(
                 marker,
