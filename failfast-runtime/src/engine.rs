@@ -188,6 +188,24 @@ impl<T, B: Body<T>> Shared<'_, T, B> {
     fn changed(&self) {
         self.activity.fetch_add(1, Ordering::Release);
     }
+
+    /// Tells the caller there may be room, or a worker has arrived: it is spinning, or parked
+    /// (then `queue`, the locked queue, says so).
+    fn wake_caller(&self, queue: &Queue<T>) {
+        self.changed();
+        if queue.producer_waiting {
+            self.room_ready.notify_one();
+        }
+    }
+
+    /// Wakes every thread waiting on this loop, to see that it was cancelled. The caller
+    /// holds the queue's lock: a thread that saw the loop running under it is already parked,
+    /// and so is woken.
+    fn wake_all(&self) {
+        self.changed();
+        self.work_ready.notify_all();
+        self.room_ready.notify_all();
+    }
 }
 
 impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
@@ -399,27 +417,19 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
         if done.arriving {
             queue.arriving -= 1;
             // The caller may be waiting to start the next worker.
-            self.changed();
-            if queue.producer_waiting {
-                self.room_ready.notify_one();
-            }
+            self.wake_caller(&queue);
         }
         if done.items > 0 {
             queue.reserved -= done.reserved;
-            self.changed();
             queue.batch = self.next_batch(queue.batch, done);
-            if queue.producer_waiting {
-                self.room_ready.notify_one();
-            }
+            self.wake_caller(&queue);
         }
         let mut spun = false;
         loop {
             if self.token.is_cancelled() {
                 // The cancellation may come from an outer loop, which signals nobody here:
                 // whoever waits on this loop must wake up and see it.
-                self.changed();
-                self.room_ready.notify_all();
-                self.work_ready.notify_all();
+                self.wake_all();
                 return None;
             }
             if !queue.items.is_empty() {
@@ -469,10 +479,7 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
     fn started_one(&self) {
         let mut queue = lock(&self.queue);
         queue.reserved -= 1;
-        self.changed();
-        if queue.producer_waiting {
-            self.room_ready.notify_one();
-        }
+        self.wake_caller(&queue);
     }
 
     /// Records how the loop ended, unless an equal or stronger ending was recorded first,
@@ -488,13 +495,9 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
             }
         };
         self.token.cancel();
-        self.changed();
         {
-            // Notified under the lock: a thread that saw the token clear under it is
-            // already waiting, and so is woken.
             let _queue = lock(&self.queue);
-            self.work_ready.notify_all();
-            self.room_ready.notify_all();
+            self.wake_all();
         }
         // Dropped last and outside the locks: an error's `Drop` may panic, and that panic
         // cancels the loop like any other.
