@@ -1,12 +1,50 @@
 //! Misuse of a parallel loop, found before anything is rewritten. Never generates code.
 
+use crate::args::Options;
 use crate::errors::Errors;
-use crate::find::{is_marker, Exit};
+use crate::find::{self, is_marker, Exit, Marked};
 use std::collections::HashSet;
 use syn::visit::{self, Visit};
-use syn::{Expr, ExprForLoop, Ident, Item, Lifetime, Pat, ReturnType, Signature, Type};
+use syn::{Block, Expr, ExprForLoop, Ident, Item, Lifetime, Pat, ReturnType, Signature, Type};
 
 const STOP_INSTEAD: &str = "help: to stop the whole loop, fail with `Err(..)?` (or `None?`); to skip the rest of this iteration, use `continue`";
+
+/// Checks every marker in `block`: each marked loop's options, body and exit, and markers on
+/// anything but a `for` loop. `signature` is the function's, when the attribute is on one.
+/// Returns whether the signature can take a failure (as far as the syntax tells), if a loop
+/// leaves through it.
+pub(crate) fn markers(
+    block: &Block,
+    signature: Option<&Signature>,
+    errors: &mut Errors,
+) -> Option<bool> {
+    let in_async_fn = signature.is_some_and(|sig| sig.asyncness.is_some());
+    let mut signature_ok = None;
+    for marked in find::marked(block) {
+        match marked {
+            Marked::Loop { for_loop, marker, exit } => {
+                Options::check_marker(marker, errors);
+                let exits_function = matches!(exit, Exit::Function);
+                loop_body(for_loop, in_async_fn && exits_function, errors);
+                match signature {
+                    // Checked once, for the first loop that leaves through the function.
+                    Some(sig) if exits_function => {
+                        signature_ok.get_or_insert_with(|| self::signature(sig, errors));
+                    }
+                    _ => closure_exit(exit, errors),
+                }
+            }
+            Marked::Misplaced { marker, what } => errors.error(
+                marker,
+                format!(
+                    "`#[fail_fast]` only goes on `for` loops, not on {what}: only a `for` loop's iterations can be split among threads\n\
+                     help: write it as a `for` loop over an iterator, or remove this `#[fail_fast]`"
+                ),
+            ),
+        }
+    }
+    signature_ok
+}
 
 /// Checks the body of one parallel loop.
 pub(crate) fn loop_body(for_loop: &ExprForLoop, in_async_fn: bool, errors: &mut Errors) {

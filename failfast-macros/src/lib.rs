@@ -13,7 +13,7 @@ mod find;
 
 use args::Options;
 use errors::Errors;
-use find::{Exit, Marked, NotOne};
+use find::NotOne;
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 use syn::{Expr, ExprForLoop, Item, ItemFn};
@@ -87,30 +87,7 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
             }
         }
     }
-    let in_async_fn = function.sig.asyncness.is_some();
-    // Checked once, when the first loop that leaves through the function is found.
-    let mut signature_ok = None;
-    for marked in find::marked(&function.block) {
-        match marked {
-            Marked::Loop { for_loop, marker, exit } => {
-                Options::check_marker(marker, &mut errors);
-                let exits_function = matches!(exit, Exit::Function);
-                check::loop_body(for_loop, in_async_fn && exits_function, &mut errors);
-                if exits_function {
-                    signature_ok.get_or_insert_with(|| check::signature(&function.sig, &mut errors));
-                } else {
-                    check::closure_exit(exit, &mut errors);
-                }
-            }
-            Marked::Misplaced { marker, what } => errors.error(
-                marker,
-                format!(
-                    "`#[fail_fast]` only goes on `for` loops, not on {what}: only a `for` loop's iterations can be split among threads\n\
-                     help: write it as a `for` loop over an iterator, or remove this `#[fail_fast]`"
-                ),
-            ),
-        }
-    }
+    let signature_ok = check::markers(&function.block, Some(&function.sig), &mut errors);
     if !errors.is_empty() {
         find::strip_markers(&mut function.block);
         if signature_ok == Some(false) {
@@ -130,19 +107,7 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
 /// `proc_macro_hygiene`).
 fn loop_form(for_loop: ExprForLoop, options: &Options, mut errors: Errors) -> TokenStream {
     check::loop_body(&for_loop, false, &mut errors);
-    for marked in find::marked(&for_loop.body) {
-        match marked {
-            Marked::Loop { for_loop: inner, marker, exit } => {
-                Options::check_marker(marker, &mut errors);
-                check::loop_body(inner, false, &mut errors);
-                check::closure_exit(exit, &mut errors);
-            }
-            Marked::Misplaced { marker, what } => errors.error(
-                marker,
-                format!("`#[fail_fast]` only goes on `for` loops, not on {what}\nhelp: remove this `#[fail_fast]`"),
-            ),
-        }
-    }
+    check::markers(&for_loop.body, None, &mut errors);
     if !errors.is_empty() {
         let mut for_loop = for_loop;
         find::strip_markers(&mut for_loop.body);
