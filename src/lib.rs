@@ -30,8 +30,9 @@
 //!
 //! # Where the attribute goes
 //!
-//! - **On a function** (free function, method, trait default method, generic or not; an
-//!   `async fn` too, if the loop body has no `.await`). This is the form for stable Rust.
+//! - **On a function** (free function, method, trait default method, `async fn`, generic or
+//!   not). This is the form for stable Rust. In an `async fn` (or async block), a loop whose
+//!   body awaits is an **async loop**: see [Async loops](#async-loops).
 //!   It rewrites the function's one *outermost* `for` loop: a loop not inside another loop, a
 //!   closure, an async block or a nested function (loops inside `if`, `match` or blocks
 //!   count). With no such loop, or several, it is a compile error that asks you to mark the
@@ -53,7 +54,10 @@
 //! The same as the sequential loop, except for order and parallelism:
 //!
 //! - **`?`** converts errors with `From` as in the sequential loop, and the loop's first
-//!   failure leaves the enclosing function (or closure) the way that `?` would. The function
+//!   failure leaves the enclosing function (or closure) the way that `?` would. **`return`**
+//!   ends the whole loop the same way: the first iteration to return (or fail), by time, wins,
+//!   the others are cancelled, and the function returns that value. A function returning `()`
+//!   (or anything else) is fine when the loop has no `?`. The function
 //!   returns `Result<T, E>` (aliases such as `io::Result<T>` or `anyhow::Result<T>`
 //!   included) or `Option<T>`; a closure holding a marked loop needs its return type written
 //!   out. Macros in the body are not looked into: the `return Err(..)` of anyhow's `bail!`
@@ -130,14 +134,15 @@
 //!     Ok(())
 //! }
 //! ```
-//! `return` in the body (it would end one iteration, not the function):
+//! Collecting into an outer collection (a data race; use [`try_map`] or a `Mutex`):
 //! ```compile_fail
 //! #[failfast::fail_fast(workers = 4)]
-//! fn f(items: &[i32]) -> Result<(), String> {
+//! fn f(items: &[i32]) -> Result<Vec<i32>, String> {
+//!     let mut doubled = Vec::new();
 //!     for &item in items {
-//!         if item < 0 { return Err("negative".into()); }
+//!         doubled.push(item * 2);
 //!     }
-//!     Ok(())
+//!     Ok(doubled)
 //! }
 //! ```
 //! Assigning to a variable declared outside the body (a data race):
@@ -151,12 +156,12 @@
 //!     Ok(total)
 //! }
 //! ```
-//! A function returning neither `Result` nor `Option` (the failure has nowhere to go):
+//! A `?` in a function returning neither `Result` nor `Option` (the failure has nowhere to go):
 //! ```compile_fail
 //! #[failfast::fail_fast(workers = 4)]
-//! fn f(items: &[u64]) {
+//! fn f(items: &[&str]) {
 //!     for item in items {
-//!         println!("{item}");
+//!         let _: u64 = item.parse()?;
 //!     }
 //! }
 //! ```
@@ -168,14 +173,44 @@
 //!     Ok(())
 //! }
 //! ```
-//! Also: `break` or `continue` to a label outside the parallel loop, `.await` in the body,
-//! the attribute on `while`, `loop`, closures or items, and a function with zero or several
-//! outermost loops and no marker.
+//! Also: `break` or `continue` to a label outside the parallel loop, `.await` in a loop outside
+//! async code, an async loop without `workers`, `Box<dyn Error>` (not `Send`) as a thread
+//! loop's error, the attribute on `while`, `loop`, closures or items, and a function with zero
+//! or several outermost loops and no marker.
+//!
+//! # Async loops
+//!
+//! A loop whose body contains `.await`, in an `async fn` or async block, runs its iterations as
+//! futures polled by the function's own future, at most `workers` at once (required: there is
+//! no natural default for I/O). They wait in parallel, they do not compute in parallel. The
+//! body borrows locals and arguments and needs no `Send`; the function's future is `Send` when
+//! the sequential loop's would be. The input is pulled only when an iteration can start. At
+//! the first exit the other in-flight iterations are dropped at once, and dropping the
+//! function's future drops them all. See [`future`] for the details.
+//!
+//! ```
+//! use failfast::fail_fast;
+//!
+//! async fn fetch(url: &str) -> Result<usize, String> {
+//!     if url.is_empty() { Err("empty url".into()) } else { Ok(url.len()) }
+//! }
+//!
+//! #[fail_fast(workers = 50)]
+//! async fn fetch_all(urls: &[&str]) -> Result<(), String> {
+//!     for url in urls {
+//!         fetch(url).await?; // the first Err drops the other in-flight fetches
+//!     }
+//!     Ok(())
+//! }
+//!
+//! assert_eq!(futures::executor::block_on(fetch_all(&["a", "b"])), Ok(()));
+//! assert!(futures::executor::block_on(fetch_all(&["a", ""])).is_err());
+//! ```
 //!
 //! # Without the macro
 //!
 //! [`try_for_each`] and [`try_map`] are the same loop as function calls, with the same
-//! guarantees.
+//! guarantees; [`future::try_for_each`] and [`future::try_map`] are the async loop.
 #![deny(missing_docs)]
 
 /// Runs a `for` loop's iterations in parallel and stops at the first failure.
@@ -195,10 +230,12 @@
 /// assert!(parse_all(&["1", "two"]).is_err());
 /// ```
 pub use failfast_macros::fail_fast;
-pub use failfast_runtime::{cancelled, default_workers, try_for_each, try_map, Outcome};
+pub use failfast_runtime::{cancelled, default_workers, future, try_for_each, try_map, Outcome};
 
 /// What the `#[fail_fast]` rewrite calls. Not public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
-    pub use failfast_runtime::{default_workers, try_for_each, Fallible, Outcome};
+    pub use failfast_runtime::future;
+    pub use failfast_runtime::rewrite::thread_loop;
+    pub use failfast_runtime::{default_workers, Fallible, Flow};
 }

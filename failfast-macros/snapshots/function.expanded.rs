@@ -3,24 +3,26 @@ fn download_all(
     bucket: &Bucket,
 ) -> Result<(), Error> {
     {
-        let __failfast_outcome = ::failfast::__private::try_for_each(
-            names,
-            8,
-            |name| {
-                {
-                    if name.is_empty() {
-                        return ::failfast::__private::Outcome::success();
+        let () = {
+            let __failfast_outcome = ::failfast::__private::thread_loop(
+                names,
+                8,
+                |name| {
+                    {
+                        if name.is_empty() {
+                            return ::failfast::__private::Flow::success();
+                        }
+                        bucket.download(&name)?;
                     }
-                    bucket.download(&name)?;
-                }
-                ::failfast::__private::Outcome::success()
-            },
-        );
-        if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::__private::Fallible::exit(
-            __failfast_outcome,
-        ) {
-            return __failfast_outcome;
-        }
+                    ::failfast::__private::Flow::success()
+                },
+            );
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::__private::Fallible::exit(
+                __failfast_outcome,
+            ) {
+                return __failfast_outcome;
+            }
+        };
     }
     Ok(())
 }

@@ -3,32 +3,15 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
         println!("{}", file.name);
     }
     {
-        let __failfast_outcome = ::failfast::__private::try_for_each(
-            remote,
-            16,
-            |file| {
-                {
-                    file.fetch()?;
-                }
-                ::failfast::__private::Outcome::success()
-            },
-        );
-        if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::__private::Fallible::exit(
-            __failfast_outcome,
-        ) {
-            return __failfast_outcome;
-        }
-    }
-    let check = |files: &[File]| -> Result<(), Error> {
-        {
-            let __failfast_outcome = ::failfast::__private::try_for_each(
-                files,
-                2,
+        let () = {
+            let __failfast_outcome = ::failfast::__private::thread_loop(
+                remote,
+                16,
                 |file| {
                     {
-                        file.verify()?;
+                        file.fetch()?;
                     }
-                    ::failfast::__private::Outcome::success()
+                    ::failfast::__private::Flow::success()
                 },
             );
             if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::__private::Fallible::exit(
@@ -36,6 +19,27 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
             ) {
                 return __failfast_outcome;
             }
+        };
+    }
+    let check = |files: &[File]| -> Result<(), Error> {
+        {
+            let () = {
+                let __failfast_outcome = ::failfast::__private::thread_loop(
+                    files,
+                    2,
+                    |file| {
+                        {
+                            file.verify()?;
+                        }
+                        ::failfast::__private::Flow::success()
+                    },
+                );
+                if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::__private::Fallible::exit(
+                    __failfast_outcome,
+                ) {
+                    return __failfast_outcome;
+                }
+            };
         }
         Ok(())
     };

@@ -1,43 +1,47 @@
 fn grid(rows: &[Row]) -> Result<(), Error> {
     {
-        let __failfast_outcome = ff::__private::try_for_each(
-            rows,
-            4,
-            |row| {
-                {
-                    if row.is_empty() {
-                        return ff::__private::Outcome::success();
-                    }
+        let () = {
+            let __failfast_outcome = ff::__private::thread_loop(
+                rows,
+                4,
+                |row| {
                     {
-                        let __failfast_outcome = ff::__private::try_for_each(
-                            row.cells(),
-                            2,
-                            |cell| {
-                                {
-                                    for attempt in 0..3 {
-                                        if cell.try_check(attempt)? {
-                                            break;
+                        if row.is_empty() {
+                            return ff::__private::Flow::success();
+                        }
+                        {
+                            let () = {
+                                let __failfast_outcome = ff::__private::thread_loop(
+                                    row.cells(),
+                                    2,
+                                    |cell| {
+                                        {
+                                            for attempt in 0..3 {
+                                                if cell.try_check(attempt)? {
+                                                    break;
+                                                }
+                                            }
                                         }
-                                    }
+                                        ff::__private::Flow::success()
+                                    },
+                                );
+                                if let ::core::option::Option::Some(__failfast_outcome) = ff::__private::Flow::stop(
+                                    __failfast_outcome,
+                                ) {
+                                    return __failfast_outcome;
                                 }
-                                ff::__private::Outcome::success()
-                            },
-                        );
-                        if let ::core::option::Option::Some(__failfast_outcome) = ff::__private::Fallible::exit(
-                            __failfast_outcome,
-                        ) {
-                            return __failfast_outcome;
+                            };
                         }
                     }
-                }
-                ff::__private::Outcome::success()
-            },
-        );
-        if let ::core::option::Option::Some(__failfast_outcome) = ff::__private::Fallible::exit(
-            __failfast_outcome,
-        ) {
-            return __failfast_outcome;
-        }
+                    ff::__private::Flow::success()
+                },
+            );
+            if let ::core::option::Option::Some(__failfast_outcome) = ff::__private::Fallible::exit(
+                __failfast_outcome,
+            ) {
+                return __failfast_outcome;
+            }
+        };
     }
     Ok(())
 }

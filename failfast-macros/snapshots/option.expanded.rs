@@ -1,20 +1,22 @@
 fn all_found(keys: &[u32], table: &Table) -> Option<()> {
     {
-        let __failfast_outcome = ::failfast::__private::try_for_each(
-            keys,
-            ::failfast::__private::default_workers(),
-            |key| {
-                {
-                    table.get(key)?;
-                }
-                ::failfast::__private::Outcome::success()
-            },
-        );
-        if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::__private::Fallible::exit(
-            __failfast_outcome,
-        ) {
-            return __failfast_outcome;
-        }
+        let () = {
+            let __failfast_outcome = ::failfast::__private::thread_loop(
+                keys,
+                ::failfast::__private::default_workers(),
+                |key| {
+                    {
+                        table.get(key)?;
+                    }
+                    ::failfast::__private::Flow::success()
+                },
+            );
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::__private::Fallible::exit(
+                __failfast_outcome,
+            ) {
+                return __failfast_outcome;
+            }
+        };
     }
     Some(())
 }

@@ -54,6 +54,24 @@ impl Options {
         let mut options = Options::default();
         let parser = |input: ParseStream| {
             while !input.is_empty() {
+                if !input.peek(syn::Ident) && !input.peek(Token![crate]) && !input.peek(Token![::])
+                {
+                    // `#[fail_fast(8)]`: a value with no name.
+                    let value: Expr = input.parse()?;
+                    errors.error(
+                        &value,
+                        format!(
+                            "options of `#[fail_fast]` are named: a value alone does not say what it sets\n\
+                             help: write `workers = {}`",
+                            quote::quote!(#value)
+                        ),
+                    );
+                    if input.is_empty() {
+                        break;
+                    }
+                    input.parse::<Token![,]>()?;
+                    continue;
+                }
                 let key: Path = input.call(Path::parse_mod_style).or_else(|_| {
                     // `crate` is a keyword, not an identifier.
                     input

@@ -1,98 +1,186 @@
-//! Misuse of a parallel loop, found before anything is rewritten. Never generates code.
+//! Misuse of a parallel loop, reported from its [`ParallelLoop`] description. Never generates
+//! code. Data races have a walk of their own, in `races`.
 
 use crate::args::Options;
 use crate::errors::Errors;
-use crate::find::{self, is_marker, Exit, Marked};
-use std::collections::HashSet;
-use syn::visit::{self, Visit};
-use syn::{Block, Expr, ExprForLoop, Ident, Item, Lifetime, Pat, ReturnType, Signature, Type};
+use crate::model::{Exit, Kind, ParallelLoop};
+use syn::{Attribute, GenericArgument, PathArguments, ReturnType, Signature, Type};
 
-const STOP_INSTEAD: &str = "help: to stop the whole loop, fail with `Err(..)?` (or `None?`); to skip the rest of this iteration, use `continue`";
+const STOP_INSTEAD: &str = "help: to end the whole loop, `return` from the function (the first `return` wins and cancels the rest), fail with `Err(..)?`, or skip the rest of this iteration with `continue`";
 
-/// Checks every marker in `block`: each marked loop's options, body and exit, and markers on
-/// anything but a `for` loop. `signature` is the function's, when the attribute is on one.
-/// Returns whether the signature can take a failure (as far as the syntax tells), if a loop
-/// leaves through it.
-pub(crate) fn markers(
-    block: &Block,
+/// Checks a marker's options.
+pub(crate) fn marker(marker: &Attribute, errors: &mut Errors) {
+    Options::check_marker(marker, errors);
+}
+
+/// A marker on something that is not a `for` loop.
+pub(crate) fn misplaced(marker: &Attribute, what: &str, errors: &mut Errors) {
+    errors.error(
+        marker,
+        format!(
+            "`#[fail_fast]` only goes on `for` loops, not on {what}: only a `for` loop's iterations can be split among threads\n\
+             help: write it as a `for` loop over an iterator, or remove this `#[fail_fast]`"
+        ),
+    );
+}
+
+/// Checks one parallel loop: its jumps, its `.await`s, its options for its kind, and where its
+/// exit goes (`signature` is the function's, when the exit leaves through it and it has not
+/// been checked yet). Returns `false` if the signature cannot take the loop's exit.
+pub(crate) fn parallel_loop(
+    described: &ParallelLoop,
+    tries: bool,
     signature: Option<&Signature>,
     errors: &mut Errors,
-) -> Option<bool> {
-    let in_async_fn = signature.is_some_and(|sig| sig.asyncness.is_some());
-    let mut signature_ok = None;
-    for marked in find::marked(block) {
-        match marked {
-            Marked::Loop { for_loop, marker, exit } => {
-                Options::check_marker(marker, errors);
-                let exits_function = matches!(exit, Exit::Function);
-                loop_body(for_loop, in_async_fn && exits_function, errors);
-                match signature {
-                    // Checked once, for the first loop that leaves through the function.
-                    Some(sig) if exits_function => {
-                        signature_ok.get_or_insert_with(|| self::signature(sig, errors));
-                    }
-                    _ => closure_exit(exit, errors),
-                }
-            }
-            Marked::Misplaced { marker, what } => errors.error(
-                marker,
+) -> bool {
+    for jump in &described.bad_jumps {
+        let written = match &jump.label {
+            Some(label) => format!("`{} {label}`", jump.keyword),
+            None => format!("`{}`", jump.keyword),
+        };
+        if jump.targets_parallel_loop {
+            errors.error_at(
+                jump.span,
+                format!("{written} cannot leave a parallel loop: items before it may not have started and items after it may be running, so there is no rest of the loop to skip\n{STOP_INSTEAD}"),
+            );
+        } else {
+            errors.error_at(
+                jump.span,
                 format!(
-                    "`#[fail_fast]` only goes on `for` loops, not on {what}: only a `for` loop's iterations can be split among threads\n\
-                     help: write it as a `for` loop over an iterator, or remove this `#[fail_fast]`"
-                ),
-            ),
-        }
-    }
-    signature_ok
-}
-
-/// Checks the body of one parallel loop.
-pub(crate) fn loop_body(for_loop: &ExprForLoop, in_async_fn: bool, errors: &mut Errors) {
-    let mut declared = HashSet::new();
-    Bindings(&mut declared).visit_pat(&for_loop.pat);
-    Bindings(&mut declared).visit_block(&for_loop.body);
-    let mut checker = BodyChecker {
-        parallel_label: for_loop.label.as_ref().map(|label| &label.name.ident),
-        labels: Vec::new(),
-        nested_loops: 0,
-        in_closure: false,
-        in_async_fn,
-        declared: &declared,
-        errors,
-    };
-    checker.visit_block(&for_loop.body);
-}
-
-/// Checks that the function's return type can take the first failure of a loop directly in
-/// its body: `Result` or `Option`. Returns whether it can (as far as the syntax tells).
-pub(crate) fn signature(sig: &Signature, errors: &mut Errors) -> bool {
-    let name = &sig.ident;
-    match &sig.output {
-        ReturnType::Default => {
-            errors.error(
-                name,
-                format!(
-                    "`{name}` returns `()`, so the parallel loop's first failure has nowhere to go\n\
-                     help: return `Result<(), E>` or `Option<()>` from `{name}`, and end it with `Ok(())` or `Some(())`"
+                    "{written} cannot reach a loop outside the parallel loop: iterations run at the same time and cannot steer it\n\
+                     help: `return` from the function, or fail the iteration with `Err(..)?` and handle the error after the loop"
                 ),
             );
-            false
         }
-        ReturnType::Type(_, ty) => return_type(ty, &format!("`{name}`"), errors),
+    }
+    let mut body_compiles = true;
+    if !described.in_async {
+        body_compiles = described.awaits.is_empty();
+        for &at in &described.awaits {
+            errors.error_at(
+                at,
+                "`.await` cannot run in this parallel loop: it is not in async code, so its iterations run on worker threads\n\
+                 help: make the function `async`: a parallel loop that awaits in an `async fn` runs its iterations as futures on the awaiting task",
+            );
+        }
+    }
+    if described.kind == Kind::Async && described.options.workers.is_none() {
+        errors.error(
+            &described.marker,
+            "an async loop needs `workers`: how many iterations may wait at once (there is no natural default for I/O)\n\
+             help: write `#[fail_fast(workers = 50)]`, or any `usize` expression",
+        );
+    }
+    let threads = described.kind == Kind::Thread;
+    body_compiles
+        & match (&described.exit, signature) {
+            (Exit::Function, Some(sig)) => {
+                let name = format!("`{}`", sig.ident);
+                exit_type(&sig.output, &name, &sig.ident, tries, threads, errors)
+            }
+            (Exit::Closure(output), _) => {
+                exit_type(output, "this closure", output, tries, threads, errors)
+            }
+            _ => true,
+        }
+}
+
+/// Reports the parameters of type `&dyn Trait` without `Sync` that a thread loop's body uses:
+/// rustc's own error names `dyn Trait` but not the fix.
+pub(crate) fn shared_trait_objects(sig: &Signature, body: &syn::Block, errors: &mut Errors) {
+    use syn::visit::Visit;
+    struct Used(std::collections::HashSet<String>);
+    impl Visit<'_> for Used {
+        fn visit_path(&mut self, path: &syn::Path) {
+            if let Some(name) = path.get_ident() {
+                self.0.insert(name.to_string());
+            }
+            syn::visit::visit_path(self, path);
+        }
+        fn visit_item(&mut self, _: &syn::Item) {}
+    }
+    let mut used = Used(std::collections::HashSet::new());
+    used.visit_block(body);
+    for input in &sig.inputs {
+        let syn::FnArg::Typed(typed) = input else {
+            continue;
+        };
+        let (syn::Pat::Ident(name), Type::Reference(reference)) = (&*typed.pat, &*typed.ty) else {
+            continue;
+        };
+        let Type::TraitObject(object) = &*reference.elem else {
+            continue;
+        };
+        let sync = object.bounds.iter().any(|bound| {
+            matches!(bound, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| s.ident == "Sync"))
+        });
+        if sync || !used.0.contains(&name.ident.to_string()) {
+            continue;
+        }
+        let bounds = &object.bounds;
+        errors.error(
+            reference,
+            format!(
+                "the parallel loop's body uses `{}` on several threads at once, but a `dyn` trait object is not `Sync` unless it says so\n\
+                 help: take `&(dyn {} + Sync)`",
+                name.ident,
+                tidy(quote::quote!(#bounds).to_string())
+            ),
+        );
     }
 }
 
-/// Checks the written return type of a closure holding a marked loop. Without a written type
-/// the closure's (or an async block's) return type is inferred, and a wrong one is a type
-/// error at the loop.
-pub(crate) fn closure_exit(exit: Exit, errors: &mut Errors) {
-    if let Exit::Closure(ReturnType::Type(_, ty)) = exit {
-        return_type(ty, "this closure", errors);
+/// Checks the written return type that a loop's exit leaves through. `at` is where an error
+/// about a missing return type goes.
+fn exit_type(
+    output: &ReturnType,
+    owner: &str,
+    at: &dyn quote::ToTokens,
+    tries: bool,
+    threads: bool,
+    errors: &mut Errors,
+) -> bool {
+    let ty = match output {
+        ReturnType::Default if tries => {
+            errors.error(
+                at,
+                format!(
+                    "{owner} returns `()`, so the `?` in its parallel loop has nowhere to send a failure\n\
+                     help: return `Result<(), E>` or `Option<()>` from {owner}, and end it with `Ok(())` or `Some(())`"
+                ),
+            );
+            return false;
+        }
+        ReturnType::Default => return true,
+        ReturnType::Type(_, ty) => ty,
+    };
+    if tries && cannot_fail(ty) {
+        errors.error(
+            ty,
+            format!(
+                "{owner} returns `{}`, so the `?` in its parallel loop has nowhere to send a failure\n\
+                 help: return `Result<_, E>` or `Option<_>`: the loop's first failure leaves the way `?` would",
+                tidy(quote::quote!(#ty).to_string())
+            ),
+        );
+        return false;
     }
+    if threads {
+        if let Some(boxed) = unsendable_boxed_error(ty) {
+            errors.error(
+                boxed,
+                "the parallel loop's errors cross threads, but `Box<dyn Error>` cannot be sent between threads\n\
+                 help: return `Box<dyn Error + Send + Sync>`: `?` converts every error into it just the same",
+            );
+        }
+    }
+    true
 }
 
-fn return_type(ty: &Type, owner: &str, errors: &mut Errors) -> bool {
-    let fails = match ty {
+/// Whether `ty` is, by its written name, a type that is neither `Result` nor `Option`. Other
+/// names may be aliases of `Result`: the type checker decides for them.
+fn cannot_fail(ty: &Type) -> bool {
+    match ty {
         Type::Path(path) if path.qself.is_none() => {
             let last = path
                 .path
@@ -100,8 +188,6 @@ fn return_type(ty: &Type, owner: &str, errors: &mut Errors) -> bool {
                 .last()
                 .map(|s| s.ident.to_string())
                 .unwrap_or_default();
-            // Aliases such as `io::Result<T>` end in `Result`. Other names may be aliases
-            // of `Result` too: the type checker decides for them.
             matches!(
                 last.as_str(),
                 "bool"
@@ -127,227 +213,58 @@ fn return_type(ty: &Type, owner: &str, errors: &mut Errors) -> bool {
                     | "f64"
             )
         }
-        Type::Tuple(_) | Type::Reference(_) | Type::Array(_) | Type::Slice(_) | Type::Never(_) => {
-            true
-        }
-        Type::ImplTrait(_) | Type::TraitObject(_) | Type::Ptr(_) | Type::BareFn(_) => true,
+        Type::Tuple(_)
+        | Type::Reference(_)
+        | Type::Array(_)
+        | Type::Slice(_)
+        | Type::Never(_)
+        | Type::ImplTrait(_)
+        | Type::TraitObject(_)
+        | Type::Ptr(_)
+        | Type::BareFn(_) => true,
         _ => false,
+    }
+}
+
+/// The `Box<dyn Error>` in `Result<_, Box<dyn Error>>` when it is not `Send`.
+fn unsendable_boxed_error(ty: &Type) -> Option<&Type> {
+    let error = generic_args(ty, "Result")?.nth(1)?;
+    let boxed = generic_args(error, "Box")?.next()?;
+    let Type::TraitObject(object) = boxed else {
+        return None;
     };
-    if fails {
-        errors.error(
-            ty,
-            format!(
-                "{owner} returns `{}`, so the parallel loop's first failure has nowhere to go\n\
-                 help: return `Result<_, E>` or `Option<_>`: the loop's first failure leaves the way `?` would",
-                quote::quote!(#ty).to_string().replace(" < ", "<").replace(" >", ">").replace(" ,", ",")
-            ),
-        );
-    }
-    !fails
+    let bound_named = |name: &str| {
+        object.bounds.iter().any(|bound| match bound {
+            syn::TypeParamBound::Trait(t) => {
+                t.path.segments.last().is_some_and(|s| s.ident == name)
+            }
+            _ => false,
+        })
+    };
+    (bound_named("Error") && !bound_named("Send")).then_some(error)
 }
 
-/// Collects the names bound anywhere in a loop body: assigning to them is the iteration's own
-/// business.
-struct Bindings<'a>(&'a mut HashSet<String>);
-
-impl Visit<'_> for Bindings<'_> {
-    fn visit_pat(&mut self, pat: &Pat) {
-        if let Pat::Ident(binding) = pat {
-            self.0.insert(binding.ident.to_string());
-        }
-        visit::visit_pat(self, pat);
+/// The type arguments of `ty` if it is a path ending in `name<..>`.
+fn generic_args<'t>(ty: &'t Type, name: &str) -> Option<impl Iterator<Item = &'t Type>> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != name {
+        return None;
     }
-    // A nested item cannot see the body's locals.
-    fn visit_item(&mut self, _: &Item) {}
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    Some(args.args.iter().filter_map(|arg| match arg {
+        GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    }))
 }
 
-struct BodyChecker<'a> {
-    /// `'label` of the parallel loop: `continue 'label` ends an iteration.
-    parallel_label: Option<&'a Ident>,
-    /// Labels of the loops and blocks inside the body that enclose the current expression.
-    labels: Vec<&'a Ident>,
-    /// How many loops inside the body enclose the current expression: an unlabeled `break` or
-    /// `continue` in them is theirs.
-    nested_loops: usize,
-    /// Inside a closure or async block of the body: `return`, `break`, `continue` and `.await`
-    /// are theirs, but assignments to outer variables still race.
-    in_closure: bool,
-    in_async_fn: bool,
-    declared: &'a HashSet<String>,
-    errors: &'a mut Errors,
-}
-
-impl<'a> BodyChecker<'a> {
-    fn nested<T>(
-        &mut self,
-        label: Option<&'a Lifetime>,
-        is_loop: bool,
-        f: impl FnOnce(&mut Self) -> T,
-    ) -> T {
-        let labels = self.labels.len();
-        if let Some(label) = label {
-            self.labels.push(&label.ident);
-        }
-        self.nested_loops += usize::from(is_loop);
-        let result = f(self);
-        self.nested_loops -= usize::from(is_loop);
-        self.labels.truncate(labels);
-        result
-    }
-
-    /// Whether `label` names a loop or block inside the body.
-    fn is_inner(&self, label: &Lifetime) -> bool {
-        self.labels.iter().any(|inner| **inner == label.ident)
-    }
-
-    fn is_parallel(&self, label: &Lifetime) -> bool {
-        self.parallel_label
-            .is_some_and(|parallel| *parallel == label.ident)
-    }
-
-    fn jump(&mut self, keyword: &str, label: Option<&Lifetime>, span: proc_macro2::Span) {
-        let targets_parallel_loop = match label {
-            Some(label) if self.is_inner(label) => false,
-            Some(label) if self.is_parallel(label) => true,
-            Some(label) => {
-                self.errors.error_at(
-                    span,
-                    format!(
-                        "`{keyword} {label}` cannot reach a loop outside the parallel loop: iterations run on worker threads and cannot steer it\n\
-                         help: fail the iteration with `Err(..)?` and handle the error after the loop"
-                    ),
-                );
-                false
-            }
-            None => self.nested_loops == 0,
-        };
-        // `continue` of the parallel loop ends an iteration; `break` has nothing to end.
-        if targets_parallel_loop && keyword == "break" {
-            let jump =
-                label.map_or_else(|| "`break`".to_string(), |label| format!("`break {label}`"));
-            self.errors.error_at(
-                span,
-                format!("{jump} cannot leave a parallel loop: the other iterations may already be running, so there is no rest of the loop to skip\n{STOP_INSTEAD}"),
-            );
-        }
-    }
-
-    fn assigned(&mut self, place: &Expr) {
-        match place {
-            Expr::Path(path) if path.qself.is_none() => {
-                if let Some(name) = path.path.get_ident() {
-                    if !self.declared.contains(&name.to_string()) {
-                        self.errors.error(
-                            name,
-                            format!(
-                                "cannot assign to `{name}` in a parallel loop: iterations run at the same time on several threads, so this is a data race\n\
-                                 help: declare `{name}` inside the loop, or share it as an atomic (`AtomicUsize::fetch_add`) or a `Mutex`, or collect values with `failfast::try_map`"
-                            ),
-                        );
-                    }
-                }
-            }
-            Expr::Field(field) => self.assigned(&field.base),
-            Expr::Index(index) => self.assigned(&index.expr),
-            Expr::Paren(paren) => self.assigned(&paren.expr),
-            Expr::Tuple(tuple) => tuple.elems.iter().for_each(|elem| self.assigned(elem)),
-            // Through a pointer (`*r = ..`), a method call or a lock: the borrow checker and
-            // `Sync` decide.
-            _ => {}
-        }
-    }
-}
-
-impl<'a> Visit<'a> for BodyChecker<'a> {
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        match expr {
-            // A nested parallel loop is checked on its own.
-            Expr::ForLoop(inner) if inner.attrs.iter().any(is_marker) => {
-                self.visit_expr(&inner.expr);
-            }
-            Expr::ForLoop(inner) => {
-                self.visit_expr(&inner.expr);
-                self.nested(inner.label.as_ref().map(|l| &l.name), true, |this| {
-                    this.visit_pat(&inner.pat);
-                    this.visit_block(&inner.body);
-                });
-            }
-            Expr::While(inner) => {
-                self.nested(inner.label.as_ref().map(|l| &l.name), true, |this| {
-                    visit::visit_expr_while(this, inner)
-                });
-            }
-            Expr::Loop(inner) => {
-                self.nested(inner.label.as_ref().map(|l| &l.name), true, |this| {
-                    visit::visit_expr_loop(this, inner)
-                });
-            }
-            Expr::Block(block) if block.label.is_some() => {
-                self.nested(block.label.as_ref().map(|l| &l.name), false, |this| {
-                    visit::visit_expr_block(this, block)
-                });
-            }
-            // Their `return`, `break`, `continue` and `.await` are their own.
-            Expr::Closure(_) | Expr::Async(_) => {
-                let outer = std::mem::replace(&mut self.in_closure, true);
-                visit::visit_expr(self, expr);
-                self.in_closure = outer;
-            }
-            Expr::Break(jump) if !self.in_closure => {
-                self.jump("break", jump.label.as_ref(), jump.break_token.span);
-                visit::visit_expr_break(self, jump);
-            }
-            Expr::Continue(jump) if !self.in_closure => {
-                self.jump("continue", jump.label.as_ref(), jump.continue_token.span);
-            }
-            Expr::Return(ret) if !self.in_closure => {
-                self.errors.error_at(
-                    ret.return_token.span,
-                    format!("`return` in a parallel loop would end one iteration, not the function\n{STOP_INSTEAD}"),
-                );
-                visit::visit_expr_return(self, ret);
-            }
-            Expr::Await(awaited) if !self.in_closure => {
-                let message = if self.in_async_fn {
-                    "`.await` cannot run in a parallel loop: each iteration runs on a worker thread, outside the async function"
-                } else {
-                    "`.await` cannot run in a parallel loop: each iteration runs on a worker thread"
-                };
-                self.errors.error(
-                    awaited.await_token,
-                    format!("{message}\nhelp: call a blocking version inside the loop, or use an async stream (`futures::TryStreamExt::try_for_each_concurrent`)"),
-                );
-                visit::visit_expr_await(self, awaited);
-            }
-            Expr::Assign(assign) => {
-                self.assigned(&assign.left);
-                visit::visit_expr_assign(self, assign);
-            }
-            Expr::Binary(binary) if is_compound_assignment(&binary.op) => {
-                self.assigned(&binary.left);
-                visit::visit_expr_binary(self, binary);
-            }
-            _ => visit::visit_expr(self, expr),
-        }
-    }
-
-    // A nested item has its own body and its own `return`.
-    fn visit_item(&mut self, _: &'a Item) {}
-}
-
-fn is_compound_assignment(op: &syn::BinOp) -> bool {
-    use syn::BinOp::*;
-    matches!(
-        op,
-        AddAssign(_)
-            | SubAssign(_)
-            | MulAssign(_)
-            | DivAssign(_)
-            | RemAssign(_)
-            | BitXorAssign(_)
-            | BitAndAssign(_)
-            | BitOrAssign(_)
-            | ShlAssign(_)
-            | ShrAssign(_)
-    )
+/// Types as a user writes them: `Vec<u8>`, not `Vec < u8 >`.
+fn tidy(written: String) -> String {
+    written
+        .replace(" < ", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
 }

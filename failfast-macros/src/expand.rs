@@ -1,164 +1,163 @@
-//! The rewrite of marked loops onto the runtime. Assumes `check` found nothing wrong.
+//! The code a [`ParallelLoop`] becomes. Assumes `check` found nothing wrong.
 //!
+//! A thread loop
 //! ```text
 //! for PAT in INPUT { BODY }
 //! ```
 //! becomes
 //! ```text
 //! {
-//!     let outcome = ::failfast::__private::try_for_each(INPUT, WORKERS, |PAT| {
-//!         BODY                      // `continue` -> `return Outcome::success()`
-//!         Outcome::success()
-//!     });
-//!     if let Some(failed) = Fallible::exit(outcome) {
-//!         return failed;
-//!     }
+//!     ATTRS let () = {
+//!         let outcome = ::failfast::__private::thread_loop(INPUT, WORKERS, |PAT| {
+//!             BODY                      // `continue`  -> `return Flow::success()`
+//!             Flow::success()        // `return x`  -> `return Flow::from_exit(x)`
+//!         });
+//!         EXIT
+//!     };
 //! }
 //! ```
-//! The closure's return type is not written: `Fallible::exit` ties it to the
-//! enclosing function's return type (`Result<T, E>` gives `Result<(), E>`), so `?` in the body
-//! converts errors with `From` into the function's own error type, as in the sequential loop.
+//! and an async loop the same with each iteration an `async` block, started by a
+//! `future::Driver` in the user's own function, so that the loop's future is `Send` exactly when
+//! the sequential loop's would be. EXIT, by where the loop's exit goes:
+//! - out of the function: `if let Some(v) = Fallible::exit(outcome) { return v; }`, which ties
+//!   the iterations' type to the function's return type (`Result<T, E>` gives
+//!   `Result<ControlFlow<T>, E>`), so `?` converts errors with `From` as in the sequential loop;
+//!   or, with no `?` in the loop, `if let ControlFlow::Break(v) = outcome { return v; }`, so any
+//!   return type works with `return`;
+//! - into the parallel loop around it: `if let Some(o) = Flow::stop(outcome) { return o; }`.
+//!
+//! Generated tokens are hygienic (`Span::mixed_site`) but located at the user's `for`: errors
+//! about them point at the loop, and lints see macro code, not the user's.
 
 use crate::args::{Options, Workers};
-use crate::find::is_marker;
+use crate::model::{Exit, Flavor, Kind, ParallelLoop};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
-use syn::visit_mut::{self, VisitMut};
-use syn::{Block, Expr, ExprForLoop, Ident, Item, Lifetime, Pat};
+use syn::{Expr, ExprReturn, Ident, Pat};
 
-/// Rewrites every marked loop in `block`, innermost first.
-pub(crate) fn marked_loops(block: &mut Block, defaults: &Options) {
-    Expander { defaults }.visit_block_mut(block);
-}
-
-/// Rewrites the loops marked inside `for_loop`, then `for_loop` itself.
-pub(crate) fn loop_and_marked_inside(mut for_loop: ExprForLoop, options: &Options) -> Expr {
-    marked_loops(&mut for_loop.body, options);
-    parallel_loop(for_loop, options)
-}
-
-struct Expander<'a> {
-    defaults: &'a Options,
-}
-
-impl VisitMut for Expander<'_> {
-    fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        // Children first: a nested parallel loop is rewritten before the loop around it.
-        visit_mut::visit_expr_mut(self, expr);
-        if let Expr::ForLoop(for_loop) = expr {
-            if let Some(at) = for_loop.attrs.iter().position(is_marker) {
-                let marker = for_loop.attrs.remove(at);
-                let options = self.defaults.overridden_by(&Options::of_marker(&marker));
-                let placeholder = Expr::Verbatim(TokenStream::new());
-                let Expr::ForLoop(for_loop) = std::mem::replace(expr, placeholder) else {
-                    unreachable!()
-                };
-                *expr = parallel_loop(for_loop, &options);
-            }
-        }
+/// The path of the runtime's items for the macro, for a loop with these `options`.
+pub(crate) fn private(options: &Options, span: Span) -> TokenStream {
+    let span = hygienic(span);
+    match &options.krate {
+        Some(krate) => quote_spanned!(span=> #krate::__private),
+        None => quote_spanned!(span=> ::failfast::__private),
     }
-
-    // A nested item is expanded by its own attribute.
-    fn visit_item_mut(&mut self, _: &mut Item) {}
 }
 
-fn parallel_loop(for_loop: ExprForLoop, options: &Options) -> Expr {
-    let ExprForLoop {
+fn hygienic(span: Span) -> Span {
+    Span::mixed_site().located_at(span)
+}
+
+/// `continue` of the parallel loop: the iteration is done.
+pub(crate) fn end_iteration(private: &TokenStream, span: Span) -> Expr {
+    let at = hygienic(span);
+    let keyword = quote_spanned!(span=> return);
+    parse(quote_spanned!(at=> #keyword #private::Flow::success()))
+}
+
+/// `return value` in the body: the loop's exit, with the function's value.
+pub(crate) fn early_return(private: &TokenStream, ret: &ExprReturn) -> Expr {
+    let ExprReturn {
         attrs,
-        label,
-        for_token,
-        pat,
-        expr: input,
-        mut body,
-        ..
-    } = for_loop;
-    // Generated tokens carry the `for` keyword's span, so that rustc's errors about them (an
-    // item that is not `Send`, a capture that is not `Sync`) point at the user's loop.
-    let span = for_token.span;
-    let krate = match &options.krate {
-        Some(krate) => quote!(#krate),
-        None => quote_spanned!(span=> ::failfast),
+        return_token,
+        expr,
+    } = ret;
+    let value = match expr {
+        Some(value) => quote!(#value),
+        None => quote_spanned!(hygienic(return_token.span)=> ()),
     };
-    let private = quote_spanned!(span=> #krate::__private);
+    let at = hygienic(return_token.span);
+    parse(quote_spanned!(at=> #(#attrs)* #return_token #private::Flow::from_exit(#value)))
+}
+
+pub(crate) fn parallel_loop(described: ParallelLoop) -> Expr {
+    let ParallelLoop {
+        options,
+        attrs,
+        span,
+        pat,
+        input,
+        body,
+        kind,
+        exit,
+        flavor,
+        ..
+    } = described;
+    let at = hygienic(span);
+    let private = private(&options, span);
     let workers = match &options.workers {
         Some(Workers::Literal(literal)) => quote!(#literal),
         Some(Workers::Expr(expr)) => quote!(#expr),
-        None => quote_spanned!(span=> #private::default_workers()),
+        None => quote_spanned!(at=> #private::default_workers()),
     };
-    let parallel_label = label.as_ref().map(|label| &label.name);
-    Continues {
-        parallel_label,
-        nested_loops: 0,
-        private: &private,
-    }
-    .visit_block_mut(&mut body);
-    // A closure parameter cannot be an or-pattern without parentheses; any other pattern is
-    // kept as written, so that no `unused_parens` lint points at the user's code.
-    let pat = match *pat {
-        Pat::Or(or) => quote!((#or)),
-        pat => quote!(#pat),
+    let outcome = Ident::new("__failfast_outcome", at);
+    let exit = match (exit, flavor) {
+        (Exit::ParallelLoop, _) => quote_spanned! {at=>
+            if let ::core::option::Option::Some(#outcome) = #private::Flow::stop(#outcome) {
+                return #outcome;
+            }
+        },
+        (_, Flavor::Fallible) => quote_spanned! {at=>
+            if let ::core::option::Option::Some(#outcome) = #private::Fallible::exit(#outcome) {
+                return #outcome;
+            }
+        },
+        (_, Flavor::Returns) => quote_spanned! {at=>
+            if let ::core::ops::ControlFlow::Break(#outcome) = #outcome {
+                return #outcome;
+            }
+        },
     };
-    // Hygienic, so the user's code cannot name it, but located at the loop, so that errors
-    // about it do not point at the attribute.
-    let hygienic = Span::mixed_site().located_at(span);
-    let outcome = Ident::new("__failfast_outcome", hygienic);
-    // The whole exit in one span, so that a wrong return type is reported once.
-    let exit = quote_spanned! {hygienic=>
-        if let ::core::option::Option::Some(#outcome) = #private::Fallible::exit(#outcome) {
-            return #outcome;
+    let run = match kind {
+        Kind::Thread => {
+            // A closure parameter cannot be an or-pattern without parentheses; any other
+            // pattern is kept as written, so that no `unused_parens` lint points at it.
+            let pat = match pat {
+                Pat::Or(or) => quote!((#or)),
+                pat => quote!(#pat),
+            };
+            quote_spanned! {at=>
+                #private::thread_loop(#input, #workers, |#pat| {
+                    #body
+                    #private::Flow::success()
+                })
+            }
+        }
+        Kind::Async => {
+            let driver = Ident::new("__failfast_driver", at);
+            let item = Ident::new("__failfast_item", at);
+            let ended = Ident::new("__failfast_ended", at);
+            quote_spanned! {at=>
+                {
+                    let mut #driver = #private::future::Driver::new(#input, #workers);
+                    loop {
+                        while let ::core::option::Option::Some(#item) = #driver.next_item() {
+                            #driver.start(async {
+                                let #pat = #item.take();
+                                #body
+                                #private::Flow::success()
+                            });
+                        }
+                        let #ended = #driver.wait().await;
+                        if let ::core::option::Option::Some(#ended) = #ended {
+                            break #private::future::Driver::outcome(&#driver, #ended);
+                        }
+                    }
+                }
+            }
         }
     };
-    parse_quote_spanned(quote_spanned! {span=>
+    parse(quote_spanned! {at=>
         {
             #(#attrs)*
-            let #outcome = #private::try_for_each(#input, #workers, |#pat| {
-                #body
-                #private::Outcome::success()
-            });
-            #exit
+            let () = {
+                let #outcome = #run;
+                #exit
+            };
         }
     })
 }
 
-fn parse_quote_spanned(tokens: TokenStream) -> Expr {
+fn parse(tokens: TokenStream) -> Expr {
     syn::parse2(tokens).expect("the rewrite of a valid loop parses")
-}
-
-/// Turns each `continue` of the parallel loop into the end of its iteration.
-struct Continues<'a> {
-    parallel_label: Option<&'a Lifetime>,
-    nested_loops: usize,
-    private: &'a TokenStream,
-}
-
-impl VisitMut for Continues<'_> {
-    fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        match expr {
-            Expr::Continue(jump) => {
-                let ours = match &jump.label {
-                    Some(label) => self
-                        .parallel_label
-                        .is_some_and(|parallel| parallel.ident == label.ident),
-                    None => self.nested_loops == 0,
-                };
-                if ours {
-                    let private = self.private;
-                    let span = jump.continue_token.span;
-                    *expr = parse_quote_spanned(
-                        quote_spanned!(span=> return #private::Outcome::success()),
-                    );
-                }
-            }
-            Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {
-                self.nested_loops += 1;
-                visit_mut::visit_expr_mut(self, expr);
-                self.nested_loops -= 1;
-            }
-            // Their `continue` is their own; nested parallel loops are closures by now.
-            Expr::Closure(_) | Expr::Async(_) => {}
-            _ => visit_mut::visit_expr_mut(self, expr),
-        }
-    }
-
-    fn visit_item_mut(&mut self, _: &mut Item) {}
 }

@@ -2,7 +2,7 @@
 //! outermost `for` loop.
 
 use proc_macro2::Span;
-use syn::visit::{self, Visit};
+use syn::visit::Visit;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Block, Expr, ExprForLoop, Item};
 
@@ -31,7 +31,9 @@ pub(crate) fn has_markers(block: &Block) -> bool {
 
 /// Where the unmarked candidates are, when there is not exactly one.
 pub(crate) enum NotOne {
-    None,
+    /// No outermost loop; the `for` loops inside a `while`, a `loop`, a closure or an async
+    /// block, with what each is inside, which the user may mark instead.
+    None(Vec<(Span, &'static str)>),
     Several(Vec<Span>),
 }
 
@@ -43,9 +45,23 @@ pub(crate) fn mark_the_outermost_loop(block: &mut Block) -> Result<(), NotOne> {
     struct Outermost {
         found: Vec<Span>,
         mark: bool,
+        /// What encloses the current expression, if it hides loops from being outermost.
+        inside: Option<&'static str>,
+        hidden: Vec<(Span, &'static str)>,
+    }
+    impl Outermost {
+        fn hiding(&mut self, what: &'static str, f: impl FnOnce(&mut Self)) {
+            let outer = self.inside.replace(self.inside.unwrap_or(what));
+            f(self);
+            self.inside = outer;
+        }
     }
     impl VisitMut for Outermost {
         fn visit_expr_for_loop_mut(&mut self, for_loop: &mut ExprForLoop) {
+            if let Some(what) = self.inside {
+                self.hidden.push((for_loop.for_token.span, what));
+                return;
+            }
             self.found.push(for_loop.for_token.span);
             if self.mark {
                 for_loop.attrs.push(syn::parse_quote!(#[fail_fast]));
@@ -54,119 +70,49 @@ pub(crate) fn mark_the_outermost_loop(block: &mut Block) -> Result<(), NotOne> {
             self.visit_expr_mut(&mut for_loop.expr);
         }
         // Loops inside these are not outermost.
-        fn visit_expr_while_mut(&mut self, _: &mut syn::ExprWhile) {}
-        fn visit_expr_loop_mut(&mut self, _: &mut syn::ExprLoop) {}
-        fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
-        fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+        fn visit_expr_while_mut(&mut self, inner: &mut syn::ExprWhile) {
+            self.hiding("a `while` loop", |this| {
+                visit_mut::visit_expr_while_mut(this, inner)
+            });
+        }
+        fn visit_expr_loop_mut(&mut self, inner: &mut syn::ExprLoop) {
+            self.hiding("a `loop`", |this| {
+                visit_mut::visit_expr_loop_mut(this, inner)
+            });
+        }
+        fn visit_expr_closure_mut(&mut self, inner: &mut syn::ExprClosure) {
+            self.hiding("a closure", |this| {
+                visit_mut::visit_expr_closure_mut(this, inner)
+            });
+        }
+        fn visit_expr_async_mut(&mut self, inner: &mut syn::ExprAsync) {
+            self.hiding("an async block", |this| {
+                visit_mut::visit_expr_async_mut(this, inner)
+            });
+        }
         fn visit_item_mut(&mut self, _: &mut Item) {}
     }
     let mut count = Outermost {
         found: Vec::new(),
         mark: false,
+        inside: None,
+        hidden: Vec::new(),
     };
     count.visit_block_mut(block);
     match count.found.len() {
-        0 => Err(NotOne::None),
+        0 => Err(NotOne::None(count.hidden)),
         1 => {
             Outermost {
                 found: Vec::new(),
                 mark: true,
+                inside: None,
+                hidden: Vec::new(),
             }
             .visit_block_mut(block);
             Ok(())
         }
         _ => Err(NotOne::Several(count.found)),
     }
-}
-
-/// Where a parallel loop's first failure goes: out of the function, or out of the closure or
-/// async block the loop is in.
-#[derive(Clone, Copy)]
-pub(crate) enum Exit<'a> {
-    Function,
-    Closure(&'a syn::ReturnType),
-    AsyncBlock,
-}
-
-/// Something marked `#[fail_fast]` inside a function.
-pub(crate) enum Marked<'a> {
-    Loop {
-        for_loop: &'a ExprForLoop,
-        marker: &'a Attribute,
-        exit: Exit<'a>,
-    },
-    /// A marker on something that is not a `for` loop.
-    Misplaced {
-        marker: &'a Attribute,
-        what: &'static str,
-    },
-}
-
-/// Every marker in `block`, with the context of each marked loop. Nested marked loops are
-/// found too: each is checked and rewritten on its own.
-pub(crate) fn marked(block: &Block) -> Vec<Marked<'_>> {
-    struct Finder<'a> {
-        exit: Exit<'a>,
-        found: Vec<Marked<'a>>,
-    }
-    impl<'a> Visit<'a> for Finder<'a> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            let attrs = expr_attrs(expr);
-            if let Expr::ForLoop(for_loop) = expr {
-                let mut markers = attrs.iter().filter(|attr| is_marker(attr));
-                if let Some(marker) = markers.next() {
-                    self.found.push(Marked::Loop {
-                        for_loop,
-                        marker,
-                        exit: self.exit,
-                    });
-                }
-                for marker in markers {
-                    self.found.push(Marked::Misplaced {
-                        marker,
-                        what: "a second `#[fail_fast]`",
-                    });
-                }
-            } else {
-                for marker in attrs.iter().filter(|attr| is_marker(attr)) {
-                    self.found.push(Marked::Misplaced {
-                        marker,
-                        what: describe(expr),
-                    });
-                }
-            }
-            match expr {
-                Expr::Closure(closure) => {
-                    let outer = std::mem::replace(&mut self.exit, Exit::Closure(&closure.output));
-                    visit::visit_expr_closure(self, closure);
-                    self.exit = outer;
-                }
-                Expr::Async(block) => {
-                    let outer = std::mem::replace(&mut self.exit, Exit::AsyncBlock);
-                    visit::visit_expr_async(self, block);
-                    self.exit = outer;
-                }
-                _ => visit::visit_expr(self, expr),
-            }
-        }
-        fn visit_local(&mut self, local: &'a syn::Local) {
-            for marker in local.attrs.iter().filter(|attr| is_marker(attr)) {
-                self.found.push(Marked::Misplaced {
-                    marker,
-                    what: "a `let` statement",
-                });
-            }
-            visit::visit_local(self, local);
-        }
-        // A nested item is expanded on its own, with its own attribute.
-        fn visit_item(&mut self, _: &'a Item) {}
-    }
-    let mut finder = Finder {
-        exit: Exit::Function,
-        found: Vec::new(),
-    };
-    finder.visit_block(block);
-    finder.found
 }
 
 /// What an expression is, in an error message.
@@ -185,7 +131,7 @@ pub(crate) fn describe(expr: &Expr) -> &'static str {
     }
 }
 
-/// The outer attributes of an expression, borrowed as `&` or `&mut`.
+/// The outer attributes of an expression, borrowed as `&mut`.
 macro_rules! attrs_of {
     ($expr:expr, $($borrow:tt)+) => {
         match $expr {
@@ -231,12 +177,8 @@ macro_rules! attrs_of {
     };
 }
 
-/// The outer attributes of an expression.
-pub(crate) fn expr_attrs(expr: &Expr) -> &[Attribute] {
-    attrs_of!(expr, &).map_or(&[], Vec::as_slice)
-}
-
-fn expr_attrs_mut(expr: &mut Expr) -> Option<&mut Vec<Attribute>> {
+/// The outer attributes of an expression, if it can have any.
+pub(crate) fn expr_attrs_mut(expr: &mut Expr) -> Option<&mut Vec<Attribute>> {
     attrs_of!(expr, &mut)
 }
 

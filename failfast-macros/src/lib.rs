@@ -2,21 +2,26 @@
 //! crate, which documents it; this crate is an implementation detail.
 //!
 //! Phases, one module each: `args` parses the options, `find` decides which loops run in
-//! parallel, `check` reports every misuse (and generates nothing), `expand` rewrites the
-//! loops onto `failfast`'s runtime (and assumes valid input).
+//! parallel, `model` walks the function once and describes each parallel loop (its kind, where
+//! its exit goes, its body with its own jumps resolved), `check` and `races` report every
+//! misuse from that description (and generate nothing), `expand` writes the code.
 
 mod args;
 mod check;
 mod errors;
 mod expand;
 mod find;
+mod model;
+mod races;
 
 use args::Options;
 use errors::Errors;
 use find::NotOne;
+use model::Walk;
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
-use syn::{Expr, ExprForLoop, Item, ItemFn};
+use syn::visit_mut::VisitMut;
+use syn::{Expr, ExprForLoop, FnArg, Item, ItemFn};
 
 /// Runs a `for` loop's iterations in parallel and stops at the first failure.
 ///
@@ -42,9 +47,12 @@ fn fail_fast_impl(args: TokenStream, input: TokenStream) -> TokenStream {
         syn::parse2::<Item>(input.clone()),
         syn::parse2::<Expr>(input.clone()),
     ) {
+        (Ok(Item::Fn(_)), _) => unreachable!("parsed as a function above"),
         (Ok(item), _) => describe_item(&item),
         (_, Ok(expr)) => find::describe(&expr),
-        _ => "this",
+        // Not Rust that parses (a function with a syntax error, say): rustc reports that,
+        // and anything the macro added would only be noise.
+        _ => return input,
     };
     let at = input
         .clone()
@@ -62,17 +70,29 @@ fn fail_fast_impl(args: TokenStream, input: TokenStream) -> TokenStream {
 
 /// `#[fail_fast]` on a function: rewrite its marked loops, or its one outermost loop.
 fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -> TokenStream {
+    let original = function.clone();
     let name = function.sig.ident.clone();
     if !find::has_markers(&function.block) {
         match find::mark_the_outermost_loop(&mut function.block) {
             Ok(()) => {}
-            Err(NotOne::None) => errors.error(
+            Err(NotOne::None(hidden)) if hidden.is_empty() => errors.error(
                 &name,
                 format!(
                     "`{name}` has no `for` loop to run in parallel\n\
                      help: `#[fail_fast]` rewrites the function's outermost `for` loop: put it on the function that contains the loop"
                 ),
             ),
+            Err(NotOne::None(hidden)) => {
+                for (at, inside) in hidden {
+                    errors.error_at(
+                        at,
+                        format!(
+                            "this `for` loop is inside {inside}, so `#[fail_fast]` on `{name}` does not pick it: it rewrites the function's outermost `for` loop\n\
+                             help: mark it: write `#[fail_fast]` on this `for` loop, inside `{name}`"
+                        ),
+                    );
+                }
+            }
             Err(NotOne::Several(loops)) => {
                 let count = loops.len();
                 for at in loops {
@@ -87,33 +107,44 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
             }
         }
     }
-    let signature_ok = check::markers(&function.block, Some(&function.sig), &mut errors);
+    let parameters = function.sig.inputs.iter().filter_map(|input| match input {
+        FnArg::Typed(typed) => Some(&*typed.pat),
+        FnArg::Receiver(_) => None,
+    });
+    let mutable = races::declared_mut(parameters, &function.block);
+    let mut block = (*function.block).clone();
+    let mut walk = Walk::new(defaults, Some(&function.sig), Some(mutable), &mut errors);
+    walk.visit_block_mut(&mut block);
+    let body_compiles = walk.body_compiles;
     if !errors.is_empty() {
-        find::strip_markers(&mut function.block);
-        if signature_ok == Some(false) {
-            // The body's `?` would only add errors about the same return type.
-            function.block = syn::parse_quote!({ loop {} });
-            function
+        let mut original = original;
+        find::strip_markers(&mut original.block);
+        if !body_compiles {
+            // The body's `?` or `.await` would only add errors about the same mistake.
+            original.block = syn::parse_quote!({ loop {} });
+            original
                 .attrs
                 .push(syn::parse_quote!(#[allow(unused_variables)]));
         }
-        return with_errors(errors, function.into_token_stream());
+        return with_errors(errors, original.into_token_stream());
     }
-    expand::marked_loops(&mut function.block, defaults);
+    *function.block = block;
     function.into_token_stream()
 }
 
 /// `#[fail_fast]` directly on a `for` loop (nightly, with `stmt_expr_attributes` and
 /// `proc_macro_hygiene`).
 fn loop_form(for_loop: ExprForLoop, options: &Options, mut errors: Errors) -> TokenStream {
-    check::loop_body(&for_loop, false, &mut errors);
-    check::markers(&for_loop.body, None, &mut errors);
+    let original = for_loop.clone();
+    // The variables outside the loop cannot be seen: any of them may be `mut`.
+    let mut walk = Walk::new(options, None, None, &mut errors);
+    let expanded = walk.parallel_loop(for_loop, syn::parse_quote!(#[fail_fast]));
     if !errors.is_empty() {
-        let mut for_loop = for_loop;
-        find::strip_markers(&mut for_loop.body);
-        return with_errors(errors, for_loop.into_token_stream());
+        let mut original = original;
+        find::strip_markers(&mut original.body);
+        return with_errors(errors, original.into_token_stream());
     }
-    expand::loop_and_marked_inside(for_loop, options).into_token_stream()
+    expanded.into_token_stream()
 }
 
 /// The errors, followed by the user's code: it still compiles, so no cascade of errors about
@@ -186,6 +217,6 @@ mod snapshots {
             );
             checked += 1;
         }
-        assert_eq!(checked, 4, "every snapshot was checked");
+        assert_eq!(checked, 5, "every snapshot was checked");
     }
 }

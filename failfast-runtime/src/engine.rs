@@ -7,7 +7,7 @@
 //! replaces an error.
 
 use crate::cancel::{self, Token};
-use crate::outcome::Outcome;
+use crate::outcome::Flow;
 use crate::pool::{self, Scope, Work};
 use crate::sync::{lock, spin_until, wait, Arc, AtomicUsize, Condvar, Mutex, MutexGuard, Ordering};
 use std::any::Any;
@@ -33,7 +33,7 @@ const SLOW_FILL: Duration = Duration::from_micros(50);
 /// What a loop runs for each item, and what each worker keeps while it runs.
 pub(crate) trait Body<T>: Sync {
     /// What one iteration returns.
-    type Outcome: Outcome;
+    type Outcome: Flow<Exit: Send>;
     /// State a worker keeps across the iterations it runs.
     type Local;
     fn start(&self) -> Self::Local;
@@ -77,7 +77,8 @@ enum Fill {
 
 /// How a loop ended early.
 enum Ending<F> {
-    Failure(F),
+    /// A failure or an early return.
+    Exit(F),
     Panic(Box<dyn Any + Send>),
 }
 
@@ -129,7 +130,7 @@ struct Shared<'b, T, B: Body<T>> {
     /// the queue closed, the loop cancelled), so that waiters can spin on it without the lock
     /// before they park.
     activity: AtomicUsize,
-    ending: Mutex<Option<Ending<<B::Outcome as Outcome>::Failure>>>,
+    ending: Mutex<Option<Ending<<B::Outcome as Flow>::Exit>>>,
 }
 
 /// Runs `body` for every item of `input` on at most `workers` threads, stopping at the first
@@ -398,8 +399,8 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
                 }
                 match catch_unwind(AssertUnwindSafe(|| self.body.run(&mut local, item))) {
                     Ok(outcome) => {
-                        if let Some(failure) = outcome.into_failure() {
-                            self.record(Ending::Failure(failure));
+                        if let Some(exit) = outcome.into_exit() {
+                            self.record(Ending::Exit(exit));
                         }
                     }
                     Err(payload) => self.record(Ending::Panic(payload)),
@@ -484,13 +485,13 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
 
     /// Records how the loop ended, unless an equal or stronger ending was recorded first,
     /// and cancels it.
-    fn record(&self, ending: Ending<<B::Outcome as Outcome>::Failure>) {
+    fn record(&self, ending: Ending<<B::Outcome as Flow>::Exit>) {
         let discarded = {
             let mut recorded = lock(&self.ending);
             match (&*recorded, ending) {
                 (None, ending) => recorded.replace(ending),
                 // A panic always wins over an error.
-                (Some(Ending::Failure(_)), panic @ Ending::Panic(_)) => recorded.replace(panic),
+                (Some(Ending::Exit(_)), panic @ Ending::Panic(_)) => recorded.replace(panic),
                 (Some(_), later) => Some(later),
             }
         };
@@ -517,7 +518,7 @@ impl<'b, T: Send, B: Body<T>> Shared<'b, T, B> {
         let ending = ending.into_inner().unwrap_or_else(|p| p.into_inner());
         match (ending, leftovers) {
             (Some(Ending::Panic(payload)), _) | (_, Err(payload)) => resume_unwind(payload),
-            (Some(Ending::Failure(failure)), Ok(())) => B::Outcome::from_failure(failure),
+            (Some(Ending::Exit(exit)), Ok(())) => B::Outcome::from_exit(exit),
             (None, Ok(())) => B::Outcome::success(),
         }
     }

@@ -30,15 +30,19 @@
 
 mod cancel;
 mod engine;
+#[cfg(not(loom))]
+pub mod future;
 mod outcome;
 mod pool;
+#[doc(hidden)]
+pub mod rewrite;
 mod sync;
 
 #[cfg(all(test, loom))]
 mod loom_tests;
 
 pub use cancel::cancelled;
-pub use outcome::{Fallible, Outcome};
+pub use outcome::{Fallible, Flow, Outcome};
 #[cfg(not(loom))]
 pub use pool::idle_threads;
 
@@ -93,10 +97,21 @@ where
     I: IntoIterator,
     I::Item: Send,
     F: Fn(I::Item) -> R + Sync,
-    R: Outcome,
+    R: Outcome<Failure: Send>,
+{
+    for_each(iterable, workers, f)
+}
+
+/// [`try_for_each`] for every [`Flow`], the rewrite's early returns included.
+pub(crate) fn for_each<I, F, R>(iterable: I, workers: usize, f: F) -> R
+where
+    I: IntoIterator,
+    I::Item: Send,
+    F: Fn(I::Item) -> R + Sync,
+    R: Flow<Exit: Send>,
 {
     struct ForEach<F>(F);
-    impl<T, R: Outcome, F: Fn(T) -> R + Sync> Body<T> for ForEach<F> {
+    impl<T, R: Flow<Exit: Send>, F: Fn(T) -> R + Sync> Body<T> for ForEach<F> {
         type Outcome = R;
         type Local = ();
         fn start(&self) {}
@@ -170,6 +185,15 @@ where
         .collect();
     pairs.sort_unstable_by_key(|&(index, _)| index);
     Ok(pairs.into_iter().map(|(_, value)| value).collect())
+}
+
+/// Panics with the contract's message when `workers` is 0, at the caller's location.
+#[track_caller]
+pub(crate) fn check_workers(workers: usize) {
+    assert!(
+        workers >= 1,
+        "failfast: `workers` must be at least 1, got 0 (use `workers = 1` to run the iterations one at a time)"
+    );
 }
 
 /// The number of workers used when none is given: `std::thread::available_parallelism()`,

@@ -5,7 +5,7 @@ type Count = usize;
 #[fail_fast(workers = 4)]
 fn count(names: &[String]) -> Count {
     for name in names {
-        println!("{name}");
+        let _: u32 = name.parse().map_err(|_| ())?;
     }
     names.len()
 }

@@ -1,0 +1,44 @@
+async fn fetch_all(urls: &[String], client: &Client) -> Result<(), String> {
+    {
+        let () = {
+            let __failfast_outcome = {
+                let mut __failfast_driver = ::failfast::__private::future::Driver::new(
+                    urls,
+                    8,
+                );
+                loop {
+                    while let ::core::option::Option::Some(__failfast_item) = __failfast_driver
+                        .next_item()
+                    {
+                        __failfast_driver
+                            .start(async {
+                                let url = __failfast_item.take();
+                                {
+                                    let length = client.get(url).await?;
+                                    if length == 0 {
+                                        return ::failfast::__private::Flow::from_exit(
+                                            Err("an empty url".into()),
+                                        );
+                                    }
+                                }
+                                ::failfast::__private::Flow::success()
+                            });
+                    }
+                    let __failfast_ended = __failfast_driver.wait().await;
+                    if let ::core::option::Option::Some(__failfast_ended) = __failfast_ended {
+                        break ::failfast::__private::future::Driver::outcome(
+                            &__failfast_driver,
+                            __failfast_ended,
+                        );
+                    }
+                }
+            };
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::__private::Fallible::exit(
+                __failfast_outcome,
+            ) {
+                return __failfast_outcome;
+            }
+        };
+    }
+    Ok(())
+}

@@ -1,0 +1,488 @@
+//! The one walk over a function (or a marked loop) that finds its parallel loops and describes
+//! each as a [`ParallelLoop`]: what kind it is, where its exit goes, and its body with its own
+//! jumps already resolved. `check` reports misuse from that description; `expand` writes code
+//! from it. Neither walks the syntax again to resolve a `continue` or a `return`.
+//!
+//! Loops are described innermost first: when the walk meets a marked loop inside a parallel
+//! loop's body, it describes, checks and expands the inner loop, and puts the expansion in the
+//! outer body before the outer loop is finished.
+
+use crate::args::Options;
+use crate::errors::Errors;
+use crate::find::{describe, expr_attrs_mut, is_marker};
+use crate::{check, expand, races};
+use proc_macro2::{Span, TokenStream};
+use std::collections::HashSet;
+use syn::visit::{self, Visit};
+use syn::visit_mut::{self, VisitMut};
+use syn::{
+    Attribute, Block, Expr, ExprForLoop, Ident, Item, Label, Lifetime, Pat, ReturnType, Signature,
+};
+
+/// Where a parallel loop's first exit (failure or `return`) goes.
+#[derive(Clone)]
+pub(crate) enum Exit {
+    /// Out of the function the attribute is on.
+    Function,
+    /// Out of a closure, with its written return type, if any.
+    Closure(ReturnType),
+    /// Out of an async block.
+    AsyncBlock,
+    /// Out of the iteration of the parallel loop whose body holds this one, which hands it on.
+    ParallelLoop,
+}
+
+/// How the iterations run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// On threads: the body is a closure.
+    Thread,
+    /// As futures on the awaiting task: the body is an async block.
+    Async,
+}
+
+/// The type the iterations return, decided for a whole chain of loops nested directly in one
+/// another (they hand exits to each other, so they share it).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flavor {
+    /// `<Ret as Fallible>::Iteration`: `?` converts errors into the function's error type.
+    Fallible,
+    /// `ControlFlow<Ret>`: no `?`, so the function may return anything; only `return` exits.
+    Returns,
+}
+
+/// A `break` or `continue` in the body that the parallel loop cannot honour.
+pub(crate) struct BadJump {
+    pub(crate) keyword: &'static str,
+    pub(crate) label: Option<Lifetime>,
+    pub(crate) span: Span,
+    /// Whether it targets the parallel loop itself (`break`), rather than a loop outside it.
+    pub(crate) targets_parallel_loop: bool,
+}
+
+/// One parallel loop, as `check` and `expand` see it.
+pub(crate) struct ParallelLoop {
+    pub(crate) marker: Attribute,
+    pub(crate) options: Options,
+    /// Its outer attributes other than the marker (`#[cfg]`, `#[allow]`).
+    pub(crate) attrs: Vec<Attribute>,
+    /// The `for` keyword: generated code is located here.
+    pub(crate) span: Span,
+    pub(crate) pat: Pat,
+    pub(crate) input: Expr,
+    /// The body with its own `continue`s and `return`s rewritten and inner parallel loops
+    /// expanded.
+    pub(crate) body: Block,
+    pub(crate) kind: Kind,
+    pub(crate) exit: Exit,
+    pub(crate) flavor: Flavor,
+    /// `.await`s in the body (outside closures and async blocks).
+    pub(crate) awaits: Vec<Span>,
+    /// Whether the loop is in async code, where `.await` is possible.
+    pub(crate) in_async: bool,
+    pub(crate) bad_jumps: Vec<BadJump>,
+}
+
+/// What the walk knows about the code around it.
+#[derive(Clone)]
+struct Context {
+    exit: Exit,
+    in_async: bool,
+    /// The written return type the exit goes through, for the flavor.
+    returns: Option<ReturnType>,
+}
+
+/// The jumps of the parallel loop whose body is being walked.
+struct Jumps {
+    parallel_label: Option<Ident>,
+    /// Labels of the loops and blocks inside the body around the current expression.
+    labels: Vec<Ident>,
+    /// Loops inside the body around the current expression: an unlabeled `break` or
+    /// `continue` in them is theirs.
+    nested_loops: usize,
+    bad: Vec<BadJump>,
+    private: TokenStream,
+}
+
+/// The whole walk: the function's facts, every error, and the parallel loop being walked.
+pub(crate) struct Walk<'a> {
+    defaults: &'a Options,
+    signature: Option<&'a Signature>,
+    /// Variables declared `mut` in the function: calling mutating methods on them races.
+    /// `None` when they cannot be seen (the nightly loop form): any may be.
+    mutable: Option<HashSet<String>>,
+    context: Context,
+    jumps: Option<Jumps>,
+    errors: &'a mut Errors,
+    /// Whether the signature was checked already (it is checked once, for the first loop that
+    /// leaves through it).
+    signature_checked: bool,
+    /// Whether the function's body still compiles once the markers are removed: not when its
+    /// signature cannot take the loops' exits, nor with `.await` outside async code (rustc
+    /// would repeat those errors in its own words).
+    pub(crate) body_compiles: bool,
+}
+
+impl<'a> Walk<'a> {
+    /// A walk over the body of `signature`'s function, or over a marked loop (the nightly
+    /// form) when there is no signature.
+    pub(crate) fn new(
+        defaults: &'a Options,
+        signature: Option<&'a Signature>,
+        mutable: Option<HashSet<String>>,
+        errors: &'a mut Errors,
+    ) -> Self {
+        Walk {
+            defaults,
+            signature,
+            mutable,
+            context: Context {
+                exit: Exit::Function,
+                in_async: signature.is_some_and(|sig| sig.asyncness.is_some()),
+                returns: signature.map(|sig| sig.output.clone()),
+            },
+            jumps: None,
+            errors,
+            signature_checked: false,
+            body_compiles: true,
+        }
+    }
+
+    /// Describes, checks and expands one marked loop; its expansion.
+    pub(crate) fn parallel_loop(&mut self, mut for_loop: ExprForLoop, marker: Attribute) -> Expr {
+        check::marker(&marker, self.errors);
+        let options = self.defaults.overridden_by(&Options::of_marker(&marker));
+        races::check(&for_loop, self.mutable.as_ref(), self.errors);
+        let facts = Facts::of(&for_loop.body);
+        let in_async = self.context.in_async;
+        let kind = if in_async && !facts.awaits.is_empty() {
+            Kind::Async
+        } else {
+            Kind::Thread
+        };
+        let flavor = match self.context.exit {
+            // The loop around decided for the whole chain: whatever it is, the exits are
+            // handed on unchanged.
+            Exit::ParallelLoop => Flavor::Fallible,
+            _ if facts.tries || self.context.returns.as_ref().is_some_and(returns_fallible) => {
+                Flavor::Fallible
+            }
+            _ => Flavor::Returns,
+        };
+        // The input is evaluated by the code around the loop: its jumps are that code's.
+        self.visit_expr_mut(&mut for_loop.expr);
+        let private = expand::private(&options, for_loop.for_token.span);
+        let returns = self.context.returns.clone();
+        let outer = std::mem::replace(
+            &mut self.context,
+            Context {
+                exit: Exit::ParallelLoop,
+                // An async loop's iterations are async blocks; a thread loop's are closures.
+                in_async: kind == Kind::Async,
+                returns,
+            },
+        );
+        let outer_jumps = self.jumps.replace(Jumps {
+            parallel_label: for_loop
+                .label
+                .as_ref()
+                .map(|label| label.name.ident.clone()),
+            labels: Vec::new(),
+            nested_loops: 0,
+            bad: Vec::new(),
+            private,
+        });
+        self.visit_block_mut(&mut for_loop.body);
+        let jumps = std::mem::replace(&mut self.jumps, outer_jumps).expect("set above");
+        self.context = outer;
+        let described = ParallelLoop {
+            marker,
+            options,
+            attrs: for_loop.attrs,
+            span: for_loop.for_token.span,
+            pat: *for_loop.pat,
+            input: *for_loop.expr,
+            body: for_loop.body,
+            kind,
+            exit: self.context.exit.clone(),
+            flavor,
+            awaits: facts.awaits,
+            in_async,
+            bad_jumps: jumps.bad,
+        };
+        let check_signature = matches!(described.exit, Exit::Function)
+            && !std::mem::replace(&mut self.signature_checked, true);
+        if let (Kind::Thread, Some(sig)) = (described.kind, self.signature) {
+            check::shared_trait_objects(sig, &described.body, self.errors);
+        }
+        self.body_compiles &= check::parallel_loop(
+            &described,
+            facts.tries,
+            check_signature.then_some(self.signature).flatten(),
+            self.errors,
+        );
+        expand::parallel_loop(described)
+    }
+
+    /// Within the body of a parallel loop: `continue`, `break` and `return` of that loop.
+    fn jump(&mut self, expr: &mut Expr) -> bool {
+        let Some(jumps) = &mut self.jumps else {
+            return false;
+        };
+        match expr {
+            Expr::Continue(jump) => {
+                match jumps.target(jump.label.as_ref()) {
+                    Target::Parallel => {
+                        *expr = expand::end_iteration(&jumps.private, jump.continue_token.span);
+                    }
+                    Target::Inner => {}
+                    Target::Outside => jumps.bad.push(BadJump {
+                        keyword: "continue",
+                        label: jump.label.clone(),
+                        span: jump.continue_token.span,
+                        targets_parallel_loop: false,
+                    }),
+                }
+                true
+            }
+            Expr::Break(jump) => {
+                let target = jumps.target(jump.label.as_ref());
+                if target != Target::Inner {
+                    jumps.bad.push(BadJump {
+                        keyword: "break",
+                        label: jump.label.clone(),
+                        span: jump.break_token.span,
+                        targets_parallel_loop: target == Target::Parallel,
+                    });
+                }
+                if let Some(value) = &mut jump.expr {
+                    self.visit_expr_mut(value);
+                }
+                true
+            }
+            Expr::Return(ret) => {
+                if let Some(value) = &mut ret.expr {
+                    self.visit_expr_mut(value);
+                }
+                let private = &self.jumps.as_ref().expect("in a body").private;
+                *expr = expand::early_return(private, ret);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Runs `f` with `context` for code that is not part of the parallel loop's own flow
+    /// (a closure or async block inside its body, or outside any parallel loop).
+    fn within(&mut self, context: Context, f: impl FnOnce(&mut Self)) {
+        let outer = std::mem::replace(&mut self.context, context);
+        let jumps = self.jumps.take();
+        f(self);
+        self.jumps = jumps;
+        self.context = outer;
+    }
+
+    fn nested(&mut self, label: Option<&Label>, is_loop: bool, f: impl FnOnce(&mut Self)) {
+        let Some(jumps) = &mut self.jumps else {
+            return f(self);
+        };
+        let labels = jumps.labels.len();
+        if let Some(label) = label {
+            jumps.labels.push(label.name.ident.clone());
+        }
+        jumps.nested_loops += usize::from(is_loop);
+        f(self);
+        let jumps = self.jumps.as_mut().expect("restored");
+        jumps.nested_loops -= usize::from(is_loop);
+        jumps.labels.truncate(labels);
+    }
+
+    fn misplaced(&mut self, attrs: &mut Vec<Attribute>, what: &str) {
+        for marker in attrs.iter().filter(|attr| is_marker(attr)) {
+            check::misplaced(marker, what, self.errors);
+        }
+        attrs.retain(|attr| !is_marker(attr));
+    }
+}
+
+#[derive(PartialEq, Eq)]
+enum Target {
+    Parallel,
+    Inner,
+    Outside,
+}
+
+impl Jumps {
+    fn target(&self, label: Option<&Lifetime>) -> Target {
+        match label {
+            Some(label) if self.labels.contains(&label.ident) => Target::Inner,
+            Some(label) if self.parallel_label.as_ref() == Some(&label.ident) => Target::Parallel,
+            Some(_) => Target::Outside,
+            None if self.nested_loops > 0 => Target::Inner,
+            None => Target::Parallel,
+        }
+    }
+}
+
+impl VisitMut for Walk<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::ForLoop(for_loop) = expr {
+            if let Some(at) = for_loop.attrs.iter().position(is_marker) {
+                let marker = for_loop.attrs.remove(at);
+                self.misplaced(&mut for_loop.attrs, "a second `#[fail_fast]`");
+                let placeholder = Expr::Verbatim(TokenStream::new());
+                let Expr::ForLoop(for_loop) = std::mem::replace(expr, placeholder) else {
+                    unreachable!("matched above")
+                };
+                *expr = self.parallel_loop(for_loop, marker);
+                return;
+            }
+        } else if let Some(attrs) = expr_attrs_mut(expr) {
+            if attrs.iter().any(is_marker) {
+                let what = describe(expr);
+                let attrs = expr_attrs_mut(expr).expect("has attributes");
+                self.misplaced(attrs, what);
+            }
+        }
+        if self.jump(expr) {
+            return;
+        }
+        match expr {
+            Expr::ForLoop(inner) => {
+                // The input is evaluated outside the inner loop: its jumps are the body's.
+                self.visit_expr_mut(&mut inner.expr);
+                self.visit_pat_mut(&mut inner.pat);
+                let label = inner.label.clone();
+                self.nested(label.as_ref(), true, |this| {
+                    this.visit_block_mut(&mut inner.body)
+                });
+            }
+            Expr::While(inner) => {
+                let label = inner.label.clone();
+                self.nested(label.as_ref(), true, |this| {
+                    visit_mut::visit_expr_while_mut(this, inner);
+                });
+            }
+            Expr::Loop(inner) => {
+                let label = inner.label.clone();
+                self.nested(label.as_ref(), true, |this| {
+                    visit_mut::visit_expr_loop_mut(this, inner);
+                });
+            }
+            Expr::Block(block) if block.label.is_some() => {
+                let label = block.label.clone();
+                self.nested(label.as_ref(), false, |this| {
+                    visit_mut::visit_expr_block_mut(this, block);
+                });
+            }
+            Expr::Closure(closure) => {
+                let context = Context {
+                    exit: Exit::Closure(closure.output.clone()),
+                    in_async: closure.asyncness.is_some(),
+                    returns: Some(closure.output.clone()),
+                };
+                self.within(context, |this| {
+                    visit_mut::visit_expr_closure_mut(this, closure)
+                });
+            }
+            Expr::Async(block) => {
+                let context = Context {
+                    exit: Exit::AsyncBlock,
+                    in_async: true,
+                    returns: None,
+                };
+                self.within(context, |this| visit_mut::visit_expr_async_mut(this, block));
+            }
+            _ => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_local_mut(&mut self, local: &mut syn::Local) {
+        self.misplaced(&mut local.attrs, "a `let` statement");
+        visit_mut::visit_local_mut(self, local);
+    }
+
+    // A nested item is expanded by its own attribute, and has its own `return`.
+    fn visit_item_mut(&mut self, _: &mut Item) {}
+}
+
+/// Whether a written return type is `Result` or `Option` by its name (aliases such as
+/// `io::Result<T>` end in `Result`): then anyhow's `bail!` and other macros that `return
+/// Err(..)` work without a `?` in sight.
+fn returns_fallible(output: &ReturnType) -> bool {
+    let ReturnType::Type(_, ty) = output else {
+        return false;
+    };
+    let syn::Type::Path(path) = &**ty else {
+        return false;
+    };
+    path.path.segments.last().is_some_and(|last| {
+        let name = last.ident.to_string();
+        name.ends_with("Result") || name == "Option"
+    })
+}
+
+/// What a loop body does directly (outside closures, async blocks and nested items), nested
+/// loops included, marked or not: their `?` and `.await` are the enclosing function's too.
+struct Facts {
+    awaits: Vec<Span>,
+    /// A `?`, or a macro that may hide one (`bail!`, `ensure!`, or `?` among its tokens).
+    tries: bool,
+}
+
+impl Facts {
+    fn of(body: &Block) -> Facts {
+        let mut facts = Facts {
+            awaits: Vec::new(),
+            tries: false,
+        };
+        facts.visit_block(body);
+        facts
+    }
+}
+
+impl Visit<'_> for Facts {
+    fn visit_expr(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Await(awaited) => {
+                self.awaits.push(awaited.await_token.span);
+                visit::visit_expr(self, expr);
+            }
+            Expr::Try(_) => {
+                self.tries = true;
+                visit::visit_expr(self, expr);
+            }
+            Expr::Closure(_) | Expr::Async(_) => {}
+            _ => visit::visit_expr(self, expr),
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &syn::Macro) {
+        let name = mac.path.segments.last().map(|s| s.ident.to_string());
+        self.tries |= matches!(name.as_deref(), Some("bail" | "ensure"))
+            || has_question_mark(mac.tokens.clone());
+    }
+
+    fn visit_item(&mut self, _: &Item) {}
+}
+
+/// Whether `tokens` hold a `?` that is not `?Sized`.
+fn has_question_mark(tokens: TokenStream) -> bool {
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            proc_macro2::TokenTree::Punct(punct) if punct.as_char() == '?' => {
+                let sized =
+                    matches!(tokens.peek(), Some(proc_macro2::TokenTree::Ident(i)) if i == "Sized");
+                if !sized {
+                    return true;
+                }
+            }
+            proc_macro2::TokenTree::Group(group) if has_question_mark(group.stream()) => {
+                return true;
+            }
+            _ => {}
+        }
+    }
+    false
+}

@@ -1,0 +1,335 @@
+//! Data races: a parallel loop's body changing a variable declared outside it. Iterations run
+//! at the same time, so the sequential loop's `total += n` or `results.push(x)` would race.
+//!
+//! The walk follows Rust's scopes: a name bound inside the body (by `let`, a pattern, a closure
+//! parameter, a `match` arm) is the body's own from there on, even if it shadows an outer one.
+
+use crate::errors::Errors;
+use quote::ToTokens;
+use std::collections::HashSet;
+use syn::visit::{self, Visit};
+use syn::{Block, Expr, ExprForLoop, Item, Pat, Stmt};
+
+/// Methods that change their receiver: calling one on an outer `mut` variable races.
+const MUTATING: &[&str] = &[
+    "push",
+    "push_back",
+    "push_front",
+    "push_str",
+    "insert",
+    "insert_str",
+    "entry",
+    "extend",
+    "extend_from_slice",
+    "append",
+    "remove",
+    "remove_entry",
+    "swap_remove",
+    "clear",
+    "sort",
+    "sort_by",
+    "sort_by_key",
+    "sort_unstable",
+    "sort_unstable_by",
+    "sort_unstable_by_key",
+    "dedup",
+    "truncate",
+    "retain",
+    "pop",
+    "pop_back",
+    "pop_front",
+    "drain",
+    "reserve",
+    "resize",
+    "split_off",
+    "get_mut",
+    "iter_mut",
+    "values_mut",
+    "last_mut",
+    "first_mut",
+    "as_mut",
+    "swap",
+    "reverse",
+    "fill",
+    "take",
+    "replace",
+    "get_or_insert",
+    "get_or_insert_with",
+];
+
+const HELP: &str = "help: collect the values with `failfast::try_map` (in input order), or share an atomic (`AtomicUsize::fetch_add`) or a `Mutex<..>`";
+
+/// Reports every change, in `for_loop`'s body, of a variable declared outside it. `mutable`
+/// holds the names the function declares `mut`: only those can have mutating methods called
+/// (`None`: the declarations cannot be seen, any may be).
+pub(crate) fn check(
+    for_loop: &ExprForLoop,
+    mutable: Option<&HashSet<String>>,
+    errors: &mut Errors,
+) {
+    let mut races = Races {
+        scopes: vec![HashSet::new()],
+        mutable,
+        errors,
+    };
+    races.bind(&for_loop.pat);
+    races.visit_block(&for_loop.body);
+}
+
+/// The names every `mut` binding declares in `block` (and in `inputs`, the function's
+/// parameters), outside nested items.
+pub(crate) fn declared_mut<'a>(
+    inputs: impl IntoIterator<Item = &'a Pat>,
+    block: &Block,
+) -> HashSet<String> {
+    struct Mutable(HashSet<String>);
+    impl Visit<'_> for Mutable {
+        fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
+            if binding.mutability.is_some() {
+                self.0.insert(binding.ident.to_string());
+            }
+            visit::visit_pat_ident(self, binding);
+        }
+        fn visit_item(&mut self, _: &Item) {}
+    }
+    let mut found = Mutable(HashSet::new());
+    for pat in inputs {
+        found.visit_pat(pat);
+    }
+    found.visit_block(block);
+    found.0
+}
+
+struct Races<'a> {
+    /// The names bound inside the body, innermost scope last.
+    scopes: Vec<HashSet<String>>,
+    mutable: Option<&'a HashSet<String>>,
+    errors: &'a mut Errors,
+}
+
+impl Races<'_> {
+    fn bind(&mut self, pat: &Pat) {
+        struct Bindings<'s>(&'s mut HashSet<String>);
+        impl Visit<'_> for Bindings<'_> {
+            fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
+                self.0.insert(binding.ident.to_string());
+                visit::visit_pat_ident(self, binding);
+            }
+        }
+        let scope = self.scopes.last_mut().expect("always one scope");
+        Bindings(scope).visit_pat(pat);
+    }
+
+    fn scoped(&mut self, pats: &[&Pat], f: impl FnOnce(&mut Self)) {
+        self.scopes.push(HashSet::new());
+        for pat in pats {
+            self.bind(pat);
+        }
+        f(self);
+        self.scopes.pop();
+    }
+
+    /// The variable at the root of a place (`stats` in `stats.total[i]`), if it was declared
+    /// outside the body.
+    fn outer_root<'e>(&self, place: &'e Expr) -> Option<&'e syn::Ident> {
+        let root = match place {
+            Expr::Path(path) if path.qself.is_none() => path.path.get_ident()?,
+            Expr::Field(field) => return self.outer_root(&field.base),
+            Expr::Index(index) => return self.outer_root(&index.expr),
+            Expr::Paren(paren) => return self.outer_root(&paren.expr),
+            // Through a pointer (`*r = ..`), a method call or a lock: the borrow checker and
+            // `Sync` decide.
+            _ => return None,
+        };
+        let name = root.to_string();
+        let inner = self.scopes.iter().any(|scope| scope.contains(&name));
+        (!inner).then_some(root)
+    }
+
+    fn assigned(&mut self, place: &Expr) {
+        if let Expr::Tuple(tuple) = place {
+            return tuple.elems.iter().for_each(|elem| self.assigned(elem));
+        }
+        if self.outer_root(place).is_some() {
+            let place_text = written(place);
+            self.errors.error(
+                place,
+                format!(
+                    "cannot assign to `{place_text}` in a parallel loop: iterations run at the same time on several threads, so this is a data race\n{HELP}"
+                ),
+            );
+        }
+    }
+
+    fn changed_by_method(&mut self, call: &syn::ExprMethodCall) {
+        let method = call.method.to_string();
+        if !MUTATING.contains(&method.as_str()) {
+            return;
+        }
+        let Some(root) = self.outer_root(&call.receiver) else {
+            return;
+        };
+        if self
+            .mutable
+            .is_some_and(|mutable| !mutable.contains(&root.to_string()))
+        {
+            return;
+        }
+        let receiver = &call.receiver;
+        let place_text = written(receiver);
+        let name = &call.method;
+        self.errors.error(
+            quote::quote!(#receiver . #name),
+            format!(
+                "cannot call `{place_text}.{method}(..)` in a parallel loop: iterations run at the same time on several threads, and `{method}` changes `{place_text}`: a data race\n{HELP}"
+            ),
+        );
+    }
+
+    fn borrowed_mut(&mut self, reference: &syn::ExprReference) {
+        if reference.mutability.is_none() {
+            return;
+        }
+        let Some(root) = self.outer_root(&reference.expr) else {
+            return;
+        };
+        if self
+            .mutable
+            .is_some_and(|mutable| !mutable.contains(&root.to_string()))
+        {
+            return;
+        }
+        let place_text = written(&reference.expr);
+        self.errors.error(
+            reference,
+            format!(
+                "cannot borrow `{place_text}` as mutable in a parallel loop: iterations run at the same time on several threads, so this is a data race\n{HELP}"
+            ),
+        );
+    }
+}
+
+/// A place as the user wrote it: `self.downloaded`, not `self . downloaded`.
+fn written(place: &Expr) -> String {
+    place
+        .to_token_stream()
+        .to_string()
+        .replace(" . ", ".")
+        .replace(" [", "[")
+        .replace("[ ", "[")
+        .replace(" ]", "]")
+}
+
+impl Visit<'_> for Races<'_> {
+    fn visit_block(&mut self, block: &Block) {
+        self.scopes.push(HashSet::new());
+        for stmt in &block.stmts {
+            match stmt {
+                Stmt::Local(local) => {
+                    if let Some(init) = &local.init {
+                        self.visit_expr(&init.expr);
+                        if let Some((_, diverge)) = &init.diverge {
+                            self.visit_expr(diverge);
+                        }
+                    }
+                    // In scope from the next statement on.
+                    self.bind(&local.pat);
+                }
+                Stmt::Item(_) => {}
+                Stmt::Expr(expr, _) => self.visit_expr(expr),
+                Stmt::Macro(_) => {}
+            }
+        }
+        self.scopes.pop();
+    }
+
+    fn visit_expr(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Assign(assign) => {
+                self.assigned(&assign.left);
+                visit::visit_expr_assign(self, assign);
+            }
+            Expr::Binary(binary) if is_compound_assignment(&binary.op) => {
+                self.assigned(&binary.left);
+                visit::visit_expr_binary(self, binary);
+            }
+            Expr::MethodCall(call) => {
+                self.changed_by_method(call);
+                visit::visit_expr_method_call(self, call);
+            }
+            Expr::Reference(reference) => {
+                self.borrowed_mut(reference);
+                visit::visit_expr_reference(self, reference);
+            }
+            Expr::Closure(closure) => {
+                let inputs: Vec<&Pat> = closure.inputs.iter().collect();
+                self.scoped(&inputs, |this| this.visit_expr(&closure.body));
+            }
+            Expr::ForLoop(inner) => {
+                self.visit_expr(&inner.expr);
+                self.scoped(&[&inner.pat], |this| this.visit_block(&inner.body));
+            }
+            Expr::If(branch) => {
+                let mut pats = Vec::new();
+                lets(&branch.cond, &mut pats);
+                self.visit_expr(&branch.cond);
+                self.scoped(&pats, |this| this.visit_block(&branch.then_branch));
+                if let Some((_, otherwise)) = &branch.else_branch {
+                    self.visit_expr(otherwise);
+                }
+            }
+            Expr::While(inner) => {
+                let mut pats = Vec::new();
+                lets(&inner.cond, &mut pats);
+                self.visit_expr(&inner.cond);
+                self.scoped(&pats, |this| this.visit_block(&inner.body));
+            }
+            Expr::Match(branches) => {
+                self.visit_expr(&branches.expr);
+                for arm in &branches.arms {
+                    self.scoped(&[&arm.pat], |this| {
+                        if let Some((_, guard)) = &arm.guard {
+                            this.visit_expr(guard);
+                        }
+                        this.visit_expr(&arm.body);
+                    });
+                }
+            }
+            // The pattern of an `if let` binds in its branch, handled above.
+            Expr::Let(binding) => self.visit_expr(&binding.expr),
+            _ => visit::visit_expr(self, expr),
+        }
+    }
+
+    fn visit_item(&mut self, _: &Item) {}
+    fn visit_macro(&mut self, _: &syn::Macro) {}
+}
+
+/// The patterns of the `let`s in a condition (`if let`, and `&&` chains of them).
+fn lets<'e>(cond: &'e Expr, pats: &mut Vec<&'e Pat>) {
+    match cond {
+        Expr::Let(binding) => pats.push(&binding.pat),
+        Expr::Binary(binary) if matches!(binary.op, syn::BinOp::And(_)) => {
+            lets(&binary.left, pats);
+            lets(&binary.right, pats);
+        }
+        _ => {}
+    }
+}
+
+fn is_compound_assignment(op: &syn::BinOp) -> bool {
+    use syn::BinOp::*;
+    matches!(
+        op,
+        AddAssign(_)
+            | SubAssign(_)
+            | MulAssign(_)
+            | DivAssign(_)
+            | RemAssign(_)
+            | BitXorAssign(_)
+            | BitAndAssign(_)
+            | BitOrAssign(_)
+            | ShlAssign(_)
+            | ShrAssign(_)
+    )
+}

@@ -1,0 +1,520 @@
+//! Async loops: at most `workers` iterations in flight as futures polled by the loop's own
+//! future, on the task that awaits it. No threads, no executor.
+//!
+//! ```
+//! use std::cell::Cell;
+//!
+//! let fetched = Cell::new(0); // the body borrows locals, and needs neither `Send` nor `Sync`
+//! let result = futures_executor_block_on(failfast_runtime::future::try_for_each(
+//!     ["a", "b", "c"],
+//!     2,
+//!     async |name: &str| {
+//!         fetched.set(fetched.get() + 1);
+//!         if name == "c" { Err(format!("{name} failed")) } else { Ok(()) }
+//!     },
+//! ));
+//! assert_eq!(result, Err("c failed".to_string()));
+//! assert_eq!(fetched.get(), 3);
+//! # fn futures_executor_block_on<F: std::future::Future>(f: F) -> F::Output {
+//! #     let mut f = std::pin::pin!(f);
+//! #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+//! #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+//! # }
+//! ```
+//!
+//! # How a loop runs
+//!
+//! A [`Driver`] owns the input and up to `workers` slots, each holding one iteration's future.
+//! Whoever runs the loop (the `#[fail_fast]` rewrite, in the user's own function, or
+//! [`try_for_each`] here) alternates two steps:
+//!
+//! 1. while [`Driver::next_item`] gives an item (there is a free slot and the loop has not
+//!    ended), build the iteration's future and [`Driver::start`] it: items are pulled only
+//!    when an iteration can start with them;
+//! 2. await [`Driver::wait`], which polls the iterations that need it and resolves to `None`
+//!    when a slot is free again (back to step 1), or to the loop's outcome once it has ended.
+//!
+//! # Wake-ups
+//!
+//! Each slot has its own [`Waker`], made once and kept across the iterations the slot runs.
+//! Waking it puts the slot's index on the shared `woken` list (once: a flag says it is there)
+//! and wakes the task that awaits the loop. Every poll of [`Wait`] first registers the task's
+//! waker, then takes the whole list and polls each slot on it, and the iterations started since
+//! the last poll: so every iteration woken before a poll is polled in it, and one that wakes
+//! itself while being polled waits for the next poll instead of starving the others (the
+//! pitfall of futures-rs #2387). No wake-up is lost: a wake that comes after the list was taken
+//! finds the flag cleared (it is cleared before the slot is polled), queues the slot again and
+//! wakes the task, whose waker was registered before the list was taken.
+//!
+//! A loop whose iterations are all ready at once would never return to the executor: after
+//! [`BUDGET`] iterations started without a `Pending`, [`Wait`] wakes its own task and returns
+//! `Pending` once, so that other tasks on the same thread run (cooperative yielding).
+//!
+//! # Ending
+//!
+//! At the first exit (an iteration's failure or early `return`) every other in-flight future is
+//! dropped on the spot, nothing more is pulled, and the outcome is returned. A panic while
+//! polling an iteration or pulling the input drops the others the same way and resumes at once.
+//! Dropping the driver (with the future that awaits the loop) drops all in-flight iterations:
+//! none ever runs after the loop has returned or been dropped.
+
+use crate::outcome::{Flow, Outcome};
+use atomic_waker::AtomicWaker;
+use std::future::Future;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+
+/// Iterations started in one run of polls before the loop yields to the executor. The same
+/// order as tokio's cooperative budget (128 operations per task poll).
+pub const BUDGET: usize = 128;
+
+/// What an iteration's future resolves to: a value the loop keeps, or an exit that ends it.
+///
+/// Every iteration that ends or exits is one (its value is `()`); [`try_map`] adds the indexed value of one
+/// mapped item.
+#[doc(hidden)]
+pub trait Split {
+    /// What a finished iteration hands to the loop.
+    type Value;
+    /// What ends the loop.
+    type Exit;
+    /// Either the value of a finished iteration or the exit.
+    fn split(self) -> Result<Self::Value, Self::Exit>;
+}
+
+impl<R: Flow> Split for R {
+    type Value = ();
+    type Exit = R::Exit;
+    fn split(self) -> Result<(), R::Exit> {
+        match self.into_exit() {
+            None => Ok(()),
+            Some(exit) => Err(exit),
+        }
+    }
+}
+
+/// Locks `mutex`, ignoring poisoning: the list of woken slots is consistent at every point a
+/// panic could leave it.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The woken slots of one loop, shared with the slots' wakers.
+struct Woken {
+    slots: Mutex<Vec<usize>>,
+    /// The task that awaits the loop.
+    task: AtomicWaker,
+}
+
+/// The waker of one slot.
+struct SlotWaker {
+    index: usize,
+    /// Whether the index is on `woken.slots` already.
+    queued: AtomicBool,
+    woken: Arc<Woken>,
+}
+
+impl Wake for SlotWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        // Acquire/Release pairs with the `swap(false)` before the slot is polled: a wake after
+        // it queues the slot again.
+        if !self.queued.swap(true, Ordering::AcqRel) {
+            lock(&self.woken.slots).push(self.index);
+        }
+        self.woken.task.wake();
+    }
+}
+
+struct Slot<F> {
+    /// Pinned once, reused: `Pin::set` drops the finished future in place.
+    future: Pin<Box<Option<F>>>,
+    waker: Arc<SlotWaker>,
+}
+
+/// One async loop's state: the input, the in-flight iterations, and how the loop ended.
+///
+/// Not public API: used by `#[fail_fast]`'s rewrite and by [`try_for_each`] and [`try_map`];
+/// the module docs describe the protocol.
+#[doc(hidden)]
+pub struct Driver<I: Iterator, F: Future>
+where
+    F::Output: Split,
+{
+    /// `None` once exhausted, or once the loop has ended.
+    input: Option<I>,
+    workers: usize,
+    slots: Vec<Slot<F>>,
+    /// Slots with no future in them.
+    free: Vec<usize>,
+    /// Slots started since the last poll, to be polled for the first time.
+    fresh: Vec<usize>,
+    running: usize,
+    woken: Arc<Woken>,
+    /// Scratch list of the slots to poll now, kept to reuse its allocation.
+    polling: Vec<usize>,
+    /// Iterations started since the loop last yielded to the executor.
+    since_yield: usize,
+    /// Values of finished iterations, in the order they finished.
+    values: Vec<<F::Output as Split>::Value>,
+    /// Set once the loop has an outcome; `wait` then returns it.
+    ended: Option<Result<(), <F::Output as Split>::Exit>>,
+}
+
+impl<I: Iterator, F: Future> Driver<I, F>
+where
+    F::Output: Split,
+{
+    /// A loop over `input` running at most `workers` iterations at once.
+    ///
+    /// # Panics
+    ///
+    /// If `workers` is 0.
+    #[track_caller]
+    pub fn new(input: impl IntoIterator<IntoIter = I>, workers: usize) -> Self {
+        assert!(
+            workers >= 1,
+            "failfast: `workers` must be at least 1, got 0 (use `workers = 1` to run the iterations one at a time)"
+        );
+        Driver {
+            input: Some(input.into_iter()),
+            workers,
+            slots: Vec::new(),
+            free: Vec::new(),
+            fresh: Vec::new(),
+            running: 0,
+            woken: Arc::new(Woken {
+                slots: Mutex::new(Vec::new()),
+                task: AtomicWaker::new(),
+            }),
+            polling: Vec::new(),
+            since_yield: 0,
+            values: Vec::new(),
+            ended: None,
+        }
+    }
+
+    /// The next item, if an iteration may start with it now: a slot is free and the loop
+    /// has not ended. The caller must [`start`](Self::start) its iteration.
+    ///
+    /// The item comes in a [`Moved`]: the rewrite's async block unwraps it with
+    /// [`Moved::take`], which moves it into the block even when it is `Copy` (a `&T`, an
+    /// integer), where `let pat = item;` would capture it by reference.
+    pub fn next_item(&mut self) -> Option<Moved<I::Item>> {
+        self.pull().map(Moved)
+    }
+
+    fn pull(&mut self) -> Option<I::Item> {
+        if self.running == self.workers || self.ended.is_some() {
+            return None;
+        }
+        let input = self.input.as_mut()?;
+        match catch_unwind(AssertUnwindSafe(|| input.next())) {
+            Ok(Some(item)) => Some(item),
+            Ok(None) => {
+                self.input = None;
+                None
+            }
+            Err(payload) => self.abort(payload),
+        }
+    }
+
+    /// Starts an iteration: it is polled for the first time at the next [`wait`](Self::wait).
+    pub fn start(&mut self, future: F) {
+        let index = match self.free.pop() {
+            Some(index) => index,
+            None => {
+                let index = self.slots.len();
+                self.slots.push(Slot {
+                    future: Box::pin(None),
+                    waker: Arc::new(SlotWaker {
+                        index,
+                        queued: AtomicBool::new(false),
+                        woken: Arc::clone(&self.woken),
+                    }),
+                });
+                index
+            }
+        };
+        self.slots[index].future.as_mut().set(Some(future));
+        self.running += 1;
+        self.since_yield += 1;
+        self.fresh.push(index);
+    }
+
+    /// Polls the iterations that need it: resolves to `None` when another may start, or to the
+    /// loop's end: `Ok(())` when the input is exhausted and every iteration finished, or the
+    /// first exit.
+    pub fn wait(&mut self) -> Wait<'_, I, F> {
+        Wait { driver: self }
+    }
+
+    /// The loop's outcome as its iterations' type, from what [`wait`](Self::wait) ended with:
+    /// the rewrite's way to give the loop the type of the function's iterations.
+    pub fn outcome(&self, ended: Result<(), <F::Output as Split>::Exit>) -> F::Output
+    where
+        F::Output: Flow<Exit = <F::Output as Split>::Exit>,
+    {
+        match ended {
+            Ok(()) => Flow::success(),
+            Err(exit) => Flow::from_exit(exit),
+        }
+    }
+
+    /// The values of the iterations finished so far, in the order they finished.
+    pub fn take_values(&mut self) -> Vec<<F::Output as Split>::Value> {
+        std::mem::take(&mut self.values)
+    }
+
+    fn poll_wait(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<(), <F::Output as Split>::Exit>>> {
+        if let Some(ended) = self.ended.take() {
+            return Poll::Ready(Some(ended));
+        }
+        self.woken.task.register(cx.waker());
+        let mut polling = std::mem::take(&mut self.polling);
+        polling.append(&mut self.fresh);
+        polling.append(&mut lock(&self.woken.slots));
+        for &index in &polling {
+            if let Some(ended) = self.poll_slot(index) {
+                self.polling = polling;
+                self.polling.clear();
+                return Poll::Ready(Some(ended));
+            }
+        }
+        polling.clear();
+        self.polling = polling;
+        if self.running < self.workers && self.input.is_some() {
+            if self.since_yield < BUDGET {
+                return Poll::Ready(None);
+            }
+            self.since_yield = 0;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        self.since_yield = 0;
+        if self.running == 0 && self.input.is_none() {
+            return Poll::Ready(Some(Ok(())));
+        }
+        Poll::Pending
+    }
+
+    /// Polls one slot; the loop's end if this iteration ended it.
+    fn poll_slot(&mut self, index: usize) -> Option<Result<(), <F::Output as Split>::Exit>> {
+        let slot = &mut self.slots[index];
+        slot.waker.queued.store(false, Ordering::Release);
+        let Some(future) = slot.future.as_mut().as_pin_mut() else {
+            // A wake-up that came after its iteration finished.
+            return None;
+        };
+        let waker = Waker::from(Arc::clone(&slot.waker));
+        let polled = catch_unwind(AssertUnwindSafe(|| {
+            future.poll(&mut Context::from_waker(&waker))
+        }));
+        let output = match polled {
+            Ok(Poll::Pending) => return None,
+            Ok(Poll::Ready(output)) => output,
+            Err(payload) => self.abort(payload),
+        };
+        self.slots[index].future.as_mut().set(None);
+        self.free.push(index);
+        self.running -= 1;
+        match output.split() {
+            Ok(value) => {
+                self.values.push(value);
+                None
+            }
+            Err(exit) => {
+                self.cancel();
+                Some(Err(exit))
+            }
+        }
+    }
+
+    /// Drops every in-flight iteration and the input: the loop has ended.
+    fn cancel(&mut self) {
+        self.input = None;
+        for slot in &mut self.slots {
+            slot.future.as_mut().set(None);
+        }
+        self.running = 0;
+    }
+
+    /// Ends the loop with a panic: the other iterations are dropped first (a panic in their
+    /// destructors is dropped: the first panic is the one that counts).
+    fn abort(&mut self, payload: Box<dyn std::any::Any + Send>) -> ! {
+        let _ = catch_unwind(AssertUnwindSafe(|| self.cancel()));
+        resume_unwind(payload)
+    }
+}
+
+/// An item on its way into an iteration's async block; see [`Driver::next_item`].
+#[doc(hidden)]
+pub struct Moved<T>(T);
+
+impl<T> Moved<T> {
+    /// The item.
+    pub fn take(self) -> T {
+        self.0
+    }
+}
+
+/// The future of [`Driver::wait`].
+#[doc(hidden)]
+pub struct Wait<'d, I: Iterator, F: Future>
+where
+    F::Output: Split,
+{
+    driver: &'d mut Driver<I, F>,
+}
+
+impl<I: Iterator, F: Future> Future for Wait<'_, I, F>
+where
+    F::Output: Split,
+{
+    type Output = Option<Result<(), <F::Output as Split>::Exit>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.driver.poll_wait(cx)
+    }
+}
+
+/// Runs the async loop with `body` making each iteration's future; the loop's end.
+async fn run<I, F, B>(
+    iterable: I,
+    workers: usize,
+    mut body: B,
+) -> (
+    Result<(), <F::Output as Split>::Exit>,
+    Vec<<F::Output as Split>::Value>,
+)
+where
+    I: IntoIterator,
+    F: Future,
+    F::Output: Split,
+    B: FnMut(I::Item) -> F,
+{
+    let mut driver = Driver::new(iterable, workers);
+    loop {
+        while let Some(item) = driver.next_item() {
+            driver.start(body(item.take()));
+        }
+        if let Some(ended) = driver.wait().await {
+            return (ended, driver.take_values());
+        }
+    }
+}
+
+/// Runs the async function `f` for every item of `iterable`, at most `workers` at once, and
+/// returns the first failure.
+///
+/// `f` is an async closure (or a closure returning a future) returning `Result<(), E>` or
+/// `Option<()>`. Its iterations are futures polled by the returned future on the task that
+/// awaits it: they wait in parallel, they do not compute in parallel (use
+/// [`crate::try_for_each`] for CPU work). They may borrow locals and need not be `Send`.
+///
+/// - The input is pulled only when an iteration can start with its item: nothing is pulled
+///   ahead, and an endless input works.
+/// - At the first failure, the other in-flight iterations are dropped at once (they never
+///   resume), nothing more is pulled, and the failure is returned without waiting for them.
+/// - Dropping the returned future drops every in-flight iteration the same way.
+/// - A panic in an iteration (or in the input's `next()`) drops the others and propagates out
+///   of the poll at once, with its payload.
+/// - A loop with many ready iterations yields to the executor every [`BUDGET`] iterations.
+///
+/// The returned future is `Send` when the input and the closure's futures are; with an async
+/// closure rustc may not see that (the futures' type is higher-ranked): a `#[fail_fast]` loop
+/// in an `async fn`, which writes each iteration as an async block, has no such limit.
+///
+/// # Panics
+///
+/// If `workers` is 0, and with the payload of an iteration's panic.
+///
+/// # Examples
+///
+/// ```
+/// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     let mut f = std::pin::pin!(f);
+/// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+/// # }
+/// let limit = 10;
+/// let checked = block_on(failfast_runtime::future::try_for_each(1..=20, 4, async |n| {
+///     if n > limit { Err(n) } else { Ok(()) }
+/// }));
+/// assert!(matches!(checked, Err(n) if n > 10));
+/// ```
+pub async fn try_for_each<I, F, R>(iterable: I, workers: usize, f: F) -> R
+where
+    I: IntoIterator,
+    F: AsyncFn(I::Item) -> R,
+    R: Outcome,
+{
+    match run(iterable, workers, |item| f(item)).await.0 {
+        Ok(()) => R::success(),
+        Err(failure) => R::from_failure(failure),
+    }
+}
+
+/// One mapped item: its input index and the function's result.
+#[doc(hidden)]
+pub struct Indexed<U, E>(usize, Result<U, E>);
+
+impl<U, E> Split for Indexed<U, E> {
+    type Value = (usize, U);
+    type Exit = E;
+    fn split(self) -> Result<(usize, U), E> {
+        let Indexed(index, result) = self;
+        result.map(|value| (index, value))
+    }
+}
+
+/// Maps every item of `iterable` with the async function `f`, at most `workers` at once, and
+/// returns the values in input order, or the first failure.
+///
+/// The same loop as [`try_for_each`] (no pulling ahead, drop-cancellation, panics), keeping
+/// each iteration's value.
+///
+/// # Panics
+///
+/// If `workers` is 0, and with the payload of an iteration's panic.
+///
+/// # Examples
+///
+/// ```
+/// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     let mut f = std::pin::pin!(f);
+/// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+/// # }
+/// let lengths = block_on(failfast_runtime::future::try_map(["a", "bb", "ccc"], 2, async |s: &str| {
+///     Ok::<_, ()>(s.len())
+/// }));
+/// assert_eq!(lengths, Ok(vec![1, 2, 3]));
+/// ```
+pub async fn try_map<I, F, U, E>(iterable: I, workers: usize, f: F) -> Result<Vec<U>, E>
+where
+    I: IntoIterator,
+    F: AsyncFn(I::Item) -> Result<U, E>,
+{
+    let f = &f;
+    let (ended, mut pairs) = run(
+        iterable.into_iter().enumerate(),
+        workers,
+        |(index, item)| async move { Indexed(index, f(item).await) },
+    )
+    .await;
+    ended?;
+    pairs.sort_unstable_by_key(|&(index, _)| index);
+    Ok(pairs.into_iter().map(|(_, value)| value).collect())
+}

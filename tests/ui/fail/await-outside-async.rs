@@ -1,0 +1,15 @@
+use failfast::fail_fast;
+
+async fn fetch(_url: &str) -> Result<(), String> {
+    Ok(())
+}
+
+#[fail_fast(workers = 4)]
+fn fetch_all(urls: Vec<String>) -> Result<(), String> {
+    for url in urls {
+        fetch(&url).await?;
+    }
+    Ok(())
+}
+
+fn main() {}

@@ -1,0 +1,15 @@
+use failfast::fail_fast;
+
+#[fail_fast(workers = 4)]
+fn drain(batches: &mut Vec<Vec<u32>>) -> Result<(), String> {
+    while let Some(batch) = batches.pop() {
+        for item in batch {
+            if item == 0 {
+                Err("zero".to_string())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn main() {}
