@@ -1,0 +1,97 @@
+//! `return` in a thread loop's body ends the whole loop like a failure: the first to return
+//! wins, nothing new starts after it (but for the racing bound), a panic beats it, and with one
+//! worker it is the sequential loop's result exactly.
+use failfast::{cancelled, fail_fast};
+use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Barrier, Mutex};
+
+#[fail_fast(workers = 4)]
+fn search(started_after: &AtomicUsize, found: &AtomicUsize) -> Result<Option<usize>, String> {
+    for i in 0.. {
+        if found.load(Ordering::SeqCst) > 0 {
+            started_after.fetch_add(1, Ordering::SeqCst);
+        }
+        if i == 1_000 {
+            found.fetch_add(1, Ordering::SeqCst);
+            return Ok(Some(i));
+        }
+    }
+    Ok(None)
+}
+
+#[test]
+fn the_first_return_wins_and_cancels_an_endless_input() {
+    let started_after = AtomicUsize::new(0);
+    let found = AtomicUsize::new(0);
+    assert_eq!(search(&started_after, &found), Ok(Some(1_000)));
+    assert!(
+        started_after.into_inner() <= 3,
+        "at most workers - 1 iterations started after the return"
+    );
+}
+
+#[fail_fast(workers = 4)]
+fn first_of_four(all_running: &Barrier) -> Result<usize, String> {
+    for i in 0..4 {
+        all_running.wait();
+        if i != 2 {
+            while !cancelled() {
+                std::thread::yield_now();
+            }
+            // Returned after the winner: dropped.
+            return Ok(100 + i);
+        }
+        return Ok(i);
+    }
+    Ok(99)
+}
+
+#[test]
+fn later_returns_are_dropped() {
+    assert_eq!(first_of_four(&Barrier::new(4)), Ok(2));
+}
+
+#[fail_fast(workers = 2)]
+fn panic_and_return(both_running: &Barrier) -> Result<u32, String> {
+    for i in 0..2 {
+        both_running.wait();
+        if i == 0 {
+            return Ok(1);
+        }
+        panic_any("a panic beats a return");
+    }
+    Ok(0)
+}
+
+#[test]
+fn a_panic_wins_over_a_return() {
+    let payload = catch_unwind(AssertUnwindSafe(|| panic_and_return(&Barrier::new(2))))
+        .expect_err("the panic resumes on the caller");
+    assert_eq!(
+        payload.downcast_ref::<&str>(),
+        Some(&"a panic beats a return")
+    );
+}
+
+#[fail_fast(workers = 1)]
+fn sequential(values: &[i32], seen: &Mutex<Vec<i32>>) -> Option<i32> {
+    for &value in values {
+        seen.lock().unwrap().push(value);
+        if value < 0 {
+            return Some(value);
+        }
+    }
+    None
+}
+
+#[test]
+fn one_worker_returns_what_the_sequential_loop_returns() {
+    let seen = Mutex::new(Vec::new());
+    assert_eq!(sequential(&[3, -1, 4, -5], &seen), Some(-1));
+    assert_eq!(
+        seen.into_inner().unwrap(),
+        vec![3, -1],
+        "in order, nothing after the return"
+    );
+}
