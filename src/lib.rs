@@ -236,6 +236,6 @@ pub use failfast_runtime::{cancelled, default_workers, future, try_for_each, try
 #[doc(hidden)]
 pub mod __private {
     pub use failfast_runtime::future;
-    pub use failfast_runtime::rewrite::thread_loop;
+    pub use failfast_runtime::rewrite::{always, thread_loop};
     pub use failfast_runtime::{default_workers, Fallible, Flow};
 }

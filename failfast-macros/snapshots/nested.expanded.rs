@@ -5,7 +5,7 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                 rows,
                 4,
                 |row| {
-                    {
+                    if ff::__private::always() {
                         if row.is_empty() {
                             return ff::__private::Flow::success();
                         }
@@ -15,7 +15,7 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                     row.cells(),
                                     2,
                                     |cell| {
-                                        {
+                                        if ff::__private::always() {
                                             for attempt in 0..3 {
                                                 if cell.try_check(attempt)? {
                                                     break;

@@ -5,7 +5,7 @@ fn all_found(keys: &[u32], table: &Table) -> Option<()> {
                 keys,
                 ::failfast::__private::default_workers(),
                 |key| {
-                    {
+                    if ::failfast::__private::always() {
                         table.get(key)?;
                     }
                     ::failfast::__private::Flow::success()

@@ -118,7 +118,7 @@ pub(crate) fn parallel_loop(described: ParallelLoop) -> Expr {
             };
             quote_spanned! {at=>
                 #private::thread_loop(#input, #workers, |#pat| {
-                    #body
+                    if #private::always() #body
                     #private::Flow::success()
                 })
             }
@@ -134,7 +134,7 @@ pub(crate) fn parallel_loop(described: ParallelLoop) -> Expr {
                         while let ::core::option::Option::Some(#item) = #driver.next_item() {
                             #driver.start(async {
                                 let #pat = #item.take();
-                                #body
+                                if #private::always() #body
                                 #private::Flow::success()
                             });
                         }

@@ -138,7 +138,9 @@ impl<'a> Walk<'a> {
             mutable,
             context: Context {
                 exit: Exit::Function,
-                in_async: signature.is_some_and(|sig| sig.asyncness.is_some()),
+                // The loop form cannot see its function: a body that awaits is taken to be in
+                // async code, and rustc says so in its own words if it is not.
+                in_async: signature.is_none_or(|sig| sig.asyncness.is_some()),
                 returns: signature.map(|sig| sig.output.clone()),
             },
             jumps: None,

@@ -3,6 +3,7 @@
 
 use failfast::{cancelled, fail_fast};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::future::Future;
 use std::sync::Mutex;
 
 fn check(items: &[i32]) -> Result<usize, String> {
@@ -79,4 +80,46 @@ fn an_endless_input_stops_at_the_first_failure() {
     let started_after = AtomicUsize::new(0);
     assert_eq!(endless(&started_after), Err(100));
     assert!(started_after.into_inner() <= 2);
+}
+
+fn first_big(values: &[u32]) -> Result<Option<u32>, String> {
+    #[fail_fast(workers = 1)]
+    for &value in values {
+        if value > 10 {
+            return Ok(Some(value));
+        }
+    }
+    Ok(None)
+}
+
+#[test]
+fn return_in_the_loop_form_ends_the_loop() {
+    assert_eq!(first_big(&[1, 20, 30]), Ok(Some(20)));
+    assert_eq!(first_big(&[1, 2]), Ok(None));
+}
+
+async fn fetch_lengths(urls: &[&str], total: &AtomicUsize) -> Result<(), String> {
+    #[fail_fast(workers = 8)]
+    for url in urls {
+        std::future::ready(()).await;
+        if url.is_empty() {
+            Err("an empty url".to_string())?;
+        }
+        total.fetch_add(url.len(), Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+#[test]
+fn an_awaiting_loop_form_in_an_async_fn_is_an_async_loop() {
+    let total = AtomicUsize::new(0);
+    let mut future = std::pin::pin!(fetch_lengths(&["ab", "c"], &total));
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    let result = loop {
+        if let std::task::Poll::Ready(result) = future.as_mut().poll(&mut context) {
+            break result;
+        }
+    };
+    assert_eq!(result, Ok(()));
+    assert_eq!(total.load(Ordering::SeqCst), 3);
 }

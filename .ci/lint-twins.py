@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""No lint on a parallel loop that its sequential twin would not get.
+
+Each program in tests/ui/pass is linted twice with clippy (default and pedantic): as written,
+and as its sequential twin, where every `#[fail_fast...]` line is blanked (so line numbers
+match). A lint in the parallel program that its twin does not have at the same line, with the
+same code, fails the check: it comes from the rewrite, not from the user's code.
+"""
+import json, pathlib, re, shutil, subprocess, sys
+
+root = pathlib.Path(__file__).resolve().parent.parent
+work = root / "target" / "lint-twins"
+shutil.rmtree(work, ignore_errors=True)
+(work / "examples").mkdir(parents=True)
+(work / "src").mkdir()
+(work / "src" / "lib.rs").write_text("")
+(work / "Cargo.toml").write_text(f"""[package]
+name = "lint-twins"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+failfast = {{ path = "{root}" }}
+anyhow = "1"
+futures = "0.3"
+tokio = {{ version = "1", features = ["rt", "rt-multi-thread", "macros", "time", "sync"] }}
+
+[workspace]
+""")
+marker = re.compile(r"^\s*#\[(failfast::|ff::)?fail_fast(\(.*\))?\]\s*$")
+programs = sorted((root / "tests" / "ui" / "pass").glob("*.rs"))
+for program in programs:
+    text = program.read_text()
+    name = program.stem.replace("-", "_")
+    (work / "examples" / f"par_{name}.rs").write_text(text)
+    twin = "\n".join("" if marker.match(line) else line for line in text.split("\n"))
+    (work / "examples" / f"seq_{name}.rs").write_text(twin)
+
+run = subprocess.run(
+    ["cargo", "clippy", "--quiet", "--keep-going", "--examples", "--message-format=json", "--",
+     "-W", "clippy::pedantic", "-A", "clippy::missing_panics_doc"],
+    cwd=work, capture_output=True, text=True,
+)
+lints = {}
+for line in run.stdout.splitlines():
+    message = json.loads(line)
+    if message.get("reason") != "compiler-message":
+        continue
+    diagnostic = message["message"]
+    spans = [s for s in diagnostic["spans"] if s["is_primary"]]
+    if not spans or diagnostic["level"] not in ("warning", "error"):
+        continue
+    target = message["target"]["name"]
+    code = (diagnostic.get("code") or {}).get("code") or diagnostic["message"]
+    lints.setdefault(target, set()).add((code, spans[0]["line_start"], diagnostic["rendered"]))
+
+failures = 0
+for program in programs:
+    name = program.stem.replace("-", "_")
+    parallel = lints.get(f"par_{name}", set())
+    sequential = {(code, line) for code, line, _ in lints.get(f"seq_{name}", set())}
+    for code, line, rendered in sorted(parallel):
+        if (code, line) not in sequential:
+            failures += 1
+            print(f"{program.name}:{line}: {code} fires on the parallel loop only:\n{rendered}")
+print(f"lint twins: {len(programs)} programs, {sum(len(v) for v in lints.values())} lints in all, "
+      f"{failures} only in a parallel loop")
+if run.returncode != 0 and failures == 0:
+    print(run.stderr)
+    sys.exit(run.returncode)
+sys.exit(1 if failures else 0)
