@@ -7,7 +7,7 @@ async fn fetch_all(urls: &[String], client: &Client) -> Result<(), String> {
                     8,
                 );
                 loop {
-                    while let ::core::option::Option::Some(__failfast_item) = __failfast_driver
+                    if let ::core::option::Option::Some(__failfast_item) = __failfast_driver
                         .next_item()
                     {
                         __failfast_driver

@@ -131,7 +131,7 @@ pub(crate) fn parallel_loop(described: ParallelLoop) -> Expr {
                 {
                     let mut #driver = #private::future::Driver::new(#input, #workers);
                     loop {
-                        while let ::core::option::Option::Some(#item) = #driver.next_item() {
+                        if let ::core::option::Option::Some(#item) = #driver.next_item() {
                             #driver.start(async {
                                 let #pat = #item.take();
                                 if #private::always() #body

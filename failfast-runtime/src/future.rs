@@ -28,7 +28,7 @@
 //! Whoever runs the loop (the `#[fail_fast]` rewrite, in the user's own function, or
 //! [`try_for_each`] here) alternates two steps:
 //!
-//! 1. while [`Driver::next_item`] gives an item (there is a free slot and the loop has not
+//! 1. if [`Driver::next_item`] gives an item (there is a free slot and the loop has not
 //!    ended), build the iteration's future and [`Driver::start`] it: items are pulled only
 //!    when an iteration can start with them;
 //! 2. await [`Driver::wait`], which polls the iterations that need it and resolves to `None`
@@ -107,6 +107,10 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// The woken slots of one loop, shared with the slots' wakers.
 struct Woken {
     slots: Mutex<Vec<usize>>,
+    /// Set (Release) after a slot is pushed on `slots`; the poll clears it (Acquire) before it
+    /// takes the list, so it locks only when something woke: a push after the clear sets it
+    /// again, and is taken then or at the next poll, which its wake of the task causes.
+    pending: AtomicBool,
     /// The task that awaits the loop.
     task: AtomicWaker,
 }
@@ -129,6 +133,7 @@ impl Wake for SlotWaker {
         // it queues the slot again.
         if !self.queued.swap(true, Ordering::AcqRel) {
             lock(&self.woken.slots).push(self.index);
+            self.woken.pending.store(true, Ordering::Release);
         }
         self.woken.task.wake();
     }
@@ -193,6 +198,7 @@ where
             running: 0,
             woken: Arc::new(Woken {
                 slots: Mutex::new(Vec::new()),
+                pending: AtomicBool::new(false),
                 task: AtomicWaker::new(),
             }),
             polling: Vec::new(),
@@ -284,7 +290,9 @@ where
         self.woken.task.register(cx.waker());
         let mut polling = std::mem::take(&mut self.polling);
         polling.append(&mut self.fresh);
-        polling.append(&mut lock(&self.woken.slots));
+        if self.woken.pending.swap(false, Ordering::Acquire) {
+            polling.append(&mut lock(&self.woken.slots));
+        }
         for &index in &polling {
             if let Some(ended) = self.poll_slot(index) {
                 self.polling = polling;
@@ -406,7 +414,7 @@ where
 {
     let mut driver = Driver::new(iterable, workers);
     loop {
-        while let Some(item) = driver.next_item() {
+        if let Some(item) = driver.next_item() {
             driver.start(body(item.take()));
         }
         if let Some(ended) = driver.wait().await {
