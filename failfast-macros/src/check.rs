@@ -1,17 +1,11 @@
 //! Misuse of a parallel loop, reported from its [`ParallelLoop`] description. Never generates
 //! code. Data races have a walk of their own, in `races`.
 
-use crate::args::Options;
 use crate::errors::Errors;
 use crate::model::{Exit, Kind, ParallelLoop};
 use syn::{Attribute, GenericArgument, PathArguments, ReturnType, Signature, Type};
 
 const STOP_INSTEAD: &str = "help: to end the whole loop, `return` from the function (the first `return` wins and cancels the rest), fail with `Err(..)?`, or skip the rest of this iteration with `continue`";
-
-/// Checks a marker's options.
-pub(crate) fn marker(marker: &Attribute, errors: &mut Errors) {
-    Options::check_marker(marker, errors);
-}
 
 /// A marker on something that is not a `for` loop.
 pub(crate) fn misplaced(marker: &Attribute, what: &str, errors: &mut Errors) {

@@ -152,7 +152,7 @@ impl<'a> Walk<'a> {
 
     /// Describes, checks and expands one marked loop; its expansion.
     pub(crate) fn parallel_loop(&mut self, mut for_loop: ExprForLoop, marker: Attribute) -> Expr {
-        check::marker(&marker, self.errors);
+        Options::check_marker(&marker, self.errors);
         let options = self.defaults.overridden_by(&Options::of_marker(&marker));
         races::check(&for_loop, self.mutable.as_ref(), self.errors);
         let facts = Facts::of(&for_loop.body);

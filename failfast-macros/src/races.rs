@@ -146,6 +146,15 @@ impl Races<'_> {
         (!inner).then_some(root)
     }
 
+    /// Whether `place` is rooted at a variable declared `mut` outside the body: changing it
+    /// through a method or a `&mut` races.
+    fn outer_mut(&self, place: &Expr) -> bool {
+        self.outer_root(place).is_some_and(|root| {
+            self.mutable
+                .is_none_or(|mutable| mutable.contains(&root.to_string()))
+        })
+    }
+
     fn assigned(&mut self, place: &Expr) {
         if let Expr::Tuple(tuple) = place {
             return tuple.elems.iter().for_each(|elem| self.assigned(elem));
@@ -166,13 +175,7 @@ impl Races<'_> {
         if !MUTATING.contains(&method.as_str()) {
             return;
         }
-        let Some(root) = self.outer_root(&call.receiver) else {
-            return;
-        };
-        if self
-            .mutable
-            .is_some_and(|mutable| !mutable.contains(&root.to_string()))
-        {
+        if !self.outer_mut(&call.receiver) {
             return;
         }
         let receiver = &call.receiver;
@@ -190,13 +193,7 @@ impl Races<'_> {
         if reference.mutability.is_none() {
             return;
         }
-        let Some(root) = self.outer_root(&reference.expr) else {
-            return;
-        };
-        if self
-            .mutable
-            .is_some_and(|mutable| !mutable.contains(&root.to_string()))
-        {
+        if !self.outer_mut(&reference.expr) {
             return;
         }
         let place_text = written(&reference.expr);
