@@ -1,49 +1,16 @@
 //! `failfast` against rayon and a hand-rolled `std::thread::scope` + bounded channel +
 //! `AtomicBool`, side by side in one run. `cargo bench` prints each figure and its ratio to
 //! `failfast`'s.
+mod common;
+
+use common::{median, peak_during, print_table, Row};
 use crossbeam_channel::bounded;
 use failfast::fail_fast;
 use rayon::prelude::*;
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-// ---------------------------------------------------------------------------------------
-// Peak heap memory, for `mem_huge`.
-
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards every call to `System`, only counting the sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        // SAFETY: the caller's contract is `System`'s.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: the caller's contract is `System`'s.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// Runs `f` and returns its result with the peak heap growth during it, in bytes.
-fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let base = CURRENT.load(Ordering::SeqCst);
-    PEAK.store(base, Ordering::SeqCst);
-    let result = f();
-    (result, PEAK.load(Ordering::SeqCst).saturating_sub(base))
-}
 
 // ---------------------------------------------------------------------------------------
 // The contenders.
@@ -114,34 +81,6 @@ fn heavy(n: u64) -> u64 {
 const HEAVY_ROUNDS: u64 = 40_000;
 
 /// The median of `runs` measurements: one run is too noisy to compare against.
-fn median(runs: usize, mut measure: impl FnMut() -> f64) -> f64 {
-    let mut samples: Vec<f64> = (0..runs).map(|_| measure()).collect();
-    samples.sort_by(f64::total_cmp);
-    samples[runs / 2]
-}
-
-struct Row {
-    name: &'static str,
-    figure: f64,
-    detail: String,
-}
-
-fn print_table(title: &str, unit: &str, lower_is_better: bool, rows: &[Row]) {
-    println!("\n{title}");
-    let ours = rows[0].figure;
-    for row in rows {
-        let ratio = if lower_is_better {
-            row.figure / ours
-        } else {
-            ours / row.figure
-        };
-        println!(
-            "  {:<34} {:>10.2} {unit:<8} {:>6.2}x failfast's  {}",
-            row.name, row.figure, ratio, row.detail
-        );
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // 1. io_ok: 400 items that block 5 ms, 8 workers.
 
@@ -539,26 +478,16 @@ fn mem_huge() {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; a name filters the scenarios.
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let run = |name: &str, scenario: fn()| {
-        if filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str())) {
-            scenario();
-        }
-    };
-    let begin = Instant::now();
     println!(
         "failfast benchmarks on {} cores",
         failfast::default_workers()
     );
-    run("io_ok", io_ok);
-    run("io_fail", io_fail);
-    run("cpu_tiny", cpu_tiny);
-    run("cpu_fixed", cpu_fixed);
-    run("cpu_heavy", cpu_heavy);
-    run("mem_huge", mem_huge);
-    println!("\nall scenarios in {:.1} s", begin.elapsed().as_secs_f64());
+    common::run_scenarios(&[
+        ("io_ok", io_ok),
+        ("io_fail", io_fail),
+        ("cpu_tiny", cpu_tiny),
+        ("cpu_fixed", cpu_fixed),
+        ("cpu_heavy", cpu_heavy),
+        ("mem_huge", mem_huge),
+    ]);
 }
