@@ -38,13 +38,20 @@
 //!
 //! Each slot has its own [`Waker`], made once and kept across the iterations the slot runs.
 //! Waking it puts the slot's index on the shared `woken` list (once: a flag says it is there)
-//! and wakes the task that awaits the loop. Every poll of [`Wait`] first registers the task's
-//! waker, then takes the whole list and polls each slot on it, and the iterations started since
-//! the last poll: so every iteration woken before a poll is polled in it, and one that wakes
-//! itself while being polled waits for the next poll instead of starving the others (the
-//! pitfall of futures-rs #2387). No wake-up is lost: a wake that comes after the list was taken
-//! finds the flag cleared (it is cleared before the slot is polled), queues the slot again and
-//! wakes the task, whose waker was registered before the list was taken.
+//! then sets the shared `pending` flag (Release), then wakes the task that awaits the loop.
+//! Every poll of [`Wait`] takes the whole list (if `pending`, cleared with Acquire, says it has
+//! anything) and polls each slot on it, and the iterations started since the last poll: so
+//! every iteration woken before a poll is polled in it, and one that wakes itself while being
+//! polled waits for the next poll instead of starving the others (the pitfall of futures-rs
+//! #2387). A poll that can go on (a slot is free) returns at once; only a poll that returns
+//! `Pending` registers the task's waker, and then loads `pending` again.
+//!
+//! No wake-up is lost. A wake after the list was taken finds its slot's flag cleared (it is
+//! cleared before the slot is polled) and queues the slot again. If it wakes the task before
+//! the poll registered, the poll's later load sees its `pending` (the waker's `wake` and the
+//! poll's `register` are read-modify-writes of one atomic in [`AtomicWaker`], so whichever
+//! comes second sees what the first did), and the poll wakes its own task; if it comes after,
+//! it wakes the registered waker.
 //!
 //! A loop whose iterations are all ready at once would never return to the executor: after
 //! [`BUDGET`] iterations started without a `Pending`, [`Wait`] wakes its own task and returns
@@ -142,7 +149,9 @@ impl Wake for SlotWaker {
 struct Slot<F> {
     /// Pinned once, reused: `Pin::set` drops the finished future in place.
     future: Pin<Box<Option<F>>>,
-    waker: Arc<SlotWaker>,
+    state: Arc<SlotWaker>,
+    /// `state` as a `Waker`, made once: polling then costs no reference count.
+    waker: Waker,
 }
 
 /// One async loop's state: the input, the in-flight iterations, and how the loop ended.
@@ -170,8 +179,6 @@ where
     since_yield: usize,
     /// Values of finished iterations, in the order they finished.
     values: Vec<<F::Output as Split>::Value>,
-    /// Set once the loop has an outcome; `wait` then returns it.
-    ended: Option<Result<(), <F::Output as Split>::Exit>>,
 }
 
 impl<I: Iterator, F: Future> Driver<I, F>
@@ -204,7 +211,6 @@ where
             polling: Vec::new(),
             since_yield: 0,
             values: Vec::new(),
-            ended: None,
         }
     }
 
@@ -219,7 +225,7 @@ where
     }
 
     fn pull(&mut self) -> Option<I::Item> {
-        if self.running == self.workers || self.ended.is_some() {
+        if self.running == self.workers {
             return None;
         }
         let input = self.input.as_mut()?;
@@ -239,13 +245,15 @@ where
             Some(index) => index,
             None => {
                 let index = self.slots.len();
+                let state = Arc::new(SlotWaker {
+                    index,
+                    queued: AtomicBool::new(false),
+                    woken: Arc::clone(&self.woken),
+                });
                 self.slots.push(Slot {
                     future: Box::pin(None),
-                    waker: Arc::new(SlotWaker {
-                        index,
-                        queued: AtomicBool::new(false),
-                        woken: Arc::clone(&self.woken),
-                    }),
+                    waker: Waker::from(Arc::clone(&state)),
+                    state,
                 });
                 index
             }
@@ -284,10 +292,6 @@ where
         &mut self,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<(), <F::Output as Split>::Exit>>> {
-        if let Some(ended) = self.ended.take() {
-            return Poll::Ready(Some(ended));
-        }
-        self.woken.task.register(cx.waker());
         let mut polling = std::mem::take(&mut self.polling);
         polling.append(&mut self.fresh);
         if self.woken.pending.swap(false, Ordering::Acquire) {
@@ -314,20 +318,26 @@ where
         if self.running == 0 && self.input.is_none() {
             return Poll::Ready(Some(Ok(())));
         }
+        // About to sleep: only now is the task's waker needed. A slot woken before it was
+        // registered has set `pending`, which is checked after registering.
+        self.woken.task.register(cx.waker());
+        if self.woken.pending.load(Ordering::Acquire) {
+            cx.waker().wake_by_ref();
+        }
         Poll::Pending
     }
 
     /// Polls one slot; the loop's end if this iteration ended it.
     fn poll_slot(&mut self, index: usize) -> Option<Result<(), <F::Output as Split>::Exit>> {
         let slot = &mut self.slots[index];
-        slot.waker.queued.store(false, Ordering::Release);
+        slot.state.queued.store(false, Ordering::Release);
         let Some(future) = slot.future.as_mut().as_pin_mut() else {
             // A wake-up that came after its iteration finished.
             return None;
         };
-        let waker = Waker::from(Arc::clone(&slot.waker));
+        let waker = &slot.waker;
         let polled = catch_unwind(AssertUnwindSafe(|| {
-            future.poll(&mut Context::from_waker(&waker))
+            future.poll(&mut Context::from_waker(waker))
         }));
         let output = match polled {
             Ok(Poll::Pending) => return None,
@@ -525,4 +535,100 @@ where
     ended?;
     pairs.sort_unstable_by_key(|&(index, _)| index);
     Ok(pairs.into_iter().map(|(_, value)| value).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
+
+    /// Runs `future` to the end, parking between polls; fails if a wake-up never comes.
+    fn block_on<F: Future>(future: F) -> F::Output {
+        struct Unpark(std::thread::Thread, AtomicBool);
+        impl Wake for Unpark {
+            fn wake(self: Arc<Self>) {
+                self.wake_by_ref();
+            }
+            fn wake_by_ref(self: &Arc<Self>) {
+                self.1.store(true, Ordering::Release);
+                self.0.unpark();
+            }
+        }
+        let unpark = Arc::new(Unpark(std::thread::current(), AtomicBool::new(false)));
+        let waker = Waker::from(Arc::clone(&unpark));
+        let mut future = std::pin::pin!(future);
+        loop {
+            if let Poll::Ready(output) = future.as_mut().poll(&mut Context::from_waker(&waker)) {
+                return output;
+            }
+            let started = std::time::Instant::now();
+            while !unpark.1.swap(false, Ordering::Acquire) {
+                assert!(
+                    started.elapsed() < Duration::from_secs(10),
+                    "a wake-up was lost: the loop sleeps with iterations done"
+                );
+                std::thread::park_timeout(Duration::from_millis(100));
+            }
+        }
+    }
+
+    /// An iteration that is woken, once, by another thread.
+    fn woken_from_another_thread() -> impl Future<Output = ()> {
+        let done = Arc::new(AtomicBool::new(false));
+        let mut spawned = false;
+        std::future::poll_fn(move |cx| {
+            if done.load(Ordering::Acquire) {
+                return Poll::Ready(());
+            }
+            if !spawned {
+                spawned = true;
+                let (done, waker) = (Arc::clone(&done), cx.waker().clone());
+                std::thread::spawn(move || {
+                    done.store(true, Ordering::Release);
+                    waker.wake();
+                });
+            }
+            Poll::Pending
+        })
+    }
+
+    #[test]
+    fn wake_ups_from_other_threads_are_never_lost() {
+        let rounds = if cfg!(miri) { 2 } else { 50 };
+        for _ in 0..rounds {
+            let finished = AtomicUsize::new(0);
+            let result: Result<(), ()> = block_on(try_for_each(0..20, 4, async |_| {
+                woken_from_another_thread().await;
+                finished.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            }));
+            assert_eq!(result, Ok(()));
+            assert_eq!(finished.into_inner(), 20);
+        }
+    }
+
+    #[test]
+    fn many_ready_iterations_yield_every_budget() {
+        let polls = AtomicUsize::new(0);
+        let counting = std::future::poll_fn(|cx| {
+            polls.fetch_add(1, Ordering::Relaxed);
+            let mut inner =
+                std::pin::pin!(try_for_each(0..BUDGET * 3, 8, async |_| Ok::<(), ()>(())));
+            // Poll the loop to the end through this one future, counting its returns.
+            loop {
+                match inner.as_mut().poll(cx) {
+                    Poll::Ready(result) => return Poll::Ready(result),
+                    Poll::Pending => {
+                        polls.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+        });
+        assert_eq!(block_on(counting), Ok(()));
+        assert!(
+            polls.into_inner() >= 3,
+            "3 budgets of ready iterations returned Pending at least twice"
+        );
+    }
 }
