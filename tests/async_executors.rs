@@ -91,4 +91,17 @@ fn the_runtime_api_works_without_the_macro() {
             }
         }));
     assert_eq!(failed, Err(7));
+    // A closure returning a future works as well as an async closure.
+    let lengths =
+        futures::executor::block_on(failfast::future::try_map(["a", "bb"], 2, |s: &str| {
+            let length = s.len();
+            async move { Ok::<_, ()>(length) }
+        }));
+    assert_eq!(lengths, Ok(vec![1, 2]));
+    let none = futures::executor::block_on(failfast::future::try_for_each(
+        [1, 2, 3],
+        2,
+        |n| async move { (n != 2).then_some(()) },
+    ));
+    assert_eq!(none, None);
 }

@@ -294,7 +294,10 @@ where
     ) -> Poll<Option<Result<(), <F::Output as Split>::Exit>>> {
         let mut polling = std::mem::take(&mut self.polling);
         polling.append(&mut self.fresh);
-        if self.woken.pending.swap(false, Ordering::Acquire) {
+        // A plain load first: with nothing woken (ready iterations), no read-modify-write.
+        if self.woken.pending.load(Ordering::Relaxed)
+            && self.woken.pending.swap(false, Ordering::Acquire)
+        {
             polling.append(&mut lock(&self.woken.slots));
         }
         for &index in &polling {
