@@ -1,0 +1,177 @@
+//! `recursive_walk`: a recursive walk of a tree (depth 5, fanout 4: 1,024 leaves) with one
+//! `#[fail_fast]` loop over each node's children, beside `rayon::scope` recursion on a pool
+//! of the same size. Leaves either compute for about 20 µs or sleep 1 ms.
+//!
+//! Besides the wall time it prints the peak number of process threads while the walk runs
+//! (above the count just before it), and the most leaves that ran at the same moment.
+mod common;
+
+use common::{print_table, run_scenarios, Row};
+use failfast::fail_fast;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+struct Node {
+    children: Vec<Node>,
+}
+
+fn tree(depth: u32, fanout: usize) -> Node {
+    Node {
+        children: if depth == 0 {
+            Vec::new()
+        } else {
+            (0..fanout).map(|_| tree(depth - 1, fanout)).collect()
+        },
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Leaf {
+    Compute,
+    Sleep,
+}
+
+/// Counts the leaves running at once, and the most there ever were.
+struct InFlight {
+    now: AtomicUsize,
+    most: AtomicUsize,
+}
+
+static IN_FLIGHT: InFlight = InFlight {
+    now: AtomicUsize::new(0),
+    most: AtomicUsize::new(0),
+};
+
+fn leaf(kind: Leaf) {
+    let now = IN_FLIGHT.now.fetch_add(1, Ordering::SeqCst) + 1;
+    IN_FLIGHT.most.fetch_max(now, Ordering::SeqCst);
+    match kind {
+        Leaf::Compute => {
+            // About 20 µs of arithmetic.
+            let mut x = 1u64;
+            for _ in 0..16_000 {
+                x = black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+            }
+            black_box(x);
+        }
+        Leaf::Sleep => std::thread::sleep(Duration::from_millis(1)),
+    }
+    IN_FLIGHT.now.fetch_sub(1, Ordering::SeqCst);
+}
+
+#[fail_fast(workers = workers)]
+fn walk(node: &Node, kind: Leaf, workers: usize) -> Result<(), ()> {
+    for child in &node.children {
+        if child.children.is_empty() {
+            leaf(kind);
+        } else {
+            walk(child, kind, workers)?;
+        }
+    }
+    Ok(())
+}
+
+fn walk_rayon<'s>(scope: &rayon::Scope<'s>, node: &'s Node, kind: Leaf) {
+    for child in &node.children {
+        scope.spawn(move |scope| {
+            if child.children.is_empty() {
+                leaf(kind);
+            } else {
+                walk_rayon(scope, child, kind);
+            }
+        });
+    }
+}
+
+fn process_threads() -> usize {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Runs `f` while another thread samples the process's thread count; returns the wall time
+/// of `f`, the peak count above the count before it, and the most leaves at once.
+fn measure(f: impl FnOnce()) -> (Duration, usize, usize) {
+    let stop = AtomicBool::new(false);
+    let peak = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            while !stop.load(Ordering::Relaxed) {
+                peak.fetch_max(process_threads(), Ordering::Relaxed);
+                std::thread::sleep(Duration::from_micros(200));
+            }
+        });
+        // The sampler itself is running from here on: the baseline counts it.
+        std::thread::sleep(Duration::from_millis(2));
+        let before = process_threads();
+        IN_FLIGHT.most.store(0, Ordering::SeqCst);
+        let begin = Instant::now();
+        f();
+        let took = begin.elapsed();
+        stop.store(true, Ordering::Relaxed);
+        let rise = peak.load(Ordering::Relaxed).saturating_sub(before);
+        (took, rise, IN_FLIGHT.most.load(Ordering::SeqCst))
+    })
+}
+
+/// The median run of three by wall time, with its thread and leaf figures.
+fn median_of_3(mut run: impl FnMut() -> (Duration, usize, usize)) -> Row {
+    let mut runs: Vec<_> = (0..3).map(|_| run()).collect();
+    runs.sort_by_key(|r| r.0);
+    let peak_threads = runs.iter().map(|r| r.1).max().unwrap_or(0);
+    let most = runs.iter().map(|r| r.2).max().unwrap_or(0);
+    Row {
+        name: "",
+        figure: runs[1].0.as_secs_f64() * 1e3,
+        detail: format!("peak threads +{peak_threads:<4} most leaves at once {most}"),
+    }
+}
+
+fn scenario(kind: Leaf, workers: usize) {
+    let root = tree(5, 4);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build()
+        .unwrap();
+    let ours = median_of_3(|| measure(|| walk(&root, kind, workers).unwrap()));
+    let theirs = median_of_3(|| {
+        measure(|| pool.install(|| rayon::scope(|s| walk_rayon(s, &root, kind))))
+    });
+    let (what, ideal) = match kind {
+        Leaf::Compute => ("~20 us of work", String::new()),
+        Leaf::Sleep => (
+            "1 ms sleep",
+            format!(", ideal {} ms", 1024 / workers as u64),
+        ),
+    };
+    print_table(
+        &format!(
+            "recursive_walk: depth 5, fanout 4 (1,024 leaves of {what}), {workers} workers{ideal}; median of 3"
+        ),
+        "ms",
+        true,
+        &[
+            Row {
+                name: "failfast (macro, recursive)",
+                ..ours
+            },
+            Row {
+                name: "rayon::scope (pool of same size)",
+                ..theirs
+            },
+        ],
+    );
+}
+
+fn main() {
+    run_scenarios(&[
+        ("recursive_walk compute 2", || scenario(Leaf::Compute, 2)),
+        ("recursive_walk compute 8", || scenario(Leaf::Compute, 8)),
+        ("recursive_walk sleep 2", || scenario(Leaf::Sleep, 2)),
+        ("recursive_walk sleep 8", || scenario(Leaf::Sleep, 8)),
+    ]);
+}
