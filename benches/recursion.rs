@@ -138,9 +138,8 @@ fn scenario(kind: Leaf, workers: usize) {
         .build()
         .unwrap();
     let ours = median_of_3(|| measure(|| walk(&root, kind, workers).unwrap()));
-    let theirs = median_of_3(|| {
-        measure(|| pool.install(|| rayon::scope(|s| walk_rayon(s, &root, kind))))
-    });
+    let theirs =
+        median_of_3(|| measure(|| pool.install(|| rayon::scope(|s| walk_rayon(s, &root, kind)))));
     let (what, ideal) = match kind {
         Leaf::Compute => ("~20 us of work", String::new()),
         Leaf::Sleep => (

@@ -236,6 +236,8 @@ pub use failfast_runtime::{cancelled, default_workers, future, try_for_each, try
 #[doc(hidden)]
 pub mod __private {
     pub use failfast_runtime::future;
-    pub use failfast_runtime::rewrite::{always, thread_loop};
+    pub use failfast_runtime::rewrite::{
+        always, probe, LoopSite, PickCaller, PickIndex, PickShared,
+    };
     pub use failfast_runtime::{default_workers, Fallible, Flow};
 }

@@ -4,19 +4,31 @@ fn download_all(
 ) -> Result<(), Error> {
     {
         let () = {
-            let __failfast_outcome = ::failfast::__private::thread_loop(
-                names,
-                8,
-                |name| {
-                    if ::failfast::__private::always() {
-                        if name.is_empty() {
-                            return ::failfast::__private::Flow::success();
-                        }
-                        bucket.download(&name)?;
-                    }
-                    ::failfast::__private::Flow::success()
-                },
-            );
+            let __failfast_outcome = match names {
+                __failfast_input => {
+                    #[allow(unused_imports)]
+                    use ::failfast::__private::{
+                        PickCaller as _, PickIndex as _, PickShared as _,
+                    };
+                    static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
+                    (&&&::failfast::__private::probe(&__failfast_input))
+                        .__failfast_path()
+                        .thread_loop(
+                            __failfast_input,
+                            8,
+                            &__FAILFAST_SITE,
+                            |name| {
+                                if ::failfast::__private::always() {
+                                    if name.is_empty() {
+                                        return ::failfast::__private::Flow::success();
+                                    }
+                                    bucket.download(&name)?;
+                                }
+                                ::failfast::__private::Flow::success()
+                            },
+                        )
+                }
+            };
             if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::__private::Fallible::exit(
                 __failfast_outcome,
             ) {

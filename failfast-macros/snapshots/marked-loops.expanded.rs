@@ -4,16 +4,28 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
     }
     {
         let () = {
-            let __failfast_outcome = ::failfast::__private::thread_loop(
-                remote,
-                16,
-                |file| {
-                    if ::failfast::__private::always() {
-                        file.fetch()?;
-                    }
-                    ::failfast::__private::Flow::success()
-                },
-            );
+            let __failfast_outcome = match remote {
+                __failfast_input => {
+                    #[allow(unused_imports)]
+                    use ::failfast::__private::{
+                        PickCaller as _, PickIndex as _, PickShared as _,
+                    };
+                    static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
+                    (&&&::failfast::__private::probe(&__failfast_input))
+                        .__failfast_path()
+                        .thread_loop(
+                            __failfast_input,
+                            16,
+                            &__FAILFAST_SITE,
+                            |file| {
+                                if ::failfast::__private::always() {
+                                    file.fetch()?;
+                                }
+                                ::failfast::__private::Flow::success()
+                            },
+                        )
+                }
+            };
             if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::__private::Fallible::exit(
                 __failfast_outcome,
             ) {
@@ -24,16 +36,28 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
     let check = |files: &[File]| -> Result<(), Error> {
         {
             let () = {
-                let __failfast_outcome = ::failfast::__private::thread_loop(
-                    files,
-                    2,
-                    |file| {
-                        if ::failfast::__private::always() {
-                            file.verify()?;
-                        }
-                        ::failfast::__private::Flow::success()
-                    },
-                );
+                let __failfast_outcome = match files {
+                    __failfast_input => {
+                        #[allow(unused_imports)]
+                        use ::failfast::__private::{
+                            PickCaller as _, PickIndex as _, PickShared as _,
+                        };
+                        static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
+                        (&&&::failfast::__private::probe(&__failfast_input))
+                            .__failfast_path()
+                            .thread_loop(
+                                __failfast_input,
+                                2,
+                                &__FAILFAST_SITE,
+                                |file| {
+                                    if ::failfast::__private::always() {
+                                        file.verify()?;
+                                    }
+                                    ::failfast::__private::Flow::success()
+                                },
+                            )
+                    }
+                };
                 if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::__private::Fallible::exit(
                     __failfast_outcome,
                 ) {

@@ -1,41 +1,65 @@
 fn grid(rows: &[Row]) -> Result<(), Error> {
     {
         let () = {
-            let __failfast_outcome = ff::__private::thread_loop(
-                rows,
-                4,
-                |row| {
-                    if ff::__private::always() {
-                        if row.is_empty() {
-                            return ff::__private::Flow::success();
-                        }
-                        {
-                            let () = {
-                                let __failfast_outcome = ff::__private::thread_loop(
-                                    row.cells(),
-                                    2,
-                                    |cell| {
-                                        if ff::__private::always() {
-                                            for attempt in 0..3 {
-                                                if cell.try_check(attempt)? {
-                                                    break;
+            let __failfast_outcome = match rows {
+                __failfast_input => {
+                    #[allow(unused_imports)]
+                    use ff::__private::{
+                        PickCaller as _, PickIndex as _, PickShared as _,
+                    };
+                    static __FAILFAST_SITE: ff::__private::LoopSite = ff::__private::LoopSite::new();
+                    (&&&ff::__private::probe(&__failfast_input))
+                        .__failfast_path()
+                        .thread_loop(
+                            __failfast_input,
+                            4,
+                            &__FAILFAST_SITE,
+                            |row| {
+                                if ff::__private::always() {
+                                    if row.is_empty() {
+                                        return ff::__private::Flow::success();
+                                    }
+                                    {
+                                        let () = {
+                                            let __failfast_outcome = match row.cells() {
+                                                __failfast_input => {
+                                                    #[allow(unused_imports)]
+                                                    use ff::__private::{
+                                                        PickCaller as _, PickIndex as _, PickShared as _,
+                                                    };
+                                                    static __FAILFAST_SITE: ff::__private::LoopSite = ff::__private::LoopSite::new();
+                                                    (&&&ff::__private::probe(&__failfast_input))
+                                                        .__failfast_path()
+                                                        .thread_loop(
+                                                            __failfast_input,
+                                                            2,
+                                                            &__FAILFAST_SITE,
+                                                            |cell| {
+                                                                if ff::__private::always() {
+                                                                    for attempt in 0..3 {
+                                                                        if cell.try_check(attempt)? {
+                                                                            break;
+                                                                        }
+                                                                    }
+                                                                }
+                                                                ff::__private::Flow::success()
+                                                            },
+                                                        )
                                                 }
+                                            };
+                                            if let ::core::option::Option::Some(__failfast_outcome) = ff::__private::Flow::stop(
+                                                __failfast_outcome,
+                                            ) {
+                                                return __failfast_outcome;
                                             }
-                                        }
-                                        ff::__private::Flow::success()
-                                    },
-                                );
-                                if let ::core::option::Option::Some(__failfast_outcome) = ff::__private::Flow::stop(
-                                    __failfast_outcome,
-                                ) {
-                                    return __failfast_outcome;
+                                        };
+                                    }
                                 }
-                            };
-                        }
-                    }
-                    ff::__private::Flow::success()
-                },
-            );
+                                ff::__private::Flow::success()
+                            },
+                        )
+                }
+            };
             if let ::core::option::Option::Some(__failfast_outcome) = ff::__private::Fallible::exit(
                 __failfast_outcome,
             ) {

@@ -1,16 +1,28 @@
 fn all_found(keys: &[u32], table: &Table) -> Option<()> {
     {
         let () = {
-            let __failfast_outcome = ::failfast::__private::thread_loop(
-                keys,
-                ::failfast::__private::default_workers(),
-                |key| {
-                    if ::failfast::__private::always() {
-                        table.get(key)?;
-                    }
-                    ::failfast::__private::Flow::success()
-                },
-            );
+            let __failfast_outcome = match keys {
+                __failfast_input => {
+                    #[allow(unused_imports)]
+                    use ::failfast::__private::{
+                        PickCaller as _, PickIndex as _, PickShared as _,
+                    };
+                    static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
+                    (&&&::failfast::__private::probe(&__failfast_input))
+                        .__failfast_path()
+                        .thread_loop(
+                            __failfast_input,
+                            ::failfast::__private::default_workers(),
+                            &__FAILFAST_SITE,
+                            |key| {
+                                if ::failfast::__private::always() {
+                                    table.get(key)?;
+                                }
+                                ::failfast::__private::Flow::success()
+                            },
+                        )
+                }
+            };
             if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::__private::Fallible::exit(
                 __failfast_outcome,
             ) {

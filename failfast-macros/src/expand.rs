@@ -8,10 +8,14 @@
 //! ```text
 //! {
 //!     ATTRS let () = {
-//!         let outcome = ::failfast::__private::thread_loop(INPUT, WORKERS, |PAT| {
-//!             BODY                      // `continue`  -> `return Flow::success()`
-//!             Flow::success()        // `return x`  -> `return Flow::from_exit(x)`
-//!         });
+//!         let outcome = match INPUT {
+//!             input => (&&&probe(&input))  // the input's type picks the engine's path
+//!                 .__failfast_path()       // `SITE`: a `static`, this loop's identity
+//!                 .thread_loop(input, WORKERS, &SITE, |PAT| {
+//!                     BODY                 // `continue`  -> `return Flow::success()`
+//!                     Flow::success()      // `return x`  -> `return Flow::from_exit(x)`
+//!                 }),
+//!         };
 //!         EXIT
 //!     };
 //! }
@@ -116,11 +120,30 @@ pub(crate) fn parallel_loop(described: ParallelLoop) -> Expr {
                 Pat::Or(or) => quote!((#or)),
                 pat => quote!(#pat),
             };
+            // The input's type picks the engine's path (see `failfast_runtime::rewrite::Probe`):
+            // split by index, pulled by every worker, or pulled by the calling thread.
+            // `SITE` is this loop's identity: a recursion that reaches it again shares its limit.
+            // Named at the input, so that rustc's error for items that are not `Send` points
+            // at the user's input, not at `for`.
+            let input_var = Ident::new(
+                "__failfast_input",
+                hygienic(syn::spanned::Spanned::span(&input)),
+            );
+            let site = Ident::new("__FAILFAST_SITE", at);
             quote_spanned! {at=>
-                #private::thread_loop(#input, #workers, |#pat| {
-                    if #private::always() #body
-                    #private::Flow::success()
-                })
+                match #input {
+                    #input_var => {
+                        #[allow(unused_imports)]
+                        use #private::{PickCaller as _, PickIndex as _, PickShared as _};
+                        static #site: #private::LoopSite = #private::LoopSite::new();
+                        (&&&#private::probe(&#input_var))
+                            .__failfast_path()
+                            .thread_loop(#input_var, #workers, &#site, |#pat| {
+                                if #private::always() #body
+                                #private::Flow::success()
+                            })
+                    }
+                }
             }
         }
         Kind::Async => {

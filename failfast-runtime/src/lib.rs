@@ -37,6 +37,7 @@ mod pool;
 #[doc(hidden)]
 pub mod rewrite;
 mod sync;
+mod wake;
 
 #[cfg(all(test, loom))]
 mod loom_tests;
@@ -47,6 +48,7 @@ pub use outcome::{Fallible, Flow, Outcome};
 pub use pool::idle_threads;
 
 use engine::Body;
+use std::panic::Location;
 use sync::{lock, Mutex};
 
 /// Runs `f` for every item of `iterable` on at most `workers` threads at once, and returns
@@ -92,6 +94,7 @@ use sync::{lock, Mutex};
 /// let found_odd = failfast_runtime::try_for_each([2, 4, 5, 6], 2, |n| (n % 2 == 0).then_some(()));
 /// assert_eq!(found_odd, None);
 /// ```
+#[track_caller]
 pub fn try_for_each<I, F, R>(iterable: I, workers: usize, f: F) -> R
 where
     I: IntoIterator,
@@ -99,28 +102,27 @@ where
     F: Fn(I::Item) -> R + Sync,
     R: Outcome<Failure: Send>,
 {
-    for_each(iterable, workers, f)
+    check_workers(workers);
+    engine::drive_fed(
+        iterable,
+        workers,
+        engine::Site::Call(Location::caller()),
+        &ForEach(f),
+    )
 }
 
-/// [`try_for_each`] for every [`Flow`], the rewrite's early returns included.
-pub(crate) fn for_each<I, F, R>(iterable: I, workers: usize, f: F) -> R
-where
-    I: IntoIterator,
-    I::Item: Send,
-    F: Fn(I::Item) -> R + Sync,
-    R: Flow<Exit: Send>,
-{
-    struct ForEach<F>(F);
-    impl<T, R: Flow<Exit: Send>, F: Fn(T) -> R + Sync> Body<T> for ForEach<F> {
-        type Outcome = R;
-        type Local = ();
-        fn start(&self) {}
-        fn run(&self, (): &mut (), item: T) -> R {
-            (self.0)(item)
-        }
-        fn finish(&self, (): ()) {}
+/// The body of a loop that keeps no value: `f` itself.
+pub(crate) struct ForEach<F>(pub(crate) F);
+
+impl<T, R: Flow<Exit: Send>, F: Fn(T) -> R + Sync> Body<T> for ForEach<F> {
+    type Outcome = R;
+    type Local = ();
+    fn start(&self) {}
+    #[inline]
+    fn run(&self, (): &mut (), item: T) -> R {
+        (self.0)(item)
     }
-    engine::drive(iterable, workers, &ForEach(f))
+    fn finish(&self, (): ()) {}
 }
 
 /// Maps every item of `iterable` with `f` on at most `workers` threads at once, and returns the
@@ -143,6 +145,7 @@ where
 /// let parsed = failfast_runtime::try_map(["1", "x", "3"], 2, |s| s.parse::<u8>());
 /// assert!(parsed.is_err());
 /// ```
+#[track_caller]
 pub fn try_map<I, F, U, E>(iterable: I, workers: usize, f: F) -> Result<Vec<U>, E>
 where
     I: IntoIterator,
@@ -171,11 +174,17 @@ where
         }
     }
 
+    check_workers(workers);
     let map = Map {
         f,
         collected: Mutex::new(Vec::new()),
     };
-    engine::drive(iterable.into_iter().enumerate(), workers, &map)?;
+    engine::drive_fed(
+        iterable.into_iter().enumerate(),
+        workers,
+        engine::Site::Call(Location::caller()),
+        &map,
+    )?;
     let mut pairs: Vec<(usize, U)> = map
         .collected
         .into_inner()

@@ -1,12 +1,17 @@
-//! What the `#[fail_fast]` rewrite calls for a thread loop: [`crate::try_for_each`], with
-//! bounds that say, in the loop's terms, what to write when a type does not cross threads.
+//! What the `#[fail_fast]` rewrite calls for a thread loop: the engine on the path that its
+//! input's type allows (see [`Probe`]), with bounds that say, in the loop's terms, what to
+//! write when a type does not cross threads.
 //!
 //! rustc reports a missing `Send` on the rewritten loop at the user's own tokens (the input, or
 //! the `for` keyword); these traits give that error its message and its help. A capture that is
 //! not `Sync` is reported by rustc at the `for` keyword with its own help (`RwLock`, atomics),
 //! which a trait of ours cannot improve: rustc names the leaf type, not our bound.
 
+pub use crate::engine::indexed::IntoIndexed;
+use crate::engine::{self, Site};
 use crate::outcome::Flow;
+use crate::ForEach;
+use std::marker::PhantomData;
 
 /// The items of a thread loop go to worker threads.
 #[diagnostic::on_unimplemented(
@@ -26,21 +31,121 @@ impl<T: Send> SendItem for T {}
 pub trait SendExit: Send {}
 impl<T: Send> SendExit for T {}
 
-/// [`crate::try_for_each`] for the rewrite: the same loop, with the bounds above.
+/// The path a thread loop takes, chosen by its input's type with autoref-based dispatch
+/// (there is no specialization on stable Rust): the rewrite writes
 ///
-/// # Panics
+/// ```text
+/// match INPUT {
+///     input => (&&&probe(&input)).__failfast_path().thread_loop(input, WORKERS, &SITE, BODY),
+/// }
+/// ```
 ///
-/// If `workers` is 0, at the caller's loop.
-#[track_caller]
-pub fn thread_loop<I, F, R>(iterable: I, workers: usize, f: F) -> R
-where
-    I: IntoIterator,
-    I::Item: SendItem,
-    F: Fn(I::Item) -> R + Sync,
-    R: Flow<Exit: SendExit>,
-{
-    crate::check_workers(workers);
-    crate::for_each(iterable, workers, f)
+/// and method resolution tries `&&&Probe` first (inputs split by index: [`ViaIndex`]), then
+/// `&&Probe` (other `Send` inputs, pulled by every worker: [`ViaShared`]), then `&Probe`
+/// (any input, pulled by the calling thread: [`ViaCaller`]). Each step applies only if the
+/// input's type meets its impl's bounds.
+pub struct Probe<I>(PhantomData<fn() -> I>);
+
+/// See [`Probe`]; takes the input by reference so that the rewrite can move it afterwards.
+pub fn probe<I>(_: &I) -> Probe<I> {
+    Probe(PhantomData)
+}
+
+/// Inputs split by index: ranges, slices, `Vec`s and arrays. See [`Probe`].
+pub trait PickIndex {
+    /// This path.
+    fn __failfast_path(&self) -> ViaIndex {
+        ViaIndex
+    }
+}
+impl<I: IntoIndexed> PickIndex for &&Probe<I> {}
+
+/// Inputs whose iterator is `Send`. See [`Probe`].
+pub trait PickShared {
+    /// This path.
+    fn __failfast_path(&self) -> ViaShared {
+        ViaShared
+    }
+}
+impl<I: IntoIterator> PickShared for &Probe<I> where I::IntoIter: Send {}
+
+/// Any input. See [`Probe`].
+pub trait PickCaller {
+    /// This path.
+    fn __failfast_path(&self) -> ViaCaller {
+        ViaCaller
+    }
+}
+impl<I> PickCaller for Probe<I> {}
+
+/// The path of inputs split by index: the calling thread and `workers - 1` pool threads claim
+/// index ranges.
+pub struct ViaIndex;
+
+impl ViaIndex {
+    /// The loop, on this path.
+    ///
+    /// # Panics
+    ///
+    /// If `workers` is 0, at the caller's loop.
+    #[track_caller]
+    pub fn thread_loop<I, F, R>(self, input: I, workers: usize, site: &'static LoopSite, f: F) -> R
+    where
+        I: IntoIndexed,
+        I::Item: SendItem,
+        F: Fn(I::Item) -> R + Sync,
+        R: Flow<Exit: SendExit>,
+    {
+        crate::check_workers(workers);
+        engine::drive_indexed(input, workers, Site::Loop(site), &ForEach(f))
+    }
+}
+
+/// The path of `Send` inputs: the calling thread and `workers - 1` pool threads pull the input
+/// in turns.
+pub struct ViaShared;
+
+impl ViaShared {
+    /// The loop, on this path.
+    ///
+    /// # Panics
+    ///
+    /// If `workers` is 0, at the caller's loop.
+    #[track_caller]
+    pub fn thread_loop<I, F, R>(self, input: I, workers: usize, site: &'static LoopSite, f: F) -> R
+    where
+        I: IntoIterator,
+        I::IntoIter: Send,
+        I::Item: SendItem,
+        F: Fn(I::Item) -> R + Sync,
+        R: Flow<Exit: SendExit>,
+    {
+        crate::check_workers(workers);
+        engine::drive_shared(input, workers, Site::Loop(site), &ForEach(f))
+    }
+}
+
+/// The path of any input: the calling thread pulls it, `workers` pool threads run the
+/// iterations.
+pub struct ViaCaller;
+
+impl ViaCaller {
+    /// The loop, on this path.
+    ///
+    /// # Panics
+    ///
+    /// If `workers` is 0, at the caller's loop.
+    #[track_caller]
+    pub fn thread_loop<I, F, R>(self, input: I, workers: usize, site: &'static LoopSite, f: F) -> R
+    where
+        I: IntoIterator,
+        I::Item: SendItem,
+        F: Fn(I::Item) -> R + Sync,
+        R: Flow<Exit: SendExit>,
+    {
+        crate::check_workers(workers);
+        engine::drive_fed(input, workers, Site::Loop(site), &ForEach(f))
+    }
 }
 
 /// `true`, opaquely: the rewrite runs a body as `if always() { BODY }` so that a body that
@@ -49,4 +154,21 @@ where
 #[inline(always)]
 pub fn always() -> bool {
     true
+}
+
+/// The identity of one `#[fail_fast]` loop: the macro writes a `static` of this type beside
+/// each loop, and passes its address.
+#[derive(Debug)]
+pub struct LoopSite(
+    // Not zero-sized, and mutable (though never written): distinct `static`s of it cannot
+    // share an address.
+    #[allow(dead_code)] std::sync::atomic::AtomicU8,
+);
+
+impl LoopSite {
+    /// A new identity, for a `static`.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> LoopSite {
+        LoopSite(std::sync::atomic::AtomicU8::new(0))
+    }
 }

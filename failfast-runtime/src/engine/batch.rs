@@ -1,0 +1,255 @@
+//! The arithmetic of batches and of pulling ahead, apart from any thread: how many items a
+//! worker takes at once, and how far the calling thread may pull a non-`Send` input ahead of
+//! the running iterations. Pure functions, tested below without threads.
+
+use std::time::Duration;
+
+/// Items taken from an input at once, at most (the contract's "64 per worker").
+pub(crate) const MAX_BATCH: usize = 64;
+
+/// Index ranges claimed from an input that is split by index grow up to this many items: an
+/// index claimed is not an item taken (it stays in its slice or range until it starts), so the
+/// contract's 64 does not bound it; the remaining items, shared among the workers, do.
+pub(crate) const MAX_INDEX_CHUNK: usize = 1 << 20;
+
+/// Iterations faster than this on average are "very fast": the engine then hands items out in
+/// batches instead of one by one, so that taking them is paid once per batch. Slower
+/// iterations go out one at a time.
+pub(crate) const FAST_ITERATION: Duration = Duration::from_micros(100);
+
+/// A batch grows (doubling) until it holds about this much work.
+pub(crate) const BATCH_WORK: Duration = Duration::from_millis(1);
+
+/// The batch size after `items` items of a batch of `batch` ran in `ran_for`, at most `max`.
+pub(crate) fn next_batch(batch: usize, items: usize, ran_for: Duration, max: usize) -> usize {
+    if items == 0 || max <= 1 {
+        return 1;
+    }
+    // Under loom a run must replay exactly: no decision may depend on the clock. Batches
+    // double on every claim instead, so that the models run batch mode too.
+    if cfg!(loom) {
+        return (batch * 2).min(max);
+    }
+    let per_item = ran_for / items as u32;
+    if per_item >= FAST_ITERATION {
+        return 1;
+    }
+    let fits =
+        usize::try_from(BATCH_WORK.as_nanos() / per_item.as_nanos().max(1)).unwrap_or(usize::MAX);
+    (batch * 2).min(fits).max(2).min(max)
+}
+
+/// How many indices to claim from `remaining` ones when a worker's batch is `batch`: at most
+/// half of an equal share, so that the last items are spread over the workers instead of
+/// landing on one.
+pub(crate) fn index_chunk(batch: usize, remaining: usize, workers: usize) -> usize {
+    batch.min(remaining / (2 * workers)).max(1)
+}
+
+/// What the calling thread has pulled from a non-`Send` input and not yet seen started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Ahead {
+    /// Pulled, waiting in the queue.
+    pub(crate) queued: usize,
+    /// Taken by workers, and not yet released (see [`Reservation`]).
+    pub(crate) reserved: usize,
+    /// Items a worker takes at once: 1 for slow iterations, up to 64 for fast ones.
+    pub(crate) batch: usize,
+}
+
+/// How a worker's taken items count towards [`Ahead::reserved`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Reservation {
+    /// Items taken.
+    pub(crate) taken: usize,
+    /// One at a time, the item stays counted until it starts (released by
+    /// [`Ahead::started_one`]): the limit is then exactly `workers` unstarted items. In a
+    /// batch, the items after the first stay counted until the batch is finished: the limit
+    /// leaves room for each batch's first item, and no item costs a lock of its own.
+    pub(crate) until_started: bool,
+}
+
+impl Reservation {
+    /// What this reservation adds to [`Ahead::reserved`].
+    pub(crate) fn counted(&self) -> usize {
+        if self.until_started {
+            self.taken
+        } else {
+            self.taken - 1
+        }
+    }
+}
+
+impl Ahead {
+    pub(crate) fn new() -> Ahead {
+        Ahead {
+            queued: 0,
+            reserved: 0,
+            batch: 1,
+        }
+    }
+
+    /// Items pulled that may not have started.
+    pub(crate) fn unstarted(&self) -> usize {
+        self.queued + self.reserved
+    }
+
+    /// How many unstarted items are allowed: `workers` while items go out one by one, and
+    /// `workers * (batch - 1)` with batches, which keeps below the contract's 64 per worker
+    /// even counting each batch's first item, which its worker is about to start.
+    pub(crate) fn limit(&self, workers: usize) -> usize {
+        workers * (self.batch - 1).max(1)
+    }
+
+    /// How many items the caller may pull now (at most a batch); 0 when it must wait.
+    pub(crate) fn room(&self, workers: usize) -> usize {
+        self.limit(workers)
+            .saturating_sub(self.unstarted())
+            .min(self.batch)
+    }
+
+    /// A worker takes its share of the queue: at most a batch, and no more than an equal
+    /// share among the workers. Returns `None` when the queue is empty.
+    pub(crate) fn take(&mut self, workers: usize) -> Option<Reservation> {
+        if self.queued == 0 {
+            return None;
+        }
+        let taken = self.queued.div_ceil(workers).min(self.batch).max(1);
+        let reservation = Reservation {
+            taken,
+            until_started: self.batch == 1,
+        };
+        self.queued -= taken;
+        self.reserved += reservation.counted();
+        Some(reservation)
+    }
+
+    /// An item taken one at a time starts.
+    pub(crate) fn started_one(&mut self) {
+        self.reserved -= 1;
+    }
+
+    /// A batch is finished: `unstarted` of its items counted until they started never did
+    /// (the loop was cancelled first).
+    pub(crate) fn release(&mut self, reservation: Reservation, unstarted: usize) {
+        if reservation.until_started {
+            self.reserved -= unstarted;
+        } else {
+            self.reserved -= reservation.counted();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slow_iterations_go_one_at_a_time() {
+        assert_eq!(next_batch(8, 4, Duration::from_millis(1), 64), 1);
+        assert_eq!(next_batch(1, 1, FAST_ITERATION, 64), 1);
+    }
+
+    // Under loom, batches double without reading the clock: that rule has its own test.
+    #[cfg(not(loom))]
+    #[test]
+    fn fast_iterations_double_up_to_the_work_and_the_maximum() {
+        assert_eq!(next_batch(1, 1, Duration::from_nanos(50), 64), 2);
+        assert_eq!(next_batch(32, 32, Duration::from_micros(3), 64), 64);
+        assert_eq!(next_batch(64, 64, Duration::from_micros(6), 64), 64);
+        // 20 µs per item: 1 ms holds 50 items, not 64.
+        assert_eq!(next_batch(64, 64, Duration::from_micros(1280), 64), 50);
+        // Indexed inputs may grow far beyond 64.
+        assert_eq!(
+            next_batch(4096, 4096, Duration::from_micros(4), MAX_INDEX_CHUNK),
+            8192
+        );
+    }
+
+    #[cfg(loom)]
+    #[test]
+    fn under_loom_batches_double_on_every_claim() {
+        assert_eq!(next_batch(1, 1, Duration::from_secs(1), 64), 2);
+        assert_eq!(next_batch(32, 32, Duration::ZERO, 48), 48);
+    }
+
+    #[test]
+    fn one_worker_never_batches() {
+        assert_eq!(next_batch(1, 1, Duration::from_nanos(1), 1), 1);
+    }
+
+    #[test]
+    fn index_chunks_leave_the_tail_to_all_workers() {
+        assert_eq!(index_chunk(1000, 1_000_000, 2), 1000);
+        assert_eq!(index_chunk(1000, 2000, 2), 500);
+        assert_eq!(index_chunk(1000, 3, 2), 1);
+        assert_eq!(index_chunk(1, 0, 8), 1);
+    }
+
+    #[test]
+    fn one_at_a_time_the_limit_is_exactly_the_workers() {
+        let mut ahead = Ahead::new();
+        assert_eq!(ahead.limit(4), 4);
+        assert_eq!(ahead.room(4), 1);
+        ahead.queued = 4;
+        assert_eq!(ahead.room(4), 0);
+        let taken = ahead.take(4).unwrap();
+        assert_eq!(taken.taken, 1);
+        // Taken but not started: still counts.
+        assert_eq!(ahead.room(4), 0);
+        ahead.started_one();
+        assert_eq!(ahead.room(4), 1);
+        ahead.release(taken, 0);
+        assert_eq!(ahead.unstarted(), 3);
+    }
+
+    #[test]
+    fn batches_stay_below_64_per_worker_counting_each_first_item() {
+        for workers in 1..=16 {
+            for batch in 2..=MAX_BATCH {
+                let mut ahead = Ahead {
+                    queued: 0,
+                    reserved: 0,
+                    batch,
+                };
+                // Fill to the limit, let every worker take a batch, fill again.
+                ahead.queued = ahead.limit(workers);
+                let mut held = Vec::new();
+                for _ in 0..workers {
+                    if let Some(r) = ahead.take(workers) {
+                        held.push(r);
+                    }
+                }
+                ahead.queued += ahead.limit(workers) - ahead.unstarted();
+                // Everything pulled and not started, counting every item in a worker's hands.
+                let in_hands: usize = held.iter().map(|r| r.taken).sum();
+                assert!(ahead.queued + in_hands <= MAX_BATCH * workers);
+                for r in held {
+                    ahead.release(r, 0);
+                }
+                assert_eq!(ahead.reserved, 0);
+            }
+        }
+    }
+
+    #[test]
+    fn a_cancelled_single_item_is_released_with_its_batch() {
+        let mut ahead = Ahead::new();
+        ahead.queued = 1;
+        let taken = ahead.take(2).unwrap();
+        assert_eq!(ahead.reserved, 1);
+        ahead.release(taken, 1);
+        assert_eq!(ahead.reserved, 0);
+    }
+
+    #[test]
+    fn workers_share_a_short_queue() {
+        let mut ahead = Ahead {
+            queued: 10,
+            reserved: 0,
+            batch: 64,
+        };
+        assert_eq!(ahead.take(4).unwrap().taken, 3);
+        assert_eq!(ahead.queued, 7);
+    }
+}

@@ -1,0 +1,410 @@
+//! Inputs split by index: ranges, slices (`&[T]`, `&mut [T]`, their `iter()`/`iter_mut()`) and
+//! owned `Vec`s and arrays. Workers claim index ranges with one atomic add; no item passes
+//! through a queue, and an item is only moved out of its slot when it starts.
+
+use super::batch::{index_chunk, MAX_INDEX_CHUNK};
+use super::ending::Payload;
+use super::source::Source;
+use crate::sync::{AtomicBool, AtomicUsize, Ordering};
+#[cfg(not(loom))]
+use crossbeam_utils::CachePadded;
+use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
+use std::ops::Range;
+
+/// An input that can be split by index, with the items the sequential `for` loop would see.
+///
+/// Implemented for integer ranges, `&[T]`, `&Vec<T>`, `&[T; N]`, `slice::Iter`, their `mut`
+/// counterparts, `Vec<T>`, `vec::IntoIter<T>` and `[T; N]`. `#[fail_fast]` loops over these
+/// without handing any item over: see the crate docs.
+pub trait IntoIndexed {
+    /// What the sequential loop's `for` would bind.
+    type Item;
+    #[doc(hidden)]
+    type Items: Items<Item = Self::Item>;
+    #[doc(hidden)]
+    fn into_items(self) -> Self::Items;
+}
+
+/// Items reachable by index. Not nameable outside this crate, so not implementable either.
+pub trait Items: Sync {
+    type Item;
+    fn len(&self) -> usize;
+    /// # Safety
+    /// `index < self.len()`, and no index is taken or discarded twice.
+    unsafe fn take(&self, index: usize) -> Self::Item;
+    /// Drops the items in `range`, which are never taken.
+    ///
+    /// # Safety
+    /// As for `take`, for every index in `range`.
+    unsafe fn discard(&self, _range: Range<usize>) {}
+}
+
+/// An integer range, as its start and length.
+pub struct RangeItems<T> {
+    start: T,
+    len: usize,
+}
+
+// A range longer than this is cut to it, so that claims that race past the end cannot
+// overflow the index: 2^63 items are never reached in practice.
+const MAX_LEN: usize = usize::MAX / 2;
+
+/// The integer types whose ranges are split by index. One generic impl per range type (not
+/// one per integer) keeps `for i in 0..n` inferring `i`'s type from the body, as the
+/// sequential loop does.
+pub trait RangeInt: Copy + Send + Sync + PartialOrd {
+    /// `end - start`, exactly.
+    fn distance(start: Self, end: Self) -> i128;
+    /// `start + index`, for an `index` below the range's length.
+    fn offset(start: Self, index: usize) -> Self;
+}
+
+macro_rules! range_ints {
+    ($($t:ty),*) => {$(
+        impl RangeInt for $t {
+            fn distance(start: $t, end: $t) -> i128 {
+                end as i128 - start as i128
+            }
+            fn offset(start: $t, index: usize) -> $t {
+                // `index` is below the range's length, so the sum stays within the range;
+                // `as` wraps the index the same way the sum does.
+                start.wrapping_add(index as $t)
+            }
+        }
+    )*};
+}
+range_ints!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
+
+fn range_len(distance: i128) -> usize {
+    usize::try_from(distance.max(0))
+        .unwrap_or(MAX_LEN)
+        .min(MAX_LEN)
+}
+
+impl<T: RangeInt> Items for RangeItems<T> {
+    type Item = T;
+    fn len(&self) -> usize {
+        self.len
+    }
+    unsafe fn take(&self, index: usize) -> T {
+        T::offset(self.start, index)
+    }
+}
+
+impl<T: RangeInt> IntoIndexed for Range<T> {
+    type Item = T;
+    type Items = RangeItems<T>;
+    fn into_items(self) -> RangeItems<T> {
+        RangeItems {
+            start: self.start,
+            len: range_len(T::distance(self.start, self.end)),
+        }
+    }
+}
+
+impl<T: RangeInt> IntoIndexed for std::ops::RangeInclusive<T> {
+    type Item = T;
+    type Items = RangeItems<T>;
+    fn into_items(self) -> RangeItems<T> {
+        let len = if self.is_empty() {
+            0
+        } else {
+            range_len(T::distance(*self.start(), *self.end()) + 1)
+        };
+        RangeItems {
+            start: *self.start(),
+            len,
+        }
+    }
+}
+
+/// `&[T]`: each item is `&T`.
+pub struct SliceItems<'a, T>(&'a [T]);
+
+impl<'a, T: Sync> Items for SliceItems<'a, T> {
+    type Item = &'a T;
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    unsafe fn take(&self, index: usize) -> &'a T {
+        // SAFETY: `index < len`, by the caller's contract.
+        unsafe { self.0.get_unchecked(index) }
+    }
+}
+
+impl<'a, T: Sync> IntoIndexed for &'a [T] {
+    type Item = &'a T;
+    type Items = SliceItems<'a, T>;
+    fn into_items(self) -> SliceItems<'a, T> {
+        SliceItems(self)
+    }
+}
+
+impl<'a, T: Sync> IntoIndexed for &'a Vec<T> {
+    type Item = &'a T;
+    type Items = SliceItems<'a, T>;
+    fn into_items(self) -> SliceItems<'a, T> {
+        SliceItems(self)
+    }
+}
+
+impl<'a, T: Sync, const N: usize> IntoIndexed for &'a [T; N] {
+    type Item = &'a T;
+    type Items = SliceItems<'a, T>;
+    fn into_items(self) -> SliceItems<'a, T> {
+        SliceItems(self)
+    }
+}
+
+impl<'a, T: Sync> IntoIndexed for std::slice::Iter<'a, T> {
+    type Item = &'a T;
+    type Items = SliceItems<'a, T>;
+    fn into_items(self) -> SliceItems<'a, T> {
+        SliceItems(self.as_slice())
+    }
+}
+
+/// `&mut [T]`: each item is `&mut T`, handed out once.
+pub struct SliceMutItems<'a, T> {
+    start: *mut T,
+    len: usize,
+    slice: PhantomData<&'a mut [T]>,
+}
+
+// SAFETY: each `&mut T` is handed out once (`take`'s contract), to one thread at a time, which
+// `&mut [T]: Send` allows for `T: Send`.
+unsafe impl<T: Send> Sync for SliceMutItems<'_, T> {}
+
+impl<'a, T: Send> Items for SliceMutItems<'a, T> {
+    type Item = &'a mut T;
+    fn len(&self) -> usize {
+        self.len
+    }
+    unsafe fn take(&self, index: usize) -> &'a mut T {
+        // SAFETY: `index < len`, and no index is taken twice, so this `&mut` is the only one
+        // to its item; the slice is borrowed mutably for `'a`.
+        unsafe { &mut *self.start.add(index) }
+    }
+}
+
+impl<'a, T: Send> IntoIndexed for &'a mut [T] {
+    type Item = &'a mut T;
+    type Items = SliceMutItems<'a, T>;
+    fn into_items(self) -> SliceMutItems<'a, T> {
+        SliceMutItems {
+            start: self.as_mut_ptr(),
+            len: self.len(),
+            slice: PhantomData,
+        }
+    }
+}
+
+impl<'a, T: Send> IntoIndexed for &'a mut Vec<T> {
+    type Item = &'a mut T;
+    type Items = SliceMutItems<'a, T>;
+    fn into_items(self) -> SliceMutItems<'a, T> {
+        self.as_mut_slice().into_items()
+    }
+}
+
+impl<'a, T: Send, const N: usize> IntoIndexed for &'a mut [T; N] {
+    type Item = &'a mut T;
+    type Items = SliceMutItems<'a, T>;
+    fn into_items(self) -> SliceMutItems<'a, T> {
+        self.as_mut_slice().into_items()
+    }
+}
+
+impl<'a, T: Send> IntoIndexed for std::slice::IterMut<'a, T> {
+    type Item = &'a mut T;
+    type Items = SliceMutItems<'a, T>;
+    fn into_items(self) -> SliceMutItems<'a, T> {
+        self.into_slice().into_items()
+    }
+}
+
+/// An owned `Vec`: each item is moved out of its slot when it starts; the rest are dropped in
+/// place.
+pub struct OwnedItems<T> {
+    start: *mut T,
+    len: usize,
+    capacity: usize,
+    owns: PhantomData<T>,
+}
+
+// SAFETY: each item is moved out once (`take`'s contract), to one thread; `T: Send` allows it.
+unsafe impl<T: Send> Sync for OwnedItems<T> {}
+
+impl<T: Send> Items for OwnedItems<T> {
+    type Item = T;
+    fn len(&self) -> usize {
+        self.len
+    }
+    unsafe fn take(&self, index: usize) -> T {
+        // SAFETY: `index < len` is an initialized item, and it is never read again.
+        unsafe { self.start.add(index).read() }
+    }
+    unsafe fn discard(&self, range: Range<usize>) {
+        // SAFETY: the items in `range` are initialized, and never read again.
+        unsafe {
+            std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(
+                self.start.add(range.start),
+                range.len(),
+            ));
+        }
+    }
+}
+
+impl<T> Drop for OwnedItems<T> {
+    fn drop(&mut self) {
+        // SAFETY: the pointer and capacity come from a `Vec` that gave them up; every item was
+        // taken or discarded, so only the allocation is left to free.
+        drop(unsafe { Vec::from_raw_parts(self.start, 0, self.capacity) });
+    }
+}
+
+impl<T: Send> IntoIndexed for Vec<T> {
+    type Item = T;
+    type Items = OwnedItems<T>;
+    fn into_items(self) -> OwnedItems<T> {
+        let mut vec = ManuallyDrop::new(self);
+        OwnedItems {
+            start: vec.as_mut_ptr(),
+            len: vec.len(),
+            capacity: vec.capacity(),
+            owns: PhantomData,
+        }
+    }
+}
+
+impl<T: Send> IntoIndexed for std::vec::IntoIter<T> {
+    type Item = T;
+    type Items = OwnedItems<T>;
+    fn into_items(self) -> OwnedItems<T> {
+        // Collecting a `vec::IntoIter` reuses its allocation.
+        self.collect::<Vec<T>>().into_items()
+    }
+}
+
+impl<T: Send, const N: usize> IntoIndexed for [T; N] {
+    type Item = T;
+    type Items = OwnedItems<T>;
+    fn into_items(self) -> OwnedItems<T> {
+        Vec::from(self).into_items()
+    }
+}
+
+/// The [`Source`] of an input split by index.
+pub(crate) struct Indexed<X: Items> {
+    items: X,
+    len: usize,
+    /// The next index to claim; claims may carry it past `len`.
+    #[cfg(not(loom))]
+    next: CachePadded<AtomicUsize>,
+    #[cfg(loom)]
+    next: AtomicUsize,
+    closed: AtomicBool,
+    workers: usize,
+}
+
+impl<X: Items> Indexed<X> {
+    pub(crate) fn new(items: X, workers: usize) -> Self {
+        Indexed {
+            len: items.len(),
+            items,
+            next: AtomicUsize::new(0).into(),
+            closed: AtomicBool::new(false),
+            workers,
+        }
+    }
+}
+
+impl<X: Items> Source for Indexed<X> {
+    type Item = X::Item;
+    type Claimed<'a>
+        = IndexClaim<'a, X>
+    where
+        X: 'a;
+
+    fn max_batch(&self) -> usize {
+        if self.workers == 1 {
+            1
+        } else {
+            MAX_INDEX_CHUNK
+        }
+    }
+
+    fn has_work(&self) -> bool {
+        !self.closed.load(Ordering::Acquire) && self.next.load(Ordering::Relaxed) < self.len
+    }
+
+    fn claim<'a>(
+        &'a self,
+        want: usize,
+        _buffer: &'a mut Vec<X::Item>,
+    ) -> Result<Option<IndexClaim<'a, X>>, Payload> {
+        if self.closed.load(Ordering::Acquire) {
+            return Ok(None);
+        }
+        let at = self.next.load(Ordering::Relaxed);
+        if at >= self.len {
+            return Ok(None);
+        }
+        let chunk = index_chunk(want, self.len - at, self.workers);
+        let start = self.next.fetch_add(chunk, Ordering::Relaxed);
+        if start >= self.len {
+            return Ok(None);
+        }
+        Ok(Some(IndexClaim {
+            items: &self.items,
+            at: start,
+            end: (start + chunk).min(self.len),
+        }))
+    }
+
+    fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+    }
+}
+
+impl<X: Items> Drop for Indexed<X> {
+    fn drop(&mut self) {
+        // Never claimed: dropped in place (a no-op but for owned items).
+        let from = self.next.load(Ordering::Relaxed).min(self.len);
+        // SAFETY: indices from `next` on were never claimed, so never taken nor discarded.
+        unsafe { self.items.discard(from..self.len) };
+    }
+}
+
+/// Indices one worker claimed: `at..end`.
+pub(crate) struct IndexClaim<'a, X: Items> {
+    items: &'a X,
+    at: usize,
+    end: usize,
+}
+
+impl<X: Items> Iterator for IndexClaim<'_, X> {
+    type Item = X::Item;
+
+    #[inline]
+    fn next(&mut self) -> Option<X::Item> {
+        if self.at == self.end {
+            return None;
+        }
+        let index = self.at;
+        self.at += 1;
+        // SAFETY: `index < len` (claims are cut at `len`), and the claim that covers it is
+        // this one alone; `at` moves past it before anything else can see it.
+        Some(unsafe { self.items.take(index) })
+    }
+}
+
+impl<X: Items> Drop for IndexClaim<'_, X> {
+    fn drop(&mut self) {
+        let rest = self.at..self.end;
+        self.at = self.end;
+        // SAFETY: these indices are this claim's, and were not taken.
+        unsafe { self.items.discard(rest) };
+    }
+}

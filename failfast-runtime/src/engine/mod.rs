@@ -1,0 +1,149 @@
+//! The thread engine: runs a loop's iterations on the calling thread and pool threads, at
+//! most `workers` at once, and stops at the first exit.
+//!
+//! - [`batch`]: how many items a worker takes at once, and how far a non-`Send` input is
+//!   pulled ahead (pure arithmetic);
+//! - [`source`] and [`indexed`]: where a run's items come from (a shared `Send` iterator, an
+//!   input split by index, or a queue that the caller feeds);
+//! - [`run`]: one run of a loop: visiting it, owning it, feeding it;
+//! - [`group`]: the shared limit of a loop and of its recursive runs, and its threads;
+//! - [`ending`]: first exit wins, a panic wins over any.
+//!
+//! Every wait goes through [`crate::wake::Signal`], whose protocol is written down there.
+
+pub(crate) mod batch;
+mod ending;
+mod group;
+pub(crate) mod indexed;
+mod run;
+mod source;
+
+use crate::outcome::Flow;
+use crate::pool::{self, Work};
+use crate::sync::Arc;
+pub(crate) use group::Site;
+use group::{Feed, Group};
+use indexed::{Indexed, IntoIndexed};
+use run::{Feeder, Run};
+use source::{Fed, Shared, Source};
+
+/// What a loop runs for each item, and what each thread keeps while it visits a run.
+pub(crate) trait Body<T>: Sync {
+    /// What one iteration returns.
+    type Outcome: Flow<Exit: Send>;
+    /// State a thread keeps across the iterations it runs in one visit.
+    type Local;
+    fn start(&self) -> Self::Local;
+    fn run(&self, local: &mut Self::Local, item: T) -> Self::Outcome;
+    fn finish(&self, local: Self::Local);
+}
+
+/// Runs `body` over an input split by index: the caller and `workers - 1` pool threads claim
+/// index ranges.
+pub(crate) fn drive_indexed<I, B>(input: I, workers: usize, site: Site, body: &B) -> B::Outcome
+where
+    I: IntoIndexed,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
+    let items = input.into_items();
+    in_group(site, workers, workers - 1, |group| {
+        own(group, Indexed::new(items, group.workers), body)
+    })
+}
+
+/// Runs `body` over a `Send` input: the caller and `workers - 1` pool threads pull it.
+pub(crate) fn drive_shared<I, B>(input: I, workers: usize, site: Site, body: &B) -> B::Outcome
+where
+    I: IntoIterator,
+    I::IntoIter: Send,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
+    let input = input.into_iter();
+    in_group(site, workers, workers - 1, |group| {
+        // One worker runs the sequential loop: it may take one item ahead, never a batch.
+        let max_batch = if group.workers == 1 {
+            1
+        } else {
+            batch::MAX_BATCH
+        };
+        own(group, Shared::new(input, max_batch), body)
+    })
+}
+
+/// Runs `body` over any input: the caller pulls it, and `workers` pool threads run the
+/// iterations. Nested in an iteration of the same loop, the caller works too: it is then
+/// one of the group's threads.
+pub(crate) fn drive_fed<I, B>(input: I, workers: usize, site: Site, body: &B) -> B::Outcome
+where
+    I: IntoIterator,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
+    let input = input.into_iter();
+    let nested = group::enclosing(site).is_some();
+    in_group(site, workers, workers, |group| {
+        let max_batch = if group.workers == 1 {
+            1
+        } else {
+            batch::MAX_BATCH
+        };
+        let run = Run::new(
+            Fed::new(group.workers, max_batch, &group.signal),
+            body,
+            group,
+        );
+        let published = group.publish(&run);
+        let mut feeder = Feeder::new(input, &run);
+        published.finish(nested, Some(&mut feeder as &mut dyn Feed));
+        drop(feeder);
+        run.into_outcome()
+    })
+}
+
+/// Publishes a run of `source` in `group` and works on it (and on the group's other runs)
+/// until it has finished.
+fn own<S: Source, B: Body<S::Item>>(group: &Arc<Group>, source: S, body: &B) -> B::Outcome {
+    let run = Run::new(source, body, group);
+    group.publish(&run).finish(true, None);
+    run.into_outcome()
+}
+
+/// Calls `f` with the group of the loop at `site`: the enclosing one if this thread runs an
+/// iteration of that loop (recursion), else a new one that may start `pool_threads` threads,
+/// which have all left when this returns.
+fn in_group<R>(
+    site: Site,
+    workers: usize,
+    pool_threads: usize,
+    f: impl FnOnce(&Arc<Group>) -> R,
+) -> R {
+    if let Some(group) = group::enclosing(site) {
+        return f(&group);
+    }
+    let group = Arc::new(Group::new(site, workers, pool_threads));
+    let serve = Serve(Arc::clone(&group));
+    pool::scope(|scope| {
+        // SAFETY: `_close` closes the group before the scope's closure returns or unwinds,
+        // so before the scope waits for its threads.
+        unsafe { group.open(scope.spawner(&serve)) };
+        struct Close<'g>(&'g Group);
+        impl Drop for Close<'_> {
+            fn drop(&mut self) {
+                self.0.close();
+            }
+        }
+        let _close = Close(&group);
+        f(&group)
+    })
+}
+
+/// A pool thread's work for a group.
+struct Serve(Arc<Group>);
+
+impl Work for Serve {
+    fn work(&self) {
+        self.0.serve();
+    }
+}

@@ -1,0 +1,206 @@
+//! One run of a loop: its source, its body, its cancellation token and its ending; what a
+//! thread does when it visits the run, and what the run's owner does until it has finished.
+
+use super::batch::{next_batch, MAX_BATCH};
+use super::ending::{Ending, Record};
+use super::group::{Feed, Group, Visit};
+use super::source::{Fed, Source};
+use super::Body;
+use crate::cancel::{self, Token};
+use crate::outcome::Flow;
+use crate::sync::Arc;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+type Exit<B, T> = <<B as Body<T>>::Outcome as Flow>::Exit;
+
+/// Pulling a batch from a non-`Send` input slower than this shrinks the next pull, so that a
+/// slow input never keeps idle workers waiting for a batch to fill.
+const SLOW_FILL: Duration = Duration::from_micros(50);
+
+pub(crate) struct Run<'a, S: Source, B: Body<S::Item>> {
+    source: S,
+    body: &'a B,
+    token: Arc<Token>,
+    record: Record<Exit<B, S::Item>>,
+    group: &'a Group,
+}
+
+impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
+    /// A run of `body` over `source`, nested in the iteration this thread runs, if any.
+    pub(crate) fn new(source: S, body: &'a B, group: &'a Group) -> Self {
+        Run {
+            source,
+            body,
+            token: Token::for_new_loop(),
+            record: Record::new(),
+            group,
+        }
+    }
+
+    /// Records how the run ended (unless it already had), cancels it, and wakes its waiters.
+    fn end(&self, ending: Ending<Exit<B, S::Item>>) {
+        self.record.record(ending, &self.token);
+        self.group.signal.notify();
+    }
+
+    /// The run's result, once no thread visits it: drops what was never started, then
+    /// returns the first exit, or resumes the first panic.
+    pub(crate) fn into_outcome(self) -> B::Outcome {
+        let Run { source, record, .. } = self;
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(source))) {
+            // A panic dropping a leftover item ends the loop like any other panic; it loses
+            // only to a panic recorded before it.
+            record.record_late_panic(payload);
+        }
+        record.into_outcome()
+    }
+}
+
+impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
+    fn has_work(&self) -> bool {
+        self.source.has_work() && !self.token.is_cancelled()
+    }
+
+    fn visit(&self) {
+        let _current = cancel::enter(Arc::clone(&self.token));
+        let mut local = self.body.start();
+        let mut buffer = Vec::new();
+        let mut batch = 1;
+        let max_batch = self.source.max_batch();
+        loop {
+            if self.token.is_cancelled() {
+                self.source.close();
+                break;
+            }
+            let mut claimed = match self.source.claim(batch, &mut buffer) {
+                Ok(Some(claimed)) => claimed,
+                Ok(None) => break,
+                Err(payload) => {
+                    self.end(Ending::Panic(payload));
+                    break;
+                }
+            };
+            let began = Instant::now();
+            let mut ran = 0;
+            loop {
+                // Checked before each item: once the run is cancelled, at most the items
+                // already past this check start (one per other thread).
+                if self.token.is_cancelled() {
+                    break;
+                }
+                let Some(item) = claimed.next() else {
+                    break;
+                };
+                ran += 1;
+                match catch_unwind(AssertUnwindSafe(|| self.body.run(&mut local, item))) {
+                    Ok(outcome) => {
+                        if let Some(exit) = outcome.into_exit() {
+                            self.end(Ending::Exit(exit));
+                        }
+                    }
+                    Err(payload) => self.end(Ending::Panic(payload)),
+                }
+            }
+            // The items claimed and not started are dropped here.
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(claimed))) {
+                self.end(Ending::Panic(payload));
+            }
+            let ran_for = began.elapsed();
+            self.source.finished(ran, ran_for);
+            batch = next_batch(batch, ran, ran_for, max_batch);
+        }
+        self.body.finish(local);
+    }
+
+    fn close(&self) {
+        self.source.close();
+    }
+}
+
+/// The owner's pulling of a non-`Send` input into a [`Fed`] run.
+pub(crate) struct Feeder<'r, 'w, I, B>
+where
+    I: Iterator,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
+    input: I,
+    run: &'r Run<'r, Fed<'w, I::Item>, B>,
+    pulled: Vec<I::Item>,
+    /// At most this many items per pull: halved when a pull is slow, doubled when it is not.
+    fill_limit: usize,
+    ended: bool,
+}
+
+impl<'r, 'w, I, B> Feeder<'r, 'w, I, B>
+where
+    I: Iterator,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
+    pub(crate) fn new(input: I, run: &'r Run<'r, Fed<'w, I::Item>, B>) -> Self {
+        Feeder {
+            input,
+            run,
+            pulled: Vec::new(),
+            fill_limit: MAX_BATCH,
+            ended: false,
+        }
+    }
+}
+
+impl<I, B> Feed for Feeder<'_, '_, I, B>
+where
+    I: Iterator,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
+    fn room(&self) -> usize {
+        if self.ended() {
+            return 0;
+        }
+        self.run.source.room()
+    }
+
+    fn ended(&self) -> bool {
+        self.ended || self.run.token.is_cancelled()
+    }
+
+    fn pull(&mut self, room: usize) {
+        let want = room.min(self.fill_limit);
+        let filling = (want > 1).then(Instant::now);
+        let (input, pulled, token) = (&mut self.input, &mut self.pulled, &self.run.token);
+        // One `catch_unwind` per pull, not per item: if `next()` panics, what was pulled
+        // stays in `pulled` and is dropped with it.
+        let fill = catch_unwind(AssertUnwindSafe(|| {
+            while pulled.len() < want {
+                if token.is_cancelled() {
+                    return true;
+                }
+                match input.next() {
+                    Some(item) => pulled.push(item),
+                    None => return true,
+                }
+            }
+            false
+        }));
+        match fill {
+            Ok(ended) => self.ended |= ended,
+            Err(payload) => {
+                self.ended = true;
+                self.pulled.clear();
+                self.run.end(Ending::Panic(payload));
+                return;
+            }
+        }
+        if let Some(filling) = filling {
+            self.fill_limit = if filling.elapsed() > SLOW_FILL {
+                (want / 2).max(1)
+            } else {
+                (self.fill_limit * 2).min(MAX_BATCH)
+            };
+        }
+        self.run.source.push(&mut self.pulled);
+    }
+}

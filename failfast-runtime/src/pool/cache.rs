@@ -1,0 +1,156 @@
+//! The thread cache: threads whose job ended wait in a global idle list for the next one, and
+//! exit after [`IDLE_TIMEOUT`] unused.
+
+use super::scope::Job;
+use crate::sync::{lock, Arc, Mutex};
+use crate::wake::Signal;
+use std::time::Duration;
+
+/// How long an idle worker thread waits for another job before it exits.
+pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// At most this many idle threads are kept for reuse; beyond it, a thread exits when its
+/// job ends.
+pub(crate) const MAX_IDLE: usize = 128;
+
+/// Where an idle thread waits for its next job.
+pub(crate) struct Mailbox {
+    job: Mutex<Option<Job>>,
+    delivered: Signal,
+}
+
+/// The threads waiting for work. A thread that times out races a loop that claims it; the
+/// list decides: whoever takes the thread off it first wins.
+pub(crate) struct Cache {
+    idle: Mutex<Vec<Arc<Mailbox>>>,
+}
+
+#[cfg(not(loom))]
+static CACHE: Cache = Cache {
+    idle: Mutex::new(Vec::new()),
+};
+
+// loom's objects must be created inside each model run, which `lazy_static!` does.
+#[cfg(loom)]
+loom::lazy_static! {
+    static ref CACHE: Cache = Cache { idle: Mutex::new(Vec::new()) };
+}
+
+/// Hands `job` to an idle thread, or to a new one.
+pub(crate) fn start(job: Job) {
+    CACHE.start(job);
+}
+
+impl Cache {
+    fn start(&'static self, job: Job) {
+        if let Some(mailbox) = self.claim() {
+            *lock(&mailbox.job) = Some(job);
+            mailbox.delivered.notify();
+            return;
+        }
+        let mailbox = Arc::new(Mailbox {
+            job: Mutex::new(None),
+            delivered: Signal::new(),
+        });
+        // If spawning fails, the closure (and with it the job's `CountDown`) is dropped, so
+        // the scope stays balanced before the panic leaves `start`.
+        spawn_thread(move || self.serve(&mailbox, job));
+    }
+
+    /// A worker thread's life: run jobs until none comes for [`IDLE_TIMEOUT`].
+    fn serve(&self, mailbox: &Arc<Mailbox>, first: Job) {
+        let mut next = Some(first);
+        while let Some(job) = next {
+            let done = job.run();
+            // Back on the idle list before the scope is released, so that a loop started
+            // right after this one finds the thread instead of spawning another.
+            let keep = self.park(mailbox);
+            drop(done);
+            if !keep {
+                return;
+            }
+            next = self.next_job(mailbox);
+        }
+    }
+
+    /// Waits for a job; `None` once the thread has been idle for [`IDLE_TIMEOUT`] and has
+    /// taken itself off the idle list.
+    fn next_job(&self, mailbox: &Mailbox) -> Option<Job> {
+        let take = || lock(&mailbox.job).take();
+        if let Some(job) = wait_for_timeout(&mailbox.delivered, IDLE_TIMEOUT, take) {
+            return Some(job);
+        }
+        if self.retire(mailbox) {
+            return None;
+        }
+        // A loop claimed this thread before it could leave the list: its job is on its way.
+        Some(mailbox.delivered.wait_for(take))
+    }
+
+    /// Puts a thread that finished its job on the list, unless [`MAX_IDLE`] already wait.
+    fn park(&self, mailbox: &Arc<Mailbox>) -> bool {
+        let mut idle = lock(&self.idle);
+        let keep = idle.len() < MAX_IDLE;
+        if keep {
+            idle.push(Arc::clone(mailbox));
+        }
+        keep
+    }
+
+    /// Takes an idle thread for a new job: it must then be handed one.
+    fn claim(&self) -> Option<Arc<Mailbox>> {
+        lock(&self.idle).pop()
+    }
+
+    /// Takes a thread whose wait timed out off the list; `false` if a loop claimed it first.
+    fn retire(&self, mailbox: &Mailbox) -> bool {
+        let mut idle = lock(&self.idle);
+        match idle.iter().position(|m| std::ptr::eq(&**m, mailbox)) {
+            Some(at) => {
+                idle.swap_remove(at);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+#[cfg(not(loom))]
+fn spawn_thread(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .name("failfast-worker".into())
+        .spawn(f)
+        .expect("failfast: could not start a worker thread");
+}
+
+#[cfg(loom)]
+fn spawn_thread(f: impl FnOnce() + Send + 'static) {
+    loom::thread::spawn(f);
+}
+
+#[cfg(not(loom))]
+fn wait_for_timeout<R>(
+    signal: &Signal,
+    timeout: Duration,
+    poll: impl FnMut() -> Option<R>,
+) -> Option<R> {
+    signal.wait_for_timeout(timeout, poll)
+}
+
+/// Under loom, time does not pass: the wait polls once, then times out at once, so that every
+/// model explores a thread retiring while a loop claims it.
+#[cfg(loom)]
+fn wait_for_timeout<R>(
+    _signal: &Signal,
+    _timeout: Duration,
+    mut poll: impl FnMut() -> Option<R>,
+) -> Option<R> {
+    poll()
+}
+
+/// How many pool threads are idle right now (for tests of the reuse policy).
+#[doc(hidden)]
+#[cfg(not(loom))]
+pub fn idle_threads() -> usize {
+    lock(&CACHE.idle).len()
+}

@@ -1,0 +1,145 @@
+//! Borrowed work on pool threads, like `std::thread::scope`: [`scope`] does not return, nor
+//! unwind, before every job it handed out has finished with its borrow.
+
+use super::cache;
+use crate::sync::{Arc, AtomicUsize, Ordering};
+use crate::wake::Signal;
+use std::marker::PhantomData;
+
+/// Work a scope hands to pool threads: each thread it is given to calls `work` once.
+pub(crate) trait Work: Sync {
+    /// Runs one thread's share. Must not unwind: a panic is recorded by the implementation
+    /// itself (an unwinding job still releases its scope, but costs a thread).
+    fn work(&self);
+}
+
+/// A `&W` for some `W: Work`, with the type and the lifetime erased so that a thread that
+/// outlives the borrow can run it.
+pub(crate) struct Job {
+    work: *const (),
+    run: unsafe fn(*const ()),
+    done: CountDown,
+}
+
+// SAFETY: `work` points to a `W: Work`, and `Work: Sync`, so sharing it with another thread is
+// allowed; the scope keeps it alive until `done` has counted down (see `Spawner::spawn`).
+unsafe impl Send for Job {}
+
+impl Job {
+    /// Runs the job and returns the handle that releases its scope: the thread drops it as
+    /// the very last thing it does for this job.
+    pub(crate) fn run(self) -> CountDown {
+        let Job { work, run, done } = self;
+        // SAFETY: `run` is `run_erased::<W>` for the `W` that `work` points to, and the scope
+        // that borrowed it is waiting on `done`, which is only dropped after this returns or
+        // unwinds.
+        unsafe { run(work) };
+        done
+    }
+}
+
+/// # Safety
+/// `work` must come from a `&W` that is still alive.
+unsafe fn run_erased<W: Work>(work: *const ()) {
+    // SAFETY: guaranteed by the caller.
+    let work = unsafe { &*work.cast::<W>() };
+    work.work();
+}
+
+/// Counts down its scope's latch when dropped, also while unwinding.
+pub(crate) struct CountDown(Arc<Latch>);
+
+impl Drop for CountDown {
+    fn drop(&mut self) {
+        if self.0.pending.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.0.all_done.notify();
+        }
+    }
+}
+
+/// Counts the jobs of one scope that have not finished.
+///
+/// It lives in an `Arc`, not in the scope's frame: a thread still touches it after it has
+/// released the frame's borrow, and the frame may be gone by then.
+struct Latch {
+    pending: AtomicUsize,
+    all_done: Signal,
+}
+
+/// Calls `f` with a [`Scope`] whose jobs may borrow anything that outlives the call, and
+/// returns only when all of them have finished, also when `f` panics.
+pub(crate) fn scope<'env, F, T>(f: F) -> T
+where
+    F: for<'scope> FnOnce(&'scope Scope<'scope, 'env>) -> T,
+{
+    struct WaitForAll<'a>(&'a Latch);
+    impl Drop for WaitForAll<'_> {
+        fn drop(&mut self) {
+            let latch = self.0;
+            latch
+                .all_done
+                .wait_for(|| (latch.pending.load(Ordering::Acquire) == 0).then_some(()));
+        }
+    }
+
+    let scope = Scope {
+        latch: Arc::new(Latch {
+            pending: AtomicUsize::new(0),
+            all_done: Signal::new(),
+        }),
+        scope: PhantomData,
+        env: PhantomData,
+    };
+    let _wait = WaitForAll(&scope.latch);
+    f(&scope)
+}
+
+/// Runs borrowed work on pool threads; see [`scope`].
+pub(crate) struct Scope<'scope, 'env: 'scope> {
+    latch: Arc<Latch>,
+    // Invariant in both lifetimes, as `std::thread::Scope` is.
+    scope: PhantomData<&'scope mut &'scope ()>,
+    env: PhantomData<&'env mut &'env ()>,
+}
+
+impl<'scope> Scope<'scope, '_> {
+    /// A handle that starts pool threads running `work.work()`, each counted by this scope.
+    pub(crate) fn spawner<W: Work + 'scope>(&'scope self, work: &'scope W) -> Spawner {
+        Spawner {
+            work: (work as *const W).cast(),
+            run: run_erased::<W>,
+            latch: Arc::clone(&self.latch),
+        }
+    }
+}
+
+/// Starts pool threads for one [`Scope`]'s work; see [`Scope::spawner`].
+pub(crate) struct Spawner {
+    work: *const (),
+    run: unsafe fn(*const ()),
+    latch: Arc<Latch>,
+}
+
+// SAFETY: as for `Job`: the work is `Sync`, and `spawn`'s contract keeps it alive.
+unsafe impl Send for Spawner {}
+// SAFETY: `spawn` takes `&self` and only reads the fields; see `Send` above.
+unsafe impl Sync for Spawner {}
+
+impl Spawner {
+    /// Starts one more pool thread running the scope's work.
+    ///
+    /// # Safety
+    ///
+    /// The scope must not have finished waiting: call it from inside the scope's closure, or
+    /// from one of its jobs. (A job that runs keeps `pending` above zero, and so does the
+    /// closure's caller, which has not started waiting; the count taken here keeps the scope
+    /// waiting for the new job too.)
+    pub(crate) unsafe fn spawn(&self) {
+        self.latch.pending.fetch_add(1, Ordering::Relaxed);
+        cache::start(Job {
+            work: self.work,
+            run: self.run,
+            done: CountDown(Arc::clone(&self.latch)),
+        });
+    }
+}
