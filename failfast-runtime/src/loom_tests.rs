@@ -2,9 +2,9 @@
 //! synchronisation (within a preemption bound) is run and checked.
 //!
 //! `RUSTFLAGS="--cfg loom" cargo test -p failfast-runtime --release --lib`
-use crate::pool::IdleList;
-use crate::sync::{lock, wait, Arc, Condvar, Mutex};
-use crate::{cancelled, try_for_each};
+use crate::engine::{drive_indexed, drive_shared, Site};
+use crate::rewrite::LoopSite;
+use crate::{cancelled, try_for_each, ForEach};
 use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
 // Bookkeeping of the tests themselves, outside the model: plain std atomics.
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
@@ -12,14 +12,25 @@ use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 /// Runs `body` under loom with a preemption bound that keeps the runs to seconds, and prints
 /// how many interleavings it explored.
 fn explore(name: &str, body: impl Fn() + Sync + Send + 'static) {
+    explore_bounded(name, 2, body);
+}
+
+/// [`explore`] with its own preemption bound: models with more threads need a lower one to
+/// finish in seconds. `FAILFAST_LOOM_BOUND` raises every bound, for a longer run by hand.
+fn explore_bounded(name: &str, bound: usize, body: impl Fn() + Sync + Send + 'static) {
+    let bound = std::env::var("FAILFAST_LOOM_BOUND")
+        .ok()
+        .and_then(|b| b.parse().ok())
+        .map_or(bound, |b: usize| b.max(bound));
     static RUNS: AtomicUsize = AtomicUsize::new(0);
     let runs = std::sync::Arc::new(AtomicUsize::new(0));
     let counted = std::sync::Arc::clone(&runs);
     let mut builder = loom::model::Builder::new();
-    builder.preemption_bound = Some(2);
+    builder.preemption_bound = Some(bound);
     builder.check(move || {
         counted.fetch_add(1, SeqCst);
         body();
+        crate::pool::cache::wait_for_exits();
     });
     RUNS.fetch_add(runs.load(SeqCst), SeqCst);
     println!("loom: {name}: {} interleavings explored", runs.load(SeqCst));
@@ -36,22 +47,30 @@ impl Drop for Counted<'_> {
 
 #[test]
 fn two_workers_failing_at_once_return_exactly_one_error() {
-    explore("two workers fail at once", || {
+    explore_bounded("two workers fail at once", 1, || {
         let dropped = AtomicUsize::new(0);
-        let result = try_for_each(0..2, 2, |i| Err(Counted(i, &dropped)));
+        let ran = AtomicUsize::new(0);
+        let result = try_for_each(0..2, 2, |i| {
+            ran.fetch_or(1 << i, SeqCst);
+            Err(Counted(i, &dropped))
+        });
         let error = result.expect_err("the loop fails");
-        assert!(error.0 < 2);
         // The other error, if its iteration ran, was dropped; none is lost or kept twice.
-        let others = dropped.load(SeqCst);
-        assert!(others <= 1);
+        let both_ran = ran.load(SeqCst) == 0b11;
+        assert_eq!(dropped.load(SeqCst), usize::from(both_ran));
+        assert_ne!(
+            ran.load(SeqCst) & (1 << error.0),
+            0,
+            "an error no iteration returned"
+        );
         drop(error);
-        assert_eq!(dropped.load(SeqCst), others + 1);
+        assert_eq!(dropped.load(SeqCst), usize::from(both_ran) + 1);
     });
 }
 
 #[test]
 fn a_failure_racing_the_next_pickup_starts_at_most_workers_minus_one() {
-    explore("a failure races a worker taking the next item", || {
+    explore_bounded("a failure races a worker taking the next item", 1, || {
         let started_after = AtomicUsize::new(0);
         let ran = AtomicUsize::new(0);
         let result = try_for_each(0..3, 2, |i| {
@@ -69,7 +88,6 @@ fn a_failure_racing_the_next_pickup_starts_at_most_workers_minus_one() {
             started_after.load(SeqCst) <= 1,
             "more than workers - 1 started after the failure"
         );
-        assert!(ran.load(SeqCst) <= 3);
     });
 }
 
@@ -82,7 +100,7 @@ fn a_panic_racing_an_error_wins() {
             previous(info);
         }
     }));
-    explore("a panic races an error", || {
+    explore_bounded("a panic races an error", 1, || {
         let panicked = AtomicUsize::new(0);
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             try_for_each(0..2usize, 2, |i| {
@@ -119,7 +137,7 @@ fn a_panic_racing_an_error_wins() {
 
 #[test]
 fn an_inner_loop_inherits_the_outer_cancellation() {
-    explore("nested loops inherit cancellation", || {
+    explore_bounded("nested loops inherit cancellation", 1, || {
         let late_inner = AtomicUsize::new(0);
         let result = try_for_each(0..2, 2, |outer| {
             if outer == 0 {
@@ -141,50 +159,175 @@ fn an_inner_loop_inherits_the_outer_cancellation() {
     });
 }
 
-/// Where a modelled idle thread receives its job.
-#[derive(Default)]
-struct Mailbox {
-    job: Mutex<Option<usize>>,
-    delivered: Condvar,
+#[test]
+fn an_idle_thread_timing_out_while_a_loop_claims_it_runs_the_job_once() {
+    // The real thread cache: under loom an idle thread's wait times out at once, so the
+    // second loop's claim races the first loop's thread retiring from the idle list.
+    explore(
+        "the idle list: a thread retires while a loop claims it",
+        || {
+            let ran = AtomicUsize::new(0);
+            for _ in 0..2 {
+                let result = try_for_each(0..1, 1, |_| {
+                    ran.fetch_add(1, SeqCst);
+                    Ok::<(), ()>(())
+                });
+                assert_eq!(result, Ok(()));
+            }
+            assert_eq!(ran.load(SeqCst), 2, "each loop's one item ran exactly once");
+        },
+    );
+}
+
+/// An item whose drops are counted: each must be dropped exactly once, run or not.
+struct Item<'a>(usize, &'a AtomicUsize);
+
+impl Drop for Item<'_> {
+    fn drop(&mut self) {
+        self.1.fetch_add(1, SeqCst);
+    }
 }
 
 #[test]
-fn an_idle_thread_timing_out_while_a_loop_claims_it_runs_the_job_once() {
-    explore("an idle worker times out while a loop claims it", || {
-        let idle = Arc::new(IdleList::new());
-        let mailbox = Arc::new(Mailbox::default());
-        assert!(idle.park(&mailbox));
-        let ran = std::sync::Arc::new(AtomicUsize::new(0));
-
-        // The idle thread's wait has timed out: it retires, unless a loop claimed it first.
-        let worker = {
-            let (idle, mailbox, ran) = (
-                Arc::clone(&idle),
-                Arc::clone(&mailbox),
-                std::sync::Arc::clone(&ran),
+fn two_threads_claiming_indices_run_or_drop_every_item_once() {
+    static SITE: LoopSite = LoopSite::new();
+    explore(
+        "index claims: a failure while the caller and a worker claim",
+        || {
+            let dropped = AtomicUsize::new(0);
+            let ran = AtomicUsize::new(0);
+            let items: Vec<Item<'_>> = (0..3).map(|i| Item(i, &dropped)).collect();
+            let result = drive_indexed(
+                items,
+                2,
+                Site::Loop(&SITE),
+                &ForEach(|item: Item<'_>| {
+                    ran.fetch_add(1, SeqCst);
+                    if item.0 == 1 {
+                        return Err(item.0);
+                    }
+                    Ok(())
+                }),
             );
-            loom::thread::spawn(move || {
-                if idle.retire(&mailbox) {
-                    return;
+            assert_eq!(result, Err(1));
+            assert_eq!(dropped.load(SeqCst), 3, "every item dropped exactly once");
+            assert!(ran.load(SeqCst) >= 1);
+        },
+    );
+}
+
+#[test]
+fn two_threads_pulling_one_iterator_in_batches_run_each_item_once() {
+    static SITE: LoopSite = LoopSite::new();
+    explore(
+        "a shared iterator, pulled by the caller and a worker",
+        || {
+            // Under loom batches double on every claim: batch mode is explored too.
+            let seen = AtomicUsize::new(0);
+            let result = drive_shared(
+                (0..4usize).map(|i| 1 << i),
+                2,
+                Site::Loop(&SITE),
+                &ForEach(|bit: usize| {
+                    let before = seen.fetch_or(bit, SeqCst);
+                    assert_eq!(before & bit, 0, "item {bit} ran twice");
+                    Ok::<(), ()>(())
+                }),
+            );
+            assert_eq!(result, Ok(()));
+            assert_eq!(seen.load(SeqCst), 0b1111, "every item ran");
+        },
+    );
+}
+
+#[test]
+fn the_calling_thread_sees_its_loop_cancelled() {
+    static SITE: LoopSite = LoopSite::new();
+    explore_bounded("the caller is a worker and sees cancelled()", 2, || {
+        let caller = loom::thread::current().id();
+        let caller_saw_cancel = AtomicUsize::new(0);
+        let caller_started = AtomicUsize::new(0);
+        let result = drive_indexed(
+            0..2usize,
+            2,
+            Site::Loop(&SITE),
+            &ForEach(|i: usize| {
+                if loom::thread::current().id() != caller {
+                    // Fails once the caller runs the other item: indices are claimed one
+                    // at a time, so the caller gets one.
+                    while caller_started.load(SeqCst) == 0 {
+                        loom::thread::yield_now();
+                    }
+                    return Err(i);
                 }
-                let mut job = lock(&mailbox.job);
-                while job.is_none() {
-                    job = wait(&mailbox.delivered, job);
+                caller_started.fetch_add(1, SeqCst);
+                while !cancelled() {
+                    loom::thread::yield_now();
                 }
-                ran.fetch_add(job.take().unwrap(), SeqCst);
-            })
-        };
-        // Meanwhile a loop starts and needs a thread.
-        match idle.claim() {
-            Some(thread) => {
-                *lock(&thread.job) = Some(1);
-                thread.delivered.notify_one();
-            }
-            None => {
-                ran.fetch_add(1, SeqCst); // on a newly spawned thread
-            }
-        }
-        worker.join().unwrap();
-        assert_eq!(ran.load(SeqCst), 1, "the job ran exactly once");
+                caller_saw_cancel.fetch_add(1, SeqCst);
+                Ok(())
+            }),
+        );
+        assert!(result.is_err());
+        assert_eq!(caller_saw_cancel.load(SeqCst), 1, "the caller ran one item");
     });
+}
+
+/// A recursive walk of a binary tree of depth `depth`, one iteration per child.
+fn walk(
+    depth: usize,
+    in_flight: &AtomicUsize,
+    most: &AtomicUsize,
+    workers: usize,
+) -> Result<(), ()> {
+    static SITE: LoopSite = LoopSite::new();
+    drive_indexed(
+        0..2usize,
+        workers,
+        Site::Loop(&SITE),
+        &ForEach(|_| {
+            let now = in_flight.fetch_add(1, SeqCst) + 1;
+            most.fetch_max(now, SeqCst);
+            let result = if depth > 1 {
+                in_flight.fetch_sub(1, SeqCst);
+                let inner = walk(depth - 1, in_flight, most, workers);
+                in_flight.fetch_add(1, SeqCst);
+                inner
+            } else {
+                Ok(())
+            };
+            in_flight.fetch_sub(1, SeqCst);
+            result
+        }),
+    )
+}
+
+#[test]
+fn a_recursion_with_one_worker_is_worked_by_its_waiting_owner() {
+    explore_bounded(
+        "recursion, 1 worker: the owner works its inner run",
+        1,
+        || {
+            let (in_flight, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+            assert_eq!(walk(2, &in_flight, &most, 1), Ok(()));
+            assert_eq!(most.load(SeqCst), 1);
+        },
+    );
+}
+
+#[test]
+fn a_recursion_shares_its_outer_runs_limit() {
+    explore_bounded(
+        "recursion, 2 workers: one limit, helping waiters",
+        2,
+        || {
+            let (in_flight, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+            assert_eq!(walk(2, &in_flight, &most, 2), Ok(()));
+            assert!(
+                most.load(SeqCst) <= 2,
+                "{} leaves at once",
+                most.load(SeqCst)
+            );
+        },
+    );
 }

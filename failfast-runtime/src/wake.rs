@@ -15,46 +15,59 @@
 //!
 //! # Why no wake-up is lost
 //!
-//! `epoch` counts notifications. A waiter loads `epoch` *before* it polls; it then only
-//! sleeps while `epoch` still has the value it loaded. A signaller bumps `epoch` *after* its
-//! change. So a change that the poll missed was followed by a bump the waiter has not seen,
-//! and the waiter does not sleep through it:
+//! One atomic word, `state`, holds both the number of notifications so far (the *epoch*, in
+//! its high bits) and the number of sleeping waiters (in its low bits). A waiter loads the
+//! epoch *before* it polls, and only sleeps while the epoch still has the value it loaded; a
+//! signaller bumps the epoch *after* its change. So a change that the poll missed was
+//! followed by a bump that the waiter has not seen yet:
 //!
-//! 1. The waiter loads `epoch` (`SeqCst`, which includes `Acquire`: the poll's reads cannot
-//!    move before it). If that load already saw the bump, it synchronizes with the bump's
-//!    `Release`, and the poll sees the change.
-//! 2. To sleep, the waiter takes `lock`, increments `sleepers` (`SeqCst`), and re-reads `epoch`
-//!    (`SeqCst`) before each `Condvar::wait`, which releases `lock` atomically.
-//! 3. The signaller bumps `epoch` (`SeqCst`), then reads `sleepers` (`SeqCst`). If it sees a
-//!    sleeper, it takes `lock` and calls `notify_all`.
+//! 1. The waiter loads `state` (`Acquire`: the poll's reads cannot move before it). If that
+//!    load already saw the bump, it synchronizes with the bump's `Release`, and the poll sees
+//!    the change.
+//! 2. To sleep, the waiter takes `lock`, and adds itself to the sleepers with a read-modify-
+//!    write of `state`, which also returns the epoch at that moment. If the epoch has moved,
+//!    it takes itself off again and polls anew; otherwise it waits on `condvar` (which
+//!    releases `lock` atomically) until the epoch moves.
+//! 3. The signaller bumps the epoch with a read-modify-write of `state`, which returns the
+//!    number of sleepers at that moment. Only if there is one does it take `lock` and call
+//!    `notify_all`.
 //!
-//! The four `SeqCst` operations of steps 2 and 3 are in one total order (the store-buffer
-//! pattern of Dekker's algorithm): either the signaller's read of `sleepers` comes after the
-//! waiter's increment, so it sees the sleeper and notifies under `lock`, which the waiter holds
-//! from its re-read until it is inside `wait`; or it comes before, and then the bump comes
-//! before the waiter's re-read of `epoch`, which sees it and does not sleep.
+//! Read-modify-writes of one atomic are totally ordered, whatever their memory orderings.
+//! If the waiter's (step 2) comes first, the signaller sees a sleeper and notifies under
+//! `lock`, which the waiter holds from its read-modify-write until it is inside `wait`: the
+//! notification cannot fall in between. If the signaller's (step 3) comes first, the waiter's
+//! read-modify-write returns the new epoch, and it does not sleep. (Keeping both counts in one
+//! word is what makes this hold without `SeqCst`, which loom does not model fully.)
 //!
 //! # Spinning first
 //!
 //! Sleeping on a condition variable costs a system call to sleep and another to wake, many
 //! microseconds: more than most waits of a loop whose iterations take nanoseconds. A waiter
-//! therefore spins on `epoch` with crossbeam's [`Backoff`] (which ends by yielding the thread)
+//! therefore spins on the epoch with crossbeam's [`Backoff`] (which ends by yielding the thread)
 //! before it sleeps, and `notify` costs a signaller only one atomic add and one load while
 //! nobody sleeps. Under loom the spin is left out: a model must not busy-wait.
 
-use crate::sync::{lock, wait, AtomicUsize, Condvar, Mutex, Ordering};
+use crate::sync::{lock, wait, AtomicU64, Condvar, Mutex, Ordering};
 #[cfg(not(loom))]
 use crossbeam_utils::{Backoff, CachePadded};
 #[cfg(not(loom))]
 use std::time::{Duration, Instant};
 
+/// One sleeper, in `state`'s low bits.
+const SLEEPER: u64 = 1;
+/// One notification, in `state`'s high bits: room for 2^20 sleepers below it.
+const EPOCH: u64 = 1 << 20;
+
+fn epoch(state: u64) -> u64 {
+    state / EPOCH
+}
+
 /// A condition that threads wait for and others signal; see the [module docs](self).
 pub(crate) struct Signal {
     #[cfg(not(loom))]
-    epoch: CachePadded<AtomicUsize>,
+    state: CachePadded<AtomicU64>,
     #[cfg(loom)]
-    epoch: AtomicUsize,
-    sleepers: AtomicUsize,
+    state: AtomicU64,
     lock: Mutex<()>,
     condvar: Condvar,
 }
@@ -62,11 +75,9 @@ pub(crate) struct Signal {
 impl Signal {
     pub(crate) fn new() -> Signal {
         Signal {
-            #[cfg(not(loom))]
-            epoch: CachePadded::new(AtomicUsize::new(0)),
-            #[cfg(loom)]
-            epoch: AtomicUsize::new(0),
-            sleepers: AtomicUsize::new(0),
+            // `CachePadded`, except under loom (where it is the atomic itself).
+            #[allow(clippy::useless_conversion)]
+            state: AtomicU64::new(0).into(),
             lock: Mutex::new(()),
             condvar: Condvar::new(),
         }
@@ -74,17 +85,22 @@ impl Signal {
 
     /// Wakes every waiter, to poll again. Call it after the change it announces.
     pub(crate) fn notify(&self) {
-        self.epoch.fetch_add(1, Ordering::SeqCst);
-        if self.sleepers.load(Ordering::SeqCst) > 0 {
+        let before = self.state.fetch_add(EPOCH, Ordering::AcqRel);
+        if before % EPOCH != 0 {
             let _lock = lock(&self.lock);
             self.condvar.notify_all();
         }
     }
 
+    /// The epoch now, loaded before a poll.
+    fn seen(&self) -> u64 {
+        epoch(self.state.load(Ordering::Acquire))
+    }
+
     /// Polls until `poll` returns `Some`, waiting for a [`notify`](Self::notify) between polls.
     pub(crate) fn wait_for<R>(&self, mut poll: impl FnMut() -> Option<R>) -> R {
         loop {
-            let seen = self.epoch.load(Ordering::SeqCst);
+            let seen = self.seen();
             if let Some(ready) = poll() {
                 return ready;
             }
@@ -92,11 +108,12 @@ impl Signal {
                 continue;
             }
             let mut guard = lock(&self.lock);
-            self.sleepers.fetch_add(1, Ordering::SeqCst);
-            while self.epoch.load(Ordering::SeqCst) == seen {
-                guard = wait(&self.condvar, guard);
+            if epoch(self.state.fetch_add(SLEEPER, Ordering::AcqRel)) == seen {
+                while self.seen() == seen {
+                    guard = wait(&self.condvar, guard);
+                }
             }
-            self.sleepers.fetch_sub(1, Ordering::SeqCst);
+            self.state.fetch_sub(SLEEPER, Ordering::AcqRel);
         }
     }
 
@@ -109,7 +126,7 @@ impl Signal {
     ) -> Option<R> {
         let deadline = Instant::now() + timeout;
         loop {
-            let seen = self.epoch.load(Ordering::SeqCst);
+            let seen = self.seen();
             if let Some(ready) = poll() {
                 return Some(ready);
             }
@@ -117,40 +134,41 @@ impl Signal {
                 continue;
             }
             let mut guard = lock(&self.lock);
-            self.sleepers.fetch_add(1, Ordering::SeqCst);
-            while self.epoch.load(Ordering::SeqCst) == seen {
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    self.sleepers.fetch_sub(1, Ordering::SeqCst);
-                    drop(guard);
-                    // One last poll: a notification may have come with the deadline.
-                    return poll();
+            if epoch(self.state.fetch_add(SLEEPER, Ordering::AcqRel)) == seen {
+                while self.seen() == seen {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        self.state.fetch_sub(SLEEPER, Ordering::AcqRel);
+                        drop(guard);
+                        // One last poll: a notification may have come with the deadline.
+                        return poll();
+                    }
+                    guard = self
+                        .condvar
+                        .wait_timeout(guard, left)
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .0;
                 }
-                guard = self
-                    .condvar
-                    .wait_timeout(guard, left)
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .0;
             }
-            self.sleepers.fetch_sub(1, Ordering::SeqCst);
+            self.state.fetch_sub(SLEEPER, Ordering::AcqRel);
         }
     }
 
-    /// Spins while `epoch` is still `seen`, for a while; returns whether it changed.
+    /// Spins while the epoch is still `seen`, for a while; returns whether it moved.
     #[cfg(not(loom))]
-    fn spin_while(&self, seen: usize) -> bool {
+    fn spin_while(&self, seen: u64) -> bool {
         let backoff = Backoff::new();
         while !backoff.is_completed() {
-            if self.epoch.load(Ordering::Acquire) != seen {
+            if self.seen() != seen {
                 return true;
             }
             backoff.snooze();
         }
-        self.epoch.load(Ordering::Acquire) != seen
+        self.seen() != seen
     }
 
     #[cfg(loom)]
-    fn spin_while(&self, _seen: usize) -> bool {
+    fn spin_while(&self, _seen: u64) -> bool {
         false
     }
 }

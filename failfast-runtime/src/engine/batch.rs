@@ -144,6 +144,7 @@ impl Ahead {
 mod tests {
     use super::*;
 
+    #[cfg(not(loom))]
     #[test]
     fn slow_iterations_go_one_at_a_time() {
         assert_eq!(next_batch(8, 4, Duration::from_millis(1), 64), 1);

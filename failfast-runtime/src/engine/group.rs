@@ -25,10 +25,12 @@
 
 use crate::pool::Spawner;
 use crate::rewrite::LoopSite;
-use crate::sync::{lock, Arc, Mutex};
+use crate::sync::{lock, Mutex};
+// A plain `Arc`, also under loom: it only keeps a group alive, it does not synchronise.
 use crate::wake::Signal;
 use std::cell::RefCell;
 use std::panic::Location;
+use std::sync::Arc;
 
 /// Which loop of the source a run belongs to: runs of the same site share a group.
 #[derive(Clone, Copy, Debug)]

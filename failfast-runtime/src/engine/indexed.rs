@@ -313,6 +313,8 @@ impl<X: Items> Indexed<X> {
         Indexed {
             len: items.len(),
             items,
+            // `CachePadded`, except under loom (where it is the atomic itself).
+            #[allow(clippy::useless_conversion)]
             next: AtomicUsize::new(0).into(),
             closed: AtomicBool::new(false),
             workers,

@@ -20,12 +20,12 @@ mod source;
 
 use crate::outcome::Flow;
 use crate::pool::{self, Work};
-use crate::sync::Arc;
 pub(crate) use group::Site;
 use group::{Feed, Group};
 use indexed::{Indexed, IntoIndexed};
 use run::{Feeder, Run};
 use source::{Fed, Shared, Source};
+use std::sync::Arc;
 
 /// What a loop runs for each item, and what each thread keeps while it visits a run.
 pub(crate) trait Body<T>: Sync {

@@ -59,7 +59,10 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
 
 impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
     fn has_work(&self) -> bool {
-        self.source.has_work() && !self.token.is_cancelled()
+        // Not `&& !cancelled`: a run cancelled from outside (an enclosing loop's failure)
+        // signals nobody in this group, so a thread must still visit it, see the
+        // cancellation, close the source and leave, which wakes the run's owner.
+        self.source.has_work()
     }
 
     fn visit(&self) {

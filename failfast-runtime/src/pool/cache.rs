@@ -23,6 +23,10 @@ pub(crate) struct Mailbox {
 /// list decides: whoever takes the thread off it first wins.
 pub(crate) struct Cache {
     idle: Mutex<Vec<Arc<Mailbox>>>,
+    /// Under loom, the threads alive and a signal when one exits: a model must not end while
+    /// a thread still touches the cache, which loom drops with the model.
+    #[cfg(loom)]
+    live: (crate::sync::AtomicUsize, Signal),
 }
 
 #[cfg(not(loom))]
@@ -33,7 +37,10 @@ static CACHE: Cache = Cache {
 // loom's objects must be created inside each model run, which `lazy_static!` does.
 #[cfg(loom)]
 loom::lazy_static! {
-    static ref CACHE: Cache = Cache { idle: Mutex::new(Vec::new()) };
+    static ref CACHE: Cache = Cache {
+        idle: Mutex::new(Vec::new()),
+        live: (crate::sync::AtomicUsize::new(0), Signal::new()),
+    };
 }
 
 /// Hands `job` to an idle thread, or to a new one.
@@ -54,7 +61,16 @@ impl Cache {
         });
         // If spawning fails, the closure (and with it the job's `CountDown`) is dropped, so
         // the scope stays balanced before the panic leaves `start`.
-        spawn_thread(move || self.serve(&mailbox, job));
+        #[cfg(loom)]
+        self.live.0.fetch_add(1, crate::sync::Ordering::AcqRel);
+        spawn_thread(move || {
+            self.serve(&mailbox, job);
+            #[cfg(loom)]
+            {
+                self.live.0.fetch_sub(1, crate::sync::Ordering::AcqRel);
+                self.live.1.notify();
+            }
+        });
     }
 
     /// A worker thread's life: run jobs until none comes for [`IDLE_TIMEOUT`].
@@ -146,6 +162,16 @@ fn wait_for_timeout<R>(
     mut poll: impl FnMut() -> Option<R>,
 ) -> Option<R> {
     poll()
+}
+
+/// Under loom: waits until every pool thread has exited (they do so at once when idle).
+#[cfg(all(loom, test))]
+pub(crate) fn wait_for_exits() {
+    let cache: &Cache = &CACHE;
+    cache
+        .live
+        .1
+        .wait_for(|| (cache.live.0.load(crate::sync::Ordering::Acquire) == 0).then_some(()));
 }
 
 /// How many pool threads are idle right now (for tests of the reuse policy).
