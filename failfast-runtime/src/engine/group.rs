@@ -56,8 +56,12 @@ impl PartialEq for Site {
 pub(crate) trait Visit: Sync {
     /// Whether a visit could find items to run (a hint).
     fn has_work(&self) -> bool;
-    /// Takes and runs items until none are left or the run is cancelled.
-    fn visit(&self);
+    /// Takes and runs items until none are left or the run is cancelled; with `until`, one
+    /// item at a time, and only while `until()` is false (an owner helping another run stops
+    /// as soon as its own run needs it).
+    fn visit(&self, until: Option<&dyn Fn() -> bool>);
+    /// Whether the run was cancelled.
+    fn cancelled(&self) -> bool;
     /// No visit may take items any more.
     fn close(&self);
 }
@@ -230,7 +234,7 @@ impl Group {
             self.ramp();
             let _inside = enter(self);
             // SAFETY: the run stays listed while this thread is counted in its `active`.
-            unsafe { run.get() }.visit();
+            unsafe { run.get() }.visit(None);
             drop(_inside);
             self.leave(id, true);
         }
@@ -302,7 +306,9 @@ impl Published<'_> {
                     state.runs.remove(at);
                     return Some(Step::Done);
                 }
-                if works {
+                // A cancelled run only waits for its visitors: its owner helps nobody else, so
+                // that the failure goes up the recursion at once.
+                if works && !mine.cancelled() {
                     if let Some(other) = state.pick() {
                         let (id, run) = state.enter(other);
                         return Some(Step::Visit(id, run));
@@ -321,8 +327,17 @@ impl Published<'_> {
                 Step::Visit(id, run) => {
                     group.ramp();
                     let _inside = enter(group);
+                    let mine = Self::mine(&group.state, self.id);
+                    // Helping another run, the owner goes back as soon as its own run has
+                    // items again, or was cancelled (its failure must go up the recursion).
+                    let back = move || {
+                        // SAFETY: the owner's run stays listed until the owner retires it.
+                        let mine = unsafe { mine.get() };
+                        mine.cancelled() || mine.has_work()
+                    };
+                    let until = (id != self.id).then_some(&back as &dyn Fn() -> bool);
                     // SAFETY: the run stays listed while this thread is counted in `active`.
-                    unsafe { run.get() }.visit();
+                    unsafe { run.get() }.visit(until);
                     drop(_inside);
                     group.leave(id, false);
                 }
@@ -332,6 +347,14 @@ impl Published<'_> {
                 }
             }
         }
+    }
+}
+
+impl Published<'_> {
+    /// The owner's own run.
+    fn mine(state: &Mutex<State>, id: u64) -> RunPtr {
+        let state = lock(state);
+        state.runs[state.position(id)].run
     }
 }
 

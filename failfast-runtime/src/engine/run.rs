@@ -65,15 +65,23 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
         self.source.has_work()
     }
 
-    fn visit(&self) {
+    fn visit(&self, until: Option<&dyn Fn() -> bool>) {
         let _current = cancel::enter(Arc::clone(&self.token));
         let mut local = self.body.start();
         let mut buffer = Vec::new();
         let mut batch = 1;
-        let max_batch = self.source.max_batch();
+        // Claimed items must run: a visit that may have to stop early claims one at a time.
+        let max_batch = if until.is_some() {
+            1
+        } else {
+            self.source.max_batch()
+        };
         loop {
             if self.token.is_cancelled() {
                 self.source.close();
+                break;
+            }
+            if until.is_some_and(|until| until()) {
                 break;
             }
             let mut claimed = match self.source.claim(batch, &mut buffer) {
@@ -118,6 +126,10 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
 
     fn close(&self) {
         self.source.close();
+    }
+
+    fn cancelled(&self) -> bool {
+        self.token.is_cancelled()
     }
 }
 
