@@ -3,7 +3,7 @@
 //! every item pulled was dropped once, and the next loop works.
 mod common;
 
-use common::{scaled, wait_until, Concurrency, HANG};
+use common::{scaled, wait_until, Concurrency, Path, HANG};
 use failfast_runtime::{cancelled, try_for_each};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -103,8 +103,52 @@ impl From<RawError> for LoopError {
     }
 }
 
-/// Runs one loop with `faults` and checks the invariants. Returns how it ended.
+/// Runs one loop with `faults` on every path that can have them, and checks the invariants
+/// on each; returns how the loop ended, the same on every path.
 fn run(len: usize, workers: usize, faults: Faults) -> Result<Result<(), usize>, Fault> {
+    let mut outcomes = Path::ALL
+        .into_iter()
+        // An input split by index is collected first: a panic in its `next()` is not the
+        // loop's.
+        .filter(|&path| faults.input_panics_at.is_none() || path != Path::Indexed)
+        .map(|path| (path, run_on(path, len, workers, faults)));
+    let (_, first) = outcomes.next().expect("one path at least");
+    for (path, outcome) in outcomes {
+        // Which of two racing faults wins depends on timing (and an input split by index
+        // holds every item from the start), so another path may end with another fault; but
+        // only with one that was injected, and it succeeds exactly when the first did.
+        let injected = match &outcome {
+            Ok(Ok(())) => first == Ok(Ok(())),
+            Ok(Err(at)) => [
+                faults.fails_at,
+                faults.from_panics_at,
+                faults.error_drop_panics_at,
+            ]
+            .contains(&Some(*at)),
+            Err(Fault(what)) => match *what {
+                "next" => faults.input_panics_at.is_some(),
+                "item drop" => faults.drop_panics_at.is_some(),
+                "error drop" => faults.error_drop_panics_at.is_some(),
+                "from" => faults.from_panics_at.is_some(),
+                "after cancelled" => faults.panics_when_cancelled_at.is_some(),
+                _ => false,
+            },
+        };
+        assert!(
+            injected && (outcome == Ok(Ok(()))) == (first == Ok(Ok(()))),
+            "{path:?} ended with {outcome:?}, the caller's path with {first:?} ({faults:?})"
+        );
+    }
+    first
+}
+
+/// One loop on `path`, with the invariants checked.
+fn run_on(
+    path: Path,
+    len: usize,
+    workers: usize,
+    faults: Faults,
+) -> Result<Result<(), usize>, Fault> {
     let log = Log {
         runs: (0..len).map(|_| AtomicUsize::new(0)).collect(),
         drops: (0..len).map(|_| AtomicUsize::new(0)).collect(),
@@ -124,7 +168,7 @@ fn run(len: usize, workers: usize, faults: Faults) -> Result<Result<(), usize>, 
     });
     let begin = Instant::now();
     let result = catch_unwind(AssertUnwindSafe(|| {
-        try_for_each(input, workers, |item| -> Result<(), LoopError> {
+        path.try_for_each(input, workers, |item| -> Result<(), LoopError> {
             let _running = running.enter();
             let index = item.index;
             log.runs[index].fetch_add(1, Ordering::SeqCst);

@@ -8,8 +8,8 @@
 //! -- --nocapture` runs random loops for that long instead, and reports what it survived.
 mod common;
 
-use common::{scaled, Concurrency, Item};
-use failfast_runtime::{cancelled, try_for_each};
+use common::{scaled, Concurrency, Item, Path};
+use failfast_runtime::cancelled;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
@@ -23,6 +23,7 @@ struct Injected(usize);
 
 #[derive(Debug)]
 struct Plan {
+    path: Path,
     workers: usize,
     len: usize,
     fail_at: Option<usize>,
@@ -34,12 +35,17 @@ struct Plan {
 impl Plan {
     fn random(rng: &mut StdRng) -> Plan {
         let len = rng.gen_range(0..=300);
+        let path = Path::random(rng);
         let mut point =
             |probability| (len > 0 && rng.gen_bool(probability)).then(|| rng.gen_range(0..len));
+        let (fail_at, panic_at) = (point(0.6), point(0.15));
+        // An input split by index has no `next()` to panic in.
+        let input_panic_at = point(0.1).filter(|_| path != Path::Indexed);
         Plan {
-            fail_at: point(0.6),
-            panic_at: point(0.15),
-            input_panic_at: point(0.1),
+            path,
+            fail_at,
+            panic_at,
+            input_panic_at,
             workers: rng.gen_range(1..=8),
             len,
             delay: rng.gen_range(0..4),
@@ -76,7 +82,7 @@ fn run_and_check(plan: &Plan) -> Survived {
         }
     });
     let result = catch_unwind(AssertUnwindSafe(|| {
-        try_for_each(input, plan.workers, |item| {
+        plan.path.try_for_each(input, plan.workers, |item| {
             if cancelled() {
                 started_after_cancel.fetch_add(1, Ordering::SeqCst);
             }
@@ -117,9 +123,9 @@ fn run_and_check(plan: &Plan) -> Survived {
         "{} ran at once",
         running.max()
     );
-    // An iteration's failure races the other `workers - 1` workers; a failure of the input,
-    // on the calling thread, races all of them.
-    let racing = if input_panicked.load(Ordering::SeqCst) {
+    // An iteration's failure races the other `workers - 1` workers; a failure of the input
+    // pulled by the calling thread alone races all of them.
+    let racing = if input_panicked.load(Ordering::SeqCst) && plan.path == Path::Caller {
         plan.workers
     } else {
         plan.workers - 1

@@ -67,6 +67,26 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
 
     fn visit(&self, until: Option<&dyn Fn() -> bool>) {
         let _current = cancel::enter(Arc::clone(&self.token));
+        // Whatever unwinds here (a destructor of items dropped unstarted, say) ends the run
+        // like a panic of an iteration: a visit never unwinds into the group.
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.take_and_run(until))) {
+            self.end(Ending::Panic(payload));
+        }
+    }
+
+    fn close(&self) {
+        self.source.close();
+    }
+
+    fn cancelled(&self) -> bool {
+        self.token.is_cancelled()
+    }
+}
+
+impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
+    /// A visit: claims items and runs them until none are left, the run is cancelled, or
+    /// `until()` holds.
+    fn take_and_run(&self, until: Option<&dyn Fn() -> bool>) {
         let mut local = self.body.start();
         let mut buffer = Vec::new();
         let mut batch = 1;
@@ -122,14 +142,6 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
             batch = next_batch(batch, ran, ran_for, max_batch);
         }
         self.body.finish(local);
-    }
-
-    fn close(&self) {
-        self.source.close();
-    }
-
-    fn cancelled(&self) -> bool {
-        self.token.is_cancelled()
     }
 }
 

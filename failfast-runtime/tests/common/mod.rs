@@ -142,3 +142,41 @@ impl Drop for Item<'_> {
         self.drops[self.index].fetch_add(1, Ordering::SeqCst);
     }
 }
+
+/// The engine's three paths, which the `#[fail_fast]` rewrite picks by the input's type; the
+/// stress and fault tests draw one at random for each loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Path {
+    /// Any input: the caller pulls it, `workers` pool threads run the iterations.
+    Caller,
+    /// A `Send` input, pulled by the caller and `workers - 1` pool threads in turns.
+    Shared,
+    /// An owned `Vec`, split by index (the input is collected into it first).
+    Indexed,
+}
+
+impl Path {
+    pub const ALL: [Path; 3] = [Path::Caller, Path::Shared, Path::Indexed];
+
+    pub fn random(rng: &mut impl rand::Rng) -> Path {
+        Path::ALL[rng.gen_range(0..3)]
+    }
+
+    /// The loop over `input` on this path.
+    pub fn try_for_each<I, F, E>(self, input: I, workers: usize, f: F) -> Result<(), E>
+    where
+        I: Iterator + Send,
+        I::Item: Send,
+        F: Fn(I::Item) -> Result<(), E> + Sync,
+        E: Send,
+    {
+        use failfast_runtime::rewrite::{LoopSite, ViaIndex, ViaShared};
+        static SHARED: LoopSite = LoopSite::new();
+        static INDEXED: LoopSite = LoopSite::new();
+        match self {
+            Path::Caller => failfast_runtime::try_for_each(input, workers, f),
+            Path::Shared => ViaShared.thread_loop(input, workers, &SHARED, f),
+            Path::Indexed => ViaIndex.thread_loop(input.collect::<Vec<_>>(), workers, &INDEXED, f),
+        }
+    }
+}
