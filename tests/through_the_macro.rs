@@ -11,23 +11,32 @@ const HANG: Duration = Duration::from_secs(30);
 #[derive(Debug, PartialEq)]
 struct Failed(usize);
 
-#[fail_fast(workers = 4)]
-fn first_of_four(dropped: &AtomicUsize, all_running: &Barrier) -> Result<(), Failed> {
-    struct Counted<'a>(usize, &'a AtomicUsize);
-    impl Drop for Counted<'_> {
-        fn drop(&mut self) {
-            self.1.fetch_add(1, Ordering::SeqCst);
-        }
+/// A failure that counts its own drops.
+#[derive(Debug)]
+struct CountedFailure<'a> {
+    index: usize,
+    dropped: &'a AtomicUsize,
+}
+
+impl Drop for CountedFailure<'_> {
+    fn drop(&mut self) {
+        self.dropped.fetch_add(1, Ordering::SeqCst);
     }
-    for i in 0..4 {
+}
+
+#[fail_fast(workers = 4)]
+fn first_of_four<'a>(
+    dropped: &'a AtomicUsize,
+    all_running: &Barrier,
+) -> Result<(), CountedFailure<'a>> {
+    for index in 0..4 {
         all_running.wait();
-        if i != 1 {
+        if index != 1 {
             while !cancelled() {
                 std::thread::yield_now();
             }
         }
-        let error = Counted(i, dropped);
-        Err(Failed(error.0))?;
+        Err(CountedFailure { index, dropped })?;
     }
     Ok(())
 }
@@ -35,12 +44,18 @@ fn first_of_four(dropped: &AtomicUsize, all_running: &Barrier) -> Result<(), Fai
 #[test]
 fn the_first_failure_is_returned_and_later_ones_dropped() {
     let dropped = AtomicUsize::new(0);
-    let result = first_of_four(&dropped, &Barrier::new(4));
-    assert_eq!(result, Err(Failed(1)));
+    let failure = first_of_four(&dropped, &Barrier::new(4)).expect_err("the loop fails");
+    assert_eq!(failure.index, 1);
+    assert_eq!(
+        dropped.load(Ordering::SeqCst),
+        3,
+        "the three later failures were dropped, once each"
+    );
+    drop(failure);
     assert_eq!(
         dropped.into_inner(),
         4,
-        "every iteration's value was dropped, once"
+        "the returned failure is the caller's to drop"
     );
 }
 
