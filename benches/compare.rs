@@ -67,6 +67,20 @@ fn tiny(n: u64) -> u64 {
     black_box(n.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 7)
 }
 
+/// An iterator that is not `Send` (as one holding an `Rc` is): the engine's caller-fed path.
+struct NotSend<I>(I, std::marker::PhantomData<*const ()>);
+
+impl<I: Iterator> Iterator for NotSend<I> {
+    type Item = I::Item;
+    fn next(&mut self) -> Option<I::Item> {
+        self.0.next()
+    }
+}
+
+fn not_send<I: Iterator>(input: I) -> NotSend<I> {
+    NotSend(input, std::marker::PhantomData)
+}
+
 /// About 50 µs of arithmetic.
 fn heavy(n: u64) -> u64 {
     let mut x = n;
@@ -229,15 +243,28 @@ fn io_fail() {
 
 const TINY_ITEMS: u64 = 2_000_000;
 
-#[fail_fast(workers = 2)]
-fn cpu_tiny_failfast(sum: &AtomicUsize) -> Result<(), ()> {
-    for n in 0..TINY_ITEMS {
-        if tiny(n) == u64::MAX {
-            sum.fetch_add(1, Ordering::Relaxed);
+/// The same tiny loop over each kind of input: the engine's path is chosen by its type.
+macro_rules! cpu_tiny_loop {
+    ($name:ident, |$vec:ident| for $pat:pat in $input:expr => $n:ident) => {
+        #[fail_fast(workers = 2)]
+        fn $name(sum: &AtomicUsize, $vec: &[u64]) -> Result<(), ()> {
+            let _ = $vec;
+            for $pat in $input {
+                if tiny($n) == u64::MAX {
+                    sum.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            Ok(())
         }
-    }
-    Ok(())
+    };
 }
+// A lazy `Send` iterator, pulled by both workers in turns.
+cpu_tiny_loop!(cpu_tiny_lazy, |vec| for n in (0..TINY_ITEMS).map(black_box) => n);
+// Split by index.
+cpu_tiny_loop!(cpu_tiny_range, |vec| for n in 0..TINY_ITEMS => n);
+cpu_tiny_loop!(cpu_tiny_vec, |vec| for &n in vec => n);
+// Not `Send`: pulled by the calling thread for 2 pool threads (the only path before 0.2).
+cpu_tiny_loop!(cpu_tiny_not_send, |vec| for n in not_send(0..TINY_ITEMS) => n);
 
 fn cpu_tiny() {
     let pool = pool(2);
@@ -259,8 +286,23 @@ fn cpu_tiny() {
     let vec: Vec<u64> = (0..TINY_ITEMS).collect();
     let rows = [
         Row {
-            name: "failfast (macro, lazy range)",
-            figure: ns(&|| cpu_tiny_failfast(&sum).unwrap()),
+            name: "failfast (macro, lazy Send input)",
+            figure: ns(&|| cpu_tiny_lazy(&sum, &vec).unwrap()),
+            detail: String::new(),
+        },
+        Row {
+            name: "failfast (macro, range)",
+            figure: ns(&|| cpu_tiny_range(&sum, &vec).unwrap()),
+            detail: String::new(),
+        },
+        Row {
+            name: "failfast (macro, Vec)",
+            figure: ns(&|| cpu_tiny_vec(&sum, &vec).unwrap()),
+            detail: String::new(),
+        },
+        Row {
+            name: "failfast (macro, input not Send)",
+            figure: ns(&|| cpu_tiny_not_send(&sum, &vec).unwrap()),
             detail: String::new(),
         },
         Row {
@@ -430,16 +472,25 @@ fn cpu_heavy() {
 // ---------------------------------------------------------------------------------------
 // 6. mem_huge: 5,000,000 lazy items, failure at 4,000,000: time and peak memory.
 
-#[fail_fast(workers = 2)]
-fn mem_huge_failfast() -> Result<(), u64> {
-    for n in 0..5_000_000u64 {
-        if n == 4_000_000 {
-            Err(n)?;
+const HUGE: u64 = 5_000_000;
+
+macro_rules! mem_huge_loop {
+    ($name:ident, for $n:ident in $input:expr) => {
+        #[fail_fast(workers = 2)]
+        fn $name() -> Result<(), u64> {
+            for $n in $input {
+                if $n == 4_000_000 {
+                    Err($n)?;
+                }
+                black_box(tiny($n));
+            }
+            Ok(())
         }
-        black_box(tiny(n));
-    }
-    Ok(())
+    };
 }
+mem_huge_loop!(mem_huge_range, for n in 0..HUGE);
+mem_huge_loop!(mem_huge_lazy, for n in (0..HUGE).map(black_box));
+mem_huge_loop!(mem_huge_not_send, for n in not_send(0..HUGE));
 
 fn mem_huge() {
     let pool = pool(2);
@@ -463,14 +514,20 @@ fn mem_huge() {
         }
     };
     let rows = [
-        measure("failfast (macro)", &mem_huge_failfast),
+        measure("failfast (macro, range)", &mem_huge_range),
+        measure("failfast (macro, lazy Send input)", &mem_huge_lazy),
+        measure("failfast (macro, input not Send)", &mem_huge_not_send),
         measure("rayon par_bridge", &|| {
-            pool.install(|| (0..5_000_000u64).par_bridge().try_for_each(check))
+            pool.install(|| (0..HUGE).par_bridge().try_for_each(check))
         }),
-        measure("scope + channel", &|| scoped(0..5_000_000u64, 2, check)),
+        measure("rayon par_iter (collects a Vec)", &|| {
+            let all: Vec<u64> = (0..HUGE).collect();
+            pool.install(|| all.par_iter().try_for_each(|&n| check(n)))
+        }),
+        measure("scope + channel", &|| scoped(0..HUGE, 2, check)),
     ];
     print_table(
-        "mem_huge: 5,000,000 lazy items, #4,000,001 fails, 2 workers, median of 3",
+        "mem_huge: 5,000,000 items, #4,000,001 fails, 2 workers",
         "ms",
         true,
         &rows,

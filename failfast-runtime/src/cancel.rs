@@ -25,7 +25,19 @@ impl Token {
         self.cancelled.store(true, Ordering::Release);
     }
 
+    /// Checked before every item a loop starts: the token's own flag inline, the chain of
+    /// enclosing loops out of line.
+    #[inline]
     pub(crate) fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Acquire)
+            || self
+                .parent
+                .as_deref()
+                .is_some_and(Token::chain_is_cancelled)
+    }
+
+    #[inline(never)]
+    fn chain_is_cancelled(&self) -> bool {
         let mut token = self;
         loop {
             if token.cancelled.load(Ordering::Acquire) {

@@ -330,11 +330,9 @@ impl<X: Items> Source for Indexed<X> {
         X: 'a;
 
     fn max_batch(&self) -> usize {
-        if self.workers == 1 {
-            1
-        } else {
-            MAX_INDEX_CHUNK
-        }
+        // Also with one worker: claiming indices takes nothing from the input, and one
+        // thread claims them in order.
+        MAX_INDEX_CHUNK
     }
 
     fn has_work(&self) -> bool {

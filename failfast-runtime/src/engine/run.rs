@@ -112,9 +112,13 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                     break;
                 }
             };
-            let began = Instant::now();
+            // Timed only to size the next batch, which one item at a time does not need.
+            let began = (max_batch > 1).then(Instant::now);
             let mut ran = 0;
-            loop {
+            // One `catch_unwind` per claim, not per item: a panicking iteration ends the run,
+            // and the claim's other items are dropped unstarted, as they would be after any
+            // ending.
+            let running = catch_unwind(AssertUnwindSafe(|| loop {
                 // Checked before each item: once the run is cancelled, at most the items
                 // already past this check start (one per other thread).
                 if self.token.is_cancelled() {
@@ -124,22 +128,22 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                     break;
                 };
                 ran += 1;
-                match catch_unwind(AssertUnwindSafe(|| self.body.run(&mut local, item))) {
-                    Ok(outcome) => {
-                        if let Some(exit) = outcome.into_exit() {
-                            self.end(Ending::Exit(exit));
-                        }
-                    }
-                    Err(payload) => self.end(Ending::Panic(payload)),
+                if let Some(exit) = self.body.run(&mut local, item).into_exit() {
+                    self.end(Ending::Exit(exit));
                 }
+            }));
+            if let Err(payload) = running {
+                self.end(Ending::Panic(payload));
             }
             // The items claimed and not started are dropped here.
             if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(claimed))) {
                 self.end(Ending::Panic(payload));
             }
-            let ran_for = began.elapsed();
-            self.source.finished(ran, ran_for);
-            batch = next_batch(batch, ran, ran_for, max_batch);
+            if let Some(began) = began {
+                let ran_for = began.elapsed();
+                self.source.finished(ran, ran_for);
+                batch = next_batch(batch, ran, ran_for, max_batch);
+            }
         }
         self.body.finish(local);
     }
