@@ -2,8 +2,10 @@
 //! `#[fail_fast]` loop over each node's children, beside `rayon::scope` recursion on a pool
 //! of the same size. Leaves either compute for about 20 µs or sleep 1 ms.
 //!
-//! Besides the wall time it prints the peak number of process threads while the walk runs
-//! (above the count just before it), and the most leaves that ran at the same moment.
+//! Besides the wall time it prints how many distinct threads ran leaves, the peak number of
+//! process threads while the walk runs (above the count just before it; other scenarios'
+//! pools starting or ending can move it by a few), and the most leaves that ran at the same
+//! moment.
 mod common;
 
 use common::{print_table, run_scenarios, Row};
@@ -43,7 +45,17 @@ static IN_FLIGHT: InFlight = InFlight {
     most: AtomicUsize::new(0),
 };
 
+/// The threads that ran a leaf.
+static RAN_ON: std::sync::Mutex<Vec<std::thread::ThreadId>> = std::sync::Mutex::new(Vec::new());
+
 fn leaf(kind: Leaf) {
+    {
+        let mut ran_on = RAN_ON.lock().unwrap();
+        let me = std::thread::current().id();
+        if !ran_on.contains(&me) {
+            ran_on.push(me);
+        }
+    }
     let now = IN_FLIGHT.now.fetch_add(1, Ordering::SeqCst) + 1;
     IN_FLIGHT.most.fetch_max(now, Ordering::SeqCst);
     match kind {
@@ -95,7 +107,7 @@ fn process_threads() -> usize {
 
 /// Runs `f` while another thread samples the process's thread count; returns the wall time
 /// of `f`, the peak count above the count before it, and the most leaves at once.
-fn measure(f: impl FnOnce()) -> (Duration, usize, usize) {
+fn measure(f: impl FnOnce()) -> (Duration, usize, usize, usize) {
     let stop = AtomicBool::new(false);
     let peak = AtomicUsize::new(0);
     std::thread::scope(|s| {
@@ -109,25 +121,30 @@ fn measure(f: impl FnOnce()) -> (Duration, usize, usize) {
         std::thread::sleep(Duration::from_millis(2));
         let before = process_threads();
         IN_FLIGHT.most.store(0, Ordering::SeqCst);
+        RAN_ON.lock().unwrap().clear();
         let begin = Instant::now();
         f();
         let took = begin.elapsed();
         stop.store(true, Ordering::Relaxed);
         let rise = peak.load(Ordering::Relaxed).saturating_sub(before);
-        (took, rise, IN_FLIGHT.most.load(Ordering::SeqCst))
+        let ran_on = RAN_ON.lock().unwrap().len();
+        (took, rise, IN_FLIGHT.most.load(Ordering::SeqCst), ran_on)
     })
 }
 
 /// The median run of three by wall time, with its thread and leaf figures.
-fn median_of_3(mut run: impl FnMut() -> (Duration, usize, usize)) -> Row {
+fn median_of_3(mut run: impl FnMut() -> (Duration, usize, usize, usize)) -> Row {
     let mut runs: Vec<_> = (0..3).map(|_| run()).collect();
     runs.sort_by_key(|r| r.0);
     let peak_threads = runs.iter().map(|r| r.1).max().unwrap_or(0);
     let most = runs.iter().map(|r| r.2).max().unwrap_or(0);
+    let ran_on = runs.iter().map(|r| r.3).max().unwrap_or(0);
     Row {
         name: "",
         figure: runs[1].0.as_secs_f64() * 1e3,
-        detail: format!("peak threads +{peak_threads:<4} most leaves at once {most}"),
+        detail: format!(
+            "threads that ran leaves {ran_on}, process threads +{peak_threads:<3} most leaves at once {most}"
+        ),
     }
 }
 

@@ -62,14 +62,30 @@
 //!   included) or `Option<T>`; a closure holding a marked loop needs its return type written
 //!   out. Macros in the body are not looked into: the `return Err(..)` of anyhow's `bail!`
 //!   fails the loop like `?`. **`continue`** ends one iteration.
-//! - **The input** (any `IntoIterator`) is evaluated once and pulled lazily on the calling
-//!   thread, so it need not be `Send`. At most `workers` items are pulled ahead of the
-//!   running iterations; when iterations take only microseconds, items go out in small
-//!   batches, never more than 64 per worker. Endless inputs work in bounded memory.
-//! - **The body** runs on worker threads and may borrow local variables. Items and the error
+//! - **The input** (any `IntoIterator`) is evaluated once and pulled lazily. At most
+//!   `workers` items are pulled ahead of the running iterations; when iterations take only
+//!   microseconds, items go out in small batches, never more than 64 per worker. Endless
+//!   inputs work in bounded memory.
+//! - **The calling thread works too.** The loop's expansion looks at the input's type, at
+//!   compile time, and picks how to feed the workers:
+//!   - split by index, with no hand-over per item: integer ranges, slices, `&Vec`, `&[T; N]`,
+//!     `iter()` and `iter_mut()` over them, owned `Vec`s and arrays;
+//!   - any other input that is `Send`: pulled by whichever worker is free;
+//!   - an input that is not `Send` (an iterator holding an `Rc`, say): pulled by the
+//!     calling thread, for `workers` pool threads.
+//!
+//!   On the first two paths the calling thread is one of the `workers`, with `workers - 1`
+//!   pool threads, and `workers = 1` runs on the calling thread alone.
+//! - **The body** runs on those threads and may borrow local variables. Items and the error
 //!   type must be `Send`, and what the body borrows must be `Sync`, also with `workers = 1`.
 //!   Never more than `workers` iterations run at once, and exactly `workers` when enough
 //!   items are ready.
+//! - **Recursion shares one limit.** When the loop is reached again inside one of its own
+//!   iterations (a recursive directory walk), the inner run joins the outer one's limit:
+//!   `workers = 4` means 4 iterations at once across the whole recursion, on about 4
+//!   threads, and an iteration waiting for its inner run works on that run's items itself,
+//!   so it cannot deadlock. Different loops nested in each other keep their own limits,
+//!   which multiply.
 //! - **The first failure wins.** Failures of iterations that were already running are
 //!   dropped.
 //!

@@ -5,11 +5,12 @@
 //! rewrites a `for` loop into a call to [`try_for_each`]. The functions here are the same loop
 //! without the macro, with the same guarantees:
 //!
-//! - the input is pulled lazily, on the calling thread (it need not be `Send`), at most
-//!   `workers` items ahead of the running iterations (up to 64 per worker, in batches, when
-//!   iterations take only microseconds);
+//! - the input is pulled lazily, at most `workers` items ahead of the running iterations (up
+//!   to 64 per worker, in batches, when iterations take only microseconds);
 //! - at most `workers` iterations run at once, on reused worker threads, and they may borrow
 //!   the caller's locals;
+//! - the same loop reached again inside one of its own iterations (recursion) shares the
+//!   outer run's limit, and its waiting iterations work on its items;
 //! - the first failure is returned; once it is recorded nothing more is pulled, nothing new
 //!   starts (but for at most `workers - 1` iterations already starting), queued items are
 //!   dropped, and running iterations see [`cancelled`] return `true`;
@@ -60,8 +61,22 @@ use sync::{lock, Mutex};
 ///
 /// The input is iterated on the calling thread, lazily: at most `workers` items are pulled
 /// ahead of the running iterations (up to 64 per worker when iterations take only
-/// microseconds), so an endless iterator works in bounded memory. `f` runs on worker threads
-/// and may borrow the caller's locals.
+/// microseconds), so an endless iterator works in bounded memory. `f` runs on `workers` pool
+/// threads and may borrow the caller's locals.
+///
+/// # Which path a call takes
+///
+/// This function takes any `IntoIterator`, so it cannot tell an input that is `Send` from one
+/// that is not (Rust has no specialization): it always takes the path that works for both,
+/// the calling thread pulling the input for `workers` pool threads. A `#[fail_fast]` loop
+/// picks its path from the input's type at compile time: an input split by index (ranges,
+/// slices, `Vec`s, arrays) or any `Send` input is then run by the calling thread and
+/// `workers - 1` pool threads that take items themselves, which is much faster when
+/// iterations take nanoseconds. For the fast path, write the loop with the attribute.
+///
+/// Called again inside one of its own iterations from the same place in the source (a
+/// recursive function), the inner call shares the outer call's limit; the calling thread of
+/// the inner call works on its items.
 ///
 /// # Cancellation
 ///
@@ -128,8 +143,9 @@ impl<T, R: Flow<Exit: Send>, F: Fn(T) -> R + Sync> Body<T> for ForEach<F> {
 /// Maps every item of `iterable` with `f` on at most `workers` threads at once, and returns the
 /// results in input order, or the first failure.
 ///
-/// The same loop as [`try_for_each`] (lazy input, bounded parallelism, cancellation, panics),
-/// keeping each iteration's value.
+/// The same loop as [`try_for_each`] (lazy input, bounded parallelism, cancellation, panics,
+/// the same path: the calling thread pulls the input for `workers` pool threads; a recursive
+/// call from the same place shares the limit), keeping each iteration's value.
 ///
 /// # Panics
 ///
