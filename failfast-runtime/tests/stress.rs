@@ -255,3 +255,162 @@ fn random_loops_keep_every_invariant() {
         std::panic::resume_unwind(failure);
     }
 }
+
+/// A random tree for the recursion stress: each node's children, and which leaves fail.
+struct Tree {
+    children: Vec<Tree>,
+    id: usize,
+}
+
+impl Tree {
+    fn random(rng: &mut StdRng, depth: u32, next: &mut usize) -> Tree {
+        let id = *next;
+        *next += 1;
+        let fanout = if depth == 0 { 0 } else { rng.gen_range(0..=4) };
+        Tree {
+            children: (0..fanout)
+                .map(|_| Tree::random(rng, depth - 1, next))
+                .collect(),
+            id,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Recursion {
+    path: Path,
+    workers: usize,
+    fail_at: Option<usize>,
+    panic_at: Option<usize>,
+    sleep: bool,
+}
+
+/// The recursive walk, one loop of the source reached again in its own iterations.
+fn walk(
+    plan: &Recursion,
+    node: &Tree,
+    visits: &[AtomicUsize],
+    running: &Concurrency,
+) -> Result<(), usize> {
+    plan.path
+        .try_for_each(node.children.iter(), plan.workers, |child| {
+            if !child.children.is_empty() {
+                return walk(plan, child, visits, running);
+            }
+            let _running = running.enter();
+            visits[child.id].fetch_add(1, Ordering::SeqCst);
+            if plan.sleep {
+                std::thread::sleep(Duration::from_micros(30));
+            }
+            if Some(child.id) == plan.panic_at {
+                panic_any(Injected(child.id));
+            }
+            if Some(child.id) == plan.fail_at {
+                return Err(child.id);
+            }
+            Ok(())
+        })
+}
+
+fn recurse_and_check(rng: &mut StdRng) -> Recursion {
+    let depth = rng.gen_range(1..=4);
+    let mut next = 0;
+    let tree = Tree::random(rng, depth, &mut next);
+    let mut point = |p| rng.gen_bool(p).then(|| rng.gen_range(0..next));
+    let plan = Recursion {
+        fail_at: point(0.4),
+        panic_at: point(0.1),
+        path: Path::random(rng),
+        workers: rng.gen_range(1..=8),
+        sleep: rng.gen_bool(0.3),
+    };
+    let visits: Vec<AtomicUsize> = (0..next).map(|_| AtomicUsize::new(0)).collect();
+    let running = Concurrency::default();
+    let result = catch_unwind(AssertUnwindSafe(|| walk(&plan, &tree, &visits, &running)));
+    assert_eq!(running.now(), 0, "a leaf outlived the walk");
+    assert!(
+        running.max() <= plan.workers,
+        "{} leaves at once across the recursion: {plan:?}",
+        running.max()
+    );
+    let visited: usize = visits.iter().map(|v| v.load(Ordering::SeqCst)).sum();
+    assert!(
+        visits.iter().all(|v| v.load(Ordering::SeqCst) <= 1),
+        "a leaf ran twice"
+    );
+    // The walk visits the root's descendants: a root without children has no leaf to visit.
+    let leaves: Vec<usize> = tree.children.iter().flat_map(leaf_ids).collect();
+    let what = format!("{plan:?}, {} leaves of depth {depth}", leaves.len());
+    match result {
+        Ok(Ok(())) => {
+            assert_eq!(
+                visited,
+                leaves.len(),
+                "a successful walk visits every leaf: {what}"
+            );
+            assert!(
+                plan.fail_at.is_none_or(|at| !leaves.contains(&at)),
+                "a failing leaf was skipped: {what}"
+            );
+        }
+        Ok(Err(at)) => assert_eq!(Some(at), plan.fail_at, "{what}"),
+        Err(payload) => {
+            let Injected(at) = *payload
+                .downcast::<Injected>()
+                .expect("the injected payload");
+            assert_eq!(Some(at), plan.panic_at, "{what}");
+        }
+    }
+    plan
+}
+
+fn leaf_ids(tree: &Tree) -> Vec<usize> {
+    if tree.children.is_empty() {
+        return vec![tree.id];
+    }
+    tree.children.iter().flat_map(leaf_ids).collect()
+}
+
+#[test]
+fn random_recursions_share_one_limit_and_keep_every_invariant() {
+    let seed = std::env::var("FAILFAST_STRESS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        });
+    println!("recursion stress seed: {seed} (replay with FAILFAST_STRESS_SEED={seed})");
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !info.payload().is::<Injected>() {
+            previous_hook(info);
+        }
+    }));
+    let (progress, watch) = mpsc::channel();
+    let stress = std::thread::spawn(move || {
+        let mut rng = StdRng::seed_from_u64(seed);
+        for n in 0..scaled(300) {
+            progress.send(n).unwrap();
+            let plan = catch_unwind(AssertUnwindSafe(|| recurse_and_check(&mut rng)));
+            if let Err(failure) = plan {
+                panic!("recursion {n} of seed {seed} broke an invariant: {failure:?}");
+            }
+        }
+    });
+    let mut last = 0;
+    loop {
+        match watch.recv_timeout(Duration::from_secs(60)) {
+            Ok(n) => last = n,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                panic!("deadlock: recursion {last} of seed {seed} made no progress in 60 s")
+            }
+        }
+    }
+    if let Err(failure) = stress.join() {
+        std::panic::resume_unwind(failure);
+    }
+}
