@@ -1,19 +1,26 @@
 //! The concurrency limit and how far the input is pulled ahead.
 mod common;
 
-use common::{counted, scaled, wait_until, Concurrency, Gate};
+use common::{counted, scaled, wait_until, Concurrency, Gate, Path};
 use failfast_runtime::{cancelled, try_for_each};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-/// Test 2: with 4 workers and 40 blocking items, exactly 4 run at once, never 5.
+/// Test 2: with 4 workers and 40 blocking items, exactly 4 run at once, never 5, on every
+/// path.
 #[test]
 fn concurrency_limit_is_exact() {
+    for path in Path::ALL {
+        concurrency_limit_is_exact_on(path);
+    }
+}
+
+fn concurrency_limit_is_exact_on(path: Path) {
     let running = Concurrency::default();
     let gate = Gate::default();
     std::thread::scope(|s| {
         let looped = s.spawn(|| {
-            try_for_each(0..40, 4, |_| {
+            path.try_for_each(0..40, 4, |_| {
                 let _running = running.enter();
                 gate.wait();
                 std::thread::sleep(Duration::from_micros(300));
@@ -30,7 +37,7 @@ fn concurrency_limit_is_exact() {
     assert_eq!(
         running.max(),
         4,
-        "never more than `workers` iterations at once"
+        "{path:?}: never more than `workers` iterations at once"
     );
 }
 
@@ -74,10 +81,11 @@ fn nothing_is_pulled_or_started_after_a_failure() {
 /// recorded (an iteration that sees `cancelled()` on entry started after it).
 #[test]
 fn at_most_workers_minus_one_start_after_a_failure() {
-    for round in 0..scaled(200) {
+    for round in 0..scaled(300) {
         let workers = 2 + round % 7;
+        let path = Path::ALL[round % 3];
         let started_after = AtomicUsize::new(0);
-        let result = try_for_each(0..10_000, workers, |i| {
+        let result = path.try_for_each(0..10_000, workers, |i| {
             if cancelled() {
                 started_after.fetch_add(1, Ordering::SeqCst);
             }
@@ -90,7 +98,7 @@ fn at_most_workers_minus_one_start_after_a_failure() {
         let started_after = started_after.load(Ordering::SeqCst);
         assert!(
             started_after < workers,
-            "round {round}: {started_after} iterations started after the failure with {workers} workers"
+            "round {round}: {started_after} iterations started after the failure with {workers} workers on the {path:?} path"
         );
     }
 }
@@ -139,7 +147,7 @@ fn slow_iterations_pull_at_most_workers_ahead() {
 /// 64 unstarted items per worker.
 #[test]
 fn fast_iterations_pull_at_most_64_per_worker_ahead() {
-    for workers in [1, 2, 3, 8] {
+    for workers in [1, 2, 3, 8, 4, 5] {
         let pulled = AtomicUsize::new(0);
         let started = AtomicUsize::new(0);
         let most_ahead = AtomicUsize::new(0);
@@ -149,7 +157,13 @@ fn fast_iterations_pull_at_most_64_per_worker_ahead() {
             most_ahead.fetch_max(ahead, Ordering::SeqCst);
         });
         let sum = AtomicUsize::new(0);
-        let result: Result<(), ()> = try_for_each(input, workers, |n| {
+        // The caller's path and the shared iterator's; an input split by index pulls nothing.
+        let path = if workers % 2 == 0 {
+            Path::Shared
+        } else {
+            Path::Caller
+        };
+        let result: Result<(), ()> = path.try_for_each(input, workers, |n| {
             started.fetch_add(1, Ordering::SeqCst);
             sum.fetch_add(n as usize & 1, Ordering::Relaxed);
             Ok(())
@@ -161,6 +175,32 @@ fn fast_iterations_pull_at_most_64_per_worker_ahead() {
         assert!(
             most_ahead <= bound,
             "{most_ahead} items pulled ahead with {workers} workers"
+        );
+    }
+}
+
+/// Test 3e: pulled by the workers themselves, a slow input's items are taken one at a time:
+/// never more than `workers` ahead of the started ones.
+#[test]
+fn a_shared_input_of_slow_iterations_pulls_at_most_workers_ahead() {
+    for workers in [1, 2, 4] {
+        let pulled = AtomicUsize::new(0);
+        let started = AtomicUsize::new(0);
+        let most_ahead = AtomicUsize::new(0);
+        let input = (0..scaled(60)).inspect(|_| {
+            let pulled = pulled.fetch_add(1, Ordering::SeqCst) + 1;
+            most_ahead.fetch_max(pulled - started.load(Ordering::SeqCst), Ordering::SeqCst);
+        });
+        let result = Path::Shared.try_for_each(input, workers, |_| {
+            started.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(1));
+            Ok::<(), ()>(())
+        });
+        assert_eq!(result, Ok(()));
+        let most_ahead = most_ahead.into_inner();
+        assert!(
+            most_ahead <= workers,
+            "{most_ahead} items pulled ahead of the started ones with {workers} workers"
         );
     }
 }
