@@ -3,7 +3,7 @@
 //! every item pulled was dropped once, and the next loop works.
 mod common;
 
-use common::{scaled, wait_until, Concurrency, Path, HANG};
+use common::{scaled, seed, wait_until, Concurrency, Path, HANG};
 use failfast_runtime::{cancelled, try_for_each};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -338,16 +338,7 @@ fn a_body_that_blocks_until_cancelled_is_released_by_a_failure() {
 #[test]
 fn ten_thousand_loops_with_random_faults() {
     quiet_injected_panics();
-    let seed = std::env::var("FAILFAST_FAULT_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
-    println!("fault seed: {seed} (replay with FAILFAST_FAULT_SEED={seed})");
+    let seed = seed("FAILFAST_FAULT_SEED");
     let mut rng = StdRng::seed_from_u64(seed);
     let mut endings = [0usize; 3];
     let loops = scaled(10_000);

@@ -8,13 +8,13 @@
 //! -- --nocapture` runs random loops for that long instead, and reports what it survived.
 mod common;
 
-use common::{scaled, Concurrency, Item, Path};
+use common::{scaled, seed, watched, Concurrency, Item, Path};
 use failfast_runtime::cancelled;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// The payload of the panics this test injects (the panic hook keeps them quiet).
@@ -191,15 +191,7 @@ fn run_and_check(plan: &Plan) -> Survived {
 
 #[test]
 fn random_loops_keep_every_invariant() {
-    let seed = std::env::var("FAILFAST_STRESS_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap();
-            now.as_nanos() as u64
-        });
+    let seed = seed("FAILFAST_STRESS_SEED");
     let loops: usize = std::env::var("FAILFAST_STRESS_LOOPS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -207,23 +199,16 @@ fn random_loops_keep_every_invariant() {
     let minutes: Option<u64> = std::env::var("FAILFAST_STRESS_MINUTES")
         .ok()
         .and_then(|s| s.parse().ok());
-    println!("stress seed: {seed} (replay with FAILFAST_STRESS_SEED={seed})");
-
-    let previous_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if !info.payload().is::<Injected>() {
-            previous_hook(info);
-        }
-    }));
-
-    let (progress, watch) = mpsc::channel();
-    let stress = std::thread::spawn(move || {
+    quiet_injected_panics();
+    watched(move |progress| {
         let mut rng = StdRng::seed_from_u64(seed);
         let deadline = minutes.map(|m| std::time::Instant::now() + Duration::from_secs(m * 60));
         let (mut n, mut items, mut failures, mut panics) = (0, 0, 0, 0);
         while deadline.map_or(n < loops, |d| std::time::Instant::now() < d) {
             let plan = Plan::random(&mut rng);
-            progress.send((n, format!("{plan:?}"))).unwrap();
+            progress
+                .send(format!("loop {n} of seed {seed}: {plan:?}"))
+                .unwrap();
             match catch_unwind(AssertUnwindSafe(|| run_and_check(&plan))) {
                 Ok(survived) => {
                     items += survived.items;
@@ -238,22 +223,19 @@ fn random_loops_keep_every_invariant() {
         }
         println!("stress: survived {n} loops, {items} items, {failures} failures, {panics} panics");
     });
-    let mut last = (0, String::new());
-    loop {
-        match watch.recv_timeout(Duration::from_secs(60)) {
-            Ok(step) => last = step,
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                panic!(
-                    "deadlock: loop {} of seed {seed} ({}) made no progress in 60 s",
-                    last.0, last.1
-                )
+}
+
+/// Keeps the injected panics' messages out of the output.
+fn quiet_injected_panics() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !info.payload().is::<Injected>() {
+                previous_hook(info);
             }
-        }
-    }
-    if let Err(failure) = stress.join() {
-        std::panic::resume_unwind(failure);
-    }
+        }));
+    });
 }
 
 /// A random tree for the recursion stress: each node's children, and which leaves fail.
@@ -373,44 +355,18 @@ fn leaf_ids(tree: &Tree) -> Vec<usize> {
 
 #[test]
 fn random_recursions_share_one_limit_and_keep_every_invariant() {
-    let seed = std::env::var("FAILFAST_STRESS_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
-    println!("recursion stress seed: {seed} (replay with FAILFAST_STRESS_SEED={seed})");
-    let previous_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if !info.payload().is::<Injected>() {
-            previous_hook(info);
-        }
-    }));
-    let (progress, watch) = mpsc::channel();
-    let stress = std::thread::spawn(move || {
+    let seed = seed("FAILFAST_STRESS_SEED");
+    quiet_injected_panics();
+    watched(move |progress| {
         let mut rng = StdRng::seed_from_u64(seed);
         for n in 0..scaled(300) {
-            progress.send(n).unwrap();
+            progress
+                .send(format!("recursion {n} of seed {seed}"))
+                .unwrap();
             let plan = catch_unwind(AssertUnwindSafe(|| recurse_and_check(&mut rng)));
             if let Err(failure) = plan {
                 panic!("recursion {n} of seed {seed} broke an invariant: {failure:?}");
             }
         }
     });
-    let mut last = 0;
-    loop {
-        match watch.recv_timeout(Duration::from_secs(60)) {
-            Ok(n) => last = n,
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                panic!("deadlock: recursion {last} of seed {seed} made no progress in 60 s")
-            }
-        }
-    }
-    if let Err(failure) = stress.join() {
-        std::panic::resume_unwind(failure);
-    }
 }

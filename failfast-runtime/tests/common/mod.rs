@@ -180,3 +180,42 @@ impl Path {
         }
     }
 }
+
+/// The seed of a randomized test: `$var` if set (to replay a run), else the clock's. Printed,
+/// so that a failing run can be replayed.
+pub fn seed(var: &str) -> u64 {
+    let seed = std::env::var(var)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        });
+    println!("seed: {seed} (replay with {var}={seed})");
+    seed
+}
+
+/// Runs `work` on another thread, which reports its progress through the sender it is
+/// given; fails the test, naming the last progress, if none comes for a minute (a deadlock).
+pub fn watched<P: std::fmt::Debug + Default + Send + 'static>(
+    work: impl FnOnce(std::sync::mpsc::Sender<P>) + Send + 'static,
+) {
+    use std::sync::mpsc;
+    let (progress, watch) = mpsc::channel();
+    let worker = std::thread::spawn(move || work(progress));
+    let mut last = P::default();
+    loop {
+        match watch.recv_timeout(Duration::from_secs(60)) {
+            Ok(step) => last = step,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                panic!("deadlock: no progress in 60 s after {last:?}")
+            }
+        }
+    }
+    if let Err(failure) = worker.join() {
+        std::panic::resume_unwind(failure);
+    }
+}
