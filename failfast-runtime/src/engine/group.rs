@@ -25,7 +25,7 @@
 
 use crate::pool::Spawner;
 use crate::rewrite::LoopSite;
-use crate::sync::{lock, Mutex};
+use crate::sync::{lock, AtomicBool, Mutex, Ordering};
 // A plain `Arc`, also under loom: it only keeps a group alive, it does not synchronise.
 use crate::wake::Signal;
 use std::cell::RefCell;
@@ -132,6 +132,8 @@ pub(crate) struct Group {
     /// The limit: threads running iterations of this group's runs.
     pub(crate) workers: usize,
     state: Mutex<State>,
+    /// `state.started == state.target`: no thread is left to start.
+    all_started: AtomicBool,
     pub(crate) signal: Signal,
 }
 
@@ -150,6 +152,7 @@ impl Group {
                 spawner: None,
                 closed: false,
             }),
+            all_started: AtomicBool::new(pool_threads == 0),
             signal: Signal::new(),
         }
     }
@@ -195,6 +198,7 @@ impl Group {
         Published {
             group: self,
             id,
+            run: RunPtr(run),
             retired: false,
         }
     }
@@ -203,6 +207,10 @@ impl Group {
     /// is idle, and fewer than the most allowed were started. Each thread that finds items
     /// calls it again, so that threads start one after another while work remains.
     pub(crate) fn ramp(&self) {
+        // Called on every visit: once every thread has started, without the lock.
+        if self.all_started.load(Ordering::Relaxed) {
+            return;
+        }
         let mut state = lock(&self.state);
         if state.closed || state.started >= state.target || state.busy < state.started {
             return;
@@ -211,6 +219,9 @@ impl Group {
             return;
         }
         state.started += 1;
+        if state.started == state.target {
+            self.all_started.store(true, Ordering::Relaxed);
+        }
         if let Some(spawner) = &state.spawner {
             // SAFETY: the group is not closed, so its scope has not finished waiting (`open`).
             unsafe { spawner.spawn() };
@@ -275,6 +286,8 @@ pub(crate) trait Feed {
 pub(crate) struct Published<'g> {
     group: &'g Arc<Group>,
     id: u64,
+    /// The run itself, listed under `id`.
+    run: RunPtr,
     retired: bool,
 }
 
@@ -327,7 +340,7 @@ impl Published<'_> {
                 Step::Visit(id, run) => {
                     group.ramp();
                     let _inside = enter(group);
-                    let mine = Self::mine(&group.state, self.id);
+                    let mine = self.run;
                     // Helping another run, the owner goes back as soon as its own run has
                     // items again, or was cancelled (its failure must go up the recursion).
                     let back = move || {
@@ -347,14 +360,6 @@ impl Published<'_> {
                 }
             }
         }
-    }
-}
-
-impl Published<'_> {
-    /// The owner's own run.
-    fn mine(state: &Mutex<State>, id: u64) -> RunPtr {
-        let state = lock(state);
-        state.runs[state.position(id)].run
     }
 }
 
