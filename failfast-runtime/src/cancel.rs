@@ -1,7 +1,8 @@
 //! Cancellation tokens: one per loop, chained to the loop the loop was started from.
 
 use crate::sync::{Arc, AtomicBool, Ordering};
-use std::cell::RefCell;
+use std::cell::Cell;
+use std::marker::PhantomData;
 
 /// The cancellation state of one loop. A nested loop's token points at the token of the
 /// iteration that started it, so cancelling an outer loop cancels every loop inside it.
@@ -53,35 +54,50 @@ impl Token {
 
 #[cfg(not(loom))]
 std::thread_local! {
-    /// The token of the loop whose iteration this thread is running.
-    static CURRENT: RefCell<Option<Arc<Token>>> = const { RefCell::new(None) };
+    /// The token of the loop whose iteration this thread is running, as a pointer to the
+    /// `Arc` that its [`Entered`] guard borrows: entering a loop costs no reference count,
+    /// which every thread visiting the loop would otherwise bounce between cores.
+    static CURRENT: Cell<*const Arc<Token>> = const { Cell::new(std::ptr::null()) };
 }
 
 // loom's `thread_local!` has no `const` initializer.
 #[cfg(loom)]
 loom::thread_local! {
-    static CURRENT: RefCell<Option<Arc<Token>>> = RefCell::new(None);
+    static CURRENT: Cell<*const Arc<Token>> = Cell::new(std::ptr::null());
+}
+
+/// The current token, if this thread runs an iteration.
+fn with_current<R>(f: impl FnOnce(Option<&Arc<Token>>) -> R) -> R {
+    let current = CURRENT.with(Cell::get);
+    // SAFETY: `CURRENT` is not null only while an `Entered` guard on this thread borrows the
+    // `Arc` it points to (guards restore the previous pointer when dropped, innermost first,
+    // and are never leaked: `enter`'s callers keep them on the stack).
+    f(unsafe { current.as_ref() })
 }
 
 fn current() -> Option<Arc<Token>> {
-    CURRENT.with(|current| current.borrow().clone())
+    with_current(|current| current.cloned())
 }
 
 /// Makes `token` the current one on this thread until the guard is dropped.
-pub(crate) fn enter(token: Arc<Token>) -> Entered {
-    let previous = CURRENT.with(|current| current.replace(Some(token)));
-    Entered { previous }
+pub(crate) fn enter(token: &Arc<Token>) -> Entered<'_> {
+    let previous = CURRENT.with(|current| current.replace(token));
+    Entered {
+        previous,
+        token: PhantomData,
+    }
 }
 
-/// Restores the token that was current before [`enter`].
-pub(crate) struct Entered {
-    previous: Option<Arc<Token>>,
+/// Restores the token that was current before [`enter`]; borrows the entered token's `Arc`
+/// for as long as it is current.
+pub(crate) struct Entered<'a> {
+    previous: *const Arc<Token>,
+    token: PhantomData<&'a Arc<Token>>,
 }
 
-impl Drop for Entered {
+impl Drop for Entered<'_> {
     fn drop(&mut self) {
-        let previous = self.previous.take();
-        CURRENT.with(|current| *current.borrow_mut() = previous);
+        CURRENT.with(|current| current.set(self.previous));
     }
 }
 
@@ -112,10 +128,5 @@ impl Drop for Entered {
 /// assert!(!failfast_runtime::cancelled(), "outside a loop nothing is cancelled");
 /// ```
 pub fn cancelled() -> bool {
-    CURRENT.with(|current| {
-        current
-            .borrow()
-            .as_ref()
-            .is_some_and(|token| token.is_cancelled())
-    })
+    with_current(|current| current.is_some_and(|token| token.is_cancelled()))
 }

@@ -29,6 +29,7 @@ use crate::sync::{lock, AtomicBool, Mutex, Ordering};
 // A plain `Arc`, also under loom: it only keeps a group alive, it does not synchronise.
 use crate::wake::Signal;
 use std::cell::RefCell;
+use std::marker::PhantomData;
 use std::panic::Location;
 use std::sync::Arc;
 
@@ -386,38 +387,40 @@ impl Drop for Published<'_> {
 
 #[cfg(not(loom))]
 std::thread_local! {
-    /// The groups whose iterations this thread is running, innermost last.
-    static INSIDE: RefCell<Vec<Arc<Group>>> = const { RefCell::new(Vec::new()) };
+    /// The groups whose iterations this thread is running, innermost last, as pointers to
+    /// the `Arc`s that their [`Inside`] guards borrow (no reference count per visit).
+    static INSIDE: RefCell<Vec<*const Arc<Group>>> = const { RefCell::new(Vec::new()) };
 }
 
 #[cfg(loom)]
 loom::thread_local! {
-    static INSIDE: RefCell<Vec<Arc<Group>>> = RefCell::new(Vec::new());
+    static INSIDE: RefCell<Vec<*const Arc<Group>>> = RefCell::new(Vec::new());
 }
 
 /// The group of the loop at `site`, if this thread is running one of its iterations: a run
 /// of that loop started now is a recursion, and joins it.
 pub(crate) fn enclosing(site: Site) -> Option<Arc<Group>> {
     INSIDE.with(|inside| {
-        inside
-            .borrow()
-            .iter()
-            .rev()
-            .find(|group| group.site == site)
-            .cloned()
+        inside.borrow().iter().rev().find_map(|&group| {
+            // SAFETY: a pointer is in `INSIDE` only while the `Inside` guard that pushed it
+            // borrows the `Arc` it points to; guards pop their own pointer when dropped, and
+            // stay on the stack.
+            let group = unsafe { &*group };
+            (group.site == site).then(|| Arc::clone(group))
+        })
     })
 }
 
 /// Marks this thread as running iterations of `group` until the guard is dropped.
-pub(crate) fn enter(group: &Arc<Group>) -> Inside {
-    INSIDE.with(|inside| inside.borrow_mut().push(Arc::clone(group)));
-    Inside(())
+pub(crate) fn enter(group: &Arc<Group>) -> Inside<'_> {
+    INSIDE.with(|inside| inside.borrow_mut().push(group));
+    Inside(PhantomData)
 }
 
-/// See [`enter`].
-pub(crate) struct Inside(());
+/// See [`enter`]; borrows the group's `Arc` while the thread is inside it.
+pub(crate) struct Inside<'a>(PhantomData<&'a Arc<Group>>);
 
-impl Drop for Inside {
+impl Drop for Inside<'_> {
     fn drop(&mut self) {
         INSIDE.with(|inside| inside.borrow_mut().pop());
     }

@@ -66,7 +66,7 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
     }
 
     fn visit(&self, until: Option<&dyn Fn() -> bool>) {
-        let _current = cancel::enter(Arc::clone(&self.token));
+        let _current = cancel::enter(&self.token);
         // Whatever unwinds here (a destructor of items dropped unstarted, say) ends the run
         // like a panic of an iteration: a visit never unwinds into the group.
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.take_and_run(until))) {
