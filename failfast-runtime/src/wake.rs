@@ -51,7 +51,8 @@ use crate::sync::{lock, wait, AtomicU64, Condvar, Mutex, Ordering};
 #[cfg(not(loom))]
 use crossbeam_utils::{Backoff, CachePadded};
 #[cfg(not(loom))]
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use std::time::Instant;
 
 /// Yields after crossbeam's `Backoff` is completed, before sleeping: see `spin_while`.
 #[cfg(not(loom))]
@@ -102,22 +103,10 @@ impl Signal {
     }
 
     /// Polls until `poll` returns `Some`, waiting for a [`notify`](Self::notify) between polls.
-    pub(crate) fn wait_for<R>(&self, mut poll: impl FnMut() -> Option<R>) -> R {
-        loop {
-            let seen = self.seen();
-            if let Some(ready) = poll() {
-                return ready;
-            }
-            if self.spin_while(seen) {
-                continue;
-            }
-            let mut guard = lock(&self.lock);
-            if epoch(self.state.fetch_add(SLEEPER, Ordering::AcqRel)) == seen {
-                while self.seen() == seen {
-                    guard = wait(&self.condvar, guard);
-                }
-            }
-            self.state.fetch_sub(SLEEPER, Ordering::AcqRel);
+    pub(crate) fn wait_for<R>(&self, poll: impl FnMut() -> Option<R>) -> R {
+        match self.wait_until(None, poll) {
+            Some(ready) => ready,
+            None => unreachable!("a wait without a deadline ends only when `poll` is ready"),
         }
     }
 
@@ -126,9 +115,17 @@ impl Signal {
     pub(crate) fn wait_for_timeout<R>(
         &self,
         timeout: Duration,
+        poll: impl FnMut() -> Option<R>,
+    ) -> Option<R> {
+        self.wait_until(Some(Instant::now() + timeout), poll)
+    }
+
+    /// The protocol of the module docs, steps 1 and 2, with an optional deadline.
+    fn wait_until<R>(
+        &self,
+        deadline: Option<Instant>,
         mut poll: impl FnMut() -> Option<R>,
     ) -> Option<R> {
-        let deadline = Instant::now() + timeout;
         loop {
             let seen = self.seen();
             if let Some(ready) = poll() {
@@ -140,6 +137,10 @@ impl Signal {
             let mut guard = lock(&self.lock);
             if epoch(self.state.fetch_add(SLEEPER, Ordering::AcqRel)) == seen {
                 while self.seen() == seen {
+                    let Some(deadline) = deadline else {
+                        guard = wait(&self.condvar, guard);
+                        continue;
+                    };
                     let left = deadline.saturating_duration_since(Instant::now());
                     if left.is_zero() {
                         self.state.fetch_sub(SLEEPER, Ordering::AcqRel);
