@@ -20,6 +20,16 @@ pub(crate) const FAST_ITERATION: Duration = Duration::from_micros(100);
 /// A batch grows (doubling) until it holds about this much work.
 pub(crate) const BATCH_WORK: Duration = Duration::from_millis(1);
 
+/// The largest batch taken from a lazy input: 64, but 1 with one worker, which runs the
+/// sequential loop and may take one item ahead, never a batch.
+pub(crate) fn lazy_max_batch(workers: usize) -> usize {
+    if workers == 1 {
+        1
+    } else {
+        MAX_BATCH
+    }
+}
+
 /// The batch size after `items` items of a batch of `batch` ran in `ran_for`, at most `max`.
 pub(crate) fn next_batch(batch: usize, items: usize, ran_for: Duration, max: usize) -> usize {
     if items == 0 || max <= 1 {

@@ -243,13 +243,24 @@ impl Group {
             let Some((id, run)) = picked else {
                 return;
             };
-            self.ramp();
-            let _inside = enter(self);
-            // SAFETY: the run stays listed while this thread is counted in its `active`.
-            unsafe { run.get() }.visit(None);
-            drop(_inside);
-            self.leave(id, true);
+            self.visit(id, run, None, true);
         }
+    }
+
+    /// Visits run `id`, which `State::enter` counted this thread in, and leaves it.
+    fn visit(
+        self: &Arc<Self>,
+        id: u64,
+        run: RunPtr,
+        until: Option<&dyn Fn() -> bool>,
+        pool_thread: bool,
+    ) {
+        self.ramp();
+        let inside = enter(self);
+        // SAFETY: the run stays listed while this thread is counted in its `active`.
+        unsafe { run.get() }.visit(until);
+        drop(inside);
+        self.leave(id, pool_thread);
     }
 
     fn leave(&self, id: u64, pool_thread: bool) {
@@ -308,9 +319,8 @@ impl Published<'_> {
                 }
                 let mut state = lock(&group.state);
                 let at = state.position(self.id);
-                let run = state.runs[at].run;
-                // SAFETY: the run is listed.
-                let mine = unsafe { run.get() };
+                // SAFETY: the run is listed until this owner retires it.
+                let mine = unsafe { self.run.get() };
                 if works && mine.has_work() {
                     let (id, run) = state.enter(at);
                     return Some(Step::Visit(id, run));
@@ -339,8 +349,6 @@ impl Published<'_> {
                     group.ramp();
                 }
                 Step::Visit(id, run) => {
-                    group.ramp();
-                    let _inside = enter(group);
                     let mine = self.run;
                     // Helping another run, the owner goes back as soon as its own run has
                     // items again, or was cancelled (its failure must go up the recursion).
@@ -350,10 +358,7 @@ impl Published<'_> {
                         mine.cancelled() || mine.has_work()
                     };
                     let until = (id != self.id).then_some(&back as &dyn Fn() -> bool);
-                    // SAFETY: the run stays listed while this thread is counted in `active`.
-                    unsafe { run.get() }.visit(until);
-                    drop(_inside);
-                    group.leave(id, false);
+                    group.visit(id, run, until, false);
                 }
                 Step::Done => {
                     self.retired = true;
@@ -376,7 +381,7 @@ impl Drop for Published<'_> {
             let mut state = lock(&group.state);
             let at = state.position(self.id);
             // SAFETY: the run is listed.
-            unsafe { state.runs[at].run.get() }.close();
+            unsafe { self.run.get() }.close();
             (state.runs[at].active == 0).then(|| {
                 state.runs.remove(at);
             })

@@ -47,7 +47,7 @@ where
     B: Body<I::Item>,
 {
     let items = input.into_items();
-    in_group(site, workers, workers - 1, |group| {
+    in_group(site, workers, workers - 1, |group, _| {
         own(group, Indexed::new(items, group.workers), body)
     })
 }
@@ -61,13 +61,8 @@ where
     B: Body<I::Item>,
 {
     let input = input.into_iter();
-    in_group(site, workers, workers - 1, |group| {
-        // One worker runs the sequential loop: it may take one item ahead, never a batch.
-        let max_batch = if group.workers == 1 {
-            1
-        } else {
-            batch::MAX_BATCH
-        };
+    in_group(site, workers, workers - 1, |group, _| {
+        let max_batch = batch::lazy_max_batch(group.workers);
         own(group, Shared::new(input, max_batch), body)
     })
 }
@@ -82,13 +77,8 @@ where
     B: Body<I::Item>,
 {
     let input = input.into_iter();
-    let nested = group::enclosing(site).is_some();
-    in_group(site, workers, workers, |group| {
-        let max_batch = if group.workers == 1 {
-            1
-        } else {
-            batch::MAX_BATCH
-        };
+    in_group(site, workers, workers, |group, nested| {
+        let max_batch = batch::lazy_max_batch(group.workers);
         let run = Run::new(
             Fed::new(group.workers, max_batch, &group.signal),
             body,
@@ -110,17 +100,17 @@ fn own<S: Source, B: Body<S::Item>>(group: &Arc<Group>, source: S, body: &B) -> 
     run.into_outcome()
 }
 
-/// Calls `f` with the group of the loop at `site`: the enclosing one if this thread runs an
-/// iteration of that loop (recursion), else a new one that may start `pool_threads` threads,
-/// which have all left when this returns.
+/// Calls `f` with the group of the loop at `site`, and whether the run is nested in it: the
+/// enclosing group if this thread runs an iteration of that loop (recursion), else a new one
+/// that may start `pool_threads` threads, which have all left when this returns.
 fn in_group<R>(
     site: Site,
     workers: usize,
     pool_threads: usize,
-    f: impl FnOnce(&Arc<Group>) -> R,
+    f: impl FnOnce(&Arc<Group>, bool) -> R,
 ) -> R {
     if let Some(group) = group::enclosing(site) {
-        return f(&group);
+        return f(&group, true);
     }
     let group = Arc::new(Group::new(site, workers, pool_threads));
     let serve = Serve(Arc::clone(&group));
@@ -135,7 +125,7 @@ fn in_group<R>(
             }
         }
         let _close = Close(&group);
-        f(&group)
+        f(&group, false)
     })
 }
 

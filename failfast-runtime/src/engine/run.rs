@@ -4,7 +4,7 @@
 use super::batch::{next_batch, MAX_BATCH};
 use super::ending::{Ending, Record};
 use super::group::{Feed, Group, Visit};
-use super::source::{Fed, Source};
+use super::source::{pull, Fed, Source};
 use super::Body;
 use crate::cancel::{self, Token};
 use crate::outcome::Flow;
@@ -201,22 +201,10 @@ where
     fn pull(&mut self, room: usize) {
         let want = room.min(self.fill_limit);
         let filling = (want > 1).then(Instant::now);
-        let (input, pulled, token) = (&mut self.input, &mut self.pulled, &self.run.token);
-        // One `catch_unwind` per pull, not per item: if `next()` panics, what was pulled
-        // stays in `pulled` and is dropped with it.
-        let fill = catch_unwind(AssertUnwindSafe(|| {
-            while pulled.len() < want {
-                if token.is_cancelled() {
-                    return true;
-                }
-                match input.next() {
-                    Some(item) => pulled.push(item),
-                    None => return true,
-                }
-            }
-            false
-        }));
-        match fill {
+        let token = &self.run.token;
+        match pull(&mut self.input, &mut self.pulled, want, || {
+            token.is_cancelled()
+        }) {
             Ok(ended) => self.ended |= ended,
             Err(payload) => {
                 self.ended = true;

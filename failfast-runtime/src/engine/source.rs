@@ -92,17 +92,7 @@ impl<I: Iterator + Send> Source for Shared<I> {
         if self.done.load(Ordering::Acquire) {
             return Ok(None);
         }
-        // One `catch_unwind` per batch, not per item.
-        let pulled = catch_unwind(AssertUnwindSafe(|| {
-            while buffer.len() < want {
-                match input.next() {
-                    Some(item) => buffer.push(item),
-                    None => return true,
-                }
-            }
-            false
-        }));
-        match pulled {
+        match pull(&mut *input, buffer, want, || false) {
             Ok(exhausted) => {
                 if exhausted {
                     self.done.store(true, Ordering::Release);
@@ -123,6 +113,30 @@ impl<I: Iterator + Send> Source for Shared<I> {
     fn close(&self) {
         self.done.store(true, Ordering::Release);
     }
+}
+
+/// Pulls `input` into `buffer` until it holds `want` items, the input ends or `stop()`
+/// holds; returns whether the pull ended early (input ended, or `stop()`), or the payload of
+/// a panicking `next()`, with the items pulled before it still in `buffer`. One
+/// `catch_unwind` per pull, not per item.
+pub(crate) fn pull<I: Iterator>(
+    input: &mut I,
+    buffer: &mut Vec<I::Item>,
+    want: usize,
+    stop: impl Fn() -> bool,
+) -> Result<bool, Payload> {
+    catch_unwind(AssertUnwindSafe(|| {
+        while buffer.len() < want {
+            if stop() {
+                return true;
+            }
+            match input.next() {
+                Some(item) => buffer.push(item),
+                None => return true,
+            }
+        }
+        false
+    }))
 }
 
 /// An iterator that is not `Send`: the run's owner pulls it into this queue.
