@@ -1,0 +1,39 @@
+fn find_config(dirs: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
+    {
+        let () = {
+            let __failfast_outcome = match dirs {
+                __failfast_input => {
+                    #[allow(unused_imports)]
+                    use ::failfast::__private::{
+                        PickCaller as _, PickIndex as _, PickShared as _,
+                    };
+                    static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
+                    (&&&::failfast::__private::probe(&__failfast_input))
+                        .__failfast_path()
+                        .thread_loop(
+                            __failfast_input,
+                            4,
+                            &__FAILFAST_SITE,
+                            |dir| {
+                                if ::failfast::__private::always() {
+                                    let candidate = dir.join("app.toml");
+                                    if candidate.try_exists()? {
+                                        return ::failfast::__private::Flow::from_exit(
+                                            Ok(Some(candidate)),
+                                        );
+                                    }
+                                }
+                                ::failfast::__private::Flow::success()
+                            },
+                        )
+                }
+            };
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::__private::Fallible::exit(
+                __failfast_outcome,
+            ) {
+                return __failfast_outcome;
+            }
+        };
+    }
+    Ok(None)
+}
