@@ -37,6 +37,17 @@ impl Token {
                 .is_some_and(Token::chain_is_cancelled)
     }
 
+    /// The same check, with the token's fields read once: for a loop over a claim's items,
+    /// where the body may write memory and the compiler would otherwise reload the token's
+    /// address and its parent on every item.
+    #[inline]
+    pub(crate) fn watch(&self) -> Watch<'_> {
+        Watch {
+            cancelled: &self.cancelled,
+            parent: self.parent.as_deref(),
+        }
+    }
+
     #[inline(never)]
     fn chain_is_cancelled(&self) -> bool {
         let mut token = self;
@@ -49,6 +60,20 @@ impl Token {
                 None => return false,
             }
         }
+    }
+}
+
+/// [`Token::is_cancelled`] with the token's fields held in registers.
+#[derive(Clone, Copy)]
+pub(crate) struct Watch<'a> {
+    cancelled: &'a AtomicBool,
+    parent: Option<&'a Token>,
+}
+
+impl Watch<'_> {
+    #[inline]
+    pub(crate) fn is_cancelled(self) -> bool {
+        self.cancelled.load(Ordering::Acquire) || self.parent.is_some_and(Token::chain_is_cancelled)
     }
 }
 

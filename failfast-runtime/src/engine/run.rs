@@ -115,13 +115,14 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             // Timed only to size the next batch, which one item at a time does not need.
             let began = (max_batch > 1).then(Instant::now);
             let mut ran = 0;
+            let watch = self.token.watch();
             // One `catch_unwind` per claim, not per item: a panicking iteration ends the run,
             // and the claim's other items are dropped unstarted, as they would be after any
             // ending.
             let running = catch_unwind(AssertUnwindSafe(|| loop {
                 // Checked before each item: once the run is cancelled, at most the items
                 // already past this check start (one per other thread).
-                if self.token.is_cancelled() {
+                if watch.is_cancelled() {
                     break;
                 }
                 let Some(item) = claimed.next() else {
