@@ -73,7 +73,20 @@ pub(crate) struct Watch<'a> {
 impl Watch<'_> {
     #[inline]
     pub(crate) fn is_cancelled(self) -> bool {
-        self.cancelled.load(Ordering::Acquire) || self.parent.is_some_and(Token::chain_is_cancelled)
+        self.cancelled.load(Ordering::Acquire) || self.outer_cancelled()
+    }
+
+    /// Whether the loop runs inside another loop's iteration.
+    #[inline]
+    pub(crate) fn nested(self) -> bool {
+        self.parent.is_some()
+    }
+
+    /// Whether an enclosing loop was cancelled: all a thread must read when no other thread
+    /// can end this loop (a lazy input held alone, see `Source::alone`).
+    #[inline]
+    pub(crate) fn outer_cancelled(self) -> bool {
+        self.parent.is_some_and(Token::chain_is_cancelled)
     }
 }
 

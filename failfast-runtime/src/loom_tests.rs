@@ -241,6 +241,44 @@ fn two_threads_pulling_one_iterator_in_batches_run_each_item_once() {
 }
 
 #[test]
+fn a_worker_joining_an_input_held_alone_runs_each_item_once() {
+    static SITE: LoopSite = LoopSite::new();
+    explore(
+        "a shared iterator held alone by one worker while the other joins, with a failure",
+        || {
+            // Batches reach their largest size (2 under loom) after one claim; a worker
+            // alone then holds the input, and lets go when the other joins.
+            let seen = AtomicUsize::new(0);
+            let created = AtomicUsize::new(0);
+            let dropped = AtomicUsize::new(0);
+            let result = drive_shared(
+                (0..6usize).map(|i| {
+                    created.fetch_add(1, SeqCst);
+                    Item(i, &dropped)
+                }),
+                2,
+                Site::Loop(&SITE),
+                &ForEach(|item: Item<'_>| {
+                    let bit = 1 << item.0;
+                    let before = seen.fetch_or(bit, SeqCst);
+                    assert_eq!(before & bit, 0, "item {} ran twice", item.0);
+                    if item.0 == 4 {
+                        return Err(item.0);
+                    }
+                    Ok(())
+                }),
+            );
+            assert_eq!(result, Err(4));
+            assert_eq!(
+                dropped.load(SeqCst),
+                created.load(SeqCst),
+                "every item pulled was dropped once"
+            );
+        },
+    );
+}
+
+#[test]
 fn the_calling_thread_sees_its_loop_cancelled() {
     static SITE: LoopSite = LoopSite::new();
     explore_bounded("the caller is a worker and sees cancelled()", 2, || {

@@ -25,6 +25,10 @@ pub(crate) const BATCH_WORK: Duration = Duration::from_millis(1);
 pub(crate) fn lazy_max_batch(workers: usize) -> usize {
     if workers == 1 {
         1
+    } else if cfg!(loom) {
+        // Models have a few items: batches reach their largest size after one doubling, so
+        // that a worker holding the input alone (see `source::Shared`) is explored too.
+        2
     } else {
         MAX_BATCH
     }
@@ -54,6 +58,56 @@ pub(crate) fn next_batch(batch: usize, items: usize, ran_for: Duration, max: usi
 /// landing on one.
 pub(crate) fn index_chunk(batch: usize, remaining: usize, workers: usize) -> usize {
     batch.min(remaining / (2 * workers)).max(1)
+}
+
+/// When a worker stops taking from a lazy `Send` input for a while (see `source::Shared`):
+/// after [`DEAR_CLAIMS`] claims in a row at the largest batch that each took longer to take
+/// than to run. Taking a batch then costs mostly the trip of the lock between the cores, and a
+/// second taker only slows the first down.
+#[derive(Debug)]
+pub(crate) struct StepBack {
+    dear: u32,
+    pause: Duration,
+}
+
+/// Dear claims in a row before a worker steps back: one could be a preemption.
+pub(crate) const DEAR_CLAIMS: u32 = 4;
+
+/// How long a worker that stepped back stays back, at first and at most. The pause doubles
+/// while stepping back keeps paying: joining again costs the 1 to 2 us of dear claims it takes
+/// to find out, and a worker that is back when the items turn slow joins at most this late.
+pub(crate) const MIN_PAUSE: Duration = Duration::from_micros(50);
+pub(crate) const MAX_PAUSE: Duration = Duration::from_millis(1);
+
+impl StepBack {
+    pub(crate) fn new() -> StepBack {
+        StepBack {
+            dear: 0,
+            pause: MIN_PAUSE,
+        }
+    }
+
+    /// A claim at the largest batch took `taking` to take and `running` to run its items;
+    /// whether the worker should step back now.
+    pub(crate) fn claimed(&mut self, taking: Duration, running: Duration) -> bool {
+        if taking > running {
+            self.dear += 1;
+        } else {
+            // Sharing pays again: the next pause starts short.
+            self.dear = 0;
+            self.pause = MIN_PAUSE;
+        }
+        self.dear >= DEAR_CLAIMS
+    }
+
+    /// The worker steps back: how long it stays back. The next pause is twice as long, unless
+    /// a claim pays first.
+    pub(crate) fn pause(&mut self) -> Duration {
+        self.dear = 0;
+        let pause = self.pause;
+        self.pause = (self.pause * 2).min(MAX_PAUSE);
+        pause
+    }
 }
 
 /// What the calling thread has pulled from a non-`Send` input and not yet seen started.
@@ -153,6 +207,33 @@ impl Ahead {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_worker_steps_back_after_dear_claims_in_a_row() {
+        let mut step = StepBack::new();
+        let (cheap, dear) = (Duration::from_nanos(50), Duration::from_nanos(200));
+        for _ in 1..DEAR_CLAIMS {
+            assert!(!step.claimed(dear, cheap));
+        }
+        // One claim that pays starts the count again.
+        assert!(!step.claimed(cheap, dear));
+        for _ in 1..DEAR_CLAIMS {
+            assert!(!step.claimed(dear, cheap));
+        }
+        assert!(step.claimed(dear, cheap));
+    }
+
+    #[test]
+    fn pauses_double_up_to_the_most_and_start_short_once_sharing_pays() {
+        let mut step = StepBack::new();
+        let pauses: Vec<Duration> = (0..8).map(|_| step.pause()).collect();
+        assert_eq!(pauses[0], MIN_PAUSE);
+        assert_eq!(pauses[1], MIN_PAUSE * 2);
+        assert!(pauses.windows(2).all(|w| w[1] >= w[0]));
+        assert_eq!(*pauses.last().unwrap(), MAX_PAUSE);
+        step.claimed(Duration::ZERO, Duration::from_micros(1));
+        assert_eq!(step.pause(), MIN_PAUSE);
+    }
 
     #[cfg(not(loom))]
     #[test]

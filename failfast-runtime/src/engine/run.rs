@@ -1,12 +1,12 @@
 //! One run of a loop: its source, its body, its cancellation token and its ending; what a
 //! thread does when it visits the run, and what the run's owner does until it has finished.
 
-use super::batch::{next_batch, MAX_BATCH};
+use super::batch::{next_batch, StepBack, MAX_BATCH};
 use super::ending::{Ending, Record};
 use super::group::{Feed, Group, Visit};
 use super::source::{pull, Fed, Source};
 use super::Body;
-use crate::cancel::{self, Token};
+use crate::cancel::{self, Token, Watch};
 use crate::outcome::Flow;
 use crate::sync::Arc;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -96,16 +96,69 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         } else {
             self.source.max_batch()
         };
+        let taking = Taking::join(&self.source);
+        let watch = self.token.watch();
+        let mut step_back = StepBack::new();
+        // When the last claim's items finished: the next claim's taking starts there.
+        let mut last = Instant::now();
         loop {
-            if self.token.is_cancelled() {
+            if watch.is_cancelled() {
                 self.source.close();
                 break;
             }
             if until.is_some_and(|until| until()) {
                 break;
             }
+            // Items known to be fast, and nobody else taking: hold the input alone (a visit
+            // that may have to stop early never holds it).
+            if until.is_none() && batch == max_batch {
+                let body = self.body;
+                let mut took = false;
+                // Taken alone, only this thread's iterations can end the run: the loop's own
+                // cancellation is `each` returning `false`, and only an enclosing loop's is
+                // read before each item.
+                let mut each = |item| {
+                    took = true;
+                    let exit = body.run(&mut local, item).into_exit();
+                    let go_on = exit.is_none();
+                    if let Some(exit) = exit {
+                        self.end(Ending::Exit(exit));
+                    }
+                    go_on
+                };
+                let outer = watch.nested().then_some(|| !watch.outer_cancelled());
+                let alone = self.source.alone(outer, &mut each);
+                match alone {
+                    Ok(true) => break,
+                    Ok(false) => {}
+                    Err(payload) => {
+                        self.end(Ending::Panic(payload));
+                        break;
+                    }
+                }
+                if watch.is_cancelled() {
+                    // Ended while held: nothing more is taken.
+                    continue;
+                }
+                if took {
+                    // Another worker joined. Batches grow again from one item: the stretch's
+                    // average would hide items that only just turned slow, and a batch of
+                    // them would keep the worker that joined waiting.
+                    batch = 1;
+                    last = Instant::now();
+                }
+            }
             let mut claimed = match self.source.claim(batch, &mut buffer) {
                 Ok(Some(claimed)) => claimed,
+                Ok(None) if until.is_none() && self.source.held_alone() => {
+                    // The holder lets go within a few items. If they are long, the group may
+                    // have other runs to help with meanwhile (a recursion's inner runs).
+                    if !self.wait_for_holder(&watch) {
+                        break;
+                    }
+                    last = Instant::now();
+                    continue;
+                }
                 Ok(None) => break,
                 Err(payload) => {
                     self.end(Ending::Panic(payload));
@@ -115,7 +168,6 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             // Timed only to size the next batch, which one item at a time does not need.
             let began = (max_batch > 1).then(Instant::now);
             let mut ran = 0;
-            let watch = self.token.watch();
             // One `catch_unwind` per claim, not per item: a panicking iteration ends the run,
             // and the claim's other items are dropped unstarted, as they would be after any
             // ending.
@@ -140,13 +192,93 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(claimed))) {
                 self.end(Ending::Panic(payload));
             }
-            if let Some(began) = began {
-                let ran_for = began.elapsed();
-                self.source.finished(ran, ran_for);
-                batch = next_batch(batch, ran, ran_for, max_batch);
+            let Some(began) = began else {
+                continue;
+            };
+            let now = Instant::now();
+            let ran_for = now - began;
+            self.source.finished(ran, ran_for);
+            // Under loom no decision depends on the clock (see `next_batch`).
+            let dear =
+                !cfg!(loom) && batch == max_batch && step_back.claimed(began - last, ran_for);
+            batch = next_batch(batch, ran, ran_for, max_batch);
+            last = now;
+            if dear && self.source.step_back() {
+                let go_on = self.stay_back(step_back.pause(), &watch);
+                self.source.join();
+                if !go_on {
+                    continue;
+                }
+                // The items may have turned slow meanwhile: batches grow again.
+                batch = 1;
+                last = Instant::now();
             }
         }
+        drop(taking);
         self.body.finish(local);
+    }
+
+    /// A worker that stepped back sleeps for `pause`, unless the input runs out or the run
+    /// is cancelled first (then `false`): the thread that ends the run signals the group.
+    /// Asleep rather than spinning, it leaves its core to the holder.
+    fn stay_back(&self, pause: Duration, watch: &Watch<'_>) -> bool {
+        let over = || (!self.source.has_work() || watch.is_cancelled()).then_some(());
+        #[cfg(not(loom))]
+        let over = self.group.signal.wait_for_timeout(pause, over).is_some();
+        // Never reached under loom, where no decision depends on the clock.
+        #[cfg(loom)]
+        let over = {
+            let _ = pause;
+            over().is_some()
+        };
+        !over
+    }
+
+    /// Waits for the worker holding the input alone to let go, which it does within a
+    /// stretch of items (`source::STRETCH`) of this worker's joining; `false` if the visit
+    /// should end instead: the input ran out, the run was cancelled, or the holder is in a
+    /// long item, and the group may have other work for this thread meanwhile (the
+    /// recursion's inner runs).
+    fn wait_for_holder(&self, watch: &Watch<'_>) -> bool {
+        let settled = || {
+            (!self.source.held_alone() || !self.source.has_work() || watch.is_cancelled())
+                .then_some(())
+        };
+        #[cfg(not(loom))]
+        let settled = self
+            .group
+            .signal
+            .wait_for_timeout(HOLDER_WAIT, settled)
+            .is_some();
+        #[cfg(loom)]
+        let settled = loop {
+            if settled().is_some() {
+                break true;
+            }
+            loom::thread::yield_now();
+        };
+        settled && !self.source.held_alone()
+    }
+}
+
+/// How long a worker waits for the holder of an input to let go before it looks for other
+/// work.
+#[cfg(not(loom))]
+const HOLDER_WAIT: Duration = Duration::from_micros(50);
+
+/// Counts a worker among a source's takers for as long as it visits.
+struct Taking<'s, S: Source>(&'s S);
+
+impl<'s, S: Source> Taking<'s, S> {
+    fn join(source: &'s S) -> Self {
+        source.join();
+        Taking(source)
+    }
+}
+
+impl<S: Source> Drop for Taking<'_, S> {
+    fn drop(&mut self) {
+        self.0.leave();
     }
 }
 
