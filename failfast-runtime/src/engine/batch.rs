@@ -68,6 +68,8 @@ pub(crate) fn index_chunk(batch: usize, remaining: usize, workers: usize) -> usi
 pub(crate) struct StepBack {
     dear: u32,
     pause: Duration,
+    /// What the last dear claim cost to take.
+    taking: Duration,
 }
 
 /// Dear claims in a row before a worker steps back: one could be a preemption.
@@ -84,6 +86,7 @@ impl StepBack {
         StepBack {
             dear: 0,
             pause: MIN_PAUSE,
+            taking: Duration::ZERO,
         }
     }
 
@@ -92,6 +95,7 @@ impl StepBack {
     pub(crate) fn claimed(&mut self, taking: Duration, running: Duration) -> bool {
         if taking > running {
             self.dear += 1;
+            self.taking = taking;
         } else {
             // Sharing pays again: the next pause starts short.
             self.dear = 0;
@@ -107,6 +111,16 @@ impl StepBack {
         let pause = self.pause;
         self.pause = (self.pause * 2).min(MAX_PAUSE);
         pause
+    }
+
+    /// Whether sharing would pay again, now that the worker holding the input ran `items`
+    /// items `during` a pause: whether a batch of `batch` of them would take longer to run
+    /// than the last dear claim took to take. Joining costs the holder its stretch and a few
+    /// dear claims, so a worker only joins when the holder's pace says it would pay.
+    pub(crate) fn pays_to_share(&self, items: usize, during: Duration, batch: usize) -> bool {
+        let batch = u32::try_from(batch).unwrap_or(u32::MAX);
+        let items = u32::try_from(items).unwrap_or(u32::MAX);
+        items == 0 || during * batch > self.taking * items
     }
 }
 
@@ -221,6 +235,23 @@ mod tests {
             assert!(!step.claimed(dear, cheap));
         }
         assert!(step.claimed(dear, cheap));
+    }
+
+    #[test]
+    fn a_worker_joins_again_only_when_the_holders_pace_says_sharing_pays() {
+        let mut step = StepBack::new();
+        let taking = Duration::from_nanos(128);
+        for _ in 0..DEAR_CLAIMS {
+            step.claimed(taking, Duration::from_nanos(20));
+        }
+        // 64 items take 128 ns to take: sharing pays once they take more than 2 ns each.
+        let pause = Duration::from_micros(50);
+        assert!(!step.pays_to_share(100_000, pause, 64), "0.5 ns an item");
+        assert!(step.pays_to_share(10_000, pause, 64), "5 ns an item");
+        assert!(
+            step.pays_to_share(0, pause, 64),
+            "a holder that is stuck, or gone"
+        );
     }
 
     #[test]

@@ -204,7 +204,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             batch = next_batch(batch, ran, ran_for, max_batch);
             last = now;
             if dear && self.source.step_back() {
-                let go_on = self.stay_back(step_back.pause(), &watch);
+                let go_on = self.stay_back(&mut step_back, max_batch, &watch);
                 self.source.join();
                 if !go_on {
                     continue;
@@ -218,20 +218,36 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         self.body.finish(local);
     }
 
-    /// A worker that stepped back sleeps for `pause`, unless the input runs out or the run
-    /// is cancelled first (then `false`): the thread that ends the run signals the group.
-    /// Asleep rather than spinning, it leaves its core to the holder.
-    fn stay_back(&self, pause: Duration, watch: &Watch<'_>) -> bool {
-        let over = || (!self.source.has_work() || watch.is_cancelled()).then_some(());
-        #[cfg(not(loom))]
-        let over = self.group.signal.wait_for_timeout(pause, over).is_some();
-        // Never reached under loom, where no decision depends on the clock.
-        #[cfg(loom)]
-        let over = {
-            let _ = pause;
-            over().is_some()
-        };
-        !over
+    /// A worker that stepped back sleeps for a pause, and again while the worker holding the
+    /// input alone keeps a pace at which sharing would not pay; `false` if the input runs
+    /// out or the run is cancelled first (the thread that ends the run signals the group).
+    /// Asleep rather than spinning, it leaves its core to the holder, and looking at the
+    /// holder's pace disturbs it less than joining would.
+    fn stay_back(&self, step_back: &mut StepBack, batch: usize, watch: &Watch<'_>) -> bool {
+        loop {
+            let pause = step_back.pause();
+            let before = self.source.held_items();
+            let began = Instant::now();
+            let over = || (!self.source.has_work() || watch.is_cancelled()).then_some(());
+            #[cfg(not(loom))]
+            let over = self.group.signal.wait_for_timeout(pause, over).is_some();
+            // Never reached under loom, where no decision depends on the clock.
+            #[cfg(loom)]
+            let over = {
+                let _ = pause;
+                over().is_some()
+            };
+            if over {
+                return false;
+            }
+            let (Some(before), Some(after)) = (before, self.source.held_items()) else {
+                // Nobody holds the input (any more): join the others.
+                return true;
+            };
+            if step_back.pays_to_share(after.saturating_sub(before), began.elapsed(), batch) {
+                return true;
+            }
+        }
     }
 
     /// Waits for the worker holding the input alone to let go, which it does within a

@@ -64,6 +64,12 @@ pub(crate) trait Source: Sync {
         false
     }
 
+    /// While a worker holds the input alone: how many items it has run alone so far (read
+    /// twice, its pace).
+    fn held_items(&self) -> Option<usize> {
+        None
+    }
+
     /// Runs items one at a time on this thread for as long as it is the only taker, `go_on()`
     /// holds before an item and `each(item)` after it, or the input ends; whether the input
     /// ended. No other thread runs the source's items meanwhile, so only `each` and what
@@ -101,6 +107,9 @@ pub(crate) struct Shared<I> {
     /// stretches of items, written only when a worker joins, leaves or steps back: a line of
     /// its own.
     takers: CachePadded<AtomicUsize>,
+    /// Items run alone, ever: stored by the holder between stretches, read by a worker that
+    /// stepped back to see whether to join again.
+    held_items: CachePadded<AtomicUsize>,
     max_batch: usize,
 }
 
@@ -111,6 +120,7 @@ impl<I: Iterator + Send> Shared<I> {
             done: AtomicBool::new(false),
             held_alone: AtomicBool::new(false),
             takers: CachePadded::new(AtomicUsize::new(0)),
+            held_items: CachePadded::new(AtomicUsize::new(0)),
             max_batch,
         }
     }
@@ -192,6 +202,11 @@ impl<I: Iterator + Send> Source for Shared<I> {
         self.held_alone.load(Ordering::Acquire)
     }
 
+    fn held_items(&self) -> Option<usize> {
+        let items = self.held_items.load(Ordering::Relaxed);
+        self.held_alone().then_some(items)
+    }
+
     fn alone(
         &self,
         go_on: Option<impl Fn() -> bool>,
@@ -218,6 +233,9 @@ impl<I: Iterator + Send> Source for Shared<I> {
         // the compiler keeps its state in registers instead of storing it back on every item.
         // One `catch_unwind` for the whole stretch. A panic in `next()` or in an iteration
         // ends the run and drops the input while unwinding, as a sequential loop would.
+        // Only the holder writes `held_items`: plain stores of a local count, no read-modify-
+        // write on the way.
+        let mut held_items = self.held_items.load(Ordering::Relaxed);
         let ran = catch_unwind(AssertUnwindSafe(move || {
             let mut iter = iter;
             let ended = match go_on {
@@ -226,6 +244,8 @@ impl<I: Iterator + Send> Source for Shared<I> {
                     if self.takers.load(Ordering::Relaxed) != 1 || !go_on() {
                         break false;
                     }
+                    held_items += 1;
+                    self.held_items.store(held_items, Ordering::Relaxed);
                     match iter.next() {
                         Some(item) => {
                             if !each(item) {
@@ -241,6 +261,8 @@ impl<I: Iterator + Send> Source for Shared<I> {
                     if self.takers.load(Ordering::Relaxed) != 1 {
                         break false;
                     }
+                    held_items += STRETCH;
+                    self.held_items.store(held_items, Ordering::Relaxed);
                     for _ in 0..STRETCH {
                         match iter.next() {
                             Some(item) => {
