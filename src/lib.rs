@@ -70,7 +70,9 @@
 //!   compile time, and picks how to feed the workers:
 //!   - split by index, with no hand-over per item: integer ranges, slices, `&Vec`, `&[T; N]`,
 //!     `iter()` and `iter_mut()` over them, owned `Vec`s and arrays;
-//!   - any other input that is `Send`: pulled by whichever worker is free;
+//!   - any other input that is `Send`: pulled by whichever worker is free (items so fast
+//!     that sharing them costs more than running them are run by one worker alone, like
+//!     the sequential loop, until they slow down);
 //!   - an input that is not `Send` (an iterator holding an `Rc`, say): pulled by the
 //!     calling thread, for `workers` pool threads.
 //!
