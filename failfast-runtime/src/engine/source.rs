@@ -93,6 +93,26 @@ pub(crate) trait Source: Sync {
 /// sequential loop, with no lock, no batch and no clock per item, until another worker joins.
 /// A worker that joins waits for at most the [`STRETCH`] items the holder runs between two
 /// looks at [`takers`](Shared::takers), and meanwhile helps the group's other runs, if any.
+///
+/// # Who waits for whom
+/// - The iterator is only ever touched under `input`'s lock: that alone keeps it to one
+///   thread, and orders what each thread did with it before the next. `takers` and
+///   `held_alone` are hints that decide who waits, nothing more, so `Relaxed` serves for
+///   `takers`; `held_alone` is `Release`/`Acquire` like `done` beside it.
+/// - The holder takes the lock with `try_lock` while it counts itself the only taker, sets
+///   `held_alone`, and looks at `takers` between stretches. It lets go (iterator back, `done`
+///   if the input ended, `held_alone` cleared, lock released) when another taker is counted,
+///   the input ends, its own iteration ends the run, or an enclosing loop is cancelled.
+/// - A worker that joins counts itself in `takers` first, so the holder's next look sees it.
+///   Its claim returns nothing while `held_alone` is set (it does not wait on the lock for a
+///   holder, which may be this very thread, further up its stack, in a recursion; a claim
+///   that takes the lock just as a holder does waits for the holder's next look). It waits
+///   on the group's signal for about `HOLDER_WAIT`, then leaves the visit; the run still has
+///   work, so the group brings it back, or to another run.
+/// - A worker that stepped back is not counted. It sleeps on the group's signal for its pause,
+///   woken early when the run ends (the run's ending and every visit's end notify), then reads
+///   `held_items` to judge the holder's pace, and joins or pauses again. Every wait has a
+///   deadline or a notification that ends it, so none outlives the run.
 pub(crate) struct Shared<I> {
     /// On a line of its own: claims write the lock and the iterator's state, while waiting
     /// workers read the flags below.
