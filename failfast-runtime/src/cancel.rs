@@ -26,20 +26,16 @@ impl Token {
         self.cancelled.store(true, Ordering::Release);
     }
 
-    /// Checked before every item a loop starts: the token's own flag inline, the chain of
-    /// enclosing loops out of line.
+    /// Whether this loop or one it runs in was cancelled: the token's own flag inline, the
+    /// chain of enclosing loops out of line.
     #[inline]
     pub(crate) fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::Acquire)
-            || self
-                .parent
-                .as_deref()
-                .is_some_and(Token::chain_is_cancelled)
+        self.watch().is_cancelled()
     }
 
-    /// The same check, with the token's fields read once: for a loop over a claim's items,
-    /// where the body may write memory and the compiler would otherwise reload the token's
-    /// address and its parent on every item.
+    /// The token's fields, read once: a loop over a claim's items checks its [`Watch`]
+    /// before every item, where the body may write memory and the compiler would otherwise
+    /// reload the token's address and its parent on every item.
     #[inline]
     pub(crate) fn watch(&self) -> Watch<'_> {
         Watch {

@@ -228,16 +228,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             let pause = step_back.pause();
             let before = self.source.held_items();
             let began = Instant::now();
-            let over = || (!self.source.has_work() || watch.is_cancelled()).then_some(());
-            #[cfg(not(loom))]
-            let over = self.group.signal.wait_for_timeout(pause, over).is_some();
-            // Never reached under loom, where no decision depends on the clock.
-            #[cfg(loom)]
-            let over = {
-                let _ = pause;
-                over().is_some()
-            };
-            if over {
+            if self.wait_on_group(pause, || self.over(watch)) {
                 return false;
             }
             let (Some(before), Some(after)) = (before, self.source.held_items()) else {
@@ -256,30 +247,38 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// long item, and the group may have other work for this thread meanwhile (the
     /// recursion's inner runs).
     fn wait_for_holder(&self, watch: &Watch<'_>) -> bool {
-        let settled = || {
-            (!self.source.held_alone() || !self.source.has_work() || watch.is_cancelled())
-                .then_some(())
-        };
+        self.wait_on_group(HOLDER_WAIT, || {
+            !self.source.held_alone() || self.over(watch)
+        }) && !self.source.held_alone()
+    }
+
+    /// Nothing is left for this visit to do: the input ran out, or the run was cancelled.
+    fn over(&self, watch: &Watch<'_>) -> bool {
+        !self.source.has_work() || watch.is_cancelled()
+    }
+
+    /// Waits on the group's signal until `ready()`, for at most about `timeout`; whether
+    /// `ready()` held. Under loom, where a wait has no deadline, it yields until `ready()`.
+    fn wait_on_group(&self, timeout: Duration, ready: impl Fn() -> bool) -> bool {
         #[cfg(not(loom))]
-        let settled = self
+        return self
             .group
             .signal
-            .wait_for_timeout(HOLDER_WAIT, settled)
+            .wait_for_timeout(timeout, || ready().then_some(()))
             .is_some();
         #[cfg(loom)]
-        let settled = loop {
-            if settled().is_some() {
-                break true;
+        {
+            let _ = timeout;
+            while !ready() {
+                loom::thread::yield_now();
             }
-            loom::thread::yield_now();
-        };
-        settled && !self.source.held_alone()
+            true
+        }
     }
 }
 
 /// How long a worker waits for the holder of an input to let go before it looks for other
 /// work.
-#[cfg(not(loom))]
 const HOLDER_WAIT: Duration = Duration::from_micros(50);
 
 /// Counts a worker among a source's takers for as long as it visits.
