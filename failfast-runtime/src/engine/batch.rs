@@ -70,6 +70,9 @@ pub(crate) struct StepBack {
     pause: Duration,
     /// What the last dear claim cost to take.
     taking: Duration,
+    /// Items the holder had run alone when the current pause began; `None` if nobody held the
+    /// input then.
+    held: Option<usize>,
 }
 
 /// Dear claims in a row before a worker steps back: one could be a preemption.
@@ -87,6 +90,7 @@ impl StepBack {
             dear: 0,
             pause: MIN_PAUSE,
             taking: Duration::ZERO,
+            held: None,
         }
     }
 
@@ -113,13 +117,37 @@ impl StepBack {
         pause
     }
 
-    /// Whether sharing would pay again, now that the worker holding the input ran `items`
-    /// items `during` a pause: whether a batch of `batch` of them would take longer to run
-    /// than the last dear claim took to take. Joining costs the holder its stretch and a few
-    /// dear claims, so a worker only joins when the holder's pace says it would pay.
-    pub(crate) fn pays_to_share(&self, items: usize, during: Duration, batch: usize) -> bool {
-        let batch = u32::try_from(batch).unwrap_or(u32::MAX);
-        let items = u32::try_from(items).unwrap_or(u32::MAX);
+    /// The worker steps back, when the holder (if any yet) had run `held` items alone.
+    pub(crate) fn stepped_back(&mut self, held: Option<usize>) {
+        self.held = held;
+    }
+
+    /// After a pause of `during`, when the holder has run `held` items alone (`None`: nobody
+    /// holds the input): whether the worker joins again. It joins when nobody holds the input,
+    /// or when a batch of `batch` items at the holder's pace would take longer to run than the
+    /// last dear claim took to take. Joining costs the holder its stretch and a few dear
+    /// claims, so a worker only joins when the holder's pace says it would pay.
+    ///
+    /// A holder that began holding during the pause has no pace yet: the worker that stepped
+    /// back usually does so while the other is still running its last claim. It is judged
+    /// after the next pause (reading that moment as "nobody holds" had the worker join and
+    /// step back again every pause).
+    pub(crate) fn join_again(
+        &mut self,
+        held: Option<usize>,
+        during: Duration,
+        batch: usize,
+    ) -> bool {
+        let Some(after) = held else {
+            return true;
+        };
+        let Some(before) = self.held.replace(after) else {
+            return false;
+        };
+        let (batch, items) = (
+            u32::try_from(batch).unwrap_or(u32::MAX),
+            u32::try_from(after.saturating_sub(before)).unwrap_or(u32::MAX),
+        );
         items == 0 || during * batch > self.taking * items
     }
 }
@@ -239,19 +267,54 @@ mod tests {
 
     #[test]
     fn a_worker_joins_again_only_when_the_holders_pace_says_sharing_pays() {
-        let mut step = StepBack::new();
         let taking = Duration::from_nanos(128);
-        for _ in 0..DEAR_CLAIMS {
-            step.claimed(taking, Duration::from_nanos(20));
-        }
-        // 64 items take 128 ns to take: sharing pays once they take more than 2 ns each.
         let pause = Duration::from_micros(50);
-        assert!(!step.pays_to_share(100_000, pause, 64), "0.5 ns an item");
-        assert!(step.pays_to_share(10_000, pause, 64), "5 ns an item");
+        let stepped_back = || {
+            let mut step = StepBack::new();
+            for _ in 0..DEAR_CLAIMS {
+                step.claimed(taking, Duration::from_nanos(20));
+            }
+            step.stepped_back(Some(1_000));
+            step
+        };
+        // 64 items take 128 ns to take: sharing pays once they take more than 2 ns each.
         assert!(
-            step.pays_to_share(0, pause, 64),
-            "a holder that is stuck, or gone"
+            !stepped_back().join_again(Some(101_000), pause, 64),
+            "0.5 ns an item"
         );
+        assert!(
+            stepped_back().join_again(Some(11_000), pause, 64),
+            "5 ns an item"
+        );
+        assert!(
+            stepped_back().join_again(Some(1_000), pause, 64),
+            "a holder that is stuck"
+        );
+        assert!(
+            stepped_back().join_again(None, pause, 64),
+            "nobody holds it"
+        );
+        // Each pause is judged on its own items.
+        let mut step = stepped_back();
+        assert!(!step.join_again(Some(101_000), pause, 64));
+        assert!(
+            step.join_again(Some(111_000), pause, 64),
+            "5 ns an item now"
+        );
+    }
+
+    #[test]
+    fn a_holder_that_began_during_the_pause_is_judged_after_the_next() {
+        let mut step = StepBack::new();
+        for _ in 0..DEAR_CLAIMS {
+            step.claimed(Duration::from_nanos(128), Duration::from_nanos(20));
+        }
+        // The other worker was still running its last claim when this one stepped back.
+        step.stepped_back(None);
+        let pause = Duration::from_micros(50);
+        assert!(!step.join_again(Some(90_000), pause, 64), "no pace yet");
+        assert!(!step.join_again(Some(190_000), pause, 64), "0.5 ns an item");
+        assert!(step.join_again(None, pause, 64), "it let go");
     }
 
     #[test]

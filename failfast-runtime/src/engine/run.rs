@@ -219,23 +219,19 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     }
 
     /// A worker that stepped back sleeps for a pause, and again while the worker holding the
-    /// input alone keeps a pace at which sharing would not pay; `false` if the input runs
-    /// out or the run is cancelled first (the thread that ends the run signals the group).
-    /// Asleep rather than spinning, it leaves its core to the holder, and looking at the
-    /// holder's pace disturbs it less than joining would.
+    /// input alone keeps a pace at which sharing would not pay (see [`StepBack::join_again`]);
+    /// `false` if the input runs out or the run is cancelled first (the thread that ends the
+    /// run signals the group). Asleep rather than spinning, it leaves its core to the holder,
+    /// and looking at the holder's pace disturbs it less than joining would.
     fn stay_back(&self, step_back: &mut StepBack, batch: usize, watch: &Watch<'_>) -> bool {
+        step_back.stepped_back(self.source.held_items());
         loop {
             let pause = step_back.pause();
-            let before = self.source.held_items();
             let began = Instant::now();
             if self.wait_on_group(pause, || self.over(watch)) {
                 return false;
             }
-            let (Some(before), Some(after)) = (before, self.source.held_items()) else {
-                // Nobody holds the input (any more): join the others.
-                return true;
-            };
-            if step_back.pays_to_share(after.saturating_sub(before), began.elapsed(), batch) {
+            if step_back.join_again(self.source.held_items(), began.elapsed(), batch) {
                 return true;
             }
         }
