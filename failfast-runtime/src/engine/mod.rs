@@ -63,7 +63,7 @@ where
     let input = input.into_iter();
     in_group(site, workers, workers - 1, |group, _| {
         let max_batch = batch::lazy_max_batch(group.workers);
-        own(group, Shared::new(input, max_batch), body)
+        own(group, Shared::new(input, max_batch, &group.signal), body)
     })
 }
 

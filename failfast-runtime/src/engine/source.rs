@@ -107,13 +107,14 @@ pub(crate) trait Source: Sync {
 ///   Its claim returns nothing while `held_alone` is set (it does not wait on the lock for a
 ///   holder, which may be this very thread, further up its stack, in a recursion; a claim
 ///   that takes the lock just as a holder does waits for the holder's next look). It waits
-///   on the group's signal for about `HOLDER_WAIT`, then leaves the visit; the run still has
-///   work, so the group brings it back, or to another run.
+///   on the group's signal, which the holder notifies when it lets go, for at most about
+///   `HOLDER_WAIT`, then leaves the visit; the run still has work, so the group brings it
+///   back, or to another run.
 /// - A worker that stepped back is not counted. It sleeps on the group's signal for its pause,
 ///   woken early when the run ends (the run's ending and every visit's end notify), then reads
 ///   `held_items` to judge the holder's pace, and joins or pauses again. Every wait has a
 ///   deadline or a notification that ends it, so none outlives the run.
-pub(crate) struct Shared<I> {
+pub(crate) struct Shared<'s, I> {
     /// On a line of its own: claims write the lock and the iterator's state, while waiting
     /// workers read the flags below.
     /// `None` only while a holder runs it alone, out of the lock's memory (see
@@ -131,10 +132,12 @@ pub(crate) struct Shared<I> {
     /// stepped back to see whether to join again.
     held_items: CachePadded<AtomicUsize>,
     max_batch: usize,
+    /// The group's: a holder that lets go wakes the workers waiting for it.
+    signal: &'s Signal,
 }
 
-impl<I: Iterator + Send> Shared<I> {
-    pub(crate) fn new(input: I, max_batch: usize) -> Self {
+impl<'s, I: Iterator + Send> Shared<'s, I> {
+    pub(crate) fn new(input: I, max_batch: usize, signal: &'s Signal) -> Self {
         Shared {
             input: CachePadded::new(Mutex::new(Some(input))),
             done: AtomicBool::new(false),
@@ -142,16 +145,17 @@ impl<I: Iterator + Send> Shared<I> {
             takers: CachePadded::new(AtomicUsize::new(0)),
             held_items: CachePadded::new(AtomicUsize::new(0)),
             max_batch,
+            signal,
         }
     }
 }
 
-impl<I: Iterator + Send> Source for Shared<I> {
+impl<I: Iterator + Send> Source for Shared<'_, I> {
     type Item = I::Item;
     type Claimed<'a>
         = std::vec::Drain<'a, I::Item>
     where
-        I: 'a;
+        Self: 'a;
 
     fn max_batch(&self) -> usize {
         self.max_batch
@@ -306,6 +310,10 @@ impl<I: Iterator + Send> Source for Shared<I> {
         }
         self.held_alone.store(false, Ordering::Release);
         drop(input);
+        // A worker that joined waits for this (`held_alone` cleared, or `done`) on the
+        // group's signal; without a notification it slept its whole wait out, and with the
+        // timer's slack a 50 us wait lasted about 125.
+        self.signal.notify();
         ran
     }
 }
