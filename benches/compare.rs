@@ -3,7 +3,7 @@
 //! `failfast`'s.
 mod common;
 
-use common::{median, peak_during, print_table, Row};
+use common::{median, peak_during, print_table, warm_median, Row};
 use crossbeam_channel::bounded;
 use failfast::fail_fast;
 use rayon::prelude::*;
@@ -298,8 +298,7 @@ fn cpu_tiny() {
         Ok(())
     };
     let ns = |f: &dyn Fn()| {
-        f(); // warm up
-        median(3, || {
+        warm_median(5, || {
             let begin = Instant::now();
             f();
             begin.elapsed().as_secs_f64() * 1e9 / TINY_ITEMS as f64
@@ -356,7 +355,7 @@ fn cpu_tiny() {
         },
     ];
     print_table(
-        "cpu_tiny: 2,000,000 items of a few integer ops, 2 workers, median of 3",
+        "cpu_tiny: 2,000,000 items of a few integer ops, 2 workers, median of 5 after 0.3 s of warm-up",
         "ns/item",
         true,
         &rows,
@@ -447,7 +446,7 @@ fn cpu_heavy() {
         Ok(())
     };
     let ms = |f: &dyn Fn()| {
-        median(5, || {
+        warm_median(5, || {
             let begin = Instant::now();
             f();
             begin.elapsed().as_secs_f64() * 1e3
@@ -485,7 +484,7 @@ fn cpu_heavy() {
         },
     ];
     print_table(
-        &format!("cpu_heavy: 2,000 items of {item_us:.0} us, 2 workers: speedup over the sequential {sequential:.0} ms, median of 5"),
+        &format!("cpu_heavy: 2,000 items of {item_us:.0} us, 2 workers: speedup over the sequential {sequential:.0} ms, median of 5 after 0.3 s of warm-up"),
         "x",
         false,
         &rows,

@@ -4,7 +4,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------------
 // Peak heap memory, for the scenarios over huge inputs.
@@ -62,6 +62,26 @@ pub fn median(runs: usize, mut measure: impl FnMut() -> f64) -> f64 {
     let mut samples: Vec<f64> = (0..runs).map(|_| measure()).collect();
     samples.sort_by(f64::total_cmp);
     samples[runs / 2]
+}
+
+/// How long a contender runs before it is measured, in the scenarios whose two threads keep
+/// both cores busy.
+///
+/// On the 2-core VM where the README's figures are taken, the kernel leaves a woken thread on
+/// the busy core, behind the thread that woke it, for about the first 100 ms of such a phase
+/// (it packs threads onto busy cores until their load says otherwise). Two-thread loops read
+/// about 2x slower meanwhile, rayon's as much as ours: in fresh processes, `par_iter` over
+/// `cpu_tiny`'s 2,000,000 items ran its first 80 to 105 calls at about 0.5 ns/item and the
+/// rest at 0.23. A warm-up of one call left each table's first rows paying it.
+pub const WARM_UP: Duration = Duration::from_millis(300);
+
+/// The median of `runs` measurements, taken after `measure` has run for [`WARM_UP`].
+pub fn warm_median(runs: usize, mut measure: impl FnMut() -> f64) -> f64 {
+    let begin = Instant::now();
+    while begin.elapsed() < WARM_UP {
+        measure();
+    }
+    median(runs, measure)
 }
 
 /// One contender's figure in a table; the first row is `failfast`'s.
