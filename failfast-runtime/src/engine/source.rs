@@ -9,7 +9,7 @@
 
 use super::batch::{next_batch, Ahead, Reservation};
 use super::ending::Payload;
-use crate::sync::{lock, AtomicBool, AtomicUsize, Mutex, Ordering};
+use crate::sync::{lock, AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering};
 use crate::wake::Signal;
 use crossbeam_utils::CachePadded;
 use std::collections::VecDeque;
@@ -354,6 +354,15 @@ pub(crate) struct Fed<'w, T> {
     queue: Mutex<Queue<T>>,
     /// `queue.ahead.queued`, readable without the lock.
     queued: AtomicUsize,
+    /// The batch that the workers' last claims asked for (see [`next_batch`]), copied into
+    /// `queue.ahead.batch` whenever the queue is locked: a worker that finished a claim sets
+    /// it without taking the lock a third time. Two workers may overwrite each other's; it
+    /// only sizes batches, and any batch keeps the queue within the contract's bound (see
+    /// [`Ahead::limit`]).
+    batch: AtomicUsize,
+    /// `queue.ahead.room(workers)` as the queue was last unlocked: the owner polls it while
+    /// it waits for room without taking the lock, which its workers need.
+    room: AtomicUsize,
     closed: AtomicBool,
     workers: usize,
     max_batch: usize,
@@ -366,6 +375,35 @@ struct Queue<T> {
     ahead: Ahead,
 }
 
+/// The queue, locked by [`Fed::queue`]; unlocking it publishes the room it leaves.
+struct Locked<'a, T> {
+    queue: MutexGuard<'a, Queue<T>>,
+    room: &'a AtomicUsize,
+    workers: usize,
+}
+
+impl<T> std::ops::Deref for Locked<'_, T> {
+    type Target = Queue<T>;
+    fn deref(&self) -> &Queue<T> {
+        &self.queue
+    }
+}
+
+impl<T> std::ops::DerefMut for Locked<'_, T> {
+    fn deref_mut(&mut self) -> &mut Queue<T> {
+        &mut self.queue
+    }
+}
+
+impl<T> Drop for Locked<'_, T> {
+    fn drop(&mut self) {
+        // `Relaxed`: whoever made room notifies the owner after this, and the signal's
+        // read-modify-write orders it (see `crate::wake`).
+        let room = self.queue.ahead.room(self.workers);
+        self.room.store(room, Ordering::Relaxed);
+    }
+}
+
 impl<'w, T: Send> Fed<'w, T> {
     pub(crate) fn new(workers: usize, max_batch: usize, room_made: &'w Signal) -> Self {
         Fed {
@@ -374,6 +412,8 @@ impl<'w, T: Send> Fed<'w, T> {
                 ahead: Ahead::new(),
             }),
             queued: AtomicUsize::new(0),
+            batch: AtomicUsize::new(1),
+            room: AtomicUsize::new(Ahead::new().room(workers)),
             closed: AtomicBool::new(false),
             workers,
             max_batch,
@@ -381,17 +421,33 @@ impl<'w, T: Send> Fed<'w, T> {
         }
     }
 
-    /// How many items the owner may pull now; 0 when it must wait.
+    /// How many items the owner may pull now; 0 when it must wait. As of the queue's last
+    /// unlocking: a batch size changed since may change the real room by the time the owner
+    /// pushes, as any room may change between reading and pushing; either way the queue stays
+    /// within [`Ahead::limit`] of some batch size, so within the contract's bound.
     pub(crate) fn room(&self) -> usize {
-        lock(&self.queue).ahead.room(self.workers)
+        self.room.load(Ordering::Relaxed)
     }
 
     /// Queues what the owner pulled.
     pub(crate) fn push(&self, pulled: &mut Vec<T>) {
-        let mut queue = lock(&self.queue);
+        let mut queue = self.queue();
         queue.ahead.queued += pulled.len();
         queue.items.extend(pulled.drain(..));
         self.queued.store(queue.ahead.queued, Ordering::Release);
+    }
+}
+
+impl<T> Fed<'_, T> {
+    /// The queue, locked, with the batch size that the workers last asked for.
+    fn queue(&self) -> Locked<'_, T> {
+        let mut queue = lock(&self.queue);
+        queue.ahead.batch = self.batch.load(Ordering::Relaxed);
+        Locked {
+            queue,
+            room: &self.room,
+            workers: self.workers,
+        }
     }
 }
 
@@ -418,7 +474,7 @@ impl<T: Send> Source for Fed<'_, T> {
         if self.closed.load(Ordering::Acquire) {
             return Ok(None);
         }
-        let mut queue = lock(&self.queue);
+        let mut queue = self.queue();
         let Some(reservation) = queue.ahead.take(self.workers) else {
             return Ok(None);
         };
@@ -434,8 +490,9 @@ impl<T: Send> Source for Fed<'_, T> {
     }
 
     fn finished(&self, items: usize, ran_for: Duration) {
-        let mut queue = lock(&self.queue);
-        queue.ahead.batch = next_batch(queue.ahead.batch, items, ran_for, self.max_batch);
+        let batch = self.batch.load(Ordering::Relaxed);
+        let next = next_batch(batch, items, ran_for, self.max_batch);
+        self.batch.store(next, Ordering::Relaxed);
     }
 
     fn close(&self) {
@@ -458,7 +515,7 @@ impl<T> Iterator for FedClaim<'_, T> {
         let item = self.items.next()?;
         self.started += 1;
         if self.reservation.until_started {
-            lock(&self.fed.queue).ahead.started_one();
+            self.fed.queue().ahead.started_one();
             self.fed.room_made.notify();
         }
         Some(item)
@@ -468,9 +525,7 @@ impl<T> Iterator for FedClaim<'_, T> {
 impl<T> Drop for FedClaim<'_, T> {
     fn drop(&mut self) {
         let unstarted = self.reservation.taken - self.started;
-        lock(&self.fed.queue)
-            .ahead
-            .release(self.reservation, unstarted);
+        self.fed.queue().ahead.release(self.reservation, unstarted);
         self.fed.room_made.notify();
         // Taken, never started: dropped last, as a destructor may panic.
         self.items.by_ref().for_each(drop);
