@@ -279,22 +279,24 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
                         None => break true,
                     }
                 },
-                // Nothing to read but the takers, once per stretch: a counted loop, which
-                // the compiler unrolls like the sequential loop.
+                // Nothing to read but the takers, once per stretch: counted loops of
+                // `BLOCK` items, which the compiler unrolls like the sequential loop.
                 None => 'held: loop {
                     if self.takers.load(Ordering::Relaxed) != 1 {
                         break false;
                     }
                     held_items += STRETCH;
                     self.held_items.store(held_items, Ordering::Relaxed);
-                    for _ in 0..STRETCH {
-                        match iter.next() {
-                            Some(item) => {
-                                if !each(item) {
-                                    break 'held false;
+                    for _ in 0..STRETCH / BLOCK {
+                        for _ in 0..BLOCK {
+                            match iter.next() {
+                                Some(item) => {
+                                    if !each(item) {
+                                        break 'held false;
+                                    }
                                 }
+                                None => break 'held true,
                             }
-                            None => break 'held true,
                         }
                     }
                 },
@@ -320,10 +322,17 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
 
 /// Items a holder runs between two reads of [`Shared::takers`] when nothing else is to be
 /// read. The items were fast when holding began; if they turn slow, a worker that joins waits
-/// for up to this many of them, as it would behind a batch. On `cpu_tiny` (`cargo bench`), one
-/// read per item measured 0.47 ns/item and one per 8 items 0.37 to 0.45, against 0.23 for
-/// the sequential loop.
-const STRETCH: usize = 8;
+/// for up to this many of them, as it would behind a batch (up to 64). On `cpu_tiny`'s lazy
+/// input (`cargo bench`; 0.22 ns/item for rayon's `par_iter` over a `Vec`), one read per item
+/// measured 0.47 ns/item, one per 8 items 0.43 to 0.46, one per 16 0.42, and one per 32 or 64
+/// 0.38 to 0.41, against 0.35 for the sequential `for` loop over the same input. Under loom,
+/// where models have a handful of items, a stretch is 2 items, so that a worker joining in the
+/// middle of a hold is explored.
+const STRETCH: usize = if cfg!(loom) { 2 } else { 32 };
+
+/// A stretch runs as counted loops of this many items: the compiler unrolls a loop of 8 (of
+/// 32 it does not, which measured 0.50 ns/item).
+const BLOCK: usize = if cfg!(loom) { 1 } else { 8 };
 
 /// Pulls `input` into `buffer` until it holds `want` items, the input ends or `stop()`
 /// holds; returns whether the pull ended early (input ended, or `stop()`), or the payload of
