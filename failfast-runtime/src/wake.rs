@@ -45,7 +45,10 @@
 //! microseconds: more than most waits of a loop whose iterations take nanoseconds. A waiter
 //! therefore spins on the epoch with crossbeam's [`Backoff`] (which ends by yielding the thread)
 //! before it sleeps, and `notify` costs a signaller only one atomic add and one load while
-//! nobody sleeps. Under loom the spin is left out: a model must not busy-wait.
+//! nobody sleeps. Under loom the spin is left out: a model must not busy-wait. A waiter that
+//! means to leave its core to others ([`Signal::sleep_for`]: a worker pausing beside one that
+//! runs a lazy input alone) sleeps at once; with two threads on one core, its spin would only
+//! take turns with the thread it means to leave alone.
 
 use crate::sync::{lock, wait, AtomicU64, Condvar, Mutex, Ordering};
 #[cfg(not(loom))]
@@ -104,7 +107,7 @@ impl Signal {
 
     /// Polls until `poll` returns `Some`, waiting for a [`notify`](Self::notify) between polls.
     pub(crate) fn wait_for<R>(&self, poll: impl FnMut() -> Option<R>) -> R {
-        match self.wait_until(None, poll) {
+        match self.wait_until(None, true, poll) {
             Some(ready) => ready,
             None => unreachable!("a wait without a deadline ends only when `poll` is ready"),
         }
@@ -117,13 +120,26 @@ impl Signal {
         timeout: Duration,
         poll: impl FnMut() -> Option<R>,
     ) -> Option<R> {
-        self.wait_until(Some(Instant::now() + timeout), poll)
+        self.wait_until(Some(Instant::now() + timeout), true, poll)
     }
 
-    /// The protocol of the module docs, steps 1 and 2, with an optional deadline.
+    /// [`wait_for_timeout`](Self::wait_for_timeout) without spinning first: for a waiter that
+    /// means to leave its core to others for a while, and is woken early only by a change.
+    #[cfg(not(loom))]
+    pub(crate) fn sleep_for<R>(
+        &self,
+        timeout: Duration,
+        poll: impl FnMut() -> Option<R>,
+    ) -> Option<R> {
+        self.wait_until(Some(Instant::now() + timeout), false, poll)
+    }
+
+    /// The protocol of the module docs, steps 1 and 2, with an optional deadline, spinning
+    /// before each sleep if `spin`.
     fn wait_until<R>(
         &self,
         deadline: Option<Instant>,
+        spin: bool,
         mut poll: impl FnMut() -> Option<R>,
     ) -> Option<R> {
         loop {
@@ -131,7 +147,7 @@ impl Signal {
             if let Some(ready) = poll() {
                 return Some(ready);
             }
-            if self.spin_while(seen) {
+            if spin && self.spin_while(seen) {
                 continue;
             }
             let mut guard = lock(&self.lock);
@@ -236,5 +252,25 @@ mod tests {
             });
             assert_eq!(got, Some(7));
         });
+    }
+
+    #[test]
+    fn a_sleeping_wait_is_woken_by_a_notification() {
+        let signal = Signal::new();
+        let ready = AtomicBool::new(false);
+        let begin = Instant::now();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                std::thread::sleep(Duration::from_millis(10));
+                ready.store(true, Ordering::Relaxed);
+                signal.notify();
+            });
+            let got = signal.sleep_for(Duration::from_secs(120), || {
+                ready.load(Ordering::Relaxed).then_some(7)
+            });
+            assert_eq!(got, Some(7));
+        });
+        // Generous: a lost wake-up would sleep the full two minutes.
+        assert!(begin.elapsed() < Duration::from_secs(60), "{:?}", begin.elapsed());
     }
 }

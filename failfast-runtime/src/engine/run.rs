@@ -221,14 +221,16 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// A worker that stepped back sleeps for a pause, and again while the worker holding the
     /// input alone keeps a pace at which sharing would not pay (see [`StepBack::join_again`]);
     /// `false` if the input runs out or the run is cancelled first (the thread that ends the
-    /// run signals the group). Asleep rather than spinning, it leaves its core to the holder,
-    /// and looking at the holder's pace disturbs it less than joining would.
+    /// run signals the group). Asleep, without spinning first, it leaves its core to the
+    /// holder (the kernel may well have put both on one core: a worker that mostly sleeps
+    /// looks like a light thread), and looking at the holder's pace disturbs it less than
+    /// joining would.
     fn stay_back(&self, step_back: &mut StepBack, batch: usize, watch: &Watch<'_>) -> bool {
         step_back.stepped_back(self.source.held_items());
         loop {
             let pause = step_back.pause();
             let began = Instant::now();
-            if self.wait_on_group(pause, || self.over(watch)) {
+            if self.wait_on_group(Wait::Sleep, pause, || self.over(watch)) {
                 return false;
             }
             if step_back.join_again(self.source.held_items(), began.elapsed(), batch) {
@@ -243,7 +245,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// long item, and the group may have other work for this thread meanwhile (the
     /// recursion's inner runs).
     fn wait_for_holder(&self, watch: &Watch<'_>) -> bool {
-        self.wait_on_group(HOLDER_WAIT, || {
+        self.wait_on_group(Wait::Spin, HOLDER_WAIT, || {
             !self.source.held_alone() || self.over(watch)
         }) && !self.source.held_alone()
     }
@@ -255,22 +257,35 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
 
     /// Waits on the group's signal until `ready()`, for at most about `timeout`; whether
     /// `ready()` held. Under loom, where a wait has no deadline, it yields until `ready()`.
-    fn wait_on_group(&self, timeout: Duration, ready: impl Fn() -> bool) -> bool {
+    fn wait_on_group(&self, wait: Wait, timeout: Duration, ready: impl Fn() -> bool) -> bool {
         #[cfg(not(loom))]
-        return self
-            .group
-            .signal
-            .wait_for_timeout(timeout, || ready().then_some(()))
-            .is_some();
+        {
+            let signal = &self.group.signal;
+            let ready = || ready().then_some(());
+            match wait {
+                Wait::Spin => signal.wait_for_timeout(timeout, ready),
+                Wait::Sleep => signal.sleep_for(timeout, ready),
+            }
+            .is_some()
+        }
         #[cfg(loom)]
         {
-            let _ = timeout;
+            let _ = (wait, timeout);
             while !ready() {
                 loom::thread::yield_now();
             }
             true
         }
     }
+}
+
+/// How a timed wait on the group's signal begins.
+#[derive(Clone, Copy)]
+enum Wait {
+    /// Spinning a little, for a change expected within microseconds.
+    Spin,
+    /// Asleep at once.
+    Sleep,
 }
 
 /// How long a worker waits for the holder of an input to let go before it looks for other
