@@ -271,6 +271,10 @@ mod tests {
             assert_eq!(got, Some(7));
         });
         // Generous: a lost wake-up would sleep the full two minutes.
-        assert!(begin.elapsed() < Duration::from_secs(60), "{:?}", begin.elapsed());
+        assert!(
+            begin.elapsed() < Duration::from_secs(60),
+            "{:?}",
+            begin.elapsed()
+        );
     }
 }
