@@ -46,8 +46,8 @@
 //! therefore spins on the epoch with crossbeam's [`Backoff`] (which ends by yielding the thread)
 //! before it sleeps, and `notify` costs a signaller only one atomic add and one load while
 //! nobody sleeps. Under loom the spin is left out: a model must not busy-wait. A waiter that
-//! means to leave its core to others ([`Signal::sleep_for`]: a worker pausing beside one that
-//! runs a lazy input alone) sleeps at once; with two threads on one core, its spin would only
+//! means to leave its core to others ([`Wait::Sleep`]: a worker pausing beside one that runs a
+//! lazy input alone) sleeps at once; with two threads on one core, its spin would only
 //! take turns with the thread it means to leave alone.
 
 use crate::sync::{lock, wait, AtomicU64, Condvar, Mutex, Ordering};
@@ -68,6 +68,16 @@ const EPOCH: u64 = 1 << 20;
 
 fn epoch(state: u64) -> u64 {
     state / EPOCH
+}
+
+/// How a wait on a [`Signal`] begins.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Wait {
+    /// Spinning a little first, for a change expected within microseconds.
+    Spin,
+    /// Asleep at once: the waiter means to leave its core to others for a while, and is woken
+    /// early only by a change.
+    Sleep,
 }
 
 /// A condition that threads wait for and others signal; see the [module docs](self).
@@ -107,39 +117,30 @@ impl Signal {
 
     /// Polls until `poll` returns `Some`, waiting for a [`notify`](Self::notify) between polls.
     pub(crate) fn wait_for<R>(&self, poll: impl FnMut() -> Option<R>) -> R {
-        match self.wait_until(None, true, poll) {
+        match self.wait_until(None, Wait::Spin, poll) {
             Some(ready) => ready,
             None => unreachable!("a wait without a deadline ends only when `poll` is ready"),
         }
     }
 
-    /// [`wait_for`](Self::wait_for), giving up with `None` once `timeout` has passed.
+    /// [`wait_for`](Self::wait_for), beginning as `begin` says, giving up with `None` once
+    /// `timeout` has passed.
     #[cfg(not(loom))]
     pub(crate) fn wait_for_timeout<R>(
         &self,
+        begin: Wait,
         timeout: Duration,
         poll: impl FnMut() -> Option<R>,
     ) -> Option<R> {
-        self.wait_until(Some(Instant::now() + timeout), true, poll)
-    }
-
-    /// [`wait_for_timeout`](Self::wait_for_timeout) without spinning first: for a waiter that
-    /// means to leave its core to others for a while, and is woken early only by a change.
-    #[cfg(not(loom))]
-    pub(crate) fn sleep_for<R>(
-        &self,
-        timeout: Duration,
-        poll: impl FnMut() -> Option<R>,
-    ) -> Option<R> {
-        self.wait_until(Some(Instant::now() + timeout), false, poll)
+        self.wait_until(Some(Instant::now() + timeout), begin, poll)
     }
 
     /// The protocol of the module docs, steps 1 and 2, with an optional deadline, spinning
-    /// before each sleep if `spin`.
+    /// before each sleep unless `begin` says not to.
     fn wait_until<R>(
         &self,
         deadline: Option<Instant>,
-        spin: bool,
+        begin: Wait,
         mut poll: impl FnMut() -> Option<R>,
     ) -> Option<R> {
         loop {
@@ -147,7 +148,7 @@ impl Signal {
             if let Some(ready) = poll() {
                 return Some(ready);
             }
-            if spin && self.spin_while(seen) {
+            if matches!(begin, Wait::Spin) && self.spin_while(seen) {
                 continue;
             }
             let mut guard = lock(&self.lock);
@@ -233,7 +234,8 @@ mod tests {
     fn a_timed_wait_gives_up_without_a_notification() {
         let signal = Signal::new();
         let begin = Instant::now();
-        let got: Option<()> = signal.wait_for_timeout(Duration::from_millis(20), || None);
+        let got: Option<()> =
+            signal.wait_for_timeout(Wait::Spin, Duration::from_millis(20), || None);
         assert!(got.is_none());
         assert!(begin.elapsed() >= Duration::from_millis(20));
     }
@@ -247,7 +249,7 @@ mod tests {
                 ready.store(true, Ordering::Relaxed);
                 signal.notify();
             });
-            let got = signal.wait_for_timeout(Duration::from_secs(60), || {
+            let got = signal.wait_for_timeout(Wait::Spin, Duration::from_secs(60), || {
                 ready.load(Ordering::Relaxed).then_some(7)
             });
             assert_eq!(got, Some(7));
@@ -265,7 +267,7 @@ mod tests {
                 ready.store(true, Ordering::Relaxed);
                 signal.notify();
             });
-            let got = signal.sleep_for(Duration::from_secs(120), || {
+            let got = signal.wait_for_timeout(Wait::Sleep, Duration::from_secs(120), || {
                 ready.load(Ordering::Relaxed).then_some(7)
             });
             assert_eq!(got, Some(7));

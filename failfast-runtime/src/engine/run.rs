@@ -9,6 +9,7 @@ use super::Body;
 use crate::cancel::{self, Token, Watch};
 use crate::outcome::Flow;
 use crate::sync::Arc;
+use crate::wake::Wait;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
@@ -259,15 +260,11 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// `ready()` held. Under loom, where a wait has no deadline, it yields until `ready()`.
     fn wait_on_group(&self, wait: Wait, timeout: Duration, ready: impl Fn() -> bool) -> bool {
         #[cfg(not(loom))]
-        {
-            let signal = &self.group.signal;
-            let ready = || ready().then_some(());
-            match wait {
-                Wait::Spin => signal.wait_for_timeout(timeout, ready),
-                Wait::Sleep => signal.sleep_for(timeout, ready),
-            }
-            .is_some()
-        }
+        return self
+            .group
+            .signal
+            .wait_for_timeout(wait, timeout, || ready().then_some(()))
+            .is_some();
         #[cfg(loom)]
         {
             let _ = (wait, timeout);
@@ -277,15 +274,6 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             true
         }
     }
-}
-
-/// How a timed wait on the group's signal begins.
-#[derive(Clone, Copy)]
-enum Wait {
-    /// Spinning a little, for a change expected within microseconds.
-    Spin,
-    /// Asleep at once.
-    Sleep,
 }
 
 /// How long a worker waits for the holder of an input to let go before it looks for other

@@ -4,6 +4,8 @@
 use super::scope::Job;
 use crate::sync::{lock, Arc, Mutex};
 use crate::wake::Signal;
+#[cfg(not(loom))]
+use crate::wake::Wait;
 use std::time::Duration;
 
 /// How long an idle worker thread waits for another job before it exits.
@@ -150,7 +152,7 @@ fn wait_for_timeout<R>(
     timeout: Duration,
     poll: impl FnMut() -> Option<R>,
 ) -> Option<R> {
-    signal.wait_for_timeout(timeout, poll)
+    signal.wait_for_timeout(Wait::Spin, timeout, poll)
 }
 
 /// Under loom, time does not pass: the wait polls once, then times out at once, so that every
