@@ -4,20 +4,39 @@
 //! from it. Neither walks the syntax again to resolve a `continue` or a `return`.
 //!
 //! Loops are described innermost first: when the walk meets a marked loop inside a parallel
-//! loop's body, it describes, checks and expands the inner loop, and puts the expansion in the
-//! outer body before the outer loop is finished.
+//! loop's body, it hands the inner loop's description to the later phases ([`Phases`]) and
+//! puts the code they return in the outer body before the outer loop is finished. This module
+//! calls neither `check` nor `expand`: they implement [`Phases`].
 
 use crate::args::Options;
-use crate::errors::Errors;
 use crate::find::{describe, expr_attrs_mut, is_marker};
-use crate::{check, expand, races};
 use proc_macro2::{Span, TokenStream};
-use std::collections::HashSet;
 use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
 use syn::{
-    Attribute, Block, Expr, ExprForLoop, Ident, Item, Label, Lifetime, Pat, ReturnType, Signature,
+    Attribute, Block, Expr, ExprForLoop, ExprReturn, Ident, Item, Label, Lifetime, Pat, ReturnType,
+    Signature,
 };
+
+/// What the walk needs from the phases after it, as it meets each parallel loop (innermost
+/// first) and each of its jumps.
+pub(crate) trait Phases {
+    /// A `continue` (at `at`) that ends an iteration of `of`.
+    fn end_iteration(&self, of: &LoopAt, at: Span) -> Expr;
+    /// A `return` in the body of `of`, its value already walked.
+    fn early_return(&self, of: &LoopAt, ret: &ExprReturn) -> Expr;
+    /// The code of a described loop (once checked).
+    fn parallel_loop(&mut self, described: ParallelLoop) -> Expr;
+    /// A `#[fail_fast]` marker on `what`, which is not a `for` loop.
+    fn misplaced(&mut self, marker: &Attribute, what: &str);
+}
+
+/// The parallel loop that a jump in its body belongs to.
+pub(crate) struct LoopAt {
+    pub(crate) options: Options,
+    /// Its `for` keyword.
+    pub(crate) span: Span,
+}
 
 /// Where a parallel loop's first exit (failure or `return`) goes.
 #[derive(Clone)]
@@ -70,6 +89,8 @@ pub(crate) struct ParallelLoop {
     pub(crate) span: Span,
     pub(crate) pat: Pat,
     pub(crate) input: Expr,
+    /// The body as the user wrote it: `check` looks for data races in it.
+    pub(crate) written_body: Block,
     /// The body with its own `continue`s and `return`s rewritten and inner parallel loops
     /// expanded.
     pub(crate) body: Block,
@@ -78,6 +99,8 @@ pub(crate) struct ParallelLoop {
     pub(crate) flavor: Flavor,
     /// `.await`s in the body (outside closures and async blocks).
     pub(crate) awaits: Vec<Span>,
+    /// Whether the body has a `?`, or a macro that may hide one.
+    pub(crate) tries: bool,
     /// Whether the loop is in async code, where `.await` is possible.
     pub(crate) in_async: bool,
     pub(crate) bad_jumps: Vec<BadJump>,
@@ -101,26 +124,16 @@ struct Jumps {
     /// `continue` in them is theirs.
     nested_loops: usize,
     bad: Vec<BadJump>,
-    private: TokenStream,
+    of: LoopAt,
 }
 
-/// The whole walk: the function's facts, every error, and the parallel loop being walked.
+/// The whole walk: the function's defaults, the later phases, and the parallel loop being
+/// walked.
 pub(crate) struct Walk<'a> {
     defaults: &'a Options,
-    signature: Option<&'a Signature>,
-    /// Variables declared `mut` in the function: calling mutating methods on them races.
-    /// `None` when they cannot be seen (the nightly loop form): any may be.
-    mutable: Option<HashSet<String>>,
     context: Context,
     jumps: Option<Jumps>,
-    errors: &'a mut Errors,
-    /// Whether the signature was checked already (it is checked once, for the first loop that
-    /// leaves through it).
-    signature_checked: bool,
-    /// Whether the function's body still compiles once the markers are removed: not when its
-    /// signature cannot take the loops' exits, nor with `.await` outside async code (rustc
-    /// would repeat those errors in its own words).
-    pub(crate) body_compiles: bool,
+    phases: &'a mut dyn Phases,
 }
 
 impl<'a> Walk<'a> {
@@ -128,14 +141,12 @@ impl<'a> Walk<'a> {
     /// form) when there is no signature.
     pub(crate) fn new(
         defaults: &'a Options,
-        signature: Option<&'a Signature>,
-        mutable: Option<HashSet<String>>,
-        errors: &'a mut Errors,
+        signature: Option<&Signature>,
+        phases: &'a mut dyn Phases,
     ) -> Self {
         Walk {
             defaults,
-            signature,
-            mutable,
+            phases,
             context: Context {
                 exit: Exit::Function,
                 // The loop form cannot see its function: a body that awaits is taken to be in
@@ -144,17 +155,13 @@ impl<'a> Walk<'a> {
                 returns: signature.map(|sig| sig.output.clone()),
             },
             jumps: None,
-            errors,
-            signature_checked: false,
-            body_compiles: true,
         }
     }
 
-    /// Describes, checks and expands one marked loop; its expansion.
+    /// Describes one marked loop; its code, from the later phases.
     pub(crate) fn parallel_loop(&mut self, mut for_loop: ExprForLoop, marker: Attribute) -> Expr {
-        Options::check_marker(&marker, self.errors);
         let options = self.defaults.overridden_by(&Options::of_marker(&marker));
-        races::check(&for_loop, self.mutable.as_ref(), self.errors);
+        let written_body = for_loop.body.clone();
         let facts = Facts::of(&for_loop.body);
         let in_async = self.context.in_async;
         let kind = if in_async && !facts.awaits.is_empty() {
@@ -173,7 +180,6 @@ impl<'a> Walk<'a> {
         };
         // The input is evaluated by the code around the loop: its jumps are that code's.
         self.visit_expr_mut(&mut for_loop.expr);
-        let private = expand::private(&options, for_loop.for_token.span);
         let returns = self.context.returns.clone();
         let outer = std::mem::replace(
             &mut self.context,
@@ -192,7 +198,10 @@ impl<'a> Walk<'a> {
             labels: Vec::new(),
             nested_loops: 0,
             bad: Vec::new(),
-            private,
+            of: LoopAt {
+                options: options.clone(),
+                span: for_loop.for_token.span,
+            },
         });
         self.visit_block_mut(&mut for_loop.body);
         let jumps = std::mem::replace(&mut self.jumps, outer_jumps).expect("set above");
@@ -204,26 +213,17 @@ impl<'a> Walk<'a> {
             span: for_loop.for_token.span,
             pat: *for_loop.pat,
             input: *for_loop.expr,
+            written_body,
             body: for_loop.body,
             kind,
             exit: self.context.exit.clone(),
             flavor,
             awaits: facts.awaits,
+            tries: facts.tries,
             in_async,
             bad_jumps: jumps.bad,
         };
-        let check_signature = matches!(described.exit, Exit::Function)
-            && !std::mem::replace(&mut self.signature_checked, true);
-        if let (Kind::Thread, Some(sig)) = (described.kind, self.signature) {
-            check::shared_trait_objects(sig, &described.body, self.errors);
-        }
-        self.body_compiles &= check::parallel_loop(
-            &described,
-            facts.tries,
-            check_signature.then_some(self.signature).flatten(),
-            self.errors,
-        );
-        expand::parallel_loop(described)
+        self.phases.parallel_loop(described)
     }
 
     /// Within the body of a parallel loop: `continue`, `break` and `return` of that loop.
@@ -235,7 +235,9 @@ impl<'a> Walk<'a> {
             Expr::Continue(jump) => {
                 match jumps.target(jump.label.as_ref()) {
                     Target::Parallel => {
-                        *expr = expand::end_iteration(&jumps.private, jump.continue_token.span);
+                        *expr = self
+                            .phases
+                            .end_iteration(&jumps.of, jump.continue_token.span);
                     }
                     Target::Inner => {}
                     Target::Outside => jumps.bad.push(BadJump {
@@ -266,8 +268,8 @@ impl<'a> Walk<'a> {
                 if let Some(value) = &mut ret.expr {
                     self.visit_expr_mut(value);
                 }
-                let private = &self.jumps.as_ref().expect("in a body").private;
-                *expr = expand::early_return(private, ret);
+                let of = &self.jumps.as_ref().expect("in a body").of;
+                *expr = self.phases.early_return(of, ret);
                 true
             }
             _ => false,
@@ -301,7 +303,7 @@ impl<'a> Walk<'a> {
 
     fn misplaced(&mut self, attrs: &mut Vec<Attribute>, what: &str) {
         for marker in attrs.iter().filter(|attr| is_marker(attr)) {
-            check::misplaced(marker, what, self.errors);
+            self.phases.misplaced(marker, what);
         }
         attrs.retain(|attr| !is_marker(attr));
     }
