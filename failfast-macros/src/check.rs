@@ -104,7 +104,16 @@ pub(crate) fn parallel_loop(
                 let name = format!("`{}`", sig.ident);
                 exit_type(&sig.output, &name, &sig.ident, tries, threads, errors)
             }
-            (Exit::Closure(output), _) => {
+            // rustc infers the closure's return type from its tail, and says so if it is not
+            // one that the loop's exit can leave through.
+            (
+                Exit::Closure {
+                    output: ReturnType::Default,
+                    tail: true,
+                },
+                _,
+            ) => true,
+            (Exit::Closure { output, .. }, _) => {
                 exit_type(output, "this closure", output, tries, threads, errors)
             }
             _ => true,

@@ -35,6 +35,7 @@
 //! about them point at the loop, and lints see macro code, not the user's.
 
 use crate::args::{Options, Workers};
+use crate::captures::Locals;
 use crate::check::{self, Function};
 use crate::errors::Errors;
 use crate::find::{self, NotOne};
@@ -123,6 +124,7 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
         FnArg::Typed(typed) => Some(&*typed.pat),
         FnArg::Receiver(_) => None,
     });
+    let locals = Locals::of_function(parameters.clone(), &function.block);
     let mutable = races::declared_mut(parameters, &function.block);
     let mut block = (*function.block).clone();
     let mut phases = Checked {
@@ -134,7 +136,7 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
         errors: &mut errors,
         body_compiles: true,
     };
-    Walk::new(defaults, Some(&function.sig), &mut phases).visit_block_mut(&mut block);
+    Walk::new(defaults, Some(&function.sig), locals, &mut phases).visit_block_mut(&mut block);
     let body_compiles = phases.body_compiles;
     if !errors.is_empty() {
         let mut original = original;
@@ -166,7 +168,7 @@ fn loop_form(for_loop: ExprForLoop, options: &Options, mut errors: Errors) -> To
         errors: &mut errors,
         body_compiles: true,
     };
-    let expanded = Walk::new(options, None, &mut phases)
+    let expanded = Walk::new(options, None, Locals::unknown(), &mut phases)
         .parallel_loop(for_loop, syn::parse_quote!(#[fail_fast]));
     if !errors.is_empty() {
         let mut original = original;
@@ -267,6 +269,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         span,
         pat,
         input,
+        input_holds_closure,
         body,
         kind,
         exit,
@@ -316,11 +319,19 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 hygienic(syn::spanned::Spanned::span(&input)),
             );
             let site = Ident::new("__FAILFAST_SITE", at);
+            // An input that may hold a capturing closure of this function never takes the
+            // shared path: rustc cannot tell yet whether the closure is `Send`, and would take
+            // it (see `captures`).
+            let paths = if input_holds_closure {
+                quote_spanned!(at=> PickCaller as _, PickIndex as _)
+            } else {
+                quote_spanned!(at=> PickCaller as _, PickIndex as _, PickShared as _)
+            };
             quote_spanned! {at=>
                 match #input {
                     #input_var => {
                         #[allow(unused_imports)]
-                        use #private::{PickCaller as _, PickIndex as _, PickShared as _};
+                        use #private::{#paths};
                         static #site: #private::LoopSite = #private::LoopSite::new();
                         (&&&#private::probe(&#input_var))
                             .__failfast_path()

@@ -8,6 +8,7 @@
 //! `expand` drives the others and writes the code.
 
 mod args;
+mod captures;
 mod check;
 mod errors;
 mod expand;

@@ -9,6 +9,7 @@
 //! calls neither `check` nor `expand`: they implement [`Phases`].
 
 use crate::args::Options;
+use crate::captures::Locals;
 use crate::find::{describe, expr_attrs_mut, is_marker};
 use proc_macro2::{Span, TokenStream};
 use syn::visit::{self, Visit};
@@ -44,7 +45,12 @@ pub(crate) enum Exit {
     /// Out of the function the attribute is on.
     Function,
     /// Out of a closure, with its written return type, if any.
-    Closure(ReturnType),
+    Closure {
+        output: ReturnType,
+        /// Whether its body ends with a value (`Ok::<(), E>(())`), from which rustc infers a
+        /// return type that is not written, as it does for an async block.
+        tail: bool,
+    },
     /// Out of an async block.
     AsyncBlock,
     /// Out of the iteration of the parallel loop whose body holds this one, which hands it on.
@@ -89,6 +95,9 @@ pub(crate) struct ParallelLoop {
     pub(crate) span: Span,
     pub(crate) pat: Pat,
     pub(crate) input: Expr,
+    /// Whether the input may hold a closure of the function that captures something, whose
+    /// `Send` rustc cannot tell while it picks the loop's path (see `captures`).
+    pub(crate) input_holds_closure: bool,
     /// The body as the user wrote it: `check` looks for data races in it.
     pub(crate) written_body: Block,
     /// The body with its own `continue`s and `return`s rewritten and inner parallel loops
@@ -131,6 +140,7 @@ struct Jumps {
 /// walked.
 pub(crate) struct Walk<'a> {
     defaults: &'a Options,
+    locals: Locals,
     context: Context,
     jumps: Option<Jumps>,
     phases: &'a mut dyn Phases,
@@ -142,10 +152,12 @@ impl<'a> Walk<'a> {
     pub(crate) fn new(
         defaults: &'a Options,
         signature: Option<&Signature>,
+        locals: Locals,
         phases: &'a mut dyn Phases,
     ) -> Self {
         Walk {
             defaults,
+            locals,
             phases,
             context: Context {
                 exit: Exit::Function,
@@ -162,6 +174,7 @@ impl<'a> Walk<'a> {
     pub(crate) fn parallel_loop(&mut self, mut for_loop: ExprForLoop, marker: Attribute) -> Expr {
         let options = self.defaults.overridden_by(&Options::of_marker(&marker));
         let written_body = for_loop.body.clone();
+        let input_holds_closure = self.locals.may_hold_capturing_closure(&for_loop.expr);
         let facts = Facts::of(&for_loop.body);
         let in_async = self.context.in_async;
         let kind = if in_async && !facts.awaits.is_empty() {
@@ -213,6 +226,7 @@ impl<'a> Walk<'a> {
             span: for_loop.for_token.span,
             pat: *for_loop.pat,
             input: *for_loop.expr,
+            input_holds_closure,
             written_body,
             body: for_loop.body,
             kind,
@@ -381,7 +395,10 @@ impl VisitMut for Walk<'_> {
             }
             Expr::Closure(closure) => {
                 let context = Context {
-                    exit: Exit::Closure(closure.output.clone()),
+                    exit: Exit::Closure {
+                        output: closure.output.clone(),
+                        tail: has_tail(&closure.body),
+                    },
                     in_async: closure.asyncness.is_some(),
                     returns: Some(closure.output.clone()),
                 };
@@ -408,6 +425,19 @@ impl VisitMut for Walk<'_> {
 
     // A nested item is expanded by its own attribute, and has its own `return`.
     fn visit_item_mut(&mut self, _: &mut Item) {}
+}
+
+/// Whether a closure's body gives it a value: a block ending with an expression that is not a
+/// loop, or any other expression that is not a loop.
+fn has_tail(body: &Expr) -> bool {
+    let value = match body {
+        Expr::Block(block) if block.label.is_none() => match block.block.stmts.last() {
+            Some(syn::Stmt::Expr(tail, None)) => tail,
+            _ => return false,
+        },
+        other => other,
+    };
+    !matches!(value, Expr::ForLoop(_) | Expr::While(_))
 }
 
 /// Whether a written return type is `Result` or `Option` by its name (aliases such as
