@@ -10,7 +10,7 @@
 //! {
 //!     ATTRS let () = {
 //!         let outcome = match INPUT {
-//!             input => (&&&probe(&input))  // the input's type picks the engine's path
+//!             input => (&&&input(&input))  // the input's type picks the engine's path
 //!                 .__failfast_path()       // `SITE`: a `static`, this loop's identity
 //!                 .thread_loop(input, WORKERS, &SITE, |PAT| {
 //!                     BODY                 // `continue`  -> `return Flow::success()`
@@ -24,7 +24,7 @@
 //! and an async loop the same with each iteration an `async` block, started by a
 //! `future::Driver` in the user's own function, so that the loop's future is `Send` exactly when
 //! the sequential loop's would be. EXIT, by where the loop's exit goes:
-//! - out of the function: `if let Some(v) = Fallible::exit(outcome) { return v; }`, which ties
+//! - out of the function: `if let Some(v) = ExitsThrough::exit(outcome) { return v; }`, which ties
 //!   the iterations' type to the function's return type (`Result<T, E>` gives
 //!   `Result<ControlFlow<T>, E>`), so `?` converts errors with `From` as in the sequential loop;
 //!   or, with no `?` in the loop, `if let ControlFlow::Break(v) = outcome { return v; }`, so any
@@ -236,6 +236,20 @@ fn private(options: &Options, span: Span) -> TokenStream {
     }
 }
 
+/// The path of the runtime's items that rustc may name in an error (see
+/// `failfast_runtime::rewrite`): `failfast::parallel_loop`.
+fn named(options: &Options, span: Span) -> TokenStream {
+    named_at(options, span)
+}
+
+fn named_at(options: &Options, span: Span) -> TokenStream {
+    let span = hygienic(span);
+    match &options.krate {
+        Some(krate) => quote_spanned!(span=> #krate::parallel_loop),
+        None => quote_spanned!(span=> ::failfast::parallel_loop),
+    }
+}
+
 fn hygienic(span: Span) -> Span {
     Span::mixed_site().located_at(span)
 }
@@ -274,10 +288,12 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         kind,
         exit,
         flavor,
+        user_macro,
         ..
     } = described;
     let at = hygienic(span);
     let private = private(&options, span);
+    let named = named(&options, span);
     let workers = match &options.workers {
         Some(Workers::Literal(literal)) => quote!(#literal),
         Some(Workers::Expr(expr)) => quote!(#expr),
@@ -290,11 +306,19 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 return #outcome;
             }
         },
-        (_, Flavor::Fallible) => quote_spanned! {at=>
-            if let ::core::option::Option::Some(#outcome) = #private::Fallible::exit(#outcome) {
-                return #outcome;
+        (_, Flavor::Fallible) => {
+            // When a macro in the body expands to `return Ok(..)`, this is what rustc refuses:
+            // its error points at the macro call.
+            let tie_at = user_macro.unwrap_or(span);
+            let tie = named_at(&options, tie_at);
+            let exit = quote_spanned!(hygienic(tie_at)=> #tie::ExitsThrough::exit);
+            let argument = Ident::new("__failfast_outcome", hygienic(tie_at));
+            quote_spanned! {at=>
+                if let ::core::option::Option::Some(#outcome) = #exit(#argument) {
+                    return #outcome;
+                }
             }
-        },
+        }
         (_, Flavor::Returns) => quote_spanned! {at=>
             if let ::core::ops::ControlFlow::Break(#outcome) = #outcome {
                 return #outcome;
@@ -309,7 +333,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 Pat::Or(or) => quote!((#or)),
                 pat => quote!(#pat),
             };
-            // The input's type picks the engine's path (see `failfast_runtime::rewrite::Probe`):
+            // The input's type picks the engine's path (see `failfast_runtime::rewrite::Input`):
             // split by index, pulled by every worker, or pulled by the calling thread.
             // `SITE` is this loop's identity: a recursion that reaches it again shares its limit.
             // Named at the input, so that rustc's error for items that are not `Send` points
@@ -323,17 +347,17 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             // shared path: rustc cannot tell yet whether the closure is `Send`, and would take
             // it (see `captures`).
             let paths = if input_holds_closure {
-                quote_spanned!(at=> PickCaller as _, PickIndex as _)
+                quote_spanned!(at=> PulledByCaller as _, SplitByIndex as _)
             } else {
-                quote_spanned!(at=> PickCaller as _, PickIndex as _, PickShared as _)
+                quote_spanned!(at=> PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _)
             };
             quote_spanned! {at=>
                 match #input {
                     #input_var => {
                         #[allow(unused_imports)]
-                        use #private::{#paths};
+                        use #named::{#paths};
                         static #site: #private::LoopSite = #private::LoopSite::new();
-                        (&&&#private::probe(&#input_var))
+                        (&&&#named::input(&#input_var))
                             .__failfast_path()
                             .thread_loop(#input_var, #workers, &#site, |#pat| {
                                 if #private::always() #body

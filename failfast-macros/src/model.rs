@@ -110,6 +110,10 @@ pub(crate) struct ParallelLoop {
     pub(crate) awaits: Vec<Span>,
     /// Whether the body has a `?`, or a macro that may hide one.
     pub(crate) tries: bool,
+    /// The first macro call in the body that may expand to a `return` (not one of the
+    /// standard library's, anyhow's, log's or tracing's): rustc's error about a `return Ok(..)`
+    /// it expands to is put there.
+    pub(crate) user_macro: Option<Span>,
     /// Whether the loop is in async code, where `.await` is possible.
     pub(crate) in_async: bool,
     pub(crate) bad_jumps: Vec<BadJump>,
@@ -234,6 +238,7 @@ impl<'a> Walk<'a> {
             flavor,
             awaits: facts.awaits,
             tries: facts.tries,
+            user_macro: facts.user_macros.first().copied(),
             in_async,
             bad_jumps: jumps.bad,
         };
@@ -462,6 +467,8 @@ struct Facts {
     awaits: Vec<Span>,
     /// A `?`, or a macro that may hide one (`bail!`, `ensure!`, or `?` among its tokens).
     tries: bool,
+    /// Macro calls that may expand to a `return`.
+    user_macros: Vec<Span>,
 }
 
 impl Facts {
@@ -469,6 +476,7 @@ impl Facts {
         let mut facts = Facts {
             awaits: Vec::new(),
             tries: false,
+            user_macros: Vec::new(),
         };
         facts.visit_block(body);
         facts
@@ -495,10 +503,72 @@ impl Visit<'_> for Facts {
         let name = mac.path.segments.last().map(|s| s.ident.to_string());
         self.tries |= matches!(name.as_deref(), Some("bail" | "ensure"))
             || has_question_mark(mac.tokens.clone());
+        if !name
+            .as_deref()
+            .is_some_and(|name| KNOWN_MACROS.contains(&name))
+        {
+            let last = mac.path.segments.last().expect("a macro has a name");
+            self.user_macros.push(last.ident.span());
+        }
     }
 
     fn visit_item(&mut self, _: &Item) {}
 }
+
+/// Macros that never expand to a `return Ok(..)`: the standard library's, anyhow's (whose
+/// `return Err(..)` the loop takes as a failure), log's and tracing's.
+const KNOWN_MACROS: &[&str] = &[
+    "anyhow",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "bail",
+    "cfg",
+    "column",
+    "compile_error",
+    "concat",
+    "dbg",
+    "debug",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "debug_span",
+    "ensure",
+    "env",
+    "eprint",
+    "eprintln",
+    "error",
+    "error_span",
+    "event",
+    "file",
+    "format",
+    "format_args",
+    "format_err",
+    "include",
+    "include_bytes",
+    "include_str",
+    "info",
+    "info_span",
+    "line",
+    "matches",
+    "module_path",
+    "option_env",
+    "panic",
+    "print",
+    "println",
+    "span",
+    "stringify",
+    "todo",
+    "trace",
+    "trace_span",
+    "unimplemented",
+    "unreachable",
+    "vec",
+    "warn",
+    "warn_span",
+    "write",
+    "writeln",
+];
 
 /// Whether `tokens` hold a `?` that is not `?Sized`.
 fn has_question_mark(tokens: TokenStream) -> bool {
