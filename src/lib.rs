@@ -264,7 +264,7 @@ pub mod __private {
 #[doc(hidden)]
 pub mod parallel_loop {
     pub use failfast_runtime::rewrite::{
-        input, ExitsThrough, Fed, Input, PulledByCaller, SendExit, SendItem, Shared,
-        SharedByWorkers, Split, SplitByIndex,
+        input, shared_by_iterations, ExitsThrough, Fed, Input, PulledByCaller, SendExit, SendItem,
+        Shared, SharedByWorkers, SharedCapture, Split, SplitByIndex,
     };
 }

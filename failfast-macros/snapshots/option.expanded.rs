@@ -8,6 +8,7 @@ fn all_found(keys: &[u32], table: &Table) -> Option<()> {
                         PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                     };
                     static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
+                    ::failfast::parallel_loop::shared_by_iterations((&table));
                     (&&&::failfast::parallel_loop::input(&__failfast_input))
                         .__failfast_path()
                         .thread_loop(

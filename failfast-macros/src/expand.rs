@@ -124,7 +124,7 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
         FnArg::Typed(typed) => Some(&*typed.pat),
         FnArg::Receiver(_) => None,
     });
-    let locals = Locals::of_function(parameters.clone(), &function.block);
+    let locals = Locals::of_function(&function.sig, &function.block);
     let mutable = races::declared_mut(parameters, &function.block);
     let mut block = (*function.block).clone();
     let mut phases = Checked {
@@ -284,6 +284,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         pat,
         input,
         input_holds_closure,
+        shared,
         body,
         kind,
         exit,
@@ -343,6 +344,17 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 hygienic(syn::spanned::Spanned::span(&input)),
             );
             let site = Ident::new("__FAILFAST_SITE", at);
+            // Each place the body shares is checked at `for`, so that rustc reports one that
+            // is not `Sync` in the loop's terms, not as a bound of the body's closure (the
+            // same error at the same place, which it then leaves out).
+            let shared = shared.iter().map(|place| {
+                let mut borrowed = proc_macro2::Group::new(
+                    proc_macro2::Delimiter::Parenthesis,
+                    quote_spanned!(at=> &#place),
+                );
+                borrowed.set_span(at);
+                quote_spanned!(at=> #named::shared_by_iterations(#borrowed);)
+            });
             // An input that may hold a capturing closure of this function never takes the
             // shared path: rustc cannot tell yet whether the closure is `Send`, and would take
             // it (see `captures`).
@@ -357,6 +369,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                         #[allow(unused_imports)]
                         use #named::{#paths};
                         static #site: #private::LoopSite = #private::LoopSite::new();
+                        #(#shared)*
                         (&&&#named::input(&#input_var))
                             .__failfast_path()
                             .thread_loop(#input_var, #workers, &#site, |#pat| {

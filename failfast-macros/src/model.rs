@@ -98,6 +98,9 @@ pub(crate) struct ParallelLoop {
     /// Whether the input may hold a closure of the function that captures something, whose
     /// `Send` rustc cannot tell while it picks the loop's path (see `captures`).
     pub(crate) input_holds_closure: bool,
+    /// The places declared outside the loop that its body uses: a thread loop's iterations
+    /// share them.
+    pub(crate) shared: Vec<Expr>,
     /// The body as the user wrote it: `check` looks for data races in it.
     pub(crate) written_body: Block,
     /// The body with its own `continue`s and `return`s rewritten and inner parallel loops
@@ -179,6 +182,7 @@ impl<'a> Walk<'a> {
         let options = self.defaults.overridden_by(&Options::of_marker(&marker));
         let written_body = for_loop.body.clone();
         let input_holds_closure = self.locals.may_hold_capturing_closure(&for_loop.expr);
+        let shared = self.locals.places_used(&for_loop.pat, &for_loop.body);
         let facts = Facts::of(&for_loop.body);
         let in_async = self.context.in_async;
         let kind = if in_async && !facts.awaits.is_empty() {
@@ -231,6 +235,7 @@ impl<'a> Walk<'a> {
             pat: *for_loop.pat,
             input: *for_loop.expr,
             input_holds_closure,
+            shared,
             written_body,
             body: for_loop.body,
             kind,

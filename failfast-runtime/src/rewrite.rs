@@ -36,6 +36,24 @@ impl<T: Send> SendItem for T {}
 pub trait SendExit: Send {}
 impl<T: Send> SendExit for T {}
 
+/// A value declared outside a thread loop and used by its body: the iterations share it.
+///
+/// The rewrite checks each place the body uses (`seen`, `self.count`) with
+/// [`shared_by_iterations`] before the loop, at the `for` keyword, so that rustc reports a
+/// place that is not `Sync` with this message, and not as a requirement of the body's
+/// closure, which the user did not write (rustc then drops its own report of it).
+#[diagnostic::on_unimplemented(
+    message = "the iterations of a parallel loop use `{Self}` from several threads at once, but it cannot be shared between threads safely",
+    label = "the body of this loop uses a `{Self}` declared outside it",
+    note = "share it safely: a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`, `&(dyn Trait + Sync)` for a trait object; or build it inside the body"
+)]
+pub trait SharedCapture: Sync {}
+impl<T: ?Sized + Sync> SharedCapture for T {}
+
+/// See [`SharedCapture`].
+#[inline(always)]
+pub fn shared_by_iterations<T: ?Sized + SharedCapture>(_: &T) {}
+
 /// The path a thread loop takes, chosen by its input's type with autoref-based dispatch
 /// (there is no specialization on stable Rust): the rewrite writes
 ///
