@@ -31,6 +31,9 @@
 
 mod cancel;
 mod engine;
+#[cfg(feature = "fault-injection")]
+#[doc(hidden)]
+pub mod fault;
 #[cfg(not(loom))]
 pub mod future;
 mod outcome;

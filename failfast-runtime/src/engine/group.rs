@@ -97,6 +97,8 @@ struct State {
     /// Pool threads started, and the most that may be.
     started: usize,
     target: usize,
+    /// The OS refused a thread: `target` was cut to `started`.
+    refused: bool,
     /// Pool threads visiting a run now.
     busy: usize,
     spawner: Option<Spawner>,
@@ -149,6 +151,7 @@ impl Group {
                 next_id: 0,
                 started: 0,
                 target: pool_threads,
+                refused: false,
                 busy: 0,
                 spawner: None,
                 closed: false,
@@ -195,18 +198,25 @@ impl Group {
             id
         };
         self.signal.notify();
-        self.ramp();
-        Published {
+        // The guard first: whatever happens from here, the run leaves the list before its
+        // frame does.
+        let published = Published {
             group: self,
             id,
             run: RunPtr(run),
             retired: false,
-        }
+        };
+        self.ramp();
+        published
     }
 
     /// Starts another pool thread if items wait that no thread of the group will take: none
     /// is idle, and fewer than the most allowed were started. Each thread that finds items
     /// calls it again, so that threads start one after another while work remains.
+    ///
+    /// A thread the OS refuses (a memory, pids or thread limit) is not counted, and the group
+    /// asks for no more: it carries on with the threads it has, rather than ask again on
+    /// every visit of a system that is out of threads. The next loop asks again.
     pub(crate) fn ramp(&self) {
         // Called on every visit: once every thread has started, without the lock.
         if self.all_started.load(Ordering::Relaxed) {
@@ -219,13 +229,24 @@ impl Group {
         if state.pick().is_none() {
             return;
         }
-        state.started += 1;
+        let Some(spawner) = &state.spawner else {
+            return;
+        };
+        // SAFETY: the group is not closed, so its scope has not finished waiting (`open`).
+        let refused = !unsafe { spawner.spawn() };
+        if refused {
+            state.target = state.started;
+            state.refused = true;
+        } else {
+            state.started += 1;
+        }
         if state.started == state.target {
             self.all_started.store(true, Ordering::Relaxed);
         }
-        if let Some(spawner) = &state.spawner {
-            // SAFETY: the group is not closed, so its scope has not finished waiting (`open`).
-            unsafe { spawner.spawn() };
+        drop(state);
+        if refused {
+            // An owner that only feeds its run works on it itself if no thread started.
+            self.signal.notify();
         }
     }
 
@@ -305,8 +326,9 @@ pub(crate) struct Published<'g> {
 
 impl Published<'_> {
     /// The owner's side of a run: pulls its input if it has a `feed`, works on its items and
-    /// on other runs of the group if it `works`, and returns once the run's last iteration
-    /// has finished.
+    /// on other runs of the group if it `works` (or if the OS refused every pool thread of
+    /// the group: someone must run the items), and returns once the run's last iteration has
+    /// finished.
     pub(crate) fn finish(mut self, works: bool, mut feed: Option<&mut dyn Feed>) {
         let group = self.group;
         loop {
@@ -318,6 +340,7 @@ impl Published<'_> {
                     }
                 }
                 let mut state = lock(&group.state);
+                let works = works || (state.refused && state.started == 0);
                 let at = state.position(self.id);
                 // SAFETY: the run is listed until this owner retires it.
                 let mine = unsafe { self.run.get() };
