@@ -356,26 +356,78 @@ where
                 None
             }
             Err(exit) => {
-                self.cancel();
+                if let Some(payload) = self.cancel() {
+                    // A panic dropping another iteration wins over the exit, dropped first.
+                    let mut first = Some(payload);
+                    if let Err(late) = catch_unwind(AssertUnwindSafe(|| drop(exit))) {
+                        keep_first(&mut first, late);
+                    }
+                    resume_unwind(first.unwrap_or_else(|| unreachable!("`first` was given")));
+                }
                 Some(Err(exit))
             }
         }
     }
 
-    /// Drops every in-flight iteration and the input: the loop has ended.
-    fn cancel(&mut self) {
-        self.input = None;
+    /// Drops every in-flight iteration and the input: the loop has ended. Each on its own: a
+    /// panicking `Drop` (an item's, held by its iteration) neither skips the others nor, with
+    /// a second one, aborts the process; the first payload is returned.
+    fn cancel(&mut self) -> Option<Box<dyn std::any::Any + Send>> {
+        let mut first = None;
+        let input = self.input.take();
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(input))) {
+            keep_first(&mut first, payload);
+        }
         for slot in &mut self.slots {
-            slot.future.as_mut().set(None);
+            // The slot is `None` afterwards also if the drop panics.
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| slot.future.as_mut().set(None)))
+            {
+                keep_first(&mut first, payload);
+            }
         }
         self.running = 0;
+        first
     }
 
     /// Ends the loop with a panic: the other iterations are dropped first (a panic in their
     /// destructors is dropped: the first panic is the one that counts).
     fn abort(&mut self, payload: Box<dyn std::any::Any + Send>) -> ! {
-        let _ = catch_unwind(AssertUnwindSafe(|| self.cancel()));
-        resume_unwind(payload)
+        let mut first = Some(payload);
+        if let Some(late) = self.cancel() {
+            keep_first(&mut first, late);
+        }
+        resume_unwind(first.unwrap_or_else(|| unreachable!("`first` was given")))
+    }
+}
+
+impl<I: Iterator, F: Future> Drop for Driver<I, F>
+where
+    F::Output: Split,
+{
+    /// The loop's future was dropped (a timeout, an aborted task), or unwinds: the in-flight
+    /// iterations are dropped one by one (see [`Driver::cancel`]), and the first panic of
+    /// their destructors resumes, unless a panic unwinds already.
+    fn drop(&mut self) {
+        if let Some(payload) = self.cancel() {
+            if std::thread::panicking() {
+                keep_first(&mut Some(Box::new(())), payload);
+            } else {
+                resume_unwind(payload);
+            }
+        }
+    }
+}
+
+/// Keeps `payload` in `first` unless it holds one already; a later one is discarded (leaked
+/// if even its own `Drop` panics, rather than abort).
+fn keep_first(
+    first: &mut Option<Box<dyn std::any::Any + Send>>,
+    payload: Box<dyn std::any::Any + Send>,
+) {
+    if first.is_none() {
+        *first = Some(payload);
+    } else if let Err(again) = catch_unwind(AssertUnwindSafe(|| drop(payload))) {
+        std::mem::forget(again);
     }
 }
 

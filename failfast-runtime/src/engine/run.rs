@@ -2,7 +2,7 @@
 //! thread does when it visits the run, and what the run's owner does until it has finished.
 
 use super::batch::{next_batch, StepBack, MAX_BATCH};
-use super::ending::{Ending, Record};
+use super::ending::{drop_each, Ending, Record};
 use super::group::{Feed, Group, Visit};
 use super::source::{pull, Fed, Source};
 use super::Body;
@@ -43,6 +43,14 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
     fn end(&self, ending: Ending<Exit<B, S::Item>>) {
         self.record.record(ending, &self.token);
         self.group.signal.notify();
+    }
+
+    /// Drops `value` (what the run's owner kept of its input), catching a panicking `Drop`:
+    /// it ends the run like any panic, and loses to one recorded before it.
+    pub(crate) fn drop_caught<T>(&self, value: T) {
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(value))) {
+            self.record.record_late_panic(payload);
+        }
     }
 
     /// The run's result, once no thread visits it: drops what was never started, then
@@ -355,8 +363,12 @@ where
             Ok(ended) => self.ended |= ended,
             Err(payload) => {
                 self.ended = true;
-                self.pulled.clear();
+                // `next()`'s panic first: the items pulled before it were never started, and
+                // a panic dropping them must not take its place.
                 self.run.end(Ending::Panic(payload));
+                if let Some(late) = drop_each(self.pulled.drain(..)) {
+                    self.run.end(Ending::Panic(late));
+                }
                 return;
             }
         }
