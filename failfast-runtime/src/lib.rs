@@ -34,7 +34,6 @@ mod engine;
 #[cfg(feature = "fault-injection")]
 #[doc(hidden)]
 pub mod fault;
-#[cfg(not(loom))]
 pub mod future;
 mod outcome;
 mod pool;
