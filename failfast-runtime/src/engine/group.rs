@@ -59,10 +59,14 @@ pub(crate) trait Visit: Sync {
     fn has_work(&self) -> bool;
     /// Takes and runs items until none are left or the run is cancelled; with `until`, one
     /// item at a time, and only while `until()` is false (an owner helping another run stops
-    /// as soon as its own run needs it).
-    fn visit(&self, until: Option<&dyn Fn() -> bool>);
+    /// as soon as its own run needs it). A `pool_thread` waiting for a worker that holds the
+    /// input alone leaves when another run of the group has items to take.
+    fn visit(&self, until: Option<&dyn Fn() -> bool>, pool_thread: bool);
     /// Whether the run was cancelled.
     fn cancelled(&self) -> bool;
+    /// Whether a worker holds the run's input alone: a visit that may not wait for the
+    /// holder (an owner's, helping) finds nothing to claim.
+    fn held_alone(&self) -> bool;
     /// No visit may take items any more.
     fn close(&self);
 }
@@ -119,6 +123,19 @@ impl State {
         self.runs
             .iter()
             .rposition(|entry| unsafe { entry.run.get() }.has_work())
+    }
+
+    /// [`pick`](Self::pick) for an owner that helps while its run waits: not a run whose
+    /// input a worker holds alone, which such a visit cannot claim from. That worker may be
+    /// the owner itself, further up its stack (a recursion reached from a held input), and
+    /// would not let go before the owner returns: picking it again and again, the owner spun
+    /// until its own run's last item finished. It notifies when it lets go.
+    fn pick_to_help(&self) -> Option<usize> {
+        // SAFETY: every listed run is alive.
+        self.runs.iter().rposition(|entry| {
+            let run = unsafe { entry.run.get() };
+            run.has_work() && !run.held_alone()
+        })
     }
 
     /// Counts a visit to `runs[at]`.
@@ -279,9 +296,19 @@ impl Group {
         self.ramp();
         let inside = enter(self);
         // SAFETY: the run stays listed while this thread is counted in its `active`.
-        unsafe { run.get() }.visit(until);
+        unsafe { run.get() }.visit(until, pool_thread);
         drop(inside);
         self.leave(id, pool_thread);
+    }
+
+    /// Whether a listed run other than `except` has items that a visit can take now: one
+    /// whose input no worker holds alone.
+    pub(crate) fn other_work(&self, except: *const ()) -> bool {
+        lock(&self.state).runs.iter().any(|entry| {
+            // SAFETY: every listed run is alive.
+            let run = unsafe { entry.run.get() };
+            !std::ptr::addr_eq(entry.run.0, except) && run.has_work() && !run.held_alone()
+        })
     }
 
     fn leave(&self, id: u64, pool_thread: bool) {
@@ -356,7 +383,7 @@ impl Published<'_> {
                 // A cancelled run only waits for its visitors: its owner helps nobody else, so
                 // that the failure goes up the recursion at once.
                 if works && !mine.cancelled() {
-                    if let Some(other) = state.pick() {
+                    if let Some(other) = state.pick_to_help() {
                         let (id, run) = state.enter(other);
                         return Some(Step::Visit(id, run));
                     }

@@ -74,11 +74,12 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
         self.source.has_work()
     }
 
-    fn visit(&self, until: Option<&dyn Fn() -> bool>) {
+    fn visit(&self, until: Option<&dyn Fn() -> bool>, pool_thread: bool) {
         let _current = cancel::enter(&self.token);
         // Whatever unwinds here (a destructor of items dropped unstarted, say) ends the run
         // like a panic of an iteration: a visit never unwinds into the group.
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.take_and_run(until))) {
+        let visit = || self.take_and_run(until, pool_thread);
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(visit)) {
             self.end(Ending::Panic(payload));
         }
     }
@@ -90,12 +91,16 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
     fn cancelled(&self) -> bool {
         self.token.is_cancelled()
     }
+
+    fn held_alone(&self) -> bool {
+        self.source.held_alone()
+    }
 }
 
 impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// A visit: claims items and runs them until none are left, the run is cancelled, or
     /// `until()` holds.
-    fn take_and_run(&self, until: Option<&dyn Fn() -> bool>) {
+    fn take_and_run(&self, until: Option<&dyn Fn() -> bool>, pool_thread: bool) {
         let mut local = self.body.start();
         let mut buffer = Vec::new();
         let mut batch = 1;
@@ -162,7 +167,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                 Ok(None) if until.is_none() && self.source.held_alone() => {
                     // The holder lets go within a few items. If they are long, the group may
                     // have other runs to help with meanwhile (a recursion's inner runs).
-                    if !self.wait_for_holder(&watch) {
+                    if !self.wait_for_holder(&watch, pool_thread) {
                         break;
                     }
                     last = Instant::now();
@@ -250,13 +255,22 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
 
     /// Waits for the worker holding the input alone to let go, which it does within a
     /// stretch of items (`source::STRETCH`) of this worker's joining; `false` if the visit
-    /// should end instead: the input ran out, the run was cancelled, or the holder is in a
-    /// long item, and the group may have other work for this thread meanwhile (the
-    /// recursion's inner runs).
-    fn wait_for_holder(&self, watch: &Watch<'_>) -> bool {
-        self.wait_on_group(Wait::Spin, HOLDER_WAIT, || {
-            !self.source.held_alone() || self.over(watch)
-        }) && !self.source.held_alone()
+    /// should end instead: the input ran out or the run was cancelled, or, on a pool thread,
+    /// another run of the group has items (the recursion's inner runs) while the holder is
+    /// in a long item. An owner waits for its own run's holder only: its run comes first.
+    ///
+    /// A wait, not a poll: the holder notifies when it lets go, and so does every change
+    /// that gives another run items. (A timed wait here, ended to look for other work and
+    /// begun again at once, kept idle pool threads polling a holder that a recursion held
+    /// up, a core's worth of CPU.)
+    fn wait_for_holder(&self, watch: &Watch<'_>, pool_thread: bool) -> bool {
+        let this: *const Self = self;
+        self.group.signal.wait_for(|| {
+            if !self.source.held_alone() || self.over(watch) {
+                return Some(!self.source.held_alone());
+            }
+            (pool_thread && self.group.other_work(this.cast())).then_some(false)
+        })
     }
 
     /// Nothing is left for this visit to do: the input ran out, or the run was cancelled.
@@ -283,10 +297,6 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         }
     }
 }
-
-/// How long a worker waits for the holder of an input to let go before it looks for other
-/// work.
-const HOLDER_WAIT: Duration = Duration::from_micros(50);
 
 /// Counts a worker among a source's takers for as long as it visits.
 struct Taking<'s, S: Source>(&'s S);
