@@ -59,9 +59,9 @@ pub(crate) trait Visit: Sync {
     fn has_work(&self) -> bool;
     /// Takes and runs items until none are left or the run is cancelled; with `until`, one
     /// item at a time, and only while `until()` is false (an owner helping another run stops
-    /// as soon as its own run needs it). A `pool_thread` waiting for a worker that holds the
-    /// input alone leaves when another run of the group has items to take.
-    fn visit(&self, until: Option<&dyn Fn() -> bool>, pool_thread: bool);
+    /// as soon as its own run needs it). Waiting for a worker that holds the input alone, it
+    /// leaves when another run of the group has items to take.
+    fn visit(&self, until: Option<&dyn Fn() -> bool>);
     /// Whether the run was cancelled.
     fn cancelled(&self) -> bool;
     /// Whether a worker holds the run's input alone: a visit that may not wait for the
@@ -125,11 +125,18 @@ impl State {
             .rposition(|entry| unsafe { entry.run.get() }.has_work())
     }
 
-    /// [`pick`](Self::pick) for an owner that helps while its run waits: not a run whose
-    /// input a worker holds alone, which such a visit cannot claim from. That worker may be
-    /// the owner itself, further up its stack (a recursion reached from a held input), and
-    /// would not let go before the owner returns: picking it again and again, the owner spun
-    /// until its own run's last item finished. It notifies when it lets go.
+    /// For a pool thread: a run that [`pick_to_help`](Self::pick_to_help) finds, else one
+    /// whose input a worker holds alone, to join as a taker (which makes the holder let go)
+    /// until another run has items (see `Run::wait_for_holder`).
+    fn pick_for_pool(&self) -> Option<usize> {
+        self.pick_to_help().or_else(|| self.pick())
+    }
+
+    /// The most recently published run with items that a visit can take now: not one whose
+    /// input a worker holds alone. That worker may be the visitor itself, further up its
+    /// stack (a recursion reached from a held input), and does not let go before the visitor
+    /// returns: picked again and again, such a run kept an owner, and idle pool threads,
+    /// spinning until the owner's own run finished. A holder notifies when it lets go.
     fn pick_to_help(&self) -> Option<usize> {
         // SAFETY: every listed run is alive.
         self.runs.iter().rposition(|entry| {
@@ -272,7 +279,7 @@ impl Group {
         loop {
             let picked = self.signal.wait_for(|| {
                 let mut state = lock(&self.state);
-                if let Some(at) = state.pick() {
+                if let Some(at) = state.pick_for_pool() {
                     state.busy += 1;
                     return Some(Some(state.enter(at)));
                 }
@@ -296,7 +303,7 @@ impl Group {
         self.ramp();
         let inside = enter(self);
         // SAFETY: the run stays listed while this thread is counted in its `active`.
-        unsafe { run.get() }.visit(until, pool_thread);
+        unsafe { run.get() }.visit(until);
         drop(inside);
         self.leave(id, pool_thread);
     }
@@ -371,7 +378,7 @@ impl Published<'_> {
                 let at = state.position(self.id);
                 // SAFETY: the run is listed until this owner retires it.
                 let mine = unsafe { self.run.get() };
-                if works && mine.has_work() {
+                if works && mine.has_work() && !mine.held_alone() {
                     let (id, run) = state.enter(at);
                     return Some(Step::Visit(id, run));
                 }
@@ -388,6 +395,12 @@ impl Published<'_> {
                         return Some(Step::Visit(id, run));
                     }
                 }
+                // Its own run, held alone by another worker, and nothing else to help with:
+                // joining makes the holder let go, or waits until another run has items.
+                if works && mine.has_work() {
+                    let (id, run) = state.enter(at);
+                    return Some(Step::Visit(id, run));
+                }
                 None
             });
             match step {
@@ -401,11 +414,12 @@ impl Published<'_> {
                 Step::Visit(id, run) => {
                     let mine = self.run;
                     // Helping another run, the owner goes back as soon as its own run has
-                    // items again, or was cancelled (its failure must go up the recursion).
+                    // items that it can take again, or was cancelled (its failure must go up
+                    // the recursion).
                     let back = move || {
                         // SAFETY: the owner's run stays listed until the owner retires it.
                         let mine = unsafe { mine.get() };
-                        mine.cancelled() || mine.has_work()
+                        mine.cancelled() || (mine.has_work() && !mine.held_alone())
                     };
                     let until = (id != self.id).then_some(&back as &dyn Fn() -> bool);
                     group.visit(id, run, until, false);

@@ -74,12 +74,11 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
         self.source.has_work()
     }
 
-    fn visit(&self, until: Option<&dyn Fn() -> bool>, pool_thread: bool) {
+    fn visit(&self, until: Option<&dyn Fn() -> bool>) {
         let _current = cancel::enter(&self.token);
         // Whatever unwinds here (a destructor of items dropped unstarted, say) ends the run
         // like a panic of an iteration: a visit never unwinds into the group.
-        let visit = || self.take_and_run(until, pool_thread);
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(visit)) {
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.take_and_run(until))) {
             self.end(Ending::Panic(payload));
         }
     }
@@ -100,7 +99,7 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
 impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// A visit: claims items and runs them until none are left, the run is cancelled, or
     /// `until()` holds.
-    fn take_and_run(&self, until: Option<&dyn Fn() -> bool>, pool_thread: bool) {
+    fn take_and_run(&self, until: Option<&dyn Fn() -> bool>) {
         let mut local = self.body.start();
         let mut buffer = Vec::new();
         let mut batch = 1;
@@ -167,7 +166,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                 Ok(None) if until.is_none() && self.source.held_alone() => {
                     // The holder lets go within a few items. If they are long, the group may
                     // have other runs to help with meanwhile (a recursion's inner runs).
-                    if !self.wait_for_holder(&watch, pool_thread) {
+                    if !self.wait_for_holder(&watch) {
                         break;
                     }
                     last = Instant::now();
@@ -255,21 +254,21 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
 
     /// Waits for the worker holding the input alone to let go, which it does within a
     /// stretch of items (`source::STRETCH`) of this worker's joining; `false` if the visit
-    /// should end instead: the input ran out or the run was cancelled, or, on a pool thread,
-    /// another run of the group has items (the recursion's inner runs) while the holder is
-    /// in a long item. An owner waits for its own run's holder only: its run comes first.
+    /// should end instead: the input ran out or the run was cancelled, or another run of the
+    /// group has items (the recursion's inner runs) while the holder is in a long item, which
+    /// may be that very recursion.
     ///
     /// A wait, not a poll: the holder notifies when it lets go, and so does every change
     /// that gives another run items. (A timed wait here, ended to look for other work and
     /// begun again at once, kept idle pool threads polling a holder that a recursion held
     /// up, a core's worth of CPU.)
-    fn wait_for_holder(&self, watch: &Watch<'_>, pool_thread: bool) -> bool {
+    fn wait_for_holder(&self, watch: &Watch<'_>) -> bool {
         let this: *const Self = self;
         self.group.signal.wait_for(|| {
             if !self.source.held_alone() || self.over(watch) {
                 return Some(!self.source.held_alone());
             }
-            (pool_thread && self.group.other_work(this.cast())).then_some(false)
+            self.group.other_work(this.cast()).then_some(false)
         })
     }
 

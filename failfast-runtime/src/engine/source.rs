@@ -107,9 +107,9 @@ pub(crate) trait Source: Sync {
 ///   Its claim returns nothing while `held_alone` is set (it does not wait on the lock for a
 ///   holder, which may be this very thread, further up its stack, in a recursion; a claim
 ///   that takes the lock just as a holder does waits for the holder's next look). It waits
-///   on the group's signal, which the holder notifies when it lets go; a pool thread leaves
-///   the visit earlier if another run of the group has items to take (the holder may be in a
-///   long item, a recursion's), and the group brings it back once that work is done.
+///   on the group's signal, which the holder notifies when it lets go, and leaves the visit
+///   earlier if another run of the group has items to take (the holder may be in a long
+///   item, a recursion's); the group brings it back once that work is done.
 /// - A worker that stepped back is not counted. It sleeps on the group's signal for its pause,
 ///   woken early when the run ends (the run's ending and every visit's end notify), then reads
 ///   `held_items` to judge the holder's pace, and joins or pauses again. Every wait has a
