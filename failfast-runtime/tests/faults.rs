@@ -432,6 +432,7 @@ fn ten_thousand_loops_with_random_faults() {
 #[test]
 fn items_dropped_unstarted_may_all_panic_while_a_panic_is_handled() {
     quiet_injected_panics();
+    let len = if cfg!(miri) { 10 } else { 40 };
     for path in Path::ALL {
         for workers in [1, 2, 4] {
             // After a failure: the first dropped item's panic wins over it.
@@ -440,7 +441,7 @@ fn items_dropped_unstarted_may_all_panic_while_a_panic_is_handled() {
                 unstarted_drops_panic: true,
                 ..Faults::default()
             };
-            let outcome = run_on(path, 40, workers, faults);
+            let outcome = run_on(path, len, workers, faults);
             assert!(
                 outcome == Ok(Err(3)) || outcome == Err(Fault("unstarted drop")),
                 "{path:?}, {workers} workers: {outcome:?}"
@@ -448,11 +449,11 @@ fn items_dropped_unstarted_may_all_panic_while_a_panic_is_handled() {
             // After a panicking `next()`: that panic stays the first.
             if path != Path::Indexed {
                 let faults = Faults {
-                    input_panics_at: Some(20),
+                    input_panics_at: Some(len / 2),
                     unstarted_drops_panic: true,
                     ..Faults::default()
                 };
-                let outcome = run_on(path, 40, workers, faults);
+                let outcome = run_on(path, len, workers, faults);
                 assert_eq!(outcome, Err(Fault("next")), "{path:?}, {workers} workers");
             }
         }
@@ -465,22 +466,23 @@ fn loops_carry_on_when_thread_starts_are_refused() {
         .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     quiet_injected_panics();
+    let len = if cfg!(miri) { 10 } else { 60 };
     for refuse in [Refuse::Nth(1), Refuse::AllAfter(0), Refuse::AllAfter(2)] {
         for workers in [2, 5] {
             let faults = Faults {
                 refuse,
                 ..Faults::default()
             };
-            assert_eq!(run(60, workers, faults), Ok(Ok(())), "{refuse:?}");
+            assert_eq!(run(len, workers, faults), Ok(Ok(())), "{refuse:?}");
             let faults = Faults {
                 refuse,
-                fails_at: Some(30),
+                fails_at: Some(len / 2),
                 unstarted_drops_panic: true,
                 ..Faults::default()
             };
-            let outcome = run(60, workers, faults);
+            let outcome = run(len, workers, faults);
             assert!(
-                outcome == Ok(Err(30)) || outcome == Err(Fault("unstarted drop")),
+                outcome == Ok(Err(len / 2)) || outcome == Err(Fault("unstarted drop")),
                 "{refuse:?}: {outcome:?}"
             );
         }

@@ -3,6 +3,10 @@
 //! whose claims find nothing while it is held), and an idle pool thread does not poll that
 //! held run either; either burned a core for as long as the others' items took. Measured as
 //! the process's CPU time while the owner waits (Linux).
+//!
+//! Not under Miri: `/proc` describes the interpreter there, not the program (as for the
+//! thread-count test).
+#![cfg(all(target_os = "linux", not(miri)))]
 mod common;
 
 use common::{scaled, Gate};
@@ -13,7 +17,6 @@ use std::thread::ThreadId;
 use std::time::Duration;
 
 /// CPU time of the whole process so far (all threads, user and system), from `/proc`.
-#[cfg(all(target_os = "linux", not(miri)))]
 fn process_cpu() -> Duration {
     let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
     // The fields after the command name, which is in parentheses and may hold spaces.
@@ -65,9 +68,6 @@ fn walk(level: usize, len: usize, workers: usize, walk_state: &Walk) -> Result<(
     })
 }
 
-// Not under Miri: `/proc` describes the interpreter there, not the program (as for the
-// thread-count test).
-#[cfg(all(target_os = "linux", not(miri)))]
 #[test]
 fn an_owner_waiting_for_claimed_items_does_not_spin() {
     let window = Duration::from_millis(500);
