@@ -13,6 +13,10 @@ pub(crate) type Payload = Box<dyn Any + Send>;
 /// skips the others nor, while another panic unwinds, aborts the process (as dropping them in
 /// one slice would). Returns the first payload; later ones are discarded.
 pub(crate) fn drop_each<T>(items: impl Iterator<Item = T>) -> Option<Payload> {
+    if !std::mem::needs_drop::<T>() {
+        // Nothing can panic: the caller drops the rest as it would have.
+        return None;
+    }
     let mut first = None;
     for item in items {
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(item))) {
