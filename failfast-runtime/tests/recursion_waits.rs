@@ -10,7 +10,7 @@
 mod common;
 
 use common::{scaled, Gate};
-use failfast_runtime::rewrite::{LoopSite, ViaShared};
+use failfast_runtime::rewrite::{LoopSite, Shared};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::thread::ThreadId;
@@ -46,7 +46,7 @@ static SITE: LoopSite = LoopSite::new();
 /// started the other, which blocks until the test has measured.
 /// With 3 workers, the third is an idle pool thread meanwhile.
 fn walk(level: usize, len: usize, workers: usize, walk_state: &Walk) -> Result<(), ()> {
-    ViaShared.thread_loop(0..len, workers, &SITE, |i| {
+    Shared.thread_loop(0..len, workers, &SITE, |i| {
         if level == 0 {
             if i == len - 1 {
                 *walk_state.owner.lock().unwrap() = Some(std::thread::current().id());
