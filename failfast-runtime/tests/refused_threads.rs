@@ -7,7 +7,7 @@ mod common;
 
 use common::{scaled, Path, HANG};
 use failfast_runtime::fault::{refuse_thread_starts, refused_thread_starts, thread_starts, Refuse};
-use failfast_runtime::rewrite::{LoopSite, ViaIndex};
+use failfast_runtime::rewrite::{LoopSite, Split};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -154,7 +154,7 @@ fn nested_loops_carry_on_when_threads_are_refused() {
 /// A recursive walk: every node's children in the same loop, which shares one limit.
 fn walk(depth: usize, node: usize, fanout: usize, runs: &Runs) -> Result<(), ()> {
     static SITE: LoopSite = LoopSite::new();
-    ViaIndex.thread_loop(0..fanout, 4, &SITE, |child| {
+    Split.thread_loop(0..fanout, 4, &SITE, |child| {
         let node = node * fanout + child + 1;
         work();
         runs.run(node);
