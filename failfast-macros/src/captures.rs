@@ -23,9 +23,10 @@ pub(crate) struct Locals {
     /// `None` when the function cannot be seen (the nightly loop form): then any lower-case name
     /// may be a local.
     bound: Option<HashMap<String, usize>>,
-    /// The parameters whose written type is `Send` and `Sync` whatever the program
-    /// (`factor: u64`, `names: &[String]`), bound nowhere else: a closure may capture them and
-    /// stay `Send`, so that `items.iter().map(|x| x * factor)` keeps the shared path.
+    /// The parameters and `let`s whose written type is `Send` and `Sync` whatever the program
+    /// (`factor: u64`, `names: &[String]`, `let limit = 10;`), bound nowhere else: a closure may
+    /// capture them and stay `Send`, so that `items.iter().map(|x| x * factor)` keeps the
+    /// shared path.
     sure: HashSet<String>,
     /// The parameters that are references (`&self`, `names: &[String]`), bound nowhere else:
     /// a closure that uses a field through one captures the reference itself.
@@ -62,6 +63,9 @@ impl Locals {
             }
         }
         bound.visit_block(body);
+        let mut typed = PlainLets(HashSet::new());
+        typed.visit_block(body);
+        sure.extend(typed.0);
         references.retain(|name| bound.0.get(name) == Some(&1));
         sure.retain(|name| bound.0.get(name) == Some(&1));
         let mut locals = Locals {
@@ -288,6 +292,25 @@ fn lets<'e>(cond: &'e Expr, pats: &mut Vec<&'e Pat>) {
         }
         _ => {}
     }
+}
+
+/// The `let`s of a plain type: written (`let n: u64 = ..`), or a literal (`let n = 10;`).
+struct PlainLets(HashSet<String>);
+
+impl Visit<'_> for PlainLets {
+    fn visit_local(&mut self, local: &syn::Local) {
+        let plain = match (&local.pat, &local.init) {
+            (Pat::Type(typed), _) => send_and_sync(&typed.ty).then_some(&*typed.pat),
+            (pat, Some(init)) if matches!(&*init.expr, Expr::Lit(_)) => Some(pat),
+            _ => None,
+        };
+        if let Some(Pat::Ident(name)) = plain {
+            self.0.insert(name.ident.to_string());
+        }
+        visit::visit_local(self, local);
+    }
+
+    fn visit_item(&mut self, _: &Item) {}
 }
 
 /// Whether a written type is `Send` and `Sync` by its form alone: primitives, `str`, `String`,
@@ -562,6 +585,13 @@ mod tests {
         assert!(!holds(parse_quote! {
             fn f(words: &[String], prefix: &str) {
                 for w in words.iter().filter(|w| w.starts_with(prefix)) {}
+            }
+        }));
+        assert!(!holds(parse_quote! {
+            fn f(items: &[u64]) {
+                let factor = 3;
+                let limit: usize = items.len();
+                for x in items.iter().map(|x| x * factor).take(limit) {}
             }
         }));
         // Rebound in the function: its type there is not known.
