@@ -23,6 +23,7 @@
 //! published, items queued, room made, a thread leaving a run, a run's ending recorded, the
 //! group closed.
 
+use super::context::Context;
 use crate::pool::Spawner;
 use crate::rewrite::LoopSite;
 use crate::sync::{lock, AtomicBool, Mutex, Ordering};
@@ -65,6 +66,8 @@ pub(crate) trait Visit: Sync {
     fn cancelled(&self) -> bool;
     /// No visit may take items any more.
     fn close(&self);
+    /// Where the run started: a thread other than its owner visits it in this context.
+    fn context(&self) -> &Context;
 }
 
 /// A published run, with its lifetime erased.
@@ -117,6 +120,16 @@ impl State {
         self.runs
             .iter()
             .rposition(|entry| unsafe { entry.run.get() }.has_work())
+    }
+
+    /// The most recently published run with items left that a thread in context `here` may
+    /// help with (see [`Context::fits`]).
+    fn pick_fitting(&self, here: &Context) -> Option<usize> {
+        self.runs.iter().rposition(|entry| {
+            // SAFETY: every listed run is alive.
+            let run = unsafe { entry.run.get() };
+            run.has_work() && run.context().fits(here)
+        })
     }
 
     /// Counts a visit to `runs[at]`.
@@ -258,7 +271,13 @@ impl Group {
         self.ramp();
         let inside = enter(self);
         // SAFETY: the run stays listed while this thread is counted in its `active`.
-        unsafe { run.get() }.visit(until);
+        let run_ref = unsafe { run.get() };
+        // The owner visiting its own run is in its context already; a pool thread, or an
+        // owner helping another run (`until`), takes over the context of the run's start.
+        {
+            let _context = (pool_thread || until.is_some()).then(|| run_ref.context().enter());
+            run_ref.visit(until);
+        }
         drop(inside);
         self.leave(id, pool_thread);
     }
@@ -309,6 +328,12 @@ impl Published<'_> {
     /// has finished.
     pub(crate) fn finish(mut self, works: bool, mut feed: Option<&mut dyn Feed>) {
         let group = self.group;
+        // Where this owner is: it helps only with runs started in the same span.
+        let here = if works {
+            Context::capture()
+        } else {
+            Context::none()
+        };
         loop {
             let step = group.signal.wait_for(|| {
                 if let Some(feed) = feed.as_deref() {
@@ -333,7 +358,7 @@ impl Published<'_> {
                 // A cancelled run only waits for its visitors: its owner helps nobody else, so
                 // that the failure goes up the recursion at once.
                 if works && !mine.cancelled() {
-                    if let Some(other) = state.pick() {
+                    if let Some(other) = state.pick_fitting(&here) {
                         let (id, run) = state.enter(other);
                         return Some(Step::Visit(id, run));
                     }

@@ -7,11 +7,13 @@
 //!   input split by index, or a queue that the caller feeds);
 //! - [`run`]: one run of a loop: visiting it, owning it, feeding it;
 //! - [`group`]: the shared limit of a loop and of its recursive runs, and its threads;
-//! - [`ending`]: first exit wins, a panic wins over any.
+//! - [`ending`]: first exit wins, a panic wins over any;
+//! - [`context`]: the caller's `tracing` span, which pool threads run a run's iterations in.
 //!
 //! Every wait goes through [`crate::wake::Signal`], whose protocol is written down there.
 
 pub(crate) mod batch;
+mod context;
 mod ending;
 mod group;
 pub(crate) mod indexed;

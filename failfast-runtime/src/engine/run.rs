@@ -2,6 +2,7 @@
 //! thread does when it visits the run, and what the run's owner does until it has finished.
 
 use super::batch::{next_batch, StepBack, MAX_BATCH};
+use super::context::Context;
 use super::ending::{Ending, Record};
 use super::group::{Feed, Group, Visit};
 use super::source::{pull, Fed, Source};
@@ -25,6 +26,8 @@ pub(crate) struct Run<'a, S: Source, B: Body<S::Item>> {
     token: Arc<Token>,
     record: Record<Exit<B, S::Item>>,
     group: &'a Group,
+    /// Where the run started, for the threads that visit it from elsewhere.
+    context: Context,
 }
 
 impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
@@ -36,6 +39,7 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
             token: Token::for_new_loop(),
             record: Record::new(),
             group,
+            context: Context::capture(),
         }
     }
 
@@ -81,6 +85,10 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
 
     fn cancelled(&self) -> bool {
         self.token.is_cancelled()
+    }
+
+    fn context(&self) -> &Context {
+        &self.context
     }
 }
 

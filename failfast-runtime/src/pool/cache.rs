@@ -137,6 +137,7 @@ impl Cache {
 fn spawn_thread(f: impl FnOnce() + Send + 'static) {
     std::thread::Builder::new()
         .name("failfast-worker".into())
+        .stack_size(super::stack_size())
         .spawn(f)
         .expect("failfast: could not start a worker thread");
 }
