@@ -24,8 +24,9 @@ struct Carried {
 }
 
 impl Context {
-    /// The context of the current thread, where a run starts.
-    #[inline]
+    /// The context of the current thread, where a run starts. Not inlined: its temporaries
+    /// would stay in the frame of a run's owner, once per level of a recursion.
+    #[inline(never)]
     pub(crate) fn capture() -> Self {
         Context {
             #[cfg(feature = "tracing")]
@@ -38,15 +39,6 @@ impl Context {
         }
     }
 
-    /// No context: what a thread that never helps other runs compares with.
-    #[inline]
-    pub(crate) fn none() -> Self {
-        Context {
-            #[cfg(feature = "tracing")]
-            carried: None,
-        }
-    }
-
     /// Whether a thread in context `here` may run this run's iterations: if the spans are
     /// the same, or there are none. A thread already inside a span cannot make an outer one
     /// current again: subscribers such as `tracing-subscriber`'s registry skip a span that
@@ -55,11 +47,10 @@ impl Context {
     /// for its run in a recursion helps only with runs started in its own span; pool
     /// threads, which are in no span between visits, run every run.
     #[inline]
-    pub(crate) fn fits(&self, here: &Context) -> bool {
+    pub(crate) fn fits(&self, here: &Here) -> bool {
         #[cfg(feature = "tracing")]
         {
-            let span = |context: &Context| context.carried.as_ref().and_then(|c| c.span.id());
-            span(self) == span(here)
+            self.carried.as_ref().and_then(|c| c.span.id()) == here.0
         }
         #[cfg(not(feature = "tracing"))]
         {
@@ -79,6 +70,23 @@ impl Context {
                 (carried.span.enter(), default)
             }),
             _context: std::marker::PhantomData,
+        }
+    }
+}
+
+/// The span a thread is in, to compare with a run's (see [`Context::fits`]).
+pub(crate) struct Here(#[cfg(feature = "tracing")] Option<tracing::span::Id>);
+
+impl Here {
+    /// Where this thread is now; `none` where it helps no other run.
+    #[inline(never)]
+    pub(crate) fn now(helps: bool) -> Here {
+        #[cfg(feature = "tracing")]
+        return Here(helps.then(|| tracing::Span::current().id()).flatten());
+        #[cfg(not(feature = "tracing"))]
+        {
+            let _ = helps;
+            Here()
         }
     }
 }

@@ -23,7 +23,7 @@
 //! published, items queued, room made, a thread leaving a run, a run's ending recorded, the
 //! group closed.
 
-use super::context::Context;
+use super::context::{Context, Here};
 use crate::pool::Spawner;
 use crate::rewrite::LoopSite;
 use crate::sync::{lock, AtomicBool, Mutex, Ordering};
@@ -122,9 +122,9 @@ impl State {
             .rposition(|entry| unsafe { entry.run.get() }.has_work())
     }
 
-    /// The most recently published run with items left that a thread in context `here` may
+    /// The most recently published run with items left that a thread in span `here` may
     /// help with (see [`Context::fits`]).
-    fn pick_fitting(&self, here: &Context) -> Option<usize> {
+    fn pick_fitting(&self, here: &Here) -> Option<usize> {
         self.runs.iter().rposition(|entry| {
             // SAFETY: every listed run is alive.
             let run = unsafe { entry.run.get() };
@@ -329,49 +329,13 @@ impl Published<'_> {
     pub(crate) fn finish(mut self, works: bool, mut feed: Option<&mut dyn Feed>) {
         let group = self.group;
         // Where this owner is: it helps only with runs started in the same span.
-        let here = if works {
-            Context::capture()
-        } else {
-            Context::none()
-        };
+        let here = Here::now(works);
         loop {
-            let step = group.signal.wait_for(|| {
-                if let Some(feed) = feed.as_deref() {
-                    let room = feed.room();
-                    if room > 0 {
-                        return Some(Step::Pull(room));
-                    }
-                }
-                let mut state = lock(&group.state);
-                let at = state.position(self.id);
-                // SAFETY: the run is listed until this owner retires it.
-                let mine = unsafe { self.run.get() };
-                if works && mine.has_work() {
-                    let (id, run) = state.enter(at);
-                    return Some(Step::Visit(id, run));
-                }
-                let fed = feed.as_deref().is_none_or(|feed| feed.ended());
-                if fed && !mine.has_work() && state.runs[at].active == 0 {
-                    state.runs.remove(at);
-                    return Some(Step::Done);
-                }
-                // A cancelled run only waits for its visitors: its owner helps nobody else, so
-                // that the failure goes up the recursion at once.
-                if works && !mine.cancelled() {
-                    if let Some(other) = state.pick_fitting(&here) {
-                        let (id, run) = state.enter(other);
-                        return Some(Step::Visit(id, run));
-                    }
-                }
-                None
-            });
-            match step {
+            match self.next_step(works, feed.as_deref(), &here) {
                 Step::Pull(room) => {
                     if let Some(feed) = feed.as_deref_mut() {
-                        feed.pull(room);
+                        self.pull(feed, room);
                     }
-                    group.signal.notify();
-                    group.ramp();
                 }
                 Step::Visit(id, run) => {
                     let mine = self.run;
@@ -391,6 +355,52 @@ impl Published<'_> {
                 }
             }
         }
+    }
+
+    /// Pulls up to `room` items of the owner's input, and starts a thread for them if none
+    /// is idle. Not inlined, for the reason [`next_step`](Self::next_step) is not.
+    #[inline(never)]
+    fn pull(&self, feed: &mut dyn Feed, room: usize) {
+        feed.pull(room);
+        self.group.signal.notify();
+        self.group.ramp();
+    }
+
+    /// Waits for what the owner does next (see [`finish`](Self::finish)). Not inlined: the
+    /// owner's frame stays on the stack while it visits, once per level of a recursion.
+    #[inline(never)]
+    fn next_step(&self, works: bool, feed: Option<&dyn Feed>, here: &Here) -> Step {
+        let group = self.group;
+        group.signal.wait_for(|| {
+            if let Some(feed) = feed {
+                let room = feed.room();
+                if room > 0 {
+                    return Some(Step::Pull(room));
+                }
+            }
+            let mut state = lock(&group.state);
+            let at = state.position(self.id);
+            // SAFETY: the run is listed until this owner retires it.
+            let mine = unsafe { self.run.get() };
+            if works && mine.has_work() {
+                let (id, run) = state.enter(at);
+                return Some(Step::Visit(id, run));
+            }
+            let fed = feed.is_none_or(|feed| feed.ended());
+            if fed && !mine.has_work() && state.runs[at].active == 0 {
+                state.runs.remove(at);
+                return Some(Step::Done);
+            }
+            // A cancelled run only waits for its visitors: its owner helps nobody else, so
+            // that the failure goes up the recursion at once.
+            if works && !mine.cancelled() {
+                if let Some(other) = state.pick_fitting(here) {
+                    let (id, run) = state.enter(other);
+                    return Some(Step::Visit(id, run));
+                }
+            }
+            None
+        })
     }
 }
 
