@@ -16,6 +16,7 @@ pub(crate) use scope::{scope, Spawner, Work};
 /// The stack of the main thread on Linux (its usual `ulimit -s`), which std's threads do not
 /// get (they default to 2 MiB): an iteration on a pool thread must not overflow where the
 /// sequential loop, on the main thread, does not.
+#[cfg(any(not(loom), test))]
 const MAIN_STACK: usize = 8 << 20;
 
 /// The stack size of a pool thread: the main thread's, or more if `RUST_MIN_STACK` asks (the
@@ -30,6 +31,7 @@ pub(crate) fn stack_size() -> usize {
 
 /// [`stack_size`] for a value of `RUST_MIN_STACK`; one that is not a number is ignored, as
 /// std ignores it.
+#[cfg(any(not(loom), test))]
 fn stack_size_for(min_stack: Option<&str>) -> usize {
     let asked = min_stack.and_then(|size| size.trim().parse::<usize>().ok());
     asked.map_or(MAIN_STACK, |asked| asked.max(MAIN_STACK))
