@@ -96,7 +96,7 @@ where
     })
 }
 
-/// Makes a run of `source`'s source, lets `work` publish it in `group` and work on it until
+/// Makes a run of what `source` makes, lets `work` publish it in `group` and work on it until
 /// it has finished, and returns its outcome.
 ///
 /// A nested run is one level of a recursion, and every level keeps its run alive while it

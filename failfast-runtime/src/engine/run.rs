@@ -51,7 +51,8 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
     }
 
     /// [`Run::new`] on the heap, the source made there too: see `engine::own`. Not inlined,
-    /// so that the run is never in its caller's frame. It is a recursion's nested run: see `may_hold`.
+    /// so that the run is never in its caller's frame. It is a recursion's nested run: see
+    /// `may_hold`.
     #[inline(never)]
     pub(crate) fn boxed(source: impl FnOnce() -> S, body: &'a B, group: &'a Group) -> Box<Self> {
         Box::new(Run {
