@@ -337,24 +337,29 @@ impl Published<'_> {
                         self.pull(feed, room);
                     }
                 }
-                Step::Visit(id, run) => {
-                    let mine = self.run;
-                    // Helping another run, the owner goes back as soon as its own run has
-                    // items again, or was cancelled (its failure must go up the recursion).
-                    let back = move || {
-                        // SAFETY: the owner's run stays listed until the owner retires it.
-                        let mine = unsafe { mine.get() };
-                        mine.cancelled() || mine.has_work()
-                    };
-                    let until = (id != self.id).then_some(&back as &dyn Fn() -> bool);
-                    group.visit(id, run, until, false);
-                }
+                Step::Visit(id, run) if id == self.id => group.visit(id, run, None, false),
+                Step::Visit(id, run) => self.help(id, run),
                 Step::Done => {
                     self.retired = true;
                     return;
                 }
             }
         }
+    }
+
+    /// Visits another run of the group, the owner's being waited for. Not inlined, for the
+    /// reason [`next_step`](Self::next_step) is not.
+    #[inline(never)]
+    fn help(&self, id: u64, run: RunPtr) {
+        let mine = self.run;
+        // Helping another run, the owner goes back as soon as its own run has items again,
+        // or was cancelled (its failure must go up the recursion).
+        let back = move || {
+            // SAFETY: the owner's run stays listed until the owner retires it.
+            let mine = unsafe { mine.get() };
+            mine.cancelled() || mine.has_work()
+        };
+        self.group.visit(id, run, Some(&back), false);
     }
 
     /// Pulls up to `room` items of the owner's input, and starts a thread for them if none
