@@ -182,7 +182,7 @@ fn scenario(kind: Leaf, workers: usize) {
                 ..ours
             },
             Row {
-                name: "failfast, in a span (registry subscriber)",
+                name: "failfast, in a span (subscriber)",
                 ..in_a_span
             },
             Row {
