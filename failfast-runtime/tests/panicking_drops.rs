@@ -273,8 +273,8 @@ fn dropping_an_async_loop_drops_its_iterations_one_by_one() {
     log.check("async, dropped");
 }
 
-/// A `Send` input that owns its items (a `Vec`'s, behind a `map` so that it is pulled, not
-/// split by index), run by a worker that holds it alone (see `tests/held_alone.rs`), and an
+/// A `Send` input that owns its items (a `Vec`'s, behind an `inspect` so that it is pulled,
+/// not split by index), run by a worker that holds it alone (see `tests/held_alone.rs`), and an
 /// iteration, or the input's `next()`, that panics while the input still owns an item whose
 /// `Drop` panics. Before, the holder's input was dropped while the panic unwound, and the
 /// item's panic aborted the process (the test binary with it); now the input is dropped after
@@ -306,7 +306,7 @@ fn a_panic_while_an_owning_input_is_held_alone_resumes_without_abort() {
             let ran = AtomicUsize::new(0);
             let streak = AtomicUsize::new(0);
             let panic_at = AtomicUsize::new(usize::MAX);
-            let input = items.into_iter().map(|item| {
+            let input = items.into_iter().inspect(|item| {
                 // Pulled after every item before it ran: held alone (or one at a time).
                 let held = ran.load(Ordering::SeqCst) == item.n;
                 let streak = if held {
@@ -326,7 +326,6 @@ fn a_panic_while_an_owning_input_is_held_alone_resumes_without_abort() {
                 if next_panics && item.n == panic_at.load(Ordering::SeqCst) {
                     panic!("next() panicked at {}", item.n);
                 }
-                item
             });
             let result = catch_unwind(AssertUnwindSafe(|| {
                 Path::Shared.try_for_each(input, workers, |item: Item<'_>| {
