@@ -20,8 +20,9 @@
 //! All waits of a group are [`Signal::wait_for`] on `signal`, polling `state` under its lock:
 //! pool threads wait for a run with items, owners for their run to end (or for room to pull
 //! more input). Every change that can end such a wait is followed by `signal.notify()`: a run
-//! published, items queued, room made, a thread leaving a run, a run's ending recorded, the
-//! group closed.
+//! published, items queued, room made, a thread leaving a run, a holder letting go of an input
+//! it held alone, a run's ending recorded, a refused spawn (an owner that only feeds its run
+//! then works on it itself), the group closed.
 
 use super::context::{Context, Here};
 use crate::pool::Spawner;
