@@ -218,6 +218,31 @@ where
     }
 }
 
+/// [`ExitsThrough`], when the body calls a macro that may expand to a `return` (one that is not
+/// the standard library's, anyhow's, log's or tracing's): the error is put on that call, and
+/// says that the `return` it may hold is the cause only if it returns `Ok(..)` or `Some(..)`,
+/// since the function's own return type may be the cause instead.
+#[diagnostic::on_unimplemented(
+    message = "the first failure or `return` of this parallel loop cannot leave through `{Self}`",
+    label = "if this macro expands to `return Ok(..)` or `return Some(..)`, that `return` is the cause",
+    note = "the function (or closure) around a `#[fail_fast]` loop returns `Result`, `Option` or `()`: the loop's first failure leaves it the way `?` would",
+    note = "a macro in the loop's body may `return Err(..)`, as `bail!` does, but not `return Ok(..)` or `return Some(..)`: write that `return` in the loop's body itself, or end the iteration with `continue`"
+)]
+pub trait ExitsPastMacro<R>: Sized {
+    /// What the function returns when the loop's outcome is an exit.
+    fn exit(outcome: R) -> Option<Self>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<Ret: Fallible, R> ExitsPastMacro<R> for Ret
+where
+    Ret::Iteration: Same<R>,
+{
+    fn exit(outcome: R) -> Option<Self> {
+        Ret::exit(Same::same(outcome))
+    }
+}
+
 /// `Self` and `T` are one type: a bound that gives an unknown `T` its type from `Self`, and
 /// fails as a bound (with [`ExitsThrough`]'s message) rather than as a type mismatch.
 pub trait Same<T> {
