@@ -38,7 +38,7 @@ impl<T: Send> SendExit for T {}
 
 /// A value declared outside a thread loop and used by its body: the iterations share it.
 ///
-/// The rewrite checks each place the body uses (`seen`, `self.count`) with
+/// The rewrite checks each variable the body uses (`seen`, `self`) with
 /// [`shared_by_iterations`] before the loop, at the `for` keyword, so that rustc reports a
 /// place that is not `Sync` with this message, and not as a requirement of the body's
 /// closure, which the user did not write (rustc then drops its own report of it).
@@ -50,9 +50,11 @@ impl<T: Send> SendExit for T {}
 pub trait SharedCapture: Sync {}
 impl<T: ?Sized + Sync> SharedCapture for T {}
 
-/// See [`SharedCapture`].
+/// See [`SharedCapture`]. The place is a variable (`Sized`), coerced to a trait object rather
+/// than bound by a type parameter, so that rustc's error quotes no line of this crate
+/// ("required by a bound in ..").
 #[inline(always)]
-pub fn shared_by_iterations<T: ?Sized + SharedCapture>(_: &T) {}
+pub fn shared_by_iterations(_: &dyn SharedCapture) {}
 
 /// The path a thread loop takes, chosen by its input's type with autoref-based dispatch
 /// (there is no specialization on stable Rust): the rewrite writes
