@@ -276,7 +276,7 @@ pub mod __private {
 #[doc(hidden)]
 pub mod parallel_loop {
     pub use failfast_runtime::rewrite::{
-        input, shared_by_iterations, ExitsThrough, Fed, Input, PulledByCaller, SendExit, SendItem,
-        Shared, SharedByWorkers, SharedCapture, Split, SplitByIndex,
+        input, shared_by_iterations, ExitsPastMacro, ExitsThrough, Fed, Input, PulledByCaller,
+        SendExit, SendItem, Shared, SharedByWorkers, SharedCapture, Split, SplitByIndex,
     };
 }

@@ -34,6 +34,9 @@ pub(crate) struct Locals {
     /// The locals whose value may hold a capturing closure of the function, found by following
     /// `let` and assignments: `let it = v.iter().filter(|x| seen.insert(*x)); for x in it`.
     holding: HashSet<String>,
+    /// For each marked loop (by its pattern and body, as written), the variables in scope at
+    /// it: the ones its body may share. Empty when the function cannot be seen.
+    at_loops: Vec<(String, HashSet<String>)>,
 }
 
 impl Locals {
@@ -73,11 +76,17 @@ impl Locals {
         sure.extend(typed.0);
         references.retain(|name| bound.0.get(name) == Some(&1));
         sure.retain(|name| bound.0.get(name) == Some(&1));
+        let mut in_scope = InScope {
+            scopes: vec![variables(signature)],
+            at_loops: Vec::new(),
+        };
+        in_scope.visit_block(body);
         let mut locals = Locals {
             bound: Some(bound.0),
             sure,
             references,
             holding: HashSet::new(),
+            at_loops: in_scope.at_loops,
         };
         let mut values = Values(Vec::new());
         values.visit_block(body);
@@ -102,6 +111,7 @@ impl Locals {
             sure: HashSet::new(),
             references: HashSet::new(),
             holding: HashSet::new(),
+            at_loops: Vec::new(),
         }
     }
 
@@ -133,14 +143,31 @@ impl Locals {
 }
 
 impl Locals {
-    /// The places declared outside a loop that its `body` uses (`seen`, `self.count`): the
-    /// ones its closure captures, as far as the source shows them. Scopes are respected (a
-    /// name the body binds is its own from there on); places inside macros whose arguments do
-    /// not parse as expressions are left out: a place left out is still checked by rustc, only
-    /// with its own message.
+    /// The variables declared outside a loop that its `body` uses (`seen`, `self`): the ones
+    /// its closure captures, as far as the source shows them for sure. A place is checked
+    /// before the loop by the rewrite, where a wrong one would break a program that compiles,
+    /// while one left out is still checked by rustc, only with its own message: so only names
+    /// that are certainly variables in scope at the loop count (bound by a parameter, a `let`
+    /// before it or a pattern around it), never a field (of a packed struct or a union, `&` of
+    /// it is refused; and rustc captures the field, not the variable), a name only called
+    /// (`max(..)` may be a function), a name inside `unsafe` or inside a macro other than the
+    /// standard formatting ones (`kv!(size = x)` may not be an expression). Scopes are
+    /// respected: a name the body binds is its own from there on.
     pub(crate) fn places_used(&self, pat: &Pat, body: &Block) -> Vec<Expr> {
+        let key = loop_key(pat, body);
+        let mut matching = self
+            .at_loops
+            .iter()
+            .filter(|(at, _)| *at == key)
+            .map(|(_, names)| names);
+        let Some(first) = matching.next() else {
+            return Vec::new();
+        };
+        // Two loops written alike: only the names in scope at both.
+        let in_scope = matching.fold(first.clone(), |both, names| &both & names);
         let mut places = Places {
             locals: self,
+            in_scope,
             scopes: vec![HashSet::new()],
             seen: HashSet::new(),
             found: Vec::new(),
@@ -151,8 +178,127 @@ impl Locals {
     }
 }
 
+/// A marked loop's identity between the macro's walks: its pattern and body as written.
+fn loop_key(pat: &Pat, body: &Block) -> String {
+    quote::quote!(#pat #body).to_string()
+}
+
+/// The names that `pat` certainly binds: lower-case ones (a capitalized name in a pattern may
+/// be a unit variant, struct or constant: `None`).
+fn bindings(pat: &Pat) -> impl Iterator<Item = String> {
+    let mut names = Bound(HashMap::new());
+    names.visit_pat(pat);
+    names
+        .0
+        .into_keys()
+        .filter(|name| name.starts_with(|c: char| c.is_lowercase() || c == '_'))
+}
+
+/// The variables of a function's signature: `self` and its parameters' bindings.
+fn variables(signature: &syn::Signature) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for input in &signature.inputs {
+        match input {
+            syn::FnArg::Receiver(_) => {
+                names.insert("self".to_string());
+            }
+            syn::FnArg::Typed(typed) => names.extend(bindings(&typed.pat)),
+        }
+    }
+    names
+}
+
+/// Records the variables in scope at each marked loop of a function.
+struct InScope {
+    /// The variables bound so far, innermost scope last.
+    scopes: Vec<HashSet<String>>,
+    at_loops: Vec<(String, HashSet<String>)>,
+}
+
+impl InScope {
+    fn scoped(&mut self, pats: &[&Pat], f: impl FnOnce(&mut Self)) {
+        self.scopes
+            .push(pats.iter().flat_map(|pat| bindings(pat)).collect());
+        f(self);
+        self.scopes.pop();
+    }
+}
+
+impl Visit<'_> for InScope {
+    fn visit_block(&mut self, block: &Block) {
+        self.scoped(&[], |this| {
+            for stmt in &block.stmts {
+                match stmt {
+                    syn::Stmt::Local(local) => {
+                        if let Some(init) = &local.init {
+                            this.visit_expr(&init.expr);
+                            if let Some((_, diverge)) = &init.diverge {
+                                this.visit_expr(diverge);
+                            }
+                        }
+                        let names = bindings(&local.pat);
+                        this.scopes.last_mut().expect("in a block").extend(names);
+                    }
+                    syn::Stmt::Item(_) | syn::Stmt::Macro(_) => {}
+                    syn::Stmt::Expr(expr, _) => this.visit_expr(expr),
+                }
+            }
+        });
+    }
+
+    fn visit_expr(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Closure(closure) => {
+                let inputs: Vec<&Pat> = closure.inputs.iter().collect();
+                self.scoped(&inputs, |this| this.visit_expr(&closure.body));
+            }
+            Expr::ForLoop(inner) => {
+                self.visit_expr(&inner.expr);
+                if inner.attrs.iter().any(crate::find::is_marker) {
+                    let names = self.scopes.iter().flatten().cloned().collect();
+                    self.at_loops
+                        .push((loop_key(&inner.pat, &inner.body), names));
+                }
+                self.scoped(&[&inner.pat], |this| this.visit_block(&inner.body));
+            }
+            Expr::If(branch) => {
+                let mut pats = Vec::new();
+                lets(&branch.cond, &mut pats);
+                self.visit_expr(&branch.cond);
+                self.scoped(&pats, |this| this.visit_block(&branch.then_branch));
+                if let Some((_, otherwise)) = &branch.else_branch {
+                    self.visit_expr(otherwise);
+                }
+            }
+            Expr::While(inner) => {
+                let mut pats = Vec::new();
+                lets(&inner.cond, &mut pats);
+                self.visit_expr(&inner.cond);
+                self.scoped(&pats, |this| this.visit_block(&inner.body));
+            }
+            Expr::Match(branches) => {
+                self.visit_expr(&branches.expr);
+                for arm in &branches.arms {
+                    self.scoped(&[&arm.pat], |this| {
+                        if let Some((_, guard)) = &arm.guard {
+                            this.visit_expr(guard);
+                        }
+                        this.visit_expr(&arm.body);
+                    });
+                }
+            }
+            Expr::Let(binding) => self.visit_expr(&binding.expr),
+            _ => visit::visit_expr(self, expr),
+        }
+    }
+
+    fn visit_item(&mut self, _: &Item) {}
+}
+
 struct Places<'a> {
     locals: &'a Locals,
+    /// The variables in scope at the loop.
+    in_scope: HashSet<String>,
     /// The names bound inside the body, innermost scope last.
     scopes: Vec<HashSet<String>>,
     seen: HashSet<String>,
@@ -161,13 +307,7 @@ struct Places<'a> {
 
 impl Places<'_> {
     fn is_outside_local(&self, name: &str) -> bool {
-        if self.scopes.iter().any(|scope| scope.contains(name)) {
-            return false;
-        }
-        match &self.locals.bound {
-            Some(bound) => bound.contains_key(name),
-            None => name == "self" || name.starts_with(|c: char| c.is_lowercase()),
-        }
+        !self.scopes.iter().any(|scope| scope.contains(name)) && self.in_scope.contains(name)
     }
 
     fn bind(&mut self, pat: &Pat) {
@@ -185,7 +325,52 @@ impl Places<'_> {
         f(self);
         self.scopes.pop();
     }
+
+    /// Records `place` if it is a variable from outside the body, or a field of one reached
+    /// through a shared reference (rustc then captures the reference); whether it was a path
+    /// or a field of one.
+    fn place(&mut self, place: &Expr) -> bool {
+        let mut root = place;
+        while let Expr::Field(field) = root {
+            root = &field.base;
+        }
+        let Expr::Path(path) = root else {
+            return false;
+        };
+        let (Some(name), None) = (path.path.get_ident(), &path.qself) else {
+            return false;
+        };
+        let name = name.to_string();
+        let is_field = !std::ptr::eq(root, place);
+        if self.is_outside_local(&name) && (!is_field || self.locals.references.contains(&name)) {
+            let written = quote::ToTokens::to_token_stream(root).to_string();
+            if self.seen.insert(written) {
+                self.found.push(root.clone());
+            }
+        }
+        true
+    }
 }
+
+/// The standard macros whose arguments after the format string are expressions, each used by
+/// reference: `println!("{}", total)`.
+const FORMATTING: &[&str] = &[
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "eprint",
+    "eprintln",
+    "format",
+    "panic",
+    "print",
+    "println",
+    "unreachable",
+    "todo",
+    "unimplemented",
+];
 
 impl Visit<'_> for Places<'_> {
     fn visit_block(&mut self, block: &Block) {
@@ -211,30 +396,25 @@ impl Visit<'_> for Places<'_> {
     }
 
     fn visit_expr(&mut self, expr: &Expr) {
-        // The longest chain of field accesses on a local: what a closure captures.
-        let mut root = expr;
-        while let Expr::Field(field) = root {
-            root = &field.base;
-        }
-        if let Expr::Path(path) = root {
-            if let (Some(name), None) = (path.path.get_ident(), &path.qself) {
-                let name = name.to_string();
-                if self.is_outside_local(&name) {
-                    // Through a reference, rustc captures the reference.
-                    let place = if self.locals.references.contains(&name) {
-                        root
-                    } else {
-                        expr
-                    };
-                    let written = quote::ToTokens::to_token_stream(place).to_string();
-                    if self.seen.insert(written) {
-                        self.found.push(place.clone());
-                    }
-                }
-                return;
-            }
+        if self.place(expr) {
+            return;
         }
         match expr {
+            // What `unsafe` allows (a union's field) would not be allowed outside it.
+            Expr::Unsafe(_) => {}
+            // `max(..)` may be a function, whatever is bound elsewhere.
+            Expr::Call(call) => {
+                if !matches!(&*call.func, Expr::Path(_)) {
+                    self.visit_expr(&call.func);
+                }
+                for arg in &call.args {
+                    self.visit_expr(arg);
+                }
+            }
+            // A variable only assigned may not hold a value yet (`let x; .. x = 1;`).
+            Expr::Assign(assign) if matches!(&*assign.left, Expr::Path(_)) => {
+                self.visit_expr(&assign.right);
+            }
             Expr::Closure(closure) => {
                 let inputs: Vec<&Pat> = closure.inputs.iter().collect();
                 self.scoped(&inputs, |this| this.visit_expr(&closure.body));
@@ -276,13 +456,34 @@ impl Visit<'_> for Places<'_> {
     }
 
     fn visit_macro(&mut self, mac: &syn::Macro) {
+        let known = mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|segment| FORMATTING.iter().any(|name| segment.ident == name));
+        if !known {
+            return;
+        }
         let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
         if let Ok(args) = mac.parse_body_with(parser) {
             for arg in &args {
-                self.visit_expr(arg);
+                // Only plain variables: `name = value` names an argument.
+                let value = match arg {
+                    Expr::Assign(assign) => &*assign.right,
+                    arg => arg,
+                };
+                if matches!(value, Expr::Path(_)) {
+                    self.place(value);
+                }
             }
         }
     }
+
+    // Patterns are bound by the scopes; the paths in them (`lo..=HI`) are not variables.
+    fn visit_pat(&mut self, _: &Pat) {}
+
+    // Types and generic arguments hold no variables (`[u8; N]`).
+    fn visit_type(&mut self, _: &syn::Type) {}
 
     fn visit_item(&mut self, _: &Item) {}
 }
@@ -634,18 +835,21 @@ mod tests {
         }));
     }
 
-    /// The places the body of `function`'s one `for` loop shares, as written.
-    fn shared(function: ItemFn) -> Vec<String> {
-        let locals = Locals::of_function(&function.sig, &function.block);
+    /// The places the body of `function`'s one `for` loop shares, as written, when the loop
+    /// is marked.
+    fn shared(mut function: ItemFn) -> Vec<String> {
         let for_loop = function
             .block
             .stmts
-            .iter()
+            .iter_mut()
             .find_map(|stmt| match stmt {
                 syn::Stmt::Expr(Expr::ForLoop(for_loop), _) => Some(for_loop),
                 _ => None,
             })
             .expect("a for loop");
+        for_loop.attrs.push(syn::parse_quote!(#[fail_fast]));
+        let for_loop = for_loop.clone();
+        let locals = Locals::of_function(&function.sig, &function.block);
         locals
             .places_used(&for_loop.pat, &for_loop.body)
             .iter()
@@ -656,23 +860,24 @@ mod tests {
     #[test]
     fn places_are_the_ones_a_closure_captures() {
         // Through `&self`, rustc captures `self`; through `&mut self` or an owned value, the
-        // field itself.
+        // field itself, which is left to rustc (`&` of a packed struct's field is refused).
         assert_eq!(
             shared(parse_quote! { fn f(&self, n: u32) { for x in 0..n { self.v.len(); } } }),
             ["self"]
         );
-        assert_eq!(
-            shared(parse_quote! { fn f(&mut self, n: u32) { for x in 0..n { self.v.len(); } } }),
-            ["self.v"]
-        );
+        assert!(shared(
+            parse_quote! { fn f(&mut self, n: u32) { for x in 0..n { self.v.len(); } } }
+        )
+        .is_empty());
         assert_eq!(
             shared(parse_quote! {
                 fn f(items: &[u32]) {
                     let stats = Stats::new();
-                    for x in items { stats.total.add(*x); println!("{}", stats.name); }
+                    let seen = Cell::new(0);
+                    for x in items { stats.total.add(*x); seen.set(1); println!("{}", stats.name); }
                 }
             }),
-            ["stats.total", "stats.name"]
+            ["seen"]
         );
         // The body's own `count`, after its `let`, is not shared; the one before it is.
         assert_eq!(
@@ -684,6 +889,70 @@ mod tests {
             }),
             ["count"]
         );
+    }
+
+    #[test]
+    fn only_certain_variables_are_places() {
+        // `None` bound as a pattern elsewhere is a variant; `max` bound after the loop is a
+        // function here.
+        assert!(shared(parse_quote! {
+            fn f(items: &[u32]) {
+                for x in items {
+                    let p = if *x > 0 { None } else { Some(1) };
+                    match p { None => continue, Some(n) => { max(n, 1); } }
+                }
+                let max = 3;
+            }
+        })
+        .is_empty());
+        // Called: may be a function even when a variable of that name is in scope.
+        assert!(shared(parse_quote! {
+            fn f(items: &[u32]) { let g = 1; for x in items { g(*x); } }
+        })
+        .is_empty());
+        // A macro's arguments are not known to be expressions; the standard formatting
+        // macros' plain variables are.
+        assert_eq!(
+            shared(parse_quote! {
+                fn f(items: &[u32]) {
+                    let size = 1;
+                    let total = Cell::new(0);
+                    let named = 2;
+                    for x in items { kv!(size = x); println!("{} {} {n}", total, x + 1, n = named); }
+                }
+            }),
+            ["total", "named"]
+        );
+        // What `unsafe` allows is not allowed outside it.
+        assert!(shared(parse_quote! {
+            fn f(items: &[u32], b: Bits) { for x in items { unsafe { b.i }; } }
+        })
+        .is_empty());
+        // Assigned only: may not have a value yet.
+        assert!(shared(parse_quote! {
+            fn f(items: &[u32]) { let y; for x in items { y = 1; } }
+        })
+        .is_empty());
+        // A parameter, a `let` before the loop, a pattern around it.
+        assert_eq!(
+            shared(parse_quote! {
+                fn f(items: &[u32], limit: &Cell<u32>) {
+                    let seen = Cell::new(0);
+                    for x in items { limit.get(); seen.get(); }
+                }
+            }),
+            ["limit", "seen"]
+        );
+    }
+
+    #[test]
+    fn nothing_is_shared_when_the_function_is_unknown() {
+        let for_loop: syn::ExprForLoop = parse_quote! {
+            #[fail_fast] for s in items { drop(s); seen.get(); }
+        };
+        assert!(Locals::unknown()
+            .places_used(&for_loop.pat, &for_loop.body)
+            .is_empty());
     }
 
     #[test]

@@ -313,7 +313,13 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             // its error points at the macro call.
             let tie_at = user_macro.unwrap_or(span);
             let tie = named_at(&options, tie_at);
-            let exit = quote_spanned!(hygienic(tie_at)=> #tie::ExitsThrough::exit);
+            // At a macro call, the message says that it is the cause only if it returns.
+            let bound = if user_macro.is_some() {
+                quote_spanned!(hygienic(tie_at)=> ExitsPastMacro)
+            } else {
+                quote_spanned!(hygienic(tie_at)=> ExitsThrough)
+            };
+            let exit = quote_spanned!(hygienic(tie_at)=> #tie::#bound::exit);
             let argument = Ident::new("__failfast_outcome", hygienic(tie_at));
             quote_spanned! {at=>
                 if let ::core::option::Option::Some(#outcome) = #exit(#argument) {

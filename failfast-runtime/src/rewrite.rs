@@ -38,7 +38,7 @@ impl<T: Send> SendExit for T {}
 
 /// A value declared outside a thread loop and used by its body: the iterations share it.
 ///
-/// The rewrite checks each place the body uses (`seen`, `self.count`) with
+/// The rewrite checks each variable the body uses (`seen`, `self`) with
 /// [`shared_by_iterations`] before the loop, at the `for` keyword, so that rustc reports a
 /// place that is not `Sync` with this message, and not as a requirement of the body's
 /// closure, which the user did not write (rustc then drops its own report of it).
@@ -50,9 +50,11 @@ impl<T: Send> SendExit for T {}
 pub trait SharedCapture: Sync {}
 impl<T: ?Sized + Sync> SharedCapture for T {}
 
-/// See [`SharedCapture`].
+/// See [`SharedCapture`]. The place is a variable (`Sized`), coerced to a trait object rather
+/// than bound by a type parameter, so that rustc's error quotes no line of this crate
+/// ("required by a bound in ..").
 #[inline(always)]
-pub fn shared_by_iterations<T: ?Sized + SharedCapture>(_: &T) {}
+pub fn shared_by_iterations(_: &dyn SharedCapture) {}
 
 /// The path a thread loop takes, chosen by its input's type with autoref-based dispatch
 /// (there is no specialization on stable Rust): the rewrite writes
@@ -210,6 +212,31 @@ pub trait ExitsThrough<R>: Sized {
 // implemented for it") in the error.
 #[diagnostic::do_not_recommend]
 impl<Ret: Fallible, R> ExitsThrough<R> for Ret
+where
+    Ret::Iteration: Same<R>,
+{
+    fn exit(outcome: R) -> Option<Self> {
+        Ret::exit(Same::same(outcome))
+    }
+}
+
+/// [`ExitsThrough`], when the body calls a macro that may expand to a `return` (one that is not
+/// the standard library's, anyhow's, log's or tracing's): the error is put on that call, and
+/// says that the `return` it may hold is the cause only if it returns `Ok(..)` or `Some(..)`,
+/// since the function's own return type may be the cause instead.
+#[diagnostic::on_unimplemented(
+    message = "the first failure or `return` of this parallel loop cannot leave through `{Self}`",
+    label = "if this macro expands to `return Ok(..)` or `return Some(..)`, that `return` is the cause",
+    note = "the function (or closure) around a `#[fail_fast]` loop returns `Result`, `Option` or `()`: the loop's first failure leaves it the way `?` would",
+    note = "a macro in the loop's body may `return Err(..)`, as `bail!` does, but not `return Ok(..)` or `return Some(..)`: write that `return` in the loop's body itself, or end the iteration with `continue`"
+)]
+pub trait ExitsPastMacro<R>: Sized {
+    /// What the function returns when the loop's outcome is an exit.
+    fn exit(outcome: R) -> Option<Self>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<Ret: Fallible, R> ExitsPastMacro<R> for Ret
 where
     Ret::Iteration: Same<R>,
 {

@@ -123,3 +123,22 @@ fn an_awaiting_loop_form_in_an_async_fn_is_an_async_loop() {
     assert_eq!(result, Ok(()));
     assert_eq!(total.load(Ordering::SeqCst), 3);
 }
+
+// Without the function, its variables are unknown: nothing in the body (`drop`, a function) is
+// taken for a variable shared by the iterations.
+fn consume(items: Vec<String>) -> Result<(), String> {
+    #[fail_fast(workers = 4)]
+    for s in items {
+        if s.is_empty() {
+            Err("empty".to_string())?;
+        }
+        drop(s);
+    }
+    Ok(())
+}
+
+#[test]
+fn functions_called_in_the_body_are_not_taken_for_variables() {
+    assert_eq!(consume(vec!["a".to_string(), "b".to_string()]), Ok(()));
+    assert_eq!(consume(vec![String::new()]), Err("empty".to_string()));
+}
