@@ -248,7 +248,9 @@
 /// assert!(parse_all(&["1", "two"]).is_err());
 /// ```
 pub use failfast_macros::fail_fast;
-pub use failfast_runtime::{cancelled, default_workers, future, try_for_each, try_map, Outcome};
+pub use failfast_runtime::{
+    cancelled, default_workers, future, try_for_each, try_map, Loop, Outcome, StopToken, Stopped,
+};
 
 /// What the `#[fail_fast]` rewrite calls. Not public API: it changes without notice.
 #[doc(hidden)]
@@ -257,5 +259,5 @@ pub mod __private {
     pub use failfast_runtime::rewrite::{
         always, probe, LoopSite, PickCaller, PickIndex, PickShared,
     };
-    pub use failfast_runtime::{default_workers, Fallible, Flow};
+    pub use failfast_runtime::{default_workers, Fallible, Flow, FromStopped};
 }

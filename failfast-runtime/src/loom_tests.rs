@@ -2,9 +2,9 @@
 //! synchronisation (within a preemption bound) is run and checked.
 //!
 //! `RUSTFLAGS="--cfg loom" cargo test -p failfast-runtime --release --lib`
-use crate::engine::{drive_indexed, drive_shared, Site};
+use crate::engine::{self, indexed::IntoIndexed, Body, Site};
 use crate::rewrite::LoopSite;
-use crate::{cancelled, try_for_each, ForEach};
+use crate::{cancelled, never_stopped, try_for_each, ForEach, Loop};
 use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
 // Bookkeeping of the tests themselves, outside the model: plain std atomics.
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
@@ -34,6 +34,37 @@ fn explore_bounded(name: &str, bound: usize, body: impl Fn() + Sync + Send + 'st
     });
     RUNS.fetch_add(runs.load(SeqCst), SeqCst);
     println!("loom: {name}: {} interleavings explored", runs.load(SeqCst));
+}
+
+/// The engine's indexed path, for a loop with nothing that stops it from outside.
+fn drive_indexed<I, B>(input: I, workers: usize, site: Site, body: &B) -> B::Outcome
+where
+    I: IntoIndexed,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
+    never_stopped(engine::drive_indexed(
+        input,
+        &Loop::with_workers(workers),
+        site,
+        body,
+    ))
+}
+
+/// The engine's shared path, for a loop with nothing that stops it from outside.
+fn drive_shared<I, B>(input: I, workers: usize, site: Site, body: &B) -> B::Outcome
+where
+    I: IntoIterator,
+    I::IntoIter: Send,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
+    never_stopped(engine::drive_shared(
+        input,
+        &Loop::with_workers(workers),
+        site,
+        body,
+    ))
 }
 
 /// An error that counts its drops.

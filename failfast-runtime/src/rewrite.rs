@@ -10,7 +10,7 @@
 pub use crate::engine::indexed::IntoIndexed;
 use crate::engine::{self, Site};
 use crate::outcome::Flow;
-use crate::ForEach;
+use crate::{ForEach, Loop, Stopped};
 use std::marker::PhantomData;
 
 /// The items of a thread loop go to worker threads.
@@ -97,7 +97,31 @@ impl ViaIndex {
         R: Flow<Exit: SendExit>,
     {
         crate::check_workers(workers);
-        engine::drive_indexed(input, workers, Site::Loop(site), &ForEach(f))
+        crate::never_stopped(engine::drive_indexed(
+            input,
+            &Loop::with_workers(workers),
+            Site::Loop(site),
+            &ForEach(f),
+        ))
+    }
+
+    /// The loop, on this path, with options: `Err` if it was stopped from outside (its stop
+    /// token, timeout or deadline).
+    #[track_caller]
+    pub fn thread_loop_with<I, F, R>(
+        self,
+        input: I,
+        settings: Loop<'_>,
+        site: &'static LoopSite,
+        f: F,
+    ) -> Result<R, Stopped>
+    where
+        I: IntoIndexed,
+        I::Item: SendItem,
+        F: Fn(I::Item) -> R + Sync,
+        R: Flow<Exit: SendExit>,
+    {
+        engine::drive_indexed(input, &settings, Site::Loop(site), &ForEach(f))
     }
 }
 
@@ -121,7 +145,32 @@ impl ViaShared {
         R: Flow<Exit: SendExit>,
     {
         crate::check_workers(workers);
-        engine::drive_shared(input, workers, Site::Loop(site), &ForEach(f))
+        crate::never_stopped(engine::drive_shared(
+            input,
+            &Loop::with_workers(workers),
+            Site::Loop(site),
+            &ForEach(f),
+        ))
+    }
+
+    /// The loop, on this path, with options: `Err` if it was stopped from outside (its stop
+    /// token, timeout or deadline).
+    #[track_caller]
+    pub fn thread_loop_with<I, F, R>(
+        self,
+        input: I,
+        settings: Loop<'_>,
+        site: &'static LoopSite,
+        f: F,
+    ) -> Result<R, Stopped>
+    where
+        I: IntoIterator,
+        I::IntoIter: Send,
+        I::Item: SendItem,
+        F: Fn(I::Item) -> R + Sync,
+        R: Flow<Exit: SendExit>,
+    {
+        engine::drive_shared(input, &settings, Site::Loop(site), &ForEach(f))
     }
 }
 
@@ -144,7 +193,31 @@ impl ViaCaller {
         R: Flow<Exit: SendExit>,
     {
         crate::check_workers(workers);
-        engine::drive_fed(input, workers, Site::Loop(site), &ForEach(f))
+        crate::never_stopped(engine::drive_fed(
+            input,
+            &Loop::with_workers(workers),
+            Site::Loop(site),
+            &ForEach(f),
+        ))
+    }
+
+    /// The loop, on this path, with options: `Err` if it was stopped from outside (its stop
+    /// token, timeout or deadline).
+    #[track_caller]
+    pub fn thread_loop_with<I, F, R>(
+        self,
+        input: I,
+        settings: Loop<'_>,
+        site: &'static LoopSite,
+        f: F,
+    ) -> Result<R, Stopped>
+    where
+        I: IntoIterator,
+        I::Item: SendItem,
+        F: Fn(I::Item) -> R + Sync,
+        R: Flow<Exit: SendExit>,
+    {
+        engine::drive_fed(input, &settings, Site::Loop(site), &ForEach(f))
     }
 }
 

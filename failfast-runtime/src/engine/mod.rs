@@ -20,6 +20,8 @@ mod source;
 
 use crate::outcome::Flow;
 use crate::pool::{self, Work};
+use crate::stop::{Armed, StopToken, Stopped};
+use crate::Loop;
 pub(crate) use group::Site;
 use group::{Feed, Group};
 use indexed::{Indexed, IntoIndexed};
@@ -40,49 +42,79 @@ pub(crate) trait Body<T>: Sync {
 
 /// Runs `body` over an input split by index: the caller and `workers - 1` pool threads claim
 /// index ranges.
-pub(crate) fn drive_indexed<I, B>(input: I, workers: usize, site: Site, body: &B) -> B::Outcome
+pub(crate) fn drive_indexed<I, B>(
+    input: I,
+    settings: &Loop<'_>,
+    site: Site,
+    body: &B,
+) -> Result<B::Outcome, Stopped>
 where
     I: IntoIndexed,
     I::Item: Send,
     B: Body<I::Item>,
 {
+    let armed = arm(settings)?;
+    let stop = armed.as_ref().map(Armed::token);
     let items = input.into_items();
+    let workers = settings.workers;
     in_group(site, workers, workers - 1, |group, _| {
-        own(group, Indexed::new(items, group.workers), body)
+        own(group, Indexed::new(items, group.workers), body, stop)
     })
 }
 
 /// Runs `body` over a `Send` input: the caller and `workers - 1` pool threads pull it.
-pub(crate) fn drive_shared<I, B>(input: I, workers: usize, site: Site, body: &B) -> B::Outcome
+pub(crate) fn drive_shared<I, B>(
+    input: I,
+    settings: &Loop<'_>,
+    site: Site,
+    body: &B,
+) -> Result<B::Outcome, Stopped>
 where
     I: IntoIterator,
     I::IntoIter: Send,
     I::Item: Send,
     B: Body<I::Item>,
 {
+    let armed = arm(settings)?;
+    let stop = armed.as_ref().map(Armed::token);
     let input = input.into_iter();
+    let workers = settings.workers;
     in_group(site, workers, workers - 1, |group, _| {
         let max_batch = batch::lazy_max_batch(group.workers);
-        own(group, Shared::new(input, max_batch, &group.signal), body)
+        own(
+            group,
+            Shared::new(input, max_batch, &group.signal),
+            body,
+            stop,
+        )
     })
 }
 
 /// Runs `body` over any input: the caller pulls it, and `workers` pool threads run the
 /// iterations. Nested in an iteration of the same loop, the caller works too: it is then
 /// one of the group's threads.
-pub(crate) fn drive_fed<I, B>(input: I, workers: usize, site: Site, body: &B) -> B::Outcome
+pub(crate) fn drive_fed<I, B>(
+    input: I,
+    settings: &Loop<'_>,
+    site: Site,
+    body: &B,
+) -> Result<B::Outcome, Stopped>
 where
     I: IntoIterator,
     I::Item: Send,
     B: Body<I::Item>,
 {
+    let armed = arm(settings)?;
+    let stop = armed.as_ref().map(Armed::token);
     let input = input.into_iter();
+    let workers = settings.workers;
     in_group(site, workers, workers, |group, nested| {
         let max_batch = batch::lazy_max_batch(group.workers);
         let run = Run::new(
             Fed::new(group.workers, max_batch, &group.signal),
             body,
             group,
+            stop,
         );
         let published = group.publish(&run);
         let mut feeder = Feeder::new(input, &run);
@@ -92,10 +124,25 @@ where
     })
 }
 
+/// Arms a loop's stop when it starts: `Err` if it is stopped already, and then nothing is
+/// pulled and nothing runs.
+fn arm(settings: &Loop<'_>) -> Result<Option<Armed>, Stopped> {
+    let armed = Armed::new(settings.stop, settings.limit);
+    match armed.as_ref().and_then(|armed| armed.token().reason()) {
+        Some(stopped) => Err(stopped),
+        None => Ok(armed),
+    }
+}
+
 /// Publishes a run of `source` in `group` and works on it (and on the group's other runs)
 /// until it has finished.
-fn own<S: Source, B: Body<S::Item>>(group: &Arc<Group>, source: S, body: &B) -> B::Outcome {
-    let run = Run::new(source, body, group);
+fn own<'a, S: Source, B: Body<S::Item>>(
+    group: &'a Arc<Group>,
+    source: S,
+    body: &'a B,
+    stop: Option<&'a StopToken>,
+) -> Result<B::Outcome, Stopped> {
+    let run = Run::new(source, body, group, stop);
     group.publish(&run).finish(true, None);
     run.into_outcome()
 }

@@ -8,9 +8,11 @@ use super::source::{pull, Fed, Source};
 use super::Body;
 use crate::cancel::{self, Token, Watch};
 use crate::outcome::Flow;
+use crate::stop::{Listening, StopToken, Stopped};
 use crate::sync::Arc;
 use crate::wake::Wait;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::task::{Wake, Waker};
 use std::time::{Duration, Instant};
 
 type Exit<B, T> = <<B as Body<T>>::Outcome as Flow>::Exit;
@@ -25,17 +27,40 @@ pub(crate) struct Run<'a, S: Source, B: Body<S::Item>> {
     token: Arc<Token>,
     record: Record<Exit<B, S::Item>>,
     group: &'a Group,
+    /// The run's stop token, if it has one, and the run's waker in it (none if the token was
+    /// stopped before the run began).
+    stop: Option<(&'a StopToken, Option<Listening>)>,
 }
 
 impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
-    /// A run of `body` over `source`, nested in the iteration this thread runs, if any.
-    pub(crate) fn new(source: S, body: &'a B, group: &'a Group) -> Self {
+    /// A run of `body` over `source`, nested in the iteration this thread runs, if any, and
+    /// stopped by `stop`, if given: a token that is stopped already cancels the run before
+    /// anything is taken.
+    pub(crate) fn new(
+        source: S,
+        body: &'a B,
+        group: &'a std::sync::Arc<Group>,
+        stop: Option<&'a StopToken>,
+    ) -> Self {
+        let token = Token::for_new_loop();
+        let stop = stop.map(|stop| {
+            let hook = StopRun {
+                token: Arc::clone(&token),
+                group: std::sync::Arc::clone(group),
+            };
+            let listening = stop.listen(Waker::from(std::sync::Arc::new(hook)));
+            if listening.is_err() {
+                token.stop();
+            }
+            (stop, listening.ok())
+        });
         Run {
             source,
             body,
-            token: Token::for_new_loop(),
+            token,
             record: Record::new(),
             group,
+            stop,
         }
     }
 
@@ -46,15 +71,50 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
     }
 
     /// The run's result, once no thread visits it: drops what was never started, then
-    /// returns the first exit, or resumes the first panic.
-    pub(crate) fn into_outcome(self) -> B::Outcome {
-        let Run { source, record, .. } = self;
+    /// returns the first exit, or the stop from outside that came before any, or resumes the
+    /// first panic.
+    pub(crate) fn into_outcome(self) -> Result<B::Outcome, Stopped> {
+        // From here on, a stop changes nothing: every iteration has finished.
+        let stopped = self.token.finish();
+        let Run {
+            source,
+            record,
+            stop,
+            ..
+        } = self;
+        let stop = stop.map(|(token, listening)| {
+            drop(listening);
+            token
+        });
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(source))) {
             // A panic dropping a leftover item ends the loop like any other panic; it loses
             // only to a panic recorded before it.
             record.record_late_panic(payload);
         }
-        record.into_outcome()
+        let stopped = stopped.then(|| {
+            stop.and_then(StopToken::reason)
+                .expect("a run is stopped only when its stop token is")
+        });
+        record.into_outcome(stopped)
+    }
+}
+
+/// A run's waker in its stop token: cancels the run, as an exit would, and wakes the threads
+/// of its group (idle pool threads, the owner, a recursion's waiting iterations), which find
+/// the run cancelled.
+struct StopRun {
+    token: Arc<Token>,
+    group: std::sync::Arc<Group>,
+}
+
+impl Wake for StopRun {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.token.stop();
+        self.group.signal.notify();
     }
 }
 
