@@ -400,3 +400,76 @@ fn a_recursion_shares_its_outer_runs_limit() {
         },
     );
 }
+
+/// The exit of a loop in the stop models: an iteration's failure, or the stop.
+#[derive(Debug, PartialEq)]
+enum Exit {
+    Failed(usize),
+    Stopped,
+}
+
+impl From<crate::Stopped> for Exit {
+    fn from(_: crate::Stopped) -> Exit {
+        Exit::Stopped
+    }
+}
+
+#[test]
+fn a_stop_racing_a_failure_ends_the_loop_exactly_once() {
+    explore_bounded("a stop races a failure", 1, || {
+        let token = crate::StopToken::new();
+        let stopper = {
+            let token = token.clone();
+            loom::thread::spawn(move || token.stop())
+        };
+        let ran = AtomicUsize::new(0);
+        let result = Loop::with_workers(2)
+            .stop(&token)
+            .try_for_each(0..2usize, |i| {
+                ran.fetch_add(1, SeqCst);
+                if i == 0 {
+                    return Err(Exit::Failed(i));
+                }
+                Ok(())
+            });
+        stopper.join().unwrap();
+        // Item 0 always fails: the loop ends with its failure, or with the stop if that was
+        // recorded first (then the failure, if item 0 ran, was dropped).
+        match result {
+            Err(Exit::Failed(0)) => assert!(ran.load(SeqCst) >= 1),
+            Err(Exit::Stopped) => {}
+            other => panic!("not one exit: {other:?}"),
+        }
+    });
+}
+
+#[test]
+fn a_stop_wakes_an_owner_and_a_worker_waiting_for_it() {
+    explore_bounded(
+        "a stop while the owner waits and a worker sleeps",
+        1,
+        || {
+            let token = crate::StopToken::new();
+            let running = AtomicUsize::new(0);
+            let stopper = {
+                let token = token.clone();
+                loom::thread::spawn(move || token.stop())
+            };
+            // The caller-fed path: the owner only waits; one pool thread runs the one item, the
+            // other finds nothing and sleeps on the group's signal. The item ends only when the
+            // stop is seen: a lost wake-up would leave the model deadlocked.
+            let result = Loop::with_workers(2)
+                .stop(&token)
+                .try_for_each(0..1usize, |_| {
+                    running.fetch_add(1, SeqCst);
+                    while !cancelled() {
+                        loom::thread::yield_now();
+                    }
+                    Ok::<(), Exit>(())
+                });
+            stopper.join().unwrap();
+            assert_eq!(result, Err(Exit::Stopped));
+            assert!(running.load(SeqCst) <= 1);
+        },
+    );
+}
