@@ -353,6 +353,8 @@ pub(crate) struct Listening {
 
 impl Listening {
     /// Why the token was stopped, if it was.
+    // Read by async loops, which loom does not build.
+    #[cfg_attr(loom, allow(dead_code))]
     pub(crate) fn reason(&self) -> Option<Stopped> {
         self.node.reason()
     }
