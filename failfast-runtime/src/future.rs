@@ -543,8 +543,9 @@ fn never_stopped<T>(ended: Result<T, Stopped>) -> T {
 /// Runs the async function `f` for every item of `iterable`, at most `workers` at once, and
 /// returns the first failure.
 ///
-/// `f` is an async closure (or a closure returning a future) returning `Result<(), E>` or
-/// `Option<()>`. Its iterations are futures polled by the returned future on the task that
+/// `f` is an async closure, or any function returning a future (`F: FnMut(T) -> Fut`, as
+/// generic code passes it on), whose output is `Result<(), E>` or `Option<()>`. Its iterations
+/// are futures polled by the returned future on the task that
 /// awaits it: they wait in parallel, they do not compute in parallel (use
 /// [`crate::try_for_each`] for CPU work). They may borrow locals and need not be `Send`.
 ///
@@ -557,9 +558,12 @@ fn never_stopped<T>(ended: Result<T, Stopped>) -> T {
 ///   of the poll at once, with its payload.
 /// - A loop with many ready iterations yields to the executor every [`BUDGET`] iterations.
 ///
-/// The returned future is `Send` when the input and the closure's futures are; with an async
-/// closure rustc may not see that (the futures' type is higher-ranked): a `#[fail_fast]` loop
-/// in an `async fn`, which writes each iteration as an async block, has no such limit.
+/// The returned future is `Send` when the input, `f` and its futures are.
+///
+/// An `async move` closure whose body borrows what the closure owns cannot start a second
+/// iteration while the first runs (each future borrows the closure): rustc says it "does not
+/// implement `FnMut`". Capture a reference instead (`let client = &client;` before it), or
+/// write the loop with `#[fail_fast]`.
 ///
 /// # Panics
 ///
@@ -578,18 +582,32 @@ fn never_stopped<T>(ended: Result<T, Stopped>) -> T {
 ///     if n > limit { Err(n) } else { Ok(()) }
 /// }));
 /// assert!(matches!(checked, Err(n) if n > 10));
+///
+/// // Generic code passes on any function that returns a future.
+/// async fn check_all<F, Fut>(items: Vec<u32>, check: F) -> Result<(), String>
+/// where
+///     F: Fn(u32) -> Fut,
+///     Fut: std::future::Future<Output = Result<(), String>>,
+/// {
+///     failfast_runtime::future::try_for_each(items, 4, check).await
+/// }
+/// let odd = block_on(check_all(vec![2, 4, 5], |n| async move {
+///     if n % 2 == 0 { Ok(()) } else { Err(format!("{n} is odd")) }
+/// }));
+/// assert_eq!(odd, Err("5 is odd".to_string()));
 /// ```
-pub async fn try_for_each<I, F, R>(iterable: I, workers: usize, f: F) -> R
+pub async fn try_for_each<I, F, Fut, R>(iterable: I, workers: usize, f: F) -> R
 where
     I: IntoIterator,
-    F: AsyncFn(I::Item) -> R,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future<Output = R>,
     R: Outcome,
 {
     never_stopped(for_each_in(iterable, workers, None, f).await)
 }
 
 /// The loop of [`try_for_each`], stopped by `stop` if given.
-async fn for_each_in<I, F, R>(
+async fn for_each_in<I, F, Fut, R>(
     iterable: I,
     workers: usize,
     stop: Option<&StopToken>,
@@ -597,15 +615,14 @@ async fn for_each_in<I, F, R>(
 ) -> Result<R, Stopped>
 where
     I: IntoIterator,
-    F: AsyncFn(I::Item) -> R,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future<Output = R>,
     R: Outcome,
 {
-    Ok(
-        match run(iterable, workers, stop, |item| f(item)).await?.0 {
-            Ok(()) => R::success(),
-            Err(failure) => R::from_failure(failure),
-        },
-    )
+    Ok(match run(iterable, workers, stop, f).await?.0 {
+        Ok(()) => R::success(),
+        Err(failure) => R::from_failure(failure),
+    })
 }
 
 /// One mapped item: its input index and the function's result.
@@ -624,8 +641,8 @@ impl<U, E> Split for Indexed<U, E> {
 /// Maps every item of `iterable` with the async function `f`, at most `workers` at once, and
 /// returns the values in input order, or the first failure.
 ///
-/// The same loop as [`try_for_each`] (no pulling ahead, drop-cancellation, panics), keeping
-/// each iteration's value.
+/// The same loop as [`try_for_each`] (no pulling ahead, drop-cancellation, panics; `f` an async
+/// closure or any function returning a future), keeping each iteration's value.
 ///
 /// # Panics
 ///
@@ -643,32 +660,50 @@ impl<U, E> Split for Indexed<U, E> {
 ///     Ok::<_, ()>(s.len())
 /// }));
 /// assert_eq!(lengths, Ok(vec![1, 2, 3]));
+///
+/// // Generic code passes on any function that returns a future.
+/// async fn sizes<F, Fut>(names: &[&str], size: F) -> Result<Vec<usize>, String>
+/// where
+///     F: FnMut(&str) -> Fut,
+///     Fut: std::future::Future<Output = Result<usize, String>>,
+/// {
+///     failfast_runtime::future::try_map(names.iter().copied(), 2, size).await
+/// }
+/// let sized = block_on(sizes(&["a", "bb"], |s| {
+///     let n = s.len();
+///     async move { Ok(n) }
+/// }));
+/// assert_eq!(sized, Ok(vec![1, 2]));
 /// ```
-pub async fn try_map<I, F, U, E>(iterable: I, workers: usize, f: F) -> Result<Vec<U>, E>
+pub async fn try_map<I, F, Fut, U, E>(iterable: I, workers: usize, f: F) -> Result<Vec<U>, E>
 where
     I: IntoIterator,
-    F: AsyncFn(I::Item) -> Result<U, E>,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future<Output = Result<U, E>>,
 {
     never_stopped(map_in(iterable, workers, None, f).await)
 }
 
 /// The loop of [`try_map`], stopped by `stop` if given.
-async fn map_in<I, F, U, E>(
+async fn map_in<I, F, Fut, U, E>(
     iterable: I,
     workers: usize,
     stop: Option<&StopToken>,
-    f: F,
+    mut f: F,
 ) -> Result<Result<Vec<U>, E>, Stopped>
 where
     I: IntoIterator,
-    F: AsyncFn(I::Item) -> Result<U, E>,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future<Output = Result<U, E>>,
 {
-    let f = &f;
     let (ended, mut pairs) = run(
         iterable.into_iter().enumerate(),
         workers,
         stop,
-        |(index, item)| async move { Indexed(index, f(item).await) },
+        |(index, item)| {
+            let mapped = f(item);
+            async move { Indexed(index, mapped.await) }
+        },
     )
     .await?;
     if let Err(error) = ended {
@@ -778,10 +813,11 @@ impl<'s> Loop<'s> {
     /// );
     /// assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::Interrupted);
     /// ```
-    pub async fn try_for_each<I, F, R>(&self, iterable: I, f: F) -> R
+    pub async fn try_for_each<I, F, Fut, R>(&self, iterable: I, f: F) -> R
     where
         I: IntoIterator,
-        F: AsyncFn(I::Item) -> R,
+        F: FnMut(I::Item) -> Fut,
+        Fut: Future<Output = R>,
         R: Outcome + FromStopped,
     {
         for_each_in(iterable, self.workers, self.stop, f)
@@ -810,10 +846,11 @@ impl<'s> Loop<'s> {
     /// );
     /// assert_eq!(lengths, Ok(vec![1, 2]));
     /// ```
-    pub async fn try_map<I, F, U, E>(&self, iterable: I, f: F) -> Result<Vec<U>, E>
+    pub async fn try_map<I, F, Fut, U, E>(&self, iterable: I, f: F) -> Result<Vec<U>, E>
     where
         I: IntoIterator,
-        F: AsyncFn(I::Item) -> Result<U, E>,
+        F: FnMut(I::Item) -> Fut,
+        Fut: Future<Output = Result<U, E>>,
         E: From<Stopped>,
     {
         map_in(iterable, self.workers, self.stop, f)

@@ -414,7 +414,7 @@ impl<X: Items> Drop for IndexClaim<'_, X> {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
-    use crate::engine::{self, Body, Site};
+    use crate::engine::{self, Body, LoopSite, Site};
     use crate::{never_stopped, Loop};
 
     /// The indexed path, with nothing that stops it from outside.
@@ -431,7 +431,6 @@ mod tests {
             body,
         ))
     }
-    use crate::rewrite::LoopSite;
     use crate::ForEach;
     use std::sync::atomic::AtomicUsize;
 

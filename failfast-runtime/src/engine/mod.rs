@@ -22,6 +22,7 @@ use crate::outcome::Flow;
 use crate::pool::{self, Work};
 use crate::stop::{Armed, StopToken, Stopped};
 use crate::Loop;
+pub use group::LoopSite;
 pub(crate) use group::Site;
 use group::{Feed, Group};
 use indexed::{Indexed, IntoIndexed};
