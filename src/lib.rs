@@ -316,8 +316,9 @@ pub use failfast_runtime::{
 #[doc(hidden)]
 pub mod __private {
     pub use failfast_runtime::future;
+    pub use failfast_runtime::rewrite::stop_token;
     pub use failfast_runtime::rewrite::{
         always, probe, LoopSite, PickCaller, PickIndex, PickShared,
     };
-    pub use failfast_runtime::{default_workers, Fallible, Flow, FromStopped};
+    pub use failfast_runtime::{default_workers, Fallible, Flow, FromStopped, Loop};
 }

@@ -284,6 +284,19 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         None => quote_spanned!(at=> #private::default_workers()),
     };
     let outcome = Ident::new("__failfast_outcome", at);
+    // With `stop`, `timeout` or `deadline`, the loop may end stopped: it then leaves the way
+    // `?` on `Err(Stopped)` would, through the return type's `FromStopped`, which reports a
+    // type that cannot hold the stop at the option.
+    let stopped = options.stopped_by().map(|option| {
+        let stopped = Ident::new("__failfast_stopped", at);
+        let from =
+            quote_spanned!(hygienic(option.span())=> #private::FromStopped::from_stopped(#stopped));
+        (stopped, quote_spanned!(at=> return #from))
+    });
+    let stop = options.stop.as_ref().map(|(_, token)| {
+        let token_at = hygienic(syn::spanned::Spanned::span(token));
+        quote_spanned!(token_at=> #private::stop_token(&(#token)))
+    });
     let exit = match (exit, flavor) {
         (Exit::ParallelLoop, _) => quote_spanned! {at=>
             if let ::core::option::Option::Some(#outcome) = #private::Flow::stop(#outcome) {
@@ -327,7 +340,21 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             } else {
                 quote_spanned!(at=> PickCaller as _, PickIndex as _, PickShared as _)
             };
-            quote_spanned! {at=>
+            let (method, settings) = match &stopped {
+                None => (quote_spanned!(at=> thread_loop), workers),
+                Some(_) => {
+                    let stop = stop.as_ref().map(|stop| quote_spanned!(at=> .stop(#stop)));
+                    let limit = options.limit.as_ref().map(|(name, value)| {
+                        let method = Ident::new(&name.to_string(), at);
+                        quote_spanned!(at=> .#method(#value))
+                    });
+                    (
+                        quote_spanned!(at=> thread_loop_with),
+                        quote_spanned!(at=> #private::Loop::new(#workers) #stop #limit),
+                    )
+                }
+            };
+            let run = quote_spanned! {at=>
                 match #input {
                     #input_var => {
                         #[allow(unused_imports)]
@@ -335,21 +362,47 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                         static #site: #private::LoopSite = #private::LoopSite::new();
                         (&&&#private::probe(&#input_var))
                             .__failfast_path()
-                            .thread_loop(#input_var, #workers, &#site, |#pat| {
+                            .#method(#input_var, #settings, &#site, |#pat| {
                                 if #private::always() #body
                                 #private::Flow::success()
                             })
                     }
                 }
+            };
+            match &stopped {
+                None => run,
+                Some((stopped, leave)) => quote_spanned! {at=>
+                    match #run {
+                        ::core::result::Result::Ok(#outcome) => #outcome,
+                        ::core::result::Result::Err(#stopped) => #leave,
+                    }
+                },
             }
         }
         Kind::Async => {
             let driver = Ident::new("__failfast_driver", at);
             let item = Ident::new("__failfast_item", at);
             let ended = Ident::new("__failfast_ended", at);
+            let driver_new = match &stop {
+                None => quote_spanned!(at=> #private::future::Driver::new(#input, #workers)),
+                Some(stop) => quote_spanned! {at=>
+                    #private::future::Driver::with_stop(
+                        #input,
+                        #workers,
+                        ::core::option::Option::Some(#stop),
+                    )
+                },
+            };
+            let leave_stopped = stopped.as_ref().map(|(stopped, leave)| {
+                quote_spanned! {at=>
+                    if let ::core::option::Option::Some(#stopped) = #driver.stopped() {
+                        #leave;
+                    }
+                }
+            });
             quote_spanned! {at=>
                 {
-                    let mut #driver = #private::future::Driver::new(#input, #workers);
+                    let mut #driver = #driver_new;
                     loop {
                         if let ::core::option::Option::Some(#item) = #driver.next_item() {
                             #driver.start(async {
@@ -360,6 +413,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                         }
                         let #ended = #driver.wait().await;
                         if let ::core::option::Option::Some(#ended) = #ended {
+                            #leave_stopped
                             break #private::future::Driver::outcome(&#driver, #ended);
                         }
                     }

@@ -222,6 +222,34 @@ impl ViaCaller {
     }
 }
 
+/// What `stop = ..` takes: a [`StopToken`](crate::StopToken), or a reference to one.
+#[diagnostic::on_unimplemented(
+    message = "`stop` takes a `failfast::StopToken`, not `{Self}`",
+    label = "not a `failfast::StopToken`",
+    note = "create a `let token = failfast::StopToken::new();`, pass `stop = &token` (or a `&StopToken` argument), and call `token.stop()` from wherever the loop should be stopped: a clone shares its state, so a Ctrl-C handler can hold one (`ctrlc::set_handler(move || token.stop())`), and a `tokio_util` `CancellationToken` can be bridged with a task that awaits `cancelled()` and then stops it"
+)]
+pub trait StopRef {
+    /// The token.
+    fn stop_token(&self) -> &crate::StopToken;
+}
+
+impl StopRef for crate::StopToken {
+    fn stop_token(&self) -> &crate::StopToken {
+        self
+    }
+}
+
+impl<T: StopRef + ?Sized> StopRef for &T {
+    fn stop_token(&self) -> &crate::StopToken {
+        (**self).stop_token()
+    }
+}
+
+/// The token that `stop = ..` gives, evaluated once when the loop starts.
+pub fn stop_token<T: StopRef + ?Sized>(token: &T) -> &crate::StopToken {
+    token.stop_token()
+}
+
 /// `true`, opaquely: the rewrite runs a body as `if always() { BODY }` so that a body that
 /// always returns (or is `todo!()`) does not make the iteration's closing `success()`
 /// "unreachable" in rustc's eyes, which the sequential loop would not warn about.

@@ -480,10 +480,19 @@ impl From<Stopped> for std::io::Error {
 ///
 /// `Result<T, E>` with `E: From<Stopped>` (`Err(stopped.into())`, as `?` would convert it),
 /// `Option<T>` (`None`) and `()`.
+///
+/// ```
+/// use failfast_runtime::{FromStopped, Stopped};
+///
+/// let error: std::io::Result<u8> = FromStopped::from_stopped(Stopped::timeout());
+/// assert_eq!(error.unwrap_err().kind(), std::io::ErrorKind::TimedOut);
+/// assert_eq!(<Option<u8>>::from_stopped(Stopped::by_token()), None);
+/// ```
 #[diagnostic::on_unimplemented(
-    message = "a loop with `stop`, `timeout` or `deadline` must return `Result`, `Option` or `()`, not `{Self}`",
-    label = "the stopped loop's exit has nowhere to go",
-    note = "a stopped loop ends with `Err(failfast::Stopped)`, converted with `From` like `?` would; `None` in an `Option` function"
+    message = "the stopped loop's exit has nowhere to go: `{Self}` cannot hold a `failfast::Stopped`",
+    label = "this option can stop the loop, which then leaves through the function's return type",
+    note = "a stopped loop returns `Err(failfast::Stopped)` converted with `From`, as `?` would (`None` in an `Option` function; a `()` function just returns)",
+    note = "add a variant with `#[from] failfast::Stopped` (or a `From<failfast::Stopped>` impl) to the error type, or return `anyhow::Result` or `io::Result`"
 )]
 pub trait FromStopped {
     /// The value of a loop that was stopped.
@@ -504,6 +513,14 @@ impl<T> FromStopped for Option<T> {
 
 impl FromStopped for () {
     fn from_stopped(_: Stopped) {}
+}
+
+/// The iteration of a `#[fail_fast]` loop that only `return`s: the stop leaves with the
+/// function's value for it.
+impl<T: FromStopped> FromStopped for std::ops::ControlFlow<T> {
+    fn from_stopped(stopped: Stopped) -> Self {
+        std::ops::ControlFlow::Break(T::from_stopped(stopped))
+    }
 }
 
 /// When a loop stops from outside, as given; a timeout is counted from the loop's start.
