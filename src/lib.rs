@@ -309,7 +309,8 @@
 /// ```
 pub use failfast_macros::fail_fast;
 pub use failfast_runtime::{
-    cancelled, default_workers, future, try_for_each, try_map, Loop, Outcome, StopToken, Stopped,
+    cancelled, default_workers, future, try_for_each, try_map, FromStopped, Loop, Outcome,
+    StopToken, Stopped,
 };
 
 /// What the `#[fail_fast]` rewrite calls. Not public API: it changes without notice.

@@ -287,15 +287,19 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     // With `stop`, `timeout` or `deadline`, the loop may end stopped: it then leaves the way
     // `?` on `Err(Stopped)` would, through the return type's `FromStopped`, which reports a
     // type that cannot hold the stop at the option.
+    // Every token of these calls is at the option (or the token's expression), so that
+    // rustc's errors about them point there and nowhere else.
     let stopped = options.stopped_by().map(|option| {
-        let stopped = Ident::new("__failfast_stopped", at);
-        let from =
-            quote_spanned!(hygienic(option.span())=> #private::FromStopped::from_stopped(#stopped));
+        let option_at = hygienic(option.span());
+        let stopped = Ident::new("__failfast_stopped", option_at);
+        let private = self::private(&options, option.span());
+        let from = quote_spanned!(option_at=> #private::FromStopped::from_stopped(#stopped));
         (stopped, quote_spanned!(at=> return #from))
     });
     let stop = options.stop.as_ref().map(|(_, token)| {
-        let token_at = hygienic(syn::spanned::Spanned::span(token));
-        quote_spanned!(token_at=> #private::stop_token(&(#token)))
+        let token_span = syn::spanned::Spanned::span(token);
+        let private = self::private(&options, token_span);
+        quote_spanned!(hygienic(token_span)=> #private::stop_token(&(#token)))
     });
     let exit = match (exit, flavor) {
         (Exit::ParallelLoop, _) => quote_spanned! {at=>
