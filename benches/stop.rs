@@ -327,11 +327,68 @@ fn overhead() {
     }
 }
 
+/// The sum of `items`' multiples of 1024, by the macro's indexed path, with a stop token.
+#[failfast::fail_fast(workers = 8, stop = stop)]
+fn sum_with_stop(items: &[u64], stop: &StopToken, sum: &AtomicU64) -> Result<(), Stopped> {
+    for &n in items {
+        tiny(sum)(n)?;
+    }
+    Ok(())
+}
+
+/// [`sum_with_stop`] without the token.
+#[failfast::fail_fast(workers = 8)]
+fn sum_without(items: &[u64], sum: &AtomicU64) -> Result<(), Stopped> {
+    for &n in items {
+        tiny(sum)(n)?;
+    }
+    Ok(())
+}
+
+/// `overhead` on the macro's indexed path: a slice of 2,000,000 items split by index.
+fn overhead_indexed() {
+    let never = StopToken::new();
+    let items: Vec<u64> = (0..2_000_000).collect();
+    let time = |with_stop: bool| {
+        warm_median(5, || {
+            let sum = AtomicU64::new(0);
+            let begin = Instant::now();
+            if with_stop {
+                sum_with_stop(&items, &never, &sum).unwrap();
+            } else {
+                sum_without(&items, &sum).unwrap();
+            }
+            black_box(sum.into_inner());
+            begin.elapsed().as_secs_f64() * 1e3
+        })
+    };
+    let without = time(false);
+    let with = time(true);
+    print_table(
+        "overhead: #[fail_fast] over a 2,000,000-item slice, ms per loop",
+        "ms",
+        true,
+        &[
+            Row {
+                name: "failfast, stop token never stopped",
+                figure: with,
+                detail: String::new(),
+            },
+            Row {
+                name: "failfast, no stop token",
+                figure: without,
+                detail: String::new(),
+            },
+        ],
+    );
+}
+
 fn main() {
     run_scenarios(&[
         ("stop_latency", stop_latency),
         ("stop_idle", stop_idle),
         ("timeout", timeout),
         ("overhead", overhead),
+        ("overhead_indexed", overhead_indexed),
     ]);
 }

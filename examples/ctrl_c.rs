@@ -11,7 +11,7 @@
 //! The tree (`--files` files of 16 KiB, 4,096 by default) is generated in a temporary directory
 //! first, and removed at the end, also after a stop. failfast installs no signal handler: the
 //! `ctrlc` crate's handler stops a [`StopToken`] that the loop was given.
-use failfast::{Loop, StopToken, Stopped};
+use failfast::{fail_fast, StopToken, Stopped};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -56,6 +56,24 @@ fn generate(root: &Path, files: usize) -> io::Result<Vec<PathBuf>> {
         paths.push(path);
     }
     Ok(paths)
+}
+
+/// Checksums every file, 8 at once, until done, stopped (`stop`: Ctrl-C), or out of time.
+#[fail_fast(workers = 8, stop = stop, timeout = timeout)]
+fn checksum_all(
+    paths: &[PathBuf],
+    stop: &StopToken,
+    timeout: Duration,
+    done: &AtomicUsize,
+    combined: &AtomicU32,
+) -> io::Result<()> {
+    for path in paths {
+        let crc = crc32(&fs::read(path)?);
+        // Order-independent: files finish in any order.
+        combined.fetch_xor(crc, Ordering::Relaxed);
+        done.fetch_add(1, Ordering::Relaxed);
+    }
+    Ok(())
 }
 
 /// Removes the generated tree when dropped, whatever way `main` ends.
@@ -104,21 +122,13 @@ fn main() -> ExitCode {
     })
     .expect("a Ctrl-C handler");
 
-    let mut job = Loop::new(8).stop(&stop);
-    if let Some(timeout) = timeout {
-        job = job.timeout(timeout);
-    }
     let done = AtomicUsize::new(0);
     let combined = AtomicU32::new(0);
     println!("checksumming {files} files with 8 workers (Ctrl-C stops)");
     let started = Instant::now();
-    let result: io::Result<()> = job.try_for_each(&paths, |path| {
-        let crc = crc32(&fs::read(path)?);
-        // Order-independent: files finish in any order.
-        combined.fetch_xor(crc, Ordering::Relaxed);
-        done.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    });
+    // No `--timeout`: a timeout too long to pass.
+    let timeout = timeout.unwrap_or(Duration::MAX);
+    let result = checksum_all(&paths, &stop, timeout, &done, &combined);
     let done = done.into_inner();
     let took = started.elapsed().as_secs_f64();
     match result {
