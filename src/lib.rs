@@ -46,8 +46,10 @@
 //!
 //! Options: `workers = N` (a literal is checked at compile time; any other `usize`
 //! expression is evaluated once when the loop starts, and 0 panics; by default
-//! [`default_workers()`], the available parallelism) and `crate = path` or `crate = "path"`
-//! for a renamed dependency.
+//! [`default_workers()`], the available parallelism), `crate = path` or `crate = "path"`
+//! for a renamed dependency, and what stops the loop from outside: `stop = token` (a
+//! [`StopToken`]), `timeout = duration` or `deadline = instant` (see
+//! [Stopping a loop from outside](#stopping-a-loop-from-outside)).
 //!
 //! # What the parallel loop does
 //!
@@ -154,6 +156,32 @@
 //! let error = result.unwrap_err();
 //! assert_eq!(error.kind(), std::io::ErrorKind::Interrupted); // `TimedOut` for the timeout
 //! assert_eq!(error.into_inner().unwrap().downcast_ref::<Stopped>(), Some(&Stopped::by_token()));
+//! ```
+//!
+//! With the macro, the loop leaves the function with the stop the way `?` would:
+//!
+//! ```
+//! use failfast::{cancelled, fail_fast, StopToken};
+//! use std::time::Duration;
+//!
+//! #[fail_fast(workers = 4, stop = stop, timeout = Duration::from_secs(600))]
+//! fn render_all(scenes: &[u32], stop: &StopToken) -> std::io::Result<()> {
+//!     for _scene in scenes {
+//!         while !cancelled() {
+//!             std::thread::sleep(Duration::from_millis(1)); // long work, checking in
+//!         }
+//!     }
+//!     Ok(())
+//! }
+//!
+//! let stop = StopToken::new();
+//! let clone = stop.clone(); // what a Ctrl-C handler would hold
+//! std::thread::spawn(move || {
+//!     std::thread::sleep(Duration::from_millis(20));
+//!     clone.stop();
+//! });
+//! let error = render_all(&[1, 2, 3, 4, 5, 6], &stop).unwrap_err();
+//! assert_eq!(error.kind(), std::io::ErrorKind::Interrupted);
 //! ```
 //!
 //! - **When the token is stopped, or the timeout or deadline passes, before the loop has
