@@ -169,3 +169,26 @@ fn one_token_stops_several_loops_running_at_once() {
         }
     });
 }
+
+#[test]
+fn a_lazy_input_held_alone_by_one_worker_sees_the_stop_before_each_item() {
+    // Items of nanoseconds: a worker holds the shared input alone and runs it like the
+    // sequential loop (see `held_alone.rs`); a stop from outside must still end it at once.
+    for workers in [1, 2, 4] {
+        let token = StopToken::new();
+        let after = AtomicUsize::new(0);
+        let result: Result<(), Stopped> =
+            Path::Shared.try_for_each_with(0..u64::MAX, Loop::new(workers).stop(&token), |i| {
+                if failfast_runtime::cancelled() {
+                    let late = after.fetch_add(1, SeqCst) + 1;
+                    // Fails at once rather than running to the end of the input.
+                    assert!(late < workers, "{late} items started after the stop");
+                }
+                if i == 100_000 {
+                    token.stop();
+                }
+                Ok(())
+            });
+        assert_eq!(result, Err(Stopped::by_token()));
+    }
+}

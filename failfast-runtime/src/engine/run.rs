@@ -175,9 +175,9 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             if until.is_none() && batch == max_batch {
                 let body = self.body;
                 let mut took = false;
-                // Taken alone, only this thread's iterations can end the run: the loop's own
-                // cancellation is `each` returning `false`, and only an enclosing loop's is
-                // read before each item.
+                // Taken alone, only this thread's iterations can end the run (but for a stop
+                // from outside): the loop's own cancellation is `each` returning `false`, and
+                // only an enclosing loop's (or the stop's) is read before each item.
                 let mut each = |item| {
                     took = true;
                     let exit = body.run(&mut local, item).into_exit();
@@ -187,7 +187,16 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                     }
                     go_on
                 };
-                let outer = watch.nested().then_some(|| !watch.outer_cancelled());
+                // A run with a stop token can also be cancelled from outside at any moment:
+                // then its own flag is read before each item too.
+                let stoppable = self.stop.is_some();
+                let outer = (stoppable || watch.nested()).then_some(|| {
+                    if stoppable {
+                        !watch.is_cancelled()
+                    } else {
+                        !watch.outer_cancelled()
+                    }
+                });
                 let alone = self.source.alone(outer, &mut each);
                 match alone {
                     Ok(true) => break,
