@@ -544,25 +544,19 @@ impl Armed {
     /// Arms a loop's stop; `None` when nothing can stop it from outside.
     pub(crate) fn new(stop: Option<&StopToken>, limit: Limit) -> Option<Armed> {
         let deadline = match limit {
-            Limit::None => {
-                return stop.map(|token| Armed {
-                    token: token.clone(),
-                    #[cfg(not(loom))]
-                    _timer: None,
-                })
-            }
+            Limit::None => None,
             // An overflowing timeout is never reached.
             Limit::Timeout(timeout) => Instant::now().checked_add(timeout),
             Limit::Deadline(deadline) => Some(deadline),
         };
-        let token = stop.map_or_else(StopToken::new, StopToken::child);
         let Some(deadline) = deadline else {
-            return Some(Armed {
-                token,
+            return stop.map(|token| Armed {
+                token: token.clone(),
                 #[cfg(not(loom))]
                 _timer: None,
             });
         };
+        let token = stop.map_or_else(StopToken::new, StopToken::child);
         if deadline <= Instant::now() {
             token.time_out();
         }
