@@ -2,7 +2,7 @@
 //! the loop starts runs nothing; a stop after the loop finished changes nothing; child tokens.
 mod common;
 
-use common::{until_cancelled, Gate, Path, HANG};
+use common::{scaled, until_cancelled, Gate, Path, HANG};
 use failfast_runtime::{Loop, StopToken, Stopped};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Instant;
@@ -20,7 +20,7 @@ fn a_token_stopped_from_another_thread_stops_the_loop_on_every_path() {
                 first.wait();
                 token.stop();
             });
-            path.try_for_each_with(0..100_000, Loop::new(workers).stop(&token), |_| {
+            path.try_for_each_with(0..scaled(100_000), Loop::new(workers).stop(&token), |_| {
                 started.fetch_add(1, SeqCst);
                 first.open();
                 // Only the stop ends an iteration.
@@ -184,7 +184,7 @@ fn a_lazy_input_held_alone_by_one_worker_sees_the_stop_before_each_item() {
                     // Fails at once rather than running to the end of the input.
                     assert!(late < workers, "{late} items started after the stop");
                 }
-                if i == 100_000 {
+                if i == scaled(100_000) as u64 {
                     token.stop();
                 }
                 Ok(())
