@@ -3,7 +3,7 @@
 use failfast::{fail_fast, StopToken, Stopped};
 use std::time::{Duration, Instant};
 
-#[fail_fast(workers = 4, stop = stop, timeout = Duration::from_secs(60))]
+#[fail_fast(workers = 4, stop = stop, timeout = Duration::from_secs(90))]
 fn parse_all(lines: &[&str], stop: &StopToken) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     for line in lines {
         line.parse::<u32>()?;
