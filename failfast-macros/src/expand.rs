@@ -10,7 +10,8 @@
 //! {
 //!     ATTRS let () = {
 //!         let outcome = match INPUT {
-//!             input => (&&&probe(&input))  // the input's type picks the engine's path
+//!             input => shared_by_iterations((&PLACE)); // each place the body shares
+//!                 (&&&input(&input))       // the input's type picks the engine's path
 //!                 .__failfast_path()       // `SITE`: a `static`, this loop's identity
 //!                 .thread_loop(input, WORKERS, &SITE, |PAT| {
 //!                     BODY                 // `continue`  -> `return Flow::success()`
@@ -24,7 +25,7 @@
 //! and an async loop the same with each iteration an `async` block, started by a
 //! `future::Driver` in the user's own function, so that the loop's future is `Send` exactly when
 //! the sequential loop's would be. EXIT, by where the loop's exit goes:
-//! - out of the function: `if let Some(v) = Fallible::exit(outcome) { return v; }`, which ties
+//! - out of the function: `if let Some(v) = ExitsThrough::exit(outcome) { return v; }`, which ties
 //!   the iterations' type to the function's return type (`Result<T, E>` gives
 //!   `Result<ControlFlow<T>, E>`), so `?` converts errors with `From` as in the sequential loop;
 //!   or, with no `?` in the loop, `if let ControlFlow::Break(v) = outcome { return v; }`, so any
@@ -124,7 +125,7 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
         FnArg::Typed(typed) => Some(&*typed.pat),
         FnArg::Receiver(_) => None,
     });
-    let locals = Locals::of_function(parameters.clone(), &function.block);
+    let locals = Locals::of_function(&function.sig, &function.block);
     let mutable = races::declared_mut(parameters, &function.block);
     let mut block = (*function.block).clone();
     let mut phases = Checked {
@@ -236,6 +237,20 @@ fn private(options: &Options, span: Span) -> TokenStream {
     }
 }
 
+/// The path of the runtime's items that rustc may name in an error (see
+/// `failfast_runtime::rewrite`): `failfast::parallel_loop`.
+fn named(options: &Options, span: Span) -> TokenStream {
+    named_at(options, span)
+}
+
+fn named_at(options: &Options, span: Span) -> TokenStream {
+    let span = hygienic(span);
+    match &options.krate {
+        Some(krate) => quote_spanned!(span=> #krate::parallel_loop),
+        None => quote_spanned!(span=> ::failfast::parallel_loop),
+    }
+}
+
 fn hygienic(span: Span) -> Span {
     Span::mixed_site().located_at(span)
 }
@@ -270,14 +285,17 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         pat,
         input,
         input_holds_closure,
+        shared,
         body,
         kind,
         exit,
         flavor,
+        user_macro,
         ..
     } = described;
     let at = hygienic(span);
     let private = private(&options, span);
+    let named = named(&options, span);
     let workers = match &options.workers {
         Some(Workers::Literal(literal)) => quote!(#literal),
         Some(Workers::Expr(expr)) => quote!(#expr),
@@ -307,11 +325,19 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 return #outcome;
             }
         },
-        (_, Flavor::Fallible) => quote_spanned! {at=>
-            if let ::core::option::Option::Some(#outcome) = #private::Fallible::exit(#outcome) {
-                return #outcome;
+        (_, Flavor::Fallible) => {
+            // When a macro in the body expands to `return Ok(..)`, this is what rustc refuses:
+            // its error points at the macro call.
+            let tie_at = user_macro.unwrap_or(span);
+            let tie = named_at(&options, tie_at);
+            let exit = quote_spanned!(hygienic(tie_at)=> #tie::ExitsThrough::exit);
+            let argument = Ident::new("__failfast_outcome", hygienic(tie_at));
+            quote_spanned! {at=>
+                if let ::core::option::Option::Some(#outcome) = #exit(#argument) {
+                    return #outcome;
+                }
             }
-        },
+        }
         (_, Flavor::Returns) => quote_spanned! {at=>
             if let ::core::ops::ControlFlow::Break(#outcome) = #outcome {
                 return #outcome;
@@ -326,7 +352,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 Pat::Or(or) => quote!((#or)),
                 pat => quote!(#pat),
             };
-            // The input's type picks the engine's path (see `failfast_runtime::rewrite::Probe`):
+            // The input's type picks the engine's path (see `failfast_runtime::rewrite::Input`):
             // split by index, pulled by every worker, or pulled by the calling thread.
             // `SITE` is this loop's identity: a recursion that reaches it again shares its limit.
             // Named at the input, so that rustc's error for items that are not `Send` points
@@ -336,13 +362,24 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 hygienic(syn::spanned::Spanned::span(&input)),
             );
             let site = Ident::new("__FAILFAST_SITE", at);
+            // Each place the body shares is checked at `for`, so that rustc reports one that
+            // is not `Sync` in the loop's terms, not as a bound of the body's closure (the
+            // same error at the same place, which it then leaves out).
+            let shared = shared.iter().map(|place| {
+                let mut borrowed = proc_macro2::Group::new(
+                    proc_macro2::Delimiter::Parenthesis,
+                    quote_spanned!(at=> &#place),
+                );
+                borrowed.set_span(at);
+                quote_spanned!(at=> #named::shared_by_iterations(#borrowed);)
+            });
             // An input that may hold a capturing closure of this function never takes the
             // shared path: rustc cannot tell yet whether the closure is `Send`, and would take
             // it (see `captures`).
             let paths = if input_holds_closure {
-                quote_spanned!(at=> PickCaller as _, PickIndex as _)
+                quote_spanned!(at=> PulledByCaller as _, SplitByIndex as _)
             } else {
-                quote_spanned!(at=> PickCaller as _, PickIndex as _, PickShared as _)
+                quote_spanned!(at=> PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _)
             };
             let (method, settings) = match &stopped {
                 None => (quote_spanned!(at=> thread_loop), workers),
@@ -362,9 +399,10 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 match #input {
                     #input_var => {
                         #[allow(unused_imports)]
-                        use #private::{#paths};
+                        use #named::{#paths};
                         static #site: #private::LoopSite = #private::LoopSite::new();
-                        (&&&#private::probe(&#input_var))
+                        #(#shared)*
+                        (&&&#named::input(&#input_var))
                             .__failfast_path()
                             .#method(#input_var, #settings, &#site, |#pat| {
                                 if #private::always() #body

@@ -471,3 +471,123 @@ fn a_stop_reaches_a_running_worker_and_wakes_its_sleeping_owner() {
         assert!(running.load(SeqCst) <= 1);
     });
 }
+
+/// The task awaiting an async loop, as a loom thread: its waker wakes the thread's wait.
+#[derive(Default)]
+struct Task {
+    woken: crate::sync::Mutex<bool>,
+    changed: crate::sync::Condvar,
+}
+
+impl Task {
+    /// Blocks until the task was woken since the last call.
+    fn sleep(&self) {
+        let mut woken = crate::sync::lock(&self.woken);
+        while !*woken {
+            woken = crate::sync::wait(&self.changed, woken);
+        }
+        *woken = false;
+    }
+}
+
+impl std::task::Wake for Task {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        *crate::sync::lock(&self.woken) = true;
+        self.changed.notify_one();
+    }
+}
+
+/// An async loop's slot woken twice from other threads while the loop polls it, the second
+/// waker setting a plain `Relaxed` flag before `wake()`: the iteration must see its flag at
+/// a poll, or the loop never returns (loom reports the deadlock: the task sleeps for good).
+/// The model runs `crate::future`'s own driver, slot wakers and list; only the task's
+/// `AtomicWaker` is a loom-visible stand-in (see `future.rs`).
+#[test]
+fn two_wakes_of_one_async_slot_racing_its_poll_are_never_lost() {
+    use crate::sync::{AtomicBool, Ordering};
+    use std::future::Future;
+    use std::sync::{Arc, Mutex};
+    use std::task::{Context, Poll, Waker};
+
+    explore_bounded("two wakes of one async slot race its poll", 2, || {
+        let flag = Arc::new(AtomicBool::new(false));
+        let slot_waker: Mutex<Option<Waker>> = Mutex::new(None);
+        let iteration = || {
+            std::future::poll_fn(|cx| {
+                if flag.load(Ordering::Relaxed) {
+                    return Poll::Ready(Ok::<(), ()>(()));
+                }
+                *slot_waker.lock().unwrap() = Some(cx.waker().clone());
+                Poll::Pending
+            })
+        };
+        let mut looping = Box::pin(crate::future::try_for_each(0..1, 1, async |_| {
+            iteration().await
+        }));
+        let task = Arc::new(Task::default());
+        let waker = Waker::from(Arc::clone(&task));
+        let mut cx = Context::from_waker(&waker);
+        assert!(looping.as_mut().poll(&mut cx).is_pending());
+        let slot = slot_waker
+            .lock()
+            .unwrap()
+            .take()
+            .expect("the iteration's waker");
+        let first = {
+            let slot = slot.clone();
+            loom::thread::spawn(move || slot.wake())
+        };
+        let second = {
+            let flag = Arc::clone(&flag);
+            loom::thread::spawn(move || {
+                flag.store(true, Ordering::Relaxed);
+                slot.wake();
+            })
+        };
+        loop {
+            if let Poll::Ready(result) = looping.as_mut().poll(&mut cx) {
+                assert_eq!(result, Ok(()));
+                break;
+            }
+            task.sleep();
+        }
+        first.join().unwrap();
+        second.join().unwrap();
+    });
+}
+
+/// [`walk`] over a lazy `Send` input, which a worker may hold alone (batches reach their
+/// largest size, 2 under loom, after one claim) when one of its items recurses: the inner
+/// run's owner may then be the holder of the outer input, further up its stack.
+fn walk_shared(depth: usize, ran: &AtomicUsize) -> Result<(), ()> {
+    static SITE: LoopSite = LoopSite::new();
+    drive_shared(
+        0..3usize,
+        2,
+        Site::Loop(&SITE),
+        &ForEach(|_| {
+            ran.fetch_add(1, SeqCst);
+            if depth > 1 {
+                walk_shared(depth - 1, ran)?;
+            }
+            Ok(())
+        }),
+    )
+}
+
+#[test]
+fn a_recursion_reached_from_an_input_held_alone_finishes() {
+    explore_bounded(
+        "recursion from a held input: no owner waits on itself",
+        1,
+        || {
+            let ran = AtomicUsize::new(0);
+            assert_eq!(walk_shared(2, &ran), Ok(()));
+            assert_eq!(ran.load(SeqCst), 3 + 3 * 3, "every item of every run once");
+        },
+    );
+}

@@ -170,13 +170,13 @@ impl Path {
         F: Fn(I::Item) -> Result<(), E> + Sync,
         E: Send,
     {
-        use failfast_runtime::rewrite::{LoopSite, ViaIndex, ViaShared};
+        use failfast_runtime::rewrite::{LoopSite, Shared, Split};
         static SHARED: LoopSite = LoopSite::new();
         static INDEXED: LoopSite = LoopSite::new();
         match self {
             Path::Caller => failfast_runtime::try_for_each(input, workers, f),
-            Path::Shared => ViaShared.thread_loop(input, workers, &SHARED, f),
-            Path::Indexed => ViaIndex.thread_loop(input.collect::<Vec<_>>(), workers, &INDEXED, f),
+            Path::Shared => Shared.thread_loop(input, workers, &SHARED, f),
+            Path::Indexed => Split.thread_loop(input.collect::<Vec<_>>(), workers, &INDEXED, f),
         }
     }
 
@@ -194,14 +194,14 @@ impl Path {
         F: Fn(I::Item) -> Result<(), E> + Sync,
         E: Send + From<failfast_runtime::Stopped>,
     {
-        use failfast_runtime::rewrite::{LoopSite, ViaIndex, ViaShared};
+        use failfast_runtime::rewrite::{LoopSite, Shared, Split};
         static SHARED: LoopSite = LoopSite::new();
         static INDEXED: LoopSite = LoopSite::new();
         let stopped = match self {
             Path::Caller => return settings.try_for_each(input, f),
-            Path::Shared => ViaShared.thread_loop_with(input, settings, &SHARED, f),
+            Path::Shared => Shared.thread_loop_with(input, settings, &SHARED, f),
             Path::Indexed => {
-                ViaIndex.thread_loop_with(input.collect::<Vec<_>>(), settings, &INDEXED, f)
+                Split.thread_loop_with(input.collect::<Vec<_>>(), settings, &INDEXED, f)
             }
         };
         stopped.unwrap_or_else(|stopped| Err(stopped.into()))
