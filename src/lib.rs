@@ -357,7 +357,7 @@ pub use failfast_runtime::{
 #[doc(hidden)]
 pub mod __private {
     pub use failfast_runtime::future;
-    pub use failfast_runtime::rewrite::{always, stop_token, LoopSite};
+    pub use failfast_runtime::rewrite::{always, LoopSite};
     pub use failfast_runtime::{default_workers, Fallible, Flow, FromStopped, Loop};
 }
 
@@ -367,7 +367,7 @@ pub mod __private {
 #[doc(hidden)]
 pub mod parallel_loop {
     pub use failfast_runtime::rewrite::{
-        input, shared_by_iterations, ExitsThrough, Fed, Input, PulledByCaller, SendExit, SendItem,
-        Shared, SharedByWorkers, SharedCapture, Split, SplitByIndex,
+        input, shared_by_iterations, stop_token, ExitsThrough, Fed, Input, PulledByCaller,
+        SendExit, SendItem, Shared, SharedByWorkers, SharedCapture, Split, SplitByIndex, StopRef,
     };
 }

@@ -316,8 +316,8 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     });
     let stop = options.stop.as_ref().map(|(_, token)| {
         let token_span = syn::spanned::Spanned::span(token);
-        let private = self::private(&options, token_span);
-        quote_spanned!(hygienic(token_span)=> #private::stop_token(&(#token)))
+        let named = self::named(&options, token_span);
+        quote_spanned!(hygienic(token_span)=> #named::stop_token(&(#token)))
     });
     let exit = match (exit, flavor) {
         (Exit::ParallelLoop, _) => quote_spanned! {at=>

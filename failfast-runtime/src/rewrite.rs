@@ -276,6 +276,7 @@ impl StopRef for crate::StopToken {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: StopRef + ?Sized> StopRef for &T {
     fn stop_token(&self) -> &crate::StopToken {
         (**self).stop_token()

@@ -478,6 +478,9 @@ impl From<Stopped> for std::io::Error {
 
 /// What a loop that was stopped returns, for every type a loop can return.
 ///
+/// (Each impl is `do_not_recommend`: an error type without `From<Stopped>` is then reported
+/// with this trait's message, which says what to add, rather than as a bare `From` bound.)
+///
 /// `Result<T, E>` with `E: From<Stopped>` (`Err(stopped.into())`, as `?` would convert it),
 /// `Option<T>` (`None`) and `()`.
 ///
@@ -499,24 +502,28 @@ pub trait FromStopped {
     fn from_stopped(stopped: Stopped) -> Self;
 }
 
+#[diagnostic::do_not_recommend]
 impl<T, E: From<Stopped>> FromStopped for Result<T, E> {
     fn from_stopped(stopped: Stopped) -> Self {
         Err(stopped.into())
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T> FromStopped for Option<T> {
     fn from_stopped(_: Stopped) -> Self {
         None
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl FromStopped for () {
     fn from_stopped(_: Stopped) {}
 }
 
 /// The iteration of a `#[fail_fast]` loop that only `return`s: the stop leaves with the
 /// function's value for it.
+#[diagnostic::do_not_recommend]
 impl<T: FromStopped> FromStopped for std::ops::ControlFlow<T> {
     fn from_stopped(stopped: Stopped) -> Self {
         std::ops::ControlFlow::Break(T::from_stopped(stopped))
