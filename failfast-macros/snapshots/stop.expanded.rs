@@ -18,7 +18,7 @@ fn download_all(
                         .thread_loop_with(
                             __failfast_input,
                             ::failfast::__private::Loop::new(8)
-                                .stop(::failfast::__private::stop_token(&(stop)))
+                                .stop(::failfast::parallel_loop::stop_token(&(stop)))
                                 .timeout(Duration::from_secs(600)),
                             &__FAILFAST_SITE,
                             |name| {
@@ -54,7 +54,7 @@ async fn fetch_all(urls: &[String], stop: &StopToken, client: &Client) -> Option
                     urls,
                     50,
                     ::core::option::Option::Some(
-                        ::failfast::__private::stop_token(&(stop)),
+                        ::failfast::parallel_loop::stop_token(&(stop)),
                     ),
                 );
                 loop {
