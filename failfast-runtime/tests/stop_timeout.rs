@@ -66,15 +66,25 @@ fn a_deadline_already_passed_runs_nothing() {
 }
 
 #[test]
-fn a_loop_that_finishes_before_its_timeout_succeeds() {
-    let token = StopToken::new();
-    let result: Result<(), Stopped> = Loop::new(4)
-        .stop(&token)
-        .timeout(Duration::from_millis(20))
-        .try_for_each(0..100, |_| Ok(()));
+fn a_loop_that_finishes_before_its_timeout_succeeds_at_once() {
+    let begin = Instant::now();
+    let result: Result<(), Stopped> = Loop::new(4).timeout(HANG).try_for_each(0..100, |_| Ok(()));
     assert_eq!(result, Ok(()));
-    // The loop's deadline stops a token of its own: the caller's is never timed out.
-    std::thread::sleep(Duration::from_millis(40));
+    assert!(begin.elapsed() < HANG, "the loop waited for its timeout");
+}
+
+#[test]
+fn a_timeout_stops_the_loop_not_the_callers_token() {
+    let token = StopToken::new();
+    let result: Result<(), Stopped> = Loop::new(2)
+        .stop(&token)
+        .timeout(Duration::from_millis(5))
+        .try_for_each(0.., |_| {
+            until_cancelled();
+            Ok(())
+        });
+    assert_eq!(result, Err(Stopped::timeout()));
+    // The deadline stopped a token of the loop's own, a child of the caller's.
     assert!(!token.is_stopped());
 }
 
