@@ -280,49 +280,86 @@ fn tiny(sum: &AtomicU64) -> impl Fn(u64) -> Result<(), Stopped> + Sync + '_ {
     }
 }
 
-/// `overhead`: the same loops with a stop token that is never stopped, and without.
+/// The median of 21 runs of `with` and of `without`, taking turns (each goes first in every
+/// other round) after a warm-up: run back to back, the second of two loops measured slower
+/// here whichever it was (the pool's threads had begun to go to sleep).
+fn paired(mut with: impl FnMut() -> f64, mut without: impl FnMut() -> f64) -> (f64, f64) {
+    warm_median(1, || with() + without());
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for round in 0..21 {
+        if round % 2 == 0 {
+            b.push(without());
+            a.push(with());
+        } else {
+            a.push(with());
+            b.push(without());
+        }
+    }
+    let median = |mut samples: Vec<f64>| {
+        samples.sort_by(f64::total_cmp);
+        samples[samples.len() / 2]
+    };
+    (median(a), median(b))
+}
+
+fn overhead_rows(title: &str, unit: &str, (with, without): (f64, f64)) {
+    print_table(
+        title,
+        unit,
+        true,
+        &[
+            Row {
+                name: "failfast, stop token never stopped",
+                figure: with,
+                detail: String::new(),
+            },
+            Row {
+                name: "failfast, no stop token",
+                figure: without,
+                detail: String::new(),
+            },
+        ],
+    );
+}
+
+/// `overhead`: the runtime API's loops with a stop token that is never stopped, and without.
 fn overhead() {
     let never = StopToken::new();
     let per_call = |with_stop: bool, items: u64, calls: usize| {
-        warm_median(5, || {
-            let sum = AtomicU64::new(0);
-            let begin = Instant::now();
-            for _ in 0..calls {
-                let result = if with_stop {
-                    Loop::new(WORKERS)
-                        .stop(&never)
-                        .try_for_each(0..items, tiny(&sum))
-                } else {
-                    failfast::try_for_each(0..items, WORKERS, tiny(&sum))
-                };
-                result.unwrap();
-            }
-            black_box(sum.into_inner());
-            begin.elapsed().as_secs_f64() * 1e6 / calls as f64
-        })
+        let sum = AtomicU64::new(0);
+        let begin = Instant::now();
+        for _ in 0..calls {
+            let result = if with_stop {
+                Loop::new(WORKERS)
+                    .stop(&never)
+                    .try_for_each(0..items, tiny(&sum))
+            } else {
+                failfast::try_for_each(0..items, WORKERS, tiny(&sum))
+            };
+            result.unwrap();
+        }
+        black_box(sum.into_inner());
+        begin.elapsed().as_secs_f64() * 1e6 / calls as f64
     };
-    for (name, items, calls) in [
-        ("overhead: 8 items per loop, us per loop", 8, 2_000),
-        ("overhead: 200,000 items per loop, us per loop", 200_000, 10),
+    for (title, items, calls) in [
+        (
+            "overhead: Loop::try_for_each, 8 items per loop, us per loop",
+            8,
+            200,
+        ),
+        (
+            "overhead: Loop::try_for_each, 200,000 items per loop, us per loop",
+            200_000,
+            2,
+        ),
     ] {
-        let without = per_call(false, items, calls);
-        let with = per_call(true, items, calls);
-        print_table(
-            name,
+        overhead_rows(
+            title,
             "us",
-            true,
-            &[
-                Row {
-                    name: "failfast, stop token never stopped",
-                    figure: with,
-                    detail: String::new(),
-                },
-                Row {
-                    name: "failfast, no stop token",
-                    figure: without,
-                    detail: String::new(),
-                },
-            ],
+            paired(
+                || per_call(true, items, calls),
+                || per_call(false, items, calls),
+            ),
         );
     }
 }
@@ -349,37 +386,21 @@ fn sum_without(items: &[u64], sum: &AtomicU64) -> Result<(), Stopped> {
 fn overhead_indexed() {
     let never = StopToken::new();
     let items: Vec<u64> = (0..2_000_000).collect();
-    let time = |with_stop: bool| {
-        warm_median(5, || {
-            let sum = AtomicU64::new(0);
-            let begin = Instant::now();
-            if with_stop {
-                sum_with_stop(&items, &never, &sum).unwrap();
-            } else {
-                sum_without(&items, &sum).unwrap();
-            }
-            black_box(sum.into_inner());
-            begin.elapsed().as_secs_f64() * 1e3
-        })
+    let once = |with_stop: bool| {
+        let sum = AtomicU64::new(0);
+        let begin = Instant::now();
+        if with_stop {
+            sum_with_stop(&items, &never, &sum).unwrap();
+        } else {
+            sum_without(&items, &sum).unwrap();
+        }
+        black_box(sum.into_inner());
+        begin.elapsed().as_secs_f64() * 1e3
     };
-    let without = time(false);
-    let with = time(true);
-    print_table(
+    overhead_rows(
         "overhead: #[fail_fast] over a 2,000,000-item slice, ms per loop",
         "ms",
-        true,
-        &[
-            Row {
-                name: "failfast, stop token never stopped",
-                figure: with,
-                detail: String::new(),
-            },
-            Row {
-                name: "failfast, no stop token",
-                figure: without,
-                detail: String::new(),
-            },
-        ],
+        paired(|| once(true), || once(false)),
     );
 }
 
