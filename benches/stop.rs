@@ -67,6 +67,15 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// The latency scenario's loop written with the macro: a range, split by index.
+#[failfast::fail_fast(workers = 8, stop = stop)]
+fn latency_loop(stop: &StopToken, length: Duration) -> Result<(), Stopped> {
+    for _ in 0..u64::MAX {
+        iteration(length, cancelled);
+    }
+    Ok(())
+}
+
 /// `stop_latency`: 8 workers over an endless input, iterations of 2 ms that check every 50 us;
 /// `stop()` to return.
 fn stop_latency() {
@@ -83,6 +92,13 @@ fn stop_latency() {
                     });
                 assert!(result.is_err());
             },
+        )
+    });
+    let macro_loop = median_max(|| {
+        let token = StopToken::new();
+        latency_ms(
+            || token.stop(),
+            || assert!(latency_loop(&token, length).is_err()),
         )
     });
     let pool = rayon::ThreadPoolBuilder::new()
@@ -113,6 +129,7 @@ fn stop_latency() {
         true,
         &[
             latency_row("failfast Loop + StopToken", ours),
+            latency_row("failfast #[fail_fast(stop)], range", macro_loop),
             latency_row("rayon par_iter + AtomicBool", rayon),
         ],
     );
