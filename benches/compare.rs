@@ -261,6 +261,19 @@ fn io_fail() {
     );
 }
 
+/// Runs `f` inside a span, with `tracing-subscriber`'s registry as this thread's subscriber:
+/// what a loop costs when it carries the caller's span to its pool threads (with the `tracing`
+/// feature; without it, only the subscriber's own cost on the calling thread).
+fn in_a_span<R>(f: impl FnOnce() -> R) -> R {
+    use tracing_subscriber::layer::SubscriberExt;
+    let subscriber =
+        tracing_subscriber::registry().with(tracing_subscriber::layer::Identity::new());
+    tracing::subscriber::with_default(subscriber, || {
+        let _request = tracing::info_span!("request", id = 1).entered();
+        f()
+    })
+}
+
 // ---------------------------------------------------------------------------------------
 // 3. cpu_tiny: 2,000,000 items of a few integer operations, 2 workers.
 
@@ -339,6 +352,11 @@ fn cpu_tiny() {
             name: "failfast (macro, Vec)",
             figure: ns(&|| cpu_tiny_vec(&sum, &vec).unwrap()),
             detail: String::new(),
+        },
+        Row {
+            name: "failfast (macro, range), in a span",
+            figure: in_a_span(|| ns(&|| cpu_tiny_range(&sum, &vec).unwrap())),
+            detail: "(a subscriber: tracing-subscriber's registry)".into(),
         },
         Row {
             name: "failfast (macro, input not Send)",
@@ -429,6 +447,11 @@ fn cpu_fixed() {
             name: "failfast (macro)",
             figure: us(20_000, &|| cpu_fixed_failfast(&items).unwrap()),
             detail: String::new(),
+        },
+        Row {
+            name: "failfast (macro), in a span",
+            figure: in_a_span(|| us(20_000, &|| cpu_fixed_failfast(&items).unwrap())),
+            detail: "(a subscriber: tracing-subscriber's registry)".into(),
         },
         Row {
             name: "rayon par_iter (pool reused)",
