@@ -124,10 +124,13 @@ where
     R: Outcome<Failure: Send>,
 {
     check_workers(workers);
-    never_stopped(Loop::with_workers(workers).for_each_at(
-        Site::Call(Location::caller()),
+    // Straight to the engine, with no stop to arm: see `engine::run_indexed`.
+    never_stopped(engine::run_fed(
         iterable,
-        f,
+        workers,
+        Site::Call(Location::caller()),
+        &ForEach(f),
+        None,
     ))
 }
 

@@ -135,11 +135,12 @@ impl Split {
         R: Flow<Exit: SendExit>,
     {
         crate::check_workers(workers);
-        crate::never_stopped(engine::drive_indexed(
+        crate::never_stopped(engine::run_indexed(
             input,
-            &Loop::with_workers(workers),
+            workers,
             Site::Loop(site),
             &ForEach(f),
+            None,
         ))
     }
 
@@ -183,11 +184,12 @@ impl Shared {
         R: Flow<Exit: SendExit>,
     {
         crate::check_workers(workers);
-        crate::never_stopped(engine::drive_shared(
+        crate::never_stopped(engine::run_shared(
             input,
-            &Loop::with_workers(workers),
+            workers,
             Site::Loop(site),
             &ForEach(f),
+            None,
         ))
     }
 
@@ -231,11 +233,12 @@ impl Fed {
         R: Flow<Exit: SendExit>,
     {
         crate::check_workers(workers);
-        crate::never_stopped(engine::drive_fed(
+        crate::never_stopped(engine::run_fed(
             input,
-            &Loop::with_workers(workers),
+            workers,
             Site::Loop(site),
             &ForEach(f),
+            None,
         ))
     }
 

@@ -58,8 +58,26 @@ where
 {
     let armed = arm(settings)?;
     let stop = armed.as_ref().map(Armed::token);
+    run_indexed(input, settings.workers, site, body, stop)
+}
+
+/// [`drive_indexed`] once the stop is armed. A loop with nothing that stops it calls this
+/// alone: in a debug build every local of a function has a slot in its frame, and a
+/// recursion has such frames on every level, within a stack that `tests/recursion_stack.rs`
+/// measures.
+pub(crate) fn run_indexed<I, B>(
+    input: I,
+    workers: usize,
+    site: Site,
+    body: &B,
+    stop: Option<&StopToken>,
+) -> Result<B::Outcome, Stopped>
+where
+    I: IntoIndexed,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
     let items = input.into_items();
-    let workers = settings.workers;
     in_group(site, workers, workers - 1, |group, nested| {
         let source = move || Indexed::new(items, group.workers);
         own(group, nested, source, body, stop, |run| {
@@ -83,8 +101,24 @@ where
 {
     let armed = arm(settings)?;
     let stop = armed.as_ref().map(Armed::token);
+    run_shared(input, settings.workers, site, body, stop)
+}
+
+/// [`drive_shared`] once the stop is armed; see [`run_indexed`].
+pub(crate) fn run_shared<I, B>(
+    input: I,
+    workers: usize,
+    site: Site,
+    body: &B,
+    stop: Option<&StopToken>,
+) -> Result<B::Outcome, Stopped>
+where
+    I: IntoIterator,
+    I::IntoIter: Send,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
     let input = input.into_iter();
-    let workers = settings.workers;
     in_group(site, workers, workers - 1, |group, nested| {
         let source =
             move || Shared::new(input, batch::lazy_max_batch(group.workers), &group.signal);
@@ -110,8 +144,23 @@ where
 {
     let armed = arm(settings)?;
     let stop = armed.as_ref().map(Armed::token);
+    run_fed(input, settings.workers, site, body, stop)
+}
+
+/// [`drive_fed`] once the stop is armed; see [`run_indexed`].
+pub(crate) fn run_fed<I, B>(
+    input: I,
+    workers: usize,
+    site: Site,
+    body: &B,
+    stop: Option<&StopToken>,
+) -> Result<B::Outcome, Stopped>
+where
+    I: IntoIterator,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
     let input = input.into_iter();
-    let workers = settings.workers;
     in_group(site, workers, workers, |group, nested| {
         let max_batch = batch::lazy_max_batch(group.workers);
         let source = move || Fed::new(group.workers, max_batch, &group.signal);
