@@ -46,8 +46,10 @@
 //!
 //! Options: `workers = N` (a literal is checked at compile time; any other `usize`
 //! expression is evaluated once when the loop starts, and 0 panics; by default
-//! [`default_workers()`], the available parallelism) and `crate = path` or `crate = "path"`
-//! for a renamed dependency.
+//! [`default_workers()`], the available parallelism), `crate = path` or `crate = "path"`
+//! for a renamed dependency, and what stops the loop from outside: `stop = token` (a
+//! [`StopToken`]), `timeout = duration` or `deadline = instant` (see
+//! [Stopping a loop from outside](#stopping-a-loop-from-outside)).
 //!
 //! # What the parallel loop does
 //!
@@ -137,6 +139,90 @@
 //! A parallel loop inside another's body inherits its cancellation: when the outer loop
 //! fails, `cancelled()` is true in the inner iterations and the inner loop starts nothing
 //! new (it then returns `Ok(())`: the outer loop's failure is the one that counts).
+//!
+//! # Stopping a loop from outside
+//!
+//! A [`StopToken`] stops loops from anywhere (another thread, a Ctrl-C handler, a timer task);
+//! a timeout or a deadline stops a thread loop at that time. With the macro they are options
+//! (`stop = token`, `timeout = duration`, `deadline = instant`); without it,
+//! [`Loop`] and [`future::Loop`] take them:
+//!
+//! ```
+//! use failfast::{cancelled, Loop, StopToken, Stopped};
+//! use std::time::Duration;
+//!
+//! let stop = StopToken::new();
+//! // A Ctrl-C handler would call `stop.stop()`; here another thread does, after a moment.
+//! let result: std::io::Result<()> = std::thread::scope(|s| {
+//!     s.spawn(|| {
+//!         std::thread::sleep(Duration::from_millis(20));
+//!         stop.stop();
+//!     });
+//!     Loop::new(8).stop(&stop).timeout(Duration::from_secs(600)).try_for_each(0.., |_| {
+//!         while !cancelled() {
+//!             std::thread::sleep(Duration::from_millis(1)); // long work, checking in
+//!         }
+//!         Ok(())
+//!     })
+//! });
+//! let error = result.unwrap_err();
+//! assert_eq!(error.kind(), std::io::ErrorKind::Interrupted); // `TimedOut` for the timeout
+//! assert_eq!(error.into_inner().unwrap().downcast_ref::<Stopped>(), Some(&Stopped::by_token()));
+//! ```
+//!
+//! With the macro, the loop leaves the function with the stop the way `?` would:
+//!
+//! ```
+//! use failfast::{cancelled, fail_fast, StopToken};
+//! use std::time::Duration;
+//!
+//! #[fail_fast(workers = 4, stop = stop, timeout = Duration::from_secs(600))]
+//! fn render_all(scenes: &[u32], stop: &StopToken) -> std::io::Result<()> {
+//!     for _scene in scenes {
+//!         while !cancelled() {
+//!             std::thread::sleep(Duration::from_millis(1)); // long work, checking in
+//!         }
+//!     }
+//!     Ok(())
+//! }
+//!
+//! let stop = StopToken::new();
+//! let clone = stop.clone(); // what a Ctrl-C handler would hold
+//! std::thread::spawn(move || {
+//!     std::thread::sleep(Duration::from_millis(20));
+//!     clone.stop();
+//! });
+//! let error = render_all(&[1, 2, 3, 4, 5, 6], &stop).unwrap_err();
+//! assert_eq!(error.kind(), std::io::ErrorKind::Interrupted);
+//! ```
+//!
+//! - **When the token is stopped, or the timeout or deadline passes, before the loop has
+//!   ended**, the loop stops exactly as at a failure: nothing more is pulled, no iteration
+//!   starts (but at most `workers - 1` racing), [`cancelled()`] becomes true in the running
+//!   thread iterations (and in loops nested in them; a stop on the outermost run of a
+//!   recursion stops the whole walk), async in-flight iterations are dropped at once, and a
+//!   thread loop returns once its running iterations have finished. Threads and tasks that
+//!   wait on the loop are woken at once: nothing polls the token, and a deadline is a timed
+//!   wait (one timer thread per process sleeps until the earliest deadline of any loop).
+//! - **What the loop returns**: `Err(Stopped)`, leaving the function the way `?` on it would:
+//!   converted with `From` into the function's error type (`anyhow::Error`,
+//!   `Box<dyn Error + Send + Sync>`, an enum with a `#[from] Stopped` variant, and
+//!   `io::Error`, whose `From<Stopped>` gives the kind `TimedOut` for a timeout or deadline
+//!   and `Interrupted` for a token); `None` in an `Option` function; a `()` function simply
+//!   returns. [`Stopped::timed_out()`] says whether a timeout or deadline stopped it.
+//! - **First exit wins**, the stop included: a failure or `return` recorded before the stop is
+//!   what the loop returns; once the stop is recorded, failures of the iterations that were
+//!   running (often caused by the stop, e.g. an iteration that returns `Err` because it saw
+//!   `cancelled()`) are dropped. A panic still wins over all. A stop that comes after the
+//!   loop has finished changes nothing; a token stopped before the loop starts: nothing is
+//!   pulled, nothing runs, the loop returns `Stopped`.
+//! - **Tokens**: clones share one state; [`StopToken::child`] is stopped with its parent and
+//!   can be stopped alone (one request of a server); [`StopToken::is_stopped`] is one atomic
+//!   load; [`StopToken::wait`] blocks a thread until the stop. failfast never installs a
+//!   signal handler: `examples/ctrl_c.rs` stops a token from the `ctrlc` crate's.
+//! - **Async loops** take a token but no timeout: an async loop stops when its future is
+//!   dropped, so wrap the call in the executor's timeout (`tokio::time::timeout(d, f(..))`)
+//!   or stop the token from a timer task.
 //!
 //! # Panics
 //!
@@ -241,6 +327,8 @@
 //!
 //! [`try_for_each`] and [`try_map`] are the same loop as function calls, with the same
 //! guarantees; [`future::try_for_each`] and [`future::try_map`] are the async loop.
+//! [`Loop`] and [`future::Loop`] are the same loops with options: a stop token, a timeout or
+//! a deadline.
 #![deny(missing_docs)]
 
 /// Runs a `for` loop's iterations in parallel and stops at the first failure.
@@ -260,14 +348,17 @@
 /// assert!(parse_all(&["1", "two"]).is_err());
 /// ```
 pub use failfast_macros::fail_fast;
-pub use failfast_runtime::{cancelled, default_workers, future, try_for_each, try_map, Outcome};
+pub use failfast_runtime::{
+    cancelled, default_workers, future, try_for_each, try_map, FromStopped, Loop, Outcome,
+    StopToken, Stopped,
+};
 
 /// What the `#[fail_fast]` rewrite calls. Not public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
     pub use failfast_runtime::future;
     pub use failfast_runtime::rewrite::{always, LoopSite};
-    pub use failfast_runtime::{default_workers, Fallible, Flow};
+    pub use failfast_runtime::{default_workers, Fallible, Flow, FromStopped, Loop};
 }
 
 /// What the `#[fail_fast]` rewrite calls and rustc may name when a loop does not compile
@@ -276,7 +367,8 @@ pub mod __private {
 #[doc(hidden)]
 pub mod parallel_loop {
     pub use failfast_runtime::rewrite::{
-        input, shared_by_iterations, ExitsPastMacro, ExitsThrough, Fed, Input, PulledByCaller,
-        SendExit, SendItem, Shared, SharedByWorkers, SharedCapture, Split, SplitByIndex,
+        input, shared_by_iterations, stop_token, ExitsPastMacro, ExitsThrough, Fed, Input,
+        PulledByCaller, SendExit, SendItem, Shared, SharedByWorkers, SharedCapture, Split,
+        SplitByIndex, StopRef,
     };
 }

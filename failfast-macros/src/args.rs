@@ -1,15 +1,22 @@
-//! The attribute's options: `workers = N` and `crate = path`.
+//! The attribute's options: `workers = N`, `crate = path`, and what stops the loop from
+//! outside: `stop = token`, `timeout = duration` or `deadline = instant`.
 
 use crate::errors::Errors;
 use proc_macro2::TokenStream;
 use syn::parse::{ParseStream, Parser};
-use syn::{Attribute, Expr, ExprLit, ExprUnary, Lit, LitInt, LitStr, Meta, Path, Token, UnOp};
+use syn::{
+    Attribute, Expr, ExprLit, ExprUnary, Ident, Lit, LitInt, LitStr, Meta, Path, Token, UnOp,
+};
 
 /// The options of one `#[fail_fast(...)]`, each kept with its span.
 #[derive(Clone, Default)]
 pub(crate) struct Options {
     pub(crate) workers: Option<Workers>,
     pub(crate) krate: Option<Path>,
+    /// `stop = expr`: the option's name (errors about the stop point at it) and the token.
+    pub(crate) stop: Option<(Ident, Expr)>,
+    /// `timeout = expr` or `deadline = expr`: the option's name and its value.
+    pub(crate) limit: Option<(Ident, Expr)>,
 }
 
 /// How many iterations may run at once.
@@ -21,7 +28,8 @@ pub(crate) enum Workers {
     Expr(Expr),
 }
 
-const ACCEPTED: &str = "`workers = 8` and `crate = path`";
+const ACCEPTED: &str =
+    "`workers = 8`, `crate = path`, `stop = token`, `timeout = duration` and `deadline = instant`";
 
 impl Options {
     /// The options of a loop's `#[fail_fast(...)]` marker; errors were reported by
@@ -46,7 +54,18 @@ impl Options {
         Options {
             workers: marker.workers.clone().or_else(|| self.workers.clone()),
             krate: marker.krate.clone().or_else(|| self.krate.clone()),
+            stop: marker.stop.clone().or_else(|| self.stop.clone()),
+            limit: marker.limit.clone().or_else(|| self.limit.clone()),
         }
+    }
+
+    /// The option that stops the loop from outside, if any: errors about where the stopped
+    /// loop's exit goes point at it.
+    pub(crate) fn stopped_by(&self) -> Option<&Ident> {
+        self.stop
+            .as_ref()
+            .or(self.limit.as_ref())
+            .map(|(name, _)| name)
     }
 
     /// Parses `args`, reporting every bad option, not only the first.
@@ -100,16 +119,19 @@ impl Options {
     ) -> syn::Result<()> {
         let name = key.get_ident().map(ToString::to_string).unwrap_or_default();
         if !input.peek(Token![=]) {
-            let example = if name == "crate" {
-                "crate = failfast"
-            } else {
-                "workers = 8"
+            let example = match name.as_str() {
+                "crate" => "crate = failfast",
+                "stop" => "stop = &token",
+                "timeout" => "timeout = Duration::from_secs(60)",
+                "deadline" => "deadline = Instant::now() + Duration::from_secs(60)",
+                _ => "workers = 8",
             };
-            let message = if name == "workers" || name == "crate" {
-                format!("`{name}` needs a value\nhelp: write `{example}`")
-            } else {
-                unknown_message(&name)
-            };
+            let message =
+                if ["workers", "crate", "stop", "timeout", "deadline"].contains(&name.as_str()) {
+                    format!("`{name}` needs a value\nhelp: write `{example}`")
+                } else {
+                    unknown_message(&name)
+                };
             errors.error(key, message);
             return Ok(());
         }
@@ -153,6 +175,31 @@ impl Options {
                     }
                 }
             }
+            "stop" => {
+                let value: Expr = input.parse()?;
+                if self.stop.is_some() {
+                    errors.error(key, "`stop` is given twice\nhelp: keep one `stop = ...`");
+                } else {
+                    self.stop = Some((option_name(key), value));
+                }
+            }
+            "timeout" | "deadline" => {
+                let value: Expr = input.parse()?;
+                match &self.limit {
+                    Some((given, _)) if *given == name => errors.error(
+                        key,
+                        format!("`{name}` is given twice\nhelp: keep one `{name} = ...`"),
+                    ),
+                    Some((given, _)) => errors.error(
+                        key,
+                        format!(
+                            "`timeout` and `deadline` both say when the loop stops: choose one\n\
+                             help: keep `{given} = ...` or `{name} = ...` (a `timeout` counts from the loop's start, a `deadline` is an `Instant`)"
+                        ),
+                    ),
+                    None => self.limit = Some((option_name(key), value)),
+                }
+            }
             _ => {
                 let _skipped: Expr = input.parse()?;
                 errors.error(key, unknown_message(&name));
@@ -160,6 +207,13 @@ impl Options {
         }
         Ok(())
     }
+}
+
+/// The name of an option, as an identifier with its span.
+fn option_name(key: &Path) -> Ident {
+    key.get_ident()
+        .cloned()
+        .expect("options with a known name are identifiers")
 }
 
 /// Checks a `workers` value: literals at compile time, anything else at run time.
@@ -229,7 +283,12 @@ fn unknown_message(name: &str) -> String {
         "worker" | "workers_count" | "max_workers" | "threads" | "thread" | "num_threads"
         | "jobs" | "concurrency" | "parallelism" | "n" | "limit" => Some("workers"),
         "krate" | "crate_path" | "path" => Some("crate"),
-        _ => ["workers", "crate"]
+        "cancel" | "cancellation" | "token" | "stop_token" | "shutdown" | "cancel_token" => {
+            Some("stop")
+        }
+        "time_limit" | "timeout_ms" | "time_out" | "duration" => Some("timeout"),
+        "until" | "deadline_at" => Some("deadline"),
+        _ => ["workers", "crate", "stop", "timeout", "deadline"]
             .into_iter()
             .find(|known| edit_distance(name, known) <= 2),
     };
@@ -289,6 +348,19 @@ mod tests {
         assert!(messages.is_empty(), "{messages:?}");
         assert!(matches!(options.workers, Some(Workers::Expr(_))));
         assert!(options.krate.unwrap().is_ident("ff"));
+    }
+
+    #[test]
+    fn stop_timeout_and_deadline_are_kept_and_both_limits_refused() {
+        let (options, messages) = parse(quote!(stop = &token, timeout = d));
+        assert!(messages.is_empty(), "{messages:?}");
+        assert!(options.stop.is_some());
+        assert_eq!(options.stopped_by().unwrap(), "stop");
+        assert_eq!(options.limit.unwrap().0, "timeout");
+        let (_, messages) = parse(quote!(timeout = d, deadline = i));
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].contains("choose one"));
+        assert!(unknown_message("cancel").contains("did you mean `stop`"));
     }
 
     #[test]

@@ -90,6 +90,15 @@ pub(crate) fn parallel_loop(
             );
         }
     }
+    if let (Kind::Async, Some((name, _))) = (described.kind, &described.options.limit) {
+        errors.error(
+            name,
+            format!(
+                "`{name}` cannot stop an async loop: an async loop stops when its future is dropped\n\
+                 help: wrap the call in the executor's timeout, which drops the loop (`tokio::time::timeout(d, f(..)).await`), or stop a `StopToken` given as `stop = &token` from a timer task"
+            ),
+        );
+    }
     if described.kind == Kind::Async && described.options.workers.is_none() {
         errors.error(
             &described.marker,

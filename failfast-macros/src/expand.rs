@@ -302,6 +302,23 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         None => quote_spanned!(at=> #private::default_workers()),
     };
     let outcome = Ident::new("__failfast_outcome", at);
+    // With `stop`, `timeout` or `deadline`, the loop may end stopped: it then leaves the way
+    // `?` on `Err(Stopped)` would, through the return type's `FromStopped`, which reports a
+    // type that cannot hold the stop at the option.
+    // Every token of these calls is at the option (or the token's expression), so that
+    // rustc's errors about them point there and nowhere else.
+    let stopped = options.stopped_by().map(|option| {
+        let option_at = hygienic(option.span());
+        let stopped = Ident::new("__failfast_stopped", option_at);
+        let private = self::private(&options, option.span());
+        let from = quote_spanned!(option_at=> #private::FromStopped::from_stopped(#stopped));
+        (stopped, quote_spanned!(at=> return #from))
+    });
+    let stop = options.stop.as_ref().map(|(_, token)| {
+        let token_span = syn::spanned::Spanned::span(token);
+        let named = self::named(&options, token_span);
+        quote_spanned!(hygienic(token_span)=> #named::stop_token(&(#token)))
+    });
     let exit = match (exit, flavor) {
         (Exit::ParallelLoop, _) => quote_spanned! {at=>
             if let ::core::option::Option::Some(#outcome) = #private::Flow::stop(#outcome) {
@@ -370,7 +387,21 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             } else {
                 quote_spanned!(at=> PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _)
             };
-            quote_spanned! {at=>
+            let (method, settings) = match &stopped {
+                None => (quote_spanned!(at=> thread_loop), workers),
+                Some(_) => {
+                    let stop = stop.as_ref().map(|stop| quote_spanned!(at=> .stop(#stop)));
+                    let limit = options.limit.as_ref().map(|(name, value)| {
+                        let method = Ident::new(&name.to_string(), at);
+                        quote_spanned!(at=> .#method(#value))
+                    });
+                    (
+                        quote_spanned!(at=> thread_loop_with),
+                        quote_spanned!(at=> #private::Loop::new(#workers) #stop #limit),
+                    )
+                }
+            };
+            let run = quote_spanned! {at=>
                 match #input {
                     #input_var => {
                         #[allow(unused_imports)]
@@ -379,21 +410,47 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                         #(#shared)*
                         (&&&#named::input(&#input_var))
                             .__failfast_path()
-                            .thread_loop(#input_var, #workers, &#site, |#pat| {
+                            .#method(#input_var, #settings, &#site, |#pat| {
                                 if #private::always() #body
                                 #private::Flow::success()
                             })
                     }
                 }
+            };
+            match &stopped {
+                None => run,
+                Some((stopped, leave)) => quote_spanned! {at=>
+                    match #run {
+                        ::core::result::Result::Ok(#outcome) => #outcome,
+                        ::core::result::Result::Err(#stopped) => #leave,
+                    }
+                },
             }
         }
         Kind::Async => {
             let driver = Ident::new("__failfast_driver", at);
             let item = Ident::new("__failfast_item", at);
             let ended = Ident::new("__failfast_ended", at);
+            let driver_new = match &stop {
+                None => quote_spanned!(at=> #private::future::Driver::new(#input, #workers)),
+                Some(stop) => quote_spanned! {at=>
+                    #private::future::Driver::with_stop(
+                        #input,
+                        #workers,
+                        ::core::option::Option::Some(#stop),
+                    )
+                },
+            };
+            let leave_stopped = stopped.as_ref().map(|(stopped, leave)| {
+                quote_spanned! {at=>
+                    if let ::core::option::Option::Some(#stopped) = #driver.stopped() {
+                        #leave;
+                    }
+                }
+            });
             quote_spanned! {at=>
                 {
-                    let mut #driver = #private::future::Driver::new(#input, #workers);
+                    let mut #driver = #driver_new;
                     loop {
                         if let ::core::option::Option::Some(#item) = #driver.next_item() {
                             #driver.start(async {
@@ -404,6 +461,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                         }
                         let #ended = #driver.wait().await;
                         if let ::core::option::Option::Some(#ended) = #ended {
+                            #leave_stopped
                             break #private::future::Driver::outcome(&#driver, #ended);
                         }
                     }

@@ -1,14 +1,27 @@
 //! Cancellation tokens: one per loop, chained to the loop the loop was started from.
 
-use crate::sync::{Arc, AtomicBool, Ordering};
+use crate::sync::{Arc, AtomicU8, Ordering};
 use std::cell::Cell;
 use std::marker::PhantomData;
 
+/// The token's state while the loop runs.
+const LIVE: u8 = 0;
+/// An exit (a failure, a `return`) or a panic was recorded.
+const ENDED: u8 = 1;
+/// The loop was stopped from outside before any exit was recorded.
+const STOPPED: u8 = 2;
+/// The loop finished before anything ended or stopped it: a stop that comes now changes
+/// nothing.
+const FINISHED: u8 = 3;
+
 /// The cancellation state of one loop. A nested loop's token points at the token of the
 /// iteration that started it, so cancelling an outer loop cancels every loop inside it.
+///
+/// The state leaves `LIVE` once, by a compare-and-swap: whichever of an exit, a stop and the
+/// loop's finishing comes first is how the loop ended (see `ending::Record`).
 #[derive(Debug)]
 pub(crate) struct Token {
-    cancelled: AtomicBool,
+    state: AtomicU8,
     parent: Option<Arc<Token>>,
 }
 
@@ -17,13 +30,32 @@ impl Token {
     /// running an iteration of, if any.
     pub(crate) fn for_new_loop() -> Arc<Token> {
         Arc::new(Token {
-            cancelled: AtomicBool::new(false),
+            state: AtomicU8::new(LIVE),
             parent: current(),
         })
     }
 
-    pub(crate) fn cancel(&self) {
-        self.cancelled.store(true, Ordering::Release);
+    /// Moves the state from `LIVE` to `to`; `false` if it had left `LIVE` already.
+    fn leave_live(&self, to: u8) -> bool {
+        self.state
+            .compare_exchange(LIVE, to, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    /// Cancels the loop for an exit; `false` if it was stopped from outside first, and the
+    /// exit must be dropped.
+    pub(crate) fn end(&self) -> bool {
+        self.leave_live(ENDED) || self.state.load(Ordering::Acquire) != STOPPED
+    }
+
+    /// Cancels the loop for a stop from outside, unless it has ended or finished already.
+    pub(crate) fn stop(&self) {
+        self.leave_live(STOPPED);
+    }
+
+    /// The loop's last iteration has finished: whether it was stopped from outside before.
+    pub(crate) fn finish(&self) -> bool {
+        !self.leave_live(FINISHED) && self.state.load(Ordering::Acquire) == STOPPED
     }
 
     /// Whether this loop or one it runs in was cancelled: the token's own flag inline, the
@@ -39,7 +71,7 @@ impl Token {
     #[inline]
     pub(crate) fn watch(&self) -> Watch<'_> {
         Watch {
-            cancelled: &self.cancelled,
+            state: &self.state,
             parent: self.parent.as_deref(),
         }
     }
@@ -48,7 +80,7 @@ impl Token {
     fn chain_is_cancelled(&self) -> bool {
         let mut token = self;
         loop {
-            if token.cancelled.load(Ordering::Acquire) {
+            if token.state.load(Ordering::Acquire) != LIVE {
                 return true;
             }
             match &token.parent {
@@ -62,14 +94,14 @@ impl Token {
 /// [`Token::is_cancelled`] with the token's fields held in registers.
 #[derive(Clone, Copy)]
 pub(crate) struct Watch<'a> {
-    cancelled: &'a AtomicBool,
+    state: &'a AtomicU8,
     parent: Option<&'a Token>,
 }
 
 impl Watch<'_> {
     #[inline]
     pub(crate) fn is_cancelled(self) -> bool {
-        self.cancelled.load(Ordering::Acquire) || self.outer_cancelled()
+        self.state.load(Ordering::Acquire) != LIVE || self.outer_cancelled()
     }
 
     /// Whether the loop runs inside another loop's iteration.
@@ -136,7 +168,8 @@ impl Drop for Entered<'_> {
 }
 
 /// Whether the loop running the current iteration, or any loop it is nested in, has been
-/// cancelled by a failure or a panic.
+/// cancelled: by a failure, a `return` or a panic, or from outside (its
+/// [`StopToken`](crate::StopToken) was stopped, or its timeout or deadline passed).
 ///
 /// Long iterations poll it and return early: the loop's outcome is already decided, so
 /// whatever they return is dropped. Outside any `failfast` loop it returns `false`.

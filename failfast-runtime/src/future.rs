@@ -73,8 +73,19 @@
 //! polling an iteration or pulling the input drops the others the same way and resumes at once.
 //! Dropping the driver (with the future that awaits the loop) drops all in-flight iterations:
 //! none ever runs after the loop has returned or been dropped.
+//!
+//! # Stopping from outside
+//!
+//! A loop with a [`StopToken`] lists a waker in it that wakes the task awaiting the loop.
+//! Every poll of [`Wait`] first loads the token's state (and [`Driver::next_item`] does before
+//! each pull): once it is stopped, the in-flight iterations are dropped, nothing more is
+//! pulled, and the loop ends with [`Driver::stopped`] set. No stop is missed: the token's
+//! state is written before its waker is called, and a poll that returns `Pending` loads it
+//! again after registering the task's waker, as it does `pending`. An exit that a poll finds
+//! after the token was stopped came after the stop, and is dropped (first exit wins).
 
 use crate::outcome::{Flow, Outcome};
+use crate::stop::{FromStopped, Listening, StopToken, Stopped};
 // The slot wake-up protocol's atomics and list lock are loom's under `--cfg loom`, so that the
 // model in `loom_tests` checks this code; the `Arc`s stay std's, which `Wake` requires.
 use crate::sync::{lock, AtomicBool, Mutex, Ordering};
@@ -210,6 +221,19 @@ where
     since_yield: usize,
     /// Values of finished iterations, in the order they finished.
     values: Vec<<F::Output as Split>::Value>,
+    /// The loop's waker in its stop token, if it has one.
+    stop: Option<Listening>,
+    /// Why the loop was stopped from outside, once it was.
+    stopped: Option<Stopped>,
+}
+
+/// The waker a loop lists in its stop token: wakes the task awaiting the loop.
+struct WakeTask(Arc<Woken>);
+
+impl Wake for WakeTask {
+    fn wake(self: Arc<Self>) {
+        self.0.task.wake();
+    }
 }
 
 impl<I: Iterator, F: Future> Driver<I, F>
@@ -242,7 +266,67 @@ where
             polling: Vec::new(),
             since_yield: 0,
             values: Vec::new(),
+            stop: None,
+            stopped: None,
         }
+    }
+
+    /// [`new`](Self::new), stopped when `stop` is (see the module docs): a token stopped
+    /// already ends the loop before anything is pulled.
+    ///
+    /// # Panics
+    ///
+    /// If `workers` is 0.
+    #[track_caller]
+    pub fn with_stop(
+        input: impl IntoIterator<IntoIter = I>,
+        workers: usize,
+        stop: Option<&StopToken>,
+    ) -> Self {
+        let mut driver = Driver::new(input, workers);
+        if let Some(stop) = stop {
+            let waker = Waker::from(Arc::new(WakeTask(Arc::clone(&driver.woken))));
+            match stop.listen(waker) {
+                Ok(listening) => driver.stop = Some(listening),
+                Err(stopped) => driver.end_stopped(stopped),
+            }
+        }
+        driver
+    }
+
+    /// Why the loop was stopped from outside, if it was: then [`wait`](Self::wait) ended with
+    /// `Ok(())`, and the loop's outcome is this, not success.
+    pub fn stopped(&self) -> Option<Stopped> {
+        self.stopped
+    }
+
+    /// Whether the loop's stop token was stopped; if so, ends the loop.
+    fn check_stop(&mut self) -> bool {
+        if self.stopped.is_some() {
+            return true;
+        }
+        match self.stop_reason() {
+            Some(stopped) => {
+                self.end_stopped(stopped);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Ends the loop by a stop from outside: in-flight iterations are dropped at once.
+    fn end_stopped(&mut self, stopped: Stopped) {
+        self.stopped = Some(stopped);
+        // A panic in an iteration's destructor resumes on the caller, as it would at a drop
+        // of the loop's future.
+        if let Some(payload) = self.cancel() {
+            resume_unwind(payload);
+        }
+    }
+
+    /// Why the loop's stop token was stopped, if it was (the loop may not know yet).
+    fn stop_reason(&self) -> Option<Stopped> {
+        self.stop.as_ref().and_then(Listening::reason)
     }
 
     /// The next item, if an iteration may start with it now: a slot is free and the loop
@@ -256,7 +340,7 @@ where
     }
 
     fn pull(&mut self) -> Option<I::Item> {
-        if self.running == self.workers {
+        if self.running == self.workers || self.check_stop() {
             return None;
         }
         let input = self.input.as_mut()?;
@@ -323,6 +407,9 @@ where
         &mut self,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<(), <F::Output as Split>::Exit>>> {
+        if self.check_stop() {
+            return Poll::Ready(Some(Ok(())));
+        }
         let mut polling = std::mem::take(&mut self.polling);
         polling.append(&mut self.fresh);
         // A plain load first: with nothing woken (ready iterations), no read-modify-write.
@@ -353,8 +440,12 @@ where
             return Poll::Ready(Some(Ok(())));
         }
         // About to sleep: only now is the task's waker needed. A slot woken before it was
-        // registered has set `pending`, which is checked after registering.
+        // registered has set `pending`, and a stop the token's state, which are checked after
+        // registering.
         self.woken.task.register(cx.waker());
+        if self.check_stop() {
+            return Poll::Ready(Some(Ok(())));
+        }
         if self.woken.pending.load(Ordering::Acquire) {
             cx.waker().wake_by_ref();
         }
@@ -393,6 +484,19 @@ where
                 None
             }
             Err(exit) => {
+                if let Some(stopped) = self.stop_reason() {
+                    // The stop came first: this exit is dropped, like any after the first.
+                    let mut first = catch_unwind(AssertUnwindSafe(|| drop(exit))).err();
+                    if let Err(payload) =
+                        catch_unwind(AssertUnwindSafe(|| self.end_stopped(stopped)))
+                    {
+                        keep_first(&mut first, payload);
+                    }
+                    if let Some(first) = first {
+                        resume_unwind(first);
+                    }
+                    return Some(Ok(()));
+                }
                 if let Some(payload) = self.cancel() {
                     // A panic dropping another iteration wins over the exit, dropped first.
                     let mut first = Some(payload);
@@ -411,6 +515,7 @@ where
     /// a second one, aborts the process; the first payload is returned.
     fn cancel(&mut self) -> Option<Box<dyn std::any::Any + Send>> {
         let mut first = None;
+        self.stop = None;
         let input = self.input.take();
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(input))) {
             keep_first(&mut first, payload);
@@ -499,30 +604,43 @@ where
     }
 }
 
-/// Runs the async loop with `body` making each iteration's future; the loop's end.
+/// What a loop ended with: its first exit or `Ok`, and its iterations' values.
+type Ended<F> = (
+    Result<(), <<F as Future>::Output as Split>::Exit>,
+    Vec<<<F as Future>::Output as Split>::Value>,
+);
+
+/// Runs the async loop with `body` making each iteration's future; the loop's end, or the stop
+/// that ended it.
 async fn run<I, F, B>(
     iterable: I,
     workers: usize,
+    stop: Option<&StopToken>,
     mut body: B,
-) -> (
-    Result<(), <F::Output as Split>::Exit>,
-    Vec<<F::Output as Split>::Value>,
-)
+) -> Result<Ended<F>, Stopped>
 where
     I: IntoIterator,
     F: Future,
     F::Output: Split,
     B: FnMut(I::Item) -> F,
 {
-    let mut driver = Driver::new(iterable, workers);
+    let mut driver = Driver::with_stop(iterable, workers, stop);
     loop {
         if let Some(item) = driver.next_item() {
             driver.start(body(item.take()));
         }
         if let Some(ended) = driver.wait().await {
-            return (ended, driver.take_values());
+            return match driver.stopped() {
+                Some(stopped) => Err(stopped),
+                None => Ok((ended, driver.take_values())),
+            };
         }
     }
+}
+
+/// The outcome of a loop that has no stop token.
+fn never_stopped<T>(ended: Result<T, Stopped>) -> T {
+    crate::never_stopped(ended)
 }
 
 /// Runs the async function `f` for every item of `iterable`, at most `workers` at once, and
@@ -588,10 +706,26 @@ where
     Fut: Future<Output = R>,
     R: Outcome,
 {
-    match run(iterable, workers, f).await.0 {
+    never_stopped(for_each_in(iterable, workers, None, f).await)
+}
+
+/// The loop of [`try_for_each`], stopped by `stop` if given.
+async fn for_each_in<I, F, Fut, R>(
+    iterable: I,
+    workers: usize,
+    stop: Option<&StopToken>,
+    f: F,
+) -> Result<R, Stopped>
+where
+    I: IntoIterator,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future<Output = R>,
+    R: Outcome,
+{
+    Ok(match run(iterable, workers, stop, f).await?.0 {
         Ok(()) => R::success(),
         Err(failure) => R::from_failure(failure),
-    }
+    })
 }
 
 /// One mapped item: its input index and the function's result.
@@ -644,7 +778,22 @@ impl<U, E> Split for Indexed<U, E> {
 /// }));
 /// assert_eq!(sized, Ok(vec![1, 2]));
 /// ```
-pub async fn try_map<I, F, Fut, U, E>(iterable: I, workers: usize, mut f: F) -> Result<Vec<U>, E>
+pub async fn try_map<I, F, Fut, U, E>(iterable: I, workers: usize, f: F) -> Result<Vec<U>, E>
+where
+    I: IntoIterator,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future<Output = Result<U, E>>,
+{
+    never_stopped(map_in(iterable, workers, None, f).await)
+}
+
+/// The loop of [`try_map`], stopped by `stop` if given.
+async fn map_in<I, F, Fut, U, E>(
+    iterable: I,
+    workers: usize,
+    stop: Option<&StopToken>,
+    mut f: F,
+) -> Result<Result<Vec<U>, E>, Stopped>
 where
     I: IntoIterator,
     F: FnMut(I::Item) -> Fut,
@@ -653,15 +802,164 @@ where
     let (ended, mut pairs) = run(
         iterable.into_iter().enumerate(),
         workers,
+        stop,
         |(index, item)| {
             let mapped = f(item);
             async move { Indexed(index, mapped.await) }
         },
     )
-    .await;
-    ended?;
+    .await?;
+    if let Err(error) = ended {
+        return Ok(Err(error));
+    }
     pairs.sort_unstable_by_key(|&(index, _)| index);
-    Ok(pairs.into_iter().map(|(_, value)| value).collect())
+    Ok(Ok(pairs.into_iter().map(|(_, value)| value).collect()))
+}
+
+/// An async loop with options: how many iterations in flight at once, and a [`StopToken`] that
+/// stops it from outside. The same loops as [`try_for_each`] and [`try_map`].
+///
+/// When the token is stopped before the loop has ended, the in-flight iterations are dropped
+/// at once (they never resume), nothing more is pulled, and the loop returns `Err(Stopped)`
+/// converted with `From` into the error type (`None` for `Option<()>`). A loop whose
+/// iterations are all pending is woken by the stop: nothing polls the token. A stop that
+/// comes after the loop has finished changes nothing; a token stopped before it starts:
+/// nothing is pulled.
+///
+/// There is no timeout here: an async loop stops when its future is dropped, so wrap the call
+/// in the executor's timeout (`tokio::time::timeout(d, loop)`), or stop the token from a
+/// timer task.
+///
+/// # Examples
+///
+/// ```
+/// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     let mut f = std::pin::pin!(f);
+/// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+/// # }
+/// use failfast_runtime::{future::Loop, StopToken, Stopped};
+///
+/// let token = StopToken::new();
+/// let result: Result<(), Stopped> = block_on(Loop::new(4).stop(&token).try_for_each(
+///     0..,
+///     async |i| {
+///         if i == 10 {
+///             token.stop();
+///             std::future::pending::<()>().await; // dropped, never resumed
+///         }
+///         Ok(())
+///     },
+/// ));
+/// assert_eq!(result, Err(Stopped::by_token()));
+/// ```
+#[derive(Clone, Copy, Debug)]
+#[must_use = "a `Loop` does nothing until `try_for_each` or `try_map` runs it"]
+pub struct Loop<'s> {
+    workers: usize,
+    stop: Option<&'s StopToken>,
+}
+
+impl<'s> Loop<'s> {
+    /// A loop running at most `workers` iterations at once, with nothing that stops it yet.
+    ///
+    /// # Panics
+    ///
+    /// If `workers` is 0.
+    ///
+    /// ```
+    /// let in_flight = failfast_runtime::future::Loop::new(50);
+    /// # let _ = in_flight;
+    /// ```
+    #[track_caller]
+    pub fn new(workers: usize) -> Loop<'s> {
+        crate::check_workers(workers);
+        Loop {
+            workers,
+            stop: None,
+        }
+    }
+
+    /// The loop stops when `token` is stopped (a clone of it, or a parent it is a child of).
+    ///
+    /// ```
+    /// let token = failfast_runtime::StopToken::new();
+    /// let stoppable = failfast_runtime::future::Loop::new(8).stop(&token);
+    /// # let _ = stoppable;
+    /// ```
+    pub fn stop(self, token: &'s StopToken) -> Loop<'s> {
+        Loop {
+            stop: Some(token),
+            ..self
+        }
+    }
+
+    /// [`try_for_each`] with this loop's options: the first failure, or the stop converted
+    /// with [`FromStopped`] (`Err(e)` with `e: From<Stopped>`, or `None`).
+    ///
+    /// # Panics
+    ///
+    /// With the payload of an iteration's panic.
+    ///
+    /// ```
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+    /// # }
+    /// let token = failfast_runtime::StopToken::new();
+    /// token.stop();
+    /// let result: std::io::Result<()> = block_on(
+    ///     failfast_runtime::future::Loop::new(4)
+    ///         .stop(&token)
+    ///         .try_for_each(0..10, async |_| Ok(())),
+    /// );
+    /// assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::Interrupted);
+    /// ```
+    pub async fn try_for_each<I, F, Fut, R>(&self, iterable: I, f: F) -> R
+    where
+        I: IntoIterator,
+        F: FnMut(I::Item) -> Fut,
+        Fut: Future<Output = R>,
+        R: Outcome + FromStopped,
+    {
+        for_each_in(iterable, self.workers, self.stop, f)
+            .await
+            .unwrap_or_else(R::from_stopped)
+    }
+
+    /// [`try_map`] with this loop's options: the values in input order, the first failure,
+    /// or the stop converted with `From`.
+    ///
+    /// # Panics
+    ///
+    /// With the payload of an iteration's panic.
+    ///
+    /// ```
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+    /// # }
+    /// let token = failfast_runtime::StopToken::new();
+    /// let lengths = block_on(
+    ///     failfast_runtime::future::Loop::new(2)
+    ///         .stop(&token)
+    ///         .try_map(["a", "bb"], async |s: &str| Ok::<_, failfast_runtime::Stopped>(s.len())),
+    /// );
+    /// assert_eq!(lengths, Ok(vec![1, 2]));
+    /// ```
+    pub async fn try_map<I, F, Fut, U, E>(&self, iterable: I, f: F) -> Result<Vec<U>, E>
+    where
+        I: IntoIterator,
+        F: FnMut(I::Item) -> Fut,
+        Fut: Future<Output = Result<U, E>>,
+        E: From<Stopped>,
+    {
+        map_in(iterable, self.workers, self.stop, f)
+            .await
+            .unwrap_or_else(|stopped| Err(stopped.into()))
+    }
 }
 
 #[cfg(all(test, not(loom)))]

@@ -39,6 +39,7 @@ mod outcome;
 mod pool;
 #[doc(hidden)]
 pub mod rewrite;
+mod stop;
 mod sync;
 mod wake;
 
@@ -49,9 +50,12 @@ pub use cancel::cancelled;
 pub use outcome::{Fallible, Flow, Outcome};
 #[cfg(not(loom))]
 pub use pool::idle_threads;
+pub use stop::{FromStopped, StopToken, Stopped};
 
-use engine::Body;
+use engine::{Body, Site};
 use std::panic::Location;
+use std::time::{Duration, Instant};
+use stop::Limit;
 use sync::{lock, Mutex};
 
 /// Runs `f` for every item of `iterable` on at most `workers` threads at once, and returns
@@ -120,12 +124,14 @@ where
     R: Outcome<Failure: Send>,
 {
     check_workers(workers);
-    engine::drive_fed(
+    // Straight to the engine, with no stop to arm: see `engine::run_indexed`.
+    never_stopped(engine::run_fed(
         iterable,
         workers,
-        engine::Site::Call(Location::caller()),
+        Site::Call(Location::caller()),
         &ForEach(f),
-    )
+        None,
+    ))
 }
 
 /// The body of a loop that keeps no value: `f` itself.
@@ -172,46 +178,284 @@ where
     U: Send,
     E: Send,
 {
-    /// Each worker collects `(input index, value)` pairs; they are put in order at the end.
-    struct Map<F, U> {
-        f: F,
-        collected: Mutex<Vec<Vec<(usize, U)>>>,
+    check_workers(workers);
+    never_stopped(Loop::with_workers(workers).map_at(Site::Call(Location::caller()), iterable, f))
+}
+
+/// Each worker of a [`try_map`] collects `(input index, value)` pairs; they are put in order
+/// at the end.
+struct Map<F, U> {
+    f: F,
+    collected: Mutex<Vec<Vec<(usize, U)>>>,
+}
+
+impl<T, U: Send, E: Send, F: Fn(T) -> Result<U, E> + Sync> Body<(usize, T)> for Map<F, U> {
+    type Outcome = Result<(), E>;
+    type Local = Vec<(usize, U)>;
+    fn start(&self) -> Self::Local {
+        Vec::new()
     }
-    impl<T, U: Send, E: Send, F: Fn(T) -> Result<U, E> + Sync> Body<(usize, T)> for Map<F, U> {
-        type Outcome = Result<(), E>;
-        type Local = Vec<(usize, U)>;
-        fn start(&self) -> Self::Local {
-            Vec::new()
-        }
-        fn run(&self, local: &mut Self::Local, (index, item): (usize, T)) -> Result<(), E> {
-            local.push((index, (self.f)(item)?));
-            Ok(())
-        }
-        fn finish(&self, local: Self::Local) {
-            lock(&self.collected).push(local);
+    fn run(&self, local: &mut Self::Local, (index, item): (usize, T)) -> Result<(), E> {
+        local.push((index, (self.f)(item)?));
+        Ok(())
+    }
+    fn finish(&self, local: Self::Local) {
+        lock(&self.collected).push(local);
+    }
+}
+
+/// The outcome of a loop that has no stop token, timeout or deadline.
+pub(crate) fn never_stopped<R>(outcome: Result<R, Stopped>) -> R {
+    match outcome {
+        Ok(outcome) => outcome,
+        Err(_) => unreachable!("only a loop with a stop token, timeout or deadline is stopped"),
+    }
+}
+
+/// A thread loop with options: how many workers, and what stops it from outside (a
+/// [`StopToken`], a timeout, a deadline). The same loops as [`try_for_each`] and [`try_map`],
+/// which are `Loop::new(workers)` with nothing that stops them.
+///
+/// When the token is stopped, or the timeout or deadline passes, before the loop has ended,
+/// the loop stops exactly as at a failure: nothing more is pulled, no iteration starts (but at
+/// most `workers - 1` racing), running iterations see [`cancelled`] return `true` (also in
+/// loops nested in them), and the loop returns once they have finished, with `Err(Stopped)`
+/// converted with `From` into the error type (`None` for `Option<()>`). Threads waiting on the
+/// loop are woken at once; nothing polls the token or the clock. A stop that comes after the
+/// loop has finished changes nothing; a token stopped before it starts: nothing is pulled,
+/// nothing runs.
+///
+/// First exit wins, the stop included: a failure recorded before the stop is what the loop
+/// returns; failures recorded after it (often caused by it: an iteration that returns `Err`
+/// because it saw [`cancelled`]) are dropped. A panic wins over all.
+///
+/// # Examples
+///
+/// ```
+/// use failfast_runtime::{Loop, StopToken, Stopped};
+/// use std::time::{Duration, Instant};
+///
+/// let token = StopToken::new();
+/// let started = Instant::now();
+/// // Every iteration runs until the loop is cancelled: the timeout stops it.
+/// let result: Result<(), Stopped> = Loop::new(4)
+///     .stop(&token)
+///     .timeout(Duration::from_millis(20))
+///     .try_for_each(0..4, |_| {
+///         while !failfast_runtime::cancelled() {
+///             std::thread::sleep(Duration::from_millis(1));
+///         }
+///         Ok(())
+///     });
+/// assert_eq!(result, Err(Stopped::timeout()));
+/// assert!(result.unwrap_err().timed_out());
+/// assert!(started.elapsed() >= Duration::from_millis(20));
+///
+/// // `io::Error` has `From<Stopped>`: `?` works on a stopped loop.
+/// let squares: std::io::Result<Vec<u32>> = Loop::new(2).try_map([1, 2, 3], |n| Ok(n * n));
+/// assert_eq!(squares.unwrap(), [1, 4, 9]);
+/// ```
+#[derive(Clone, Copy, Debug)]
+#[must_use = "a `Loop` does nothing until `try_for_each` or `try_map` runs it"]
+pub struct Loop<'s> {
+    pub(crate) workers: usize,
+    pub(crate) stop: Option<&'s StopToken>,
+    pub(crate) limit: Limit,
+}
+
+impl<'s> Loop<'s> {
+    /// A loop running at most `workers` iterations at once, with nothing that stops it yet.
+    ///
+    /// # Panics
+    ///
+    /// If `workers` is 0.
+    ///
+    /// ```
+    /// let total = failfast_runtime::Loop::new(8)
+    ///     .try_map(1..=4, |n| Ok::<_, std::io::Error>(n * 10))
+    ///     .unwrap();
+    /// assert_eq!(total, [10, 20, 30, 40]);
+    /// ```
+    #[track_caller]
+    pub fn new(workers: usize) -> Loop<'s> {
+        check_workers(workers);
+        Loop::with_workers(workers)
+    }
+
+    /// [`Loop::new`] without the check of `workers`, which the caller made.
+    pub(crate) fn with_workers(workers: usize) -> Loop<'s> {
+        Loop {
+            workers,
+            stop: None,
+            limit: Limit::None,
         }
     }
 
-    check_workers(workers);
-    let map = Map {
-        f,
-        collected: Mutex::new(Vec::new()),
-    };
-    engine::drive_fed(
-        iterable.into_iter().enumerate(),
-        workers,
-        engine::Site::Call(Location::caller()),
-        &map,
-    )?;
-    let mut pairs: Vec<(usize, U)> = map
-        .collected
-        .into_inner()
-        .unwrap_or_else(|p| p.into_inner())
-        .into_iter()
-        .flatten()
-        .collect();
-    pairs.sort_unstable_by_key(|&(index, _)| index);
-    Ok(pairs.into_iter().map(|(_, value)| value).collect())
+    /// The loop stops when `token` is stopped (a clone of it, or a parent it is a child of).
+    ///
+    /// ```
+    /// use failfast_runtime::{Loop, StopToken};
+    ///
+    /// let token = StopToken::new();
+    /// token.stop();
+    /// let ran = std::sync::atomic::AtomicBool::new(false);
+    /// let result: Option<()> = Loop::new(2).stop(&token).try_for_each(0..10, |_| {
+    ///     ran.store(true, std::sync::atomic::Ordering::Relaxed);
+    ///     Some(())
+    /// });
+    /// assert_eq!(result, None, "a stopped loop returns `None` in an `Option` loop");
+    /// assert!(!ran.into_inner(), "a token stopped before the loop starts: nothing runs");
+    /// ```
+    pub fn stop(self, token: &'s StopToken) -> Loop<'s> {
+        Loop {
+            stop: Some(token),
+            ..self
+        }
+    }
+
+    /// The loop stops once `timeout` has passed since it started (each time it is run).
+    /// Replaces a [`deadline`](Self::deadline).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let result = failfast_runtime::Loop::new(2)
+    ///     .timeout(Duration::from_millis(10))
+    ///     .try_for_each(0.., |_| {
+    ///         std::thread::sleep(Duration::from_millis(1));
+    ///         Ok::<(), std::io::Error>(())
+    ///     });
+    /// assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::TimedOut);
+    /// ```
+    pub fn timeout(self, timeout: Duration) -> Loop<'s> {
+        Loop {
+            limit: Limit::Timeout(timeout),
+            ..self
+        }
+    }
+
+    /// The loop stops at `deadline`. Replaces a [`timeout`](Self::timeout).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let deadline = Instant::now() + Duration::from_millis(10);
+    /// let result = failfast_runtime::Loop::new(2)
+    ///     .deadline(deadline)
+    ///     .try_for_each(0.., |_| {
+    ///         std::thread::sleep(Duration::from_millis(1));
+    ///         Ok::<(), failfast_runtime::Stopped>(())
+    ///     });
+    /// assert!(result.unwrap_err().timed_out());
+    /// assert!(Instant::now() >= deadline);
+    /// ```
+    pub fn deadline(self, deadline: Instant) -> Loop<'s> {
+        Loop {
+            limit: Limit::Deadline(deadline),
+            ..self
+        }
+    }
+
+    /// [`try_for_each`] with this loop's options: runs `f` for every item of `iterable`, and
+    /// returns the first failure, or the stop converted with [`FromStopped`] (`Err(e)` with
+    /// `e: From<Stopped>`, or `None`).
+    ///
+    /// # Panics
+    ///
+    /// With the payload of the first panic of an iteration or of the input.
+    ///
+    /// ```
+    /// use failfast_runtime::{Loop, StopToken, Stopped};
+    ///
+    /// let token = StopToken::new();
+    /// let result: Result<(), Stopped> = Loop::new(4).stop(&token).try_for_each(0..8, |_| Ok(()));
+    /// assert_eq!(result, Ok(()));
+    /// token.stop(); // after the loop finished: changes nothing
+    /// ```
+    #[track_caller]
+    pub fn try_for_each<I, F, R>(&self, iterable: I, f: F) -> R
+    where
+        I: IntoIterator,
+        I::Item: Send,
+        F: Fn(I::Item) -> R + Sync,
+        R: Outcome<Failure: Send> + FromStopped,
+    {
+        self.for_each_at(Site::Call(Location::caller()), iterable, f)
+            .unwrap_or_else(R::from_stopped)
+    }
+
+    /// [`try_map`] with this loop's options: maps every item of `iterable` with `f`, and
+    /// returns the values in input order, or the first failure, or the stop converted with
+    /// `From`.
+    ///
+    /// # Panics
+    ///
+    /// With the payload of the first panic of an iteration or of the input.
+    ///
+    /// ```
+    /// use failfast_runtime::{Loop, StopToken};
+    ///
+    /// let token = StopToken::new();
+    /// let lengths = Loop::new(2).stop(&token).try_map(["a", "bb"], |s| {
+    ///     Ok::<_, std::io::Error>(s.len())
+    /// });
+    /// assert_eq!(lengths.unwrap(), [1, 2]);
+    /// ```
+    #[track_caller]
+    pub fn try_map<I, F, U, E>(&self, iterable: I, f: F) -> Result<Vec<U>, E>
+    where
+        I: IntoIterator,
+        I::Item: Send,
+        F: Fn(I::Item) -> Result<U, E> + Sync,
+        U: Send,
+        E: Send + From<Stopped>,
+    {
+        self.map_at(Site::Call(Location::caller()), iterable, f)
+            .unwrap_or_else(|stopped| Err(stopped.into()))
+    }
+
+    /// The loop of [`try_for_each`], on the path any input can take.
+    pub(crate) fn for_each_at<I, F, R>(&self, site: Site, iterable: I, f: F) -> Result<R, Stopped>
+    where
+        I: IntoIterator,
+        I::Item: Send,
+        F: Fn(I::Item) -> R + Sync,
+        R: Outcome<Failure: Send>,
+    {
+        engine::drive_fed(iterable, self, site, &ForEach(f))
+    }
+
+    /// The loop of [`try_map`].
+    fn map_at<I, F, U, E>(
+        &self,
+        site: Site,
+        iterable: I,
+        f: F,
+    ) -> Result<Result<Vec<U>, E>, Stopped>
+    where
+        I: IntoIterator,
+        I::Item: Send,
+        F: Fn(I::Item) -> Result<U, E> + Sync,
+        U: Send,
+        E: Send,
+    {
+        let map = Map {
+            f,
+            collected: Mutex::new(Vec::new()),
+        };
+        if let Err(error) = engine::drive_fed(iterable.into_iter().enumerate(), self, site, &map)? {
+            return Ok(Err(error));
+        }
+        let mut pairs: Vec<(usize, U)> = map
+            .collected
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner())
+            .into_iter()
+            .flatten()
+            .collect();
+        pairs.sort_unstable_by_key(|&(index, _)| index);
+        Ok(Ok(pairs.into_iter().map(|(_, value)| value).collect()))
+    }
 }
 
 /// Panics with the contract's message when `workers` is 0, at the caller's location.

@@ -2,9 +2,9 @@
 //! synchronisation (within a preemption bound) is run and checked.
 //!
 //! `RUSTFLAGS="--cfg loom" cargo test -p failfast-runtime --release --lib`
-use crate::engine::{drive_indexed, drive_shared, Site};
+use crate::engine::{self, indexed::IntoIndexed, Body, Site};
 use crate::rewrite::LoopSite;
-use crate::{cancelled, try_for_each, ForEach};
+use crate::{cancelled, never_stopped, try_for_each, ForEach, Loop};
 use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
 // Bookkeeping of the tests themselves, outside the model: plain std atomics.
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
@@ -34,6 +34,37 @@ fn explore_bounded(name: &str, bound: usize, body: impl Fn() + Sync + Send + 'st
     });
     RUNS.fetch_add(runs.load(SeqCst), SeqCst);
     println!("loom: {name}: {} interleavings explored", runs.load(SeqCst));
+}
+
+/// The engine's indexed path, for a loop with nothing that stops it from outside.
+fn drive_indexed<I, B>(input: I, workers: usize, site: Site, body: &B) -> B::Outcome
+where
+    I: IntoIndexed,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
+    never_stopped(engine::drive_indexed(
+        input,
+        &Loop::with_workers(workers),
+        site,
+        body,
+    ))
+}
+
+/// The engine's shared path, for a loop with nothing that stops it from outside.
+fn drive_shared<I, B>(input: I, workers: usize, site: Site, body: &B) -> B::Outcome
+where
+    I: IntoIterator,
+    I::IntoIter: Send,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
+    never_stopped(engine::drive_shared(
+        input,
+        &Loop::with_workers(workers),
+        site,
+        body,
+    ))
 }
 
 /// An error that counts its drops.
@@ -368,6 +399,77 @@ fn a_recursion_shares_its_outer_runs_limit() {
             );
         },
     );
+}
+
+/// The exit of a loop in the stop models: an iteration's failure, or the stop.
+#[derive(Debug, PartialEq)]
+enum Exit {
+    Failed(usize),
+    Stopped,
+}
+
+impl From<crate::Stopped> for Exit {
+    fn from(_: crate::Stopped) -> Exit {
+        Exit::Stopped
+    }
+}
+
+#[test]
+fn a_stop_racing_a_failure_ends_the_loop_exactly_once() {
+    explore_bounded("a stop races a failure", 1, || {
+        let token = crate::StopToken::new();
+        let stopper = {
+            let token = token.clone();
+            loom::thread::spawn(move || token.stop())
+        };
+        let ran = AtomicUsize::new(0);
+        // One pool thread runs the items (the caller-fed path) while the caller waits: the
+        // stop races the failure's recording, and either may come first.
+        let result = Loop::with_workers(1)
+            .stop(&token)
+            .try_for_each(0..2usize, |i| {
+                ran.fetch_add(1, SeqCst);
+                if i == 0 {
+                    return Err(Exit::Failed(i));
+                }
+                Ok(())
+            });
+        stopper.join().unwrap();
+        // Item 0 always fails: the loop ends with its failure, or with the stop if that was
+        // recorded first (then the failure, if item 0 ran, was dropped).
+        match result {
+            Err(Exit::Failed(0)) => assert!(ran.load(SeqCst) >= 1),
+            Err(Exit::Stopped) => {}
+            other => panic!("not one exit: {other:?}"),
+        }
+    });
+}
+
+#[test]
+fn a_stop_reaches_a_running_worker_and_wakes_its_sleeping_owner() {
+    explore_bounded("a stop while the owner sleeps and a worker runs", 1, || {
+        let token = crate::StopToken::new();
+        let running = AtomicUsize::new(0);
+        let stopper = {
+            let token = token.clone();
+            loom::thread::spawn(move || token.stop())
+        };
+        // The caller-fed path: the owner only waits (asleep on the group's signal), and one
+        // pool thread runs the one item, which ends only when it sees the stop: a lost stop
+        // or wake-up would leave the model deadlocked.
+        let result = Loop::with_workers(1)
+            .stop(&token)
+            .try_for_each(0..1usize, |_| {
+                running.fetch_add(1, SeqCst);
+                while !cancelled() {
+                    loom::thread::yield_now();
+                }
+                Ok::<(), Exit>(())
+            });
+        stopper.join().unwrap();
+        assert_eq!(result, Err(Exit::Stopped));
+        assert!(running.load(SeqCst) <= 1);
+    });
 }
 
 /// The task awaiting an async loop, as a loom thread: its waker wakes the thread's wait.

@@ -15,7 +15,7 @@ pub use crate::engine::indexed::IntoIndexed;
 pub use crate::engine::LoopSite;
 use crate::engine::{self, Site};
 use crate::outcome::{Fallible, Flow};
-use crate::ForEach;
+use crate::{ForEach, Loop, Stopped};
 use std::marker::PhantomData;
 
 /// The items of a thread loop go to worker threads.
@@ -137,7 +137,32 @@ impl Split {
         R: Flow<Exit: SendExit>,
     {
         crate::check_workers(workers);
-        engine::drive_indexed(input, workers, Site::Loop(site), &ForEach(f))
+        crate::never_stopped(engine::run_indexed(
+            input,
+            workers,
+            Site::Loop(site),
+            &ForEach(f),
+            None,
+        ))
+    }
+
+    /// The loop, on this path, with options: `Err` if it was stopped from outside (its stop
+    /// token, timeout or deadline).
+    #[track_caller]
+    pub fn thread_loop_with<I, F, R>(
+        self,
+        input: I,
+        settings: Loop<'_>,
+        site: &'static LoopSite,
+        f: F,
+    ) -> Result<R, Stopped>
+    where
+        I: IntoIndexed,
+        I::Item: SendItem,
+        F: Fn(I::Item) -> R + Sync,
+        R: Flow<Exit: SendExit>,
+    {
+        engine::drive_indexed(input, &settings, Site::Loop(site), &ForEach(f))
     }
 }
 
@@ -161,7 +186,33 @@ impl Shared {
         R: Flow<Exit: SendExit>,
     {
         crate::check_workers(workers);
-        engine::drive_shared(input, workers, Site::Loop(site), &ForEach(f))
+        crate::never_stopped(engine::run_shared(
+            input,
+            workers,
+            Site::Loop(site),
+            &ForEach(f),
+            None,
+        ))
+    }
+
+    /// The loop, on this path, with options: `Err` if it was stopped from outside (its stop
+    /// token, timeout or deadline).
+    #[track_caller]
+    pub fn thread_loop_with<I, F, R>(
+        self,
+        input: I,
+        settings: Loop<'_>,
+        site: &'static LoopSite,
+        f: F,
+    ) -> Result<R, Stopped>
+    where
+        I: IntoIterator,
+        I::IntoIter: Send,
+        I::Item: SendItem,
+        F: Fn(I::Item) -> R + Sync,
+        R: Flow<Exit: SendExit>,
+    {
+        engine::drive_shared(input, &settings, Site::Loop(site), &ForEach(f))
     }
 }
 
@@ -184,8 +235,62 @@ impl Fed {
         R: Flow<Exit: SendExit>,
     {
         crate::check_workers(workers);
-        engine::drive_fed(input, workers, Site::Loop(site), &ForEach(f))
+        crate::never_stopped(engine::run_fed(
+            input,
+            workers,
+            Site::Loop(site),
+            &ForEach(f),
+            None,
+        ))
     }
+
+    /// The loop, on this path, with options: `Err` if it was stopped from outside (its stop
+    /// token, timeout or deadline).
+    #[track_caller]
+    pub fn thread_loop_with<I, F, R>(
+        self,
+        input: I,
+        settings: Loop<'_>,
+        site: &'static LoopSite,
+        f: F,
+    ) -> Result<R, Stopped>
+    where
+        I: IntoIterator,
+        I::Item: SendItem,
+        F: Fn(I::Item) -> R + Sync,
+        R: Flow<Exit: SendExit>,
+    {
+        engine::drive_fed(input, &settings, Site::Loop(site), &ForEach(f))
+    }
+}
+
+/// What `stop = ..` takes: a [`StopToken`](crate::StopToken), or a reference to one.
+#[diagnostic::on_unimplemented(
+    message = "`stop` takes a `failfast::StopToken`, not `{Self}`",
+    label = "not a `failfast::StopToken`",
+    note = "create a `let token = failfast::StopToken::new();`, pass `stop = &token` (or a `&StopToken` argument), and call `token.stop()` from wherever the loop should be stopped: a clone shares its state, so a Ctrl-C handler can hold one (`ctrlc::set_handler(move || token.stop())`), and a `tokio_util` `CancellationToken` can be bridged with a task that awaits `cancelled()` and then stops it"
+)]
+pub trait StopRef {
+    /// The token.
+    fn stop_token(&self) -> &crate::StopToken;
+}
+
+impl StopRef for crate::StopToken {
+    fn stop_token(&self) -> &crate::StopToken {
+        self
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: StopRef + ?Sized> StopRef for &T {
+    fn stop_token(&self) -> &crate::StopToken {
+        (**self).stop_token()
+    }
+}
+
+/// The token that `stop = ..` gives, evaluated once when the loop starts.
+pub fn stop_token<T: StopRef + ?Sized>(token: &T) -> &crate::StopToken {
+    token.stop_token()
 }
 
 /// How a loop's first exit leaves the function (or closure, or async block) around it:

@@ -49,6 +49,22 @@
 //! means to leave its core to others ([`Wait::Sleep`]: a worker pausing beside one that runs a
 //! lazy input alone) sleeps at once; with two threads on one core, its spin would only
 //! take turns with the thread it means to leave alone.
+//!
+//! # A stop from outside
+//!
+//! A thread loop with a [`StopToken`](crate::StopToken) (or a timeout or deadline, which stop a
+//! token of the loop's own from the timer thread of `stop.rs`) has one more signaller: whoever
+//! stops the token. Each run lists a waker in the token (`StopRun` in `engine/run.rs`); the
+//! stopping thread calls it, and it follows the protocol above like any signaller: it changes
+//! the shared state first (the run's cancellation token leaves `LIVE` for `STOPPED`, an atomic
+//! compare-and-swap) and then calls [`Signal::notify`] on the run's group. The waiters are the
+//! ones already listed: idle pool threads and a recursion's waiting iterations (they poll for
+//! runs with work, visit the stopped run, see it cancelled and close it), and the owner (it
+//! polls for its run to end), and their wake-ups are not lost, by the argument above. Nor is
+//! the stop itself: the token's waiter list has a protocol of its own (in `stop.rs`), by which
+//! a waker listed before the stop is called, and a run that lists its waker after the stop
+//! sees the token stopped and cancels itself before it is published. Threads running iterations are not woken: they see
+//! `cancelled()` when they next look, like after a failure.
 
 use crate::sync::{lock, wait, AtomicU64, Condvar, Mutex, Ordering};
 #[cfg(not(loom))]

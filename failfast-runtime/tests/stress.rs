@@ -9,7 +9,7 @@
 mod common;
 
 use common::{scaled, seed, watched, Concurrency, Item, Path};
-use failfast_runtime::cancelled;
+use failfast_runtime::{cancelled, Loop, StopToken, Stopped};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
@@ -29,7 +29,23 @@ struct Plan {
     fail_at: Option<usize>,
     panic_at: Option<usize>,
     input_panic_at: Option<usize>,
+    /// The iteration that stops the loop's `StopToken`: a stop from outside at a random time.
+    stop_at: Option<usize>,
     delay: u8,
+}
+
+/// How a stress loop ended early: an iteration's failure, or the stop.
+#[derive(Debug, PartialEq)]
+enum Exit {
+    Failed(usize),
+    Stopped,
+}
+
+impl From<Stopped> for Exit {
+    fn from(stopped: Stopped) -> Exit {
+        assert!(!stopped.timed_out(), "only a token stops these loops");
+        Exit::Stopped
+    }
 }
 
 impl Plan {
@@ -41,11 +57,13 @@ impl Plan {
         let (fail_at, panic_at) = (point(0.6), point(0.15));
         // An input split by index has no `next()` to panic in.
         let input_panic_at = point(0.1).filter(|_| path != Path::Indexed);
+        let stop_at = point(0.3);
         Plan {
             path,
             fail_at,
             panic_at,
             input_panic_at,
+            stop_at,
             workers: rng.gen_range(1..=8),
             len,
             delay: rng.gen_range(0..4),
@@ -81,8 +99,10 @@ fn run_and_check(plan: &Plan) -> Survived {
             drops: &drops,
         }
     });
+    let token = StopToken::new();
     let result = catch_unwind(AssertUnwindSafe(|| {
-        plan.path.try_for_each(input, plan.workers, |item| {
+        let settings = Loop::new(plan.workers).stop(&token);
+        plan.path.try_for_each_with(input, settings, |item| {
             if cancelled() {
                 started_after_cancel.fetch_add(1, Ordering::SeqCst);
             }
@@ -109,8 +129,11 @@ fn run_and_check(plan: &Plan) -> Survived {
                 body_panicked.store(true, Ordering::SeqCst);
                 panic_any(Injected(index));
             }
+            if Some(index) == plan.stop_at {
+                token.stop();
+            }
             if Some(index) == plan.fail_at {
-                return Err(index);
+                return Err(Exit::Failed(index));
             }
             Ok(())
         })
@@ -166,7 +189,15 @@ fn run_and_check(plan: &Plan) -> Survived {
             assert!(panicked, "a panic came back that never happened");
             assert!(Some(at) == plan.panic_at || Some(at) == plan.input_panic_at);
         }
-        Ok(Err(at)) => {
+        Ok(Err(Exit::Stopped)) => {
+            assert!(!panicked, "a panic happened but the stop was returned");
+            let stopper = plan.stop_at.expect("a stop that nobody made");
+            assert_eq!(runs[stopper].load(Ordering::SeqCst), 1);
+            if plan.workers == 1 {
+                assert_eq!(order.last(), Some(&stopper), "one worker stops at the stop");
+            }
+        }
+        Ok(Err(Exit::Failed(at))) => {
             assert!(!panicked, "a panic happened but an error was returned");
             assert_eq!(Some(at), plan.fail_at);
             if plan.workers == 1 {
@@ -184,6 +215,7 @@ fn run_and_check(plan: &Plan) -> Survived {
             assert!(plan
                 .fail_at
                 .is_none_or(|at| runs[at].load(Ordering::SeqCst) == 0));
+            assert!(plan.stop_at.is_none(), "a stopped loop succeeded");
         }
     }
     survived

@@ -1,7 +1,13 @@
 //! How a run ended early: the first exit recorded wins, except that a panic wins over any.
+//!
+//! A stop from outside is an exit too, recorded in the run's [`Token`] rather than here: its
+//! state leaves `LIVE` once, by a compare-and-swap, for an exit, a stop or the run's finishing,
+//! and an exit that finds the stop there first is dropped, like the exits of iterations that
+//! were running when another exit was recorded.
 
 use crate::cancel::Token;
 use crate::outcome::Flow;
+use crate::stop::Stopped;
 use crate::sync::{lock, Mutex};
 use std::any::Any;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -77,28 +83,43 @@ impl<F> Record<F> {
         }
     }
 
-    /// Records how the run ended, unless an equal or stronger ending was recorded first, and
-    /// cancels `token`. Returns once the ending is recorded and the token cancelled: the
-    /// caller then wakes whoever waits on the run.
+    /// Records how the run ended, unless an equal or stronger ending was recorded first (a
+    /// stop from outside, in `token`, is stronger than an exit), and cancels `token`. Returns
+    /// once the ending is recorded and the token cancelled: the caller then wakes whoever
+    /// waits on the run.
     pub(crate) fn record(&self, ending: Ending<F>, token: &Token) {
-        self.keep(ending, || token.cancel());
+        self.keep(ending, Some(token));
     }
 
     /// Records a panic that came after the run's last iteration (dropping a leftover item).
     pub(crate) fn record_late_panic(&self, payload: Payload) {
-        self.keep(Ending::Panic(payload), || {});
+        self.keep(Ending::Panic(payload), None);
     }
 
-    fn keep(&self, ending: Ending<F>, then: impl FnOnce()) {
+    fn keep(&self, ending: Ending<F>, token: Option<&Token>) {
         let discarded = {
             let mut recorded = lock(&self.ending);
             match (&*recorded, ending) {
-                (None, ending) => recorded.replace(ending),
+                // Only this lock's holder moves the token from `LIVE` for an exit, so the
+                // first exit recorded here is the first to try.
+                (None, exit @ Ending::Exit(_)) => {
+                    if token.is_none_or(Token::end) {
+                        recorded.replace(exit)
+                    } else {
+                        Some(exit)
+                    }
+                }
+                (None, panic @ Ending::Panic(_)) => {
+                    // A panic wins over a stop as over any exit.
+                    if let Some(token) = token {
+                        token.end();
+                    }
+                    recorded.replace(panic)
+                }
                 (Some(Ending::Exit(_)), panic @ Ending::Panic(_)) => recorded.replace(panic),
                 (Some(_), later) => Some(later),
             }
         };
-        then();
         // Dropped outside the lock: an error's `Drop` may panic, and that panic ends the run
         // like any other.
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(discarded))) {
@@ -109,12 +130,16 @@ impl<F> Record<F> {
         }
     }
 
-    /// The run's result, once every iteration has finished; a recorded panic resumes here.
-    pub(crate) fn into_outcome<O: Flow<Exit = F>>(self) -> O {
+    /// The run's result, once every iteration has finished; a recorded panic resumes here,
+    /// and `stopped` is the stop from outside that came before any exit, if one did.
+    pub(crate) fn into_outcome<O: Flow<Exit = F>>(
+        self,
+        stopped: Option<Stopped>,
+    ) -> Result<O, Stopped> {
         match self.ending.into_inner().unwrap_or_else(|p| p.into_inner()) {
             Some(Ending::Panic(payload)) => resume_unwind(payload),
-            Some(Ending::Exit(exit)) => O::from_exit(exit),
-            None => O::success(),
+            Some(Ending::Exit(exit)) => Ok(O::from_exit(exit)),
+            None => stopped.map_or_else(|| Ok(O::success()), Err),
         }
     }
 }

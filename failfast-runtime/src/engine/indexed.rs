@@ -425,7 +425,23 @@ impl<X: Items> Drop for IndexClaim<'_, X> {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
-    use crate::engine::{drive_indexed, LoopSite, Site};
+    use crate::engine::{self, Body, LoopSite, Site};
+    use crate::{never_stopped, Loop};
+
+    /// The indexed path, with nothing that stops it from outside.
+    fn drive_indexed<I: IntoIndexed<Item: Send>, B: Body<I::Item>>(
+        input: I,
+        workers: usize,
+        site: Site,
+        body: &B,
+    ) -> B::Outcome {
+        never_stopped(engine::drive_indexed(
+            input,
+            &Loop::with_workers(workers),
+            site,
+            body,
+        ))
+    }
     use crate::ForEach;
     use std::sync::atomic::AtomicUsize;
 

@@ -22,6 +22,8 @@ mod source;
 
 use crate::outcome::Flow;
 use crate::pool::{self, Work};
+use crate::stop::{Armed, StopToken, Stopped};
+use crate::Loop;
 pub use group::LoopSite;
 pub(crate) use group::Site;
 use group::{Feed, Group};
@@ -43,7 +45,33 @@ pub(crate) trait Body<T>: Sync {
 
 /// Runs `body` over an input split by index: the caller and `workers - 1` pool threads claim
 /// index ranges.
-pub(crate) fn drive_indexed<I, B>(input: I, workers: usize, site: Site, body: &B) -> B::Outcome
+pub(crate) fn drive_indexed<I, B>(
+    input: I,
+    settings: &Loop<'_>,
+    site: Site,
+    body: &B,
+) -> Result<B::Outcome, Stopped>
+where
+    I: IntoIndexed,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
+    let armed = arm(settings)?;
+    let stop = armed.as_ref().map(Armed::token);
+    run_indexed(input, settings.workers, site, body, stop)
+}
+
+/// [`drive_indexed`] once the stop is armed. A loop with nothing that stops it calls this
+/// alone: in a debug build every local of a function has a slot in its frame, and a
+/// recursion has such frames on every level, within a stack that `tests/recursion_stack.rs`
+/// measures.
+pub(crate) fn run_indexed<I, B>(
+    input: I,
+    workers: usize,
+    site: Site,
+    body: &B,
+    stop: Option<&StopToken>,
+) -> Result<B::Outcome, Stopped>
 where
     I: IntoIndexed,
     I::Item: Send,
@@ -52,14 +80,38 @@ where
     let items = input.into_items();
     in_group(site, workers, workers - 1, |group, nested| {
         let source = move || Indexed::new(items, group.workers);
-        own(group, nested, source, body, |run| {
+        own(group, nested, source, body, stop, |run| {
             group.publish(run).finish(true, None);
         })
     })
 }
 
 /// Runs `body` over a `Send` input: the caller and `workers - 1` pool threads pull it.
-pub(crate) fn drive_shared<I, B>(input: I, workers: usize, site: Site, body: &B) -> B::Outcome
+pub(crate) fn drive_shared<I, B>(
+    input: I,
+    settings: &Loop<'_>,
+    site: Site,
+    body: &B,
+) -> Result<B::Outcome, Stopped>
+where
+    I: IntoIterator,
+    I::IntoIter: Send,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
+    let armed = arm(settings)?;
+    let stop = armed.as_ref().map(Armed::token);
+    run_shared(input, settings.workers, site, body, stop)
+}
+
+/// [`drive_shared`] once the stop is armed; see [`run_indexed`].
+pub(crate) fn run_shared<I, B>(
+    input: I,
+    workers: usize,
+    site: Site,
+    body: &B,
+    stop: Option<&StopToken>,
+) -> Result<B::Outcome, Stopped>
 where
     I: IntoIterator,
     I::IntoIter: Send,
@@ -70,7 +122,7 @@ where
     in_group(site, workers, workers - 1, |group, nested| {
         let source =
             move || Shared::new(input, batch::lazy_max_batch(group.workers), &group.signal);
-        own(group, nested, source, body, |run| {
+        own(group, nested, source, body, stop, |run| {
             group.publish(run).finish(true, None);
         })
     })
@@ -79,7 +131,30 @@ where
 /// Runs `body` over any input: the caller pulls it, and `workers` pool threads run the
 /// iterations. Nested in an iteration of the same loop, the caller works too: it is then
 /// one of the group's threads.
-pub(crate) fn drive_fed<I, B>(input: I, workers: usize, site: Site, body: &B) -> B::Outcome
+pub(crate) fn drive_fed<I, B>(
+    input: I,
+    settings: &Loop<'_>,
+    site: Site,
+    body: &B,
+) -> Result<B::Outcome, Stopped>
+where
+    I: IntoIterator,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
+    let armed = arm(settings)?;
+    let stop = armed.as_ref().map(Armed::token);
+    run_fed(input, settings.workers, site, body, stop)
+}
+
+/// [`drive_fed`] once the stop is armed; see [`run_indexed`].
+pub(crate) fn run_fed<I, B>(
+    input: I,
+    workers: usize,
+    site: Site,
+    body: &B,
+    stop: Option<&StopToken>,
+) -> Result<B::Outcome, Stopped>
 where
     I: IntoIterator,
     I::Item: Send,
@@ -89,7 +164,7 @@ where
     in_group(site, workers, workers, |group, nested| {
         let max_batch = batch::lazy_max_batch(group.workers);
         let source = move || Fed::new(group.workers, max_batch, &group.signal);
-        own(group, nested, source, body, |run| {
+        own(group, nested, source, body, stop, |run| {
             let published = group.publish(run);
             let mut feeder = Feeder::new(input, run);
             published.finish(nested, Some(&mut feeder as &mut dyn Feed));
@@ -98,8 +173,18 @@ where
     })
 }
 
-/// Makes a run of what `source` makes, lets `work` publish it in `group` and work on it until
-/// it has finished, and returns its outcome.
+/// Arms a loop's stop when it starts: `Err` if it is stopped already, and then nothing is
+/// pulled and nothing runs.
+fn arm(settings: &Loop<'_>) -> Result<Option<Armed>, Stopped> {
+    let armed = Armed::new(settings.stop, settings.limit);
+    match armed.as_ref().and_then(|armed| armed.token().reason()) {
+        Some(stopped) => Err(stopped),
+        None => Ok(armed),
+    }
+}
+
+/// Makes a run of what `source` makes, stopped by `stop` if given, lets `work` publish it in
+/// `group` and work on it until it has finished, and returns its outcome.
 ///
 /// A nested run is one level of a recursion, and every level keeps its run alive while it
 /// works on the levels below: such a run is made on the heap, so that a level costs the
@@ -110,18 +195,19 @@ fn own<'a, S, B>(
     nested: bool,
     source: impl FnOnce() -> S,
     body: &'a B,
+    stop: Option<&'a StopToken>,
     work: impl FnOnce(&Run<'a, S, B>),
-) -> B::Outcome
+) -> Result<B::Outcome, Stopped>
 where
     S: Source,
     B: Body<S::Item>,
 {
     if nested {
-        let run = Run::boxed(source, body, group);
+        let run = Run::boxed(source, body, group, stop);
         work(&run);
         Run::outcome_of_boxed(run)
     } else {
-        own_here(group, source, body, work)
+        own_here(group, source, body, stop, work)
     }
 }
 
@@ -132,13 +218,14 @@ fn own_here<'a, S, B>(
     group: &'a Arc<Group>,
     source: impl FnOnce() -> S,
     body: &'a B,
+    stop: Option<&'a StopToken>,
     work: impl FnOnce(&Run<'a, S, B>),
-) -> B::Outcome
+) -> Result<B::Outcome, Stopped>
 where
     S: Source,
     B: Body<S::Item>,
 {
-    let run = Run::new(source(), body, group);
+    let run = Run::new(source(), body, group, stop);
     work(&run);
     run.into_outcome()
 }

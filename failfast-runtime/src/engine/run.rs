@@ -9,9 +9,11 @@ use super::source::{pull, Fed, Source};
 use super::Body;
 use crate::cancel::{self, Token, Watch};
 use crate::outcome::Flow;
+use crate::stop::{Listening, StopToken, Stopped};
 use crate::sync::Arc;
 use crate::wake::Wait;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::task::{Wake, Waker};
 use std::time::{Duration, Instant};
 
 type Exit<B, T> = <<B as Body<T>>::Outcome as Flow>::Exit;
@@ -34,19 +36,42 @@ pub(crate) struct Run<'a, S: Source, B: Body<S::Item>> {
     /// (and all levels below it) finished; holding would also cost every level the stack of
     /// the holder's frames.
     may_hold: bool,
+    /// The run's stop token, if it has one, and the run's waker in it (none if the token was
+    /// stopped before the run began).
+    stop: Option<(&'a StopToken, Option<Listening>)>,
 }
 
 impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
-    /// A run of `body` over `source`, nested in the iteration this thread runs, if any.
-    pub(crate) fn new(source: S, body: &'a B, group: &'a Group) -> Self {
+    /// A run of `body` over `source`, nested in the iteration this thread runs, if any, and
+    /// stopped by `stop`, if given: a token that is stopped already cancels the run before
+    /// anything is taken.
+    pub(crate) fn new(
+        source: S,
+        body: &'a B,
+        group: &'a std::sync::Arc<Group>,
+        stop: Option<&'a StopToken>,
+    ) -> Self {
+        let token = Token::for_new_loop();
+        let stop = stop.map(|stop| {
+            let hook = StopRun {
+                token: Arc::clone(&token),
+                group: std::sync::Arc::clone(group),
+            };
+            let listening = stop.listen(Waker::from(std::sync::Arc::new(hook)));
+            if listening.is_err() {
+                token.stop();
+            }
+            (stop, listening.ok())
+        });
         Run {
             source,
             body,
-            token: Token::for_new_loop(),
+            token,
             record: Record::new(),
             group,
             context: Context::capture(),
             may_hold: true,
+            stop,
         }
     }
 
@@ -54,10 +79,15 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
     /// so that the run is never in its caller's frame. It is a recursion's nested run: see
     /// `may_hold`.
     #[inline(never)]
-    pub(crate) fn boxed(source: impl FnOnce() -> S, body: &'a B, group: &'a Group) -> Box<Self> {
+    pub(crate) fn boxed(
+        source: impl FnOnce() -> S,
+        body: &'a B,
+        group: &'a std::sync::Arc<Group>,
+        stop: Option<&'a StopToken>,
+    ) -> Box<Self> {
         Box::new(Run {
             may_hold: false,
-            ..Run::new(source(), body, group)
+            ..Run::new(source(), body, group, stop)
         })
     }
 
@@ -65,7 +95,7 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
     /// box: unboxed by its caller, the run would be in the caller's frame again.
     #[inline(never)]
     #[allow(clippy::boxed_local)]
-    pub(crate) fn outcome_of_boxed(run: Box<Self>) -> B::Outcome {
+    pub(crate) fn outcome_of_boxed(run: Box<Self>) -> Result<B::Outcome, Stopped> {
         (*run).into_outcome()
     }
 
@@ -84,15 +114,50 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
     }
 
     /// The run's result, once no thread visits it: drops what was never started, then
-    /// returns the first exit, or resumes the first panic.
-    pub(crate) fn into_outcome(self) -> B::Outcome {
-        let Run { source, record, .. } = self;
+    /// returns the first exit, or the stop from outside that came before any, or resumes the
+    /// first panic.
+    pub(crate) fn into_outcome(self) -> Result<B::Outcome, Stopped> {
+        // From here on, a stop changes nothing: every iteration has finished.
+        let stopped = self.token.finish();
+        let Run {
+            source,
+            record,
+            stop,
+            ..
+        } = self;
+        let stop = stop.map(|(token, listening)| {
+            drop(listening);
+            token
+        });
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(source))) {
             // A panic dropping a leftover item ends the loop like any other panic; it loses
             // only to a panic recorded before it.
             record.record_late_panic(payload);
         }
-        record.into_outcome()
+        let stopped = stopped.then(|| {
+            stop.and_then(StopToken::reason)
+                .expect("a run is stopped only when its stop token is")
+        });
+        record.into_outcome(stopped)
+    }
+}
+
+/// A run's waker in its stop token: cancels the run, as an exit would, and wakes the threads
+/// of its group (idle pool threads, the owner, a recursion's waiting iterations), which find
+/// the run cancelled.
+struct StopRun {
+    token: Arc<Token>,
+    group: std::sync::Arc<Group>,
+}
+
+impl Wake for StopRun {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.token.stop();
+        self.group.signal.notify();
     }
 }
 
@@ -239,9 +304,9 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     fn run_alone(&self, local: &mut B::Local, watch: Watch<'_>) -> Option<bool> {
         let body = self.body;
         let mut took = false;
-        // Taken alone, only this thread's iterations can end the run: the loop's own
-        // cancellation is `each` returning `false`, and only an enclosing loop's is read
-        // before each item.
+        // Taken alone, only this thread's iterations can end the run (but for a stop from
+        // outside): the loop's own cancellation is `each` returning `false`, and only an
+        // enclosing loop's (or the stop's) is read before each item.
         let each = |item| {
             took = true;
             let exit = body.run(local, item).into_exit();
@@ -251,7 +316,16 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             }
             go_on
         };
-        let outer = watch.nested().then_some(move || !watch.outer_cancelled());
+        // A run with a stop token can also be cancelled from outside at any moment: then its
+        // own flag is read before each item too.
+        let stoppable = self.stop.is_some();
+        let outer = (stoppable || watch.nested()).then_some(move || {
+            if stoppable {
+                !watch.is_cancelled()
+            } else {
+                !watch.outer_cancelled()
+            }
+        });
         match self.source.alone(outer, each) {
             Ok(true) => None,
             Ok(false) => Some(took),

@@ -179,6 +179,43 @@ impl Path {
             Path::Indexed => Split.thread_loop(input.collect::<Vec<_>>(), workers, &INDEXED, f),
         }
     }
+
+    /// The loop over `input` on this path, with `settings` (a stop token, a timeout): a stop
+    /// is converted with `From`, as `#[fail_fast]` and `Loop::try_for_each` do.
+    pub fn try_for_each_with<I, F, E>(
+        self,
+        input: I,
+        settings: failfast_runtime::Loop<'_>,
+        f: F,
+    ) -> Result<(), E>
+    where
+        I: Iterator + Send,
+        I::Item: Send,
+        F: Fn(I::Item) -> Result<(), E> + Sync,
+        E: Send + From<failfast_runtime::Stopped>,
+    {
+        use failfast_runtime::rewrite::{LoopSite, Shared, Split};
+        static SHARED: LoopSite = LoopSite::new();
+        static INDEXED: LoopSite = LoopSite::new();
+        let stopped = match self {
+            Path::Caller => return settings.try_for_each(input, f),
+            Path::Shared => Shared.thread_loop_with(input, settings, &SHARED, f),
+            Path::Indexed => {
+                Split.thread_loop_with(input.collect::<Vec<_>>(), settings, &INDEXED, f)
+            }
+        };
+        stopped.unwrap_or_else(|stopped| Err(stopped.into()))
+    }
+}
+
+/// Sleeps in short steps until the loop running this iteration is cancelled, failing the test
+/// after [`HANG`]: an iteration that only a stop (or a failure) ends.
+pub fn until_cancelled() {
+    let deadline = Instant::now() + HANG;
+    while !failfast_runtime::cancelled() {
+        assert!(Instant::now() < deadline, "the loop was never cancelled");
+        std::thread::sleep(Duration::from_micros(100));
+    }
 }
 
 /// The seed of a randomized test: `$var` if set (to replay a run), else the clock's. Printed,

@@ -1,0 +1,432 @@
+//! Stopping loops from outside, beside their peers: how long from `stop()` to the loop's
+//! return, how much CPU a stopped-to-be loop uses while it waits, how close to its time a
+//! timeout returns, and what a stop token that is never stopped costs.
+//! `cargo bench --bench stop [-- NAME]`.
+mod common;
+
+use common::{print_table, run_scenarios, warm_median, Row};
+use failfast::{cancelled, Loop, StopToken, Stopped};
+use rayon::prelude::*;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+const WORKERS: usize = 8;
+/// How often the latency scenarios' iterations check whether to stop.
+const POLL: Duration = Duration::from_micros(50);
+const ROUNDS: usize = 20;
+
+/// Busy for `length` unless `stop()` says otherwise, checking every [`POLL`]: a long iteration
+/// that stops early.
+fn iteration(length: Duration, stop: impl Fn() -> bool) {
+    let end = Instant::now() + length;
+    while Instant::now() < end {
+        if stop() {
+            return;
+        }
+        std::thread::sleep(POLL);
+    }
+}
+
+/// Runs `run_loop` with `stop` called from another thread 20 ms after the loop started; the
+/// time from `stop` to the loop's return, in milliseconds.
+fn latency_ms(stop: impl Fn() + Sync, run_loop: impl FnOnce()) -> f64 {
+    let stopped_at = std::sync::Mutex::new(None);
+    let returned = std::thread::scope(|s| {
+        s.spawn(|| {
+            std::thread::sleep(Duration::from_millis(20));
+            *stopped_at.lock().unwrap() = Some(Instant::now());
+            stop();
+        });
+        run_loop();
+        Instant::now()
+    });
+    let stopped_at = stopped_at.into_inner().unwrap().expect("stopped");
+    returned.saturating_duration_since(stopped_at).as_secs_f64() * 1e3
+}
+
+/// Median and max of [`ROUNDS`] latencies.
+fn median_max(mut measure: impl FnMut() -> f64) -> (f64, f64) {
+    let mut samples: Vec<f64> = (0..ROUNDS).map(|_| measure()).collect();
+    samples.sort_by(f64::total_cmp);
+    (samples[ROUNDS / 2], samples[ROUNDS - 1])
+}
+
+fn latency_row(name: &'static str, (median, max): (f64, f64)) -> Row {
+    Row {
+        name,
+        figure: median,
+        detail: format!("max {max:.2} ms"),
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The latency scenario's loop written with the macro: a range, split by index.
+#[failfast::fail_fast(workers = 8, stop = stop)]
+fn latency_loop(stop: &StopToken, length: Duration) -> Result<(), Stopped> {
+    for _ in 0..u64::MAX {
+        iteration(length, cancelled);
+    }
+    Ok(())
+}
+
+/// `stop_latency`: 8 workers over an endless input, iterations of 2 ms that check every 50 us;
+/// `stop()` to return.
+fn stop_latency() {
+    let length = Duration::from_millis(2);
+    let ours = median_max(|| {
+        let token = StopToken::new();
+        latency_ms(
+            || token.stop(),
+            || {
+                let result: Result<(), Stopped> =
+                    Loop::new(WORKERS).stop(&token).try_for_each(0.., |_| {
+                        iteration(length, cancelled);
+                        Ok(())
+                    });
+                assert!(result.is_err());
+            },
+        )
+    });
+    let macro_loop = median_max(|| {
+        let token = StopToken::new();
+        latency_ms(
+            || token.stop(),
+            || assert!(latency_loop(&token, length).is_err()),
+        )
+    });
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(WORKERS)
+        .build()
+        .unwrap();
+    let rayon = median_max(|| {
+        let flag = AtomicBool::new(false);
+        latency_ms(
+            || flag.store(true, Ordering::Relaxed),
+            || {
+                pool.install(|| {
+                    let result = (0..u32::MAX).into_par_iter().try_for_each(|_| {
+                        if flag.load(Ordering::Relaxed) {
+                            return Err(());
+                        }
+                        iteration(length, || flag.load(Ordering::Relaxed));
+                        Ok(())
+                    });
+                    assert!(result.is_err());
+                })
+            },
+        )
+    });
+    print_table(
+        "stop_latency (thread): stop() to return, 8 workers, 2 ms iterations checking every 50 us",
+        "ms",
+        true,
+        &[
+            latency_row("failfast Loop + StopToken", ours),
+            latency_row("failfast #[fail_fast(stop)], range", macro_loop),
+            latency_row("rayon par_iter + AtomicBool", rayon),
+        ],
+    );
+
+    let rt = runtime();
+    let ours = median_max(|| {
+        let token = StopToken::new();
+        latency_ms(
+            || token.stop(),
+            || {
+                let result: Result<(), Stopped> = rt.block_on(
+                    failfast::future::Loop::new(WORKERS)
+                        .stop(&token)
+                        .try_for_each(0.., async |_| {
+                            tokio::time::sleep(length).await;
+                            Ok(())
+                        }),
+                );
+                assert!(result.is_err());
+            },
+        )
+    });
+    let tokio_token = median_max(|| {
+        let token = tokio_util::sync::CancellationToken::new();
+        latency_ms(
+            || token.cancel(),
+            || {
+                use futures::{StreamExt, TryStreamExt};
+                let result = rt.block_on(
+                    futures::stream::iter(0..u64::MAX)
+                        .map(Ok)
+                        .try_for_each_concurrent(WORKERS, |_| async {
+                            tokio::select! {
+                                _ = token.cancelled() => Err(()),
+                                _ = tokio::time::sleep(length) => Ok(()),
+                            }
+                        }),
+                );
+                assert!(result.is_err());
+            },
+        )
+    });
+    print_table(
+        "stop_latency (async): stop() to return, 8 in flight, 2 ms sleeps",
+        "ms",
+        true,
+        &[
+            latency_row("failfast future::Loop + StopToken", ours),
+            latency_row("tfec + CancellationToken select!", tokio_token),
+        ],
+    );
+}
+
+/// CPU time of every thread of the process so far, in nanoseconds (Linux: the first field of
+/// each thread's `schedstat`); `None` elsewhere.
+fn cpu_ns() -> Option<u64> {
+    let mut total = 0;
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(total)
+}
+
+/// Runs `run_loop` while another thread waits 1 s and then calls `stop`: the CPU time the
+/// process used during that second (ms), and `stop()` to return (ms).
+fn idle(stop: impl Fn() + Sync, run_loop: impl FnOnce()) -> (f64, f64) {
+    let cpu = std::sync::Mutex::new(0.0);
+    let stopped_at = std::sync::Mutex::new(None);
+    let returned = std::thread::scope(|s| {
+        s.spawn(|| {
+            // The loop's threads start and settle first.
+            std::thread::sleep(Duration::from_millis(50));
+            let before = cpu_ns();
+            std::thread::sleep(Duration::from_secs(1));
+            if let (Some(before), Some(after)) = (before, cpu_ns()) {
+                *cpu.lock().unwrap() = (after - before) as f64 / 1e6;
+            }
+            *stopped_at.lock().unwrap() = Some(Instant::now());
+            stop();
+        });
+        run_loop();
+        Instant::now()
+    });
+    let stopped_at = stopped_at.into_inner().unwrap().expect("stopped");
+    let latency = returned.saturating_duration_since(stopped_at).as_secs_f64() * 1e3;
+    (cpu.into_inner().unwrap(), latency)
+}
+
+/// `stop_idle`: 8 iterations that all wait for something that never comes (the thread loop's
+/// wait on the token's condition, the async loop's never-resolving futures).
+fn stop_idle() {
+    let token = StopToken::new();
+    let (cpu, latency) = idle(
+        || token.stop(),
+        || {
+            let result: Result<(), Stopped> =
+                Loop::new(WORKERS)
+                    .stop(&token)
+                    .try_for_each(0..WORKERS, |_| {
+                        // Blocked until the stop: no thread polls.
+                        token.wait();
+                        Ok(())
+                    });
+            assert!(result.is_err());
+        },
+    );
+    println!("\nstop_idle (thread): 8 iterations blocked until the stop");
+    println!("  CPU used over a 1 s wait: {cpu:.2} ms; stop() to return: {latency:.3} ms");
+
+    let rt = runtime();
+    let token = StopToken::new();
+    let (cpu, latency) = idle(
+        || token.stop(),
+        || {
+            let result: Result<(), Stopped> = rt.block_on(
+                failfast::future::Loop::new(WORKERS)
+                    .stop(&token)
+                    .try_for_each(0.., async |_| {
+                        std::future::pending::<()>().await;
+                        Ok(())
+                    }),
+            );
+            assert!(result.is_err());
+        },
+    );
+    println!("stop_idle (async): 8 futures that never resolve");
+    println!("  CPU used over a 1 s wait: {cpu:.2} ms; stop() to return: {latency:.3} ms");
+}
+
+/// `timeout`: `timeout(100 ms)` over 5 ms iterations that check every 50 us; how long after
+/// the 100 ms the loop returns.
+fn timeout() {
+    let limit = Duration::from_millis(100);
+    let late = |run: &dyn Fn()| {
+        median_max(|| {
+            let begin = Instant::now();
+            run();
+            (begin.elapsed().saturating_sub(limit)).as_secs_f64() * 1e3
+        })
+    };
+    let ours = late(&|| {
+        let result: Result<(), Stopped> =
+            Loop::new(WORKERS).timeout(limit).try_for_each(0.., |_| {
+                iteration(Duration::from_millis(5), cancelled);
+                Ok(())
+            });
+        assert!(result.unwrap_err().timed_out());
+    });
+    print_table(
+        "timeout: timeout(100 ms) over 5 ms iterations: returned after the 100 ms by",
+        "ms",
+        true,
+        &[latency_row("failfast Loop::timeout", ours)],
+    );
+}
+
+/// A cheap body: the items' sum, kept from being optimized away.
+fn tiny(sum: &AtomicU64) -> impl Fn(u64) -> Result<(), Stopped> + Sync + '_ {
+    move |n| {
+        if black_box(n) % 1024 == 0 {
+            sum.fetch_add(n, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
+/// The median of 21 runs of `with` and of `without`, taking turns (each goes first in every
+/// other round) after a warm-up: run back to back, the second of two loops measured slower
+/// here whichever it was (the pool's threads had begun to go to sleep).
+fn paired(mut with: impl FnMut() -> f64, mut without: impl FnMut() -> f64) -> (f64, f64) {
+    warm_median(1, || with() + without());
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for round in 0..21 {
+        if round % 2 == 0 {
+            b.push(without());
+            a.push(with());
+        } else {
+            a.push(with());
+            b.push(without());
+        }
+    }
+    let median = |mut samples: Vec<f64>| {
+        samples.sort_by(f64::total_cmp);
+        samples[samples.len() / 2]
+    };
+    (median(a), median(b))
+}
+
+fn overhead_rows(title: &str, unit: &str, (with, without): (f64, f64)) {
+    print_table(
+        title,
+        unit,
+        true,
+        &[
+            Row {
+                name: "failfast, stop token never stopped",
+                figure: with,
+                detail: String::new(),
+            },
+            Row {
+                name: "failfast, no stop token",
+                figure: without,
+                detail: String::new(),
+            },
+        ],
+    );
+}
+
+/// `overhead`: the runtime API's loops with a stop token that is never stopped, and without.
+fn overhead() {
+    let never = StopToken::new();
+    let per_call = |with_stop: bool, items: u64, calls: usize| {
+        let sum = AtomicU64::new(0);
+        let begin = Instant::now();
+        for _ in 0..calls {
+            let result = if with_stop {
+                Loop::new(WORKERS)
+                    .stop(&never)
+                    .try_for_each(0..items, tiny(&sum))
+            } else {
+                failfast::try_for_each(0..items, WORKERS, tiny(&sum))
+            };
+            result.unwrap();
+        }
+        black_box(sum.into_inner());
+        begin.elapsed().as_secs_f64() * 1e6 / calls as f64
+    };
+    for (title, items, calls) in [
+        (
+            "overhead: Loop::try_for_each, 8 items per loop, us per loop",
+            8,
+            200,
+        ),
+        (
+            "overhead: Loop::try_for_each, 200,000 items per loop, us per loop",
+            200_000,
+            2,
+        ),
+    ] {
+        overhead_rows(
+            title,
+            "us",
+            paired(
+                || per_call(true, items, calls),
+                || per_call(false, items, calls),
+            ),
+        );
+    }
+}
+
+/// The sum of `items`' multiples of 1024, by the macro's indexed path, with a stop token.
+#[failfast::fail_fast(workers = 8, stop = stop)]
+fn sum_with_stop(items: &[u64], stop: &StopToken, sum: &AtomicU64) -> Result<(), Stopped> {
+    for &n in items {
+        tiny(sum)(n)?;
+    }
+    Ok(())
+}
+
+/// [`sum_with_stop`] without the token.
+#[failfast::fail_fast(workers = 8)]
+fn sum_without(items: &[u64], sum: &AtomicU64) -> Result<(), Stopped> {
+    for &n in items {
+        tiny(sum)(n)?;
+    }
+    Ok(())
+}
+
+/// `overhead` on the macro's indexed path: a slice of 2,000,000 items split by index.
+fn overhead_indexed() {
+    let never = StopToken::new();
+    let items: Vec<u64> = (0..2_000_000).collect();
+    let once = |with_stop: bool| {
+        let sum = AtomicU64::new(0);
+        let begin = Instant::now();
+        if with_stop {
+            sum_with_stop(&items, &never, &sum).unwrap();
+        } else {
+            sum_without(&items, &sum).unwrap();
+        }
+        black_box(sum.into_inner());
+        begin.elapsed().as_secs_f64() * 1e3
+    };
+    overhead_rows(
+        "overhead: #[fail_fast] over a 2,000,000-item slice, ms per loop",
+        "ms",
+        paired(|| once(true), || once(false)),
+    );
+}
+
+fn main() {
+    run_scenarios(&[
+        ("stop_latency", stop_latency),
+        ("stop_idle", stop_idle),
+        ("timeout", timeout),
+        ("overhead", overhead),
+        ("overhead_indexed", overhead_indexed),
+    ]);
+}

@@ -1,0 +1,97 @@
+fn download_all(
+    names: &[String],
+    stop: &StopToken,
+    bucket: &Bucket,
+) -> anyhow::Result<()> {
+    {
+        let () = {
+            let __failfast_outcome = match match names {
+                __failfast_input => {
+                    #[allow(unused_imports)]
+                    use ::failfast::parallel_loop::{
+                        PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
+                    };
+                    static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
+                    ::failfast::parallel_loop::shared_by_iterations((&bucket));
+                    (&&&::failfast::parallel_loop::input(&__failfast_input))
+                        .__failfast_path()
+                        .thread_loop_with(
+                            __failfast_input,
+                            ::failfast::__private::Loop::new(8)
+                                .stop(::failfast::parallel_loop::stop_token(&(stop)))
+                                .timeout(Duration::from_secs(600)),
+                            &__FAILFAST_SITE,
+                            |name| {
+                                if ::failfast::__private::always() {
+                                    bucket.download(name)?;
+                                }
+                                ::failfast::__private::Flow::success()
+                            },
+                        )
+                }
+            } {
+                ::core::result::Result::Ok(__failfast_outcome) => __failfast_outcome,
+                ::core::result::Result::Err(__failfast_stopped) => {
+                    return ::failfast::__private::FromStopped::from_stopped(
+                        __failfast_stopped,
+                    );
+                }
+            };
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
+                __failfast_outcome,
+            ) {
+                return __failfast_outcome;
+            }
+        };
+    }
+    Ok(())
+}
+async fn fetch_all(urls: &[String], stop: &StopToken, client: &Client) -> Option<()> {
+    {
+        let () = {
+            let __failfast_outcome = {
+                let mut __failfast_driver = ::failfast::__private::future::Driver::with_stop(
+                    urls,
+                    50,
+                    ::core::option::Option::Some(
+                        ::failfast::parallel_loop::stop_token(&(stop)),
+                    ),
+                );
+                loop {
+                    if let ::core::option::Option::Some(__failfast_item) = __failfast_driver
+                        .next_item()
+                    {
+                        __failfast_driver
+                            .start(async {
+                                let url = __failfast_item.take();
+                                if ::failfast::__private::always() {
+                                    client.get(url).await?;
+                                }
+                                ::failfast::__private::Flow::success()
+                            });
+                    }
+                    let __failfast_ended = __failfast_driver.wait().await;
+                    if let ::core::option::Option::Some(__failfast_ended) = __failfast_ended {
+                        if let ::core::option::Option::Some(__failfast_stopped) = __failfast_driver
+                            .stopped()
+                        {
+                            return ::failfast::__private::FromStopped::from_stopped(
+                                __failfast_stopped,
+                            );
+                        }
+                        break ::failfast::__private::future::Driver::outcome(
+                            &__failfast_driver,
+                            __failfast_ended,
+                        );
+                    }
+                }
+            };
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
+                __failfast_outcome,
+            ) {
+                return __failfast_outcome;
+            }
+        };
+    }
+    Some(())
+}

@@ -1,0 +1,177 @@
+//! Async loops with a `StopToken`: the stop wakes the task awaiting the loop (nothing polls),
+//! in-flight iterations are dropped at once, nothing more is pulled; first exit wins.
+mod common;
+
+use common::{Gate, HANG};
+use failfast_runtime::future::Loop;
+use failfast_runtime::{StopToken, Stopped};
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Instant;
+
+/// Runs `future` on this thread, parking between polls; fails if no wake-up comes within
+/// [`HANG`] (a stop that did not wake the loop's task).
+fn block_on<F: Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread, AtomicBool);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.1.store(true, SeqCst);
+            self.0.unpark();
+        }
+    }
+    let unpark = Arc::new(Unpark(std::thread::current(), AtomicBool::new(false)));
+    let waker = Waker::from(Arc::clone(&unpark));
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut Context::from_waker(&waker)) {
+            return output;
+        }
+        let parked = Instant::now();
+        while !unpark.1.swap(false, SeqCst) {
+            assert!(parked.elapsed() < HANG, "the loop's task was never woken");
+            std::thread::park_timeout(HANG);
+        }
+    }
+}
+
+/// Counts the iterations dropped before they finished.
+struct DropCount<'a>(&'a AtomicUsize);
+
+impl Drop for DropCount<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, SeqCst);
+    }
+}
+
+#[test]
+fn a_stop_from_another_thread_wakes_a_pending_loop_and_drops_its_iterations() {
+    let token = StopToken::new();
+    let started = AtomicUsize::new(0);
+    let dropped = AtomicUsize::new(0);
+    let all_started = Gate::default();
+    let result: Result<(), Stopped> = std::thread::scope(|s| {
+        s.spawn(|| {
+            all_started.wait();
+            token.stop();
+        });
+        block_on(Loop::new(8).stop(&token).try_for_each(0.., async |_| {
+            let _counted = DropCount(&dropped);
+            if started.fetch_add(1, SeqCst) + 1 == 8 {
+                all_started.open();
+            }
+            // Never resolves: only the stop ends the loop.
+            std::future::pending::<()>().await;
+            Ok(())
+        }))
+    });
+    assert_eq!(result, Err(Stopped::by_token()));
+    assert_eq!(started.load(SeqCst), 8, "nothing pulled after the stop");
+    assert_eq!(
+        dropped.load(SeqCst),
+        8,
+        "every in-flight iteration was dropped"
+    );
+}
+
+#[test]
+fn a_stop_from_an_iteration_drops_the_others_at_once() {
+    let token = StopToken::new();
+    let dropped = AtomicUsize::new(0);
+    let resumed = AtomicUsize::new(0);
+    let result: Result<(), Stopped> =
+        block_on(Loop::new(4).stop(&token).try_for_each(0.., async |i| {
+            let _counted = DropCount(&dropped);
+            if i == 3 {
+                token.stop();
+            }
+            std::future::pending::<()>().await;
+            resumed.fetch_add(1, SeqCst);
+            Ok(())
+        }));
+    assert_eq!(result, Err(Stopped::by_token()));
+    assert_eq!(dropped.into_inner(), 4);
+    assert_eq!(resumed.into_inner(), 0);
+}
+
+#[test]
+fn a_token_stopped_before_the_loop_starts_pulls_nothing() {
+    let token = StopToken::new();
+    token.stop();
+    let pulled = AtomicUsize::new(0);
+    let input = (0..10).inspect(|_| {
+        pulled.fetch_add(1, SeqCst);
+    });
+    let result = block_on(
+        Loop::new(2)
+            .stop(&token)
+            .try_for_each(input, async |_| Ok::<(), std::io::Error>(())),
+    );
+    assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::Interrupted);
+    assert_eq!(pulled.into_inner(), 0);
+}
+
+#[test]
+fn a_stop_after_the_loop_finished_changes_nothing() {
+    let token = StopToken::new();
+    let lengths = block_on(
+        Loop::new(2)
+            .stop(&token)
+            .try_map(["a", "bb", "ccc"], async |s: &str| {
+                Ok::<_, Stopped>(s.len())
+            }),
+    );
+    token.stop();
+    assert_eq!(lengths, Ok(vec![1, 2, 3]));
+}
+
+#[test]
+fn first_exit_wins_in_an_async_loop() {
+    // A failure before the stop.
+    let token = StopToken::new();
+    let result = block_on(Loop::new(2).stop(&token).try_for_each(0..10, async |i| {
+        if i == 1 {
+            return Err(std::io::Error::other("item 1"));
+        }
+        Ok(())
+    }));
+    token.stop();
+    assert_eq!(result.unwrap_err().to_string(), "item 1");
+
+    // A failure caused by the stop, seen by an iteration polled after it, is dropped.
+    #[derive(Debug, PartialEq)]
+    enum Error {
+        SawStop,
+        Stopped(Stopped),
+    }
+    impl From<Stopped> for Error {
+        fn from(stopped: Stopped) -> Error {
+            Error::Stopped(stopped)
+        }
+    }
+    let token = StopToken::new();
+    let result = block_on(Loop::new(2).stop(&token).try_for_each(0.., async |i| {
+        if i == 5 {
+            token.stop();
+        }
+        if token.is_stopped() {
+            return Err(Error::SawStop);
+        }
+        Ok(())
+    }));
+    assert_eq!(result, Err(Error::Stopped(Stopped::by_token())));
+}
+
+#[test]
+fn an_option_loop_returns_none() {
+    let token = StopToken::new();
+    let result = block_on(Loop::new(3).stop(&token).try_for_each(0.., async |i| {
+        if i == 2 {
+            token.stop();
+            std::future::pending::<()>().await;
+        }
+        Some(())
+    }));
+    assert_eq!(result, None);
+}

@@ -1,0 +1,194 @@
+//! A `StopToken` stops a running loop from outside, on every input path; a token stopped before
+//! the loop starts runs nothing; a stop after the loop finished changes nothing; child tokens.
+mod common;
+
+use common::{scaled, until_cancelled, Gate, Path, HANG};
+use failfast_runtime::{Loop, StopToken, Stopped};
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::time::Instant;
+
+#[test]
+fn a_token_stopped_from_another_thread_stops_the_loop_on_every_path() {
+    for path in Path::ALL {
+        let workers = 4;
+        let token = StopToken::new();
+        let started = AtomicUsize::new(0);
+        let first = Gate::default();
+        let begin = Instant::now();
+        let result: Result<(), Stopped> = std::thread::scope(|s| {
+            s.spawn(|| {
+                first.wait();
+                token.stop();
+            });
+            path.try_for_each_with(0..scaled(100_000), Loop::new(workers).stop(&token), |_| {
+                started.fetch_add(1, SeqCst);
+                first.open();
+                // Only the stop ends an iteration.
+                until_cancelled();
+                Ok(())
+            })
+        });
+        assert_eq!(result, Err(Stopped::by_token()), "{path:?}");
+        assert!(!result.unwrap_err().timed_out());
+        // `workers` ran until the stop; at most `workers - 1` more were starting as it came.
+        let started = started.into_inner();
+        assert!(
+            started < 2 * workers,
+            "{path:?}: {started} iterations started"
+        );
+        assert!(begin.elapsed() < HANG);
+    }
+}
+
+#[test]
+fn a_token_stopped_before_the_loop_starts_pulls_and_runs_nothing() {
+    for path in Path::ALL {
+        let token = StopToken::new();
+        token.stop();
+        let pulled = AtomicUsize::new(0);
+        let ran = AtomicUsize::new(0);
+        let input = (0..100).inspect(|_| {
+            pulled.fetch_add(1, SeqCst);
+        });
+        // The indexed path collects its input before the loop starts: count only the others.
+        let result: Result<(), Stopped> =
+            path.try_for_each_with(input, Loop::new(3).stop(&token), |_| {
+                ran.fetch_add(1, SeqCst);
+                Ok(())
+            });
+        assert_eq!(result, Err(Stopped::by_token()), "{path:?}");
+        assert_eq!(ran.into_inner(), 0, "{path:?}: an iteration ran");
+        if path != Path::Indexed {
+            assert_eq!(pulled.into_inner(), 0, "{path:?}: an item was pulled");
+        }
+    }
+}
+
+#[test]
+fn a_stop_after_the_loop_finished_changes_nothing() {
+    for path in Path::ALL {
+        let token = StopToken::new();
+        let ran = AtomicUsize::new(0);
+        let result: Result<(), Stopped> =
+            path.try_for_each_with(0..50, Loop::new(4).stop(&token), |_| {
+                ran.fetch_add(1, SeqCst);
+                Ok(())
+            });
+        token.stop();
+        assert_eq!(result, Ok(()), "{path:?}");
+        assert_eq!(ran.into_inner(), 50);
+    }
+}
+
+#[test]
+fn a_stop_from_inside_an_iteration_stops_the_loop() {
+    let token = StopToken::new();
+    let ran = AtomicUsize::new(0);
+    let result = Loop::new(2).stop(&token).try_for_each(0.., |i| {
+        ran.fetch_add(1, SeqCst);
+        if i == 10 {
+            token.stop();
+        }
+        Ok::<(), Stopped>(())
+    });
+    assert_eq!(result, Err(Stopped::by_token()));
+    // The input is endless: only the stop ended the loop.
+    assert!(ran.into_inner() >= 11);
+}
+
+#[test]
+fn a_child_token_stops_with_its_parent_and_alone() {
+    let parent = StopToken::new();
+    let child = parent.child();
+    let grandchild = child.child();
+    let first = Gate::default();
+    let result: Result<(), Stopped> = std::thread::scope(|s| {
+        s.spawn(|| {
+            first.wait();
+            parent.stop();
+        });
+        Loop::new(2).stop(&grandchild).try_for_each(0.., |_| {
+            first.open();
+            until_cancelled();
+            Ok(())
+        })
+    });
+    assert_eq!(result, Err(Stopped::by_token()));
+    assert!(child.is_stopped() && grandchild.is_stopped());
+
+    // A child stopped alone stops its loops, not its parent's.
+    let parent = StopToken::new();
+    let child = parent.child();
+    child.stop();
+    assert!(!parent.is_stopped());
+    let on_child: Result<(), Stopped> = Loop::new(2).stop(&child).try_for_each(0..10, |_| Ok(()));
+    assert_eq!(on_child, Err(Stopped::by_token()));
+    let on_parent: Result<(), Stopped> = Loop::new(2).stop(&parent).try_for_each(0..10, |_| Ok(()));
+    assert_eq!(on_parent, Ok(()));
+    // A child made from a stopped token is stopped.
+    parent.stop();
+    assert!(parent.child().is_stopped());
+}
+
+#[test]
+fn clones_share_one_state_and_the_token_is_debug_default_send_and_sync() {
+    fn send_sync<T: Send + Sync + 'static>(_: &T) {}
+    let token = StopToken::default();
+    send_sync(&token);
+    let clone = token.clone();
+    assert_eq!(format!("{token:?}"), "StopToken { stopped: false }");
+    clone.stop();
+    clone.stop();
+    assert!(token.is_stopped());
+    assert_eq!(format!("{token:?}"), "StopToken { stopped: true }");
+}
+
+#[test]
+fn one_token_stops_several_loops_running_at_once() {
+    let token = StopToken::new();
+    let running = AtomicUsize::new(0);
+    let all_running = Gate::default();
+    std::thread::scope(|s| {
+        let loops: Vec<_> = (0..3)
+            .map(|_| {
+                s.spawn(|| {
+                    Loop::new(2).stop(&token).try_for_each(0.., |_| {
+                        if running.fetch_add(1, SeqCst) + 1 == 3 {
+                            all_running.open();
+                        }
+                        until_cancelled();
+                        Ok::<(), Stopped>(())
+                    })
+                })
+            })
+            .collect();
+        all_running.wait();
+        token.stop();
+        for handle in loops {
+            assert_eq!(handle.join().unwrap(), Err(Stopped::by_token()));
+        }
+    });
+}
+
+#[test]
+fn a_lazy_input_held_alone_by_one_worker_sees_the_stop_before_each_item() {
+    // Items of nanoseconds: a worker holds the shared input alone and runs it like the
+    // sequential loop (see `held_alone.rs`); a stop from outside must still end it at once.
+    for workers in [1, 2, 4] {
+        let token = StopToken::new();
+        let after = AtomicUsize::new(0);
+        let result: Result<(), Stopped> =
+            Path::Shared.try_for_each_with(0..u64::MAX, Loop::new(workers).stop(&token), |i| {
+                if failfast_runtime::cancelled() {
+                    let late = after.fetch_add(1, SeqCst) + 1;
+                    // Fails at once rather than running to the end of the input.
+                    assert!(late < workers, "{late} items started after the stop");
+                }
+                if i == scaled(100_000) as u64 {
+                    token.stop();
+                }
+                Ok(())
+            });
+        assert_eq!(result, Err(Stopped::by_token()));
+    }
+}

@@ -1,0 +1,240 @@
+//! `stop`, `timeout` and `deadline` on `#[fail_fast]` loops: each input path and async loops,
+//! what the function returns (`Result` through `From`, `Option`, `()`), nested loops and a
+//! recursive walk.
+use failfast::{cancelled, fail_fast, StopToken, Stopped};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::time::{Duration, Instant};
+
+/// Generous bound for "this must not hang".
+const HANG: Duration = Duration::from_secs(30);
+
+/// Waits until the loop is cancelled: only a stop ends such an iteration.
+fn until_cancelled() {
+    let begin = Instant::now();
+    while !cancelled() {
+        assert!(begin.elapsed() < HANG, "the loop was never cancelled");
+        std::thread::sleep(Duration::from_micros(100));
+    }
+}
+
+/// Calls `f` while another thread stops `token` once `started` is non-zero.
+fn stopping<R>(token: &StopToken, started: &AtomicUsize, f: impl FnOnce() -> R) -> R {
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let begin = Instant::now();
+            while started.load(SeqCst) == 0 {
+                assert!(begin.elapsed() < HANG, "no iteration started");
+                std::thread::yield_now();
+            }
+            token.stop();
+        });
+        f()
+    })
+}
+
+#[fail_fast(workers = 4, stop = stop)]
+fn indexed(items: &[u32], stop: &StopToken, started: &AtomicUsize) -> std::io::Result<()> {
+    for _item in items {
+        started.fetch_add(1, SeqCst);
+        until_cancelled();
+    }
+    Ok(())
+}
+
+#[fail_fast(workers = 4, stop = stop)]
+fn shared(
+    items: impl Iterator<Item = u32> + Send,
+    stop: &StopToken,
+    started: &AtomicUsize,
+) -> anyhow::Result<()> {
+    for _item in items {
+        started.fetch_add(1, SeqCst);
+        until_cancelled();
+    }
+    Ok(())
+}
+
+#[fail_fast(workers = 4, stop = token)]
+fn caller_fed(items: Vec<Rc<u32>>, token: StopToken, started: &AtomicUsize) -> Option<()> {
+    for item in items.iter().map(|item| **item) {
+        started.fetch_add(1, SeqCst);
+        let _ = item;
+        until_cancelled();
+    }
+    Some(())
+}
+
+#[test]
+fn a_stop_token_stops_every_input_path() {
+    let token = StopToken::new();
+    let started = AtomicUsize::new(0);
+    let error = stopping(&token, &started, || indexed(&[0; 1000], &token, &started)).unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::Interrupted);
+
+    let token = StopToken::new();
+    let started = AtomicUsize::new(0);
+    let error = stopping(&token, &started, || shared(0..1000, &token, &started)).unwrap_err();
+    assert_eq!(error.downcast_ref::<Stopped>(), Some(&Stopped::by_token()));
+
+    let token = StopToken::new();
+    let started = AtomicUsize::new(0);
+    let items = (0..1000).map(Rc::new).collect();
+    let result = stopping(&token, &started, || {
+        caller_fed(items, token.clone(), &started)
+    });
+    assert_eq!(result, None);
+}
+
+/// A user's error enum with a variant for the stop.
+#[derive(Debug, PartialEq)]
+enum Error {
+    Failed(u32),
+    Stopped(Stopped),
+}
+
+impl From<Stopped> for Error {
+    fn from(stopped: Stopped) -> Error {
+        Error::Stopped(stopped)
+    }
+}
+
+#[fail_fast(workers = 3, timeout = Duration::from_millis(20))]
+fn timed(items: std::ops::Range<u32>) -> Result<(), Error> {
+    for item in items {
+        if item == u32::MAX {
+            Err(Error::Failed(item))?;
+        }
+        until_cancelled();
+    }
+    Ok(())
+}
+
+#[fail_fast(workers = 3, deadline = deadline)]
+fn until(items: std::ops::RangeFrom<u32>, deadline: Instant) -> Result<u32, Error> {
+    for _item in items {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    Ok(7)
+}
+
+#[test]
+fn timeout_and_deadline_stop_thread_loops() {
+    let begin = Instant::now();
+    assert_eq!(timed(0..1000), Err(Error::Stopped(Stopped::timeout())));
+    assert!(begin.elapsed() >= Duration::from_millis(20));
+    let deadline = Instant::now() + Duration::from_millis(20);
+    let result = until(0.., deadline);
+    assert!(matches!(result, Err(Error::Stopped(s)) if s.timed_out()));
+    assert!(Instant::now() >= deadline);
+}
+
+#[fail_fast(workers = 2, stop = stop)]
+fn unit(items: &[u32], stop: &StopToken, ran: &AtomicUsize) {
+    for _item in items {
+        ran.fetch_add(1, SeqCst);
+    }
+}
+
+#[test]
+fn a_unit_function_simply_returns() {
+    let token = StopToken::new();
+    token.stop();
+    let ran = AtomicUsize::new(0);
+    unit(&[1, 2, 3], &token, &ran);
+    assert_eq!(ran.load(SeqCst), 0, "a stopped token: nothing runs");
+    unit(&[1, 2, 3], &StopToken::new(), &ran);
+    assert_eq!(ran.load(SeqCst), 3);
+}
+
+#[fail_fast(workers = 2, stop = stop)]
+fn outer_with_inner(stop: &StopToken, inner_started: &AtomicUsize) -> Result<(), Stopped> {
+    for _outer in 0..2 {
+        #[fail_fast(workers = 2)]
+        for _inner in 0..1000 {
+            inner_started.fetch_add(1, SeqCst);
+            until_cancelled();
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn a_loop_nested_in_a_stopped_loop_stops() {
+    let token = StopToken::new();
+    let started = AtomicUsize::new(0);
+    let result = stopping(&token, &started, || outer_with_inner(&token, &started));
+    assert_eq!(result, Err(Stopped::by_token()));
+    assert!(started.load(SeqCst) <= 6);
+}
+
+/// A walk of a complete tree, 5 children per node, sharing one limit across the recursion;
+/// every run takes the same token.
+#[fail_fast(workers = 2, stop = stop)]
+fn walk(depth: u32, stop: &StopToken, visited: &AtomicUsize) -> Result<(), Stopped> {
+    for _child in 0..5 {
+        visited.fetch_add(1, SeqCst);
+        if depth > 1 {
+            walk(depth - 1, stop, visited)?;
+        } else {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn a_recursive_walk_stopped_midway_stops_everywhere() {
+    let token = StopToken::new();
+    let visited = AtomicUsize::new(0);
+    let total = 5 + 25 + 125 + 625;
+    let result = std::thread::scope(|s| {
+        s.spawn(|| {
+            let begin = Instant::now();
+            while visited.load(SeqCst) < total / 3 {
+                assert!(begin.elapsed() < HANG);
+                std::thread::yield_now();
+            }
+            token.stop();
+        });
+        walk(4, &token, &visited)
+    });
+    assert_eq!(result, Err(Stopped::by_token()));
+    assert!(
+        visited.load(SeqCst) < total,
+        "the walk went on after the stop"
+    );
+}
+
+#[fail_fast(workers = 8, stop = stop)]
+async fn fetch_all(
+    ids: std::ops::RangeFrom<u32>,
+    stop: &StopToken,
+    started: &AtomicUsize,
+) -> Result<(), Error> {
+    for _id in ids {
+        started.fetch_add(1, SeqCst);
+        std::future::pending::<()>().await;
+    }
+    Ok(())
+}
+
+#[test]
+fn an_async_loop_is_stopped_from_another_thread() {
+    let token = StopToken::new();
+    let started = AtomicUsize::new(0);
+    let result = stopping(&token, &started, || {
+        futures::executor::block_on(fetch_all(0.., &token, &started))
+    });
+    assert_eq!(result, Err(Error::Stopped(Stopped::by_token())));
+    assert_eq!(started.load(SeqCst), 8);
+}
+
+#[test]
+fn a_stop_after_the_loop_finished_changes_nothing() {
+    let token = StopToken::new();
+    let ran = AtomicUsize::new(0);
+    unit(&[1, 2, 3], &token, &ran);
+    token.stop();
+    assert_eq!(ran.load(SeqCst), 3);
+}

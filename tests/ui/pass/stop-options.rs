@@ -1,0 +1,49 @@
+//! `stop`, `timeout` and `deadline` compile on thread loops (each return type) and `stop` on
+//! async loops, and a loop that is never stopped behaves as without them.
+use failfast::{fail_fast, StopToken, Stopped};
+use std::time::{Duration, Instant};
+
+#[fail_fast(workers = 4, stop = stop, timeout = Duration::from_secs(90))]
+fn parse_all(lines: &[&str], stop: &StopToken) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    for line in lines {
+        line.parse::<u32>()?;
+    }
+    Ok(())
+}
+
+#[fail_fast(workers = 2, deadline = deadline)]
+fn find(keys: &[u32], deadline: Instant) -> Option<u32> {
+    for &key in keys {
+        if key == 3 {
+            return Some(key);
+        }
+    }
+    None
+}
+
+#[fail_fast(workers = 2, stop = token)]
+fn visit(keys: &[u32], token: StopToken) {
+    for &key in keys {
+        assert!(key < 10);
+    }
+}
+
+#[fail_fast(workers = 8, stop = &stop)]
+async fn fetch_all(ids: &[u32], stop: StopToken) -> Result<u32, Stopped> {
+    for &id in ids {
+        std::future::ready(id).await;
+    }
+    Ok(ids.len() as u32)
+}
+
+fn main() {
+    let stop = StopToken::new();
+    assert!(parse_all(&["1", "2"], &stop).is_ok());
+    assert!(parse_all(&["1", "x"], &stop).is_err());
+    assert_eq!(find(&[1, 2, 3], Instant::now() + Duration::from_secs(60)), Some(3));
+    visit(&[1, 2], StopToken::new());
+    assert_eq!(futures::executor::block_on(fetch_all(&[1, 2], StopToken::new())), Ok(2));
+    stop.stop();
+    let stopped = parse_all(&["1"], &stop).unwrap_err();
+    assert_eq!(stopped.downcast_ref::<Stopped>(), Some(&Stopped::by_token()));
+}
