@@ -48,24 +48,38 @@ impl Context {
         }
     }
 
-    /// Whether a thread in context `here` may run this run's iterations: if the spans are
-    /// the same, or there are none. A thread already inside a span cannot make an outer one
-    /// current again: subscribers such as `tracing-subscriber`'s registry skip a span that
-    /// is entered twice on a thread, so an iteration would log into the helping thread's own
-    /// span instead (and its new spans would get that one as parent). So an owner waiting
-    /// for its run in a recursion helps only with runs started in its own span; pool
-    /// threads, which are in no span between visits, run every run.
+    /// Whether a thread in span `here` may run this run's iterations: unless the run's span is
+    /// one that this thread entered for a run it is inside (as its owner, or visiting it),
+    /// other than `here` itself. Entering a span that is already on the thread's span stack
+    /// does not make it current again: subscribers such as `tracing-subscriber`'s registry
+    /// skip a span entered twice on a thread, so an iteration would log into the span
+    /// current on the helping thread instead (and its new spans would get that one as
+    /// parent). Any other span may be entered: a sibling, say, of a recursion's level. So an
+    /// owner waiting for its run helps every other run but those of its own enclosing levels;
+    /// pool threads, which are in no span between visits, run every run.
     #[inline]
     pub(crate) fn fits(&self, here: &Here) -> bool {
         #[cfg(feature = "tracing")]
         {
-            self.carried.as_ref().and_then(|c| c.span.id()) == here.0
+            match self.span() {
+                None => true,
+                Some(span) => {
+                    let span = Some(span);
+                    here.0 == span || !ENTERED.with(|entered| entered.borrow().contains(&span))
+                }
+            }
         }
         #[cfg(not(feature = "tracing"))]
         {
             let _ = here;
             true
         }
+    }
+
+    /// This run's span, if it has one.
+    #[cfg(feature = "tracing")]
+    fn span(&self) -> Option<tracing::span::Id> {
+        self.carried.as_ref().and_then(|c| c.span.id())
     }
 
     /// Runs this thread in the context until the guard is dropped.
@@ -76,31 +90,53 @@ impl Context {
             _carried: self.carried.as_deref().map(|carried| {
                 // The subscriber first: the span's events on this thread go to it.
                 let default = tracing::dispatcher::set_default(&carried.dispatch);
-                (carried.span.enter(), default)
+                ENTERED.with(|entered| entered.borrow_mut().push(carried.span.id()));
+                // Made before entering: if the subscriber panics there, it still unmarks.
+                let marked = Marked;
+                (carried.span.enter(), default, marked)
             }),
             _context: std::marker::PhantomData,
         }
     }
 }
 
-/// The span a thread is in, to compare with a run's (see [`Context::fits`]).
+/// The span current on a thread, to compare with a run's (see [`Context::fits`]), where the
+/// owner of a run waits for it. It stays the same while the owner waits: what the owner
+/// enters while it helps, it leaves before it looks for the next run. Until dropped, it marks
+/// the thread as inside the owner's run (see [`ENTERED`]).
 pub(crate) struct Here(#[cfg(feature = "tracing")] Option<tracing::span::Id>);
 
 impl Here {
-    /// Where this thread is now; `none` where it helps no other run.
+    /// Where the owner of a run in context `mine` is now; no span where it helps no other
+    /// run. Not inlined, and one word: it stays in the owner's frame, once per level of a
+    /// recursion.
     #[inline(never)]
-    pub(crate) fn now(helps: bool) -> Here {
+    pub(crate) fn now(helps: bool, mine: &Context) -> Here {
         #[cfg(feature = "tracing")]
-        return Here(
-            (helps && LevelFilter::current() != LevelFilter::OFF)
-                .then(|| tracing::Span::current().id())
-                .flatten(),
-        );
+        {
+            let here = Here(
+                (helps && LevelFilter::current() != LevelFilter::OFF)
+                    .then(|| tracing::Span::current().id())
+                    .flatten(),
+            );
+            // Pushed whether or not the run has a span, so that dropping `Here` pops without
+            // a flag: a thread-local push, a few ns per run. Pushed once `here` is made, so
+            // that it pops.
+            ENTERED.with(|entered| entered.borrow_mut().push(mine.span()));
+            here
+        }
         #[cfg(not(feature = "tracing"))]
         {
-            let _ = helps;
+            let _ = (helps, mine);
             Here()
         }
+    }
+}
+
+#[cfg(feature = "tracing")]
+impl Drop for Here {
+    fn drop(&mut self) {
+        ENTERED.with(|entered| entered.borrow_mut().pop());
     }
 }
 
@@ -111,6 +147,32 @@ pub(crate) struct Entered<'c> {
     _carried: Option<(
         tracing::span::Entered<'c>,
         tracing::dispatcher::DefaultGuard,
+        Marked,
     )>,
     _context: std::marker::PhantomData<&'c Context>,
+}
+
+/// Unmarks what [`Context::enter`] marked, when dropped (see [`ENTERED`]).
+#[cfg(feature = "tracing")]
+struct Marked;
+
+#[cfg(feature = "tracing")]
+impl Drop for Marked {
+    fn drop(&mut self) {
+        ENTERED.with(|entered| entered.borrow_mut().pop());
+    }
+}
+
+#[cfg(all(feature = "tracing", not(loom)))]
+std::thread_local! {
+    /// The spans of the runs this thread is inside, as their owner or visiting them,
+    /// innermost last: all on its span stack (see [`Context::fits`]).
+    static ENTERED: std::cell::RefCell<Vec<Option<tracing::span::Id>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+#[cfg(all(feature = "tracing", loom))]
+loom::thread_local! {
+    static ENTERED: std::cell::RefCell<Vec<Option<tracing::span::Id>>> =
+        std::cell::RefCell::new(Vec::new());
 }
