@@ -319,6 +319,33 @@ fn a_recursion_runs_each_inner_run_in_the_span_of_the_iteration_that_started_it(
     }
 }
 
+#[test]
+#[cfg(feature = "tracing")]
+fn with_a_global_subscriber_every_iteration_runs_in_the_callers_span() {
+    // The pool threads log to the global subscriber without making it their default (see
+    // `Carried::is_default_here`): their events still carry the span. The only test of this
+    // build that sets the global default; the others' thread defaults take precedence on
+    // their threads, and their loops carry those, so they log nothing here.
+    let recorder = Recorder::default();
+    let subscriber = tracing_subscriber::registry().with(recorder.clone());
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let caller = std::thread::current().id();
+    let meet = Meet::new(true);
+    {
+        let _request = info_span!("global", id = 14).entered();
+        assert_eq!(over_range(&meet), Ok(()));
+    }
+    let seen: Vec<Seen> = recorder
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|event| event.scope.first().is_some_and(|s| s.starts_with("global")))
+        .cloned()
+        .collect();
+    assert_all_in(&seen, 40, &["global{id=14}"], Some(caller));
+}
+
 /// One level of a walk instrumented the usual way, a span per level (as `#[instrument]`
 /// makes): every child runs in a span of its own, which an inner run is started in.
 #[fail_fast(workers = 2)]
