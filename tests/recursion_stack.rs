@@ -110,10 +110,15 @@ fn comb_rayon(depth: usize, max: usize, marks: &Marks) {
 
 type Comb = fn(usize, usize, &Marks, usize) -> Result<(), ()>;
 
-const PATHS: [(&str, Comb); 3] = [
-    ("indexed", comb_indexed),
-    ("shared", comb_shared),
-    ("fed", comb_fed),
+/// Each path, with the most stack one of its levels may cost, in debug and release builds:
+/// the README's figures and about 10% more. With `workers = 1` a `Send` input's recursion
+/// runs on the calling thread alone, so its 2,000 levels must fit the main thread's 8 MiB
+/// (4,194 B a level, less the thread's own frames); the fed path's run on pool threads, which
+/// have twice that. A regression past these fails here before it overflows a user's stack.
+const PATHS: [(&str, Comb, [usize; 2]); 3] = [
+    ("indexed", comb_indexed, [4_096, 1_024]),
+    ("shared", comb_shared, [4_096, 1_200]),
+    ("fed", comb_fed, [4_560, 1_312]),
 ];
 
 /// Runs `f` on a thread with the main thread's stack, as a program's `main` would.
@@ -141,7 +146,7 @@ fn process_threads() -> usize {
 #[test]
 fn a_comb_2000_levels_deep_runs_on_every_path_with_any_workers() {
     for workers in [1, 2, 4, 8] {
-        for (path, comb) in PATHS {
+        for (path, comb, ceilings) in PATHS {
             let before = process_threads();
             let marks = Marks::new();
             on_main_stack(|| assert_eq!(comb(1, 2_000, &marks, workers), Ok(())));
@@ -152,6 +157,15 @@ fn a_comb_2000_levels_deep_runs_on_every_path_with_any_workers() {
             );
             let (per_level, pairs) = marks.per_level();
             println!("{path}, {workers} workers: {per_level} bytes a level ({pairs} pairs)");
+            let ceiling = ceilings[usize::from(!cfg!(debug_assertions))];
+            assert!(
+                pairs > 0,
+                "{path}, {workers} workers: no two levels on one thread"
+            );
+            assert!(
+                per_level <= ceiling,
+                "{path}, {workers} workers: {per_level} bytes a level, more than {ceiling}"
+            );
             // Pool threads outlive the walk (they idle for a while); the main-stack thread
             // has left.
             let rise = process_threads().saturating_sub(before);

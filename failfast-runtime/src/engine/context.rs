@@ -24,6 +24,39 @@ pub(crate) struct Context {
 struct Carried {
     span: tracing::Span,
     dispatch: tracing::Dispatch,
+    /// The thread the run started on, and where the dispatcher it logged to lived there (see
+    /// [`Carried::is_default_here`]).
+    captured_on: std::thread::ThreadId,
+    /// An address, only compared.
+    default_at: usize,
+}
+
+/// Where the dispatcher that this thread logs to now lives.
+#[cfg(feature = "tracing")]
+fn default_at() -> usize {
+    tracing::dispatcher::get_default(address)
+}
+
+#[cfg(feature = "tracing")]
+fn address(dispatch: &tracing::Dispatch) -> usize {
+    dispatch as *const tracing::Dispatch as usize
+}
+
+#[cfg(feature = "tracing")]
+impl Carried {
+    /// Whether this thread logs to the captured dispatcher already, so that entering the
+    /// context need not make it this thread's default. Making it the default costs an
+    /// atomic add and subtract on a counter global to the process, which every thread's
+    /// `tracing` calls then read on their slow path while it is not zero: with a subscriber
+    /// set as the global default, every pool visit did so for nothing.
+    ///
+    /// `tracing` hands out its dispatchers by reference, and each lives either in the
+    /// thread's own slot (a scoped default) or in a `static` (the global default): the same
+    /// address seen from two live threads can only be the `static`. (On the thread that
+    /// captured it, the slot's address stays the same whatever it holds now: not proof.)
+    fn is_default_here(&self) -> bool {
+        std::thread::current().id() != self.captured_on && default_at() == self.default_at
+    }
 }
 
 impl Context {
@@ -40,32 +73,55 @@ impl Context {
                 if LevelFilter::current() == LevelFilter::OFF {
                     return Context { carried: None };
                 }
-                let dispatch = tracing::dispatcher::get_default(tracing::Dispatch::clone);
+                let (dispatch, default_at) = tracing::dispatcher::get_default(|dispatch| {
+                    (dispatch.clone(), address(dispatch))
+                });
                 let span = tracing::Span::current();
                 let nothing = dispatch.is::<tracing::subscriber::NoSubscriber>();
-                (!nothing || !span.is_none()).then(|| Box::new(Carried { span, dispatch }))
+                (!nothing || !span.is_none()).then(|| {
+                    Box::new(Carried {
+                        span,
+                        dispatch,
+                        captured_on: std::thread::current().id(),
+                        default_at,
+                    })
+                })
             },
         }
     }
 
-    /// Whether a thread in context `here` may run this run's iterations: if the spans are
-    /// the same, or there are none. A thread already inside a span cannot make an outer one
-    /// current again: subscribers such as `tracing-subscriber`'s registry skip a span that
-    /// is entered twice on a thread, so an iteration would log into the helping thread's own
-    /// span instead (and its new spans would get that one as parent). So an owner waiting
-    /// for its run in a recursion helps only with runs started in its own span; pool
-    /// threads, which are in no span between visits, run every run.
+    /// Whether a thread in span `here` may run this run's iterations: unless the run's span is
+    /// one that this thread entered for a run it is inside (as its owner, or visiting it),
+    /// other than `here` itself. Entering a span that is already on the thread's span stack
+    /// does not make it current again: subscribers such as `tracing-subscriber`'s registry
+    /// skip a span entered twice on a thread, so an iteration would log into the span
+    /// current on the helping thread instead (and its new spans would get that one as
+    /// parent). Any other span may be entered: a sibling, say, of a recursion's level. So an
+    /// owner waiting for its run helps every other run but those of its own enclosing levels;
+    /// pool threads, which are in no span between visits, run every run.
     #[inline]
     pub(crate) fn fits(&self, here: &Here) -> bool {
         #[cfg(feature = "tracing")]
         {
-            self.carried.as_ref().and_then(|c| c.span.id()) == here.0
+            match self.span() {
+                None => true,
+                Some(span) => {
+                    let span = Some(span);
+                    here.0 == span || !ENTERED.with(|entered| entered.borrow().contains(&span))
+                }
+            }
         }
         #[cfg(not(feature = "tracing"))]
         {
             let _ = here;
             true
         }
+    }
+
+    /// This run's span, if it has one.
+    #[cfg(feature = "tracing")]
+    fn span(&self) -> Option<tracing::span::Id> {
+        self.carried.as_ref().and_then(|c| c.span.id())
     }
 
     /// Runs this thread in the context until the guard is dropped.
@@ -75,32 +131,55 @@ impl Context {
             #[cfg(feature = "tracing")]
             _carried: self.carried.as_deref().map(|carried| {
                 // The subscriber first: the span's events on this thread go to it.
-                let default = tracing::dispatcher::set_default(&carried.dispatch);
-                (carried.span.enter(), default)
+                let default = (!carried.is_default_here())
+                    .then(|| tracing::dispatcher::set_default(&carried.dispatch));
+                ENTERED.with(|entered| entered.borrow_mut().push(carried.span.id()));
+                // Made before entering: if the subscriber panics there, it still unmarks.
+                let marked = Marked;
+                (carried.span.enter(), default, marked)
             }),
             _context: std::marker::PhantomData,
         }
     }
 }
 
-/// The span a thread is in, to compare with a run's (see [`Context::fits`]).
+/// The span current on a thread, to compare with a run's (see [`Context::fits`]), where the
+/// owner of a run waits for it. It stays the same while the owner waits: what the owner
+/// enters while it helps, it leaves before it looks for the next run. Until dropped, it marks
+/// the thread as inside the owner's run (see [`ENTERED`]).
 pub(crate) struct Here(#[cfg(feature = "tracing")] Option<tracing::span::Id>);
 
 impl Here {
-    /// Where this thread is now; `none` where it helps no other run.
+    /// Where the owner of a run in context `mine` is now; no span where it helps no other
+    /// run. Not inlined, and one word: it stays in the owner's frame, once per level of a
+    /// recursion.
     #[inline(never)]
-    pub(crate) fn now(helps: bool) -> Here {
+    pub(crate) fn now(helps: bool, mine: &Context) -> Here {
         #[cfg(feature = "tracing")]
-        return Here(
-            (helps && LevelFilter::current() != LevelFilter::OFF)
-                .then(|| tracing::Span::current().id())
-                .flatten(),
-        );
+        {
+            let here = Here(
+                (helps && LevelFilter::current() != LevelFilter::OFF)
+                    .then(|| tracing::Span::current().id())
+                    .flatten(),
+            );
+            // Pushed whether or not the run has a span, so that dropping `Here` pops without
+            // a flag: a thread-local push, a few ns per run. Pushed once `here` is made, so
+            // that it pops.
+            ENTERED.with(|entered| entered.borrow_mut().push(mine.span()));
+            here
+        }
         #[cfg(not(feature = "tracing"))]
         {
-            let _ = helps;
+            let _ = (helps, mine);
             Here()
         }
+    }
+}
+
+#[cfg(feature = "tracing")]
+impl Drop for Here {
+    fn drop(&mut self) {
+        ENTERED.with(|entered| entered.borrow_mut().pop());
     }
 }
 
@@ -110,7 +189,33 @@ pub(crate) struct Entered<'c> {
     #[cfg(feature = "tracing")]
     _carried: Option<(
         tracing::span::Entered<'c>,
-        tracing::dispatcher::DefaultGuard,
+        Option<tracing::dispatcher::DefaultGuard>,
+        Marked,
     )>,
     _context: std::marker::PhantomData<&'c Context>,
+}
+
+/// Unmarks what [`Context::enter`] marked, when dropped (see [`ENTERED`]).
+#[cfg(feature = "tracing")]
+struct Marked;
+
+#[cfg(feature = "tracing")]
+impl Drop for Marked {
+    fn drop(&mut self) {
+        ENTERED.with(|entered| entered.borrow_mut().pop());
+    }
+}
+
+#[cfg(all(feature = "tracing", not(loom)))]
+std::thread_local! {
+    /// The spans of the runs this thread is inside, as their owner or visiting them,
+    /// innermost last: all on its span stack (see [`Context::fits`]).
+    static ENTERED: std::cell::RefCell<Vec<Option<tracing::span::Id>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+#[cfg(all(feature = "tracing", loom))]
+loom::thread_local! {
+    static ENTERED: std::cell::RefCell<Vec<Option<tracing::span::Id>>> =
+        std::cell::RefCell::new(Vec::new());
 }

@@ -173,7 +173,8 @@ impl State {
     }
 
     /// For an owner that helps while its run waits, in span `here`: a run with items it can
-    /// take now and that started in the same span (see [`Context::fits`]).
+    /// take now, and not started in the span of one of the owner's enclosing levels (see
+    /// [`Context::fits`]).
     fn pick_to_help(&self, here: &Here) -> Option<usize> {
         self.pick_takeable(Some(here))
     }
@@ -419,8 +420,9 @@ impl Published<'_> {
     /// the group: someone must run the items), and returns once the run's last iteration has
     /// finished.
     pub(crate) fn finish(mut self, works: bool, mut feed: Option<&mut dyn Feed>) {
-        // Where this owner is: it helps only with runs started in the same span.
-        let here = Here::now(works);
+        // Where this owner is: it helps with any run but those started in the spans of its
+        // own enclosing levels, its run's included (see `Context::fits`).
+        let here = self.here(works);
         loop {
             match self.next_step(works, feed.as_deref(), &here) {
                 Step::Pull(room) => {
@@ -442,6 +444,14 @@ impl Published<'_> {
                 }
             }
         }
+    }
+
+    /// Where the owner is (see [`Here::now`]). Not inlined, for the reason
+    /// [`next_step`](Self::next_step) is not.
+    #[inline(never)]
+    fn here(&self, works: bool) -> Here {
+        // SAFETY: the run is listed until this owner retires it.
+        Here::now(works, unsafe { self.run.get() }.context())
     }
 
     /// Visits another run of the group, the owner's being waited for. Not inlined, for the
