@@ -1,8 +1,8 @@
 //! When the OS refuses a thread (a memory, pids or thread limit), the loop carries on with the
 //! threads it has: it never hangs, runs every item exactly once, and the next loop starts
 //! threads again. Thread starts are refused through the runtime's test-only hook, on every
-//! input path, nested and in a recursion; and once for real, in a child process under
-//! `ulimit -v`.
+//! input path, nested and in a recursion; and once for real, in a child process that limits
+//! its own address space to what it has plus 64 MiB.
 mod common;
 
 use common::{scaled, Path, HANG};
@@ -181,11 +181,35 @@ fn a_recursion_carries_on_when_threads_are_refused() {
     a_later_loop_starts_threads(Path::Indexed);
 }
 
-/// The child of [`a_loop_under_a_real_memory_limit_finishes`], which runs it (with
-/// `--ignored`) in a process of its own under the limit; alone, it would only run loops.
-#[test]
-#[ignore = "run under a memory limit by a_loop_under_a_real_memory_limit_finishes"]
-fn child_under_a_memory_limit() {
+/// Set in the child process that [`a_loop_under_a_real_memory_limit_finishes`] starts.
+const LIMITED_CHILD: &str = "FAILFAST_TEST_LIMITED_CHILD";
+
+/// Address space the limited child may reserve beyond what it has when it sets its limit: room
+/// for its items and for two or three pool threads' stacks (16 MiB each), not for 300.
+const HEADROOM_KIB: u64 = 64 * 1024;
+
+/// The process's reserved address space (`VmSize`), in KiB.
+fn reserved_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("VmSize:"))
+        .and_then(|size| size.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// The child's side: limits its own address space to what it has plus [`HEADROOM_KIB`] (as a
+/// container's memory limit would, but relative to this binary's size, so that the limit
+/// refuses threads and not the loop's own small allocations), then runs a 300-worker loop of
+/// sleeping items on every path. The OS refuses most of the threads.
+fn limited_child() {
+    let limit = (reserved_kib() + HEADROOM_KIB) * 1024;
+    let set = std::process::Command::new("prlimit")
+        .arg(format!("--pid={}", std::process::id()))
+        .arg(format!("--as={limit}:{limit}"))
+        .status()
+        .expect("prlimit (util-linux) sets the child's address-space limit");
+    assert!(set.success(), "prlimit failed: {set}");
     for path in Path::ALL {
         let runs = Runs::new(600);
         let result: Result<(), ()> = path.try_for_each(0..600, 300, |i| {
@@ -199,33 +223,36 @@ fn child_under_a_memory_limit() {
     }
 }
 
-/// A child process with a 150 MB address-space limit (as a container's memory limit gives),
-/// which the OS enforces by refusing threads of a 300-worker loop: it must finish.
-#[cfg(all(unix, not(miri)))] // Miri cannot start processes.
+/// A child process under an address-space limit (as a container's memory limit gives), which
+/// the OS enforces by refusing threads of a 300-worker loop: it must finish.
+#[cfg(all(target_os = "linux", not(miri)))] // Miri cannot start processes.
 #[test]
 fn a_loop_under_a_real_memory_limit_finishes() {
+    if std::env::var_os(LIMITED_CHILD).is_some() {
+        limited_child();
+        return;
+    }
     // A sanitizer's runtime (the thread sanitizer run of CI) reserves terabytes of address
     // space for its shadow memory before `main`: no address-space limit can then be set that
     // the process starts under, so there is nothing this test can check.
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let reserved_kib: u64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmSize:"))
-        .and_then(|size| size.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0);
+    let reserved_kib = reserved_kib();
     if reserved_kib > 1 << 30 {
         println!("skipped: the process reserves {reserved_kib} KiB of address space (a sanitizer)");
         return;
     }
     let exe = std::env::current_exe().expect("the test binary");
-    let mut child = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(r#"ulimit -v 150000 && exec "$0" --exact child_under_a_memory_limit --ignored --nocapture --test-threads=1"#)
-        .arg(exe)
+    let mut child = std::process::Command::new(exe)
+        .args([
+            "--exact",
+            "a_loop_under_a_real_memory_limit_finishes",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(LIMITED_CHILD, "1")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("sh");
+        .expect("the test binary, again");
     let began = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().expect("the child") {
