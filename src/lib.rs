@@ -329,6 +329,9 @@
 //! guarantees; [`future::try_for_each`] and [`future::try_map`] are the async loop.
 //! [`Loop`] and [`future::Loop`] are the same loops with options: a stop token, a timeout or
 //! a deadline.
+//!
+//! The [`guide`] holds the long reference: the loop row by row, stack and tracing costs, the
+//! full misuse gallery, the benchmarks and how each guarantee is tested.
 #![deny(missing_docs)]
 
 /// Runs a `for` loop's iterations in parallel and stops at the first failure.
@@ -352,6 +355,8 @@ pub use failfast_runtime::{
     cancelled, default_workers, future, try_for_each, try_map, FromStopped, Loop, Outcome,
     StopToken, Stopped,
 };
+
+pub mod guide;
 
 /// What the `#[fail_fast]` rewrite calls. Not public API: it changes without notice.
 #[doc(hidden)]
