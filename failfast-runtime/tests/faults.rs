@@ -6,7 +6,7 @@ mod common;
 
 use common::{scaled, seed, wait_until, Concurrency, Path, HANG};
 use failfast_runtime::fault::{refuse_thread_starts, refused_thread_starts, Refuse};
-use failfast_runtime::{cancelled, try_for_each};
+use failfast_runtime::{cancelled, try_for_each, Loop, StopToken, Stopped};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
@@ -75,6 +75,10 @@ struct Faults {
     fails_at: Option<usize>,
     /// This item waits until the loop is cancelled, then panics.
     panics_when_cancelled_at: Option<usize>,
+    /// This item stops the loop's `StopToken` (from inside the loop, so at a random point of
+    /// its run: before, after or among the other faults), and then fails with the error its
+    /// `cancelled()` check would give.
+    stops_at: Option<usize>,
     /// Every item the loop drops without running it panics in its `Drop`, also while
     /// another panic unwinds (which aborts the process unless the loop catches each).
     unstarted_drops_panic: bool,
@@ -91,6 +95,7 @@ impl Default for Faults {
             from_panics_at: None,
             fails_at: None,
             panics_when_cancelled_at: None,
+            stops_at: None,
             unstarted_drops_panic: false,
             refuse: Refuse::Never,
         }
@@ -128,6 +133,19 @@ impl Drop for Item<'_> {
 struct LoopError {
     index: usize,
     panic_on_drop: bool,
+}
+
+/// The `index` of the error a stopped loop returns.
+const STOPPED: usize = usize::MAX;
+
+impl From<Stopped> for LoopError {
+    fn from(stopped: Stopped) -> Self {
+        assert!(!stopped.timed_out(), "only a token stops these loops");
+        LoopError {
+            index: STOPPED,
+            panic_on_drop: false,
+        }
+    }
 }
 
 impl Drop for LoopError {
@@ -172,12 +190,17 @@ fn run(len: usize, workers: usize, faults: Faults) -> Result<Result<(), usize>, 
         // only with one that was injected, and it succeeds exactly when the first did.
         let injected = match &outcome {
             Ok(Ok(())) => first == Ok(Ok(())),
-            Ok(Err(at)) => [
-                faults.fails_at,
-                faults.from_panics_at,
-                faults.error_drop_panics_at,
-            ]
-            .contains(&Some(*at)),
+            Ok(Err(at)) => {
+                [
+                    faults.fails_at,
+                    faults.from_panics_at,
+                    faults.error_drop_panics_at,
+                    // The iteration that stops the loop fails too: one or the other is first.
+                    faults.stops_at,
+                ]
+                .contains(&Some(*at))
+                    || (*at == STOPPED && faults.stops_at.is_some())
+            }
             Err(Fault(what)) => match *what {
                 "next" => faults.input_panics_at.is_some(),
                 "item drop" => faults.drop_panics_at.is_some(),
@@ -222,13 +245,25 @@ fn run_on(
         }
     });
     let begin = Instant::now();
+    let token = StopToken::new();
     refuse_thread_starts(faults.refuse);
     let result = catch_unwind(AssertUnwindSafe(|| {
-        path.try_for_each(input, workers, |mut item| -> Result<(), LoopError> {
+        let body = |mut item: Item<'_>| -> Result<(), LoopError> {
             item.panic_unstarted = false;
             let _running = running.enter();
             let index = item.index;
             log.runs[index].fetch_add(1, Ordering::SeqCst);
+            // First: the item that stops has no other fault.
+            if Some(index) == faults.stops_at {
+                token.stop();
+                // What an iteration that sees `cancelled()` does: its failure comes after the
+                // stop, so the loop drops it and returns `Stopped`.
+                assert!(cancelled(), "a stopped loop's iterations see cancelled()");
+                Err(RawError {
+                    index,
+                    panic_in_from: false,
+                })?;
+            }
             if Some(index) == faults.panics_when_cancelled_at {
                 while !cancelled() {
                     assert!(begin.elapsed() < HANG, "never cancelled");
@@ -249,7 +284,11 @@ fn run_on(
                 })?;
             }
             Ok(())
-        })
+        };
+        match faults.stops_at {
+            Some(_) => path.try_for_each_with(input, Loop::new(workers).stop(&token), body),
+            None => path.try_for_each(input, workers, body),
+        }
     }));
     let outcome = match result {
         Ok(Ok(())) => Ok(Ok(())),
@@ -284,6 +323,18 @@ fn run_on(
     }
     if outcome == Ok(Ok(())) {
         assert_eq!(pulled, len, "a successful loop ran everything ({faults:?})");
+    }
+    if let Some(at) = faults.stops_at {
+        // The stop is an exit like a failure: the stopping iteration's own failure, which
+        // came after it, is never what the loop returns.
+        assert_ne!(
+            outcome,
+            Ok(Err(at)),
+            "the failure after the stop won ({faults:?})"
+        );
+        if log.runs[at].load(Ordering::SeqCst) == 1 && outcome == Ok(Err(STOPPED)) {
+            assert!(token.is_stopped());
+        }
     }
     outcome
 }
@@ -406,7 +457,7 @@ fn ten_thousand_loops_with_random_faults() {
     quiet_injected_panics();
     let seed = seed("FAILFAST_FAULT_SEED");
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut endings = [0usize; 3];
+    let mut endings = [0usize; 4];
     let refused_before = REFUSED.load(Ordering::SeqCst);
     let loops = scaled(10_000);
     for n in 0..loops {
@@ -419,6 +470,7 @@ fn ten_thousand_loops_with_random_faults() {
             from_panics_at: point(0.1),
             fails_at: point(0.3),
             panics_when_cancelled_at: None,
+            stops_at: point(0.2),
             unstarted_drops_panic: rng.gen_bool(0.1),
             refuse: match rng.gen_range(0..10) {
                 0 => Refuse::Nth(rng.gen_range(1..4)),
@@ -433,15 +485,17 @@ fn ten_thousand_loops_with_random_faults() {
             });
         endings[match outcome {
             Ok(Ok(())) => 0,
+            Ok(Err(STOPPED)) => 3,
             Ok(Err(_)) => 1,
             Err(_) => 2,
         }] += 1;
     }
     let refused = REFUSED.load(Ordering::SeqCst) - refused_before;
     println!(
-        "{loops} faulty loops: {} succeeded, {} failed, {} panicked; {refused} thread starts refused",
-        endings[0], endings[1], endings[2]
+        "{loops} faulty loops: {} succeeded, {} failed, {} stopped, {} panicked; {refused} thread starts refused",
+        endings[0], endings[1], endings[3], endings[2]
     );
+    assert!(endings[3] > 0, "no loop was stopped (seed {seed})");
     // A fifth of the loops refuse threads, each on two or three paths: about 2,200 starts
     // refused in 10,000 loops, so also Miri's 100 loops refuse some (about 22 expected).
     assert!(refused > 0, "no thread start was refused (seed {seed})");
