@@ -67,6 +67,7 @@
 
 use crate::outcome::{Flow, Outcome};
 use atomic_waker::AtomicWaker;
+use futures_core::Stream;
 use std::future::Future;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::pin::Pin;
@@ -154,17 +155,171 @@ struct Slot<F> {
     waker: Waker,
 }
 
+/// Where an async loop's items come from, as the [`Driver`] takes them: an iterator ([`Iter`]),
+/// a [`Stream`] ([`StreamInput`]), or a `while let` loop's head ([`Head`]). `X` is the loop's
+/// exit, which only a head can produce.
+///
+/// Not public API: the protocol of the [module docs](self).
+#[doc(hidden)]
+pub trait Input<X>: InputItem {
+    /// Whether items come without waiting, from [`next`](Self::next) (an iterator); otherwise
+    /// from [`poll_next`](Self::poll_next), polled by [`Wait`] while iterations run. A
+    /// constant, so that the iterator path compiles to what it was before streams.
+    const SYNC: bool;
+    /// The next item, or `None` at the end. Only called if [`SYNC`](Self::SYNC).
+    fn next(&mut self) -> Option<Self::Item> {
+        None
+    }
+    /// The next item, `None` at the end, or the loop's exit (a failure in a head). Only
+    /// called if not [`SYNC`](Self::SYNC), only when an iteration may start with its item,
+    /// and never again once it returned `Ready(None)` or an exit.
+    fn poll_next(&mut self, _cx: &mut Context<'_>) -> Poll<Option<Result<Self::Item, X>>> {
+        Poll::Ready(None)
+    }
+}
+
+/// The items of an [`Input`], whatever its exit.
+#[doc(hidden)]
+pub trait InputItem {
+    /// One iteration's input.
+    type Item;
+}
+
+/// An iterator as an async loop's input: pulled when an iteration can start with its item.
+#[doc(hidden)]
+pub struct Iter<I>(I);
+
+impl<I: Iterator> InputItem for Iter<I> {
+    type Item = I::Item;
+}
+
+impl<I: Iterator, X> Input<X> for Iter<I> {
+    const SYNC: bool = true;
+    #[inline]
+    fn next(&mut self) -> Option<I::Item> {
+        self.0.next()
+    }
+}
+
+/// A [`Stream`] as an async loop's input: polled while iterations run, whenever one may start.
+#[doc(hidden)]
+pub struct StreamInput<S>(S);
+
+impl<S: Stream> InputItem for StreamInput<S> {
+    type Item = S::Item;
+}
+
+impl<S: Stream + Unpin, X> Input<X> for StreamInput<S> {
+    const SYNC: bool = false;
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<S::Item, X>>> {
+        Pin::new(&mut self.0).poll_next(cx).map(|item| item.map(Ok))
+    }
+}
+
+/// Where a `while let` loop's head hands its values to the loop: shared, by reference, by the
+/// head's future (which evaluates the head each time it is [`asked`](Port::asked)) and by the
+/// [`Head`] input that polls it.
+///
+/// The head is one future for the whole loop, not one per value, so that it borrows what the
+/// head uses (`&mut rx`) once: a future per value would borrow it again while the driver
+/// still holds the last one's type.
+#[doc(hidden)]
+pub struct Port<T> {
+    /// The value the head gave and the driver has not taken yet. A `Mutex` only to be `Sync`
+    /// (the loop's future holds `&Port` across awaits): one task polls both sides.
+    value: Mutex<Option<T>>,
+    /// The driver asked for a value and the head has not begun evaluating it.
+    asked: AtomicBool,
+}
+
+impl<T> Port<T> {
+    /// A port with no value and nothing asked.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Port {
+            value: Mutex::new(None),
+            asked: AtomicBool::new(false),
+        }
+    }
+
+    /// Resolves once the driver asks for the head's next value. Needs no waker: the driver
+    /// polls the head's future right after asking.
+    pub fn asked(&self) -> impl Future<Output = ()> + '_ {
+        std::future::poll_fn(move |_| {
+            if self.asked.swap(false, Ordering::Relaxed) {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        })
+    }
+
+    /// Hands the head's value to the loop.
+    pub fn give(&self, value: T) {
+        let previous = lock(&self.value).replace(value);
+        debug_assert!(previous.is_none(), "a head gives one value per ask");
+    }
+
+    fn take(&self) -> Option<T> {
+        lock(&self.value).take()
+    }
+}
+
+/// A `while let` loop's head as an async loop's input: one future for the whole loop that
+/// evaluates the head each time it is asked through a [`Port`], and resolves only when the
+/// loop ends by the head (it did not match, or it failed).
+#[doc(hidden)]
+pub struct Head<'p, T, H> {
+    port: &'p Port<T>,
+    /// Boxed once: the driver is not pinned (the loop's `wait` borrows it).
+    future: Pin<Box<H>>,
+    /// Asked, and the value not yet given: the head is being evaluated.
+    evaluating: bool,
+}
+
+impl<T, H> InputItem for Head<'_, T, H> {
+    type Item = T;
+}
+
+impl<T, H: Future, X> Input<X> for Head<'_, T, H>
+where
+    H::Output: Split<Exit = X>,
+{
+    const SYNC: bool = false;
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, X>>> {
+        if !self.evaluating {
+            self.evaluating = true;
+            self.port.asked.store(true, Ordering::Relaxed);
+        }
+        if let Poll::Ready(ended) = self.future.as_mut().poll(cx) {
+            // The head did not match, or failed: either way there is no value.
+            return Poll::Ready(ended.split().err().map(Err));
+        }
+        match self.port.take() {
+            Some(value) => {
+                self.evaluating = false;
+                Poll::Ready(Some(Ok(value)))
+            }
+            None => Poll::Pending,
+        }
+    }
+}
+
 /// One async loop's state: the input, the in-flight iterations, and how the loop ended.
 ///
 /// Not public API: used by `#[fail_fast]`'s rewrite and by [`try_for_each`] and [`try_map`];
 /// the module docs describe the protocol.
 #[doc(hidden)]
-pub struct Driver<I: Iterator, F: Future>
+pub struct Driver<S: InputItem, F: Future>
 where
     F::Output: Split,
 {
-    /// `None` once exhausted, or once the loop has ended.
-    input: Option<I>,
+    /// `None` once exhausted, or once the loop has ended: dropping it drops a head's future
+    /// in progress.
+    input: Option<S>,
+    /// An item of an input that is not [`Input::SYNC`], polled by [`Wait`], waiting for
+    /// [`Driver::next_item`].
+    ready: Option<<S as InputItem>::Item>,
     workers: usize,
     slots: Vec<Slot<F>>,
     /// Slots with no future in them.
@@ -181,7 +336,7 @@ where
     values: Vec<<F::Output as Split>::Value>,
 }
 
-impl<I: Iterator, F: Future> Driver<I, F>
+impl<I: Iterator, F: Future> Driver<Iter<I>, F>
 where
     F::Output: Split,
 {
@@ -192,12 +347,66 @@ where
     /// If `workers` is 0.
     #[track_caller]
     pub fn new(input: impl IntoIterator<IntoIter = I>, workers: usize) -> Self {
+        Driver::with_input(Iter(input.into_iter()), workers)
+    }
+}
+
+impl<S: Stream + Unpin, F: Future> Driver<StreamInput<S>, F>
+where
+    F::Output: Split,
+{
+    /// A loop over the items of `stream`, running at most `workers` iterations at once; the
+    /// stream is polled while iterations run, whenever one may start.
+    ///
+    /// # Panics
+    ///
+    /// If `workers` is 0.
+    #[track_caller]
+    pub fn with_stream(stream: S, workers: usize) -> Self {
+        Driver::with_input(StreamInput(stream), workers)
+    }
+}
+
+impl<'p, T, H: Future, F: Future<Output = H::Output>> Driver<Head<'p, T, H>, F>
+where
+    F::Output: Split,
+{
+    /// A `while let` loop, running at most `workers` iterations at once, whose values come
+    /// from `head` through `port`: a future for the whole loop that, each time
+    /// [`Port::asked`] resolves, evaluates the loop's head and [`Port::give`]s its value, and
+    /// that resolves with the iterations' own type when the head does not match (a success:
+    /// the input has ended) or fails (an exit).
+    ///
+    /// # Panics
+    ///
+    /// If `workers` is 0.
+    #[track_caller]
+    pub fn with_head(port: &'p Port<T>, workers: usize, head: H) -> Self {
+        Driver::with_input(
+            Head {
+                port,
+                future: Box::pin(head),
+                evaluating: false,
+            },
+            workers,
+        )
+    }
+}
+
+impl<S, F: Future> Driver<S, F>
+where
+    F::Output: Split,
+    S: Input<<F::Output as Split>::Exit>,
+{
+    #[track_caller]
+    fn with_input(input: S, workers: usize) -> Self {
         assert!(
             workers >= 1,
             "failfast: `workers` must be at least 1, got 0 (use `workers = 1` to run the iterations one at a time)"
         );
         Driver {
-            input: Some(input.into_iter()),
+            input: Some(input),
+            ready: None,
             workers,
             slots: Vec::new(),
             free: Vec::new(),
@@ -220,11 +429,15 @@ where
     /// The item comes in a [`Moved`]: the rewrite's async block unwraps it with
     /// [`Moved::take`], which moves it into the block even when it is `Copy` (a `&T`, an
     /// integer), where `let pat = item;` would capture it by reference.
-    pub fn next_item(&mut self) -> Option<Moved<I::Item>> {
+    pub fn next_item(&mut self) -> Option<Moved<S::Item>> {
         self.pull().map(Moved)
     }
 
-    fn pull(&mut self) -> Option<I::Item> {
+    fn pull(&mut self) -> Option<S::Item> {
+        if !S::SYNC {
+            // Polled by `wait`, only when a slot was free: it still is.
+            return self.ready.take();
+        }
         if self.running == self.workers {
             return None;
         }
@@ -234,6 +447,36 @@ where
             Ok(None) => {
                 self.input = None;
                 None
+            }
+            Err(payload) => self.abort(payload),
+        }
+    }
+
+    /// Polls an input that is not [`Input::SYNC`] for the next item, if an iteration may start
+    /// with it and none waits already; the loop's end if the input ended it.
+    fn poll_input(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Option<Result<(), <F::Output as Split>::Exit>> {
+        if self.running == self.workers || self.ready.is_some() {
+            return None;
+        }
+        let input = self.input.as_mut()?;
+        // The task's own waker: a wake-up of the input wakes the task, whose next poll polls
+        // the input again (a spurious poll of a stream is allowed).
+        match catch_unwind(AssertUnwindSafe(|| input.poll_next(cx))) {
+            Ok(Poll::Pending) => None,
+            Ok(Poll::Ready(Some(Ok(item)))) => {
+                self.ready = Some(item);
+                None
+            }
+            Ok(Poll::Ready(None)) => {
+                self.input = None;
+                None
+            }
+            Ok(Poll::Ready(Some(Err(exit)))) => {
+                self.cancel();
+                Some(Err(exit))
             }
             Err(payload) => self.abort(payload),
         }
@@ -267,7 +510,7 @@ where
     /// Polls the iterations that need it: resolves to `None` when another may start, or to the
     /// loop's end: `Ok(())` when the input is exhausted and every iteration finished, or the
     /// first exit.
-    pub fn wait(&mut self) -> Wait<'_, I, F> {
+    pub fn wait(&mut self) -> Wait<'_, S, F> {
         Wait { driver: self }
     }
 
@@ -309,7 +552,19 @@ where
         }
         polling.clear();
         self.polling = polling;
-        if self.running < self.workers && self.input.is_some() {
+        if !S::SYNC {
+            if let Some(ended) = self.poll_input(cx) {
+                return Poll::Ready(Some(ended));
+            }
+        }
+        // With an iterator: a slot is free and the input may have more. Otherwise: an item
+        // polled from the input waits for its slot.
+        let startable = if S::SYNC {
+            self.running < self.workers && self.input.is_some()
+        } else {
+            self.ready.is_some()
+        };
+        if startable {
             if self.since_yield < BUDGET {
                 return Poll::Ready(None);
             }
@@ -365,6 +620,7 @@ where
     /// Drops every in-flight iteration and the input: the loop has ended.
     fn cancel(&mut self) {
         self.input = None;
+        self.ready = None;
         for slot in &mut self.slots {
             slot.future.as_mut().set(None);
         }
@@ -392,16 +648,17 @@ impl<T> Moved<T> {
 
 /// The future of [`Driver::wait`].
 #[doc(hidden)]
-pub struct Wait<'d, I: Iterator, F: Future>
+pub struct Wait<'d, S: InputItem, F: Future>
 where
     F::Output: Split,
 {
-    driver: &'d mut Driver<I, F>,
+    driver: &'d mut Driver<S, F>,
 }
 
-impl<I: Iterator, F: Future> Future for Wait<'_, I, F>
+impl<S, F: Future> Future for Wait<'_, S, F>
 where
     F::Output: Split,
+    S: Input<<F::Output as Split>::Exit>,
 {
     type Output = Option<Result<(), <F::Output as Split>::Exit>>;
 
@@ -410,22 +667,20 @@ where
     }
 }
 
-/// Runs the async loop with `body` making each iteration's future; the loop's end.
-async fn run<I, F, B>(
-    iterable: I,
-    workers: usize,
+/// Runs the async loop `driver` with `body` making each iteration's future; the loop's end.
+async fn run<S, F, B>(
+    mut driver: Driver<S, F>,
     mut body: B,
 ) -> (
     Result<(), <F::Output as Split>::Exit>,
     Vec<<F::Output as Split>::Value>,
 )
 where
-    I: IntoIterator,
     F: Future,
     F::Output: Split,
-    B: FnMut(I::Item) -> F,
+    S: Input<<F::Output as Split>::Exit>,
+    B: FnMut(S::Item) -> F,
 {
-    let mut driver = Driver::new(iterable, workers);
     loop {
         if let Some(item) = driver.next_item() {
             driver.start(body(item.take()));
@@ -481,7 +736,7 @@ where
     F: AsyncFn(I::Item) -> R,
     R: Outcome,
 {
-    match run(iterable, workers, |item| f(item)).await.0 {
+    match run(Driver::new(iterable, workers), |item| f(item)).await.0 {
         Ok(()) => R::success(),
         Err(failure) => R::from_failure(failure),
     }
@@ -530,10 +785,99 @@ where
 {
     let f = &f;
     let (ended, mut pairs) = run(
-        iterable.into_iter().enumerate(),
-        workers,
+        Driver::new(iterable.into_iter().enumerate(), workers),
         |(index, item)| async move { Indexed(index, f(item).await) },
     )
+    .await;
+    ended?;
+    pairs.sort_unstable_by_key(|&(index, _)| index);
+    Ok(pairs.into_iter().map(|(_, value)| value).collect())
+}
+
+/// Runs the async function `f` for every item of `stream`, at most `workers` at once, and
+/// returns the first failure: [`try_for_each`] over a [`Stream`].
+///
+/// The stream is polled while iterations run, and only when an iteration can start with its
+/// item: nothing is taken ahead, every item taken starts an iteration (unless the loop ended
+/// meanwhile), and a paginated listing fetches its next page while the last page's items are
+/// being processed. At the first failure the in-flight iterations are dropped, the stream is
+/// not polled again, and the stream is dropped with the returned future: an item it was
+/// producing is lost, which is fine for cancel-safe streams (a channel's receiver) and drops
+/// the page in flight for a paginator.
+///
+/// # Panics
+///
+/// If `workers` is 0, and with the payload of an iteration's (or the stream's) panic.
+///
+/// # Examples
+///
+/// ```
+/// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     let mut f = std::pin::pin!(f);
+/// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+/// # }
+/// use futures::stream;
+///
+/// let pages = stream::iter(vec![vec![1, 2], vec![3, 40]]);
+/// let items = futures::StreamExt::flat_map(pages, stream::iter);
+/// let checked = block_on(failfast_runtime::future::try_for_each_stream(items, 4, async |n| {
+///     if n > 10 { Err(n) } else { Ok(()) }
+/// }));
+/// assert_eq!(checked, Err(40));
+/// ```
+pub async fn try_for_each_stream<S, F, R>(stream: S, workers: usize, f: F) -> R
+where
+    S: Stream,
+    F: AsyncFn(S::Item) -> R,
+    R: Outcome,
+{
+    let stream = std::pin::pin!(stream);
+    match run(Driver::with_stream(stream, workers), |item| f(item))
+        .await
+        .0
+    {
+        Ok(()) => R::success(),
+        Err(failure) => R::from_failure(failure),
+    }
+}
+
+/// Maps every item of `stream` with the async function `f`, at most `workers` at once, and
+/// returns the values in the stream's order, or the first failure: [`try_map`] over a
+/// [`Stream`], polled as [`try_for_each_stream`] polls it.
+///
+/// # Panics
+///
+/// If `workers` is 0, and with the payload of an iteration's (or the stream's) panic.
+///
+/// # Examples
+///
+/// ```
+/// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     let mut f = std::pin::pin!(f);
+/// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+/// # }
+/// let words = futures::stream::iter(["a", "bb", "ccc"]);
+/// let lengths = block_on(failfast_runtime::future::try_map_stream(words, 2, async |s: &str| {
+///     Ok::<_, ()>(s.len())
+/// }));
+/// assert_eq!(lengths, Ok(vec![1, 2, 3]));
+/// ```
+pub async fn try_map_stream<S, F, U, E>(stream: S, workers: usize, f: F) -> Result<Vec<U>, E>
+where
+    S: Stream,
+    F: AsyncFn(S::Item) -> Result<U, E>,
+{
+    let f = &f;
+    let stream = std::pin::pin!(stream);
+    // Items start in the stream's order, one at a time: counting them gives their index.
+    let mut next_index = 0;
+    let (ended, mut pairs) = run(Driver::with_stream(stream, workers), |item| {
+        let index = next_index;
+        next_index += 1;
+        async move { Indexed(index, f(item).await) }
+    })
     .await;
     ended?;
     pairs.sort_unstable_by_key(|&(index, _)| index);

@@ -148,6 +148,37 @@ impl ViaCaller {
     }
 }
 
+/// A thread `while let` loop: the calling thread evaluates `head`, one value at a time and
+/// only while fewer than `workers` iterations run, and `workers` pool threads run the
+/// iterations.
+///
+/// The rewrite writes the head as `|slot| { match HEAD { v @ SHAPE => *slot = Some(v), _ => {} }
+/// Flow::success() }`: it returns the iterations' own type, so that `?` and `return` in the
+/// head leave the loop as they would in the body, and a value left in `slot` is the next
+/// iteration's input (none: the head did not match, the input has ended).
+///
+/// # Panics
+///
+/// If `workers` is 0, at the caller's loop.
+#[track_caller]
+pub fn head_loop<T, H, F, R>(mut head: H, workers: usize, site: &'static LoopSite, f: F) -> R
+where
+    H: FnMut(&mut Option<T>) -> R,
+    T: SendItem,
+    F: Fn(T) -> R + Sync,
+    R: Flow<Exit: SendExit>,
+{
+    crate::check_workers(workers);
+    let head = move || {
+        let mut slot = None;
+        match head(&mut slot).into_exit() {
+            Some(exit) => engine::Pulled::Exit(exit),
+            None => slot.map_or(engine::Pulled::End, engine::Pulled::Value),
+        }
+    };
+    engine::drive_head(head, workers, Site::Loop(site), &ForEach(f))
+}
+
 /// `true`, opaquely: the rewrite runs a body as `if always() { BODY }` so that a body that
 /// always returns (or is `todo!()`) does not make the iteration's closing `success()`
 /// "unreachable" in rustc's eyes, which the sequential loop would not warn about.

@@ -23,8 +23,9 @@ use crate::pool::{self, Work};
 pub(crate) use group::Site;
 use group::{Feed, Group};
 use indexed::{Indexed, IntoIndexed};
-use run::{Feeder, Run};
-use source::{Fed, Shared, Source};
+pub(crate) use run::Pulled;
+use run::{Feeder, HeadFeeder, Run};
+use source::{Fed, Headed, Shared, Source};
 use std::sync::Arc;
 
 /// What a loop runs for each item, and what each thread keeps while it visits a run.
@@ -86,6 +87,26 @@ where
         );
         let published = group.publish(&run);
         let mut feeder = Feeder::new(input, &run);
+        published.finish(nested, Some(&mut feeder as &mut dyn Feed));
+        drop(feeder);
+        run.into_outcome()
+    })
+}
+
+/// Runs `body` over the values of a `while let` loop's head: the caller evaluates `head`, one
+/// value at a time and only while a worker slot is free, and `workers` pool threads run the
+/// iterations. Nested in an iteration of the same loop, the caller works too, as in
+/// [`drive_fed`].
+pub(crate) fn drive_head<T, H, B>(head: H, workers: usize, site: Site, body: &B) -> B::Outcome
+where
+    T: Send,
+    H: FnMut() -> Pulled<T, <B::Outcome as Flow>::Exit>,
+    B: Body<T>,
+{
+    in_group(site, workers, workers, |group, nested| {
+        let run = Run::new(Headed::new(group.workers, &group.signal), body, group);
+        let published = group.publish(&run);
+        let mut feeder = HeadFeeder::new(head, &run);
         published.finish(nested, Some(&mut feeder as &mut dyn Feed));
         drop(feeder);
         run.into_outcome()
