@@ -34,6 +34,13 @@
 //! 2. await [`Driver::wait`], which polls the iterations that need it and resolves to `None`
 //!    when a slot is free again (back to step 1), or to the loop's outcome once it has ended.
 //!
+//! The input is an iterator, pulled in step 1, or an input that must be awaited: a
+//! [`Stream`] ([`try_for_each_stream`]) or a `while let` loop's head. [`Wait`] polls those
+//! with the task's waker while the iterations run, but only while a slot is free and no item
+//! polled earlier waits for one, and hands the item to step 1. A head is one future for the
+//! whole loop, which evaluates the head each time the driver asks through a [`Port`] (see
+//! [`Driver::with_head`]); the driver drops it the moment the loop ends.
+//!
 //! # Wake-ups
 //!
 //! Each slot has its own [`Waker`], made once and kept across the iterations the slot runs.
@@ -953,6 +960,99 @@ mod tests {
             assert_eq!(result, Ok(()));
             assert_eq!(finished.into_inner(), 20);
         }
+    }
+
+    /// `while let Some(n) = next().await? { body(n).await? }` as the rewrite writes it: one
+    /// head future for the whole loop, asked for each value through a `Port`.
+    async fn while_let<T, E, N, B>(
+        workers: usize,
+        mut next: impl FnMut() -> N,
+        body: impl Fn(T) -> B,
+    ) -> Result<(), E>
+    where
+        N: Future<Output = Result<Option<T>, E>>,
+        B: Future<Output = Result<(), E>>,
+    {
+        let port = Port::new();
+        let mut driver = Driver::with_head(&port, workers, async {
+            loop {
+                port.asked().await;
+                match next().await? {
+                    Some(value) => port.give(value),
+                    None => break Ok(()),
+                }
+            }
+        });
+        loop {
+            if let Some(item) = driver.next_item() {
+                driver.start(body(item.take()));
+            }
+            if let Some(ended) = driver.wait().await {
+                break driver.outcome(ended);
+            }
+        }
+    }
+
+    #[test]
+    fn a_head_is_evaluated_only_when_a_slot_is_free_and_never_after_it_failed() {
+        const FAIL_AT: usize = if cfg!(miri) { 4 } else { 20 };
+        let evaluated = AtomicUsize::new(0);
+        let running = AtomicUsize::new(0);
+        let full_when_evaluated = AtomicBool::new(false);
+        let result = block_on(while_let(
+            3,
+            || {
+                if running.load(Ordering::Relaxed) >= 3 {
+                    full_when_evaluated.store(true, Ordering::Relaxed);
+                }
+                let n = evaluated.fetch_add(1, Ordering::Relaxed);
+                async move {
+                    woken_from_another_thread().await;
+                    if n == FAIL_AT {
+                        Err(n)
+                    } else {
+                        Ok(Some(n))
+                    }
+                }
+            },
+            |_| {
+                running.fetch_add(1, Ordering::Relaxed);
+                let running = &running;
+                async move {
+                    woken_from_another_thread().await;
+                    running.fetch_sub(1, Ordering::Relaxed);
+                    Ok(())
+                }
+            },
+        ));
+        assert_eq!(result, Err(FAIL_AT));
+        assert!(!full_when_evaluated.into_inner());
+        assert_eq!(
+            evaluated.into_inner(),
+            FAIL_AT + 1,
+            "not evaluated after it failed"
+        );
+    }
+
+    #[test]
+    fn a_head_that_stops_matching_ends_the_loop_once_the_iterations_finished() {
+        let finished = AtomicUsize::new(0);
+        let mut left = 10;
+        let result: Result<(), ()> = block_on(while_let(
+            4,
+            || {
+                left -= 1;
+                std::future::ready(Ok((left >= 0).then_some(())))
+            },
+            |()| async {
+                woken_from_another_thread().await;
+                finished.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            },
+        ));
+        assert_eq!(result, Ok(()));
+        assert_eq!(finished.into_inner(), 10);
+        assert_eq!(left, -1, "evaluated once more, to `None`, and never after");
     }
 
     #[test]

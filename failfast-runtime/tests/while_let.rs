@@ -35,7 +35,8 @@ fn while_let<T: Send, E: Send>(
 fn exactly_workers_iterations_run_while_values_come_from_a_channel() {
     static SITE: LoopSite = LoopSite::new();
     let (tx, rx) = mpsc::channel();
-    for job in 0..40 {
+    // Under Miri, enough for two gates of 4.
+    for job in 0..if cfg!(miri) { 8 } else { 40 } {
         tx.send(job).unwrap();
     }
     drop(tx);
@@ -73,6 +74,7 @@ fn every_value_taken_from_the_head_starts_an_iteration_with_a_free_slot() {
     let running = Concurrency::default();
     let full_when_pulled = AtomicBool::new(false);
     let mut next = 0;
+    let fail_at = if cfg!(miri) { 8 } else { 60 };
     let result = while_let(
         &SITE,
         workers,
@@ -89,14 +91,14 @@ fn every_value_taken_from_the_head_starts_an_iteration_with_a_free_slot() {
             let _running = running.enter();
             started.fetch_add(1, Ordering::SeqCst);
             std::thread::sleep(Duration::from_micros(200));
-            if n == 60 {
+            if n == fail_at {
                 Err(n)
             } else {
                 Ok(())
             }
         },
     );
-    assert_eq!(result, Err(60));
+    assert_eq!(result, Err(fail_at));
     assert!(
         !full_when_pulled.into_inner(),
         "the head was evaluated while every slot was busy"
@@ -117,7 +119,8 @@ fn the_head_runs_on_the_calling_thread() {
     let caller = std::thread::current().id();
     let heads: Mutex<Vec<ThreadId>> = Mutex::new(Vec::new());
     let bodies: Mutex<Vec<ThreadId>> = Mutex::new(Vec::new());
-    let mut left = 50;
+    let values = common::scaled(50);
+    let mut left = values as i32;
     let result = while_let(
         &SITE,
         4,
@@ -140,7 +143,7 @@ fn the_head_runs_on_the_calling_thread() {
     );
     assert!(heads.iter().all(|&id| id == caller));
     // The caller only feeds: the iterations run on the pool threads.
-    assert_eq!(bodies.into_inner().unwrap().len(), 50);
+    assert_eq!(bodies.into_inner().unwrap().len(), values);
 }
 
 #[test]
@@ -311,6 +314,7 @@ fn a_panicking_head_resumes_on_the_caller_after_the_running_iterations() {
 #[test]
 fn recursion_shares_one_limit() {
     static SITE: LoopSite = LoopSite::new();
+    const DEPTH: u32 = if cfg!(miri) { 1 } else { 3 };
     fn walk(depth: u32, running: &Concurrency, leaves: &AtomicUsize) -> Result<(), ()> {
         let mut children: Vec<u32> = (0..3).collect();
         while_let(
@@ -318,7 +322,7 @@ fn recursion_shares_one_limit() {
             3,
             || Ok(children.pop()),
             |_| {
-                if depth == 3 {
+                if depth == DEPTH {
                     let _running = running.enter();
                     std::thread::sleep(Duration::from_micros(300));
                     leaves.fetch_add(1, Ordering::SeqCst);
@@ -332,6 +336,6 @@ fn recursion_shares_one_limit() {
     let running = Concurrency::default();
     let leaves = AtomicUsize::new(0);
     assert_eq!(walk(0, &running, &leaves), Ok(()));
-    assert_eq!(leaves.into_inner(), 81);
+    assert_eq!(leaves.into_inner(), 3usize.pow(DEPTH + 1));
     assert!(running.max() <= 3, "{} leaves at once", running.max());
 }
