@@ -1,8 +1,11 @@
 //! Misuse of a parallel loop, reported from its [`ParallelLoop`] description. Never generates
 //! code. Data races have a walk of their own, in `races`.
 
+use crate::args::Options;
 use crate::errors::Errors;
 use crate::model::{Exit, Kind, ParallelLoop};
+use crate::races;
+use std::collections::HashSet;
 use syn::{Attribute, GenericArgument, PathArguments, ReturnType, Signature, Type};
 
 const STOP_INSTEAD: &str = "help: to end the whole loop, `return` from the function (the first `return` wins and cancels the rest), fail with `Err(..)?`, or skip the rest of this iteration with `continue`";
@@ -18,15 +21,44 @@ pub(crate) fn misplaced(marker: &Attribute, what: &str, errors: &mut Errors) {
     );
 }
 
-/// Checks one parallel loop: its jumps, its `.await`s, its options for its kind, and where its
-/// exit goes (`signature` is the function's, when the exit leaves through it and it has not
-/// been checked yet). Returns `false` if the signature cannot take the loop's exit.
+/// What `check` knows of the function around the loops.
+pub(crate) struct Function<'a> {
+    /// `None` in the nightly loop form, which cannot see it.
+    pub(crate) signature: Option<&'a Signature>,
+    /// Variables declared `mut` in the function: calling mutating methods on them races.
+    /// `None` when they cannot be seen (the nightly loop form): any may be.
+    pub(crate) mutable: Option<HashSet<String>>,
+    /// Whether the signature was checked already (it is checked once, for the first loop that
+    /// leaves through it).
+    pub(crate) signature_checked: bool,
+}
+
+/// Checks one parallel loop: its marker's options, data races, its jumps, its `.await`s, its
+/// options for its kind, and where its exit goes. Returns `false` if the function's body would
+/// not compile with the markers removed (rustc would then repeat the same errors in its own
+/// words): its signature cannot take the loop's exit, or it awaits outside async code.
 pub(crate) fn parallel_loop(
     described: &ParallelLoop,
-    tries: bool,
-    signature: Option<&Signature>,
+    function: &mut Function<'_>,
     errors: &mut Errors,
 ) -> bool {
+    Options::check_marker(&described.marker, errors);
+    races::check(
+        &described.pat,
+        &described.written_body,
+        function.mutable.as_ref(),
+        errors,
+    );
+    if let (Kind::Thread, Some(sig)) = (described.kind, function.signature) {
+        shared_trait_objects(sig, &described.body, errors);
+    }
+    let signature = match described.exit {
+        Exit::Function if !std::mem::replace(&mut function.signature_checked, true) => {
+            function.signature
+        }
+        _ => None,
+    };
+    let tries = described.tries;
     for jump in &described.bad_jumps {
         let written = match &jump.label {
             Some(label) => format!("`{} {label}`", jump.keyword),
@@ -72,7 +104,16 @@ pub(crate) fn parallel_loop(
                 let name = format!("`{}`", sig.ident);
                 exit_type(&sig.output, &name, &sig.ident, tries, threads, errors)
             }
-            (Exit::Closure(output), _) => {
+            // rustc infers the closure's return type from its tail, and says so if it is not
+            // one that the loop's exit can leave through.
+            (
+                Exit::Closure {
+                    output: ReturnType::Default,
+                    tail: true,
+                },
+                _,
+            ) => true,
+            (Exit::Closure { output, .. }, _) => {
                 exit_type(output, "this closure", output, tries, threads, errors)
             }
             _ => true,
@@ -81,7 +122,7 @@ pub(crate) fn parallel_loop(
 
 /// Reports the parameters of type `&dyn Trait` without `Sync` that a thread loop's body uses:
 /// rustc's own error names `dyn Trait` but not the fix.
-pub(crate) fn shared_trait_objects(sig: &Signature, body: &syn::Block, errors: &mut Errors) {
+fn shared_trait_objects(sig: &Signature, body: &syn::Block, errors: &mut Errors) {
     use syn::visit::Visit;
     struct Used(std::collections::HashSet<String>);
     impl Visit<'_> for Used {

@@ -1,4 +1,5 @@
-//! The code a [`ParallelLoop`] becomes. Assumes `check` found nothing wrong.
+//! The attribute's driver ([`fail_fast`]: find the loops, describe them with `model`, check
+//! each with `check`) and the code a [`ParallelLoop`] becomes, once `check` found nothing wrong.
 //!
 //! A thread loop
 //! ```text
@@ -34,13 +35,200 @@
 //! about them point at the loop, and lints see macro code, not the user's.
 
 use crate::args::{Options, Workers};
-use crate::model::{Exit, Flavor, Kind, ParallelLoop};
+use crate::captures::Locals;
+use crate::check::{self, Function};
+use crate::errors::Errors;
+use crate::find::{self, NotOne};
+use crate::model::{Exit, Flavor, Kind, LoopAt, ParallelLoop, Phases, Walk};
+use crate::races;
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
-use syn::{Expr, ExprReturn, Ident, Pat};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::visit_mut::VisitMut;
+use syn::{Attribute, Expr, ExprForLoop, ExprReturn, FnArg, Ident, Item, ItemFn, Pat};
+
+/// The attribute's expansion: `input` with its parallel loops rewritten, or the errors.
+pub(crate) fn fail_fast(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let options = Options::parse(args, &mut errors);
+    if let Ok(function) = syn::parse2::<ItemFn>(input.clone()) {
+        return function_form(function, &options, errors);
+    }
+    if let Ok(Expr::ForLoop(for_loop)) = syn::parse2::<Expr>(input.clone()) {
+        return loop_form(for_loop, &options, errors);
+    }
+    let what = match (
+        syn::parse2::<Item>(input.clone()),
+        syn::parse2::<Expr>(input.clone()),
+    ) {
+        (Ok(Item::Fn(_)), _) => unreachable!("parsed as a function above"),
+        (Ok(item), _) => describe_item(&item),
+        (_, Ok(expr)) => find::describe(&expr),
+        // Not Rust that parses (a function with a syntax error, say): rustc reports that,
+        // and anything the macro added would only be noise.
+        _ => return input,
+    };
+    let at = input
+        .clone()
+        .into_iter()
+        .find(|token| !matches!(token, proc_macro2::TokenTree::Punct(p) if p.as_char() == '#'));
+    errors.error(
+        at.map_or_else(TokenStream::new, |token| token.into_token_stream()),
+        format!(
+            "`#[fail_fast]` goes on a function or a `for` loop, not on {what}\n\
+             help: put it on the function that contains the loop to run in parallel"
+        ),
+    );
+    with_errors(errors, input)
+}
+
+/// `#[fail_fast]` on a function: rewrite its marked loops, or its one outermost loop.
+fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -> TokenStream {
+    let original = function.clone();
+    let name = function.sig.ident.clone();
+    if !find::has_markers(&function.block) {
+        match find::mark_the_outermost_loop(&mut function.block) {
+            Ok(()) => {}
+            Err(NotOne::None(hidden)) if hidden.is_empty() => errors.error(
+                &name,
+                format!(
+                    "`{name}` has no `for` loop to run in parallel\n\
+                     help: `#[fail_fast]` rewrites the function's outermost `for` loop: put it on the function that contains the loop"
+                ),
+            ),
+            Err(NotOne::None(hidden)) => {
+                for (at, inside) in hidden {
+                    errors.error_at(
+                        at,
+                        format!(
+                            "this `for` loop is inside {inside}, so `#[fail_fast]` on `{name}` does not pick it: it rewrites the function's outermost `for` loop\n\
+                             help: mark it: write `#[fail_fast]` on this `for` loop, inside `{name}`"
+                        ),
+                    );
+                }
+            }
+            Err(NotOne::Several(loops)) => {
+                let count = loops.len();
+                for at in loops {
+                    errors.error_at(
+                        at,
+                        format!(
+                            "`{name}` has {count} outermost `for` loops: which should run in parallel?\n\
+                             help: mark each loop that should run in parallel with `#[fail_fast]`; unmarked loops stay sequential"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    let parameters = function.sig.inputs.iter().filter_map(|input| match input {
+        FnArg::Typed(typed) => Some(&*typed.pat),
+        FnArg::Receiver(_) => None,
+    });
+    let locals = Locals::of_function(parameters.clone(), &function.block);
+    let mutable = races::declared_mut(parameters, &function.block);
+    let mut block = (*function.block).clone();
+    let mut phases = Checked {
+        function: Function {
+            signature: Some(&function.sig),
+            mutable: Some(mutable),
+            signature_checked: false,
+        },
+        errors: &mut errors,
+        body_compiles: true,
+    };
+    Walk::new(defaults, Some(&function.sig), locals, &mut phases).visit_block_mut(&mut block);
+    let body_compiles = phases.body_compiles;
+    if !errors.is_empty() {
+        let mut original = original;
+        find::strip_markers(&mut original.block);
+        if !body_compiles {
+            // The body's `?` or `.await` would only add errors about the same mistake.
+            original.block = syn::parse_quote!({ loop {} });
+            original
+                .attrs
+                .push(syn::parse_quote!(#[allow(unused_variables)]));
+        }
+        return with_errors(errors, original.into_token_stream());
+    }
+    *function.block = block;
+    function.into_token_stream()
+}
+
+/// `#[fail_fast]` directly on a `for` loop (nightly, with `stmt_expr_attributes` and
+/// `proc_macro_hygiene`).
+fn loop_form(for_loop: ExprForLoop, options: &Options, mut errors: Errors) -> TokenStream {
+    let original = for_loop.clone();
+    // The variables outside the loop cannot be seen: any of them may be `mut`.
+    let mut phases = Checked {
+        function: Function {
+            signature: None,
+            mutable: None,
+            signature_checked: false,
+        },
+        errors: &mut errors,
+        body_compiles: true,
+    };
+    let expanded = Walk::new(options, None, Locals::unknown(), &mut phases)
+        .parallel_loop(for_loop, syn::parse_quote!(#[fail_fast]));
+    if !errors.is_empty() {
+        let mut original = original;
+        find::strip_markers(&mut original.body);
+        return with_errors(errors, original.into_token_stream());
+    }
+    expanded.into_token_stream()
+}
+
+/// The errors, followed by the user's code: it still compiles, so no cascade of errors about
+/// a missing item follows.
+fn with_errors(errors: Errors, code: TokenStream) -> TokenStream {
+    let errors = errors.into_result().err().map(|e| e.to_compile_error());
+    quote!(#errors #code)
+}
+
+fn describe_item(item: &Item) -> &'static str {
+    match item {
+        Item::Struct(_) => "a struct",
+        Item::Enum(_) => "an enum",
+        Item::Impl(_) => "an impl block",
+        Item::Trait(_) => "a trait",
+        Item::Mod(_) => "a module",
+        Item::Const(_) | Item::Static(_) => "a constant",
+        Item::Type(_) => "a type alias",
+        Item::Use(_) => "a `use`",
+        _ => "this item",
+    }
+}
+
+/// The phases after the walk: each loop is checked, then expanded.
+struct Checked<'a> {
+    function: Function<'a>,
+    errors: &'a mut Errors,
+    /// Whether the function's body still compiles once the markers are removed: not when its
+    /// signature cannot take the loops' exits, nor with `.await` outside async code.
+    body_compiles: bool,
+}
+
+impl Phases for Checked<'_> {
+    fn end_iteration(&self, of: &LoopAt, at: Span) -> Expr {
+        end_iteration(&private(&of.options, of.span), at)
+    }
+
+    fn early_return(&self, of: &LoopAt, ret: &ExprReturn) -> Expr {
+        early_return(&private(&of.options, of.span), ret)
+    }
+
+    fn parallel_loop(&mut self, described: ParallelLoop) -> Expr {
+        self.body_compiles &= check::parallel_loop(&described, &mut self.function, self.errors);
+        parallel_loop(described)
+    }
+
+    fn misplaced(&mut self, marker: &Attribute, what: &str) {
+        check::misplaced(marker, what, self.errors);
+    }
+}
 
 /// The path of the runtime's items for the macro, for a loop with these `options`.
-pub(crate) fn private(options: &Options, span: Span) -> TokenStream {
+fn private(options: &Options, span: Span) -> TokenStream {
     let span = hygienic(span);
     match &options.krate {
         Some(krate) => quote_spanned!(span=> #krate::__private),
@@ -53,14 +241,14 @@ fn hygienic(span: Span) -> Span {
 }
 
 /// `continue` of the parallel loop: the iteration is done.
-pub(crate) fn end_iteration(private: &TokenStream, span: Span) -> Expr {
+fn end_iteration(private: &TokenStream, span: Span) -> Expr {
     let at = hygienic(span);
     let keyword = quote_spanned!(span=> return);
     parse(quote_spanned!(at=> #keyword #private::Flow::success()))
 }
 
 /// `return value` in the body: the loop's exit, with the function's value.
-pub(crate) fn early_return(private: &TokenStream, ret: &ExprReturn) -> Expr {
+fn early_return(private: &TokenStream, ret: &ExprReturn) -> Expr {
     let ExprReturn {
         attrs,
         return_token,
@@ -74,13 +262,14 @@ pub(crate) fn early_return(private: &TokenStream, ret: &ExprReturn) -> Expr {
     parse(quote_spanned!(at=> #(#attrs)* #return_token #private::Flow::from_exit(#value)))
 }
 
-pub(crate) fn parallel_loop(described: ParallelLoop) -> Expr {
+fn parallel_loop(described: ParallelLoop) -> Expr {
     let ParallelLoop {
         options,
         attrs,
         span,
         pat,
         input,
+        input_holds_closure,
         body,
         kind,
         exit,
@@ -130,11 +319,19 @@ pub(crate) fn parallel_loop(described: ParallelLoop) -> Expr {
                 hygienic(syn::spanned::Spanned::span(&input)),
             );
             let site = Ident::new("__FAILFAST_SITE", at);
+            // An input that may hold a capturing closure of this function never takes the
+            // shared path: rustc cannot tell yet whether the closure is `Send`, and would take
+            // it (see `captures`).
+            let paths = if input_holds_closure {
+                quote_spanned!(at=> PickCaller as _, PickIndex as _)
+            } else {
+                quote_spanned!(at=> PickCaller as _, PickIndex as _, PickShared as _)
+            };
             quote_spanned! {at=>
                 match #input {
                     #input_var => {
                         #[allow(unused_imports)]
-                        use #private::{PickCaller as _, PickIndex as _, PickShared as _};
+                        use #private::{#paths};
                         static #site: #private::LoopSite = #private::LoopSite::new();
                         (&&&#private::probe(&#input_var))
                             .__failfast_path()

@@ -4,20 +4,40 @@
 //! from it. Neither walks the syntax again to resolve a `continue` or a `return`.
 //!
 //! Loops are described innermost first: when the walk meets a marked loop inside a parallel
-//! loop's body, it describes, checks and expands the inner loop, and puts the expansion in the
-//! outer body before the outer loop is finished.
+//! loop's body, it hands the inner loop's description to the later phases ([`Phases`]) and
+//! puts the code they return in the outer body before the outer loop is finished. This module
+//! calls neither `check` nor `expand`: they implement [`Phases`].
 
 use crate::args::Options;
-use crate::errors::Errors;
+use crate::captures::Locals;
 use crate::find::{describe, expr_attrs_mut, is_marker};
-use crate::{check, expand, races};
 use proc_macro2::{Span, TokenStream};
-use std::collections::HashSet;
 use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
 use syn::{
-    Attribute, Block, Expr, ExprForLoop, Ident, Item, Label, Lifetime, Pat, ReturnType, Signature,
+    Attribute, Block, Expr, ExprForLoop, ExprReturn, Ident, Item, Label, Lifetime, Pat, ReturnType,
+    Signature,
 };
+
+/// What the walk needs from the phases after it, as it meets each parallel loop (innermost
+/// first) and each of its jumps.
+pub(crate) trait Phases {
+    /// A `continue` (at `at`) that ends an iteration of `of`.
+    fn end_iteration(&self, of: &LoopAt, at: Span) -> Expr;
+    /// A `return` in the body of `of`, its value already walked.
+    fn early_return(&self, of: &LoopAt, ret: &ExprReturn) -> Expr;
+    /// The code of a described loop (once checked).
+    fn parallel_loop(&mut self, described: ParallelLoop) -> Expr;
+    /// A `#[fail_fast]` marker on `what`, which is not a `for` loop.
+    fn misplaced(&mut self, marker: &Attribute, what: &str);
+}
+
+/// The parallel loop that a jump in its body belongs to.
+pub(crate) struct LoopAt {
+    pub(crate) options: Options,
+    /// Its `for` keyword.
+    pub(crate) span: Span,
+}
 
 /// Where a parallel loop's first exit (failure or `return`) goes.
 #[derive(Clone)]
@@ -25,7 +45,12 @@ pub(crate) enum Exit {
     /// Out of the function the attribute is on.
     Function,
     /// Out of a closure, with its written return type, if any.
-    Closure(ReturnType),
+    Closure {
+        output: ReturnType,
+        /// Whether its body ends with a value (`Ok::<(), E>(())`), from which rustc infers a
+        /// return type that is not written, as it does for an async block.
+        tail: bool,
+    },
     /// Out of an async block.
     AsyncBlock,
     /// Out of the iteration of the parallel loop whose body holds this one, which hands it on.
@@ -70,6 +95,11 @@ pub(crate) struct ParallelLoop {
     pub(crate) span: Span,
     pub(crate) pat: Pat,
     pub(crate) input: Expr,
+    /// Whether the input may hold a closure of the function that captures something, whose
+    /// `Send` rustc cannot tell while it picks the loop's path (see `captures`).
+    pub(crate) input_holds_closure: bool,
+    /// The body as the user wrote it: `check` looks for data races in it.
+    pub(crate) written_body: Block,
     /// The body with its own `continue`s and `return`s rewritten and inner parallel loops
     /// expanded.
     pub(crate) body: Block,
@@ -78,6 +108,8 @@ pub(crate) struct ParallelLoop {
     pub(crate) flavor: Flavor,
     /// `.await`s in the body (outside closures and async blocks).
     pub(crate) awaits: Vec<Span>,
+    /// Whether the body has a `?`, or a macro that may hide one.
+    pub(crate) tries: bool,
     /// Whether the loop is in async code, where `.await` is possible.
     pub(crate) in_async: bool,
     pub(crate) bad_jumps: Vec<BadJump>,
@@ -101,26 +133,17 @@ struct Jumps {
     /// `continue` in them is theirs.
     nested_loops: usize,
     bad: Vec<BadJump>,
-    private: TokenStream,
+    of: LoopAt,
 }
 
-/// The whole walk: the function's facts, every error, and the parallel loop being walked.
+/// The whole walk: the function's defaults, the later phases, and the parallel loop being
+/// walked.
 pub(crate) struct Walk<'a> {
     defaults: &'a Options,
-    signature: Option<&'a Signature>,
-    /// Variables declared `mut` in the function: calling mutating methods on them races.
-    /// `None` when they cannot be seen (the nightly loop form): any may be.
-    mutable: Option<HashSet<String>>,
+    locals: Locals,
     context: Context,
     jumps: Option<Jumps>,
-    errors: &'a mut Errors,
-    /// Whether the signature was checked already (it is checked once, for the first loop that
-    /// leaves through it).
-    signature_checked: bool,
-    /// Whether the function's body still compiles once the markers are removed: not when its
-    /// signature cannot take the loops' exits, nor with `.await` outside async code (rustc
-    /// would repeat those errors in its own words).
-    pub(crate) body_compiles: bool,
+    phases: &'a mut dyn Phases,
 }
 
 impl<'a> Walk<'a> {
@@ -128,14 +151,14 @@ impl<'a> Walk<'a> {
     /// form) when there is no signature.
     pub(crate) fn new(
         defaults: &'a Options,
-        signature: Option<&'a Signature>,
-        mutable: Option<HashSet<String>>,
-        errors: &'a mut Errors,
+        signature: Option<&Signature>,
+        locals: Locals,
+        phases: &'a mut dyn Phases,
     ) -> Self {
         Walk {
             defaults,
-            signature,
-            mutable,
+            locals,
+            phases,
             context: Context {
                 exit: Exit::Function,
                 // The loop form cannot see its function: a body that awaits is taken to be in
@@ -144,17 +167,14 @@ impl<'a> Walk<'a> {
                 returns: signature.map(|sig| sig.output.clone()),
             },
             jumps: None,
-            errors,
-            signature_checked: false,
-            body_compiles: true,
         }
     }
 
-    /// Describes, checks and expands one marked loop; its expansion.
+    /// Describes one marked loop; its code, from the later phases.
     pub(crate) fn parallel_loop(&mut self, mut for_loop: ExprForLoop, marker: Attribute) -> Expr {
-        Options::check_marker(&marker, self.errors);
         let options = self.defaults.overridden_by(&Options::of_marker(&marker));
-        races::check(&for_loop, self.mutable.as_ref(), self.errors);
+        let written_body = for_loop.body.clone();
+        let input_holds_closure = self.locals.may_hold_capturing_closure(&for_loop.expr);
         let facts = Facts::of(&for_loop.body);
         let in_async = self.context.in_async;
         let kind = if in_async && !facts.awaits.is_empty() {
@@ -173,7 +193,6 @@ impl<'a> Walk<'a> {
         };
         // The input is evaluated by the code around the loop: its jumps are that code's.
         self.visit_expr_mut(&mut for_loop.expr);
-        let private = expand::private(&options, for_loop.for_token.span);
         let returns = self.context.returns.clone();
         let outer = std::mem::replace(
             &mut self.context,
@@ -192,7 +211,10 @@ impl<'a> Walk<'a> {
             labels: Vec::new(),
             nested_loops: 0,
             bad: Vec::new(),
-            private,
+            of: LoopAt {
+                options: options.clone(),
+                span: for_loop.for_token.span,
+            },
         });
         self.visit_block_mut(&mut for_loop.body);
         let jumps = std::mem::replace(&mut self.jumps, outer_jumps).expect("set above");
@@ -204,26 +226,18 @@ impl<'a> Walk<'a> {
             span: for_loop.for_token.span,
             pat: *for_loop.pat,
             input: *for_loop.expr,
+            input_holds_closure,
+            written_body,
             body: for_loop.body,
             kind,
             exit: self.context.exit.clone(),
             flavor,
             awaits: facts.awaits,
+            tries: facts.tries,
             in_async,
             bad_jumps: jumps.bad,
         };
-        let check_signature = matches!(described.exit, Exit::Function)
-            && !std::mem::replace(&mut self.signature_checked, true);
-        if let (Kind::Thread, Some(sig)) = (described.kind, self.signature) {
-            check::shared_trait_objects(sig, &described.body, self.errors);
-        }
-        self.body_compiles &= check::parallel_loop(
-            &described,
-            facts.tries,
-            check_signature.then_some(self.signature).flatten(),
-            self.errors,
-        );
-        expand::parallel_loop(described)
+        self.phases.parallel_loop(described)
     }
 
     /// Within the body of a parallel loop: `continue`, `break` and `return` of that loop.
@@ -235,7 +249,9 @@ impl<'a> Walk<'a> {
             Expr::Continue(jump) => {
                 match jumps.target(jump.label.as_ref()) {
                     Target::Parallel => {
-                        *expr = expand::end_iteration(&jumps.private, jump.continue_token.span);
+                        *expr = self
+                            .phases
+                            .end_iteration(&jumps.of, jump.continue_token.span);
                     }
                     Target::Inner => {}
                     Target::Outside => jumps.bad.push(BadJump {
@@ -266,8 +282,8 @@ impl<'a> Walk<'a> {
                 if let Some(value) = &mut ret.expr {
                     self.visit_expr_mut(value);
                 }
-                let private = &self.jumps.as_ref().expect("in a body").private;
-                *expr = expand::early_return(private, ret);
+                let of = &self.jumps.as_ref().expect("in a body").of;
+                *expr = self.phases.early_return(of, ret);
                 true
             }
             _ => false,
@@ -301,7 +317,7 @@ impl<'a> Walk<'a> {
 
     fn misplaced(&mut self, attrs: &mut Vec<Attribute>, what: &str) {
         for marker in attrs.iter().filter(|attr| is_marker(attr)) {
-            check::misplaced(marker, what, self.errors);
+            self.phases.misplaced(marker, what);
         }
         attrs.retain(|attr| !is_marker(attr));
     }
@@ -379,7 +395,10 @@ impl VisitMut for Walk<'_> {
             }
             Expr::Closure(closure) => {
                 let context = Context {
-                    exit: Exit::Closure(closure.output.clone()),
+                    exit: Exit::Closure {
+                        output: closure.output.clone(),
+                        tail: has_tail(&closure.body),
+                    },
                     in_async: closure.asyncness.is_some(),
                     returns: Some(closure.output.clone()),
                 };
@@ -406,6 +425,19 @@ impl VisitMut for Walk<'_> {
 
     // A nested item is expanded by its own attribute, and has its own `return`.
     fn visit_item_mut(&mut self, _: &mut Item) {}
+}
+
+/// Whether a closure's body gives it a value: a block ending with an expression that is not a
+/// loop, or any other expression that is not a loop.
+fn has_tail(body: &Expr) -> bool {
+    let value = match body {
+        Expr::Block(block) if block.label.is_none() => match block.block.stmts.last() {
+            Some(syn::Stmt::Expr(tail, None)) => tail,
+            _ => return false,
+        },
+        other => other,
+    };
+    !matches!(value, Expr::ForLoop(_) | Expr::While(_))
 }
 
 /// Whether a written return type is `Result` or `Option` by its name (aliases such as

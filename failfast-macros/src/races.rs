@@ -8,7 +8,7 @@ use crate::errors::Errors;
 use quote::ToTokens;
 use std::collections::HashSet;
 use syn::visit::{self, Visit};
-use syn::{Block, Expr, ExprForLoop, Item, Pat, Stmt};
+use syn::{Block, Expr, Item, Pat, Stmt};
 
 /// Methods that change their receiver: calling one on an outer `mut` variable races.
 const MUTATING: &[&str] = &[
@@ -59,11 +59,12 @@ const MUTATING: &[&str] = &[
 
 const HELP: &str = "help: collect the values with `failfast::try_map` (in input order), or share an atomic (`AtomicUsize::fetch_add`) or a `Mutex<..>`";
 
-/// Reports every change, in `for_loop`'s body, of a variable declared outside it. `mutable`
-/// holds the names the function declares `mut`: only those can have mutating methods called
-/// (`None`: the declarations cannot be seen, any may be).
+/// Reports every change, in the `body` of a loop over `pat`, of a variable declared outside
+/// it. `mutable` holds the names the function declares `mut`: only those can have mutating
+/// methods called (`None`: the declarations cannot be seen, any may be).
 pub(crate) fn check(
-    for_loop: &ExprForLoop,
+    pat: &Pat,
+    body: &Block,
     mutable: Option<&HashSet<String>>,
     errors: &mut Errors,
 ) {
@@ -72,8 +73,8 @@ pub(crate) fn check(
         mutable,
         errors,
     };
-    races.bind(&for_loop.pat);
-    races.visit_block(&for_loop.body);
+    races.bind(pat);
+    races.visit_block(body);
 }
 
 /// The names every `mut` binding declares in `block` (and in `inputs`, the function's

@@ -701,8 +701,9 @@ where
 /// Runs the async function `f` for every item of `iterable`, at most `workers` at once, and
 /// returns the first failure.
 ///
-/// `f` is an async closure (or a closure returning a future) returning `Result<(), E>` or
-/// `Option<()>`. Its iterations are futures polled by the returned future on the task that
+/// `f` is an async closure, or any function returning a future (`F: FnMut(T) -> Fut`, as
+/// generic code passes it on), whose output is `Result<(), E>` or `Option<()>`. Its iterations
+/// are futures polled by the returned future on the task that
 /// awaits it: they wait in parallel, they do not compute in parallel (use
 /// [`crate::try_for_each`] for CPU work). They may borrow locals and need not be `Send`.
 ///
@@ -715,9 +716,12 @@ where
 ///   of the poll at once, with its payload.
 /// - A loop with many ready iterations yields to the executor every [`BUDGET`] iterations.
 ///
-/// The returned future is `Send` when the input and the closure's futures are; with an async
-/// closure rustc may not see that (the futures' type is higher-ranked): a `#[fail_fast]` loop
-/// in an `async fn`, which writes each iteration as an async block, has no such limit.
+/// The returned future is `Send` when the input, `f` and its futures are.
+///
+/// An `async move` closure whose body borrows what the closure owns cannot start a second
+/// iteration while the first runs (each future borrows the closure): rustc says it "does not
+/// implement `FnMut`". Capture a reference instead (`let client = &client;` before it), or
+/// write the loop with `#[fail_fast]`.
 ///
 /// # Panics
 ///
@@ -736,14 +740,28 @@ where
 ///     if n > limit { Err(n) } else { Ok(()) }
 /// }));
 /// assert!(matches!(checked, Err(n) if n > 10));
+///
+/// // Generic code passes on any function that returns a future.
+/// async fn check_all<F, Fut>(items: Vec<u32>, check: F) -> Result<(), String>
+/// where
+///     F: Fn(u32) -> Fut,
+///     Fut: std::future::Future<Output = Result<(), String>>,
+/// {
+///     failfast_runtime::future::try_for_each(items, 4, check).await
+/// }
+/// let odd = block_on(check_all(vec![2, 4, 5], |n| async move {
+///     if n % 2 == 0 { Ok(()) } else { Err(format!("{n} is odd")) }
+/// }));
+/// assert_eq!(odd, Err("5 is odd".to_string()));
 /// ```
-pub async fn try_for_each<I, F, R>(iterable: I, workers: usize, f: F) -> R
+pub async fn try_for_each<I, F, Fut, R>(iterable: I, workers: usize, f: F) -> R
 where
     I: IntoIterator,
-    F: AsyncFn(I::Item) -> R,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future<Output = R>,
     R: Outcome,
 {
-    match run(Driver::new(iterable, workers), |item| f(item)).await.0 {
+    match run(Driver::new(iterable, workers), f).await.0 {
         Ok(()) => R::success(),
         Err(failure) => R::from_failure(failure),
     }
@@ -765,8 +783,8 @@ impl<U, E> Split for Indexed<U, E> {
 /// Maps every item of `iterable` with the async function `f`, at most `workers` at once, and
 /// returns the values in input order, or the first failure.
 ///
-/// The same loop as [`try_for_each`] (no pulling ahead, drop-cancellation, panics), keeping
-/// each iteration's value.
+/// The same loop as [`try_for_each`] (no pulling ahead, drop-cancellation, panics; `f` an async
+/// closure or any function returning a future), keeping each iteration's value.
 ///
 /// # Panics
 ///
@@ -784,16 +802,33 @@ impl<U, E> Split for Indexed<U, E> {
 ///     Ok::<_, ()>(s.len())
 /// }));
 /// assert_eq!(lengths, Ok(vec![1, 2, 3]));
+///
+/// // Generic code passes on any function that returns a future.
+/// async fn sizes<F, Fut>(names: &[&str], size: F) -> Result<Vec<usize>, String>
+/// where
+///     F: FnMut(&str) -> Fut,
+///     Fut: std::future::Future<Output = Result<usize, String>>,
+/// {
+///     failfast_runtime::future::try_map(names.iter().copied(), 2, size).await
+/// }
+/// let sized = block_on(sizes(&["a", "bb"], |s| {
+///     let n = s.len();
+///     async move { Ok(n) }
+/// }));
+/// assert_eq!(sized, Ok(vec![1, 2]));
 /// ```
-pub async fn try_map<I, F, U, E>(iterable: I, workers: usize, f: F) -> Result<Vec<U>, E>
+pub async fn try_map<I, F, Fut, U, E>(iterable: I, workers: usize, mut f: F) -> Result<Vec<U>, E>
 where
     I: IntoIterator,
-    F: AsyncFn(I::Item) -> Result<U, E>,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future<Output = Result<U, E>>,
 {
-    let f = &f;
     let (ended, mut pairs) = run(
         Driver::new(iterable.into_iter().enumerate(), workers),
-        |(index, item)| async move { Indexed(index, f(item).await) },
+        |(index, item)| {
+            let mapped = f(item);
+            async move { Indexed(index, mapped.await) }
+        },
     )
     .await;
     ended?;
@@ -833,17 +868,15 @@ where
 /// }));
 /// assert_eq!(checked, Err(40));
 /// ```
-pub async fn try_for_each_stream<S, F, R>(stream: S, workers: usize, f: F) -> R
+pub async fn try_for_each_stream<S, F, Fut, R>(stream: S, workers: usize, f: F) -> R
 where
     S: Stream,
-    F: AsyncFn(S::Item) -> R,
+    F: FnMut(S::Item) -> Fut,
+    Fut: Future<Output = R>,
     R: Outcome,
 {
     let stream = std::pin::pin!(stream);
-    match run(Driver::with_stream(stream, workers), |item| f(item))
-        .await
-        .0
-    {
+    match run(Driver::with_stream(stream, workers), f).await.0 {
         Ok(()) => R::success(),
         Err(failure) => R::from_failure(failure),
     }
@@ -871,19 +904,24 @@ where
 /// }));
 /// assert_eq!(lengths, Ok(vec![1, 2, 3]));
 /// ```
-pub async fn try_map_stream<S, F, U, E>(stream: S, workers: usize, f: F) -> Result<Vec<U>, E>
+pub async fn try_map_stream<S, F, Fut, U, E>(
+    stream: S,
+    workers: usize,
+    mut f: F,
+) -> Result<Vec<U>, E>
 where
     S: Stream,
-    F: AsyncFn(S::Item) -> Result<U, E>,
+    F: FnMut(S::Item) -> Fut,
+    Fut: Future<Output = Result<U, E>>,
 {
-    let f = &f;
     let stream = std::pin::pin!(stream);
     // Items start in the stream's order, one at a time: counting them gives their index.
     let mut next_index = 0;
     let (ended, mut pairs) = run(Driver::with_stream(stream, workers), |item| {
         let index = next_index;
         next_index += 1;
-        async move { Indexed(index, f(item).await) }
+        let mapped = f(item);
+        async move { Indexed(index, mapped.await) }
     })
     .await;
     ended?;

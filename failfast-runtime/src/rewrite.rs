@@ -8,6 +8,7 @@
 //! which a trait of ours cannot improve: rustc names the leaf type, not our bound.
 
 pub use crate::engine::indexed::IntoIndexed;
+pub use crate::engine::LoopSite;
 use crate::engine::{self, Site};
 use crate::outcome::Flow;
 use crate::ForEach;
@@ -185,21 +186,4 @@ where
 #[inline(always)]
 pub fn always() -> bool {
     true
-}
-
-/// The identity of one `#[fail_fast]` loop: the macro writes a `static` of this type beside
-/// each loop, and passes its address.
-#[derive(Debug)]
-pub struct LoopSite(
-    // Not zero-sized, and mutable (though never written): distinct `static`s of it cannot
-    // share an address.
-    #[allow(dead_code)] std::sync::atomic::AtomicU8,
-);
-
-impl LoopSite {
-    /// A new identity, for a `static`.
-    #[allow(clippy::new_without_default)]
-    pub const fn new() -> LoopSite {
-        LoopSite(std::sync::atomic::AtomicU8::new(0))
-    }
 }

@@ -24,7 +24,6 @@
 //! group closed.
 
 use crate::pool::Spawner;
-use crate::rewrite::LoopSite;
 use crate::sync::{lock, AtomicBool, Mutex, Ordering};
 // A plain `Arc`, also under loom: it only keeps a group alive, it does not synchronise.
 use crate::wake::Signal;
@@ -41,6 +40,23 @@ pub(crate) enum Site {
     Loop(&'static LoopSite),
     /// A call of the runtime API, by its location in the source.
     Call(&'static Location<'static>),
+}
+
+/// The identity of one `#[fail_fast]` loop: the macro writes a `static` of this type beside
+/// each loop, and passes its address.
+#[derive(Debug)]
+pub struct LoopSite(
+    // Not zero-sized, and mutable (though never written): distinct `static`s of it cannot
+    // share an address.
+    #[allow(dead_code)] std::sync::atomic::AtomicU8,
+);
+
+impl LoopSite {
+    /// A new identity, for a `static`.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> LoopSite {
+        LoopSite(std::sync::atomic::AtomicU8::new(0))
+    }
 }
 
 impl PartialEq for Site {

@@ -414,8 +414,7 @@ impl<X: Items> Drop for IndexClaim<'_, X> {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
-    use crate::engine::{drive_indexed, Site};
-    use crate::rewrite::LoopSite;
+    use crate::engine::{drive_indexed, LoopSite, Site};
     use crate::ForEach;
     use std::sync::atomic::AtomicUsize;
 

@@ -21,6 +21,7 @@ mod source;
 use crate::outcome::Flow;
 use crate::pool::{self, Work};
 pub(crate) use group::Site;
+pub use group::LoopSite;
 use group::{Feed, Group};
 use indexed::{Indexed, IntoIndexed};
 pub(crate) use run::Pulled;

@@ -1,0 +1,363 @@
+//! Whether a loop's input may hold a closure of the function that captures something.
+//!
+//! A thread loop's path is chosen while rustc type-checks the function, from the input's type
+//! (see `failfast_runtime::rewrite`). Whether a closure of that same function is `Send` is only
+//! known once rustc has type-checked the whole function, so while the path is chosen, an input
+//! that holds such a closure looks `Send` whatever it captures, and the shared path would be
+//! taken and then refused. A closure that captures nothing is `Send` and `Sync`; one that may
+//! capture is not known to be, so its input skips the shared path and is pulled by the calling
+//! thread (or split by index, which never depends on a closure).
+//!
+//! The macro sees the function's source, not its types: this errs on the side of "may capture"
+//! (a name that is bound anywhere in the function may be a captured local), which only costs
+//! the shared path's speed, never a compile error.
+
+use proc_macro2::{TokenStream, TokenTree};
+use std::collections::{HashMap, HashSet};
+use syn::visit::{self, Visit};
+use syn::{Block, Expr, Item, Pat};
+
+/// The locals of one function, as far as the source shows them.
+pub(crate) struct Locals {
+    /// How many patterns of the function (its parameters included) bind each name, and `self`.
+    /// `None` when the function cannot be seen (the nightly loop form): then any lower-case name
+    /// may be a local.
+    bound: Option<HashMap<String, usize>>,
+    /// The locals whose value may hold a capturing closure of the function, found by following
+    /// `let` and assignments: `let it = v.iter().filter(|x| seen.insert(*x)); for x in it`.
+    holding: HashSet<String>,
+}
+
+impl Locals {
+    /// The locals of a function with these parameters and body.
+    pub(crate) fn of_function<'a>(
+        parameters: impl IntoIterator<Item = &'a Pat>,
+        body: &Block,
+    ) -> Locals {
+        let mut bound = Bound(HashMap::from([("self".to_string(), 1)]));
+        for pat in parameters {
+            bound.visit_pat(pat);
+        }
+        bound.visit_block(body);
+        let mut locals = Locals {
+            bound: Some(bound.0),
+            holding: HashSet::new(),
+        };
+        let mut values = Values(Vec::new());
+        values.visit_block(body);
+        // Until nothing changes: `let a = v.iter().map(|x| x + *n); let b = a.take(3);`.
+        loop {
+            let before = locals.holding.len();
+            for (names, value) in &values.0 {
+                if locals.may_hold_capturing_closure(value) {
+                    locals.holding.extend(names.iter().cloned());
+                }
+            }
+            if locals.holding.len() == before {
+                return locals;
+            }
+        }
+    }
+
+    /// Nothing is known of the function (the nightly loop form).
+    pub(crate) fn unknown() -> Locals {
+        Locals {
+            bound: None,
+            holding: HashSet::new(),
+        }
+    }
+
+    /// Whether `closure` may capture a local: a name it uses and does not bind as a parameter
+    /// is bound outside it in the function.
+    fn may_capture(&self, closure: &syn::ExprClosure) -> bool {
+        let mut names = Names::default();
+        names.visit_expr_closure(closure);
+        let mut inside = Bound(HashMap::new());
+        inside.visit_expr_closure(closure);
+        names.free.iter().any(|name| match &self.bound {
+            Some(bound) => bound.get(name) > inside.0.get(name),
+            None => name == "self" || name.starts_with(|c: char| c.is_lowercase() || c == '_'),
+        })
+    }
+
+    /// Whether `expr`'s value may hold a closure of this function that captures something: it
+    /// writes one, an async block or a macro that may (`|` or `async` among its tokens), or it
+    /// uses a local that may hold one.
+    pub(crate) fn may_hold_capturing_closure(&self, expr: &Expr) -> bool {
+        let mut finder = Finder {
+            locals: self,
+            found: false,
+        };
+        finder.visit_expr(expr);
+        finder.found
+    }
+}
+
+struct Finder<'a> {
+    locals: &'a Locals,
+    found: bool,
+}
+
+impl Visit<'_> for Finder<'_> {
+    fn visit_expr(&mut self, expr: &Expr) {
+        if self.found {
+            return;
+        }
+        match expr {
+            Expr::Closure(closure) => {
+                // The closures inside it count too: `flat_map(|x| (0..x).map(move |i| ..))`.
+                self.found = self.locals.may_capture(closure);
+                visit::visit_expr_closure(self, closure);
+            }
+            Expr::Async(_) => self.found = true,
+            Expr::Path(path) => {
+                if let Some(name) = path.path.get_ident() {
+                    self.found = self.locals.holding.contains(&name.to_string());
+                }
+            }
+            _ => visit::visit_expr(self, expr),
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &syn::Macro) {
+        let mut tokens = Vec::new();
+        flatten(mac.tokens.clone(), &mut tokens);
+        self.found |= tokens.iter().any(|token| match token {
+            TokenTree::Punct(punct) => punct.as_char() == '|',
+            TokenTree::Ident(ident) => {
+                ident == "async" || self.locals.holding.contains(&ident.to_string())
+            }
+            _ => false,
+        });
+    }
+
+    fn visit_item(&mut self, _: &Item) {}
+}
+
+/// The names a closure uses that it does not bind as a parameter (of its own or of a closure
+/// inside it, within that closure): the places it may capture. Names in macros count, those in
+/// a format string's `{name}` included.
+#[derive(Default)]
+struct Names {
+    free: HashSet<String>,
+}
+
+impl Visit<'_> for Names {
+    fn visit_expr_closure(&mut self, closure: &syn::ExprClosure) {
+        let mut inner = Names::default();
+        inner.visit_expr(&closure.body);
+        let mut parameters = Bound(HashMap::new());
+        for pat in &closure.inputs {
+            parameters.visit_pat(pat);
+        }
+        self.free.extend(
+            inner
+                .free
+                .into_iter()
+                .filter(|name| !parameters.0.contains_key(name)),
+        );
+    }
+
+    fn visit_path(&mut self, path: &syn::Path) {
+        if path.leading_colon.is_none() && path.segments.len() == 1 {
+            self.free.insert(path.segments[0].ident.to_string());
+        }
+        visit::visit_path(self, path);
+    }
+
+    fn visit_macro(&mut self, mac: &syn::Macro) {
+        let mut tokens = Vec::new();
+        flatten(mac.tokens.clone(), &mut tokens);
+        for token in tokens {
+            match token {
+                TokenTree::Ident(ident) => {
+                    self.free.insert(ident.to_string());
+                }
+                TokenTree::Literal(literal) => {
+                    // `{name}`, `{name:?}` in a format string capture `name`.
+                    let text = literal.to_string();
+                    for part in text.split('{').skip(1) {
+                        let name: String = part
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        if !name.is_empty() {
+                            self.free.insert(name);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn visit_item(&mut self, _: &Item) {}
+}
+
+/// The names that patterns bind, with how many patterns bind each.
+struct Bound(HashMap<String, usize>);
+
+impl Visit<'_> for Bound {
+    fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
+        *self.0.entry(binding.ident.to_string()).or_default() += 1;
+        visit::visit_pat_ident(self, binding);
+    }
+
+    fn visit_item(&mut self, _: &Item) {}
+}
+
+/// Every `let` and assignment of the function: the names it gives a value, and the value.
+struct Values<'a>(Vec<(Vec<String>, &'a Expr)>);
+
+impl<'a> Visit<'a> for Values<'a> {
+    fn visit_local(&mut self, local: &'a syn::Local) {
+        if let Some(init) = &local.init {
+            let mut names = Bound(HashMap::new());
+            names.visit_pat(&local.pat);
+            self.0.push((names.0.into_keys().collect(), &init.expr));
+        }
+        visit::visit_local(self, local);
+    }
+
+    fn visit_expr_assign(&mut self, assign: &'a syn::ExprAssign) {
+        if let Expr::Path(path) = &*assign.left {
+            if let Some(name) = path.path.get_ident() {
+                self.0.push((vec![name.to_string()], &assign.right));
+            }
+        }
+        visit::visit_expr_assign(self, assign);
+    }
+
+    // A value may also reach a local through a method of it (`slot.insert(it)`) or a `&mut` of
+    // it passed to a function (`fill(&mut slot, it)`).
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::MethodCall(call) => {
+                if let Some(name) = local_name(&call.receiver) {
+                    self.0.push((vec![name], expr));
+                }
+            }
+            Expr::Call(call) => {
+                for arg in &call.args {
+                    if let Expr::Reference(reference) = arg {
+                        if let Some(name) = local_name(&reference.expr) {
+                            self.0.push((vec![name], expr));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        visit::visit_expr(self, expr);
+    }
+
+    fn visit_item(&mut self, _: &'a Item) {}
+}
+
+/// The local that `expr` names, through references and fields (`&mut slot`, `self.it`).
+fn local_name(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Path(path) => path.path.get_ident().map(ToString::to_string),
+        Expr::Reference(reference) => local_name(&reference.expr),
+        Expr::Field(field) => local_name(&field.base),
+        Expr::Paren(paren) => local_name(&paren.expr),
+        _ => None,
+    }
+}
+
+fn flatten(tokens: TokenStream, into: &mut Vec<TokenTree>) {
+    for token in tokens {
+        match token {
+            TokenTree::Group(group) => flatten(group.stream(), into),
+            token => into.push(token),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Locals;
+    use syn::{parse_quote, Block, Expr, ItemFn};
+
+    /// Whether the input of `function`'s one `for` loop may hold a capturing closure.
+    fn holds(function: ItemFn) -> bool {
+        let parameters: Vec<_> = function
+            .sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(typed) => Some(&*typed.pat),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let locals = Locals::of_function(parameters, &function.block);
+        let block: &Block = &function.block;
+        let input = block
+            .stmts
+            .iter()
+            .find_map(|stmt| match stmt {
+                syn::Stmt::Expr(Expr::ForLoop(for_loop), _) => Some(&*for_loop.expr),
+                _ => None,
+            })
+            .expect("a for loop");
+        locals.may_hold_capturing_closure(input)
+    }
+
+    #[test]
+    fn closures_that_capture_nothing_keep_the_shared_path() {
+        assert!(!holds(parse_quote! {
+            fn f(items: &[u32]) { for x in items.iter().map(|x| x * 2) {} }
+        }));
+        assert!(!holds(parse_quote! {
+            fn f(items: &[u32]) { for x in items.iter().map(|x| { let y = x * 2; y + 1 }) {} }
+        }));
+        assert!(!holds(parse_quote! {
+            fn f(items: &[u32]) { for x in items.iter().map(|x| double(*x)).filter(|x| *x > LIMIT) {} }
+        }));
+        assert!(!holds(parse_quote! {
+            fn f(items: &[u32]) { let it = items.iter().map(|x| x + 1); for x in it {} }
+        }));
+    }
+
+    #[test]
+    fn closures_that_may_capture_a_local_skip_it() {
+        assert!(holds(parse_quote! {
+            fn f(n: usize, offset: Rc<usize>) { for x in (0..n).map(move |i| i + *offset) {} }
+        }));
+        assert!(holds(parse_quote! {
+            fn f(n: usize, offset: Rc<usize>) {
+                for x in (0..n).map(move |i| { let offset = *offset; i + offset }) {}
+            }
+        }));
+        assert!(holds(parse_quote! {
+            fn f(n: usize, tag: Rc<str>) { for x in (0..n).map(|i| format!("{tag}{i}")) {} }
+        }));
+        assert!(holds(parse_quote! {
+            fn f(rows: &[usize]) {
+                for x in rows.iter().flat_map(|&r| { let b = Rc::new(r); (0..3).map(move |i| i + *b) }) {}
+            }
+        }));
+        assert!(holds(parse_quote! {
+            fn f(&self) { for x in (0..3).map(|i| i + self.base) {} }
+        }));
+    }
+
+    #[test]
+    fn locals_built_from_capturing_closures_skip_it() {
+        assert!(holds(parse_quote! {
+            fn f(names: &[String]) {
+                let seen = RefCell::new(HashSet::new());
+                let unique = names.iter().filter(|n| seen.borrow_mut().insert(n.to_string()));
+                let first = unique.take(3);
+                for name in first {}
+            }
+        }));
+        assert!(holds(parse_quote! {
+            fn f(names: &[String], seen: &RefCell<u32>) {
+                let mut slot = None;
+                fill(&mut slot, names.iter().filter(|n| seen.borrow().len() > 0));
+                for name in slot.unwrap() {}
+            }
+        }));
+    }
+}
