@@ -20,8 +20,8 @@ mod source;
 
 use crate::outcome::Flow;
 use crate::pool::{self, Work};
-pub(crate) use group::Site;
 pub use group::LoopSite;
+pub(crate) use group::Site;
 use group::{Feed, Group};
 use indexed::{Indexed, IntoIndexed};
 pub(crate) use run::Pulled;
