@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
-"""No lint on a parallel loop that its sequential twin would not get.
+"""What compiles as a sequential loop compiles as a parallel one, with no lint of its own.
 
-Each program in tests/ui/pass is linted twice with clippy (default and pedantic): as written,
-and as its sequential twin, where every `#[fail_fast...]` line is blanked (so line numbers
-match). A lint in the parallel program that its twin does not have at the same line, with the
-same code, fails the check: it comes from the rewrite, not from the user's code.
+Each program in tests/ui/pass and tests/twins is checked twice with clippy (default and
+pedantic), in one build: as written, and as its sequential twin, where every `#[fail_fast...]`
+line is blanked (so line numbers match). The check fails when
+
+- the parallel program does not build while its sequential twin does (tests/twins holds
+  everyday programs written for this: adapters with closures, `impl Trait`, generics, trait
+  methods, closures, async blocks; each must also build as the sequential program);
+- a lint fires in the parallel program that its twin does not have at the same line, with the
+  same code: it comes from the rewrite, not from the user's code.
 """
 import json, pathlib, re, shutil, subprocess, sys
 
@@ -30,9 +35,15 @@ tokio = {{ version = "1", features = ["rt", "rt-multi-thread", "macros", "time",
 """)
 marker = re.compile(r"^\s*#\[(failfast::|ff::)?fail_fast(\(.*\))?\]\s*$")
 programs = sorted((root / "tests" / "ui" / "pass").glob("*.rs"))
+everyday = sorted((root / "tests" / "twins").glob("*.rs"))
+programs += everyday
+def name_of(program):
+    prefix = "twin_" if program in everyday else ""
+    return prefix + program.stem.replace("-", "_")
+
 for program in programs:
     text = program.read_text()
-    name = program.stem.replace("-", "_")
+    name = name_of(program)
     (work / "examples" / f"par_{name}.rs").write_text(text)
     twin = "\n".join("" if marker.match(line) else line for line in text.split("\n"))
     (work / "examples" / f"seq_{name}.rs").write_text(twin)
@@ -60,21 +71,29 @@ for line in run.stdout.splitlines():
 
 failures = 0
 for program in programs:
-    name = program.stem.replace("-", "_")
-    # A parallel program must build; its twin may not (clippy's deny-by-default lints, such as
-    # `never_loop` on a loop that always returns, stop the sequential twin, which only makes
-    # more of the parallel program's lints count as its own: stricter, never laxer).
+    name = name_of(program)
+    # A parallel program must build; a twin of tests/ui/pass may not (clippy's deny-by-default
+    # lints, such as `never_loop` on a loop that always returns, stop the sequential twin, which
+    # only makes more of the parallel program's lints count as its own: stricter, never laxer).
     if f"par_{name}" not in built:
         failures += 1
-        print(f"{program.name}: the parallel program did not build")
+        if f"seq_{name}" in built:
+            print(f"{program.name}: the program with #[fail_fast] does not compile, while the "
+                  f"same program without it does")
+        else:
+            print(f"{program.name}: the parallel program did not build")
+    if program in everyday and f"seq_{name}" not in built:
+        failures += 1
+        print(f"{program.name}: the sequential program does not build: fix the program")
     parallel = lints.get(f"par_{name}", set())
     sequential = {(code, line) for code, line, _ in lints.get(f"seq_{name}", set())}
     for code, line, rendered in sorted(parallel):
         if (code, line) not in sequential:
             failures += 1
             print(f"{program.name}:{line}: {code} fires on the parallel loop only:\n{rendered}")
-print(f"lint twins: {len(programs)} programs, {sum(len(v) for v in lints.values())} lints in all, "
-      f"{failures} only in a parallel loop")
+print(f"twins: {len(programs)} programs ({len(everyday)} everyday ones), {len(built)} built, "
+      f"{sum(len(v) for v in lints.values())} lints in all, "
+      f"{failures} failures")
 if failures:
     print(run.stderr)
 sys.exit(1 if failures else 0)

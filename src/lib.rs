@@ -306,8 +306,17 @@ pub use failfast_runtime::{cancelled, default_workers, future, try_for_each, try
 #[doc(hidden)]
 pub mod __private {
     pub use failfast_runtime::future;
-    pub use failfast_runtime::rewrite::{
-        always, head_loop, probe, LoopSite, PickCaller, PickIndex, PickShared,
-    };
+    pub use failfast_runtime::rewrite::{always, LoopSite};
     pub use failfast_runtime::{default_workers, Fallible, Flow};
+}
+
+/// What the `#[fail_fast]` rewrite calls and rustc may name when a loop does not compile
+/// ("required by a bound in `failfast::parallel_loop::Fed::thread_loop`"): kept apart from
+/// `__private`, under a name that reads well in an error. Not public API either.
+#[doc(hidden)]
+pub mod parallel_loop {
+    pub use failfast_runtime::rewrite::{
+        input, shared_by_iterations, while_let, ExitsThrough, Fed, Input, PulledByCaller, SendExit,
+        SendItem, Shared, SharedByWorkers, SharedCapture, Split, SplitByIndex,
+    };
 }

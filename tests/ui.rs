@@ -6,3 +6,77 @@ fn ui() {
     cases.pass("tests/ui/pass/*.rs");
     cases.compile_fail("tests/ui/fail/*.rs");
 }
+
+/// No error a user can get names the rewrite's internals: the names below, or a closure or
+/// async block the user did not write (the rewrite's are located at the `for` keyword).
+#[test]
+fn no_error_names_the_internals() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir.join("tests/ui/fail")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "stderr") {
+            continue;
+        }
+        checked += 1;
+        let stderr = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        for word in stderr.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+            let internal = word == "Probe"
+                || word == "Fallible"
+                || word == "ControlFlow"
+                || word == "__private"
+                || word == "failfast_runtime"
+                || ["Pick", "Via"].iter().any(|prefix| {
+                    word.strip_prefix(prefix)
+                        .is_some_and(|rest| rest.starts_with(char::is_uppercase))
+                });
+            if internal {
+                found.push(format!("{name}: `{word}`"));
+            }
+        }
+        for generated in generated_closures(dir, &stderr) {
+            found.push(format!("{name}: {generated}"));
+        }
+    }
+    assert!(checked >= 30, "only {checked} .stderr files were found");
+    assert!(
+        found.is_empty(),
+        "errors name internals:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The closures and async blocks that `stderr` names at a `for` keyword: the rewrite's.
+fn generated_closures(dir: &std::path::Path, stderr: &str) -> Vec<String> {
+    let mut generated = Vec::new();
+    for kind in ["{closure@", "{async block@"] {
+        for (at, _) in stderr.match_indices(kind) {
+            let rest = &stderr[at + kind.len()..];
+            let named = &rest[..rest.find('}').unwrap_or(rest.len())];
+            // `$DIR/tests/ui/fail/x.rs:7:5: 7:8`
+            let Some((file, lines)) = named.split_once(".rs:") else {
+                continue;
+            };
+            let file = format!("{}.rs", file.trim_start_matches("$DIR/"));
+            let numbers: Vec<usize> = lines
+                .split([':', ' '])
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            let [line, column, _, end] = numbers[..] else {
+                continue;
+            };
+            let source = std::fs::read_to_string(dir.join(&file)).unwrap_or_default();
+            let at_for = source
+                .lines()
+                .nth(line - 1)
+                .and_then(|text| text.get(column - 1..))
+                .is_some_and(|text| text.starts_with("for") && end == column + 3);
+            if at_for {
+                generated.push(format!("{kind}{named}}}"));
+            }
+        }
+    }
+    generated
+}

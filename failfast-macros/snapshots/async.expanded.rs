@@ -33,7 +33,7 @@ async fn fetch_all(urls: &[String], client: &Client) -> Result<(), String> {
                     }
                 }
             };
-            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::__private::Fallible::exit(
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
                 __failfast_outcome,
             ) {
                 return __failfast_outcome;

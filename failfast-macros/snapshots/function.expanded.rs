@@ -7,11 +7,12 @@ fn download_all(
             let __failfast_outcome = match names {
                 __failfast_input => {
                     #[allow(unused_imports)]
-                    use ::failfast::__private::{
-                        PickCaller as _, PickIndex as _, PickShared as _,
+                    use ::failfast::parallel_loop::{
+                        PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                     };
                     static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
-                    (&&&::failfast::__private::probe(&__failfast_input))
+                    ::failfast::parallel_loop::shared_by_iterations((&bucket));
+                    (&&&::failfast::parallel_loop::input(&__failfast_input))
                         .__failfast_path()
                         .thread_loop(
                             __failfast_input,
@@ -29,7 +30,7 @@ fn download_all(
                         )
                 }
             };
-            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::__private::Fallible::exit(
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
                 __failfast_outcome,
             ) {
                 return __failfast_outcome;

@@ -4,11 +4,11 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
             let __failfast_outcome = match rows {
                 __failfast_input => {
                     #[allow(unused_imports)]
-                    use ff::__private::{
-                        PickCaller as _, PickIndex as _, PickShared as _,
+                    use ff::parallel_loop::{
+                        PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                     };
                     static __FAILFAST_SITE: ff::__private::LoopSite = ff::__private::LoopSite::new();
-                    (&&&ff::__private::probe(&__failfast_input))
+                    (&&&ff::parallel_loop::input(&__failfast_input))
                         .__failfast_path()
                         .thread_loop(
                             __failfast_input,
@@ -24,11 +24,11 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                             let __failfast_outcome = match row.cells() {
                                                 __failfast_input => {
                                                     #[allow(unused_imports)]
-                                                    use ff::__private::{
-                                                        PickCaller as _, PickIndex as _, PickShared as _,
+                                                    use ff::parallel_loop::{
+                                                        PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                                                     };
                                                     static __FAILFAST_SITE: ff::__private::LoopSite = ff::__private::LoopSite::new();
-                                                    (&&&ff::__private::probe(&__failfast_input))
+                                                    (&&&ff::parallel_loop::input(&__failfast_input))
                                                         .__failfast_path()
                                                         .thread_loop(
                                                             __failfast_input,
@@ -60,7 +60,7 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                         )
                 }
             };
-            if let ::core::option::Option::Some(__failfast_outcome) = ff::__private::Fallible::exit(
+            if let ::core::option::Option::Some(__failfast_outcome) = ff::parallel_loop::ExitsThrough::exit(
                 __failfast_outcome,
             ) {
                 return __failfast_outcome;

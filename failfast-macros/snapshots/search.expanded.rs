@@ -4,11 +4,11 @@ fn find_config(dirs: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
             let __failfast_outcome = match dirs {
                 __failfast_input => {
                     #[allow(unused_imports)]
-                    use ::failfast::__private::{
-                        PickCaller as _, PickIndex as _, PickShared as _,
+                    use ::failfast::parallel_loop::{
+                        PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                     };
                     static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
-                    (&&&::failfast::__private::probe(&__failfast_input))
+                    (&&&::failfast::parallel_loop::input(&__failfast_input))
                         .__failfast_path()
                         .thread_loop(
                             __failfast_input,
@@ -28,7 +28,7 @@ fn find_config(dirs: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
                         )
                 }
             };
-            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::__private::Fallible::exit(
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
                 __failfast_outcome,
             ) {
                 return __failfast_outcome;

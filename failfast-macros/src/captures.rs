@@ -23,6 +23,13 @@ pub(crate) struct Locals {
     /// `None` when the function cannot be seen (the nightly loop form): then any lower-case name
     /// may be a local.
     bound: Option<HashMap<String, usize>>,
+    /// The parameters whose written type is `Send` and `Sync` whatever the program
+    /// (`factor: u64`, `names: &[String]`), bound nowhere else: a closure may capture them and
+    /// stay `Send`, so that `items.iter().map(|x| x * factor)` keeps the shared path.
+    sure: HashSet<String>,
+    /// The parameters that are references (`&self`, `names: &[String]`), bound nowhere else:
+    /// a closure that uses a field through one captures the reference itself.
+    references: HashSet<String>,
     /// The locals whose value may hold a capturing closure of the function, found by following
     /// `let` and assignments: `let it = v.iter().filter(|x| seen.insert(*x)); for x in it`.
     holding: HashSet<String>,
@@ -30,17 +37,37 @@ pub(crate) struct Locals {
 
 impl Locals {
     /// The locals of a function with these parameters and body.
-    pub(crate) fn of_function<'a>(
-        parameters: impl IntoIterator<Item = &'a Pat>,
-        body: &Block,
-    ) -> Locals {
+    pub(crate) fn of_function(signature: &syn::Signature, body: &Block) -> Locals {
         let mut bound = Bound(HashMap::from([("self".to_string(), 1)]));
-        for pat in parameters {
-            bound.visit_pat(pat);
+        let mut references = HashSet::new();
+        let mut sure = HashSet::new();
+        for input in &signature.inputs {
+            match input {
+                syn::FnArg::Receiver(receiver) => {
+                    if receiver.reference.is_some() {
+                        references.insert("self".to_string());
+                    }
+                }
+                syn::FnArg::Typed(typed) => {
+                    bound.visit_pat(&typed.pat);
+                    if let (Pat::Ident(name), syn::Type::Reference(_)) = (&*typed.pat, &*typed.ty) {
+                        references.insert(name.ident.to_string());
+                    }
+                    if let Pat::Ident(name) = &*typed.pat {
+                        if send_and_sync(&typed.ty) {
+                            sure.insert(name.ident.to_string());
+                        }
+                    }
+                }
+            }
         }
         bound.visit_block(body);
+        references.retain(|name| bound.0.get(name) == Some(&1));
+        sure.retain(|name| bound.0.get(name) == Some(&1));
         let mut locals = Locals {
             bound: Some(bound.0),
+            sure,
+            references,
             holding: HashSet::new(),
         };
         let mut values = Values(Vec::new());
@@ -63,6 +90,8 @@ impl Locals {
     pub(crate) fn unknown() -> Locals {
         Locals {
             bound: None,
+            sure: HashSet::new(),
+            references: HashSet::new(),
             holding: HashSet::new(),
         }
     }
@@ -75,6 +104,7 @@ impl Locals {
         let mut inside = Bound(HashMap::new());
         inside.visit_expr_closure(closure);
         names.free.iter().any(|name| match &self.bound {
+            Some(_) if self.sure.contains(name) => false,
             Some(bound) => bound.get(name) > inside.0.get(name),
             None => name == "self" || name.starts_with(|c: char| c.is_lowercase() || c == '_'),
         })
@@ -90,6 +120,220 @@ impl Locals {
         };
         finder.visit_expr(expr);
         finder.found
+    }
+}
+
+impl Locals {
+    /// The places declared outside a loop that its `body` uses (`seen`, `self.count`): the
+    /// ones its closure captures, as far as the source shows them. Scopes are respected (a
+    /// name the body binds is its own from there on); places inside macros whose arguments do
+    /// not parse as expressions are left out: a place left out is still checked by rustc, only
+    /// with its own message.
+    pub(crate) fn places_used(&self, pat: &Pat, body: &Block) -> Vec<Expr> {
+        let mut places = Places {
+            locals: self,
+            scopes: vec![HashSet::new()],
+            seen: HashSet::new(),
+            found: Vec::new(),
+        };
+        places.bind(pat);
+        places.visit_block(body);
+        places.found
+    }
+}
+
+struct Places<'a> {
+    locals: &'a Locals,
+    /// The names bound inside the body, innermost scope last.
+    scopes: Vec<HashSet<String>>,
+    seen: HashSet<String>,
+    found: Vec<Expr>,
+}
+
+impl Places<'_> {
+    fn is_outside_local(&self, name: &str) -> bool {
+        if self.scopes.iter().any(|scope| scope.contains(name)) {
+            return false;
+        }
+        match &self.locals.bound {
+            Some(bound) => bound.contains_key(name),
+            None => name == "self" || name.starts_with(|c: char| c.is_lowercase()),
+        }
+    }
+
+    fn bind(&mut self, pat: &Pat) {
+        let mut names = Bound(HashMap::new());
+        names.visit_pat(pat);
+        let scope = self.scopes.last_mut().expect("always one scope");
+        scope.extend(names.0.into_keys());
+    }
+
+    fn scoped(&mut self, pats: &[&Pat], f: impl FnOnce(&mut Self)) {
+        self.scopes.push(HashSet::new());
+        for pat in pats {
+            self.bind(pat);
+        }
+        f(self);
+        self.scopes.pop();
+    }
+}
+
+impl Visit<'_> for Places<'_> {
+    fn visit_block(&mut self, block: &Block) {
+        self.scopes.push(HashSet::new());
+        for stmt in &block.stmts {
+            match stmt {
+                syn::Stmt::Local(local) => {
+                    if let Some(init) = &local.init {
+                        self.visit_expr(&init.expr);
+                        if let Some((_, diverge)) = &init.diverge {
+                            self.visit_expr(diverge);
+                        }
+                    }
+                    // In scope from the next statement on.
+                    self.bind(&local.pat);
+                }
+                syn::Stmt::Item(_) => {}
+                syn::Stmt::Expr(expr, _) => self.visit_expr(expr),
+                syn::Stmt::Macro(mac) => self.visit_macro(&mac.mac),
+            }
+        }
+        self.scopes.pop();
+    }
+
+    fn visit_expr(&mut self, expr: &Expr) {
+        // The longest chain of field accesses on a local: what a closure captures.
+        let mut root = expr;
+        while let Expr::Field(field) = root {
+            root = &field.base;
+        }
+        if let Expr::Path(path) = root {
+            if let (Some(name), None) = (path.path.get_ident(), &path.qself) {
+                let name = name.to_string();
+                if self.is_outside_local(&name) {
+                    // Through a reference, rustc captures the reference.
+                    let place = if self.locals.references.contains(&name) {
+                        root
+                    } else {
+                        expr
+                    };
+                    let written = quote::ToTokens::to_token_stream(place).to_string();
+                    if self.seen.insert(written) {
+                        self.found.push(place.clone());
+                    }
+                }
+                return;
+            }
+        }
+        match expr {
+            Expr::Closure(closure) => {
+                let inputs: Vec<&Pat> = closure.inputs.iter().collect();
+                self.scoped(&inputs, |this| this.visit_expr(&closure.body));
+            }
+            Expr::ForLoop(inner) => {
+                self.visit_expr(&inner.expr);
+                self.scoped(&[&inner.pat], |this| this.visit_block(&inner.body));
+            }
+            Expr::If(branch) => {
+                let mut pats = Vec::new();
+                lets(&branch.cond, &mut pats);
+                self.visit_expr(&branch.cond);
+                self.scoped(&pats, |this| this.visit_block(&branch.then_branch));
+                if let Some((_, otherwise)) = &branch.else_branch {
+                    self.visit_expr(otherwise);
+                }
+            }
+            Expr::While(inner) => {
+                let mut pats = Vec::new();
+                lets(&inner.cond, &mut pats);
+                self.visit_expr(&inner.cond);
+                self.scoped(&pats, |this| this.visit_block(&inner.body));
+            }
+            Expr::Match(branches) => {
+                self.visit_expr(&branches.expr);
+                for arm in &branches.arms {
+                    self.scoped(&[&arm.pat], |this| {
+                        if let Some((_, guard)) = &arm.guard {
+                            this.visit_expr(guard);
+                        }
+                        this.visit_expr(&arm.body);
+                    });
+                }
+            }
+            // The pattern of an `if let` binds in its branch, handled above.
+            Expr::Let(binding) => self.visit_expr(&binding.expr),
+            _ => visit::visit_expr(self, expr),
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &syn::Macro) {
+        let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+        if let Ok(args) = mac.parse_body_with(parser) {
+            for arg in &args {
+                self.visit_expr(arg);
+            }
+        }
+    }
+
+    fn visit_item(&mut self, _: &Item) {}
+}
+
+/// The patterns of the `let`s in a condition (`if let`, and `&&` chains of them).
+fn lets<'e>(cond: &'e Expr, pats: &mut Vec<&'e Pat>) {
+    match cond {
+        Expr::Let(binding) => pats.push(&binding.pat),
+        Expr::Binary(binary) if matches!(binary.op, syn::BinOp::And(_)) => {
+            lets(&binary.left, pats);
+            lets(&binary.right, pats);
+        }
+        _ => {}
+    }
+}
+
+/// Whether a written type is `Send` and `Sync` by its form alone: primitives, `str`, `String`,
+/// and references, slices, arrays, tuples and `Vec`s of them.
+fn send_and_sync(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(reference) => send_and_sync(&reference.elem),
+        syn::Type::Slice(slice) => send_and_sync(&slice.elem),
+        syn::Type::Array(array) => send_and_sync(&array.elem),
+        syn::Type::Paren(paren) => send_and_sync(&paren.elem),
+        syn::Type::Tuple(tuple) => tuple.elems.iter().all(send_and_sync),
+        syn::Type::Path(path) if path.qself.is_none() && path.path.segments.len() == 1 => {
+            let last = &path.path.segments[0];
+            let name = last.ident.to_string();
+            match &last.arguments {
+                syn::PathArguments::None => matches!(
+                    name.as_str(),
+                    "bool"
+                        | "char"
+                        | "str"
+                        | "String"
+                        | "f32"
+                        | "f64"
+                        | "i8"
+                        | "i16"
+                        | "i32"
+                        | "i64"
+                        | "i128"
+                        | "isize"
+                        | "u8"
+                        | "u16"
+                        | "u32"
+                        | "u64"
+                        | "u128"
+                        | "usize"
+                ),
+                syn::PathArguments::AngleBracketed(args) if name == "Vec" => {
+                    args.args.iter().all(|arg| match arg {
+                        syn::GenericArgument::Type(ty) => send_and_sync(ty),
+                        _ => false,
+                    })
+                }
+                _ => false,
+            }
+        }
+        _ => false,
     }
 }
 
@@ -281,16 +525,7 @@ mod tests {
 
     /// Whether the input of `function`'s one `for` loop may hold a capturing closure.
     fn holds(function: ItemFn) -> bool {
-        let parameters: Vec<_> = function
-            .sig
-            .inputs
-            .iter()
-            .filter_map(|input| match input {
-                syn::FnArg::Typed(typed) => Some(&*typed.pat),
-                syn::FnArg::Receiver(_) => None,
-            })
-            .collect();
-        let locals = Locals::of_function(parameters, &function.block);
+        let locals = Locals::of_function(&function.sig, &function.block);
         let block: &Block = &function.block;
         let input = block
             .stmts
@@ -316,6 +551,28 @@ mod tests {
         }));
         assert!(!holds(parse_quote! {
             fn f(items: &[u32]) { let it = items.iter().map(|x| x + 1); for x in it {} }
+        }));
+    }
+
+    #[test]
+    fn closures_that_capture_parameters_of_send_types_keep_it() {
+        assert!(!holds(parse_quote! {
+            fn f(items: &[u64], factor: u64) { for x in items.iter().map(|x| x * factor) {} }
+        }));
+        assert!(!holds(parse_quote! {
+            fn f(words: &[String], prefix: &str) {
+                for w in words.iter().filter(|w| w.starts_with(prefix)) {}
+            }
+        }));
+        // Rebound in the function: its type there is not known.
+        assert!(holds(parse_quote! {
+            fn f(items: &[u64], factor: u64) {
+                let factor = Rc::new(factor);
+                for x in items.iter().map(move |x| x * *factor) {}
+            }
+        }));
+        assert!(holds(parse_quote! {
+            fn f<T>(items: &[u64], factor: T) { for x in items.iter().map(|x| (x, &factor)) {} }
         }));
     }
 

@@ -10,7 +10,7 @@
 //! {
 //!     ATTRS let () = {
 //!         let outcome = match INPUT {
-//!             input => (&&&probe(&input))  // the input's type picks the engine's path
+//!             input => (&&&input(&input))  // the input's type picks the engine's path
 //!                 .__failfast_path()       // `SITE`: a `static`, this loop's identity
 //!                 .thread_loop(input, WORKERS, &SITE, |PAT| {
 //!                     BODY                 // `continue`  -> `return Flow::success()`
@@ -24,7 +24,7 @@
 //! and an async loop the same with each iteration an `async` block, started by a
 //! `future::Driver` in the user's own function, so that the loop's future is `Send` exactly when
 //! the sequential loop's would be. EXIT, by where the loop's exit goes:
-//! - out of the function: `if let Some(v) = Fallible::exit(outcome) { return v; }`, which ties
+//! - out of the function: `if let Some(v) = ExitsThrough::exit(outcome) { return v; }`, which ties
 //!   the iterations' type to the function's return type (`Result<T, E>` gives
 //!   `Result<ControlFlow<T>, E>`), so `?` converts errors with `From` as in the sequential loop;
 //!   or, with no `?` in the loop, `if let ControlFlow::Break(v) = outcome { return v; }`, so any
@@ -127,7 +127,7 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
         FnArg::Typed(typed) => Some(&*typed.pat),
         FnArg::Receiver(_) => None,
     });
-    let locals = Locals::of_function(parameters.clone(), &function.block);
+    let locals = Locals::of_function(&function.sig, &function.block);
     let mutable = races::declared_mut(parameters, &function.block);
     let mut block = (*function.block).clone();
     let mut phases = Checked {
@@ -239,6 +239,20 @@ fn private(options: &Options, span: Span) -> TokenStream {
     }
 }
 
+/// The path of the runtime's items that rustc may name in an error (see
+/// `failfast_runtime::rewrite`): `failfast::parallel_loop`.
+fn named(options: &Options, span: Span) -> TokenStream {
+    named_at(options, span)
+}
+
+fn named_at(options: &Options, span: Span) -> TokenStream {
+    let span = hygienic(span);
+    match &options.krate {
+        Some(krate) => quote_spanned!(span=> #krate::parallel_loop),
+        None => quote_spanned!(span=> ::failfast::parallel_loop),
+    }
+}
+
 fn hygienic(span: Span) -> Span {
     Span::mixed_site().located_at(span)
 }
@@ -273,14 +287,17 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         pat,
         source,
         input_holds_closure,
+        shared,
         body,
         kind,
         exit,
         flavor,
+        user_macro,
         ..
     } = described;
     let at = hygienic(span);
     let private = private(&options, span);
+    let named = named(&options, span);
     let workers = match &options.workers {
         Some(Workers::Literal(literal)) => quote!(#literal),
         Some(Workers::Expr(expr)) => quote!(#expr),
@@ -293,21 +310,48 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 return #outcome;
             }
         },
-        (_, Flavor::Fallible) => quote_spanned! {at=>
-            if let ::core::option::Option::Some(#outcome) = #private::Fallible::exit(#outcome) {
-                return #outcome;
+        (_, Flavor::Fallible) => {
+            // When a macro in the body expands to `return Ok(..)`, this is what rustc refuses:
+            // its error points at the macro call.
+            let tie_at = user_macro.unwrap_or(span);
+            let tie = named_at(&options, tie_at);
+            let exit = quote_spanned!(hygienic(tie_at)=> #tie::ExitsThrough::exit);
+            let argument = Ident::new("__failfast_outcome", hygienic(tie_at));
+            quote_spanned! {at=>
+                if let ::core::option::Option::Some(#outcome) = #exit(#argument) {
+                    return #outcome;
+                }
             }
-        },
+        }
         (_, Flavor::Returns) => quote_spanned! {at=>
             if let ::core::ops::ControlFlow::Break(#outcome) = #outcome {
                 return #outcome;
             }
         },
     };
+    // Each place a thread loop's body shares is checked at `for`, so that rustc reports one
+    // that is not `Sync` in the loop's terms, not as a bound of the body's closure (the same
+    // error at the same place, which it then leaves out).
+    let shared: Vec<TokenStream> = shared
+        .iter()
+        .map(|place| {
+            let mut borrowed = proc_macro2::Group::new(
+                proc_macro2::Delimiter::Parenthesis,
+                quote_spanned!(at=> &#place),
+            );
+            borrowed.set_span(at);
+            quote_spanned!(at=> #named::shared_by_iterations(#borrowed);)
+        })
+        .collect();
     let input = match source {
         Source::Input(input) => input,
         Source::Head(head) => {
-            let run = while_let(&private, at, &workers, kind, pat, head, body);
+            let paths = Paths {
+                private: &private,
+                named: &named,
+                at,
+            };
+            let run = while_let(paths, &workers, kind, &shared, pat, head, body);
             return parse(quote_spanned! {at=>
                 {
                     #(#attrs)*
@@ -327,7 +371,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 Pat::Or(or) => quote!((#or)),
                 pat => quote!(#pat),
             };
-            // The input's type picks the engine's path (see `failfast_runtime::rewrite::Probe`):
+            // The input's type picks the engine's path (see `failfast_runtime::rewrite::Input`):
             // split by index, pulled by every worker, or pulled by the calling thread.
             // `SITE` is this loop's identity: a recursion that reaches it again shares its limit.
             // Named at the input, so that rustc's error for items that are not `Send` points
@@ -341,17 +385,18 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             // shared path: rustc cannot tell yet whether the closure is `Send`, and would take
             // it (see `captures`).
             let paths = if input_holds_closure {
-                quote_spanned!(at=> PickCaller as _, PickIndex as _)
+                quote_spanned!(at=> PulledByCaller as _, SplitByIndex as _)
             } else {
-                quote_spanned!(at=> PickCaller as _, PickIndex as _, PickShared as _)
+                quote_spanned!(at=> PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _)
             };
             quote_spanned! {at=>
                 match #input {
                     #input_var => {
                         #[allow(unused_imports)]
-                        use #private::{#paths};
+                        use #named::{#paths};
                         static #site: #private::LoopSite = #private::LoopSite::new();
-                        (&&&#private::probe(&#input_var))
+                        #(#shared)*
+                        (&&&#named::input(&#input_var))
                             .__failfast_path()
                             .thread_loop(#input_var, #workers, &#site, |#pat| {
                                 if #private::always() #body
@@ -396,6 +441,15 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     })
 }
 
+/// Where the runtime's items are, for one loop: see [`private`] and [`named`], and where
+/// generated code is located.
+#[derive(Clone, Copy)]
+struct Paths<'a> {
+    private: &'a TokenStream,
+    named: &'a TokenStream,
+    at: Span,
+}
+
 /// A `while let PAT = HEAD { BODY }` loop: its head, written once, is evaluated by the loop
 /// for each value, and its value moves into an iteration, which binds it with `PAT`.
 ///
@@ -403,7 +457,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
 /// the value moves whole into the iteration, which binds `PAT` exactly as written (`mut`,
 /// `ref`, `@` included). A thread loop's head is a closure that the calling thread calls:
 /// ```text
-/// head_loop(
+/// while_let(
 ///     |slot| { match HEAD { v @ SHAPE => *slot = Some(v), _ => {} } Flow::success() },
 ///     WORKERS, &SITE,
 ///     |v| { let PAT = v else { unreachable!() }; BODY; Flow::success() },
@@ -425,14 +479,15 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
 /// Both return the iterations' own type, so `?` and `return` in the head leave the loop as
 /// they would in the body.
 fn while_let(
-    private: &TokenStream,
-    at: Span,
+    paths: Paths<'_>,
     workers: &TokenStream,
     kind: Kind,
+    shared: &[TokenStream],
     pat: Pat,
     head: Expr,
     body: syn::Block,
 ) -> TokenStream {
+    let Paths { private, named, at } = paths;
     let value = Ident::new("__failfast_value", at);
     let shape = match shape(pat.clone()) {
         or @ Pat::Or(_) => quote!((#or)),
@@ -450,7 +505,8 @@ fn while_let(
             quote_spanned! {at=>
                 {
                     static #site: #private::LoopSite = #private::LoopSite::new();
-                    #private::head_loop(
+                    #(#shared)*
+                    #named::while_let(
                         |#slot| {
                             match #head {
                                 #value @ #shape => {

@@ -150,6 +150,9 @@ pub(crate) struct ParallelLoop {
     /// Whether the input may hold a closure of the function that captures something, whose
     /// `Send` rustc cannot tell while it picks the loop's path (see `captures`).
     pub(crate) input_holds_closure: bool,
+    /// The places declared outside the loop that its body uses: a thread loop's iterations
+    /// share them.
+    pub(crate) shared: Vec<Expr>,
     /// The body as the user wrote it: `check` looks for data races in it.
     pub(crate) written_body: Block,
     /// The body with its own `continue`s and `return`s rewritten and inner parallel loops
@@ -163,6 +166,10 @@ pub(crate) struct ParallelLoop {
     pub(crate) awaits: Vec<Span>,
     /// Whether the body (or a `while let` loop's head) has a `?`, or a macro that may hide one.
     pub(crate) tries: bool,
+    /// The first macro call in the body that may expand to a `return` (not one of the
+    /// standard library's, anyhow's, log's or tracing's): rustc's error about a `return Ok(..)`
+    /// it expands to is put there.
+    pub(crate) user_macro: Option<Span>,
     /// Whether the loop is in async code, where `.await` is possible.
     pub(crate) in_async: bool,
     pub(crate) bad_jumps: Vec<BadJump>,
@@ -254,10 +261,12 @@ impl<'a> Walk<'a> {
             Source::Input(input) => (self.locals.may_hold_capturing_closure(input), None),
             Source::Head(head) => (false, Some(Facts::of_expr(head))),
         };
+        let shared = self.locals.places_used(&pat, &body);
         let mut facts = Facts::of(&body);
         if let Some(head) = head_facts {
             facts.awaits.extend(head.awaits);
             facts.tries |= head.tries;
+            facts.user_macros.extend(head.user_macros);
         }
         let in_async = self.context.in_async;
         let kind = if in_async && !facts.awaits.is_empty() {
@@ -314,6 +323,7 @@ impl<'a> Walk<'a> {
             pat,
             source,
             input_holds_closure,
+            shared,
             written_body,
             body,
             kind,
@@ -321,6 +331,7 @@ impl<'a> Walk<'a> {
             flavor,
             awaits: facts.awaits,
             tries: facts.tries,
+            user_macro: facts.user_macros.first().copied(),
             in_async,
             bad_jumps: jumps.bad,
         };
@@ -557,6 +568,8 @@ struct Facts {
     awaits: Vec<Span>,
     /// A `?`, or a macro that may hide one (`bail!`, `ensure!`, or `?` among its tokens).
     tries: bool,
+    /// Macro calls that may expand to a `return`.
+    user_macros: Vec<Span>,
 }
 
 impl Facts {
@@ -564,6 +577,7 @@ impl Facts {
         let mut facts = Facts {
             awaits: Vec::new(),
             tries: false,
+            user_macros: Vec::new(),
         };
         facts.visit_block(body);
         facts
@@ -573,6 +587,7 @@ impl Facts {
         let mut facts = Facts {
             awaits: Vec::new(),
             tries: false,
+            user_macros: Vec::new(),
         };
         facts.visit_expr(expr);
         facts
@@ -599,10 +614,72 @@ impl Visit<'_> for Facts {
         let name = mac.path.segments.last().map(|s| s.ident.to_string());
         self.tries |= matches!(name.as_deref(), Some("bail" | "ensure"))
             || has_question_mark(mac.tokens.clone());
+        if !name
+            .as_deref()
+            .is_some_and(|name| KNOWN_MACROS.contains(&name))
+        {
+            let last = mac.path.segments.last().expect("a macro has a name");
+            self.user_macros.push(last.ident.span());
+        }
     }
 
     fn visit_item(&mut self, _: &Item) {}
 }
+
+/// Macros that never expand to a `return Ok(..)`: the standard library's, anyhow's (whose
+/// `return Err(..)` the loop takes as a failure), log's and tracing's.
+const KNOWN_MACROS: &[&str] = &[
+    "anyhow",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "bail",
+    "cfg",
+    "column",
+    "compile_error",
+    "concat",
+    "dbg",
+    "debug",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "debug_span",
+    "ensure",
+    "env",
+    "eprint",
+    "eprintln",
+    "error",
+    "error_span",
+    "event",
+    "file",
+    "format",
+    "format_args",
+    "format_err",
+    "include",
+    "include_bytes",
+    "include_str",
+    "info",
+    "info_span",
+    "line",
+    "matches",
+    "module_path",
+    "option_env",
+    "panic",
+    "print",
+    "println",
+    "span",
+    "stringify",
+    "todo",
+    "trace",
+    "trace_span",
+    "unimplemented",
+    "unreachable",
+    "vec",
+    "warn",
+    "warn_span",
+    "write",
+    "writeln",
+];
 
 /// Whether `tokens` hold a `?` that is not `?Sized`.
 fn has_question_mark(tokens: TokenStream) -> bool {

@@ -53,12 +53,21 @@
 //! #2387). A poll that can go on (a slot is free) returns at once; only a poll that returns
 //! `Pending` registers the task's waker, and then loads `pending` again.
 //!
-//! No wake-up is lost. A wake after the list was taken finds its slot's flag cleared (it is
-//! cleared before the slot is polled) and queues the slot again. If it wakes the task before
-//! the poll registered, the poll's later load sees its `pending` (the waker's `wake` and the
-//! poll's `register` are read-modify-writes of one atomic in [`AtomicWaker`], so whichever
-//! comes second sees what the first did), and the poll wakes its own task; if it comes after,
-//! it wakes the registered waker.
+//! No wake-up is lost. Before it polls a slot, the poll clears the slot's `queued` flag with
+//! `swap(false)` (Acquire); a wake sets it with `swap(true)` (AcqRel), after whatever the
+//! waking side wrote, and queues the slot only if the flag was clear. Read-modify-writes of
+//! one atomic are totally ordered, so one of the two comes first. If the wake's does, the
+//! poll's swap reads its `true`, synchronizes with it, and the poll of the iteration sees
+//! everything written before `wake()`, whatever orderings those writes used (a waker that
+//! sets a `Relaxed` flag, then wakes). If the poll's comes first, the wake reads `false`
+//! and queues the slot again, for the next poll. (A plain store of `false` had neither: a
+//! wake between the list's taking and the store queued nothing, and the poll could still read
+//! the iteration's state from before the wake; the loom model
+//! `two_wakes_of_one_async_slot_racing_its_poll_are_never_lost` found it.) If a wake that
+//! queues a slot wakes the task before the poll registered, the poll's later load sees its
+//! `pending` (the waker's `wake` and the poll's `register` are read-modify-writes of one
+//! atomic in [`AtomicWaker`], so whichever comes second sees what the first did), and the
+//! poll wakes its own task; if it comes after, it wakes the registered waker.
 //!
 //! A loop whose iterations are all ready at once would never return to the executor: after
 //! [`BUDGET`] iterations started without a `Pending`, [`Wait`] wakes its own task and returns
@@ -73,13 +82,16 @@
 //! none ever runs after the loop has returned or been dropped.
 
 use crate::outcome::{Flow, Outcome};
+// The slot wake-up protocol's atomics and list lock are loom's under `--cfg loom`, so that the
+// model in `loom_tests` checks this code; the `Arc`s stay std's, which `Wake` requires.
+use crate::sync::{lock, AtomicBool, Mutex, Ordering};
+#[cfg(not(loom))]
 use atomic_waker::AtomicWaker;
 use futures_core::Stream;
 use std::future::Future;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
 /// Iterations started in one run of polls before the loop yields to the executor. The same
@@ -111,12 +123,30 @@ impl<R: Flow> Split for R {
     }
 }
 
-/// Locks `mutex`, ignoring poisoning: the list of woken slots is consistent at every point a
-/// panic could leave it.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+/// Under loom, a stand-in for `AtomicWaker` with the same `register`/`wake` contract, in a
+/// loom mutex: `AtomicWaker`'s own atomics are invisible to loom, which would then see no
+/// order between a slot's wake and the registration that follows it, and report a lost
+/// wake-up that `AtomicWaker`'s read-modify-writes rule out. The model checks the slot
+/// protocol around it, not `AtomicWaker` itself.
+#[cfg(loom)]
+struct AtomicWaker(Mutex<Option<Waker>>);
+
+#[cfg(loom)]
+impl AtomicWaker {
+    fn new() -> Self {
+        AtomicWaker(Mutex::new(None))
+    }
+
+    fn register(&self, waker: &Waker) {
+        *lock(&self.0) = Some(waker.clone());
+    }
+
+    fn wake(&self) {
+        let waker = lock(&self.0).take();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
 }
 
 /// The woken slots of one loop, shared with the slots' wakers.
@@ -144,8 +174,9 @@ impl Wake for SlotWaker {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        // Acquire/Release pairs with the `swap(false)` before the slot is polled: a wake after
-        // it queues the slot again.
+        // Pairs with the poll's `swap(false)` before it polls the slot (see the module docs):
+        // a poll whose swap reads this `true` sees what was written before this wake (Release);
+        // a wake whose swap comes after the poll's reads `false` and queues the slot again.
         if !self.queued.swap(true, Ordering::AcqRel) {
             lock(&self.woken.slots).push(self.index);
             self.woken.pending.store(true, Ordering::Release);
@@ -481,10 +512,7 @@ where
                 self.input = None;
                 None
             }
-            Ok(Poll::Ready(Some(Err(exit)))) => {
-                self.cancel();
-                Some(Err(exit))
-            }
+            Ok(Poll::Ready(Some(Err(exit)))) => Some(self.exit(exit)),
             Err(payload) => self.abort(payload),
         }
     }
@@ -595,7 +623,13 @@ where
     /// Polls one slot; the loop's end if this iteration ended it.
     fn poll_slot(&mut self, index: usize) -> Option<Result<(), <F::Output as Split>::Exit>> {
         let slot = &mut self.slots[index];
-        slot.state.queued.store(false, Ordering::Release);
+        // A read-modify-write, which the waker's `swap(true)` pairs with: if the waker's comes
+        // first, this one reads its `true` (Acquire from its Release), so the poll below sees
+        // whatever the waker's side wrote before `wake()`; if it comes second, it reads this
+        // `false` and queues the slot again. A plain store here let a wake that landed
+        // between the list's taking and the store queue nothing, while the poll could still
+        // miss the iteration's own `Relaxed` write (store buffering).
+        slot.state.queued.swap(false, Ordering::Acquire);
         let Some(future) = slot.future.as_mut().as_pin_mut() else {
             // A wake-up that came after its iteration finished.
             return None;
@@ -617,28 +651,92 @@ where
                 self.values.push(value);
                 None
             }
-            Err(exit) => {
-                self.cancel();
-                Some(Err(exit))
-            }
+            Err(exit) => Some(self.exit(exit)),
         }
     }
 
-    /// Drops every in-flight iteration and the input: the loop has ended.
-    fn cancel(&mut self) {
-        self.input = None;
-        self.ready = None;
-        for slot in &mut self.slots {
-            slot.future.as_mut().set(None);
+    /// Ends the loop with `exit` (an iteration's, or a head's): the in-flight iterations and
+    /// the input are dropped.
+    fn exit(&mut self, exit: <F::Output as Split>::Exit) -> Result<(), <F::Output as Split>::Exit> {
+        if let Some(payload) = self.cancel() {
+            // A panic dropping another iteration wins over the exit, dropped first.
+            let mut first = Some(payload);
+            if let Err(late) = catch_unwind(AssertUnwindSafe(|| drop(exit))) {
+                keep_first(&mut first, late);
+            }
+            resume_unwind(first.unwrap_or_else(|| unreachable!("`first` was given")));
         }
-        self.running = 0;
+        Err(exit)
     }
 
     /// Ends the loop with a panic: the other iterations are dropped first (a panic in their
     /// destructors is dropped: the first panic is the one that counts).
     fn abort(&mut self, payload: Box<dyn std::any::Any + Send>) -> ! {
-        let _ = catch_unwind(AssertUnwindSafe(|| self.cancel()));
-        resume_unwind(payload)
+        let mut first = Some(payload);
+        if let Some(late) = self.cancel() {
+            keep_first(&mut first, late);
+        }
+        resume_unwind(first.unwrap_or_else(|| unreachable!("`first` was given")))
+    }
+}
+
+impl<S: InputItem, F: Future> Driver<S, F>
+where
+    F::Output: Split,
+{
+    /// Drops every in-flight iteration and the input: the loop has ended. Each on its own: a
+    /// panicking `Drop` (an item's, held by its iteration) neither skips the others nor, with
+    /// a second one, aborts the process; the first payload is returned.
+    fn cancel(&mut self) -> Option<Box<dyn std::any::Any + Send>> {
+        let mut first = None;
+        let input = self.input.take();
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(input))) {
+            keep_first(&mut first, payload);
+        }
+        let ready = self.ready.take();
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(ready))) {
+            keep_first(&mut first, payload);
+        }
+        for slot in &mut self.slots {
+            // The slot is `None` afterwards also if the drop panics.
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| slot.future.as_mut().set(None)))
+            {
+                keep_first(&mut first, payload);
+            }
+        }
+        self.running = 0;
+        first
+    }
+}
+
+impl<S: InputItem, F: Future> Drop for Driver<S, F>
+where
+    F::Output: Split,
+{
+    /// The loop's future was dropped (a timeout, an aborted task), or unwinds: the in-flight
+    /// iterations are dropped one by one (see [`Driver::cancel`]), and the first panic of
+    /// their destructors resumes, unless a panic unwinds already.
+    fn drop(&mut self) {
+        if let Some(payload) = self.cancel() {
+            if std::thread::panicking() {
+                keep_first(&mut Some(Box::new(())), payload);
+            } else {
+                resume_unwind(payload);
+            }
+        }
+    }
+}
+
+/// Keeps `payload` in `first` unless it holds one already; a later one is discarded (leaked
+/// if even its own `Drop` panics, rather than abort).
+fn keep_first(
+    first: &mut Option<Box<dyn std::any::Any + Send>>,
+    payload: Box<dyn std::any::Any + Send>,
+) {
+    if first.is_none() {
+        *first = Some(payload);
+    } else if let Err(again) = catch_unwind(AssertUnwindSafe(|| drop(payload))) {
+        std::mem::forget(again);
     }
 }
 
@@ -929,7 +1027,7 @@ where
     Ok(pairs.into_iter().map(|(_, value)| value).collect())
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
     use std::sync::atomic::AtomicUsize;

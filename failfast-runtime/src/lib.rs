@@ -31,7 +31,9 @@
 
 mod cancel;
 mod engine;
-#[cfg(not(loom))]
+#[cfg(feature = "fault-injection")]
+#[doc(hidden)]
+pub mod fault;
 pub mod future;
 mod outcome;
 mod pool;

@@ -369,3 +369,91 @@ fn a_recursion_shares_its_outer_runs_limit() {
         },
     );
 }
+
+/// The task awaiting an async loop, as a loom thread: its waker wakes the thread's wait.
+#[derive(Default)]
+struct Task {
+    woken: crate::sync::Mutex<bool>,
+    changed: crate::sync::Condvar,
+}
+
+impl Task {
+    /// Blocks until the task was woken since the last call.
+    fn sleep(&self) {
+        let mut woken = crate::sync::lock(&self.woken);
+        while !*woken {
+            woken = crate::sync::wait(&self.changed, woken);
+        }
+        *woken = false;
+    }
+}
+
+impl std::task::Wake for Task {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        *crate::sync::lock(&self.woken) = true;
+        self.changed.notify_one();
+    }
+}
+
+/// An async loop's slot woken twice from other threads while the loop polls it, the second
+/// waker setting a plain `Relaxed` flag before `wake()`: the iteration must see its flag at
+/// a poll, or the loop never returns (loom reports the deadlock: the task sleeps for good).
+/// The model runs `crate::future`'s own driver, slot wakers and list; only the task's
+/// `AtomicWaker` is a loom-visible stand-in (see `future.rs`).
+#[test]
+fn two_wakes_of_one_async_slot_racing_its_poll_are_never_lost() {
+    use crate::sync::{AtomicBool, Ordering};
+    use std::future::Future;
+    use std::sync::{Arc, Mutex};
+    use std::task::{Context, Poll, Waker};
+
+    explore_bounded("two wakes of one async slot race its poll", 2, || {
+        let flag = Arc::new(AtomicBool::new(false));
+        let slot_waker: Mutex<Option<Waker>> = Mutex::new(None);
+        let iteration = || {
+            std::future::poll_fn(|cx| {
+                if flag.load(Ordering::Relaxed) {
+                    return Poll::Ready(Ok::<(), ()>(()));
+                }
+                *slot_waker.lock().unwrap() = Some(cx.waker().clone());
+                Poll::Pending
+            })
+        };
+        let mut looping = Box::pin(crate::future::try_for_each(0..1, 1, async |_| {
+            iteration().await
+        }));
+        let task = Arc::new(Task::default());
+        let waker = Waker::from(Arc::clone(&task));
+        let mut cx = Context::from_waker(&waker);
+        assert!(looping.as_mut().poll(&mut cx).is_pending());
+        let slot = slot_waker
+            .lock()
+            .unwrap()
+            .take()
+            .expect("the iteration's waker");
+        let first = {
+            let slot = slot.clone();
+            loom::thread::spawn(move || slot.wake())
+        };
+        let second = {
+            let flag = Arc::clone(&flag);
+            loom::thread::spawn(move || {
+                flag.store(true, Ordering::Relaxed);
+                slot.wake();
+            })
+        };
+        loop {
+            if let Poll::Ready(result) = looping.as_mut().poll(&mut cx) {
+                assert_eq!(result, Ok(()));
+                break;
+            }
+            task.sleep();
+        }
+        first.join().unwrap();
+        second.join().unwrap();
+    });
+}

@@ -1,6 +1,10 @@
 //! What the `#[fail_fast]` rewrite calls for a thread loop: the engine on the path that its
-//! input's type allows (see [`Probe`]), with bounds that say, in the loop's terms, what to
+//! input's type allows (see [`Input`]), with bounds that say, in the loop's terms, what to
 //! write when a type does not cross threads.
+//!
+//! The names here are the ones rustc shows when a loop does not compile ("required by a bound
+//! in `failfast::parallel_loop::Fed::thread_loop`"): the facade re-exports them as
+//! `failfast::parallel_loop`, and they are written for the user who reads that error.
 //!
 //! rustc reports a missing `Send` on the rewritten loop at the user's own tokens (the input, or
 //! the `for` keyword); these traits give that error its message and its help. A capture that is
@@ -10,7 +14,7 @@
 pub use crate::engine::indexed::IntoIndexed;
 pub use crate::engine::LoopSite;
 use crate::engine::{self, Site};
-use crate::outcome::Flow;
+use crate::outcome::{Fallible, Flow};
 use crate::ForEach;
 use std::marker::PhantomData;
 
@@ -18,7 +22,7 @@ use std::marker::PhantomData;
 #[diagnostic::on_unimplemented(
     message = "the items of a parallel loop are sent to worker threads, but `{Self}` cannot be sent between threads safely",
     label = "the items of this input are not `Send`",
-    note = "use `Arc` instead of `Rc`, or loop over values that are `Send` (indices, owned data) and build the rest inside the body"
+    note = "use `Arc` instead of `Rc`; items borrowed from the input (`&T`) need `T: Sync`; or loop over values that are `Send` (indices, owned data) and build the rest inside the body"
 )]
 pub trait SendItem: Send {}
 impl<T: Send> SendItem for T {}
@@ -32,58 +36,91 @@ impl<T: Send> SendItem for T {}
 pub trait SendExit: Send {}
 impl<T: Send> SendExit for T {}
 
+/// A value declared outside a thread loop and used by its body: the iterations share it.
+///
+/// The rewrite checks each place the body uses (`seen`, `self.count`) with
+/// [`shared_by_iterations`] before the loop, at the `for` keyword, so that rustc reports a
+/// place that is not `Sync` with this message, and not as a requirement of the body's
+/// closure, which the user did not write (rustc then drops its own report of it).
+#[diagnostic::on_unimplemented(
+    message = "the iterations of a parallel loop use `{Self}` from several threads at once, but it cannot be shared between threads safely",
+    label = "the body of this loop uses a `{Self}` declared outside it",
+    note = "share it safely: a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`, `&(dyn Trait + Sync)` for a trait object; or build it inside the body"
+)]
+pub trait SharedCapture: Sync {}
+impl<T: ?Sized + Sync> SharedCapture for T {}
+
+/// See [`SharedCapture`].
+#[inline(always)]
+pub fn shared_by_iterations<T: ?Sized + SharedCapture>(_: &T) {}
+
 /// The path a thread loop takes, chosen by its input's type with autoref-based dispatch
 /// (there is no specialization on stable Rust): the rewrite writes
 ///
 /// ```text
 /// match INPUT {
-///     input => (&&&probe(&input)).__failfast_path().thread_loop(input, WORKERS, &SITE, BODY),
+///     input => (&&&input(&input)).__failfast_path().thread_loop(input, WORKERS, &SITE, BODY),
 /// }
 /// ```
 ///
-/// and method resolution tries `&&&Probe` first (inputs split by index: [`ViaIndex`]), then
-/// `&&Probe` (other `Send` inputs, pulled by every worker: [`ViaShared`]), then `&Probe`
-/// (any input, pulled by the calling thread: [`ViaCaller`]). Each step applies only if the
-/// input's type meets its impl's bounds.
-pub struct Probe<I>(PhantomData<fn() -> I>);
+/// and method resolution tries `&&&Input` first (inputs split by index: [`Split`]), then
+/// `&&Input` (other `Send` inputs, pulled by every worker: [`Shared`]), then `&Input` (any
+/// input, pulled by the calling thread: [`Fed`]). Each step applies only if the input's type
+/// meets its impl's bounds.
+///
+/// Whether a closure of the function being compiled is `Send` is unknown while rustc picks
+/// the path (it decides once the whole function is type-checked), so an input holding one
+/// looks `Send`: the macro leaves [`SharedByWorkers`] out of scope for an input that may hold
+/// a capturing closure, and such an input is pulled by the calling thread.
+pub struct Input<I>(PhantomData<fn() -> I>);
 
-/// See [`Probe`]; takes the input by reference so that the rewrite can move it afterwards.
-pub fn probe<I>(_: &I) -> Probe<I> {
-    Probe(PhantomData)
+/// See [`Input`]; takes the input by reference so that the rewrite can move it afterwards.
+pub fn input<I>(_: &I) -> Input<I> {
+    Input(PhantomData)
 }
 
-/// Inputs split by index: ranges, slices, `Vec`s and arrays. See [`Probe`].
-pub trait PickIndex {
+/// Inputs split by index: ranges, slices, `Vec`s and arrays. See [`Input`].
+pub trait SplitByIndex {
     /// This path.
-    fn __failfast_path(&self) -> ViaIndex {
-        ViaIndex
+    fn __failfast_path(&self) -> Split {
+        Split
     }
 }
-impl<I: IntoIndexed> PickIndex for &&Probe<I> {}
+impl<I: IntoIndexed> SplitByIndex for &&Input<I> {}
 
-/// Inputs whose iterator is `Send`. See [`Probe`].
-pub trait PickShared {
+/// Inputs whose iterator is `Send`. See [`Input`].
+///
+/// Refused only for an input that holds a closure of the function that the macro could not
+/// see (built outside the `for` expression, in a way it does not follow): the message says so.
+#[diagnostic::on_unimplemented(
+    message = "the input of this parallel loop cannot be shared by its worker threads: `{I}` holds a value that is not `Send`",
+    label = "this input is shared by worker threads",
+    note = "rustc cannot yet tell whether a closure is `Send` when it picks the loop's path: write the adapter (`.filter(..)`, `.map(..)`) in the `for` expression itself, where `#[fail_fast]` sees it and lets the calling thread pull the input",
+    note = "or make the closure `Send`: capture an `Arc` instead of an `Rc`, a `Mutex` or an atomic instead of a `RefCell` or a `Cell`"
+)]
+pub trait SharedByWorkers<I> {
     /// This path.
-    fn __failfast_path(&self) -> ViaShared {
-        ViaShared
+    fn __failfast_path(&self) -> Shared {
+        Shared
     }
 }
-impl<I: IntoIterator> PickShared for &Probe<I> where I::IntoIter: Send {}
+#[diagnostic::do_not_recommend]
+impl<I: IntoIterator> SharedByWorkers<I> for &Input<I> where I::IntoIter: Send {}
 
-/// Any input. See [`Probe`].
-pub trait PickCaller {
+/// Any input. See [`Input`].
+pub trait PulledByCaller {
     /// This path.
-    fn __failfast_path(&self) -> ViaCaller {
-        ViaCaller
+    fn __failfast_path(&self) -> Fed {
+        Fed
     }
 }
-impl<I> PickCaller for Probe<I> {}
+impl<I> PulledByCaller for Input<I> {}
 
 /// The path of inputs split by index: the calling thread and `workers - 1` pool threads claim
 /// index ranges.
-pub struct ViaIndex;
+pub struct Split;
 
-impl ViaIndex {
+impl Split {
     /// The loop, on this path.
     ///
     /// # Panics
@@ -104,9 +141,9 @@ impl ViaIndex {
 
 /// The path of `Send` inputs: the calling thread and `workers - 1` pool threads pull the input
 /// in turns.
-pub struct ViaShared;
+pub struct Shared;
 
-impl ViaShared {
+impl Shared {
     /// The loop, on this path.
     ///
     /// # Panics
@@ -128,9 +165,9 @@ impl ViaShared {
 
 /// The path of any input: the calling thread pulls it, `workers` pool threads run the
 /// iterations.
-pub struct ViaCaller;
+pub struct Fed;
 
-impl ViaCaller {
+impl Fed {
     /// The loop, on this path.
     ///
     /// # Panics
@@ -162,7 +199,7 @@ impl ViaCaller {
 ///
 /// If `workers` is 0, at the caller's loop.
 #[track_caller]
-pub fn head_loop<T, H, F, R>(mut head: H, workers: usize, site: &'static LoopSite, f: F) -> R
+pub fn while_let<T, H, F, R>(mut head: H, workers: usize, site: &'static LoopSite, f: F) -> R
 where
     H: FnMut(&mut Option<T>) -> R,
     T: SendItem,
@@ -178,6 +215,52 @@ where
         }
     };
     engine::drive_head(head, workers, Site::Loop(site), &ForEach(f))
+}
+
+/// How a loop's first exit leaves the function (or closure, or async block) around it:
+/// `Self` is its return type, `R` what the loop's iterations return. The rewrite ends a loop
+/// with `if let Some(v) = ExitsThrough::exit(outcome) { return v; }`, which also gives the
+/// iterations their type (`Result<T, E>` gives `Result<ControlFlow<T>, E>`), so that `?` in
+/// the body converts errors with `From` as in the sequential loop.
+///
+/// Not implemented when the function returns something else than `Result`, `Option` or `()`,
+/// nor when an iteration returns the function's own type: a macro in the body that expands to
+/// `return Ok(..)` (rustc cannot tell it from the end of an iteration). The message says both.
+#[diagnostic::on_unimplemented(
+    message = "the first failure or `return` of this parallel loop cannot leave through `{Self}`",
+    label = "the loop's first failure or `return` leaves through here",
+    note = "the function (or closure) around a `#[fail_fast]` loop returns `Result`, `Option` or `()`: the loop's first failure leaves it the way `?` would",
+    note = "a macro in the loop's body may `return Err(..)`, as `bail!` does, but not `return Ok(..)` or `return Some(..)`: write that `return` in the loop's body itself, or end the iteration with `continue`"
+)]
+pub trait ExitsThrough<R>: Sized {
+    /// What the function returns when the loop's outcome is an exit.
+    fn exit(outcome: R) -> Option<Self>;
+}
+
+// One impl for every type, so that rustc names no other impl ("but `ExitsThrough<..>` is
+// implemented for it") in the error.
+#[diagnostic::do_not_recommend]
+impl<Ret: Fallible, R> ExitsThrough<R> for Ret
+where
+    Ret::Iteration: Same<R>,
+{
+    fn exit(outcome: R) -> Option<Self> {
+        Ret::exit(Same::same(outcome))
+    }
+}
+
+/// `Self` and `T` are one type: a bound that gives an unknown `T` its type from `Self`, and
+/// fails as a bound (with [`ExitsThrough`]'s message) rather than as a type mismatch.
+pub trait Same<T> {
+    /// `x` as `Self`.
+    fn same(x: T) -> Self;
+}
+
+impl<T> Same<T> for T {
+    #[inline(always)]
+    fn same(x: T) -> T {
+        x
+    }
 }
 
 /// `true`, opaquely: the rewrite runs a body as `if always() { BODY }` so that a body that

@@ -1,15 +1,17 @@
-//! Fault injection: panics where users do not expect them to be handled, and a body that
-//! blocks until cancelled. After each fault the loop has one outcome, no item ran twice,
-//! every item pulled was dropped once, and the next loop works.
+//! Fault injection: panics where users do not expect them to be handled (also in the `Drop`
+//! of items the loop drops unstarted, while another panic is handled), thread starts that
+//! the OS refuses, and a body that blocks until cancelled. After each fault the loop has one
+//! outcome, no item ran twice, every item pulled was dropped once, and the next loop works.
 mod common;
 
 use common::{scaled, seed, wait_until, Concurrency, Path, HANG};
+use failfast_runtime::fault::{refuse_thread_starts, Refuse};
 use failfast_runtime::{cancelled, try_for_each};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Once;
+use std::sync::{Once, RwLock, RwLockReadGuard};
 use std::time::Instant;
 
 /// The payload of every injected panic; the panic hook keeps them quiet.
@@ -28,12 +30,23 @@ fn quiet_injected_panics() {
     });
 }
 
+/// Thread starts are refused process-wide: a test that does so holds this for writing; one
+/// that needs its iterations to run at the same time (a body that waits for another), for
+/// reading.
+static THREAD_STARTS: RwLock<()> = RwLock::new(());
+
+fn threads_needed() -> RwLockReadGuard<'static, ()> {
+    THREAD_STARTS
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn fault_of(payload: Box<dyn std::any::Any + Send>) -> Fault {
     *payload.downcast::<Fault>().expect("the injected payload")
 }
 
 /// What may go wrong, and where.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 struct Faults {
     /// `next()` panics when asked for this item.
     input_panics_at: Option<usize>,
@@ -47,6 +60,26 @@ struct Faults {
     fails_at: Option<usize>,
     /// This item waits until the loop is cancelled, then panics.
     panics_when_cancelled_at: Option<usize>,
+    /// Every item the loop drops without running it panics in its `Drop`, also while
+    /// another panic unwinds (which aborts the process unless the loop catches each).
+    unstarted_drops_panic: bool,
+    /// Thread starts refused during the loop.
+    refuse: Refuse,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            input_panics_at: None,
+            drop_panics_at: None,
+            error_drop_panics_at: None,
+            from_panics_at: None,
+            fails_at: None,
+            panics_when_cancelled_at: None,
+            unstarted_drops_panic: false,
+            refuse: Refuse::Never,
+        }
+    }
 }
 
 struct Log {
@@ -59,11 +92,16 @@ struct Item<'a> {
     index: usize,
     log: &'a Log,
     panic_on_drop: bool,
+    /// Panics when dropped unless an iteration started with it.
+    panic_unstarted: bool,
 }
 
 impl Drop for Item<'_> {
     fn drop(&mut self) {
         self.log.drops[self.index].fetch_add(1, Ordering::SeqCst);
+        if self.panic_unstarted {
+            panic_any(Fault("unstarted drop"));
+        }
         if self.panic_on_drop && !std::thread::panicking() {
             panic_any(Fault("item drop"));
         }
@@ -131,6 +169,7 @@ fn run(len: usize, workers: usize, faults: Faults) -> Result<Result<(), usize>, 
                 "error drop" => faults.error_drop_panics_at.is_some(),
                 "from" => faults.from_panics_at.is_some(),
                 "after cancelled" => faults.panics_when_cancelled_at.is_some(),
+                "unstarted drop" => faults.unstarted_drops_panic,
                 _ => false,
             },
         };
@@ -164,11 +203,14 @@ fn run_on(
             index,
             log: &log,
             panic_on_drop: Some(index) == faults.drop_panics_at,
+            panic_unstarted: faults.unstarted_drops_panic,
         }
     });
     let begin = Instant::now();
+    refuse_thread_starts(faults.refuse);
     let result = catch_unwind(AssertUnwindSafe(|| {
-        path.try_for_each(input, workers, |item| -> Result<(), LoopError> {
+        path.try_for_each(input, workers, |mut item| -> Result<(), LoopError> {
+            item.panic_unstarted = false;
             let _running = running.enter();
             let index = item.index;
             log.runs[index].fetch_add(1, Ordering::SeqCst);
@@ -203,6 +245,7 @@ fn run_on(
         }
         Err(payload) => Err(fault_of(payload)),
     };
+    refuse_thread_starts(Refuse::Never);
 
     assert_eq!(
         running.now(),
@@ -305,6 +348,7 @@ fn a_panicking_from_conversion_is_a_panic_of_the_iteration() {
 
 #[test]
 fn a_body_that_panics_after_seeing_cancelled_wins_over_the_error() {
+    let _threads = threads_needed();
     quiet_injected_panics();
     let faults = Faults {
         panics_when_cancelled_at: Some(0),
@@ -316,6 +360,7 @@ fn a_body_that_panics_after_seeing_cancelled_wins_over_the_error() {
 
 #[test]
 fn a_body_that_blocks_until_cancelled_is_released_by_a_failure() {
+    let _threads = threads_needed();
     let running = Concurrency::default();
     let result = try_for_each(0..3, 3, |i| {
         let _running = running.enter();
@@ -337,6 +382,9 @@ fn a_body_that_blocks_until_cancelled_is_released_by_a_failure() {
 /// next loop works.
 #[test]
 fn ten_thousand_loops_with_random_faults() {
+    let _refusing = THREAD_STARTS
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     quiet_injected_panics();
     let seed = seed("FAILFAST_FAULT_SEED");
     let mut rng = StdRng::seed_from_u64(seed);
@@ -352,6 +400,12 @@ fn ten_thousand_loops_with_random_faults() {
             from_panics_at: point(0.1),
             fails_at: point(0.3),
             panics_when_cancelled_at: None,
+            unstarted_drops_panic: rng.gen_bool(0.1),
+            refuse: match rng.gen_range(0..10) {
+                0 => Refuse::Nth(rng.gen_range(1..4)),
+                1 => Refuse::AllAfter(rng.gen_range(0..3)),
+                _ => Refuse::Never,
+            },
         };
         let workers = rng.gen_range(1..6);
         let outcome =
@@ -373,4 +427,64 @@ fn ten_thousand_loops_with_random_faults() {
         Ok(()),
         "the runtime still works"
     );
+}
+
+#[test]
+fn items_dropped_unstarted_may_all_panic_while_a_panic_is_handled() {
+    quiet_injected_panics();
+    let len = if cfg!(miri) { 10 } else { 40 };
+    for path in Path::ALL {
+        for workers in [1, 2, 4] {
+            // After a failure: the first dropped item's panic wins over it.
+            let faults = Faults {
+                fails_at: Some(3),
+                unstarted_drops_panic: true,
+                ..Faults::default()
+            };
+            let outcome = run_on(path, len, workers, faults);
+            assert!(
+                outcome == Ok(Err(3)) || outcome == Err(Fault("unstarted drop")),
+                "{path:?}, {workers} workers: {outcome:?}"
+            );
+            // After a panicking `next()`: that panic stays the first.
+            if path != Path::Indexed {
+                let faults = Faults {
+                    input_panics_at: Some(len / 2),
+                    unstarted_drops_panic: true,
+                    ..Faults::default()
+                };
+                let outcome = run_on(path, len, workers, faults);
+                assert_eq!(outcome, Err(Fault("next")), "{path:?}, {workers} workers");
+            }
+        }
+    }
+}
+
+#[test]
+fn loops_carry_on_when_thread_starts_are_refused() {
+    let _refusing = THREAD_STARTS
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    quiet_injected_panics();
+    let len = if cfg!(miri) { 10 } else { 60 };
+    for refuse in [Refuse::Nth(1), Refuse::AllAfter(0), Refuse::AllAfter(2)] {
+        for workers in [2, 5] {
+            let faults = Faults {
+                refuse,
+                ..Faults::default()
+            };
+            assert_eq!(run(len, workers, faults), Ok(Ok(())), "{refuse:?}");
+            let faults = Faults {
+                refuse,
+                fails_at: Some(len / 2),
+                unstarted_drops_panic: true,
+                ..Faults::default()
+            };
+            let outcome = run(len, workers, faults);
+            assert!(
+                outcome == Ok(Err(len / 2)) || outcome == Err(Fault("unstarted drop")),
+                "{refuse:?}: {outcome:?}"
+            );
+        }
+    }
 }

@@ -5,7 +5,7 @@ mod common;
 
 use common::{wait_until, Concurrency, Gate};
 use failfast_runtime::cancelled;
-use failfast_runtime::rewrite::{head_loop, LoopSite};
+use failfast_runtime::rewrite::{while_let as head_loop, LoopSite};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::Mutex;

@@ -75,10 +75,14 @@ pub(crate) trait Visit: Sync {
     fn has_work(&self) -> bool;
     /// Takes and runs items until none are left or the run is cancelled; with `until`, one
     /// item at a time, and only while `until()` is false (an owner helping another run stops
-    /// as soon as its own run needs it).
+    /// as soon as its own run needs it). Waiting for a worker that holds the input alone, it
+    /// leaves when another run of the group has items to take.
     fn visit(&self, until: Option<&dyn Fn() -> bool>);
     /// Whether the run was cancelled.
     fn cancelled(&self) -> bool;
+    /// Whether a worker holds the run's input alone: a visit that may not wait for the
+    /// holder (an owner's, helping) finds nothing to claim.
+    fn held_alone(&self) -> bool;
     /// No visit may take items any more.
     fn close(&self);
 }
@@ -113,6 +117,8 @@ struct State {
     /// Pool threads started, and the most that may be.
     started: usize,
     target: usize,
+    /// The OS refused a thread: `target` was cut to `started`.
+    refused: bool,
     /// Pool threads visiting a run now.
     busy: usize,
     spawner: Option<Spawner>,
@@ -133,6 +139,26 @@ impl State {
         self.runs
             .iter()
             .rposition(|entry| unsafe { entry.run.get() }.has_work())
+    }
+
+    /// For a pool thread: a run that [`pick_to_help`](Self::pick_to_help) finds, else one
+    /// whose input a worker holds alone, to join as a taker (which makes the holder let go)
+    /// until another run has items (see `Run::wait_for_holder`).
+    fn pick_for_pool(&self) -> Option<usize> {
+        self.pick_to_help().or_else(|| self.pick())
+    }
+
+    /// The most recently published run with items that a visit can take now: not one whose
+    /// input a worker holds alone. That worker may be the visitor itself, further up its
+    /// stack (a recursion reached from a held input), and does not let go before the visitor
+    /// returns: picked again and again, such a run kept an owner, and idle pool threads,
+    /// spinning until the owner's own run finished. A holder notifies when it lets go.
+    fn pick_to_help(&self) -> Option<usize> {
+        // SAFETY: every listed run is alive.
+        self.runs.iter().rposition(|entry| {
+            let run = unsafe { entry.run.get() };
+            run.has_work() && !run.held_alone()
+        })
     }
 
     /// Counts a visit to `runs[at]`.
@@ -165,6 +191,7 @@ impl Group {
                 next_id: 0,
                 started: 0,
                 target: pool_threads,
+                refused: false,
                 busy: 0,
                 spawner: None,
                 closed: false,
@@ -211,18 +238,25 @@ impl Group {
             id
         };
         self.signal.notify();
-        self.ramp();
-        Published {
+        // The guard first: whatever happens from here, the run leaves the list before its
+        // frame does.
+        let published = Published {
             group: self,
             id,
             run: RunPtr(run),
             retired: false,
-        }
+        };
+        self.ramp();
+        published
     }
 
     /// Starts another pool thread if items wait that no thread of the group will take: none
     /// is idle, and fewer than the most allowed were started. Each thread that finds items
     /// calls it again, so that threads start one after another while work remains.
+    ///
+    /// A thread the OS refuses (a memory, pids or thread limit) is not counted, and the group
+    /// asks for no more: it carries on with the threads it has, rather than ask again on
+    /// every visit of a system that is out of threads. The next loop asks again.
     pub(crate) fn ramp(&self) {
         // Called on every visit: once every thread has started, without the lock.
         if self.all_started.load(Ordering::Relaxed) {
@@ -235,13 +269,24 @@ impl Group {
         if state.pick().is_none() {
             return;
         }
-        state.started += 1;
+        let Some(spawner) = &state.spawner else {
+            return;
+        };
+        // SAFETY: the group is not closed, so its scope has not finished waiting (`open`).
+        let refused = !unsafe { spawner.spawn() };
+        if refused {
+            state.target = state.started;
+            state.refused = true;
+        } else {
+            state.started += 1;
+        }
         if state.started == state.target {
             self.all_started.store(true, Ordering::Relaxed);
         }
-        if let Some(spawner) = &state.spawner {
-            // SAFETY: the group is not closed, so its scope has not finished waiting (`open`).
-            unsafe { spawner.spawn() };
+        drop(state);
+        if refused {
+            // An owner that only feeds its run works on it itself if no thread started.
+            self.signal.notify();
         }
     }
 
@@ -250,7 +295,7 @@ impl Group {
         loop {
             let picked = self.signal.wait_for(|| {
                 let mut state = lock(&self.state);
-                if let Some(at) = state.pick() {
+                if let Some(at) = state.pick_for_pool() {
                     state.busy += 1;
                     return Some(Some(state.enter(at)));
                 }
@@ -277,6 +322,16 @@ impl Group {
         unsafe { run.get() }.visit(until);
         drop(inside);
         self.leave(id, pool_thread);
+    }
+
+    /// Whether a listed run other than `except` has items that a visit can take now: one
+    /// whose input no worker holds alone.
+    pub(crate) fn other_work(&self, except: *const ()) -> bool {
+        lock(&self.state).runs.iter().any(|entry| {
+            // SAFETY: every listed run is alive.
+            let run = unsafe { entry.run.get() };
+            !std::ptr::addr_eq(entry.run.0, except) && run.has_work() && !run.held_alone()
+        })
     }
 
     fn leave(&self, id: u64, pool_thread: bool) {
@@ -321,8 +376,9 @@ pub(crate) struct Published<'g> {
 
 impl Published<'_> {
     /// The owner's side of a run: pulls its input if it has a `feed`, works on its items and
-    /// on other runs of the group if it `works`, and returns once the run's last iteration
-    /// has finished.
+    /// on other runs of the group if it `works` (or if the OS refused every pool thread of
+    /// the group: someone must run the items), and returns once the run's last iteration has
+    /// finished.
     pub(crate) fn finish(mut self, works: bool, mut feed: Option<&mut dyn Feed>) {
         let group = self.group;
         loop {
@@ -334,10 +390,11 @@ impl Published<'_> {
                     }
                 }
                 let mut state = lock(&group.state);
+                let works = works || (state.refused && state.started == 0);
                 let at = state.position(self.id);
                 // SAFETY: the run is listed until this owner retires it.
                 let mine = unsafe { self.run.get() };
-                if works && mine.has_work() {
+                if works && mine.has_work() && !mine.held_alone() {
                     let (id, run) = state.enter(at);
                     return Some(Step::Visit(id, run));
                 }
@@ -349,10 +406,16 @@ impl Published<'_> {
                 // A cancelled run only waits for its visitors: its owner helps nobody else, so
                 // that the failure goes up the recursion at once.
                 if works && !mine.cancelled() {
-                    if let Some(other) = state.pick() {
+                    if let Some(other) = state.pick_to_help() {
                         let (id, run) = state.enter(other);
                         return Some(Step::Visit(id, run));
                     }
+                }
+                // Its own run, held alone by another worker, and nothing else to help with:
+                // joining makes the holder let go, or waits until another run has items.
+                if works && mine.has_work() {
+                    let (id, run) = state.enter(at);
+                    return Some(Step::Visit(id, run));
                 }
                 None
             });
@@ -367,11 +430,12 @@ impl Published<'_> {
                 Step::Visit(id, run) => {
                     let mine = self.run;
                     // Helping another run, the owner goes back as soon as its own run has
-                    // items again, or was cancelled (its failure must go up the recursion).
+                    // items that it can take again, or was cancelled (its failure must go up
+                    // the recursion).
                     let back = move || {
                         // SAFETY: the owner's run stays listed until the owner retires it.
                         let mine = unsafe { mine.get() };
-                        mine.cancelled() || mine.has_work()
+                        mine.cancelled() || (mine.has_work() && !mine.held_alone())
                     };
                     let until = (id != self.id).then_some(&back as &dyn Fn() -> bool);
                     group.visit(id, run, until, false);

@@ -3,7 +3,7 @@
 //! through a queue, and an item is only moved out of its slot when it starts.
 
 use super::batch::{index_chunk, MAX_INDEX_CHUNK};
-use super::ending::Payload;
+use super::ending::{keep_first, resume_first, Payload};
 use super::source::Source;
 use crate::sync::{AtomicBool, AtomicUsize, Ordering};
 #[cfg(not(loom))]
@@ -11,6 +11,7 @@ use crossbeam_utils::CachePadded;
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::ops::Range;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// An input that can be split by index, with the items the sequential `for` loop would see.
 ///
@@ -246,13 +247,23 @@ impl<T: Send> Items for OwnedItems<T> {
         unsafe { self.start.add(index).read() }
     }
     unsafe fn discard(&self, range: Range<usize>) {
-        // SAFETY: the items in `range` are initialized, and never read again.
-        unsafe {
-            std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(
-                self.start.add(range.start),
-                range.len(),
-            ));
+        if !std::mem::needs_drop::<T>() {
+            return;
         }
+        // One by one, not as a slice: a slice's drop goes on after a panicking item, and a
+        // second panic would abort the process. The first panic resumes after the last item.
+        let mut first = None;
+        for index in range {
+            // SAFETY: the items in `range` are initialized, and never read again; each is
+            // dropped once, also when the one before it panicked.
+            let dropped = catch_unwind(AssertUnwindSafe(|| unsafe {
+                std::ptr::drop_in_place(self.start.add(index));
+            }));
+            if let Err(payload) = dropped {
+                keep_first(&mut first, payload);
+            }
+        }
+        resume_first(first);
     }
 }
 

@@ -89,7 +89,7 @@ where
         let published = group.publish(&run);
         let mut feeder = Feeder::new(input, &run);
         published.finish(nested, Some(&mut feeder as &mut dyn Feed));
-        drop(feeder);
+        run.drop_caught(feeder);
         run.into_outcome()
     })
 }

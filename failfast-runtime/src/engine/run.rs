@@ -2,7 +2,7 @@
 //! thread does when it visits the run, and what the run's owner does until it has finished.
 
 use super::batch::{next_batch, StepBack, MAX_BATCH};
-use super::ending::{Ending, Record};
+use super::ending::{drop_each, Ending, Record};
 use super::group::{Feed, Group, Visit};
 use super::source::{pull, Fed, Headed, Source};
 use super::Body;
@@ -45,6 +45,14 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
         self.group.signal.notify();
     }
 
+    /// Drops `value` (what the run's owner kept of its input), catching a panicking `Drop`:
+    /// it ends the run like any panic, and loses to one recorded before it.
+    pub(crate) fn drop_caught<T>(&self, value: T) {
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(value))) {
+            self.record.record_late_panic(payload);
+        }
+    }
+
     /// The run's result, once no thread visits it: drops what was never started, then
     /// returns the first exit, or resumes the first panic.
     pub(crate) fn into_outcome(self) -> B::Outcome {
@@ -81,6 +89,10 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
 
     fn cancelled(&self) -> bool {
         self.token.is_cancelled()
+    }
+
+    fn held_alone(&self) -> bool {
+        self.source.held_alone()
     }
 }
 
@@ -242,13 +254,22 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
 
     /// Waits for the worker holding the input alone to let go, which it does within a
     /// stretch of items (`source::STRETCH`) of this worker's joining; `false` if the visit
-    /// should end instead: the input ran out, the run was cancelled, or the holder is in a
-    /// long item, and the group may have other work for this thread meanwhile (the
-    /// recursion's inner runs).
+    /// should end instead: the input ran out or the run was cancelled, or another run of the
+    /// group has items (the recursion's inner runs) while the holder is in a long item, which
+    /// may be that very recursion.
+    ///
+    /// A wait, not a poll: the holder notifies when it lets go, and so does every change
+    /// that gives another run items. (A timed wait here, ended to look for other work and
+    /// begun again at once, kept idle pool threads polling a holder that a recursion held
+    /// up, a core's worth of CPU.)
     fn wait_for_holder(&self, watch: &Watch<'_>) -> bool {
-        self.wait_on_group(Wait::Spin, HOLDER_WAIT, || {
-            !self.source.held_alone() || self.over(watch)
-        }) && !self.source.held_alone()
+        let this: *const Self = self;
+        self.group.signal.wait_for(|| {
+            if !self.source.held_alone() || self.over(watch) {
+                return Some(!self.source.held_alone());
+            }
+            self.group.other_work(this.cast()).then_some(false)
+        })
     }
 
     /// Nothing is left for this visit to do: the input ran out, or the run was cancelled.
@@ -275,10 +296,6 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         }
     }
 }
-
-/// How long a worker waits for the holder of an input to let go before it looks for other
-/// work.
-const HOLDER_WAIT: Duration = Duration::from_micros(50);
 
 /// Counts a worker among a source's takers for as long as it visits.
 struct Taking<'s, S: Source>(&'s S);
@@ -355,8 +372,12 @@ where
             Ok(ended) => self.ended |= ended,
             Err(payload) => {
                 self.ended = true;
-                self.pulled.clear();
+                // `next()`'s panic first: the items pulled before it were never started, and
+                // a panic dropping them must not take its place.
                 self.run.end(Ending::Panic(payload));
+                if let Some(late) = drop_each(self.pulled.drain(..)) {
+                    self.run.end(Ending::Panic(late));
+                }
                 return;
             }
         }

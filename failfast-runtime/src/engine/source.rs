@@ -8,7 +8,7 @@
 //!   the workers take from, at most [`Ahead::limit`] items ahead of the running iterations.
 
 use super::batch::{next_batch, Ahead, Reservation};
-use super::ending::Payload;
+use super::ending::{drop_after, drop_each, resume_first, Payload};
 use crate::sync::{lock, AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering};
 use crate::wake::Signal;
 use crossbeam_utils::CachePadded;
@@ -107,9 +107,9 @@ pub(crate) trait Source: Sync {
 ///   Its claim returns nothing while `held_alone` is set (it does not wait on the lock for a
 ///   holder, which may be this very thread, further up its stack, in a recursion; a claim
 ///   that takes the lock just as a holder does waits for the holder's next look). It waits
-///   on the group's signal, which the holder notifies when it lets go, for at most about
-///   `HOLDER_WAIT`, then leaves the visit; the run still has work, so the group brings it
-///   back, or to another run.
+///   on the group's signal, which the holder notifies when it lets go, and leaves the visit
+///   earlier if another run of the group has items to take (the holder may be in a long
+///   item, a recursion's); the group brings it back once that work is done.
 /// - A worker that stepped back is not counted. It sleeps on the group's signal for its pause,
 ///   woken early when the run ends (the run's ending and every visit's end notify), then reads
 ///   `held_items` to judge the holder's pace, and joins or pauses again. Every wait has a
@@ -153,7 +153,7 @@ impl<'s, I: Iterator + Send> Shared<'s, I> {
 impl<I: Iterator + Send> Source for Shared<'_, I> {
     type Item = I::Item;
     type Claimed<'a>
-        = std::vec::Drain<'a, I::Item>
+        = Leftover<'a, I::Item>
     where
         Self: 'a;
 
@@ -193,12 +193,13 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
                 // An iterator that panicked is not asked again.
                 self.done.store(true, Ordering::Release);
                 drop(input);
-                buffer.clear();
-                return Err(payload);
+                // The items pulled before it were never started: dropped after the panic,
+                // which stays the run's first.
+                return Err(drop_after(payload, buffer.drain(..)));
             }
         }
         drop(input);
-        Ok((!buffer.is_empty()).then(|| buffer.drain(..)))
+        Ok((!buffer.is_empty()).then(|| Leftover(buffer.drain(..))))
     }
 
     fn close(&self) {
@@ -317,6 +318,25 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
         // timer's slack a 50 us wait lasted about 125.
         self.signal.notify();
         ran
+    }
+}
+
+/// Items a worker claimed from a [`Shared`] input; those it did not start are dropped one by
+/// one (see [`drop_each`]).
+pub(crate) struct Leftover<'a, T>(std::vec::Drain<'a, T>);
+
+impl<T> Iterator for Leftover<'_, T> {
+    type Item = T;
+
+    #[inline]
+    fn next(&mut self) -> Option<T> {
+        self.0.next()
+    }
+}
+
+impl<T> Drop for Leftover<'_, T> {
+    fn drop(&mut self) {
+        resume_first(drop_each(self.0.by_ref()));
     }
 }
 
@@ -537,7 +557,15 @@ impl<T> Drop for FedClaim<'_, T> {
         self.fed.queue().ahead.release(self.reservation, unstarted);
         self.fed.room_made.notify();
         // Taken, never started: dropped last, as a destructor may panic.
-        self.items.by_ref().for_each(drop);
+        resume_first(drop_each(self.items.by_ref()));
+    }
+}
+
+impl<T> Drop for Fed<'_, T> {
+    /// Items queued and never claimed (the run ended): one by one, see [`drop_each`].
+    fn drop(&mut self) {
+        let items = std::mem::take(&mut lock(&self.queue).items);
+        resume_first(drop_each(items.into_iter()));
     }
 }
 

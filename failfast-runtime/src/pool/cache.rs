@@ -45,27 +45,38 @@ loom::lazy_static! {
     };
 }
 
-/// Hands `job` to an idle thread, or to a new one.
-pub(crate) fn start(job: Job) {
-    CACHE.start(job);
+/// The OS refused to start a thread (a memory, pids or thread limit): the job was dropped
+/// unrun, which released its scope's count.
+#[derive(Debug)]
+pub(crate) struct Refused;
+
+/// Hands `job` to an idle thread, or to a new one; [`Refused`] if no thread could take it.
+pub(crate) fn start(job: Job) -> Result<(), Refused> {
+    CACHE.start(job)
 }
 
 impl Cache {
-    fn start(&'static self, job: Job) {
+    fn start(&'static self, job: Job) -> Result<(), Refused> {
+        #[cfg(feature = "fault-injection")]
+        if crate::fault::refuse_this_start() {
+            // As a refused spawn does: the closure holding the job is dropped unrun.
+            drop(job);
+            return Err(Refused);
+        }
         if let Some(mailbox) = self.claim() {
             *lock(&mailbox.job) = Some(job);
             mailbox.delivered.notify();
-            return;
+            return Ok(());
         }
         let mailbox = Arc::new(Mailbox {
             job: Mutex::new(None),
             delivered: Signal::new(),
         });
         // If spawning fails, the closure (and with it the job's `CountDown`) is dropped, so
-        // the scope stays balanced before the panic leaves `start`.
+        // the scope stays balanced.
         #[cfg(loom)]
         self.live.0.fetch_add(1, crate::sync::Ordering::AcqRel);
-        spawn_thread(move || {
+        let spawned = spawn_thread(move || {
             self.serve(&mailbox, job);
             #[cfg(loom)]
             {
@@ -73,6 +84,15 @@ impl Cache {
                 self.live.1.notify();
             }
         });
+        if spawned.is_err() {
+            #[cfg(loom)]
+            {
+                self.live.0.fetch_sub(1, crate::sync::Ordering::AcqRel);
+                self.live.1.notify();
+            }
+            return Err(Refused);
+        }
+        Ok(())
     }
 
     /// A worker thread's life: run jobs until none comes for [`IDLE_TIMEOUT`].
@@ -133,17 +153,21 @@ impl Cache {
     }
 }
 
+/// Starts a thread running `f`; on failure `f` is dropped unrun (`std` drops the closure it
+/// could not hand to a thread).
 #[cfg(not(loom))]
-fn spawn_thread(f: impl FnOnce() + Send + 'static) {
+fn spawn_thread(f: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("failfast-worker".into())
         .spawn(f)
-        .expect("failfast: could not start a worker thread");
+        .map(drop)
 }
 
 #[cfg(loom)]
-fn spawn_thread(f: impl FnOnce() + Send + 'static) {
+#[allow(clippy::unnecessary_wraps)]
+fn spawn_thread(f: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
     loom::thread::spawn(f);
+    Ok(())
 }
 
 #[cfg(not(loom))]

@@ -126,7 +126,8 @@ unsafe impl Send for Spawner {}
 unsafe impl Sync for Spawner {}
 
 impl Spawner {
-    /// Starts one more pool thread running the scope's work.
+    /// Starts one more pool thread running the scope's work; `false` if the OS refused it,
+    /// which leaves the scope's count as it was.
     ///
     /// # Safety
     ///
@@ -134,12 +135,16 @@ impl Spawner {
     /// from one of its jobs. (A job that runs keeps `pending` above zero, and so does the
     /// closure's caller, which has not started waiting; the count taken here keeps the scope
     /// waiting for the new job too.)
-    pub(crate) unsafe fn spawn(&self) {
+    pub(crate) unsafe fn spawn(&self) -> bool {
         self.latch.pending.fetch_add(1, Ordering::Relaxed);
+        // A refused job was dropped unrun: its `CountDown` took the count back. If that was
+        // the scope's last count, the scope had not begun waiting (this function's contract),
+        // and its wait will find 0.
         cache::start(Job {
             work: self.work,
             run: self.run,
             done: CountDown(Arc::clone(&self.latch)),
-        });
+        })
+        .is_ok()
     }
 }

@@ -170,13 +170,13 @@ impl Path {
         F: Fn(I::Item) -> Result<(), E> + Sync,
         E: Send,
     {
-        use failfast_runtime::rewrite::{LoopSite, ViaIndex, ViaShared};
+        use failfast_runtime::rewrite::{LoopSite, Shared, Split};
         static SHARED: LoopSite = LoopSite::new();
         static INDEXED: LoopSite = LoopSite::new();
         match self {
             Path::Caller => failfast_runtime::try_for_each(input, workers, f),
-            Path::Shared => ViaShared.thread_loop(input, workers, &SHARED, f),
-            Path::Indexed => ViaIndex.thread_loop(input.collect::<Vec<_>>(), workers, &INDEXED, f),
+            Path::Shared => Shared.thread_loop(input, workers, &SHARED, f),
+            Path::Indexed => Split.thread_loop(input.collect::<Vec<_>>(), workers, &INDEXED, f),
         }
     }
 }

@@ -1,0 +1,79 @@
+//! Fault injection for the runtime's own tests: the cargo feature `fault-injection` (off by
+//! default, enabled by the runtime's dev-dependency on itself) makes the OS "refuse" chosen
+//! thread starts, as a memory, pids or thread limit would. Not part of the API: without the
+//! feature none of this exists, and a thread start costs nothing more.
+
+use std::sync::Mutex;
+
+/// Which of the next thread starts are refused, counted from the call to
+/// [`refuse_thread_starts`] that set it. A start that hands a job to an idle pool thread
+/// counts too: a test cannot know which threads the cache holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refuse {
+    /// Every start succeeds (when the OS allows it).
+    Never,
+    /// The `n`th start (1 for the next one) is refused, the others succeed.
+    Nth(usize),
+    /// The first `n` starts succeed, every one after them is refused.
+    AllAfter(usize),
+}
+
+struct Policy {
+    refuse: Refuse,
+    attempts: usize,
+    refused: usize,
+}
+
+static POLICY: Mutex<Policy> = Mutex::new(Policy {
+    refuse: Refuse::Never,
+    attempts: 0,
+    refused: 0,
+});
+
+fn policy() -> std::sync::MutexGuard<'static, Policy> {
+    POLICY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Refuses thread starts from now on as `refuse` says, and resets the counts.
+///
+/// ```
+/// use failfast_runtime::fault::{refuse_thread_starts, refused_thread_starts, Refuse};
+///
+/// refuse_thread_starts(Refuse::AllAfter(0));
+/// let result: Result<(), ()> = failfast_runtime::try_for_each(0..100, 4, |_| Ok(()));
+/// assert_eq!(result, Ok(())); // the calling thread ran them all
+/// assert!(refused_thread_starts() <= 1); // a group stops asking after a refusal
+/// refuse_thread_starts(Refuse::Never);
+/// ```
+pub fn refuse_thread_starts(refuse: Refuse) {
+    *policy() = Policy {
+        refuse,
+        attempts: 0,
+        refused: 0,
+    };
+}
+
+/// How many thread starts were refused since [`refuse_thread_starts`].
+pub fn refused_thread_starts() -> usize {
+    policy().refused
+}
+
+/// How many thread starts were asked for since [`refuse_thread_starts`], refused or not.
+pub fn thread_starts() -> usize {
+    policy().attempts
+}
+
+/// Counts a thread start; whether it is to be refused.
+pub(crate) fn refuse_this_start() -> bool {
+    let mut policy = policy();
+    policy.attempts += 1;
+    let refuse = match policy.refuse {
+        Refuse::Never => false,
+        Refuse::Nth(n) => policy.attempts == n,
+        Refuse::AllAfter(n) => policy.attempts > n,
+    };
+    policy.refused += usize::from(refuse);
+    refuse
+}

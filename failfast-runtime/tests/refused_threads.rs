@@ -1,0 +1,248 @@
+//! When the OS refuses a thread (a memory, pids or thread limit), the loop carries on with the
+//! threads it has: it never hangs, runs every item exactly once, and the next loop starts
+//! threads again. Thread starts are refused through the runtime's test-only hook, on every
+//! input path, nested and in a recursion; and once for real, in a child process under
+//! `ulimit -v`.
+mod common;
+
+use common::{scaled, Path, HANG};
+use failfast_runtime::fault::{refuse_thread_starts, refused_thread_starts, thread_starts, Refuse};
+use failfast_runtime::rewrite::{LoopSite, Split};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// The hook is process-wide: one test at a time sets it.
+fn hook() -> MutexGuard<'static, ()> {
+    static HOOK: Mutex<()> = Mutex::new(());
+    let guard = HOOK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    refuse_thread_starts(Refuse::Never);
+    guard
+}
+
+/// An item long enough that the loop wants its threads.
+fn work() {
+    std::thread::sleep(Duration::from_micros(if cfg!(miri) { 1 } else { 50 }));
+}
+
+const REFUSALS: [Refuse; 5] = [
+    Refuse::Nth(1),
+    Refuse::Nth(2),
+    Refuse::AllAfter(0),
+    Refuse::AllAfter(1),
+    Refuse::AllAfter(5),
+];
+
+fn workers() -> Vec<usize> {
+    if cfg!(miri) {
+        vec![2, 3]
+    } else {
+        vec![2, 3, 8, 64, 300]
+    }
+}
+
+/// Every item of one loop ran exactly once.
+struct Runs(Vec<AtomicUsize>);
+
+impl Runs {
+    fn new(len: usize) -> Self {
+        Runs((0..len).map(|_| AtomicUsize::new(0)).collect())
+    }
+
+    fn run(&self, index: usize) {
+        self.0[index].fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn check(&self, what: &str) {
+        for (index, runs) in self.0.iter().enumerate() {
+            assert_eq!(runs.load(Ordering::SeqCst), 1, "item {index} runs ({what})");
+        }
+    }
+}
+
+/// After a refusal: a loop without refusals starts threads again and works.
+fn a_later_loop_starts_threads(path: Path) {
+    refuse_thread_starts(Refuse::Never);
+    let len = scaled(200);
+    let runs = Runs::new(len);
+    let result: Result<(), ()> = path.try_for_each(0..len, 4, |i| {
+        work();
+        runs.run(i);
+        Ok(())
+    });
+    assert_eq!(result, Ok(()));
+    runs.check("the loop after");
+    assert!(
+        thread_starts() >= 1,
+        "the loop after a refusal started no thread ({path:?})"
+    );
+}
+
+#[test]
+fn every_input_path_carries_on_with_the_threads_it_has() {
+    let _hook = hook();
+    let len = scaled(600);
+    for path in Path::ALL {
+        for workers in workers() {
+            for refuse in REFUSALS {
+                refuse_thread_starts(refuse);
+                let began = Instant::now();
+                let runs = Runs::new(len);
+                let result: Result<(), ()> = path.try_for_each(0..len, workers, |i| {
+                    work();
+                    runs.run(i);
+                    Ok(())
+                });
+                let what = format!("{path:?}, {workers} workers, {refuse:?}");
+                assert_eq!(result, Ok(()), "{what}");
+                runs.check(&what);
+                // The first thread a loop asks for is always refused by these; the later
+                // starts of the others depend on timing and on `workers`.
+                if matches!(refuse, Refuse::Nth(1) | Refuse::AllAfter(0)) {
+                    assert_eq!(refused_thread_starts(), 1, "one refusal, no retry ({what})");
+                }
+                assert!(began.elapsed() < HANG, "{what}");
+            }
+            a_later_loop_starts_threads(path);
+        }
+    }
+}
+
+#[test]
+fn a_failure_after_a_refusal_ends_the_loop_as_usual() {
+    let _hook = hook();
+    for path in Path::ALL {
+        for refuse in REFUSALS {
+            refuse_thread_starts(refuse);
+            let result = path.try_for_each(0..scaled(400), 8, |i| {
+                work();
+                if i == scaled(400) / 2 {
+                    Err(i)
+                } else {
+                    Ok(())
+                }
+            });
+            assert_eq!(result, Err(scaled(400) / 2), "{path:?}, {refuse:?}");
+        }
+    }
+    a_later_loop_starts_threads(Path::Caller);
+}
+
+#[test]
+fn nested_loops_carry_on_when_threads_are_refused() {
+    let _hook = hook();
+    let (outer, inner) = (scaled(20), scaled(30));
+    for path in Path::ALL {
+        for refuse in REFUSALS {
+            refuse_thread_starts(refuse);
+            let runs = Runs::new(outer * inner);
+            let result: Result<(), ()> = path.try_for_each(0..outer, 4, |o| {
+                path.try_for_each(0..inner, 3, |i| {
+                    work();
+                    runs.run(o * inner + i);
+                    Ok(())
+                })
+            });
+            let what = format!("{path:?}, {refuse:?}");
+            assert_eq!(result, Ok(()), "{what}");
+            runs.check(&what);
+        }
+    }
+    a_later_loop_starts_threads(Path::Shared);
+}
+
+/// A recursive walk: every node's children in the same loop, which shares one limit.
+fn walk(depth: usize, node: usize, fanout: usize, runs: &Runs) -> Result<(), ()> {
+    static SITE: LoopSite = LoopSite::new();
+    Split.thread_loop(0..fanout, 4, &SITE, |child| {
+        let node = node * fanout + child + 1;
+        work();
+        runs.run(node);
+        if depth > 1 {
+            walk(depth - 1, node, fanout, runs)?;
+        }
+        Ok(())
+    })
+}
+
+#[test]
+fn a_recursion_carries_on_when_threads_are_refused() {
+    let _hook = hook();
+    let (depth, fanout): (usize, usize) = if cfg!(miri) { (2, 2) } else { (4, 5) };
+    // Nodes are numbered breadth first from 0 (the root, not run).
+    let nodes: usize = (1..=depth).map(|d| fanout.pow(d as u32)).sum();
+    for refuse in REFUSALS {
+        refuse_thread_starts(refuse);
+        let runs = Runs::new(nodes + 1);
+        runs.run(0);
+        assert_eq!(walk(depth, 0, fanout, &runs), Ok(()));
+        runs.check(&format!("{refuse:?}"));
+    }
+    a_later_loop_starts_threads(Path::Indexed);
+}
+
+/// The child of [`a_loop_under_a_real_memory_limit_finishes`], which runs it (with
+/// `--ignored`) in a process of its own under the limit; alone, it would only run loops.
+#[test]
+#[ignore = "run under a memory limit by a_loop_under_a_real_memory_limit_finishes"]
+fn child_under_a_memory_limit() {
+    for path in Path::ALL {
+        let runs = Runs::new(600);
+        let result: Result<(), ()> = path.try_for_each(0..600, 300, |i| {
+            std::thread::sleep(Duration::from_millis(1));
+            runs.run(i);
+            Ok(())
+        });
+        assert_eq!(result, Ok(()));
+        runs.check(&format!("{path:?}"));
+        println!("limited child: {path:?} done");
+    }
+}
+
+/// A child process with a 150 MB address-space limit (as a container's memory limit gives),
+/// which the OS enforces by refusing threads of a 300-worker loop: it must finish.
+#[cfg(all(unix, not(miri)))] // Miri cannot start processes.
+#[test]
+fn a_loop_under_a_real_memory_limit_finishes() {
+    // A sanitizer's runtime (the thread sanitizer run of CI) reserves terabytes of address
+    // space for its shadow memory before `main`: no address-space limit can then be set that
+    // the process starts under, so there is nothing this test can check.
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let reserved_kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmSize:"))
+        .and_then(|size| size.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0);
+    if reserved_kib > 1 << 30 {
+        println!("skipped: the process reserves {reserved_kib} KiB of address space (a sanitizer)");
+        return;
+    }
+    let exe = std::env::current_exe().expect("the test binary");
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -v 150000 && exec "$0" --exact child_under_a_memory_limit --ignored --nocapture --test-threads=1"#)
+        .arg(exe)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("sh");
+    let began = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child") {
+            break status;
+        }
+        if began.elapsed() > Duration::from_secs(60) {
+            child.kill().expect("kill the hung child");
+            child.wait().expect("the killed child");
+            panic!("the loop under a memory limit hung (killed after 60 s)");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let output = child.wait_with_output().expect("the child's output");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        status.success() && stdout.contains("limited child: Indexed done"),
+        "the limited child failed ({status}):\n{stdout}\n{stderr}"
+    );
+}
