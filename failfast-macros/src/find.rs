@@ -1,5 +1,5 @@
 //! Which loops run in parallel: the ones marked `#[fail_fast]`, or else the function's one
-//! outermost `for` loop.
+//! outermost `for` loop, or, with none, its one outermost `while let` loop.
 
 use proc_macro2::Span;
 use syn::visit::Visit;
