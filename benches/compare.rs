@@ -261,6 +261,19 @@ fn io_fail() {
     );
 }
 
+/// Runs `f` inside a span, with `tracing-subscriber`'s registry as this thread's subscriber:
+/// what a loop costs when it carries the caller's span to its pool threads (with the `tracing`
+/// feature; without it, only the subscriber's own cost on the calling thread).
+fn in_a_span<R>(f: impl FnOnce() -> R) -> R {
+    use tracing_subscriber::layer::SubscriberExt;
+    let subscriber =
+        tracing_subscriber::registry().with(tracing_subscriber::layer::Identity::new());
+    tracing::subscriber::with_default(subscriber, || {
+        let _request = tracing::info_span!("request", id = 1).entered();
+        f()
+    })
+}
+
 // ---------------------------------------------------------------------------------------
 // 3. cpu_tiny: 2,000,000 items of a few integer operations, 2 workers.
 
@@ -288,6 +301,24 @@ cpu_tiny_loop!(cpu_tiny_range, |vec| for n in 0..TINY_ITEMS => n);
 cpu_tiny_loop!(cpu_tiny_vec, |vec| for &n in vec => n);
 // Not `Send`: pulled by the calling thread for 2 pool threads (the only path before 0.2).
 cpu_tiny_loop!(cpu_tiny_not_send, |vec| for n in not_send(0..TINY_ITEMS) => n);
+// An adapter in the `for` expression whose closure captures nothing: pulled by both workers.
+cpu_tiny_loop!(cpu_tiny_map, |vec| for n in vec.iter().map(|&x| opaque(x)) => n);
+// One that captures a parameter of a `Send` type (`vec: &[u64]`): pulled by both workers.
+cpu_tiny_loop!(cpu_tiny_map_param, |vec| for n in vec.iter().map(|&x| opaque(x ^ vec[0])) => n);
+
+/// One that captures a `let` local, whose type the macro cannot see: rustc cannot tell yet
+/// whether such a closure is `Send` when the loop's path is picked, so the calling thread pulls
+/// the input for 2 pool threads.
+#[fail_fast(workers = 2)]
+fn cpu_tiny_map_local(sum: &AtomicUsize, vec: &[u64]) -> Result<(), ()> {
+    let first = vec[0];
+    for n in vec.iter().map(|&x| opaque(x ^ first)) {
+        if tiny(n) == u64::MAX {
+            sum.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    Ok(())
+}
 
 fn cpu_tiny() {
     let pool = pool(2);
@@ -323,8 +354,28 @@ fn cpu_tiny() {
             detail: String::new(),
         },
         Row {
+            name: "failfast (macro, range), in a span",
+            figure: in_a_span(|| ns(&|| cpu_tiny_range(&sum, &vec).unwrap())),
+            detail: "(a subscriber: tracing-subscriber's registry)".into(),
+        },
+        Row {
             name: "failfast (macro, input not Send)",
             figure: ns(&|| cpu_tiny_not_send(&sum, &vec).unwrap()),
+            detail: String::new(),
+        },
+        Row {
+            name: "failfast (macro, .map(closure capturing nothing))",
+            figure: ns(&|| cpu_tiny_map(&sum, &vec).unwrap()),
+            detail: String::new(),
+        },
+        Row {
+            name: "failfast (macro, .map(closure capturing a `&[u64]` parameter))",
+            figure: ns(&|| cpu_tiny_map_param(&sum, &vec).unwrap()),
+            detail: String::new(),
+        },
+        Row {
+            name: "failfast (macro, .map(closure capturing a `let` local))",
+            figure: ns(&|| cpu_tiny_map_local(&sum, &vec).unwrap()),
             detail: String::new(),
         },
         Row {
@@ -396,6 +447,11 @@ fn cpu_fixed() {
             name: "failfast (macro)",
             figure: us(20_000, &|| cpu_fixed_failfast(&items).unwrap()),
             detail: String::new(),
+        },
+        Row {
+            name: "failfast (macro), in a span",
+            figure: in_a_span(|| us(20_000, &|| cpu_fixed_failfast(&items).unwrap())),
+            detail: "(a subscriber: tracing-subscriber's registry)".into(),
         },
         Row {
             name: "rayon par_iter (pool reused)",

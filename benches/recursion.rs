@@ -155,6 +155,12 @@ fn scenario(kind: Leaf, workers: usize) {
         .build()
         .unwrap();
     let ours = median_of_3(|| measure(|| walk(&root, kind, workers).unwrap()));
+    // Inside a span, with a subscriber: every run captures the span, and pool threads enter
+    // it for each visit.
+    let in_a_span = tracing::subscriber::with_default(tracing_subscriber::registry(), || {
+        let _request = tracing::info_span!("request", id = 1).entered();
+        median_of_3(|| measure(|| walk(&root, kind, workers).unwrap()))
+    });
     let theirs =
         median_of_3(|| measure(|| pool.install(|| rayon::scope(|s| walk_rayon(s, &root, kind)))));
     let (what, ideal) = match kind {
@@ -174,6 +180,10 @@ fn scenario(kind: Leaf, workers: usize) {
             Row {
                 name: "failfast (macro, recursive)",
                 ..ours
+            },
+            Row {
+                name: "failfast, in a span (subscriber)",
+                ..in_a_span
             },
             Row {
                 name: "rayon::scope (pool of same size)",

@@ -61,9 +61,11 @@
 //!   the others are cancelled, and the function returns that value. A function returning `()`
 //!   (or anything else) is fine when the loop has no `?`. The function
 //!   returns `Result<T, E>` (aliases such as `io::Result<T>` or `anyhow::Result<T>`
-//!   included) or `Option<T>`; a closure holding a marked loop needs its return type written
-//!   out. Macros in the body are not looked into: the `return Err(..)` of anyhow's `bail!`
-//!   fails the loop like `?`. **`continue`** ends one iteration.
+//!   included) or `Option<T>`; a closure holding a marked loop gets its return type from its
+//!   tail (`Ok::<(), E>(())`) or from how it is used, as an async block does. Macros in the
+//!   body are not looked into: the `return Err(..)` of anyhow's `bail!` fails the loop like
+//!   `?`, but a macro that expands to `return Ok(..)` is refused at the macro call (write that
+//!   `return` in the body itself). **`continue`** ends one iteration.
 //! - **The input** (any `IntoIterator`) is evaluated once and pulled lazily. At most
 //!   `workers` items are pulled ahead of the running iterations; when iterations take only
 //!   microseconds, items go out in small batches, never more than 64 per worker. Endless
@@ -77,6 +79,16 @@
 //!     the sequential loop, until they slow down);
 //!   - an input that is not `Send` (an iterator holding an `Rc`, say): pulled by the
 //!     calling thread, for `workers` pool threads.
+//!
+//!   rustc cannot tell whether a closure of the function is `Send` while it picks the path,
+//!   so an input whose adapters' closures may capture a local that is not known to be `Send`
+//!   and `Sync` (`.filter(|n| seen.borrow_mut().insert(..))` with a `RefCell`, or any `let`
+//!   local) takes the third path, and runs. Closures that capture nothing, or only parameters
+//!   and `let`s of plain types (`factor: u64`, `names: &[String]`, `let k: u64 = ..`, `let k
+//!   = 3`), keep the second: when items take nanoseconds, write the type of a captured `let`,
+//!   or do the mapping in the body, to stay on it. An input built
+//!   before the loop is followed through its `let`s; one the macro cannot follow (made by a
+//!   macro, say) whose closure is not `Send` is refused, with what to write instead.
 //!
 //!   On the first two paths the calling thread is one of the `workers`, with `workers - 1`
 //!   pool threads, and `workers = 1` runs on the calling thread alone.

@@ -23,12 +23,13 @@ pub(crate) struct Locals {
     /// `None` when the function cannot be seen (the nightly loop form): then any lower-case name
     /// may be a local.
     bound: Option<HashMap<String, usize>>,
-    /// The parameters whose written type is `Send` and `Sync` whatever the program
-    /// (`factor: u64`, `names: &[String]`), bound nowhere else: a closure may capture them and
-    /// stay `Send`, so that `items.iter().map(|x| x * factor)` keeps the shared path.
+    /// The parameters and `let`s whose written type is `Send` and `Sync` whatever the program
+    /// (`factor: u64`, `names: &[String]`, `let limit = 10;`), bound nowhere else: a closure may
+    /// capture them and stay `Send`, so that `items.iter().map(|x| x * factor)` keeps the
+    /// shared path.
     sure: HashSet<String>,
-    /// The parameters that are references (`&self`, `names: &[String]`), bound nowhere else:
-    /// a closure that uses a field through one captures the reference itself.
+    /// The parameters that are shared references (`&self`, `names: &[String]`), bound nowhere
+    /// else: a closure that uses a field through one captures the reference itself.
     references: HashSet<String>,
     /// The locals whose value may hold a capturing closure of the function, found by following
     /// `let` and assignments: `let it = v.iter().filter(|x| seen.insert(*x)); for x in it`.
@@ -44,14 +45,19 @@ impl Locals {
         for input in &signature.inputs {
             match input {
                 syn::FnArg::Receiver(receiver) => {
-                    if receiver.reference.is_some() {
+                    // Only a shared reference: through a `&mut`, rustc captures the place.
+                    if receiver.reference.is_some() && receiver.mutability.is_none() {
                         references.insert("self".to_string());
                     }
                 }
                 syn::FnArg::Typed(typed) => {
                     bound.visit_pat(&typed.pat);
-                    if let (Pat::Ident(name), syn::Type::Reference(_)) = (&*typed.pat, &*typed.ty) {
-                        references.insert(name.ident.to_string());
+                    if let (Pat::Ident(name), syn::Type::Reference(reference)) =
+                        (&*typed.pat, &*typed.ty)
+                    {
+                        if reference.mutability.is_none() {
+                            references.insert(name.ident.to_string());
+                        }
                     }
                     if let Pat::Ident(name) = &*typed.pat {
                         if send_and_sync(&typed.ty) {
@@ -62,6 +68,9 @@ impl Locals {
             }
         }
         bound.visit_block(body);
+        let mut typed = PlainLets(HashSet::new());
+        typed.visit_block(body);
+        sure.extend(typed.0);
         references.retain(|name| bound.0.get(name) == Some(&1));
         sure.retain(|name| bound.0.get(name) == Some(&1));
         let mut locals = Locals {
@@ -288,6 +297,25 @@ fn lets<'e>(cond: &'e Expr, pats: &mut Vec<&'e Pat>) {
         }
         _ => {}
     }
+}
+
+/// The `let`s of a plain type: written (`let n: u64 = ..`), or a literal (`let n = 10;`).
+struct PlainLets(HashSet<String>);
+
+impl Visit<'_> for PlainLets {
+    fn visit_local(&mut self, local: &syn::Local) {
+        let plain = match (&local.pat, &local.init) {
+            (Pat::Type(typed), _) => send_and_sync(&typed.ty).then_some(&*typed.pat),
+            (pat, Some(init)) if matches!(&*init.expr, Expr::Lit(_)) => Some(pat),
+            _ => None,
+        };
+        if let Some(Pat::Ident(name)) = plain {
+            self.0.insert(name.ident.to_string());
+        }
+        visit::visit_local(self, local);
+    }
+
+    fn visit_item(&mut self, _: &Item) {}
 }
 
 /// Whether a written type is `Send` and `Sync` by its form alone: primitives, `str`, `String`,
@@ -564,6 +592,13 @@ mod tests {
                 for w in words.iter().filter(|w| w.starts_with(prefix)) {}
             }
         }));
+        assert!(!holds(parse_quote! {
+            fn f(items: &[u64]) {
+                let factor = 3;
+                let limit: usize = items.len();
+                for x in items.iter().map(|x| x * factor).take(limit) {}
+            }
+        }));
         // Rebound in the function: its type there is not known.
         assert!(holds(parse_quote! {
             fn f(items: &[u64], factor: u64) {
@@ -597,6 +632,58 @@ mod tests {
         assert!(holds(parse_quote! {
             fn f(&self) { for x in (0..3).map(|i| i + self.base) {} }
         }));
+    }
+
+    /// The places the body of `function`'s one `for` loop shares, as written.
+    fn shared(function: ItemFn) -> Vec<String> {
+        let locals = Locals::of_function(&function.sig, &function.block);
+        let for_loop = function
+            .block
+            .stmts
+            .iter()
+            .find_map(|stmt| match stmt {
+                syn::Stmt::Expr(Expr::ForLoop(for_loop), _) => Some(for_loop),
+                _ => None,
+            })
+            .expect("a for loop");
+        locals
+            .places_used(&for_loop.pat, &for_loop.body)
+            .iter()
+            .map(|place| quote::quote!(#place).to_string().replace(' ', ""))
+            .collect()
+    }
+
+    #[test]
+    fn places_are_the_ones_a_closure_captures() {
+        // Through `&self`, rustc captures `self`; through `&mut self` or an owned value, the
+        // field itself.
+        assert_eq!(
+            shared(parse_quote! { fn f(&self, n: u32) { for x in 0..n { self.v.len(); } } }),
+            ["self"]
+        );
+        assert_eq!(
+            shared(parse_quote! { fn f(&mut self, n: u32) { for x in 0..n { self.v.len(); } } }),
+            ["self.v"]
+        );
+        assert_eq!(
+            shared(parse_quote! {
+                fn f(items: &[u32]) {
+                    let stats = Stats::new();
+                    for x in items { stats.total.add(*x); println!("{}", stats.name); }
+                }
+            }),
+            ["stats.total", "stats.name"]
+        );
+        // The body's own `count`, after its `let`, is not shared; the one before it is.
+        assert_eq!(
+            shared(parse_quote! {
+                fn f(items: &[u32]) {
+                    let count = Cell::new(0);
+                    for x in items { let a = count.get(); let count = 1; count + a; }
+                }
+            }),
+            ["count"]
+        );
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //! {
 //!     ATTRS let () = {
 //!         let outcome = match INPUT {
-//!             input => (&&&input(&input))  // the input's type picks the engine's path
+//!             input => shared_by_iterations((&PLACE)); // each place the body shares
+//!                 (&&&input(&input))       // the input's type picks the engine's path
 //!                 .__failfast_path()       // `SITE`: a `static`, this loop's identity
 //!                 .thread_loop(input, WORKERS, &SITE, |PAT| {
 //!                     BODY                 // `continue`  -> `return Flow::success()`

@@ -3,9 +3,10 @@
 //!
 //! Phases, one module each, each using only the ones before it: `args` parses the options,
 //! `find` decides which loops run in parallel, `model` walks the function once and describes
-//! each parallel loop (its kind, where its exit goes, its body with its own jumps resolved),
-//! `check` (with `races`) reports every misuse from that description and generates nothing,
-//! `expand` drives the others and writes the code.
+//! each parallel loop (its kind, where its exit goes, its body with its own jumps resolved,
+//! what `captures` finds of its input's closures and of what its body shares), `check` (with
+//! `races`) reports every misuse from that description and generates nothing, `expand` drives
+//! the others and writes the code.
 
 mod args;
 mod captures;

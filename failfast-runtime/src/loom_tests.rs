@@ -457,3 +457,35 @@ fn two_wakes_of_one_async_slot_racing_its_poll_are_never_lost() {
         second.join().unwrap();
     });
 }
+
+/// [`walk`] over a lazy `Send` input, which a worker may hold alone (batches reach their
+/// largest size, 2 under loom, after one claim) when one of its items recurses: the inner
+/// run's owner may then be the holder of the outer input, further up its stack.
+fn walk_shared(depth: usize, ran: &AtomicUsize) -> Result<(), ()> {
+    static SITE: LoopSite = LoopSite::new();
+    drive_shared(
+        0..3usize,
+        2,
+        Site::Loop(&SITE),
+        &ForEach(|_| {
+            ran.fetch_add(1, SeqCst);
+            if depth > 1 {
+                walk_shared(depth - 1, ran)?;
+            }
+            Ok(())
+        }),
+    )
+}
+
+#[test]
+fn a_recursion_reached_from_an_input_held_alone_finishes() {
+    explore_bounded(
+        "recursion from a held input: no owner waits on itself",
+        1,
+        || {
+            let ran = AtomicUsize::new(0);
+            assert_eq!(walk_shared(2, &ran), Ok(()));
+            assert_eq!(ran.load(SeqCst), 3 + 3 * 3, "every item of every run once");
+        },
+    );
+}

@@ -6,10 +6,10 @@
 //! in `failfast::parallel_loop::Fed::thread_loop`"): the facade re-exports them as
 //! `failfast::parallel_loop`, and they are written for the user who reads that error.
 //!
-//! rustc reports a missing `Send` on the rewritten loop at the user's own tokens (the input, or
-//! the `for` keyword); these traits give that error its message and its help. A capture that is
-//! not `Sync` is reported by rustc at the `for` keyword with its own help (`RwLock`, atomics),
-//! which a trait of ours cannot improve: rustc names the leaf type, not our bound.
+//! rustc reports a missing `Send` or `Sync` on the rewritten loop at the user's own tokens (the
+//! input, or the `for` keyword); these traits give that error its message and its help. A
+//! capture that is not `Sync` would be reported as a bound of the body's closure, which the
+//! user did not write: [`shared_by_iterations`] reports it first, in the loop's terms.
 
 pub use crate::engine::indexed::IntoIndexed;
 pub use crate::engine::LoopSite;

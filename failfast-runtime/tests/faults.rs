@@ -5,13 +5,13 @@
 mod common;
 
 use common::{scaled, seed, wait_until, Concurrency, Path, HANG};
-use failfast_runtime::fault::{refuse_thread_starts, Refuse};
+use failfast_runtime::fault::{refuse_thread_starts, refused_thread_starts, Refuse};
 use failfast_runtime::{cancelled, try_for_each};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Once, RwLock, RwLockReadGuard};
+use std::sync::{Once, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Instant;
 
 /// The payload of every injected panic; the panic hook keeps them quiet.
@@ -30,16 +30,31 @@ fn quiet_injected_panics() {
     });
 }
 
-/// Thread starts are refused process-wide: a test that does so holds this for writing; one
-/// that needs its iterations to run at the same time (a body that waits for another), for
-/// reading.
+/// Thread starts are refused process-wide, and `run_on` sets and resets the policy and its
+/// counts for each loop: a test that refuses thread starts holds this for writing, and every
+/// other test that runs a loop holds it for reading. Unguarded, another test's loop would
+/// reset the policy in the middle of a refusing loop (which then refused nothing), or take
+/// the refusals meant for it (and be refused threads its body waits for).
 static THREAD_STARTS: RwLock<()> = RwLock::new(());
 
+/// For a test whose loops start threads as the OS allows.
 fn threads_needed() -> RwLockReadGuard<'static, ()> {
     THREAD_STARTS
         .read()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+/// For a test whose loops refuse thread starts: no other test runs a loop meanwhile, so
+/// [`REFUSED`] counts this test's refusals only.
+fn refusing() -> RwLockWriteGuard<'static, ()> {
+    THREAD_STARTS
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Thread starts refused in the loops of `run_on`, ever: a test holding [`refusing`] reads it
+/// before and after, to check that its refusals really happened.
+static REFUSED: AtomicUsize = AtomicUsize::new(0);
 
 fn fault_of(payload: Box<dyn std::any::Any + Send>) -> Fault {
     *payload.downcast::<Fault>().expect("the injected payload")
@@ -245,6 +260,7 @@ fn run_on(
         }
         Err(payload) => Err(fault_of(payload)),
     };
+    REFUSED.fetch_add(refused_thread_starts(), Ordering::SeqCst);
     refuse_thread_starts(Refuse::Never);
 
     assert_eq!(
@@ -274,6 +290,7 @@ fn run_on(
 
 #[test]
 fn a_panic_in_next_at_any_point_resumes_with_its_payload() {
+    let _threads = threads_needed();
     quiet_injected_panics();
     let mut rng = StdRng::seed_from_u64(1);
     for _ in 0..scaled(200) {
@@ -288,6 +305,7 @@ fn a_panic_in_next_at_any_point_resumes_with_its_payload() {
 
 #[test]
 fn a_panic_in_an_items_drop_cancels_the_loop_and_resumes() {
+    let _threads = threads_needed();
     quiet_injected_panics();
     let faults = Faults {
         drop_panics_at: Some(7),
@@ -309,6 +327,7 @@ fn a_panic_in_an_items_drop_cancels_the_loop_and_resumes() {
 
 #[test]
 fn a_panic_in_a_dropped_errors_drop_is_resumed() {
+    let _threads = threads_needed();
     quiet_injected_panics();
     // Item 1's error is dropped because item 0 failed first (one worker: in order).
     let faults = Faults {
@@ -338,6 +357,7 @@ fn a_panic_in_a_dropped_errors_drop_is_resumed() {
 
 #[test]
 fn a_panicking_from_conversion_is_a_panic_of_the_iteration() {
+    let _threads = threads_needed();
     quiet_injected_panics();
     let faults = Faults {
         from_panics_at: Some(5),
@@ -382,13 +402,12 @@ fn a_body_that_blocks_until_cancelled_is_released_by_a_failure() {
 /// next loop works.
 #[test]
 fn ten_thousand_loops_with_random_faults() {
-    let _refusing = THREAD_STARTS
-        .write()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _refusing = refusing();
     quiet_injected_panics();
     let seed = seed("FAILFAST_FAULT_SEED");
     let mut rng = StdRng::seed_from_u64(seed);
     let mut endings = [0usize; 3];
+    let refused_before = REFUSED.load(Ordering::SeqCst);
     let loops = scaled(10_000);
     for n in 0..loops {
         let len = rng.gen_range(1..40);
@@ -418,10 +437,14 @@ fn ten_thousand_loops_with_random_faults() {
             Err(_) => 2,
         }] += 1;
     }
+    let refused = REFUSED.load(Ordering::SeqCst) - refused_before;
     println!(
-        "{loops} faulty loops: {} succeeded, {} failed, {} panicked",
+        "{loops} faulty loops: {} succeeded, {} failed, {} panicked; {refused} thread starts refused",
         endings[0], endings[1], endings[2]
     );
+    // A fifth of the loops refuse threads, each on two or three paths: about 2,200 starts
+    // refused in 10,000 loops, so also Miri's 100 loops refuse some (about 22 expected).
+    assert!(refused > 0, "no thread start was refused (seed {seed})");
     assert_eq!(
         try_for_each(0..100, 4, |_| Ok::<(), ()>(())),
         Ok(()),
@@ -431,6 +454,7 @@ fn ten_thousand_loops_with_random_faults() {
 
 #[test]
 fn items_dropped_unstarted_may_all_panic_while_a_panic_is_handled() {
+    let _threads = threads_needed();
     quiet_injected_panics();
     let len = if cfg!(miri) { 10 } else { 40 };
     for path in Path::ALL {
@@ -462,12 +486,11 @@ fn items_dropped_unstarted_may_all_panic_while_a_panic_is_handled() {
 
 #[test]
 fn loops_carry_on_when_thread_starts_are_refused() {
-    let _refusing = THREAD_STARTS
-        .write()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _refusing = refusing();
     quiet_injected_panics();
     let len = if cfg!(miri) { 10 } else { 60 };
     for refuse in [Refuse::Nth(1), Refuse::AllAfter(0), Refuse::AllAfter(2)] {
+        let refused_before = REFUSED.load(Ordering::SeqCst);
         for workers in [2, 5] {
             let faults = Faults {
                 refuse,
@@ -485,6 +508,13 @@ fn loops_carry_on_when_thread_starts_are_refused() {
                 outcome == Ok(Err(len / 2)) || outcome == Err(Fault("unstarted drop")),
                 "{refuse:?}: {outcome:?}"
             );
+        }
+        // Every loop asks for a thread when it starts, so the first start is refused for
+        // certain; a third one only while the first two are busy, which items this fast
+        // may not keep them.
+        let refused = REFUSED.load(Ordering::SeqCst) - refused_before;
+        if matches!(refuse, Refuse::Nth(1) | Refuse::AllAfter(0)) {
+            assert!(refused > 0, "{refuse:?}: no thread start was refused");
         }
     }
 }

@@ -22,7 +22,9 @@ fn quiet() {
                 .payload()
                 .downcast_ref::<String>()
                 .is_some_and(|message| {
-                    message.starts_with("drop of item") || message.starts_with("next() panicked")
+                    message.starts_with("drop of item")
+                        || message.starts_with("next() panicked")
+                        || message.starts_with("iteration panicked")
                 });
             if !injected {
                 previous(info);
@@ -269,4 +271,85 @@ fn dropping_an_async_loop_drops_its_iterations_one_by_one() {
     let dropped = catch_unwind(AssertUnwindSafe(|| drop(looping)));
     assert!(message(dropped.expect_err("an item panicked")).starts_with("drop of item"));
     log.check("async, dropped");
+}
+
+/// A `Send` input that owns its items (a `Vec`'s, behind an `inspect` so that it is pulled,
+/// not split by index), run by a worker that holds it alone (see `tests/held_alone.rs`), and an
+/// iteration, or the input's `next()`, that panics while the input still owns an item whose
+/// `Drop` panics. Before, the holder's input was dropped while the panic unwound, and the
+/// item's panic aborted the process (the test binary with it); now the input is dropped after
+/// the loop, where that panic is caught, and the first panic resumes.
+///
+/// The panic comes once 200 items in a row were each pulled after every item before them had
+/// run, which batches of 64 never do: one worker was running them one by one, holding the
+/// input alone, while the others (if any) had stepped back. With one worker that is certain
+/// from the first item on (batches of one are the largest, and nobody else takes), so the
+/// panic is at item 199, the holder's. With two and three workers holding is likely but not
+/// certain: should it not happen, the panic comes at one of the last items, in batch mode.
+#[test]
+fn a_panic_while_an_owning_input_is_held_alone_resumes_without_abort() {
+    quiet();
+    // Even, so that the last item (odd) panics when dropped.
+    let len = 2 * scaled(150_000);
+    for next_panics in [false, true] {
+        for workers in [1, 2, 3] {
+            let log = Log::default();
+            // Only the last item is armed: a `vec::IntoIter` that still holds two such items
+            // aborts when dropped, in the sequential loop too (std's drop glue).
+            let items: Vec<Item<'_>> = (0..len)
+                .map(|n| {
+                    let mut item = log.item(n);
+                    item.armed = n == len - 1;
+                    item
+                })
+                .collect();
+            let ran = AtomicUsize::new(0);
+            let streak = AtomicUsize::new(0);
+            let panic_at = AtomicUsize::new(usize::MAX);
+            let input = items.into_iter().inspect(|item| {
+                // Pulled after every item before it ran: held alone (or one at a time).
+                let held = ran.load(Ordering::SeqCst) == item.n;
+                let streak = if held {
+                    streak.fetch_add(1, Ordering::SeqCst) + 1
+                } else {
+                    streak.store(0, Ordering::SeqCst);
+                    0
+                };
+                if streak >= 200 || item.n == len - 10 {
+                    let _ = panic_at.compare_exchange(
+                        usize::MAX,
+                        item.n,
+                        Ordering::SeqCst,
+                        Ordering::SeqCst,
+                    );
+                }
+                if next_panics && item.n == panic_at.load(Ordering::SeqCst) {
+                    panic!("next() panicked at {}", item.n);
+                }
+            });
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                Path::Shared.try_for_each(input, workers, |item: Item<'_>| {
+                    let n = item.ran();
+                    ran.fetch_add(1, Ordering::SeqCst);
+                    if n == panic_at.load(Ordering::SeqCst) {
+                        panic!("iteration panicked at {n}");
+                    }
+                    Ok::<(), ()>(())
+                })
+            }));
+            let what = format!("{workers} workers, next() panics: {next_panics}");
+            let at = panic_at.load(Ordering::SeqCst);
+            let expected = if next_panics {
+                format!("next() panicked at {at}")
+            } else {
+                format!("iteration panicked at {at}")
+            };
+            let payload = result.expect_err("the panic resumes on the caller");
+            assert_eq!(message(payload), expected, "{what}");
+            if workers == 1 {
+                assert_eq!(at, 199, "one worker holds the input from its first item");
+            }
+            log.check(&what);
+        }
+    }
 }

@@ -20,9 +20,11 @@
 //! All waits of a group are [`Signal::wait_for`] on `signal`, polling `state` under its lock:
 //! pool threads wait for a run with items, owners for their run to end (or for room to pull
 //! more input). Every change that can end such a wait is followed by `signal.notify()`: a run
-//! published, items queued, room made, a thread leaving a run, a run's ending recorded, the
-//! group closed.
+//! published, items queued, room made, a thread leaving a run, a holder letting go of an input
+//! it held alone, a run's ending recorded, a refused spawn (an owner that only feeds its run
+//! then works on it itself), the group closed.
 
+use super::context::{Context, Here};
 use crate::pool::Spawner;
 use crate::sync::{lock, AtomicBool, Mutex, Ordering};
 // A plain `Arc`, also under loom: it only keeps a group alive, it does not synchronise.
@@ -73,11 +75,12 @@ impl PartialEq for Site {
 pub(crate) trait Visit: Sync {
     /// Whether a visit could find items to run (a hint).
     fn has_work(&self) -> bool;
-    /// Takes and runs items until none are left or the run is cancelled; with `until`, one
-    /// item at a time, and only while `until()` is false (an owner helping another run stops
-    /// as soon as its own run needs it). Waiting for a worker that holds the input alone, it
-    /// leaves when another run of the group has items to take.
-    fn visit(&self, until: Option<&dyn Fn() -> bool>);
+    /// Takes and runs items until none are left or the run is cancelled, or, with
+    /// `visitor.until`, it holds (see [`Visitor`]). Waiting for a worker that holds the input
+    /// alone, it leaves when another run of the group has items to take: any run on a pool
+    /// thread; for the run's owner, one that fits its span (see [`Context::fits`]), as it
+    /// helps only with those.
+    fn visit(&self, visitor: &Visitor<'_>);
     /// Whether the run was cancelled.
     fn cancelled(&self) -> bool;
     /// Whether a worker holds the run's input alone: a visit that may not wait for the
@@ -85,6 +88,26 @@ pub(crate) trait Visit: Sync {
     fn held_alone(&self) -> bool;
     /// No visit may take items any more.
     fn close(&self);
+    /// Where the run started: a thread other than its owner visits it in this context.
+    fn context(&self) -> &Context;
+
+    /// Whether a visit can take items now: the run has some, and no worker holds its input
+    /// alone; and, for an owner in span `here` that would help, whether it may (see
+    /// [`Context::fits`]).
+    fn takeable(&self, here: Option<&Here>) -> bool {
+        self.has_work() && !self.held_alone() && here.is_none_or(|here| self.context().fits(here))
+    }
+}
+
+/// Who visits a run. Passed by reference: the visit's frames stay on the stack once per
+/// level of a recursion, and hold one pointer to it.
+pub(crate) struct Visitor<'a> {
+    /// For an owner helping another run: one item at a time, and only while `until()` is
+    /// false (it stops as soon as its own run needs it).
+    pub(crate) until: Option<&'a dyn Fn() -> bool>,
+    /// The span of a run's owner visiting (its own run, or another with `until`); `None` on
+    /// a pool thread.
+    pub(crate) owner: Option<&'a Here>,
 }
 
 /// A published run, with its lifetime erased.
@@ -141,23 +164,31 @@ impl State {
             .rposition(|entry| unsafe { entry.run.get() }.has_work())
     }
 
-    /// For a pool thread: a run that [`pick_to_help`](Self::pick_to_help) finds, else one
-    /// whose input a worker holds alone, to join as a taker (which makes the holder let go)
-    /// until another run has items (see `Run::wait_for_holder`).
+    /// For a pool thread, which is in no span between visits and so runs every run (see
+    /// [`Context::fits`]): a run with items it can take now, else one whose input a worker
+    /// holds alone, to join as a taker (which makes the holder let go) until another run has
+    /// items (see `Run::wait_for_holder`).
     fn pick_for_pool(&self) -> Option<usize> {
-        self.pick_to_help().or_else(|| self.pick())
+        self.pick_takeable(None).or_else(|| self.pick())
     }
 
-    /// The most recently published run with items that a visit can take now: not one whose
-    /// input a worker holds alone. That worker may be the visitor itself, further up its
-    /// stack (a recursion reached from a held input), and does not let go before the visitor
-    /// returns: picked again and again, such a run kept an owner, and idle pool threads,
-    /// spinning until the owner's own run finished. A holder notifies when it lets go.
-    fn pick_to_help(&self) -> Option<usize> {
-        // SAFETY: every listed run is alive.
+    /// For an owner that helps while its run waits, in span `here`: a run with items it can
+    /// take now and that started in the same span (see [`Context::fits`]).
+    fn pick_to_help(&self, here: &Here) -> Option<usize> {
+        self.pick_takeable(Some(here))
+    }
+
+    /// The most recently published run with items that a visit can take now, and that fits
+    /// span `here` if given: not one whose input a worker holds alone. That worker may be
+    /// the visitor itself, further up its stack (a recursion reached from a held input), and
+    /// does not let go before the visitor returns: picked again and again, such a run kept
+    /// an owner, and idle pool threads, spinning until the owner's own run finished. A holder
+    /// notifies when it lets go.
+    fn pick_takeable(&self, here: Option<&Here>) -> Option<usize> {
         self.runs.iter().rposition(|entry| {
+            // SAFETY: every listed run is alive.
             let run = unsafe { entry.run.get() };
-            run.has_work() && !run.held_alone()
+            run.takeable(here)
         })
     }
 
@@ -304,33 +335,41 @@ impl Group {
             let Some((id, run)) = picked else {
                 return;
             };
-            self.visit(id, run, None, true);
+            let pool_thread = Visitor {
+                until: None,
+                owner: None,
+            };
+            self.visit(id, run, &pool_thread);
         }
     }
 
     /// Visits run `id`, which `State::enter` counted this thread in, and leaves it.
-    fn visit(
-        self: &Arc<Self>,
-        id: u64,
-        run: RunPtr,
-        until: Option<&dyn Fn() -> bool>,
-        pool_thread: bool,
-    ) {
+    fn visit(self: &Arc<Self>, id: u64, run: RunPtr, visitor: &Visitor<'_>) {
+        let pool_thread = visitor.owner.is_none();
         self.ramp();
         let inside = enter(self);
         // SAFETY: the run stays listed while this thread is counted in its `active`.
-        unsafe { run.get() }.visit(until);
+        let run_ref = unsafe { run.get() };
+        // The owner visiting its own run is in its context already; a pool thread, or an
+        // owner helping another run (`until`), takes over the context of the run's start.
+        {
+            let enters = pool_thread || visitor.until.is_some();
+            let _context = enters.then(|| run_ref.context().enter());
+            run_ref.visit(visitor);
+        }
         drop(inside);
         self.leave(id, pool_thread);
     }
 
     /// Whether a listed run other than `except` has items that a visit can take now: one
-    /// whose input no worker holds alone.
-    pub(crate) fn other_work(&self, except: *const ()) -> bool {
+    /// whose input no worker holds alone, and, for an owner in span `here`, one it may help
+    /// (what `Published::next_step` then picks: an owner that left its run's holder for a run
+    /// it may not help would join its run again at once, and spin).
+    pub(crate) fn other_work(&self, except: *const (), here: Option<&Here>) -> bool {
         lock(&self.state).runs.iter().any(|entry| {
             // SAFETY: every listed run is alive.
             let run = unsafe { entry.run.get() };
-            !std::ptr::addr_eq(entry.run.0, except) && run.has_work() && !run.held_alone()
+            !std::ptr::addr_eq(entry.run.0, except) && run.takeable(here)
         })
     }
 
@@ -380,72 +419,105 @@ impl Published<'_> {
     /// the group: someone must run the items), and returns once the run's last iteration has
     /// finished.
     pub(crate) fn finish(mut self, works: bool, mut feed: Option<&mut dyn Feed>) {
-        let group = self.group;
+        // Where this owner is: it helps only with runs started in the same span.
+        let here = Here::now(works);
         loop {
-            let step = group.signal.wait_for(|| {
-                if let Some(feed) = feed.as_deref() {
-                    let room = feed.room();
-                    if room > 0 {
-                        return Some(Step::Pull(room));
-                    }
-                }
-                let mut state = lock(&group.state);
-                let works = works || (state.refused && state.started == 0);
-                let at = state.position(self.id);
-                // SAFETY: the run is listed until this owner retires it.
-                let mine = unsafe { self.run.get() };
-                if works && mine.has_work() && !mine.held_alone() {
-                    let (id, run) = state.enter(at);
-                    return Some(Step::Visit(id, run));
-                }
-                let fed = feed.as_deref().is_none_or(|feed| feed.ended());
-                if fed && !mine.has_work() && state.runs[at].active == 0 {
-                    state.runs.remove(at);
-                    return Some(Step::Done);
-                }
-                // A cancelled run only waits for its visitors: its owner helps nobody else, so
-                // that the failure goes up the recursion at once.
-                if works && !mine.cancelled() {
-                    if let Some(other) = state.pick_to_help() {
-                        let (id, run) = state.enter(other);
-                        return Some(Step::Visit(id, run));
-                    }
-                }
-                // Its own run, held alone by another worker, and nothing else to help with:
-                // joining makes the holder let go, or waits until another run has items.
-                if works && mine.has_work() {
-                    let (id, run) = state.enter(at);
-                    return Some(Step::Visit(id, run));
-                }
-                None
-            });
-            match step {
+            match self.next_step(works, feed.as_deref(), &here) {
                 Step::Pull(room) => {
                     if let Some(feed) = feed.as_deref_mut() {
-                        feed.pull(room);
+                        self.pull(feed, room);
                     }
-                    group.signal.notify();
-                    group.ramp();
                 }
-                Step::Visit(id, run) => {
-                    let mine = self.run;
-                    // Helping another run, the owner goes back as soon as its own run has
-                    // items that it can take again, or was cancelled (its failure must go up
-                    // the recursion).
-                    let back = move || {
-                        // SAFETY: the owner's run stays listed until the owner retires it.
-                        let mine = unsafe { mine.get() };
-                        mine.cancelled() || (mine.has_work() && !mine.held_alone())
+                Step::Visit(id, run) if id == self.id => {
+                    let visitor = Visitor {
+                        until: None,
+                        owner: Some(&here),
                     };
-                    let until = (id != self.id).then_some(&back as &dyn Fn() -> bool);
-                    group.visit(id, run, until, false);
+                    self.group.visit(id, run, &visitor);
                 }
+                Step::Visit(id, run) => self.help(id, run, &here),
                 Step::Done => {
                     self.retired = true;
                     return;
                 }
             }
         }
+    }
+
+    /// Visits another run of the group, the owner's being waited for. Not inlined, for the
+    /// reason [`next_step`](Self::next_step) is not.
+    #[inline(never)]
+    fn help(&self, id: u64, run: RunPtr, here: &Here) {
+        let mine = self.run;
+        // Helping another run, the owner goes back as soon as its own run has items that it
+        // can take again, or was cancelled (its failure must go up the recursion).
+        let back = move || {
+            // SAFETY: the owner's run stays listed until the owner retires it.
+            let mine = unsafe { mine.get() };
+            mine.cancelled() || (mine.has_work() && !mine.held_alone())
+        };
+        let visitor = Visitor {
+            until: Some(&back),
+            owner: Some(here),
+        };
+        self.group.visit(id, run, &visitor);
+    }
+
+    /// Pulls up to `room` items of the owner's input, and starts a thread for them if none
+    /// is idle. Not inlined, for the reason [`next_step`](Self::next_step) is not.
+    #[inline(never)]
+    fn pull(&self, feed: &mut dyn Feed, room: usize) {
+        feed.pull(room);
+        self.group.signal.notify();
+        self.group.ramp();
+    }
+
+    /// Waits for what the owner does next (see [`finish`](Self::finish)). Not inlined: the
+    /// owner's frame stays on the stack while it visits, once per level of a recursion.
+    #[inline(never)]
+    fn next_step(&self, works: bool, feed: Option<&dyn Feed>, here: &Here) -> Step {
+        let group = self.group;
+        group.signal.wait_for(|| {
+            if let Some(feed) = feed {
+                let room = feed.room();
+                if room > 0 {
+                    return Some(Step::Pull(room));
+                }
+            }
+            let mut state = lock(&group.state);
+            // The OS refused every pool thread: the owner runs the items itself. (If it only
+            // fed, `here` is none even in a span; no matter: its run is then the group's only
+            // one, as every nested run is owned, and finished, further down this thread's
+            // stack.)
+            let works = works || (state.refused && state.started == 0);
+            let at = state.position(self.id);
+            // SAFETY: the run is listed until this owner retires it.
+            let mine = unsafe { self.run.get() };
+            if works && mine.has_work() && !mine.held_alone() {
+                let (id, run) = state.enter(at);
+                return Some(Step::Visit(id, run));
+            }
+            let fed = feed.is_none_or(|feed| feed.ended());
+            if fed && !mine.has_work() && state.runs[at].active == 0 {
+                state.runs.remove(at);
+                return Some(Step::Done);
+            }
+            // A cancelled run only waits for its visitors: its owner helps nobody else, so
+            // that the failure goes up the recursion at once.
+            if works && !mine.cancelled() {
+                if let Some(other) = state.pick_to_help(here) {
+                    let (id, run) = state.enter(other);
+                    return Some(Step::Visit(id, run));
+                }
+            }
+            // Its own run, held alone by another worker, and nothing else to help with:
+            // joining makes the holder let go, or waits until another run has items.
+            if works && mine.has_work() {
+                let (id, run) = state.enter(at);
+                return Some(Step::Visit(id, run));
+            }
+            None
+        })
     }
 }
 

@@ -7,11 +7,13 @@
 //!   input split by index, or a queue that the caller feeds);
 //! - [`run`]: one run of a loop: visiting it, owning it, feeding it;
 //! - [`group`]: the shared limit of a loop and of its recursive runs, and its threads;
-//! - [`ending`]: first exit wins, a panic wins over any.
+//! - [`ending`]: first exit wins, a panic wins over any;
+//! - [`context`]: the caller's `tracing` span, which pool threads run a run's iterations in.
 //!
 //! Every wait goes through [`crate::wake::Signal`], whose protocol is written down there.
 
 pub(crate) mod batch;
+mod context;
 mod ending;
 mod group;
 pub(crate) mod indexed;
@@ -49,8 +51,11 @@ where
     B: Body<I::Item>,
 {
     let items = input.into_items();
-    in_group(site, workers, workers - 1, |group, _| {
-        own(group, Indexed::new(items, group.workers), body)
+    in_group(site, workers, workers - 1, |group, nested| {
+        let source = move || Indexed::new(items, group.workers);
+        own(group, nested, source, body, |run| {
+            group.publish(run).finish(true, None);
+        })
     })
 }
 
@@ -63,9 +68,12 @@ where
     B: Body<I::Item>,
 {
     let input = input.into_iter();
-    in_group(site, workers, workers - 1, |group, _| {
-        let max_batch = batch::lazy_max_batch(group.workers);
-        own(group, Shared::new(input, max_batch, &group.signal), body)
+    in_group(site, workers, workers - 1, |group, nested| {
+        let source =
+            move || Shared::new(input, batch::lazy_max_batch(group.workers), &group.signal);
+        own(group, nested, source, body, |run| {
+            group.publish(run).finish(true, None);
+        })
     })
 }
 
@@ -81,16 +89,13 @@ where
     let input = input.into_iter();
     in_group(site, workers, workers, |group, nested| {
         let max_batch = batch::lazy_max_batch(group.workers);
-        let run = Run::new(
-            Fed::new(group.workers, max_batch, &group.signal),
-            body,
-            group,
-        );
-        let published = group.publish(&run);
-        let mut feeder = Feeder::new(input, &run);
-        published.finish(nested, Some(&mut feeder as &mut dyn Feed));
-        run.drop_caught(feeder);
-        run.into_outcome()
+        let source = move || Fed::new(group.workers, max_batch, &group.signal);
+        own(group, nested, source, body, |run| {
+            let published = group.publish(run);
+            let mut feeder = Feeder::new(input, run);
+            published.finish(nested, Some(&mut feeder as &mut dyn Feed));
+            run.drop_caught(feeder);
+        })
     })
 }
 
@@ -105,35 +110,86 @@ where
     B: Body<T>,
 {
     in_group(site, workers, workers, |group, nested| {
-        let run = Run::new(Headed::new(group.workers, &group.signal), body, group);
-        let published = group.publish(&run);
-        let mut feeder = HeadFeeder::new(head, &run);
-        published.finish(nested, Some(&mut feeder as &mut dyn Feed));
-        drop(feeder);
-        run.into_outcome()
+        let source = move || Headed::new(group.workers, &group.signal);
+        own(group, nested, source, body, |run| {
+            let published = group.publish(run);
+            let mut feeder = HeadFeeder::new(head, run);
+            published.finish(nested, Some(&mut feeder as &mut dyn Feed));
+            run.drop_caught(feeder);
+        })
     })
 }
 
-/// Publishes a run of `source` in `group` and works on it (and on the group's other runs)
-/// until it has finished.
-fn own<S: Source, B: Body<S::Item>>(group: &Arc<Group>, source: S, body: &B) -> B::Outcome {
-    let run = Run::new(source, body, group);
-    group.publish(&run).finish(true, None);
+/// Makes a run of what `source` makes, lets `work` publish it in `group` and work on it until
+/// it has finished, and returns its outcome.
+///
+/// A nested run is one level of a recursion, and every level keeps its run alive while it
+/// works on the levels below: such a run is made on the heap, so that a level costs the
+/// stack of a few small frames (sources are cache-line padded, a run is hundreds of bytes).
+/// A loop's first run stays on the stack, which costs nothing per level.
+fn own<'a, S, B>(
+    group: &'a Arc<Group>,
+    nested: bool,
+    source: impl FnOnce() -> S,
+    body: &'a B,
+    work: impl FnOnce(&Run<'a, S, B>),
+) -> B::Outcome
+where
+    S: Source,
+    B: Body<S::Item>,
+{
+    if nested {
+        let run = Run::boxed(source, body, group);
+        work(&run);
+        Run::outcome_of_boxed(run)
+    } else {
+        own_here(group, source, body, work)
+    }
+}
+
+/// [`own`] for a loop's first run, on the stack. Not inlined, so that a nested run's frame
+/// has no room for a run.
+#[inline(never)]
+fn own_here<'a, S, B>(
+    group: &'a Arc<Group>,
+    source: impl FnOnce() -> S,
+    body: &'a B,
+    work: impl FnOnce(&Run<'a, S, B>),
+) -> B::Outcome
+where
+    S: Source,
+    B: Body<S::Item>,
+{
+    let run = Run::new(source(), body, group);
+    work(&run);
     run.into_outcome()
 }
 
 /// Calls `f` with the group of the loop at `site`, and whether the run is nested in it: the
 /// enclosing group if this thread runs an iteration of that loop (recursion), else a new one
 /// that may start `pool_threads` threads, which have all left when this returns.
+#[inline]
 fn in_group<R>(
     site: Site,
     workers: usize,
     pool_threads: usize,
     f: impl FnOnce(&Arc<Group>, bool) -> R,
 ) -> R {
-    if let Some(group) = group::enclosing(site) {
-        return f(&group, true);
+    match group::enclosing(site) {
+        Some(group) => f(&group, true),
+        None => in_new_group(site, workers, pool_threads, f),
     }
+}
+
+/// [`in_group`] for a loop started outside any iteration of itself. Not inlined: a group
+/// and its scope are large, and a recursion's nested runs, on every level, never need them.
+#[inline(never)]
+fn in_new_group<R>(
+    site: Site,
+    workers: usize,
+    pool_threads: usize,
+    f: impl FnOnce(&Arc<Group>, bool) -> R,
+) -> R {
     let group = Arc::new(Group::new(site, workers, pool_threads));
     let serve = Serve(Arc::clone(&group));
     pool::scope(|scope| {

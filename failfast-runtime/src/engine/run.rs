@@ -2,8 +2,9 @@
 //! thread does when it visits the run, and what the run's owner does until it has finished.
 
 use super::batch::{next_batch, StepBack, MAX_BATCH};
+use super::context::{Context, Here};
 use super::ending::{drop_each, Ending, Record};
-use super::group::{Feed, Group, Visit};
+use super::group::{Feed, Group, Visit, Visitor};
 use super::source::{pull, Fed, Headed, Source};
 use super::Body;
 use crate::cancel::{self, Token, Watch};
@@ -25,6 +26,14 @@ pub(crate) struct Run<'a, S: Source, B: Body<S::Item>> {
     token: Arc<Token>,
     record: Record<Exit<B, S::Item>>,
     group: &'a Group,
+    /// Where the run started, for the threads that visit it from elsewhere.
+    context: Context,
+    /// Whether a visit may hold the input alone ([`Source::alone`]): not in a recursion's
+    /// nested run. Its items are a level of the recursion, rarely tiny, and a holder keeps
+    /// the level's other items from the other workers until it looks again, after the item
+    /// (and all levels below it) finished; holding would also cost every level the stack of
+    /// the holder's frames.
+    may_hold: bool,
 }
 
 impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
@@ -36,7 +45,28 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
             token: Token::for_new_loop(),
             record: Record::new(),
             group,
+            context: Context::capture(),
+            may_hold: true,
         }
+    }
+
+    /// [`Run::new`] on the heap, the source made there too: see `engine::own`. Not inlined,
+    /// so that the run is never in its caller's frame. It is a recursion's nested run: see
+    /// `may_hold`.
+    #[inline(never)]
+    pub(crate) fn boxed(source: impl FnOnce() -> S, body: &'a B, group: &'a Group) -> Box<Self> {
+        Box::new(Run {
+            may_hold: false,
+            ..Run::new(source(), body, group)
+        })
+    }
+
+    /// [`Run::into_outcome`] of a boxed run; not inlined, for the same reason. It takes the
+    /// box: unboxed by its caller, the run would be in the caller's frame again.
+    #[inline(never)]
+    #[allow(clippy::boxed_local)]
+    pub(crate) fn outcome_of_boxed(run: Box<Self>) -> B::Outcome {
+        (*run).into_outcome()
     }
 
     /// Records how the run ended (unless it already had), cancels it, and wakes its waiters.
@@ -74,11 +104,11 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
         self.source.has_work()
     }
 
-    fn visit(&self, until: Option<&dyn Fn() -> bool>) {
+    fn visit(&self, visitor: &Visitor<'_>) {
         let _current = cancel::enter(&self.token);
         // Whatever unwinds here (a destructor of items dropped unstarted, say) ends the run
         // like a panic of an iteration: a visit never unwinds into the group.
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.take_and_run(until))) {
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.take_and_run(visitor))) {
             self.end(Ending::Panic(payload));
         }
     }
@@ -94,141 +124,202 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
     fn held_alone(&self) -> bool {
         self.source.held_alone()
     }
+
+    fn context(&self) -> &Context {
+        &self.context
+    }
 }
 
 impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// A visit: claims items and runs them until none are left, the run is cancelled, or
-    /// `until()` holds.
-    fn take_and_run(&self, until: Option<&dyn Fn() -> bool>) {
+    /// the `visitor`'s `until()` holds.
+    ///
+    /// Its iterations run one call further down (`run_alone`, `run_claimed`), and a
+    /// recursion's next level runs inside one of them: deciding what to do next is in a
+    /// function of its own ([`next`](Self::next)), so that each level keeps only the visit's
+    /// state and this loop on the stack.
+    fn take_and_run(&self, visitor: &Visitor<'_>) {
         let mut local = self.body.start();
         let mut buffer = Vec::new();
-        let mut batch = 1;
         // Claimed items must run: a visit that may have to stop early claims one at a time.
-        let max_batch = if until.is_some() {
+        let max_batch = if visitor.until.is_some() {
             1
         } else {
             self.source.max_batch()
         };
+        let mut pace = Pace {
+            batch: 1,
+            max_batch,
+            step_back: StepBack::new(),
+            last: Instant::now(),
+        };
         let taking = Taking::join(&self.source);
         let watch = self.token.watch();
-        let mut step_back = StepBack::new();
-        // When the last claim's items finished: the next claim's taking starts there.
-        let mut last = Instant::now();
+        let mut tried_alone = false;
         loop {
-            if watch.is_cancelled() {
-                self.source.close();
-                break;
-            }
-            if until.is_some_and(|until| until()) {
-                break;
-            }
-            // Items known to be fast, and nobody else taking: hold the input alone (a visit
-            // that may have to stop early never holds it).
-            if until.is_none() && batch == max_batch {
-                let body = self.body;
-                let mut took = false;
-                // Taken alone, only this thread's iterations can end the run: the loop's own
-                // cancellation is `each` returning `false`, and only an enclosing loop's is
-                // read before each item.
-                let mut each = |item| {
-                    took = true;
-                    let exit = body.run(&mut local, item).into_exit();
-                    let go_on = exit.is_none();
-                    if let Some(exit) = exit {
-                        self.end(Ending::Exit(exit));
-                    }
-                    go_on
-                };
-                let outer = watch.nested().then_some(|| !watch.outer_cancelled());
-                let alone = self.source.alone(outer, &mut each);
-                match alone {
-                    Ok(true) => break,
-                    Ok(false) => {}
-                    Err(payload) => {
-                        self.end(Ending::Panic(payload));
+            match self.next(&mut pace, &mut buffer, visitor, watch, tried_alone) {
+                Next::Alone => {
+                    tried_alone = true;
+                    let Some(took) = self.run_alone(&mut local, watch) else {
                         break;
+                    };
+                    if took {
+                        // Another worker joined. Batches grow again from one item: the
+                        // stretch's average would hide items that only just turned slow, and
+                        // a batch of them would keep the worker that joined waiting.
+                        pace.batch = 1;
+                        pace.last = Instant::now();
                     }
                 }
-                if watch.is_cancelled() {
-                    // Ended while held: nothing more is taken.
-                    continue;
-                }
-                if took {
-                    // Another worker joined. Batches grow again from one item: the stretch's
-                    // average would hide items that only just turned slow, and a batch of
-                    // them would keep the worker that joined waiting.
-                    batch = 1;
-                    last = Instant::now();
-                }
-            }
-            let mut claimed = match self.source.claim(batch, &mut buffer) {
-                Ok(Some(claimed)) => claimed,
-                Ok(None) if until.is_none() && self.source.held_alone() => {
-                    // The holder lets go within a few items. If they are long, the group may
-                    // have other runs to help with meanwhile (a recursion's inner runs).
-                    if !self.wait_for_holder(&watch) {
-                        break;
+                Next::Claimed(claimed) => {
+                    tried_alone = false;
+                    // Timed only to size the next batch, which one item at a time does not
+                    // need.
+                    let began = (max_batch > 1).then(Instant::now);
+                    let ran = self.run_claimed(&mut local, claimed, watch);
+                    if let Some(began) = began {
+                        self.paced(&mut pace, began, ran, &watch);
                     }
-                    last = Instant::now();
-                    continue;
                 }
-                Ok(None) => break,
-                Err(payload) => {
-                    self.end(Ending::Panic(payload));
-                    break;
-                }
-            };
-            // Timed only to size the next batch, which one item at a time does not need.
-            let began = (max_batch > 1).then(Instant::now);
-            let mut ran = 0;
-            // One `catch_unwind` per claim, not per item: a panicking iteration ends the run,
-            // and the claim's other items are dropped unstarted, as they would be after any
-            // ending.
-            let running = catch_unwind(AssertUnwindSafe(|| loop {
-                // Checked before each item: once the run is cancelled, at most the items
-                // already past this check start (one per other thread).
-                if watch.is_cancelled() {
-                    break;
-                }
-                let Some(item) = claimed.next() else {
-                    break;
-                };
-                ran += 1;
-                if let Some(exit) = self.body.run(&mut local, item).into_exit() {
-                    self.end(Ending::Exit(exit));
-                }
-            }));
-            if let Err(payload) = running {
-                self.end(Ending::Panic(payload));
-            }
-            // The items claimed and not started are dropped here.
-            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(claimed))) {
-                self.end(Ending::Panic(payload));
-            }
-            let Some(began) = began else {
-                continue;
-            };
-            let now = Instant::now();
-            let ran_for = now - began;
-            self.source.finished(ran, ran_for);
-            // Under loom no decision depends on the clock (see `next_batch`).
-            let dear =
-                !cfg!(loom) && batch == max_batch && step_back.claimed(began - last, ran_for);
-            batch = next_batch(batch, ran, ran_for, max_batch);
-            last = now;
-            if dear && self.source.step_back() {
-                let go_on = self.stay_back(&mut step_back, max_batch, &watch);
-                self.source.join();
-                if !go_on {
-                    continue;
-                }
-                // The items may have turned slow meanwhile: batches grow again.
-                batch = 1;
-                last = Instant::now();
+                Next::Again => tried_alone = false,
+                Next::Over => break,
             }
         }
         drop(taking);
         self.body.finish(local);
+    }
+
+    /// What a visit does next: hold the input alone, run a claim, look again, or end.
+    /// `tried_alone` if it just held the input (and the run goes on): it claims now.
+    #[inline(never)]
+    fn next<'b>(
+        &'b self,
+        pace: &mut Pace,
+        buffer: &'b mut Vec<S::Item>,
+        visitor: &Visitor<'_>,
+        watch: Watch<'_>,
+        tried_alone: bool,
+    ) -> Next<S::Claimed<'b>> {
+        if watch.is_cancelled() {
+            self.source.close();
+            return Next::Over;
+        }
+        let until = visitor.until;
+        if until.is_some_and(|until| until()) {
+            return Next::Over;
+        }
+        // Items known to be fast, and nobody else taking: hold the input alone (a visit that
+        // may have to stop early never holds it).
+        if self.may_hold && !tried_alone && until.is_none() && pace.batch == pace.max_batch {
+            return Next::Alone;
+        }
+        match self.source.claim(pace.batch, buffer) {
+            Ok(Some(claimed)) => Next::Claimed(claimed),
+            Ok(None) if until.is_none() && self.source.held_alone() => {
+                // The holder lets go within a few items. If they are long, the group may
+                // have other runs to help with meanwhile (a recursion's inner runs).
+                if !self.wait_for_holder(&watch, visitor.owner) {
+                    return Next::Over;
+                }
+                pace.last = Instant::now();
+                Next::Again
+            }
+            Ok(None) => Next::Over,
+            Err(payload) => {
+                self.end(Ending::Panic(payload));
+                Next::Over
+            }
+        }
+    }
+
+    /// Runs items while this thread holds the input alone (see [`Source::alone`]); `None` if
+    /// the visit is over, else whether it ran any. Not inlined, nor is [`Self::run_claimed`]:
+    /// inlined, the two would share one frame, on the stack whichever of them runs.
+    #[inline(never)]
+    fn run_alone(&self, local: &mut B::Local, watch: Watch<'_>) -> Option<bool> {
+        let body = self.body;
+        let mut took = false;
+        // Taken alone, only this thread's iterations can end the run: the loop's own
+        // cancellation is `each` returning `false`, and only an enclosing loop's is read
+        // before each item.
+        let each = |item| {
+            took = true;
+            let exit = body.run(local, item).into_exit();
+            let go_on = exit.is_none();
+            if let Some(exit) = exit {
+                self.end(Ending::Exit(exit));
+            }
+            go_on
+        };
+        let outer = watch.nested().then_some(move || !watch.outer_cancelled());
+        match self.source.alone(outer, each) {
+            Ok(true) => None,
+            Ok(false) => Some(took),
+            Err(payload) => {
+                self.end(Ending::Panic(payload));
+                None
+            }
+        }
+    }
+
+    /// Runs the items of one claim; how many it started.
+    #[inline(never)]
+    fn run_claimed(
+        &self,
+        local: &mut B::Local,
+        mut claimed: S::Claimed<'_>,
+        watch: Watch<'_>,
+    ) -> usize {
+        let mut ran = 0;
+        // One `catch_unwind` per claim, not per item: a panicking iteration ends the run,
+        // and the claim's other items are dropped unstarted, as they would be after any
+        // ending.
+        let running = catch_unwind(AssertUnwindSafe(|| loop {
+            // Checked before each item: once the run is cancelled, at most the items
+            // already past this check start (one per other thread).
+            if watch.is_cancelled() {
+                break;
+            }
+            let Some(item) = claimed.next() else {
+                break;
+            };
+            ran += 1;
+            if let Some(exit) = self.body.run(local, item).into_exit() {
+                self.end(Ending::Exit(exit));
+            }
+        }));
+        if let Err(payload) = running {
+            self.end(Ending::Panic(payload));
+        }
+        // The items claimed and not started are dropped here.
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(claimed))) {
+            self.end(Ending::Panic(payload));
+        }
+        ran
+    }
+
+    /// After a claim that `began` then and started `ran` items: sizes the next batch, and
+    /// steps back from a lazy input whose claims cost more than their items.
+    #[inline(never)]
+    fn paced(&self, pace: &mut Pace, began: Instant, ran: usize, watch: &Watch<'_>) {
+        let now = Instant::now();
+        let ran_for = now - began;
+        self.source.finished(ran, ran_for);
+        // Under loom no decision depends on the clock (see `next_batch`).
+        let dear = !cfg!(loom)
+            && pace.batch == pace.max_batch
+            && pace.step_back.claimed(began - pace.last, ran_for);
+        pace.batch = next_batch(pace.batch, ran, ran_for, pace.max_batch);
+        pace.last = now;
+        if dear && self.source.step_back() {
+            let go_on = self.stay_back(&mut pace.step_back, pace.max_batch, watch);
+            self.source.join();
+            if go_on {
+                // The items may have turned slow meanwhile: batches grow again.
+                pace.batch = 1;
+                pace.last = Instant::now();
+            }
+        }
     }
 
     /// A worker that stepped back sleeps for a pause, and again while the worker holding the
@@ -256,19 +347,21 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// stretch of items (`source::STRETCH`) of this worker's joining; `false` if the visit
     /// should end instead: the input ran out or the run was cancelled, or another run of the
     /// group has items (the recursion's inner runs) while the holder is in a long item, which
-    /// may be that very recursion.
+    /// may be that very recursion. For the run's `owner`, only a run it may help counts
+    /// (see `Group::other_work`).
     ///
     /// A wait, not a poll: the holder notifies when it lets go, and so does every change
     /// that gives another run items. (A timed wait here, ended to look for other work and
     /// begun again at once, kept idle pool threads polling a holder that a recursion held
     /// up, a core's worth of CPU.)
-    fn wait_for_holder(&self, watch: &Watch<'_>) -> bool {
+    #[inline(never)]
+    fn wait_for_holder(&self, watch: &Watch<'_>, owner: Option<&Here>) -> bool {
         let this: *const Self = self;
         self.group.signal.wait_for(|| {
             if !self.source.held_alone() || self.over(watch) {
                 return Some(!self.source.held_alone());
             }
-            self.group.other_work(this.cast()).then_some(false)
+            self.group.other_work(this.cast(), owner).then_some(false)
         })
     }
 
@@ -295,6 +388,23 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             true
         }
     }
+}
+
+/// See [`Run::next`].
+enum Next<C> {
+    Alone,
+    Claimed(C),
+    Again,
+    Over,
+}
+
+/// How a visit sizes its claims.
+struct Pace {
+    batch: usize,
+    max_batch: usize,
+    step_back: StepBack,
+    /// When the last claim's items finished: the next claim's taking starts there.
+    last: Instant,
 }
 
 /// Counts a worker among a source's takers for as long as it visits.

@@ -179,7 +179,8 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
         if self.done.load(Ordering::Acquire) {
             return Ok(None);
         }
-        // `None` after a holder's iteration panicked, which ended the run (`done`).
+        // `None` after a holder's stretch unwound with an input that has no drop glue (see
+        // `Held`), which ended the run (`done`).
         let Some(iter) = input.as_mut() else {
             return Ok(None);
         };
@@ -249,20 +250,29 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
         if self.done.load(Ordering::Acquire) {
             return Ok(true);
         }
-        // `None` after a holder's iteration panicked, which ended the run (`done`).
+        // `None` after a holder's stretch unwound with an input that has no drop glue (see
+        // `Held`), which ended the run (`done`).
         let Some(iter) = input.take() else {
             return Ok(true);
         };
         self.held_alone.store(true, Ordering::Release);
-        // Moved out of the lock and into the closure, where nothing else knows its address:
-        // the compiler keeps its state in registers instead of storing it back on every item.
-        // One `catch_unwind` for the whole stretch. A panic in `next()` or in an iteration
-        // ends the run and drops the input while unwinding, as a sequential loop would.
+        // Moved out of the lock and into a local of the closure, where nothing else knows its
+        // address: the compiler keeps its state in registers instead of storing it back on
+        // every item. One `catch_unwind` for the whole stretch. A panic in `next()` or in an iteration
+        // ends the run; the input goes back into the lock (see `Held`), to be dropped with
+        // the source, where a panicking `Drop` of an item it owns is caught.
         // Only the holder writes `held_items`: plain stores of a local count, no read-modify-
         // write on the way.
         let mut held_items = self.held_items.load(Ordering::Relaxed);
+        let slot = &mut *input;
         let ran = catch_unwind(AssertUnwindSafe(move || {
-            let mut iter = iter;
+            let mut held = Held {
+                iter: Some(iter),
+                slot,
+            };
+            let Some(iter) = held.iter.as_mut() else {
+                unreachable!("just put there");
+            };
             let ended = match go_on {
                 // Inside another loop: its cancellation is read before every item.
                 Some(go_on) => loop {
@@ -302,12 +312,9 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
                     }
                 },
             };
-            (ended, iter)
-        }));
-        let ran = ran.map(|(ended, iter)| {
-            *input = Some(iter);
+            held.put_back();
             ended
-        });
+        }));
         if *ran.as_ref().unwrap_or(&true) {
             self.done.store(true, Ordering::Release);
         }
@@ -318,6 +325,37 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
         // timer's slack a 50 us wait lasted about 125.
         self.signal.notify();
         ran
+    }
+}
+
+/// The input of a worker holding it alone, out of its lock's slot for the stretch, and put
+/// back there when the stretch ends, also when it unwinds: dropped while a panic of `next()`
+/// or of an iteration unwinds, an input that still owns an item whose `Drop` panics would
+/// abort the process. Back in the slot, it is dropped with the source after the run, where
+/// that panic is caught and loses to the first (`Run::into_outcome`).
+struct Held<'a, I> {
+    /// `Some` until [`put_back`](Held::put_back).
+    iter: Option<I>,
+    slot: &'a mut Option<I>,
+}
+
+impl<I> Held<'_, I> {
+    /// The stretch ended without unwinding.
+    fn put_back(mut self) {
+        *self.slot = self.iter.take();
+    }
+}
+
+impl<I> Drop for Held<'_, I> {
+    fn drop(&mut self) {
+        // Unwinding, unless `put_back` emptied `iter`. An input without drop glue cannot
+        // panic when dropped: it is left behind, so that the stretch needs no landing pad
+        // that keeps its state for this (the sequential loop's speed, `STRETCH`).
+        if std::mem::needs_drop::<I>() {
+            if let Some(iter) = self.iter.take() {
+                *self.slot = Some(iter);
+            }
+        }
     }
 }
 

@@ -159,6 +159,7 @@ impl Cache {
 fn spawn_thread(f: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("failfast-worker".into())
+        .stack_size(super::stack_size())
         .spawn(f)
         .map(drop)
 }

@@ -132,9 +132,11 @@ impl Spawner {
     /// # Safety
     ///
     /// The scope must not have finished waiting: call it from inside the scope's closure, or
-    /// from one of its jobs. (A job that runs keeps `pending` above zero, and so does the
-    /// closure's caller, which has not started waiting; the count taken here keeps the scope
-    /// waiting for the new job too.)
+    /// from one of its jobs. (Inside the closure, the scope has not begun waiting: it waits
+    /// once the closure has returned or unwound, and then reads the count taken here. A job
+    /// that runs has not yet given back its own count, so `pending` is above zero and the
+    /// wait cannot have ended. Either way the count taken here keeps the scope waiting for
+    /// the new job too.)
     pub(crate) unsafe fn spawn(&self) -> bool {
         self.latch.pending.fetch_add(1, Ordering::Relaxed);
         // A refused job was dropped unrun: its `CountDown` took the count back. If that was
