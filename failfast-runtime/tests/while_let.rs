@@ -138,8 +138,8 @@ fn the_head_runs_on_the_calling_thread() {
     let heads = heads.into_inner().unwrap();
     assert_eq!(
         heads.len(),
-        51,
-        "50 values and the `None` that ended the loop"
+        values + 1,
+        "the values and the `None` that ended the loop"
     );
     assert!(heads.iter().all(|&id| id == caller));
     // The caller only feeds: the iterations run on the pool threads.
