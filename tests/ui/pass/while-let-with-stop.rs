@@ -14,7 +14,7 @@ fn drain(jobs: &mpsc::Receiver<u32>, token: &StopToken, total: &AtomicUsize) -> 
     Ok(())
 }
 
-#[fail_fast(workers = 4, stop = token, timeout = Duration::from_secs(60))]
+#[fail_fast(workers = 4, stop = token, timeout = Duration::from_secs(90))]
 fn first_odd(numbers: &mut std::vec::IntoIter<u32>, token: StopToken) -> Option<u32> {
     while let Some(n) = numbers.next() {
         if n % 2 == 1 {
@@ -24,7 +24,7 @@ fn first_odd(numbers: &mut std::vec::IntoIter<u32>, token: StopToken) -> Option<
     None
 }
 
-#[fail_fast(workers = 2, deadline = Instant::now() + Duration::from_secs(60))]
+#[fail_fast(workers = 2, deadline = Instant::now() + Duration::from_secs(90))]
 fn check_all(mut numbers: std::vec::IntoIter<u32>) -> anyhow::Result<()> {
     while let Some(n) = numbers.next() {
         anyhow::ensure!(n < 100, "{n} is too big");
