@@ -369,11 +369,15 @@
 //!   in progress at once, which may lose the value it was about to yield (cancel-safe heads
 //!   such as tokio's `Receiver::recv` and `StreamExt::next` lose nothing). A thread loop cannot
 //!   interrupt a head that blocks: use `recv_timeout`, or close the channel.
+//! - `stop`, `timeout` and `deadline` work as on a `for` loop: a stopped loop evaluates its
+//!   head no more, and leaves with `Stopped` through the return type.
 //! - The body may not change what the head uses (`stack.push(..)` in `while let Some(d) =
 //!   stack.pop()`): the head runs while the iterations run. That is a compile error, whose help
 //!   points to recursion (the same loop reached again shares one limit) or to a channel.
 //! - `workers = 1` is the sequential `while let` loop: in order, the same first exit.
-//! - Without the macro: [`future::try_for_each_stream`] and [`future::try_map_stream`].
+//! - Without the macro: [`future::try_for_each_stream`] and [`future::try_map_stream`], or
+//!   with a stop token [`future::Loop::try_for_each_stream`] and
+//!   [`future::Loop::try_map_stream`].
 //!
 //! # Without the macro
 //!
