@@ -364,6 +364,83 @@ fn aio_drop() {
     );
 }
 
+// ---------------------------------------------------------------------------------------
+// aio_stream: a `Stream` of 1,000,000 ready items, ready bodies, 64 at once.
+
+fn aio_stream() {
+    let rt = runtime();
+    let sum = AtomicUsize::new(0);
+    let per_item = |ms: f64| ms * 1e6 / TINY_ITEMS as f64;
+    print_table(
+        "aio_stream: futures::stream::iter of 1,000,000 ready items, ready bodies, 64 at once, per item",
+        "ns/item",
+        true,
+        &[
+            row(
+                "failfast try_for_each_stream",
+                per_item(median_ms(&rt, || {
+                    failfast::future::try_for_each_stream(
+                        futures::stream::iter(0..TINY_ITEMS),
+                        64,
+                        async |item| {
+                            sum.fetch_add(item as usize & 1, Ordering::Relaxed);
+                            Ok::<(), ()>(())
+                        },
+                    )
+                })),
+            ),
+            row(
+                "try_for_each_concurrent",
+                per_item(median_ms(&rt, || {
+                    futures::stream::iter(0..TINY_ITEMS)
+                        .map(Ok)
+                        .try_for_each_concurrent(64, count_tfec(&sum))
+                })),
+            ),
+        ],
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// aio_chan: 1,000 jobs of sleep(5 ms) through a tokio mpsc channel, 50 at once.
+
+/// A channel holding 1,000 jobs, its sender dropped, as a `Stream`.
+fn jobs() -> impl futures::Stream<Item = u32> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1_000);
+    for job in 0..1_000 {
+        tx.try_send(job).unwrap();
+    }
+    futures::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}
+
+fn aio_chan() {
+    let rt = runtime();
+    let sleep = |_| async {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        Ok::<(), ()>(())
+    };
+    print_table(
+        "aio_chan: 1,000 jobs of sleep(5 ms) from a tokio mpsc channel, 50 at once (floor: 20 rounds of tokio's ~6.1 ms sleep)",
+        "ms",
+        true,
+        &[
+            row(
+                "failfast try_for_each_stream",
+                median_ms(&rt, || {
+                    failfast::future::try_for_each_stream(jobs(), 50, async |_| {
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                        Ok::<(), ()>(())
+                    })
+                }),
+            ),
+            row(
+                "try_for_each_concurrent",
+                median_ms(&rt, || jobs().map(Ok).try_for_each_concurrent(50, sleep)),
+            ),
+        ],
+    );
+}
+
 fn main() {
     common::run_scenarios(&[
         ("aio_ok", aio_ok),
@@ -372,5 +449,7 @@ fn main() {
         ("aio_fixed", aio_fixed),
         ("aio_mem", aio_mem),
         ("aio_drop", aio_drop),
+        ("aio_stream", aio_stream),
+        ("aio_chan", aio_chan),
     ]);
 }

@@ -614,6 +614,134 @@ fn mem_huge() {
     );
 }
 
+// ---------------------------------------------------------------------------------------
+// chan_io: 400 jobs of 5 ms through a `std::sync::mpsc::sync_channel`, 8 workers.
+
+#[fail_fast(workers = 8)]
+fn chan_io_failfast(jobs: &std::sync::mpsc::Receiver<u32>) -> Result<(), ()> {
+    while let Ok(_job) = jobs.recv() {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Ok(())
+}
+
+/// A channel holding `n` jobs, its sender dropped.
+fn job_channel(n: u32) -> std::sync::mpsc::Receiver<u32> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(n as usize);
+    for job in 0..n {
+        tx.send(job).unwrap();
+    }
+    rx
+}
+
+fn chan_io() {
+    let pool = pool(8);
+    let ms = |f: &dyn Fn()| {
+        let begin = Instant::now();
+        f();
+        begin.elapsed().as_secs_f64() * 1e3
+    };
+    let rows = [
+        Row {
+            name: "failfast (while let)",
+            figure: ms(&|| chan_io_failfast(&job_channel(400)).unwrap()),
+            detail: String::new(),
+        },
+        Row {
+            name: "rayon par_bridge",
+            figure: ms(&|| {
+                let jobs = job_channel(400);
+                pool.install(|| {
+                    jobs.into_iter().par_bridge().try_for_each(|_| {
+                        std::thread::sleep(Duration::from_millis(5));
+                        Ok::<(), ()>(())
+                    })
+                })
+                .unwrap()
+            }),
+            detail: String::new(),
+        },
+    ];
+    print_table(
+        "chan_io: 400 jobs x 5 ms from a sync_channel, 8 workers (ideal 250 ms)",
+        "ms",
+        true,
+        &rows,
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// chan_idle: a producer sends one job every 10 ms for 1 s; 8 workers wait for them.
+
+/// The CPU time (user + system) this process has used, from `/proc/self/stat`.
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    // utime and stime, fields 14 and 15 of the whole line, in clock ticks (100 a second).
+    let ticks: u64 = fields
+        .get(11..13)
+        .map_or(0, |t| t.iter().filter_map(|v| v.parse::<u64>().ok()).sum());
+    Duration::from_millis(ticks * 10)
+}
+
+#[fail_fast(workers = 8)]
+fn chan_idle_failfast(jobs: &std::sync::mpsc::Receiver<u32>) -> Result<(), ()> {
+    while let Ok(job) = jobs.recv() {
+        black_box(job);
+    }
+    Ok(())
+}
+
+/// Runs `consume` while a producer sends 100 jobs, one every 10 ms; the share of one core
+/// that the whole process used meanwhile, in percent.
+fn idle_cpu(consume: impl FnOnce(std::sync::mpsc::Receiver<u32>)) -> f64 {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let producer = std::thread::spawn(move || {
+        for job in 0..100 {
+            std::thread::sleep(Duration::from_millis(10));
+            tx.send(job).unwrap();
+        }
+    });
+    let (cpu, wall) = (cpu_time(), Instant::now());
+    consume(rx);
+    let (cpu, wall) = (cpu_time() - cpu, wall.elapsed());
+    producer.join().unwrap();
+    cpu.as_secs_f64() / wall.as_secs_f64() * 100.0
+}
+
+fn chan_idle() {
+    let pool = pool(8);
+    let rows = [
+        Row {
+            name: "failfast (while let)",
+            figure: idle_cpu(|jobs| chan_idle_failfast(&jobs).unwrap()),
+            detail: String::new(),
+        },
+        Row {
+            name: "rayon par_bridge",
+            figure: idle_cpu(|jobs| {
+                pool.install(|| {
+                    jobs.into_iter().par_bridge().for_each(|job| {
+                        black_box(job);
+                    })
+                })
+            }),
+            detail: String::new(),
+        },
+    ];
+    print_table(
+        "chan_idle: one job every 10 ms for 1 s, 8 workers: CPU time of the process, % of one core",
+        "%",
+        true,
+        &rows,
+    );
+}
+
 fn main() {
     println!(
         "failfast benchmarks on {} cores",
@@ -626,5 +754,7 @@ fn main() {
         ("cpu_fixed", cpu_fixed),
         ("cpu_heavy", cpu_heavy),
         ("mem_huge", mem_huge),
+        ("chan_io", chan_io),
+        ("chan_idle", chan_idle),
     ]);
 }

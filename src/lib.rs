@@ -35,12 +35,14 @@
 //!   body awaits is an **async loop**: see [Async loops](#async-loops).
 //!   It rewrites the function's one *outermost* `for` loop: a loop not inside another loop, a
 //!   closure, an async block or a nested function (loops inside `if`, `match` or blocks
-//!   count). With no such loop, or several, it is a compile error that asks you to mark the
+//!   count); if it has none, its one outermost `while let` loop (see
+//!   [`while let` loops](#while-let-loops)). With no such loop, or several, it is a compile
+//!   error that asks you to mark the
 //!   loops that should run in parallel: inside the function, `#[fail_fast]` or
 //!   `#[fail_fast(workers = 16)]` on a loop (closures included) marks it, with the function's
 //!   options as defaults, and then only marked loops run in parallel. Loops nested in a
 //!   parallel loop stay sequential unless marked.
-//! - **On a `for` loop directly**, on nightly with
+//! - **On a `for` or `while let` loop directly**, on nightly with
 //!   `#![feature(stmt_expr_attributes, proc_macro_hygiene)]`. On stable, rustc itself refuses
 //!   attributes on statements ("attributes on expressions are experimental").
 //!
@@ -323,6 +325,60 @@
 //! assert!(futures::executor::block_on(fetch_all(&["a", ""])).is_err());
 //! ```
 //!
+//! # `while let` loops
+//!
+//! A `while let PAT = HEAD { BODY }` loop runs in parallel like a `for` loop whose input is
+//! its head: channels (`rx.recv()`, `rx.recv().await`), streams (`s.try_next().await?`),
+//! paginators, queues. Each value of `HEAD` that matches `PAT` moves into one iteration.
+//!
+//! ```
+//! use failfast::fail_fast;
+//! use std::sync::mpsc;
+//! use std::sync::atomic::{AtomicU64, Ordering};
+//!
+//! #[fail_fast(workers = 4)]
+//! fn consume(jobs: &mpsc::Receiver<u64>, total: &AtomicU64) -> Result<(), String> {
+//!     while let Ok(job) = jobs.recv() {
+//!         if job == 0 {
+//!             return Err("job 0 is not a job".into());
+//!         }
+//!         total.fetch_add(job, Ordering::Relaxed);
+//!     }
+//!     Ok(())
+//! }
+//!
+//! let (tx, rx) = mpsc::channel();
+//! for job in 1..=10 {
+//!     tx.send(job).unwrap();
+//! }
+//! drop(tx); // `recv()` fails once the channel is empty: the loop ends
+//! let total = AtomicU64::new(0);
+//! assert_eq!(consume(&rx, &total), Ok(()));
+//! assert_eq!(total.into_inner(), 55);
+//! ```
+//!
+//! - The head is evaluated by the loop, one value at a time, and only when an iteration can
+//!   start with its value at once: every value taken starts an iteration, unless the loop has
+//!   ended meanwhile. A thread loop evaluates it on the calling thread, which feeds `workers`
+//!   pool threads; an async loop awaits it from the loop's own future while the iterations
+//!   run (a paginator fetches the next page while the last one's items are processed).
+//! - A value that does not match (`None`, `Err(..)` for `while let Ok(..)`) ends the input:
+//!   the loop waits for its running iterations and returns as a `for` loop does at the end of
+//!   its input. A `?` (or `return`) in the head ends the loop like a failing iteration.
+//! - After the loop has ended, the head is not evaluated again. An async loop drops a head
+//!   in progress at once, which may lose the value it was about to yield (cancel-safe heads
+//!   such as tokio's `Receiver::recv` and `StreamExt::next` lose nothing). A thread loop cannot
+//!   interrupt a head that blocks: use `recv_timeout`, or close the channel.
+//! - `stop`, `timeout` and `deadline` work as on a `for` loop: a stopped loop evaluates its
+//!   head no more, and leaves with `Stopped` through the return type.
+//! - The body may not change what the head uses (`stack.push(..)` in `while let Some(d) =
+//!   stack.pop()`): the head runs while the iterations run. That is a compile error, whose help
+//!   points to recursion (the same loop reached again shares one limit) or to a channel.
+//! - `workers = 1` is the sequential `while let` loop: in order, the same first exit.
+//! - Without the macro: [`future::try_for_each_stream`] and [`future::try_map_stream`], or
+//!   with a stop token [`future::Loop::try_for_each_stream`] and
+//!   [`future::Loop::try_map_stream`].
+//!
 //! # Without the macro
 //!
 //! [`try_for_each`] and [`try_map`] are the same loop as function calls, with the same
@@ -372,8 +428,8 @@ pub mod __private {
 #[doc(hidden)]
 pub mod parallel_loop {
     pub use failfast_runtime::rewrite::{
-        input, shared_by_iterations, stop_token, ExitsPastMacro, ExitsThrough, Fed, Input,
-        PulledByCaller, SendExit, SendItem, Shared, SharedByWorkers, SharedCapture, Split,
-        SplitByIndex, StopRef,
+        input, shared_by_iterations, stop_token, while_let, while_let_with, ExitsPastMacro,
+        ExitsThrough, Fed, Input, PulledByCaller, SendExit, SendItem, Shared, SharedByWorkers,
+        SharedCapture, Split, SplitByIndex, StopRef,
     };
 }

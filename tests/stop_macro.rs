@@ -20,11 +20,16 @@ fn until_cancelled() {
 
 /// Calls `f` while another thread stops `token` once `started` is non-zero.
 fn stopping<R>(token: &StopToken, started: &AtomicUsize, f: impl FnOnce() -> R) -> R {
+    stopping_at(1, token, started, f)
+}
+
+/// Calls `f` while another thread stops `token` once `started` is at least `at`.
+fn stopping_at<R>(at: usize, token: &StopToken, started: &AtomicUsize, f: impl FnOnce() -> R) -> R {
     std::thread::scope(|s| {
         s.spawn(|| {
             let begin = Instant::now();
-            while started.load(SeqCst) == 0 {
-                assert!(begin.elapsed() < HANG, "no iteration started");
+            while started.load(SeqCst) < at {
+                assert!(begin.elapsed() < HANG, "{at} iterations never started");
                 std::thread::yield_now();
             }
             token.stop();
@@ -223,7 +228,8 @@ async fn fetch_all(
 fn an_async_loop_is_stopped_from_another_thread() {
     let token = StopToken::new();
     let started = AtomicUsize::new(0);
-    let result = stopping(&token, &started, || {
+    // Stopped once all eight run: a stop between two starts would leave fewer.
+    let result = stopping_at(8, &token, &started, || {
         futures::executor::block_on(fetch_all(0.., &token, &started))
     });
     assert_eq!(result, Err(Error::Stopped(Stopped::by_token())));
@@ -237,4 +243,129 @@ fn a_stop_after_the_loop_finished_changes_nothing() {
     unit(&[1, 2, 3], &token, &ran);
     token.stop();
     assert_eq!(ran.load(SeqCst), 3);
+}
+
+/// Evaluates a `while let` loop's head: counts it, and whether the token was stopped then.
+fn next_job(
+    jobs: &std::sync::mpsc::Receiver<u32>,
+    token: &StopToken,
+    heads: &AtomicUsize,
+    heads_after_stop: &AtomicUsize,
+) -> Result<u32, std::sync::mpsc::RecvError> {
+    heads.fetch_add(1, SeqCst);
+    if token.is_stopped() {
+        heads_after_stop.fetch_add(1, SeqCst);
+    }
+    jobs.recv()
+}
+
+#[fail_fast(workers = 4, stop = token)]
+fn drain(
+    jobs: &std::sync::mpsc::Receiver<u32>,
+    token: &StopToken,
+    heads: &AtomicUsize,
+    heads_after_stop: &AtomicUsize,
+    started: &AtomicUsize,
+) -> Result<(), Stopped> {
+    while let Ok(_job) = next_job(jobs, token, heads, heads_after_stop) {
+        started.fetch_add(1, SeqCst);
+        until_cancelled();
+    }
+    Ok(())
+}
+
+#[test]
+fn a_thread_while_let_loop_is_stopped_from_another_thread() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    for job in 0..1000 {
+        tx.send(job).unwrap();
+    }
+    let token = StopToken::new();
+    let heads = AtomicUsize::new(0);
+    let heads_after_stop = AtomicUsize::new(0);
+    let started = AtomicUsize::new(0);
+    let result = std::thread::scope(|s| {
+        s.spawn(|| {
+            // Every slot busy: the head is not being evaluated when the stop comes.
+            let begin = Instant::now();
+            while started.load(SeqCst) < 4 {
+                assert!(begin.elapsed() < HANG, "four iterations never ran at once");
+                std::thread::yield_now();
+            }
+            token.stop();
+        });
+        drain(&rx, &token, &heads, &heads_after_stop, &started)
+    });
+    assert_eq!(result, Err(Stopped::by_token()));
+    assert_eq!(
+        heads_after_stop.into_inner(),
+        0,
+        "the head was evaluated after the stop"
+    );
+    assert_eq!(heads.into_inner(), 4, "one value per slot");
+    assert_eq!(started.into_inner(), 4);
+    assert_eq!(
+        rx.try_iter().count(),
+        996,
+        "the channel keeps what was not taken"
+    );
+    drop(tx);
+}
+
+/// A `while let` loop's head that counts its evaluations begun and finished.
+async fn next_message(
+    messages: &mut futures::channel::mpsc::UnboundedReceiver<u32>,
+    begun: &AtomicUsize,
+    finished: &AtomicUsize,
+) -> Option<u32> {
+    begun.fetch_add(1, SeqCst);
+    let message = futures::StreamExt::next(messages).await;
+    finished.fetch_add(1, SeqCst);
+    message
+}
+
+#[fail_fast(workers = 4, stop = stop)]
+async fn receive_all(
+    messages: &mut futures::channel::mpsc::UnboundedReceiver<u32>,
+    stop: &StopToken,
+    begun: &AtomicUsize,
+    finished: &AtomicUsize,
+    started: &AtomicUsize,
+) -> Result<(), Error> {
+    while let Some(_message) = next_message(messages, begun, finished).await {
+        started.fetch_add(1, SeqCst);
+        std::future::pending::<()>().await;
+    }
+    Ok(())
+}
+
+#[test]
+fn an_async_while_let_loop_is_stopped_with_its_head_in_progress() {
+    // Two messages and a sender kept alive: two iterations pend, and so does the head,
+    // waiting for a third.
+    let (tx, mut rx) = futures::channel::mpsc::unbounded();
+    tx.unbounded_send(1).unwrap();
+    tx.unbounded_send(2).unwrap();
+    let token = StopToken::new();
+    let begun = AtomicUsize::new(0);
+    let finished = AtomicUsize::new(0);
+    let started = AtomicUsize::new(0);
+    let result = std::thread::scope(|s| {
+        s.spawn(|| {
+            let begin = Instant::now();
+            while started.load(SeqCst) < 2 || begun.load(SeqCst) < 3 {
+                assert!(begin.elapsed() < HANG, "the head never waited for a third");
+                std::thread::yield_now();
+            }
+            token.stop();
+        });
+        futures::executor::block_on(receive_all(&mut rx, &token, &begun, &finished, &started))
+    });
+    assert_eq!(result, Err(Error::Stopped(Stopped::by_token())));
+    assert_eq!(started.into_inner(), 2);
+    assert_eq!(begun.into_inner(), 3);
+    assert_eq!(finished.into_inner(), 2, "the head in progress was resumed");
+    // The head's borrow of the receiver ended with the loop: a message sent now is there.
+    tx.unbounded_send(3).unwrap();
+    assert_eq!(rx.try_recv(), Ok(3));
 }

@@ -3,20 +3,20 @@
 
 use crate::args::Options;
 use crate::errors::Errors;
-use crate::model::{Exit, Kind, ParallelLoop};
+use crate::model::{Exit, Kind, ParallelLoop, Source};
 use crate::races;
 use std::collections::HashSet;
 use syn::{Attribute, GenericArgument, PathArguments, ReturnType, Signature, Type};
 
 const STOP_INSTEAD: &str = "help: to end the whole loop, `return` from the function (the first `return` wins and cancels the rest), fail with `Err(..)?`, or skip the rest of this iteration with `continue`";
 
-/// A marker on something that is not a `for` loop.
+/// A marker on something that is not a `for` or `while let` loop.
 pub(crate) fn misplaced(marker: &Attribute, what: &str, errors: &mut Errors) {
     errors.error(
         marker,
         format!(
-            "`#[fail_fast]` only goes on `for` loops, not on {what}: only a `for` loop's iterations can be split among threads\n\
-             help: write it as a `for` loop over an iterator, or remove this `#[fail_fast]`"
+            "`#[fail_fast]` only goes on `for` and `while let` loops, not on {what}: only their iterations can be split among threads, each with its own item\n\
+             help: write it as a `for` loop over an iterator, or a `while let` loop over a \"next\" call (`while let Some(job) = queue.next()`), or remove this `#[fail_fast]`"
         ),
     );
 }
@@ -43,8 +43,13 @@ pub(crate) fn parallel_loop(
     errors: &mut Errors,
 ) -> bool {
     Options::check_marker(&described.marker, errors);
+    let head = match &described.source {
+        Source::Head(head) => Some(head),
+        Source::Input(_) => None,
+    };
     races::check(
         &described.pat,
+        head,
         &described.written_body,
         function.mutable.as_ref(),
         errors,

@@ -40,12 +40,12 @@ use crate::captures::Locals;
 use crate::check::{self, Function};
 use crate::errors::Errors;
 use crate::find::{self, NotOne};
-use crate::model::{Exit, Flavor, Kind, LoopAt, ParallelLoop, Phases, Walk};
+use crate::model::{Exit, Flavor, Kind, LoopAt, LoopSyntax, ParallelLoop, Phases, Source, Walk};
 use crate::races;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::visit_mut::VisitMut;
-use syn::{Attribute, Expr, ExprForLoop, ExprReturn, FnArg, Ident, Item, ItemFn, Pat};
+use syn::{Attribute, Expr, ExprReturn, FnArg, Ident, Item, ItemFn, Pat};
 
 /// The attribute's expansion: `input` with its parallel loops rewritten, or the errors.
 pub(crate) fn fail_fast(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -54,8 +54,11 @@ pub(crate) fn fail_fast(args: TokenStream, input: TokenStream) -> TokenStream {
     if let Ok(function) = syn::parse2::<ItemFn>(input.clone()) {
         return function_form(function, &options, errors);
     }
-    if let Ok(Expr::ForLoop(for_loop)) = syn::parse2::<Expr>(input.clone()) {
-        return loop_form(for_loop, &options, errors);
+    if let Some(syntax) = syn::parse2::<Expr>(input.clone())
+        .ok()
+        .and_then(LoopSyntax::of)
+    {
+        return loop_form(syntax, &options, errors);
     }
     let what = match (
         syn::parse2::<Item>(input.clone()),
@@ -75,7 +78,7 @@ pub(crate) fn fail_fast(args: TokenStream, input: TokenStream) -> TokenStream {
     errors.error(
         at.map_or_else(TokenStream::new, |token| token.into_token_stream()),
         format!(
-            "`#[fail_fast]` goes on a function or a `for` loop, not on {what}\n\
+            "`#[fail_fast]` goes on a function, a `for` loop or a `while let` loop, not on {what}\n\
              help: put it on the function that contains the loop to run in parallel"
         ),
     );
@@ -92,8 +95,8 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
             Err(NotOne::None(hidden)) if hidden.is_empty() => errors.error(
                 &name,
                 format!(
-                    "`{name}` has no `for` loop to run in parallel\n\
-                     help: `#[fail_fast]` rewrites the function's outermost `for` loop: put it on the function that contains the loop"
+                    "`{name}` has no `for` or `while let` loop to run in parallel\n\
+                     help: `#[fail_fast]` rewrites the function's outermost `for` loop (or, with none, its outermost `while let` loop): put it on the function that contains the loop"
                 ),
             ),
             Err(NotOne::None(hidden)) => {
@@ -107,13 +110,13 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
                     );
                 }
             }
-            Err(NotOne::Several(loops)) => {
+            Err(NotOne::Several(loops, kind)) => {
                 let count = loops.len();
                 for at in loops {
                     errors.error_at(
                         at,
                         format!(
-                            "`{name}` has {count} outermost `for` loops: which should run in parallel?\n\
+                            "`{name}` has {count} outermost {kind} loops: which should run in parallel?\n\
                              help: mark each loop that should run in parallel with `#[fail_fast]`; unmarked loops stay sequential"
                         ),
                     );
@@ -155,10 +158,10 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
     function.into_token_stream()
 }
 
-/// `#[fail_fast]` directly on a `for` loop (nightly, with `stmt_expr_attributes` and
-/// `proc_macro_hygiene`).
-fn loop_form(for_loop: ExprForLoop, options: &Options, mut errors: Errors) -> TokenStream {
-    let original = for_loop.clone();
+/// `#[fail_fast]` directly on a `for` or `while let` loop (nightly, with
+/// `stmt_expr_attributes` and `proc_macro_hygiene`).
+fn loop_form(syntax: LoopSyntax, options: &Options, mut errors: Errors) -> TokenStream {
+    let original = syntax.clone();
     // The variables outside the loop cannot be seen: any of them may be `mut`.
     let mut phases = Checked {
         function: Function {
@@ -170,11 +173,11 @@ fn loop_form(for_loop: ExprForLoop, options: &Options, mut errors: Errors) -> To
         body_compiles: true,
     };
     let expanded = Walk::new(options, None, Locals::unknown(), &mut phases)
-        .parallel_loop(for_loop, syn::parse_quote!(#[fail_fast]));
+        .parallel_loop(syntax, syn::parse_quote!(#[fail_fast]));
     if !errors.is_empty() {
         let mut original = original;
-        find::strip_markers(&mut original.body);
-        return with_errors(errors, original.into_token_stream());
+        find::strip_markers(original.body_mut());
+        return with_errors(errors, original.into_expr().into_token_stream());
     }
     expanded.into_token_stream()
 }
@@ -283,7 +286,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         attrs,
         span,
         pat,
-        input,
+        source,
         input_holds_closure,
         shared,
         body,
@@ -350,6 +353,54 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             }
         },
     };
+    // Each place a thread loop's body shares is checked at `for`, so that rustc reports one
+    // that is not `Sync` in the loop's terms, not as a bound of the body's closure (the same
+    // error at the same place, which it then leaves out).
+    let shared: Vec<TokenStream> = shared
+        .iter()
+        .map(|place| {
+            let mut borrowed = proc_macro2::Group::new(
+                proc_macro2::Delimiter::Parenthesis,
+                quote_spanned!(at=> &#place),
+            );
+            borrowed.set_span(at);
+            quote_spanned!(at=> #named::shared_by_iterations(#borrowed);)
+        })
+        .collect();
+    // A thread loop with options takes them as one `Loop`, as the engine does.
+    let settings = stopped.as_ref().map(|_| {
+        let stop = stop.as_ref().map(|stop| quote_spanned!(at=> .stop(#stop)));
+        let limit = options.limit.as_ref().map(|(name, value)| {
+            let method = Ident::new(&name.to_string(), at);
+            quote_spanned!(at=> .#method(#value))
+        });
+        quote_spanned!(at=> #private::Loop::new(#workers) #stop #limit)
+    });
+    let input = match source {
+        Source::Input(input) => input,
+        Source::Head(head) => {
+            let paths = Paths {
+                private: &private,
+                named: &named,
+                at,
+            };
+            let stopping = Stopping {
+                settings: settings.as_ref(),
+                stop: stop.as_ref(),
+                stopped: stopped.as_ref(),
+            };
+            let run = while_let(paths, &workers, stopping, kind, &shared, pat, head, body);
+            return parse(quote_spanned! {at=>
+                {
+                    #(#attrs)*
+                    let () = {
+                        let #outcome = #run;
+                        #exit
+                    };
+                }
+            });
+        }
+    };
     let run = match kind {
         Kind::Thread => {
             // A closure parameter cannot be an or-pattern without parentheses; any other
@@ -368,17 +419,6 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 hygienic(syn::spanned::Spanned::span(&input)),
             );
             let site = Ident::new("__FAILFAST_SITE", at);
-            // Each place the body shares is checked at `for`, so that rustc reports one that
-            // is not `Sync` in the loop's terms, not as a bound of the body's closure (the
-            // same error at the same place, which it then leaves out).
-            let shared = shared.iter().map(|place| {
-                let mut borrowed = proc_macro2::Group::new(
-                    proc_macro2::Delimiter::Parenthesis,
-                    quote_spanned!(at=> &#place),
-                );
-                borrowed.set_span(at);
-                quote_spanned!(at=> #named::shared_by_iterations(#borrowed);)
-            });
             // An input that may hold a capturing closure of this function never takes the
             // shared path: rustc cannot tell yet whether the closure is `Send`, and would take
             // it (see `captures`).
@@ -387,19 +427,9 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             } else {
                 quote_spanned!(at=> PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _)
             };
-            let (method, settings) = match &stopped {
+            let (method, settings) = match settings {
                 None => (quote_spanned!(at=> thread_loop), workers),
-                Some(_) => {
-                    let stop = stop.as_ref().map(|stop| quote_spanned!(at=> .stop(#stop)));
-                    let limit = options.limit.as_ref().map(|(name, value)| {
-                        let method = Ident::new(&name.to_string(), at);
-                        quote_spanned!(at=> .#method(#value))
-                    });
-                    (
-                        quote_spanned!(at=> thread_loop_with),
-                        quote_spanned!(at=> #private::Loop::new(#workers) #stop #limit),
-                    )
-                }
+                Some(settings) => (quote_spanned!(at=> thread_loop_with), settings),
             };
             let run = quote_spanned! {at=>
                 match #input {
@@ -478,6 +508,236 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             };
         }
     })
+}
+
+/// What stops one loop from outside, if anything does: the thread loop's `Loop` settings,
+/// the async loop's token, and how a stopped loop leaves (the `Err(Stopped)` binding, and
+/// the `return` through `FromStopped`).
+#[derive(Clone, Copy)]
+struct Stopping<'a> {
+    settings: Option<&'a TokenStream>,
+    stop: Option<&'a TokenStream>,
+    stopped: Option<&'a (Ident, TokenStream)>,
+}
+
+/// Where the runtime's items are, for one loop: see [`private`] and [`named`], and where
+/// generated code is located.
+#[derive(Clone, Copy)]
+struct Paths<'a> {
+    private: &'a TokenStream,
+    named: &'a TokenStream,
+    at: Span,
+}
+
+/// A `while let PAT = HEAD { BODY }` loop: its head, written once, is evaluated by the loop
+/// for each value, and its value moves into an iteration, which binds it with `PAT`.
+///
+/// The head tests the value against `PAT` with its bindings left out (`v @ SHAPE`), so that
+/// the value moves whole into the iteration, which binds `PAT` exactly as written (`mut`,
+/// `ref`, `@` included). A thread loop's head is a closure that the calling thread calls:
+/// ```text
+/// while_let(
+///     |slot| { match HEAD { v @ SHAPE => *slot = Some(v), _ => {} } Flow::success() },
+///     WORKERS, &SITE,
+///     |v| { let PAT = v else { unreachable!() }; BODY; Flow::success() },
+/// )
+/// ```
+/// An async loop's head is one future for the whole loop, which evaluates the head each time
+/// the driver asks for a value through a `Port` (a future per value would borrow what the head
+/// uses, `&mut rx`, once per value, while the driver still holds the last one):
+/// ```text
+/// let port = Port::new();
+/// let mut driver = Driver::with_head(&port, WORKERS, async {
+///     loop {
+///         port.asked().await;
+///         match HEAD { v @ SHAPE => port.give(v), _ => break Flow::success() }
+///     }
+/// });
+/// // then the `for` loop's driver loop, each iteration binding `PAT` as above
+/// ```
+/// Both return the iterations' own type, so `?` and `return` in the head leave the loop as
+/// they would in the body. With `stop`, `timeout` or `deadline`, as a `for` loop: the thread
+/// loop is `while_let_with(head, Loop::new(WORKERS).stop(..), &SITE, body)`, the async
+/// driver is `Driver::with_head(..).stopped_by(Some(token))`, and a stopped loop leaves
+/// through `FromStopped`.
+#[allow(clippy::too_many_arguments)]
+fn while_let(
+    paths: Paths<'_>,
+    workers: &TokenStream,
+    stopping: Stopping<'_>,
+    kind: Kind,
+    shared: &[TokenStream],
+    pat: Pat,
+    head: Expr,
+    body: syn::Block,
+) -> TokenStream {
+    let Paths { private, named, at } = paths;
+    let value = Ident::new("__failfast_value", at);
+    let shape = match shape(pat.clone()) {
+        or @ Pat::Or(_) => quote!((#or)),
+        shape => quote!(#shape),
+    };
+    // A `let` whose pattern may be irrefutable, as the sequential loop's may be: no lint.
+    let bind = quote_spanned! {at=>
+        #[allow(irrefutable_let_patterns)]
+        let #pat = #value else { ::core::unreachable!() };
+    };
+    match kind {
+        Kind::Thread => {
+            let slot = Ident::new("__failfast_slot", at);
+            let site = Ident::new("__FAILFAST_SITE", at);
+            let outcome = Ident::new("__failfast_outcome", at);
+            let (function, settings) = match stopping.settings {
+                None => (quote_spanned!(at=> while_let), workers),
+                Some(settings) => (quote_spanned!(at=> while_let_with), settings),
+            };
+            let run = quote_spanned! {at=>
+                {
+                    static #site: #private::LoopSite = #private::LoopSite::new();
+                    #(#shared)*
+                    #named::#function(
+                        |#slot| {
+                            match #head {
+                                #value @ #shape => {
+                                    *#slot = ::core::option::Option::Some(#value);
+                                }
+                                #[allow(unreachable_patterns)]
+                                _ => {}
+                            }
+                            #private::Flow::success()
+                        },
+                        #settings,
+                        &#site,
+                        |#value| {
+                            #bind
+                            if #private::always() #body
+                            #private::Flow::success()
+                        },
+                    )
+                }
+            };
+            match stopping.stopped {
+                None => run,
+                Some((stopped, leave)) => quote_spanned! {at=>
+                    match #run {
+                        ::core::result::Result::Ok(#outcome) => #outcome,
+                        ::core::result::Result::Err(#stopped) => #leave,
+                    }
+                },
+            }
+        }
+        Kind::Async => {
+            let port = Ident::new("__failfast_port", at);
+            let driver = Ident::new("__failfast_driver", at);
+            let item = Ident::new("__failfast_item", at);
+            let ended = Ident::new("__failfast_ended", at);
+            let stopped_by = stopping
+                .stop
+                .map(|stop| quote_spanned!(at=> .stopped_by(::core::option::Option::Some(#stop))));
+            let leave_stopped = stopping.stopped.map(|(stopped, leave)| {
+                quote_spanned! {at=>
+                    if let ::core::option::Option::Some(#stopped) = #driver.stopped() {
+                        #leave;
+                    }
+                }
+            });
+            quote_spanned! {at=>
+                {
+                    let #port = #private::future::Port::new();
+                    let mut #driver = #private::future::Driver::with_head(&#port, #workers, async {
+                        loop {
+                            #port.asked().await;
+                            match #head {
+                                #value @ #shape => #port.give(#value),
+                                #[allow(unreachable_patterns)]
+                                _ => break #private::Flow::success(),
+                            }
+                        }
+                    })#stopped_by;
+                    loop {
+                        if let ::core::option::Option::Some(#item) = #driver.next_item() {
+                            #driver.start(async {
+                                let #value = #item.take();
+                                #bind
+                                if #private::always() #body
+                                #private::Flow::success()
+                            });
+                        }
+                        let #ended = #driver.wait().await;
+                        if let ::core::option::Option::Some(#ended) = #ended {
+                            #leave_stopped
+                            break #private::future::Driver::outcome(&#driver, #ended);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `pat` with its bindings left out: what a value must look like to match it. A lone name
+/// is a binding unless it starts with an upper-case letter (`None`, `Empty`, a constant), as
+/// rustc's naming lints expect; one written with `mut`, `ref` or `@` is always a binding.
+fn shape(pat: Pat) -> Pat {
+    let wild = |span: Span| {
+        Pat::Wild(syn::PatWild {
+            attrs: Vec::new(),
+            underscore_token: syn::Token![_](span),
+        })
+    };
+    match pat {
+        Pat::Ident(ident) => {
+            if let Some((_, sub)) = ident.subpat {
+                return shape(*sub);
+            }
+            let named = ident.ident.to_string();
+            let constant = named.starts_with(|c: char| c.is_uppercase());
+            if constant && ident.by_ref.is_none() && ident.mutability.is_none() {
+                Pat::Ident(ident)
+            } else {
+                wild(ident.ident.span())
+            }
+        }
+        Pat::Or(mut or) => {
+            or.cases = or.cases.into_iter().map(shape).collect();
+            Pat::Or(or)
+        }
+        Pat::Paren(mut paren) => {
+            *paren.pat = shape(*paren.pat);
+            Pat::Paren(paren)
+        }
+        Pat::Reference(mut reference) => {
+            *reference.pat = shape(*reference.pat);
+            Pat::Reference(reference)
+        }
+        Pat::Slice(mut slice) => {
+            slice.elems = slice.elems.into_iter().map(shape).collect();
+            Pat::Slice(slice)
+        }
+        Pat::Tuple(mut tuple) => {
+            tuple.elems = tuple.elems.into_iter().map(shape).collect();
+            Pat::Tuple(tuple)
+        }
+        Pat::TupleStruct(mut tuple) => {
+            tuple.elems = tuple.elems.into_iter().map(shape).collect();
+            Pat::TupleStruct(tuple)
+        }
+        Pat::Struct(mut record) => {
+            for field in &mut record.fields {
+                let pat = std::mem::replace(&mut *field.pat, wild(Span::call_site()));
+                *field.pat = shape(pat);
+                if field.colon_token.is_none() {
+                    field.colon_token = Some(syn::Token![:](Span::call_site()));
+                }
+            }
+            Pat::Struct(record)
+        }
+        Pat::Type(mut typed) => {
+            *typed.pat = shape(*typed.pat);
+            Pat::Type(typed)
+        }
+        other => other,
+    }
 }
 
 fn parse(tokens: TokenStream) -> Expr {

@@ -1,5 +1,5 @@
 //! Which loops run in parallel: the ones marked `#[fail_fast]`, or else the function's one
-//! outermost `for` loop.
+//! outermost `for` loop, or, with none, its one outermost `while let` loop.
 
 use proc_macro2::Span;
 use syn::visit::Visit;
@@ -34,17 +34,23 @@ pub(crate) enum NotOne {
     /// No outermost loop; the `for` loops inside a `while`, a `loop`, a closure or an async
     /// block, with what each is inside, which the user may mark instead.
     None(Vec<(Span, &'static str)>),
-    Several(Vec<Span>),
+    /// Several outermost loops of the kind that decides: `for` loops, or, when there is no
+    /// outermost `for` loop, `while let` loops (with the keyword of that kind).
+    Several(Vec<Span>, &'static str),
 }
 
-/// Marks the function's one outermost `for` loop, or says why it cannot.
+/// Marks the function's one outermost `for` loop, or, if it has none, its one outermost
+/// `while let` loop, or says why it cannot.
 ///
 /// Outermost: not inside another loop, a closure, an async block or a nested item; loops
-/// inside `if`, `match` or plain blocks count.
+/// inside `if`, `match` or plain blocks count. A `for` loop inside an outermost `while let`
+/// loop is not outermost: the `while let` loop is picked.
 pub(crate) fn mark_the_outermost_loop(block: &mut Block) -> Result<(), NotOne> {
     struct Outermost {
         found: Vec<Span>,
-        mark: bool,
+        while_lets: Vec<Span>,
+        /// Which loop to mark: the n-th outermost `for`, or `while let` loop.
+        mark: Option<(bool, usize)>,
         /// What encloses the current expression, if it hides loops from being outermost.
         inside: Option<&'static str>,
         hidden: Vec<(Span, &'static str)>,
@@ -62,18 +68,28 @@ pub(crate) fn mark_the_outermost_loop(block: &mut Block) -> Result<(), NotOne> {
                 self.hidden.push((for_loop.for_token.span, what));
                 return;
             }
-            self.found.push(for_loop.for_token.span);
-            if self.mark {
+            if self.mark == Some((true, self.found.len())) {
                 for_loop.attrs.push(syn::parse_quote!(#[fail_fast]));
             }
+            self.found.push(for_loop.for_token.span);
             // The input expression is evaluated outside the loop: a loop in it is outermost too.
             self.visit_expr_mut(&mut for_loop.expr);
         }
         // Loops inside these are not outermost.
         fn visit_expr_while_mut(&mut self, inner: &mut syn::ExprWhile) {
-            self.hiding("a `while` loop", |this| {
-                visit_mut::visit_expr_while_mut(this, inner)
-            });
+            let while_let = matches!(*inner.cond, Expr::Let(_));
+            if while_let && self.inside.is_none() {
+                if self.mark == Some((false, self.while_lets.len())) {
+                    inner.attrs.push(syn::parse_quote!(#[fail_fast]));
+                }
+                self.while_lets.push(inner.while_token.span);
+            }
+            let what = if while_let {
+                "a `while let` loop"
+            } else {
+                "a `while` loop"
+            };
+            self.hiding(what, |this| visit_mut::visit_expr_while_mut(this, inner));
         }
         fn visit_expr_loop_mut(&mut self, inner: &mut syn::ExprLoop) {
             self.hiding("a `loop`", |this| {
@@ -92,27 +108,24 @@ pub(crate) fn mark_the_outermost_loop(block: &mut Block) -> Result<(), NotOne> {
         }
         fn visit_item_mut(&mut self, _: &mut Item) {}
     }
-    let mut count = Outermost {
+    let outermost = |mark| Outermost {
         found: Vec::new(),
-        mark: false,
+        while_lets: Vec::new(),
+        mark,
         inside: None,
         hidden: Vec::new(),
     };
+    let mut count = outermost(None);
     count.visit_block_mut(block);
-    match count.found.len() {
-        0 => Err(NotOne::None(count.hidden)),
-        1 => {
-            Outermost {
-                found: Vec::new(),
-                mark: true,
-                inside: None,
-                hidden: Vec::new(),
-            }
-            .visit_block_mut(block);
-            Ok(())
-        }
-        _ => Err(NotOne::Several(count.found)),
-    }
+    let pick = match (count.found.len(), count.while_lets.len()) {
+        (1, _) => (true, 0),
+        (0, 1) => (false, 0),
+        (0, 0) => return Err(NotOne::None(count.hidden)),
+        (0, _) => return Err(NotOne::Several(count.while_lets, "`while let`")),
+        _ => return Err(NotOne::Several(count.found, "`for`")),
+    };
+    outermost(Some(pick)).visit_block_mut(block);
+    Ok(())
 }
 
 /// What an expression is, in an error message.

@@ -15,8 +15,8 @@ use proc_macro2::{Span, TokenStream};
 use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
 use syn::{
-    Attribute, Block, Expr, ExprForLoop, ExprReturn, Ident, Item, Label, Lifetime, Pat, ReturnType,
-    Signature,
+    Attribute, Block, Expr, ExprForLoop, ExprReturn, ExprWhile, Ident, Item, Label, Lifetime, Pat,
+    ReturnType, Signature,
 };
 
 /// What the walk needs from the phases after it, as it meets each parallel loop (innermost
@@ -30,6 +30,58 @@ pub(crate) trait Phases {
     fn parallel_loop(&mut self, described: ParallelLoop) -> Expr;
     /// A `#[fail_fast]` marker on `what`, which is not a `for` loop.
     fn misplaced(&mut self, marker: &Attribute, what: &str);
+}
+
+/// A loop that runs in parallel, as written: a `for` loop, or a `while let` loop whose head is
+/// its input.
+#[derive(Clone)]
+pub(crate) enum LoopSyntax {
+    For(ExprForLoop),
+    WhileLet(ExprWhile),
+}
+
+impl LoopSyntax {
+    /// `expr` as a loop that can run in parallel, if it is one: a `for` loop, or a `while`
+    /// loop whose condition is a single `let`.
+    pub(crate) fn of(expr: Expr) -> Option<LoopSyntax> {
+        match expr {
+            Expr::ForLoop(for_loop) => Some(LoopSyntax::For(for_loop)),
+            Expr::While(while_loop) if matches!(*while_loop.cond, Expr::Let(_)) => {
+                Some(LoopSyntax::WhileLet(while_loop))
+            }
+            _ => None,
+        }
+    }
+
+    pub(crate) fn attrs_mut(&mut self) -> &mut Vec<Attribute> {
+        match self {
+            LoopSyntax::For(for_loop) => &mut for_loop.attrs,
+            LoopSyntax::WhileLet(while_loop) => &mut while_loop.attrs,
+        }
+    }
+
+    pub(crate) fn body_mut(&mut self) -> &mut Block {
+        match self {
+            LoopSyntax::For(for_loop) => &mut for_loop.body,
+            LoopSyntax::WhileLet(while_loop) => &mut while_loop.body,
+        }
+    }
+
+    pub(crate) fn into_expr(self) -> Expr {
+        match self {
+            LoopSyntax::For(for_loop) => Expr::ForLoop(for_loop),
+            LoopSyntax::WhileLet(while_loop) => Expr::While(while_loop),
+        }
+    }
+}
+
+/// Where a parallel loop's items come from.
+pub(crate) enum Source {
+    /// `for PAT in INPUT`: the input, evaluated once by the code around the loop.
+    Input(Expr),
+    /// `while let PAT = HEAD`: the head, evaluated by the loop once per item, with its own
+    /// `return`s rewritten as the body's are.
+    Head(Expr),
 }
 
 /// The parallel loop that a jump in its body belongs to.
@@ -91,10 +143,10 @@ pub(crate) struct ParallelLoop {
     pub(crate) options: Options,
     /// Its outer attributes other than the marker (`#[cfg]`, `#[allow]`).
     pub(crate) attrs: Vec<Attribute>,
-    /// The `for` keyword: generated code is located here.
+    /// The `for` (or `while`) keyword: generated code is located here.
     pub(crate) span: Span,
     pub(crate) pat: Pat,
-    pub(crate) input: Expr,
+    pub(crate) source: Source,
     /// Whether the input may hold a closure of the function that captures something, whose
     /// `Send` rustc cannot tell while it picks the loop's path (see `captures`).
     pub(crate) input_holds_closure: bool,
@@ -109,9 +161,10 @@ pub(crate) struct ParallelLoop {
     pub(crate) kind: Kind,
     pub(crate) exit: Exit,
     pub(crate) flavor: Flavor,
-    /// `.await`s in the body (outside closures and async blocks).
+    /// `.await`s in the body, and in a `while let` loop's head (outside closures and async
+    /// blocks).
     pub(crate) awaits: Vec<Span>,
-    /// Whether the body has a `?`, or a macro that may hide one.
+    /// Whether the body (or a `while let` loop's head) has a `?`, or a macro that may hide one.
     pub(crate) tries: bool,
     /// The first macro call in the body that may expand to a `return` (not one of the
     /// standard library's, anyhow's, log's or tracing's): rustc's error about a `return Ok(..)`
@@ -178,12 +231,43 @@ impl<'a> Walk<'a> {
     }
 
     /// Describes one marked loop; its code, from the later phases.
-    pub(crate) fn parallel_loop(&mut self, mut for_loop: ExprForLoop, marker: Attribute) -> Expr {
+    pub(crate) fn parallel_loop(&mut self, syntax: LoopSyntax, marker: Attribute) -> Expr {
+        let (attrs, label, span, pat, mut source, mut body) = match syntax {
+            LoopSyntax::For(for_loop) => (
+                for_loop.attrs,
+                for_loop.label,
+                for_loop.for_token.span,
+                *for_loop.pat,
+                Source::Input(*for_loop.expr),
+                for_loop.body,
+            ),
+            LoopSyntax::WhileLet(while_loop) => {
+                let Expr::Let(binding) = *while_loop.cond else {
+                    unreachable!("`LoopSyntax::of` takes only a `while let`")
+                };
+                (
+                    while_loop.attrs,
+                    while_loop.label,
+                    while_loop.while_token.span,
+                    *binding.pat,
+                    Source::Head(*binding.expr),
+                    while_loop.body,
+                )
+            }
+        };
         let options = self.defaults.overridden_by(&Options::of_marker(&marker));
-        let written_body = for_loop.body.clone();
-        let input_holds_closure = self.locals.may_hold_capturing_closure(&for_loop.expr);
-        let shared = self.locals.places_used(&for_loop.pat, &for_loop.body);
-        let facts = Facts::of(&for_loop.body);
+        let written_body = body.clone();
+        let (input_holds_closure, head_facts) = match &source {
+            Source::Input(input) => (self.locals.may_hold_capturing_closure(input), None),
+            Source::Head(head) => (false, Some(Facts::of_expr(head))),
+        };
+        let shared = self.locals.places_used(&pat, &body);
+        let mut facts = Facts::of(&body);
+        if let Some(head) = head_facts {
+            facts.awaits.extend(head.awaits);
+            facts.tries |= head.tries;
+            facts.user_macros.extend(head.user_macros);
+        }
         let in_async = self.context.in_async;
         let kind = if in_async && !facts.awaits.is_empty() {
             Kind::Async
@@ -200,44 +284,48 @@ impl<'a> Walk<'a> {
             _ => Flavor::Returns,
         };
         // The input is evaluated by the code around the loop: its jumps are that code's.
-        self.visit_expr_mut(&mut for_loop.expr);
+        if let Source::Input(input) = &mut source {
+            self.visit_expr_mut(input);
+        }
         let returns = self.context.returns.clone();
         let outer = std::mem::replace(
             &mut self.context,
             Context {
                 exit: Exit::ParallelLoop,
-                // An async loop's iterations are async blocks; a thread loop's are closures.
+                // An async loop's iterations (and head) are async blocks; a thread loop's are
+                // closures.
                 in_async: kind == Kind::Async,
                 returns,
             },
         );
         let outer_jumps = self.jumps.replace(Jumps {
-            parallel_label: for_loop
-                .label
-                .as_ref()
-                .map(|label| label.name.ident.clone()),
+            parallel_label: label.as_ref().map(|label| label.name.ident.clone()),
             labels: Vec::new(),
             nested_loops: 0,
             bad: Vec::new(),
             of: LoopAt {
                 options: options.clone(),
-                span: for_loop.for_token.span,
+                span,
             },
         });
-        self.visit_block_mut(&mut for_loop.body);
+        // A head is evaluated by the loop, like an iteration: a `return` in it ends the loop.
+        if let Source::Head(head) = &mut source {
+            self.visit_expr_mut(head);
+        }
+        self.visit_block_mut(&mut body);
         let jumps = std::mem::replace(&mut self.jumps, outer_jumps).expect("set above");
         self.context = outer;
         let described = ParallelLoop {
             marker,
             options,
-            attrs: for_loop.attrs,
-            span: for_loop.for_token.span,
-            pat: *for_loop.pat,
-            input: *for_loop.expr,
+            attrs,
+            span,
+            pat,
+            source,
             input_holds_closure,
             shared,
             written_body,
-            body: for_loop.body,
+            body,
             kind,
             exit: self.context.exit.clone(),
             flavor,
@@ -354,18 +442,26 @@ impl Jumps {
 
 impl VisitMut for Walk<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let Expr::ForLoop(for_loop) = expr {
-            if let Some(at) = for_loop.attrs.iter().position(is_marker) {
-                let marker = for_loop.attrs.remove(at);
-                self.misplaced(&mut for_loop.attrs, "a second `#[fail_fast]`");
-                let placeholder = Expr::Verbatim(TokenStream::new());
-                let Expr::ForLoop(for_loop) = std::mem::replace(expr, placeholder) else {
-                    unreachable!("matched above")
-                };
-                *expr = self.parallel_loop(for_loop, marker);
-                return;
+        let marked_loop = match expr {
+            Expr::ForLoop(for_loop) => for_loop.attrs.iter().any(is_marker),
+            Expr::While(while_loop) => {
+                matches!(*while_loop.cond, Expr::Let(_)) && while_loop.attrs.iter().any(is_marker)
             }
-        } else if let Some(attrs) = expr_attrs_mut(expr) {
+            _ => false,
+        };
+        if marked_loop {
+            let placeholder = Expr::Verbatim(TokenStream::new());
+            let Some(mut syntax) = LoopSyntax::of(std::mem::replace(expr, placeholder)) else {
+                unreachable!("matched above")
+            };
+            let attrs = syntax.attrs_mut();
+            let at = attrs.iter().position(is_marker).expect("marked");
+            let marker = attrs.remove(at);
+            self.misplaced(syntax.attrs_mut(), "a second `#[fail_fast]`");
+            *expr = self.parallel_loop(syntax, marker);
+            return;
+        }
+        if let Some(attrs) = expr_attrs_mut(expr) {
             if attrs.iter().any(is_marker) {
                 let what = describe(expr);
                 let attrs = expr_attrs_mut(expr).expect("has attributes");
@@ -484,6 +580,16 @@ impl Facts {
             user_macros: Vec::new(),
         };
         facts.visit_block(body);
+        facts
+    }
+
+    fn of_expr(expr: &Expr) -> Facts {
+        let mut facts = Facts {
+            awaits: Vec::new(),
+            tries: false,
+            user_macros: Vec::new(),
+        };
+        facts.visit_expr(expr);
         facts
     }
 }

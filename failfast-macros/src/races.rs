@@ -59,11 +59,17 @@ const MUTATING: &[&str] = &[
 
 const HELP: &str = "help: collect the values with `failfast::try_map` (in input order), or share an atomic (`AtomicUsize::fetch_add`) or a `Mutex<..>`";
 
+/// The help for a change of what a `while let` loop's head uses: the worklist pattern.
+const HEAD_HELP: &str = "help: recurse instead (the same parallel loop reached again inside an iteration shares one limit), or send the new work on a channel whose receiver the head reads";
+
 /// Reports every change, in the `body` of a loop over `pat`, of a variable declared outside
 /// it. `mutable` holds the names the function declares `mut`: only those can have mutating
-/// methods called (`None`: the declarations cannot be seen, any may be).
+/// methods called (`None`: the declarations cannot be seen, any may be). `head` is a `while
+/// let` loop's head: changing a variable it uses is reported whether or not it is `mut` here
+/// (a `&mut` parameter), with a help of its own.
 pub(crate) fn check(
     pat: &Pat,
+    head: Option<&Expr>,
     body: &Block,
     mutable: Option<&HashSet<String>>,
     errors: &mut Errors,
@@ -71,10 +77,28 @@ pub(crate) fn check(
     let mut races = Races {
         scopes: vec![HashSet::new()],
         mutable,
+        head_uses: head.map(names_in).unwrap_or_default(),
         errors,
     };
     races.bind(pat);
     races.visit_block(body);
+}
+
+/// The plain names (`stack`, `rx`) that `expr` mentions, outside closures' own parameters:
+/// the variables a `while let` loop's head may use.
+fn names_in(expr: &Expr) -> HashSet<String> {
+    struct Names(HashSet<String>);
+    impl Visit<'_> for Names {
+        fn visit_expr_path(&mut self, path: &syn::ExprPath) {
+            if let Some(name) = path.path.get_ident() {
+                self.0.insert(name.to_string());
+            }
+        }
+        fn visit_item(&mut self, _: &Item) {}
+    }
+    let mut names = Names(HashSet::new());
+    names.visit_expr(expr);
+    names.0
 }
 
 /// The names every `mut` binding declares in `block` (and in `inputs`, the function's
@@ -105,6 +129,8 @@ struct Races<'a> {
     /// The names bound inside the body, innermost scope last.
     scopes: Vec<HashSet<String>>,
     mutable: Option<&'a HashSet<String>>,
+    /// The variables a `while let` loop's head uses.
+    head_uses: HashSet<String>,
     errors: &'a mut Errors,
 }
 
@@ -156,9 +182,33 @@ impl Races<'_> {
         })
     }
 
+    /// The variable at the root of `place` if the loop's head uses it (a `while let` loop).
+    fn used_by_head(&self, place: &Expr) -> Option<String> {
+        let root = self.outer_root(place)?.to_string();
+        self.head_uses.contains(&root).then_some(root)
+    }
+
+    /// A change of `place` (`what`, at `at`) that the loop's head would race with.
+    fn head_race(&mut self, at: impl ToTokens, place: &Expr, what: String) -> bool {
+        let Some(root) = self.used_by_head(place) else {
+            return false;
+        };
+        self.errors.error(
+            at,
+            format!(
+                "cannot {what} in this parallel `while let` loop: its head uses `{root}` to take the next item while iterations run, so this is a data race\n{HEAD_HELP}"
+            ),
+        );
+        true
+    }
+
     fn assigned(&mut self, place: &Expr) {
         if let Expr::Tuple(tuple) = place {
             return tuple.elems.iter().for_each(|elem| self.assigned(elem));
+        }
+        let place_text = written(place);
+        if self.head_race(place, place, format!("assign to `{place_text}`")) {
+            return;
         }
         if self.outer_root(place).is_some() {
             let place_text = written(place);
@@ -176,14 +226,18 @@ impl Races<'_> {
         if !MUTATING.contains(&method.as_str()) {
             return;
         }
-        if !self.outer_mut(&call.receiver) {
-            return;
-        }
         let receiver = &call.receiver;
         let place_text = written(receiver);
         let name = &call.method;
+        let at = quote::quote!(#receiver . #name);
+        if self.head_race(&at, receiver, format!("call `{place_text}.{method}(..)`")) {
+            return;
+        }
+        if !self.outer_mut(&call.receiver) {
+            return;
+        }
         self.errors.error(
-            quote::quote!(#receiver . #name),
+            at,
             format!(
                 "cannot call `{place_text}.{method}(..)` in a parallel loop: iterations run at the same time on several threads, and `{method}` changes `{place_text}`: a data race\n{HELP}"
             ),
@@ -194,10 +248,14 @@ impl Races<'_> {
         if reference.mutability.is_none() {
             return;
         }
+        let place_text = written(&reference.expr);
+        let what = format!("borrow `{place_text}` as mutable");
+        if self.head_race(reference, &reference.expr, what) {
+            return;
+        }
         if !self.outer_mut(&reference.expr) {
             return;
         }
-        let place_text = written(&reference.expr);
         self.errors.error(
             reference,
             format!(

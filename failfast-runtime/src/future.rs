@@ -34,6 +34,13 @@
 //! 2. await [`Driver::wait`], which polls the iterations that need it and resolves to `None`
 //!    when a slot is free again (back to step 1), or to the loop's outcome once it has ended.
 //!
+//! The input is an iterator, pulled in step 1, or an input that must be awaited: a
+//! [`Stream`] ([`try_for_each_stream`]) or a `while let` loop's head. [`Wait`] polls those
+//! with the task's waker while the iterations run, but only while a slot is free and no item
+//! polled earlier waits for one, and hands the item to step 1. A head is one future for the
+//! whole loop, which evaluates the head each time the driver asks through a [`Port`] (see
+//! [`Driver::with_head`]); the driver drops it the moment the loop ends.
+//!
 //! # Wake-ups
 //!
 //! Each slot has its own [`Waker`], made once and kept across the iterations the slot runs.
@@ -91,6 +98,7 @@ use crate::stop::{FromStopped, Listening, StopToken, Stopped};
 use crate::sync::{lock, AtomicBool, Mutex, Ordering};
 #[cfg(not(loom))]
 use atomic_waker::AtomicWaker;
+use futures_core::Stream;
 use std::future::Future;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::pin::Pin;
@@ -196,17 +204,171 @@ struct Slot<F> {
     waker: Waker,
 }
 
+/// Where an async loop's items come from, as the [`Driver`] takes them: an iterator ([`Iter`]),
+/// a [`Stream`] ([`StreamInput`]), or a `while let` loop's head ([`Head`]). `X` is the loop's
+/// exit, which only a head can produce.
+///
+/// Not public API: the protocol of the [module docs](self).
+#[doc(hidden)]
+pub trait Input<X>: InputItem {
+    /// Whether items come without waiting, from [`next`](Self::next) (an iterator); otherwise
+    /// from [`poll_next`](Self::poll_next), polled by [`Wait`] while iterations run. A
+    /// constant, so that the iterator path compiles to what it was before streams.
+    const SYNC: bool;
+    /// The next item, or `None` at the end. Only called if [`SYNC`](Self::SYNC).
+    fn next(&mut self) -> Option<Self::Item> {
+        None
+    }
+    /// The next item, `None` at the end, or the loop's exit (a failure in a head). Only
+    /// called if not [`SYNC`](Self::SYNC), only when an iteration may start with its item,
+    /// and never again once it returned `Ready(None)` or an exit.
+    fn poll_next(&mut self, _cx: &mut Context<'_>) -> Poll<Option<Result<Self::Item, X>>> {
+        Poll::Ready(None)
+    }
+}
+
+/// The items of an [`Input`], whatever its exit.
+#[doc(hidden)]
+pub trait InputItem {
+    /// One iteration's input.
+    type Item;
+}
+
+/// An iterator as an async loop's input: pulled when an iteration can start with its item.
+#[doc(hidden)]
+pub struct Iter<I>(I);
+
+impl<I: Iterator> InputItem for Iter<I> {
+    type Item = I::Item;
+}
+
+impl<I: Iterator, X> Input<X> for Iter<I> {
+    const SYNC: bool = true;
+    #[inline]
+    fn next(&mut self) -> Option<I::Item> {
+        self.0.next()
+    }
+}
+
+/// A [`Stream`] as an async loop's input: polled while iterations run, whenever one may start.
+#[doc(hidden)]
+pub struct StreamInput<S>(S);
+
+impl<S: Stream> InputItem for StreamInput<S> {
+    type Item = S::Item;
+}
+
+impl<S: Stream + Unpin, X> Input<X> for StreamInput<S> {
+    const SYNC: bool = false;
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<S::Item, X>>> {
+        Pin::new(&mut self.0).poll_next(cx).map(|item| item.map(Ok))
+    }
+}
+
+/// Where a `while let` loop's head hands its values to the loop: shared, by reference, by the
+/// head's future (which evaluates the head each time it is [`asked`](Port::asked)) and by the
+/// [`Head`] input that polls it.
+///
+/// The head is one future for the whole loop, not one per value, so that it borrows what the
+/// head uses (`&mut rx`) once: a future per value would borrow it again while the driver
+/// still holds the last one's type.
+#[doc(hidden)]
+pub struct Port<T> {
+    /// The value the head gave and the driver has not taken yet. A `Mutex` only to be `Sync`
+    /// (the loop's future holds `&Port` across awaits): one task polls both sides.
+    value: Mutex<Option<T>>,
+    /// The driver asked for a value and the head has not begun evaluating it.
+    asked: AtomicBool,
+}
+
+impl<T> Port<T> {
+    /// A port with no value and nothing asked.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Port {
+            value: Mutex::new(None),
+            asked: AtomicBool::new(false),
+        }
+    }
+
+    /// Resolves once the driver asks for the head's next value. Needs no waker: the driver
+    /// polls the head's future right after asking.
+    pub fn asked(&self) -> impl Future<Output = ()> + '_ {
+        std::future::poll_fn(move |_| {
+            if self.asked.swap(false, Ordering::Relaxed) {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        })
+    }
+
+    /// Hands the head's value to the loop.
+    pub fn give(&self, value: T) {
+        let previous = lock(&self.value).replace(value);
+        debug_assert!(previous.is_none(), "a head gives one value per ask");
+    }
+
+    fn take(&self) -> Option<T> {
+        lock(&self.value).take()
+    }
+}
+
+/// A `while let` loop's head as an async loop's input: one future for the whole loop that
+/// evaluates the head each time it is asked through a [`Port`], and resolves only when the
+/// loop ends by the head (it did not match, or it failed).
+#[doc(hidden)]
+pub struct Head<'p, T, H> {
+    port: &'p Port<T>,
+    /// Boxed once: the driver is not pinned (the loop's `wait` borrows it).
+    future: Pin<Box<H>>,
+    /// Asked, and the value not yet given: the head is being evaluated.
+    evaluating: bool,
+}
+
+impl<T, H> InputItem for Head<'_, T, H> {
+    type Item = T;
+}
+
+impl<T, H: Future, X> Input<X> for Head<'_, T, H>
+where
+    H::Output: Split<Exit = X>,
+{
+    const SYNC: bool = false;
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, X>>> {
+        if !self.evaluating {
+            self.evaluating = true;
+            self.port.asked.store(true, Ordering::Relaxed);
+        }
+        if let Poll::Ready(ended) = self.future.as_mut().poll(cx) {
+            // The head did not match, or failed: either way there is no value.
+            return Poll::Ready(ended.split().err().map(Err));
+        }
+        match self.port.take() {
+            Some(value) => {
+                self.evaluating = false;
+                Poll::Ready(Some(Ok(value)))
+            }
+            None => Poll::Pending,
+        }
+    }
+}
+
 /// One async loop's state: the input, the in-flight iterations, and how the loop ended.
 ///
 /// Not public API: used by `#[fail_fast]`'s rewrite and by [`try_for_each`] and [`try_map`];
 /// the module docs describe the protocol.
 #[doc(hidden)]
-pub struct Driver<I: Iterator, F: Future>
+pub struct Driver<S: InputItem, F: Future>
 where
     F::Output: Split,
 {
-    /// `None` once exhausted, or once the loop has ended.
-    input: Option<I>,
+    /// `None` once exhausted, or once the loop has ended: dropping it drops a head's future
+    /// in progress.
+    input: Option<S>,
+    /// An item of an input that is not [`Input::SYNC`], polled by [`Wait`], waiting for
+    /// [`Driver::next_item`].
+    ready: Option<<S as InputItem>::Item>,
     workers: usize,
     slots: Vec<Slot<F>>,
     /// Slots with no future in them.
@@ -236,7 +398,7 @@ impl Wake for WakeTask {
     }
 }
 
-impl<I: Iterator, F: Future> Driver<I, F>
+impl<I: Iterator, F: Future> Driver<Iter<I>, F>
 where
     F::Output: Split,
 {
@@ -247,12 +409,80 @@ where
     /// If `workers` is 0.
     #[track_caller]
     pub fn new(input: impl IntoIterator<IntoIter = I>, workers: usize) -> Self {
+        Driver::with_input(Iter(input.into_iter()), workers)
+    }
+
+    /// [`new`](Self::new), stopped when `stop` is: [`stopped_by`](Self::stopped_by).
+    ///
+    /// # Panics
+    ///
+    /// If `workers` is 0.
+    #[track_caller]
+    pub fn with_stop(
+        input: impl IntoIterator<IntoIter = I>,
+        workers: usize,
+        stop: Option<&StopToken>,
+    ) -> Self {
+        Driver::new(input, workers).stopped_by(stop)
+    }
+}
+
+impl<S: Stream + Unpin, F: Future> Driver<StreamInput<S>, F>
+where
+    F::Output: Split,
+{
+    /// A loop over the items of `stream`, running at most `workers` iterations at once; the
+    /// stream is polled while iterations run, whenever one may start.
+    ///
+    /// # Panics
+    ///
+    /// If `workers` is 0.
+    #[track_caller]
+    pub fn with_stream(stream: S, workers: usize) -> Self {
+        Driver::with_input(StreamInput(stream), workers)
+    }
+}
+
+impl<'p, T, H: Future, F: Future<Output = H::Output>> Driver<Head<'p, T, H>, F>
+where
+    F::Output: Split,
+{
+    /// A `while let` loop, running at most `workers` iterations at once, whose values come
+    /// from `head` through `port`: a future for the whole loop that, each time
+    /// [`Port::asked`] resolves, evaluates the loop's head and [`Port::give`]s its value, and
+    /// that resolves with the iterations' own type when the head does not match (a success:
+    /// the input has ended) or fails (an exit).
+    ///
+    /// # Panics
+    ///
+    /// If `workers` is 0.
+    #[track_caller]
+    pub fn with_head(port: &'p Port<T>, workers: usize, head: H) -> Self {
+        Driver::with_input(
+            Head {
+                port,
+                future: Box::pin(head),
+                evaluating: false,
+            },
+            workers,
+        )
+    }
+}
+
+impl<S, F: Future> Driver<S, F>
+where
+    F::Output: Split,
+    S: Input<<F::Output as Split>::Exit>,
+{
+    #[track_caller]
+    fn with_input(input: S, workers: usize) -> Self {
         assert!(
             workers >= 1,
             "failfast: `workers` must be at least 1, got 0 (use `workers = 1` to run the iterations one at a time)"
         );
         Driver {
-            input: Some(input.into_iter()),
+            input: Some(input),
+            ready: None,
             workers,
             slots: Vec::new(),
             free: Vec::new(),
@@ -271,27 +501,19 @@ where
         }
     }
 
-    /// [`new`](Self::new), stopped when `stop` is (see the module docs): a token stopped
-    /// already ends the loop before anything is pulled.
-    ///
-    /// # Panics
-    ///
-    /// If `workers` is 0.
-    #[track_caller]
-    pub fn with_stop(
-        input: impl IntoIterator<IntoIter = I>,
-        workers: usize,
-        stop: Option<&StopToken>,
-    ) -> Self {
-        let mut driver = Driver::new(input, workers);
+    /// This loop, stopped when `stop` is (see the module docs), whatever its input: a token
+    /// stopped already ends the loop before anything is pulled (a stream is never polled, a
+    /// head never evaluated), and a stop later drops the head's or the stream's future in
+    /// progress with the in-flight iterations.
+    pub fn stopped_by(mut self, stop: Option<&StopToken>) -> Self {
         if let Some(stop) = stop {
-            let waker = Waker::from(Arc::new(WakeTask(Arc::clone(&driver.woken))));
+            let waker = Waker::from(Arc::new(WakeTask(Arc::clone(&self.woken))));
             match stop.listen(waker) {
-                Ok(listening) => driver.stop = Some(listening),
-                Err(stopped) => driver.end_stopped(stopped),
+                Ok(listening) => self.stop = Some(listening),
+                Err(stopped) => self.end_stopped(stopped),
             }
         }
-        driver
+        self
     }
 
     /// Why the loop was stopped from outside, if it was: then [`wait`](Self::wait) ended with
@@ -335,11 +557,19 @@ where
     /// The item comes in a [`Moved`]: the rewrite's async block unwraps it with
     /// [`Moved::take`], which moves it into the block even when it is `Copy` (a `&T`, an
     /// integer), where `let pat = item;` would capture it by reference.
-    pub fn next_item(&mut self) -> Option<Moved<I::Item>> {
+    pub fn next_item(&mut self) -> Option<Moved<S::Item>> {
         self.pull().map(Moved)
     }
 
-    fn pull(&mut self) -> Option<I::Item> {
+    fn pull(&mut self) -> Option<S::Item> {
+        if !S::SYNC {
+            // Polled by `wait`, only when a slot was free: it still is. A stop since drops
+            // it.
+            if self.check_stop() {
+                return None;
+            }
+            return self.ready.take();
+        }
         if self.running == self.workers || self.check_stop() {
             return None;
         }
@@ -350,6 +580,33 @@ where
                 self.input = None;
                 None
             }
+            Err(payload) => self.abort(payload),
+        }
+    }
+
+    /// Polls an input that is not [`Input::SYNC`] for the next item, if an iteration may start
+    /// with it and none waits already; the loop's end if the input ended it.
+    fn poll_input(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Option<Result<(), <F::Output as Split>::Exit>> {
+        if self.running == self.workers || self.ready.is_some() {
+            return None;
+        }
+        let input = self.input.as_mut()?;
+        // The task's own waker: a wake-up of the input wakes the task, whose next poll polls
+        // the input again (a spurious poll of a stream is allowed).
+        match catch_unwind(AssertUnwindSafe(|| input.poll_next(cx))) {
+            Ok(Poll::Pending) => None,
+            Ok(Poll::Ready(Some(Ok(item)))) => {
+                self.ready = Some(item);
+                None
+            }
+            Ok(Poll::Ready(None)) => {
+                self.input = None;
+                None
+            }
+            Ok(Poll::Ready(Some(Err(exit)))) => Some(self.exit(exit)),
             Err(payload) => self.abort(payload),
         }
     }
@@ -382,7 +639,7 @@ where
     /// Polls the iterations that need it: resolves to `None` when another may start, or to the
     /// loop's end: `Ok(())` when the input is exhausted and every iteration finished, or the
     /// first exit.
-    pub fn wait(&mut self) -> Wait<'_, I, F> {
+    pub fn wait(&mut self) -> Wait<'_, S, F> {
         Wait { driver: self }
     }
 
@@ -427,7 +684,19 @@ where
         }
         polling.clear();
         self.polling = polling;
-        if self.running < self.workers && self.input.is_some() {
+        if !S::SYNC {
+            if let Some(ended) = self.poll_input(cx) {
+                return Poll::Ready(Some(ended));
+            }
+        }
+        // With an iterator: a slot is free and the input may have more. Otherwise: an item
+        // polled from the input waits for its slot.
+        let startable = if S::SYNC {
+            self.running < self.workers && self.input.is_some()
+        } else {
+            self.ready.is_some()
+        };
+        if startable {
             if self.since_yield < BUDGET {
                 return Poll::Ready(None);
             }
@@ -483,52 +752,33 @@ where
                 self.values.push(value);
                 None
             }
-            Err(exit) => {
-                if let Some(stopped) = self.stop_reason() {
-                    // The stop came first: this exit is dropped, like any after the first.
-                    let mut first = catch_unwind(AssertUnwindSafe(|| drop(exit))).err();
-                    if let Err(payload) =
-                        catch_unwind(AssertUnwindSafe(|| self.end_stopped(stopped)))
-                    {
-                        keep_first(&mut first, payload);
-                    }
-                    if let Some(first) = first {
-                        resume_unwind(first);
-                    }
-                    return Some(Ok(()));
-                }
-                if let Some(payload) = self.cancel() {
-                    // A panic dropping another iteration wins over the exit, dropped first.
-                    let mut first = Some(payload);
-                    if let Err(late) = catch_unwind(AssertUnwindSafe(|| drop(exit))) {
-                        keep_first(&mut first, late);
-                    }
-                    resume_unwind(first.unwrap_or_else(|| unreachable!("`first` was given")));
-                }
-                Some(Err(exit))
-            }
+            Err(exit) => Some(self.exit(exit)),
         }
     }
 
-    /// Drops every in-flight iteration and the input: the loop has ended. Each on its own: a
-    /// panicking `Drop` (an item's, held by its iteration) neither skips the others nor, with
-    /// a second one, aborts the process; the first payload is returned.
-    fn cancel(&mut self) -> Option<Box<dyn std::any::Any + Send>> {
-        let mut first = None;
-        self.stop = None;
-        let input = self.input.take();
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(input))) {
-            keep_first(&mut first, payload);
-        }
-        for slot in &mut self.slots {
-            // The slot is `None` afterwards also if the drop panics.
-            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| slot.future.as_mut().set(None)))
-            {
+    /// Ends the loop with `exit` (an iteration's, or a head's): the in-flight iterations and
+    /// the input are dropped. An exit found after the loop's token was stopped came after the
+    /// stop, and is dropped like any after the first: the loop ends stopped, with `Ok(())`.
+    fn exit(&mut self, exit: <F::Output as Split>::Exit) -> Result<(), <F::Output as Split>::Exit> {
+        if let Some(stopped) = self.stop_reason() {
+            let mut first = catch_unwind(AssertUnwindSafe(|| drop(exit))).err();
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.end_stopped(stopped))) {
                 keep_first(&mut first, payload);
             }
+            if let Some(first) = first {
+                resume_unwind(first);
+            }
+            return Ok(());
         }
-        self.running = 0;
-        first
+        if let Some(payload) = self.cancel() {
+            // A panic dropping another iteration wins over the exit, dropped first.
+            let mut first = Some(payload);
+            if let Err(late) = catch_unwind(AssertUnwindSafe(|| drop(exit))) {
+                keep_first(&mut first, late);
+            }
+            resume_unwind(first.unwrap_or_else(|| unreachable!("`first` was given")));
+        }
+        Err(exit)
     }
 
     /// Ends the loop with a panic: the other iterations are dropped first (a panic in their
@@ -542,7 +792,37 @@ where
     }
 }
 
-impl<I: Iterator, F: Future> Drop for Driver<I, F>
+impl<S: InputItem, F: Future> Driver<S, F>
+where
+    F::Output: Split,
+{
+    /// Drops every in-flight iteration and the input: the loop has ended. Each on its own: a
+    /// panicking `Drop` (an item's, held by its iteration) neither skips the others nor, with
+    /// a second one, aborts the process; the first payload is returned.
+    fn cancel(&mut self) -> Option<Box<dyn std::any::Any + Send>> {
+        let mut first = None;
+        self.stop = None;
+        let input = self.input.take();
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(input))) {
+            keep_first(&mut first, payload);
+        }
+        let ready = self.ready.take();
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(ready))) {
+            keep_first(&mut first, payload);
+        }
+        for slot in &mut self.slots {
+            // The slot is `None` afterwards also if the drop panics.
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| slot.future.as_mut().set(None)))
+            {
+                keep_first(&mut first, payload);
+            }
+        }
+        self.running = 0;
+        first
+    }
+}
+
+impl<S: InputItem, F: Future> Drop for Driver<S, F>
 where
     F::Output: Split,
 {
@@ -586,16 +866,17 @@ impl<T> Moved<T> {
 
 /// The future of [`Driver::wait`].
 #[doc(hidden)]
-pub struct Wait<'d, I: Iterator, F: Future>
+pub struct Wait<'d, S: InputItem, F: Future>
 where
     F::Output: Split,
 {
-    driver: &'d mut Driver<I, F>,
+    driver: &'d mut Driver<S, F>,
 }
 
-impl<I: Iterator, F: Future> Future for Wait<'_, I, F>
+impl<S, F: Future> Future for Wait<'_, S, F>
 where
     F::Output: Split,
+    S: Input<<F::Output as Split>::Exit>,
 {
     type Output = Option<Result<(), <F::Output as Split>::Exit>>;
 
@@ -610,21 +891,15 @@ type Ended<F> = (
     Vec<<<F as Future>::Output as Split>::Value>,
 );
 
-/// Runs the async loop with `body` making each iteration's future; the loop's end, or the stop
-/// that ended it.
-async fn run<I, F, B>(
-    iterable: I,
-    workers: usize,
-    stop: Option<&StopToken>,
-    mut body: B,
-) -> Result<Ended<F>, Stopped>
+/// Runs the async loop `driver` with `body` making each iteration's future; the loop's end,
+/// or the stop that ended it.
+async fn run<S, F, B>(mut driver: Driver<S, F>, mut body: B) -> Result<Ended<F>, Stopped>
 where
-    I: IntoIterator,
     F: Future,
     F::Output: Split,
-    B: FnMut(I::Item) -> F,
+    S: Input<<F::Output as Split>::Exit>,
+    B: FnMut(S::Item) -> F,
 {
-    let mut driver = Driver::with_stop(iterable, workers, stop);
     loop {
         if let Some(item) = driver.next_item() {
             driver.start(body(item.take()));
@@ -722,10 +997,12 @@ where
     Fut: Future<Output = R>,
     R: Outcome,
 {
-    Ok(match run(iterable, workers, stop, f).await?.0 {
-        Ok(()) => R::success(),
-        Err(failure) => R::from_failure(failure),
-    })
+    Ok(
+        match run(Driver::with_stop(iterable, workers, stop), f).await?.0 {
+            Ok(()) => R::success(),
+            Err(failure) => R::from_failure(failure),
+        },
+    )
 }
 
 /// One mapped item: its input index and the function's result.
@@ -800,9 +1077,7 @@ where
     Fut: Future<Output = Result<U, E>>,
 {
     let (ended, mut pairs) = run(
-        iterable.into_iter().enumerate(),
-        workers,
-        stop,
+        Driver::with_stop(iterable.into_iter().enumerate(), workers, stop),
         |(index, item)| {
             let mapped = f(item);
             async move { Indexed(index, mapped.await) }
@@ -817,7 +1092,8 @@ where
 }
 
 /// An async loop with options: how many iterations in flight at once, and a [`StopToken`] that
-/// stops it from outside. The same loops as [`try_for_each`] and [`try_map`].
+/// stops it from outside. The same loops as [`try_for_each`], [`try_map`],
+/// [`try_for_each_stream`] and [`try_map_stream`].
 ///
 /// When the token is stopped before the loop has ended, the in-flight iterations are dropped
 /// at once (they never resume), nothing more is pulled, and the loop returns `Err(Stopped)`
@@ -854,7 +1130,7 @@ where
 /// assert_eq!(result, Err(Stopped::by_token()));
 /// ```
 #[derive(Clone, Copy, Debug)]
-#[must_use = "a `Loop` does nothing until `try_for_each` or `try_map` runs it"]
+#[must_use = "a `Loop` does nothing until `try_for_each`, `try_map` or their `_stream` forms run it"]
 pub struct Loop<'s> {
     workers: usize,
     stop: Option<&'s StopToken>,
@@ -960,6 +1236,218 @@ impl<'s> Loop<'s> {
             .await
             .unwrap_or_else(|stopped| Err(stopped.into()))
     }
+
+    /// [`try_for_each_stream`] with this loop's options: the first failure, or the stop
+    /// converted with [`FromStopped`]. At the stop, the stream's poll in progress (a page
+    /// being fetched) is dropped with the in-flight iterations, and the stream is not polled
+    /// again.
+    ///
+    /// # Panics
+    ///
+    /// With the payload of an iteration's (or the stream's) panic.
+    ///
+    /// ```
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+    /// # }
+    /// use failfast_runtime::{future::Loop, StopToken, Stopped};
+    ///
+    /// let token = StopToken::new();
+    /// // An endless stream: only the stop ends the loop.
+    /// let numbers = futures::stream::iter(0..);
+    /// let result: Result<(), Stopped> =
+    ///     block_on(Loop::new(4).stop(&token).try_for_each_stream(numbers, async |n| {
+    ///         if n == 10 {
+    ///             token.stop();
+    ///             std::future::pending::<()>().await; // dropped, never resumed
+    ///         }
+    ///         Ok(())
+    ///     }));
+    /// assert_eq!(result, Err(Stopped::by_token()));
+    /// ```
+    pub async fn try_for_each_stream<S, F, Fut, R>(&self, stream: S, f: F) -> R
+    where
+        S: Stream,
+        F: FnMut(S::Item) -> Fut,
+        Fut: Future<Output = R>,
+        R: Outcome + FromStopped,
+    {
+        for_each_stream_in(stream, self.workers, self.stop, f)
+            .await
+            .unwrap_or_else(R::from_stopped)
+    }
+
+    /// [`try_map_stream`] with this loop's options: the values in the stream's order, the
+    /// first failure, or the stop converted with `From`.
+    ///
+    /// # Panics
+    ///
+    /// With the payload of an iteration's (or the stream's) panic.
+    ///
+    /// ```
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+    /// # }
+    /// let token = failfast_runtime::StopToken::new();
+    /// let words = futures::stream::iter(["a", "bb", "ccc"]);
+    /// let lengths = block_on(
+    ///     failfast_runtime::future::Loop::new(2)
+    ///         .stop(&token)
+    ///         .try_map_stream(words, async |s: &str| Ok::<_, failfast_runtime::Stopped>(s.len())),
+    /// );
+    /// assert_eq!(lengths, Ok(vec![1, 2, 3]));
+    ///
+    /// // Stopped before it starts: the stream is never polled.
+    /// token.stop();
+    /// let never = futures::stream::poll_fn(|_| -> std::task::Poll<Option<u8>> {
+    ///     unreachable!("a stopped loop polls nothing")
+    /// });
+    /// let stopped: Result<Vec<u8>, std::io::Error> = block_on(
+    ///     failfast_runtime::future::Loop::new(2)
+    ///         .stop(&token)
+    ///         .try_map_stream(never, async |n| Ok(n)),
+    /// );
+    /// assert_eq!(stopped.unwrap_err().kind(), std::io::ErrorKind::Interrupted);
+    /// ```
+    pub async fn try_map_stream<S, F, Fut, U, E>(&self, stream: S, f: F) -> Result<Vec<U>, E>
+    where
+        S: Stream,
+        F: FnMut(S::Item) -> Fut,
+        Fut: Future<Output = Result<U, E>>,
+        E: From<Stopped>,
+    {
+        map_stream_in(stream, self.workers, self.stop, f)
+            .await
+            .unwrap_or_else(|stopped| Err(stopped.into()))
+    }
+}
+
+/// Runs the async function `f` for every item of `stream`, at most `workers` at once, and
+/// returns the first failure: [`try_for_each`] over a [`Stream`].
+///
+/// The stream is polled while iterations run, and only when an iteration can start with its
+/// item: nothing is taken ahead, every item taken starts an iteration (unless the loop ended
+/// meanwhile), and a paginated listing fetches its next page while the last page's items are
+/// being processed. At the first failure the in-flight iterations are dropped, the stream is
+/// not polled again, and the stream is dropped with the returned future: an item it was
+/// producing is lost, which is fine for cancel-safe streams (a channel's receiver) and drops
+/// the page in flight for a paginator.
+///
+/// # Panics
+///
+/// If `workers` is 0, and with the payload of an iteration's (or the stream's) panic.
+///
+/// # Examples
+///
+/// ```
+/// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     let mut f = std::pin::pin!(f);
+/// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+/// # }
+/// use futures::stream;
+///
+/// let pages = stream::iter(vec![vec![1, 2], vec![3, 40]]);
+/// let items = futures::StreamExt::flat_map(pages, stream::iter);
+/// let checked = block_on(failfast_runtime::future::try_for_each_stream(items, 4, async |n| {
+///     if n > 10 { Err(n) } else { Ok(()) }
+/// }));
+/// assert_eq!(checked, Err(40));
+/// ```
+pub async fn try_for_each_stream<S, F, Fut, R>(stream: S, workers: usize, f: F) -> R
+where
+    S: Stream,
+    F: FnMut(S::Item) -> Fut,
+    Fut: Future<Output = R>,
+    R: Outcome,
+{
+    never_stopped(for_each_stream_in(stream, workers, None, f).await)
+}
+
+/// The loop of [`try_for_each_stream`], stopped by `stop` if given.
+async fn for_each_stream_in<S, F, Fut, R>(
+    stream: S,
+    workers: usize,
+    stop: Option<&StopToken>,
+    f: F,
+) -> Result<R, Stopped>
+where
+    S: Stream,
+    F: FnMut(S::Item) -> Fut,
+    Fut: Future<Output = R>,
+    R: Outcome,
+{
+    let stream = std::pin::pin!(stream);
+    let driver = Driver::with_stream(stream, workers).stopped_by(stop);
+    Ok(match run(driver, f).await?.0 {
+        Ok(()) => R::success(),
+        Err(failure) => R::from_failure(failure),
+    })
+}
+
+/// Maps every item of `stream` with the async function `f`, at most `workers` at once, and
+/// returns the values in the stream's order, or the first failure: [`try_map`] over a
+/// [`Stream`], polled as [`try_for_each_stream`] polls it.
+///
+/// # Panics
+///
+/// If `workers` is 0, and with the payload of an iteration's (or the stream's) panic.
+///
+/// # Examples
+///
+/// ```
+/// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     let mut f = std::pin::pin!(f);
+/// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+/// # }
+/// let words = futures::stream::iter(["a", "bb", "ccc"]);
+/// let lengths = block_on(failfast_runtime::future::try_map_stream(words, 2, async |s: &str| {
+///     Ok::<_, ()>(s.len())
+/// }));
+/// assert_eq!(lengths, Ok(vec![1, 2, 3]));
+/// ```
+pub async fn try_map_stream<S, F, Fut, U, E>(stream: S, workers: usize, f: F) -> Result<Vec<U>, E>
+where
+    S: Stream,
+    F: FnMut(S::Item) -> Fut,
+    Fut: Future<Output = Result<U, E>>,
+{
+    never_stopped(map_stream_in(stream, workers, None, f).await)
+}
+
+/// The loop of [`try_map_stream`], stopped by `stop` if given.
+async fn map_stream_in<S, F, Fut, U, E>(
+    stream: S,
+    workers: usize,
+    stop: Option<&StopToken>,
+    mut f: F,
+) -> Result<Result<Vec<U>, E>, Stopped>
+where
+    S: Stream,
+    F: FnMut(S::Item) -> Fut,
+    Fut: Future<Output = Result<U, E>>,
+{
+    let stream = std::pin::pin!(stream);
+    // Items start in the stream's order, one at a time: counting them gives their index.
+    let mut next_index = 0;
+    let driver = Driver::with_stream(stream, workers).stopped_by(stop);
+    let (ended, mut pairs) = run(driver, |item| {
+        let index = next_index;
+        next_index += 1;
+        let mapped = f(item);
+        async move { Indexed(index, mapped.await) }
+    })
+    .await?;
+    if let Err(error) = ended {
+        return Ok(Err(error));
+    }
+    pairs.sort_unstable_by_key(|&(index, _)| index);
+    Ok(Ok(pairs.into_iter().map(|(_, value)| value).collect()))
 }
 
 #[cfg(all(test, not(loom)))]
@@ -1031,6 +1519,99 @@ mod tests {
             assert_eq!(result, Ok(()));
             assert_eq!(finished.into_inner(), 20);
         }
+    }
+
+    /// `while let Some(n) = next().await? { body(n).await? }` as the rewrite writes it: one
+    /// head future for the whole loop, asked for each value through a `Port`.
+    async fn while_let<T, E, N, B>(
+        workers: usize,
+        mut next: impl FnMut() -> N,
+        body: impl Fn(T) -> B,
+    ) -> Result<(), E>
+    where
+        N: Future<Output = Result<Option<T>, E>>,
+        B: Future<Output = Result<(), E>>,
+    {
+        let port = Port::new();
+        let mut driver = Driver::with_head(&port, workers, async {
+            loop {
+                port.asked().await;
+                match next().await? {
+                    Some(value) => port.give(value),
+                    None => break Ok(()),
+                }
+            }
+        });
+        loop {
+            if let Some(item) = driver.next_item() {
+                driver.start(body(item.take()));
+            }
+            if let Some(ended) = driver.wait().await {
+                break driver.outcome(ended);
+            }
+        }
+    }
+
+    #[test]
+    fn a_head_is_evaluated_only_when_a_slot_is_free_and_never_after_it_failed() {
+        const FAIL_AT: usize = if cfg!(miri) { 4 } else { 20 };
+        let evaluated = AtomicUsize::new(0);
+        let running = AtomicUsize::new(0);
+        let full_when_evaluated = AtomicBool::new(false);
+        let result = block_on(while_let(
+            3,
+            || {
+                if running.load(Ordering::Relaxed) >= 3 {
+                    full_when_evaluated.store(true, Ordering::Relaxed);
+                }
+                let n = evaluated.fetch_add(1, Ordering::Relaxed);
+                async move {
+                    woken_from_another_thread().await;
+                    if n == FAIL_AT {
+                        Err(n)
+                    } else {
+                        Ok(Some(n))
+                    }
+                }
+            },
+            |_| {
+                running.fetch_add(1, Ordering::Relaxed);
+                let running = &running;
+                async move {
+                    woken_from_another_thread().await;
+                    running.fetch_sub(1, Ordering::Relaxed);
+                    Ok(())
+                }
+            },
+        ));
+        assert_eq!(result, Err(FAIL_AT));
+        assert!(!full_when_evaluated.into_inner());
+        assert_eq!(
+            evaluated.into_inner(),
+            FAIL_AT + 1,
+            "not evaluated after it failed"
+        );
+    }
+
+    #[test]
+    fn a_head_that_stops_matching_ends_the_loop_once_the_iterations_finished() {
+        let finished = AtomicUsize::new(0);
+        let mut left = 10;
+        let result: Result<(), ()> = block_on(while_let(
+            4,
+            || {
+                left -= 1;
+                std::future::ready(Ok((left >= 0).then_some(())))
+            },
+            |()| async {
+                woken_from_another_thread().await;
+                finished.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            },
+        ));
+        assert_eq!(result, Ok(()));
+        assert_eq!(finished.into_inner(), 10);
+        assert_eq!(left, -1, "evaluated once more, to `None`, and never after");
     }
 
     #[test]

@@ -293,6 +293,69 @@ pub fn stop_token<T: StopRef + ?Sized>(token: &T) -> &crate::StopToken {
     token.stop_token()
 }
 
+/// A thread `while let` loop: the calling thread evaluates `head`, one value at a time and
+/// only while fewer than `workers` iterations run, and `workers` pool threads run the
+/// iterations.
+///
+/// The rewrite writes the head as `|slot| { match HEAD { v @ SHAPE => *slot = Some(v), _ => {} }
+/// Flow::success() }`: it returns the iterations' own type, so that `?` and `return` in the
+/// head leave the loop as they would in the body, and a value left in `slot` is the next
+/// iteration's input (none: the head did not match, the input has ended).
+///
+/// # Panics
+///
+/// If `workers` is 0, at the caller's loop.
+#[track_caller]
+pub fn while_let<T, H, F, R>(head: H, workers: usize, site: &'static LoopSite, f: F) -> R
+where
+    H: FnMut(&mut Option<T>) -> R,
+    T: SendItem,
+    F: Fn(T) -> R + Sync,
+    R: Flow<Exit: SendExit>,
+{
+    crate::check_workers(workers);
+    crate::never_stopped(engine::run_head(
+        pull_head(head),
+        workers,
+        Site::Loop(site),
+        &ForEach(f),
+        None,
+    ))
+}
+
+/// [`while_let`] with options: `Err` if it was stopped from outside (its stop token, timeout
+/// or deadline), and then the head is not evaluated again.
+#[track_caller]
+pub fn while_let_with<T, H, F, R>(
+    head: H,
+    settings: Loop<'_>,
+    site: &'static LoopSite,
+    f: F,
+) -> Result<R, Stopped>
+where
+    H: FnMut(&mut Option<T>) -> R,
+    T: SendItem,
+    F: Fn(T) -> R + Sync,
+    R: Flow<Exit: SendExit>,
+{
+    engine::drive_head(pull_head(head), &settings, Site::Loop(site), &ForEach(f))
+}
+
+/// The head as the rewrite writes it, as the engine evaluates it.
+fn pull_head<T, H, R>(mut head: H) -> impl FnMut() -> engine::Pulled<T, R::Exit>
+where
+    H: FnMut(&mut Option<T>) -> R,
+    R: Flow,
+{
+    move || {
+        let mut slot = None;
+        match head(&mut slot).into_exit() {
+            Some(exit) => engine::Pulled::Exit(exit),
+            None => slot.map_or(engine::Pulled::End, engine::Pulled::Value),
+        }
+    }
+}
+
 /// How a loop's first exit leaves the function (or closure, or async block) around it:
 /// `Self` is its return type, `R` what the loop's iterations return. The rewrite ends a loop
 /// with `if let Some(v) = ExitsThrough::exit(outcome) { return v; }`, which also gives the

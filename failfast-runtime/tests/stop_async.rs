@@ -175,3 +175,99 @@ fn an_option_loop_returns_none() {
     }));
     assert_eq!(result, None);
 }
+
+#[test]
+fn a_stream_loop_is_stopped_from_another_thread_and_drops_its_stream() {
+    let token = StopToken::new();
+    let started = AtomicUsize::new(0);
+    let dropped = AtomicUsize::new(0);
+    let all_started = Gate::default();
+    // Three items, and a sender kept alive: once they run, the stream's poll is pending,
+    // and only the stop ends the loop.
+    let (tx, rx) = futures::channel::mpsc::unbounded();
+    for job in 0..3 {
+        tx.unbounded_send(job).unwrap();
+    }
+    let result: Result<(), Stopped> = std::thread::scope(|s| {
+        s.spawn(|| {
+            all_started.wait();
+            token.stop();
+        });
+        block_on(
+            Loop::new(8)
+                .stop(&token)
+                .try_for_each_stream(rx, async |_| {
+                    let _counted = DropCount(&dropped);
+                    if started.fetch_add(1, SeqCst) + 1 == 3 {
+                        all_started.open();
+                    }
+                    std::future::pending::<()>().await;
+                    Ok(())
+                }),
+        )
+    });
+    assert_eq!(result, Err(Stopped::by_token()));
+    assert_eq!(started.into_inner(), 3);
+    assert_eq!(
+        dropped.into_inner(),
+        3,
+        "every in-flight iteration was dropped"
+    );
+    assert!(
+        tx.unbounded_send(3).is_err(),
+        "the stream was not dropped with the stopped loop"
+    );
+}
+
+#[test]
+fn a_stopped_stream_loop_polls_nothing_more() {
+    let token = StopToken::new();
+    let polled = AtomicUsize::new(0);
+    let resumed = AtomicUsize::new(0);
+    let numbers = futures::stream::StreamExt::inspect(futures::stream::iter(0..), |_| {
+        polled.fetch_add(1, SeqCst);
+    });
+    let result: std::io::Result<()> = block_on(Loop::new(4).stop(&token).try_for_each_stream(
+        numbers,
+        async |n| {
+            // The fourth item fills the last slot, and stops the loop.
+            if n == 3 {
+                token.stop();
+            }
+            std::future::pending::<()>().await;
+            resumed.fetch_add(1, SeqCst);
+            Ok(())
+        },
+    ));
+    assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::Interrupted);
+    assert_eq!(
+        polled.into_inner(),
+        4,
+        "the stream was polled after the stop"
+    );
+    assert_eq!(resumed.into_inner(), 0);
+}
+
+#[test]
+fn a_stream_map_with_a_stop_keeps_the_stream_order_or_stops() {
+    let token = StopToken::new();
+    let words = futures::stream::iter(["a", "bb", "ccc"]);
+    let lengths = block_on(
+        Loop::new(2)
+            .stop(&token)
+            .try_map_stream(words, async |s: &str| Ok::<_, Stopped>(s.len())),
+    );
+    assert_eq!(lengths, Ok(vec![1, 2, 3]));
+    token.stop();
+    let pulled = AtomicUsize::new(0);
+    let words = futures::stream::StreamExt::inspect(futures::stream::iter(["a", "bb"]), |_| {
+        pulled.fetch_add(1, SeqCst);
+    });
+    let stopped = block_on(
+        Loop::new(2)
+            .stop(&token)
+            .try_map_stream(words, async |s: &str| Ok::<_, Stopped>(s.len())),
+    );
+    assert_eq!(stopped, Err(Stopped::by_token()));
+    assert_eq!(pulled.into_inner(), 0, "a stopped loop polled its stream");
+}

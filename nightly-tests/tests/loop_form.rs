@@ -142,3 +142,31 @@ fn functions_called_in_the_body_are_not_taken_for_variables() {
     assert_eq!(consume(vec!["a".to_string(), "b".to_string()]), Ok(()));
     assert_eq!(consume(vec![String::new()]), Err("empty".to_string()));
 }
+
+fn drain(jobs: &std::sync::mpsc::Receiver<u32>, total: &AtomicUsize) -> Result<(), u32> {
+    #[fail_fast(workers = 3)]
+    while let Ok(job) = jobs.recv() {
+        if job == 0 {
+            return Err(job);
+        }
+        total.fetch_add(job as usize, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
+#[test]
+fn a_marked_while_let_loop_runs_in_parallel_on_its_head() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    for job in 1..=10 {
+        tx.send(job).unwrap();
+    }
+    drop(tx);
+    let total = AtomicUsize::new(0);
+    assert_eq!(drain(&rx, &total), Ok(()));
+    assert_eq!(total.into_inner(), 55);
+    let (tx, rx) = std::sync::mpsc::channel();
+    tx.send(0).unwrap();
+    // Closed: a head blocked in `recv()` when the loop fails returns at once.
+    drop(tx);
+    assert_eq!(drain(&rx, &AtomicUsize::new(0)), Err(0));
+}

@@ -28,8 +28,9 @@ pub use group::LoopSite;
 pub(crate) use group::Site;
 use group::{Feed, Group};
 use indexed::{Indexed, IntoIndexed};
-use run::{Feeder, Run};
-use source::{Fed, Shared, Source};
+pub(crate) use run::Pulled;
+use run::{Feeder, HeadFeeder, Run};
+use source::{Fed, Headed, Shared, Source};
 use std::sync::Arc;
 
 /// What a loop runs for each item, and what each thread keeps while it visits a run.
@@ -167,6 +168,50 @@ where
         own(group, nested, source, body, stop, |run| {
             let published = group.publish(run);
             let mut feeder = Feeder::new(input, run);
+            published.finish(nested, Some(&mut feeder as &mut dyn Feed));
+            run.drop_caught(feeder);
+        })
+    })
+}
+
+/// Runs `body` over the values of a `while let` loop's head: the caller evaluates `head`, one
+/// value at a time and only while a worker slot is free, and `workers` pool threads run the
+/// iterations. Nested in an iteration of the same loop, the caller works too, as in
+/// [`drive_fed`]. Once the loop is stopped, the head is not evaluated again.
+pub(crate) fn drive_head<T, H, B>(
+    head: H,
+    settings: &Loop<'_>,
+    site: Site,
+    body: &B,
+) -> Result<B::Outcome, Stopped>
+where
+    T: Send,
+    H: FnMut() -> Pulled<T, <B::Outcome as Flow>::Exit>,
+    B: Body<T>,
+{
+    let armed = arm(settings)?;
+    let stop = armed.as_ref().map(Armed::token);
+    run_head(head, settings.workers, site, body, stop)
+}
+
+/// [`drive_head`] once the stop is armed; see [`run_indexed`].
+pub(crate) fn run_head<T, H, B>(
+    head: H,
+    workers: usize,
+    site: Site,
+    body: &B,
+    stop: Option<&StopToken>,
+) -> Result<B::Outcome, Stopped>
+where
+    T: Send,
+    H: FnMut() -> Pulled<T, <B::Outcome as Flow>::Exit>,
+    B: Body<T>,
+{
+    in_group(site, workers, workers, |group, nested| {
+        let source = move || Headed::new(group.workers, &group.signal);
+        own(group, nested, source, body, stop, |run| {
+            let published = group.publish(run);
+            let mut feeder = HeadFeeder::new(head, run);
             published.finish(nested, Some(&mut feeder as &mut dyn Feed));
             run.drop_caught(feeder);
         })

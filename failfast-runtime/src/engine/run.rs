@@ -5,7 +5,7 @@ use super::batch::{next_batch, StepBack, MAX_BATCH};
 use super::context::{Context, Here};
 use super::ending::{drop_each, Ending, Record};
 use super::group::{Feed, Group, Visit, Visitor};
-use super::source::{pull, Fed, Source};
+use super::source::{pull, Fed, Headed, Source};
 use super::Body;
 use crate::cancel::{self, Token, Watch};
 use crate::outcome::Flow;
@@ -573,5 +573,80 @@ where
             };
         }
         self.run.source.push(&mut self.pulled);
+    }
+}
+
+/// One evaluation of a `while let` loop's head: the next value, the end of the input (the
+/// value did not match), or an exit (a failure or `return` in the head).
+pub(crate) enum Pulled<T, X> {
+    Value(T),
+    End,
+    Exit(X),
+}
+
+/// The owner's evaluating of a `while let` loop's head into a [`Headed`] run: one evaluation
+/// per free worker slot, on the owner's thread, never after the run has ended.
+pub(crate) struct HeadFeeder<'r, 'w, H, T, B>
+where
+    T: Send,
+    B: Body<T>,
+{
+    head: H,
+    run: &'r Run<'r, Headed<'w, T>, B>,
+    ended: bool,
+}
+
+impl<'r, 'w, H, T, B> HeadFeeder<'r, 'w, H, T, B>
+where
+    H: FnMut() -> Pulled<T, Exit<B, T>>,
+    T: Send,
+    B: Body<T>,
+{
+    pub(crate) fn new(head: H, run: &'r Run<'r, Headed<'w, T>, B>) -> Self {
+        HeadFeeder {
+            head,
+            run,
+            ended: false,
+        }
+    }
+}
+
+impl<H, T, B> Feed for HeadFeeder<'_, '_, H, T, B>
+where
+    H: FnMut() -> Pulled<T, Exit<B, T>>,
+    T: Send,
+    B: Body<T>,
+{
+    fn room(&self) -> usize {
+        if self.ended() {
+            return 0;
+        }
+        self.run.source.room()
+    }
+
+    fn ended(&self) -> bool {
+        self.ended || self.run.token.is_cancelled()
+    }
+
+    /// One evaluation, whatever the room: each value must find a free slot, and a slot freed
+    /// meanwhile is seen at the next look.
+    fn pull(&mut self, _room: usize) {
+        // The run may have ended since the room was read: the head is not evaluated again.
+        if self.ended() {
+            return;
+        }
+        let head = &mut self.head;
+        match catch_unwind(AssertUnwindSafe(head)) {
+            Ok(Pulled::Value(value)) => self.run.source.push(value),
+            Ok(Pulled::End) => self.ended = true,
+            Ok(Pulled::Exit(exit)) => {
+                self.ended = true;
+                self.run.end(Ending::Exit(exit));
+            }
+            Err(payload) => {
+                self.ended = true;
+                self.run.end(Ending::Panic(payload));
+            }
+        }
     }
 }

@@ -606,3 +606,118 @@ impl<T> Drop for Fed<'_, T> {
         resume_first(drop_each(items.into_iter()));
     }
 }
+
+/// The values of a `while let` loop's head: the run's owner evaluates the head, one value at a
+/// time and only while a worker slot is free, into this queue, which holds a value only until
+/// an idle worker takes it.
+///
+/// `busy` counts the slots in use: values queued plus iterations running. The owner may
+/// evaluate the head only while `busy < workers`, and an iteration's slot is freed only once
+/// it has finished, so every value taken from the head has a worker free to start it at once
+/// (pulled = started) and never more than `workers` iterations run.
+pub(crate) struct Headed<'w, T> {
+    queue: Mutex<VecDeque<T>>,
+    /// `queue.len()`, readable without the lock.
+    queued: AtomicUsize,
+    busy: AtomicUsize,
+    closed: AtomicBool,
+    workers: usize,
+    /// Wakes the owner when a slot is freed (the group's signal, where it waits).
+    room_made: &'w Signal,
+}
+
+impl<'w, T: Send> Headed<'w, T> {
+    pub(crate) fn new(workers: usize, room_made: &'w Signal) -> Self {
+        Headed {
+            queue: Mutex::new(VecDeque::with_capacity(workers.min(64))),
+            queued: AtomicUsize::new(0),
+            busy: AtomicUsize::new(0),
+            closed: AtomicBool::new(false),
+            workers,
+            room_made,
+        }
+    }
+
+    /// Free worker slots: how many values the owner may take from the head now.
+    pub(crate) fn room(&self) -> usize {
+        if self.closed.load(Ordering::Acquire) {
+            return 0;
+        }
+        // `Relaxed`: a worker that frees a slot notifies the owner after it, and the signal's
+        // read-modify-write orders the two (see `crate::wake`).
+        self.workers
+            .saturating_sub(self.busy.load(Ordering::Relaxed))
+    }
+
+    /// Queues one value taken from the head, in a slot that [`room`](Self::room) said is free.
+    pub(crate) fn push(&self, value: T) {
+        self.busy.fetch_add(1, Ordering::Relaxed);
+        let mut queue = lock(&self.queue);
+        queue.push_back(value);
+        self.queued.store(queue.len(), Ordering::Release);
+    }
+}
+
+impl<T: Send> Source for Headed<'_, T> {
+    type Item = T;
+    type Claimed<'a>
+        = HeadClaim<'a, T>
+    where
+        Self: 'a;
+
+    fn max_batch(&self) -> usize {
+        1
+    }
+
+    fn has_work(&self) -> bool {
+        !self.closed.load(Ordering::Acquire) && self.queued.load(Ordering::Acquire) > 0
+    }
+
+    fn claim<'a>(
+        &'a self,
+        _want: usize,
+        _buffer: &'a mut Vec<T>,
+    ) -> Result<Option<HeadClaim<'a, T>>, Payload> {
+        if self.closed.load(Ordering::Acquire) {
+            return Ok(None);
+        }
+        let mut queue = lock(&self.queue);
+        let Some(value) = queue.pop_front() else {
+            return Ok(None);
+        };
+        self.queued.store(queue.len(), Ordering::Release);
+        drop(queue);
+        Ok(Some(HeadClaim {
+            headed: self,
+            value: Some(value),
+        }))
+    }
+
+    fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+    }
+}
+
+/// One value a worker took from a [`Headed`] queue; its slot stays in use until this is
+/// dropped, after the iteration has finished.
+pub(crate) struct HeadClaim<'a, T> {
+    headed: &'a Headed<'a, T>,
+    value: Option<T>,
+}
+
+impl<T> Iterator for HeadClaim<'_, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        self.value.take()
+    }
+}
+
+impl<T> Drop for HeadClaim<'_, T> {
+    fn drop(&mut self) {
+        self.headed.busy.fetch_sub(1, Ordering::Relaxed);
+        self.headed.room_made.notify();
+        // Taken, never started (the run ended first): dropped last, as a destructor may panic.
+        drop(self.value.take());
+    }
+}

@@ -3,8 +3,8 @@ use failfast::fail_fast;
 #[fail_fast(workers = 4)]
 fn drain(mut items: Vec<i32>) -> Result<(), String> {
     #[fail_fast]
-    while let Some(item) = items.pop() {
-        println!("{item}");
+    while !items.is_empty() {
+        println!("{}", items.remove(0));
     }
     Ok(())
 }

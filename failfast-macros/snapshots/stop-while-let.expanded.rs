@@ -1,0 +1,124 @@
+fn consume(
+    jobs: &Receiver<Job>,
+    token: &StopToken,
+    until: Instant,
+) -> Result<(), Error> {
+    {
+        let () = {
+            let __failfast_outcome = match {
+                static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
+                ::failfast::parallel_loop::while_let_with(
+                    |__failfast_slot| {
+                        match jobs.recv() {
+                            __failfast_value @ Ok(_) => {
+                                *__failfast_slot = ::core::option::Option::Some(
+                                    __failfast_value,
+                                );
+                            }
+                            #[allow(unreachable_patterns)]
+                            _ => {}
+                        }
+                        ::failfast::__private::Flow::success()
+                    },
+                    ::failfast::__private::Loop::new(4)
+                        .stop(::failfast::parallel_loop::stop_token(&(token)))
+                        .deadline(until),
+                    &__FAILFAST_SITE,
+                    |__failfast_value| {
+                        #[allow(irrefutable_let_patterns)]
+                        let Ok(job) = __failfast_value else { ::core::unreachable!() };
+                        if ::failfast::__private::always() {
+                            job.run()?;
+                        }
+                        ::failfast::__private::Flow::success()
+                    },
+                )
+            } {
+                ::core::result::Result::Ok(__failfast_outcome) => __failfast_outcome,
+                ::core::result::Result::Err(__failfast_stopped) => {
+                    return ::failfast::__private::FromStopped::from_stopped(
+                        __failfast_stopped,
+                    );
+                }
+            };
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
+                __failfast_outcome,
+            ) {
+                return __failfast_outcome;
+            }
+        };
+    }
+    Ok(())
+}
+async fn download_bucket(
+    keys: &mut Keys,
+    token: &StopToken,
+    client: &Client,
+) -> Option<()> {
+    {
+        let () = {
+            let __failfast_outcome = {
+                let __failfast_port = ::failfast::__private::future::Port::new();
+                let mut __failfast_driver = ::failfast::__private::future::Driver::with_head(
+                        &__failfast_port,
+                        8,
+                        async {
+                            loop {
+                                __failfast_port.asked().await;
+                                match keys.next().await {
+                                    __failfast_value @ Some(_) => {
+                                        __failfast_port.give(__failfast_value)
+                                    }
+                                    #[allow(unreachable_patterns)]
+                                    _ => break ::failfast::__private::Flow::success(),
+                                }
+                            }
+                        },
+                    )
+                    .stopped_by(
+                        ::core::option::Option::Some(
+                            ::failfast::parallel_loop::stop_token(&(token)),
+                        ),
+                    );
+                loop {
+                    if let ::core::option::Option::Some(__failfast_item) = __failfast_driver
+                        .next_item()
+                    {
+                        __failfast_driver
+                            .start(async {
+                                let __failfast_value = __failfast_item.take();
+                                #[allow(irrefutable_let_patterns)]
+                                let Some(key) = __failfast_value else {
+                                    ::core::unreachable!()
+                                };
+                                if ::failfast::__private::always() {
+                                    client.download(&key).await?;
+                                }
+                                ::failfast::__private::Flow::success()
+                            });
+                    }
+                    let __failfast_ended = __failfast_driver.wait().await;
+                    if let ::core::option::Option::Some(__failfast_ended) = __failfast_ended {
+                        if let ::core::option::Option::Some(__failfast_stopped) = __failfast_driver
+                            .stopped()
+                        {
+                            return ::failfast::__private::FromStopped::from_stopped(
+                                __failfast_stopped,
+                            );
+                        }
+                        break ::failfast::__private::future::Driver::outcome(
+                            &__failfast_driver,
+                            __failfast_ended,
+                        );
+                    }
+                }
+            };
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
+                __failfast_outcome,
+            ) {
+                return __failfast_outcome;
+            }
+        };
+    }
+    Some(())
+}
