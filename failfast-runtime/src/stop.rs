@@ -27,6 +27,7 @@
 
 use crate::sync::{lock, Arc, AtomicU8, AtomicUsize, Mutex, Ordering};
 use std::fmt;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::task::Waker;
 use std::time::{Duration, Instant};
 
@@ -37,7 +38,9 @@ const STOPPED: u8 = 1;
 /// Stopped by a timeout or deadline.
 const TIMED_OUT: u8 = 2;
 
-/// A handle to stop loops from outside: from another thread, a signal handler, a timer task.
+/// A handle to stop loops from outside: from another thread, a Ctrl-C handler's thread (as
+/// the `ctrlc` crate runs it; not from inside a raw `sigaction` handler: `stop` takes a lock),
+/// a timer task.
 ///
 /// Pass it to a loop with `#[fail_fast(stop = token)]`, [`Loop::stop`](crate::Loop::stop) or
 /// [`future::Loop::stop`](crate::future::Loop::stop); when it is stopped, the loop stops as at
@@ -123,12 +126,35 @@ impl Node {
         }
     }
 
+    /// Why this token, or a parent of it, was stopped. A parent is read too: its stop reaches
+    /// its children only once its waker list is worked through, and a reader that sees the
+    /// parent stopped must not see the child live (a loop's failure caused by the stop would
+    /// otherwise win over it).
     fn reason(&self) -> Option<Stopped> {
-        match self.state.load(Ordering::Acquire) {
-            LIVE => None,
-            state => Some(Stopped {
-                timed_out: state == TIMED_OUT,
-            }),
+        let mut node = self;
+        loop {
+            match node.state.load(Ordering::Acquire) {
+                LIVE => match &node.parent {
+                    Some((parent, _)) => node = parent,
+                    None => return None,
+                },
+                state => {
+                    return Some(Stopped {
+                        timed_out: state == TIMED_OUT,
+                    })
+                }
+            }
+        }
+    }
+
+    /// Gives back a handle ([`StopToken`], or a child node, which keeps its parent listed so
+    /// that the parent's stop reaches it): when the last goes, nobody can stop this node
+    /// alone any more, and its parent need not keep it.
+    fn release(&self) {
+        if self.handles.fetch_sub(1, Ordering::AcqRel) == 1 {
+            if let Some((parent, key)) = &self.parent {
+                parent.forget(*key);
+            }
         }
     }
 
@@ -146,12 +172,20 @@ impl Node {
             std::mem::take(&mut waiters.list)
         };
         // Woken outside the lock: a waker may run an executor's code, and a loop's may take
-        // its group's lock.
+        // its group's lock. Each on its own: a waker that panics (an executor's) must not keep
+        // the others from being woken; the first panic goes on once all were.
+        let mut first = None;
         for waiter in waiters.into_iter().flatten() {
-            match waiter {
+            let woken = catch_unwind(AssertUnwindSafe(|| match waiter {
                 Waiter::Wake(waker) => waker.wake(),
                 Waiter::Child(child) => child.stop(reason),
+            }));
+            if let Err(payload) = woken {
+                first.get_or_insert(payload);
             }
+        }
+        if let Some(payload) = first {
+            resume_unwind(payload);
         }
     }
 
@@ -167,11 +201,24 @@ impl Node {
     /// Takes the waiter with `key` off the list (nothing if the token was stopped meanwhile:
     /// the list was taken, and no key is handed out any more).
     fn forget(&self, key: usize) {
-        let mut waiters = lock(&self.waiters);
-        if let Some(slot) = waiters.list.get_mut(key) {
-            if slot.take().is_some() {
+        let taken = {
+            let mut waiters = lock(&self.waiters);
+            let taken = waiters.list.get_mut(key).and_then(Option::take);
+            if taken.is_some() {
                 waiters.free.push(key);
             }
+            taken
+        };
+        // Dropped outside the lock: a child node dropped here gives back its handle on this
+        // node, which may take this node off its own parent's list.
+        drop(taken);
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        if let Some((parent, _)) = &self.parent {
+            parent.release();
         }
     }
 }
@@ -191,9 +238,9 @@ impl StopToken {
     }
 
     /// Stops the token, and every loop running with it or with one of its children: they stop
-    /// as at a failure and return [`Stopped`]. Callable from any thread (a Ctrl-C handler
-    /// included: it takes a lock only briefly and never blocks otherwise), any number of
-    /// times.
+    /// as at a failure and return [`Stopped`]. Callable from any thread (the thread of a
+    /// `ctrlc` handler included: it takes a lock only briefly, and runs the wakers of the
+    /// loops it stops, an async loop's executor's among them), any number of times.
     ///
     /// ```
     /// let token = failfast_runtime::StopToken::new();
@@ -207,7 +254,8 @@ impl StopToken {
     }
 
     /// Whether the token was stopped (or a parent of it, or the deadline of the loop that made
-    /// it). A single atomic load: cheap enough to check for every item.
+    /// it). An atomic load (one per level for a child token): cheap enough to check for
+    /// every item.
     ///
     /// ```
     /// let token = failfast_runtime::StopToken::new();
@@ -217,7 +265,7 @@ impl StopToken {
     /// ```
     #[inline]
     pub fn is_stopped(&self) -> bool {
-        self.node.state.load(Ordering::Acquire) != LIVE
+        self.node.reason().is_some()
     }
 
     /// A new token that is stopped when this one is (at once, if this one is stopped already),
@@ -243,6 +291,10 @@ impl StopToken {
             };
         }
         let key = waiters.next_key();
+        // The child holds a handle on this node, given back when the child node goes: while a
+        // child (or a child of it) lives, this node stays in its own parent's list, so that a
+        // stop of any ancestor reaches it, also once this token's own handles are gone.
+        self.node.handles.fetch_add(1, Ordering::Relaxed);
         let child = Arc::new(Node::new(Some((Arc::clone(&self.node), key)), LIVE));
         let inserted = waiters.insert(Waiter::Child(Arc::clone(&child)));
         debug_assert_eq!(inserted, key);
@@ -378,12 +430,7 @@ impl Clone for StopToken {
 
 impl Drop for StopToken {
     fn drop(&mut self) {
-        if self.node.handles.fetch_sub(1, Ordering::AcqRel) == 1 {
-            // Nobody can stop this child alone any more: its parent need not keep it.
-            if let Some((parent, key)) = &self.node.parent {
-                parent.forget(*key);
-            }
-        }
+        self.node.release();
     }
 }
 

@@ -192,3 +192,130 @@ fn a_lazy_input_held_alone_by_one_worker_sees_the_stop_before_each_item() {
         assert_eq!(result, Err(Stopped::by_token()));
     }
 }
+
+/// A waker that blocks in `wake` until `gate` opens (an executor's waker that takes a while),
+/// or panics there (a broken one).
+struct SlowWaker {
+    woken: Gate,
+    gate: Gate,
+    panics: bool,
+}
+
+impl std::task::Wake for SlowWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.woken.open();
+        if self.panics {
+            panic!("the executor's waker panicked");
+        }
+        self.gate.wait();
+    }
+}
+
+/// Polls `pending` once with `waker`: an async loop lists its task's waker in its token then,
+/// before anything listed after it.
+fn poll_once<F: std::future::Future>(
+    pending: std::pin::Pin<&mut F>,
+    waker: &std::sync::Arc<SlowWaker>,
+) {
+    let waker = std::task::Waker::from(std::sync::Arc::clone(waker));
+    let mut cx = std::task::Context::from_waker(&waker);
+    assert!(pending.poll(&mut cx).is_pending());
+}
+
+#[test]
+fn a_grandchild_is_stopped_with_its_grandparent_when_the_middle_token_is_gone() {
+    let server = StopToken::new();
+    // The middle token is a temporary, dropped at the end of the statement.
+    let request = server.child().child();
+    server.stop();
+    assert!(
+        request.is_stopped(),
+        "the stop did not reach the grandchild"
+    );
+    let result: Result<(), Stopped> = Loop::new(2).stop(&request).try_for_each(0..10, |_| Ok(()));
+    assert_eq!(result, Err(Stopped::by_token()));
+}
+
+#[test]
+fn a_panicking_waker_does_not_keep_the_other_loops_from_being_stopped() {
+    let token = StopToken::new();
+    let broken = std::sync::Arc::new(SlowWaker {
+        woken: Gate::default(),
+        gate: Gate::default(),
+        panics: true,
+    });
+    // Listed first: the stop reaches it before the thread loop below.
+    let async_loop = failfast_runtime::future::Loop::new(1).stop(&token);
+    let mut pending = std::pin::pin!(
+        async_loop.try_for_each([()], |()| std::future::pending::<Result<(), Stopped>>())
+    );
+    poll_once(pending.as_mut(), &broken);
+    let running = Gate::default();
+    let result: Result<(), Stopped> = std::thread::scope(|s| {
+        s.spawn(|| {
+            running.wait();
+            let stopped = std::panic::catch_unwind(|| token.stop());
+            assert!(stopped.is_err(), "the waker's panic goes on to the stopper");
+        });
+        Loop::new(2).stop(&token).try_for_each(0.., |_| {
+            running.open();
+            until_cancelled();
+            Ok(())
+        })
+    });
+    assert_eq!(result, Err(Stopped::by_token()));
+}
+
+#[test]
+fn a_failure_caused_by_a_visible_stop_loses_to_the_stop() {
+    // The stopper is held up in the first waker of the token's list (an async loop's, whose
+    // executor is slow to take the wake), so the thread loop's own waker, listed after it, is
+    // not called yet; an iteration that sees the token stopped fails meanwhile. The loop must
+    // return the stop, not that failure.
+    let token = StopToken::new();
+    let slow = std::sync::Arc::new(SlowWaker {
+        woken: Gate::default(),
+        gate: Gate::default(),
+        panics: false,
+    });
+    let async_loop = failfast_runtime::future::Loop::new(1).stop(&token);
+    let mut pending = std::pin::pin!(
+        async_loop.try_for_each([()], |()| std::future::pending::<Result<(), Stopped>>())
+    );
+    poll_once(pending.as_mut(), &slow);
+    let running = Gate::default();
+    let result: Result<(), Ended> = std::thread::scope(|s| {
+        s.spawn(|| {
+            running.wait();
+            token.stop();
+        });
+        let result = Loop::new(2).stop(&token).try_for_each(0.., |_| {
+            running.open();
+            let begin = Instant::now();
+            while !token.is_stopped() {
+                assert!(begin.elapsed() < HANG, "never stopped");
+                std::thread::yield_now();
+            }
+            // What an iteration that checks the token itself does.
+            Err(Ended::SawTheStop)
+        });
+        // The stopper is still in the slow waker: it is let go once the loop has returned.
+        slow.woken.wait();
+        slow.gate.open();
+        result
+    });
+    assert_eq!(result, Err(Ended::Stopped(Stopped::by_token())));
+}
+
+/// A loop's error: its stop, or an iteration's failure.
+#[derive(Debug, PartialEq)]
+enum Ended {
+    Stopped(Stopped),
+    SawTheStop,
+}
+
+impl From<Stopped> for Ended {
+    fn from(stopped: Stopped) -> Self {
+        Ended::Stopped(stopped)
+    }
+}

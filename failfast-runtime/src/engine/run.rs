@@ -101,6 +101,17 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
 
     /// Records how the run ended (unless it already had), cancels it, and wakes its waiters.
     fn end(&self, ending: Ending<Exit<B, S::Item>>) {
+        // A stop already visible in the stop token reaches this run's token only when the
+        // stopper works through the token's waker list: an exit it caused (an iteration that
+        // saw the token stopped and failed) must not win over it meanwhile.
+        if matches!(ending, Ending::Exit(_))
+            && self
+                .stop
+                .as_ref()
+                .is_some_and(|(stop, _)| stop.is_stopped())
+        {
+            self.token.stop();
+        }
         self.record.record(ending, &self.token);
         self.group.signal.notify();
     }
