@@ -319,3 +319,54 @@ impl From<Stopped> for Ended {
         Ended::Stopped(stopped)
     }
 }
+
+/// An input whose `Drop` opens `dropping`, then waits for `gate`.
+struct SlowToDrop<'a> {
+    left: std::ops::Range<usize>,
+    dropping: &'a Gate,
+    gate: &'a Gate,
+}
+
+impl Iterator for SlowToDrop<'_> {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        self.left.next()
+    }
+}
+
+impl Drop for SlowToDrop<'_> {
+    fn drop(&mut self) {
+        self.dropping.open();
+        self.gate.wait();
+    }
+}
+
+#[test]
+fn a_stop_while_the_finished_loop_drops_its_input_changes_nothing() {
+    let token = StopToken::new();
+    let (dropping, gate) = (Gate::default(), Gate::default());
+    let ran = AtomicUsize::new(0);
+    let result: Result<(), Stopped> = std::thread::scope(|s| {
+        s.spawn(|| {
+            dropping.wait();
+            token.stop();
+            gate.open();
+        });
+        let input = SlowToDrop {
+            left: 0..20,
+            dropping: &dropping,
+            gate: &gate,
+        };
+        // The caller-fed path: its owner drops the input once every iteration has finished.
+        Loop::new(3).stop(&token).try_for_each(input, |_| {
+            ran.fetch_add(1, SeqCst);
+            Ok(())
+        })
+    });
+    assert_eq!(ran.into_inner(), 20);
+    assert_eq!(
+        result,
+        Ok(()),
+        "every iteration had finished before the stop"
+    );
+}

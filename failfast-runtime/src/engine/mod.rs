@@ -169,6 +169,9 @@ where
             let published = group.publish(run);
             let mut feeder = Feeder::new(input, run);
             published.finish(nested, Some(&mut feeder as &mut dyn Feed));
+            // Every iteration has finished: a stop from now on changes nothing, also while
+            // the input (which may be slow to drop) goes.
+            run.settle();
             run.drop_caught(feeder);
         })
     })
@@ -213,6 +216,9 @@ where
             let published = group.publish(run);
             let mut feeder = HeadFeeder::new(head, run);
             published.finish(nested, Some(&mut feeder as &mut dyn Feed));
+            // Every iteration has finished: a stop from now on changes nothing, also while
+            // the input (which may be slow to drop) goes.
+            run.settle();
             run.drop_caught(feeder);
         })
     })

@@ -116,6 +116,13 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
         self.group.signal.notify();
     }
 
+    /// Every iteration has finished (the run is off its group's list): a stop from outside no
+    /// longer changes how the run ended. [`into_outcome`](Self::into_outcome) does the same;
+    /// an owner calls this first when it still has its input to drop.
+    pub(crate) fn settle(&self) {
+        self.token.finish();
+    }
+
     /// Drops `value` (what the run's owner kept of its input), catching a panicking `Drop`:
     /// it ends the run like any panic, and loses to one recorded before it.
     pub(crate) fn drop_caught<T>(&self, value: T) {
