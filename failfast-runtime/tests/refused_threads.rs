@@ -181,6 +181,49 @@ fn a_recursion_carries_on_when_threads_are_refused() {
     a_later_loop_starts_threads(Path::Indexed);
 }
 
+/// Waits up to `bound` for `happened()`, which must not happen: a failing fix lets it.
+fn must_not_happen(bound: Duration, happened: impl Fn() -> bool) {
+    let began = Instant::now();
+    while !happened() && began.elapsed() < bound {
+        std::thread::yield_now();
+    }
+}
+
+/// Pulled = started, with threads refused: a `while let` head is evaluated only for a thread
+/// that exists and is free (or for the caller, running the value itself when no thread
+/// started), not for the slots of threads the OS refused. A loop that ends by a failure has
+/// started every value it pulled.
+#[test]
+fn a_head_is_pulled_only_for_threads_that_exist() {
+    static SITE: LoopSite = LoopSite::new();
+    let _hook = hook();
+    for refuse in [Refuse::Nth(1), Refuse::AllAfter(0), Refuse::AllAfter(1)] {
+        refuse_thread_starts(refuse);
+        let (pulled, started) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let result = failfast_runtime::rewrite::while_let(
+            |slot: &mut Option<usize>| {
+                *slot = Some(pulled.fetch_add(1, Ordering::SeqCst));
+                Ok(())
+            },
+            4,
+            &SITE,
+            |n| {
+                started.fetch_add(1, Ordering::SeqCst);
+                // The only thread is busy: the head must not be evaluated meanwhile.
+                must_not_happen(Duration::from_millis(100), || {
+                    pulled.load(Ordering::SeqCst) > 1
+                });
+                Err(n)
+            },
+        );
+        let what = format!("{refuse:?}");
+        assert_eq!(result, Err(0), "{what}");
+        let (pulled, started) = (pulled.into_inner(), started.into_inner());
+        assert_eq!((pulled, started), (1, 1), "pulled, started ({what})");
+    }
+    a_later_loop_starts_threads(Path::Caller);
+}
+
 /// Set in the child process that [`a_loop_under_a_real_memory_limit_finishes`] starts.
 const LIMITED_CHILD: &str = "FAILFAST_TEST_LIMITED_CHILD";
 

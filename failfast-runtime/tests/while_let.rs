@@ -339,3 +339,71 @@ fn recursion_shares_one_limit() {
     assert_eq!(leaves.into_inner(), 3usize.pow(DEPTH + 1));
     assert!(running.max() <= 3, "{} leaves at once", running.max());
 }
+
+/// Pulled = started in a recursion: a level's head is evaluated only for a pool thread that
+/// is free, or for the level's owner, which then runs the value itself; not for the level's
+/// own share of the limit while the group's threads are busy elsewhere. A level that ends by
+/// a failure has started every value it pulled.
+#[test]
+fn a_recursion_level_pulls_only_for_a_free_thread() {
+    static SITE: LoopSite = LoopSite::new();
+    let (pulled, started) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let other_running = Gate::default();
+    let level_done = Gate::default();
+    // The root: two values, on the group's two threads; the first one's level runs while
+    // the second holds the other thread.
+    fn level(
+        depth: u32,
+        pulled: &AtomicUsize,
+        started: &AtomicUsize,
+        other_running: &Gate,
+        level_done: &Gate,
+    ) -> Result<(), usize> {
+        let mut next = 0;
+        while_let(
+            &SITE,
+            2,
+            || {
+                next += 1;
+                if depth == 1 {
+                    pulled.fetch_add(1, Ordering::SeqCst);
+                    return Ok(Some(next));
+                }
+                Ok((next <= 2).then_some(next))
+            },
+            |n| {
+                if depth == 1 {
+                    started.fetch_add(1, Ordering::SeqCst);
+                    // Both threads are busy (this one and the root's other value): the head
+                    // must not be evaluated meanwhile.
+                    let began = std::time::Instant::now();
+                    while pulled.load(Ordering::SeqCst) < 2
+                        && began.elapsed() < Duration::from_millis(100)
+                    {
+                        std::thread::yield_now();
+                    }
+                    return Err(n);
+                }
+                if n == 1 {
+                    other_running.wait();
+                    let result = level(1, pulled, started, other_running, level_done);
+                    level_done.open();
+                    result
+                } else {
+                    other_running.open();
+                    level_done.wait();
+                    Ok(())
+                }
+            },
+        )
+    }
+    assert_eq!(
+        level(0, &pulled, &started, &other_running, &level_done),
+        Err(1)
+    );
+    assert_eq!(
+        (pulled.into_inner(), started.into_inner()),
+        (1, 1),
+        "pulled, started in the level"
+    );
+}

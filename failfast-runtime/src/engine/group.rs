@@ -26,7 +26,7 @@
 
 use super::context::{Context, Here};
 use crate::pool::Spawner;
-use crate::sync::{lock, AtomicBool, Mutex, Ordering};
+use crate::sync::{lock, AtomicBool, AtomicUsize, Mutex, Ordering};
 // A plain `Arc`, also under loom: it only keeps a group alive, it does not synchronise.
 use crate::wake::Signal;
 use std::cell::RefCell;
@@ -209,6 +209,9 @@ pub(crate) struct Group {
     state: Mutex<State>,
     /// `state.started == state.target`: no thread is left to start.
     all_started: AtomicBool,
+    /// Values of `while let` heads that idle pool threads are promised to: being evaluated,
+    /// or queued and not taken yet (see [`promise_thread`](Self::promise_thread)).
+    promised: AtomicUsize,
     pub(crate) signal: Signal,
 }
 
@@ -229,8 +232,68 @@ impl Group {
                 closed: false,
             }),
             all_started: AtomicBool::new(pool_threads == 0),
+            promised: AtomicUsize::new(0),
             signal: Signal::new(),
         }
+    }
+
+    /// Whether [`promise_thread`](Self::promise_thread) would find a pool thread: an idle one
+    /// that no value is promised to yet, or one that may still be started.
+    pub(crate) fn has_free_thread(&self) -> bool {
+        let state = lock(&self.state);
+        state.started - state.busy > self.promised.load(Ordering::Relaxed)
+            || (!state.closed && state.started < state.target && state.spawner.is_some())
+    }
+
+    /// Promises one value of a `while let` head to a pool thread, starting one if none is
+    /// idle and free: `false` if there is none (all busy or promised, and none may be
+    /// started, or the OS refused it). A promised value is queued for the idle threads to
+    /// take, and keeps the promise until taken, or never pulled
+    /// ([`keep_promises`](Self::keep_promises)): so every value queued has an idle thread
+    /// to start it, also in a recursion, where the runs of the group share the threads.
+    pub(crate) fn promise_thread(&self) -> bool {
+        let mut state = lock(&self.state);
+        // Read and written under the lock: `keep_promises` only lowers it, which makes this
+        // at worst cautious until its notification.
+        if state.started - state.busy > self.promised.load(Ordering::Relaxed) {
+            self.promised.fetch_add(1, Ordering::Relaxed);
+            return true;
+        }
+        if state.closed || state.started >= state.target {
+            return false;
+        }
+        let Some(spawner) = &state.spawner else {
+            return false;
+        };
+        // SAFETY: the group is not closed, so its scope has not finished waiting (`open`).
+        let started = unsafe { spawner.spawn() };
+        if started {
+            state.started += 1;
+            self.promised.fetch_add(1, Ordering::Relaxed);
+        } else {
+            state.target = state.started;
+            state.refused = true;
+        }
+        if state.started == state.target {
+            self.all_started.store(true, Ordering::Relaxed);
+        }
+        started
+    }
+
+    /// `values` promised to pool threads were taken, or never pulled or queued (the head
+    /// ended, the run ended first): their threads are free again.
+    pub(crate) fn keep_promises(&self, values: usize) {
+        if values > 0 {
+            self.promised.fetch_sub(values, Ordering::Relaxed);
+            self.signal.notify();
+        }
+    }
+
+    /// Whether the OS refused every pool thread of the group: a run's owner that only feeds
+    /// then runs its items itself.
+    pub(crate) fn no_pool_thread(&self) -> bool {
+        let state = lock(&self.state);
+        state.refused && state.started == 0
     }
 
     /// Lets the group start pool threads with `spawner`.

@@ -211,10 +211,10 @@ where
     B: Body<T>,
 {
     in_group(site, workers, workers, |group, nested| {
-        let source = move || Headed::new(group.workers, &group.signal);
+        let source = move || Headed::new(group);
         own(group, nested, source, body, stop, |run| {
             let published = group.publish(run);
-            let mut feeder = HeadFeeder::new(head, run);
+            let mut feeder = HeadFeeder::new(head, run, group, nested);
             published.finish(nested, Some(&mut feeder as &mut dyn Feed));
             // Every iteration has finished: a stop from now on changes nothing, also while
             // the input (which may be slow to drop) goes.

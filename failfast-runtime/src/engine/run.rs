@@ -603,7 +603,8 @@ pub(crate) enum Pulled<T, X> {
 }
 
 /// The owner's evaluating of a `while let` loop's head into a [`Headed`] run: one evaluation
-/// per free worker slot, on the owner's thread, never after the run has ended.
+/// per value that a thread is free to start at once (see [`Headed`]), on the owner's thread,
+/// never after the run has ended.
 pub(crate) struct HeadFeeder<'r, 'w, H, T, B>
 where
     T: Send,
@@ -611,6 +612,10 @@ where
 {
     head: H,
     run: &'r Run<'r, Headed<'w, T>, B>,
+    group: &'r std::sync::Arc<Group>,
+    /// The owner runs a value itself when no pool thread is free: a recursion's level, whose
+    /// owner is one of the group's threads.
+    nested: bool,
     ended: bool,
 }
 
@@ -620,12 +625,25 @@ where
     T: Send,
     B: Body<T>,
 {
-    pub(crate) fn new(head: H, run: &'r Run<'r, Headed<'w, T>, B>) -> Self {
+    pub(crate) fn new(
+        head: H,
+        run: &'r Run<'r, Headed<'w, T>, B>,
+        group: &'r std::sync::Arc<Group>,
+        nested: bool,
+    ) -> Self {
         HeadFeeder {
             head,
             run,
+            group,
+            nested,
             ended: false,
         }
+    }
+
+    /// Whether the owner runs values itself when no pool thread is free: in a recursion, or
+    /// when the OS refused every pool thread.
+    fn owner_works(&self) -> bool {
+        self.nested || self.group.no_pool_thread()
     }
 }
 
@@ -639,32 +657,68 @@ where
         if self.ended() {
             return 0;
         }
-        self.run.source.room()
+        usize::from(self.group.has_free_thread() || self.owner_works())
     }
 
     fn ended(&self) -> bool {
         self.ended || self.run.token.is_cancelled()
     }
 
-    /// One evaluation, whatever the room: each value must find a free slot, and a slot freed
-    /// meanwhile is seen at the next look.
+    /// One evaluation, for a pool thread that the group promises to start its value, or for
+    /// the owner to run itself; none if neither is free any more.
     fn pull(&mut self, _room: usize) {
         // The run may have ended since the room was read: the head is not evaluated again.
         if self.ended() {
             return;
         }
+        let promised = self.group.promise_thread();
+        if !promised && !self.owner_works() {
+            return;
+        }
         let head = &mut self.head;
-        match catch_unwind(AssertUnwindSafe(head)) {
-            Ok(Pulled::Value(value)) => self.run.source.push(value),
-            Ok(Pulled::End) => self.ended = true,
-            Ok(Pulled::Exit(exit)) => {
-                self.ended = true;
-                self.run.end(Ending::Exit(exit));
+        let pulled = catch_unwind(AssertUnwindSafe(head));
+        if let Ok(Pulled::Value(value)) = pulled {
+            if promised {
+                self.run.source.push(value);
+            } else {
+                self.run.run_here(self.group, value);
             }
-            Err(payload) => {
-                self.ended = true;
-                self.run.end(Ending::Panic(payload));
+            return;
+        }
+        if promised {
+            self.group.keep_promises(1);
+        }
+        self.ended = true;
+        match pulled {
+            Ok(Pulled::Value(_) | Pulled::End) => {}
+            Ok(Pulled::Exit(exit)) => self.run.end(Ending::Exit(exit)),
+            Err(payload) => self.run.end(Ending::Panic(payload)),
+        }
+    }
+}
+
+impl<'a, T: Send, B: Body<T>> Run<'a, Headed<'_, T>, B> {
+    /// The owner runs one value of its head itself, as a visit would: no pool thread was free
+    /// to start it.
+    fn run_here(&self, group: &std::sync::Arc<Group>, value: T) {
+        // A recursion reached from the value joins the group: the owner is one of its threads
+        // now (nested, it is one already).
+        let _inside = super::group::enter(group);
+        let _current = cancel::enter(&self.token);
+        let ran = catch_unwind(AssertUnwindSafe(|| {
+            // The run may have ended while the head was evaluated.
+            if self.token.is_cancelled() {
+                drop(value);
+                return;
             }
+            let mut local = self.body.start();
+            if let Some(exit) = self.body.run(&mut local, value).into_exit() {
+                self.end(Ending::Exit(exit));
+            }
+            self.body.finish(local);
+        }));
+        if let Err(payload) = ran {
+            self.end(Ending::Panic(payload));
         }
     }
 }

@@ -9,6 +9,7 @@
 
 use super::batch::{next_batch, Ahead, Reservation};
 use super::ending::{drop_after, drop_each, resume_first, Payload};
+use super::group::Group;
 use crate::sync::{lock, AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering};
 use crate::wake::Signal;
 use crossbeam_utils::CachePadded;
@@ -608,50 +609,36 @@ impl<T> Drop for Fed<'_, T> {
 }
 
 /// The values of a `while let` loop's head: the run's owner evaluates the head, one value at a
-/// time and only while a worker slot is free, into this queue, which holds a value only until
-/// an idle worker takes it.
+/// time, into this queue, which holds a value only until an idle pool thread takes it.
 ///
-/// `busy` counts the slots in use: values queued plus iterations running. The owner may
-/// evaluate the head only while `busy < workers`, and an iteration's slot is freed only once
-/// it has finished, so every value taken from the head has a worker free to start it at once
-/// (pulled = started) and never more than `workers` iterations run.
+/// Pulled = started: the owner evaluates the head only once its group has promised the value
+/// to an idle pool thread ([`Group::promise_thread`]), which counts the threads that exist and
+/// are idle, across the runs of a recursion, less those promised already; or, when no pool
+/// thread is free and the owner may work (a recursion's level, or every thread refused), to
+/// run the value itself, without queueing it. So every value queued has a thread free to
+/// start it at once, never more than `workers` iterations run, and only a loop that ends
+/// meanwhile leaves a value unstarted.
 pub(crate) struct Headed<'w, T> {
     queue: Mutex<VecDeque<T>>,
     /// `queue.len()`, readable without the lock.
     queued: AtomicUsize,
-    busy: AtomicUsize,
     closed: AtomicBool,
-    workers: usize,
-    /// Wakes the owner when a slot is freed (the group's signal, where it waits).
-    room_made: &'w Signal,
+    /// Keeps the promise of every value taken from the queue, or dropped with it.
+    group: &'w Group,
 }
 
 impl<'w, T: Send> Headed<'w, T> {
-    pub(crate) fn new(workers: usize, room_made: &'w Signal) -> Self {
+    pub(crate) fn new(group: &'w Group) -> Self {
         Headed {
-            queue: Mutex::new(VecDeque::with_capacity(workers.min(64))),
+            queue: Mutex::new(VecDeque::with_capacity(group.workers.min(64))),
             queued: AtomicUsize::new(0),
-            busy: AtomicUsize::new(0),
             closed: AtomicBool::new(false),
-            workers,
-            room_made,
+            group,
         }
     }
 
-    /// Free worker slots: how many values the owner may take from the head now.
-    pub(crate) fn room(&self) -> usize {
-        if self.closed.load(Ordering::Acquire) {
-            return 0;
-        }
-        // `Relaxed`: a worker that frees a slot notifies the owner after it, and the signal's
-        // read-modify-write orders the two (see `crate::wake`).
-        self.workers
-            .saturating_sub(self.busy.load(Ordering::Relaxed))
-    }
-
-    /// Queues one value taken from the head, in a slot that [`room`](Self::room) said is free.
+    /// Queues one value taken from the head, promised to a pool thread.
     pub(crate) fn push(&self, value: T) {
-        self.busy.fetch_add(1, Ordering::Relaxed);
         let mut queue = lock(&self.queue);
         queue.push_back(value);
         self.queued.store(queue.len(), Ordering::Release);
@@ -661,7 +648,7 @@ impl<'w, T: Send> Headed<'w, T> {
 impl<T: Send> Source for Headed<'_, T> {
     type Item = T;
     type Claimed<'a>
-        = HeadClaim<'a, T>
+        = std::option::IntoIter<T>
     where
         Self: 'a;
 
@@ -677,7 +664,7 @@ impl<T: Send> Source for Headed<'_, T> {
         &'a self,
         _want: usize,
         _buffer: &'a mut Vec<T>,
-    ) -> Result<Option<HeadClaim<'a, T>>, Payload> {
+    ) -> Result<Option<Self::Claimed<'a>>, Payload> {
         if self.closed.load(Ordering::Acquire) {
             return Ok(None);
         }
@@ -687,10 +674,10 @@ impl<T: Send> Source for Headed<'_, T> {
         };
         self.queued.store(queue.len(), Ordering::Release);
         drop(queue);
-        Ok(Some(HeadClaim {
-            headed: self,
-            value: Some(value),
-        }))
+        // The thread it was promised to, or this one, starts it: the owner may promise
+        // another.
+        self.group.keep_promises(1);
+        Ok(Some(Some(value).into_iter()))
     }
 
     fn close(&self) {
@@ -698,26 +685,13 @@ impl<T: Send> Source for Headed<'_, T> {
     }
 }
 
-/// One value a worker took from a [`Headed`] queue; its slot stays in use until this is
-/// dropped, after the iteration has finished.
-pub(crate) struct HeadClaim<'a, T> {
-    headed: &'a Headed<'a, T>,
-    value: Option<T>,
-}
-
-impl<T> Iterator for HeadClaim<'_, T> {
-    type Item = T;
-
-    fn next(&mut self) -> Option<T> {
-        self.value.take()
-    }
-}
-
-impl<T> Drop for HeadClaim<'_, T> {
+impl<T> Drop for Headed<'_, T> {
+    /// Values queued and never taken (the run ended first): their promises are kept, as the
+    /// group's other runs (a recursion's) go on; the values are dropped one by one, see
+    /// [`drop_each`].
     fn drop(&mut self) {
-        self.headed.busy.fetch_sub(1, Ordering::Relaxed);
-        self.headed.room_made.notify();
-        // Taken, never started (the run ended first): dropped last, as a destructor may panic.
-        drop(self.value.take());
+        let values = std::mem::take(&mut *lock(&self.queue));
+        self.group.keep_promises(values.len());
+        resume_first(drop_each(values.into_iter()));
     }
 }
