@@ -1002,12 +1002,28 @@ where
     Fut: Future<Output = R>,
     R: Outcome,
 {
-    Ok(
-        match run(Driver::with_stop(iterable, workers, stop), f).await?.0 {
-            Ok(()) => R::success(),
-            Err(failure) => R::from_failure(failure),
-        },
-    )
+    for_each_of(Iter(iterable.into_iter()), workers, stop, f).await
+}
+
+/// The loop of [`try_for_each`] and [`try_for_each_stream`] over `input`, stopped by `stop`
+/// if given.
+async fn for_each_of<S, F, Fut, R>(
+    input: S,
+    workers: usize,
+    stop: Option<&StopToken>,
+    f: F,
+) -> Result<R, Stopped>
+where
+    S: Input<R::Failure>,
+    F: FnMut(S::Item) -> Fut,
+    Fut: Future<Output = R>,
+    R: Outcome,
+{
+    let driver = Driver::with_input(input, workers).stopped_by(stop);
+    Ok(match run(driver, f).await?.0 {
+        Ok(()) => R::success(),
+        Err(failure) => R::from_failure(failure),
+    })
 }
 
 /// One mapped item: its input index and the function's result.
@@ -1074,20 +1090,37 @@ async fn map_in<I, F, Fut, U, E>(
     iterable: I,
     workers: usize,
     stop: Option<&StopToken>,
-    mut f: F,
+    f: F,
 ) -> Result<Result<Vec<U>, E>, Stopped>
 where
     I: IntoIterator,
     F: FnMut(I::Item) -> Fut,
     Fut: Future<Output = Result<U, E>>,
 {
-    let (ended, mut pairs) = run(
-        Driver::with_stop(iterable.into_iter().enumerate(), workers, stop),
-        |(index, item)| {
-            let mapped = f(item);
-            async move { Indexed(index, mapped.await) }
-        },
-    )
+    map_of(Iter(iterable.into_iter()), workers, stop, f).await
+}
+
+/// The loop of [`try_map`] and [`try_map_stream`] over `input`, stopped by `stop` if given.
+async fn map_of<S, F, Fut, U, E>(
+    input: S,
+    workers: usize,
+    stop: Option<&StopToken>,
+    mut f: F,
+) -> Result<Result<Vec<U>, E>, Stopped>
+where
+    S: Input<E>,
+    F: FnMut(S::Item) -> Fut,
+    Fut: Future<Output = Result<U, E>>,
+{
+    // Items start in the input's order, one at a time: counting them gives their index.
+    let mut next_index = 0;
+    let driver = Driver::with_input(input, workers).stopped_by(stop);
+    let (ended, mut pairs) = run(driver, |item| {
+        let index = next_index;
+        next_index += 1;
+        let mapped = f(item);
+        async move { Indexed(index, mapped.await) }
+    })
     .await?;
     if let Err(error) = ended {
         return Ok(Err(error));
@@ -1387,11 +1420,7 @@ where
     R: Outcome,
 {
     let stream = std::pin::pin!(stream);
-    let driver = Driver::with_stream(stream, workers).stopped_by(stop);
-    Ok(match run(driver, f).await?.0 {
-        Ok(()) => R::success(),
-        Err(failure) => R::from_failure(failure),
-    })
+    for_each_of(StreamInput(stream), workers, stop, f).await
 }
 
 /// Maps every item of `stream` with the async function `f`, at most `workers` at once, and
@@ -1430,7 +1459,7 @@ async fn map_stream_in<S, F, Fut, U, E>(
     stream: S,
     workers: usize,
     stop: Option<&StopToken>,
-    mut f: F,
+    f: F,
 ) -> Result<Result<Vec<U>, E>, Stopped>
 where
     S: Stream,
@@ -1438,21 +1467,7 @@ where
     Fut: Future<Output = Result<U, E>>,
 {
     let stream = std::pin::pin!(stream);
-    // Items start in the stream's order, one at a time: counting them gives their index.
-    let mut next_index = 0;
-    let driver = Driver::with_stream(stream, workers).stopped_by(stop);
-    let (ended, mut pairs) = run(driver, |item| {
-        let index = next_index;
-        next_index += 1;
-        let mapped = f(item);
-        async move { Indexed(index, mapped.await) }
-    })
-    .await?;
-    if let Err(error) = ended {
-        return Ok(Err(error));
-    }
-    pairs.sort_unstable_by_key(|&(index, _)| index);
-    Ok(Ok(pairs.into_iter().map(|(_, value)| value).collect()))
+    map_of(StreamInput(stream), workers, stop, f).await
 }
 
 #[cfg(all(test, not(loom)))]
