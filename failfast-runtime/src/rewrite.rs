@@ -294,8 +294,8 @@ pub fn stop_token<T: StopRef + ?Sized>(token: &T) -> &crate::StopToken {
 }
 
 /// A thread `while let` loop: the calling thread evaluates `head`, one value at a time and
-/// only while fewer than `workers` iterations run, and `workers` pool threads run the
-/// iterations.
+/// only when a thread is free to start the value at once (never more than `workers`
+/// iterations run), and `workers` pool threads run the iterations.
 ///
 /// The rewrite writes the head as `|slot| { match HEAD { v @ SHAPE => *slot = Some(v), _ => {} }
 /// Flow::success() }`: it returns the iterations' own type, so that `?` and `return` in the

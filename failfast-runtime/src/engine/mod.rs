@@ -178,9 +178,10 @@ where
 }
 
 /// Runs `body` over the values of a `while let` loop's head: the caller evaluates `head`, one
-/// value at a time and only while a worker slot is free, and `workers` pool threads run the
-/// iterations. Nested in an iteration of the same loop, the caller works too, as in
-/// [`drive_fed`]. Once the loop is stopped, the head is not evaluated again.
+/// value at a time and only when a thread is free to start the value (see `source::Headed`),
+/// and `workers` pool threads run the iterations. Nested in an iteration of the same loop,
+/// the caller works too, as in [`drive_fed`]. Once the loop is stopped, the head is not
+/// evaluated again.
 pub(crate) fn drive_head<T, H, B>(
     head: H,
     settings: &Loop<'_>,
