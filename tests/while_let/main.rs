@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 mod calling_thread;
 mod dropping;
+mod early_continue;
+mod early_return;
 mod first_failure;
 mod head_awaited;
 mod head_failure;
@@ -14,7 +16,6 @@ mod head_none;
 mod limit;
 mod one_worker;
 mod pulled_started;
-mod return_continue;
 mod streams;
 
 /// Generous: catches a hang, measures nothing.

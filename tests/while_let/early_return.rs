@@ -1,4 +1,5 @@
-//! `return` and `continue` in the body work as in a `for` loop.
+//! `return` in the body leaves the function as in a `for` loop, with the value of the first
+//! `return` (here past a `continue`; `continue` alone: `early_continue`).
 
 /// Thread loops.
 mod threads {
