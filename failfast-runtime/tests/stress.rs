@@ -402,3 +402,111 @@ fn random_recursions_share_one_limit_and_keep_every_invariant() {
         }
     });
 }
+
+// ---------------------------------------------------------------------------------------
+// `while let` loops: seeded random recursions, every level's head feeding the level's
+// children, a leaf may fail (same seed variable). A loop that succeeds started every value
+// it pulled and ran every leaf once; one that fails never started a value it did not pull;
+// no more than `workers` leaves run at once; nothing hangs (the watchdog).
+
+/// One random recursion.
+#[derive(Debug, Clone, Copy)]
+struct HeadPlan {
+    workers: usize,
+    depth: u32,
+    fanout: usize,
+    /// The leaf (by its number) that fails, if any.
+    fail_at: Option<usize>,
+    /// Leaves sleep this long, in microseconds, when their number is odd.
+    sleep_us: u64,
+}
+
+impl HeadPlan {
+    fn random(rng: &mut StdRng) -> HeadPlan {
+        let (depth, fanout) = (rng.gen_range(0..=2), rng.gen_range(1..=4));
+        let leaves = (fanout as u32).pow(depth + 1) as usize;
+        HeadPlan {
+            workers: rng.gen_range(1..=6),
+            depth,
+            fanout,
+            fail_at: rng.gen_bool(0.3).then(|| rng.gen_range(0..leaves)),
+            sleep_us: rng.gen_range(0..=100),
+        }
+    }
+}
+
+#[derive(Default)]
+struct HeadCounts {
+    pulled: AtomicUsize,
+    started: AtomicUsize,
+    leaves: AtomicUsize,
+    running: Concurrency,
+}
+
+static HEAD_SITE: failfast_runtime::rewrite::LoopSite = failfast_runtime::rewrite::LoopSite::new();
+
+/// One level: its children, numbered below `node`, pulled by its head.
+fn level(plan: &HeadPlan, depth: u32, node: usize, counts: &HeadCounts) -> Result<(), usize> {
+    let mut children = (0..plan.fanout).rev().collect::<Vec<_>>();
+    failfast_runtime::rewrite::while_let(
+        |slot: &mut Option<usize>| {
+            let child = children.pop();
+            if child.is_some() {
+                counts.pulled.fetch_add(1, Ordering::SeqCst);
+            }
+            *slot = child.map(|child| node * plan.fanout + child);
+            Ok(())
+        },
+        plan.workers,
+        &HEAD_SITE,
+        |child| {
+            counts.started.fetch_add(1, Ordering::SeqCst);
+            if depth < plan.depth {
+                return level(plan, depth + 1, child, counts);
+            }
+            let _running = counts.running.enter();
+            counts.leaves.fetch_add(1, Ordering::SeqCst);
+            if child % 2 == 1 {
+                std::thread::sleep(Duration::from_micros(plan.sleep_us));
+            }
+            if plan.fail_at == Some(child) {
+                Err(child)
+            } else {
+                Ok(())
+            }
+        },
+    )
+}
+
+#[test]
+fn random_recursions_start_what_they_pull() {
+    let seed = seed("FAILFAST_STRESS_SEED");
+    let rounds = if cfg!(miri) { 3 } else { scaled(300) };
+    watched(move |progress| {
+        let mut rng = StdRng::seed_from_u64(seed);
+        for round in 0..rounds {
+            let plan = HeadPlan::random(&mut rng);
+            let counts = HeadCounts::default();
+            let result = level(&plan, 0, 0, &counts);
+            let (pulled, started) = (counts.pulled.into_inner(), counts.started.into_inner());
+            let what = format!("round {round}, {plan:?}, seed {seed}");
+            match (result, plan.fail_at) {
+                (Ok(()), None) => {
+                    assert_eq!(pulled, started, "pulled, started ({what})");
+                    let leaves = plan.fanout.pow(plan.depth + 1);
+                    assert_eq!(counts.leaves.into_inner(), leaves, "leaves ({what})");
+                }
+                (Err(leaf), Some(fail_at)) => {
+                    assert_eq!(leaf, fail_at, "{what}");
+                    assert!(
+                        started <= pulled,
+                        "started {started} > pulled {pulled} ({what})"
+                    );
+                }
+                (result, _) => panic!("{result:?} ({what})"),
+            }
+            assert!(counts.running.max() <= plan.workers, "{what}");
+            progress.send(round).unwrap();
+        }
+    });
+}
