@@ -25,7 +25,7 @@
 //! then works on it itself), the group closed.
 
 use super::context::{Context, Here};
-use crate::pool::Spawner;
+use crate::pool::{Origin, Spawner, Started};
 use crate::sync::{lock, AtomicBool, Mutex, Ordering};
 // A plain `Arc`, also under loom: it only keeps a group alive, it does not synchronise.
 use crate::wake::Signal;
@@ -33,6 +33,19 @@ use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::panic::Location;
 use std::sync::Arc;
+
+/// The cores this process may run on, read once.
+fn cores() -> usize {
+    #[cfg(not(loom))]
+    {
+        static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
+    }
+    #[cfg(loom)]
+    {
+        1
+    }
+}
 
 /// Which loop of the source a run belongs to: runs of the same site share a group.
 #[derive(Clone, Copy, Debug)]
@@ -206,6 +219,9 @@ pub(crate) struct Group {
     site: Site,
     /// The limit: threads running iterations of this group's runs.
     pub(crate) workers: usize,
+    /// Whether the loop's owner runs iterations too (its pool threads are one fewer than
+    /// `workers`), or only feeds its input.
+    owner_works: bool,
     state: Mutex<State>,
     /// `state.started == state.target`: no thread is left to start.
     all_started: AtomicBool,
@@ -218,6 +234,7 @@ impl Group {
         Group {
             site,
             workers,
+            owner_works: pool_threads < workers,
             state: Mutex::new(State {
                 runs: Vec::new(),
                 next_id: 0,
@@ -304,8 +321,18 @@ impl Group {
         let Some(spawner) = &state.spawner else {
             return;
         };
+        // While the threads running the loop's iterations (the pool threads, and the owner
+        // unless it only feeds its input) fit on the cores, the new one should get a core of
+        // its own: it is told this thread's, to leave (see `pool/place.rs`).
+        let running = state.started + 1 + usize::from(self.owner_works);
+        let origin = if running <= cores() {
+            Origin::here()
+        } else {
+            None
+        };
         // SAFETY: the group is not closed, so its scope has not finished waiting (`open`).
-        let refused = !unsafe { spawner.spawn() };
+        let started = unsafe { spawner.spawn(origin) };
+        let refused = started.is_none();
         if refused {
             state.target = state.started;
             state.refused = true;
@@ -319,6 +346,12 @@ impl Group {
         if refused {
             // An owner that only feeds its run works on it itself if no thread started.
             self.signal.notify();
+        }
+        if origin.is_some() && started == Some(Started::Woken) {
+            // The system may have queued the new thread behind this one, on this core: let it
+            // run now, so that it moves off (see `pool/place.rs`), rather than wait until
+            // this thread's time slice ends, which measured up to 12 ms.
+            Origin::make_way();
         }
     }
 
