@@ -50,6 +50,17 @@
 //! lazy input alone) sleeps at once; with two threads on one core, its spin would only
 //! take turns with the thread it means to leave alone.
 //!
+//! # Asleep or spinning
+//!
+//! A waiter that spun until its condition held is still on the core it ran on; one that fell
+//! asleep is placed on a core anew by the system as it wakes. The pool's idle threads tell
+//! the two apart ([`Signal::wait_for_timeout_noting_sleep`]): a thread the system has just
+//! placed (new, or woken from sleep for a job) checks that it is not on the core of the
+//! thread that started it, which keeps working, and moves if it is (`pool/place.rs`, which
+//! also gives the measurement: on the README's 2-core VM, such threads began on their
+//! starter's core in most first calls of a process, and shared it for 3 to 20 ms). A thread
+//! that spun is left where it is: moving it would cost every warm call two system calls.
+//!
 //! # A stop from outside
 //!
 //! A thread loop with a [`StopToken`](crate::StopToken) (or a timeout or deadline, which stop a
@@ -118,12 +129,17 @@ impl Signal {
     }
 
     /// Wakes every waiter, to poll again. Call it after the change it announces.
-    pub(crate) fn notify(&self) {
+    ///
+    /// Returns whether a waiter was asleep (rather than spinning), and so was woken by the
+    /// system, which places it on a core as it does (see "Asleep or spinning").
+    pub(crate) fn notify(&self) -> bool {
         let before = self.state.fetch_add(EPOCH, Ordering::AcqRel);
-        if before % EPOCH != 0 {
+        let slept = before % EPOCH != 0;
+        if slept {
             let _lock = lock(&self.lock);
             self.condvar.notify_all();
         }
+        slept
     }
 
     /// The epoch now, loaded before a poll.
@@ -133,7 +149,7 @@ impl Signal {
 
     /// Polls until `poll` returns `Some`, waiting for a [`notify`](Self::notify) between polls.
     pub(crate) fn wait_for<R>(&self, poll: impl FnMut() -> Option<R>) -> R {
-        match self.wait_until(None, Wait::Spin, poll) {
+        match self.wait_until(None, Wait::Spin, poll).0 {
             Some(ready) => ready,
             None => unreachable!("a wait without a deadline ends only when `poll` is ready"),
         }
@@ -149,26 +165,40 @@ impl Signal {
         poll: impl FnMut() -> Option<R>,
     ) -> Option<R> {
         self.wait_until(Some(Instant::now() + timeout), begin, poll)
+            .0
+    }
+
+    /// [`wait_for_timeout`](Self::wait_for_timeout), also saying whether the waiter fell
+    /// asleep (see "Asleep or spinning" in the module docs).
+    #[cfg(not(loom))]
+    pub(crate) fn wait_for_timeout_noting_sleep<R>(
+        &self,
+        timeout: Duration,
+        poll: impl FnMut() -> Option<R>,
+    ) -> (Option<R>, bool) {
+        self.wait_until(Some(Instant::now() + timeout), Wait::Spin, poll)
     }
 
     /// The protocol of the module docs, steps 1 and 2, with an optional deadline, spinning
-    /// before each sleep unless `begin` says not to.
+    /// before each sleep unless `begin` says not to; also returns whether it slept.
     fn wait_until<R>(
         &self,
         deadline: Option<Instant>,
         begin: Wait,
         mut poll: impl FnMut() -> Option<R>,
-    ) -> Option<R> {
+    ) -> (Option<R>, bool) {
+        let mut slept = false;
         loop {
             let seen = self.seen();
             if let Some(ready) = poll() {
-                return Some(ready);
+                return (Some(ready), slept);
             }
             if matches!(begin, Wait::Spin) && self.spin_while(seen) {
                 continue;
             }
             let mut guard = lock(&self.lock);
             if epoch(self.state.fetch_add(SLEEPER, Ordering::AcqRel)) == seen {
+                slept = true;
                 while self.seen() == seen {
                     let Some(deadline) = deadline else {
                         guard = wait(&self.condvar, guard);
@@ -179,7 +209,7 @@ impl Signal {
                         self.state.fetch_sub(SLEEPER, Ordering::AcqRel);
                         drop(guard);
                         // One last poll: a notification may have come with the deadline.
-                        return poll();
+                        return (poll(), slept);
                     }
                     guard = self
                         .condvar

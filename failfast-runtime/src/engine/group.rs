@@ -25,7 +25,7 @@
 //! then works on it itself), the group closed.
 
 use super::context::{Context, Here};
-use crate::pool::Spawner;
+use crate::pool::{Origin, Spawner, Started};
 use crate::sync::{lock, AtomicBool, AtomicUsize, Mutex, Ordering};
 // A plain `Arc`, also under loom: it only keeps a group alive, it does not synchronise.
 use crate::wake::Signal;
@@ -33,6 +33,19 @@ use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::panic::Location;
 use std::sync::Arc;
+
+/// The cores this process may run on, read once.
+fn cores() -> usize {
+    #[cfg(not(loom))]
+    {
+        static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
+    }
+    #[cfg(loom)]
+    {
+        1
+    }
+}
 
 /// Which loop of the source a run belongs to: runs of the same site share a group.
 #[derive(Clone, Copy, Debug)]
@@ -206,6 +219,9 @@ pub(crate) struct Group {
     site: Site,
     /// The limit: threads running iterations of this group's runs.
     pub(crate) workers: usize,
+    /// Whether the loop's owner runs iterations too (its pool threads are one fewer than
+    /// `workers`), or only feeds its input.
+    owner_works: bool,
     state: Mutex<State>,
     /// `state.started == state.target`: no thread is left to start.
     all_started: AtomicBool,
@@ -221,6 +237,7 @@ impl Group {
         Group {
             site,
             workers,
+            owner_works: pool_threads < workers,
             state: Mutex::new(State {
                 runs: Vec::new(),
                 next_id: 0,
@@ -262,22 +279,15 @@ impl Group {
         if state.closed || state.started >= state.target {
             return false;
         }
-        let Some(spawner) = &state.spawner else {
+        let Some(make_way) = self.start_thread(&mut state) else {
             return false;
         };
-        // SAFETY: the group is not closed, so its scope has not finished waiting (`open`).
-        let started = unsafe { spawner.spawn() };
-        if started {
-            state.started += 1;
-            self.promised.fetch_add(1, Ordering::Relaxed);
-        } else {
-            state.target = state.started;
-            state.refused = true;
+        self.promised.fetch_add(1, Ordering::Relaxed);
+        drop(state);
+        if make_way {
+            Origin::make_way();
         }
-        if state.started == state.target {
-            self.all_started.store(true, Ordering::Relaxed);
-        }
-        started
+        true
     }
 
     /// `values` promised to pool threads were taken, or never pulled or queued (the head
@@ -364,25 +374,52 @@ impl Group {
         if state.pick().is_none() {
             return;
         }
-        let Some(spawner) = &state.spawner else {
+        if state.spawner.is_none() {
             return;
+        }
+        let started = self.start_thread(&mut state);
+        drop(state);
+        match started {
+            // An owner that only feeds its run works on it itself if no thread started.
+            None => {
+                self.signal.notify();
+            }
+            Some(true) => Origin::make_way(),
+            Some(false) => {}
+        }
+    }
+
+    /// Starts one more pool thread and counts it, or, if the OS refuses it, asks for no more
+    /// (see [`ramp`](Self::ramp)): `None` if refused or there is no spawner, else whether
+    /// this thread should then make way for the new one (call [`Origin::make_way`] once the
+    /// lock is released). The caller checked that a thread may start.
+    fn start_thread(&self, state: &mut State) -> Option<bool> {
+        let spawner = state.spawner.as_ref()?;
+        // While the threads running the loop's iterations (the pool threads, and the owner
+        // unless it only feeds its input) fit on the cores, the new one should get a core of
+        // its own: it is told this thread's, to leave (see `pool/place.rs`).
+        let running = state.started + 1 + usize::from(self.owner_works);
+        let origin = if running <= cores() {
+            Origin::here()
+        } else {
+            None
         };
-        // SAFETY: the group is not closed, so its scope has not finished waiting (`open`).
-        let refused = !unsafe { spawner.spawn() };
-        if refused {
+        // SAFETY: the group is not closed (the caller checked), so its scope has not finished
+        // waiting (`open`).
+        let started = unsafe { spawner.spawn(origin) };
+        if started.is_some() {
+            state.started += 1;
+        } else {
             state.target = state.started;
             state.refused = true;
-        } else {
-            state.started += 1;
         }
         if state.started == state.target {
             self.all_started.store(true, Ordering::Relaxed);
         }
-        drop(state);
-        if refused {
-            // An owner that only feeds its run works on it itself if no thread started.
-            self.signal.notify();
-        }
+        // The system may have queued the new thread behind this one, on this core: letting it
+        // run at once lets it move off (see `pool/place.rs`), rather than wait until this
+        // thread's time slice ends, which measured up to 12 ms.
+        started.map(|how| origin.is_some() && how == Started::Woken)
     }
 
     /// A pool thread's life: visit runs with items until the group closes.

@@ -359,9 +359,13 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     fn run_claimed(
         &self,
         local: &mut B::Local,
-        mut claimed: S::Claimed<'_>,
+        claimed: S::Claimed<'_>,
         watch: Watch<'_>,
     ) -> usize {
+        // A local of this frame, not the caller's copy behind a pointer: an item body whose
+        // effects the compiler cannot see (any call, or `black_box`) would otherwise make it
+        // store and reload the claim's position at every item.
+        let mut claimed = claimed;
         let mut ran = 0;
         // One `catch_unwind` per claim, not per item: a panicking iteration ends the run,
         // and the claim's other items are dropped unstarted, as they would be after any

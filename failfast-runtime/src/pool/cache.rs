@@ -1,11 +1,9 @@
 //! The thread cache: threads whose job ended wait in a global idle list for the next one, and
 //! exit after [`IDLE_TIMEOUT`] unused.
 
-use super::scope::Job;
+use super::scope::{Job, Placed};
 use crate::sync::{lock, Arc, Mutex};
 use crate::wake::Signal;
-#[cfg(not(loom))]
-use crate::wake::Wait;
 use std::time::Duration;
 
 /// How long an idle worker thread waits for another job before it exits.
@@ -50,13 +48,24 @@ loom::lazy_static! {
 #[derive(Debug)]
 pub(crate) struct Refused;
 
+/// How a thread was given its job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Started {
+    /// An idle thread that was still spinning for its next job: it runs it at once, on the
+    /// core it spins on.
+    Running,
+    /// A new thread, or an idle one that was asleep: the system has just placed it on a core,
+    /// maybe behind the thread that started it (see `place.rs`).
+    Woken,
+}
+
 /// Hands `job` to an idle thread, or to a new one; [`Refused`] if no thread could take it.
-pub(crate) fn start(job: Job) -> Result<(), Refused> {
+pub(crate) fn start(job: Job) -> Result<Started, Refused> {
     CACHE.start(job)
 }
 
 impl Cache {
-    fn start(&'static self, job: Job) -> Result<(), Refused> {
+    fn start(&'static self, job: Job) -> Result<Started, Refused> {
         #[cfg(feature = "fault-injection")]
         if crate::fault::refuse_this_start() {
             // As a refused spawn does: the closure holding the job is dropped unrun.
@@ -65,8 +74,11 @@ impl Cache {
         }
         if let Some(mailbox) = self.claim() {
             *lock(&mailbox.job) = Some(job);
-            mailbox.delivered.notify();
-            return Ok(());
+            return Ok(if mailbox.delivered.notify() {
+                Started::Woken
+            } else {
+                Started::Running
+            });
         }
         let mailbox = Arc::new(Mailbox {
             job: Mutex::new(None),
@@ -92,14 +104,16 @@ impl Cache {
             }
             return Err(Refused);
         }
-        Ok(())
+        Ok(Started::Woken)
     }
 
     /// A worker thread's life: run jobs until none comes for [`IDLE_TIMEOUT`].
     fn serve(&self, mailbox: &Arc<Mailbox>, first: Job) {
-        let mut next = Some(first);
-        while let Some(job) = next {
-            let done = job.run();
+        // A new thread, like one that slept for its job, was placed on a core by the system
+        // just now, and may have to leave it (see `place.rs`).
+        let mut next = Some((first, Placed::Just));
+        while let Some((job, placed)) = next {
+            let done = job.run(placed);
             // Back on the idle list before the scope is released, so that a loop started
             // right after this one finds the thread instead of spawning another.
             let keep = self.park(mailbox);
@@ -113,16 +127,16 @@ impl Cache {
 
     /// Waits for a job; `None` once the thread has been idle for [`IDLE_TIMEOUT`] and has
     /// taken itself off the idle list.
-    fn next_job(&self, mailbox: &Mailbox) -> Option<Job> {
+    fn next_job(&self, mailbox: &Mailbox) -> Option<(Job, Placed)> {
         let take = || lock(&mailbox.job).take();
-        if let Some(job) = wait_for_timeout(&mailbox.delivered, IDLE_TIMEOUT, take) {
-            return Some(job);
+        if let (Some(job), slept) = wait_for_timeout(&mailbox.delivered, IDLE_TIMEOUT, take) {
+            return Some((job, if slept { Placed::Just } else { Placed::Before }));
         }
         if self.retire(mailbox) {
             return None;
         }
         // A loop claimed this thread before it could leave the list: its job is on its way.
-        Some(mailbox.delivered.wait_for(take))
+        Some((mailbox.delivered.wait_for(take), Placed::Just))
     }
 
     /// Puts a thread that finished its job on the list, unless [`MAX_IDLE`] already wait.
@@ -171,13 +185,14 @@ fn spawn_thread(f: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Waits for `poll`, for at most `timeout`; also says whether the thread fell asleep.
 #[cfg(not(loom))]
 fn wait_for_timeout<R>(
     signal: &Signal,
     timeout: Duration,
     poll: impl FnMut() -> Option<R>,
-) -> Option<R> {
-    signal.wait_for_timeout(Wait::Spin, timeout, poll)
+) -> (Option<R>, bool) {
+    signal.wait_for_timeout_noting_sleep(timeout, poll)
 }
 
 /// Under loom, time does not pass: the wait polls once, then times out at once, so that every
@@ -187,8 +202,8 @@ fn wait_for_timeout<R>(
     _signal: &Signal,
     _timeout: Duration,
     mut poll: impl FnMut() -> Option<R>,
-) -> Option<R> {
-    poll()
+) -> (Option<R>, bool) {
+    (poll(), false)
 }
 
 /// Under loom: waits until every pool thread has exited (they do so at once when idle).

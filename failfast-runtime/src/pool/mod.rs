@@ -1,16 +1,19 @@
 //! Worker threads for the engine: [`scope`] lends a loop's stack frame to pool threads and
-//! waits for them (the crate's one `unsafe`), and [`cache`] keeps finished threads for the
-//! next loop.
+//! waits for them, [`cache`] keeps finished threads for the next loop, and [`place`] keeps a
+//! new thread off the core of the thread that started it.
 //!
 //! Starting a thread costs tens of microseconds; a loop over a handful of items would spend
 //! more time spawning than working. Threads are therefore parked in a global idle list when
 //! their job ends, handed the next job, and exit after [`cache::IDLE_TIMEOUT`] unused.
 
 pub(crate) mod cache;
+mod place;
 mod scope;
 
 #[cfg(not(loom))]
 pub use cache::idle_threads;
+pub(crate) use cache::Started;
+pub(crate) use place::Origin;
 pub(crate) use scope::{scope, Spawner, Work};
 
 /// The stack of the main thread on Linux (its usual `ulimit -s`), which std's threads do not

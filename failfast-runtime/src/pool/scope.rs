@@ -1,7 +1,8 @@
 //! Borrowed work on pool threads, like `std::thread::scope`: [`scope`] does not return, nor
 //! unwind, before every job it handed out has finished with its borrow.
 
-use super::cache;
+use super::cache::{self, Started};
+use super::place::Origin;
 use crate::sync::{Arc, AtomicUsize, Ordering};
 use crate::wake::Signal;
 use std::marker::PhantomData;
@@ -19,6 +20,8 @@ pub(crate) struct Job {
     work: *const (),
     run: unsafe fn(*const ()),
     done: CountDown,
+    /// The core of the thread that started the job, to be left (see `place.rs`).
+    origin: Option<Origin>,
 }
 
 // SAFETY: `work` points to a `W: Work`, and `Work: Sync`, so sharing it with another thread is
@@ -27,15 +30,34 @@ unsafe impl Send for Job {}
 
 impl Job {
     /// Runs the job and returns the handle that releases its scope: the thread drops it as
-    /// the very last thing it does for this job.
-    pub(crate) fn run(self) -> CountDown {
-        let Job { work, run, done } = self;
+    /// the very last thing it does for this job. A thread that was `placed` on its core just
+    /// now first leaves its starter's core, if it is on it (see `place.rs`).
+    pub(crate) fn run(self, placed: Placed) -> CountDown {
+        let Job {
+            work,
+            run,
+            done,
+            origin,
+        } = self;
+        if let (Some(origin), Placed::Just) = (origin, placed) {
+            origin.leave();
+        }
         // SAFETY: `run` is `run_erased::<W>` for the `W` that `work` points to, and the scope
         // that borrowed it is waiting on `done`, which is only dropped after this returns or
         // unwinds.
         unsafe { run(work) };
         done
     }
+}
+
+/// Whether the system has just placed the thread that runs a job on its core.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Placed {
+    /// The thread is new, or was asleep until the job came: the system chose its core as it
+    /// woke it.
+    Just,
+    /// The thread was spinning for the job on a core it has held since its last one.
+    Before,
 }
 
 /// # Safety
@@ -126,8 +148,9 @@ unsafe impl Send for Spawner {}
 unsafe impl Sync for Spawner {}
 
 impl Spawner {
-    /// Starts one more pool thread running the scope's work; `false` if the OS refused it,
-    /// which leaves the scope's count as it was.
+    /// Starts one more pool thread running the scope's work, and says how (see [`Started`]);
+    /// `None` if the OS refused it, which leaves the scope's count as it was. With `origin`,
+    /// the thread begins by leaving that core if it is on it (see `place.rs`).
     ///
     /// # Safety
     ///
@@ -137,7 +160,7 @@ impl Spawner {
     /// that runs has not yet given back its own count, so `pending` is above zero and the
     /// wait cannot have ended. Either way the count taken here keeps the scope waiting for
     /// the new job too.)
-    pub(crate) unsafe fn spawn(&self) -> bool {
+    pub(crate) unsafe fn spawn(&self, origin: Option<Origin>) -> Option<Started> {
         self.latch.pending.fetch_add(1, Ordering::Relaxed);
         // A refused job was dropped unrun: its `CountDown` took the count back. If that was
         // the scope's last count, the scope had not begun waiting (this function's contract),
@@ -146,7 +169,8 @@ impl Spawner {
             work: self.work,
             run: self.run,
             done: CountDown(Arc::clone(&self.latch)),
+            origin,
         })
-        .is_ok()
+        .ok()
     }
 }
