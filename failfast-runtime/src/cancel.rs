@@ -3,6 +3,7 @@
 use crate::sync::{Arc, AtomicU8, Ordering};
 use std::cell::Cell;
 use std::marker::PhantomData;
+use std::time::Instant;
 
 /// The token's state while the loop runs.
 const LIVE: u8 = 0;
@@ -23,16 +24,33 @@ const FINISHED: u8 = 3;
 pub(crate) struct Token {
     state: AtomicU8,
     parent: Option<Arc<Token>>,
+    /// The earliest deadline of this loop and those it runs in that no timer thread stops
+    /// them at (the OS refused one, see `stop.rs`): [`cancelled`] turns `true` there, so that
+    /// iterations waiting for it end, and a worker then stops the loop.
+    deadline: Option<Instant>,
 }
 
 impl Token {
     /// A token for a loop started on this thread: a child of the loop this thread is
-    /// running an iteration of, if any.
-    pub(crate) fn for_new_loop() -> Arc<Token> {
+    /// running an iteration of, if any. `deadline` only if no timer watches the loop's.
+    pub(crate) fn for_new_loop(deadline: Option<Instant>) -> Arc<Token> {
+        let parent = current();
+        let outer = parent.as_deref().and_then(|parent| parent.deadline);
+        let deadline = match (deadline, outer) {
+            (Some(own), Some(outer)) => Some(own.min(outer)),
+            (own, outer) => own.or(outer),
+        };
         Arc::new(Token {
             state: AtomicU8::new(LIVE),
-            parent: current(),
+            parent,
+            deadline,
         })
+    }
+
+    /// Whether an unwatched deadline of this loop, or of one it runs in, has passed.
+    fn past_deadline(&self) -> bool {
+        self.deadline
+            .is_some_and(|deadline| Instant::now() >= deadline)
     }
 
     /// Moves the state from `LIVE` to `to`; `false` if it had left `LIVE` already.
@@ -195,5 +213,7 @@ impl Drop for Entered<'_> {
 /// assert!(!failfast_runtime::cancelled(), "outside a loop nothing is cancelled");
 /// ```
 pub fn cancelled() -> bool {
-    with_current(|current| current.is_some_and(|token| token.is_cancelled()))
+    with_current(|current| {
+        current.is_some_and(|token| token.is_cancelled() || token.past_deadline())
+    })
 }

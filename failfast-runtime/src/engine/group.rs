@@ -33,6 +33,7 @@ use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::panic::Location;
 use std::sync::Arc;
+use std::time::Instant;
 
 /// Which loop of the source a run belongs to: runs of the same site share a group.
 #[derive(Clone, Copy, Debug)]
@@ -90,6 +91,11 @@ pub(crate) trait Visit: Sync {
     fn close(&self);
     /// Where the run started: a thread other than its owner visits it in this context.
     fn context(&self) -> &Context;
+    /// The run's deadline, if no timer thread watches it (see `stop.rs`): its owner's waits
+    /// end there.
+    fn deadline(&self) -> Option<Instant>;
+    /// Stops the run if its [`deadline`](Self::deadline) has passed.
+    fn time_out_if_due(&self);
 
     /// Whether a visit can take items now: the run has some, and no worker holds its input
     /// alone; and, for an owner in span `here` that would help, whether it may (see
@@ -487,7 +493,7 @@ impl Published<'_> {
     #[inline(never)]
     fn next_step(&self, works: bool, feed: Option<&dyn Feed>, here: &Here) -> Step {
         let group = self.group;
-        group.signal.wait_for(|| {
+        let poll = || {
             if let Some(feed) = feed {
                 let room = feed.room();
                 if room > 0 {
@@ -527,7 +533,36 @@ impl Published<'_> {
                 return Some(Step::Visit(id, run));
             }
             None
-        })
+        };
+        // SAFETY: the run is listed until this owner retires it.
+        match unsafe { self.run.get() }.deadline() {
+            None => group.signal.wait_for(poll),
+            Some(deadline) => self.wait_until(deadline, poll),
+        }
+    }
+
+    /// [`next_step`](Self::next_step)'s wait when no timer watches the run's deadline: a
+    /// timed wait that ends there, stops the run, and waits on for its visitors. Not a poll:
+    /// the owner sleeps until a notification or the deadline.
+    #[cold]
+    #[inline(never)]
+    fn wait_until(&self, deadline: Instant, mut poll: impl FnMut() -> Option<Step>) -> Step {
+        #[cfg(not(loom))]
+        {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let waited =
+                self.group
+                    .signal
+                    .wait_for_timeout(crate::wake::Wait::Spin, left, &mut poll);
+            if let Some(step) = waited {
+                return step;
+            }
+            // SAFETY: the run is listed until this owner retires it.
+            unsafe { self.run.get() }.time_out_if_due();
+        }
+        #[cfg(loom)]
+        let _ = deadline;
+        self.group.signal.wait_for(poll)
     }
 }
 

@@ -39,6 +39,9 @@ pub(crate) struct Run<'a, S: Source, B: Body<S::Item>> {
     /// The run's stop token, if it has one, and the run's waker in it (none if the token was
     /// stopped before the run began).
     stop: Option<(&'a StopToken, Option<Listening>)>,
+    /// The stop token's deadline when no timer thread watches it (the OS refused one): the
+    /// run's threads stop the token themselves once it has passed.
+    deadline: Option<Instant>,
 }
 
 impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
@@ -51,7 +54,8 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
         group: &'a std::sync::Arc<Group>,
         stop: Option<&'a StopToken>,
     ) -> Self {
-        let token = Token::for_new_loop();
+        let deadline = stop.and_then(StopToken::unwatched_deadline);
+        let token = Token::for_new_loop(deadline);
         let stop = stop.map(|stop| {
             let hook = StopRun {
                 token: Arc::clone(&token),
@@ -72,6 +76,7 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
             context: Context::capture(),
             may_hold: true,
             stop,
+            deadline,
         }
     }
 
@@ -114,6 +119,17 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
         }
         self.record.record(ending, &self.token);
         self.group.signal.notify();
+    }
+
+    /// Stops the run's token if its unwatched deadline has passed; see [`Run::deadline`].
+    #[cold]
+    #[inline(never)]
+    fn time_out_if_due(&self) {
+        if let (Some(deadline), Some((stop, _))) = (self.deadline, &self.stop) {
+            if Instant::now() >= deadline {
+                stop.time_out();
+            }
+        }
     }
 
     /// Every iteration has finished (the run is off its group's list): a stop from outside no
@@ -211,6 +227,14 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
     fn context(&self) -> &Context {
         &self.context
     }
+
+    fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    fn time_out_if_due(&self) {
+        Run::time_out_if_due(self);
+    }
 }
 
 impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
@@ -283,6 +307,9 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         watch: Watch<'_>,
         tried_alone: bool,
     ) -> Next<S::Claimed<'b>> {
+        if self.deadline.is_some() {
+            self.time_out_if_due();
+        }
         if watch.is_cancelled() {
             self.source.close();
             return Next::Over;
@@ -337,7 +364,11 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         // A run with a stop token can also be cancelled from outside at any moment: then its
         // own flag is read before each item too.
         let stoppable = self.stop.is_some();
+        let unwatched = self.deadline.is_some();
         let outer = (stoppable || watch.nested()).then_some(move || {
+            if unwatched {
+                self.time_out_if_due();
+            }
             if stoppable {
                 !watch.is_cancelled()
             } else {
