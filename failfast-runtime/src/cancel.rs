@@ -71,6 +71,12 @@ impl Token {
         self.leave_live(STOPPED);
     }
 
+    /// The loop's last iteration has finished, and nothing ended it before: whether this
+    /// call settled that (nothing did before it).
+    pub(crate) fn settle(&self) -> bool {
+        self.leave_live(FINISHED)
+    }
+
     /// The loop's last iteration has finished: whether it was stopped from outside before.
     pub(crate) fn finish(&self) -> bool {
         !self.leave_live(FINISHED) && self.state.load(Ordering::Acquire) == STOPPED

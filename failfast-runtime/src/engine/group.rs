@@ -96,6 +96,12 @@ pub(crate) trait Visit: Sync {
     fn deadline(&self) -> Option<Instant>;
     /// Stops the run if its [`deadline`](Self::deadline) has passed.
     fn time_out_if_due(&self);
+    /// Its owner will pull no more input into the run (see [`Feed::ended`]).
+    fn input_ended(&self);
+    /// Called when no thread visits the run: if its input is exhausted (and its owner pulls
+    /// no more), every iteration has finished, and a stop from now on changes nothing: settles
+    /// the run's outcome; whether this call settled it (nothing ended the run before).
+    fn settle_if_finished(&self) -> bool;
 
     /// Whether a visit can take items now: the run has some, and no worker holds its input
     /// alone; and, for an owner in span `here` that would help, whether it may (see
@@ -381,14 +387,26 @@ impl Group {
     }
 
     fn leave(&self, id: u64, pool_thread: bool) {
-        {
+        let finished = {
             let mut state = lock(&self.state);
             let at = state.position(id);
             state.runs[at].active -= 1;
             if pool_thread {
                 state.busy -= 1;
             }
+            // The last visitor of a run whose input is exhausted: its last iteration has
+            // finished. The outcome is settled here, before the owner is woken, so that a
+            // stop arriving while the owner wakes finds the run finished (see
+            // `engine/ending.rs`). Under the lock, as the owner's `input_ended` is, and every
+            // visit's start.
+            // SAFETY: the run stays listed until its owner retires it, under this lock.
+            state.runs[at].active == 0 && unsafe { state.runs[at].run.get() }.settle_if_finished()
+        };
+        #[cfg(feature = "fault-injection")]
+        if finished {
+            crate::fault::finished();
         }
+        let _ = finished;
         self.signal.notify();
     }
 }
@@ -398,7 +416,9 @@ enum Step {
     /// Pull more input: there is room for this many items.
     Pull(usize),
     Visit(u64, RunPtr),
-    Done,
+    /// The run has finished; whether the owner settled its outcome (the input ended after
+    /// its last visitor left).
+    Done(bool),
 }
 
 /// An owner's pulling of a non-`Send` input; see [`Published::finish`].
@@ -444,8 +464,13 @@ impl Published<'_> {
                     self.group.visit(id, run, &visitor);
                 }
                 Step::Visit(id, run) => self.help(id, run, &here),
-                Step::Done => {
+                Step::Done(settled) => {
                     self.retired = true;
+                    #[cfg(feature = "fault-injection")]
+                    if settled {
+                        crate::fault::finished();
+                    }
+                    let _ = settled;
                     return;
                 }
             }
@@ -514,9 +539,16 @@ impl Published<'_> {
                 return Some(Step::Visit(id, run));
             }
             let fed = feed.is_none_or(|feed| feed.ended());
+            if fed && feed.is_some() {
+                // Under the lock: the last visitor to leave from now on settles the run.
+                mine.input_ended();
+            }
             if fed && !mine.has_work() && state.runs[at].active == 0 {
+                // Settled by the last visitor, unless the input ended after it left (or
+                // nothing ever visited): then here, before the owner returns.
+                let settled = mine.settle_if_finished();
                 state.runs.remove(at);
-                return Some(Step::Done);
+                return Some(Step::Done(settled));
             }
             // A cancelled run only waits for its visitors: its owner helps nobody else, so
             // that the failure goes up the recursion at once.

@@ -10,7 +10,7 @@ use super::Body;
 use crate::cancel::{self, Token, Watch};
 use crate::outcome::Flow;
 use crate::stop::{Listening, StopToken, Stopped};
-use crate::sync::Arc;
+use crate::sync::{Arc, AtomicBool, Ordering};
 use crate::wake::Wait;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::task::{Wake, Waker};
@@ -39,6 +39,10 @@ pub(crate) struct Run<'a, S: Source, B: Body<S::Item>> {
     /// The run's stop token, if it has one, and the run's waker in it (none if the token was
     /// stopped before the run began).
     stop: Option<(&'a StopToken, Option<Listening>)>,
+    /// Whether the run's owner may still pull input into it (a fed run, until its input
+    /// ended): the run's source may be empty without the input being exhausted. Read and
+    /// written under its group's lock only.
+    feeding: AtomicBool,
     /// The stop token's deadline when no timer thread watches it (the OS refused one): the
     /// run's threads stop the token themselves once it has passed.
     deadline: Option<Instant>,
@@ -76,8 +80,15 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
             context: Context::capture(),
             may_hold: true,
             stop,
+            feeding: AtomicBool::new(false),
             deadline,
         }
+    }
+
+    /// The run's owner pulls its input into the run: until it says the input ended, an empty
+    /// source does not mean that the run has finished. Called before the run is published.
+    pub(crate) fn fed(&self) {
+        self.feeding.store(true, Ordering::Relaxed);
     }
 
     /// [`Run::new`] on the heap, the source made there too: see `engine::own`. Not inlined,
@@ -234,6 +245,14 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
 
     fn time_out_if_due(&self) {
         Run::time_out_if_due(self);
+    }
+
+    fn input_ended(&self) {
+        self.feeding.store(false, Ordering::Relaxed);
+    }
+
+    fn settle_if_finished(&self) -> bool {
+        !self.feeding.load(Ordering::Relaxed) && !self.source.has_work() && self.token.settle()
     }
 }
 
