@@ -128,6 +128,13 @@ impl Watch<'_> {
         self.state.load(Ordering::Acquire) != LIVE || self.outer_cancelled()
     }
 
+    /// Whether this loop itself (not one it runs in) was cancelled: all a thread must read
+    /// when no enclosing loop can cancel it.
+    #[inline]
+    pub(crate) fn own_cancelled(self) -> bool {
+        self.state.load(Ordering::Acquire) != LIVE
+    }
+
     /// Whether the loop runs inside another loop's iteration.
     #[inline]
     pub(crate) fn nested(self) -> bool {
