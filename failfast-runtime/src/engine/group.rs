@@ -102,6 +102,9 @@ pub(crate) trait Visit: Sync {
     /// no more), every iteration has finished, and a stop from now on changes nothing: settles
     /// the run's outcome; whether this call settled it (nothing ended the run before).
     fn settle_if_finished(&self) -> bool;
+    /// Whether the run will never have items again: none are left, and its owner pulls no
+    /// more (its input ended, or the run was cancelled). Read under its group's lock.
+    fn over(&self) -> bool;
 
     /// Whether a visit can take items now: the run has some, and no worker holds its input
     /// alone; and, for an owner in span `here` that would help, whether it may (see
@@ -202,6 +205,19 @@ impl State {
             // SAFETY: every listed run is alive.
             let run = unsafe { entry.run.get() };
             run.takeable(here)
+        })
+    }
+
+    /// Whether no run of the group can ever give a pool thread work again: every listed run
+    /// is [over](Visit::over), and either cancelled or without a visitor (so no iteration is
+    /// running that could publish a nested run with items: a run nested in a cancelled one is
+    /// cancelled too, and its owner, who works, finishes it). The owner closes the group
+    /// soon after.
+    fn spent(&self) -> bool {
+        self.runs.iter().all(|entry| {
+            // SAFETY: every listed run is alive.
+            let run = unsafe { entry.run.get() };
+            run.over() && (entry.active == 0 || run.cancelled())
         })
     }
 
@@ -334,7 +350,8 @@ impl Group {
         }
     }
 
-    /// A pool thread's life: visit runs with items until the group closes.
+    /// A pool thread's life: visit runs with items until the group closes, or until no run
+    /// can give it work again ([`State::spent`]).
     pub(crate) fn serve(self: &Arc<Self>) {
         loop {
             let picked = self.signal.wait_for(|| {
@@ -343,7 +360,11 @@ impl Group {
                     state.busy += 1;
                     return Some(Some(state.enter(at)));
                 }
-                state.closed.then_some(None)
+                // Leaves once no work can come, not only once the owner closes the group:
+                // the owner waits for its pool threads before it returns, and a thread that
+                // leaves now, while the owner wakes, is not woken from its sleep after it
+                // (8 threads took 55 us of a stopped loop's 70 us tail on 2 cores).
+                (state.closed || state.spent()).then_some(None)
             });
             let Some((id, run)) = picked else {
                 return;

@@ -251,6 +251,11 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
         self.feeding.store(false, Ordering::Relaxed);
     }
 
+    fn over(&self) -> bool {
+        !self.source.has_work()
+            && (!self.feeding.load(Ordering::Relaxed) || self.token.is_cancelled())
+    }
+
     fn settle_if_finished(&self) -> bool {
         !self.feeding.load(Ordering::Relaxed) && !self.source.has_work() && self.token.settle()
     }
