@@ -103,7 +103,8 @@ pub(crate) trait Visit: Sync {
     /// the run's outcome; whether this call settled it (nothing ended the run before).
     fn settle_if_finished(&self) -> bool;
     /// Whether the run will never have items again: none are left, and its owner pulls no
-    /// more (its input ended, or the run was cancelled). Read under its group's lock.
+    /// more (it said its input ended, or that the run was cancelled, under the group's lock,
+    /// where this is read).
     fn over(&self) -> bool;
 
     /// Whether a visit can take items now: the run has some, and no worker holds its input

@@ -252,8 +252,10 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
     }
 
     fn over(&self) -> bool {
-        !self.source.has_work()
-            && (!self.feeding.load(Ordering::Relaxed) || self.token.is_cancelled())
+        // Not "or cancelled": an owner that began a pull before the cancellation still
+        // pushes what it pulled (a thread that left on seeing the run cancelled and empty
+        // then left those items to nobody, which loom found); it says when it has stopped.
+        !self.source.has_work() && !self.feeding.load(Ordering::Relaxed)
     }
 
     fn settle_if_finished(&self) -> bool {
