@@ -96,8 +96,9 @@ pub(crate) trait Visit: Sync {
     fn deadline(&self) -> Option<Instant>;
     /// Stops the run if its [`deadline`](Self::deadline) has passed.
     fn time_out_if_due(&self);
-    /// Its owner will pull no more input into the run (see [`Feed::ended`]).
-    fn input_ended(&self);
+    /// Its owner will pull no more input into the run (see [`Feed::ended`]); whether that is
+    /// news.
+    fn input_ended(&self) -> bool;
     /// Called when no thread visits the run: if its input is exhausted (and its owner pulls
     /// no more), every iteration has finished, and a stop from now on changes nothing: settles
     /// the run's outcome; whether this call settled it (nothing ended the run before).
@@ -561,9 +562,10 @@ impl Published<'_> {
                 return Some(Step::Visit(id, run));
             }
             let fed = feed.is_none_or(|feed| feed.ended());
-            if fed && feed.is_some() {
-                // Under the lock: the last visitor to leave from now on settles the run.
-                mine.input_ended();
+            // Under the lock: the last visitor to leave from now on settles the run, and idle
+            // pool threads may find the group spent (so they are told).
+            if fed && feed.is_some() && mine.input_ended() {
+                group.signal.notify();
             }
             if fed && !mine.has_work() && state.runs[at].active == 0 {
                 // Settled by the last visitor, unless the input ended after it left (or

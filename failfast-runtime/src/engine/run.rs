@@ -247,8 +247,8 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
         Run::time_out_if_due(self);
     }
 
-    fn input_ended(&self) {
-        self.feeding.store(false, Ordering::Relaxed);
+    fn input_ended(&self) -> bool {
+        self.feeding.swap(false, Ordering::Relaxed)
     }
 
     fn over(&self) -> bool {
