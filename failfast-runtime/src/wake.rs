@@ -66,6 +66,10 @@
 //! sees the token stopped and cancels itself before it is published. Threads running iterations
 //! are not woken: they see `cancelled()` when they next look, like after a failure.
 //!
+//! The stop races the run's finishing, not the owner's waking: the last visitor to leave a
+//! run whose input is exhausted settles it under the group's lock before it notifies the
+//! owner, so a stop that comes while the owner wakes changes nothing (`engine/ending.rs`).
+//!
 //! If the OS refused the timer thread, the deadline has no signaller: the owner's wait for its
 //! run is then a timed wait that ends at the deadline ([`Signal::wait_for_timeout`]), after
 //! which the owner stops the token itself (a signaller as above) and waits on untimed for
