@@ -399,6 +399,47 @@ fn sum_without(items: &[u64], sum: &AtomicU64) -> Result<(), Stopped> {
     Ok(())
 }
 
+/// [`sum_with_stop`] over a lazy `Send` input, which workers pull in turns (and one holds
+/// alone while the items are this small).
+#[failfast::fail_fast(workers = 8, stop = stop)]
+fn lazy_sum_with_stop(items: &[u64], stop: &StopToken, sum: &AtomicU64) -> Result<(), Stopped> {
+    for n in items.iter().copied().map(black_box) {
+        tiny(sum)(n)?;
+    }
+    Ok(())
+}
+
+/// [`lazy_sum_with_stop`] without the token.
+#[failfast::fail_fast(workers = 8)]
+fn lazy_sum_without(items: &[u64], sum: &AtomicU64) -> Result<(), Stopped> {
+    for n in items.iter().copied().map(black_box) {
+        tiny(sum)(n)?;
+    }
+    Ok(())
+}
+
+/// `overhead` on the macro's shared path: a lazy input of 2,000,000 items.
+fn overhead_shared() {
+    let never = StopToken::new();
+    let items: Vec<u64> = (0..2_000_000).collect();
+    let once = |with_stop: bool| {
+        let sum = AtomicU64::new(0);
+        let begin = Instant::now();
+        if with_stop {
+            lazy_sum_with_stop(&items, &never, &sum).unwrap();
+        } else {
+            lazy_sum_without(&items, &sum).unwrap();
+        }
+        black_box(sum.into_inner());
+        begin.elapsed().as_secs_f64() * 1e3
+    };
+    overhead_rows(
+        "overhead: #[fail_fast] over a lazy 2,000,000-item input, ms per loop",
+        "ms",
+        paired(|| once(true), || once(false)),
+    );
+}
+
 /// `overhead` on the macro's indexed path: a slice of 2,000,000 items split by index.
 fn overhead_indexed() {
     let never = StopToken::new();
@@ -428,5 +469,6 @@ fn main() {
         ("timeout", timeout),
         ("overhead", overhead),
         ("overhead_indexed", overhead_indexed),
+        ("overhead_shared", overhead_shared),
     ]);
 }

@@ -3,6 +3,7 @@
 use crate::sync::{Arc, AtomicU8, Ordering};
 use std::cell::Cell;
 use std::marker::PhantomData;
+use std::time::Instant;
 
 /// The token's state while the loop runs.
 const LIVE: u8 = 0;
@@ -23,16 +24,33 @@ const FINISHED: u8 = 3;
 pub(crate) struct Token {
     state: AtomicU8,
     parent: Option<Arc<Token>>,
+    /// The earliest deadline of this loop and those it runs in that no timer thread stops
+    /// them at (the OS refused one, see `stop.rs`): [`cancelled`] turns `true` there, so that
+    /// iterations waiting for it end, and a worker then stops the loop.
+    deadline: Option<Instant>,
 }
 
 impl Token {
     /// A token for a loop started on this thread: a child of the loop this thread is
-    /// running an iteration of, if any.
-    pub(crate) fn for_new_loop() -> Arc<Token> {
+    /// running an iteration of, if any. `deadline` only if no timer watches the loop's.
+    pub(crate) fn for_new_loop(deadline: Option<Instant>) -> Arc<Token> {
+        let parent = current();
+        let outer = parent.as_deref().and_then(|parent| parent.deadline);
+        let deadline = match (deadline, outer) {
+            (Some(own), Some(outer)) => Some(own.min(outer)),
+            (own, outer) => own.or(outer),
+        };
         Arc::new(Token {
             state: AtomicU8::new(LIVE),
-            parent: current(),
+            parent,
+            deadline,
         })
+    }
+
+    /// Whether an unwatched deadline of this loop, or of one it runs in, has passed.
+    fn past_deadline(&self) -> bool {
+        self.deadline
+            .is_some_and(|deadline| Instant::now() >= deadline)
     }
 
     /// Moves the state from `LIVE` to `to`; `false` if it had left `LIVE` already.
@@ -51,6 +69,12 @@ impl Token {
     /// Cancels the loop for a stop from outside, unless it has ended or finished already.
     pub(crate) fn stop(&self) {
         self.leave_live(STOPPED);
+    }
+
+    /// The loop's last iteration has finished, and nothing ended it before: whether this
+    /// call settled that (nothing did before it).
+    pub(crate) fn settle(&self) -> bool {
+        self.leave_live(FINISHED)
     }
 
     /// The loop's last iteration has finished: whether it was stopped from outside before.
@@ -102,6 +126,13 @@ impl Watch<'_> {
     #[inline]
     pub(crate) fn is_cancelled(self) -> bool {
         self.state.load(Ordering::Acquire) != LIVE || self.outer_cancelled()
+    }
+
+    /// Whether this loop itself (not one it runs in) was cancelled: all a thread must read
+    /// when no enclosing loop can cancel it.
+    #[inline]
+    pub(crate) fn own_cancelled(self) -> bool {
+        self.state.load(Ordering::Acquire) != LIVE
     }
 
     /// Whether the loop runs inside another loop's iteration.
@@ -195,5 +226,7 @@ impl Drop for Entered<'_> {
 /// assert!(!failfast_runtime::cancelled(), "outside a loop nothing is cancelled");
 /// ```
 pub fn cancelled() -> bool {
-    with_current(|current| current.is_some_and(|token| token.is_cancelled()))
+    with_current(|current| {
+        current.is_some_and(|token| token.is_cancelled() || token.past_deadline())
+    })
 }

@@ -77,3 +77,45 @@ pub(crate) fn refuse_this_start() -> bool {
     policy.refused += usize::from(refuse);
     refuse
 }
+
+/// What [`on_finished`] calls.
+type Hook = Box<dyn Fn() + Send + Sync>;
+
+static FINISHED: Mutex<Option<Hook>> = Mutex::new(None);
+
+/// Calls `hook` (`None`: nothing) each time a thread loop's run has finished, at the point
+/// where its outcome is settled: its last iteration has finished and its input is exhausted,
+/// and its owner is about to be woken (or, if the owner saw it first, is about to return).
+/// A test stops the loop's token there, to hit the moment "after the last iteration, before
+/// the owner returns" deterministically.
+///
+/// ```
+/// use failfast_runtime::fault::on_finished;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use std::sync::Arc;
+///
+/// let finished = Arc::new(AtomicUsize::new(0));
+/// let seen = Arc::clone(&finished);
+/// on_finished(Some(Box::new(move || {
+///     seen.fetch_add(1, Ordering::SeqCst);
+/// })));
+/// let result: Result<(), ()> = failfast_runtime::try_for_each(0..100, 4, |_| Ok(()));
+/// on_finished(None);
+/// assert_eq!(result, Ok(()));
+/// assert_eq!(finished.load(Ordering::SeqCst), 1);
+/// ```
+pub fn on_finished(hook: Option<Box<dyn Fn() + Send + Sync>>) {
+    *FINISHED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = hook;
+}
+
+/// A run has finished: calls the hook of [`on_finished`], if any.
+pub(crate) fn finished() {
+    if let Some(hook) = &*FINISHED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    {
+        hook();
+    }
+}

@@ -472,6 +472,37 @@ fn a_stop_reaches_a_running_worker_and_wakes_its_sleeping_owner() {
     });
 }
 
+#[test]
+fn a_stop_racing_the_last_iterations_finish_ends_the_loop_once() {
+    explore_bounded("a stop races the last iteration's finish", 1, || {
+        let token = crate::StopToken::new();
+        let returned = std::sync::Arc::new(AtomicUsize::new(0));
+        let stopper = {
+            let (token, returned) = (token.clone(), std::sync::Arc::clone(&returned));
+            loom::thread::spawn(move || {
+                // After the only iteration's body, as the pool thread leaves the run and wakes
+                // the owner (which settles the run, in `Group::leave` or at its `Done`).
+                while returned.load(SeqCst) == 0 {
+                    loom::thread::yield_now();
+                }
+                token.stop();
+            })
+        };
+        let result = Loop::with_workers(1)
+            .stop(&token)
+            .try_for_each(0..1usize, |_| {
+                returned.store(1, SeqCst);
+                Ok::<(), Exit>(())
+            });
+        stopper.join().unwrap();
+        // The body has always run: the stop came after it returned, while its worker left.
+        // Either the run was settled first (success) or the stop was recorded first, and
+        // either way the owner returned: no wake-up was lost to the settling.
+        assert_eq!(returned.load(SeqCst), 1);
+        assert!(matches!(result, Ok(()) | Err(Exit::Stopped)), "{result:?}");
+    });
+}
+
 /// The task awaiting an async loop, as a loom thread: its waker wakes the thread's wait.
 #[derive(Default)]
 struct Task {

@@ -24,6 +24,17 @@
 //! deadline left. A loop's own threads cannot be the ones to wait: while every worker (the
 //! calling thread included) runs an iteration, none of them waits on anything, and the
 //! iterations must see [`cancelled`](crate::cancelled) turn `true` at the deadline.
+//!
+//! If the OS refuses that thread (a memory, pids or thread limit), the loop still stops at its
+//! deadline, as the next deadline asks for the thread again: its token then carries the
+//! deadline ([`StopToken::unwatched_deadline`]), and the loop's own threads stop it there. The
+//! run's owner waits for its run with a timed wait that ends at the deadline; a worker compares
+//! the clock with it before each claim (and before each item of an input it holds alone);
+//! [`cancelled`](crate::cancelled) turns `true` at it, so that iterations waiting for the stop
+//! return and let their worker see the deadline. Each is a timed wait or a look at the clock
+//! between units of work that happen anyway, never a loop that spins on the clock. Less prompt
+//! than the timer (an iteration that never asks `cancelled()` is waited for), but a loop over
+//! an endless input never runs on without its timeout.
 
 use crate::sync::{lock, Arc, AtomicU8, AtomicUsize, Mutex, Ordering};
 use std::fmt;
@@ -70,6 +81,9 @@ const TIMED_OUT: u8 = 2;
 /// ```
 pub struct StopToken {
     node: Arc<Node>,
+    /// For a loop's own token only: the deadline at which the loop must stop it itself,
+    /// because the timer thread could not be started (see [`Armed::new`]).
+    unwatched: Option<Instant>,
 }
 
 struct Node {
@@ -234,6 +248,7 @@ impl StopToken {
     pub fn new() -> StopToken {
         StopToken {
             node: Arc::new(Node::new(None, LIVE)),
+            unwatched: None,
         }
     }
 
@@ -288,6 +303,7 @@ impl StopToken {
         if state != LIVE {
             return StopToken {
                 node: Arc::new(Node::new(None, state)),
+                unwatched: None,
             };
         }
         let key = waiters.next_key();
@@ -298,7 +314,10 @@ impl StopToken {
         let child = Arc::new(Node::new(Some((Arc::clone(&self.node), key)), LIVE));
         let inserted = waiters.insert(Waiter::Child(Arc::clone(&child)));
         debug_assert_eq!(inserted, key);
-        StopToken { node: child }
+        StopToken {
+            node: child,
+            unwatched: None,
+        }
     }
 
     /// Blocks the calling thread until the token is stopped. Nothing polls: the thread sleeps
@@ -395,6 +414,12 @@ impl StopToken {
     pub(crate) fn time_out(&self) {
         self.node.stop(TIMED_OUT);
     }
+
+    /// The deadline that no timer watches: the loop's own threads stop the token at it (see
+    /// [`Armed::new`]).
+    pub(crate) fn unwatched_deadline(&self) -> Option<Instant> {
+        self.unwatched
+    }
 }
 
 /// A waker listed in a token, taken off the list when dropped.
@@ -424,6 +449,7 @@ impl Clone for StopToken {
         self.node.handles.fetch_add(1, Ordering::Relaxed);
         StopToken {
             node: Arc::clone(&self.node),
+            unwatched: self.unwatched,
         }
     }
 }
@@ -610,12 +636,24 @@ impl Armed {
                 _timer: None,
             });
         };
-        let token = stop.map_or_else(StopToken::new, StopToken::child);
+        #[cfg_attr(loom, allow(unused_mut))]
+        let mut token = stop.map_or_else(StopToken::new, StopToken::child);
         if deadline <= Instant::now() {
             token.time_out();
         }
         #[cfg(not(loom))]
-        let timer = (!token.is_stopped()).then(|| timer::schedule(deadline, token.clone()));
+        let timer = if token.is_stopped() {
+            None
+        } else {
+            let entry = timer::schedule(deadline, token.clone());
+            if entry.is_none() {
+                // The OS refused the timer thread: the loop's own threads stop the token at
+                // the deadline (the owner's waits end there; workers look at the clock
+                // between claims), rather than the loop never timing out.
+                token.unwatched = Some(deadline);
+            }
+            entry
+        };
         Some(Armed {
             token,
             #[cfg(not(loom))]
@@ -664,8 +702,9 @@ mod timer {
     pub(crate) struct Entry((Instant, u64));
 
     /// Stops `token` (with [`StopToken::time_out`]) at `deadline`, unless the entry is dropped
-    /// first.
-    pub(crate) fn schedule(deadline: Instant, token: StopToken) -> Entry {
+    /// first; `None` if the timer thread was not running and the OS refused to start it (a
+    /// memory, pids or thread limit): then nothing watches the deadline, and the caller must.
+    pub(crate) fn schedule(deadline: Instant, token: StopToken) -> Option<Entry> {
         let mut timers = timers();
         let key = (deadline, timers.next);
         timers.next += 1;
@@ -673,18 +712,30 @@ mod timer {
             .due
             .first_key_value()
             .is_none_or(|(first, _)| key < *first);
-        timers.due.insert(key, token);
         if !timers.running {
-            let started = std::thread::Builder::new()
-                .name("failfast-timer".into())
-                .spawn(run);
-            // If the OS refuses the thread, the next deadline tries again; until then this
-            // loop runs on without its timeout (it can still be stopped, and it ends).
-            timers.running = started.is_ok();
+            if !start() {
+                // The next deadline tries again.
+                drop(timers);
+                return None;
+            }
+            timers.running = true;
         } else if earliest {
             EARLIER.notify_one();
         }
-        Entry(key)
+        timers.due.insert(key, token);
+        Some(Entry(key))
+    }
+
+    /// Starts the timer thread; whether the OS let it start.
+    fn start() -> bool {
+        #[cfg(feature = "fault-injection")]
+        if crate::fault::refuse_this_start() {
+            return false;
+        }
+        std::thread::Builder::new()
+            .name("failfast-timer".into())
+            .spawn(run)
+            .is_ok()
     }
 
     impl Drop for Entry {
@@ -748,7 +799,8 @@ mod tests {
     fn a_timer_entry_stops_its_token_at_the_deadline_and_not_before() {
         let token = StopToken::new();
         let begin = Instant::now();
-        let _entry = timer::schedule(begin + Duration::from_millis(30), token.clone());
+        let _entry = timer::schedule(begin + Duration::from_millis(30), token.clone())
+            .expect("the timer thread starts");
         assert!(token.wait_timeout(Duration::from_secs(60)));
         assert!(begin.elapsed() >= Duration::from_millis(30));
         assert_eq!(token.reason(), Some(Stopped::timeout()));

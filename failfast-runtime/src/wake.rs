@@ -74,8 +74,17 @@
 //! polls for its run to end), and their wake-ups are not lost, by the argument above. Nor is
 //! the stop itself: the token's waiter list has a protocol of its own (in `stop.rs`), by which
 //! a waker listed before the stop is called, and a run that lists its waker after the stop
-//! sees the token stopped and cancels itself before it is published. Threads running iterations are not woken: they see
-//! `cancelled()` when they next look, like after a failure.
+//! sees the token stopped and cancels itself before it is published. Threads running iterations
+//! are not woken: they see `cancelled()` when they next look, like after a failure.
+//!
+//! The stop races the run's finishing, not the owner's waking: the last visitor to leave a
+//! run whose input is exhausted settles it under the group's lock before it notifies the
+//! owner, so a stop that comes while the owner wakes changes nothing (`engine/ending.rs`).
+//!
+//! If the OS refused the timer thread, the deadline has no signaller: the owner's wait for its
+//! run is then a timed wait that ends at the deadline ([`Signal::wait_for_timeout`]), after
+//! which the owner stops the token itself (a signaller as above) and waits on untimed for
+//! the visitors to leave.
 
 use crate::sync::{lock, wait, AtomicU64, Condvar, Mutex, Ordering};
 #[cfg(not(loom))]

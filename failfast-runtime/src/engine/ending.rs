@@ -4,6 +4,15 @@
 //! state leaves `LIVE` once, by a compare-and-swap, for an exit, a stop or the run's finishing,
 //! and an exit that finds the stop there first is dropped, like the exits of iterations that
 //! were running when another exit was recorded.
+//!
+//! The run's finishing takes part in that race as soon as it is true, not when the owner gets
+//! round to it: the last thread to leave a run whose input is exhausted (and whose owner pulls
+//! no more) moves the state to `FINISHED` under the group's lock, before it notifies the
+//! owner (`Group::leave`); if the owner's input ends only after that, the owner does it, under
+//! the same lock, before it returns (`Published::next_step`). Every visit starts under that
+//! lock too, so no iteration can start after the run was settled. A stop that comes after
+//! every iteration has finished, in the microseconds before the owner has woken, therefore
+//! finds the state `FINISHED` and changes nothing: the loop succeeds, as the contract says.
 
 use crate::cancel::Token;
 use crate::outcome::Flow;

@@ -166,6 +166,7 @@ where
         let max_batch = batch::lazy_max_batch(group.workers);
         let source = move || Fed::new(group.workers, max_batch, &group.signal);
         own(group, nested, source, body, stop, |run| {
+            run.fed();
             let published = group.publish(run);
             let mut feeder = Feeder::new(input, run);
             published.finish(nested, Some(&mut feeder as &mut dyn Feed));
@@ -214,6 +215,7 @@ where
     in_group(site, workers, workers, |group, nested| {
         let source = move || Headed::new(group);
         own(group, nested, source, body, stop, |run| {
+            run.fed();
             let published = group.publish(run);
             let mut feeder = HeadFeeder::new(head, run, group, nested);
             published.finish(nested, Some(&mut feeder as &mut dyn Feed));

@@ -10,7 +10,7 @@ use super::Body;
 use crate::cancel::{self, Token, Watch};
 use crate::outcome::Flow;
 use crate::stop::{Listening, StopToken, Stopped};
-use crate::sync::Arc;
+use crate::sync::{Arc, AtomicBool, Ordering};
 use crate::wake::Wait;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::task::{Wake, Waker};
@@ -39,6 +39,13 @@ pub(crate) struct Run<'a, S: Source, B: Body<S::Item>> {
     /// The run's stop token, if it has one, and the run's waker in it (none if the token was
     /// stopped before the run began).
     stop: Option<(&'a StopToken, Option<Listening>)>,
+    /// Whether the run's owner may still pull input into it (a fed run, until its input
+    /// ended): the run's source may be empty without the input being exhausted. Read and
+    /// written under its group's lock only.
+    feeding: AtomicBool,
+    /// The stop token's deadline when no timer thread watches it (the OS refused one): the
+    /// run's threads stop the token themselves once it has passed.
+    deadline: Option<Instant>,
 }
 
 impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
@@ -51,7 +58,8 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
         group: &'a std::sync::Arc<Group>,
         stop: Option<&'a StopToken>,
     ) -> Self {
-        let token = Token::for_new_loop();
+        let deadline = stop.and_then(StopToken::unwatched_deadline);
+        let token = Token::for_new_loop(deadline);
         let stop = stop.map(|stop| {
             let hook = StopRun {
                 token: Arc::clone(&token),
@@ -72,7 +80,15 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
             context: Context::capture(),
             may_hold: true,
             stop,
+            feeding: AtomicBool::new(false),
+            deadline,
         }
+    }
+
+    /// The run's owner pulls its input into the run: until it says the input ended, an empty
+    /// source does not mean that the run has finished. Called before the run is published.
+    pub(crate) fn fed(&self) {
+        self.feeding.store(true, Ordering::Relaxed);
     }
 
     /// [`Run::new`] on the heap, the source made there too: see `engine::own`. Not inlined,
@@ -114,6 +130,17 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
         }
         self.record.record(ending, &self.token);
         self.group.signal.notify();
+    }
+
+    /// Stops the run's token if its unwatched deadline has passed; see [`Run::deadline`].
+    #[cold]
+    #[inline(never)]
+    fn time_out_if_due(&self) {
+        if let (Some(deadline), Some((stop, _))) = (self.deadline, &self.stop) {
+            if Instant::now() >= deadline {
+                stop.time_out();
+            }
+        }
     }
 
     /// Every iteration has finished (the run is off its group's list): a stop from outside no
@@ -211,6 +238,29 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
     fn context(&self) -> &Context {
         &self.context
     }
+
+    fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    fn time_out_if_due(&self) {
+        Run::time_out_if_due(self);
+    }
+
+    fn input_ended(&self) -> bool {
+        self.feeding.swap(false, Ordering::Relaxed)
+    }
+
+    fn over(&self) -> bool {
+        // Not "or cancelled": an owner that began a pull before the cancellation still
+        // pushes what it pulled (a thread that left on seeing the run cancelled and empty
+        // then left those items to nobody, which loom found); it says when it has stopped.
+        !self.source.has_work() && !self.feeding.load(Ordering::Relaxed)
+    }
+
+    fn settle_if_finished(&self) -> bool {
+        !self.feeding.load(Ordering::Relaxed) && !self.source.has_work() && self.token.settle()
+    }
 }
 
 impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
@@ -283,6 +333,9 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         watch: Watch<'_>,
         tried_alone: bool,
     ) -> Next<S::Claimed<'b>> {
+        if self.deadline.is_some() {
+            self.time_out_if_due();
+        }
         if watch.is_cancelled() {
             self.source.close();
             return Next::Over;
@@ -293,7 +346,14 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         }
         // Items known to be fast, and nobody else taking: hold the input alone (a visit that
         // may have to stop early never holds it).
-        if self.may_hold && !tried_alone && until.is_none() && pace.batch == pace.max_batch {
+        // Nor does a run whose deadline no timer watches: its worker looks at the clock
+        // between claims.
+        if self.may_hold
+            && self.deadline.is_none()
+            && !tried_alone
+            && until.is_none()
+            && pace.batch == pace.max_batch
+        {
             return Next::Alone;
         }
         match self.source.claim(pace.batch, buffer) {
@@ -335,16 +395,21 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             go_on
         };
         // A run with a stop token can also be cancelled from outside at any moment: then its
-        // own flag is read before each item too.
+        // own flag is read before each item too. Each case has its own check, chosen once
+        // here: the compiler does not hoist a test of which to read out of the loop, and a
+        // run with a stop token read twice as many words per item as it needs.
         let stoppable = self.stop.is_some();
-        let outer = (stoppable || watch.nested()).then_some(move || {
-            if stoppable {
-                !watch.is_cancelled()
-            } else {
-                !watch.outer_cancelled()
-            }
-        });
-        match self.source.alone(outer, each) {
+        let ran = match (stoppable, watch.nested()) {
+            (false, false) => self.source.alone(None::<fn() -> bool>, each),
+            (true, false) => self
+                .source
+                .alone(Some(move || !watch.own_cancelled()), each),
+            (true, true) => self.source.alone(Some(move || !watch.is_cancelled()), each),
+            (false, true) => self
+                .source
+                .alone(Some(move || !watch.outer_cancelled()), each),
+        };
+        match ran {
             Ok(true) => None,
             Ok(false) => Some(took),
             Err(payload) => {

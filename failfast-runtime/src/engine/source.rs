@@ -275,20 +275,31 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
                 unreachable!("just put there");
             };
             let ended = match go_on {
-                // Inside another loop: its cancellation is read before every item.
-                Some(go_on) => loop {
-                    if self.takers.load(Ordering::Relaxed) != 1 || !go_on() {
+                // Inside another loop, or with a stop token: the cancellation is read before
+                // every item (one load, as a claim's loop reads it), the takers once per
+                // stretch as below. (Reading the takers and storing the count before every
+                // item too cost a run with a stop token three quarters more instructions per
+                // item than one without.)
+                Some(go_on) => 'held: loop {
+                    if self.takers.load(Ordering::Relaxed) != 1 {
                         break false;
                     }
-                    held_items += 1;
+                    held_items += STRETCH;
                     self.held_items.store(held_items, Ordering::Relaxed);
-                    match iter.next() {
-                        Some(item) => {
-                            if !each(item) {
-                                break false;
+                    for _ in 0..STRETCH / BLOCK {
+                        for _ in 0..BLOCK {
+                            if !go_on() {
+                                break 'held false;
+                            }
+                            match iter.next() {
+                                Some(item) => {
+                                    if !each(item) {
+                                        break 'held false;
+                                    }
+                                }
+                                None => break 'held true,
                             }
                         }
-                        None => break true,
                     }
                 },
                 // Nothing to read but the takers, once per stretch: counted loops of
