@@ -3,7 +3,7 @@
 
 use super::batch::{next_batch, StepBack, MAX_BATCH};
 use super::context::{Context, Here};
-use super::ending::{drop_each, Ending, Record};
+use super::ending::{drop_each, Ending, Payload, Record};
 use super::group::{Feed, Group, Visit, Visitor};
 use super::source::{pull, Fed, Headed, Source};
 use super::Body;
@@ -366,7 +366,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         // One `catch_unwind` per claim, not per item: a panicking iteration ends the run,
         // and the claim's other items are dropped unstarted, as they would be after any
         // ending.
-        let running = catch_unwind(AssertUnwindSafe(|| loop {
+        let running = catching(&mut || loop {
             // Checked before each item: once the run is cancelled, at most the items
             // already past this check start (one per other thread).
             if watch.is_cancelled() {
@@ -379,15 +379,22 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             if let Some(exit) = self.body.run(local, item).into_exit() {
                 self.end(Ending::Exit(exit));
             }
-        }));
+        });
         if let Err(payload) = running {
             self.end(Ending::Panic(payload));
         }
-        // The items claimed and not started are dropped here.
+        self.drop_claimed(claimed);
+        ran
+    }
+
+    /// Drops the items of a claim that were not started. Not inlined: the frame of
+    /// [`run_claimed`](Self::run_claimed) is on the stack while its items run, once per level
+    /// of a recursion, and would hold the room this takes.
+    #[inline(never)]
+    fn drop_claimed(&self, claimed: S::Claimed<'_>) {
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(claimed))) {
             self.end(Ending::Panic(payload));
         }
-        ran
     }
 
     /// After a claim that `began` then and started `ran` items: sizes the next batch, and
@@ -480,6 +487,14 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             true
         }
     }
+}
+
+/// `catch_unwind` of `f`, one instance for every run: called with a closure of a run's, the
+/// standard library's frames around the call would be as large as the closure, on the stack
+/// while the items of one level of a recursion run.
+#[inline(never)]
+fn catching(f: &mut dyn FnMut()) -> Result<(), Payload> {
+    catch_unwind(AssertUnwindSafe(f))
 }
 
 /// See [`Run::next`].
