@@ -225,17 +225,11 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         let mut local = self.body.start();
         let mut buffer = Vec::new();
         // Claimed items must run: a visit that may have to stop early claims one at a time.
-        let max_batch = if visitor.until.is_some() {
+        let mut pace = Pace::new(if visitor.until.is_some() {
             1
         } else {
             self.source.max_batch()
-        };
-        let mut pace = Pace {
-            batch: 1,
-            max_batch,
-            step_back: StepBack::new(),
-            last: Instant::now(),
-        };
+        });
         let taking = Taking::join(&self.source);
         let watch = self.token.watch();
         let mut tried_alone = false;
@@ -243,26 +237,13 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             match self.next(&mut pace, &mut buffer, visitor, watch, tried_alone) {
                 Next::Alone => {
                     tried_alone = true;
-                    let Some(took) = self.run_alone(&mut local, watch) else {
+                    if !self.run_alone(&mut local, &mut pace, watch) {
                         break;
-                    };
-                    if took {
-                        // Another worker joined. Batches grow again from one item: the
-                        // stretch's average would hide items that only just turned slow, and
-                        // a batch of them would keep the worker that joined waiting.
-                        pace.batch = 1;
-                        pace.last = Instant::now();
                     }
                 }
                 Next::Claimed(claimed) => {
                     tried_alone = false;
-                    // Timed only to size the next batch, which one item at a time does not
-                    // need.
-                    let began = (max_batch > 1).then(Instant::now);
-                    let ran = self.run_claimed(&mut local, claimed, watch);
-                    if let Some(began) = began {
-                        self.paced(&mut pace, began, ran, &watch);
-                    }
+                    self.run_claimed(&mut local, claimed, &mut pace, watch);
                 }
                 Next::Again => tried_alone = false,
                 Next::Over => break,
@@ -315,11 +296,11 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         }
     }
 
-    /// Runs items while this thread holds the input alone (see [`Source::alone`]); `None` if
-    /// the visit is over, else whether it ran any. Not inlined, nor is [`Self::run_claimed`]:
-    /// inlined, the two would share one frame, on the stack whichever of them runs.
+    /// Runs items while this thread holds the input alone (see [`Source::alone`]); whether
+    /// the visit goes on. Not inlined, nor is [`Self::run_claimed`]: inlined, the two would
+    /// share one frame, on the stack whichever of them runs.
     #[inline(never)]
-    fn run_alone(&self, local: &mut B::Local, watch: Watch<'_>) -> Option<bool> {
+    fn run_alone(&self, local: &mut B::Local, pace: &mut Pace, watch: Watch<'_>) -> bool {
         let body = self.body;
         let mut took = false;
         // Taken alone, only this thread's iterations can end the run (but for a stop from
@@ -345,23 +326,35 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             }
         });
         match self.source.alone(outer, each) {
-            Ok(true) => None,
-            Ok(false) => Some(took),
+            Ok(true) => false,
+            Ok(false) => {
+                if took {
+                    // Another worker joined. Batches grow again from one item: the stretch's
+                    // average would hide items that only just turned slow, and a batch of
+                    // them would keep the worker that joined waiting.
+                    pace.batch = 1;
+                    pace.last = Instant::now();
+                }
+                true
+            }
             Err(payload) => {
                 self.end(Ending::Panic(payload));
-                None
+                false
             }
         }
     }
 
-    /// Runs the items of one claim; how many it started.
+    /// Runs the items of one claim, and sizes the next by how long they took.
     #[inline(never)]
     fn run_claimed(
         &self,
         local: &mut B::Local,
         mut claimed: S::Claimed<'_>,
+        pace: &mut Pace,
         watch: Watch<'_>,
-    ) -> usize {
+    ) {
+        // Timed only to size the next batch, which one item at a time does not need.
+        let began = (pace.max_batch > 1).then(Instant::now);
         let mut ran = 0;
         // One `catch_unwind` per claim, not per item: a panicking iteration ends the run,
         // and the claim's other items are dropped unstarted, as they would be after any
@@ -384,7 +377,9 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             self.end(Ending::Panic(payload));
         }
         self.drop_claimed(claimed);
-        ran
+        if let Some(began) = began {
+            self.paced(pace, began, ran, &watch);
+        }
     }
 
     /// Drops the items of a claim that were not started. Not inlined: the frame of
@@ -512,6 +507,20 @@ struct Pace {
     step_back: StepBack,
     /// When the last claim's items finished: the next claim's taking starts there.
     last: Instant,
+}
+
+impl Pace {
+    /// Not inlined: a visit's frame is on the stack while its items run, once per level of a
+    /// recursion, and would hold this one's temporaries.
+    #[inline(never)]
+    fn new(max_batch: usize) -> Pace {
+        Pace {
+            batch: 1,
+            max_batch,
+            step_back: StepBack::new(),
+            last: Instant::now(),
+        }
+    }
 }
 
 /// Counts a worker among a source's takers for as long as it visits.
