@@ -484,11 +484,23 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     }
 }
 
-/// `catch_unwind` of `f`, one instance for every run: called with a closure of a run's, the
-/// standard library's frames around the call would be as large as the closure, on the stack
-/// while the items of one level of a recursion run.
+/// `catch_unwind` of `f`, around the items of a claim, on the stack while they run (once per
+/// level of a recursion). In a debug build, through one instance for every run: the standard
+/// library's frames around the call are as large as the closure they are given, and a
+/// `&mut dyn FnMut` is two words. Optimised, the generic call inlines them all into the
+/// caller's frame, where the call through a `dyn` would add the closure's own frame.
+#[inline(always)]
+fn catching(f: &mut impl FnMut()) -> Result<(), Payload> {
+    #[cfg(debug_assertions)]
+    return catching_dyn(f);
+    #[cfg(not(debug_assertions))]
+    catch_unwind(AssertUnwindSafe(f))
+}
+
+/// See [`catching`].
+#[cfg(debug_assertions)]
 #[inline(never)]
-fn catching(f: &mut dyn FnMut()) -> Result<(), Payload> {
+fn catching_dyn(f: &mut dyn FnMut()) -> Result<(), Payload> {
     catch_unwind(AssertUnwindSafe(f))
 }
 
