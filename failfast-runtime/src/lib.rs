@@ -137,18 +137,19 @@ where
     ))
 }
 
-/// The body of a loop that keeps no value: `f` itself. Made of a reference to the caller's
-/// closure (`ForEach(&f)`): a copy would cost the caller's frame the closure's size again,
-/// once per level of a recursion in a debug build.
-pub(crate) struct ForEach<F>(pub(crate) F);
+/// The body of a loop that keeps no value: `f` itself. A reference to the caller's closure:
+/// a copy would cost the caller's frame the closure's size again, once per level of a
+/// recursion in a debug build.
+pub(crate) struct ForEach<'f, F>(pub(crate) &'f F);
 
-impl<T, R: Flow<Exit: Send>, F: Fn(T) -> R + Sync> Body<T> for ForEach<F> {
+impl<T, R: Flow<Exit: Send>, F: Fn(T) -> R + Sync> Body<T> for ForEach<'_, F> {
     type Outcome = R;
     type Local = ();
     fn start(&self) {}
     #[inline]
     fn run(&self, (): &mut (), item: T) -> R {
-        (self.0)(item)
+        // `F` itself called: through `&F`'s `Fn`, a debug build adds a frame per level.
+        (*self.0)(item)
     }
     fn finish(&self, (): ()) {}
 }

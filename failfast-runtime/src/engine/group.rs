@@ -432,14 +432,19 @@ impl Published<'_> {
                         self.pull(feed, room);
                     }
                 }
-                Step::Visit(id, run) if id == self.id => {
-                    let visitor = Visitor {
-                        until: None,
-                        owner: Some(&here),
-                    };
-                    self.group.visit(id, run, &visitor);
+                // One arm, so that a debug build's frame (on the stack once per level of a
+                // recursion) has one copy of what it binds.
+                Step::Visit(id, run) => {
+                    if id == self.id {
+                        let visitor = Visitor {
+                            until: None,
+                            owner: Some(&here),
+                        };
+                        self.group.visit(id, run, &visitor);
+                    } else {
+                        self.help(id, run, &here);
+                    }
                 }
-                Step::Visit(id, run) => self.help(id, run, &here),
                 Step::Done => {
                     self.retired = true;
                     return;

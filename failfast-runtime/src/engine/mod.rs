@@ -250,6 +250,9 @@ where
 
 /// The owner's side of a run whose input it pulls through `feeder`: publishes the run in
 /// `group`, feeds it, works on it too if `nested` (see [`drive_fed`]), and drops the input.
+/// Inlined, also in a debug build: a nested run's owner would pay a frame of its own on every
+/// level of a recursion.
+#[inline(always)]
 fn feed<S, B>(group: &Arc<Group>, nested: bool, run: &Run<'_, S, B>, mut feeder: impl Feed)
 where
     S: Source,
