@@ -189,11 +189,7 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
 
     fn visit(&self, visitor: &Visitor<'_>) {
         let _current = cancel::enter(&self.token);
-        // Whatever unwinds here (a destructor of items dropped unstarted, say) ends the run
-        // like a panic of an iteration: a visit never unwinds into the group.
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.take_and_run(visitor))) {
-            self.end(Ending::Panic(payload));
-        }
+        self.take_and_run(visitor);
     }
 
     fn close(&self) {
@@ -217,12 +213,21 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// A visit: claims items and runs them until none are left, the run is cancelled, or
     /// the `visitor`'s `until()` holds.
     ///
+    /// It never unwinds into the group: whatever unwinds in it (a destructor of items dropped
+    /// unstarted, say) ends the run like a panic of an iteration. Caught where it may happen,
+    /// each step on its own, not around the whole visit: a visit's frames are on the stack
+    /// while its items run, once per level of a recursion, and a debug build's `catch_unwind`
+    /// is six frames.
+    ///
     /// Its iterations run one call further down (`run_alone`, `run_claimed`), and a
     /// recursion's next level runs inside one of them: deciding what to do next is in a
     /// function of its own ([`next`](Self::next)), so that each level keeps only the visit's
     /// state and this loop on the stack.
     fn take_and_run(&self, visitor: &Visitor<'_>) {
-        let mut local = self.body.start();
+        let body = self.body;
+        let Some(mut local) = self.caught(|| body.start()) else {
+            return;
+        };
         let mut buffer = Vec::new();
         // Claimed items must run: a visit that may have to stop early claims one at a time.
         let mut pace = Pace::new(if visitor.until.is_some() {
@@ -234,23 +239,40 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         let watch = self.token.watch();
         let mut tried_alone = false;
         loop {
-            match self.next(&mut pace, &mut buffer, visitor, watch, tried_alone) {
-                Next::Alone => {
+            let next =
+                self.caught(|| self.next(&mut pace, &mut buffer, visitor, watch, tried_alone));
+            match next {
+                Some(Next::Alone) => {
                     tried_alone = true;
-                    if !self.run_alone(&mut local, &mut pace, watch) {
+                    let go_on = self.caught(|| self.run_alone(&mut local, &mut pace, watch));
+                    if go_on != Some(true) {
                         break;
                     }
                 }
-                Next::Claimed(claimed) => {
+                Some(Next::Claimed(claimed)) => {
                     tried_alone = false;
                     self.run_claimed(&mut local, claimed, &mut pace, watch);
                 }
-                Next::Again => tried_alone = false,
-                Next::Over => break,
+                Some(Next::Again) => tried_alone = false,
+                Some(Next::Over) | None => break,
             }
         }
-        drop(taking);
-        self.body.finish(local);
+        self.caught(move || {
+            drop(buffer);
+            drop(taking);
+            body.finish(local);
+        });
+    }
+
+    /// Runs `f`; if it unwinds, ends the run like a panicking iteration, and `None`.
+    fn caught<R>(&self, f: impl FnOnce() -> R) -> Option<R> {
+        match catch_unwind(AssertUnwindSafe(f)) {
+            Ok(value) => Some(value),
+            Err(payload) => {
+                self.end(Ending::Panic(payload));
+                None
+            }
+        }
     }
 
     /// What a visit does next: hold the input alone, run a claim, look again, or end.
@@ -378,7 +400,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         }
         self.drop_claimed(claimed);
         if let Some(began) = began {
-            self.paced(pace, began, ran, &watch);
+            self.caught(|| self.paced(pace, began, ran, &watch));
         }
     }
 
