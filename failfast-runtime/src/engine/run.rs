@@ -239,24 +239,29 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         let watch = self.token.watch();
         let mut tried_alone = false;
         loop {
-            let next =
-                self.caught(|| self.next(&mut pace, &mut buffer, visitor, watch, tried_alone));
-            match next {
-                Some(Next::Alone) => {
+            match self.next(&mut pace, &mut buffer, visitor, watch, tried_alone) {
+                Next::Alone => {
                     tried_alone = true;
-                    let go_on = self.caught(|| self.run_alone(&mut local, &mut pace, watch));
-                    if go_on != Some(true) {
+                    if !self.run_alone(&mut local, &mut pace, watch) {
                         break;
                     }
                 }
-                Some(Next::Claimed(claimed)) => {
+                Next::Claimed(claimed) => {
                     tried_alone = false;
                     self.run_claimed(&mut local, claimed, &mut pace, watch);
                 }
-                Some(Next::Again) => tried_alone = false,
-                Some(Next::Over) | None => break,
+                Next::Again => tried_alone = false,
+                Next::Over => break,
             }
         }
+        self.leave_visit(local, buffer, taking);
+    }
+
+    /// The end of a visit: drops what it kept, and gives the body's state back. Not inlined,
+    /// for the reason [`next`](Self::next) is not.
+    #[inline(never)]
+    fn leave_visit(&self, local: B::Local, buffer: Vec<S::Item>, taking: Taking<'_, S>) {
+        let body = self.body;
         self.caught(move || {
             drop(buffer);
             drop(taking);
@@ -276,9 +281,23 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     }
 
     /// What a visit does next: hold the input alone, run a claim, look again, or end.
-    /// `tried_alone` if it just held the input (and the run goes on): it claims now.
+    /// `tried_alone` if it just held the input (and the run goes on): it claims now. Caught
+    /// here, not in the visit's frame, which is on the stack while the items run.
     #[inline(never)]
     fn next<'b>(
+        &'b self,
+        pace: &mut Pace,
+        buffer: &'b mut Vec<S::Item>,
+        visitor: &Visitor<'_>,
+        watch: Watch<'_>,
+        tried_alone: bool,
+    ) -> Next<S::Claimed<'b>> {
+        self.caught(|| self.decide(pace, buffer, visitor, watch, tried_alone))
+            .unwrap_or(Next::Over)
+    }
+
+    /// See [`next`](Self::next).
+    fn decide<'b>(
         &'b self,
         pace: &mut Pace,
         buffer: &'b mut Vec<S::Item>,
@@ -323,6 +342,11 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// share one frame, on the stack whichever of them runs.
     #[inline(never)]
     fn run_alone(&self, local: &mut B::Local, pace: &mut Pace, watch: Watch<'_>) -> bool {
+        self.caught(|| self.hold(local, pace, watch)) == Some(true)
+    }
+
+    /// See [`run_alone`](Self::run_alone).
+    fn hold(&self, local: &mut B::Local, pace: &mut Pace, watch: Watch<'_>) -> bool {
         let body = self.body;
         let mut took = false;
         // Taken alone, only this thread's iterations can end the run (but for a stop from
@@ -400,7 +424,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         }
         self.drop_claimed(claimed);
         if let Some(began) = began {
-            self.caught(|| self.paced(pace, began, ran, &watch));
+            self.paced(pace, began, ran, &watch);
         }
     }
 
@@ -415,9 +439,16 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     }
 
     /// After a claim that `began` then and started `ran` items: sizes the next batch, and
-    /// steps back from a lazy input whose claims cost more than their items.
+    /// steps back from a lazy input whose claims cost more than their items. Not inlined, and
+    /// caught here: the frame of [`run_claimed`](Self::run_claimed) is on the stack while its
+    /// items run, once per level of a recursion.
     #[inline(never)]
     fn paced(&self, pace: &mut Pace, began: Instant, ran: usize, watch: &Watch<'_>) {
+        self.caught(|| self.pace(pace, began, ran, watch));
+    }
+
+    /// See [`paced`](Self::paced).
+    fn pace(&self, pace: &mut Pace, began: Instant, ran: usize, watch: &Watch<'_>) {
         let now = Instant::now();
         let ran_for = now - began;
         self.source.finished(ran, ran_for);
