@@ -281,8 +281,9 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     }
 
     /// What a visit does next: hold the input alone, run a claim, look again, or end.
-    /// `tried_alone` if it just held the input (and the run goes on): it claims now. Caught
-    /// here, not in the visit's frame, which is on the stack while the items run.
+    /// `tried_alone` if it just held the input (and the run goes on): it claims now. What
+    /// unwinds is caught here, not in the visit's frame, which is on the stack while the
+    /// items run.
     #[inline(never)]
     fn next<'b>(
         &'b self,
@@ -292,49 +293,39 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         watch: Watch<'_>,
         tried_alone: bool,
     ) -> Next<S::Claimed<'b>> {
-        self.caught(|| self.decide(pace, buffer, visitor, watch, tried_alone))
-            .unwrap_or(Next::Over)
-    }
-
-    /// See [`next`](Self::next).
-    fn decide<'b>(
-        &'b self,
-        pace: &mut Pace,
-        buffer: &'b mut Vec<S::Item>,
-        visitor: &Visitor<'_>,
-        watch: Watch<'_>,
-        tried_alone: bool,
-    ) -> Next<S::Claimed<'b>> {
-        if watch.is_cancelled() {
-            self.source.close();
-            return Next::Over;
-        }
-        let until = visitor.until;
-        if until.is_some_and(|until| until()) {
-            return Next::Over;
-        }
-        // Items known to be fast, and nobody else taking: hold the input alone (a visit that
-        // may have to stop early never holds it).
-        if self.may_hold && !tried_alone && until.is_none() && pace.batch == pace.max_batch {
-            return Next::Alone;
-        }
-        match self.source.claim(pace.batch, buffer) {
-            Ok(Some(claimed)) => Next::Claimed(claimed),
-            Ok(None) if until.is_none() && self.source.held_alone() => {
-                // The holder lets go within a few items. If they are long, the group may
-                // have other runs to help with meanwhile (a recursion's inner runs).
-                if !self.wait_for_holder(&watch, visitor.owner) {
-                    return Next::Over;
+        self.caught(|| {
+            if watch.is_cancelled() {
+                self.source.close();
+                return Next::Over;
+            }
+            let until = visitor.until;
+            if until.is_some_and(|until| until()) {
+                return Next::Over;
+            }
+            // Items known to be fast, and nobody else taking: hold the input alone (a visit
+            // that may have to stop early never holds it).
+            if self.may_hold && !tried_alone && until.is_none() && pace.batch == pace.max_batch {
+                return Next::Alone;
+            }
+            match self.source.claim(pace.batch, buffer) {
+                Ok(Some(claimed)) => Next::Claimed(claimed),
+                Ok(None) if until.is_none() && self.source.held_alone() => {
+                    // The holder lets go within a few items. If they are long, the group
+                    // may have other runs to help with meanwhile (a recursion's inner runs).
+                    if !self.wait_for_holder(&watch, visitor.owner) {
+                        return Next::Over;
+                    }
+                    pace.last = Instant::now();
+                    Next::Again
                 }
-                pace.last = Instant::now();
-                Next::Again
+                Ok(None) => Next::Over,
+                Err(payload) => {
+                    self.end(Ending::Panic(payload));
+                    Next::Over
+                }
             }
-            Ok(None) => Next::Over,
-            Err(payload) => {
-                self.end(Ending::Panic(payload));
-                Next::Over
-            }
-        }
+        })
+        .unwrap_or(Next::Over)
     }
 
     /// Runs items while this thread holds the input alone (see [`Source::alone`]); whether
