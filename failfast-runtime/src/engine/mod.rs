@@ -276,8 +276,14 @@ fn arm(settings: &Loop<'_>) -> Result<Option<Armed>, Stopped> {
     }
 }
 
-/// [`own_nested`] for a loop's first run, on the stack, which costs nothing per level. Not
-/// inlined, so that a nested run's frame has no room for a run.
+/// Makes a loop's first run of what `source` makes, stopped by `stop` if given, lets `work`
+/// publish it in `group` and work on it until it has finished, and returns its outcome.
+///
+/// The run is on the stack, which costs nothing per level. A nested run (a level of a
+/// recursion, in `run_indexed` and the others) is made on the heap instead ([`Run::boxed`]):
+/// every level keeps its run alive while it works on the levels below, and a run is hundreds
+/// of bytes (sources are cache-line padded). Not inlined, so that a nested run's frame has
+/// no room for a run.
 #[inline(never)]
 fn own_here<'a, S, B>(
     group: &'a Arc<Group>,
