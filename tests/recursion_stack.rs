@@ -116,9 +116,9 @@ type Comb = fn(usize, usize, &Marks, usize) -> Result<(), ()>;
 /// (4,194 B a level, less the thread's own frames); the fed path's run on pool threads, which
 /// have twice that. A regression past these fails here before it overflows a user's stack.
 const PATHS: [(&str, Comb, [usize; 2]); 3] = [
-    ("indexed", comb_indexed, [4_096, 1_024]),
-    ("shared", comb_shared, [4_096, 1_200]),
-    ("fed", comb_fed, [4_560, 1_312]),
+    ("indexed", comb_indexed, [2_912, 864]),
+    ("shared", comb_shared, [2_992, 992]),
+    ("fed", comb_fed, [3_120, 1_040]),
 ];
 
 /// Runs `f` on a thread with the main thread's stack, as a program's `main` would.

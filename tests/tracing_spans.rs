@@ -319,16 +319,26 @@ fn a_recursion_runs_each_inner_run_in_the_span_of_the_iteration_that_started_it(
     }
 }
 
+/// The global subscriber, which a process sets once: for the tests that need one. The others'
+/// thread defaults take precedence on their threads, and their loops carry those, so they log
+/// nothing here.
+#[cfg(feature = "tracing")]
+fn global_recorder() -> &'static Recorder {
+    static GLOBAL: std::sync::OnceLock<Recorder> = std::sync::OnceLock::new();
+    GLOBAL.get_or_init(|| {
+        let recorder = Recorder::default();
+        let subscriber = tracing_subscriber::registry().with(recorder.clone());
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+        recorder
+    })
+}
+
 #[test]
 #[cfg(feature = "tracing")]
 fn with_a_global_subscriber_every_iteration_runs_in_the_callers_span() {
     // The pool threads log to the global subscriber without making it their default (see
-    // `Carried::is_default_here`): their events still carry the span. The only test of this
-    // build that sets the global default; the others' thread defaults take precedence on
-    // their threads, and their loops carry those, so they log nothing here.
-    let recorder = Recorder::default();
-    let subscriber = tracing_subscriber::registry().with(recorder.clone());
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    // `Carried::is_default_here`): their events still carry the span.
+    let recorder = global_recorder();
     let caller = std::thread::current().id();
     let meet = Meet::new(true);
     {
@@ -344,6 +354,22 @@ fn with_a_global_subscriber_every_iteration_runs_in_the_callers_span() {
         .cloned()
         .collect();
     assert_all_in(&seen, 40, &["global{id=14}"], Some(caller));
+}
+
+#[test]
+#[cfg(feature = "tracing")]
+fn with_a_global_subscriber_the_callers_own_one_still_gets_every_event() {
+    // A pool thread logs to the global subscriber between visits: it must make the caller's
+    // own subscriber its default while it runs the caller's iterations, though the global one
+    // is a registry too, and numbers its spans as the caller's does.
+    global_recorder();
+    let caller = std::thread::current().id();
+    let meet = Meet::new(true);
+    let seen = record(|| {
+        let _request = info_span!("own", id = 15).entered();
+        assert_eq!(over_range(&meet), Ok(()));
+    });
+    assert_all_in(&seen, 40, &["own{id=15}"], Some(caller));
 }
 
 /// One level of a walk instrumented the usual way, a span per level (as `#[instrument]`

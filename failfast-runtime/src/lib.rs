@@ -116,6 +116,9 @@ use sync::{lock, Mutex};
 /// assert_eq!(found_odd, None);
 /// ```
 #[track_caller]
+// In the caller's frame, also in a debug build: a recursion pays a frame of its own on every
+// level.
+#[inline(always)]
 pub fn try_for_each<I, F, R>(iterable: I, workers: usize, f: F) -> R
 where
     I: IntoIterator,
@@ -129,21 +132,24 @@ where
         iterable,
         workers,
         Site::Call(Location::caller()),
-        &ForEach(f),
+        &ForEach(&f),
         None,
     ))
 }
 
-/// The body of a loop that keeps no value: `f` itself.
-pub(crate) struct ForEach<F>(pub(crate) F);
+/// The body of a loop that keeps no value: `f` itself. A reference to the caller's closure:
+/// a copy would cost the caller's frame the closure's size again, once per level of a
+/// recursion in a debug build.
+pub(crate) struct ForEach<'f, F>(pub(crate) &'f F);
 
-impl<T, R: Flow<Exit: Send>, F: Fn(T) -> R + Sync> Body<T> for ForEach<F> {
+impl<T, R: Flow<Exit: Send>, F: Fn(T) -> R + Sync> Body<T> for ForEach<'_, F> {
     type Outcome = R;
     type Local = ();
     fn start(&self) {}
     #[inline]
     fn run(&self, (): &mut (), item: T) -> R {
-        (self.0)(item)
+        // `F` itself called: through `&F`'s `Fn`, a debug build adds a frame per level.
+        (*self.0)(item)
     }
     fn finish(&self, (): ()) {}
 }
@@ -422,7 +428,7 @@ impl<'s> Loop<'s> {
         F: Fn(I::Item) -> R + Sync,
         R: Outcome<Failure: Send>,
     {
-        engine::drive_fed(iterable, self, site, &ForEach(f))
+        engine::drive_fed(iterable, self, site, &ForEach(&f))
     }
 
     /// The loop of [`try_map`].

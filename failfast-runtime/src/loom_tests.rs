@@ -232,7 +232,7 @@ fn two_threads_claiming_indices_run_or_drop_every_item_once() {
                 items,
                 2,
                 Site::Loop(&SITE),
-                &ForEach(|item: Item<'_>| {
+                &ForEach(&|item: Item<'_>| {
                     ran.fetch_add(1, SeqCst);
                     if item.0 == 1 {
                         return Err(item.0);
@@ -259,7 +259,7 @@ fn two_threads_pulling_one_iterator_in_batches_run_each_item_once() {
                 (0..4usize).map(|i| 1 << i),
                 2,
                 Site::Loop(&SITE),
-                &ForEach(|bit: usize| {
+                &ForEach(&|bit: usize| {
                     let before = seen.fetch_or(bit, SeqCst);
                     assert_eq!(before & bit, 0, "item {bit} ran twice");
                     Ok::<(), ()>(())
@@ -289,7 +289,7 @@ fn a_worker_joining_an_input_held_alone_runs_each_item_once() {
                 }),
                 2,
                 Site::Loop(&SITE),
-                &ForEach(|item: Item<'_>| {
+                &ForEach(&|item: Item<'_>| {
                     let bit = 1 << item.0;
                     let before = seen.fetch_or(bit, SeqCst);
                     assert_eq!(before & bit, 0, "item {} ran twice", item.0);
@@ -320,7 +320,7 @@ fn the_calling_thread_sees_its_loop_cancelled() {
             0..2usize,
             2,
             Site::Loop(&SITE),
-            &ForEach(|i: usize| {
+            &ForEach(&|i: usize| {
                 if loom::thread::current().id() != caller {
                     // Fails once the caller runs the other item: indices are claimed one
                     // at a time, so the caller gets one.
@@ -354,7 +354,7 @@ fn walk(
         0..2usize,
         workers,
         Site::Loop(&SITE),
-        &ForEach(|_| {
+        &ForEach(&|_| {
             let now = in_flight.fetch_add(1, SeqCst) + 1;
             most.fetch_max(now, SeqCst);
             let result = if depth > 1 {
@@ -600,7 +600,7 @@ fn walk_shared(depth: usize, ran: &AtomicUsize) -> Result<(), ()> {
         0..3usize,
         2,
         Site::Loop(&SITE),
-        &ForEach(|_| {
+        &ForEach(&|_| {
             ran.fetch_add(1, SeqCst);
             if depth > 1 {
                 walk_shared(depth - 1, ran)?;

@@ -129,6 +129,9 @@ impl Split {
     ///
     /// If `workers` is 0, at the caller's loop.
     #[track_caller]
+    // In the caller's frame, also in a debug build: a recursion pays a frame of its own on
+    // every level.
+    #[inline(always)]
     pub fn thread_loop<I, F, R>(self, input: I, workers: usize, site: &'static LoopSite, f: F) -> R
     where
         I: IntoIndexed,
@@ -141,7 +144,7 @@ impl Split {
             input,
             workers,
             Site::Loop(site),
-            &ForEach(f),
+            &ForEach(&f),
             None,
         ))
     }
@@ -162,7 +165,7 @@ impl Split {
         F: Fn(I::Item) -> R + Sync,
         R: Flow<Exit: SendExit>,
     {
-        engine::drive_indexed(input, &settings, Site::Loop(site), &ForEach(f))
+        engine::drive_indexed(input, &settings, Site::Loop(site), &ForEach(&f))
     }
 }
 
@@ -177,6 +180,9 @@ impl Shared {
     ///
     /// If `workers` is 0, at the caller's loop.
     #[track_caller]
+    // In the caller's frame, also in a debug build: a recursion pays a frame of its own on
+    // every level.
+    #[inline(always)]
     pub fn thread_loop<I, F, R>(self, input: I, workers: usize, site: &'static LoopSite, f: F) -> R
     where
         I: IntoIterator,
@@ -190,7 +196,7 @@ impl Shared {
             input,
             workers,
             Site::Loop(site),
-            &ForEach(f),
+            &ForEach(&f),
             None,
         ))
     }
@@ -212,7 +218,7 @@ impl Shared {
         F: Fn(I::Item) -> R + Sync,
         R: Flow<Exit: SendExit>,
     {
-        engine::drive_shared(input, &settings, Site::Loop(site), &ForEach(f))
+        engine::drive_shared(input, &settings, Site::Loop(site), &ForEach(&f))
     }
 }
 
@@ -227,6 +233,9 @@ impl Fed {
     ///
     /// If `workers` is 0, at the caller's loop.
     #[track_caller]
+    // In the caller's frame, also in a debug build: a recursion pays a frame of its own on
+    // every level.
+    #[inline(always)]
     pub fn thread_loop<I, F, R>(self, input: I, workers: usize, site: &'static LoopSite, f: F) -> R
     where
         I: IntoIterator,
@@ -239,7 +248,7 @@ impl Fed {
             input,
             workers,
             Site::Loop(site),
-            &ForEach(f),
+            &ForEach(&f),
             None,
         ))
     }
@@ -260,7 +269,7 @@ impl Fed {
         F: Fn(I::Item) -> R + Sync,
         R: Flow<Exit: SendExit>,
     {
-        engine::drive_fed(input, &settings, Site::Loop(site), &ForEach(f))
+        engine::drive_fed(input, &settings, Site::Loop(site), &ForEach(&f))
     }
 }
 
@@ -318,7 +327,7 @@ where
         pull_head(head),
         workers,
         Site::Loop(site),
-        &ForEach(f),
+        &ForEach(&f),
         None,
     ))
 }
@@ -338,7 +347,7 @@ where
     F: Fn(T) -> R + Sync,
     R: Flow<Exit: SendExit>,
 {
-    engine::drive_head(pull_head(head), &settings, Site::Loop(site), &ForEach(f))
+    engine::drive_head(pull_head(head), &settings, Site::Loop(site), &ForEach(&f))
 }
 
 /// The head as the rewrite writes it, as the engine evaluates it.

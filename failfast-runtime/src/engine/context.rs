@@ -24,38 +24,26 @@ pub(crate) struct Context {
 struct Carried {
     span: tracing::Span,
     dispatch: tracing::Dispatch,
-    /// The thread the run started on, and where the dispatcher it logged to lived there (see
-    /// [`Carried::is_default_here`]).
-    captured_on: std::thread::ThreadId,
-    /// An address, only compared.
-    default_at: usize,
-}
-
-/// Where the dispatcher that this thread logs to now lives.
-#[cfg(feature = "tracing")]
-fn default_at() -> usize {
-    tracing::dispatcher::get_default(address)
-}
-
-#[cfg(feature = "tracing")]
-fn address(dispatch: &tracing::Dispatch) -> usize {
-    dispatch as *const tracing::Dispatch as usize
 }
 
 #[cfg(feature = "tracing")]
 impl Carried {
-    /// Whether this thread logs to the captured dispatcher already, so that entering the
-    /// context need not make it this thread's default. Making it the default costs an
-    /// atomic add and subtract on a counter global to the process, which every thread's
-    /// `tracing` calls then read on their slow path while it is not zero: with a subscriber
-    /// set as the global default, every pool visit did so for nothing.
+    /// Whether this thread, with the run's span entered, logs to the captured dispatcher
+    /// already, so that entering the context need not make it this thread's default. Making it
+    /// the default costs an atomic add and subtract on a counter global to the process, which
+    /// every thread's `tracing` calls then read on their slow path while it is not zero: with
+    /// a subscriber set as the global default, every pool visit did so for nothing.
     ///
-    /// `tracing` hands out its dispatchers by reference, and each lives either in the
-    /// thread's own slot (a scoped default) or in a `static` (the global default): the same
-    /// address seen from two live threads can only be the `static`. (On the thread that
-    /// captured it, the slot's address stays the same whatever it holds now: not proof.)
+    /// Asked of the subscriber, with public API only: the dispatcher this thread logs to sees
+    /// the span just entered (through the span's own dispatcher) as its current one. A pool
+    /// thread's default between visits is the global one, which only sees the span if it is
+    /// the captured subscriber; a subscriber that does not track spans never says so, and is
+    /// made the default.
     fn is_default_here(&self) -> bool {
-        std::thread::current().id() != self.captured_on && default_at() == self.default_at
+        let Some(id) = self.span.id() else {
+            return false;
+        };
+        tracing::dispatcher::get_default(|dispatch| dispatch.current_span().id() == Some(&id))
     }
 }
 
@@ -73,19 +61,10 @@ impl Context {
                 if LevelFilter::current() == LevelFilter::OFF {
                     return Context { carried: None };
                 }
-                let (dispatch, default_at) = tracing::dispatcher::get_default(|dispatch| {
-                    (dispatch.clone(), address(dispatch))
-                });
+                let dispatch = tracing::Dispatch::default();
                 let span = tracing::Span::current();
                 let nothing = dispatch.is::<tracing::subscriber::NoSubscriber>();
-                (!nothing || !span.is_none()).then(|| {
-                    Box::new(Carried {
-                        span,
-                        dispatch,
-                        captured_on: std::thread::current().id(),
-                        default_at,
-                    })
-                })
+                (!nothing || !span.is_none()).then(|| Box::new(Carried { span, dispatch }))
             },
         }
     }
@@ -130,13 +109,16 @@ impl Context {
         Entered {
             #[cfg(feature = "tracing")]
             _carried: self.carried.as_deref().map(|carried| {
-                // The subscriber first: the span's events on this thread go to it.
-                let default = (!carried.is_default_here())
-                    .then(|| tracing::dispatcher::set_default(&carried.dispatch));
                 ENTERED.with(|entered| entered.borrow_mut().push(carried.span.id()));
                 // Made before entering: if the subscriber panics there, it still unmarks.
                 let marked = Marked;
-                (carried.span.enter(), default, marked)
+                // The span enters through its own dispatcher, whatever this thread's default.
+                let span = carried.span.enter();
+                // The subscriber then, unless this thread logs to it already: the span's
+                // events on this thread go to it.
+                let default = (!carried.is_default_here())
+                    .then(|| tracing::dispatcher::set_default(&carried.dispatch));
+                (span, default, marked)
             }),
             _context: std::marker::PhantomData,
         }

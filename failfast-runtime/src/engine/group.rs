@@ -480,21 +480,23 @@ impl Group {
     }
 
     /// Visits run `id`, which `State::enter` counted this thread in, and leaves it.
+    ///
+    /// The owner visiting its own run is in its context already; a pool thread, or an owner
+    /// helping another run (`until`), takes over the context of the run's start. Once per
+    /// level of a recursion, this frame stays on the stack while the owner runs the level's
+    /// items: what only the others need is in frames of its own, gone by then.
     fn visit(self: &Arc<Self>, id: u64, run: RunPtr, visitor: &Visitor<'_>) {
-        let pool_thread = visitor.owner.is_none();
         self.ramp();
         let inside = enter(self);
         // SAFETY: the run stays listed while this thread is counted in its `active`.
         let run_ref = unsafe { run.get() };
-        // The owner visiting its own run is in its context already; a pool thread, or an
-        // owner helping another run (`until`), takes over the context of the run's start.
-        {
-            let enters = pool_thread || visitor.until.is_some();
-            let _context = enters.then(|| run_ref.context().enter());
+        if visitor.owner.is_some() && visitor.until.is_none() {
             run_ref.visit(visitor);
+        } else {
+            visit_in_context(run_ref, visitor);
         }
         drop(inside);
-        self.leave(id, pool_thread);
+        self.leave(id, visitor.owner.is_none());
     }
 
     /// Whether a listed run other than `except` has items that a visit can take now: one
@@ -579,14 +581,19 @@ impl Published<'_> {
                         self.pull(feed, room);
                     }
                 }
-                Step::Visit(id, run) if id == self.id => {
-                    let visitor = Visitor {
-                        until: None,
-                        owner: Some(&here),
-                    };
-                    self.group.visit(id, run, &visitor);
+                // One arm, so that a debug build's frame (on the stack once per level of a
+                // recursion) has one copy of what it binds.
+                Step::Visit(id, run) => {
+                    if id == self.id {
+                        let visitor = Visitor {
+                            until: None,
+                            owner: Some(&here),
+                        };
+                        self.group.visit(id, run, &visitor);
+                    } else {
+                        self.help(id, run, &here);
+                    }
                 }
-                Step::Visit(id, run) => self.help(id, run, &here),
                 Step::Done(settled) => {
                     self.retired = true;
                     #[cfg(feature = "fault-injection")]
@@ -720,6 +727,13 @@ impl Published<'_> {
         let _ = deadline;
         self.group.signal.wait_for(poll)
     }
+}
+
+/// [`Group::visit`] in the context of the run's start.
+#[inline(never)]
+fn visit_in_context(run: &dyn Visit, visitor: &Visitor<'_>) {
+    let _context = run.context().enter();
+    run.visit(visitor);
 }
 
 impl Drop for Published<'_> {

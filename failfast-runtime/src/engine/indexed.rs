@@ -465,7 +465,7 @@ mod tests {
                 items,
                 workers,
                 Site::Loop(&SITE),
-                &ForEach(|item: Counted<'_>| if item.0 == 17 { Err(item.0) } else { Ok(()) }),
+                &ForEach(&|item: Counted<'_>| if item.0 == 17 { Err(item.0) } else { Ok(()) }),
             );
             assert_eq!(result, Err(17));
             // Every item, run or not, dropped exactly once (Miri also reports a double drop
@@ -481,7 +481,7 @@ mod tests {
             &mut items[..],
             4,
             Site::Loop(&SITE),
-            &ForEach(|n: &mut u32| {
+            &ForEach(&|n: &mut u32| {
                 *n += 1;
                 Ok(())
             }),

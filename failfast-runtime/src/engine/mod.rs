@@ -79,12 +79,18 @@ where
     B: Body<I::Item>,
 {
     let items = input.into_items();
-    in_group(site, workers, workers - 1, |group, nested| {
-        let source = move || Indexed::new(items, group.workers);
-        own(group, nested, source, body, stop, |run| {
-            group.publish(run).finish(true, None);
-        })
-    })
+    let Some(group) = group::enclosing(site) else {
+        return in_new_group(site, workers, workers - 1, |group| {
+            let source = move || Indexed::new(items, group.workers);
+            own_here(group, source, body, stop, |run| {
+                group.publish(run).finish(true, None);
+            })
+        });
+    };
+    let workers = group.workers;
+    let run = Run::boxed(move || Indexed::new(items, workers), body, &group, stop);
+    group.publish(&*run).finish(true, None);
+    Run::outcome_of_boxed(run)
 }
 
 /// Runs `body` over a `Send` input: the caller and `workers - 1` pool threads pull it.
@@ -120,13 +126,20 @@ where
     B: Body<I::Item>,
 {
     let input = input.into_iter();
-    in_group(site, workers, workers - 1, |group, nested| {
-        let source =
-            move || Shared::new(input, batch::lazy_max_batch(group.workers), &group.signal);
-        own(group, nested, source, body, stop, |run| {
-            group.publish(run).finish(true, None);
-        })
-    })
+    let Some(group) = group::enclosing(site) else {
+        return in_new_group(site, workers, workers - 1, |group| {
+            let source =
+                move || Shared::new(input, batch::lazy_max_batch(group.workers), &group.signal);
+            own_here(group, source, body, stop, |run| {
+                group.publish(run).finish(true, None);
+            })
+        });
+    };
+    let group = &group;
+    let source = move || Shared::new(input, batch::lazy_max_batch(group.workers), &group.signal);
+    let run = Run::boxed(source, body, group, stop);
+    group.publish(&*run).finish(true, None);
+    Run::outcome_of_boxed(run)
 }
 
 /// Runs `body` over any input: the caller pulls it, and `workers` pool threads run the
@@ -162,20 +175,30 @@ where
     B: Body<I::Item>,
 {
     let input = input.into_iter();
-    in_group(site, workers, workers, |group, nested| {
-        let max_batch = batch::lazy_max_batch(group.workers);
-        let source = move || Fed::new(group.workers, max_batch, &group.signal);
-        own(group, nested, source, body, stop, |run| {
-            run.fed();
-            let published = group.publish(run);
-            let mut feeder = Feeder::new(input, run);
-            published.finish(nested, Some(&mut feeder as &mut dyn Feed));
-            // Every iteration has finished: a stop from now on changes nothing, also while
-            // the input (which may be slow to drop) goes.
-            run.settle();
-            run.drop_caught(feeder);
-        })
-    })
+    let Some(group) = group::enclosing(site) else {
+        return in_new_group(site, workers, workers, |group| {
+            let source = || {
+                Fed::new(
+                    group.workers,
+                    batch::lazy_max_batch(group.workers),
+                    &group.signal,
+                )
+            };
+            own_here(group, source, body, stop, |run| {
+                feed(group, false, run, Feeder::new(input, run));
+            })
+        });
+    };
+    let source = || {
+        Fed::new(
+            group.workers,
+            batch::lazy_max_batch(group.workers),
+            &group.signal,
+        )
+    };
+    let run = Run::boxed(source, body, &group, stop);
+    feed(&group, true, &run, Feeder::new(input, &run));
+    Run::outcome_of_boxed(run)
 }
 
 /// Runs `body` over the values of a `while let` loop's head: the caller evaluates `head`, one
@@ -212,19 +235,37 @@ where
     H: FnMut() -> Pulled<T, <B::Outcome as Flow>::Exit>,
     B: Body<T>,
 {
-    in_group(site, workers, workers, |group, nested| {
-        let source = move || Headed::new(group);
-        own(group, nested, source, body, stop, |run| {
-            run.fed();
-            let published = group.publish(run);
-            let mut feeder = HeadFeeder::new(head, run, group, nested);
-            published.finish(nested, Some(&mut feeder as &mut dyn Feed));
-            // Every iteration has finished: a stop from now on changes nothing, also while
-            // the input (which may be slow to drop) goes.
-            run.settle();
-            run.drop_caught(feeder);
-        })
-    })
+    let Some(group) = group::enclosing(site) else {
+        return in_new_group(site, workers, workers, |group| {
+            let source = || Headed::new(group);
+            own_here(group, source, body, stop, |run| {
+                feed(group, false, run, HeadFeeder::new(head, run, group, false));
+            })
+        });
+    };
+    let source = || Headed::new(&group);
+    let run = Run::boxed(source, body, &group, stop);
+    feed(&group, true, &run, HeadFeeder::new(head, &run, &group, true));
+    Run::outcome_of_boxed(run)
+}
+
+/// The owner's side of a run whose input it pulls through `feeder`: publishes the run in
+/// `group`, feeds it, works on it too if `nested` (see [`drive_fed`]), and drops the input.
+/// Inlined, also in a debug build: a nested run's owner would pay a frame of its own on every
+/// level of a recursion.
+#[inline(always)]
+fn feed<S, B>(group: &Arc<Group>, nested: bool, run: &Run<'_, S, B>, mut feeder: impl Feed)
+where
+    S: Source,
+    B: Body<S::Item>,
+{
+    run.fed();
+    let published = group.publish(run);
+    published.finish(nested, Some(&mut feeder as &mut dyn Feed));
+    // Every iteration has finished: a stop from now on changes nothing, also while the input
+    // (which may be slow to drop) goes.
+    run.settle();
+    run.drop_caught(feeder);
 }
 
 /// Arms a loop's stop when it starts: `Err` if it is stopped already, and then nothing is
@@ -237,36 +278,14 @@ fn arm(settings: &Loop<'_>) -> Result<Option<Armed>, Stopped> {
     }
 }
 
-/// Makes a run of what `source` makes, stopped by `stop` if given, lets `work` publish it in
-/// `group` and work on it until it has finished, and returns its outcome.
+/// Makes a loop's first run of what `source` makes, stopped by `stop` if given, lets `work`
+/// publish it in `group` and work on it until it has finished, and returns its outcome.
 ///
-/// A nested run is one level of a recursion, and every level keeps its run alive while it
-/// works on the levels below: such a run is made on the heap, so that a level costs the
-/// stack of a few small frames (sources are cache-line padded, a run is hundreds of bytes).
-/// A loop's first run stays on the stack, which costs nothing per level.
-fn own<'a, S, B>(
-    group: &'a Arc<Group>,
-    nested: bool,
-    source: impl FnOnce() -> S,
-    body: &'a B,
-    stop: Option<&'a StopToken>,
-    work: impl FnOnce(&Run<'a, S, B>),
-) -> Result<B::Outcome, Stopped>
-where
-    S: Source,
-    B: Body<S::Item>,
-{
-    if nested {
-        let run = Run::boxed(source, body, group, stop);
-        work(&run);
-        Run::outcome_of_boxed(run)
-    } else {
-        own_here(group, source, body, stop, work)
-    }
-}
-
-/// [`own`] for a loop's first run, on the stack. Not inlined, so that a nested run's frame
-/// has no room for a run.
+/// The run is on the stack, which costs nothing per level. A nested run (a level of a
+/// recursion, in `run_indexed` and the others) is made on the heap instead ([`Run::boxed`]):
+/// every level keeps its run alive while it works on the levels below, and a run is hundreds
+/// of bytes (sources are cache-line padded). Not inlined, so that a nested run's frame has
+/// no room for a run.
 #[inline(never)]
 fn own_here<'a, S, B>(
     group: &'a Arc<Group>,
@@ -284,30 +303,16 @@ where
     run.into_outcome()
 }
 
-/// Calls `f` with the group of the loop at `site`, and whether the run is nested in it: the
-/// enclosing group if this thread runs an iteration of that loop (recursion), else a new one
-/// that may start `pool_threads` threads, which have all left when this returns.
-#[inline]
-fn in_group<R>(
-    site: Site,
-    workers: usize,
-    pool_threads: usize,
-    f: impl FnOnce(&Arc<Group>, bool) -> R,
-) -> R {
-    match group::enclosing(site) {
-        Some(group) => f(&group, true),
-        None => in_new_group(site, workers, pool_threads, f),
-    }
-}
-
-/// [`in_group`] for a loop started outside any iteration of itself. Not inlined: a group
-/// and its scope are large, and a recursion's nested runs, on every level, never need them.
+/// Calls `f` with a new group for the loop at `site`, started outside any iteration of
+/// itself (else its run joins the enclosing group, see [`group::enclosing`]), which may start
+/// `pool_threads` threads, all gone when this returns. Not inlined: a group and its scope are
+/// large, and a recursion's nested runs, on every level, never need them.
 #[inline(never)]
 fn in_new_group<R>(
     site: Site,
     workers: usize,
     pool_threads: usize,
-    f: impl FnOnce(&Arc<Group>, bool) -> R,
+    f: impl FnOnce(&Arc<Group>) -> R,
 ) -> R {
     let group = Arc::new(Group::new(site, workers, pool_threads));
     let serve = Serve(Arc::clone(&group));
@@ -322,7 +327,7 @@ fn in_new_group<R>(
             }
         }
         let _close = Close(&group);
-        f(&group, false)
+        f(&group)
     })
 }
 

@@ -3,7 +3,7 @@
 
 use super::batch::{next_batch, StepBack, MAX_BATCH};
 use super::context::{Context, Here};
-use super::ending::{drop_each, Ending, Record};
+use super::ending::{drop_each, Ending, Payload, Record};
 use super::group::{Feed, Group, Visit, Visitor};
 use super::source::{pull, Fed, Headed, Source};
 use super::Body;
@@ -216,11 +216,7 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
 
     fn visit(&self, visitor: &Visitor<'_>) {
         let _current = cancel::enter(&self.token);
-        // Whatever unwinds here (a destructor of items dropped unstarted, say) ends the run
-        // like a panic of an iteration: a visit never unwinds into the group.
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.take_and_run(visitor))) {
-            self.end(Ending::Panic(payload));
-        }
+        self.take_and_run(visitor);
     }
 
     fn close(&self) {
@@ -267,25 +263,28 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// A visit: claims items and runs them until none are left, the run is cancelled, or
     /// the `visitor`'s `until()` holds.
     ///
+    /// It never unwinds into the group: whatever unwinds in it (a destructor of items dropped
+    /// unstarted, say) ends the run like a panic of an iteration. Caught where it may happen,
+    /// each step on its own, not around the whole visit: a visit's frames are on the stack
+    /// while its items run, once per level of a recursion, and a debug build's `catch_unwind`
+    /// is six frames.
+    ///
     /// Its iterations run one call further down (`run_alone`, `run_claimed`), and a
     /// recursion's next level runs inside one of them: deciding what to do next is in a
     /// function of its own ([`next`](Self::next)), so that each level keeps only the visit's
     /// state and this loop on the stack.
     fn take_and_run(&self, visitor: &Visitor<'_>) {
-        let mut local = self.body.start();
+        let body = self.body;
+        let Some(mut local) = self.caught(|| body.start()) else {
+            return;
+        };
         let mut buffer = Vec::new();
         // Claimed items must run: a visit that may have to stop early claims one at a time.
-        let max_batch = if visitor.until.is_some() {
+        let mut pace = Pace::new(if visitor.until.is_some() {
             1
         } else {
             self.source.max_batch()
-        };
-        let mut pace = Pace {
-            batch: 1,
-            max_batch,
-            step_back: StepBack::new(),
-            last: Instant::now(),
-        };
+        });
         let taking = Taking::join(&self.source);
         let watch = self.token.watch();
         let mut tried_alone = false;
@@ -293,37 +292,48 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             match self.next(&mut pace, &mut buffer, visitor, watch, tried_alone) {
                 Next::Alone => {
                     tried_alone = true;
-                    let Some(took) = self.run_alone(&mut local, watch) else {
+                    if !self.run_alone(&mut local, &mut pace, watch) {
                         break;
-                    };
-                    if took {
-                        // Another worker joined. Batches grow again from one item: the
-                        // stretch's average would hide items that only just turned slow, and
-                        // a batch of them would keep the worker that joined waiting.
-                        pace.batch = 1;
-                        pace.last = Instant::now();
                     }
                 }
                 Next::Claimed(claimed) => {
                     tried_alone = false;
-                    // Timed only to size the next batch, which one item at a time does not
-                    // need.
-                    let began = (max_batch > 1).then(Instant::now);
-                    let ran = self.run_claimed(&mut local, claimed, watch);
-                    if let Some(began) = began {
-                        self.paced(&mut pace, began, ran, &watch);
-                    }
+                    self.run_claimed(&mut local, claimed, &mut pace, watch);
                 }
                 Next::Again => tried_alone = false,
                 Next::Over => break,
             }
         }
-        drop(taking);
-        self.body.finish(local);
+        self.leave_visit(local, buffer, taking);
+    }
+
+    /// The end of a visit: drops what it kept, and gives the body's state back. Not inlined,
+    /// for the reason [`next`](Self::next) is not.
+    #[inline(never)]
+    fn leave_visit(&self, local: B::Local, buffer: Vec<S::Item>, taking: Taking<'_, S>) {
+        let body = self.body;
+        self.caught(move || {
+            drop(buffer);
+            drop(taking);
+            body.finish(local);
+        });
+    }
+
+    /// Runs `f`; if it unwinds, ends the run like a panicking iteration, and `None`.
+    fn caught<R>(&self, f: impl FnOnce() -> R) -> Option<R> {
+        match catch_unwind(AssertUnwindSafe(f)) {
+            Ok(value) => Some(value),
+            Err(payload) => {
+                self.end(Ending::Panic(payload));
+                None
+            }
+        }
     }
 
     /// What a visit does next: hold the input alone, run a claim, look again, or end.
-    /// `tried_alone` if it just held the input (and the run goes on): it claims now.
+    /// `tried_alone` if it just held the input (and the run goes on): it claims now. What
+    /// unwinds is caught here, not in the visit's frame, which is on the stack while the
+    /// items run.
     #[inline(never)]
     fn next<'b>(
         &'b self,
@@ -333,53 +343,60 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         watch: Watch<'_>,
         tried_alone: bool,
     ) -> Next<S::Claimed<'b>> {
-        if self.deadline.is_some() {
-            self.time_out_if_due();
-        }
-        if watch.is_cancelled() {
-            self.source.close();
-            return Next::Over;
-        }
-        let until = visitor.until;
-        if until.is_some_and(|until| until()) {
-            return Next::Over;
-        }
-        // Items known to be fast, and nobody else taking: hold the input alone (a visit that
-        // may have to stop early never holds it).
-        // Nor does a run whose deadline no timer watches: its worker looks at the clock
-        // between claims.
-        if self.may_hold
-            && self.deadline.is_none()
-            && !tried_alone
-            && until.is_none()
-            && pace.batch == pace.max_batch
-        {
-            return Next::Alone;
-        }
-        match self.source.claim(pace.batch, buffer) {
-            Ok(Some(claimed)) => Next::Claimed(claimed),
-            Ok(None) if until.is_none() && self.source.held_alone() => {
-                // The holder lets go within a few items. If they are long, the group may
-                // have other runs to help with meanwhile (a recursion's inner runs).
-                if !self.wait_for_holder(&watch, visitor.owner) {
-                    return Next::Over;
+        self.caught(|| {
+            if self.deadline.is_some() {
+                self.time_out_if_due();
+            }
+            if watch.is_cancelled() {
+                self.source.close();
+                return Next::Over;
+            }
+            let until = visitor.until;
+            if until.is_some_and(|until| until()) {
+                return Next::Over;
+            }
+            // Items known to be fast, and nobody else taking: hold the input alone (a visit
+            // that may have to stop early never holds it). Nor does a run whose deadline no
+            // timer watches: its worker looks at the clock between claims.
+            if self.may_hold
+                && self.deadline.is_none()
+                && !tried_alone
+                && until.is_none()
+                && pace.batch == pace.max_batch
+            {
+                return Next::Alone;
+            }
+            match self.source.claim(pace.batch, buffer) {
+                Ok(Some(claimed)) => Next::Claimed(claimed),
+                Ok(None) if until.is_none() && self.source.held_alone() => {
+                    // The holder lets go within a few items. If they are long, the group
+                    // may have other runs to help with meanwhile (a recursion's inner runs).
+                    if !self.wait_for_holder(&watch, visitor.owner) {
+                        return Next::Over;
+                    }
+                    pace.last = Instant::now();
+                    Next::Again
                 }
-                pace.last = Instant::now();
-                Next::Again
+                Ok(None) => Next::Over,
+                Err(payload) => {
+                    self.end(Ending::Panic(payload));
+                    Next::Over
+                }
             }
-            Ok(None) => Next::Over,
-            Err(payload) => {
-                self.end(Ending::Panic(payload));
-                Next::Over
-            }
-        }
+        })
+        .unwrap_or(Next::Over)
     }
 
-    /// Runs items while this thread holds the input alone (see [`Source::alone`]); `None` if
-    /// the visit is over, else whether it ran any. Not inlined, nor is [`Self::run_claimed`]:
-    /// inlined, the two would share one frame, on the stack whichever of them runs.
+    /// Runs items while this thread holds the input alone (see [`Source::alone`]); whether
+    /// the visit goes on. Not inlined, nor is [`Self::run_claimed`]: inlined, the two would
+    /// share one frame, on the stack whichever of them runs.
     #[inline(never)]
-    fn run_alone(&self, local: &mut B::Local, watch: Watch<'_>) -> Option<bool> {
+    fn run_alone(&self, local: &mut B::Local, pace: &mut Pace, watch: Watch<'_>) -> bool {
+        self.caught(|| self.hold(local, pace, watch)) == Some(true)
+    }
+
+    /// See [`run_alone`](Self::run_alone).
+    fn hold(&self, local: &mut B::Local, pace: &mut Pace, watch: Watch<'_>) -> bool {
         let body = self.body;
         let mut took = false;
         // Taken alone, only this thread's iterations can end the run (but for a stop from
@@ -410,32 +427,44 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                 .alone(Some(move || !watch.outer_cancelled()), each),
         };
         match ran {
-            Ok(true) => None,
-            Ok(false) => Some(took),
+            Ok(true) => false,
+            Ok(false) => {
+                if took {
+                    // Another worker joined. Batches grow again from one item: the stretch's
+                    // average would hide items that only just turned slow, and a batch of
+                    // them would keep the worker that joined waiting.
+                    pace.batch = 1;
+                    pace.last = Instant::now();
+                }
+                true
+            }
             Err(payload) => {
                 self.end(Ending::Panic(payload));
-                None
+                false
             }
         }
     }
 
-    /// Runs the items of one claim; how many it started.
+    /// Runs the items of one claim, and sizes the next by how long they took.
     #[inline(never)]
     fn run_claimed(
         &self,
         local: &mut B::Local,
         claimed: S::Claimed<'_>,
+        pace: &mut Pace,
         watch: Watch<'_>,
-    ) -> usize {
+    ) {
         // A local of this frame, not the caller's copy behind a pointer: an item body whose
         // effects the compiler cannot see (any call, or `black_box`) would otherwise make it
         // store and reload the claim's position at every item.
         let mut claimed = claimed;
+        // Timed only to size the next batch, which one item at a time does not need.
+        let began = (pace.max_batch > 1).then(Instant::now);
         let mut ran = 0;
         // One `catch_unwind` per claim, not per item: a panicking iteration ends the run,
         // and the claim's other items are dropped unstarted, as they would be after any
         // ending.
-        let running = catch_unwind(AssertUnwindSafe(|| loop {
+        let running = catching(&mut || loop {
             // Checked before each item: once the run is cancelled, at most the items
             // already past this check start (one per other thread).
             if watch.is_cancelled() {
@@ -448,21 +477,37 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             if let Some(exit) = self.body.run(local, item).into_exit() {
                 self.end(Ending::Exit(exit));
             }
-        }));
+        });
         if let Err(payload) = running {
             self.end(Ending::Panic(payload));
         }
-        // The items claimed and not started are dropped here.
+        self.drop_claimed(claimed);
+        if let Some(began) = began {
+            self.paced(pace, began, ran, &watch);
+        }
+    }
+
+    /// Drops the items of a claim that were not started. Not inlined: the frame of
+    /// [`run_claimed`](Self::run_claimed) is on the stack while its items run, once per level
+    /// of a recursion, and would hold the room this takes.
+    #[inline(never)]
+    fn drop_claimed(&self, claimed: S::Claimed<'_>) {
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(claimed))) {
             self.end(Ending::Panic(payload));
         }
-        ran
     }
 
     /// After a claim that `began` then and started `ran` items: sizes the next batch, and
-    /// steps back from a lazy input whose claims cost more than their items.
+    /// steps back from a lazy input whose claims cost more than their items. Not inlined, and
+    /// caught here: the frame of [`run_claimed`](Self::run_claimed) is on the stack while its
+    /// items run, once per level of a recursion.
     #[inline(never)]
     fn paced(&self, pace: &mut Pace, began: Instant, ran: usize, watch: &Watch<'_>) {
+        self.caught(|| self.pace(pace, began, ran, watch));
+    }
+
+    /// See [`paced`](Self::paced).
+    fn pace(&self, pace: &mut Pace, began: Instant, ran: usize, watch: &Watch<'_>) {
         let now = Instant::now();
         let ran_for = now - began;
         self.source.finished(ran, ran_for);
@@ -551,6 +596,26 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     }
 }
 
+/// `catch_unwind` of `f`, around the items of a claim, on the stack while they run (once per
+/// level of a recursion). In a debug build, through one instance for every run: the standard
+/// library's frames around the call are as large as the closure they are given, and a
+/// `&mut dyn FnMut` is two words. Optimised, the generic call inlines them all into the
+/// caller's frame, where the call through a `dyn` would add the closure's own frame.
+#[inline(always)]
+fn catching(f: &mut impl FnMut()) -> Result<(), Payload> {
+    #[cfg(debug_assertions)]
+    return catching_dyn(f);
+    #[cfg(not(debug_assertions))]
+    catch_unwind(AssertUnwindSafe(f))
+}
+
+/// See [`catching`].
+#[cfg(debug_assertions)]
+#[inline(never)]
+fn catching_dyn(f: &mut dyn FnMut()) -> Result<(), Payload> {
+    catch_unwind(AssertUnwindSafe(f))
+}
+
 /// See [`Run::next`].
 enum Next<C> {
     Alone,
@@ -566,6 +631,20 @@ struct Pace {
     step_back: StepBack,
     /// When the last claim's items finished: the next claim's taking starts there.
     last: Instant,
+}
+
+impl Pace {
+    /// Not inlined: a visit's frame is on the stack while its items run, once per level of a
+    /// recursion, and would hold this one's temporaries.
+    #[inline(never)]
+    fn new(max_batch: usize) -> Pace {
+        Pace {
+            batch: 1,
+            max_batch,
+            step_back: StepBack::new(),
+            last: Instant::now(),
+        }
+    }
 }
 
 /// Counts a worker among a source's takers for as long as it visits.
