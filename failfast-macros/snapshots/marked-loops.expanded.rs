@@ -11,6 +11,11 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                         PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                     };
                     static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
+                    if let ::core::option::Option::Some(__failfast_item) = ::failfast::parallel_loop::items_of(
+                        &__failfast_input,
+                    ) {
+                        ::failfast::parallel_loop::sent_to_workers(&__failfast_item);
+                    }
                     (&&&::failfast::parallel_loop::input(&__failfast_input))
                         .__failfast_path()
                         .thread_loop(
@@ -43,6 +48,11 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                             PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                         };
                         static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
+                        if let ::core::option::Option::Some(__failfast_item) = ::failfast::parallel_loop::items_of(
+                            &__failfast_input,
+                        ) {
+                            ::failfast::parallel_loop::sent_to_workers(&__failfast_item);
+                        }
                         (&&&::failfast::parallel_loop::input(&__failfast_input))
                             .__failfast_path()
                             .thread_loop(

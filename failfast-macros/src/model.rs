@@ -166,10 +166,10 @@ pub(crate) struct ParallelLoop {
     pub(crate) awaits: Vec<Span>,
     /// Whether the body (or a `while let` loop's head) has a `?`, or a macro that may hide one.
     pub(crate) tries: bool,
-    /// The first macro call in the body that may expand to a `return` (not one of the
-    /// standard library's, anyhow's, log's or tracing's): rustc's error about a `return Ok(..)`
-    /// it expands to is put there.
-    pub(crate) user_macro: Option<Span>,
+    /// The macro calls in the body (and head) that may expand to a `return` or a `continue`
+    /// (not the standard library's, anyhow's, log's or tracing's), in source order: rustc's
+    /// error about a `return Ok(..)` one of them expands to is put on the first.
+    pub(crate) user_macros: Vec<Span>,
     /// Whether the loop is in async code, where `.await` is possible.
     pub(crate) in_async: bool,
     pub(crate) bad_jumps: Vec<BadJump>,
@@ -331,7 +331,7 @@ impl<'a> Walk<'a> {
             flavor,
             awaits: facts.awaits,
             tries: facts.tries,
-            user_macro: facts.user_macros.first().copied(),
+            user_macros: facts.user_macros,
             in_async,
             bad_jumps: jumps.bad,
         };
@@ -568,7 +568,7 @@ struct Facts {
     awaits: Vec<Span>,
     /// A `?`, or a macro that may hide one (`bail!`, `ensure!`, or `?` among its tokens).
     tries: bool,
-    /// Macro calls that may expand to a `return`.
+    /// Macro calls that may expand to a `return` or a `continue`.
     user_macros: Vec<Span>,
 }
 

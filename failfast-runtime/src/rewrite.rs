@@ -56,6 +56,20 @@ impl<T: ?Sized + Sync> SharedCapture for T {}
 #[inline(always)]
 pub fn shared_by_iterations(_: &dyn SharedCapture) {}
 
+/// No item of an input: the rewrite writes
+/// `if let Some(item) = items_of(&input) { sent_to_workers(&item) }` before the loop, so that
+/// an item type that is not `Send` is reported there, at the user's input, through a cast
+/// that quotes no line of this crate ("required by a bound in .."); rustc then leaves out its
+/// report of the same bound on the loop.
+#[inline(always)]
+pub fn items_of<I: IntoIterator>(_: &I) -> Option<I::Item> {
+    None
+}
+
+/// See [`items_of`] and [`SendItem`].
+#[inline(always)]
+pub fn sent_to_workers(_: &dyn SendItem) {}
+
 /// The path a thread loop takes, chosen by its input's type with autoref-based dispatch
 /// (there is no specialization on stable Rust): the rewrite writes
 ///
@@ -95,7 +109,7 @@ impl<I: IntoIndexed> SplitByIndex for &&Input<I> {}
 /// Refused only for an input that holds a closure of the function that the macro could not
 /// see (built outside the `for` expression, in a way it does not follow): the message says so.
 #[diagnostic::on_unimplemented(
-    message = "the input of this parallel loop cannot be shared by its worker threads: `{I}` holds a value that is not `Send`",
+    message = "the input of this parallel loop cannot be shared by its worker threads: a closure in `{I}` captures a value that cannot be sent between threads safely",
     label = "this input is shared by worker threads",
     note = "rustc cannot yet tell whether a closure is `Send` when it picks the loop's path: write the adapter (`.filter(..)`, `.map(..)`) in the `for` expression itself, where `#[fail_fast]` sees it and lets the calling thread pull the input",
     note = "or make the closure `Send`: capture an `Arc` instead of an `Rc`, a `Mutex` or an atomic instead of a `RefCell` or a `Cell`"
@@ -106,6 +120,10 @@ pub trait SharedByWorkers<I> {
         Shared
     }
 }
+// Not recommended, so that rustc reports this trait's message: with the impl's bound reported
+// instead, rustc would name the captured type (`RefCell<..>`), but with `Sync`'s own message,
+// none of this help, and this line quoted (it keeps a bound's own message only when the bound
+// is on the same type as the trait's).
 #[diagnostic::do_not_recommend]
 impl<I: IntoIterator> SharedByWorkers<I> for &Input<I> where I::IntoIter: Send {}
 
@@ -270,26 +288,31 @@ impl Fed {
     label = "not a `failfast::StopToken`",
     note = "create a `let token = failfast::StopToken::new();`, pass `stop = &token` (or a `&StopToken` argument), and call `token.stop()` from wherever the loop should be stopped: a clone shares its state, so a Ctrl-C handler can hold one (`ctrlc::set_handler(move || token.stop())`), and a `tokio_util` `CancellationToken` can be bridged with a task that awaits `cancelled()` and then stops it"
 )]
-pub trait StopRef {
+pub trait AsStopToken {
     /// The token.
     fn stop_token(&self) -> &crate::StopToken;
 }
 
-impl StopRef for crate::StopToken {
+// Not offered in the error ("the trait is implemented for `StopToken`", quoting this line):
+// the message says what to pass.
+#[diagnostic::do_not_recommend]
+impl AsStopToken for crate::StopToken {
     fn stop_token(&self) -> &crate::StopToken {
         self
     }
 }
 
 #[diagnostic::do_not_recommend]
-impl<T: StopRef + ?Sized> StopRef for &T {
+impl<T: AsStopToken + ?Sized> AsStopToken for &T {
     fn stop_token(&self) -> &crate::StopToken {
         (**self).stop_token()
     }
 }
 
-/// The token that `stop = ..` gives, evaluated once when the loop starts.
-pub fn stop_token<T: StopRef + ?Sized>(token: &T) -> &crate::StopToken {
+/// The token that `stop = ..` gives, evaluated once when the loop starts. Taken as a trait
+/// object rather than through a type parameter, so that rustc's error quotes no line of this
+/// crate ("required by a bound in ..").
+pub fn stop_token<'a>(token: &'a (dyn AsStopToken + 'a)) -> &'a crate::StopToken {
     token.stop_token()
 }
 
@@ -412,6 +435,35 @@ where
         Ret::exit(Same::same(outcome))
     }
 }
+
+/// [`ExitsThrough`], when the body calls several macros that may expand to a `return`: the
+/// error is put on the first, and says that the cause may be another one (which of them
+/// returns is not known to the rewrite).
+#[diagnostic::on_unimplemented(
+    message = "the first failure or `return` of this parallel loop cannot leave through `{Self}`",
+    label = "if this macro, or another one this loop's body calls, expands to `return Ok(..)` or `return Some(..)`, that `return` is the cause",
+    note = "the function (or closure) around a `#[fail_fast]` loop returns `Result`, `Option` or `()`: the loop's first failure leaves it the way `?` would",
+    note = "a macro in the loop's body may `return Err(..)`, as `bail!` does, but not `return Ok(..)` or `return Some(..)`: write that `return` in the loop's body itself, or end the iteration with `continue`"
+)]
+pub trait ExitsPastMacros<R>: Sized {
+    /// What the function returns when the loop's outcome is an exit.
+    fn exit(outcome: R) -> Option<Self>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<Ret: Fallible, R> ExitsPastMacros<R> for Ret
+where
+    Ret::Iteration: Same<R>,
+{
+    fn exit(outcome: R) -> Option<Self> {
+        Ret::exit(Same::same(outcome))
+    }
+}
+
+/// What an iteration's body, run once in a loop so that a `continue` a macro expands to ends
+/// the iteration, gives that loop: a `break` a macro expands to gives `()` instead, and
+/// rustc's "expected `ParallelLoopsHaveNoBreak`, found `()`" says why it is refused.
+pub struct ParallelLoopsHaveNoBreak;
 
 /// `Self` and `T` are one type: a bound that gives an unknown `T` its type from `Self`, and
 /// fails as a bound (with [`ExitsThrough`]'s message) rather than as a type mismatch.
