@@ -5,8 +5,11 @@
 //! known once rustc has type-checked the whole function, so while the path is chosen, an input
 //! that holds such a closure looks `Send` whatever it captures, and the shared path would be
 //! taken and then refused. A closure that captures nothing is `Send` and `Sync`; one that may
-//! capture is not known to be, so its input skips the shared path and is pulled by the calling
-//! thread (or split by index, which never depends on a closure).
+//! capture is not known to be. When the macro sees every closure of the input and the locals
+//! they may capture, the rewrite checks those locals' types instead (they are known while the
+//! path is chosen): the shared path when they are all `Send` and `Sync`. Otherwise the input
+//! skips the shared path and is pulled by the calling thread (or split by index, which never
+//! depends on a closure).
 //!
 //! The macro sees the function's source, not its types: this errs on the side of "may capture"
 //! (a name that is bound anywhere in the function may be a captured local), which only costs
@@ -143,6 +146,72 @@ impl Locals {
 }
 
 impl Locals {
+    /// The locals that the closures written in a loop's `input` may capture, when that is all
+    /// that may hold a closure in it: then the rewrite checks their types (known while the
+    /// loop's path is chosen, unlike the closures' `Send`) and keeps the shared path for an
+    /// input whose closures capture only `Send` and `Sync` values. `None` when the input may
+    /// hold a closure this cannot see through (a local holding one, an async block, a macro
+    /// that may write one, a closure inside one of them) or may capture a name not known to be
+    /// in scope at the loop.
+    ///
+    /// Every name a closure uses and may not bind itself counts, so the list may be longer than
+    /// what rustc captures, never shorter: a local it lists in vain can only make the loop take
+    /// the caller-fed path.
+    pub(crate) fn captured_by_input(
+        &self,
+        input: &Expr,
+        pat: &Pat,
+        body: &Block,
+    ) -> Option<Vec<String>> {
+        let bound = self.bound.as_ref()?;
+        let key = loop_key(pat, body);
+        let mut matching = self
+            .at_loops
+            .iter()
+            .filter(|(at, _)| *at == key)
+            .map(|(_, names)| names);
+        let first = matching.next()?;
+        let in_scope = matching.fold(first.clone(), |both, names| &both & names);
+        let mut closures = WrittenClosures {
+            locals: self,
+            found: Vec::new(),
+            opaque: false,
+        };
+        closures.visit_expr(input);
+        if closures.opaque {
+            return None;
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for closure in closures.found {
+            // A closure or async block inside it may be held by the input too (`flat_map`'s
+            // inner iterator), with captures of its own that are not locals here.
+            let mut nested = WrittenClosures {
+                locals: self,
+                found: Vec::new(),
+                opaque: false,
+            };
+            nested.visit_expr(&closure.body);
+            if nested.opaque || !nested.found.is_empty() {
+                return None;
+            }
+            let mut used = Names::default();
+            used.visit_expr_closure(closure);
+            let mut inside = Bound(HashMap::new());
+            inside.visit_expr_closure(closure);
+            for name in used.free {
+                let outer = bound.get(&name) > inside.0.get(&name);
+                if !outer || self.sure.contains(&name) {
+                    continue;
+                }
+                if !in_scope.contains(&name) || self.holding.contains(&name) {
+                    return None;
+                }
+                names.insert(name);
+            }
+        }
+        Some(names.into_iter().collect())
+    }
+
     /// The variables declared outside a loop that its `body` uses (`seen`, `self`): the ones
     /// its closure captures, as far as the source shows them for sure. A place is checked
     /// before the loop by the rewrite, where a wrong one would break a program that compiles,
@@ -605,6 +674,40 @@ impl Visit<'_> for Finder<'_> {
     }
 
     fn visit_item(&mut self, _: &Item) {}
+}
+
+/// The closures written in an input (not those inside them), and whether it may hold one that
+/// cannot be seen: see [`Locals::captured_by_input`].
+struct WrittenClosures<'a, 'e> {
+    locals: &'a Locals,
+    found: Vec<&'e syn::ExprClosure>,
+    opaque: bool,
+}
+
+impl<'e> Visit<'e> for WrittenClosures<'_, 'e> {
+    fn visit_expr(&mut self, expr: &'e Expr) {
+        match expr {
+            Expr::Closure(closure) => self.found.push(closure),
+            Expr::Async(_) => self.opaque = true,
+            Expr::Path(path) => {
+                if let Some(name) = path.path.get_ident() {
+                    self.opaque |= self.locals.holding.contains(&name.to_string());
+                }
+            }
+            _ => visit::visit_expr(self, expr),
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'e syn::Macro) {
+        let mut finder = Finder {
+            locals: self.locals,
+            found: false,
+        };
+        finder.visit_macro(mac);
+        self.opaque |= finder.found;
+    }
+
+    fn visit_item(&mut self, _: &'e Item) {}
 }
 
 /// The names a closure uses that it does not bind as a parameter (of its own or of a closure

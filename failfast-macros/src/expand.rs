@@ -288,6 +288,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         pat,
         source,
         input_holds_closure,
+        input_captures,
         shared,
         body,
         kind,
@@ -437,10 +438,32 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             // An input that may hold a capturing closure of this function never takes the
             // shared path: rustc cannot tell yet whether the closure is `Send`, and would take
             // it (see `captures`).
-            let paths = if input_holds_closure {
-                quote_spanned!(at=> PulledByCaller as _, SplitByIndex as _)
-            } else {
-                quote_spanned!(at=> PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _)
+            // Unless the closures' captures are all it may hold that is not `Send`: then their
+            // types, known while the path is chosen, stand in for the closures' `Send`.
+            let captures = Ident::new("__failfast_captures", at);
+            let (paths, probe, described) = match (input_holds_closure, &input_captures) {
+                (true, None) => (
+                    quote_spanned!(at=> PulledByCaller as _, SplitByIndex as _),
+                    quote!(),
+                    quote_spanned!(at=> #named::input(&#input_var)),
+                ),
+                (true, Some(names)) => {
+                    let input_at = syn::spanned::Spanned::span(&input);
+                    // At the user's names, resolved as the user's code is.
+                    let names = names
+                        .iter()
+                        .map(|name| Ident::new(name, Span::call_site().located_at(input_at)));
+                    (
+                        quote_spanned!(at=> PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _),
+                        quote_spanned!(at=> let #captures = (#(#named::captured(&#names),)*);),
+                        quote_spanned!(at=> #named::input_capturing(&#input_var, #captures)),
+                    )
+                }
+                (false, _) => (
+                    quote_spanned!(at=> PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _),
+                    quote!(),
+                    quote_spanned!(at=> #named::input(&#input_var)),
+                ),
             };
             let (method, settings) = match settings {
                 None => (quote_spanned!(at=> thread_loop), workers),
@@ -454,7 +477,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                         static #site: #private::LoopSite = #private::LoopSite::new();
                         #(#shared)*
                         #items_sent
-                        (&&&#named::input(&#input_var))
+                        (&&&#described)
                             .__failfast_path()
                             .#method(#input_var, #settings, &#site, |#pat| {
                                 #iteration
@@ -462,6 +485,12 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                             })
                     }
                 }
+            };
+            // The captures' types are taken before the input moves them.
+            let run = if probe.is_empty() {
+                run
+            } else {
+                quote_spanned!(at=> { #probe #run })
             };
             match &stopped {
                 None => run,

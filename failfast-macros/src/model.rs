@@ -150,6 +150,9 @@ pub(crate) struct ParallelLoop {
     /// Whether the input may hold a closure of the function that captures something, whose
     /// `Send` rustc cannot tell while it picks the loop's path (see `captures`).
     pub(crate) input_holds_closure: bool,
+    /// When the input holds closures: the locals they may capture, if those are all that may
+    /// make it not `Send` (see `Locals::captured_by_input`).
+    pub(crate) input_captures: Option<Vec<String>>,
     /// The places declared outside the loop that its body uses: a thread loop's iterations
     /// share them.
     pub(crate) shared: Vec<Expr>,
@@ -261,6 +264,12 @@ impl<'a> Walk<'a> {
             Source::Input(input) => (self.locals.may_hold_capturing_closure(input), None),
             Source::Head(head) => (false, Some(Facts::of_expr(head))),
         };
+        let input_captures = match &source {
+            Source::Input(input) if input_holds_closure => {
+                self.locals.captured_by_input(input, &pat, &body)
+            }
+            _ => None,
+        };
         let shared = self.locals.places_used(&pat, &body);
         let mut facts = Facts::of(&body);
         if let Some(head) = head_facts {
@@ -323,6 +332,7 @@ impl<'a> Walk<'a> {
             pat,
             source,
             input_holds_closure,
+            input_captures,
             shared,
             written_body,
             body,

@@ -88,11 +88,28 @@ pub fn sent_to_workers(_: &dyn SendItem) {}
 /// the path (it decides once the whole function is type-checked), so an input holding one
 /// looks `Send`: the macro leaves [`SharedByWorkers`] out of scope for an input that may hold
 /// a capturing closure, and such an input is pulled by the calling thread.
-pub struct Input<I>(PhantomData<fn() -> I>);
+///
+/// Unless the macro sees every closure the input holds, and the locals they may capture: then
+/// it writes `input_capturing(&input, (captured(&a), captured(&b)))`, and the shared path
+/// also needs those locals' types (`C`, known while the path is chosen) to be `Send` and
+/// `Sync`, which makes the closures `Send` (a closure captures a local by value, by `&` or by
+/// `&mut`). The path's own bound still checks the input itself.
+pub struct Input<I, C = ()>(PhantomData<fn() -> (I, C)>);
 
 /// See [`Input`]; takes the input by reference so that the rewrite can move it afterwards.
 pub fn input<I>(_: &I) -> Input<I> {
     Input(PhantomData)
+}
+
+/// See [`Input`]: an input whose closures may capture the locals that `captures` stands for.
+pub fn input_capturing<I, C>(_: &I, _: C) -> Input<I, C> {
+    Input(PhantomData)
+}
+
+/// See [`Input`]: a local that a closure of the input may capture, by its type alone (the
+/// borrow ends at once, before the input moves it).
+pub fn captured<T: ?Sized>(_: &T) -> PhantomData<T> {
+    PhantomData
 }
 
 /// Inputs split by index: ranges, slices, `Vec`s and arrays. See [`Input`].
@@ -102,7 +119,7 @@ pub trait SplitByIndex {
         Split
     }
 }
-impl<I: IntoIndexed> SplitByIndex for &&Input<I> {}
+impl<I: IntoIndexed, C> SplitByIndex for &&Input<I, C> {}
 
 /// Inputs whose iterator is `Send`. See [`Input`].
 ///
@@ -125,7 +142,7 @@ pub trait SharedByWorkers<I> {
 // none of this help, and this line quoted (it keeps a bound's own message only when the bound
 // is on the same type as the trait's).
 #[diagnostic::do_not_recommend]
-impl<I: IntoIterator> SharedByWorkers<I> for &Input<I> where I::IntoIter: Send {}
+impl<I: IntoIterator, C: Send + Sync> SharedByWorkers<I> for &Input<I, C> where I::IntoIter: Send {}
 
 /// Any input. See [`Input`].
 pub trait PulledByCaller {
@@ -134,7 +151,7 @@ pub trait PulledByCaller {
         Fed
     }
 }
-impl<I> PulledByCaller for Input<I> {}
+impl<I, C> PulledByCaller for Input<I, C> {}
 
 /// The path of inputs split by index: the calling thread and `workers - 1` pool threads claim
 /// index ranges.
