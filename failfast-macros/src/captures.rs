@@ -40,6 +40,10 @@ pub(crate) struct Locals {
     /// For each marked loop (by its pattern and body, as written), the variables in scope at
     /// it: the ones its body may share. Empty when the function cannot be seen.
     at_loops: Vec<(String, HashSet<String>)>,
+    /// The `let`s whose type may still be partly unknown at the loop (`let mut seen =
+    /// Vec::new();`, its items' type given by a later `push`): see
+    /// [`Locals::captured_by_input`].
+    unsettled: HashSet<String>,
 }
 
 impl Locals {
@@ -84,12 +88,15 @@ impl Locals {
             at_loops: Vec::new(),
         };
         in_scope.visit_block(body);
+        let mut unsettled = Unsettled(HashSet::new());
+        unsettled.visit_block(body);
         let mut locals = Locals {
             bound: Some(bound.0),
             sure,
             references,
             holding: HashSet::new(),
             at_loops: in_scope.at_loops,
+            unsettled: unsettled.0,
         };
         let mut values = Values(Vec::new());
         values.visit_block(body);
@@ -115,6 +122,7 @@ impl Locals {
             references: HashSet::new(),
             holding: HashSet::new(),
             at_loops: Vec::new(),
+            unsettled: HashSet::new(),
         }
     }
 
@@ -203,7 +211,12 @@ impl Locals {
                 if !outer || self.sure.contains(&name) {
                     continue;
                 }
-                if !in_scope.contains(&name) || self.holding.contains(&name) {
+                // A type still partly unknown when the path is chosen (`Vec<_>`) may turn out
+                // not to be `Send` after it was taken to be.
+                if !in_scope.contains(&name)
+                    || self.holding.contains(&name)
+                    || self.unsettled.contains(&name)
+                {
                     return None;
                 }
                 names.insert(name);
@@ -570,6 +583,50 @@ fn lets<'e>(cond: &'e Expr, pats: &mut Vec<&'e Pat>) {
 }
 
 /// The `let`s of a plain type: written (`let n: u64 = ..`), or a literal (`let n = 10;`).
+/// The `let`s without a written type whose value is an empty generic container or a
+/// default (`Vec::new()`, `HashMap::with_capacity(n)`, `Default::default()`, `None`, `vec![]`):
+/// their type may be given by a use after the loop. A heuristic that errs on "unsettled".
+struct Unsettled(HashSet<String>);
+
+impl Visit<'_> for Unsettled {
+    fn visit_local(&mut self, local: &syn::Local) {
+        if let (false, Some(init)) = (matches!(local.pat, Pat::Type(_)), &local.init) {
+            if may_be_unsettled(&init.expr) {
+                let mut names = Bound(HashMap::new());
+                names.visit_pat(&local.pat);
+                self.0.extend(names.0.into_keys());
+            }
+        }
+        visit::visit_local(self, local);
+    }
+
+    fn visit_item(&mut self, _: &Item) {}
+}
+
+fn may_be_unsettled(value: &Expr) -> bool {
+    let plain = |path: &syn::Path| {
+        path.segments
+            .iter()
+            .all(|segment| segment.arguments.is_none())
+    };
+    match value {
+        Expr::Call(call) => match &*call.func {
+            Expr::Path(path) if plain(&path.path) => {
+                let last = path.path.segments.last().map(|s| s.ident.to_string());
+                matches!(
+                    last.as_deref(),
+                    Some("new" | "default" | "with_capacity" | "with_hasher" | "new_in")
+                )
+            }
+            _ => false,
+        },
+        Expr::Path(path) => path.path.is_ident("None"),
+        Expr::Macro(mac) => mac.mac.path.is_ident("vec") && mac.mac.tokens.is_empty(),
+        Expr::Paren(paren) => may_be_unsettled(&paren.expr),
+        _ => false,
+    }
+}
+
 struct PlainLets(HashSet<String>);
 
 impl Visit<'_> for PlainLets {
