@@ -17,6 +17,10 @@ fn download_all(
                     ) {
                         ::failfast::parallel_loop::sent_to_workers(&__failfast_item);
                     }
+                    if let ::core::option::Option::Some(__failfast_returned) = ::failfast::parallel_loop::returned() {
+                        ::failfast::parallel_loop::sent_back(&__failfast_returned);
+                        return __failfast_returned;
+                    }
                     (&&&::failfast::parallel_loop::input(&__failfast_input))
                         .__failfast_path()
                         .thread_loop(

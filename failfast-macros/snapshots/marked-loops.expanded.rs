@@ -16,6 +16,10 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                     ) {
                         ::failfast::parallel_loop::sent_to_workers(&__failfast_item);
                     }
+                    if let ::core::option::Option::Some(__failfast_returned) = ::failfast::parallel_loop::returned() {
+                        ::failfast::parallel_loop::sent_back(&__failfast_returned);
+                        return __failfast_returned;
+                    }
                     (&&&::failfast::parallel_loop::input(&__failfast_input))
                         .__failfast_path()
                         .thread_loop(
@@ -52,6 +56,10 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                             &__failfast_input,
                         ) {
                             ::failfast::parallel_loop::sent_to_workers(&__failfast_item);
+                        }
+                        if let ::core::option::Option::Some(__failfast_returned) = ::failfast::parallel_loop::returned() {
+                            ::failfast::parallel_loop::sent_back(&__failfast_returned);
+                            return __failfast_returned;
                         }
                         (&&&::failfast::parallel_loop::input(&__failfast_input))
                             .__failfast_path()

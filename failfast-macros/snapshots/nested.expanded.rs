@@ -13,6 +13,10 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                     ) {
                         ff::parallel_loop::sent_to_workers(&__failfast_item);
                     }
+                    if let ::core::option::Option::Some(__failfast_returned) = ff::parallel_loop::returned() {
+                        ff::parallel_loop::sent_back(&__failfast_returned);
+                        return __failfast_returned;
+                    }
                     (&&&ff::parallel_loop::input(&__failfast_input))
                         .__failfast_path()
                         .thread_loop(

@@ -324,6 +324,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         let named = self::named(&options, token_span);
         quote_spanned!(hygienic(token_span)=> #named::stop_token(&(#token)))
     });
+    let nested = matches!(exit, Exit::ParallelLoop);
     let exit = match (exit, flavor) {
         (Exit::ParallelLoop, _) => quote_spanned! {at=>
             if let ::core::option::Option::Some(#outcome) = #private::Flow::stop(#outcome) {
@@ -435,6 +436,21 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                     #named::sent_to_workers(&#item);
                 }
             };
+            // The value a loop's exit carries back from a worker thread is checked here too,
+            // by a cast at `for` (see `failfast_runtime::rewrite::returned`); not for a loop
+            // nested in a parallel loop, whose `return` is that loop's iteration's.
+            let exit_sent = match nested {
+                true => quote!(),
+                false => {
+                    let returned = Ident::new("__failfast_returned", at);
+                    quote_spanned! {at=>
+                        if let ::core::option::Option::Some(#returned) = #named::returned() {
+                            #named::sent_back(&#returned);
+                            return #returned;
+                        }
+                    }
+                }
+            };
             // An input that may hold a capturing closure of this function never takes the
             // shared path: rustc cannot tell yet whether the closure is `Send`, and would take
             // it (see `captures`).
@@ -477,6 +493,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                         static #site: #private::LoopSite = #private::LoopSite::new();
                         #(#shared)*
                         #items_sent
+                        #exit_sent
                         (&&&#described)
                             .__failfast_path()
                             .#method(#input_var, #settings, &#site, |#pat| {
