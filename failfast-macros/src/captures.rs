@@ -189,6 +189,10 @@ impl Locals {
         if closures.opaque {
             return None;
         }
+        // A name bound in the input itself, outside its closures, is not the local of that name
+        // in scope at the loop: `{ let k = Rc::new(1); v.iter().map(move |x| x + *k) }`.
+        let mut in_input = Bound(HashMap::new());
+        in_input.visit_expr(input);
         let mut names = std::collections::BTreeSet::new();
         for closure in closures.found {
             // A closure or async block inside it may be held by the input too (`flat_map`'s
@@ -214,6 +218,7 @@ impl Locals {
                 // A type still partly unknown when the path is chosen (`Vec<_>`) may turn out
                 // not to be `Send` after it was taken to be.
                 if !in_scope.contains(&name)
+                    || in_input.0.get(&name) > inside.0.get(&name)
                     || self.holding.contains(&name)
                     || self.unsettled.contains(&name)
                 {
