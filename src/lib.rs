@@ -423,13 +423,18 @@ pub mod __private {
 }
 
 /// What the `#[fail_fast]` rewrite calls and rustc may name when a loop does not compile
-/// ("required by a bound in `failfast::parallel_loop::Fed::thread_loop`"): kept apart from
-/// `__private`, under a name that reads well in an error. Not public API either.
-#[doc(hidden)]
+/// ("the trait `Sync` is not implemented for `Cell<i32>` ... required for `Cell<i32>` to
+/// implement `SharedCapture`"). Nothing here is public API: it changes without notice.
+//
+// The module is not `#[doc(hidden)]` (its items are): rustc names an item by its bare name
+// (`SharedCapture`) only when a path to it leads through no hidden module, and would
+// otherwise spell out this module's path in every such error.
 pub mod parallel_loop {
+    #[doc(hidden)]
     pub use failfast_runtime::rewrite::{
-        input, shared_by_iterations, stop_token, while_let, while_let_with, ExitsPastMacro,
-        ExitsThrough, Fed, Input, PulledByCaller, SendExit, SendItem, Shared, SharedByWorkers,
-        SharedCapture, Split, SplitByIndex, StopRef,
+        captured, input, input_capturing, items_of, returned, sent_back, sent_to_workers,
+        shared_by_iterations, stop_token, while_let, while_let_with, AsStopToken, ExitsPastMacro,
+        ExitsPastMacros, ExitsThrough, Fed, Input, ParallelLoopsHaveNoBreak, PulledByCaller,
+        SendExit, SendItem, Shared, SharedByWorkers, SharedCapture, Split, SplitByIndex,
     };
 }

@@ -7,8 +7,10 @@ fn ui() {
     cases.compile_fail("tests/ui/fail/*.rs");
 }
 
-/// No error a user can get names the rewrite's internals: the names below, or a closure or
-/// async block the user did not write (the rewrite's are located at the `for` keyword).
+/// No error a user can get names the rewrite's internals: the names below (the paths the
+/// rewrite calls, its generated `__failfast_*` names, the module that holds them), a line of the
+/// runtime's or the macro's source ("required by a bound in .."), or a closure or async block
+/// the user did not write (the rewrite's are located at the `for` keyword).
 #[test]
 fn no_error_names_the_internals() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -28,12 +30,26 @@ fn no_error_names_the_internals() {
                 || word == "ControlFlow"
                 || word == "__private"
                 || word == "failfast_runtime"
+                || word == "parallel_loop"
+                || word == "thread_loop"
+                || word == "thread_loop_with"
+                || word == "StopRef"
+                || word == "Fed"
+                || word == "Shared"
+                || word == "Split"
+                || word.starts_with("__")
                 || ["Pick", "Via"].iter().any(|prefix| {
                     word.strip_prefix(prefix)
                         .is_some_and(|rest| rest.starts_with(char::is_uppercase))
                 });
             if internal {
                 found.push(format!("{name}: `{word}`"));
+            }
+        }
+        for line in stderr.lines() {
+            let quoted = line.trim_start().strip_prefix("--> ").unwrap_or("");
+            if quoted.starts_with("failfast-runtime/") || quoted.starts_with("failfast-macros/") {
+                found.push(format!("{name}: quotes `{quoted}`"));
             }
         }
         for generated in generated_closures(dir, &stderr) {

@@ -5,8 +5,11 @@
 //! known once rustc has type-checked the whole function, so while the path is chosen, an input
 //! that holds such a closure looks `Send` whatever it captures, and the shared path would be
 //! taken and then refused. A closure that captures nothing is `Send` and `Sync`; one that may
-//! capture is not known to be, so its input skips the shared path and is pulled by the calling
-//! thread (or split by index, which never depends on a closure).
+//! capture is not known to be. When the macro sees every closure of the input and the locals
+//! they may capture, the rewrite checks those locals' types instead (they are known while the
+//! path is chosen): the shared path when they are all `Send` and `Sync`. Otherwise the input
+//! skips the shared path and is pulled by the calling thread (or split by index, which never
+//! depends on a closure).
 //!
 //! The macro sees the function's source, not its types: this errs on the side of "may capture"
 //! (a name that is bound anywhere in the function may be a captured local), which only costs
@@ -37,6 +40,10 @@ pub(crate) struct Locals {
     /// For each marked loop (by its pattern and body, as written), the variables in scope at
     /// it: the ones its body may share. Empty when the function cannot be seen.
     at_loops: Vec<(String, HashSet<String>)>,
+    /// The `let`s whose type may still be partly unknown at the loop (`let mut seen =
+    /// Vec::new();`, its items' type given by a later `push`): see
+    /// [`Locals::captured_by_input`].
+    unsettled: HashSet<String>,
 }
 
 impl Locals {
@@ -81,12 +88,15 @@ impl Locals {
             at_loops: Vec::new(),
         };
         in_scope.visit_block(body);
+        let mut unsettled = Unsettled(HashSet::new());
+        unsettled.visit_block(body);
         let mut locals = Locals {
             bound: Some(bound.0),
             sure,
             references,
             holding: HashSet::new(),
             at_loops: in_scope.at_loops,
+            unsettled: unsettled.0,
         };
         let mut values = Values(Vec::new());
         values.visit_block(body);
@@ -112,6 +122,7 @@ impl Locals {
             references: HashSet::new(),
             holding: HashSet::new(),
             at_loops: Vec::new(),
+            unsettled: HashSet::new(),
         }
     }
 
@@ -143,6 +154,82 @@ impl Locals {
 }
 
 impl Locals {
+    /// The locals that the closures written in a loop's `input` may capture, when that is all
+    /// that may hold a closure in it: then the rewrite checks their types (known while the
+    /// loop's path is chosen, unlike the closures' `Send`) and keeps the shared path for an
+    /// input whose closures capture only `Send` and `Sync` values. `None` when the input may
+    /// hold a closure this cannot see through (a local holding one, an async block, a macro
+    /// that may write one, a closure inside one of them) or may capture a name not known to be
+    /// in scope at the loop.
+    ///
+    /// Every name a closure uses and may not bind itself counts, so the list may be longer than
+    /// what rustc captures, never shorter: a local it lists in vain can only make the loop take
+    /// the caller-fed path.
+    pub(crate) fn captured_by_input(
+        &self,
+        input: &Expr,
+        pat: &Pat,
+        body: &Block,
+    ) -> Option<Vec<String>> {
+        let bound = self.bound.as_ref()?;
+        let key = loop_key(pat, body);
+        let mut matching = self
+            .at_loops
+            .iter()
+            .filter(|(at, _)| *at == key)
+            .map(|(_, names)| names);
+        let first = matching.next()?;
+        let in_scope = matching.fold(first.clone(), |both, names| &both & names);
+        let mut closures = WrittenClosures {
+            locals: self,
+            found: Vec::new(),
+            opaque: false,
+        };
+        closures.visit_expr(input);
+        if closures.opaque {
+            return None;
+        }
+        // A name bound in the input itself, outside its closures, is not the local of that name
+        // in scope at the loop: `{ let k = Rc::new(1); v.iter().map(move |x| x + *k) }`.
+        let mut in_input = Bound(HashMap::new());
+        in_input.visit_expr(input);
+        let mut names = std::collections::BTreeSet::new();
+        for closure in closures.found {
+            // A closure or async block inside it may be held by the input too (`flat_map`'s
+            // inner iterator), with captures of its own that are not locals here.
+            let mut nested = WrittenClosures {
+                locals: self,
+                found: Vec::new(),
+                opaque: false,
+            };
+            nested.visit_expr(&closure.body);
+            if nested.opaque || !nested.found.is_empty() {
+                return None;
+            }
+            let mut used = Names::default();
+            used.visit_expr_closure(closure);
+            let mut inside = Bound(HashMap::new());
+            inside.visit_expr_closure(closure);
+            for name in used.free {
+                let outer = bound.get(&name) > inside.0.get(&name);
+                if !outer || self.sure.contains(&name) {
+                    continue;
+                }
+                // A type still partly unknown when the path is chosen (`Vec<_>`) may turn out
+                // not to be `Send` after it was taken to be.
+                if !in_scope.contains(&name)
+                    || in_input.0.get(&name) > inside.0.get(&name)
+                    || self.holding.contains(&name)
+                    || self.unsettled.contains(&name)
+                {
+                    return None;
+                }
+                names.insert(name);
+            }
+        }
+        Some(names.into_iter().collect())
+    }
+
     /// The variables declared outside a loop that its `body` uses (`seen`, `self`): the ones
     /// its closure captures, as far as the source shows them for sure. A place is checked
     /// before the loop by the rewrite, where a wrong one would break a program that compiles,
@@ -501,6 +588,50 @@ fn lets<'e>(cond: &'e Expr, pats: &mut Vec<&'e Pat>) {
 }
 
 /// The `let`s of a plain type: written (`let n: u64 = ..`), or a literal (`let n = 10;`).
+/// The `let`s without a written type whose value is an empty generic container or a
+/// default (`Vec::new()`, `HashMap::with_capacity(n)`, `Default::default()`, `None`, `vec![]`):
+/// their type may be given by a use after the loop. A heuristic that errs on "unsettled".
+struct Unsettled(HashSet<String>);
+
+impl Visit<'_> for Unsettled {
+    fn visit_local(&mut self, local: &syn::Local) {
+        if let (false, Some(init)) = (matches!(local.pat, Pat::Type(_)), &local.init) {
+            if may_be_unsettled(&init.expr) {
+                let mut names = Bound(HashMap::new());
+                names.visit_pat(&local.pat);
+                self.0.extend(names.0.into_keys());
+            }
+        }
+        visit::visit_local(self, local);
+    }
+
+    fn visit_item(&mut self, _: &Item) {}
+}
+
+fn may_be_unsettled(value: &Expr) -> bool {
+    let plain = |path: &syn::Path| {
+        path.segments
+            .iter()
+            .all(|segment| segment.arguments.is_none())
+    };
+    match value {
+        Expr::Call(call) => match &*call.func {
+            Expr::Path(path) if plain(&path.path) => {
+                let last = path.path.segments.last().map(|s| s.ident.to_string());
+                matches!(
+                    last.as_deref(),
+                    Some("new" | "default" | "with_capacity" | "with_hasher" | "new_in")
+                )
+            }
+            _ => false,
+        },
+        Expr::Path(path) => path.path.is_ident("None"),
+        Expr::Macro(mac) => mac.mac.path.is_ident("vec") && mac.mac.tokens.is_empty(),
+        Expr::Paren(paren) => may_be_unsettled(&paren.expr),
+        _ => false,
+    }
+}
+
 struct PlainLets(HashSet<String>);
 
 impl Visit<'_> for PlainLets {
@@ -605,6 +736,40 @@ impl Visit<'_> for Finder<'_> {
     }
 
     fn visit_item(&mut self, _: &Item) {}
+}
+
+/// The closures written in an input (not those inside them), and whether it may hold one that
+/// cannot be seen: see [`Locals::captured_by_input`].
+struct WrittenClosures<'a, 'e> {
+    locals: &'a Locals,
+    found: Vec<&'e syn::ExprClosure>,
+    opaque: bool,
+}
+
+impl<'e> Visit<'e> for WrittenClosures<'_, 'e> {
+    fn visit_expr(&mut self, expr: &'e Expr) {
+        match expr {
+            Expr::Closure(closure) => self.found.push(closure),
+            Expr::Async(_) => self.opaque = true,
+            Expr::Path(path) => {
+                if let Some(name) = path.path.get_ident() {
+                    self.opaque |= self.locals.holding.contains(&name.to_string());
+                }
+            }
+            _ => visit::visit_expr(self, expr),
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'e syn::Macro) {
+        let mut finder = Finder {
+            locals: self.locals,
+            found: false,
+        };
+        finder.visit_macro(mac);
+        self.opaque |= finder.found;
+    }
+
+    fn visit_item(&mut self, _: &'e Item) {}
 }
 
 /// The names a closure uses that it does not bind as a parameter (of its own or of a closure

@@ -288,14 +288,16 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         pat,
         source,
         input_holds_closure,
+        input_captures,
         shared,
         body,
         kind,
         exit,
         flavor,
-        user_macro,
+        user_macros,
         ..
     } = described;
+    let macros = !user_macros.is_empty();
     let at = hygienic(span);
     let private = private(&options, span);
     let named = named(&options, span);
@@ -322,6 +324,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         let named = self::named(&options, token_span);
         quote_spanned!(hygienic(token_span)=> #named::stop_token(&(#token)))
     });
+    let nested = matches!(exit, Exit::ParallelLoop);
     let exit = match (exit, flavor) {
         (Exit::ParallelLoop, _) => quote_spanned! {at=>
             if let ::core::option::Option::Some(#outcome) = #private::Flow::stop(#outcome) {
@@ -331,13 +334,15 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         (_, Flavor::Fallible) => {
             // When a macro in the body expands to `return Ok(..)`, this is what rustc refuses:
             // its error points at the macro call.
-            let tie_at = user_macro.unwrap_or(span);
+            let tie_at = user_macros.first().copied().unwrap_or(span);
             let tie = named_at(&options, tie_at);
-            // At a macro call, the message says that it is the cause only if it returns.
-            let bound = if user_macro.is_some() {
-                quote_spanned!(hygienic(tie_at)=> ExitsPastMacro)
-            } else {
-                quote_spanned!(hygienic(tie_at)=> ExitsThrough)
+            // At a macro call, the message says that it is the cause only if it returns; with
+            // several, that the cause may be another one (which of them returns is not known
+            // here, and rustc reports the conflict where the bound is).
+            let bound = match user_macros.len() {
+                0 => quote_spanned!(hygienic(tie_at)=> ExitsThrough),
+                1 => quote_spanned!(hygienic(tie_at)=> ExitsPastMacro),
+                _ => quote_spanned!(hygienic(tie_at)=> ExitsPastMacros),
             };
             let exit = quote_spanned!(hygienic(tie_at)=> #tie::#bound::exit);
             let argument = Ident::new("__failfast_outcome", hygienic(tie_at));
@@ -376,6 +381,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         });
         quote_spanned!(at=> #private::Loop::new(#workers) #stop #limit)
     });
+    let iteration = iteration(&private, &named, at, &body, macros);
     let input = match source {
         Source::Input(input) => input,
         Source::Head(head) => {
@@ -389,7 +395,9 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 stop: stop.as_ref(),
                 stopped: stopped.as_ref(),
             };
-            let run = while_let(paths, &workers, stopping, kind, &shared, pat, head, body);
+            let run = while_let(
+                paths, &workers, stopping, kind, &shared, pat, head, iteration,
+            );
             return parse(quote_spanned! {at=>
                 {
                     #(#attrs)*
@@ -419,13 +427,59 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 hygienic(syn::spanned::Spanned::span(&input)),
             );
             let site = Ident::new("__FAILFAST_SITE", at);
+            // Items that are not `Send` are reported here, at the input, by a cast that
+            // quotes no line of the runtime (see `failfast_runtime::rewrite::items_of`).
+            let input_at = hygienic(syn::spanned::Spanned::span(&input));
+            let item = Ident::new("__failfast_item", input_at);
+            let items_sent = quote_spanned! {input_at=>
+                if let ::core::option::Option::Some(#item) = #named::items_of(&#input_var) {
+                    #named::sent_to_workers(&#item);
+                }
+            };
+            // The value a loop's exit carries back from a worker thread is checked here too,
+            // by a cast at `for` (see `failfast_runtime::rewrite::returned`); not for a loop
+            // nested in a parallel loop, whose `return` is that loop's iteration's.
+            let exit_sent = match nested {
+                true => quote!(),
+                false => {
+                    let returned = Ident::new("__failfast_returned", at);
+                    quote_spanned! {at=>
+                        if let ::core::option::Option::Some(#returned) = #named::returned() {
+                            #named::sent_back(&#returned);
+                            return #returned;
+                        }
+                    }
+                }
+            };
             // An input that may hold a capturing closure of this function never takes the
             // shared path: rustc cannot tell yet whether the closure is `Send`, and would take
             // it (see `captures`).
-            let paths = if input_holds_closure {
-                quote_spanned!(at=> PulledByCaller as _, SplitByIndex as _)
-            } else {
-                quote_spanned!(at=> PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _)
+            // Unless the closures' captures are all it may hold that is not `Send`: then their
+            // types, known while the path is chosen, stand in for the closures' `Send`.
+            let captures = Ident::new("__failfast_captures", at);
+            let (paths, probe, described) = match (input_holds_closure, &input_captures) {
+                (true, None) => (
+                    quote_spanned!(at=> PulledByCaller as _, SplitByIndex as _),
+                    quote!(),
+                    quote_spanned!(at=> #named::input(&#input_var)),
+                ),
+                (true, Some(names)) => {
+                    let input_at = syn::spanned::Spanned::span(&input);
+                    // At the user's names, resolved as the user's code is.
+                    let names = names
+                        .iter()
+                        .map(|name| Ident::new(name, Span::call_site().located_at(input_at)));
+                    (
+                        quote_spanned!(at=> PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _),
+                        quote_spanned!(at=> let #captures = (#(#named::captured(&#names),)*);),
+                        quote_spanned!(at=> #named::input_capturing(&#input_var, #captures)),
+                    )
+                }
+                (false, _) => (
+                    quote_spanned!(at=> PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _),
+                    quote!(),
+                    quote_spanned!(at=> #named::input(&#input_var)),
+                ),
             };
             let (method, settings) = match settings {
                 None => (quote_spanned!(at=> thread_loop), workers),
@@ -438,14 +492,22 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                         use #named::{#paths};
                         static #site: #private::LoopSite = #private::LoopSite::new();
                         #(#shared)*
-                        (&&&#named::input(&#input_var))
+                        #items_sent
+                        #exit_sent
+                        (&&&#described)
                             .__failfast_path()
                             .#method(#input_var, #settings, &#site, |#pat| {
-                                if #private::always() #body
+                                #iteration
                                 #private::Flow::success()
                             })
                     }
                 }
+            };
+            // The captures' types are taken before the input moves them.
+            let run = if probe.is_empty() {
+                run
+            } else {
+                quote_spanned!(at=> { #probe #run })
             };
             match &stopped {
                 None => run,
@@ -485,7 +547,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                         if let ::core::option::Option::Some(#item) = #driver.next_item() {
                             #driver.start(async {
                                 let #pat = #item.take();
-                                if #private::always() #body
+                                #iteration
                                 #private::Flow::success()
                             });
                         }
@@ -508,6 +570,46 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             };
         }
     })
+}
+
+/// The body as an iteration runs it: `if always() BODY`.
+///
+/// When the body calls a macro the rewrite does not know, which may expand to `continue`
+/// (`skip_if!(..)`), the body runs in a loop that it goes around at most once, so that such a
+/// `continue` ends the iteration as a written one does (a written one becomes a `return` of
+/// the iteration):
+/// ```text
+/// let mut once = Some(());
+/// let _: ParallelLoopsHaveNoBreak = loop {
+///     if once.take().is_none() { break ParallelLoopsHaveNoBreak; } // after a `continue`
+///     if always() BODY
+///     break ParallelLoopsHaveNoBreak;
+/// };
+/// ```
+/// A `break` such a macro expands to gives `()` where the loop's type is expected, so rustc
+/// refuses it by that type's name, rather than let it end the iteration as a `continue` would.
+fn iteration(
+    private: &TokenStream,
+    named: &TokenStream,
+    at: Span,
+    body: &syn::Block,
+    macros: bool,
+) -> TokenStream {
+    if !macros {
+        return quote_spanned!(at=> if #private::always() #body);
+    }
+    let once = Ident::new("__failfast_once", at);
+    let no_break = quote_spanned!(at=> #named::ParallelLoopsHaveNoBreak);
+    quote_spanned! {at=>
+        let mut #once = ::core::option::Option::Some(());
+        let _: #no_break = loop {
+            if #once.take().is_none() {
+                break #no_break;
+            }
+            if #private::always() #body
+            break #no_break;
+        };
+    }
 }
 
 /// What stops one loop from outside, if anything does: the thread loop's `Loop` settings,
@@ -569,7 +671,7 @@ fn while_let(
     shared: &[TokenStream],
     pat: Pat,
     head: Expr,
-    body: syn::Block,
+    iteration: TokenStream,
 ) -> TokenStream {
     let Paths { private, named, at } = paths;
     let value = Ident::new("__failfast_value", at);
@@ -610,7 +712,7 @@ fn while_let(
                         &#site,
                         |#value| {
                             #bind
-                            if #private::always() #body
+                            #iteration
                             #private::Flow::success()
                         },
                     )
@@ -659,7 +761,7 @@ fn while_let(
                             #driver.start(async {
                                 let #value = #item.take();
                                 #bind
-                                if #private::always() #body
+                                #iteration
                                 #private::Flow::success()
                             });
                         }

@@ -150,6 +150,9 @@ pub(crate) struct ParallelLoop {
     /// Whether the input may hold a closure of the function that captures something, whose
     /// `Send` rustc cannot tell while it picks the loop's path (see `captures`).
     pub(crate) input_holds_closure: bool,
+    /// When the input holds closures: the locals they may capture, if those are all that may
+    /// make it not `Send` (see `Locals::captured_by_input`).
+    pub(crate) input_captures: Option<Vec<String>>,
     /// The places declared outside the loop that its body uses: a thread loop's iterations
     /// share them.
     pub(crate) shared: Vec<Expr>,
@@ -166,10 +169,10 @@ pub(crate) struct ParallelLoop {
     pub(crate) awaits: Vec<Span>,
     /// Whether the body (or a `while let` loop's head) has a `?`, or a macro that may hide one.
     pub(crate) tries: bool,
-    /// The first macro call in the body that may expand to a `return` (not one of the
-    /// standard library's, anyhow's, log's or tracing's): rustc's error about a `return Ok(..)`
-    /// it expands to is put there.
-    pub(crate) user_macro: Option<Span>,
+    /// The macro calls in the body (and head) that may expand to a `return` or a `continue`
+    /// (not the standard library's, anyhow's, log's or tracing's), in source order: rustc's
+    /// error about a `return Ok(..)` one of them expands to is put on the first.
+    pub(crate) user_macros: Vec<Span>,
     /// Whether the loop is in async code, where `.await` is possible.
     pub(crate) in_async: bool,
     pub(crate) bad_jumps: Vec<BadJump>,
@@ -261,6 +264,12 @@ impl<'a> Walk<'a> {
             Source::Input(input) => (self.locals.may_hold_capturing_closure(input), None),
             Source::Head(head) => (false, Some(Facts::of_expr(head))),
         };
+        let input_captures = match &source {
+            Source::Input(input) if input_holds_closure => {
+                self.locals.captured_by_input(input, &pat, &body)
+            }
+            _ => None,
+        };
         let shared = self.locals.places_used(&pat, &body);
         let mut facts = Facts::of(&body);
         if let Some(head) = head_facts {
@@ -323,6 +332,7 @@ impl<'a> Walk<'a> {
             pat,
             source,
             input_holds_closure,
+            input_captures,
             shared,
             written_body,
             body,
@@ -331,7 +341,7 @@ impl<'a> Walk<'a> {
             flavor,
             awaits: facts.awaits,
             tries: facts.tries,
-            user_macro: facts.user_macros.first().copied(),
+            user_macros: facts.user_macros,
             in_async,
             bad_jumps: jumps.bad,
         };
@@ -568,7 +578,7 @@ struct Facts {
     awaits: Vec<Span>,
     /// A `?`, or a macro that may hide one (`bail!`, `ensure!`, or `?` among its tokens).
     tries: bool,
-    /// Macro calls that may expand to a `return`.
+    /// Macro calls that may expand to a `return` or a `continue`.
     user_macros: Vec<Span>,
 }
 

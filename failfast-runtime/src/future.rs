@@ -943,10 +943,9 @@ fn never_stopped<T>(ended: Result<T, Stopped>) -> T {
 ///
 /// The returned future is `Send` when the input, `f` and its futures are.
 ///
-/// An `async move` closure whose body borrows what the closure owns cannot start a second
-/// iteration while the first runs (each future borrows the closure): rustc says it "does not
-/// implement `FnMut`". Capture a reference instead (`let client = &client;` before it), or
-/// write the loop with `#[fail_fast]`.
+/// An `async move` closure whose futures borrow what the closure owns ("async closure does not
+/// implement `FnMut` because it captures state from its environment") goes to
+/// [`try_for_each_borrowing`], whose iterations all borrow the one closure.
 ///
 /// # Panics
 ///
@@ -987,6 +986,44 @@ where
     R: Outcome,
 {
     never_stopped(for_each_in(iterable, workers, None, f).await)
+}
+
+/// [`try_for_each`] for an async closure whose futures borrow the closure itself (an
+/// `async move` closure that uses what it owns by reference): every iteration borrows the one
+/// closure, so it takes `F: AsyncFn`, not `FnMut`.
+///
+/// No bound accepts both shapes on stable Rust: a closure that returns a future is taken as
+/// `FnMut` before rustc knows whether its futures borrow it, and generic code's
+/// `F: FnMut(T) -> Fut` is not `AsyncFn`. Everything else is [`try_for_each`]'s.
+///
+/// # Panics
+///
+/// If `workers` is 0, and with the payload of an iteration's panic.
+///
+/// # Examples
+///
+/// ```
+/// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     let mut f = std::pin::pin!(f);
+/// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+/// # }
+/// let limit = String::from("ten");
+/// // Each future borrows `limit`, which the closure owns.
+/// let check = async move |n: u32| if n as usize > limit.len() { Err(n) } else { Ok(()) };
+/// let checked = block_on(failfast_runtime::future::try_for_each_borrowing(1..=20, 4, check));
+/// assert!(matches!(checked, Err(n) if n > 3));
+/// ```
+pub async fn try_for_each_borrowing<I, F, R>(iterable: I, workers: usize, f: F) -> R
+where
+    I: IntoIterator,
+    F: AsyncFn(I::Item) -> R,
+    R: Outcome,
+{
+    let f = &f;
+    // Called through `&F`, each future borrows the closure for as long as the loop holds it,
+    // not for the call: this closure is an ordinary `FnMut` for the loop.
+    never_stopped(for_each_in(iterable, workers, None, move |item| f(item)).await)
 }
 
 /// The loop of [`try_for_each`], stopped by `stop` if given.
@@ -1043,7 +1080,8 @@ impl<U, E> Split for Indexed<U, E> {
 /// returns the values in input order, or the first failure.
 ///
 /// The same loop as [`try_for_each`] (no pulling ahead, drop-cancellation, panics; `f` an async
-/// closure or any function returning a future), keeping each iteration's value.
+/// closure or any function returning a future), keeping each iteration's value. An `async move`
+/// closure whose futures borrow what it owns goes to [`try_map_borrowing`].
 ///
 /// # Panics
 ///
@@ -1083,6 +1121,35 @@ where
     Fut: Future<Output = Result<U, E>>,
 {
     never_stopped(map_in(iterable, workers, None, f).await)
+}
+
+/// [`try_map`] for an async closure whose futures borrow the closure itself: see
+/// [`try_for_each_borrowing`].
+///
+/// # Panics
+///
+/// If `workers` is 0, and with the payload of an iteration's panic.
+///
+/// # Examples
+///
+/// ```
+/// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     let mut f = std::pin::pin!(f);
+/// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+/// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+/// # }
+/// let unit = String::from("px");
+/// let measure = async move |word: &str| Ok::<_, ()>(format!("{}{unit}", word.len()));
+/// let sizes = block_on(failfast_runtime::future::try_map_borrowing(["a", "bb"], 2, measure));
+/// assert_eq!(sizes, Ok(vec!["1px".to_string(), "2px".to_string()]));
+/// ```
+pub async fn try_map_borrowing<I, F, U, E>(iterable: I, workers: usize, f: F) -> Result<Vec<U>, E>
+where
+    I: IntoIterator,
+    F: AsyncFn(I::Item) -> Result<U, E>,
+{
+    let f = &f;
+    never_stopped(map_in(iterable, workers, None, move |item| f(item)).await)
 }
 
 /// The loop of [`try_map`], stopped by `stop` if given.

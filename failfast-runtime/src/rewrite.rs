@@ -56,6 +56,34 @@ impl<T: ?Sized + Sync> SharedCapture for T {}
 #[inline(always)]
 pub fn shared_by_iterations(_: &dyn SharedCapture) {}
 
+/// No item of an input: the rewrite writes
+/// `if let Some(item) = items_of(&input) { sent_to_workers(&item) }` before the loop, so that
+/// an item type that is not `Send` is reported there, at the user's input, through a cast
+/// that quotes no line of this crate ("required by a bound in .."); rustc then leaves out its
+/// report of the same bound on the loop.
+#[inline(always)]
+pub fn items_of<I: IntoIterator>(_: &I) -> Option<I::Item> {
+    None
+}
+
+/// No value of the function's return type: the rewrite writes
+/// `if let Some(v) = returned() { sent_back(&v); return v; }` before a loop, so that a return
+/// type that is not `Send` (what the loop's first failure or `return` carries back from a
+/// worker thread) is reported there, at `for`, through a cast that quotes no line of this
+/// crate; rustc then leaves out its report of the same bound on the loop.
+#[inline(always)]
+pub fn returned<R>() -> Option<R> {
+    None
+}
+
+/// See [`returned`] and [`SendExit`].
+#[inline(always)]
+pub fn sent_back(_: &dyn SendExit) {}
+
+/// See [`items_of`] and [`SendItem`].
+#[inline(always)]
+pub fn sent_to_workers(_: &dyn SendItem) {}
+
 /// The path a thread loop takes, chosen by its input's type with autoref-based dispatch
 /// (there is no specialization on stable Rust): the rewrite writes
 ///
@@ -74,11 +102,28 @@ pub fn shared_by_iterations(_: &dyn SharedCapture) {}
 /// the path (it decides once the whole function is type-checked), so an input holding one
 /// looks `Send`: the macro leaves [`SharedByWorkers`] out of scope for an input that may hold
 /// a capturing closure, and such an input is pulled by the calling thread.
-pub struct Input<I>(PhantomData<fn() -> I>);
+///
+/// Unless the macro sees every closure the input holds, and the locals they may capture: then
+/// it writes `input_capturing(&input, (captured(&a), captured(&b)))`, and the shared path
+/// also needs those locals' types (`C`, known while the path is chosen) to be `Send` and
+/// `Sync`, which makes the closures `Send` (a closure captures a local by value, by `&` or by
+/// `&mut`). The path's own bound still checks the input itself.
+pub struct Input<I, C = ()>(PhantomData<fn() -> (I, C)>);
 
 /// See [`Input`]; takes the input by reference so that the rewrite can move it afterwards.
 pub fn input<I>(_: &I) -> Input<I> {
     Input(PhantomData)
+}
+
+/// See [`Input`]: an input whose closures may capture the locals that `captures` stands for.
+pub fn input_capturing<I, C>(_: &I, _: C) -> Input<I, C> {
+    Input(PhantomData)
+}
+
+/// See [`Input`]: a local that a closure of the input may capture, by its type alone (the
+/// borrow ends at once, before the input moves it).
+pub fn captured<T: ?Sized>(_: &T) -> PhantomData<T> {
+    PhantomData
 }
 
 /// Inputs split by index: ranges, slices, `Vec`s and arrays. See [`Input`].
@@ -88,14 +133,14 @@ pub trait SplitByIndex {
         Split
     }
 }
-impl<I: IntoIndexed> SplitByIndex for &&Input<I> {}
+impl<I: IntoIndexed, C> SplitByIndex for &&Input<I, C> {}
 
 /// Inputs whose iterator is `Send`. See [`Input`].
 ///
 /// Refused only for an input that holds a closure of the function that the macro could not
 /// see (built outside the `for` expression, in a way it does not follow): the message says so.
 #[diagnostic::on_unimplemented(
-    message = "the input of this parallel loop cannot be shared by its worker threads: `{I}` holds a value that is not `Send`",
+    message = "the input of this parallel loop cannot be shared by its worker threads: a closure in `{I}` captures a value that cannot be sent between threads safely",
     label = "this input is shared by worker threads",
     note = "rustc cannot yet tell whether a closure is `Send` when it picks the loop's path: write the adapter (`.filter(..)`, `.map(..)`) in the `for` expression itself, where `#[fail_fast]` sees it and lets the calling thread pull the input",
     note = "or make the closure `Send`: capture an `Arc` instead of an `Rc`, a `Mutex` or an atomic instead of a `RefCell` or a `Cell`"
@@ -106,8 +151,12 @@ pub trait SharedByWorkers<I> {
         Shared
     }
 }
+// Not recommended, so that rustc reports this trait's message: with the impl's bound reported
+// instead, rustc would name the captured type (`RefCell<..>`), but with `Sync`'s own message,
+// none of this help, and this line quoted (it keeps a bound's own message only when the bound
+// is on the same type as the trait's).
 #[diagnostic::do_not_recommend]
-impl<I: IntoIterator> SharedByWorkers<I> for &Input<I> where I::IntoIter: Send {}
+impl<I: IntoIterator, C: Send + Sync> SharedByWorkers<I> for &Input<I, C> where I::IntoIter: Send {}
 
 /// Any input. See [`Input`].
 pub trait PulledByCaller {
@@ -116,7 +165,7 @@ pub trait PulledByCaller {
         Fed
     }
 }
-impl<I> PulledByCaller for Input<I> {}
+impl<I, C> PulledByCaller for Input<I, C> {}
 
 /// The path of inputs split by index: the calling thread and `workers - 1` pool threads claim
 /// index ranges.
@@ -279,26 +328,31 @@ impl Fed {
     label = "not a `failfast::StopToken`",
     note = "create a `let token = failfast::StopToken::new();`, pass `stop = &token` (or a `&StopToken` argument), and call `token.stop()` from wherever the loop should be stopped: a clone shares its state, so a Ctrl-C handler can hold one (`ctrlc::set_handler(move || token.stop())`), and a `tokio_util` `CancellationToken` can be bridged with a task that awaits `cancelled()` and then stops it"
 )]
-pub trait StopRef {
+pub trait AsStopToken {
     /// The token.
     fn stop_token(&self) -> &crate::StopToken;
 }
 
-impl StopRef for crate::StopToken {
+// Not offered in the error ("the trait is implemented for `StopToken`", quoting this line):
+// the message says what to pass.
+#[diagnostic::do_not_recommend]
+impl AsStopToken for crate::StopToken {
     fn stop_token(&self) -> &crate::StopToken {
         self
     }
 }
 
 #[diagnostic::do_not_recommend]
-impl<T: StopRef + ?Sized> StopRef for &T {
+impl<T: AsStopToken + ?Sized> AsStopToken for &T {
     fn stop_token(&self) -> &crate::StopToken {
         (**self).stop_token()
     }
 }
 
-/// The token that `stop = ..` gives, evaluated once when the loop starts.
-pub fn stop_token<T: StopRef + ?Sized>(token: &T) -> &crate::StopToken {
+/// The token that `stop = ..` gives, evaluated once when the loop starts. Taken as a trait
+/// object rather than through a type parameter, so that rustc's error quotes no line of this
+/// crate ("required by a bound in ..").
+pub fn stop_token<'a>(token: &'a (dyn AsStopToken + 'a)) -> &'a crate::StopToken {
     token.stop_token()
 }
 
@@ -421,6 +475,35 @@ where
         Ret::exit(Same::same(outcome))
     }
 }
+
+/// [`ExitsThrough`], when the body calls several macros that may expand to a `return`: the
+/// error is put on the first, and says that the cause may be another one (which of them
+/// returns is not known to the rewrite).
+#[diagnostic::on_unimplemented(
+    message = "the first failure or `return` of this parallel loop cannot leave through `{Self}`",
+    label = "if this macro, or another one this loop's body calls, expands to `return Ok(..)` or `return Some(..)`, that `return` is the cause",
+    note = "the function (or closure) around a `#[fail_fast]` loop returns `Result`, `Option` or `()`: the loop's first failure leaves it the way `?` would",
+    note = "a macro in the loop's body may `return Err(..)`, as `bail!` does, but not `return Ok(..)` or `return Some(..)`: write that `return` in the loop's body itself, or end the iteration with `continue`"
+)]
+pub trait ExitsPastMacros<R>: Sized {
+    /// What the function returns when the loop's outcome is an exit.
+    fn exit(outcome: R) -> Option<Self>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<Ret: Fallible, R> ExitsPastMacros<R> for Ret
+where
+    Ret::Iteration: Same<R>,
+{
+    fn exit(outcome: R) -> Option<Self> {
+        Ret::exit(Same::same(outcome))
+    }
+}
+
+/// What an iteration's body, run once in a loop so that a `continue` a macro expands to ends
+/// the iteration, gives that loop: a `break` a macro expands to gives `()` instead, and
+/// rustc's "expected `ParallelLoopsHaveNoBreak`, found `()`" says why it is refused.
+pub struct ParallelLoopsHaveNoBreak;
 
 /// `Self` and `T` are one type: a bound that gives an unknown `T` its type from `Self`, and
 /// fails as a bound (with [`ExitsThrough`]'s message) rather than as a type mismatch.
