@@ -245,7 +245,12 @@ where
     };
     let source = || Headed::new(&group);
     let run = Run::boxed(source, body, &group, stop);
-    feed(&group, true, &run, HeadFeeder::new(head, &run, &group, true));
+    feed(
+        &group,
+        true,
+        &run,
+        HeadFeeder::new(head, &run, &group, true),
+    );
     Run::outcome_of_boxed(run)
 }
 
