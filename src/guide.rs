@@ -372,6 +372,73 @@
 //! are medians of pairs, the sequential loop timed right before each contender, because one
 //! sequential figure for all rows drifted by 1 to 3% between runs.
 //!
+//! ## Cold starts: the first call of a process, and a call after a pause
+//!
+//! A script runs one loop and exits, so what it meets is the loop's first milliseconds, with
+//! pool threads that are new (or, in a longer-lived program, asleep after a pause), which the
+//! warm-up above hides. `cargo bench --bench cold_start` measures them: each "cold" figure is
+//! the first call of a fresh process (the binary runs itself again, once per figure), each
+//! "idle" figure a call made 50 ms after the last one in a warm process; 2,000 items, 2
+//! workers, beside rayon's global pool (built lazily inside the first call) and the sequential
+//! loop. One run (median of 15, worst, and how many of the 15 took over 1.25x the sequential
+//! time / 2):
+//!
+//! | 2 workers | slice (split) | lazy iterator (shared) | not `Send` (fed) | rayon `par_iter` | sequential |
+//! | --- | --- | --- | --- | --- | --- |
+//! | 20 ms job (10 us items), first call | 10.22 ms (worst 14.5, 2 slow) | 10.49 ms (worst 13.3, 2 slow) | 10.59 ms (worst 16.6, 2 slow) | 10.49 ms (worst 15.3, 5 slow) | 19.91 ms |
+//! | 20 ms job (10 us items), after a 50 ms pause | 10.21 ms (worst 15.2, 2 slow) | 10.43 ms (worst 17.0, 2 slow) | 10.37 ms (worst 14.8, 2 slow) | 10.79 ms (worst 20.0, 5 slow) | 19.96 ms |
+//! | `cpu_heavy` (50 us items), first call | 52.48 ms (worst 56.4, 0 slow) | 52.88 ms (worst 57.6, 0 slow) | 53.68 ms (worst 60.0, 0 slow) | 53.43 ms (worst 61.6, 0 slow) | 100.90 ms |
+//! | `cpu_heavy` (50 us items), after a 50 ms pause | 51.17 ms (worst 57.2, 0 slow) | 51.84 ms (worst 59.2, 0 slow) | 51.93 ms (worst 72.8, 1 slow) | 54.37 ms (worst 61.5, 0 slow) | 100.90 ms |
+//!
+//! Before this version, in the same scenario on the same machine, the 20 ms job's first calls
+//! took a median of 16.52 ms over a slice (9 of 15 slow) and 13.63 ms over a lazy iterator (9
+//! of 15 slow), and after a pause 4 and 8 of 15 were slow.
+//!
+//! What made first calls slow before (up to 2x, in most fresh processes): this machine's
+//! kernel places a new thread, or one woken after a long sleep, on the core of the thread that
+//! woke it, which here keeps working (the caller works too), and the two shared that core
+//! for 3 to 20 ms until the load balancer moved one. Logged per item (which thread ran it, on
+//! which core, when): the pool thread's first item ran on the caller's core in 7 of 8 fresh
+//! processes. rayon's caller blocks while its pool works, which frees its core. Now the new
+//! thread moves itself off its starter's core as it begins (`pool/place.rs`: its allowed
+//! cores are narrowed to the others and widened back, two system calls, only for a thread the
+//! system has just placed), and the starter yields once so that a thread queued behind it
+//! runs at once (a woken thread waited up to 12 ms for the caller's time slice to end). It
+//! costs warm calls nothing measurable (`cpu_fixed`, three runs each: 6.40, 6.56, 7.13 us per
+//! call before, 5.74, 6.43, 6.87 after), and nothing while idle. Some calls are still slow,
+//! for rayon too: the same kernel at times moves a running thread onto the core of the other
+//! during the first tens of milliseconds of a process (logged: a caller moved beside its pool
+//! thread 2.5 ms into the loop and the two shared a core for 31 ms).
+//!
+//! ## Stopping from outside, `while let` and streams
+//!
+//! `cargo bench --bench stop`, one run (medians of 20, max in brackets):
+//!
+//! | scenario | `failfast` | peer |
+//! | --- | --- | --- |
+//! | `stop_latency`, threads: `stop()` to return, 8 workers, 2 ms iterations polling `cancelled()` every 50 us | `Loop` 0.17 ms (2.37), macro 0.16 ms (3.38) | rayon `par_iter` + `AtomicBool` 0.15 ms (1.81) |
+//! | `stop_latency`, async: 8 in flight, 2 ms sleeps | 0.11 ms (0.14) | tokio-util `CancellationToken` + `select!` 0.10 ms (1.10) |
+//! | `stop_idle`: 8 iterations blocked until the stop | threads: 0.31 ms of CPU over a 1 s wait, 0.218 ms to return; async: 0.22 ms, 0.075 ms | |
+//! | `timeout(100 ms)` over 5 ms iterations: returned after the 100 ms by | 0.26 ms (4.16) | |
+//! | a never-stopped token's cost: 8 items / 200,000 items per `Loop` | 9.65 vs 9.71 us; 2,301 vs 2,287 us | |
+//! | the same through the macro: a 2,000,000-item slice / lazy input | 1.19 vs 1.24 ms; 2.57 vs 1.72 ms | |
+//!
+//! On a lazy input held by one worker (tiny items, see "held alone" above), a stop token is
+//! read before every item, which the loop without one does not do: in three more runs that
+//! cost 7 to 15% (2.37 vs 2.20, 2.90 vs 2.65, 3.01 vs 2.61 ms). Reading it less often would let
+//! more than `workers - 1` iterations start after a stop.
+//!
+//! `while let` and streams (`cargo bench --bench async_loops -- aio_stream aio_chan` and
+//! `--bench compare -- chan_io chan_idle`, one run): a stream of 1,000,000 ready items, 64 at
+//! once, 17.09 ns/item against futures' `try_for_each_concurrent` 31.56 (0.54x); 1,000 jobs of
+//! `sleep(5 ms)` from a tokio channel, 50 at once, 123.38 ms against 123.77 (the floor is about
+//! 122 ms); 400 jobs of 5 ms from a `std::sync::mpsc::sync_channel`, 8 workers, 260.93 ms
+//! against `par_bridge`'s 257.29 (ideal 250; another run 259.43 against 263.36); one job every
+//! 10 ms for a second, 2.94% of a core (`par_bridge` 0.98%). The thread loop's head runs on
+//! the caller, which hands each value to a worker: a job's end to the next one's start takes
+//! two wake-ups (the caller's, to call `recv()`, then the worker's), where `par_bridge`'s
+//! workers call `recv()` themselves.
+//!
 //! Figures still move between runs on a shared 2-core machine. Over this version's last runs of
 //! `cargo bench --bench compare -- cpu_tiny`: range and `Vec` 0.25 to 0.27 ns/item and lazy
 //! `Send` 0.39 to 0.42 (2 runs of 43 read 0.48), against `par_iter`'s 0.22 to 0.27. The
