@@ -420,46 +420,43 @@ fn lazy_sum_without(items: &[u64], sum: &AtomicU64) -> Result<(), Stopped> {
 
 /// `overhead` on the macro's shared path: a lazy input of 2,000,000 items.
 fn overhead_shared() {
-    let never = StopToken::new();
-    let items: Vec<u64> = (0..2_000_000).collect();
-    let once = |with_stop: bool| {
-        let sum = AtomicU64::new(0);
-        let begin = Instant::now();
-        if with_stop {
-            lazy_sum_with_stop(&items, &never, &sum).unwrap();
-        } else {
-            lazy_sum_without(&items, &sum).unwrap();
-        }
-        black_box(sum.into_inner());
-        begin.elapsed().as_secs_f64() * 1e3
-    };
-    overhead_rows(
+    overhead_of_macro(
         "overhead: #[fail_fast] over a lazy 2,000,000-item input, ms per loop",
-        "ms",
-        paired(|| once(true), || once(false)),
+        lazy_sum_with_stop,
+        lazy_sum_without,
     );
 }
 
 /// `overhead` on the macro's indexed path: a slice of 2,000,000 items split by index.
 fn overhead_indexed() {
+    overhead_of_macro(
+        "overhead: #[fail_fast] over a 2,000,000-item slice, ms per loop",
+        sum_with_stop,
+        sum_without,
+    );
+}
+
+/// One macro loop over 2,000,000 items with a never-stopped token beside the same loop
+/// without one, in alternating pairs.
+fn overhead_of_macro(
+    title: &str,
+    with_stop: fn(&[u64], &StopToken, &AtomicU64) -> Result<(), Stopped>,
+    without: fn(&[u64], &AtomicU64) -> Result<(), Stopped>,
+) {
     let never = StopToken::new();
     let items: Vec<u64> = (0..2_000_000).collect();
-    let once = |with_stop: bool| {
+    let once = |stop: bool| {
         let sum = AtomicU64::new(0);
         let begin = Instant::now();
-        if with_stop {
-            sum_with_stop(&items, &never, &sum).unwrap();
+        if stop {
+            with_stop(&items, &never, &sum).unwrap();
         } else {
-            sum_without(&items, &sum).unwrap();
+            without(&items, &sum).unwrap();
         }
         black_box(sum.into_inner());
         begin.elapsed().as_secs_f64() * 1e3
     };
-    overhead_rows(
-        "overhead: #[fail_fast] over a 2,000,000-item slice, ms per loop",
-        "ms",
-        paired(|| once(true), || once(false)),
-    );
+    overhead_rows(title, "ms", paired(|| once(true), || once(false)));
 }
 
 fn main() {
