@@ -48,7 +48,11 @@ impl Token {
     }
 
     /// Whether an unwatched deadline of this loop, or of one it runs in, has passed.
-    fn past_deadline(&self) -> bool {
+    pub(crate) fn has_deadline(&self) -> bool {
+        self.deadline.is_some()
+    }
+
+    pub(crate) fn past_deadline(&self) -> bool {
         self.deadline
             .is_some_and(|deadline| Instant::now() >= deadline)
     }
@@ -104,7 +108,7 @@ impl Token {
     fn chain_is_cancelled(&self) -> bool {
         let mut token = self;
         loop {
-            if token.state.load(Ordering::Acquire) != LIVE {
+            if token.state.load(Ordering::Acquire) != LIVE || token.past_deadline() {
                 return true;
             }
             match &token.parent {

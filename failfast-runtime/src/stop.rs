@@ -28,10 +28,13 @@
 //! If the OS refuses that thread (a memory, pids or thread limit), the loop still stops at its
 //! deadline, as the next deadline asks for the thread again: its token then carries the
 //! deadline ([`StopToken::unwatched_deadline`]), and the loop's own threads stop it there. The
-//! run's owner waits for its run with a timed wait that ends at the deadline; a worker compares
-//! the clock with it before each claim (and before each item of an input it holds alone);
-//! [`cancelled`](crate::cancelled) turns `true` at it, so that iterations waiting for the stop
-//! return and let their worker see the deadline. Each is a timed wait or a look at the clock
+//! run's owner waits for its run with a timed wait that ends at the deadline, and looks at the
+//! clock before each evaluation of a `while let` head; a worker compares the clock with it
+//! before each claim (such a run never holds its input alone, which would skip the claims);
+//! an iteration's failure is recorded only after that look, so one caused by the deadline
+//! loses to it; [`cancelled`](crate::cancelled) turns `true` at it, in loops nested in the
+//! loop too (their tokens read the deadline of the chain), so that iterations waiting for the
+//! stop return and let their worker see the deadline. Each is a timed wait or a look at the clock
 //! between units of work that happen anyway, never a loop that spins on the clock. Less prompt
 //! than the timer (an iteration that never asks `cancelled()` is waited for), but a loop over
 //! an endless input never runs on without its timeout.

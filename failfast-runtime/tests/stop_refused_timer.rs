@@ -114,3 +114,94 @@ fn iterations_that_wait_for_the_timeout_see_it_when_the_timer_thread_is_refused(
         }
     }
 }
+
+#[test]
+fn a_while_let_loop_times_out_when_every_thread_is_refused() {
+    // The owner runs every value itself then: its timed wait never comes, so it looks at the
+    // clock before each evaluation of the head.
+    let _hook = hook();
+    static SITE: LoopSite = LoopSite::new();
+    let begin = Instant::now();
+    let mut n = 0u64;
+    refuse_thread_starts(Refuse::AllAfter(0));
+    let result: Result<Result<(), ()>, Stopped> = failfast_runtime::rewrite::while_let_with(
+        |slot: &mut Option<u64>| {
+            if begin.elapsed() < LATE {
+                n += 1;
+                *slot = Some(n);
+            }
+            Ok(())
+        },
+        Loop::new(4).timeout(Duration::from_millis(40)),
+        &SITE,
+        |_value: u64| {
+            std::thread::sleep(Duration::from_micros(200));
+            Ok(())
+        },
+    );
+    let took = begin.elapsed();
+    let refused = refused_thread_starts();
+    refuse_thread_starts(Refuse::Never);
+    assert!(refused >= 1, "no thread start was refused");
+    assert_eq!(
+        result,
+        Err(Stopped::timeout()),
+        "after {took:?}, {n} values"
+    );
+}
+
+#[test]
+fn an_iteration_failing_because_it_saw_the_timeout_loses_to_it_without_the_timer_thread() {
+    // `cancelled()` is true at the deadline before any thread has recorded the timeout: the
+    // failure it causes must not win over the timeout.
+    let _hook = hook();
+    static SITE: LoopSite = LoopSite::new();
+    for round in 0..5 {
+        let begin = Instant::now();
+        refuse_thread_starts(Refuse::Nth(1));
+        let result: Result<Result<(), &str>, Stopped> = Split.thread_loop_with(
+            vec![0u32, 1, 2, 3],
+            Loop::new(4).timeout(Duration::from_millis(40)),
+            &SITE,
+            |_| {
+                while !failfast_runtime::cancelled() {
+                    assert!(begin.elapsed() < HANG, "the timeout never came");
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                Err("an iteration that saw cancelled()")
+            },
+        );
+        let refused = refused_thread_starts();
+        refuse_thread_starts(Refuse::Never);
+        assert!(refused >= 1, "round {round}: no thread start was refused");
+        assert_eq!(result, Err(Stopped::timeout()), "round {round}");
+    }
+}
+
+#[test]
+fn a_loop_nested_in_a_timed_loop_sees_its_deadline_without_the_timer_thread() {
+    // Every outer worker runs an inner loop over an endless input, so no outer thread is left
+    // to look at the clock: the inner loop must see the outer deadline itself.
+    let _hook = hook();
+    static OUTER: LoopSite = LoopSite::new();
+    let begin = Instant::now();
+    refuse_thread_starts(Refuse::Nth(1));
+    let result: Result<Result<(), &str>, Stopped> = Split.thread_loop_with(
+        vec![0u32, 1],
+        Loop::new(2).timeout(Duration::from_millis(40)),
+        &OUTER,
+        |_| {
+            failfast_runtime::try_for_each(0u64.., 2, |_| {
+                if begin.elapsed() > LATE {
+                    return Err("the inner loop ran on past the outer timeout");
+                }
+                std::thread::sleep(Duration::from_micros(200));
+                Ok(())
+            })
+        },
+    );
+    let refused = refused_thread_starts();
+    refuse_thread_starts(Refuse::Never);
+    assert!(refused >= 1, "no thread start was refused");
+    assert_eq!(result, Err(Stopped::timeout()));
+}

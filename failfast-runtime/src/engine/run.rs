@@ -120,6 +120,9 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
         // A stop already visible in the stop token reaches this run's token only when the
         // stopper works through the token's waker list: an exit it caused (an iteration that
         // saw the token stopped and failed) must not win over it meanwhile.
+        if matches!(ending, Ending::Exit(_)) && self.deadline.is_some() {
+            self.time_out_if_due();
+        }
         if matches!(ending, Ending::Exit(_))
             && self
                 .stop
@@ -359,7 +362,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             // that may have to stop early never holds it). Nor does a run whose deadline no
             // timer watches: its worker looks at the clock between claims.
             if self.may_hold
-                && self.deadline.is_none()
+                && !self.token.has_deadline()
                 && !tried_alone
                 && until.is_none()
                 && pace.batch == pace.max_batch
@@ -809,7 +812,10 @@ where
     }
 
     fn ended(&self) -> bool {
-        self.ended || self.run.token.is_cancelled()
+        if self.run.deadline.is_some() {
+            self.run.time_out_if_due();
+        }
+        self.ended || self.run.token.is_cancelled() || self.run.token.past_deadline()
     }
 
     /// One evaluation, for a pool thread that the group promises to start its value, or for
