@@ -34,8 +34,11 @@ struct Walk {
     owner: Mutex<Option<ThreadId>>,
     /// Another thread started an inner item (it then blocks on `release`).
     other_started: AtomicBool,
-    /// The owner's own inner item has returned: it waits for the other's from now on.
+    /// The owner's own inner item has returned, or other threads took both inner items: it
+    /// waits for the others' from now on.
     owner_done: AtomicBool,
+    /// Inner items started by threads other than the owner.
+    others: AtomicUsize,
     /// Level 0's items that have started.
     ran: AtomicUsize,
     /// Level 0's item that recurses, the last one.
@@ -51,6 +54,7 @@ impl Walk {
             owner: Mutex::new(None),
             other_started: AtomicBool::new(false),
             owner_done: AtomicBool::new(false),
+            others: AtomicUsize::new(0),
             ran: AtomicUsize::new(0),
             recurses: AtomicUsize::new(usize::MAX),
             exhausted: AtomicBool::new(false),
@@ -67,7 +71,8 @@ static SITE: LoopSite = LoopSite::new();
 /// the input alone pulls (batches of 64 pull ahead), so that the recursion most likely starts
 /// from a held input. Level 1: two items, one for the owner, which returns once the other
 /// thread has started the other, which blocks until the test has measured. With 3 workers,
-/// the third is an idle pool thread meanwhile.
+/// the third is an idle pool thread meanwhile, or both pool threads took the two items before
+/// the owner could claim one (each blocks), and the owner waits for them.
 fn walk(level: usize, len: usize, workers: usize, walk_state: &Walk) -> Result<(), ()> {
     let mut next = 0;
     let mut streak = 0;
@@ -108,6 +113,11 @@ fn walk(level: usize, len: usize, workers: usize, walk_state: &Walk) -> Result<(
             walk_state.owner_done.store(true, Ordering::SeqCst);
         } else {
             walk_state.other_started.store(true, Ordering::SeqCst);
+            // With 3 workers both pool threads may take the two items before the owner claims
+            // one: then every item of the owner's run is claimed by others, and it waits.
+            if walk_state.others.fetch_add(1, Ordering::SeqCst) + 1 == 2 {
+                walk_state.owner_done.store(true, Ordering::SeqCst);
+            }
             walk_state.release.wait();
         }
         Ok(())
