@@ -94,13 +94,8 @@ use std::time::Duration;
 use std::time::Instant;
 
 /// Yields after crossbeam's `Backoff` is completed, before sleeping: see `spin_while`.
-///
-/// None under Miri: interpreted, each yield costs a scheduling round of every thread, and the
-/// yields only bridge a gap of microseconds between loops that Miri's tests do not measure
-/// (they took most of CI's Miri step: `panics` and `panicking_drops`, 150 to 220 s each).
-/// A waiter that does not spin sleeps until notified, as under loom.
 #[cfg(not(loom))]
-const EXTRA_YIELDS: u32 = if cfg!(miri) { 0 } else { 40 };
+const EXTRA_YIELDS: u32 = 40;
 
 /// One sleeper, in `state`'s low bits.
 const SLEEPER: u64 = 1;
