@@ -10,7 +10,7 @@ fn ui() {
 /// No error a user can get names the rewrite's internals: the names below (the paths the
 /// rewrite calls, its generated `__failfast_*` names, the module that holds them), a line of the
 /// runtime's or the macro's source ("required by a bound in .."), or a closure or async block
-/// the user did not write (the rewrite's are located at the `for` keyword).
+/// the user did not write (the rewrite's are located at the `for` or `while` keyword).
 #[test]
 fn no_error_names_the_internals() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -33,6 +33,8 @@ fn no_error_names_the_internals() {
                 || word == "parallel_loop"
                 || word == "thread_loop"
                 || word == "thread_loop_with"
+                || word == "while_let"
+                || word == "while_let_with"
                 || word == "StopRef"
                 || word == "Fed"
                 || word == "Shared"
@@ -64,7 +66,8 @@ fn no_error_names_the_internals() {
     );
 }
 
-/// The closures and async blocks that `stderr` names at a `for` keyword: the rewrite's.
+/// The closures and async blocks that `stderr` names at a `for` or `while` keyword: the
+/// rewrite's.
 fn generated_closures(dir: &std::path::Path, stderr: &str) -> Vec<String> {
     let mut generated = Vec::new();
     for kind in ["{closure@", "{async block@"] {
@@ -88,7 +91,11 @@ fn generated_closures(dir: &std::path::Path, stderr: &str) -> Vec<String> {
                 .lines()
                 .nth(line - 1)
                 .and_then(|text| text.get(column - 1..))
-                .is_some_and(|text| text.starts_with("for") && end == column + 3);
+                .is_some_and(|text| {
+                    ["for", "while"]
+                        .iter()
+                        .any(|keyword| text.starts_with(keyword) && end == column + keyword.len())
+                });
             if at_for {
                 generated.push(format!("{kind}{named}}}"));
             }

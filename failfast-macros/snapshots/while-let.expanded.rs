@@ -3,10 +3,17 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
         let () = {
             let __failfast_outcome = {
                 static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
+                if let ::core::option::Option::Some(__failfast_returned) = ::failfast::parallel_loop::returned() {
+                    ::failfast::parallel_loop::sent_back(&__failfast_returned);
+                    return __failfast_returned;
+                }
                 ::failfast::parallel_loop::while_let(
                     |__failfast_slot| {
                         match jobs.recv() {
                             __failfast_value @ Ok(_) => {
+                                ::failfast::parallel_loop::sent_to_workers(
+                                    &__failfast_value,
+                                );
                                 *__failfast_slot = ::core::option::Option::Some(
                                     __failfast_value,
                                 );

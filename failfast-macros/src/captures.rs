@@ -361,6 +361,13 @@ impl Visit<'_> for InScope {
                 let mut pats = Vec::new();
                 lets(&inner.cond, &mut pats);
                 self.visit_expr(&inner.cond);
+                if let (Expr::Let(head), true) =
+                    (&*inner.cond, inner.attrs.iter().any(crate::find::is_marker))
+                {
+                    let names = self.scopes.iter().flatten().cloned().collect();
+                    self.at_loops
+                        .push((loop_key(&head.pat, &inner.body), names));
+                }
                 self.scoped(&pats, |this| this.visit_block(&inner.body));
             }
             Expr::Match(branches) => {

@@ -372,6 +372,22 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             quote_spanned!(at=> #named::shared_by_iterations(#borrowed);)
         })
         .collect();
+    // The value a loop's exit carries back from a worker thread is checked there too, by a
+    // cast at `for` (see `failfast_runtime::rewrite::returned`); not for a loop nested in a
+    // parallel loop, whose `return` is that loop's iteration's.
+    let exit_sent = match nested {
+        true => quote!(),
+        false => {
+            let returned = Ident::new("__failfast_returned", at);
+            quote_spanned! {at=>
+                if let ::core::option::Option::Some(#returned) = #named::returned() {
+                    #named::sent_back(&#returned);
+                    return #returned;
+                }
+            }
+        }
+    };
+    let crossing = quote!(#(#shared)* #exit_sent);
     // A thread loop with options takes them as one `Loop`, as the engine does.
     let settings = stopped.as_ref().map(|_| {
         let stop = stop.as_ref().map(|stop| quote_spanned!(at=> .stop(#stop)));
@@ -396,7 +412,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 stopped: stopped.as_ref(),
             };
             let run = while_let(
-                paths, &workers, stopping, kind, &shared, pat, head, iteration,
+                paths, &workers, stopping, kind, &crossing, pat, head, iteration,
             );
             return parse(quote_spanned! {at=>
                 {
@@ -434,21 +450,6 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             let items_sent = quote_spanned! {input_at=>
                 if let ::core::option::Option::Some(#item) = #named::items_of(&#input_var) {
                     #named::sent_to_workers(&#item);
-                }
-            };
-            // The value a loop's exit carries back from a worker thread is checked here too,
-            // by a cast at `for` (see `failfast_runtime::rewrite::returned`); not for a loop
-            // nested in a parallel loop, whose `return` is that loop's iteration's.
-            let exit_sent = match nested {
-                true => quote!(),
-                false => {
-                    let returned = Ident::new("__failfast_returned", at);
-                    quote_spanned! {at=>
-                        if let ::core::option::Option::Some(#returned) = #named::returned() {
-                            #named::sent_back(&#returned);
-                            return #returned;
-                        }
-                    }
                 }
             };
             // An input that may hold a capturing closure of this function never takes the
@@ -491,9 +492,8 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                         #[allow(unused_imports)]
                         use #named::{#paths};
                         static #site: #private::LoopSite = #private::LoopSite::new();
-                        #(#shared)*
+                        #crossing
                         #items_sent
-                        #exit_sent
                         (&&&#described)
                             .__failfast_path()
                             .#method(#input_var, #settings, &#site, |#pat| {
@@ -668,7 +668,7 @@ fn while_let(
     workers: &TokenStream,
     stopping: Stopping<'_>,
     kind: Kind,
-    shared: &[TokenStream],
+    crossing: &TokenStream,
     pat: Pat,
     head: Expr,
     iteration: TokenStream,
@@ -689,6 +689,11 @@ fn while_let(
             let slot = Ident::new("__failfast_slot", at);
             let site = Ident::new("__FAILFAST_SITE", at);
             let outcome = Ident::new("__failfast_outcome", at);
+            // A value that is not `Send` is reported by a cast that quotes no line of the
+            // runtime (see `failfast_runtime::rewrite::items_of`). rustc leaves out its report
+            // of the same bound on the call, which would quote the runtime, because the two
+            // share a place: `while`.
+            let sent = quote_spanned!(at=> #named::sent_to_workers(&#value););
             let (function, settings) = match stopping.settings {
                 None => (quote_spanned!(at=> while_let), workers),
                 Some(settings) => (quote_spanned!(at=> while_let_with), settings),
@@ -696,11 +701,12 @@ fn while_let(
             let run = quote_spanned! {at=>
                 {
                     static #site: #private::LoopSite = #private::LoopSite::new();
-                    #(#shared)*
+                    #crossing
                     #named::#function(
                         |#slot| {
                             match #head {
                                 #value @ #shape => {
+                                    #sent
                                     *#slot = ::core::option::Option::Some(#value);
                                 }
                                 #[allow(unreachable_patterns)]
