@@ -1297,7 +1297,7 @@ impl<'s> Loop<'s> {
     /// );
     /// assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::Interrupted);
     /// ```
-    pub async fn try_for_each<I, F, Fut, R>(&self, iterable: I, f: F) -> R
+    pub async fn try_for_each<I, F, Fut, R>(self, iterable: I, f: F) -> R
     where
         I: IntoIterator,
         F: FnMut(I::Item) -> Fut,
@@ -1330,7 +1330,7 @@ impl<'s> Loop<'s> {
     /// );
     /// assert_eq!(lengths, Ok(vec![1, 2]));
     /// ```
-    pub async fn try_map<I, F, Fut, U, E>(&self, iterable: I, f: F) -> Result<Vec<U>, E>
+    pub async fn try_map<I, F, Fut, U, E>(self, iterable: I, f: F) -> Result<Vec<U>, E>
     where
         I: IntoIterator,
         F: FnMut(I::Item) -> Fut,
@@ -1372,7 +1372,7 @@ impl<'s> Loop<'s> {
     ///     }));
     /// assert_eq!(result, Err(Stopped::by_token()));
     /// ```
-    pub async fn try_for_each_stream<S, F, Fut, R>(&self, stream: S, f: F) -> R
+    pub async fn try_for_each_stream<S, F, Fut, R>(self, stream: S, f: F) -> R
     where
         S: Stream,
         F: FnMut(S::Item) -> Fut,
@@ -1418,7 +1418,7 @@ impl<'s> Loop<'s> {
     /// );
     /// assert_eq!(stopped.unwrap_err().kind(), std::io::ErrorKind::Interrupted);
     /// ```
-    pub async fn try_map_stream<S, F, Fut, U, E>(&self, stream: S, f: F) -> Result<Vec<U>, E>
+    pub async fn try_map_stream<S, F, Fut, U, E>(self, stream: S, f: F) -> Result<Vec<U>, E>
     where
         S: Stream,
         F: FnMut(S::Item) -> Fut,

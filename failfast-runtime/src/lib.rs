@@ -379,7 +379,7 @@ impl<'s> Loop<'s> {
     /// token.stop(); // after the loop finished: changes nothing
     /// ```
     #[track_caller]
-    pub fn try_for_each<I, F, R>(&self, iterable: I, f: F) -> R
+    pub fn try_for_each<I, F, R>(self, iterable: I, f: F) -> R
     where
         I: IntoIterator,
         I::Item: Send,
@@ -408,7 +408,7 @@ impl<'s> Loop<'s> {
     /// assert_eq!(lengths.unwrap(), [1, 2]);
     /// ```
     #[track_caller]
-    pub fn try_map<I, F, U, E>(&self, iterable: I, f: F) -> Result<Vec<U>, E>
+    pub fn try_map<I, F, U, E>(self, iterable: I, f: F) -> Result<Vec<U>, E>
     where
         I: IntoIterator,
         I::Item: Send,

@@ -271,3 +271,28 @@ fn a_stream_map_with_a_stop_keeps_the_stream_order_or_stops() {
     assert_eq!(stopped, Err(Stopped::by_token()));
     assert_eq!(pulled.into_inner(), 0, "a stopped loop polled its stream");
 }
+
+/// A loop's future is a value of its own, as any future: built from a temporary `Loop` in one
+/// statement and awaited later (stored, raced, spawned), it does not borrow the builder.
+#[test]
+fn a_loops_future_outlives_the_builder_it_came_from() {
+    let token = StopToken::new();
+    let each = Loop::new(2)
+        .stop(&token)
+        .try_for_each(0..4, async |_| Ok::<(), Stopped>(()));
+    let mapped = Loop::new(2)
+        .stop(&token)
+        .try_map(0..4, async |i| Ok::<_, Stopped>(i * 2));
+    let streamed = Loop::new(2)
+        .stop(&token)
+        .try_for_each_stream(futures::stream::iter(0..4), async |_| Ok::<(), Stopped>(()));
+    let stream_mapped = Loop::new(2)
+        .stop(&token)
+        .try_map_stream(futures::stream::iter(0..4), async |i| {
+            Ok::<_, Stopped>(i + 1)
+        });
+    assert_eq!(block_on(each), Ok(()));
+    assert_eq!(block_on(mapped), Ok(vec![0, 2, 4, 6]));
+    assert_eq!(block_on(streamed), Ok(()));
+    assert_eq!(block_on(stream_mapped), Ok(vec![1, 2, 3, 4]));
+}
