@@ -596,7 +596,8 @@ fn lets<'e>(cond: &'e Expr, pats: &mut Vec<&'e Pat>) {
 
 /// The `let`s of a plain type: written (`let n: u64 = ..`), or a literal (`let n = 10;`).
 /// The `let`s without a written type whose value is an empty generic container or a
-/// default (`Vec::new()`, `HashMap::with_capacity(n)`, `Default::default()`, `None`, `vec![]`):
+/// default (`Vec::new()`, `HashMap::with_capacity(n)`, `Default::default()`, `Bag::empty()`,
+/// any call without arguments, `None`, `vec![]`):
 /// their type may be given by a use after the loop. A heuristic that errs on "unsettled".
 struct Unsettled(HashSet<String>);
 
@@ -623,12 +624,16 @@ fn may_be_unsettled(value: &Expr) -> bool {
     };
     match value {
         Expr::Call(call) => match &*call.func {
+            // Any call without arguments may be a constructor of a generic type whose
+            // parameters a later use gives (`Bag::empty()`, `make_set()`), and the named ones
+            // take arguments that do not settle them (`Vec::with_capacity(n)`).
             Expr::Path(path) if plain(&path.path) => {
                 let last = path.path.segments.last().map(|s| s.ident.to_string());
-                matches!(
-                    last.as_deref(),
-                    Some("new" | "default" | "with_capacity" | "with_hasher" | "new_in")
-                )
+                call.args.is_empty()
+                    || matches!(
+                        last.as_deref(),
+                        Some("new" | "default" | "with_capacity" | "with_hasher" | "new_in")
+                    )
             }
             _ => false,
         },
@@ -1115,6 +1120,25 @@ mod tests {
             }),
             ["limit", "seen"]
         );
+    }
+
+    #[test]
+    fn lets_whose_type_a_later_use_may_give_are_unsettled() {
+        let unsettled = |value: Expr| super::may_be_unsettled(&value);
+        assert!(unsettled(parse_quote!(HashSet::new())));
+        assert!(unsettled(parse_quote!(Vec::with_capacity(n))));
+        assert!(unsettled(parse_quote!(Default::default())));
+        // A constructor the list does not name, or a generic function: no argument settles
+        // the type.
+        assert!(unsettled(parse_quote!(Bag::empty())));
+        assert!(unsettled(parse_quote!(empty_set())));
+        assert!(unsettled(parse_quote!(None)));
+        assert!(unsettled(parse_quote!(vec![])));
+        // Settled where it is written: by a turbofish, an argument, or a value.
+        assert!(!unsettled(parse_quote!(Bag::<u32>::empty())));
+        assert!(!unsettled(parse_quote!(threshold_for(level))));
+        assert!(!unsettled(parse_quote!(format!("{level}"))));
+        assert!(!unsettled(parse_quote!(vec![1, 2])));
     }
 
     #[test]
