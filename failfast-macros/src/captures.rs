@@ -640,6 +640,14 @@ fn may_be_unsettled(value: &Expr) -> bool {
         Expr::Path(path) => path.path.is_ident("None"),
         Expr::Macro(mac) => mac.mac.path.is_ident("vec") && mac.mac.tokens.is_empty(),
         Expr::Paren(paren) => may_be_unsettled(&paren.expr),
+        // Built around one: `Bag::empty().capped(3)`, `(Vec::new(), 0)`, `Bag { items: vec![] }`.
+        Expr::MethodCall(call) => call.turbofish.is_none() && may_be_unsettled(&call.receiver),
+        Expr::Tuple(tuple) => tuple.elems.iter().any(may_be_unsettled),
+        Expr::Array(array) => array.elems.iter().any(may_be_unsettled),
+        Expr::Struct(built) => built
+            .fields
+            .iter()
+            .any(|field| may_be_unsettled(&field.expr)),
         _ => false,
     }
 }
@@ -1134,11 +1142,16 @@ mod tests {
         assert!(unsettled(parse_quote!(empty_set())));
         assert!(unsettled(parse_quote!(None)));
         assert!(unsettled(parse_quote!(vec![])));
+        assert!(unsettled(parse_quote!(Bag::empty().capped(3))));
+        assert!(unsettled(parse_quote!((Vec::new(), 0))));
+        assert!(unsettled(parse_quote!(Bag { items: Vec::new() })));
         // Settled where it is written: by a turbofish, an argument, or a value.
         assert!(!unsettled(parse_quote!(Bag::<u32>::empty())));
         assert!(!unsettled(parse_quote!(threshold_for(level))));
         assert!(!unsettled(parse_quote!(format!("{level}"))));
         assert!(!unsettled(parse_quote!(vec![1, 2])));
+        assert!(!unsettled(parse_quote!(items.len())));
+        assert!(!unsettled(parse_quote!((1, "a"))));
     }
 
     #[test]

@@ -33,6 +33,20 @@ fn small(values: &[usize]) -> Result<usize, String> {
     Ok(bag.len())
 }
 
+// The same, built by a struct literal.
+#[fail_fast(workers = 4)]
+fn small_literal(values: &[usize]) -> Result<usize, String> {
+    let mut bag = Bag { items: Vec::new() };
+    for value in values.iter().filter(|&&v| v > bag.len()) {
+        if *value > 1000 {
+            return Err(format!("{value} is too big"));
+        }
+    }
+    bag.add(Rc::new(1));
+    Ok(bag.len())
+}
+
 fn main() {
     assert_eq!(small(&[1, 2]), Ok(1));
+    assert_eq!(small_literal(&[1, 2]), Ok(1));
 }
