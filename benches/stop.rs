@@ -297,13 +297,16 @@ fn tiny(sum: &AtomicU64) -> impl Fn(u64) -> Result<(), Stopped> + Sync + '_ {
     }
 }
 
-/// The median of 21 runs of `with` and of `without`, taking turns (each goes first in every
+/// The median of 151 runs of `with` and of `without`, taking turns (each goes first in every
 /// other round) after a warm-up: run back to back, the second of two loops measured slower
-/// here whichever it was (the pool's threads had begun to go to sleep).
+/// here whichever it was (the pool's threads had begun to go to sleep). 151, not 21: the same
+/// two loops (`overhead_shared` with the token's check taken out of the engine) measured -1
+/// to +10% apart over three runs of the bench with 21, too coarse for a bound of 2%, and 0 to
+/// +4% over four with 151.
 fn paired(mut with: impl FnMut() -> f64, mut without: impl FnMut() -> f64) -> (f64, f64) {
     warm_median(1, || with() + without());
     let (mut a, mut b) = (Vec::new(), Vec::new());
-    for round in 0..21 {
+    for round in 0..151 {
         if round % 2 == 0 {
             b.push(without());
             a.push(with());
