@@ -63,7 +63,13 @@
 //! and queues the slot again, for the next poll. (A plain store of `false` had neither: a
 //! wake between the list's taking and the store queued nothing, and the poll could still read
 //! the iteration's state from before the wake; the loom model
-//! `two_wakes_of_one_async_slot_racing_its_poll_are_never_lost` found it.) If a wake that
+//! `two_wakes_of_one_async_slot_racing_its_poll_are_never_lost` found it.) An iteration's
+//! first poll skips the swap, a locked instruction that was a fifth of a ready item's time:
+//! nobody has the iteration's waker before it, so a wake that came earlier is a stale one of
+//! an earlier iteration of the slot, with nothing the new one must see. The flag is `true`
+//! only while the slot is on the list (or being put there) for a poll that will swap, so
+//! leaving it as it is keeps that poll, and a wake that finds `true` relies on it (the loom
+//! model `a_stale_wake_of_a_reused_async_slot_never_hides_the_new_iterations_wake`). If a wake that
 //! queues a slot wakes the task before the poll registered, the poll's later load sees its
 //! `pending` (the waker's `wake` and the poll's `register` are read-modify-writes of one
 //! atomic in [`AtomicWaker`], so whichever comes second sees what the first did), and the
@@ -667,23 +673,37 @@ where
         if self.check_stop() {
             return Poll::Ready(Some(Ok(())));
         }
-        let mut polling = std::mem::take(&mut self.polling);
-        polling.append(&mut self.fresh);
+        // The woken list is taken before the fresh iterations are polled, so that one that
+        // wakes itself in its first poll is polled again at the next poll, not in this one.
         // A plain load first: with nothing woken (ready iterations), no read-modify-write.
-        if self.woken.pending.load(Ordering::Relaxed)
-            && self.woken.pending.swap(false, Ordering::Acquire)
-        {
-            polling.append(&mut lock(&self.woken.slots));
+        let woke = self.woken.pending.load(Ordering::Relaxed)
+            && self.woken.pending.swap(false, Ordering::Acquire);
+        if woke {
+            self.polling.append(&mut lock(&self.woken.slots));
         }
-        for &index in &polling {
-            if let Some(ended) = self.poll_slot(index) {
-                self.polling = polling;
+        // By index: `poll_slot` needs `self`, and nothing is started while this runs.
+        let mut next = 0;
+        while let Some(&index) = self.fresh.get(next) {
+            next += 1;
+            if let Some(ended) = self.poll_slot::<true>(index) {
+                self.fresh.clear();
                 self.polling.clear();
                 return Poll::Ready(Some(ended));
             }
         }
-        polling.clear();
-        self.polling = polling;
+        self.fresh.clear();
+        if woke {
+            let mut polling = std::mem::take(&mut self.polling);
+            for &index in &polling {
+                if let Some(ended) = self.poll_slot::<false>(index) {
+                    polling.clear();
+                    self.polling = polling;
+                    return Poll::Ready(Some(ended));
+                }
+            }
+            polling.clear();
+            self.polling = polling;
+        }
         if !S::SYNC {
             if let Some(ended) = self.poll_input(cx) {
                 return Poll::Ready(Some(ended));
@@ -726,8 +746,12 @@ where
         Poll::Pending
     }
 
-    /// Polls one slot; the loop's end if this iteration ended it.
-    fn poll_slot(&mut self, index: usize) -> Option<Result<(), <F::Output as Split>::Exit>> {
+    /// Polls one slot, for the first time since its iteration started if `FRESH`; the loop's
+    /// end if this iteration ended it.
+    fn poll_slot<const FRESH: bool>(
+        &mut self,
+        index: usize,
+    ) -> Option<Result<(), <F::Output as Split>::Exit>> {
         let slot = &mut self.slots[index];
         // A read-modify-write, which the waker's `swap(true)` pairs with: if the waker's comes
         // first, this one reads its `true` (Acquire from its Release), so the poll below sees
@@ -735,7 +759,14 @@ where
         // `false` and queues the slot again. A plain store here let a wake that landed
         // between the list's taking and the store queue nothing, while the poll could still
         // miss the iteration's own `Relaxed` write (store buffering).
-        slot.state.queued.swap(false, Ordering::Acquire);
+        //
+        // A fresh iteration's first poll needs none (see the module docs): nobody has its
+        // waker yet, so a wake before it is a stale one of an earlier iteration of the slot,
+        // with nothing this one must see; and a `queued` left `true` by it keeps its promise,
+        // a later poll that swaps, whatever wakes the new iteration meanwhile.
+        if !FRESH {
+            slot.state.queued.swap(false, Ordering::Acquire);
+        }
         let Some(future) = slot.future.as_mut().as_pin_mut() else {
             // A wake-up that came after its iteration finished.
             return None;
