@@ -367,6 +367,15 @@ fn aio_drop() {
 // ---------------------------------------------------------------------------------------
 // aio_stream: a `Stream` of 1,000,000 ready items, ready bodies, 64 at once.
 
+#[fail_fast(workers = 64)]
+async fn aio_stream_while_let(sum: &AtomicUsize) -> Result<(), ()> {
+    let mut items = futures::stream::iter(0..TINY_ITEMS);
+    while let Some(item) = items.next().await {
+        sum.fetch_add(item as usize & 1, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
 fn aio_stream() {
     let rt = runtime();
     let sum = AtomicUsize::new(0);
@@ -388,6 +397,10 @@ fn aio_stream() {
                         },
                     )
                 })),
+            ),
+            row(
+                "failfast while let (macro)",
+                per_item(median_ms(&rt, || aio_stream_while_let(&sum))),
             ),
             row(
                 "try_for_each_concurrent",

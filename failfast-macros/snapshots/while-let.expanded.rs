@@ -48,16 +48,17 @@ async fn download_bucket(keys: &mut Keys, client: &Client) -> Result<(), Error> 
     {
         let () = {
             let __failfast_outcome = {
-                let __failfast_port = ::failfast::__private::future::Port::new();
+                let mut __failfast_port = ::failfast::__private::future::Port::new();
+                let (mut __failfast_giver, __failfast_taker) = __failfast_port.split();
                 let mut __failfast_driver = ::failfast::__private::future::Driver::with_head(
-                    &__failfast_port,
+                    __failfast_taker,
                     8,
                     async {
                         loop {
-                            __failfast_port.asked().await;
+                            __failfast_giver.asked().await;
                             match keys.try_next().await? {
                                 __failfast_value @ Some(Key { name: _, .. }) => {
-                                    __failfast_port.give(__failfast_value)
+                                    __failfast_giver.give(__failfast_value)
                                 }
                                 #[allow(unreachable_patterns)]
                                 _ => break ::failfast::__private::Flow::success(),

@@ -648,11 +648,12 @@ struct Paths<'a> {
 /// the driver asks for a value through a `Port` (a future per value would borrow what the head
 /// uses, `&mut rx`, once per value, while the driver still holds the last one):
 /// ```text
-/// let port = Port::new();
-/// let mut driver = Driver::with_head(&port, WORKERS, async {
+/// let mut port = Port::new();
+/// let (mut giver, taker) = port.split();
+/// let mut driver = Driver::with_head(taker, WORKERS, async {
 ///     loop {
-///         port.asked().await;
-///         match HEAD { v @ SHAPE => port.give(v), _ => break Flow::success() }
+///         giver.asked().await;
+///         match HEAD { v @ SHAPE => giver.give(v), _ => break Flow::success() }
 ///     }
 /// });
 /// // then the `for` loop's driver loop, each iteration binding `PAT` as above
@@ -736,6 +737,8 @@ fn while_let(
         }
         Kind::Async => {
             let port = Ident::new("__failfast_port", at);
+            let giver = Ident::new("__failfast_giver", at);
+            let taker = Ident::new("__failfast_taker", at);
             let driver = Ident::new("__failfast_driver", at);
             let item = Ident::new("__failfast_item", at);
             let ended = Ident::new("__failfast_ended", at);
@@ -751,12 +754,13 @@ fn while_let(
             });
             quote_spanned! {at=>
                 {
-                    let #port = #private::future::Port::new();
-                    let mut #driver = #private::future::Driver::with_head(&#port, #workers, async {
+                    let mut #port = #private::future::Port::new();
+                    let (mut #giver, #taker) = #port.split();
+                    let mut #driver = #private::future::Driver::with_head(#taker, #workers, async {
                         loop {
-                            #port.asked().await;
+                            #giver.asked().await;
                             match #head {
-                                #value @ #shape => #port.give(#value),
+                                #value @ #shape => #giver.give(#value),
                                 #[allow(unreachable_patterns)]
                                 _ => break #private::Flow::success(),
                             }

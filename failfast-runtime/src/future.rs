@@ -63,7 +63,13 @@
 //! and queues the slot again, for the next poll. (A plain store of `false` had neither: a
 //! wake between the list's taking and the store queued nothing, and the poll could still read
 //! the iteration's state from before the wake; the loom model
-//! `two_wakes_of_one_async_slot_racing_its_poll_are_never_lost` found it.) If a wake that
+//! `two_wakes_of_one_async_slot_racing_its_poll_are_never_lost` found it.) An iteration's
+//! first poll skips the swap, a locked instruction that was a fifth of a ready item's time:
+//! nobody has the iteration's waker before it, so a wake that came earlier is a stale one of
+//! an earlier iteration of the slot, with nothing the new one must see. The flag is `true`
+//! only while the slot is on the list (or being put there) for a poll that will swap, so
+//! leaving it as it is keeps that poll, and a wake that finds `true` relies on it (the loom
+//! model `a_stale_wake_of_a_reused_async_slot_never_hides_the_new_iterations_wake`). If a wake that
 //! queues a slot wakes the task before the poll registered, the poll's later load sees its
 //! `pending` (the waker's `wake` and the poll's `register` are read-modify-writes of one
 //! atomic in [`AtomicWaker`], so whichever comes second sees what the first did), and the
@@ -95,10 +101,11 @@ use crate::outcome::{Flow, Outcome};
 use crate::stop::{FromStopped, Listening, StopToken, Stopped};
 // The slot wake-up protocol's atomics and list lock are loom's under `--cfg loom`, so that the
 // model in `loom_tests` checks this code; the `Arc`s stay std's, which `Wake` requires.
-use crate::sync::{lock, AtomicBool, Mutex, Ordering};
+use crate::sync::{lock, AtomicBool, AtomicU8, Mutex, Ordering};
 #[cfg(not(loom))]
 use atomic_waker::AtomicWaker;
 use futures_core::Stream;
+use std::cell::UnsafeCell;
 use std::future::Future;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::pin::Pin;
@@ -265,37 +272,82 @@ impl<S: Stream + Unpin, X> Input<X> for StreamInput<S> {
     }
 }
 
-/// Where a `while let` loop's head hands its values to the loop: shared, by reference, by the
-/// head's future (which evaluates the head each time it is [`asked`](Port::asked)) and by the
-/// [`Head`] input that polls it.
+/// Where a `while let` loop's head hands its values to the loop, through its two ends: the
+/// [`Giver`], used by the head's future (which evaluates the head each time it is
+/// [`asked`](Giver::asked)), and the [`Taker`], held by the [`Head`] input that polls it.
 ///
 /// The head is one future for the whole loop, not one per value, so that it borrows what the
 /// head uses (`&mut rx`) once: a future per value would borrow it again while the driver
 /// still holds the last one's type.
+///
+/// One task polls both ends, so the hand-off needs no lock: each of the port's states is
+/// entered by one end only, with plain loads and stores (a `Mutex` and a swapped flag were
+/// six locked instructions per value, more than half of a ready value's time). The ends are
+/// `Send` so that the loop's future can move between threads between polls.
 #[doc(hidden)]
 pub struct Port<T> {
-    /// The value the head gave and the driver has not taken yet. A `Mutex` only to be `Sync`
-    /// (the loop's future holds `&Port` across awaits): one task polls both sides.
-    value: Mutex<Option<T>>,
-    /// The driver asked for a value and the head has not begun evaluating it.
-    asked: AtomicBool,
+    /// [`EMPTY`], [`ASKED`] (by the taker), [`EVALUATING`] (the giver saw the ask) or
+    /// [`FULL`] (the giver wrote `value`), and back to [`EMPTY`] (the taker took it).
+    state: AtomicU8,
+    /// The value given and not yet taken: written by the giver only in [`EVALUATING`], read by
+    /// the taker only in [`FULL`].
+    value: UnsafeCell<Option<T>>,
 }
+
+/// Nothing asked, no value.
+const EMPTY: u8 = 0;
+/// The taker asked for a value; the giver has not seen it.
+const ASKED: u8 = 1;
+/// The giver saw the ask and is evaluating the head.
+const EVALUATING: u8 = 2;
+/// The giver wrote the value; the taker has not taken it.
+const FULL: u8 = 3;
 
 impl<T> Port<T> {
     /// A port with no value and nothing asked.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Port {
-            value: Mutex::new(None),
-            asked: AtomicBool::new(false),
+            state: AtomicU8::new(EMPTY),
+            value: UnsafeCell::new(None),
         }
     }
 
-    /// Resolves once the driver asks for the head's next value. Needs no waker: the driver
+    /// The port's two ends. There is one of each for as long as they live: the port is
+    /// borrowed mutably meanwhile.
+    pub fn split(&mut self) -> (Giver<'_, T>, Taker<'_, T>) {
+        let port = &*self;
+        (Giver(port), Taker(port))
+    }
+}
+
+/// The end of a [`Port`] that the head's future gives its values through.
+#[doc(hidden)]
+pub struct Giver<'p, T>(&'p Port<T>);
+
+/// The end of a [`Port`] that the loop takes the head's values from.
+#[doc(hidden)]
+pub struct Taker<'p, T>(&'p Port<T>);
+
+// SAFETY: the only access the ends share is `value`, which the giver writes only in
+// `EVALUATING`, entered after an Acquire load of the taker's Release store of `ASKED`, itself
+// after the taker's last read; and which the taker reads only after an Acquire load of the
+// giver's Release store of `FULL`, after the write. Each end is one of its kind (`split`
+// borrows the port mutably) and needs `&mut` for anything that touches `value`, so moving an
+// end to another thread never lets two threads use one end at once. A `T` moves from the
+// thread of the giver to the thread of the taker: `T: Send`.
+unsafe impl<T: Send> Send for Giver<'_, T> {}
+// SAFETY: as for `Giver`.
+unsafe impl<T: Send> Send for Taker<'_, T> {}
+
+impl<'p, T> Giver<'p, T> {
+    /// Resolves once the loop asks for the head's next value. Needs no waker: the driver
     /// polls the head's future right after asking.
-    pub fn asked(&self) -> impl Future<Output = ()> + '_ {
+    pub fn asked(&mut self) -> impl Future<Output = ()> + use<'_, 'p, T> {
         std::future::poll_fn(move |_| {
-            if self.asked.swap(false, Ordering::Relaxed) {
+            // Acquire: the taker's read of the last value happened before its ask.
+            if self.0.state.load(Ordering::Acquire) == ASKED {
+                self.0.state.store(EVALUATING, Ordering::Relaxed);
                 Poll::Ready(())
             } else {
                 Poll::Pending
@@ -304,13 +356,46 @@ impl<T> Port<T> {
     }
 
     /// Hands the head's value to the loop.
-    pub fn give(&self, value: T) {
-        let previous = lock(&self.value).replace(value);
-        debug_assert!(previous.is_none(), "a head gives one value per ask");
+    ///
+    /// # Panics
+    ///
+    /// Unless [`asked`](Self::asked) resolved since the last value was given: a head gives
+    /// one value per ask.
+    pub fn give(&mut self, value: T) {
+        // The giver's own store: `EVALUATING` stays until this end leaves it.
+        assert!(
+            self.0.state.load(Ordering::Relaxed) == EVALUATING,
+            "a head gives one value per ask"
+        );
+        // SAFETY: in `EVALUATING` the taker does not read `value` (it does only in `FULL`,
+        // which only this end enters, below), and its last read happened before the ask that
+        // `asked` loaded with Acquire; this end is used by one thread at a time (`&mut self`).
+        unsafe { *self.0.value.get() = Some(value) };
+        // Release: the taker's Acquire load of `FULL` sees the value written.
+        self.0.state.store(FULL, Ordering::Release);
+    }
+}
+
+impl<T> Taker<'_, T> {
+    /// Asks the giver for the next value. Only after the last one was taken (or at first).
+    fn ask(&mut self) {
+        // Release: the giver's Acquire load of `ASKED` comes after this end's last read.
+        self.0.state.store(ASKED, Ordering::Release);
     }
 
-    fn take(&self) -> Option<T> {
-        lock(&self.value).take()
+    /// The value given since the last ask, if there is one.
+    fn take(&mut self) -> Option<T> {
+        // Acquire: sees the giver's write of the value before its Release store of `FULL`.
+        if self.0.state.load(Ordering::Acquire) != FULL {
+            return None;
+        }
+        // SAFETY: in `FULL` the giver does not write `value` (it does only in `EVALUATING`,
+        // entered after this end's next ask), and it wrote it before its Release store of
+        // `FULL`, which the Acquire load above read; this end is used by one thread at a time
+        // (`&mut self`).
+        let value = unsafe { (*self.0.value.get()).take() };
+        self.0.state.store(EMPTY, Ordering::Release);
+        value
     }
 }
 
@@ -319,7 +404,7 @@ impl<T> Port<T> {
 /// loop ends by the head (it did not match, or it failed).
 #[doc(hidden)]
 pub struct Head<'p, T, H> {
-    port: &'p Port<T>,
+    taker: Taker<'p, T>,
     /// Boxed once: the driver is not pinned (the loop's `wait` borrows it).
     future: Pin<Box<H>>,
     /// Asked, and the value not yet given: the head is being evaluated.
@@ -338,13 +423,13 @@ where
     fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, X>>> {
         if !self.evaluating {
             self.evaluating = true;
-            self.port.asked.store(true, Ordering::Relaxed);
+            self.taker.ask();
         }
         if let Poll::Ready(ended) = self.future.as_mut().poll(cx) {
             // The head did not match, or failed: either way there is no value.
             return Poll::Ready(ended.split().err().map(Err));
         }
-        match self.port.take() {
+        match self.taker.take() {
             Some(value) => {
                 self.evaluating = false;
                 Poll::Ready(Some(Ok(value)))
@@ -449,8 +534,8 @@ where
     F::Output: Split,
 {
     /// A `while let` loop, running at most `workers` iterations at once, whose values come
-    /// from `head` through `port`: a future for the whole loop that, each time
-    /// [`Port::asked`] resolves, evaluates the loop's head and [`Port::give`]s its value, and
+    /// from `head` through the port of `taker`: a future for the whole loop that, each time
+    /// [`Giver::asked`] resolves, evaluates the loop's head and [`Giver::give`]s its value, and
     /// that resolves with the iterations' own type when the head does not match (a success:
     /// the input has ended) or fails (an exit).
     ///
@@ -458,10 +543,10 @@ where
     ///
     /// If `workers` is 0.
     #[track_caller]
-    pub fn with_head(port: &'p Port<T>, workers: usize, head: H) -> Self {
+    pub fn with_head(taker: Taker<'p, T>, workers: usize, head: H) -> Self {
         Driver::with_input(
             Head {
-                port,
+                taker,
                 future: Box::pin(head),
                 evaluating: false,
             },
@@ -667,23 +752,37 @@ where
         if self.check_stop() {
             return Poll::Ready(Some(Ok(())));
         }
-        let mut polling = std::mem::take(&mut self.polling);
-        polling.append(&mut self.fresh);
+        // The woken list is taken before the fresh iterations are polled, so that one that
+        // wakes itself in its first poll is polled again at the next poll, not in this one.
         // A plain load first: with nothing woken (ready iterations), no read-modify-write.
-        if self.woken.pending.load(Ordering::Relaxed)
-            && self.woken.pending.swap(false, Ordering::Acquire)
-        {
-            polling.append(&mut lock(&self.woken.slots));
+        let woke = self.woken.pending.load(Ordering::Relaxed)
+            && self.woken.pending.swap(false, Ordering::Acquire);
+        if woke {
+            self.polling.append(&mut lock(&self.woken.slots));
         }
-        for &index in &polling {
-            if let Some(ended) = self.poll_slot(index) {
-                self.polling = polling;
+        // By index: `poll_slot` needs `self`, and nothing is started while this runs.
+        let mut next = 0;
+        while let Some(&index) = self.fresh.get(next) {
+            next += 1;
+            if let Some(ended) = self.poll_slot::<true>(index) {
+                self.fresh.clear();
                 self.polling.clear();
                 return Poll::Ready(Some(ended));
             }
         }
-        polling.clear();
-        self.polling = polling;
+        self.fresh.clear();
+        if woke {
+            let mut polling = std::mem::take(&mut self.polling);
+            for &index in &polling {
+                if let Some(ended) = self.poll_slot::<false>(index) {
+                    polling.clear();
+                    self.polling = polling;
+                    return Poll::Ready(Some(ended));
+                }
+            }
+            polling.clear();
+            self.polling = polling;
+        }
         if !S::SYNC {
             if let Some(ended) = self.poll_input(cx) {
                 return Poll::Ready(Some(ended));
@@ -726,8 +825,12 @@ where
         Poll::Pending
     }
 
-    /// Polls one slot; the loop's end if this iteration ended it.
-    fn poll_slot(&mut self, index: usize) -> Option<Result<(), <F::Output as Split>::Exit>> {
+    /// Polls one slot, for the first time since its iteration started if `FRESH`; the loop's
+    /// end if this iteration ended it.
+    fn poll_slot<const FRESH: bool>(
+        &mut self,
+        index: usize,
+    ) -> Option<Result<(), <F::Output as Split>::Exit>> {
         let slot = &mut self.slots[index];
         // A read-modify-write, which the waker's `swap(true)` pairs with: if the waker's comes
         // first, this one reads its `true` (Acquire from its Release), so the poll below sees
@@ -735,7 +838,14 @@ where
         // `false` and queues the slot again. A plain store here let a wake that landed
         // between the list's taking and the store queue nothing, while the poll could still
         // miss the iteration's own `Relaxed` write (store buffering).
-        slot.state.queued.swap(false, Ordering::Acquire);
+        //
+        // A fresh iteration's first poll needs none (see the module docs): nobody has its
+        // waker yet, so a wake before it is a stale one of an earlier iteration of the slot,
+        // with nothing this one must see; and a `queued` left `true` by it keeps its promise,
+        // a later poll that swaps, whatever wakes the new iteration meanwhile.
+        if !FRESH {
+            slot.state.queued.swap(false, Ordering::Acquire);
+        }
         let Some(future) = slot.future.as_mut().as_pin_mut() else {
             // A wake-up that came after its iteration finished.
             return None;
@@ -1619,12 +1729,13 @@ mod tests {
         N: Future<Output = Result<Option<T>, E>>,
         B: Future<Output = Result<(), E>>,
     {
-        let port = Port::new();
-        let mut driver = Driver::with_head(&port, workers, async {
+        let mut port = Port::new();
+        let (mut giver, taker) = port.split();
+        let mut driver = Driver::with_head(taker, workers, async {
             loop {
-                port.asked().await;
+                giver.asked().await;
                 match next().await? {
-                    Some(value) => port.give(value),
+                    Some(value) => giver.give(value),
                     None => break Ok(()),
                 }
             }
@@ -1678,6 +1789,23 @@ mod tests {
             FAIL_AT + 1,
             "not evaluated after it failed"
         );
+    }
+
+    #[test]
+    fn a_port_hands_over_one_value_per_ask_and_refuses_a_second() {
+        let mut port = Port::new();
+        let (mut giver, mut taker) = port.split();
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(std::pin::pin!(giver.asked()).poll(&mut cx).is_pending());
+        taker.ask();
+        assert_eq!(taker.take(), None, "nothing given yet");
+        assert!(std::pin::pin!(giver.asked()).poll(&mut cx).is_ready());
+        giver.give(String::from("first"));
+        // The taker may still be reading the first: a second value must not be written.
+        let twice = catch_unwind(AssertUnwindSafe(|| giver.give(String::from("second"))));
+        assert!(twice.is_err(), "a second value without an ask is refused");
+        assert_eq!(taker.take().as_deref(), Some("first"));
+        assert_eq!(taker.take(), None, "taken once");
     }
 
     #[test]

@@ -591,6 +591,81 @@ fn two_wakes_of_one_async_slot_racing_its_poll_are_never_lost() {
     });
 }
 
+/// A slot reused by a second iteration while a stale waker of the first (kept by another
+/// thread) wakes it, and the second's own waker, after a plain `Relaxed` flag, wakes it from a
+/// third thread: the second iteration's first poll does not clear `queued` (nobody has its
+/// waker yet), so the stale wake may find it set or set it anywhere around that poll, and the
+/// real wake must still reach a poll that sees the flag, or the loop never returns.
+#[test]
+fn a_stale_wake_of_a_reused_async_slot_never_hides_the_new_iterations_wake() {
+    use crate::sync::{AtomicBool, Ordering};
+    use std::future::Future;
+    use std::sync::{Arc, Mutex};
+    use std::task::{Context, Poll, Waker};
+
+    explore_bounded("a stale wake of a reused async slot", 2, || {
+        let flag = Arc::new(AtomicBool::new(false));
+        let stale: Mutex<Option<Waker>> = Mutex::new(None);
+        let fresh: Mutex<Option<Waker>> = Mutex::new(None);
+        // One worker: the second item runs in the first one's slot, with the same waker.
+        let mut looping = Box::pin(crate::future::try_for_each(0..2, 1, async |item| {
+            let mut polled = false;
+            std::future::poll_fn(|cx| {
+                if item == 0 {
+                    if polled {
+                        return Poll::Ready(Ok::<(), ()>(()));
+                    }
+                    polled = true;
+                    *stale.lock().unwrap() = Some(cx.waker().clone());
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
+                }
+                if flag.load(Ordering::Relaxed) {
+                    return Poll::Ready(Ok(()));
+                }
+                *fresh.lock().unwrap() = Some(cx.waker().clone());
+                Poll::Pending
+            })
+            .await
+        }));
+        let task = Arc::new(Task::default());
+        let waker = Waker::from(Arc::clone(&task));
+        let mut cx = Context::from_waker(&waker);
+        assert!(looping.as_mut().poll(&mut cx).is_pending());
+        let stale = stale
+            .lock()
+            .unwrap()
+            .take()
+            .expect("the first iteration's waker");
+        let late = loom::thread::spawn(move || stale.wake());
+        // Finishes the first iteration and polls the second for the first time, racing the
+        // stale wake.
+        task.sleep();
+        assert!(looping.as_mut().poll(&mut cx).is_pending());
+        let own = fresh
+            .lock()
+            .unwrap()
+            .take()
+            .expect("the second iteration's waker");
+        let woken = {
+            let flag = Arc::clone(&flag);
+            loom::thread::spawn(move || {
+                flag.store(true, Ordering::Relaxed);
+                own.wake();
+            })
+        };
+        loop {
+            if let Poll::Ready(result) = looping.as_mut().poll(&mut cx) {
+                assert_eq!(result, Ok(()));
+                break;
+            }
+            task.sleep();
+        }
+        late.join().unwrap();
+        woken.join().unwrap();
+    });
+}
+
 /// [`walk`] over a lazy `Send` input, which a worker may hold alone (batches reach their
 /// largest size, 2 under loom, after one claim) when one of its items recurses: the inner
 /// run's owner may then be the holder of the outer input, further up its stack.
