@@ -486,8 +486,7 @@ impl Group {
     /// level of a recursion, this frame stays on the stack while the owner runs the level's
     /// items: what only the others need is in frames of its own, gone by then.
     fn visit(self: &Arc<Self>, id: u64, run: RunPtr, visitor: &Visitor<'_>) {
-        self.ramp();
-        let inside = enter(self);
+        let inside = self.visit_begins();
         // SAFETY: the run stays listed while this thread is counted in its `active`.
         let run_ref = unsafe { run.get() };
         if visitor.owner.is_some() && visitor.until.is_none() {
@@ -497,6 +496,15 @@ impl Group {
         }
         drop(inside);
         self.leave(id, visitor.owner.is_none());
+    }
+
+    /// The start of a visit: starts another thread if items wait, and marks this thread as
+    /// inside the group. Not inlined: its temporaries would stay in the frame of the visit,
+    /// on the stack while the run's items run, once per level of a recursion.
+    #[inline(never)]
+    fn visit_begins(self: &Arc<Self>) -> Inside<'_> {
+        self.ramp();
+        enter(self)
     }
 
     /// Whether a listed run other than `except` has items that a visit can take now: one
@@ -585,11 +593,18 @@ impl Published<'_> {
                 // recursion) has one copy of what it binds.
                 Step::Visit(id, run) => {
                     if id == self.id {
+                        // `Group::visit` for the owner's own run, written out here: its frame
+                        // would be on the stack while the run's items run, once per level of
+                        // a recursion. The owner is in its run's context already.
                         let visitor = Visitor {
                             until: None,
                             owner: Some(&here),
                         };
-                        self.group.visit(id, run, &visitor);
+                        let inside = self.group.visit_begins();
+                        // SAFETY: the run is listed until this owner retires it.
+                        unsafe { run.get() }.visit(&visitor);
+                        drop(inside);
+                        self.group.leave(id, false);
                     } else {
                         self.help(id, run, &here);
                     }

@@ -217,8 +217,9 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
         self.source.has_work()
     }
 
+    // The visit itself, not a call of it: this frame is on the stack while the visit's items
+    // run, once per level of a recursion.
     fn visit(&self, visitor: &Visitor<'_>) {
-        let _current = cancel::enter(&self.token);
         self.take_and_run(visitor);
     }
 
@@ -276,45 +277,45 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// recursion's next level runs inside one of them: deciding what to do next is in a
     /// function of its own ([`next`](Self::next)), so that each level keeps only the visit's
     /// state and this loop on the stack.
+    ///
+    /// Inlined into [`Visit::visit`], also in a debug build, and what the visit keeps between
+    /// claims is passed on as one [`Visiting`]: in a debug build every argument of every call
+    /// has a slot of its own in this frame.
+    #[inline(always)]
     fn take_and_run(&self, visitor: &Visitor<'_>) {
+        let _current = cancel::enter(&self.token);
         let body = self.body;
         let Some(mut local) = self.caught(|| body.start()) else {
             return;
         };
         let mut buffer = Vec::new();
-        // Claimed items must run: a visit that may have to stop early claims one at a time.
-        let mut pace = Pace::new(if visitor.until.is_some() {
-            1
-        } else {
-            self.source.max_batch()
-        });
+        let mut visiting = Visiting::new(self, visitor);
         let taking = Taking::join(&self.source);
-        let watch = self.token.watch();
-        let mut tried_alone = false;
         loop {
-            match self.next(&mut pace, &mut buffer, visitor, watch, tried_alone) {
+            // The claim, if any, goes into a slot that `run_claimed` takes it from, rather than
+            // out of `Next` by value: a debug build gives a value moved into a call a slot of
+            // its own, in this frame, for each move.
+            let mut claim = None;
+            match self.next(&mut visiting, &mut buffer, visitor, &mut claim) {
                 Next::Alone => {
-                    tried_alone = true;
-                    if !self.run_alone(&mut local, &mut pace, watch) {
+                    if !self.run_alone(&mut local, &mut visiting) {
                         break;
                     }
                 }
-                Next::Claimed(claimed) => {
-                    tried_alone = false;
-                    self.run_claimed(&mut local, claimed, &mut pace, watch);
-                }
-                Next::Again => tried_alone = false,
+                Next::Claimed => self.run_claimed(&mut local, &mut claim, &mut visiting),
+                Next::Again => {}
                 Next::Over => break,
             }
         }
-        self.leave_visit(local, buffer, taking);
+        self.leave_visit(local, &mut buffer, taking);
     }
 
     /// The end of a visit: drops what it kept, and gives the body's state back. Not inlined,
     /// for the reason [`next`](Self::next) is not.
     #[inline(never)]
-    fn leave_visit(&self, local: B::Local, buffer: Vec<S::Item>, taking: Taking<'_, S>) {
+    fn leave_visit(&self, local: B::Local, buffer: &mut Vec<S::Item>, taking: Taking<'_, S>) {
         let body = self.body;
+        let buffer = std::mem::take(buffer);
         self.caught(move || {
             drop(buffer);
             drop(taking);
@@ -340,62 +341,76 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     #[inline(never)]
     fn next<'b>(
         &'b self,
-        pace: &mut Pace,
+        visiting: &mut Visiting<'_>,
         buffer: &'b mut Vec<S::Item>,
         visitor: &Visitor<'_>,
-        watch: Watch<'_>,
-        tried_alone: bool,
-    ) -> Next<S::Claimed<'b>> {
-        self.caught(|| {
-            if self.deadline.is_some() {
-                self.time_out_if_due();
-            }
-            if watch.is_cancelled() {
-                self.source.close();
-                return Next::Over;
-            }
-            let until = visitor.until;
-            if until.is_some_and(|until| until()) {
-                return Next::Over;
-            }
-            // Items known to be fast, and nobody else taking: hold the input alone (a visit
-            // that may have to stop early never holds it). Nor does a run whose deadline no
-            // timer watches: its worker looks at the clock between claims.
-            if self.may_hold
-                && !self.token.has_deadline()
-                && !tried_alone
-                && until.is_none()
-                && pace.batch == pace.max_batch
-            {
-                return Next::Alone;
-            }
-            match self.source.claim(pace.batch, buffer) {
-                Ok(Some(claimed)) => Next::Claimed(claimed),
-                Ok(None) if until.is_none() && self.source.held_alone() => {
-                    // The holder lets go within a few items. If they are long, the group
-                    // may have other runs to help with meanwhile (a recursion's inner runs).
-                    if !self.wait_for_holder(&watch, visitor.owner) {
-                        return Next::Over;
+        claim: &mut Option<S::Claimed<'b>>,
+    ) -> Next {
+        let Visiting {
+            pace,
+            watch,
+            tried_alone,
+        } = visiting;
+        let watch = *watch;
+        let next = self
+            .caught(|| {
+                if self.deadline.is_some() {
+                    self.time_out_if_due();
+                }
+                if watch.is_cancelled() {
+                    self.source.close();
+                    return Next::Over;
+                }
+                let until = visitor.until;
+                if until.is_some_and(|until| until()) {
+                    return Next::Over;
+                }
+                // Items known to be fast, and nobody else taking: hold the input alone (a
+                // visit that may have to stop early never holds it). Nor does a run whose
+                // deadline no timer watches: its worker looks at the clock between claims.
+                if self.may_hold
+                    && !self.token.has_deadline()
+                    && !*tried_alone
+                    && until.is_none()
+                    && pace.batch == pace.max_batch
+                {
+                    return Next::Alone;
+                }
+                match self.source.claim(pace.batch, buffer) {
+                    Ok(Some(claimed)) => {
+                        *claim = Some(claimed);
+                        Next::Claimed
                     }
-                    pace.last = Instant::now();
-                    Next::Again
+                    Ok(None) if until.is_none() && self.source.held_alone() => {
+                        // The holder lets go within a few items. If they are long, the group
+                        // may have other runs to help with meanwhile (a recursion's inner
+                        // runs).
+                        if !self.wait_for_holder(&watch, visitor.owner) {
+                            return Next::Over;
+                        }
+                        pace.last = Instant::now();
+                        Next::Again
+                    }
+                    Ok(None) => Next::Over,
+                    Err(payload) => {
+                        self.end(Ending::Panic(payload));
+                        Next::Over
+                    }
                 }
-                Ok(None) => Next::Over,
-                Err(payload) => {
-                    self.end(Ending::Panic(payload));
-                    Next::Over
-                }
-            }
-        })
-        .unwrap_or(Next::Over)
+            })
+            .unwrap_or(Next::Over);
+        // Having just held the input (and the run goes on), the visit claims next.
+        *tried_alone = matches!(next, Next::Alone);
+        next
     }
 
     /// Runs items while this thread holds the input alone (see [`Source::alone`]); whether
     /// the visit goes on. Not inlined, nor is [`Self::run_claimed`]: inlined, the two would
     /// share one frame, on the stack whichever of them runs.
     #[inline(never)]
-    fn run_alone(&self, local: &mut B::Local, pace: &mut Pace, watch: Watch<'_>) -> bool {
-        self.caught(|| self.hold(local, pace, watch)) == Some(true)
+    fn run_alone(&self, local: &mut B::Local, visiting: &mut Visiting<'_>) -> bool {
+        let watch = visiting.watch;
+        self.caught(|| self.hold(local, &mut visiting.pace, watch)) == Some(true)
     }
 
     /// See [`run_alone`](Self::run_alone).
@@ -448,21 +463,24 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         }
     }
 
-    /// Runs the items of one claim, and sizes the next by how long they took.
+    /// Runs the items of the claim that [`next`](Self::next) put in `claim`, and sizes the
+    /// next by how long they took.
     #[inline(never)]
     fn run_claimed(
         &self,
         local: &mut B::Local,
-        claimed: S::Claimed<'_>,
-        pace: &mut Pace,
-        watch: Watch<'_>,
+        claim: &mut Option<S::Claimed<'_>>,
+        visiting: &mut Visiting<'_>,
     ) {
-        // A local of this frame, not the caller's copy behind a pointer: an item body whose
+        // A local of this frame, not the caller's behind a pointer: an item body whose
         // effects the compiler cannot see (any call, or `black_box`) would otherwise make it
         // store and reload the claim's position at every item.
-        let mut claimed = claimed;
+        let Some(mut claimed) = claim.take() else {
+            return;
+        };
+        let watch = visiting.watch;
         // Timed only to size the next batch, which one item at a time does not need.
-        let began = (pace.max_batch > 1).then(Instant::now);
+        let began = (visiting.pace.max_batch > 1).then(Instant::now);
         let mut ran = 0;
         // One `catch_unwind` per claim, not per item: a panicking iteration ends the run,
         // and the claim's other items are dropped unstarted, as they would be after any
@@ -486,7 +504,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         }
         self.drop_claimed(claimed);
         if let Some(began) = began {
-            self.paced(pace, began, ran, &watch);
+            self.paced(&mut visiting.pace, began, ran, &watch);
         }
     }
 
@@ -600,31 +618,50 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
 }
 
 /// `catch_unwind` of `f`, around the items of a claim, on the stack while they run (once per
-/// level of a recursion). In a debug build, through one instance for every run: the standard
-/// library's frames around the call are as large as the closure they are given, and a
-/// `&mut dyn FnMut` is two words. Optimised, the generic call inlines them all into the
-/// caller's frame, where the call through a `dyn` would add the closure's own frame.
+/// level of a recursion). Given by reference: the standard library's frames around the call
+/// are as large as what they are given, in a debug build, and a reference is one word (a
+/// `&mut dyn FnMut` is two, and its call adds a frame). Optimised, they all inline into the
+/// caller's frame.
 #[inline(always)]
 fn catching(f: &mut impl FnMut()) -> Result<(), Payload> {
-    #[cfg(debug_assertions)]
-    return catching_dyn(f);
-    #[cfg(not(debug_assertions))]
-    catch_unwind(AssertUnwindSafe(f))
-}
-
-/// See [`catching`].
-#[cfg(debug_assertions)]
-#[inline(never)]
-fn catching_dyn(f: &mut dyn FnMut()) -> Result<(), Payload> {
     catch_unwind(AssertUnwindSafe(f))
 }
 
 /// See [`Run::next`].
-enum Next<C> {
+enum Next {
     Alone,
-    Claimed(C),
+    /// Claimed items: `next`'s `claim` holds them.
+    Claimed,
     Again,
     Over,
+}
+
+/// What a visit keeps between its claims, passed on as one reference (see
+/// [`Run::take_and_run`]).
+struct Visiting<'w> {
+    pace: Pace,
+    watch: Watch<'w>,
+    /// Whether the visit just held the input alone (and the run goes on): it claims next.
+    tried_alone: bool,
+}
+
+impl<'w> Visiting<'w> {
+    /// A visit of `run` by `visitor`. Not inlined: a visit's frame is on the stack while its
+    /// items run, once per level of a recursion, and would hold this one's temporaries.
+    #[inline(never)]
+    fn new<S: Source, B: Body<S::Item>>(run: &'w Run<'_, S, B>, visitor: &Visitor<'_>) -> Self {
+        Visiting {
+            // Claimed items must run: a visit that may have to stop early claims one at a
+            // time.
+            pace: Pace::new(if visitor.until.is_some() {
+                1
+            } else {
+                run.source.max_batch()
+            }),
+            watch: run.token.watch(),
+            tried_alone: false,
+        }
+    }
 }
 
 /// How a visit sizes its claims.
@@ -637,9 +674,6 @@ struct Pace {
 }
 
 impl Pace {
-    /// Not inlined: a visit's frame is on the stack while its items run, once per level of a
-    /// recursion, and would hold this one's temporaries.
-    #[inline(never)]
     fn new(max_batch: usize) -> Pace {
         Pace {
             batch: 1,
