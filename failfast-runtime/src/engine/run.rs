@@ -12,6 +12,7 @@ use crate::outcome::Flow;
 use crate::stop::{Listening, StopToken, Stopped};
 use crate::sync::{Arc, AtomicBool, Ordering};
 use crate::wake::Wait;
+use std::cell::UnsafeCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::task::{Wake, Waker};
 use std::time::{Duration, Instant};
@@ -46,6 +47,8 @@ pub(crate) struct Run<'a, S: Source, B: Body<S::Item>> {
     /// The stop token's deadline when no timer thread watches it (the OS refused one): the
     /// run's threads stop the token themselves once it has passed.
     deadline: Option<Instant>,
+    /// What the owner's visits keep between claims (see [`Run::take_and_run`]).
+    owner_kept: OwnerKept<S::Item>,
 }
 
 impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
@@ -82,6 +85,7 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
             stop,
             feeding: AtomicBool::new(false),
             deadline,
+            owner_kept: OwnerKept(UnsafeCell::new(None)),
         }
     }
 
@@ -217,10 +221,16 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
         self.source.has_work()
     }
 
-    // The visit itself, not a call of it: this frame is on the stack while the visit's items
-    // run, once per level of a recursion.
     fn visit(&self, visitor: &Visitor<'_>) {
-        self.take_and_run(visitor);
+        if visitor.owner.is_some() && visitor.until.is_none() {
+            // SAFETY: only the run's owner visits it with such a visitor (from
+            // `Published::finish`, for its own run), and one visit at a time: nothing else
+            // reaches `owner_kept`.
+            let kept = unsafe { &mut *self.owner_kept.0.get() };
+            self.take_and_run(visitor, kept);
+        } else {
+            self.visit_elsewhere(visitor);
+        }
     }
 
     fn close(&self) {
@@ -278,36 +288,45 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// function of its own ([`next`](Self::next)), so that each level keeps only the visit's
     /// state and this loop on the stack.
     ///
-    /// Inlined into [`Visit::visit`], also in a debug build, and what the visit keeps between
-    /// claims is passed on as one [`Visiting`]: in a debug build every argument of every call
-    /// has a slot of its own in this frame.
+    /// What the visit keeps between claims is in `kept`, passed on by reference: in a debug
+    /// build every argument of every call has a slot of its own in this frame. The owner's
+    /// visits keep it in the run (see [`Visit::visit`]), which a recursion's nested run has on
+    /// the heap, not in this frame. Inlined, also in a debug build, into [`Visit::visit`]:
+    /// the owner's visits run it there, with no frame of their own.
     #[inline(always)]
-    fn take_and_run(&self, visitor: &Visitor<'_>) {
+    fn take_and_run(&self, visitor: &Visitor<'_>, kept: &mut Option<Kept<S::Item>>) {
         let _current = cancel::enter(&self.token);
         let body = self.body;
         let Some(mut local) = self.caught(|| body.start()) else {
             return;
         };
-        let mut buffer = Vec::new();
-        let mut visiting = Visiting::new(self, visitor);
+        let Kept { visiting, buffer } = Kept::start(kept, self, visitor);
         let taking = Taking::join(&self.source);
         loop {
             // The claim, if any, goes into a slot that `run_claimed` takes it from, rather than
             // out of `Next` by value: a debug build gives a value moved into a call a slot of
             // its own, in this frame, for each move.
             let mut claim = None;
-            match self.next(&mut visiting, &mut buffer, visitor, &mut claim) {
+            match self.next(visiting, buffer, visitor, &mut claim) {
                 Next::Alone => {
-                    if !self.run_alone(&mut local, &mut visiting) {
+                    if !self.run_alone(&mut local, visiting) {
                         break;
                     }
                 }
-                Next::Claimed => self.run_claimed(&mut local, &mut claim, &mut visiting),
+                Next::Claimed => self.run_claimed(&mut local, &mut claim, visiting),
                 Next::Again => {}
                 Next::Over => break,
             }
         }
-        self.leave_visit(local, &mut buffer, taking);
+        self.leave_visit(local, buffer, taking);
+    }
+
+    /// A visit by a thread other than the run's owner, or by the owner helping another run:
+    /// what it keeps is on its own stack.
+    #[inline(never)]
+    fn visit_elsewhere(&self, visitor: &Visitor<'_>) {
+        let mut kept = None;
+        self.take_and_run(visitor, &mut kept);
     }
 
     /// The end of a visit: drops what it kept, and gives the body's state back. Not inlined,
@@ -341,17 +360,13 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     #[inline(never)]
     fn next<'b>(
         &'b self,
-        visiting: &mut Visiting<'_>,
+        visiting: &mut Visiting,
         buffer: &'b mut Vec<S::Item>,
         visitor: &Visitor<'_>,
         claim: &mut Option<S::Claimed<'b>>,
     ) -> Next {
-        let Visiting {
-            pace,
-            watch,
-            tried_alone,
-        } = visiting;
-        let watch = *watch;
+        let Visiting { pace, tried_alone } = visiting;
+        let watch = self.token.watch();
         let next = self
             .caught(|| {
                 if self.deadline.is_some() {
@@ -408,8 +423,8 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// the visit goes on. Not inlined, nor is [`Self::run_claimed`]: inlined, the two would
     /// share one frame, on the stack whichever of them runs.
     #[inline(never)]
-    fn run_alone(&self, local: &mut B::Local, visiting: &mut Visiting<'_>) -> bool {
-        let watch = visiting.watch;
+    fn run_alone(&self, local: &mut B::Local, visiting: &mut Visiting) -> bool {
+        let watch = self.token.watch();
         self.caught(|| self.hold(local, &mut visiting.pace, watch)) == Some(true)
     }
 
@@ -470,7 +485,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         &self,
         local: &mut B::Local,
         claim: &mut Option<S::Claimed<'_>>,
-        visiting: &mut Visiting<'_>,
+        visiting: &mut Visiting,
     ) {
         // A local of this frame, not the caller's behind a pointer: an item body whose
         // effects the compiler cannot see (any call, or `black_box`) would otherwise make it
@@ -478,7 +493,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         let Some(mut claimed) = claim.take() else {
             return;
         };
-        let watch = visiting.watch;
+        let watch = self.token.watch();
         // Timed only to size the next batch, which one item at a time does not need.
         let began = (visiting.pace.max_batch > 1).then(Instant::now);
         let mut ran = 0;
@@ -636,21 +651,31 @@ enum Next {
     Over,
 }
 
-/// What a visit keeps between its claims, passed on as one reference (see
-/// [`Run::take_and_run`]).
-struct Visiting<'w> {
+/// What a visit keeps between its claims (see [`Run::take_and_run`]).
+pub(crate) struct Kept<T> {
+    visiting: Visiting,
+    /// Where a claim of a shared input puts its items; empty between visits.
+    buffer: Vec<T>,
+}
+
+/// See [`Kept`].
+struct Visiting {
     pace: Pace,
-    watch: Watch<'w>,
     /// Whether the visit just held the input alone (and the run goes on): it claims next.
     tried_alone: bool,
 }
 
-impl<'w> Visiting<'w> {
-    /// A visit of `run` by `visitor`. Not inlined: a visit's frame is on the stack while its
-    /// items run, once per level of a recursion, and would hold this one's temporaries.
+impl<T> Kept<T> {
+    /// What a visit of `run` by `visitor` starts with, in `slot`. Not inlined: a visit's frame
+    /// is on the stack while its items run, once per level of a recursion, and would hold
+    /// this one's temporaries.
     #[inline(never)]
-    fn new<S: Source, B: Body<S::Item>>(run: &'w Run<'_, S, B>, visitor: &Visitor<'_>) -> Self {
-        Visiting {
+    fn start<'k, S: Source<Item = T>, B: Body<T>>(
+        slot: &'k mut Option<Kept<T>>,
+        run: &Run<'_, S, B>,
+        visitor: &Visitor<'_>,
+    ) -> &'k mut Kept<T> {
+        let visiting = Visiting {
             // Claimed items must run: a visit that may have to stop early claims one at a
             // time.
             pace: Pace::new(if visitor.until.is_some() {
@@ -658,11 +683,28 @@ impl<'w> Visiting<'w> {
             } else {
                 run.source.max_batch()
             }),
-            watch: run.token.watch(),
             tried_alone: false,
+        };
+        match slot {
+            Some(kept) => {
+                kept.visiting = visiting;
+                kept
+            }
+            None => slot.insert(Kept {
+                visiting,
+                buffer: Vec::new(),
+            }),
         }
     }
 }
+
+/// The owner's [`Kept`], in its run.
+struct OwnerKept<T>(UnsafeCell<Option<Kept<T>>>);
+
+// SAFETY: only the run's owner thread reaches the cell (see `Visit::visit`), and the run is
+// made and dropped on that thread too: the other threads that share the run never touch what
+// it holds.
+unsafe impl<T> Sync for OwnerKept<T> {}
 
 /// How a visit sizes its claims.
 struct Pace {
