@@ -365,7 +365,9 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         visitor: &Visitor<'_>,
         claim: &mut Option<S::Claimed<'b>>,
     ) -> Next {
-        let Visiting { pace, tried_alone } = visiting;
+        let Visiting {
+            pace, tried_alone, ..
+        } = visiting;
         let watch = self.token.watch();
         let next = self
             .caught(|| {
@@ -494,8 +496,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             return;
         };
         let watch = self.token.watch();
-        // Timed only to size the next batch, which one item at a time does not need.
-        let began = (visiting.pace.max_batch > 1).then(Instant::now);
+        visiting.claim_begins();
         let mut ran = 0;
         // One `catch_unwind` per claim, not per item: a panicking iteration ends the run,
         // and the claim's other items are dropped unstarted, as they would be after any
@@ -514,32 +515,35 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                 self.end(Ending::Exit(exit));
             }
         });
-        if let Err(payload) = running {
-            self.end(Ending::Panic(payload));
-        }
-        self.drop_claimed(claimed);
-        if let Some(began) = began {
-            self.paced(&mut visiting.pace, began, ran, &watch);
-        }
+        self.drop_claimed(running, claimed);
+        self.paced(visiting, ran);
     }
 
-    /// Drops the items of a claim that were not started. Not inlined: the frame of
+    /// After the items of a claim: ends the run if one of them panicked (how the claim went,
+    /// `running`), and drops those not started. Not inlined: the frame of
     /// [`run_claimed`](Self::run_claimed) is on the stack while its items run, once per level
     /// of a recursion, and would hold the room this takes.
     #[inline(never)]
-    fn drop_claimed(&self, claimed: S::Claimed<'_>) {
+    fn drop_claimed(&self, running: Result<(), Payload>, claimed: S::Claimed<'_>) {
+        if let Err(payload) = running {
+            self.end(Ending::Panic(payload));
+        }
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(claimed))) {
             self.end(Ending::Panic(payload));
         }
     }
 
-    /// After a claim that `began` then and started `ran` items: sizes the next batch, and
-    /// steps back from a lazy input whose claims cost more than their items. Not inlined, and
-    /// caught here: the frame of [`run_claimed`](Self::run_claimed) is on the stack while its
-    /// items run, once per level of a recursion.
+    /// After a claim that started `ran` items, if it was timed (see
+    /// [`Visiting::claim_begins`]): sizes the next batch, and steps back from a lazy input
+    /// whose claims cost more than their items. Not inlined, and caught here: the frame of
+    /// [`run_claimed`](Self::run_claimed) is on the stack while its items run, once per level
+    /// of a recursion.
     #[inline(never)]
-    fn paced(&self, pace: &mut Pace, began: Instant, ran: usize, watch: &Watch<'_>) {
-        self.caught(|| self.pace(pace, began, ran, watch));
+    fn paced(&self, visiting: &mut Visiting, ran: usize) {
+        if let Some(began) = visiting.began {
+            let watch = self.token.watch();
+            self.caught(|| self.pace(&mut visiting.pace, began, ran, &watch));
+        }
     }
 
     /// See [`paced`](Self::paced).
@@ -661,6 +665,9 @@ pub(crate) struct Kept<T> {
 /// See [`Kept`].
 struct Visiting {
     pace: Pace,
+    /// When the current claim's items began, if they are timed (see
+    /// [`claim_begins`](Self::claim_begins)).
+    began: Option<Instant>,
     /// Whether the visit just held the input alone (and the run goes on): it claims next.
     tried_alone: bool,
 }
@@ -683,6 +690,7 @@ impl<T> Kept<T> {
             } else {
                 run.source.max_batch()
             }),
+            began: None,
             tried_alone: false,
         };
         match slot {
@@ -695,6 +703,15 @@ impl<T> Kept<T> {
                 buffer: Vec::new(),
             }),
         }
+    }
+}
+
+impl Visiting {
+    /// A claim's items begin. Timed only to size the next batch, which one item at a time does
+    /// not need. Not inlined in a debug build, for the reason [`Run::claim_ended`] is not.
+    #[cfg_attr(debug_assertions, inline(never))]
+    fn claim_begins(&mut self) {
+        self.began = (self.pace.max_batch > 1).then(Instant::now);
     }
 }
 
