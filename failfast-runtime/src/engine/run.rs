@@ -489,10 +489,18 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         claim: &mut Option<S::Claimed<'_>>,
         visiting: &mut Visiting,
     ) {
-        // A local of this frame, not the caller's behind a pointer: an item body whose
-        // effects the compiler cannot see (any call, or `black_box`) would otherwise make it
-        // store and reload the claim's position at every item.
-        let Some(mut claimed) = claim.take() else {
+        // Optimised, a local of this frame, not the caller's behind a pointer: an item body
+        // whose effects the compiler cannot see (any call, or `black_box`) would otherwise
+        // make it store and reload the claim's position at every item. In a debug build, the
+        // caller's: each move of it would take a slot of this frame.
+        #[cfg(not(debug_assertions))]
+        let Some(mut owned) = claim.take() else {
+            return;
+        };
+        #[cfg(not(debug_assertions))]
+        let claimed = &mut owned;
+        #[cfg(debug_assertions)]
+        let Some(claimed) = claim.as_mut() else {
             return;
         };
         let watch = self.token.watch();
@@ -515,7 +523,11 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                 self.end(Ending::Exit(exit));
             }
         });
-        self.drop_claimed(running, claimed);
+        #[cfg(not(debug_assertions))]
+        {
+            *claim = Some(owned);
+        }
+        self.drop_claimed(running, claim);
         self.paced(visiting, ran);
     }
 
@@ -524,11 +536,11 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// [`run_claimed`](Self::run_claimed) is on the stack while its items run, once per level
     /// of a recursion, and would hold the room this takes.
     #[inline(never)]
-    fn drop_claimed(&self, running: Result<(), Payload>, claimed: S::Claimed<'_>) {
+    fn drop_claimed(&self, running: Result<(), Payload>, claim: &mut Option<S::Claimed<'_>>) {
         if let Err(payload) = running {
             self.end(Ending::Panic(payload));
         }
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(claimed))) {
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(claim.take()))) {
             self.end(Ending::Panic(payload));
         }
     }
