@@ -482,7 +482,8 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
 
     /// Runs the items of the claim that [`next`](Self::next) put in `claim`, and sizes the
     /// next by how long they took.
-    #[inline(never)]
+    #[cfg_attr(debug_assertions, inline(never))]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn run_claimed(
         &self,
         local: &mut B::Local,
