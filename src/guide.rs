@@ -74,27 +74,30 @@
 //! default threads, about 100 kB. One level of a recursive parallel loop costs this much stack
 //! (`cargo test --test recursion_stack -- --nocapture`, a comb-shaped walk; the distance
 //! between one level's local and the next's). A 2,000-level walk in a debug build fits, with
-//! any `workers`: 5.5 MB on the calling thread's 8 MiB (with `workers = 1` a `Send` input runs
-//! there alone), 5.7 MB on a pool thread's 16 MiB. That is more than a `rayon::scope` level
-//! costs: the goal of no more than `rayon::scope` is not met. (Issue 20's "about 2.6 KB a
-//! level" was 2 MiB divided by the depth of the first overflow, not this measure.)
+//! any `workers`: 4.0 MB on the calling thread's 8 MiB (with `workers = 1` a `Send` input runs
+//! there alone), 4.2 MB on a pool thread's 16 MiB. In a debug build a level costs less than a
+//! `rayon::scope` level; optimised, more (480 to 640 B against 416 B): the goal of no more
+//! than `rayon::scope` is met in debug builds only. (Issue 20's "about 2.6 KB a level" was
+//! 2 MiB divided by the depth of the first overflow, not this measure.)
 //!
-//! What a level holds, over a range, in a release build: the run's making (112 B), its
-//! owner's loop (128 B), the owner's visit of the run (80 B in the group, 224 B in the run:
-//! its claims' sizes, the claim), the claim's items (128 B), and the user's frames (112 B,
-//! the loop's call inlined). In a debug build, where every local and temporary has a slot of
-//! its own and nothing is inlined but what must be: the run's making 336 B, the owner's loop
-//! 272 B and 192 B, the visit 64 B and 432 B, the claim 304 B, the `catch_unwind` around the
-//! claim's items 416 B (six frames of the standard library and the closure; `rayon::scope`
-//! has the same one), the body's call 48 B, and the loop's call 128 B in the user's frame.
+//! What a level holds, over a range, in a release build: the user's frames (112 B, the
+//! loop's call inlined), the run's making with its owner's loop (192 B, one frame), and the
+//! owner's visit of the run with the claim's items (176 B, one frame; what the visit keeps
+//! between claims is in the run, which a nested run has on the heap). In a debug build, where
+//! every local and temporary has a slot of its own and nothing is inlined but what must be:
+//! the user's function 256 B (the loop's call inlined; the macro's checks are under
+//! `if false` and take none), the run's making 320 B, the owner's loop 288 B, the visit
+//! 256 B, the claim 192 B, and the `catch_unwind` around the claim's items 400 B (five
+//! frames of the standard library and the closure, with the body's call inlined;
+//! `rayon::scope` has the same one), besides the test's own frames (256 B).
 //!
 //! | one recursion level | debug | release |
 //! | --- | --- | --- |
-//! | `#[fail_fast]` over a range or slice | 2,640 B | 784 B |
-//! | over a lazy `Send` iterator | 2,720 B | 896 B |
-//! | input not `Send`, or `try_for_each` | 2,832 B | 944 B |
-//! | the version before (the three, same command) | 3,888 to 4,192 B | 960 to 1,232 B |
-//! | two versions before (the three, same command, 500 levels) | 4,992 to 8,448 B | 1,920 to 2,688 B |
+//! | `#[fail_fast]` over a range or slice | 1,968 B | 480 B |
+//! | over a lazy `Send` iterator | 2,000 B | 528 B |
+//! | input not `Send`, or `try_for_each` | 2,080 B | 640 B |
+//! | the version before (the three, same command) | 2,736 to 2,928 B | 768 to 976 B |
+//! | two versions before (the three, same command) | 3,888 to 4,192 B | 960 to 1,232 B |
 //! | `rayon::scope`, one scope per level | 2,160 B | 416 B |
 //! | the sequential function | 288 B | 80 B |
 //!

@@ -11,14 +11,16 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                         PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                     };
                     static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
-                    if let ::core::option::Option::Some(__failfast_returned) = ::failfast::parallel_loop::returned() {
-                        ::failfast::parallel_loop::sent_back(&__failfast_returned);
-                        return __failfast_returned;
-                    }
-                    if let ::core::option::Option::Some(__failfast_item) = ::failfast::parallel_loop::items_of(
-                        &__failfast_input,
-                    ) {
-                        ::failfast::parallel_loop::sent_to_workers(&__failfast_item);
+                    if false {
+                        if let ::core::option::Option::Some(__failfast_returned) = ::failfast::parallel_loop::returned() {
+                            ::failfast::parallel_loop::sent_back(&__failfast_returned);
+                            return __failfast_returned;
+                        }
+                        if let ::core::option::Option::Some(__failfast_item) = ::failfast::parallel_loop::items_of(
+                            &__failfast_input,
+                        ) {
+                            ::failfast::parallel_loop::sent_to_workers(&__failfast_item);
+                        }
                     }
                     (&&&::failfast::parallel_loop::input(&__failfast_input))
                         .__failfast_path()
@@ -52,14 +54,18 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                             PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                         };
                         static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
-                        if let ::core::option::Option::Some(__failfast_returned) = ::failfast::parallel_loop::returned() {
-                            ::failfast::parallel_loop::sent_back(&__failfast_returned);
-                            return __failfast_returned;
-                        }
-                        if let ::core::option::Option::Some(__failfast_item) = ::failfast::parallel_loop::items_of(
-                            &__failfast_input,
-                        ) {
-                            ::failfast::parallel_loop::sent_to_workers(&__failfast_item);
+                        if false {
+                            if let ::core::option::Option::Some(__failfast_returned) = ::failfast::parallel_loop::returned() {
+                                ::failfast::parallel_loop::sent_back(&__failfast_returned);
+                                return __failfast_returned;
+                            }
+                            if let ::core::option::Option::Some(__failfast_item) = ::failfast::parallel_loop::items_of(
+                                &__failfast_input,
+                            ) {
+                                ::failfast::parallel_loop::sent_to_workers(
+                                    &__failfast_item,
+                                );
+                            }
                         }
                         (&&&::failfast::parallel_loop::input(&__failfast_input))
                             .__failfast_path()

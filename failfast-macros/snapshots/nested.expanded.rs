@@ -8,14 +8,16 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                         PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                     };
                     static __FAILFAST_SITE: ff::__private::LoopSite = ff::__private::LoopSite::new();
-                    if let ::core::option::Option::Some(__failfast_returned) = ff::parallel_loop::returned() {
-                        ff::parallel_loop::sent_back(&__failfast_returned);
-                        return __failfast_returned;
-                    }
-                    if let ::core::option::Option::Some(__failfast_item) = ff::parallel_loop::items_of(
-                        &__failfast_input,
-                    ) {
-                        ff::parallel_loop::sent_to_workers(&__failfast_item);
+                    if false {
+                        if let ::core::option::Option::Some(__failfast_returned) = ff::parallel_loop::returned() {
+                            ff::parallel_loop::sent_back(&__failfast_returned);
+                            return __failfast_returned;
+                        }
+                        if let ::core::option::Option::Some(__failfast_item) = ff::parallel_loop::items_of(
+                            &__failfast_input,
+                        ) {
+                            ff::parallel_loop::sent_to_workers(&__failfast_item);
+                        }
                     }
                     (&&&ff::parallel_loop::input(&__failfast_input))
                         .__failfast_path()
@@ -37,10 +39,12 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                                         PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                                                     };
                                                     static __FAILFAST_SITE: ff::__private::LoopSite = ff::__private::LoopSite::new();
-                                                    if let ::core::option::Option::Some(__failfast_item) = ff::parallel_loop::items_of(
-                                                        &__failfast_input,
-                                                    ) {
-                                                        ff::parallel_loop::sent_to_workers(&__failfast_item);
+                                                    if false {
+                                                        if let ::core::option::Option::Some(__failfast_item) = ff::parallel_loop::items_of(
+                                                            &__failfast_input,
+                                                        ) {
+                                                            ff::parallel_loop::sent_to_workers(&__failfast_item);
+                                                        }
                                                     }
                                                     (&&&ff::parallel_loop::input(&__failfast_input))
                                                         .__failfast_path()

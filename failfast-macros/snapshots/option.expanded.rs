@@ -8,15 +8,17 @@ fn all_found(keys: &[u32], table: &Table) -> Option<()> {
                         PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                     };
                     static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
-                    ::failfast::parallel_loop::shared_by_iterations((&table));
-                    if let ::core::option::Option::Some(__failfast_returned) = ::failfast::parallel_loop::returned() {
-                        ::failfast::parallel_loop::sent_back(&__failfast_returned);
-                        return __failfast_returned;
-                    }
-                    if let ::core::option::Option::Some(__failfast_item) = ::failfast::parallel_loop::items_of(
-                        &__failfast_input,
-                    ) {
-                        ::failfast::parallel_loop::sent_to_workers(&__failfast_item);
+                    if false {
+                        ::failfast::parallel_loop::shared_by_iterations((&table));
+                        if let ::core::option::Option::Some(__failfast_returned) = ::failfast::parallel_loop::returned() {
+                            ::failfast::parallel_loop::sent_back(&__failfast_returned);
+                            return __failfast_returned;
+                        }
+                        if let ::core::option::Option::Some(__failfast_item) = ::failfast::parallel_loop::items_of(
+                            &__failfast_input,
+                        ) {
+                            ::failfast::parallel_loop::sent_to_workers(&__failfast_item);
+                        }
                     }
                     (&&&::failfast::parallel_loop::input(&__failfast_input))
                         .__failfast_path()

@@ -3,9 +3,11 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
         let () = {
             let __failfast_outcome = {
                 static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
-                if let ::core::option::Option::Some(__failfast_returned) = ::failfast::parallel_loop::returned() {
-                    ::failfast::parallel_loop::sent_back(&__failfast_returned);
-                    return __failfast_returned;
+                if false {
+                    if let ::core::option::Option::Some(__failfast_returned) = ::failfast::parallel_loop::returned() {
+                        ::failfast::parallel_loop::sent_back(&__failfast_returned);
+                        return __failfast_returned;
+                    }
                 }
                 ::failfast::parallel_loop::while_let(
                     |__failfast_slot| {

@@ -10,7 +10,9 @@
 //! {
 //!     ATTRS let () = {
 //!         let outcome = match INPUT {
-//!             input => shared_by_iterations((&PLACE)); // each place the body shares
+//!             input => if false {          // checks for rustc only, no code
+//!                     shared_by_iterations((&PLACE)); // each place the body shares
+//!                 }
 //!                 (&&&input(&input))       // the input's type picks the engine's path
 //!                 .__failfast_path()       // `SITE`: a `static`, this loop's identity
 //!                 .thread_loop(input, WORKERS, &SITE, |PAT| {
@@ -388,6 +390,10 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         }
     };
     let crossing = quote!(#(#shared)* #exit_sent);
+    // The checks are for rustc alone: under `if false`, which rustc checks as any code and
+    // leaves out before code generation, so that they take no room in the function's frame (a
+    // debug build gives every value a slot of its own, and a recursion has this frame on every
+    // level).
     // A thread loop with options takes them as one `Loop`, as the engine does.
     let settings = stopped.as_ref().map(|_| {
         let stop = stop.as_ref().map(|stop| quote_spanned!(at=> .stop(#stop)));
@@ -492,8 +498,10 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                         #[allow(unused_imports)]
                         use #named::{#paths};
                         static #site: #private::LoopSite = #private::LoopSite::new();
-                        #crossing
-                        #items_sent
+                        if false {
+                            #crossing
+                            #items_sent
+                        }
                         (&&&#described)
                             .__failfast_path()
                             .#method(#input_var, #settings, &#site, |#pat| {
@@ -702,7 +710,9 @@ fn while_let(
             let run = quote_spanned! {at=>
                 {
                     static #site: #private::LoopSite = #private::LoopSite::new();
-                    #crossing
+                    if false {
+                        #crossing
+                    }
                     #named::#function(
                         |#slot| {
                             match #head {

@@ -146,7 +146,9 @@ impl<T, R: Flow<Exit: Send>, F: Fn(T) -> R + Sync> Body<T> for ForEach<'_, F> {
     type Outcome = R;
     type Local = ();
     fn start(&self) {}
-    #[inline]
+    // Inlined also in a debug build: this frame would be on the stack while the item runs,
+    // once per level of a recursion.
+    #[inline(always)]
     fn run(&self, (): &mut (), item: T) -> R {
         // `F` itself called: through `&F`'s `Fn`, a debug build adds a frame per level.
         (*self.0)(item)

@@ -486,8 +486,7 @@ impl Group {
     /// level of a recursion, this frame stays on the stack while the owner runs the level's
     /// items: what only the others need is in frames of its own, gone by then.
     fn visit(self: &Arc<Self>, id: u64, run: RunPtr, visitor: &Visitor<'_>) {
-        self.ramp();
-        let inside = enter(self);
+        let inside = self.visit_begins();
         // SAFETY: the run stays listed while this thread is counted in its `active`.
         let run_ref = unsafe { run.get() };
         if visitor.owner.is_some() && visitor.until.is_none() {
@@ -497,6 +496,15 @@ impl Group {
         }
         drop(inside);
         self.leave(id, visitor.owner.is_none());
+    }
+
+    /// The start of a visit: starts another thread if items wait, and marks this thread as
+    /// inside the group. Not inlined: its temporaries would stay in the frame of the visit,
+    /// on the stack while the run's items run, once per level of a recursion.
+    #[inline(never)]
+    fn visit_begins(self: &Arc<Self>) -> Inside<'_> {
+        self.ramp();
+        enter(self)
     }
 
     /// Whether a listed run other than `except` has items that a visit can take now: one
@@ -570,6 +578,11 @@ impl Published<'_> {
     /// on other runs of the group if it `works` (or if the OS refused every pool thread of
     /// the group: someone must run the items), and returns once the run's last iteration has
     /// finished.
+    ///
+    /// Optimised, inlined into its caller: a recursion's nested run has its owner's frame
+    /// and this one on the stack on every level, and one frame costs less than two (a debug
+    /// build gives the inlined function's values slots of their own, and gains nothing).
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn finish(mut self, works: bool, mut feed: Option<&mut dyn Feed>) {
         // Where this owner is: it helps with any run but those started in the spans of its
         // own enclosing levels, its run's included (see `Context::fits`).
@@ -585,11 +598,18 @@ impl Published<'_> {
                 // recursion) has one copy of what it binds.
                 Step::Visit(id, run) => {
                     if id == self.id {
+                        // `Group::visit` for the owner's own run, written out here: its frame
+                        // would be on the stack while the run's items run, once per level of
+                        // a recursion. The owner is in its run's context already.
                         let visitor = Visitor {
                             until: None,
                             owner: Some(&here),
                         };
-                        self.group.visit(id, run, &visitor);
+                        let inside = self.group.visit_begins();
+                        // SAFETY: the run is listed until this owner retires it.
+                        unsafe { run.get() }.visit(&visitor);
+                        drop(inside);
+                        self.group.leave(id, false);
                     } else {
                         self.help(id, run, &here);
                     }

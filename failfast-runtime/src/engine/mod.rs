@@ -80,17 +80,36 @@ where
 {
     let items = input.into_items();
     let Some(group) = group::enclosing(site) else {
-        return in_new_group(site, workers, workers - 1, |group| {
-            let source = move || Indexed::new(items, group.workers);
-            own_here(group, source, body, stop, |run| {
-                group.publish(run).finish(true, None);
-            })
-        });
+        return first_indexed(items, workers, site, body, stop);
     };
     let workers = group.workers;
     let run = Run::boxed(move || Indexed::new(items, workers), body, &group, stop);
     group.publish(&*run).finish(true, None);
     Run::outcome_of_boxed(run)
+}
+
+/// [`run_indexed`] outside any run of its loop. Not inlined, nor are the others' first runs:
+/// the frame of `run_indexed` is on the stack once per level of a recursion, whose nested runs
+/// never start here.
+#[inline(never)]
+fn first_indexed<X, B>(
+    items: X,
+    workers: usize,
+    site: Site,
+    body: &B,
+    stop: Option<&StopToken>,
+) -> Result<B::Outcome, Stopped>
+where
+    X: indexed::Items,
+    X::Item: Send,
+    B: Body<X::Item>,
+{
+    in_new_group(site, workers, workers - 1, |group| {
+        let source = move || Indexed::new(items, group.workers);
+        own_here(group, source, body, stop, |run| {
+            group.publish(run).finish(true, None);
+        })
+    })
 }
 
 /// Runs `body` over a `Send` input: the caller and `workers - 1` pool threads pull it.
@@ -127,19 +146,36 @@ where
 {
     let input = input.into_iter();
     let Some(group) = group::enclosing(site) else {
-        return in_new_group(site, workers, workers - 1, |group| {
-            let source =
-                move || Shared::new(input, batch::lazy_max_batch(group.workers), &group.signal);
-            own_here(group, source, body, stop, |run| {
-                group.publish(run).finish(true, None);
-            })
-        });
+        return first_shared(input, workers, site, body, stop);
     };
     let group = &group;
     let source = move || Shared::new(input, batch::lazy_max_batch(group.workers), &group.signal);
     let run = Run::boxed(source, body, group, stop);
     group.publish(&*run).finish(true, None);
     Run::outcome_of_boxed(run)
+}
+
+/// [`run_shared`] outside any run of its loop; see [`first_indexed`].
+#[inline(never)]
+fn first_shared<I, B>(
+    input: I,
+    workers: usize,
+    site: Site,
+    body: &B,
+    stop: Option<&StopToken>,
+) -> Result<B::Outcome, Stopped>
+where
+    I: Iterator + Send,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
+    in_new_group(site, workers, workers - 1, |group| {
+        let source =
+            move || Shared::new(input, batch::lazy_max_batch(group.workers), &group.signal);
+        own_here(group, source, body, stop, |run| {
+            group.publish(run).finish(true, None);
+        })
+    })
 }
 
 /// Runs `body` over any input: the caller pulls it, and `workers` pool threads run the
@@ -176,18 +212,7 @@ where
 {
     let input = input.into_iter();
     let Some(group) = group::enclosing(site) else {
-        return in_new_group(site, workers, workers, |group| {
-            let source = || {
-                Fed::new(
-                    group.workers,
-                    batch::lazy_max_batch(group.workers),
-                    &group.signal,
-                )
-            };
-            own_here(group, source, body, stop, |run| {
-                feed(group, false, run, Feeder::new(input, run));
-            })
-        });
+        return first_fed(input, workers, site, body, stop);
     };
     let source = || {
         Fed::new(
@@ -199,6 +224,34 @@ where
     let run = Run::boxed(source, body, &group, stop);
     feed(&group, true, &run, Feeder::new(input, &run));
     Run::outcome_of_boxed(run)
+}
+
+/// [`run_fed`] outside any run of its loop; see [`first_indexed`].
+#[inline(never)]
+fn first_fed<I, B>(
+    input: I,
+    workers: usize,
+    site: Site,
+    body: &B,
+    stop: Option<&StopToken>,
+) -> Result<B::Outcome, Stopped>
+where
+    I: Iterator,
+    I::Item: Send,
+    B: Body<I::Item>,
+{
+    in_new_group(site, workers, workers, |group| {
+        let source = || {
+            Fed::new(
+                group.workers,
+                batch::lazy_max_batch(group.workers),
+                &group.signal,
+            )
+        };
+        own_here(group, source, body, stop, |run| {
+            feed(group, false, run, Feeder::new(input, run));
+        })
+    })
 }
 
 /// Runs `body` over the values of a `while let` loop's head: the caller evaluates `head`, one

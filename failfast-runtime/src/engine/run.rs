@@ -12,6 +12,7 @@ use crate::outcome::Flow;
 use crate::stop::{Listening, StopToken, Stopped};
 use crate::sync::{Arc, AtomicBool, Ordering};
 use crate::wake::Wait;
+use std::cell::UnsafeCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::task::{Wake, Waker};
 use std::time::{Duration, Instant};
@@ -46,6 +47,8 @@ pub(crate) struct Run<'a, S: Source, B: Body<S::Item>> {
     /// The stop token's deadline when no timer thread watches it (the OS refused one): the
     /// run's threads stop the token themselves once it has passed.
     deadline: Option<Instant>,
+    /// What the owner's visits keep between claims (see [`Run::take_and_run`]).
+    owner_kept: OwnerKept<S::Item>,
 }
 
 impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
@@ -82,6 +85,7 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
             stop,
             feeding: AtomicBool::new(false),
             deadline,
+            owner_kept: OwnerKept(UnsafeCell::new(None)),
         }
     }
 
@@ -218,8 +222,15 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
     }
 
     fn visit(&self, visitor: &Visitor<'_>) {
-        let _current = cancel::enter(&self.token);
-        self.take_and_run(visitor);
+        if visitor.owner.is_some() && visitor.until.is_none() {
+            // SAFETY: only the run's owner visits it with such a visitor (from
+            // `Published::finish`, for its own run), and one visit at a time: nothing else
+            // reaches `owner_kept`.
+            let kept = unsafe { &mut *self.owner_kept.0.get() };
+            self.take_and_run(visitor, kept);
+        } else {
+            self.visit_elsewhere(visitor);
+        }
     }
 
     fn close(&self) {
@@ -276,45 +287,54 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// recursion's next level runs inside one of them: deciding what to do next is in a
     /// function of its own ([`next`](Self::next)), so that each level keeps only the visit's
     /// state and this loop on the stack.
-    fn take_and_run(&self, visitor: &Visitor<'_>) {
+    ///
+    /// What the visit keeps between claims is in `kept`, passed on by reference: in a debug
+    /// build every argument of every call has a slot of its own in this frame. The owner's
+    /// visits keep it in the run (see [`Visit::visit`]), which a recursion's nested run has on
+    /// the heap, not in this frame. Inlined, also in a debug build, into [`Visit::visit`]:
+    /// the owner's visits run it there, with no frame of their own.
+    #[inline(always)]
+    fn take_and_run(&self, visitor: &Visitor<'_>, kept: &mut Option<Kept<S::Item>>) {
+        let _current = cancel::enter(&self.token);
         let body = self.body;
         let Some(mut local) = self.caught(|| body.start()) else {
             return;
         };
-        let mut buffer = Vec::new();
-        // Claimed items must run: a visit that may have to stop early claims one at a time.
-        let mut pace = Pace::new(if visitor.until.is_some() {
-            1
-        } else {
-            self.source.max_batch()
-        });
+        let Kept { visiting, buffer } = Kept::start(kept, self, visitor);
         let taking = Taking::join(&self.source);
-        let watch = self.token.watch();
-        let mut tried_alone = false;
         loop {
-            match self.next(&mut pace, &mut buffer, visitor, watch, tried_alone) {
+            // The claim, if any, goes into a slot that `run_claimed` takes it from, rather than
+            // out of `Next` by value: a debug build gives a value moved into a call a slot of
+            // its own, in this frame, for each move.
+            let mut claim = None;
+            match self.next(visiting, buffer, visitor, &mut claim) {
                 Next::Alone => {
-                    tried_alone = true;
-                    if !self.run_alone(&mut local, &mut pace, watch) {
+                    if !self.run_alone(&mut local, visiting) {
                         break;
                     }
                 }
-                Next::Claimed(claimed) => {
-                    tried_alone = false;
-                    self.run_claimed(&mut local, claimed, &mut pace, watch);
-                }
-                Next::Again => tried_alone = false,
+                Next::Claimed => self.run_claimed(&mut local, &mut claim, visiting),
+                Next::Again => {}
                 Next::Over => break,
             }
         }
         self.leave_visit(local, buffer, taking);
     }
 
+    /// A visit by a thread other than the run's owner, or by the owner helping another run:
+    /// what it keeps is on its own stack.
+    #[inline(never)]
+    fn visit_elsewhere(&self, visitor: &Visitor<'_>) {
+        let mut kept = None;
+        self.take_and_run(visitor, &mut kept);
+    }
+
     /// The end of a visit: drops what it kept, and gives the body's state back. Not inlined,
     /// for the reason [`next`](Self::next) is not.
     #[inline(never)]
-    fn leave_visit(&self, local: B::Local, buffer: Vec<S::Item>, taking: Taking<'_, S>) {
+    fn leave_visit(&self, local: B::Local, buffer: &mut Vec<S::Item>, taking: Taking<'_, S>) {
         let body = self.body;
+        let buffer = std::mem::take(buffer);
         self.caught(move || {
             drop(buffer);
             drop(taking);
@@ -340,62 +360,74 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     #[inline(never)]
     fn next<'b>(
         &'b self,
-        pace: &mut Pace,
+        visiting: &mut Visiting,
         buffer: &'b mut Vec<S::Item>,
         visitor: &Visitor<'_>,
-        watch: Watch<'_>,
-        tried_alone: bool,
-    ) -> Next<S::Claimed<'b>> {
-        self.caught(|| {
-            if self.deadline.is_some() {
-                self.time_out_if_due();
-            }
-            if watch.is_cancelled() {
-                self.source.close();
-                return Next::Over;
-            }
-            let until = visitor.until;
-            if until.is_some_and(|until| until()) {
-                return Next::Over;
-            }
-            // Items known to be fast, and nobody else taking: hold the input alone (a visit
-            // that may have to stop early never holds it). Nor does a run whose deadline no
-            // timer watches: its worker looks at the clock between claims.
-            if self.may_hold
-                && !self.token.has_deadline()
-                && !tried_alone
-                && until.is_none()
-                && pace.batch == pace.max_batch
-            {
-                return Next::Alone;
-            }
-            match self.source.claim(pace.batch, buffer) {
-                Ok(Some(claimed)) => Next::Claimed(claimed),
-                Ok(None) if until.is_none() && self.source.held_alone() => {
-                    // The holder lets go within a few items. If they are long, the group
-                    // may have other runs to help with meanwhile (a recursion's inner runs).
-                    if !self.wait_for_holder(&watch, visitor.owner) {
-                        return Next::Over;
+        claim: &mut Option<S::Claimed<'b>>,
+    ) -> Next {
+        let Visiting {
+            pace, tried_alone, ..
+        } = visiting;
+        let watch = self.token.watch();
+        let next = self
+            .caught(|| {
+                if self.deadline.is_some() {
+                    self.time_out_if_due();
+                }
+                if watch.is_cancelled() {
+                    self.source.close();
+                    return Next::Over;
+                }
+                let until = visitor.until;
+                if until.is_some_and(|until| until()) {
+                    return Next::Over;
+                }
+                // Items known to be fast, and nobody else taking: hold the input alone (a
+                // visit that may have to stop early never holds it). Nor does a run whose
+                // deadline no timer watches: its worker looks at the clock between claims.
+                if self.may_hold
+                    && !self.token.has_deadline()
+                    && !*tried_alone
+                    && until.is_none()
+                    && pace.batch == pace.max_batch
+                {
+                    return Next::Alone;
+                }
+                match self.source.claim(pace.batch, buffer) {
+                    Ok(Some(claimed)) => {
+                        *claim = Some(claimed);
+                        Next::Claimed
                     }
-                    pace.last = Instant::now();
-                    Next::Again
+                    Ok(None) if until.is_none() && self.source.held_alone() => {
+                        // The holder lets go within a few items. If they are long, the group
+                        // may have other runs to help with meanwhile (a recursion's inner
+                        // runs).
+                        if !self.wait_for_holder(&watch, visitor.owner) {
+                            return Next::Over;
+                        }
+                        pace.last = Instant::now();
+                        Next::Again
+                    }
+                    Ok(None) => Next::Over,
+                    Err(payload) => {
+                        self.end(Ending::Panic(payload));
+                        Next::Over
+                    }
                 }
-                Ok(None) => Next::Over,
-                Err(payload) => {
-                    self.end(Ending::Panic(payload));
-                    Next::Over
-                }
-            }
-        })
-        .unwrap_or(Next::Over)
+            })
+            .unwrap_or(Next::Over);
+        // Having just held the input (and the run goes on), the visit claims next.
+        *tried_alone = matches!(next, Next::Alone);
+        next
     }
 
     /// Runs items while this thread holds the input alone (see [`Source::alone`]); whether
     /// the visit goes on. Not inlined, nor is [`Self::run_claimed`]: inlined, the two would
     /// share one frame, on the stack whichever of them runs.
     #[inline(never)]
-    fn run_alone(&self, local: &mut B::Local, pace: &mut Pace, watch: Watch<'_>) -> bool {
-        self.caught(|| self.hold(local, pace, watch)) == Some(true)
+    fn run_alone(&self, local: &mut B::Local, visiting: &mut Visiting) -> bool {
+        let watch = self.token.watch();
+        self.caught(|| self.hold(local, &mut visiting.pace, watch)) == Some(true)
     }
 
     /// See [`run_alone`](Self::run_alone).
@@ -457,21 +489,32 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         }
     }
 
-    /// Runs the items of one claim, and sizes the next by how long they took.
-    #[inline(never)]
+    /// Runs the items of the claim that [`next`](Self::next) put in `claim`, and sizes the
+    /// next by how long they took.
+    #[cfg_attr(debug_assertions, inline(never))]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn run_claimed(
         &self,
         local: &mut B::Local,
-        claimed: S::Claimed<'_>,
-        pace: &mut Pace,
-        watch: Watch<'_>,
+        claim: &mut Option<S::Claimed<'_>>,
+        visiting: &mut Visiting,
     ) {
-        // A local of this frame, not the caller's copy behind a pointer: an item body whose
-        // effects the compiler cannot see (any call, or `black_box`) would otherwise make it
-        // store and reload the claim's position at every item.
-        let mut claimed = claimed;
-        // Timed only to size the next batch, which one item at a time does not need.
-        let began = (pace.max_batch > 1).then(Instant::now);
+        // Optimised, a local of this frame, not the caller's behind a pointer: an item body
+        // whose effects the compiler cannot see (any call, or `black_box`) would otherwise
+        // make it store and reload the claim's position at every item. In a debug build, the
+        // caller's: each move of it would take a slot of this frame.
+        #[cfg(not(debug_assertions))]
+        let Some(mut owned) = claim.take() else {
+            return;
+        };
+        #[cfg(not(debug_assertions))]
+        let claimed = &mut owned;
+        #[cfg(debug_assertions)]
+        let Some(claimed) = claim.as_mut() else {
+            return;
+        };
+        let watch = self.token.watch();
+        visiting.claim_begins();
         let mut ran = 0;
         // One `catch_unwind` per claim, not per item: a panicking iteration ends the run,
         // and the claim's other items are dropped unstarted, as they would be after any
@@ -490,32 +533,39 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                 self.end(Ending::Exit(exit));
             }
         });
-        if let Err(payload) = running {
-            self.end(Ending::Panic(payload));
+        #[cfg(not(debug_assertions))]
+        {
+            *claim = Some(owned);
         }
-        self.drop_claimed(claimed);
-        if let Some(began) = began {
-            self.paced(pace, began, ran, &watch);
-        }
+        self.drop_claimed(running, claim);
+        self.paced(visiting, ran);
     }
 
-    /// Drops the items of a claim that were not started. Not inlined: the frame of
+    /// After the items of a claim: ends the run if one of them panicked (how the claim went,
+    /// `running`), and drops those not started. Not inlined: the frame of
     /// [`run_claimed`](Self::run_claimed) is on the stack while its items run, once per level
     /// of a recursion, and would hold the room this takes.
     #[inline(never)]
-    fn drop_claimed(&self, claimed: S::Claimed<'_>) {
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(claimed))) {
+    fn drop_claimed(&self, running: Result<(), Payload>, claim: &mut Option<S::Claimed<'_>>) {
+        if let Err(payload) = running {
+            self.end(Ending::Panic(payload));
+        }
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(claim.take()))) {
             self.end(Ending::Panic(payload));
         }
     }
 
-    /// After a claim that `began` then and started `ran` items: sizes the next batch, and
-    /// steps back from a lazy input whose claims cost more than their items. Not inlined, and
-    /// caught here: the frame of [`run_claimed`](Self::run_claimed) is on the stack while its
-    /// items run, once per level of a recursion.
+    /// After a claim that started `ran` items, if it was timed (see
+    /// [`Visiting::claim_begins`]): sizes the next batch, and steps back from a lazy input
+    /// whose claims cost more than their items. Not inlined, and caught here: the frame of
+    /// [`run_claimed`](Self::run_claimed) is on the stack while its items run, once per level
+    /// of a recursion.
     #[inline(never)]
-    fn paced(&self, pace: &mut Pace, began: Instant, ran: usize, watch: &Watch<'_>) {
-        self.caught(|| self.pace(pace, began, ran, watch));
+    fn paced(&self, visiting: &mut Visiting, ran: usize) {
+        if let Some(began) = visiting.began {
+            let watch = self.token.watch();
+            self.caught(|| self.pace(&mut visiting.pace, began, ran, &watch));
+        }
     }
 
     /// See [`paced`](Self::paced).
@@ -609,32 +659,91 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
 }
 
 /// `catch_unwind` of `f`, around the items of a claim, on the stack while they run (once per
-/// level of a recursion). In a debug build, through one instance for every run: the standard
-/// library's frames around the call are as large as the closure they are given, and a
-/// `&mut dyn FnMut` is two words. Optimised, the generic call inlines them all into the
-/// caller's frame, where the call through a `dyn` would add the closure's own frame.
+/// level of a recursion). Given by reference: the standard library's frames around the call
+/// are as large as what they are given, in a debug build, and a reference is one word (a
+/// `&mut dyn FnMut` is two, and its call adds a frame). Optimised, they all inline into the
+/// caller's frame.
 #[inline(always)]
 fn catching(f: &mut impl FnMut()) -> Result<(), Payload> {
-    #[cfg(debug_assertions)]
-    return catching_dyn(f);
-    #[cfg(not(debug_assertions))]
-    catch_unwind(AssertUnwindSafe(f))
-}
-
-/// See [`catching`].
-#[cfg(debug_assertions)]
-#[inline(never)]
-fn catching_dyn(f: &mut dyn FnMut()) -> Result<(), Payload> {
     catch_unwind(AssertUnwindSafe(f))
 }
 
 /// See [`Run::next`].
-enum Next<C> {
+enum Next {
     Alone,
-    Claimed(C),
+    /// Claimed items: `next`'s `claim` holds them.
+    Claimed,
     Again,
     Over,
 }
+
+/// What a visit keeps between its claims (see [`Run::take_and_run`]).
+pub(crate) struct Kept<T> {
+    visiting: Visiting,
+    /// Where a claim of a shared input puts its items; empty between visits.
+    buffer: Vec<T>,
+}
+
+/// See [`Kept`].
+struct Visiting {
+    pace: Pace,
+    /// When the current claim's items began, if they are timed (see
+    /// [`claim_begins`](Self::claim_begins)).
+    began: Option<Instant>,
+    /// Whether the visit just held the input alone (and the run goes on): it claims next.
+    tried_alone: bool,
+}
+
+impl<T> Kept<T> {
+    /// What a visit of `run` by `visitor` starts with, in `slot`. Not inlined: a visit's frame
+    /// is on the stack while its items run, once per level of a recursion, and would hold
+    /// this one's temporaries.
+    #[inline(never)]
+    fn start<'k, S: Source<Item = T>, B: Body<T>>(
+        slot: &'k mut Option<Kept<T>>,
+        run: &Run<'_, S, B>,
+        visitor: &Visitor<'_>,
+    ) -> &'k mut Kept<T> {
+        let visiting = Visiting {
+            // Claimed items must run: a visit that may have to stop early claims one at a
+            // time.
+            pace: Pace::new(if visitor.until.is_some() {
+                1
+            } else {
+                run.source.max_batch()
+            }),
+            began: None,
+            tried_alone: false,
+        };
+        match slot {
+            Some(kept) => {
+                kept.visiting = visiting;
+                kept
+            }
+            None => slot.insert(Kept {
+                visiting,
+                buffer: Vec::new(),
+            }),
+        }
+    }
+}
+
+impl Visiting {
+    /// A claim's items begin. Timed only to size the next batch, which one item at a time does
+    /// not need. Not inlined in a debug build, for the reason [`Run::claim_ended`] is not.
+    #[cfg_attr(debug_assertions, inline(never))]
+    fn claim_begins(&mut self) {
+        self.began = (self.pace.max_batch > 1).then(Instant::now);
+    }
+}
+
+/// The owner's [`Kept`], in its run.
+struct OwnerKept<T>(UnsafeCell<Option<Kept<T>>>);
+
+// SAFETY: only the run's owner thread reaches the cell (see `Visit::visit`), and the run is
+// made and dropped on that thread too: the other threads that share the run never touch what
+// it holds.
+unsafe impl<T> Sync for OwnerKept<T> {}
 
 /// How a visit sizes its claims.
 struct Pace {
@@ -646,9 +755,6 @@ struct Pace {
 }
 
 impl Pace {
-    /// Not inlined: a visit's frame is on the stack while its items run, once per level of a
-    /// recursion, and would hold this one's temporaries.
-    #[inline(never)]
     fn new(max_batch: usize) -> Pace {
         Pace {
             batch: 1,
