@@ -5,6 +5,8 @@ mod common;
 use common::{scaled, until_cancelled, Gate, Path, HANG};
 use failfast_runtime::{Loop, StopToken, Stopped};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::Mutex;
+use std::thread;
 use std::time::Instant;
 
 #[test]
@@ -171,40 +173,68 @@ fn one_token_stops_several_loops_running_at_once() {
 }
 
 #[test]
-fn a_lazy_input_held_alone_by_one_worker_starts_at_most_workers_minus_one_items_after_the_stop() {
-    // Items of nanoseconds: a worker may hold the shared input alone and run it like the
-    // sequential loop (see `held_alone.rs`), reading the cancellation only before every few
-    // items (see `stop_check_every`'s unit tests); a stop from outside must still end it at
-    // once, with at most `workers - 1` items started after it, whichever worker count decides
-    // how few. The stop comes at several items in a row, so that if a worker holds the input,
-    // one of them is the first after such a read, which lets the most items start after it.
-    // (Under Miri one item per worker count: the interpreter is slow.)
+fn a_lazy_input_held_alone_by_one_worker_sees_the_stop_before_each_item() {
+    // Items of nanoseconds: a worker holds the shared input alone and runs it like the
+    // sequential loop (see `held_alone.rs`); a stop must still end it at once. An item that
+    // sees `cancelled()` as it begins started after the stop: the contract lets only items
+    // that were already starting as the stop came do so, one on each other thread at most,
+    // and none on the thread that stopped (it stopped from an item, so it was starting none).
+    // The stop comes from a thread that has just run `HELD` items in a row, which a worker
+    // taking batches of at most 64 does only while it holds the input (or after `LAST` items,
+    // if none ever does), and many times, so that a holder reading the stop only before every
+    // few items would start some after it on its own thread.
     let (counts, stops): (&[usize], usize) = if cfg!(miri) {
         (&[1, 2, 4], 1)
     } else {
-        (&[1, 2, 3, 4, 5, 8, 9], 8)
+        (&[1, 2, 3, 4, 8, 9], 8)
     };
+    let held = scaled(5_000) as u64;
+    let last = scaled(2_000_000) as u64;
+    thread_local! {
+        /// The last item this thread ran, and how many it ran in a row before it.
+        static IN_A_ROW: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
+    }
     for &workers in counts {
-        for stop_at in 0..stops {
+        for _ in 0..stops {
             let token = StopToken::new();
-            let after = AtomicUsize::new(0);
-            let last = (scaled(100_000) + stop_at) as u64;
+            let stopper = Mutex::new(None);
+            let late = Mutex::new(Vec::new());
             let result: Result<(), Stopped> =
                 Path::Shared.try_for_each_with(0..u64::MAX, Loop::new(workers).stop(&token), |i| {
                     if failfast_runtime::cancelled() {
-                        let late = after.fetch_add(1, SeqCst) + 1;
+                        let mut late = late.lock().unwrap();
+                        late.push(thread::current().id());
                         // Fails at once rather than running to the end of the input.
                         assert!(
-                            late < workers,
-                            "{workers} workers: {late} items started after the stop"
+                            late.len() < workers,
+                            "{} items started after the stop",
+                            late.len()
                         );
                     }
-                    if i == last {
+                    let (before, count) = IN_A_ROW.get();
+                    let count = if i == before + 1 { count + 1 } else { 1 };
+                    IN_A_ROW.set((i, count));
+                    if (count == held || i == last) && !token.is_stopped() {
+                        *stopper.lock().unwrap() = Some((thread::current().id(), i));
                         token.stop();
                     }
                     Ok(())
                 });
             assert_eq!(result, Err(Stopped::by_token()));
+            let (stopper, at) = stopper
+                .into_inner()
+                .unwrap()
+                .expect("the item that stops ran");
+            let late = late.into_inner().unwrap();
+            let what = format!("{workers} workers, stop at {at}: started after it on {late:?}");
+            assert!(
+                !late.contains(&stopper),
+                "{what}, the stopping thread {stopper:?}"
+            );
+            let mut threads = late.clone();
+            threads.sort_unstable_by_key(|id| format!("{id:?}"));
+            threads.dedup();
+            assert_eq!(threads.len(), late.len(), "{what}: two on one thread");
         }
     }
 }

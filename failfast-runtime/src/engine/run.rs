@@ -5,7 +5,7 @@ use super::batch::{next_batch, StepBack, MAX_BATCH};
 use super::context::{Context, Here};
 use super::ending::{drop_each, Ending, Payload, Record};
 use super::group::{Feed, Group, Visit, Visitor};
-use super::source::{pull, stop_check_every, Fed, Headed, Source};
+use super::source::{pull, Fed, Headed, Source};
 use super::Body;
 use crate::cancel::{self, Token, Watch};
 use crate::outcome::Flow;
@@ -447,28 +447,19 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             go_on
         };
         // A run with a stop token can also be cancelled from outside at any moment: then its
-        // own flag is read too. Each case has its own check, chosen once here: the compiler
-        // does not hoist a test of which to read out of the loop, and a run with a stop token
-        // read twice as many words per item as it needs.
+        // own flag is read before each item too. Each case has its own check, chosen once
+        // here: the compiler does not hoist a test of which to read out of the loop, and a
+        // run with a stop token read twice as many words per item as it needs.
         let stoppable = self.stop.is_some();
         let ran = match (stoppable, watch.nested()) {
-            (false, false) => self.source.alone::<1>(None::<fn() -> bool>, each),
-            // Read before every few items, not every one: see `stop_check_every`.
-            (true, false) => {
-                let go_on = Some(move || !watch.own_cancelled());
-                match stop_check_every(self.group.workers) {
-                    1 => self.source.alone::<1>(go_on, each),
-                    3 => self.source.alone::<3>(go_on, each),
-                    7 => self.source.alone::<7>(go_on, each),
-                    every => unreachable!("no held loop reads every {every} items"),
-                }
-            }
-            (true, true) => self
+            (false, false) => self.source.alone(None::<fn() -> bool>, each),
+            (true, false) => self
                 .source
-                .alone::<1>(Some(move || !watch.is_cancelled()), each),
+                .alone(Some(move || !watch.own_cancelled()), each),
+            (true, true) => self.source.alone(Some(move || !watch.is_cancelled()), each),
             (false, true) => self
                 .source
-                .alone::<1>(Some(move || !watch.outer_cancelled()), each),
+                .alone(Some(move || !watch.outer_cancelled()), each),
         };
         match ran {
             Ok(true) => false,

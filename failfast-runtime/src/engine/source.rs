@@ -72,12 +72,10 @@ pub(crate) trait Source: Sync {
     }
 
     /// Runs items one at a time on this thread for as long as it is the only taker, `go_on()`
-    /// holds before every `EVERY` items and `each(item)` after each, or the input ends;
-    /// whether the input ended. No other thread runs the source's items meanwhile, so only
-    /// `each` and what `go_on` watches can end the run, and once `go_on()` turns false at most
-    /// `EVERY` items start before it is read again. Sources that cannot be held return at
-    /// once.
-    fn alone<const EVERY: usize>(
+    /// holds before an item and `each(item)` after it, or the input ends; whether the input
+    /// ended. No other thread runs the source's items meanwhile, so only `each` and what
+    /// `go_on` watches can end the run. Sources that cannot be held return at once.
+    fn alone(
         &self,
         _go_on: Option<impl Fn() -> bool>,
         _each: impl FnMut(Self::Item) -> bool,
@@ -94,9 +92,8 @@ pub(crate) trait Source: Sync {
 /// to take than to run, workers step back (see [`Source::step_back`]) until one is left, and
 /// that one holds the input alone: it pulls one item at a time and runs it, like the
 /// sequential loop, with no lock, no batch and no clock per item, until another worker joins.
-/// A worker that joins waits for at most the [`STRETCH`] items (up to twice as many in a run
-/// with a stop token, see [`checked_stretch`]) the holder runs between two looks at
-/// [`takers`](Shared::takers), and meanwhile helps the group's other runs, if any.
+/// A worker that joins waits for at most the [`STRETCH`] items the holder runs between two
+/// looks at [`takers`](Shared::takers), and meanwhile helps the group's other runs, if any.
 ///
 /// # Who waits for whom
 /// - The iterator is only ever touched under `input`'s lock: that alone keeps it to one
@@ -237,17 +234,11 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
         self.held_alone().then_some(items)
     }
 
-    fn alone<const EVERY: usize>(
+    fn alone(
         &self,
         go_on: Option<impl Fn() -> bool>,
         mut each: impl FnMut(I::Item) -> bool,
     ) -> Result<bool, Payload> {
-        const {
-            assert!(
-                EVERY > 0,
-                "a holder starts items between its reads of `go_on`"
-            )
-        };
         // `takers` is a hint both here and below: the lock alone keeps the input to one
         // thread, and a taker that joins unseen finds the input held and waits for the
         // holder's next check.
@@ -285,22 +276,21 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
             };
             let ended = match go_on {
                 // Inside another loop, or with a stop token: the cancellation is read before
-                // every `EVERY` items (one load, as a claim's loop reads it before each), the
-                // takers once per stretch as below. (Reading the takers and storing the count
-                // before every item too cost a run with a stop token three quarters more
-                // instructions per item than one without; reading the cancellation before
-                // every item, 13 to 17% more time on `overhead_shared`'s tiny items.)
+                // every item (one load, as a claim's loop reads it), the takers once per
+                // stretch as below. (Reading the takers and storing the count before every
+                // item too cost a run with a stop token three quarters more instructions per
+                // item than one without.)
                 Some(go_on) => 'held: loop {
                     if self.takers.load(Ordering::Relaxed) != 1 {
                         break false;
                     }
-                    held_items += checked_stretch(EVERY);
+                    held_items += STRETCH;
                     self.held_items.store(held_items, Ordering::Relaxed);
-                    for _ in 0..checked_stretch(EVERY) / EVERY {
-                        if !go_on() {
-                            break 'held false;
-                        }
-                        for _ in 0..EVERY {
+                    for _ in 0..STRETCH / BLOCK {
+                        for _ in 0..BLOCK {
+                            if !go_on() {
+                                break 'held false;
+                            }
                             match iter.next() {
                                 Some(item) => {
                                     if !each(item) {
@@ -413,41 +403,6 @@ const STRETCH: usize = if cfg!(loom) { 2 } else { 32 };
 /// A stretch runs as counted loops of this many items: the compiler unrolls a loop of 8 (of
 /// 32 it does not, which measured 0.50 ns/item).
 const BLOCK: usize = if cfg!(loom) { 1 } else { 8 };
-
-/// How many items a worker holding a run's input alone starts between two reads of the run's
-/// cancellation when a stop token may cancel it at any moment (without one, only the holder's
-/// own iterations, or an enclosing loop, can): as many as the contract lets start after a
-/// stop, `workers - 1` racing it, as nobody but the holder starts the run's items meanwhile.
-/// They start one after another, each seeing `cancelled()`. A read before every item made
-/// `overhead_shared` (`benches/stop.rs`, 8 workers, tiny items) 13 to 17% slower than the run
-/// without a token; before every 7, 0 to 4%, most often about 2.5%, the same code measuring
-/// 0% or 2.5% as the rest of the binary moved it (the load and branch per 7 items are about
-/// 2% of the instructions of such items). One of 1, 3 and 7: each is a counted loop that the
-/// compiler unrolls (a number of items known only at run time, it does not), and each is a
-/// copy of the loop's body in the binary.
-pub(crate) const fn stop_check_every(workers: usize) -> usize {
-    match workers {
-        0..=3 => 1,
-        4..=7 => 3,
-        _ => 7,
-    }
-}
-
-/// The items of a stretch whose holder reads `go_on()` before every `every` items: one item
-/// at a time, [`STRETCH`]; in counted loops of a few items, as many whole loops as fit in
-/// twice that (the bound of a batch, which a worker that joins may wait for as well), at
-/// least one. With a stop token over `overhead_shared`'s tiny items (`benches/stop.rs`, 8
-/// workers, loops of 7), stretches of 28 items measured 2 to 5% slower than the run without a
-/// token, of 63 items 2 to 3%: the holder's store of [`Shared::held_items`] at each look may
-/// miss the cache, as the workers that stepped back read it.
-const fn checked_stretch(every: usize) -> usize {
-    let most = if every == 1 { STRETCH } else { 2 * STRETCH };
-    if most > every {
-        most / every * every
-    } else {
-        every
-    }
-}
 
 /// Pulls `input` into `buffer` until it holds `want` items, the input ends or `stop()`
 /// holds; returns whether the pull ended early (input ended, or `stop()`), or the payload of
@@ -749,81 +704,5 @@ impl<T> Drop for Headed<'_, T> {
         let values = std::mem::take(&mut *lock(&self.queue));
         self.group.keep_promises(values.len());
         resume_first(drop_each(values.into_iter()));
-    }
-}
-
-#[cfg(all(test, not(loom)))]
-mod tests {
-    use super::*;
-    use std::cell::Cell;
-
-    /// Holds `0..` alone with `go_on()` read before every `EVERY` items, the cancellation set
-    /// by the item `stop_at` itself or, from "outside", just after `go_on()` read it unset:
-    /// how many items started after it.
-    fn started_after_stop<const EVERY: usize>(stop_at: usize, from_outside: bool) -> usize {
-        let signal = Signal::new();
-        let source = Shared::new(0.., 64, &signal);
-        source.join();
-        let stopped = Cell::new(false);
-        let reads = Cell::new(0);
-        let started = Cell::new(0);
-        let ran = source.alone::<EVERY>(
-            Some(|| {
-                let go_on = !stopped.get();
-                reads.set(reads.get() + 1);
-                // The stop lands just after this read, before the items it lets start.
-                if from_outside && started.get() >= stop_at {
-                    stopped.set(true);
-                }
-                go_on
-            }),
-            |item: usize| {
-                started.set(started.get() + 1);
-                if !from_outside && item == stop_at {
-                    stopped.set(true);
-                }
-                true
-            },
-        );
-        assert!(matches!(ran, Ok(false)), "the input is endless");
-        assert!(reads.get() > 0);
-        if from_outside {
-            started.get() - stop_at.next_multiple_of(EVERY)
-        } else {
-            started.get() - (stop_at + 1)
-        }
-    }
-
-    #[test]
-    fn a_holder_with_a_stop_token_lets_at_most_workers_minus_one_items_race_a_stop() {
-        for workers in 1..=100 {
-            let every = stop_check_every(workers);
-            // One item always races: the one past the read (for one worker too, as a claim's).
-            assert!(every == 1 || every < workers, "{workers} workers: {every}");
-        }
-        assert_eq!(stop_check_every(8), 7);
-    }
-
-    #[test]
-    fn a_holder_reading_the_cancellation_every_few_items_starts_at_most_that_many_after_it() {
-        fn check<const EVERY: usize>() {
-            let mut most = 0;
-            for stop_at in 0..3 * EVERY {
-                // A stop from an item of the holder's: the rest of its loop of `EVERY`.
-                let after = started_after_stop::<EVERY>(stop_at, false);
-                assert!(after < EVERY, "{after} items after an item's stop");
-                most = most.max(after);
-                // A stop just after a read: the whole loop.
-                assert_eq!(started_after_stop::<EVERY>(stop_at, true), EVERY);
-            }
-            assert_eq!(
-                most,
-                EVERY - 1,
-                "the stop lands on the first item of a loop"
-            );
-        }
-        check::<1>();
-        check::<3>();
-        check::<7>();
     }
 }
