@@ -309,28 +309,28 @@
 //! to `failfast`'s. Where the engine's path matters, `failfast` runs the same loop over each kind
 //! of input: a range or `Vec` (split by index), a lazy `Send` iterator (pulled by every
 //! worker), and an iterator that is not `Send` (pulled by the calling thread, the only path
-//! before this version). One run on a 2-core machine (medians of 3 to 5 runs each; the
+//! before this version). One run of this version on a 2-core machine (medians of 3 to 5 runs each; the
 //! two-thread CPU scenarios after 0.3 s of warm-up per contender, see below; all six scenarios
 //! take about 15 seconds):
 //!
 //! | scenario | `failfast` | rayon `par_bridge` | rayon `par_iter` | scope + channel |
 //! | --- | --- | --- | --- | --- |
-//! | `io_ok`: 400 items of 5 ms, 8 workers (ideal 250 ms) | 255.6 ms | 256.1 ms | 256.2 ms | 256.8 ms |
-//! | `io_fail`: 10,000 lazy items of 20 ms, the 21st fails, 8 workers | 60.6 ms, 21 started, 22 pulled | 60.6 ms, 21, 21 | n/a | 60.6 ms, 21, 26 |
-//! | `cpu_tiny`: 2,000,000 tiny items, 2 workers | range 0.25, `Vec` 0.25, lazy `Send` 0.44, not `Send` 10.85 ns/item | 55.68 ns/item | 0.25 ns/item (`Vec`) | 107.89 ns/item |
-//! | `cpu_fixed`: an 8-item loop, 8 workers, per call | 6.4 us | 17.3 us | 17.4 us | 331.1 us (spawns per call) |
-//! | `cpu_heavy`: 2,000 items of 38 us, 2 workers: speedup | 1.99x | 1.96x | 1.91x | 1.78x |
-//! | `mem_huge`: 5,000,000 items, fails at 4,000,000 | range 1.3 ms, lazy `Send` 2.0 ms, not `Send` 48.9 ms; peak heap under 9 KiB | 224.3 ms, 0 KiB | 18.5 ms, 39,063 KiB (collects a `Vec` first) | 446.4 ms, 1.2 KiB |
+//! | `io_ok`: 400 items of 5 ms, 8 workers (ideal 250 ms) | 257.3 ms | 257.2 ms | 256.6 ms | 257.1 ms |
+//! | `io_fail`: 10,000 lazy items of 20 ms, the 21st fails, 8 workers | 60.5 ms, 21 started, 21 pulled | 60.5 ms, 21, 21 | n/a | 60.7 ms, 21, 26 |
+//! | `cpu_tiny`: 2,000,000 tiny items, 2 workers | range 0.35, `Vec` 0.39, lazy `Send` 0.52, not `Send` 30.34 ns/item | 202.02 ns/item | 0.32 ns/item (`Vec`) | 563.58 ns/item |
+//! | `cpu_fixed`: an 8-item loop, 8 workers, per call | 3.97 us | 31.30 us | 29.81 us | 319.15 us (spawns per call) |
+//! | `cpu_heavy`: 2,000 items of 45 us, 2 workers: speedup | 1.97x | 1.77x | 1.75x | 1.85x |
+//! | `mem_huge`: 5,000,000 items, fails at 4,000,000 | range 1.7 ms, lazy `Send` 2.2 ms, not `Send` 137.2 ms; peak heap under 8 KiB | 526.1 ms, 0 KiB | 55.9 ms, 39,063 KiB (collects a `Vec` first) | 2,954.9 ms, 1.2 KiB |
 //!
 //! `cargo bench --bench recursion` walks a tree of depth 5 and fanout 4 (1,024 leaves) with one
 //! `#[fail_fast]` loop per node, beside `rayon::scope` recursion on a pool of the same size:
 //!
 //! | leaves, workers | `failfast` | `rayon::scope` | before this version (a new loop per call) |
 //! | --- | --- | --- | --- |
-//! | ~20 us of work, 2 workers | 8.34 ms, 2 threads ran leaves, 2 at once | 8.29 ms, 2, 2 | 13.42 ms, 50 new threads |
-//! | ~20 us of work, 8 workers | 8.76 ms, 8 threads, 7 at once | 7.93 ms, 7, 4 | 21.03 ms, 181 new threads |
-//! | 1 ms sleep, 2 workers (ideal 512 ms) | 549.9 ms, 2 threads, 2 at once | 549.7 ms, 2, 2 | 38.3 ms, 32 leaves at once |
-//! | 1 ms sleep, 8 workers (ideal 128 ms) | 138.8 ms, 8 threads, 8 at once | 138.3 ms, 8, 8 | 36.2 ms, 274 new threads, 101 leaves at once |
+//! | ~20 us of work, 2 workers | 8.19 ms, 2 threads ran leaves, 2 at once | 7.59 ms, 2, 2 | 13.42 ms, 50 new threads |
+//! | ~20 us of work, 8 workers | 8.21 ms, 8 threads, 5 at once | 7.74 ms, 8, 5 | 21.03 ms, 181 new threads |
+//! | 1 ms sleep, 2 workers (ideal 512 ms) | 563.9 ms, 2 threads, 2 at once | 564.9 ms, 2, 2 | 38.3 ms, 32 leaves at once |
+//! | 1 ms sleep, 8 workers (ideal 128 ms) | 141.1 ms, 8 threads, 8 at once | 140.8 ms, 8, 8 | 36.2 ms, 274 new threads, 101 leaves at once |
 //!
 //! Before, a recursion ignored its limit: fast, when sleeping leaves could run 101 at once, but
 //! not what `workers = 8` says, and a deep tree could run the process out of threads.
@@ -341,11 +341,11 @@
 //!
 //! | scenario | `failfast` | tfec | `buffer_unordered` | `JoinSet` + `Semaphore` |
 //! | --- | --- | --- | --- | --- |
-//! | `aio_ok`: 1,000 items of `sleep(5 ms)`, 50 at once (floor about 122 ms: tokio rounds a 5 ms sleep up) | 122.37 ms | 122.95 ms | 122.25 ms | 124.05 ms |
-//! | `aio_fail`: 10,000 lazy items of `sleep(20 ms)`, the 21st fails at once, 8 at once | 42.41 ms, 21 pulled, 21 started, 0 alive after | 42.54 ms | | |
-//! | `aio_tiny`: 1,000,000 ready bodies, 64 at once | 12.93 ns/item | 68.04 ns/item | | |
-//! | `aio_fixed`: an 8-item loop of ready bodies, per call | 0.19 us | 0.61 us | | |
-//! | `aio_mem`: 5,000,000 lazy items, the 4,000,001st fails | 37.64 ms, 0.4 KiB peak heap | 305.74 ms, 0.3 KiB | | |
+//! | `aio_ok`: 1,000 items of `sleep(5 ms)`, 50 at once (floor about 122 ms: tokio rounds a 5 ms sleep up) | 122.76 ms | 123.05 ms | 123.15 ms | 124.02 ms |
+//! | `aio_fail`: 10,000 lazy items of `sleep(20 ms)`, the 21st fails at once, 8 at once | 42.40 ms, 21 pulled, 21 started, 0 alive after | 42.27 ms | | |
+//! | `aio_tiny`: 1,000,000 ready bodies, 64 at once | 12.45 ns/item | 83.03 ns/item | | |
+//! | `aio_fixed`: an 8-item loop of ready bodies, per call | 0.21 us | 0.73 us | | |
+//! | `aio_mem`: 5,000,000 lazy items, the 4,000,001st fails | 33.24 ms, 0.4 KiB peak heap | 359.14 ms, 0.3 KiB | | |
 //! | `aio_drop`: dropped by a 50 ms timeout while 8 bodies sleep 1 s: bodies that ran to their end afterwards | 0 | | | 8 (a task per item) |
 //!
 //! An iteration's future lives in one of `workers` slots allocated once, with a waker made once
@@ -388,10 +388,14 @@
 //!
 //! | 2 workers | slice (split) | lazy iterator (shared) | not `Send` (fed) | rayon `par_iter` | sequential |
 //! | --- | --- | --- | --- | --- | --- |
-//! | 20 ms job (10 us items), first call | 10.22 ms (worst 14.5, 2 slow) | 10.49 ms (worst 13.3, 2 slow) | 10.59 ms (worst 16.6, 2 slow) | 10.49 ms (worst 15.3, 5 slow) | 19.91 ms |
-//! | 20 ms job (10 us items), after a 50 ms pause | 10.21 ms (worst 15.2, 2 slow) | 10.43 ms (worst 17.0, 2 slow) | 10.37 ms (worst 14.8, 2 slow) | 10.79 ms (worst 20.0, 5 slow) | 19.96 ms |
-//! | `cpu_heavy` (50 us items), first call | 52.48 ms (worst 56.4, 0 slow) | 52.88 ms (worst 57.6, 0 slow) | 53.68 ms (worst 60.0, 0 slow) | 53.43 ms (worst 61.6, 0 slow) | 100.90 ms |
-//! | `cpu_heavy` (50 us items), after a 50 ms pause | 51.17 ms (worst 57.2, 0 slow) | 51.84 ms (worst 59.2, 0 slow) | 51.93 ms (worst 72.8, 1 slow) | 54.37 ms (worst 61.5, 0 slow) | 100.90 ms |
+//! | 20 ms job (10 us items), first call | 10.32 ms (worst 11.9, 0 slow) | 10.57 ms (worst 10.7, 0 slow) | 10.55 ms (worst 10.8, 0 slow) | 10.50 ms (worst 14.2, 1 slow) | 20.05 ms |
+//! | 20 ms job (10 us items), after a 50 ms pause | 10.22 ms (worst 10.4, 0 slow) | 10.57 ms (worst 11.9, 0 slow) | 10.55 ms (worst 12.1, 0 slow) | 11.36 ms (worst 16.0, 7 slow) | 20.14 ms |
+//! | `cpu_heavy` (50 us items), first call | 50.80 ms (worst 51.9, 0 slow) | 50.90 ms (worst 52.2, 0 slow) | 51.45 ms (worst 55.8, 0 slow) | 50.83 ms (worst 52.2, 0 slow) | 99.75 ms |
+//! | `cpu_heavy` (50 us items), after a 50 ms pause | 49.42 ms (worst 51.0, 0 slow) | 50.74 ms (worst 53.9, 0 slow) | 51.17 ms (worst 52.6, 0 slow) | 50.58 ms (worst 53.3, 0 slow) | 99.90 ms |
+//!
+//! Two more runs of the same binary: every `failfast` row 0 slow but one (the slice's first
+//! calls, 1 of 15 at 12.6 ms, where rayon had 0), every median within 6% of the ideal; after
+//! a pause rayon had 5 and 6 slow calls of the 20 ms job.
 //!
 //! Before this version, in the same scenario on the same machine, the 20 ms job's first calls
 //! took a median of 16.52 ms over a slice (9 of 15 slow) and 13.63 ms over a lazy iterator (9
@@ -419,35 +423,38 @@
 //!
 //! | scenario | `failfast` | peer |
 //! | --- | --- | --- |
-//! | `stop_latency`, threads: `stop()` to return, 8 workers, 2 ms iterations polling `cancelled()` every 50 us | `Loop` 0.17 ms (2.37), macro 0.16 ms (3.38) | rayon `par_iter` + `AtomicBool` 0.15 ms (1.81) |
-//! | `stop_latency`, async: 8 in flight, 2 ms sleeps | 0.11 ms (0.14) | tokio-util `CancellationToken` + `select!` 0.10 ms (1.10) |
-//! | `stop_idle`: 8 iterations blocked until the stop | threads: 0.31 ms of CPU over a 1 s wait, 0.218 ms to return; async: 0.22 ms, 0.075 ms | |
-//! | `timeout(100 ms)` over 5 ms iterations: returned after the 100 ms by | 0.26 ms (4.16) | |
-//! | a never-stopped token's cost: 8 items / 200,000 items per `Loop` | 9.65 vs 9.71 us; 2,301 vs 2,287 us | |
-//! | the same through the macro: a 2,000,000-item slice / lazy input | 1.19 vs 1.24 ms; 2.57 vs 1.72 ms | |
+//! | `stop_latency`, threads: `stop()` to return, 8 workers, 2 ms iterations polling `cancelled()` every 50 us | `Loop` 0.13 ms (0.21), macro 0.13 ms (0.17); 0.008 and 0.007 ms after the last iteration returned | rayon `par_iter` + `AtomicBool` 0.13 ms (0.35); 0.015 ms |
+//! | `stop_latency`, async: 8 in flight, 2 ms sleeps | 0.02 ms (0.10) | tokio-util `CancellationToken` + `select!` 0.02 ms (0.08) |
+//! | `stop_idle`: 8 iterations blocked until the stop | threads: 0.35 ms of CPU over a 1 s wait, 0.323 ms to return; async: 0.20 ms, 0.211 ms | |
+//! | `timeout(100 ms)` over 5 ms iterations: returned after the 100 ms by | 0.25 ms (0.34) | |
+//! | a never-stopped token's cost: 8 items / 200,000 items per `Loop` | 9.91 vs 8.61 us; 4,335 vs 3,962 us | |
+//! | the same through the macro: a 2,000,000-item slice / lazy input | 1.05 vs 1.05 ms; 1.98 vs 1.51 ms | |
 //!
-//! On a lazy input held by one worker (tiny items, see "held alone" above), a stop token is
-//! read before every item, which the loop without one does not do: in three more runs that
-//! cost 7 to 15% (2.37 vs 2.20, 2.90 vs 2.65, 3.01 vs 2.61 ms). Reading it less often would let
-//! more than `workers - 1` iterations start after a stop.
+//! Two more runs gave the same picture: 8 items per loop 10.06 vs 8.60 and 9.48 vs 8.24 us, a
+//! lazy input 2.01 vs 1.57 and 2.00 vs 1.53 ms, the slice equal. On a lazy input held by one
+//! worker (tiny items, see "held alone" above) a stop token is read before every item, which
+//! the loop without one does not do. Reading it only before every 7 items cost 0 to 4%, but
+//! let the holder start up to 6 items one after another after a stop, where the contract lets
+//! only items already starting as it came begin. Of the 8-item loop's 1.3 us, what is the
+//! stop's own work (listing the run's waker in the token and taking it off, a few hundred
+//! nanoseconds in a profile) explains a small part; the rest is not explained yet.
 //!
 //! `while let` and streams (`cargo bench --bench async_loops -- aio_stream aio_chan` and
-//! `--bench compare -- chan_io chan_idle`, one run): a stream of 1,000,000 ready items, 64 at
-//! once, 17.09 ns/item against futures' `try_for_each_concurrent` 31.56 (0.54x); 1,000 jobs of
-//! `sleep(5 ms)` from a tokio channel, 50 at once, 123.38 ms against 123.77 (the floor is about
-//! 122 ms); 400 jobs of 5 ms from a `std::sync::mpsc::sync_channel`, 8 workers, 260.93 ms
-//! against `par_bridge`'s 257.29 (ideal 250; another run 259.43 against 263.36); one job every
-//! 10 ms for a second, 2.94% of a core (`par_bridge` 0.98%). The thread loop's head runs on
-//! the caller, which hands each value to a worker: a job's end to the next one's start takes
-//! two wake-ups (the caller's, to call `recv()`, then the worker's), where `par_bridge`'s
-//! workers call `recv()` themselves.
+//! `--bench compare -- chan_io chan_idle`): a stream of 1,000,000 ready items, 64 at once,
+//! 12.08 ns/item through `future::try_for_each_stream` and 18.99 through the macro's async
+//! `while let`, against futures' `try_for_each_concurrent` 84.50 (0.14x and 0.22x); 1,000 jobs
+//! of `sleep(5 ms)` from a tokio channel, 50 at once, 122.81 ms against 123.26 (the floor is
+//! about 122 ms); 400 jobs of 5 ms from a `std::sync::mpsc::sync_channel`, 8 workers, 256.65 ms
+//! against `par_bridge`'s 256.12 (ideal 250; three more runs 258.83, 259.26, 259.14 against
+//! 257.22, 259.78, 256.62); one job every 10 ms for a second, 0.98 to 1.97% of a core
+//! (`par_bridge` the same). The thread loop's head runs on the caller, which hands each value to
+//! a worker: a job's end to the next one's start takes two wake-ups (the caller's, to call
+//! `recv()`, then the worker's), where `par_bridge`'s workers call `recv()` themselves.
 //!
-//! Figures still move between runs on a shared 2-core machine. Over this version's last runs of
-//! `cargo bench --bench compare -- cpu_tiny`: range and `Vec` 0.25 to 0.27 ns/item and lazy
-//! `Send` 0.39 to 0.42 (2 runs of 43 read 0.48), against `par_iter`'s 0.22 to 0.27. The
-//! not-`Send` row, three threads on two cores, read 8.5 to 11.6 ns/item in most runs and 37 to
-//! 43 in some, in the same runs where `par_bridge` read 85 to 119 instead of 39 to 63; the
-//! engine before this version, benchmarked the same way, read 10.2 to 11.5 and 48 to 58.
+//! Figures still move between runs on a shared 2-core machine, and from one machine to the
+//! next: this version's tables were measured on a VM where futures' `try_for_each_concurrent`
+//! reads 83 to 86 ns/item over ready bodies (68 and 31.56 on the last version's), rayon's
+//! `par_iter` 29 to 31 us per 8-item call (17.4) and the not-`Send` row 27 to 31 ns/item (10.85).
 //! Reproduce with `cargo bench` (`cargo bench -- cpu_tiny` runs one scenario).
 //!
 //! # Guarantees and how they are tested
