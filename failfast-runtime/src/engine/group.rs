@@ -479,21 +479,14 @@ impl Group {
         }
     }
 
-    /// Visits run `id`, which `State::enter` counted this thread in, and leaves it.
-    ///
-    /// The owner visiting its own run is in its context already; a pool thread, or an owner
-    /// helping another run (`until`), takes over the context of the run's start. Once per
-    /// level of a recursion, this frame stays on the stack while the owner runs the level's
-    /// items: what only the others need is in frames of its own, gone by then.
+    /// Visits run `id`, which `State::enter` counted this thread in, and leaves it: a pool
+    /// thread, or an owner helping another run (`until`), in the context of the run's start.
+    /// (The owner's visits of its own run, in its context already, are in
+    /// [`Published::finish`].)
     fn visit(self: &Arc<Self>, id: u64, run: RunPtr, visitor: &Visitor<'_>) {
         let inside = self.visit_begins();
         // SAFETY: the run stays listed while this thread is counted in its `active`.
-        let run_ref = unsafe { run.get() };
-        if visitor.owner.is_some() && visitor.until.is_none() {
-            run_ref.visit(visitor);
-        } else {
-            visit_in_context(run_ref, visitor);
-        }
+        visit_in_context(unsafe { run.get() }, visitor);
         drop(inside);
         self.leave(id, visitor.owner.is_none());
     }

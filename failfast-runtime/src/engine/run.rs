@@ -669,7 +669,7 @@ enum Next {
 }
 
 /// What a visit keeps between its claims (see [`Run::take_and_run`]).
-pub(crate) struct Kept<T> {
+struct Kept<T> {
     visiting: Visiting,
     /// Where a claim of a shared input puts its items; empty between visits.
     buffer: Vec<T>,
@@ -721,7 +721,9 @@ impl<T> Kept<T> {
 
 impl Visiting {
     /// A claim's items begin. Timed only to size the next batch, which one item at a time does
-    /// not need. Not inlined in a debug build, for the reason [`Run::claim_ended`] is not.
+    /// not need. Not inlined in a debug build: [`Run::run_claimed`]'s frame is on the stack
+    /// while the claim's items run, once per level of a recursion, and would hold this one's
+    /// temporaries.
     #[cfg_attr(debug_assertions, inline(never))]
     fn claim_begins(&mut self) {
         self.began = (self.pace.max_batch > 1).then(Instant::now);
