@@ -10,6 +10,21 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                     static __FAILFAST_SITE: ff::__private::LoopSite = ff::__private::LoopSite::new();
                     if false {
                         if let ::core::option::Option::Some(__failfast_returned) = ff::parallel_loop::returned() {
+                            if false {
+                                return __failfast_returned;
+                            }
+                            #[allow(unused_imports)]
+                            use ff::parallel_loop::{Carried as _, CarriedWhole as _};
+                            let (__failfast_value, __failfast_failure) = (&ff::parallel_loop::exit_of(
+                                &__failfast_returned,
+                            ))
+                                .carried();
+                            if let ::core::option::Option::Some(__failfast_value) = __failfast_value {
+                                ff::parallel_loop::sent_back(&__failfast_value);
+                            }
+                            if let ::core::option::Option::Some(__failfast_failure) = __failfast_failure {
+                                ff::parallel_loop::sent_back(&__failfast_failure);
+                            }
                             ff::parallel_loop::sent_back(&__failfast_returned);
                             return __failfast_returned;
                         }

@@ -10,6 +10,23 @@ fn find_config(dirs: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
                     static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
                     if false {
                         if let ::core::option::Option::Some(__failfast_returned) = ::failfast::parallel_loop::returned() {
+                            if false {
+                                return __failfast_returned;
+                            }
+                            #[allow(unused_imports)]
+                            use ::failfast::parallel_loop::{
+                                Carried as _, CarriedWhole as _,
+                            };
+                            let (__failfast_value, __failfast_failure) = (&::failfast::parallel_loop::exit_of(
+                                &__failfast_returned,
+                            ))
+                                .carried();
+                            if let ::core::option::Option::Some(__failfast_value) = __failfast_value {
+                                ::failfast::parallel_loop::sent_back(&__failfast_value);
+                            }
+                            if let ::core::option::Option::Some(__failfast_failure) = __failfast_failure {
+                                ::failfast::parallel_loop::sent_back(&__failfast_failure);
+                            }
                             ::failfast::parallel_loop::sent_back(&__failfast_returned);
                             return __failfast_returned;
                         }

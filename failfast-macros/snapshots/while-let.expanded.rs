@@ -5,6 +5,21 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                 static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
                 if false {
                     if let ::core::option::Option::Some(__failfast_returned) = ::failfast::parallel_loop::returned() {
+                        if false {
+                            return __failfast_returned;
+                        }
+                        #[allow(unused_imports)]
+                        use ::failfast::parallel_loop::{Carried as _, CarriedWhole as _};
+                        let (__failfast_value, __failfast_failure) = (&::failfast::parallel_loop::exit_of(
+                            &__failfast_returned,
+                        ))
+                            .carried();
+                        if let ::core::option::Option::Some(__failfast_value) = __failfast_value {
+                            ::failfast::parallel_loop::sent_back(&__failfast_value);
+                        }
+                        if let ::core::option::Option::Some(__failfast_failure) = __failfast_failure {
+                            ::failfast::parallel_loop::sent_back(&__failfast_failure);
+                        }
                         ::failfast::parallel_loop::sent_back(&__failfast_returned);
                         return __failfast_returned;
                     }
@@ -13,6 +28,18 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                     |__failfast_slot| {
                         match jobs.recv() {
                             __failfast_value @ Ok(_) => {
+                                if false {
+                                    #[allow(
+                                        irrefutable_let_patterns,
+                                        unused_mut,
+                                        unused_variables
+                                    )]
+                                    if let ::core::option::Option::Some(Ok(job)) = ::failfast::parallel_loop::bindings_of(
+                                        &__failfast_value,
+                                    ) {
+                                        ::failfast::parallel_loop::sent_as_value(&job);
+                                    }
+                                }
                                 ::failfast::parallel_loop::sent_to_workers(
                                     &__failfast_value,
                                 );

@@ -295,6 +295,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         body,
         kind,
         exit,
+        exit_typed,
         flavor,
         user_macros,
         ..
@@ -381,8 +382,31 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         true => quote!(),
         false => {
             let returned = Ident::new("__failfast_returned", at);
+            // The parts of a `Result` or `Option` first, so that rustc reports an `Rc` inside
+            // `Err(..)` with the loop's message (see `failfast_runtime::rewrite::Exit`); the
+            // `return` before them gives the value its type, which picking a part needs, and
+            // does so only where the type is written.
+            let parts = exit_typed.then(|| {
+                let value = Ident::new("__failfast_value", at);
+                let failure = Ident::new("__failfast_failure", at);
+                quote_spanned! {at=>
+                    if false {
+                        return #returned;
+                    }
+                    #[allow(unused_imports)]
+                    use #named::{Carried as _, CarriedWhole as _};
+                    let (#value, #failure) = (&#named::exit_of(&#returned)).carried();
+                    if let ::core::option::Option::Some(#value) = #value {
+                        #named::sent_back(&#value);
+                    }
+                    if let ::core::option::Option::Some(#failure) = #failure {
+                        #named::sent_back(&#failure);
+                    }
+                }
+            });
             quote_spanned! {at=>
                 if let ::core::option::Option::Some(#returned) = #named::returned() {
+                    #parts
                     #named::sent_back(&#returned);
                     return #returned;
                 }
@@ -433,6 +457,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     };
     let run = match kind {
         Kind::Thread => {
+            let bound = bound_names(&pat);
             // A closure parameter cannot be an or-pattern without parentheses; any other
             // pattern is kept as written, so that no `unused_parens` lint points at it.
             let pat = match pat {
@@ -453,7 +478,18 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             // quotes no line of the runtime (see `failfast_runtime::rewrite::items_of`).
             let input_at = hygienic(syn::spanned::Spanned::span(&input));
             let item = Ident::new("__failfast_item", input_at);
+            // Each binding of the pattern first, as for a `while let`'s value: an `Rc` in an
+            // `enumerate()` pair gets the loop's message, not rustc's "within `(usize, ..)`".
+            let bindings_sent = (!bound.is_empty()).then(|| {
+                quote_spanned! {input_at=>
+                    #[allow(irrefutable_let_patterns, unused_mut, unused_variables)]
+                    if let ::core::option::Option::Some(#pat) = #named::items_of(&#input_var) {
+                        #(#named::sent_to_workers(&#bound);)*
+                    }
+                }
+            });
             let items_sent = quote_spanned! {input_at=>
+                #bindings_sent
                 if let ::core::option::Option::Some(#item) = #named::items_of(&#input_var) {
                     #named::sent_to_workers(&#item);
                 }
@@ -702,7 +738,26 @@ fn while_let(
             // runtime (see `failfast_runtime::rewrite::items_of`). rustc leaves out its report
             // of the same bound on the call, which would quote the runtime, because the two
             // share a place: `while`.
-            let sent = quote_spanned!(at=> #named::sent_to_workers(&#value););
+            //
+            // Each binding is checked first, in the pattern, at the same place: a value whose
+            // `Rc` sits inside `Ok(..)` would otherwise get rustc's "within `Result<..>`"
+            // message, which says nothing of what to use instead, and rustc leaves out the
+            // whole value's report when a binding's explains it.
+            let bound = bound_names(&pat);
+            let bindings_sent = (!bound.is_empty()).then(|| {
+                quote_spanned! {at=>
+                    if false {
+                        #[allow(irrefutable_let_patterns, unused_mut, unused_variables)]
+                        if let ::core::option::Option::Some(#pat) = #named::bindings_of(&#value) {
+                            #(#named::sent_as_value(&#bound);)*
+                        }
+                    }
+                }
+            });
+            let sent = quote_spanned! {at=>
+                #bindings_sent
+                #named::sent_to_workers(&#value);
+            };
             let (function, settings) = match stopping.settings {
                 None => (quote_spanned!(at=> while_let), workers),
                 Some(settings) => (quote_spanned!(at=> while_let_with), settings),
@@ -860,6 +915,34 @@ fn shape(pat: Pat) -> Pat {
         }
         other => other,
     }
+}
+
+/// The names `pat` binds by moving a part of the value it matches, as `shape` tells them from
+/// constants: each once (an or-pattern binds the same names in every case). Such a part
+/// crosses threads inside the value, so the part's type must be `Send` exactly when the value's
+/// is, as far as it goes. Not a `ref` binding or one under `&`: they borrow or copy on the
+/// worker's side, so `for &x in items` needs `T: Sync`, not `T: Send`.
+fn bound_names(pat: &Pat) -> Vec<Ident> {
+    struct Names(Vec<Ident>);
+    impl<'a> syn::visit::Visit<'a> for Names {
+        fn visit_pat_ident(&mut self, ident: &'a syn::PatIdent) {
+            let name = ident.ident.to_string();
+            let constant = name.starts_with(|c: char| c.is_uppercase());
+            let moves = ident.by_ref.is_none() && (!constant || ident.mutability.is_some());
+            if moves && !self.0.contains(&ident.ident) {
+                self.0.push(ident.ident.clone());
+            }
+            syn::visit::visit_pat_ident(self, ident);
+        }
+        fn visit_pat_reference(&mut self, _: &'a syn::PatReference) {}
+    }
+    // A lone name binds the whole value, which is checked anyway.
+    if let Pat::Ident(syn::PatIdent { subpat: None, .. }) = pat {
+        return Vec::new();
+    }
+    let mut names = Names(Vec::new());
+    syn::visit::Visit::visit_pat(&mut names, pat);
+    names.0
 }
 
 fn parse(tokens: TokenStream) -> Expr {

@@ -163,6 +163,10 @@ pub(crate) struct ParallelLoop {
     pub(crate) body: Block,
     pub(crate) kind: Kind,
     pub(crate) exit: Exit,
+    /// Whether the type the exit leaves through is written where rustc reads it before the
+    /// loop (a function's or a closure's return type, with no `impl Trait`): then the rewrite
+    /// may check its parts (the `Err` of a `Result`) for crossing threads.
+    pub(crate) exit_typed: bool,
     pub(crate) flavor: Flavor,
     /// `.await`s in the body, and in a `while let` loop's head (outside closures and async
     /// blocks).
@@ -338,6 +342,7 @@ impl<'a> Walk<'a> {
             body,
             kind,
             exit: self.context.exit.clone(),
+            exit_typed: exit_typed(&self.context),
             flavor,
             awaits: facts.awaits,
             tries: facts.tries,
@@ -554,6 +559,24 @@ fn has_tail(body: &Expr) -> bool {
         other => other,
     };
     !matches!(value, Expr::ForLoop(_) | Expr::While(_))
+}
+
+/// See `ParallelLoop::exit_typed`. A closure's or async block's type that is not written is
+/// inferred from its whole body, after the loop; so is a function's the loop form cannot see.
+fn exit_typed(context: &Context) -> bool {
+    let written = match (&context.exit, &context.returns) {
+        (Exit::Function, Some(ReturnType::Default)) => return true,
+        (Exit::Function | Exit::Closure { .. }, Some(ReturnType::Type(_, ty))) => ty,
+        _ => return false,
+    };
+    fn opaque(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => ident == "impl",
+            proc_macro2::TokenTree::Group(group) => opaque(group.stream()),
+            _ => false,
+        })
+    }
+    !opaque(quote::quote!(#written))
 }
 
 /// Whether a written return type is `Result` or `Option` by its name (aliases such as

@@ -27,11 +27,22 @@ use std::marker::PhantomData;
 pub trait SendItem: Send {}
 impl<T: Send> SendItem for T {}
 
+/// The values of a thread `while let` loop go to worker threads. The rewrite checks each
+/// binding of the pattern (see [`bindings_of`]) before the whole value, so that an `Rc` inside
+/// `Ok(..)` gets this message rather than rustc's "within `Result<..>`" one.
+#[diagnostic::on_unimplemented(
+    message = "the values of a parallel `while let` loop are sent to worker threads, but `{Self}` cannot be sent between threads safely",
+    label = "this loop's pattern binds a value that is not `Send`",
+    note = "use `Arc` instead of `Rc`; values borrowed (`&T`) need `T: Sync`; or have the head give values that are `Send` (indices, owned data) and build the rest inside the body"
+)]
+pub trait SendValue: Send {}
+impl<T: Send> SendValue for T {}
+
 /// The first failure or `return` value of a thread loop comes back from a worker thread.
 #[diagnostic::on_unimplemented(
     message = "the first failure or `return` value of a parallel loop comes back from a worker thread, but `{Self}` cannot be sent between threads safely",
     label = "the value this loop's exit carries is not `Send`",
-    note = "for `Box<dyn Error>`, return `Box<dyn Error + Send + Sync>`: `?` converts every error into it just the same"
+    note = "use `Arc` instead of `Rc`; for `Box<dyn Error>`, return `Box<dyn Error + Send + Sync>`: `?` converts every error into it just the same"
 )]
 pub trait SendExit: Send {}
 impl<T: Send> SendExit for T {}
@@ -76,9 +87,66 @@ pub fn returned<R>() -> Option<R> {
     None
 }
 
+/// The function's return value as a loop's exit carries it, split where it is a `Result` or
+/// an `Option`: the rewrite checks each part (see [`Carried`]) before the whole value, so that
+/// an `Rc` inside `Err(..)` gets [`SendExit`]'s message rather than rustc's "within
+/// `Result<..>`" one, and rustc leaves out the whole value's report when a part's explains it.
+pub struct Exit<R>(PhantomData<fn() -> R>);
+
+/// See [`Exit`]; the return value is only read for its type.
+#[inline(always)]
+pub fn exit_of<R>(_: &R) -> Exit<R> {
+    Exit(PhantomData)
+}
+
+/// The parts of a `Result` or `Option` exit, chosen over [`CarriedWhole`] by autoref-based
+/// dispatch: the rewrite writes `(&exit_of(&value)).carried()`.
+pub trait Carried {
+    /// The success value (`return Ok(v)`, `return Some(v)`).
+    type Value;
+    /// The failure.
+    type Failure;
+    /// Never any part: the types are what the rewrite checks.
+    fn carried(&self) -> (Option<Self::Value>, Option<Self::Failure>) {
+        (None, None)
+    }
+}
+
+impl<T, E> Carried for Exit<Result<T, E>> {
+    type Value = T;
+    type Failure = E;
+}
+
+impl<T> Carried for Exit<Option<T>> {
+    type Value = T;
+    type Failure = ();
+}
+
+/// Any other exit: checked whole.
+pub trait CarriedWhole {
+    /// See [`Carried::carried`].
+    fn carried(&self) -> (Option<()>, Option<()>) {
+        (None, None)
+    }
+}
+
+impl<R> CarriedWhole for &Exit<R> {}
+
 /// See [`returned`] and [`SendExit`].
 #[inline(always)]
 pub fn sent_back(_: &dyn SendExit) {}
+
+/// No value of a `while let` head's type: the rewrite writes
+/// `if let Some(PAT) = bindings_of(&value) { sent_as_value(&binding); .. }` in the head, so that
+/// each binding of the pattern that is not `Send` is reported in the loop's terms.
+#[inline(always)]
+pub fn bindings_of<T>(_: &T) -> Option<T> {
+    None
+}
+
+/// See [`bindings_of`] and [`SendValue`].
+#[inline(always)]
+pub fn sent_as_value(_: &dyn SendValue) {}
 
 /// See [`items_of`] and [`SendItem`].
 #[inline(always)]
