@@ -334,29 +334,30 @@ fn tiny(sum: &AtomicU64) -> impl Fn(u64) -> Result<(), Stopped> + Sync + '_ {
     }
 }
 
-/// The median of 151 runs of `with` and of `without`, taking turns (each goes first in every
-/// other round) after a warm-up: run back to back, the second of two loops measured slower
+/// The median of 151 runs of each of `runs`, taking turns (each goes first in its share of
+/// the rounds) after a warm-up: run back to back, the second of two loops measured slower
 /// here whichever it was (the pool's threads had begun to go to sleep). 151, not 21: the same
 /// two loops (`overhead_shared` with the token's check taken out of the engine) measured -1
 /// to +10% apart over three runs of the bench with 21, too coarse for a bound of 2%, and 0 to
 /// +4% over four with 151.
-fn paired(mut with: impl FnMut() -> f64, mut without: impl FnMut() -> f64) -> (f64, f64) {
-    warm_median(1, || with() + without());
-    let (mut a, mut b) = (Vec::new(), Vec::new());
+fn taking_turns<const N: usize>(mut runs: [&mut dyn FnMut() -> f64; N]) -> [f64; N] {
+    warm_median(1, || runs.iter_mut().map(|run| run()).sum());
+    let mut samples: [Vec<f64>; N] = std::array::from_fn(|_| Vec::new());
     for round in 0..151 {
-        if round % 2 == 0 {
-            b.push(without());
-            a.push(with());
-        } else {
-            a.push(with());
-            b.push(without());
+        for turn in 0..N {
+            let which = (round + turn) % N;
+            samples[which].push(runs[which]());
         }
     }
-    let median = |mut samples: Vec<f64>| {
+    samples.map(|mut samples| {
         samples.sort_by(f64::total_cmp);
         samples[samples.len() / 2]
-    };
-    (median(a), median(b))
+    })
+}
+
+fn paired(mut with: impl FnMut() -> f64, mut without: impl FnMut() -> f64) -> (f64, f64) {
+    let [with, without] = taking_turns([&mut with, &mut without]);
+    (with, without)
 }
 
 fn overhead_rows(title: &str, unit: &str, (with, without): (f64, f64)) {
@@ -379,19 +380,28 @@ fn overhead_rows(title: &str, unit: &str, (with, without): (f64, f64)) {
     );
 }
 
-/// `overhead`: the runtime API's loops with a stop token that is never stopped, and without.
+/// `overhead`: the runtime API's loops with a stop token that is never stopped, and the same
+/// `Loop` without one; the free function beside them, which is the same engine reached with
+/// no `Loop` value (its difference from the `Loop` without a token is the builder's, not the
+/// token's).
 fn overhead() {
     let never = StopToken::new();
-    let per_call = |with_stop: bool, items: u64, calls: usize| {
+    #[derive(Clone, Copy)]
+    enum Api {
+        LoopWithStop,
+        Loop,
+        Function,
+    }
+    let per_call = |api: Api, items: u64, calls: usize| {
         let sum = AtomicU64::new(0);
         let begin = Instant::now();
         for _ in 0..calls {
-            let result = if with_stop {
-                Loop::new(WORKERS)
+            let result = match api {
+                Api::LoopWithStop => Loop::new(WORKERS)
                     .stop(&never)
-                    .try_for_each(0..items, tiny(&sum))
-            } else {
-                failfast::try_for_each(0..items, WORKERS, tiny(&sum))
+                    .try_for_each(0..items, tiny(&sum)),
+                Api::Loop => Loop::new(WORKERS).try_for_each(0..items, tiny(&sum)),
+                Api::Function => failfast::try_for_each(0..items, WORKERS, tiny(&sum)),
             };
             result.unwrap();
         }
@@ -410,13 +420,39 @@ fn overhead() {
             2,
         ),
     ] {
-        overhead_rows(
+        // The first loop twice: how far apart two runs of the same loop read here.
+        let [with, again, without, function] = taking_turns([
+            &mut || per_call(Api::LoopWithStop, items, calls),
+            &mut || per_call(Api::LoopWithStop, items, calls),
+            &mut || per_call(Api::Loop, items, calls),
+            &mut || per_call(Api::Function, items, calls),
+        ]);
+        print_table(
             title,
             "us",
-            paired(
-                || per_call(true, items, calls),
-                || per_call(false, items, calls),
-            ),
+            true,
+            &[
+                Row {
+                    name: "Loop, stop token never stopped",
+                    figure: with,
+                    detail: String::new(),
+                },
+                Row {
+                    name: "the same again (noise)",
+                    figure: again,
+                    detail: String::new(),
+                },
+                Row {
+                    name: "Loop, no stop token",
+                    figure: without,
+                    detail: String::new(),
+                },
+                Row {
+                    name: "try_for_each (no Loop)",
+                    figure: function,
+                    detail: String::new(),
+                },
+            ],
         );
     }
 }
