@@ -427,27 +427,31 @@
 //! | `stop_latency`, async: 8 in flight, 2 ms sleeps | 0.02 ms (0.10) | tokio-util `CancellationToken` + `select!` 0.02 ms (0.08) |
 //! | `stop_idle`: 8 iterations blocked until the stop | threads: 0.35 ms of CPU over a 1 s wait, 0.323 ms to return; async: 0.20 ms, 0.211 ms | |
 //! | `timeout(100 ms)` over 5 ms iterations: returned after the 100 ms by | 0.25 ms (0.34) | |
-//! | a never-stopped token's cost: 8 items / 200,000 items per `Loop` | 9.91 vs 8.61 us; 4,335 vs 3,962 us | |
-//! | the same through the macro: a 2,000,000-item slice / lazy input | 1.05 vs 1.05 ms; 1.98 vs 1.51 ms | |
+//! | a never-stopped token's cost: 8 items / 200,000 items per `Loop`, against the same `Loop` without one | 9.93 vs 8.84 us; 4,090 vs 3,782 us | the free `try_for_each`: 8.13 us; 3,801 us |
+//! | the same through the macro: a 2,000,000-item slice / lazy input | 1.02 vs 1.03 ms; 1.73 vs 1.36 ms | |
 //!
-//! Two more runs gave the same picture: 8 items per loop 10.06 vs 8.60 and 9.48 vs 8.24 us, a
-//! lazy input 2.01 vs 1.57 and 2.00 vs 1.53 ms, the slice equal. On a lazy input held by one
-//! worker (tiny items, see "held alone" above) a stop token is read before every item, which
-//! the loop without one does not do. Reading it only before every 7 items cost 0 to 4%, but
-//! let the holder start up to 6 items one after another after a stop, where the contract lets
-//! only items already starting as it came begin. Of the 8-item loop's 1.3 us, what is the
-//! stop's own work (listing the run's waker in the token and taking it off, a few hundred
-//! nanoseconds in a profile) explains a small part; the rest is not explained yet.
+//! The `overhead` rows measure the `Loop` with the token twice in the same turns, to show how
+//! far apart two runs of one loop read: 9.93 and 9.95 us, 4,090 and 4,095 us. A second run:
+//! 9.69 (9.77) vs 8.81 us at 8 items, 4,104 (4,153) vs 4,081 us at 200,000. So the token costs
+//! an 8-item loop about 1 us (10%), a 200,000-item loop 0.6 to 8% (the runs disagree), a
+//! slice nothing. On a lazy input held by one worker (tiny items, see "held alone" above) a
+//! stop token is read before every item, which the loop without one does not do: 27% on items
+//! of 0.7 ns. Reading it only before every 7 items cost 0 to 4%, but let the holder start up
+//! to 6 items one after another after a stop, where the contract lets only items already
+//! starting as it came begin. Of the 8-item loop's 1 us, the stop's own work (listing the
+//! run's waker in the token and taking it off) is a few hundred nanoseconds in a profile; the
+//! loop with the token also makes 1 to 1.5 more context switches per call (`perf stat`), which
+//! points at how the pool's threads meet its items, not yet explained.
 //!
 //! `while let` and streams (`cargo bench --bench async_loops -- aio_stream aio_chan` and
 //! `--bench compare -- chan_io chan_idle`): a stream of 1,000,000 ready items, 64 at once,
 //! 12.08 ns/item through `future::try_for_each_stream` and 18.99 through the macro's async
 //! `while let`, against futures' `try_for_each_concurrent` 84.50 (0.14x and 0.22x); 1,000 jobs
 //! of `sleep(5 ms)` from a tokio channel, 50 at once, 122.81 ms against 123.26 (the floor is
-//! about 122 ms); 400 jobs of 5 ms from a `std::sync::mpsc::sync_channel`, 8 workers, 256.65 ms
-//! against `par_bridge`'s 256.12 (ideal 250; three more runs 258.83, 259.26, 259.14 against
-//! 257.22, 259.78, 256.62); one job every 10 ms for a second, 0.98 to 1.97% of a core
-//! (`par_bridge` the same). The thread loop's head runs on the caller, which hands each value to
+//! about 122 ms); 400 jobs of 5 ms from a `std::sync::mpsc::sync_channel`, 8 workers, medians
+//! of 5: 256.67 ms against `par_bridge`'s 255.53 (two more runs 256.71 and 256.88 against
+//! 255.59 and 255.93; ideal 250, and this machine's floor, 50 sleeps of 5 ms in a row, 255.1 to
+//! 255.5); one job every 10 ms for a second, 0.98 to 1.97% of a core (`par_bridge` the same). The thread loop's head runs on the caller, which hands each value to
 //! a worker: a job's end to the next one's start takes two wake-ups (the caller's, to call
 //! `recv()`, then the worker's), where `par_bridge`'s workers call `recv()` themselves.
 //!
