@@ -39,6 +39,12 @@ fn no_error_names_the_internals() {
                 || word == "Fed"
                 || word == "Shared"
                 || word == "Split"
+                || word == "Whole"
+                || word == "NotSent"
+                || word == "Checked"
+                || word == "Unchecked"
+                || word == "Exit"
+                || word == "Unsplit"
                 || word.starts_with("__")
                 || ["Pick", "Via"].iter().any(|prefix| {
                     word.strip_prefix(prefix)

@@ -13,19 +13,19 @@ fn find_config(dirs: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
                             if false {
                                 return __failfast_returned;
                             }
-                            #[allow(unused_imports)]
-                            use ::failfast::parallel_loop::{
-                                Carried as _, CarriedWhole as _,
-                            };
+                            let __failfast_checks = (&::failfast::parallel_loop::whole(
+                                &__failfast_returned,
+                            ))
+                                .__failfast_checks();
                             let (__failfast_value, __failfast_failure) = (&::failfast::parallel_loop::exit_of(
                                 &__failfast_returned,
                             ))
-                                .carried();
+                                .__failfast_carried();
                             if let ::core::option::Option::Some(__failfast_value) = __failfast_value {
-                                ::failfast::parallel_loop::sent_back(&__failfast_value);
+                                __failfast_checks.exit(&__failfast_value);
                             }
                             if let ::core::option::Option::Some(__failfast_failure) = __failfast_failure {
-                                ::failfast::parallel_loop::sent_back(&__failfast_failure);
+                                __failfast_checks.exit(&__failfast_failure);
                             }
                             ::failfast::parallel_loop::sent_back(&__failfast_returned);
                             return __failfast_returned;

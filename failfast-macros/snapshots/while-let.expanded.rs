@@ -8,17 +8,19 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                         if false {
                             return __failfast_returned;
                         }
-                        #[allow(unused_imports)]
-                        use ::failfast::parallel_loop::{Carried as _, CarriedWhole as _};
+                        let __failfast_checks = (&::failfast::parallel_loop::whole(
+                            &__failfast_returned,
+                        ))
+                            .__failfast_checks();
                         let (__failfast_value, __failfast_failure) = (&::failfast::parallel_loop::exit_of(
                             &__failfast_returned,
                         ))
-                            .carried();
+                            .__failfast_carried();
                         if let ::core::option::Option::Some(__failfast_value) = __failfast_value {
-                            ::failfast::parallel_loop::sent_back(&__failfast_value);
+                            __failfast_checks.exit(&__failfast_value);
                         }
                         if let ::core::option::Option::Some(__failfast_failure) = __failfast_failure {
-                            ::failfast::parallel_loop::sent_back(&__failfast_failure);
+                            __failfast_checks.exit(&__failfast_failure);
                         }
                         ::failfast::parallel_loop::sent_back(&__failfast_returned);
                         return __failfast_returned;
@@ -29,15 +31,15 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                         match jobs.recv() {
                             __failfast_value @ Ok(_) => {
                                 if false {
-                                    #[allow(
-                                        irrefutable_let_patterns,
-                                        unused_mut,
-                                        unused_variables
-                                    )]
-                                    if let ::core::option::Option::Some(Ok(job)) = ::failfast::parallel_loop::bindings_of(
+                                    let __failfast_whole = ::failfast::parallel_loop::whole(
                                         &__failfast_value,
-                                    ) {
-                                        ::failfast::parallel_loop::sent_as_value(&job);
+                                    );
+                                    let __failfast_checks = (&__failfast_whole)
+                                        .__failfast_checks();
+                                    if let ::core::option::Option::Some(Ok(job)) = __failfast_whole
+                                        .value()
+                                    {
+                                        __failfast_checks.value(&job);
                                     }
                                 }
                                 ::failfast::parallel_loop::sent_to_workers(

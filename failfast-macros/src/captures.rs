@@ -738,7 +738,40 @@ const SHOWS_ITS_CLOSURES: &[&str] = &[
     "matches",
     "dbg",
     "cfg",
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "write",
+    "writeln",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "panic",
+    "unreachable",
+    "todo",
+    "unimplemented",
 ];
+
+/// Whether `path` names one of [`SHOWS_ITS_CLOSURES`], bare or through `std`, `core` or
+/// `alloc` (`std::vec!`).
+fn shows_its_closures(path: &syn::Path) -> bool {
+    let mut segments = path
+        .segments
+        .iter()
+        .map(|segment| segment.ident.to_string());
+    let (first, last) = (segments.next(), path.segments.last());
+    let standard = match path.segments.len() {
+        1 => true,
+        2 => first.is_some_and(|root| ["std", "core", "alloc"].contains(&root.as_str())),
+        _ => false,
+    };
+    standard
+        && last.is_some_and(|last| SHOWS_ITS_CLOSURES.contains(&last.ident.to_string().as_str()))
+}
 
 struct Finder<'a> {
     locals: &'a Locals,
@@ -770,11 +803,7 @@ impl Visit<'_> for Finder<'_> {
         // Another crate's or the user's macro may write a closure that its call does not show
         // (`unique!(names, seen)` expanding to `.filter(|n| seen.borrow_mut()..)`): its value
         // may hold one, and the input is pulled by the calling thread, which any input allows.
-        if !mac
-            .path
-            .get_ident()
-            .is_some_and(|name| SHOWS_ITS_CLOSURES.contains(&name.to_string().as_str()))
-        {
+        if !shows_its_closures(&mac.path) {
             self.found = true;
             return;
         }
@@ -1230,6 +1259,12 @@ mod tests {
             fn f(a: &[u32], b: &[u32]) { for (x, y) in itertools::izip!(a, b) {} }
         }));
         // The standard macros write none of their own.
+        assert!(!holds(parse_quote! {
+            fn f(names: &[String]) { for n in names.iter().inspect(|n| println!("{n}")) {} }
+        }));
+        assert!(!holds(parse_quote! {
+            fn f() { let v = std::vec![1, 2]; for x in v.iter().map(|x| x * 2) {} }
+        }));
         assert!(!holds(parse_quote! {
             fn f(n: usize) { let v = vec![1, 2, 3]; for x in v.iter().map(|x| x * 2) {} }
         }));

@@ -389,18 +389,18 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             let parts = exit_typed.then(|| {
                 let value = Ident::new("__failfast_value", at);
                 let failure = Ident::new("__failfast_failure", at);
+                let checks = Ident::new("__failfast_checks", at);
                 quote_spanned! {at=>
                     if false {
                         return #returned;
                     }
-                    #[allow(unused_imports)]
-                    use #named::{Carried as _, CarriedWhole as _};
-                    let (#value, #failure) = (&#named::exit_of(&#returned)).carried();
+                    let #checks = (&#named::whole(&#returned)).__failfast_checks();
+                    let (#value, #failure) = (&#named::exit_of(&#returned)).__failfast_carried();
                     if let ::core::option::Option::Some(#value) = #value {
-                        #named::sent_back(&#value);
+                        #checks.exit(&#value);
                     }
                     if let ::core::option::Option::Some(#failure) = #failure {
-                        #named::sent_back(&#failure);
+                        #checks.exit(&#failure);
                     }
                 }
             });
@@ -457,7 +457,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     };
     let run = match kind {
         Kind::Thread => {
-            let bound = bound_names(&pat);
+            let parts = moved_parts(&pat);
             // A closure parameter cannot be an or-pattern without parentheses; any other
             // pattern is kept as written, so that no `unused_parens` lint points at it.
             let pat = match pat {
@@ -480,11 +480,15 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             let item = Ident::new("__failfast_item", input_at);
             // Each binding of the pattern first, as for a `while let`'s value: an `Rc` in an
             // `enumerate()` pair gets the loop's message, not rustc's "within `(usize, ..)`".
-            let bindings_sent = (!bound.is_empty()).then(|| {
+            // Only when the whole item is not `Send` (see `failfast_runtime::rewrite::Whole`).
+            let bindings_sent = parts.map(|(parts, names)| {
+                let whole = Ident::new("__failfast_whole", input_at);
+                let checks = Ident::new("__failfast_checks", input_at);
                 quote_spanned! {input_at=>
-                    #[allow(irrefutable_let_patterns, unused_mut, unused_variables)]
-                    if let ::core::option::Option::Some(#pat) = #named::items_of(&#input_var) {
-                        #(#named::sent_to_workers(&#bound);)*
+                    let #whole = #named::whole_item(&#input_var);
+                    let #checks = (&#whole).__failfast_checks();
+                    if let ::core::option::Option::Some(#parts) = #whole.value() {
+                        #(#checks.item(&#names);)*
                     }
                 }
             });
@@ -743,13 +747,16 @@ fn while_let(
             // `Rc` sits inside `Ok(..)` would otherwise get rustc's "within `Result<..>`"
             // message, which says nothing of what to use instead, and rustc leaves out the
             // whole value's report when a binding's explains it.
-            let bound = bound_names(&pat);
-            let bindings_sent = (!bound.is_empty()).then(|| {
+            // Only when the whole value is not `Send` (see `failfast_runtime::rewrite::Whole`).
+            let bindings_sent = moved_parts(&pat).map(|(parts, names)| {
+                let whole = Ident::new("__failfast_whole", at);
+                let checks = Ident::new("__failfast_checks", at);
                 quote_spanned! {at=>
                     if false {
-                        #[allow(irrefutable_let_patterns, unused_mut, unused_variables)]
-                        if let ::core::option::Option::Some(#pat) = #named::bindings_of(&#value) {
-                            #(#named::sent_as_value(&#bound);)*
+                        let #whole = #named::whole(&#value);
+                        let #checks = (&#whole).__failfast_checks();
+                        if let ::core::option::Option::Some(#parts) = #whole.value() {
+                            #(#checks.value(&#names);)*
                         }
                     }
                 }
@@ -917,32 +924,76 @@ fn shape(pat: Pat) -> Pat {
     }
 }
 
-/// The names `pat` binds by moving a part of the value it matches, as `shape` tells them from
-/// constants: each once (an or-pattern binds the same names in every case). Such a part
-/// crosses threads inside the value, so the part's type must be `Send` exactly when the value's
-/// is, as far as it goes. Not a `ref` binding or one under `&`: they borrow or copy on the
-/// worker's side, so `for &x in items` needs `T: Sync`, not `T: Send`.
-fn bound_names(pat: &Pat) -> Vec<Ident> {
-    struct Names(Vec<Ident>);
-    impl<'a> syn::visit::Visit<'a> for Names {
-        fn visit_pat_ident(&mut self, ident: &'a syn::PatIdent) {
-            let name = ident.ident.to_string();
-            let constant = name.starts_with(|c: char| c.is_uppercase());
-            let moves = ident.by_ref.is_none() && (!constant || ident.mutability.is_some());
-            if moves && !self.0.contains(&ident.ident) {
-                self.0.push(ident.ident.clone());
+/// The parts of a value that `pat` moves out of it, for the rewrite's check of each part (see
+/// `failfast_runtime::rewrite::Whole`): the pattern to bind them with, and their names, each
+/// once (an or-pattern binds the same names in every case). `None` when there is no part to
+/// check: a lone name is the whole value.
+///
+/// In the pattern, a binding that does not move a part becomes `_`: a `ref` one, one under
+/// `&` (they borrow or copy on the worker's side, so `for &x in items` needs `T: Sync`, not
+/// `T: Send`) and a `_name` (unused by its writer, and `clippy::used_underscore_binding` would
+/// fire on its use). The others lose their `mut`. So every name the pattern binds is used and
+/// none is `mut`, and the check needs no `#[allow]` (which a crate's `#![forbid]` refuses).
+fn moved_parts(pat: &Pat) -> Option<(Pat, Vec<Ident>)> {
+    struct Parts(Vec<Ident>);
+    fn wild() -> Pat {
+        Pat::Wild(syn::PatWild {
+            attrs: Vec::new(),
+            underscore_token: syn::Token![_](Span::call_site()),
+        })
+    }
+    impl syn::visit_mut::VisitMut for Parts {
+        fn visit_pat_mut(&mut self, pat: &mut Pat) {
+            match pat {
+                Pat::Reference(_) => *pat = wild(),
+                Pat::Ident(ident) => {
+                    let name = ident.ident.to_string();
+                    let constant = name.starts_with(|c: char| c.is_uppercase())
+                        && ident.mutability.is_none()
+                        && ident.subpat.is_none();
+                    if constant {
+                        return;
+                    }
+                    if ident.by_ref.is_some() || name.starts_with('_') {
+                        *pat = match ident.subpat.take() {
+                            Some((_, mut sub)) => {
+                                self.visit_pat_mut(&mut sub);
+                                *sub
+                            }
+                            None => wild(),
+                        };
+                        return;
+                    }
+                    ident.mutability = None;
+                    if !self.0.contains(&ident.ident) {
+                        self.0.push(ident.ident.clone());
+                    }
+                    if let Some((_, sub)) = &mut ident.subpat {
+                        self.visit_pat_mut(sub);
+                    }
+                }
+                _ => syn::visit_mut::visit_pat_mut(self, pat),
             }
-            syn::visit::visit_pat_ident(self, ident);
         }
-        fn visit_pat_reference(&mut self, _: &'a syn::PatReference) {}
     }
-    // A lone name binds the whole value, which is checked anyway.
     if let Pat::Ident(syn::PatIdent { subpat: None, .. }) = pat {
-        return Vec::new();
+        return None;
     }
-    let mut names = Names(Vec::new());
-    syn::visit::Visit::visit_pat(&mut names, pat);
-    names.0
+    let mut pat = pat.clone();
+    let mut parts = Parts(Vec::new());
+    syn::visit_mut::VisitMut::visit_pat_mut(&mut parts, &mut pat);
+    if parts.0.is_empty() {
+        return None;
+    }
+    let pat = match pat {
+        Pat::Or(or) => parse_pat(quote!((#or))),
+        pat => pat,
+    };
+    Some((pat, parts.0))
+}
+
+fn parse_pat(tokens: TokenStream) -> Pat {
+    syn::parse::Parser::parse2(Pat::parse_single, tokens).expect("a parenthesized pattern parses")
 }
 
 fn parse(tokens: TokenStream) -> Expr {

@@ -566,7 +566,12 @@ fn has_tail(body: &Expr) -> bool {
 fn exit_typed(context: &Context) -> bool {
     let written = match (&context.exit, &context.returns) {
         (Exit::Function, Some(ReturnType::Default)) => return true,
-        (Exit::Function | Exit::Closure { .. }, Some(ReturnType::Type(_, ty))) => ty,
+        // A closure's `-> _` is inferred too (`Result<_, E>` is enough to pick the parts).
+        (Exit::Function | Exit::Closure { .. }, Some(ReturnType::Type(_, ty)))
+            if !matches!(**ty, syn::Type::Infer(_)) =>
+        {
+            ty
+        }
         _ => return false,
     };
     fn opaque(tokens: proc_macro2::TokenStream) -> bool {

@@ -27,9 +27,8 @@ use std::marker::PhantomData;
 pub trait SendItem: Send {}
 impl<T: Send> SendItem for T {}
 
-/// The values of a thread `while let` loop go to worker threads. The rewrite checks each
-/// binding of the pattern (see [`bindings_of`]) before the whole value, so that an `Rc` inside
-/// `Ok(..)` gets this message rather than rustc's "within `Result<..>`" one.
+/// The values of a thread `while let` loop go to worker threads: the message for a part of
+/// one that the loop's pattern moves out (see [`Whole`]).
 #[diagnostic::on_unimplemented(
     message = "the values of a parallel `while let` loop are sent to worker threads, but `{Self}` cannot be sent between threads safely",
     label = "this loop's pattern binds a value that is not `Send`",
@@ -87,66 +86,147 @@ pub fn returned<R>() -> Option<R> {
     None
 }
 
+/// A value that crosses threads whole (an item, a `while let` value, a loop's exit), for
+/// checking its parts: the rewrite checks the parts a pattern moves out of it (`name` in
+/// `Ok(name)`, each of `(i, name)`) and the `Ok`/`Some` and `Err` of an exit, so that an `Rc`
+/// inside `Ok(..)` gets this crate's message and the `Arc` hint rather than rustc's "within
+/// `Result<..>`", and rustc leaves out the whole value's report as implied by the part's.
+///
+/// Only when the whole value is not `Send`: a part of a value that is `Send` need not be
+/// (`unsafe impl Send for Ptr`, or `where (A, B): Send` alone), as the part never crosses
+/// alone. The rewrite writes `(&whole(&value)).__failfast_checks()`: the inherent method of
+/// `Whole<T: Send>` gives [`Unchecked`]; for any other `T` method lookup goes on through
+/// `Deref` to [`NotSent`]'s, which gives [`Checked`]. (Inherent methods, so that the rewrite
+/// imports no trait and no user's method of the same name can come between.)
+pub struct Whole<T>(NotSent<T>);
+
+/// See [`Whole`].
+pub struct NotSent<T>(PhantomData<fn() -> T>);
+
+/// See [`Whole`]; the value is only read for its type.
+#[inline(always)]
+pub fn whole<T>(_: &T) -> Whole<T> {
+    Whole(NotSent(PhantomData))
+}
+
+/// [`whole`] for an input's items.
+#[inline(always)]
+pub fn whole_item<I: IntoIterator>(_: &I) -> Whole<I::Item> {
+    Whole(NotSent(PhantomData))
+}
+
+impl<T> Whole<T> {
+    /// No value: the type is what the rewrite's pattern binds against.
+    #[inline(always)]
+    pub fn value(&self) -> Option<T> {
+        None
+    }
+}
+
+impl<T: Send> Whole<T> {
+    /// See [`Whole`].
+    #[inline(always)]
+    pub fn __failfast_checks(&self) -> Unchecked {
+        Unchecked
+    }
+}
+
+impl<T> std::ops::Deref for Whole<T> {
+    type Target = NotSent<T>;
+    fn deref(&self) -> &NotSent<T> {
+        &self.0
+    }
+}
+
+impl<T> NotSent<T> {
+    /// See [`Whole`].
+    #[inline(always)]
+    pub fn __failfast_checks(&self) -> Checked {
+        Checked
+    }
+}
+
+/// The parts of a value that is `Send`: nothing to check. See [`Whole`].
+pub struct Unchecked;
+
+impl Unchecked {
+    /// See [`Checked::item`].
+    #[inline(always)]
+    pub fn item<T: ?Sized>(&self, _: &T) {}
+    /// See [`Checked::value`].
+    #[inline(always)]
+    pub fn value<T: ?Sized>(&self, _: &T) {}
+    /// See [`Checked::exit`].
+    #[inline(always)]
+    pub fn exit<T: ?Sized>(&self, _: &T) {}
+}
+
+/// The parts of a value that is not `Send`, each checked with the message of what the whole
+/// is. See [`Whole`].
+pub struct Checked;
+
+impl Checked {
+    /// A part of an item: [`SendItem`].
+    #[inline(always)]
+    pub fn item(&self, _: &dyn SendItem) {}
+    /// A part of a `while let` value: [`SendValue`].
+    #[inline(always)]
+    pub fn value(&self, _: &dyn SendValue) {}
+    /// A part of a loop's exit: [`SendExit`].
+    #[inline(always)]
+    pub fn exit(&self, _: &dyn SendExit) {}
+}
+
 /// The function's return value as a loop's exit carries it, split where it is a `Result` or
-/// an `Option`: the rewrite checks each part (see [`Carried`]) before the whole value, so that
-/// an `Rc` inside `Err(..)` gets [`SendExit`]'s message rather than rustc's "within
-/// `Result<..>`" one, and rustc leaves out the whole value's report when a part's explains it.
-pub struct Exit<R>(PhantomData<fn() -> R>);
+/// an `Option` (see [`Whole`]): the rewrite writes `(&exit_of(&value)).__failfast_carried()`,
+/// the inherent method of `Exit<Result<T, E>>` or `Exit<Option<T>>`, or for any other type,
+/// through `Deref`, [`Unsplit`]'s. Only where the return type is written (with no `_` or
+/// `impl Trait` for it): picking needs the type known before the loop.
+pub struct Exit<R>(Unsplit<R>);
+
+/// See [`Exit`].
+pub struct Unsplit<R>(PhantomData<fn() -> R>);
 
 /// See [`Exit`]; the return value is only read for its type.
 #[inline(always)]
 pub fn exit_of<R>(_: &R) -> Exit<R> {
-    Exit(PhantomData)
+    Exit(Unsplit(PhantomData))
 }
 
-/// The parts of a `Result` or `Option` exit, chosen over [`CarriedWhole`] by autoref-based
-/// dispatch: the rewrite writes `(&exit_of(&value)).carried()`.
-pub trait Carried {
-    /// The success value (`return Ok(v)`, `return Some(v)`).
-    type Value;
-    /// The failure.
-    type Failure;
-    /// Never any part: the types are what the rewrite checks.
-    fn carried(&self) -> (Option<Self::Value>, Option<Self::Failure>) {
+impl<T, E> Exit<Result<T, E>> {
+    /// See [`Exit`]: never any part, the types are what the rewrite checks.
+    #[inline(always)]
+    pub fn __failfast_carried(&self) -> (Option<T>, Option<E>) {
         (None, None)
     }
 }
 
-impl<T, E> Carried for Exit<Result<T, E>> {
-    type Value = T;
-    type Failure = E;
-}
-
-impl<T> Carried for Exit<Option<T>> {
-    type Value = T;
-    type Failure = ();
-}
-
-/// Any other exit: checked whole.
-pub trait CarriedWhole {
-    /// See [`Carried::carried`].
-    fn carried(&self) -> (Option<()>, Option<()>) {
+impl<T> Exit<Option<T>> {
+    /// See [`Exit`].
+    #[inline(always)]
+    pub fn __failfast_carried(&self) -> (Option<T>, Option<()>) {
         (None, None)
     }
 }
 
-impl<R> CarriedWhole for &Exit<R> {}
+impl<R> std::ops::Deref for Exit<R> {
+    type Target = Unsplit<R>;
+    fn deref(&self) -> &Unsplit<R> {
+        &self.0
+    }
+}
+
+impl<R> Unsplit<R> {
+    /// See [`Exit`]: checked whole.
+    #[inline(always)]
+    pub fn __failfast_carried(&self) -> (Option<()>, Option<()>) {
+        (None, None)
+    }
+}
 
 /// See [`returned`] and [`SendExit`].
 #[inline(always)]
 pub fn sent_back(_: &dyn SendExit) {}
-
-/// No value of a `while let` head's type: the rewrite writes
-/// `if let Some(PAT) = bindings_of(&value) { sent_as_value(&binding); .. }` in the head, so that
-/// each binding of the pattern that is not `Send` is reported in the loop's terms.
-#[inline(always)]
-pub fn bindings_of<T>(_: &T) -> Option<T> {
-    None
-}
-
-/// See [`bindings_of`] and [`SendValue`].
-#[inline(always)]
-pub fn sent_as_value(_: &dyn SendValue) {}
 
 /// See [`items_of`] and [`SendItem`].
 #[inline(always)]
