@@ -141,6 +141,30 @@ impl Locals {
         })
     }
 
+    /// Whether `expr`'s type may still be partly unknown where the loop begins: it uses a
+    /// local whose type a later use may give (see `unsettled`), or the function is not known.
+    pub(crate) fn may_be_untyped(&self, expr: &Expr) -> bool {
+        struct Uses<'a>(&'a HashSet<String>, bool);
+        impl Visit<'_> for Uses<'_> {
+            fn visit_ident(&mut self, ident: &proc_macro2::Ident) {
+                self.1 |= self.0.contains(&ident.to_string());
+            }
+            fn visit_macro(&mut self, mac: &syn::Macro) {
+                let mut tokens = Vec::new();
+                flatten(mac.tokens.clone(), &mut tokens);
+                self.1 |= tokens.iter().any(|token| {
+                    matches!(token, TokenTree::Ident(ident) if self.0.contains(&ident.to_string()))
+                });
+            }
+        }
+        if self.bound.is_none() {
+            return true;
+        }
+        let mut uses = Uses(&self.unsettled, false);
+        uses.visit_expr(expr);
+        uses.1
+    }
+
     /// Whether `expr`'s value may hold a closure of this function that captures something: it
     /// writes one or an async block, calls a macro other than the standard ones that show their
     /// closures (see `SHOWS_ITS_CLOSURES`) or one of those with `|` or `async` among its tokens,
@@ -719,8 +743,8 @@ fn send_and_sync(ty: &syn::Type) -> bool {
     }
 }
 
-/// The standard macros that write no closure of their own: any closure in their value is one
-/// written among their tokens.
+/// The standard macros that write no closure of their own, besides the [`FORMATTING`] ones:
+/// any closure in their value is one written among their tokens.
 const SHOWS_ITS_CLOSURES: &[&str] = &[
     "vec",
     "format",
@@ -738,39 +762,20 @@ const SHOWS_ITS_CLOSURES: &[&str] = &[
     "matches",
     "dbg",
     "cfg",
-    "print",
-    "println",
-    "eprint",
-    "eprintln",
     "write",
     "writeln",
-    "assert",
-    "assert_eq",
-    "assert_ne",
-    "debug_assert",
-    "debug_assert_eq",
-    "debug_assert_ne",
-    "panic",
-    "unreachable",
-    "todo",
-    "unimplemented",
 ];
 
-/// Whether `path` names one of [`SHOWS_ITS_CLOSURES`], bare or through `std`, `core` or
-/// `alloc` (`std::vec!`).
+/// Whether `path` names one of [`SHOWS_ITS_CLOSURES`] or [`FORMATTING`], bare or through
+/// `std`, `core` or `alloc` (`std::vec!`).
 fn shows_its_closures(path: &syn::Path) -> bool {
-    let mut segments = path
-        .segments
-        .iter()
-        .map(|segment| segment.ident.to_string());
-    let (first, last) = (segments.next(), path.segments.last());
-    let standard = match path.segments.len() {
-        1 => true,
-        2 => first.is_some_and(|root| ["std", "core", "alloc"].contains(&root.as_str())),
-        _ => false,
+    let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let name = match names.as_slice() {
+        [name] => name,
+        [root, name] if ["std", "core", "alloc"].contains(&root.as_str()) => name,
+        _ => return false,
     };
-    standard
-        && last.is_some_and(|last| SHOWS_ITS_CLOSURES.contains(&last.ident.to_string().as_str()))
+    SHOWS_ITS_CLOSURES.contains(&name.as_str()) || FORMATTING.contains(&name.as_str())
 }
 
 struct Finder<'a> {

@@ -296,6 +296,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         kind,
         exit,
         exit_typed,
+        items_typed,
         flavor,
         user_macros,
         ..
@@ -441,8 +442,9 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 stop: stop.as_ref(),
                 stopped: stopped.as_ref(),
             };
+            let parts = items_typed.then(|| moved_parts(&pat)).flatten();
             let run = while_let(
-                paths, &workers, stopping, kind, &crossing, pat, head, iteration,
+                paths, &workers, stopping, kind, &crossing, pat, parts, head, iteration,
             );
             return parse(quote_spanned! {at=>
                 {
@@ -457,7 +459,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     };
     let run = match kind {
         Kind::Thread => {
-            let parts = moved_parts(&pat);
+            let parts = items_typed.then(|| moved_parts(&pat)).flatten();
             // A closure parameter cannot be an or-pattern without parentheses; any other
             // pattern is kept as written, so that no `unused_parens` lint points at it.
             let pat = match pat {
@@ -719,6 +721,7 @@ fn while_let(
     kind: Kind,
     crossing: &TokenStream,
     pat: Pat,
+    parts: Option<(Pat, Vec<Ident>)>,
     head: Expr,
     iteration: TokenStream,
 ) -> TokenStream {
@@ -748,7 +751,7 @@ fn while_let(
             // message, which says nothing of what to use instead, and rustc leaves out the
             // whole value's report when a binding's explains it.
             // Only when the whole value is not `Send` (see `failfast_runtime::rewrite::Whole`).
-            let bindings_sent = moved_parts(&pat).map(|(parts, names)| {
+            let bindings_sent = parts.map(|(parts, names)| {
                 let whole = Ident::new("__failfast_whole", at);
                 let checks = Ident::new("__failfast_checks", at);
                 quote_spanned! {at=>
@@ -946,6 +949,25 @@ fn moved_parts(pat: &Pat) -> Option<(Pat, Vec<Ident>)> {
         fn visit_pat_mut(&mut self, pat: &mut Pat) {
             match pat {
                 Pat::Reference(_) => *pat = wild(),
+                // Each case must bind the same names: `Ok(&x) | Err(x)` checks neither `x`.
+                Pat::Or(or) => {
+                    let mut cases = Vec::new();
+                    for case in &mut or.cases {
+                        let mut parts = Parts(Vec::new());
+                        parts.visit_pat_mut(case);
+                        parts.0.sort_by_key(ToString::to_string);
+                        cases.push(parts.0);
+                    }
+                    if cases.windows(2).any(|pair| pair[0] != pair[1]) {
+                        *pat = wild();
+                        return;
+                    }
+                    for name in cases.into_iter().next().unwrap_or_default() {
+                        if !self.0.contains(&name) {
+                            self.0.push(name);
+                        }
+                    }
+                }
                 Pat::Ident(ident) => {
                     let name = ident.ident.to_string();
                     let constant = name.starts_with(|c: char| c.is_uppercase())

@@ -167,6 +167,11 @@ pub(crate) struct ParallelLoop {
     /// loop (a function's or a closure's return type, with no `impl Trait`): then the rewrite
     /// may check its parts (the `Err` of a `Result`) for crossing threads.
     pub(crate) exit_typed: bool,
+    /// Whether the type of the items (or a `while let` head's values) is known where the loop
+    /// begins, as far as the macro can tell: then the rewrite may check the parts its pattern
+    /// moves out (see `failfast_runtime::rewrite::Whole`). Not when the input uses a local
+    /// whose type a later use gives (`let mut stack = Vec::new()`).
+    pub(crate) items_typed: bool,
     pub(crate) flavor: Flavor,
     /// `.await`s in the body, and in a `while let` loop's head (outside closures and async
     /// blocks).
@@ -264,6 +269,10 @@ impl<'a> Walk<'a> {
         };
         let options = self.defaults.overridden_by(&Options::of_marker(&marker));
         let written_body = body.clone();
+        let items_typed = match &source {
+            Source::Input(input) => !self.locals.may_be_untyped(input),
+            Source::Head(head) => !self.locals.may_be_untyped(head),
+        };
         let (input_holds_closure, head_facts) = match &source {
             Source::Input(input) => (self.locals.may_hold_capturing_closure(input), None),
             Source::Head(head) => (false, Some(Facts::of_expr(head))),
@@ -343,6 +352,7 @@ impl<'a> Walk<'a> {
             kind,
             exit: self.context.exit.clone(),
             exit_typed: exit_typed(&self.context),
+            items_typed,
             flavor,
             awaits: facts.awaits,
             tries: facts.tries,
@@ -566,17 +576,14 @@ fn has_tail(body: &Expr) -> bool {
 fn exit_typed(context: &Context) -> bool {
     let written = match (&context.exit, &context.returns) {
         (Exit::Function, Some(ReturnType::Default)) => return true,
-        // A closure's `-> _` is inferred too (`Result<_, E>` is enough to pick the parts).
-        (Exit::Function | Exit::Closure { .. }, Some(ReturnType::Type(_, ty)))
-            if !matches!(**ty, syn::Type::Infer(_)) =>
-        {
-            ty
-        }
+        (Exit::Function | Exit::Closure { .. }, Some(ReturnType::Type(_, ty))) => ty,
         _ => return false,
     };
+    // A closure's `_` (`-> _`, `-> Result<_, E>`) is inferred after the loop too.
     fn opaque(tokens: proc_macro2::TokenStream) -> bool {
         tokens.into_iter().any(|token| match token {
-            proc_macro2::TokenTree::Ident(ident) => ident == "impl",
+            proc_macro2::TokenTree::Ident(ident) => ident == "impl" || ident == "_",
+            proc_macro2::TokenTree::Punct(punct) => punct.as_char() == '_',
             proc_macro2::TokenTree::Group(group) => opaque(group.stream()),
             _ => false,
         })
