@@ -432,10 +432,10 @@ pub mod __private {
 pub mod parallel_loop {
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{
-        captured, exit_of, input, input_capturing, items_of, returned, sent_back, sent_to_workers,
+        captured, input, input_capturing, items_of, parts_of, returned, sent_back, sent_to_workers,
         shared_by_iterations, stop_token, while_let, while_let_with, whole, whole_item,
-        AsStopToken, Checked, Exit, ExitsPastMacro, ExitsPastMacros, ExitsThrough, Fed, Input,
-        NotSent, ParallelLoopsHaveNoBreak, PulledByCaller, SendExit, SendItem, SendValue, Shared,
+        AsStopToken, Checked, ExitsPastMacro, ExitsPastMacros, ExitsThrough, Fed, Input, NotSent,
+        ParallelLoopsHaveNoBreak, Parts, PulledByCaller, SendExit, SendItem, SendValue, Shared,
         SharedByWorkers, SharedCapture, Split, SplitByIndex, Unchecked, Unsplit, Whole,
     };
 }

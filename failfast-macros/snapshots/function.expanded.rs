@@ -17,22 +17,85 @@ fn download_all(
                             if false {
                                 return __failfast_returned;
                             }
-                            let __failfast_checks = (&::failfast::parallel_loop::whole(
+                            let __failfast_whole = ::failfast::parallel_loop::whole(
                                 &__failfast_returned,
-                            ))
+                            );
+                            let __failfast_checks = (&__failfast_whole)
                                 .__failfast_checks();
-                            let (__failfast_value, __failfast_failure) = (&::failfast::parallel_loop::exit_of(
-                                &__failfast_returned,
-                            ))
-                                .__failfast_carried();
-                            if let ::core::option::Option::Some(__failfast_value) = __failfast_value {
-                                __failfast_checks.exit(&__failfast_value);
-                            }
-                            if let ::core::option::Option::Some(__failfast_failure) = __failfast_failure {
-                                __failfast_checks.exit(&__failfast_failure);
+                            if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
+                                .value()
+                            {
+                                let (__failfast_first, __failfast_second) = (&::failfast::parallel_loop::parts_of(
+                                    &__failfast_held,
+                                ))
+                                    .__failfast_parts();
+                                if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
+                                    let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
+                                        &__failfast_first,
+                                    ))
+                                        .__failfast_parts();
+                                    if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
+                                        __failfast_checks.exit(&__failfast_inner);
+                                    }
+                                    if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
+                                        __failfast_checks.exit(&__failfast_other);
+                                    }
+                                    __failfast_checks.exit(&__failfast_first);
+                                }
+                                if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
+                                    let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
+                                        &__failfast_second,
+                                    ))
+                                        .__failfast_parts();
+                                    if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
+                                        __failfast_checks.exit(&__failfast_inner);
+                                    }
+                                    if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
+                                        __failfast_checks.exit(&__failfast_other);
+                                    }
+                                    __failfast_checks.exit(&__failfast_second);
+                                }
                             }
                             ::failfast::parallel_loop::sent_back(&__failfast_returned);
                             return __failfast_returned;
+                        }
+                        let __failfast_whole = ::failfast::parallel_loop::whole_item(
+                            &__failfast_input,
+                        );
+                        let __failfast_checks = (&__failfast_whole).__failfast_checks();
+                        if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
+                            .value()
+                        {
+                            let (__failfast_first, __failfast_second) = (&::failfast::parallel_loop::parts_of(
+                                &__failfast_held,
+                            ))
+                                .__failfast_parts();
+                            if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
+                                let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
+                                    &__failfast_first,
+                                ))
+                                    .__failfast_parts();
+                                if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
+                                    __failfast_checks.item(&__failfast_inner);
+                                }
+                                if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
+                                    __failfast_checks.item(&__failfast_other);
+                                }
+                                __failfast_checks.item(&__failfast_first);
+                            }
+                            if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
+                                let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
+                                    &__failfast_second,
+                                ))
+                                    .__failfast_parts();
+                                if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
+                                    __failfast_checks.item(&__failfast_inner);
+                                }
+                                if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
+                                    __failfast_checks.item(&__failfast_other);
+                                }
+                                __failfast_checks.item(&__failfast_second);
+                            }
                         }
                         if let ::core::option::Option::Some(__failfast_item) = ::failfast::parallel_loop::items_of(
                             &__failfast_input,

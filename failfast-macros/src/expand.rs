@@ -384,25 +384,23 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         false => {
             let returned = Ident::new("__failfast_returned", at);
             // The parts of a `Result` or `Option` first, so that rustc reports an `Rc` inside
-            // `Err(..)` with the loop's message (see `failfast_runtime::rewrite::Exit`); the
+            // `Err(..)` with the loop's message (see `failfast_runtime::rewrite::Whole`); the
             // `return` before them gives the value its type, which picking a part needs, and
             // does so only where the type is written.
+            let checks = part_checks(
+                &named,
+                at,
+                &quote_spanned!(at=> #named::whole(&#returned)),
+                "exit",
+                exit_typed,
+                None,
+            );
             let parts = exit_typed.then(|| {
-                let value = Ident::new("__failfast_value", at);
-                let failure = Ident::new("__failfast_failure", at);
-                let checks = Ident::new("__failfast_checks", at);
                 quote_spanned! {at=>
                     if false {
                         return #returned;
                     }
-                    let #checks = (&#named::whole(&#returned)).__failfast_checks();
-                    let (#value, #failure) = (&#named::exit_of(&#returned)).__failfast_carried();
-                    if let ::core::option::Option::Some(#value) = #value {
-                        #checks.exit(&#value);
-                    }
-                    if let ::core::option::Option::Some(#failure) = #failure {
-                        #checks.exit(&#failure);
-                    }
+                    #checks
                 }
             });
             quote_spanned! {at=>
@@ -442,9 +440,16 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 stop: stop.as_ref(),
                 stopped: stopped.as_ref(),
             };
-            let parts = items_typed.then(|| moved_parts(&pat)).flatten();
             let run = while_let(
-                paths, &workers, stopping, kind, &crossing, pat, parts, head, iteration,
+                paths,
+                &workers,
+                stopping,
+                kind,
+                &crossing,
+                pat,
+                items_typed,
+                head,
+                iteration,
             );
             return parse(quote_spanned! {at=>
                 {
@@ -459,7 +464,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     };
     let run = match kind {
         Kind::Thread => {
-            let parts = items_typed.then(|| moved_parts(&pat)).flatten();
+            let moved = moved_parts(&pat);
             // A closure parameter cannot be an or-pattern without parentheses; any other
             // pattern is kept as written, so that no `unused_parens` lint points at it.
             let pat = match pat {
@@ -483,17 +488,14 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             // Each binding of the pattern first, as for a `while let`'s value: an `Rc` in an
             // `enumerate()` pair gets the loop's message, not rustc's "within `(usize, ..)`".
             // Only when the whole item is not `Send` (see `failfast_runtime::rewrite::Whole`).
-            let bindings_sent = parts.map(|(parts, names)| {
-                let whole = Ident::new("__failfast_whole", input_at);
-                let checks = Ident::new("__failfast_checks", input_at);
-                quote_spanned! {input_at=>
-                    let #whole = #named::whole_item(&#input_var);
-                    let #checks = (&#whole).__failfast_checks();
-                    if let ::core::option::Option::Some(#parts) = #whole.value() {
-                        #(#checks.item(&#names);)*
-                    }
-                }
-            });
+            let bindings_sent = part_checks(
+                &named,
+                input_at,
+                &quote_spanned!(input_at=> #named::whole_item(&#input_var)),
+                "item",
+                items_typed,
+                moved,
+            );
             let items_sent = quote_spanned! {input_at=>
                 #bindings_sent
                 if let ::core::option::Option::Some(#item) = #named::items_of(&#input_var) {
@@ -721,7 +723,7 @@ fn while_let(
     kind: Kind,
     crossing: &TokenStream,
     pat: Pat,
-    parts: Option<(Pat, Vec<Ident>)>,
+    typed: bool,
     head: Expr,
     iteration: TokenStream,
 ) -> TokenStream {
@@ -751,16 +753,18 @@ fn while_let(
             // message, which says nothing of what to use instead, and rustc leaves out the
             // whole value's report when a binding's explains it.
             // Only when the whole value is not `Send` (see `failfast_runtime::rewrite::Whole`).
-            let bindings_sent = parts.map(|(parts, names)| {
-                let whole = Ident::new("__failfast_whole", at);
-                let checks = Ident::new("__failfast_checks", at);
+            let checks = part_checks(
+                named,
+                at,
+                &quote_spanned!(at=> #named::whole(&#value)),
+                "value",
+                typed,
+                moved_parts(&pat),
+            );
+            let bindings_sent = (!checks.is_empty()).then(|| {
                 quote_spanned! {at=>
                     if false {
-                        let #whole = #named::whole(&#value);
-                        let #checks = (&#whole).__failfast_checks();
-                        if let ::core::option::Option::Some(#parts) = #whole.value() {
-                            #(#checks.value(&#names);)*
-                        }
+                        #checks
                     }
                 }
             });
@@ -924,6 +928,73 @@ fn shape(pat: Pat) -> Pat {
             Pat::Type(typed)
         }
         other => other,
+    }
+}
+
+/// The checks of a value's parts that come before the whole value's (see
+/// `failfast_runtime::rewrite::Whole`), at `at`: the parts the loop's pattern moves out
+/// (`moved`, from [`moved_parts`]), then what the value holds one level down (`Parts`), each
+/// by `check` (`item`, `value` or `exit`, the message of what the whole is). None when the
+/// value's type may be unknown before the loop (`typed` false): picking the checks needs it.
+fn part_checks(
+    named: &TokenStream,
+    at: Span,
+    value: &TokenStream,
+    check: &str,
+    typed: bool,
+    moved: Option<(Pat, Vec<Ident>)>,
+) -> TokenStream {
+    if !typed {
+        return quote!();
+    }
+    let whole = Ident::new("__failfast_whole", at);
+    let checks = Ident::new("__failfast_checks", at);
+    let held = Ident::new("__failfast_held", at);
+    let (first, second) = (
+        Ident::new("__failfast_first", at),
+        Ident::new("__failfast_second", at),
+    );
+    let check = Ident::new(check, at);
+    // A part, after what it holds: rustc reports the first check of a type that fails, and
+    // leaves out the later ones that it implies.
+    let (inner, other) = (
+        Ident::new("__failfast_inner", at),
+        Ident::new("__failfast_other", at),
+    );
+    let with_contents = |part: &Ident| {
+        quote_spanned! {at=>
+            let (#inner, #other) = (&#named::parts_of(&#part)).__failfast_parts();
+            if let ::core::option::Option::Some(#inner) = #inner {
+                #checks.#check(&#inner);
+            }
+            if let ::core::option::Option::Some(#other) = #other {
+                #checks.#check(&#other);
+            }
+            #checks.#check(&#part);
+        }
+    };
+    let moved = moved.map(|(pat, names)| {
+        let names = names.iter().map(with_contents);
+        quote_spanned! {at=>
+            if let ::core::option::Option::Some(#pat) = #whole.value() {
+                #(#names)*
+            }
+        }
+    });
+    let (first_part, second_part) = (with_contents(&first), with_contents(&second));
+    quote_spanned! {at=>
+        let #whole = #value;
+        let #checks = (&#whole).__failfast_checks();
+        #moved
+        if let ::core::option::Option::Some(#held) = #whole.value() {
+            let (#first, #second) = (&#named::parts_of(&#held)).__failfast_parts();
+            if let ::core::option::Option::Some(#first) = #first {
+                #first_part
+            }
+            if let ::core::option::Option::Some(#second) = #second {
+                #second_part
+            }
+        }
     }
 }
 

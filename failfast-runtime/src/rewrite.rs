@@ -88,9 +88,10 @@ pub fn returned<R>() -> Option<R> {
 
 /// A value that crosses threads whole (an item, a `while let` value, a loop's exit), for
 /// checking its parts: the rewrite checks the parts a pattern moves out of it (`name` in
-/// `Ok(name)`, each of `(i, name)`) and the `Ok`/`Some` and `Err` of an exit, so that an `Rc`
-/// inside `Ok(..)` gets this crate's message and the `Arc` hint rather than rustc's "within
-/// `Result<..>`", and rustc leaves out the whole value's report as implied by the part's.
+/// `Ok(name)`, each of `(i, name)`) and what it holds one level down (see [`Parts`]), so that
+/// an `Rc` inside `Ok(..)` gets this crate's message and the `Arc` hint rather than rustc's
+/// "within `Result<..>`", and rustc leaves out the whole value's report as implied by the
+/// part's.
 ///
 /// Only when the whole value is not `Send`: a part of a value that is `Send` need not be
 /// (`unsafe impl Send for Ptr`, or `where (A, B): Send` alone), as the part never crosses
@@ -177,39 +178,48 @@ impl Checked {
     pub fn exit(&self, _: &dyn SendExit) {}
 }
 
-/// The function's return value as a loop's exit carries it, split where it is a `Result` or
-/// an `Option` (see [`Whole`]): the rewrite writes `(&exit_of(&value)).__failfast_carried()`,
-/// the inherent method of `Exit<Result<T, E>>` or `Exit<Option<T>>`, or for any other type,
-/// through `Deref`, [`Unsplit`]'s. Only where the return type is written (with no `_` or
-/// `impl Trait` for it): picking needs the type known before the loop.
-pub struct Exit<R>(Unsplit<R>);
+/// What a value holds, one level down, where it is a `Result`, an `Option` or a `Vec` (see
+/// [`Whole`]): the rewrite writes `(&parts_of(&value)).__failfast_parts()`, the inherent
+/// method of `Parts<Result<T, E>>`, `Parts<Option<T>>` or `Parts<Vec<T>>`, or for any other
+/// type, through `Deref`, [`Unsplit`]'s. Each of these is `Send` exactly when what it holds
+/// is, so the part is what to name. Only where the value's type is known before the loop: with
+/// an outer type still to be inferred, the choice would be ambiguous.
+pub struct Parts<R>(Unsplit<R>);
 
-/// See [`Exit`].
+/// See [`Parts`].
 pub struct Unsplit<R>(PhantomData<fn() -> R>);
 
-/// See [`Exit`]; the return value is only read for its type.
+/// See [`Parts`]; the value is only read for its type.
 #[inline(always)]
-pub fn exit_of<R>(_: &R) -> Exit<R> {
-    Exit(Unsplit(PhantomData))
+pub fn parts_of<R>(_: &R) -> Parts<R> {
+    Parts(Unsplit(PhantomData))
 }
 
-impl<T, E> Exit<Result<T, E>> {
-    /// See [`Exit`]: never any part, the types are what the rewrite checks.
+impl<T, E> Parts<Result<T, E>> {
+    /// See [`Parts`]: never any part, the types are what the rewrite checks.
     #[inline(always)]
-    pub fn __failfast_carried(&self) -> (Option<T>, Option<E>) {
+    pub fn __failfast_parts(&self) -> (Option<T>, Option<E>) {
         (None, None)
     }
 }
 
-impl<T> Exit<Option<T>> {
-    /// See [`Exit`].
+impl<T> Parts<Option<T>> {
+    /// See [`Parts`].
     #[inline(always)]
-    pub fn __failfast_carried(&self) -> (Option<T>, Option<()>) {
+    pub fn __failfast_parts(&self) -> (Option<T>, Option<()>) {
         (None, None)
     }
 }
 
-impl<R> std::ops::Deref for Exit<R> {
+impl<T> Parts<Vec<T>> {
+    /// See [`Parts`].
+    #[inline(always)]
+    pub fn __failfast_parts(&self) -> (Option<T>, Option<()>) {
+        (None, None)
+    }
+}
+
+impl<R> std::ops::Deref for Parts<R> {
     type Target = Unsplit<R>;
     fn deref(&self) -> &Unsplit<R> {
         &self.0
@@ -217,9 +227,9 @@ impl<R> std::ops::Deref for Exit<R> {
 }
 
 impl<R> Unsplit<R> {
-    /// See [`Exit`]: checked whole.
+    /// See [`Parts`]: nothing below it to name.
     #[inline(always)]
-    pub fn __failfast_carried(&self) -> (Option<()>, Option<()>) {
+    pub fn __failfast_parts(&self) -> (Option<()>, Option<()>) {
         (None, None)
     }
 }
