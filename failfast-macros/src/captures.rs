@@ -261,8 +261,9 @@ impl Locals {
     /// before the loop by the rewrite, where a wrong one would break a program that compiles,
     /// while one left out is still checked by rustc, only with its own message: so only names
     /// that are certainly variables in scope at the loop count (bound by a parameter, a `let`
-    /// before it or a pattern around it), never a field (of a packed struct or a union, `&` of
-    /// it is refused; and rustc captures the field, not the variable), a name only called
+    /// before it or a pattern around it), and their fields (rustc captures a field alone,
+    /// `names.all`, unless through a shared reference; the rewrite checks a field through a
+    /// raw pointer, as `&` of a packed struct's field is refused), never a name only called
     /// (`max(..)` may be a function), a name inside `unsafe` or inside a macro other than the
     /// standard formatting ones (`kv!(size = x)` may not be an expression). Scopes are
     /// respected: a name the body binds is its own from there on.
@@ -446,9 +447,10 @@ impl Places<'_> {
         self.scopes.pop();
     }
 
-    /// Records `place` if it is a variable from outside the body, or a field of one reached
-    /// through a shared reference (rustc then captures the reference); whether it was a path
-    /// or a field of one.
+    /// Records `place` if it is a variable from outside the body or a field of one reached
+    /// through a shared reference (rustc then captures the reference), or else, a field of a
+    /// variable from outside the body (`names.all`: rustc captures the field alone); whether
+    /// it was a path or a field of one.
     fn place(&mut self, place: &Expr) -> bool {
         let mut root = place;
         while let Expr::Field(field) = root {
@@ -462,10 +464,14 @@ impl Places<'_> {
         };
         let name = name.to_string();
         let is_field = !std::ptr::eq(root, place);
-        if self.is_outside_local(&name) && (!is_field || self.locals.references.contains(&name)) {
-            let written = quote::ToTokens::to_token_stream(root).to_string();
+        if self.is_outside_local(&name) {
+            let shared = match !is_field || self.locals.references.contains(&name) {
+                true => root,
+                false => place,
+            };
+            let written = quote::ToTokens::to_token_stream(shared).to_string();
             if self.seen.insert(written) {
-                self.found.push(root.clone());
+                self.found.push(shared.clone());
             }
         }
         true
@@ -587,14 +593,12 @@ impl Visit<'_> for Places<'_> {
         let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
         if let Ok(args) = mac.parse_body_with(parser) {
             for arg in &args {
-                // Only plain variables: `name = value` names an argument.
+                // `name = value` names an argument: only its value is the user's expression.
                 let value = match arg {
                     Expr::Assign(assign) => &*assign.right,
                     arg => arg,
                 };
-                if matches!(value, Expr::Path(_)) {
-                    self.place(value);
-                }
+                self.visit_expr(value);
             }
         }
     }
@@ -1113,15 +1117,16 @@ mod tests {
     #[test]
     fn places_are_the_ones_a_closure_captures() {
         // Through `&self`, rustc captures `self`; through `&mut self` or an owned value, the
-        // field itself, which is left to rustc (`&` of a packed struct's field is refused).
+        // field itself (checked through a raw pointer: `&` of a packed struct's field is
+        // refused).
         assert_eq!(
             shared(parse_quote! { fn f(&self, n: u32) { for x in 0..n { self.v.len(); } } }),
             ["self"]
         );
-        assert!(shared(
-            parse_quote! { fn f(&mut self, n: u32) { for x in 0..n { self.v.len(); } } }
-        )
-        .is_empty());
+        assert_eq!(
+            shared(parse_quote! { fn f(&mut self, n: u32) { for x in 0..n { self.v.len(); } } }),
+            ["self.v"]
+        );
         assert_eq!(
             shared(parse_quote! {
                 fn f(items: &[u32]) {
@@ -1130,7 +1135,7 @@ mod tests {
                     for x in items { stats.total.add(*x); seen.set(1); println!("{}", stats.name); }
                 }
             }),
-            ["seen"]
+            ["stats.total", "seen", "stats.name"]
         );
         // The body's own `count`, after its `let`, is not shared; the one before it is.
         assert_eq!(

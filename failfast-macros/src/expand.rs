@@ -368,6 +368,12 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     let shared: Vec<TokenStream> = shared
         .iter()
         .map(|place| {
+            if let Expr::Field(_) = place {
+                // Not `&`: a packed struct's field may be unaligned.
+                return quote_spanned! {at=>
+                    #named::shared_field(::core::ptr::addr_of!(#place));
+                };
+            }
             let mut borrowed = proc_macro2::Group::new(
                 proc_macro2::Delimiter::Parenthesis,
                 quote_spanned!(at=> &#place),

@@ -66,6 +66,12 @@ impl<T: ?Sized + Sync> SharedCapture for T {}
 #[inline(always)]
 pub fn shared_by_iterations(_: &dyn SharedCapture) {}
 
+/// [`shared_by_iterations`] for a field of a variable (`names.all`), which the body's closure
+/// captures alone: through a raw pointer to it, which a packed struct's field allows where `&`
+/// is refused.
+#[inline(always)]
+pub fn shared_field(_: *const dyn SharedCapture) {}
+
 /// No item of an input: the rewrite writes
 /// `if let Some(item) = items_of(&input) { sent_to_workers(&item) }` before the loop, so that
 /// an item type that is not `Send` is reported there, at the user's input, through a cast
