@@ -592,6 +592,17 @@ impl Visit<'_> for Places<'_> {
         }
         let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
         if let Ok(args) = mac.parse_body_with(parser) {
+            // `{name}` in the format string uses the variable `name`.
+            if let Some(Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(format),
+                ..
+            })) = args.first()
+            {
+                for name in inline_arguments(&format.value()) {
+                    let name = proc_macro2::Ident::new(&name, format.span());
+                    self.place(&syn::parse_quote!(#name));
+                }
+            }
             for arg in &args {
                 // `name = value` names an argument: only its value is the user's expression.
                 let value = match arg {
@@ -610,6 +621,29 @@ impl Visit<'_> for Places<'_> {
     fn visit_type(&mut self, _: &syn::Type) {}
 
     fn visit_item(&mut self, _: &Item) {}
+}
+
+/// The variables a format string names inline: `name` in `{name}` and `{name:?}`, not in
+/// `{{name}}` (braces), `{0}` or `{}`.
+fn inline_arguments(format: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '{' {
+            continue;
+        }
+        if chars.peek() == Some(&'{') {
+            chars.next();
+            continue;
+        }
+        let name: String =
+            std::iter::from_fn(|| chars.next_if(|c| c.is_alphanumeric() || *c == '_')).collect();
+        let identifier = name.starts_with(|c: char| c.is_alphabetic() || c == '_') && name != "_";
+        if identifier && matches!(chars.peek(), Some(':' | '}')) {
+            names.push(name);
+        }
+    }
+    names
 }
 
 /// The patterns of the `let`s in a condition (`if let`, and `&&` chains of them).
@@ -1112,6 +1146,14 @@ mod tests {
             .iter()
             .map(|place| quote::quote!(#place).to_string().replace(' ', ""))
             .collect()
+    }
+
+    #[test]
+    fn inline_format_arguments_are_found() {
+        assert_eq!(
+            super::inline_arguments("{a} {b:?} {{c}} {0} {} {d:>5} {1:e}"),
+            ["a", "b", "d"]
+        );
     }
 
     #[test]
