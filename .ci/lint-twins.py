@@ -29,6 +29,8 @@ publish = false
 failfast = {{ path = "{root}" }}
 anyhow = "1"
 futures = "0.3"
+log = "0.4"
+tracing = "0.1"
 tokio = {{ version = "1", features = ["rt", "rt-multi-thread", "macros", "time", "sync"] }}
 
 [workspace]

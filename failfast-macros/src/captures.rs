@@ -265,8 +265,8 @@ impl Locals {
     /// `names.all`, unless through a shared reference; the rewrite checks a field through a
     /// raw pointer, as `&` of a packed struct's field is refused), never a name only called
     /// (`max(..)` may be a function), a name inside `unsafe` or inside a macro other than the
-    /// standard formatting ones (`kv!(size = x)` may not be an expression). Scopes are
-    /// respected: a name the body binds is its own from there on.
+    /// standard formatting ones and `log`'s and `tracing`'s (`kv!(size = x)` may not be an
+    /// expression). Scopes are respected: a name the body binds is its own from there on.
     pub(crate) fn places_used(&self, pat: &Pat, body: &Block) -> Vec<Expr> {
         let key = loop_key(pat, body);
         let mut matching = self
@@ -582,35 +582,52 @@ impl Visit<'_> for Places<'_> {
     }
 
     fn visit_macro(&mut self, mac: &syn::Macro) {
-        let known = mac
-            .path
-            .segments
-            .last()
-            .is_some_and(|segment| FORMATTING.iter().any(|name| segment.ident == name));
-        if !known {
+        let Some(name) = mac.path.segments.last().map(|last| last.ident.to_string()) else {
             return;
-        }
-        let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
-        if let Ok(args) = mac.parse_body_with(parser) {
-            // `{name}` in the format string uses the variable `name`.
-            if let Some(Expr::Lit(syn::ExprLit {
+        };
+        // The names of named arguments, which `{name}` in the format string means.
+        let mut named = HashSet::new();
+        let values = if FORMATTING.contains(&name.as_str()) {
+            let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+            let Ok(args) = mac.parse_body_with(parser) else {
+                return;
+            };
+            // `name = value` names an argument: only its value is the user's expression.
+            args.into_iter()
+                .map(|arg| match arg {
+                    Expr::Assign(assign) => {
+                        if let Expr::Path(name) = &*assign.left {
+                            named.extend(name.path.get_ident().map(ToString::to_string));
+                        }
+                        *assign.right
+                    }
+                    arg => arg,
+                })
+                .collect()
+        } else if LOGGING.contains(&name.as_str()) {
+            logged_values(mac.tokens.clone())
+        } else {
+            return;
+        };
+        // `{name}` in the format string (its first string) uses the variable `name`.
+        let format = values.iter().find_map(|value| match value {
+            Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(format),
                 ..
-            })) = args.first()
-            {
-                for name in inline_arguments(&format.value()) {
-                    let name = proc_macro2::Ident::new(&name, format.span());
-                    self.place(&syn::parse_quote!(#name));
+            }) => Some(format),
+            _ => None,
+        });
+        if let Some(format) = format {
+            for name in inline_arguments(&format.value()) {
+                if named.contains(&name) {
+                    continue;
                 }
+                let name = proc_macro2::Ident::new(&name, format.span());
+                self.place(&syn::parse_quote!(#name));
             }
-            for arg in &args {
-                // `name = value` names an argument: only its value is the user's expression.
-                let value = match arg {
-                    Expr::Assign(assign) => &*assign.right,
-                    arg => arg,
-                };
-                self.visit_expr(value);
-            }
+        }
+        for value in &values {
+            self.visit_expr(value);
         }
     }
 
@@ -621,6 +638,66 @@ impl Visit<'_> for Places<'_> {
     fn visit_type(&mut self, _: &syn::Type) {}
 
     fn visit_item(&mut self, _: &Item) {}
+}
+
+/// The logging macros of `log` and `tracing` (`info!`, `tracing::event!`): their arguments
+/// are expressions, some after `target:`, `parent:` or `name:`, a field's name (`key =`,
+/// `a.b =`) or a sigil (`?`, `%`); see [`logged_values`].
+const LOGGING: &[&str] = &["trace", "debug", "info", "warn", "error", "event", "log"];
+
+/// The expressions among a logging macro's arguments (see [`LOGGING`]): each argument up to a
+/// comma, without what names it, parsed as an expression; `target: ..` and the like are left
+/// out, and so is anything that does not parse.
+fn logged_values(tokens: TokenStream) -> Vec<Expr> {
+    let mut arguments = vec![Vec::new()];
+    for token in tokens {
+        match &token {
+            TokenTree::Punct(punct) if punct.as_char() == ',' => arguments.push(Vec::new()),
+            _ => arguments.last_mut().expect("one at least").push(token),
+        }
+    }
+    let sigil = |tokens: &[TokenTree]| match tokens.first() {
+        Some(TokenTree::Punct(punct)) if matches!(punct.as_char(), '?' | '%') => 1,
+        _ => 0,
+    };
+    let mut values = Vec::new();
+    for argument in arguments {
+        // `target: ..`, `parent: ..`, `name: ..` (not `a::b`).
+        if let [TokenTree::Ident(_), TokenTree::Punct(colon), ..] = argument.as_slice() {
+            if colon.as_char() == ':' && colon.spacing() == proc_macro2::Spacing::Alone {
+                continue;
+            }
+        }
+        // A field's name: `key = value`, `a.b = value`, `"key" = value` (not `a == b`, `a <= b`).
+        let named = argument
+            .iter()
+            .enumerate()
+            .find_map(|(at, token)| match token {
+                TokenTree::Punct(punct) if punct.as_char() == '=' => {
+                    let after_punct =
+                        at.checked_sub(1)
+                            .and_then(|before| match &argument[before] {
+                                TokenTree::Punct(before) => Some(before.spacing()),
+                                _ => None,
+                            });
+                    let joined = punct.spacing() == proc_macro2::Spacing::Joint
+                        || after_punct == Some(proc_macro2::Spacing::Joint);
+                    let name_only = argument[..at].iter().all(|token| match token {
+                        TokenTree::Ident(_) | TokenTree::Literal(_) => true,
+                        TokenTree::Punct(punct) => punct.as_char() == '.',
+                        TokenTree::Group(_) => false,
+                    });
+                    (!joined && name_only).then_some(at + 1)
+                }
+                _ => None,
+            });
+        let value = &argument[named.unwrap_or(0)..];
+        let value = &value[sigil(value)..];
+        if let Ok(expr) = syn::parse2::<Expr>(value.iter().cloned().collect()) {
+            values.push(expr);
+        }
+    }
+    values
 }
 
 /// The variables a format string names inline: `name` in `{name}` and `{name:?}`, not in
@@ -1146,6 +1223,28 @@ mod tests {
             .iter()
             .map(|place| quote::quote!(#place).to_string().replace(' ', ""))
             .collect()
+    }
+
+    #[test]
+    fn logged_values_leave_out_names_and_sigils() {
+        let values: Vec<String> = super::logged_values(quote::quote! {
+            target: "app", count = seen.get(), ?item, %label, a.b = c, "n = {n}", x == y, z <= 3
+        })
+        .iter()
+        .map(|value| quote::quote!(#value).to_string())
+        .collect();
+        assert_eq!(
+            values,
+            [
+                "seen . get ()",
+                "item",
+                "label",
+                "c",
+                "\"n = {n}\"",
+                "x == y",
+                "z <= 3"
+            ]
+        );
     }
 
     #[test]
