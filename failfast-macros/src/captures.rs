@@ -32,8 +32,9 @@ pub(crate) struct Locals {
     /// capture them and stay `Send`, so that `items.iter().map(|x| x * factor)` keeps the
     /// shared path.
     sure: HashSet<String>,
-    /// The parameters that are shared references (`&self`, `names: &[String]`), bound nowhere
-    /// else: a closure that uses a field through one captures the reference itself.
+    /// The variables that are shared references or smart pointers (`&self`, `names: &[String]`,
+    /// `self: Arc<Self>`, `let r = &s`, `let s = Arc::new(..)`), bound nowhere else: a closure
+    /// that uses a field through one captures the variable itself.
     references: HashSet<String>,
     /// The locals whose value may hold a capturing closure of the function, found by following
     /// `let` and assignments: `let it = v.iter().filter(|x| seen.insert(*x)); for x in it`.
@@ -57,16 +58,16 @@ impl Locals {
             match input {
                 syn::FnArg::Receiver(receiver) => {
                     // Only a shared reference: through a `&mut`, rustc captures the place.
-                    if receiver.reference.is_some() && receiver.mutability.is_none() {
+                    if receiver.colon_token.is_some() && captured_whole(&receiver.ty)
+                        || receiver.reference.is_some() && receiver.mutability.is_none()
+                    {
                         references.insert("self".to_string());
                     }
                 }
                 syn::FnArg::Typed(typed) => {
                     bound.visit_pat(&typed.pat);
-                    if let (Pat::Ident(name), syn::Type::Reference(reference)) =
-                        (&*typed.pat, &*typed.ty)
-                    {
-                        if reference.mutability.is_none() {
+                    if let Pat::Ident(name) = &*typed.pat {
+                        if captured_whole(&typed.ty) {
                             references.insert(name.ident.to_string());
                         }
                     }
@@ -79,9 +80,10 @@ impl Locals {
             }
         }
         bound.visit_block(body);
-        let mut typed = PlainLets(HashSet::new());
+        let mut typed = PlainLets(HashSet::new(), HashSet::new());
         typed.visit_block(body);
         sure.extend(typed.0);
+        references.extend(typed.1);
         references.retain(|name| bound.0.get(name) == Some(&1));
         sure.retain(|name| bound.0.get(name) == Some(&1));
         let mut in_scope = InScope {
@@ -288,6 +290,25 @@ impl Locals {
         };
         places.bind(pat);
         places.visit_block(body);
+        // A variable that the body also uses whole is captured whole: its fields are no
+        // places of their own.
+        let whole: HashSet<String> = places
+            .found
+            .iter()
+            .filter_map(|place| match place {
+                Expr::Path(path) => path.path.get_ident().map(ToString::to_string),
+                _ => None,
+            })
+            .collect();
+        places.found.retain(|place| {
+            let mut root = place;
+            while let Expr::Field(field) = root {
+                root = &field.base;
+            }
+            !matches!(root, Expr::Path(path) if path.path.get_ident().is_some_and(|name| {
+                !std::ptr::eq(root, place) && whole.contains(&name.to_string())
+            }))
+        });
         places.found
     }
 }
@@ -587,11 +608,32 @@ impl Visit<'_> for Places<'_> {
         };
         // The names of named arguments, which `{name}` in the format string means.
         let mut named = HashSet::new();
+        let mut format = None;
         let values = if FORMATTING.contains(&name.as_str()) {
             let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
             let Ok(args) = mac.parse_body_with(parser) else {
                 return;
             };
+            // The format string's place among the arguments. Alone in `panic!` and the like it
+            // is not formatted in edition 2018, which the macro cannot tell from 2021.
+            let at = match name.as_str() {
+                "assert" | "debug_assert" | "write" | "writeln" => 1,
+                "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => 2,
+                _ => 0,
+            };
+            let panics = !matches!(
+                name.as_str(),
+                "format" | "print" | "println" | "eprint" | "eprintln" | "write" | "writeln"
+            );
+            if !panics || args.len() > at + 1 {
+                if let Some(Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(string),
+                    ..
+                })) = args.iter().nth(at)
+                {
+                    format = Some(string.clone());
+                }
+            }
             // `name = value` names an argument: only its value is the user's expression.
             args.into_iter()
                 .map(|arg| match arg {
@@ -605,18 +647,13 @@ impl Visit<'_> for Places<'_> {
                 })
                 .collect()
         } else if LOGGING.contains(&name.as_str()) {
-            logged_values(mac.tokens.clone())
+            let (values, message) = logged_values(mac.tokens.clone());
+            format = message;
+            values
         } else {
             return;
         };
-        // `{name}` in the format string (its first string) uses the variable `name`.
-        let format = values.iter().find_map(|value| match value {
-            Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(format),
-                ..
-            }) => Some(format),
-            _ => None,
-        });
+        // `{name}` in the format string uses the variable `name`.
         if let Some(format) = format {
             for name in inline_arguments(&format.value()) {
                 if named.contains(&name) {
@@ -647,8 +684,10 @@ const LOGGING: &[&str] = &["trace", "debug", "info", "warn", "error", "event", "
 
 /// The expressions among a logging macro's arguments (see [`LOGGING`]): each argument up to a
 /// comma, without what names it, parsed as an expression; `target: ..` and the like are left
-/// out, and so is anything that does not parse.
-fn logged_values(tokens: TokenStream) -> Vec<Expr> {
+/// out, and so is anything that does not parse. And the message's format string: the first
+/// argument that is a string literal and not a field's value (`template = "{name}"`).
+fn logged_values(tokens: TokenStream) -> (Vec<Expr>, Option<syn::LitStr>) {
+    let mut message = None;
     let mut arguments = vec![Vec::new()];
     for token in tokens {
         match &token {
@@ -694,10 +733,21 @@ fn logged_values(tokens: TokenStream) -> Vec<Expr> {
         let value = &argument[named.unwrap_or(0)..];
         let value = &value[sigil(value)..];
         if let Ok(expr) = syn::parse2::<Expr>(value.iter().cloned().collect()) {
+            if let (
+                None,
+                None,
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(string),
+                    ..
+                }),
+            ) = (&message, named, &expr)
+            {
+                message = Some(string.clone());
+            }
             values.push(expr);
         }
     }
-    values
+    (values, message)
 }
 
 /// The variables a format string names inline: `name` in `{name}` and `{name:?}`, not in
@@ -793,7 +843,7 @@ fn may_be_unsettled(value: &Expr) -> bool {
     }
 }
 
-struct PlainLets(HashSet<String>);
+struct PlainLets(HashSet<String>, HashSet<String>);
 
 impl Visit<'_> for PlainLets {
     fn visit_local(&mut self, local: &syn::Local) {
@@ -805,10 +855,54 @@ impl Visit<'_> for PlainLets {
         if let Some(Pat::Ident(name)) = plain {
             self.0.insert(name.ident.to_string());
         }
+        // A reference or a smart pointer, as `Locals::references` counts them.
+        let whole = match (&local.pat, &local.init) {
+            (Pat::Type(typed), _) => captured_whole(&typed.ty).then_some(&*typed.pat),
+            (pat, Some(init)) => points_to(&init.expr).then_some(pat),
+            _ => None,
+        };
+        if let Some(Pat::Ident(name)) = whole {
+            self.1.insert(name.ident.to_string());
+        }
         visit::visit_local(self, local);
     }
 
     fn visit_item(&mut self, _: &Item) {}
+}
+
+/// Whether a closure that uses a field through a variable of this written type captures the
+/// variable itself: a shared reference, or an `Arc`, `Rc` (rustc stops a capture's place at a
+/// dereference of either).
+fn captured_whole(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(reference) => reference.mutability.is_none(),
+        syn::Type::Paren(paren) => captured_whole(&paren.elem),
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| last.ident == "Arc" || last.ident == "Rc"),
+        _ => false,
+    }
+}
+
+/// Whether a `let`'s value is a shared reference or a new `Arc` or `Rc` (see
+/// [`captured_whole`]): `&s`, `Arc::new(..)`, `Rc::clone(&..)`.
+fn points_to(value: &Expr) -> bool {
+    match value {
+        Expr::Reference(reference) => reference.mutability.is_none(),
+        Expr::Paren(paren) => points_to(&paren.expr),
+        Expr::Call(call) => match &*call.func {
+            Expr::Path(path) => {
+                let mut names = path.path.segments.iter().rev().map(|s| s.ident.to_string());
+                let (function, owner) = (names.next(), names.next());
+                matches!(owner.as_deref(), Some("Arc" | "Rc"))
+                    && matches!(function.as_deref(), Some("new" | "clone" | "from"))
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Whether a written type is `Send` and `Sync` by its form alone: primitives, `str`, `String`,
@@ -1227,23 +1321,26 @@ mod tests {
 
     #[test]
     fn logged_values_leave_out_names_and_sigils() {
-        let values: Vec<String> = super::logged_values(quote::quote! {
-            target: "app", count = seen.get(), ?item, %label, a.b = c, "n = {n}", x == y, z <= 3
-        })
-        .iter()
-        .map(|value| quote::quote!(#value).to_string())
-        .collect();
+        let (values, message) = super::logged_values(quote::quote! {
+            target: "app", count = seen.get(), ?item, %label, a.b = c, t = "{t}", "n = {n}", x == y
+        });
+        let values: Vec<String> = values
+            .iter()
+            .map(|value| quote::quote!(#value).to_string())
+            .collect();
+        let expected = [
+            "seen . get ()",
+            "item",
+            "label",
+            "c",
+            "\"{t}\"",
+            "\"n = {n}\"",
+            "x == y",
+        ];
+        assert_eq!(values, expected);
         assert_eq!(
-            values,
-            [
-                "seen . get ()",
-                "item",
-                "label",
-                "c",
-                "\"n = {n}\"",
-                "x == y",
-                "z <= 3"
-            ]
+            message.map(|message| message.value()).as_deref(),
+            Some("n = {n}")
         );
     }
 

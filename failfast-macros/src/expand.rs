@@ -371,7 +371,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             if let Expr::Field(_) = place {
                 // Not `&`: a packed struct's field may be unaligned.
                 return quote_spanned! {at=>
-                    #named::shared_field(::core::ptr::addr_of!(#place));
+                    #named::shared_by_iterations(#named::shared_field(::core::ptr::addr_of!(#place)));
                 };
             }
             let mut borrowed = proc_macro2::Group::new(

@@ -729,12 +729,17 @@ const KNOWN_MACROS: &[&str] = &[
 /// Whether `tokens` hold a `?` that is not `?Sized`.
 fn has_question_mark(tokens: TokenStream) -> bool {
     let mut tokens = tokens.into_iter().peekable();
+    // `?` that begins an argument or follows `=` is `tracing`'s sigil (`?item`, `x = ?item`),
+    // not the try operator, which follows an expression.
+    let mut begins = true;
     while let Some(token) = tokens.next() {
+        let after_expression = !begins;
+        begins = matches!(&token, proc_macro2::TokenTree::Punct(punct) if matches!(punct.as_char(), ',' | '=' | '%'));
         match token {
             proc_macro2::TokenTree::Punct(punct) if punct.as_char() == '?' => {
                 let sized =
                     matches!(tokens.peek(), Some(proc_macro2::TokenTree::Ident(i)) if i == "Sized");
-                if !sized {
+                if !sized && after_expression {
                     return true;
                 }
             }

@@ -66,11 +66,15 @@ impl<T: ?Sized + Sync> SharedCapture for T {}
 #[inline(always)]
 pub fn shared_by_iterations(_: &dyn SharedCapture) {}
 
-/// [`shared_by_iterations`] for a field of a variable (`names.all`), which the body's closure
-/// captures alone: through a raw pointer to it, which a packed struct's field allows where `&`
-/// is refused.
+/// A field of a variable (`names.all`), which the body's closure captures alone, for
+/// [`shared_by_iterations`]: the rewrite writes
+/// `shared_by_iterations(shared_field(addr_of!(names.all)))`. From a raw pointer, which a
+/// packed struct's field allows where `&` is refused; as a reference to a reference, which is
+/// `Sized` (a field may not be) and `Sync` exactly when the field is.
 #[inline(always)]
-pub fn shared_field(_: *const dyn SharedCapture) {}
+pub fn shared_field<'a, T: ?Sized>(_: *const T) -> &'a &'a T {
+    unreachable!("only in the rewrite's checks, which never run")
+}
 
 /// No item of an input: the rewrite writes
 /// `if let Some(item) = items_of(&input) { sent_to_workers(&item) }` before the loop, so that
