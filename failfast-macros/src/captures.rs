@@ -80,7 +80,7 @@ impl Locals {
             }
         }
         bound.visit_block(body);
-        let mut typed = PlainLets(HashSet::new(), HashSet::new());
+        let mut typed = PlainLets(HashSet::new(), references.clone());
         typed.visit_block(body);
         sure.extend(typed.0);
         references.extend(typed.1);
@@ -511,12 +511,22 @@ const FORMATTING: &[&str] = &[
     "eprint",
     "eprintln",
     "format",
+    "format_args",
     "panic",
     "print",
     "println",
     "unreachable",
     "todo",
     "unimplemented",
+    "write",
+    "writeln",
+    "dbg",
+    // anyhow's and eyre's, which format as `format!` does.
+    "anyhow",
+    "bail",
+    "ensure",
+    "eyre",
+    "format_err",
 ];
 
 impl Visit<'_> for Places<'_> {
@@ -614,25 +624,22 @@ impl Visit<'_> for Places<'_> {
             let Ok(args) = mac.parse_body_with(parser) else {
                 return;
             };
-            // The format string's place among the arguments. Alone in `panic!` and the like it
-            // is not formatted in edition 2018, which the macro cannot tell from 2021.
+            // The format string's place among the arguments. (Alone in edition 2018's `panic!`
+            // and `assert!` it is not formatted; the macro cannot tell the editions apart, and
+            // takes it as 2021 does.)
             let at = match name.as_str() {
-                "assert" | "debug_assert" | "write" | "writeln" => 1,
+                "assert" | "debug_assert" | "write" | "writeln" | "ensure" => 1,
                 "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => 2,
+                // No format string.
+                "dbg" => args.len(),
                 _ => 0,
             };
-            let panics = !matches!(
-                name.as_str(),
-                "format" | "print" | "println" | "eprint" | "eprintln" | "write" | "writeln"
-            );
-            if !panics || args.len() > at + 1 {
-                if let Some(Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(string),
-                    ..
-                })) = args.iter().nth(at)
-                {
-                    format = Some(string.clone());
-                }
+            if let Some(Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(string),
+                ..
+            })) = args.iter().nth(at)
+            {
+                format = Some(string.clone());
             }
             // `name = value` names an argument: only its value is the user's expression.
             args.into_iter()
@@ -858,7 +865,7 @@ impl Visit<'_> for PlainLets {
         // A reference or a smart pointer, as `Locals::references` counts them.
         let whole = match (&local.pat, &local.init) {
             (Pat::Type(typed), _) => captured_whole(&typed.ty).then_some(&*typed.pat),
-            (pat, Some(init)) => points_to(&init.expr).then_some(pat),
+            (pat, Some(init)) => points_to(&init.expr, &self.1).then_some(pat),
             _ => None,
         };
         if let Some(Pat::Ident(name)) = whole {
@@ -887,11 +894,16 @@ fn captured_whole(ty: &syn::Type) -> bool {
 }
 
 /// Whether a `let`'s value is a shared reference or a new `Arc` or `Rc` (see
-/// [`captured_whole`]): `&s`, `Arc::new(..)`, `Rc::clone(&..)`.
-fn points_to(value: &Expr) -> bool {
+/// [`captured_whole`]): `&s`, `Arc::new(..)`, `Rc::clone(&..)`, or a clone of a variable that
+/// is one (`known`: `a.clone()`).
+fn points_to(value: &Expr, known: &HashSet<String>) -> bool {
     match value {
         Expr::Reference(reference) => reference.mutability.is_none(),
-        Expr::Paren(paren) => points_to(&paren.expr),
+        Expr::Paren(paren) => points_to(&paren.expr, known),
+        Expr::MethodCall(call) if call.method == "clone" && call.args.is_empty() => {
+            matches!(&*call.receiver, Expr::Path(path)
+                if path.path.get_ident().is_some_and(|name| known.contains(&name.to_string())))
+        }
         Expr::Call(call) => match &*call.func {
             Expr::Path(path) => {
                 let mut names = path.path.segments.iter().rev().map(|s| s.ident.to_string());
@@ -971,8 +983,6 @@ const SHOWS_ITS_CLOSURES: &[&str] = &[
     "matches",
     "dbg",
     "cfg",
-    "write",
-    "writeln",
 ];
 
 /// Whether `path` names one of [`SHOWS_ITS_CLOSURES`] or [`FORMATTING`], bare or through

@@ -49,6 +49,14 @@ fn used_whole(items: Vec<u32>, s: S) {
     }
 }
 
+#[fail_fast(workers = 2)]
+fn through_a_clone(items: Vec<u32>, a: Arc<S>) {
+    let c = a.clone();
+    for i in items {
+        println!("{i} {}", c.hits.get());
+    }
+}
+
 fn new() -> S {
     S { hits: Cell::new(0), name: String::new() }
 }
@@ -58,4 +66,5 @@ fn main() {
     through_arc(vec![1], Arc::new(new()));
     through_a_reference(vec![1], new());
     used_whole(vec![1], new());
+    through_a_clone(vec![1], Arc::new(new()));
 }
