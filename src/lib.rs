@@ -89,13 +89,18 @@
 //!   and `let`s of plain types (`factor: u64`, `names: &[String]`, `let k: u64 = ..`, `let k
 //!   = 3`), keep the second: when items take nanoseconds, write the type of a captured `let`,
 //!   or do the mapping in the body, to stay on it. An input built
-//!   before the loop is followed through its `let`s; one the macro cannot follow (made by a
-//!   macro, say) whose closure is not `Send` is refused, with what to write instead.
+//!   before the loop is followed through its `let`s, and one made by a macro other than the
+//!   standard library's (which may write a closure its call does not show) takes the third
+//!   path too.
 //!
 //!   On the first two paths the calling thread is one of the `workers`, with `workers - 1`
 //!   pool threads, and `workers = 1` runs on the calling thread alone.
 //! - **The body** runs on those threads and may borrow local variables. Items and the error
 //!   type must be `Send`, and what the body borrows must be `Sync`, also with `workers = 1`.
+//!   When they are not, the error names what is not, at the loop, and what to use instead:
+//!   the `Rc` inside an item's `Some(..)` or a return value's `Err(..)`, a field of a local the
+//!   body reads (`names.all`), a variable it names only in `println!("{seen:?}")`,
+//!   `anyhow::bail!` or `tracing::info!`.
 //!   Never more than `workers` iterations run at once, and exactly `workers` when enough
 //!   items are ready.
 //! - **Recursion shares one limit.** When the loop is reached again inside one of its own
