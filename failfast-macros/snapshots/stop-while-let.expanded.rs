@@ -121,7 +121,6 @@ fn consume(
                                     __failfast_value,
                                 );
                             }
-                            #[allow(unreachable_patterns)]
                             _ => {}
                         }
                         ::failfast::__private::Flow::success()
@@ -131,7 +130,6 @@ fn consume(
                         .deadline(until),
                     &__FAILFAST_SITE,
                     |__failfast_value| {
-                        #[allow(irrefutable_let_patterns)]
                         let Ok(job) = __failfast_value else { ::core::unreachable!() };
                         if ::failfast::__private::always() {
                             job.run()?;
@@ -176,7 +174,6 @@ async fn download_bucket(
                                     __failfast_value @ Some(_) => {
                                         __failfast_giver.give(__failfast_value)
                                     }
-                                    #[allow(unreachable_patterns)]
                                     _ => break ::failfast::__private::Flow::success(),
                                 }
                             }
@@ -194,7 +191,6 @@ async fn download_bucket(
                         __failfast_driver
                             .start(async {
                                 let __failfast_value = __failfast_item.take();
-                                #[allow(irrefutable_let_patterns)]
                                 let Some(key) = __failfast_value else {
                                     ::core::unreachable!()
                                 };

@@ -117,7 +117,6 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                                     __failfast_value,
                                 );
                             }
-                            #[allow(unreachable_patterns)]
                             _ => {}
                         }
                         ::failfast::__private::Flow::success()
@@ -125,7 +124,6 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                     4,
                     &__FAILFAST_SITE,
                     |__failfast_value| {
-                        #[allow(irrefutable_let_patterns)]
                         let Ok(job) = __failfast_value else { ::core::unreachable!() };
                         if ::failfast::__private::always() {
                             job.run()?;
@@ -159,7 +157,6 @@ async fn download_bucket(keys: &mut Keys, client: &Client) -> Result<(), Error> 
                                 __failfast_value @ Some(Key { name: _, .. }) => {
                                     __failfast_giver.give(__failfast_value)
                                 }
-                                #[allow(unreachable_patterns)]
                                 _ => break ::failfast::__private::Flow::success(),
                             }
                         }
@@ -172,7 +169,6 @@ async fn download_bucket(keys: &mut Keys, client: &Client) -> Result<(), Error> 
                         __failfast_driver
                             .start(async {
                                 let __failfast_value = __failfast_item.take();
-                                #[allow(irrefutable_let_patterns)]
                                 let Some(Key { name, .. }) = __failfast_value else {
                                     ::core::unreachable!()
                                 };

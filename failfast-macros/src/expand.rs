@@ -740,8 +740,17 @@ fn while_let(
         shape => quote!(#shape),
     };
     // A `let` whose pattern may be irrefutable, as the sequential loop's may be: no lint.
+    // Not allowed when it plainly is not (`Some(..)`, `Ok(..)`): a crate may forbid the lints,
+    // and an `#[allow]` of a forbidden lint is an error even where it would not fire.
+    let (irrefutable, unreachable) = match refutable(&pat) {
+        true => (quote!(), quote!()),
+        false => (
+            quote_spanned!(at=> #[allow(irrefutable_let_patterns)]),
+            quote_spanned!(at=> #[allow(unreachable_patterns)]),
+        ),
+    };
     let bind = quote_spanned! {at=>
-        #[allow(irrefutable_let_patterns)]
+        #irrefutable
         let #pat = #value else { ::core::unreachable!() };
     };
     match kind {
@@ -795,7 +804,7 @@ fn while_let(
                                     #sent
                                     *#slot = ::core::option::Option::Some(#value);
                                 }
-                                #[allow(unreachable_patterns)]
+                                #unreachable
                                 _ => {}
                             }
                             #private::Flow::success()
@@ -846,7 +855,7 @@ fn while_let(
                             #giver.asked().await;
                             match #head {
                                 #value @ #shape => #giver.give(#value),
-                                #[allow(unreachable_patterns)]
+                                #unreachable
                                 _ => break #private::Flow::success(),
                             }
                         }
@@ -1001,6 +1010,26 @@ fn part_checks(
                 #second_part
             }
         }
+    }
+}
+
+/// Whether `pat` plainly does not match every value: `Some(..)`, `Ok(..)`, `Err(..)`, `None`,
+/// a literal or a range (not an or-pattern: `Some(x) | None` matches every `Option`).
+fn refutable(pat: &Pat) -> bool {
+    let variant = |path: &syn::Path| {
+        path.segments.last().is_some_and(|last| {
+            ["Some", "None", "Ok", "Err"]
+                .iter()
+                .any(|v| last.ident == v)
+        })
+    };
+    match pat {
+        Pat::TupleStruct(tuple) => variant(&tuple.path),
+        Pat::Path(path) => variant(&path.path),
+        Pat::Ident(ident) => ident.subpat.is_none() && ident.ident == "None",
+        Pat::Lit(_) | Pat::Range(_) => true,
+        Pat::Paren(paren) => refutable(&paren.pat),
+        _ => false,
     }
 }
 
