@@ -968,8 +968,6 @@ fn send_and_sync(ty: &syn::Type) -> bool {
 /// any closure in their value is one written among their tokens.
 const SHOWS_ITS_CLOSURES: &[&str] = &[
     "vec",
-    "format",
-    "format_args",
     "concat",
     "stringify",
     "include_str",
@@ -981,7 +979,6 @@ const SHOWS_ITS_CLOSURES: &[&str] = &[
     "file",
     "module_path",
     "matches",
-    "dbg",
     "cfg",
 ];
 

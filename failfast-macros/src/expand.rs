@@ -885,20 +885,12 @@ fn while_let(
 /// is a binding unless it starts with an upper-case letter (`None`, `Empty`, a constant), as
 /// rustc's naming lints expect; one written with `mut`, `ref` or `@` is always a binding.
 fn shape(pat: Pat) -> Pat {
-    let wild = |span: Span| {
-        Pat::Wild(syn::PatWild {
-            attrs: Vec::new(),
-            underscore_token: syn::Token![_](span),
-        })
-    };
     match pat {
         Pat::Ident(ident) => {
             if let Some((_, sub)) = ident.subpat {
                 return shape(*sub);
             }
-            let named = ident.ident.to_string();
-            let constant = named.starts_with(|c: char| c.is_uppercase());
-            if constant && ident.by_ref.is_none() && ident.mutability.is_none() {
+            if names_a_constant(&ident) {
                 Pat::Ident(ident)
             } else {
                 wild(ident.ident.span())
@@ -1045,16 +1037,10 @@ fn refutable(pat: &Pat) -> bool {
 /// none is `mut`, and the check needs no `#[allow]` (which a crate's `#![forbid]` refuses).
 fn moved_parts(pat: &Pat) -> Option<(Pat, Vec<Ident>)> {
     struct Parts(Vec<Ident>);
-    fn wild() -> Pat {
-        Pat::Wild(syn::PatWild {
-            attrs: Vec::new(),
-            underscore_token: syn::Token![_](Span::call_site()),
-        })
-    }
     impl syn::visit_mut::VisitMut for Parts {
         fn visit_pat_mut(&mut self, pat: &mut Pat) {
             match pat {
-                Pat::Reference(_) => *pat = wild(),
+                Pat::Reference(_) => *pat = wild(Span::call_site()),
                 // Each case must bind the same names: `Ok(&x) | Err(x)` checks neither `x`.
                 Pat::Or(or) => {
                     let mut cases = Vec::new();
@@ -1065,7 +1051,7 @@ fn moved_parts(pat: &Pat) -> Option<(Pat, Vec<Ident>)> {
                         cases.push(parts.0);
                     }
                     if cases.windows(2).any(|pair| pair[0] != pair[1]) {
-                        *pat = wild();
+                        *pat = wild(Span::call_site());
                         return;
                     }
                     for name in cases.into_iter().next().unwrap_or_default() {
@@ -1075,20 +1061,16 @@ fn moved_parts(pat: &Pat) -> Option<(Pat, Vec<Ident>)> {
                     }
                 }
                 Pat::Ident(ident) => {
-                    let name = ident.ident.to_string();
-                    let constant = name.starts_with(|c: char| c.is_uppercase())
-                        && ident.mutability.is_none()
-                        && ident.subpat.is_none();
-                    if constant {
+                    if names_a_constant(ident) {
                         return;
                     }
-                    if ident.by_ref.is_some() || name.starts_with('_') {
+                    if ident.by_ref.is_some() || ident.ident.to_string().starts_with('_') {
                         *pat = match ident.subpat.take() {
                             Some((_, mut sub)) => {
                                 self.visit_pat_mut(&mut sub);
                                 *sub
                             }
-                            None => wild(),
+                            None => wild(Span::call_site()),
                         };
                         return;
                     }
@@ -1110,18 +1092,28 @@ fn moved_parts(pat: &Pat) -> Option<(Pat, Vec<Ident>)> {
     let mut pat = pat.clone();
     let mut parts = Parts(Vec::new());
     syn::visit_mut::VisitMut::visit_pat_mut(&mut parts, &mut pat);
-    if parts.0.is_empty() {
-        return None;
-    }
-    let pat = match pat {
-        Pat::Or(or) => parse_pat(quote!((#or))),
-        pat => pat,
-    };
-    Some((pat, parts.0))
+    // An or-pattern needs no parentheses here: it is only ever bound inside `Some(..)`.
+    (!parts.0.is_empty()).then_some((pat, parts.0))
 }
 
-fn parse_pat(tokens: TokenStream) -> Pat {
-    syn::parse::Parser::parse2(Pat::parse_single, tokens).expect("a parenthesized pattern parses")
+/// `_`, at `span`.
+fn wild(span: Span) -> Pat {
+    Pat::Wild(syn::PatWild {
+        attrs: Vec::new(),
+        underscore_token: syn::Token![_](span),
+    })
+}
+
+/// Whether a name in a pattern is a unit variant, unit struct or constant (`None`, `LIMIT`)
+/// rather than a binding, as far as its form tells: capitalized, with no `ref`, `mut` or `@`.
+fn names_a_constant(ident: &syn::PatIdent) -> bool {
+    ident
+        .ident
+        .to_string()
+        .starts_with(|c: char| c.is_uppercase())
+        && ident.by_ref.is_none()
+        && ident.mutability.is_none()
+        && ident.subpat.is_none()
 }
 
 fn parse(tokens: TokenStream) -> Expr {
