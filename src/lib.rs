@@ -389,7 +389,8 @@
 //! [`try_for_each`] and [`try_map`] are the same loop as function calls, with the same
 //! guarantees; [`future::try_for_each`] and [`future::try_map`] are the async loop.
 //! [`Loop`] and [`future::Loop`] are the same loops with options: a stop token, a timeout or
-//! a deadline.
+//! a deadline. `Loop::new(workers)` alone returns any error type, as the functions do; once
+//! an option can stop it, the error type must hold [`Stopped`].
 //!
 //! The [`guide`] holds the long reference: the loop row by row, stack and tracing costs, the
 //! full misuse gallery, the benchmarks and how each guarantee is tested.
@@ -414,7 +415,7 @@
 pub use failfast_macros::fail_fast;
 pub use failfast_runtime::{
     cancelled, default_workers, future, try_for_each, try_map, FromStopped, Loop, Outcome,
-    StopToken, Stopped,
+    StopToken, Stoppable, Stopped, Unstoppable,
 };
 
 pub mod guide;

@@ -99,6 +99,7 @@
 
 use crate::outcome::{Flow, Outcome};
 use crate::stop::{FromStopped, Listening, StopToken, Stopped};
+use crate::{Stoppable, Unstoppable};
 // The slot wake-up protocol's atomics and list lock are loom's under `--cfg loom`, so that the
 // model in `loom_tests` checks this code; the `Arc`s stay std's, which `Wake` requires.
 use crate::sync::{lock, AtomicBool, AtomicU8, Mutex, Ordering};
@@ -107,6 +108,7 @@ use atomic_waker::AtomicWaker;
 use futures_core::Stream;
 use std::cell::UnsafeCell;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::Arc;
@@ -1321,6 +1323,10 @@ where
 /// in the executor's timeout (`tokio::time::timeout(d, loop)`), or stop the token from a
 /// timer task.
 ///
+/// As for the thread [`Loop`](crate::Loop), only a loop that can be stopped needs an error
+/// type that holds [`Stopped`]: `Loop::new(workers)` is a `Loop<'_, Unstoppable>` whose loops
+/// return any error, and [`stop`](Loop::stop) makes it a `Loop<'_, Stoppable>`.
+///
 /// # Examples
 ///
 /// ```
@@ -1346,9 +1352,10 @@ where
 /// ```
 #[derive(Clone, Copy, Debug)]
 #[must_use = "a `Loop` does nothing until `try_for_each`, `try_map` or their `_stream` forms run it"]
-pub struct Loop<'s> {
+pub struct Loop<'s, Stop = Unstoppable> {
     workers: usize,
     stop: Option<&'s StopToken>,
+    stoppable: PhantomData<Stop>,
 }
 
 impl<'s> Loop<'s> {
@@ -1368,9 +1375,123 @@ impl<'s> Loop<'s> {
         Loop {
             workers,
             stop: None,
+            stoppable: PhantomData,
         }
     }
 
+    /// [`try_for_each`] with `workers` from this loop: the first failure.
+    ///
+    /// # Panics
+    ///
+    /// With the payload of an iteration's panic.
+    ///
+    /// ```
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+    /// # }
+    /// let result = block_on(failfast_runtime::future::Loop::new(4).try_for_each(0..10, async |n| {
+    ///     if n == 3 { Err(format!("item {n} failed")) } else { Ok(()) }
+    /// }));
+    /// assert_eq!(result, Err("item 3 failed".to_string()));
+    /// ```
+    pub async fn try_for_each<I, F, Fut, R>(self, iterable: I, f: F) -> R
+    where
+        I: IntoIterator,
+        F: FnMut(I::Item) -> Fut,
+        Fut: Future<Output = R>,
+        R: Outcome,
+    {
+        crate::never_stopped(for_each_in(iterable, self.workers, None, f).await)
+    }
+
+    /// [`try_map`] with `workers` from this loop: the values in input order, or the first
+    /// failure.
+    ///
+    /// # Panics
+    ///
+    /// With the payload of an iteration's panic.
+    ///
+    /// ```
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+    /// # }
+    /// let lengths = block_on(
+    ///     failfast_runtime::future::Loop::new(2).try_map(["a", "bb"], async |s: &str| Ok::<_, ()>(s.len())),
+    /// );
+    /// assert_eq!(lengths, Ok(vec![1, 2]));
+    /// ```
+    pub async fn try_map<I, F, Fut, U, E>(self, iterable: I, f: F) -> Result<Vec<U>, E>
+    where
+        I: IntoIterator,
+        F: FnMut(I::Item) -> Fut,
+        Fut: Future<Output = Result<U, E>>,
+    {
+        crate::never_stopped(map_in(iterable, self.workers, None, f).await)
+    }
+
+    /// [`try_for_each_stream`] with `workers` from this loop: the first failure.
+    ///
+    /// # Panics
+    ///
+    /// With the payload of an iteration's (or the stream's) panic.
+    ///
+    /// ```
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+    /// # }
+    /// let numbers = futures::stream::iter(1..=5);
+    /// let result = block_on(failfast_runtime::future::Loop::new(2).try_for_each_stream(
+    ///     numbers,
+    ///     async |n: u32| if n < 4 { Ok(()) } else { Err(n) },
+    /// ));
+    /// assert_eq!(result, Err(4));
+    /// ```
+    pub async fn try_for_each_stream<S, F, Fut, R>(self, stream: S, f: F) -> R
+    where
+        S: Stream,
+        F: FnMut(S::Item) -> Fut,
+        Fut: Future<Output = R>,
+        R: Outcome,
+    {
+        crate::never_stopped(for_each_stream_in(stream, self.workers, None, f).await)
+    }
+
+    /// [`try_map_stream`] with `workers` from this loop: the values in the stream's order,
+    /// or the first failure.
+    ///
+    /// # Panics
+    ///
+    /// With the payload of an iteration's (or the stream's) panic.
+    ///
+    /// ```
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+    /// # }
+    /// let words = futures::stream::iter(["a", "bb", "ccc"]);
+    /// let lengths = block_on(
+    ///     failfast_runtime::future::Loop::new(2).try_map_stream(words, async |s: &str| Ok::<_, ()>(s.len())),
+    /// );
+    /// assert_eq!(lengths, Ok(vec![1, 2, 3]));
+    /// ```
+    pub async fn try_map_stream<S, F, Fut, U, E>(self, stream: S, f: F) -> Result<Vec<U>, E>
+    where
+        S: Stream,
+        F: FnMut(S::Item) -> Fut,
+        Fut: Future<Output = Result<U, E>>,
+    {
+        crate::never_stopped(map_stream_in(stream, self.workers, None, f).await)
+    }
+}
+
+impl<'s, Stop> Loop<'s, Stop> {
     /// The loop stops when `token` is stopped (a clone of it, or a parent it is a child of).
     ///
     /// ```
@@ -1378,13 +1499,16 @@ impl<'s> Loop<'s> {
     /// let stoppable = failfast_runtime::future::Loop::new(8).stop(&token);
     /// # let _ = stoppable;
     /// ```
-    pub fn stop(self, token: &'s StopToken) -> Loop<'s> {
+    pub fn stop(self, token: &'s StopToken) -> Loop<'s, Stoppable> {
         Loop {
+            workers: self.workers,
             stop: Some(token),
-            ..self
+            stoppable: PhantomData,
         }
     }
+}
 
+impl Loop<'_, Stoppable> {
     /// [`try_for_each`] with this loop's options: the first failure, or the stop converted
     /// with [`FromStopped`] (`Err(e)` with `e: From<Stopped>`, or `None`).
     ///

@@ -53,6 +53,7 @@ pub use pool::idle_threads;
 pub use stop::{FromStopped, StopToken, Stopped};
 
 use engine::{Body, Site};
+use std::marker::PhantomData;
 use std::panic::Location;
 use std::time::{Duration, Instant};
 use stop::Limit;
@@ -187,7 +188,13 @@ where
     E: Send,
 {
     check_workers(workers);
-    never_stopped(Loop::with_workers(workers).map_at(Site::Call(Location::caller()), iterable, f))
+    never_stopped(
+        Loop::<Unstoppable>::of(Settings::with_workers(workers)).map_at(
+            Site::Call(Location::caller()),
+            iterable,
+            f,
+        ),
+    )
 }
 
 /// Each worker of a [`try_map`] collects `(input index, value)` pairs; they are put in order
@@ -237,6 +244,11 @@ pub(crate) fn never_stopped<R>(outcome: Result<R, Stopped>) -> R {
 /// returns; failures recorded after it (often caused by it: an iteration that returns `Err`
 /// because it saw [`cancelled`]) are dropped. A panic wins over all.
 ///
+/// Only a loop that can be stopped needs an error type that can hold [`Stopped`]: the second
+/// parameter says which this is. `Loop::new(workers)` is a [`Loop<'_, Unstoppable>`](Unstoppable),
+/// whose loops return any error; [`stop`](Loop::stop), [`timeout`](Loop::timeout) and
+/// [`deadline`](Loop::deadline) make it a `Loop<'_, Stoppable>`.
+///
 /// # Examples
 ///
 /// ```
@@ -260,15 +272,52 @@ pub(crate) fn never_stopped<R>(outcome: Result<R, Stopped>) -> R {
 /// assert!(started.elapsed() >= Duration::from_millis(20));
 ///
 /// // `io::Error` has `From<Stopped>`: `?` works on a stopped loop.
-/// let squares: std::io::Result<Vec<u32>> = Loop::new(2).try_map([1, 2, 3], |n| Ok(n * n));
+/// let squares: std::io::Result<Vec<u32>> = Loop::new(2)
+///     .stop(&token)
+///     .try_map([1, 2, 3], |n| Ok(n * n));
 /// assert_eq!(squares.unwrap(), [1, 4, 9]);
+///
+/// // With nothing that stops it, any error type will do.
+/// let parsed: Result<Vec<u8>, String> = Loop::new(2).try_map(["1", "x"], |s| {
+///     s.parse().map_err(|_| format!("not a number: {s}"))
+/// });
+/// assert_eq!(parsed.unwrap_err(), "not a number: x");
 /// ```
 #[derive(Clone, Copy, Debug)]
 #[must_use = "a `Loop` does nothing until `try_for_each` or `try_map` runs it"]
-pub struct Loop<'s> {
+pub struct Loop<'s, Stop = Unstoppable> {
+    settings: Settings<'s>,
+    stop: PhantomData<Stop>,
+}
+
+/// A [`Loop`] (or a [`future::Loop`]) with nothing that stops it from outside: its loops end
+/// only at a failure, a panic or the end of the input, and return any error type.
+#[derive(Clone, Copy, Debug)]
+pub enum Unstoppable {}
+
+/// A [`Loop`] (or a [`future::Loop`]) that a [`StopToken`], a timeout or a deadline can stop:
+/// its loops' error type must hold [`Stopped`] ([`FromStopped`]).
+#[derive(Clone, Copy, Debug)]
+pub enum Stoppable {}
+
+/// What a thread loop was given: the one value that carries its options from [`Loop`] (or the
+/// macro, which builds a `Loop`) to the engine.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Settings<'s> {
     pub(crate) workers: usize,
     pub(crate) stop: Option<&'s StopToken>,
     pub(crate) limit: Limit,
+}
+
+impl Settings<'_> {
+    /// A loop of `workers` workers (checked by the caller) that nothing stops from outside.
+    pub(crate) fn with_workers(workers: usize) -> Self {
+        Settings {
+            workers,
+            stop: None,
+            limit: Limit::None,
+        }
+    }
 }
 
 impl<'s> Loop<'s> {
@@ -280,22 +329,69 @@ impl<'s> Loop<'s> {
     ///
     /// ```
     /// let total = failfast_runtime::Loop::new(8)
-    ///     .try_map(1..=4, |n| Ok::<_, std::io::Error>(n * 10))
+    ///     .try_map(1..=4, |n| Ok::<_, std::num::TryFromIntError>(u8::try_from(n)? * 10))
     ///     .unwrap();
     /// assert_eq!(total, [10, 20, 30, 40]);
     /// ```
     #[track_caller]
     pub fn new(workers: usize) -> Loop<'s> {
         check_workers(workers);
-        Loop::with_workers(workers)
+        Loop::of(Settings::with_workers(workers))
     }
 
-    /// [`Loop::new`] without the check of `workers`, which the caller made.
-    pub(crate) fn with_workers(workers: usize) -> Loop<'s> {
+    /// [`try_for_each`] with `workers` from this loop: runs `f` for every item of `iterable`,
+    /// and returns the first failure.
+    ///
+    /// # Panics
+    ///
+    /// With the payload of the first panic of an iteration or of the input.
+    ///
+    /// ```
+    /// let result = failfast_runtime::Loop::new(4).try_for_each(0..8, |n| {
+    ///     if n == 5 { Err(format!("item {n} failed")) } else { Ok(()) }
+    /// });
+    /// assert_eq!(result, Err("item 5 failed".to_string()));
+    /// ```
+    #[track_caller]
+    pub fn try_for_each<I, F, R>(self, iterable: I, f: F) -> R
+    where
+        I: IntoIterator,
+        I::Item: Send,
+        F: Fn(I::Item) -> R + Sync,
+        R: Outcome<Failure: Send>,
+    {
+        never_stopped(self.for_each_at(Site::Call(Location::caller()), iterable, f))
+    }
+
+    /// [`try_map`] with `workers` from this loop: maps every item of `iterable` with `f`, and
+    /// returns the values in input order, or the first failure.
+    ///
+    /// # Panics
+    ///
+    /// With the payload of the first panic of an iteration or of the input.
+    ///
+    /// ```
+    /// let lengths = failfast_runtime::Loop::new(2).try_map(["a", "bb"], |s| Ok::<_, ()>(s.len()));
+    /// assert_eq!(lengths, Ok(vec![1, 2]));
+    /// ```
+    #[track_caller]
+    pub fn try_map<I, F, U, E>(self, iterable: I, f: F) -> Result<Vec<U>, E>
+    where
+        I: IntoIterator,
+        I::Item: Send,
+        F: Fn(I::Item) -> Result<U, E> + Sync,
+        U: Send,
+        E: Send,
+    {
+        never_stopped(self.map_at(Site::Call(Location::caller()), iterable, f))
+    }
+}
+
+impl<'s, Stop> Loop<'s, Stop> {
+    fn of(settings: Settings<'s>) -> Self {
         Loop {
-            workers,
-            stop: None,
-            limit: Limit::None,
+            settings,
+            stop: PhantomData,
         }
     }
 
@@ -314,11 +410,11 @@ impl<'s> Loop<'s> {
     /// assert_eq!(result, None, "a stopped loop returns `None` in an `Option` loop");
     /// assert!(!ran.into_inner(), "a token stopped before the loop starts: nothing runs");
     /// ```
-    pub fn stop(self, token: &'s StopToken) -> Loop<'s> {
-        Loop {
+    pub fn stop(self, token: &'s StopToken) -> Loop<'s, Stoppable> {
+        Loop::of(Settings {
             stop: Some(token),
-            ..self
-        }
+            ..self.settings
+        })
     }
 
     /// The loop stops once `timeout` has passed since it started (each time it is run).
@@ -335,11 +431,11 @@ impl<'s> Loop<'s> {
     ///     });
     /// assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::TimedOut);
     /// ```
-    pub fn timeout(self, timeout: Duration) -> Loop<'s> {
-        Loop {
+    pub fn timeout(self, timeout: Duration) -> Loop<'s, Stoppable> {
+        Loop::of(Settings {
             limit: Limit::Timeout(timeout),
-            ..self
-        }
+            ..self.settings
+        })
     }
 
     /// The loop stops at `deadline`. Replaces a [`timeout`](Self::timeout).
@@ -357,13 +453,65 @@ impl<'s> Loop<'s> {
     /// assert!(result.unwrap_err().timed_out());
     /// assert!(Instant::now() >= deadline);
     /// ```
-    pub fn deadline(self, deadline: Instant) -> Loop<'s> {
-        Loop {
+    pub fn deadline(self, deadline: Instant) -> Loop<'s, Stoppable> {
+        Loop::of(Settings {
             limit: Limit::Deadline(deadline),
-            ..self
-        }
+            ..self.settings
+        })
     }
 
+    /// What the engine is given.
+    pub(crate) fn settings(&self) -> &Settings<'s> {
+        &self.settings
+    }
+
+    /// The loop of [`try_for_each`], on the path any input can take.
+    pub(crate) fn for_each_at<I, F, R>(&self, site: Site, iterable: I, f: F) -> Result<R, Stopped>
+    where
+        I: IntoIterator,
+        I::Item: Send,
+        F: Fn(I::Item) -> R + Sync,
+        R: Outcome<Failure: Send>,
+    {
+        engine::drive_fed(iterable, &self.settings, site, &ForEach(&f))
+    }
+
+    /// The loop of [`try_map`].
+    fn map_at<I, F, U, E>(
+        &self,
+        site: Site,
+        iterable: I,
+        f: F,
+    ) -> Result<Result<Vec<U>, E>, Stopped>
+    where
+        I: IntoIterator,
+        I::Item: Send,
+        F: Fn(I::Item) -> Result<U, E> + Sync,
+        U: Send,
+        E: Send,
+    {
+        let map = Map {
+            f,
+            collected: Mutex::new(Vec::new()),
+        };
+        if let Err(error) =
+            engine::drive_fed(iterable.into_iter().enumerate(), &self.settings, site, &map)?
+        {
+            return Ok(Err(error));
+        }
+        let mut pairs: Vec<(usize, U)> = map
+            .collected
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner())
+            .into_iter()
+            .flatten()
+            .collect();
+        pairs.sort_unstable_by_key(|&(index, _)| index);
+        Ok(Ok(pairs.into_iter().map(|(_, value)| value).collect()))
+    }
+}
+
+impl Loop<'_, Stoppable> {
     /// [`try_for_each`] with this loop's options: runs `f` for every item of `iterable`, and
     /// returns the first failure, or the stop converted with [`FromStopped`] (`Err(e)` with
     /// `e: From<Stopped>`, or `None`).
@@ -420,49 +568,6 @@ impl<'s> Loop<'s> {
     {
         self.map_at(Site::Call(Location::caller()), iterable, f)
             .unwrap_or_else(|stopped| Err(stopped.into()))
-    }
-
-    /// The loop of [`try_for_each`], on the path any input can take.
-    pub(crate) fn for_each_at<I, F, R>(&self, site: Site, iterable: I, f: F) -> Result<R, Stopped>
-    where
-        I: IntoIterator,
-        I::Item: Send,
-        F: Fn(I::Item) -> R + Sync,
-        R: Outcome<Failure: Send>,
-    {
-        engine::drive_fed(iterable, self, site, &ForEach(&f))
-    }
-
-    /// The loop of [`try_map`].
-    fn map_at<I, F, U, E>(
-        &self,
-        site: Site,
-        iterable: I,
-        f: F,
-    ) -> Result<Result<Vec<U>, E>, Stopped>
-    where
-        I: IntoIterator,
-        I::Item: Send,
-        F: Fn(I::Item) -> Result<U, E> + Sync,
-        U: Send,
-        E: Send,
-    {
-        let map = Map {
-            f,
-            collected: Mutex::new(Vec::new()),
-        };
-        if let Err(error) = engine::drive_fed(iterable.into_iter().enumerate(), self, site, &map)? {
-            return Ok(Err(error));
-        }
-        let mut pairs: Vec<(usize, U)> = map
-            .collected
-            .into_inner()
-            .unwrap_or_else(|p| p.into_inner())
-            .into_iter()
-            .flatten()
-            .collect();
-        pairs.sort_unstable_by_key(|&(index, _)| index);
-        Ok(Ok(pairs.into_iter().map(|(_, value)| value).collect()))
     }
 }
 

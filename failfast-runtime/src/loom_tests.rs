@@ -4,7 +4,7 @@
 //! `RUSTFLAGS="--cfg loom" cargo test -p failfast-runtime --release --lib`
 use crate::engine::{self, indexed::IntoIndexed, Body, Site};
 use crate::rewrite::LoopSite;
-use crate::{cancelled, never_stopped, try_for_each, ForEach, Loop};
+use crate::{cancelled, never_stopped, try_for_each, ForEach, Loop, Settings};
 use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
 // Bookkeeping of the tests themselves, outside the model: plain std atomics.
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
@@ -45,7 +45,7 @@ where
 {
     never_stopped(engine::drive_indexed(
         input,
-        &Loop::with_workers(workers),
+        &Settings::with_workers(workers),
         site,
         body,
     ))
@@ -61,7 +61,7 @@ where
 {
     never_stopped(engine::drive_shared(
         input,
-        &Loop::with_workers(workers),
+        &Settings::with_workers(workers),
         site,
         body,
     ))
@@ -425,15 +425,13 @@ fn a_stop_racing_a_failure_ends_the_loop_exactly_once() {
         let ran = AtomicUsize::new(0);
         // One pool thread runs the items (the caller-fed path) while the caller waits: the
         // stop races the failure's recording, and either may come first.
-        let result = Loop::with_workers(1)
-            .stop(&token)
-            .try_for_each(0..2usize, |i| {
-                ran.fetch_add(1, SeqCst);
-                if i == 0 {
-                    return Err(Exit::Failed(i));
-                }
-                Ok(())
-            });
+        let result = Loop::new(1).stop(&token).try_for_each(0..2usize, |i| {
+            ran.fetch_add(1, SeqCst);
+            if i == 0 {
+                return Err(Exit::Failed(i));
+            }
+            Ok(())
+        });
         stopper.join().unwrap();
         // Item 0 always fails: the loop ends with its failure, or with the stop if that was
         // recorded first (then the failure, if item 0 ran, was dropped).
@@ -457,15 +455,13 @@ fn a_stop_reaches_a_running_worker_and_wakes_its_sleeping_owner() {
         // The caller-fed path: the owner only waits (asleep on the group's signal), and one
         // pool thread runs the one item, which ends only when it sees the stop: a lost stop
         // or wake-up would leave the model deadlocked.
-        let result = Loop::with_workers(1)
-            .stop(&token)
-            .try_for_each(0..1usize, |_| {
-                running.fetch_add(1, SeqCst);
-                while !cancelled() {
-                    loom::thread::yield_now();
-                }
-                Ok::<(), Exit>(())
-            });
+        let result = Loop::new(1).stop(&token).try_for_each(0..1usize, |_| {
+            running.fetch_add(1, SeqCst);
+            while !cancelled() {
+                loom::thread::yield_now();
+            }
+            Ok::<(), Exit>(())
+        });
         stopper.join().unwrap();
         assert_eq!(result, Err(Exit::Stopped));
         assert!(running.load(SeqCst) <= 1);
@@ -488,12 +484,10 @@ fn a_stop_racing_the_last_iterations_finish_ends_the_loop_once() {
                 token.stop();
             })
         };
-        let result = Loop::with_workers(1)
-            .stop(&token)
-            .try_for_each(0..1usize, |_| {
-                returned.store(1, SeqCst);
-                Ok::<(), Exit>(())
-            });
+        let result = Loop::new(1).stop(&token).try_for_each(0..1usize, |_| {
+            returned.store(1, SeqCst);
+            Ok::<(), Exit>(())
+        });
         stopper.join().unwrap();
         // The body has always run: the stop came after it returned, while its worker left.
         // Either the run was settled first (success) or the stop was recorded first, and

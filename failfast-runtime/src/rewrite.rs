@@ -369,10 +369,10 @@ impl Split {
     /// The loop, on this path, with options: `Err` if it was stopped from outside (its stop
     /// token, timeout or deadline).
     #[track_caller]
-    pub fn thread_loop_with<I, F, R>(
+    pub fn thread_loop_with<I, F, R, Stop>(
         self,
         input: I,
-        settings: Loop<'_>,
+        settings: Loop<'_, Stop>,
         site: &'static LoopSite,
         f: F,
     ) -> Result<R, Stopped>
@@ -382,7 +382,7 @@ impl Split {
         F: Fn(I::Item) -> R + Sync,
         R: Flow<Exit: SendExit>,
     {
-        engine::drive_indexed(input, &settings, Site::Loop(site), &ForEach(&f))
+        engine::drive_indexed(input, settings.settings(), Site::Loop(site), &ForEach(&f))
     }
 }
 
@@ -421,10 +421,10 @@ impl Shared {
     /// The loop, on this path, with options: `Err` if it was stopped from outside (its stop
     /// token, timeout or deadline).
     #[track_caller]
-    pub fn thread_loop_with<I, F, R>(
+    pub fn thread_loop_with<I, F, R, Stop>(
         self,
         input: I,
-        settings: Loop<'_>,
+        settings: Loop<'_, Stop>,
         site: &'static LoopSite,
         f: F,
     ) -> Result<R, Stopped>
@@ -435,7 +435,7 @@ impl Shared {
         F: Fn(I::Item) -> R + Sync,
         R: Flow<Exit: SendExit>,
     {
-        engine::drive_shared(input, &settings, Site::Loop(site), &ForEach(&f))
+        engine::drive_shared(input, settings.settings(), Site::Loop(site), &ForEach(&f))
     }
 }
 
@@ -473,10 +473,10 @@ impl Fed {
     /// The loop, on this path, with options: `Err` if it was stopped from outside (its stop
     /// token, timeout or deadline).
     #[track_caller]
-    pub fn thread_loop_with<I, F, R>(
+    pub fn thread_loop_with<I, F, R, Stop>(
         self,
         input: I,
-        settings: Loop<'_>,
+        settings: Loop<'_, Stop>,
         site: &'static LoopSite,
         f: F,
     ) -> Result<R, Stopped>
@@ -486,7 +486,7 @@ impl Fed {
         F: Fn(I::Item) -> R + Sync,
         R: Flow<Exit: SendExit>,
     {
-        engine::drive_fed(input, &settings, Site::Loop(site), &ForEach(&f))
+        engine::drive_fed(input, settings.settings(), Site::Loop(site), &ForEach(&f))
     }
 }
 
@@ -557,9 +557,9 @@ where
 /// [`while_let`] with options: `Err` if it was stopped from outside (its stop token, timeout
 /// or deadline), and then the head is not evaluated again.
 #[track_caller]
-pub fn while_let_with<T, H, F, R>(
+pub fn while_let_with<T, H, F, R, Stop>(
     head: H,
-    settings: Loop<'_>,
+    settings: Loop<'_, Stop>,
     site: &'static LoopSite,
     f: F,
 ) -> Result<R, Stopped>
@@ -569,7 +569,12 @@ where
     F: Fn(T) -> R + Sync,
     R: Flow<Exit: SendExit>,
 {
-    engine::drive_head(pull_head(head), &settings, Site::Loop(site), &ForEach(&f))
+    engine::drive_head(
+        pull_head(head),
+        settings.settings(),
+        Site::Loop(site),
+        &ForEach(&f),
+    )
 }
 
 /// The head as the rewrite writes it, as the engine evaluates it.

@@ -569,7 +569,7 @@ impl From<Stopped> for std::io::Error {
 /// ```
 #[diagnostic::on_unimplemented(
     message = "the stopped loop's exit has nowhere to go: `{Self}` cannot hold a `failfast::Stopped`",
-    label = "this option can stop the loop, which then leaves through the function's return type",
+    label = "this can stop the loop from outside, and `{Self}` has no value that says so",
     note = "a stopped loop returns `Err(failfast::Stopped)` converted with `From`, as `?` would (`None` in an `Option` function; a `()` function just returns)",
     note = "add a variant with `#[from] failfast::Stopped` (or a `From<failfast::Stopped>` impl) to the error type, or return `anyhow::Result` or `io::Result`"
 )]

@@ -50,11 +50,7 @@ fn walk(
     halfway: &Gate,
     total: usize,
 ) -> Result<(), Stopped> {
-    let settings = match stop {
-        Some(token) => Loop::new(2).stop(token),
-        None => Loop::new(2),
-    };
-    settings.try_for_each(0..fanout, |_| {
+    let visit = |_| {
         if visited.fetch_add(1, SeqCst) + 1 == total / 2 {
             halfway.open();
         }
@@ -64,7 +60,11 @@ fn walk(
             std::thread::sleep(std::time::Duration::from_micros(200));
         }
         Ok(())
-    })
+    };
+    match stop {
+        Some(token) => Loop::new(2).stop(token).try_for_each(0..fanout, visit),
+        None => Loop::new(2).try_for_each(0..fanout, visit),
+    }
 }
 
 #[test]

@@ -4,13 +4,17 @@
 mod common;
 
 use common::{until_cancelled, Gate};
-use failfast_runtime::{Loop, StopToken, Stopped};
+use failfast_runtime::{Loop, StopToken, Stoppable, Stopped};
 use std::io;
 use std::time::Duration;
 
 /// Runs an endless loop of iterations that end only when cancelled, with `settings`, and
 /// stops `token` once one runs.
-fn stopped_loop<R>(token: &StopToken, settings: Loop<'_>, outcome: impl Fn() -> R + Sync) -> R
+fn stopped_loop<R>(
+    token: &StopToken,
+    settings: Loop<'_, Stoppable>,
+    outcome: impl Fn() -> R + Sync,
+) -> R
 where
     R: failfast_runtime::Outcome<Failure: Send> + failfast_runtime::FromStopped,
 {

@@ -426,7 +426,7 @@ impl<X: Items> Drop for IndexClaim<'_, X> {
 mod tests {
     use super::*;
     use crate::engine::{self, Body, LoopSite, Site};
-    use crate::{never_stopped, Loop};
+    use crate::{never_stopped, Settings};
 
     /// The indexed path, with nothing that stops it from outside.
     fn drive_indexed<I: IntoIndexed<Item: Send>, B: Body<I::Item>>(
@@ -437,7 +437,7 @@ mod tests {
     ) -> B::Outcome {
         never_stopped(engine::drive_indexed(
             input,
-            &Loop::with_workers(workers),
+            &Settings::with_workers(workers),
             site,
             body,
         ))

@@ -23,7 +23,7 @@ mod source;
 use crate::outcome::Flow;
 use crate::pool::{self, Work};
 use crate::stop::{Armed, StopToken, Stopped};
-use crate::Loop;
+use crate::Settings;
 pub use group::LoopSite;
 pub(crate) use group::Site;
 use group::{Feed, Group};
@@ -48,7 +48,7 @@ pub(crate) trait Body<T>: Sync {
 /// index ranges.
 pub(crate) fn drive_indexed<I, B>(
     input: I,
-    settings: &Loop<'_>,
+    settings: &Settings<'_>,
     site: Site,
     body: &B,
 ) -> Result<B::Outcome, Stopped>
@@ -115,7 +115,7 @@ where
 /// Runs `body` over a `Send` input: the caller and `workers - 1` pool threads pull it.
 pub(crate) fn drive_shared<I, B>(
     input: I,
-    settings: &Loop<'_>,
+    settings: &Settings<'_>,
     site: Site,
     body: &B,
 ) -> Result<B::Outcome, Stopped>
@@ -183,7 +183,7 @@ where
 /// one of the group's threads.
 pub(crate) fn drive_fed<I, B>(
     input: I,
-    settings: &Loop<'_>,
+    settings: &Settings<'_>,
     site: Site,
     body: &B,
 ) -> Result<B::Outcome, Stopped>
@@ -261,7 +261,7 @@ where
 /// evaluated again.
 pub(crate) fn drive_head<T, H, B>(
     head: H,
-    settings: &Loop<'_>,
+    settings: &Settings<'_>,
     site: Site,
     body: &B,
 ) -> Result<B::Outcome, Stopped>
@@ -328,7 +328,7 @@ where
 
 /// Arms a loop's stop when it starts: `Err` if it is stopped already, and then nothing is
 /// pulled and nothing runs.
-fn arm(settings: &Loop<'_>) -> Result<Option<Armed>, Stopped> {
+fn arm(settings: &Settings<'_>) -> Result<Option<Armed>, Stopped> {
     let armed = Armed::new(settings.stop, settings.limit);
     match armed.as_ref().and_then(|armed| armed.token().reason()) {
         Some(stopped) => Err(stopped),

@@ -185,7 +185,7 @@ impl Path {
     pub fn try_for_each_with<I, F, E>(
         self,
         input: I,
-        settings: failfast_runtime::Loop<'_>,
+        settings: failfast_runtime::Loop<'_, failfast_runtime::Stoppable>,
         f: F,
     ) -> Result<(), E>
     where
