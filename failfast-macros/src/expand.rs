@@ -471,12 +471,8 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     let run = match kind {
         Kind::Thread => {
             let moved = moved_parts(&pat);
-            // A closure parameter cannot be an or-pattern without parentheses; any other
-            // pattern is kept as written, so that no `unused_parens` lint points at it.
-            let pat = match pat {
-                Pat::Or(or) => quote!((#or)),
-                pat => quote!(#pat),
-            };
+            // A closure parameter, like a `let`, takes an or-pattern in parentheses.
+            let pat = let_pattern(&pat);
             // The input's type picks the engine's path (see `failfast_runtime::rewrite::Input`):
             // split by index, pulled by every worker, or pulled by the calling thread.
             // `SITE` is this loop's identity: a recursion that reaches it again shares its limit.
@@ -580,6 +576,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         Kind::Async => {
             let driver = Ident::new("__failfast_driver", at);
             let item = Ident::new("__failfast_item", at);
+            let bound = let_pattern(&pat);
             let ended = Ident::new("__failfast_ended", at);
             let driver_new = match &stop {
                 None => quote_spanned!(at=> #private::future::Driver::new(#input, #workers)),
@@ -604,7 +601,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                     loop {
                         if let ::core::option::Option::Some(#item) = #driver.next_item() {
                             #driver.start(async {
-                                let #pat = #item.take();
+                                let #bound = #item.take();
                                 #iteration
                                 #private::Flow::success()
                             });
@@ -735,10 +732,7 @@ fn while_let(
 ) -> TokenStream {
     let Paths { private, named, at } = paths;
     let value = Ident::new("__failfast_value", at);
-    let shape = match shape(pat.clone()) {
-        or @ Pat::Or(_) => quote!((#or)),
-        shape => quote!(#shape),
-    };
+    let shape = let_pattern(&shape(pat.clone()));
     // A `let` whose pattern may be irrefutable, as the sequential loop's may be: no lint.
     // Not allowed when it plainly is not (`Some(..)`, `Ok(..)`): a crate may forbid the lints,
     // and an `#[allow]` of a forbidden lint is an error even where it would not fire.
@@ -749,9 +743,10 @@ fn while_let(
             quote_spanned!(at=> #[allow(unreachable_patterns)]),
         ),
     };
+    let bound = let_pattern(&pat);
     let bind = quote_spanned! {at=>
         #irrefutable
-        let #pat = #value else { ::core::unreachable!() };
+        let #bound = #value else { ::core::unreachable!() };
     };
     match kind {
         Kind::Thread => {
@@ -887,8 +882,14 @@ fn while_let(
 fn shape(pat: Pat) -> Pat {
     match pat {
         Pat::Ident(ident) => {
+            // `n @ (1 | 2)` is `1 | 2`: the parentheses went with the binding, and are put
+            // back only where an or-pattern needs them (rustc's `unused_parens` fires on
+            // `Some((1 | 2))`).
             if let Some((_, sub)) = ident.subpat {
-                return shape(*sub);
+                return match shape(*sub) {
+                    Pat::Paren(paren) if matches!(*paren.pat, Pat::Or(_)) => *paren.pat,
+                    sub => sub,
+                };
             }
             if names_a_constant(&ident) {
                 Pat::Ident(ident)
@@ -905,7 +906,7 @@ fn shape(pat: Pat) -> Pat {
             Pat::Paren(paren)
         }
         Pat::Reference(mut reference) => {
-            *reference.pat = shape(*reference.pat);
+            *reference.pat = parenthesized(shape(*reference.pat));
             Pat::Reference(reference)
         }
         Pat::Slice(mut slice) => {
@@ -1006,22 +1007,43 @@ fn part_checks(
 }
 
 /// Whether `pat` plainly does not match every value: `Some(..)`, `Ok(..)`, `Err(..)`, `None`,
-/// a literal or a range (not an or-pattern: `Some(x) | None` matches every `Option`).
+/// a literal or a range, or an or-pattern of cases that are all one of these (`Some(1) |
+/// Some(2)`, `b'a' | b'b'`); not cases of different variants (`Some(x) | None` matches every
+/// `Option`) nor of `true` and `false`. A pattern taken for refutable that is not makes the
+/// rewrite warn where the sequential loop warns too (`irrefutable_let_patterns`).
 fn refutable(pat: &Pat) -> bool {
+    match pat {
+        Pat::Paren(paren) => refutable(&paren.pat),
+        Pat::Or(or) => {
+            let kinds: Option<Vec<&str>> = or.cases.iter().map(refutable_kind).collect();
+            kinds.is_some_and(|kinds| {
+                kinds.windows(2).all(|pair| pair[0] == pair[1]) && kinds.first() != Some(&"bool")
+            })
+        }
+        pat => refutable_kind(pat).is_some(),
+    }
+}
+
+/// What kind of refutable pattern `pat` plainly is, for [`refutable`]: the variant it
+/// matches, `"literal"` (a range too), or `"bool"`.
+fn refutable_kind(pat: &Pat) -> Option<&'static str> {
     let variant = |path: &syn::Path| {
-        path.segments.last().is_some_and(|last| {
-            ["Some", "None", "Ok", "Err"]
-                .iter()
-                .any(|v| last.ident == v)
-        })
+        let last = path.segments.last()?;
+        ["Some", "None", "Ok", "Err"]
+            .into_iter()
+            .find(|variant| last.ident == variant)
     };
     match pat {
         Pat::TupleStruct(tuple) => variant(&tuple.path),
         Pat::Path(path) => variant(&path.path),
-        Pat::Ident(ident) => ident.subpat.is_none() && ident.ident == "None",
-        Pat::Lit(_) | Pat::Range(_) => true,
-        Pat::Paren(paren) => refutable(&paren.pat),
-        _ => false,
+        Pat::Ident(ident) if ident.subpat.is_none() && ident.ident == "None" => Some("None"),
+        Pat::Lit(syn::PatLit {
+            lit: syn::Lit::Bool(_),
+            ..
+        }) => Some("bool"),
+        Pat::Lit(_) | Pat::Range(_) => Some("literal"),
+        Pat::Paren(paren) => refutable_kind(&paren.pat),
+        _ => None,
     }
 }
 
@@ -1094,6 +1116,30 @@ fn moved_parts(pat: &Pat) -> Option<(Pat, Vec<Ident>)> {
     syn::visit_mut::VisitMut::visit_pat_mut(&mut parts, &mut pat);
     // An or-pattern needs no parentheses here: it is only ever bound inside `Some(..)`.
     (!parts.0.is_empty()).then_some((pat, parts.0))
+}
+
+/// `pat` as a `let` or a closure parameter binds it: one case, so an or-pattern goes in
+/// parentheses (for which rustc has no `unused_parens` lint); any other pattern is kept as
+/// written, so that no `unused_parens` lint points at it.
+fn let_pattern(pat: &Pat) -> TokenStream {
+    let pat = parenthesized(pat.clone());
+    quote!(#pat)
+}
+
+/// `pat`, in parentheses if it is an or-pattern. They are located at the or-pattern: a lint
+/// on the pattern (clippy's `unnested_or_patterns`) points where the user's loop has it.
+fn parenthesized(pat: Pat) -> Pat {
+    match pat {
+        Pat::Or(or) => {
+            let at = syn::spanned::Spanned::span(&or);
+            Pat::Paren(syn::PatParen {
+                attrs: Vec::new(),
+                paren_token: syn::token::Paren(at),
+                pat: Box::new(Pat::Or(or)),
+            })
+        }
+        pat => pat,
+    }
 }
 
 /// `_`, at `span`.

@@ -1,5 +1,6 @@
 // `while let` loops, thread and async, in a crate that forbids the lints a pattern matching
-// every value would fire: the rewrite allows none of them for a `Some(..)` or `Ok(..)` pattern.
+// every value would fire: the rewrite allows none of them for a `Some(..)` or `Ok(..)` pattern,
+// nor for an or-pattern of one variant's cases (`Some(1 | 2) | Some(3)`).
 #![forbid(irrefutable_let_patterns, unreachable_patterns)]
 use failfast::fail_fast;
 use std::sync::mpsc;
@@ -33,7 +34,23 @@ async fn popped(items: Vec<u32>) -> Result<(), String> {
     Ok(())
 }
 
+#[fail_fast(workers = 2)]
+fn small(items: Vec<u8>) -> Result<(), String> {
+    let mut items = items.into_iter();
+    while let Some(1 | 2) | Some(3) = items.next() {
+        if cancelled_twice() {
+            return Err("never".into());
+        }
+    }
+    Ok(())
+}
+
+fn cancelled_twice() -> bool {
+    failfast::cancelled() && failfast::cancelled()
+}
+
 fn main() {
+    assert_eq!(small(vec![1, 3, 2, 7, 1]), Ok(()));
     let (tx, rx) = mpsc::channel();
     tx.send("ab".to_string()).unwrap();
     drop(tx);
