@@ -36,7 +36,10 @@
 //!   It rewrites the function's one *outermost* `for` loop: a loop not inside another loop, a
 //!   closure, an async block or a nested function (loops inside `if`, `match` or blocks
 //!   count); if it has none, its one outermost `while let` loop (see
-//!   [`while let` loops](#while-let-loops)). With no such loop, or several, it is a compile
+//!   [`while let` loops](#while-let-loops)). An attribute written above `#[fail_fast]` that
+//!   wraps the body in an async block (`#[tracing::instrument]` on an `async fn`,
+//!   `#[async_trait]`) does not hide the loop: the loops you wrote are what counts. With no
+//!   such loop, or several, it is a compile
 //!   error that asks you to mark the
 //!   loops that should run in parallel: inside the function, `#[fail_fast]` or
 //!   `#[fail_fast(workers = 16)]` on a loop (closures included) marks it, with the function's

@@ -56,8 +56,8 @@ fn consume(
                 }
                 ::failfast::parallel_loop::while_let_with(
                     |__failfast_slot| {
-                        match jobs.recv() {
-                            __failfast_value @ Ok(_) => {
+                        match ::core::option::Option::Some(jobs.recv()) {
+                            ::core::option::Option::Some(__failfast_value @ Ok(_)) => {
                                 if false {
                                     let __failfast_whole = ::failfast::parallel_loop::whole(
                                         &__failfast_value,
@@ -130,7 +130,9 @@ fn consume(
                         .deadline(until),
                     &__FAILFAST_SITE,
                     |__failfast_value| {
-                        let Ok(job) = __failfast_value else { ::core::unreachable!() };
+                        let ::core::option::Option::Some(Ok(job)) = ::core::option::Option::Some(
+                            __failfast_value,
+                        ) else { ::core::unreachable!() };
                         if ::failfast::__private::always() {
                             job.run()?;
                         }
@@ -170,8 +172,8 @@ async fn download_bucket(
                         async {
                             loop {
                                 __failfast_giver.asked().await;
-                                match keys.next().await {
-                                    __failfast_value @ Some(_) => {
+                                match ::core::option::Option::Some(keys.next().await) {
+                                    ::core::option::Option::Some(__failfast_value @ Some(_)) => {
                                         __failfast_giver.give(__failfast_value)
                                     }
                                     _ => break ::failfast::__private::Flow::success(),
@@ -191,9 +193,9 @@ async fn download_bucket(
                         __failfast_driver
                             .start(async {
                                 let __failfast_value = __failfast_item.take();
-                                let Some(key) = __failfast_value else {
-                                    ::core::unreachable!()
-                                };
+                                let ::core::option::Option::Some(Some(key)) = ::core::option::Option::Some(
+                                    __failfast_value,
+                                ) else { ::core::unreachable!() };
                                 if ::failfast::__private::always() {
                                     client.download(&key).await?;
                                 }

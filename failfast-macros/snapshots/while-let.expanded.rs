@@ -52,8 +52,8 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                 }
                 ::failfast::parallel_loop::while_let(
                     |__failfast_slot| {
-                        match jobs.recv() {
-                            __failfast_value @ Ok(_) => {
+                        match ::core::option::Option::Some(jobs.recv()) {
+                            ::core::option::Option::Some(__failfast_value @ Ok(_)) => {
                                 if false {
                                     let __failfast_whole = ::failfast::parallel_loop::whole(
                                         &__failfast_value,
@@ -124,7 +124,9 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                     4,
                     &__FAILFAST_SITE,
                     |__failfast_value| {
-                        let Ok(job) = __failfast_value else { ::core::unreachable!() };
+                        let ::core::option::Option::Some(Ok(job)) = ::core::option::Option::Some(
+                            __failfast_value,
+                        ) else { ::core::unreachable!() };
                         if ::failfast::__private::always() {
                             job.run()?;
                         }
@@ -153,10 +155,10 @@ async fn download_bucket(keys: &mut Keys, client: &Client) -> Result<(), Error> 
                     async {
                         loop {
                             __failfast_giver.asked().await;
-                            match keys.try_next().await? {
-                                __failfast_value @ Some(Key { name: _, .. }) => {
-                                    __failfast_giver.give(__failfast_value)
-                                }
+                            match ::core::option::Option::Some(keys.try_next().await?) {
+                                ::core::option::Option::Some(
+                                    __failfast_value @ Some(Key { name: _, .. }),
+                                ) => __failfast_giver.give(__failfast_value),
                                 _ => break ::failfast::__private::Flow::success(),
                             }
                         }
@@ -169,9 +171,9 @@ async fn download_bucket(keys: &mut Keys, client: &Client) -> Result<(), Error> 
                         __failfast_driver
                             .start(async {
                                 let __failfast_value = __failfast_item.take();
-                                let Some(Key { name, .. }) = __failfast_value else {
-                                    ::core::unreachable!()
-                                };
+                                let ::core::option::Option::Some(Some(Key { name, .. })) = ::core::option::Option::Some(
+                                    __failfast_value,
+                                ) else { ::core::unreachable!() };
                                 if ::failfast::__private::always() {
                                     client.download(&name).await?;
                                 }

@@ -732,21 +732,19 @@ fn while_let(
 ) -> TokenStream {
     let Paths { private, named, at } = paths;
     let value = Ident::new("__failfast_value", at);
+    // The value is matched inside `Some(..)`, in the head and again in the iteration: the
+    // pattern may match every value (as the sequential loop's may, which then warns), and
+    // `Some(..)` of it never does, so no `irrefutable_let_patterns` or `unreachable_patterns`
+    // lint fires on the rewrite, and none needs an `#[allow]`, which a crate's `#![forbid]`
+    // would refuse. clippy reads the shape's `1 | 2 | 3` (from `n @ 1 | n @ 2 | n @ 3`) as a
+    // range written by hand, which it is not in the user's pattern.
     let shape = let_pattern(&shape(pat.clone()));
-    // A `let` whose pattern may be irrefutable, as the sequential loop's may be: no lint.
-    // Not allowed when it plainly is not (`Some(..)`, `Ok(..)`): a crate may forbid the lints,
-    // and an `#[allow]` of a forbidden lint is an error even where it would not fire.
-    let (irrefutable, unreachable) = match refutable(&pat) {
-        true => (quote!(), quote!()),
-        false => (
-            quote_spanned!(at=> #[allow(irrefutable_let_patterns)]),
-            quote_spanned!(at=> #[allow(unreachable_patterns)]),
-        ),
-    };
-    let bound = let_pattern(&pat);
+    let some = quote_spanned!(at=> ::core::option::Option::Some);
+    let shaped = quote_spanned!(at=> #some(#value @ #shape));
+    let ranges =
+        has_subpattern(&pat).then(|| quote_spanned!(at=> #[allow(clippy::manual_range_patterns)]));
     let bind = quote_spanned! {at=>
-        #irrefutable
-        let #bound = #value else { ::core::unreachable!() };
+        let #some(#pat) = #some(#value) else { ::core::unreachable!() };
     };
     match kind {
         Kind::Thread => {
@@ -794,12 +792,12 @@ fn while_let(
                     }
                     #named::#function(
                         |#slot| {
-                            match #head {
-                                #value @ #shape => {
+                            match #some(#head) {
+                                #ranges
+                                #shaped => {
                                     #sent
-                                    *#slot = ::core::option::Option::Some(#value);
+                                    *#slot = #some(#value);
                                 }
-                                #unreachable
                                 _ => {}
                             }
                             #private::Flow::success()
@@ -848,9 +846,9 @@ fn while_let(
                     let mut #driver = #private::future::Driver::with_head(#taker, #workers, async {
                         loop {
                             #giver.asked().await;
-                            match #head {
-                                #value @ #shape => #giver.give(#value),
-                                #unreachable
+                            match #some(#head) {
+                                #ranges
+                                #shaped => #giver.give(#value),
                                 _ => break #private::Flow::success(),
                             }
                         }
@@ -1006,45 +1004,18 @@ fn part_checks(
     }
 }
 
-/// Whether `pat` plainly does not match every value: `Some(..)`, `Ok(..)`, `Err(..)`, `None`,
-/// a literal or a range, or an or-pattern of cases that are all one of these (`Some(1) |
-/// Some(2)`, `b'a' | b'b'`); not cases of different variants (`Some(x) | None` matches every
-/// `Option`) nor of `true` and `false`. A pattern taken for refutable that is not makes the
-/// rewrite warn where the sequential loop warns too (`irrefutable_let_patterns`).
-fn refutable(pat: &Pat) -> bool {
-    match pat {
-        Pat::Paren(paren) => refutable(&paren.pat),
-        Pat::Or(or) => {
-            let kinds: Option<Vec<&str>> = or.cases.iter().map(refutable_kind).collect();
-            kinds.is_some_and(|kinds| {
-                kinds.windows(2).all(|pair| pair[0] == pair[1]) && kinds.first() != Some(&"bool")
-            })
+/// Whether `pat` has a binding with a subpattern (`n @ 1..=9`), which [`shape`] leaves out.
+fn has_subpattern(pat: &Pat) -> bool {
+    struct Finder(bool);
+    impl<'a> syn::visit::Visit<'a> for Finder {
+        fn visit_pat_ident(&mut self, ident: &'a syn::PatIdent) {
+            self.0 |= ident.subpat.is_some();
+            syn::visit::visit_pat_ident(self, ident);
         }
-        pat => refutable_kind(pat).is_some(),
     }
-}
-
-/// What kind of refutable pattern `pat` plainly is, for [`refutable`]: the variant it
-/// matches, `"literal"` (a range too), or `"bool"`.
-fn refutable_kind(pat: &Pat) -> Option<&'static str> {
-    let variant = |path: &syn::Path| {
-        let last = path.segments.last()?;
-        ["Some", "None", "Ok", "Err"]
-            .into_iter()
-            .find(|variant| last.ident == variant)
-    };
-    match pat {
-        Pat::TupleStruct(tuple) => variant(&tuple.path),
-        Pat::Path(path) => variant(&path.path),
-        Pat::Ident(ident) if ident.subpat.is_none() && ident.ident == "None" => Some("None"),
-        Pat::Lit(syn::PatLit {
-            lit: syn::Lit::Bool(_),
-            ..
-        }) => Some("bool"),
-        Pat::Lit(_) | Pat::Range(_) => Some("literal"),
-        Pat::Paren(paren) => refutable_kind(&paren.pat),
-        _ => None,
-    }
+    let mut finder = Finder(false);
+    syn::visit::Visit::visit_pat(&mut finder, pat);
+    finder.0
 }
 
 /// The parts of a value that `pat` moves out of it, for the rewrite's check of each part (see

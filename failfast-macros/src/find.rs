@@ -39,11 +39,33 @@ pub(crate) enum NotOne {
     Several(Vec<Span>, &'static str),
 }
 
+/// Whether an async block was not written by the user but by an attribute above
+/// `#[fail_fast]` that wraps the function's body in one: the user's loops inside it are the
+/// function's own, as they were before that attribute ran. `#[tracing::instrument]` on an
+/// `async fn` writes an `async` keyword that is not in the source as `async`;
+/// `#[async_trait]` writes `async move { .. let __ret: T = { body }; __ret }` (at the
+/// function's own `async`).
+fn written_by_another_macro(block: &syn::ExprAsync) -> bool {
+    let generated = block
+        .async_token
+        .span
+        .source_text()
+        .is_some_and(|text| text != "async");
+    let async_trait = block.block.stmts.iter().any(|stmt| {
+        matches!(stmt, syn::Stmt::Local(local) if matches!(
+            &local.pat,
+            syn::Pat::Type(typed) if matches!(&*typed.pat, syn::Pat::Ident(ident) if ident.ident == "__ret")
+        ))
+    });
+    generated || async_trait
+}
+
 /// Marks the function's one outermost `for` loop, or, if it has none, its one outermost
 /// `while let` loop, or says why it cannot.
 ///
-/// Outermost: not inside another loop, a closure, an async block or a nested item; loops
-/// inside `if`, `match` or plain blocks count. A `for` loop inside an outermost `while let`
+/// Outermost: not inside another loop, a closure, an async block (but one that another
+/// attribute wrapped the body in) or a nested item; loops inside `if`, `match` or plain blocks
+/// count. A `for` loop inside an outermost `while let`
 /// loop is not outermost: the `while let` loop is picked.
 pub(crate) fn mark_the_outermost_loop(block: &mut Block) -> Result<(), NotOne> {
     struct Outermost {
@@ -102,9 +124,13 @@ pub(crate) fn mark_the_outermost_loop(block: &mut Block) -> Result<(), NotOne> {
             });
         }
         fn visit_expr_async_mut(&mut self, inner: &mut syn::ExprAsync) {
-            self.hiding("an async block", |this| {
-                visit_mut::visit_expr_async_mut(this, inner)
-            });
+            if written_by_another_macro(inner) {
+                visit_mut::visit_expr_async_mut(self, inner);
+            } else {
+                self.hiding("an async block", |this| {
+                    visit_mut::visit_expr_async_mut(this, inner)
+                });
+            }
         }
         fn visit_item_mut(&mut self, _: &mut Item) {}
     }

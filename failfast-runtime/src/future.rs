@@ -1325,7 +1325,7 @@ where
 ///
 /// As for the thread [`Loop`](crate::Loop), only a loop that can be stopped needs an error
 /// type that holds [`Stopped`]: `Loop::new(workers)` is a `Loop<'_, Unstoppable>` whose loops
-/// return any error, and [`stop`](Loop::stop) makes it a `Loop<'_, Stoppable>`.
+/// return any error, and [`stop`](Loop::stop) (or `.into()`) makes it a `Loop<'_, Stoppable>`.
 ///
 /// # Examples
 ///
@@ -1350,12 +1350,33 @@ where
 /// ));
 /// assert_eq!(result, Err(Stopped::by_token()));
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 #[must_use = "a `Loop` does nothing until `try_for_each`, `try_map` or their `_stream` forms run it"]
 pub struct Loop<'s, Stop = Unstoppable> {
     workers: usize,
     stop: Option<&'s StopToken>,
     stoppable: PhantomData<Stop>,
+}
+
+impl<Stop> std::fmt::Debug for Loop<'_, Stop> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loop")
+            .field("workers", &self.workers)
+            .field("stop", &self.stop)
+            .finish()
+    }
+}
+
+/// A loop that nothing stops yet, as a `Loop<'_, Stoppable>`: for code that picks at run
+/// time whether a token stops it (see the thread [`Loop`](crate::Loop)'s `From`).
+impl<'s> From<Loop<'s, Unstoppable>> for Loop<'s, Stoppable> {
+    fn from(unstoppable: Loop<'s, Unstoppable>) -> Self {
+        Loop {
+            workers: unstoppable.workers,
+            stop: None,
+            stoppable: PhantomData,
+        }
+    }
 }
 
 impl<'s> Loop<'s> {

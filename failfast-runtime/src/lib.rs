@@ -247,7 +247,8 @@ pub(crate) fn never_stopped<R>(outcome: Result<R, Stopped>) -> R {
 /// Only a loop that can be stopped needs an error type that can hold [`Stopped`]: the second
 /// parameter says which this is. `Loop::new(workers)` is a [`Loop<'_, Unstoppable>`](Unstoppable),
 /// whose loops return any error; [`stop`](Loop::stop), [`timeout`](Loop::timeout) and
-/// [`deadline`](Loop::deadline) make it a `Loop<'_, Stoppable>`.
+/// [`deadline`](Loop::deadline) make it a `Loop<'_, Stoppable>`, and so does `.into()` (for
+/// code that decides at run time whether something stops the loop).
 ///
 /// # Examples
 ///
@@ -283,11 +284,55 @@ pub(crate) fn never_stopped<R>(outcome: Result<R, Stopped>) -> R {
 /// });
 /// assert_eq!(parsed.unwrap_err(), "not a number: x");
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 #[must_use = "a `Loop` does nothing until `try_for_each` or `try_map` runs it"]
 pub struct Loop<'s, Stop = Unstoppable> {
     settings: Settings<'s>,
     stop: PhantomData<Stop>,
+}
+
+impl<Stop> std::fmt::Debug for Loop<'_, Stop> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut loop_ = f.debug_struct("Loop");
+        loop_
+            .field("workers", &self.settings.workers)
+            .field("stop", &self.settings.stop);
+        match self.settings.limit {
+            Limit::None => {}
+            Limit::Timeout(timeout) => {
+                loop_.field("timeout", &timeout);
+            }
+            Limit::Deadline(deadline) => {
+                loop_.field("deadline", &deadline);
+            }
+        }
+        loop_.finish()
+    }
+}
+
+/// A loop that nothing stops yet, as a [`Loop<'_, Stoppable>`](Stoppable): for code that
+/// picks at run time whether a token (or a timeout) stops it.
+///
+/// ```
+/// use failfast_runtime::{Loop, StopToken, Stoppable, Stopped};
+///
+/// fn count(stop: Option<&StopToken>) -> Result<(), Stopped> {
+///     let settings: Loop<'_, Stoppable> = match stop {
+///         Some(token) => Loop::new(4).stop(token),
+///         None => Loop::new(4).into(),
+///     };
+///     settings.try_for_each(0..100, |_| Ok(()))
+/// }
+///
+/// assert_eq!(count(None), Ok(()));
+/// let token = StopToken::new();
+/// token.stop();
+/// assert_eq!(count(Some(&token)), Err(Stopped::by_token()));
+/// ```
+impl<'s> From<Loop<'s, Unstoppable>> for Loop<'s, Stoppable> {
+    fn from(unstoppable: Loop<'s, Unstoppable>) -> Self {
+        Loop::of(unstoppable.settings)
+    }
 }
 
 /// A [`Loop`] (or a [`future::Loop`]) with nothing that stops it from outside: its loops end

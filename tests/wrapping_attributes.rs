@@ -1,0 +1,156 @@
+//! `#[fail_fast]` under an attribute that runs first and wraps the function's body in an async
+//! block (`#[tracing::instrument]` on an `async fn`, each of its forms; `#[async_trait]` on an
+//! impl) picks the loop the user wrote as the function's outermost one: the loop runs
+//! `workers` iterations at once and leaves the function as it would have.
+use failfast::fail_fast;
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::task::Poll;
+
+/// Lets iterations through in groups of `workers`: each waits until its whole group has
+/// arrived, which only happens if `workers` run at once.
+#[derive(Default)]
+struct Gate {
+    arrived: AtomicUsize,
+    in_flight: AtomicUsize,
+    most: AtomicUsize,
+}
+
+impl Gate {
+    fn pass(&self, workers: usize) -> impl Future<Output = ()> + Send + '_ {
+        let now = self.in_flight.fetch_add(1, SeqCst) + 1;
+        self.most.fetch_max(now, SeqCst);
+        let target = (self.arrived.fetch_add(1, SeqCst) + 1).div_ceil(workers) * workers;
+        async move {
+            futures::future::poll_fn(|cx| {
+                if self.arrived.load(SeqCst) >= target {
+                    Poll::Ready(())
+                } else {
+                    cx.waker().wake_by_ref();
+                    Poll::Pending
+                }
+            })
+            .await;
+            self.in_flight.fetch_sub(1, SeqCst);
+        }
+    }
+}
+
+#[tracing::instrument(skip_all)]
+#[fail_fast(workers = 3)]
+async fn instrumented(items: &[u32], gate: &Gate) -> Result<(), String> {
+    for &item in items {
+        gate.pass(3).await;
+        if item == 0 {
+            return Err("item 0".into());
+        }
+    }
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, err)]
+#[fail_fast(workers = 3)]
+async fn instrumented_err(items: &[u32], gate: &Gate) -> Result<(), String> {
+    for &item in items {
+        gate.pass(3).await;
+        if item == 0 {
+            Err(format!("item {item}"))?;
+        }
+    }
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, ret, err)]
+#[fail_fast(workers = 3)]
+async fn instrumented_ret_err(items: &[u32], gate: &Gate) -> Result<usize, String> {
+    let total = AtomicUsize::new(0);
+    for &item in items {
+        gate.pass(3).await;
+        total.fetch_add(item as usize, SeqCst);
+    }
+    Ok(total.into_inner())
+}
+
+#[tracing::instrument(skip_all, ret)]
+#[fail_fast(workers = 3)]
+async fn instrumented_ret(items: &[u32], gate: &Gate) -> Option<u32> {
+    for &item in items {
+        gate.pass(3).await;
+        if item == 0 {
+            return None;
+        }
+    }
+    Some(1)
+}
+
+#[async_trait::async_trait]
+trait Fetch {
+    async fn fetch_all(&self, items: &[u32], gate: &Gate) -> Result<(), String>;
+}
+
+struct Client;
+
+#[async_trait::async_trait]
+impl Fetch for Client {
+    #[fail_fast(workers = 3)]
+    async fn fetch_all(&self, items: &[u32], gate: &Gate) -> Result<(), String> {
+        for &item in items {
+            gate.pass(3).await;
+            if item == 0 {
+                return Err("item 0".into());
+            }
+        }
+        Ok(())
+    }
+}
+
+fn run<T>(future: impl Future<Output = T>) -> T {
+    futures::executor::block_on(future)
+}
+
+#[test]
+fn under_tracing_instrument_the_loop_runs_workers_at_once() {
+    let items = [1; 12];
+    let gate = Gate::default();
+    assert_eq!(run(instrumented(&items, &gate)), Ok(()));
+    assert_eq!(gate.most.into_inner(), 3);
+
+    let gate = Gate::default();
+    assert_eq!(run(instrumented_err(&items, &gate)), Ok(()));
+    assert_eq!(gate.most.into_inner(), 3);
+
+    let gate = Gate::default();
+    assert_eq!(run(instrumented_ret_err(&items, &gate)), Ok(12));
+    assert_eq!(gate.most.into_inner(), 3);
+
+    let gate = Gate::default();
+    assert_eq!(run(instrumented_ret(&items, &gate)), Some(1));
+    assert_eq!(gate.most.into_inner(), 3);
+}
+
+#[test]
+fn under_tracing_instrument_the_first_failure_leaves_the_function() {
+    // Item 0 fails in the second group; the third group never starts.
+    let items = [1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1];
+    let gate = Gate::default();
+    assert_eq!(run(instrumented(&items, &gate)), Err("item 0".into()));
+    assert!(gate.arrived.load(SeqCst) <= 6 + 2);
+    assert_eq!(
+        run(instrumented_err(&items, &Gate::default())),
+        Err("item 0".into())
+    );
+    assert_eq!(run(instrumented_ret(&items, &Gate::default())), None);
+}
+
+#[test]
+fn under_async_trait_the_loop_runs_workers_at_once() {
+    let gate = Gate::default();
+    assert_eq!(run(Client.fetch_all(&[1; 12], &gate)), Ok(()));
+    assert_eq!(gate.most.into_inner(), 3);
+    let gate = Gate::default();
+    let future = Client.fetch_all(&[1, 1, 1, 0, 1, 1], &gate);
+    // `#[async_trait]` futures are `Send`: the rewritten loop kept it so.
+    fn is_send<T: Send>(_: &T) {}
+    is_send(&future);
+    assert_eq!(run(future), Err("item 0".into()));
+}
