@@ -244,6 +244,27 @@ impl Races<'_> {
         );
     }
 
+    /// `write!(destination, ..)` or `writeln!`: a `&mut` of the destination.
+    fn written_to(&mut self, mac: &syn::Macro, destination: &Expr) {
+        let place_text = written(destination);
+        let at = &mac.path;
+        let name = at.segments.last().map(|last| last.ident.to_string());
+        let name = name.unwrap_or_default();
+        let what = format!("write to `{place_text}` with `{name}!`");
+        if self.head_race(at, destination, what) {
+            return;
+        }
+        if !self.outer_mut(destination) {
+            return;
+        }
+        self.errors.error(
+            at,
+            format!(
+                "cannot write to `{place_text}` with `{name}!` in a parallel loop: iterations run at the same time on several threads, and `{name}!` changes `{place_text}`: a data race\n{HELP}"
+            ),
+        );
+    }
+
     fn borrowed_mut(&mut self, reference: &syn::ExprReference) {
         if reference.mutability.is_none() {
             return;
@@ -293,7 +314,7 @@ impl Visit<'_> for Races<'_> {
                 }
                 Stmt::Item(_) => {}
                 Stmt::Expr(expr, _) => self.visit_expr(expr),
-                Stmt::Macro(_) => {}
+                Stmt::Macro(mac) => self.visit_macro(&mac.mac),
             }
         }
         self.scopes.pop();
@@ -358,7 +379,22 @@ impl Visit<'_> for Races<'_> {
     }
 
     fn visit_item(&mut self, _: &Item) {}
-    fn visit_macro(&mut self, _: &syn::Macro) {}
+
+    // A macro's arguments are not known to be expressions, but for `write!` and `writeln!`,
+    // which call `write_fmt(&mut self)` on their first argument.
+    fn visit_macro(&mut self, mac: &syn::Macro) {
+        let name = mac.path.segments.last().map(|last| last.ident.to_string());
+        if !matches!(name.as_deref(), Some("write" | "writeln")) {
+            return;
+        }
+        let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+        let Ok(args) = mac.parse_body_with(parser) else {
+            return;
+        };
+        if let Some(destination) = args.first() {
+            self.written_to(mac, destination);
+        }
+    }
 }
 
 /// The patterns of the `let`s in a condition (`if let`, and `&&` chains of them).
