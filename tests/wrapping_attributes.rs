@@ -1,7 +1,8 @@
-//! `#[fail_fast]` under an attribute that runs first and wraps the function's body in an async
-//! block (`#[tracing::instrument]` on an `async fn`, each of its forms; `#[async_trait]` on an
-//! impl) picks the loop the user wrote as the function's outermost one: the loop runs
-//! `workers` iterations at once and leaves the function as it would have.
+//! `#[fail_fast]` under an attribute that runs first and wraps the function's body in a block
+//! of its own (`#[tracing::instrument]` in each of its forms, on an `async fn` or not;
+//! `#[async_trait]` on an impl, alone or with instrument) picks the loop the user wrote as the
+//! function's outermost one: the loop runs `workers` iterations at once and leaves the
+//! function as it would have.
 use failfast::fail_fast;
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
@@ -104,6 +105,98 @@ impl Fetch for Client {
     }
 }
 
+/// A set that takes `&self`, as concurrent maps do.
+#[derive(Default)]
+struct Seen(std::sync::Mutex<Vec<u32>>);
+
+impl Seen {
+    fn insert(&self, item: u32) {
+        self.0.lock().unwrap().push(item);
+    }
+}
+
+#[async_trait::async_trait]
+trait Crawl {
+    async fn crawl(&mut self, items: &[u32], gate: &Gate) -> Result<(), String>;
+    async fn crawl_traced(&self, items: &[u32], gate: &Gate) -> Result<(), String>;
+    async fn visit(&self, items: &[u32], gate: &Gate);
+}
+
+struct Crawler {
+    seen: Seen,
+    visited: AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl Crawl for Crawler {
+    #[fail_fast(workers = 3)]
+    async fn crawl(&mut self, items: &[u32], gate: &Gate) -> Result<(), String> {
+        for &item in items {
+            gate.pass(3).await;
+            self.seen.insert(item);
+        }
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, err)]
+    #[fail_fast(workers = 3)]
+    async fn crawl_traced(&self, items: &[u32], gate: &Gate) -> Result<(), String> {
+        for &item in items {
+            gate.pass(3).await;
+            if item == 0 {
+                return Err("item 0".into());
+            }
+        }
+        Ok(())
+    }
+
+    #[fail_fast(workers = 3)]
+    async fn visit(&self, items: &[u32], gate: &Gate) {
+        for &item in items {
+            gate.pass(3).await;
+            self.visited.fetch_add(item as usize, SeqCst);
+        }
+    }
+}
+
+/// Threads at once in a thread loop's iterations: each waits until `workers` are in.
+fn meet(inside: &AtomicUsize, most: &AtomicUsize, workers: usize) {
+    let now = inside.fetch_add(1, SeqCst) + 1;
+    most.fetch_max(now, SeqCst);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while most.load(SeqCst) < workers {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never {workers} at once"
+        );
+        std::thread::yield_now();
+    }
+    inside.fetch_sub(1, SeqCst);
+}
+
+#[tracing::instrument(skip_all, err)]
+#[fail_fast(workers = 2)]
+fn checked(items: &[u32], inside: &AtomicUsize, most: &AtomicUsize) -> Result<(), String> {
+    for &item in items {
+        meet(inside, most, 2);
+        if item == 0 {
+            return Err("item 0".into());
+        }
+    }
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, ret)]
+#[fail_fast(workers = 2)]
+fn summed(items: &[u32], inside: &AtomicUsize, most: &AtomicUsize) -> Option<usize> {
+    let total = AtomicUsize::new(0);
+    for &item in items {
+        meet(inside, most, 2);
+        total.fetch_add(item as usize, SeqCst);
+    }
+    Some(total.into_inner())
+}
+
 fn run<T>(future: impl Future<Output = T>) -> T {
     futures::executor::block_on(future)
 }
@@ -153,4 +246,42 @@ fn under_async_trait_the_loop_runs_workers_at_once() {
     fn is_send<T: Send>(_: &T) {}
     is_send(&future);
     assert_eq!(run(future), Err("item 0".into()));
+}
+
+#[test]
+fn under_async_trait_with_mut_self_unit_and_instrument() {
+    let mut crawler = Crawler {
+        seen: Seen::default(),
+        visited: AtomicUsize::new(0),
+    };
+    let gate = Gate::default();
+    assert_eq!(run(crawler.crawl(&[1; 9], &gate)), Ok(()));
+    assert_eq!(gate.most.into_inner(), 3);
+    assert_eq!(crawler.seen.0.lock().unwrap().len(), 9);
+
+    let gate = Gate::default();
+    assert_eq!(run(crawler.crawl_traced(&[1; 9], &gate)), Ok(()));
+    assert_eq!(gate.most.into_inner(), 3);
+    let failing = [1, 1, 1, 0, 1, 1];
+    assert_eq!(
+        run(crawler.crawl_traced(&failing, &Gate::default())),
+        Err("item 0".into())
+    );
+
+    let gate = Gate::default();
+    run(crawler.visit(&[2; 6], &gate));
+    assert_eq!(gate.most.into_inner(), 3);
+    assert_eq!(crawler.visited.into_inner(), 12);
+}
+
+#[test]
+fn under_tracing_instrument_on_a_thread_loop_with_err_or_ret() {
+    let (inside, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    assert_eq!(checked(&[1; 6], &inside, &most), Ok(()));
+    assert_eq!(most.into_inner(), 2);
+    let (inside, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    assert_eq!(checked(&[1, 0, 1, 1], &inside, &most), Err("item 0".into()));
+    let (inside, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    assert_eq!(summed(&[1, 2, 3, 4], &inside, &most), Some(10));
+    assert_eq!(most.into_inner(), 2);
 }

@@ -130,9 +130,11 @@ fn consume(
                         .deadline(until),
                     &__FAILFAST_SITE,
                     |__failfast_value| {
-                        let ::core::option::Option::Some(Ok(job)) = ::core::option::Option::Some(
+                        let __failfast_matched = ::core::option::Option::Some(
                             __failfast_value,
-                        ) else { ::core::unreachable!() };
+                        );
+                        let ::core::option::Option::Some(Ok(job)) = __failfast_matched
+                        else { ::core::unreachable!() };
                         if ::failfast::__private::always() {
                             job.run()?;
                         }
@@ -193,9 +195,11 @@ async fn download_bucket(
                         __failfast_driver
                             .start(async {
                                 let __failfast_value = __failfast_item.take();
-                                let ::core::option::Option::Some(Some(key)) = ::core::option::Option::Some(
+                                let __failfast_matched = ::core::option::Option::Some(
                                     __failfast_value,
-                                ) else { ::core::unreachable!() };
+                                );
+                                let ::core::option::Option::Some(Some(key)) = __failfast_matched
+                                else { ::core::unreachable!() };
                                 if ::failfast::__private::always() {
                                     client.download(&key).await?;
                                 }

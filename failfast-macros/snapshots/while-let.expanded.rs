@@ -124,9 +124,11 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                     4,
                     &__FAILFAST_SITE,
                     |__failfast_value| {
-                        let ::core::option::Option::Some(Ok(job)) = ::core::option::Option::Some(
+                        let __failfast_matched = ::core::option::Option::Some(
                             __failfast_value,
-                        ) else { ::core::unreachable!() };
+                        );
+                        let ::core::option::Option::Some(Ok(job)) = __failfast_matched
+                        else { ::core::unreachable!() };
                         if ::failfast::__private::always() {
                             job.run()?;
                         }
@@ -171,9 +173,11 @@ async fn download_bucket(keys: &mut Keys, client: &Client) -> Result<(), Error> 
                         __failfast_driver
                             .start(async {
                                 let __failfast_value = __failfast_item.take();
-                                let ::core::option::Option::Some(Some(Key { name, .. })) = ::core::option::Option::Some(
+                                let __failfast_matched = ::core::option::Option::Some(
                                     __failfast_value,
-                                ) else { ::core::unreachable!() };
+                                );
+                                let ::core::option::Option::Some(Some(Key { name, .. })) = __failfast_matched
+                                else { ::core::unreachable!() };
                                 if ::failfast::__private::always() {
                                     client.download(&name).await?;
                                 }

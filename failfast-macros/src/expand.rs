@@ -92,7 +92,7 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
     let original = function.clone();
     let name = function.sig.ident.clone();
     if !find::has_markers(&function.block) {
-        match find::mark_the_outermost_loop(&mut function.block) {
+        match find::mark_the_outermost_loop(&mut function) {
             Ok(()) => {}
             Err(NotOne::None(hidden)) if hidden.is_empty() => errors.error(
                 &name,
@@ -736,15 +736,16 @@ fn while_let(
     // pattern may match every value (as the sequential loop's may, which then warns), and
     // `Some(..)` of it never does, so no `irrefutable_let_patterns` or `unreachable_patterns`
     // lint fires on the rewrite, and none needs an `#[allow]`, which a crate's `#![forbid]`
-    // would refuse. clippy reads the shape's `1 | 2 | 3` (from `n @ 1 | n @ 2 | n @ 3`) as a
-    // range written by hand, which it is not in the user's pattern.
+    // would refuse. The iteration keeps the `Some` in a local: what the pattern does not bind
+    // (`_`, `..`) is dropped when the iteration ends, as the sequential loop drops it after
+    // its body, not before the body runs.
     let shape = let_pattern(&shape(pat.clone()));
     let some = quote_spanned!(at=> ::core::option::Option::Some);
     let shaped = quote_spanned!(at=> #some(#value @ #shape));
-    let ranges =
-        has_subpattern(&pat).then(|| quote_spanned!(at=> #[allow(clippy::manual_range_patterns)]));
+    let matched = Ident::new("__failfast_matched", at);
     let bind = quote_spanned! {at=>
-        let #some(#pat) = #some(#value) else { ::core::unreachable!() };
+        let #matched = #some(#value);
+        let #some(#pat) = #matched else { ::core::unreachable!() };
     };
     match kind {
         Kind::Thread => {
@@ -793,7 +794,6 @@ fn while_let(
                     #named::#function(
                         |#slot| {
                             match #some(#head) {
-                                #ranges
                                 #shaped => {
                                     #sent
                                     *#slot = #some(#value);
@@ -847,7 +847,6 @@ fn while_let(
                         loop {
                             #giver.asked().await;
                             match #some(#head) {
-                                #ranges
                                 #shaped => #giver.give(#value),
                                 _ => break #private::Flow::success(),
                             }
@@ -882,12 +881,15 @@ fn shape(pat: Pat) -> Pat {
         Pat::Ident(ident) => {
             // `n @ (1 | 2)` is `1 | 2`: the parentheses went with the binding, and are put
             // back only where an or-pattern needs them (rustc's `unused_parens` fires on
-            // `Some((1 | 2))`).
+            // `Some((1 | 2))`). What is left is the macro's code, located where the user
+            // wrote it: clippy would read `n @ 1 | n @ 2 | n @ 3`'s `1 | 2 | 3` as a range
+            // written out by hand.
             if let Some((_, sub)) = ident.subpat {
-                return match shape(*sub) {
+                let sub = match shape(*sub) {
                     Pat::Paren(paren) if matches!(*paren.pat, Pat::Or(_)) => *paren.pat,
                     sub => sub,
                 };
+                return as_macro_code(&sub);
             }
             if names_a_constant(&ident) {
                 Pat::Ident(ident)
@@ -1004,20 +1006,6 @@ fn part_checks(
     }
 }
 
-/// Whether `pat` has a binding with a subpattern (`n @ 1..=9`), which [`shape`] leaves out.
-fn has_subpattern(pat: &Pat) -> bool {
-    struct Finder(bool);
-    impl<'a> syn::visit::Visit<'a> for Finder {
-        fn visit_pat_ident(&mut self, ident: &'a syn::PatIdent) {
-            self.0 |= ident.subpat.is_some();
-            syn::visit::visit_pat_ident(self, ident);
-        }
-    }
-    let mut finder = Finder(false);
-    syn::visit::Visit::visit_pat(&mut finder, pat);
-    finder.0
-}
-
 /// The parts of a value that `pat` moves out of it, for the rewrite's check of each part (see
 /// `failfast_runtime::rewrite::Whole`): the pattern to bind them with, and their names, each
 /// once (an or-pattern binds the same names in every case). `None` when there is no part to
@@ -1087,6 +1075,34 @@ fn moved_parts(pat: &Pat) -> Option<(Pat, Vec<Ident>)> {
     syn::visit_mut::VisitMut::visit_pat_mut(&mut parts, &mut pat);
     // An or-pattern needs no parentheses here: it is only ever bound inside `Some(..)`.
     (!parts.0.is_empty()).then_some((pat, parts.0))
+}
+
+/// `pat` with every token's span made the macro's (`Span::mixed_site`) at the same place:
+/// lints leave it alone, errors still point at the user's tokens.
+fn as_macro_code(pat: &Pat) -> Pat {
+    fn respan(tokens: TokenStream) -> TokenStream {
+        tokens
+            .into_iter()
+            .map(|token| {
+                let mut token = match token {
+                    proc_macro2::TokenTree::Group(group) => {
+                        let mut inner =
+                            proc_macro2::Group::new(group.delimiter(), respan(group.stream()));
+                        inner.set_span(group.span());
+                        proc_macro2::TokenTree::Group(inner)
+                    }
+                    other => other,
+                };
+                token.set_span(Span::mixed_site().located_at(token.span()));
+                token
+            })
+            .collect()
+    }
+    syn::parse::Parser::parse2(
+        Pat::parse_multi_with_leading_vert,
+        respan(pat.to_token_stream()),
+    )
+    .expect("a pattern respanned parses as it did")
 }
 
 /// `pat` as a `let` or a closure parameter binds it: one case, so an or-pattern goes in

@@ -39,36 +39,137 @@ pub(crate) enum NotOne {
     Several(Vec<Span>, &'static str),
 }
 
-/// Whether an async block was not written by the user but by an attribute above
-/// `#[fail_fast]` that wraps the function's body in one: the user's loops inside it are the
-/// function's own, as they were before that attribute ran. `#[tracing::instrument]` on an
-/// `async fn` writes an `async` keyword that is not in the source as `async`;
-/// `#[async_trait]` writes `async move { .. let __ret: T = { body }; __ret }` (at the
-/// function's own `async`).
-fn written_by_another_macro(block: &syn::ExprAsync) -> bool {
-    let generated = block
-        .async_token
-        .span
-        .source_text()
-        .is_some_and(|text| text != "async");
-    let async_trait = block.block.stmts.iter().any(|stmt| {
-        matches!(stmt, syn::Stmt::Local(local) if matches!(
-            &local.pat,
-            syn::Pat::Type(typed) if matches!(&*typed.pat, syn::Pat::Ident(ident) if ident.ident == "__ret")
-        ))
-    });
-    generated || async_trait
+/// The blocks another attribute wrapped a function's body in, before `#[fail_fast]` ran on it:
+/// the user's loops inside them are the function's own. Each is recognized by its shape, and
+/// only where that attribute writes it, so that a block the user wrote still hides its loops:
+/// - `#[tracing::instrument]` on an `async fn` (or inside `#[async_trait]`'s block): `let
+///   __tracing_instrument_future = async move { BODY };`, or with `err`/`ret` the same around
+///   `match async move { BODY }.await {..}` (`let __match_scrutinee = ..`, `let x = ..`);
+/// - `#[tracing::instrument(err)]` or `(ret)` on a function that is not async: `match (move
+///   || { BODY })() {..}` (or `let x = ..`) after its `let __tracing_attr_guard;`;
+/// - `#[async_trait]`: `Box::pin(async move { .. let __ret: T = { BODY }; __ret })` (`let _: ()`
+///   for a `()` method, `let __self = self` first for a method), which instrument, when it
+///   runs after it, rewrites as on an `async fn`.
+#[derive(Clone, Copy)]
+struct Wrappers {
+    /// The function is an `async fn`.
+    async_fn: bool,
+    /// `#[tracing::instrument]` ran on a function that is not async: its guard is declared.
+    instrumented: bool,
+}
+
+impl Wrappers {
+    fn of(function: &syn::ItemFn) -> Wrappers {
+        let instrumented = function.block.stmts.iter().any(|stmt| {
+            matches!(stmt, syn::Stmt::Local(local) if binds(&local.pat, "__tracing_attr_guard"))
+        });
+        Wrappers {
+            async_fn: function.sig.asyncness.is_some(),
+            instrumented,
+        }
+    }
+
+    /// The async block of `let __tracing_instrument_future = ..` (in an `async fn` or in an
+    /// `#[async_trait]` block), and the one it awaits first if instrument's `err`/`ret` wrap
+    /// the body once more.
+    fn instrumented_future(local: &syn::Local) -> bool {
+        binds(&local.pat, "__tracing_instrument_future")
+            && local
+                .init
+                .as_ref()
+                .is_some_and(|init| matches!(&*init.expr, Expr::Async(_)))
+    }
+
+    /// In an async block instrument wrote, the block of the body it awaits (`err`, `ret`).
+    fn awaited_body(stmt: &mut syn::Stmt) -> Option<&mut syn::ExprAsync> {
+        let awaited = match stmt {
+            syn::Stmt::Local(local)
+                if binds(&local.pat, "__match_scrutinee") || binds(&local.pat, "x") =>
+            {
+                &mut *local.init.as_mut()?.expr
+            }
+            syn::Stmt::Expr(Expr::Match(scrutinized), _) => &mut *scrutinized.expr,
+            _ => return None,
+        };
+        match awaited {
+            Expr::Await(awaited) => match &mut *awaited.base {
+                Expr::Async(body) => Some(body),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// `Box::pin(async move { .. })` as `#[async_trait]` writes it.
+    fn async_trait(call: &mut syn::ExprCall) -> Option<&mut syn::ExprAsync> {
+        let Expr::Path(callee) = &*call.func else {
+            return None;
+        };
+        let mut segments = callee.path.segments.iter().rev();
+        let pin = segments.next().is_some_and(|last| last.ident == "pin");
+        let boxed = segments.next().is_some_and(|before| before.ident == "Box");
+        if !(pin && boxed && call.args.len() == 1) {
+            return None;
+        }
+        let Some(Expr::Async(block)) = call.args.first_mut() else {
+            return None;
+        };
+        let written_by_async_trait = block.block.stmts.iter().any(|stmt| {
+            let syn::Stmt::Local(local) = stmt else {
+                return false;
+            };
+            binds(&local.pat, "__self")
+                || binds(&local.pat, "__ret")
+                // instrument on an `#[async_trait]` method rewrites this block.
+                || binds(&local.pat, "__tracing_instrument_future")
+                || matches!(&local.pat, syn::Pat::Type(typed)
+                    if matches!(&*typed.pat, syn::Pat::Wild(_))
+                        && matches!(&*typed.ty, syn::Type::Tuple(unit) if unit.elems.is_empty()))
+        });
+        written_by_async_trait.then_some(block)
+    }
+
+    /// `(move || { .. })()` as instrument writes it on a function that is not async.
+    fn instrumented_closure(expr: &mut Expr) -> Option<&mut syn::ExprClosure> {
+        let Expr::Call(call) = expr else {
+            return None;
+        };
+        if !call.args.is_empty() {
+            return None;
+        }
+        let Expr::Paren(paren) = &mut *call.func else {
+            return None;
+        };
+        match &mut *paren.expr {
+            Expr::Closure(closure) if closure.inputs.is_empty() && closure.capture.is_some() => {
+                Some(closure)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Whether `pat` binds `name` (alone, or with a type: `__ret: T`).
+fn binds(pat: &syn::Pat, name: &str) -> bool {
+    match pat {
+        syn::Pat::Ident(ident) => ident.ident == name,
+        syn::Pat::Type(typed) => binds(&typed.pat, name),
+        _ => false,
+    }
 }
 
 /// Marks the function's one outermost `for` loop, or, if it has none, its one outermost
 /// `while let` loop, or says why it cannot.
 ///
-/// Outermost: not inside another loop, a closure, an async block (but one that another
-/// attribute wrapped the body in) or a nested item; loops inside `if`, `match` or plain blocks
-/// count. A `for` loop inside an outermost `while let`
+/// Outermost: not inside another loop, a closure, an async block or a nested item (but for
+/// the [`Wrappers`] another attribute wrapped the body in); loops inside `if`, `match` or
+/// plain blocks count. A `for` loop inside an outermost `while let`
 /// loop is not outermost: the `while let` loop is picked.
-pub(crate) fn mark_the_outermost_loop(block: &mut Block) -> Result<(), NotOne> {
+pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), NotOne> {
     struct Outermost {
+        wrappers: Wrappers,
+        /// Inside the block `#[async_trait]` wrote, where instrument's blocks are too.
+        in_async_trait: bool,
         found: Vec<Span>,
         while_lets: Vec<Span>,
         /// Which loop to mark: the n-th outermost `for`, or `while let` loop.
@@ -124,17 +225,53 @@ pub(crate) fn mark_the_outermost_loop(block: &mut Block) -> Result<(), NotOne> {
             });
         }
         fn visit_expr_async_mut(&mut self, inner: &mut syn::ExprAsync) {
-            if written_by_another_macro(inner) {
-                visit_mut::visit_expr_async_mut(self, inner);
-            } else {
-                self.hiding("an async block", |this| {
-                    visit_mut::visit_expr_async_mut(this, inner)
-                });
+            self.hiding("an async block", |this| {
+                visit_mut::visit_expr_async_mut(this, inner)
+            });
+        }
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            if self.inside.is_none() {
+                if let Some(wrapper) = Wrappers::async_trait(call) {
+                    let outer = std::mem::replace(&mut self.in_async_trait, true);
+                    self.visit_block_mut(&mut wrapper.block);
+                    self.in_async_trait = outer;
+                    return;
+                }
             }
+            visit_mut::visit_expr_call_mut(self, call);
+        }
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            if self.inside.is_none() && self.wrappers.instrumented {
+                if let Some(wrapper) = Wrappers::instrumented_closure(expr) {
+                    return self.visit_expr_mut(&mut wrapper.body);
+                }
+            }
+            visit_mut::visit_expr_mut(self, expr);
+        }
+        fn visit_local_mut(&mut self, local: &mut syn::Local) {
+            let instrumented = self.inside.is_none()
+                && (self.wrappers.async_fn || self.in_async_trait)
+                && Wrappers::instrumented_future(local);
+            if let (true, Some(init)) = (instrumented, local.init.as_mut()) {
+                if let Expr::Async(future) = &mut *init.expr {
+                    for stmt in &mut future.block.stmts {
+                        match Wrappers::awaited_body(stmt) {
+                            Some(body) => self.visit_block_mut(&mut body.block),
+                            None => self.visit_stmt_mut(stmt),
+                        }
+                    }
+                    return;
+                }
+            }
+            visit_mut::visit_local_mut(self, local);
         }
         fn visit_item_mut(&mut self, _: &mut Item) {}
     }
+    let wrappers = Wrappers::of(function);
+    let block = &mut function.block;
     let outermost = |mark| Outermost {
+        wrappers,
+        in_async_trait: false,
         found: Vec::new(),
         while_lets: Vec::new(),
         mark,

@@ -110,7 +110,9 @@ pub(crate) fn declared_mut<'a>(
     struct Mutable(HashSet<String>);
     impl Visit<'_> for Mutable {
         fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
-            if binding.mutability.is_some() {
+            // Not another macro's (`#[async_trait]`'s `let mut __self = self;`): `self` was
+            // not `mut` where the user wrote it.
+            if binding.mutability.is_some() && !binding.ident.to_string().starts_with("__") {
                 self.0.insert(binding.ident.to_string());
             }
             visit::visit_pat_ident(self, binding);
@@ -391,8 +393,13 @@ impl Visit<'_> for Races<'_> {
         let Ok(args) = mac.parse_body_with(parser) else {
             return;
         };
-        if let Some(destination) = args.first() {
-            self.written_to(mac, destination);
+        match args.first() {
+            // `write!(&mut out, ..)`: the same `&mut` of `out`.
+            Some(Expr::Reference(reference)) if reference.mutability.is_some() => {
+                self.written_to(mac, &reference.expr);
+            }
+            Some(destination) => self.written_to(mac, destination),
+            None => {}
         }
     }
 }

@@ -1,7 +1,7 @@
 // `while let` loops, thread and async, in a crate that forbids the lints a pattern matching
 // every value would fire: the rewrite allows none of them, whatever the refutable pattern
 // (`Some(..)`, cases of different variants, `n @ ..`, a user's enum, `&..`).
-#![forbid(irrefutable_let_patterns, unreachable_patterns)]
+#![forbid(irrefutable_let_patterns, unreachable_patterns, clippy::manual_range_patterns)]
 use failfast::fail_fast;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::sync::mpsc;
