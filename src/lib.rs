@@ -36,9 +36,10 @@
 //!   It rewrites the function's one *outermost* `for` loop: a loop not inside another loop, a
 //!   closure, an async block or a nested function (loops inside `if`, `match` or blocks
 //!   count); if it has none, its one outermost `while let` loop (see
-//!   [`while let` loops](#while-let-loops)). `#[tracing::instrument]` (any form) and
-//!   `#[async_trait]` written above `#[fail_fast]` wrap the body in a block of their own
-//!   first; the loops you wrote in the body still count as the function's. With no
+//!   [`while let` loops](#while-let-loops)). `#[tokio::main]`, `#[tokio::test]`,
+//!   `#[tracing::instrument]` (any form) and `#[async_trait]` written above `#[fail_fast]`
+//!   wrap the body in a block of their own first; the loops you wrote in the body still
+//!   count as the function's. With no
 //!   such loop, or several, it is a compile
 //!   error that asks you to mark the
 //!   loops that should run in parallel: inside the function, `#[fail_fast]` or

@@ -1,7 +1,7 @@
 //! `#[fail_fast]` under an attribute that runs first and wraps the function's body in a block
 //! of its own (`#[tracing::instrument]` in each of its forms, on an `async fn` or not;
-//! `#[async_trait]` on an impl, alone or with instrument) picks the loop the user wrote as the
-//! function's outermost one: the loop runs `workers` iterations at once and leaves the
+//! `#[async_trait]` on an impl, alone or with instrument; `#[tokio::test]` and
+//! `#[tokio::main]`) picks the loop the user wrote as the function's outermost one: the loop runs `workers` iterations at once and leaves the
 //! function as it would have.
 use failfast::fail_fast;
 use std::future::Future;
@@ -284,4 +284,44 @@ fn under_tracing_instrument_on_a_thread_loop_with_err_or_ret() {
     let (inside, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
     assert_eq!(summed(&[1, 2, 3, 4], &inside, &most), Some(10));
     assert_eq!(most.into_inner(), 2);
+}
+
+// `#[tokio::test]` writes `let body = async { BODY };` and blocks on it, as `#[tokio::main]`
+// does: the loop in the test's body is still the function's.
+#[tokio::test]
+#[fail_fast(workers = 3)]
+async fn under_tokio_test_the_loop_runs_workers_at_once() {
+    let gate = Gate::default();
+    for _ in 0..9 {
+        gate.pass(3).await;
+    }
+    assert_eq!(gate.most.into_inner(), 3);
+}
+
+#[tokio::main(flavor = "current_thread")]
+#[fail_fast(workers = 3)]
+async fn in_its_own_runtime(items: &[u32], gate: &Gate) -> Result<(), String> {
+    for &item in items {
+        gate.pass(3).await;
+        if item == 0 {
+            return Err("item 0".into());
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn under_tokio_main_the_loop_runs_workers_at_once_and_fails_first() {
+    let gate = Gate::default();
+    assert_eq!(in_its_own_runtime(&[1; 9], &gate), Ok(()));
+    assert_eq!(gate.most.into_inner(), 3);
+    let gate = Gate::default();
+    assert_eq!(
+        in_its_own_runtime(&[1, 1, 0, 1, 1, 1, 1, 1, 1], &gate),
+        Err("item 0".into())
+    );
+    assert!(
+        gate.arrived.into_inner() <= 3 + 2,
+        "the third group never started"
+    );
 }

@@ -47,6 +47,9 @@ pub(crate) enum NotOne {
 ///   `match async move { BODY }.await {..}` (`let __match_scrutinee = ..`, `let x = ..`);
 /// - `#[tracing::instrument(err)]` or `(ret)` on a function that is not async: `match (move
 ///   || { BODY })() {..}` (or `let x = ..`) after its `let __tracing_attr_guard;`;
+/// - `#[tokio::main]` and `#[tokio::test]`: `let body = async { BODY };` first in the function,
+///   whose `async` keyword is not in the source as `async` (a `let body = async ..` the user
+///   wrote still hides its loops);
 /// - `#[async_trait]`: `Box::pin(async move { .. let __ret: T = { BODY }; __ret })` (`let _: ()`
 ///   for a `()` method, `let __self = self` first for a method), which instrument, when it
 ///   runs after it, rewrites as on an `async fn`.
@@ -127,6 +130,18 @@ impl Wrappers {
                         && matches!(&*typed.ty, syn::Type::Tuple(unit) if unit.elems.is_empty()))
         });
         written_by_async_trait.then_some(block)
+    }
+
+    /// `let body = async { .. };` as `#[tokio::main]` writes it: the async block.
+    fn tokio_main(local: &mut syn::Local) -> Option<&mut syn::ExprAsync> {
+        if !binds(&local.pat, "body") {
+            return None;
+        }
+        let Expr::Async(block) = &mut *local.init.as_mut()?.expr else {
+            return None;
+        };
+        let written = block.async_token.span.source_text();
+        (written.as_deref() != Some("async")).then_some(block)
     }
 
     /// `(move || { .. })()` as instrument writes it on a function that is not async.
@@ -249,6 +264,14 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
             visit_mut::visit_expr_mut(self, expr);
         }
         fn visit_local_mut(&mut self, local: &mut syn::Local) {
+            if self.inside.is_none() && !self.wrappers.async_fn {
+                if let Some(body) = Wrappers::tokio_main(local) {
+                    let outer = std::mem::replace(&mut self.wrappers.async_fn, true);
+                    self.visit_block_mut(&mut body.block);
+                    self.wrappers.async_fn = outer;
+                    return;
+                }
+            }
             let instrumented = self.inside.is_none()
                 && (self.wrappers.async_fn || self.in_async_trait)
                 && Wrappers::instrumented_future(local);
