@@ -129,16 +129,16 @@ fn consume(
                         .stop(::failfast::parallel_loop::stop_token(&(token)))
                         .deadline(until),
                     &__FAILFAST_SITE,
-                    |__failfast_value| {
-                        let __failfast_matched = ::core::option::Option::Some(
-                            __failfast_value,
-                        );
-                        let ::core::option::Option::Some(Ok(job)) = __failfast_matched
-                        else { ::core::unreachable!() };
-                        if ::failfast::__private::always() {
-                            job.run()?;
+                    |__failfast_value| match ::core::option::Option::Some(
+                        __failfast_value,
+                    ) {
+                        ::core::option::Option::Some(Ok(job)) => {
+                            if ::failfast::__private::always() {
+                                job.run()?;
+                            }
+                            ::failfast::__private::Flow::success()
                         }
-                        ::failfast::__private::Flow::success()
+                        _ => ::core::unreachable!(),
                     },
                 )
             } {
@@ -194,16 +194,15 @@ async fn download_bucket(
                     {
                         __failfast_driver
                             .start(async {
-                                let __failfast_value = __failfast_item.take();
-                                let __failfast_matched = ::core::option::Option::Some(
-                                    __failfast_value,
-                                );
-                                let ::core::option::Option::Some(Some(key)) = __failfast_matched
-                                else { ::core::unreachable!() };
-                                if ::failfast::__private::always() {
-                                    client.download(&key).await?;
+                                match ::core::option::Option::Some(__failfast_item.take()) {
+                                    ::core::option::Option::Some(Some(key)) => {
+                                        if ::failfast::__private::always() {
+                                            client.download(&key).await?;
+                                        }
+                                        ::failfast::__private::Flow::success()
+                                    }
+                                    _ => ::core::unreachable!(),
                                 }
-                                ::failfast::__private::Flow::success()
                             });
                     }
                     let __failfast_ended = __failfast_driver.wait().await;

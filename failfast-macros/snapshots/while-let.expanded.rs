@@ -123,16 +123,16 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                     },
                     4,
                     &__FAILFAST_SITE,
-                    |__failfast_value| {
-                        let __failfast_matched = ::core::option::Option::Some(
-                            __failfast_value,
-                        );
-                        let ::core::option::Option::Some(Ok(job)) = __failfast_matched
-                        else { ::core::unreachable!() };
-                        if ::failfast::__private::always() {
-                            job.run()?;
+                    |__failfast_value| match ::core::option::Option::Some(
+                        __failfast_value,
+                    ) {
+                        ::core::option::Option::Some(Ok(job)) => {
+                            if ::failfast::__private::always() {
+                                job.run()?;
+                            }
+                            ::failfast::__private::Flow::success()
                         }
-                        ::failfast::__private::Flow::success()
+                        _ => ::core::unreachable!(),
                     },
                 )
             };
@@ -172,16 +172,15 @@ async fn download_bucket(keys: &mut Keys, client: &Client) -> Result<(), Error> 
                     {
                         __failfast_driver
                             .start(async {
-                                let __failfast_value = __failfast_item.take();
-                                let __failfast_matched = ::core::option::Option::Some(
-                                    __failfast_value,
-                                );
-                                let ::core::option::Option::Some(Some(Key { name, .. })) = __failfast_matched
-                                else { ::core::unreachable!() };
-                                if ::failfast::__private::always() {
-                                    client.download(&name).await?;
+                                match ::core::option::Option::Some(__failfast_item.take()) {
+                                    ::core::option::Option::Some(Some(Key { name, .. })) => {
+                                        if ::failfast::__private::always() {
+                                            client.download(&name).await?;
+                                        }
+                                        ::failfast::__private::Flow::success()
+                                    }
+                                    _ => ::core::unreachable!(),
                                 }
-                                ::failfast::__private::Flow::success()
                             });
                     }
                     let __failfast_ended = __failfast_driver.wait().await;

@@ -736,16 +736,19 @@ fn while_let(
     // pattern may match every value (as the sequential loop's may, which then warns), and
     // `Some(..)` of it never does, so no `irrefutable_let_patterns` or `unreachable_patterns`
     // lint fires on the rewrite, and none needs an `#[allow]`, which a crate's `#![forbid]`
-    // would refuse. The iteration keeps the `Some` in a local: what the pattern does not bind
-    // (`_`, `..`) is dropped when the iteration ends, as the sequential loop drops it after
-    // its body, not before the body runs.
+    // would refuse. The iteration's body runs in the arm of a `match` on that `Some`, as the
+    // sequential loop's runs while its scrutinee lives: what the pattern does not bind (`_`,
+    // `..`) is dropped after the body, and `ref mut` bindings borrow a mutable place.
     let shape = let_pattern(&shape(pat.clone()));
     let some = quote_spanned!(at=> ::core::option::Option::Some);
     let shaped = quote_spanned!(at=> #some(#value @ #shape));
-    let matched = Ident::new("__failfast_matched", at);
-    let bind = quote_spanned! {at=>
-        let #matched = #some(#value);
-        let #some(#pat) = #matched else { ::core::unreachable!() };
+    let bound = |value: TokenStream, body: TokenStream| {
+        quote_spanned! {at=>
+            match #some(#value) {
+                #some(#pat) => { #body }
+                _ => ::core::unreachable!(),
+            }
+        }
     };
     match kind {
         Kind::Thread => {
@@ -785,6 +788,10 @@ fn while_let(
                 None => (quote_spanned!(at=> while_let), workers),
                 Some(settings) => (quote_spanned!(at=> while_let_with), settings),
             };
+            let iterate = bound(
+                quote!(#value),
+                quote_spanned!(at=> #iteration #private::Flow::success()),
+            );
             let run = quote_spanned! {at=>
                 {
                     static #site: #private::LoopSite = #private::LoopSite::new();
@@ -804,11 +811,7 @@ fn while_let(
                         },
                         #settings,
                         &#site,
-                        |#value| {
-                            #bind
-                            #iteration
-                            #private::Flow::success()
-                        },
+                        |#value| #iterate,
                     )
                 }
             };
@@ -839,6 +842,10 @@ fn while_let(
                     }
                 }
             });
+            let iterate = bound(
+                quote_spanned!(at=> #item.take()),
+                quote_spanned!(at=> #iteration #private::Flow::success()),
+            );
             quote_spanned! {at=>
                 {
                     let mut #port = #private::future::Port::new();
@@ -854,12 +861,7 @@ fn while_let(
                     })#stopped_by;
                     loop {
                         if let ::core::option::Option::Some(#item) = #driver.next_item() {
-                            #driver.start(async {
-                                let #value = #item.take();
-                                #bind
-                                #iteration
-                                #private::Flow::success()
-                            });
+                            #driver.start(async { #iterate });
                         }
                         let #ended = #driver.wait().await;
                         if let ::core::option::Option::Some(#ended) = #ended {
@@ -879,22 +881,40 @@ fn while_let(
 fn shape(pat: Pat) -> Pat {
     match pat {
         Pat::Ident(ident) => {
-            // `n @ (1 | 2)` is `1 | 2`: the parentheses went with the binding, and are put
-            // back only where an or-pattern needs them (rustc's `unused_parens` fires on
-            // `Some((1 | 2))`). What is left is the macro's code, located where the user
-            // wrote it: clippy would read `n @ 1 | n @ 2 | n @ 3`'s `1 | 2 | 3` as a range
-            // written out by hand.
-            if let Some((_, sub)) = ident.subpat {
-                let sub = match shape(*sub) {
+            if let Some((at, sub)) = ident.subpat {
+                let sub = shape(*sub);
+                // Over literals and ranges (`n @ 1..=3`, `n @ 1 | n @ 2`) the binding stays,
+                // renamed: it copies a number, a `char` or a `&str`, and without it clippy
+                // would read `1 | 2 | 3` as a range written out by hand. Unused, and named
+                // with `_`, it is not linted.
+                if literal_only(&sub) {
+                    let name = ident.ident.to_string();
+                    let name = name.trim_start_matches("r#");
+                    return Pat::Ident(syn::PatIdent {
+                        attrs: Vec::new(),
+                        by_ref: None,
+                        mutability: None,
+                        ident: Ident::new(
+                            &format!("__failfast_{name}"),
+                            hygienic(ident.ident.span()),
+                        ),
+                        subpat: Some((at, Box::new(sub))),
+                    });
+                }
+                // `n @ (1 | 2)` is `1 | 2`: the parentheses went with the binding, and are put
+                // back only where an or-pattern needs them (rustc's `unused_parens` fires on
+                // `Some((1 | 2))`).
+                return match sub {
                     Pat::Paren(paren) if matches!(*paren.pat, Pat::Or(_)) => *paren.pat,
                     sub => sub,
                 };
-                return as_macro_code(&sub);
             }
             if names_a_constant(&ident) {
                 Pat::Ident(ident)
             } else {
-                wild(ident.ident.span())
+                // The macro's `_`, where the binding was: clippy's `unneeded_wildcard_pattern`
+                // would read the user's `(a, ..)` as `(_, ..)`.
+                wild(hygienic(ident.ident.span()))
             }
         }
         Pat::Or(mut or) => {
@@ -1077,32 +1097,15 @@ fn moved_parts(pat: &Pat) -> Option<(Pat, Vec<Ident>)> {
     (!parts.0.is_empty()).then_some((pat, parts.0))
 }
 
-/// `pat` with every token's span made the macro's (`Span::mixed_site`) at the same place:
-/// lints leave it alone, errors still point at the user's tokens.
-fn as_macro_code(pat: &Pat) -> Pat {
-    fn respan(tokens: TokenStream) -> TokenStream {
-        tokens
-            .into_iter()
-            .map(|token| {
-                let mut token = match token {
-                    proc_macro2::TokenTree::Group(group) => {
-                        let mut inner =
-                            proc_macro2::Group::new(group.delimiter(), respan(group.stream()));
-                        inner.set_span(group.span());
-                        proc_macro2::TokenTree::Group(inner)
-                    }
-                    other => other,
-                };
-                token.set_span(Span::mixed_site().located_at(token.span()));
-                token
-            })
-            .collect()
+/// Whether `pat` matches only literals and ranges (`1..=3`, `'a' | 'b'`): a binding over it
+/// copies its value.
+fn literal_only(pat: &Pat) -> bool {
+    match pat {
+        Pat::Lit(_) | Pat::Range(_) => true,
+        Pat::Or(or) => or.cases.iter().all(literal_only),
+        Pat::Paren(paren) => literal_only(&paren.pat),
+        _ => false,
     }
-    syn::parse::Parser::parse2(
-        Pat::parse_multi_with_leading_vert,
-        respan(pat.to_token_stream()),
-    )
-    .expect("a pattern respanned parses as it did")
 }
 
 /// `pat` as a `let` or a closure parameter binds it: one case, so an or-pattern goes in

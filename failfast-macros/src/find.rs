@@ -41,70 +41,131 @@ pub(crate) enum NotOne {
 
 /// The blocks another attribute wrapped a function's body in, before `#[fail_fast]` ran on it:
 /// the user's loops inside them are the function's own. Each is recognized by its shape, and
-/// only where that attribute writes it, so that a block the user wrote still hides its loops:
-/// - `#[tracing::instrument]` on an `async fn` (or inside `#[async_trait]`'s block): `let
+/// only as a statement of the function's body (or of another such block), where that
+/// attribute writes it, so that a block the user wrote still hides its loops:
+/// - `#[tracing::instrument]` on an `async fn` (or inside the blocks below): `let
 ///   __tracing_instrument_future = async move { BODY };`, or with `err`/`ret` the same around
 ///   `match async move { BODY }.await {..}` (`let __match_scrutinee = ..`, `let x = ..`);
 /// - `#[tracing::instrument(err)]` or `(ret)` on a function that is not async: `match (move
-///   || { BODY })() {..}` (or `let x = ..`) after its `let __tracing_attr_guard;`;
-/// - `#[tokio::main]` and `#[tokio::test]`: `let body = async { BODY };` first in the function,
-///   whose `async` keyword is not in the source as `async` (a `let body = async ..` the user
-///   wrote still hides its loops);
-/// - `#[async_trait]`: `Box::pin(async move { .. let __ret: T = { BODY }; __ret })` (`let _: ()`
-///   for a `()` method, `let __self = self` first for a method), which instrument, when it
-///   runs after it, rewrites as on an `async fn`.
-#[derive(Clone, Copy)]
-struct Wrappers {
-    /// The function is an `async fn`.
-    async_fn: bool,
-    /// `#[tracing::instrument]` ran on a function that is not async: its guard is declared.
-    instrumented: bool,
-}
+///   || { BODY })() {..}` (or `let x = ..`), after its `let __tracing_attr_guard;`;
+/// - `#[tokio::main]` and `#[tokio::test]`: `let body = async { BODY };` in a function that is
+///   not async, whose `async` keyword is not in the source as `async`;
+/// - `#[async_trait]`: the function's only statement, `Box::pin(async move { .. let __ret: T =
+///   { BODY }; __ret })` (`let _: ()` for a `()` method, `let __self = self` for a method),
+///   which instrument, when it runs after it, rewrites as on an `async fn`.
+mod wrappers {
+    use super::binds;
+    use syn::{Block, Expr, Local, Stmt};
 
-impl Wrappers {
-    fn of(function: &syn::ItemFn) -> Wrappers {
-        let instrumented = function.block.stmts.iter().any(|stmt| {
-            matches!(stmt, syn::Stmt::Local(local) if binds(&local.pat, "__tracing_attr_guard"))
-        });
-        Wrappers {
-            async_fn: function.sig.asyncness.is_some(),
-            instrumented,
+    /// The user's block in `let __tracing_instrument_future = ..;`, if `local` is that: the
+    /// async block itself, or the one it awaits first (`err`, `ret`).
+    pub(super) fn instrumented_future(local: &mut Local) -> Option<&mut Block> {
+        if !binds(&local.pat, "__tracing_instrument_future") {
+            return None;
         }
+        let Expr::Async(future) = &mut *local.init.as_mut()?.expr else {
+            return None;
+        };
+        let awaited = future
+            .block
+            .stmts
+            .first()
+            .is_some_and(|first| awaited(first).is_some());
+        if !awaited {
+            return Some(&mut future.block);
+        }
+        let first = future.block.stmts.first_mut()?;
+        awaited_mut(first)
     }
 
-    /// The async block of `let __tracing_instrument_future = ..` (in an `async fn` or in an
-    /// `#[async_trait]` block), and the one it awaits first if instrument's `err`/`ret` wrap
-    /// the body once more.
-    fn instrumented_future(local: &syn::Local) -> bool {
-        binds(&local.pat, "__tracing_instrument_future")
-            && local
-                .init
-                .as_ref()
-                .is_some_and(|init| matches!(&*init.expr, Expr::Async(_)))
-    }
-
-    /// In an async block instrument wrote, the block of the body it awaits (`err`, `ret`).
-    fn awaited_body(stmt: &mut syn::Stmt) -> Option<&mut syn::ExprAsync> {
+    /// What instrument's `err`/`ret` await first: `let __match_scrutinee = async move { .. }
+    /// .await;`, `let x = ..`, `match async move { .. }.await {..}`.
+    fn awaited(stmt: &Stmt) -> Option<&Block> {
         let awaited = match stmt {
-            syn::Stmt::Local(local)
+            Stmt::Local(local)
                 if binds(&local.pat, "__match_scrutinee") || binds(&local.pat, "x") =>
             {
-                &mut *local.init.as_mut()?.expr
+                &*local.init.as_ref()?.expr
             }
-            syn::Stmt::Expr(Expr::Match(scrutinized), _) => &mut *scrutinized.expr,
+            Stmt::Expr(Expr::Match(scrutinized), _) => &*scrutinized.expr,
             _ => return None,
         };
         match awaited {
-            Expr::Await(awaited) => match &mut *awaited.base {
-                Expr::Async(body) => Some(body),
+            Expr::Await(awaited) => match &*awaited.base {
+                Expr::Async(body) => Some(&body.block),
                 _ => None,
             },
             _ => None,
         }
     }
 
-    /// `Box::pin(async move { .. })` as `#[async_trait]` writes it.
-    fn async_trait(call: &mut syn::ExprCall) -> Option<&mut syn::ExprAsync> {
+    fn awaited_mut(stmt: &mut Stmt) -> Option<&mut Block> {
+        let awaited = match stmt {
+            Stmt::Local(local) => &mut *local.init.as_mut()?.expr,
+            Stmt::Expr(Expr::Match(scrutinized), _) => &mut *scrutinized.expr,
+            _ => return None,
+        };
+        match awaited {
+            Expr::Await(awaited) => match &mut *awaited.base {
+                Expr::Async(body) => Some(&mut body.block),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether `block` (a function's body) declares instrument's guard, as instrument writes
+    /// it on a function that is not async.
+    pub(super) fn instrumented(block: &Block) -> bool {
+        block.stmts.iter().any(
+            |stmt| matches!(stmt, Stmt::Local(local) if binds(&local.pat, "__tracing_attr_guard")),
+        )
+    }
+
+    /// The body in `match (move || { .. })() {..}` or `let x = (move || { .. })();`, as
+    /// instrument's `err`/`ret` write it on a function that is not async.
+    pub(super) fn instrumented_closure(stmt: &mut Stmt) -> Option<&mut Expr> {
+        let called = match stmt {
+            Stmt::Local(local) if binds(&local.pat, "x") => &mut *local.init.as_mut()?.expr,
+            Stmt::Expr(Expr::Match(scrutinized), _) => &mut *scrutinized.expr,
+            _ => return None,
+        };
+        let Expr::Call(call) = called else {
+            return None;
+        };
+        let Expr::Paren(paren) = &mut *call.func else {
+            return None;
+        };
+        match &mut *paren.expr {
+            Expr::Closure(closure)
+                if call.args.is_empty()
+                    && closure.inputs.is_empty()
+                    && closure.capture.is_some() =>
+            {
+                Some(&mut closure.body)
+            }
+            _ => None,
+        }
+    }
+
+    /// The async block of `let body = async { .. };` as `#[tokio::main]` writes it.
+    pub(super) fn tokio_main(local: &mut Local) -> Option<&mut Block> {
+        if !binds(&local.pat, "body") {
+            return None;
+        }
+        let Expr::Async(block) = &mut *local.init.as_mut()?.expr else {
+            return None;
+        };
+        let written = block.async_token.span.source_text();
+        (written.as_deref() != Some("async")).then_some(&mut block.block)
+    }
+
+    /// The async block of `Box::pin(async move { .. })`, the only statement of `body`, as
+    /// `#[async_trait]` writes it.
+    pub(super) fn async_trait(body: &mut Block) -> Option<&mut Block> {
+        let [Stmt::Expr(Expr::Call(call), None)] = body.stmts.as_mut_slice() else {
+            return None;
+        };
         let Expr::Path(callee) = &*call.func else {
             return None;
         };
@@ -118,49 +179,17 @@ impl Wrappers {
             return None;
         };
         let written_by_async_trait = block.block.stmts.iter().any(|stmt| {
-            let syn::Stmt::Local(local) = stmt else {
+            let Stmt::Local(local) = stmt else {
                 return false;
             };
             binds(&local.pat, "__self")
                 || binds(&local.pat, "__ret")
-                // instrument on an `#[async_trait]` method rewrites this block.
                 || binds(&local.pat, "__tracing_instrument_future")
                 || matches!(&local.pat, syn::Pat::Type(typed)
                     if matches!(&*typed.pat, syn::Pat::Wild(_))
                         && matches!(&*typed.ty, syn::Type::Tuple(unit) if unit.elems.is_empty()))
         });
-        written_by_async_trait.then_some(block)
-    }
-
-    /// `let body = async { .. };` as `#[tokio::main]` writes it: the async block.
-    fn tokio_main(local: &mut syn::Local) -> Option<&mut syn::ExprAsync> {
-        if !binds(&local.pat, "body") {
-            return None;
-        }
-        let Expr::Async(block) = &mut *local.init.as_mut()?.expr else {
-            return None;
-        };
-        let written = block.async_token.span.source_text();
-        (written.as_deref() != Some("async")).then_some(block)
-    }
-
-    /// `(move || { .. })()` as instrument writes it on a function that is not async.
-    fn instrumented_closure(expr: &mut Expr) -> Option<&mut syn::ExprClosure> {
-        let Expr::Call(call) = expr else {
-            return None;
-        };
-        if !call.args.is_empty() {
-            return None;
-        }
-        let Expr::Paren(paren) = &mut *call.func else {
-            return None;
-        };
-        match &mut *paren.expr {
-            Expr::Closure(closure) if closure.inputs.is_empty() && closure.capture.is_some() => {
-                Some(closure)
-            }
-            _ => None,
-        }
+        written_by_async_trait.then_some(&mut block.block)
     }
 }
 
@@ -177,14 +206,11 @@ fn binds(pat: &syn::Pat, name: &str) -> bool {
 /// `while let` loop, or says why it cannot.
 ///
 /// Outermost: not inside another loop, a closure, an async block or a nested item (but for
-/// the [`Wrappers`] another attribute wrapped the body in); loops inside `if`, `match` or
+/// the [`wrappers`] another attribute wrapped the body in); loops inside `if`, `match` or
 /// plain blocks count. A `for` loop inside an outermost `while let`
 /// loop is not outermost: the `while let` loop is picked.
 pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), NotOne> {
     struct Outermost {
-        wrappers: Wrappers,
-        /// Inside the block `#[async_trait]` wrote, where instrument's blocks are too.
-        in_async_trait: bool,
         found: Vec<Span>,
         while_lets: Vec<Span>,
         /// Which loop to mark: the n-th outermost `for`, or `while let` loop.
@@ -194,6 +220,41 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
         hidden: Vec<(Span, &'static str)>,
     }
     impl Outermost {
+        /// The statements of the function's body, or of a block another attribute wrapped
+        /// it in (see [`wrappers`]): the user's blocks in such wrappers are visited as the
+        /// body itself.
+        fn visit_body(&mut self, block: &mut Block, async_context: bool, top: bool) {
+            if top && !async_context {
+                if let Some(inner) = wrappers::async_trait(block) {
+                    return self.visit_body(inner, true, false);
+                }
+            }
+            let instrumented = top && !async_context && wrappers::instrumented(block);
+            for stmt in &mut block.stmts {
+                if let syn::Stmt::Local(local) = stmt {
+                    if async_context {
+                        if let Some(user) = wrappers::instrumented_future(local) {
+                            self.visit_block_mut(user);
+                            continue;
+                        }
+                    }
+                    if top && !async_context {
+                        if let Some(user) = wrappers::tokio_main(local) {
+                            self.visit_body(user, true, false);
+                            continue;
+                        }
+                    }
+                }
+                if instrumented {
+                    if let Some(user) = wrappers::instrumented_closure(stmt) {
+                        self.visit_expr_mut(user);
+                        continue;
+                    }
+                }
+                self.visit_stmt_mut(stmt);
+            }
+        }
+
         fn hiding(&mut self, what: &'static str, f: impl FnOnce(&mut Self)) {
             let outer = self.inside.replace(self.inside.unwrap_or(what));
             f(self);
@@ -244,57 +305,11 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
                 visit_mut::visit_expr_async_mut(this, inner)
             });
         }
-        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
-            if self.inside.is_none() {
-                if let Some(wrapper) = Wrappers::async_trait(call) {
-                    let outer = std::mem::replace(&mut self.in_async_trait, true);
-                    self.visit_block_mut(&mut wrapper.block);
-                    self.in_async_trait = outer;
-                    return;
-                }
-            }
-            visit_mut::visit_expr_call_mut(self, call);
-        }
-        fn visit_expr_mut(&mut self, expr: &mut Expr) {
-            if self.inside.is_none() && self.wrappers.instrumented {
-                if let Some(wrapper) = Wrappers::instrumented_closure(expr) {
-                    return self.visit_expr_mut(&mut wrapper.body);
-                }
-            }
-            visit_mut::visit_expr_mut(self, expr);
-        }
-        fn visit_local_mut(&mut self, local: &mut syn::Local) {
-            if self.inside.is_none() && !self.wrappers.async_fn {
-                if let Some(body) = Wrappers::tokio_main(local) {
-                    let outer = std::mem::replace(&mut self.wrappers.async_fn, true);
-                    self.visit_block_mut(&mut body.block);
-                    self.wrappers.async_fn = outer;
-                    return;
-                }
-            }
-            let instrumented = self.inside.is_none()
-                && (self.wrappers.async_fn || self.in_async_trait)
-                && Wrappers::instrumented_future(local);
-            if let (true, Some(init)) = (instrumented, local.init.as_mut()) {
-                if let Expr::Async(future) = &mut *init.expr {
-                    for stmt in &mut future.block.stmts {
-                        match Wrappers::awaited_body(stmt) {
-                            Some(body) => self.visit_block_mut(&mut body.block),
-                            None => self.visit_stmt_mut(stmt),
-                        }
-                    }
-                    return;
-                }
-            }
-            visit_mut::visit_local_mut(self, local);
-        }
         fn visit_item_mut(&mut self, _: &mut Item) {}
     }
-    let wrappers = Wrappers::of(function);
+    let async_fn = function.sig.asyncness.is_some();
     let block = &mut function.block;
     let outermost = |mark| Outermost {
-        wrappers,
-        in_async_trait: false,
         found: Vec::new(),
         while_lets: Vec::new(),
         mark,
@@ -302,7 +317,7 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
         hidden: Vec::new(),
     };
     let mut count = outermost(None);
-    count.visit_block_mut(block);
+    count.visit_body(block, async_fn, true);
     let pick = match (count.found.len(), count.while_lets.len()) {
         (1, _) => (true, 0),
         (0, 1) => (false, 0),
@@ -310,7 +325,7 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
         (0, _) => return Err(NotOne::Several(count.while_lets, "`while let`")),
         _ => return Err(NotOne::Several(count.found, "`for`")),
     };
-    outermost(Some(pick)).visit_block_mut(block);
+    outermost(Some(pick)).visit_body(block, async_fn, true);
     Ok(())
 }
 

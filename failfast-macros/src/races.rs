@@ -110,9 +110,9 @@ pub(crate) fn declared_mut<'a>(
     struct Mutable(HashSet<String>);
     impl Visit<'_> for Mutable {
         fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
-            // Not another macro's (`#[async_trait]`'s `let mut __self = self;`): `self` was
-            // not `mut` where the user wrote it.
-            if binding.mutability.is_some() && !binding.ident.to_string().starts_with("__") {
+            // Not `#[async_trait]`'s `let mut __self = self;` for a `&mut self` method:
+            // `self` is not `mut` where the user wrote it.
+            if binding.mutability.is_some() && binding.ident != "__self" {
                 self.0.insert(binding.ident.to_string());
             }
             visit::visit_pat_ident(self, binding);
