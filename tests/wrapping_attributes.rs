@@ -325,3 +325,41 @@ fn under_tokio_main_the_loop_runs_workers_at_once_and_fails_first() {
         "the third group never started"
     );
 }
+
+// tokio runs first and keeps instrument, which then wraps tokio's block in its own.
+#[tokio::main(flavor = "current_thread")]
+#[tracing::instrument(skip_all, err)]
+#[fail_fast(workers = 3)]
+async fn instrumented_in_its_own_runtime(items: &[u32], gate: &Gate) -> Result<(), String> {
+    for &item in items {
+        gate.pass(3).await;
+        if item == 0 {
+            return Err("item 0".into());
+        }
+    }
+    Ok(())
+}
+
+#[tokio::main(flavor = "current_thread")]
+#[tracing::instrument(skip_all)]
+#[fail_fast(workers = 3)]
+async fn plainly_instrumented_in_its_own_runtime(items: &[u32], gate: &Gate) {
+    for _ in items {
+        gate.pass(3).await;
+    }
+}
+
+#[test]
+fn under_tokio_main_and_then_instrument_the_loop_runs_workers_at_once() {
+    let gate = Gate::default();
+    assert_eq!(instrumented_in_its_own_runtime(&[1; 9], &gate), Ok(()));
+    assert_eq!(gate.most.into_inner(), 3);
+    let failing = [1, 1, 0, 1, 1, 1];
+    assert_eq!(
+        instrumented_in_its_own_runtime(&failing, &Gate::default()),
+        Err("item 0".into())
+    );
+    let gate = Gate::default();
+    plainly_instrumented_in_its_own_runtime(&[1; 6], &gate);
+    assert_eq!(gate.most.into_inner(), 3);
+}

@@ -894,10 +894,7 @@ fn shape(pat: Pat) -> Pat {
                         attrs: Vec::new(),
                         by_ref: None,
                         mutability: None,
-                        ident: Ident::new(
-                            &format!("__failfast_{name}"),
-                            hygienic(ident.ident.span()),
-                        ),
+                        ident: Ident::new(&format!("{KEPT}{name}"), hygienic(ident.ident.span())),
                         subpat: Some((at, Box::new(sub))),
                     });
                 }
@@ -919,6 +916,12 @@ fn shape(pat: Pat) -> Pat {
         }
         Pat::Or(mut or) => {
             or.cases = or.cases.into_iter().map(shape).collect();
+            // Every case binds the same names: where only some kept a binding (`Ok(n @ 1..=3)
+            // | Err(n)`), none does.
+            let kept: Vec<Vec<String>> = or.cases.iter().map(kept_bindings).collect();
+            if kept.windows(2).any(|pair| pair[0] != pair[1]) {
+                or.cases = or.cases.into_iter().map(without_kept_bindings).collect();
+            }
             Pat::Or(or)
         }
         Pat::Paren(mut paren) => {
@@ -934,11 +937,11 @@ fn shape(pat: Pat) -> Pat {
             Pat::Slice(slice)
         }
         Pat::Tuple(mut tuple) => {
-            tuple.elems = tuple.elems.into_iter().map(shape).collect();
+            tuple.elems = beside_rest(tuple.elems.into_iter().map(shape).collect());
             Pat::Tuple(tuple)
         }
         Pat::TupleStruct(mut tuple) => {
-            tuple.elems = tuple.elems.into_iter().map(shape).collect();
+            tuple.elems = beside_rest(tuple.elems.into_iter().map(shape).collect());
             Pat::TupleStruct(tuple)
         }
         Pat::Struct(mut record) => {
@@ -1095,6 +1098,78 @@ fn moved_parts(pat: &Pat) -> Option<(Pat, Vec<Ident>)> {
     syn::visit_mut::VisitMut::visit_pat_mut(&mut parts, &mut pat);
     // An or-pattern needs no parentheses here: it is only ever bound inside `Some(..)`.
     (!parts.0.is_empty()).then_some((pat, parts.0))
+}
+
+/// The prefix of a binding the shape keeps (see [`shape`]): none of the rewrite's own names
+/// starts with it, so a user's `value @ 1..=3` does not meet the rewrite's `__failfast_value`.
+const KEPT: &str = "__failfast_kept_";
+
+/// The bindings [`shape`] kept in `pat`, sorted.
+fn kept_bindings(pat: &Pat) -> Vec<String> {
+    struct Kept(Vec<String>);
+    impl<'a> syn::visit::Visit<'a> for Kept {
+        fn visit_pat_ident(&mut self, ident: &'a syn::PatIdent) {
+            let name = ident.ident.to_string();
+            if name.starts_with(KEPT) {
+                self.0.push(name);
+            }
+            syn::visit::visit_pat_ident(self, ident);
+        }
+    }
+    let mut kept = Kept(Vec::new());
+    syn::visit::Visit::visit_pat(&mut kept, pat);
+    kept.0.sort();
+    kept.0
+}
+
+/// `pat` without the bindings [`shape`] kept: each is its subpattern.
+fn without_kept_bindings(mut pat: Pat) -> Pat {
+    struct Strip;
+    impl syn::visit_mut::VisitMut for Strip {
+        fn visit_pat_mut(&mut self, pat: &mut Pat) {
+            if let Pat::Ident(ident) = pat {
+                if ident.ident.to_string().starts_with(KEPT) {
+                    if let Some((_, sub)) = ident.subpat.take() {
+                        *pat = match *sub {
+                            Pat::Paren(paren) if matches!(*paren.pat, Pat::Or(_)) => *paren.pat,
+                            sub => sub,
+                        };
+                    }
+                }
+            }
+            syn::visit_mut::visit_pat_mut(self, pat);
+        }
+    }
+    syn::visit_mut::VisitMut::visit_pat_mut(&mut Strip, &mut pat);
+    pat
+}
+
+/// A tuple's (or tuple struct's) elements without the `_`s next to its `..`, which match
+/// nothing more: clippy's `unneeded_wildcard_pattern` would read the user's `(a, ..)` as the
+/// shape's `(_, ..)`.
+fn beside_rest(
+    elems: syn::punctuated::Punctuated<Pat, syn::Token![,]>,
+) -> syn::punctuated::Punctuated<Pat, syn::Token![,]> {
+    let elems: Vec<Pat> = elems.into_iter().collect();
+    let Some(rest) = elems.iter().position(|elem| matches!(elem, Pat::Rest(_))) else {
+        return elems.into_iter().collect();
+    };
+    let wild = |elem: &Pat| matches!(elem, Pat::Wild(_));
+    let before = elems[..rest]
+        .iter()
+        .rev()
+        .take_while(|elem| wild(elem))
+        .count();
+    let after = elems[rest + 1..]
+        .iter()
+        .take_while(|elem| wild(elem))
+        .count();
+    elems
+        .into_iter()
+        .enumerate()
+        .filter(|(at, _)| *at < rest - before || *at == rest || *at > rest + after)
+        .map(|(_, elem)| elem)
+        .collect()
 }
 
 /// Whether `pat` matches only literals and ranges (`1..=3`, `'a' | 'b'`): a binding over it

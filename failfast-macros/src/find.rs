@@ -171,7 +171,11 @@ mod wrappers {
         };
         let mut segments = callee.path.segments.iter().rev();
         let pin = segments.next().is_some_and(|last| last.ident == "pin");
-        let boxed = segments.next().is_some_and(|before| before.ident == "Box");
+        // async_trait writes the call at the method's `async` keyword; a user's `Box` is
+        // written `Box`.
+        let boxed = segments.next().is_some_and(|before| {
+            before.ident == "Box" && before.ident.span().source_text().as_deref() != Some("Box")
+        });
         if !(pin && boxed && call.args.len() == 1) {
             return None;
         }
@@ -231,6 +235,23 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
             }
             let instrumented = top && !async_context && wrappers::instrumented(block);
             for stmt in &mut block.stmts {
+                // instrument on a function that is not async (`#[tokio::main]`'s, when it
+                // runs first) puts the body in plain blocks, and `err`/`ret` in a closure:
+                // tokio's block may be inside them.
+                if top && !async_context {
+                    if let syn::Stmt::Expr(Expr::Block(plain), _) = stmt {
+                        if plain.label.is_none() {
+                            self.visit_body(&mut plain.block, false, true);
+                            continue;
+                        }
+                    }
+                    if instrumented {
+                        if let Some(Expr::Block(user)) = wrappers::instrumented_closure(stmt) {
+                            self.visit_body(&mut user.block, false, true);
+                            continue;
+                        }
+                    }
+                }
                 if let syn::Stmt::Local(local) = stmt {
                     if async_context {
                         if let Some(user) = wrappers::instrumented_future(local) {
