@@ -1118,7 +1118,9 @@ fn kept_bindings(pat: &Pat) -> Vec<String> {
     }
     let mut kept = Kept(Vec::new());
     syn::visit::Visit::visit_pat(&mut kept, pat);
+    // A set: a case that is itself an or-pattern names each binding once per case.
     kept.0.sort();
+    kept.0.dedup();
     kept.0
 }
 
@@ -1138,6 +1140,19 @@ fn without_kept_bindings(mut pat: Pat) -> Pat {
                 }
             }
             syn::visit_mut::visit_pat_mut(self, pat);
+            // `&n @ 1..=3` is `&(1..=3)`: rustc refuses `&1..=3`, and reads `&1 | 5` as
+            // `(&1) | 5`.
+            if let Pat::Reference(reference) = pat {
+                if matches!(*reference.pat, Pat::Range(_) | Pat::Or(_)) {
+                    let at = syn::spanned::Spanned::span(&*reference.pat);
+                    let inner = std::mem::replace(&mut *reference.pat, wild(at));
+                    *reference.pat = Pat::Paren(syn::PatParen {
+                        attrs: Vec::new(),
+                        paren_token: syn::token::Paren(at),
+                        pat: Box::new(inner),
+                    });
+                }
+            }
         }
     }
     syn::visit_mut::VisitMut::visit_pat_mut(&mut Strip, &mut pat);
