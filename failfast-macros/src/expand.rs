@@ -901,10 +901,7 @@ fn shape(pat: Pat) -> Pat {
                 // `n @ (1 | 2)` is `1 | 2`: the parentheses went with the binding, and are put
                 // back only where an or-pattern needs them (rustc's `unused_parens` fires on
                 // `Some((1 | 2))`).
-                return match sub {
-                    Pat::Paren(paren) if matches!(*paren.pat, Pat::Or(_)) => *paren.pat,
-                    sub => sub,
-                };
+                return without_parentheses(sub);
             }
             if names_a_constant(&ident) {
                 Pat::Ident(ident)
@@ -1132,10 +1129,7 @@ fn without_kept_bindings(mut pat: Pat) -> Pat {
             if let Pat::Ident(ident) = pat {
                 if ident.ident.to_string().starts_with(KEPT) {
                     if let Some((_, sub)) = ident.subpat.take() {
-                        *pat = match *sub {
-                            Pat::Paren(paren) if matches!(*paren.pat, Pat::Or(_)) => *paren.pat,
-                            sub => sub,
-                        };
+                        *pat = without_parentheses(*sub);
                     }
                 }
             }
@@ -1144,13 +1138,8 @@ fn without_kept_bindings(mut pat: Pat) -> Pat {
             // `(&1) | 5`.
             if let Pat::Reference(reference) = pat {
                 if matches!(*reference.pat, Pat::Range(_) | Pat::Or(_)) {
-                    let at = syn::spanned::Spanned::span(&*reference.pat);
-                    let inner = std::mem::replace(&mut *reference.pat, wild(at));
-                    *reference.pat = Pat::Paren(syn::PatParen {
-                        attrs: Vec::new(),
-                        paren_token: syn::token::Paren(at),
-                        pat: Box::new(inner),
-                    });
+                    let inner = std::mem::replace(&mut *reference.pat, wild(Span::call_site()));
+                    *reference.pat = in_parentheses(inner);
                 }
             }
         }
@@ -1210,14 +1199,27 @@ fn let_pattern(pat: &Pat) -> TokenStream {
 /// on the pattern (clippy's `unnested_or_patterns`) points where the user's loop has it.
 fn parenthesized(pat: Pat) -> Pat {
     match pat {
-        Pat::Or(or) => {
-            let at = syn::spanned::Spanned::span(&or);
-            Pat::Paren(syn::PatParen {
-                attrs: Vec::new(),
-                paren_token: syn::token::Paren(at),
-                pat: Box::new(Pat::Or(or)),
-            })
-        }
+        Pat::Or(_) => in_parentheses(pat),
+        pat => pat,
+    }
+}
+
+/// `(pat)`, the parentheses located at `pat`.
+fn in_parentheses(pat: Pat) -> Pat {
+    let at = syn::spanned::Spanned::span(&pat);
+    Pat::Paren(syn::PatParen {
+        attrs: Vec::new(),
+        paren_token: syn::token::Paren(at),
+        pat: Box::new(pat),
+    })
+}
+
+/// `pat` without the parentheses around an or-pattern that a binding's `@` needed
+/// (`n @ (1 | 2)`), which rustc's `unused_parens` flags where the binding is gone
+/// (`Some((1 | 2))`); where they are needed again, [`parenthesized`] puts them back.
+fn without_parentheses(pat: Pat) -> Pat {
+    match pat {
+        Pat::Paren(paren) if matches!(*paren.pat, Pat::Or(_)) => *paren.pat,
         pat => pat,
     }
 }

@@ -66,42 +66,24 @@ mod wrappers {
         let Expr::Async(future) = &mut *local.init.as_mut()?.expr else {
             return None;
         };
-        let awaited = future
-            .block
-            .stmts
-            .first()
-            .is_some_and(|first| awaited(first).is_some());
-        if !awaited {
+        // Asked first, then taken: the borrow checker does not let the block that is not
+        // returned be returned after a failed look into it.
+        let awaits = future.block.stmts.first_mut().and_then(awaited).is_some();
+        if !awaits {
             return Some(&mut future.block);
         }
-        let first = future.block.stmts.first_mut()?;
-        awaited_mut(first)
+        future.block.stmts.first_mut().and_then(awaited)
     }
 
     /// What instrument's `err`/`ret` await first: `let __match_scrutinee = async move { .. }
     /// .await;`, `let x = ..`, `match async move { .. }.await {..}`.
-    fn awaited(stmt: &Stmt) -> Option<&Block> {
+    fn awaited(stmt: &mut Stmt) -> Option<&mut Block> {
         let awaited = match stmt {
             Stmt::Local(local)
                 if binds(&local.pat, "__match_scrutinee") || binds(&local.pat, "x") =>
             {
-                &*local.init.as_ref()?.expr
+                &mut *local.init.as_mut()?.expr
             }
-            Stmt::Expr(Expr::Match(scrutinized), _) => &*scrutinized.expr,
-            _ => return None,
-        };
-        match awaited {
-            Expr::Await(awaited) => match &*awaited.base {
-                Expr::Async(body) => Some(&body.block),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    fn awaited_mut(stmt: &mut Stmt) -> Option<&mut Block> {
-        let awaited = match stmt {
-            Stmt::Local(local) => &mut *local.init.as_mut()?.expr,
             Stmt::Expr(Expr::Match(scrutinized), _) => &mut *scrutinized.expr,
             _ => return None,
         };
@@ -246,9 +228,16 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
                         }
                     }
                     if instrumented {
-                        if let Some(Expr::Block(user)) = wrappers::instrumented_closure(stmt) {
-                            self.visit_body(&mut user.block, false, true);
-                            continue;
+                        match wrappers::instrumented_closure(stmt) {
+                            Some(Expr::Block(user)) => {
+                                self.visit_body(&mut user.block, false, true);
+                                continue;
+                            }
+                            Some(user) => {
+                                self.visit_expr_mut(user);
+                                continue;
+                            }
+                            None => {}
                         }
                     }
                 }
@@ -264,12 +253,6 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
                             self.visit_body(user, true, false);
                             continue;
                         }
-                    }
-                }
-                if instrumented {
-                    if let Some(user) = wrappers::instrumented_closure(stmt) {
-                        self.visit_expr_mut(user);
-                        continue;
                     }
                 }
                 self.visit_stmt_mut(stmt);
