@@ -620,8 +620,7 @@ impl Visit<'_> for Places<'_> {
         let mut named = HashSet::new();
         let mut format = None;
         let values = if FORMATTING.contains(&name.as_str()) {
-            let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
-            let Ok(args) = mac.parse_body_with(parser) else {
+            let Some(args) = expression_arguments(mac) else {
                 return;
             };
             // The format string's place among the arguments. (Alone in edition 2018's `panic!`
@@ -682,6 +681,15 @@ impl Visit<'_> for Places<'_> {
     fn visit_type(&mut self, _: &syn::Type) {}
 
     fn visit_item(&mut self, _: &Item) {}
+}
+
+/// A macro's arguments read as comma-separated expressions (`format!`, `write!`'s), if they
+/// are.
+pub(crate) fn expression_arguments(
+    mac: &syn::Macro,
+) -> Option<syn::punctuated::Punctuated<Expr, syn::Token![,]>> {
+    mac.parse_body_with(syn::punctuated::Punctuated::parse_terminated)
+        .ok()
 }
 
 /// The logging macros of `log` and `tracing` (`info!`, `tracing::event!`): their arguments

@@ -389,8 +389,7 @@ impl Visit<'_> for Races<'_> {
         if !matches!(name.as_deref(), Some("write" | "writeln")) {
             return;
         }
-        let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
-        let Ok(args) = mac.parse_body_with(parser) else {
+        let Some(args) = crate::captures::expression_arguments(mac) else {
             return;
         };
         match args.first() {
