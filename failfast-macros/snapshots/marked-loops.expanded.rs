@@ -6,7 +6,6 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
         let () = {
             let __failfast_outcome = match remote {
                 __failfast_input => {
-                    #[allow(unused_imports)]
                     use ::failfast::parallel_loop::{
                         PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                     };
@@ -129,7 +128,6 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
             let () = {
                 let __failfast_outcome = match files {
                     __failfast_input => {
-                        #[allow(unused_imports)]
                         use ::failfast::parallel_loop::{
                             PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                         };

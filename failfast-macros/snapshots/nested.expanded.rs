@@ -3,7 +3,6 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
         let () = {
             let __failfast_outcome = match rows {
                 __failfast_input => {
-                    #[allow(unused_imports)]
                     use ff::parallel_loop::{
                         PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                     };
@@ -114,7 +113,6 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                         let () = {
                                             let __failfast_outcome = match row.cells() {
                                                 __failfast_input => {
-                                                    #[allow(unused_imports)]
                                                     use ff::parallel_loop::{
                                                         PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                                                     };

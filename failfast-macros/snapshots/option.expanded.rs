@@ -3,7 +3,6 @@ fn all_found(keys: &[u32], table: &Table) -> Option<()> {
         let () = {
             let __failfast_outcome = match keys {
                 __failfast_input => {
-                    #[allow(unused_imports)]
                     use ::failfast::parallel_loop::{
                         PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                     };

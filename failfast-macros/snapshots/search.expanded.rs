@@ -3,7 +3,6 @@ fn find_config(dirs: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
         let () = {
             let __failfast_outcome = match dirs {
                 __failfast_input => {
-                    #[allow(unused_imports)]
                     use ::failfast::parallel_loop::{
                         PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                     };

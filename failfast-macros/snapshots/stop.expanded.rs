@@ -7,7 +7,6 @@ fn download_all(
         let () = {
             let __failfast_outcome = match match names {
                 __failfast_input => {
-                    #[allow(unused_imports)]
                     use ::failfast::parallel_loop::{
                         PulledByCaller as _, SharedByWorkers as _, SplitByIndex as _,
                     };

@@ -541,7 +541,6 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             let run = quote_spanned! {at=>
                 match #input {
                     #input_var => {
-                        #[allow(unused_imports)]
                         use #named::{#paths};
                         static #site: #private::LoopSite = #private::LoopSite::new();
                         if false {
