@@ -16,9 +16,12 @@ async fn fetch_all(urls: &[String], client: &Client) -> Result<(), String> {
                                 if ::failfast::__private::always() {
                                     let length = client.get(url).await?;
                                     if length == 0 {
-                                        return ::failfast::__private::Flow::from_exit(
-                                            Err("an empty url".into()),
-                                        );
+                                        return ::failfast::__private::Flow::from_exit({
+                                            let __failfast_returned: Result<(), String> = Err(
+                                                "an empty url".into(),
+                                            );
+                                            __failfast_returned
+                                        });
                                     }
                                 }
                                 ::failfast::__private::Flow::success()

@@ -108,9 +108,12 @@ fn find_config(dirs: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
                                 if ::failfast::__private::always() {
                                     let candidate = dir.join("app.toml");
                                     if candidate.try_exists()? {
-                                        return ::failfast::__private::Flow::from_exit(
-                                            Ok(Some(candidate)),
-                                        );
+                                        return ::failfast::__private::Flow::from_exit({
+                                            let __failfast_returned: Result<Option<PathBuf>, Error> = Ok(
+                                                Some(candidate),
+                                            );
+                                            __failfast_returned
+                                        });
                                     }
                                 }
                                 ::failfast::__private::Flow::success()

@@ -47,7 +47,7 @@ use crate::races;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::visit_mut::VisitMut;
-use syn::{Attribute, Expr, ExprReturn, FnArg, Ident, Item, ItemFn, Pat};
+use syn::{Attribute, Expr, ExprReturn, FnArg, Ident, Item, ItemFn, Pat, Type};
 
 /// The attribute's expansion: `input` with its parallel loops rewritten, or the errors.
 pub(crate) fn fail_fast(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -219,8 +219,8 @@ impl Phases for Checked<'_> {
         end_iteration(&private(&of.options, of.span), at)
     }
 
-    fn early_return(&self, of: &LoopAt, ret: &ExprReturn) -> Expr {
-        early_return(&private(&of.options, of.span), ret)
+    fn early_return(&self, of: &LoopAt, ret: &ExprReturn, written: Option<&Type>) -> Expr {
+        early_return(&private(&of.options, of.span), ret, written)
     }
 
     fn parallel_loop(&mut self, described: ParallelLoop) -> Expr {
@@ -268,17 +268,25 @@ fn end_iteration(private: &TokenStream, span: Span) -> Expr {
 }
 
 /// `return value` in the body: the loop's exit, with the function's value.
-fn early_return(private: &TokenStream, ret: &ExprReturn) -> Expr {
+///
+/// Where the function's return type is written, the value is given that type first, as the
+/// sequential `return` gives it: it then coerces as there (`&&str` to `&str`, `Box<E>` to
+/// `Box<dyn Error>`), where the exit's type is not yet known to rustc.
+fn early_return(private: &TokenStream, ret: &ExprReturn, written: Option<&Type>) -> Expr {
     let ExprReturn {
         attrs,
         return_token,
         expr,
     } = ret;
-    let value = match expr {
-        Some(value) => quote!(#value),
-        None => quote_spanned!(hygienic(return_token.span)=> ()),
-    };
     let at = hygienic(return_token.span);
+    let value = match (expr, written) {
+        (Some(value), Some(ty)) => {
+            let typed = Ident::new("__failfast_returned", at);
+            quote_spanned!(at=> { let #typed: #ty = #value; #typed })
+        }
+        (Some(value), None) => quote!(#value),
+        (None, _) => quote_spanned!(at=> ()),
+    };
     parse(quote_spanned!(at=> #(#attrs)* #return_token #private::Flow::from_exit(#value)))
 }
 

@@ -16,7 +16,7 @@ use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
 use syn::{
     Attribute, Block, Expr, ExprForLoop, ExprReturn, ExprWhile, Ident, Item, Label, Lifetime, Pat,
-    ReturnType, Signature,
+    ReturnType, Signature, Type,
 };
 
 /// What the walk needs from the phases after it, as it meets each parallel loop (innermost
@@ -24,8 +24,9 @@ use syn::{
 pub(crate) trait Phases {
     /// A `continue` (at `at`) that ends an iteration of `of`.
     fn end_iteration(&self, of: &LoopAt, at: Span) -> Expr;
-    /// A `return` in the body of `of`, its value already walked.
-    fn early_return(&self, of: &LoopAt, ret: &ExprReturn) -> Expr;
+    /// A `return` in the body of `of`, its value already walked, from a function (or closure)
+    /// whose return type is `written`, where it is.
+    fn early_return(&self, of: &LoopAt, ret: &ExprReturn, written: Option<&Type>) -> Expr;
     /// The code of a described loop (once checked).
     fn parallel_loop(&mut self, described: ParallelLoop) -> Expr;
     /// A `#[fail_fast]` marker on `what`, which is not a `for` loop.
@@ -406,7 +407,11 @@ impl<'a> Walk<'a> {
                     self.visit_expr_mut(value);
                 }
                 let of = &self.jumps.as_ref().expect("in a body").of;
-                *expr = self.phases.early_return(of, ret);
+                let written = match &self.context.returns {
+                    Some(ReturnType::Type(_, ty)) if !opaque(quote::quote!(#ty)) => Some(&**ty),
+                    _ => None,
+                };
+                *expr = self.phases.early_return(of, ret, written);
                 true
             }
             _ => false,
@@ -579,16 +584,18 @@ fn exit_typed(context: &Context) -> bool {
         (Exit::Function | Exit::Closure { .. }, Some(ReturnType::Type(_, ty))) => ty,
         _ => return false,
     };
-    // A closure's `_` (`-> _`, `-> Result<_, E>`) is inferred after the loop too.
-    fn opaque(tokens: proc_macro2::TokenStream) -> bool {
-        tokens.into_iter().any(|token| match token {
-            proc_macro2::TokenTree::Ident(ident) => ident == "impl" || ident == "_",
-            proc_macro2::TokenTree::Punct(punct) => punct.as_char() == '_',
-            proc_macro2::TokenTree::Group(group) => opaque(group.stream()),
-            _ => false,
-        })
-    }
     !opaque(quote::quote!(#written))
+}
+
+/// Whether a written return type leaves its type to be inferred (a closure's `-> _`, `->
+/// Result<_, E>`, inferred after the loop) or cannot be written in the body (`impl Trait`).
+fn opaque(tokens: proc_macro2::TokenStream) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == "impl" || ident == "_",
+        proc_macro2::TokenTree::Punct(punct) => punct.as_char() == '_',
+        proc_macro2::TokenTree::Group(group) => opaque(group.stream()),
+        _ => false,
+    })
 }
 
 /// Whether a written return type is `Result` or `Option` by its name (aliases such as
