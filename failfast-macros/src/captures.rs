@@ -559,11 +559,10 @@ impl Visit<'_> for Places<'_> {
         match expr {
             // What `unsafe` allows (a union's field) would not be allowed outside it.
             Expr::Unsafe(_) => {}
-            // `max(..)` may be a function, whatever is bound elsewhere.
+            // `pred(x)` calls a local when one of that name is in scope (a local shadows a
+            // function); `max(..)` with no local `max` is a function, which `place` skips.
             Expr::Call(call) => {
-                if !matches!(&*call.func, Expr::Path(_)) {
-                    self.visit_expr(&call.func);
-                }
+                self.visit_expr(&call.func);
                 for arg in &call.args {
                     self.visit_expr(arg);
                 }
@@ -1416,11 +1415,14 @@ mod tests {
             }
         })
         .is_empty());
-        // Called: may be a function even when a variable of that name is in scope.
-        assert!(shared(parse_quote! {
-            fn f(items: &[u32]) { let g = 1; for x in items { g(*x); } }
-        })
-        .is_empty());
+        // Called, with a variable of that name in scope: the variable, which shadows a
+        // function of that name (a parameter `pred: F` called as `pred(x)`).
+        assert_eq!(
+            shared(parse_quote! {
+                fn f(items: &[u32], g: impl Fn(u32)) { for x in items { g(*x); } }
+            }),
+            ["g"]
+        );
         // A macro's arguments are not known to be expressions; the standard formatting
         // macros' plain variables are.
         assert_eq!(
