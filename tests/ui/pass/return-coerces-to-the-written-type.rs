@@ -1,7 +1,8 @@
 // A `return` in the body converts its value to the function's written return type, as the
 // sequential `return` does: `&&str` to `&str`, `&Vec<u8>` to `&[u8]`, `Box<E>` to
 // `Box<dyn Error>`, `Arc<A>` to `Arc<dyn Trait>`, in thread and async loops, in functions,
-// methods and closures with a written return type, and through a nested parallel loop.
+// methods and closures with a written return type, `while let` loops, and through a nested
+// parallel loop.
 use failfast::fail_fast;
 use std::error::Error;
 use std::fmt;
@@ -99,6 +100,16 @@ fn nested<'a>(rows: &[Vec<&'a str>]) -> Option<&'a str> {
     None
 }
 
+#[fail_fast(workers = 2)]
+fn received<'a>(words: std::sync::mpsc::Receiver<&'a String>) -> Option<&'a str> {
+    while let Ok(w) = words.recv() {
+        if w.len() > 2 {
+            return Some(w);
+        }
+    }
+    None
+}
+
 #[fail_fast]
 fn via_closure(words: &[&'static str]) -> Option<&'static str> {
     let find = |words: &[&'static str]| -> Option<&'static str> {
@@ -146,6 +157,11 @@ fn main() {
     assert_eq!(store.first_nonempty(), Ok(Some(&[1u8, 2][..])));
     assert_eq!(nested(&[vec!["a"], vec!["b", "zed"]]), Some("zed"));
     assert_eq!(via_closure(&["ab", "c"]), Some("c"));
+    let long = String::from("long");
+    let (send, words) = std::sync::mpsc::channel();
+    send.send(&long).unwrap();
+    drop(send);
+    assert_eq!(received(words), Some("long"));
     futures::executor::block_on(async {
         assert_eq!(lookup_async(&["ab", "abc"], 2).await, Some("ab"));
         assert_eq!(check_async(&[30]).await.unwrap_err().to_string(), "30 is too big");
