@@ -46,6 +46,9 @@ pub(crate) struct Locals {
     /// Vec::new();`, its items' type given by a later `push`): see
     /// [`Locals::captured_by_input`].
     unsettled: HashSet<String>,
+    /// The names the body's items and `use`s declare, in any of its blocks (see [`item_names`]
+    /// and [`Locals::declares_any`]).
+    declared: HashSet<String>,
 }
 
 impl Locals {
@@ -93,6 +96,8 @@ impl Locals {
         in_scope.visit_block(body);
         let mut unsettled = Unsettled(HashSet::new());
         unsettled.visit_block(body);
+        let mut declared = Declared(HashSet::new());
+        declared.visit_block(body);
         let mut locals = Locals {
             bound: Some(bound.0),
             sure,
@@ -100,6 +105,7 @@ impl Locals {
             holding: HashSet::new(),
             at_loops: in_scope.at_loops,
             unsettled: unsettled.0,
+            declared: declared.0,
         };
         let mut values = Values(Vec::new());
         values.visit_block(body);
@@ -126,7 +132,23 @@ impl Locals {
             holding: HashSet::new(),
             at_loops: Vec::new(),
             unsettled: HashSet::new(),
+            declared: HashSet::new(),
         }
+    }
+
+    /// Whether `ty` names something that an item or `use` in the function's body may declare:
+    /// there, in the body, the name may be that item's rather than the one the signature
+    /// means (`use std::fmt::Error;` in the body of a function returning `io::Error`).
+    pub(crate) fn declares_any(&self, ty: &syn::Type) -> bool {
+        struct Mentions<'a>(&'a HashSet<String>, bool);
+        impl Visit<'_> for Mentions<'_> {
+            fn visit_ident(&mut self, ident: &proc_macro2::Ident) {
+                self.1 |= self.0.contains(&ident.to_string());
+            }
+        }
+        let mut mentions = Mentions(&self.declared, false);
+        mentions.visit_type(ty);
+        mentions.1
     }
 
     /// Whether `closure` may capture a local: a name it uses and does not bind as a parameter
@@ -499,6 +521,54 @@ impl Places<'_> {
     }
 }
 
+/// The names that the items and `use`s of a body declare, in any of its blocks.
+struct Declared(HashSet<String>);
+
+impl Visit<'_> for Declared {
+    fn visit_item(&mut self, item: &Item) {
+        let named = match item {
+            Item::Enum(item) => Some(&item.ident),
+            Item::Trait(item) => Some(&item.ident),
+            Item::Type(item) => Some(&item.ident),
+            Item::Union(item) => Some(&item.ident),
+            Item::Mod(item) => Some(&item.ident),
+            _ => None,
+        };
+        self.0.extend(named.map(ToString::to_string));
+        self.0.extend(item_names(item));
+        // The items inside it (a function's, a module's) declare nothing in this body; being
+        // careful costs only a coercion.
+        visit::visit_item(self, item);
+    }
+}
+
+/// The names an item declares in the value namespace, where a variable's name would be:
+/// a function, constant, static, unit or tuple struct, or what a `use` brings in (not a
+/// glob's, which are not known here).
+fn item_names(item: &Item) -> Vec<String> {
+    fn used(tree: &syn::UseTree, names: &mut Vec<String>) {
+        match tree {
+            syn::UseTree::Path(path) => used(&path.tree, names),
+            syn::UseTree::Name(name) => names.push(name.ident.to_string()),
+            syn::UseTree::Rename(rename) => names.push(rename.rename.to_string()),
+            syn::UseTree::Glob(_) => {}
+            syn::UseTree::Group(group) => group.items.iter().for_each(|tree| used(tree, names)),
+        }
+    }
+    match item {
+        Item::Fn(function) => vec![function.sig.ident.to_string()],
+        Item::Const(constant) => vec![constant.ident.to_string()],
+        Item::Static(stat) => vec![stat.ident.to_string()],
+        Item::Struct(structure) => vec![structure.ident.to_string()],
+        Item::Use(import) => {
+            let mut names = Vec::new();
+            used(&import.tree, &mut names);
+            names
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// The standard macros whose arguments after the format string are expressions, each used by
 /// reference: `println!("{}", total)`.
 const FORMATTING: &[&str] = &[
@@ -531,7 +601,13 @@ const FORMATTING: &[&str] = &[
 
 impl Visit<'_> for Places<'_> {
     fn visit_block(&mut self, block: &Block) {
-        self.scopes.push(HashSet::new());
+        // An item or `use` in a block is in scope in the whole block, where it hides a variable
+        // of the same name from outside (`use std::cmp::max;` beside an outer `max`).
+        let items = block.stmts.iter().filter_map(|stmt| match stmt {
+            syn::Stmt::Item(item) => Some(item),
+            _ => None,
+        });
+        self.scopes.push(items.flat_map(item_names).collect());
         for stmt in &block.stmts {
             match stmt {
                 syn::Stmt::Local(local) => {
@@ -1423,6 +1499,20 @@ mod tests {
             }),
             ["g"]
         );
+        // Called, with an item of that name declared in the body: the item, which hides the
+        // variable there.
+        assert!(shared(parse_quote! {
+            fn f(items: &[u32], check: &RefCell<u32>) {
+                let max = Cell::new(0);
+                for x in items {
+                    use std::cmp::max;
+                    fn check(x: u32) {}
+                    max(*x, 3);
+                    { check(*x); }
+                }
+            }
+        })
+        .is_empty());
         // A macro's arguments are not known to be expressions; the standard formatting
         // macros' plain variables are.
         assert_eq!(

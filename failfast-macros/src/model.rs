@@ -407,8 +407,16 @@ impl<'a> Walk<'a> {
                     self.visit_expr_mut(value);
                 }
                 let of = &self.jumps.as_ref().expect("in a body").of;
+                // Not `!`, which a `let` cannot name on stable Rust, nor a type whose names
+                // an item of the body may declare.
                 let written = match &self.context.returns {
-                    Some(ReturnType::Type(_, ty)) if !opaque(quote::quote!(#ty)) => Some(&**ty),
+                    Some(ReturnType::Type(_, ty))
+                        if !opaque(ty)
+                            && !matches!(**ty, Type::Never(_))
+                            && !self.locals.declares_any(ty) =>
+                    {
+                        Some(&**ty)
+                    }
                     _ => None,
                 };
                 *expr = self.phases.early_return(of, ret, written);
@@ -584,18 +592,25 @@ fn exit_typed(context: &Context) -> bool {
         (Exit::Function | Exit::Closure { .. }, Some(ReturnType::Type(_, ty))) => ty,
         _ => return false,
     };
-    !opaque(quote::quote!(#written))
+    !opaque(written)
 }
 
 /// Whether a written return type leaves its type to be inferred (a closure's `-> _`, `->
-/// Result<_, E>`, inferred after the loop) or cannot be written in the body (`impl Trait`).
-fn opaque(tokens: proc_macro2::TokenStream) -> bool {
-    tokens.into_iter().any(|token| match token {
-        proc_macro2::TokenTree::Ident(ident) => ident == "impl" || ident == "_",
-        proc_macro2::TokenTree::Punct(punct) => punct.as_char() == '_',
-        proc_macro2::TokenTree::Group(group) => opaque(group.stream()),
-        _ => false,
-    })
+/// Result<_, E>`, inferred after the loop) or cannot be written in the body (`impl Trait`, a
+/// macro's type). An elided lifetime (`'_`) is no part of the type's kind.
+fn opaque(ty: &Type) -> bool {
+    struct Opaque(bool);
+    impl Visit<'_> for Opaque {
+        fn visit_type(&mut self, ty: &Type) {
+            match ty {
+                Type::Infer(_) | Type::ImplTrait(_) | Type::Macro(_) => self.0 = true,
+                _ => visit::visit_type(self, ty),
+            }
+        }
+    }
+    let mut opaque = Opaque(false);
+    opaque.visit_type(ty);
+    opaque.0
 }
 
 /// Whether a written return type is `Result` or `Option` by its name (aliases such as

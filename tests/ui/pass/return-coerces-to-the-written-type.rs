@@ -4,8 +4,8 @@
 // methods and closures with a written return type, `while let` loops, and through a nested
 // parallel loop.
 use failfast::fail_fast;
-use std::error::Error;
 use std::fmt;
+use std::io::Error;
 use std::sync::Arc;
 
 #[fail_fast(workers = 2)]
@@ -37,10 +37,10 @@ impl fmt::Display for TooBig {
     }
 }
 
-impl Error for TooBig {}
+impl std::error::Error for TooBig {}
 
 #[fail_fast(workers = 2)]
-fn check(xs: &[u32]) -> Result<(), Box<dyn Error + Send + Sync>> {
+fn check(xs: &[u32]) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     for &x in xs {
         if x > 10 {
             return Err(Box::new(TooBig(x)));
@@ -110,6 +110,42 @@ fn received<'a>(words: std::sync::mpsc::Receiver<&'a String>) -> Option<&'a str>
     None
 }
 
+#[fail_fast(workers = 2)]
+fn elided_lifetime(names: &[String]) -> Option<&'_ str> {
+    for s in names {
+        if s.len() > 3 {
+            return Some(s);
+        }
+    }
+    None
+}
+
+// The signature's `Error` is `io::Error`; the body's, `fmt::Error`: the value keeps the
+// signature's meaning.
+#[fail_fast(workers = 2)]
+fn shadowed_in_the_body(xs: &[u32]) -> Result<u32, Error> {
+    use std::fmt::Error;
+    let _unit: Error = Error;
+    for x in xs {
+        if *x > 1 {
+            return Err(std::io::Error::other("big"));
+        }
+    }
+    Ok(0)
+}
+
+// `!` cannot be named in a `let` on stable Rust. (A value of type `!` is unreachable code.)
+#[allow(unreachable_code)]
+#[fail_fast(workers = 2)]
+fn exit_with(codes: &[i32]) -> ! {
+    for &code in codes {
+        if code != 0 {
+            return std::process::exit(code);
+        }
+    }
+    std::process::exit(0)
+}
+
 #[fail_fast]
 fn via_closure(words: &[&'static str]) -> Option<&'static str> {
     let find = |words: &[&'static str]| -> Option<&'static str> {
@@ -136,7 +172,7 @@ async fn lookup_async<'a>(words: &[&'a str], len: usize) -> Option<&'a str> {
 }
 
 #[fail_fast(workers = 2)]
-async fn check_async(xs: &[u32]) -> Result<(), Box<dyn Error + Send + Sync>> {
+async fn check_async(xs: &[u32]) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     for &x in xs {
         std::future::ready(()).await;
         if x > 10 {
@@ -157,6 +193,9 @@ fn main() {
     assert_eq!(store.first_nonempty(), Ok(Some(&[1u8, 2][..])));
     assert_eq!(nested(&[vec!["a"], vec!["b", "zed"]]), Some("zed"));
     assert_eq!(via_closure(&["ab", "c"]), Some("c"));
+    assert_eq!(elided_lifetime(&["ab".into(), "abcd".into()]), Some("abcd"));
+    assert_eq!(shadowed_in_the_body(&[1, 5]).unwrap_err().to_string(), "big");
+    let _never: fn(&[i32]) -> ! = exit_with;
     let long = String::from("long");
     let (send, words) = std::sync::mpsc::channel();
     send.send(&long).unwrap();
