@@ -381,8 +381,12 @@
 //! - `stop`, `timeout` and `deadline` work as on a `for` loop: a stopped loop evaluates its
 //!   head no more, and leaves with `Stopped` through the return type.
 //! - The body may not change what the head uses (`stack.push(..)` in `while let Some(d) =
-//!   stack.pop()`): the head runs while the iterations run. That is a compile error, whose help
-//!   points to recursion (the same loop reached again shares one limit) or to a channel.
+//!   stack.pop()`), nor use what the head takes its items from through `&mut` (`it.len()`
+//!   beside `it.next()`): the head runs while the iterations run. That is a compile error,
+//!   whose help points to recursion (the same loop reached again shares one limit) or to a
+//!   channel. A queue behind a lock that the body refills (`while let Some(d) = pop(&queue)`)
+//!   is no error, but the loop ends the first time the head finds it empty, even while an
+//!   iteration is about to refill it: recurse, or send the work on a channel.
 //! - `workers = 1` is the sequential `while let` loop: in order, the same first exit.
 //! - Without the macro: [`future::try_for_each_stream`] and [`future::try_map_stream`], or
 //!   with a stop token [`future::Loop::try_for_each_stream`] and

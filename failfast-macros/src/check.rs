@@ -51,6 +51,7 @@ pub(crate) fn parallel_loop(
         &described.pat,
         head,
         &described.written_body,
+        &described.shared,
         function.mutable.as_ref(),
         errors,
     );

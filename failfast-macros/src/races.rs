@@ -62,15 +62,20 @@ const HELP: &str = "help: collect the values with `failfast::try_map` (in input 
 /// The help for a change of what a `while let` loop's head uses: the worklist pattern.
 const HEAD_HELP: &str = "help: recurse instead (the same parallel loop reached again inside an iteration shares one limit), or send the new work on a channel whose receiver the head reads";
 
+/// The help for a use of what a `while let` loop's head takes its items from.
+const TAKEN_HELP: &str = "help: compute what the body needs in the head and bind it with the item (`while let Some((x, left)) = it.next().map(|x| (x, it.len()))`), or recurse, or send the work on a channel whose receiver the head reads";
+
 /// Reports every change, in the `body` of a loop over `pat`, of a variable declared outside
 /// it. `mutable` holds the names the function declares `mut`: only those can have mutating
 /// methods called (`None`: the declarations cannot be seen, any may be). `head` is a `while
 /// let` loop's head: changing a variable it uses is reported whether or not it is `mut` here
-/// (a `&mut` parameter), with a help of its own.
+/// (a `&mut` parameter), with a help of its own; and so is any use, among the places the
+/// body `shares` (see `captures`), of a variable the head takes its items from mutably.
 pub(crate) fn check(
     pat: &Pat,
     head: Option<&Expr>,
     body: &Block,
+    shares: &[Expr],
     mutable: Option<&HashSet<String>>,
     errors: &mut Errors,
 ) {
@@ -78,10 +83,72 @@ pub(crate) fn check(
         scopes: vec![HashSet::new()],
         mutable,
         head_uses: head.map(names_in).unwrap_or_default(),
+        reported: HashSet::new(),
         errors,
     };
     races.bind(pat);
     races.visit_block(body);
+    if let Some(head) = head {
+        races.uses_of_taken(head, shares);
+    }
+}
+
+/// The methods that take a `while let` loop's next item through `&mut self` (an iterator's,
+/// a stream's, a collection's, a reader's, tokio's receivers').
+const TAKING: &[&str] = &[
+    "next",
+    "next_back",
+    "nth",
+    "try_next",
+    "next_line",
+    "next_entry",
+    "read_line",
+    "pop",
+    "pop_front",
+    "pop_back",
+    "pop_first",
+    "pop_last",
+    "recv",
+];
+
+/// The variables `head` takes its items from mutably, each with how (`it.next()`): a
+/// `&mut` of one, or a [`TAKING`] method called on one that the function declares `mut` (a
+/// `SegQueue`'s `pop(&self)` or crossbeam's `recv(&self)` needs no `mut`). `None` for
+/// `mutable`: the declarations cannot be seen, and only a `&mut` counts.
+fn taken_by(head: &Expr, mutable: Option<&HashSet<String>>) -> Vec<(String, String)> {
+    struct Taken<'m>(Option<&'m HashSet<String>>, Vec<(String, String)>);
+    fn root(place: &Expr) -> Option<String> {
+        match place {
+            Expr::Path(path) if path.qself.is_none() => Some(path.path.get_ident()?.to_string()),
+            Expr::Field(field) => root(&field.base),
+            Expr::Paren(paren) => root(&paren.expr),
+            _ => None,
+        }
+    }
+    impl Visit<'_> for Taken<'_> {
+        fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
+            let method = call.method.to_string();
+            if let Some(name) = root(&call.receiver) {
+                if TAKING.contains(&method.as_str()) && self.0.is_some_and(|m| m.contains(&name)) {
+                    self.1
+                        .push((name, format!("{}.{method}()", written(&call.receiver))));
+                }
+            }
+            visit::visit_expr_method_call(self, call);
+        }
+        fn visit_expr_reference(&mut self, reference: &syn::ExprReference) {
+            if let (Some(_), Some(name)) = (reference.mutability, root(&reference.expr)) {
+                self.1
+                    .push((name, format!("&mut {}", written(&reference.expr))));
+            }
+            visit::visit_expr_reference(self, reference);
+        }
+        fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
+        fn visit_item(&mut self, _: &Item) {}
+    }
+    let mut taken = Taken(mutable, Vec::new());
+    taken.visit_expr(head);
+    taken.1
 }
 
 /// The plain names (`stack`, `rx`) that `expr` mentions, outside closures' own parameters:
@@ -133,6 +200,8 @@ struct Races<'a> {
     mutable: Option<&'a HashSet<String>>,
     /// The variables a `while let` loop's head uses.
     head_uses: HashSet<String>,
+    /// The ones among them whose change in the body was reported.
+    reported: HashSet<String>,
     errors: &'a mut Errors,
 }
 
@@ -195,6 +264,7 @@ impl Races<'_> {
         let Some(root) = self.used_by_head(place) else {
             return false;
         };
+        self.reported.insert(root.clone());
         self.errors.error(
             at,
             format!(
@@ -202,6 +272,35 @@ impl Races<'_> {
             ),
         );
         true
+    }
+
+    /// Each use, among the places the body `shares`, of a variable the head takes its items
+    /// from mutably (whose change was not reported already): the head's `&mut` and the
+    /// iterations' `&` would overlap.
+    fn uses_of_taken(&mut self, head: &Expr, shares: &[Expr]) {
+        let taken = taken_by(head, self.mutable);
+        for place in shares {
+            let mut root = place;
+            while let Expr::Field(field) = root {
+                root = &field.base;
+            }
+            let Some(name) = self.outer_root(root).map(ToString::to_string) else {
+                continue;
+            };
+            let Some((_, how)) = taken.iter().find(|(taken, _)| *taken == name) else {
+                continue;
+            };
+            if !self.reported.insert(name.clone()) {
+                continue;
+            }
+            let place_text = written(place);
+            self.errors.error(
+                place,
+                format!(
+                    "cannot use `{place_text}` in this parallel `while let` loop: its head takes the next item with `{how}` while iterations run, so this is a data race\n{TAKEN_HELP}"
+                ),
+            );
+        }
     }
 
     fn assigned(&mut self, place: &Expr) {
