@@ -30,7 +30,12 @@
 //!
 //! ## Recursion: one limit for the whole walk
 //!
-//! ```rust,ignore
+//! ```rust
+//! # use failfast::fail_fast;
+//! # use std::{fs, io, path::Path, sync::atomic::{AtomicU64, Ordering}};
+//! # fn checksum(bytes: &[u8]) -> u64 {
+//! #     bytes.iter().map(|&b| u64::from(b)).sum()
+//! # }
 //! #[fail_fast(workers = 4)]
 //! fn checksum_tree(dir: &Path, total: &AtomicU64) -> io::Result<()> {
 //!     for entry in fs::read_dir(dir)? {
@@ -43,6 +48,9 @@
 //!     }
 //!     Ok(())
 //! }
+//! # let total = AtomicU64::new(0);
+//! # checksum_tree(Path::new(env!("CARGO_MANIFEST_DIR")).join("src").as_path(), &total).unwrap();
+//! # assert!(total.into_inner() > 0);
 //! ```
 //!
 //! However deep the tree, at most 4 files are read at once, on about 4 threads (the loop of
