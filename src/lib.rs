@@ -447,10 +447,10 @@ pub mod parallel_loop {
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{
         captured, input, input_capturing, items_of, parts_of, returned, sent_back, sent_to_workers,
-        shared_by_iterations, shared_field, stop_token, while_let, while_let_with, whole,
-        whole_item, AsStopToken, Checked, ExitsPastMacro, ExitsPastMacros, ExitsThrough, Fed,
-        Input, NotSent, ParallelLoopsHaveNoBreak, Parts, PulledByCaller, SendExit, SendItem,
-        SendValue, Shared, SharedByWorkers, SharedCapture, Split, SplitByIndex, Unchecked, Unsplit,
-        Whole,
+        shared_by_iterations, shared_field, shared_through_reference, stop_token, while_let,
+        while_let_with, whole, whole_item, AsStopToken, Checked, ExitsPastMacro, ExitsPastMacros,
+        ExitsThrough, Fed, Input, NotSent, ParallelLoopsHaveNoBreak, Parts, PulledByCaller,
+        SendExit, SendItem, SendValue, Shared, SharedByWorkers, SharedCapture,
+        SharedThroughReference, Split, SplitByIndex, Unchecked, Unsplit, Whole,
     };
 }

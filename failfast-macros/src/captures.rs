@@ -291,7 +291,7 @@ impl Locals {
     /// (`max(..)` may be a function), a name inside `unsafe` or inside a macro other than the
     /// standard formatting ones and `log`'s and `tracing`'s (`kv!(size = x)` may not be an
     /// expression). Scopes are respected: a name the body binds is its own from there on.
-    pub(crate) fn places_used(&self, pat: &Pat, body: &Block) -> Vec<Expr> {
+    pub(crate) fn places_used(&self, pat: &Pat, body: &Block) -> Vec<Shared> {
         let key = loop_key(pat, body);
         let mut matching = self
             .at_loops
@@ -317,12 +317,12 @@ impl Locals {
         let whole: HashSet<String> = places
             .found
             .iter()
-            .filter_map(|place| match place {
+            .filter_map(|shared| match &shared.place {
                 Expr::Path(path) => path.path.get_ident().map(ToString::to_string),
                 _ => None,
             })
             .collect();
-        places.found.retain(|place| {
+        places.found.retain(|Shared { place, .. }| {
             let mut root = place;
             while let Expr::Field(field) = root {
                 root = &field.base;
@@ -466,7 +466,16 @@ struct Places<'a> {
     /// The names bound inside the body, innermost scope last.
     scopes: Vec<HashSet<String>>,
     seen: HashSet<String>,
-    found: Vec<Expr>,
+    found: Vec<Shared>,
+}
+
+/// A place a loop's body shares (see [`Locals::places_used`]).
+pub(crate) struct Shared {
+    /// A variable, or a field of one (`names.all`).
+    pub(crate) place: Expr,
+    /// Whether the variable is a reference that the body uses only through its fields
+    /// (`self.hits`): rustc captures the reference, and so shares the whole value.
+    pub(crate) through_a_field: bool,
 }
 
 impl Places<'_> {
@@ -512,9 +521,22 @@ impl Places<'_> {
                 true => root,
                 false => place,
             };
+            let through_a_field = is_field && std::ptr::eq(shared, root);
             let written = quote::ToTokens::to_token_stream(shared).to_string();
             if self.seen.insert(written) {
-                self.found.push(shared.clone());
+                self.found.push(Shared {
+                    place: shared.clone(),
+                    through_a_field,
+                });
+            } else if !through_a_field {
+                // Used whole too.
+                let same = |found: &&mut Shared| {
+                    quote::ToTokens::to_token_stream(&found.place).to_string()
+                        == quote::ToTokens::to_token_stream(shared).to_string()
+                };
+                if let Some(found) = self.found.iter_mut().find(|found| same(found)) {
+                    found.through_a_field = false;
+                }
             }
         }
         true
@@ -1405,7 +1427,10 @@ mod tests {
         locals
             .places_used(&for_loop.pat, &for_loop.body)
             .iter()
-            .map(|place| quote::quote!(#place).to_string().replace(' ', ""))
+            .map(|shared| {
+                let place = &shared.place;
+                quote::quote!(#place).to_string().replace(' ', "")
+            })
             .collect()
     }
 

@@ -38,7 +38,7 @@
 //! about them point at the loop, and lints see macro code, not the user's.
 
 use crate::args::{Options, Workers};
-use crate::captures::Locals;
+use crate::captures::{Locals, Shared};
 use crate::check::{self, Function};
 use crate::errors::Errors;
 use crate::find::{self, NotOne};
@@ -375,7 +375,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     // error at the same place, which it then leaves out).
     let shared: Vec<TokenStream> = shared
         .iter()
-        .map(|place| {
+        .map(|Shared { place, through_a_field }| {
             if let Expr::Field(_) = place {
                 // Not `&`: a packed struct's field may be unaligned.
                 return quote_spanned! {at=>
@@ -387,7 +387,13 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 quote_spanned!(at=> &#place),
             );
             borrowed.set_span(at);
-            quote_spanned!(at=> #named::shared_by_iterations(#borrowed);)
+            // A reference used only through its fields shares the whole value: the message
+            // says so, and how to share the field alone.
+            let check = match through_a_field {
+                true => quote_spanned!(at=> shared_through_reference),
+                false => quote_spanned!(at=> shared_by_iterations),
+            };
+            quote_spanned!(at=> #named::#check(#borrowed);)
         })
         .collect();
     // The value a loop's exit carries back from a worker thread is checked there too, by a

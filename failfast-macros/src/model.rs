@@ -9,7 +9,7 @@
 //! calls neither `check` nor `expand`: they implement [`Phases`].
 
 use crate::args::Options;
-use crate::captures::Locals;
+use crate::captures::{Locals, Shared};
 use crate::find::{describe, expr_attrs_mut, is_marker};
 use proc_macro2::{Span, TokenStream};
 use syn::visit::{self, Visit};
@@ -156,7 +156,7 @@ pub(crate) struct ParallelLoop {
     pub(crate) input_captures: Option<Vec<String>>,
     /// The places declared outside the loop that its body uses: a thread loop's iterations
     /// share them.
-    pub(crate) shared: Vec<Expr>,
+    pub(crate) shared: Vec<Shared>,
     /// The body as the user wrote it: `check` looks for data races in it.
     pub(crate) written_body: Block,
     /// The body with its own `continue`s and `return`s rewritten and inner parallel loops

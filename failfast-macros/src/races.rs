@@ -4,6 +4,7 @@
 //! The walk follows Rust's scopes: a name bound inside the body (by `let`, a pattern, a closure
 //! parameter, a `match` arm) is the body's own from there on, even if it shadows an outer one.
 
+use crate::captures::Shared;
 use crate::errors::Errors;
 use quote::ToTokens;
 use std::collections::HashSet;
@@ -75,7 +76,7 @@ pub(crate) fn check(
     pat: &Pat,
     head: Option<&Expr>,
     body: &Block,
-    shares: &[Expr],
+    shares: &[Shared],
     mutable: Option<&HashSet<String>>,
     errors: &mut Errors,
 ) {
@@ -277,9 +278,9 @@ impl Races<'_> {
     /// Each use, among the places the body `shares`, of a variable the head takes its items
     /// from mutably (whose change was not reported already): the head's `&mut` and the
     /// iterations' `&` would overlap.
-    fn uses_of_taken(&mut self, head: &Expr, shares: &[Expr]) {
+    fn uses_of_taken(&mut self, head: &Expr, shares: &[Shared]) {
         let taken = taken_by(head, self.mutable);
-        for place in shares {
+        for Shared { place, .. } in shares {
             let mut root = place;
             while let Expr::Field(field) = root {
                 root = &field.base;

@@ -66,6 +66,25 @@ impl<T: ?Sized + Sync> SharedCapture for T {}
 #[inline(always)]
 pub fn shared_by_iterations(_: &dyn SharedCapture) {}
 
+/// A reference declared outside a thread loop whose body uses only its fields (`self.hits`):
+/// rustc captures the reference, so the iterations share the whole value it points to, also
+/// its fields that the body does not use. See [`SharedCapture`].
+#[diagnostic::on_unimplemented(
+    message = "the iterations of a parallel loop share `{Self}` from several threads at once, but it cannot be shared between threads safely",
+    label = "the body of this loop uses fields through this `{Self}`, which shares all of the value",
+    note = "a field used through a reference (`self.hits`) shares the whole value the reference points to, also the fields the body does not use: borrow the field before the loop (`let hits = &self.hits;`) and use `hits` in the body",
+    note = "or share the value safely: a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`"
+)]
+pub trait SharedThroughReference: Sync {}
+// Not recommended, so that rustc reports this trait's message for the reference, rather than
+// `Sync`'s for the field deep inside that is not (which the body may not even use).
+#[diagnostic::do_not_recommend]
+impl<T: ?Sized + Sync> SharedThroughReference for T {}
+
+/// See [`SharedThroughReference`] and [`shared_by_iterations`].
+#[inline(always)]
+pub fn shared_through_reference(_: &dyn SharedThroughReference) {}
+
 /// A field of a variable (`names.all`), which the body's closure captures alone, for
 /// [`shared_by_iterations`]: the rewrite writes
 /// `shared_by_iterations(shared_field(addr_of!(names.all)))`. From a raw pointer, which a
