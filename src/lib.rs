@@ -433,7 +433,7 @@ pub mod guide;
 pub mod __private {
     pub use failfast_runtime::future;
     pub use failfast_runtime::rewrite::{always, LoopSite};
-    pub use failfast_runtime::{default_workers, Fallible, Flow, FromStopped, Loop};
+    pub use failfast_runtime::{default_workers, Fallible, FromStopped, Loop};
 }
 
 /// What the `#[fail_fast]` rewrite calls and rustc may name when a loop does not compile
@@ -449,8 +449,10 @@ pub mod parallel_loop {
         captured, input, input_capturing, items_of, parts_of, returned, sent_back, sent_to_workers,
         shared_by_iterations, shared_field, shared_through_reference, stop_token, while_let,
         while_let_with, whole, whole_item, AsStopToken, Checked, ExitsPastMacro, ExitsPastMacros,
-        ExitsThrough, Fed, Input, NotSent, ParallelLoopsHaveNoBreak, Parts, PulledByCaller,
+        ExitsThrough, Fed, Input, NotSent, ParallelLoopsHaveNoBreak, Parts, PulledByCaller, Return,
         SendExit, SendItem, SendValue, Shared, SharedByWorkers, SharedCapture,
-        SharedThroughReference, Split, SplitByIndex, Unchecked, Unsplit, Whole,
+        SharedThroughReference, Split, SplitByIndex, Tried, Unchecked, Unsplit, Whole,
     };
+    #[doc(hidden)]
+    pub use failfast_runtime::LoopStep;
 }

@@ -16,7 +16,7 @@ async fn fetch_all(urls: &[String], client: &Client) -> Result<(), String> {
                                 if ::failfast::__private::always() {
                                     let length = client.get(url).await?;
                                     if length == 0 {
-                                        return ::failfast::__private::Flow::from_exit({
+                                        return ::failfast::parallel_loop::LoopStep::from_exit({
                                             let __failfast_returned: Result<(), String> = Err(
                                                 "an empty url".into(),
                                             );
@@ -24,7 +24,7 @@ async fn fetch_all(urls: &[String], client: &Client) -> Result<(), String> {
                                         });
                                     }
                                 }
-                                ::failfast::__private::Flow::success()
+                                ::failfast::parallel_loop::LoopStep::success()
                             });
                     }
                     let __failfast_ended = __failfast_driver.wait().await;

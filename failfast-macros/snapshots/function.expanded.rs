@@ -111,11 +111,11 @@ fn download_all(
                             |name| {
                                 if ::failfast::__private::always() {
                                     if name.is_empty() {
-                                        return ::failfast::__private::Flow::success();
+                                        return ::failfast::parallel_loop::LoopStep::success();
                                     }
                                     bucket.download(&name)?;
                                 }
-                                ::failfast::__private::Flow::success()
+                                ::failfast::parallel_loop::LoopStep::success()
                             },
                         )
                 }

@@ -111,7 +111,7 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                                 if ::failfast::__private::always() {
                                     file.fetch()?;
                                 }
-                                ::failfast::__private::Flow::success()
+                                ::failfast::parallel_loop::LoopStep::success()
                             },
                         )
                 }
@@ -236,7 +236,7 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                                     if ::failfast::__private::always() {
                                         file.verify()?;
                                     }
-                                    ::failfast::__private::Flow::success()
+                                    ::failfast::parallel_loop::LoopStep::success()
                                 },
                             )
                     }

@@ -107,7 +107,7 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                             |row| {
                                 if ff::__private::always() {
                                     if row.is_empty() {
-                                        return ff::__private::Flow::success();
+                                        return ff::parallel_loop::LoopStep::success();
                                     }
                                     {
                                         let () = {
@@ -177,12 +177,12 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                                                         }
                                                                     }
                                                                 }
-                                                                ff::__private::Flow::success()
+                                                                ff::parallel_loop::LoopStep::success()
                                                             },
                                                         )
                                                 }
                                             };
-                                            if let ::core::option::Option::Some(__failfast_outcome) = ff::__private::Flow::stop(
+                                            if let ::core::option::Option::Some(__failfast_outcome) = ff::parallel_loop::LoopStep::stop(
                                                 __failfast_outcome,
                                             ) {
                                                 return __failfast_outcome;
@@ -190,7 +190,7 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                         };
                                     }
                                 }
-                                ff::__private::Flow::success()
+                                ff::parallel_loop::LoopStep::success()
                             },
                         )
                 }

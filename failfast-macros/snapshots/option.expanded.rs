@@ -109,7 +109,7 @@ fn all_found(keys: &[u32], table: &Table) -> Option<()> {
                                 if ::failfast::__private::always() {
                                     table.get(key)?;
                                 }
-                                ::failfast::__private::Flow::success()
+                                ::failfast::parallel_loop::LoopStep::success()
                             },
                         )
                 }

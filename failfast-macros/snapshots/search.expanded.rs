@@ -108,7 +108,7 @@ fn find_config(dirs: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
                                 if ::failfast::__private::always() {
                                     let candidate = dir.join("app.toml");
                                     if candidate.try_exists()? {
-                                        return ::failfast::__private::Flow::from_exit({
+                                        return ::failfast::parallel_loop::LoopStep::from_exit({
                                             let __failfast_returned: Result<Option<PathBuf>, Error> = Ok(
                                                 Some(candidate),
                                             );
@@ -116,7 +116,7 @@ fn find_config(dirs: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
                                         });
                                     }
                                 }
-                                ::failfast::__private::Flow::success()
+                                ::failfast::parallel_loop::LoopStep::success()
                             },
                         )
                 }

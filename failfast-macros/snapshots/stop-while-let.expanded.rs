@@ -123,7 +123,7 @@ fn consume(
                             }
                             _ => {}
                         }
-                        ::failfast::__private::Flow::success()
+                        ::failfast::parallel_loop::LoopStep::success()
                     },
                     ::failfast::__private::Loop::new(4)
                         .stop(::failfast::parallel_loop::stop_token(&(token)))
@@ -136,7 +136,7 @@ fn consume(
                             if ::failfast::__private::always() {
                                 job.run()?;
                             }
-                            ::failfast::__private::Flow::success()
+                            ::failfast::parallel_loop::LoopStep::success()
                         }
                         _ => ::core::unreachable!(),
                     },
@@ -178,7 +178,7 @@ async fn download_bucket(
                                     ::core::option::Option::Some(__failfast_value @ Some(_)) => {
                                         __failfast_giver.give(__failfast_value)
                                     }
-                                    _ => break ::failfast::__private::Flow::success(),
+                                    _ => break ::failfast::parallel_loop::LoopStep::success(),
                                 }
                             }
                         },
@@ -199,7 +199,7 @@ async fn download_bucket(
                                         if ::failfast::__private::always() {
                                             client.download(&key).await?;
                                         }
-                                        ::failfast::__private::Flow::success()
+                                        ::failfast::parallel_loop::LoopStep::success()
                                     }
                                     _ => ::core::unreachable!(),
                                 }

@@ -115,7 +115,7 @@ fn download_all(
                                 if ::failfast::__private::always() {
                                     bucket.download(name)?;
                                 }
-                                ::failfast::__private::Flow::success()
+                                ::failfast::parallel_loop::LoopStep::success()
                             },
                         )
                 }
@@ -157,7 +157,7 @@ async fn fetch_all(urls: &[String], stop: &StopToken, client: &Client) -> Option
                                 if ::failfast::__private::always() {
                                     client.get(url).await?;
                                 }
-                                ::failfast::__private::Flow::success()
+                                ::failfast::parallel_loop::LoopStep::success()
                             });
                     }
                     let __failfast_ended = __failfast_driver.wait().await;

@@ -119,7 +119,7 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                             }
                             _ => {}
                         }
-                        ::failfast::__private::Flow::success()
+                        ::failfast::parallel_loop::LoopStep::success()
                     },
                     4,
                     &__FAILFAST_SITE,
@@ -130,7 +130,7 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                             if ::failfast::__private::always() {
                                 job.run()?;
                             }
-                            ::failfast::__private::Flow::success()
+                            ::failfast::parallel_loop::LoopStep::success()
                         }
                         _ => ::core::unreachable!(),
                     },
@@ -161,7 +161,7 @@ async fn download_bucket(keys: &mut Keys, client: &Client) -> Result<(), Error> 
                                 ::core::option::Option::Some(
                                     __failfast_value @ Some(Key { name: _, .. }),
                                 ) => __failfast_giver.give(__failfast_value),
-                                _ => break ::failfast::__private::Flow::success(),
+                                _ => break ::failfast::parallel_loop::LoopStep::success(),
                             }
                         }
                     },
@@ -177,7 +177,7 @@ async fn download_bucket(keys: &mut Keys, client: &Client) -> Result<(), Error> 
                                         if ::failfast::__private::always() {
                                             client.download(&name).await?;
                                         }
-                                        ::failfast::__private::Flow::success()
+                                        ::failfast::parallel_loop::LoopStep::success()
                                     }
                                     _ => ::core::unreachable!(),
                                 }

@@ -16,8 +16,8 @@
 //!                 (&&&input(&input))       // the input's type picks the engine's path
 //!                 .__failfast_path()       // `SITE`: a `static`, this loop's identity
 //!                 .thread_loop(input, WORKERS, &SITE, |PAT| {
-//!                     BODY                 // `continue`  -> `return Flow::success()`
-//!                     Flow::success()      // `return x`  -> `return Flow::from_exit(x)`
+//!                     BODY                 // `continue`  -> `return LoopStep::success()`
+//!                     LoopStep::success()      // `return x`  -> `return LoopStep::from_exit(x)`
 //!                 }),
 //!         };
 //!         EXIT
@@ -32,7 +32,7 @@
 //!   `Result<ControlFlow<T>, E>`), so `?` converts errors with `From` as in the sequential loop;
 //!   or, with no `?` in the loop, `if let ControlFlow::Break(v) = outcome { return v; }`, so any
 //!   return type works with `return`;
-//! - into the parallel loop around it: `if let Some(o) = Flow::stop(outcome) { return o; }`.
+//! - into the parallel loop around it: `if let Some(o) = LoopStep::stop(outcome) { return o; }`.
 //!
 //! Generated tokens are hygienic (`Span::mixed_site`) but located at the user's `for`: errors
 //! about them point at the loop, and lints see macro code, not the user's.
@@ -216,11 +216,11 @@ struct Checked<'a> {
 
 impl Phases for Checked<'_> {
     fn end_iteration(&self, of: &LoopAt, at: Span) -> Expr {
-        end_iteration(&private(&of.options, of.span), at)
+        end_iteration(&named(&of.options, of.span), at)
     }
 
     fn early_return(&self, of: &LoopAt, ret: &ExprReturn, written: Option<&Type>) -> Expr {
-        early_return(&private(&of.options, of.span), ret, written)
+        early_return(&named(&of.options, of.span), ret, written)
     }
 
     fn parallel_loop(&mut self, described: ParallelLoop) -> Expr {
@@ -261,10 +261,10 @@ fn hygienic(span: Span) -> Span {
 }
 
 /// `continue` of the parallel loop: the iteration is done.
-fn end_iteration(private: &TokenStream, span: Span) -> Expr {
+fn end_iteration(named: &TokenStream, span: Span) -> Expr {
     let at = hygienic(span);
     let keyword = quote_spanned!(span=> return);
-    parse(quote_spanned!(at=> #keyword #private::Flow::success()))
+    parse(quote_spanned!(at=> #keyword #named::LoopStep::success()))
 }
 
 /// `return value` in the body: the loop's exit, with the function's value.
@@ -272,7 +272,7 @@ fn end_iteration(private: &TokenStream, span: Span) -> Expr {
 /// Where the function's return type is written, the value is given that type first, as the
 /// sequential `return` gives it: it then coerces as there (`&&str` to `&str`, `Box<E>` to
 /// `Box<dyn Error>`), where the exit's type is not yet known to rustc.
-fn early_return(private: &TokenStream, ret: &ExprReturn, written: Option<&Type>) -> Expr {
+fn early_return(named: &TokenStream, ret: &ExprReturn, written: Option<&Type>) -> Expr {
     let ExprReturn {
         attrs,
         return_token,
@@ -287,7 +287,7 @@ fn early_return(private: &TokenStream, ret: &ExprReturn, written: Option<&Type>)
         (Some(value), None) => quote!(#value),
         (None, _) => quote_spanned!(at=> ()),
     };
-    parse(quote_spanned!(at=> #(#attrs)* #return_token #private::Flow::from_exit(#value)))
+    parse(quote_spanned!(at=> #(#attrs)* #return_token #named::LoopStep::from_exit(#value)))
 }
 
 fn parallel_loop(described: ParallelLoop) -> Expr {
@@ -339,13 +339,18 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     let nested = matches!(exit, Exit::ParallelLoop);
     let exit = match (exit, flavor) {
         (Exit::ParallelLoop, _) => quote_spanned! {at=>
-            if let ::core::option::Option::Some(#outcome) = #private::Flow::stop(#outcome) {
+            if let ::core::option::Option::Some(#outcome) = #named::LoopStep::stop(#outcome) {
                 return #outcome;
             }
         },
-        (_, Flavor::Fallible) => {
-            // When a macro in the body expands to `return Ok(..)`, this is what rustc refuses:
-            // its error points at the macro call.
+        (_, Flavor::Returns) if user_macros.is_empty() => quote_spanned! {at=>
+            if let ::core::ops::ControlFlow::Break(#outcome) = #outcome {
+                return #outcome;
+            }
+        },
+        (_, flavor) => {
+            // When a macro in the body expands to `return Ok(..)` (or `return;`), this is what
+            // rustc refuses: its error points at the macro call.
             let tie_at = user_macros.first().copied().unwrap_or(span);
             let tie = named_at(&options, tie_at);
             // At a macro call, the message says that it is the cause only if it returns; with
@@ -356,7 +361,16 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 1 => quote_spanned!(hygienic(tie_at)=> ExitsPastMacro),
                 _ => quote_spanned!(hygienic(tie_at)=> ExitsPastMacros),
             };
-            let exit = quote_spanned!(hygienic(tie_at)=> #tie::#bound::exit);
+            // A loop with no `?` ties its `ControlFlow<Ret>` (see
+            // `failfast_runtime::rewrite::Return`), only at a macro call.
+            let how = match flavor {
+                Flavor::Fallible => quote_spanned!(hygienic(tie_at)=> #tie::Tried),
+                Flavor::Returns => quote_spanned!(hygienic(tie_at)=> #tie::Return),
+            };
+            let exit = match user_macros.is_empty() {
+                true => quote_spanned!(hygienic(tie_at)=> #tie::#bound::exit),
+                false => quote_spanned!(hygienic(tie_at)=> #tie::#bound::<_, #how>::exit),
+            };
             let argument = Ident::new("__failfast_outcome", hygienic(tie_at));
             quote_spanned! {at=>
                 if let ::core::option::Option::Some(#outcome) = #exit(#argument) {
@@ -364,11 +378,6 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 }
             }
         }
-        (_, Flavor::Returns) => quote_spanned! {at=>
-            if let ::core::ops::ControlFlow::Break(#outcome) = #outcome {
-                return #outcome;
-            }
-        },
     };
     // Each place a thread loop's body shares is checked at `for`, so that rustc reports one
     // that is not `Sync` in the loop's terms, not as a bound of the body's closure (the same
@@ -565,7 +574,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                             .__failfast_path()
                             .#method(#input_var, #settings, &#site, |#pat| {
                                 #iteration
-                                #private::Flow::success()
+                                #named::LoopStep::success()
                             })
                     }
                 }
@@ -616,7 +625,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                             #driver.start(async {
                                 let #bound = #item.take();
                                 #iteration
-                                #private::Flow::success()
+                                #named::LoopStep::success()
                             });
                         }
                         let #ended = #driver.wait().await;
@@ -707,9 +716,9 @@ struct Paths<'a> {
 /// `ref`, `@` included). A thread loop's head is a closure that the calling thread calls:
 /// ```text
 /// while_let(
-///     |slot| { match HEAD { v @ SHAPE => *slot = Some(v), _ => {} } Flow::success() },
+///     |slot| { match HEAD { v @ SHAPE => *slot = Some(v), _ => {} } LoopStep::success() },
 ///     WORKERS, &SITE,
-///     |v| { let PAT = v else { unreachable!() }; BODY; Flow::success() },
+///     |v| { let PAT = v else { unreachable!() }; BODY; LoopStep::success() },
 /// )
 /// ```
 /// An async loop's head is one future for the whole loop, which evaluates the head each time
@@ -721,7 +730,7 @@ struct Paths<'a> {
 /// let mut driver = Driver::with_head(taker, WORKERS, async {
 ///     loop {
 ///         giver.asked().await;
-///         match HEAD { v @ SHAPE => giver.give(v), _ => break Flow::success() }
+///         match HEAD { v @ SHAPE => giver.give(v), _ => break LoopStep::success() }
 ///     }
 /// });
 /// // then the `for` loop's driver loop, each iteration binding `PAT` as above
@@ -803,7 +812,7 @@ fn while_let(
             };
             let iterate = bound(
                 quote!(#value),
-                quote_spanned!(at=> #iteration #private::Flow::success()),
+                quote_spanned!(at=> #iteration #named::LoopStep::success()),
             );
             let run = quote_spanned! {at=>
                 {
@@ -820,7 +829,7 @@ fn while_let(
                                 }
                                 _ => {}
                             }
-                            #private::Flow::success()
+                            #named::LoopStep::success()
                         },
                         #settings,
                         &#site,
@@ -857,7 +866,7 @@ fn while_let(
             });
             let iterate = bound(
                 quote_spanned!(at=> #item.take()),
-                quote_spanned!(at=> #iteration #private::Flow::success()),
+                quote_spanned!(at=> #iteration #named::LoopStep::success()),
             );
             quote_spanned! {at=>
                 {
@@ -868,7 +877,7 @@ fn while_let(
                             #giver.asked().await;
                             match #some(#head) {
                                 #shaped => #giver.give(#value),
-                                _ => break #private::Flow::success(),
+                                _ => break #named::LoopStep::success(),
                             }
                         }
                     })#stopped_by;

@@ -97,7 +97,7 @@
 //! again after registering the task's waker, as it does `pending`. An exit that a poll finds
 //! after the token was stopped came after the stop, and is dropped (first exit wins).
 
-use crate::outcome::{Flow, Outcome};
+use crate::outcome::{LoopStep, Outcome};
 use crate::stop::{FromStopped, Listening, StopToken, Stopped};
 use crate::{Stoppable, Unstoppable};
 // The slot wake-up protocol's atomics and list lock are loom's under `--cfg loom`, so that the
@@ -132,7 +132,7 @@ pub trait Split {
     fn split(self) -> Result<Self::Value, Self::Exit>;
 }
 
-impl<R: Flow> Split for R {
+impl<R: LoopStep> Split for R {
     type Value = ();
     type Exit = R::Exit;
     fn split(self) -> Result<(), R::Exit> {
@@ -734,11 +734,11 @@ where
     /// the rewrite's way to give the loop the type of the function's iterations.
     pub fn outcome(&self, ended: Result<(), <F::Output as Split>::Exit>) -> F::Output
     where
-        F::Output: Flow<Exit = <F::Output as Split>::Exit>,
+        F::Output: LoopStep<Exit = <F::Output as Split>::Exit>,
     {
         match ended {
-            Ok(()) => Flow::success(),
-            Err(exit) => Flow::from_exit(exit),
+            Ok(()) => LoopStep::success(),
+            Err(exit) => LoopStep::from_exit(exit),
         }
     }
 

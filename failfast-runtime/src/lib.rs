@@ -47,7 +47,7 @@ mod wake;
 mod loom_tests;
 
 pub use cancel::cancelled;
-pub use outcome::{Fallible, Flow, Outcome};
+pub use outcome::{Fallible, LoopStep, Outcome};
 #[cfg(not(loom))]
 pub use pool::idle_threads;
 pub use stop::{FromStopped, StopToken, Stopped};
@@ -143,7 +143,7 @@ where
 /// recursion in a debug build.
 pub(crate) struct ForEach<'f, F>(pub(crate) &'f F);
 
-impl<T, R: Flow<Exit: Send>, F: Fn(T) -> R + Sync> Body<T> for ForEach<'_, F> {
+impl<T, R: LoopStep<Exit: Send>, F: Fn(T) -> R + Sync> Body<T> for ForEach<'_, F> {
     type Outcome = R;
     type Local = ();
     fn start(&self) {}

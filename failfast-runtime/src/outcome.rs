@@ -67,8 +67,17 @@ impl Outcome for Option<()> {
 /// Every [`Outcome`] is one (its exit is its failure); the `ControlFlow` forms below are the
 /// iterations of the `#[fail_fast]` rewrite, kept out of [`Outcome`] so that a closure passed
 /// to [`try_for_each`](crate::try_for_each) still infers `Result<(), E>` from its `Ok(())`.
-#[doc(hidden)]
-pub trait Flow: Sized {
+///
+/// Its impls are not recommended in rustc's errors, so that an iteration of another type (only
+/// a `return` that a user's macro writes gives one, which the rewrite cannot see) gets this
+/// message and no list of impls quoting this file.
+#[diagnostic::on_unimplemented(
+    message = "a `return` in this parallel loop's body gives its iterations the type `{Self}`",
+    label = "a macro in this loop's body may expand to a `return` of its own",
+    note = "an iteration of a `#[fail_fast]` loop ends with `continue`, or leaves the loop with `return`, `?` or a macro's `return Err(..)` (as `bail!` does): a macro's `return Ok(..)`, `return Some(..)` or `return;` cannot be told from the end of an iteration",
+    note = "write that `return` in the loop's body itself, or end the iteration with `continue`"
+)]
+pub trait LoopStep: Sized {
     /// What an iteration that ends the loop carries back to the caller.
     type Exit;
     /// The value of an iteration that finished (or ended early with `continue`).
@@ -78,14 +87,15 @@ pub trait Flow: Sized {
     /// Rebuilds an iteration that ends the loop.
     fn from_exit(exit: Self::Exit) -> Self;
     /// `Some(self)` if this iteration ends the loop. A parallel loop nested directly in
-    /// another's body hands its exit on with `if let Some(o) = Flow::stop(o) { return o; }`,
+    /// another's body hands its exit on with `if let Some(o) = LoopStep::stop(o) { return o; }`,
     /// which keeps the type the loop around it decided.
     fn stop(self) -> Option<Self> {
         self.into_exit().map(Self::from_exit)
     }
 }
 
-impl<R: Outcome> Flow for R {
+#[diagnostic::do_not_recommend]
+impl<R: Outcome> LoopStep for R {
     type Exit = R::Failure;
 
     fn success() -> Self {
@@ -103,7 +113,8 @@ impl<R: Outcome> Flow for R {
 
 /// An iteration of a loop in a function returning `Result<T, E>`: `Err(e)` fails the loop,
 /// `Ok(Break(t))` is an early `return Ok(t)`.
-impl<T, E> Flow for Result<ControlFlow<T>, E> {
+#[diagnostic::do_not_recommend]
+impl<T, E> LoopStep for Result<ControlFlow<T>, E> {
     type Exit = Result<T, E>;
 
     fn success() -> Self {
@@ -125,7 +136,8 @@ impl<T, E> Flow for Result<ControlFlow<T>, E> {
 
 /// An iteration of a loop in a function returning `Option<T>`: `None` fails the loop,
 /// `Some(Break(t))` is an early `return Some(t)`.
-impl<T> Flow for Option<ControlFlow<T>> {
+#[diagnostic::do_not_recommend]
+impl<T> LoopStep for Option<ControlFlow<T>> {
     type Exit = Option<T>;
 
     fn success() -> Self {
@@ -147,7 +159,8 @@ impl<T> Flow for Option<ControlFlow<T>> {
 
 /// An iteration of a loop that cannot fail (in a function returning `()`, say): only an early
 /// `return` ends it.
-impl<T> Flow for ControlFlow<T> {
+#[diagnostic::do_not_recommend]
+impl<T> LoopStep for ControlFlow<T> {
     type Exit = T;
 
     fn success() -> Self {
@@ -178,9 +191,9 @@ impl<T> Flow for ControlFlow<T> {
     note = "the loop's first failure or `return` leaves the enclosing function the way `?` or `return` would, so it must return `Result<_, _>`, `Option<_>` or `()`"
 )]
 pub trait Fallible: Sized {
-    /// The type each iteration returns (a [`Flow`]).
+    /// The type each iteration returns (a [`LoopStep`]).
     ///
-    /// Not bounded by [`Flow`] here: the loop itself requires it, so that a missing `Send`
+    /// Not bounded by [`LoopStep`] here: the loop itself requires it, so that a missing `Send`
     /// on the error type is reported once, at the loop.
     type Iteration;
     /// What the function returns when the loop's outcome is an exit.
@@ -197,7 +210,7 @@ impl<T, E> Fallible for Result<T, E> {
     }
 
     fn early(self) -> Self::Iteration {
-        Flow::from_exit(self)
+        LoopStep::from_exit(self)
     }
 }
 
@@ -209,7 +222,7 @@ impl<T> Fallible for Option<T> {
     }
 
     fn early(self) -> Self::Iteration {
-        Flow::from_exit(self)
+        LoopStep::from_exit(self)
     }
 }
 
@@ -232,10 +245,10 @@ mod tests {
     #[test]
     fn an_early_return_and_a_failure_both_exit_with_the_functions_value() {
         type Iteration = Result<ControlFlow<u8>, String>;
-        assert!(Flow::stop(Iteration::success()).is_none());
+        assert!(LoopStep::stop(Iteration::success()).is_none());
         assert_eq!(<Result<u8, String>>::exit(Iteration::success()), None);
         let returned = Fallible::early(Ok::<u8, String>(7));
-        assert!(Flow::stop(Fallible::early(Ok::<u8, String>(7))).is_some());
+        assert!(LoopStep::stop(Fallible::early(Ok::<u8, String>(7))).is_some());
         assert_eq!(<Result<u8, String>>::exit(returned), Some(Ok(7)));
         let failed: Iteration = Err("bad".into());
         assert_eq!(<Result<u8, String>>::exit(failed), Some(Err("bad".into())));

@@ -14,9 +14,10 @@
 pub use crate::engine::indexed::IntoIndexed;
 pub use crate::engine::LoopSite;
 use crate::engine::{self, Site};
-use crate::outcome::{Fallible, Flow};
+use crate::outcome::{Fallible, LoopStep};
 use crate::{ForEach, Loop, Stopped};
 use std::marker::PhantomData;
+use std::ops::ControlFlow;
 
 /// The items of a thread loop go to worker threads.
 #[diagnostic::on_unimplemented(
@@ -373,7 +374,7 @@ impl Split {
         I: IntoIndexed,
         I::Item: SendItem,
         F: Fn(I::Item) -> R + Sync,
-        R: Flow<Exit: SendExit>,
+        R: LoopStep<Exit: SendExit>,
     {
         crate::check_workers(workers);
         crate::never_stopped(engine::run_indexed(
@@ -399,7 +400,7 @@ impl Split {
         I: IntoIndexed,
         I::Item: SendItem,
         F: Fn(I::Item) -> R + Sync,
-        R: Flow<Exit: SendExit>,
+        R: LoopStep<Exit: SendExit>,
     {
         engine::drive_indexed(input, settings.settings(), Site::Loop(site), &ForEach(&f))
     }
@@ -425,7 +426,7 @@ impl Shared {
         I::IntoIter: Send,
         I::Item: SendItem,
         F: Fn(I::Item) -> R + Sync,
-        R: Flow<Exit: SendExit>,
+        R: LoopStep<Exit: SendExit>,
     {
         crate::check_workers(workers);
         crate::never_stopped(engine::run_shared(
@@ -452,7 +453,7 @@ impl Shared {
         I::IntoIter: Send,
         I::Item: SendItem,
         F: Fn(I::Item) -> R + Sync,
-        R: Flow<Exit: SendExit>,
+        R: LoopStep<Exit: SendExit>,
     {
         engine::drive_shared(input, settings.settings(), Site::Loop(site), &ForEach(&f))
     }
@@ -477,7 +478,7 @@ impl Fed {
         I: IntoIterator,
         I::Item: SendItem,
         F: Fn(I::Item) -> R + Sync,
-        R: Flow<Exit: SendExit>,
+        R: LoopStep<Exit: SendExit>,
     {
         crate::check_workers(workers);
         crate::never_stopped(engine::run_fed(
@@ -503,7 +504,7 @@ impl Fed {
         I: IntoIterator,
         I::Item: SendItem,
         F: Fn(I::Item) -> R + Sync,
-        R: Flow<Exit: SendExit>,
+        R: LoopStep<Exit: SendExit>,
     {
         engine::drive_fed(input, settings.settings(), Site::Loop(site), &ForEach(&f))
     }
@@ -548,7 +549,7 @@ pub fn stop_token<'a>(token: &'a (dyn AsStopToken + 'a)) -> &'a crate::StopToken
 /// iterations run), and `workers` pool threads run the iterations.
 ///
 /// The rewrite writes the head as `|slot| { match HEAD { v @ SHAPE => *slot = Some(v), _ => {} }
-/// Flow::success() }`: it returns the iterations' own type, so that `?` and `return` in the
+/// LoopStep::success() }`: it returns the iterations' own type, so that `?` and `return` in the
 /// head leave the loop as they would in the body, and a value left in `slot` is the next
 /// iteration's input (none: the head did not match, the input has ended).
 ///
@@ -561,7 +562,7 @@ where
     H: FnMut(&mut Option<T>) -> R,
     T: SendItem,
     F: Fn(T) -> R + Sync,
-    R: Flow<Exit: SendExit>,
+    R: LoopStep<Exit: SendExit>,
 {
     crate::check_workers(workers);
     crate::never_stopped(engine::run_head(
@@ -586,7 +587,7 @@ where
     H: FnMut(&mut Option<T>) -> R,
     T: SendItem,
     F: Fn(T) -> R + Sync,
-    R: Flow<Exit: SendExit>,
+    R: LoopStep<Exit: SendExit>,
 {
     engine::drive_head(
         pull_head(head),
@@ -600,7 +601,7 @@ where
 fn pull_head<T, H, R>(mut head: H) -> impl FnMut() -> engine::Pulled<T, R::Exit>
 where
     H: FnMut(&mut Option<T>) -> R,
-    R: Flow,
+    R: LoopStep,
 {
     move || {
         let mut slot = None;
@@ -624,7 +625,7 @@ where
     message = "the first failure or `return` of this parallel loop cannot leave through `{Self}`",
     label = "the loop's first failure or `return` leaves through here",
     note = "the function (or closure) around a `#[fail_fast]` loop returns `Result`, `Option` or `()`: the loop's first failure leaves it the way `?` would",
-    note = "a macro in the loop's body may `return Err(..)`, as `bail!` does, but not `return Ok(..)` or `return Some(..)`: write that `return` in the loop's body itself, or end the iteration with `continue`"
+    note = "a macro in the loop's body may `return Err(..)`, as `bail!` does, but not `return Ok(..)`, `return Some(..)` or `return;`: write that `return` in the loop's body itself, or end the iteration with `continue`"
 )]
 pub trait ExitsThrough<R>: Sized {
     /// What the function returns when the loop's outcome is an exit.
@@ -649,17 +650,17 @@ where
 /// since the function's own return type may be the cause instead.
 #[diagnostic::on_unimplemented(
     message = "the first failure or `return` of this parallel loop cannot leave through `{Self}`",
-    label = "if this macro expands to `return Ok(..)` or `return Some(..)`, that `return` is the cause",
+    label = "if this macro expands to a `return` other than `return Err(..)`, that `return` is the cause",
     note = "the function (or closure) around a `#[fail_fast]` loop returns `Result`, `Option` or `()`: the loop's first failure leaves it the way `?` would",
-    note = "a macro in the loop's body may `return Err(..)`, as `bail!` does, but not `return Ok(..)` or `return Some(..)`: write that `return` in the loop's body itself, or end the iteration with `continue`"
+    note = "a macro in the loop's body may `return Err(..)`, as `bail!` does, but not `return Ok(..)`, `return Some(..)` or `return;`: write that `return` in the loop's body itself, or end the iteration with `continue`"
 )]
-pub trait ExitsPastMacro<R>: Sized {
+pub trait ExitsPastMacro<R, How>: Sized {
     /// What the function returns when the loop's outcome is an exit.
     fn exit(outcome: R) -> Option<Self>;
 }
 
 #[diagnostic::do_not_recommend]
-impl<Ret: Fallible, R> ExitsPastMacro<R> for Ret
+impl<Ret: Fallible, R> ExitsPastMacro<R, Tried> for Ret
 where
     Ret::Iteration: Same<R>,
 {
@@ -668,27 +669,66 @@ where
     }
 }
 
+#[diagnostic::do_not_recommend]
+impl<Ret, R> ExitsPastMacro<R, Return> for Ret
+where
+    ControlFlow<Ret>: Same<R>,
+{
+    fn exit(outcome: R) -> Option<Self> {
+        broke(Same::same(outcome))
+    }
+}
+
 /// [`ExitsThrough`], when the body calls several macros that may expand to a `return`: the
 /// error is put on the first, and says that the cause may be another one (which of them
 /// returns is not known to the rewrite).
 #[diagnostic::on_unimplemented(
     message = "the first failure or `return` of this parallel loop cannot leave through `{Self}`",
-    label = "if this macro, or another one this loop's body calls, expands to `return Ok(..)` or `return Some(..)`, that `return` is the cause",
+    label = "if this macro, or another one this loop's body calls, expands to a `return` other than `return Err(..)`, that `return` is the cause",
     note = "the function (or closure) around a `#[fail_fast]` loop returns `Result`, `Option` or `()`: the loop's first failure leaves it the way `?` would",
-    note = "a macro in the loop's body may `return Err(..)`, as `bail!` does, but not `return Ok(..)` or `return Some(..)`: write that `return` in the loop's body itself, or end the iteration with `continue`"
+    note = "a macro in the loop's body may `return Err(..)`, as `bail!` does, but not `return Ok(..)`, `return Some(..)` or `return;`: write that `return` in the loop's body itself, or end the iteration with `continue`"
 )]
-pub trait ExitsPastMacros<R>: Sized {
+pub trait ExitsPastMacros<R, How>: Sized {
     /// What the function returns when the loop's outcome is an exit.
     fn exit(outcome: R) -> Option<Self>;
 }
 
 #[diagnostic::do_not_recommend]
-impl<Ret: Fallible, R> ExitsPastMacros<R> for Ret
+impl<Ret: Fallible, R> ExitsPastMacros<R, Tried> for Ret
 where
     Ret::Iteration: Same<R>,
 {
     fn exit(outcome: R) -> Option<Self> {
         Ret::exit(Same::same(outcome))
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<Ret, R> ExitsPastMacros<R, Return> for Ret
+where
+    ControlFlow<Ret>: Same<R>,
+{
+    fn exit(outcome: R) -> Option<Self> {
+        broke(Same::same(outcome))
+    }
+}
+
+/// How a loop's iterations leave, for [`ExitsPastMacro`] and [`ExitsPastMacros`]: with `?`
+/// (through [`Fallible`]: `Result<ControlFlow<T>, E>` for a function returning `Result<T, E>`).
+pub enum Tried {}
+
+/// How a loop's iterations leave, for [`ExitsPastMacro`] and [`ExitsPastMacros`]: with
+/// `return` alone (`ControlFlow<Ret>`, for a loop with no `?` in a function returning any
+/// `Ret`). Without a user's macro in the body, the rewrite matches `ControlFlow::Break`
+/// itself; with one, it ties through these, so that a `return;` the macro writes is reported
+/// at its call rather than as a mismatch naming `ControlFlow`.
+pub enum Return {}
+
+/// The value of a `ControlFlow::Break`: the loop's `return`.
+fn broke<Ret>(outcome: ControlFlow<Ret>) -> Option<Ret> {
+    match outcome {
+        ControlFlow::Break(value) => Some(value),
+        ControlFlow::Continue(()) => None,
     }
 }
 

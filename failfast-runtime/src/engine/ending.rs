@@ -15,7 +15,7 @@
 //! finds the state `FINISHED` and changes nothing: the loop succeeds, as the contract says.
 
 use crate::cancel::Token;
-use crate::outcome::Flow;
+use crate::outcome::LoopStep;
 use crate::stop::Stopped;
 use crate::sync::{lock, Mutex};
 use std::any::Any;
@@ -141,7 +141,7 @@ impl<F> Record<F> {
 
     /// The run's result, once every iteration has finished; a recorded panic resumes here,
     /// and `stopped` is the stop from outside that came before any exit, if one did.
-    pub(crate) fn into_outcome<O: Flow<Exit = F>>(
+    pub(crate) fn into_outcome<O: LoopStep<Exit = F>>(
         self,
         stopped: Option<Stopped>,
     ) -> Result<O, Stopped> {

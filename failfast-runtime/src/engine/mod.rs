@@ -20,7 +20,7 @@ pub(crate) mod indexed;
 mod run;
 mod source;
 
-use crate::outcome::Flow;
+use crate::outcome::LoopStep;
 use crate::pool::{self, Work};
 use crate::stop::{Armed, StopToken, Stopped};
 use crate::Settings;
@@ -36,7 +36,7 @@ use std::sync::Arc;
 /// What a loop runs for each item, and what each thread keeps while it visits a run.
 pub(crate) trait Body<T>: Sync {
     /// What one iteration returns.
-    type Outcome: Flow<Exit: Send>;
+    type Outcome: LoopStep<Exit: Send>;
     /// State a thread keeps across the iterations it runs in one visit.
     type Local;
     fn start(&self) -> Self::Local;
@@ -267,7 +267,7 @@ pub(crate) fn drive_head<T, H, B>(
 ) -> Result<B::Outcome, Stopped>
 where
     T: Send,
-    H: FnMut() -> Pulled<T, <B::Outcome as Flow>::Exit>,
+    H: FnMut() -> Pulled<T, <B::Outcome as LoopStep>::Exit>,
     B: Body<T>,
 {
     let armed = arm(settings)?;
@@ -285,7 +285,7 @@ pub(crate) fn run_head<T, H, B>(
 ) -> Result<B::Outcome, Stopped>
 where
     T: Send,
-    H: FnMut() -> Pulled<T, <B::Outcome as Flow>::Exit>,
+    H: FnMut() -> Pulled<T, <B::Outcome as LoopStep>::Exit>,
     B: Body<T>,
 {
     let Some(group) = group::enclosing(site) else {

@@ -8,7 +8,7 @@ use super::group::{Feed, Group, Visit, Visitor};
 use super::source::{pull, Fed, Headed, Source};
 use super::Body;
 use crate::cancel::{self, Token, Watch};
-use crate::outcome::Flow;
+use crate::outcome::LoopStep;
 use crate::stop::{Listening, StopToken, Stopped};
 use crate::sync::{Arc, AtomicBool, Ordering};
 use crate::wake::Wait;
@@ -17,7 +17,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::task::{Wake, Waker};
 use std::time::{Duration, Instant};
 
-type Exit<B, T> = <<B as Body<T>>::Outcome as Flow>::Exit;
+type Exit<B, T> = <<B as Body<T>>::Outcome as LoopStep>::Exit;
 
 /// Pulling a batch from a non-`Send` input slower than this shrinks the next pull, so that a
 /// slow input never keeps idle workers waiting for a batch to fill.
