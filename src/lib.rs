@@ -309,7 +309,10 @@
 //!
 //! A loop whose body contains `.await`, in an `async fn` or async block, runs its iterations as
 //! futures polled by the function's own future, at most `workers` at once (required: there is
-//! no natural default for I/O). They wait in parallel, they do not compute in parallel. The
+//! no natural default for I/O). An `.await` inside `select!`, `join!`, `try_join!` or among a
+//! macro's arguments counts; one that only a macro's own definition writes is not seen (the
+//! loop then runs on threads, and rustc says it is not `async`: write an `.await` in the
+//! body). They wait in parallel, they do not compute in parallel. The
 //! body borrows locals and arguments and needs no `Send`; the function's future is `Send` when
 //! the sequential loop's would be. The input is pulled only when an iteration can start. At
 //! the first exit the other in-flight iterations are dropped at once, and dropping the

@@ -288,11 +288,12 @@ impl<'a> Walk<'a> {
         let mut facts = Facts::of(&body);
         if let Some(head) = head_facts {
             facts.awaits.extend(head.awaits);
+            facts.awaiting_macros |= head.awaiting_macros;
             facts.tries |= head.tries;
             facts.user_macros.extend(head.user_macros);
         }
         let in_async = self.context.in_async;
-        let kind = if in_async && !facts.awaits.is_empty() {
+        let kind = if in_async && (!facts.awaits.is_empty() || facts.awaiting_macros) {
             Kind::Async
         } else {
             Kind::Thread
@@ -633,6 +634,9 @@ fn returns_fallible(output: &ReturnType) -> bool {
 /// loops included, marked or not: their `?` and `.await` are the enclosing function's too.
 struct Facts {
     awaits: Vec<Span>,
+    /// Macro calls that await, in async code: `select!`, `join!`, `try_join!` (tokio's and
+    /// futures'), or one with `.await` among its tokens (`assert!(f().await)`).
+    awaiting_macros: bool,
     /// A `?`, or a macro that may hide one (`bail!`, `ensure!`, or `?` among its tokens).
     tries: bool,
     /// Macro calls that may expand to a `return` or a `continue`.
@@ -643,6 +647,7 @@ impl Facts {
     fn of(body: &Block) -> Facts {
         let mut facts = Facts {
             awaits: Vec::new(),
+            awaiting_macros: false,
             tries: false,
             user_macros: Vec::new(),
         };
@@ -653,6 +658,7 @@ impl Facts {
     fn of_expr(expr: &Expr) -> Facts {
         let mut facts = Facts {
             awaits: Vec::new(),
+            awaiting_macros: false,
             tries: false,
             user_macros: Vec::new(),
         };
@@ -681,6 +687,10 @@ impl Visit<'_> for Facts {
         let name = mac.path.segments.last().map(|s| s.ident.to_string());
         self.tries |= matches!(name.as_deref(), Some("bail" | "ensure"))
             || has_question_mark(mac.tokens.clone());
+        self.awaiting_macros |= matches!(
+            name.as_deref(),
+            Some("select" | "select_biased" | "join" | "try_join")
+        ) || has_await(mac.tokens.clone());
         if !name
             .as_deref()
             .is_some_and(|name| KNOWN_MACROS.contains(&name))
@@ -749,6 +759,20 @@ const KNOWN_MACROS: &[&str] = &[
 ];
 
 /// Whether `tokens` hold a `?` that is not `?Sized`.
+/// Whether `.await` is among `tokens` (a macro's arguments).
+fn has_await(tokens: TokenStream) -> bool {
+    let mut dot = false;
+    tokens.into_iter().any(|token| {
+        let found = match &token {
+            proc_macro2::TokenTree::Ident(ident) => dot && ident == "await",
+            proc_macro2::TokenTree::Group(group) => has_await(group.stream()),
+            _ => false,
+        };
+        dot = matches!(&token, proc_macro2::TokenTree::Punct(punct) if punct.as_char() == '.');
+        found
+    })
+}
+
 fn has_question_mark(tokens: TokenStream) -> bool {
     let mut tokens = tokens.into_iter().peekable();
     // `?` that begins an argument or follows `=` is `tracing`'s sigil (`?item`, `x = ?item`),
