@@ -48,6 +48,7 @@ pub(crate) fn parallel_loop(
         Source::Input(_) => None,
     };
     races::check(
+        described.kind,
         &described.pat,
         head,
         &described.written_body,

@@ -6,6 +6,7 @@
 
 use crate::captures::Shared;
 use crate::errors::Errors;
+use crate::model::Kind;
 use quote::ToTokens;
 use std::collections::HashSet;
 use syn::visit::{self, Visit};
@@ -58,7 +59,29 @@ const MUTATING: &[&str] = &[
     "get_or_insert_with",
 ];
 
-const HELP: &str = "help: collect the values with `failfast::try_map` (in input order), or share an atomic (`AtomicUsize::fetch_add`) or a `Mutex<..>`";
+/// Why a thread loop's or an async loop's iterations cannot change a place they share.
+fn at_once(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Thread => "iterations run at the same time on several threads",
+        Kind::Async => "iterations run at the same time, as futures that take turns on one task",
+    }
+}
+
+/// What a change of a shared place is, in a thread loop or an async loop.
+fn race(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Thread => "a data race",
+        Kind::Async => "a conflict between their borrows",
+    }
+}
+
+/// What to write instead of a change of a shared place.
+fn help(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Thread => "help: collect the values with `failfast::try_map` (in input order), or share an atomic (`AtomicUsize::fetch_add`) or a `Mutex<..>`",
+        Kind::Async => "help: collect the values with `failfast::future::try_map` (in input order), or share an atomic (`AtomicUsize::fetch_add`), a `Mutex<..>`, or a `Cell` if the function's future need not be `Send`",
+    }
+}
 
 /// The help for a change of what a `while let` loop's head uses: the worklist pattern.
 const HEAD_HELP: &str = "help: recurse instead (the same parallel loop reached again inside an iteration shares one limit), or send the new work on a channel whose receiver the head reads";
@@ -73,6 +96,7 @@ const TAKEN_HELP: &str = "help: compute what the body needs in the head and bind
 /// (a `&mut` parameter), with a help of its own; and so is any use, among the places the
 /// body `shares` (see `captures`), of a variable the head takes its items from mutably.
 pub(crate) fn check(
+    kind: Kind,
     pat: &Pat,
     head: Option<&Expr>,
     body: &Block,
@@ -81,6 +105,7 @@ pub(crate) fn check(
     errors: &mut Errors,
 ) {
     let mut races = Races {
+        kind,
         scopes: vec![HashSet::new()],
         mutable,
         head_uses: head.map(names_in).unwrap_or_default(),
@@ -196,6 +221,8 @@ pub(crate) fn declared_mut<'a>(
 }
 
 struct Races<'a> {
+    /// Whether the iterations run on threads or as futures, for the messages' words.
+    kind: Kind,
     /// The names bound inside the body, innermost scope last.
     scopes: Vec<HashSet<String>>,
     mutable: Option<&'a HashSet<String>>,
@@ -269,7 +296,8 @@ impl Races<'_> {
         self.errors.error(
             at,
             format!(
-                "cannot {what} in this parallel `while let` loop: its head uses `{root}` to take the next item while iterations run, so this is a data race\n{HEAD_HELP}"
+                "cannot {what} in this parallel `while let` loop: its head uses `{root}` to take the next item while iterations run, so this is {race}\n{HEAD_HELP}",
+                race = race(self.kind),
             ),
         );
         true
@@ -298,7 +326,8 @@ impl Races<'_> {
             self.errors.error(
                 place,
                 format!(
-                    "cannot use `{place_text}` in this parallel `while let` loop: its head takes the next item with `{how}` while iterations run, so this is a data race\n{TAKEN_HELP}"
+                    "cannot use `{place_text}` in this parallel `while let` loop: its head takes the next item with `{how}` while iterations run, so this is {race}\n{TAKEN_HELP}",
+                    race = race(self.kind),
                 ),
             );
         }
@@ -317,7 +346,10 @@ impl Races<'_> {
             self.errors.error(
                 place,
                 format!(
-                    "cannot assign to `{place_text}` in a parallel loop: iterations run at the same time on several threads, so this is a data race\n{HELP}"
+                    "cannot assign to `{place_text}` in a parallel loop: {at_once}, so this is {race}\n{help}",
+                    at_once = at_once(self.kind),
+                    race = race(self.kind),
+                    help = help(self.kind),
                 ),
             );
         }
@@ -341,7 +373,10 @@ impl Races<'_> {
         self.errors.error(
             at,
             format!(
-                "cannot call `{place_text}.{method}(..)` in a parallel loop: iterations run at the same time on several threads, and `{method}` changes `{place_text}`: a data race\n{HELP}"
+                "cannot call `{place_text}.{method}(..)` in a parallel loop: {at_once}, and `{method}` changes `{place_text}`: {race}\n{help}",
+                at_once = at_once(self.kind),
+                race = race(self.kind),
+                help = help(self.kind),
             ),
         );
     }
@@ -362,7 +397,10 @@ impl Races<'_> {
         self.errors.error(
             at,
             format!(
-                "cannot write to `{place_text}` with `{name}!` in a parallel loop: iterations run at the same time on several threads, and `{name}!` changes `{place_text}`: a data race\n{HELP}"
+                "cannot write to `{place_text}` with `{name}!` in a parallel loop: {at_once}, and `{name}!` changes `{place_text}`: {race}\n{help}",
+                at_once = at_once(self.kind),
+                race = race(self.kind),
+                help = help(self.kind),
             ),
         );
     }
@@ -382,7 +420,10 @@ impl Races<'_> {
         self.errors.error(
             reference,
             format!(
-                "cannot borrow `{place_text}` as mutable in a parallel loop: iterations run at the same time on several threads, so this is a data race\n{HELP}"
+                "cannot borrow `{place_text}` as mutable in a parallel loop: {at_once}, so this is {race}\n{help}",
+                    at_once = at_once(self.kind),
+                    race = race(self.kind),
+                    help = help(self.kind),
             ),
         );
     }
