@@ -277,6 +277,17 @@ fn run_on(
                     panic_on_drop: true,
                 });
             }
+            if let (true, Some(waiting)) = (
+                Some(index) == faults.fails_at,
+                faults.panics_when_cancelled_at,
+            ) {
+                // The failure comes once the item that waits for it runs: else it may end
+                // the loop before that item starts (a slow thread start), and nothing panics.
+                while log.runs[waiting].load(Ordering::SeqCst) == 0 {
+                    assert!(begin.elapsed() < HANG, "the waiting item never started");
+                    std::thread::yield_now();
+                }
+            }
             if Some(index) == faults.from_panics_at || Some(index) == faults.fails_at {
                 Err(RawError {
                     index,
