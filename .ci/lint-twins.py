@@ -28,6 +28,7 @@ publish = false
 [dependencies]
 failfast = {{ path = "{root}" }}
 anyhow = "1"
+crossbeam-channel = "0.5"
 futures = "0.3"
 log = "0.4"
 tracing = "0.1"

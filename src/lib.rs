@@ -309,14 +309,15 @@
 //!
 //! A loop whose body contains `.await`, in an `async fn` or async block, runs its iterations as
 //! futures polled by the function's own future, at most `workers` at once (required: there is
-//! no natural default for I/O). An `.await` inside `select!`, `join!`, `try_join!` or among a
-//! macro's arguments counts; one that only a macro's own definition writes is not seen (the
-//! loop then runs on threads, and rustc says it is not `async`: write an `.await` in the
-//! body). They wait in parallel, they do not compute in parallel. The
-//! body borrows locals and arguments and needs no `Send`; the function's future is `Send` when
-//! the sequential loop's would be. The input is pulled only when an iteration can start. At
-//! the first exit the other in-flight iterations are dropped at once, and dropping the
-//! function's future drops them all. See [`future`] for the details.
+//! no natural default for I/O). An `.await` among a macro's arguments counts (not one inside
+//! an `async` block there), and so do `tokio::select!`, `tokio::join!`, `futures::try_join!`
+//! and the like (a bare `select!` in tokio's syntax too); an `.await` that only a macro's own
+//! definition writes is not seen (the loop then runs on threads, and rustc says it is not
+//! `async`: write an `.await` in the body). They wait in parallel, they do not compute in
+//! parallel. The body borrows locals and arguments and needs no `Send`; the function's future
+//! is `Send` when the sequential loop's would be. The input is pulled only when an iteration
+//! can start. At the first exit the other in-flight iterations are dropped at once, and
+//! dropping the function's future drops them all. See [`future`] for the details.
 //!
 //! ```
 //! use failfast::fail_fast;

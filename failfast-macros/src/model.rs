@@ -687,10 +687,7 @@ impl Visit<'_> for Facts {
         let name = mac.path.segments.last().map(|s| s.ident.to_string());
         self.tries |= matches!(name.as_deref(), Some("bail" | "ensure"))
             || has_question_mark(mac.tokens.clone());
-        self.awaiting_macros |= matches!(
-            name.as_deref(),
-            Some("select" | "select_biased" | "join" | "try_join")
-        ) || has_await(mac.tokens.clone());
+        self.awaiting_macros |= awaits_in_macro(mac, name.as_deref());
         if !name
             .as_deref()
             .is_some_and(|name| KNOWN_MACROS.contains(&name))
@@ -759,16 +756,62 @@ const KNOWN_MACROS: &[&str] = &[
 ];
 
 /// Whether `tokens` hold a `?` that is not `?Sized`.
-/// Whether `.await` is among `tokens` (a macro's arguments).
+/// Whether a macro call awaits, in async code: `.await` among its arguments; tokio's or
+/// futures' `select!`, `join!` or `try_join!`, named with their crate or, for `select!` and
+/// `select_biased!`, in their syntax (`pat = future => ..`, where crossbeam's synchronous
+/// `select!` writes `recv(rx) -> v => ..`). A bare `join!` may be a user's own (joining
+/// strings): it counts only with an `.await` among its arguments, as any macro.
+fn awaits_in_macro(mac: &syn::Macro, name: Option<&str>) -> bool {
+    let awaiting = matches!(name, Some("select" | "select_biased" | "join" | "try_join"));
+    let qualified = mac.path.segments.len() > 1
+        && mac.path.segments.first().is_some_and(|first| {
+            ["tokio", "futures", "futures_util"].contains(&first.ident.to_string().as_str())
+        });
+    let arrow = mac
+        .tokens
+        .clone()
+        .into_iter()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .any(|pair| {
+            matches!(
+                (&pair[0], &pair[1]),
+                (proc_macro2::TokenTree::Punct(dash), proc_macro2::TokenTree::Punct(gt))
+                    if dash.as_char() == '-' && gt.as_char() == '>'
+            )
+        });
+    let selects = matches!(name, Some("select" | "select_biased")) && !arrow;
+    awaiting && (qualified || selects) || has_await(mac.tokens.clone())
+}
+
+/// Whether `.await` is among `tokens` (a macro's arguments), outside the `async` blocks and
+/// closures there, whose `.await`s are theirs.
 fn has_await(tokens: TokenStream) -> bool {
     let mut dot = false;
+    let mut in_async = false;
     tokens.into_iter().any(|token| {
         let found = match &token {
             proc_macro2::TokenTree::Ident(ident) => dot && ident == "await",
+            // The body of `async { .. }`, `async move { .. }`, `async |..| { .. }`.
+            proc_macro2::TokenTree::Group(group)
+                if in_async && group.delimiter() == proc_macro2::Delimiter::Brace =>
+            {
+                false
+            }
             proc_macro2::TokenTree::Group(group) => has_await(group.stream()),
             _ => false,
         };
         dot = matches!(&token, proc_macro2::TokenTree::Punct(punct) if punct.as_char() == '.');
+        in_async = match &token {
+            proc_macro2::TokenTree::Ident(ident) if ident == "async" => true,
+            proc_macro2::TokenTree::Group(group)
+                if group.delimiter() == proc_macro2::Delimiter::Brace =>
+            {
+                false
+            }
+            // `move`, a closure's `|..|`: still before the async body.
+            _ => in_async,
+        };
         found
     })
 }

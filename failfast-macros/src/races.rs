@@ -141,31 +141,25 @@ const TAKING: &[&str] = &[
 /// `&mut` of one, or a [`TAKING`] method called on one that the function declares `mut` (a
 /// `SegQueue`'s `pop(&self)` or crossbeam's `recv(&self)` needs no `mut`). `None` for
 /// `mutable`: the declarations cannot be seen, and only a `&mut` counts.
-fn taken_by(head: &Expr, mutable: Option<&HashSet<String>>) -> Vec<(String, String)> {
-    struct Taken<'m>(Option<&'m HashSet<String>>, Vec<(String, String)>);
-    fn root(place: &Expr) -> Option<String> {
-        match place {
-            Expr::Path(path) if path.qself.is_none() => Some(path.path.get_ident()?.to_string()),
-            Expr::Field(field) => root(&field.base),
-            Expr::Paren(paren) => root(&paren.expr),
-            _ => None,
-        }
-    }
+fn taken_by(head: &Expr, mutable: Option<&HashSet<String>>) -> Vec<(Vec<String>, String)> {
+    struct Taken<'m>(Option<&'m HashSet<String>>, Vec<(Vec<String>, String)>);
     impl Visit<'_> for Taken<'_> {
         fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
             let method = call.method.to_string();
-            if let Some(name) = root(&call.receiver) {
-                if TAKING.contains(&method.as_str()) && self.0.is_some_and(|m| m.contains(&name)) {
+            if let Some(place) = segments(&call.receiver) {
+                if TAKING.contains(&method.as_str())
+                    && self.0.is_some_and(|m| m.contains(&place[0]))
+                {
                     self.1
-                        .push((name, format!("{}.{method}()", written(&call.receiver))));
+                        .push((place, format!("{}.{method}()", written(&call.receiver))));
                 }
             }
             visit::visit_expr_method_call(self, call);
         }
         fn visit_expr_reference(&mut self, reference: &syn::ExprReference) {
-            if let (Some(_), Some(name)) = (reference.mutability, root(&reference.expr)) {
+            if let (Some(_), Some(place)) = (reference.mutability, segments(&reference.expr)) {
                 self.1
-                    .push((name, format!("&mut {}", written(&reference.expr))));
+                    .push((place, format!("&mut {}", written(&reference.expr))));
             }
             visit::visit_expr_reference(self, reference);
         }
@@ -175,6 +169,23 @@ fn taken_by(head: &Expr, mutable: Option<&HashSet<String>>) -> Vec<(String, Stri
     let mut taken = Taken(mutable, Vec::new());
     taken.visit_expr(head);
     taken.1
+}
+
+/// A place as its variable and fields (`st.q`: `st`, `q`), if it is one.
+fn segments(place: &Expr) -> Option<Vec<String>> {
+    match place {
+        Expr::Path(path) if path.qself.is_none() => Some(vec![path.path.get_ident()?.to_string()]),
+        Expr::Field(field) => {
+            let mut place = segments(&field.base)?;
+            place.push(match &field.member {
+                syn::Member::Named(name) => name.to_string(),
+                syn::Member::Unnamed(index) => index.index.to_string(),
+            });
+            Some(place)
+        }
+        Expr::Paren(paren) => segments(&paren.expr),
+        _ => None,
+    }
 }
 
 /// The plain names (`stack`, `rx`) that `expr` mentions, outside closures' own parameters:
@@ -309,14 +320,15 @@ impl Races<'_> {
     fn uses_of_taken(&mut self, head: &Expr, shares: &[Shared]) {
         let taken = taken_by(head, self.mutable);
         for Shared { place, .. } in shares {
-            let mut root = place;
-            while let Expr::Field(field) = root {
-                root = &field.base;
-            }
-            let Some(name) = self.outer_root(root).map(ToString::to_string) else {
+            let Some(name) = self.outer_root(place).map(ToString::to_string) else {
                 continue;
             };
-            let Some((_, how)) = taken.iter().find(|(taken, _)| *taken == name) else {
+            let Some(used) = segments(place) else {
+                continue;
+            };
+            // Two fields apart (`st.q` taken, `st.limit` used) are captured apart.
+            let overlap = |taken: &[String]| taken.starts_with(&used) || used.starts_with(taken);
+            let Some((_, how)) = taken.iter().find(|(taken, _)| overlap(taken)) else {
                 continue;
             };
             if !self.reported.insert(name.clone()) {
