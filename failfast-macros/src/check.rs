@@ -3,7 +3,7 @@
 
 use crate::args::Options;
 use crate::errors::Errors;
-use crate::model::{Exit, Kind, ParallelLoop, Source};
+use crate::model::{Exit, Kind, ParallelLoop};
 use crate::races;
 use std::collections::HashSet;
 use syn::{Attribute, GenericArgument, PathArguments, ReturnType, Signature, Type};
@@ -28,6 +28,8 @@ pub(crate) struct Function<'a> {
     /// Variables declared `mut` in the function: calling mutating methods on them races.
     /// `None` when they cannot be seen (the nightly loop form): any may be.
     pub(crate) mutable: Option<HashSet<String>>,
+    /// Variables that hold a lock's or a cell's guard (see `races::guards`).
+    pub(crate) guards: HashSet<String>,
     /// Whether the signature was checked already (it is checked once, for the first loop that
     /// leaves through it).
     pub(crate) signature_checked: bool,
@@ -43,19 +45,11 @@ pub(crate) fn parallel_loop(
     errors: &mut Errors,
 ) -> bool {
     Options::check_marker(&described.marker, errors);
-    let head = match &described.source {
-        Source::Head(head) => Some(head),
-        Source::Input(_) => None,
+    let declared = races::Declared {
+        mutable: function.mutable.as_ref(),
+        guards: &function.guards,
     };
-    races::check(
-        described.kind,
-        &described.pat,
-        head,
-        &described.written_body,
-        &described.shared,
-        function.mutable.as_ref(),
-        errors,
-    );
+    races::check(described, declared, errors);
     if let (Kind::Thread, Some(sig)) = (described.kind, function.signature) {
         shared_trait_objects(sig, &described.body, errors);
     }

@@ -137,6 +137,7 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
         function: Function {
             signature: Some(&function.sig),
             mutable: Some(mutable),
+            guards: races::guards(&function.block),
             signature_checked: false,
         },
         errors: &mut errors,
@@ -169,6 +170,7 @@ fn loop_form(syntax: LoopSyntax, options: &Options, mut errors: Errors) -> Token
         function: Function {
             signature: None,
             mutable: None,
+            guards: std::collections::HashSet::new(),
             signature_checked: false,
         },
         errors: &mut errors,

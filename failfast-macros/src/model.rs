@@ -289,11 +289,15 @@ impl<'a> Walk<'a> {
         if let Some(head) = head_facts {
             facts.awaits.extend(head.awaits);
             facts.awaiting_macros |= head.awaiting_macros;
+            facts.joining_macros |= head.joining_macros;
             facts.tries |= head.tries;
             facts.user_macros.extend(head.user_macros);
         }
         let in_async = self.context.in_async;
-        let kind = if in_async && (!facts.awaits.is_empty() || facts.awaiting_macros) {
+        let awaits = !facts.awaits.is_empty()
+            || facts.awaiting_macros
+            || facts.joining_macros && options.workers.is_some();
+        let kind = if in_async && awaits {
             Kind::Async
         } else {
             Kind::Thread
@@ -637,6 +641,10 @@ struct Facts {
     /// Macro calls that await, in async code: `select!`, `join!`, `try_join!` (tokio's and
     /// futures'), or one with `.await` among its tokens (`assert!(f().await)`).
     awaiting_macros: bool,
+    /// A bare `join!` or `try_join!`: futures' or tokio's, imported, or a user's own (which
+    /// may join strings). It makes the loop async when `workers` is given, as an async loop
+    /// needs (see [`awaits_in_macro`]).
+    joining_macros: bool,
     /// A `?`, or a macro that may hide one (`bail!`, `ensure!`, or `?` among its tokens).
     tries: bool,
     /// Macro calls that may expand to a `return` or a `continue`.
@@ -648,6 +656,7 @@ impl Facts {
         let mut facts = Facts {
             awaits: Vec::new(),
             awaiting_macros: false,
+            joining_macros: false,
             tries: false,
             user_macros: Vec::new(),
         };
@@ -659,6 +668,7 @@ impl Facts {
         let mut facts = Facts {
             awaits: Vec::new(),
             awaiting_macros: false,
+            joining_macros: false,
             tries: false,
             user_macros: Vec::new(),
         };
@@ -688,6 +698,8 @@ impl Visit<'_> for Facts {
         self.tries |= matches!(name.as_deref(), Some("bail" | "ensure"))
             || has_question_mark(mac.tokens.clone());
         self.awaiting_macros |= awaits_in_macro(mac, name.as_deref());
+        self.joining_macros |=
+            mac.path.segments.len() == 1 && matches!(name.as_deref(), Some("join" | "try_join"));
         if !name
             .as_deref()
             .is_some_and(|name| KNOWN_MACROS.contains(&name))
@@ -760,7 +772,8 @@ const KNOWN_MACROS: &[&str] = &[
 /// futures' `select!`, `join!` or `try_join!`, named with their crate or, for `select!` and
 /// `select_biased!`, in their syntax (`pat = future => ..`, where crossbeam's synchronous
 /// `select!` writes `recv(rx) -> v => ..`). A bare `join!` may be a user's own (joining
-/// strings): it counts only with an `.await` among its arguments, as any macro.
+/// strings): it counts here only with an `.await` among its arguments, as any macro, and
+/// otherwise when the loop has `workers` (see `Facts::joining_macros`).
 fn awaits_in_macro(mac: &syn::Macro, name: Option<&str>) -> bool {
     let awaiting = matches!(name, Some("select" | "select_biased" | "join" | "try_join"));
     let qualified = mac.path.segments.len() > 1
@@ -809,6 +822,8 @@ fn has_await(tokens: TokenStream) -> bool {
             {
                 false
             }
+            // The end of an argument or statement: `async |y| y + 1, { f().await }`.
+            proc_macro2::TokenTree::Punct(punct) if matches!(punct.as_char(), ',' | ';') => false,
             // `move`, a closure's `|..|`: still before the async body.
             _ => in_async,
         };

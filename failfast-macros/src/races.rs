@@ -6,7 +6,7 @@
 
 use crate::captures::Shared;
 use crate::errors::Errors;
-use crate::model::Kind;
+use crate::model::{Kind, ParallelLoop, Source};
 use quote::ToTokens;
 use std::collections::HashSet;
 use syn::visit::{self, Visit};
@@ -89,33 +89,37 @@ const HEAD_HELP: &str = "help: recurse instead (the same parallel loop reached a
 /// The help for a use of what a `while let` loop's head takes its items from.
 const TAKEN_HELP: &str = "help: compute what the body needs in the head and bind it with the item (`while let Some((x, left)) = it.next().map(|x| (x, it.len()))`), or recurse, or send the work on a channel whose receiver the head reads";
 
-/// Reports every change, in the `body` of a loop over `pat`, of a variable declared outside
-/// it. `mutable` holds the names the function declares `mut`: only those can have mutating
-/// methods called (`None`: the declarations cannot be seen, any may be). `head` is a `while
-/// let` loop's head: changing a variable it uses is reported whether or not it is `mut` here
-/// (a `&mut` parameter), with a help of its own; and so is any use, among the places the
-/// body `shares` (see `captures`), of a variable the head takes its items from mutably.
-pub(crate) fn check(
-    kind: Kind,
-    pat: &Pat,
-    head: Option<&Expr>,
-    body: &Block,
-    shares: &[Shared],
-    mutable: Option<&HashSet<String>>,
-    errors: &mut Errors,
-) {
+/// What the function around a loop declares, as far as races go (see [`check`]).
+pub(crate) struct Declared<'a> {
+    /// The names the function declares `mut`: only those can have mutating methods called
+    /// (`None`: the declarations cannot be seen, any may be).
+    pub(crate) mutable: Option<&'a HashSet<String>>,
+    /// The variables that hold a lock's or a cell's guard (see [`guards`]).
+    pub(crate) guards: &'a HashSet<String>,
+}
+
+/// Reports every change, in the body of `described`, of a variable declared outside it. A
+/// `while let` loop's head: changing a variable it uses is reported whether or not it is
+/// `mut` (a `&mut` parameter), with a help of its own; and so is any use, among the places
+/// the body shares (see `captures`), of what the head takes its items from mutably.
+pub(crate) fn check(described: &ParallelLoop, declared: Declared<'_>, errors: &mut Errors) {
+    let head = match &described.source {
+        Source::Head(head) => Some(head),
+        Source::Input(_) => None,
+    };
     let mut races = Races {
-        kind,
+        kind: described.kind,
+        guards: declared.guards,
         scopes: vec![HashSet::new()],
-        mutable,
+        mutable: declared.mutable,
         head_uses: head.map(names_in).unwrap_or_default(),
         reported: HashSet::new(),
         errors,
     };
-    races.bind(pat);
-    races.visit_block(body);
+    races.bind(&described.pat);
+    races.visit_block(&described.written_body);
     if let Some(head) = head {
-        races.uses_of_taken(head, shares);
+        races.uses_of_taken(head, &described.shared);
     }
 }
 
@@ -188,6 +192,57 @@ fn segments(place: &Expr) -> Option<Vec<String>> {
     }
 }
 
+/// The methods that return a guard, through which a closure uses the guarded value.
+const GUARDING: &[&str] = &[
+    "lock",
+    "try_lock",
+    "blocking_lock",
+    "lock_owned",
+    "borrow_mut",
+    "try_borrow_mut",
+    "write",
+    "try_write",
+    "blocking_write",
+    "write_owned",
+    "get_mut",
+];
+
+/// The variables of `block` bound to a lock's or a cell's guard (`let mut st =
+/// m.lock().unwrap();`): a closure that uses a field through one captures it whole, to call
+/// its `DerefMut`.
+pub(crate) fn guards(block: &Block) -> HashSet<String> {
+    fn guarded(expr: &Expr) -> bool {
+        match expr {
+            Expr::MethodCall(call) => {
+                GUARDING.contains(&call.method.to_string().as_str()) || guarded(&call.receiver)
+            }
+            Expr::Try(tried) => guarded(&tried.expr),
+            Expr::Await(awaited) => guarded(&awaited.base),
+            Expr::Paren(paren) => guarded(&paren.expr),
+            _ => false,
+        }
+    }
+    struct Guards(HashSet<String>);
+    impl Visit<'_> for Guards {
+        fn visit_local(&mut self, local: &syn::Local) {
+            let binding = match &local.pat {
+                Pat::Type(typed) => &*typed.pat,
+                pat => pat,
+            };
+            if let (Pat::Ident(name), Some(init)) = (binding, &local.init) {
+                if guarded(&init.expr) {
+                    self.0.insert(name.ident.to_string());
+                }
+            }
+            visit::visit_local(self, local);
+        }
+        fn visit_item(&mut self, _: &Item) {}
+    }
+    let mut found = Guards(HashSet::new());
+    found.visit_block(block);
+    found.0
+}
+
 /// The plain names (`stack`, `rx`) that `expr` mentions, outside closures' own parameters:
 /// the variables a `while let` loop's head may use.
 fn names_in(expr: &Expr) -> HashSet<String> {
@@ -234,6 +289,8 @@ pub(crate) fn declared_mut<'a>(
 struct Races<'a> {
     /// Whether the iterations run on threads or as futures, for the messages' words.
     kind: Kind,
+    /// The variables that hold a lock's or a cell's guard (see [`guards`]).
+    guards: &'a HashSet<String>,
     /// The names bound inside the body, innermost scope last.
     scopes: Vec<HashSet<String>>,
     mutable: Option<&'a HashSet<String>>,
@@ -326,8 +383,12 @@ impl Races<'_> {
             let Some(used) = segments(place) else {
                 continue;
             };
-            // Two fields apart (`st.q` taken, `st.limit` used) are captured apart.
-            let overlap = |taken: &[String]| taken.starts_with(&used) || used.starts_with(taken);
+            // Two fields apart (`st.q` taken, `st.limit` used) are captured apart, but not
+            // through a guard, which a closure captures whole to call its `DerefMut`.
+            let whole = self.guards.contains(&name);
+            let overlap = |taken: &[String]| {
+                taken.starts_with(&used) || used.starts_with(taken) || whole && taken[0] == name
+            };
             let Some((_, how)) = taken.iter().find(|(taken, _)| overlap(taken)) else {
                 continue;
             };

@@ -1,6 +1,6 @@
 // The body of a `while let` loop uses what its head takes the next item from mutably: the
 // head's `&mut` and the iterations' reads overlap. The loop's own data-race message, at each
-// use (here three, in one compile), not rustc's borrow error about a closure or a coroutine.
+// use (here four, in one compile), not rustc's borrow error about a closure or a coroutine.
 use failfast::fail_fast;
 use futures::{Stream, StreamExt};
 
@@ -41,8 +41,29 @@ async fn streamed(v: Vec<u32>) -> Result<(), String> {
     Ok(())
 }
 
+struct Stack {
+    queue: Vec<u32>,
+    limit: u32,
+}
+
+// Through a lock's guard, the body's closure captures the guard whole, not its fields apart.
+#[fail_fast(workers = 2)]
+fn guarded(stack: &std::sync::Mutex<Stack>) -> Result<(), String> {
+    let mut stack = stack.lock().unwrap();
+    while let Some(x) = stack.queue.pop() {
+        if x > stack.limit {
+            return Err(format!("{x}"));
+        }
+    }
+    Ok(())
+}
+
 fn main() {
     let _ = show(vec![1]);
     let _ = numbered(3);
     let _ = streamed(vec![1]);
+    let _ = guarded(&std::sync::Mutex::new(Stack {
+        queue: vec![1],
+        limit: 0,
+    }));
 }

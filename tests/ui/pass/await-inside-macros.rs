@@ -1,9 +1,18 @@
 // In an `async fn`, a loop whose body (or `while let` head) awaits only inside a macro is an
 // async loop too: `select!`, `join!` and `try_join!` await, and so does a macro call with
-// `.await` among its arguments (`assert!(f().await)`). Before, such a loop ran on threads,
+// `.await` among its arguments (`assert!(f().await)`), also a bare `try_join!` in a loop with
+// `workers`. Before, such a loop ran on threads,
 // and rustc said that its `for` was not `async`.
 use failfast::fail_fast;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::try_join;
+
+macro_rules! second {
+    ($a:expr, $b:expr) => {{
+        let _ = $a;
+        $b
+    }};
+}
 use std::time::Duration;
 
 async fn double(x: u64) -> Result<u64, String> {
@@ -40,6 +49,22 @@ async fn joined(v: &[u64]) -> Result<u64, String> {
     Ok(total.into_inner() as u64)
 }
 
+// A bare `try_join!` (imported) in a loop with `workers`; an `.await` after an async closure
+// among a macro's arguments.
+#[fail_fast(workers = 2)]
+async fn imported(v: &[u64]) -> Result<u64, String> {
+    let total = AtomicUsize::new(0);
+    for &x in v {
+        let (first, _) = try_join!(double(x), double(x))?;
+        let again = second!(async |y: u64| y + 1, {
+            let value = double(first).await?;
+            value + 1
+        });
+        total.fetch_add(usize::try_from(again).unwrap(), Ordering::SeqCst);
+    }
+    Ok(total.into_inner() as u64)
+}
+
 #[fail_fast(workers = 2)]
 async fn asserted(v: &[u64]) -> Option<()> {
     for &x in v {
@@ -70,6 +95,7 @@ async fn main() {
     assert!(most.into_inner() > 1, "the iterations of an async loop overlap");
     assert_eq!(joined(&[1, 2]).await, Ok(4 + 8));
     assert_eq!(asserted(&[1, 2]).await, Some(()));
+    assert_eq!(imported(&[1, 2]).await, Ok(5 + 9));
     let (send, mut rx) = tokio::sync::mpsc::channel(8);
     for x in [1, 2, 3] {
         send.send(x).await.unwrap();
