@@ -307,7 +307,7 @@ impl Locals {
             locals: self,
             in_scope,
             scopes: vec![HashSet::new()],
-            seen: HashSet::new(),
+            seen: HashMap::new(),
             found: Vec::new(),
         };
         places.bind(pat);
@@ -465,7 +465,8 @@ struct Places<'a> {
     in_scope: HashSet<String>,
     /// The names bound inside the body, innermost scope last.
     scopes: Vec<HashSet<String>>,
-    seen: HashSet<String>,
+    /// Each place found, as written, and where it is in `found`.
+    seen: HashMap<String, usize>,
     found: Vec<Shared>,
 }
 
@@ -523,19 +524,15 @@ impl Places<'_> {
             };
             let through_a_field = is_field && std::ptr::eq(shared, root);
             let written = quote::ToTokens::to_token_stream(shared).to_string();
-            if self.seen.insert(written) {
-                self.found.push(Shared {
-                    place: shared.clone(),
-                    through_a_field,
-                });
-            } else if !through_a_field {
-                // Used whole too.
-                let same = |found: &&mut Shared| {
-                    quote::ToTokens::to_token_stream(&found.place).to_string()
-                        == quote::ToTokens::to_token_stream(shared).to_string()
-                };
-                if let Some(found) = self.found.iter_mut().find(|found| same(found)) {
-                    found.through_a_field = false;
+            match self.seen.get(&written) {
+                // Used whole too, or through a field too.
+                Some(&at) => self.found[at].through_a_field &= through_a_field,
+                None => {
+                    self.seen.insert(written, self.found.len());
+                    self.found.push(Shared {
+                        place: shared.clone(),
+                        through_a_field,
+                    });
                 }
             }
         }

@@ -356,7 +356,7 @@ impl Races<'_> {
     }
 
     /// A change of `place` (`what`, at `at`) that the loop's head would race with.
-    fn head_race(&mut self, at: impl ToTokens, place: &Expr, what: String) -> bool {
+    fn head_race(&mut self, at: impl ToTokens, place: &Expr, what: &str) -> bool {
         let Some(root) = self.used_by_head(place) else {
             return false;
         };
@@ -406,25 +406,34 @@ impl Races<'_> {
         }
     }
 
+    /// A change of a place the iterations share: `what` the body does (`assign to `n``), and,
+    /// for a method or a macro, which one changes which place (`push`, `out`).
+    fn refuse(&mut self, at: impl ToTokens, what: &str, changes: Option<(&str, &str)>) {
+        let kind = self.kind;
+        let why = match changes {
+            None => format!("so this is {}", race(kind)),
+            Some((by, place)) => format!("and `{by}` changes `{place}`: {}", race(kind)),
+        };
+        self.errors.error(
+            at,
+            format!(
+                "cannot {what} in a parallel loop: {}, {why}\n{}",
+                at_once(kind),
+                help(kind)
+            ),
+        );
+    }
+
     fn assigned(&mut self, place: &Expr) {
         if let Expr::Tuple(tuple) = place {
             return tuple.elems.iter().for_each(|elem| self.assigned(elem));
         }
-        let place_text = written(place);
-        if self.head_race(place, place, format!("assign to `{place_text}`")) {
+        let what = format!("assign to `{}`", written(place));
+        if self.head_race(place, place, &what) {
             return;
         }
         if self.outer_root(place).is_some() {
-            let place_text = written(place);
-            self.errors.error(
-                place,
-                format!(
-                    "cannot assign to `{place_text}` in a parallel loop: {at_once}, so this is {race}\n{help}",
-                    at_once = at_once(self.kind),
-                    race = race(self.kind),
-                    help = help(self.kind),
-                ),
-            );
+            self.refuse(place, &what, None);
         }
     }
 
@@ -437,21 +446,14 @@ impl Races<'_> {
         let place_text = written(receiver);
         let name = &call.method;
         let at = quote::quote!(#receiver . #name);
-        if self.head_race(&at, receiver, format!("call `{place_text}.{method}(..)`")) {
+        let what = format!("call `{place_text}.{method}(..)`");
+        if self.head_race(&at, receiver, &what) {
             return;
         }
         if !self.outer_mut(&call.receiver) {
             return;
         }
-        self.errors.error(
-            at,
-            format!(
-                "cannot call `{place_text}.{method}(..)` in a parallel loop: {at_once}, and `{method}` changes `{place_text}`: {race}\n{help}",
-                at_once = at_once(self.kind),
-                race = race(self.kind),
-                help = help(self.kind),
-            ),
-        );
+        self.refuse(at, &what, Some((&method, &place_text)));
     }
 
     /// `write!(destination, ..)` or `writeln!`: a `&mut` of the destination.
@@ -459,46 +461,29 @@ impl Races<'_> {
         let place_text = written(destination);
         let at = &mac.path;
         let name = at.segments.last().map(|last| last.ident.to_string());
-        let name = name.unwrap_or_default();
-        let what = format!("write to `{place_text}` with `{name}!`");
-        if self.head_race(at, destination, what) {
+        let name = format!("{}!", name.unwrap_or_default());
+        let what = format!("write to `{place_text}` with `{name}`");
+        if self.head_race(at, destination, &what) {
             return;
         }
         if !self.outer_mut(destination) {
             return;
         }
-        self.errors.error(
-            at,
-            format!(
-                "cannot write to `{place_text}` with `{name}!` in a parallel loop: {at_once}, and `{name}!` changes `{place_text}`: {race}\n{help}",
-                at_once = at_once(self.kind),
-                race = race(self.kind),
-                help = help(self.kind),
-            ),
-        );
+        self.refuse(at, &what, Some((&name, &place_text)));
     }
 
     fn borrowed_mut(&mut self, reference: &syn::ExprReference) {
         if reference.mutability.is_none() {
             return;
         }
-        let place_text = written(&reference.expr);
-        let what = format!("borrow `{place_text}` as mutable");
-        if self.head_race(reference, &reference.expr, what) {
+        let what = format!("borrow `{}` as mutable", written(&reference.expr));
+        if self.head_race(reference, &reference.expr, &what) {
             return;
         }
         if !self.outer_mut(&reference.expr) {
             return;
         }
-        self.errors.error(
-            reference,
-            format!(
-                "cannot borrow `{place_text}` as mutable in a parallel loop: {at_once}, so this is {race}\n{help}",
-                    at_once = at_once(self.kind),
-                    race = race(self.kind),
-                    help = help(self.kind),
-            ),
-        );
+        self.refuse(reference, &what, None);
     }
 }
 
