@@ -775,26 +775,29 @@ const KNOWN_MACROS: &[&str] = &[
 /// strings): it counts here only with an `.await` among its arguments, as any macro, and
 /// otherwise when the loop has `workers` (see `Facts::joining_macros`).
 fn awaits_in_macro(mac: &syn::Macro, name: Option<&str>) -> bool {
-    let awaiting = matches!(name, Some("select" | "select_biased" | "join" | "try_join"));
-    let qualified = mac.path.segments.len() > 1
-        && mac.path.segments.first().is_some_and(|first| {
-            ["tokio", "futures", "futures_util"].contains(&first.ident.to_string().as_str())
-        });
-    let arrow = mac
-        .tokens
-        .clone()
-        .into_iter()
-        .collect::<Vec<_>>()
-        .windows(2)
-        .any(|pair| {
+    let qualified = || {
+        mac.path.segments.len() > 1
+            && mac.path.segments.first().is_some_and(|first| {
+                ["tokio", "futures", "futures_util"].contains(&first.ident.to_string().as_str())
+            })
+    };
+    // Crossbeam's arms (`recv(rx) -> v => ..`) have a `->` between two of their tokens.
+    let arrow = || {
+        let tokens: Vec<_> = mac.tokens.clone().into_iter().collect();
+        tokens.windows(2).any(|pair| {
             matches!(
                 (&pair[0], &pair[1]),
                 (proc_macro2::TokenTree::Punct(dash), proc_macro2::TokenTree::Punct(gt))
                     if dash.as_char() == '-' && gt.as_char() == '>'
             )
-        });
-    let selects = matches!(name, Some("select" | "select_biased")) && !arrow;
-    awaiting && (qualified || selects) || has_await(mac.tokens.clone())
+        })
+    };
+    let awaits = match name {
+        Some("join" | "try_join") => qualified(),
+        Some("select" | "select_biased") => qualified() || !arrow(),
+        _ => false,
+    };
+    awaits || has_await(mac.tokens.clone())
 }
 
 /// Whether `.await` is among `tokens` (a macro's arguments), outside the `async` blocks and
