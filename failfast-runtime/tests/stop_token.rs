@@ -173,20 +173,24 @@ fn one_token_stops_several_loops_running_at_once() {
 }
 
 #[test]
-fn a_lazy_input_held_alone_by_one_worker_sees_the_stop_before_each_item() {
+fn a_lazy_input_held_alone_by_one_worker_starts_at_most_workers_minus_one_after_the_stop() {
     // Items of nanoseconds: a worker holds the shared input alone and runs it like the
     // sequential loop (see `held_alone.rs`); a stop must still end it at once. An item that
-    // sees `cancelled()` as it begins started after the stop: the contract lets only items
-    // that were already starting as the stop came do so, one on each other thread at most,
-    // and none on the thread that stopped (it stopped from an item, so it was starting none).
+    // sees `cancelled()` as it begins started after the stop: the contract lets at most
+    // `workers - 1` do so. With up to 4 workers the holder reads the stop before each item,
+    // so those are the items already starting on other threads as the stop came: one on
+    // each other thread at most, and none on the thread that stopped (it stopped from an
+    // item, so it was starting none). With more, the holder reads it before every few items
+    // and may use the allowance itself; a holder that read it only between its stretches of
+    // 32 items, or not at all, would start more.
     // The stop comes from a thread that has just run `HELD` items in a row, which a worker
     // taking batches of at most 64 does only while it holds the input (or after `LAST` items,
-    // if none ever does), and many times, so that a holder reading the stop only before every
-    // few items would start some after it on its own thread.
+    // if none ever does), and many times, so that every place of the stop among the holder's
+    // reads is met.
     let (counts, stops): (&[usize], usize) = if cfg!(miri) {
         (&[1, 2, 4], 1)
     } else {
-        (&[1, 2, 3, 4, 8, 9], 8)
+        (&[1, 2, 3, 4, 5, 8, 9], 8)
     };
     let held = scaled(5_000) as u64;
     // Under Miri, where a run of 50 items in a row need not mean a held input, the thread
@@ -210,7 +214,7 @@ fn a_lazy_input_held_alone_by_one_worker_sees_the_stop_before_each_item() {
                         // Fails at once rather than running to the end of the input.
                         assert!(
                             late.len() < workers,
-                            "{} items started after the stop",
+                            "{workers} workers: {} items started after the stop",
                             late.len()
                         );
                     }
@@ -230,14 +234,17 @@ fn a_lazy_input_held_alone_by_one_worker_sees_the_stop_before_each_item() {
                 .expect("the item that stops ran");
             let late = late.into_inner().unwrap();
             let what = format!("{workers} workers, stop at {at}: started after it on {late:?}");
-            assert!(
-                !late.contains(&stopper),
-                "{what}, the stopping thread {stopper:?}"
-            );
-            let mut threads = late.clone();
-            threads.sort_unstable_by_key(|id| format!("{id:?}"));
-            threads.dedup();
-            assert_eq!(threads.len(), late.len(), "{what}: two on one thread");
+            assert!(late.len() < workers, "{what}");
+            if workers <= 4 {
+                assert!(
+                    !late.contains(&stopper),
+                    "{what}, the stopping thread {stopper:?}"
+                );
+                let mut threads = late.clone();
+                threads.sort_unstable_by_key(|id| format!("{id:?}"));
+                threads.dedup();
+                assert_eq!(threads.len(), late.len(), "{what}: two on one thread");
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ use super::batch::{next_batch, StepBack, MAX_BATCH};
 use super::context::{Context, Here};
 use super::ending::{drop_each, Ending, Payload, Record};
 use super::group::{Feed, Group, Visit, Visitor};
-use super::source::{pull, Fed, Headed, Source};
+use super::source::{pull, Fed, Headed, Looks, Source, FEW};
 use super::Body;
 use crate::cancel::{self, Token, Watch};
 use crate::outcome::LoopStep;
@@ -447,19 +447,25 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             go_on
         };
         // A run with a stop token can also be cancelled from outside at any moment: then its
-        // own flag is read before each item too. Each case has its own check, chosen once
+        // own flag is read too, before each item, or before every few if the run has the
+        // workers to let them race (see `FEW`). Each case has its own check, chosen once
         // here: the compiler does not hoist a test of which to read out of the loop, and a
         // run with a stop token read twice as many words per item as it needs.
         let stoppable = self.stop.is_some();
         let ran = match (stoppable, watch.nested()) {
-            (false, false) => self.source.alone(None::<fn() -> bool>, each),
+            (false, false) => self.source.alone(Looks::<fn() -> bool>::Never, each),
+            (true, false) if self.group.workers > FEW => self
+                .source
+                .alone(Looks::EveryFew(move || !watch.own_cancelled()), each),
             (true, false) => self
                 .source
-                .alone(Some(move || !watch.own_cancelled()), each),
-            (true, true) => self.source.alone(Some(move || !watch.is_cancelled()), each),
+                .alone(Looks::EachItem(move || !watch.own_cancelled()), each),
+            (true, true) => self
+                .source
+                .alone(Looks::EachItem(move || !watch.is_cancelled()), each),
             (false, true) => self
                 .source
-                .alone(Some(move || !watch.outer_cancelled()), each),
+                .alone(Looks::EachItem(move || !watch.outer_cancelled()), each),
         };
         match ran {
             Ok(true) => false,
