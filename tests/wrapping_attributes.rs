@@ -363,3 +363,91 @@ fn under_tokio_main_and_then_instrument_the_loop_runs_workers_at_once() {
     plainly_instrumented_in_its_own_runtime(&[1; 6], &gate);
     assert_eq!(gate.most.into_inner(), 3);
 }
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A `return` whose value rustc converts to the function's type (`Box<io::Error>` to
+/// `Box<dyn Error>`, `&String` to `&str`) where the wrapping attribute put the body in a
+/// closure or async block whose type it gives with a `return` of its own.
+#[tracing::instrument(skip_all, err)]
+#[fail_fast(workers = 2)]
+fn converted_in_instruments_closure(items: &[u32]) -> Result<(), BoxError> {
+    for &item in items {
+        if item == 0 {
+            return Err(Box::new(std::io::Error::other("item 0")));
+        }
+    }
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, err, ret)]
+#[fail_fast(workers = 2)]
+fn longest_in_instruments_closure<'a>(words: &'a [String]) -> Result<Option<&'a str>, BoxError> {
+    for word in words {
+        if word.len() > 3 {
+            return Ok(Some(word));
+        }
+    }
+    Ok(None)
+}
+
+#[tracing::instrument(skip_all, err)]
+#[fail_fast(workers = 3)]
+async fn converted_in_instruments_async_block(items: &[u32], gate: &Gate) -> Result<(), BoxError> {
+    for &item in items {
+        gate.pass(3).await;
+        if item == 0 {
+            return Err(Box::new(std::io::Error::other("item 0")));
+        }
+    }
+    Ok(())
+}
+
+#[async_trait::async_trait]
+trait Check {
+    async fn check_all(&self, items: &[u32], gate: &Gate) -> Result<(), BoxError>;
+}
+
+#[async_trait::async_trait]
+impl Check for Client {
+    #[fail_fast(workers = 3)]
+    async fn check_all(&self, items: &[u32], gate: &Gate) -> Result<(), BoxError> {
+        for &item in items {
+            gate.pass(3).await;
+            if item == 0 {
+                return Err(Box::new(std::io::Error::other("item 0")));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn a_return_converts_its_value_to_the_type_a_wrapping_attribute_gives_the_body() {
+    let failing = [1, 1, 1, 0, 1, 1];
+    let message = |result: Result<(), BoxError>| result.map_err(|e| e.to_string());
+    assert_eq!(
+        message(converted_in_instruments_closure(&failing)),
+        Err("item 0".into())
+    );
+    assert_eq!(message(converted_in_instruments_closure(&[1; 4])), Ok(()));
+    let words = ["a".to_string(), "long one".to_string()];
+    assert_eq!(
+        longest_in_instruments_closure(&words).unwrap(),
+        Some("long one")
+    );
+    assert_eq!(
+        message(run(converted_in_instruments_async_block(
+            &failing,
+            &Gate::default()
+        ))),
+        Err("item 0".into())
+    );
+    let gate = Gate::default();
+    assert_eq!(message(run(Client.check_all(&[1; 6], &gate))), Ok(()));
+    assert_eq!(gate.most.into_inner(), 3);
+    assert_eq!(
+        message(run(Client.check_all(&failing, &Gate::default()))),
+        Err("item 0".into())
+    );
+}

@@ -543,13 +543,19 @@ impl VisitMut for Walk<'_> {
                 });
             }
             Expr::Closure(closure) => {
+                let returns = match (&closure.output, &*closure.body) {
+                    (ReturnType::Default, Expr::Block(body)) => {
+                        pinned_return(&body.block).unwrap_or(ReturnType::Default)
+                    }
+                    (written, _) => written.clone(),
+                };
                 let context = Context {
                     exit: Exit::Closure {
                         output: closure.output.clone(),
                         tail: has_tail(&closure.body),
                     },
                     in_async: closure.asyncness.is_some(),
-                    returns: Some(closure.output.clone()),
+                    returns: Some(returns),
                 };
                 self.within(context, |this| {
                     visit_mut::visit_expr_closure_mut(this, closure)
@@ -559,7 +565,7 @@ impl VisitMut for Walk<'_> {
                 let context = Context {
                     exit: Exit::AsyncBlock,
                     in_async: true,
-                    returns: None,
+                    returns: pinned_return(&block.block),
                 };
                 self.within(context, |this| visit_mut::visit_expr_async_mut(this, block));
             }
@@ -587,6 +593,73 @@ fn has_tail(body: &Expr) -> bool {
         other => other,
     };
     !matches!(value, Expr::ForLoop(_) | Expr::While(_))
+}
+
+/// The return type that another attribute's expansion gives a closure or async block of its
+/// own, whose type is not written, with a `return` of a typed value as its first statement:
+/// rustc reads it before the loop, as it reads a written return type, and the function's
+/// `return`s convert their values to it (`Box<io::Error>` to `Box<dyn Error>`). tracing's
+/// `#[instrument(err)]` moves the function's body into a closure that begins
+/// `if false { let __tracing_attr_fake_return: T = loop {}; return __tracing_attr_fake_return; }`,
+/// and `#[async_trait]` into an async block that begins
+/// `if let Some(__ret) = None::<T> { return __ret; }`.
+fn pinned_return(body: &Block) -> Option<ReturnType> {
+    let Some(syn::Stmt::Expr(Expr::If(first), _)) = body.stmts.first() else {
+        return None;
+    };
+    if first.else_branch.is_some() {
+        return None;
+    }
+    // The name the branch returns, and its type where the condition or the branch binds it.
+    let Some(syn::Stmt::Expr(Expr::Return(ret), _)) = first.then_branch.stmts.last() else {
+        return None;
+    };
+    let Some(Expr::Path(returned)) = ret.expr.as_deref() else {
+        return None;
+    };
+    let returned = returned.path.get_ident()?;
+    let typed = match &*first.cond {
+        // `if false { let NAME: T = ..; return NAME; }`
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Bool(never),
+            ..
+        }) if !never.value => first.then_branch.stmts.iter().find_map(|stmt| match stmt {
+            syn::Stmt::Local(syn::Local {
+                pat: Pat::Type(typed),
+                ..
+            }) if matches!(&*typed.pat, Pat::Ident(name) if name.ident == *returned) => {
+                Some((*typed.ty).clone())
+            }
+            _ => None,
+        })?,
+        // `if let Some(NAME) = None::<T> { return NAME; }`
+        Expr::Let(binding) => {
+            let Pat::TupleStruct(some) = &*binding.pat else {
+                return None;
+            };
+            let bound = matches!(
+                some.elems.first(),
+                Some(Pat::Ident(name)) if name.ident == *returned && some.elems.len() == 1
+            );
+            let Expr::Path(none) = &*binding.expr else {
+                return None;
+            };
+            let last = none.path.segments.last()?;
+            let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+                return None;
+            };
+            match arguments.args.first() {
+                Some(syn::GenericArgument::Type(ty))
+                    if bound && last.ident == "None" && arguments.args.len() == 1 =>
+                {
+                    ty.clone()
+                }
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    Some(ReturnType::Type(Default::default(), Box::new(typed)))
 }
 
 /// See `ParallelLoop::exit_typed`. A closure's or async block's type that is not written is
