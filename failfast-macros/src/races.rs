@@ -57,6 +57,22 @@ const MUTATING: &[&str] = &[
     "replace",
     "get_or_insert",
     "get_or_insert_with",
+    // A writer's, a reader's and an iterator's, which take `&mut self`: `let mut out =
+    // File::create(..)?` written to, or `let mut ids = 1..` drawn from, in the body.
+    "write_all",
+    "write_fmt",
+    "write_str",
+    "write_char",
+    "flush",
+    "read_exact",
+    "read_to_end",
+    "read_to_string",
+    "seek",
+    "rewind",
+    "next",
+    "next_back",
+    "nth",
+    "by_ref",
 ];
 
 /// Why a thread loop's or an async loop's iterations cannot change a place they share.
