@@ -127,7 +127,7 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
         }
     }
     let parameters = function.sig.inputs.iter().filter_map(|input| match input {
-        FnArg::Typed(typed) => Some(&*typed.pat),
+        FnArg::Typed(typed) => Some(typed),
         FnArg::Receiver(_) => None,
     });
     let locals = Locals::of_function(&function.sig, &function.block);

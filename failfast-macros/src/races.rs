@@ -279,7 +279,7 @@ fn names_in(expr: &Expr) -> HashSet<String> {
 /// The names every `mut` binding declares in `block` (and in `inputs`, the function's
 /// parameters), outside nested items.
 pub(crate) fn declared_mut<'a>(
-    inputs: impl IntoIterator<Item = &'a Pat>,
+    inputs: impl IntoIterator<Item = &'a syn::PatType>,
     block: &Block,
 ) -> HashSet<String> {
     struct Mutable(HashSet<String>);
@@ -295,11 +295,51 @@ pub(crate) fn declared_mut<'a>(
         fn visit_item(&mut self, _: &Item) {}
     }
     let mut found = Mutable(HashSet::new());
-    for pat in inputs {
-        found.visit_pat(pat);
+    for input in inputs {
+        found.visit_pat(&input.pat);
+        if let Pat::Ident(binding) = &*input.pat {
+            if mut_container(&input.ty) {
+                found.0.insert(binding.ident.to_string());
+            }
+        }
     }
     found.visit_block(block);
     found.0
+}
+
+/// The standard library's containers, whose changing methods all take `&mut self`.
+const CONTAINERS: &[&str] = &[
+    "Vec",
+    "VecDeque",
+    "String",
+    "HashMap",
+    "HashSet",
+    "BTreeMap",
+    "BTreeSet",
+    "BinaryHeap",
+    "LinkedList",
+];
+
+/// Whether a parameter's type is a `&mut` of a slice or of one of the [`CONTAINERS`]: the body
+/// can change it only through that `&mut`, which its iterations would share, as it changes a
+/// `let mut` local (`out.push(x)` with `out: &mut Vec<u32>`). Not any `&mut`: a concurrent
+/// queue's or map's `push(&self)` works through one.
+fn mut_container(ty: &syn::Type) -> bool {
+    let syn::Type::Reference(reference) = ty else {
+        return false;
+    };
+    if reference.mutability.is_none() {
+        return false;
+    }
+    match &*reference.elem {
+        syn::Type::Slice(_) => true,
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| CONTAINERS.iter().any(|name| last.ident == name)),
+        _ => false,
+    }
 }
 
 struct Races<'a> {
@@ -347,7 +387,15 @@ impl Races<'_> {
             Expr::Field(field) => return self.outer_root(&field.base),
             Expr::Index(index) => return self.outer_root(&index.expr),
             Expr::Paren(paren) => return self.outer_root(&paren.expr),
-            // Through a pointer (`*r = ..`), a method call or a lock: the borrow checker and
+            // `*total += n`: a variable declared outside can only be changed through `*` if
+            // it is a `&mut` or a smart pointer to a place it owns (a `Box`, a lock's guard),
+            // which the body's closure (or async block) can only read.
+            Expr::Unary(syn::ExprUnary {
+                op: syn::UnOp::Deref(_),
+                expr,
+                ..
+            }) if matches!(&**expr, Expr::Path(_)) => return self.outer_root(expr),
+            // Through any other pointer, a method call or a lock: the borrow checker and
             // `Sync` decide.
             _ => return None,
         };
@@ -505,13 +553,17 @@ impl Races<'_> {
 
 /// A place as the user wrote it: `self.downloaded`, not `self . downloaded`.
 fn written(place: &Expr) -> String {
-    place
+    let text = place
         .to_token_stream()
         .to_string()
         .replace(" . ", ".")
         .replace(" [", "[")
         .replace("[ ", "[")
-        .replace(" ]", "]")
+        .replace(" ]", "]");
+    match text.strip_prefix("* ") {
+        Some(pointed) => format!("*{pointed}"),
+        None => text,
+    }
 }
 
 impl Visit<'_> for Races<'_> {
