@@ -50,9 +50,6 @@ pub(crate) fn parallel_loop(
         guards: &function.guards,
     };
     races::check(described, declared, errors);
-    if let (Kind::Thread, Some(sig)) = (described.kind, function.signature) {
-        shared_trait_objects(sig, &described.body, errors);
-    }
     let signature = match described.exit {
         Exit::Function if !std::mem::replace(&mut function.signature_checked, true) => {
             function.signature
@@ -128,51 +125,6 @@ pub(crate) fn parallel_loop(
             }
             _ => true,
         }
-}
-
-/// Reports the parameters of type `&dyn Trait` without `Sync` that a thread loop's body uses:
-/// rustc's own error names `dyn Trait` but not the fix.
-fn shared_trait_objects(sig: &Signature, body: &syn::Block, errors: &mut Errors) {
-    use syn::visit::Visit;
-    struct Used(std::collections::HashSet<String>);
-    impl Visit<'_> for Used {
-        fn visit_path(&mut self, path: &syn::Path) {
-            if let Some(name) = path.get_ident() {
-                self.0.insert(name.to_string());
-            }
-            syn::visit::visit_path(self, path);
-        }
-        fn visit_item(&mut self, _: &syn::Item) {}
-    }
-    let mut used = Used(std::collections::HashSet::new());
-    used.visit_block(body);
-    for input in &sig.inputs {
-        let syn::FnArg::Typed(typed) = input else {
-            continue;
-        };
-        let (syn::Pat::Ident(name), Type::Reference(reference)) = (&*typed.pat, &*typed.ty) else {
-            continue;
-        };
-        let Type::TraitObject(object) = &*reference.elem else {
-            continue;
-        };
-        let sync = object.bounds.iter().any(|bound| {
-            matches!(bound, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| s.ident == "Sync"))
-        });
-        if sync || !used.0.contains(&name.ident.to_string()) {
-            continue;
-        }
-        let bounds = &object.bounds;
-        errors.error(
-            reference,
-            format!(
-                "the parallel loop's body uses `{}` on several threads at once, but a `dyn` trait object is not `Sync` unless it says so\n\
-                 help: take `&(dyn {} + Sync)`",
-                name.ident,
-                tidy(quote::quote!(#bounds).to_string())
-            ),
-        );
-    }
 }
 
 /// Checks the written return type that a loop's exit leaves through. `at` is where an error
