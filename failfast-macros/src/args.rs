@@ -17,6 +17,8 @@ pub(crate) struct Options {
     pub(crate) stop: Option<(Ident, Expr)>,
     /// `timeout = expr` or `deadline = expr`: the option's name and its value.
     pub(crate) limit: Option<(Ident, Expr)>,
+    /// Every option's value as written, kept or refused (see [`Options::still_used`]).
+    values: Vec<Expr>,
 }
 
 /// How many iterations may run at once.
@@ -56,7 +58,25 @@ impl Options {
             krate: marker.krate.clone().or_else(|| self.krate.clone()),
             stop: marker.stop.clone().or_else(|| self.stop.clone()),
             limit: marker.limit.clone().or_else(|| self.limit.clone()),
+            values: Vec::new(),
         }
+    }
+
+    /// A statement that uses the options' values without running them, for code that is
+    /// not rewritten (an error was reported): a `use` that only an option needs (`timeout =
+    /// Duration::from_secs(5)`) would otherwise be reported unused beside the error. `None`
+    /// if no option has a value.
+    pub(crate) fn still_used(&self) -> Option<syn::Stmt> {
+        if self.values.is_empty() {
+            return None;
+        }
+        let values = &self.values;
+        Some(syn::parse_quote! {
+            #[allow(unreachable_code, clippy::all)]
+            if false {
+                let _ = (#(&(#values),)*);
+            }
+        })
     }
 
     /// The option that stops the loop from outside, if any: errors about where the stopped
@@ -136,6 +156,10 @@ impl Options {
             return Ok(());
         }
         input.parse::<Token![=]>()?;
+        if name != "crate" {
+            let value: Expr = input.fork().parse()?;
+            self.values.push(value);
+        }
         match name.as_str() {
             "workers" => {
                 let value: Expr = input.parse()?;

@@ -155,6 +155,7 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
                 .attrs
                 .push(syn::parse_quote!(#[allow(unused_variables)]));
         }
+        original.block.stmts.splice(0..0, defaults.still_used());
         return with_errors(errors, original.into_token_stream());
     }
     *function.block = block;

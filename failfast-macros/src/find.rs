@@ -1,6 +1,7 @@
 //! Which loops run in parallel: the ones marked `#[fail_fast]`, or else the function's one
 //! outermost `for` loop, or, with none, its one outermost `while let` loop.
 
+use crate::args::Options;
 use proc_macro2::Span;
 use syn::visit::Visit;
 use syn::visit_mut::{self, VisitMut};
@@ -407,10 +408,21 @@ pub(crate) fn strip_markers(block: &mut Block) {
     struct Strip;
     impl VisitMut for Strip {
         fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            let mut used = Vec::new();
             if let Some(attrs) = expr_attrs_mut(expr) {
-                attrs.retain(|attr| !is_marker(attr));
+                attrs.retain(|attr| {
+                    let marker = is_marker(attr);
+                    if marker {
+                        used.extend(Options::of_marker(attr).still_used());
+                    }
+                    !marker
+                });
             }
             visit_mut::visit_expr_mut(self, expr);
+            // The marker's values stay used where they were: see `Options::still_used`.
+            if !used.is_empty() {
+                *expr = syn::parse_quote!({ #(#used)* #expr });
+            }
         }
         fn visit_local_mut(&mut self, local: &mut syn::Local) {
             local.attrs.retain(|attr| !is_marker(attr));
