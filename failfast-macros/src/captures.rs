@@ -39,9 +39,9 @@ pub(crate) struct Locals {
     /// The locals whose value may hold a capturing closure of the function, found by following
     /// `let` and assignments: `let it = v.iter().filter(|x| seen.insert(*x)); for x in it`.
     holding: HashSet<String>,
-    /// For each marked loop (by its pattern and body, as written), the variables in scope at
-    /// it: the ones its body may share. Empty when the function cannot be seen.
-    at_loops: Vec<(String, HashSet<String>)>,
+    /// Each marked loop, and the variables in scope at it. Empty when the function cannot be
+    /// seen.
+    at_loops: Vec<AtLoop>,
     /// The `let`s whose type may still be partly unknown at the loop (`let mut seen =
     /// Vec::new();`, its items' type given by a later `push`): see
     /// [`Locals::captured_by_input`].
@@ -90,7 +90,7 @@ impl Locals {
         references.retain(|name| bound.0.get(name) == Some(&1));
         sure.retain(|name| bound.0.get(name) == Some(&1));
         let mut in_scope = InScope {
-            scopes: vec![variables(signature)],
+            scopes: vec![parameters(signature)],
             at_loops: Vec::new(),
         };
         in_scope.visit_block(body);
@@ -226,8 +226,8 @@ impl Locals {
         let mut matching = self
             .at_loops
             .iter()
-            .filter(|(at, _)| *at == key)
-            .map(|(_, names)| names);
+            .filter(|at| at.key == key)
+            .map(|at| &at.names);
         let first = matching.next()?;
         let in_scope = matching.fold(first.clone(), |both, names| &both & names);
         let mut closures = WrittenClosures {
@@ -296,8 +296,8 @@ impl Locals {
         let mut matching = self
             .at_loops
             .iter()
-            .filter(|(at, _)| *at == key)
-            .map(|(_, names)| names);
+            .filter(|at| at.key == key)
+            .map(|at| &at.names);
         let Some(first) = matching.next() else {
             return Vec::new();
         };
@@ -335,49 +335,150 @@ impl Locals {
     }
 }
 
+impl Locals {
+    /// The variables in scope at the marked loop with this pattern and body whose binding
+    /// there is `mut`, or a parameter that is a `&mut` of a container (see
+    /// [`mut_container`]): only those can have a method that changes them called. Scopes are
+    /// followed as rustc does: `let out = Bag::default();` after an `out: &mut Vec<u32>`
+    /// parameter, or `let mut input = BufReader::new(input);` after an `input: File` one,
+    /// decide what `out` and `input` are at the loop. `None` when the function cannot be
+    /// seen (the nightly loop form): any variable may be.
+    pub(crate) fn mutable_at(&self, pat: &Pat, body: &Block) -> Option<HashSet<String>> {
+        self.bound.as_ref()?;
+        let key = loop_key(pat, body);
+        let mut matching = self
+            .at_loops
+            .iter()
+            .filter(|at| at.key == key)
+            .map(|at| &at.mutable);
+        let first = matching.next().cloned().unwrap_or_default();
+        // Two loops written alike: only the names `mut` at both.
+        Some(matching.fold(first, |both, names| &both & names))
+    }
+}
+
+/// A marked loop, found by its pattern and body (see [`loop_key`]), and what the function
+/// declares where it is.
+struct AtLoop {
+    key: String,
+    /// The variables in scope at it: the ones its body may share.
+    names: HashSet<String>,
+    /// Those whose binding in scope there is `mut` (see [`Locals::mutable_at`]).
+    mutable: HashSet<String>,
+}
+
 /// A marked loop's identity between the macro's walks: its pattern and body as written.
 fn loop_key(pat: &Pat, body: &Block) -> String {
     quote::quote!(#pat #body).to_string()
 }
 
 /// The names that `pat` certainly binds: lower-case ones (a capitalized name in a pattern may
-/// be a unit variant, struct or constant: `None`).
-fn bindings(pat: &Pat) -> impl Iterator<Item = String> {
-    let mut names = Bound(HashMap::new());
+/// be a unit variant, struct or constant: `None`), each with whether it is bound `mut`. Not `#[async_trait]`'s `let
+/// mut __self = self;` for a `&mut self` method: `self` is not `mut` where the user wrote it.
+fn bindings_mut(pat: &Pat) -> impl Iterator<Item = (String, bool)> {
+    struct Mutable(HashMap<String, bool>);
+    impl Visit<'_> for Mutable {
+        fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
+            let mutable = binding.mutability.is_some() && binding.ident != "__self";
+            self.0.insert(binding.ident.to_string(), mutable);
+            visit::visit_pat_ident(self, binding);
+        }
+    }
+    let mut names = Mutable(HashMap::new());
     names.visit_pat(pat);
     names
         .0
-        .into_keys()
-        .filter(|name| name.starts_with(|c: char| c.is_lowercase() || c == '_'))
+        .into_iter()
+        .filter(|(name, _)| name.starts_with(|c: char| c.is_lowercase() || c == '_'))
 }
 
-/// The variables of a function's signature: `self` and its parameters' bindings.
-fn variables(signature: &syn::Signature) -> HashSet<String> {
-    let mut names = HashSet::new();
+/// The variables of a function's signature, `self` and its parameters' bindings, each with
+/// whether a method may change it: bound `mut`, or a `&mut` of a container.
+fn parameters(signature: &syn::Signature) -> HashMap<String, bool> {
+    let mut names = HashMap::new();
     for input in &signature.inputs {
         match input {
             syn::FnArg::Receiver(_) => {
-                names.insert("self".to_string());
+                names.insert("self".to_string(), false);
             }
-            syn::FnArg::Typed(typed) => names.extend(bindings(&typed.pat)),
+            syn::FnArg::Typed(typed) => match &*typed.pat {
+                Pat::Ident(binding) if mut_container(&typed.ty) => {
+                    names.insert(binding.ident.to_string(), true);
+                }
+                pat => names.extend(bindings_mut(pat)),
+            },
         }
     }
     names
 }
 
+/// The standard library's containers, whose changing methods all take `&mut self`.
+const CONTAINERS: &[&str] = &[
+    "Vec",
+    "VecDeque",
+    "String",
+    "HashMap",
+    "HashSet",
+    "BTreeMap",
+    "BTreeSet",
+    "BinaryHeap",
+    "LinkedList",
+];
+
+/// Whether a parameter's type is a `&mut` of a slice or of one of the [`CONTAINERS`]: the body
+/// can change it only through that `&mut`, which its iterations would share, as it changes a
+/// `let mut` local (`out.push(x)` with `out: &mut Vec<u32>`). Not any `&mut`: a concurrent
+/// queue's or map's `push(&self)` works through one.
+fn mut_container(ty: &syn::Type) -> bool {
+    let syn::Type::Reference(reference) = ty else {
+        return false;
+    };
+    if reference.mutability.is_none() {
+        return false;
+    }
+    match &*reference.elem {
+        syn::Type::Slice(_) => true,
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| CONTAINERS.iter().any(|name| last.ident == name)),
+        _ => false,
+    }
+}
+
 /// Records the variables in scope at each marked loop of a function.
 struct InScope {
-    /// The variables bound so far, innermost scope last.
-    scopes: Vec<HashSet<String>>,
-    at_loops: Vec<(String, HashSet<String>)>,
+    /// The variables bound so far, each with whether it is bound `mut` (see [`parameters`]),
+    /// innermost scope last.
+    scopes: Vec<HashMap<String, bool>>,
+    at_loops: Vec<AtLoop>,
 }
 
 impl InScope {
     fn scoped(&mut self, pats: &[&Pat], f: impl FnOnce(&mut Self)) {
         self.scopes
-            .push(pats.iter().flat_map(|pat| bindings(pat)).collect());
+            .push(pats.iter().flat_map(|pat| bindings_mut(pat)).collect());
         f(self);
         self.scopes.pop();
+    }
+
+    /// A marked loop is here.
+    fn at_loop(&mut self, pat: &Pat, body: &Block) {
+        // Outermost first, so that an inner binding of a name decides what it is.
+        let mut names = HashMap::new();
+        for scope in &self.scopes {
+            names.extend(scope.iter().map(|(name, mutable)| (name.clone(), *mutable)));
+        }
+        self.at_loops.push(AtLoop {
+            key: loop_key(pat, body),
+            mutable: names
+                .iter()
+                .filter(|(_, mutable)| **mutable)
+                .map(|(name, _)| name.clone())
+                .collect(),
+            names: names.into_keys().collect(),
+        });
     }
 }
 
@@ -393,7 +494,7 @@ impl Visit<'_> for InScope {
                                 this.visit_expr(diverge);
                             }
                         }
-                        let names = bindings(&local.pat);
+                        let names = bindings_mut(&local.pat);
                         this.scopes.last_mut().expect("in a block").extend(names);
                     }
                     syn::Stmt::Item(_) | syn::Stmt::Macro(_) => {}
@@ -412,9 +513,7 @@ impl Visit<'_> for InScope {
             Expr::ForLoop(inner) => {
                 self.visit_expr(&inner.expr);
                 if inner.attrs.iter().any(crate::find::is_marker) {
-                    let names = self.scopes.iter().flatten().cloned().collect();
-                    self.at_loops
-                        .push((loop_key(&inner.pat, &inner.body), names));
+                    self.at_loop(&inner.pat, &inner.body);
                 }
                 self.scoped(&[&inner.pat], |this| this.visit_block(&inner.body));
             }
@@ -434,9 +533,7 @@ impl Visit<'_> for InScope {
                 if let (Expr::Let(head), true) =
                     (&*inner.cond, inner.attrs.iter().any(crate::find::is_marker))
                 {
-                    let names = self.scopes.iter().flatten().cloned().collect();
-                    self.at_loops
-                        .push((loop_key(&head.pat, &inner.body), names));
+                    self.at_loop(&head.pat, &inner.body);
                 }
                 self.scoped(&pats, |this| this.visit_block(&inner.body));
             }

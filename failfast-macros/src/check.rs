@@ -25,9 +25,6 @@ pub(crate) fn misplaced(marker: &Attribute, what: &str, errors: &mut Errors) {
 pub(crate) struct Function<'a> {
     /// `None` in the nightly loop form, which cannot see it.
     pub(crate) signature: Option<&'a Signature>,
-    /// Variables declared `mut` in the function: calling mutating methods on them races.
-    /// `None` when they cannot be seen (the nightly loop form): any may be.
-    pub(crate) mutable: Option<HashSet<String>>,
     /// Variables that hold a lock's or a cell's guard (see `races::guards`).
     pub(crate) guards: HashSet<String>,
     /// Whether the signature was checked already (it is checked once, for the first loop that
@@ -45,11 +42,7 @@ pub(crate) fn parallel_loop(
     errors: &mut Errors,
 ) -> bool {
     Options::check_marker(&described.marker, errors);
-    let declared = races::Declared {
-        mutable: function.mutable.as_ref(),
-        guards: &function.guards,
-    };
-    races::check(described, declared, errors);
+    races::check(described, &function.guards, errors);
     let signature = match described.exit {
         Exit::Function if !std::mem::replace(&mut function.signature_checked, true) => {
             function.signature

@@ -47,7 +47,7 @@ use crate::races;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::visit_mut::VisitMut;
-use syn::{Attribute, Expr, ExprReturn, FnArg, Ident, Item, ItemFn, Pat, Type};
+use syn::{Attribute, Expr, ExprReturn, Ident, Item, ItemFn, Pat, Type};
 
 /// The attribute's expansion: `input` with its parallel loops rewritten, or the errors.
 pub(crate) fn fail_fast(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -126,17 +126,11 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
             }
         }
     }
-    let parameters = function.sig.inputs.iter().filter_map(|input| match input {
-        FnArg::Typed(typed) => Some(typed),
-        FnArg::Receiver(_) => None,
-    });
     let locals = Locals::of_function(&function.sig, &function.block);
-    let mutable = races::declared_mut(parameters, &function.block);
     let mut block = (*function.block).clone();
     let mut phases = Checked {
         function: Function {
             signature: Some(&function.sig),
-            mutable: Some(mutable),
             guards: races::guards(&function.block),
             signature_checked: false,
         },
@@ -170,7 +164,6 @@ fn loop_form(syntax: LoopSyntax, options: &Options, mut errors: Errors) -> Token
     let mut phases = Checked {
         function: Function {
             signature: None,
-            mutable: None,
             guards: std::collections::HashSet::new(),
             signature_checked: false,
         },

@@ -157,6 +157,9 @@ pub(crate) struct ParallelLoop {
     /// The places declared outside the loop that its body uses: a thread loop's iterations
     /// share them.
     pub(crate) shared: Vec<Shared>,
+    /// The variables in scope at the loop that a method may change (see
+    /// `Locals::mutable_at`); `None` when the function cannot be seen: any may be.
+    pub(crate) mutable: Option<std::collections::HashSet<String>>,
     /// The body as the user wrote it: `check` looks for data races in it.
     pub(crate) written_body: Block,
     /// The body with its own `continue`s and `return`s rewritten and inner parallel loops
@@ -285,6 +288,7 @@ impl<'a> Walk<'a> {
             _ => None,
         };
         let shared = self.locals.places_used(&pat, &body);
+        let mutable = self.locals.mutable_at(&pat, &body);
         let mut facts = Facts::of(&body);
         if let Some(head) = head_facts {
             facts.awaits.extend(head.awaits);
@@ -353,6 +357,7 @@ impl<'a> Walk<'a> {
             input_holds_closure,
             input_captures,
             shared,
+            mutable,
             written_body,
             body,
             kind,

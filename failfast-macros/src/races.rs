@@ -54,24 +54,18 @@ const MUTATING: &[&str] = &[
     "reverse",
     "fill",
     "take",
-    "replace",
     "get_or_insert",
     "get_or_insert_with",
-    // A writer's, a reader's and an iterator's, which take `&mut self`: `let mut out =
-    // File::create(..)?` written to, or `let mut ids = 1..` drawn from, in the body.
+    // A writer's and a reader's, which take `&mut self` (`let mut out = File::create(..)?`
+    // written to in the body). Not `next`, `flush` or `seek`, which a type of the user's own
+    // may define on `&self` (an id generator's `next`).
     "write_all",
     "write_fmt",
     "write_str",
     "write_char",
-    "flush",
     "read_exact",
     "read_to_end",
     "read_to_string",
-    "seek",
-    "rewind",
-    "next",
-    "next_back",
-    "nth",
     "by_ref",
 ];
 
@@ -105,29 +99,20 @@ const HEAD_HELP: &str = "help: recurse instead (the same parallel loop reached a
 /// The help for a use of what a `while let` loop's head takes its items from.
 const TAKEN_HELP: &str = "help: compute what the body needs in the head and bind it with the item (`while let Some((x, left)) = it.next().map(|x| (x, it.len()))`), or recurse, or send the work on a channel whose receiver the head reads";
 
-/// What the function around a loop declares, as far as races go (see [`check`]).
-pub(crate) struct Declared<'a> {
-    /// The names the function declares `mut`: only those can have mutating methods called
-    /// (`None`: the declarations cannot be seen, any may be).
-    pub(crate) mutable: Option<&'a HashSet<String>>,
-    /// The variables that hold a lock's or a cell's guard (see [`guards`]).
-    pub(crate) guards: &'a HashSet<String>,
-}
-
 /// Reports every change, in the body of `described`, of a variable declared outside it. A
 /// `while let` loop's head: changing a variable it uses is reported whether or not it is
 /// `mut` (a `&mut` parameter), with a help of its own; and so is any use, among the places
 /// the body shares (see `captures`), of what the head takes its items from mutably.
-pub(crate) fn check(described: &ParallelLoop, declared: Declared<'_>, errors: &mut Errors) {
+pub(crate) fn check(described: &ParallelLoop, guards: &HashSet<String>, errors: &mut Errors) {
     let head = match &described.source {
         Source::Head(head) => Some(head),
         Source::Input(_) => None,
     };
     let mut races = Races {
         kind: described.kind,
-        guards: declared.guards,
+        guards,
         scopes: vec![HashSet::new()],
-        mutable: declared.mutable,
+        mutable: described.mutable.as_ref(),
         head_uses: head.map(names_in).unwrap_or_default(),
         reported: HashSet::new(),
         errors,
@@ -274,72 +259,6 @@ fn names_in(expr: &Expr) -> HashSet<String> {
     let mut names = Names(HashSet::new());
     names.visit_expr(expr);
     names.0
-}
-
-/// The names every `mut` binding declares in `block` (and in `inputs`, the function's
-/// parameters), outside nested items.
-pub(crate) fn declared_mut<'a>(
-    inputs: impl IntoIterator<Item = &'a syn::PatType>,
-    block: &Block,
-) -> HashSet<String> {
-    struct Mutable(HashSet<String>);
-    impl Visit<'_> for Mutable {
-        fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
-            // Not `#[async_trait]`'s `let mut __self = self;` for a `&mut self` method:
-            // `self` is not `mut` where the user wrote it.
-            if binding.mutability.is_some() && binding.ident != "__self" {
-                self.0.insert(binding.ident.to_string());
-            }
-            visit::visit_pat_ident(self, binding);
-        }
-        fn visit_item(&mut self, _: &Item) {}
-    }
-    let mut found = Mutable(HashSet::new());
-    for input in inputs {
-        found.visit_pat(&input.pat);
-        if let Pat::Ident(binding) = &*input.pat {
-            if mut_container(&input.ty) {
-                found.0.insert(binding.ident.to_string());
-            }
-        }
-    }
-    found.visit_block(block);
-    found.0
-}
-
-/// The standard library's containers, whose changing methods all take `&mut self`.
-const CONTAINERS: &[&str] = &[
-    "Vec",
-    "VecDeque",
-    "String",
-    "HashMap",
-    "HashSet",
-    "BTreeMap",
-    "BTreeSet",
-    "BinaryHeap",
-    "LinkedList",
-];
-
-/// Whether a parameter's type is a `&mut` of a slice or of one of the [`CONTAINERS`]: the body
-/// can change it only through that `&mut`, which its iterations would share, as it changes a
-/// `let mut` local (`out.push(x)` with `out: &mut Vec<u32>`). Not any `&mut`: a concurrent
-/// queue's or map's `push(&self)` works through one.
-fn mut_container(ty: &syn::Type) -> bool {
-    let syn::Type::Reference(reference) = ty else {
-        return false;
-    };
-    if reference.mutability.is_none() {
-        return false;
-    }
-    match &*reference.elem {
-        syn::Type::Slice(_) => true,
-        syn::Type::Path(path) => path
-            .path
-            .segments
-            .last()
-            .is_some_and(|last| CONTAINERS.iter().any(|name| last.ident == name)),
-        _ => false,
-    }
 }
 
 struct Races<'a> {

@@ -11,13 +11,15 @@ fn save(lines: &[String], path: &std::path::Path) -> std::io::Result<()> {
     file.flush()
 }
 
-// An iterator declared outside the loop, drawn from by every iteration.
+// A reader declared outside the loop, read by every iteration.
 #[fail_fast(workers = 4)]
-fn numbered(names: &[&str]) -> Result<(), String> {
-    let mut ids = 1..;
+fn echoed(names: &[&str], input: std::fs::File) -> std::io::Result<()> {
+    use std::io::Read;
+    let mut input = std::io::BufReader::new(input);
     for name in names {
-        let id = ids.next().ok_or("no ids left")?;
-        println!("{id}: {name}");
+        let mut text = String::new();
+        input.read_to_string(&mut text)?;
+        println!("{name}: {text}");
     }
     Ok(())
 }
