@@ -258,6 +258,10 @@ pub(crate) struct Group {
     /// Values of `while let` heads that idle pool threads are promised to: being evaluated,
     /// or queued and not taken yet (see [`promise_thread`](Self::promise_thread)).
     promised: AtomicUsize,
+    /// Whether an iteration ever reached the loop again (a recursion: [`enclosing`] found
+    /// this group): from then on a thread holding an input alone is not the only one running
+    /// the loop's iterations (see `source::Looks`).
+    recursed: AtomicBool,
     pub(crate) signal: Signal,
 }
 
@@ -280,8 +284,14 @@ impl Group {
             }),
             all_started: AtomicBool::new(pool_threads == 0),
             promised: AtomicUsize::new(0),
+            recursed: AtomicBool::new(false),
             signal: Signal::new(),
         }
+    }
+
+    /// See [`Group::recursed`](struct@Group).
+    pub(crate) fn recursed(&self) -> bool {
+        self.recursed.load(Ordering::Relaxed)
     }
 
     /// Whether [`promise_thread`](Self::promise_thread) would find a pool thread: an idle one
@@ -791,7 +801,10 @@ pub(crate) fn enclosing(site: Site) -> Option<Arc<Group>> {
             // borrows the `Arc` it points to; guards pop their own pointer when dropped, and
             // stay on the stack.
             let group = unsafe { &*group };
-            (group.site == site).then(|| Arc::clone(group))
+            (group.site == site).then(|| {
+                group.recursed.store(true, Ordering::Relaxed);
+                Arc::clone(group)
+            })
         })
     })
 }

@@ -454,9 +454,13 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         let stoppable = self.stop.is_some();
         let ran = match (stoppable, watch.nested()) {
             (false, false) => self.source.alone(Looks::<fn() -> bool>::Never, each),
-            (true, false) if self.group.workers > FEW => self
-                .source
-                .alone(Looks::EveryFew(move || !watch.own_cancelled()), each),
+            (true, false) if self.group.workers > FEW && !self.group.recursed() => {
+                let group = self.group;
+                self.source.alone(
+                    Looks::EveryFew(move || !watch.own_cancelled() && !group.recursed()),
+                    each,
+                )
+            }
             (true, false) => self
                 .source
                 .alone(Looks::EachItem(move || !watch.own_cancelled()), each),

@@ -436,14 +436,22 @@ pub(crate) enum Looks<F> {
     /// Read before each item.
     EachItem(F),
     /// Read before every [`FEW`] items: the holder may start up to `FEW` items after the
-    /// cancellation came, which only a run of more than `FEW` workers may do (see [`FEW`]).
+    /// cancellation came, which only a run of more than `FEW` workers, in a loop that has not
+    /// recursed, may do (see [`FEW`]).
     EveryFew(F),
 }
 
 /// How many items a holder may start between two reads of a stop from outside, in a run of
 /// more than `FEW` workers. The contract lets `workers - 1` iterations start after a stop
-/// (those already starting on other threads); while one thread holds the input no other
-/// thread starts any, so the holder may use that allowance itself, a few items at a time.
+/// (those already starting on other threads). While one thread holds the input, no other
+/// thread starts an item of the run, and, in a loop that never recursed, of the loop; so the
+/// holder may use that allowance itself, a few items at a time. The holder reads before
+/// every `FEW` items whether the loop recursed too, and lets go if so: a recursion's nested
+/// runs have their items taken by other threads, each of which may race one after a stop.
+/// One case is left, which the per-block read cannot close without a read per item: a loop's
+/// first recursion, reached from a held item, stopped while it runs, whose item then returns
+/// normally (the nested loop's `Stopped` ignored); the holder may start up to `FEW - 1` more
+/// items before its next read.
 /// On `cargo bench --bench stop -- overhead_shared` (2,000,000 items of about a nanosecond),
 /// a read before each item cost a third more time than no token at all; one read per 2 items
 /// 8%; per 4 items, none measurable.
