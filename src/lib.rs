@@ -54,7 +54,8 @@
 //! expression is evaluated once when the loop starts, and 0 panics; by default
 //! [`default_workers()`], the available parallelism), `crate = path` or `crate = "path"`
 //! for a renamed dependency, and what stops the loop from outside: `stop = token` (a
-//! [`StopToken`]), `timeout = duration` or `deadline = instant` (see
+//! [`StopToken`], a reference to one, or an `Arc`, `Rc` or `Box` holding one),
+//! `timeout = duration` or `deadline = instant` (see
 //! [Stopping a loop from outside](#stopping-a-loop-from-outside)).
 //!
 //! # What the parallel loop does

@@ -510,7 +510,8 @@ impl Fed {
     }
 }
 
-/// What `stop = ..` takes: a [`StopToken`](crate::StopToken), or a reference to one.
+/// What `stop = ..` takes: a [`StopToken`](crate::StopToken), a reference to one, or an
+/// `Arc`, `Rc` or `Box` holding one.
 #[diagnostic::on_unimplemented(
     message = "`stop` takes a `failfast::StopToken`, not `{Self}`",
     label = "not a `failfast::StopToken`",
@@ -525,6 +526,30 @@ pub trait AsStopToken {
 // the message says what to pass.
 #[diagnostic::do_not_recommend]
 impl AsStopToken for crate::StopToken {
+    fn stop_token(&self) -> &crate::StopToken {
+        self
+    }
+}
+
+// A token shared through a smart pointer (`stop = &self.shutdown` with `shutdown:
+// Arc<StopToken>`): a `&Arc<StopToken>` coerces to `&StopToken` wherever a reference is
+// expected, which the cast to `dyn AsStopToken` does not do by itself.
+#[diagnostic::do_not_recommend]
+impl AsStopToken for std::sync::Arc<crate::StopToken> {
+    fn stop_token(&self) -> &crate::StopToken {
+        self
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl AsStopToken for std::rc::Rc<crate::StopToken> {
+    fn stop_token(&self) -> &crate::StopToken {
+        self
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl AsStopToken for Box<crate::StopToken> {
     fn stop_token(&self) -> &crate::StopToken {
         self
     }

@@ -36,7 +36,41 @@ async fn fetch_all(ids: &[u32], stop: StopToken) -> Result<u32, Stopped> {
     Ok(ids.len() as u32)
 }
 
+/// A server's token, shared through an `Arc`: `stop = &self.shutdown` and `stop = &stop`
+/// take it as the `&StopToken` it coerces to.
+struct Server {
+    shutdown: std::sync::Arc<StopToken>,
+}
+
+impl Server {
+    #[fail_fast(workers = 2, stop = &self.shutdown)]
+    fn handle(&self, requests: &[u32]) -> Result<(), Stopped> {
+        for &request in requests {
+            assert!(request < 10);
+        }
+        Ok(())
+    }
+}
+
+#[fail_fast(workers = 2, stop = &stop)]
+async fn drain(ids: &[u32], stop: std::rc::Rc<StopToken>) -> Option<u32> {
+    for &id in ids {
+        std::future::ready(id).await;
+    }
+    Some(ids.len() as u32)
+}
+
 fn main() {
+    let server = Server {
+        shutdown: std::sync::Arc::new(StopToken::new()),
+    };
+    assert_eq!(server.handle(&[1, 2]), Ok(()));
+    server.shutdown.stop();
+    assert_eq!(server.handle(&[1, 2]), Err(Stopped::by_token()));
+    let token = std::rc::Rc::new(StopToken::new());
+    assert_eq!(futures::executor::block_on(drain(&[1, 2], token.clone())), Some(2));
+    token.stop();
+    assert_eq!(futures::executor::block_on(drain(&[1, 2], token)), None);
     let stop = StopToken::new();
     assert!(parse_all(&["1", "2"], &stop).is_ok());
     assert!(parse_all(&["1", "x"], &stop).is_err());
