@@ -450,6 +450,8 @@ pub mod __private {
 // otherwise spell out this module's path in every such error.
 pub mod parallel_loop {
     #[doc(hidden)]
+    pub use failfast_runtime::rewrite::workers;
+    #[doc(hidden)]
     pub use failfast_runtime::rewrite::{
         captured, input, input_capturing, items_of, parts_of, returned, sent_back, sent_to_workers,
         shared_by_iterations, shared_field, shared_through_reference, stop_token, while_let,

@@ -235,6 +235,65 @@ fn runtime_workers(n: usize) -> Result<(), ()> {
     Ok(())
 }
 
+const FOR_LOOP: u32 = line!() + 3;
+#[fail_fast(workers = n)]
+fn zero_for(items: &[u8], n: usize) -> Result<(), ()> {
+    for _ in items {}
+    Ok(())
+}
+
+const WHILE_LET_LOOP: u32 = line!() + 3;
+#[fail_fast(workers = n)]
+fn zero_while_let(items: &mut std::vec::IntoIter<u8>, n: usize) -> Result<(), ()> {
+    while let Some(_) = items.next() {}
+    Ok(())
+}
+
+const ASYNC_LOOP: u32 = line!() + 3;
+#[fail_fast(workers = n)]
+async fn zero_async(items: &[u8], n: usize) -> Result<(), ()> {
+    for _ in items {
+        std::future::ready(()).await;
+    }
+    Ok(())
+}
+
+#[test]
+fn a_worker_count_of_zero_panics_at_the_loop() {
+    // Where the panic says it happened: the contract puts it at the user's loop, not at the
+    // attribute, which a location inside the expansion reports.
+    let at = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let recorded = std::sync::Arc::clone(&at);
+    // Other tests of this file may panic meanwhile, on their own threads.
+    let this = std::thread::current().id();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .copied()
+            .unwrap_or_default();
+        if message.contains("`workers` must be at least 1") && std::thread::current().id() == this {
+            let location = info.location().expect("a panic has a location");
+            let file = location.file().to_string();
+            recorded.lock().unwrap().push((file, location.line()));
+        }
+    }));
+    let for_loop = catch_unwind(|| zero_for(&[1], 0));
+    let while_let = catch_unwind(|| zero_while_let(&mut vec![1].into_iter(), 0));
+    let async_loop = catch_unwind(|| futures::executor::block_on(zero_async(&[1], 0)));
+    drop(std::panic::take_hook());
+    assert!(for_loop.is_err() && while_let.is_err() && async_loop.is_err());
+    let here = file!().to_string();
+    assert_eq!(
+        *at.lock().unwrap(),
+        [
+            (here.clone(), FOR_LOOP),
+            (here.clone(), WHILE_LET_LOOP),
+            (here, ASYNC_LOOP)
+        ]
+    );
+}
+
 #[test]
 fn a_runtime_worker_count_of_zero_panics_clearly() {
     assert_eq!(runtime_workers(2), Ok(()));

@@ -311,7 +311,15 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     let named = named(&options, span);
     let workers = match &options.workers {
         Some(Workers::Literal(literal)) => quote!(#literal),
-        Some(Workers::Expr(expr)) => quote!(#expr),
+        // Checked in a call located at the loop itself, not at `at`: `#[track_caller]`
+        // reports any span of the expansion as the attribute (see `rewrite::workers`).
+        Some(Workers::Expr(expr)) => {
+            let named = match &options.krate {
+                Some(krate) => quote_spanned!(span=> #krate::parallel_loop),
+                None => quote_spanned!(span=> ::failfast::parallel_loop),
+            };
+            quote_spanned!(span=> #named::workers(#expr))
+        }
         None => quote_spanned!(at=> #private::default_workers()),
     };
     let outcome = Ident::new("__failfast_outcome", at);

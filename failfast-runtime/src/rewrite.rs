@@ -510,6 +510,17 @@ impl Fed {
     }
 }
 
+/// A loop's `workers = ..` value, checked where the loop is written: 0 panics there with the
+/// contract's message. The rewrite calls this with the loop's own span, which
+/// `#[track_caller]` reports; every span of the expansion itself is reported as the
+/// attribute's.
+#[track_caller]
+#[inline(always)]
+pub fn workers(workers: usize) -> usize {
+    crate::check_workers(workers);
+    workers
+}
+
 /// What `stop = ..` takes: a [`StopToken`](crate::StopToken), a reference to one, or an
 /// `Arc`, `Rc` or `Box` holding one.
 #[diagnostic::on_unimplemented(
