@@ -29,6 +29,7 @@ use crate::pool::{Origin, Spawner, Started};
 use crate::sync::{lock, AtomicBool, AtomicUsize, Mutex, Ordering};
 // A plain `Arc`, also under loom: it only keeps a group alive, it does not synchronise.
 use crate::wake::Signal;
+use crossbeam_utils::CachePadded;
 use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::panic::Location;
@@ -260,8 +261,9 @@ pub(crate) struct Group {
     promised: AtomicUsize,
     /// Whether an iteration ever reached the loop again (a recursion: [`enclosing`] found
     /// this group): from then on a thread holding an input alone is not the only one running
-    /// the loop's iterations (see `source::Looks`).
-    recursed: AtomicBool,
+    /// the loop's iterations (see `source::Looks`). Read by such a thread between stretches of
+    /// items: on a line of its own, which the threads taking `state`'s lock do not write.
+    recursed: CachePadded<AtomicBool>,
     pub(crate) signal: Signal,
 }
 
@@ -284,7 +286,7 @@ impl Group {
             }),
             all_started: AtomicBool::new(pool_threads == 0),
             promised: AtomicUsize::new(0),
-            recursed: AtomicBool::new(false),
+            recursed: CachePadded::new(AtomicBool::new(false)),
             signal: Signal::new(),
         }
     }
@@ -292,6 +294,11 @@ impl Group {
     /// See [`Group::recursed`](struct@Group).
     pub(crate) fn recursed(&self) -> bool {
         self.recursed.load(Ordering::Relaxed)
+    }
+
+    /// The flag of [`recursed`](Self::recursed), for a holder to look at between stretches.
+    pub(crate) fn recursion(&self) -> &AtomicBool {
+        &self.recursed
     }
 
     /// Whether [`promise_thread`](Self::promise_thread) would find a pool thread: an idle one

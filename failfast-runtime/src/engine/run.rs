@@ -452,15 +452,13 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         // here: the compiler does not hoist a test of which to read out of the loop, and a
         // run with a stop token read twice as many words per item as it needs.
         let stoppable = self.stop.is_some();
+        let few = self.group.workers > FEW && !self.group.recursed();
         let ran = match (stoppable, watch.nested()) {
             (false, false) => self.source.alone(Looks::<fn() -> bool>::Never, each),
-            (true, false) if self.group.workers > FEW && !self.group.recursed() => {
-                let group = self.group;
-                self.source.alone(
-                    Looks::EveryFew(move || !watch.own_cancelled() && !group.recursed()),
-                    each,
-                )
-            }
+            (true, false) if few => self.source.alone(
+                Looks::EveryFew(move || !watch.own_cancelled(), self.group.recursion()),
+                each,
+            ),
             (true, false) => self
                 .source
                 .alone(Looks::EachItem(move || !watch.own_cancelled()), each),

@@ -78,7 +78,7 @@ pub(crate) trait Source: Sync {
     /// once.
     fn alone(
         &self,
-        _looks: Looks<impl Fn() -> bool>,
+        _looks: Looks<'_, impl Fn() -> bool>,
         _each: impl FnMut(Self::Item) -> bool,
     ) -> Result<bool, Payload> {
         Ok(false)
@@ -237,7 +237,7 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
 
     fn alone(
         &self,
-        looks: Looks<impl Fn() -> bool>,
+        looks: Looks<'_, impl Fn() -> bool>,
         mut each: impl FnMut(I::Item) -> bool,
     ) -> Result<bool, Payload> {
         // `takers` is a hint both here and below: the lock alone keeps the input to one
@@ -304,8 +304,9 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
                     }
                 },
                 // As above, with the cancellation read once before every `FEW` items.
-                Looks::EveryFew(go_on) => 'held: loop {
-                    if self.takers.load(Ordering::Relaxed) != 1 {
+                Looks::EveryFew(go_on, recursed) => 'held: loop {
+                    if self.takers.load(Ordering::Relaxed) != 1 || recursed.load(Ordering::Relaxed)
+                    {
                         break false;
                     }
                     held_items += STRETCH;
@@ -430,31 +431,31 @@ const BLOCK: usize = if cfg!(loom) { 1 } else { 8 };
 
 /// What can end a held run from outside, besides its own iterations (see [`Source::alone`]),
 /// and how often the holder reads it: `go_on()` is false once it must stop taking.
-pub(crate) enum Looks<F> {
+pub(crate) enum Looks<'a, F> {
     /// Nothing: only an iteration's exit ends the run.
     Never,
     /// Read before each item.
     EachItem(F),
     /// Read before every [`FEW`] items: the holder may start up to `FEW` items after the
     /// cancellation came, which only a run of more than `FEW` workers, in a loop that has not
-    /// recursed, may do (see [`FEW`]).
-    EveryFew(F),
+    /// recursed, may do (see [`FEW`]). The flag says when the loop has recursed: the holder
+    /// lets go at its next look at the other takers.
+    EveryFew(F, &'a AtomicBool),
 }
 
 /// How many items a holder may start between two reads of a stop from outside, in a run of
 /// more than `FEW` workers. The contract lets `workers - 1` iterations start after a stop
 /// (those already starting on other threads). While one thread holds the input, no other
 /// thread starts an item of the run, and, in a loop that never recursed, of the loop; so the
-/// holder may use that allowance itself, a few items at a time. The holder reads before
-/// every `FEW` items whether the loop recursed too, and lets go if so: a recursion's nested
+/// holder may use that allowance itself, a few items at a time. A holder that sees the loop
+/// recurse lets go at its next look at the other takers, once a stretch: a recursion's nested
 /// runs have their items taken by other threads, each of which may race one after a stop.
-/// One case is left, which the per-block read cannot close without a read per item: a loop's
-/// first recursion, reached from a held item, stopped while it runs, whose item then returns
-/// normally (the nested loop's `Stopped` ignored); the holder may start up to `FEW - 1` more
-/// items before its next read.
+/// Within that stretch (the first recursion of the loop, reached from a held item), a stop
+/// may see the holder start up to `FEW` items beside them.
 /// On `cargo bench --bench stop -- overhead_shared` (2,000,000 items of about a nanosecond),
 /// a read before each item cost a third more time than no token at all; one read per 2 items
-/// 8%; per 4 items, none measurable.
+/// 8%; per 4 items, none measurable. (Reading the recursion's flag per block as well cost 30%:
+/// it is read with the takers instead.)
 pub(crate) const FEW: usize = if cfg!(loom) { 1 } else { 4 };
 
 /// Pulls `input` into `buffer` until it holds `want` items, the input ends or `stop()`
