@@ -436,7 +436,7 @@
 //! | `stop_idle`: 8 iterations blocked until the stop | threads: 0.35 ms of CPU over a 1 s wait, 0.323 ms to return; async: 0.20 ms, 0.211 ms | |
 //! | `timeout(100 ms)` over 5 ms iterations: returned after the 100 ms by | 0.25 ms (0.34) | |
 //! | a never-stopped token's cost: 8 items / 200,000 items per `Loop`, against the same `Loop` without one | 9.93 vs 8.84 us; 4,090 vs 3,782 us | the free `try_for_each`: 8.13 us; 3,801 us |
-//! | the same through the macro: a 2,000,000-item slice / lazy input | 1.03 vs 1.04 ms; 1.34 vs 1.51 ms | |
+//! | the same through the macro: a 2,000,000-item slice / lazy input | 0.89 vs 0.88 ms; 1.39 vs 1.56 ms | |
 //!
 //! The `overhead` rows measure the `Loop` with the token twice in the same turns, to show how
 //! far apart two runs of one loop read: 9.93 and 9.95 us, 4,090 and 4,095 us. A second run:
@@ -445,10 +445,13 @@
 //! slice nothing. On a lazy input held by one worker (tiny items, see "held alone" above) the
 //! holder reads the stop token, which the loop without one need not read at all: before
 //! every item it cost a third (2.00 against 1.52 ms), so with more than 4 workers it reads
-//! it before every 4 items (1.32 against 1.46 ms, no cost left). The holder may then start
-//! up to 4 items after a stop, within the `workers - 1` the contract lets start as it comes
-//! (no other thread starts any while one holds the input); with 4 workers or fewer it reads
-//! the token before each item. Of the 8-item loop's 1 us, the stop's own work (listing the
+//! it before every 4 items (1.39 to 1.46 against 1.56 to 1.75 ms over four runs of one
+//! build: no cost left; such a loop of nanosecond items moves by 10 to 20% between builds
+//! with its code's layout). The holder may then start up to 4 items after a stop, within
+//! the `workers - 1` the contract lets start as it comes (no other thread starts any while
+//! one holds the input, in a loop that has not recursed); with 4 workers or fewer, or once
+//! the loop has recursed, it reads the token before each item. Of the 8-item loop's 1 us,
+//! the stop's own work (listing the
 //! run's waker in the token and taking it off) is a few hundred nanoseconds in a profile; the
 //! loop with the token also makes 1 to 1.5 more context switches per call (`perf stat`), which
 //! points at how the pool's threads meet its items, not yet explained.

@@ -222,14 +222,7 @@ impl Locals {
         body: &Block,
     ) -> Option<Vec<String>> {
         let bound = self.bound.as_ref()?;
-        let key = loop_key(pat, body);
-        let mut matching = self
-            .at_loops
-            .iter()
-            .filter(|at| at.key == key)
-            .map(|at| &at.names);
-        let first = matching.next()?;
-        let in_scope = matching.fold(first.clone(), |both, names| &both & names);
+        let in_scope = self.at_loop(pat, body, |at| &at.names)?;
         let mut closures = WrittenClosures {
             locals: self,
             found: Vec::new(),
@@ -292,17 +285,9 @@ impl Locals {
     /// standard formatting ones and `log`'s and `tracing`'s (`kv!(size = x)` may not be an
     /// expression). Scopes are respected: a name the body binds is its own from there on.
     pub(crate) fn places_used(&self, pat: &Pat, body: &Block) -> Vec<Shared> {
-        let key = loop_key(pat, body);
-        let mut matching = self
-            .at_loops
-            .iter()
-            .filter(|at| at.key == key)
-            .map(|at| &at.names);
-        let Some(first) = matching.next() else {
+        let Some(in_scope) = self.at_loop(pat, body, |at| &at.names) else {
             return Vec::new();
         };
-        // Two loops written alike: only the names in scope at both.
-        let in_scope = matching.fold(first.clone(), |both, names| &both & names);
         let mut places = Places {
             locals: self,
             in_scope,
@@ -345,14 +330,23 @@ impl Locals {
     /// seen (the nightly loop form): any variable may be.
     pub(crate) fn mutable_at(&self, pat: &Pat, body: &Block) -> Option<HashSet<String>> {
         self.bound.as_ref()?;
+        Some(
+            self.at_loop(pat, body, |at| &at.mutable)
+                .unwrap_or_default(),
+        )
+    }
+
+    /// What `of` gives of the marked loop with this pattern and body, `None` if there is none.
+    /// Two loops written alike cannot be told apart: what holds at both.
+    fn at_loop(
+        &self,
+        pat: &Pat,
+        body: &Block,
+        of: impl Fn(&AtLoop) -> &HashSet<String>,
+    ) -> Option<HashSet<String>> {
         let key = loop_key(pat, body);
-        let mut matching = self
-            .at_loops
-            .iter()
-            .filter(|at| at.key == key)
-            .map(|at| &at.mutable);
-        let first = matching.next().cloned().unwrap_or_default();
-        // Two loops written alike: only the names `mut` at both.
+        let mut matching = self.at_loops.iter().filter(|at| at.key == key).map(of);
+        let first = matching.next()?.clone();
         Some(matching.fold(first, |both, names| &both & names))
     }
 }
