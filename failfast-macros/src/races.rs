@@ -50,15 +50,14 @@ const MUTATING: &[&str] = &[
     "last_mut",
     "first_mut",
     "as_mut",
-    "swap",
     "reverse",
     "fill",
-    "take",
     "get_or_insert",
     "get_or_insert_with",
     // A writer's and a reader's, which take `&mut self` (`let mut out = File::create(..)?`
     // written to in the body). Not `next`, `flush` or `seek`, which a type of the user's own
-    // may define on `&self` (an id generator's `next`).
+    // may define on `&self` (an id generator's `next`); nor `swap` and `take`, which an
+    // atomic's or a cell's take on `&self` (`slots[i].swap(1, SeqCst)`).
     "write_all",
     "write_fmt",
     "write_str",
@@ -479,6 +478,8 @@ fn written(place: &Expr) -> String {
         .replace(" [", "[")
         .replace("[ ", "[")
         .replace(" ]", "]");
+    // `* sum`, `grid[* i]`: a dereference is written against what it dereferences.
+    let text = text.replace("[* ", "[*").replace("(* ", "(*");
     match text.strip_prefix("* ") {
         Some(pointed) => format!("*{pointed}"),
         None => text,

@@ -521,8 +521,8 @@ pub fn workers(workers: usize) -> usize {
     workers
 }
 
-/// What `stop = ..` takes: a [`StopToken`](crate::StopToken), a reference to one, or an
-/// `Arc`, `Rc` or `Box` holding one.
+/// What `stop = ..` takes: a [`StopToken`](crate::StopToken), or anything that dereferences
+/// to one (a reference, an `Arc`, a `LazyLock`).
 #[diagnostic::on_unimplemented(
     message = "`stop` takes a `failfast::StopToken`, not `{Self}`",
     label = "not a `failfast::StopToken`",
@@ -542,32 +542,16 @@ impl AsStopToken for crate::StopToken {
     }
 }
 
-// A token shared through a smart pointer (`stop = &self.shutdown` with `shutdown:
-// Arc<StopToken>`): a `&Arc<StopToken>` coerces to `&StopToken` wherever a reference is
-// expected, which the cast to `dyn AsStopToken` does not do by itself.
+// Anything that dereferences to a token, through any number of references and smart pointers
+// (`&StopToken`, `&Arc<StopToken>`, a `static LazyLock<StopToken>`): what coerces to
+// `&StopToken` where a reference is expected, which the cast to `dyn AsStopToken` does not do
+// by itself.
 #[diagnostic::do_not_recommend]
-impl AsStopToken for std::sync::Arc<crate::StopToken> {
-    fn stop_token(&self) -> &crate::StopToken {
-        self
-    }
-}
-
-#[diagnostic::do_not_recommend]
-impl AsStopToken for std::rc::Rc<crate::StopToken> {
-    fn stop_token(&self) -> &crate::StopToken {
-        self
-    }
-}
-
-#[diagnostic::do_not_recommend]
-impl AsStopToken for Box<crate::StopToken> {
-    fn stop_token(&self) -> &crate::StopToken {
-        self
-    }
-}
-
-#[diagnostic::do_not_recommend]
-impl<T: AsStopToken + ?Sized> AsStopToken for &T {
+impl<T> AsStopToken for T
+where
+    T: std::ops::Deref + ?Sized,
+    T::Target: AsStopToken,
+{
     fn stop_token(&self) -> &crate::StopToken {
         (**self).stop_token()
     }

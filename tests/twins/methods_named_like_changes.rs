@@ -1,6 +1,7 @@
 // Methods whose names the data-race check knows, on values the iterations may share: `str`'s
 // `replace` (on `&self`) of a `&mut String` parameter, a type's own `next(&self)` on a `let
-// mut` local, and a `&mut Vec` parameter whose name a shared value takes before the loop.
+// mut` local, a `&mut Vec` parameter whose name a shared value takes before the loop, and an
+// atomic's `swap(&self)`, in a slice and on a `let mut` local.
 use failfast::fail_fast;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -63,6 +64,16 @@ fn doubled(items: &[u32], out: &mut Vec<u32>) -> Result<(), String> {
     Ok(())
 }
 
+#[fail_fast(workers = 4)]
+fn marked(items: &[usize], slots: &mut [AtomicU64]) -> Result<u64, String> {
+    let mut last = AtomicU64::new(0);
+    for &i in items {
+        slots[i].swap(1, Ordering::Relaxed);
+        last.swap(i as u64, Ordering::Relaxed);
+    }
+    Ok(*last.get_mut() + slots.iter().map(|slot| slot.load(Ordering::Relaxed)).sum::<u64>())
+}
+
 fn main() {
     let mut prefix = String::from("a-");
     assert!(tagged(&["a_1".into(), "a_2".into()], &mut prefix).is_ok());
@@ -71,4 +82,7 @@ fn main() {
     let mut out = Vec::new();
     doubled(&[1, 2], &mut out).unwrap();
     assert_eq!(out, [2, 4]);
+    let mut slots = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
+    let marked_total = marked(&[2], &mut slots).unwrap();
+    assert_eq!(marked_total, 3);
 }

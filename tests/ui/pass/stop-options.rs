@@ -60,7 +60,19 @@ async fn drain(ids: &[u32], stop: std::rc::Rc<StopToken>) -> Option<u32> {
     Some(ids.len() as u32)
 }
 
+/// A process-wide token in a `static`.
+static SHUTDOWN: std::sync::LazyLock<StopToken> = std::sync::LazyLock::new(StopToken::new);
+
+#[fail_fast(workers = 2, stop = &SHUTDOWN)]
+fn until_shutdown(ids: &[u32]) -> Result<usize, Stopped> {
+    for &id in ids {
+        assert!(id < 10);
+    }
+    Ok(ids.len())
+}
+
 fn main() {
+    assert_eq!(until_shutdown(&[1, 2]), Ok(2));
     let server = Server {
         shutdown: std::sync::Arc::new(StopToken::new()),
     };
