@@ -328,12 +328,16 @@ impl Locals {
     /// parameter, or `let mut input = BufReader::new(input);` after an `input: File` one,
     /// decide what `out` and `input` are at the loop. `None` when the function cannot be
     /// seen (the nightly loop form): any variable may be.
-    pub(crate) fn mutable_at(&self, pat: &Pat, body: &Block) -> Option<HashSet<String>> {
+    pub(crate) fn mutable_at(&self, pat: &Pat, body: &Block) -> Option<Mutable> {
         self.bound.as_ref()?;
-        Some(
-            self.at_loop(pat, body, |at| &at.mutable)
+        Some(Mutable {
+            any: self
+                .at_loop(pat, body, |at| &at.mutable)
                 .unwrap_or_default(),
-        )
+            containers: self
+                .at_loop(pat, body, |at| &at.containers)
+                .unwrap_or_default(),
+        })
     }
 
     /// What `of` gives of the marked loop with this pattern and body, `None` if there is none.
@@ -351,6 +355,19 @@ impl Locals {
     }
 }
 
+/// The variables in scope at a loop that its body could change, by how (see
+/// [`Locals::mutable_at`]).
+#[derive(Clone, Default)]
+pub(crate) struct Mutable {
+    /// Bound `mut`, or a `&mut` of a container: a `&mut` of one, `write!` to one, and a
+    /// writer's or reader's methods change it.
+    pub(crate) any: HashSet<String>,
+    /// Those of them known to be standard containers (`let mut v = Vec::new()`, `out: &mut
+    /// Vec<u32>`): their changing methods (`push`) take `&mut self`, where a type of the
+    /// user's own may have a `push(&self)`.
+    pub(crate) containers: HashSet<String>,
+}
+
 /// A marked loop, found by its pattern and body (see [`loop_key`]), and what the function
 /// declares where it is.
 struct AtLoop {
@@ -359,6 +376,8 @@ struct AtLoop {
     names: HashSet<String>,
     /// Those whose binding in scope there is `mut` (see [`Locals::mutable_at`]).
     mutable: HashSet<String>,
+    /// Those of them known to be standard containers.
+    containers: HashSet<String>,
 }
 
 /// A marked loop's identity between the macro's walks: its pattern and body as written.
@@ -366,19 +385,40 @@ fn loop_key(pat: &Pat, body: &Block) -> String {
     quote::quote!(#pat #body).to_string()
 }
 
+/// How a variable is bound, as far as changing it goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Binding {
+    /// Not `mut`: the body cannot change it through a method (only through what it points to).
+    Plain,
+    /// `mut`, of a type the source does not show.
+    Mut,
+    /// `mut` and a standard container (`let mut v = Vec::new()`, `out: &mut Vec<u32>`), whose
+    /// changing methods all take `&mut self`.
+    Container,
+}
+
 /// The names that `pat` certainly binds: lower-case ones (a capitalized name in a pattern may
-/// be a unit variant, struct or constant: `None`), each with whether it is bound `mut`. Not `#[async_trait]`'s `let
+/// be a unit variant, struct or constant: `None`), each with how. Not `#[async_trait]`'s `let
 /// mut __self = self;` for a `&mut self` method: `self` is not `mut` where the user wrote it.
-fn bindings_mut(pat: &Pat) -> impl Iterator<Item = (String, bool)> {
-    struct Mutable(HashMap<String, bool>);
+/// `container`: the value is known to be a standard container (a `let`'s type or value).
+fn bindings_mut(pat: &Pat, container: bool) -> impl Iterator<Item = (String, Binding)> {
+    struct Mutable(HashMap<String, Binding>, bool);
     impl Visit<'_> for Mutable {
         fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
             let mutable = binding.mutability.is_some() && binding.ident != "__self";
-            self.0.insert(binding.ident.to_string(), mutable);
+            let kind = match (mutable, self.1) {
+                (false, _) => Binding::Plain,
+                (true, false) => Binding::Mut,
+                (true, true) => Binding::Container,
+            };
+            self.0.insert(binding.ident.to_string(), kind);
             visit::visit_pat_ident(self, binding);
         }
     }
-    let mut names = Mutable(HashMap::new());
+    // Only a pattern that binds the whole value (`mut v`, `mut v: Vec<u32>`) is the container.
+    let whole = matches!(pat, Pat::Ident(_))
+        || matches!(pat, Pat::Type(typed) if matches!(&*typed.pat, Pat::Ident(_)));
+    let mut names = Mutable(HashMap::new(), container && whole);
     names.visit_pat(pat);
     names
         .0
@@ -387,23 +427,75 @@ fn bindings_mut(pat: &Pat) -> impl Iterator<Item = (String, bool)> {
 }
 
 /// The variables of a function's signature, `self` and its parameters' bindings, each with
-/// whether a method may change it: bound `mut`, or a `&mut` of a container.
-fn parameters(signature: &syn::Signature) -> HashMap<String, bool> {
+/// how it is bound (a `&mut` of a container counts as a `mut` container).
+fn parameters(signature: &syn::Signature) -> HashMap<String, Binding> {
     let mut names = HashMap::new();
     for input in &signature.inputs {
         match input {
             syn::FnArg::Receiver(_) => {
-                names.insert("self".to_string(), false);
+                names.insert("self".to_string(), Binding::Plain);
             }
             syn::FnArg::Typed(typed) => match &*typed.pat {
                 Pat::Ident(binding) if mut_container(&typed.ty) => {
-                    names.insert(binding.ident.to_string(), true);
+                    names.insert(binding.ident.to_string(), Binding::Container);
                 }
-                pat => names.extend(bindings_mut(pat)),
+                pat => names.extend(bindings_mut(pat, container_type(&typed.ty))),
             },
         }
     }
     names
+}
+
+/// Whether a `let`'s written type or value shows a standard container: `Vec<u32>`, `[u8; 4]`,
+/// `Vec::new()`, `HashMap::with_capacity(n)`, `vec![..]`, `format!(..)`, `[0; n]`,
+/// `s.to_string()`, `v.to_vec()`, `it.collect::<Vec<_>>()`.
+fn container_let(local: &syn::Local) -> bool {
+    if let Pat::Type(typed) = &local.pat {
+        return container_type(&typed.ty);
+    }
+    let Some(init) = &local.init else {
+        return false;
+    };
+    match &*init.expr {
+        Expr::Call(call) => match &*call.func {
+            Expr::Path(path) => {
+                let segments = &path.path.segments;
+                segments.len() >= 2
+                    && CONTAINERS
+                        .iter()
+                        .any(|name| segments[segments.len() - 2].ident == name)
+            }
+            _ => false,
+        },
+        Expr::Macro(mac) => mac
+            .mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| last.ident == "vec" || last.ident == "format"),
+        Expr::Array(_) | Expr::Repeat(_) => true,
+        Expr::MethodCall(call) => match call.method.to_string().as_str() {
+            "to_vec" | "to_string" | "into_bytes" => call.args.is_empty(),
+            "collect" => call.turbofish.as_ref().is_some_and(|turbofish| {
+                matches!(turbofish.args.first(), Some(syn::GenericArgument::Type(ty)) if container_type(ty))
+            }),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether a written type is a standard container, an array or a slice.
+fn container_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Array(_) | syn::Type::Slice(_) => true,
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| CONTAINERS.iter().any(|name| last.ident == name)),
+        _ => false,
+    }
 }
 
 /// The standard library's containers, whose changing methods all take `&mut self`.
@@ -443,16 +535,18 @@ fn mut_container(ty: &syn::Type) -> bool {
 
 /// Records the variables in scope at each marked loop of a function.
 struct InScope {
-    /// The variables bound so far, each with whether it is bound `mut` (see [`parameters`]),
-    /// innermost scope last.
-    scopes: Vec<HashMap<String, bool>>,
+    /// The variables bound so far, each with how (see [`Binding`]), innermost scope last.
+    scopes: Vec<HashMap<String, Binding>>,
     at_loops: Vec<AtLoop>,
 }
 
 impl InScope {
     fn scoped(&mut self, pats: &[&Pat], f: impl FnOnce(&mut Self)) {
-        self.scopes
-            .push(pats.iter().flat_map(|pat| bindings_mut(pat)).collect());
+        self.scopes.push(
+            pats.iter()
+                .flat_map(|pat| bindings_mut(pat, false))
+                .collect(),
+        );
         f(self);
         self.scopes.pop();
     }
@@ -462,15 +556,19 @@ impl InScope {
         // Outermost first, so that an inner binding of a name decides what it is.
         let mut names = HashMap::new();
         for scope in &self.scopes {
-            names.extend(scope.iter().map(|(name, mutable)| (name.clone(), *mutable)));
+            names.extend(scope.iter().map(|(name, kind)| (name.clone(), *kind)));
         }
+        let bound = |kinds: &[Binding]| -> HashSet<String> {
+            names
+                .iter()
+                .filter(|(_, kind)| kinds.contains(kind))
+                .map(|(name, _)| name.clone())
+                .collect()
+        };
         self.at_loops.push(AtLoop {
             key: loop_key(pat, body),
-            mutable: names
-                .iter()
-                .filter(|(_, mutable)| **mutable)
-                .map(|(name, _)| name.clone())
-                .collect(),
+            mutable: bound(&[Binding::Mut, Binding::Container]),
+            containers: bound(&[Binding::Container]),
             names: names.into_keys().collect(),
         });
     }
@@ -488,7 +586,7 @@ impl Visit<'_> for InScope {
                                 this.visit_expr(diverge);
                             }
                         }
-                        let names = bindings_mut(&local.pat);
+                        let names = bindings_mut(&local.pat, container_let(local));
                         this.scopes.last_mut().expect("in a block").extend(names);
                     }
                     syn::Stmt::Item(_) | syn::Stmt::Macro(_) => {}
@@ -1659,6 +1757,31 @@ mod tests {
             }),
             ["limit", "seen"]
         );
+    }
+
+    #[test]
+    fn lets_that_show_a_standard_container() {
+        let container = |local: syn::Stmt| match local {
+            syn::Stmt::Local(local) => super::container_let(&local),
+            _ => unreachable!("a let"),
+        };
+        assert!(container(parse_quote!(let mut v = Vec::new();)));
+        assert!(container(
+            parse_quote!(let mut m = std::collections::HashMap::with_capacity(8);)
+        ));
+        assert!(container(parse_quote!(let mut v: Vec<u32> = make();)));
+        assert!(container(parse_quote!(let mut v = vec![0; 4];)));
+        assert!(container(parse_quote!(let mut s = format!("{x}");)));
+        assert!(container(parse_quote!(let mut a = [0u8; 16];)));
+        assert!(container(parse_quote!(let mut s = name.to_string();)));
+        assert!(container(parse_quote!(let mut v = it.collect::<Vec<_>>();)));
+        // A type of the user's own, or one the source does not show, may `push(&self)`.
+        assert!(!container(parse_quote!(let mut bag = Bag::default();)));
+        assert!(!container(parse_quote!(let mut v = other.clone();)));
+        assert!(!container(
+            parse_quote!(let mut q: SegQueue<u32> = SegQueue::new();)
+        ));
+        assert!(!container(parse_quote!(let mut v = it.collect();)));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! calls neither `check` nor `expand`: they implement [`Phases`].
 
 use crate::args::Options;
-use crate::captures::{Locals, Shared};
+use crate::captures::{Locals, Mutable, Shared};
 use crate::find::{describe, expr_attrs_mut, is_marker};
 use proc_macro2::{Span, TokenStream};
 use syn::visit::{self, Visit};
@@ -157,9 +157,9 @@ pub(crate) struct ParallelLoop {
     /// The places declared outside the loop that its body uses: a thread loop's iterations
     /// share them.
     pub(crate) shared: Vec<Shared>,
-    /// The variables in scope at the loop that a method may change (see
+    /// The variables in scope at the loop that the body could change (see
     /// `Locals::mutable_at`); `None` when the function cannot be seen: any may be.
-    pub(crate) mutable: Option<std::collections::HashSet<String>>,
+    pub(crate) mutable: Option<Mutable>,
     /// The body as the user wrote it: `check` looks for data races in it.
     pub(crate) written_body: Block,
     /// The body with its own `continue`s and `return`s rewritten and inner parallel loops

@@ -4,7 +4,7 @@
 //! The walk follows Rust's scopes: a name bound inside the body (by `let`, a pattern, a closure
 //! parameter, a `match` arm) is the body's own from there on, even if it shadows an outer one.
 
-use crate::captures::Shared;
+use crate::captures::{Mutable, Shared};
 use crate::errors::Errors;
 use crate::model::{Kind, ParallelLoop, Source};
 use quote::ToTokens;
@@ -12,7 +12,8 @@ use std::collections::HashSet;
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, Item, Pat, Stmt};
 
-/// Methods that change their receiver: calling one on an outer `mut` variable races.
+/// The methods of the standard containers that change them: calling one on an outer `mut`
+/// variable known to be a container races (a type of the user's own may have a `push(&self)`).
 const MUTATING: &[&str] = &[
     "push",
     "push_back",
@@ -54,10 +55,13 @@ const MUTATING: &[&str] = &[
     "fill",
     "get_or_insert",
     "get_or_insert_with",
-    // A writer's and a reader's, which take `&mut self` (`let mut out = File::create(..)?`
-    // written to in the body). Not `next`, `flush` or `seek`, which a type of the user's own
-    // may define on `&self` (an id generator's `next`); nor `swap` and `take`, which an
-    // atomic's or a cell's take on `&self` (`slots[i].swap(1, SeqCst)`).
+];
+
+/// A writer's and a reader's methods, which take `&mut self` whatever the type (`let mut out
+/// = File::create(..)?` written to in the body). Not `next`, `flush` or `seek`, which a type
+/// of the user's own may define on `&self` (an id generator's `next`); nor `swap` and `take`,
+/// which an atomic's or a cell's take on `&self` (`slots[i].swap(1, SeqCst)`).
+const WRITING: &[&str] = &[
     "write_all",
     "write_fmt",
     "write_str",
@@ -267,7 +271,7 @@ struct Races<'a> {
     guards: &'a HashSet<String>,
     /// The names bound inside the body, innermost scope last.
     scopes: Vec<HashSet<String>>,
-    mutable: Option<&'a HashSet<String>>,
+    mutable: Option<&'a Mutable>,
     /// The variables a `while let` loop's head uses.
     head_uses: HashSet<String>,
     /// The ones among them whose change in the body was reported.
@@ -327,8 +331,24 @@ impl Races<'_> {
     fn outer_mut(&self, place: &Expr) -> bool {
         self.outer_root(place).is_some_and(|root| {
             self.mutable
-                .is_none_or(|mutable| mutable.contains(&root.to_string()))
+                .is_none_or(|mutable| mutable.any.contains(&root.to_string()))
         })
+    }
+
+    /// Whether `place` is a variable declared outside the body and known to be a standard
+    /// container (see `captures::Mutable`): its `push` changes it. Not a field or an element
+    /// of one, whose type the source does not show (a `Vec<SegQueue<_>>`'s `queues[i].push`
+    /// takes `&self`).
+    fn outer_container(&self, place: &Expr) -> bool {
+        let place = match place {
+            Expr::Paren(paren) => &paren.expr,
+            place => place,
+        };
+        matches!(place, Expr::Path(_))
+            && self.outer_root(place).is_some_and(|root| {
+                self.mutable
+                    .is_none_or(|mutable| mutable.containers.contains(&root.to_string()))
+            })
     }
 
     /// The variable at the root of `place` if the loop's head uses it (a `while let` loop).
@@ -357,7 +377,7 @@ impl Races<'_> {
     /// from mutably (whose change was not reported already): the head's `&mut` and the
     /// iterations' `&` would overlap.
     fn uses_of_taken(&mut self, head: &Expr, shares: &[Shared]) {
-        let taken = taken_by(head, self.mutable);
+        let taken = taken_by(head, self.mutable.map(|mutable| &mutable.any));
         for Shared { place, .. } in shares {
             let Some(name) = self.outer_root(place).map(ToString::to_string) else {
                 continue;
@@ -421,7 +441,8 @@ impl Races<'_> {
 
     fn changed_by_method(&mut self, call: &syn::ExprMethodCall) {
         let method = call.method.to_string();
-        if !MUTATING.contains(&method.as_str()) {
+        let writing = WRITING.contains(&method.as_str());
+        if !writing && !MUTATING.contains(&method.as_str()) {
             return;
         }
         let receiver = &call.receiver;
@@ -432,10 +453,14 @@ impl Races<'_> {
         if self.head_race(&at, receiver, &what) {
             return;
         }
-        if !self.outer_mut(&call.receiver) {
-            return;
+        let changed = if writing {
+            self.outer_mut(receiver)
+        } else {
+            self.outer_container(receiver)
+        };
+        if changed {
+            self.refuse(at, &what, Some((&method, &place_text)));
         }
-        self.refuse(at, &what, Some((&method, &place_text)));
     }
 
     /// `write!(destination, ..)` or `writeln!`: a `&mut` of the destination.

@@ -1,7 +1,8 @@
 // Methods whose names the data-race check knows, on values the iterations may share: `str`'s
 // `replace` (on `&self`) of a `&mut String` parameter, a type's own `next(&self)` on a `let
 // mut` local, a `&mut Vec` parameter whose name a shared value takes before the loop, and an
-// atomic's `swap(&self)`, in a slice and on a `let mut` local.
+// atomic's `swap(&self)`, in a slice and on a `let mut` local, and a type's own `push(&self)`
+// on a `let mut` local that a `&mut self` method changes after the loop.
 use failfast::fail_fast;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -64,6 +65,23 @@ fn doubled(items: &[u32], out: &mut Vec<u32>) -> Result<(), String> {
     Ok(())
 }
 
+impl Bag {
+    fn sorted(&mut self) -> Vec<u32> {
+        let items = self.0.get_mut().unwrap();
+        items.sort_unstable();
+        items.clone()
+    }
+}
+
+#[fail_fast(workers = 4)]
+fn bagged(items: &[u32]) -> Result<Vec<u32>, String> {
+    let mut bag = Bag::default();
+    for &x in items {
+        bag.push(x + 1);
+    }
+    Ok(bag.sorted())
+}
+
 #[fail_fast(workers = 4)]
 fn marked(items: &[usize], slots: &mut [AtomicU64]) -> Result<u64, String> {
     let mut last = AtomicU64::new(0);
@@ -85,4 +103,5 @@ fn main() {
     let mut slots = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
     let marked_total = marked(&[2], &mut slots).unwrap();
     assert_eq!(marked_total, 3);
+    assert_eq!(bagged(&[3, 1, 2]), Ok(vec![2, 3, 4]));
 }
