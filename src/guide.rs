@@ -142,7 +142,12 @@
 //! `cargo test --test readme`):
 //!
 //! **Collecting results into an outer `Vec`** (or `insert` into a map, `&mut` of an outer
-//! variable): the iterations run at the same time, so this is a data race.
+//! variable): the iterations run at the same time, so this is a data race. The macro reports
+//! a change it can see from the source: an assignment, a `&mut`, `write!`, a writer's method,
+//! and a container's changing method (`push`, `insert`, `entry`, ...) on a variable whose
+//! `let` or parameter shows a standard container (`Vec::new()`, `vec![..]`, `&mut Vec<T>`).
+//! A `push` on a type of your own (which may take `&self`) or on a field is left to rustc,
+//! whose error then speaks of the loop's closure.
 //!
 //! <!-- ui: push-to-outer-vec -->
 //! ```compile_fail
