@@ -436,18 +436,18 @@
 //!
 //! | scenario | `failfast` | peer |
 //! | --- | --- | --- |
-//! | `stop_latency`, threads: `stop()` to return, 8 workers, 2 ms iterations polling `cancelled()` every 50 us | `Loop` 0.13 ms (0.21), macro 0.13 ms (0.17); 0.008 and 0.007 ms after the last iteration returned | rayon `par_iter` + `AtomicBool` 0.13 ms (0.35); 0.015 ms |
-//! | `stop_latency`, async: 8 in flight, 2 ms sleeps | 0.02 ms (0.10) | tokio-util `CancellationToken` + `select!` 0.02 ms (0.08) |
-//! | `stop_idle`: 8 iterations blocked until the stop | threads: 0.35 ms of CPU over a 1 s wait, 0.323 ms to return; async: 0.20 ms, 0.211 ms | |
-//! | `timeout(100 ms)` over 5 ms iterations: returned after the 100 ms by | 0.25 ms (0.34) | |
-//! | a never-stopped token's cost: 8 items / 200,000 items per `Loop`, against the same `Loop` without one | 9.93 vs 8.84 us; 4,090 vs 3,782 us | the free `try_for_each`: 8.13 us; 3,801 us |
-//! | the same through the macro: a 2,000,000-item slice / lazy input | 0.89 vs 0.88 ms; 1.39 vs 1.56 ms | |
+//! | `stop_latency`, threads: `stop()` to return, 8 workers, 2 ms iterations polling `cancelled()` every 50 us | `Loop` 0.13 ms (0.22), macro 0.12 ms (0.23); 0.008 and 0.008 ms after the last iteration returned | rayon `par_iter` + `AtomicBool` 0.14 ms (0.19); 0.014 ms |
+//! | `stop_latency`, async: 8 in flight, 2 ms sleeps | 0.03 ms (0.12) | tokio-util `CancellationToken` + `select!` 0.02 ms (0.07) |
+//! | `stop_idle`: 8 iterations blocked until the stop | threads: 0.23 ms of CPU over a 1 s wait, 0.278 ms to return; async: 0.26 ms, 0.059 ms | |
+//! | `timeout(100 ms)` over 5 ms iterations: returned after the 100 ms by | 0.25 ms (0.64) | |
+//! | a never-stopped token's cost: 8 items / 200,000 items per `Loop`, against the same `Loop` without one | 9.07 vs 8.82 us; 4,073 vs 4,077 us | the free `try_for_each`: 8.60 us; 4,074 us |
+//! | the same through the macro: a 2,000,000-item slice / lazy input | 1.05 vs 1.03 ms; 1.56 vs 1.79 ms | |
 //!
 //! The `overhead` rows measure the `Loop` with the token twice in the same turns, to show how
-//! far apart two runs of one loop read: 9.93 and 9.95 us, 4,090 and 4,095 us. A second run:
-//! 9.69 (9.77) vs 8.81 us at 8 items, 4,104 (4,153) vs 4,081 us at 200,000. So the token costs
-//! an 8-item loop about 1 us (10%), a 200,000-item loop 0.6 to 8% (the runs disagree), a
-//! slice nothing. On a lazy input held by one worker (tiny items, see "held alone" above) the
+//! far apart two runs of one loop read: 9.07 and 9.16 us, 4,073 and 4,105 us. Two more runs
+//! of the scenario: 9.07 (9.02) vs 8.42 us and 9.68 (9.69) vs 8.79 us at 8 items. So the
+//! token costs an 8-item loop 0.25 to 0.9 us (3 to 10%), a 200,000-item loop and a slice
+//! nothing measurable. On a lazy input held by one worker (tiny items, see "held alone" above) the
 //! holder reads the stop token, which the loop without one need not read at all: before
 //! every item it cost a third (2.00 against 1.52 ms), so with more than 4 workers it reads
 //! it before every 4 items (1.39 to 1.46 against 1.56 to 1.75 ms over four runs of one
@@ -472,6 +472,10 @@
 //! 255.5); one job every 10 ms for a second, 0.98 to 1.97% of a core (`par_bridge` the same). The thread loop's head runs on the caller, which hands each value to
 //! a worker: a job's end to the next one's start takes two wake-ups (the caller's, to call
 //! `recv()`, then the worker's), where `par_bridge`'s workers call `recv()` themselves.
+//! Measured in the bodies (a job's end to the same thread's next start, 400 jobs): a median
+//! of 15 us (90th percentile 45 us) through failfast, 0.2 us through `par_bridge`; on one
+//! core the same 15 us, so it is the two context switches. This version's run: 257.09 ms
+//! against 256.15 (floor 255.35).
 //!
 //! Figures still move between runs on a shared 2-core machine, and from one machine to the
 //! next: this version's tables were measured on a VM where futures' `try_for_each_concurrent`
