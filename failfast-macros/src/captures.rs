@@ -511,7 +511,7 @@ const CONTAINERS: &[&str] = &[
     "LinkedList",
 ];
 
-/// Whether a parameter's type is a `&mut` of a slice or of one of the [`CONTAINERS`]: the body
+/// Whether a parameter's type is a `&mut` of a slice, an array or one of the [`CONTAINERS`]: the body
 /// can change it only through that `&mut`, which its iterations would share, as it changes a
 /// `let mut` local (`out.push(x)` with `out: &mut Vec<u32>`). Not any `&mut`: a concurrent
 /// queue's or map's `push(&self)` works through one.
@@ -519,18 +519,7 @@ fn mut_container(ty: &syn::Type) -> bool {
     let syn::Type::Reference(reference) = ty else {
         return false;
     };
-    if reference.mutability.is_none() {
-        return false;
-    }
-    match &*reference.elem {
-        syn::Type::Slice(_) => true,
-        syn::Type::Path(path) => path
-            .path
-            .segments
-            .last()
-            .is_some_and(|last| CONTAINERS.iter().any(|name| last.ident == name)),
-        _ => false,
-    }
+    reference.mutability.is_some() && container_type(&reference.elem)
 }
 
 /// Records the variables in scope at each marked loop of a function.
