@@ -402,8 +402,8 @@ enum Binding {
 /// mut __self = self;` for a `&mut self` method: `self` is not `mut` where the user wrote it.
 /// `container`: the value is known to be a standard container (a `let`'s type or value).
 fn bindings_mut(pat: &Pat, container: bool) -> impl Iterator<Item = (String, Binding)> {
-    struct Mutable(HashMap<String, Binding>, bool);
-    impl Visit<'_> for Mutable {
+    struct Kinds(HashMap<String, Binding>, bool);
+    impl Visit<'_> for Kinds {
         fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
             let mutable = binding.mutability.is_some() && binding.ident != "__self";
             let kind = match (mutable, self.1) {
@@ -418,7 +418,7 @@ fn bindings_mut(pat: &Pat, container: bool) -> impl Iterator<Item = (String, Bin
     // Only a pattern that binds the whole value (`mut v`, `mut v: Vec<u32>`) is the container.
     let whole = matches!(pat, Pat::Ident(_))
         || matches!(pat, Pat::Type(typed) if matches!(&*typed.pat, Pat::Ident(_)));
-    let mut names = Mutable(HashMap::new(), container && whole);
+    let mut names = Kinds(HashMap::new(), container && whole);
     names.visit_pat(pat);
     names
         .0
