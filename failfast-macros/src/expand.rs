@@ -47,7 +47,7 @@ use crate::races;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::visit_mut::VisitMut;
-use syn::{Attribute, Expr, ExprReturn, Ident, Item, ItemFn, Pat, Type};
+use syn::{Attribute, Expr, ExprMethodCall, ExprReturn, Ident, Item, ItemFn, Pat, Type};
 
 /// The attribute's expansion: `input` with its parallel loops rewritten, or the errors.
 pub(crate) fn fail_fast(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -219,6 +219,10 @@ impl Phases for Checked<'_> {
         early_return(&named(&of.options, of.span), ret, written)
     }
 
+    fn called_on_shared(&self, of: &LoopAt, call: &ExprMethodCall) -> Expr {
+        changed_container(&named(&of.options, of.span), of.kind, call)
+    }
+
     fn parallel_loop(&mut self, described: ParallelLoop) -> Expr {
         self.body_compiles &= check::parallel_loop(&described, &mut self.function, self.errors);
         parallel_loop(described)
@@ -261,6 +265,32 @@ fn end_iteration(named: &TokenStream, span: Span) -> Expr {
     let at = hygienic(span);
     let keyword = quote_spanned!(span=> return);
     parse(quote_spanned!(at=> #keyword #named::LoopStep::success()))
+}
+
+/// A changing method (by name: `push`, `insert`, see `races::MUTATING`) called in the body on
+/// a place the iterations share: the call, after a check in code that never runs, which rustc
+/// reports at the call if the place is a standard container (see
+/// `failfast_runtime::rewrite::changed`). The macro cannot tell from the source: a field's type
+/// is not there, and a type of the user's own may change through `&self` (a `DashMap`).
+fn changed_container(named: &TokenStream, kind: Kind, call: &ExprMethodCall) -> Expr {
+    let method = call.method.to_string();
+    if !races::MUTATING.contains(&method.as_str()) {
+        return Expr::MethodCall(call.clone());
+    }
+    let at = hygienic(call.method.span());
+    let receiver = &call.receiver;
+    let check = match kind {
+        Kind::Thread => quote_spanned!(at=> changed_by_thread_iterations),
+        Kind::Async => quote_spanned!(at=> changed_by_async_iterations),
+    };
+    parse(quote_spanned! {at=>
+        {
+            if false {
+                #named::#check((&#named::changes(&(#receiver))).__failfast_changed());
+            }
+            #call
+        }
+    })
 }
 
 /// `return value` in the body: the loop's exit, with the function's value.

@@ -12,6 +12,7 @@ use crate::args::Options;
 use crate::captures::{Locals, Mutable, Shared};
 use crate::find::{describe, expr_attrs_mut, is_marker};
 use proc_macro2::{Span, TokenStream};
+use std::collections::HashSet;
 use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
 use syn::{
@@ -27,6 +28,9 @@ pub(crate) trait Phases {
     /// A `return` in the body of `of`, its value already walked, from a function (or closure)
     /// whose return type is `written`, where it is.
     fn early_return(&self, of: &LoopAt, ret: &ExprReturn, written: Option<&Type>) -> Expr;
+    /// A method call in the body of `of` on a place declared outside it (`self.items.push(x)`),
+    /// its arguments already walked.
+    fn called_on_shared(&self, of: &LoopAt, call: &syn::ExprMethodCall) -> Expr;
     /// The code of a described loop (once checked).
     fn parallel_loop(&mut self, described: ParallelLoop) -> Expr;
     /// A `#[fail_fast]` marker on `what`, which is not a `for` loop.
@@ -85,11 +89,12 @@ pub(crate) enum Source {
     Head(Expr),
 }
 
-/// The parallel loop that a jump in its body belongs to.
+/// The parallel loop that a jump or a method call in its body belongs to.
 pub(crate) struct LoopAt {
     pub(crate) options: Options,
     /// Its `for` keyword.
     pub(crate) span: Span,
+    pub(crate) kind: Kind,
 }
 
 /// Where a parallel loop's first exit (failure or `return`) goes.
@@ -210,6 +215,9 @@ struct Jumps {
     nested_loops: usize,
     bad: Vec<BadJump>,
     of: LoopAt,
+    /// The names the body binds anywhere (see [`bound_in`]); `None` while the walk is in a
+    /// `while let` loop's head, which changes what it uses on its own.
+    body_binds: Option<HashSet<String>>,
 }
 
 /// The whole walk: the function's defaults, the later phases, and the parallel loop being
@@ -338,11 +346,16 @@ impl<'a> Walk<'a> {
             of: LoopAt {
                 options: options.clone(),
                 span,
+                kind,
             },
+            body_binds: None,
         });
         // A head is evaluated by the loop, like an iteration: a `return` in it ends the loop.
         if let Source::Head(head) = &mut source {
             self.visit_expr_mut(head);
+        }
+        if let Some(jumps) = &mut self.jumps {
+            jumps.body_binds = Some(bound_in(&pat, &written_body));
         }
         self.visit_block_mut(&mut body);
         let jumps = std::mem::replace(&mut self.jumps, outer_jumps).expect("set above");
@@ -477,6 +490,31 @@ enum Target {
 }
 
 impl Jumps {
+    /// Whether `place` is a variable declared outside the body (`self.items[i]`, `*out`):
+    /// the iterations share it. Not a capitalized name (a constant's value is a copy), nor
+    /// one the body binds anywhere, which may be the body's own.
+    fn shares(&self, place: &Expr) -> bool {
+        let Some(body_binds) = &self.body_binds else {
+            return false;
+        };
+        let root = match place {
+            Expr::Path(path) if path.qself.is_none() => match path.path.get_ident() {
+                Some(root) => root.to_string(),
+                None => return false,
+            },
+            Expr::Field(field) => return self.shares(&field.base),
+            Expr::Index(index) => return self.shares(&index.expr),
+            Expr::Paren(paren) => return self.shares(&paren.expr),
+            Expr::Unary(syn::ExprUnary {
+                op: syn::UnOp::Deref(_),
+                expr,
+                ..
+            }) => return self.shares(expr),
+            _ => return false,
+        };
+        !root.starts_with(char::is_uppercase) && !body_binds.contains(&root)
+    }
+
     fn target(&self, label: Option<&Lifetime>) -> Target {
         match label {
             Some(label) if self.labels.contains(&label.ident) => Target::Inner,
@@ -517,6 +555,15 @@ impl VisitMut for Walk<'_> {
             }
         }
         if self.jump(expr) {
+            return;
+        }
+        if let Expr::MethodCall(call) = expr {
+            visit_mut::visit_expr_method_call_mut(self, call);
+            if let Some(jumps) = &self.jumps {
+                if jumps.shares(&call.receiver) {
+                    *expr = self.phases.called_on_shared(&jumps.of, call);
+                }
+            }
             return;
         }
         match expr {
@@ -585,6 +632,37 @@ impl VisitMut for Walk<'_> {
 
     // A nested item is expanded by its own attribute, and has its own `return`.
     fn visit_item_mut(&mut self, _: &mut Item) {}
+}
+
+/// The names that the loop's pattern and `body` bind anywhere, and every name in the body's
+/// macro calls, which may bind it (`let_it!(v = Vec::new())`): a place rooted at one of them
+/// may be the body's own.
+fn bound_in(pat: &Pat, body: &Block) -> HashSet<String> {
+    struct Bound(HashSet<String>);
+    impl Visit<'_> for Bound {
+        fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
+            self.0.insert(binding.ident.to_string());
+            visit::visit_pat_ident(self, binding);
+        }
+        fn visit_macro(&mut self, mac: &syn::Macro) {
+            fn names(tokens: TokenStream, into: &mut HashSet<String>) {
+                for token in tokens {
+                    match token {
+                        proc_macro2::TokenTree::Ident(name) => {
+                            into.insert(name.to_string());
+                        }
+                        proc_macro2::TokenTree::Group(group) => names(group.stream(), into),
+                        _ => {}
+                    }
+                }
+            }
+            names(mac.tokens.clone(), &mut self.0);
+        }
+    }
+    let mut bound = Bound(HashSet::new());
+    bound.visit_pat(pat);
+    bound.visit_block(body);
+    bound.0
 }
 
 /// Whether a closure's body gives it a value: a block ending with an expression that is not a

@@ -13,8 +13,10 @@ use syn::visit::{self, Visit};
 use syn::{Block, Expr, Item, Pat, Stmt};
 
 /// The methods of the standard containers that change them: calling one on an outer `mut`
-/// variable known to be a container races (a type of the user's own may have a `push(&self)`).
-const MUTATING: &[&str] = &[
+/// variable known to be a container races (a type of the user's own may have a `push(&self)`);
+/// on any other place declared outside the body, rustc is asked whether it is a container
+/// (see `expand::changed_container`).
+pub(crate) const MUTATING: &[&str] = &[
     "push",
     "push_back",
     "push_front",

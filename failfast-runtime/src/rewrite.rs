@@ -11,11 +11,17 @@
 //! capture that is not `Sync` would be reported as a bound of the body's closure, which the
 //! user did not write: [`shared_by_iterations`] reports it first, in the loop's terms.
 
+mod changed;
+
 pub use crate::engine::indexed::IntoIndexed;
 pub use crate::engine::LoopSite;
 use crate::engine::{self, Site};
 use crate::outcome::{Fallible, LoopStep};
 use crate::{ForEach, Loop, Stopped};
+pub use changed::{
+    changed_by_async_iterations, changed_by_thread_iterations, changes, AnotherType, Changes,
+    ChangesAnotherType, NotChangedByFutures, NotChangedByThreads, StdContainer,
+};
 use std::marker::PhantomData;
 use std::ops::ControlFlow;
 

@@ -1,0 +1,134 @@
+//! A standard container declared outside a parallel loop and changed by its body
+//! (`self.items.push(x)`, `grid[i].push(x)`, `acc.totals.insert(k, v)`): iterations run at the
+//! same time, so the sequential loop's change would race.
+//!
+//! The macro refuses such a change itself where the source shows the container's type (`let
+//! mut v = Vec::new()`, `out: &mut Vec<u32>`). Through a field or an element the type is not
+//! in the source, and a type of the user's own may have a `push(&self)` (a `SegQueue`, a
+//! `DashMap`'s `insert`): there the rewrite asks rustc. Before each call of a changing method
+//! (by name) on a place declared outside the body, it writes, in code that never runs,
+//!
+//! ```text
+//! changed_by_thread_iterations((&changes(&self.items)).__failfast_changed());
+//! ```
+//!
+//! The inherent method of `Changes<T>` for a standard container `T` gives `&T` (the container
+//! behind any references and boxes), which does not implement [`NotChangedByThreads`]: rustc
+//! reports the call with that trait's message, at the user's call, instead of its own
+//! "cannot borrow as mutable, as it is a captured variable in a `Fn` closure" (it checks
+//! borrows only in code whose types are sound). For any other type method lookup goes on
+//! through `Deref` to [`ChangesAnotherType`]'s, which gives [`AnotherType`], and nothing is
+//! reported. (Inherent methods, so that the rewrite imports no trait and no user's method of
+//! the same name can come between.)
+
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet, LinkedList, VecDeque};
+
+/// A container of the standard library whose changing methods (`push`, `insert`, `extend`,
+/// `sort`, `clear`, ...) all take `&mut self`, with what it is behind references and boxes.
+pub trait StdContainer {
+    type Container;
+}
+
+macro_rules! containers {
+    ($($container:ident<$($param:ident),*>),* $(,)?) => {$(
+        impl<$($param),*> StdContainer for $container<$($param),*> {
+            type Container = Self;
+        }
+    )*};
+}
+containers!(
+    Vec<T>,
+    VecDeque<T>,
+    LinkedList<T>,
+    BinaryHeap<T>,
+    HashMap<K, V, S>,
+    HashSet<T, S>,
+    BTreeMap<K, V>,
+    BTreeSet<T>,
+);
+
+impl StdContainer for String {
+    type Container = Self;
+}
+
+impl<T, const N: usize> StdContainer for [T; N] {
+    type Container = Self;
+}
+
+impl<C: StdContainer + ?Sized> StdContainer for &C {
+    type Container = C::Container;
+}
+
+impl<C: StdContainer + ?Sized> StdContainer for &mut C {
+    type Container = C::Container;
+}
+
+impl<C: StdContainer + ?Sized> StdContainer for Box<C> {
+    type Container = C::Container;
+}
+
+/// The receiver of a changing method: see the module's documentation.
+pub struct Changes<'a, T: ?Sized>(ChangesAnotherType<'a, T>);
+
+/// See [`Changes`].
+pub struct ChangesAnotherType<'a, T: ?Sized>(#[allow(dead_code)] &'a T);
+
+/// See [`Changes`]; the place is only read for its type.
+#[inline(always)]
+pub fn changes<T: ?Sized>(place: &T) -> Changes<'_, T> {
+    Changes(ChangesAnotherType(place))
+}
+
+impl<T: ?Sized + StdContainer> Changes<'_, T> {
+    /// The container the call changes: see the module's documentation.
+    pub fn __failfast_changed(&self) -> &T::Container {
+        unreachable!("only in the rewrite's checks, which never run")
+    }
+}
+
+impl<'a, T: ?Sized> std::ops::Deref for Changes<'a, T> {
+    type Target = ChangesAnotherType<'a, T>;
+    fn deref(&self) -> &ChangesAnotherType<'a, T> {
+        &self.0
+    }
+}
+
+impl<T: ?Sized> ChangesAnotherType<'_, T> {
+    /// Not a standard container: see the module's documentation.
+    #[inline(always)]
+    pub fn __failfast_changed(&self) -> &AnotherType {
+        &AnotherType
+    }
+}
+
+/// The receiver of a changing method is not a standard container: the borrow checker decides.
+pub struct AnotherType;
+
+/// A standard container changed by a thread loop's iterations.
+#[diagnostic::on_unimplemented(
+    message = "the iterations of a parallel loop run at the same time on several threads, so changing a `{Self}` that they share is a data race",
+    label = "this changes a `{Self}` declared outside the loop",
+    note = "collect the values with `failfast::try_map` (in input order), or share an atomic (`AtomicUsize::fetch_add`) or a `Mutex<{Self}>`"
+)]
+pub trait NotChangedByThreads {}
+#[diagnostic::do_not_recommend]
+impl NotChangedByThreads for AnotherType {}
+
+/// A standard container changed by an async loop's iterations.
+#[diagnostic::on_unimplemented(
+    message = "the iterations of a parallel loop run at the same time, as futures that take turns on one task, so changing a `{Self}` that they share is a conflict between their borrows",
+    label = "this changes a `{Self}` declared outside the loop",
+    note = "collect the values with `failfast::future::try_map` (in input order), or share an atomic (`AtomicUsize::fetch_add`), a `Mutex<{Self}>`, or a `RefCell<{Self}>` if the function's future need not be `Send`"
+)]
+pub trait NotChangedByFutures {}
+#[diagnostic::do_not_recommend]
+impl NotChangedByFutures for AnotherType {}
+
+/// See the module's documentation. A trait object, so that rustc's error quotes no line of
+/// this crate ("required by a bound in ..").
+#[inline(always)]
+pub fn changed_by_thread_iterations(_: &dyn NotChangedByThreads) {}
+
+/// See [`changed_by_thread_iterations`].
+#[inline(always)]
+pub fn changed_by_async_iterations(_: &dyn NotChangedByFutures) {}

@@ -1,0 +1,40 @@
+use failfast::fail_fast;
+use std::collections::HashMap;
+
+// A standard container reached through a field or an element, which the source does not show
+// the type of: rustc's type checking finds it, and the error says why in the loop's terms.
+struct Report {
+    names: Vec<String>,
+    sizes: HashMap<String, u64>,
+}
+
+impl Report {
+    #[fail_fast(workers = 4)]
+    fn add(&mut self, files: &[(String, u64)]) -> Result<(), String> {
+        for (name, size) in files {
+            self.names.push(name.clone());
+            self.sizes.insert(name.clone(), *size);
+        }
+        Ok(())
+    }
+
+    #[fail_fast(workers = 4)]
+    async fn fetch(&mut self, files: Vec<String>) -> Result<(), String> {
+        for name in files {
+            std::future::ready(()).await;
+            self.names.push(name);
+        }
+        Ok(())
+    }
+}
+
+#[fail_fast(workers = 4)]
+fn bucket(report: &mut Report, grid: &mut [Vec<u32>], items: &[u32]) -> Result<(), String> {
+    for &x in items {
+        report.names.push(x.to_string());
+        grid[x as usize % 4].push(x);
+    }
+    Ok(())
+}
+
+fn main() {}

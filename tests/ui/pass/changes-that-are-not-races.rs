@@ -1,0 +1,76 @@
+// Methods named like a container's changes (`push`, `insert`) that are not races: on a type of
+// the user's own that changes through `&self`, through a lock, or on the body's own values.
+use failfast::fail_fast;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+struct Queue(Mutex<Vec<u32>>);
+
+impl Queue {
+    fn push(&self, x: u32) {
+        self.0.lock().unwrap().push(x);
+    }
+    fn insert(&self, x: u32) {
+        self.0.lock().unwrap().push(x);
+    }
+}
+
+struct Collector {
+    queue: Queue,
+    queues: Vec<Queue>,
+    seen: Mutex<HashMap<u32, u32>>,
+}
+
+const NONE_YET: Vec<u32> = Vec::new();
+
+impl Collector {
+    #[fail_fast(workers = 4)]
+    fn run(&mut self, input: &[u32]) -> Result<(), String> {
+        for &x in input {
+            self.queue.push(x);
+            self.queues[0].insert(x);
+            self.seen.lock().unwrap().insert(x, 1);
+            let mut own = Vec::new();
+            own.push(x);
+            let mut grid = vec![vec![0u32]];
+            grid[0].push(x);
+            // A constant's value is a fresh copy in each iteration.
+            let mut copy = NONE_YET;
+            copy.push(x);
+        }
+        Ok(())
+    }
+}
+
+#[fail_fast(workers = 4)]
+fn drain(mut stack: Vec<u32>, out: &Queue) -> Result<(), String> {
+    // The head changes `stack` on its own; the body's `push` is the shared queue's.
+    while let Some(x) = stack.pop() {
+        out.push(x);
+    }
+    Ok(())
+}
+
+#[fail_fast(workers = 4)]
+async fn fetch(items: Vec<u32>, out: &Queue) -> Result<(), String> {
+    for x in items {
+        std::future::ready(()).await;
+        out.push(x);
+        let mut own = vec![];
+        own.push(x);
+    }
+    Ok(())
+}
+
+fn main() {
+    let mut collector = Collector {
+        queue: Queue(Mutex::new(Vec::new())),
+        queues: vec![Queue(Mutex::new(Vec::new()))],
+        seen: Mutex::new(HashMap::new()),
+    };
+    collector.run(&[1, 2, 3]).unwrap();
+    drain(vec![4, 5], &collector.queue).unwrap();
+    futures::executor::block_on(fetch(vec![6, 7], &collector.queue)).unwrap();
+    assert_eq!(collector.queue.0.lock().unwrap().len(), 7);
+    assert_eq!(collector.queues[0].0.lock().unwrap().len(), 3);
+}
