@@ -222,7 +222,7 @@ impl Locals {
         body: &Block,
     ) -> Option<Vec<String>> {
         let bound = self.bound.as_ref()?;
-        let in_scope = self.at_loop(pat, body, |at| &at.names)?;
+        let in_scope = self.names_at(pat, body)?;
         let mut closures = WrittenClosures {
             locals: self,
             found: Vec::new(),
@@ -285,7 +285,7 @@ impl Locals {
     /// standard formatting ones and `log`'s and `tracing`'s (`kv!(size = x)` may not be an
     /// expression). Scopes are respected: a name the body binds is its own from there on.
     pub(crate) fn places_used(&self, pat: &Pat, body: &Block) -> Vec<Shared> {
-        let Some(in_scope) = self.at_loop(pat, body, |at| &at.names) else {
+        let Some(in_scope) = self.names_at(pat, body) else {
             return Vec::new();
         };
         let mut places = Places {
@@ -330,28 +330,43 @@ impl Locals {
     /// seen (the nightly loop form): any variable may be.
     pub(crate) fn mutable_at(&self, pat: &Pat, body: &Block) -> Option<Mutable> {
         self.bound.as_ref()?;
+        let bindings = self.at_loop(pat, body).unwrap_or_default();
+        let bound = |least: Binding| -> HashSet<String> {
+            bindings
+                .iter()
+                .filter(|&(_, &kind)| kind >= least)
+                .map(|(name, _)| name.clone())
+                .collect()
+        };
         Some(Mutable {
-            any: self
-                .at_loop(pat, body, |at| &at.mutable)
-                .unwrap_or_default(),
-            containers: self
-                .at_loop(pat, body, |at| &at.containers)
-                .unwrap_or_default(),
+            any: bound(Binding::Mut),
+            containers: bound(Binding::Container),
         })
     }
 
-    /// What `of` gives of the marked loop with this pattern and body, `None` if there is none.
-    /// Two loops written alike cannot be told apart: what holds at both.
-    fn at_loop(
-        &self,
-        pat: &Pat,
-        body: &Block,
-        of: impl Fn(&AtLoop) -> &HashSet<String>,
-    ) -> Option<HashSet<String>> {
+    /// The variables in scope at the marked loop with this pattern and body (see
+    /// [`at_loop`](Self::at_loop)).
+    fn names_at(&self, pat: &Pat, body: &Block) -> Option<HashSet<String>> {
+        Some(self.at_loop(pat, body)?.into_keys().collect())
+    }
+
+    /// The variables in scope at the marked loop with this pattern and body, each with how it
+    /// is bound there; `None` if there is no such loop. Two loops written alike cannot be told
+    /// apart: what holds at both.
+    fn at_loop(&self, pat: &Pat, body: &Block) -> Option<HashMap<String, Binding>> {
         let key = loop_key(pat, body);
-        let mut matching = self.at_loops.iter().filter(|at| at.key == key).map(of);
-        let first = matching.next()?.clone();
-        Some(matching.fold(first, |both, names| &both & names))
+        let mut matching = self.at_loops.iter().filter(|at| at.key == key);
+        let mut both = matching.next()?.bindings.clone();
+        for other in matching {
+            both.retain(|name, kind| match other.bindings.get(name) {
+                Some(&there) => {
+                    *kind = (*kind).min(there);
+                    true
+                }
+                None => false,
+            });
+        }
+        Some(both)
     }
 }
 
@@ -372,12 +387,9 @@ pub(crate) struct Mutable {
 /// declares where it is.
 struct AtLoop {
     key: String,
-    /// The variables in scope at it: the ones its body may share.
-    names: HashSet<String>,
-    /// Those whose binding in scope there is `mut` (see [`Locals::mutable_at`]).
-    mutable: HashSet<String>,
-    /// Those of them known to be standard containers.
-    containers: HashSet<String>,
+    /// The variables in scope at it (the ones its body may share), each with how its binding
+    /// in scope there is bound (see [`Locals::mutable_at`]).
+    bindings: HashMap<String, Binding>,
 }
 
 /// A marked loop's identity between the macro's walks: its pattern and body as written.
@@ -386,7 +398,9 @@ fn loop_key(pat: &Pat, body: &Block) -> String {
 }
 
 /// How a variable is bound, as far as changing it goes.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// Ordered by what the body may do with it: where two loops cannot be told apart, the lesser
+/// of the two holds at both.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Binding {
     /// Not `mut`: the body cannot change it through a method (only through what it points to).
     Plain,
@@ -547,18 +561,9 @@ impl InScope {
         for scope in &self.scopes {
             names.extend(scope.iter().map(|(name, kind)| (name.clone(), *kind)));
         }
-        let bound = |kinds: &[Binding]| -> HashSet<String> {
-            names
-                .iter()
-                .filter(|(_, kind)| kinds.contains(kind))
-                .map(|(name, _)| name.clone())
-                .collect()
-        };
         self.at_loops.push(AtLoop {
             key: loop_key(pat, body),
-            mutable: bound(&[Binding::Mut, Binding::Container]),
-            containers: bound(&[Binding::Container]),
-            names: names.into_keys().collect(),
+            bindings: names,
         });
     }
 }
