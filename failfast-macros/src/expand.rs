@@ -528,8 +528,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     let run = match kind {
         Kind::Thread => {
             let moved = moved_parts(&pat);
-            // A closure parameter, like a `let`, takes an or-pattern in parentheses.
-            let pat = let_pattern(&pat);
+            let (param, bind) = binding(&named, at, &pat);
             // The input's type picks the engine's path (see `failfast_runtime::rewrite::Input`):
             // split by index, pulled by every worker, or pulled by the calling thread.
             // `SITE` is this loop's identity: a recursion that reaches it again shares its limit.
@@ -606,7 +605,8 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                         }
                         (&&&#described)
                             .__failfast_path()
-                            .#method(#input_var, #settings, &#site, |#pat| {
+                            .#method(#input_var, #settings, &#site, |#param| {
+                                #bind
                                 #iteration
                                 #named::LoopStep::success()
                             })
@@ -632,7 +632,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         Kind::Async => {
             let driver = Ident::new("__failfast_driver", at);
             let item = Ident::new("__failfast_item", at);
-            let bound = let_pattern(&pat);
+            let (value, bind) = binding(&named, at, &pat);
             let ended = Ident::new("__failfast_ended", at);
             let driver_new = match &stop {
                 None => quote_spanned!(at=> #private::future::Driver::new(#input, #workers)),
@@ -657,7 +657,8 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                     loop {
                         if let ::core::option::Option::Some(#item) = #driver.next_item() {
                             #driver.start(async {
-                                let #bound = #item.take();
+                                let #value = #item.take();
+                                #bind
                                 #iteration
                                 #named::LoopStep::success()
                             });
@@ -681,6 +682,75 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             };
         }
     })
+}
+
+/// How an iteration of a `for` loop binds its item with the loop's pattern: what takes the
+/// item (a closure's parameter, or a `let`'s), and the statements that bind the pattern from
+/// it, if it does not already.
+///
+/// A pattern that may be refutable (`Some(x)`, `Shape::Circle { r }`, `1..=3`), which the
+/// sequential `for` refuses with "refutable pattern in `for` loop binding", is refused the
+/// same way by a `for` over one value of the item's type that never runs; the iteration binds
+/// it with `let PAT = item else { unreachable!() }`, so that rustc does not also report it as
+/// a closure's parameter or a `let`, which the user did not write.
+fn binding(named: &TokenStream, at: Span, pat: &Pat) -> (TokenStream, TokenStream) {
+    // A closure parameter, like a `let`, takes an or-pattern in parentheses.
+    let bound = let_pattern(pat);
+    if !may_be_refutable(pat) {
+        return (bound, quote!());
+    }
+    let item = Ident::new("__failfast_bound", at);
+    let like = Ident::new("__failfast_like", at);
+    let bind = quote_spanned! {at=>
+        if false {
+            if let ::core::option::Option::Some(#like) = #named::whole(&#item).value() {
+                #[allow(unused, clippy::all)]
+                for #bound in ::core::iter::once(#like) {}
+            }
+        }
+        #[allow(irrefutable_let_patterns)]
+        let #bound = #item else {
+            ::core::unreachable!()
+        };
+    };
+    (quote!(#item), bind)
+}
+
+/// Whether `pat` may not match every value, as far as its form tells: a literal, a range, an
+/// or-pattern, a slice, a capitalized name (a unit variant or a constant), `Some`/`Ok`/`Err`,
+/// or an enum's variant (a path of two segments or more: `Shape::Circle`). A struct or tuple
+/// struct of one segment (`Point { x, y }`) matches every value unless a field's pattern
+/// does not.
+fn may_be_refutable(pat: &Pat) -> bool {
+    fn variant(path: &syn::Path) -> bool {
+        path.segments.len() > 1
+            || path.segments.last().is_some_and(|last| {
+                matches!(
+                    last.ident.to_string().as_str(),
+                    "Some" | "None" | "Ok" | "Err"
+                )
+            })
+    }
+    match pat {
+        Pat::Ident(ident) => match &ident.subpat {
+            Some((_, sub)) => may_be_refutable(sub),
+            None => names_a_constant(ident),
+        },
+        Pat::Wild(_) | Pat::Rest(_) => false,
+        Pat::Tuple(tuple) => tuple.elems.iter().any(may_be_refutable),
+        Pat::Reference(reference) => may_be_refutable(&reference.pat),
+        Pat::Paren(paren) => may_be_refutable(&paren.pat),
+        Pat::Type(typed) => may_be_refutable(&typed.pat),
+        Pat::TupleStruct(tuple) => variant(&tuple.path) || tuple.elems.iter().any(may_be_refutable),
+        Pat::Struct(record) => {
+            variant(&record.path)
+                || record
+                    .fields
+                    .iter()
+                    .any(|field| may_be_refutable(&field.pat))
+        }
+        _ => true,
+    }
 }
 
 /// The body as an iteration runs it: `if always() BODY`.
