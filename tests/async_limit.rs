@@ -109,3 +109,56 @@ fn workers_zero_from_an_expression_panics_with_a_clear_message() {
         "{message}"
     );
 }
+
+#[test]
+fn the_async_runtime_api_refuses_zero_workers_where_it_is_called() {
+    // When the function is called, before its future is polled, at the caller's line, as
+    // the thread API and `future::Loop::new` do: not at a line of the library when an
+    // executor first polls it.
+    let at = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let recorded = std::sync::Arc::clone(&at);
+    let this = std::thread::current().id();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info.payload().downcast_ref::<String>().cloned();
+        let message = message
+            .or_else(|| info.payload().downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        if message.contains("`workers` must be at least 1") && std::thread::current().id() == this {
+            let location = info.location().expect("a panic has a location");
+            recorded
+                .lock()
+                .unwrap()
+                .push((location.file().to_string(), location.line()));
+        }
+    }));
+    use failfast::future::{try_for_each, try_for_each_stream, try_map, try_map_stream};
+    use futures::stream::iter;
+    async fn each(_: u32) -> Result<(), ()> {
+        Ok(())
+    }
+    async fn map(n: u32) -> Result<u32, ()> {
+        Ok(n)
+    }
+    // Each call alone on the line after `line!()`.
+    let calls: [(u32, fn()); 4] = [
+        (line!() + 1, || {
+            drop(try_for_each(0..3, 0, each));
+        }),
+        (line!() + 1, || {
+            drop(try_map(0..3, 0, map));
+        }),
+        (line!() + 1, || {
+            drop(try_for_each_stream(iter(0..3), 0, each));
+        }),
+        (line!() + 1, || {
+            drop(try_map_stream(iter(0..3), 0, map));
+        }),
+    ];
+    let mut expected = Vec::new();
+    for (line, call) in calls {
+        assert!(std::panic::catch_unwind(call).is_err(), "line {line}");
+        expected.push((file!().to_string(), line));
+    }
+    drop(std::panic::take_hook());
+    assert_eq!(*at.lock().unwrap(), expected);
+}

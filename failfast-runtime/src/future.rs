@@ -1090,14 +1090,16 @@ fn never_stopped<T>(ended: Result<T, Stopped>) -> T {
 /// }));
 /// assert_eq!(odd, Err("5 is odd".to_string()));
 /// ```
-pub async fn try_for_each<I, F, Fut, R>(iterable: I, workers: usize, f: F) -> R
+#[track_caller]
+pub fn try_for_each<I, F, Fut, R>(iterable: I, workers: usize, f: F) -> impl Future<Output = R>
 where
     I: IntoIterator,
     F: FnMut(I::Item) -> Fut,
     Fut: Future<Output = R>,
     R: Outcome,
 {
-    never_stopped(for_each_in(iterable, workers, None, f).await)
+    crate::check_workers(workers);
+    async move { never_stopped(for_each_in(iterable, workers, None, f).await) }
 }
 
 /// [`try_for_each`] for an async closure whose futures borrow the closure itself (an
@@ -1126,16 +1128,20 @@ where
 /// let checked = block_on(failfast_runtime::future::try_for_each_borrowing(1..=20, 4, check));
 /// assert!(matches!(checked, Err(n) if n > 3));
 /// ```
-pub async fn try_for_each_borrowing<I, F, R>(iterable: I, workers: usize, f: F) -> R
+#[track_caller]
+pub fn try_for_each_borrowing<I, F, R>(iterable: I, workers: usize, f: F) -> impl Future<Output = R>
 where
     I: IntoIterator,
     F: AsyncFn(I::Item) -> R,
     R: Outcome,
 {
-    let f = &f;
-    // Called through `&F`, each future borrows the closure for as long as the loop holds it,
-    // not for the call: this closure is an ordinary `FnMut` for the loop.
-    never_stopped(for_each_in(iterable, workers, None, move |item| f(item)).await)
+    crate::check_workers(workers);
+    async move {
+        let f = &f;
+        // Called through `&F`, each future borrows the closure for as long as the loop holds it,
+        // not for the call: this closure is an ordinary `FnMut` for the loop.
+        never_stopped(for_each_in(iterable, workers, None, move |item| f(item)).await)
+    }
 }
 
 /// The loop of [`try_for_each`], stopped by `stop` if given.
@@ -1226,13 +1232,19 @@ impl<U, E> Split for Indexed<U, E> {
 /// }));
 /// assert_eq!(sized, Ok(vec![1, 2]));
 /// ```
-pub async fn try_map<I, F, Fut, U, E>(iterable: I, workers: usize, f: F) -> Result<Vec<U>, E>
+#[track_caller]
+pub fn try_map<I, F, Fut, U, E>(
+    iterable: I,
+    workers: usize,
+    f: F,
+) -> impl Future<Output = Result<Vec<U>, E>>
 where
     I: IntoIterator,
     F: FnMut(I::Item) -> Fut,
     Fut: Future<Output = Result<U, E>>,
 {
-    never_stopped(map_in(iterable, workers, None, f).await)
+    crate::check_workers(workers);
+    async move { never_stopped(map_in(iterable, workers, None, f).await) }
 }
 
 /// [`try_map`] for an async closure whose futures borrow the closure itself: see
@@ -1255,13 +1267,21 @@ where
 /// let sizes = block_on(failfast_runtime::future::try_map_borrowing(["a", "bb"], 2, measure));
 /// assert_eq!(sizes, Ok(vec!["1px".to_string(), "2px".to_string()]));
 /// ```
-pub async fn try_map_borrowing<I, F, U, E>(iterable: I, workers: usize, f: F) -> Result<Vec<U>, E>
+#[track_caller]
+pub fn try_map_borrowing<I, F, U, E>(
+    iterable: I,
+    workers: usize,
+    f: F,
+) -> impl Future<Output = Result<Vec<U>, E>>
 where
     I: IntoIterator,
     F: AsyncFn(I::Item) -> Result<U, E>,
 {
-    let f = &f;
-    never_stopped(map_in(iterable, workers, None, move |item| f(item)).await)
+    crate::check_workers(workers);
+    async move {
+        let f = &f;
+        never_stopped(map_in(iterable, workers, None, move |item| f(item)).await)
+    }
 }
 
 /// The loop of [`try_map`], stopped by `stop` if given.
@@ -1718,14 +1738,16 @@ impl Loop<'_, Stoppable> {
 /// }));
 /// assert_eq!(checked, Err(40));
 /// ```
-pub async fn try_for_each_stream<S, F, Fut, R>(stream: S, workers: usize, f: F) -> R
+#[track_caller]
+pub fn try_for_each_stream<S, F, Fut, R>(stream: S, workers: usize, f: F) -> impl Future<Output = R>
 where
     S: Stream,
     F: FnMut(S::Item) -> Fut,
     Fut: Future<Output = R>,
     R: Outcome,
 {
-    never_stopped(for_each_stream_in(stream, workers, None, f).await)
+    crate::check_workers(workers);
+    async move { never_stopped(for_each_stream_in(stream, workers, None, f).await) }
 }
 
 /// The loop of [`try_for_each_stream`], stopped by `stop` if given.
@@ -1767,13 +1789,19 @@ where
 /// }));
 /// assert_eq!(lengths, Ok(vec![1, 2, 3]));
 /// ```
-pub async fn try_map_stream<S, F, Fut, U, E>(stream: S, workers: usize, f: F) -> Result<Vec<U>, E>
+#[track_caller]
+pub fn try_map_stream<S, F, Fut, U, E>(
+    stream: S,
+    workers: usize,
+    f: F,
+) -> impl Future<Output = Result<Vec<U>, E>>
 where
     S: Stream,
     F: FnMut(S::Item) -> Fut,
     Fut: Future<Output = Result<U, E>>,
 {
-    never_stopped(map_stream_in(stream, workers, None, f).await)
+    crate::check_workers(workers);
+    async move { never_stopped(map_stream_in(stream, workers, None, f).await) }
 }
 
 /// The loop of [`try_map_stream`], stopped by `stop` if given.
