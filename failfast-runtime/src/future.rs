@@ -1610,11 +1610,11 @@ impl Loop<'_, Stoppable> {
         I: IntoIterator,
         F: FnMut(I::Item) -> Fut,
         Fut: Future<Output = Result<U, E>>,
-        E: From<Stopped>,
+        Result<Vec<U>, E>: FromStopped,
     {
         map_in(iterable, self.workers, self.stop, f)
             .await
-            .unwrap_or_else(|stopped| Err(stopped.into()))
+            .unwrap_or_else(FromStopped::from_stopped)
     }
 
     /// [`try_for_each_stream`] with this loop's options: the first failure, or the stop
@@ -1698,11 +1698,11 @@ impl Loop<'_, Stoppable> {
         S: Stream,
         F: FnMut(S::Item) -> Fut,
         Fut: Future<Output = Result<U, E>>,
-        E: From<Stopped>,
+        Result<Vec<U>, E>: FromStopped,
     {
         map_stream_in(stream, self.workers, self.stop, f)
             .await
-            .unwrap_or_else(|stopped| Err(stopped.into()))
+            .unwrap_or_else(FromStopped::from_stopped)
     }
 }
 

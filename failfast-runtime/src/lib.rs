@@ -609,10 +609,11 @@ impl Loop<'_, Stoppable> {
         I::Item: Send,
         F: Fn(I::Item) -> Result<U, E> + Sync,
         U: Send,
-        E: Send + From<Stopped>,
+        E: Send,
+        Result<Vec<U>, E>: FromStopped,
     {
         self.map_at(Site::Call(Location::caller()), iterable, f)
-            .unwrap_or_else(|stopped| Err(stopped.into()))
+            .unwrap_or_else(FromStopped::from_stopped)
     }
 }
 
