@@ -314,8 +314,10 @@
 //! `grid[i].push(..)`), whose type the macro cannot see, gets rustc's error "changing a
 //! `Vec<String>` that they share is a data race", with the same help. A method of your own that
 //! takes `&mut self` (`self.record(x)`) still gets rustc's "cannot borrow as mutable, as it is a
-//! captured variable in a `Fn` closure": the body is that closure.
-//! `.ci/lint-twins.py` builds 127 programs with and without `#[fail_fast]`: what compiles
+//! captured variable in a `Fn` closure": the body is that closure. The check reads the
+//! place's type, not the method the call picks: a trait of your own with a `push(&self)`
+//! implemented for a `Vec` is reported too.
+//! `.ci/lint-twins.py` builds 129 programs with and without `#[fail_fast]`: what compiles
 //! as a sequential loop compiles as a parallel one. A function that does not parse gets rustc's
 //! error only.
 //!

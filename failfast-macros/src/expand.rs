@@ -219,7 +219,7 @@ impl Phases for Checked<'_> {
         early_return(&named(&of.options, of.span), ret, written)
     }
 
-    fn called_on_shared(&self, of: &LoopAt, call: &ExprMethodCall) -> Expr {
+    fn changed_shared(&self, of: &LoopAt, call: &ExprMethodCall) -> Option<syn::Stmt> {
         changed_container(&named(&of.options, of.span), of.kind, call)
     }
 
@@ -268,14 +268,16 @@ fn end_iteration(named: &TokenStream, span: Span) -> Expr {
 }
 
 /// A changing method (by name: `push`, `insert`, see `races::MUTATING`) called in the body on
-/// a place the iterations share: the call, after a check in code that never runs, which rustc
-/// reports at the call if the place is a standard container (see
+/// a place the iterations share: a statement for before the call's, which never runs and which
+/// rustc reports at the method if the place is a standard container (see
 /// `failfast_runtime::rewrite::changed`). The macro cannot tell from the source: a field's type
-/// is not there, and a type of the user's own may change through `&self` (a `DashMap`).
-fn changed_container(named: &TokenStream, kind: Kind, call: &ExprMethodCall) -> Expr {
+/// is not there, and a type of the user's own may change through `&self` (a `DashMap`). Apart
+/// from the user's statement, so that its lints and rustc's suggestions for it stay the user's;
+/// the place is taken with `addr_of!`, which a packed struct's field allows.
+fn changed_container(named: &TokenStream, kind: Kind, call: &ExprMethodCall) -> Option<syn::Stmt> {
     let method = call.method.to_string();
     if !races::MUTATING.contains(&method.as_str()) {
-        return Expr::MethodCall(call.clone());
+        return None;
     }
     let at = hygienic(call.method.span());
     let receiver = &call.receiver;
@@ -283,12 +285,10 @@ fn changed_container(named: &TokenStream, kind: Kind, call: &ExprMethodCall) -> 
         Kind::Thread => quote_spanned!(at=> changed_by_thread_iterations),
         Kind::Async => quote_spanned!(at=> changed_by_async_iterations),
     };
-    parse(quote_spanned! {at=>
-        {
-            if false {
-                #named::#check((&#named::changes(&(#receiver))).__failfast_changed());
-            }
-            #call
+    Some(syn::parse_quote_spanned! {at=>
+        #[allow(unreachable_code, clippy::all)]
+        if false {
+            #named::#check((&#named::changes(::core::ptr::addr_of!(#receiver))).__failfast_changed());
         }
     })
 }

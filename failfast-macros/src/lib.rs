@@ -10,6 +10,7 @@
 
 mod args;
 mod captures;
+mod changes;
 mod check;
 mod errors;
 mod expand;

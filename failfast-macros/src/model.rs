@@ -10,6 +10,7 @@
 
 use crate::args::Options;
 use crate::captures::{Locals, Mutable, Shared};
+use crate::changes;
 use crate::find::{describe, expr_attrs_mut, is_marker};
 use proc_macro2::{Span, TokenStream};
 use std::collections::HashSet;
@@ -28,9 +29,10 @@ pub(crate) trait Phases {
     /// A `return` in the body of `of`, its value already walked, from a function (or closure)
     /// whose return type is `written`, where it is.
     fn early_return(&self, of: &LoopAt, ret: &ExprReturn, written: Option<&Type>) -> Expr;
-    /// A method call in the body of `of` on a place declared outside it (`self.items.push(x)`),
-    /// its arguments already walked.
-    fn called_on_shared(&self, of: &LoopAt, call: &syn::ExprMethodCall) -> Expr;
+    /// A check, for a statement before the one in the body of `of` that has this method call
+    /// on a place declared outside the body (`self.items.push(x)`), if the method may change
+    /// the place.
+    fn changed_shared(&self, of: &LoopAt, call: &syn::ExprMethodCall) -> Option<syn::Stmt>;
     /// The code of a described loop (once checked).
     fn parallel_loop(&mut self, described: ParallelLoop) -> Expr;
     /// A `#[fail_fast]` marker on `what`, which is not a `for` loop.
@@ -215,7 +217,7 @@ struct Jumps {
     nested_loops: usize,
     bad: Vec<BadJump>,
     of: LoopAt,
-    /// The names the body binds anywhere (see [`bound_in`]); `None` while the walk is in a
+    /// The names the body binds anywhere (see [`changes::bound_in`]); `None` while the walk is in a
     /// `while let` loop's head, which changes what it uses on its own.
     body_binds: Option<HashSet<String>>,
 }
@@ -228,6 +230,10 @@ pub(crate) struct Walk<'a> {
     context: Context,
     jumps: Option<Jumps>,
     phases: &'a mut dyn Phases,
+    /// The checks of the changes met in the statement being walked (see
+    /// [`Phases::changed_shared`]), each with the names its place uses: they go before the
+    /// statement, unless it binds one of those names.
+    checks: Vec<(syn::Stmt, HashSet<String>)>,
 }
 
 impl<'a> Walk<'a> {
@@ -251,6 +257,7 @@ impl<'a> Walk<'a> {
                 returns: signature.map(|sig| sig.output.clone()),
             },
             jumps: None,
+            checks: Vec::new(),
         }
     }
 
@@ -355,7 +362,7 @@ impl<'a> Walk<'a> {
             self.visit_expr_mut(head);
         }
         if let Some(jumps) = &mut self.jumps {
-            jumps.body_binds = Some(bound_in(&pat, &written_body));
+            jumps.body_binds = Some(changes::bound_in(&pat, &written_body));
         }
         self.visit_block_mut(&mut body);
         let jumps = std::mem::replace(&mut self.jumps, outer_jumps).expect("set above");
@@ -490,29 +497,10 @@ enum Target {
 }
 
 impl Jumps {
-    /// Whether `place` is a variable declared outside the body (`self.items[i]`, `*out`):
-    /// the iterations share it. Not a capitalized name (a constant's value is a copy), nor
-    /// one the body binds anywhere, which may be the body's own.
-    fn shares(&self, place: &Expr) -> bool {
-        let Some(body_binds) = &self.body_binds else {
-            return false;
-        };
-        let root = match place {
-            Expr::Path(path) if path.qself.is_none() => match path.path.get_ident() {
-                Some(root) => root.to_string(),
-                None => return false,
-            },
-            Expr::Field(field) => return self.shares(&field.base),
-            Expr::Index(index) => return self.shares(&index.expr),
-            Expr::Paren(paren) => return self.shares(&paren.expr),
-            Expr::Unary(syn::ExprUnary {
-                op: syn::UnOp::Deref(_),
-                expr,
-                ..
-            }) => return self.shares(expr),
-            _ => return false,
-        };
-        !root.starts_with(char::is_uppercase) && !body_binds.contains(&root)
+    /// See [`changes::shared_place`]; `None` in a `while let` loop's head, which changes what
+    /// it uses on its own.
+    fn shared_place(&self, place: &Expr) -> Option<HashSet<String>> {
+        changes::shared_place(self.body_binds.as_ref()?, place)
     }
 
     fn target(&self, label: Option<&Lifetime>) -> Target {
@@ -558,13 +546,13 @@ impl VisitMut for Walk<'_> {
             return;
         }
         if let Expr::MethodCall(call) = expr {
-            visit_mut::visit_expr_method_call_mut(self, call);
             if let Some(jumps) = &self.jumps {
-                if jumps.shares(&call.receiver) {
-                    *expr = self.phases.called_on_shared(&jumps.of, call);
+                if let Some(names) = jumps.shared_place(&call.receiver) {
+                    if let Some(check) = self.phases.changed_shared(&jumps.of, call) {
+                        self.checks.push((check, names));
+                    }
                 }
             }
-            return;
         }
         match expr {
             Expr::ForLoop(inner) => {
@@ -625,6 +613,26 @@ impl VisitMut for Walk<'_> {
         }
     }
 
+    // Each statement's checks go before it (see `Phases::changed_shared`), where the places
+    // they use are the ones the statement's calls change: not when the statement binds a name
+    // a place uses (`|i| grid[i].push(1)`), which may not be in scope before it.
+    fn visit_block_mut(&mut self, block: &mut Block) {
+        let outer = std::mem::take(&mut self.checks);
+        let mut stmts = Vec::with_capacity(block.stmts.len());
+        for mut stmt in std::mem::take(&mut block.stmts) {
+            let binds = changes::binds_in(&stmt);
+            self.visit_stmt_mut(&mut stmt);
+            for (check, names) in self.checks.drain(..) {
+                if names.is_disjoint(&binds) {
+                    stmts.push(check);
+                }
+            }
+            stmts.push(stmt);
+        }
+        block.stmts = stmts;
+        self.checks = outer;
+    }
+
     fn visit_local_mut(&mut self, local: &mut syn::Local) {
         self.misplaced(&mut local.attrs, "a `let` statement");
         visit_mut::visit_local_mut(self, local);
@@ -632,37 +640,6 @@ impl VisitMut for Walk<'_> {
 
     // A nested item is expanded by its own attribute, and has its own `return`.
     fn visit_item_mut(&mut self, _: &mut Item) {}
-}
-
-/// The names that the loop's pattern and `body` bind anywhere, and every name in the body's
-/// macro calls, which may bind it (`let_it!(v = Vec::new())`): a place rooted at one of them
-/// may be the body's own.
-fn bound_in(pat: &Pat, body: &Block) -> HashSet<String> {
-    struct Bound(HashSet<String>);
-    impl Visit<'_> for Bound {
-        fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
-            self.0.insert(binding.ident.to_string());
-            visit::visit_pat_ident(self, binding);
-        }
-        fn visit_macro(&mut self, mac: &syn::Macro) {
-            fn names(tokens: TokenStream, into: &mut HashSet<String>) {
-                for token in tokens {
-                    match token {
-                        proc_macro2::TokenTree::Ident(name) => {
-                            into.insert(name.to_string());
-                        }
-                        proc_macro2::TokenTree::Group(group) => names(group.stream(), into),
-                        _ => {}
-                    }
-                }
-            }
-            names(mac.tokens.clone(), &mut self.0);
-        }
-    }
-    let mut bound = Bound(HashSet::new());
-    bound.visit_pat(pat);
-    bound.visit_block(body);
-    bound.0
 }
 
 /// Whether a closure's body gives it a value: a block ending with an expression that is not a

@@ -5,11 +5,12 @@
 //! The macro refuses such a change itself where the source shows the container's type (`let
 //! mut v = Vec::new()`, `out: &mut Vec<u32>`). Through a field or an element the type is not
 //! in the source, and a type of the user's own may have a `push(&self)` (a `SegQueue`, a
-//! `DashMap`'s `insert`): there the rewrite asks rustc. Before each call of a changing method
-//! (by name) on a place declared outside the body, it writes, in code that never runs,
+//! `DashMap`'s `insert`): there the rewrite asks rustc. Before each statement with a call of
+//! a changing method (by name) on a place declared outside the body, it writes, in code that
+//! never runs,
 //!
 //! ```text
-//! changed_by_thread_iterations((&changes(&self.items)).__failfast_changed());
+//! changed_by_thread_iterations((&changes(addr_of!(self.items))).__failfast_changed());
 //! ```
 //!
 //! The inherent method of `Changes<T>` for a standard container `T` gives `&T` (the container
@@ -20,11 +21,18 @@
 //! through `Deref` to [`ChangesAnotherType`]'s, which gives [`AnotherType`], and nothing is
 //! reported. (Inherent methods, so that the rewrite imports no trait and no user's method of
 //! the same name can come between.)
+//!
+//! The check reads the type, not which method the call picks: a trait of the user's own with
+//! a `push(&self)` implemented for a `Vec`, which the call would pick before `Vec::push`, is
+//! reported as a change.
 
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet, LinkedList, VecDeque};
+use std::marker::PhantomData;
 
 /// A container of the standard library whose changing methods (`push`, `insert`, `extend`,
-/// `sort`, `clear`, ...) all take `&mut self`, with what it is behind references and boxes.
+/// `sort`, `clear`, ...) all take `&mut self`, with what it is behind references and boxes:
+/// the collections, `String`, `PathBuf`, `OsString`, arrays, and `Option` (`insert`,
+/// `get_or_insert`).
 pub trait StdContainer {
     type Container;
 }
@@ -51,6 +59,18 @@ impl StdContainer for String {
     type Container = Self;
 }
 
+impl StdContainer for std::path::PathBuf {
+    type Container = Self;
+}
+
+impl StdContainer for std::ffi::OsString {
+    type Container = Self;
+}
+
+impl<T> StdContainer for Option<T> {
+    type Container = Self;
+}
+
 impl<T, const N: usize> StdContainer for [T; N] {
     type Container = Self;
 }
@@ -71,12 +91,13 @@ impl<C: StdContainer + ?Sized> StdContainer for Box<C> {
 pub struct Changes<'a, T: ?Sized>(ChangesAnotherType<'a, T>);
 
 /// See [`Changes`].
-pub struct ChangesAnotherType<'a, T: ?Sized>(#[allow(dead_code)] &'a T);
+pub struct ChangesAnotherType<'a, T: ?Sized>(PhantomData<&'a T>);
 
-/// See [`Changes`]; the place is only read for its type.
+/// See [`Changes`]; the place is only read for its type, through a raw pointer, which a
+/// packed struct's field allows where `&` is refused.
 #[inline(always)]
-pub fn changes<T: ?Sized>(place: &T) -> Changes<'_, T> {
-    Changes(ChangesAnotherType(place))
+pub fn changes<'a, T: ?Sized>(_: *const T) -> Changes<'a, T> {
+    unreachable!("only in the rewrite's checks, which never run")
 }
 
 impl<T: ?Sized + StdContainer> Changes<'_, T> {

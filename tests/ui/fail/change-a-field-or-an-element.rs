@@ -4,16 +4,20 @@ use std::collections::HashMap;
 // A standard container reached through a field or an element, which the source does not show
 // the type of: rustc's type checking finds it, and the error says why in the loop's terms.
 struct Report {
+    prefix: String,
     names: Vec<String>,
     sizes: HashMap<String, u64>,
+    largest: Option<u64>,
 }
 
 impl Report {
     #[fail_fast(workers = 4)]
     fn add(&mut self, files: &[(String, u64)]) -> Result<(), String> {
         for (name, size) in files {
-            self.names.push(name.clone());
+            println!("{}", self.prefix);
+            self.names.push(format!("{}/{name}", self.prefix));
             self.sizes.insert(name.clone(), *size);
+            self.largest.get_or_insert(*size);
         }
         Ok(())
     }
@@ -32,6 +36,7 @@ impl Report {
 fn bucket(report: &mut Report, grid: &mut [Vec<u32>], items: &[u32]) -> Result<(), String> {
     for &x in items {
         report.names.push(x.to_string());
+        assert!(!grid.is_empty());
         grid[x as usize % 4].push(x);
     }
     Ok(())

@@ -42,6 +42,38 @@ impl Collector {
     }
 }
 
+fn shard(key: String) -> usize {
+    key.len() % 2
+}
+
+#[derive(Clone, Copy)]
+struct Mask(u64);
+
+impl Mask {
+    fn insert(self, bit: u32) -> Mask {
+        Mask(self.0 | 1 << bit)
+    }
+}
+
+#[repr(C, packed)]
+struct Header {
+    tag: u8,
+    mask: Mask,
+}
+
+// An index that moves its key, and a packed field whose `insert` takes `self`: the check
+// before the statement neither evaluates the index again nor borrows the field.
+#[fail_fast(workers = 4)]
+fn spread(keys: Vec<String>, shards: &[Queue], header: &Header) -> Result<(), String> {
+    for key in keys {
+        shards[shard(key)].push(1);
+        if header.mask.insert(1).0 == 0 || header.tag == 0 {
+            return Err("empty".to_string());
+        }
+    }
+    Ok(())
+}
+
 #[fail_fast(workers = 4)]
 fn drain(mut stack: Vec<u32>, out: &Queue) -> Result<(), String> {
     // The head changes `stack` on its own; the body's `push` is the shared queue's.
@@ -73,4 +105,8 @@ fn main() {
     futures::executor::block_on(fetch(vec![6, 7], &collector.queue)).unwrap();
     assert_eq!(collector.queue.0.lock().unwrap().len(), 7);
     assert_eq!(collector.queues[0].0.lock().unwrap().len(), 3);
+    let shards = [Queue(Mutex::new(Vec::new())), Queue(Mutex::new(Vec::new()))];
+    let header = Header { tag: 1, mask: Mask(0) };
+    spread(vec!["a".into(), "bb".into()], &shards, &header).unwrap();
+    assert_eq!(shards[0].0.lock().unwrap().len() + shards[1].0.lock().unwrap().len(), 2);
 }
