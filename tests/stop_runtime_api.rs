@@ -72,3 +72,35 @@ fn an_async_loop_is_stopped_from_a_tokio_task() {
     });
     assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::Interrupted);
 }
+
+#[test]
+fn an_async_move_closure_that_owns_its_state_runs_and_is_stopped() {
+    // Its futures borrow what the closure owns: `try_for_each_borrowing`, which `future::Loop`
+    // has with its options as the free function has without.
+    let token = StopToken::new();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let owned = String::from("item");
+    let check = async |n: u64| {
+        seen.lock().unwrap().push(format!("{owned} {n}"));
+        if n == 2 {
+            token.stop();
+        }
+        std::future::ready(()).await;
+        Ok(())
+    };
+    let stopped: std::io::Result<()> = futures::executor::block_on(
+        failfast::future::Loop::new(1)
+            .stop(&token)
+            .try_for_each_borrowing(0.., check),
+    );
+    assert_eq!(stopped.unwrap_err().kind(), std::io::ErrorKind::Interrupted);
+    // One at a time: nothing started after the iteration that stopped the loop.
+    assert_eq!(*seen.lock().unwrap(), ["item 0", "item 1", "item 2"]);
+
+    let prefix = String::from("item");
+    let named = futures::executor::block_on(
+        failfast::future::Loop::new(4)
+            .try_map_borrowing(0..3, async move |n: u32| Ok::<_, ()>(format!("{prefix} {n}"))),
+    );
+    assert_eq!(named.unwrap(), ["item 0", "item 1", "item 2"]);
+}

@@ -1474,6 +1474,61 @@ impl<'s> Loop<'s> {
         crate::never_stopped(map_in(iterable, self.workers, None, f).await)
     }
 
+    /// [`try_for_each_borrowing`] with `workers` from this loop: for an async closure whose
+    /// futures borrow the closure itself.
+    ///
+    /// # Panics
+    ///
+    /// With the payload of an iteration's panic.
+    ///
+    /// ```
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+    /// # }
+    /// let prefix = String::from("item");
+    /// let check = async move |n: u32| if n == 3 { Err(format!("{prefix} {n}")) } else { Ok(()) };
+    /// let result = block_on(failfast_runtime::future::Loop::new(4).try_for_each_borrowing(0..10, check));
+    /// assert_eq!(result, Err("item 3".to_string()));
+    /// ```
+    pub async fn try_for_each_borrowing<I, F, R>(self, iterable: I, f: F) -> R
+    where
+        I: IntoIterator,
+        F: AsyncFn(I::Item) -> R,
+        R: Outcome,
+    {
+        let f = &f;
+        crate::never_stopped(for_each_in(iterable, self.workers, None, move |item| f(item)).await)
+    }
+
+    /// [`try_map_borrowing`] with `workers` from this loop: the values in input order, or the
+    /// first failure.
+    ///
+    /// # Panics
+    ///
+    /// With the payload of an iteration's panic.
+    ///
+    /// ```
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+    /// # }
+    /// let prefix = String::from("item");
+    /// let name = async move |n: u32| Ok::<_, ()>(format!("{prefix} {n}"));
+    /// let names = block_on(failfast_runtime::future::Loop::new(4).try_map_borrowing(0..2, name));
+    /// assert_eq!(names.unwrap(), ["item 0", "item 1"]);
+    /// ```
+    pub async fn try_map_borrowing<I, F, U, E>(self, iterable: I, f: F) -> Result<Vec<U>, E>
+    where
+        I: IntoIterator,
+        F: AsyncFn(I::Item) -> Result<U, E>,
+    {
+        let f = &f;
+        crate::never_stopped(map_in(iterable, self.workers, None, move |item| f(item)).await)
+    }
+
     /// [`try_for_each_stream`] with `workers` from this loop: the first failure.
     ///
     /// # Panics
@@ -1613,6 +1668,73 @@ impl Loop<'_, Stoppable> {
         Result<Vec<U>, E>: FromStopped,
     {
         map_in(iterable, self.workers, self.stop, f)
+            .await
+            .unwrap_or_else(FromStopped::from_stopped)
+    }
+
+    /// [`try_for_each_borrowing`] with this loop's options: the first failure, or the stop
+    /// converted with [`FromStopped`].
+    ///
+    /// # Panics
+    ///
+    /// With the payload of an iteration's panic.
+    ///
+    /// ```
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+    /// # }
+    /// let token = failfast_runtime::StopToken::new();
+    /// token.stop();
+    /// let log = String::from("log");
+    /// let check = async move |_: u32| if log.is_empty() { Err(std::io::Error::other("")) } else { Ok(()) };
+    /// let result = block_on(
+    ///     failfast_runtime::future::Loop::new(4).stop(&token).try_for_each_borrowing(0..10, check),
+    /// );
+    /// assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::Interrupted);
+    /// ```
+    pub async fn try_for_each_borrowing<I, F, R>(self, iterable: I, f: F) -> R
+    where
+        I: IntoIterator,
+        F: AsyncFn(I::Item) -> R,
+        R: Outcome + FromStopped,
+    {
+        let f = &f;
+        for_each_in(iterable, self.workers, self.stop, move |item| f(item))
+            .await
+            .unwrap_or_else(R::from_stopped)
+    }
+
+    /// [`try_map_borrowing`] with this loop's options: the values in input order, the first
+    /// failure, or the stop converted with [`FromStopped`].
+    ///
+    /// # Panics
+    ///
+    /// With the payload of an iteration's panic.
+    ///
+    /// ```
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+    /// # }
+    /// let token = failfast_runtime::StopToken::new();
+    /// let prefix = String::from("item");
+    /// let name = async move |n: u32| Ok::<_, failfast_runtime::Stopped>(format!("{prefix} {n}"));
+    /// let names = block_on(
+    ///     failfast_runtime::future::Loop::new(4).stop(&token).try_map_borrowing(0..2, name),
+    /// );
+    /// assert_eq!(names.unwrap(), ["item 0", "item 1"]);
+    /// ```
+    pub async fn try_map_borrowing<I, F, U, E>(self, iterable: I, f: F) -> Result<Vec<U>, E>
+    where
+        I: IntoIterator,
+        F: AsyncFn(I::Item) -> Result<U, E>,
+        Result<Vec<U>, E>: FromStopped,
+    {
+        let f = &f;
+        map_in(iterable, self.workers, self.stop, move |item| f(item))
             .await
             .unwrap_or_else(FromStopped::from_stopped)
     }
