@@ -15,6 +15,11 @@ use std::ops::ControlFlow;
 /// failure that stops the loop.
 ///
 /// Implemented for `Result<(), E>` (failure `E`) and `Option<()>` (failure: `None`).
+#[diagnostic::on_unimplemented(
+    message = "an iteration of the loop returns `{Self}`, which says neither that it succeeded nor how it failed",
+    label = "its closure returns `{Self}`",
+    note = "return `Ok(())` when the iteration succeeded and `Err(e)` when it failed (`Some(())` and `None` for `Option`); `try_map` takes `Ok(value)`"
+)]
 pub trait Outcome: Sized {
     /// What a failed iteration carries back to the caller.
     type Failure;
@@ -26,6 +31,8 @@ pub trait Outcome: Sized {
     fn from_failure(failure: Self::Failure) -> Self;
 }
 
+// Not recommended: the trait's note says what to return, and rustc would quote these lines.
+#[diagnostic::do_not_recommend]
 impl<E> Outcome for Result<(), E> {
     type Failure = E;
 
@@ -42,6 +49,7 @@ impl<E> Outcome for Result<(), E> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Outcome for Option<()> {
     type Failure = ();
 
