@@ -365,6 +365,25 @@ impl Races<'_> {
         })
     }
 
+    /// Whether `place` is a field or an element of a variable declared outside the body,
+    /// reached through no `*` (`self.items`, `grid[i]`): a `&mut` of it is a change whatever
+    /// the variable's binding (a `&mut self` is not `mut`), which the body's closure (or async
+    /// block) can only read. Not through a `*`, which may be a raw pointer's.
+    fn outer_field(&self, place: &Expr) -> bool {
+        fn plain(place: &Expr) -> bool {
+            match place {
+                Expr::Path(_) => true,
+                Expr::Field(field) => plain(&field.base),
+                Expr::Index(index) => plain(&index.expr),
+                Expr::Paren(paren) => plain(&paren.expr),
+                _ => false,
+            }
+        }
+        matches!(place, Expr::Field(_) | Expr::Index(_))
+            && plain(place)
+            && self.outer_root(place).is_some()
+    }
+
     /// Whether `place` is a variable declared outside the body and known to be a standard
     /// container (see `captures::Mutable`): its `push` changes it. Not a field or an element
     /// of one, whose type the source does not show (a `Vec<SegQueue<_>>`'s `queues[i].push`
@@ -517,7 +536,7 @@ impl Races<'_> {
         if self.head_race(reference, &reference.expr, &what) {
             return;
         }
-        if !self.outer_mut(&reference.expr) {
+        if !self.outer_mut(&reference.expr) && !self.outer_field(&reference.expr) {
             return;
         }
         self.refuse(reference, &what, None);

@@ -42,4 +42,13 @@ fn bucket(report: &mut Report, grid: &mut [Vec<u32>], items: &[u32]) -> Result<(
     Ok(())
 }
 
+// A `&mut` of a field, whatever the field's type.
+#[fail_fast(workers = 4)]
+fn reset(report: &mut Report, items: &[u32]) -> Result<(), String> {
+    for _ in items {
+        let _ = std::mem::take(&mut report.largest);
+    }
+    Ok(())
+}
+
 fn main() {}

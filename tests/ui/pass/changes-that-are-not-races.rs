@@ -34,6 +34,9 @@ impl Collector {
             own.push(x);
             let mut grid = vec![vec![0u32]];
             grid[0].push(x);
+            let mut pair = (0u32, 0u32);
+            let first = &mut pair.0;
+            *first += x;
             // A constant's value is a fresh copy in each iteration.
             let mut copy = NONE_YET;
             copy.push(x);
