@@ -453,8 +453,8 @@ pub mod parallel_loop {
     pub use failfast_runtime::rewrite::workers;
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{
-        captured, changed_by_async_iterations, changed_by_thread_iterations, changes, input,
-        input_capturing, items_of, parts_of, returned, sent_back, sent_to_workers,
+        an_index, captured, changed_by_async_iterations, changed_by_thread_iterations, changes,
+        input, input_capturing, items_of, parts_of, returned, sent_back, sent_to_workers,
         shared_by_iterations, shared_field, shared_through_reference, stop_token, while_let,
         while_let_with, whole, whole_item, AsStopToken, Checked, ExitsPastMacro, ExitsPastMacros,
         ExitsThrough, Fed, Input, NotSent, ParallelLoopsHaveNoBreak, Parts, PulledByCaller, Return,

@@ -99,8 +99,9 @@ fn an_async_move_closure_that_owns_its_state_runs_and_is_stopped() {
 
     let prefix = String::from("item");
     let named = futures::executor::block_on(
-        failfast::future::Loop::new(4)
-            .try_map_borrowing(0..3, async move |n: u32| Ok::<_, ()>(format!("{prefix} {n}"))),
+        failfast::future::Loop::new(4).try_map_borrowing(0..3, async move |n: u32| {
+            Ok::<_, ()>(format!("{prefix} {n}"))
+        }),
     );
     assert_eq!(named.unwrap(), ["item 0", "item 1", "item 2"]);
 }

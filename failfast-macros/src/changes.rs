@@ -44,6 +44,51 @@ pub(crate) fn shared_place(body_binds: &HashSet<String>, place: &Expr) -> Option
     Some(names)
 }
 
+/// Whether `stmt` has attributes of its own (`#[cfg]`, `#[allow]`).
+pub(crate) fn has_attributes(stmt: &syn::Stmt) -> bool {
+    match stmt {
+        syn::Stmt::Local(local) => !local.attrs.is_empty(),
+        syn::Stmt::Macro(mac) => !mac.attrs.is_empty(),
+        syn::Stmt::Expr(expr, _) => {
+            crate::find::expr_attrs(expr).is_some_and(|attrs| !attrs.is_empty())
+        }
+        syn::Stmt::Item(_) => true,
+    }
+}
+
+/// Whether `stmt` certainly leaves its block: a `return`, `break` or `continue`, or a macro
+/// that panics. The statements after it are unreachable.
+pub(crate) fn diverges(stmt: &syn::Stmt) -> bool {
+    let mac = match stmt {
+        syn::Stmt::Expr(Expr::Return(_) | Expr::Break(_) | Expr::Continue(_), _) => return true,
+        syn::Stmt::Macro(stmt) => &stmt.mac,
+        syn::Stmt::Expr(Expr::Macro(expr), _) => &expr.mac,
+        _ => return false,
+    };
+    let name = mac.path.segments.last().map(|last| last.ident.to_string());
+    matches!(
+        name.as_deref(),
+        Some("panic" | "unreachable" | "todo" | "unimplemented")
+    )
+}
+
+/// The arguments of a macro that is `stmt` and one of the standard library's that take
+/// expressions (`assert!`, `println!`), parsed; none for any other statement.
+pub(crate) fn macro_arguments(stmt: &syn::Stmt) -> Vec<Expr> {
+    let mac = match stmt {
+        syn::Stmt::Macro(stmt) => &stmt.mac,
+        syn::Stmt::Expr(Expr::Macro(expr), _) => &expr.mac,
+        _ => return Vec::new(),
+    };
+    let name = mac.path.segments.last().map(|last| last.ident.to_string());
+    if !name.is_some_and(|name| NOT_BINDING.contains(&name.as_str())) {
+        return Vec::new();
+    }
+    crate::captures::expression_arguments(mac)
+        .map(|arguments| arguments.into_iter().collect())
+        .unwrap_or_default()
+}
+
 /// The names that the loop's pattern and `body` bind anywhere (see [`Bound`]): a place rooted
 /// at one of them may be the body's own.
 pub(crate) fn bound_in(pat: &Pat, body: &Block) -> HashSet<String> {
@@ -124,9 +169,9 @@ impl Visit<'_> for Bound {
     }
 }
 
-/// Whether an index (`i`, `x as usize % 4`, `&key`) only reads variables, which it adds to
-/// `names`: evaluated again by a check before its statement, it moves nothing and runs no
-/// code of the user's.
+/// Whether an index (`i`, `x as usize % 4`, `order[i]`) only reads variables and
+/// elements, which it adds to `names`, with no call that could move one: the check before its
+/// statement takes it by reference (see `expand::changed_container`).
 fn plain_index(index: &Expr, names: &mut HashSet<String>) -> bool {
     match index {
         Expr::Path(path) => {
@@ -145,6 +190,7 @@ fn plain_index(index: &Expr, names: &mut HashSet<String>) -> bool {
         Expr::Binary(binary) => {
             plain_index(&binary.left, names) && plain_index(&binary.right, names)
         }
+        Expr::Index(index) => plain_index(&index.expr, names) && plain_index(&index.index, names),
         Expr::Range(range) => [&range.start, &range.end]
             .into_iter()
             .flatten()

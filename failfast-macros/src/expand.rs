@@ -280,17 +280,48 @@ fn changed_container(named: &TokenStream, kind: Kind, call: &ExprMethodCall) -> 
         return None;
     }
     let at = hygienic(call.method.span());
-    let receiver = &call.receiver;
+    let receiver = indexes_by_reference(named, at, &call.receiver);
     let check = match kind {
         Kind::Thread => quote_spanned!(at=> changed_by_thread_iterations),
         Kind::Async => quote_spanned!(at=> changed_by_async_iterations),
     };
+    // No `#[allow]`, which a `#![forbid]` of the same lint refuses: the place's tokens are the
+    // user's, and raise the lints they raise in the user's statement, at the same spot, which
+    // rustc reports once. (A statement with an `#[allow]` of its own gets no check.)
     Some(syn::parse_quote_spanned! {at=>
-        #[allow(unreachable_code, clippy::all)]
         if false {
             #named::#check((&#named::changes(::core::ptr::addr_of!(#receiver))).__failfast_changed());
         }
     })
+}
+
+/// `place` with each index taken by reference (`grid[an_index(&(i))]`), which gives the index
+/// its type and moves nothing (`table[job.name]` for an `Index<String>`).
+fn indexes_by_reference(named: &TokenStream, at: Span, place: &Expr) -> Expr {
+    match place {
+        Expr::Index(element) => {
+            let base = indexes_by_reference(named, at, &element.expr);
+            let index = &element.index;
+            parse(quote_spanned!(at=> #base[#named::an_index(&(#index))]))
+        }
+        Expr::Field(field) => {
+            let mut field = field.clone();
+            *field.base = indexes_by_reference(named, at, &field.base);
+            Expr::Field(field)
+        }
+        Expr::Paren(paren) => {
+            let mut paren = paren.clone();
+            *paren.expr = indexes_by_reference(named, at, &paren.expr);
+            Expr::Paren(paren)
+        }
+        Expr::Group(group) => indexes_by_reference(named, at, &group.expr),
+        Expr::Unary(unary) => {
+            let mut unary = unary.clone();
+            *unary.expr = indexes_by_reference(named, at, &unary.expr);
+            Expr::Unary(unary)
+        }
+        other => other.clone(),
+    }
 }
 
 /// `return value` in the body: the loop's exit, with the function's value.
@@ -701,11 +732,13 @@ fn binding(named: &TokenStream, at: Span, pat: &Pat) -> (TokenStream, TokenStrea
     }
     let item = Ident::new("__failfast_bound", at);
     let like = Ident::new("__failfast_like", at);
+    // The pattern's shape, which binds nothing to leave unused. A `for` takes an or-pattern
+    // as it is, and rustc's `unused_parens` fires on parentheses around one.
+    let shape = shape(pat.clone());
     let bind = quote_spanned! {at=>
         if false {
             if let ::core::option::Option::Some(#like) = #named::whole(&#item).value() {
-                #[allow(unused, clippy::all)]
-                for #bound in ::core::iter::once(#like) {}
+                for #shape in ::core::iter::once(#like) {}
             }
         }
         #[allow(irrefutable_let_patterns)]
@@ -717,7 +750,7 @@ fn binding(named: &TokenStream, at: Span, pat: &Pat) -> (TokenStream, TokenStrea
 }
 
 /// Whether `pat` may not match every value, as far as its form tells: a literal, a range, an
-/// or-pattern, a slice, a capitalized name (a unit variant or a constant), `Some`/`Ok`/`Err`,
+/// or-pattern, a slice, `Some`/`Ok`/`Err`,
 /// or an enum's variant (a path of two segments or more: `Shape::Circle`). A struct or tuple
 /// struct of one segment (`Point { x, y }`) matches every value unless a field's pattern
 /// does not.
@@ -732,9 +765,11 @@ fn may_be_refutable(pat: &Pat) -> bool {
             })
     }
     match pat {
+        // A capitalized name alone (`(a, B)`) is taken for a binding: were it a unit variant
+        // or a constant, the check's shape would keep it, and as a binding leave it unused.
         Pat::Ident(ident) => match &ident.subpat {
             Some((_, sub)) => may_be_refutable(sub),
-            None => names_a_constant(ident),
+            None => false,
         },
         Pat::Wild(_) | Pat::Rest(_) => false,
         Pat::Tuple(tuple) => tuple.elems.iter().any(may_be_refutable),
@@ -1188,7 +1223,10 @@ fn moved_parts(pat: &Pat) -> Option<(Pat, Vec<Ident>)> {
                     }
                 }
                 Pat::Ident(ident) => {
+                    // A capitalized name may be a binding (`(a, B)`), which no check uses:
+                    // left out, so that it is not an unused variable.
                     if names_a_constant(ident) {
+                        *pat = wild(Span::call_site());
                         return;
                     }
                     if ident.by_ref.is_some() || ident.ident.to_string().starts_with('_') {
@@ -1210,6 +1248,20 @@ fn moved_parts(pat: &Pat) -> Option<(Pat, Vec<Ident>)> {
                     }
                 }
                 _ => syn::visit_mut::visit_pat_mut(self, pat),
+            }
+        }
+        // A shorthand field whose binding was left out (`ref b` as `_`) is written out:
+        // `Rec { a, b: _ }`.
+        fn visit_field_pat_mut(&mut self, field: &mut syn::FieldPat) {
+            self.visit_pat_mut(&mut field.pat);
+            let shorthand = match (&*field.pat, &field.member) {
+                (Pat::Ident(binding), syn::Member::Named(member)) => {
+                    binding.ident == *member && binding.subpat.is_none()
+                }
+                _ => false,
+            };
+            if field.colon_token.is_none() && !shorthand {
+                field.colon_token = Some(syn::Token![:](Span::call_site()));
             }
         }
     }

@@ -397,6 +397,11 @@ macro_rules! attrs_of {
 }
 
 /// The outer attributes of an expression, if it can have any.
+pub(crate) fn expr_attrs(expr: &Expr) -> Option<&Vec<Attribute>> {
+    attrs_of!(expr, &)
+}
+
+/// The outer attributes of an expression, if it can have any.
 pub(crate) fn expr_attrs_mut(expr: &mut Expr) -> Option<&mut Vec<Attribute>> {
     attrs_of!(expr, &mut)
 }

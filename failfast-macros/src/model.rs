@@ -481,6 +481,43 @@ impl<'a> Walk<'a> {
         jumps.labels.truncate(labels);
     }
 
+    /// A method call in the body: the check of the change it may make (see
+    /// [`Phases::changed_shared`]), for before its statement.
+    fn method_call(&mut self, call: &syn::ExprMethodCall) {
+        let Some(jumps) = &self.jumps else {
+            return;
+        };
+        let Some(names) = jumps.shared_place(&call.receiver) else {
+            return;
+        };
+        if let Some(check) = self.phases.changed_shared(&jumps.of, call) {
+            self.checks.push((check, names));
+        }
+    }
+
+    /// The method calls in the arguments of a macro that is `stmt` and takes expressions
+    /// (`assert!(self.seen.insert(x))`), which the walk does not enter.
+    fn calls_in_macro(&mut self, stmt: &syn::Stmt) {
+        if self.jumps.is_none() {
+            return;
+        }
+        struct Calls(Vec<syn::ExprMethodCall>);
+        impl Visit<'_> for Calls {
+            fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
+                self.0.push(call.clone());
+                visit::visit_expr_method_call(self, call);
+            }
+            fn visit_item(&mut self, _: &Item) {}
+        }
+        let mut calls = Calls(Vec::new());
+        for argument in changes::macro_arguments(stmt) {
+            calls.visit_expr(&argument);
+        }
+        for call in &calls.0 {
+            self.method_call(call);
+        }
+    }
+
     fn misplaced(&mut self, attrs: &mut Vec<Attribute>, what: &str) {
         for marker in attrs.iter().filter(|attr| is_marker(attr)) {
             self.phases.misplaced(marker, what);
@@ -546,13 +583,7 @@ impl VisitMut for Walk<'_> {
             return;
         }
         if let Expr::MethodCall(call) = expr {
-            if let Some(jumps) = &self.jumps {
-                if let Some(names) = jumps.shared_place(&call.receiver) {
-                    if let Some(check) = self.phases.changed_shared(&jumps.of, call) {
-                        self.checks.push((check, names));
-                    }
-                }
-            }
+            self.method_call(call);
         }
         match expr {
             Expr::ForLoop(inner) => {
@@ -616,14 +647,22 @@ impl VisitMut for Walk<'_> {
     // Each statement's checks go before it (see `Phases::changed_shared`), where the places
     // they use are the ones the statement's calls change: not when the statement binds a name
     // a place uses (`|i| grid[i].push(1)`), which may not be in scope before it.
+    //
+    // Not before a statement with attributes (`#[cfg]` may remove it; `#[allow]` its lints,
+    // which the check's copy of its place would raise again), nor after one that diverges,
+    // whose "unreachable statement" warning belongs to the user's next statement.
     fn visit_block_mut(&mut self, block: &mut Block) {
         let outer = std::mem::take(&mut self.checks);
         let mut stmts = Vec::with_capacity(block.stmts.len());
+        let mut diverged = false;
         for mut stmt in std::mem::take(&mut block.stmts) {
             let binds = changes::binds_in(&stmt);
+            let checked = !diverged && !changes::has_attributes(&stmt);
+            diverged |= changes::diverges(&stmt);
+            self.calls_in_macro(&stmt);
             self.visit_stmt_mut(&mut stmt);
             for (check, names) in self.checks.drain(..) {
-                if names.is_disjoint(&binds) {
+                if checked && names.is_disjoint(&binds) {
                     stmts.push(check);
                 }
             }

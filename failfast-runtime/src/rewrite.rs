@@ -19,8 +19,8 @@ use crate::engine::{self, Site};
 use crate::outcome::{Fallible, LoopStep};
 use crate::{ForEach, Loop, Stopped};
 pub use changed::{
-    changed_by_async_iterations, changed_by_thread_iterations, changes, AnotherType, Changes,
-    ChangesAnotherType, NotChangedByFutures, NotChangedByThreads, StdContainer,
+    an_index, changed_by_async_iterations, changed_by_thread_iterations, changes, AnotherType,
+    Changes, ChangesAnotherType, NotChangedByFutures, NotChangedByThreads, StdContainer,
 };
 use std::marker::PhantomData;
 use std::ops::ControlFlow;

@@ -44,6 +44,29 @@ fn total(
     Ok(())
 }
 
+struct Rec {
+    size: u64,
+    name: String,
+}
+
+// A `ref` field written shorthand, and a capitalized binding.
+#[fail_fast(workers = 2)]
+fn named(records: Vec<Rec>, pairs: Vec<(u64, u64)>, sum: &AtomicU64) -> Result<(), String> {
+    #[fail_fast]
+    for Rec { size, ref name } in records {
+        if name.is_empty() {
+            return Err("no name".to_string());
+        }
+        sum.fetch_add(size, Ordering::Relaxed);
+    }
+    #[fail_fast]
+    #[allow(non_snake_case)]
+    for (a, B) in pairs {
+        sum.fetch_add(a * B, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
 #[fail_fast(workers = 2)]
 async fn total_async(either: Vec<Result<u64, u64>>, sum: &AtomicU64) -> Result<(), String> {
     for Ok(n) | Err(n) in either {
@@ -59,4 +82,7 @@ fn main() {
     total(vec![Sized2::Bytes(4)], vec![Ok(8), Err(16)], &pairs, &[Wrapper(32)], &sum).unwrap();
     futures::executor::block_on(total_async(vec![Ok(64)], &sum)).unwrap();
     assert_eq!(sum.load(Ordering::Relaxed), 127);
+    let records = vec![Rec { size: 1, name: "a".to_string() }];
+    named(records, vec![(2, 3)], &sum).unwrap();
+    assert_eq!(sum.load(Ordering::Relaxed), 134);
 }

@@ -42,6 +42,16 @@ fn bucket(report: &mut Report, grid: &mut [Vec<u32>], items: &[u32]) -> Result<(
     Ok(())
 }
 
+// A change inside `assert!`, and an element chosen by another element.
+#[fail_fast(workers = 4)]
+fn index(report: &mut Report, order: &[usize], grid: &mut [Vec<u32>]) -> Result<(), String> {
+    for &x in order {
+        assert!(report.names.insert(0, x.to_string()) == ());
+        grid[order[x]].push(1);
+    }
+    Ok(())
+}
+
 // A `&mut` of a field, whatever the field's type.
 #[fail_fast(workers = 4)]
 fn reset(report: &mut Report, items: &[u32]) -> Result<(), String> {

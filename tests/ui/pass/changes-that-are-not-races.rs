@@ -64,11 +64,30 @@ struct Header {
     mask: Mask,
 }
 
-// An index that moves its key, and a packed field whose `insert` takes `self`: the check
-// before the statement neither evaluates the index again nor borrows the field.
+struct Table(Vec<Queue>);
+
+impl std::ops::Index<String> for Table {
+    type Output = Queue;
+    fn index(&self, key: String) -> &Queue {
+        &self.0[key.len() % self.0.len()]
+    }
+}
+
+// An index that moves its key (a call's argument, or an `Index<String>`'s key), and a packed
+// field whose `insert` takes `self`: the check before the statement neither moves the key nor
+// borrows the field. A statement under `#[cfg]` that is compiled out takes its check along.
 #[fail_fast(workers = 4)]
-fn spread(keys: Vec<String>, shards: &[Queue], header: &Header) -> Result<(), String> {
+fn spread(
+    keys: Vec<String>,
+    shards: &[Queue],
+    table: &Table,
+    header: &Header,
+) -> Result<(), String> {
     for key in keys {
+        #[cfg(any())]
+        shards.no_such_field.push(1);
+        let name = key.clone();
+        table[name].push(2);
         shards[shard(key)].push(1);
         if header.mask.insert(1).0 == 0 || header.tag == 0 {
             return Err("empty".to_string());
@@ -110,6 +129,8 @@ fn main() {
     assert_eq!(collector.queues[0].0.lock().unwrap().len(), 3);
     let shards = [Queue(Mutex::new(Vec::new())), Queue(Mutex::new(Vec::new()))];
     let header = Header { tag: 1, mask: Mask(0) };
-    spread(vec!["a".into(), "bb".into()], &shards, &header).unwrap();
+    let table = Table(vec![Queue(Mutex::new(Vec::new()))]);
+    spread(vec!["a".into(), "bb".into()], &shards, &table, &header).unwrap();
     assert_eq!(shards[0].0.lock().unwrap().len() + shards[1].0.lock().unwrap().len(), 2);
+    assert_eq!(table.0[0].0.lock().unwrap().len(), 2);
 }
