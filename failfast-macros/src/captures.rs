@@ -773,7 +773,7 @@ fn item_names(item: &Item) -> Vec<String> {
 
 /// The standard macros whose arguments after the format string are expressions, each used by
 /// reference: `println!("{}", total)`.
-const FORMATTING: &[&str] = &[
+pub(crate) const FORMATTING: &[&str] = &[
     "assert",
     "assert_eq",
     "assert_ne",
@@ -972,7 +972,7 @@ pub(crate) fn expression_arguments(
 /// The logging macros of `log` and `tracing` (`info!`, `tracing::event!`): their arguments
 /// are expressions, some after `target:`, `parent:` or `name:`, a field's name (`key =`,
 /// `a.b =`) or a sigil (`?`, `%`); see [`logged_values`].
-const LOGGING: &[&str] = &["trace", "debug", "info", "warn", "error", "event", "log"];
+pub(crate) const LOGGING: &[&str] = &["trace", "debug", "info", "warn", "error", "event", "log"];
 
 /// The expressions among a logging macro's arguments (see [`LOGGING`]): each argument up to a
 /// comma, without what names it, parsed as an expression; `target: ..` and the like are left

@@ -81,7 +81,7 @@ pub(crate) fn macro_arguments(stmt: &syn::Stmt) -> Vec<Expr> {
         _ => return Vec::new(),
     };
     let name = mac.path.segments.last().map(|last| last.ident.to_string());
-    if !name.is_some_and(|name| NOT_BINDING.contains(&name.as_str())) {
+    if !name.is_some_and(|name| binds_nothing(&name)) {
         return Vec::new();
     }
     crate::captures::expression_arguments(mac)
@@ -105,33 +105,11 @@ pub(crate) fn binds_in(stmt: &syn::Stmt) -> HashSet<String> {
     bound.0
 }
 
-/// The standard library's, `log`'s and `tracing`'s macros that are statements but bind
-/// nothing.
-const NOT_BINDING: &[&str] = &[
-    "assert",
-    "assert_eq",
-    "assert_ne",
-    "debug_assert",
-    "debug_assert_eq",
-    "debug_assert_ne",
-    "print",
-    "println",
-    "eprint",
-    "eprintln",
-    "write",
-    "writeln",
-    "panic",
-    "todo",
-    "unimplemented",
-    "unreachable",
-    "dbg",
-    "trace",
-    "debug",
-    "info",
-    "warn",
-    "error",
-    "event",
-];
+/// Whether a macro of this name is one of the standard library's, `log`'s or `tracing`'s,
+/// which bind nothing (`assert!`, `println!`, `info!`).
+fn binds_nothing(name: &str) -> bool {
+    crate::captures::FORMATTING.contains(&name) || crate::captures::LOGGING.contains(&name)
+}
 
 /// The names patterns bind, and every name but `self` in a macro call that is a statement,
 /// which may bind it for the statements after it (`let_it!(v = Vec::new());`). A macro inside
@@ -151,7 +129,7 @@ impl Visit<'_> for Bound {
             _ => return visit::visit_stmt(self, stmt),
         };
         let name = mac.path.segments.last().map(|last| last.ident.to_string());
-        if name.is_some_and(|name| NOT_BINDING.contains(&name.as_str())) {
+        if name.is_some_and(|name| binds_nothing(&name)) {
             return;
         }
         fn names(tokens: TokenStream, into: &mut HashSet<String>) {
