@@ -312,8 +312,8 @@
 //! capture that is not `Sync` (a `Cell`, `RefCell`) says to use an atomic, a `Mutex` or `RwLock`;
 //! a standard container changed through a field or an element (`self.names.push(..)`,
 //! `grid[i].push(..)`), whose type the macro cannot see, gets rustc's error "changing a
-//! `Vec<String>` that they share is a data race", with the same help, and a `&mut` of a field
-//! (`mem::take(&mut self.names)`) the macro's. Still rustc's "cannot borrow as mutable, as it
+//! `Vec<String>` that they share is a data race" with a help of the same kind, and a `&mut` of
+//! a field (`mem::take(&mut self.names)`, `writeln!(&mut self.log, ..)`) the macro's. Still rustc's "cannot borrow as mutable, as it
 //! is a captured variable in a `Fn` closure" (the body is that closure): a method of your own
 //! that takes `&mut self` (`self.record(x)`), a change through a call the source cannot place
 //! (an element chosen by a call, `grid[f(x)].push(..)`; a closure's parameter as the index; a
@@ -321,7 +321,7 @@
 //! (`Option::take`, a slice's `sort`). The check reads the place's type, not the method the
 //! call picks: a trait of your own with a `push(&self)` implemented for a `Vec` is reported
 //! too.
-//! `.ci/lint-twins.py` builds 129 programs with and without `#[fail_fast]`: what compiles
+//! `.ci/lint-twins.py` builds 130 programs with and without `#[fail_fast]`: what compiles
 //! as a sequential loop compiles as a parallel one. A function that does not parse gets rustc's
 //! error only.
 //!

@@ -130,6 +130,11 @@ impl Visit<'_> for Bound {
         };
         let name = mac.path.segments.last().map(|last| last.ident.to_string());
         if name.is_some_and(|name| binds_nothing(&name)) {
+            // Its arguments' own patterns (`assert!(rows.iter().all(|row| ..))`) are the
+            // statement's.
+            for argument in macro_arguments(stmt) {
+                self.visit_expr(&argument);
+            }
             return;
         }
         fn names(tokens: TokenStream, into: &mut HashSet<String>) {
@@ -148,8 +153,8 @@ impl Visit<'_> for Bound {
 }
 
 /// Whether an index (`i`, `x as usize % 4`, `order[i]`) only reads variables and
-/// elements, which it adds to `names`, with no call that could move one: the check before its
-/// statement takes it by reference (see `expand::changed_container`).
+/// elements, which it adds to `names`, with no call: the check before its statement takes
+/// each of them by reference (see `expand::index_value`), so that none moves.
 fn plain_index(index: &Expr, names: &mut HashSet<String>) -> bool {
     match index {
         Expr::Path(path) => {
@@ -210,6 +215,10 @@ mod tests {
         assert_eq!(binds("let_it!(v = self.make());"), names(&["v", "make"]));
         // A known macro, or one inside an expression, binds nothing after it.
         assert_eq!(binds("assert!(!grid.is_empty());"), names(&[]));
+        assert_eq!(
+            binds("assert!(rows.iter().all(|row| row.is_empty()));"),
+            names(&["row"])
+        );
         assert_eq!(
             binds("self.names.push(format!(\"{}\", self.prefix));"),
             names(&[])

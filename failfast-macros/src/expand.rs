@@ -295,14 +295,14 @@ fn changed_container(named: &TokenStream, kind: Kind, call: &ExprMethodCall) -> 
     })
 }
 
-/// `place` with each index taken by reference (`grid[an_index(&(i))]`), which gives the index
-/// its type and moves nothing (`table[job.name]` for an `Index<String>`).
+/// `place` with each index's variables taken by reference (`grid[an_index(&(i)) + 1]`), which
+/// gives the index its type and moves nothing (`table[job.name]` for an `Index<String>`).
 fn indexes_by_reference(named: &TokenStream, at: Span, place: &Expr) -> Expr {
     match place {
         Expr::Index(element) => {
             let base = indexes_by_reference(named, at, &element.expr);
-            let index = &element.index;
-            parse(quote_spanned!(at=> #base[#named::an_index(&(#index))]))
+            let index = index_value(named, at, &element.index);
+            parse(quote_spanned!(at=> #base[#index]))
         }
         Expr::Field(field) => {
             let mut field = field.clone();
@@ -321,6 +321,53 @@ fn indexes_by_reference(named: &TokenStream, at: Span, place: &Expr) -> Expr {
             Expr::Unary(unary)
         }
         other => other.clone(),
+    }
+}
+
+/// An index (one `changes::plain_index` accepts) with each variable, field and element in it
+/// taken by reference: `an_index(&(name)) + ""` moves no `name`.
+fn index_value(named: &TokenStream, at: Span, index: &Expr) -> TokenStream {
+    match index {
+        Expr::Path(_) | Expr::Field(_) => quote_spanned!(at=> #named::an_index(&(#index))),
+        Expr::Index(_) => {
+            let place = indexes_by_reference(named, at, index);
+            quote_spanned!(at=> #named::an_index(&(#place)))
+        }
+        Expr::Cast(cast) => {
+            let value = index_value(named, at, &cast.expr);
+            let ty = &cast.ty;
+            quote_spanned!(at=> (#value as #ty))
+        }
+        Expr::Binary(binary) => {
+            let (left, right) = (
+                index_value(named, at, &binary.left),
+                index_value(named, at, &binary.right),
+            );
+            let op = &binary.op;
+            quote_spanned!(at=> (#left #op #right))
+        }
+        Expr::Unary(unary) => {
+            let value = index_value(named, at, &unary.expr);
+            let op = &unary.op;
+            quote_spanned!(at=> (#op #value))
+        }
+        Expr::Reference(reference) => {
+            let value = index_value(named, at, &reference.expr);
+            let mutability = &reference.mutability;
+            quote_spanned!(at=> (&#mutability #value))
+        }
+        Expr::Paren(paren) => index_value(named, at, &paren.expr),
+        Expr::Group(group) => index_value(named, at, &group.expr),
+        Expr::Range(range) => {
+            let start = range
+                .start
+                .as_ref()
+                .map(|start| index_value(named, at, start));
+            let end = range.end.as_ref().map(|end| index_value(named, at, end));
+            let limits = &range.limits;
+            quote_spanned!(at=> (#start #limits #end))
+        }
+        other => quote!(#other),
     }
 }
 
@@ -560,6 +607,10 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         Kind::Thread => {
             let moved = moved_parts(&pat);
             let (param, bind) = binding(&named, at, &pat);
+            let iteration = bind(quote_spanned! {at=>
+                #iteration
+                #named::LoopStep::success()
+            });
             // The input's type picks the engine's path (see `failfast_runtime::rewrite::Input`):
             // split by index, pulled by every worker, or pulled by the calling thread.
             // `SITE` is this loop's identity: a recursion that reaches it again shares its limit.
@@ -637,9 +688,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                         (&&&#described)
                             .__failfast_path()
                             .#method(#input_var, #settings, &#site, |#param| {
-                                #bind
                                 #iteration
-                                #named::LoopStep::success()
                             })
                     }
                 }
@@ -664,6 +713,10 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             let driver = Ident::new("__failfast_driver", at);
             let item = Ident::new("__failfast_item", at);
             let (value, bind) = binding(&named, at, &pat);
+            let iteration = bind(quote_spanned! {at=>
+                #iteration
+                #named::LoopStep::success()
+            });
             let ended = Ident::new("__failfast_ended", at);
             let driver_new = match &stop {
                 None => quote_spanned!(at=> #private::future::Driver::new(#input, #workers)),
@@ -689,9 +742,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                         if let ::core::option::Option::Some(#item) = #driver.next_item() {
                             #driver.start(async {
                                 let #value = #item.take();
-                                #bind
                                 #iteration
-                                #named::LoopStep::success()
                             });
                         }
                         let #ended = #driver.wait().await;
@@ -716,37 +767,68 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
 }
 
 /// How an iteration of a `for` loop binds its item with the loop's pattern: what takes the
-/// item (a closure's parameter, or a `let`'s), and the statements that bind the pattern from
-/// it, if it does not already.
+/// item (a closure's parameter, or a `let`'s), and the iteration's code around `inner`.
 ///
 /// A pattern that may be refutable (`Some(x)`, `Shape::Circle { r }`, `1..=3`), which the
 /// sequential `for` refuses with "refutable pattern in `for` loop binding", is refused the
-/// same way by a `for` over one value of the item's type that never runs; the iteration binds
-/// it with `let PAT = item else { unreachable!() }`, so that rustc does not also report it as
-/// a closure's parameter or a `let`, which the user did not write.
-fn binding(named: &TokenStream, at: Span, pat: &Pat) -> (TokenStream, TokenStream) {
+/// same way by a `for` over one value of the item's type that never runs, with the pattern's
+/// shape (which binds nothing); the iteration binds it with a `match` whose one arm has a
+/// guard, so that rustc does not also report it as a closure's parameter or a `let`, which the
+/// user did not write, and has no arm to call unreachable when it matches every value (a
+/// lint's `#[allow]` would be refused under a `#![forbid]`). The item is `mut` when the
+/// pattern borrows it so (`ref mut s`).
+fn binding(
+    named: &TokenStream,
+    at: Span,
+    pat: &Pat,
+) -> (TokenStream, impl Fn(TokenStream) -> TokenStream) {
     // A closure parameter, like a `let`, takes an or-pattern in parentheses.
     let bound = let_pattern(pat);
-    if !may_be_refutable(pat) {
-        return (bound, quote!());
-    }
+    let refutable = may_be_refutable(pat);
     let item = Ident::new("__failfast_bound", at);
     let like = Ident::new("__failfast_like", at);
     // The pattern's shape, which binds nothing to leave unused. A `for` takes an or-pattern
     // as it is, and rustc's `unused_parens` fires on parentheses around one.
     let shape = shape(pat.clone());
-    let bind = quote_spanned! {at=>
-        if false {
-            if let ::core::option::Option::Some(#like) = #named::whole(&#item).value() {
-                for #shape in ::core::iter::once(#like) {}
+    let named = named.clone();
+    // A `match` arm, like a `for`, takes an or-pattern as it is.
+    let arm = pat.clone();
+    let param = match (refutable, borrows_mutably(pat)) {
+        (false, _) => bound.clone(),
+        (true, false) => quote!(#item),
+        (true, true) => quote_spanned!(at=> mut #item),
+    };
+    let wrap = move |inner: TokenStream| {
+        if !refutable {
+            return inner;
+        }
+        quote_spanned! {at=>
+            if false {
+                if let ::core::option::Option::Some(#like) = #named::whole(&#item).value() {
+                    for #shape in ::core::iter::once(#like) {}
+                }
+            }
+            match #item {
+                #arm if true => { #inner }
+                _ => ::core::unreachable!(),
             }
         }
-        #[allow(irrefutable_let_patterns)]
-        let #bound = #item else {
-            ::core::unreachable!()
-        };
     };
-    (quote!(#item), bind)
+    (param, wrap)
+}
+
+/// Whether `pat` borrows part of its value with `ref mut`.
+fn borrows_mutably(pat: &Pat) -> bool {
+    struct Mutably(bool);
+    impl<'a> syn::visit::Visit<'a> for Mutably {
+        fn visit_pat_ident(&mut self, ident: &'a syn::PatIdent) {
+            self.0 |= ident.by_ref.is_some() && ident.mutability.is_some();
+            syn::visit::visit_pat_ident(self, ident);
+        }
+    }
+    let mut mutably = Mutably(false);
+    syn::visit::Visit::visit_pat(&mut mutably, pat);
+    mutably.0
 }
 
 /// Whether `pat` may not match every value, as far as its form tells: a literal, a range, an

@@ -144,6 +144,11 @@ pub(crate) fn check(described: &ParallelLoop, guards: &HashSet<String>, errors: 
     let mut races = Races {
         kind: described.kind,
         guards,
+        shared_roots: described
+            .shared
+            .iter()
+            .filter_map(|Shared { place, .. }| root_name(place))
+            .collect(),
         scopes: vec![HashSet::new()],
         mutable: described.mutable.as_ref(),
         head_uses: head.map(names_in).unwrap_or_default(),
@@ -299,6 +304,9 @@ struct Races<'a> {
     kind: Kind,
     /// The variables that hold a lock's or a cell's guard (see [`guards`]).
     guards: &'a HashSet<String>,
+    /// The variables declared outside the body that it uses (see `captures::places_used`):
+    /// none when the function cannot be seen.
+    shared_roots: HashSet<String>,
     /// The names bound inside the body, innermost scope last.
     scopes: Vec<HashSet<String>>,
     mutable: Option<&'a Mutable>,
@@ -368,7 +376,9 @@ impl Races<'_> {
     /// Whether `place` is a field or an element of a variable declared outside the body,
     /// reached through no `*` (`self.items`, `grid[i]`): a `&mut` of it is a change whatever
     /// the variable's binding (a `&mut self` is not `mut`), which the body's closure (or async
-    /// block) can only read. Not through a `*`, which may be a raw pointer's.
+    /// block) can only read. Not through a `*`, which may be a raw pointer's; and only a
+    /// variable the function is seen to declare (not a name a macro in the body binds, nor a
+    /// constant, whose value is a copy).
     fn outer_field(&self, place: &Expr) -> bool {
         fn plain(place: &Expr) -> bool {
             match place {
@@ -381,7 +391,15 @@ impl Races<'_> {
         }
         matches!(place, Expr::Field(_) | Expr::Index(_))
             && plain(place)
-            && self.outer_root(place).is_some()
+            && self
+                .outer_root(place)
+                .is_some_and(|root| self.shared_roots.contains(&root.to_string()))
+    }
+
+    /// [`outer_mut`](Self::outer_mut) or [`outer_field`](Self::outer_field): a `&mut` of
+    /// `place` is a change of a place the iterations share.
+    fn changed_through_mut(&self, place: &Expr) -> bool {
+        self.outer_mut(place) || self.outer_field(place)
     }
 
     /// Whether `place` is a variable declared outside the body and known to be a standard
@@ -503,7 +521,7 @@ impl Races<'_> {
             return;
         }
         let changed = if writing {
-            self.outer_mut(receiver)
+            self.changed_through_mut(receiver)
         } else {
             self.outer_container(receiver)
         };
@@ -522,7 +540,7 @@ impl Races<'_> {
         if self.head_race(at, destination, &what) {
             return;
         }
-        if !self.outer_mut(destination) {
+        if !self.changed_through_mut(destination) {
             return;
         }
         self.refuse(at, &what, Some((&name, &place_text)));
@@ -536,10 +554,19 @@ impl Races<'_> {
         if self.head_race(reference, &reference.expr, &what) {
             return;
         }
-        if !self.outer_mut(&reference.expr) && !self.outer_field(&reference.expr) {
+        if !self.changed_through_mut(&reference.expr) {
             return;
         }
         self.refuse(reference, &what, None);
+    }
+}
+
+/// The variable at the root of a place made of fields (`names` in `names.all`).
+fn root_name(place: &Expr) -> Option<String> {
+    match place {
+        Expr::Path(path) => path.path.get_ident().map(ToString::to_string),
+        Expr::Field(field) => root_name(&field.base),
+        _ => None,
     }
 }
 

@@ -52,6 +52,18 @@ fn index(report: &mut Report, order: &[usize], grid: &mut [Vec<u32>]) -> Result<
     Ok(())
 }
 
+// A writer in a field, written to through a macro or a method.
+#[fail_fast(workers = 4)]
+fn log(report: &mut Report, out: &mut Vec<std::io::Cursor<Vec<u8>>>) -> Result<(), String> {
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    for i in 0..4 {
+        writeln!(&mut report.prefix, "{i}").map_err(|e| e.to_string())?;
+        out[i].write_all(b"x").map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 // A `&mut` of a field, whatever the field's type.
 #[fail_fast(workers = 4)]
 fn reset(report: &mut Report, items: &[u32]) -> Result<(), String> {

@@ -64,6 +64,12 @@ struct Header {
     mask: Mask,
 }
 
+macro_rules! scratch {
+    ($name:ident) => {
+        let mut $name = [0u32; 4];
+    };
+}
+
 struct Table(Vec<Queue>);
 
 impl std::ops::Index<String> for Table {
@@ -87,7 +93,13 @@ fn spread(
         #[cfg(any())]
         shards.no_such_field.push(1);
         let name = key.clone();
-        table[name].push(2);
+        table[name + ""].push(2);
+        // A closure's parameter inside `assert!`, and a name a macro binds.
+        let mut rows = vec![vec![1u32]];
+        assert!(rows.iter_mut().all(|row| row.pop().is_some()));
+        scratch!(buf);
+        let first = &mut buf[0];
+        *first += 1;
         shards[shard(key)].push(1);
         if header.mask.insert(1).0 == 0 || header.tag == 0 {
             return Err("empty".to_string());
