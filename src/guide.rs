@@ -321,7 +321,7 @@
 //! (`Option::take`, a slice's `sort`). The check reads the place's type, not the method the
 //! call picks: a trait of your own with a `push(&self)` implemented for a `Vec` is reported
 //! too.
-//! `.ci/lint-twins.py` builds 130 programs with and without `#[fail_fast]`: what compiles
+//! `.ci/lint-twins.py` builds 131 programs with and without `#[fail_fast]`: what compiles
 //! as a sequential loop compiles as a parallel one. A function that does not parse gets rustc's
 //! error only.
 //!

@@ -159,7 +159,7 @@ async fn download_bucket(keys: &mut Keys, client: &Client) -> Result<(), Error> 
                             __failfast_giver.asked().await;
                             match ::core::option::Option::Some(keys.try_next().await?) {
                                 ::core::option::Option::Some(
-                                    __failfast_value @ Some(Key { name: _, .. }),
+                                    __failfast_value @ Some(Key { .. }),
                                 ) => __failfast_giver.give(__failfast_value),
                                 _ => break ::failfast::parallel_loop::LoopStep::success(),
                             }

@@ -1192,6 +1192,19 @@ fn shape(pat: Pat) -> Pat {
                     field.colon_token = Some(syn::Token![:](Span::call_site()));
                 }
             }
+            // A field that became `_` goes into `..`: clippy's `unneeded_field_pattern` would
+            // read `Pair { a: _, .. }` at the user's field.
+            let fields = record.fields.len();
+            record.fields = std::mem::take(&mut record.fields)
+                .into_pairs()
+                .filter(|pair| !matches!(&*pair.value().pat, Pat::Wild(_)))
+                .collect();
+            if record.fields.len() < fields && record.rest.is_none() {
+                record.rest = Some(syn::PatRest {
+                    attrs: Vec::new(),
+                    dot2_token: syn::Token![..](Span::call_site()),
+                });
+            }
             Pat::Struct(record)
         }
         Pat::Type(mut typed) => {
