@@ -56,32 +56,39 @@ pub(crate) fn has_attributes(stmt: &syn::Stmt) -> bool {
     }
 }
 
+/// The macro call that `stmt` is, with its name (`assert` for `std::assert!(..)`), if it is
+/// one.
+fn statement_macro(stmt: &syn::Stmt) -> Option<(&syn::Macro, String)> {
+    let mac = match stmt {
+        syn::Stmt::Macro(stmt) => &stmt.mac,
+        syn::Stmt::Expr(Expr::Macro(expr), _) => &expr.mac,
+        _ => return None,
+    };
+    let name = mac.path.segments.last()?.ident.to_string();
+    Some((mac, name))
+}
+
 /// Whether `stmt` certainly leaves its block: a `return`, `break` or `continue`, or a macro
 /// that panics. The statements after it are unreachable.
 pub(crate) fn diverges(stmt: &syn::Stmt) -> bool {
-    let mac = match stmt {
-        syn::Stmt::Expr(Expr::Return(_) | Expr::Break(_) | Expr::Continue(_), _) => return true,
-        syn::Stmt::Macro(stmt) => &stmt.mac,
-        syn::Stmt::Expr(Expr::Macro(expr), _) => &expr.mac,
-        _ => return false,
-    };
-    let name = mac.path.segments.last().map(|last| last.ident.to_string());
-    matches!(
-        name.as_deref(),
-        Some("panic" | "unreachable" | "todo" | "unimplemented")
-    )
+    if let syn::Stmt::Expr(Expr::Return(_) | Expr::Break(_) | Expr::Continue(_), _) = stmt {
+        return true;
+    }
+    statement_macro(stmt).is_some_and(|(_, name)| {
+        matches!(
+            name.as_str(),
+            "panic" | "unreachable" | "todo" | "unimplemented"
+        )
+    })
 }
 
 /// The arguments of a macro that is `stmt` and one of the standard library's that take
 /// expressions (`assert!`, `println!`), parsed; none for any other statement.
 pub(crate) fn macro_arguments(stmt: &syn::Stmt) -> Vec<Expr> {
-    let mac = match stmt {
-        syn::Stmt::Macro(stmt) => &stmt.mac,
-        syn::Stmt::Expr(Expr::Macro(expr), _) => &expr.mac,
-        _ => return Vec::new(),
+    let Some((mac, name)) = statement_macro(stmt) else {
+        return Vec::new();
     };
-    let name = mac.path.segments.last().map(|last| last.ident.to_string());
-    if !name.is_some_and(|name| binds_nothing(&name)) {
+    if !binds_nothing(&name) {
         return Vec::new();
     }
     crate::captures::expression_arguments(mac)
@@ -123,13 +130,10 @@ impl Visit<'_> for Bound {
     }
 
     fn visit_stmt(&mut self, stmt: &syn::Stmt) {
-        let mac = match stmt {
-            syn::Stmt::Macro(stmt) => &stmt.mac,
-            syn::Stmt::Expr(Expr::Macro(expr), _) => &expr.mac,
-            _ => return visit::visit_stmt(self, stmt),
+        let Some((mac, name)) = statement_macro(stmt) else {
+            return visit::visit_stmt(self, stmt);
         };
-        let name = mac.path.segments.last().map(|last| last.ident.to_string());
-        if name.is_some_and(|name| binds_nothing(&name)) {
+        if binds_nothing(&name) {
             // Its arguments' own patterns (`assert!(rows.iter().all(|row| ..))`) are the
             // statement's.
             for argument in macro_arguments(stmt) {

@@ -498,9 +498,6 @@ impl<'a> Walk<'a> {
     /// The method calls in the arguments of a macro that is `stmt` and takes expressions
     /// (`assert!(self.seen.insert(x))`), which the walk does not enter.
     fn calls_in_macro(&mut self, stmt: &syn::Stmt) {
-        if self.jumps.is_none() {
-            return;
-        }
         struct Calls(Vec<syn::ExprMethodCall>);
         impl Visit<'_> for Calls {
             fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
@@ -651,7 +648,16 @@ impl VisitMut for Walk<'_> {
     // Not before a statement with attributes (`#[cfg]` may remove it; `#[allow]` its lints,
     // which the check's copy of its place would raise again), nor after one that diverges,
     // whose "unreachable statement" warning belongs to the user's next statement.
+    //
+    // Outside a parallel loop's body there is nothing to check: the block is walked as it is.
     fn visit_block_mut(&mut self, block: &mut Block) {
+        if self
+            .jumps
+            .as_ref()
+            .is_none_or(|jumps| jumps.body_binds.is_none())
+        {
+            return visit_mut::visit_block_mut(self, block);
+        }
         let outer = std::mem::take(&mut self.checks);
         let mut stmts = Vec::with_capacity(block.stmts.len());
         let mut diverged = false;

@@ -147,7 +147,7 @@ pub(crate) fn check(described: &ParallelLoop, guards: &HashSet<String>, errors: 
         shared_roots: described
             .shared
             .iter()
-            .filter_map(|Shared { place, .. }| root_name(place))
+            .filter_map(|Shared { place, .. }| segments(place)?.into_iter().next())
             .collect(),
         scopes: vec![HashSet::new()],
         mutable: described.mutable.as_ref(),
@@ -558,15 +558,6 @@ impl Races<'_> {
             return;
         }
         self.refuse(reference, &what, None);
-    }
-}
-
-/// The variable at the root of a place made of fields (`names` in `names.all`).
-fn root_name(place: &Expr) -> Option<String> {
-    match place {
-        Expr::Path(path) => path.path.get_ident().map(ToString::to_string),
-        Expr::Field(field) => root_name(&field.base),
-        _ => None,
     }
 }
 
