@@ -1498,8 +1498,7 @@ impl<'s> Loop<'s> {
         F: AsyncFn(I::Item) -> R,
         R: Outcome,
     {
-        let f = &f;
-        crate::never_stopped(for_each_in(iterable, self.workers, None, move |item| f(item)).await)
+        try_for_each_borrowing(iterable, self.workers, f).await
     }
 
     /// [`try_map_borrowing`] with `workers` from this loop: the values in input order, or the
@@ -1525,8 +1524,7 @@ impl<'s> Loop<'s> {
         I: IntoIterator,
         F: AsyncFn(I::Item) -> Result<U, E>,
     {
-        let f = &f;
-        crate::never_stopped(map_in(iterable, self.workers, None, move |item| f(item)).await)
+        try_map_borrowing(iterable, self.workers, f).await
     }
 
     /// [`try_for_each_stream`] with `workers` from this loop: the first failure.
