@@ -146,8 +146,9 @@
 //! a change it can see from the source: an assignment, a `&mut`, `write!`, a writer's method,
 //! and a container's changing method (`push`, `insert`, `entry`, ...) on a variable whose
 //! `let` or parameter shows a standard container (`Vec::new()`, `vec![..]`, `&mut Vec<T>`).
-//! A `push` on a type of your own (which may take `&self`) or on a field is left to rustc,
-//! whose error then speaks of the loop's closure.
+//! A `push` on a type of your own (which may take `&self`) is left to rustc; on a field or
+//! an element, rustc is asked whether it is a standard container (see the end of this
+//! section).
 //!
 //! <!-- ui: push-to-outer-vec -->
 //! ```compile_fail
@@ -313,14 +314,14 @@
 //! a standard container changed through a field or an element (`self.names.push(..)`,
 //! `grid[i].push(..)`), whose type the macro cannot see, gets rustc's error "changing a
 //! `Vec<String>` that they share is a data race" with a help of the same kind, and a `&mut` of
-//! a field (`mem::take(&mut self.names)`, `writeln!(&mut self.log, ..)`) the macro's. Still rustc's "cannot borrow as mutable, as it
-//! is a captured variable in a `Fn` closure" (the body is that closure): a method of your own
-//! that takes `&mut self` (`self.record(x)`), a change through a call the source cannot place
-//! (an element chosen by a call, `grid[f(x)].push(..)`; a closure's parameter as the index; a
-//! statement with attributes of its own), and methods outside the standard containers'
-//! (`Option::take`, a slice's `sort`). The check reads the place's type, not the method the
-//! call picks: a trait of your own with a `push(&self)` implemented for a `Vec` is reported
-//! too.
+//! a field (`mem::take(&mut self.names)`, `writeln!(&mut self.log, ..)`) the macro's. Still
+//! rustc's "cannot borrow as mutable, as it is a captured variable in a `Fn` closure" (the
+//! body is that closure): a method of your own that takes `&mut self` (`self.record(x)`), a
+//! change through a call the source cannot place (an element chosen by a call,
+//! `grid[f(x)].push(..)`; a closure's parameter as the index; a statement with attributes of
+//! its own), and methods outside the standard containers' (`Option::take`, a slice's `sort`).
+//! The check reads the place's type, not the method the call picks: a trait of your own with
+//! a `push(&self)` implemented for a `Vec` is reported too.
 //! `.ci/lint-twins.py` builds 131 programs with and without `#[fail_fast]`: what compiles
 //! as a sequential loop compiles as a parallel one. A function that does not parse gets rustc's
 //! error only.
