@@ -319,7 +319,8 @@
 //! body is that closure): a method of your own that takes `&mut self` (`self.record(x)`), a
 //! change through a call the source cannot place (an element chosen by a call,
 //! `grid[f(x)].push(..)`; a closure's parameter as the index; a statement with attributes of
-//! its own), and methods outside the standard containers' (`Option::take`, a slice's `sort`).
+//! its own), and methods outside the standard containers' (a `&mut [T]` field's `sort`). An
+//! `Option`'s or a set's `take` and `replace(v)` are refused like a `push`.
 //! The check reads the place's type, not the method the call picks: a trait of your own with
 //! a `push(&self)` implemented for a `Vec` is reported too.
 //! `.ci/lint-twins.py` builds 131 programs with and without `#[fail_fast]`: what compiles

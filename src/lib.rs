@@ -464,7 +464,7 @@ pub mod parallel_loop {
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{
         AnotherType, Changes, ChangesAnotherType, NotChangedByFutures, NotChangedByThreads,
-        StdContainer,
+        StdContainer, TakenFrom,
     };
     #[doc(hidden)]
     pub use failfast_runtime::LoopStep;

@@ -267,7 +267,7 @@ fn end_iteration(named: &TokenStream, span: Span) -> Expr {
     parse(quote_spanned!(at=> #keyword #named::LoopStep::success()))
 }
 
-/// A changing method (by name: `push`, `insert`, see `races::MUTATING`) called in the body on
+/// A changing method (by name: `push`, `insert`, see `races::change_of`) called in the body on
 /// a place the iterations share: a statement for before the call's, which never runs and which
 /// rustc reports at the method if the place is a standard container (see
 /// `failfast_runtime::rewrite::changed`). The macro cannot tell from the source: a field's type
@@ -275,22 +275,23 @@ fn end_iteration(named: &TokenStream, span: Span) -> Expr {
 /// from the user's statement, so that its lints and rustc's suggestions for it stay the user's;
 /// the place is taken with `addr_of!`, which a packed struct's field allows.
 fn changed_container(named: &TokenStream, kind: Kind, call: &ExprMethodCall) -> Option<syn::Stmt> {
-    let method = call.method.to_string();
-    if !races::MUTATING.contains(&method.as_str()) {
-        return None;
-    }
+    let change = races::change_of(&call.method.to_string(), call.args.len())?;
     let at = hygienic(call.method.span());
     let receiver = indexes_by_reference(named, at, &call.receiver);
     let check = match kind {
         Kind::Thread => quote_spanned!(at=> changed_by_thread_iterations),
         Kind::Async => quote_spanned!(at=> changed_by_async_iterations),
     };
+    let changed = match change {
+        races::Change::Container => quote_spanned!(at=> __failfast_changed),
+        races::Change::Taken => quote_spanned!(at=> __failfast_taken),
+    };
     // No `#[allow]`, which a `#![forbid]` of the same lint refuses: the place's tokens are the
     // user's, and raise the lints they raise in the user's statement, at the same spot, which
     // rustc reports once. (A statement with an `#[allow]` of its own gets no check.)
     Some(syn::parse_quote_spanned! {at=>
         if false {
-            #named::#check((&#named::changes(::core::ptr::addr_of!(#receiver))).__failfast_changed());
+            #named::#check((&#named::changes(::core::ptr::addr_of!(#receiver))).#changed());
         }
     })
 }

@@ -87,6 +87,32 @@ pub(crate) const MUTATING: &[&str] = &[
     "last_entry",
 ];
 
+/// Methods that change `Option` and the sets only (`Option::take`, `HashSet::replace(v)`):
+/// checked by type alone, as a `Vec<u8>`'s or an array's `take(n)` is `io::Read`'s, on a copy
+/// of a `&[u8]`, and `str::replace(from, to)` changes nothing.
+pub(crate) const TAKING_OUT: &[&str] = &["take", "replace"];
+
+/// Which check a call of `method` with `arguments` arguments on a shared place gets (see
+/// `expand::changed_container`), if any.
+pub(crate) fn change_of(method: &str, arguments: usize) -> Option<Change> {
+    if MUTATING.contains(&method) {
+        Some(Change::Container)
+    } else if TAKING_OUT.contains(&method) && arguments <= 1 {
+        Some(Change::Taken)
+    } else {
+        None
+    }
+}
+
+/// What a changing method may change: see [`change_of`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Change {
+    /// Any standard container ([`MUTATING`]).
+    Container,
+    /// `Option` or a set ([`TAKING_OUT`]).
+    Taken,
+}
+
 /// A writer's and a reader's methods, which take `&mut self` whatever the type (`let mut out
 /// = File::create(..)?` written to in the body). Not `next`, `flush` or `seek`, which a type
 /// of the user's own may define on `&self` (an id generator's `next`); nor `swap` and `take`,

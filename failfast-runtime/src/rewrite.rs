@@ -20,7 +20,7 @@ use crate::outcome::{Fallible, LoopStep};
 use crate::{ForEach, Loop, Stopped};
 pub use changed::{
     an_index, changed_by_async_iterations, changed_by_thread_iterations, changes, AnotherType,
-    Changes, ChangesAnotherType, NotChangedByFutures, NotChangedByThreads, StdContainer,
+    Changes, ChangesAnotherType, NotChangedByFutures, NotChangedByThreads, StdContainer, TakenFrom,
 };
 use std::marker::PhantomData;
 use std::ops::ControlFlow;

@@ -87,6 +87,38 @@ impl<C: StdContainer + ?Sized> StdContainer for Box<C> {
     type Container = C::Container;
 }
 
+/// A standard container that `take` and a one-argument `replace` change: `Option`
+/// (`take()`, `replace(v)`) and the sets (`take(&v)`, `replace(v)`), behind any references and
+/// boxes. Not the others: a `Vec<u8>`'s or an array's `take(n)` is `io::Read`'s, which reads
+/// through a copy of a `&[u8]` and changes nothing.
+pub trait TakenFrom {
+    type Container;
+}
+
+impl<T> TakenFrom for Option<T> {
+    type Container = Self;
+}
+
+impl<T, S> TakenFrom for HashSet<T, S> {
+    type Container = Self;
+}
+
+impl<T> TakenFrom for BTreeSet<T> {
+    type Container = Self;
+}
+
+impl<C: TakenFrom + ?Sized> TakenFrom for &C {
+    type Container = C::Container;
+}
+
+impl<C: TakenFrom + ?Sized> TakenFrom for &mut C {
+    type Container = C::Container;
+}
+
+impl<C: TakenFrom + ?Sized> TakenFrom for Box<C> {
+    type Container = C::Container;
+}
+
 /// The receiver of a changing method: see the module's documentation.
 pub struct Changes<'a, T: ?Sized>(ChangesAnotherType<'a, T>);
 
@@ -107,6 +139,13 @@ impl<T: ?Sized + StdContainer> Changes<'_, T> {
     }
 }
 
+impl<T: ?Sized + TakenFrom> Changes<'_, T> {
+    /// The container a `take` or `replace` changes: see [`TakenFrom`].
+    pub fn __failfast_taken(&self) -> &T::Container {
+        unreachable!("only in the rewrite's checks, which never run")
+    }
+}
+
 impl<'a, T: ?Sized> std::ops::Deref for Changes<'a, T> {
     type Target = ChangesAnotherType<'a, T>;
     fn deref(&self) -> &ChangesAnotherType<'a, T> {
@@ -118,6 +157,12 @@ impl<T: ?Sized> ChangesAnotherType<'_, T> {
     /// Not a standard container: see the module's documentation.
     #[inline(always)]
     pub fn __failfast_changed(&self) -> &AnotherType {
+        &AnotherType
+    }
+
+    /// Not one that `take` changes: see [`TakenFrom`].
+    #[inline(always)]
+    pub fn __failfast_taken(&self) -> &AnotherType {
         &AnotherType
     }
 }

@@ -73,4 +73,19 @@ fn reset(report: &mut Report, items: &[u32]) -> Result<(), String> {
     Ok(())
 }
 
+// `take` and a one-argument `replace`, which change an `Option` and the sets.
+#[fail_fast(workers = 4)]
+fn take_out(
+    report: &mut Report,
+    seen: &mut std::collections::HashSet<u32>,
+    items: &[u32],
+) -> Result<(), String> {
+    for &x in items {
+        let _ = report.largest.take();
+        report.largest.replace(u64::from(x));
+        let _ = (*seen).take(&x);
+    }
+    Ok(())
+}
+
 fn main() {}

@@ -128,7 +128,41 @@ async fn fetch(items: Vec<u32>, out: &Queue) -> Result<(), String> {
     Ok(())
 }
 
+// `take` and `replace` named like `Option`'s and the sets' changes: `io::Read::take` on a
+// `Vec<u8>`'s or an array's bytes reads a copy of a `&[u8]`, `str::replace` makes a new
+// `String`, and an `Option` behind a lock is the lock's.
+struct Packet {
+    bytes: Vec<u8>,
+    header: [u8; 4],
+    name: String,
+    pending: Mutex<Option<u32>>,
+}
+
+#[fail_fast(workers = 4)]
+fn read_packets(packet: &Packet, sizes: &[u64]) -> Result<usize, std::io::Error> {
+    use std::io::Read;
+    for &size in sizes {
+        let mut out = Vec::new();
+        packet.bytes.take(size).read_to_end(&mut out)?;
+        packet.header.take(size).read_to_end(&mut out)?;
+        let renamed = packet.name.replace("a", "b");
+        let _ = packet.pending.lock().unwrap().take();
+        if out.len() + renamed.len() > 100 {
+            return Ok(out.len());
+        }
+    }
+    Ok(0)
+}
+
 fn main() {
+    let packet = Packet {
+        bytes: vec![1, 2, 3],
+        header: [0; 4],
+        name: "abc".into(),
+        pending: Mutex::new(Some(1)),
+    };
+    assert_eq!(read_packets(&packet, &[1, 2]).unwrap(), 0);
+    assert_eq!(*packet.pending.lock().unwrap(), None);
     let mut collector = Collector {
         queue: Queue(Mutex::new(Vec::new())),
         queues: vec![Queue(Mutex::new(Vec::new()))],
