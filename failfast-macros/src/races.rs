@@ -144,6 +144,18 @@ fn race(kind: Kind) -> &'static str {
     }
 }
 
+/// The written container of an element assigned to (`v` of `v[i]`, `self.rows` of
+/// `self.rows[i]`), if `place` is one.
+fn element_of(place: &Expr) -> Option<String> {
+    match place {
+        Expr::Index(index) if matches!(&*index.expr, Expr::Path(_) | Expr::Field(_)) => {
+            Some(written(&index.expr))
+        }
+        Expr::Paren(paren) => element_of(&paren.expr),
+        _ => None,
+    }
+}
+
 /// What to write instead of a change of a shared place.
 fn help(kind: Kind) -> &'static str {
     match kind {
@@ -504,6 +516,16 @@ impl Races<'_> {
     /// A change of a place the iterations share: `what` the body does (`assign to `n``), and,
     /// for a method or a macro, which one changes which place (`push`, `out`).
     fn refuse(&mut self, at: impl ToTokens, what: &str, changes: Option<(&str, &str)>) {
+        self.refuse_with(at, what, changes, help(self.kind));
+    }
+
+    fn refuse_with(
+        &mut self,
+        at: impl ToTokens,
+        what: &str,
+        changes: Option<(&str, &str)>,
+        help: &str,
+    ) {
         let kind = self.kind;
         let why = match changes {
             None => format!("so this is {}", race(kind)),
@@ -512,9 +534,8 @@ impl Races<'_> {
         self.errors.error(
             at,
             format!(
-                "cannot {what} in a parallel loop: {}, {why}\n{}",
-                at_once(kind),
-                help(kind)
+                "cannot {what} in a parallel loop: {}, {why}\n{help}",
+                at_once(kind)
             ),
         );
     }
@@ -528,7 +549,16 @@ impl Races<'_> {
             return;
         }
         if self.outer_root(place).is_some() {
-            self.refuse(place, &what, None);
+            match element_of(place) {
+                // `v[i] = f(v[i])` over `0..v.len()`: each iteration means its own element.
+                Some(elements) => {
+                    let help = format!(
+                        "help: to change each element in an iteration of its own, loop over the elements: `for x in {elements}.iter_mut()` (`.iter_mut().enumerate()` for the index too)"
+                    );
+                    self.refuse_with(place, &what, None, &help);
+                }
+                None => self.refuse(place, &what, None),
+            }
         }
     }
 
