@@ -312,8 +312,8 @@
 //! naming none of the macro's internals: an item that is not `Send` (an `Rc`) says to use `Arc`; a
 //! capture that is not `Sync` (a `Cell`, `RefCell`) says to use an atomic, a `Mutex` or `RwLock`;
 //! a standard container changed through a field or an element (`self.names.push(..)`,
-//! `grid[i].push(..)`), whose type the macro cannot see, gets rustc's error "changing a
-//! `Vec<String>` that they share is a data race" with a help of the same kind, and a `&mut` of
+//! `grid[i].push(..)`), whose type the macro cannot see, gets rustc's error "changing the
+//! `Vec<String>` they share is a data race" with a help of the same kind, and a `&mut` of
 //! a field (`mem::take(&mut self.names)`, `writeln!(&mut self.log, ..)`) the macro's. Still
 //! rustc's "cannot borrow as mutable, as it is a captured variable in a `Fn` closure" (the
 //! body is that closure): a method of your own that takes `&mut self` (`self.record(x)`), a
@@ -322,7 +322,8 @@
 //! its own), and methods outside the standard containers' (a `&mut [T]` field's `sort`). An
 //! `Option`'s or a set's `take` and `replace(v)` are refused like a `push`.
 //! The check reads the place's type, not the method the call picks: a trait of your own with
-//! a `push(&self)` implemented for a `Vec` is reported too.
+//! a `push(&self)` implemented for a `Vec`, or a `take(&self)` for an `Option`, is reported
+//! too (a sequential program that the parallel loop refuses).
 //! `.ci/lint-twins.py` builds 131 programs with and without `#[fail_fast]`: what compiles
 //! as a sequential loop compiles as a parallel one. A function that does not parse gets rustc's
 //! error only.

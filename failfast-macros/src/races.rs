@@ -144,18 +144,6 @@ fn race(kind: Kind) -> &'static str {
     }
 }
 
-/// The written container of an element assigned to (`v` of `v[i]`, `self.rows` of
-/// `self.rows[i]`), if `place` is one.
-fn element_of(place: &Expr) -> Option<String> {
-    match place {
-        Expr::Index(index) if matches!(&*index.expr, Expr::Path(_) | Expr::Field(_)) => {
-            Some(written(&index.expr))
-        }
-        Expr::Paren(paren) => element_of(&paren.expr),
-        _ => None,
-    }
-}
-
 /// What to write instead of a change of a shared place.
 fn help(kind: Kind) -> &'static str {
     match kind {
@@ -191,6 +179,12 @@ pub(crate) fn check(described: &ParallelLoop, guards: &HashSet<String>, errors: 
         mutable: described.mutable.as_ref(),
         head_uses: head.map(names_in).unwrap_or_default(),
         reported: HashSet::new(),
+        counter: match (&described.source, &described.pat) {
+            (Source::Input(Expr::Range(_)), Pat::Ident(counter)) => {
+                Some(counter.ident.to_string())
+            }
+            _ => None,
+        },
         errors,
     };
     races.bind(&described.pat);
@@ -352,6 +346,9 @@ struct Races<'a> {
     head_uses: HashSet<String>,
     /// The ones among them whose change in the body was reported.
     reported: HashSet<String>,
+    /// The loop's variable when it counts through a range (`for i in 0..v.len()`): an
+    /// element indexed by it is meant to be the iteration's own.
+    counter: Option<String>,
     errors: &'a mut Errors,
 }
 
@@ -456,6 +453,24 @@ impl Races<'_> {
             })
     }
 
+    /// The written container of `place` if it is an element indexed by the loop's counter
+    /// (`v` of `v[i]`, `self.rows` of `self.rows[i]`, in `for i in 0..n`), which the body has
+    /// not bound again.
+    fn own_element(&self, place: &Expr) -> Option<String> {
+        let counter = self.counter.as_ref()?;
+        match place {
+            Expr::Index(index) if matches!(&*index.expr, Expr::Path(_) | Expr::Field(_)) => {
+                let Expr::Path(by) = &*index.index else {
+                    return None;
+                };
+                let rebound = self.scopes[1..].iter().any(|scope| scope.contains(counter));
+                (by.path.is_ident(counter) && !rebound).then(|| written(&index.expr))
+            }
+            Expr::Paren(paren) => self.own_element(&paren.expr),
+            _ => None,
+        }
+    }
+
     /// The variable at the root of `place` if the loop's head uses it (a `while let` loop).
     fn used_by_head(&self, place: &Expr) -> Option<String> {
         let root = self.outer_root(place)?.to_string();
@@ -549,7 +564,7 @@ impl Races<'_> {
             return;
         }
         if self.outer_root(place).is_some() {
-            match element_of(place) {
+            match self.own_element(place) {
                 // `v[i] = f(v[i])` over `0..v.len()`: each iteration means its own element.
                 Some(elements) => {
                     let help = format!(

@@ -23,8 +23,8 @@
 //! the same name can come between.)
 //!
 //! The check reads the type, not which method the call picks: a trait of the user's own with
-//! a `push(&self)` implemented for a `Vec`, which the call would pick before `Vec::push`, is
-//! reported as a change.
+//! a `push(&self)` implemented for a `Vec` (or a `take(&self)` for an `Option`), which the call
+//! would pick before `Vec::push`, is reported as a change.
 
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet, LinkedList, VecDeque};
 use std::marker::PhantomData;
@@ -172,8 +172,8 @@ pub struct AnotherType;
 
 /// A standard container changed by a thread loop's iterations.
 #[diagnostic::on_unimplemented(
-    message = "the iterations of a parallel loop run at the same time on several threads, so changing a `{Self}` that they share is a data race",
-    label = "this changes a `{Self}` declared outside the loop",
+    message = "the iterations of a parallel loop run at the same time on several threads, so changing the `{Self}` they share is a data race",
+    label = "this changes the `{Self}` declared outside the loop",
     note = "collect the values with `failfast::try_map` (in input order), or share an atomic (`AtomicUsize::fetch_add`) or a `Mutex<{Self}>`"
 )]
 pub trait NotChangedByThreads {}
@@ -182,8 +182,8 @@ impl NotChangedByThreads for AnotherType {}
 
 /// A standard container changed by an async loop's iterations.
 #[diagnostic::on_unimplemented(
-    message = "the iterations of a parallel loop run at the same time, as futures that take turns on one task, so changing a `{Self}` that they share is a conflict between their borrows",
-    label = "this changes a `{Self}` declared outside the loop",
+    message = "the iterations of a parallel loop run at the same time, as futures that take turns on one task, so changing the `{Self}` they share is a conflict between their borrows",
+    label = "this changes the `{Self}` declared outside the loop",
     note = "collect the values with `failfast::future::try_map` (in input order), or share an atomic (`AtomicUsize::fetch_add`), a `Mutex<{Self}>`, or a `RefCell<{Self}>` if the function's future need not be `Send`"
 )]
 pub trait NotChangedByFutures {}
