@@ -144,6 +144,11 @@ mod tests {
                 // One core: there is nowhere to go, which the next test checks.
                 return;
             }
+            // Once its cores are given back, the system may put the thread back on the core
+            // it left before it looks (a busy machine preempts it in between: CI once saw
+            // that beside a stress test), so most moves must hold, not all; a `leave` that
+            // did nothing would leave it where it is nearly every time.
+            let mut moved = 0;
             for _ in 0..20 {
                 let Some(here) = Origin::here() else {
                     panic!("Linux says which core a thread runs on");
@@ -152,7 +157,7 @@ mod tests {
                 let Some(Origin(now)) = Origin::here() else {
                     unreachable!()
                 };
-                assert_ne!(now, here.0, "still on the core it was told to leave");
+                moved += usize::from(now != here.0);
                 let after = allowed();
                 // SAFETY: both are valid `cpu_set_t`s.
                 assert!(
@@ -160,6 +165,11 @@ mod tests {
                     "its cores changed"
                 );
             }
+            assert!(
+                moved >= 15,
+                "still on the core it was told to leave after {} of 20 moves",
+                20 - moved
+            );
         })
         .join()
         .unwrap();
