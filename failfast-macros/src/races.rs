@@ -180,9 +180,7 @@ pub(crate) fn check(described: &ParallelLoop, guards: &HashSet<String>, errors: 
         head_uses: head.map(names_in).unwrap_or_default(),
         reported: HashSet::new(),
         counter: match (&described.source, &described.pat) {
-            (Source::Input(Expr::Range(_)), Pat::Ident(counter)) => {
-                Some(counter.ident.to_string())
-            }
+            (Source::Input(Expr::Range(_)), Pat::Ident(counter)) => Some(counter.ident.to_string()),
             _ => None,
         },
         errors,
