@@ -427,7 +427,7 @@
 /// ```
 pub use failfast_macros::fail_fast;
 pub use failfast_runtime::{
-    cancelled, default_workers, future, try_for_each, try_map, FromStopped, Loop, Outcome,
+    bounds, cancelled, default_workers, future, try_for_each, try_map, FromStopped, Loop, Outcome,
     StopToken, Stoppable, Stopped, Unstoppable,
 };
 

@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
 
+pub mod bounds;
 mod cancel;
 mod engine;
 #[cfg(feature = "fault-injection")]
@@ -123,9 +124,9 @@ use sync::{lock, Mutex};
 pub fn try_for_each<I, F, R>(iterable: I, workers: usize, f: F) -> R
 where
     I: IntoIterator,
-    I::Item: Send,
+    I::Item: bounds::SentToPoolThreads,
     F: Fn(I::Item) -> R + Sync,
-    R: Outcome<Failure: Send>,
+    R: Outcome<Failure: bounds::SentFromPoolThreads>,
 {
     check_workers(workers);
     // Straight to the engine, with no stop to arm: see `engine::run_indexed`.
@@ -182,10 +183,10 @@ impl<T, R: LoopStep<Exit: Send>, F: Fn(T) -> R + Sync> Body<T> for ForEach<'_, F
 pub fn try_map<I, F, U, E>(iterable: I, workers: usize, f: F) -> Result<Vec<U>, E>
 where
     I: IntoIterator,
-    I::Item: Send,
+    I::Item: bounds::SentToPoolThreads,
     F: Fn(I::Item) -> Result<U, E> + Sync,
-    U: Send,
-    E: Send,
+    U: bounds::SentFromPoolThreads,
+    E: bounds::SentFromPoolThreads,
 {
     check_workers(workers);
     never_stopped(
@@ -401,9 +402,9 @@ impl<'s> Loop<'s> {
     pub fn try_for_each<I, F, R>(self, iterable: I, f: F) -> R
     where
         I: IntoIterator,
-        I::Item: Send,
+        I::Item: bounds::SentToPoolThreads,
         F: Fn(I::Item) -> R + Sync,
-        R: Outcome<Failure: Send>,
+        R: Outcome<Failure: bounds::SentFromPoolThreads>,
     {
         never_stopped(self.for_each_at(Site::Call(Location::caller()), iterable, f))
     }
@@ -423,10 +424,10 @@ impl<'s> Loop<'s> {
     pub fn try_map<I, F, U, E>(self, iterable: I, f: F) -> Result<Vec<U>, E>
     where
         I: IntoIterator,
-        I::Item: Send,
+        I::Item: bounds::SentToPoolThreads,
         F: Fn(I::Item) -> Result<U, E> + Sync,
-        U: Send,
-        E: Send,
+        U: bounds::SentFromPoolThreads,
+        E: bounds::SentFromPoolThreads,
     {
         never_stopped(self.map_at(Site::Call(Location::caller()), iterable, f))
     }
@@ -577,9 +578,9 @@ impl Loop<'_, Stoppable> {
     pub fn try_for_each<I, F, R>(self, iterable: I, f: F) -> R
     where
         I: IntoIterator,
-        I::Item: Send,
+        I::Item: bounds::SentToPoolThreads,
         F: Fn(I::Item) -> R + Sync,
-        R: Outcome<Failure: Send> + FromStopped,
+        R: Outcome<Failure: bounds::SentFromPoolThreads> + FromStopped,
     {
         self.for_each_at(Site::Call(Location::caller()), iterable, f)
             .unwrap_or_else(R::from_stopped)
@@ -606,10 +607,10 @@ impl Loop<'_, Stoppable> {
     pub fn try_map<I, F, U, E>(self, iterable: I, f: F) -> Result<Vec<U>, E>
     where
         I: IntoIterator,
-        I::Item: Send,
+        I::Item: bounds::SentToPoolThreads,
         F: Fn(I::Item) -> Result<U, E> + Sync,
-        U: Send,
-        E: Send,
+        U: bounds::SentFromPoolThreads,
+        E: bounds::SentFromPoolThreads,
         Result<Vec<U>, E>: FromStopped,
     {
         self.map_at(Site::Call(Location::caller()), iterable, f)
