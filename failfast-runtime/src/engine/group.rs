@@ -28,11 +28,12 @@ use super::context::{Context, Here};
 use crate::pool::{Origin, Spawner, Started};
 use crate::sync::{lock, AtomicBool, AtomicUsize, Mutex, Ordering};
 // A plain `Arc`, also under loom: it only keeps a group alive, it does not synchronise.
+use super::ending::Payload;
 use crate::wake::Signal;
 use crossbeam_utils::CachePadded;
 use std::cell::RefCell;
 use std::marker::PhantomData;
-use std::panic::Location;
+use std::panic::{catch_unwind, AssertUnwindSafe, Location};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -110,6 +111,9 @@ pub(crate) trait Visit: Sync {
     fn deadline(&self) -> Option<Instant>;
     /// Stops the run if its [`deadline`](Self::deadline) has passed.
     fn time_out_if_due(&self);
+    /// A panic of a visit outside the run's items (a `tracing` subscriber's, as the visitor
+    /// enters or leaves the run's span): it ends the run as an iteration's panic would.
+    fn panicked(&self, payload: Payload);
     /// Its owner will pull no more input into the run (see [`Feed::ended`]); whether that is
     /// news.
     fn input_ended(&self) -> bool;
@@ -759,11 +763,19 @@ impl Published<'_> {
     }
 }
 
-/// [`Group::visit`] in the context of the run's start.
+/// [`Group::visit`] in the context of the run's start. Entering and leaving the context call
+/// the `tracing` subscriber, which may panic: caught here, that panic ends the run like an
+/// iteration's, and the visit still leaves the run (unwinding past [`Group::visit`], it would
+/// stay counted in the run, whose owner would wait for it forever).
 #[inline(never)]
 fn visit_in_context(run: &dyn Visit, visitor: &Visitor<'_>) {
-    let _context = run.context().enter();
-    run.visit(visitor);
+    let visited = catch_unwind(AssertUnwindSafe(|| {
+        let _context = run.context().enter();
+        run.visit(visitor);
+    }));
+    if let Err(payload) = visited {
+        run.panicked(payload);
+    }
 }
 
 impl Drop for Published<'_> {

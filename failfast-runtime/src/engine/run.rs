@@ -257,6 +257,10 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
         Run::time_out_if_due(self);
     }
 
+    fn panicked(&self, payload: Payload) {
+        self.end(Ending::Panic(payload));
+    }
+
     fn input_ended(&self) -> bool {
         self.feeding.swap(false, Ordering::Relaxed)
     }

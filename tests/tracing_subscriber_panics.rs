@@ -1,0 +1,104 @@
+//! A `tracing` subscriber that panics where a pool thread enters or leaves the caller's span
+//! ends the loop like a panicking iteration: the panic resumes on the caller, the loop does
+//! not hang, and the next loop runs. (Before, the pool thread's visit unwound without
+//! leaving its run, and the caller waited for it forever.)
+#![cfg(feature = "tracing")]
+use failfast::fail_fast;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+use tracing::Subscriber;
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::Layer;
+
+/// Generous bound for "this must not hang"; never a measure of speed.
+const HANG: Duration = Duration::from_secs(60);
+
+#[derive(Clone, Copy, PartialEq)]
+enum Where {
+    Enter,
+    Exit,
+}
+
+/// Panics once, in `on_enter` or `on_exit`, on a thread other than the caller's.
+struct Bomb {
+    at: Where,
+    caller: std::thread::ThreadId,
+    fired: Arc<AtomicBool>,
+}
+
+impl Bomb {
+    fn maybe_fire(&self, at: Where) {
+        if at == self.at
+            && std::thread::current().id() != self.caller
+            && !self.fired.swap(true, Ordering::SeqCst)
+        {
+            panic!("the subscriber's bomb");
+        }
+    }
+}
+
+impl<S: Subscriber> Layer<S> for Bomb {
+    fn on_enter(&self, _: &tracing::span::Id, _: Context<'_, S>) {
+        self.maybe_fire(Where::Enter);
+    }
+    fn on_exit(&self, _: &tracing::span::Id, _: Context<'_, S>) {
+        self.maybe_fire(Where::Exit);
+    }
+}
+
+#[fail_fast(workers = 4)]
+fn sum(items: &[u64], total: &AtomicU64) -> Result<(), String> {
+    for &n in items {
+        total.fetch_add(n, Ordering::Relaxed);
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    Ok(())
+}
+
+/// Runs the loop twice inside a span, with `at`'s bomb as the thread's subscriber, on a thread
+/// of its own: the first loop's panic, and whether the second loop summed every item.
+fn run_with_bomb(at: Where) -> (Option<String>, bool) {
+    let (done, finished) = mpsc::channel();
+    std::thread::spawn(move || {
+        let fired = Arc::new(AtomicBool::new(false));
+        let subscriber = tracing_subscriber::registry().with(Bomb {
+            at,
+            caller: std::thread::current().id(),
+            fired: Arc::clone(&fired),
+        });
+        let result = tracing::subscriber::with_default(subscriber, || {
+            let span = tracing::info_span!("request", id = 7);
+            let _entered = span.enter();
+            let items: Vec<u64> = (1..=400).collect();
+            let first = catch_unwind(AssertUnwindSafe(|| sum(&items, &AtomicU64::new(0))));
+            let payload = first.err().map(|payload| {
+                payload
+                    .downcast_ref::<&str>()
+                    .map_or_else(|| "another payload".to_string(), |s| s.to_string())
+            });
+            let total = AtomicU64::new(0);
+            let again = sum(&items, &total).is_ok() && total.into_inner() == 400 * 401 / 2;
+            (payload, again)
+        });
+        let _ = done.send(result);
+    });
+    finished
+        .recv_timeout(HANG)
+        .expect("the loop hung after its subscriber panicked on a pool thread")
+}
+
+#[test]
+fn a_subscriber_panicking_as_a_pool_thread_enters_the_span_ends_the_loop_with_its_panic() {
+    let (payload, again) = run_with_bomb(Where::Enter);
+    assert_eq!(payload.as_deref(), Some("the subscriber's bomb"));
+    assert!(again, "the next loop did not sum every item");
+}
+
+#[test]
+fn a_subscriber_panicking_as_a_pool_thread_leaves_the_span_ends_the_loop_with_its_panic() {
+    let (payload, again) = run_with_bomb(Where::Exit);
+    assert_eq!(payload.as_deref(), Some("the subscriber's bomb"));
+    assert!(again, "the next loop did not sum every item");
+}
