@@ -75,17 +75,23 @@ impl<T, const N: usize> StdContainer for [T; N] {
     type Container = Self;
 }
 
-impl<C: StdContainer + ?Sized> StdContainer for &C {
-    type Container = C::Container;
-}
+/// `$kind` behind a reference or a box is the container itself.
+macro_rules! through_references {
+    ($kind:ident) => {
+        impl<C: $kind + ?Sized> $kind for &C {
+            type Container = C::Container;
+        }
 
-impl<C: StdContainer + ?Sized> StdContainer for &mut C {
-    type Container = C::Container;
-}
+        impl<C: $kind + ?Sized> $kind for &mut C {
+            type Container = C::Container;
+        }
 
-impl<C: StdContainer + ?Sized> StdContainer for Box<C> {
-    type Container = C::Container;
+        impl<C: $kind + ?Sized> $kind for Box<C> {
+            type Container = C::Container;
+        }
+    };
 }
+through_references!(StdContainer);
 
 /// A standard container that `take` and a one-argument `replace` change: `Option`
 /// (`take()`, `replace(v)`) and the sets (`take(&v)`, `replace(v)`), behind any references and
@@ -107,17 +113,7 @@ impl<T> TakenFrom for BTreeSet<T> {
     type Container = Self;
 }
 
-impl<C: TakenFrom + ?Sized> TakenFrom for &C {
-    type Container = C::Container;
-}
-
-impl<C: TakenFrom + ?Sized> TakenFrom for &mut C {
-    type Container = C::Container;
-}
-
-impl<C: TakenFrom + ?Sized> TakenFrom for Box<C> {
-    type Container = C::Container;
-}
+through_references!(TakenFrom);
 
 /// The receiver of a changing method: see the module's documentation.
 pub struct Changes<'a, T: ?Sized>(ChangesAnotherType<'a, T>);
