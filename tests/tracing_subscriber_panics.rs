@@ -1,7 +1,9 @@
 //! A `tracing` subscriber that panics where a pool thread enters or leaves the caller's span
 //! ends the loop like a panicking iteration: the panic resumes on the caller, the loop does
 //! not hang, and the next loop runs. (Before, the pool thread's visit unwound without
-//! leaving its run, and the caller waited for it forever.)
+//! leaving its run, and the caller waited for it forever.) Also when it panics at every
+//! entry, on loops whose caller only feeds them (the runtime API, `while let`): the run's
+//! items are closed with the first panic, not left for the next visit to panic on.
 #![cfg(feature = "tracing")]
 use failfast::fail_fast;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -19,6 +21,7 @@ const HANG: Duration = Duration::from_secs(60);
 enum Where {
     Enter,
     Exit,
+    EveryEnter,
 }
 
 /// Panics once, in `on_enter` or `on_exit`, on a thread other than the caller's.
@@ -30,9 +33,10 @@ struct Bomb {
 
 impl Bomb {
     fn maybe_fire(&self, at: Where) {
-        if at == self.at
+        let every = self.at == Where::EveryEnter && at == Where::Enter;
+        if (at == self.at || every)
             && std::thread::current().id() != self.caller
-            && !self.fired.swap(true, Ordering::SeqCst)
+            && (!self.fired.swap(true, Ordering::SeqCst) || every)
         {
             panic!("the subscriber's bomb");
         }
@@ -57,9 +61,40 @@ fn sum(items: &[u64], total: &AtomicU64) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs the loop twice inside a span, with `at`'s bomb as the thread's subscriber, on a thread
-/// of its own: the first loop's panic, and whether the second loop summed every item.
+/// The runtime API's loop, which its caller only feeds: [`sum`] otherwise.
+fn sum_fed(items: &[u64], total: &AtomicU64) -> Result<(), String> {
+    failfast::try_for_each(items.iter(), 4, |&n| {
+        total.fetch_add(n, Ordering::Relaxed);
+        std::thread::sleep(Duration::from_micros(200));
+        Ok(())
+    })
+}
+
+/// A `while let` loop, whose caller evaluates the head: [`sum`] otherwise.
+#[fail_fast(workers = 4)]
+fn sum_headed(items: &[u64], total: &AtomicU64) -> Result<(), String> {
+    let mut items = items.iter();
+    while let Some(&n) = items.next() {
+        total.fetch_add(n, Ordering::Relaxed);
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    Ok(())
+}
+
+type Sum = fn(&[u64], &AtomicU64) -> Result<(), String>;
+
+/// The first loop's panic, and whether a second loop summed every item (`None`: it is not
+/// run, as a bomb that fires at every entry fires there too).
+type Outcome = (Option<String>, Option<bool>);
+
+/// Runs `sum` inside a span, with `at`'s bomb as the thread's subscriber, on a thread of its
+/// own, and then again unless the bomb fires at every entry.
 fn run_with_bomb(at: Where) -> (Option<String>, bool) {
+    let (payload, again) = run_loop_with_bomb(at, sum);
+    (payload, again.expect("run"))
+}
+
+fn run_loop_with_bomb(at: Where, sum: Sum) -> Outcome {
     let (done, finished) = mpsc::channel();
     std::thread::spawn(move || {
         let fired = Arc::new(AtomicBool::new(false));
@@ -78,8 +113,10 @@ fn run_with_bomb(at: Where) -> (Option<String>, bool) {
                     .downcast_ref::<&str>()
                     .map_or_else(|| "another payload".to_string(), |s| s.to_string())
             });
-            let total = AtomicU64::new(0);
-            let again = sum(&items, &total).is_ok() && total.into_inner() == 400 * 401 / 2;
+            let again = (at != Where::EveryEnter).then(|| {
+                let total = AtomicU64::new(0);
+                sum(&items, &total).is_ok() && total.into_inner() == 400 * 401 / 2
+            });
             (payload, again)
         });
         let _ = done.send(result);
@@ -101,4 +138,16 @@ fn a_subscriber_panicking_as_a_pool_thread_leaves_the_span_ends_the_loop_with_it
     let (payload, again) = run_with_bomb(Where::Exit);
     assert_eq!(payload.as_deref(), Some("the subscriber's bomb"));
     assert!(again, "the next loop did not sum every item");
+}
+
+#[test]
+fn a_subscriber_panicking_at_every_entry_ends_every_kind_of_loop_with_its_panic() {
+    for (name, sum) in [
+        ("the runtime API", sum_fed as Sum),
+        ("a while let", sum_headed),
+        ("a for over a slice", sum),
+    ] {
+        let (payload, _) = run_loop_with_bomb(Where::EveryEnter, sum);
+        assert_eq!(payload.as_deref(), Some("the subscriber's bomb"), "{name}");
+    }
 }

@@ -46,7 +46,16 @@ pub(crate) fn drop_each<T>(items: impl Iterator<Item = T>) -> Option<Payload> {
 pub(crate) fn keep_first(first: &mut Option<Payload>, payload: Payload) {
     if first.is_none() {
         *first = Some(payload);
-    } else if let Err(again) = catch_unwind(AssertUnwindSafe(|| drop(payload))) {
+    } else {
+        discard(payload);
+    }
+}
+
+/// Drops a panic's payload that lost to another, catching a panicking `Drop` of it, whose own
+/// payload is leaked rather than dropped: its `Drop` may panic too, and nothing would catch
+/// that one.
+fn discard(payload: Payload) {
+    if let Err(again) = catch_unwind(AssertUnwindSafe(|| drop(payload))) {
         std::mem::forget(again);
     }
 }
@@ -133,8 +142,17 @@ impl<F> Record<F> {
         // like any other.
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(discarded))) {
             let mut recorded = lock(&self.ending);
-            if !matches!(*recorded, Some(Ending::Panic(_))) {
-                *recorded = Some(Ending::Panic(payload));
+            let lost = if matches!(*recorded, Some(Ending::Panic(_))) {
+                Some(Ending::Panic(payload))
+            } else {
+                recorded.replace(Ending::Panic(payload))
+            };
+            drop(recorded);
+            // What lost to the panic recorded (an exit, or this panic's payload) may panic as
+            // it drops too: with nothing left to catch that, it is discarded, not unwound into
+            // the visit, which would never leave its run.
+            if let Err(again) = catch_unwind(AssertUnwindSafe(|| drop(lost))) {
+                discard(again);
             }
         }
     }

@@ -259,6 +259,9 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
 
     fn panicked(&self, payload: Payload) {
         self.end(Ending::Panic(payload));
+        // As a visit that sees the run cancelled does: else a visit that panics again on
+        // entering never reaches the items, which stay for the next visit to pick, forever.
+        self.source.close();
     }
 
     fn input_ended(&self) -> bool {
