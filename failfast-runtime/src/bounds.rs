@@ -3,7 +3,8 @@
 //! "`dyn Error` cannot be sent between threads safely ... required for `Unique<dyn Error>`".
 //!
 //! Each is implemented for every `Send` type and means nothing more: generic code that calls
-//! [`try_for_each`](crate::try_for_each) with `T: Send` items satisfies them.
+//! [`try_for_each`](crate::try_for_each) with `T: Send` items satisfies them, and should write
+//! `Send` (rustc's help may suggest these traits by name instead; the error's note says so).
 //!
 //! ```
 //! use failfast_runtime::try_for_each;
@@ -20,7 +21,8 @@
 #[diagnostic::on_unimplemented(
     message = "the items of a thread loop are sent to its pool threads, but `{Self}` cannot be sent between threads safely",
     label = "these items are not `Send`",
-    note = "use `Arc` instead of `Rc`; borrowed items (`&T`) need `T: Sync`; or use `failfast::future::try_for_each`, whose iterations are futures on the caller's task"
+    note = "use `Arc` instead of `Rc`; borrowed items (`&T`) need `T: Sync`; or use `failfast::future::try_for_each`, whose iterations are futures on the caller's task",
+    note = "in generic code, bound the type parameter with `Send`, which is all this trait asks"
 )]
 pub trait SentToPoolThreads: Send {}
 #[diagnostic::do_not_recommend]
@@ -30,8 +32,9 @@ impl<T: Send> SentToPoolThreads for T {}
 /// its pool threads: `Send`.
 #[diagnostic::on_unimplemented(
     message = "what a thread loop's iterations return comes back from its pool threads, but `{Self}` cannot be sent between threads safely",
-    label = "the iterations return a `{Self}`, which is not `Send`",
-    note = "for `Box<dyn Error>`, return `Box<dyn Error + Send + Sync>`: `?` converts every error into it just the same; use `Arc` instead of `Rc`"
+    label = "the iterations return `{Self}`, which is not `Send`",
+    note = "for `Box<dyn Error>`, return `Box<dyn Error + Send + Sync>`: `?` converts every error into it just the same; use `Arc` instead of `Rc`",
+    note = "in generic code, bound the type parameter with `Send`, which is all this trait asks"
 )]
 pub trait SentFromPoolThreads: Send {}
 #[diagnostic::do_not_recommend]
