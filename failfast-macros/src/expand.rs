@@ -604,14 +604,16 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             });
         }
     };
+    // The iteration binds the item to the pattern (see `binding`), runs the body, and
+    // succeeds unless the body left early: on threads and as a future alike.
+    let (param, bind) = binding(&named, at, &pat);
+    let iteration = bind(quote_spanned! {at=>
+        #iteration
+        #named::LoopStep::success()
+    });
     let run = match kind {
         Kind::Thread => {
             let moved = moved_parts(&pat);
-            let (param, bind) = binding(&named, at, &pat);
-            let iteration = bind(quote_spanned! {at=>
-                #iteration
-                #named::LoopStep::success()
-            });
             // The input's type picks the engine's path (see `failfast_runtime::rewrite::Input`):
             // split by index, pulled by every worker, or pulled by the calling thread.
             // `SITE` is this loop's identity: a recursion that reaches it again shares its limit.
@@ -713,11 +715,6 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         Kind::Async => {
             let driver = Ident::new("__failfast_driver", at);
             let item = Ident::new("__failfast_item", at);
-            let (value, bind) = binding(&named, at, &pat);
-            let iteration = bind(quote_spanned! {at=>
-                #iteration
-                #named::LoopStep::success()
-            });
             let ended = Ident::new("__failfast_ended", at);
             let driver_new = match &stop {
                 None => quote_spanned!(at=> #private::future::Driver::new(#input, #workers)),
@@ -742,7 +739,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                     loop {
                         if let ::core::option::Option::Some(#item) = #driver.next_item() {
                             #driver.start(async {
-                                let #value = #item.take();
+                                let #param = #item.take();
                                 #iteration
                             });
                         }
