@@ -97,6 +97,7 @@
 //! again after registering the task's waker, as it does `pending`. An exit that a poll finds
 //! after the token was stopped came after the stop, and is dropped (first exit wins).
 
+use crate::engine::Values;
 use crate::outcome::{LoopStep, Outcome};
 use crate::stop::{FromStopped, Listening, StopToken, Stopped};
 use crate::{Stoppable, Unstoppable};
@@ -470,7 +471,7 @@ where
     /// to the executor.
     since_yield: usize,
     /// Values of finished iterations, in the order they finished.
-    values: Vec<<F::Output as Split>::Value>,
+    values: Values<<F::Output as Split>::Value>,
     /// The loop's waker in its stop token, if it has one.
     stop: Option<Listening>,
     /// Why the loop was stopped from outside, once it was.
@@ -583,7 +584,7 @@ where
             }),
             polling: Vec::new(),
             since_yield: 0,
-            values: Vec::new(),
+            values: Values::new(),
             stop: None,
             stopped: None,
         }
@@ -743,8 +744,8 @@ where
     }
 
     /// The values of the iterations finished so far, in the order they finished.
-    pub fn take_values(&mut self) -> Vec<<F::Output as Split>::Value> {
-        std::mem::take(&mut self.values)
+    fn take_values(&mut self) -> Values<<F::Output as Split>::Value> {
+        std::mem::replace(&mut self.values, Values::new())
     }
 
     fn poll_wait(
@@ -1005,7 +1006,7 @@ where
 /// What a loop ended with: its first exit or `Ok`, and its iterations' values.
 type Ended<F> = (
     Result<(), <<F as Future>::Output as Split>::Exit>,
-    Vec<<<F as Future>::Output as Split>::Value>,
+    Values<<<F as Future>::Output as Split>::Value>,
 );
 
 /// Runs the async loop `driver` with `body` making each iteration's future; the loop's end,
@@ -1314,7 +1315,7 @@ where
     // Items start in the input's order, one at a time: counting them gives their index.
     let mut next_index = 0;
     let driver = Driver::with_input(input, workers).stopped_by(stop);
-    let (ended, mut pairs) = run(driver, |item| {
+    let (ended, pairs) = run(driver, |item| {
         let index = next_index;
         next_index += 1;
         let mapped = f(item);
@@ -1324,6 +1325,7 @@ where
     if let Err(error) = ended {
         return Ok(Err(error));
     }
+    let mut pairs = pairs.into_vec();
     pairs.sort_unstable_by_key(|&(index, _)| index);
     Ok(Ok(pairs.into_iter().map(|(_, value)| value).collect()))
 }

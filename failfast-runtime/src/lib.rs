@@ -53,7 +53,7 @@ pub use outcome::{Fallible, LoopStep, Outcome};
 pub use pool::idle_threads;
 pub use stop::{FromStopped, StopToken, Stopped};
 
-use engine::{Body, Site};
+use engine::{Body, Site, Values};
 use std::marker::PhantomData;
 use std::panic::Location;
 use std::time::{Duration, Instant};
@@ -202,14 +202,14 @@ where
 /// at the end.
 struct Map<F, U> {
     f: F,
-    collected: Mutex<Vec<Vec<(usize, U)>>>,
+    collected: Mutex<Vec<Values<(usize, U)>>>,
 }
 
 impl<T, U: Send, E: Send, F: Fn(T) -> Result<U, E> + Sync> Body<(usize, T)> for Map<F, U> {
     type Outcome = Result<(), E>;
-    type Local = Vec<(usize, U)>;
+    type Local = Values<(usize, U)>;
     fn start(&self) -> Self::Local {
-        Vec::new()
+        Values::new()
     }
     fn run(&self, local: &mut Self::Local, (index, item): (usize, T)) -> Result<(), E> {
         local.push((index, (self.f)(item)?));
@@ -550,7 +550,7 @@ impl<'s, Stop> Loop<'s, Stop> {
             .into_inner()
             .unwrap_or_else(|p| p.into_inner())
             .into_iter()
-            .flatten()
+            .flat_map(Values::into_vec)
             .collect();
         pairs.sort_unstable_by_key(|&(index, _)| index);
         Ok(Ok(pairs.into_iter().map(|(_, value)| value).collect()))

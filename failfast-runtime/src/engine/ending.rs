@@ -82,6 +82,32 @@ pub(crate) fn resume_first(first: Option<Payload>) {
     }
 }
 
+/// The values a loop collects for its caller (`try_map`'s). If the loop does not hand them
+/// over (it failed, or unwinds), they are dropped one by one, as items are (see
+/// [`drop_each`]): two values whose `Drop` panics would abort in a plain `Vec`.
+pub(crate) struct Values<T>(Vec<T>);
+
+impl<T> Values<T> {
+    pub(crate) const fn new() -> Self {
+        Values(Vec::new())
+    }
+
+    pub(crate) fn push(&mut self, value: T) {
+        self.0.push(value);
+    }
+
+    /// The values, handed over.
+    pub(crate) fn into_vec(mut self) -> Vec<T> {
+        std::mem::take(&mut self.0)
+    }
+}
+
+impl<T> Drop for Values<T> {
+    fn drop(&mut self) {
+        resume_first(drop_each(self.0.drain(..)));
+    }
+}
+
 /// How a loop ended early.
 pub(crate) enum Ending<F> {
     /// A failure or an early return.

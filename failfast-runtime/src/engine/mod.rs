@@ -24,6 +24,7 @@ use crate::outcome::LoopStep;
 use crate::pool::{self, Work};
 use crate::stop::{Armed, StopToken, Stopped};
 use crate::Settings;
+pub(crate) use ending::Values;
 pub use group::LoopSite;
 pub(crate) use group::Site;
 use group::{Feed, Group};
