@@ -369,3 +369,40 @@ fn an_async_while_let_loop_is_stopped_with_its_head_in_progress() {
     tx.unbounded_send(3).unwrap();
     assert_eq!(rx.try_recv(), Ok(3));
 }
+
+#[fail_fast(workers = 1, stop = stop)]
+async fn serve(
+    jobs: &mut tokio::sync::mpsc::Receiver<u32>,
+    stop: &StopToken,
+    ran: &AtomicUsize,
+) -> Result<(), Stopped> {
+    while let Some(job) = jobs.recv().await {
+        tokio::task::yield_now().await;
+        ran.fetch_add(1, SeqCst);
+        if job == 3 {
+            stop.stop();
+        }
+    }
+    Ok(())
+}
+
+/// An iteration that stops the loop and then finishes frees its slot: the head is not
+/// evaluated for it, so the channel keeps every job that did not run (a job received after the
+/// stop would be dropped with the loop, lost).
+#[tokio::test(flavor = "current_thread")]
+async fn an_async_while_let_loop_stopped_by_its_iteration_takes_no_more_jobs() {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+    for job in 0..10 {
+        tx.send(job).await.unwrap();
+    }
+    let token = StopToken::new();
+    let ran = AtomicUsize::new(0);
+    let result = serve(&mut rx, &token, &ran).await;
+    assert_eq!(result, Err(Stopped::by_token()));
+    assert_eq!(ran.into_inner(), 4);
+    let mut left = Vec::new();
+    while let Ok(job) = rx.try_recv() {
+        left.push(job);
+    }
+    assert_eq!(left, [4, 5, 6, 7, 8, 9], "a job was taken after the stop");
+}

@@ -682,6 +682,12 @@ where
         if self.running == self.workers || self.ready.is_some() {
             return None;
         }
+        // An iteration polled since `poll_wait`'s check may have stopped the token and
+        // finished, freeing the slot: the input's next item would be taken only to be dropped
+        // (a channel's message lost).
+        if self.check_stop() {
+            return Some(Ok(()));
+        }
         let input = self.input.as_mut()?;
         // The task's own waker: a wake-up of the input wakes the task, whose next poll polls
         // the input again (a spurious poll of a stream is allowed).

@@ -248,6 +248,59 @@ fn a_stopped_stream_loop_polls_nothing_more() {
     assert_eq!(resumed.into_inner(), 0);
 }
 
+/// Pending once, woken at once.
+async fn yield_once() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            return Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    })
+    .await;
+}
+
+/// An iteration that stops the loop and then finishes frees its slot: the stream must not be
+/// polled for it (its item would be taken and dropped; a channel's message lost). Every item
+/// polled from the stream started an iteration, and none after the stopping one.
+#[test]
+fn a_stream_loop_stopped_by_an_iteration_that_finishes_polls_nothing_more() {
+    for workers in [1, 3] {
+        for yields in [false, true] {
+            let token = StopToken::new();
+            let polled = AtomicUsize::new(0);
+            let started = AtomicUsize::new(0);
+            let numbers = futures::stream::StreamExt::inspect(futures::stream::iter(0..), |_| {
+                polled.fetch_add(1, SeqCst);
+            });
+            let result: std::io::Result<()> = block_on(
+                Loop::new(workers)
+                    .stop(&token)
+                    .try_for_each_stream(numbers, async |n| {
+                        started.fetch_add(1, SeqCst);
+                        if yields {
+                            yield_once().await;
+                        }
+                        if n == 0 {
+                            token.stop();
+                        }
+                        Ok(())
+                    }),
+            );
+            assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::Interrupted);
+            let started = started.into_inner();
+            assert!(started <= workers, "{workers} workers: {started} started");
+            assert_eq!(
+                polled.into_inner(),
+                started,
+                "{workers} workers, yields {yields}: the stream was polled after the stop"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_stream_map_with_a_stop_keeps_the_stream_order_or_stops() {
     let token = StopToken::new();
