@@ -685,7 +685,9 @@ where
         // An iteration polled since `poll_wait`'s check may have stopped the token and
         // finished, freeing the slot: the input's next item would be taken only to be dropped
         // (a channel's message lost).
-        if self.check_stop() {
+        // Only when there is an input to poll: with the input exhausted and nothing running,
+        // the loop has ended, and a stop now changes nothing.
+        if self.input.is_some() && self.check_stop() {
             return Some(Ok(()));
         }
         let input = self.input.as_mut()?;
@@ -758,6 +760,11 @@ where
         &mut self,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<(), <F::Output as Split>::Exit>>> {
+        // Ended already (the input's end seen by `pull`, nothing running): a stop now changes
+        // nothing.
+        if self.stopped.is_none() && self.running == 0 && self.input.is_none() {
+            return Poll::Ready(Some(Ok(())));
+        }
         if self.check_stop() {
             return Poll::Ready(Some(Ok(())));
         }

@@ -56,3 +56,122 @@ fn a_stop_between_the_last_iteration_and_the_owner_returning_changes_nothing() {
         }
     }
 }
+
+/// Async loops: the stop comes from a `Drop` that the driver runs right after the loop's end
+/// became certain (the last iteration's future, dropped once it returned `Ready`; or the
+/// input, dropped once it returned its end), before the loop's future has returned.
+mod async_loops {
+    use failfast_runtime::future::Loop;
+    use failfast_runtime::{StopToken, Stopped};
+    use std::future::Future;
+    use std::pin::{pin, Pin};
+    use std::task::{Context, Poll, Waker};
+
+    fn poll_to_end<F: Future>(future: F) -> F::Output {
+        let mut future = pin!(future);
+        let mut cx = Context::from_waker(Waker::noop());
+        for _ in 0..100 {
+            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                return output;
+            }
+        }
+        panic!("the loop's iterations are woken at once: it ends within 100 polls")
+    }
+
+    /// An iteration that yields once, then finishes; dropped finished, it stops the token.
+    struct StopsWhenDropped<'a> {
+        token: &'a StopToken,
+        yielded: bool,
+        finished: bool,
+    }
+
+    impl Future for StopsWhenDropped<'_> {
+        type Output = Result<(), Stopped>;
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+            if !self.yielded {
+                self.yielded = true;
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            self.finished = true;
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    impl Drop for StopsWhenDropped<'_> {
+        fn drop(&mut self) {
+            if self.finished {
+                self.token.stop();
+            }
+        }
+    }
+
+    #[test]
+    fn a_stop_as_the_last_iteration_is_dropped_changes_nothing() {
+        for input in ["iterator", "stream"] {
+            let token = StopToken::new();
+            let iteration = |_| StopsWhenDropped {
+                token: &token,
+                yielded: false,
+                finished: false,
+            };
+            let looping = Loop::new(2).stop(&token);
+            let result = match input {
+                "iterator" => poll_to_end(looping.try_for_each([0], iteration)),
+                _ => {
+                    poll_to_end(looping.try_for_each_stream(futures::stream::iter([0]), iteration))
+                }
+            };
+            assert!(token.is_stopped());
+            assert_eq!(
+                result,
+                Ok(()),
+                "{input}: a stop after the end changed the outcome"
+            );
+        }
+    }
+
+    /// An input whose `Drop` stops the token.
+    struct StopsWhenDroppedInput<'a> {
+        token: &'a StopToken,
+        left: u32,
+    }
+
+    impl Iterator for StopsWhenDroppedInput<'_> {
+        type Item = u32;
+        fn next(&mut self) -> Option<u32> {
+            self.left = self.left.checked_sub(1)?;
+            Some(self.left)
+        }
+    }
+
+    impl Drop for StopsWhenDroppedInput<'_> {
+        fn drop(&mut self) {
+            self.token.stop();
+        }
+    }
+
+    #[test]
+    fn a_stop_as_the_exhausted_input_is_dropped_changes_nothing() {
+        for input in ["iterator", "stream"] {
+            let token = StopToken::new();
+            let items = StopsWhenDroppedInput {
+                token: &token,
+                left: 2,
+            };
+            let looping = Loop::new(2).stop(&token);
+            let result: Result<(), Stopped> = match input {
+                "iterator" => poll_to_end(looping.try_for_each(items, async |_| Ok(()))),
+                _ => poll_to_end(
+                    looping.try_for_each_stream(futures::stream::iter(items), async |_| Ok(())),
+                ),
+            };
+            assert!(token.is_stopped());
+            assert_eq!(
+                result,
+                Ok(()),
+                "{input}: a stop after the end changed the outcome"
+            );
+        }
+    }
+}
