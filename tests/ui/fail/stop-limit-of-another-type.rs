@@ -1,0 +1,22 @@
+use failfast::fail_fast;
+use std::time::Duration;
+
+// Seconds as a number, as a config file gives them.
+#[fail_fast(workers = 4, timeout = 5)]
+fn check_all(items: &[u32]) -> std::io::Result<()> {
+    for item in items {
+        println!("{item}");
+    }
+    Ok(())
+}
+
+// A length of time where a point in time is asked.
+#[fail_fast(workers = 4, deadline = Duration::from_secs(60))]
+fn check_before(items: &[u32]) -> std::io::Result<()> {
+    for item in items {
+        println!("{item}");
+    }
+    Ok(())
+}
+
+fn main() {}
