@@ -127,7 +127,7 @@ fn consume(
                     },
                     ::failfast::__private::Loop::new(4)
                         .stop(::failfast::parallel_loop::stop_token(&(token)))
-                        .deadline(until),
+                        .deadline(::failfast::parallel_loop::deadline(&(until))),
                     &__FAILFAST_SITE,
                     |__failfast_value| match ::core::option::Option::Some(
                         __failfast_value,

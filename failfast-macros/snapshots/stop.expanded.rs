@@ -109,7 +109,11 @@ fn download_all(
                             __failfast_input,
                             ::failfast::__private::Loop::new(8)
                                 .stop(::failfast::parallel_loop::stop_token(&(stop)))
-                                .timeout(Duration::from_secs(600)),
+                                .timeout(
+                                    ::failfast::parallel_loop::timeout(
+                                        &(Duration::from_secs(600)),
+                                    ),
+                                ),
                             &__FAILFAST_SITE,
                             |name| {
                                 if ::failfast::__private::always() {
