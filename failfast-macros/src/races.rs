@@ -177,7 +177,7 @@ pub(crate) fn check(described: &ParallelLoop, guards: &HashSet<String>, errors: 
             .collect(),
         scopes: vec![HashSet::new()],
         mutable: described.mutable.as_ref(),
-        head_uses: head.map(names_in).unwrap_or_default(),
+        head_uses: head.map(places_in).unwrap_or_default(),
         reported: HashSet::new(),
         counter: match (&described.source, &described.pat) {
             (Source::Input(Expr::Range(_)), Pat::Ident(counter)) => Some(counter.ident.to_string()),
@@ -312,21 +312,28 @@ pub(crate) fn guards(block: &Block) -> HashSet<String> {
     found.0
 }
 
-/// The plain names (`stack`, `rx`) that `expr` mentions, outside closures' own parameters:
-/// the variables a `while let` loop's head may use.
-fn names_in(expr: &Expr) -> HashSet<String> {
-    struct Names(HashSet<String>);
-    impl Visit<'_> for Names {
+/// The places `expr` uses, each as its variable and fields (`self.queue.pop()`: `self`,
+/// `queue`): a field path whole, so that a change of another field of the same variable is
+/// not taken for one of this place.
+fn places_in(expr: &Expr) -> Vec<Vec<String>> {
+    struct Places(Vec<Vec<String>>);
+    impl Visit<'_> for Places {
         fn visit_expr_path(&mut self, path: &syn::ExprPath) {
             if let Some(name) = path.path.get_ident() {
-                self.0.insert(name.to_string());
+                self.0.push(vec![name.to_string()]);
+            }
+        }
+        fn visit_expr_field(&mut self, field: &syn::ExprField) {
+            match segments(&Expr::Field(field.clone())) {
+                Some(place) => self.0.push(place),
+                None => visit::visit_expr_field(self, field),
             }
         }
         fn visit_item(&mut self, _: &Item) {}
     }
-    let mut names = Names(HashSet::new());
-    names.visit_expr(expr);
-    names.0
+    let mut places = Places(Vec::new());
+    places.visit_expr(expr);
+    places.0
 }
 
 struct Races<'a> {
@@ -340,8 +347,8 @@ struct Races<'a> {
     /// The names bound inside the body, innermost scope last.
     scopes: Vec<HashSet<String>>,
     mutable: Option<&'a Mutable>,
-    /// The variables a `while let` loop's head uses.
-    head_uses: HashSet<String>,
+    /// The places a `while let` loop's head uses (see [`places_in`]).
+    head_uses: Vec<Vec<String>>,
     /// The ones among them whose change in the body was reported.
     reported: HashSet<String>,
     /// The loop's variable when it counts through a range (`for i in 0..v.len()`): an
@@ -469,22 +476,34 @@ impl Races<'_> {
         }
     }
 
-    /// The variable at the root of `place` if the loop's head uses it (a `while let` loop).
-    fn used_by_head(&self, place: &Expr) -> Option<String> {
+    /// The place the loop's head uses (a `while let` loop) that `place` overlaps, with the
+    /// variable at its root: one is a part of the other (`self.queue` and `self.queue.len`,
+    /// `v` and `v[i]`), or they are reached through the same guard, which a closure captures
+    /// whole. Two fields apart (`self.queue` used, `self.count` changed) do not overlap.
+    fn used_by_head(&self, place: &Expr) -> Option<(String, String)> {
         let root = self.outer_root(place)?.to_string();
-        self.head_uses.contains(&root).then_some(root)
+        let mut base = place;
+        while let Expr::Index(index) = base {
+            base = &index.expr;
+        }
+        let changed = segments(base).unwrap_or_else(|| vec![root.clone()]);
+        let whole = self.guards.contains(&root);
+        let used = self.head_uses.iter().find(|used| {
+            used[0] == root && (whole || used.starts_with(&changed) || changed.starts_with(used))
+        })?;
+        Some((root, used.join(".")))
     }
 
     /// A change of `place` (`what`, at `at`) that the loop's head would race with.
     fn head_race(&mut self, at: impl ToTokens, place: &Expr, what: &str) -> bool {
-        let Some(root) = self.used_by_head(place) else {
+        let Some((root, used)) = self.used_by_head(place) else {
             return false;
         };
-        self.reported.insert(root.clone());
+        self.reported.insert(root);
         self.errors.error(
             at,
             format!(
-                "cannot {what} in this parallel `while let` loop: its head uses `{root}` to take the next item while iterations run, so this is {race}\n{HEAD_HELP}",
+                "cannot {what} in this parallel `while let` loop: its head uses `{used}` to take the next item while iterations run, so this is {race}\n{HEAD_HELP}",
                 race = race(self.kind),
             ),
         );
