@@ -44,12 +44,20 @@ def name_of(program):
     prefix = "twin_" if program in everyday else ""
     return prefix + program.stem.replace("-", "_")
 
+# A program whose first line is `// edition: 2024` (a let chain) is built with that edition.
+editions = []
 for program in programs:
     text = program.read_text()
     name = name_of(program)
     (work / "examples" / f"par_{name}.rs").write_text(text)
     twin = "\n".join("" if marker.match(line) else line for line in text.split("\n"))
     (work / "examples" / f"seq_{name}.rs").write_text(twin)
+    if text.startswith("// edition: 2024"):
+        editions += [f'[[example]]\nname = "{twin}_{name}"\nedition = "2024"\n'
+                     for twin in ("par", "seq")]
+if editions:
+    with open(work / "Cargo.toml", "a") as manifest:
+        manifest.write("\n" + "\n".join(editions))
 
 run = subprocess.run(
     ["cargo", "clippy", "--quiet", "--keep-going", "--examples", "--message-format=json", "--",

@@ -616,10 +616,12 @@ impl Visit<'_> for InScope {
                 let mut pats = Vec::new();
                 lets(&inner.cond, &mut pats);
                 self.visit_expr(&inner.cond);
-                if let (Expr::Let(head), true) =
-                    (&*inner.cond, inner.attrs.iter().any(crate::find::is_marker))
+                if crate::find::is_while_let(&inner.cond)
+                    && inner.attrs.iter().any(crate::find::is_marker)
                 {
-                    self.at_loop(&head.pat, &inner.body);
+                    // The pattern the loop is described with (a let chain's is built).
+                    let (pat, _) = crate::find::while_let_head(&inner.cond, &inner.body);
+                    self.at_loop(&pat, &inner.body);
                 }
                 self.scoped(&pats, |this| this.visit_block(&inner.body));
             }

@@ -5,7 +5,76 @@ use crate::args::Options;
 use proc_macro2::Span;
 use syn::visit::Visit;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Attribute, Block, Expr, ExprForLoop, Item};
+use syn::{Attribute, Block, Expr, ExprForLoop, Item, Pat};
+
+/// Whether a `while` loop's condition makes it a `while let` loop: a `let`, or a chain of
+/// `&&` with a `let` in it (edition 2024: `while let Ok(line) = rx.recv() && !line.is_empty()`).
+pub(crate) fn is_while_let(cond: &Expr) -> bool {
+    match cond {
+        Expr::Let(_) => true,
+        Expr::Binary(chain) if matches!(chain.op, syn::BinOp::And(_)) => {
+            is_while_let(&chain.left) || is_while_let(&chain.right)
+        }
+        _ => false,
+    }
+}
+
+/// A `while let` loop's condition as its pattern and head. A let chain is one `let` of the
+/// values its patterns bind, `Some((a, b))` over `if CHAIN { Some((a, b)) } else { None }`:
+/// the head stays one expression, evaluated once per value, and the chain's conditions are
+/// evaluated where its `let`s are. Only the names the body mentions are passed on (one used
+/// by the chain alone would be reported unused); a `mut` binding is `mut` in the loop's
+/// pattern, where the body uses it.
+pub(crate) fn while_let_head(cond: &Expr, body: &Block) -> (Pat, Expr) {
+    if let Expr::Let(binding) = cond {
+        return ((*binding.pat).clone(), (*binding.expr).clone());
+    }
+    /// The names the chain's patterns bind, last binding of a name last; their `mut` moved out.
+    struct Bound(Vec<(syn::Ident, bool)>);
+    impl VisitMut for Bound {
+        fn visit_expr_let_mut(&mut self, binding: &mut syn::ExprLet) {
+            self.visit_pat_mut(&mut binding.pat);
+            self.visit_expr_mut(&mut binding.expr);
+        }
+        fn visit_pat_ident_mut(&mut self, ident: &mut syn::PatIdent) {
+            let name = ident.ident.to_string();
+            // A capitalized name is a unit variant or a constant (`None`), not a binding.
+            if name.starts_with(|c: char| c.is_lowercase() || c == '_') {
+                let mutable = ident.by_ref.is_none() && ident.mutability.take().is_some();
+                self.0.retain(|(bound, _)| *bound != ident.ident);
+                self.0.push((ident.ident.clone(), mutable));
+            }
+            visit_mut::visit_pat_ident_mut(self, ident);
+        }
+        fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+        fn visit_expr_block_mut(&mut self, _: &mut syn::ExprBlock) {}
+        fn visit_item_mut(&mut self, _: &mut Item) {}
+    }
+    fn mentions(tokens: proc_macro2::TokenStream, name: &syn::Ident) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => ident == *name,
+            proc_macro2::TokenTree::Group(group) => mentions(group.stream(), name),
+            _ => false,
+        })
+    }
+    let mut chain = cond.clone();
+    let mut bound = Bound(Vec::new());
+    bound.visit_expr_mut(&mut chain);
+    let body = quote::ToTokens::to_token_stream(body);
+    bound.0.retain(|(name, _)| mentions(body.clone(), name));
+    let span = syn::spanned::Spanned::span(cond);
+    let names = bound.0.iter().map(|(name, _)| name);
+    let bindings = bound.0.iter().map(|(name, mutable)| {
+        let mutability = mutable.then(|| quote::quote_spanned!(span=> mut));
+        quote::quote!(#mutability #name)
+    });
+    let some = quote::quote_spanned!(span=> ::core::option::Option::Some);
+    let pat = syn::parse_quote_spanned!(span=> #some((#(#bindings,)*)));
+    let head = syn::parse_quote_spanned! {span=>
+        if #chain { #some((#(#names,)*)) } else { ::core::option::Option::None }
+    };
+    (pat, head)
+}
 
 /// Whether `attr` is a `#[fail_fast]` marker (also `#[failfast::fail_fast]` and the like).
 pub(crate) fn is_marker(attr: &Attribute) -> bool {
@@ -281,7 +350,7 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
         }
         // Loops inside these are not outermost.
         fn visit_expr_while_mut(&mut self, inner: &mut syn::ExprWhile) {
-            let while_let = matches!(*inner.cond, Expr::Let(_));
+            let while_let = is_while_let(&inner.cond);
             if while_let && self.inside.is_none() {
                 if self.mark == Some((false, self.while_lets.len())) {
                     inner.attrs.push(syn::parse_quote!(#[fail_fast]));

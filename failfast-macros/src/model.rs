@@ -11,7 +11,7 @@
 use crate::args::Options;
 use crate::captures::{Locals, Mutable, Shared};
 use crate::changes;
-use crate::find::{describe, expr_attrs_mut, is_marker};
+use crate::find::{describe, expr_attrs_mut, is_marker, is_while_let, while_let_head};
 use proc_macro2::{Span, TokenStream};
 use std::collections::HashSet;
 use syn::visit::{self, Visit};
@@ -48,12 +48,12 @@ pub(crate) enum LoopSyntax {
 }
 
 impl LoopSyntax {
-    /// `expr` as a loop that can run in parallel, if it is one: a `for` loop, or a `while`
-    /// loop whose condition is a single `let`.
+    /// `expr` as a loop that can run in parallel, if it is one: a `for` loop, or a `while let`
+    /// loop (its condition a `let`, or a let chain).
     pub(crate) fn of(expr: Expr) -> Option<LoopSyntax> {
         match expr {
             Expr::ForLoop(for_loop) => Some(LoopSyntax::For(for_loop)),
-            Expr::While(while_loop) if matches!(*while_loop.cond, Expr::Let(_)) => {
+            Expr::While(while_loop) if is_while_let(&while_loop.cond) => {
                 Some(LoopSyntax::WhileLet(while_loop))
             }
             _ => None,
@@ -273,15 +273,13 @@ impl<'a> Walk<'a> {
                 for_loop.body,
             ),
             LoopSyntax::WhileLet(while_loop) => {
-                let Expr::Let(binding) = *while_loop.cond else {
-                    unreachable!("`LoopSyntax::of` takes only a `while let`")
-                };
+                let (pat, head) = while_let_head(&while_loop.cond, &while_loop.body);
                 (
                     while_loop.attrs,
                     while_loop.label,
                     while_loop.while_token.span,
-                    *binding.pat,
-                    Source::Head(*binding.expr),
+                    pat,
+                    Source::Head(head),
                     while_loop.body,
                 )
             }
@@ -553,7 +551,7 @@ impl VisitMut for Walk<'_> {
         let marked_loop = match expr {
             Expr::ForLoop(for_loop) => for_loop.attrs.iter().any(is_marker),
             Expr::While(while_loop) => {
-                matches!(*while_loop.cond, Expr::Let(_)) && while_loop.attrs.iter().any(is_marker)
+                is_while_let(&while_loop.cond) && while_loop.attrs.iter().any(is_marker)
             }
             _ => false,
         };

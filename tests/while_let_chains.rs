@@ -1,0 +1,97 @@
+//! Edition 2024's let chains in a `while let` head (`while let Ok(x) = rx.recv() && x < 5`):
+//! the chain is the head, evaluated as a whole once per value; the loop ends where the
+//! sequential loop does (the first value that does not match or does not pass the condition),
+//! and what the chain binds reaches the body. Built with edition 2024 (see `Cargo.toml`).
+use failfast::fail_fast;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering::SeqCst};
+
+#[fail_fast(workers = 4)]
+fn below_five(jobs: std::sync::mpsc::Receiver<u32>, sum: &AtomicU32) -> Result<(), String> {
+    while let Ok(job) = jobs.recv()
+        && job < 5
+    {
+        sum.fetch_add(job, SeqCst);
+    }
+    Ok(())
+}
+
+#[test]
+fn a_thread_loop_ends_at_the_first_value_that_fails_the_condition() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    for job in [1, 2, 3, 7, 1, 1] {
+        tx.send(job).unwrap();
+    }
+    let sum = AtomicU32::new(0);
+    below_five(rx, &sum).unwrap();
+    assert_eq!(sum.into_inner(), 6, "1 + 2 + 3, then 7 ends the loop");
+}
+
+/// Two `let`s, a `mut` binding, and a binding used by the chain alone (`extra`).
+#[fail_fast(workers = 2)]
+fn pairs(
+    jobs: std::sync::mpsc::Receiver<(u32, Option<u32>)>,
+    seen: &Mutex<Vec<u32>>,
+) -> Result<(), String> {
+    while let Ok((base, extra)) = jobs.recv()
+        && let Some(mut total) = extra
+    {
+        total += base;
+        if total > 100 {
+            return Err(format!("{total} is too big"));
+        }
+        seen.lock().unwrap().push(total);
+    }
+    Ok(())
+}
+
+#[test]
+fn every_let_of_the_chain_binds_for_the_body() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    for job in [(1, Some(2)), (3, Some(4)), (5, None), (6, Some(7))] {
+        tx.send(job).unwrap();
+    }
+    let seen = Mutex::new(Vec::new());
+    pairs(rx, &seen).unwrap();
+    let mut seen = seen.into_inner().unwrap();
+    seen.sort_unstable();
+    assert_eq!(seen, [3, 7], "(5, None) ends the loop");
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    tx.send((1, Some(200))).unwrap();
+    drop(tx);
+    assert_eq!(
+        pairs(rx, &Mutex::default()),
+        Err("201 is too big".to_string())
+    );
+}
+
+#[fail_fast(workers = 2)]
+async fn lines(
+    lines: &mut tokio::sync::mpsc::Receiver<String>,
+    length: &AtomicU32,
+) -> Result<(), String> {
+    while let Some(line) = lines.recv().await
+        && !line.is_empty()
+    {
+        tokio::task::yield_now().await;
+        length.fetch_add(u32::try_from(line.len()).unwrap(), SeqCst);
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_async_loop_ends_at_the_first_value_that_fails_the_condition() {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(8);
+    for line in ["ab", "cde", "", "zz"] {
+        tx.send(line.to_string()).await.unwrap();
+    }
+    let length = AtomicU32::new(0);
+    lines(&mut rx, &length).await.unwrap();
+    assert_eq!(length.into_inner(), 5);
+    assert_eq!(
+        rx.try_recv().as_deref(),
+        Ok("zz"),
+        "nothing taken after the end"
+    );
+}
