@@ -571,7 +571,7 @@ impl From<Stopped> for std::io::Error {
     message = "the stopped loop's exit has nowhere to go: `{Self}` cannot hold a `failfast::Stopped`",
     label = "this can stop the loop from outside, and `{Self}` has no value that says so",
     note = "a stopped loop returns `Err(failfast::Stopped)` converted with `From`, as `?` would (`None` in an `Option` function; a `()` function just returns)",
-    note = "add a variant with `#[from] failfast::Stopped` (or a `From<failfast::Stopped>` impl) to the error type, or return `anyhow::Result` or `io::Result`"
+    note = "add a variant with `#[from] failfast::Stopped` (or a `From<failfast::Stopped>` impl) to the error type, or return `anyhow::Result` or `io::Result`; in generic code, bound the error type: `E: From<failfast::Stopped>`"
 )]
 pub trait FromStopped {
     /// The value of a loop that was stopped.

@@ -25,4 +25,17 @@ fn count(ids: &[u32], stop: &StopToken) -> usize {
     ids.len()
 }
 
+// Generic code: the error type needs the bound `E: From<failfast::Stopped>`.
+#[fail_fast(workers = 4, stop = stop)]
+fn run_all<E: Send>(
+    ids: &[u32],
+    stop: &StopToken,
+    f: impl Fn(u32) -> Result<(), E> + Sync,
+) -> Result<(), E> {
+    for &id in ids {
+        f(id)?;
+    }
+    Ok(())
+}
+
 fn main() {}
