@@ -379,6 +379,9 @@
 //! - A value that does not match (`None`, `Err(..)` for `while let Ok(..)`) ends the input:
 //!   the loop waits for its running iterations and returns as a `for` loop does at the end of
 //!   its input. A `?` (or `return`) in the head ends the loop like a failing iteration.
+//! - A let chain (edition 2024: `while let Ok(job) = jobs.recv() && !job.is_empty()`) is the
+//!   head as a whole: its conditions are evaluated with its `let`s, one value at a time, and
+//!   the loop ends at the first value for which the chain is false, as the sequential loop does.
 //! - After the loop has ended, the head is not evaluated again. An async loop drops a head
 //!   in progress at once, which may lose the value it was about to yield (cancel-safe heads
 //!   such as tokio's `Receiver::recv` and `StreamExt::next` lose nothing). A thread loop cannot
