@@ -767,7 +767,19 @@ mod timer {
             if deadline <= now {
                 let (_, token) = timers.due.pop_first().expect("an entry is due");
                 drop(timers);
-                token.time_out();
+                // A waker that panics must not end this thread while `running` says it runs:
+                // every later deadline would go unwatched. Only the engine's wakers are listed
+                // on a timed token today, and they do not panic; nobody here could take the
+                // payload, so it is dropped (leaked if its own `Drop` panics).
+                if let Err(payload) =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| token.time_out()))
+                {
+                    if let Err(again) =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(payload)))
+                    {
+                        std::mem::forget(again);
+                    }
+                }
                 drop(token);
                 timers = self::timers();
                 continue;
