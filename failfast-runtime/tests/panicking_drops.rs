@@ -3,14 +3,13 @@
 //! every path of thread loops, and in async loops.
 mod common;
 
-use common::{scaled, Path};
+use common::{poll_to_end, scaled, Path};
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::pin;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Once;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Waker};
 
 /// The payloads of the injected panics; the panic hook keeps them quiet.
 fn quiet() {
@@ -188,19 +187,6 @@ fn items_dropped_after_a_failure_resume_their_first_panic_on_every_path() {
     }));
     assert!(message(result.expect_err("a dropped item panicked")).starts_with("drop of item"));
     log.check("indexed, after a failure");
-}
-
-/// Polls `future` to the end with a waker that does nothing: the futures below are either
-/// ready or never woken.
-fn poll_to_end<F: Future>(future: F, polls: usize) -> Option<F::Output> {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..polls {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return Some(output);
-        }
-    }
-    None
 }
 
 /// An iteration that holds its item across an await that never ends, unless it is item

@@ -4,12 +4,12 @@
 //!
 //! Sequentially, dropping a `Vec` that holds two such values aborts (std's drop glue): the
 //! loop drops the values it collected one by one instead, as it drops items.
-use std::future::Future;
+mod common;
+
+use common::poll_to_end;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Once;
-use std::task::{Context, Poll, Waker};
 
 fn quiet() {
     static HOOK: Once = Once::new();
@@ -64,17 +64,6 @@ fn panics_at_one(n: usize, dropped: &AtomicUsize) -> Result<Value<'_>, usize> {
     Ok(Value { n, dropped })
 }
 
-fn poll_to_end<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..100 {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-    }
-    panic!("the loop's iterations are all ready: it ends within 100 polls")
-}
-
 #[test]
 fn values_mapped_before_a_failure_resume_their_first_panic_in_a_thread_loop() {
     quiet();
@@ -122,9 +111,10 @@ fn values_mapped_before_a_failure_resume_their_first_panic_in_an_async_loop() {
     quiet();
     let dropped = AtomicUsize::new(0);
     let result = catch_unwind(AssertUnwindSafe(|| {
-        poll_to_end(failfast_runtime::future::try_map(0..3, 1, async |n| {
-            fails_at_two(n, &dropped)
-        }))
+        poll_to_end(
+            failfast_runtime::future::try_map(0..3, 1, async |n| fails_at_two(n, &dropped)),
+            100,
+        )
     }));
     let payload = result.err().expect("a dropped value panicked");
     assert!(message(payload).starts_with("drop of value"));
@@ -140,9 +130,10 @@ fn a_value_dropped_while_an_iteration_panics_does_not_replace_its_panic_in_an_as
     quiet();
     let dropped = AtomicUsize::new(0);
     let result = catch_unwind(AssertUnwindSafe(|| {
-        poll_to_end(failfast_runtime::future::try_map(0..3, 1, async |n| {
-            panics_at_one(n, &dropped)
-        }))
+        poll_to_end(
+            failfast_runtime::future::try_map(0..3, 1, async |n| panics_at_one(n, &dropped)),
+            100,
+        )
     }));
     let payload = result.err().expect("iteration 1 panicked");
     assert_eq!(message(payload), "iteration 1 panicked");

@@ -64,18 +64,11 @@ mod async_loops {
     use failfast_runtime::future::Loop;
     use failfast_runtime::{StopToken, Stopped};
     use std::future::Future;
-    use std::pin::{pin, Pin};
-    use std::task::{Context, Poll, Waker};
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
 
     fn poll_to_end<F: Future>(future: F) -> F::Output {
-        let mut future = pin!(future);
-        let mut cx = Context::from_waker(Waker::noop());
-        for _ in 0..100 {
-            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-                return output;
-            }
-        }
-        panic!("the loop's iterations are woken at once: it ends within 100 polls")
+        super::common::poll_to_end(future, 100).expect("its iterations wake at once")
     }
 
     /// An iteration that yields once, then finishes; dropped finished, it stops the token.

@@ -256,3 +256,16 @@ pub fn watched<P: std::fmt::Debug + Default + Send + 'static>(
         std::panic::resume_unwind(failure);
     }
 }
+
+/// Polls `future` up to `polls` times with a waker that does nothing, for futures whose
+/// iterations are ready or wake themselves at once (or never): its output if it finished.
+pub fn poll_to_end<F: std::future::Future>(future: F, polls: usize) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    for _ in 0..polls {
+        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return Some(output);
+        }
+    }
+    None
+}
