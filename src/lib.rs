@@ -383,6 +383,10 @@
 //! - A let chain (edition 2024: `while let Ok(job) = jobs.recv() && !job.is_empty()`) is the
 //!   head as a whole: its conditions are evaluated with its `let`s, one value at a time, and
 //!   the loop ends at the first value for which the chain is false, as the sequential loop does.
+//!   What the chain binds moves to the iteration, so it must own its values: a binding that
+//!   borrows from the chain (`ref` to a temporary, or a later `let` that borrows an earlier
+//!   binding, as `line.split_once('=')` does) is refused by rustc; bind owned values there
+//!   (`.map(|(k, v)| (k.to_owned(), v.to_owned()))`), or split in the body.
 //! - After the loop has ended, the head is not evaluated again. An async loop drops a head
 //!   in progress at once, which may lose the value it was about to yield (cancel-safe heads
 //!   such as tokio's `Receiver::recv` and `StreamExt::next` lose nothing). A thread loop cannot

@@ -620,8 +620,8 @@ impl Visit<'_> for InScope {
                     && inner.attrs.iter().any(crate::find::is_marker)
                 {
                     // The pattern the loop is described with (a let chain's is built).
-                    let (pat, _) = crate::find::while_let_head(&inner.cond, &inner.body);
-                    self.at_loop(&pat, &inner.body);
+                    let (pat, _, body) = crate::find::while_let_head(&inner.cond, &inner.body);
+                    self.at_loop(&pat, &body);
                 }
                 self.scoped(&pats, |this| this.visit_block(&inner.body));
             }

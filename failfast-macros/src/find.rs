@@ -19,61 +19,76 @@ pub(crate) fn is_while_let(cond: &Expr) -> bool {
     }
 }
 
-/// A `while let` loop's condition as its pattern and head. A let chain is one `let` of the
-/// values its patterns bind, `Some((a, b))` over `if CHAIN { Some((a, b)) } else { None }`:
-/// the head stays one expression, evaluated once per value, and the chain's conditions are
-/// evaluated where its `let`s are. Only the names the body mentions are passed on (one used
-/// by the chain alone would be reported unused); a `mut` binding is `mut` in the loop's
-/// pattern, where the body uses it.
-pub(crate) fn while_let_head(cond: &Expr, body: &Block) -> (Pat, Expr) {
+/// A `while let` loop's condition as its pattern and head, and the body to describe. A let
+/// chain is one `let` of the values its patterns bind, `Some((a, b))` over `if CHAIN {
+/// Some((a, b)) } else { None }`: the head stays one expression, evaluated once per value,
+/// and the chain's conditions are evaluated where its `let`s are. The chain keeps its
+/// patterns as written (a `mut` binding the chain itself changes stays `mut` there); the
+/// body starts by binding the names again as written (`let (a, mut b) = (a, b);`), so that a
+/// `mut` is where the body uses it, and a name the chain alone uses is not reported unused
+/// (both are allowed, as the sequential loop has them used).
+///
+/// Bindings that borrow from the chain (a `ref` to a temporary, a later `let` that borrows
+/// an earlier binding) cannot move to the iteration that runs the body: rustc refuses them.
+pub(crate) fn while_let_head(cond: &Expr, body: &Block) -> (Pat, Expr, Block) {
     if let Expr::Let(binding) = cond {
-        return ((*binding.pat).clone(), (*binding.expr).clone());
+        return (
+            (*binding.pat).clone(),
+            (*binding.expr).clone(),
+            body.clone(),
+        );
     }
-    /// The names the chain's patterns bind, last binding of a name last; their `mut` moved out.
+    /// The names the chain's patterns bind, each once (where it is last bound), and whether
+    /// it is bound `mut`.
     struct Bound(Vec<(syn::Ident, bool)>);
-    impl VisitMut for Bound {
-        fn visit_expr_let_mut(&mut self, binding: &mut syn::ExprLet) {
-            self.visit_pat_mut(&mut binding.pat);
-            self.visit_expr_mut(&mut binding.expr);
+    impl Visit<'_> for Bound {
+        fn visit_expr_let(&mut self, binding: &syn::ExprLet) {
+            self.visit_pat(&binding.pat);
+            self.visit_expr(&binding.expr);
         }
-        fn visit_pat_ident_mut(&mut self, ident: &mut syn::PatIdent) {
+        fn visit_pat_ident(&mut self, ident: &syn::PatIdent) {
             let name = ident.ident.to_string();
             // A capitalized name is a unit variant or a constant (`None`), not a binding.
             if name.starts_with(|c: char| c.is_lowercase() || c == '_') {
-                let mutable = ident.by_ref.is_none() && ident.mutability.take().is_some();
+                let mutable = ident.by_ref.is_none() && ident.mutability.is_some();
                 self.0.retain(|(bound, _)| *bound != ident.ident);
                 self.0.push((ident.ident.clone(), mutable));
             }
-            visit_mut::visit_pat_ident_mut(self, ident);
+            syn::visit::visit_pat_ident(self, ident);
         }
-        fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
-        fn visit_expr_block_mut(&mut self, _: &mut syn::ExprBlock) {}
-        fn visit_item_mut(&mut self, _: &mut Item) {}
+        fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
+        fn visit_expr_block(&mut self, _: &syn::ExprBlock) {}
+        fn visit_item(&mut self, _: &Item) {}
     }
-    fn mentions(tokens: proc_macro2::TokenStream, name: &syn::Ident) -> bool {
-        tokens.into_iter().any(|token| match token {
-            proc_macro2::TokenTree::Ident(ident) => ident == *name,
-            proc_macro2::TokenTree::Group(group) => mentions(group.stream(), name),
-            _ => false,
-        })
-    }
-    let mut chain = cond.clone();
     let mut bound = Bound(Vec::new());
-    bound.visit_expr_mut(&mut chain);
-    let body = quote::ToTokens::to_token_stream(body);
-    bound.0.retain(|(name, _)| mentions(body.clone(), name));
+    bound.visit_expr(cond);
     let span = syn::spanned::Spanned::span(cond);
-    let names = bound.0.iter().map(|(name, _)| name);
-    let bindings = bound.0.iter().map(|(name, mutable)| {
-        let mutability = mutable.then(|| quote::quote_spanned!(span=> mut));
-        quote::quote!(#mutability #name)
-    });
+    let names: Vec<&syn::Ident> = bound.0.iter().map(|(name, _)| name).collect();
     let some = quote::quote_spanned!(span=> ::core::option::Option::Some);
-    let pat = syn::parse_quote_spanned!(span=> #some((#(#bindings,)*)));
+    let pat = syn::parse_quote_spanned!(span=> #some((#(#names,)*)));
+    let chain = syn::Ident::new("__failfast_chain", span);
     let head = syn::parse_quote_spanned! {span=>
-        if #chain { #some((#(#names,)*)) } else { ::core::option::Option::None }
+        {
+            #[allow(unused_mut)]
+            let #chain = if #cond { #some((#(#names,)*)) } else { ::core::option::Option::None };
+            #chain
+        }
     };
-    (pat, head)
+    let mut body = body.clone();
+    if !names.is_empty() {
+        let bindings = bound.0.iter().map(|(name, mutable)| {
+            let mutability = mutable.then(|| quote::quote_spanned!(name.span()=> mut));
+            quote::quote!(#mutability #name)
+        });
+        body.stmts.insert(
+            0,
+            syn::parse_quote_spanned! {span=>
+                #[allow(unused_variables, unused_mut)]
+                let (#(#bindings,)*) = (#(#names,)*);
+            },
+        );
+    }
+    (pat, head, body)
 }
 
 /// Whether `attr` is a `#[fail_fast]` marker (also `#[failfast::fail_fast]` and the like).

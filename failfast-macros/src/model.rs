@@ -273,14 +273,14 @@ impl<'a> Walk<'a> {
                 for_loop.body,
             ),
             LoopSyntax::WhileLet(while_loop) => {
-                let (pat, head) = while_let_head(&while_loop.cond, &while_loop.body);
+                let (pat, head, body) = while_let_head(&while_loop.cond, &while_loop.body);
                 (
                     while_loop.attrs,
                     while_loop.label,
                     while_loop.while_token.span,
                     pat,
                     Source::Head(head),
-                    while_loop.body,
+                    body,
                 )
             }
         };

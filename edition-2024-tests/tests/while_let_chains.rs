@@ -95,3 +95,35 @@ async fn an_async_loop_ends_at_the_first_value_that_fails_the_condition() {
         "nothing taken after the end"
     );
 }
+
+/// The chain's own `mut` binding, changed by the chain (`v.pop()`), and names the body uses
+/// only inside format strings (`{last}`, `{v:?}`).
+#[fail_fast(workers = 2)]
+fn lasts(
+    jobs: std::sync::mpsc::Receiver<Vec<u32>>,
+    seen: &Mutex<Vec<String>>,
+) -> Result<(), String> {
+    while let Ok(mut v) = jobs.recv()
+        && let Some(last) = v.pop()
+    {
+        seen.lock().unwrap().push(format!("{last} after {v:?}"));
+    }
+    Ok(())
+}
+
+#[test]
+fn the_chain_may_change_its_own_bindings_and_the_body_may_name_them_in_format_strings() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    for job in [vec![1, 2], vec![3], vec![], vec![4]] {
+        tx.send(job).unwrap();
+    }
+    let seen = Mutex::new(Vec::new());
+    lasts(rx, &seen).unwrap();
+    let mut seen = seen.into_inner().unwrap();
+    seen.sort_unstable();
+    assert_eq!(
+        seen,
+        ["2 after [1]", "3 after []"],
+        "the empty job ends the loop"
+    );
+}
