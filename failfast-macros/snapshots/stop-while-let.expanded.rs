@@ -127,7 +127,10 @@ fn consume(
                     },
                     ::failfast::__private::Loop::new(4)
                         .stop(::failfast::parallel_loop::stop_token(&(token)))
-                        .deadline(::failfast::parallel_loop::deadline(&(until))),
+                        .deadline({
+                            let __failfast_limit: ::std::time::Instant = until;
+                            __failfast_limit
+                        }),
                     &__FAILFAST_SITE,
                     |__failfast_value| match ::core::option::Option::Some(
                         __failfast_value,

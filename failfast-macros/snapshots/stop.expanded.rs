@@ -109,11 +109,12 @@ fn download_all(
                             __failfast_input,
                             ::failfast::__private::Loop::new(8)
                                 .stop(::failfast::parallel_loop::stop_token(&(stop)))
-                                .timeout(
-                                    ::failfast::parallel_loop::timeout(
-                                        &(Duration::from_secs(600)),
-                                    ),
-                                ),
+                                .timeout({
+                                    let __failfast_limit: ::core::time::Duration = Duration::from_secs(
+                                        600,
+                                    );
+                                    __failfast_limit
+                                }),
                             &__FAILFAST_SITE,
                             |name| {
                                 if ::failfast::__private::always() {

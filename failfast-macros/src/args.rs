@@ -209,6 +209,27 @@ impl Options {
             }
             "timeout" | "deadline" => {
                 let value: Expr = input.parse()?;
+                // A number is the mistake a first user makes (seconds, as a config gives
+                // them); any other value's type is checked by rustc, which also infers it
+                // (`cfg.timeout.into()`).
+                if let Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Int(_) | syn::Lit::Float(_),
+                    ..
+                }) = &value
+                {
+                    let example = match name.as_str() {
+                        "timeout" => "`timeout = Duration::from_secs(5)` (or `Duration::from_millis(..)`): the loop stops once that much time has passed since it started",
+                        _ => "`deadline = Instant::now() + Duration::from_secs(60)`: the loop stops when that instant passes",
+                    };
+                    let takes = match name.as_str() {
+                        "timeout" => "a `std::time::Duration`",
+                        _ => "a `std::time::Instant`",
+                    };
+                    errors.error(
+                        &value,
+                        format!("`{name}` takes {takes}, not a number\nhelp: write {example}"),
+                    );
+                }
                 match &self.limit {
                     Some((given, _)) if *given == name => errors.error(
                         key,

@@ -564,12 +564,16 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         let stop = stop.as_ref().map(|stop| quote_spanned!(at=> .stop(#stop)));
         let limit = options.limit.as_ref().map(|(name, value)| {
             let method = Ident::new(&name.to_string(), at);
-            // Converted at the value's tokens, so that a value of another type is reported
-            // there, by the option's own message.
+            // Typed at the value's tokens, so that rustc infers the value's type from it
+            // (`cfg.timeout.into()`) and reports a value of another type there, not at the
+            // runtime's `Loop::timeout`.
             let value_span = syn::spanned::Spanned::span(value);
-            let named = self::named(&options, value_span);
-            let convert = Ident::new(&name.to_string(), value_span);
-            let value = quote_spanned!(hygienic(value_span)=> #named::#convert(&(#value)));
+            let ty = match name.to_string().as_str() {
+                "timeout" => quote_spanned!(value_span=> ::core::time::Duration),
+                _ => quote_spanned!(value_span=> ::std::time::Instant),
+            };
+            let typed = Ident::new("__failfast_limit", hygienic(value_span));
+            let value = quote_spanned!(hygienic(value_span)=> { let #typed: #ty = #value; #typed });
             quote_spanned!(at=> .#method(#value))
         });
         quote_spanned!(at=> #private::Loop::new(#workers) #stop #limit)

@@ -570,68 +570,6 @@ pub fn stop_token<'a>(token: &'a (dyn AsStopToken + 'a)) -> &'a crate::StopToken
     token.stop_token()
 }
 
-/// What `timeout = ..` takes: a [`Duration`](std::time::Duration), or a reference to one.
-#[diagnostic::on_unimplemented(
-    message = "`timeout` takes a `std::time::Duration`, not `{Self}`",
-    label = "not a `Duration`",
-    note = "write `timeout = Duration::from_secs(5)` (or `Duration::from_millis(..)`): the loop stops once that much time has passed since it started; for a point in time, write `deadline = instant`"
-)]
-pub trait AsTimeout {
-    /// The timeout.
-    fn timeout(&self) -> std::time::Duration;
-}
-
-#[diagnostic::do_not_recommend]
-impl AsTimeout for std::time::Duration {
-    fn timeout(&self) -> std::time::Duration {
-        *self
-    }
-}
-
-#[diagnostic::do_not_recommend]
-impl<T: AsTimeout + ?Sized> AsTimeout for &T {
-    fn timeout(&self) -> std::time::Duration {
-        (**self).timeout()
-    }
-}
-
-/// What `deadline = ..` takes: an [`Instant`](std::time::Instant), or a reference to one.
-#[diagnostic::on_unimplemented(
-    message = "`deadline` takes a `std::time::Instant`, not `{Self}`",
-    label = "not an `Instant`",
-    note = "write `deadline = Instant::now() + Duration::from_secs(60)`: the loop stops when that instant passes; for a length of time from the loop's start, write `timeout = duration`"
-)]
-pub trait AsDeadline {
-    /// The deadline.
-    fn deadline(&self) -> std::time::Instant;
-}
-
-#[diagnostic::do_not_recommend]
-impl AsDeadline for std::time::Instant {
-    fn deadline(&self) -> std::time::Instant {
-        *self
-    }
-}
-
-#[diagnostic::do_not_recommend]
-impl<T: AsDeadline + ?Sized> AsDeadline for &T {
-    fn deadline(&self) -> std::time::Instant {
-        (**self).deadline()
-    }
-}
-
-/// The duration that `timeout = ..` gives, taken as a trait object for the reason
-/// [`stop_token`] is.
-pub fn timeout(timeout: &dyn AsTimeout) -> std::time::Duration {
-    timeout.timeout()
-}
-
-/// The instant that `deadline = ..` gives, taken as a trait object for the reason
-/// [`stop_token`] is.
-pub fn deadline(deadline: &dyn AsDeadline) -> std::time::Instant {
-    deadline.deadline()
-}
-
 /// A thread `while let` loop: the calling thread evaluates `head`, one value at a time and
 /// only when a thread is free to start the value at once (never more than `workers`
 /// iterations run), and `workers` pool threads run the iterations.
