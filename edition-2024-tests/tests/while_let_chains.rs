@@ -127,3 +127,29 @@ fn the_chain_may_change_its_own_bindings_and_the_body_may_name_them_in_format_st
         "the empty job ends the loop"
     );
 }
+
+/// A condition of the chain with a `match` of its own: its arms' bindings (`v`) are not the
+/// chain's.
+#[fail_fast(workers = 2)]
+fn odd(jobs: std::sync::mpsc::Receiver<Option<u32>>, sum: &AtomicU32) -> Result<(), String> {
+    while let Ok(job) = jobs.recv()
+        && match job {
+            Some(v) => v % 2 == 1,
+            None => false,
+        }
+    {
+        sum.fetch_add(job.unwrap_or(0), SeqCst);
+    }
+    Ok(())
+}
+
+#[test]
+fn a_match_in_a_condition_binds_only_for_its_arms() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    for job in [Some(1), Some(3), Some(4), Some(5)] {
+        tx.send(job).unwrap();
+    }
+    let sum = AtomicU32::new(0);
+    odd(rx, &sum).unwrap();
+    assert_eq!(sum.into_inner(), 4, "1 + 3, then 4 ends the loop");
+}

@@ -38,14 +38,10 @@ pub(crate) fn while_let_head(cond: &Expr, body: &Block) -> (Pat, Expr, Block) {
             body.clone(),
         );
     }
-    /// The names the chain's patterns bind, each once (where it is last bound), and whether
-    /// it is bound `mut`.
+    /// The names a pattern binds, each once (where it is last bound), and whether it is
+    /// bound `mut`.
     struct Bound(Vec<(syn::Ident, bool)>);
     impl Visit<'_> for Bound {
-        fn visit_expr_let(&mut self, binding: &syn::ExprLet) {
-            self.visit_pat(&binding.pat);
-            self.visit_expr(&binding.expr);
-        }
         fn visit_pat_ident(&mut self, ident: &syn::PatIdent) {
             let name = ident.ident.to_string();
             // A capitalized name is a unit variant or a constant (`None`), not a binding.
@@ -56,12 +52,25 @@ pub(crate) fn while_let_head(cond: &Expr, body: &Block) -> (Pat, Expr, Block) {
             }
             syn::visit::visit_pat_ident(self, ident);
         }
-        fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
-        fn visit_expr_block(&mut self, _: &syn::ExprBlock) {}
-        fn visit_item(&mut self, _: &Item) {}
     }
+    /// The chain's `let`s, in order: only theirs bind for the body (a `match` in one of its
+    /// conditions binds for its own arms).
+    fn lets<'c>(cond: &'c Expr, found: &mut Vec<&'c syn::ExprLet>) {
+        match cond {
+            Expr::Let(binding) => found.push(binding),
+            Expr::Binary(chain) if matches!(chain.op, syn::BinOp::And(_)) => {
+                lets(&chain.left, found);
+                lets(&chain.right, found);
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    lets(cond, &mut found);
     let mut bound = Bound(Vec::new());
-    bound.visit_expr(cond);
+    for binding in found {
+        bound.visit_pat(&binding.pat);
+    }
     let span = syn::spanned::Spanned::span(cond);
     let names: Vec<&syn::Ident> = bound.0.iter().map(|(name, _)| name).collect();
     let some = quote::quote_spanned!(span=> ::core::option::Option::Some);
