@@ -212,18 +212,22 @@ impl Options {
                 // A number is the mistake a first user makes (seconds, as a config gives
                 // them); any other value's type is checked by rustc, which also infers it
                 // (`cfg.timeout.into()`).
-                if let Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Int(_) | syn::Lit::Float(_),
-                    ..
-                }) = &value
-                {
-                    let example = match name.as_str() {
-                        "timeout" => "`timeout = Duration::from_secs(5)` (or `Duration::from_millis(..)`): the loop stops once that much time has passed since it started",
-                        _ => "`deadline = Instant::now() + Duration::from_secs(60)`: the loop stops when that instant passes",
+                if let Some(seconds) = number(&value) {
+                    // A length of time is never negative: the example shows the number's size.
+                    let seconds = seconds.trim_start_matches('-');
+                    let from = match seconds.contains(['.', 'e', 'E']) {
+                        true => format!("Duration::from_secs_f64({seconds})"),
+                        false => format!("Duration::from_secs({seconds})"),
                     };
-                    let takes = match name.as_str() {
-                        "timeout" => "a `std::time::Duration`",
-                        _ => "a `std::time::Instant`",
+                    let (takes, example) = match name.as_str() {
+                        "timeout" => (
+                            "a `std::time::Duration`",
+                            format!("`timeout = {from}`: the loop stops once that much time has passed since it started"),
+                        ),
+                        _ => (
+                            "a `std::time::Instant`",
+                            format!("`deadline = Instant::now() + {from}`: the loop stops when that instant passes"),
+                        ),
                     };
                     errors.error(
                         &value,
@@ -251,6 +255,28 @@ impl Options {
             }
         }
         Ok(())
+    }
+}
+
+/// `value` as the number it is written as, if it is one (`5`, `2.5`, `-5`, `(30)`).
+fn number(value: &Expr) -> Option<String> {
+    match value {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(int),
+            ..
+        }) => Some(int.base10_digits().to_string()),
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Float(float),
+            ..
+        }) => Some(float.base10_digits().to_string()),
+        Expr::Paren(paren) => number(&paren.expr),
+        Expr::Group(group) => number(&group.expr),
+        Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) => number(expr).map(|n| format!("-{n}")),
+        _ => None,
     }
 }
 

@@ -19,4 +19,13 @@ fn check_before(items: &[u32]) -> std::io::Result<()> {
     Ok(())
 }
 
+// Seconds with a fraction, for a deadline: the example uses them.
+#[fail_fast(workers = 4, deadline = (2.5))]
+fn check_soon(items: &[u32]) -> std::io::Result<()> {
+    for item in items {
+        println!("{item}");
+    }
+    Ok(())
+}
+
 fn main() {}
