@@ -8,28 +8,11 @@ use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Once;
 use std::task::{Context, Waker};
 
-/// The payloads of the injected panics; the panic hook keeps them quiet.
+/// The payloads of the injected panics, kept quiet.
 fn quiet() {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let injected = info
-                .payload()
-                .downcast_ref::<String>()
-                .is_some_and(|message| {
-                    message.starts_with("drop of item")
-                        || message.starts_with("next() panicked")
-                        || message.starts_with("iteration panicked")
-                });
-            if !injected {
-                previous(info);
-            }
-        }));
-    });
+    common::quiet_panics(&["drop of item", "next() panicked", "iteration panicked"]);
 }
 
 fn message(payload: Box<dyn std::any::Any + Send>) -> String {

@@ -9,24 +9,10 @@ mod common;
 use common::poll_to_end;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Once;
 
+/// The payloads of the injected panics, kept quiet.
 fn quiet() {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let injected = info
-                .payload()
-                .downcast_ref::<String>()
-                .is_some_and(|message| {
-                    message.starts_with("drop of value") || message.starts_with("iteration")
-                });
-            if !injected {
-                previous(info);
-            }
-        }));
-    });
+    common::quiet_panics(&["drop of value", "iteration"]);
 }
 
 fn message(payload: Box<dyn std::any::Any + Send>) -> String {

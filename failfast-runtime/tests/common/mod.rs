@@ -269,3 +269,21 @@ pub fn poll_to_end<F: std::future::Future>(future: F, polls: usize) -> Option<F:
     }
     None
 }
+
+/// Keeps the panics a test injects quiet: those whose `String` payload starts with one of
+/// `injected`; any other panic is reported as usual. Installed once per test binary.
+pub fn quiet_panics(injected: &'static [&'static str]) {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let quiet = info
+                .payload()
+                .downcast_ref::<String>()
+                .is_some_and(|message| injected.iter().any(|start| message.starts_with(start)));
+            if !quiet {
+                previous(info);
+            }
+        }));
+    });
+}
