@@ -604,8 +604,7 @@ impl Visit<'_> for InScope {
                 self.scoped(&[&inner.pat], |this| this.visit_block(&inner.body));
             }
             Expr::If(branch) => {
-                let mut pats = Vec::new();
-                lets(&branch.cond, &mut pats);
+                let pats = crate::find::let_patterns(&branch.cond);
                 self.visit_expr(&branch.cond);
                 self.scoped(&pats, |this| this.visit_block(&branch.then_branch));
                 if let Some((_, otherwise)) = &branch.else_branch {
@@ -613,8 +612,7 @@ impl Visit<'_> for InScope {
                 }
             }
             Expr::While(inner) => {
-                let mut pats = Vec::new();
-                lets(&inner.cond, &mut pats);
+                let pats = crate::find::let_patterns(&inner.cond);
                 self.visit_expr(&inner.cond);
                 if crate::find::is_while_let(&inner.cond)
                     && inner.attrs.iter().any(crate::find::is_marker)
@@ -860,8 +858,7 @@ impl Visit<'_> for Places<'_> {
                 self.scoped(&[&inner.pat], |this| this.visit_block(&inner.body));
             }
             Expr::If(branch) => {
-                let mut pats = Vec::new();
-                lets(&branch.cond, &mut pats);
+                let pats = crate::find::let_patterns(&branch.cond);
                 self.visit_expr(&branch.cond);
                 self.scoped(&pats, |this| this.visit_block(&branch.then_branch));
                 if let Some((_, otherwise)) = &branch.else_branch {
@@ -869,8 +866,7 @@ impl Visit<'_> for Places<'_> {
                 }
             }
             Expr::While(inner) => {
-                let mut pats = Vec::new();
-                lets(&inner.cond, &mut pats);
+                let pats = crate::find::let_patterns(&inner.cond);
                 self.visit_expr(&inner.cond);
                 self.scoped(&pats, |this| this.visit_block(&inner.body));
             }
@@ -1065,18 +1061,6 @@ fn inline_arguments(format: &str) -> Vec<String> {
         }
     }
     names
-}
-
-/// The patterns of the `let`s in a condition (`if let`, and `&&` chains of them).
-fn lets<'e>(cond: &'e Expr, pats: &mut Vec<&'e Pat>) {
-    match cond {
-        Expr::Let(binding) => pats.push(&binding.pat),
-        Expr::Binary(binary) if matches!(binary.op, syn::BinOp::And(_)) => {
-            lets(&binary.left, pats);
-            lets(&binary.right, pats);
-        }
-        _ => {}
-    }
 }
 
 /// The `let`s of a plain type: written (`let n: u64 = ..`), or a literal (`let n = 10;`).

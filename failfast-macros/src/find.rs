@@ -7,16 +7,30 @@ use syn::visit::Visit;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Block, Expr, ExprForLoop, Item, Pat};
 
-/// Whether a `while` loop's condition makes it a `while let` loop: a `let`, or a chain of
-/// `&&` with a `let` in it (edition 2024: `while let Ok(line) = rx.recv() && !line.is_empty()`).
-pub(crate) fn is_while_let(cond: &Expr) -> bool {
-    match cond {
-        Expr::Let(_) => true,
-        Expr::Binary(chain) if matches!(chain.op, syn::BinOp::And(_)) => {
-            is_while_let(&chain.left) || is_while_let(&chain.right)
+/// The patterns of a condition's `let`s, in order: its one `let` (`if let`, `while let`), or
+/// those of a let chain joined by `&&` (edition 2024); none for a plain condition. Only these
+/// bind for the block the condition guards (a `match` in one of the chain's conditions binds
+/// for its own arms).
+pub(crate) fn let_patterns(cond: &Expr) -> Vec<&Pat> {
+    fn collect<'e>(cond: &'e Expr, pats: &mut Vec<&'e Pat>) {
+        match cond {
+            Expr::Let(binding) => pats.push(&binding.pat),
+            Expr::Binary(chain) if matches!(chain.op, syn::BinOp::And(_)) => {
+                collect(&chain.left, pats);
+                collect(&chain.right, pats);
+            }
+            _ => {}
         }
-        _ => false,
     }
+    let mut pats = Vec::new();
+    collect(cond, &mut pats);
+    pats
+}
+
+/// Whether a `while` loop's condition makes it a `while let` loop: a `let`, or a let chain
+/// (`while let Ok(line) = rx.recv() && !line.is_empty()`).
+pub(crate) fn is_while_let(cond: &Expr) -> bool {
+    !let_patterns(cond).is_empty()
 }
 
 /// A `while let` loop's condition as its pattern and head, and the body to describe. A let
@@ -53,23 +67,9 @@ pub(crate) fn while_let_head(cond: &Expr, body: &Block) -> (Pat, Expr, Block) {
             syn::visit::visit_pat_ident(self, ident);
         }
     }
-    /// The chain's `let`s, in order: only theirs bind for the body (a `match` in one of its
-    /// conditions binds for its own arms).
-    fn lets<'c>(cond: &'c Expr, found: &mut Vec<&'c syn::ExprLet>) {
-        match cond {
-            Expr::Let(binding) => found.push(binding),
-            Expr::Binary(chain) if matches!(chain.op, syn::BinOp::And(_)) => {
-                lets(&chain.left, found);
-                lets(&chain.right, found);
-            }
-            _ => {}
-        }
-    }
-    let mut found = Vec::new();
-    lets(cond, &mut found);
     let mut bound = Bound(Vec::new());
-    for binding in found {
-        bound.visit_pat(&binding.pat);
+    for pat in let_patterns(cond) {
+        bound.visit_pat(pat);
     }
     let span = syn::spanned::Spanned::span(cond);
     let names: Vec<&syn::Ident> = bound.0.iter().map(|(name, _)| name).collect();

@@ -716,8 +716,7 @@ impl Visit<'_> for Races<'_> {
                 self.scoped(&[&inner.pat], |this| this.visit_block(&inner.body));
             }
             Expr::If(branch) => {
-                let mut pats = Vec::new();
-                lets(&branch.cond, &mut pats);
+                let pats = crate::find::let_patterns(&branch.cond);
                 self.visit_expr(&branch.cond);
                 self.scoped(&pats, |this| this.visit_block(&branch.then_branch));
                 if let Some((_, otherwise)) = &branch.else_branch {
@@ -725,8 +724,7 @@ impl Visit<'_> for Races<'_> {
                 }
             }
             Expr::While(inner) => {
-                let mut pats = Vec::new();
-                lets(&inner.cond, &mut pats);
+                let pats = crate::find::let_patterns(&inner.cond);
                 self.visit_expr(&inner.cond);
                 self.scoped(&pats, |this| this.visit_block(&inner.body));
             }
@@ -767,18 +765,6 @@ impl Visit<'_> for Races<'_> {
             Some(destination) => self.written_to(mac, destination),
             None => {}
         }
-    }
-}
-
-/// The patterns of the `let`s in a condition (`if let`, and `&&` chains of them).
-fn lets<'e>(cond: &'e Expr, pats: &mut Vec<&'e Pat>) {
-    match cond {
-        Expr::Let(binding) => pats.push(&binding.pat),
-        Expr::Binary(binary) if matches!(binary.op, syn::BinOp::And(_)) => {
-            lets(&binary.left, pats);
-            lets(&binary.right, pats);
-        }
-        _ => {}
     }
 }
 
