@@ -97,7 +97,7 @@
 //! again after registering the task's waker, as it does `pending`. An exit that a poll finds
 //! after the token was stopped came after the stop, and is dropped (first exit wins).
 
-use crate::engine::Values;
+use crate::engine::{keep_first, Values};
 use crate::outcome::{LoopStep, Outcome};
 use crate::stop::{FromStopped, Listening, StopToken, Stopped};
 use crate::{Stoppable, Unstoppable};
@@ -684,9 +684,8 @@ where
         }
         // An iteration polled since `poll_wait`'s check may have stopped the token and
         // finished, freeing the slot: the input's next item would be taken only to be dropped
-        // (a channel's message lost).
-        // Only when there is an input to poll: with the input exhausted and nothing running,
-        // the loop has ended, and a stop now changes nothing.
+        // (a channel's message lost). Not once the input is exhausted: with nothing running,
+        // the loop has ended then, and a stop changes nothing.
         if self.input.is_some() && self.check_stop() {
             return Some(Ok(()));
         }
@@ -968,19 +967,6 @@ where
                 resume_unwind(payload);
             }
         }
-    }
-}
-
-/// Keeps `payload` in `first` unless it holds one already; a later one is discarded (leaked
-/// if even its own `Drop` panics, rather than abort).
-fn keep_first(
-    first: &mut Option<Box<dyn std::any::Any + Send>>,
-    payload: Box<dyn std::any::Any + Send>,
-) {
-    if first.is_none() {
-        *first = Some(payload);
-    } else if let Err(again) = catch_unwind(AssertUnwindSafe(|| drop(payload))) {
-        std::mem::forget(again);
     }
 }
 

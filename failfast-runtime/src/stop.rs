@@ -770,15 +770,11 @@ mod timer {
                 // A waker that panics must not end this thread while `running` says it runs:
                 // every later deadline would go unwatched. Only the engine's wakers are listed
                 // on a timed token today, and they do not panic; nobody here could take the
-                // payload, so it is dropped (leaked if its own `Drop` panics).
+                // payload, so it is discarded.
                 if let Err(payload) =
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| token.time_out()))
                 {
-                    if let Err(again) =
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(payload)))
-                    {
-                        std::mem::forget(again);
-                    }
+                    crate::engine::discard(payload);
                 }
                 drop(token);
                 timers = self::timers();

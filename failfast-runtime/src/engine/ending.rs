@@ -54,7 +54,7 @@ pub(crate) fn keep_first(first: &mut Option<Payload>, payload: Payload) {
 /// Drops a panic's payload that lost to another, catching a panicking `Drop` of it, whose own
 /// payload is leaked rather than dropped: its `Drop` may panic too, and nothing would catch
 /// that one.
-fn discard(payload: Payload) {
+pub(crate) fn discard(payload: Payload) {
     if let Err(again) = catch_unwind(AssertUnwindSafe(|| drop(payload))) {
         std::mem::forget(again);
     }

@@ -24,7 +24,7 @@ use crate::outcome::LoopStep;
 use crate::pool::{self, Work};
 use crate::stop::{Armed, StopToken, Stopped};
 use crate::Settings;
-pub(crate) use ending::Values;
+pub(crate) use ending::{discard, keep_first, Values};
 pub use group::LoopSite;
 pub(crate) use group::Site;
 use group::{Feed, Group};
