@@ -374,9 +374,10 @@
 //! - The head is evaluated by the loop, one value at a time, and only when an iteration can
 //!   start with its value at once: every value taken starts an iteration, unless the loop has
 //!   ended meanwhile (then it is dropped: at most one per worker, taken in the moment before
-//!   a failure or a stop and not yet started by its thread). A thread loop evaluates it on the calling thread, which feeds `workers`
-//!   pool threads; an async loop awaits it from the loop's own future while the iterations
-//!   run (a paginator fetches the next page while the last one's items are processed).
+//!   a failure or a stop and not yet started by its thread). A thread loop evaluates it on
+//!   the calling thread, which feeds `workers` pool threads; an async loop awaits it from the
+//!   loop's own future while the iterations run (a paginator fetches the next page while the
+//!   last one's items are processed).
 //! - A value that does not match (`None`, `Err(..)` for `while let Ok(..)`) ends the input:
 //!   the loop waits for its running iterations and returns as a `for` loop does at the end of
 //!   its input. A `?` (or `return`) in the head ends the loop like a failing iteration.
