@@ -153,3 +153,83 @@ fn a_match_in_a_condition_binds_only_for_its_arms() {
     odd(rx, &sum).unwrap();
     assert_eq!(sum.into_inner(), 4, "1 + 3, then 4 ends the loop");
 }
+
+/// `workers = 1` is the sequential loop: in order, ending where the chain is first false.
+#[fail_fast(workers = 1)]
+fn in_order(jobs: std::sync::mpsc::Receiver<u32>, seen: &Mutex<Vec<u32>>) -> Result<(), String> {
+    while let Ok(job) = jobs.recv()
+        && job != 0
+    {
+        seen.lock().unwrap().push(job);
+    }
+    Ok(())
+}
+
+#[test]
+fn one_worker_runs_the_chain_in_order() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    for job in [3, 1, 2, 0, 4] {
+        tx.send(job).unwrap();
+    }
+    let seen = Mutex::new(Vec::new());
+    in_order(rx, &seen).unwrap();
+    assert_eq!(seen.into_inner().unwrap(), [3, 1, 2]);
+}
+
+/// A tree walked by a chain over each node's children, recursing: the chain ends each node's
+/// walk where it is first false, and a failure deep inside is the walk's.
+struct Node {
+    size: u32,
+    children: Vec<Node>,
+}
+
+#[fail_fast(workers = 3)]
+fn total(node: &Node, sum: &AtomicU32) -> Result<(), String> {
+    let mut children = node.children.iter();
+    while let Some(child) = children.next()
+        && child.size != 13
+    {
+        sum.fetch_add(child.size, SeqCst);
+        total(child, sum)?;
+        if child.size == 99 {
+            return Err(format!("{} is too big", child.size));
+        }
+    }
+    Ok(())
+}
+
+fn tree(sizes: &[u32], depth: u32) -> Node {
+    Node {
+        size: 1,
+        children: match depth {
+            0 => Vec::new(),
+            _ => sizes
+                .iter()
+                .map(|&size| Node {
+                    size,
+                    ..tree(sizes, depth - 1)
+                })
+                .collect(),
+        },
+    }
+}
+
+#[test]
+fn a_recursion_through_a_chain_walks_the_tree_and_returns_the_failure() {
+    // Each node has children of sizes 1, 2, 3; four levels: 3 + 9 + 27 + 81 nodes below the
+    // root, whose sizes sum to 6 * (1 + 3 + 9 + 27).
+    let sum = AtomicU32::new(0);
+    total(&tree(&[1, 2, 3], 4), &sum).unwrap();
+    assert_eq!(sum.into_inner(), 6 * (1 + 3 + 9 + 27));
+
+    // A child of size 13 ends its parent's chain: the children after it are not walked.
+    let sum = AtomicU32::new(0);
+    total(&tree(&[1, 13, 3], 2), &sum).unwrap();
+    assert_eq!(sum.into_inner(), 1 + 1, "one child per level before the 13");
+
+    let sum = AtomicU32::new(0);
+    assert_eq!(
+        total(&tree(&[1, 99], 3), &sum),
+        Err("99 is too big".to_string())
+    );
+}
