@@ -446,8 +446,17 @@ fn parameters(signature: &syn::Signature) -> HashMap<String, Binding> {
     let mut names = HashMap::new();
     for input in &signature.inputs {
         match input {
-            syn::FnArg::Receiver(_) => {
-                names.insert("self".to_string(), Binding::Plain);
+            // A `&mut self` or `mut self` can be changed through `self`'s methods, as a
+            // `mut` variable can: a `while let` head's `self.queue.pop()` takes from it.
+            syn::FnArg::Receiver(receiver) => {
+                let through_mut = matches!(&*receiver.ty,
+                    syn::Type::Reference(reference) if reference.mutability.is_some());
+                let kind = if receiver.mutability.is_some() || through_mut {
+                    Binding::Mut
+                } else {
+                    Binding::Plain
+                };
+                names.insert("self".to_string(), kind);
             }
             syn::FnArg::Typed(typed) => match &*typed.pat {
                 Pat::Ident(binding) if mut_container(&typed.ty) => {

@@ -1,6 +1,6 @@
 // The body of a `while let` loop uses what its head takes the next item from mutably: the
 // head's `&mut` and the iterations' reads overlap. The loop's own data-race message, at each
-// use (here four, in one compile), not rustc's borrow error about a closure or a coroutine.
+// use (here five, in one compile), not rustc's borrow error about a closure or a coroutine.
 use failfast::fail_fast;
 use futures::{Stream, StreamExt};
 
@@ -58,6 +58,17 @@ fn guarded(stack: &std::sync::Mutex<Stack>) -> Result<(), String> {
     Ok(())
 }
 
+impl Stack {
+    // A `&mut self` method: the head pops `self.queue`, the body reads it again.
+    #[fail_fast(workers = 2)]
+    fn drain(&mut self) -> Result<(), String> {
+        while let Some(x) = self.queue.pop() {
+            println!("{x}, {} left", self.queue.len());
+        }
+        Ok(())
+    }
+}
+
 fn main() {
     let _ = show(vec![1]);
     let _ = numbered(3);
@@ -66,4 +77,9 @@ fn main() {
         queue: vec![1],
         limit: 0,
     }));
+    let _ = Stack {
+        queue: vec![1],
+        limit: 0,
+    }
+    .drain();
 }
