@@ -132,20 +132,37 @@ fn measure(f: impl FnOnce()) -> (Duration, usize, usize, usize) {
     })
 }
 
-/// The median run of three by wall time, with its thread and leaf figures.
-fn median_of_3(mut run: impl FnMut() -> (Duration, usize, usize, usize)) -> Row {
-    let mut runs: Vec<_> = (0..3).map(|_| run()).collect();
-    runs.sort_by_key(|r| r.0);
-    let peak_threads = runs.iter().map(|r| r.1).max().unwrap_or(0);
-    let most = runs.iter().map(|r| r.2).max().unwrap_or(0);
-    let ran_on = runs.iter().map(|r| r.3).max().unwrap_or(0);
-    Row {
-        name: "",
-        figure: runs[1].0.as_secs_f64() * 1e3,
-        detail: format!(
-            "threads that ran leaves {ran_on}, process threads +{peak_threads:<3} most leaves at once {most}"
-        ),
+/// Rounds of runs, each contender once a round in turn, after one warm-up run of each (which
+/// starts failfast's pool threads; rayon's pool has started its own before): a machine that
+/// speeds up or slows down during the scenario moves every contender alike.
+const ROUNDS: usize = 7;
+
+/// The median run of each contender by wall time, with its thread and leaf figures.
+fn medians<const N: usize>(
+    mut contenders: [&mut dyn FnMut() -> (Duration, usize, usize, usize); N],
+) -> [Row; N] {
+    for run in contenders.iter_mut() {
+        run();
     }
+    let mut runs: [Vec<(Duration, usize, usize, usize)>; N] = std::array::from_fn(|_| Vec::new());
+    for _ in 0..ROUNDS {
+        for (run, runs) in contenders.iter_mut().zip(&mut runs) {
+            runs.push(run());
+        }
+    }
+    runs.map(|mut runs| {
+        runs.sort_by_key(|r| r.0);
+        let peak_threads = runs.iter().map(|r| r.1).max().unwrap_or(0);
+        let most = runs.iter().map(|r| r.2).max().unwrap_or(0);
+        let ran_on = runs.iter().map(|r| r.3).max().unwrap_or(0);
+        Row {
+            name: "",
+            figure: runs[ROUNDS / 2].0.as_secs_f64() * 1e3,
+            detail: format!(
+                "threads that ran leaves {ran_on}, process threads +{peak_threads:<3} most leaves at once {most}"
+            ),
+        }
+    })
 }
 
 fn scenario(kind: Leaf, workers: usize) {
@@ -154,15 +171,19 @@ fn scenario(kind: Leaf, workers: usize) {
         .num_threads(workers)
         .build()
         .unwrap();
-    let ours = median_of_3(|| measure(|| walk(&root, kind, workers).unwrap()));
     // Inside a span, with a subscriber: every run captures the span, and pool threads enter
     // it for each visit.
-    let in_a_span = tracing::subscriber::with_default(tracing_subscriber::registry(), || {
-        let _request = tracing::info_span!("request", id = 1).entered();
-        median_of_3(|| measure(|| walk(&root, kind, workers).unwrap()))
-    });
-    let theirs =
-        median_of_3(|| measure(|| pool.install(|| rayon::scope(|s| walk_rayon(s, &root, kind)))));
+    let subscriber = tracing::Dispatch::new(tracing_subscriber::registry());
+    let [ours, in_a_span, theirs] = medians([
+        &mut || measure(|| walk(&root, kind, workers).unwrap()),
+        &mut || {
+            tracing::dispatcher::with_default(&subscriber, || {
+                let _request = tracing::info_span!("request", id = 1).entered();
+                measure(|| walk(&root, kind, workers).unwrap())
+            })
+        },
+        &mut || measure(|| pool.install(|| rayon::scope(|s| walk_rayon(s, &root, kind)))),
+    ]);
     let (what, ideal) = match kind {
         Leaf::Compute => ("~20 us of work", String::new()),
         Leaf::Sleep => (
@@ -172,7 +193,7 @@ fn scenario(kind: Leaf, workers: usize) {
     };
     print_table(
         &format!(
-            "recursive_walk: depth 5, fanout 4 (1,024 leaves of {what}), {workers} workers{ideal}; median of 3"
+            "recursive_walk: depth 5, fanout 4 (1,024 leaves of {what}), {workers} workers{ideal}; median of {ROUNDS}, in turns"
         ),
         "ms",
         true,
