@@ -3,7 +3,7 @@
 //! `failfast`'s.
 mod common;
 
-use common::{median, peak_during, print_table, warm_median, Row};
+use common::{median, medians_in_turns, peak_during, print_table, warm_median, Row};
 use crossbeam_channel::bounded;
 use failfast::fail_fast;
 use rayon::prelude::*;
@@ -636,51 +636,54 @@ fn job_channel(n: u32) -> std::sync::mpsc::Receiver<u32> {
 
 fn chan_io() {
     let pool = pool(8);
-    // The median of 5: one run in several here took 10% longer, whichever loop it was.
     let ms = |f: &dyn Fn()| {
-        median(5, || {
-            let begin = Instant::now();
-            f();
-            begin.elapsed().as_secs_f64() * 1e3
-        })
+        let begin = Instant::now();
+        f();
+        begin.elapsed().as_secs_f64() * 1e3
     };
-    let rows = [
-        Row {
-            name: "failfast (while let)",
-            figure: ms(&|| chan_io_failfast(&job_channel(400)).unwrap()),
-            detail: String::new(),
-        },
-        // What 50 rounds of this machine's 5 ms sleep take on one thread: the best a loop
-        // of 50 rounds of 8 can do here (a sleep overshoots by the timer's slack).
-        Row {
-            name: "floor: 50 sleeps of 5 ms in a row",
-            figure: ms(&|| {
-                for _ in 0..50 {
-                    std::thread::sleep(Duration::from_millis(5));
-                }
-            }),
-            detail: String::new(),
-        },
-        Row {
-            name: "rayon par_bridge",
-            figure: ms(&|| {
-                let jobs = job_channel(400);
-                pool.install(|| {
-                    jobs.into_iter().par_bridge().try_for_each(|_| {
+    // In turns, the median of 5: one run in several here took 10% longer, whichever loop it
+    // was.
+    let [ours, floor, theirs] = medians_in_turns(
+        5,
+        [
+            &mut || ms(&|| chan_io_failfast(&job_channel(400)).unwrap()),
+            // What 50 rounds of this machine's 5 ms sleep take on one thread: the best a loop
+            // of 50 rounds of 8 can do here (a sleep overshoots by the timer's slack).
+            &mut || {
+                ms(&|| {
+                    for _ in 0..50 {
                         std::thread::sleep(Duration::from_millis(5));
-                        Ok::<(), ()>(())
-                    })
+                    }
                 })
-                .unwrap()
-            }),
-            detail: String::new(),
-        },
-    ];
+            },
+            &mut || {
+                ms(&|| {
+                    let jobs = job_channel(400);
+                    pool.install(|| {
+                        jobs.into_iter().par_bridge().try_for_each(|_| {
+                            std::thread::sleep(Duration::from_millis(5));
+                            Ok::<(), ()>(())
+                        })
+                    })
+                    .unwrap()
+                })
+            },
+        ],
+    );
+    let row = |name, figure| Row {
+        name,
+        figure,
+        detail: String::new(),
+    };
     print_table(
-        "chan_io: 400 jobs x 5 ms from a sync_channel, 8 workers (ideal 250 ms), median of 5",
+        "chan_io: 400 jobs x 5 ms from a sync_channel, 8 workers (ideal 250 ms), median of 5 in turns",
         "ms",
         true,
-        &rows,
+        &[
+            row("failfast (while let)", ours),
+            row("floor: 50 sleeps of 5 ms in a row", floor),
+            row("rayon par_bridge", theirs),
+        ],
     );
 }
 

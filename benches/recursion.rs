@@ -8,7 +8,7 @@
 //! moment.
 mod common;
 
-use common::{print_table, run_scenarios, Row};
+use common::{in_turns, print_table, run_scenarios, Row};
 use failfast::fail_fast;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -132,25 +132,14 @@ fn measure(f: impl FnOnce()) -> (Duration, usize, usize, usize) {
     })
 }
 
-/// Rounds of runs, each contender once a round in turn, after one warm-up run of each (which
-/// starts failfast's pool threads; rayon's pool has started its own before): a machine that
-/// speeds up or slows down during the scenario moves every contender alike.
+/// Runs of each contender, taken in turns (see `common::in_turns`).
 const ROUNDS: usize = 7;
 
 /// The median run of each contender by wall time, with its thread and leaf figures.
 fn medians<const N: usize>(
-    mut contenders: [&mut dyn FnMut() -> (Duration, usize, usize, usize); N],
+    contenders: [&mut dyn FnMut() -> (Duration, usize, usize, usize); N],
 ) -> [Row; N] {
-    for run in contenders.iter_mut() {
-        run();
-    }
-    let mut runs: [Vec<(Duration, usize, usize, usize)>; N] = std::array::from_fn(|_| Vec::new());
-    for _ in 0..ROUNDS {
-        for (run, runs) in contenders.iter_mut().zip(&mut runs) {
-            runs.push(run());
-        }
-    }
-    runs.map(|mut runs| {
+    in_turns(ROUNDS, contenders).map(|mut runs| {
         runs.sort_by_key(|r| r.0);
         let peak_threads = runs.iter().map(|r| r.1).max().unwrap_or(0);
         let most = runs.iter().map(|r| r.2).max().unwrap_or(0);

@@ -64,6 +64,36 @@ pub fn median(runs: usize, mut measure: impl FnMut() -> f64) -> f64 {
     samples[runs / 2]
 }
 
+/// `runs` measurements of each contender, taken in turns (one of each, then again), after one
+/// warm-up run of each (which starts pools that have not started yet): a machine that speeds
+/// up or slows down during the scenario moves every contender alike.
+pub fn in_turns<T, const N: usize>(
+    runs: usize,
+    mut contenders: [&mut dyn FnMut() -> T; N],
+) -> [Vec<T>; N] {
+    for run in contenders.iter_mut() {
+        run();
+    }
+    let mut taken: [Vec<T>; N] = std::array::from_fn(|_| Vec::with_capacity(runs));
+    for _ in 0..runs {
+        for (run, taken) in contenders.iter_mut().zip(&mut taken) {
+            taken.push(run());
+        }
+    }
+    taken
+}
+
+/// The median of each contender's measurements, taken [`in_turns`].
+pub fn medians_in_turns<const N: usize>(
+    runs: usize,
+    contenders: [&mut dyn FnMut() -> f64; N],
+) -> [f64; N] {
+    in_turns(runs, contenders).map(|mut samples| {
+        samples.sort_by(f64::total_cmp);
+        samples[runs / 2]
+    })
+}
+
 /// How long a contender runs before it is measured, in the scenarios whose two threads keep
 /// both cores busy.
 ///
