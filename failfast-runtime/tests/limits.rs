@@ -211,3 +211,30 @@ fn endless_input_with_a_failure_terminates() {
     let result = try_for_each(0u64.., 8, |i| if i == 1_000 { Err(i) } else { Ok(()) });
     assert_eq!(result, Err(1_000));
 }
+
+/// `workers = usize::MAX` is "no limit" to many callers (futures' `buffer_unordered` takes
+/// it so): on every path the loop runs, and fails, as with any other limit. The engine's
+/// batch arithmetic overflowed on it (a panic in a debug build, a division by zero in
+/// release).
+#[test]
+fn a_limit_as_large_as_usize_max_works_on_every_path() {
+    let len = scaled(10_000);
+    for path in Path::ALL {
+        for workers in [usize::MAX, usize::MAX / 2 + 1, 1 << 40] {
+            let sum = AtomicUsize::new(0);
+            let all = path.try_for_each(0..len, workers, |n| {
+                sum.fetch_add(n, Ordering::Relaxed);
+                Ok::<(), usize>(())
+            });
+            assert_eq!(all, Ok(()), "{path:?}, {workers} workers");
+            assert_eq!(sum.into_inner(), len * (len - 1) / 2, "{path:?}, {workers}");
+            let failed =
+                path.try_for_each(
+                    0..len,
+                    workers,
+                    |n| if n == len / 2 { Err(n) } else { Ok(()) },
+                );
+            assert_eq!(failed, Err(len / 2), "{path:?}, {workers} workers");
+        }
+    }
+}

@@ -55,9 +55,9 @@ pub(crate) fn next_batch(batch: usize, items: usize, ran_for: Duration, max: usi
 
 /// How many indices to claim from `remaining` ones when a worker's batch is `batch`: at most
 /// half of an equal share, so that the last items are spread over the workers instead of
-/// landing on one.
+/// landing on one. Saturating: `workers = usize::MAX` means "no limit" to some callers.
 pub(crate) fn index_chunk(batch: usize, remaining: usize, workers: usize) -> usize {
-    batch.min(remaining / (2 * workers)).max(1)
+    batch.min(remaining / workers.saturating_mul(2)).max(1)
 }
 
 /// When a worker stops taking from a lazy `Send` input for a while (see `source::Shared`):
@@ -203,8 +203,9 @@ impl Ahead {
     /// How many unstarted items are allowed: `workers` while items go out one by one, and
     /// `workers * (batch - 1)` with batches, which keeps below the contract's 64 per worker
     /// even counting each batch's first item, which its worker is about to start.
+    /// Saturating, for a `workers` as large as `usize::MAX`.
     pub(crate) fn limit(&self, workers: usize) -> usize {
-        workers * (self.batch - 1).max(1)
+        workers.saturating_mul((self.batch - 1).max(1))
     }
 
     /// How many items the caller may pull now (at most a batch); 0 when it must wait.
