@@ -16,9 +16,9 @@ use std::ops::ControlFlow;
 ///
 /// Implemented for `Result<(), E>` (failure `E`) and `Option<()>` (failure: `None`).
 #[diagnostic::on_unimplemented(
-    message = "an iteration of the loop returns `{Self}`, which says neither that it succeeded nor how it failed",
+    message = "an iteration of the loop returns `{Self}`, where `Result<(), E>` or `Option<()>` is expected",
     label = "its closure returns `{Self}`",
-    note = "return `Ok(())` when the iteration succeeded and `Err(e)` when it failed (`Some(())` and `None` for `Option`); `try_map` takes `Ok(value)`"
+    note = "return `Ok(())` when the iteration succeeded and `Err(e)` when it failed (`Some(())` and `None` for `Option`); to collect a value from each iteration, in input order, use `try_map`, which takes `Ok(value)`"
 )]
 pub trait Outcome: Sized {
     /// What a failed iteration carries back to the caller.
