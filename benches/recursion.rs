@@ -2,6 +2,12 @@
 //! `#[fail_fast]` loop over each node's children, beside `rayon::scope` recursion on a pool
 //! of the same size. Leaves either compute for about 20 µs or sleep 1 ms.
 //!
+//! `recursive_comb`: an unbalanced tree, a spine 15 levels deep with 7 leaves of a 1 ms sleep
+//! at each level, walked by a `for` loop, by a `while let` loop over the same children, and by
+//! `rayon::scope`, with 4 workers. A nested `while let` run's head is evaluated only by the
+//! iteration that reached it, which runs a value itself when no thread is free: threads that
+//! finish meanwhile wait for it.
+//!
 //! Besides the wall time it prints how many distinct threads ran leaves, the peak number of
 //! process threads while the walk runs (above the count just before it; other scenarios'
 //! pools starting or ending can move it by a few), and the most leaves that ran at the same
@@ -79,6 +85,19 @@ fn walk(node: &Node, kind: Leaf, workers: usize) -> Result<(), ()> {
             leaf(kind);
         } else {
             walk(child, kind, workers)?;
+        }
+    }
+    Ok(())
+}
+
+#[fail_fast(workers = workers)]
+fn walk_while_let(node: &Node, kind: Leaf, workers: usize) -> Result<(), ()> {
+    let mut children = node.children.iter();
+    while let Some(child) = children.next() {
+        if child.children.is_empty() {
+            leaf(kind);
+        } else {
+            walk_while_let(child, kind, workers)?;
         }
     }
     Ok(())
@@ -203,11 +222,64 @@ fn scenario(kind: Leaf, workers: usize) {
     );
 }
 
+/// A spine `depth` levels deep: each level has `leaves` leaves and one deeper child.
+fn comb(depth: u32, leaves: usize) -> Node {
+    let mut children: Vec<Node> = (0..leaves)
+        .map(|_| Node {
+            children: Vec::new(),
+        })
+        .collect();
+    if depth > 1 {
+        children.push(comb(depth - 1, leaves));
+    }
+    Node { children }
+}
+
+fn comb_scenario() {
+    const DEPTH: u32 = 15;
+    const LEAVES: usize = 7;
+    const WORKERS: usize = 4;
+    let root = comb(DEPTH, LEAVES);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(WORKERS)
+        .build()
+        .unwrap();
+    let kind = Leaf::Sleep;
+    let [by_for, by_while_let, theirs] = medians([
+        &mut || measure(|| walk(&root, kind, WORKERS).unwrap()),
+        &mut || measure(|| walk_while_let(&root, kind, WORKERS).unwrap()),
+        &mut || measure(|| pool.install(|| rayon::scope(|s| walk_rayon(s, &root, kind)))),
+    ]);
+    let ideal = DEPTH as f64 * LEAVES as f64 / WORKERS as f64;
+    print_table(
+        &format!(
+            "recursive_comb: a spine {DEPTH} levels deep, {LEAVES} leaves of 1 ms sleep a level, {WORKERS} workers (ideal {ideal:.1} ms); median of {ROUNDS}, in turns"
+        ),
+        "ms",
+        true,
+        &[
+            Row {
+                name: "failfast, for",
+                ..by_for
+            },
+            Row {
+                name: "failfast, while let",
+                ..by_while_let
+            },
+            Row {
+                name: "rayon::scope (pool of same size)",
+                ..theirs
+            },
+        ],
+    );
+}
+
 fn main() {
     run_scenarios(&[
         ("recursive_walk compute 2", || scenario(Leaf::Compute, 2)),
         ("recursive_walk compute 8", || scenario(Leaf::Compute, 8)),
         ("recursive_walk sleep 2", || scenario(Leaf::Sleep, 2)),
         ("recursive_walk sleep 8", || scenario(Leaf::Sleep, 8)),
+        ("recursive_comb", comb_scenario),
     ]);
 }
