@@ -58,12 +58,17 @@ fn guarded(stack: &std::sync::Mutex<Stack>) -> Result<(), String> {
     Ok(())
 }
 
-impl Stack {
-    // A `&mut self` method: the head pops `self.queue`, the body reads it again.
+struct Pending {
+    items: std::vec::IntoIter<u32>,
+}
+
+impl Pending {
+    // A `&mut self` method: the head takes from `self.items` with `next()`, which always
+    // takes `&mut self`, and the body reads it again.
     #[fail_fast(workers = 2)]
     fn drain(&mut self) -> Result<(), String> {
-        while let Some(x) = self.queue.pop() {
-            println!("{x}, {} left", self.queue.len());
+        while let Some(x) = self.items.next() {
+            println!("{x}, {} left", self.items.len());
         }
         Ok(())
     }
@@ -77,9 +82,8 @@ fn main() {
         queue: vec![1],
         limit: 0,
     }));
-    let _ = Stack {
-        queue: vec![1],
-        limit: 0,
+    let _ = Pending {
+        items: vec![1].into_iter(),
     }
     .drain();
 }
