@@ -338,13 +338,9 @@ impl Locals {
                 .map(|(name, _)| name.clone())
                 .collect()
         };
-        let mut any = bound(Binding::Mut);
-        // A `&mut self` or `mut self` says nothing of its fields' types: see `mut_self`.
-        let mut_self = any.remove("self");
         Some(Mutable {
-            any,
+            any: bound(Binding::Mut),
             containers: bound(Binding::Container),
-            mut_self,
         })
     }
 
@@ -385,11 +381,6 @@ pub(crate) struct Mutable {
     /// Vec<u32>`): their changing methods (`push`) take `&mut self`, where a type of the
     /// user's own may have a `push(&self)`.
     pub(crate) containers: HashSet<String>,
-    /// The receiver is `&mut self` or `mut self`: a `while let` head may take its items from
-    /// one of `self`'s fields through `&mut` (`self.pending.next()`). Not among `any`: a field
-    /// behind it may be a channel or a concurrent queue (`self.jobs.pop()`, `pop(&self)`), and
-    /// its writer-named methods may take `&self`.
-    pub(crate) mut_self: bool,
 }
 
 /// A marked loop, found by its pattern and body (see [`loop_key`]), and what the function
@@ -455,16 +446,8 @@ fn parameters(signature: &syn::Signature) -> HashMap<String, Binding> {
     let mut names = HashMap::new();
     for input in &signature.inputs {
         match input {
-            // A `&mut self` or `mut self` (see `Mutable::mut_self`).
-            syn::FnArg::Receiver(receiver) => {
-                let through_mut = matches!(&*receiver.ty,
-                    syn::Type::Reference(reference) if reference.mutability.is_some());
-                let kind = if receiver.mutability.is_some() || through_mut {
-                    Binding::Mut
-                } else {
-                    Binding::Plain
-                };
-                names.insert("self".to_string(), kind);
+            syn::FnArg::Receiver(_) => {
+                names.insert("self".to_string(), Binding::Plain);
             }
             syn::FnArg::Typed(typed) => match &*typed.pat {
                 Pat::Ident(binding) if mut_container(&typed.ty) => {

@@ -210,38 +210,19 @@ const TAKING: &[&str] = &[
     "recv",
 ];
 
-/// Of [`TAKING`], the methods that take `&mut self` on every type that has them (an
-/// iterator's, a stream's, a reader's): on a field of a `&mut self`, which is no sign of the
-/// field's type, only these take from it mutably.
-const TAKING_THROUGH_MUT: &[&str] = &[
-    "next",
-    "next_back",
-    "nth",
-    "try_next",
-    "next_line",
-    "next_entry",
-    "read_line",
-];
-
 /// The variables `head` takes its items from mutably, each with how (`it.next()`): a
 /// `&mut` of one, or a [`TAKING`] method called on one that the function declares `mut` (a
-/// `SegQueue`'s `pop(&self)` or crossbeam's `recv(&self)` needs no `mut`), or a
-/// [`TAKING_THROUGH_MUT`] method called on a field of a `&mut self`. `None` for `mutable`:
-/// the declarations cannot be seen, and only a `&mut` counts.
-fn taken_by(head: &Expr, mutable: Option<&Mutable>) -> Vec<(Vec<String>, String)> {
-    struct Taken<'m>(Option<&'m Mutable>, Vec<(Vec<String>, String)>);
+/// `SegQueue`'s `pop(&self)` or crossbeam's `recv(&self)` needs no `mut`). `None` for
+/// `mutable`: the declarations cannot be seen, and only a `&mut` counts.
+fn taken_by(head: &Expr, mutable: Option<&HashSet<String>>) -> Vec<(Vec<String>, String)> {
+    struct Taken<'m>(Option<&'m HashSet<String>>, Vec<(Vec<String>, String)>);
     impl Visit<'_> for Taken<'_> {
         fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
             let method = call.method.to_string();
             if let Some(place) = segments(&call.receiver) {
-                let method = method.as_str();
-                let taken = |mutable: &Mutable| {
-                    mutable.any.contains(&place[0])
-                        || place[0] == "self"
-                            && mutable.mut_self
-                            && TAKING_THROUGH_MUT.contains(&method)
-                };
-                if TAKING.contains(&method) && self.0.is_some_and(taken) {
+                if TAKING.contains(&method.as_str())
+                    && self.0.is_some_and(|m| m.contains(&place[0]))
+                {
                     self.1
                         .push((place, format!("{}.{method}()", written(&call.receiver))));
                 }
@@ -533,7 +514,7 @@ impl Races<'_> {
     /// from mutably (whose change was not reported already): the head's `&mut` and the
     /// iterations' `&` would overlap.
     fn uses_of_taken(&mut self, head: &Expr, shares: &[Shared]) {
-        let taken = taken_by(head, self.mutable);
+        let taken = taken_by(head, self.mutable.map(|mutable| &mutable.any));
         for Shared { place, .. } in shares {
             let Some(name) = self.outer_root(place).map(ToString::to_string) else {
                 continue;

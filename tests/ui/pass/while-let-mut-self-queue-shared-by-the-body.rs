@@ -1,6 +1,8 @@
-// A `&mut self` method whose `while let` head pops a field that takes `&self` (a concurrent
-// queue, a crossbeam or std channel's receiver), and whose body uses `self` whole: the head
-// and the iterations share `self`, which compiles sequentially and so must in parallel.
+// `&mut self` methods whose `while let` head takes items through `&self` from a field (a
+// concurrent queue's `pop`, a type of the user's own with `next(&self)`, `Stdin::read_line`)
+// while the body uses `self` whole: the head and the iterations share `self`, which compiles
+// sequentially and so must in parallel. The macro cannot see which receiver such a method
+// takes, so it refuses none of these: when it takes `&mut self`, rustc's borrow checker does.
 use failfast::fail_fast;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
@@ -17,8 +19,19 @@ impl Queue {
     }
 }
 
+/// An id generator whose `next` takes `&self`.
+struct Ids(AtomicU32);
+
+impl Ids {
+    fn next(&self) -> Option<u32> {
+        let n = self.0.fetch_add(1, Ordering::Relaxed);
+        (n < 10).then_some(n + 1)
+    }
+}
+
 struct Jobs {
     queue: Queue,
+    ids: Ids,
     done: AtomicU32,
     runs: u32,
 }
@@ -39,14 +52,55 @@ impl Jobs {
         }
         Ok(())
     }
+
+    #[fail_fast(workers = 4)]
+    fn number(&mut self) -> Result<(), String> {
+        self.runs += 1;
+        while let Some(id) = self.ids.next() {
+            self.handle(id);
+        }
+        Ok(())
+    }
+}
+
+struct Lines {
+    stdin: std::io::Stdin,
+    seen: AtomicU32,
+    runs: u32,
+}
+
+impl Lines {
+    fn saw(&self) {
+        self.seen.fetch_add(1, Ordering::Relaxed);
+    }
+
+    #[fail_fast(workers = 2)]
+    fn count(&mut self) -> Result<(), String> {
+        self.runs += 1;
+        let mut line = String::new();
+        while let Ok(1..) = self.stdin.read_line(&mut line) {
+            self.saw();
+        }
+        Ok(())
+    }
 }
 
 fn main() {
     let mut jobs = Jobs {
         queue: Queue(Mutex::new((1..=10).collect())),
+        ids: Ids(AtomicU32::new(0)),
         done: AtomicU32::new(0),
         runs: 0,
     };
     assert_eq!(jobs.drain(), Ok(()));
-    assert_eq!((jobs.done.into_inner(), jobs.runs), (55, 1));
+    assert_eq!(jobs.number(), Ok(()));
+    assert_eq!((jobs.done.into_inner(), jobs.runs), (110, 2));
+    // Built, not run: a ui test's standard input is not ours to read.
+    let _ = Lines::count;
+    let _ = Lines {
+        stdin: std::io::stdin(),
+        seen: AtomicU32::new(0),
+        runs: 0,
+    }
+    .runs;
 }
