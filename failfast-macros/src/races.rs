@@ -248,17 +248,20 @@ fn taken_by(head: &Expr, mutable: Option<&HashSet<String>>) -> Vec<(Vec<String>,
 fn segments(place: &Expr) -> Option<Vec<String>> {
     match place {
         Expr::Path(path) if path.qself.is_none() => Some(vec![path.path.get_ident()?.to_string()]),
-        Expr::Field(field) => {
-            let mut place = segments(&field.base)?;
-            place.push(match &field.member {
-                syn::Member::Named(name) => name.to_string(),
-                syn::Member::Unnamed(index) => index.index.to_string(),
-            });
-            Some(place)
-        }
+        Expr::Field(field) => field_segments(field),
         Expr::Paren(paren) => segments(&paren.expr),
         _ => None,
     }
+}
+
+/// [`segments`] of a field (`st.q`).
+fn field_segments(field: &syn::ExprField) -> Option<Vec<String>> {
+    let mut place = segments(&field.base)?;
+    place.push(match &field.member {
+        syn::Member::Named(name) => name.to_string(),
+        syn::Member::Unnamed(index) => index.index.to_string(),
+    });
+    Some(place)
 }
 
 /// The methods that return a guard, through which a closure uses the guarded value.
@@ -324,7 +327,7 @@ fn places_in(expr: &Expr) -> Vec<Vec<String>> {
             }
         }
         fn visit_expr_field(&mut self, field: &syn::ExprField) {
-            match segments(&Expr::Field(field.clone())) {
+            match field_segments(field) {
                 Some(place) => self.0.push(place),
                 None => visit::visit_expr_field(self, field),
             }
