@@ -281,7 +281,7 @@ impl Locals {
     /// before it or a pattern around it), and their fields (rustc captures a field alone,
     /// `names.all`, unless through a shared reference; the rewrite checks a field through a
     /// raw pointer, as `&` of a packed struct's field is refused), never a name only called
-    /// (`max(..)` may be a function), a name inside `unsafe` or inside a macro other than the
+    /// (`max(..)` may be a function), a field inside `unsafe`, a name inside a macro other than the
     /// standard formatting ones and `log`'s and `tracing`'s (`kv!(size = x)` may not be an
     /// expression). Scopes are respected: a name the body binds is its own from there on.
     pub(crate) fn places_used(&self, pat: &Pat, body: &Block) -> Vec<Shared> {
@@ -294,6 +294,7 @@ impl Locals {
             scopes: vec![HashSet::new()],
             seen: HashMap::new(),
             found: Vec::new(),
+            in_unsafe: false,
         };
         places.bind(pat);
         places.visit_block(body);
@@ -651,6 +652,8 @@ struct Places<'a> {
     /// Each place found, as written, and where it is in `found`.
     seen: HashMap<String, usize>,
     found: Vec<Shared>,
+    /// Inside an `unsafe` block: a variable counts, a field does not (see [`Places::place`]).
+    in_unsafe: bool,
 }
 
 /// A place a loop's body shares (see [`Locals::places_used`]).
@@ -700,6 +703,12 @@ impl Places<'_> {
         };
         let name = name.to_string();
         let is_field = !std::ptr::eq(root, place);
+        // What `unsafe` allows (a union's field) would not be allowed where the rewrite checks
+        // the place, outside it: a field there is left to rustc (`true`: nor is its variable
+        // taken whole, which rustc may not capture whole).
+        if is_field && self.in_unsafe {
+            return true;
+        }
         if self.is_outside_local(&name) {
             let shared = match !is_field || self.locals.references.contains(&name) {
                 true => root,
@@ -835,8 +844,12 @@ impl Visit<'_> for Places<'_> {
             return;
         }
         match expr {
-            // What `unsafe` allows (a union's field) would not be allowed outside it.
-            Expr::Unsafe(_) => {}
+            // `unsafe { *p }`: the variables it uses, not their fields (see `place`).
+            Expr::Unsafe(block) => {
+                let outer = std::mem::replace(&mut self.in_unsafe, true);
+                self.visit_block(&block.block);
+                self.in_unsafe = outer;
+            }
             // `pred(x)` calls a local when one of that name is in scope (a local shadows a
             // function); `max(..)` with no local `max` is a function, which `place` skips.
             Expr::Call(call) => {
