@@ -135,14 +135,33 @@ pub(crate) trait Visit: Sync {
 }
 
 /// Who visits a run. Passed by reference: the visit's frames stay on the stack once per
-/// level of a recursion, and hold one pointer to it.
+/// level of a recursion, and hold one pointer to it. Two words, as the owner's loop
+/// ([`Published::finish`]) has one in its frame on every level.
 pub(crate) struct Visitor<'a> {
-    /// For an owner helping another run: one item at a time, and only while `until()` is
-    /// false (it stops as soon as its own run needs it).
-    pub(crate) until: Option<&'a dyn Fn() -> bool>,
-    /// The span of a run's owner visiting (its own run, or another with `until`); `None` on
+    /// For an owner helping another run, its own run: the helper takes one item at a time,
+    /// and only until [`called_back`](Self::called_back). A thin pointer, for the frame's sake.
+    back_to: Option<&'a RunPtr>,
+    /// The span of a run's owner visiting (its own run, or another as a helper); `None` on
     /// a pool thread.
     pub(crate) owner: Option<&'a Here>,
+}
+
+impl Visitor<'_> {
+    /// Whether this is an owner helping with another run than its own.
+    pub(crate) fn helping(&self) -> bool {
+        self.back_to.is_some()
+    }
+
+    /// Whether a helping owner must go back to its own run: it has items that the owner can
+    /// take again, or was cancelled (its failure must go up the recursion at once).
+    pub(crate) fn called_back(&self) -> bool {
+        self.back_to.is_some_and(|mine| {
+            // SAFETY: the owner's run stays listed until the owner, which is helping now,
+            // retires it.
+            let mine = unsafe { mine.get() };
+            mine.cancelled() || (mine.has_work() && !mine.held_alone())
+        })
+    }
 }
 
 /// A published run, with its lifetime erased.
@@ -400,7 +419,6 @@ impl Group {
             group: self,
             id,
             run: RunPtr(run),
-            retired: false,
         };
         self.ramp();
         published
@@ -493,7 +511,7 @@ impl Group {
                 return;
             };
             let pool_thread = Visitor {
-                until: None,
+                back_to: None,
                 owner: None,
             };
             self.visit(id, run, &pool_thread);
@@ -558,14 +576,21 @@ impl Group {
     }
 }
 
-/// What an owner does next while its run is listed.
+/// What an owner does next while its run is listed. Two words, returned in registers: the
+/// owner's loop has no slot for it in its frame, on the stack once per level of a recursion.
 enum Step {
     /// Pull more input: there is room for this many items.
     Pull(usize),
-    Visit(u64, RunPtr),
-    /// The run has finished; whether the owner settled its outcome (the input ended after
-    /// its last visitor left).
-    Done(bool),
+    /// Visit its own run, counted in it.
+    Mine,
+    /// Help with the run listed under this id, counted in it (so it stays listed).
+    Help(u64),
+    /// The run has finished, its outcome settled by its last visitor.
+    Done,
+    /// The run has finished, and the owner settled its outcome: the input ended after the
+    /// last visitor left, or nothing ever visited. (Not `Done(bool)`: a payload of another
+    /// type than the others' would make `Step` return through memory, a slot in the frame.)
+    Settled,
 }
 
 /// An owner's pulling of a non-`Send` input; see [`Published::finish`].
@@ -582,9 +607,9 @@ pub(crate) trait Feed {
 pub(crate) struct Published<'g> {
     group: &'g Arc<Group>,
     id: u64,
-    /// The run itself, listed under `id`.
+    /// The run itself, listed under `id`. (A finished run's `Published` is forgotten, not
+    /// dropped: no flag in the owner's frame says so.)
     run: RunPtr,
-    retired: bool,
 }
 
 impl Published<'_> {
@@ -597,7 +622,7 @@ impl Published<'_> {
     /// and this one on the stack on every level, and one frame costs less than two (a debug
     /// build gives the inlined function's values slots of their own, and gains nothing).
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub(crate) fn finish(mut self, works: bool, mut feed: Option<&mut dyn Feed>) {
+    pub(crate) fn finish(self, works: bool, mut feed: Option<&mut dyn Feed>) {
         // Where this owner is: it helps with any run but those started in the spans of its
         // own enclosing levels, its run's included (see `Context::fits`).
         let here = self.here(works);
@@ -608,33 +633,29 @@ impl Published<'_> {
                         self.pull(feed, room);
                     }
                 }
-                // One arm, so that a debug build's frame (on the stack once per level of a
-                // recursion) has one copy of what it binds.
-                Step::Visit(id, run) => {
-                    if id == self.id {
-                        // `Group::visit` for the owner's own run, written out here: its frame
-                        // would be on the stack while the run's items run, once per level of
-                        // a recursion. The owner is in its run's context already.
-                        let visitor = Visitor {
-                            until: None,
-                            owner: Some(&here),
-                        };
-                        let inside = self.group.visit_begins();
-                        // SAFETY: the run is listed until this owner retires it.
-                        unsafe { run.get() }.visit(&visitor);
-                        drop(inside);
-                        self.group.leave(id, false);
-                    } else {
-                        self.help(id, run, &here);
-                    }
+                Step::Mine => {
+                    // `Group::visit` for the owner's own run, written out here: its frame
+                    // would be on the stack while the run's items run, once per level of a
+                    // recursion. The owner is in its run's context already.
+                    let visitor = Visitor {
+                        back_to: None,
+                        owner: Some(&here),
+                    };
+                    let inside = self.group.visit_begins();
+                    // SAFETY: the run is listed until this owner retires it.
+                    unsafe { self.run.get() }.visit(&visitor);
+                    drop(inside);
+                    self.group.leave(self.id, false);
                 }
-                Step::Done(settled) => {
-                    self.retired = true;
+                Step::Help(id) => self.help(id, &here),
+                step @ (Step::Done | Step::Settled) => {
                     #[cfg(feature = "fault-injection")]
-                    if settled {
+                    if matches!(step, Step::Settled) {
                         crate::fault::finished();
                     }
-                    let _ = settled;
+                    let _ = step;
+                    // Off the list, and no thread visits it: nothing for `drop` to wait for.
+                    std::mem::forget(self);
                     return;
                 }
             }
@@ -652,17 +673,14 @@ impl Published<'_> {
     /// Visits another run of the group, the owner's being waited for. Not inlined, for the
     /// reason [`next_step`](Self::next_step) is not.
     #[inline(never)]
-    fn help(&self, id: u64, run: RunPtr, here: &Here) {
-        let mine = self.run;
-        // Helping another run, the owner goes back as soon as its own run has items that it
-        // can take again, or was cancelled (its failure must go up the recursion).
-        let back = move || {
-            // SAFETY: the owner's run stays listed until the owner retires it.
-            let mine = unsafe { mine.get() };
-            mine.cancelled() || (mine.has_work() && !mine.held_alone())
+    fn help(&self, id: u64, here: &Here) {
+        // Listed while this owner is counted in it (`next_step` did).
+        let run = {
+            let state = lock(&self.group.state);
+            state.runs[state.position(id)].run
         };
         let visitor = Visitor {
-            until: Some(&back),
+            back_to: Some(&self.run),
             owner: Some(here),
         };
         self.group.visit(id, run, &visitor);
@@ -699,8 +717,8 @@ impl Published<'_> {
             // SAFETY: the run is listed until this owner retires it.
             let mine = unsafe { self.run.get() };
             if works && mine.has_work() && !mine.held_alone() {
-                let (id, run) = state.enter(at);
-                return Some(Step::Visit(id, run));
+                state.enter(at);
+                return Some(Step::Mine);
             }
             let fed = feed.is_none_or(|feed| feed.ended());
             // Under the lock: the last visitor to leave from now on settles the run, and idle
@@ -713,21 +731,20 @@ impl Published<'_> {
                 // nothing ever visited): then here, before the owner returns.
                 let settled = mine.settle_if_finished();
                 state.runs.remove(at);
-                return Some(Step::Done(settled));
+                return Some(if settled { Step::Settled } else { Step::Done });
             }
             // A cancelled run only waits for its visitors: its owner helps nobody else, so
             // that the failure goes up the recursion at once.
             if works && !mine.cancelled() {
                 if let Some(other) = state.pick_to_help(here) {
-                    let (id, run) = state.enter(other);
-                    return Some(Step::Visit(id, run));
+                    return Some(Step::Help(state.enter(other).0));
                 }
             }
             // Its own run, held alone by another worker, and nothing else to help with:
             // joining makes the holder let go, or waits until another run has items.
             if works && mine.has_work() {
-                let (id, run) = state.enter(at);
-                return Some(Step::Visit(id, run));
+                state.enter(at);
+                return Some(Step::Mine);
             }
             None
         };
@@ -782,9 +799,6 @@ impl Drop for Published<'_> {
     /// Only reached when the owner unwinds before its run finished: no item is taken any more,
     /// and the run leaves the list once no thread visits it.
     fn drop(&mut self) {
-        if self.retired {
-            return;
-        }
         let group = self.group;
         group.signal.wait_for(|| {
             let mut state = lock(&group.state);

@@ -340,6 +340,8 @@ impl<X: Items> Source for Indexed<X> {
     where
         X: 'a;
 
+    const CLAIM_IN_REGISTERS: bool = true;
+
     fn max_batch(&self) -> usize {
         // Also with one worker: claiming indices takes nothing from the input, and one
         // thread claims them in order.

@@ -222,7 +222,7 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
     }
 
     fn visit(&self, visitor: &Visitor<'_>) {
-        if visitor.owner.is_some() && visitor.until.is_none() {
+        if visitor.owner.is_some() && !visitor.helping() {
             // SAFETY: only the run's owner visits it with such a visitor (from
             // `Published::finish`, for its own run), and one visit at a time: nothing else
             // reaches `owner_kept`.
@@ -282,7 +282,7 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
 
 impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// A visit: claims items and runs them until none are left, the run is cancelled, or
-    /// the `visitor`'s `until()` holds.
+    /// a helping `visitor` is [called back](Visitor::called_back).
     ///
     /// It never unwinds into the group: whatever unwinds in it (a destructor of items dropped
     /// unstarted, say) ends the run like a panic of an iteration. Caught where it may happen,
@@ -385,8 +385,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                     self.source.close();
                     return Next::Over;
                 }
-                let until = visitor.until;
-                if until.is_some_and(|until| until()) {
+                if visitor.called_back() {
                     return Next::Over;
                 }
                 // Items known to be fast, and nobody else taking: hold the input alone (a
@@ -395,7 +394,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                 if self.may_hold
                     && !self.token.has_deadline()
                     && !*tried_alone
-                    && until.is_none()
+                    && !visitor.helping()
                     && pace.batch == pace.max_batch
                 {
                     return Next::Alone;
@@ -405,7 +404,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                         *claim = Some(claimed);
                         Next::Claimed
                     }
-                    Ok(None) if until.is_none() && self.source.held_alone() => {
+                    Ok(None) if !visitor.helping() && self.source.held_alone() => {
                         // The holder lets go within a few items. If they are long, the group
                         // may have other runs to help with meanwhile (a recursion's inner
                         // runs).
@@ -505,44 +504,53 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         claim: &mut Option<S::Claimed<'_>>,
         visiting: &mut Visiting,
     ) {
-        // Optimised, a local of this frame, not the caller's behind a pointer: an item body
-        // whose effects the compiler cannot see (any call, or `black_box`) would otherwise
-        // make it store and reload the claim's position at every item. In a debug build, the
+        // The items of the claim, until it has no more or the run is cancelled: `$running`,
+        // how they went (the payload if one panicked), and `$ran`, how many started. Written
+        // once for the two places below, not as a function: one more call would be one more
+        // frame (or, inlined in a debug build, more slots in this one), on the stack once per
+        // level of a recursion.
+        macro_rules! run_items {
+            ($claimed:ident, $running:ident, $ran:ident) => {
+                let watch = self.token.watch();
+                visiting.claim_begins();
+                let mut $ran = 0;
+                // One `catch_unwind` per claim, not per item: a panicking iteration ends the
+                // run, and the claim's other items are dropped unstarted, as they would be
+                // after any ending.
+                let $running = catching(&mut || loop {
+                    // Checked before each item: once the run is cancelled, at most the items
+                    // already past this check start (one per other thread).
+                    if watch.is_cancelled() {
+                        break;
+                    }
+                    let Some(item) = $claimed.next() else {
+                        break;
+                    };
+                    $ran += 1;
+                    if let Some(exit) = self.body.run(local, item).into_exit() {
+                        self.end(Ending::Exit(exit));
+                    }
+                });
+            };
+        }
+        // Optimised, and for the sources that want it (see `Source::CLAIM_IN_REGISTERS`), a
+        // local of this frame, not the caller's behind a pointer. In a debug build, the
         // caller's: each move of it would take a slot of this frame.
         #[cfg(not(debug_assertions))]
-        let Some(mut owned) = claim.take() else {
+        if S::CLAIM_IN_REGISTERS {
+            let Some(mut owned) = claim.take() else {
+                return;
+            };
+            run_items!(owned, running, ran);
+            *claim = Some(owned);
+            self.drop_claimed(running, claim);
+            self.paced(visiting, ran);
             return;
-        };
-        #[cfg(not(debug_assertions))]
-        let claimed = &mut owned;
-        #[cfg(debug_assertions)]
+        }
         let Some(claimed) = claim.as_mut() else {
             return;
         };
-        let watch = self.token.watch();
-        visiting.claim_begins();
-        let mut ran = 0;
-        // One `catch_unwind` per claim, not per item: a panicking iteration ends the run,
-        // and the claim's other items are dropped unstarted, as they would be after any
-        // ending.
-        let running = catching(&mut || loop {
-            // Checked before each item: once the run is cancelled, at most the items
-            // already past this check start (one per other thread).
-            if watch.is_cancelled() {
-                break;
-            }
-            let Some(item) = claimed.next() else {
-                break;
-            };
-            ran += 1;
-            if let Some(exit) = self.body.run(local, item).into_exit() {
-                self.end(Ending::Exit(exit));
-            }
-        });
-        #[cfg(not(debug_assertions))]
-        {
-            *claim = Some(owned);
-        }
+        run_items!(claimed, running, ran);
         self.drop_claimed(running, claim);
         self.paced(visiting, ran);
     }
@@ -713,7 +721,7 @@ impl<T> Kept<T> {
         let visiting = Visiting {
             // Claimed items must run: a visit that may have to stop early claims one at a
             // time.
-            pace: Pace::new(if visitor.until.is_some() {
+            pace: Pace::new(if visitor.helping() {
                 1
             } else {
                 run.source.max_batch()

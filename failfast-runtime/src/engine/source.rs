@@ -26,6 +26,15 @@ pub(crate) trait Source: Sync {
     where
         Self: 'a;
 
+    /// Whether a claim's items run from a copy of the claim in the running frame, in
+    /// registers, rather than from its slot in the visit's frame: a body whose effects the
+    /// compiler cannot see (any call) would otherwise make it store and reload the claim's
+    /// position at every item. Worth it where claims carry the fast items: an indexed input's.
+    /// The others' fast items are run by a holder ([`alone`](Source::alone)), and their claims'
+    /// items are slow: the copy would only cost stack, once per level of a recursion.
+    #[cfg_attr(debug_assertions, allow(dead_code))]
+    const CLAIM_IN_REGISTERS: bool = false;
+
     /// The largest batch a worker may ask for.
     fn max_batch(&self) -> usize;
 
