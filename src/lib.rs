@@ -475,9 +475,10 @@ pub mod parallel_loop {
         input, input_capturing, items_of, parts_of, returned, sent_back, sent_to_workers,
         shared_by_iterations, shared_field, shared_through_reference, stop_token, while_let,
         while_let_with, whole, whole_item, AsStopToken, Checked, ExitsPastMacro, ExitsPastMacros,
-        ExitsThrough, Fed, Input, NotSent, ParallelLoopsHaveNoBreak, Parts, PulledByCaller, Return,
-        SendExit, SendItem, SendValue, Shared, SharedByWorkers, SharedCapture,
-        SharedThroughReference, Split, SplitByIndex, Tried, Unchecked, Unsplit, Whole,
+        ExitsThrough, Fed, Input, NoParts, NotSent, ParallelLoopsHaveNoBreak, Parts,
+        PulledByCaller, Return, SendExit, SendItem, SendValue, Shared, SharedByWorkers,
+        SharedCapture, SharedThroughReference, Split, SplitByIndex, SplitParts, Tried, Unchecked,
+        Whole,
     };
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{

@@ -24,15 +24,21 @@ fn download_all(
                             if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                                 .value()
                             {
-                                let (__failfast_first, __failfast_second) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_held,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_first, __failfast_second) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_held))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                    let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                        &__failfast_first,
-                                    ))
-                                        .__failfast_parts();
+                                    let (__failfast_inner, __failfast_other) = {
+                                        use ::failfast::parallel_loop::{
+                                            NoParts as _, SplitParts as _,
+                                        };
+                                        (&::failfast::parallel_loop::parts_of(&__failfast_first))
+                                            .__failfast_parts()
+                                    };
                                     if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                         __failfast_checks.exit(&__failfast_inner);
                                     }
@@ -42,10 +48,13 @@ fn download_all(
                                     __failfast_checks.exit(&__failfast_first);
                                 }
                                 if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                    let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                        &__failfast_second,
-                                    ))
-                                        .__failfast_parts();
+                                    let (__failfast_inner, __failfast_other) = {
+                                        use ::failfast::parallel_loop::{
+                                            NoParts as _, SplitParts as _,
+                                        };
+                                        (&::failfast::parallel_loop::parts_of(&__failfast_second))
+                                            .__failfast_parts()
+                                    };
                                     if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                         __failfast_checks.exit(&__failfast_inner);
                                     }
@@ -65,15 +74,21 @@ fn download_all(
                         if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                             .value()
                         {
-                            let (__failfast_first, __failfast_second) = (&::failfast::parallel_loop::parts_of(
-                                &__failfast_held,
-                            ))
-                                .__failfast_parts();
+                            let (__failfast_first, __failfast_second) = {
+                                use ::failfast::parallel_loop::{
+                                    NoParts as _, SplitParts as _,
+                                };
+                                (&::failfast::parallel_loop::parts_of(&__failfast_held))
+                                    .__failfast_parts()
+                            };
                             if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_first,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_inner, __failfast_other) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_first))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                     __failfast_checks.item(&__failfast_inner);
                                 }
@@ -83,10 +98,13 @@ fn download_all(
                                 __failfast_checks.item(&__failfast_first);
                             }
                             if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_second,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_inner, __failfast_other) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_second))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                     __failfast_checks.item(&__failfast_inner);
                                 }

@@ -23,15 +23,21 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                             if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                                 .value()
                             {
-                                let (__failfast_first, __failfast_second) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_held,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_first, __failfast_second) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_held))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                    let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                        &__failfast_first,
-                                    ))
-                                        .__failfast_parts();
+                                    let (__failfast_inner, __failfast_other) = {
+                                        use ::failfast::parallel_loop::{
+                                            NoParts as _, SplitParts as _,
+                                        };
+                                        (&::failfast::parallel_loop::parts_of(&__failfast_first))
+                                            .__failfast_parts()
+                                    };
                                     if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                         __failfast_checks.exit(&__failfast_inner);
                                     }
@@ -41,10 +47,13 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                                     __failfast_checks.exit(&__failfast_first);
                                 }
                                 if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                    let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                        &__failfast_second,
-                                    ))
-                                        .__failfast_parts();
+                                    let (__failfast_inner, __failfast_other) = {
+                                        use ::failfast::parallel_loop::{
+                                            NoParts as _, SplitParts as _,
+                                        };
+                                        (&::failfast::parallel_loop::parts_of(&__failfast_second))
+                                            .__failfast_parts()
+                                    };
                                     if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                         __failfast_checks.exit(&__failfast_inner);
                                     }
@@ -64,15 +73,21 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                         if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                             .value()
                         {
-                            let (__failfast_first, __failfast_second) = (&::failfast::parallel_loop::parts_of(
-                                &__failfast_held,
-                            ))
-                                .__failfast_parts();
+                            let (__failfast_first, __failfast_second) = {
+                                use ::failfast::parallel_loop::{
+                                    NoParts as _, SplitParts as _,
+                                };
+                                (&::failfast::parallel_loop::parts_of(&__failfast_held))
+                                    .__failfast_parts()
+                            };
                             if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_first,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_inner, __failfast_other) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_first))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                     __failfast_checks.item(&__failfast_inner);
                                 }
@@ -82,10 +97,13 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                                 __failfast_checks.item(&__failfast_first);
                             }
                             if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_second,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_inner, __failfast_other) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_second))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                     __failfast_checks.item(&__failfast_inner);
                                 }
@@ -145,15 +163,21 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                                 if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                                     .value()
                                 {
-                                    let (__failfast_first, __failfast_second) = (&::failfast::parallel_loop::parts_of(
-                                        &__failfast_held,
-                                    ))
-                                        .__failfast_parts();
+                                    let (__failfast_first, __failfast_second) = {
+                                        use ::failfast::parallel_loop::{
+                                            NoParts as _, SplitParts as _,
+                                        };
+                                        (&::failfast::parallel_loop::parts_of(&__failfast_held))
+                                            .__failfast_parts()
+                                    };
                                     if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                        let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                            &__failfast_first,
-                                        ))
-                                            .__failfast_parts();
+                                        let (__failfast_inner, __failfast_other) = {
+                                            use ::failfast::parallel_loop::{
+                                                NoParts as _, SplitParts as _,
+                                            };
+                                            (&::failfast::parallel_loop::parts_of(&__failfast_first))
+                                                .__failfast_parts()
+                                        };
                                         if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                             __failfast_checks.exit(&__failfast_inner);
                                         }
@@ -163,10 +187,13 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                                         __failfast_checks.exit(&__failfast_first);
                                     }
                                     if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                        let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                            &__failfast_second,
-                                        ))
-                                            .__failfast_parts();
+                                        let (__failfast_inner, __failfast_other) = {
+                                            use ::failfast::parallel_loop::{
+                                                NoParts as _, SplitParts as _,
+                                            };
+                                            (&::failfast::parallel_loop::parts_of(&__failfast_second))
+                                                .__failfast_parts()
+                                        };
                                         if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                             __failfast_checks.exit(&__failfast_inner);
                                         }
@@ -187,15 +214,21 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                             if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                                 .value()
                             {
-                                let (__failfast_first, __failfast_second) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_held,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_first, __failfast_second) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_held))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                    let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                        &__failfast_first,
-                                    ))
-                                        .__failfast_parts();
+                                    let (__failfast_inner, __failfast_other) = {
+                                        use ::failfast::parallel_loop::{
+                                            NoParts as _, SplitParts as _,
+                                        };
+                                        (&::failfast::parallel_loop::parts_of(&__failfast_first))
+                                            .__failfast_parts()
+                                    };
                                     if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                         __failfast_checks.item(&__failfast_inner);
                                     }
@@ -205,10 +238,13 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                                     __failfast_checks.item(&__failfast_first);
                                 }
                                 if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                    let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                        &__failfast_second,
-                                    ))
-                                        .__failfast_parts();
+                                    let (__failfast_inner, __failfast_other) = {
+                                        use ::failfast::parallel_loop::{
+                                            NoParts as _, SplitParts as _,
+                                        };
+                                        (&::failfast::parallel_loop::parts_of(&__failfast_second))
+                                            .__failfast_parts()
+                                    };
                                     if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                         __failfast_checks.item(&__failfast_inner);
                                     }

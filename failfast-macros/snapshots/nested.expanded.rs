@@ -20,15 +20,17 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                             if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                                 .value()
                             {
-                                let (__failfast_first, __failfast_second) = (&ff::parallel_loop::parts_of(
-                                    &__failfast_held,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_first, __failfast_second) = {
+                                    use ff::parallel_loop::{NoParts as _, SplitParts as _};
+                                    (&ff::parallel_loop::parts_of(&__failfast_held))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                    let (__failfast_inner, __failfast_other) = (&ff::parallel_loop::parts_of(
-                                        &__failfast_first,
-                                    ))
-                                        .__failfast_parts();
+                                    let (__failfast_inner, __failfast_other) = {
+                                        use ff::parallel_loop::{NoParts as _, SplitParts as _};
+                                        (&ff::parallel_loop::parts_of(&__failfast_first))
+                                            .__failfast_parts()
+                                    };
                                     if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                         __failfast_checks.exit(&__failfast_inner);
                                     }
@@ -38,10 +40,11 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                     __failfast_checks.exit(&__failfast_first);
                                 }
                                 if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                    let (__failfast_inner, __failfast_other) = (&ff::parallel_loop::parts_of(
-                                        &__failfast_second,
-                                    ))
-                                        .__failfast_parts();
+                                    let (__failfast_inner, __failfast_other) = {
+                                        use ff::parallel_loop::{NoParts as _, SplitParts as _};
+                                        (&ff::parallel_loop::parts_of(&__failfast_second))
+                                            .__failfast_parts()
+                                    };
                                     if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                         __failfast_checks.exit(&__failfast_inner);
                                     }
@@ -61,15 +64,17 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                         if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                             .value()
                         {
-                            let (__failfast_first, __failfast_second) = (&ff::parallel_loop::parts_of(
-                                &__failfast_held,
-                            ))
-                                .__failfast_parts();
+                            let (__failfast_first, __failfast_second) = {
+                                use ff::parallel_loop::{NoParts as _, SplitParts as _};
+                                (&ff::parallel_loop::parts_of(&__failfast_held))
+                                    .__failfast_parts()
+                            };
                             if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                let (__failfast_inner, __failfast_other) = (&ff::parallel_loop::parts_of(
-                                    &__failfast_first,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_inner, __failfast_other) = {
+                                    use ff::parallel_loop::{NoParts as _, SplitParts as _};
+                                    (&ff::parallel_loop::parts_of(&__failfast_first))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                     __failfast_checks.item(&__failfast_inner);
                                 }
@@ -79,10 +84,11 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                 __failfast_checks.item(&__failfast_first);
                             }
                             if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                let (__failfast_inner, __failfast_other) = (&ff::parallel_loop::parts_of(
-                                    &__failfast_second,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_inner, __failfast_other) = {
+                                    use ff::parallel_loop::{NoParts as _, SplitParts as _};
+                                    (&ff::parallel_loop::parts_of(&__failfast_second))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                     __failfast_checks.item(&__failfast_inner);
                                 }
@@ -126,15 +132,17 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                                         if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                                                             .value()
                                                         {
-                                                            let (__failfast_first, __failfast_second) = (&ff::parallel_loop::parts_of(
-                                                                &__failfast_held,
-                                                            ))
-                                                                .__failfast_parts();
+                                                            let (__failfast_first, __failfast_second) = {
+                                                                use ff::parallel_loop::{NoParts as _, SplitParts as _};
+                                                                (&ff::parallel_loop::parts_of(&__failfast_held))
+                                                                    .__failfast_parts()
+                                                            };
                                                             if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                                                let (__failfast_inner, __failfast_other) = (&ff::parallel_loop::parts_of(
-                                                                    &__failfast_first,
-                                                                ))
-                                                                    .__failfast_parts();
+                                                                let (__failfast_inner, __failfast_other) = {
+                                                                    use ff::parallel_loop::{NoParts as _, SplitParts as _};
+                                                                    (&ff::parallel_loop::parts_of(&__failfast_first))
+                                                                        .__failfast_parts()
+                                                                };
                                                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                                                     __failfast_checks.item(&__failfast_inner);
                                                                 }
@@ -144,10 +152,11 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                                                 __failfast_checks.item(&__failfast_first);
                                                             }
                                                             if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                                                let (__failfast_inner, __failfast_other) = (&ff::parallel_loop::parts_of(
-                                                                    &__failfast_second,
-                                                                ))
-                                                                    .__failfast_parts();
+                                                                let (__failfast_inner, __failfast_other) = {
+                                                                    use ff::parallel_loop::{NoParts as _, SplitParts as _};
+                                                                    (&ff::parallel_loop::parts_of(&__failfast_second))
+                                                                        .__failfast_parts()
+                                                                };
                                                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                                                     __failfast_checks.item(&__failfast_inner);
                                                                 }

@@ -21,15 +21,21 @@ fn all_found(keys: &[u32], table: &Table) -> Option<()> {
                             if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                                 .value()
                             {
-                                let (__failfast_first, __failfast_second) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_held,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_first, __failfast_second) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_held))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                    let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                        &__failfast_first,
-                                    ))
-                                        .__failfast_parts();
+                                    let (__failfast_inner, __failfast_other) = {
+                                        use ::failfast::parallel_loop::{
+                                            NoParts as _, SplitParts as _,
+                                        };
+                                        (&::failfast::parallel_loop::parts_of(&__failfast_first))
+                                            .__failfast_parts()
+                                    };
                                     if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                         __failfast_checks.exit(&__failfast_inner);
                                     }
@@ -39,10 +45,13 @@ fn all_found(keys: &[u32], table: &Table) -> Option<()> {
                                     __failfast_checks.exit(&__failfast_first);
                                 }
                                 if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                    let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                        &__failfast_second,
-                                    ))
-                                        .__failfast_parts();
+                                    let (__failfast_inner, __failfast_other) = {
+                                        use ::failfast::parallel_loop::{
+                                            NoParts as _, SplitParts as _,
+                                        };
+                                        (&::failfast::parallel_loop::parts_of(&__failfast_second))
+                                            .__failfast_parts()
+                                    };
                                     if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                         __failfast_checks.exit(&__failfast_inner);
                                     }
@@ -62,15 +71,21 @@ fn all_found(keys: &[u32], table: &Table) -> Option<()> {
                         if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                             .value()
                         {
-                            let (__failfast_first, __failfast_second) = (&::failfast::parallel_loop::parts_of(
-                                &__failfast_held,
-                            ))
-                                .__failfast_parts();
+                            let (__failfast_first, __failfast_second) = {
+                                use ::failfast::parallel_loop::{
+                                    NoParts as _, SplitParts as _,
+                                };
+                                (&::failfast::parallel_loop::parts_of(&__failfast_held))
+                                    .__failfast_parts()
+                            };
                             if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_first,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_inner, __failfast_other) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_first))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                     __failfast_checks.item(&__failfast_inner);
                                 }
@@ -80,10 +95,13 @@ fn all_found(keys: &[u32], table: &Table) -> Option<()> {
                                 __failfast_checks.item(&__failfast_first);
                             }
                             if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_second,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_inner, __failfast_other) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_second))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                     __failfast_checks.item(&__failfast_inner);
                                 }

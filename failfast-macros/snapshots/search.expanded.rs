@@ -20,15 +20,21 @@ fn find_config(dirs: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
                             if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                                 .value()
                             {
-                                let (__failfast_first, __failfast_second) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_held,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_first, __failfast_second) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_held))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                    let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                        &__failfast_first,
-                                    ))
-                                        .__failfast_parts();
+                                    let (__failfast_inner, __failfast_other) = {
+                                        use ::failfast::parallel_loop::{
+                                            NoParts as _, SplitParts as _,
+                                        };
+                                        (&::failfast::parallel_loop::parts_of(&__failfast_first))
+                                            .__failfast_parts()
+                                    };
                                     if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                         __failfast_checks.exit(&__failfast_inner);
                                     }
@@ -38,10 +44,13 @@ fn find_config(dirs: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
                                     __failfast_checks.exit(&__failfast_first);
                                 }
                                 if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                    let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                        &__failfast_second,
-                                    ))
-                                        .__failfast_parts();
+                                    let (__failfast_inner, __failfast_other) = {
+                                        use ::failfast::parallel_loop::{
+                                            NoParts as _, SplitParts as _,
+                                        };
+                                        (&::failfast::parallel_loop::parts_of(&__failfast_second))
+                                            .__failfast_parts()
+                                    };
                                     if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                         __failfast_checks.exit(&__failfast_inner);
                                     }
@@ -61,15 +70,21 @@ fn find_config(dirs: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
                         if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                             .value()
                         {
-                            let (__failfast_first, __failfast_second) = (&::failfast::parallel_loop::parts_of(
-                                &__failfast_held,
-                            ))
-                                .__failfast_parts();
+                            let (__failfast_first, __failfast_second) = {
+                                use ::failfast::parallel_loop::{
+                                    NoParts as _, SplitParts as _,
+                                };
+                                (&::failfast::parallel_loop::parts_of(&__failfast_held))
+                                    .__failfast_parts()
+                            };
                             if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_first,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_inner, __failfast_other) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_first))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                     __failfast_checks.item(&__failfast_inner);
                                 }
@@ -79,10 +94,13 @@ fn find_config(dirs: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
                                 __failfast_checks.item(&__failfast_first);
                             }
                             if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_second,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_inner, __failfast_other) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_second))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                     __failfast_checks.item(&__failfast_inner);
                                 }

@@ -19,15 +19,21 @@ fn consume(
                         if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                             .value()
                         {
-                            let (__failfast_first, __failfast_second) = (&::failfast::parallel_loop::parts_of(
-                                &__failfast_held,
-                            ))
-                                .__failfast_parts();
+                            let (__failfast_first, __failfast_second) = {
+                                use ::failfast::parallel_loop::{
+                                    NoParts as _, SplitParts as _,
+                                };
+                                (&::failfast::parallel_loop::parts_of(&__failfast_held))
+                                    .__failfast_parts()
+                            };
                             if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_first,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_inner, __failfast_other) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_first))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                     __failfast_checks.exit(&__failfast_inner);
                                 }
@@ -37,10 +43,13 @@ fn consume(
                                 __failfast_checks.exit(&__failfast_first);
                             }
                             if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_second,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_inner, __failfast_other) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_second))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                     __failfast_checks.exit(&__failfast_inner);
                                 }
@@ -67,10 +76,13 @@ fn consume(
                                     if let ::core::option::Option::Some(Ok(job)) = __failfast_whole
                                         .value()
                                     {
-                                        let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                            &job,
-                                        ))
-                                            .__failfast_parts();
+                                        let (__failfast_inner, __failfast_other) = {
+                                            use ::failfast::parallel_loop::{
+                                                NoParts as _, SplitParts as _,
+                                            };
+                                            (&::failfast::parallel_loop::parts_of(&job))
+                                                .__failfast_parts()
+                                        };
                                         if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                             __failfast_checks.value(&__failfast_inner);
                                         }
@@ -82,15 +94,21 @@ fn consume(
                                     if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                                         .value()
                                     {
-                                        let (__failfast_first, __failfast_second) = (&::failfast::parallel_loop::parts_of(
-                                            &__failfast_held,
-                                        ))
-                                            .__failfast_parts();
+                                        let (__failfast_first, __failfast_second) = {
+                                            use ::failfast::parallel_loop::{
+                                                NoParts as _, SplitParts as _,
+                                            };
+                                            (&::failfast::parallel_loop::parts_of(&__failfast_held))
+                                                .__failfast_parts()
+                                        };
                                         if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                            let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                                &__failfast_first,
-                                            ))
-                                                .__failfast_parts();
+                                            let (__failfast_inner, __failfast_other) = {
+                                                use ::failfast::parallel_loop::{
+                                                    NoParts as _, SplitParts as _,
+                                                };
+                                                (&::failfast::parallel_loop::parts_of(&__failfast_first))
+                                                    .__failfast_parts()
+                                            };
                                             if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                                 __failfast_checks.value(&__failfast_inner);
                                             }
@@ -100,10 +118,13 @@ fn consume(
                                             __failfast_checks.value(&__failfast_first);
                                         }
                                         if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                            let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                                &__failfast_second,
-                                            ))
-                                                .__failfast_parts();
+                                            let (__failfast_inner, __failfast_other) = {
+                                                use ::failfast::parallel_loop::{
+                                                    NoParts as _, SplitParts as _,
+                                                };
+                                                (&::failfast::parallel_loop::parts_of(&__failfast_second))
+                                                    .__failfast_parts()
+                                            };
                                             if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                                 __failfast_checks.value(&__failfast_inner);
                                             }

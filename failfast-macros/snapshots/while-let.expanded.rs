@@ -15,15 +15,21 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                         if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                             .value()
                         {
-                            let (__failfast_first, __failfast_second) = (&::failfast::parallel_loop::parts_of(
-                                &__failfast_held,
-                            ))
-                                .__failfast_parts();
+                            let (__failfast_first, __failfast_second) = {
+                                use ::failfast::parallel_loop::{
+                                    NoParts as _, SplitParts as _,
+                                };
+                                (&::failfast::parallel_loop::parts_of(&__failfast_held))
+                                    .__failfast_parts()
+                            };
                             if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_first,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_inner, __failfast_other) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_first))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                     __failfast_checks.exit(&__failfast_inner);
                                 }
@@ -33,10 +39,13 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                                 __failfast_checks.exit(&__failfast_first);
                             }
                             if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                    &__failfast_second,
-                                ))
-                                    .__failfast_parts();
+                                let (__failfast_inner, __failfast_other) = {
+                                    use ::failfast::parallel_loop::{
+                                        NoParts as _, SplitParts as _,
+                                    };
+                                    (&::failfast::parallel_loop::parts_of(&__failfast_second))
+                                        .__failfast_parts()
+                                };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                     __failfast_checks.exit(&__failfast_inner);
                                 }
@@ -63,10 +72,13 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                                     if let ::core::option::Option::Some(Ok(job)) = __failfast_whole
                                         .value()
                                     {
-                                        let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                            &job,
-                                        ))
-                                            .__failfast_parts();
+                                        let (__failfast_inner, __failfast_other) = {
+                                            use ::failfast::parallel_loop::{
+                                                NoParts as _, SplitParts as _,
+                                            };
+                                            (&::failfast::parallel_loop::parts_of(&job))
+                                                .__failfast_parts()
+                                        };
                                         if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                             __failfast_checks.value(&__failfast_inner);
                                         }
@@ -78,15 +90,21 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                                     if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
                                         .value()
                                     {
-                                        let (__failfast_first, __failfast_second) = (&::failfast::parallel_loop::parts_of(
-                                            &__failfast_held,
-                                        ))
-                                            .__failfast_parts();
+                                        let (__failfast_first, __failfast_second) = {
+                                            use ::failfast::parallel_loop::{
+                                                NoParts as _, SplitParts as _,
+                                            };
+                                            (&::failfast::parallel_loop::parts_of(&__failfast_held))
+                                                .__failfast_parts()
+                                        };
                                         if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                            let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                                &__failfast_first,
-                                            ))
-                                                .__failfast_parts();
+                                            let (__failfast_inner, __failfast_other) = {
+                                                use ::failfast::parallel_loop::{
+                                                    NoParts as _, SplitParts as _,
+                                                };
+                                                (&::failfast::parallel_loop::parts_of(&__failfast_first))
+                                                    .__failfast_parts()
+                                            };
                                             if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                                 __failfast_checks.value(&__failfast_inner);
                                             }
@@ -96,10 +114,13 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                                             __failfast_checks.value(&__failfast_first);
                                         }
                                         if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                            let (__failfast_inner, __failfast_other) = (&::failfast::parallel_loop::parts_of(
-                                                &__failfast_second,
-                                            ))
-                                                .__failfast_parts();
+                                            let (__failfast_inner, __failfast_other) = {
+                                                use ::failfast::parallel_loop::{
+                                                    NoParts as _, SplitParts as _,
+                                                };
+                                                (&::failfast::parallel_loop::parts_of(&__failfast_second))
+                                                    .__failfast_parts()
+                                            };
                                             if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
                                                 __failfast_checks.value(&__failfast_inner);
                                             }

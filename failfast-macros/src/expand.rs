@@ -1255,7 +1255,10 @@ fn part_checks(
     );
     let with_contents = |part: &Ident| {
         quote_spanned! {at=>
-            let (#inner, #other) = (&#named::parts_of(&#part)).__failfast_parts();
+            let (#inner, #other) = {
+                use #named::{NoParts as _, SplitParts as _};
+                (&#named::parts_of(&#part)).__failfast_parts()
+            };
             if let ::core::option::Option::Some(#inner) = #inner {
                 #checks.#check(&#inner);
             }
@@ -1279,7 +1282,10 @@ fn part_checks(
         let #checks = (&#whole).__failfast_checks();
         #moved
         if let ::core::option::Option::Some(#held) = #whole.value() {
-            let (#first, #second) = (&#named::parts_of(&#held)).__failfast_parts();
+            let (#first, #second) = {
+                use #named::{NoParts as _, SplitParts as _};
+                (&#named::parts_of(&#held)).__failfast_parts()
+            };
             if let ::core::option::Option::Some(#first) = #first {
                 #first_part
             }

@@ -215,57 +215,68 @@ impl Checked {
 }
 
 /// What a value holds, one level down, where it is a `Result`, an `Option` or a `Vec` (see
-/// [`Whole`]): the rewrite writes `(&parts_of(&value)).__failfast_parts()`, the inherent
-/// method of `Parts<Result<T, E>>`, `Parts<Option<T>>` or `Parts<Vec<T>>`, or for any other
-/// type, through `Deref`, [`Unsplit`]'s. Each of these is `Send` exactly when what it holds
+/// [`Whole`]): the rewrite writes `(&parts_of(&value)).__failfast_parts()`, the method of
+/// [`SplitParts`] for `Parts<Result<T, E>>`, `Parts<Option<T>>` or `Parts<Vec<T>>`, or for any
+/// other type, by autoref, [`NoParts`]'s. Each of these is `Send` exactly when what it holds
 /// is, so the part is what to name. Only where the value's type is known before the loop: with
-/// an outer type still to be inferred, the choice would be ambiguous.
-pub struct Parts<R>(Unsplit<R>);
-
-/// See [`Parts`].
-pub struct Unsplit<R>(PhantomData<fn() -> R>);
+/// an outer type still to be inferred, the choice would be ambiguous. Traits, not inherent
+/// methods: where the user's type does not resolve (a typo), a trait's method is one candidate,
+/// and rustc adds nothing to the user's own error (three inherent methods were "multiple
+/// applicable items", naming this).
+pub struct Parts<R>(PhantomData<fn() -> R>);
 
 /// See [`Parts`]; the value is only read for its type.
 #[inline(always)]
 pub fn parts_of<R>(_: &R) -> Parts<R> {
-    Parts(Unsplit(PhantomData))
+    Parts(PhantomData)
 }
 
-impl<T, E> Parts<Result<T, E>> {
+/// See [`Parts`]: what a `Result`, `Option` or `Vec` holds.
+pub trait SplitParts {
+    /// The `Ok` value, the `Some` value, the element.
+    type First;
+    /// The error, or nothing.
+    type Second;
     /// See [`Parts`]: never any part, the types are what the rewrite checks.
+    fn __failfast_parts(&self) -> (Option<Self::First>, Option<Self::Second>);
+}
+
+impl<T, E> SplitParts for Parts<Result<T, E>> {
+    type First = T;
+    type Second = E;
     #[inline(always)]
-    pub fn __failfast_parts(&self) -> (Option<T>, Option<E>) {
+    fn __failfast_parts(&self) -> (Option<T>, Option<E>) {
         (None, None)
     }
 }
 
-impl<T> Parts<Option<T>> {
+impl<T> SplitParts for Parts<Option<T>> {
+    type First = T;
+    type Second = ();
+    #[inline(always)]
+    fn __failfast_parts(&self) -> (Option<T>, Option<()>) {
+        (None, None)
+    }
+}
+
+impl<T> SplitParts for Parts<Vec<T>> {
+    type First = T;
+    type Second = ();
+    #[inline(always)]
+    fn __failfast_parts(&self) -> (Option<T>, Option<()>) {
+        (None, None)
+    }
+}
+
+/// See [`Parts`]: any other type, nothing below it to name.
+pub trait NoParts {
     /// See [`Parts`].
-    #[inline(always)]
-    pub fn __failfast_parts(&self) -> (Option<T>, Option<()>) {
-        (None, None)
-    }
+    fn __failfast_parts(&self) -> (Option<()>, Option<()>);
 }
 
-impl<T> Parts<Vec<T>> {
-    /// See [`Parts`].
+impl<R> NoParts for &Parts<R> {
     #[inline(always)]
-    pub fn __failfast_parts(&self) -> (Option<T>, Option<()>) {
-        (None, None)
-    }
-}
-
-impl<R> std::ops::Deref for Parts<R> {
-    type Target = Unsplit<R>;
-    fn deref(&self) -> &Unsplit<R> {
-        &self.0
-    }
-}
-
-impl<R> Unsplit<R> {
-    /// See [`Parts`]: nothing below it to name.
-    #[inline(always)]
-    pub fn __failfast_parts(&self) -> (Option<()>, Option<()>) {
+    fn __failfast_parts(&self) -> (Option<()>, Option<()>) {
         (None, None)
     }
 }
