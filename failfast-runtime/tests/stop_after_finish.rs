@@ -57,6 +57,36 @@ fn a_stop_between_the_last_iteration_and_the_owner_returning_changes_nothing() {
     }
 }
 
+/// What unwinds where the owner settles its finished run (here the hook; in a program, nothing
+/// of the user's runs there) reaches the caller: the run is off its group's list by then, and
+/// nothing may look for it while unwinding (that once aborted the process: "panic in a
+/// destructor during cleanup").
+#[test]
+fn a_panic_as_the_owner_settles_the_run_unwinds_to_the_caller() {
+    let _hook = hook();
+    let _unhook = Unhook;
+    for path in Path::ALL {
+        for workers in [1, 2] {
+            on_finished(Some(Box::new(|| panic!("in the hook"))));
+            let unwound = std::panic::catch_unwind(|| {
+                path.try_for_each(0..0u32, workers, |_| Ok::<(), ()>(()))
+            });
+            on_finished(None);
+            let payload = unwound.expect_err("the hook's panic reaches the caller");
+            assert_eq!(
+                payload.downcast_ref::<&str>(),
+                Some(&"in the hook"),
+                "{path:?}"
+            );
+            // The runtime is usable afterwards.
+            assert_eq!(
+                path.try_for_each(0..10u32, workers, |_| Ok::<(), ()>(())),
+                Ok(())
+            );
+        }
+    }
+}
+
 /// Async loops: the stop comes from a `Drop` that the driver runs right after the loop's end
 /// became certain (the last iteration's future, dropped once it returned `Ready`; or the
 /// input, dropped once it returned its end), before the loop's future has returned.

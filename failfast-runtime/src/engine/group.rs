@@ -12,9 +12,10 @@
 //! A run's owner works on its own run first, depth first, as a recursive walk would go; a
 //! pool thread picks the oldest run that has items left (the one with the most work behind
 //! each item, as rayon's thieves steal the oldest job); and a run's owner that runs out of its
-//! own items helps the others (the newest first) until its run's last iteration has finished. A waiting owner
-//! therefore always works on whatever is left, which is what keeps the shared limit from
-//! deadlocking: every run with items left has its owner, at least, working on it.
+//! own items helps the others (the newest first) until its run's last iteration has finished.
+//! A waiting owner therefore always works on whatever is left, which is what keeps the
+//! shared limit from deadlocking: every run with items left has its owner, at least, working
+//! on it.
 //!
 //! # Waits
 //!
@@ -92,8 +93,8 @@ impl PartialEq for Site {
 pub(crate) trait Visit: Sync {
     /// Whether a visit could find items to run (a hint).
     fn has_work(&self) -> bool;
-    /// Takes and runs items until none are left or the run is cancelled, or, with
-    /// `visitor.until`, it holds (see [`Visitor`]). Waiting for a worker that holds the input
+    /// Takes and runs items until none are left or the run is cancelled, or, for a helping
+    /// owner, until it is [called back](Visitor::called_back). Waiting for a worker that holds the input
     /// alone, it leaves when another run of the group has items to take: any run on a pool
     /// thread; for the run's owner, one that fits its span (see [`Context::fits`]), as it
     /// helps only with those.
@@ -529,7 +530,8 @@ impl Group {
     }
 
     /// Visits run `id`, which `State::enter` counted this thread in, and leaves it: a pool
-    /// thread, or an owner helping another run (`until`), in the context of the run's start.
+    /// thread, or an owner helping another run ([`Visitor::helping`]), in the context of the
+    /// run's start.
     /// (The owner's visits of its own run, in its context already, are in
     /// [`Published::finish`].)
     fn visit(self: &Arc<Self>, id: u64, run: RunPtr, visitor: &Visitor<'_>) {
@@ -659,13 +661,15 @@ impl Published<'_> {
                 }
                 Step::Help(id) => self.help(id, &here),
                 step @ (Step::Done | Step::Settled) => {
+                    // Off the list, and no thread visits it: nothing for `drop` to wait for.
+                    // First, so that a hook that unwinds below does not run `drop` on a run
+                    // that is no longer listed.
+                    std::mem::forget(self);
                     #[cfg(feature = "fault-injection")]
                     if matches!(step, Step::Settled) {
                         crate::fault::finished();
                     }
                     let _ = step;
-                    // Off the list, and no thread visits it: nothing for `drop` to wait for.
-                    std::mem::forget(self);
                     return;
                 }
             }
