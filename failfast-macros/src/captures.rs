@@ -284,9 +284,12 @@ impl Locals {
     /// (`max(..)` may be a function), a field inside `unsafe`, a name inside a macro other than the
     /// standard formatting ones and `log`'s and `tracing`'s (`kv!(size = x)` may not be an
     /// expression). Scopes are respected: a name the body binds is its own from there on.
-    pub(crate) fn places_used(&self, pat: &Pat, body: &Block) -> Vec<Shared> {
+    pub(crate) fn places_used(&self, pat: &Pat, body: &Block) -> Used {
         let Some(in_scope) = self.names_at(pat, body) else {
-            return Vec::new();
+            return Used {
+                shared: Vec::new(),
+                moved: Vec::new(),
+            };
         };
         let mut places = Places {
             locals: self,
@@ -295,9 +298,12 @@ impl Locals {
             seen: HashMap::new(),
             found: Vec::new(),
             in_unsafe: false,
+            own_flow: true,
+            moved: Vec::new(),
         };
         places.bind(pat);
         places.visit_block(body);
+        let moved = std::mem::take(&mut places.moved);
         // A variable that the body also uses whole is captured whole: its fields are no
         // places of their own.
         let whole: HashSet<String> = places
@@ -317,7 +323,10 @@ impl Locals {
                 !std::ptr::eq(root, place) && whole.contains(&name.to_string())
             }))
         });
-        places.found
+        Used {
+            shared: places.found,
+            moved,
+        }
     }
 }
 
@@ -654,6 +663,61 @@ struct Places<'a> {
     found: Vec<Shared>,
     /// Inside an `unsafe` block: a variable counts, a field does not (see [`Places::place`]).
     in_unsafe: bool,
+    /// In the loop's own flow, where a `return` leaves the function: not inside a closure or
+    /// async block of the body.
+    own_flow: bool,
+    /// The variables from outside the body that a `return` (or a `?`) of its own flow moves
+    /// out, as written there (see [`moved_out`]).
+    moved: Vec<syn::Ident>,
+}
+
+/// What a loop's body uses from outside it (see [`Locals::places_used`]).
+pub(crate) struct Used {
+    /// The places its iterations share.
+    pub(crate) shared: Vec<Shared>,
+    /// The variables a `return` or `?` of the body's own flow moves out by value, as written
+    /// there (`return Ok(fallback)`): each iteration that reaches it would move the one value
+    /// the iterations share, which only a `Copy` value allows.
+    pub(crate) moved: Vec<syn::Ident>,
+}
+
+/// The bare variables that `value` moves out by value, as far as the syntax shows: the value
+/// itself, and the arguments of a call (`Ok(x)`, `Some(x)`, `f(x)`) or method call, the
+/// elements of a tuple or array, and the fields of a struct literal, recursively. Not a
+/// method's receiver (which autoref borrows), a macro's arguments, or anything under `&`.
+fn moved_out(value: &Expr, found: &mut Vec<syn::Ident>) {
+    match value {
+        Expr::Path(path) if path.qself.is_none() => found.extend(path.path.get_ident().cloned()),
+        Expr::Call(call) => call.args.iter().for_each(|arg| moved_out(arg, found)),
+        Expr::MethodCall(call) => call.args.iter().for_each(|arg| moved_out(arg, found)),
+        Expr::Tuple(tuple) => tuple.elems.iter().for_each(|elem| moved_out(elem, found)),
+        Expr::Array(array) => array.elems.iter().for_each(|elem| moved_out(elem, found)),
+        Expr::Struct(record) => record
+            .fields
+            .iter()
+            .for_each(|field| moved_out(&field.expr, found)),
+        Expr::Paren(paren) => moved_out(&paren.expr, found),
+        Expr::Group(group) => moved_out(&group.expr, found),
+        Expr::Macro(mac) => found.extend(error_moved(&mac.mac)),
+        _ => {}
+    }
+}
+
+/// The variable that a macro making or returning an error moves out by value: anyhow's and
+/// eyre's `anyhow!(e)`, `bail!(e)` and `ensure!(cond, e)` with the error as their one
+/// argument, which they take by value (with a format string they only borrow).
+fn error_moved(mac: &syn::Macro) -> Option<syn::Ident> {
+    let name = mac.path.segments.last()?.ident.to_string();
+    let args = expression_arguments(mac)?;
+    let error = match (name.as_str(), args.len()) {
+        ("anyhow" | "eyre" | "bail" | "format_err", 1) => args.first()?,
+        ("ensure", 2) => args.last()?,
+        _ => return None,
+    };
+    match error {
+        Expr::Path(path) if path.qself.is_none() => path.path.get_ident().cloned(),
+        _ => None,
+    }
 }
 
 /// A place a loop's body shares (see [`Locals::places_used`]).
@@ -668,6 +732,17 @@ pub(crate) struct Shared {
 impl Places<'_> {
     fn is_outside_local(&self, name: &str) -> bool {
         !self.scopes.iter().any(|scope| scope.contains(name)) && self.in_scope.contains(name)
+    }
+
+    /// Notes the variables from outside the body that `value`, leaving the loop, moves out.
+    fn note_moved(&mut self, value: &Expr) {
+        let mut found = Vec::new();
+        moved_out(value, &mut found);
+        for name in found {
+            if self.is_outside_local(&name.to_string()) && !self.moved.contains(&name) {
+                self.moved.push(name);
+            }
+        }
     }
 
     fn bind(&mut self, pat: &Pat) {
@@ -844,6 +919,21 @@ impl Visit<'_> for Places<'_> {
             return;
         }
         match expr {
+            Expr::Return(ret) if self.own_flow => {
+                if let Some(value) = &ret.expr {
+                    self.note_moved(value);
+                }
+                visit::visit_expr(self, expr);
+            }
+            Expr::Try(tried) if self.own_flow => {
+                self.note_moved(&tried.expr);
+                visit::visit_expr(self, expr);
+            }
+            Expr::Async(_) => {
+                let outer = std::mem::replace(&mut self.own_flow, false);
+                visit::visit_expr(self, expr);
+                self.own_flow = outer;
+            }
             // `unsafe { *p }`: the variables it uses, not their fields (see `place`).
             Expr::Unsafe(block) => {
                 let outer = std::mem::replace(&mut self.in_unsafe, true);
@@ -864,7 +954,9 @@ impl Visit<'_> for Places<'_> {
             }
             Expr::Closure(closure) => {
                 let inputs: Vec<&Pat> = closure.inputs.iter().collect();
+                let outer = std::mem::replace(&mut self.own_flow, false);
                 self.scoped(&inputs, |this| this.visit_expr(&closure.body));
+                self.own_flow = outer;
             }
             Expr::ForLoop(inner) => {
                 self.visit_expr(&inner.expr);
@@ -904,6 +996,12 @@ impl Visit<'_> for Places<'_> {
         let Some(name) = mac.path.segments.last().map(|last| last.ident.to_string()) else {
             return;
         };
+        // `bail!(error)` returns: as `return Err(error.into())`.
+        if self.own_flow && matches!(name.as_str(), "bail" | "ensure") {
+            if let Some(error) = error_moved(mac) {
+                self.note_moved(&Expr::Path(syn::parse_quote!(#error)));
+            }
+        }
         // The names of named arguments, which `{name}` in the format string means.
         let mut named = HashSet::new();
         let mut format = None;
@@ -1605,6 +1703,7 @@ mod tests {
         let locals = Locals::of_function(&function.sig, &function.block);
         locals
             .places_used(&for_loop.pat, &for_loop.body)
+            .shared
             .iter()
             .map(|shared| {
                 let place = &shared.place;
@@ -1808,6 +1907,7 @@ mod tests {
         };
         assert!(Locals::unknown()
             .places_used(&for_loop.pat, &for_loop.body)
+            .shared
             .is_empty());
     }
 

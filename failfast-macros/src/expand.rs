@@ -405,6 +405,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         input_holds_closure,
         input_captures,
         shared,
+        moved,
         body,
         kind,
         exit,
@@ -492,6 +493,17 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             }
         }
     };
+    // Each variable from outside that a `return` of the body moves out is checked at the
+    // variable, so that rustc reports a value that is not `Copy` in the loop's terms, not as a
+    // move out of the body's closure (a thread loop's) or out of a variable moved by an earlier
+    // iteration (an async loop's).
+    let moved_checks: TokenStream = moved
+        .iter()
+        .map(|name| {
+            let at = hygienic(name.span());
+            quote_spanned!(at=> #named::moved_by_return(&#name);)
+        })
+        .collect();
     // Each place a thread loop's body shares is checked at `for`, so that rustc reports one
     // that is not `Sync` in the loop's terms, not as a bound of the body's closure (the same
     // error at the same place, which it then leaves out).
@@ -554,7 +566,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             }
         }
     };
-    let crossing = quote!(#(#shared)* #exit_sent);
+    let crossing = quote!(#moved_checks #(#shared)* #exit_sent);
     // The checks are for rustc alone: under `if false`, which rustc checks as any code and
     // leaves out before code generation, so that they take no room in the function's frame (a
     // debug build gives every value a slot of its own, and a recursion has this frame on every
@@ -592,12 +604,18 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 stop: stop.as_ref(),
                 stopped: stopped.as_ref(),
             };
+            // A thread loop's checks, or an async loop's (only the moves of its `return`s: its
+            // iterations share no thread).
+            let checks = match kind {
+                Kind::Thread => &crossing,
+                Kind::Async => &moved_checks,
+            };
             let run = while_let(
                 paths,
                 &workers,
                 stopping,
                 kind,
-                &crossing,
+                checks,
                 pat,
                 items_typed,
                 head,
@@ -726,6 +744,8 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             let driver = Ident::new("__failfast_driver", at);
             let item = Ident::new("__failfast_item", at);
             let ended = Ident::new("__failfast_ended", at);
+            let moved_block =
+                (!moved_checks.is_empty()).then(|| quote!(if false { #moved_checks }));
             let driver_new = match &stop {
                 None => quote_spanned!(at=> #private::future::Driver::new(#input, #workers)),
                 Some(stop) => quote_spanned! {at=>
@@ -745,6 +765,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             });
             quote_spanned! {at=>
                 {
+                    #moved_block
                     let mut #driver = #driver_new;
                     loop {
                         if let ::core::option::Option::Some(#item) = #driver.next_item() {
@@ -968,14 +989,14 @@ struct Paths<'a> {
 /// they would in the body. With `stop`, `timeout` or `deadline`, as a `for` loop: the thread
 /// loop is `while_let_with(head, Loop::new(WORKERS).stop(..), &SITE, body)`, the async
 /// driver is `Driver::with_head(..).stopped_by(Some(token))`, and a stopped loop leaves
-/// through `FromStopped`.
+/// through `FromStopped`. The rewrite's `loop_checks` come first, under `if false`.
 #[allow(clippy::too_many_arguments)]
 fn while_let(
     paths: Paths<'_>,
     workers: &TokenStream,
     stopping: Stopping<'_>,
     kind: Kind,
-    crossing: &TokenStream,
+    loop_checks: &TokenStream,
     pat: Pat,
     typed: bool,
     head: Expr,
@@ -1047,7 +1068,7 @@ fn while_let(
                 {
                     static #site: #private::LoopSite = #private::LoopSite::new();
                     if false {
-                        #crossing
+                        #loop_checks
                     }
                     #named::#function(
                         |#slot| {
@@ -1077,6 +1098,7 @@ fn while_let(
             }
         }
         Kind::Async => {
+            let checks_block = (!loop_checks.is_empty()).then(|| quote!(if false { #loop_checks }));
             let port = Ident::new("__failfast_port", at);
             let giver = Ident::new("__failfast_giver", at);
             let taker = Ident::new("__failfast_taker", at);
@@ -1099,6 +1121,7 @@ fn while_let(
             );
             quote_spanned! {at=>
                 {
+                    #checks_block
                     let mut #port = #private::future::Port::new();
                     let (mut #giver, #taker) = #port.split();
                     let mut #driver = #private::future::Driver::with_head(#taker, #workers, async {

@@ -9,7 +9,7 @@
 //! calls neither `check` nor `expand`: they implement [`Phases`].
 
 use crate::args::Options;
-use crate::captures::{Locals, Mutable, Shared};
+use crate::captures::{Locals, Mutable, Shared, Used};
 use crate::changes;
 use crate::find::{describe, expr_attrs_mut, is_marker, is_while_let, while_let_head};
 use proc_macro2::{Span, TokenStream};
@@ -164,6 +164,9 @@ pub(crate) struct ParallelLoop {
     /// The places declared outside the loop that its body uses: a thread loop's iterations
     /// share them.
     pub(crate) shared: Vec<Shared>,
+    /// The variables declared outside the loop that a `return` or `?` of its body moves out
+    /// (see `captures::Used::moved`).
+    pub(crate) moved: Vec<Ident>,
     /// The variables in scope at the loop that the body could change (see
     /// `Locals::mutable_at`); `None` when the function cannot be seen: any may be.
     pub(crate) mutable: Option<Mutable>,
@@ -300,7 +303,7 @@ impl<'a> Walk<'a> {
             }
             _ => None,
         };
-        let shared = self.locals.places_used(&pat, &body);
+        let Used { shared, moved } = self.locals.places_used(&pat, &body);
         let mutable = self.locals.mutable_at(&pat, &body);
         let mut facts = Facts::of(&body);
         if let Some(head) = head_facts {
@@ -375,6 +378,7 @@ impl<'a> Walk<'a> {
             input_holds_closure,
             input_captures,
             shared,
+            moved,
             mutable,
             written_body,
             body,

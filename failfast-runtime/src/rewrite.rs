@@ -73,6 +73,24 @@ impl<T: ?Sized + Sync> SharedCapture for T {}
 #[inline(always)]
 pub fn shared_by_iterations(_: &dyn SharedCapture) {}
 
+/// A variable declared outside a parallel loop that a `return` (or `?`) of its body moves out
+/// by value (`return Ok(fallback)`): every iteration that reaches it would move the one value
+/// that the iterations share, which only a `Copy` value allows. (Sequentially the `return`
+/// leaves the loop, so the value is moved once.) The rewrite checks each such variable with
+/// [`moved_by_return`] before the loop, at the variable, so that rustc reports this rather
+/// than a move out of a closure the user did not write.
+#[diagnostic::on_unimplemented(
+    message = "this `return` moves `{Self}` out of a variable declared outside the parallel loop, which its iterations share",
+    label = "several iterations may reach this `return` at once, and each would move this value",
+    note = "return a clone that the iteration makes (`.clone()`), or build the value inside the body"
+)]
+pub trait MovedByReturn {}
+impl<T: Copy> MovedByReturn for T {}
+
+/// See [`MovedByReturn`].
+#[inline(always)]
+pub fn moved_by_return(_: &dyn MovedByReturn) {}
+
 /// A reference declared outside a thread loop whose body uses only its fields (`self.hits`):
 /// rustc captures the reference, so the iterations share the whole value it points to, also
 /// its fields that the body does not use. See [`SharedCapture`].
