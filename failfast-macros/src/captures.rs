@@ -681,6 +681,15 @@ pub(crate) struct Used {
     pub(crate) moved: Vec<syn::Ident>,
 }
 
+/// Whether `expr` is a variable or a field of one (`seen`, `names.all`).
+fn is_place(expr: &Expr) -> bool {
+    let mut root = expr;
+    while let Expr::Field(field) = root {
+        root = &field.base;
+    }
+    matches!(root, Expr::Path(path) if path.qself.is_none() && path.path.get_ident().is_some())
+}
+
 /// The bare variables that `value` moves out by value, as far as the syntax shows: the value
 /// itself, and the arguments of a call (`Ok(x)`, `Some(x)`, `f(x)`) or method call, the
 /// elements of a tuple or array, and the fields of a struct literal, recursively. Not a
@@ -898,7 +907,10 @@ impl Visit<'_> for Places<'_> {
             match stmt {
                 syn::Stmt::Local(local) => {
                     if let Some(init) = &local.init {
-                        self.visit_expr(&init.expr);
+                        // `let _ = seen;` reads nothing: rustc captures no place bound to `_`.
+                        if !(matches!(local.pat, Pat::Wild(_)) && is_place(&init.expr)) {
+                            self.visit_expr(&init.expr);
+                        }
                         if let Some((_, diverge)) = &init.diverge {
                             self.visit_expr(diverge);
                         }
