@@ -83,17 +83,16 @@
 //! (`cargo test --test recursion_stack -- --nocapture`, a comb-shaped walk; the distance
 //! between one level's local and the next's). A 2,000-level walk in a debug build fits, with
 //! any `workers`: 4.0 MB on the calling thread's 8 MiB (with `workers = 1` a `Send` input runs
-//! there alone), 4.1 MB on a pool thread's 16 MiB. In a debug build a level costs less than a
-//! `rayon::scope` level; optimised, as much over a range, a slice or a lazy `Send` input
-//! (416 B), and more over an input that is not `Send` or through `try_for_each` (496 B), which
-//! the owner feeds: its feeding state is in the owner's frame. (Issue 20's "about 2.6 KB a
-//! level" was 2 MiB divided by the depth of the first overflow, not this measure.)
+//! there alone), 4.0 MB on a pool thread's 16 MiB. A level costs no more than a
+//! `rayon::scope` level, in a debug build and optimised. (Issue 20's "about 2.6 KB a level"
+//! was 2 MiB divided by the depth of the first overflow, not this measure.)
 //!
 //! What a level holds, over a range, in a release build (416 B): the user's frames (the
 //! loop's call inlined; 112 B in the test's walk), the run's making with its owner's loop
 //! (one frame, 144 B: what the owner decides next comes back in registers), and the owner's
 //! visit of the run with the claim's items (one frame, 144 B; what the visit keeps between
-//! claims is in the run, which a nested run has on the heap). In a debug build, where
+//! claims is in the run, which a nested run has on the heap; so is the feeder of an input
+//! that the owner feeds, and a claim is four words). In a debug build, where
 //! every local and temporary has a slot of its own and nothing is inlined but what must be:
 //! the user's function 256 B (the loop's call inlined; the macro's checks are under
 //! `if false` and take none), the run's making 304 B, the owner's loop 288 B, the visit
@@ -105,7 +104,7 @@
 //! | --- | --- | --- |
 //! | `#[fail_fast]` over a range or slice | 1,984 B | 416 B |
 //! | over a lazy `Send` iterator | 2,016 B | 416 B |
-//! | input not `Send`, or `try_for_each` | 2,064 B | 496 B |
+//! | input not `Send`, or `try_for_each` | 2,000 B | 400 B |
 //! | the version before (the three, same command) | 2,736 to 2,928 B | 768 to 976 B |
 //! | two versions before (the three, same command) | 3,888 to 4,192 B | 960 to 1,232 B |
 //! | `rayon::scope`, one scope per level | 2,160 B | 416 B |

@@ -615,6 +615,20 @@ pub(crate) trait Feed {
     fn pull(&mut self, room: usize);
 }
 
+/// A feeder on the heap: a recursion's nested fed run keeps its feeder there, out of the
+/// frame that is on the stack once per level.
+impl<F: Feed + ?Sized> Feed for Box<F> {
+    fn room(&self) -> usize {
+        (**self).room()
+    }
+    fn ended(&self) -> bool {
+        (**self).ended()
+    }
+    fn pull(&mut self, room: usize) {
+        (**self).pull(room);
+    }
+}
+
 /// A run listed in its group; dropping it waits until no thread visits the run any more.
 pub(crate) struct Published<'g> {
     group: &'g Arc<Group>,

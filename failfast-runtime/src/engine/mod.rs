@@ -223,7 +223,8 @@ where
         )
     };
     let run = Run::boxed(source, body, &group, stop);
-    feed(&group, true, &run, Feeder::new(input, &run));
+    // On the heap, as the run is: this frame is on the stack once per level.
+    feed(&group, true, &run, Box::new(Feeder::new(input, &run)));
     Run::outcome_of_boxed(run)
 }
 
