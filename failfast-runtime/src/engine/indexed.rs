@@ -344,8 +344,12 @@ impl<X: Items> Source for Indexed<X> {
 
     fn max_batch(&self) -> usize {
         // Also with one worker: claiming indices takes nothing from the input, and one
-        // thread claims them in order.
+        // thread claims them in order. No more than `index_chunk` ever gives: a run of few
+        // items (a recursion's level) then claims one at a time, and its visits read no clock
+        // to size batches that cannot grow.
         MAX_INDEX_CHUNK
+            .min(self.len / self.workers.saturating_mul(2))
+            .max(1)
     }
 
     fn has_work(&self) -> bool {

@@ -411,7 +411,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                         if !self.wait_for_holder(&watch, visitor.owner) {
                             return Next::Over;
                         }
-                        pace.last = Instant::now();
+                        pace.last = Some(Instant::now());
                         Next::Again
                     }
                     Ok(None) => Next::Over,
@@ -483,7 +483,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                     // average would hide items that only just turned slow, and a batch of
                     // them would keep the worker that joined waiting.
                     pace.batch = 1;
-                    pace.last = Instant::now();
+                    pace.last = Some(Instant::now());
                 }
                 true
             }
@@ -590,16 +590,20 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         // Under loom no decision depends on the clock (see `next_batch`).
         let dear = !cfg!(loom)
             && pace.batch == pace.max_batch
-            && pace.step_back.claimed(began - pace.last, ran_for);
+            && pace.step_back.claimed(
+                pace.last
+                    .map_or(Duration::ZERO, |last| began.saturating_duration_since(last)),
+                ran_for,
+            );
         pace.batch = next_batch(pace.batch, ran, ran_for, pace.max_batch);
-        pace.last = now;
+        pace.last = Some(now);
         if dear && self.source.step_back() {
             let go_on = self.stay_back(&mut pace.step_back, pace.max_batch, watch);
             self.source.join();
             if go_on {
                 // The items may have turned slow meanwhile: batches grow again.
                 pace.batch = 1;
-                pace.last = Instant::now();
+                pace.last = Some(Instant::now());
             }
         }
     }
@@ -766,8 +770,9 @@ struct Pace {
     batch: usize,
     max_batch: usize,
     step_back: StepBack,
-    /// When the last claim's items finished: the next claim's taking starts there.
-    last: Instant,
+    /// When the last claim's items finished: the next claim's taking starts there. Not read
+    /// while batches cannot grow (`max_batch` 1): no clock is read then.
+    last: Option<Instant>,
 }
 
 impl Pace {
@@ -776,7 +781,7 @@ impl Pace {
             batch: 1,
             max_batch,
             step_back: StepBack::new(),
-            last: Instant::now(),
+            last: (max_batch > 1).then(Instant::now),
         }
     }
 }
