@@ -301,6 +301,21 @@
 //!     Ok(())
 //! }
 //! ```
+//! A `return` (or `bail!`, or `Err(..)?`) that moves a value declared outside the loop: each
+//! iteration that reaches it would move the one value the iterations share (sequentially the
+//! `return` leaves the loop, so it is moved once). Return a clone, or build the value inside
+//! the body; a `Copy` value (a number, a `&T`) is fine:
+//! ```compile_fail
+//! #[failfast::fail_fast(workers = 4)]
+//! fn f(names: &[String], fallback: String) -> Result<String, String> {
+//!     for name in names {
+//!         if name.is_empty() {
+//!             return Ok(fallback);
+//!         }
+//!     }
+//!     Ok(String::new())
+//! }
+//! ```
 //! Also: `break` or `continue` to a label outside the parallel loop, `.await` in a loop outside
 //! async code, an async loop without `workers`, `Box<dyn Error>` (not `Send`) as a thread
 //! loop's error, the attribute on `while`, `loop`, closures or items, and a function with zero
