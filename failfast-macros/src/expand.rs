@@ -501,7 +501,17 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         .iter()
         .map(|name| {
             let at = hygienic(name.span());
-            quote_spanned!(at=> #named::moved_by_return(&#name);)
+            let moved = Ident::new("__failfast_moved", at);
+            quote_spanned! {at=>
+                {
+                    use #named::{MovedValue as _, Reborrowed as _};
+                    if let ::core::option::Option::Some(#moved) =
+                        (&#named::returned_value(&#name)).__failfast_moved()
+                    {
+                        #named::moved_by_return(#moved);
+                    }
+                }
+            }
         })
         .collect();
     // Each place a thread loop's body shares is checked at `for`, so that rustc reports one

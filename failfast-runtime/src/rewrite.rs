@@ -91,6 +91,45 @@ impl<T: Copy> MovedByReturn for T {}
 #[inline(always)]
 pub fn moved_by_return(_: &dyn MovedByReturn) {}
 
+/// A variable that a `return` passes on, for [`MovedByReturn`]: the rewrite writes
+/// `if let Some(v) = (&returned_value(&v)).__failfast_moved() { moved_by_return(v) }`. A
+/// `&mut` is not moved where the callee takes a reference (`check(config)?`): rustc reborrows
+/// it, and [`Reborrowed`] gives nothing to check (one that is really moved, rustc reports).
+/// Any other value is, through [`MovedValue`] by autoref.
+pub struct Returned<T>(PhantomData<fn() -> T>);
+
+/// See [`Returned`]; the value is only read for its type.
+#[inline(always)]
+pub fn returned_value<T>(_: &T) -> Returned<T> {
+    Returned(PhantomData)
+}
+
+/// See [`Returned`]: a `&mut`, reborrowed.
+pub trait Reborrowed {
+    /// Nothing to check.
+    #[inline(always)]
+    fn __failfast_moved(&self) -> Option<&()> {
+        None
+    }
+}
+impl<T: ?Sized> Reborrowed for Returned<&mut T> {}
+
+/// See [`Returned`]: any other value, moved.
+pub trait MovedValue {
+    /// The value's type.
+    type Value;
+    /// Never the value: its type is what the rewrite checks.
+    fn __failfast_moved(&self) -> Option<&Self::Value>;
+}
+
+impl<T> MovedValue for &Returned<T> {
+    type Value = T;
+    #[inline(always)]
+    fn __failfast_moved(&self) -> Option<&T> {
+        None
+    }
+}
+
 /// A reference declared outside a thread loop whose body uses only its fields (`self.hits`):
 /// rustc captures the reference, so the iterations share the whole value it points to, also
 /// its fields that the body does not use. See [`SharedCapture`].
