@@ -391,7 +391,8 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                 // Items known to be fast, and nobody else taking: hold the input alone (a
                 // visit that may have to stop early never holds it). Nor does a run whose
                 // deadline no timer watches: its worker looks at the clock between claims.
-                if self.may_hold
+                if S::HOLDS
+                    && self.may_hold
                     && !self.token.has_deadline()
                     && !*tried_alone
                     && !visitor.helping()

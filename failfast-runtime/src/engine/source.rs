@@ -35,6 +35,11 @@ pub(crate) trait Source: Sync {
     #[cfg_attr(debug_assertions, allow(dead_code))]
     const CLAIM_IN_REGISTERS: bool = false;
 
+    /// Whether a worker may hold the input alone ([`alone`](Source::alone)): only a shared
+    /// lazy input's. The others' visits never try, which would cost a round before every
+    /// claim once batches stop growing.
+    const HOLDS: bool = false;
+
     /// The largest batch a worker may ask for.
     fn max_batch(&self) -> usize;
 
@@ -167,6 +172,8 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
         = Leftover<'a, I::Item>
     where
         Self: 'a;
+
+    const HOLDS: bool = true;
 
     fn max_batch(&self) -> usize {
         self.max_batch
