@@ -366,12 +366,16 @@
 //! | 1 ms sleep, 2 workers (ideal 512 ms) | 576.4 ms, 2 threads, 2 at once | 573.4 ms, 2, 2 | 38.3 ms, 32 leaves at once |
 //! | 1 ms sleep, 8 workers (ideal 128 ms) | 139.5 ms, 8 threads, 8 at once | 139.0 ms, 8, 8 | 36.2 ms, 274 new threads, 101 leaves at once |
 //!
-//! With compute leaves failfast is 2.5 to 3% behind `rayon::scope` (the goal was to be level);
-//! in a profile of the 2-worker walk, the runtime's own code (runs made and published, waits,
-//! the clock read to size claims) takes about 2% of the CPU time. `recursive_comb`, a spine 15 levels deep with 7 leaves of a
-//! 1 ms sleep a level, 4 workers (ideal 26.2 ms): 29.3 ms through a `for` loop, 47.7 ms through
-//! a `while let` over the same children (see [`while let` loops](crate#while-let-loops)),
-//! `rayon::scope` 29.2 ms.
+//! With compute leaves failfast was 2.5 to 3% behind `rayon::scope` in that run (the goal is
+//! to be level). Since then pool threads take the oldest run with items (as rayon's thieves
+//! take the oldest job) and a level's run reads no clock: over 8 runs of the bench in turns,
+//! failfast took 1.3% longer than `rayon::scope` with 2 workers and 4.1% with 8 (on 2 cores,
+//! where that row varies most); 300 two-worker walks took 0.6% more CPU time than rayon's
+//! (5,504 ms against 5,469).
+//!
+//! `recursive_comb`, a spine 15 levels deep with 7 leaves of a 1 ms sleep a level, 4 workers
+//! (ideal 26.2 ms): 29.3 ms through a `for` loop, 47.7 ms through a `while let` over the same
+//! children (see [`while let` loops](crate#while-let-loops)), `rayon::scope` 29.2 ms.
 //!
 //! Before, a recursion ignored its limit: fast, when sleeping leaves could run 101 at once, but
 //! not what `workers = 8` says, and a deep tree could run the process out of threads.
