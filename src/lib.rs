@@ -489,16 +489,16 @@ pub mod parallel_loop {
         an_index, captured, changed_by_async_iterations, changed_by_thread_iterations, changes,
         input, input_capturing, items_of, moved_by_return, parts_of, returned, returned_value,
         sent_back, sent_to_workers, shared_by_iterations, shared_field, shared_through_reference,
-        stop_token, while_let, while_let_with, whole, whole_item, AsStopToken, Checked,
-        ExitsPastMacro, ExitsPastMacros, ExitsThrough, Fed, Input, MovedByReturn, MovedValue,
-        NoParts, NotSent, ParallelLoopsHaveNoBreak, Parts, PulledByCaller, Reborrowed, Return,
-        Returned, SendExit, SendItem, SendValue, Shared, SharedByWorkers, SharedCapture,
+        stop_token, taken_by_the_head, while_let, while_let_with, whole, whole_item, AsStopToken,
+        Checked, ExitsPastMacro, ExitsPastMacros, ExitsThrough, Fed, Input, MovedByReturn,
+        MovedValue, NoParts, NotSent, ParallelLoopsHaveNoBreak, Parts, PulledByCaller, Reborrowed,
+        Return, Returned, SendExit, SendItem, SendValue, Shared, SharedByWorkers, SharedCapture,
         SharedThroughReference, Split, SplitByIndex, SplitParts, Tried, Unchecked, Whole,
     };
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{
         AnotherType, Changes, ChangesAnotherType, NotChangedByFutures, NotChangedByThreads,
-        StdContainer, TakenFrom,
+        NotTakenFromByTheHead, StdContainer, TakenFrom,
     };
     #[doc(hidden)]
     pub use failfast_runtime::LoopStep;

@@ -406,6 +406,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         input_captures,
         shared,
         moved,
+        head_taken,
         body,
         kind,
         exit,
@@ -615,11 +616,21 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 stopped: stopped.as_ref(),
             };
             // A thread loop's checks, or an async loop's (only the moves of its `return`s: its
-            // iterations share no thread).
+            // iterations share no thread); and for both, what the head takes from a field of
+            // `self` that the body uses too, for rustc to judge at the head's call.
+            let taken_checks = head_taken.iter().map(|place| {
+                let at = hygienic(syn::spanned::Spanned::span(place));
+                quote_spanned! {at=>
+                    #named::taken_by_the_head(
+                        (&#named::changes(::core::ptr::addr_of!(#place))).__failfast_changed(),
+                    );
+                }
+            });
             let checks = match kind {
-                Kind::Thread => &crossing,
-                Kind::Async => &moved_checks,
+                Kind::Thread => quote!(#crossing #(#taken_checks)*),
+                Kind::Async => quote!(#moved_checks #(#taken_checks)*),
             };
+            let checks = &checks;
             let run = while_let(
                 paths,
                 &workers,

@@ -167,6 +167,9 @@ pub(crate) struct ParallelLoop {
     /// The variables declared outside the loop that a `return` or `?` of its body moves out
     /// (see `captures::Used::moved`).
     pub(crate) moved: Vec<Ident>,
+    /// The places rooted at `self` that a `while let` loop's head takes its items from and the
+    /// body uses too, for rustc to judge (see `races::self_taken_and_shared`).
+    pub(crate) head_taken: Vec<Expr>,
     /// The variables in scope at the loop that the body could change (see
     /// `Locals::mutable_at`); `None` when the function cannot be seen: any may be.
     pub(crate) mutable: Option<Mutable>,
@@ -304,6 +307,10 @@ impl<'a> Walk<'a> {
             _ => None,
         };
         let Used { shared, moved } = self.locals.places_used(&pat, &body);
+        let head_taken = match &source {
+            Source::Head(head) => crate::races::self_taken_and_shared(head, &shared),
+            Source::Input(_) => Vec::new(),
+        };
         let mutable = self.locals.mutable_at(&pat, &body);
         let mut facts = Facts::of(&body);
         if let Some(head) = head_facts {
@@ -379,6 +386,7 @@ impl<'a> Walk<'a> {
             input_captures,
             shared,
             moved,
+            head_taken,
             mutable,
             written_body,
             body,

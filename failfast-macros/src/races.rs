@@ -244,6 +244,42 @@ fn taken_by(head: &Expr, mutable: Option<&HashSet<String>>) -> Vec<(Vec<String>,
     taken.1
 }
 
+/// The places rooted at `self` that `head` takes its items from with a [`TAKING`] method
+/// (`self.queue.pop_front()`) and that the body also uses (`shares`, overlapping: `self.queue`,
+/// or `self` whole in `self.check(x)`). The macro cannot tell whether the method takes
+/// `&mut self` (a `SegQueue`'s `pop(&self)` does not, and its loop compiles), so the rewrite
+/// asks rustc whether the place is a standard container, whose taking methods all do (see
+/// `failfast_runtime::rewrite::changed::NotTakenFromByTheHead`).
+pub(crate) fn self_taken_and_shared(head: &Expr, shares: &[Shared]) -> Vec<Expr> {
+    struct Found(Vec<Expr>);
+    impl Visit<'_> for Found {
+        fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
+            if TAKING.contains(&call.method.to_string().as_str()) {
+                if let Some(place) = segments(&call.receiver) {
+                    if place.len() > 1 && place[0] == "self" {
+                        self.0.push((*call.receiver).clone());
+                    }
+                }
+            }
+            visit::visit_expr_method_call(self, call);
+        }
+        fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
+        fn visit_item(&mut self, _: &Item) {}
+    }
+    let mut found = Found(Vec::new());
+    found.visit_expr(head);
+    found.0.retain(|place| {
+        let Some(taken) = segments(place) else {
+            return false;
+        };
+        shares.iter().any(|shared| {
+            segments(&shared.place)
+                .is_some_and(|used| taken.starts_with(&used) || used.starts_with(&taken))
+        })
+    });
+    found.0
+}
+
 /// A place as its variable and fields (`st.q`: `st`, `q`), if it is one.
 fn segments(place: &Expr) -> Option<Vec<String>> {
     match place {

@@ -19,8 +19,9 @@ use crate::engine::{self, Site};
 use crate::outcome::{Fallible, LoopStep};
 use crate::{ForEach, Loop, Stopped};
 pub use changed::{
-    an_index, changed_by_async_iterations, changed_by_thread_iterations, changes, AnotherType,
-    Changes, ChangesAnotherType, NotChangedByFutures, NotChangedByThreads, StdContainer, TakenFrom,
+    an_index, changed_by_async_iterations, changed_by_thread_iterations, changes,
+    taken_by_the_head, AnotherType, Changes, ChangesAnotherType, NotChangedByFutures,
+    NotChangedByThreads, NotTakenFromByTheHead, StdContainer, TakenFrom,
 };
 use std::marker::PhantomData;
 use std::ops::ControlFlow;

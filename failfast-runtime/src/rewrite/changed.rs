@@ -186,6 +186,23 @@ pub trait NotChangedByFutures {}
 #[diagnostic::do_not_recommend]
 impl NotChangedByFutures for AnotherType {}
 
+/// A standard container that a `while let` loop's head takes its items from (`self.queue
+/// .pop_front()`) while the iterations use it too (`self.queue.len()`, or `self.check(x)`
+/// with the whole `self`): the macro cannot see a field's type, so the rewrite asks rustc
+/// as for a change in the body; a type of the user's own with a `pop(&self)` is left to rustc.
+#[diagnostic::on_unimplemented(
+    message = "the head of this parallel `while let` loop takes its items from the `{Self}` that the iterations use, while they run: a data race",
+    label = "the head changes this `{Self}` while iterations that use it run",
+    note = "compute what the body needs in the head and bind it with the item (`while let Some((x, left)) = q.pop_front().map(|x| (x, q.len()))`), or recurse (the same parallel loop reached again inside an iteration shares one limit), or send the work on a channel whose receiver the head reads"
+)]
+pub trait NotTakenFromByTheHead {}
+#[diagnostic::do_not_recommend]
+impl NotTakenFromByTheHead for AnotherType {}
+
+/// See [`NotTakenFromByTheHead`].
+#[inline(always)]
+pub fn taken_by_the_head(_: &dyn NotTakenFromByTheHead) {}
+
 /// See the module's documentation. A trait object, so that rustc's error quotes no line of
 /// this crate ("required by a bound in ..").
 #[inline(always)]
