@@ -618,11 +618,12 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             // A thread loop's checks, or an async loop's (only the moves of its `return`s: its
             // iterations share no thread); and for both, what the head takes from a field of
             // `self` that the body uses too, for rustc to judge at the head's call.
-            let taken_checks = head_taken.iter().map(|place| {
+            let taken_checks = head_taken.iter().map(|(place, asks)| {
                 let at = hygienic(syn::spanned::Spanned::span(place));
+                let asks = Ident::new(asks, at);
                 quote_spanned! {at=>
                     #named::taken_by_the_head(
-                        (&#named::changes(::core::ptr::addr_of!(#place))).__failfast_changed(),
+                        (&#named::changes(::core::ptr::addr_of!(#place))).#asks(),
                     );
                 }
             });

@@ -168,8 +168,9 @@ pub(crate) struct ParallelLoop {
     /// (see `captures::Used::moved`).
     pub(crate) moved: Vec<Ident>,
     /// The places rooted at `self` that a `while let` loop's head takes its items from and the
-    /// body uses too, for rustc to judge (see `races::self_taken_and_shared`).
-    pub(crate) head_taken: Vec<Expr>,
+    /// body uses too, each with the rewrite's method that asks rustc about it (see
+    /// `races::self_taken_and_used`).
+    pub(crate) head_taken: Vec<(Expr, &'static str)>,
     /// The variables in scope at the loop that the body could change (see
     /// `Locals::mutable_at`); `None` when the function cannot be seen: any may be.
     pub(crate) mutable: Option<Mutable>,
@@ -308,7 +309,7 @@ impl<'a> Walk<'a> {
         };
         let Used { shared, moved } = self.locals.places_used(&pat, &body);
         let head_taken = match &source {
-            Source::Head(head) => crate::races::self_taken_and_shared(head, &shared),
+            Source::Head(head) => crate::races::self_taken_and_used(head, &body),
             Source::Input(_) => Vec::new(),
         };
         let mutable = self.locals.mutable_at(&pat, &body);

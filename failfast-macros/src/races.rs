@@ -244,21 +244,25 @@ fn taken_by(head: &Expr, mutable: Option<&HashSet<String>>) -> Vec<(Vec<String>,
     taken.1
 }
 
-/// The places rooted at `self` that `head` takes its items from with a [`TAKING`] method
-/// (`self.queue.pop_front()`) and that the body also uses (`shares`, overlapping: `self.queue`,
-/// or `self` whole in `self.check(x)`). The macro cannot tell whether the method takes
-/// `&mut self` (a `SegQueue`'s `pop(&self)` does not, and its loop compiles), so the rewrite
-/// asks rustc whether the place is a standard container, whose taking methods all do (see
-/// `failfast_runtime::rewrite::changed::NotTakenFromByTheHead`).
-pub(crate) fn self_taken_and_shared(head: &Expr, shares: &[Shared]) -> Vec<Expr> {
-    struct Found(Vec<Expr>);
-    impl Visit<'_> for Found {
+/// The places rooted at `self` that `head` takes its items from with a standard container's
+/// own taking method (`self.queue.pop_front()`; see [`popped_by`]) and that `body` also uses:
+/// a field overlapping it (`self.queue.len()`), or the whole `self` as a method's receiver, a
+/// reference or an argument (`self.check(x)`), which rustc captures whole (a pattern that
+/// binds some fields, `let W { limit, .. } = self`, captures those alone, and is not counted).
+/// The macro cannot see a field's type, nor which method a call picks, so the rewrite asks
+/// rustc whether the place is a container whose own method of that name takes `&mut self`
+/// (see `failfast_runtime::rewrite::changed::NotTakenFromByTheHead`); each place comes with
+/// the rewrite's method that asks it.
+pub(crate) fn self_taken_and_used(head: &Expr, body: &Block) -> Vec<(Expr, &'static str)> {
+    struct Taken(Vec<(Expr, &'static str)>);
+    impl Visit<'_> for Taken {
         fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
-            if TAKING.contains(&call.method.to_string().as_str()) {
-                if let Some(place) = segments(&call.receiver) {
-                    if place.len() > 1 && place[0] == "self" {
-                        self.0.push((*call.receiver).clone());
-                    }
+            if let (Some(asks), Some(place)) = (
+                popped_by(&call.method.to_string()),
+                segments(&call.receiver),
+            ) {
+                if place.len() > 1 && place[0] == "self" {
+                    self.0.push(((*call.receiver).clone(), asks));
                 }
             }
             visit::visit_expr_method_call(self, call);
@@ -266,18 +270,76 @@ pub(crate) fn self_taken_and_shared(head: &Expr, shares: &[Shared]) -> Vec<Expr>
         fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
         fn visit_item(&mut self, _: &Item) {}
     }
-    let mut found = Found(Vec::new());
-    found.visit_expr(head);
-    found.0.retain(|place| {
+    /// What the body uses of `self`: its fields, and whether it uses all of it.
+    struct Used {
+        fields: Vec<Vec<String>>,
+        whole: bool,
+    }
+    fn is_self(expr: &Expr) -> bool {
+        matches!(expr, Expr::Path(path) if path.path.is_ident("self"))
+    }
+    impl Visit<'_> for Used {
+        fn visit_expr_field(&mut self, field: &syn::ExprField) {
+            match field_segments(field) {
+                Some(place) if place[0] == "self" => self.fields.push(place),
+                _ => visit::visit_expr_field(self, field),
+            }
+        }
+        fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
+            self.whole |= is_self(&call.receiver);
+            self.whole |= call.args.iter().any(is_self);
+            visit::visit_expr_method_call(self, call);
+        }
+        fn visit_expr_call(&mut self, call: &syn::ExprCall) {
+            self.whole |= call.args.iter().any(is_self);
+            visit::visit_expr_call(self, call);
+        }
+        fn visit_expr_reference(&mut self, reference: &syn::ExprReference) {
+            let mut inner = &*reference.expr;
+            if let Expr::Unary(unary) = inner {
+                if matches!(unary.op, syn::UnOp::Deref(_)) {
+                    inner = &unary.expr;
+                }
+            }
+            self.whole |= is_self(inner);
+            visit::visit_expr_reference(self, reference);
+        }
+        fn visit_item(&mut self, _: &Item) {}
+    }
+    let mut taken = Taken(Vec::new());
+    taken.visit_expr(head);
+    if taken.0.is_empty() {
+        return Vec::new();
+    }
+    let mut used = Used {
+        fields: Vec::new(),
+        whole: false,
+    };
+    used.visit_block(body);
+    taken.0.retain(|(place, _)| {
         let Some(taken) = segments(place) else {
             return false;
         };
-        shares.iter().any(|shared| {
-            segments(&shared.place)
-                .is_some_and(|used| taken.starts_with(&used) || used.starts_with(&taken))
-        })
+        used.whole
+            || used
+                .fields
+                .iter()
+                .any(|used| taken.starts_with(used) || used.starts_with(&taken))
     });
-    found.0
+    taken.0
+}
+
+/// The rewrite's method that asks rustc whether a place is a standard container whose own
+/// `method` takes the next item through `&mut self`: only `pop` (`Vec`, `BinaryHeap`,
+/// `String`), `pop_front` and `pop_back` (`VecDeque`, `LinkedList`), and `pop_first` and
+/// `pop_last` (`BTreeMap`, `BTreeSet`) are such methods.
+fn popped_by(method: &str) -> Option<&'static str> {
+    match method {
+        "pop" => Some("__failfast_popped"),
+        "pop_front" | "pop_back" => Some("__failfast_popped_at_ends"),
+        "pop_first" | "pop_last" => Some("__failfast_popped_in_order"),
+        _ => None,
+    }
 }
 
 /// A place as its variable and fields (`st.q`: `st`, `q`), if it is one.

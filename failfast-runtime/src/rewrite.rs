@@ -21,7 +21,8 @@ use crate::{ForEach, Loop, Stopped};
 pub use changed::{
     an_index, changed_by_async_iterations, changed_by_thread_iterations, changes,
     taken_by_the_head, AnotherType, Changes, ChangesAnotherType, NotChangedByFutures,
-    NotChangedByThreads, NotTakenFromByTheHead, StdContainer, TakenFrom,
+    NotChangedByThreads, NotTakenFromByTheHead, Popped, PoppedAtEnds, PoppedInOrder, StdContainer,
+    TakenFrom,
 };
 use std::marker::PhantomData;
 use std::ops::ControlFlow;

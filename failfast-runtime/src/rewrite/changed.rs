@@ -135,6 +135,77 @@ impl<T: ?Sized + StdContainer> Changes<'_, T> {
     }
 }
 
+/// A standard container whose inherent `pop` takes `&mut self`: `Vec`, `BinaryHeap`,
+/// `String` (see [`NotTakenFromByTheHead`]).
+pub trait Popped {
+    type Container;
+}
+
+impl<T> Popped for Vec<T> {
+    type Container = Self;
+}
+
+impl<T> Popped for BinaryHeap<T> {
+    type Container = Self;
+}
+
+impl Popped for String {
+    type Container = Self;
+}
+
+through_references!(Popped);
+
+/// A standard container whose inherent `pop_front` and `pop_back` take `&mut self`.
+pub trait PoppedAtEnds {
+    type Container;
+}
+
+impl<T> PoppedAtEnds for VecDeque<T> {
+    type Container = Self;
+}
+
+impl<T> PoppedAtEnds for LinkedList<T> {
+    type Container = Self;
+}
+
+through_references!(PoppedAtEnds);
+
+/// A standard container whose inherent `pop_first` and `pop_last` take `&mut self`.
+pub trait PoppedInOrder {
+    type Container;
+}
+
+impl<K, V> PoppedInOrder for BTreeMap<K, V> {
+    type Container = Self;
+}
+
+impl<T> PoppedInOrder for BTreeSet<T> {
+    type Container = Self;
+}
+
+through_references!(PoppedInOrder);
+
+impl<T: ?Sized + Popped> Changes<'_, T> {
+    /// The container whose `pop` a `while let` head calls: see [`NotTakenFromByTheHead`].
+    pub fn __failfast_popped(&self) -> &T::Container {
+        unreachable!("only in the rewrite's checks, which never run")
+    }
+}
+
+impl<T: ?Sized + PoppedAtEnds> Changes<'_, T> {
+    /// See [`PoppedAtEnds`].
+    pub fn __failfast_popped_at_ends(&self) -> &T::Container {
+        unreachable!("only in the rewrite's checks, which never run")
+    }
+}
+
+impl<T: ?Sized + PoppedInOrder> Changes<'_, T> {
+    /// See [`PoppedInOrder`].
+    pub fn __failfast_popped_in_order(&self) -> &T::Container {
+        unreachable!("only in the rewrite's checks, which never run")
+    }
+}
+
 impl<T: ?Sized + TakenFrom> Changes<'_, T> {
     /// The container a `take` or `replace` changes: see [`TakenFrom`].
     pub fn __failfast_taken(&self) -> &T::Container {
@@ -159,6 +230,24 @@ impl<T: ?Sized> ChangesAnotherType<'_, T> {
     /// Not one that `take` changes: see [`TakenFrom`].
     #[inline(always)]
     pub fn __failfast_taken(&self) -> &AnotherType {
+        &AnotherType
+    }
+
+    /// Not one whose own `pop` takes `&mut self`: see [`Popped`].
+    #[inline(always)]
+    pub fn __failfast_popped(&self) -> &AnotherType {
+        &AnotherType
+    }
+
+    /// See [`PoppedAtEnds`].
+    #[inline(always)]
+    pub fn __failfast_popped_at_ends(&self) -> &AnotherType {
+        &AnotherType
+    }
+
+    /// See [`PoppedInOrder`].
+    #[inline(always)]
+    pub fn __failfast_popped_in_order(&self) -> &AnotherType {
         &AnotherType
     }
 }
@@ -186,10 +275,12 @@ pub trait NotChangedByFutures {}
 #[diagnostic::do_not_recommend]
 impl NotChangedByFutures for AnotherType {}
 
-/// A standard container that a `while let` loop's head takes its items from (`self.queue
-/// .pop_front()`) while the iterations use it too (`self.queue.len()`, or `self.check(x)`
-/// with the whole `self`): the macro cannot see a field's type, so the rewrite asks rustc
-/// as for a change in the body; a type of the user's own with a `pop(&self)` is left to rustc.
+/// A standard container that a `while let` loop's head takes its items from with its own
+/// `pop`, `pop_front`, `pop_back`, `pop_first` or `pop_last` (`self.queue.pop_front()`),
+/// which take `&mut self`, while the iterations use it too (`self.queue.len()`, or
+/// `self.check(x)` with the whole `self`): the macro cannot see a field's type, so the rewrite
+/// asks rustc, by method ([`Popped`], [`PoppedAtEnds`], [`PoppedInOrder`]). Any other type (a
+/// queue of the user's own with a `pop(&self)`) is left to rustc.
 #[diagnostic::on_unimplemented(
     message = "the head of this parallel `while let` loop takes its items from the `{Self}` that the iterations use, while they run: a data race",
     label = "the head changes this `{Self}` while iterations that use it run",
