@@ -294,6 +294,14 @@ pub(crate) fn self_taken_and_used(head: &Expr, body: &Block) -> Vec<(Expr, &'sta
             self.whole |= call.args.iter().any(is_self);
             visit::visit_expr_call(self, call);
         }
+        fn visit_local(&mut self, local: &syn::Local) {
+            // `let _ = self.queue;` reads nothing: rustc captures no place bound to `_`.
+            let ignored = matches!(&local.init, Some(init)
+                if matches!(local.pat, Pat::Wild(_)) && segments(&init.expr).is_some());
+            if !ignored {
+                visit::visit_local(self, local);
+            }
+        }
         fn visit_expr_reference(&mut self, reference: &syn::ExprReference) {
             let mut inner = &*reference.expr;
             if let Expr::Unary(unary) = inner {

@@ -14,6 +14,8 @@ impl Worklist {
     #[fail_fast(workers = 2)]
     fn drain(&mut self) -> Result<(), String> {
         while let Some(job) = self.queue.pop_front() {
+            // Nor does `let _ = ..` capture anything.
+            let _ = self.queue;
             let &mut Worklist { limit, .. } = self;
             if job > limit {
                 return Err(format!("{job} is over {limit}"));
