@@ -75,9 +75,12 @@ impl<T, const N: usize> StdContainer for [T; N] {
     type Container = Self;
 }
 
-/// `$kind` behind a reference or a box is the container itself.
-macro_rules! through_references {
-    ($kind:ident) => {
+/// A kind of standard container, and the rewrite's method that asks rustc whether a place is
+/// one: `$kind` behind a reference or a box is the container itself; [`Changes`]'s `$asks`
+/// gives the container for a `$kind`, and for any other type, through `Deref`,
+/// [`ChangesAnotherType`]'s gives [`AnotherType`] (see the module's documentation).
+macro_rules! container_kind {
+    ($kind:ident, $asks:ident) => {
         impl<C: $kind + ?Sized> $kind for &C {
             type Container = C::Container;
         }
@@ -89,9 +92,24 @@ macro_rules! through_references {
         impl<C: $kind + ?Sized> $kind for Box<C> {
             type Container = C::Container;
         }
+
+        impl<T: ?Sized + $kind> Changes<'_, T> {
+            #[doc = concat!("The container, a [`", stringify!($kind), "`]: see the module's documentation.")]
+            pub fn $asks(&self) -> &T::Container {
+                unreachable!("only in the rewrite's checks, which never run")
+            }
+        }
+
+        impl<T: ?Sized> ChangesAnotherType<'_, T> {
+            #[doc = concat!("Not a [`", stringify!($kind), "`]: the borrow checker decides.")]
+            #[inline(always)]
+            pub fn $asks(&self) -> &AnotherType {
+                &AnotherType
+            }
+        }
     };
 }
-through_references!(StdContainer);
+container_kind!(StdContainer, __failfast_changed);
 
 /// A standard container that `take` and a one-argument `replace` change: `Option`
 /// (`take()`, `replace(v)`) and the sets (`take(&v)`, `replace(v)`), behind any references and
@@ -113,7 +131,7 @@ impl<T> TakenFrom for BTreeSet<T> {
     type Container = Self;
 }
 
-through_references!(TakenFrom);
+container_kind!(TakenFrom, __failfast_taken);
 
 /// The receiver of a changing method: see the module's documentation.
 pub struct Changes<'a, T: ?Sized>(ChangesAnotherType<'a, T>);
@@ -126,13 +144,6 @@ pub struct ChangesAnotherType<'a, T: ?Sized>(PhantomData<&'a T>);
 #[inline(always)]
 pub fn changes<'a, T: ?Sized>(_: *const T) -> Changes<'a, T> {
     unreachable!("only in the rewrite's checks, which never run")
-}
-
-impl<T: ?Sized + StdContainer> Changes<'_, T> {
-    /// The container the call changes: see the module's documentation.
-    pub fn __failfast_changed(&self) -> &T::Container {
-        unreachable!("only in the rewrite's checks, which never run")
-    }
 }
 
 /// A standard container whose inherent `pop` takes `&mut self`: `Vec`, `BinaryHeap`,
@@ -153,7 +164,7 @@ impl Popped for String {
     type Container = Self;
 }
 
-through_references!(Popped);
+container_kind!(Popped, __failfast_popped);
 
 /// A standard container whose inherent `pop_front` and `pop_back` take `&mut self`.
 pub trait PoppedAtEnds {
@@ -168,7 +179,7 @@ impl<T> PoppedAtEnds for LinkedList<T> {
     type Container = Self;
 }
 
-through_references!(PoppedAtEnds);
+container_kind!(PoppedAtEnds, __failfast_popped_at_ends);
 
 /// A standard container whose inherent `pop_first` and `pop_last` take `&mut self`.
 pub trait PoppedInOrder {
@@ -183,72 +194,12 @@ impl<T> PoppedInOrder for BTreeSet<T> {
     type Container = Self;
 }
 
-through_references!(PoppedInOrder);
-
-impl<T: ?Sized + Popped> Changes<'_, T> {
-    /// The container whose `pop` a `while let` head calls: see [`NotTakenFromByTheHead`].
-    pub fn __failfast_popped(&self) -> &T::Container {
-        unreachable!("only in the rewrite's checks, which never run")
-    }
-}
-
-impl<T: ?Sized + PoppedAtEnds> Changes<'_, T> {
-    /// See [`PoppedAtEnds`].
-    pub fn __failfast_popped_at_ends(&self) -> &T::Container {
-        unreachable!("only in the rewrite's checks, which never run")
-    }
-}
-
-impl<T: ?Sized + PoppedInOrder> Changes<'_, T> {
-    /// See [`PoppedInOrder`].
-    pub fn __failfast_popped_in_order(&self) -> &T::Container {
-        unreachable!("only in the rewrite's checks, which never run")
-    }
-}
-
-impl<T: ?Sized + TakenFrom> Changes<'_, T> {
-    /// The container a `take` or `replace` changes: see [`TakenFrom`].
-    pub fn __failfast_taken(&self) -> &T::Container {
-        unreachable!("only in the rewrite's checks, which never run")
-    }
-}
+container_kind!(PoppedInOrder, __failfast_popped_in_order);
 
 impl<'a, T: ?Sized> std::ops::Deref for Changes<'a, T> {
     type Target = ChangesAnotherType<'a, T>;
     fn deref(&self) -> &ChangesAnotherType<'a, T> {
         &self.0
-    }
-}
-
-impl<T: ?Sized> ChangesAnotherType<'_, T> {
-    /// Not a standard container: see the module's documentation.
-    #[inline(always)]
-    pub fn __failfast_changed(&self) -> &AnotherType {
-        &AnotherType
-    }
-
-    /// Not one that `take` changes: see [`TakenFrom`].
-    #[inline(always)]
-    pub fn __failfast_taken(&self) -> &AnotherType {
-        &AnotherType
-    }
-
-    /// Not one whose own `pop` takes `&mut self`: see [`Popped`].
-    #[inline(always)]
-    pub fn __failfast_popped(&self) -> &AnotherType {
-        &AnotherType
-    }
-
-    /// See [`PoppedAtEnds`].
-    #[inline(always)]
-    pub fn __failfast_popped_at_ends(&self) -> &AnotherType {
-        &AnotherType
-    }
-
-    /// See [`PoppedInOrder`].
-    #[inline(always)]
-    pub fn __failfast_popped_in_order(&self) -> &AnotherType {
-        &AnotherType
     }
 }
 
