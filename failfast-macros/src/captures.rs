@@ -693,22 +693,26 @@ fn is_place(expr: &Expr) -> bool {
 /// The bare variables that `value` moves out by value, as far as the syntax shows: the value
 /// itself, and the arguments of a call (`Ok(x)`, `Some(x)`, `f(x)`) or method call, the
 /// elements of a tuple or array, and the fields of a struct literal, recursively. Not a
-/// method's receiver (which autoref borrows), a macro's arguments, or anything under `&`.
-fn moved_out(value: &Expr, found: &mut Vec<syn::Ident>) {
+/// method's receiver (which autoref borrows), a macro's arguments (but for [`error_moved`]'s),
+/// or anything under `&`.
+fn moved_out(value: &Expr) -> Vec<syn::Ident> {
     match value {
-        Expr::Path(path) if path.qself.is_none() => found.extend(path.path.get_ident().cloned()),
-        Expr::Call(call) => call.args.iter().for_each(|arg| moved_out(arg, found)),
-        Expr::MethodCall(call) => call.args.iter().for_each(|arg| moved_out(arg, found)),
-        Expr::Tuple(tuple) => tuple.elems.iter().for_each(|elem| moved_out(elem, found)),
-        Expr::Array(array) => array.elems.iter().for_each(|elem| moved_out(elem, found)),
+        Expr::Path(path) if path.qself.is_none() => {
+            path.path.get_ident().cloned().into_iter().collect()
+        }
+        Expr::Call(call) => call.args.iter().flat_map(moved_out).collect(),
+        Expr::MethodCall(call) => call.args.iter().flat_map(moved_out).collect(),
+        Expr::Tuple(tuple) => tuple.elems.iter().flat_map(moved_out).collect(),
+        Expr::Array(array) => array.elems.iter().flat_map(moved_out).collect(),
         Expr::Struct(record) => record
             .fields
             .iter()
-            .for_each(|field| moved_out(&field.expr, found)),
-        Expr::Paren(paren) => moved_out(&paren.expr, found),
-        Expr::Group(group) => moved_out(&group.expr, found),
-        Expr::Macro(mac) => found.extend(error_moved(&mac.mac)),
-        _ => {}
+            .flat_map(|field| moved_out(&field.expr))
+            .collect(),
+        Expr::Paren(paren) => moved_out(&paren.expr),
+        Expr::Group(group) => moved_out(&group.expr),
+        Expr::Macro(mac) => error_moved(&mac.mac).into_iter().collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -743,11 +747,9 @@ impl Places<'_> {
         !self.scopes.iter().any(|scope| scope.contains(name)) && self.in_scope.contains(name)
     }
 
-    /// Notes the variables from outside the body that `value`, leaving the loop, moves out.
-    fn note_moved(&mut self, value: &Expr) {
-        let mut found = Vec::new();
-        moved_out(value, &mut found);
-        for name in found {
+    /// Notes, among the variables a `return` moves out (`names`), those from outside the body.
+    fn note_moved(&mut self, names: impl IntoIterator<Item = syn::Ident>) {
+        for name in names {
             if self.is_outside_local(&name.to_string()) && !self.moved.contains(&name) {
                 self.moved.push(name);
             }
@@ -933,12 +935,12 @@ impl Visit<'_> for Places<'_> {
         match expr {
             Expr::Return(ret) if self.own_flow => {
                 if let Some(value) = &ret.expr {
-                    self.note_moved(value);
+                    self.note_moved(moved_out(value));
                 }
                 visit::visit_expr(self, expr);
             }
             Expr::Try(tried) if self.own_flow => {
-                self.note_moved(&tried.expr);
+                self.note_moved(moved_out(&tried.expr));
                 visit::visit_expr(self, expr);
             }
             Expr::Async(_) => {
@@ -1010,9 +1012,7 @@ impl Visit<'_> for Places<'_> {
         };
         // `bail!(error)` returns: as `return Err(error.into())`.
         if self.own_flow && matches!(name.as_str(), "bail" | "ensure") {
-            if let Some(error) = error_moved(mac) {
-                self.note_moved(&Expr::Path(syn::parse_quote!(#error)));
-            }
+            self.note_moved(error_moved(mac));
         }
         // The names of named arguments, which `{name}` in the format string means.
         let mut named = HashSet::new();

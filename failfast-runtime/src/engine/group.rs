@@ -94,10 +94,10 @@ pub(crate) trait Visit: Sync {
     /// Whether a visit could find items to run (a hint).
     fn has_work(&self) -> bool;
     /// Takes and runs items until none are left or the run is cancelled, or, for a helping
-    /// owner, until it is [called back](Visitor::called_back). Waiting for a worker that holds the input
-    /// alone, it leaves when another run of the group has items to take: any run on a pool
-    /// thread; for the run's owner, one that fits its span (see [`Context::fits`]), as it
-    /// helps only with those.
+    /// owner, until it is [called back](Visitor::called_back). Waiting for a worker that holds
+    /// the input alone, it leaves when another run of the group has items to take: any run on
+    /// a pool thread; for the run's owner, one that fits its span (see [`Context::fits`]), as
+    /// it helps only with those.
     fn visit(&self, visitor: &Visitor<'_>);
     /// Whether the run was cancelled.
     fn cancelled(&self) -> bool;
@@ -243,9 +243,8 @@ impl State {
     ///
     /// A pool thread (no `here`) takes the oldest such run, as rayon's thieves take the
     /// oldest job: in a recursion, the shallowest level, whose items hold the most work, so
-    /// that each visit brings more and threads meet less (`recursive_walk`'s gap to
-    /// `rayon::scope` went from about 3.5% to 1.5%). An owner helping takes the newest, the
-    /// closest to its own level.
+    /// that each visit brings more and threads meet less. An owner helping takes the newest,
+    /// the closest to its own level.
     fn pick_takeable(&self, here: Option<&Here>) -> Option<usize> {
         let takeable = |entry: &Entry| {
             // SAFETY: every listed run is alive.
