@@ -301,15 +301,34 @@
 //!     Ok(())
 //! }
 //! ```
-//! A `return` (or `bail!`, or `Err(..)?`) that moves a value declared outside the loop: each
-//! iteration that reaches it would move the one value the iterations share (sequentially the
-//! `return` leaves the loop, so it is moved once). Return a clone, or build the value inside
-//! the body; a `Copy` value (a number, a `&T`) is fine:
+//! A `return` (or `bail!`) may move a value declared before the loop, as the sequential
+//! loop's does, when the loop mentions it nowhere else and it is declared in the block that
+//! holds the loop (or is a parameter of the function whose body that is): the loop keeps it
+//! for the first iteration that returns, which takes it (one returning at the same time ends
+//! without it, as a later `return` would lose anyway), and the code after the loop has it back
+//! when no iteration returned.
+//! ```
+//! #[failfast::fail_fast(workers = 4)]
+//! fn first_empty(names: &[String], fallback: String) -> Result<String, String> {
+//!     for name in names {
+//!         if name.is_empty() {
+//!             return Ok(fallback);
+//!         }
+//!     }
+//!     Ok(fallback + " (none empty)")
+//! }
+//! # assert_eq!(first_empty(&["a".into(), "".into()], "x".into()), Ok("x".into()));
+//! # assert_eq!(first_empty(&["a".into()], "x".into()), Ok("x (none empty)".into()));
+//! ```
+//! A `return` that moves a value which the iterations also use otherwise (or one declared in
+//! an outer block) is refused: each iteration that reaches it would move the one value they
+//! share. Return a clone, or build the value inside the body; a `Copy` value (a number, a
+//! `&T`) is fine:
 //! ```compile_fail
 //! #[failfast::fail_fast(workers = 4)]
 //! fn f(names: &[String], fallback: String) -> Result<String, String> {
 //!     for name in names {
-//!         if name.is_empty() {
+//!         if *name == fallback {
 //!             return Ok(fallback);
 //!         }
 //!     }
@@ -490,7 +509,7 @@ pub mod parallel_loop {
         input, input_capturing, items_of, moved_by_return, parts_of, returned, returned_value,
         sent_back, sent_to_workers, shared_by_iterations, shared_field, shared_through_reference,
         stop_token, taken_by_the_head, while_let, while_let_with, whole, whole_item, AsStopToken,
-        Checked, ExitsPastMacro, ExitsPastMacros, ExitsThrough, Fed, Input, MovedByReturn,
+        Checked, ExitsPastMacro, ExitsPastMacros, ExitsThrough, Fed, Input, Kept, MovedByReturn,
         MovedValue, NoParts, NotSent, ParallelLoopsHaveNoBreak, Parts, PulledByCaller, Reborrowed,
         Return, Returned, SendExit, SendItem, SendValue, Shared, SharedByWorkers, SharedCapture,
         SharedThroughReference, Split, SplitByIndex, SplitParts, Tried, Unchecked, Whole,

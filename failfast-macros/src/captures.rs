@@ -690,47 +690,78 @@ fn is_place(expr: &Expr) -> bool {
     matches!(root, Expr::Path(path) if path.qself.is_none() && path.path.get_ident().is_some())
 }
 
-/// The bare variables that `value` moves out by value, as far as the syntax shows: the value
-/// itself, and the arguments of a call (`Ok(x)`, `Some(x)`, `f(x)`) or method call, the
-/// elements of a tuple or array, and the fields of a struct literal, recursively. Not a
-/// method's receiver (which autoref borrows), a macro's arguments (but for [`error_moved`]'s),
-/// or anything under `&`.
+/// The bare variables that `value` moves out by value, as far as the syntax shows (see
+/// [`moved_parts`]), and the error that a macro making or returning one moves out (see
+/// [`error_moved`]).
 fn moved_out(value: &Expr) -> Vec<syn::Ident> {
+    let mut value = value.clone();
+    let mut names = Vec::new();
+    moved_parts(&mut value, &mut |part| match part {
+        Expr::Path(path) => names.extend(path.path.get_ident().cloned()),
+        Expr::Macro(mac) => names.extend(error_moved(&mac.mac)),
+        _ => {}
+    });
+    names
+}
+
+/// The parts of `value` that it moves out by value and that may be a variable, as far as the
+/// syntax shows: the value itself, and the arguments of a call (`Ok(x)`, `Some(x)`, `f(x)`) or
+/// method call, the elements of a tuple or array, and the fields of a struct literal,
+/// recursively; each a path with no `<..>::` or a macro call. Not a method's receiver (which
+/// autoref borrows), or anything under `&`.
+pub(crate) fn moved_parts(value: &mut Expr, part: &mut dyn FnMut(&mut Expr)) {
     match value {
-        Expr::Path(path) if path.qself.is_none() => {
-            path.path.get_ident().cloned().into_iter().collect()
+        Expr::Path(path) if path.qself.is_none() => part(value),
+        Expr::Macro(_) => part(value),
+        Expr::Call(call) => call.args.iter_mut().for_each(|arg| moved_parts(arg, part)),
+        Expr::MethodCall(call) => call.args.iter_mut().for_each(|arg| moved_parts(arg, part)),
+        Expr::Tuple(tuple) => tuple
+            .elems
+            .iter_mut()
+            .for_each(|elem| moved_parts(elem, part)),
+        Expr::Array(array) => array
+            .elems
+            .iter_mut()
+            .for_each(|elem| moved_parts(elem, part)),
+        Expr::Struct(record) => {
+            for field in &mut record.fields {
+                // A shorthand field (`Found { path }`) is written out, so that a part replaced
+                // by `part` is printed.
+                field.colon_token.get_or_insert_with(Default::default);
+                moved_parts(&mut field.expr, part);
+            }
         }
-        Expr::Call(call) => call.args.iter().flat_map(moved_out).collect(),
-        Expr::MethodCall(call) => call.args.iter().flat_map(moved_out).collect(),
-        Expr::Tuple(tuple) => tuple.elems.iter().flat_map(moved_out).collect(),
-        Expr::Array(array) => array.elems.iter().flat_map(moved_out).collect(),
-        Expr::Struct(record) => record
-            .fields
-            .iter()
-            .flat_map(|field| moved_out(&field.expr))
-            .collect(),
-        Expr::Paren(paren) => moved_out(&paren.expr),
-        Expr::Group(group) => moved_out(&group.expr),
-        Expr::Macro(mac) => error_moved(&mac.mac).into_iter().collect(),
-        _ => Vec::new(),
+        Expr::Paren(paren) => moved_parts(&mut paren.expr, part),
+        Expr::Group(group) => moved_parts(&mut group.expr, part),
+        _ => {}
     }
 }
 
-/// The variable that a macro making or returning an error moves out by value: anyhow's and
-/// eyre's `anyhow!(e)`, `bail!(e)` and `ensure!(cond, e)` with the error as their one
-/// argument, which they take by value (with a format string they only borrow).
+/// The variable that a macro making or returning an error moves out by value (see
+/// [`error_argument`]).
 fn error_moved(mac: &syn::Macro) -> Option<syn::Ident> {
-    let name = mac.path.segments.last()?.ident.to_string();
-    let args = expression_arguments(mac)?;
-    let error = match (name.as_str(), args.len()) {
-        ("anyhow" | "eyre" | "bail" | "format_err", 1) => args.first()?,
-        ("ensure", 2) => args.last()?,
-        _ => return None,
-    };
-    match error {
+    let (args, at) = error_argument(mac)?;
+    match &args[at] {
         Expr::Path(path) if path.qself.is_none() => path.path.get_ident().cloned(),
         _ => None,
     }
+}
+
+/// The arguments of a macro making or returning an error, with where the error is among
+/// them, when the macro moves it out by value: anyhow's and eyre's `anyhow!(e)`, `bail!(e)`
+/// and `ensure!(cond, e)` with the error as their one argument (with a format string they
+/// only borrow).
+pub(crate) fn error_argument(
+    mac: &syn::Macro,
+) -> Option<(syn::punctuated::Punctuated<Expr, syn::Token![,]>, usize)> {
+    let name = mac.path.segments.last()?.ident.to_string();
+    let args = expression_arguments(mac)?;
+    let at = match (name.as_str(), args.len()) {
+        ("anyhow" | "eyre" | "bail" | "format_err", 1) => 0,
+        ("ensure", 2) => 1,
+        _ => return None,
+    };
+    Some((args, at))
 }
 
 /// A place a loop's body shares (see [`Locals::places_used`]).

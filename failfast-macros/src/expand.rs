@@ -42,6 +42,7 @@ use crate::captures::{Locals, Shared};
 use crate::check::{self, Function};
 use crate::errors::Errors;
 use crate::find::{self, NotOne};
+use crate::kept::Kept;
 use crate::model::{Exit, Flavor, Kind, LoopAt, LoopSyntax, ParallelLoop, Phases, Source, Walk};
 use crate::races;
 use proc_macro2::{Span, TokenStream};
@@ -231,6 +232,47 @@ impl Phases for Checked<'_> {
     fn misplaced(&mut self, marker: &Attribute, what: &str) {
         check::misplaced(marker, what, self.errors);
     }
+
+    fn keep(&self, of: &LoopAt, kept: &Kept) -> (syn::Stmt, syn::Stmt) {
+        let named = named(&of.options, of.span);
+        let Kept { name, mutable } = kept;
+        let at = hygienic(name.span());
+        let cell = kept_cell(name);
+        let again = match mutable {
+            // Assigned, so that its `let mut` is still needed.
+            true => syn::parse_quote_spanned! {at=>
+                #[allow(unused_assignments)]
+                let () = #name = #cell.into_kept();
+            },
+            // Whether the code after the loop uses it is its own business.
+            false => syn::parse_quote_spanned! {at=>
+                #[allow(unused_variables)]
+                let #name = #cell.into_kept();
+            },
+        };
+        (
+            syn::parse_quote_spanned!(at=> let #cell = #named::Kept::keep(#name);),
+            again,
+        )
+    }
+
+    fn take_kept(&self, of: &LoopAt, name: &Ident) -> Expr {
+        let at = hygienic(name.span());
+        let cell = kept_cell(name);
+        let taken = Ident::new("__failfast_taken", at);
+        let end = end_iteration(&named(&of.options, of.span), name.span());
+        parse(quote_spanned! {at=>
+            match #cell.take() {
+                ::core::option::Option::Some(#taken) => #taken,
+                ::core::option::Option::None => #end,
+            }
+        })
+    }
+}
+
+/// The cell that keeps the variable `name` for a loop's first `return` (see `kept`).
+fn kept_cell(name: &Ident) -> Ident {
+    Ident::new(&format!("__failfast_kept_{name}"), hygienic(name.span()))
 }
 
 /// The path of the runtime's items for the macro, for a loop with these `options`.

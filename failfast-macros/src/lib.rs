@@ -15,6 +15,7 @@ mod check;
 mod errors;
 mod expand;
 mod find;
+mod kept;
 mod model;
 mod races;
 #[cfg(test)]

@@ -12,8 +12,9 @@ use crate::args::Options;
 use crate::captures::{Locals, Mutable, Shared, Used};
 use crate::changes;
 use crate::find::{describe, expr_attrs_mut, is_marker, is_while_let, while_let_head};
+use crate::kept::{self, Kept};
 use proc_macro2::{Span, TokenStream};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
 use syn::{
@@ -35,6 +36,12 @@ pub(crate) trait Phases {
     fn changed_shared(&self, of: &LoopAt, call: &syn::ExprMethodCall) -> Option<syn::Stmt>;
     /// The code of a described loop (once checked).
     fn parallel_loop(&mut self, described: ParallelLoop) -> Expr;
+    /// For a variable that `of` keeps for its first `return` (see `kept`): the statement
+    /// before the loop that moves it into its cell, and the one after that gives it back.
+    fn keep(&self, of: &LoopAt, kept: &Kept) -> (syn::Stmt, syn::Stmt);
+    /// A variable that `of` keeps, where a `return` of its body moves it: the value, taken
+    /// from its cell, or else the end of the iteration (an earlier `return` took it).
+    fn take_kept(&self, of: &LoopAt, name: &Ident) -> Expr;
     /// A `#[fail_fast]` marker on `what`, which is not a `for` loop.
     fn misplaced(&mut self, marker: &Attribute, what: &str);
 }
@@ -227,6 +234,8 @@ struct Jumps {
     /// The names the body binds anywhere (see [`changes::bound_in`]); `None` while the walk is in a
     /// `while let` loop's head, which changes what it uses on its own.
     body_binds: Option<HashSet<String>>,
+    /// The variables the loop keeps for its first `return` (see `kept`).
+    kept: Vec<Kept>,
 }
 
 /// The whole walk: the function's defaults, the later phases, and the parallel loop being
@@ -241,6 +250,13 @@ pub(crate) struct Walk<'a> {
     /// [`Phases::changed_shared`]), each with the names its place uses: they go before the
     /// statement, unless it binds one of those names.
     checks: Vec<(syn::Stmt, HashSet<String>)>,
+    /// The function's parameters bound by name, each with whether it is `mut`, until the
+    /// walk enters the function's body (see [`kept::keepable`]).
+    params: Option<HashMap<String, bool>>,
+    /// The variables that the loop of the statement being walked keeps (see `kept`), for
+    /// [`Walk::parallel_loop`]; then the statements that keep them, for the block.
+    keeping: Vec<Kept>,
+    kept_stmts: Vec<(syn::Stmt, syn::Stmt)>,
 }
 
 impl<'a> Walk<'a> {
@@ -265,11 +281,30 @@ impl<'a> Walk<'a> {
             },
             jumps: None,
             checks: Vec::new(),
+            params: signature.map(|sig| {
+                sig.inputs
+                    .iter()
+                    .filter_map(|input| match input {
+                        syn::FnArg::Typed(typed) => match &*typed.pat {
+                            Pat::Ident(ident)
+                                if ident.by_ref.is_none() && ident.subpat.is_none() =>
+                            {
+                                Some((ident.ident.to_string(), ident.mutability.is_some()))
+                            }
+                            _ => None,
+                        },
+                        syn::FnArg::Receiver(_) => None,
+                    })
+                    .collect()
+            }),
+            keeping: Vec::new(),
+            kept_stmts: Vec::new(),
         }
     }
 
     /// Describes one marked loop; its code, from the later phases.
     pub(crate) fn parallel_loop(&mut self, syntax: LoopSyntax, marker: Attribute) -> Expr {
+        let keeping = std::mem::take(&mut self.keeping);
         let (attrs, label, span, pat, mut source, mut body) = match syntax {
             LoopSyntax::For(for_loop) => (
                 for_loop.attrs,
@@ -307,7 +342,20 @@ impl<'a> Walk<'a> {
             }
             _ => None,
         };
-        let Used { shared, moved } = self.locals.places_used(&pat, &body);
+        let Used {
+            mut shared,
+            mut moved,
+        } = self.locals.places_used(&pat, &body);
+        // What the loop keeps, its body no longer uses.
+        let is_kept = |name: &Ident| keeping.iter().any(|kept| kept.name == *name);
+        moved.retain(|name| !is_kept(name));
+        shared.retain(|shared| {
+            let mut root = &shared.place;
+            while let Expr::Field(field) = root {
+                root = &field.base;
+            }
+            !matches!(root, Expr::Path(path) if path.path.get_ident().is_some_and(is_kept))
+        });
         let head_taken = match &source {
             Source::Head(head) => crate::races::self_taken_and_used(head, &body),
             Source::Input(_) => Vec::new(),
@@ -365,7 +413,14 @@ impl<'a> Walk<'a> {
                 kind,
             },
             body_binds: None,
+            kept: Vec::new(),
         });
+        let of = &self.jumps.as_ref().expect("set above").of;
+        let kept_stmts = keeping
+            .iter()
+            .map(|kept| self.phases.keep(of, kept))
+            .collect();
+        self.jumps.as_mut().expect("set above").kept = keeping;
         // A head is evaluated by the loop, like an iteration: a `return` in it ends the loop.
         if let Source::Head(head) = &mut source {
             self.visit_expr_mut(head);
@@ -402,7 +457,9 @@ impl<'a> Walk<'a> {
             in_async,
             bad_jumps: jumps.bad,
         };
-        self.phases.parallel_loop(described)
+        let code = self.phases.parallel_loop(described);
+        self.kept_stmts = kept_stmts;
+        code
     }
 
     /// Within the body of a parallel loop: `continue`, `break` and `return` of that loop.
@@ -446,6 +503,8 @@ impl<'a> Walk<'a> {
             Expr::Return(ret) => {
                 if let Some(value) = &mut ret.expr {
                     self.visit_expr_mut(value);
+                    // After the walk, which would take the iteration's end for a `return`.
+                    self.take_kept(value);
                 }
                 let of = &self.jumps.as_ref().expect("in a body").of;
                 // Not `!`, which a `let` cannot name on stable Rust, nor a type whose names
@@ -464,6 +523,17 @@ impl<'a> Walk<'a> {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// In an exit of the parallel loop's own flow, the variables it keeps, taken.
+    fn take_kept(&mut self, exit: &mut Expr) {
+        let Some(jumps) = &self.jumps else { return };
+        if !jumps.kept.is_empty() {
+            let phases = &*self.phases;
+            kept::take_kept(exit, &jumps.kept, &mut |name| {
+                phases.take_kept(&jumps.of, name)
+            });
         }
     }
 
@@ -534,6 +604,17 @@ impl<'a> Walk<'a> {
     }
 }
 
+/// Whether `expr` is a marked loop that can run in parallel.
+fn is_parallel_loop(expr: &Expr) -> bool {
+    match expr {
+        Expr::ForLoop(for_loop) => for_loop.attrs.iter().any(is_marker),
+        Expr::While(while_loop) => {
+            is_while_let(&while_loop.cond) && while_loop.attrs.iter().any(is_marker)
+        }
+        _ => false,
+    }
+}
+
 #[derive(PartialEq, Eq)]
 enum Target {
     Parallel,
@@ -561,14 +642,7 @@ impl Jumps {
 
 impl VisitMut for Walk<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        let marked_loop = match expr {
-            Expr::ForLoop(for_loop) => for_loop.attrs.iter().any(is_marker),
-            Expr::While(while_loop) => {
-                is_while_let(&while_loop.cond) && while_loop.attrs.iter().any(is_marker)
-            }
-            _ => false,
-        };
-        if marked_loop {
+        if is_parallel_loop(expr) {
             let placeholder = Expr::Verbatim(TokenStream::new());
             let Some(mut syntax) = LoopSyntax::of(std::mem::replace(expr, placeholder)) else {
                 unreachable!("matched above")
@@ -662,28 +736,56 @@ impl VisitMut for Walk<'_> {
     //
     // Outside a parallel loop's body there is nothing to check: the block is walked as it is.
     fn visit_block_mut(&mut self, block: &mut Block) {
-        if self
+        let params = self.params.take();
+        let in_body = self
             .jumps
             .as_ref()
-            .is_none_or(|jumps| jumps.body_binds.is_none())
-        {
-            return visit_mut::visit_block_mut(self, block);
-        }
+            .is_some_and(|jumps| jumps.body_binds.is_some());
+        // Before any statement is walked: each parallel loop's statement with the variables
+        // it keeps, which the statements before it declare as written.
+        let keeping: Vec<Vec<Kept>> = block
+            .stmts
+            .iter()
+            .enumerate()
+            .map(|(at, stmt)| match stmt {
+                syn::Stmt::Expr(expr, _) if is_parallel_loop(expr) => {
+                    kept::keepable(expr, &block.stmts[..at], params.as_ref())
+                }
+                _ => Vec::new(),
+            })
+            .collect();
         let outer = std::mem::take(&mut self.checks);
         let mut stmts = Vec::with_capacity(block.stmts.len());
         let mut diverged = false;
-        for mut stmt in std::mem::take(&mut block.stmts) {
+        for (mut stmt, keeping) in std::mem::take(&mut block.stmts).into_iter().zip(keeping) {
             let binds = changes::binds_in(&stmt);
-            let checked = !diverged && !changes::has_attributes(&stmt);
+            let checked = in_body && !diverged && !changes::has_attributes(&stmt);
             diverged |= changes::diverges(&stmt);
-            self.calls_in_macro(&stmt);
+            if in_body {
+                self.calls_in_macro(&stmt);
+            }
+            self.keeping = keeping;
             self.visit_stmt_mut(&mut stmt);
+            self.keeping.clear();
             for (check, names) in self.checks.drain(..) {
                 if checked && names.is_disjoint(&binds) {
                     stmts.push(check);
                 }
             }
+            let kept = std::mem::take(&mut self.kept_stmts);
+            if kept.is_empty() {
+                stmts.push(stmt);
+                continue;
+            }
+            // The loop's statement, ended with `;` where it was the block's value (`()`),
+            // between the statements that keep its variables and bind them again.
+            if let syn::Stmt::Expr(_, semi) = &mut stmt {
+                semi.get_or_insert_with(Default::default);
+            }
+            let (before, after): (Vec<_>, Vec<_>) = kept.into_iter().unzip();
+            stmts.extend(before);
             stmts.push(stmt);
+            stmts.extend(after);
         }
         block.stmts = stmts;
         self.checks = outer;
@@ -692,6 +794,18 @@ impl VisitMut for Walk<'_> {
     fn visit_local_mut(&mut self, local: &mut syn::Local) {
         self.misplaced(&mut local.attrs, "a `let` statement");
         visit_mut::visit_local_mut(self, local);
+    }
+
+    // A `bail!(e)` of the loop's own flow moves `e` out as a `return` does.
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        if let Some(jumps) = &self.jumps {
+            if !jumps.kept.is_empty() && kept::returns_error(mac) {
+                let phases = &*self.phases;
+                kept::take_kept_in_macro(mac, &jumps.kept, &mut |name| {
+                    phases.take_kept(&jumps.of, name)
+                });
+            }
+        }
     }
 
     // A nested item is expanded by its own attribute, and has its own `return`.

@@ -12,6 +12,7 @@
 //! user did not write: [`shared_by_iterations`] reports it first, in the loop's terms.
 
 mod changed;
+mod moved;
 
 pub use crate::engine::indexed::IntoIndexed;
 pub use crate::engine::LoopSite;
@@ -23,6 +24,9 @@ pub use changed::{
     taken_by_the_head, AnotherType, Changes, ChangesAnotherType, NotChangedByFutures,
     NotChangedByThreads, NotTakenFromByTheHead, Popped, PoppedAtEnds, PoppedInOrder, StdContainer,
     TakenFrom,
+};
+pub use moved::{
+    moved_by_return, returned_value, Kept, MovedByReturn, MovedValue, Reborrowed, Returned,
 };
 use std::marker::PhantomData;
 use std::ops::ControlFlow;
@@ -74,63 +78,6 @@ impl<T: ?Sized + Sync> SharedCapture for T {}
 /// ("required by a bound in ..").
 #[inline(always)]
 pub fn shared_by_iterations(_: &dyn SharedCapture) {}
-
-/// A variable declared outside a parallel loop that a `return` (or `?`) of its body moves out
-/// by value (`return Ok(fallback)`): every iteration that reaches it would move the one value
-/// that the iterations share, which only a `Copy` value allows. (Sequentially the `return`
-/// leaves the loop, so the value is moved once.) The rewrite checks each such variable with
-/// [`moved_by_return`] before the loop, at the variable, so that rustc reports this rather
-/// than a move out of a closure the user did not write.
-#[diagnostic::on_unimplemented(
-    message = "this `return` moves `{Self}` out of a variable declared outside the parallel loop, which its iterations share",
-    label = "several iterations may reach this `return` at once, and each would move this value",
-    note = "return a clone that the iteration makes (`.clone()`), or build the value inside the body"
-)]
-pub trait MovedByReturn {}
-impl<T: Copy> MovedByReturn for T {}
-
-/// See [`MovedByReturn`].
-#[inline(always)]
-pub fn moved_by_return(_: &dyn MovedByReturn) {}
-
-/// A variable that a `return` passes on, for [`MovedByReturn`]: the rewrite writes
-/// `if let Some(v) = (&returned_value(&v)).__failfast_moved() { moved_by_return(v) }`. A
-/// `&mut` is not moved where the callee takes a reference (`check(config)?`): rustc reborrows
-/// it, and [`Reborrowed`] gives nothing to check (one that is really moved, rustc reports).
-/// Any other value is, through [`MovedValue`] by autoref.
-pub struct Returned<T>(PhantomData<fn() -> T>);
-
-/// See [`Returned`]; the value is only read for its type.
-#[inline(always)]
-pub fn returned_value<T>(_: &T) -> Returned<T> {
-    Returned(PhantomData)
-}
-
-/// See [`Returned`]: a `&mut`, reborrowed.
-pub trait Reborrowed {
-    /// Nothing to check.
-    #[inline(always)]
-    fn __failfast_moved(&self) -> Option<&()> {
-        None
-    }
-}
-impl<T: ?Sized> Reborrowed for Returned<&mut T> {}
-
-/// See [`Returned`]: any other value, moved.
-pub trait MovedValue {
-    /// The value's type.
-    type Value;
-    /// Never the value: its type is what the rewrite checks.
-    fn __failfast_moved(&self) -> Option<&Self::Value>;
-}
-
-impl<T> MovedValue for &Returned<T> {
-    type Value = T;
-    #[inline(always)]
-    fn __failfast_moved(&self) -> Option<&T> {
-        None
-    }
-}
 
 /// A reference declared outside a thread loop whose body uses only its fields (`self.hits`):
 /// rustc captures the reference, so the iterations share the whole value it points to, also

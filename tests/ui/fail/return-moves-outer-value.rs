@@ -1,11 +1,13 @@
 use failfast::fail_fast;
 
-// A `return` (or `bail!`, or `Err(..)?`) that moves a value declared outside the loop: each
-// iteration that reaches it would move the one value the iterations share.
+// A `return` (or `bail!`, or `Err(..)?`) that moves a value declared outside the loop, which
+// the loop cannot keep for the first `return` alone: the body uses it elsewhere too (each
+// iteration that reaches the `return` would move the one value the iterations share), or it
+// is declared outside the loop's own block, where it could not be bound again after the loop.
 #[fail_fast(workers = 2)]
 fn first_empty(names: &[String], fallback: String) -> Result<String, String> {
     for name in names {
-        if name.is_empty() {
+        if name.is_empty() || *name == fallback {
             return Ok(fallback);
         }
     }
@@ -13,19 +15,25 @@ fn first_empty(names: &[String], fallback: String) -> Result<String, String> {
 }
 
 #[fail_fast(workers = 2)]
-fn check(sizes: &[u64]) -> anyhow::Result<()> {
+fn check(sizes: &[u64], strict: bool) -> anyhow::Result<()> {
     let context = format!("checking {} sizes", sizes.len());
-    for size in sizes {
-        if *size == 0 {
-            anyhow::bail!(context);
+    if strict {
+        for size in sizes {
+            if *size == 0 {
+                anyhow::bail!(context);
+            }
         }
     }
+    println!("{context}");
     Ok(())
 }
 
 #[fail_fast(workers = 2)]
 fn first_zero(sizes: &[u64], reason: String) -> Result<(), String> {
     for size in sizes {
+        if size.to_string() == reason {
+            continue;
+        }
         if *size == 0 {
             Err(reason)?;
         }
@@ -39,6 +47,9 @@ async fn first_empty_async(names: &[String], fallback: String) -> Result<String,
         std::future::ready(()).await;
         if name.is_empty() {
             return Ok(fallback);
+        }
+        if name.len() > 3 {
+            return Ok(format!("{fallback}: {name}"));
         }
     }
     Ok(String::new())

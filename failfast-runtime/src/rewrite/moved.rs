@@ -1,0 +1,111 @@
+//! A variable declared outside a parallel loop that a `return` of its body moves out
+//! (`return Ok(fallback)`). Sequentially the `return` leaves the loop, so the value moves once;
+//! in parallel several iterations may reach it at once.
+//!
+//! Where the macro can see that nothing else in the loop uses the variable and where it is
+//! declared, it moves the value into a [`Kept`] before the loop: the first iteration that
+//! returns takes it, and the code after the loop gets it back if none did. Elsewhere it asks
+//! rustc with [`moved_by_return`], which accepts a `Copy` value and says what to write for any
+//! other.
+
+use std::marker::PhantomData;
+use std::sync::{Mutex, PoisonError};
+
+/// A variable that only the `return`s of a parallel loop's body move out, moved in here
+/// before the loop (`let kept = Kept::keep(fallback);`).
+///
+/// The first iteration that reaches such a `return` takes the value. One that comes later ends
+/// without it: the loop's exit is already the first one, which the function leaves with (a
+/// later `return` could only lose to it). When the loop ends without an exit, nothing was
+/// taken, and the code after the loop binds the variable again with [`Kept::into_kept`].
+///
+/// A `Mutex`: it is locked once per `return` and once after the loop, and the iterations of a
+/// thread loop share it (so its value must be `Send`, as the exit that carries it must be).
+pub struct Kept<T>(Mutex<Option<T>>);
+
+impl<T> Kept<T> {
+    /// Keeps `value` for the first `return` that takes it.
+    #[inline]
+    pub fn keep(value: T) -> Self {
+        Kept(Mutex::new(Some(value)))
+    }
+
+    /// The value, for the first caller only.
+    #[inline]
+    pub fn take(&self) -> Option<T> {
+        // A panic cannot leave the `Option` half-changed: a poisoned lock is as good as any.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+
+    /// The value again, after a loop that ended without an exit.
+    ///
+    /// # Panics
+    ///
+    /// If an iteration took the value and then did not leave the loop, which the macro rules
+    /// out: it keeps only a variable whose `return`s hold no `continue`.
+    #[inline]
+    pub fn into_kept(self) -> T {
+        self.0
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .expect("a `return` took the value and did not leave the loop")
+    }
+}
+
+/// A variable declared outside a parallel loop that a `return` (or `?`) of its body moves out
+/// by value (`return Ok(fallback)`): every iteration that reaches it would move the one value
+/// that the iterations share, which only a `Copy` value allows. (Sequentially the `return`
+/// leaves the loop, so the value is moved once.) Where the macro does not keep the variable
+/// (see [`Kept`]), the rewrite checks it with [`moved_by_return`] before the loop, at the
+/// variable, so that rustc reports this rather than a move out of a closure the user did not
+/// write.
+#[diagnostic::on_unimplemented(
+    message = "this `return` moves `{Self}` out of a variable declared outside the parallel loop, which its iterations share",
+    label = "several iterations may reach this `return` at once, and each would move this value",
+    note = "return a clone that the iteration makes (`.clone()`), or build the value inside the body (a variable declared in the block that holds the loop, which the loop mentions only where a `return` moves it, is moved once, by the first `return`)"
+)]
+pub trait MovedByReturn {}
+impl<T: Copy> MovedByReturn for T {}
+
+/// See [`MovedByReturn`].
+#[inline(always)]
+pub fn moved_by_return(_: &dyn MovedByReturn) {}
+
+/// A variable that a `return` passes on, for [`MovedByReturn`]: the rewrite writes
+/// `if let Some(v) = (&returned_value(&v)).__failfast_moved() { moved_by_return(v) }`. A
+/// `&mut` is not moved where the callee takes a reference (`check(config)?`): rustc reborrows
+/// it, and [`Reborrowed`] gives nothing to check (one that is really moved, rustc reports).
+/// Any other value is, through [`MovedValue`] by autoref.
+pub struct Returned<T>(PhantomData<fn() -> T>);
+
+/// See [`Returned`]; the value is only read for its type.
+#[inline(always)]
+pub fn returned_value<T>(_: &T) -> Returned<T> {
+    Returned(PhantomData)
+}
+
+/// See [`Returned`]: a `&mut`, reborrowed.
+pub trait Reborrowed {
+    /// Nothing to check.
+    #[inline(always)]
+    fn __failfast_moved(&self) -> Option<&()> {
+        None
+    }
+}
+impl<T: ?Sized> Reborrowed for Returned<&mut T> {}
+
+/// See [`Returned`]: any other value, moved.
+pub trait MovedValue {
+    /// The value's type.
+    type Value;
+    /// Never the value: its type is what the rewrite checks.
+    fn __failfast_moved(&self) -> Option<&Self::Value>;
+}
+
+impl<T> MovedValue for &Returned<T> {
+    type Value = T;
+    #[inline(always)]
+    fn __failfast_moved(&self) -> Option<&T> {
+        None
+    }
+}

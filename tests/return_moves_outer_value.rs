@@ -1,0 +1,206 @@
+//! A `return` (or `bail!`) that moves a variable declared outside the loop
+//! (`return Ok(fallback)`) compiles, as the sequential loop does: the first iteration that
+//! returns takes the value, one that returns at the same time ends without it, the value is
+//! dropped exactly once, and when no iteration returns the variable is there after the loop.
+use failfast::fail_fast;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier};
+
+/// A value that counts its drops.
+#[derive(Debug)]
+struct Counted {
+    label: &'static str,
+    drops: Arc<AtomicUsize>,
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.drops.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+fn counted(label: &'static str) -> (Counted, Arc<AtomicUsize>) {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let value = Counted {
+        label,
+        drops: Arc::clone(&drops),
+    };
+    (value, drops)
+}
+
+#[fail_fast(workers = 4)]
+fn all_return_at_once(fallback: Counted, at_the_return: &Barrier) -> Result<Counted, String> {
+    for _ in 0..4 {
+        // Every iteration is at the `return` before any takes the value.
+        at_the_return.wait();
+        return Ok(fallback);
+    }
+    Ok(fallback)
+}
+
+#[test]
+fn iterations_that_return_at_once_move_the_value_once() {
+    for _ in 0..50 {
+        let (fallback, drops) = counted("fallback");
+        let returned = all_return_at_once(fallback, &Barrier::new(4)).unwrap();
+        assert_eq!(returned.label, "fallback");
+        assert_eq!(drops.load(Ordering::SeqCst), 0, "dropped while returned");
+        drop(returned);
+        assert_eq!(drops.load(Ordering::SeqCst), 1);
+    }
+}
+
+#[fail_fast(workers = 2)]
+fn labelled(sizes: &[u64]) -> Result<(String, u64), String> {
+    let mut label = String::from("first");
+    label.push_str(" zero");
+    for size in sizes {
+        if *size == 0 {
+            return Ok((label, *size));
+        }
+    }
+    // No iteration returned: the variable is back, still `mut`.
+    label.push_str(" not found");
+    Ok((label, 0))
+}
+
+#[test]
+fn the_variable_is_back_after_a_loop_that_did_not_return() {
+    assert_eq!(labelled(&[3, 0, 2]), Ok(("first zero".to_string(), 0)));
+    assert_eq!(
+        labelled(&[3, 2]),
+        Ok(("first zero not found".to_string(), 0))
+    );
+}
+
+#[fail_fast(workers = 2)]
+fn fail_or_return(fallback: Counted, both_running: &Barrier) -> Result<Counted, String> {
+    for i in 0..2 {
+        both_running.wait();
+        if i == 0 {
+            Err("failed")?;
+        }
+        return Ok(fallback);
+    }
+    Ok(fallback)
+}
+
+#[test]
+fn a_value_taken_by_a_return_that_loses_is_dropped_once() {
+    for _ in 0..50 {
+        let (fallback, drops) = counted("fallback");
+        // The failure and the return race: either may be the first exit.
+        let result = fail_or_return(fallback, &Barrier::new(2));
+        match &result {
+            Ok(value) => assert_eq!(value.label, "fallback"),
+            Err(error) => assert_eq!(error, "failed"),
+        }
+        drop(result);
+        assert_eq!(drops.load(Ordering::SeqCst), 1);
+    }
+}
+
+#[fail_fast(workers = 2)]
+fn bail_on_zero(sizes: &[u64]) -> anyhow::Result<usize> {
+    let context = anyhow::anyhow!("a zero in {} sizes", sizes.len());
+    for size in sizes {
+        if *size == 0 {
+            anyhow::bail!(context);
+        }
+    }
+    Ok(sizes.len())
+}
+
+#[test]
+fn an_error_moved_by_bail() {
+    let error = bail_on_zero(&[1, 0, 0]).unwrap_err();
+    assert_eq!(error.to_string(), "a zero in 3 sizes");
+    assert_eq!(bail_on_zero(&[1, 2]).unwrap(), 2);
+}
+
+#[derive(Debug, PartialEq)]
+struct Found {
+    path: String,
+    size: u64,
+}
+
+#[fail_fast(workers = 2)]
+fn find(sizes: &[u64], path: String) -> Option<Found> {
+    for size in sizes {
+        if *size > 10 {
+            // A shorthand field moves it too.
+            return Some(Found { path, size: *size });
+        }
+    }
+    None
+}
+
+#[test]
+fn a_shorthand_field_moves_the_value() {
+    let found = find(&[1, 20, 30], "/tmp".into());
+    assert_eq!(found.map(|found| found.path), Some("/tmp".to_string()));
+    assert_eq!(find(&[1], "/tmp".into()), None);
+}
+
+#[fail_fast(workers = 4)]
+async fn all_return_at_once_async(
+    fallback: Counted,
+    arrived: &AtomicUsize,
+) -> Result<Counted, String> {
+    for _ in 0..4 {
+        // Every iteration is at the `return` before any takes the value.
+        arrived.fetch_add(1, Ordering::SeqCst);
+        std::future::poll_fn(|context| {
+            if arrived.load(Ordering::SeqCst) == 4 {
+                return std::task::Poll::Ready(());
+            }
+            context.waker().wake_by_ref();
+            std::task::Poll::Pending
+        })
+        .await;
+        return Ok(fallback);
+    }
+    Ok(fallback)
+}
+
+#[test]
+fn async_iterations_that_return_at_once_move_the_value_once() {
+    let (fallback, drops) = counted("fallback");
+    let arrived = AtomicUsize::new(0);
+    let returned =
+        futures::executor::block_on(all_return_at_once_async(fallback, &arrived)).unwrap();
+    assert_eq!(arrived.load(Ordering::SeqCst), 4);
+    assert_eq!(returned.label, "fallback");
+    drop(returned);
+    assert_eq!(drops.load(Ordering::SeqCst), 1);
+}
+
+#[fail_fast(workers = 2)]
+fn from_a_channel(
+    jobs: std::sync::mpsc::Receiver<u64>,
+    fallback: String,
+) -> Result<String, String> {
+    while let Ok(job) = jobs.recv() {
+        if job == 0 {
+            return Ok(fallback);
+        }
+    }
+    Ok(format!("{fallback}: no zero"))
+}
+
+#[test]
+fn a_while_let_loop_keeps_it_too() {
+    let (send, jobs) = std::sync::mpsc::channel();
+    for job in [3, 0, 2] {
+        send.send(job).unwrap();
+    }
+    drop(send);
+    assert_eq!(from_a_channel(jobs, "zero".into()), Ok("zero".into()));
+    let (send, jobs) = std::sync::mpsc::channel();
+    send.send(1).unwrap();
+    drop(send);
+    assert_eq!(
+        from_a_channel(jobs, "zero".into()),
+        Ok("zero: no zero".into())
+    );
+}
