@@ -9,7 +9,10 @@ line is blanked (so line numbers match). The check fails when
   everyday programs written for this: adapters with closures, `impl Trait`, generics, trait
   methods, closures, async blocks; each must also build as the sequential program);
 - a lint fires in the parallel program that its twin does not have at the same line, with the
-  same code: it comes from the rewrite, not from the user's code.
+  same code: it comes from the rewrite, not from the user's code;
+- a lint that fires in both suggests code in the parallel program that the twin's does not: its
+  span covers the rewrite's tokens (`cargo clippy --fix` would write them, or the attribute, into the
+  user's code).
 """
 import json, pathlib, re, shutil, subprocess, sys
 
@@ -65,6 +68,7 @@ run = subprocess.run(
     cwd=work, capture_output=True, text=True,
 )
 lints = {}
+suggestions = {}
 built = set()
 for line in run.stdout.splitlines():
     message = json.loads(line)
@@ -79,6 +83,12 @@ for line in run.stdout.splitlines():
     target = message["target"]["name"]
     code = (diagnostic.get("code") or {}).get("code") or diagnostic["message"]
     lints.setdefault(target, set()).add((code, spans[0]["line_start"], diagnostic["rendered"]))
+    # What the lint suggests writing instead (`cargo clippy --fix` writes it).
+    suggested = tuple(sorted(
+        span["suggested_replacement"]
+        for child in diagnostic["children"] for span in child["spans"]
+        if span.get("suggested_replacement") is not None))
+    suggestions.setdefault(target, {}).setdefault((code, spans[0]["line_start"]), set()).add(suggested)
 
 failures = 0
 for program in programs:
@@ -102,6 +112,12 @@ for program in programs:
         if (code, line) not in sequential:
             failures += 1
             print(f"{program.name}:{line}: {code} fires on the parallel loop only:\n{rendered}")
+        elif suggestions[f"par_{name}"][(code, line)] - {()} - suggestions[f"seq_{name}"][(code, line)]:
+            # A suggestion that quotes the rewrite's code, or the attribute, instead of the
+            # user's (a span that covers generated tokens). None at all, as clippy gives for a
+            # span of the rewrite's, writes nothing.
+            failures += 1
+            print(f"{program.name}:{line}: {code} suggests other code on the parallel loop:\n{rendered}")
 print(f"twins: {len(programs)} programs ({len(everyday)} everyday ones), {len(built)} built, "
       f"{sum(len(v) for v in lints.values())} lints in all, "
       f"{failures} failures")

@@ -303,10 +303,16 @@ fn hygienic(span: Span) -> Span {
 }
 
 /// `continue` of the parallel loop: the iteration is done.
+///
+/// The `return` and the call's parentheses are at the user's `continue`, so that the
+/// expression's span is exactly the user's: a lint that quotes it (clippy's `manual_let_else`)
+/// quotes `continue`, not the attribute.
 fn end_iteration(named: &TokenStream, span: Span) -> Expr {
     let at = hygienic(span);
     let keyword = quote_spanned!(span=> return);
-    parse(quote_spanned!(at=> #keyword #named::LoopStep::success()))
+    let mut call = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, TokenStream::new());
+    call.set_span(span);
+    parse(quote_spanned!(at=> #keyword #named::LoopStep::success #call))
 }
 
 /// A changing method (by name: `push`, `insert`, see `races::change_of`) called in the body on
@@ -434,7 +440,18 @@ fn early_return(named: &TokenStream, ret: &ExprReturn, written: Option<&Type>) -
         (Some(value), None) => quote!(#value),
         (None, _) => quote_spanned!(at=> ()),
     };
-    parse(quote_spanned!(at=> #(#attrs)* #return_token #named::LoopStep::from_exit(#value)))
+    // The call's parentheses end where the user's `return` does, so that the expression's
+    // span is exactly the user's (see `end_iteration`).
+    let end = expr
+        .as_ref()
+        .and_then(|value| value.to_token_stream().into_iter().last())
+        .map_or(return_token.span, |last| match last {
+            proc_macro2::TokenTree::Group(group) => group.span_close(),
+            last => last.span(),
+        });
+    let mut call = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, value);
+    call.set_span(end);
+    parse(quote_spanned!(at=> #(#attrs)* #return_token #named::LoopStep::from_exit #call))
 }
 
 fn parallel_loop(described: ParallelLoop) -> Expr {
