@@ -302,11 +302,13 @@
 //! }
 //! ```
 //! A `return` (or `bail!`) may move a value declared before the loop, as the sequential
-//! loop's does, when the loop mentions it nowhere else and it is declared in the block that
-//! holds the loop (or is a parameter of the function whose body that is): the loop keeps it
-//! for the first iteration that returns, which takes it (one returning at the same time ends
-//! without it, as a later `return` would lose anyway), and the code after the loop has it back
-//! when no iteration returned.
+//! loop's does, when the loop mentions it nowhere else, it is declared in the block that holds
+//! the loop (or is a parameter of the function whose body that is), and no borrow of it lives
+//! across the loop. The loop keeps such values for the first iteration that reaches such a
+//! `return`, which takes them and leaves (unless another exit came first); one that reaches
+//! one after it ends without returning. When no iteration returned, the code after the loop
+//! has them back (bound again after the loop: they drop before the variables declared between
+//! them and the loop).
 //! ```
 //! #[failfast::fail_fast(workers = 4)]
 //! fn first_empty(names: &[String], fallback: String) -> Result<String, String> {
@@ -321,9 +323,9 @@
 //! # assert_eq!(first_empty(&["a".into()], "x".into()), Ok("x (none empty)".into()));
 //! ```
 //! A `return` that moves a value which the iterations also use otherwise (or one declared in
-//! an outer block) is refused: each iteration that reaches it would move the one value they
-//! share. Return a clone, or build the value inside the body; a `Copy` value (a number, a
-//! `&T`) is fine:
+//! an outer block, or borrowed across the loop) is refused: each iteration that reaches it
+//! would move the one value they share. Return a clone, or build the value inside the body; a
+//! `Copy` value (a number, a `&T`) is fine:
 //! ```compile_fail
 //! #[failfast::fail_fast(workers = 4)]
 //! fn f(names: &[String], fallback: String) -> Result<String, String> {

@@ -100,6 +100,44 @@ fn a_value_taken_by_a_return_that_loses_is_dropped_once() {
     }
 }
 
+fn pair(first: Counted, second: Counted) -> (Counted, Counted) {
+    (first, second)
+}
+
+#[fail_fast(workers = 2)]
+fn two_orders(
+    a: Counted,
+    b: Counted,
+    both_at_the_return: &Barrier,
+) -> Result<(Counted, Counted), String> {
+    for i in 0..2 {
+        both_at_the_return.wait();
+        // The two returns move the values in different orders: the first to return takes
+        // both, and the other ends without them.
+        if i == 0 {
+            return Ok(pair(a, b));
+        }
+        return Ok(pair(b, a));
+    }
+    Ok((a, b))
+}
+
+#[test]
+fn returns_that_move_two_values_in_different_orders_take_both() {
+    for _ in 0..50 {
+        let (a, a_drops) = counted("a");
+        let (b, b_drops) = counted("b");
+        let (first, second) = two_orders(a, b, &Barrier::new(2)).unwrap();
+        let mut labels = [first.label, second.label];
+        labels.sort_unstable();
+        assert_eq!(labels, ["a", "b"]);
+        assert_eq!(a_drops.load(Ordering::SeqCst), 0);
+        drop((first, second));
+        assert_eq!(a_drops.load(Ordering::SeqCst), 1);
+        assert_eq!(b_drops.load(Ordering::SeqCst), 1);
+    }
+}
+
 #[fail_fast(workers = 2)]
 fn bail_on_zero(sizes: &[u64]) -> anyhow::Result<usize> {
     let context = anyhow::anyhow!("a zero in {} sizes", sizes.len());

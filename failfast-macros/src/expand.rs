@@ -233,46 +233,64 @@ impl Phases for Checked<'_> {
         check::misplaced(marker, what, self.errors);
     }
 
-    fn keep(&self, of: &LoopAt, kept: &Kept) -> (syn::Stmt, syn::Stmt) {
+    fn keep(&self, of: &LoopAt, kept: &[Kept]) -> (syn::Stmt, Vec<syn::Stmt>) {
         let named = named(&of.options, of.span);
-        let Kept { name, mutable } = kept;
-        let at = hygienic(name.span());
-        let cell = kept_cell(name);
-        let again = match mutable {
-            // Assigned, so that its `let mut` is still needed.
-            true => syn::parse_quote_spanned! {at=>
-                #[allow(unused_assignments)]
-                let () = #name = #cell.into_kept();
-            },
-            // Whether the code after the loop uses it is its own business.
-            false => syn::parse_quote_spanned! {at=>
-                #[allow(unused_variables)]
-                let #name = #cell.into_kept();
-            },
-        };
-        (
-            syn::parse_quote_spanned!(at=> let #cell = #named::Kept::keep(#name);),
-            again,
-        )
+        let at = hygienic(of.span);
+        let cell = kept_cell(kept);
+        let names = kept.iter().map(|kept| &kept.name);
+        let before = syn::parse_quote_spanned!(at=> let #cell = #named::Kept::keep((#(#names,)*)););
+        if !kept.iter().any(|kept| kept.used_after) {
+            return (before, Vec::new());
+        }
+        let back = Ident::new("__failfast_back", at);
+        let mut after = vec![syn::parse_quote_spanned!(at=> let #back = #cell.into_kept();)];
+        for (index, kept) in kept.iter().enumerate() {
+            let Kept { name, mutable, .. } = kept;
+            let index = syn::Index::from(index);
+            after.push(match (kept.used_after, mutable) {
+                (false, _) => continue,
+                // Assigned, so that its `let mut` is still needed.
+                (true, true) => syn::parse_quote_spanned!(at=> #name = #back.#index;),
+                (true, false) => syn::parse_quote_spanned!(at=> let #name = #back.#index;),
+            });
+        }
+        (before, after)
     }
 
-    fn take_kept(&self, of: &LoopAt, name: &Ident) -> Expr {
-        let at = hygienic(name.span());
-        let cell = kept_cell(name);
+    fn take_kept(&self, of: &LoopAt, kept: &[Kept], moved: &[Option<Ident>]) -> syn::Stmt {
+        let at = hygienic(of.span);
+        let cell = kept_cell(kept);
         let taken = Ident::new("__failfast_taken", at);
-        let end = end_iteration(&named(&of.options, of.span), name.span());
-        parse(quote_spanned! {at=>
-            match #cell.take() {
+        let first = moved.iter().flatten().next().map_or(of.span, Ident::span);
+        let end = end_iteration(&named(&of.options, of.span), first);
+        let pattern = moved.iter().map(|name| match name {
+            Some(name) => quote!(#name),
+            None => quote_spanned!(at=> _),
+        });
+        syn::parse_quote_spanned! {at=>
+            let (#(#pattern,)*) = match #cell.take() {
                 ::core::option::Option::Some(#taken) => #taken,
                 ::core::option::Option::None => #end,
-            }
-        })
+            };
+        }
     }
 }
 
-/// The cell that keeps the variable `name` for a loop's first `return` (see `kept`).
-fn kept_cell(name: &Ident) -> Ident {
-    Ident::new(&format!("__failfast_kept_{name}"), hygienic(name.span()))
+/// The cell that keeps these variables for a loop's first `return` (see `kept`), named after
+/// them: a loop nested in the body of another keeps others.
+fn kept_cell(kept: &[Kept]) -> Ident {
+    use syn::ext::IdentExt as _;
+    let names: Vec<String> = kept
+        .iter()
+        .map(|kept| kept.name.unraw().to_string())
+        .collect();
+    let span = kept
+        .first()
+        .map_or_else(Span::call_site, |kept| kept.name.span());
+    Ident::new(
+        &format!("__failfast_kept_{}", names.join("_")),
+        hygienic(span),
+    )
 }
 
 /// The path of the runtime's items for the macro, for a loop with these `options`.

@@ -1,19 +1,24 @@
 //! Variables declared outside a parallel loop that only the `return`s of its body move out
 //! (`return Ok(fallback)`). Sequentially the `return` leaves the loop, so the value moves
 //! once; in parallel several iterations may reach it at once, and a thread loop's body is a
-//! closure that may not move what it captures. The rewrite moves such a variable into a cell
-//! before the loop, the first iteration that returns takes it, and the statement after the
-//! loop binds the name again (see `failfast_runtime::rewrite::Kept`).
+//! closure that may not move what it captures. The rewrite moves such variables into one cell
+//! before the loop, the first iteration that reaches such a `return` takes them all, and the
+//! code after the loop gets back the ones it uses (see `failfast_runtime::rewrite::Kept`).
 //!
-//! Only where the syntax shows that this is what the sequential loop does: the variable is
-//! declared by a `let` of the loop's own block (or is a parameter of the function whose body
-//! that block is), so that binding it again after the loop is in its scope; and the loop's
-//! input, head and body mention it nowhere but where a `return` (or anyhow's `bail!(e)` or
-//! `ensure!(cond, e)`) moves it. (Not an `Err(e)?`, which moves `e` before it returns, so
-//! that the sequential loop does not compile either.)
+//! Only where the syntax shows that this is what the sequential loop does:
+//! - the loop's input, head and body mention the variable nowhere but where a `return` (or
+//!   anyhow's `bail!(e)` or `ensure!(cond, e)`) moves it, and no such `return` holds a
+//!   `continue` (which could take the values and go on). Not an `Err(e)?`, which moves `e`
+//!   before it returns, so that the sequential loop does not compile either;
+//! - it is declared by a `let` of the loop's own block, with no attribute (`#[cfg]`), or is a
+//!   parameter of the function whose body that block is: after the loop is its scope;
+//! - between its declaration and the loop it is only a method's receiver, assigned, or
+//!   formatted, in statements of their own: no borrow of it may live across the loop (the
+//!   sequential `return` moves it where such a borrow is dead; the cell takes it before).
+//!
 //! Any other variable a `return` moves is checked as before (see `captures::Used::moved`).
 
-use crate::captures::{error_argument, moved_parts};
+use crate::captures::{error_argument, moved_parts, FORMATTING};
 use crate::changes;
 use crate::find::is_marker;
 use proc_macro2::{TokenStream, TokenTree};
@@ -25,18 +30,22 @@ use syn::{Expr, Ident, Pat, Stmt};
 /// A variable that a parallel loop keeps for its first `return`.
 #[derive(Clone)]
 pub(crate) struct Kept {
-    /// As the loop's `return` writes it.
+    /// As the loop's first `return` that moves it writes it.
     pub(crate) name: Ident,
-    /// Whether its binding is `mut`: binding it again after the loop keeps that.
+    /// Whether its binding is `mut`: the code after the loop gets it back by assignment then,
+    /// so that the `mut` is still needed.
     pub(crate) mutable: bool,
+    /// Whether the code after the loop, in its block, mentions it: only then is it given back.
+    pub(crate) used_after: bool,
 }
 
-/// The variables that `looped`, a parallel loop written as a statement after `before` in its
-/// block, may keep (see the module). `params` are the function's parameters bound by name,
-/// with whether each is `mut`, when the block is the function's body.
+/// The variables that `looped`, a parallel loop written as a statement between `before` and
+/// `after` in its block, may keep (see the module). `params` are the function's parameters
+/// bound by name, with whether each is `mut`, when the block is the function's body.
 pub(crate) fn keepable(
     looped: &Expr,
     before: &[Stmt],
+    after: &[Stmt],
     params: Option<&HashMap<String, bool>>,
 ) -> Vec<Kept> {
     let (outside, body) = match looped {
@@ -54,6 +63,7 @@ pub(crate) fn keepable(
     };
     let mut exits = Exits::default();
     exits.visit_block(body);
+    let after: TokenStream = after.iter().map(ToTokens::to_token_stream).collect();
     let mut kept: Vec<Kept> = Vec::new();
     for (name, count) in exits.moved {
         if name == "self" || exits.not_leaving.contains(&name) {
@@ -68,40 +78,41 @@ pub(crate) fn keepable(
             continue;
         }
         if let Some(mutable) = declared(&name, before, params) {
-            let name = exits.first[&name].clone();
-            kept.push(Kept { name, mutable });
+            kept.push(Kept {
+                name: exits.first[&name].clone(),
+                mutable,
+                used_after: self::mentions(after.clone(), &name) > 0,
+            });
         }
     }
     kept.sort_by_key(|kept| kept.name.to_string());
     kept
 }
 
-/// In an exit of a loop's own flow (the value of a `return`, or a [`returns_error`] macro
-/// call), each place where it moves a variable of
-/// `kept` out, replaced by `taken` of it.
-pub(crate) fn take_kept(exit: &mut Expr, kept: &[Kept], taken: &mut dyn FnMut(&Ident) -> Expr) {
-    moved_parts(exit, &mut |part| match part {
-        Expr::Path(path) => {
-            let Some(name) = path.path.get_ident() else {
-                return;
-            };
-            if let Some(kept) = kept.iter().find(|kept| kept.name == *name) {
-                // At the `return`'s own variable, so that rustc reports it there.
-                let mut name = kept.name.clone();
-                name.set_span(path.path.segments[0].ident.span());
-                *part = taken(&name);
-            }
+/// In an exit of a loop's own flow (the value of a `return`, or the error of a
+/// [`returns_error`] macro call) that moves variables the loop keeps: the exit with the
+/// variables bound first, from `taken` (the cell's values, or else the iteration's end), as
+/// `{ let (fallback, _) = TAKEN; EXIT }`. Unchanged if it moves none of them.
+pub(crate) fn take_kept(exit: &mut Expr, kept: &[Kept], taken: &dyn Fn(&[Option<Ident>]) -> Stmt) {
+    let mut moved: Vec<Option<Ident>> = vec![None; kept.len()];
+    moved_parts(&mut exit.clone(), &mut |part| {
+        let Some(name) = moved_name(part) else { return };
+        if let Some(at) = kept.iter().position(|kept| kept.name == name) {
+            moved[at].get_or_insert(name);
         }
-        Expr::Macro(mac) => take_kept_in_macro(&mut mac.mac, kept, &mut *taken),
-        _ => {}
     });
+    if moved.iter().any(Option::is_some) {
+        let value = std::mem::replace(exit, Expr::Verbatim(TokenStream::new()));
+        let taken = taken(&moved);
+        *exit = syn::parse_quote!({ #taken; #value });
+    }
 }
 
-/// [`take_kept`] in the error a macro making or returning one moves out (`bail!(e)`).
+/// [`take_kept`] for the error that a [`returns_error`] macro call moves out (`bail!(e)`).
 pub(crate) fn take_kept_in_macro(
     mac: &mut syn::Macro,
     kept: &[Kept],
-    taken: &mut dyn FnMut(&Ident) -> Expr,
+    taken: &dyn Fn(&[Option<Ident>]) -> Stmt,
 ) {
     let Some((mut args, at)) = error_argument(mac) else {
         return;
@@ -119,20 +130,27 @@ pub(crate) fn returns_error(mac: &syn::Macro) -> bool {
         .is_some_and(|last| last.ident == "bail" || last.ident == "ensure")
 }
 
-/// Whether `name` is declared where binding it again after the loop is its scope: by the last
+/// Whether `name` is declared where the code after the loop is its scope: by the last
 /// statement of `before` that binds it, which must be a `let` of the name alone
-/// (`let mut fallback: String = ..`), or else as a parameter. `Some` with whether it is `mut`.
+/// (`let mut fallback: String = ..`) with no attribute, or else as a parameter; and whether
+/// no borrow of it may live across the loop (see the module). `Some` with whether it is `mut`.
 fn declared(name: &str, before: &[Stmt], params: Option<&HashMap<String, bool>>) -> Option<bool> {
     let binding = before
         .iter()
-        .rev()
-        .find(|stmt| changes::binds_in(stmt).contains(name));
+        .rposition(|stmt| changes::binds_in(stmt).contains(name));
+    let since = &before[binding.map_or(0, |at| at + 1)..];
+    if !since.iter().all(|stmt| leaves_no_borrow(stmt, name)) {
+        return None;
+    }
     let Some(binding) = binding else {
         return params?.get(name).copied();
     };
-    let Stmt::Local(local) = binding else {
+    let Stmt::Local(local) = &before[binding] else {
         return None;
     };
+    if !local.attrs.is_empty() {
+        return None;
+    }
     let mut pat = &local.pat;
     if let Pat::Type(typed) = pat {
         pat = &typed.pat;
@@ -141,6 +159,47 @@ fn declared(name: &str, before: &[Stmt], params: Option<&HashMap<String, bool>>)
         Pat::Ident(ident) if ident.by_ref.is_none() && ident.subpat.is_none() => {
             Some(ident.mutability.is_some())
         }
+        _ => None,
+    }
+}
+
+/// Whether `stmt` leaves no borrow of the variable `name` behind: it does not mention it, or
+/// it is a statement of its own that calls a method on it (`fallback.push('!');`), assigns
+/// to it (`n += 1;`), or formats it (`println!("{fallback}");`).
+fn leaves_no_borrow(stmt: &Stmt, name: &str) -> bool {
+    if mentions(stmt.to_token_stream(), name) == 0 {
+        return true;
+    }
+    let is_name = |expr: &Expr| matches!(expr, Expr::Path(path) if path.path.is_ident(name));
+    let not_in = |expr: &Expr| mentions(expr.to_token_stream(), name) == 0;
+    match stmt {
+        Stmt::Expr(Expr::MethodCall(call), Some(_)) => {
+            is_name(&call.receiver) && call.args.iter().all(not_in)
+        }
+        Stmt::Expr(Expr::Assign(assign), Some(_)) => is_name(&assign.left) && not_in(&assign.right),
+        Stmt::Expr(Expr::Binary(binary), Some(_)) => is_name(&binary.left) && not_in(&binary.right),
+        Stmt::Macro(mac) => mac
+            .mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| FORMATTING.contains(&last.ident.to_string().as_str())),
+        _ => false,
+    }
+}
+
+/// The variable that a part of an exit moves out (see [`moved_parts`]): the part itself, or
+/// the error of a macro making one (`anyhow!(e)`).
+fn moved_name(part: &Expr) -> Option<Ident> {
+    let part = match part {
+        Expr::Macro(mac) => {
+            let (args, at) = error_argument(&mac.mac)?;
+            return moved_name(&args[at]).filter(|_| matches!(args[at], Expr::Path(_)));
+        }
+        part => part,
+    };
+    match part {
+        Expr::Path(path) if path.qself.is_none() => path.path.get_ident().cloned(),
         _ => None,
     }
 }
@@ -168,7 +227,7 @@ struct Exits {
     moved: HashMap<String, usize>,
     /// Each as first written.
     first: HashMap<String, Ident>,
-    /// Those that an exit holding a `continue` moves: it may take the value and go on.
+    /// Those that an exit holding a `continue` moves: it could take the values and go on.
     not_leaving: Vec<String>,
 }
 
@@ -177,22 +236,10 @@ impl Exits {
         let goes_on = mentions(exit.to_token_stream(), "continue") > 0;
         let mut exit = exit.clone();
         moved_parts(&mut exit, &mut |part| {
-            let name = match part {
-                Expr::Path(path) => path.path.get_ident().cloned(),
-                Expr::Macro(mac) => {
-                    error_argument(&mac.mac).and_then(|(args, at)| match &args[at] {
-                        Expr::Path(path) => path.path.get_ident().cloned(),
-                        _ => None,
-                    })
-                }
-                _ => None,
-            };
-            let Some(name) = name else { return };
+            let Some(name) = moved_name(part) else { return };
             let key = name.to_string();
             *self.moved.entry(key.clone()).or_default() += 1;
-            self.first
-                .entry(key.clone())
-                .or_insert_with(|| name.clone());
+            self.first.entry(key.clone()).or_insert(name);
             if goes_on {
                 self.not_leaving.push(key);
             }

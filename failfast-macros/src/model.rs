@@ -36,12 +36,14 @@ pub(crate) trait Phases {
     fn changed_shared(&self, of: &LoopAt, call: &syn::ExprMethodCall) -> Option<syn::Stmt>;
     /// The code of a described loop (once checked).
     fn parallel_loop(&mut self, described: ParallelLoop) -> Expr;
-    /// For a variable that `of` keeps for its first `return` (see `kept`): the statement
-    /// before the loop that moves it into its cell, and the one after that gives it back.
-    fn keep(&self, of: &LoopAt, kept: &Kept) -> (syn::Stmt, syn::Stmt);
-    /// A variable that `of` keeps, where a `return` of its body moves it: the value, taken
-    /// from its cell, or else the end of the iteration (an earlier `return` took it).
-    fn take_kept(&self, of: &LoopAt, name: &Ident) -> Expr;
+    /// For the variables that `of` keeps for its first `return` (see `kept`): the statement
+    /// before the loop that moves them into their cell, and the ones after it that give back
+    /// those the code after the loop uses.
+    fn keep(&self, of: &LoopAt, kept: &[Kept]) -> (syn::Stmt, Vec<syn::Stmt>);
+    /// Where a `return` of the body of `of` moves some of the variables it keeps (`moved`, in
+    /// the order of `kept`): the statement that binds them, taken from the cell, or else ends
+    /// the iteration (an earlier `return` took them).
+    fn take_kept(&self, of: &LoopAt, kept: &[Kept], moved: &[Option<Ident>]) -> syn::Stmt;
     /// A `#[fail_fast]` marker on `what`, which is not a `for` loop.
     fn misplaced(&mut self, marker: &Attribute, what: &str);
 }
@@ -256,7 +258,7 @@ pub(crate) struct Walk<'a> {
     /// The variables that the loop of the statement being walked keeps (see `kept`), for
     /// [`Walk::parallel_loop`]; then the statements that keep them, for the block.
     keeping: Vec<Kept>,
-    kept_stmts: Vec<(syn::Stmt, syn::Stmt)>,
+    kept_stmts: Option<(syn::Stmt, Vec<syn::Stmt>)>,
 }
 
 impl<'a> Walk<'a> {
@@ -298,7 +300,7 @@ impl<'a> Walk<'a> {
                     .collect()
             }),
             keeping: Vec::new(),
-            kept_stmts: Vec::new(),
+            kept_stmts: None,
         }
     }
 
@@ -416,10 +418,7 @@ impl<'a> Walk<'a> {
             kept: Vec::new(),
         });
         let of = &self.jumps.as_ref().expect("set above").of;
-        let kept_stmts = keeping
-            .iter()
-            .map(|kept| self.phases.keep(of, kept))
-            .collect();
+        let kept_stmts = (!keeping.is_empty()).then(|| self.phases.keep(of, &keeping));
         self.jumps.as_mut().expect("set above").kept = keeping;
         // A head is evaluated by the loop, like an iteration: a `return` in it ends the loop.
         if let Source::Head(head) = &mut source {
@@ -531,8 +530,8 @@ impl<'a> Walk<'a> {
         let Some(jumps) = &self.jumps else { return };
         if !jumps.kept.is_empty() {
             let phases = &*self.phases;
-            kept::take_kept(exit, &jumps.kept, &mut |name| {
-                phases.take_kept(&jumps.of, name)
+            kept::take_kept(exit, &jumps.kept, &|moved| {
+                phases.take_kept(&jumps.of, &jumps.kept, moved)
             });
         }
     }
@@ -748,9 +747,12 @@ impl VisitMut for Walk<'_> {
             .iter()
             .enumerate()
             .map(|(at, stmt)| match stmt {
-                syn::Stmt::Expr(expr, _) if is_parallel_loop(expr) => {
-                    kept::keepable(expr, &block.stmts[..at], params.as_ref())
-                }
+                syn::Stmt::Expr(expr, _) if is_parallel_loop(expr) => kept::keepable(
+                    expr,
+                    &block.stmts[..at],
+                    &block.stmts[at + 1..],
+                    params.as_ref(),
+                ),
                 _ => Vec::new(),
             })
             .collect();
@@ -772,18 +774,16 @@ impl VisitMut for Walk<'_> {
                     stmts.push(check);
                 }
             }
-            let kept = std::mem::take(&mut self.kept_stmts);
-            if kept.is_empty() {
+            let Some((before, after)) = self.kept_stmts.take() else {
                 stmts.push(stmt);
                 continue;
-            }
+            };
             // The loop's statement, ended with `;` where it was the block's value (`()`),
             // between the statements that keep its variables and bind them again.
             if let syn::Stmt::Expr(_, semi) = &mut stmt {
                 semi.get_or_insert_with(Default::default);
             }
-            let (before, after): (Vec<_>, Vec<_>) = kept.into_iter().unzip();
-            stmts.extend(before);
+            stmts.push(before);
             stmts.push(stmt);
             stmts.extend(after);
         }
@@ -801,8 +801,8 @@ impl VisitMut for Walk<'_> {
         if let Some(jumps) = &self.jumps {
             if !jumps.kept.is_empty() && kept::returns_error(mac) {
                 let phases = &*self.phases;
-                kept::take_kept_in_macro(mac, &jumps.kept, &mut |name| {
-                    phases.take_kept(&jumps.of, name)
+                kept::take_kept_in_macro(mac, &jumps.kept, &|moved| {
+                    phases.take_kept(&jumps.of, &jumps.kept, moved)
                 });
             }
         }

@@ -2,53 +2,59 @@
 //! (`return Ok(fallback)`). Sequentially the `return` leaves the loop, so the value moves once;
 //! in parallel several iterations may reach it at once.
 //!
-//! Where the macro can see that nothing else in the loop uses the variable and where it is
-//! declared, it moves the value into a [`Kept`] before the loop: the first iteration that
-//! returns takes it, and the code after the loop gets it back if none did. Elsewhere it asks
-//! rustc with [`moved_by_return`], which accepts a `Copy` value and says what to write for any
-//! other.
+//! Where the macro can see that nothing else in the loop uses such variables and that the code
+//! after the loop is their scope, it moves them into a [`Kept`] before the loop: the first
+//! iteration that reaches such a `return` takes them all, and the code after the loop gets
+//! back the ones it uses if none did. Elsewhere it asks rustc with [`moved_by_return`], which
+//! accepts a `Copy` value and says what to write for any other.
 
 use std::marker::PhantomData;
 use std::sync::{Mutex, PoisonError};
 
-/// A variable that only the `return`s of a parallel loop's body move out, moved in here
-/// before the loop (`let kept = Kept::keep(fallback);`).
+/// The variables that only the `return`s of a parallel loop's body move out, moved in here
+/// before the loop as one tuple (`let kept = Kept::keep((fallback,));`).
 ///
-/// The first iteration that reaches such a `return` takes the value. One that comes later ends
-/// without it: the loop's exit is already the first one, which the function leaves with (a
-/// later `return` could only lose to it). When the loop ends without an exit, nothing was
-/// taken, and the code after the loop binds the variable again with [`Kept::into_kept`].
+/// The first iteration that reaches such a `return` takes them all, whichever of them its
+/// `return` moves (one cell for all: iterations that took one each could none of them
+/// return). It then leaves the loop: with its `return`, unless another exit (a failure, a
+/// stop, a panic) was recorded first, or its value fails (`?`) or panics on the way. An
+/// iteration that reaches such a `return` after it ends without returning: the values are
+/// gone, and the loop is about to end with the first one's exit or an earlier one. (Had it
+/// returned a clone, its exit might have come first.) When the loop ends without an exit,
+/// nothing was taken, and the code after the loop gets the values back with
+/// [`Kept::into_kept`].
 ///
-/// A `Mutex`: it is locked once per `return` and once after the loop, and the iterations of a
-/// thread loop share it (so its value must be `Send`, as the exit that carries it must be).
+/// A `Mutex`: it is locked once per such `return`, and the iterations of a thread loop share
+/// it (so the values must be `Send`, as the exit that carries them must be).
 pub struct Kept<T>(Mutex<Option<T>>);
 
 impl<T> Kept<T> {
-    /// Keeps `value` for the first `return` that takes it.
+    /// Keeps `value` (a tuple of the variables) for the first `return` that takes it.
     #[inline]
     pub fn keep(value: T) -> Self {
         Kept(Mutex::new(Some(value)))
     }
 
-    /// The value, for the first caller only.
+    /// The values, for the first caller only.
     #[inline]
     pub fn take(&self) -> Option<T> {
         // A panic cannot leave the `Option` half-changed: a poisoned lock is as good as any.
         self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
     }
 
-    /// The value again, after a loop that ended without an exit.
+    /// The values again, after a loop that ended without an exit.
     ///
     /// # Panics
     ///
-    /// If an iteration took the value and then did not leave the loop, which the macro rules
-    /// out: it keeps only a variable whose `return`s hold no `continue`.
+    /// If an iteration took the values and then did not leave the loop, which the macro rules
+    /// out: it keeps only variables whose `return`s hold no `continue`, and an iteration that
+    /// took them leaves (see [`Kept`]).
     #[inline]
     pub fn into_kept(self) -> T {
         self.0
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner)
-            .expect("a `return` took the value and did not leave the loop")
+            .expect("a `return` took the kept values and did not leave the loop")
     }
 }
 
@@ -62,7 +68,7 @@ impl<T> Kept<T> {
 #[diagnostic::on_unimplemented(
     message = "this `return` moves `{Self}` out of a variable declared outside the parallel loop, which its iterations share",
     label = "several iterations may reach this `return` at once, and each would move this value",
-    note = "return a clone that the iteration makes (`.clone()`), or build the value inside the body (a variable declared in the block that holds the loop, which the loop mentions only where a `return` moves it, is moved once, by the first `return`)"
+    note = "return a clone that the iteration makes (`.clone()`), or build the value inside the body (a variable declared in the block that holds the loop, which the loop mentions only where a `return` moves it and nothing borrows across the loop, is moved once, by the first `return`)"
 )]
 pub trait MovedByReturn {}
 impl<T: Copy> MovedByReturn for T {}
