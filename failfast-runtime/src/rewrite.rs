@@ -85,7 +85,7 @@ pub fn shared_by_iterations(_: &dyn SharedCapture) {}
 #[diagnostic::on_unimplemented(
     message = "the iterations of a parallel loop share `{Self}` from several threads at once, but it cannot be shared between threads safely",
     label = "the body of this loop uses fields through this `{Self}`, which shares all of the value",
-    note = "a field used through a reference (`self.hits`) shares the whole value the reference points to, also the fields the body does not use: borrow the field before the loop (`let hits = &self.hits;`) and use `hits` in the body",
+    note = "a field used through a reference (`self.hits`) shares the whole value the reference points to, also the fields the body does not use: if the fields it uses can be shared, borrow them before the loop (`let hits = &self.hits;`) and use `hits` in the body",
     note = "or share the value safely: a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`"
 )]
 pub trait SharedThroughReference: Sync {}
