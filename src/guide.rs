@@ -98,12 +98,14 @@
 //! `rayon::scope` level, in a debug build and optimised. (Issue 20's "about 2.6 KB a level"
 //! was 2 MiB divided by the depth of the first overflow, not this measure.)
 //!
-//! What a level holds, over a range, in a release build (416 B): the user's frames (the
+//! What a level holds, over a range, in a release build (384 B): the user's frames (the
 //! loop's call inlined; 112 B in the test's walk), the run's making with its owner's loop
 //! (one frame, 144 B: what the owner decides next comes back in registers), and the owner's
-//! visit of the run with the claim's items (one frame, 144 B; what the visit keeps between
-//! claims is in the run, which a nested run has on the heap; so is the feeder of an input
-//! that the owner feeds, and a claim is four words). In a debug build, where
+//! visit of the run with the claim's items (one frame; what the visit keeps between claims is
+//! in the run, which a nested run has on the heap; so is the feeder of an input that the
+//! owner feeds, and a claim is four words; the copy of a claim that a range's long claims run
+//! from, in registers, is in a frame of its own, which a level's one-item claims never make).
+//! In a debug build, where
 //! every local and temporary has a slot of its own and nothing is inlined but what must be:
 //! the user's function 256 B (the loop's call inlined; the macro's checks are under
 //! `if false` and take none), the run's making 304 B, the owner's loop 288 B, the visit
@@ -113,7 +115,7 @@
 //!
 //! | one recursion level | debug | release |
 //! | --- | --- | --- |
-//! | `#[fail_fast]` over a range or slice | 1,984 B | 416 B |
+//! | `#[fail_fast]` over a range or slice | 1,984 B | 384 B |
 //! | over a lazy `Send` iterator | 2,016 B | 416 B |
 //! | input not `Send`, or `try_for_each` | 2,000 B | 400 B |
 //! | the version before (the three, same command) | 2,736 to 2,928 B | 768 to 976 B |

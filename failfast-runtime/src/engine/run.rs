@@ -51,6 +51,35 @@ pub(crate) struct Run<'a, S: Source, B: Body<S::Item>> {
     owner_kept: OwnerKept<S::Item>,
 }
 
+/// Runs the items of a claim (`$claimed`) in `$run`, until it has no more or the run is
+/// cancelled: `$running`, how they went (the payload if one panicked), and `$ran`, how many
+/// started. Written once for the two places in `Run`, not as a function: one more call would
+/// be one more frame (or, inlined in a debug build, more slots in the caller's), on the stack
+/// once per level of a recursion.
+macro_rules! run_items {
+    ($run:expr, $local:ident, $visiting:ident, $claimed:ident, $running:ident, $ran:ident) => {
+        let watch = $run.token.watch();
+        $visiting.claim_begins();
+        let mut $ran = 0;
+        // One `catch_unwind` per claim, not per item: a panicking iteration ends the run, and
+        // the claim's other items are dropped unstarted, as they would be after any ending.
+        let $running = catching(&mut || loop {
+            // Checked before each item: once the run is cancelled, at most the items already
+            // past this check start (one per other thread).
+            if watch.is_cancelled() {
+                break;
+            }
+            let Some(item) = $claimed.next() else {
+                break;
+            };
+            $ran += 1;
+            if let Some(exit) = $run.body.run($local, item).into_exit() {
+                $run.end(Ending::Exit(exit));
+            }
+        });
+    };
+}
+
 impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
     /// A run of `body` over `source`, nested in the iteration this thread runs, if any, and
     /// stopped by `stop`, if given: a token that is stopped already cancels the run before
@@ -505,53 +534,40 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         claim: &mut Option<S::Claimed<'_>>,
         visiting: &mut Visiting,
     ) {
-        // The items of the claim, until it has no more or the run is cancelled: `$running`,
-        // how they went (the payload if one panicked), and `$ran`, how many started. Written
-        // once for the two places below, not as a function: one more call would be one more
-        // frame (or, inlined in a debug build, more slots in this one), on the stack once per
-        // level of a recursion.
-        macro_rules! run_items {
-            ($claimed:ident, $running:ident, $ran:ident) => {
-                let watch = self.token.watch();
-                visiting.claim_begins();
-                let mut $ran = 0;
-                // One `catch_unwind` per claim, not per item: a panicking iteration ends the
-                // run, and the claim's other items are dropped unstarted, as they would be
-                // after any ending.
-                let $running = catching(&mut || loop {
-                    // Checked before each item: once the run is cancelled, at most the items
-                    // already past this check start (one per other thread).
-                    if watch.is_cancelled() {
-                        break;
-                    }
-                    let Some(item) = $claimed.next() else {
-                        break;
-                    };
-                    $ran += 1;
-                    if let Some(exit) = self.body.run(local, item).into_exit() {
-                        self.end(Ending::Exit(exit));
-                    }
-                });
-            };
-        }
-        // Optimised, and for the sources that want it (see `Source::CLAIM_IN_REGISTERS`), a
-        // local of this frame, not the caller's behind a pointer. In a debug build, the
-        // caller's: each move of it would take a slot of this frame.
+        // Optimised, for the sources that want it (see `Source::CLAIM_IN_REGISTERS`), and
+        // where claims may hold more than one item: from a copy of the claim in registers.
+        // In a frame of its own, which is on the stack only while such a claim runs: a
+        // recursion's levels claim one item at a time, and its frame would hold the copy's
+        // room once per level.
         #[cfg(not(debug_assertions))]
-        if S::CLAIM_IN_REGISTERS {
-            let Some(mut owned) = claim.take() else {
-                return;
-            };
-            run_items!(owned, running, ran);
-            *claim = Some(owned);
-            self.drop_claimed(running, claim);
-            self.paced(visiting, ran);
+        if S::CLAIM_IN_REGISTERS && visiting.pace.max_batch > 1 {
+            self.run_claimed_in_registers(local, claim, visiting);
             return;
         }
         let Some(claimed) = claim.as_mut() else {
             return;
         };
-        run_items!(claimed, running, ran);
+        run_items!(self, local, visiting, claimed, running, ran);
+        self.drop_claimed(running, claim);
+        self.paced(visiting, ran);
+    }
+
+    /// [`run_claimed`](Self::run_claimed) from a local copy of the claim, not the caller's
+    /// behind a pointer: a body whose effects the compiler cannot see (any call) would
+    /// otherwise make it store and reload the claim's position at every item.
+    #[cfg(not(debug_assertions))]
+    #[inline(never)]
+    fn run_claimed_in_registers(
+        &self,
+        local: &mut B::Local,
+        claim: &mut Option<S::Claimed<'_>>,
+        visiting: &mut Visiting,
+    ) {
+        let Some(mut owned) = claim.take() else {
+            return;
+        };
+        run_items!(self, local, visiting, owned, running, ran);
+        *claim = Some(owned);
         self.drop_claimed(running, claim);
         self.paced(visiting, ran);
     }

@@ -29,9 +29,11 @@ pub(crate) trait Source: Sync {
     /// Whether a claim's items run from a copy of the claim in the running frame, in
     /// registers, rather than from its slot in the visit's frame: a body whose effects the
     /// compiler cannot see (any call) would otherwise make it store and reload the claim's
-    /// position at every item. Worth it where claims carry the fast items: an indexed input's.
-    /// The others' fast items are run by a holder ([`alone`](Source::alone)), and their claims'
-    /// items are slow: the copy would only cost stack, once per level of a recursion.
+    /// position at every item. Worth it where claims carry the fast items: an indexed input's,
+    /// when its claims may hold more than one item (the copy is in a frame of its own then,
+    /// which a recursion's levels, claiming one item at a time, never make). The others' fast
+    /// items are run by a holder ([`alone`](Source::alone)), and their claims' items are
+    /// slow: the copy would only cost stack, once per level of a recursion.
     #[cfg_attr(debug_assertions, allow(dead_code))]
     const CLAIM_IN_REGISTERS: bool = false;
 
