@@ -26,7 +26,7 @@
 //! | recursion | the same loop reached again inside one of its own iterations (a recursive walk) shares one limit: `workers = 4` is 4 iterations at once across the whole recursion, on about 4 threads. An iteration waiting for its inner run works on that run's items, so it cannot deadlock, with any `workers`; idle threads take whatever run has items left. A failure anywhere ends the whole walk. See [below](#recursion-one-limit-for-the-whole-walk). |
 //! | `workers = 1` | the sequential loop: one iteration at a time, in input order, the same first failure, nothing run after it (one item may be pulled ahead). |
 //! | threads | when the loop returns or unwinds, every iteration has finished. Worker threads are reused across loops; idle ones exit after 5 seconds. If the OS refuses a thread (a memory, pids or thread limit), the loop carries on with those it has, the calling thread included. |
-//! | context | an iteration on a pool thread runs as if on the calling thread: inside the `tracing` span current where the loop started (and logging to the caller's subscriber), in the caller's tokio runtime, and on a stack bigger than the main thread's (16 MiB, or `RUST_MIN_STACK` if larger). See [the tracing span](#iterations-see-the-callers-context-the-tracing-span), [the tokio runtime](#iterations-see-the-callers-context-the-tokio-runtime) and [the stack](#stack-pool-threads-and-what-one-recursion-level-costs). |
+//! | context | an iteration on a pool thread runs as if on the calling thread: inside the `tracing` span current where the loop started (and logging to the caller's subscriber), and on a stack bigger than the main thread's (16 MiB, or `RUST_MIN_STACK` if larger). See [the tracing span](#iterations-see-the-callers-context-the-tracing-span) and [the stack](#stack-pool-threads-and-what-one-recursion-level-costs). |
 //!
 //! ## Recursion: one limit for the whole walk
 //!
@@ -74,17 +74,6 @@
 //! `recursive_walk` run the loops so). A recursion's waiting iteration helps any other run,
 //! in that run's span, except the runs of its own enclosing levels (their spans are on its
 //! thread already, and a span entered twice on a thread does not become current again).
-//!
-//! ## Iterations see the caller's context: the tokio runtime
-//!
-//! With the cargo feature `tokio` (on by default; it adds tokio with its `rt` feature only), a
-//! thread loop started inside a tokio runtime (an `async fn` whose loop does not await, or a
-//! `block_on`) runs its pool threads' iterations in that runtime, as the sequential loop's run
-//! on the caller's thread: `tokio::spawn` and `Handle::current()` in the body work. Outside a
-//! runtime a loop call costs one thread-local read more, and nothing per item; inside one, a
-//! clone of the runtime's handle per loop call and entering it once per visit. Without the
-//! feature, `tokio::spawn` in such a body panics on a pool thread ("there is no reactor
-//! running"). Async loops poll their iterations on the caller's task, in its runtime already.
 //!
 //! # Stack: pool threads, and what one recursion level costs
 //!

@@ -2,9 +2,7 @@
 //! the `tracing` feature, the span current there and the subscriber that thread logs to, so
 //! that its events carry the caller's span, and reach the caller's subscriber even when that
 //! one is only the caller thread's default (`tracing::subscriber::with_default`), as the
-//! sequential loop's events would; with the `tokio` feature, the tokio runtime the caller runs
-//! in, so that `tokio::spawn` and `Handle::current()` in the body work on a pool thread as in
-//! the sequential loop (a thread loop in an `async fn` whose body does not await).
+//! sequential loop's events would.
 //!
 //! Captured once per run, not per group: an iteration that enters a span of its own and then
 //! recurses starts an inner run that belongs in that span. Entered once per visit, not per
@@ -14,31 +12,22 @@
 #[cfg(feature = "tracing")]
 use tracing::level_filters::LevelFilter;
 
-/// The context of one run; empty without the `tracing` and `tokio` features.
+/// The context of one run; empty without the `tracing` feature.
 pub(crate) struct Context {
-    /// Boxed: a run is on its owner's stack, once per level of a recursion, and the span, the
-    /// subscriber and the runtime are ten words; the box is only made when there is a
-    /// subscriber or a runtime.
-    #[cfg(any(feature = "tracing", feature = "tokio"))]
+    /// Boxed: a run is on its owner's stack, once per level of a recursion, and the span and
+    /// the subscriber are eight words; the box is only made when there is a subscriber.
+    #[cfg(feature = "tracing")]
     carried: Option<Box<Carried>>,
 }
 
-#[cfg(any(feature = "tracing", feature = "tokio"))]
-struct Carried {
-    #[cfg(feature = "tracing")]
-    logged: Option<Logged>,
-    #[cfg(feature = "tokio")]
-    runtime: Option<tokio::runtime::Handle>,
-}
-
 #[cfg(feature = "tracing")]
-struct Logged {
+struct Carried {
     span: tracing::Span,
     dispatch: tracing::Dispatch,
 }
 
 #[cfg(feature = "tracing")]
-impl Logged {
+impl Carried {
     /// Whether this thread, with the run's span entered, logs to the captured dispatcher
     /// already, so that entering the context need not make it this thread's default. Making it
     /// the default costs an atomic add and subtract on a counter global to the process, which
@@ -63,21 +52,21 @@ impl Context {
     /// would stay in the frame of a run's owner, once per level of a recursion.
     #[inline(never)]
     pub(crate) fn capture() -> Self {
-        #[cfg(any(feature = "tracing", feature = "tokio"))]
-        {
-            let carried = Carried {
-                #[cfg(feature = "tracing")]
-                logged: Logged::capture(),
-                // Outside a runtime, one thread-local read.
-                #[cfg(feature = "tokio")]
-                runtime: tokio::runtime::Handle::try_current().ok(),
-            };
-            Context {
-                carried: carried.is_some().then(|| Box::new(carried)),
-            }
+        Context {
+            #[cfg(feature = "tracing")]
+            carried: {
+                // No subscriber has ever been created (or every one that was wants nothing):
+                // nothing can be logged, so nothing is carried. One load, where looking up
+                // the dispatcher and the span costs about 15 ns.
+                if LevelFilter::current() == LevelFilter::OFF {
+                    return Context { carried: None };
+                }
+                let dispatch = tracing::Dispatch::default();
+                let span = tracing::Span::current();
+                let nothing = dispatch.is::<tracing::subscriber::NoSubscriber>();
+                (!nothing || !span.is_none()).then(|| Box::new(Carried { span, dispatch }))
+            },
         }
-        #[cfg(not(any(feature = "tracing", feature = "tokio")))]
-        Context {}
     }
 
     /// Whether a thread in span `here` may run this run's iterations: unless the run's span is
@@ -111,84 +100,30 @@ impl Context {
     /// This run's span, if it has one.
     #[cfg(feature = "tracing")]
     fn span(&self) -> Option<tracing::span::Id> {
-        let logged = self.carried.as_ref()?.logged.as_ref()?;
-        logged.span.id()
+        self.carried.as_ref().and_then(|c| c.span.id())
     }
 
     /// Runs this thread in the context until the guard is dropped.
     #[inline]
     pub(crate) fn enter(&self) -> Entered<'_> {
-        #[cfg(any(feature = "tracing", feature = "tokio"))]
-        let carried = self.carried.as_deref();
         Entered {
-            // The runtime first, so that it is left last.
-            #[cfg(feature = "tokio")]
-            _runtime: carried
-                .and_then(|carried| carried.runtime.as_ref())
-                .map(tokio::runtime::Handle::enter),
             #[cfg(feature = "tracing")]
-            _logged: carried
-                .and_then(|carried| carried.logged.as_ref())
-                .map(Logged::enter),
+            _carried: self.carried.as_deref().map(|carried| {
+                ENTERED.with(|entered| entered.borrow_mut().push(carried.span.id()));
+                // Made before entering: if the subscriber panics there, it still unmarks.
+                let marked = Marked;
+                // The span enters through its own dispatcher, whatever this thread's default.
+                let span = carried.span.enter();
+                // The subscriber then, unless this thread logs to it already: the span's
+                // events on this thread go to it.
+                let default = (!carried.is_default_here())
+                    .then(|| tracing::dispatcher::set_default(&carried.dispatch));
+                (span, default, marked)
+            }),
             _context: std::marker::PhantomData,
         }
     }
 }
-
-#[cfg(any(feature = "tracing", feature = "tokio"))]
-impl Carried {
-    /// Whether there is anything to carry.
-    fn is_some(&self) -> bool {
-        #[cfg(feature = "tracing")]
-        if self.logged.is_some() {
-            return true;
-        }
-        #[cfg(feature = "tokio")]
-        if self.runtime.is_some() {
-            return true;
-        }
-        false
-    }
-}
-
-#[cfg(feature = "tracing")]
-impl Logged {
-    /// The span and subscriber of the current thread, if anything can be logged.
-    fn capture() -> Option<Logged> {
-        // No subscriber has ever been created (or every one that was wants nothing): nothing
-        // can be logged, so nothing is carried. One load, where looking up the dispatcher and
-        // the span costs about 15 ns.
-        if LevelFilter::current() == LevelFilter::OFF {
-            return None;
-        }
-        let dispatch = tracing::Dispatch::default();
-        let span = tracing::Span::current();
-        let nothing = dispatch.is::<tracing::subscriber::NoSubscriber>();
-        (!nothing || !span.is_none()).then_some(Logged { span, dispatch })
-    }
-
-    fn enter(&self) -> EnteredSpan<'_> {
-        ENTERED.with(|entered| entered.borrow_mut().push(self.span.id()));
-        // Made before entering: if the subscriber panics there, it still unmarks.
-        let marked = Marked;
-        // The span enters through its own dispatcher, whatever this thread's default.
-        let span = self.span.enter();
-        // The subscriber then, unless this thread logs to it already: the span's events on
-        // this thread go to it.
-        let default =
-            (!self.is_default_here()).then(|| tracing::dispatcher::set_default(&self.dispatch));
-        (span, default, marked)
-    }
-}
-
-/// See [`Logged::enter`]. Its fields drop in order: the span is left before the thread's own
-/// subscriber is back.
-#[cfg(feature = "tracing")]
-type EnteredSpan<'c> = (
-    tracing::span::Entered<'c>,
-    Option<tracing::dispatcher::DefaultGuard>,
-    Marked,
-);
 
 /// The span current on a thread, to compare with a run's (see [`Context::fits`]), where the
 /// owner of a run waits for it. It stays the same while the owner waits: what the owner
@@ -230,12 +165,15 @@ impl Drop for Here {
     }
 }
 
-/// See [`Context::enter`]. Its fields drop in order: the span is left before the runtime.
+/// See [`Context::enter`]. Its fields drop in order: the span is left before the thread's own
+/// subscriber is back.
 pub(crate) struct Entered<'c> {
     #[cfg(feature = "tracing")]
-    _logged: Option<EnteredSpan<'c>>,
-    #[cfg(feature = "tokio")]
-    _runtime: Option<tokio::runtime::EnterGuard<'c>>,
+    _carried: Option<(
+        tracing::span::Entered<'c>,
+        Option<tracing::dispatcher::DefaultGuard>,
+        Marked,
+    )>,
     _context: std::marker::PhantomData<&'c Context>,
 }
 
