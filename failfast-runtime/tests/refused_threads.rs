@@ -228,8 +228,9 @@ fn a_head_is_pulled_only_for_threads_that_exist() {
 const LIMITED_CHILD: &str = "FAILFAST_TEST_LIMITED_CHILD";
 
 /// Address space the limited child may reserve beyond what it has when it sets its limit: room
-/// for its items and for two or three pool threads' stacks (16 MiB each), not for 300.
-const HEADROOM_KIB: u64 = 64 * 1024;
+/// for its items and for a few pool threads (16 MiB of stack each, and what the pool leaves
+/// to spare for a thread's malloc arena, 80 MiB), not for 300.
+const HEADROOM_KIB: u64 = 160 * 1024;
 
 /// The process's reserved address space (`VmSize`), in KiB.
 fn reserved_kib() -> u64 {
@@ -241,57 +242,91 @@ fn reserved_kib() -> u64 {
         .unwrap_or(0)
 }
 
-/// The child's side: limits its own address space to what it has plus [`HEADROOM_KIB`] (as a
+/// The child's side: limits its own address space to what it has plus `headroom_kib` (as a
 /// container's memory limit would, but relative to this binary's size, so that the limit
-/// refuses threads and not the loop's own small allocations), then runs a 300-worker loop of
-/// sleeping items on every path. The OS refuses most of the threads.
-fn limited_child() {
-    let limit = (reserved_kib() + HEADROOM_KIB) * 1024;
+/// refuses threads and not the loop's own small allocations), then runs `workload`.
+fn limited_child(headroom_kib: u64, workload: &str) {
+    let limit = (reserved_kib() + headroom_kib) * 1024;
     let set = std::process::Command::new("prlimit")
         .arg(format!("--pid={}", std::process::id()))
         .arg(format!("--as={limit}:{limit}"))
         .status()
         .expect("prlimit (util-linux) sets the child's address-space limit");
     assert!(set.success(), "prlimit failed: {set}");
-    for path in Path::ALL {
-        let runs = Runs::new(600);
-        let result: Result<(), ()> = path.try_for_each(0..600, 300, |i| {
-            std::thread::sleep(Duration::from_millis(1));
-            runs.run(i);
-            Ok(())
-        });
-        assert_eq!(result, Ok(()));
-        runs.check(&format!("{path:?}"));
-        println!("limited child: {path:?} done");
+    match workload {
+        // A 300-worker loop of sleeping items on every path: the OS refuses most threads.
+        "wide" => {
+            for path in Path::ALL {
+                let runs = Runs::new(600);
+                let result: Result<(), ()> = path.try_for_each(0..600, 300, |i| {
+                    std::thread::sleep(Duration::from_millis(1));
+                    runs.run(i);
+                    Ok(())
+                });
+                assert_eq!(result, Ok(()));
+                runs.check(&format!("{path:?}"));
+                println!("limited child: {path:?} done");
+            }
+        }
+        // A limit with room for a pool thread's stack (16 MiB) but not for what a new thread
+        // reserves besides (a malloc arena, 64 MiB with glibc): no thread is started, where
+        // starting one could take the last of the address space.
+        "room" => {
+            let threads = process_threads();
+            let runs = Runs::new(64);
+            let result: Result<(), ()> = Path::Indexed.try_for_each(0..64, 4, |i| {
+                std::thread::sleep(Duration::from_millis(1));
+                runs.run(i);
+                Ok(())
+            });
+            assert_eq!(result, Ok(()));
+            runs.check("room");
+            assert_eq!(
+                process_threads(),
+                threads,
+                "a thread started with no room for it"
+            );
+            println!("limited child: Indexed done");
+        }
+        // Three nested 8-worker loops whose items allocate a little, as real bodies do: the
+        // limit falls where starting a thread could take the last of the address space.
+        _ => {
+            let runs = Runs::new(512);
+            let result: Result<(), ()> = Path::Indexed.try_for_each(0..8, 8, |outer| {
+                Path::Indexed.try_for_each(0..8, 8, |middle| {
+                    Path::Indexed.try_for_each(0..8, 8, |inner| {
+                        std::thread::sleep(Duration::from_millis(1));
+                        let page = vec![1_u8; 4096];
+                        runs.run(outer * 64 + middle * 8 + inner + usize::from(page[0]) - 1);
+                        Ok(())
+                    })
+                })
+            });
+            assert_eq!(result, Ok(()));
+            runs.check("nested");
+            println!("limited child: Indexed done");
+        }
     }
 }
 
-/// A child process under an address-space limit (as a container's memory limit gives), which
-/// the OS enforces by refusing threads of a 300-worker loop: it must finish.
-#[cfg(all(target_os = "linux", not(miri)))] // Miri cannot start processes.
-#[test]
-fn a_loop_under_a_real_memory_limit_finishes() {
-    if std::env::var_os(LIMITED_CHILD).is_some() {
-        limited_child();
-        return;
-    }
-    // A sanitizer's runtime (the thread sanitizer run of CI) reserves terabytes of address
-    // space for its shadow memory before `main`: no address-space limit can then be set that
-    // the process starts under, so there is nothing this test can check.
-    let reserved_kib = reserved_kib();
-    if reserved_kib > 1 << 30 {
-        println!("skipped: the process reserves {reserved_kib} KiB of address space (a sanitizer)");
-        return;
-    }
+/// The number of threads of this process.
+fn process_threads() -> usize {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("Threads:"))
+        .and_then(|count| count.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Runs this test binary again as a child that limits its address space to what it has plus
+/// `headroom_kib` and runs `workload` (see [`limited_child`]), under `test`'s name; panics if
+/// it fails, or hangs for 60 s.
+fn run_limited_child(test: &str, headroom_kib: u64, workload: &str) {
     let exe = std::env::current_exe().expect("the test binary");
     let mut child = std::process::Command::new(exe)
-        .args([
-            "--exact",
-            "a_loop_under_a_real_memory_limit_finishes",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(LIMITED_CHILD, "1")
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(LIMITED_CHILD, format!("{headroom_kib} {workload}"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -313,6 +348,69 @@ fn a_loop_under_a_real_memory_limit_finishes() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         status.success() && stdout.contains("limited child: Indexed done"),
-        "the limited child failed ({status}):\n{stdout}\n{stderr}"
+        "the limited child ({workload}, {headroom_kib} KiB of headroom) failed ({status}):\n{stdout}\n{stderr}"
     );
+}
+
+/// In the child: runs the workload its parent asked for, and says so.
+fn is_limited_child() -> bool {
+    let Some(asked) = std::env::var_os(LIMITED_CHILD) else {
+        return false;
+    };
+    let asked = asked.to_string_lossy();
+    let (headroom, workload) = asked.split_once(' ').expect("headroom and workload");
+    limited_child(headroom.parse().expect("headroom in KiB"), workload);
+    true
+}
+
+/// Whether this process can run under an address-space limit at all: a sanitizer's runtime
+/// (the thread sanitizer run of CI) reserves terabytes of address space for its shadow
+/// memory before `main`, so no limit can be set that the process starts under.
+fn can_be_limited() -> bool {
+    let reserved_kib = reserved_kib();
+    if reserved_kib > 1 << 30 {
+        println!("skipped: the process reserves {reserved_kib} KiB of address space (a sanitizer)");
+        return false;
+    }
+    true
+}
+
+/// A child process under an address-space limit (as a container's memory limit gives), which
+/// the OS enforces by refusing threads of a 300-worker loop: it must finish.
+#[cfg(all(target_os = "linux", not(miri)))] // Miri cannot start processes.
+#[test]
+fn a_loop_under_a_real_memory_limit_finishes() {
+    if is_limited_child() || !can_be_limited() {
+        return;
+    }
+    run_limited_child(
+        "a_loop_under_a_real_memory_limit_finishes",
+        HEADROOM_KIB,
+        "wide",
+    );
+}
+
+/// Nested loops whose items allocate, under address-space limits from tight to loose: at some
+/// of them, starting a thread took the last of the address space, std's spawn failed an
+/// allocation of its own, and the process aborted (a runtime probe: 7 of 10 runs under
+/// `ulimit -v 200000`, rarely elsewhere). Every one must finish; and under a limit with room
+/// for a thread's stack but not for what a thread reserves besides, none is started.
+#[cfg(all(target_os = "linux", not(miri)))] // Miri cannot start processes.
+#[test]
+fn nested_loops_under_tight_memory_limits_never_abort() {
+    if is_limited_child() || !can_be_limited() {
+        return;
+    }
+    run_limited_child(
+        "nested_loops_under_tight_memory_limits_never_abort",
+        48 * 1024,
+        "room",
+    );
+    for headroom_mib in (16..=176).step_by(8) {
+        run_limited_child(
+            "nested_loops_under_tight_memory_limits_never_abort",
+            headroom_mib * 1024,
+            "nested",
+        );
+    }
 }

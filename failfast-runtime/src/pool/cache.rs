@@ -168,12 +168,17 @@ impl Cache {
 }
 
 /// Starts a thread running `f`; on failure `f` is dropped unrun (`std` drops the closure it
-/// could not hand to a thread).
+/// could not hand to a thread). Refused, as the OS would refuse it, where an address-space
+/// limit leaves no room for it (see `room.rs`).
 #[cfg(not(loom))]
 fn spawn_thread(f: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
+    let stack = super::stack_size();
+    if !super::room::for_thread(stack) {
+        return Err(std::io::ErrorKind::OutOfMemory.into());
+    }
     std::thread::Builder::new()
         .name("failfast-worker".into())
-        .stack_size(super::stack_size())
+        .stack_size(stack)
         .spawn(f)
         .map(drop)
 }

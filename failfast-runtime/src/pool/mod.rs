@@ -8,6 +8,8 @@
 
 pub(crate) mod cache;
 mod place;
+#[cfg(not(loom))]
+mod room;
 mod scope;
 
 #[cfg(not(loom))]
