@@ -236,7 +236,7 @@ impl Phases for Checked<'_> {
     fn keep(&self, of: &LoopAt, kept: &[Kept]) -> (syn::Stmt, Vec<syn::Stmt>) {
         let named = named(&of.options, of.span);
         let at = hygienic(of.span);
-        let cell = kept_cell(kept);
+        let cell = kept_cell(of);
         let names = kept.iter().map(|kept| &kept.name);
         let before = syn::parse_quote_spanned!(at=> let #cell = #named::Kept::keep((#(#names,)*)););
         if !kept.iter().any(|kept| kept.used_after) {
@@ -253,13 +253,17 @@ impl Phases for Checked<'_> {
                 (true, true) => syn::parse_quote_spanned!(at=> #name = #back.#index;),
                 (true, false) => syn::parse_quote_spanned!(at=> let #name = #back.#index;),
             });
+            // Read once: the code after the loop may only mention the name (a field of that
+            // name, a shadowing `let`), which would leave it unused, or assign to it before
+            // reading it.
+            after.push(syn::parse_quote_spanned!(at=> let _ = &#name;));
         }
         (before, after)
     }
 
-    fn take_kept(&self, of: &LoopAt, kept: &[Kept], moved: &[Option<Ident>]) -> syn::Stmt {
+    fn take_kept(&self, of: &LoopAt, moved: &[Option<Ident>]) -> syn::Stmt {
         let at = hygienic(of.span);
-        let cell = kept_cell(kept);
+        let cell = kept_cell(of);
         let taken = Ident::new("__failfast_taken", at);
         let first = moved.iter().flatten().next().map_or(of.span, Ident::span);
         let end = end_iteration(&named(&of.options, of.span), first);
@@ -276,21 +280,9 @@ impl Phases for Checked<'_> {
     }
 }
 
-/// The cell that keeps these variables for a loop's first `return` (see `kept`), named after
-/// them: a loop nested in the body of another keeps others.
-fn kept_cell(kept: &[Kept]) -> Ident {
-    use syn::ext::IdentExt as _;
-    let names: Vec<String> = kept
-        .iter()
-        .map(|kept| kept.name.unraw().to_string())
-        .collect();
-    let span = kept
-        .first()
-        .map_or_else(Span::call_site, |kept| kept.name.span());
-    Ident::new(
-        &format!("__failfast_kept_{}", names.join("_")),
-        hygienic(span),
-    )
+/// The cell that keeps the variables of the loop `of` for its first `return` (see `kept`).
+fn kept_cell(of: &LoopAt) -> Ident {
+    Ident::new(&format!("__failfast_kept_{}", of.number), hygienic(of.span))
 }
 
 /// The path of the runtime's items for the macro, for a loop with these `options`.

@@ -24,6 +24,7 @@ use crate::find::is_marker;
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use std::collections::HashMap;
+use syn::ext::IdentExt as _;
 use syn::visit::{self, Visit};
 use syn::{Expr, Ident, Pat, Stmt};
 
@@ -40,7 +41,7 @@ pub(crate) struct Kept {
 }
 
 /// The variables that `looped`, a parallel loop written as a statement between `before` and
-/// `after` in its block, may keep (see the module). `params` are the function's parameters
+/// `after` in its block, may keep (see the module). Names are compared without `r#`. `params` are the function's parameters
 /// bound by name, with whether each is `mut`, when the block is the function's body.
 pub(crate) fn keepable(
     looped: &Expr,
@@ -97,7 +98,10 @@ pub(crate) fn take_kept(exit: &mut Expr, kept: &[Kept], taken: &dyn Fn(&[Option<
     let mut moved: Vec<Option<Ident>> = vec![None; kept.len()];
     moved_parts(&mut exit.clone(), &mut |part| {
         let Some(name) = moved_name(part) else { return };
-        if let Some(at) = kept.iter().position(|kept| kept.name == name) {
+        if let Some(at) = kept
+            .iter()
+            .position(|kept| kept.name.unraw() == name.unraw())
+        {
             moved[at].get_or_insert(name);
         }
     });
@@ -135,9 +139,11 @@ pub(crate) fn returns_error(mac: &syn::Macro) -> bool {
 /// (`let mut fallback: String = ..`) with no attribute, or else as a parameter; and whether
 /// no borrow of it may live across the loop (see the module). `Some` with whether it is `mut`.
 fn declared(name: &str, before: &[Stmt], params: Option<&HashMap<String, bool>>) -> Option<bool> {
-    let binding = before
-        .iter()
-        .rposition(|stmt| changes::binds_in(stmt).contains(name));
+    let binding = before.iter().rposition(|stmt| {
+        changes::binds_in(stmt)
+            .iter()
+            .any(|bound| bound.strip_prefix("r#").unwrap_or(bound) == name)
+    });
     let since = &before[binding.map_or(0, |at| at + 1)..];
     if !since.iter().all(|stmt| leaves_no_borrow(stmt, name)) {
         return None;
@@ -164,17 +170,19 @@ fn declared(name: &str, before: &[Stmt], params: Option<&HashMap<String, bool>>)
 }
 
 /// Whether `stmt` leaves no borrow of the variable `name` behind: it does not mention it, or
-/// it is a statement of its own that calls a method on it (`fallback.push('!');`), assigns
-/// to it (`n += 1;`), or formats it (`println!("{fallback}");`).
+/// it is a statement of its own that calls a method on it with literal arguments only
+/// (`fallback.push('!');`: a `&self` method may store the borrow in an argument, as
+/// `item.register(&mut names)` does), assigns to it (`n += 1;`), or formats it
+/// (`println!("{fallback}");`).
 fn leaves_no_borrow(stmt: &Stmt, name: &str) -> bool {
     if mentions(stmt.to_token_stream(), name) == 0 {
         return true;
     }
-    let is_name = |expr: &Expr| matches!(expr, Expr::Path(path) if path.path.is_ident(name));
+    let is_name = |expr: &Expr| matches!(expr, Expr::Path(path) if path.path.get_ident().is_some_and(|ident| ident.unraw() == name));
     let not_in = |expr: &Expr| mentions(expr.to_token_stream(), name) == 0;
     match stmt {
         Stmt::Expr(Expr::MethodCall(call), Some(_)) => {
-            is_name(&call.receiver) && call.args.iter().all(not_in)
+            is_name(&call.receiver) && call.args.iter().all(|arg| matches!(arg, Expr::Lit(_)))
         }
         Stmt::Expr(Expr::Assign(assign), Some(_)) => is_name(&assign.left) && not_in(&assign.right),
         Stmt::Expr(Expr::Binary(binary), Some(_)) => is_name(&binary.left) && not_in(&binary.right),
@@ -211,7 +219,7 @@ fn mentions(tokens: TokenStream, name: &str) -> usize {
     tokens
         .into_iter()
         .map(|tree| match tree {
-            TokenTree::Ident(ident) => usize::from(ident == name),
+            TokenTree::Ident(ident) => usize::from(ident.unraw() == name),
             TokenTree::Group(group) => mentions(group.stream(), name),
             TokenTree::Literal(literal) => usize::from(literal.to_string().contains(&inline)),
             TokenTree::Punct(_) => 0,
@@ -237,7 +245,7 @@ impl Exits {
         let mut exit = exit.clone();
         moved_parts(&mut exit, &mut |part| {
             let Some(name) = moved_name(part) else { return };
-            let key = name.to_string();
+            let key = name.unraw().to_string();
             *self.moved.entry(key.clone()).or_default() += 1;
             self.first.entry(key.clone()).or_insert(name);
             if goes_on {

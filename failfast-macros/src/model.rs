@@ -41,9 +41,9 @@ pub(crate) trait Phases {
     /// those the code after the loop uses.
     fn keep(&self, of: &LoopAt, kept: &[Kept]) -> (syn::Stmt, Vec<syn::Stmt>);
     /// Where a `return` of the body of `of` moves some of the variables it keeps (`moved`, in
-    /// the order of `kept`): the statement that binds them, taken from the cell, or else ends
+    /// the order they are kept, `None` for those it does not move): the statement that binds them, taken from the cell, or else ends
     /// the iteration (an earlier `return` took them).
-    fn take_kept(&self, of: &LoopAt, kept: &[Kept], moved: &[Option<Ident>]) -> syn::Stmt;
+    fn take_kept(&self, of: &LoopAt, moved: &[Option<Ident>]) -> syn::Stmt;
     /// A `#[fail_fast]` marker on `what`, which is not a `for` loop.
     fn misplaced(&mut self, marker: &Attribute, what: &str);
 }
@@ -106,6 +106,9 @@ pub(crate) struct LoopAt {
     /// Its `for` keyword.
     pub(crate) span: Span,
     pub(crate) kind: Kind,
+    /// Its place among the function's parallel loops, in the order the walk begins them: the
+    /// names the rewrite gives a loop's own variables are unique with it.
+    pub(crate) number: usize,
 }
 
 /// Where a parallel loop's first exit (failure or `return`) goes.
@@ -259,6 +262,8 @@ pub(crate) struct Walk<'a> {
     /// [`Walk::parallel_loop`]; then the statements that keep them, for the block.
     keeping: Vec<Kept>,
     kept_stmts: Option<(syn::Stmt, Vec<syn::Stmt>)>,
+    /// How many parallel loops the walk has begun (see [`LoopAt::number`]).
+    loops: usize,
 }
 
 impl<'a> Walk<'a> {
@@ -291,7 +296,8 @@ impl<'a> Walk<'a> {
                             Pat::Ident(ident)
                                 if ident.by_ref.is_none() && ident.subpat.is_none() =>
                             {
-                                Some((ident.ident.to_string(), ident.mutability.is_some()))
+                                let name = syn::ext::IdentExt::unraw(&ident.ident).to_string();
+                                Some((name, ident.mutability.is_some()))
                             }
                             _ => None,
                         },
@@ -301,12 +307,14 @@ impl<'a> Walk<'a> {
             }),
             keeping: Vec::new(),
             kept_stmts: None,
+            loops: 0,
         }
     }
 
     /// Describes one marked loop; its code, from the later phases.
     pub(crate) fn parallel_loop(&mut self, syntax: LoopSyntax, marker: Attribute) -> Expr {
         let keeping = std::mem::take(&mut self.keeping);
+        self.loops += 1;
         let (attrs, label, span, pat, mut source, mut body) = match syntax {
             LoopSyntax::For(for_loop) => (
                 for_loop.attrs,
@@ -413,6 +421,7 @@ impl<'a> Walk<'a> {
                 options: options.clone(),
                 span,
                 kind,
+                number: self.loops,
             },
             body_binds: None,
             kept: Vec::new(),
@@ -531,7 +540,7 @@ impl<'a> Walk<'a> {
         if !jumps.kept.is_empty() {
             let phases = &*self.phases;
             kept::take_kept(exit, &jumps.kept, &|moved| {
-                phases.take_kept(&jumps.of, &jumps.kept, moved)
+                phases.take_kept(&jumps.of, moved)
             });
         }
     }
@@ -802,7 +811,7 @@ impl VisitMut for Walk<'_> {
             if !jumps.kept.is_empty() && kept::returns_error(mac) {
                 let phases = &*self.phases;
                 kept::take_kept_in_macro(mac, &jumps.kept, &|moved| {
-                    phases.take_kept(&jumps.of, &jumps.kept, moved)
+                    phases.take_kept(&jumps.of, moved)
                 });
             }
         }

@@ -55,4 +55,27 @@ async fn first_empty_async(names: &[String], fallback: String) -> Result<String,
     Ok(String::new())
 }
 
+struct Item(String);
+
+impl Item {
+    fn register<'a>(&'a self, names: &mut Vec<&'a str>) {
+        names.push(&self.0);
+    }
+}
+
+// A method call before the loop may leave a borrow of the value that lives across the loop
+// (in `names`): the loop cannot take the value before it starts, as the `return` would.
+#[fail_fast(workers = 2)]
+fn registered(sizes: &[u64]) -> Result<usize, Item> {
+    let item = Item("x".into());
+    let mut names: Vec<&str> = Vec::new();
+    item.register(&mut names);
+    for size in sizes {
+        if *size == 3 {
+            return Err(item);
+        }
+    }
+    Ok(names.len())
+}
+
 fn main() {}
