@@ -176,6 +176,29 @@ impl Node {
     }
 
     fn stop(&self, reason: u8) {
+        // Children are stopped in turn, not by recursion: a chain of children as long as a
+        // program makes (one per level of a recursion, say) must not overflow the stack of
+        // the thread that stops the root. A waker that panics (an executor's) must not keep
+        // the others from being woken; the first panic goes on once all were.
+        let mut first = None;
+        let mut children = Vec::new();
+        self.stop_alone(reason, &mut children, &mut first);
+        while let Some(child) = children.pop() {
+            child.stop_alone(reason, &mut children, &mut first);
+        }
+        if let Some(payload) = first {
+            resume_unwind(payload);
+        }
+    }
+
+    /// Stops this node: wakes its wakers, and hands its children to `children`, to stop
+    /// next. The first waker's panic goes to `first`.
+    fn stop_alone(
+        &self,
+        reason: u8,
+        children: &mut Vec<Arc<Node>>,
+        first: &mut Option<Box<dyn std::any::Any + Send>>,
+    ) {
         if self.state.load(Ordering::Acquire) != LIVE {
             return;
         }
@@ -189,20 +212,16 @@ impl Node {
             std::mem::take(&mut waiters.list)
         };
         // Woken outside the lock: a waker may run an executor's code, and a loop's may take
-        // its group's lock. Each on its own: a waker that panics (an executor's) must not keep
-        // the others from being woken; the first panic goes on once all were.
-        let mut first = None;
+        // its group's lock.
         for waiter in waiters.into_iter().flatten() {
-            let woken = catch_unwind(AssertUnwindSafe(|| match waiter {
-                Waiter::Wake(waker) => waker.wake(),
-                Waiter::Child(child) => child.stop(reason),
-            }));
-            if let Err(payload) = woken {
-                first.get_or_insert(payload);
+            match waiter {
+                Waiter::Wake(waker) => {
+                    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| waker.wake())) {
+                        first.get_or_insert(payload);
+                    }
+                }
+                Waiter::Child(child) => children.push(child),
             }
-        }
-        if let Some(payload) = first {
-            resume_unwind(payload);
         }
     }
 
@@ -234,8 +253,17 @@ impl Node {
 
 impl Drop for Node {
     fn drop(&mut self) {
-        if let Some((parent, _)) = &self.parent {
-            parent.release();
+        // Up the chain in turn, not by recursion: dropping the last reference to the parent
+        // would drop it inside this drop, and its own parent inside that, one frame deeper
+        // for each (a chain as deep as a recursion makes would overflow the stack). Where this
+        // was the parent's last reference, its parent is taken out before it is dropped.
+        let mut parent = self.parent.take();
+        while let Some((node, _)) = parent {
+            node.release();
+            parent = match Arc::try_unwrap(node) {
+                Ok(mut last) => last.parent.take(),
+                Err(_) => None,
+            };
         }
     }
 }

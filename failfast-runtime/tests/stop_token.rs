@@ -132,6 +132,38 @@ fn a_child_token_stops_with_its_parent_and_alone() {
     assert!(parent.child().is_stopped());
 }
 
+/// A chain of child tokens as deep as a program makes (one per level of a deep recursion):
+/// stopping its root reaches the leaf and a loop running with it, on a thread with the
+/// default 2 MiB stack, where stopping each child from its parent's stop overflowed it (a
+/// runtime probe: at depth 60,000).
+#[test]
+fn stopping_the_root_of_a_deep_chain_of_children_reaches_the_leaf() {
+    let depth = if cfg!(miri) { 200 } else { 200_000 };
+    let root = StopToken::new();
+    let mut chain = vec![root.child()];
+    for _ in 1..depth {
+        let next = chain.last().expect("not empty").child();
+        chain.push(next);
+    }
+    let leaf = chain.last().expect("not empty").clone();
+    let first = Gate::default();
+    let result: Result<(), Stopped> = std::thread::scope(|s| {
+        s.spawn(|| {
+            first.wait();
+            root.stop();
+        });
+        Loop::new(2).stop(&leaf).try_for_each(0.., |_| {
+            first.open();
+            until_cancelled();
+            Ok(())
+        })
+    });
+    assert_eq!(result, Err(Stopped::by_token()));
+    assert!(chain.iter().all(StopToken::is_stopped));
+    // Dropped leaf first, as a recursion unwinds.
+    while chain.pop().is_some() {}
+}
+
 #[test]
 fn clones_share_one_state_and_the_token_is_debug_default_send_and_sync() {
     fn send_sync<T: Send + Sync + 'static>(_: &T) {}
