@@ -288,22 +288,28 @@ fn limited_child(headroom_kib: u64, workload: &str) {
             );
             println!("limited child: Indexed done");
         }
-        // Three nested 8-worker loops whose items allocate a little, as real bodies do: the
-        // limit falls where starting a thread could take the last of the address space.
-        _ => {
-            let runs = Runs::new(512);
-            let result: Result<(), ()> = Path::Indexed.try_for_each(0..8, 8, |outer| {
-                Path::Indexed.try_for_each(0..8, 8, |middle| {
-                    Path::Indexed.try_for_each(0..8, 8, |inner| {
-                        std::thread::sleep(Duration::from_millis(1));
-                        let page = vec![1_u8; 4096];
-                        runs.run(outer * 64 + middle * 8 + inner + usize::from(page[0]) - 1);
+        // Three nested loops whose items allocate, as real bodies do (a page with 8 workers
+        // a loop, or 200 kB with 32, where many threads start at once): the limit falls
+        // where starting a thread could take the last of the address space.
+        nested => {
+            let (side, workers, bytes) = match nested {
+                "nested" => (8, 8, 4096),
+                _ => (12, 32, 200_000),
+            };
+            let runs = Runs::new(side * side * side);
+            let result: Result<(), ()> = Path::Indexed.try_for_each(0..side, workers, |outer| {
+                Path::Indexed.try_for_each(0..side, workers, |middle| {
+                    Path::Indexed.try_for_each(0..side, workers, |inner| {
+                        std::thread::sleep(Duration::from_micros(200));
+                        let block = std::hint::black_box(vec![1_u8; bytes]);
+                        let at = (outer * side + middle) * side + inner;
+                        runs.run(at + usize::from(block[0]) - 1);
                         Ok(())
                     })
                 })
             });
             assert_eq!(result, Ok(()));
-            runs.check("nested");
+            runs.check(nested);
             println!("limited child: Indexed done");
         }
     }
@@ -393,7 +399,9 @@ fn a_loop_under_a_real_memory_limit_finishes() {
 /// Nested loops whose items allocate, under address-space limits from tight to loose: at some
 /// of them, starting a thread took the last of the address space, std's spawn failed an
 /// allocation of its own, and the process aborted (a runtime probe: 7 of 10 runs under
-/// `ulimit -v 200000`, rarely elsewhere). Every one must finish; and under a limit with room
+/// `ulimit -v 200000`, rarely elsewhere); with 32 workers, threads started at once were all
+/// checked against the same reserved size, and a body's allocation failed (a second reader:
+/// 4 of 20 runs under `ulimit -v 660000`). Every one must finish; and under a limit with room
 /// for a thread's stack but not for what a thread reserves besides, none is started.
 #[cfg(all(target_os = "linux", not(miri)))] // Miri cannot start processes.
 #[test]
@@ -411,6 +419,13 @@ fn nested_loops_under_tight_memory_limits_never_abort() {
             "nested_loops_under_tight_memory_limits_never_abort",
             headroom_mib * 1024,
             "nested",
+        );
+    }
+    for headroom_mib in (200..=720).step_by(8) {
+        run_limited_child(
+            "nested_loops_under_tight_memory_limits_never_abort",
+            headroom_mib * 1024,
+            "nested-wide",
         );
     }
 }

@@ -172,15 +172,37 @@ impl Cache {
 /// limit leaves no room for it (see `room.rs`).
 #[cfg(not(loom))]
 fn spawn_thread(f: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
+    fn spawn(f: impl FnOnce() + Send + 'static, stack: usize) -> std::io::Result<()> {
+        std::thread::Builder::new()
+            .name("failfast-worker".into())
+            .stack_size(stack)
+            .spawn(f)
+            .map(drop)
+    }
     let stack = super::stack_size();
-    if !super::room::for_thread(stack) {
+    let Some(limit) = super::room::limit() else {
+        return spawn(f, stack);
+    };
+    // One start at a time under the limit, each checked against what the threads started
+    // before it have reserved, their arenas included (see `room.rs`).
+    static STARTING: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = lock(&STARTING);
+    if !super::room::fits(limit, stack) {
         return Err(std::io::ErrorKind::OutOfMemory.into());
     }
-    std::thread::Builder::new()
-        .name("failfast-worker".into())
-        .stack_size(stack)
-        .spawn(f)
-        .map(drop)
+    let (arena, reserved) = std::sync::mpsc::sync_channel(1);
+    spawn(
+        move || {
+            // The thread's first allocation, kept from being optimised away, picks its arena.
+            drop(std::hint::black_box(Box::new(0_u64)));
+            let _ = arena.send(());
+            f();
+        },
+        stack,
+    )?;
+    // Nothing comes only if the thread ended first (its allocation failed).
+    let _ = reserved.recv();
+    Ok(())
 }
 
 #[cfg(loom)]
