@@ -307,8 +307,8 @@
 //! across the loop. The loop keeps such values for the first iteration that reaches such a
 //! `return`, which takes them and leaves (unless another exit came first); one that reaches
 //! one after it ends without returning. When no iteration returned, the code after the loop
-//! has them back (bound again after the loop: they drop before the variables declared between
-//! them and the loop).
+//! has back those it uses. Either way a kept value drops before the variables declared
+//! between it and the loop (it is moved into the loop's keeping, and bound again after it).
 //! ```
 //! #[failfast::fail_fast(workers = 4)]
 //! fn first_empty(names: &[String], fallback: String) -> Result<String, String> {

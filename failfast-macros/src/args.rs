@@ -34,6 +34,14 @@ const ACCEPTED: &str =
     "`workers = 8`, `crate = path`, `stop = token`, `timeout = duration` and `deadline = instant`";
 
 impl Options {
+    /// Every option's value as written, as tokens: what they mention.
+    pub(crate) fn values_tokens(&self) -> proc_macro2::TokenStream {
+        self.values
+            .iter()
+            .map(quote::ToTokens::to_token_stream)
+            .collect()
+    }
+
     /// The options of a loop's `#[fail_fast(...)]` marker; errors were reported by
     /// [`Options::check_marker`].
     pub(crate) fn of_marker(marker: &Attribute) -> Options {

@@ -6,10 +6,10 @@
 //! code after the loop gets back the ones it uses (see `failfast_runtime::rewrite::Kept`).
 //!
 //! Only where the syntax shows that this is what the sequential loop does:
-//! - the loop's input, head and body mention the variable nowhere but where a `return` (or
-//!   anyhow's `bail!(e)` or `ensure!(cond, e)`) moves it, and no such `return` holds a
-//!   `continue` (which could take the values and go on). Not an `Err(e)?`, which moves `e`
-//!   before it returns, so that the sequential loop does not compile either;
+//! - the loop's options, input, head and body mention the variable nowhere but where a
+//!   `return` (or anyhow's `bail!(e)` or `ensure!(cond, e)`) moves it, and no such `return`
+//!   holds a `continue` (which could take the values and go on). Not an `Err(e)?`, which
+//!   moves `e` before it returns, so that the sequential loop does not compile either;
 //! - it is declared by a `let` of the loop's own block, with no attribute (`#[cfg]`), or is a
 //!   parameter of the function whose body that block is: after the loop is its scope;
 //! - between its declaration and the loop it is only a method's receiver, assigned, or
@@ -48,18 +48,29 @@ pub(crate) fn keepable(
     before: &[Stmt],
     after: &[Stmt],
     params: Option<&HashMap<String, bool>>,
+    options: TokenStream,
 ) -> Vec<Kept> {
+    // The input is evaluated before the loop, the head by it, and the options (the
+    // function's, and the loop's marker's) as it starts: none may use the variable, which is
+    // in the cell by then.
     let (outside, body) = match looped {
-        // The input is evaluated before the loop and the head by it: neither may use the
-        // variable, which is in the cell by then.
         Expr::ForLoop(for_loop) => (
             vec![
+                options,
+                attributes(&for_loop.attrs),
                 for_loop.pat.to_token_stream(),
                 for_loop.expr.to_token_stream(),
             ],
             &for_loop.body,
         ),
-        Expr::While(while_loop) => (vec![while_loop.cond.to_token_stream()], &while_loop.body),
+        Expr::While(while_loop) => (
+            vec![
+                options,
+                attributes(&while_loop.attrs),
+                while_loop.cond.to_token_stream(),
+            ],
+            &while_loop.body,
+        ),
         _ => return Vec::new(),
     };
     let mut exits = Exits::default();
@@ -194,6 +205,10 @@ fn leaves_no_borrow(stmt: &Stmt, name: &str) -> bool {
             .is_some_and(|last| FORMATTING.contains(&last.ident.to_string().as_str())),
         _ => false,
     }
+}
+
+fn attributes(attrs: &[syn::Attribute]) -> TokenStream {
+    attrs.iter().map(ToTokens::to_token_stream).collect()
 }
 
 /// The variable that a part of an exit moves out (see [`moved_parts`]): the part itself, or

@@ -761,6 +761,7 @@ impl VisitMut for Walk<'_> {
                     &block.stmts[..at],
                     &block.stmts[at + 1..],
                     params.as_ref(),
+                    self.defaults.values_tokens(),
                 ),
                 _ => Vec::new(),
             })

@@ -78,4 +78,15 @@ fn registered(sizes: &[u64]) -> Result<usize, Item> {
     Ok(names.len())
 }
 
+// The loop's options use the value as the loop starts: it is not the loop's to keep.
+#[fail_fast(workers = fallback.len().max(1))]
+fn sized_by(items: &[u32], fallback: String) -> Result<(), String> {
+    for item in items {
+        if *item == 0 {
+            return Err(fallback);
+        }
+    }
+    Ok(())
+}
+
 fn main() {}
