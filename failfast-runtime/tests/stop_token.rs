@@ -98,24 +98,32 @@ fn a_stop_from_inside_an_iteration_stops_the_loop() {
     assert!(ran.into_inner() >= 11);
 }
 
+/// An endless loop with `token`, and `stopper` stopped from another thread once an iteration
+/// runs: how the loop ends.
+fn stopped_while_running(token: &StopToken, stopper: &StopToken) -> Result<(), Stopped> {
+    let first = Gate::default();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            first.wait();
+            stopper.stop();
+        });
+        Loop::new(2).stop(token).try_for_each(0.., |_| {
+            first.open();
+            until_cancelled();
+            Ok(())
+        })
+    })
+}
+
 #[test]
 fn a_child_token_stops_with_its_parent_and_alone() {
     let parent = StopToken::new();
     let child = parent.child();
     let grandchild = child.child();
-    let first = Gate::default();
-    let result: Result<(), Stopped> = std::thread::scope(|s| {
-        s.spawn(|| {
-            first.wait();
-            parent.stop();
-        });
-        Loop::new(2).stop(&grandchild).try_for_each(0.., |_| {
-            first.open();
-            until_cancelled();
-            Ok(())
-        })
-    });
-    assert_eq!(result, Err(Stopped::by_token()));
+    assert_eq!(
+        stopped_while_running(&grandchild, &parent),
+        Err(Stopped::by_token())
+    );
     assert!(child.is_stopped() && grandchild.is_stopped());
 
     // A child stopped alone stops its loops, not its parent's.
@@ -146,19 +154,10 @@ fn stopping_the_root_of_a_deep_chain_of_children_reaches_the_leaf() {
         chain.push(next);
     }
     let leaf = chain.last().expect("not empty").clone();
-    let first = Gate::default();
-    let result: Result<(), Stopped> = std::thread::scope(|s| {
-        s.spawn(|| {
-            first.wait();
-            root.stop();
-        });
-        Loop::new(2).stop(&leaf).try_for_each(0.., |_| {
-            first.open();
-            until_cancelled();
-            Ok(())
-        })
-    });
-    assert_eq!(result, Err(Stopped::by_token()));
+    assert_eq!(
+        stopped_while_running(&leaf, &root),
+        Err(Stopped::by_token())
+    );
     assert!(chain.iter().all(StopToken::is_stopped));
     // Dropped leaf first, as a recursion unwinds.
     while chain.pop().is_some() {}
