@@ -696,12 +696,18 @@ fn is_place(expr: &Expr) -> bool {
 fn moved_out(value: &Expr) -> Vec<syn::Ident> {
     let mut value = value.clone();
     let mut names = Vec::new();
-    moved_parts(&mut value, &mut |part| match part {
-        Expr::Path(path) => names.extend(path.path.get_ident().cloned()),
-        Expr::Macro(mac) => names.extend(error_moved(&mac.mac)),
-        _ => {}
-    });
+    moved_parts(&mut value, &mut |part| names.extend(moved_name(part)));
     names
+}
+
+/// The variable that a part of an exit moves out (see [`moved_parts`]): the part itself, or
+/// the error of a macro making one (`anyhow!(e)`, see [`error_moved`]).
+pub(crate) fn moved_name(part: &Expr) -> Option<syn::Ident> {
+    match part {
+        Expr::Path(path) if path.qself.is_none() => path.path.get_ident().cloned(),
+        Expr::Macro(mac) => error_moved(&mac.mac),
+        _ => None,
+    }
 }
 
 /// The parts of `value` that it moves out by value and that may be a variable, as far as the

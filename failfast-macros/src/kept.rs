@@ -18,7 +18,7 @@
 //!
 //! Any other variable a `return` moves is checked as before (see `captures::Used::moved`).
 
-use crate::captures::{error_argument, moved_parts, FORMATTING};
+use crate::captures::{error_argument, moved_name, moved_parts, FORMATTING};
 use crate::changes;
 use crate::find::is_marker;
 use proc_macro2::{TokenStream, TokenTree};
@@ -41,8 +41,9 @@ pub(crate) struct Kept {
 }
 
 /// The variables that `looped`, a parallel loop written as a statement between `before` and
-/// `after` in its block, may keep (see the module). Names are compared without `r#`. `params` are the function's parameters
-/// bound by name, with whether each is `mut`, when the block is the function's body.
+/// `after` in its block, may keep (see the module). Names are compared without `r#`.
+/// `params` are the function's parameters bound by name, with whether each is `mut`, when the
+/// block is the function's body; `options` the tokens of the function's options.
 pub(crate) fn keepable(
     looped: &Expr,
     before: &[Stmt],
@@ -76,6 +77,7 @@ pub(crate) fn keepable(
     let mut exits = Exits::default();
     exits.visit_block(body);
     let after: TokenStream = after.iter().map(ToTokens::to_token_stream).collect();
+    let body = body.to_token_stream();
     let mut kept: Vec<Kept> = Vec::new();
     for (name, count) in exits.moved {
         if name == "self" || exits.not_leaving.contains(&name) {
@@ -83,7 +85,7 @@ pub(crate) fn keepable(
         }
         let mentions = outside
             .iter()
-            .chain([&body.to_token_stream()])
+            .chain([&body])
             .map(|tokens| mentions(tokens.clone(), &name))
             .sum::<usize>();
         if mentions != count {
@@ -209,22 +211,6 @@ fn leaves_no_borrow(stmt: &Stmt, name: &str) -> bool {
 
 fn attributes(attrs: &[syn::Attribute]) -> TokenStream {
     attrs.iter().map(ToTokens::to_token_stream).collect()
-}
-
-/// The variable that a part of an exit moves out (see [`moved_parts`]): the part itself, or
-/// the error of a macro making one (`anyhow!(e)`).
-fn moved_name(part: &Expr) -> Option<Ident> {
-    let part = match part {
-        Expr::Macro(mac) => {
-            let (args, at) = error_argument(&mac.mac)?;
-            return moved_name(&args[at]).filter(|_| matches!(args[at], Expr::Path(_)));
-        }
-        part => part,
-    };
-    match part {
-        Expr::Path(path) if path.qself.is_none() => path.path.get_ident().cloned(),
-        _ => None,
-    }
 }
 
 /// How often `name` appears in `tokens`: as an identifier, or in a literal that may be a

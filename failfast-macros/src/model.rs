@@ -742,7 +742,8 @@ impl VisitMut for Walk<'_> {
     // which the check's copy of its place would raise again), nor after one that diverges,
     // whose "unreachable statement" warning belongs to the user's next statement.
     //
-    // Outside a parallel loop's body there is nothing to check: the block is walked as it is.
+    // Outside a parallel loop's body there is nothing to check. In any block, a parallel
+    // loop's statement goes between the statements that keep its variables (see `kept`).
     fn visit_block_mut(&mut self, block: &mut Block) {
         let params = self.params.take();
         let in_body = self
@@ -770,12 +771,15 @@ impl VisitMut for Walk<'_> {
         let mut stmts = Vec::with_capacity(block.stmts.len());
         let mut diverged = false;
         for (mut stmt, keeping) in std::mem::take(&mut block.stmts).into_iter().zip(keeping) {
-            let binds = changes::binds_in(&stmt);
-            let checked = in_body && !diverged && !changes::has_attributes(&stmt);
-            diverged |= changes::diverges(&stmt);
-            if in_body {
-                self.calls_in_macro(&stmt);
-            }
+            let (checked, binds) = match in_body {
+                true => {
+                    let checked = !diverged && !changes::has_attributes(&stmt);
+                    diverged |= changes::diverges(&stmt);
+                    self.calls_in_macro(&stmt);
+                    (checked, changes::binds_in(&stmt))
+                }
+                false => (false, HashSet::new()),
+            };
             self.keeping = keeping;
             self.visit_stmt_mut(&mut stmt);
             self.keeping.clear();
