@@ -414,18 +414,13 @@ fn nested_loops_under_tight_memory_limits_never_abort() {
         48 * 1024,
         "room",
     );
-    for headroom_mib in (16..=176).step_by(8) {
-        run_limited_child(
-            "nested_loops_under_tight_memory_limits_never_abort",
-            headroom_mib * 1024,
-            "nested",
-        );
-    }
-    for headroom_mib in (200..=720).step_by(8) {
-        run_limited_child(
-            "nested_loops_under_tight_memory_limits_never_abort",
-            headroom_mib * 1024,
-            "nested-wide",
-        );
+    for (headrooms_mib, workload) in [(16..=176, "nested"), (200..=720, "nested-wide")] {
+        for headroom_mib in headrooms_mib.step_by(8) {
+            run_limited_child(
+                "nested_loops_under_tight_memory_limits_never_abort",
+                headroom_mib * 1024,
+                workload,
+            );
+        }
     }
 }

@@ -578,24 +578,20 @@ impl Group {
             // SAFETY: the run stays listed until its owner retires it, under this lock.
             state.runs[at].active == 0 && unsafe { state.runs[at].run.get() }.settle_if_finished()
         };
+        // The owner is woken as this returns, also if the test hook below unwinds (on a
+        // pool thread, say): asleep, it would wait for a wake-up that never comes.
+        let _wakes = Wakes(&self.signal);
         #[cfg(feature = "fault-injection")]
         if finished {
-            // The owner is woken also if the hook unwinds (on a pool thread, say): asleep, it
-            // would wait for a wake-up that never comes.
-            let _wakes = Wakes(&self.signal);
             crate::fault::finished();
-            return;
         }
         let _ = finished;
-        self.signal.notify();
     }
 }
 
 /// Notifies its signal when dropped, unwinding or not (see [`Group::leave`]).
-#[cfg(feature = "fault-injection")]
 struct Wakes<'a>(&'a Signal);
 
-#[cfg(feature = "fault-injection")]
 impl Drop for Wakes<'_> {
     fn drop(&mut self) {
         self.0.notify();
