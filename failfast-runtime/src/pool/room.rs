@@ -19,12 +19,7 @@
 /// targets), and room for the allocations of the threads already running.
 const BESIDES_THE_STACK: u64 = 80 << 20;
 
-/// The process's limit on its address space, if it has one (one system call).
-#[cfg(target_os = "linux")]
-pub(crate) fn limit() -> Option<u128> {
-    address_space_limit()
-}
-
+/// The process's soft limit on its address space, if it has one (one system call).
 #[cfg(not(target_os = "linux"))]
 pub(crate) fn limit() -> Option<u128> {
     None
@@ -40,9 +35,9 @@ pub(crate) fn fits(limit: u128, stack: usize) -> bool {
     u128::from(reserved) + stack as u128 + u128::from(BESIDES_THE_STACK) <= limit
 }
 
-/// The process's soft limit on its address space, if it has one.
+/// The process's soft limit on its address space, if it has one (one system call).
 #[cfg(target_os = "linux")]
-fn address_space_limit() -> Option<u128> {
+pub(crate) fn limit() -> Option<u128> {
     // Miri runs no foreign function: its processes have no such limit.
     if cfg!(miri) {
         return None;
