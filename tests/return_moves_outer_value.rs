@@ -242,3 +242,102 @@ fn a_while_let_loop_keeps_it_too() {
         Ok("zero: no zero".into())
     );
 }
+
+/// A value that a `return` moves through a field, a method, an operator or a macro.
+struct Settings {
+    fallback: Counted,
+    prefix: String,
+}
+
+#[fail_fast(workers = 4)]
+fn through_a_field(settings: Settings, at_the_return: &Barrier) -> Result<Counted, String> {
+    for _ in 0..4 {
+        at_the_return.wait();
+        return Ok(settings.fallback);
+    }
+    Err(settings.prefix)
+}
+
+#[test]
+fn a_field_of_the_value_is_moved_once() {
+    for _ in 0..50 {
+        let (fallback, drops) = counted("field");
+        let settings = Settings {
+            fallback,
+            prefix: String::from("p"),
+        };
+        let returned = through_a_field(settings, &Barrier::new(4)).unwrap();
+        assert_eq!(returned.label, "field");
+        assert_eq!(drops.load(Ordering::SeqCst), 0, "dropped while returned");
+        drop(returned);
+        assert_eq!(drops.load(Ordering::SeqCst), 1);
+    }
+}
+
+#[fail_fast(workers = 2)]
+fn converted(
+    names: &[&str],
+    message: String,
+) -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
+    for name in names {
+        if name.is_empty() {
+            return Err(message.into());
+        }
+    }
+    Ok(message.len())
+}
+
+#[fail_fast(workers = 2)]
+fn joined(names: &[&str], prefix: String, fallback: String) -> Result<Vec<String>, String> {
+    for name in names {
+        if name.len() > 3 {
+            return if name.len() > 5 {
+                Err(prefix + ": " + name)
+            } else {
+                Ok(vec![fallback])
+            };
+        }
+    }
+    Ok(Vec::new())
+}
+
+#[test]
+fn a_method_an_operator_a_macro_and_a_condition_move_the_value() {
+    let error = converted(&["a", "", "b"], String::from("an empty name")).unwrap_err();
+    assert_eq!(error.to_string(), "an empty name");
+    // Not returned: the value is back after the loop.
+    assert_eq!(converted(&["a"], String::from("four")).unwrap(), 4);
+    assert_eq!(
+        joined(&["abcdefg"], String::from("long"), String::from("f")),
+        Err(String::from("long: abcdefg"))
+    );
+    assert_eq!(
+        joined(&["abcd"], String::from("long"), String::from("f")),
+        Ok(vec![String::from("f")])
+    );
+    assert_eq!(
+        joined(&["a"], String::from("long"), String::from("f")),
+        Ok(Vec::new())
+    );
+}
+
+#[fail_fast(workers = 4)]
+async fn converted_async(
+    names: &[&str],
+    message: String,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    for name in names {
+        std::future::ready(()).await;
+        if name.is_empty() {
+            return Err(message.into());
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn an_async_loop_moves_it_through_a_method() {
+    let error = futures::executor::block_on(converted_async(&["a", ""], String::from("empty")))
+        .unwrap_err();
+    assert_eq!(error.to_string(), "empty");
+}

@@ -719,7 +719,7 @@ fn moved_out(value: &Expr) -> Vec<syn::Ident> {
 
 /// The variable that a part of an exit moves out (see [`moved_parts`]): the part itself, or
 /// the error of a macro making one (`anyhow!(e)`, see [`error_moved`]).
-pub(crate) fn moved_name(part: &Expr) -> Option<syn::Ident> {
+fn moved_name(part: &Expr) -> Option<syn::Ident> {
     match part {
         Expr::Path(path) if path.qself.is_none() => path.path.get_ident().cloned(),
         Expr::Macro(mac) => error_moved(&mac.mac),

@@ -1,24 +1,28 @@
-//! Variables declared outside a parallel loop that only the `return`s of its body move out
-//! (`return Ok(fallback)`). Sequentially the `return` leaves the loop, so the value moves
-//! once; in parallel several iterations may reach it at once, and a thread loop's body is a
-//! closure that may not move what it captures. The rewrite moves such variables into one cell
-//! before the loop, the first iteration that reaches such a `return` takes them all, and the
-//! code after the loop gets back the ones it uses (see `failfast_runtime::rewrite::Kept`).
+//! Variables declared outside a parallel loop that only the `return`s of its body use
+//! (`return Ok(fallback)`, `return Err(msg.into())`, `return Ok(cfg.name)`). Sequentially the
+//! `return` leaves the loop, so the value moves once; in parallel several iterations may reach
+//! it at once, and a thread loop's body is a closure that may not move what it captures. The
+//! rewrite moves such variables into one cell before the loop, the first iteration that
+//! reaches such a `return` takes them all, and the code after the loop gets back the ones it
+//! uses (see `failfast_runtime::rewrite::Kept`).
 //!
 //! Only where the syntax shows that this is what the sequential loop does:
-//! - the loop's options, input, head and body mention the variable nowhere but where a
-//!   `return` (or anyhow's `bail!(e)` or `ensure!(cond, e)`) moves it, and no such `return`
-//!   holds a `continue` (which could take the values and go on). Not an `Err(e)?`, which
-//!   moves `e` before it returns, so that the sequential loop does not compile either;
+//! - the loop's options, input, head and body mention the variable nowhere but in the values
+//!   of its `return`s (or the error of anyhow's `bail!(e)` or `ensure!(cond, e)`), and no
+//!   such value holds a `continue` (which could take the values and go on). Not an
+//!   `Err(e)?`, which moves `e` before it returns, so that the sequential loop does not
+//!   compile either;
 //! - it is declared by a `let` of the loop's own block, with no attribute (`#[cfg]`), or is a
 //!   parameter of the function whose body that block is: after the loop is its scope;
 //! - between its declaration and the loop it is only a method's receiver, assigned, or
 //!   formatted, in statements of their own: no borrow of it may live across the loop (the
 //!   sequential `return` moves it where such a borrow is dead; the cell takes it before).
 //!
-//! Any other variable a `return` moves is checked as before (see `captures::Used::moved`).
+//! A `return` that only borrows such a variable (`Err(format!("{msg}"))`) takes it too: the
+//! loop ends there either way. Any other variable a `return` moves is checked as before (see
+//! `captures::Used::moved`).
 
-use crate::captures::{error_argument, moved_name, moved_parts, FORMATTING};
+use crate::captures::{error_argument, FORMATTING};
 use crate::changes;
 use crate::find::is_marker;
 use proc_macro2::{TokenStream, TokenTree};
@@ -104,24 +108,33 @@ pub(crate) fn keepable(
 }
 
 /// In an exit of a loop's own flow (the value of a `return`, or the error of a
-/// [`returns_error`] macro call) that moves variables the loop keeps: the exit with the
+/// [`returns_error`] macro call) that mentions variables the loop keeps: the exit with the
 /// variables bound first, from `taken` (the cell's values, or else the iteration's end), as
-/// `{ let (fallback, _) = TAKEN; EXIT }`. Unchanged if it moves none of them.
+/// `{ let (fallback, _) = TAKEN; let _ = &fallback; EXIT }`. Unchanged if it mentions none of
+/// them.
 pub(crate) fn take_kept(exit: &mut Expr, kept: &[Kept], taken: &dyn Fn(&[Option<Ident>]) -> Stmt) {
-    let mut moved: Vec<Option<Ident>> = vec![None; kept.len()];
-    moved_parts(&mut exit.clone(), &mut |part| {
-        let Some(name) = moved_name(part) else { return };
-        if let Some(at) = kept
-            .iter()
-            .position(|kept| kept.name.unraw() == name.unraw())
-        {
-            moved[at].get_or_insert(name);
-        }
-    });
+    let tokens = exit.to_token_stream();
+    let written = names_in(tokens.clone());
+    let moved: Vec<Option<Ident>> = kept
+        .iter()
+        .map(|kept| {
+            let name = kept.name.unraw().to_string();
+            (mentions(tokens.clone(), &name) > 0).then(|| {
+                // As this exit writes it; a format string's `{fallback}` has no token of it.
+                written
+                    .iter()
+                    .find(|written| written.unraw() == name)
+                    .unwrap_or(&kept.name)
+                    .clone()
+            })
+        })
+        .collect();
     if moved.iter().any(Option::is_some) {
         let value = std::mem::replace(exit, Expr::Verbatim(TokenStream::new()));
         let taken = taken(&moved);
-        *exit = syn::parse_quote!({ #taken; #value });
+        // Read once: the exit may mention the name as something else too (a field).
+        let read = moved.iter().flatten();
+        *exit = syn::parse_quote!({ #taken; #(let _ = &#read;)* #value });
     }
 }
 
@@ -241,19 +254,51 @@ struct Exits {
 }
 
 impl Exits {
-    fn note(&mut self, exit: &Expr) {
-        let goes_on = mentions(exit.to_token_stream(), "continue") > 0;
-        let mut exit = exit.clone();
-        moved_parts(&mut exit, &mut |part| {
-            let Some(name) = moved_name(part) else { return };
+    /// An exit: every variable it mentions may be what it moves (`Ok(fallback)`,
+    /// `Err(msg.into())`, `Ok(cfg.name)`, `vec![fallback]`), and the cell gives it by value.
+    fn note(&mut self, exit: TokenStream) {
+        let goes_on = mentions(exit.clone(), "continue") > 0;
+        for name in names_in(exit.clone()) {
             let key = name.unraw().to_string();
-            *self.moved.entry(key.clone()).or_default() += 1;
+            *self.moved.entry(key.clone()).or_default() += mentions(exit.clone(), &key);
             self.first.entry(key.clone()).or_insert(name);
             if goes_on {
                 self.not_leaving.push(key);
             }
-        });
+        }
     }
+}
+
+/// The names in `tokens`, each once, as first written: identifiers, and the names that a
+/// literal may format inline (`"{fallback}"`, spanned at the literal).
+fn names_in(tokens: TokenStream) -> Vec<Ident> {
+    fn add(names: &mut Vec<Ident>, ident: Ident) {
+        if !names.iter().any(|name| name.unraw() == ident.unraw()) {
+            names.push(ident);
+        }
+    }
+    fn walk(tokens: TokenStream, names: &mut Vec<Ident>) {
+        for tree in tokens {
+            match tree {
+                TokenTree::Ident(ident) => add(names, ident),
+                TokenTree::Group(group) => walk(group.stream(), names),
+                TokenTree::Literal(literal) => {
+                    let text = literal.to_string();
+                    for inline in text.split('{').skip(1) {
+                        let end = inline.find(['}', ':']).unwrap_or(0);
+                        if let Ok(mut ident) = syn::parse_str::<Ident>(&inline[..end]) {
+                            ident.set_span(literal.span());
+                            add(names, ident);
+                        }
+                    }
+                }
+                TokenTree::Punct(_) => {}
+            }
+        }
+    }
+    let mut names = Vec::new();
+    walk(tokens, &mut names);
+    names
 }
 
 impl Visit<'_> for Exits {
@@ -261,7 +306,7 @@ impl Visit<'_> for Exits {
         match expr {
             Expr::Return(ret) => {
                 if let Some(value) = &ret.expr {
-                    self.note(value);
+                    self.note(value.to_token_stream());
                 }
             }
             Expr::Closure(_) | Expr::Async(_) => return,
@@ -274,10 +319,9 @@ impl Visit<'_> for Exits {
 
     fn visit_macro(&mut self, mac: &syn::Macro) {
         if returns_error(mac) {
-            self.note(&Expr::Macro(syn::ExprMacro {
-                attrs: Vec::new(),
-                mac: mac.clone(),
-            }));
+            if let Some((args, at)) = error_argument(mac) {
+                self.note(args[at].to_token_stream());
+            }
         }
     }
 

@@ -48,8 +48,8 @@ async fn first_empty_async(names: &[String], fallback: String) -> Result<String,
         if name.is_empty() {
             return Ok(fallback);
         }
-        if name.len() > 3 {
-            return Ok(format!("{fallback}: {name}"));
+        if *name == fallback {
+            continue;
         }
     }
     Ok(String::new())
