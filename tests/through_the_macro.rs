@@ -229,6 +229,31 @@ fn one_worker_is_the_sequential_loop() {
     assert_eq!(log.into_inner().unwrap(), (0..=20).collect::<Vec<_>>());
 }
 
+/// The `workers` expression reads the input that the loop then moves: it is evaluated first.
+#[fail_fast(workers = jobs.len().clamp(1, 8))]
+fn one_worker_a_job(jobs: Vec<u32>, running: &std::sync::atomic::AtomicUsize) -> Result<(), ()> {
+    for _ in jobs {
+        running.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        // Generous: the three run at once within microseconds.
+        let waiting = std::time::Instant::now();
+        while running.load(std::sync::atomic::Ordering::SeqCst) < 3
+            && waiting.elapsed() < std::time::Duration::from_secs(20)
+        {
+            std::thread::yield_now();
+        }
+        if running.load(std::sync::atomic::Ordering::SeqCst) < 3 {
+            return Err(());
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn a_workers_expression_reads_the_input_before_the_loop_moves_it() {
+    let running = std::sync::atomic::AtomicUsize::new(0);
+    assert_eq!(one_worker_a_job(vec![1, 2, 3], &running), Ok(()));
+}
+
 #[fail_fast(workers = n)]
 fn runtime_workers(n: usize) -> Result<(), ()> {
     for _ in 0..3 {}

@@ -489,6 +489,9 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     let at = hygienic(span);
     let private = private(&options, span);
     let named = named(&options, span);
+    // An expression is evaluated first, before the input, which it may read
+    // (`workers = jobs.len()` over `for job in jobs`).
+    let mut workers_first = None;
     let workers = match &options.workers {
         Some(Workers::Literal(literal)) => quote!(#literal),
         // Checked in a call located at the loop itself, not at `at`: `#[track_caller]`
@@ -498,7 +501,15 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 Some(krate) => quote_spanned!(span=> #krate::parallel_loop),
                 None => quote_spanned!(span=> ::failfast::parallel_loop),
             };
-            quote_spanned!(span=> #named::workers(#expr))
+            // Typed at the expression's tokens, as `timeout`'s value is: a `u32` is reported
+            // there, with rustc's conversion, not as an argument of the runtime's function.
+            let value_span = hygienic(syn::spanned::Spanned::span(expr));
+            let typed = Ident::new("__failfast_workers", value_span);
+            let value = quote_spanned!(value_span=> { let #typed: ::core::primitive::usize = #expr; #typed });
+            let workers = Ident::new("__failfast_workers", at);
+            let call = quote_spanned!(span=> #named::workers(#value));
+            workers_first = Some(quote_spanned!(at=> let #workers = #call;));
+            quote!(#workers)
         }
         None => quote_spanned!(at=> #private::default_workers()),
     };
@@ -671,6 +682,18 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         quote_spanned!(at=> #private::Loop::new(#workers) #stop #limit)
     });
     let iteration = iteration(&private, &named, at, &body, macros);
+    let assembled = |run: TokenStream| {
+        parse(quote_spanned! {at=>
+            {
+                #(#attrs)*
+                let () = {
+                    #workers_first
+                    let #outcome = #run;
+                    #exit
+                };
+            }
+        })
+    };
     let input = match source {
         Source::Input(input) => input,
         Source::Head(head) => {
@@ -712,15 +735,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 head,
                 iteration,
             );
-            return parse(quote_spanned! {at=>
-                {
-                    #(#attrs)*
-                    let () = {
-                        let #outcome = #run;
-                        #exit
-                    };
-                }
-            });
+            return assembled(run);
         }
     };
     // The iteration binds the item to the pattern (see `binding`), runs the body, and
@@ -875,15 +890,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             }
         }
     };
-    parse(quote_spanned! {at=>
-        {
-            #(#attrs)*
-            let () = {
-                let #outcome = #run;
-                #exit
-            };
-        }
-    })
+    assembled(run)
 }
 
 /// How an iteration of a `for` loop binds its item with the loop's pattern: what takes the
