@@ -125,7 +125,7 @@ impl StepBack {
     /// After a pause of `during`, when the holder has run `held` items alone (`None`: nobody
     /// holds the input): whether the worker joins again. It joins when nobody holds the input,
     /// or when a batch of `batch` items at the holder's pace would take longer to run than the
-    /// last dear claim took to take. Joining costs the holder its stretch and a few dear
+    /// last dear claim took to take. Joining costs the holder its hold and a few dear
     /// claims, so a worker only joins when the holder's pace says it would pay.
     ///
     /// A holder that began holding during the pause has no pace yet: the worker that stepped

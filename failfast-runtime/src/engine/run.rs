@@ -509,7 +509,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             Ok(true) => false,
             Ok(false) => {
                 if took {
-                    // Another worker joined. Batches grow again from one item: the stretch's
+                    // Another worker joined. Batches grow again from one item: the hold's
                     // average would hide items that only just turned slow, and a batch of
                     // them would keep the worker that joined waiting.
                     pace.batch = 1;
@@ -646,8 +646,8 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         }
     }
 
-    /// Waits for the worker holding the input alone to let go, which it does within a
-    /// stretch of items (`source::STRETCH`) of this worker's joining; `false` if the visit
+    /// Waits for the worker holding the input alone to let go, which it does before its next
+    /// item after this worker joined; `false` if the visit
     /// should end instead: the input ran out or the run was cancelled, or another run of the
     /// group has items (the recursion's inner runs) while the holder is in a long item, which
     /// may be that very recursion. For the run's `owner`, only a run it may help counts

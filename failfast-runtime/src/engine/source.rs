@@ -109,8 +109,9 @@ pub(crate) trait Source: Sync {
 /// to take than to run, workers step back (see [`Source::step_back`]) until one is left, and
 /// that one holds the input alone: it pulls one item at a time and runs it, like the
 /// sequential loop, with no lock, no batch and no clock per item, until another worker joins.
-/// A worker that joins waits for at most the [`STRETCH`] items the holder runs between two
-/// looks at [`takers`](Shared::takers), and meanwhile helps the group's other runs, if any.
+/// A worker that joins waits for the item the holder is running (the holder looks at
+/// [`takers`](Shared::takers) before every item), and meanwhile helps the group's other runs,
+/// if any.
 ///
 /// # Who waits for whom
 /// - The iterator is only ever touched under `input`'s lock: that alone keeps it to one
@@ -118,7 +119,7 @@ pub(crate) trait Source: Sync {
 ///   `held_alone` are hints that decide who waits, nothing more, so `Relaxed` serves for
 ///   `takers`; `held_alone` is `Release`/`Acquire` like `done` beside it.
 /// - The holder takes the lock with `try_lock` while it counts itself the only taker, sets
-///   `held_alone`, and looks at `takers` between stretches. It lets go (iterator back, `done`
+///   `held_alone`, and looks at `takers` before every item. It lets go (iterator back, `done`
 ///   if the input ended, `held_alone` cleared, lock released) when another taker is counted,
 ///   the input ends, its own iteration ends the run, or an enclosing loop is cancelled.
 /// - A worker that joins counts itself in `takers` first, so the holder's next look sees it.
@@ -142,9 +143,9 @@ pub(crate) struct Shared<'s, I> {
     done: AtomicBool,
     /// A worker holds `input` alone ([`Source::alone`]).
     held_alone: AtomicBool,
-    /// Workers taking from this input, less those stepped back. Read by the holder between
-    /// stretches of items, written only when a worker joins, leaves or steps back: a line of
-    /// its own.
+    /// Workers taking from this input, less those stepped back. Read by the holder before
+    /// every item, written only when a worker joins, leaves or steps back: a line of its own,
+    /// which stays in the holder's cache while nobody writes it.
     takers: CachePadded<AtomicUsize>,
     /// Items run alone, ever: stored by the holder between stretches, read by a worker that
     /// stepped back to see whether to join again.
@@ -295,19 +296,15 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
             };
             let ended = match looks {
                 // Inside another loop, or with a stop token: the cancellation is read before
-                // every item (one load, as a claim's loop reads it), the takers once per
-                // stretch as below. (Reading the takers and storing the count before every
-                // item too cost a run with a stop token three quarters more instructions per
-                // item than one without.)
+                // every item (one load, as a claim's loop reads it), beside the takers. (Storing
+                // the count before every item too cost a run with a stop token three quarters
+                // more instructions per item than one without: it is stored once a stretch.)
                 Looks::EachItem(go_on) => 'held: loop {
-                    if self.takers.load(Ordering::Relaxed) != 1 {
-                        break false;
-                    }
                     held_items += STRETCH;
                     self.held_items.store(held_items, Ordering::Relaxed);
                     for _ in 0..STRETCH / BLOCK {
                         for _ in 0..BLOCK {
-                            if !go_on() {
+                            if self.takers.load(Ordering::Relaxed) != 1 || !go_on() {
                                 break 'held false;
                             }
                             match iter.next() {
@@ -323,8 +320,7 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
                 },
                 // As above, with the cancellation read once before every `FEW` items.
                 Looks::EveryFew(go_on, recursed) => 'held: loop {
-                    if self.takers.load(Ordering::Relaxed) != 1 || recursed.load(Ordering::Relaxed)
-                    {
+                    if recursed.load(Ordering::Relaxed) {
                         break false;
                     }
                     held_items += STRETCH;
@@ -334,6 +330,9 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
                             break 'held false;
                         }
                         for _ in 0..FEW {
+                            if self.takers.load(Ordering::Relaxed) != 1 {
+                                break 'held false;
+                            }
                             match iter.next() {
                                 Some(item) => {
                                     if !each(item) {
@@ -345,16 +344,16 @@ impl<I: Iterator + Send> Source for Shared<'_, I> {
                         }
                     }
                 },
-                // Nothing to read but the takers, once per stretch: counted loops of
-                // `BLOCK` items, which the compiler unrolls like the sequential loop.
+                // Nothing to read but the takers: counted loops of `BLOCK` items, which the
+                // compiler unrolls like the sequential loop.
                 Looks::Never => 'held: loop {
-                    if self.takers.load(Ordering::Relaxed) != 1 {
-                        break false;
-                    }
                     held_items += STRETCH;
                     self.held_items.store(held_items, Ordering::Relaxed);
                     for _ in 0..STRETCH / BLOCK {
                         for _ in 0..BLOCK {
+                            if self.takers.load(Ordering::Relaxed) != 1 {
+                                break 'held false;
+                            }
                             match iter.next() {
                                 Some(item) => {
                                     if !each(item) {
@@ -433,14 +432,14 @@ impl<T> Drop for Leftover<'_, T> {
     }
 }
 
-/// Items a holder runs between two reads of [`Shared::takers`] when nothing else is to be
-/// read. The items were fast when holding began; if they turn slow, a worker that joins waits
-/// for up to this many of them, as it would behind a batch (up to 64). On `cpu_tiny`'s lazy
-/// input (`cargo bench`; 0.22 ns/item for rayon's `par_iter` over a `Vec`), one read per item
-/// measured 0.47 ns/item, one per 8 items 0.43 to 0.46, one per 16 0.42, and one per 32 or 64
-/// 0.38 to 0.41, against 0.35 for the sequential `for` loop over the same input. Under loom,
-/// where models have a handful of items, a stretch is 2 items, so that a worker joining in the
-/// middle of a hold is explored.
+/// Items a holder runs between two stores of [`Shared::held_items`] (its pace, for the workers
+/// that stepped back) and two reads of the recursion's flag. The takers it reads before every
+/// item: the items were fast when holding began, and if they turn slow, a worker that joins
+/// must not wait behind a stretch of them (a new user's probe: 100 ms items ran alone for 32
+/// items). On `cpu_tiny`'s lazy input (`cargo bench`), reading them before every item instead
+/// of once a stretch measured 0.54 ns/item against 0.52 to 0.55 in three runs in turns. Under
+/// loom, where models have a handful of items, a stretch is 2 items, so that a worker joining
+/// in the middle of a hold is explored.
 const STRETCH: usize = if cfg!(loom) { 2 } else { 32 };
 
 /// A stretch runs as counted loops of this many items: the compiler unrolls a loop of 8 (of
@@ -466,7 +465,7 @@ pub(crate) enum Looks<'a, F> {
 /// (those already starting on other threads). While one thread holds the input, no other
 /// thread starts an item of the run, and, in a loop that never recursed, of the loop; so the
 /// holder may use that allowance itself, a few items at a time. A holder that sees the loop
-/// recurse lets go at its next look at the other takers, once a stretch: a recursion's nested
+/// recurse lets go at its next look at the recursion's flag, once a stretch: a recursion's nested
 /// runs have their items taken by other threads, each of which may race one after a stop.
 /// Within that stretch (the first recursion of the loop, reached from a held item), a stop
 /// may see the holder start up to `FEW` items beside them.
@@ -777,4 +776,46 @@ impl<T> Drop for Headed<'_, T> {
         self.group.keep_promises(values.len());
         resume_first(drop_each(values.into_iter()));
     }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicBool;
+
+    /// A holder looks at the other takers before every item: one that joins while an item
+    /// runs (slow, or it would not have joined) gets the input after that item, not after
+    /// the rest of a stretch.
+    #[test]
+    fn a_holder_lets_go_before_the_item_after_a_taker_joins() {
+        let signal = Signal::new();
+        let recursed = AtomicBool::new(false);
+        let looks: [Looks<'_, &dyn Fn() -> bool>; 3] = [
+            Looks::Never,
+            Looks::EachItem(&|| true),
+            Looks::EveryFew(&|| true, &recursed),
+        ];
+        for looks in looks {
+            let source = Shared::new(0..1_000, MAX_BATCH_FOR_TESTS, &signal);
+            source.join();
+            let mut ran = Vec::new();
+            let ended = source.alone(looks, |item| {
+                ran.push(item);
+                if item == 3 {
+                    // Another worker joins while this item runs.
+                    source.join();
+                }
+                true
+            });
+            assert_eq!(ended.ok(), Some(false), "the input did not end");
+            assert_eq!(ran, [0, 1, 2, 3], "items run alone after a taker joined");
+            assert!(!source.held_alone());
+            // The rest is there for the takers to claim.
+            let mut buffer = Vec::new();
+            let claimed: Vec<u32> = source.claim(2, &mut buffer).unwrap().unwrap().collect();
+            assert_eq!(claimed, [4, 5]);
+        }
+    }
+
+    const MAX_BATCH_FOR_TESTS: usize = 64;
 }
