@@ -341,3 +341,67 @@ fn an_async_loop_moves_it_through_a_method() {
         .unwrap_err();
     assert_eq!(error.to_string(), "empty");
 }
+
+#[fail_fast(workers = 4)]
+fn bails(names: &[&str], file: String) -> anyhow::Result<()> {
+    for name in names {
+        anyhow::ensure!(name.len() < 10, "a long name in {file}");
+        if name.is_empty() {
+            anyhow::bail!("an empty name in {file}");
+        }
+    }
+    drop(file);
+    Ok(())
+}
+
+#[test]
+fn bail_and_ensure_format_what_they_name() {
+    // Their format strings are left alone: a variable they name is shared, not kept.
+    let error = bails(&["a", ""], String::from("config.toml")).unwrap_err();
+    assert_eq!(error.to_string(), "an empty name in config.toml");
+    let error = bails(&["a", "much too long"], String::from("config.toml")).unwrap_err();
+    assert_eq!(error.to_string(), "a long name in config.toml");
+}
+
+/// Counts its drops, and whether any iteration started after it was dropped.
+struct Workspace<'a>(&'a AtomicUsize);
+
+impl Workspace<'_> {
+    fn describe(&self) -> String {
+        String::from("workspace")
+    }
+}
+
+impl Drop for Workspace<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[fail_fast(workers = 2)]
+fn borrows_in_a_return(items: &[u32], dropped: &AtomicUsize, both: &Barrier) -> Result<(), String> {
+    let workspace = Workspace(dropped);
+    for &item in items {
+        both.wait();
+        if item == 0 {
+            return Err(format!("failed in {}", workspace.describe()));
+        }
+        // The other iteration has returned by now, or is about to: the workspace, which a
+        // `return` only borrows, lives until the loop has ended.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(
+            dropped.load(Ordering::SeqCst),
+            0,
+            "dropped while an iteration ran"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn a_value_a_return_only_borrows_lives_until_the_loop_ends() {
+    let dropped = AtomicUsize::new(0);
+    let result = borrows_in_a_return(&[0, 1], &dropped, &Barrier::new(2));
+    assert_eq!(result, Err(String::from("failed in workspace")));
+    assert_eq!(dropped.load(Ordering::SeqCst), 1);
+}

@@ -166,28 +166,34 @@ impl Locals {
     }
 
     /// Whether `expr`'s type may still be partly unknown where the loop begins: it uses a
-    /// local whose type a later use may give (see `unsettled`), writes a closure (whose
-    /// result the body may give: `.map(|l| l.parse())` with `let n: u32 = parsed?`), calls a
-    /// function whose result type its caller picks without a turbofish (`str::parse`), or
-    /// the function is not known.
+    /// local whose type a later use may give (see `unsettled`), calls a function whose result
+    /// type its caller picks, without a turbofish (`.map(|l| l.parse())` with
+    /// `let n: u32 = parsed?` in the body; `str::parse`, `Vec::new`), or the function is not
+    /// known.
     pub(crate) fn may_be_untyped(&self, expr: &Expr) -> bool {
         struct Uses<'a>(&'a HashSet<String>, bool);
         impl Visit<'_> for Uses<'_> {
             fn visit_ident(&mut self, ident: &proc_macro2::Ident) {
                 self.1 |= self.0.contains(&ident.to_string());
             }
-            fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {
-                self.1 = true;
-            }
             fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
                 self.1 |= call.turbofish.is_none() && picked_by_caller(&call.method);
                 visit::visit_expr_method_call(self, call);
             }
             fn visit_path(&mut self, path: &syn::Path) {
-                self.1 |= path
-                    .segments
-                    .last()
-                    .is_some_and(|last| last.arguments.is_none() && picked_by_caller(&last.ident));
+                let mut segments = path.segments.iter().rev();
+                self.1 |= segments.next().is_some_and(|last| {
+                    let mut collection = || {
+                        segments.next().is_some_and(|ty| {
+                            ty.arguments.is_none()
+                                && COLLECTIONS.contains(&ty.ident.to_string().as_str())
+                        })
+                    };
+                    last.arguments.is_none()
+                        && (picked_by_caller(&last.ident)
+                            || (last.ident == "new" || last.ident == "with_capacity")
+                                && collection())
+                });
                 visit::visit_path(self, path);
             }
             fn visit_macro(&mut self, mac: &syn::Macro) {
@@ -1663,6 +1669,18 @@ fn flatten(tokens: TokenStream, into: &mut Vec<TokenTree>) {
         }
     }
 }
+
+/// The standard collections whose `new` and `with_capacity` leave the element type open.
+const COLLECTIONS: &[&str] = &[
+    "Vec",
+    "VecDeque",
+    "HashMap",
+    "HashSet",
+    "BTreeMap",
+    "BTreeSet",
+    "BinaryHeap",
+    "LinkedList",
+];
 
 /// Whether a method or function of this name in the standard library returns a type that
 /// its caller picks (`parse`, `into`, `collect`): without a turbofish, a later use may give it.

@@ -1,15 +1,19 @@
-//! Variables declared outside a parallel loop that only the `return`s of its body use
-//! (`return Ok(fallback)`, `return Err(msg.into())`, `return Ok(cfg.name)`). Sequentially the
-//! `return` leaves the loop, so the value moves once; in parallel several iterations may reach
-//! it at once, and a thread loop's body is a closure that may not move what it captures. The
-//! rewrite moves such variables into one cell before the loop, the first iteration that
-//! reaches such a `return` takes them all, and the code after the loop gets back the ones it
-//! uses (see `failfast_runtime::rewrite::Kept`).
+//! Variables declared outside a parallel loop that only the `return`s of its body use, and
+//! that one of them may move (`return Ok(fallback)`, `return Err(msg.into())`,
+//! `return Ok(cfg.name)`). Sequentially the `return` leaves the loop, so the value moves once;
+//! in parallel several iterations may reach it at once, and a thread loop's body is a closure
+//! that may not move what it captures. The rewrite moves such variables into one cell before
+//! the loop, the first iteration that reaches such a `return` takes them all, and the code
+//! after the loop gets back the ones it uses (see `failfast_runtime::rewrite::Kept`).
 //!
 //! Only where the syntax shows that this is what the sequential loop does:
-//! - the loop's options, input, head and body mention the variable nowhere but in the values
-//!   of its `return`s (or the error of anyhow's `bail!(e)` or `ensure!(cond, e)`), and no
-//!   such value holds a `continue` (which could take the values and go on). Not an
+//! - a `return`'s value (or the error of anyhow's `bail!(e)` or `ensure!(cond, e)`, not a
+//!   format string, which the macro formats only as a literal) may move it: it is used as a
+//!   value there, or its field is, or it is the receiver of a method that takes `self` by its
+//!   name (`into`, `unwrap`, `map`; see `moved_from`). A variable the `return`s only borrow
+//!   stays shared, which needs it `Sync` rather than `Send`, and drops after the loop;
+//! - the loop's options, input, head and body mention it nowhere but in such values, and no
+//!   such value holds a `continue` or `break` (which could take the values and go on). Not an
 //!   `Err(e)?`, which moves `e` before it returns, so that the sequential loop does not
 //!   compile either;
 //! - it is declared by a `let` of the loop's own block, with no attribute (`#[cfg]`), or is a
@@ -18,11 +22,9 @@
 //!   formatted, in statements of their own: no borrow of it may live across the loop (the
 //!   sequential `return` moves it where such a borrow is dead; the cell takes it before).
 //!
-//! A `return` that only borrows such a variable (`Err(format!("{msg}"))`) takes it too: the
-//! loop ends there either way. Any other variable a `return` moves is checked as before (see
-//! `captures::Used::moved`).
+//! Any other variable a `return` moves is checked as before (see `captures::Used::moved`).
 
-use crate::captures::{error_argument, FORMATTING};
+use crate::captures::{error_argument, expression_arguments, FORMATTING};
 use crate::changes;
 use crate::find::is_marker;
 use proc_macro2::{TokenStream, TokenTree};
@@ -83,7 +85,8 @@ pub(crate) fn keepable(
     let after: TokenStream = after.iter().map(ToTokens::to_token_stream).collect();
     let body = body.to_token_stream();
     let mut kept: Vec<Kept> = Vec::new();
-    for (name, count) in exits.moved {
+    for (name, first) in exits.moved {
+        let count = exits.mentioned.get(&name).copied().unwrap_or(0);
         if name == "self" || exits.not_leaving.contains(&name) {
             continue;
         }
@@ -97,7 +100,7 @@ pub(crate) fn keepable(
         }
         if let Some(mutable) = declared(&name, before, params) {
             kept.push(Kept {
-                name: exits.first[&name].clone(),
+                name: first,
                 mutable,
                 used_after: self::mentions(after.clone(), &name) > 0,
             });
@@ -147,8 +150,21 @@ pub(crate) fn take_kept_in_macro(
     let Some((mut args, at)) = error_argument(mac) else {
         return;
     };
+    if matches!(args[at], Expr::Lit(_)) {
+        return;
+    }
     take_kept(&mut args[at], kept, taken);
     mac.tokens = args.to_token_stream();
+}
+
+/// The error that a [`returns_error`] macro call (`bail!(e)`) returns, when the rewrite may
+/// take kept variables for it: not a format string, which the macro formats only as a literal.
+fn returned_error(mac: &syn::Macro) -> Option<Expr> {
+    if !returns_error(mac) {
+        return None;
+    }
+    let (args, at) = error_argument(mac)?;
+    (!matches!(args[at], Expr::Lit(_))).then(|| args[at].clone())
 }
 
 /// Whether `mac` is anyhow's (or eyre's) `bail!` or `ensure!`, which returns the error it
@@ -229,44 +245,148 @@ fn attributes(attrs: &[syn::Attribute]) -> TokenStream {
 /// How often `name` appears in `tokens`: as an identifier, or in a literal that may be a
 /// format string using it (`"{fallback}: {name}"`, in a macro).
 fn mentions(tokens: TokenStream, name: &str) -> usize {
-    let inline = format!("{{{name}");
+    let (whole, formatted) = (format!("{{{name}}}"), format!("{{{name}:"));
     tokens
         .into_iter()
         .map(|tree| match tree {
             TokenTree::Ident(ident) => usize::from(ident.unraw() == name),
             TokenTree::Group(group) => mentions(group.stream(), name),
-            TokenTree::Literal(literal) => usize::from(literal.to_string().contains(&inline)),
+            TokenTree::Literal(literal) => {
+                let text = literal.to_string();
+                usize::from(text.contains(&whole) || text.contains(&formatted))
+            }
             TokenTree::Punct(_) => 0,
         })
         .sum()
 }
 
-/// The variables that the exits of a body's own flow move out: not in its closures, async
-/// blocks, items or parallel loops, whose `return`s are not the loop's.
+/// The variables that the exits of a body's own flow may move out, and how often the exits
+/// mention each name: not in its closures, async blocks, items or parallel loops, whose
+/// `return`s are not the loop's.
 #[derive(Default)]
 struct Exits {
-    /// How often each is moved.
-    moved: HashMap<String, usize>,
-    /// Each as first written.
-    first: HashMap<String, Ident>,
-    /// Those that an exit holding a `continue` moves: it could take the values and go on.
+    /// Each name an exit may move (see [`moved_from`]), as first written.
+    moved: HashMap<String, Ident>,
+    /// How often the exits mention each name, moved or not (a `return` that only formats a
+    /// kept variable takes it too).
+    mentioned: HashMap<String, usize>,
+    /// Those mentioned by an exit holding a `continue` or `break`: it could take the values
+    /// and go on.
     not_leaving: Vec<String>,
 }
 
 impl Exits {
-    /// An exit: every variable it mentions may be what it moves (`Ok(fallback)`,
-    /// `Err(msg.into())`, `Ok(cfg.name)`, `vec![fallback]`), and the cell gives it by value.
-    fn note(&mut self, exit: TokenStream) {
-        let goes_on = mentions(exit.clone(), "continue") > 0;
-        for name in names_in(exit.clone()) {
+    fn note(&mut self, exit: &Expr) {
+        let tokens = exit.to_token_stream();
+        let goes_on = mentions(tokens.clone(), "continue") + mentions(tokens.clone(), "break") > 0;
+        let mut moved = Vec::new();
+        moved_from(exit, &mut moved);
+        for name in moved {
+            self.moved.entry(name.unraw().to_string()).or_insert(name);
+        }
+        for name in names_in(tokens.clone()) {
             let key = name.unraw().to_string();
-            *self.moved.entry(key.clone()).or_default() += mentions(exit.clone(), &key);
-            self.first.entry(key.clone()).or_insert(name);
+            *self.mentioned.entry(key.clone()).or_default() += mentions(tokens.clone(), &key);
             if goes_on {
                 self.not_leaving.push(key);
             }
         }
     }
+}
+
+/// The variables that `value`, an exit's value, may move out, as far as its syntax shows: a
+/// name where a value is used (`Ok(fallback)`, `vec![fallback]`, `prefix + ".."`, a branch of
+/// an `if` or `match`), the variable of a field (`cfg.fallback`, a partial move), and the
+/// receiver of a method that takes `self` by value by its name (`msg.into()`, `.unwrap()`,
+/// `.map(..)`). Not a name borrowed (`&x`, a method that borrows, `.len()`, a formatting
+/// macro's arguments): a variable only borrowed stays shared as before, which needs it `Sync`
+/// rather than `Send` (a lock's guard is the one, not the other).
+fn moved_from(value: &Expr, moved: &mut Vec<Ident>) {
+    match value {
+        Expr::Path(path) if path.qself.is_none() => moved.extend(path.path.get_ident().cloned()),
+        // A field of a field moves part of the variable at the root.
+        Expr::Field(field) => {
+            if let base @ (Expr::Path(_) | Expr::Field(_) | Expr::Paren(_)) = &*field.base {
+                moved_from(base, moved);
+            }
+        }
+        Expr::MethodCall(call) => {
+            if takes_self(&call.method) {
+                moved_from(&call.receiver, moved);
+            }
+            call.args.iter().for_each(|arg| moved_from(arg, moved));
+        }
+        Expr::Call(call) => call.args.iter().for_each(|arg| moved_from(arg, moved)),
+        Expr::Tuple(tuple) => tuple.elems.iter().for_each(|elem| moved_from(elem, moved)),
+        Expr::Array(array) => array.elems.iter().for_each(|elem| moved_from(elem, moved)),
+        Expr::Struct(record) => record
+            .fields
+            .iter()
+            .for_each(|field| moved_from(&field.expr, moved)),
+        Expr::Paren(paren) => moved_from(&paren.expr, moved),
+        Expr::Group(group) => moved_from(&group.expr, moved),
+        Expr::Cast(cast) => moved_from(&cast.expr, moved),
+        Expr::Try(tried) => moved_from(&tried.expr, moved),
+        Expr::Binary(binary) if !compares(&binary.op) => {
+            moved_from(&binary.left, moved);
+            moved_from(&binary.right, moved);
+        }
+        Expr::Block(block) => tail_moves(&block.block, moved),
+        Expr::If(branches) => {
+            tail_moves(&branches.then_branch, moved);
+            if let Some((_, otherwise)) = &branches.else_branch {
+                moved_from(otherwise, moved);
+            }
+        }
+        Expr::Match(matched) => matched
+            .arms
+            .iter()
+            .for_each(|arm| moved_from(&arm.body, moved)),
+        Expr::Macro(mac) => match error_argument(&mac.mac) {
+            // `anyhow!(e)` moves `e`; with a format string it only borrows.
+            Some((args, at)) => moved_from(&args[at], moved),
+            None => {
+                let named = mac.mac.path.segments.last();
+                if named.is_some_and(|last| FORMATTING.contains(&last.ident.to_string().as_str())) {
+                    return;
+                }
+                if let Some(args) = expression_arguments(&mac.mac) {
+                    args.iter().for_each(|arg| moved_from(arg, moved));
+                }
+            }
+        },
+        _ => {}
+    }
+}
+
+fn tail_moves(block: &syn::Block, moved: &mut Vec<Ident>) {
+    if let Some(Stmt::Expr(tail, None)) = block.stmts.last() {
+        moved_from(tail, moved);
+    }
+}
+
+/// Whether a binary operator only compares (borrows) its operands.
+fn compares(op: &syn::BinOp) -> bool {
+    use syn::BinOp::{And, Eq, Ge, Gt, Le, Lt, Ne, Or};
+    matches!(
+        op,
+        Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) | And(_) | Or(_)
+    )
+}
+
+/// Whether a method of this name takes `self` by value in the standard library's types
+/// (`into`, `into_iter`, `unwrap`, `expect`, `ok_or`, `map`): its receiver may be moved.
+fn takes_self(method: &Ident) -> bool {
+    let name = method.to_string();
+    name.starts_with("into")
+        || name.starts_with("unwrap")
+        || name.starts_with("expect")
+        || name.starts_with("ok_or")
+        || name.starts_with("map")
+        || matches!(
+            name.as_str(),
+            "ok" | "err" | "and_then" | "or_else" | "or" | "and" | "collect" | "sum" | "product"
+        )
 }
 
 /// The names in `tokens`, each once, as first written: identifiers, and the names that a
@@ -306,7 +426,7 @@ impl Visit<'_> for Exits {
         match expr {
             Expr::Return(ret) => {
                 if let Some(value) = &ret.expr {
-                    self.note(value.to_token_stream());
+                    self.note(value);
                 }
             }
             Expr::Closure(_) | Expr::Async(_) => return,
@@ -318,10 +438,8 @@ impl Visit<'_> for Exits {
     }
 
     fn visit_macro(&mut self, mac: &syn::Macro) {
-        if returns_error(mac) {
-            if let Some((args, at)) = error_argument(mac) {
-                self.note(args[at].to_token_stream());
-            }
+        if let Some(error) = returned_error(mac) {
+            self.note(&error);
         }
     }
 

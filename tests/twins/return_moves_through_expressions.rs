@@ -95,20 +95,39 @@ async fn method_async(names: &[String], msg: String) -> Result<(), Box<dyn std::
     Ok(())
 }
 
+/// A lock's guard is `Sync` but not `Send`: a `return` that only reads it through a format
+/// leaves it shared, as before, rather than kept (which would move it).
+pub struct Settings {
+    pub max: usize,
+}
+
 #[fail_fast(workers = 4)]
-fn bail_formats_a_cell(items: &[u32]) -> anyhow::Result<()> {
-    let seen = std::cell::Cell::new(0);
-    for &item in items {
-        if item > 10 {
-            anyhow::bail!("{item} is over 10 ({seen:?} seen)");
+fn guard_read_in_a_return(jobs: &[usize], settings: &std::sync::RwLock<Settings>) -> Result<(), String> {
+    let limits = settings.read().unwrap();
+    for job in jobs {
+        if *job > 10 {
+            return Err(format!("job {job} is over the limit {}", limits.max));
         }
     }
-    seen.set(1);
     Ok(())
 }
 
+/// A local named like a method the `return` calls is not what it moves.
+#[fail_fast(workers = 4)]
+fn local_named_like_a_method(names: &[String]) -> Result<usize, usize> {
+    let len = std::rc::Rc::new(0_usize);
+    for name in names {
+        if name.is_empty() {
+            return Err(name.len());
+        }
+    }
+    Ok(*len)
+}
+
 fn main() {
-    assert!(bail_formats_a_cell(&[1, 20]).is_err());
+    let settings = std::sync::RwLock::new(Settings { max: 10 });
+    assert!(guard_read_in_a_return(&[1, 30], &settings).is_err());
+    assert_eq!(local_named_like_a_method(&[String::new()]), Err(0));
     let names = vec![String::from("a"), String::new()];
     assert_eq!(field(&names, Config { fallback: "f".into() }).unwrap(), "f");
     assert!(method(&names, "m".into()).is_err());
