@@ -76,7 +76,12 @@
 //! - **The input** (any `IntoIterator`) is evaluated once and pulled lazily. At most
 //!   `workers` items are pulled ahead of the running iterations; when iterations take only
 //!   microseconds, items go out in small batches, never more than 64 per worker. Endless
-//!   inputs work in bounded memory.
+//!   inputs work in bounded memory. Known limit: items of a batch wait for the item before
+//!   them on the same worker. So a `Send` iterator whose `next()` blocks until an item it gave
+//!   earlier has started (a request/response channel read with `for job in rx`), or
+//!   iterations that wait for each other (a `Barrier` of `workers`), can wait for ever once
+//!   batches form: read such a channel with `while let Ok(job) = rx.recv()`, whose head is
+//!   evaluated only when a thread is free to start the value at once.
 //! - **The calling thread works too.** The loop's expansion looks at the input's type, at
 //!   compile time, and picks how to feed the workers:
 //!   - split by index, with no hand-over per item: integer ranges, slices, `&Vec`, `&[T; N]`,
