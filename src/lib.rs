@@ -306,10 +306,11 @@
 //!     Ok(())
 //! }
 //! ```
-//! A `return` (or `bail!`) may move a value declared before the loop, as the sequential
-//! loop's does, when the loop mentions it nowhere else, it is declared in the block that holds
-//! the loop (or is a parameter of the function whose body that is), and no borrow of it lives
-//! across the loop. The loop keeps such values for the first iteration that reaches such a
+//! A `return` (or `bail!(e)`) may move a value declared before the loop, as the sequential
+//! loop's does (`Ok(fallback)`, `Ok(cfg.name)`, `Err(msg.into())`, `Ok(vec![fallback])`), when
+//! the loop mentions it nowhere else, it is declared in the block that holds the loop (or is
+//! a parameter of the function whose body that is), and no borrow of it lives across the
+//! loop. The loop keeps such values for the first iteration that reaches such a
 //! `return`, which takes them and leaves (unless another exit came first); one that reaches
 //! one after it ends without returning. When no iteration returned, the code after the loop
 //! has back those it uses. Either way a kept value drops before the variables declared
@@ -357,7 +358,10 @@
 //! definition writes is not seen (the loop then runs on threads, and rustc says it is not
 //! `async`: write an `.await` in the body). They wait in parallel, they do not compute in
 //! parallel. The body borrows locals and arguments and needs no `Send`; the function's future
-//! is `Send` when the sequential loop's would be. The input is pulled only when an iteration
+//! is `Send` when the sequential loop's would be, except that a local the body uses must be
+//! `Sync` too (not yet: the iterations hold a reference to it across their awaits, so a
+//! `RefCell` or an mpsc `Receiver` the body uses makes the future not `Send`; use a `Mutex`,
+//! or an async channel). The input is pulled only when an iteration
 //! can start. At the first exit the other in-flight iterations are dropped at once, and
 //! dropping the function's future drops them all. See [`future`] for the details.
 //!
