@@ -67,7 +67,7 @@ impl<T: Send> SendExit for T {}
 /// closure, which the user did not write (rustc then drops its own report of it).
 #[diagnostic::on_unimplemented(
     message = "the iterations of a parallel loop use `{Self}` from several threads at once, but it cannot be shared between threads safely",
-    label = "the body of this loop uses a `{Self}` declared outside it",
+    label = "the body of this loop uses `{Self}`, declared outside it",
     note = "share it safely: a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`, `&(dyn Trait + Sync)` for a trait object, a `+ Sync` bound for a generic or `impl Trait` parameter; or build it inside the body"
 )]
 pub trait SharedCapture: Sync {}
