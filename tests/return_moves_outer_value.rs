@@ -405,3 +405,42 @@ fn a_value_a_return_only_borrows_lives_until_the_loop_ends() {
     assert_eq!(result, Err(String::from("failed in workspace")));
     assert_eq!(dropped.load(Ordering::SeqCst), 1);
 }
+
+#[fail_fast(workers = 2)]
+fn shapes(
+    item: u32,
+    boxed: Box<String>,
+    choice: Option<String>,
+    label: String,
+) -> Result<String, String> {
+    for i in [item] {
+        match i {
+            1 => return Ok(*boxed),
+            2 => {
+                return match choice {
+                    Some(v) => Ok(v),
+                    None => Err(String::from("none")),
+                }
+            }
+            3 => return Ok(dbg!(label)),
+            _ => {}
+        }
+    }
+    Ok(String::from("no return"))
+}
+
+#[test]
+fn a_deref_a_match_and_dbg_move_the_value() {
+    let call = |item| {
+        shapes(
+            item,
+            Box::new("boxed".into()),
+            Some("chosen".into()),
+            "label".into(),
+        )
+    };
+    assert_eq!(call(1), Ok(String::from("boxed")));
+    assert_eq!(call(2), Ok(String::from("chosen")));
+    assert_eq!(call(3), Ok(String::from("label")));
+    assert_eq!(call(4), Ok(String::from("no return")));
+}

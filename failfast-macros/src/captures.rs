@@ -176,6 +176,10 @@ impl Locals {
             fn visit_ident(&mut self, ident: &proc_macro2::Ident) {
                 self.1 |= self.0.contains(&ident.to_string());
             }
+            // `as _`, `Vec::<_>::new()`, `vec![]`: a type the body may give.
+            fn visit_type_infer(&mut self, _: &syn::TypeInfer) {
+                self.1 = true;
+            }
             fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
                 self.1 |= call.turbofish.is_none() && picked_by_caller(&call.method);
                 visit::visit_expr_method_call(self, call);
@@ -197,6 +201,7 @@ impl Locals {
                 visit::visit_path(self, path);
             }
             fn visit_macro(&mut self, mac: &syn::Macro) {
+                self.1 |= mac.path.is_ident("vec") && mac.tokens.is_empty();
                 let mut tokens = Vec::new();
                 flatten(mac.tokens.clone(), &mut tokens);
                 self.1 |= tokens.iter().any(|token| {

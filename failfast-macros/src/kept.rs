@@ -9,9 +9,12 @@
 //! Only where the syntax shows that this is what the sequential loop does:
 //! - a `return`'s value (or the error of anyhow's `bail!(e)` or `ensure!(cond, e)`, not a
 //!   format string, which the macro formats only as a literal) may move it: it is used as a
-//!   value there, or its field is, or it is the receiver of a method that takes `self` by its
-//!   name (`into`, `unwrap`, `map`; see `moved_from`). A variable the `return`s only borrow
-//!   stays shared, which needs it `Sync` rather than `Send`, and drops after the loop;
+//!   value there (also under `-`, `*`, `.await`, as a `match` or `if let` scrutinee, in a
+//!   `move` closure or `dbg!`), or its field is, or it is the receiver of a method that takes
+//!   `self` by its name (`into`, `unwrap`, `map`, `context`; see `moved_from`). A variable the
+//!   `return`s only borrow stays shared, which needs it `Sync` rather than `Send`, and drops
+//!   after the loop; so does a lock's or a cell's guard (`let g = m.lock().unwrap()`), which
+//!   nothing moves out of;
 //! - the loop's options, input, head and body mention it nowhere but in such values, and no
 //!   such value holds a `continue` or `break` (which could take the values and go on). Not an
 //!   `Err(e)?`, which moves `e` before it returns, so that the sequential loop does not
@@ -196,7 +199,7 @@ fn declared(name: &str, before: &[Stmt], params: Option<&HashMap<String, bool>>)
     let Stmt::Local(local) = &before[binding] else {
         return None;
     };
-    if !local.attrs.is_empty() {
+    if !local.attrs.is_empty() || local.init.as_ref().is_some_and(|init| guard(&init.expr)) {
         return None;
     }
     let mut pat = &local.pat;
@@ -208,6 +211,31 @@ fn declared(name: &str, before: &[Stmt], params: Option<&HashMap<String, bool>>)
             Some(ident.mutability.is_some())
         }
         _ => None,
+    }
+}
+
+/// Whether `init` makes a lock's or a cell's guard (`m.lock().unwrap()`, `cell.borrow()`):
+/// nothing can be moved out of one, so a `return` only reads through it, and the guard, which
+/// is not `Send`, stays shared rather than kept.
+fn guard(init: &Expr) -> bool {
+    let mut init = init;
+    loop {
+        match init {
+            Expr::MethodCall(call) => {
+                let name = call.method.to_string();
+                if matches!(name.as_str(), "unwrap" | "expect") {
+                    init = &call.receiver;
+                    continue;
+                }
+                return matches!(
+                    name.as_str(),
+                    "lock" | "read" | "write" | "try_lock" | "borrow" | "borrow_mut"
+                );
+            }
+            Expr::Try(tried) => init = &tried.expr,
+            Expr::Await(awaited) => init = &awaited.base,
+            _ => return false,
+        }
     }
 }
 
@@ -327,27 +355,49 @@ fn moved_from(value: &Expr, moved: &mut Vec<Ident>) {
         Expr::Group(group) => moved_from(&group.expr, moved),
         Expr::Cast(cast) => moved_from(&cast.expr, moved),
         Expr::Try(tried) => moved_from(&tried.expr, moved),
+        Expr::Await(awaited) => moved_from(&awaited.base, moved),
+        Expr::Unary(unary) => moved_from(&unary.expr, moved),
+        Expr::Unsafe(block) => tail_moves(&block.block, moved),
+        Expr::Let(bound) => moved_from(&bound.expr, moved),
+        // A `move` closure takes every variable it names.
+        Expr::Closure(closure) if closure.capture.is_some() => {
+            struct Named<'a>(&'a mut Vec<Ident>);
+            impl Visit<'_> for Named<'_> {
+                fn visit_path(&mut self, path: &syn::Path) {
+                    self.0.extend(path.get_ident().cloned());
+                }
+            }
+            Named(moved).visit_expr(&closure.body);
+        }
         Expr::Binary(binary) if !compares(&binary.op) => {
             moved_from(&binary.left, moved);
             moved_from(&binary.right, moved);
         }
         Expr::Block(block) => tail_moves(&block.block, moved),
         Expr::If(branches) => {
+            moved_from(&branches.cond, moved);
             tail_moves(&branches.then_branch, moved);
             if let Some((_, otherwise)) = &branches.else_branch {
                 moved_from(otherwise, moved);
             }
         }
-        Expr::Match(matched) => matched
-            .arms
-            .iter()
-            .for_each(|arm| moved_from(&arm.body, moved)),
+        Expr::Match(matched) => {
+            // The scrutinee moves into the arms that bind by value.
+            moved_from(&matched.expr, moved);
+            matched
+                .arms
+                .iter()
+                .for_each(|arm| moved_from(&arm.body, moved));
+        }
         Expr::Macro(mac) => match error_argument(&mac.mac) {
             // `anyhow!(e)` moves `e`; with a format string it only borrows.
             Some((args, at)) => moved_from(&args[at], moved),
             None => {
                 let named = mac.mac.path.segments.last();
-                if named.is_some_and(|last| FORMATTING.contains(&last.ident.to_string().as_str())) {
+                // `dbg!` returns what it is given; the other formatting macros borrow.
+                if named.is_some_and(|last| {
+                    last.ident != "dbg" && FORMATTING.contains(&last.ident.to_string().as_str())
+                }) {
                     return;
                 }
                 if let Some(args) = expression_arguments(&mac.mac) {
@@ -385,7 +435,23 @@ fn takes_self(method: &Ident) -> bool {
         || name.starts_with("map")
         || matches!(
             name.as_str(),
-            "ok" | "err" | "and_then" | "or_else" | "or" | "and" | "collect" | "sum" | "product"
+            "ok" | "err"
+                | "and_then"
+                | "or_else"
+                | "or"
+                | "and"
+                | "filter"
+                | "zip"
+                | "chain"
+                | "rev"
+                | "skip"
+                | "collect"
+                | "sum"
+                | "product"
+                // anyhow's and eyre's `Context` on a `Result` or `Option`.
+                | "context"
+                | "with_context"
+                | "wrap_err"
         )
 }
 

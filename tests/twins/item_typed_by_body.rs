@@ -54,7 +54,37 @@ fn rows(rows: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
+#[fail_fast(workers = 2)]
+fn cast_to_an_inferred_type(names: &[&str]) -> Result<u64, String> {
+    for n in names.iter().map(|n| n.len() as _) {
+        let k: u64 = n;
+        if k > 100 {
+            return Err("long".into());
+        }
+    }
+    Ok(1)
+}
+
+#[fail_fast(workers = 2)]
+fn empty_vectors(names: &[&str]) -> Result<(), String> {
+    for mut v in names.iter().map(|_| Vec::<_>::new()) {
+        v.push(1_u8);
+    }
+    Ok(())
+}
+
+#[fail_fast(workers = 2)]
+fn empty_vec_macros(names: &[&str]) -> Result<(), String> {
+    for mut v in names.iter().map(|_| vec![]) {
+        v.push(1_u8);
+    }
+    Ok(())
+}
+
 fn main() {
+    assert_eq!(cast_to_an_inferred_type(&["a"]), Ok(1));
+    assert!(empty_vectors(&["a"]).is_ok());
+    assert!(empty_vec_macros(&["a"]).is_ok());
     assert!(parse_all(&["1", "x"]).is_err());
     assert!(parse_by_path(&["1", "2"]).is_ok());
     assert_eq!(all_small(&["1", "300"]), None);

@@ -124,7 +124,97 @@ fn local_named_like_a_method(names: &[String]) -> Result<usize, usize> {
     Ok(*len)
 }
 
+#[fail_fast(workers = 4)]
+fn through_more_shapes(
+    items: &[u32],
+    base: i64,
+    boxed: Box<String>,
+    choice: Option<String>,
+    name: Option<String>,
+    shown: String,
+) -> Result<String, String> {
+    for &item in items {
+        match item {
+            1 => return Ok((-base).to_string()),
+            2 => return Ok(*boxed),
+            3 => {
+                return match choice {
+                    Some(v) => Ok(v),
+                    None => Err("none".to_owned()),
+                }
+            }
+            4 => return Ok(name.filter(|n| !n.is_empty()).unwrap_or_default()),
+            5 => return Ok(dbg!(shown)),
+            _ => {}
+        }
+    }
+    Ok(String::new())
+}
+
+#[fail_fast(workers = 4)]
+fn if_let_and_closure(items: &[u32], fallback: Option<String>, label: String) -> Result<Box<dyn Fn() -> String + Send>, String> {
+    for &item in items {
+        if item == 1 {
+            return Err(if let Some(v) = fallback { v } else { String::from("d") });
+        }
+        if item == 2 {
+            return Ok(Box::new(move || label.clone()));
+        }
+    }
+    Err(String::new())
+}
+
+#[fail_fast(workers = 4)]
+fn with_context(items: &[u32], parsed: Result<u32, std::num::ParseIntError>) -> anyhow::Result<u32> {
+    use anyhow::Context as _;
+    for &item in items {
+        if item == 1 {
+            return parsed.context("no base");
+        }
+    }
+    Ok(0)
+}
+
+async fn convert(s: String) -> String {
+    s + "!"
+}
+
+#[fail_fast(workers = 4)]
+async fn awaited(items: &[u32], fallback: String) -> Result<String, String> {
+    for &item in items {
+        std::future::ready(()).await;
+        if item == 1 {
+            return Ok(convert(fallback).await);
+        }
+    }
+    Ok(String::new())
+}
+
+/// A lock's guard is read through, never moved out of: it stays shared.
+pub struct Stats {
+    pub count: u32,
+}
+
+#[fail_fast(workers = 4)]
+fn read_through_a_guard(items: &[u32], stats: &std::sync::Mutex<Stats>) -> Result<u32, String> {
+    let guard = stats.lock().unwrap();
+    for &item in items {
+        if item == 1 {
+            return Ok(guard.count);
+        }
+    }
+    Ok(0)
+}
+
 fn main() {
+    assert_eq!(
+        through_more_shapes(&[2], 5, Box::new("b".into()), None, None, "s".into()),
+        Ok("b".to_owned())
+    );
+    assert!(if_let_and_closure(&[1], None, "l".into()).is_err());
+    assert!(with_context(&[1], "x".parse()).is_err());
+    assert_eq!(futures::executor::block_on(awaited(&[1], "a".into())), Ok("a!".to_owned()));
+    assert_eq!(read_through_a_guard(&[1], &std::sync::Mutex::new(Stats { count: 4 })), Ok(4));
     let settings = std::sync::RwLock::new(Settings { max: 10 });
     assert!(guard_read_in_a_return(&[1, 30], &settings).is_err());
     assert_eq!(local_named_like_a_method(&[String::new()]), Err(0));
