@@ -406,6 +406,8 @@ fn a_value_a_return_only_borrows_lives_until_the_loop_ends() {
     assert_eq!(dropped.load(Ordering::SeqCst), 1);
 }
 
+// A `Box<String>` on purpose: the `return` moves the string out of the box.
+#[allow(clippy::box_collection)]
 #[fail_fast(workers = 2)]
 fn shapes(
     item: u32,
