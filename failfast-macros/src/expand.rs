@@ -238,7 +238,16 @@ impl Phases for Checked<'_> {
         let at = hygienic(of.span);
         let cell = kept_cell(of);
         let names = kept.iter().map(|kept| &kept.name);
-        let before = syn::parse_quote_spanned!(at=> let #cell = #named::Kept::keep((#(#names,)*)););
+        // A thread loop's first `return` takes them on a pool thread: each must be `Send`,
+        // which is checked first, at `for`, in the loop's terms (see `KeptForReturn`).
+        let sent = kept.iter().filter(|_| of.kind == Kind::Thread).map(|kept| {
+            let name = &kept.name;
+            quote_spanned!(at=> #named::kept_for_return(&#name);)
+        });
+        let before = syn::parse_quote_spanned!(at=> let #cell = {
+            #(#sent)*
+            #named::Kept::keep((#(#names,)*))
+        };);
         if !kept.iter().any(|kept| kept.used_after) {
             return (before, Vec::new());
         }

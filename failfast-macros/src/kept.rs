@@ -9,12 +9,14 @@
 //! Only where the syntax shows that this is what the sequential loop does:
 //! - a `return`'s value (or the error of anyhow's `bail!(e)` or `ensure!(cond, e)`, not a
 //!   format string, which the macro formats only as a literal) may move it: it is used as a
-//!   value there (also under `-`, `*`, `.await`, as a `match` or `if let` scrutinee, in a
-//!   `move` closure or `dbg!`), or its field is, or it is the receiver of a method that takes
-//!   `self` by its name (`into`, `unwrap`, `map`, `context`; see `moved_from`). A variable the
+//!   value there (also under `-` or `*`, `.await`, as a `match` or `if let` scrutinee, in a
+//!   `move` closure or `dbg!`), or its field is, or it is the receiver of a method that takes `self`
+//!   by its name (`into`, `unwrap`, `map`, `context`; see `moved_from`). A variable the
 //!   `return`s only borrow stays shared, which needs it `Sync` rather than `Send`, and drops
-//!   after the loop; so does a lock's or a cell's guard (`let g = m.lock().unwrap()`), which
-//!   nothing moves out of;
+//!   after the loop; so does a lock's or a cell's guard (`let g = m.lock()..`, a parameter of
+//!   a `..Guard` type), which nothing moves out of, and which is not `Send`. A thread loop's
+//!   kept values must be `Send` (the first `return` takes them on a pool thread): checked at
+//!   `for` in the loop's terms (`KeptForReturn`);
 //! - the loop's options, input, head and body mention it nowhere but in such values, and no
 //!   such value holds a `continue` or `break` (which could take the values and go on). Not an
 //!   `Err(e)?`, which moves `e` before it returns, so that the sequential loop does not
@@ -214,29 +216,48 @@ fn declared(name: &str, before: &[Stmt], params: Option<&HashMap<String, bool>>)
     }
 }
 
-/// Whether `init` makes a lock's or a cell's guard (`m.lock().unwrap()`, `cell.borrow()`):
-/// nothing can be moved out of one, so a `return` only reads through it, and the guard, which
-/// is not `Send`, stays shared rather than kept.
+/// Whether `init` makes a lock's or a cell's guard, or may (`m.lock().unwrap()`,
+/// `match m.lock() { .. }`, `cell.borrow()`): nothing can be moved out of one, so a `return`
+/// only reads through it, and the guard, which is not `Send`, stays shared rather than kept.
 fn guard(init: &Expr) -> bool {
-    let mut init = init;
-    loop {
-        match init {
-            Expr::MethodCall(call) => {
-                let name = call.method.to_string();
-                if matches!(name.as_str(), "unwrap" | "expect") {
-                    init = &call.receiver;
-                    continue;
-                }
-                return matches!(
-                    name.as_str(),
-                    "lock" | "read" | "write" | "try_lock" | "borrow" | "borrow_mut"
-                );
-            }
-            Expr::Try(tried) => init = &tried.expr,
-            Expr::Await(awaited) => init = &awaited.base,
-            _ => return false,
+    struct Locks(bool);
+    impl Visit<'_> for Locks {
+        fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
+            self.0 |= GUARDS.contains(&call.method.to_string().as_str());
+            visit::visit_expr_method_call(self, call);
         }
     }
+    let mut locks = Locks(false);
+    locks.visit_expr(init);
+    locks.0
+}
+
+/// The methods that make a guard.
+const GUARDS: &[&str] = &[
+    "lock",
+    "read",
+    "write",
+    "try_lock",
+    "try_read",
+    "try_write",
+    "borrow",
+    "borrow_mut",
+];
+
+/// Whether a parameter of type `ty` may be a guard (`MutexGuard<'_, T>`, `Ref<'_, T>`): see
+/// [`guard`].
+pub(crate) fn guard_type(ty: &syn::Type) -> bool {
+    struct Named(bool);
+    impl Visit<'_> for Named {
+        fn visit_path_segment(&mut self, segment: &syn::PathSegment) {
+            let name = segment.ident.to_string();
+            self.0 |= name.ends_with("Guard") || name == "Ref" || name == "RefMut";
+            visit::visit_path_segment(self, segment);
+        }
+    }
+    let mut named = Named(false);
+    named.visit_type(ty);
+    named.0
 }
 
 /// Whether `stmt` leaves no borrow of the variable `name` behind: it does not mention it, or
@@ -356,6 +377,8 @@ fn moved_from(value: &Expr, moved: &mut Vec<Ident>) {
         Expr::Cast(cast) => moved_from(&cast.expr, moved),
         Expr::Try(tried) => moved_from(&tried.expr, moved),
         Expr::Await(awaited) => moved_from(&awaited.base, moved),
+        // `-x`, `!x`, `*boxed` (a guard, which `*g` reads through, is never kept: see
+        // `guard`).
         Expr::Unary(unary) => moved_from(&unary.expr, moved),
         Expr::Unsafe(block) => tail_moves(&block.block, moved),
         Expr::Let(bound) => moved_from(&bound.expr, moved),

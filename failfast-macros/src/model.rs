@@ -255,8 +255,9 @@ pub(crate) struct Walk<'a> {
     /// [`Phases::changed_shared`]), each with the names its place uses: they go before the
     /// statement, unless it binds one of those names.
     checks: Vec<(syn::Stmt, HashSet<String>)>,
-    /// The function's parameters bound by name, each with whether it is `mut`, until the
-    /// walk enters the function's body (see [`kept::keepable`]).
+    /// The function's parameters bound by name that a loop may keep (not a guard's type), each
+    /// with whether it is `mut`, until the walk enters the function's body (see
+    /// [`kept::keepable`]).
     params: Option<HashMap<String, bool>>,
     /// The variables that the loop of the statement being walked keeps (see `kept`), for
     /// [`Walk::parallel_loop`]; then the statements that keep them, for the block.
@@ -294,7 +295,9 @@ impl<'a> Walk<'a> {
                     .filter_map(|input| match input {
                         syn::FnArg::Typed(typed) => match &*typed.pat {
                             Pat::Ident(ident)
-                                if ident.by_ref.is_none() && ident.subpat.is_none() =>
+                                if ident.by_ref.is_none()
+                                    && ident.subpat.is_none()
+                                    && !kept::guard_type(&typed.ty) =>
                             {
                                 let name = syn::ext::IdentExt::unraw(&ident.ident).to_string();
                                 Some((name, ident.mutability.is_some()))

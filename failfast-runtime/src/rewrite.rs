@@ -26,7 +26,8 @@ pub use changed::{
     TakenFrom,
 };
 pub use moved::{
-    moved_by_return, returned_value, Kept, MovedByReturn, MovedValue, Reborrowed, Returned,
+    kept_for_return, moved_by_return, returned_value, Kept, KeptForReturn, MovedByReturn,
+    MovedValue, Reborrowed, Returned,
 };
 use std::marker::PhantomData;
 use std::ops::ControlFlow;

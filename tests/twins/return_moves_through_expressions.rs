@@ -206,7 +206,47 @@ fn read_through_a_guard(items: &[u32], stats: &std::sync::Mutex<Stats>) -> Resul
     Ok(0)
 }
 
+/// Guards made other ways, and one passed in: read through, never kept.
+#[fail_fast(workers = 4)]
+fn guards_made_other_ways(items: &[u32], stats: &std::sync::Mutex<Stats>) -> Result<u32, String> {
+    let guard = stats.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for &item in items {
+        if item == 1 {
+            return Ok(guard.count);
+        }
+    }
+    Ok(0)
+}
+
+#[fail_fast(workers = 4)]
+fn guard_by_match(items: &[u32], stats: &std::sync::Mutex<Stats>) -> Result<u32, String> {
+    let guard = match stats.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    for &item in items {
+        if item == 1 {
+            return Ok(guard.count);
+        }
+    }
+    Ok(0)
+}
+
+#[fail_fast(workers = 4)]
+fn guard_parameter(items: &[u32], guard: std::sync::MutexGuard<'_, Stats>) -> Result<u32, String> {
+    for &item in items {
+        if item == 1 {
+            return Ok(guard.count + 1);
+        }
+    }
+    Ok(guard.count)
+}
+
 fn main() {
+    let stats = std::sync::Mutex::new(Stats { count: 4 });
+    assert_eq!(guards_made_other_ways(&[1], &stats), Ok(4));
+    assert_eq!(guard_by_match(&[1], &stats), Ok(4));
+    assert_eq!(guard_parameter(&[1], stats.lock().unwrap()), Ok(5));
     assert_eq!(
         through_more_shapes(&[2], 5, Box::new("b".into()), None, None, "s".into()),
         Ok("b".to_owned())

@@ -77,6 +77,22 @@ impl<T: Copy> MovedByReturn for T {}
 #[inline(always)]
 pub fn moved_by_return(_: &dyn MovedByReturn) {}
 
+/// A variable that a thread loop keeps for its first `return` (see [`Kept`]) goes to the pool
+/// thread that returns it, so it must be `Send`: checked at `for`, with the variable, so
+/// that rustc reports one that is not in the loop's terms rather than as a bound of the
+/// body's closure on [`Kept`] (the same error at the same place, which it then leaves out).
+#[diagnostic::on_unimplemented(
+    message = "a `return` in this parallel loop moves `{Self}` out of a variable declared before it, but it cannot be sent between threads safely",
+    label = "the first iteration to reach that `return` takes the value, on whichever thread runs it",
+    note = "return a value that can be sent between threads (an `Arc` instead of an `Rc`, an owned `String` instead of a guard), or build it inside the body"
+)]
+pub trait KeptForReturn: Send {}
+impl<T: ?Sized + Send> KeptForReturn for T {}
+
+/// See [`KeptForReturn`].
+#[inline(always)]
+pub fn kept_for_return(_: &dyn KeptForReturn) {}
+
 /// A variable that a `return` passes on, for [`MovedByReturn`]: the rewrite writes
 /// `if let Some(v) = (&returned_value(&v)).__failfast_moved() { moved_by_return(v) }`. A
 /// `&mut` is not moved where the callee takes a reference (`check(config)?`): rustc reborrows
