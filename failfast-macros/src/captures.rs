@@ -168,8 +168,8 @@ impl Locals {
     /// Whether `expr`'s type may still be partly unknown where the loop begins: it uses a
     /// local whose type a later use may give (see `unsettled`), calls a function whose result
     /// type its caller picks, without a turbofish (`.map(|l| l.parse())` with
-    /// `let n: u32 = parsed?` in the body; `str::parse`, `Vec::new`), or the function is not
-    /// known.
+    /// `let n: u32 = parsed?` in the body; `str::parse`, `Vec::new` and the other
+    /// [`CONTAINERS`]' constructors), or the function is not known.
     pub(crate) fn may_be_untyped(&self, expr: &Expr) -> bool {
         struct Uses<'a>(&'a HashSet<String>, bool);
         impl Visit<'_> for Uses<'_> {
@@ -190,7 +190,7 @@ impl Locals {
                     let mut collection = || {
                         segments.next().is_some_and(|ty| {
                             ty.arguments.is_none()
-                                && COLLECTIONS.contains(&ty.ident.to_string().as_str())
+                                && CONTAINERS.contains(&ty.ident.to_string().as_str())
                         })
                     };
                     last.arguments.is_none()
@@ -1674,18 +1674,6 @@ fn flatten(tokens: TokenStream, into: &mut Vec<TokenTree>) {
         }
     }
 }
-
-/// The standard collections whose `new` and `with_capacity` leave the element type open.
-const COLLECTIONS: &[&str] = &[
-    "Vec",
-    "VecDeque",
-    "HashMap",
-    "HashSet",
-    "BTreeMap",
-    "BTreeSet",
-    "BinaryHeap",
-    "LinkedList",
-];
 
 /// Whether a method or function of this name in the standard library returns a type that
 /// its caller picks (`parse`, `into`, `collect`): without a turbofish, a later use may give it.
