@@ -321,6 +321,16 @@ fn hygienic(span: Span) -> Span {
     Span::mixed_site().located_at(span)
 }
 
+/// An option's `value` (`workers`, `timeout`, `deadline`) as a block that gives it the type
+/// `ty`, at the value's own tokens: rustc infers the value's type from it
+/// (`cfg.timeout.into()`) and reports a value of another type there, with its own conversion
+/// help (`limit.try_into().unwrap()`), not as an argument of the runtime's function.
+fn typed_at(value: &Expr, ty: &TokenStream, name: &str) -> TokenStream {
+    let at = hygienic(syn::spanned::Spanned::span(value));
+    let typed = Ident::new(name, at);
+    quote_spanned!(at=> { let #typed: #ty = #value; #typed })
+}
+
 /// `continue` of the parallel loop: the iteration is done.
 ///
 /// The `return` and the call's parentheses are at the user's `continue`, so that the
@@ -510,11 +520,8 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 Some(krate) => quote_spanned!(span=> #krate::parallel_loop),
                 None => quote_spanned!(span=> ::failfast::parallel_loop),
             };
-            // Typed at the expression's tokens, as `timeout`'s value is: a `u32` is reported
-            // there, with rustc's conversion, not as an argument of the runtime's function.
-            let value_span = hygienic(syn::spanned::Spanned::span(expr));
-            let typed = Ident::new("__failfast_workers", value_span);
-            let value = quote_spanned!(value_span=> { let #typed: ::core::primitive::usize = #expr; #typed });
+            let usize = quote_spanned!(hygienic(syn::spanned::Spanned::span(expr))=> ::core::primitive::usize);
+            let value = typed_at(expr, &usize, "__failfast_workers");
             let workers = Ident::new("__failfast_workers", at);
             let call = quote_spanned!(span=> #named::workers(#value));
             workers_first = Some(quote_spanned!(at=> let #workers = #call;));
@@ -676,16 +683,12 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         let stop = stop.as_ref().map(|stop| quote_spanned!(at=> .stop(#stop)));
         let limit = options.limit.as_ref().map(|(name, value)| {
             let method = Ident::new(&name.to_string(), at);
-            // Typed at the value's tokens, so that rustc infers the value's type from it
-            // (`cfg.timeout.into()`) and reports a value of another type there, not at the
-            // runtime's `Loop::timeout`.
             let value_span = syn::spanned::Spanned::span(value);
             let ty = match name.to_string().as_str() {
                 "timeout" => quote_spanned!(value_span=> ::core::time::Duration),
                 _ => quote_spanned!(value_span=> ::std::time::Instant),
             };
-            let typed = Ident::new("__failfast_limit", hygienic(value_span));
-            let value = quote_spanned!(hygienic(value_span)=> { let #typed: #ty = #value; #typed });
+            let value = typed_at(value, &ty, "__failfast_limit");
             quote_spanned!(at=> .#method(#value))
         });
         quote_spanned!(at=> #private::Loop::new(#workers) #stop #limit)

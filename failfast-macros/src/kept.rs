@@ -36,6 +36,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use std::collections::HashMap;
 use syn::ext::IdentExt as _;
+use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
 use syn::{Expr, Ident, Pat, Stmt};
 
@@ -152,24 +153,27 @@ pub(crate) fn take_kept_in_macro(
     kept: &[Kept],
     taken: &dyn Fn(&[Option<Ident>]) -> Stmt,
 ) {
-    let Some((mut args, at)) = error_argument(mac) else {
+    let Some((mut args, at)) = takeable_error(mac) else {
         return;
     };
-    if matches!(args[at], Expr::Lit(_)) {
-        return;
-    }
     take_kept(&mut args[at], kept, taken);
     mac.tokens = args.to_token_stream();
 }
 
+/// The arguments of a macro making or returning an error, with where the error is, when the
+/// rewrite may take kept variables for it: not a format string, which the macro formats only
+/// as a literal (see [`error_argument`]).
+fn takeable_error(mac: &syn::Macro) -> Option<(Punctuated<Expr, syn::Token![,]>, usize)> {
+    error_argument(mac).filter(|(args, at)| !matches!(args[*at], Expr::Lit(_)))
+}
+
 /// The error that a [`returns_error`] macro call (`bail!(e)`) returns, when the rewrite may
-/// take kept variables for it: not a format string, which the macro formats only as a literal.
+/// take kept variables for it (see [`takeable_error`]).
 fn returned_error(mac: &syn::Macro) -> Option<Expr> {
     if !returns_error(mac) {
         return None;
     }
-    let (args, at) = error_argument(mac)?;
-    (!matches!(args[at], Expr::Lit(_))).then(|| args[at].clone())
+    takeable_error(mac).map(|(args, at)| args[at].clone())
 }
 
 /// Whether `mac` is anyhow's (or eyre's) `bail!` or `ensure!`, which returns the error it

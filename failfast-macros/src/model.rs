@@ -41,8 +41,8 @@ pub(crate) trait Phases {
     /// those the code after the loop uses.
     fn keep(&self, of: &LoopAt, kept: &[Kept]) -> (syn::Stmt, Vec<syn::Stmt>);
     /// Where a `return` of the body of `of` moves some of the variables it keeps (`moved`, in
-    /// the order they are kept, `None` for those it does not move): the statement that binds them, taken from the cell, or else ends
-    /// the iteration (an earlier `return` took them).
+    /// the order they are kept, `None` for those it does not move): the statement that binds
+    /// them, taken from the cell, or else ends the iteration (an earlier `return` took them).
     fn take_kept(&self, of: &LoopAt, moved: &[Option<Ident>]) -> syn::Stmt;
     /// A `#[fail_fast]` marker on `what`, which is not a `for` loop.
     fn misplaced(&mut self, marker: &Attribute, what: &str);

@@ -647,10 +647,9 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     }
 
     /// Waits for the worker holding the input alone to let go, which it does before its next
-    /// item after this worker joined; `false` if the visit
-    /// should end instead: the input ran out or the run was cancelled, or another run of the
-    /// group has items (the recursion's inner runs) while the holder is in a long item, which
-    /// may be that very recursion. For the run's `owner`, only a run it may help counts
+    /// item after this worker joined; `false` if the visit should end instead: the input ran
+    /// out or the run was cancelled, or another run of the group has items (the recursion's
+    /// inner runs) while the holder is in a long item, which may be that very recursion. For the run's `owner`, only a run it may help counts
     /// (see `Group::other_work`).
     ///
     /// A wait, not a poll: the holder notifies when it lets go, and so does every change

@@ -780,6 +780,7 @@ impl<T> Drop for Headed<'_, T> {
 
 #[cfg(all(test, not(loom)))]
 mod tests {
+    use super::super::batch::MAX_BATCH;
     use super::*;
     use std::sync::atomic::AtomicBool;
 
@@ -796,7 +797,7 @@ mod tests {
             Looks::EveryFew(&|| true, &recursed),
         ];
         for looks in looks {
-            let source = Shared::new(0..1_000, MAX_BATCH_FOR_TESTS, &signal);
+            let source = Shared::new(0..1_000, MAX_BATCH, &signal);
             source.join();
             let mut ran = Vec::new();
             let ended = source.alone(looks, |item| {
@@ -816,6 +817,4 @@ mod tests {
             assert_eq!(claimed, [4, 5]);
         }
     }
-
-    const MAX_BATCH_FOR_TESTS: usize = 64;
 }
