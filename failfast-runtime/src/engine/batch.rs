@@ -27,7 +27,7 @@ pub(crate) fn lazy_max_batch(workers: usize) -> usize {
         1
     } else if cfg!(loom) {
         // Models have a few items: batches reach their largest size after one doubling, so
-        // that a worker holding the input alone (see `source::Shared`) is explored too.
+        // that a worker holding the input alone (see `shared::Shared`) is explored too.
         2
     } else {
         MAX_BATCH
@@ -60,7 +60,7 @@ pub(crate) fn index_chunk(batch: usize, remaining: usize, workers: usize) -> usi
     batch.min(remaining / workers.saturating_mul(2)).max(1)
 }
 
-/// When a worker stops taking from a lazy `Send` input for a while (see `source::Shared`):
+/// When a worker stops taking from a lazy `Send` input for a while (see `shared::Shared`):
 /// after [`DEAR_CLAIMS`] claims in a row at the largest batch that each took longer to take
 /// than to run. Taking a batch then costs mostly the trip of the lock between the cores, and a
 /// second taker only slows the first down.

@@ -15,9 +15,12 @@
 pub(crate) mod batch;
 mod context;
 mod ending;
+mod fed;
 mod group;
+mod headed;
 pub(crate) mod indexed;
 mod run;
+mod shared;
 mod source;
 
 use crate::outcome::LoopStep;
@@ -25,13 +28,16 @@ use crate::pool::{self, Work};
 use crate::stop::{Armed, StopToken, Stopped};
 use crate::Settings;
 pub(crate) use ending::{discard, keep_first, Values};
+use fed::Fed;
 pub use group::LoopSite;
 pub(crate) use group::Site;
 use group::{Feed, Group};
+use headed::Headed;
 use indexed::{Indexed, IntoIndexed};
 pub(crate) use run::Pulled;
 use run::{Feeder, HeadFeeder, Run};
-use source::{Fed, Headed, Shared, Source};
+use shared::Shared;
+use source::Source;
 use std::sync::Arc;
 
 /// What a loop runs for each item, and what each thread keeps while it visits a run.
@@ -257,7 +263,7 @@ where
 }
 
 /// Runs `body` over the values of a `while let` loop's head: the caller evaluates `head`, one
-/// value at a time and only when a thread is free to start the value (see `source::Headed`),
+/// value at a time and only when a thread is free to start the value (see `headed::Headed`),
 /// and `workers` pool threads run the iterations. Nested in an iteration of the same loop,
 /// the caller works too, as in [`drive_fed`]. Once the loop is stopped, the head is not
 /// evaluated again.

@@ -4,8 +4,10 @@
 use super::batch::{next_batch, StepBack, MAX_BATCH};
 use super::context::{Context, Here};
 use super::ending::{drop_each, Ending, Payload, Record};
+use super::fed::Fed;
 use super::group::{Feed, Group, Visit, Visitor};
-use super::source::{pull, Fed, Headed, Looks, Source, FEW};
+use super::headed::Headed;
+use super::source::{pull, Looks, Source, FEW};
 use super::Body;
 use crate::cancel::{self, Token, Watch};
 use crate::outcome::LoopStep;
