@@ -272,6 +272,40 @@ fn two_threads_pulling_one_iterator_in_batches_run_each_item_once() {
 }
 
 #[test]
+fn an_item_that_waits_for_the_next_one_is_not_left_waiting_behind_it() {
+    static SITE: LoopSite = LoopSite::new();
+    explore(
+        "a shared iterator whose second item waits until its third has started",
+        || {
+            // The second claim under loom is a batch of 2: items 1 and 2 in one hand when one
+            // worker takes both. Item 1 waits for item 2: the other worker must take it from
+            // that hand, also after the input ran out.
+            // A wait that loom sees: a model in which nobody takes item 2 deadlocks.
+            let started = crate::sync::Mutex::new(0usize);
+            let changed = crate::sync::Condvar::new();
+            let result = drive_shared(
+                0..3usize,
+                2,
+                Site::Loop(&SITE),
+                &ForEach(&|item: usize| {
+                    let mut seen = crate::sync::lock(&started);
+                    *seen |= 1 << item;
+                    changed.notify_all();
+                    if item == 1 {
+                        while *seen & 0b100 == 0 {
+                            seen = crate::sync::wait(&changed, seen);
+                        }
+                    }
+                    Ok::<(), ()>(())
+                }),
+            );
+            assert_eq!(result, Ok(()));
+            assert_eq!(*crate::sync::lock(&started), 0b111);
+        },
+    );
+}
+
+#[test]
 fn a_worker_joining_an_input_held_alone_runs_each_item_once() {
     static SITE: LoopSite = LoopSite::new();
     explore(

@@ -112,6 +112,7 @@ impl<T> Fed<'_, T> {
 
 impl<T: Send> Source for Fed<'_, T> {
     type Item = T;
+    type Hand = Vec<T>;
     type Claimed<'a>
         = FedClaim<'a, T>
     where

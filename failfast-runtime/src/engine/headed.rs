@@ -45,6 +45,7 @@ impl<'w, T: Send> Headed<'w, T> {
 
 impl<T: Send> Source for Headed<'_, T> {
     type Item = T;
+    type Hand = ();
     type Claimed<'a>
         = std::option::IntoIter<T>
     where
@@ -61,7 +62,7 @@ impl<T: Send> Source for Headed<'_, T> {
     fn claim<'a>(
         &'a self,
         _want: usize,
-        _buffer: &'a mut Vec<T>,
+        _hand: &'a mut (),
     ) -> Result<Option<Self::Claimed<'a>>, Payload> {
         if self.closed.load(Ordering::Acquire) {
             return Ok(None);

@@ -335,6 +335,7 @@ impl<X: Items> Indexed<X> {
 
 impl<X: Items> Source for Indexed<X> {
     type Item = X::Item;
+    type Hand = ();
     type Claimed<'a>
         = IndexClaim<'a, X>
     where
@@ -359,7 +360,7 @@ impl<X: Items> Source for Indexed<X> {
     fn claim<'a>(
         &'a self,
         want: usize,
-        _buffer: &'a mut Vec<X::Item>,
+        _hand: &'a mut (),
     ) -> Result<Option<IndexClaim<'a, X>>, Payload> {
         if self.closed.load(Ordering::Acquire) {
             return Ok(None);

@@ -50,7 +50,7 @@ pub(crate) struct Run<'a, S: Source, B: Body<S::Item>> {
     /// run's threads stop the token themselves once it has passed.
     deadline: Option<Instant>,
     /// What the owner's visits keep between claims (see [`Run::take_and_run`]).
-    owner_kept: OwnerKept<S::Item>,
+    owner_kept: OwnerKept<S::Hand>,
 }
 
 /// Runs the items of a claim (`$claimed`) in `$run`, until it has no more or the run is
@@ -332,20 +332,20 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// the heap, not in this frame. Inlined, also in a debug build, into [`Visit::visit`]:
     /// the owner's visits run it there, with no frame of their own.
     #[inline(always)]
-    fn take_and_run(&self, visitor: &Visitor<'_>, kept: &mut Option<Kept<S::Item>>) {
+    fn take_and_run(&self, visitor: &Visitor<'_>, kept: &mut Option<Kept<S::Hand>>) {
         let _current = cancel::enter(&self.token);
         let body = self.body;
         let Some(mut local) = self.caught(|| body.start()) else {
             return;
         };
-        let Kept { visiting, buffer } = Kept::start(kept, self, visitor);
+        let Kept { visiting, hand } = Kept::start(kept, self, visitor);
         let taking = Taking::join(&self.source);
         loop {
             // The claim, if any, goes into a slot that `run_claimed` takes it from, rather than
             // out of `Next` by value: a debug build gives a value moved into a call a slot of
             // its own, in this frame, for each move.
             let mut claim = None;
-            match self.next(visiting, buffer, visitor, &mut claim) {
+            match self.next(visiting, hand, visitor, &mut claim) {
                 Next::Alone => {
                     if !self.run_alone(&mut local, visiting) {
                         break;
@@ -356,7 +356,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                 Next::Over => break,
             }
         }
-        self.leave_visit(local, buffer, taking);
+        self.leave_visit(local, hand, taking);
     }
 
     /// A visit by a thread other than the run's owner, or by the owner helping another run:
@@ -370,11 +370,11 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     /// The end of a visit: drops what it kept, and gives the body's state back. Not inlined,
     /// for the reason [`next`](Self::next) is not.
     #[inline(never)]
-    fn leave_visit(&self, local: B::Local, buffer: &mut Vec<S::Item>, taking: Taking<'_, S>) {
+    fn leave_visit(&self, local: B::Local, hand: &mut S::Hand, taking: Taking<'_, S>) {
         let body = self.body;
-        let buffer = std::mem::take(buffer);
+        let hand = std::mem::take(hand);
         self.caught(move || {
-            drop(buffer);
+            self.source.put_back(hand);
             drop(taking);
             body.finish(local);
         });
@@ -399,7 +399,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
     fn next<'b>(
         &'b self,
         visiting: &mut Visiting,
-        buffer: &'b mut Vec<S::Item>,
+        hand: &'b mut S::Hand,
         visitor: &Visitor<'_>,
         claim: &mut Option<S::Claimed<'b>>,
     ) -> Next {
@@ -428,10 +428,11 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                     && !*tried_alone
                     && !visitor.helping()
                     && pace.batch == pace.max_batch
+                    && pace.full_claims >= CLAIMS_BEFORE_HOLDING
                 {
                     return Next::Alone;
                 }
-                match self.source.claim(pace.batch, buffer) {
+                match self.source.claim(pace.batch, hand) {
                     Ok(Some(claimed)) => {
                         *claim = Some(claimed);
                         Next::Claimed
@@ -612,8 +613,12 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             && pace.step_back.claimed(
                 pace.last
                     .map_or(Duration::ZERO, |last| began.saturating_duration_since(last)),
-                ran_for,
+                // What the items cost to run: a holder would not pay for taking them.
+                ran_for.saturating_sub(S::TAKING_AN_ITEM * u32::try_from(ran).unwrap_or(u32::MAX)),
             );
+        if pace.batch == pace.max_batch {
+            pace.full_claims = pace.full_claims.saturating_add(1);
+        }
         pace.batch = next_batch(pace.batch, ran, ran_for, pace.max_batch);
         pace.last = Some(now);
         if dear && self.source.step_back() {
@@ -714,10 +719,10 @@ enum Next {
 }
 
 /// What a visit keeps between its claims (see [`Run::take_and_run`]).
-struct Kept<T> {
+struct Kept<H> {
     visiting: Visiting,
-    /// Where a claim of a shared input puts its items; empty between visits.
-    buffer: Vec<T>,
+    /// Where the source puts a claim's items (see [`Source::Hand`]); empty between visits.
+    hand: H,
 }
 
 /// See [`Kept`].
@@ -730,16 +735,16 @@ struct Visiting {
     tried_alone: bool,
 }
 
-impl<T> Kept<T> {
+impl<H: Default> Kept<H> {
     /// What a visit of `run` by `visitor` starts with, in `slot`. Not inlined: a visit's frame
     /// is on the stack while its items run, once per level of a recursion, and would hold
     /// this one's temporaries.
     #[inline(never)]
-    fn start<'k, S: Source<Item = T>, B: Body<T>>(
-        slot: &'k mut Option<Kept<T>>,
+    fn start<'k, S: Source<Hand = H>, B: Body<S::Item>>(
+        slot: &'k mut Option<Kept<H>>,
         run: &Run<'_, S, B>,
         visitor: &Visitor<'_>,
-    ) -> &'k mut Kept<T> {
+    ) -> &'k mut Kept<H> {
         let visiting = Visiting {
             // Claimed items must run: a visit that may have to stop early claims one at a
             // time.
@@ -758,7 +763,7 @@ impl<T> Kept<T> {
             }
             None => slot.insert(Kept {
                 visiting,
-                buffer: Vec::new(),
+                hand: H::default(),
             }),
         }
     }
@@ -776,12 +781,12 @@ impl Visiting {
 }
 
 /// The owner's [`Kept`], in its run.
-struct OwnerKept<T>(UnsafeCell<Option<Kept<T>>>);
+struct OwnerKept<H>(UnsafeCell<Option<Kept<H>>>);
 
 // SAFETY: only the run's owner thread reaches the cell (see `Visit::visit`), and the run is
 // made and dropped on that thread too: the other threads that share the run never touch what
 // it holds.
-unsafe impl<T> Sync for OwnerKept<T> {}
+unsafe impl<H> Sync for OwnerKept<H> {}
 
 /// How a visit sizes its claims.
 struct Pace {
@@ -791,7 +796,18 @@ struct Pace {
     /// When the last claim's items finished: the next claim's taking starts there. Not read
     /// while batches cannot grow (`max_batch` 1): no clock is read then.
     last: Option<Instant>,
+    /// Claims of the largest batch so far in the visit (see [`CLAIMS_BEFORE_HOLDING`]).
+    full_claims: u32,
 }
+
+/// A visit holds the input alone only after this many claims of the largest batch. An item
+/// that waits for another item of the loop to start (at a `Barrier`) waits for ever when its
+/// worker holds the input alone: the rest of the input is in that worker's hands only (see
+/// `shared::Shared`). So holding waits for more evidence that the items are tiny than the 63
+/// items after which batches reach their largest: an owner alone at the start, before its pool
+/// threads arrive, held the input after 63 items (a test's 64 instant items, then items meeting
+/// at a `Barrier`). Under loom, models have a handful of items: one (a batch of 2).
+const CLAIMS_BEFORE_HOLDING: u32 = if cfg!(loom) { 1 } else { 4 };
 
 impl Pace {
     fn new(max_batch: usize) -> Pace {
@@ -800,6 +816,7 @@ impl Pace {
             max_batch,
             step_back: StepBack::new(),
             last: (max_batch > 1).then(Instant::now),
+            full_claims: 0,
         }
     }
 }
@@ -873,9 +890,15 @@ where
         let want = room.min(self.fill_limit);
         let filling = (want > 1).then(Instant::now);
         let token = &self.run.token;
-        match pull(&mut self.input, &mut self.pulled, want, || {
-            token.is_cancelled()
-        }) {
+        let pulled = &mut self.pulled;
+        match pull(
+            &mut self.input,
+            want,
+            || token.is_cancelled(),
+            |item| {
+                pulled.push(item);
+            },
+        ) {
             Ok(ended) => self.ended |= ended,
             Err(payload) => {
                 self.ended = true;

@@ -1,11 +1,16 @@
 //! A `Send` iterator that every worker pulls from (see [`Shared`]).
 
 use super::ending::{drop_after, drop_each, resume_first, Payload};
-use super::source::{pull, Looks, Source, FEW};
-use crate::sync::{lock, AtomicBool, AtomicUsize, Mutex, Ordering};
+use super::source::{Looks, Source, FEW};
+use crate::sync::{lock, Arc, AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering};
 use crate::wake::Signal;
+#[cfg(not(loom))]
+use crate::wake::Wait;
 use crossbeam_utils::CachePadded;
+use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::TryLockError;
+use std::time::Duration;
 
 /// A `Send` iterator that every worker pulls from.
 ///
@@ -39,7 +44,34 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 ///   woken early when the run ends (the run's ending and every visit's end notify), then reads
 ///   `held_items` to judge the holder's pace, and joins or pauses again. Every wait has a
 ///   deadline or a notification that ends it, so none outlives the run.
-pub(crate) struct Shared<'s, I> {
+///
+/// # Hands
+/// A claim of more than one item puts them in the visit's [`Hand`], each as it is pulled: its
+/// worker takes them one at a time, and so may any worker that finds nothing else to take.
+/// (A locked queue: crossbeam's work-stealing deque costs one atomic write an item less, but
+/// Miri refuses its memory reclamation, and loom cannot see into it.) So an item never waits
+/// behind another in a hand while a worker is idle, which two kinds of loops need:
+/// - iterations that wait for each other (a `Barrier` of `workers`, or a gate that only
+///   `workers` iterations together open): a worker whose item waits leaves the rest of its
+///   claim to the others, also after the input ran out, when a claim takes from the hands
+///   and [`has_work`](Source::has_work) counts what they hold;
+/// - an input whose `next()` waits until an item it gave earlier has started (a
+///   request/response channel): while one worker pulls, the others take what it pulled.
+///
+/// A claim that finds the input's lock taken takes from the hands, or waits for the lock on
+/// the group's signal, counted in `waiting`. The puller reads `waiting` after it lets go, with
+/// a read-modify-write, which reads the latest count: either it sees the waiter and notifies,
+/// or the waiter's count comes after, and its first look finds the lock free. What the puller
+/// puts in its hand while the others wait is not announced (a notification per item would
+/// cost every item a write of the group's signal): the waiters look in the hands again after
+/// a while ([`Patience`]). It is how long an item can wait in a puller's hand while its
+/// `next()` waits (on a channel, say).
+///
+/// A worker that holds the input alone has the rest of it in its own frame: an iteration
+/// that waits for another one to start waits for ever there. Holding begins only after a
+/// visit's items proved tiny for a while (`CLAIMS_BEFORE_HOLDING` in `run.rs`), and the crate's
+/// docs name the limit.
+pub(crate) struct Shared<'s, I: Iterator> {
     /// On a line of its own: claims write the lock and the iterator's state, while waiting
     /// workers read the flags below.
     /// `None` only while a holder runs it alone, out of the lock's memory (see
@@ -47,6 +79,8 @@ pub(crate) struct Shared<'s, I> {
     input: CachePadded<Mutex<Option<I>>>,
     /// The input is exhausted, panicked, or the run was cancelled.
     done: AtomicBool,
+    /// The run was cancelled: what is left in hands is their workers' to drop, not to take.
+    closed: AtomicBool,
     /// A worker holds `input` alone ([`Source::alone`]).
     held_alone: AtomicBool,
     /// Workers taking from this input, less those stepped back. Read by the holder before
@@ -56,81 +90,274 @@ pub(crate) struct Shared<'s, I> {
     /// Items run alone, ever: stored by the holder between stretches, read by a worker that
     /// stepped back to see whether to join again.
     held_items: CachePadded<AtomicUsize>,
+    /// Workers waiting in a claim while another pulls (see "Hands" above). Only ever changed
+    /// by read-modify-writes, which a puller's read (one too) orders with them.
+    waiting: CachePadded<AtomicUsize>,
+    /// The hands of the visits taking from this input.
+    hands: Mutex<Hands<I::Item>>,
     max_batch: usize,
-    /// The group's: a holder that lets go wakes the workers waiting for it.
+    /// The group's: a holder that lets go wakes the workers waiting for it, and so does a
+    /// puller that lets go of the input while a worker waits for it.
     signal: &'s Signal,
 }
 
-impl<'s, I: Iterator + Send> Shared<'s, I> {
+/// Every hand that claims of a [`Shared`] input put items in.
+struct Hands<T> {
+    /// Each hand made, to take from it.
+    all: Vec<Hand<T>>,
+    /// Hands whose visits ended (empty), for the next visits: there are never more hands than
+    /// visits at once.
+    free: Vec<Hand<T>>,
+}
+
+/// Where a claim of more than one item puts them (see "Hands" in [`Shared`]): its worker
+/// takes them one at a time from the front, and so may any worker that finds nothing else
+/// to take. A lock of its own, which only its worker takes while nobody is idle: its line
+/// stays in that worker's cache.
+pub(crate) struct Hand<T>(Arc<Mutex<VecDeque<T>>>);
+
+impl<T> Hand<T> {
+    fn new() -> Self {
+        Hand(Arc::new(Mutex::new(VecDeque::new())))
+    }
+
+    /// The same hand, for [`Hands`].
+    fn share(&self) -> Self {
+        Hand(Arc::clone(&self.0))
+    }
+
+    fn push(&self, item: T) {
+        lock(&self.0).push_back(item);
+    }
+
+    fn pop(&self) -> Option<T> {
+        lock(&self.0).pop_front()
+    }
+
+    fn is_empty(&self) -> bool {
+        lock(&self.0).is_empty()
+    }
+}
+
+impl<'s, I> Shared<'s, I>
+where
+    I: Iterator + Send,
+    I::Item: Send,
+{
     pub(crate) fn new(input: I, max_batch: usize, signal: &'s Signal) -> Self {
         Shared {
             input: CachePadded::new(Mutex::new(Some(input))),
             done: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
             held_alone: AtomicBool::new(false),
             takers: CachePadded::new(AtomicUsize::new(0)),
             held_items: CachePadded::new(AtomicUsize::new(0)),
+            waiting: CachePadded::new(AtomicUsize::new(0)),
+            hands: Mutex::new(Hands {
+                all: Vec::new(),
+                free: Vec::new(),
+            }),
             max_batch,
             signal,
         }
     }
-}
 
-impl<I: Iterator + Send> Source for Shared<'_, I> {
-    type Item = I::Item;
-    type Claimed<'a>
-        = Leftover<'a, I::Item>
-    where
-        Self: 'a;
-
-    const HOLDS: bool = true;
-
-    fn max_batch(&self) -> usize {
-        self.max_batch
-    }
-
-    fn has_work(&self) -> bool {
-        !self.done.load(Ordering::Acquire)
-    }
-
-    fn claim<'a>(
+    /// Pulls up to `want` items under the input's lock: one on its own, more into the visit's
+    /// `hand`, each as it is pulled, where a worker that finds nothing else to take may take
+    /// it while this one pulls the next (see "Hands").
+    fn pull<'a>(
         &'a self,
+        mut input: MutexGuard<'_, Option<I>>,
         want: usize,
-        buffer: &'a mut Vec<I::Item>,
-    ) -> Result<Option<Self::Claimed<'a>>, Payload> {
-        // Not waiting for a holder, which may be this thread: a loop reached again inside an
-        // iteration that the holder runs helps the outer run's claims.
-        if self.done.load(Ordering::Acquire) || self.held_alone.load(Ordering::Acquire) {
-            return Ok(None);
-        }
-        let mut input = lock(&self.input);
+        hand: &'a mut Option<Hand<I::Item>>,
+    ) -> Result<Option<Claim<'a, I::Item>>, Payload> {
         if self.done.load(Ordering::Acquire) {
-            return Ok(None);
+            drop(input);
+            return Ok(self.steal().map(Claim::one));
         }
         // `None` after a holder's stretch unwound with an input that has no drop glue (see
         // `Held`), which ended the run (`done`).
         let Some(iter) = input.as_mut() else {
             return Ok(None);
         };
-        match pull(iter, buffer, want, || false) {
-            Ok(exhausted) => {
-                if exhausted {
-                    self.done.store(true, Ordering::Release);
+        let hand = match want {
+            0 | 1 => None,
+            _ => Some(&*hand.get_or_insert_with(|| self.new_hand())),
+        };
+        let mut one = None;
+        let pulled = catch_unwind(AssertUnwindSafe(|| {
+            let Some(hand) = hand else {
+                one = iter.next();
+                return one.is_none();
+            };
+            for _ in 0..want {
+                match iter.next() {
+                    Some(item) => hand.push(item),
+                    None => return true,
                 }
             }
+            false
+        }));
+        let exhausted = match pulled {
+            Ok(exhausted) => exhausted,
             Err(payload) => {
                 // An iterator that panicked is not asked again.
                 self.done.store(true, Ordering::Release);
                 drop(input);
-                // The items pulled before it were never started: dropped after the panic,
-                // which stays the run's first.
-                return Err(drop_after(payload, buffer.drain(..)));
+                // The items pulled before it are dropped after the panic, which stays the
+                // run's first.
+                let Some(hand) = hand else {
+                    return Err(payload);
+                };
+                let payload = drop_after(payload, std::iter::from_fn(|| hand.pop()));
+                while hand.pop().is_some() {}
+                return Err(payload);
             }
+        };
+        if exhausted {
+            self.done.store(true, Ordering::Release);
         }
         drop(input);
-        Ok((!buffer.is_empty()).then(|| Leftover(buffer.drain(..))))
+        Ok(match (hand, one) {
+            (None, Some(item)) => Some(Claim::one(item)),
+            // The input ran out before this claim had an item: others' hands may have some.
+            (None, None) => self.steal().map(Claim::one),
+            (Some(hand), _) => Some(Claim::Hand(hand)),
+        })
+    }
+
+    /// A hand for a visit: one that an ended visit gave back, or a new one, listed for the
+    /// workers that take from hands.
+    fn new_hand(&self) -> Hand<I::Item> {
+        let mut hands = lock(&self.hands);
+        hands.free.pop().unwrap_or_else(|| {
+            let hand = Hand::new();
+            hands.all.push(hand.share());
+            hand
+        })
+    }
+
+    /// Whether some worker's hand holds items.
+    fn in_hands(&self) -> bool {
+        lock(&self.hands).all.iter().any(|hand| !hand.is_empty())
+    }
+
+    /// An item from some worker's hand, if one has any and the run goes on.
+    fn steal(&self) -> Option<I::Item> {
+        if self.closed.load(Ordering::Acquire) {
+            return None;
+        }
+        lock(&self.hands).all.iter().find_map(Hand::pop)
+    }
+
+    /// Waits until the input's lock is free, the input ends or is held alone, or, at the
+    /// latest after the time `patience` gives, to look in the hands again (see "Hands").
+    fn wait_for_puller(&self, patience: &mut Patience) {
+        self.waiting.fetch_add(1, Ordering::AcqRel);
+        let free = || {
+            let free = self.done.load(Ordering::Acquire)
+                || self.held_alone.load(Ordering::Acquire)
+                || !matches!(self.input.try_lock(), Err(TryLockError::WouldBlock));
+            free.then_some(())
+        };
+        #[cfg(not(loom))]
+        {
+            let freed = self
+                .signal
+                .wait_for_timeout(Wait::Spin, patience.wait, free)
+                .is_some();
+            patience.wait = if freed {
+                Patience::MIN_WAIT
+            } else {
+                (patience.wait * 2).min(Patience::MAX_WAIT)
+            };
+        }
+        // A model's `next()` never waits: the puller lets go, and says so.
+        #[cfg(loom)]
+        {
+            let _ = patience;
+            self.signal.wait_for(free);
+        }
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl<I> Source for Shared<'_, I>
+where
+    I: Iterator + Send,
+    I::Item: Send,
+{
+    type Item = I::Item;
+    type Hand = Option<Hand<I::Item>>;
+    type Claimed<'a>
+        = Claim<'a, I::Item>
+    where
+        Self: 'a;
+
+    const HOLDS: bool = true;
+
+    /// A lock of the hand and its release, on a line in the worker's cache.
+    const TAKING_AN_ITEM: Duration = Duration::from_nanos(8);
+
+    fn max_batch(&self) -> usize {
+        self.max_batch
+    }
+
+    /// Also once the input has run out, while a hand holds items: a thread that is idle, or
+    /// not started yet, takes them from a worker whose item is long, or waits for the others
+    /// (a `Barrier`).
+    fn has_work(&self) -> bool {
+        !self.done.load(Ordering::Acquire)
+            || (!self.closed.load(Ordering::Acquire) && self.in_hands())
+    }
+
+    fn claim<'a>(
+        &'a self,
+        want: usize,
+        hand: &'a mut Option<Hand<I::Item>>,
+    ) -> Result<Option<Claim<'a, I::Item>>, Payload> {
+        let mut patience = Patience::new();
+        loop {
+            // Not waiting for a holder, which may be this thread: a loop reached again inside
+            // an iteration that the holder runs helps the outer run's claims.
+            if self.held_alone.load(Ordering::Acquire) {
+                return Ok(None);
+            }
+            // Pulled items may still be in other workers' hands: the input's end is not the
+            // run's.
+            if self.done.load(Ordering::Acquire) {
+                return Ok(self.steal().map(Claim::one));
+            }
+            let input = match self.input.try_lock() {
+                Ok(input) => input,
+                Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                Err(TryLockError::WouldBlock) => {
+                    // Another worker pulls (or holds the input alone, seen next round).
+                    if let Some(item) = self.steal() {
+                        return Ok(Some(Claim::one(item)));
+                    }
+                    self.wait_for_puller(&mut patience);
+                    continue;
+                }
+            };
+            let claimed = self.pull(input, want, hand);
+            // The lock is free: a worker that waits for it is told. A read-modify-write, so it
+            // reads the latest count (see "Hands").
+            if self.waiting.fetch_add(0, Ordering::AcqRel) > 0 {
+                self.signal.notify();
+            }
+            return claimed;
+        }
+    }
+
+    fn put_back(&self, hand: Option<Hand<I::Item>>) {
+        if let Some(hand) = hand {
+            lock(&self.hands).free.push(hand);
+        }
     }
 
     fn close(&self) {
+        self.closed.store(true, Ordering::Release);
         self.done.store(true, Ordering::Release);
     }
 
@@ -319,22 +546,64 @@ impl<I> Drop for Held<'_, I> {
     }
 }
 
-/// Items a worker claimed from a [`Shared`] input; those it did not start are dropped one by
+/// Items a worker claimed from a [`Shared`] input. Those it did not start are dropped one by
 /// one (see [`drop_each`]).
-pub(crate) struct Leftover<'a, T>(std::vec::Drain<'a, T>);
+pub(crate) enum Claim<'a, T> {
+    /// In the worker's hand, where an idle worker may take them too.
+    Hand(&'a Hand<T>),
+    /// One item: pulled on its own, or taken from another worker's hand.
+    One(Option<T>),
+}
 
-impl<T> Iterator for Leftover<'_, T> {
+impl<T> Claim<'_, T> {
+    fn one(item: T) -> Self {
+        Claim::One(Some(item))
+    }
+}
+
+impl<T> Iterator for Claim<'_, T> {
     type Item = T;
 
     #[inline]
     fn next(&mut self) -> Option<T> {
-        self.0.next()
+        match self {
+            Claim::Hand(hand) => hand.pop(),
+            Claim::One(item) => item.take(),
+        }
     }
 }
 
-impl<T> Drop for Leftover<'_, T> {
+impl<T> Drop for Claim<'_, T> {
     fn drop(&mut self) {
-        resume_first(drop_each(self.0.by_ref()));
+        resume_first(drop_each(self.by_ref()));
+        // A type without drop glue is left to the caller by `drop_each`: the hand must still
+        // be empty for the visit's next claim.
+        for _ in self.by_ref() {}
+    }
+}
+
+/// How long a worker waits for a puller before it looks in the hands again: a puller whose
+/// `next()` waits for an item it pulled earlier (a request/response channel) never lets go
+/// by itself, and nothing tells the waiting workers that the item is in its hand. At first
+/// [`MIN_WAIT`](Patience::MIN_WAIT), doubling up to [`MAX_WAIT`](Patience::MAX_WAIT) while the
+/// puller keeps the input: a worker that waits on a slow input (a channel, one job every
+/// 10 ms) wakes at most a few hundred times a second.
+struct Patience {
+    #[cfg(not(loom))]
+    wait: Duration,
+}
+
+impl Patience {
+    #[cfg(not(loom))]
+    const MIN_WAIT: Duration = Duration::from_micros(100);
+    #[cfg(not(loom))]
+    const MAX_WAIT: Duration = Duration::from_millis(5);
+
+    fn new() -> Patience {
+        Patience {
+            #[cfg(not(loom))]
+            wait: Self::MIN_WAIT,
+        }
     }
 }
 
@@ -386,9 +655,71 @@ mod tests {
             assert_eq!(ran, [0, 1, 2, 3], "items run alone after a taker joined");
             assert!(!source.held_alone());
             // The rest is there for the takers to claim.
-            let mut buffer = Vec::new();
-            let claimed: Vec<u32> = source.claim(2, &mut buffer).unwrap().unwrap().collect();
+            let mut hand = None;
+            let claimed: Vec<u32> = source.claim(2, &mut hand).unwrap().unwrap().collect();
             assert_eq!(claimed, [4, 5]);
         }
+    }
+
+    /// What a worker claimed and has not started, another worker may take: while the first
+    /// runs an item, and also once the input has run out.
+    #[test]
+    fn a_claims_items_not_started_are_taken_by_a_worker_with_nothing_to_claim() {
+        let signal = Signal::new();
+        let source = Shared::new(0..3, MAX_BATCH, &signal);
+        let (mut first, mut second) = (None, None);
+        let mut claim = source.claim(MAX_BATCH, &mut first).unwrap().unwrap();
+        // The first worker starts its first item; the input has run out, not the work.
+        assert_eq!(claim.next(), Some(0));
+        assert!(source.has_work(), "items wait in a hand");
+        let taken: Vec<u32> = source
+            .claim(MAX_BATCH, &mut second)
+            .unwrap()
+            .unwrap()
+            .collect();
+        assert_eq!(taken, [1], "one item at a time from another hand");
+        assert_eq!(claim.next(), Some(2), "the rest stays with its worker");
+        assert_eq!(claim.next(), None);
+        drop(claim);
+        assert!(!source.has_work());
+        assert!(source.claim(MAX_BATCH, &mut second).unwrap().is_none());
+    }
+
+    /// While a worker pulls, one whose `next()` waits for an item it gave earlier to start, a
+    /// claim takes that item from the puller's hand instead of waiting for the lock.
+    #[test]
+    fn a_claim_takes_what_a_waiting_puller_pulled() {
+        use std::sync::mpsc;
+        let signal = Signal::new();
+        let (started_tx, started_rx) = mpsc::channel::<u32>();
+        // The second item comes only once the first has started.
+        let input = (0..2u32).inspect(move |&n| {
+            if n == 1 {
+                assert_eq!(started_rx.recv(), Ok(0), "the first item started");
+            }
+        });
+        let source = Shared::new(input, MAX_BATCH, &signal);
+        // A worker: claims until nothing is left, and starts each item it gets.
+        let work = || {
+            let mut hand = None;
+            let mut ran = Vec::new();
+            while let Some(claim) = source.claim(MAX_BATCH, &mut hand).unwrap() {
+                for item in claim {
+                    if item == 0 {
+                        started_tx.send(0).unwrap();
+                    }
+                    ran.push(item);
+                }
+            }
+            ran
+        };
+        let (mut one, two) = std::thread::scope(|scope| {
+            let other = scope.spawn(work);
+            (work(), other.join().unwrap())
+        });
+        // The puller waited in `next()` for the first item; the other worker took it.
+        one.extend(two);
+        one.sort_unstable();
+        assert_eq!(one, [0, 1]);
     }
 }

@@ -18,6 +18,9 @@ use std::time::Duration;
 /// A run's items, as its workers take them.
 pub(crate) trait Source: Sync {
     type Item;
+    /// What a visit keeps between its claims for the source to put claimed items in (see
+    /// [`claim`](Source::claim)), and gives back when it ends ([`put_back`](Source::put_back)).
+    type Hand: Default;
     /// Items claimed by one worker, yielded as each is about to start. Dropping it drops the
     /// items it did not yield: taken, never started.
     type Claimed<'a>: Iterator<Item = Self::Item>
@@ -40,6 +43,11 @@ pub(crate) trait Source: Sync {
     /// claim once batches stop growing.
     const HOLDS: bool = false;
 
+    /// What taking each item of a claim costs its worker, beyond what running the item does:
+    /// a worker that weighs holding the input alone against sharing it
+    /// ([`step_back`](Source::step_back)) counts it on the side of sharing.
+    const TAKING_AN_ITEM: Duration = Duration::ZERO;
+
     /// The largest batch a worker may ask for.
     fn max_batch(&self) -> usize;
 
@@ -47,14 +55,17 @@ pub(crate) trait Source: Sync {
     /// is `false` it stays `false` for all but a [`Fed`] source, which its owner refills.
     fn has_work(&self) -> bool;
 
-    /// Claims up to `want` items, using `buffer` if the source needs one; `None` when none
-    /// are left; the payload if pulling the input panicked (the items pulled with it are
-    /// dropped, and nothing more is pulled).
+    /// Claims up to `want` items, putting them in the visit's `hand` if the source needs one;
+    /// `None` when none are left; the payload if pulling the input panicked (the items pulled
+    /// with it are dropped, and nothing more is pulled).
     fn claim<'a>(
         &'a self,
         want: usize,
-        buffer: &'a mut Vec<Self::Item>,
+        hand: &'a mut Self::Hand,
     ) -> Result<Option<Self::Claimed<'a>>, Payload>;
+
+    /// A visit ends, and gives back its hand, empty.
+    fn put_back(&self, _hand: Self::Hand) {}
 
     /// A worker ran `items` items of its claim in `ran_for`.
     fn finished(&self, _items: usize, _ran_for: Duration) {}
@@ -128,23 +139,22 @@ pub(crate) enum Looks<'a, F> {
 /// it is read with the takers instead.)
 pub(crate) const FEW: usize = if cfg!(loom) { 1 } else { 4 };
 
-/// Pulls `input` into `buffer` until it holds `want` items, the input ends or `stop()`
-/// holds; returns whether the pull ended early (input ended, or `stop()`), or the payload of
-/// a panicking `next()`, with the items pulled before it still in `buffer`. One
-/// `catch_unwind` per pull, not per item.
+/// Pulls up to `want` items of `input`, giving each to `put`, until the input ends or
+/// `stop()` holds; returns whether the pull ended early (input ended, or `stop()`), or the
+/// payload of a panicking `next()`. One `catch_unwind` per pull, not per item.
 pub(crate) fn pull<I: Iterator>(
     input: &mut I,
-    buffer: &mut Vec<I::Item>,
     want: usize,
     stop: impl Fn() -> bool,
+    mut put: impl FnMut(I::Item),
 ) -> Result<bool, Payload> {
     catch_unwind(AssertUnwindSafe(|| {
-        while buffer.len() < want {
+        for _ in 0..want {
             if stop() {
                 return true;
             }
             match input.next() {
-                Some(item) => buffer.push(item),
+                Some(item) => put(item),
                 None => return true,
             }
         }
