@@ -76,18 +76,18 @@
 //! - **The input** (any `IntoIterator`) is evaluated once and pulled lazily. At most
 //!   `workers` items are pulled ahead of the running iterations; when iterations take only
 //!   microseconds, items go out in small batches, never more than 64 per worker. Endless
-//!   inputs work in bounded memory. An item taken in a batch does not wait behind another
-//!   while a worker has nothing to do: an idle worker takes what a busy one has taken and not
-//!   started. So iterations may wait for each other (at a `Barrier` of `workers`), and a
-//!   `Send` input's `next()` may wait until an item it gave earlier has started (a
-//!   request/response channel read with `for job in rx`). Known limits: after some hundreds
-//!   of items that take nanoseconds, one worker may run a lazy `Send` input alone, pulling
-//!   each item as it runs it, and an iteration that then waits for another one to start
-//!   waits for ever; and an input that the calling thread pulls (one that is not `Send`, or
-//!   one given to [`try_for_each`]/[`try_map`]) is pulled a batch at a time, so its `next()`
-//!   must not wait for an item it gave earlier. Read such an input with
-//!   `while let Ok(job) = rx.recv()`, whose head is evaluated only when a thread is free to
-//!   start the value at once.
+//!   inputs work in bounded memory. On a `Send` input (not split by index), an item taken in
+//!   a batch does not wait behind another while a worker has nothing to do: an idle worker
+//!   takes what a busy one has taken and not started, so iterations may wait for each other
+//!   (at a `Barrier` of `workers`). Known limits: after some hundreds of items that take
+//!   nanoseconds, one worker may run such an input alone, pulling each item as it runs it,
+//!   and an iteration that then waits for another one to start waits for ever; inputs split
+//!   by index, and those the calling thread pulls (not `Send`, or given to [`try_for_each`]
+//!   or [`try_map`]), keep a batch with the worker that took it. And an input whose `next()`
+//!   waits until an item it gave earlier has started (a request/response channel) may be
+//!   asked for more while the loop ends early, and then waits for ever: read such a channel
+//!   with `while let Ok(job) = rx.recv()`, whose head is evaluated only when a thread is free
+//!   to start the value at once.
 //! - **The calling thread works too.** The loop's expansion looks at the input's type, at
 //!   compile time, and picks how to feed the workers:
 //!   - split by index, with no hand-over per item: integer ranges, slices, `&Vec`, `&[T; N]`,

@@ -17,6 +17,7 @@ mod context;
 mod ending;
 mod fed;
 mod group;
+mod hand;
 mod headed;
 pub(crate) mod indexed;
 mod run;

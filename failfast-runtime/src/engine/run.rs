@@ -428,7 +428,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                     && !*tried_alone
                     && !visitor.helping()
                     && pace.batch == pace.max_batch
-                    && pace.full_claims >= CLAIMS_BEFORE_HOLDING
+                    && (pace.max_batch == 1 || pace.full_claims >= CLAIMS_BEFORE_HOLDING)
                 {
                     return Next::Alone;
                 }
@@ -515,8 +515,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                     // Another worker joined. Batches grow again from one item: the hold's
                     // average would hide items that only just turned slow, and a batch of
                     // them would keep the worker that joined waiting.
-                    pace.batch = 1;
-                    pace.last = Some(Instant::now());
+                    pace.restart();
                 }
                 true
             }
@@ -616,9 +615,12 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                 // What the items cost to run: a holder would not pay for taking them.
                 ran_for.saturating_sub(S::TAKING_AN_ITEM * u32::try_from(ran).unwrap_or(u32::MAX)),
             );
-        if pace.batch == pace.max_batch {
-            pace.full_claims = pace.full_claims.saturating_add(1);
-        }
+        // In a row: a claim that the input's end or another worker cut short proves nothing.
+        pace.full_claims = if pace.batch == pace.max_batch && ran >= pace.batch {
+            pace.full_claims.saturating_add(1)
+        } else {
+            0
+        };
         pace.batch = next_batch(pace.batch, ran, ran_for, pace.max_batch);
         pace.last = Some(now);
         if dear && self.source.step_back() {
@@ -626,8 +628,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
             self.source.join();
             if go_on {
                 // The items may have turned slow meanwhile: batches grow again.
-                pace.batch = 1;
-                pace.last = Some(Instant::now());
+                pace.restart();
             }
         }
     }
@@ -796,17 +797,18 @@ struct Pace {
     /// When the last claim's items finished: the next claim's taking starts there. Not read
     /// while batches cannot grow (`max_batch` 1): no clock is read then.
     last: Option<Instant>,
-    /// Claims of the largest batch so far in the visit (see [`CLAIMS_BEFORE_HOLDING`]).
+    /// Claims of the largest batch in a row (see [`CLAIMS_BEFORE_HOLDING`]).
     full_claims: u32,
 }
 
-/// A visit holds the input alone only after this many claims of the largest batch. An item
-/// that waits for another item of the loop to start (at a `Barrier`) waits for ever when its
-/// worker holds the input alone: the rest of the input is in that worker's hands only (see
+/// A visit holds the input alone only after this many claims of the largest batch in a row
+/// (with one worker, at once: no iteration can wait for another to start). An item that
+/// waits for another item of the loop to start (at a `Barrier`) waits for ever when its worker
+/// holds the input alone: the rest of the input is in that worker's frame only (see
 /// `shared::Shared`). So holding waits for more evidence that the items are tiny than the 63
-/// items after which batches reach their largest: an owner alone at the start, before its pool
-/// threads arrive, held the input after 63 items (a test's 64 instant items, then items meeting
-/// at a `Barrier`). Under loom, models have a handful of items: one (a batch of 2).
+/// items after which batches reach their largest: an owner alone at the start, before its
+/// pool threads arrive, held the input after 63 items (a test's 64 instant items, then items
+/// meeting at a `Barrier`). Under loom, models have a handful of items: one (a batch of 2).
 const CLAIMS_BEFORE_HOLDING: u32 = if cfg!(loom) { 1 } else { 4 };
 
 impl Pace {
@@ -818,6 +820,14 @@ impl Pace {
             last: (max_batch > 1).then(Instant::now),
             full_claims: 0,
         }
+    }
+
+    /// Batches grow again from one item (after a hold another worker ended, or a pause), and
+    /// prove anew that the items are tiny.
+    fn restart(&mut self) {
+        self.batch = 1;
+        self.last = Some(Instant::now());
+        self.full_claims = 0;
     }
 }
 
