@@ -79,7 +79,7 @@
 //!   inputs work in bounded memory. On a `Send` input (not split by index), an item taken in
 //!   a batch does not wait behind another while a worker has nothing to do: an idle worker
 //!   takes what a busy one has taken and not started, so iterations may wait for each other
-//!   (at a `Barrier` of `workers`). Known limits: after some hundreds of items that take
+//!   (at a `Barrier` of `workers`). Known limits: after about 320 items in a row that take
 //!   nanoseconds, one worker may run such an input alone, pulling each item as it runs it,
 //!   and an iteration that then waits for another one to start waits for ever; inputs split
 //!   by index, and those the calling thread pulls (not `Send`, or given to [`try_for_each`]
