@@ -3,47 +3,35 @@
 //! every path, also once fast items have made the engine hand items out in batches.
 mod common;
 
-use common::{scaled, Path, HANG};
+use common::{scaled, watched, Path};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Barrier};
-
-/// Runs `f` on a thread of its own and returns what it returns; fails the test if it has not
-/// returned within [`HANG`] (the thread is left behind, hung).
-fn without_hanging<R: Send + 'static>(what: &str, f: impl FnOnce() -> R + Send + 'static) -> R {
-    let (done, returned) = mpsc::channel();
-    std::thread::spawn(move || done.send(f()));
-    returned
-        .recv_timeout(HANG)
-        .unwrap_or_else(|_| panic!("{what}: hung"))
-}
+use std::sync::{mpsc, Barrier};
 
 /// `workers` iterations at a time meet at a `Barrier` of `workers`, also after fast items
 /// (which grow batches): every item runs, none waits behind one that waits at the barrier.
-/// (Not after thousands of nanosecond items, which a worker may run holding a lazy input
+/// (Not after some 320 nanosecond items in a row, which a worker may run holding a lazy input
 /// alone: see the crate's docs.)
 #[test]
 fn iterations_that_meet_at_a_barrier_of_workers_all_run() {
-    for path in Path::ALL {
-        for (fast, meeting) in [(0, 8), (0, scaled(400)), (64, 8), (64, scaled(400))] {
-            let ran = without_hanging(
-                &format!("{path:?}, {fast} fast items, then {meeting} meeting"),
-                move || {
-                    let barrier = Barrier::new(4);
-                    let ran = AtomicUsize::new(0);
-                    path.try_for_each(0..fast + meeting, 4, |i| {
-                        if i >= fast {
-                            barrier.wait();
-                        }
-                        ran.fetch_add(1, Ordering::Relaxed);
-                        Ok::<(), ()>(())
-                    })
-                    .unwrap();
-                    ran.into_inner()
-                },
-            );
-            assert_eq!(ran, fast + meeting, "{path:?}");
+    watched(|progress| {
+        for path in Path::ALL {
+            for (fast, meeting) in [(0, 8), (0, scaled(400)), (64, 8), (64, scaled(400))] {
+                let case = format!("{path:?}, {fast} fast items, then {meeting} meeting");
+                progress.send(case.clone()).unwrap();
+                let barrier = Barrier::new(4);
+                let ran = AtomicUsize::new(0);
+                path.try_for_each(0..fast + meeting, 4, |i| {
+                    if i >= fast {
+                        barrier.wait();
+                    }
+                    ran.fetch_add(1, Ordering::Relaxed);
+                    Ok::<(), ()>(())
+                })
+                .unwrap();
+                assert_eq!(ran.into_inner(), fast + meeting, "{case}");
+            }
         }
-    }
+    });
 }
 
 /// A `Send` input whose `next()` waits until the item before it has started, as a
@@ -53,9 +41,8 @@ fn iterations_that_meet_at_a_barrier_of_workers_all_run() {
 /// crate's docs), and an input split by index is collected before the loop.
 #[test]
 fn an_input_that_waits_for_its_last_item_to_start_is_not_waited_for() {
-    let path = Path::Shared;
-    let jobs = scaled(2_000);
-    let ran = without_hanging(&format!("{path:?}"), move || {
+    watched(|progress| {
+        let jobs = scaled(2_000);
         let (started, heard) = mpsc::channel::<usize>();
         let heard = std::sync::Mutex::new(heard);
         // Job n + 1 comes once job n has started.
@@ -65,14 +52,15 @@ fn an_input_that_waits_for_its_last_item_to_start_is_not_waited_for() {
                 assert_eq!(last, n - 1);
             }
         });
-        let ran = Arc::new(AtomicUsize::new(0));
-        path.try_for_each(input, 4, |n| {
-            started.send(n).unwrap();
-            ran.fetch_add(1, Ordering::Relaxed);
-            Ok::<(), ()>(())
-        })
-        .unwrap();
-        ran.load(Ordering::Relaxed)
+        let ran = AtomicUsize::new(0);
+        Path::Shared
+            .try_for_each(input, 4, |n| {
+                started.send(n).unwrap();
+                ran.fetch_add(1, Ordering::Relaxed);
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+        progress.send(jobs).unwrap();
+        assert_eq!(ran.into_inner(), jobs);
     });
-    assert_eq!(ran, jobs, "{path:?}");
 }

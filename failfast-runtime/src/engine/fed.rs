@@ -6,6 +6,7 @@ use super::source::Source;
 use crate::sync::{lock, AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering};
 use crate::wake::Signal;
 use std::collections::VecDeque;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
 /// An iterator that is not `Send`: the run's owner pulls it into this queue.
@@ -198,4 +199,28 @@ impl<T> Drop for Fed<'_, T> {
         let items = std::mem::take(&mut lock(&self.queue).items);
         resume_first(drop_each(items.into_iter()));
     }
+}
+
+/// Pulls `input` into `buffer` until it holds `want` items, the input ends or `stop()`
+/// holds; returns whether the pull ended early (input ended, or `stop()`), or the payload of
+/// a panicking `next()`, with the items pulled before it still in `buffer`. One
+/// `catch_unwind` per pull, not per item. The owner's pull of a [`Fed`] input (`run.rs`).
+pub(crate) fn pull<I: Iterator>(
+    input: &mut I,
+    buffer: &mut Vec<I::Item>,
+    want: usize,
+    stop: impl Fn() -> bool,
+) -> Result<bool, Payload> {
+    catch_unwind(AssertUnwindSafe(|| {
+        while buffer.len() < want {
+            if stop() {
+                return true;
+            }
+            match input.next() {
+                Some(item) => buffer.push(item),
+                None => return true,
+            }
+        }
+        false
+    }))
 }

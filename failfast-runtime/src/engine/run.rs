@@ -4,10 +4,10 @@
 use super::batch::{next_batch, StepBack, MAX_BATCH};
 use super::context::{Context, Here};
 use super::ending::{drop_each, Ending, Payload, Record};
-use super::fed::Fed;
+use super::fed::{pull, Fed};
 use super::group::{Feed, Group, Visit, Visitor};
 use super::headed::Headed;
-use super::source::{pull, Looks, Source, FEW};
+use super::source::{Looks, Source, FEW};
 use super::Body;
 use crate::cancel::{self, Token, Watch};
 use crate::outcome::LoopStep;
@@ -900,15 +900,9 @@ where
         let want = room.min(self.fill_limit);
         let filling = (want > 1).then(Instant::now);
         let token = &self.run.token;
-        let pulled = &mut self.pulled;
-        match pull(
-            &mut self.input,
-            want,
-            || token.is_cancelled(),
-            |item| {
-                pulled.push(item);
-            },
-        ) {
+        match pull(&mut self.input, &mut self.pulled, want, || {
+            token.is_cancelled()
+        }) {
             Ok(ended) => self.ended |= ended,
             Err(payload) => {
                 self.ended = true;

@@ -12,7 +12,6 @@
 
 use super::ending::Payload;
 use crate::sync::AtomicBool;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
 /// A run's items, as its workers take them.
@@ -138,26 +137,3 @@ pub(crate) enum Looks<'a, F> {
 /// 8%; per 4 items, none measurable. (Reading the recursion's flag per block as well cost 30%:
 /// it is read with the takers instead.)
 pub(crate) const FEW: usize = if cfg!(loom) { 1 } else { 4 };
-
-/// Pulls up to `want` items of `input`, giving each to `put`, until the input ends or
-/// `stop()` holds; returns whether the pull ended early (input ended, or `stop()`), or the
-/// payload of a panicking `next()`. One `catch_unwind` per pull, not per item.
-pub(crate) fn pull<I: Iterator>(
-    input: &mut I,
-    want: usize,
-    stop: impl Fn() -> bool,
-    mut put: impl FnMut(I::Item),
-) -> Result<bool, Payload> {
-    catch_unwind(AssertUnwindSafe(|| {
-        for _ in 0..want {
-            if stop() {
-                return true;
-            }
-            match input.next() {
-                Some(item) => put(item),
-                None => return true,
-            }
-        }
-        false
-    }))
-}
