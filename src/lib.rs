@@ -76,15 +76,15 @@
 //! - **The input** (any `IntoIterator`) is evaluated once and pulled lazily. At most
 //!   `workers` items are pulled ahead of the running iterations; when iterations take only
 //!   microseconds, items go out in small batches, never more than 64 per worker. Endless
-//!   inputs work in bounded memory. On a `Send` input (not split by index), an item taken in
-//!   a batch does not wait behind another while a worker has nothing to do: an idle worker
-//!   takes what a busy one has taken and not started, so iterations may wait for each other
-//!   (at a `Barrier` of `workers`). Known limits: after about 320 items in a row that take
-//!   nanoseconds, one worker may run such an input alone, pulling each item as it runs it,
-//!   and an iteration that then waits for another one to start waits for ever; inputs split
-//!   by index, and those the calling thread pulls (not `Send`, or given to [`try_for_each`]
-//!   or [`try_map`]), keep a batch with the worker that took it. And an input whose `next()`
-//!   waits until an item it gave earlier has started (a request/response channel) may be
+//!   inputs work in bounded memory. An item taken in a batch does not wait behind another
+//!   while a worker has nothing to do: an idle worker takes what a busy one has taken and
+//!   not started (and an input split by index goes out at most half an equal share of the
+//!   items left at a time), so iterations may wait for each other (at a `Barrier` of
+//!   `workers`).
+//!   Known limits: after about 320 items in a row that take nanoseconds, one worker may run a
+//!   lazy `Send` input alone, pulling each item as it runs it, and an iteration that then
+//!   waits for another one to start waits for ever. And an input whose `next()` waits until
+//!   an item it gave earlier has started (a request/response channel) may be
 //!   asked for more while the loop ends early, and then waits for ever: read such a channel
 //!   with `while let Ok(job) = rx.recv()`, whose head is evaluated only when a thread is free
 //!   to start the value at once.

@@ -300,7 +300,36 @@ fn an_item_that_waits_for_the_next_one_is_not_left_waiting_behind_it() {
                 }),
             );
             assert_eq!(result, Ok(()));
-            assert_eq!(*crate::sync::lock(&started), 0b111);
+            assert_eq!(*crate::sync::lock(&started), 0b11111);
+        },
+    );
+}
+
+#[test]
+fn an_item_the_caller_pulled_is_not_left_waiting_behind_one_that_waits_for_it() {
+    explore_bounded(
+        "an input the caller pulls, whose third item waits until its fourth has started",
+        1,
+        || {
+            // Batches under loom double on every claim, up to 4 on this path: after two
+            // claims, the caller may pull items 2 to 4 at once, and a worker take items 2 and 3
+            // into its hand. Item 2 waits for item 3: the other worker must take it from that
+            // hand. A wait that loom sees: a model in which nobody takes item 3 deadlocks.
+            let started = crate::sync::Mutex::new(0usize);
+            let changed = crate::sync::Condvar::new();
+            let result = try_for_each(0..5usize, 2, |item| {
+                let mut seen = crate::sync::lock(&started);
+                *seen |= 1 << item;
+                changed.notify_all();
+                if item == 2 {
+                    while *seen & 0b1000 == 0 {
+                        seen = crate::sync::wait(&changed, seen);
+                    }
+                }
+                Ok::<(), ()>(())
+            });
+            assert_eq!(result, Ok(()));
+            assert_eq!(*crate::sync::lock(&started), 0b11111);
         },
     );
 }

@@ -34,6 +34,39 @@ fn iterations_that_meet_at_a_barrier_of_workers_all_run() {
     });
 }
 
+/// Many short loops of meeting iterations, with 2 to 8 workers: each loop's few fast
+/// iterations (the last to reach each barrier) grow batches anew, and the caller's path then
+/// handed a batch to one worker alone, so the last items of a loop waited in the hand of a
+/// worker whose item waited at the barrier (it hung in about one call of 2,000).
+#[test]
+fn short_loops_of_meeting_iterations_all_finish() {
+    watched(|progress| {
+        for round in 0..scaled(50) {
+            for path in Path::ALL {
+                for workers in [2, 3, 4, 8] {
+                    for per_worker in [1, 3, 10, 50] {
+                        let items = workers * per_worker;
+                        progress
+                            .send(format!(
+                                "round {round}: {path:?}, {workers} workers, {items} items"
+                            ))
+                            .unwrap();
+                        let barrier = Barrier::new(workers);
+                        let ran = AtomicUsize::new(0);
+                        path.try_for_each(0..items, workers, |_| {
+                            barrier.wait();
+                            ran.fetch_add(1, Ordering::Relaxed);
+                            Ok::<(), ()>(())
+                        })
+                        .unwrap();
+                        assert_eq!(ran.into_inner(), items);
+                    }
+                }
+            }
+        }
+    });
+}
+
 /// A `Send` input whose `next()` waits until the item before it has started, as a
 /// request/response channel does (a producer that sends the next job once it hears that the
 /// last one began): the workers take what the puller pulled while it waits. On the path of a

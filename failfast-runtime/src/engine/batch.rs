@@ -34,6 +34,17 @@ pub(crate) fn lazy_max_batch(workers: usize) -> usize {
     }
 }
 
+/// The largest batch taken from an input the caller pulls: [`lazy_max_batch`], but 4 under
+/// loom: with a batch of 2, the queue holds at most `workers` items and a worker takes an
+/// equal share of it, one item, so that no claim would go into a hand (see `fed::Fed::new`).
+pub(crate) fn fed_max_batch(workers: usize) -> usize {
+    if cfg!(loom) && workers > 1 {
+        4
+    } else {
+        lazy_max_batch(workers)
+    }
+}
+
 /// The batch size after `items` items of a batch of `batch` ran in `ran_for`, at most `max`.
 pub(crate) fn next_batch(batch: usize, items: usize, ran_for: Duration, max: usize) -> usize {
     if items == 0 || max <= 1 {
@@ -152,26 +163,27 @@ impl StepBack {
     }
 }
 
-/// What the calling thread has pulled from a non-`Send` input and not yet seen started.
+/// What the calling thread has pulled from a non-`Send` input and not yet seen started,
+/// but for the items in workers' hands, which the hands count (see `fed::Fed`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Ahead {
     /// Pulled, waiting in the queue.
     pub(crate) queued: usize,
-    /// Taken by workers, and not yet released (see [`Reservation`]).
+    /// Taken one at a time by workers, and not yet started (see [`Reservation`]).
     pub(crate) reserved: usize,
     /// Items a worker takes at once: 1 for slow iterations, up to 64 for fast ones.
     pub(crate) batch: usize,
 }
 
-/// How a worker's taken items count towards [`Ahead::reserved`].
+/// Items a worker took from the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Reservation {
     /// Items taken.
     pub(crate) taken: usize,
-    /// One at a time, the item stays counted until it starts (released by
-    /// [`Ahead::started_one`]): the limit is then exactly `workers` unstarted items. In a
-    /// batch, the items after the first stay counted until the batch is finished: the limit
-    /// leaves room for each batch's first item, and no item costs a lock of its own.
+    /// Taken one at a time: the item stays counted in [`Ahead::reserved`] until it starts
+    /// (released by [`Ahead::started_one`]), and the limit is then exactly `workers`
+    /// unstarted items. Otherwise the items go into the worker's hand, which counts them
+    /// until each starts.
     pub(crate) until_started: bool,
 }
 
@@ -181,7 +193,7 @@ impl Reservation {
         if self.until_started {
             self.taken
         } else {
-            self.taken - 1
+            0
         }
     }
 }
@@ -195,24 +207,21 @@ impl Ahead {
         }
     }
 
-    /// Items pulled that may not have started.
+    /// Items pulled that may not have started, but for those in hands.
     pub(crate) fn unstarted(&self) -> usize {
         self.queued + self.reserved
     }
 
     /// How many unstarted items are allowed: `workers` while items go out one by one, and
-    /// `workers * (batch - 1)` with batches, which keeps below the contract's 64 per worker
-    /// even counting each batch's first item, which its worker is about to start.
+    /// `workers * (batch - 1)` with batches, below the contract's 64 per worker.
     /// Saturating, for a `workers` as large as `usize::MAX`.
     pub(crate) fn limit(&self, workers: usize) -> usize {
         workers.saturating_mul((self.batch - 1).max(1))
     }
 
-    /// How many items the caller may pull now (at most a batch); 0 when it must wait.
-    pub(crate) fn room(&self, workers: usize) -> usize {
-        self.limit(workers)
-            .saturating_sub(self.unstarted())
-            .min(self.batch)
+    /// How many more items may be pulled, before counting those in hands.
+    pub(crate) fn spare(&self, workers: usize) -> usize {
+        self.limit(workers).saturating_sub(self.unstarted())
     }
 
     /// A worker takes its share of the queue: at most a batch, and no more than an equal
@@ -236,15 +245,19 @@ impl Ahead {
         self.reserved -= 1;
     }
 
-    /// A batch is finished: `unstarted` of its items counted until they started never did
+    /// A claim is finished: `unstarted` of its items counted until they started never did
     /// (the loop was cancelled first).
     pub(crate) fn release(&mut self, reservation: Reservation, unstarted: usize) {
         if reservation.until_started {
             self.reserved -= unstarted;
-        } else {
-            self.reserved -= reservation.counted();
         }
     }
+}
+
+/// How many items the caller may pull now (at most a `batch`), when the [`Ahead::spare`] room
+/// is `spare` and the workers' hands hold `in_hands`; 0 when it must wait.
+pub(crate) fn room(spare: usize, in_hands: usize, batch: usize) -> usize {
+    spare.saturating_sub(in_hands).min(batch)
 }
 
 #[cfg(test)]
@@ -377,21 +390,21 @@ mod tests {
     fn one_at_a_time_the_limit_is_exactly_the_workers() {
         let mut ahead = Ahead::new();
         assert_eq!(ahead.limit(4), 4);
-        assert_eq!(ahead.room(4), 1);
+        assert_eq!(room(ahead.spare(4), 0, ahead.batch), 1);
         ahead.queued = 4;
-        assert_eq!(ahead.room(4), 0);
+        assert_eq!(room(ahead.spare(4), 0, ahead.batch), 0);
         let taken = ahead.take(4).unwrap();
         assert_eq!(taken.taken, 1);
         // Taken but not started: still counts.
-        assert_eq!(ahead.room(4), 0);
+        assert_eq!(room(ahead.spare(4), 0, ahead.batch), 0);
         ahead.started_one();
-        assert_eq!(ahead.room(4), 1);
+        assert_eq!(room(ahead.spare(4), 0, ahead.batch), 1);
         ahead.release(taken, 0);
         assert_eq!(ahead.unstarted(), 3);
     }
 
     #[test]
-    fn batches_stay_below_64_per_worker_counting_each_first_item() {
+    fn batches_stay_below_64_per_worker_counting_the_items_in_hands() {
         for workers in 1..=16 {
             for batch in 2..=MAX_BATCH {
                 let mut ahead = Ahead {
@@ -399,22 +412,24 @@ mod tests {
                     reserved: 0,
                     batch,
                 };
-                // Fill to the limit, let every worker take a batch, fill again.
+                // Fill to the limit, let every worker take a batch into its hand, fill again.
                 ahead.queued = ahead.limit(workers);
-                let mut held = Vec::new();
+                let mut in_hands = 0;
                 for _ in 0..workers {
                     if let Some(r) = ahead.take(workers) {
-                        held.push(r);
+                        assert_eq!(r.counted(), 0, "a batch is counted by its hand");
+                        in_hands += r.taken;
                     }
                 }
-                ahead.queued += ahead.limit(workers) - ahead.unstarted();
-                // Everything pulled and not started, counting every item in a worker's hands.
-                let in_hands: usize = held.iter().map(|r| r.taken).sum();
+                assert_eq!(
+                    room(ahead.spare(workers), in_hands, ahead.batch),
+                    0,
+                    "nothing started yet"
+                );
+                ahead.queued += ahead.spare(workers) - in_hands;
                 assert!(ahead.queued + in_hands <= MAX_BATCH * workers);
-                for r in held {
-                    ahead.release(r, 0);
-                }
-                assert_eq!(ahead.reserved, 0);
+                // An item starts: its hand counts one less, and there is room for one.
+                assert_eq!(room(ahead.spare(workers), in_hands - 1, ahead.batch), 1);
             }
         }
     }

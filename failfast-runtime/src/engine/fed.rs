@@ -1,7 +1,8 @@
 //! An iterator that is not `Send`: the run's owner pulls it into a queue (see [`Fed`]).
 
-use super::batch::{next_batch, Ahead, Reservation};
+use super::batch::{self, next_batch, Ahead, Reservation};
 use super::ending::{drop_each, resume_first, Payload};
+use super::hand::{Claim, Hand, Hands};
 use super::source::Source;
 use crate::sync::{lock, AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering};
 use crate::wake::Signal;
@@ -9,7 +10,33 @@ use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
-/// An iterator that is not `Send`: the run's owner pulls it into this queue.
+/// An iterator that is not `Send`: the run's owner pulls it into this queue, at most
+/// [`Ahead::limit`] items ahead of the running iterations.
+///
+/// # Hands
+/// A worker takes one item from the queue at a time while iterations are slow, and then it
+/// stays counted in [`Ahead::reserved`] until it starts. With batches, a claim moves its
+/// items from the queue into the visit's [`Hand`], under the queue's lock: its worker takes
+/// them one at a time, and so may any worker that finds the queue empty (as on the shared
+/// path, see `shared::Shared`), so that an item never waits behind another one, in the hand
+/// of a worker whose item waits (a `Barrier` of `workers`), while a worker is idle. What
+/// hands hold counts as pulled and not started: exactly the items in them, as each hand stores
+/// its length (no count to release when a claim ends, which a worker whose item waits never
+/// reaches).
+///
+/// # Who tells the owner there is room
+/// The owner waits on the group's signal until [`room`](Fed::room) is not 0. Room is made,
+/// and the signal notified after it (see `crate::wake`), when:
+/// - an item taken one at a time starts, or its claim ends before it starts;
+/// - a worker takes the last item of its hand (the hand's count was stored before): so a
+///   worker whose item then waits has told the owner of every item it took;
+/// - a worker takes an item from another worker's hand (that hand's count, the same);
+/// - a claim ends (cancelled, with items left in its hand, which it drops).
+///
+/// A worker that takes an item from its hand but not the last makes room silently: either its
+/// claim goes on and ends (or empties the hand) later, or its item waits, and then the items
+/// behind it are in a hand that idle workers take from (and say so), and any worker not idle
+/// runs an item.
 pub(crate) struct Fed<'w, T> {
     queue: Mutex<Queue<T>>,
     /// `queue.ahead.queued`, readable without the lock.
@@ -20,9 +47,13 @@ pub(crate) struct Fed<'w, T> {
     /// only sizes batches, and any batch keeps the queue within the contract's bound (see
     /// [`Ahead::limit`]).
     batch: AtomicUsize,
-    /// `queue.ahead.room(workers)` as the queue was last unlocked: the owner polls it while
-    /// it waits for room without taking the lock, which its workers need.
-    room: AtomicUsize,
+    /// `queue.ahead.spare(workers)` as the queue was last unlocked: the owner reads it while it
+    /// waits for room without taking the lock, which its workers need. Stored with `Release`
+    /// after the hand of a claim counts its items, so an owner that reads the spare left by a
+    /// claim reads that hand's count too.
+    spare: AtomicUsize,
+    /// The hands of the visits taking from this queue (see "Hands" above).
+    hands: Hands<T>,
     closed: AtomicBool,
     workers: usize,
     max_batch: usize,
@@ -35,10 +66,10 @@ struct Queue<T> {
     ahead: Ahead,
 }
 
-/// The queue, locked by [`Fed::queue`]; unlocking it publishes the room it leaves.
+/// The queue, locked by [`Fed::queue`]; unlocking it publishes the spare room it leaves.
 struct Locked<'a, T> {
     queue: MutexGuard<'a, Queue<T>>,
-    room: &'a AtomicUsize,
+    spare: &'a AtomicUsize,
     workers: usize,
 }
 
@@ -57,10 +88,10 @@ impl<T> std::ops::DerefMut for Locked<'_, T> {
 
 impl<T> Drop for Locked<'_, T> {
     fn drop(&mut self) {
-        // `Relaxed`: whoever made room notifies the owner after this, and the signal's
-        // read-modify-write orders it (see `crate::wake`).
-        let room = self.queue.ahead.room(self.workers);
-        self.room.store(room, Ordering::Relaxed);
+        // Whoever made room notifies the owner after this, and the signal's read-modify-write
+        // orders it (see `crate::wake`). `Release`: see `Fed::spare`.
+        let spare = self.queue.ahead.spare(self.workers);
+        self.spare.store(spare, Ordering::Release);
     }
 }
 
@@ -73,7 +104,8 @@ impl<'w, T: Send> Fed<'w, T> {
             }),
             queued: AtomicUsize::new(0),
             batch: AtomicUsize::new(1),
-            room: AtomicUsize::new(Ahead::new().room(workers)),
+            spare: AtomicUsize::new(Ahead::new().spare(workers)),
+            hands: Hands::new(),
             closed: AtomicBool::new(false),
             workers,
             max_batch,
@@ -82,11 +114,16 @@ impl<'w, T: Send> Fed<'w, T> {
     }
 
     /// How many items the owner may pull now; 0 when it must wait. As of the queue's last
-    /// unlocking: a batch size changed since may change the real room by the time the owner
-    /// pushes, as any room may change between reading and pushing; either way the queue stays
-    /// within [`Ahead::limit`] of some batch size, so within the contract's bound.
+    /// unlocking and the hands' last counts: a batch size changed since may change the real
+    /// room by the time the owner pushes, as any room may change between reading and pushing;
+    /// either way the queue stays within [`Ahead::limit`] of some batch size, so within the
+    /// contract's bound.
     pub(crate) fn room(&self) -> usize {
-        self.room.load(Ordering::Relaxed)
+        let spare = self.spare.load(Ordering::Acquire);
+        if spare == 0 {
+            return 0;
+        }
+        batch::room(spare, self.hands.held(), self.batch.load(Ordering::Relaxed))
     }
 
     /// Queues what the owner pulled.
@@ -105,7 +142,7 @@ impl<T> Fed<'_, T> {
         queue.ahead.batch = self.batch.load(Ordering::Relaxed);
         Locked {
             queue,
-            room: &self.room,
+            spare: &self.spare,
             workers: self.workers,
         }
     }
@@ -113,7 +150,7 @@ impl<T> Fed<'_, T> {
 
 impl<T: Send> Source for Fed<'_, T> {
     type Item = T;
-    type Hand = Vec<T>;
+    type Hand = Option<Hand<T>>;
     type Claimed<'a>
         = FedClaim<'a, T>
     where
@@ -123,31 +160,51 @@ impl<T: Send> Source for Fed<'_, T> {
         self.max_batch
     }
 
+    /// Also while a hand holds items: a thread that is idle, or not started yet, takes them
+    /// from a worker whose item is long, or waits for the others (a `Barrier`).
     fn has_work(&self) -> bool {
-        !self.closed.load(Ordering::Acquire) && self.queued.load(Ordering::Acquire) > 0
+        !self.closed.load(Ordering::Acquire)
+            && (self.queued.load(Ordering::Acquire) > 0 || self.hands.held() > 0)
     }
 
     fn claim<'a>(
         &'a self,
         _want: usize,
-        buffer: &'a mut Vec<T>,
+        hand: &'a mut Option<Hand<T>>,
     ) -> Result<Option<FedClaim<'a, T>>, Payload> {
         if self.closed.load(Ordering::Acquire) {
             return Ok(None);
         }
         let mut queue = self.queue();
         let Some(reservation) = queue.ahead.take(self.workers) else {
-            return Ok(None);
+            drop(queue);
+            // The queue is empty: an item may wait in the hand of a worker whose item waits.
+            let Some(item) = self.hands.steal() else {
+                return Ok(None);
+            };
+            // That hand counts one item less.
+            self.room_made.notify();
+            return Ok(Some(FedClaim::new(self, Claim::one(item), None)));
         };
-        // Last item first: the claim pops them in input order.
-        buffer.extend(queue.items.drain(..reservation.taken).rev());
+        let items = if reservation.taken == 1 {
+            let item = queue.items.pop_front().expect("counted in `queued`");
+            Claim::one(item)
+        } else {
+            // Counted by the hand before the queue's unlocking publishes the room left.
+            let hand = &*hand.get_or_insert_with(|| self.hands.hand());
+            hand.extend(queue.items.drain(..reservation.taken));
+            Claim::Hand(hand)
+        };
         self.queued.store(queue.ahead.queued, Ordering::Release);
         drop(queue);
-        Ok(Some(FedClaim {
-            fed: self,
-            items: buffer,
-            reservation,
-        }))
+        let counted = reservation.until_started.then_some(reservation);
+        Ok(Some(FedClaim::new(self, items, counted)))
+    }
+
+    fn put_back(&self, hand: Option<Hand<T>>) {
+        if let Some(hand) = hand {
+            self.hands.put_back(hand);
+        }
     }
 
     fn finished(&self, items: usize, ran_for: Duration) {
@@ -161,23 +218,39 @@ impl<T: Send> Source for Fed<'_, T> {
     }
 }
 
-/// Items a worker took from a [`Fed`] queue, last first in the worker's buffer. Four words:
-/// a visit's frame holds one, on the stack once per level of a recursion (a `Drain` of the
-/// buffer and a count of the items started took seven).
+/// Items a worker took from a [`Fed`] queue: one, or a batch in its hand (see "Hands" on
+/// [`Fed`]).
 pub(crate) struct FedClaim<'a, T> {
     fed: &'a Fed<'a, T>,
-    items: &'a mut Vec<T>,
-    reservation: Reservation,
+    items: Claim<'a, T>,
+    /// An item taken one at a time, counted in [`Ahead::reserved`] until it starts.
+    counted: Option<Reservation>,
+}
+
+impl<'a, T> FedClaim<'a, T> {
+    fn new(fed: &'a Fed<'a, T>, items: Claim<'a, T>, counted: Option<Reservation>) -> Self {
+        FedClaim {
+            fed,
+            items,
+            counted,
+        }
+    }
 }
 
 impl<T> Iterator for FedClaim<'_, T> {
     type Item = T;
 
     fn next(&mut self) -> Option<T> {
-        let item = self.items.pop()?;
-        if self.reservation.until_started {
+        let item = self.items.next()?;
+        if self.counted.take().is_some() {
             self.fed.queue().ahead.started_one();
             self.fed.room_made.notify();
+        } else if let Claim::Hand(hand) = &self.items {
+            // The hand's count, stored before, now says that its worker started every item
+            // it took (see "Who tells the owner there is room").
+            if hand.len() == 0 {
+                self.fed.room_made.notify();
+            }
         }
         Some(item)
     }
@@ -185,11 +258,18 @@ impl<T> Iterator for FedClaim<'_, T> {
 
 impl<T> Drop for FedClaim<'_, T> {
     fn drop(&mut self) {
-        let unstarted = self.items.len();
-        self.fed.queue().ahead.release(self.reservation, unstarted);
+        // Taken, never started (the run was cancelled): dropped by `Claim`, one by one, in
+        // input order, as a destructor may panic. First, so that the room is counted after.
+        let unstarted = usize::from(matches!(self.items, Claim::One(Some(_))));
+        let items = std::mem::replace(&mut self.items, Claim::One(None));
+        let dropped = catch_unwind(AssertUnwindSafe(|| drop(items)));
+        if let Some(reservation) = self.counted {
+            self.fed.queue().ahead.release(reservation, unstarted);
+        }
         self.fed.room_made.notify();
-        // Taken, never started: dropped last, in input order, as a destructor may panic.
-        resume_first(drop_each(self.items.drain(..).rev()));
+        if let Err(payload) = dropped {
+            std::panic::resume_unwind(payload);
+        }
     }
 }
 

@@ -1,10 +1,11 @@
 //! Where a worker keeps the items it claimed and has not started: its [`Hand`], which an idle
 //! worker may take from. An item a worker took in a batch then never waits behind another
 //! one while a worker has nothing to do, which iterations that wait for each other (a
-//! `Barrier` of `workers`) need. Used by a lazy `Send` input's claims (`shared.rs`).
+//! `Barrier` of `workers`) need. Used by the claims of a lazy `Send` input (`shared.rs`) and
+//! of an input the caller pulls (`fed.rs`).
 
 use super::ending::{drop_each, resume_first};
-use crate::sync::{lock, Arc, Mutex};
+use crate::sync::{lock, Arc, AtomicUsize, Mutex, Ordering};
 use std::collections::VecDeque;
 
 /// A worker's claimed items: it takes them one at a time from the front, and so may any
@@ -12,11 +13,21 @@ use std::collections::VecDeque;
 /// while nobody is idle: its line stays in that worker's cache. (A locked queue: crossbeam's
 /// work-stealing deque costs one atomic write an item less, but Miri refuses its memory
 /// reclamation, and loom cannot see into it.)
-pub(crate) struct Hand<T>(Arc<Mutex<VecDeque<T>>>);
+pub(crate) struct Hand<T>(Arc<Held<T>>);
+
+struct Held<T> {
+    items: Mutex<VecDeque<T>>,
+    /// `items.len()`, stored under the lock (`Release`) at every change: a caller pulling
+    /// ahead counts what the hands hold without taking their locks ([`Hands::held`]).
+    len: AtomicUsize,
+}
 
 impl<T> Hand<T> {
     fn new() -> Self {
-        Hand(Arc::new(Mutex::new(VecDeque::new())))
+        Hand(Arc::new(Held {
+            items: Mutex::new(VecDeque::new()),
+            len: AtomicUsize::new(0),
+        }))
     }
 
     /// The same hand, for [`Hands`].
@@ -25,15 +36,32 @@ impl<T> Hand<T> {
     }
 
     pub(crate) fn push(&self, item: T) {
-        lock(&self.0).push_back(item);
+        let mut items = lock(&self.0.items);
+        items.push_back(item);
+        self.0.len.store(items.len(), Ordering::Release);
+    }
+
+    /// Puts `new` items in, in order, under one lock.
+    pub(crate) fn extend(&self, new: impl Iterator<Item = T>) {
+        let mut items = lock(&self.0.items);
+        items.extend(new);
+        self.0.len.store(items.len(), Ordering::Release);
     }
 
     pub(crate) fn pop(&self) -> Option<T> {
-        lock(&self.0).pop_front()
+        let mut items = lock(&self.0.items);
+        let item = items.pop_front()?;
+        self.0.len.store(items.len(), Ordering::Release);
+        Some(item)
+    }
+
+    /// Items in the hand, as last stored.
+    pub(crate) fn len(&self) -> usize {
+        self.0.len.load(Ordering::Acquire)
     }
 
     fn is_empty(&self) -> bool {
-        lock(&self.0).is_empty()
+        lock(&self.0.items).is_empty()
     }
 }
 
@@ -74,6 +102,12 @@ impl<T> Hands<T> {
     /// Whether some hand holds items.
     pub(crate) fn any_held(&self) -> bool {
         lock(&self.0).all.iter().any(|hand| !hand.is_empty())
+    }
+
+    /// How many items the hands hold, as their workers last stored it: each hand's count is
+    /// stored before the lock that changed it is released.
+    pub(crate) fn held(&self) -> usize {
+        lock(&self.0).all.iter().map(Hand::len).sum()
     }
 
     /// An item from some hand, if one has any.

@@ -225,7 +225,7 @@ where
     let source = || {
         Fed::new(
             group.workers,
-            batch::lazy_max_batch(group.workers),
+            batch::fed_max_batch(group.workers),
             &group.signal,
         )
     };
@@ -253,7 +253,7 @@ where
         let source = || {
             Fed::new(
                 group.workers,
-                batch::lazy_max_batch(group.workers),
+                batch::fed_max_batch(group.workers),
                 &group.signal,
             )
         };

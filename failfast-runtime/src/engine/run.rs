@@ -898,7 +898,8 @@ where
 
     fn pull(&mut self, room: usize) {
         let want = room.min(self.fill_limit);
-        let filling = (want > 1).then(Instant::now);
+        // Under loom a run must replay exactly: no decision may depend on the clock.
+        let filling = (want > 1 && !cfg!(loom)).then(Instant::now);
         let token = &self.run.token;
         match pull(&mut self.input, &mut self.pulled, want, || {
             token.is_cancelled()
