@@ -248,7 +248,7 @@ impl<T> Iterator for FedClaim<'_, T> {
         } else if let Claim::Hand(hand) = &self.items {
             // The hand's count, stored before, now says that its worker started every item
             // it took (see "Who tells the owner there is room").
-            if hand.len() == 0 {
+            if hand.is_empty() {
                 self.fed.room_made.notify();
             }
         }

@@ -60,8 +60,9 @@ impl<T> Hand<T> {
         self.0.len.load(Ordering::Acquire)
     }
 
-    fn is_empty(&self) -> bool {
-        lock(&self.0.items).is_empty()
+    /// Whether the hand held nothing, as last stored.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
