@@ -76,18 +76,19 @@
 //! - **The input** (any `IntoIterator`) is evaluated once and pulled lazily. At most
 //!   `workers` items are pulled ahead of the running iterations; when iterations take only
 //!   microseconds, items go out in small batches, never more than 64 per worker. Endless
-//!   inputs work in bounded memory. An item taken in a batch does not wait behind another
-//!   while a worker has nothing to do: an idle worker takes what a busy one has taken and
-//!   not started (and an input split by index goes out at most half an equal share of the
-//!   items left at a time), so iterations may wait for each other (at a `Barrier` of
-//!   `workers`).
-//!   Known limits: after about 320 items in a row that take nanoseconds, one worker may run a
-//!   lazy `Send` input alone, pulling each item as it runs it, and an iteration that then
-//!   waits for another one to start waits for ever. And an input whose `next()` waits until
-//!   an item it gave earlier has started (a request/response channel) may be
-//!   asked for more while the loop ends early, and then waits for ever: read such a channel
-//!   with `while let Ok(job) = rx.recv()`, whose head is evaluated only when a thread is free
-//!   to start the value at once.
+//!   inputs work in bounded memory. An item pulled in a batch does not wait behind another
+//!   while a worker has nothing to do: an idle worker takes what a busy one has pulled and
+//!   not started, so iterations may wait for each other (at a `Barrier` of `workers`). An
+//!   input split by index is not shared out again once claimed, but claims take at most half
+//!   an equal share of the items left, which keeps such meetings going too; a long item can
+//!   still keep a few items of its claim waiting while other workers finish. Known limits:
+//!   after about 320 items in a row that take nanoseconds, one worker may run a lazy `Send`
+//!   input alone, pulling each item as it runs it, and an iteration that then waits for
+//!   another one to start waits for ever. And an input whose `next()` waits until an item it
+//!   gave earlier has started (a request/response channel) may be asked for more while the
+//!   loop ends early, and then waits for ever: read such a channel with
+//!   `while let Ok(job) = rx.recv()`, whose head is evaluated only when a thread is free to
+//!   start the value at once.
 //! - **The calling thread works too.** The loop's expansion looks at the input's type, at
 //!   compile time, and picks how to feed the workers:
 //!   - split by index, with no hand-over per item: integer ranges, slices, `&Vec`, `&[T; N]`,

@@ -182,8 +182,9 @@ pub(crate) struct Reservation {
     pub(crate) taken: usize,
     /// Taken one at a time: the item stays counted in [`Ahead::reserved`] until it starts
     /// (released by [`Ahead::started_one`]), and the limit is then exactly `workers`
-    /// unstarted items. Otherwise the items go into the worker's hand, which counts them
-    /// until each starts.
+    /// unstarted items. Otherwise more than one item goes into the worker's hand, which
+    /// counts them until each starts; and a single item (the queue held one) is counted
+    /// nowhere: its worker starts it at once (see [`Ahead::limit`]).
     pub(crate) until_started: bool,
 }
 
@@ -213,7 +214,9 @@ impl Ahead {
     }
 
     /// How many unstarted items are allowed: `workers` while items go out one by one, and
-    /// `workers * (batch - 1)` with batches, below the contract's 64 per worker.
+    /// `workers * (batch - 1)` with batches, which stays within the contract's 64 per worker
+    /// also with one more item per worker that is counted nowhere (a single item claimed
+    /// with batches, or one taken from another worker's hand, about to start).
     /// Saturating, for a `workers` as large as `usize::MAX`.
     pub(crate) fn limit(&self, workers: usize) -> usize {
         workers.saturating_mul((self.batch - 1).max(1))
@@ -412,24 +415,27 @@ mod tests {
                     reserved: 0,
                     batch,
                 };
-                // Fill to the limit, let every worker take a batch into its hand, fill again.
+                // Fill to the limit, let every worker take a batch into its hand (or a single
+                // item, counted nowhere, about to start), fill again.
                 ahead.queued = ahead.limit(workers);
-                let mut in_hands = 0;
+                let (mut in_hands, mut singles) = (0, 0);
                 for _ in 0..workers {
                     if let Some(r) = ahead.take(workers) {
                         assert_eq!(r.counted(), 0, "a batch is counted by its hand");
-                        in_hands += r.taken;
+                        if r.taken > 1 {
+                            in_hands += r.taken;
+                        } else {
+                            singles += 1;
+                        }
                     }
                 }
-                assert_eq!(
-                    room(ahead.spare(workers), in_hands, ahead.batch),
-                    0,
-                    "nothing started yet"
-                );
-                ahead.queued += ahead.spare(workers) - in_hands;
-                assert!(ahead.queued + in_hands <= MAX_BATCH * workers);
-                // An item starts: its hand counts one less, and there is room for one.
-                assert_eq!(room(ahead.spare(workers), in_hands - 1, ahead.batch), 1);
+                ahead.queued += ahead.spare(workers).saturating_sub(in_hands);
+                assert_eq!(room(ahead.spare(workers), in_hands, ahead.batch), 0);
+                assert!(ahead.queued + in_hands + singles <= MAX_BATCH * workers);
+                // An item in a hand starts: one more may be pulled.
+                if in_hands > 0 {
+                    assert_eq!(room(ahead.spare(workers), in_hands - 1, ahead.batch), 1);
+                }
             }
         }
     }

@@ -31,12 +31,19 @@ use std::time::Duration;
 /// - a worker takes the last item of its hand (the hand's count was stored before): so a
 ///   worker whose item then waits has told the owner of every item it took;
 /// - a worker takes an item from another worker's hand (that hand's count, the same);
-/// - a claim ends (cancelled, with items left in its hand, which it drops).
+/// - a claim ends with items it never started (cancelled), which it drops.
 ///
-/// A worker that takes an item from its hand but not the last makes room silently: either its
-/// claim goes on and ends (or empties the hand) later, or its item waits, and then the items
-/// behind it are in a hand that idle workers take from (and say so), and any worker not idle
-/// runs an item.
+/// Room is also made silently, and the owner then learns of it at the next notification:
+/// - a worker takes an item from its hand, but not the last: either the hand empties later,
+///   or the item waits, and then the items behind it are in a hand that idle workers take
+///   from (and say so), while a worker that is not idle runs an item;
+/// - a claim takes a single item (the queue held one) while batches are larger: it is
+///   counted nowhere, and the `batch - 1` of [`Ahead::limit`] leaves room for it;
+/// - batches grow (the limit with them), or the owner reads the spare room of the queue
+///   before a claim and the hands' counts after it, which only reads less room than there is.
+///
+/// None of these can leave the owner waiting while nothing runs: with every hand empty and no
+/// item counted one at a time, the room is at least `workers`.
 pub(crate) struct Fed<'w, T> {
     queue: Mutex<Queue<T>>,
     /// `queue.ahead.queued`, readable without the lock.
@@ -260,13 +267,21 @@ impl<T> Drop for FedClaim<'_, T> {
     fn drop(&mut self) {
         // Taken, never started (the run was cancelled): dropped by `Claim`, one by one, in
         // input order, as a destructor may panic. First, so that the room is counted after.
-        let unstarted = usize::from(matches!(self.items, Claim::One(Some(_))));
+        let unstarted = match &self.items {
+            Claim::One(item) => usize::from(item.is_some()),
+            Claim::Hand(hand) => hand.len(),
+        };
         let items = std::mem::replace(&mut self.items, Claim::One(None));
         let dropped = catch_unwind(AssertUnwindSafe(|| drop(items)));
         if let Some(reservation) = self.counted {
             self.fed.queue().ahead.release(reservation, unstarted);
         }
-        self.fed.room_made.notify();
+        // A claim that ran all its items told the owner as its last one started; one that
+        // dropped some makes room now. (Notifying again wakes the owner for nothing, and it
+        // then pulls the little room other workers made meanwhile: smaller batches.)
+        if unstarted > 0 {
+            self.fed.room_made.notify();
+        }
         if let Err(payload) = dropped {
             std::panic::resume_unwind(payload);
         }

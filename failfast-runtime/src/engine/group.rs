@@ -24,7 +24,9 @@
 //! more input). Every change that can end such a wait is followed by `signal.notify()`: a run
 //! published, items queued, room made, a thread leaving a run, a holder letting go of an input
 //! it held alone, a run's ending recorded, a refused spawn (an owner that only feeds its run
-//! then works on it itself), the group closed.
+//! then works on it itself), the group closed. (But for some room made in a caller-fed queue,
+//! which a notification later always reports: see "Who tells the owner there is room" in
+//! `fed.rs`.)
 
 use super::context::{Context, Here};
 use crate::pool::{Origin, Spawner, Started};

@@ -6,6 +6,7 @@
 
 use super::ending::{drop_each, resume_first};
 use crate::sync::{lock, Arc, AtomicUsize, Mutex, Ordering};
+use crossbeam_utils::CachePadded;
 use std::collections::VecDeque;
 
 /// A worker's claimed items: it takes them one at a time from the front, and so may any
@@ -18,15 +19,16 @@ pub(crate) struct Hand<T>(Arc<Held<T>>);
 struct Held<T> {
     items: Mutex<VecDeque<T>>,
     /// `items.len()`, stored under the lock (`Release`) at every change: a caller pulling
-    /// ahead counts what the hands hold without taking their locks ([`Hands::held`]).
-    len: AtomicUsize,
+    /// ahead counts what the hands hold without taking their locks ([`Hands::held`]). On a
+    /// line of its own, so that those reads leave the lock's line in its worker's cache.
+    len: CachePadded<AtomicUsize>,
 }
 
 impl<T> Hand<T> {
     fn new() -> Self {
         Hand(Arc::new(Held {
             items: Mutex::new(VecDeque::new()),
-            len: AtomicUsize::new(0),
+            len: CachePadded::new(AtomicUsize::new(0)),
         }))
     }
 
