@@ -31,19 +31,22 @@ use std::time::Duration;
 /// - a worker takes the last item of its hand (the hand's count was stored before): so a
 ///   worker whose item then waits has told the owner of every item it took;
 /// - a worker takes an item from another worker's hand (that hand's count, the same);
+/// - a claim takes a single item while batches are larger: it is counted nowhere (the
+///   `batch - 1` of [`Ahead::limit`] leaves room for it), so the room is made as it is taken;
 /// - a claim ends with items it never started (cancelled), which it drops.
 ///
 /// Room is also made silently, and the owner then learns of it at the next notification:
 /// - a worker takes an item from its hand, but not the last: either the hand empties later,
 ///   or the item waits, and then the items behind it are in a hand that idle workers take
 ///   from (and say so), while a worker that is not idle runs an item;
-/// - a claim takes a single item (the queue held one) while batches are larger: it is
-///   counted nowhere, and the `batch - 1` of [`Ahead::limit`] leaves room for it;
 /// - batches grow (the limit with them), or the owner reads the spare room of the queue
 ///   before a claim and the hands' counts after it, which only reads less room than there is.
 ///
-/// None of these can leave the owner waiting while nothing runs: with every hand empty and no
-/// item counted one at a time, the room is at least `workers`.
+/// Each of these is followed by a notification that no unpulled item has to bring: the hand
+/// empties as its items start, or a worker that finishes its item takes from it, which
+/// notifies. (A single item claimed while batches are larger was silent too, and the loom model
+/// `an_item_the_caller_pulled_is_not_left_waiting_behind_one_that_waits_for_it` deadlocked:
+/// the item waited for the next one, which the owner, asleep, never pulled.)
 pub(crate) struct Fed<'w, T> {
     queue: Mutex<Queue<T>>,
     /// `queue.ahead.queued`, readable without the lock.
@@ -205,6 +208,11 @@ impl<T: Send> Source for Fed<'_, T> {
         self.queued.store(queue.ahead.queued, Ordering::Release);
         drop(queue);
         let counted = reservation.until_started.then_some(reservation);
+        if counted.is_none() && reservation.taken == 1 {
+            // A single item counted nowhere: the room it leaves is made now, and its item
+            // may wait for one that the owner has yet to pull.
+            self.room_made.notify();
+        }
         Ok(Some(FedClaim::new(self, items, counted)))
     }
 
@@ -255,7 +263,7 @@ impl<T> Iterator for FedClaim<'_, T> {
         } else if let Claim::Hand(hand) = &self.items {
             // The hand's count, stored before, now says that its worker started every item
             // it took (see "Who tells the owner there is room").
-            if hand.is_empty() {
+            if hand.count() == 0 {
                 self.fed.room_made.notify();
             }
         }
@@ -269,7 +277,7 @@ impl<T> Drop for FedClaim<'_, T> {
         // input order, as a destructor may panic. First, so that the room is counted after.
         let unstarted = match &self.items {
             Claim::One(item) => usize::from(item.is_some()),
-            Claim::Hand(hand) => hand.len(),
+            Claim::Hand(hand) => hand.count(),
         };
         let items = std::mem::replace(&mut self.items, Claim::One(None));
         let dropped = catch_unwind(AssertUnwindSafe(|| drop(items)));

@@ -57,14 +57,16 @@ impl<T> Hand<T> {
         Some(item)
     }
 
-    /// Items in the hand, as last stored.
-    pub(crate) fn len(&self) -> usize {
+    /// Items in the hand, as last stored: what a caller pulling ahead counts. A thread may read
+    /// an older count than another's last store (never one older than its own), so whether
+    /// there is an item to take is asked of the lock ([`Hands::any_held`]): a waiter that read
+    /// a stale count would look again and again for an item that is gone.
+    pub(crate) fn count(&self) -> usize {
         self.0.len.load(Ordering::Acquire)
     }
 
-    /// Whether the hand held nothing, as last stored.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.len() == 0
+    fn is_empty(&self) -> bool {
+        lock(&self.0.items).is_empty()
     }
 }
 
@@ -110,7 +112,7 @@ impl<T> Hands<T> {
     /// How many items the hands hold, as their workers last stored it: each hand's count is
     /// stored before the lock that changed it is released.
     pub(crate) fn held(&self) -> usize {
-        lock(&self.0).all.iter().map(Hand::len).sum()
+        lock(&self.0).all.iter().map(Hand::count).sum()
     }
 
     /// An item from some hand, if one has any.
