@@ -271,6 +271,31 @@ fn two_threads_pulling_one_iterator_in_batches_run_each_item_once() {
     );
 }
 
+/// Items `0..items` whose item `waiter` waits until the one after it has started, a wait that
+/// loom sees: `run` runs them with 2 workers, and a model in which nobody takes the item after
+/// the waiter deadlocks.
+fn one_waits_for_the_next(
+    items: usize,
+    waiter: usize,
+    run: impl FnOnce(&(dyn Fn(usize) -> Result<(), ()> + Sync)) -> Result<(), ()>,
+) {
+    let started = crate::sync::Mutex::new(0usize);
+    let changed = crate::sync::Condvar::new();
+    let result = run(&|item| {
+        let mut seen = crate::sync::lock(&started);
+        *seen |= 1 << item;
+        changed.notify_all();
+        if item == waiter {
+            while *seen & (1 << (waiter + 1)) == 0 {
+                seen = crate::sync::wait(&changed, seen);
+            }
+        }
+        Ok(())
+    });
+    assert_eq!(result, Ok(()));
+    assert_eq!(*crate::sync::lock(&started), (1 << items) - 1);
+}
+
 #[test]
 fn an_item_that_waits_for_the_next_one_is_not_left_waiting_behind_it() {
     static SITE: LoopSite = LoopSite::new();
@@ -280,27 +305,9 @@ fn an_item_that_waits_for_the_next_one_is_not_left_waiting_behind_it() {
             // The second claim under loom is a batch of 2: items 1 and 2 in one hand when one
             // worker takes both. Item 1 waits for item 2: the other worker must take it from
             // that hand, also after the input ran out.
-            // A wait that loom sees: a model in which nobody takes item 2 deadlocks.
-            let started = crate::sync::Mutex::new(0usize);
-            let changed = crate::sync::Condvar::new();
-            let result = drive_shared(
-                0..3usize,
-                2,
-                Site::Loop(&SITE),
-                &ForEach(&|item: usize| {
-                    let mut seen = crate::sync::lock(&started);
-                    *seen |= 1 << item;
-                    changed.notify_all();
-                    if item == 1 {
-                        while *seen & 0b100 == 0 {
-                            seen = crate::sync::wait(&changed, seen);
-                        }
-                    }
-                    Ok::<(), ()>(())
-                }),
-            );
-            assert_eq!(result, Ok(()));
-            assert_eq!(*crate::sync::lock(&started), 0b111);
+            one_waits_for_the_next(3, 1, |body| {
+                drive_shared(0..3usize, 2, Site::Loop(&SITE), &ForEach(&body))
+            });
         },
     );
 }
@@ -314,22 +321,8 @@ fn an_item_the_caller_pulled_is_not_left_waiting_behind_one_that_waits_for_it() 
             // Batches under loom double on every claim, up to 4 on this path: after two
             // claims, the caller may pull items 2 to 4 at once, and a worker take items 2 and 3
             // into its hand. Item 2 waits for item 3: the other worker must take it from that
-            // hand. A wait that loom sees: a model in which nobody takes item 3 deadlocks.
-            let started = crate::sync::Mutex::new(0usize);
-            let changed = crate::sync::Condvar::new();
-            let result = try_for_each(0..5usize, 2, |item| {
-                let mut seen = crate::sync::lock(&started);
-                *seen |= 1 << item;
-                changed.notify_all();
-                if item == 2 {
-                    while *seen & 0b1000 == 0 {
-                        seen = crate::sync::wait(&changed, seen);
-                    }
-                }
-                Ok::<(), ()>(())
-            });
-            assert_eq!(result, Ok(()));
-            assert_eq!(*crate::sync::lock(&started), 0b11111);
+            // hand.
+            one_waits_for_the_next(5, 2, |body| try_for_each(0..5usize, 2, body));
         },
     );
 }

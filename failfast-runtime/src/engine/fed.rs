@@ -35,16 +35,19 @@ use std::time::Duration;
 ///   `batch - 1` of [`Ahead::limit`] leaves room for it), so the room is made as it is taken;
 /// - a claim ends with items it never started (cancelled), which it drops.
 ///
-/// Room is also made silently, and the owner then learns of it at the next notification:
-/// - a worker takes an item from its hand, but not the last: either the hand empties later,
-///   or the item waits, and then the items behind it are in a hand that idle workers take
-///   from (and say so), while a worker that is not idle runs an item;
-/// - batches grow (the limit with them), or the owner reads the spare room of the queue
-///   before a claim and the hands' counts after it, which only reads less room than there is.
+/// Room is also made silently:
+/// - a worker takes an item from its hand, but not the last: either the hand empties later
+///   (and says so), or the item waits, and then the items behind it are in a hand that idle
+///   workers take from (and say so), while a worker that is not idle runs an item;
+/// - the owner reads the spare room of the queue before a claim and the hands' counts after
+///   it, which only reads less room than there is, until the next notification (as above);
+/// - batches grow, and the limit with them. No notification follows, and none is needed: the
+///   owner only needs room while a worker is idle, and a worker is idle only once it found the
+///   queue and every hand empty, which whoever emptied them said. The spare room then read,
+///   even under the older batch, is at least `workers` less the items counted one at a time,
+///   each of which says so as it starts: the owner has room.
 ///
-/// Each of these is followed by a notification that no unpulled item has to bring: the hand
-/// empties as its items start, or a worker that finishes its item takes from it, which
-/// notifies. (A single item claimed while batches are larger was silent too, and the loom model
+/// (A single item claimed while batches are larger was silent too, and the loom model
 /// `an_item_the_caller_pulled_is_not_left_waiting_behind_one_that_waits_for_it` deadlocked:
 /// the item waited for the next one, which the owner, asleep, never pulled.)
 pub(crate) struct Fed<'w, T> {
@@ -171,7 +174,10 @@ impl<T: Send> Source for Fed<'_, T> {
     }
 
     /// Also while a hand holds items: a thread that is idle, or not started yet, takes them
-    /// from a worker whose item is long, or waits for the others (a `Barrier`).
+    /// from a worker whose item is long, or waits for the others (a `Barrier`). The hands'
+    /// counts may be stale (see [`Hand::count`]), which costs at most one visit for nothing:
+    /// every `true` is acted on with a claim, which takes the lock of every hand, and the
+    /// counts its thread reads after that are no older than what it saw there.
     fn has_work(&self) -> bool {
         !self.closed.load(Ordering::Acquire)
             && (self.queued.load(Ordering::Acquire) > 0 || self.hands.held() > 0)

@@ -58,9 +58,11 @@ impl<T> Hand<T> {
     }
 
     /// Items in the hand, as last stored: what a caller pulling ahead counts. A thread may read
-    /// an older count than another's last store (never one older than its own), so whether
-    /// there is an item to take is asked of the lock ([`Hands::any_held`]): a waiter that read
-    /// a stale count would look again and again for an item that is gone.
+    /// an older count than another's last store (never one older than its own, nor than what
+    /// it last saw under the hand's lock). A wait that polls for an item to take without ever
+    /// taking the lock (the shared path's wait for the puller) asks the lock instead
+    /// ([`Hands::any_held`]): on a stale count it would look again and again for an item that
+    /// is gone.
     pub(crate) fn count(&self) -> usize {
         self.0.len.load(Ordering::Acquire)
     }
