@@ -151,21 +151,27 @@ fn measure(f: impl FnOnce()) -> (Duration, usize, usize, usize) {
     })
 }
 
-/// Runs of each contender, taken in turns (see `common::in_turns`).
+/// Runs of each contender, taken in turns (see `common::in_turns`), when a run takes about
+/// a second.
 const ROUNDS: usize = 7;
+/// Runs of each contender when a run takes about 10 ms: a median of 7 such runs moved by 3%
+/// from one `cargo bench` to the next, more than the differences it is meant to show.
+const SHORT_ROUNDS: usize = 41;
 
-/// The median run of each contender by wall time, with its thread and leaf figures.
+/// The median of `rounds` runs of each contender by wall time, with its thread and leaf
+/// figures.
 fn medians<const N: usize>(
+    rounds: usize,
     contenders: [&mut dyn FnMut() -> (Duration, usize, usize, usize); N],
 ) -> [Row; N] {
-    in_turns(ROUNDS, contenders).map(|mut runs| {
+    in_turns(rounds, contenders).map(|mut runs| {
         runs.sort_by_key(|r| r.0);
         let peak_threads = runs.iter().map(|r| r.1).max().unwrap_or(0);
         let most = runs.iter().map(|r| r.2).max().unwrap_or(0);
         let ran_on = runs.iter().map(|r| r.3).max().unwrap_or(0);
         Row {
             name: "",
-            figure: runs[ROUNDS / 2].0.as_secs_f64() * 1e3,
+            figure: runs[rounds / 2].0.as_secs_f64() * 1e3,
             detail: format!(
                 "threads that ran leaves {ran_on}, process threads +{peak_threads:<3} most leaves at once {most}"
             ),
@@ -182,16 +188,23 @@ fn scenario(kind: Leaf, workers: usize) {
     // Inside a span, with a subscriber: every run captures the span, and pool threads enter
     // it for each visit.
     let subscriber = tracing::Dispatch::new(tracing_subscriber::registry());
-    let [ours, in_a_span, theirs] = medians([
-        &mut || measure(|| walk(&root, kind, workers).unwrap()),
-        &mut || {
-            tracing::dispatcher::with_default(&subscriber, || {
-                let _request = tracing::info_span!("request", id = 1).entered();
-                measure(|| walk(&root, kind, workers).unwrap())
-            })
-        },
-        &mut || measure(|| pool.install(|| rayon::scope(|s| walk_rayon(s, &root, kind)))),
-    ]);
+    let rounds = match kind {
+        Leaf::Compute => SHORT_ROUNDS,
+        Leaf::Sleep => ROUNDS,
+    };
+    let [ours, in_a_span, theirs] = medians(
+        rounds,
+        [
+            &mut || measure(|| walk(&root, kind, workers).unwrap()),
+            &mut || {
+                tracing::dispatcher::with_default(&subscriber, || {
+                    let _request = tracing::info_span!("request", id = 1).entered();
+                    measure(|| walk(&root, kind, workers).unwrap())
+                })
+            },
+            &mut || measure(|| pool.install(|| rayon::scope(|s| walk_rayon(s, &root, kind)))),
+        ],
+    );
     let (what, ideal) = match kind {
         Leaf::Compute => ("~20 us of work", String::new()),
         Leaf::Sleep => (
@@ -201,7 +214,7 @@ fn scenario(kind: Leaf, workers: usize) {
     };
     print_table(
         &format!(
-            "recursive_walk: depth 5, fanout 4 (1,024 leaves of {what}), {workers} workers{ideal}; median of {ROUNDS}, in turns"
+            "recursive_walk: depth 5, fanout 4 (1,024 leaves of {what}), {workers} workers{ideal}; median of {rounds}, in turns"
         ),
         "ms",
         true,
@@ -245,11 +258,14 @@ fn comb_scenario() {
         .build()
         .unwrap();
     let kind = Leaf::Sleep;
-    let [by_for, by_while_let, theirs] = medians([
-        &mut || measure(|| walk(&root, kind, WORKERS).unwrap()),
-        &mut || measure(|| walk_while_let(&root, kind, WORKERS).unwrap()),
-        &mut || measure(|| pool.install(|| rayon::scope(|s| walk_rayon(s, &root, kind)))),
-    ]);
+    let [by_for, by_while_let, theirs] = medians(
+        ROUNDS,
+        [
+            &mut || measure(|| walk(&root, kind, WORKERS).unwrap()),
+            &mut || measure(|| walk_while_let(&root, kind, WORKERS).unwrap()),
+            &mut || measure(|| pool.install(|| rayon::scope(|s| walk_rayon(s, &root, kind)))),
+        ],
+    );
     let ideal = DEPTH as f64 * LEAVES as f64 / WORKERS as f64;
     print_table(
         &format!(
