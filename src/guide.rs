@@ -131,7 +131,7 @@
 //! | | what happens |
 //! | --- | --- |
 //! | where they run | every iteration is a future polled by the loop's own future, on the task that awaits the loop. failfast starts no threads and depends on no executor. |
-//! | the body | may borrow locals and the function's arguments (no `move`, no `'static`, no `Arc`) and needs no `Send`/`Sync` of its own. The function's future is `Send` whenever the sequential loop's would be, so `tokio::spawn(fetch_all(..))` compiles when the body holds only `Send` values across its awaits. |
+//! | the body | may borrow locals and the function's arguments (no `move`, no `'static`, no `Arc`) and needs no `Send`/`Sync` of its own. The function's future is `Send` whenever the sequential loop's would be, so `tokio::spawn(fetch_all(..))` compiles when the body holds only `Send` values across its awaits: a local it uses only in its own code (a `Cell`, a `RefCell`, an mpsc `Receiver`) needs only `Send`, as in the sequential future; one it also uses inside a closure, an async block or a macro call needs `Sync` too. |
 //! | the input | a plain `IntoIterator`, pulled on demand: an item is taken only when an iteration can start with it. |
 //! | cancellation | by drop: at the first exit the other in-flight iterations are dropped at once (their destructors run; they never resume), nothing more is pulled, and the loop returns without waiting for them. Dropping the function's future drops every in-flight iteration the same way. No iteration runs after the loop has returned or been dropped. |
 //! | fairness | every iteration that is woken is polled at the loop's next poll; a loop with many ready iterations yields to the executor every 128 iterations started, so it never starves other tasks on the thread. |

@@ -365,10 +365,14 @@
 //! definition writes is not seen (the loop then runs on threads, and rustc says it is not
 //! `async`: write an `.await` in the body). They wait in parallel, they do not compute in
 //! parallel. The body borrows locals and arguments and needs no `Send`; the function's future
-//! is `Send` when the sequential loop's would be, except that a local the body uses must be
-//! `Sync` too (not yet: the iterations hold a reference to it across their awaits, so a
-//! `RefCell` or an mpsc `Receiver` the body uses makes the future not `Send`; use a `Mutex`,
-//! or an async channel). The input is pulled only when an iteration
+//! is `Send` when the sequential loop's would be (`tokio::spawn` takes it). The iterations all
+//! run on the loop's task, and a local of the function that the body uses only in its own
+//! code (`hits.set(..)` on a `Cell`, `rx.try_recv()` on an mpsc `Receiver`) is lent to them:
+//! the future is `Send` when the local is, as the sequential one. A local that the body also
+//! uses inside a closure, an async block, a macro call or a marked loop of its own, or that it
+//! binds again (`let hits = ..` in an inner block), is borrowed by each iteration across its
+//! awaits instead, and then must be `Sync` too for the future to be `Send`. The input is
+//! pulled only when an iteration
 //! can start. At the first exit the other in-flight iterations are dropped at once, and
 //! dropping the function's future drops them all. See [`future`] for the details.
 //!
@@ -521,6 +525,8 @@ pub mod __private {
 pub mod parallel_loop {
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::workers;
+    #[doc(hidden)]
+    pub use failfast_runtime::rewrite::Lent;
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{
         an_index, captured, changed_by_async_iterations, changed_by_thread_iterations, changes,

@@ -91,6 +91,7 @@ impl Locals {
         sure.retain(|name| bound.0.get(name) == Some(&1));
         let mut in_scope = InScope {
             scopes: vec![parameters(signature)],
+            shadowed: vec![HashSet::new()],
             at_loops: Vec::new(),
         };
         in_scope.visit_block(body);
@@ -317,6 +318,7 @@ impl Locals {
             return Used {
                 shared: Vec::new(),
                 moved: Vec::new(),
+                lendable: Vec::new(),
             };
         };
         let mut places = Places {
@@ -328,10 +330,35 @@ impl Locals {
             in_unsafe: false,
             own_flow: true,
             moved: Vec::new(),
+            aside: false,
+            used: Vec::new(),
+            used_whole: HashSet::new(),
+            used_aside: HashSet::new(),
         };
         places.bind(pat);
         places.visit_block(body);
         let moved = std::mem::take(&mut places.moved);
+        let mut bound = Bound(HashMap::new());
+        bound.visit_block(body);
+        let mut declared = Declared(HashSet::new());
+        declared.visit_block(body);
+        let shadowed = self.shadowed_at(pat, body);
+        let lendable = std::mem::take(&mut places.used)
+            .into_iter()
+            .filter(|name| {
+                let name = name.to_string();
+                name != "self"
+                    // Bound once in the scopes around the loop: two variables of one spelling
+                    // (one of them written by a `macro_rules!`, with its own hygiene) would be
+                    // told apart by rustc, not by the macro, which would lend both as one.
+                    && !shadowed.contains(&name)
+                    && places.used_whole.contains(&name)
+                    && !places.used_aside.contains(&name)
+                    && !bound.0.contains_key(&name)
+                    && !declared.0.contains(&name)
+                    && !self.references.contains(&name)
+            })
+            .collect();
         // A variable that the body also uses whole is captured whole: its fields are no
         // places of their own.
         let whole: HashSet<String> = places
@@ -354,6 +381,7 @@ impl Locals {
         Used {
             shared: places.found,
             moved,
+            lendable,
         }
     }
 }
@@ -380,6 +408,18 @@ impl Locals {
             any: bound(Binding::Mut),
             containers: bound(Binding::Container),
         })
+    }
+
+    /// The variables in scope at the marked loop with this pattern and body whose name is
+    /// bound more than once around it, at any of the loops written alike (see
+    /// [`AtLoop::shadowed`]).
+    fn shadowed_at(&self, pat: &Pat, body: &Block) -> HashSet<String> {
+        let key = loop_key(pat, body);
+        self.at_loops
+            .iter()
+            .filter(|at| at.key == key)
+            .flat_map(|at| at.shadowed.iter().cloned())
+            .collect()
     }
 
     /// The variables in scope at the marked loop with this pattern and body (see
@@ -428,6 +468,10 @@ struct AtLoop {
     /// The variables in scope at it (the ones its body may share), each with how its binding
     /// in scope there is bound (see [`Locals::mutable_at`]).
     bindings: HashMap<String, Binding>,
+    /// Those of them whose name is bound more than once in the scopes around it (`let x = 1;
+    /// let x = x + 1;`): rustc may tell two such variables apart where the macro cannot, by
+    /// the hygiene of a `macro_rules!` that wrote the function (see [`Used::lendable`]).
+    shadowed: HashSet<String>,
 }
 
 /// A marked loop's identity between the macro's walks: its pattern and body as written.
@@ -578,18 +622,37 @@ fn mut_container(ty: &syn::Type) -> bool {
 struct InScope {
     /// The variables bound so far, each with how (see [`Binding`]), innermost scope last.
     scopes: Vec<HashMap<String, Binding>>,
+    /// For each scope, the names it binds that were bound already (see [`AtLoop::shadowed`]).
+    shadowed: Vec<HashSet<String>>,
     at_loops: Vec<AtLoop>,
 }
 
 impl InScope {
     fn scoped(&mut self, pats: &[&Pat], f: impl FnOnce(&mut Self)) {
-        self.scopes.push(
-            pats.iter()
-                .flat_map(|pat| bindings_mut(pat, false))
-                .collect(),
-        );
+        self.scopes.push(HashMap::new());
+        self.shadowed.push(HashSet::new());
+        for pat in pats {
+            self.bind(bindings_mut(pat, false));
+        }
         f(self);
         self.scopes.pop();
+        self.shadowed.pop();
+    }
+
+    /// Binds `names` in the innermost scope.
+    fn bind(&mut self, names: impl Iterator<Item = (String, Binding)>) {
+        for (name, kind) in names {
+            if self.scopes.iter().any(|scope| scope.contains_key(&name)) {
+                self.shadowed
+                    .last_mut()
+                    .expect("one per scope")
+                    .insert(name.clone());
+            }
+            self.scopes
+                .last_mut()
+                .expect("in a scope")
+                .insert(name, kind);
+        }
     }
 
     /// A marked loop is here.
@@ -602,6 +665,7 @@ impl InScope {
         self.at_loops.push(AtLoop {
             key: loop_key(pat, body),
             bindings: names,
+            shadowed: self.shadowed.iter().flatten().cloned().collect(),
         });
     }
 }
@@ -618,8 +682,7 @@ impl Visit<'_> for InScope {
                                 this.visit_expr(diverge);
                             }
                         }
-                        let names = bindings_mut(&local.pat, container_let(local));
-                        this.scopes.last_mut().expect("in a block").extend(names);
+                        this.bind(bindings_mut(&local.pat, container_let(local)));
                     }
                     syn::Stmt::Item(_) | syn::Stmt::Macro(_) => {}
                     syn::Stmt::Expr(expr, _) => this.visit_expr(expr),
@@ -697,6 +760,16 @@ struct Places<'a> {
     /// The variables from outside the body that a `return` (or a `?`) of its own flow moves
     /// out, as written there (see [`moved_out`]).
     moved: Vec<syn::Ident>,
+    /// Inside code of the body that may run elsewhere than its own flow, or that the macro
+    /// does not see as written: a closure, an async block, a macro call, an `unsafe` block, a
+    /// marked (parallel) loop (see [`Used::lendable`]).
+    aside: bool,
+    /// The variables from outside the body that it uses, each as first written there.
+    used: Vec<syn::Ident>,
+    /// Those of them that it uses whole somewhere (not only through fields).
+    used_whole: HashSet<String>,
+    /// Those of them that it uses in code [`aside`](Self::aside).
+    used_aside: HashSet<String>,
 }
 
 /// What a loop's body uses from outside it (see [`Locals::places_used`]).
@@ -707,6 +780,17 @@ pub(crate) struct Used {
     /// there (`return Ok(fallback)`): each iteration that reaches it would move the one value
     /// the iterations share, which only a `Copy` value allows.
     pub(crate) moved: Vec<syn::Ident>,
+    /// The variables from outside the body that an async loop may lend its iterations (see
+    /// `failfast_runtime::rewrite::lent`), each as first written in the body: every use of
+    /// them is the body's own flow (never inside a closure, an async block, a macro call, an
+    /// `unsafe` block or a marked loop, which may run on another thread or use it unseen), one
+    /// use at least is of the whole variable (one used only through fields, `cfg.limit`, is
+    /// captured field by field, which a loan of the whole would change), the scopes around the
+    /// loop bind the name once only (so that each use found is that variable's, whatever the
+    /// hygiene of a `macro_rules!` that wrote the function), and it is not
+    /// `self` nor known to be a shared reference or smart pointer (which is `Send` only when
+    /// what it points to is `Sync`, lent or not).
+    pub(crate) lendable: Vec<syn::Ident>,
 }
 
 /// Whether `expr` is a variable or a field of one (`seen`, `names.all`).
@@ -808,6 +892,21 @@ pub(crate) struct Shared {
 }
 
 impl Places<'_> {
+    /// The variables from outside the body that a macro it cannot see into (`kv!(size = x)`)
+    /// may use: aside, for all it knows.
+    fn used_opaquely(&mut self, mac: &syn::Macro) {
+        let mut tokens = Vec::new();
+        flatten(mac.tokens.clone(), &mut tokens);
+        for token in tokens {
+            if let TokenTree::Ident(ident) = token {
+                let name = ident.to_string();
+                if self.is_outside_local(&name) {
+                    self.used_aside.insert(name);
+                }
+            }
+        }
+    }
+
     fn is_outside_local(&self, name: &str) -> bool {
         !self.scopes.iter().any(|scope| scope.contains(name)) && self.in_scope.contains(name)
     }
@@ -852,8 +951,20 @@ impl Places<'_> {
         let (Some(name), None) = (path.path.get_ident(), &path.qself) else {
             return false;
         };
+        let ident = name.clone();
         let name = name.to_string();
         let is_field = !std::ptr::eq(root, place);
+        if self.is_outside_local(&name) {
+            if !self.used.iter().any(|used| *used == name) {
+                self.used.push(ident);
+            }
+            if !is_field {
+                self.used_whole.insert(name.clone());
+            }
+            if self.aside || self.in_unsafe {
+                self.used_aside.insert(name.clone());
+            }
+        }
         // What `unsafe` allows (a union's field) would not be allowed where the rewrite checks
         // the place, outside it: a field there is left to rustc (`true`: nor is its variable
         // taken whole, which rustc may not capture whole).
@@ -1010,8 +1121,10 @@ impl Visit<'_> for Places<'_> {
             }
             Expr::Async(_) => {
                 let outer = std::mem::replace(&mut self.own_flow, false);
+                let outer_aside = std::mem::replace(&mut self.aside, true);
                 visit::visit_expr(self, expr);
                 self.own_flow = outer;
+                self.aside = outer_aside;
             }
             // `unsafe { *p }`: the variables it uses, not their fields (see `place`).
             Expr::Unsafe(block) => {
@@ -1034,12 +1147,18 @@ impl Visit<'_> for Places<'_> {
             Expr::Closure(closure) => {
                 let inputs: Vec<&Pat> = closure.inputs.iter().collect();
                 let outer = std::mem::replace(&mut self.own_flow, false);
+                let outer_aside = std::mem::replace(&mut self.aside, true);
                 self.scoped(&inputs, |this| this.visit_expr(&closure.body));
                 self.own_flow = outer;
+                self.aside = outer_aside;
             }
             Expr::ForLoop(inner) => {
+                let marked = inner.attrs.iter().any(crate::find::is_marker);
+                let outer_aside = self.aside;
+                self.aside |= marked;
                 self.visit_expr(&inner.expr);
                 self.scoped(&[&inner.pat], |this| this.visit_block(&inner.body));
+                self.aside = outer_aside;
             }
             Expr::If(branch) => {
                 let pats = crate::find::let_patterns(&branch.cond);
@@ -1050,9 +1169,13 @@ impl Visit<'_> for Places<'_> {
                 }
             }
             Expr::While(inner) => {
+                let marked = inner.attrs.iter().any(crate::find::is_marker);
+                let outer_aside = self.aside;
+                self.aside |= marked;
                 let pats = crate::find::let_patterns(&inner.cond);
                 self.visit_expr(&inner.cond);
                 self.scoped(&pats, |this| this.visit_block(&inner.body));
+                self.aside = outer_aside;
             }
             Expr::Match(branches) => {
                 self.visit_expr(&branches.expr);
@@ -1072,6 +1195,23 @@ impl Visit<'_> for Places<'_> {
     }
 
     fn visit_macro(&mut self, mac: &syn::Macro) {
+        let outer_aside = std::mem::replace(&mut self.aside, true);
+        self.visit_macro_aside(mac);
+        self.aside = outer_aside;
+    }
+
+    // Patterns are bound by the scopes; the paths in them (`lo..=HI`) are not variables.
+    fn visit_pat(&mut self, _: &Pat) {}
+
+    // Types and generic arguments hold no variables (`[u8; N]`).
+    fn visit_type(&mut self, _: &syn::Type) {}
+
+    fn visit_item(&mut self, _: &Item) {}
+}
+
+impl Places<'_> {
+    /// [`Visit::visit_macro`], in code aside (see [`Places::aside`]).
+    fn visit_macro_aside(&mut self, mac: &syn::Macro) {
         let Some(name) = mac.path.segments.last().map(|last| last.ident.to_string()) else {
             return;
         };
@@ -1084,6 +1224,7 @@ impl Visit<'_> for Places<'_> {
         let mut format = None;
         let values = if FORMATTING.contains(&name.as_str()) {
             let Some(args) = expression_arguments(mac) else {
+                self.used_opaquely(mac);
                 return;
             };
             // The format string's place among the arguments. (Alone in edition 2018's `panic!`
@@ -1120,6 +1261,7 @@ impl Visit<'_> for Places<'_> {
             format = message;
             values
         } else {
+            self.used_opaquely(mac);
             return;
         };
         // `{name}` in the format string uses the variable `name`.
@@ -1136,14 +1278,6 @@ impl Visit<'_> for Places<'_> {
             self.visit_expr(value);
         }
     }
-
-    // Patterns are bound by the scopes; the paths in them (`lo..=HI`) are not variables.
-    fn visit_pat(&mut self, _: &Pat) {}
-
-    // Types and generic arguments hold no variables (`[u8; N]`).
-    fn visit_type(&mut self, _: &syn::Type) {}
-
-    fn visit_item(&mut self, _: &Item) {}
 }
 
 /// A macro's arguments read as comma-separated expressions (`format!`, `write!`'s), if they
@@ -1666,6 +1800,18 @@ fn local_name(expr: &Expr) -> Option<String> {
     }
 }
 
+/// The names of the identifiers in `tokens`, in groups too.
+pub(crate) fn idents(tokens: TokenStream) -> HashSet<String> {
+    let mut flat = Vec::new();
+    flatten(tokens, &mut flat);
+    flat.into_iter()
+        .filter_map(|token| match token {
+            TokenTree::Ident(ident) => Some(ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn flatten(tokens: TokenStream, into: &mut Vec<TokenTree>) {
     for token in tokens {
         match token {
@@ -1808,6 +1954,78 @@ mod tests {
                 quote::quote!(#place).to_string().replace(' ', "")
             })
             .collect()
+    }
+
+    /// The loop's [`Used::lendable`] variables.
+    fn lendable(mut function: ItemFn) -> Vec<String> {
+        let for_loop = function
+            .block
+            .stmts
+            .iter_mut()
+            .find_map(|stmt| match stmt {
+                syn::Stmt::Expr(Expr::ForLoop(for_loop), _) => Some(for_loop),
+                _ => None,
+            })
+            .expect("a for loop");
+        for_loop.attrs.push(syn::parse_quote!(#[fail_fast]));
+        let for_loop = for_loop.clone();
+        let locals = Locals::of_function(&function.sig, &function.block);
+        locals
+            .places_used(&for_loop.pat, &for_loop.body)
+            .lendable
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn locals_used_in_the_bodys_own_flow_are_lent() {
+        assert_eq!(
+            lendable(parse_quote! {
+                async fn f(items: Vec<u32>, rx: Receiver<u32>, limit: u32) {
+                    let hits = Cell::new(0);
+                    let total = Total::default();
+                    for x in items {
+                        hits.set(hits.get() + total.step);
+                        let _ = rx.try_recv();
+                        record(&total, x > limit);
+                        work().await;
+                    }
+                    let hits = hits.into_inner(); // bound again after the loop: no matter
+                }
+            }),
+            ["hits", "total", "rx", "limit"]
+        );
+    }
+
+    #[test]
+    fn locals_used_aside_or_bound_again_are_not_lent() {
+        assert_eq!(
+            lendable(parse_quote! {
+                async fn f(items: Vec<u32>, names: &[String]) {
+                    let (a, b, c, d, e, g, h) = (Cell::new(0), 1, 2, 3, 4, 5, 6);
+                    let cfg = Config::default();
+                    let q = 1;
+                    let q = q + 1;            // bound twice around the loop
+                    for x in items {
+                        q;
+                        names.len();          // a shared reference: `Send` with `Sync` only
+                        cfg.step;             // only through a field
+                        let k = || a.get();   // in a closure
+                        let l = async { b };  // in an async block
+                        println!("{}", c);    // in a macro
+                        kv!(d);
+                        unsafe { e };         // in `unsafe`
+                        g;
+                        if x > 1 { let g = 0; } // bound again in the body
+                        #[fail_fast]
+                        for y in 0..h {}      // in a parallel loop of the body
+                        work().await;
+                    }
+                }
+            }),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

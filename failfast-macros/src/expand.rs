@@ -26,7 +26,9 @@
 //! ```
 //! and an async loop the same with each iteration an `async` block, started by a
 //! `future::Driver` in the user's own function, so that the loop's future is `Send` exactly when
-//! the sequential loop's would be. EXIT, by where the loop's exit goes:
+//! the sequential loop's would be: the locals that the body uses only in its own code are lent
+//! to the iterations (see [`lend`]), which would otherwise each hold a reference to them,
+//! `Send` only when the local is also `Sync`. EXIT, by where the loop's exit goes:
 //! - out of the function: `if let Some(v) = ExitsThrough::exit(outcome) { return v; }`, which ties
 //!   the iterations' type to the function's return type (`Result<T, E>` gives
 //!   `Result<ControlFlow<T>, E>`), so `?` converts errors with `From` as in the sequential loop;
@@ -494,6 +496,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         input_captures,
         shared,
         moved,
+        lent,
         head_taken,
         body,
         kind,
@@ -693,6 +696,8 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         });
         quote_spanned!(at=> #private::Loop::new(#workers) #stop #limit)
     });
+    let mut body = body;
+    let lending = lend(&named, at, &lent, &mut body);
     let iteration = iteration(&private, &named, at, &body, macros);
     let assembled = |run: TokenStream| {
         parse(quote_spanned! {at=>
@@ -700,6 +705,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 #(#attrs)*
                 let () = {
                     #workers_first
+                    #lending
                     let #outcome = #run;
                     #exit
                 };
@@ -903,6 +909,99 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         }
     };
     assembled(run)
+}
+
+/// What an async loop lends its iterations (see `failfast_runtime::rewrite::lent`): for each
+/// variable in `lent`, before the loop, `let __failfast_lent_NAME = Lent::new(&NAME);`, and in
+/// `body`, each use of the variable becomes `(*__failfast_lent_NAME.get())`, at the use's own
+/// tokens: the same place, of the same type (so the same methods, lints and messages), reached
+/// through a reference that the iteration does not keep across its awaits.
+fn lend(named: &TokenStream, at: Span, lent: &[Ident], body: &mut syn::Block) -> TokenStream {
+    let mut lending = TokenStream::new();
+    let mut uses = LentUses(Vec::new());
+    for name in lent {
+        let written = name.to_string();
+        let holder = Ident::new(
+            &format!("__failfast_lent_{}", written.trim_start_matches("r#")),
+            at,
+        );
+        lending.extend(quote_spanned! {at=>
+            let #holder = #named::Lent::new(&#name);
+        });
+        uses.0.push((written, holder));
+    }
+    if !uses.0.is_empty() {
+        uses.visit_block_mut(body);
+    }
+    lending
+}
+
+/// Rewrites the uses of lent variables (see [`lend`]) in the body's own flow. The macro lends
+/// only variables that the body uses nowhere else and never binds again (see
+/// `captures::Used::lendable`); closures, async blocks, macros and `unsafe` blocks are left as
+/// they are all the same, should one hold such a name after all: a use left there borrows the
+/// variable itself, as before, which costs the future its `Send`, never its soundness. The one
+/// macro looked into is the rewrite's own `addr_of!`, of its checks of a place's changes.
+struct LentUses(Vec<(String, Ident)>);
+
+impl LentUses {
+    fn holder(&self, expr: &Expr) -> Option<(&Ident, Span)> {
+        let Expr::Path(path) = expr else {
+            return None;
+        };
+        if path.qself.is_some() || !path.attrs.is_empty() {
+            return None;
+        }
+        let name = path.path.get_ident()?;
+        let written = name.to_string();
+        self.0
+            .iter()
+            .find(|(lent, _)| *lent == written)
+            .map(|(_, holder)| (holder, name.span()))
+    }
+}
+
+impl VisitMut for LentUses {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Some((holder, at)) = self.holder(expr) {
+            // Every token at the use, so that rustc reports this place there alone. The
+            // holder's name has the hygiene of its binding; the others are the use's own
+            // tokens' span, which carries the user's edition (an edition-2024 let chain whose
+            // scrutinee this is stays one).
+            let holder = Ident::new(&holder.to_string(), hygienic(at));
+            *expr = syn::parse_quote_spanned!(at=> (*#holder.get()));
+            return;
+        }
+        match expr {
+            Expr::Closure(_) | Expr::Async(_) | Expr::Unsafe(_) => {}
+            Expr::Macro(mac)
+                if mac
+                    .mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|last| last.ident == "addr_of") =>
+            {
+                if let Ok(mut place) = mac.mac.parse_body::<Expr>() {
+                    self.visit_expr_mut(&mut place);
+                    mac.mac.tokens = place.into_token_stream();
+                }
+            }
+            _ => syn::visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
+        // `Found { hits }` names the field and its value: written out once the value changes.
+        if self.holder(&field.expr).is_some() {
+            field.colon_token.get_or_insert_with(Default::default);
+        }
+        syn::visit_mut::visit_field_value_mut(self, field);
+    }
+
+    fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+
+    fn visit_item_mut(&mut self, _: &mut Item) {}
 }
 
 /// How an iteration of a `for` loop binds its item with the loop's pattern: what takes the

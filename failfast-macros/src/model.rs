@@ -179,6 +179,10 @@ pub(crate) struct ParallelLoop {
     /// The variables declared outside the loop that a `return` or `?` of its body moves out
     /// (see `captures::Used::moved`).
     pub(crate) moved: Vec<Ident>,
+    /// An async loop's: the variables declared outside it that it lends its iterations, so
+    /// that its future is `Send` when the sequential loop's would be (see
+    /// `captures::Used::lendable`).
+    pub(crate) lent: Vec<Ident>,
     /// The places rooted at `self` that a `while let` loop's head takes its items from and the
     /// body uses too, each with the rewrite's method that asks rustc about it (see
     /// `races::self_taken_and_used`).
@@ -358,6 +362,7 @@ impl<'a> Walk<'a> {
         let Used {
             mut shared,
             mut moved,
+            lendable,
         } = self.locals.places_used(&pat, &body);
         // What the loop keeps, its body no longer uses.
         let is_kept = |name: &Ident| keeping.iter().any(|kept| kept.name == *name);
@@ -390,6 +395,33 @@ impl<'a> Walk<'a> {
             Kind::Async
         } else {
             Kind::Thread
+        };
+        // Not what the input or head uses too (the loop borrows it as it pulls), nor what a
+        // `return` moves or the loop keeps for one.
+        let lent = match kind {
+            Kind::Thread => Vec::new(),
+            Kind::Async => {
+                let in_source = crate::captures::idents(match &source {
+                    Source::Input(input) => quote::ToTokens::to_token_stream(input),
+                    Source::Head(head) => quote::ToTokens::to_token_stream(head),
+                });
+                // A `mut` one is left to rustc too: a change through a loan would be refused
+                // with a worse message, and warned `mut` for nothing.
+                let is_mut = |name: &Ident| {
+                    mutable
+                        .as_ref()
+                        .is_none_or(|mutable| mutable.any.contains(&name.to_string()))
+                };
+                lendable
+                    .into_iter()
+                    .filter(|name| {
+                        !in_source.contains(&name.to_string())
+                            && !moved.contains(name)
+                            && !is_kept(name)
+                            && !is_mut(name)
+                    })
+                    .collect()
+            }
         };
         let flavor = match self.context.exit {
             // The loop around decided for the whole chain: whatever it is, the exits are
@@ -453,6 +485,7 @@ impl<'a> Walk<'a> {
             input_captures,
             shared,
             moved,
+            lent,
             head_taken,
             mutable,
             written_body,

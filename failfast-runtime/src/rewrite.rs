@@ -12,6 +12,7 @@
 //! user did not write: [`shared_by_iterations`] reports it first, in the loop's terms.
 
 mod changed;
+mod lent;
 mod moved;
 
 pub use crate::engine::indexed::IntoIndexed;
@@ -25,6 +26,7 @@ pub use changed::{
     NotChangedByThreads, NotTakenFromByTheHead, Popped, PoppedAtEnds, PoppedInOrder, StdContainer,
     TakenFrom,
 };
+pub use lent::Lent;
 pub use moved::{
     kept_for_return, moved_by_return, returned_value, Kept, KeptForReturn, MovedByReturn,
     MovedValue, Reborrowed, Returned,

@@ -1,0 +1,52 @@
+async fn total(
+    items: Vec<u32>,
+    extra: std::sync::mpsc::Receiver<u32>,
+) -> Result<u32, String> {
+    let hits = Cell::new(0u32);
+    {
+        let () = {
+            let __failfast_lent_hits = ::failfast::parallel_loop::Lent::new(&hits);
+            let __failfast_lent_extra = ::failfast::parallel_loop::Lent::new(&extra);
+            let __failfast_outcome = {
+                let mut __failfast_driver = ::failfast::__private::future::Driver::new(
+                    items,
+                    4,
+                );
+                loop {
+                    if let ::core::option::Option::Some(__failfast_item) = __failfast_driver
+                        .next_item()
+                    {
+                        __failfast_driver
+                            .start(async {
+                                let x = __failfast_item.take();
+                                if ::failfast::__private::always() {
+                                    (*__failfast_lent_hits.get())
+                                        .set((*__failfast_lent_hits.get()).get() + x);
+                                    if let Ok(more) = (*__failfast_lent_extra.get()).try_recv()
+                                    {
+                                        (*__failfast_lent_hits.get())
+                                            .set((*__failfast_lent_hits.get()).get() + more);
+                                    }
+                                    tick().await;
+                                }
+                                ::failfast::parallel_loop::LoopStep::success()
+                            });
+                    }
+                    let __failfast_ended = __failfast_driver.wait().await;
+                    if let ::core::option::Option::Some(__failfast_ended) = __failfast_ended {
+                        break ::failfast::__private::future::Driver::outcome(
+                            &__failfast_driver,
+                            __failfast_ended,
+                        );
+                    }
+                }
+            };
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
+                __failfast_outcome,
+            ) {
+                return __failfast_outcome;
+            }
+        };
+    }
+    Ok(hits.get())
+}

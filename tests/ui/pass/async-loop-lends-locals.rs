@@ -1,0 +1,89 @@
+// An async loop's future is `Send` whenever the sequential loop's would be, also when the body
+// uses a local that is `Send` but not `Sync` (a `Cell`, a `RefCell`, an mpsc `Receiver`) in its
+// own code: the sequential future holds it by value, and so does the parallel one, whose
+// iterations all run on the task that polls it. A shared reference the body borrows from keeps
+// its lifetime (`names.first()` below is returned), and a generic local needs only `Send` (a
+// `Cell<u8>` below).
+use failfast::fail_fast;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::time::Duration;
+
+#[fail_fast(workers = 4)]
+async fn total(items: Vec<u32>) -> Result<u32, String> {
+    let hits = Cell::new(0u32);
+    let cache = RefCell::new(HashMap::new());
+    let (extra_tx, extra) = std::sync::mpsc::channel::<u32>();
+    extra_tx.send(5).unwrap();
+    for x in items {
+        hits.set(hits.get() + x);
+        if let Ok(more) = extra.try_recv() {
+            hits.set(hits.get() + more);
+        }
+        cache.borrow_mut().insert(x, x * 2);
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        if cache.borrow().get(&x) != Some(&(x * 2)) {
+            return Err(format!("{x} was lost"));
+        }
+    }
+    Ok(hits.get())
+}
+
+#[fail_fast(workers = 4)]
+async fn serve(mut jobs: tokio::sync::mpsc::Receiver<u32>) -> Result<u32, String> {
+    let done = Cell::new(0u32);
+    while let Some(job) = jobs.recv().await {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        done.set(done.get() + job);
+    }
+    Ok(done.get())
+}
+
+async fn wanted(name: &str) -> bool {
+    tokio::task::yield_now().await;
+    name == "b"
+}
+
+#[fail_fast(workers = 4)]
+async fn first_if_any_wanted<'a>(names: &'a [String], asked: Vec<&str>) -> Option<&'a String> {
+    for name in asked {
+        if wanted(name).await {
+            return names.first();
+        }
+    }
+    None
+}
+
+#[fail_fast(workers = 2)]
+async fn tagged<T: Send + Clone + std::fmt::Debug>(tag: T, items: Vec<u32>) -> Result<String, String> {
+    let seen = RefCell::new(Vec::new());
+    for x in items {
+        seen.borrow_mut().push((x, tag.clone()));
+        tokio::task::yield_now().await;
+    }
+    let mut seen = seen.into_inner();
+    seen.sort_by_key(|(x, _)| *x);
+    Ok(format!("{seen:?}"))
+}
+
+#[tokio::main]
+async fn main() {
+    assert_eq!(tokio::spawn(total((1..=10).collect())).await.unwrap(), Ok(60));
+
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let served = tokio::spawn(serve(rx));
+    for job in 1..=10 {
+        tx.send(job).await.unwrap();
+    }
+    drop(tx);
+    assert_eq!(served.await.unwrap(), Ok(55));
+
+    let names = vec!["a".to_string(), "b".to_string()];
+    let first = tokio::spawn(async move {
+        first_if_any_wanted(&names, vec!["x", "b"]).await.cloned()
+    });
+    assert_eq!(first.await.unwrap().as_deref(), Some("a"));
+
+    let tagged = tokio::spawn(tagged(Cell::new(7u8), vec![2, 1])).await.unwrap();
+    assert_eq!(tagged.as_deref(), Ok("[(1, Cell { value: 7 }), (2, Cell { value: 7 })]"));
+}
