@@ -27,6 +27,12 @@ async fn total(
                                         (*__failfast_lent_hits.get())
                                             .set((*__failfast_lent_hits.get()).get() + more);
                                     }
+                                    {
+                                        let __failfast_view_hits = __failfast_lent_hits.get();
+                                        println!(
+                                            "{} hits after {x}", (* __failfast_view_hits).get()
+                                        );
+                                    };
                                     tick().await;
                                 }
                                 ::failfast::parallel_loop::LoopStep::success()

@@ -6,6 +6,7 @@ async fn total(items: Vec<u32>, extra: std::sync::mpsc::Receiver<u32>) -> Result
         if let Ok(more) = extra.try_recv() {
             hits.set(hits.get() + more);
         }
+        println!("{} hits after {x}", hits.get());
         tick().await;
     }
     Ok(hits.get())

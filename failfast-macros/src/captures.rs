@@ -1196,7 +1196,7 @@ impl Visit<'_> for Places<'_> {
 
     fn visit_macro(&mut self, mac: &syn::Macro) {
         let outer_aside = std::mem::replace(&mut self.aside, true);
-        self.visit_macro_aside(mac);
+        self.visit_macro_aside(mac, outer_aside);
         self.aside = outer_aside;
     }
 
@@ -1210,8 +1210,11 @@ impl Visit<'_> for Places<'_> {
 }
 
 impl Places<'_> {
-    /// [`Visit::visit_macro`], in code aside (see [`Places::aside`]).
-    fn visit_macro_aside(&mut self, mac: &syn::Macro) {
+    /// [`Visit::visit_macro`], in code aside (see [`Places::aside`]), but for the arguments of
+    /// the standard formatting macros, which are as much the body's own code as the macro's
+    /// call (`outer_aside` says whether that is aside): the rewrite can reach them there (not
+    /// a variable named in the format string, `{hits}`).
+    fn visit_macro_aside(&mut self, mac: &syn::Macro, outer_aside: bool) {
         let Some(name) = mac.path.segments.last().map(|last| last.ident.to_string()) else {
             return;
         };
@@ -1222,7 +1225,8 @@ impl Places<'_> {
         // The names of named arguments, which `{name}` in the format string means.
         let mut named = HashSet::new();
         let mut format = None;
-        let values = if FORMATTING.contains(&name.as_str()) {
+        let formatting = FORMATTING.contains(&name.as_str());
+        let values = if formatting {
             let Some(args) = expression_arguments(mac) else {
                 self.used_opaquely(mac);
                 return;
@@ -1274,9 +1278,11 @@ impl Places<'_> {
                 self.place(&syn::parse_quote!(#name));
             }
         }
+        let inside = std::mem::replace(&mut self.aside, !formatting || outer_aside);
         for value in &values {
             self.visit_expr(value);
         }
+        self.aside = inside;
     }
 }
 
@@ -1989,6 +1995,7 @@ mod tests {
                         hits.set(hits.get() + total.step);
                         let _ = rx.try_recv();
                         record(&total, x > limit);
+                        println!("{} {:?}", hits.get(), total);
                         work().await;
                     }
                     let hits = hits.into_inner(); // bound again after the loop: no matter
@@ -2013,7 +2020,7 @@ mod tests {
                         cfg.step;             // only through a field
                         let k = || a.get();   // in a closure
                         let l = async { b };  // in an async block
-                        println!("{}", c);    // in a macro
+                        println!("{c}");      // in a format string
                         kv!(d);
                         unsafe { e };         // in `unsafe`
                         g;

@@ -918,7 +918,10 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
 /// through a reference that the iteration does not keep across its awaits.
 fn lend(named: &TokenStream, at: Span, lent: &[Ident], body: &mut syn::Block) -> TokenStream {
     let mut lending = TokenStream::new();
-    let mut uses = LentUses(Vec::new());
+    let mut uses = LentUses {
+        lent: Vec::new(),
+        views: None,
+    };
     for name in lent {
         let written = name.to_string();
         let holder = Ident::new(
@@ -928,9 +931,9 @@ fn lend(named: &TokenStream, at: Span, lent: &[Ident], body: &mut syn::Block) ->
         lending.extend(quote_spanned! {at=>
             let #holder = #named::Lent::new(&#name);
         });
-        uses.0.push((written, holder));
+        uses.lent.push((written, holder));
     }
-    if !uses.0.is_empty() {
+    if !uses.lent.is_empty() {
         uses.visit_block_mut(body);
     }
     lending
@@ -938,14 +941,27 @@ fn lend(named: &TokenStream, at: Span, lent: &[Ident], body: &mut syn::Block) ->
 
 /// Rewrites the uses of lent variables (see [`lend`]) in the body's own flow. The macro lends
 /// only variables that the body uses nowhere else and never binds again (see
-/// `captures::Used::lendable`); closures, async blocks, macros and `unsafe` blocks are left as
-/// they are all the same, should one hold such a name after all: a use left there borrows the
-/// variable itself, as before, which costs the future its `Send`, never its soundness. The one
-/// macro looked into is the rewrite's own `addr_of!`, of its checks of a place's changes.
-struct LentUses(Vec<(String, Ident)>);
+/// `captures::Used::lendable`); closures, async blocks, other macros and `unsafe` blocks are
+/// left as they are all the same, should one hold such a name after all: a use left there
+/// borrows the variable itself, as before, which costs the future its `Send`, never its
+/// soundness.
+///
+/// The macros looked into are the rewrite's own `addr_of!`, of its checks of a place's
+/// changes, and the standard formatting ones (`println!("{}", hits.get())`), whose arguments
+/// are the body's own expressions: there each lent variable is a reference taken just before
+/// the call, `{ let __failfast_view_hits = __failfast_lent_hits.get(); println!("{}",
+/// (*__failfast_view_hits).get()) }`, which a macro of the same name that the user wrote
+/// (and that could hand its arguments to a thread) can only send where `&T` goes: the holder
+/// itself is never in a macro's tokens.
+struct LentUses {
+    lent: Vec<(String, Ident)>,
+    /// Inside a formatting macro's arguments: the references taken before the call, each with
+    /// the holder it is taken from.
+    views: Option<Vec<(Ident, Ident)>>,
+}
 
 impl LentUses {
-    fn holder(&self, expr: &Expr) -> Option<(&Ident, Span)> {
+    fn holder(&self, expr: &Expr) -> Option<(Ident, String, Span)> {
         let Expr::Path(path) = expr else {
             return None;
         };
@@ -954,22 +970,70 @@ impl LentUses {
         }
         let name = path.path.get_ident()?;
         let written = name.to_string();
-        self.0
+        self.lent
             .iter()
             .find(|(lent, _)| *lent == written)
-            .map(|(_, holder)| (holder, name.span()))
+            .map(|(_, holder)| (holder.clone(), written, name.span()))
     }
+
+    /// A standard formatting macro's arguments, rewritten with views (see [`LentUses`]): the
+    /// views to take before the call, each with its holder.
+    fn formatting(&mut self, mac: &mut syn::Macro) -> Vec<(Ident, Ident)> {
+        let formatting = mac.path.segments.last().is_some_and(|last| {
+            crate::captures::FORMATTING.contains(&last.ident.to_string().as_str())
+        });
+        if !formatting {
+            return Vec::new();
+        }
+        let Some(mut args) = crate::captures::expression_arguments(mac) else {
+            return Vec::new();
+        };
+        self.views = Some(Vec::new());
+        for arg in &mut args {
+            match arg {
+                // `name = value`: the value is the user's expression.
+                Expr::Assign(assign) => self.visit_expr_mut(&mut assign.right),
+                arg => self.visit_expr_mut(arg),
+            }
+        }
+        let views = self.views.take().unwrap_or_default();
+        if !views.is_empty() {
+            mac.tokens = args.into_token_stream();
+        }
+        views
+    }
+}
+
+/// `{ let VIEW = HOLDER.get(); .. MACRO }`: see [`LentUses`].
+fn with_views(views: &[(Ident, Ident)], mac: TokenStream) -> syn::Block {
+    let views = views.iter().map(|(view, holder)| {
+        let at = view.span();
+        quote_spanned!(at=> let #view = #holder.get();)
+    });
+    syn::parse_quote!({ #(#views)* #mac })
 }
 
 impl VisitMut for LentUses {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let Some((holder, at)) = self.holder(expr) {
+        if let Some((holder, name, at)) = self.holder(expr) {
             // Every token at the use, so that rustc reports this place there alone. The
             // holder's name has the hygiene of its binding; the others are the use's own
             // tokens' span, which carries the user's edition (an edition-2024 let chain whose
             // scrutinee this is stays one).
             let holder = Ident::new(&holder.to_string(), hygienic(at));
-            *expr = syn::parse_quote_spanned!(at=> (*#holder.get()));
+            *expr = match &mut self.views {
+                None => syn::parse_quote_spanned!(at=> (*#holder.get())),
+                Some(views) => {
+                    let view = Ident::new(
+                        &format!("__failfast_view_{}", name.trim_start_matches("r#")),
+                        hygienic(at),
+                    );
+                    if !views.iter().any(|(taken, _)| *taken == view) {
+                        views.push((view.clone(), holder));
+                    }
+                    syn::parse_quote_spanned!(at=> (*#view))
+                }
+            };
             return;
         }
         match expr {
@@ -987,8 +1051,46 @@ impl VisitMut for LentUses {
                     mac.mac.tokens = place.into_token_stream();
                 }
             }
+            // (An attribute on it would be one on a block's tail: not on stable.)
+            Expr::Macro(mac) if self.views.is_none() && mac.attrs.is_empty() => {
+                let views = self.formatting(&mut mac.mac);
+                if !views.is_empty() {
+                    let block = with_views(&views, mac.to_token_stream());
+                    *expr = Expr::Block(syn::ExprBlock {
+                        attrs: Vec::new(),
+                        label: None,
+                        block,
+                    });
+                }
+            }
             _ => syn::visit_mut::visit_expr_mut(self, expr),
         }
+    }
+
+    fn visit_stmt_mut(&mut self, stmt: &mut syn::Stmt) {
+        let syn::Stmt::Macro(statement) = stmt else {
+            return syn::visit_mut::visit_stmt_mut(self, stmt);
+        };
+        // (An attribute on a block's tail would not be on stable.)
+        if self.views.is_some() || !statement.attrs.is_empty() && statement.semi_token.is_none() {
+            return;
+        }
+        let views = self.formatting(&mut statement.mac);
+        if views.is_empty() {
+            return;
+        }
+        let mac = &statement.mac;
+        let attrs = &statement.attrs;
+        let semi = &statement.semi_token;
+        let block = with_views(&views, quote!(#(#attrs)* #mac #semi));
+        *stmt = syn::Stmt::Expr(
+            Expr::Block(syn::ExprBlock {
+                attrs: Vec::new(),
+                label: None,
+                block,
+            }),
+            statement.semi_token,
+        );
     }
 
     fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {

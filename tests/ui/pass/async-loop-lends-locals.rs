@@ -1,9 +1,9 @@
 // An async loop's future is `Send` whenever the sequential loop's would be, also when the body
 // uses a local that is `Send` but not `Sync` (a `Cell`, a `RefCell`, an mpsc `Receiver`) in its
-// own code: the sequential future holds it by value, and so does the parallel one, whose
-// iterations all run on the task that polls it. A shared reference the body borrows from keeps
-// its lifetime (`names.first()` below is returned), and a generic local needs only `Send` (a
-// `Cell<u8>` below).
+// own code, the arguments of `format!` and `assert!` included: the sequential future holds it
+// by value, and so does the parallel one, whose iterations all run on the task that polls it.
+// A shared reference the body borrows from keeps its lifetime (`names.first()` below is
+// returned), and a generic local needs only `Send` (a `Cell<u8>` below).
 use failfast::fail_fast;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -23,8 +23,9 @@ async fn total(items: Vec<u32>) -> Result<u32, String> {
         cache.borrow_mut().insert(x, x * 2);
         tokio::time::sleep(Duration::from_millis(1)).await;
         if cache.borrow().get(&x) != Some(&(x * 2)) {
-            return Err(format!("{x} was lost"));
+            return Err(format!("{x} was lost from {} entries", cache.borrow().len()));
         }
+        assert!(hits.get() >= x, "{} hits before {x}", hits.get());
     }
     Ok(hits.get())
 }
