@@ -26,7 +26,7 @@
 //! | recursion | the same loop reached again inside one of its own iterations (a recursive walk) shares one limit: `workers = 4` is 4 iterations at once across the whole recursion, on about 4 threads. An iteration waiting for its inner run works on that run's items, so it cannot deadlock, with any `workers`; idle threads take whatever run has items left. A failure anywhere ends the whole walk. See [below](#recursion-one-limit-for-the-whole-walk). |
 //! | `workers = 1` | the sequential loop: one iteration at a time, in input order, the same first failure, nothing run after it (one item may be pulled ahead). |
 //! | threads | when the loop returns or unwinds, every iteration has finished. Worker threads are reused across loops; idle ones exit after 5 seconds. If the OS refuses a thread (a memory, pids or thread limit), the loop carries on with those it has, the calling thread included. |
-//! | context | an iteration on a pool thread runs as if on the calling thread: inside the `tracing` span current where the loop started (and logging to the caller's subscriber), and on a stack bigger than the main thread's (16 MiB, or `RUST_MIN_STACK` if larger). See [the tracing span](#iterations-see-the-callers-context-the-tracing-span) and [the stack](#stack-pool-threads-and-what-one-recursion-level-costs). |
+//! | context | an iteration on a pool thread runs as if on the calling thread: inside the `tracing` span current where the loop started (and logging to the caller's subscriber), in the tokio runtime the caller was in (`tokio::spawn` and `Handle::current()` work as on the caller), and on a stack bigger than the main thread's (16 MiB, or `RUST_MIN_STACK` if larger). See [the tracing span](#iterations-see-the-callers-context-the-tracing-span) and [the stack](#stack-pool-threads-and-what-one-recursion-level-costs). |
 //!
 //! ## Recursion: one limit for the whole walk
 //!
@@ -74,6 +74,15 @@
 //! `recursive_walk` run the loops so). A recursion's waiting iteration helps any other run,
 //! in that run's span, except the runs of its own enclosing levels (their spans are on its
 //! thread already, and a span entered twice on a thread does not become current again).
+//!
+//! ## Iterations see the caller's context: the tokio runtime
+//!
+//! With the cargo feature `tokio` (on by default; it adds tokio with its `rt` feature only),
+//! a thread loop started inside a tokio runtime (a thread loop in an `async fn`, whose body
+//! does not await, or one in `spawn_blocking`) runs its pool threads' iterations in that
+//! runtime's context, entered once per visit: `tokio::spawn`, `Handle::current()` and tokio's
+//! timers work in them as on the caller, where a pool thread outside any runtime panics
+//! ("there is no reactor running"). Outside a runtime a loop call costs a thread-local read.
 //!
 //! # Stack: pool threads, and what one recursion level costs
 //!

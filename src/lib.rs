@@ -480,6 +480,15 @@
 //! a deadline. `Loop::new(workers)` alone returns any error type, as the functions do; once
 //! an option can stop it, the error type must hold [`Stopped`].
 //!
+//! # Cargo features
+//!
+//! Both on by default, so that an iteration on a pool thread behaves as if it ran on the
+//! thread that started its loop:
+//! - `tracing`: it runs in the `tracing` span current where the loop started, and logs to
+//!   that thread's subscriber;
+//! - `tokio`: it runs in the tokio runtime that thread was in, so that `tokio::spawn` and
+//!   `Handle::current()` work in a thread loop's body (adds tokio with its `rt` feature).
+//!
 //! The [`guide`] holds the long reference: the loop row by row, stack and tracing costs, the
 //! full misuse gallery, the benchmarks and how each guarantee is tested.
 #![deny(missing_docs)]

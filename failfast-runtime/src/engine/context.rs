@@ -2,7 +2,10 @@
 //! the `tracing` feature, the span current there and the subscriber that thread logs to, so
 //! that its events carry the caller's span, and reach the caller's subscriber even when that
 //! one is only the caller thread's default (`tracing::subscriber::with_default`), as the
-//! sequential loop's events would.
+//! sequential loop's events would; with the `tokio` feature, the tokio runtime that thread was
+//! in, so that `tokio::spawn` and `Handle::current()` work in the iteration as on the caller
+//! (a thread loop in an `async fn` that spawns a task per item), where a pool thread outside
+//! any runtime would panic.
 //!
 //! Captured once per run, not per group: an iteration that enters a span of its own and then
 //! recurses starts an inner run that belongs in that span. Entered once per visit, not per
@@ -12,12 +15,16 @@
 #[cfg(feature = "tracing")]
 use tracing::level_filters::LevelFilter;
 
-/// The context of one run; empty without the `tracing` feature.
+/// The context of one run; empty without the `tracing` and `tokio` features.
 pub(crate) struct Context {
     /// Boxed: a run is on its owner's stack, once per level of a recursion, and the span and
     /// the subscriber are eight words; the box is only made when there is a subscriber.
     #[cfg(feature = "tracing")]
     carried: Option<Box<Carried>>,
+    /// The tokio runtime the run's caller was in. Boxed for the same reason; made only in a
+    /// runtime.
+    #[cfg(feature = "tokio")]
+    runtime: Option<Box<tokio::runtime::Handle>>,
 }
 
 #[cfg(feature = "tracing")]
@@ -28,6 +35,20 @@ struct Carried {
 
 #[cfg(feature = "tracing")]
 impl Carried {
+    /// The span and subscriber of the current thread, if there is anything to log to.
+    fn capture() -> Option<Box<Carried>> {
+        // No subscriber has ever been created (or every one that was wants nothing): nothing
+        // can be logged, so nothing is carried. One load, where looking up the dispatcher and
+        // the span costs about 15 ns.
+        if LevelFilter::current() == LevelFilter::OFF {
+            return None;
+        }
+        let dispatch = tracing::Dispatch::default();
+        let span = tracing::Span::current();
+        let nothing = dispatch.is::<tracing::subscriber::NoSubscriber>();
+        (!nothing || !span.is_none()).then(|| Box::new(Carried { span, dispatch }))
+    }
+
     /// Whether this thread, with the run's span entered, logs to the captured dispatcher
     /// already, so that entering the context need not make it this thread's default. Making it
     /// the default costs an atomic add and subtract on a counter global to the process, which
@@ -54,18 +75,10 @@ impl Context {
     pub(crate) fn capture() -> Self {
         Context {
             #[cfg(feature = "tracing")]
-            carried: {
-                // No subscriber has ever been created (or every one that was wants nothing):
-                // nothing can be logged, so nothing is carried. One load, where looking up
-                // the dispatcher and the span costs about 15 ns.
-                if LevelFilter::current() == LevelFilter::OFF {
-                    return Context { carried: None };
-                }
-                let dispatch = tracing::Dispatch::default();
-                let span = tracing::Span::current();
-                let nothing = dispatch.is::<tracing::subscriber::NoSubscriber>();
-                (!nothing || !span.is_none()).then(|| Box::new(Carried { span, dispatch }))
-            },
+            carried: Carried::capture(),
+            // Outside a runtime, a thread-local read.
+            #[cfg(feature = "tokio")]
+            runtime: tokio::runtime::Handle::try_current().ok().map(Box::new),
         }
     }
 
@@ -120,6 +133,8 @@ impl Context {
                     .then(|| tracing::dispatcher::set_default(&carried.dispatch));
                 (span, default, marked)
             }),
+            #[cfg(feature = "tokio")]
+            _runtime: self.runtime.as_deref().map(tokio::runtime::Handle::enter),
             _context: std::marker::PhantomData,
         }
     }
@@ -174,6 +189,10 @@ pub(crate) struct Entered<'c> {
         Option<tracing::dispatcher::DefaultGuard>,
         Marked,
     )>,
+    /// Left after the span (fields drop in order): what the span's exit logs still sees the
+    /// runtime, as the iteration did.
+    #[cfg(feature = "tokio")]
+    _runtime: Option<tokio::runtime::EnterGuard<'c>>,
     _context: std::marker::PhantomData<&'c Context>,
 }
 
