@@ -102,3 +102,26 @@ async fn cancelled_is_false_in_an_async_loop() {
     }
     assert_eq!(check().await, Ok(()));
 }
+
+/// `assert!` prints its condition as written: a local the loop lends its iterations (see
+/// `failfast::parallel_loop::Lent`) is left as it is there, not rewritten.
+#[test]
+fn an_assert_in_an_async_loop_prints_its_condition_as_written() {
+    #[fail_fast(workers = 2)]
+    async fn check(items: Vec<u32>) -> Result<(), String> {
+        let hits = std::cell::Cell::new(0u32);
+        for x in items {
+            hits.set(hits.get() + x);
+            futures::future::ready(()).await;
+            assert!(hits.get() < 3);
+        }
+        Ok(())
+    }
+    let payload = std::panic::catch_unwind(|| futures::executor::block_on(check(vec![1, 2, 3])))
+        .expect_err("the assertion fails");
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied());
+    assert_eq!(message, Some("assertion failed: hits.get() < 3"));
+}

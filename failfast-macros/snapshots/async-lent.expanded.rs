@@ -28,10 +28,8 @@ async fn total(
                                             .set((*__failfast_lent_hits.get()).get() + more);
                                     }
                                     {
-                                        let __failfast_view_hits = __failfast_lent_hits.get();
-                                        println!(
-                                            "{} hits after {x}", (* __failfast_view_hits).get()
-                                        );
+                                        let hits = __failfast_lent_hits.get();
+                                        println!("{} hits after {x}", (* hits).get());
                                     };
                                     tick().await;
                                 }

@@ -1225,7 +1225,7 @@ impl Places<'_> {
         // The names of named arguments, which `{name}` in the format string means.
         let mut named = HashSet::new();
         let mut format = None;
-        let formatting = FORMATTING.contains(&name.as_str());
+        let formatting = lends_arguments(&name);
         let values = if formatting {
             let Some(args) = expression_arguments(mac) else {
                 self.used_opaquely(mac);
@@ -1284,6 +1284,13 @@ impl Places<'_> {
         }
         self.aside = inside;
     }
+}
+
+/// Whether an async loop lends its locals in the arguments of the macro of this name (see
+/// `Used::lendable`): a standard formatting macro that does not print its arguments' source
+/// (`assert!` and `dbg!` print `stringify!` of theirs, which would show the rewrite's).
+pub(crate) fn lends_arguments(name: &str) -> bool {
+    FORMATTING.contains(&name) && !matches!(name, "assert" | "debug_assert" | "dbg" | "ensure")
 }
 
 /// A macro's arguments read as comma-separated expressions (`format!`, `write!`'s), if they

@@ -949,8 +949,8 @@ fn lend(named: &TokenStream, at: Span, lent: &[Ident], body: &mut syn::Block) ->
 /// The macros looked into are the rewrite's own `addr_of!`, of its checks of a place's
 /// changes, and the standard formatting ones (`println!("{}", hits.get())`), whose arguments
 /// are the body's own expressions: there each lent variable is a reference taken just before
-/// the call, `{ let __failfast_view_hits = __failfast_lent_hits.get(); println!("{}",
-/// (*__failfast_view_hits).get()) }`, which a macro of the same name that the user wrote
+/// the call, `{ let hits = __failfast_lent_hits.get(); println!("{}", (*hits).get()) }` (that
+/// `hits` with the rewrite's hygiene), which a macro of the same name that the user wrote
 /// (and that could hand its arguments to a thread) can only send where `&T` goes: the holder
 /// itself is never in a macro's tokens.
 struct LentUses {
@@ -979,9 +979,11 @@ impl LentUses {
     /// A standard formatting macro's arguments, rewritten with views (see [`LentUses`]): the
     /// views to take before the call, each with its holder.
     fn formatting(&mut self, mac: &mut syn::Macro) -> Vec<(Ident, Ident)> {
-        let formatting = mac.path.segments.last().is_some_and(|last| {
-            crate::captures::FORMATTING.contains(&last.ident.to_string().as_str())
-        });
+        let formatting = mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| crate::captures::lends_arguments(&last.ident.to_string()));
         if !formatting {
             return Vec::new();
         }
@@ -1024,10 +1026,9 @@ impl VisitMut for LentUses {
             *expr = match &mut self.views {
                 None => syn::parse_quote_spanned!(at=> (*#holder.get())),
                 Some(views) => {
-                    let view = Ident::new(
-                        &format!("__failfast_view_{}", name.trim_start_matches("r#")),
-                        hygienic(at),
-                    );
+                    // The variable's own name, with the rewrite's hygiene: rustc names it so
+                    // ("`hits` is a `&` reference"), and the user's `hits` stays theirs.
+                    let view = Ident::new(&name, hygienic(at));
                     if !views.iter().any(|(taken, _)| *taken == view) {
                         views.push((view.clone(), holder));
                     }

@@ -1,6 +1,6 @@
 // An async loop's future is `Send` whenever the sequential loop's would be, also when the body
 // uses a local that is `Send` but not `Sync` (a `Cell`, a `RefCell`, an mpsc `Receiver`) in its
-// own code, the arguments of `format!` and `assert!` included: the sequential future holds it
+// own code, the arguments of `format!` and `panic!` included: the sequential future holds it
 // by value, and so does the parallel one, whose iterations all run on the task that polls it.
 // A shared reference the body borrows from keeps its lifetime (`names.first()` below is
 // returned), and a generic local needs only `Send` (a `Cell<u8>` below).
@@ -25,7 +25,9 @@ async fn total(items: Vec<u32>) -> Result<u32, String> {
         if cache.borrow().get(&x) != Some(&(x * 2)) {
             return Err(format!("{x} was lost from {} entries", cache.borrow().len()));
         }
-        assert!(hits.get() >= x, "{} hits before {x}", hits.get());
+        if hits.get() < x {
+            panic!("{} hits before {x}", hits.get());
+        }
     }
     Ok(hits.get())
 }
