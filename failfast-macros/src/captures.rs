@@ -1943,9 +1943,9 @@ mod tests {
         }));
     }
 
-    /// The places the body of `function`'s one `for` loop shares, as written, when the loop
-    /// is marked.
-    fn shared(mut function: ItemFn) -> Vec<String> {
+    /// What the body of `function`'s one `for` loop uses from outside it, once the loop is
+    /// marked.
+    fn used(mut function: ItemFn) -> super::Used {
         let for_loop = function
             .block
             .stmts
@@ -1957,9 +1957,13 @@ mod tests {
             .expect("a for loop");
         for_loop.attrs.push(syn::parse_quote!(#[fail_fast]));
         let for_loop = for_loop.clone();
-        let locals = Locals::of_function(&function.sig, &function.block);
-        locals
+        Locals::of_function(&function.sig, &function.block)
             .places_used(&for_loop.pat, &for_loop.body)
+    }
+
+    /// The places the body of `function`'s one `for` loop shares, as written.
+    fn shared(function: ItemFn) -> Vec<String> {
+        used(function)
             .shared
             .iter()
             .map(|shared| {
@@ -1970,21 +1974,8 @@ mod tests {
     }
 
     /// The loop's [`Used::lendable`] variables.
-    fn lendable(mut function: ItemFn) -> Vec<String> {
-        let for_loop = function
-            .block
-            .stmts
-            .iter_mut()
-            .find_map(|stmt| match stmt {
-                syn::Stmt::Expr(Expr::ForLoop(for_loop), _) => Some(for_loop),
-                _ => None,
-            })
-            .expect("a for loop");
-        for_loop.attrs.push(syn::parse_quote!(#[fail_fast]));
-        let for_loop = for_loop.clone();
-        let locals = Locals::of_function(&function.sig, &function.block);
-        locals
-            .places_used(&for_loop.pat, &for_loop.body)
+    fn lendable(function: ItemFn) -> Vec<String> {
+        used(function)
             .lendable
             .iter()
             .map(ToString::to_string)
