@@ -895,14 +895,9 @@ impl Places<'_> {
     /// The variables from outside the body that a macro it cannot see into (`kv!(size = x)`)
     /// may use: aside, for all it knows.
     fn used_opaquely(&mut self, mac: &syn::Macro) {
-        let mut tokens = Vec::new();
-        flatten(mac.tokens.clone(), &mut tokens);
-        for token in tokens {
-            if let TokenTree::Ident(ident) = token {
-                let name = ident.to_string();
-                if self.is_outside_local(&name) {
-                    self.used_aside.insert(name);
-                }
+        for name in idents(mac.tokens.clone()) {
+            if self.is_outside_local(&name) {
+                self.used_aside.insert(name);
             }
         }
     }
@@ -954,7 +949,8 @@ impl Places<'_> {
         let ident = name.clone();
         let name = name.to_string();
         let is_field = !std::ptr::eq(root, place);
-        if self.is_outside_local(&name) {
+        let outside = self.is_outside_local(&name);
+        if outside {
             if !self.used.iter().any(|used| *used == name) {
                 self.used.push(ident);
             }
@@ -971,7 +967,7 @@ impl Places<'_> {
         if is_field && self.in_unsafe {
             return true;
         }
-        if self.is_outside_local(&name) {
+        if outside {
             let shared = match !is_field || self.locals.references.contains(&name) {
                 true => root,
                 false => place,

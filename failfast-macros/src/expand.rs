@@ -1007,7 +1007,7 @@ impl LentUses {
 }
 
 /// `{ let VIEW = HOLDER.get(); .. MACRO }`: see [`LentUses`].
-fn with_views(views: &[(Ident, Ident)], mac: TokenStream) -> syn::Block {
+fn with_views(views: &[(Ident, Ident)], mac: TokenStream) -> Expr {
     let views = views.iter().map(|(view, holder)| {
         let at = view.span();
         quote_spanned!(at=> let #view = #holder.get();)
@@ -1056,12 +1056,7 @@ impl VisitMut for LentUses {
             Expr::Macro(mac) if self.views.is_none() && mac.attrs.is_empty() => {
                 let views = self.formatting(&mut mac.mac);
                 if !views.is_empty() {
-                    let block = with_views(&views, mac.to_token_stream());
-                    *expr = Expr::Block(syn::ExprBlock {
-                        attrs: Vec::new(),
-                        label: None,
-                        block,
-                    });
+                    *expr = with_views(&views, mac.to_token_stream());
                 }
             }
             _ => syn::visit_mut::visit_expr_mut(self, expr),
@@ -1083,13 +1078,8 @@ impl VisitMut for LentUses {
         let mac = &statement.mac;
         let attrs = &statement.attrs;
         let semi = &statement.semi_token;
-        let block = with_views(&views, quote!(#(#attrs)* #mac #semi));
         *stmt = syn::Stmt::Expr(
-            Expr::Block(syn::ExprBlock {
-                attrs: Vec::new(),
-                label: None,
-                block,
-            }),
+            with_views(&views, quote!(#(#attrs)* #mac #semi)),
             statement.semi_token,
         );
     }
