@@ -172,50 +172,7 @@ impl Locals {
     /// `let n: u32 = parsed?` in the body; `str::parse`, `Vec::new` and the other
     /// [`CONTAINERS`]' constructors), or the function is not known.
     pub(crate) fn may_be_untyped(&self, expr: &Expr) -> bool {
-        struct Uses<'a>(&'a HashSet<String>, bool);
-        impl Visit<'_> for Uses<'_> {
-            fn visit_ident(&mut self, ident: &proc_macro2::Ident) {
-                self.1 |= self.0.contains(&ident.to_string());
-            }
-            // `as _`, `Vec::<_>::new()`, `vec![]`: a type the body may give.
-            fn visit_type_infer(&mut self, _: &syn::TypeInfer) {
-                self.1 = true;
-            }
-            fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
-                self.1 |= call.turbofish.is_none() && picked_by_caller(&call.method);
-                visit::visit_expr_method_call(self, call);
-            }
-            fn visit_path(&mut self, path: &syn::Path) {
-                let mut segments = path.segments.iter().rev();
-                self.1 |= segments.next().is_some_and(|last| {
-                    let mut collection = || {
-                        segments.next().is_some_and(|ty| {
-                            ty.arguments.is_none()
-                                && CONTAINERS.contains(&ty.ident.to_string().as_str())
-                        })
-                    };
-                    last.arguments.is_none()
-                        && (picked_by_caller(&last.ident)
-                            || (last.ident == "new" || last.ident == "with_capacity")
-                                && collection())
-                });
-                visit::visit_path(self, path);
-            }
-            fn visit_macro(&mut self, mac: &syn::Macro) {
-                self.1 |= mac.path.is_ident("vec") && mac.tokens.is_empty();
-                let mut tokens = Vec::new();
-                flatten(mac.tokens.clone(), &mut tokens);
-                self.1 |= tokens.iter().any(|token| {
-                    matches!(token, TokenTree::Ident(ident) if self.0.contains(&ident.to_string()))
-                });
-            }
-        }
-        if self.bound.is_none() {
-            return true;
-        }
-        let mut uses = Uses(&self.unsettled, false);
-        uses.visit_expr(expr);
-        uses.1
+        self.bound.is_none() || mentions_untyped(expr, &self.unsettled)
     }
 
     /// Whether `expr`'s value may hold a closure of this function that captures something: it
@@ -1403,8 +1360,16 @@ struct Unsettled(HashSet<String>);
 
 impl Visit<'_> for Unsettled {
     fn visit_local(&mut self, local: &syn::Local) {
-        if let (false, Some(init)) = (matches!(local.pat, Pat::Type(_)), &local.init) {
-            if may_be_unsettled(&init.expr) {
+        // A written type settles the value's, unless it leaves a part to infer (`Vec<_>`).
+        let written = match &local.pat {
+            Pat::Type(typed) => !has_infer(&typed.ty),
+            _ => false,
+        };
+        if let (false, Some(init)) = (written, &local.init) {
+            // Or an iterator whose items' type the loop's body gives:
+            // `let numbers = words.iter().map(|w| w.parse());` and `let n: u32 = n?;` in the
+            // body, or a local built from one (the lets are visited in order).
+            if may_be_unsettled(&init.expr) || mentions_untyped(&init.expr, &self.0) {
                 let mut names = Bound(HashMap::new());
                 names.visit_pat(&local.pat);
                 self.0.extend(names.0.into_keys());
@@ -1414,6 +1379,19 @@ impl Visit<'_> for Unsettled {
     }
 
     fn visit_item(&mut self, _: &Item) {}
+}
+
+/// Whether a written type leaves a part to infer: `Vec<_>`.
+fn has_infer(ty: &syn::Type) -> bool {
+    struct Infer(bool);
+    impl Visit<'_> for Infer {
+        fn visit_type_infer(&mut self, _: &syn::TypeInfer) {
+            self.0 = true;
+        }
+    }
+    let mut infer = Infer(false);
+    infer.visit_type(ty);
+    infer.0
 }
 
 fn may_be_unsettled(value: &Expr) -> bool {
@@ -1450,6 +1428,52 @@ fn may_be_unsettled(value: &Expr) -> bool {
             .any(|field| may_be_unsettled(&field.expr)),
         _ => false,
     }
+}
+
+/// Whether `expr` uses one of the `unsettled` locals, or calls a function whose result type
+/// its caller picks (see [`picked_by_caller`]), without a turbofish, anywhere in it (in an
+/// adapter's closure too: `.map(|l| l.parse())`), or writes `_` for a type.
+fn mentions_untyped(expr: &Expr, unsettled: &HashSet<String>) -> bool {
+    struct Uses<'a>(&'a HashSet<String>, bool);
+    impl Visit<'_> for Uses<'_> {
+        fn visit_ident(&mut self, ident: &proc_macro2::Ident) {
+            self.1 |= self.0.contains(&ident.to_string());
+        }
+        // `as _`, `Vec::<_>::new()`, `vec![]`: a type the body may give.
+        fn visit_type_infer(&mut self, _: &syn::TypeInfer) {
+            self.1 = true;
+        }
+        fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
+            self.1 |= call.turbofish.is_none() && picked_by_caller(&call.method);
+            visit::visit_expr_method_call(self, call);
+        }
+        fn visit_path(&mut self, path: &syn::Path) {
+            let mut segments = path.segments.iter().rev();
+            self.1 |= segments.next().is_some_and(|last| {
+                let mut collection = || {
+                    segments.next().is_some_and(|ty| {
+                        ty.arguments.is_none()
+                            && CONTAINERS.contains(&ty.ident.to_string().as_str())
+                    })
+                };
+                last.arguments.is_none()
+                    && (picked_by_caller(&last.ident)
+                        || (last.ident == "new" || last.ident == "with_capacity") && collection())
+            });
+            visit::visit_path(self, path);
+        }
+        fn visit_macro(&mut self, mac: &syn::Macro) {
+            self.1 |= mac.path.is_ident("vec") && mac.tokens.is_empty();
+            let mut tokens = Vec::new();
+            flatten(mac.tokens.clone(), &mut tokens);
+            self.1 |= tokens.iter().any(|token| {
+                    matches!(token, TokenTree::Ident(ident) if self.0.contains(&ident.to_string()))
+                });
+        }
+    }
+    let mut uses = Uses(unsettled, false);
+    uses.visit_expr(expr);
+    uses.1
 }
 
 struct PlainLets(HashSet<String>, HashSet<String>);
@@ -1847,6 +1871,15 @@ fn picked_by_caller(name: &proc_macro2::Ident) -> bool {
         "from_iter",
         "from_str",
         "unzip",
+        // Generic in what they return, in widely used crates: csv's and serde's
+        // `deserialize`, rusqlite's `row.get(0)`, `try_get`, reqwest's `json`, bincode's
+        // `decode`. (`get` is also a map's and a slice's, whose type is known: taking it for
+        // unknown only leaves out the checks that name the part of an item that is not `Send`.)
+        "deserialize",
+        "get",
+        "try_get",
+        "json",
+        "decode",
     ];
     PICKED.iter().any(|picked| name == picked)
 }
@@ -1856,8 +1889,8 @@ mod tests {
     use super::Locals;
     use syn::{parse_quote, Block, Expr, ItemFn};
 
-    /// Whether the input of `function`'s one `for` loop may hold a capturing closure.
-    fn holds(function: ItemFn) -> bool {
+    /// What `ask` says of the input of `function`'s one `for` loop.
+    fn of_input(function: ItemFn, ask: impl Fn(&Locals, &Expr) -> bool) -> bool {
         let locals = Locals::of_function(&function.sig, &function.block);
         let block: &Block = &function.block;
         let input = block
@@ -1868,7 +1901,53 @@ mod tests {
                 _ => None,
             })
             .expect("a for loop");
-        locals.may_hold_capturing_closure(input)
+        ask(&locals, input)
+    }
+
+    /// Whether the input of `function`'s one `for` loop may hold a capturing closure.
+    fn holds(function: ItemFn) -> bool {
+        of_input(function, Locals::may_hold_capturing_closure)
+    }
+
+    /// Whether the items' type of `function`'s one `for` loop may be unknown before it.
+    fn untyped(function: ItemFn) -> bool {
+        of_input(function, Locals::may_be_untyped)
+    }
+
+    #[test]
+    fn items_whose_type_the_body_may_give_are_untyped() {
+        assert!(untyped(parse_quote! {
+            fn f(words: &[&str]) { for n in words.iter().map(|w| w.parse()) {} }
+        }));
+        assert!(untyped(parse_quote! {
+            fn f(words: &[&str]) { let numbers = words.iter().map(|w| w.parse()); for n in numbers {} }
+        }));
+        assert!(untyped(parse_quote! {
+            fn f(words: &[&str]) {
+                let numbers = words.iter().map(|w| w.parse());
+                let small = numbers.take(3);
+                for n in small {}
+            }
+        }));
+        assert!(untyped(parse_quote! {
+            fn f(lines: &[&str]) { let numbers: Vec<_> = lines.iter().map(|l| l.parse()).collect(); for n in numbers {} }
+        }));
+        assert!(untyped(parse_quote! {
+            fn f(v: Vec<u32>) { let it = v.into_iter().map(Into::into); for x in it {} }
+        }));
+        assert!(untyped(parse_quote! {
+            fn f(data: &str) { let mut rdr = Reader::new(data); for result in rdr.deserialize() {} }
+        }));
+        // Written where it is: a type, a turbofish, or a value.
+        assert!(!untyped(parse_quote! {
+            fn f(words: &[&str]) { let numbers: Vec<u32> = parse_all(words); for n in numbers {} }
+        }));
+        assert!(!untyped(parse_quote! {
+            fn f(words: &[&str]) { let numbers = words.iter().map(|w| w.parse::<u32>()); for n in numbers {} }
+        }));
+        assert!(!untyped(parse_quote! {
+            fn f(words: &[&str]) { let lengths = words.iter().map(|w| w.len()); for n in lengths {} }
+        }));
     }
 
     #[test]
