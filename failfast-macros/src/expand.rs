@@ -45,6 +45,7 @@ use crate::check::{self, Function};
 use crate::errors::Errors;
 use crate::find::{self, NotOne};
 use crate::kept::Kept;
+use crate::lints;
 use crate::model::{Exit, Flavor, Kind, LoopAt, LoopSyntax, ParallelLoop, Phases, Source, Walk};
 use crate::races;
 use proc_macro2::{Span, TokenStream};
@@ -156,6 +157,7 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
         return with_errors(errors, original.into_token_stream());
     }
     *function.block = block;
+    lints::allow_expected_loop_lints(&mut function.attrs);
     function.into_token_stream()
 }
 
@@ -507,6 +509,8 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         user_macros,
         ..
     } = described;
+    let mut attrs = attrs;
+    lints::allow_expected_loop_lints(&mut attrs);
     let macros = !user_macros.is_empty();
     let at = hygienic(span);
     let private = private(&options, span);

@@ -16,6 +16,7 @@ mod errors;
 mod expand;
 mod find;
 mod kept;
+mod lints;
 mod model;
 mod races;
 #[cfg(test)]
