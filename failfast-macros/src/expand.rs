@@ -46,6 +46,7 @@ use crate::errors::Errors;
 use crate::find::{self, NotOne};
 use crate::kept::Kept;
 use crate::lints;
+use crate::macro_args::Opened;
 use crate::model::{Exit, Flavor, Kind, LoopAt, LoopSyntax, ParallelLoop, Phases, Source, Walk};
 use crate::races;
 use proc_macro2::{Span, TokenStream};
@@ -93,9 +94,10 @@ pub(crate) fn fail_fast(args: TokenStream, input: TokenStream) -> TokenStream {
 
 /// `#[fail_fast]` on a function: rewrite its marked loops, or its one outermost loop.
 fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -> TokenStream {
+    let opened = Opened::open(&mut function.block, &mut errors);
     let original = function.clone();
     let name = function.sig.ident.clone();
-    if !find::has_markers(&function.block) {
+    if !find::has_markers(&function.block) && !opened.refused {
         match find::mark_the_outermost_loop(&mut function) {
             Ok(()) => {}
             Err(NotOne::None(hidden)) if hidden.is_empty() => errors.error(
@@ -154,11 +156,11 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
                 .push(syn::parse_quote!(#[allow(unused_variables)]));
         }
         original.block.stmts.splice(0..0, defaults.still_used());
-        return with_errors(errors, original.into_token_stream());
+        return with_errors(errors, opened.close(original.into_token_stream()));
     }
     *function.block = block;
     lints::allow_expected_loop_lints(&mut function.attrs);
-    function.into_token_stream()
+    opened.close(function.into_token_stream())
 }
 
 /// `#[fail_fast]` directly on a `for` or `while let` loop (nightly, with

@@ -2,11 +2,12 @@
 //! crate, which documents it; this crate is an implementation detail.
 //!
 //! Phases, one module each, each using only the ones before it: `args` parses the options,
-//! `find` decides which loops run in parallel, `model` walks the function once and describes
-//! each parallel loop (its kind, where its exit goes, its body with its own jumps resolved,
-//! what `captures` finds of its input's closures and of what its body shares), `check` (with
-//! `races`) reports every misuse from that description and generates nothing, `expand` drives
-//! the others and writes the code.
+//! `macro_args` opens the macro calls whose arguments hold a marked loop, `find` decides
+//! which loops run in parallel, `model` walks the function once and describes each parallel
+//! loop (its kind, where its exit goes, its body with its own jumps resolved, what `captures`
+//! finds of its input's closures and of what its body shares), `check` (with `races`)
+//! reports every misuse from that description and generates nothing, `expand` drives the
+//! others and writes the code (`lints` adjusts the user's lint expectations to it).
 
 mod args;
 mod captures;
@@ -17,6 +18,7 @@ mod expand;
 mod find;
 mod kept;
 mod lints;
+mod macro_args;
 mod model;
 mod races;
 #[cfg(test)]
