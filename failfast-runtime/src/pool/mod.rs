@@ -39,22 +39,52 @@ const FLOOR: usize = if cfg!(target_pointer_width = "64") {
     MAIN_STACK
 };
 
-/// The stack size of a pool thread: [`FLOOR`], or more if `RUST_MIN_STACK` asks (the
-/// variable std reads for its own threads, which an explicit size would otherwise override).
-/// Read once: std reads it once too, and a loop must not look up the environment each time.
-/// The pages are only reserved: a thread touches as much of it as its iterations use.
+/// The stack size of a pool thread: [`FLOOR`], or more if the main thread has more (its
+/// `ulimit -s`, raised for a deep recursion: then twice it on 64-bit targets, as the floor is
+/// twice the usual one) or if `RUST_MIN_STACK` asks (the variable std reads for its own
+/// threads, which an explicit size would otherwise override). Read once: std reads it once
+/// too, and a loop must not look up the environment each time. The pages are only reserved:
+/// a thread touches as much of it as its iterations use.
 #[cfg(not(loom))]
 pub(crate) fn stack_size() -> usize {
     static SIZE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *SIZE.get_or_init(|| stack_size_for(std::env::var("RUST_MIN_STACK").ok().as_deref()))
+    *SIZE.get_or_init(|| {
+        stack_size_for(
+            std::env::var("RUST_MIN_STACK").ok().as_deref(),
+            main_stack(),
+        )
+    })
 }
 
-/// [`stack_size`] for a value of `RUST_MIN_STACK`; one that is not a number is ignored, as
-/// std ignores it.
+/// [`stack_size`] for a value of `RUST_MIN_STACK` and the main thread's stack limit; a
+/// `RUST_MIN_STACK` that is not a number is ignored, as std ignores it.
 #[cfg(any(not(loom), test))]
-fn stack_size_for(min_stack: Option<&str>) -> usize {
+fn stack_size_for(min_stack: Option<&str>, main: Option<usize>) -> usize {
     let asked = min_stack.and_then(|size| size.trim().parse::<usize>().ok());
-    asked.map_or(FLOOR, |asked| asked.max(FLOOR))
+    let main = main.map_or(0, |main| main.saturating_mul(FLOOR / MAIN_STACK));
+    asked.unwrap_or(0).max(main).max(FLOOR)
+}
+
+/// The main thread's stack limit (`ulimit -s`), if it has one: the soft `RLIMIT_STACK`, which
+/// Linux gives the main thread and std's threads do not get.
+#[cfg(all(target_os = "linux", not(miri), not(loom)))]
+fn main_stack() -> Option<usize> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `getrlimit` only writes an `rlimit` into the one it is given, which lives here.
+    let read = unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut limit) } == 0;
+    // Unlimited: the main thread grows into whatever address space is free, which no fixed
+    // size can match; the floor stands.
+    (read && limit.rlim_cur != libc::RLIM_INFINITY)
+        .then(|| usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX))
+}
+
+/// Elsewhere the main thread's stack is not read: the floor stands.
+#[cfg(all(not(all(target_os = "linux", not(miri))), not(loom)))]
+fn main_stack() -> Option<usize> {
+    None
 }
 
 #[cfg(test)]
@@ -67,10 +97,18 @@ mod tests {
         assert_eq!(FLOOR, 2 * MAIN_STACK);
         #[cfg(not(target_pointer_width = "64"))]
         assert_eq!(FLOOR, MAIN_STACK);
-        assert_eq!(stack_size_for(None), FLOOR);
-        assert_eq!(stack_size_for(Some("65536")), FLOOR);
-        assert_eq!(stack_size_for(Some("33554432")), 32 << 20);
-        assert_eq!(stack_size_for(Some(" 16777216\n")), 16 << 20);
-        assert_eq!(stack_size_for(Some("lots")), FLOOR);
+        assert_eq!(stack_size_for(None, None), FLOOR);
+        assert_eq!(stack_size_for(Some("65536"), None), FLOOR);
+        assert_eq!(stack_size_for(Some("33554432"), None), 32 << 20);
+        assert_eq!(stack_size_for(Some(" 16777216\n"), None), 16 << 20);
+        assert_eq!(stack_size_for(Some("lots"), None), FLOOR);
+        // The usual `ulimit -s` leaves the floor; a raised one raises the stack as much as
+        // the floor is above the usual one.
+        assert_eq!(stack_size_for(None, Some(MAIN_STACK)), FLOOR);
+        assert_eq!(
+            stack_size_for(None, Some(64 << 20)),
+            (64 << 20) * (FLOOR / MAIN_STACK)
+        );
+        assert_eq!(stack_size_for(Some("1073741824"), Some(64 << 20)), 1 << 30);
     }
 }
