@@ -46,6 +46,9 @@ pub(crate) struct Locals {
     /// Vec::new();`, its items' type given by a later `push`): see
     /// [`Locals::captured_by_input`].
     unsettled: HashSet<String>,
+    /// The `let`s whose type the loop's body may give, these among them (`let numbers =
+    /// words.iter().map(|w| w.parse());`): see [`Locals::may_be_untyped`].
+    untyped: HashSet<String>,
     /// The names the body's items and `use`s declare, in any of its blocks (see [`item_names`]
     /// and [`Locals::declares_any`]).
     declared: HashSet<String>,
@@ -95,7 +98,7 @@ impl Locals {
             at_loops: Vec::new(),
         };
         in_scope.visit_block(body);
-        let mut unsettled = Unsettled(HashSet::new());
+        let mut unsettled = Unsettled(HashSet::new(), HashSet::new());
         unsettled.visit_block(body);
         let mut declared = Declared(HashSet::new());
         declared.visit_block(body);
@@ -106,6 +109,7 @@ impl Locals {
             holding: HashSet::new(),
             at_loops: in_scope.at_loops,
             unsettled: unsettled.0,
+            untyped: unsettled.1,
             declared: declared.0,
         };
         let mut values = Values(Vec::new());
@@ -133,6 +137,7 @@ impl Locals {
             holding: HashSet::new(),
             at_loops: Vec::new(),
             unsettled: HashSet::new(),
+            untyped: HashSet::new(),
             declared: HashSet::new(),
         }
     }
@@ -167,12 +172,12 @@ impl Locals {
     }
 
     /// Whether `expr`'s type may still be partly unknown where the loop begins: it uses a
-    /// local whose type a later use may give (see `unsettled`), calls a function whose result
+    /// local whose type a later use may give (see `untyped`), calls a function whose result
     /// type its caller picks, without a turbofish (`.map(|l| l.parse())` with
     /// `let n: u32 = parsed?` in the body; `str::parse`, `Vec::new` and the other
     /// [`CONTAINERS`]' constructors), or the function is not known.
     pub(crate) fn may_be_untyped(&self, expr: &Expr) -> bool {
-        self.bound.is_none() || mentions_untyped(expr, &self.unsettled)
+        self.bound.is_none() || mentions_untyped(expr, &self.untyped)
     }
 
     /// Whether `expr`'s value may hold a closure of this function that captures something: it
@@ -1351,28 +1356,38 @@ fn inline_arguments(format: &str) -> Vec<String> {
     names
 }
 
-/// The `let`s of a plain type: written (`let n: u64 = ..`), or a literal (`let n = 10;`).
 /// The `let`s without a written type whose value is an empty generic container or a
 /// default (`Vec::new()`, `HashMap::with_capacity(n)`, `Default::default()`, `Bag::empty()`,
-/// any call without arguments, `None`, `vec![]`):
-/// their type may be given by a use after the loop. A heuristic that errs on "unsettled".
-struct Unsettled(HashSet<String>);
+/// any call without arguments, `None`, `vec![]`): their type may be given by a use after the
+/// loop (`.0`). And, wider (`.1`), the `let`s whose value's type the loop's body may give, as
+/// an input: these, or an iterator whose items' type is picked by a later use
+/// (`let numbers = words.iter().map(|w| w.parse());` and `let n: u32 = n?;` in the body), or
+/// a local built from one (the lets are visited in order). Heuristics that err on
+/// "unsettled".
+struct Unsettled(HashSet<String>, HashSet<String>);
 
 impl Visit<'_> for Unsettled {
     fn visit_local(&mut self, local: &syn::Local) {
+        let init = local.init.as_ref().map(|init| &*init.expr);
+        let names = || {
+            let mut names = Bound(HashMap::new());
+            names.visit_pat(&local.pat);
+            names.0.into_keys()
+        };
+        let typed = matches!(local.pat, Pat::Type(_));
+        if let (false, Some(init)) = (typed, init) {
+            if may_be_unsettled(init) {
+                self.0.extend(names());
+            }
+        }
         // A written type settles the value's, unless it leaves a part to infer (`Vec<_>`).
         let written = match &local.pat {
             Pat::Type(typed) => !has_infer(&typed.ty),
             _ => false,
         };
-        if let (false, Some(init)) = (written, &local.init) {
-            // Or an iterator whose items' type the loop's body gives:
-            // `let numbers = words.iter().map(|w| w.parse());` and `let n: u32 = n?;` in the
-            // body, or a local built from one (the lets are visited in order).
-            if may_be_unsettled(&init.expr) || mentions_untyped(&init.expr, &self.0) {
-                let mut names = Bound(HashMap::new());
-                names.visit_pat(&local.pat);
-                self.0.extend(names.0.into_keys());
+        if let (false, Some(init)) = (written, init) {
+            if may_be_unsettled(init) || mentions_untyped(init, &self.1) {
+                self.1.extend(names());
             }
         }
         visit::visit_local(self, local);
@@ -1872,11 +1887,11 @@ fn picked_by_caller(name: &proc_macro2::Ident) -> bool {
         "from_str",
         "unzip",
         // Generic in what they return, in widely used crates: csv's and serde's
-        // `deserialize`, rusqlite's `row.get(0)`, `try_get`, reqwest's `json`, bincode's
-        // `decode`. (`get` is also a map's and a slice's, whose type is known: taking it for
-        // unknown only leaves out the checks that name the part of an item that is not `Send`.)
+        // `deserialize`, rusqlite's `try_get`, reqwest's `json`, bincode's `decode`. (Not
+        // `get`, rusqlite's too: a map's and a slice's, whose type is known, are far more
+        // common, and an input taken for untyped loses the message that names what is not
+        // `Send` in its items.)
         "deserialize",
-        "get",
         "try_get",
         "json",
         "decode",

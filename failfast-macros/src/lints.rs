@@ -6,6 +6,9 @@
 //! loop) would become rustc's own warning, "this lint expectation is unfulfilled", which the
 //! sequential loop does not have. Such lints are moved from `expect` to `allow`, with the
 //! attribute's span: lints of the body's code stay expected, and so fire if they do not.
+//! Only on the function and on marked loops: an `#[expect]` on an outer scope (an `impl`
+//! block, a module, a statement holding a closure with a marked loop) is not the macro's to
+//! change, and still warns.
 
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -14,6 +17,7 @@ use syn::{Attribute, Meta, Token};
 /// Lints about a loop's own shape (its head, its pattern, its `continue`), which stop firing
 /// once it is rewritten.
 const OF_THE_LOOP: &[&str] = &[
+    "char_indices_as_byte_indices",
     "explicit_counter_loop",
     "explicit_into_iter_loop",
     "explicit_iter_loop",

@@ -2,14 +2,21 @@
 //! ..)`. A macro's arguments are tokens, not syntax, so the other phases would not see the
 //! loops in them, and rustc would reject the markers left there ("attributes on expressions
 //! are experimental"). A call whose arguments hold a marker and read as expressions separated
-//! by commas (`join!`, `try_join!`, `vec!`, `println!`'s arguments) is opened before the
-//! phases run: it becomes a call of a function named for it, `__failfast_macro_N(a, b)`, whose
-//! arguments the phases see and rewrite as any other code, and [`Opened::close`] writes the
-//! macro call back around what they made of them. A call whose arguments do not read so
-//! (`select!`'s arms) is refused, with what to write instead.
+//! by commas (`join!`, `try_join!`, `vec!`, `println!`'s arguments, named ones included) is
+//! opened before the phases run: it becomes a call of a function named for it,
+//! `__failfast_macro_N(a, b)`, whose arguments the phases see and rewrite as any other code,
+//! and [`Opened::close`] writes the macro call back around what they made of them.
+//!
+//! Refused, with an error at each marker and what to write instead:
+//! - a call whose arguments do not read so (`select!`'s arms);
+//! - `assert!`, `debug_assert!` and `dbg!`, which print their arguments as written: they would
+//!   print the rewrite;
+//! - a call inside a marked loop's body: there the phases take the body's macros for what
+//!   they may hide (a `return`, a `?`, an `.await`), which an opened call no longer shows.
 
 use crate::errors::Errors;
-use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
+use crate::find::is_marker;
+use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
@@ -17,22 +24,43 @@ use syn::{Expr, Item, Token};
 
 /// The macro calls opened in a function, in the order of their numbers.
 pub(crate) struct Opened {
-    /// Each call's path (with its `!`) and its arguments' delimiter.
-    calls: Vec<(TokenStream, Delimiter)>,
+    calls: Vec<Call>,
     /// Whether a call with a marker in its arguments was refused: the function has marked
     /// loops, though none is left to see.
     pub(crate) refused: bool,
 }
 
-const PREFIX: &str = "__failfast_macro_";
+/// What [`Opened::close`] needs to write a call back.
+struct Call {
+    /// The path, with its `!`.
+    path: TokenStream,
+    delimiter: Delimiter,
+    /// The span of the arguments' delimiters, from the first to the last: rustc's labels and
+    /// suggestions cover the whole call.
+    span: Span,
+    /// A braced call in statement position, not the block's last, was given a `;` as the
+    /// function call it stands for needs; it goes again with the call (rustc would warn of
+    /// an unnecessary `;`).
+    added_semi: bool,
+}
+
+/// The function an opened call becomes.
+const CALL: &str = "__failfast_macro_";
+/// A named argument, `name = value`, becomes `__failfast_named_name(value)`: as an
+/// assignment, the phases would take it for a change of a variable `name`.
+const NAMED: &str = "__failfast_named_";
+
+/// Macros that print their arguments as written.
+const QUOTING: &[&str] = &["assert", "debug_assert", "dbg"];
 
 impl Opened {
     /// Opens the calls in `block` (outside nested items) whose arguments hold a marker;
-    /// refuses those whose arguments are not expressions, and takes their markers out.
+    /// refuses the others (see the module docs), and takes their markers out.
     pub(crate) fn open(block: &mut syn::Block, errors: &mut Errors) -> Opened {
         let mut open = Open {
             calls: Vec::new(),
             refused: false,
+            in_marked_loop: 0,
             errors,
         };
         open.visit_block_mut(block);
@@ -52,17 +80,41 @@ impl Opened {
         while let Some(token) = tokens.next() {
             match token {
                 TokenTree::Ident(ident) => {
-                    let call = self.number(&ident).and_then(|n| self.calls.get(n));
-                    match (call, tokens.peek()) {
-                        (Some((path, delimiter)), Some(TokenTree::Group(arguments)))
-                            if arguments.delimiter() == Delimiter::Parenthesis =>
+                    let arguments = match tokens.peek() {
+                        Some(TokenTree::Group(group))
+                            if group.delimiter() == Delimiter::Parenthesis =>
                         {
-                            let arguments = self.close(arguments.stream());
-                            let mut group = Group::new(*delimiter, arguments);
-                            group.set_span(ident.span());
-                            out.extend(path.clone());
-                            out.push(TokenTree::Group(group));
+                            Some(group.clone())
+                        }
+                        _ => None,
+                    };
+                    let name = ident.to_string();
+                    match (arguments, name.strip_prefix(CALL), name.strip_prefix(NAMED)) {
+                        (Some(arguments), Some(number), _) => {
+                            let call = number.parse().ok().and_then(|n: usize| self.calls.get(n));
+                            let Some(call) = call else {
+                                out.push(TokenTree::Ident(ident));
+                                continue;
+                            };
                             tokens.next();
+                            let mut group =
+                                Group::new(call.delimiter, self.close(arguments.stream()));
+                            group.set_span(call.span);
+                            out.extend(call.path.clone());
+                            out.push(TokenTree::Group(group));
+                            if call.added_semi {
+                                tokens.next_if(|next| {
+                                    matches!(next, TokenTree::Punct(p) if p.as_char() == ';')
+                                });
+                            }
+                        }
+                        (Some(arguments), None, Some(named)) => {
+                            tokens.next();
+                            out.push(TokenTree::Ident(Ident::new(named, ident.span())));
+                            let mut equals = Punct::new('=', Spacing::Alone);
+                            equals.set_span(ident.span());
+                            out.push(TokenTree::Punct(equals));
+                            out.extend(self.close(arguments.stream()));
                         }
                         _ => out.push(TokenTree::Ident(ident)),
                     }
@@ -77,43 +129,57 @@ impl Opened {
         }
         out.into_iter().collect()
     }
-
-    fn number(&self, ident: &Ident) -> Option<usize> {
-        ident.to_string().strip_prefix(PREFIX)?.parse().ok()
-    }
 }
 
 struct Open<'e> {
-    calls: Vec<(TokenStream, Delimiter)>,
+    calls: Vec<Call>,
     refused: bool,
+    /// How many marked loops the visit is in.
+    in_marked_loop: usize,
     errors: &'e mut Errors,
 }
 
 impl Open<'_> {
-    /// The call that stands for `mac`, if its arguments hold a marker and are expressions.
-    fn open(&mut self, mac: &mut syn::Macro) -> Option<Expr> {
+    /// The call that stands for `mac`, if its arguments hold a marker and it may be opened.
+    fn open(
+        &mut self,
+        mac: &mut syn::Macro,
+        attrs: Vec<syn::Attribute>,
+        statement: bool,
+    ) -> Option<Expr> {
         let mut found = Vec::new();
         markers(mac.tokens.clone(), &mut found);
         if found.is_empty() {
             return None;
         }
+        let name = mac.path.segments.last().map(|s| s.ident.to_string());
+        let name = name.unwrap_or_default();
         let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
-        let Ok(arguments) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) else {
-            let name = mac.path.segments.last().map(|s| s.ident.to_string());
-            let name = name.unwrap_or_default();
+        let parsed = syn::parse::Parser::parse2(parser, mac.tokens.clone());
+        let refusal = match &parsed {
+            _ if self.in_marked_loop > 0 => Some(format!(
+                "this loop is in the arguments of `{name}!`, inside a parallel loop's body: `#[fail_fast]` cannot rewrite it there\n\
+                 help: write the loop in a function of its own (an `async fn` for an async loop), and call that in `{name}!`"
+            )),
+            _ if QUOTING.contains(&name.as_str()) => Some(format!(
+                "this loop is in the arguments of `{name}!`, which prints them as written: it would print the loop's rewrite\n\
+                 help: compute the value first (`let value = {{ .. }};`), and pass `value` to `{name}!`"
+            )),
+            Err(_) => Some(format!(
+                "this loop is in the arguments of `{name}!`, which are not expressions separated by commas: `#[fail_fast]` cannot rewrite it there\n\
+                 help: write the loop in a function of its own (an `async fn` for an async loop), and call that in `{name}!`"
+            )),
+            Ok(_) => None,
+        };
+        if let Some(refusal) = refusal {
             for at in found {
-                self.errors.error_at(
-                    at,
-                    format!(
-                        "this loop is in the arguments of `{name}!`, which are not expressions separated by commas: `#[fail_fast]` cannot rewrite it there\n\
-                         help: write the loop in a function of its own (an `async fn` for an async loop), and call that in `{name}!`"
-                    ),
-                );
+                self.errors.error_at(at, &refusal);
             }
             mac.tokens = strip_markers(mac.tokens.clone());
             self.refused = true;
             return None;
-        };
+        }
+        let arguments = parsed.ok()?.into_iter().map(named_as_call);
         let number = self.calls.len();
         let span = mac
             .path
@@ -127,32 +193,73 @@ impl Open<'_> {
             syn::MacroDelimiter::Brace(_) => Delimiter::Brace,
             syn::MacroDelimiter::Bracket(_) => Delimiter::Bracket,
         };
-        self.calls.push((quote!(#path #bang), delimiter));
-        let function = Ident::new(&format!("{PREFIX}{number}"), span);
-        let arguments = arguments.into_iter();
-        Some(syn::parse_quote_spanned!(span=> #function(#(#arguments),*)))
+        self.calls.push(Call {
+            path: quote!(#path #bang),
+            delimiter,
+            span: mac.delimiter.span().join(),
+            added_semi: statement,
+        });
+        let function = Ident::new(&format!("{CALL}{number}"), span);
+        Some(syn::parse_quote_spanned!(span=> #(#attrs)* #function(#(#arguments),*)))
+    }
+}
+
+/// A named argument (`count = value`, as `println!` and `format!` take) as a call that the
+/// phases do not take for an assignment; other arguments as they are.
+fn named_as_call(argument: Expr) -> Expr {
+    match argument {
+        Expr::Assign(assign) if assign.attrs.is_empty() => match &*assign.left {
+            Expr::Path(path) if path.attrs.is_empty() && path.qself.is_none() => {
+                match path.path.get_ident() {
+                    Some(name) => {
+                        let function = Ident::new(&format!("{NAMED}{name}"), name.span());
+                        let value = &assign.right;
+                        syn::parse_quote_spanned!(name.span()=> #function(#value))
+                    }
+                    None => Expr::Assign(assign),
+                }
+            }
+            _ => Expr::Assign(assign),
+        },
+        other => other,
     }
 }
 
 impl VisitMut for Open<'_> {
-    fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let Expr::Macro(call) = expr {
-            if let Some(opened) = self.open(&mut call.mac) {
-                *expr = opened;
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let last = block.stmts.len().saturating_sub(1);
+        for (i, stmt) in block.stmts.iter_mut().enumerate() {
+            if let syn::Stmt::Macro(call) = stmt {
+                // A braced call needs no `;`; the function call it stands for does, unless it
+                // is the block's value.
+                let braced = matches!(call.mac.delimiter, syn::MacroDelimiter::Brace(_));
+                let added = braced && call.semi_token.is_none() && i < last;
+                let attrs = std::mem::take(&mut call.attrs);
+                match self.open(&mut call.mac, attrs.clone(), added) {
+                    Some(opened) => {
+                        let semi = call.semi_token.or(added.then(Default::default));
+                        *stmt = syn::Stmt::Expr(opened, semi);
+                    }
+                    None => call.attrs = attrs,
+                }
             }
+            self.visit_stmt_mut(stmt);
         }
-        visit_mut::visit_expr_mut(self, expr);
     }
 
-    fn visit_stmt_mut(&mut self, stmt: &mut syn::Stmt) {
-        if let syn::Stmt::Macro(call) = stmt {
-            if let Some(opened) = self.open(&mut call.mac) {
-                // A braced call needs no `;`; the call it stands for is a statement, with or
-                // without one, once it is written back.
-                *stmt = syn::Stmt::Expr(opened, call.semi_token);
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Macro(call) = expr {
+            let attrs = std::mem::take(&mut call.attrs);
+            match self.open(&mut call.mac, attrs.clone(), false) {
+                Some(opened) => *expr = opened,
+                None => call.attrs = attrs,
             }
         }
-        visit_mut::visit_stmt_mut(self, stmt);
+        let marked = crate::find::expr_attrs(expr).is_some_and(|attrs| attrs.iter().any(is_marker))
+            && matches!(expr, Expr::ForLoop(_) | Expr::While(_));
+        self.in_marked_loop += usize::from(marked);
+        visit_mut::visit_expr_mut(self, expr);
+        self.in_marked_loop -= usize::from(marked);
     }
 
     // A nested item is expanded on its own.

@@ -43,7 +43,25 @@ fn marked(v: &[u32]) -> Result<(), TooBig> {
     Ok(())
 }
 
+fn check_str(x: &str) -> Result<(), TooBig> {
+    if x.len() > 99 {
+        Err(TooBig)
+    } else {
+        Ok(())
+    }
+}
+
+#[fail_fast(workers = 2)]
+#[expect(clippy::char_indices_as_byte_indices)]
+fn suffixes(s: &str) -> Result<(), TooBig> {
+    for (i, _c) in s.chars().enumerate() {
+        check_str(&s[i..])?;
+    }
+    Ok(())
+}
+
 fn main() {
+    assert!(suffixes("abc").is_ok());
     assert!(by_index(&[1, 2]).is_ok());
     assert!(drain(&[1, 200]).is_err());
     assert!(marked(&[3]).is_ok());

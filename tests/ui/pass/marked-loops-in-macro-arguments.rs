@@ -1,4 +1,5 @@
-// Marked loops in a macro's arguments (`tokio::try_join!` of two async blocks): each runs in
+// Marked loops in a macro's arguments (`tokio::try_join!` of two async blocks; `println!`'s
+// arguments, a named one too, in a braced call without `;`, and under `#[cfg]`): each runs in
 // parallel, with the function's `workers` or its own, and the macro is called as written.
 use failfast::fail_fast;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -50,8 +51,54 @@ async fn sync_both(
     Ok(())
 }
 
+fn check(x: u32) -> Result<(), String> {
+    if x > 99 {
+        Err(format!("{x} is too big"))
+    } else {
+        Ok(())
+    }
+}
+
+#[fail_fast(workers = 4)]
+fn printed(v: &[u32], runs: &AtomicUsize) -> Result<(), String> {
+    println! {
+        "{} of {total} checked",
+        {
+            #[fail_fast]
+            for x in v {
+                runs.fetch_add(1, Ordering::Relaxed);
+                check(*x)?;
+            }
+            v.len()
+        },
+        total = {
+            #[fail_fast]
+            for x in v {
+                runs.fetch_add(1, Ordering::Relaxed);
+                check(*x)?;
+            }
+            v.len()
+        }
+    }
+    #[cfg(any())]
+    println!("{}", {
+        #[fail_fast]
+        for x in v {
+            runs.fetch_add(1, Ordering::Relaxed);
+        }
+        v.len()
+    });
+    Ok(())
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
+    let runs = AtomicUsize::new(0);
+    assert_eq!(printed(&[1, 2, 3], &runs), Ok(()));
+    // Both loops ran, each once per item; the one under `#[cfg(any())]` is compiled out.
+    assert_eq!(runs.load(Ordering::Relaxed), 6);
+    assert_eq!(printed(&[1, 200, 3], &runs), Err("200 is too big".to_string()));
+
     let gauges = <(Gauge, Gauge)>::default();
     let items: Vec<u32> = (0..20).collect();
     assert_eq!(sync_both(&items, &items, &gauges).await, Ok(()));
