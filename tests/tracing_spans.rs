@@ -31,6 +31,8 @@ const HANG: Duration = Duration::from_secs(60);
 struct Seen {
     thread: ThreadId,
     scope: Vec<String>,
+    /// The event's fields, `name=value,...` (its message among them).
+    fields: String,
 }
 
 #[derive(Clone, Default)]
@@ -74,9 +76,12 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Recorder {
                     .collect()
             })
             .unwrap_or_default();
+        let mut fields = Fields(String::new());
+        event.record(&mut fields);
         self.0.lock().unwrap().push(Seen {
             thread: std::thread::current().id(),
             scope,
+            fields: fields.0,
         });
     }
 }
@@ -370,6 +375,36 @@ fn with_a_global_subscriber_the_callers_own_one_still_gets_every_event() {
         assert_eq!(over_range(&meet), Ok(()));
     });
     assert_all_in(&seen, 40, &["own{id=15}"], Some(caller));
+}
+
+#[fail_fast(workers = 4)]
+fn silenced(meet: &Meet) -> Result<(), ()> {
+    for i in 0..40 {
+        meet.arrive();
+        info!(silenced = i);
+    }
+    Ok(())
+}
+
+#[test]
+#[cfg(feature = "tracing")]
+fn a_thread_silenced_with_no_subscriber_stays_silent_on_pool_threads() {
+    // `with_default(NoSubscriber, ..)` silences a region of a program that has a global
+    // subscriber: the loop carries that default to its pool threads like any other, and the
+    // global subscriber gets none of its events, from the caller or from the pool.
+    let recorder = global_recorder();
+    let meet = Meet::new(true);
+    let none = tracing::subscriber::NoSubscriber::default();
+    tracing::subscriber::with_default(none, || assert_eq!(silenced(&meet), Ok(())));
+    let heard: Vec<Seen> = recorder
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|event| event.fields.starts_with("silenced="))
+        .cloned()
+        .collect();
+    assert!(heard.is_empty(), "the global subscriber got {heard:#?}");
 }
 
 /// One level of a walk instrumented the usual way, a span per level (as `#[instrument]`

@@ -35,7 +35,7 @@ struct Carried {
 
 #[cfg(feature = "tracing")]
 impl Carried {
-    /// The span and subscriber of the current thread, if there is anything to log to.
+    /// The span and subscriber of the current thread, unless nothing can be logged.
     fn capture() -> Option<Box<Carried>> {
         // No subscriber has ever been created (or every one that was wants nothing): nothing
         // can be logged, so nothing is carried. One load, where looking up the dispatcher and
@@ -43,10 +43,13 @@ impl Carried {
         if LevelFilter::current() == LevelFilter::OFF {
             return None;
         }
+        // Carried also when it is `NoSubscriber`: some subscriber wants events (the level
+        // above), so this thread's default was set to nothing on purpose (`with_default(
+        // NoSubscriber, ..)` silencing a region), and pool threads, whose default is the
+        // global one, must log to nothing too.
         let dispatch = tracing::Dispatch::default();
         let span = tracing::Span::current();
-        let nothing = dispatch.is::<tracing::subscriber::NoSubscriber>();
-        (!nothing || !span.is_none()).then(|| Box::new(Carried { span, dispatch }))
+        Some(Box::new(Carried { span, dispatch }))
     }
 
     /// Whether this thread, with the run's span entered, logs to the captured dispatcher
