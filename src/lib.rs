@@ -227,7 +227,11 @@
 //!   recursion stops the whole walk), async in-flight iterations are dropped at once, and a
 //!   thread loop returns once its running iterations have finished. Threads and tasks that
 //!   wait on the loop are woken at once: nothing polls the token, and a deadline is a timed
-//!   wait (one timer thread per process sleeps until the earliest deadline of any loop).
+//!   wait (one timer thread per process sleeps until the earliest deadline of any loop). A
+//!   call of the user's code that blocks is not interrupted: a body's, or an input's `next()`
+//!   waiting on a channel (`for job in rx.iter()`, a thread loop's `while let` head in
+//!   `rx.recv()`), which the loop waits for before it returns. Read such a channel with
+//!   `recv_timeout`, or drop its senders when stopping.
 //! - **What the loop returns**: `Err(Stopped)`, leaving the function the way `?` on it would:
 //!   converted with `From` into the function's error type (`anyhow::Error`,
 //!   `Box<dyn Error + Send + Sync>`, an enum with a `#[from] Stopped` variant, and
