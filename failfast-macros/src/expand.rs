@@ -467,6 +467,21 @@ fn early_return(named: &TokenStream, ret: &ExprReturn, written: Option<&Type>) -
         expr,
     } = ret;
     let at = hygienic(return_token.span);
+    // `return;` where the function returns a `Result` or an `Option`: rustc's own error
+    // would be about the iteration's type (it names `ControlFlow`), so the macro says what
+    // rustc says of the sequential loop.
+    if let (None, Some(kind)) = (expr, written.and_then(result_or_option)) {
+        let value = match kind {
+            "Result" => "`return Ok(..);` or `return Err(..);`",
+            _ => "`return Some(..);` or `return None;`",
+        };
+        let message = format!(
+            "`return;` in a function whose return type is not `()`: it returns {} `{kind}`\n\
+             help: return a value of its type, {value}, or end the iteration with `continue`",
+            if kind == "Option" { "an" } else { "a" }
+        );
+        return parse(quote_spanned!(return_token.span=> ::core::compile_error!(#message)));
+    }
     let value = match (expr, written) {
         (Some(value), Some(ty)) => {
             let typed = Ident::new("__failfast_returned", at);
@@ -487,6 +502,20 @@ fn early_return(named: &TokenStream, ret: &ExprReturn, written: Option<&Type>) -
     let mut call = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, value);
     call.set_span(end);
     parse(quote_spanned!(at=> #(#attrs)* #return_token #named::LoopStep::from_exit #call))
+}
+
+/// `"Result"` or `"Option"` if `ty` is written as one (`Result<T, E>`, `io::Result<T>`,
+/// `Option<T>`): a type that is surely not `()`, as an alias may be.
+fn result_or_option(ty: &Type) -> Option<&'static str> {
+    let Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    match last.ident.to_string().as_str() {
+        "Result" => Some("Result"),
+        "Option" => Some("Option"),
+        _ => None,
+    }
 }
 
 fn parallel_loop(described: ParallelLoop) -> Expr {
