@@ -56,8 +56,12 @@ fn run(items: &[u32], late: &AtomicUsize, late_on: &(dyn Fn() -> bool + Sync)) -
     for &i in items {
         if late_on() {
             late.fetch_add(1, Ordering::SeqCst);
-            // Later than the first panic's recording: these lose to it.
-            std::thread::sleep(Duration::from_millis(20));
+            // Later than the first panic's recording, which cancels the loop: these lose to it.
+            // (A 20 ms sleep here lost the race once, on a loaded machine.)
+            let waiting = Instant::now();
+            while !failfast::cancelled() && waiting.elapsed() < HANG {
+                std::thread::yield_now();
+            }
             std::panic::panic_any(Panics);
         }
         let waiting = Instant::now();
