@@ -45,7 +45,7 @@ async fn total(
                     }
                 }
             };
-            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::FailsThrough::failed(
                 __failfast_outcome,
             ) {
                 return __failfast_outcome;

@@ -134,7 +134,7 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                         )
                 }
             };
-            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::FailsThrough::failed(
                 __failfast_outcome,
             ) {
                 return __failfast_outcome;
@@ -277,7 +277,7 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                             )
                     }
                 };
-                if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
+                if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::FailsThrough::failed(
                     __failfast_outcome,
                 ) {
                     return __failfast_outcome;

@@ -204,7 +204,7 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                         )
                 }
             };
-            if let ::core::option::Option::Some(__failfast_outcome) = ff::parallel_loop::ExitsThrough::exit(
+            if let ::core::option::Option::Some(__failfast_outcome) = ff::parallel_loop::FailsThrough::failed(
                 __failfast_outcome,
             ) {
                 return __failfast_outcome;

@@ -132,7 +132,7 @@ fn all_found(keys: &[u32], table: &Table) -> Option<()> {
                         )
                 }
             };
-            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::FailsThrough::failed(
                 __failfast_outcome,
             ) {
                 return __failfast_outcome;

@@ -150,7 +150,7 @@ fn download_all(
                     );
                 }
             };
-            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::FailsThrough::failed(
                 __failfast_outcome,
             ) {
                 return __failfast_outcome;
@@ -199,7 +199,7 @@ async fn fetch_all(urls: &[String], stop: &StopToken, client: &Client) -> Option
                     }
                 }
             };
-            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::FailsThrough::failed(
                 __failfast_outcome,
             ) {
                 return __failfast_outcome;

@@ -157,7 +157,7 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                     },
                 )
             };
-            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::FailsThrough::failed(
                 __failfast_outcome,
             ) {
                 return __failfast_outcome;
@@ -213,7 +213,7 @@ async fn download_bucket(keys: &mut Keys, client: &Client) -> Result<(), Error> 
                     }
                 }
             };
-            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::FailsThrough::failed(
                 __failfast_outcome,
             ) {
                 return __failfast_outcome;

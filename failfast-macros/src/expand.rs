@@ -32,8 +32,11 @@
 //! - out of the function: `if let Some(v) = ExitsThrough::exit(outcome) { return v; }`, which ties
 //!   the iterations' type to the function's return type (`Result<T, E>` gives
 //!   `Result<ControlFlow<T>, E>`), so `?` converts errors with `From` as in the sequential loop;
-//!   or, with no `?` in the loop, `if let ControlFlow::Break(v) = outcome { return v; }`, so any
-//!   return type works with `return`;
+//!   with no `return` in the loop (nor a user's macro), `FailsThrough::failed(outcome)`, whose
+//!   iterations return `Result<(), E>`: rustc's errors about a `?` then name the function's
+//!   error type alone; or, with no `?` in the loop,
+//!   `if let ControlFlow::Break(v) = outcome { return v; }`, so any return type works with
+//!   `return`;
 //! - into the parallel loop around it: `if let Some(o) = LoopStep::stop(outcome) { return o; }`.
 //!
 //! Generated tokens are hygienic (`Span::mixed_site`) but located at the user's `for`: errors
@@ -537,6 +540,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         exit_typed,
         items_typed,
         flavor,
+        returns,
         user_macros,
         ..
     } = described;
@@ -606,6 +610,9 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             // several, that the cause may be another one (which of them returns is not known
             // here, and rustc reports the conflict where the bound is).
             let bound = match user_macros.len() {
+                0 if flavor == Flavor::Fallible && !returns => {
+                    quote_spanned!(hygienic(tie_at)=> FailsThrough)
+                }
                 0 => quote_spanned!(hygienic(tie_at)=> ExitsThrough),
                 1 => quote_spanned!(hygienic(tie_at)=> ExitsPastMacro),
                 _ => quote_spanned!(hygienic(tie_at)=> ExitsPastMacros),
@@ -617,6 +624,9 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 Flavor::Returns => quote_spanned!(hygienic(tie_at)=> #tie::Return),
             };
             let exit = match user_macros.is_empty() {
+                true if flavor == Flavor::Fallible && !returns => {
+                    quote_spanned!(hygienic(tie_at)=> #tie::#bound::failed)
+                }
                 true => quote_spanned!(hygienic(tie_at)=> #tie::#bound::exit),
                 false => quote_spanned!(hygienic(tie_at)=> #tie::#bound::<_, #how>::exit),
             };

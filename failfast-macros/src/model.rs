@@ -207,6 +207,12 @@ pub(crate) struct ParallelLoop {
     /// whose type a later use gives (`let mut stack = Vec::new()`).
     pub(crate) items_typed: bool,
     pub(crate) flavor: Flavor,
+    /// Whether the body (or head), nested parallel loops included, holds a `return` (also one
+    /// in a closure's marked loop, which is the closure's: counted to err on "has"). Without
+    /// one, and without a user's macro that may hide one, a [`Flavor::Fallible`] loop's
+    /// iterations return `<Ret as Fallible>::Failing` (`Result<(), E>`): rustc's errors about
+    /// a `?` in the body then name the function's error type, as in the sequential loop.
+    pub(crate) returns: bool,
     /// `.await`s in the body, and in a `while let` loop's head (outside closures and async
     /// blocks).
     pub(crate) awaits: Vec<Span>,
@@ -269,6 +275,9 @@ pub(crate) struct Walk<'a> {
     kept_stmts: Option<(syn::Stmt, Vec<syn::Stmt>)>,
     /// How many parallel loops the walk has begun (see [`LoopAt::number`]).
     loops: usize,
+    /// How many `return`s of parallel loops' bodies the walk has rewritten (see
+    /// [`ParallelLoop::returns`]).
+    returns: usize,
 }
 
 impl<'a> Walk<'a> {
@@ -315,6 +324,7 @@ impl<'a> Walk<'a> {
             keeping: Vec::new(),
             kept_stmts: None,
             loops: 0,
+            returns: 0,
         }
     }
 
@@ -465,6 +475,7 @@ impl<'a> Walk<'a> {
         let kept_stmts = (!keeping.is_empty()).then(|| self.phases.keep(of, &keeping));
         self.jumps.as_mut().expect("set above").kept = keeping;
         // A head is evaluated by the loop, like an iteration: a `return` in it ends the loop.
+        let returns_before = self.returns;
         if let Source::Head(head) = &mut source {
             self.visit_expr_mut(head);
         }
@@ -495,6 +506,7 @@ impl<'a> Walk<'a> {
             exit_typed: exit_typed(&self.context),
             items_typed,
             flavor,
+            returns: self.returns > returns_before,
             awaits: facts.awaits,
             tries: facts.tries,
             user_macros: facts.user_macros,
@@ -564,6 +576,7 @@ impl<'a> Walk<'a> {
                     _ => None,
                 };
                 *expr = self.phases.early_return(of, ret, written);
+                self.returns += 1;
                 true
             }
             _ => false,

@@ -204,17 +204,29 @@ pub trait Fallible: Sized {
     /// Not bounded by [`LoopStep`] here: the loop itself requires it, so that a missing `Send`
     /// on the error type is reported once, at the loop.
     type Iteration;
+    /// The type each iteration returns when the loop's body has no `return`, only failures
+    /// (an [`Outcome`]: `Result<(), E>`, `Option<()>`): rustc's errors about a `?` in the
+    /// body then name the function's error type alone, as for the sequential loop (a `?` on
+    /// an `Option` in a `Result` function is "compatible with `Result<(), E>`").
+    type Failing;
     /// What the function returns when the loop's outcome is an exit.
     fn exit(outcome: Self::Iteration) -> Option<Self>;
+    /// What the function returns when a loop without `return` has failed.
+    fn failed(outcome: Self::Failing) -> Option<Self>;
     /// The iteration's value for `return self` in the loop body.
     fn early(self) -> Self::Iteration;
 }
 
 impl<T, E> Fallible for Result<T, E> {
     type Iteration = Result<ControlFlow<T>, E>;
+    type Failing = Result<(), E>;
 
     fn exit(outcome: Self::Iteration) -> Option<Self> {
         outcome.into_exit()
+    }
+
+    fn failed(outcome: Self::Failing) -> Option<Self> {
+        outcome.err().map(Err)
     }
 
     fn early(self) -> Self::Iteration {
@@ -224,9 +236,17 @@ impl<T, E> Fallible for Result<T, E> {
 
 impl<T> Fallible for Option<T> {
     type Iteration = Option<ControlFlow<T>>;
+    type Failing = Option<()>;
 
     fn exit(outcome: Self::Iteration) -> Option<Self> {
         outcome.into_exit()
+    }
+
+    fn failed(outcome: Self::Failing) -> Option<Self> {
+        match outcome {
+            Some(()) => None,
+            None => Some(None),
+        }
     }
 
     fn early(self) -> Self::Iteration {
@@ -236,8 +256,14 @@ impl<T> Fallible for Option<T> {
 
 impl Fallible for () {
     type Iteration = ControlFlow<()>;
+    // Nothing fails in a `()` function: its loop has no `?`, and only a `return` exits.
+    type Failing = ControlFlow<()>;
 
     fn exit(outcome: Self::Iteration) -> Option<Self> {
+        outcome.into_exit()
+    }
+
+    fn failed(outcome: Self::Failing) -> Option<Self> {
         outcome.into_exit()
     }
 

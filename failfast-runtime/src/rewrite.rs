@@ -690,6 +690,29 @@ where
     }
 }
 
+/// [`ExitsThrough`], for a loop whose body has no `return` (nor a macro that may hide one):
+/// its iterations return `<Self as Fallible>::Failing` (`Result<(), E>`), so that rustc's
+/// errors about a `?` in the body name the function's error type and nothing else.
+#[diagnostic::on_unimplemented(
+    message = "the first failure or `return` of this parallel loop cannot leave through `{Self}`",
+    label = "the loop's first failure or `return` leaves through here",
+    note = "the function (or closure) around a `#[fail_fast]` loop returns `Result`, `Option` or `()`: the loop's first failure leaves it the way `?` would"
+)]
+pub trait FailsThrough<R>: Sized {
+    /// What the function returns when the loop has failed.
+    fn failed(outcome: R) -> Option<Self>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<Ret: Fallible, R> FailsThrough<R> for Ret
+where
+    Ret::Failing: Same<R>,
+{
+    fn failed(outcome: R) -> Option<Self> {
+        Ret::failed(Same::same(outcome))
+    }
+}
+
 /// [`ExitsThrough`], when the body calls a macro that may expand to a `return` (one that is not
 /// the standard library's, anyhow's, log's or tracing's): the error is put on that call, and
 /// says that the `return` it may hold is the cause only if it returns `Ok(..)` or `Some(..)`,
