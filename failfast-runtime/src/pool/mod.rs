@@ -39,9 +39,20 @@ const FLOOR: usize = if cfg!(target_pointer_width = "64") {
     MAIN_STACK
 };
 
+/// The most a raised `ulimit -s` gives a pool thread: 1 GiB on 64-bit targets. Twice a limit
+/// of several GiB is more than the OS lends one mapping (past RAM and swap, Linux refuses it,
+/// and every pool thread with it: the loop would run on the calling thread alone), and
+/// `unlimited` has no size to double.
+#[cfg(any(not(loom), test))]
+const MOST: usize = if cfg!(target_pointer_width = "64") {
+    1 << 30
+} else {
+    FLOOR
+};
+
 /// The stack size of a pool thread: [`FLOOR`], or more if the main thread has more (its
 /// `ulimit -s`, raised for a deep recursion: then twice it on 64-bit targets, as the floor is
-/// twice the usual one) or if `RUST_MIN_STACK` asks (the variable std reads for its own
+/// twice the usual one, up to [`MOST`], which `unlimited` gets) or if `RUST_MIN_STACK` asks (the variable std reads for its own
 /// threads, which an explicit size would otherwise override). Read once: std reads it once
 /// too, and a loop must not look up the environment each time. The pages are only reserved:
 /// a thread touches as much of it as its iterations use.
@@ -61,12 +72,12 @@ pub(crate) fn stack_size() -> usize {
 #[cfg(any(not(loom), test))]
 fn stack_size_for(min_stack: Option<&str>, main: Option<usize>) -> usize {
     let asked = min_stack.and_then(|size| size.trim().parse::<usize>().ok());
-    let main = main.map_or(0, |main| main.saturating_mul(FLOOR / MAIN_STACK));
+    let main = main.map_or(0, |main| main.saturating_mul(FLOOR / MAIN_STACK).min(MOST));
     asked.unwrap_or(0).max(main).max(FLOOR)
 }
 
-/// The main thread's stack limit (`ulimit -s`), if it has one: the soft `RLIMIT_STACK`, which
-/// Linux gives the main thread and std's threads do not get.
+/// The main thread's stack limit (`ulimit -s`; `usize::MAX` if unlimited): the soft
+/// `RLIMIT_STACK`, which Linux gives the main thread and std's threads do not get.
 #[cfg(all(target_os = "linux", not(miri), not(loom)))]
 fn main_stack() -> Option<usize> {
     let mut limit = libc::rlimit {
@@ -75,10 +86,9 @@ fn main_stack() -> Option<usize> {
     };
     // SAFETY: `getrlimit` only writes an `rlimit` into the one it is given, which lives here.
     let read = unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut limit) } == 0;
-    // Unlimited: the main thread grows into whatever address space is free, which no fixed
-    // size can match; the floor stands.
-    (read && limit.rlim_cur != libc::RLIM_INFINITY)
-        .then(|| usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX))
+    // Unlimited: the main thread grows into whatever address space is free; pool threads get
+    // the most a raised limit gives them.
+    read.then(|| usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX))
 }
 
 /// Elsewhere the main thread's stack is not read: the floor stands.
@@ -89,7 +99,7 @@ fn main_stack() -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{stack_size_for, FLOOR, MAIN_STACK};
+    use super::{stack_size_for, FLOOR, MAIN_STACK, MOST};
 
     #[test]
     fn the_stack_is_at_least_the_main_threads_and_more_if_rust_min_stack_asks() {
@@ -110,5 +120,13 @@ mod tests {
             (64 << 20) * (FLOOR / MAIN_STACK)
         );
         assert_eq!(stack_size_for(Some("1073741824"), Some(64 << 20)), 1 << 30);
+        // A limit of GiBs, or none, gives the most; `RUST_MIN_STACK` may still ask for more.
+        assert_eq!(stack_size_for(None, Some(usize::MAX / 2)), MOST);
+        assert_eq!(stack_size_for(None, Some(usize::MAX)), MOST);
+        #[cfg(target_pointer_width = "64")]
+        assert_eq!(
+            stack_size_for(Some("4294967296"), Some(usize::MAX)),
+            4 << 30
+        );
     }
 }
