@@ -508,11 +508,21 @@ fn early_return(named: &TokenStream, ret: &ExprReturn, written: Option<&Type>) -
 }
 
 /// `"Result"` or `"Option"` if `ty` is written as one (`Result<T, E>`, `io::Result<T>`,
-/// `Option<T>`): a type that is surely not `()`, as an alias may be.
+/// `Option<T>`): a type that is surely not `()`, as an alias may be. Not an associated type
+/// of that name (`Self::Result`, `<T as Visit>::Result`, `V::Result`, a visitor's `()`):
+/// every segment before the last is a module's, in lower case.
 fn result_or_option(ty: &Type) -> Option<&'static str> {
     let Type::Path(path) = ty else {
         return None;
     };
+    let modules = path.path.segments.iter().rev().skip(1);
+    if path.qself.is_some()
+        || modules
+            .into_iter()
+            .any(|segment| segment.ident.to_string().starts_with(char::is_uppercase))
+    {
+        return None;
+    }
     let last = path.path.segments.last()?;
     match last.ident.to_string().as_str() {
         "Result" => Some("Result"),

@@ -391,6 +391,7 @@ impl<'a> Walk<'a> {
         let mutable = self.locals.mutable_at(&pat, &body);
         let mut facts = Facts::of(&body);
         if let Some(head) = head_facts {
+            facts.returns_in_macros |= head.returns_in_macros;
             facts.awaits.extend(head.awaits);
             facts.awaiting_macros |= head.awaiting_macros;
             facts.joining_macros |= head.joining_macros;
@@ -506,7 +507,7 @@ impl<'a> Walk<'a> {
             exit_typed: exit_typed(&self.context),
             items_typed,
             flavor,
-            returns: self.returns > returns_before,
+            returns: self.returns > returns_before || facts.returns_in_macros,
             awaits: facts.awaits,
             tries: facts.tries,
             user_macros: facts.user_macros,
@@ -1015,6 +1016,10 @@ struct Facts {
     tries: bool,
     /// Macro calls that may expand to a `return` or a `continue`.
     user_macros: Vec<Span>,
+    /// A `return` among a macro call's tokens (`println!("{}", match x { .. => return Ok(()) })`),
+    /// which the walk does not rewrite: the loop keeps the iterations' type that can carry a
+    /// `return`'s value, whose tie refuses it, rather than take it for an iteration's end.
+    returns_in_macros: bool,
 }
 
 impl Facts {
@@ -1025,6 +1030,7 @@ impl Facts {
             joining_macros: false,
             tries: false,
             user_macros: Vec::new(),
+            returns_in_macros: false,
         };
         facts.visit_block(body);
         facts
@@ -1037,6 +1043,7 @@ impl Facts {
             joining_macros: false,
             tries: false,
             user_macros: Vec::new(),
+            returns_in_macros: false,
         };
         facts.visit_expr(expr);
         facts
@@ -1060,6 +1067,7 @@ impl Visit<'_> for Facts {
     }
 
     fn visit_macro(&mut self, mac: &syn::Macro) {
+        self.returns_in_macros |= crate::captures::idents(mac.tokens.clone()).contains("return");
         let name = mac.path.segments.last().map(|s| s.ident.to_string());
         self.tries |= matches!(name.as_deref(), Some("bail" | "ensure"))
             || has_question_mark(mac.tokens.clone());
