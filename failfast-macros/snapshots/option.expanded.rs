@@ -13,55 +13,64 @@ fn all_found(keys: &[u32], table: &Table) -> Option<()> {
                             if false {
                                 return __failfast_returned;
                             }
-                            let __failfast_whole = ::failfast::parallel_loop::whole(
-                                &__failfast_returned,
-                            );
-                            let __failfast_checks = (&__failfast_whole)
-                                .__failfast_checks();
-                            if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
-                                .value()
-                            {
-                                let (__failfast_first, __failfast_second) = {
-                                    use ::failfast::parallel_loop::{
-                                        NoParts as _, SplitParts as _,
-                                    };
-                                    (&::failfast::parallel_loop::parts_of(&__failfast_held))
-                                        .__failfast_parts()
+                            let (_, __failfast_failure) = {
+                                use ::failfast::parallel_loop::{
+                                    NoParts as _, SplitParts as _,
                                 };
-                                if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                    let (__failfast_inner, __failfast_other) = {
+                                (&::failfast::parallel_loop::parts_of(&__failfast_returned))
+                                    .__failfast_parts()
+                            };
+                            if let ::core::option::Option::Some(__failfast_failure) = __failfast_failure {
+                                let __failfast_whole = ::failfast::parallel_loop::whole(
+                                    &__failfast_failure,
+                                );
+                                let __failfast_checks = (&__failfast_whole)
+                                    .__failfast_checks();
+                                if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
+                                    .value()
+                                {
+                                    let (__failfast_first, __failfast_second) = {
                                         use ::failfast::parallel_loop::{
                                             NoParts as _, SplitParts as _,
                                         };
-                                        (&::failfast::parallel_loop::parts_of(&__failfast_first))
+                                        (&::failfast::parallel_loop::parts_of(&__failfast_held))
                                             .__failfast_parts()
                                     };
-                                    if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                        __failfast_checks.exit(&__failfast_inner);
-                                    }
-                                    if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                        __failfast_checks.exit(&__failfast_other);
-                                    }
-                                    __failfast_checks.exit(&__failfast_first);
-                                }
-                                if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                    let (__failfast_inner, __failfast_other) = {
-                                        use ::failfast::parallel_loop::{
-                                            NoParts as _, SplitParts as _,
+                                    if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
+                                        let (__failfast_inner, __failfast_other) = {
+                                            use ::failfast::parallel_loop::{
+                                                NoParts as _, SplitParts as _,
+                                            };
+                                            (&::failfast::parallel_loop::parts_of(&__failfast_first))
+                                                .__failfast_parts()
                                         };
-                                        (&::failfast::parallel_loop::parts_of(&__failfast_second))
-                                            .__failfast_parts()
-                                    };
-                                    if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                        __failfast_checks.exit(&__failfast_inner);
+                                        if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
+                                            __failfast_checks.exit(&__failfast_inner);
+                                        }
+                                        if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
+                                            __failfast_checks.exit(&__failfast_other);
+                                        }
+                                        __failfast_checks.exit(&__failfast_first);
                                     }
-                                    if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                        __failfast_checks.exit(&__failfast_other);
+                                    if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
+                                        let (__failfast_inner, __failfast_other) = {
+                                            use ::failfast::parallel_loop::{
+                                                NoParts as _, SplitParts as _,
+                                            };
+                                            (&::failfast::parallel_loop::parts_of(&__failfast_second))
+                                                .__failfast_parts()
+                                        };
+                                        if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
+                                            __failfast_checks.exit(&__failfast_inner);
+                                        }
+                                        if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
+                                            __failfast_checks.exit(&__failfast_other);
+                                        }
+                                        __failfast_checks.exit(&__failfast_second);
                                     }
-                                    __failfast_checks.exit(&__failfast_second);
                                 }
+                                ::failfast::parallel_loop::sent_back(&__failfast_failure);
                             }
-                            ::failfast::parallel_loop::sent_back(&__failfast_returned);
                             return __failfast_returned;
                         }
                         let __failfast_whole = ::failfast::parallel_loop::whole_item(

@@ -600,6 +600,11 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         quote_spanned!(hygienic(token_span)=> #named::stop_token(&(#token)))
     });
     let nested = matches!(exit, Exit::ParallelLoop);
+    // A loop chain that only fails, with no `return` nor a user's macro that may hide one:
+    // its iterations return `<Ret as Fallible>::Failing` (`Result<(), E>`), tied by
+    // `FailsThrough`, so that rustc's errors about a `?` in the body name the function's
+    // error type alone.
+    let failing = !nested && flavor == Flavor::Fallible && !returns && user_macros.is_empty();
     let exit = match (exit, flavor) {
         (Exit::ParallelLoop, _) => quote_spanned! {at=>
             if let ::core::option::Option::Some(#outcome) = #named::LoopStep::stop(#outcome) {
@@ -620,9 +625,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             // several, that the cause may be another one (which of them returns is not known
             // here, and rustc reports the conflict where the bound is).
             let bound = match user_macros.len() {
-                0 if flavor == Flavor::Fallible && !returns => {
-                    quote_spanned!(hygienic(tie_at)=> FailsThrough)
-                }
+                0 if failing => quote_spanned!(hygienic(tie_at)=> FailsThrough),
                 0 => quote_spanned!(hygienic(tie_at)=> ExitsThrough),
                 1 => quote_spanned!(hygienic(tie_at)=> ExitsPastMacro),
                 _ => quote_spanned!(hygienic(tie_at)=> ExitsPastMacros),
@@ -634,9 +637,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 Flavor::Returns => quote_spanned!(hygienic(tie_at)=> #tie::Return),
             };
             let exit = match user_macros.is_empty() {
-                true if flavor == Flavor::Fallible && !returns => {
-                    quote_spanned!(hygienic(tie_at)=> #tie::#bound::failed)
-                }
+                true if failing => quote_spanned!(hygienic(tie_at)=> #tie::#bound::failed),
                 true => quote_spanned!(hygienic(tie_at)=> #tie::#bound::exit),
                 false => quote_spanned!(hygienic(tie_at)=> #tie::#bound::<_, #how>::exit),
             };
@@ -714,18 +715,49 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 exit_typed,
                 None,
             );
-            let parts = exit_typed.then(|| {
-                quote_spanned! {at=>
-                    if false {
-                        return #returned;
+            // A loop that only fails (see `failing`) carries back the failure alone: the `Err`
+            // of a `Result`, nothing of an `Option`. The value of `Ok` stays on the calling
+            // thread, and need not be `Send` (`-> Result<Rc<Tree>, E>`).
+            let failure = Ident::new("__failfast_failure", at);
+            let sent = match exit_typed && failing {
+                true => {
+                    let checks = part_checks(
+                        &named,
+                        at,
+                        &quote_spanned!(at=> #named::whole(&#failure)),
+                        "exit",
+                        true,
+                        None,
+                    );
+                    quote_spanned! {at=>
+                        if false {
+                            return #returned;
+                        }
+                        let (_, #failure) = {
+                            use #named::{NoParts as _, SplitParts as _};
+                            (&#named::parts_of(&#returned)).__failfast_parts()
+                        };
+                        if let ::core::option::Option::Some(#failure) = #failure {
+                            #checks
+                            #named::sent_back(&#failure);
+                        }
                     }
-                    #checks
                 }
-            });
+                false => {
+                    let parts = exit_typed.then(|| {
+                        quote_spanned! {at=>
+                            if false {
+                                return #returned;
+                            }
+                            #checks
+                        }
+                    });
+                    quote_spanned!(at=> #parts #named::sent_back(&#returned);)
+                }
+            };
             quote_spanned! {at=>
                 if let ::core::option::Option::Some(#returned) = #named::returned() {
-                    #parts
-                    #named::sent_back(&#returned);
+                    #sent
                     return #returned;
                 }
             }
