@@ -707,53 +707,45 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             // `Err(..)` with the loop's message (see `failfast_runtime::rewrite::Whole`); the
             // `return` before them gives the value its type, which picking a part needs, and
             // does so only where the type is written.
-            let checks = part_checks(
-                &named,
-                at,
-                &quote_spanned!(at=> #named::whole(&#returned)),
-                "exit",
-                exit_typed,
-                None,
-            );
-            // A loop that only fails (see `failing`) carries back the failure alone: the `Err`
-            // of a `Result`, nothing of an `Option`. The value of `Ok` stays on the calling
-            // thread, and need not be `Send` (`-> Result<Rc<Tree>, E>`).
-            let failure = Ident::new("__failfast_failure", at);
-            let sent = match exit_typed && failing {
-                true => {
-                    let checks = part_checks(
-                        &named,
-                        at,
-                        &quote_spanned!(at=> #named::whole(&#failure)),
-                        "exit",
-                        true,
-                        None,
-                    );
+            let sent_back = |value: &Ident| {
+                let checks = part_checks(
+                    &named,
+                    at,
+                    &quote_spanned!(at=> #named::whole(&#value)),
+                    "exit",
+                    true,
+                    None,
+                );
+                quote_spanned!(at=> #checks #named::sent_back(&#value);)
+            };
+            let typed = quote_spanned! {at=>
+                if false {
+                    return #returned;
+                }
+            };
+            let sent = match (exit_typed, failing) {
+                // A loop that only fails (see `failing`) carries back the failure alone: the
+                // `Err` of a `Result`, nothing of an `Option`. The value of `Ok` stays on the
+                // calling thread, and need not be `Send` (`-> Result<Rc<Tree>, E>`).
+                (true, true) => {
+                    let failure = Ident::new("__failfast_failure", at);
+                    let sent = sent_back(&failure);
                     quote_spanned! {at=>
-                        if false {
-                            return #returned;
-                        }
+                        #typed
                         let (_, #failure) = {
                             use #named::{NoParts as _, SplitParts as _};
                             (&#named::parts_of(&#returned)).__failfast_parts()
                         };
                         if let ::core::option::Option::Some(#failure) = #failure {
-                            #checks
-                            #named::sent_back(&#failure);
+                            #sent
                         }
                     }
                 }
-                false => {
-                    let parts = exit_typed.then(|| {
-                        quote_spanned! {at=>
-                            if false {
-                                return #returned;
-                            }
-                            #checks
-                        }
-                    });
-                    quote_spanned!(at=> #parts #named::sent_back(&#returned);)
+                (true, false) => {
+                    let sent = sent_back(&returned);
+                    quote_spanned!(at=> #typed #sent)
                 }
+                (false, _) => quote_spanned!(at=> #named::sent_back(&#returned);),
             };
             quote_spanned! {at=>
                 if let ::core::option::Option::Some(#returned) = #named::returned() {
