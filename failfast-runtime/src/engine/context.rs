@@ -65,7 +65,12 @@ impl Carried {
     /// made the default.
     fn is_default_here(&self) -> bool {
         let Some(id) = self.span.id() else {
-            return false;
+            // No span to ask. A caller that logs to nothing (a silenced region, or a process
+            // whose subscribers are all scoped to other threads) needs nothing made the
+            // default on a thread that logs to nothing already.
+            let nothing =
+                |dispatch: &tracing::Dispatch| dispatch.is::<tracing::subscriber::NoSubscriber>();
+            return nothing(&self.dispatch) && tracing::dispatcher::get_default(nothing);
         };
         tracing::dispatcher::get_default(|dispatch| dispatch.current_span().id() == Some(&id))
     }
