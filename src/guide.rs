@@ -26,7 +26,7 @@
 //! | recursion | the same loop reached again inside one of its own iterations (a recursive walk) shares one limit: `workers = 4` is 4 iterations at once across the whole recursion, on about 4 threads. An iteration waiting for its inner run works on that run's items, so it cannot deadlock, with any `workers`; idle threads take whatever run has items left. A failure anywhere ends the whole walk. See [below](#recursion-one-limit-for-the-whole-walk). |
 //! | `workers = 1` | the sequential loop: one iteration at a time, in input order, the same first failure, nothing run after it (one item may be pulled ahead). |
 //! | threads | when the loop returns or unwinds, every iteration has finished. Worker threads are reused across loops; idle ones exit after 5 seconds. If the OS refuses a thread (a memory, pids or thread limit), the loop carries on with those it has, the calling thread included. |
-//! | context | an iteration on a pool thread runs as if on the calling thread: inside the `tracing` span current where the loop started (and logging to the caller's subscriber), in the tokio runtime the caller was in (`tokio::spawn` and `Handle::current()` work as on the caller), and on a stack bigger than the main thread's (16 MiB, or `RUST_MIN_STACK` if larger). See [the tracing span](#iterations-see-the-callers-context-the-tracing-span) and [the stack](#stack-pool-threads-and-what-one-recursion-level-costs). |
+//! | context | an iteration on a pool thread runs as if on the calling thread: inside the `tracing` span current where the loop started (and logging to the caller's subscriber), in the tokio runtime the caller was in (`tokio::spawn` and `Handle::current()` work as on the caller), and on a stack bigger than the main thread's (twice its `ulimit -s`: 16 MiB usually, up to 1 GiB; or `RUST_MIN_STACK` if larger). See [the tracing span](#iterations-see-the-callers-context-the-tracing-span) and [the stack](#stack-pool-threads-and-what-one-recursion-level-costs). |
 //!
 //! ## Recursion: one limit for the whole walk
 //!
@@ -86,9 +86,10 @@
 //!
 //! # Stack: pool threads, and what one recursion level costs
 //!
-//! Pool threads get twice the main thread's stack, 16 MiB on 64-bit targets (or
-//! `RUST_MIN_STACK` if larger), reserved, not touched: an idle pool of 8 takes the memory of 8
-//! default threads, about 100 kB. One level of a recursive parallel loop costs this much stack
+//! Pool threads get twice the main thread's stack on 64-bit targets: 16 MiB under the usual
+//! `ulimit -s` of 8 MiB, twice a raised one up to 1 GiB (which `ulimit -s unlimited` gives
+//! too), or `RUST_MIN_STACK` if larger. Reserved, not touched: an idle pool of 8 takes the
+//! memory of 8 default threads, about 100 kB. One level of a recursive parallel loop costs this much stack
 //! (`cargo test --test recursion_stack -- --nocapture`, a comb-shaped walk; the distance
 //! between one level's local and the next's). A 2,000-level walk in a debug build fits, with
 //! any `workers`: 4.0 MB on the calling thread's 8 MiB (with `workers = 1` a `Send` input runs
