@@ -1479,11 +1479,7 @@ fn mentions_untyped(expr: &Expr, unsettled: &HashSet<String>) -> bool {
         }
         fn visit_macro(&mut self, mac: &syn::Macro) {
             self.1 |= mac.path.is_ident("vec") && mac.tokens.is_empty();
-            let mut tokens = Vec::new();
-            flatten(mac.tokens.clone(), &mut tokens);
-            self.1 |= tokens.iter().any(|token| {
-                    matches!(token, TokenTree::Ident(ident) if self.0.contains(&ident.to_string()))
-                });
+            self.1 |= !idents(mac.tokens.clone()).is_disjoint(self.0);
         }
     }
     let mut uses = Uses(unsettled, false);

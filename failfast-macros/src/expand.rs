@@ -510,7 +510,9 @@ fn early_return(named: &TokenStream, ret: &ExprReturn, written: Option<&Type>) -
 /// `"Result"` or `"Option"` if `ty` is written as one (`Result<T, E>`, `io::Result<T>`,
 /// `Option<T>`): a type that is surely not `()`, as an alias may be. Not an associated type
 /// of that name (`Self::Result`, `<T as Visit>::Result`, `V::Result`, a visitor's `()`):
-/// every segment before the last is a module's, in lower case.
+/// every segment before the last is a module's, in lower case. Stricter than the model's
+/// `returns_fallible`, which picks the iterations' flavor and may guess (`IoResult`): a guess
+/// here would refuse a program that compiles.
 fn result_or_option(ty: &Type) -> Option<&'static str> {
     let Type::Path(path) = ty else {
         return None;

@@ -144,8 +144,8 @@ impl Open<'_> {
     fn open(
         &mut self,
         mac: &mut syn::Macro,
-        attrs: Vec<syn::Attribute>,
-        statement: bool,
+        attrs: &[syn::Attribute],
+        added_semi: bool,
     ) -> Option<Expr> {
         let mut found = Vec::new();
         markers(mac.tokens.clone(), &mut found);
@@ -197,7 +197,7 @@ impl Open<'_> {
             path: quote!(#path #bang),
             delimiter,
             span: mac.delimiter.span().join(),
-            added_semi: statement,
+            added_semi,
         });
         let function = Ident::new(&format!("{CALL}{number}"), span);
         Some(syn::parse_quote_spanned!(span=> #(#attrs)* #function(#(#arguments),*)))
@@ -234,13 +234,9 @@ impl VisitMut for Open<'_> {
                 // is the block's value.
                 let braced = matches!(call.mac.delimiter, syn::MacroDelimiter::Brace(_));
                 let added = braced && call.semi_token.is_none() && i < last;
-                let attrs = std::mem::take(&mut call.attrs);
-                match self.open(&mut call.mac, attrs.clone(), added) {
-                    Some(opened) => {
-                        let semi = call.semi_token.or(added.then(Default::default));
-                        *stmt = syn::Stmt::Expr(opened, semi);
-                    }
-                    None => call.attrs = attrs,
+                if let Some(opened) = self.open(&mut call.mac, &call.attrs, added) {
+                    let semi = call.semi_token.or(added.then(Default::default));
+                    *stmt = syn::Stmt::Expr(opened, semi);
                 }
             }
             self.visit_stmt_mut(stmt);
@@ -249,10 +245,8 @@ impl VisitMut for Open<'_> {
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         if let Expr::Macro(call) = expr {
-            let attrs = std::mem::take(&mut call.attrs);
-            match self.open(&mut call.mac, attrs.clone(), false) {
-                Some(opened) => *expr = opened,
-                None => call.attrs = attrs,
+            if let Some(opened) = self.open(&mut call.mac, &call.attrs, false) {
+                *expr = opened;
             }
         }
         let marked = crate::find::expr_attrs(expr).is_some_and(|attrs| attrs.iter().any(is_marker))
@@ -281,20 +275,18 @@ fn markers(tokens: TokenStream, found: &mut Vec<Span>) {
     }
 }
 
-/// Whether `tokens[i]` is the bracketed part of a marker: `#` before it, `fail_fast` the last
-/// name of its path.
+/// Whether `tokens[i]` is the bracketed part of a marker: `#` before it, and the two make an
+/// attribute that [`is_marker`] takes for one.
 fn is_marker_at(tokens: &[TokenTree], i: usize) -> bool {
-    let TokenTree::Group(group) = &tokens[i] else {
+    let (Some(hash @ TokenTree::Punct(pound)), TokenTree::Group(group)) =
+        (i.checked_sub(1).map(|before| &tokens[before]), &tokens[i])
+    else {
         return false;
     };
-    let hash = i > 0 && matches!(&tokens[i - 1], TokenTree::Punct(p) if p.as_char() == '#');
-    hash && group.delimiter() == Delimiter::Bracket
-        && syn::parse2::<syn::Meta>(group.stream()).is_ok_and(|meta| {
-            meta.path()
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "fail_fast")
-        })
+    let attribute = [hash.clone(), TokenTree::Group(group.clone())];
+    pound.as_char() == '#'
+        && syn::parse::Parser::parse2(syn::Attribute::parse_outer, attribute.into_iter().collect())
+            .is_ok_and(|attrs| attrs.iter().any(is_marker))
 }
 
 /// `tokens` without their markers.

@@ -226,7 +226,7 @@ impl<T, E> Fallible for Result<T, E> {
     }
 
     fn failed(outcome: Self::Failing) -> Option<Self> {
-        outcome.err().map(Err)
+        Outcome::into_failure(outcome).map(Err)
     }
 
     fn early(self) -> Self::Iteration {
@@ -243,10 +243,7 @@ impl<T> Fallible for Option<T> {
     }
 
     fn failed(outcome: Self::Failing) -> Option<Self> {
-        match outcome {
-            Some(()) => None,
-            None => Some(None),
-        }
+        Outcome::into_failure(outcome).map(|()| None)
     }
 
     fn early(self) -> Self::Iteration {

@@ -52,8 +52,9 @@ const MOST: usize = if cfg!(target_pointer_width = "64") {
 
 /// The stack size of a pool thread: [`FLOOR`], or more if the main thread has more (its
 /// `ulimit -s`, raised for a deep recursion: then twice it on 64-bit targets, as the floor is
-/// twice the usual one, up to [`MOST`], which `unlimited` gets) or if `RUST_MIN_STACK` asks (the variable std reads for its own
-/// threads, which an explicit size would otherwise override). Read once: std reads it once
+/// twice the usual one, up to [`MOST`], which `unlimited` gets) or if `RUST_MIN_STACK` asks
+/// (the variable std reads for its own threads, which an explicit size would otherwise
+/// override). Read once: std reads it once
 /// too, and a loop must not look up the environment each time. The pages are only reserved:
 /// a thread touches as much of it as its iterations use.
 #[cfg(not(loom))]
