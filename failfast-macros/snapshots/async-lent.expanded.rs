@@ -29,7 +29,7 @@ async fn total(
                                     }
                                     {
                                         let hits = __failfast_lent_hits.get();
-                                        println!("{} hits after {x}", (* hits).get());
+                                        println!("{} hits after {x}", hits.get());
                                     };
                                     tick().await;
                                 }

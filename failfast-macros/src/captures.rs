@@ -16,7 +16,7 @@
 //! cannot see into may write a closure), which only costs the shared path's speed, never a
 //! compile error.
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use std::collections::{HashMap, HashSet};
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, Item, Pat};
@@ -1180,75 +1180,101 @@ impl Places<'_> {
         if self.own_flow && matches!(name.as_str(), "bail" | "ensure") {
             self.note_moved(error_moved(mac));
         }
-        // The names of named arguments, which `{name}` in the format string means.
-        let mut named = HashSet::new();
-        let mut format = None;
-        let formatting = lends_arguments(&name);
-        let values = if formatting {
-            let Some(args) = expression_arguments(mac) else {
-                self.used_opaquely(mac);
-                return;
-            };
-            // The format string's place among the arguments. (Alone in edition 2018's `panic!`
-            // and `assert!` it is not formatted; the macro cannot tell the editions apart, and
-            // takes it as 2021 does.)
-            let at = match name.as_str() {
-                "assert" | "debug_assert" | "write" | "writeln" | "ensure" => 1,
-                "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => 2,
-                // No format string.
-                "dbg" => args.len(),
-                _ => 0,
-            };
-            if let Some(Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(string),
-                ..
-            })) = args.iter().nth(at)
-            {
-                format = Some(string.clone());
-            }
-            // `name = value` names an argument: only its value is the user's expression.
-            args.into_iter()
-                .map(|arg| match arg {
-                    Expr::Assign(assign) => {
-                        if let Expr::Path(name) = &*assign.left {
-                            named.extend(name.path.get_ident().map(ToString::to_string));
-                        }
-                        *assign.right
-                    }
-                    arg => arg,
-                })
-                .collect()
-        } else if LOGGING.contains(&name.as_str()) {
-            let (values, message) = logged_values(mac.tokens.clone());
-            format = message;
-            values
-        } else {
+        // `dbg!(x)` moves `x` or not, as its argument is written: left to rustc.
+        let Some(arguments) = macro_arguments(mac).filter(|_| name != "dbg") else {
             self.used_opaquely(mac);
             return;
         };
-        // `{name}` in the format string uses the variable `name`.
-        if let Some(format) = format {
-            for name in inline_arguments(&format.value()) {
-                if named.contains(&name) {
-                    continue;
-                }
-                let name = proc_macro2::Ident::new(&name, format.span());
-                self.place(&syn::parse_quote!(#name));
-            }
+        // The arguments of a macro that lends them are as much the body's own code as the
+        // macro's call.
+        let lends = lends_arguments(&name);
+        let inside = std::mem::replace(&mut self.aside, !lends || outer_aside);
+        for (name, at) in &arguments.inline {
+            let name = proc_macro2::Ident::new(name, *at);
+            self.place(&syn::parse_quote!(#name));
         }
-        let inside = std::mem::replace(&mut self.aside, !formatting || outer_aside);
-        for value in &values {
+        for value in &arguments.values {
             self.visit_expr(value);
         }
         self.aside = inside;
     }
 }
 
+/// The arguments of a standard formatting macro (see [`FORMATTING`]) or a logging one (see
+/// [`LOGGING`]), as far as they are the user's expressions.
+pub(crate) struct MacroArguments {
+    /// The values: each argument, or the value of a named one (`name = value`), or of a
+    /// logged field.
+    pub(crate) values: Vec<Expr>,
+    /// The variables that the format string names inline (`{hits}`, not a named argument),
+    /// each at the string's span.
+    pub(crate) inline: Vec<(String, Span)>,
+}
+
+/// What [`MacroArguments`] says of `mac`, if it is a formatting or logging macro whose
+/// arguments parse.
+pub(crate) fn macro_arguments(mac: &syn::Macro) -> Option<MacroArguments> {
+    let name = mac.path.segments.last()?.ident.to_string();
+    // The names of named arguments, which `{name}` in the format string means.
+    let mut named = HashSet::new();
+    let (values, format): (Vec<Expr>, _) = if FORMATTING.contains(&&*name) {
+        let args = expression_arguments(mac)?;
+        // The format string's place among the arguments. (Alone in edition 2018's `panic!`
+        // and `assert!` it is not formatted; the macro cannot tell the editions apart, and
+        // takes it as 2021 does.)
+        let at = match name.as_str() {
+            "assert" | "debug_assert" | "write" | "writeln" | "ensure" => 1,
+            "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => 2,
+            // No format string.
+            "dbg" => args.len(),
+            _ => 0,
+        };
+        let format = match args.iter().nth(at) {
+            Some(Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(string),
+                ..
+            })) => Some(string.clone()),
+            _ => None,
+        };
+        // `name = value` names an argument: only its value is the user's expression.
+        let values = args
+            .into_iter()
+            .map(|arg| match arg {
+                Expr::Assign(assign) => {
+                    if let Expr::Path(name) = &*assign.left {
+                        named.extend(name.path.get_ident().map(ToString::to_string));
+                    }
+                    *assign.right
+                }
+                arg => arg,
+            })
+            .collect();
+        (values, format)
+    } else if LOGGING.contains(&&*name) {
+        logged_values(mac.tokens.clone())
+    } else {
+        return None;
+    };
+    // `{name}` in the format string uses the variable `name`.
+    let inline = format
+        .map(|format| {
+            inline_arguments(&format.value())
+                .into_iter()
+                .filter(|name| !named.contains(name))
+                .map(|name| (name, format.span()))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(MacroArguments { values, inline })
+}
+
 /// Whether an async loop lends its locals in the arguments of the macro of this name (see
-/// `Used::lendable`): a standard formatting macro that does not print its arguments' source
-/// (`assert!` and `dbg!` print `stringify!` of theirs, which would show the rewrite's).
+/// `Used::lendable`): a standard formatting or logging macro whose value does not borrow its
+/// arguments (`dbg!` returns its argument, `format_args!` borrows them). The loan is a
+/// reference named as the variable, taken just before the call (see `expand::LentUses`).
 pub(crate) fn lends_arguments(name: &str) -> bool {
-    FORMATTING.contains(&name) && !matches!(name, "assert" | "debug_assert" | "dbg" | "ensure")
+    (FORMATTING.contains(&name) || LOGGING.contains(&name))
+        && !matches!(name, "dbg" | "format_args")
 }
 
 /// A macro's arguments read as comma-separated expressions (`format!`, `write!`'s), if they
@@ -2075,17 +2101,20 @@ mod tests {
                 async fn f(items: Vec<u32>, rx: Receiver<u32>, limit: u32) {
                     let hits = Cell::new(0);
                     let total = Total::default();
+                    let (seen, last) = (Cell::new(0), Cell::new(0));
                     for x in items {
                         hits.set(hits.get() + total.step);
                         let _ = rx.try_recv();
                         record(&total, x > limit);
                         println!("{} {:?}", hits.get(), total);
+                        assert!(x > 0, "{seen:?}");  // in a format string, of `assert!` too
+                        tracing::info!(last = last.get(), "logged");
                         work().await;
                     }
                     let hits = hits.into_inner(); // bound again after the loop: no matter
                 }
             }),
-            ["hits", "total", "rx", "limit"]
+            ["hits", "total", "rx", "limit", "seen", "last"]
         );
     }
 
@@ -2104,7 +2133,7 @@ mod tests {
                         cfg.step;             // only through a field
                         let k = || a.get();   // in a closure
                         let l = async { b };  // in an async block
-                        println!("{c}");      // in a format string
+                        dbg!(c);              // in `dbg!`, which returns it
                         kv!(d);
                         unsafe { e };         // in `unsafe`
                         g;
