@@ -29,7 +29,11 @@ async fn total(
                                     }
                                     {
                                         let hits = __failfast_lent_hits.get();
-                                        println!("{} hits after {x}", hits.get());
+                                        println!("{} hits after {x}", (* hits).get());
+                                    };
+                                    {
+                                        let hits = __failfast_lent_hits.get();
+                                        eprintln!("{hits:?}", hits = (* hits));
                                     };
                                     tick().await;
                                 }

@@ -7,6 +7,7 @@ async fn total(items: Vec<u32>, extra: std::sync::mpsc::Receiver<u32>) -> Result
             hits.set(hits.get() + more);
         }
         println!("{} hits after {x}", hits.get());
+        eprintln!("{hits:?}");
         tick().await;
     }
     Ok(hits.get())

@@ -1180,14 +1180,14 @@ impl Places<'_> {
         if self.own_flow && matches!(name.as_str(), "bail" | "ensure") {
             self.note_moved(error_moved(mac));
         }
-        // `dbg!(x)` moves `x` or not, as its argument is written: left to rustc.
-        let Some(arguments) = macro_arguments(mac).filter(|_| name != "dbg") else {
+        let lends = lends_arguments(&name);
+        let Some(arguments) = macro_arguments(mac).filter(|_| lends || LOGGING.contains(&&*name))
+        else {
             self.used_opaquely(mac);
             return;
         };
-        // The arguments of a macro that lends them are as much the body's own code as the
-        // macro's call.
-        let lends = lends_arguments(&name);
+        // The arguments of a macro that lends them (and the variables that its format string
+        // names) are as much the body's own code as the macro's call.
         let inside = std::mem::replace(&mut self.aside, !lends || outer_aside);
         for (name, at) in &arguments.inline {
             let name = proc_macro2::Ident::new(name, *at);
@@ -1269,12 +1269,10 @@ pub(crate) fn macro_arguments(mac: &syn::Macro) -> Option<MacroArguments> {
 }
 
 /// Whether an async loop lends its locals in the arguments of the macro of this name (see
-/// `Used::lendable`): a standard formatting or logging macro whose value does not borrow its
-/// arguments (`dbg!` returns its argument, `format_args!` borrows them). The loan is a
-/// reference named as the variable, taken just before the call (see `expand::LentUses`).
+/// `Used::lendable`): a standard formatting macro that does not print its arguments' source
+/// (`assert!` and `dbg!` print `stringify!` of theirs, which would show the rewrite's).
 pub(crate) fn lends_arguments(name: &str) -> bool {
-    (FORMATTING.contains(&name) || LOGGING.contains(&name))
-        && !matches!(name, "dbg" | "format_args")
+    FORMATTING.contains(&name) && !matches!(name, "assert" | "debug_assert" | "dbg" | "ensure")
 }
 
 /// A macro's arguments read as comma-separated expressions (`format!`, `write!`'s), if they
@@ -2107,8 +2105,8 @@ mod tests {
                         let _ = rx.try_recv();
                         record(&total, x > limit);
                         println!("{} {:?}", hits.get(), total);
-                        assert!(x > 0, "{seen:?}");  // in a format string, of `assert!` too
-                        tracing::info!(last = last.get(), "logged");
+                        println!("{seen:?} {x}");    // in a format string
+                        let _ = format!("{}", last.get());
                         work().await;
                     }
                     let hits = hits.into_inner(); // bound again after the loop: no matter
@@ -2133,6 +2131,8 @@ mod tests {
                         cfg.step;             // only through a field
                         let k = || a.get();   // in a closure
                         let l = async { b };  // in an async block
+                        assert!(x > 0, "{c}");  // in `assert!`, which quotes its source
+                        tracing::info!(n = c.get()); // a logged value
                         dbg!(c);              // in `dbg!`, which returns it
                         kv!(d);
                         unsafe { e };         // in `unsafe`

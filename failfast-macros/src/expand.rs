@@ -999,7 +999,10 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
 /// through a reference that the iteration does not keep across its awaits.
 fn lend(named: &TokenStream, at: Span, lent: &[Ident], body: &mut syn::Block) -> TokenStream {
     let mut lending = TokenStream::new();
-    let mut uses = LentUses { lent: Vec::new() };
+    let mut uses = LentUses {
+        lent: Vec::new(),
+        views: None,
+    };
     for name in lent {
         let written = name.to_string();
         let holder = Ident::new(
@@ -1025,21 +1028,21 @@ fn lend(named: &TokenStream, at: Span, lent: &[Ident], body: &mut syn::Block) ->
 /// soundness.
 ///
 /// The macros looked into are the rewrite's own `addr_of!`, of its checks of a place's
-/// changes, and the standard formatting and logging ones (`println!("{}", hits.get())`,
-/// `info!(total = hits.get())`, `{hits}` in a format string), whose arguments are the body's
-/// own expressions (see `captures::lends_arguments`). Their tokens are left as written, so
-/// that `assert!` quotes the user's source: the call is put in a block that first takes each
-/// lent variable it uses as a reference of the same name, `{ let hits = HOLDER.get();
-/// println!("{}", hits.get()) }`, with the hygiene of the user's `hits` there, which it then
-/// means. That reference lives for the call alone, and a macro of the same name that the user
-/// wrote (and that could hand its arguments to a thread) can only send it where `&T` goes: the
-/// holder itself is never in a macro's tokens.
+/// changes, and the standard formatting ones (`println!("{}", hits.get())`), whose arguments
+/// are the body's own expressions: there each lent variable is a reference taken just before
+/// the call, `{ let hits = __failfast_lent_hits.get(); println!("{}", (*hits).get()) }` (that
+/// `hits` with the rewrite's hygiene), which a macro of the same name that the user wrote
+/// (and that could hand its arguments to a thread) can only send where `&T` goes: the holder
+/// itself is never in a macro's tokens.
 struct LentUses {
     lent: Vec<(String, Ident)>,
+    /// Inside a formatting macro's arguments: the references taken before the call, each with
+    /// the holder it is taken from.
+    views: Option<Vec<(Ident, Ident)>>,
 }
 
 impl LentUses {
-    fn holder(&self, expr: &Expr) -> Option<(Ident, Span)> {
+    fn holder(&self, expr: &Expr) -> Option<(Ident, String, Span)> {
         let Expr::Path(path) = expr else {
             return None;
         };
@@ -1047,84 +1050,89 @@ impl LentUses {
             return None;
         }
         let name = path.path.get_ident()?;
-        self.holder_of(&name.to_string(), name.span())
+        let written = name.to_string();
+        self.lent
+            .iter()
+            .find(|(lent, _)| *lent == written)
+            .map(|(_, holder)| (holder.clone(), written, name.span()))
     }
 
-    /// The holder of the lent variable `written`, if it is one, with the rewrite's hygiene at
-    /// `at`.
-    fn holder_of(&self, written: &str, at: Span) -> Option<(Ident, Span)> {
-        let (_, holder) = self.lent.iter().find(|(lent, _)| lent == written)?;
-        Some((Ident::new(&holder.to_string(), hygienic(at)), at))
-    }
-
-    /// The call `mac` in a block that takes a reference to each lent variable its arguments
-    /// use (see [`LentUses`]), or `None` if they use none (or it is not a macro that lends).
-    fn lending_call(&self, mac: &syn::Macro, call: TokenStream) -> Option<Expr> {
-        let mut used = Used(Vec::new(), self);
-        syn::visit::Visit::visit_macro(&mut used, mac);
-        if used.0.is_empty() {
-            return None;
-        }
-        let views = used.0.iter().map(|(view, holder)| {
-            let at = view.span();
-            quote_spanned!(at=> let #view = #holder.get();)
-        });
-        Some(syn::parse_quote!({ #(#views)* #call }))
-    }
-}
-
-/// The lent variables that a lending macro's arguments use (see [`LentUses::lending_call`]):
-/// each as the reference to take, named as the variable at its first use (so with its
-/// hygiene), and its holder.
-struct Used<'a>(Vec<(Ident, Ident)>, &'a LentUses);
-
-impl Used<'_> {
-    fn note(&mut self, name: &str, at: Span) {
-        if self.0.iter().any(|(view, _)| view == name) {
-            return;
-        }
-        if let Some((holder, at)) = self.1.holder_of(name, at) {
-            self.0.push((Ident::new(name, at), holder));
-        }
-    }
-}
-
-impl<'ast> syn::visit::Visit<'ast> for Used<'_> {
-    /// A lending macro's arguments, also those of one inside another's.
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        let lends = mac
+    /// A standard formatting macro's arguments, rewritten with views (see [`LentUses`]): the
+    /// views to take before the call, each with its holder.
+    fn formatting(&mut self, mac: &mut syn::Macro) -> Vec<(Ident, Ident)> {
+        let formatting = mac
             .path
             .segments
             .last()
             .is_some_and(|last| crate::captures::lends_arguments(&last.ident.to_string()));
-        let Some(arguments) = crate::captures::macro_arguments(mac).filter(|_| lends) else {
-            return;
+        if !formatting {
+            return Vec::new();
+        }
+        let (Some(mut args), Some(arguments)) = (
+            crate::captures::expression_arguments(mac),
+            crate::captures::macro_arguments(mac),
+        ) else {
+            return Vec::new();
         };
-        for value in &arguments.values {
-            self.visit_expr(value);
+        self.views = Some(Vec::new());
+        for arg in &mut args {
+            match arg {
+                // `name = value`: the value is the user's expression.
+                Expr::Assign(assign) => self.visit_expr_mut(&mut assign.right),
+                arg => self.visit_expr_mut(arg),
+            }
         }
+        // `{hits}` in the format string: the same place, as a named argument `hits = (*hits)`
+        // (the view; the format string, the user's, means the argument by its name).
         for (name, at) in arguments.inline {
-            self.note(&name, at);
+            let mut value = Expr::Path(syn::ExprPath {
+                attrs: Vec::new(),
+                qself: None,
+                path: Ident::new(&name, at).into(),
+            });
+            self.visit_expr_mut(&mut value);
+            if !matches!(value, Expr::Path(_)) {
+                let name = Ident::new(&name, at);
+                args.push(syn::parse_quote_spanned!(at=> #name = #value));
+            }
         }
-    }
-
-    fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
-        if let (None, Some(name)) = (&path.qself, path.path.get_ident()) {
-            self.note(&name.to_string(), name.span());
+        let views = self.views.take().unwrap_or_default();
+        if !views.is_empty() {
+            mac.tokens = args.into_token_stream();
         }
+        views
     }
+}
 
-    fn visit_item(&mut self, _: &'ast Item) {}
+/// `{ let VIEW = HOLDER.get(); .. MACRO }`: see [`LentUses`].
+fn with_views(views: &[(Ident, Ident)], mac: TokenStream) -> Expr {
+    let views = views.iter().map(|(view, holder)| {
+        let at = view.span();
+        quote_spanned!(at=> let #view = #holder.get();)
+    });
+    syn::parse_quote!({ #(#views)* #mac })
 }
 
 impl VisitMut for LentUses {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let Some((holder, at)) = self.holder(expr) {
+        if let Some((holder, name, at)) = self.holder(expr) {
             // Every token at the use, so that rustc reports this place there alone. The
             // holder's name has the hygiene of its binding; the others are the use's own
             // tokens' span, which carries the user's edition (an edition-2024 let chain whose
             // scrutinee this is stays one).
-            *expr = syn::parse_quote_spanned!(at=> (*#holder.get()));
+            let holder = Ident::new(&holder.to_string(), hygienic(at));
+            *expr = match &mut self.views {
+                None => syn::parse_quote_spanned!(at=> (*#holder.get())),
+                Some(views) => {
+                    // The variable's own name, with the rewrite's hygiene: rustc names it so
+                    // ("`hits` is a `&` reference"), and the user's `hits` stays theirs.
+                    let view = Ident::new(&name, hygienic(at));
+                    if !views.iter().any(|(taken, _)| *taken == view) {
+                        views.push((view.clone(), holder));
+                    }
+                    syn::parse_quote_spanned!(at=> (*#view))
+                }
+            };
             return;
         }
         match expr {
@@ -1143,9 +1151,10 @@ impl VisitMut for LentUses {
                 }
             }
             // (An attribute on it would be one on a block's tail: not on stable.)
-            Expr::Macro(mac) if mac.attrs.is_empty() => {
-                if let Some(call) = self.lending_call(&mac.mac, mac.to_token_stream()) {
-                    *expr = call;
+            Expr::Macro(mac) if self.views.is_none() && mac.attrs.is_empty() => {
+                let views = self.formatting(&mut mac.mac);
+                if !views.is_empty() {
+                    *expr = with_views(&views, mac.to_token_stream());
                 }
             }
             _ => syn::visit_mut::visit_expr_mut(self, expr),
@@ -1157,15 +1166,20 @@ impl VisitMut for LentUses {
             return syn::visit_mut::visit_stmt_mut(self, stmt);
         };
         // (An attribute on a block's tail would not be on stable.)
-        if !statement.attrs.is_empty() && statement.semi_token.is_none() {
+        if self.views.is_some() || !statement.attrs.is_empty() && statement.semi_token.is_none() {
+            return;
+        }
+        let views = self.formatting(&mut statement.mac);
+        if views.is_empty() {
             return;
         }
         let mac = &statement.mac;
         let attrs = &statement.attrs;
         let semi = &statement.semi_token;
-        if let Some(call) = self.lending_call(mac, quote!(#(#attrs)* #mac #semi)) {
-            *stmt = syn::Stmt::Expr(call, statement.semi_token);
-        }
+        *stmt = syn::Stmt::Expr(
+            with_views(&views, quote!(#(#attrs)* #mac #semi)),
+            statement.semi_token,
+        );
     }
 
     fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {

@@ -14,10 +14,8 @@
 //! elsewhere), the loop holds a [`Lent`] of the local, `Send` when the local is, and each of
 //! those uses becomes `(*lent.get())`: the same place, of the same type, reached through a
 //! reference that the iteration takes where it uses it and does not keep. The arguments of the
-//! standard formatting and logging macros (`println!`, `assert!`, `tracing::info!`, `{hits}`
-//! in a format string) are the iterations' own code too: such a call gets a block that takes
-//! `let hits = lent.get();` first, a `&T` named as the local, which the macro's tokens, left
-//! as written, then mean.
+//! standard formatting macros (`println!("{}", hits.get())`, and `{hits}` in a format string,
+//! which becomes a named argument) are the iterations' own code too.
 
 use std::marker::PhantomData;
 use std::ptr::NonNull;
