@@ -8,44 +8,44 @@ async fn total(
             let __failfast_lent_hits = ::failfast::parallel_loop::Lent::new(&hits);
             let __failfast_lent_extra = ::failfast::parallel_loop::Lent::new(&extra);
             let __failfast_outcome = {
-                let mut __failfast_driver = ::failfast::__private::future::Driver::new(
-                    items,
-                    4,
-                );
-                loop {
-                    if let ::core::option::Option::Some(__failfast_item) = __failfast_driver
-                        .next_item()
-                    {
-                        __failfast_driver
-                            .start(async {
-                                let x = __failfast_item.take();
-                                if ::failfast::__private::always() {
-                                    (*__failfast_lent_hits.get())
-                                        .set((*__failfast_lent_hits.get()).get() + x);
-                                    if let Ok(more) = (*__failfast_lent_extra.get()).try_recv()
-                                    {
-                                        (*__failfast_lent_hits.get())
-                                            .set((*__failfast_lent_hits.get()).get() + more);
-                                    }
-                                    {
-                                        let hits = __failfast_lent_hits.get();
-                                        println!("{} hits after {x}", (* hits).get());
-                                    };
-                                    {
-                                        let hits = __failfast_lent_hits.get();
-                                        eprintln!("{hits:?}", hits = (* hits));
-                                    };
-                                    tick().await;
-                                }
-                                ::failfast::parallel_loop::LoopStep::success()
-                            });
-                    }
-                    let __failfast_ended = __failfast_driver.wait().await;
-                    if let ::core::option::Option::Some(__failfast_ended) = __failfast_ended {
-                        break ::failfast::__private::future::Driver::outcome(
-                            &__failfast_driver,
-                            __failfast_ended,
-                        );
+                match ::failfast::__private::future::Driver::new(items, 4) {
+                    mut __failfast_driver => {
+                        loop {
+                            if let ::core::option::Option::Some(__failfast_item) = __failfast_driver
+                                .next_item()
+                            {
+                                __failfast_driver
+                                    .start(async {
+                                        let x = __failfast_item.take();
+                                        if ::failfast::__private::always() {
+                                            (*__failfast_lent_hits.get())
+                                                .set((*__failfast_lent_hits.get()).get() + x);
+                                            if let Ok(more) = (*__failfast_lent_extra.get()).try_recv()
+                                            {
+                                                (*__failfast_lent_hits.get())
+                                                    .set((*__failfast_lent_hits.get()).get() + more);
+                                            }
+                                            {
+                                                let hits = __failfast_lent_hits.get();
+                                                println!("{} hits after {x}", (* hits).get());
+                                            };
+                                            {
+                                                let hits = __failfast_lent_hits.get();
+                                                eprintln!("{hits:?}", hits = (* hits));
+                                            };
+                                            tick().await;
+                                        }
+                                        ::failfast::parallel_loop::LoopStep::success()
+                                    });
+                            }
+                            let __failfast_ended = __failfast_driver.wait().await;
+                            if let ::core::option::Option::Some(__failfast_ended) = __failfast_ended {
+                                break ::failfast::__private::future::Driver::outcome(
+                                    &__failfast_driver,
+                                    __failfast_ended,
+                                );
+                            }
+                        }
                     }
                 }
             };

@@ -2,37 +2,37 @@ async fn fetch_all(urls: &[String], client: &Client) -> Result<(), String> {
     {
         let () = {
             let __failfast_outcome = {
-                let mut __failfast_driver = ::failfast::__private::future::Driver::new(
-                    urls,
-                    8,
-                );
-                loop {
-                    if let ::core::option::Option::Some(__failfast_item) = __failfast_driver
-                        .next_item()
-                    {
-                        __failfast_driver
-                            .start(async {
-                                let url = __failfast_item.take();
-                                if ::failfast::__private::always() {
-                                    let length = client.get(url).await?;
-                                    if length == 0 {
-                                        return ::failfast::parallel_loop::LoopStep::from_exit({
-                                            let __failfast_returned: Result<(), String> = Err(
-                                                "an empty url".into(),
-                                            );
-                                            __failfast_returned
-                                        });
-                                    }
-                                }
-                                ::failfast::parallel_loop::LoopStep::success()
-                            });
-                    }
-                    let __failfast_ended = __failfast_driver.wait().await;
-                    if let ::core::option::Option::Some(__failfast_ended) = __failfast_ended {
-                        break ::failfast::__private::future::Driver::outcome(
-                            &__failfast_driver,
-                            __failfast_ended,
-                        );
+                match ::failfast::__private::future::Driver::new(urls, 8) {
+                    mut __failfast_driver => {
+                        loop {
+                            if let ::core::option::Option::Some(__failfast_item) = __failfast_driver
+                                .next_item()
+                            {
+                                __failfast_driver
+                                    .start(async {
+                                        let url = __failfast_item.take();
+                                        if ::failfast::__private::always() {
+                                            let length = client.get(url).await?;
+                                            if length == 0 {
+                                                return ::failfast::parallel_loop::LoopStep::from_exit({
+                                                    let __failfast_returned: Result<(), String> = Err(
+                                                        "an empty url".into(),
+                                                    );
+                                                    __failfast_returned
+                                                });
+                                            }
+                                        }
+                                        ::failfast::parallel_loop::LoopStep::success()
+                                    });
+                            }
+                            let __failfast_ended = __failfast_driver.wait().await;
+                            if let ::core::option::Option::Some(__failfast_ended) = __failfast_ended {
+                                break ::failfast::__private::future::Driver::outcome(
+                                    &__failfast_driver,
+                                    __failfast_ended,
+                                );
+                            }
+                        }
                     }
                 }
             };

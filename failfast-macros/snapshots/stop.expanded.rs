@@ -172,39 +172,42 @@ async fn fetch_all(urls: &[String], stop: &StopToken, client: &Client) -> Option
     {
         let () = {
             let __failfast_outcome = {
-                let mut __failfast_driver = ::failfast::__private::future::Driver::with_stop(
+                match ::failfast::__private::future::Driver::with_stop(
                     urls,
                     50,
                     ::core::option::Option::Some(
                         ::failfast::parallel_loop::stop_token(&(stop)),
                     ),
-                );
-                loop {
-                    if let ::core::option::Option::Some(__failfast_item) = __failfast_driver
-                        .next_item()
-                    {
-                        __failfast_driver
-                            .start(async {
-                                let url = __failfast_item.take();
-                                if ::failfast::__private::always() {
-                                    client.get(url).await?;
+                ) {
+                    mut __failfast_driver => {
+                        loop {
+                            if let ::core::option::Option::Some(__failfast_item) = __failfast_driver
+                                .next_item()
+                            {
+                                __failfast_driver
+                                    .start(async {
+                                        let url = __failfast_item.take();
+                                        if ::failfast::__private::always() {
+                                            client.get(url).await?;
+                                        }
+                                        ::failfast::parallel_loop::LoopStep::success()
+                                    });
+                            }
+                            let __failfast_ended = __failfast_driver.wait().await;
+                            if let ::core::option::Option::Some(__failfast_ended) = __failfast_ended {
+                                if let ::core::option::Option::Some(__failfast_stopped) = __failfast_driver
+                                    .stopped()
+                                {
+                                    return ::failfast::__private::FromStopped::from_stopped(
+                                        __failfast_stopped,
+                                    );
                                 }
-                                ::failfast::parallel_loop::LoopStep::success()
-                            });
-                    }
-                    let __failfast_ended = __failfast_driver.wait().await;
-                    if let ::core::option::Option::Some(__failfast_ended) = __failfast_ended {
-                        if let ::core::option::Option::Some(__failfast_stopped) = __failfast_driver
-                            .stopped()
-                        {
-                            return ::failfast::__private::FromStopped::from_stopped(
-                                __failfast_stopped,
-                            );
+                                break ::failfast::__private::future::Driver::outcome(
+                                    &__failfast_driver,
+                                    __failfast_ended,
+                                );
+                            }
                         }
-                        break ::failfast::__private::future::Driver::outcome(
-                            &__failfast_driver,
-                            __failfast_ended,
-                        );
                     }
                 }
             };

@@ -968,22 +968,25 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                     }
                 }
             });
+            // A `match`, as the sequential `for` is: the temporaries of the input
+            // (`body.to_uppercase().lines()`) live until the loop has ended.
             quote_spanned! {at=>
                 {
                     #moved_block
-                    let mut #driver = #driver_new;
-                    loop {
-                        if let ::core::option::Option::Some(#item) = #driver.next_item() {
-                            #driver.start(async {
-                                let #param = #item.take();
-                                #iteration
-                            });
-                        }
-                        let #ended = #driver.wait().await;
-                        if let ::core::option::Option::Some(#ended) = #ended {
-                            #leave_stopped
-                            break #private::future::Driver::outcome(&#driver, #ended);
-                        }
+                    match #driver_new {
+                        mut #driver => loop {
+                            if let ::core::option::Option::Some(#item) = #driver.next_item() {
+                                #driver.start(async {
+                                    let #param = #item.take();
+                                    #iteration
+                                });
+                            }
+                            let #ended = #driver.wait().await;
+                            if let ::core::option::Option::Some(#ended) = #ended {
+                                #leave_stopped
+                                break #private::future::Driver::outcome(&#driver, #ended);
+                            }
+                        },
                     }
                 }
             }
