@@ -103,14 +103,25 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
     if !find::has_markers(&function.block) && !opened.refused {
         match find::mark_the_outermost_loop(&mut function) {
             Ok(()) => {}
-            Err(NotOne::None(hidden)) if hidden.is_empty() => errors.error(
+            Err(NotOne::None(hidden, plain)) if hidden.is_empty() && !plain.is_empty() => {
+                for (at, what) in plain {
+                    errors.error_at(
+                        at,
+                        format!(
+                            "`#[fail_fast]` on `{name}` cannot run {what} in parallel: its iterations have no items of their own to split among threads\n\
+                             help: write it as a `for` loop over an iterator, or as a `while let` loop over a \"next\" call (`while let Ok(job) = rx.recv()`, `while let Some(item) = queue.pop()`), which `#[fail_fast]` runs in parallel"
+                        ),
+                    );
+                }
+            }
+            Err(NotOne::None(hidden, _)) if hidden.is_empty() => errors.error(
                 &name,
                 format!(
                     "`{name}` has no `for` or `while let` loop to run in parallel\n\
                      help: `#[fail_fast]` rewrites the function's outermost `for` loop (or, with none, its outermost `while let` loop): put it on the function that contains the loop"
                 ),
             ),
-            Err(NotOne::None(hidden)) => {
+            Err(NotOne::None(hidden, _)) => {
                 for (at, inside) in hidden {
                     errors.error_at(
                         at,

@@ -126,8 +126,9 @@ pub(crate) fn has_markers(block: &Block) -> bool {
 /// Where the unmarked candidates are, when there is not exactly one.
 pub(crate) enum NotOne {
     /// No outermost loop; the `for` loops inside a `while`, a `loop`, a closure or an async
-    /// block, with what each is inside, which the user may mark instead.
-    None(Vec<(Span, &'static str)>),
+    /// block, with what each is inside, which the user may mark instead; and the outermost
+    /// plain `while` loops and `loop`s, each with what it is, which have no items to split.
+    None(Vec<(Span, &'static str)>, Vec<(Span, &'static str)>),
     /// Several outermost loops of the kind that decides: `for` loops, or, when there is no
     /// outermost `for` loop, `while let` loops (with the keyword of that kind).
     Several(Vec<Span>, &'static str),
@@ -298,6 +299,8 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
         /// What encloses the current expression, if it hides loops from being outermost.
         inside: Option<&'static str>,
         hidden: Vec<(Span, &'static str)>,
+        /// The outermost plain `while` loops and `loop`s.
+        plain: Vec<(Span, &'static str)>,
     }
     impl Outermost {
         /// The statements of the function's body, or of a block another attribute wrapped
@@ -386,9 +389,15 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
             } else {
                 "a `while` loop"
             };
+            if !while_let && self.inside.is_none() {
+                self.plain.push((inner.while_token.span, what));
+            }
             self.hiding(what, |this| visit_mut::visit_expr_while_mut(this, inner));
         }
         fn visit_expr_loop_mut(&mut self, inner: &mut syn::ExprLoop) {
+            if self.inside.is_none() {
+                self.plain.push((inner.loop_token.span, "a `loop`"));
+            }
             self.hiding("a `loop`", |this| {
                 visit_mut::visit_expr_loop_mut(this, inner)
             });
@@ -413,13 +422,14 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
         mark,
         inside: None,
         hidden: Vec::new(),
+        plain: Vec::new(),
     };
     let mut count = outermost(None);
     count.visit_body(block, async_fn, true);
     let pick = match (count.found.len(), count.while_lets.len()) {
         (1, _) => (true, 0),
         (0, 1) => (false, 0),
-        (0, 0) => return Err(NotOne::None(count.hidden)),
+        (0, 0) => return Err(NotOne::None(count.hidden, count.plain)),
         (0, _) => return Err(NotOne::Several(count.while_lets, "`while let`")),
         _ => return Err(NotOne::Several(count.found, "`for`")),
     };
