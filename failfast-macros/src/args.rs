@@ -146,26 +146,40 @@ impl Options {
         errors: &mut Errors,
     ) -> syn::Result<()> {
         let name = key.get_ident().map(ToString::to_string).unwrap_or_default();
+        let known = ["workers", "crate", "stop", "timeout", "deadline"].contains(&name.as_str());
         if !input.peek(Token![=]) {
-            let example = match name.as_str() {
-                "crate" => "crate = failfast",
-                "stop" => "stop = &token",
-                "timeout" => "timeout = Duration::from_secs(60)",
-                "deadline" => "deadline = Instant::now() + Duration::from_secs(60)",
-                _ => "workers = 8",
+            let message = if known {
+                format!("`{name}` needs a value\nhelp: write `{}`", example(&name))
+            } else {
+                unknown_message(&name)
             };
-            let message =
-                if ["workers", "crate", "stop", "timeout", "deadline"].contains(&name.as_str()) {
-                    format!("`{name}` needs a value\nhelp: write `{example}`")
-                } else {
-                    unknown_message(&name)
-                };
             errors.error(key, message);
             return Ok(());
         }
         input.parse::<Token![=]>()?;
         if name != "crate" {
-            let value: Expr = input.fork().parse()?;
+            let value = match input.fork().parse::<Expr>() {
+                Ok(value) => value,
+                // `workers = 4 +`, `stop = `: syn says "unexpected end of input" at the whole
+                // attribute; the option is where the value is missing.
+                Err(error) if error.to_string().contains("end of input") && known => {
+                    errors.error(
+                        key,
+                        format!(
+                            "`{name} = ` is not followed by a whole value\nhelp: write `{}`",
+                            example(&name)
+                        ),
+                    );
+                    return input.step(|cursor| {
+                        let mut rest = *cursor;
+                        while let Some((_, next)) = rest.token_tree() {
+                            rest = next;
+                        }
+                        Ok(((), rest))
+                    });
+                }
+                Err(error) => return Err(error),
+            };
             self.values.push(value);
         }
         match name.as_str() {
@@ -263,6 +277,17 @@ impl Options {
             }
         }
         Ok(())
+    }
+}
+
+/// What to write for the option `name`, in a help.
+fn example(name: &str) -> &'static str {
+    match name {
+        "crate" => "crate = failfast",
+        "stop" => "stop = &token",
+        "timeout" => "timeout = Duration::from_secs(60)",
+        "deadline" => "deadline = Instant::now() + Duration::from_secs(60)",
+        _ => "workers = 8",
     }
 }
 
@@ -440,6 +465,18 @@ mod tests {
         assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(messages[0].contains("choose one"));
         assert!(unknown_message("cancel").contains("did you mean `stop`"));
+    }
+
+    #[test]
+    fn a_value_cut_short_is_reported_at_its_option() {
+        for args in [quote!(workers = 4 +), quote!(workers = 2, stop = )] {
+            let (_, messages) = parse(args);
+            assert_eq!(messages.len(), 1, "{messages:?}");
+            assert!(
+                messages[0].contains("is not followed by a whole value"),
+                "{messages:?}"
+            );
+        }
     }
 
     #[test]
