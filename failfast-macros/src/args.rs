@@ -255,6 +255,33 @@ impl Options {
                         &value,
                         format!("`{name}` takes {takes}, not a number\nhelp: write {example}"),
                     );
+                } else if let Some(made) = made_by(&value).filter(|made| {
+                    (name == "deadline" && *made == "Duration")
+                        || (name == "timeout" && *made == "Instant")
+                }) {
+                    // The other option's type, given to this one: `deadline = Duration::from_secs(5)`.
+                    let (takes, other, example) = match made {
+                        "Duration" => (
+                            "an `Instant`",
+                            "timeout",
+                            "`deadline = Instant::now() + Duration::from_secs(60)`",
+                        ),
+                        _ => (
+                            "a `Duration`",
+                            "deadline",
+                            "`timeout = Duration::from_secs(60)`",
+                        ),
+                    };
+                    let a_made = match made {
+                        "Instant" => "an `Instant`",
+                        _ => "a `Duration`",
+                    };
+                    errors.error(
+                        &value,
+                        format!(
+                            "`{name}` takes {takes}, and this is {a_made}\nhelp: {a_made} is what `{other}` takes: write `{other} = ` with this value, or {example}"
+                        ),
+                    );
                 }
                 match &self.limit {
                     Some((given, _)) if *given == name => errors.error(
@@ -278,6 +305,28 @@ impl Options {
         }
         Ok(())
     }
+}
+
+/// `Duration` or `Instant`, if `value` is visibly made by one of their functions
+/// (`Duration::from_secs(5)`, `std::time::Instant::now() + d`): the one type a `timeout` or
+/// `deadline` may be given instead of the other. (Not through `-`: an `Instant` less another
+/// is a `Duration`.)
+fn made_by(value: &Expr) -> Option<&'static str> {
+    let value = match value {
+        Expr::Binary(binary) if matches!(binary.op, syn::BinOp::Add(_)) => &*binary.left,
+        value => value,
+    };
+    let Expr::Call(call) = value else {
+        return None;
+    };
+    let Expr::Path(path) = &*call.func else {
+        return None;
+    };
+    let segments = &path.path.segments;
+    let ty = segments.iter().rev().nth(1)?;
+    ["Duration", "Instant"]
+        .into_iter()
+        .find(|made| ty.ident == made)
 }
 
 /// What to write for the option `name`, in a help.
@@ -465,6 +514,27 @@ mod tests {
         assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(messages[0].contains("choose one"));
         assert!(unknown_message("cancel").contains("did you mean `stop`"));
+    }
+
+    #[test]
+    fn a_duration_for_a_deadline_or_an_instant_for_a_timeout_is_refused() {
+        for args in [
+            quote!(deadline = Duration::from_secs(5)),
+            quote!(timeout = std::time::Instant::now() + d),
+        ] {
+            let (_, messages) = parse(args);
+            assert_eq!(messages.len(), 1, "{messages:?}");
+            assert!(messages[0].contains("is what"), "{messages:?}");
+        }
+        for args in [
+            quote!(deadline = start + Duration::from_secs(5)),
+            quote!(timeout = deadline - Instant::now()),
+            quote!(timeout = Instant::now() - started),
+            quote!(timeout = Duration::from_millis(5)),
+        ] {
+            let (_, messages) = parse(args);
+            assert!(messages.is_empty(), "{messages:?}");
+        }
     }
 
     #[test]

@@ -10,9 +10,28 @@ fn check_all(items: &[u32]) -> std::io::Result<()> {
     Ok(())
 }
 
-// A length of time where a point in time is asked: rustc's type error, at the value.
+// A length of time where a point in time is asked: the macro's message names the option that
+// takes it.
 #[fail_fast(workers = 4, deadline = Duration::from_secs(60))]
 fn check_before(items: &[u32]) -> std::io::Result<()> {
+    for item in items {
+        println!("{item}");
+    }
+    Ok(())
+}
+
+// And a point in time where a length is asked.
+#[fail_fast(workers = 4, timeout = std::time::Instant::now() + Duration::from_secs(60))]
+fn check_within(items: &[u32]) -> std::io::Result<()> {
+    for item in items {
+        println!("{item}");
+    }
+    Ok(())
+}
+
+// A length of time that is not visibly one: rustc's type error, at the value.
+#[fail_fast(workers = 4, deadline = Duration::ZERO)]
+fn check_now(items: &[u32]) -> std::io::Result<()> {
     for item in items {
         println!("{item}");
     }
