@@ -236,6 +236,50 @@ fn an_async_loop_is_stopped_from_another_thread() {
     assert_eq!(started.load(SeqCst), 8);
 }
 
+/// Pending once, woken at once.
+async fn yield_once() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            return std::task::Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    })
+    .await;
+}
+
+#[fail_fast(workers = 2, stop = stop)]
+async fn last_one_stops(stop: &StopToken) -> Result<(), Stopped> {
+    for _ in 0..1 {
+        yield_once().await;
+        stop.stop();
+    }
+    Ok(())
+}
+
+#[fail_fast(workers = 2, stop = stop)]
+async fn last_one_stops_while_let(stop: &StopToken) -> Result<(), Stopped> {
+    let mut jobs = futures::stream::iter([1]);
+    while let Some(_job) = futures::StreamExt::next(&mut jobs).await {
+        yield_once().await;
+        stop.stop();
+    }
+    Ok(())
+}
+
+/// The last iteration stops the token, then finishes: the stop came before the loop's end.
+#[test]
+fn an_async_loop_whose_last_iteration_stops_it_ends_stopped() {
+    let token = StopToken::new();
+    let result = futures::executor::block_on(last_one_stops(&token));
+    assert_eq!(result, Err(Stopped::by_token()));
+    let token = StopToken::new();
+    let result = futures::executor::block_on(last_one_stops_while_let(&token));
+    assert_eq!(result, Err(Stopped::by_token()));
+}
+
 #[test]
 fn a_stop_after_the_loop_finished_changes_nothing() {
     let token = StopToken::new();

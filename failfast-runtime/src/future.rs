@@ -825,6 +825,10 @@ where
         }
         self.since_yield = 0;
         if self.running == 0 && self.input.is_none() {
+            // The loop ends here, in this poll: a stop that came while its last iterations
+            // ran (one of them may have stopped the token itself) came before its end, and
+            // the loop ends stopped, as a thread loop whose last visitor settles it does.
+            self.check_stop();
             return Poll::Ready(Some(Ok(())));
         }
         // About to sleep: only now is the task's waker needed. A slot woken before it was

@@ -301,6 +301,63 @@ fn a_stream_loop_stopped_by_an_iteration_that_finishes_polls_nothing_more() {
     }
 }
 
+/// A stop that comes while the last iterations run (here from the last one, after it waited
+/// once) comes before the loop's end: the loop ends stopped, as a thread loop does, also when
+/// its input was found exhausted before, for every entry point and whether the stopping
+/// iteration is the last to finish or not.
+#[test]
+fn a_stop_from_the_last_running_iteration_stops_the_loop() {
+    for workers in [1, 2, 4] {
+        for items in [1, 3] {
+            let stopping = items - 1;
+            let body = |token: &StopToken, i: u32| {
+                let token = token.clone();
+                async move {
+                    yield_once().await;
+                    if i == stopping {
+                        token.stop();
+                    }
+                    Ok::<u32, Stopped>(i)
+                }
+            };
+            let token = StopToken::new();
+            let each = block_on(Loop::new(workers).stop(&token).try_for_each(0..items, |i| {
+                let step = body(&token, i);
+                async move { step.await.map(drop) }
+            }));
+            assert_eq!(
+                each,
+                Err(Stopped::by_token()),
+                "try_for_each, {workers} workers, {items} items"
+            );
+            let token = StopToken::new();
+            let map = block_on(
+                Loop::new(workers)
+                    .stop(&token)
+                    .try_map(0..items, |i| body(&token, i)),
+            );
+            assert_eq!(
+                map,
+                Err(Stopped::by_token()),
+                "try_map, {workers} workers, {items} items"
+            );
+            let token = StopToken::new();
+            let stream = block_on(Loop::new(workers).stop(&token).try_for_each_stream(
+                futures::stream::iter(0..items),
+                |i| {
+                    let step = body(&token, i);
+                    async move { step.await.map(drop) }
+                },
+            ));
+            assert_eq!(
+                stream,
+                Err(Stopped::by_token()),
+                "stream, {workers} workers, {items} items"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_stream_map_with_a_stop_keeps_the_stream_order_or_stops() {
     let token = StopToken::new();
