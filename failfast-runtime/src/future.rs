@@ -640,6 +640,17 @@ where
         self.stop.as_ref().and_then(Listening::reason)
     }
 
+    /// The loop's end has just become certain (its last iteration is ready with the input
+    /// exhausted, or the input ended with nothing running), and nothing is dropped yet: a
+    /// stop that came before ends the loop stopped (an iteration may have stopped the token
+    /// itself, or another thread while it ran), as a thread loop whose last visitor settles
+    /// it does; one that comes after, from a destructor that follows, changes nothing.
+    fn settle_stop(&mut self) {
+        if self.stopped.is_none() {
+            self.stopped = self.stop_reason();
+        }
+    }
+
     /// The next item, if an iteration may start with it now: a slot is free and the loop
     /// has not ended. The caller must [`start`](Self::start) its iteration.
     ///
@@ -666,6 +677,9 @@ where
         match catch_unwind(AssertUnwindSafe(|| input.next())) {
             Ok(Some(item)) => Some(item),
             Ok(None) => {
+                if self.running == 0 {
+                    self.settle_stop();
+                }
                 self.input = None;
                 None
             }
@@ -699,6 +713,9 @@ where
                 None
             }
             Ok(Poll::Ready(None)) => {
+                if self.running == 0 {
+                    self.settle_stop();
+                }
                 self.input = None;
                 None
             }
@@ -825,10 +842,7 @@ where
         }
         self.since_yield = 0;
         if self.running == 0 && self.input.is_none() {
-            // The loop ends here, in this poll: a stop that came while its last iterations
-            // ran (one of them may have stopped the token itself) came before its end, and
-            // the loop ends stopped, as a thread loop whose last visitor settles it does.
-            self.check_stop();
+            // Its end was settled as it became certain (see `settle_stop`).
             return Poll::Ready(Some(Ok(())));
         }
         // About to sleep: only now is the task's waker needed. A slot woken before it was
@@ -878,6 +892,9 @@ where
             Ok(Poll::Ready(output)) => output,
             Err(payload) => self.abort(payload),
         };
+        if self.running == 1 && self.input.is_none() {
+            self.settle_stop();
+        }
         self.slots[index].future.as_mut().set(None);
         self.free.push(index);
         self.running -= 1;
