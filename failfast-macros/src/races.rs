@@ -211,7 +211,8 @@ const TAKING: &[&str] = &[
 ];
 
 /// The variables `head` takes its items from mutably, each with how (`it.next()`): a
-/// `&mut` of one, or a [`TAKING`] method called on one that the function declares `mut` (a
+/// `&mut` of one, an assignment to one (`i += 1`), or a [`TAKING`] method called on one that
+/// the function declares `mut` (a
 /// `SegQueue`'s `pop(&self)` or crossbeam's `recv(&self)` needs no `mut`). `None` for
 /// `mutable`: the declarations cannot be seen, and only a `&mut` counts.
 fn taken_by(head: &Expr, mutable: Option<&HashSet<String>>) -> Vec<(Vec<String>, String)> {
@@ -235,6 +236,36 @@ fn taken_by(head: &Expr, mutable: Option<&HashSet<String>>) -> Vec<(Vec<String>,
                     .push((place, format!("&mut {}", written(&reference.expr))));
             }
             visit::visit_expr_reference(self, reference);
+        }
+        // `{ i += 1; (i < n).then_some(i) }`: a counter the head steps.
+        fn visit_expr_assign(&mut self, assign: &syn::ExprAssign) {
+            if let Some(place) = segments(&assign.left) {
+                self.1
+                    .push((place, format!("{} = ..", written(&assign.left))));
+            }
+            visit::visit_expr_assign(self, assign);
+        }
+        fn visit_expr_binary(&mut self, binary: &syn::ExprBinary) {
+            use syn::BinOp::*;
+            let compound = matches!(
+                binary.op,
+                AddAssign(_)
+                    | SubAssign(_)
+                    | MulAssign(_)
+                    | DivAssign(_)
+                    | RemAssign(_)
+                    | BitXorAssign(_)
+                    | BitAndAssign(_)
+                    | BitOrAssign(_)
+                    | ShlAssign(_)
+                    | ShrAssign(_)
+            );
+            if let (true, Some(place)) = (compound, segments(&binary.left)) {
+                let op = binary.op.to_token_stream();
+                self.1
+                    .push((place, format!("{} {op} ..", written(&binary.left))));
+            }
+            visit::visit_expr_binary(self, binary);
         }
         fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
         fn visit_item(&mut self, _: &Item) {}
