@@ -246,20 +246,7 @@ fn taken_by(head: &Expr, mutable: Option<&HashSet<String>>) -> Vec<(Vec<String>,
             visit::visit_expr_assign(self, assign);
         }
         fn visit_expr_binary(&mut self, binary: &syn::ExprBinary) {
-            use syn::BinOp::*;
-            let compound = matches!(
-                binary.op,
-                AddAssign(_)
-                    | SubAssign(_)
-                    | MulAssign(_)
-                    | DivAssign(_)
-                    | RemAssign(_)
-                    | BitXorAssign(_)
-                    | BitAndAssign(_)
-                    | BitOrAssign(_)
-                    | ShlAssign(_)
-                    | ShrAssign(_)
-            );
+            let compound = is_compound_assignment(&binary.op);
             if let (true, Some(place)) = (compound, segments(&binary.left)) {
                 let op = binary.op.to_token_stream();
                 self.1
