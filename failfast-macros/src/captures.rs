@@ -1188,11 +1188,15 @@ impl Places<'_> {
         };
         // The arguments of a macro that lends them (and the variables that its format string
         // names) are as much the body's own code as the macro's call.
-        let inside = std::mem::replace(&mut self.aside, !lends || outer_aside);
+        let inside = std::mem::replace(
+            &mut self.aside,
+            !(lends && arguments.inline_lendable) || outer_aside,
+        );
         for (name, at) in &arguments.inline {
             let name = proc_macro2::Ident::new(name, *at);
             self.place(&syn::parse_quote!(#name));
         }
+        self.aside = !lends || outer_aside;
         for value in &arguments.values {
             self.visit_expr(value);
         }
@@ -1207,8 +1211,13 @@ pub(crate) struct MacroArguments {
     /// logged field.
     pub(crate) values: Vec<Expr>,
     /// The variables that the format string names inline (`{hits}`, not a named argument),
-    /// each at the string's span.
+    /// each once, at the string's span.
     pub(crate) inline: Vec<(String, Span)>,
+    /// Whether a named argument may stand for an inline variable (see `expand::LentUses`):
+    /// not when the string is the only argument of `panic!`, `unreachable!`, `todo!` or
+    /// `unimplemented!`, which edition 2018 prints as written, braces and all (a named
+    /// argument would make it a format string there).
+    pub(crate) inline_lendable: bool,
 }
 
 /// What [`MacroArguments`] says of `mac`, if it is a formatting or logging macro whose
@@ -1217,8 +1226,12 @@ pub(crate) fn macro_arguments(mac: &syn::Macro) -> Option<MacroArguments> {
     let name = mac.path.segments.last()?.ident.to_string();
     // The names of named arguments, which `{name}` in the format string means.
     let mut named = HashSet::new();
+    let mut inline_lendable = true;
     let (values, format): (Vec<Expr>, _) = if FORMATTING.contains(&&*name) {
         let args = expression_arguments(mac)?;
+        if args.len() == 1 && matches!(&*name, "panic" | "unreachable" | "todo" | "unimplemented") {
+            inline_lendable = false;
+        }
         // The format string's place among the arguments. (Alone in edition 2018's `panic!`
         // and `assert!` it is not formatted; the macro cannot tell the editions apart, and
         // takes it as 2021 does.)
@@ -1258,14 +1271,20 @@ pub(crate) fn macro_arguments(mac: &syn::Macro) -> Option<MacroArguments> {
     // `{name}` in the format string uses the variable `name`.
     let inline = format
         .map(|format| {
-            inline_arguments(&format.value())
-                .into_iter()
-                .filter(|name| !named.contains(name))
-                .map(|name| (name, format.span()))
-                .collect()
+            let mut inline: Vec<(String, Span)> = Vec::new();
+            for name in inline_arguments(&format.value()) {
+                if !named.contains(&name) && !inline.iter().any(|(seen, _)| *seen == name) {
+                    inline.push((name, format.span()));
+                }
+            }
+            inline
         })
         .unwrap_or_default();
-    Some(MacroArguments { values, inline })
+    Some(MacroArguments {
+        values,
+        inline,
+        inline_lendable,
+    })
 }
 
 /// Whether an async loop lends its locals in the arguments of the macro of this name (see
@@ -2132,6 +2151,7 @@ mod tests {
                         let k = || a.get();   // in a closure
                         let l = async { b };  // in an async block
                         assert!(x > 0, "{c}");  // in `assert!`, which quotes its source
+                        if x > 9 { unreachable!("{c}") } // edition 2018 prints it as written
                         tracing::info!(n = c.get()); // a logged value
                         dbg!(c);              // in `dbg!`, which returns it
                         kv!(d);

@@ -1098,7 +1098,11 @@ impl LentUses {
         }
         // `{hits}` in the format string: the same place, as a named argument `hits = (*hits)`
         // (the view; the format string, the user's, means the argument by its name).
-        for (name, at) in arguments.inline {
+        let inline = match arguments.inline_lendable {
+            true => arguments.inline,
+            false => Vec::new(),
+        };
+        for (name, at) in inline {
             let mut value = Expr::Path(syn::ExprPath {
                 attrs: Vec::new(),
                 qself: None,
@@ -1140,7 +1144,10 @@ impl VisitMut for LentUses {
                 Some(views) => {
                     // The variable's own name, with the rewrite's hygiene: rustc names it so
                     // ("`hits` is a `&` reference"), and the user's `hits` stays theirs.
-                    let view = Ident::new(&name, hygienic(at));
+                    let view = match name.strip_prefix("r#") {
+                        Some(raw) => Ident::new_raw(raw, hygienic(at)),
+                        None => Ident::new(&name, hygienic(at)),
+                    };
                     if !views.iter().any(|(taken, _)| *taken == view) {
                         views.push((view.clone(), holder));
                     }
