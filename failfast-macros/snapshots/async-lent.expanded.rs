@@ -8,8 +8,12 @@ async fn total(
             let __failfast_lent_hits = ::failfast::parallel_loop::Lent::new(&hits);
             let __failfast_lent_extra = ::failfast::parallel_loop::Lent::new(&extra);
             let __failfast_outcome = {
-                match ::failfast::__private::future::Driver::new(items, 4) {
-                    mut __failfast_driver => {
+                match items {
+                    __failfast_input => {
+                        let mut __failfast_driver = ::failfast::__private::future::Driver::new(
+                            __failfast_input,
+                            4,
+                        );
                         loop {
                             if let ::core::option::Option::Some(__failfast_item) = __failfast_driver
                                 .next_item()

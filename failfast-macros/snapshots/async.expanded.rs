@@ -2,8 +2,12 @@ async fn fetch_all(urls: &[String], client: &Client) -> Result<(), String> {
     {
         let () = {
             let __failfast_outcome = {
-                match ::failfast::__private::future::Driver::new(urls, 8) {
-                    mut __failfast_driver => {
+                match urls {
+                    __failfast_input => {
+                        let mut __failfast_driver = ::failfast::__private::future::Driver::new(
+                            __failfast_input,
+                            8,
+                        );
                         loop {
                             if let ::core::option::Option::Some(__failfast_item) = __failfast_driver
                                 .next_item()

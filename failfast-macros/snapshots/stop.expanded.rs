@@ -172,14 +172,15 @@ async fn fetch_all(urls: &[String], stop: &StopToken, client: &Client) -> Option
     {
         let () = {
             let __failfast_outcome = {
-                match ::failfast::__private::future::Driver::with_stop(
-                    urls,
-                    50,
-                    ::core::option::Option::Some(
-                        ::failfast::parallel_loop::stop_token(&(stop)),
-                    ),
-                ) {
-                    mut __failfast_driver => {
+                match urls {
+                    __failfast_input => {
+                        let mut __failfast_driver = ::failfast::__private::future::Driver::with_stop(
+                            __failfast_input,
+                            50,
+                            ::core::option::Option::Some(
+                                ::failfast::parallel_loop::stop_token(&(stop)),
+                            ),
+                        );
                         loop {
                             if let ::core::option::Option::Some(__failfast_item) = __failfast_driver
                                 .next_item()

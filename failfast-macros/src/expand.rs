@@ -962,11 +962,12 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             let ended = Ident::new("__failfast_ended", at);
             let moved_block =
                 (!moved_checks.is_empty()).then(|| quote!(if false { #moved_checks }));
+            let input_var = Ident::new("__failfast_input", at);
             let driver_new = match &stop {
-                None => quote_spanned!(at=> #private::future::Driver::new(#input, #workers)),
+                None => quote_spanned!(at=> #private::future::Driver::new(#input_var, #workers)),
                 Some(stop) => quote_spanned! {at=>
                     #private::future::Driver::with_stop(
-                        #input,
+                        #input_var,
                         #workers,
                         ::core::option::Option::Some(#stop),
                     )
@@ -979,25 +980,29 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                     }
                 }
             });
-            // A `match`, as the sequential `for` is: the temporaries of the input
-            // (`body.to_uppercase().lines()`) live until the loop has ended.
+            // The input in a `match`, as the sequential `for` has it: its temporaries
+            // (`body.to_uppercase().lines()`) live until the loop has ended. Not those of the
+            // `stop` option (a lock's guard), which the driver only reads as it starts.
             quote_spanned! {at=>
                 {
                     #moved_block
-                    match #driver_new {
-                        mut #driver => loop {
-                            if let ::core::option::Option::Some(#item) = #driver.next_item() {
-                                #driver.start(async {
-                                    let #param = #item.take();
-                                    #iteration
-                                });
+                    match #input {
+                        #input_var => {
+                            let mut #driver = #driver_new;
+                            loop {
+                                if let ::core::option::Option::Some(#item) = #driver.next_item() {
+                                    #driver.start(async {
+                                        let #param = #item.take();
+                                        #iteration
+                                    });
+                                }
+                                let #ended = #driver.wait().await;
+                                if let ::core::option::Option::Some(#ended) = #ended {
+                                    #leave_stopped
+                                    break #private::future::Driver::outcome(&#driver, #ended);
+                                }
                             }
-                            let #ended = #driver.wait().await;
-                            if let ::core::option::Option::Some(#ended) = #ended {
-                                #leave_stopped
-                                break #private::future::Driver::outcome(&#driver, #ended);
-                            }
-                        },
+                        }
                     }
                 }
             }
