@@ -307,7 +307,7 @@ impl Options {
     }
 }
 
-/// `Duration` or `Instant`, if `value` is visibly made by one of their functions
+/// `Duration` or `Instant`, if `value` is visibly made by one of their constructors
 /// (`Duration::from_secs(5)`, `std::time::Instant::now() + d`): the one type a `timeout` or
 /// `deadline` may be given instead of the other. (Not through `-`: an `Instant` less another
 /// is a `Duration`.)
@@ -323,10 +323,17 @@ fn made_by(value: &Expr) -> Option<&'static str> {
         return None;
     };
     let segments = &path.path.segments;
+    let function = segments.last()?.ident.to_string();
     let ty = segments.iter().rev().nth(1)?;
-    ["Duration", "Instant"]
+    // Their constructors only: `Instant::elapsed(&start)` is a `Duration`.
+    let made = ["Duration", "Instant"]
         .into_iter()
-        .find(|made| ty.ident == made)
+        .find(|made| ty.ident == made)?;
+    let constructs = match made {
+        "Instant" => function == "now",
+        _ => function.starts_with("from_") || function == "new",
+    };
+    constructs.then_some(made)
 }
 
 /// What to write for the option `name`, in a help.
@@ -530,6 +537,8 @@ mod tests {
             quote!(deadline = start + Duration::from_secs(5)),
             quote!(timeout = deadline - Instant::now()),
             quote!(timeout = Instant::now() - started),
+            quote!(timeout = Instant::elapsed(&started)),
+            quote!(timeout = Instant::duration_since(&end, Instant::now())),
             quote!(timeout = Duration::from_millis(5)),
         ] {
             let (_, messages) = parse(args);
