@@ -122,12 +122,16 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
                 ),
             ),
             Err(NotOne::None(hidden, _)) => {
-                for (at, inside) in hidden {
+                for (at, kind, inside) in hidden {
+                    let picks = match kind {
+                        "`for` loop" => "outermost `for` loop",
+                        _ => "outermost `while let` loop, when it has no outermost `for` loop",
+                    };
                     errors.error_at(
                         at,
                         format!(
-                            "this `for` loop is inside {inside}, so `#[fail_fast]` on `{name}` does not pick it: it rewrites the function's outermost `for` loop\n\
-                             help: mark it: write `#[fail_fast]` on this `for` loop, inside `{name}`"
+                            "this {kind} is inside {inside}, so `#[fail_fast]` on `{name}` does not pick it: it rewrites the function's {picks}\n\
+                             help: mark it: write `#[fail_fast]` on this {kind}, inside `{name}`"
                         ),
                     );
                 }

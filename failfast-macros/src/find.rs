@@ -125,10 +125,14 @@ pub(crate) fn has_markers(block: &Block) -> bool {
 
 /// Where the unmarked candidates are, when there is not exactly one.
 pub(crate) enum NotOne {
-    /// No outermost loop; the `for` loops inside a `while`, a `loop`, a closure or an async
-    /// block, with what each is inside, which the user may mark instead; and the outermost
-    /// plain `while` loops and `loop`s, each with what it is, which have no items to split.
-    None(Vec<(Span, &'static str)>, Vec<(Span, &'static str)>),
+    /// No outermost loop; the `for` and `while let` loops inside a `while`, a `loop`, a
+    /// closure or an async block, each with what it is and what it is inside, which the user
+    /// may mark instead; and the outermost plain `while` loops and `loop`s, each with what it
+    /// is, which have no items to split.
+    None(
+        Vec<(Span, &'static str, &'static str)>,
+        Vec<(Span, &'static str)>,
+    ),
     /// Several outermost loops of the kind that decides: `for` loops, or, when there is no
     /// outermost `for` loop, `while let` loops (with the keyword of that kind).
     Several(Vec<Span>, &'static str),
@@ -298,7 +302,7 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
         mark: Option<(bool, usize)>,
         /// What encloses the current expression, if it hides loops from being outermost.
         inside: Option<&'static str>,
-        hidden: Vec<(Span, &'static str)>,
+        hidden: Vec<(Span, &'static str, &'static str)>,
         /// The outermost plain `while` loops and `loop`s.
         plain: Vec<(Span, &'static str)>,
     }
@@ -365,7 +369,8 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
     impl VisitMut for Outermost {
         fn visit_expr_for_loop_mut(&mut self, for_loop: &mut ExprForLoop) {
             if let Some(what) = self.inside {
-                self.hidden.push((for_loop.for_token.span, what));
+                self.hidden
+                    .push((for_loop.for_token.span, "`for` loop", what));
                 return;
             }
             if self.mark == Some((true, self.found.len())) {
@@ -389,8 +394,13 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
             } else {
                 "a `while` loop"
             };
-            if !while_let && self.inside.is_none() {
-                self.plain.push((inner.while_token.span, what));
+            match (while_let, self.inside) {
+                (false, None) => self.plain.push((inner.while_token.span, what)),
+                (true, Some(inside)) => {
+                    self.hidden
+                        .push((inner.while_token.span, "`while let` loop", inside));
+                }
+                _ => {}
             }
             self.hiding(what, |this| visit_mut::visit_expr_while_mut(this, inner));
         }
