@@ -372,12 +372,13 @@
 //! is `Send` when the sequential loop's would be (`tokio::spawn` takes it). The iterations all
 //! run on the loop's task, and a local of the function that the body uses only in its own
 //! code (`hits.set(..)` on a `Cell`, `rx.try_recv()` on an mpsc `Receiver`, the arguments of
-//! `println!`, `format!` or `assert_eq!`, `{hits:?}` in their format strings) is lent to them:
-//! the future is `Send` when the local is, as the sequential one. A local that the body also
-//! uses inside a closure, an async block, another macro (a `tracing` event, `assert!` and
-//! `dbg!`, which print their source) or a marked loop of its own, or that is bound twice (`let
-//! hits = ..` again), is borrowed by each iteration across its awaits instead, and then must
-//! be `Sync` too for the future to be `Send`. The input is pulled only when an iteration can
+//! `println!`, `format!`, `assert_eq!` or an `assert!` with a message, `{hits:?}` in their
+//! format strings) is lent to them: the future is `Send` when the local is, as the sequential
+//! one. A local that the body also uses inside a closure, an async block, another macro (a
+//! `tracing` event, `dbg!` and an `assert!` without a message, which print their source) or a
+//! marked loop of its own, or that is bound twice (`let hits = ..` again), is borrowed by each
+//! iteration across its awaits instead, and then must be `Sync` too for the future to be
+//! `Send`. The input is pulled only when an iteration can
 //! start. At the first exit the other in-flight iterations are dropped at once, and
 //! dropping the function's future drops them all. See [`future`] for the details.
 //!

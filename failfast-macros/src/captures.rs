@@ -1180,7 +1180,7 @@ impl Places<'_> {
         if self.own_flow && matches!(name.as_str(), "bail" | "ensure") {
             self.note_moved(error_moved(mac));
         }
-        let lends = lends_arguments(&name);
+        let lends = lends_arguments(mac);
         let Some(arguments) = macro_arguments(mac).filter(|_| lends || LOGGING.contains(&&*name))
         else {
             self.used_opaquely(mac);
@@ -1287,11 +1287,22 @@ pub(crate) fn macro_arguments(mac: &syn::Macro) -> Option<MacroArguments> {
     })
 }
 
-/// Whether an async loop lends its locals in the arguments of the macro of this name (see
-/// `Used::lendable`): a standard formatting macro that does not print its arguments' source
-/// (`assert!` and `dbg!` print `stringify!` of theirs, which would show the rewrite's).
-pub(crate) fn lends_arguments(name: &str) -> bool {
-    FORMATTING.contains(&name) && !matches!(name, "assert" | "debug_assert" | "dbg" | "ensure")
+/// Whether an async loop lends its locals in the arguments of `mac` (see `Used::lendable`):
+/// a standard formatting macro that does not print its arguments' source. `dbg!` prints
+/// `stringify!` of them, and so do `assert!`, `debug_assert!` and `ensure!` without a message
+/// of their own, which would show the rewrite's (`assert!(hits.get() > 0)`); with one, they
+/// print only the message.
+pub(crate) fn lends_arguments(mac: &syn::Macro) -> bool {
+    let Some(name) = mac.path.segments.last().map(|last| last.ident.to_string()) else {
+        return false;
+    };
+    match name.as_str() {
+        "dbg" => false,
+        "assert" | "debug_assert" | "ensure" => {
+            expression_arguments(mac).is_some_and(|args| args.len() > 1)
+        }
+        name => FORMATTING.contains(&name),
+    }
 }
 
 /// A macro's arguments read as comma-separated expressions (`format!`, `write!`'s), if they
@@ -2118,7 +2129,7 @@ mod tests {
                 async fn f(items: Vec<u32>, rx: Receiver<u32>, limit: u32) {
                     let hits = Cell::new(0);
                     let total = Total::default();
-                    let (seen, last) = (Cell::new(0), Cell::new(0));
+                    let (seen, last, checked) = (Cell::new(0), Cell::new(0), Cell::new(0));
                     for x in items {
                         hits.set(hits.get() + total.step);
                         let _ = rx.try_recv();
@@ -2126,12 +2137,13 @@ mod tests {
                         println!("{} {:?}", hits.get(), total);
                         println!("{seen:?} {x}");    // in a format string
                         let _ = format!("{}", last.get());
+                        assert!(checked.get() < 9, "at {x}"); // `assert!` with a message
                         work().await;
                     }
                     let hits = hits.into_inner(); // bound again after the loop: no matter
                 }
             }),
-            ["hits", "total", "rx", "limit", "seen", "last"]
+            ["hits", "total", "rx", "limit", "seen", "last", "checked"]
         );
     }
 
@@ -2150,7 +2162,7 @@ mod tests {
                         cfg.step;             // only through a field
                         let k = || a.get();   // in a closure
                         let l = async { b };  // in an async block
-                        assert!(x > 0, "{c}");  // in `assert!`, which quotes its source
+                        assert!(c.get() > 0);   // in `assert!`, which quotes its source
                         if x > 9 { unreachable!("{c}") } // edition 2018 prints it as written
                         tracing::info!(n = c.get()); // a logged value
                         dbg!(c);              // in `dbg!`, which returns it

@@ -1083,12 +1083,7 @@ impl LentUses {
     /// A standard formatting macro's arguments, rewritten with views (see [`LentUses`]): the
     /// views to take before the call, each with its holder.
     fn formatting(&mut self, mac: &mut syn::Macro) -> Vec<(Ident, Ident)> {
-        let formatting = mac
-            .path
-            .segments
-            .last()
-            .is_some_and(|last| crate::captures::lends_arguments(&last.ident.to_string()));
-        if !formatting {
+        if !crate::captures::lends_arguments(mac) {
             return Vec::new();
         }
         let (Some(mut args), Some(arguments)) = (

@@ -15,7 +15,8 @@
 //! those uses becomes `(*lent.get())`: the same place, of the same type, reached through a
 //! reference that the iteration takes where it uses it and does not keep. The arguments of the
 //! standard formatting macros (`println!("{}", hits.get())`, and `{hits}` in a format string,
-//! which becomes a named argument) are the iterations' own code too.
+//! which becomes a named argument; `assert!` only with a message, as it prints its condition's
+//! source otherwise) are the iterations' own code too.
 
 use std::marker::PhantomData;
 use std::ptr::NonNull;
