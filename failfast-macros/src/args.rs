@@ -146,7 +146,7 @@ impl Options {
         errors: &mut Errors,
     ) -> syn::Result<()> {
         let name = key.get_ident().map(ToString::to_string).unwrap_or_default();
-        let known = ["workers", "crate", "stop", "timeout", "deadline"].contains(&name.as_str());
+        let known = OPTIONS.contains(&name.as_str());
         if !input.peek(Token![=]) {
             let message = if known {
                 format!("`{name}` needs a value\nhelp: write `{}`", example(&name))
@@ -260,26 +260,15 @@ impl Options {
                         || (name == "timeout" && *made == "Instant")
                 }) {
                     // The other option's type, given to this one: `deadline = Duration::from_secs(5)`.
-                    let (takes, other, example) = match made {
-                        "Duration" => (
-                            "an `Instant`",
-                            "timeout",
-                            "`deadline = Instant::now() + Duration::from_secs(60)`",
-                        ),
-                        _ => (
-                            "a `Duration`",
-                            "deadline",
-                            "`timeout = Duration::from_secs(60)`",
-                        ),
-                    };
-                    let a_made = match made {
-                        "Instant" => "an `Instant`",
-                        _ => "a `Duration`",
+                    let (takes, a_made, other) = match made {
+                        "Duration" => ("an `Instant`", "a `Duration`", "timeout"),
+                        _ => ("a `Duration`", "an `Instant`", "deadline"),
                     };
                     errors.error(
                         &value,
                         format!(
-                            "`{name}` takes {takes}, and this is {a_made}\nhelp: {a_made} is what `{other}` takes: write `{other} = ` with this value, or {example}"
+                            "`{name}` takes {takes}, and this is {a_made}\nhelp: {a_made} is what `{other}` takes: write `{other} = ` with this value, or `{}`",
+                            example(&name)
                         ),
                     );
                 }
@@ -335,6 +324,9 @@ fn made_by(value: &Expr) -> Option<&'static str> {
     };
     constructs.then_some(made)
 }
+
+/// The options of `#[fail_fast]`.
+const OPTIONS: [&str; 5] = ["workers", "crate", "stop", "timeout", "deadline"];
 
 /// What to write for the option `name`, in a help.
 fn example(name: &str) -> &'static str {
@@ -448,7 +440,7 @@ fn unknown_message(name: &str) -> String {
         }
         "time_limit" | "timeout_ms" | "time_out" | "duration" => Some("timeout"),
         "until" | "deadline_at" => Some("deadline"),
-        _ => ["workers", "crate", "stop", "timeout", "deadline"]
+        _ => OPTIONS
             .into_iter()
             .find(|known| edit_distance(name, known) <= 2),
     };

@@ -1180,12 +1180,13 @@ impl Places<'_> {
         if self.own_flow && matches!(name.as_str(), "bail" | "ensure") {
             self.note_moved(error_moved(mac));
         }
-        let lends = lends_arguments(mac);
-        let Some(arguments) = macro_arguments(mac).filter(|_| lends || LOGGING.contains(&&*name))
+        let Some(arguments) =
+            macro_arguments(mac).filter(|arguments| arguments.lends || LOGGING.contains(&&*name))
         else {
             self.used_opaquely(mac);
             return;
         };
+        let lends = arguments.lends;
         // The arguments of a macro that lends them (and the variables that its format string
         // names) are as much the body's own code as the macro's call.
         let inside = std::mem::replace(
@@ -1218,6 +1219,12 @@ pub(crate) struct MacroArguments {
     /// `unimplemented!`, which edition 2018 prints as written, braces and all (a named
     /// argument would make it a format string there).
     pub(crate) inline_lendable: bool,
+    /// Whether an async loop lends its locals in these arguments (see `Used::lendable`): a
+    /// standard formatting macro that does not print its arguments' source. `dbg!` prints
+    /// `stringify!` of them, and so do `assert!`, `debug_assert!` and `ensure!` without a
+    /// message of their own, which would show the rewrite's (`assert!(hits.get() > 0)`); with
+    /// one, they print only the message.
+    pub(crate) lends: bool,
 }
 
 /// What [`MacroArguments`] says of `mac`, if it is a formatting or logging macro whose
@@ -1227,11 +1234,17 @@ pub(crate) fn macro_arguments(mac: &syn::Macro) -> Option<MacroArguments> {
     // The names of named arguments, which `{name}` in the format string means.
     let mut named = HashSet::new();
     let mut inline_lendable = true;
+    let mut lends = false;
     let (values, format): (Vec<Expr>, _) = if FORMATTING.contains(&&*name) {
         let args = expression_arguments(mac)?;
         if args.len() == 1 && matches!(&*name, "panic" | "unreachable" | "todo" | "unimplemented") {
             inline_lendable = false;
         }
+        lends = match name.as_str() {
+            "dbg" => false,
+            "assert" | "debug_assert" | "ensure" => args.len() > 1,
+            _ => true,
+        };
         // The format string's place among the arguments. (Alone in edition 2018's `panic!`
         // and `assert!` it is not formatted; the macro cannot tell the editions apart, and
         // takes it as 2021 does.)
@@ -1284,25 +1297,8 @@ pub(crate) fn macro_arguments(mac: &syn::Macro) -> Option<MacroArguments> {
         values,
         inline,
         inline_lendable,
+        lends,
     })
-}
-
-/// Whether an async loop lends its locals in the arguments of `mac` (see `Used::lendable`):
-/// a standard formatting macro that does not print its arguments' source. `dbg!` prints
-/// `stringify!` of them, and so do `assert!`, `debug_assert!` and `ensure!` without a message
-/// of their own, which would show the rewrite's (`assert!(hits.get() > 0)`); with one, they
-/// print only the message.
-pub(crate) fn lends_arguments(mac: &syn::Macro) -> bool {
-    let Some(name) = mac.path.segments.last().map(|last| last.ident.to_string()) else {
-        return false;
-    };
-    match name.as_str() {
-        "dbg" => false,
-        "assert" | "debug_assert" | "ensure" => {
-            expression_arguments(mac).is_some_and(|args| args.len() > 1)
-        }
-        name => FORMATTING.contains(&name),
-    }
 }
 
 /// A macro's arguments read as comma-separated expressions (`format!`, `write!`'s), if they
@@ -1829,6 +1825,13 @@ impl Visit<'_> for Names {
 
 /// The names that patterns bind, with how many patterns bind each.
 struct Bound(HashMap<String, usize>);
+
+/// The names that `expr`'s patterns bind (`let`s, closures' parameters, `match` arms).
+pub(crate) fn bound_in(expr: &Expr) -> HashSet<String> {
+    let mut bound = Bound(HashMap::new());
+    bound.visit_expr(expr);
+    bound.0.into_keys().collect()
+}
 
 impl Visit<'_> for Bound {
     fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {

@@ -1065,7 +1065,9 @@ struct LentUses {
 }
 
 impl LentUses {
-    fn holder(&self, expr: &Expr) -> Option<(Ident, String, Span)> {
+    /// The holder of the lent variable that `expr` is, if it is one, with the variable as
+    /// written there.
+    fn holder(&self, expr: &Expr) -> Option<(Ident, Ident)> {
         let Expr::Path(path) = expr else {
             return None;
         };
@@ -1077,19 +1079,17 @@ impl LentUses {
         self.lent
             .iter()
             .find(|(lent, _)| *lent == written)
-            .map(|(_, holder)| (holder.clone(), written, name.span()))
+            .map(|(_, holder)| (holder.clone(), name.clone()))
     }
 
     /// A standard formatting macro's arguments, rewritten with views (see [`LentUses`]): the
     /// views to take before the call, each with its holder.
     fn formatting(&mut self, mac: &mut syn::Macro) -> Vec<(Ident, Ident)> {
-        if !crate::captures::lends_arguments(mac) {
+        let Some(arguments) = crate::captures::macro_arguments(mac).filter(|a| a.lends) else {
             return Vec::new();
-        }
-        let (Some(mut args), Some(arguments)) = (
-            crate::captures::expression_arguments(mac),
-            crate::captures::macro_arguments(mac),
-        ) else {
+        };
+        // Parsed again, to be rewritten in place and written back.
+        let Some(mut args) = crate::captures::expression_arguments(mac) else {
             return Vec::new();
         };
         self.views = Some(Vec::new());
@@ -1137,7 +1137,8 @@ fn with_views(views: &[(Ident, Ident)], mac: TokenStream) -> Expr {
 
 impl VisitMut for LentUses {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let Some((holder, name, at)) = self.holder(expr) {
+        if let Some((holder, name)) = self.holder(expr) {
+            let at = name.span();
             // Every token at the use, so that rustc reports this place there alone. The
             // holder's name has the hygiene of its binding; the others are the use's own
             // tokens' span, which carries the user's edition (an edition-2024 let chain whose
@@ -1148,10 +1149,9 @@ impl VisitMut for LentUses {
                 Some(views) => {
                     // The variable's own name, with the rewrite's hygiene: rustc names it so
                     // ("`hits` is a `&` reference"), and the user's `hits` stays theirs.
-                    let view = match name.strip_prefix("r#") {
-                        Some(raw) => Ident::new_raw(raw, hygienic(at)),
-                        None => Ident::new(&name, hygienic(at)),
-                    };
+                    // (Its span set, not made anew from its text: `r#type` stays raw.)
+                    let mut view = name;
+                    view.set_span(hygienic(at));
                     if !views.iter().any(|(taken, _)| *taken == view) {
                         views.push((view.clone(), holder));
                     }

@@ -257,21 +257,12 @@ fn taken_by(head: &Expr, mutable: Option<&HashSet<String>>) -> Vec<(Vec<String>,
         fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
         fn visit_item(&mut self, _: &Item) {}
     }
-    // Names the head binds itself (`{ let mut n = q.pop(); n = n.map(..); n }`) are its own,
-    // whatever the body's same names mean.
-    struct Binds(HashSet<String>);
-    impl Visit<'_> for Binds {
-        fn visit_pat_ident(&mut self, ident: &syn::PatIdent) {
-            self.0.insert(ident.ident.to_string());
-            visit::visit_pat_ident(self, ident);
-        }
-        fn visit_item(&mut self, _: &Item) {}
-    }
-    let mut binds = Binds(HashSet::new());
-    binds.visit_expr(head);
     let mut taken = Taken(mutable, Vec::new());
     taken.visit_expr(head);
-    taken.1.retain(|(place, _)| !binds.0.contains(&place[0]));
+    // Names the head binds itself (`{ let mut n = q.pop(); n = n.map(..); n }`) are its own,
+    // whatever the body's same names mean.
+    let binds = crate::captures::bound_in(head);
+    taken.1.retain(|(place, _)| !binds.contains(&place[0]));
     taken.1
 }
 
