@@ -565,6 +565,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         kind,
         exit,
         exit_typed,
+        exit_aliased,
         items_typed,
         flavor,
         returns,
@@ -724,16 +725,22 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             // `Err(..)` with the loop's message (see `failfast_runtime::rewrite::Whole`); the
             // `return` before them gives the value its type, which picking a part needs, and
             // does so only where the type is written.
+            // An alias that hides what the exit carries gets the loop's message on the whole
+            // value (see `failfast_runtime::rewrite::SendBack`).
+            let (check, sent_back) = match exit_aliased {
+                true => ("exit_aliased", quote_spanned!(at=> sent_back_aliased)),
+                false => ("exit", quote_spanned!(at=> sent_back)),
+            };
             let sent_back = |value: &Ident| {
                 let checks = part_checks(
                     &named,
                     at,
                     &quote_spanned!(at=> #named::whole(&#value)),
-                    "exit",
+                    check,
                     true,
                     None,
                 );
-                quote_spanned!(at=> #checks #named::sent_back(&#value);)
+                quote_spanned!(at=> #checks #named::#sent_back(&#value);)
             };
             let typed = quote_spanned! {at=>
                 if false {

@@ -201,6 +201,11 @@ pub(crate) struct ParallelLoop {
     /// loop (a function's or a closure's return type, with no `impl Trait`): then the rewrite
     /// may check its parts (the `Err` of a `Result`) for crossing threads.
     pub(crate) exit_typed: bool,
+    /// Whether that type is an alias that hides what the exit carries (`Result<()>`, `Res<T>`:
+    /// a path with fewer than two arguments, other than `Option`): then the rewrite checks it
+    /// with the message of `failfast_runtime::rewrite::SendBack`, as rustc would report a part
+    /// deep inside it (`dyn Error` in `Box<dyn Error>`) otherwise.
+    pub(crate) exit_aliased: bool,
     /// Whether the type of the items (or a `while let` head's values) is known where the loop
     /// begins, as far as the macro can tell: then the rewrite may check the parts its pattern
     /// moves out (see `failfast_runtime::rewrite::Whole`). Not when the input uses a local
@@ -505,6 +510,7 @@ impl<'a> Walk<'a> {
             kind,
             exit: self.context.exit.clone(),
             exit_typed: exit_typed(&self.context),
+            exit_aliased: exit_aliased(&self.context),
             items_typed,
             flavor,
             returns: self.returns > returns_before || facts.returns_in_macros,
@@ -965,6 +971,28 @@ fn exit_typed(context: &Context) -> bool {
         _ => return false,
     };
     !opaque(written)
+}
+
+/// See `ParallelLoop::exit_aliased`.
+fn exit_aliased(context: &Context) -> bool {
+    let Some(ReturnType::Type(_, ty)) = &context.returns else {
+        return false;
+    };
+    let syn::Type::Path(path) = &**ty else {
+        return false;
+    };
+    let Some(last) = path.path.segments.last() else {
+        return false;
+    };
+    let arguments = match &last.arguments {
+        syn::PathArguments::AngleBracketed(arguments) => arguments
+            .args
+            .iter()
+            .filter(|argument| matches!(argument, syn::GenericArgument::Type(_)))
+            .count(),
+        _ => 0,
+    };
+    path.qself.is_none() && last.ident != "Option" && arguments < 2
 }
 
 /// Whether a written return type leaves its type to be inferred (a closure's `-> _`, `->

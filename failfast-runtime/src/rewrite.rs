@@ -62,6 +62,21 @@ impl<T: Send> SendValue for T {}
 pub trait SendExit: Send {}
 impl<T: Send> SendExit for T {}
 
+/// [`SendExit`], for an exit whose type the function names through an alias that hides its
+/// error (`Result<()>`, with `type Result<T> = Result<T, Box<dyn Error>>`): there rustc would
+/// report `dyn Error`, deep inside, as not `Send`, without this message and its `Box<dyn Error
+/// + Send + Sync>` hint. Not recommended, so that it reports the whole value with this
+/// message. Only there: for an exit whose type is written, rustc's own report names the field
+/// or suggests the bound (`E: Send`) better.
+#[diagnostic::on_unimplemented(
+    message = "the first failure or `return` value of a parallel loop comes back from a worker thread, but `{Self}` cannot be sent between threads safely",
+    label = "the value this loop's exit carries is not `Send`",
+    note = "use `Arc` instead of `Rc`; for `Box<dyn Error>`, return `Box<dyn Error + Send + Sync>`: `?` converts every error into it just the same"
+)]
+pub trait SendBack: Send {}
+#[diagnostic::do_not_recommend]
+impl<T: Send> SendBack for T {}
+
 /// A value declared outside a thread loop and used by its body: the iterations share it.
 ///
 /// The rewrite checks each variable the body uses (`seen`, `self`) with
@@ -205,6 +220,9 @@ impl Unchecked {
     /// See [`Checked::exit`].
     #[inline(always)]
     pub fn exit<T: ?Sized>(&self, _: &T) {}
+    /// See [`Checked::exit_aliased`].
+    #[inline(always)]
+    pub fn exit_aliased<T: ?Sized>(&self, _: &T) {}
 }
 
 /// The parts of a value that is not `Send`, each checked with the message of what the whole
@@ -221,6 +239,9 @@ impl Checked {
     /// A part of a loop's exit: [`SendExit`].
     #[inline(always)]
     pub fn exit(&self, _: &dyn SendExit) {}
+    /// A part of a loop's exit whose type is an alias: [`SendBack`].
+    #[inline(always)]
+    pub fn exit_aliased(&self, _: &dyn SendBack) {}
 }
 
 /// What a value holds, one level down, where it is a `Result`, an `Option` or a `Vec` (see
@@ -293,6 +314,10 @@ impl<R> NoParts for &Parts<R> {
 /// See [`returned`] and [`SendExit`].
 #[inline(always)]
 pub fn sent_back(_: &dyn SendExit) {}
+
+/// [`sent_back`], for an exit whose type is an alias: see [`SendBack`].
+#[inline(always)]
+pub fn sent_back_aliased(_: &dyn SendBack) {}
 
 /// See [`items_of`] and [`SendItem`].
 #[inline(always)]
