@@ -373,8 +373,10 @@
 //! run on the loop's task, and a local of the function that the body uses only in its own
 //! code (`hits.set(..)` on a `Cell`, `rx.try_recv()` on an mpsc `Receiver`, the arguments of
 //! `println!`, `format!`, `assert_eq!` or an `assert!` with a message, `{hits:?}` in their
-//! format strings) is lent to them: the future is `Send` when the local is, as the sequential
-//! one. A local that the body also uses inside a closure, an async block, another macro (a
+//! format strings, and the closures of a statement with no `.await` whose value it drops,
+//! `parts.iter().for_each(|p| hits.set(hits.get() + p));`) is lent to them: the future is
+//! `Send` when the local is, as the sequential one. A local that the body also uses inside a
+//! closure kept by a `let` or of a statement that awaits, an async block, another macro (a
 //! `tracing` event, `dbg!` and an `assert!` without a message, which print their source) or a
 //! marked loop of its own, or that is bound twice (`let hits = ..` again), is borrowed by each
 //! iteration across its awaits instead, and then must be `Sync` too for the future to be

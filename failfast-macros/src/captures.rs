@@ -296,6 +296,9 @@ impl Locals {
             used: Vec::new(),
             used_whole: HashSet::new(),
             used_aside: HashSet::new(),
+            closures_viewed: false,
+            in_closure: false,
+            at_body: true,
         };
         places.bind(pat);
         places.visit_block(body);
@@ -732,6 +735,14 @@ struct Places<'a> {
     used_whole: HashSet<String>,
     /// Those of them that it uses in code [`aside`](Self::aside).
     used_aside: HashSet<String>,
+    /// In the body's own flow, in a statement that a view of each lent variable may be taken
+    /// around (see [`views_closures`]): a closure there is not aside.
+    closures_viewed: bool,
+    /// Inside such a closure: its macros are aside (the rewrite reaches into them only with a
+    /// holder, which a closure must not capture).
+    in_closure: bool,
+    /// Until the body's block is visited.
+    at_body: bool,
 }
 
 /// What a loop's body uses from outside it (see [`Locals::places_used`]).
@@ -952,6 +963,42 @@ impl Places<'_> {
     }
 }
 
+/// Whether an async loop may lend its locals to the closures of `stmt`, a statement of an
+/// iteration's own flow, through views taken around it: `{ let hits = HOLDER.get(); STMT }`
+/// (see `expand::LentUses`). A closure that captures the view (`&T`) is `Send` only where `T`
+/// is `Sync`, as the sequential loop's closure that captures `&hits`; the iteration holds the
+/// view only while the statement runs, so never across an `.await` (the statement has none,
+/// not even in an async block of it). Only an expression statement whose value is dropped at
+/// its end (`parts.iter().for_each(|p| hits.set(..));`, or an `if` or a block that is not its
+/// block's `tail`): an edition-2018 closure borrows the view itself, and one kept by a `let`
+/// or given as a block's value would outlive it.
+pub(crate) fn views_closures(stmt: &syn::Stmt, tail: bool) -> bool {
+    struct Awaits(bool);
+    impl Visit<'_> for Awaits {
+        fn visit_expr_await(&mut self, _: &syn::ExprAwait) {
+            self.0 = true;
+        }
+        fn visit_macro(&mut self, mac: &syn::Macro) {
+            // `select!`, `join!` and others await out of sight.
+            let name = mac.path.segments.last().map(|last| last.ident.to_string());
+            self.0 |= matches!(
+                name.as_deref(),
+                Some("join" | "try_join" | "select" | "pin")
+            ) || idents(mac.tokens.clone()).contains("await");
+        }
+        fn visit_item(&mut self, _: &Item) {}
+    }
+    let syn::Stmt::Expr(expr, semi) = stmt else {
+        return false;
+    };
+    if semi.is_none() && tail {
+        return false;
+    }
+    let mut awaits = Awaits(false);
+    awaits.visit_expr(expr);
+    !awaits.0
+}
+
 /// The names that the items and `use`s of a body declare, in any of its blocks.
 struct Declared(HashSet<String>);
 
@@ -1039,7 +1086,10 @@ impl Visit<'_> for Places<'_> {
             _ => None,
         });
         self.scopes.push(items.flat_map(item_names).collect());
-        for stmt in &block.stmts {
+        // The body's last statement gives the iteration's value, `()`: none to outlive it.
+        let body = std::mem::take(&mut self.at_body);
+        for (at, stmt) in block.stmts.iter().enumerate() {
+            let tail = at + 1 == block.stmts.len() && !body;
             match stmt {
                 syn::Stmt::Local(local) => {
                     if let Some(init) = &local.init {
@@ -1055,7 +1105,15 @@ impl Visit<'_> for Places<'_> {
                     self.bind(&local.pat);
                 }
                 syn::Stmt::Item(_) => {}
-                syn::Stmt::Expr(expr, _) => self.visit_expr(expr),
+                syn::Stmt::Expr(expr, _) => {
+                    let viewed = self.closures_viewed;
+                    // The outermost such statement: the views are taken around it.
+                    if !self.aside && !self.in_closure && !viewed {
+                        self.closures_viewed = views_closures(stmt, tail);
+                    }
+                    self.visit_expr(expr);
+                    self.closures_viewed = viewed;
+                }
                 syn::Stmt::Macro(mac) => self.visit_macro(&mac.mac),
             }
         }
@@ -1105,10 +1163,15 @@ impl Visit<'_> for Places<'_> {
             Expr::Closure(closure) => {
                 let inputs: Vec<&Pat> = closure.inputs.iter().collect();
                 let outer = std::mem::replace(&mut self.own_flow, false);
-                let outer_aside = std::mem::replace(&mut self.aside, true);
+                // A closure of a statement that views are taken around uses the views: it is
+                // as much the iteration's own code as the statement (see `views_closures`).
+                let viewed = (self.closures_viewed || self.in_closure) && !self.aside;
+                let outer_aside = std::mem::replace(&mut self.aside, !viewed);
+                let outer_closure = std::mem::replace(&mut self.in_closure, viewed);
                 self.scoped(&inputs, |this| this.visit_expr(&closure.body));
                 self.own_flow = outer;
                 self.aside = outer_aside;
+                self.in_closure = outer_closure;
             }
             Expr::ForLoop(inner) => {
                 let marked = inner.attrs.iter().any(crate::find::is_marker);
@@ -1154,7 +1217,7 @@ impl Visit<'_> for Places<'_> {
 
     fn visit_macro(&mut self, mac: &syn::Macro) {
         let outer_aside = std::mem::replace(&mut self.aside, true);
-        self.visit_macro_aside(mac, outer_aside);
+        self.visit_macro_aside(mac, outer_aside || self.in_closure);
         self.aside = outer_aside;
     }
 

@@ -1032,6 +1032,10 @@ fn lend(named: &TokenStream, at: Span, lent: &[Ident], body: &mut syn::Block) ->
     let mut uses = LentUses {
         lent: Vec::new(),
         views: None,
+        closure_views: None,
+        in_closure: false,
+        tail: false,
+        at_body: true,
     };
     for name in lent {
         let written = name.to_string();
@@ -1064,11 +1068,26 @@ fn lend(named: &TokenStream, at: Span, lent: &[Ident], body: &mut syn::Block) ->
 /// `hits` with the rewrite's hygiene), which a macro of the same name that the user wrote
 /// (and that could hand its arguments to a thread) can only send where `&T` goes: the holder
 /// itself is never in a macro's tokens.
+///
+/// Closures are reached in the same way, in an expression statement with no `.await` (see
+/// `captures::views_closures`): the references are taken before the statement, `{ let hits =
+/// __failfast_lent_hits.get(); parts.iter().for_each(|p| (*hits).set(..)); }`, so that the
+/// closure captures `&T`, as the sequential loop's does, and never the holder; a closure
+/// that could go to another thread is `Send` only where `T` is `Sync`.
 struct LentUses {
     lent: Vec<(String, Ident)>,
     /// Inside a formatting macro's arguments: the references taken before the call, each with
     /// the holder it is taken from.
     views: Option<Vec<(Ident, Ident)>>,
+    /// Inside a statement whose closures are lent views: the references to take before it.
+    closure_views: Option<Vec<(Ident, Ident)>>,
+    /// Inside a closure of such a statement.
+    in_closure: bool,
+    /// Whether the statement being visited is its block's last, the body's excepted (see
+    /// `captures::views_closures`).
+    tail: bool,
+    /// Until the body's block is visited.
+    at_body: bool,
 }
 
 impl LentUses {
@@ -1151,7 +1170,11 @@ impl VisitMut for LentUses {
             // tokens' span, which carries the user's edition (an edition-2024 let chain whose
             // scrutinee this is stays one).
             let holder = Ident::new(&holder.to_string(), hygienic(at));
-            *expr = match &mut self.views {
+            let views = match self.in_closure {
+                true => &mut self.closure_views,
+                false => &mut self.views,
+            };
+            *expr = match views {
                 None => syn::parse_quote_spanned!(at=> (*#holder.get())),
                 Some(views) => {
                     // The variable's own name, with the rewrite's hygiene: rustc names it so
@@ -1168,7 +1191,14 @@ impl VisitMut for LentUses {
             return;
         }
         match expr {
+            Expr::Closure(_) if self.closure_views.is_some() && self.views.is_none() => {
+                let outer = std::mem::replace(&mut self.in_closure, true);
+                syn::visit_mut::visit_expr_mut(self, expr);
+                self.in_closure = outer;
+            }
             Expr::Closure(_) | Expr::Async(_) | Expr::Unsafe(_) => {}
+            // A closure's macros are left as they are (see `Places::in_closure`).
+            Expr::Macro(_) if self.in_closure => {}
             Expr::Macro(mac)
                 if mac
                     .mac
@@ -1194,9 +1224,25 @@ impl VisitMut for LentUses {
     }
 
     fn visit_stmt_mut(&mut self, stmt: &mut syn::Stmt) {
+        if self.closure_views.is_none()
+            && self.views.is_none()
+            && crate::captures::views_closures(stmt, self.tail)
+        {
+            self.closure_views = Some(Vec::new());
+            syn::visit_mut::visit_stmt_mut(self, stmt);
+            let views = self.closure_views.take().unwrap_or_default();
+            if !views.is_empty() {
+                let statement = stmt.to_token_stream();
+                *stmt = syn::Stmt::Expr(with_views(&views, statement), None);
+            }
+            return;
+        }
         let syn::Stmt::Macro(statement) = stmt else {
             return syn::visit_mut::visit_stmt_mut(self, stmt);
         };
+        if self.in_closure {
+            return;
+        }
         // (An attribute on a block's tail would not be on stable.)
         if self.views.is_some() || !statement.attrs.is_empty() && statement.semi_token.is_none() {
             return;
@@ -1212,6 +1258,15 @@ impl VisitMut for LentUses {
             with_views(&views, quote!(#(#attrs)* #mac #semi)),
             statement.semi_token,
         );
+    }
+
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let last = block.stmts.len();
+        let body = std::mem::take(&mut self.at_body);
+        for (at, stmt) in block.stmts.iter_mut().enumerate() {
+            self.tail = at + 1 == last && !body;
+            self.visit_stmt_mut(stmt);
+        }
     }
 
     fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {

@@ -9,11 +9,15 @@
 //!
 //! All the iterations are polled by the loop's future, on whatever thread polls it, and they
 //! move between threads with it and with the local, as one value. So where the macro sees
-//! that every use of a local in the body is the iterations' own code (not inside a closure,
-//! an async block, a macro, an `unsafe` block or a parallel loop of the body, which may run
+//! that every use of a local in the body is the iterations' own code (not inside an async
+//! block, a macro, an `unsafe` block or a parallel loop of the body, which may run
 //! elsewhere), the loop holds a [`Lent`] of the local, `Send` when the local is, and each of
 //! those uses becomes `(*lent.get())`: the same place, of the same type, reached through a
-//! reference that the iteration takes where it uses it and does not keep. The arguments of the
+//! reference that the iteration takes where it uses it and does not keep. A closure never
+//! holds the `Lent` (it could be sent to another thread): a closure of a statement with no
+//! `.await` uses a reference taken before the statement, `let hits = lent.get();`, which it
+//! captures as the sequential loop's closure captures `&hits`, `Send` only when the local is
+//! `Sync`. The arguments of the
 //! standard formatting macros (`println!("{}", hits.get())`, and `{hits}` in a format string,
 //! which becomes a named argument; `assert!` only with a message, as it prints its condition's
 //! source otherwise) are the iterations' own code too.
