@@ -970,8 +970,10 @@ impl Places<'_> {
 /// view only while the statement runs, so never across an `.await` (the statement has none,
 /// not even in an async block of it). Only an expression statement whose value is dropped at
 /// its end (`parts.iter().for_each(|p| hits.set(..));`, or an `if` or a block that is not its
-/// block's `tail`): an edition-2018 closure borrows the view itself, and one kept by a `let`
-/// or given as a block's value would outlive it.
+/// block's `tail`), or a `let` whose value holds none of its closures (`let n: u32 =
+/// parts.iter().map(|p| p * scale.get()).sum();`, around its initializer): an edition-2018
+/// closure borrows the view itself, and one kept by a `let` (`let f = |p| ..;`, an iterator's
+/// `map(..)`) or given as a block's value would outlive it.
 pub(crate) fn views_closures(stmt: &syn::Stmt, tail: bool) -> bool {
     struct Awaits(bool);
     impl Visit<'_> for Awaits {
@@ -988,15 +990,69 @@ pub(crate) fn views_closures(stmt: &syn::Stmt, tail: bool) -> bool {
         }
         fn visit_item(&mut self, _: &Item) {}
     }
-    let syn::Stmt::Expr(expr, semi) = stmt else {
-        return false;
+    let expr = match stmt {
+        syn::Stmt::Expr(_, None) if tail => return false,
+        syn::Stmt::Expr(expr, _) => expr,
+        syn::Stmt::Local(syn::Local {
+            init:
+                Some(syn::LocalInit {
+                    expr,
+                    diverge: None,
+                    ..
+                }),
+            ..
+        }) if consumes_its_closures(expr) => expr,
+        _ => return false,
     };
-    if semi.is_none() && tail {
-        return false;
-    }
     let mut awaits = Awaits(false);
     awaits.visit_expr(expr);
     !awaits.0
+}
+
+/// Whether a `let`'s value holds none of the closures of its initializer, as far as the
+/// source shows: an iterator's adapters ended by a method that consumes them (`.sum()`,
+/// `.collect()`, `.any(..)`), perhaps unwrapped (`?`, `.unwrap()`).
+fn consumes_its_closures(init: &Expr) -> bool {
+    const CONSUMING: &[&str] = &[
+        "all",
+        "any",
+        "collect",
+        "count",
+        "find",
+        "find_map",
+        "fold",
+        "for_each",
+        "last",
+        "max",
+        "max_by",
+        "max_by_key",
+        "min",
+        "min_by",
+        "min_by_key",
+        "nth",
+        "partition",
+        "position",
+        "product",
+        "reduce",
+        "rposition",
+        "sum",
+        "try_fold",
+        "try_for_each",
+        "unzip",
+    ];
+    const UNWRAPPING: &[&str] = &["expect", "unwrap", "unwrap_or", "unwrap_or_default"];
+    let mut outer = init;
+    loop {
+        match outer {
+            Expr::Try(tried) => outer = &tried.expr,
+            Expr::Paren(inner) => outer = &inner.expr,
+            Expr::MethodCall(call) if UNWRAPPING.contains(&&*call.method.to_string()) => {
+                outer = &call.receiver;
+            }
+            Expr::MethodCall(call) => return CONSUMING.contains(&&*call.method.to_string()),
+            _ => return false,
+        }
+    }
 }
 
 /// The names that the items and `use`s of a body declare, in any of its blocks.
@@ -1093,10 +1149,15 @@ impl Visit<'_> for Places<'_> {
             match stmt {
                 syn::Stmt::Local(local) => {
                     if let Some(init) = &local.init {
+                        let viewed = self.closures_viewed;
+                        if !self.aside && !self.in_closure && !viewed {
+                            self.closures_viewed = views_closures(stmt, tail);
+                        }
                         // `let _ = seen;` reads nothing: rustc captures no place bound to `_`.
                         if !(matches!(local.pat, Pat::Wild(_)) && is_place(&init.expr)) {
                             self.visit_expr(&init.expr);
                         }
+                        self.closures_viewed = viewed;
                         if let Some((_, diverge)) = &init.diverge {
                             self.visit_expr(diverge);
                         }

@@ -1229,6 +1229,21 @@ impl VisitMut for LentUses {
             && crate::captures::views_closures(stmt, self.tail)
         {
             self.closure_views = Some(Vec::new());
+            // A `let`'s initializer alone: its bindings are the block's.
+            let init = match stmt {
+                syn::Stmt::Local(syn::Local {
+                    init: Some(init), ..
+                }) => Some(&mut init.expr),
+                _ => None,
+            };
+            if let Some(init) = init {
+                self.visit_expr_mut(init);
+                let views = self.closure_views.take().unwrap_or_default();
+                if !views.is_empty() {
+                    **init = with_views(&views, init.to_token_stream());
+                }
+                return;
+            }
             syn::visit_mut::visit_stmt_mut(self, stmt);
             let views = self.closure_views.take().unwrap_or_default();
             if !views.is_empty() {

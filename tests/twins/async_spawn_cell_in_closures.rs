@@ -1,9 +1,10 @@
 // A spawned async function whose loop uses a `Cell` counter and a `RefCell` list inside the
 // closures of its statements (`for_each(|p| hits.set(..))`, a `filter` reading a limit, a
-// `move` one, a closure kept in a block, one called in the body's last statement). The
-// locals are `Send` but not `Sync`: only the loop's own task may use them, as the sequential
-// loop does, so its future is `Send` all the same. A closure kept by a `let` that lives across
-// an `.await` would hold `&Cell` there in both loops: not written here.
+// `move` one, a closure kept in a block, one called in the body's last statement, the
+// adapters of a `let` that sums or counts them). The locals are `Send` but not `Sync`: only
+// the loop's own task may use them, as the sequential loop does, so its future is `Send` all
+// the same. A closure kept by a `let` that lives across an `.await` would hold `&Cell` there
+// in both loops: not written here.
 use failfast::fail_fast;
 use std::cell::{Cell, RefCell};
 
@@ -19,6 +20,7 @@ async fn parts(x: u32) -> Result<Vec<u32>, String> {
 async fn count(xs: Vec<u32>, limit: u32) -> Result<(u32, usize), String> {
     let hits = Cell::new(0u32);
     let small = RefCell::new(Vec::new());
+    let scale = Cell::new(2u32);
     for x in xs {
         let found = parts(x).await?;
         found.iter().for_each(|p| hits.set(hits.get() + p));
@@ -34,6 +36,14 @@ async fn count(xs: Vec<u32>, limit: u32) -> Result<(u32, usize), String> {
                     hits.set(seen + p);
                 }
             });
+        }
+        let scaled: u32 = found.iter().map(|p| p * scale.get()).sum();
+        let firsts = found
+            .iter()
+            .filter(|p| small.borrow().contains(p))
+            .count();
+        if scaled < 2 || firsts > 2 {
+            return Err(format!("{scaled} or {firsts} is off"));
         }
         {
             let count_twice = |p: &u32| hits.set(hits.get() + p);
