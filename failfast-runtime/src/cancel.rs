@@ -1,8 +1,9 @@
 //! Cancellation tokens: one per loop, chained to the loop the loop was started from.
 
-use crate::sync::{Arc, AtomicU8, Ordering};
+use crate::sync::{Arc, AtomicU64, AtomicU8, Ordering};
 use std::cell::Cell;
 use std::marker::PhantomData;
+use std::ptr::NonNull;
 use std::time::Instant;
 
 /// The token's state while the loop runs.
@@ -20,6 +21,19 @@ const FINISHED: u8 = 3;
 ///
 /// The state leaves `LIVE` once, by a compare-and-swap: whichever of an exit, a stop and the
 /// loop's finishing comes first is how the loop ended (see `ending::Record`).
+///
+/// # The chain, read in constant time
+///
+/// A recursion through a parallel loop nests a loop per level, and each of its iterations
+/// checks, before every item, whether any loop of its chain was cancelled: walking the chain,
+/// that check cost a recursion 2,000 levels deep most of its time. So every cancellation (an
+/// exit or a stop, not a loop's finishing, after which no loop inside it runs) is also counted
+/// in the chain's root, one counter for its whole tree, after the state changed; and a token
+/// notes the count it saw before a walk that found its chain live. While the count is still
+/// that, nothing in the tree was cancelled since, and the walk is skipped. A cancellation
+/// the count has not shown yet is one that a walk could also have missed a moment earlier;
+/// one it shows was made visible by the count's `Release` increment, which the check's
+/// `Acquire` load synchronizes with, before the walk that follows.
 #[derive(Debug)]
 pub(crate) struct Token {
     state: AtomicU8,
@@ -28,7 +42,21 @@ pub(crate) struct Token {
     /// them at (the OS refused one, see `stop.rs`): [`cancelled`] turns `true` there, so that
     /// iterations waiting for it end, and a worker then stops the loop.
     deadline: Option<Instant>,
+    /// A root's count of the cancellations in its tree (see "The chain, read in constant
+    /// time"); unused below the root.
+    cancellations: AtomicU64,
+    /// The root's `cancellations`, for a token with a parent.
+    root: Option<NonNull<AtomicU64>>,
+    /// The count seen before the last walk of this token's chain that found it live.
+    verified: AtomicU64,
 }
+
+// SAFETY: `root` points into the root token, which this token keeps alive through its chain
+// of `parent`s (each an `Arc`), and is only read through as a shared reference to an atomic;
+// every other field is `Send` and `Sync`.
+unsafe impl Send for Token {}
+// SAFETY: see `Send` above.
+unsafe impl Sync for Token {}
 
 impl Token {
     /// A token for a loop started on this thread: a child of the loop this thread is
@@ -40,11 +68,40 @@ impl Token {
             (Some(own), Some(outer)) => Some(own.min(outer)),
             (own, outer) => own.or(outer),
         };
+        let root = parent.as_deref().map(|parent| NonNull::from(parent.tree()));
+        let verified = parent
+            .as_deref()
+            .map_or(u64::MAX, Token::verified_for_child);
         Arc::new(Token {
             state: AtomicU8::new(LIVE),
             parent,
             deadline,
+            cancellations: AtomicU64::new(0),
+            root,
+            verified: AtomicU64::new(verified),
         })
+    }
+
+    /// The count a child of this token starts with as verified: the count now, if this token
+    /// is live and its own chain was verified at that count (a child's chain is this token
+    /// and its chain), so that a recursion's new level does not walk every level above it;
+    /// else none, and the child's first check walks.
+    fn verified_for_child(&self) -> u64 {
+        let seen = self.tree().load(Ordering::Acquire);
+        let chain_live = self.parent.is_none() || self.verified.load(Ordering::Relaxed) == seen;
+        match chain_live && self.state.load(Ordering::Acquire) == LIVE {
+            true => seen,
+            false => u64::MAX,
+        }
+    }
+
+    /// The count of cancellations in this token's tree.
+    fn tree(&self) -> &AtomicU64 {
+        match self.root {
+            None => &self.cancellations,
+            // SAFETY: see `Send` above: the root outlives this token.
+            Some(root) => unsafe { root.as_ref() },
+        }
     }
 
     /// Whether an unwatched deadline of this loop, or of one it runs in, has passed.
@@ -57,11 +114,17 @@ impl Token {
             .is_some_and(|deadline| Instant::now() >= deadline)
     }
 
-    /// Moves the state from `LIVE` to `to`; `false` if it had left `LIVE` already.
+    /// Moves the state from `LIVE` to `to`; `false` if it had left `LIVE` already. A
+    /// cancellation is counted in the tree after it (see "The chain, read in constant time").
     fn leave_live(&self, to: u8) -> bool {
-        self.state
+        let left = self
+            .state
             .compare_exchange(LIVE, to, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok()
+            .is_ok();
+        if left && to != FINISHED {
+            self.tree().fetch_add(1, Ordering::AcqRel);
+        }
+        left
     }
 
     /// Cancels the loop for an exit; `false` if it was stopped from outside first, and the
@@ -104,18 +167,27 @@ impl Token {
         }
     }
 
+    /// Whether this token or one of its chain left `LIVE`, or this one's deadline (the
+    /// earliest of the chain's) passed; the chain is walked only if the tree counted a
+    /// cancellation since the last walk (see "The chain, read in constant time").
     #[inline(never)]
     fn chain_is_cancelled(&self) -> bool {
-        let mut token = self;
-        loop {
-            if token.state.load(Ordering::Acquire) != LIVE || token.past_deadline() {
+        if self.state.load(Ordering::Acquire) != LIVE || self.past_deadline() {
+            return true;
+        }
+        let seen = self.tree().load(Ordering::Acquire);
+        if self.verified.load(Ordering::Relaxed) == seen {
+            return false;
+        }
+        let mut outer = self.parent.as_deref();
+        while let Some(token) = outer {
+            if token.state.load(Ordering::Acquire) != LIVE {
                 return true;
             }
-            match &token.parent {
-                Some(parent) => token = parent,
-                None => return false,
-            }
+            outer = token.parent.as_deref();
         }
+        self.verified.store(seen, Ordering::Relaxed);
+        false
     }
 }
 
@@ -233,4 +305,81 @@ pub fn cancelled() -> bool {
     with_current(|current| {
         current.is_some_and(|token| token.is_cancelled() || token.past_deadline())
     })
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    /// A chain of `depth` tokens, each made inside an iteration of the one before (as a
+    /// recursion's levels are), root first.
+    fn chain(depth: usize) -> Vec<Arc<Token>> {
+        let mut tokens: Vec<Arc<Token>> = Vec::new();
+        for _ in 0..depth {
+            let token = {
+                let _inside = tokens.last().map(enter);
+                Token::for_new_loop(None)
+            };
+            tokens.push(token);
+        }
+        tokens
+    }
+
+    #[test]
+    fn a_cancellation_anywhere_up_the_chain_reaches_the_deepest_token() {
+        for cancelled_at in [0, 1, 25, 48] {
+            for by_stop in [false, true] {
+                let tokens = chain(50);
+                let deepest = &tokens[49];
+                // Checked, and so verified at the tree's count, before the cancellation.
+                assert!(!deepest.is_cancelled());
+                assert!(!deepest.is_cancelled());
+                match by_stop {
+                    true => tokens[cancelled_at].stop(),
+                    false => assert!(tokens[cancelled_at].end()),
+                }
+                assert!(deepest.is_cancelled(), "cancelled at {cancelled_at}");
+                assert!(!tokens[cancelled_at + 1..49]
+                    .iter()
+                    .any(|token| token.watch().own_cancelled()));
+            }
+        }
+    }
+
+    #[test]
+    fn a_level_made_after_the_check_sees_a_later_cancellation() {
+        let mut tokens = chain(10);
+        assert!(!tokens[9].is_cancelled());
+        // A new level starts verified at the count, from its parent.
+        let deeper = {
+            let _inside = enter(&tokens[9]);
+            Token::for_new_loop(None)
+        };
+        assert!(!deeper.is_cancelled());
+        tokens.push(deeper);
+        assert!(tokens[3].end());
+        assert!(tokens[10].is_cancelled());
+    }
+
+    #[test]
+    fn a_cancellation_in_another_branch_of_the_tree_is_not_this_ones() {
+        let tokens = chain(5);
+        let sibling = {
+            let _inside = enter(&tokens[2]);
+            Token::for_new_loop(None)
+        };
+        assert!(!tokens[4].is_cancelled());
+        assert!(sibling.end());
+        // The tree's count moved: the walk runs, and finds this chain live.
+        assert!(!tokens[4].is_cancelled());
+        assert!(!tokens[4].is_cancelled());
+    }
+
+    #[test]
+    fn a_finished_level_is_no_cancellation_of_the_levels_above() {
+        let tokens = chain(4);
+        assert!(tokens[3].settle());
+        assert!(!tokens[2].is_cancelled());
+        assert!(tokens[3].is_cancelled(), "its own state has left `LIVE`");
+    }
 }

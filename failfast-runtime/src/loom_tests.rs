@@ -747,3 +747,35 @@ fn a_recursion_reached_from_an_input_held_alone_finishes() {
         },
     );
 }
+
+#[test]
+fn a_deep_loop_sees_an_outer_cancellation_made_while_it_checks() {
+    use crate::cancel::{enter, Token};
+    explore("a token chain's counted check", || {
+        let root = Token::for_new_loop(None);
+        let middle = {
+            let _inside = enter(&root);
+            Token::for_new_loop(None)
+        };
+        let deepest = {
+            let _inside = enter(&middle);
+            Token::for_new_loop(None)
+        };
+        // A loop of another branch ended: the tree's count moved, and the next check walks.
+        let sibling = {
+            let _inside = enter(&root);
+            Token::for_new_loop(None)
+        };
+        assert!(sibling.end());
+        let ender = {
+            let root = crate::sync::Arc::clone(&root);
+            loom::thread::spawn(move || assert!(root.end()))
+        };
+        // Either answer, while the end races the check (and its walk, and its note of the
+        // count): but never a note that hides the end from the next check.
+        let _ = deepest.is_cancelled();
+        ender.join().unwrap();
+        assert!(deepest.is_cancelled());
+        assert!(middle.is_cancelled());
+    });
+}

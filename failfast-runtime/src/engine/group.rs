@@ -207,10 +207,12 @@ struct State {
 }
 
 impl State {
+    /// Where run `id` is listed: by binary search, as runs are listed in the order of their
+    /// ids (each is pushed with the next one, and leaves without reordering the others). A
+    /// recursion lists a run per level, and every visit's end looks its run up.
     fn position(&self, id: u64) -> usize {
         self.runs
-            .iter()
-            .position(|entry| entry.id == id)
+            .binary_search_by_key(&id, |entry| entry.id)
             .expect("a published run stays listed until its owner retires it")
     }
 
