@@ -8,7 +8,8 @@
 //! - [`run`]: one run of a loop: visiting it, owning it, feeding it;
 //! - [`group`]: the shared limit of a loop and of its recursive runs, and its threads;
 //! - [`ending`]: first exit wins, a panic wins over any;
-//! - [`context`]: the caller's `tracing` span, which pool threads run a run's iterations in.
+//! - [`context`]: the caller's `tracing` span, which pool threads run a run's iterations in;
+//! - [`stack`]: room on the stack for a recursion's nested runs.
 //!
 //! Every wait goes through [`crate::wake::Signal`], whose protocol is written down there.
 
@@ -23,6 +24,7 @@ pub(crate) mod indexed;
 mod run;
 mod shared;
 mod source;
+mod stack;
 
 use crate::outcome::LoopStep;
 use crate::pool::{self, Work};
@@ -86,6 +88,9 @@ where
     I::Item: Send,
     B: Body<I::Item>,
 {
+    if stack::low() {
+        return stack::grown(run_indexed::<I, B>, input, workers, site, body, stop);
+    }
     let items = input.into_items();
     let Some(group) = group::enclosing(site) else {
         return first_indexed(items, workers, site, body, stop);
@@ -153,6 +158,16 @@ where
     B: Body<I::Item>,
 {
     let input = input.into_iter();
+    if stack::low() {
+        return stack::grown(
+            run_shared::<I::IntoIter, B>,
+            input,
+            workers,
+            site,
+            body,
+            stop,
+        );
+    }
     let Some(group) = group::enclosing(site) else {
         return first_shared(input, workers, site, body, stop);
     };
@@ -219,6 +234,9 @@ where
     B: Body<I::Item>,
 {
     let input = input.into_iter();
+    if stack::low() {
+        return stack::grown(run_fed::<I::IntoIter, B>, input, workers, site, body, stop);
+    }
     let Some(group) = group::enclosing(site) else {
         return first_fed(input, workers, site, body, stop);
     };
@@ -297,6 +315,9 @@ where
     H: FnMut() -> Pulled<T, <B::Outcome as LoopStep>::Exit>,
     B: Body<T>,
 {
+    if stack::low() {
+        return stack::grown(run_head::<T, H, B>, head, workers, site, body, stop);
+    }
     let Some(group) = group::enclosing(site) else {
         return in_new_group(site, workers, workers, |group| {
             let source = || Headed::new(group);
