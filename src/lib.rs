@@ -375,7 +375,9 @@
 //! `println!`, `format!`, `assert_eq!` or an `assert!` with a message, `{hits:?}` in their
 //! format strings, and the closures of a statement with no `.await` whose value it drops,
 //! `parts.iter().for_each(|p| hits.set(hits.get() + p));`) is lent to them: the future is
-//! `Send` when the local is, as the sequential one. A local that the body also uses inside a
+//! `Send` when the local is, as the sequential one. So is `self` in a method on `&mut self` or
+//! `self` that calls its methods there (an actor holding an mpsc `Receiver`), outside macros
+//! and closures. A local that the body also uses inside a
 //! closure kept by a `let` or of a statement that awaits, an async block, another macro (a
 //! `tracing` event, `dbg!` and an `assert!` without a message, which print their source) or a
 //! marked loop of its own, or that is bound twice (`let hits = ..` again), is borrowed by each

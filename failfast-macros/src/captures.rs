@@ -299,6 +299,7 @@ impl Locals {
             closures_viewed: false,
             in_closure: false,
             at_body: true,
+            in_macro_arguments: false,
         };
         places.bind(pat);
         places.visit_block(body);
@@ -312,11 +313,10 @@ impl Locals {
             .into_iter()
             .filter(|name| {
                 let name = name.to_string();
-                name != "self"
-                    // Bound once in the scopes around the loop: two variables of one spelling
-                    // (one of them written by a `macro_rules!`, with its own hygiene) would be
-                    // told apart by rustc, not by the macro, which would lend both as one.
-                    && !shadowed.contains(&name)
+                // Bound once in the scopes around the loop: two variables of one spelling
+                // (one of them written by a `macro_rules!`, with its own hygiene) would be
+                // told apart by rustc, not by the macro, which would lend both as one.
+                !shadowed.contains(&name)
                     && places.used_whole.contains(&name)
                     && !places.used_aside.contains(&name)
                     && !bound.0.contains_key(&name)
@@ -743,6 +743,8 @@ struct Places<'a> {
     in_closure: bool,
     /// Until the body's block is visited.
     at_body: bool,
+    /// In the arguments of a macro that lends them (through views, see `expand::LentUses`).
+    in_macro_arguments: bool,
 }
 
 /// What a loop's body uses from outside it (see [`Locals::places_used`]).
@@ -760,9 +762,10 @@ pub(crate) struct Used {
     /// use at least is of the whole variable (one used only through fields, `cfg.limit`, is
     /// captured field by field, which a loan of the whole would change), the scopes around the
     /// loop bind the name once only (so that each use found is that variable's, whatever the
-    /// hygiene of a `macro_rules!` that wrote the function), and it is not
-    /// `self` nor known to be a shared reference or smart pointer (which is `Send` only when
-    /// what it points to is `Sync`, lent or not).
+    /// hygiene of a `macro_rules!` that wrote the function), and it is not known to be a
+    /// shared reference or smart pointer (which is `Send` only when what it points to is
+    /// `Sync`, lent or not: `&self` is not lent, `&mut self` and `self` are, where no macro's
+    /// arguments and no closure use them, as a view cannot be named `self`).
     pub(crate) lendable: Vec<syn::Ident>,
 }
 
@@ -930,7 +933,10 @@ impl Places<'_> {
             if !is_field {
                 self.used_whole.insert(name.clone());
             }
-            if self.aside || self.in_unsafe {
+            // `self` cannot be the name of a view (`let self = ..`): lent, it is reached
+            // only from the iteration's own flow, outside macros and closures.
+            let viewed = self.in_closure || self.in_macro_arguments;
+            if self.aside || self.in_unsafe || name == "self" && viewed {
                 self.used_aside.insert(name.clone());
             }
         }
@@ -1317,6 +1323,7 @@ impl Places<'_> {
             &mut self.aside,
             !(lends && arguments.inline_lendable) || outer_aside,
         );
+        let outer_arguments = std::mem::replace(&mut self.in_macro_arguments, true);
         for (name, at) in &arguments.inline {
             let name = proc_macro2::Ident::new(name, *at);
             self.place(&syn::parse_quote!(#name));
@@ -1326,6 +1333,7 @@ impl Places<'_> {
             self.visit_expr(value);
         }
         self.aside = inside;
+        self.in_macro_arguments = outer_arguments;
     }
 }
 
