@@ -18,12 +18,10 @@ async fn fetch_all(urls: &[String], client: &Client) -> Result<(), String> {
                                         if ::failfast::__private::always() {
                                             let length = client.get(url).await?;
                                             if length == 0 {
-                                                return ::failfast::parallel_loop::LoopStep::from_exit({
-                                                    let __failfast_returned: Result<(), String> = Err(
-                                                        "an empty url".into(),
-                                                    );
-                                                    __failfast_returned
-                                                });
+                                                return ::core::result::Result::Err::<
+                                                    _,
+                                                    String,
+                                                >("an empty url".into());
                                             }
                                         }
                                         ::failfast::parallel_loop::LoopStep::success()
@@ -40,7 +38,7 @@ async fn fetch_all(urls: &[String], client: &Client) -> Result<(), String> {
                     }
                 }
             };
-            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::ExitsThrough::exit(
+            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::FailsThrough::failed(
                 __failfast_outcome,
             ) {
                 return __failfast_outcome;

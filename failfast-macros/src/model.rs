@@ -283,6 +283,18 @@ pub(crate) struct Walk<'a> {
     /// How many `return`s of parallel loops' bodies the walk has rewritten (see
     /// [`ParallelLoop::returns`]).
     returns: usize,
+    /// In a loop whose every `return` is a failure (see [`failure_returns`]): the loop only
+    /// fails, and they are the iterations' failures.
+    failure_returns: Option<Failure>,
+}
+
+/// The failure of a function's written return type (see [`failure_returns`]).
+#[derive(Clone)]
+enum Failure {
+    /// `return Err(..)` of a `Result<T, E>`, with its `E`.
+    Err(Box<Type>),
+    /// `return None` of an `Option<T>`.
+    None,
 }
 
 impl<'a> Walk<'a> {
@@ -330,6 +342,7 @@ impl<'a> Walk<'a> {
             kept_stmts: None,
             loops: 0,
             returns: 0,
+            failure_returns: None,
         }
     }
 
@@ -482,6 +495,17 @@ impl<'a> Walk<'a> {
         self.jumps.as_mut().expect("set above").kept = keeping;
         // A head is evaluated by the loop, like an iteration: a `return` in it ends the loop.
         let returns_before = self.returns;
+        let failure_returns = (!matches!(outer.exit, Exit::ParallelLoop)
+            && flavor == Flavor::Fallible
+            && facts.user_macros.is_empty()
+            && !facts.returns_in_macros)
+            .then(|| failure_returns(outer.returns.as_ref(), &source, &body))
+            .flatten()
+            .filter(|failure| match failure {
+                Failure::Err(error) => !self.locals.declares_any(error),
+                Failure::None => true,
+            });
+        let outer_failures = std::mem::replace(&mut self.failure_returns, failure_returns);
         if let Source::Head(head) = &mut source {
             self.visit_expr_mut(head);
         }
@@ -489,6 +513,7 @@ impl<'a> Walk<'a> {
             jumps.body_binds = Some(changes::bound_in(&pat, &written_body));
         }
         self.visit_block_mut(&mut body);
+        self.failure_returns = outer_failures;
         let jumps = std::mem::replace(&mut self.jumps, outer_jumps).expect("set above");
         self.context = outer;
         let described = ParallelLoop {
@@ -568,6 +593,21 @@ impl<'a> Walk<'a> {
                     self.visit_expr_mut(value);
                     // After the walk, which would take the iteration's end for a `return`.
                     self.take_kept(value);
+                }
+                // `return Err(e)` of a loop that only fails: the iteration's own failure, as
+                // `Err(e)?` would be, without `?`'s conversion but with the coercion to the
+                // written error type that the function's `return` makes (`Box<E>` to `Box<dyn
+                // Error>`): `Err::<_, E>(e)`.
+                if let Some(failure) = &self.failure_returns {
+                    if let (Failure::Err(error), Some(Expr::Call(call))) =
+                        (failure, ret.expr.as_deref_mut())
+                    {
+                        let at = syn::spanned::Spanned::span(&call.func);
+                        *call.func = syn::parse_quote_spanned!(at=>
+                            ::core::result::Result::Err::<_, #error>
+                        );
+                    }
+                    return true;
                 }
                 let of = &self.jumps.as_ref().expect("in a body").of;
                 // Not `!`, which a `let` cannot name on stable Rust, nor a type whose names
@@ -1011,6 +1051,84 @@ fn opaque(ty: &Type) -> bool {
     let mut opaque = Opaque(false);
     opaque.visit_type(ty);
     opaque.0
+}
+
+/// Whether every `return` of a loop's own flow (its head's and its body's, outside closures,
+/// async blocks and items) is a failure of the function's written return type, and there is
+/// one: `return Err(..)` for a `Result<T, E>` whose `E` is written (not an alias that hides
+/// it, as `io::Result<T>`: the failure is coerced to it), `return None` for an `Option`. Then
+/// the loop only fails: its iterations return `Result<(), E>` (or `Option<()>`), in which
+/// such a `return` is the iteration's failure, and the loop carries back only the failure,
+/// never a value of the `Ok` type (which need not be `Send`). Not with a marked loop inside,
+/// whose exits pass through this loop's.
+fn failure_returns(output: Option<&ReturnType>, source: &Source, body: &Block) -> Option<Failure> {
+    struct Returns {
+        option: bool,
+        failures: usize,
+        others: usize,
+    }
+    impl Visit<'_> for Returns {
+        fn visit_expr_return(&mut self, ret: &syn::ExprReturn) {
+            let failure = match (self.option, ret.expr.as_deref()) {
+                (true, Some(Expr::Path(path))) => path.path.is_ident("None"),
+                (false, Some(Expr::Call(call))) => {
+                    call.args.len() == 1
+                        && matches!(&*call.func, Expr::Path(path) if path.qself.is_none()
+                        && path.path.segments.last().is_some_and(|last| {
+                            last.ident == "Err" && last.arguments.is_none()
+                        }))
+                }
+                _ => false,
+            };
+            match failure {
+                true => self.failures += 1,
+                false => self.others += 1,
+            }
+            visit::visit_expr_return(self, ret);
+        }
+        fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &Item) {}
+    }
+    let Some(ReturnType::Type(_, ty)) = output else {
+        return None;
+    };
+    let Type::Path(path) = &**ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    let failure = match &last.arguments {
+        _ if last.ident == "Option" => Failure::None,
+        syn::PathArguments::AngleBracketed(arguments) if last.ident == "Result" => {
+            let types: Vec<&Type> = arguments
+                .args
+                .iter()
+                .filter_map(|argument| match argument {
+                    syn::GenericArgument::Type(ty) => Some(ty),
+                    _ => None,
+                })
+                .collect();
+            match types[..] {
+                [_, error] if !opaque(error) => Failure::Err(Box::new(error.clone())),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    if crate::find::has_markers(body) {
+        return None;
+    }
+    let option = matches!(failure, Failure::None);
+    let mut returns = Returns {
+        option,
+        failures: 0,
+        others: 0,
+    };
+    if let Source::Head(head) = source {
+        returns.visit_expr(head);
+    }
+    returns.visit_block(body);
+    (returns.failures > 0 && returns.others == 0).then_some(failure)
 }
 
 /// Whether a written return type is `Result` or `Option` by its name (aliases such as
