@@ -98,12 +98,12 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                                         .__failfast_parts()
                                 };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                    __failfast_checks.item(&__failfast_inner);
+                                    __failfast_checks.item_concrete(&__failfast_inner);
                                 }
                                 if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                    __failfast_checks.item(&__failfast_other);
+                                    __failfast_checks.item_concrete(&__failfast_other);
                                 }
-                                __failfast_checks.item(&__failfast_first);
+                                __failfast_checks.item_concrete(&__failfast_first);
                             }
                             if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
                                 let (__failfast_inner, __failfast_other) = {
@@ -114,18 +114,20 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                                         .__failfast_parts()
                                 };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                    __failfast_checks.item(&__failfast_inner);
+                                    __failfast_checks.item_concrete(&__failfast_inner);
                                 }
                                 if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                    __failfast_checks.item(&__failfast_other);
+                                    __failfast_checks.item_concrete(&__failfast_other);
                                 }
-                                __failfast_checks.item(&__failfast_second);
+                                __failfast_checks.item_concrete(&__failfast_second);
                             }
                         }
                         if let ::core::option::Option::Some(__failfast_item) = ::failfast::parallel_loop::items_of(
                             &__failfast_input,
                         ) {
-                            ::failfast::parallel_loop::sent_to_workers(&__failfast_item);
+                            ::failfast::parallel_loop::sent_to_workers_concrete(
+                                &__failfast_item,
+                            );
                         }
                     }
                     (&&&::failfast::parallel_loop::input(&__failfast_input))
@@ -248,12 +250,12 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                                             .__failfast_parts()
                                     };
                                     if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                        __failfast_checks.item(&__failfast_inner);
+                                        __failfast_checks.item_concrete(&__failfast_inner);
                                     }
                                     if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                        __failfast_checks.item(&__failfast_other);
+                                        __failfast_checks.item_concrete(&__failfast_other);
                                     }
-                                    __failfast_checks.item(&__failfast_first);
+                                    __failfast_checks.item_concrete(&__failfast_first);
                                 }
                                 if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
                                     let (__failfast_inner, __failfast_other) = {
@@ -264,18 +266,18 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                                             .__failfast_parts()
                                     };
                                     if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                        __failfast_checks.item(&__failfast_inner);
+                                        __failfast_checks.item_concrete(&__failfast_inner);
                                     }
                                     if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                        __failfast_checks.item(&__failfast_other);
+                                        __failfast_checks.item_concrete(&__failfast_other);
                                     }
-                                    __failfast_checks.item(&__failfast_second);
+                                    __failfast_checks.item_concrete(&__failfast_second);
                                 }
                             }
                             if let ::core::option::Option::Some(__failfast_item) = ::failfast::parallel_loop::items_of(
                                 &__failfast_input,
                             ) {
-                                ::failfast::parallel_loop::sent_to_workers(
+                                ::failfast::parallel_loop::sent_to_workers_concrete(
                                     &__failfast_item,
                                 );
                             }

@@ -83,12 +83,12 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                         .__failfast_parts()
                                 };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                    __failfast_checks.item(&__failfast_inner);
+                                    __failfast_checks.item_concrete(&__failfast_inner);
                                 }
                                 if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                    __failfast_checks.item(&__failfast_other);
+                                    __failfast_checks.item_concrete(&__failfast_other);
                                 }
-                                __failfast_checks.item(&__failfast_first);
+                                __failfast_checks.item_concrete(&__failfast_first);
                             }
                             if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
                                 let (__failfast_inner, __failfast_other) = {
@@ -97,18 +97,20 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                         .__failfast_parts()
                                 };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                    __failfast_checks.item(&__failfast_inner);
+                                    __failfast_checks.item_concrete(&__failfast_inner);
                                 }
                                 if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                    __failfast_checks.item(&__failfast_other);
+                                    __failfast_checks.item_concrete(&__failfast_other);
                                 }
-                                __failfast_checks.item(&__failfast_second);
+                                __failfast_checks.item_concrete(&__failfast_second);
                             }
                         }
                         if let ::core::option::Option::Some(__failfast_item) = ff::parallel_loop::items_of(
                             &__failfast_input,
                         ) {
-                            ff::parallel_loop::sent_to_workers(&__failfast_item);
+                            ff::parallel_loop::sent_to_workers_concrete(
+                                &__failfast_item,
+                            );
                         }
                     }
                     (&&&ff::parallel_loop::input(&__failfast_input))
@@ -151,12 +153,12 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                                                         .__failfast_parts()
                                                                 };
                                                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                                                    __failfast_checks.item(&__failfast_inner);
+                                                                    __failfast_checks.item_concrete(&__failfast_inner);
                                                                 }
                                                                 if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                                                    __failfast_checks.item(&__failfast_other);
+                                                                    __failfast_checks.item_concrete(&__failfast_other);
                                                                 }
-                                                                __failfast_checks.item(&__failfast_first);
+                                                                __failfast_checks.item_concrete(&__failfast_first);
                                                             }
                                                             if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
                                                                 let (__failfast_inner, __failfast_other) = {
@@ -165,18 +167,20 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                                                         .__failfast_parts()
                                                                 };
                                                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                                                    __failfast_checks.item(&__failfast_inner);
+                                                                    __failfast_checks.item_concrete(&__failfast_inner);
                                                                 }
                                                                 if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                                                    __failfast_checks.item(&__failfast_other);
+                                                                    __failfast_checks.item_concrete(&__failfast_other);
                                                                 }
-                                                                __failfast_checks.item(&__failfast_second);
+                                                                __failfast_checks.item_concrete(&__failfast_second);
                                                             }
                                                         }
                                                         if let ::core::option::Option::Some(__failfast_item) = ff::parallel_loop::items_of(
                                                             &__failfast_input,
                                                         ) {
-                                                            ff::parallel_loop::sent_to_workers(&__failfast_item);
+                                                            ff::parallel_loop::sent_to_workers_concrete(
+                                                                &__failfast_item,
+                                                            );
                                                         }
                                                     }
                                                     (&&&ff::parallel_loop::input(&__failfast_input))

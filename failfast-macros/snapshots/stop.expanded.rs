@@ -102,12 +102,12 @@ fn download_all(
                                         .__failfast_parts()
                                 };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                    __failfast_checks.item(&__failfast_inner);
+                                    __failfast_checks.item_concrete(&__failfast_inner);
                                 }
                                 if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                    __failfast_checks.item(&__failfast_other);
+                                    __failfast_checks.item_concrete(&__failfast_other);
                                 }
-                                __failfast_checks.item(&__failfast_first);
+                                __failfast_checks.item_concrete(&__failfast_first);
                             }
                             if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
                                 let (__failfast_inner, __failfast_other) = {
@@ -118,18 +118,20 @@ fn download_all(
                                         .__failfast_parts()
                                 };
                                 if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                    __failfast_checks.item(&__failfast_inner);
+                                    __failfast_checks.item_concrete(&__failfast_inner);
                                 }
                                 if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                    __failfast_checks.item(&__failfast_other);
+                                    __failfast_checks.item_concrete(&__failfast_other);
                                 }
-                                __failfast_checks.item(&__failfast_second);
+                                __failfast_checks.item_concrete(&__failfast_second);
                             }
                         }
                         if let ::core::option::Option::Some(__failfast_item) = ::failfast::parallel_loop::items_of(
                             &__failfast_input,
                         ) {
-                            ::failfast::parallel_loop::sent_to_workers(&__failfast_item);
+                            ::failfast::parallel_loop::sent_to_workers_concrete(
+                                &__failfast_item,
+                            );
                         }
                     }
                     (&&&::failfast::parallel_loop::input(&__failfast_input))

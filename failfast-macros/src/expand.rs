@@ -566,6 +566,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         exit,
         exit_typed,
         exit_aliased,
+        concrete,
         items_typed,
         flavor,
         returns,
@@ -886,18 +887,27 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             // Each binding of the pattern first, as for a `while let`'s value: an `Rc` in an
             // `enumerate()` pair gets the loop's message, not rustc's "within `(usize, ..)`".
             // Only when the whole item is not `Send` (see `failfast_runtime::rewrite::Whole`).
+            // With no type parameter in sight, the loop's message on the whole item (see
+            // `failfast_runtime::rewrite::SendToWorkers`).
+            let (check, sent) = match concrete {
+                true => (
+                    "item_concrete",
+                    quote_spanned!(input_at=> sent_to_workers_concrete),
+                ),
+                false => ("item", quote_spanned!(input_at=> sent_to_workers)),
+            };
             let bindings_sent = part_checks(
                 &named,
                 input_at,
                 &quote_spanned!(input_at=> #named::whole_item(&#input_var)),
-                "item",
+                check,
                 items_typed,
                 moved,
             );
             let items_sent = quote_spanned! {input_at=>
                 #bindings_sent
                 if let ::core::option::Option::Some(#item) = #named::items_of(&#input_var) {
-                    #named::sent_to_workers(&#item);
+                    #named::#sent(&#item);
                 }
             };
             // An input that may hold a capturing closure of this function never takes the

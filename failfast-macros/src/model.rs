@@ -206,6 +206,12 @@ pub(crate) struct ParallelLoop {
     /// with the message of `failfast_runtime::rewrite::SendBack`, as rustc would report a part
     /// deep inside it (`dyn Error` in `Box<dyn Error>`) otherwise.
     pub(crate) exit_aliased: bool,
+    /// Whether no type parameter is in sight of the loop: its function has none, no `impl
+    /// Trait` parameter and no `self` (whose type's may be). Then the rewrite checks its items
+    /// with the message of `failfast_runtime::rewrite::SendToWorkers`, as rustc would report a
+    /// part deep inside them (`dyn Trait` in `Arc<dyn Trait>`) otherwise, and has no bound to
+    /// suggest.
+    pub(crate) concrete: bool,
     /// Whether the type of the items (or a `while let` head's values) is known where the loop
     /// begins, as far as the macro can tell: then the rewrite may check the parts its pattern
     /// moves out (see `failfast_runtime::rewrite::Whole`). Not when the input uses a local
@@ -286,6 +292,8 @@ pub(crate) struct Walk<'a> {
     /// In a loop whose every `return` is a failure (see [`failure_returns`]): the loop only
     /// fails, and they are the iterations' failures.
     failure_returns: Option<Failure>,
+    /// See [`ParallelLoop::concrete`].
+    concrete: bool,
 }
 
 /// The failure of a function's written return type (see [`failure_returns`]).
@@ -343,6 +351,13 @@ impl<'a> Walk<'a> {
             loops: 0,
             returns: 0,
             failure_returns: None,
+            concrete: signature.is_some_and(|sig| {
+                sig.generics.type_params().next().is_none()
+                    && sig.inputs.iter().all(|input| match input {
+                        syn::FnArg::Receiver(_) => false,
+                        syn::FnArg::Typed(typed) => !opaque(&typed.ty),
+                    })
+            }),
         }
     }
 
@@ -536,6 +551,7 @@ impl<'a> Walk<'a> {
             exit: self.context.exit.clone(),
             exit_typed: exit_typed(&self.context),
             exit_aliased: exit_aliased(&self.context),
+            concrete: self.concrete,
             items_typed,
             flavor,
             returns: self.returns > returns_before || facts.returns_in_macros,

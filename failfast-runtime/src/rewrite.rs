@@ -38,10 +38,23 @@ use std::ops::ControlFlow;
 #[diagnostic::on_unimplemented(
     message = "the items of a parallel loop are sent to worker threads, but `{Self}` cannot be sent between threads safely",
     label = "the items of this input are not `Send`",
-    note = "use `Arc` instead of `Rc`; items borrowed from the input (`&T`) need `T: Sync`; or loop over values that are `Send` (indices, owned data) and build the rest inside the body"
+    note = "use `Arc` instead of `Rc`, and `dyn Trait + Send + Sync` for a trait object; items borrowed from the input (`&T`) need `T: Sync`; or loop over values that are `Send` (indices, owned data) and build the rest inside the body"
 )]
 pub trait SendItem: Send {}
 impl<T: Send> SendItem for T {}
+
+/// [`SendItem`], for a function with no type parameter in sight (no generics, no `impl Trait`
+/// parameter, no `self` whose type's may be): there rustc would report a part deep inside an
+/// item (`dyn Handler` in `&Arc<dyn Handler>`) without this message, and has no type parameter
+/// to suggest a bound for (where it suggests `T: Sync` better than this message could).
+#[diagnostic::on_unimplemented(
+    message = "the items of a parallel loop are sent to worker threads, but `{Self}` cannot be sent between threads safely",
+    label = "the items of this input are not `Send`",
+    note = "use `Arc` instead of `Rc`, and `dyn Trait + Send + Sync` for a trait object; items borrowed from the input (`&T`) need `T: Sync`; or loop over values that are `Send` (indices, owned data) and build the rest inside the body"
+)]
+pub trait SendToWorkers: Send {}
+#[diagnostic::do_not_recommend]
+impl<T: Send> SendToWorkers for T {}
 
 /// The values of a thread `while let` loop go to worker threads: the message for a part of
 /// one that the loop's pattern moves out (see [`Whole`]).
@@ -214,6 +227,9 @@ impl Unchecked {
     /// See [`Checked::item`].
     #[inline(always)]
     pub fn item<T: ?Sized>(&self, _: &T) {}
+    /// See [`Checked::item_concrete`].
+    #[inline(always)]
+    pub fn item_concrete<T: ?Sized>(&self, _: &T) {}
     /// See [`Checked::value`].
     #[inline(always)]
     pub fn value<T: ?Sized>(&self, _: &T) {}
@@ -233,6 +249,9 @@ impl Checked {
     /// A part of an item: [`SendItem`].
     #[inline(always)]
     pub fn item(&self, _: &dyn SendItem) {}
+    /// A part of an item, with no type parameter in sight: [`SendToWorkers`].
+    #[inline(always)]
+    pub fn item_concrete(&self, _: &dyn SendToWorkers) {}
     /// A part of a `while let` value: [`SendValue`].
     #[inline(always)]
     pub fn value(&self, _: &dyn SendValue) {}
@@ -322,6 +341,10 @@ pub fn sent_back_aliased(_: &dyn SendBack) {}
 /// See [`items_of`] and [`SendItem`].
 #[inline(always)]
 pub fn sent_to_workers(_: &dyn SendItem) {}
+
+/// [`sent_to_workers`], with no type parameter in sight: see [`SendToWorkers`].
+#[inline(always)]
+pub fn sent_to_workers_concrete(_: &dyn SendToWorkers) {}
 
 /// The path a thread loop takes, chosen by its input's type with autoref-based dispatch
 /// (there is no specialization on stable Rust): the rewrite writes
