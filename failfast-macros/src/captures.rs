@@ -1017,7 +1017,8 @@ pub(crate) fn views_closures(stmt: &syn::Stmt, tail: bool) -> bool {
 
 /// Whether a `let`'s value holds none of the closures of its initializer, as far as the
 /// source shows: an iterator's adapters ended by a method that consumes them (`.sum()`,
-/// `.collect()`, `.any(..)`), perhaps unwrapped (`?`, `.unwrap()`).
+/// `.collect()`, `.any(..)`), or a closure called where it is written (`(|| ..)()`), perhaps
+/// unwrapped (`?`, `.unwrap()`).
 fn consumes_its_closures(init: &Expr) -> bool {
     const CONSUMING: &[&str] = &[
         "all",
@@ -1056,6 +1057,13 @@ fn consumes_its_closures(init: &Expr) -> bool {
                 outer = &call.receiver;
             }
             Expr::MethodCall(call) => return CONSUMING.contains(&&*call.method.to_string()),
+            Expr::Call(call) => {
+                let mut called = &*call.func;
+                while let Expr::Paren(inner) = called {
+                    called = &inner.expr;
+                }
+                return matches!(called, Expr::Closure(_));
+            }
             _ => return false,
         }
     }

@@ -1,10 +1,10 @@
 // A spawned async function whose loop uses a `Cell` counter and a `RefCell` list inside the
 // closures of its statements (`for_each(|p| hits.set(..))`, a `filter` reading a limit, a
 // `move` one, a closure kept in a block, one called in the body's last statement, the
-// adapters of a `let` that sums or counts them). The locals are `Send` but not `Sync`: only
-// the loop's own task may use them, as the sequential loop does, so its future is `Send` all
-// the same. A closure kept by a `let` that lives across an `.await` would hold `&Cell` there
-// in both loops: not written here.
+// adapters of a `let` that sums or counts them, a closure called where it is written on an
+// mpsc `Receiver`). The locals are `Send` but not `Sync`: only the loop's own task may use
+// them, as the sequential loop does, so its future is `Send` all the same. A closure kept by a
+// `let` that lives across an `.await` would hold `&Cell` there in both loops: not written here.
 use failfast::fail_fast;
 use std::cell::{Cell, RefCell};
 
@@ -21,8 +21,11 @@ async fn count(xs: Vec<u32>, limit: u32) -> Result<(u32, usize), String> {
     let hits = Cell::new(0u32);
     let small = RefCell::new(Vec::new());
     let scale = Cell::new(2u32);
+    let (_more, extra) = std::sync::mpsc::channel::<u32>();
     for x in xs {
         let found = parts(x).await?;
+        let waiting = (|| extra.try_recv().unwrap_or(0))();
+        hits.set(hits.get() + waiting);
         found.iter().for_each(|p| hits.set(hits.get() + p));
         found
             .iter()
