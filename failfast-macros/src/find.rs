@@ -300,6 +300,10 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
         while_lets: Vec<Span>,
         /// Which loop to mark: the n-th outermost `for`, or `while let` loop.
         mark: Option<(bool, usize)>,
+        /// Whether each outermost `for` loop carries a `#[cfg(..)]`.
+        configured: Vec<bool>,
+        /// Mark every outermost `for` loop (see [`mark_the_outermost_loop`]).
+        mark_every_for: bool,
         /// What encloses the current expression, if it hides loops from being outermost.
         inside: Option<&'static str>,
         hidden: Vec<(Span, &'static str, &'static str)>,
@@ -373,9 +377,15 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
                     .push((for_loop.for_token.span, "`for` loop", what));
                 return;
             }
-            if self.mark == Some((true, self.found.len())) {
+            if self.mark_every_for || self.mark == Some((true, self.found.len())) {
                 for_loop.attrs.push(syn::parse_quote!(#[fail_fast]));
             }
+            self.configured.push(
+                for_loop
+                    .attrs
+                    .iter()
+                    .any(|attr| attr.path().is_ident("cfg")),
+            );
             self.found.push(for_loop.for_token.span);
             // The input expression is evaluated outside the loop: a loop in it is outermost too.
             self.visit_expr_mut(&mut for_loop.expr);
@@ -426,16 +436,25 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
     }
     let async_fn = function.sig.asyncness.is_some();
     let block = &mut function.block;
-    let outermost = |mark| Outermost {
+    let outermost = |mark, mark_every_for| Outermost {
         found: Vec::new(),
         while_lets: Vec::new(),
         mark,
+        configured: Vec::new(),
+        mark_every_for,
         inside: None,
         hidden: Vec::new(),
         plain: Vec::new(),
     };
-    let mut count = outermost(None);
+    let mut count = outermost(None, false);
     count.visit_body(block, async_fn, true);
+    // Outermost `for` loops that each carry a `#[cfg(..)]` are alternatives (one for debug
+    // builds, one for release), of which the sequential function keeps the configured ones:
+    // each is marked, and `cfg` removes the others before they are expanded.
+    if count.found.len() > 1 && count.configured.iter().all(|&configured| configured) {
+        outermost(None, true).visit_body(block, async_fn, true);
+        return Ok(());
+    }
     let pick = match (count.found.len(), count.while_lets.len()) {
         (1, _) => (true, 0),
         (0, 1) => (false, 0),
@@ -443,7 +462,7 @@ pub(crate) fn mark_the_outermost_loop(function: &mut syn::ItemFn) -> Result<(), 
         (0, _) => return Err(NotOne::Several(count.while_lets, "`while let`")),
         _ => return Err(NotOne::Several(count.found, "`for`")),
     };
-    outermost(Some(pick)).visit_body(block, async_fn, true);
+    outermost(Some(pick), false).visit_body(block, async_fn, true);
     Ok(())
 }
 
