@@ -100,11 +100,14 @@
 //! A deeper recursion does not overflow either: a run that finds less than 512 KiB of its
 //! thread's stack left continues on a new 8 MiB segment, which the `stacker` crate maps and
 //! unmaps again when the run returns (as rustc does for its own deep recursions), so a walk
-//! goes as deep as memory allows (`tests/recursion_deep.rs`: 20,000 levels from an 8 MiB
-//! thread, on every path). The check is a few nanoseconds a run. Nor does the depth slow a
-//! level down: whether a loop of its chain was cancelled is read in constant time, not by
-//! walking the chain (see `failfast_runtime`'s `cancel.rs`); a comb 8,000 levels deep took
-//! 1.8 s before that, 12 ms after, optimised with `workers = 1`.
+//! goes as deep as memory allows (`tests/recursion_deep.rs`: 10,000 levels from an 8 MiB
+//! thread, on every path). The check is a few nanoseconds a run. Whether a loop of a level's
+//! chain was cancelled is read in constant time, not by walking the chain (see
+//! `failfast_runtime`'s `cancel.rs`): a comb 8,000 levels deep took 1.8 s before that, 12 ms
+//! after, optimised with `workers = 1`. With several workers a walk thousands of levels deep
+//! still slows down with its depth: an idle pool thread looks through every level's run for
+//! work (a comb 10,000 levels deep on every path: 0.6 s in a debug build with 1 and 2
+//! workers, 20 s with 4 and 8 as well).
 //!
 //! What a level holds, over a range, in a release build (384 B): the user's frames (the
 //! loop's call inlined; 112 B in the test's walk), the run's making with its owner's loop

@@ -549,11 +549,11 @@ pub mod parallel_loop {
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{
         an_index, captured, changed_by_async_iterations, changed_by_thread_iterations, changes,
-        input, input_capturing, items_of, kept_for_return, moved_by_return, parts_of, returned,
-        returned_value, sent_back, sent_back_aliased, sent_to_workers, sent_to_workers_concrete,
-        shared_by_iterations, shared_field, shared_through_reference, stop_token,
-        taken_by_the_head, while_let, while_let_with, whole, whole_item, AsStopToken, Checked,
-        ExitsPastMacro, ExitsPastMacros, ExitsThrough, FailsThrough, Fed, Input, Kept,
+        failure_of, input, input_capturing, items_of, kept_for_return, moved_by_return, parts_of,
+        returned, returned_value, sent_back, sent_back_aliased, sent_to_workers,
+        sent_to_workers_concrete, shared_by_iterations, shared_field, shared_through_reference,
+        stop_token, taken_by_the_head, while_let, while_let_with, whole, whole_item, AsStopToken,
+        Checked, ExitsPastMacro, ExitsPastMacros, ExitsThrough, FailsThrough, Fed, Input, Kept,
         KeptForReturn, MovedByReturn, MovedValue, NoParts, NotSent, ParallelLoopsHaveNoBreak,
         Parts, PulledByCaller, Reborrowed, Return, Returned, SendBack, SendExit, SendItem,
         SendToWorkers, SendValue, Shared, SharedByWorkers, SharedCapture, SharedThroughReference,

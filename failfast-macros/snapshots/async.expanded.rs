@@ -18,10 +18,12 @@ async fn fetch_all(urls: &[String], client: &Client) -> Result<(), String> {
                                         if ::failfast::__private::always() {
                                             let length = client.get(url).await?;
                                             if length == 0 {
-                                                return ::core::result::Result::Err::<
-                                                    _,
-                                                    String,
-                                                >("an empty url".into());
+                                                return ::failfast::parallel_loop::failure_of({
+                                                    let __failfast_returned: Result<(), String> = Err(
+                                                        "an empty url".into(),
+                                                    );
+                                                    __failfast_returned
+                                                });
                                             }
                                         }
                                         ::failfast::parallel_loop::LoopStep::success()

@@ -300,6 +300,7 @@ impl Locals {
             in_closure: false,
             at_body: true,
             in_macro_arguments: false,
+            storing: false,
         };
         places.bind(pat);
         places.visit_block(body);
@@ -767,6 +768,50 @@ struct Places<'a> {
     at_body: bool,
     /// In the arguments of a macro that lends them (through views, see `expand::LentUses`).
     in_macro_arguments: bool,
+    /// The expression visited next may be stored beyond its statement (see
+    /// [`Places::stores`]): a closure there is not lent views.
+    storing: bool,
+}
+
+impl Places<'_> {
+    /// Whether a call stores its arguments beyond the statement, as far as the name shows:
+    /// then an edition-2018 closure among them, which borrows the view itself, would outlive
+    /// it (`fs.push(Box::new(|| hits.get()))`). A function does, unless it is one that runs its
+    /// closure before it returns (`thread::scope`, `rayon::join`); a method does not, unless
+    /// it is one that keeps its argument (`push`, `insert`, `send`, `spawn`).
+    fn stores(called: &str, method: bool) -> bool {
+        const RUN_AT_ONCE: &[&str] = &[
+            "scope",
+            "join",
+            "catch_unwind",
+            "block_in_place",
+            "in_place_scope",
+            "scope_fifo",
+        ];
+        const KEEP: &[&str] = &[
+            "push",
+            "push_back",
+            "push_front",
+            "insert",
+            "extend",
+            "append",
+            "set",
+            "replace",
+            "send",
+            "try_send",
+            "spawn",
+            "spawn_blocking",
+            "spawn_local",
+            "register",
+            "add",
+            "store",
+            "swap",
+        ];
+        match method {
+            true => KEEP.contains(&called),
+            false => !RUN_AT_ONCE.contains(&called),
+        }
+    }
 }
 
 /// What a loop's body uses from outside it (see [`Locals::places_used`]).
@@ -1062,6 +1107,21 @@ pub(crate) fn views_closures(stmt: &syn::Stmt, tail: bool) -> bool {
     !awaits.0
 }
 
+/// The elements of a struct literal, an array or a tuple.
+fn expr_elements(expr: &Expr) -> Vec<&Expr> {
+    match expr {
+        Expr::Struct(built) => built
+            .fields
+            .iter()
+            .map(|field| &field.expr)
+            .chain(built.rest.as_deref())
+            .collect(),
+        Expr::Array(array) => array.elems.iter().collect(),
+        Expr::Tuple(tuple) => tuple.elems.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Whether a `let`'s value holds none of the closures of its initializer, as far as the
 /// source shows: an iterator's adapters ended by a method that consumes them (`.sum()`,
 /// `.collect()`, `.any(..)`), or a closure called where it is written (`(|| ..)()`), perhaps
@@ -1243,6 +1303,7 @@ impl Visit<'_> for Places<'_> {
     }
 
     fn visit_expr(&mut self, expr: &Expr) {
+        let storing = std::mem::replace(&mut self.storing, false);
         if self.place(expr) {
             return;
         }
@@ -1252,6 +1313,20 @@ impl Visit<'_> for Places<'_> {
                     self.note_moved(moved_out(value));
                 }
                 visit::visit_expr(self, expr);
+            }
+            Expr::MethodCall(call) => {
+                self.visit_expr(&call.receiver);
+                let stores = Places::stores(&call.method.to_string(), true);
+                for arg in &call.args {
+                    self.storing = stores;
+                    self.visit_expr(arg);
+                }
+            }
+            Expr::Struct(_) | Expr::Array(_) | Expr::Tuple(_) => {
+                for element in expr_elements(expr) {
+                    self.storing = true;
+                    self.visit_expr(element);
+                }
             }
             Expr::Try(tried) if self.own_flow => {
                 self.note_moved(moved_out(&tried.expr));
@@ -1274,12 +1349,26 @@ impl Visit<'_> for Places<'_> {
             // function); `max(..)` with no local `max` is a function, which `place` skips.
             Expr::Call(call) => {
                 self.visit_expr(&call.func);
+                let called = match &*call.func {
+                    Expr::Path(path) => {
+                        path.path.segments.last().map(|last| last.ident.to_string())
+                    }
+                    _ => None,
+                };
+                let stores = called.is_none_or(|called| Places::stores(&called, false));
                 for arg in &call.args {
+                    self.storing = stores;
                     self.visit_expr(arg);
                 }
             }
             // A variable only assigned may not hold a value yet (`let x; .. x = 1;`).
             Expr::Assign(assign) if matches!(&*assign.left, Expr::Path(_)) => {
+                self.storing = true;
+                self.visit_expr(&assign.right);
+            }
+            Expr::Assign(assign) => {
+                self.visit_expr(&assign.left);
+                self.storing = true;
                 self.visit_expr(&assign.right);
             }
             Expr::Closure(closure) => {
@@ -1287,7 +1376,13 @@ impl Visit<'_> for Places<'_> {
                 let outer = std::mem::replace(&mut self.own_flow, false);
                 // A closure of a statement that views are taken around uses the views: it is
                 // as much the iteration's own code as the statement (see `views_closures`).
-                let viewed = (self.closures_viewed || self.in_closure) && !self.aside;
+                // Not a `move` closure, which would take the view rather than a copy of a
+                // `Copy` local (`thread::spawn(move || n + 1)` needs its own `n`), nor one the
+                // statement may store (see `storing`).
+                let viewed = (self.closures_viewed || self.in_closure)
+                    && !self.aside
+                    && !storing
+                    && closure.capture.is_none();
                 let outer_aside = std::mem::replace(&mut self.aside, !viewed);
                 let outer_closure = std::mem::replace(&mut self.in_closure, viewed);
                 self.scoped(&inputs, |this| this.visit_expr(&closure.body));

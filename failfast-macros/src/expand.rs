@@ -244,6 +244,10 @@ impl Phases for Checked<'_> {
         early_return(&named(&of.options, of.span), ret, written)
     }
 
+    fn failure_return(&self, of: &LoopAt, ret: &ExprReturn, written: &Type) -> Expr {
+        failure_return(&named(&of.options, of.span), ret, written)
+    }
+
     fn changed_shared(&self, of: &LoopAt, call: &ExprMethodCall) -> Option<syn::Stmt> {
         changed_container(&named(&of.options, of.span), of.kind, call)
     }
@@ -520,6 +524,31 @@ fn early_return(named: &TokenStream, ret: &ExprReturn, written: Option<&Type>) -
     let mut call = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, value);
     call.set_span(end);
     parse(quote_spanned!(at=> #(#attrs)* #return_token #named::LoopStep::from_exit #call))
+}
+
+/// `return Err(e)` of a loop that only fails (see `model::failure_returns`): the value, of the
+/// function's written type (to which the sequential `return` coerces it), becomes the
+/// iteration's failure, `Err(e)` of a `Result<(), E>`.
+fn failure_return(named: &TokenStream, ret: &ExprReturn, written: &Type) -> Expr {
+    let ExprReturn {
+        attrs,
+        return_token,
+        expr,
+    } = ret;
+    let at = hygienic(return_token.span);
+    let typed = Ident::new("__failfast_returned", at);
+    let value = quote_spanned!(at=> { let #typed: #written = #expr; #typed });
+    // The call's parentheses end where the user's `return` does (see `early_return`).
+    let end = expr
+        .as_ref()
+        .and_then(|value| value.to_token_stream().into_iter().last())
+        .map_or(return_token.span, |last| match last {
+            proc_macro2::TokenTree::Group(group) => group.span_close(),
+            last => last.span(),
+        });
+    let mut call = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, value);
+    call.set_span(end);
+    parse(quote_spanned!(at=> #(#attrs)* #return_token #named::failure_of #call))
 }
 
 /// `"Result"` or `"Option"` if `ty` is written as one (`Result<T, E>`, `io::Result<T>`,

@@ -30,6 +30,9 @@ pub(crate) trait Phases {
     /// A `return` in the body of `of`, its value already walked, from a function (or closure)
     /// whose return type is `written`, where it is.
     fn early_return(&self, of: &LoopAt, ret: &ExprReturn, written: Option<&Type>) -> Expr;
+    /// A `return Err(..)` in the body of `of` that only fails (see [`failure_returns`]), its
+    /// value already walked, from a function (or closure) whose return type is `written`.
+    fn failure_return(&self, of: &LoopAt, ret: &ExprReturn, written: &Type) -> Expr;
     /// A check, for a statement before the one in the body of `of` that has this method call
     /// on a place declared outside the body (`self.items.push(x)`), if the method may change
     /// the place.
@@ -294,12 +297,14 @@ pub(crate) struct Walk<'a> {
     failure_returns: Option<Failure>,
     /// See [`ParallelLoop::concrete`].
     concrete: bool,
+    /// The function's signature, where the walk sees it.
+    signature: Option<Signature>,
 }
 
 /// The failure of a function's written return type (see [`failure_returns`]).
 #[derive(Clone)]
 enum Failure {
-    /// `return Err(..)` of a `Result<T, E>`, with its `E`.
+    /// `return Err(..)` of a `Result` (`Result<T, E>`, `io::Result<T>`), with that type.
     Err(Box<Type>),
     /// `return None` of an `Option<T>`.
     None,
@@ -355,9 +360,16 @@ impl<'a> Walk<'a> {
                 sig.generics.type_params().next().is_none()
                     && sig.inputs.iter().all(|input| match input {
                         syn::FnArg::Receiver(_) => false,
-                        syn::FnArg::Typed(typed) => !opaque(&typed.ty),
+                        syn::FnArg::Typed(typed) => {
+                            !opaque(&typed.ty) && !mentions_type_parameters(&typed.ty, sig)
+                        }
                     })
+                    && match &sig.output {
+                        ReturnType::Default => true,
+                        ReturnType::Type(_, ty) => !mentions_type_parameters(ty, sig),
+                    }
             }),
+            signature: signature.cloned(),
         }
     }
 
@@ -517,7 +529,7 @@ impl<'a> Walk<'a> {
             .then(|| failure_returns(outer.returns.as_ref(), &source, &body))
             .flatten()
             .filter(|failure| match failure {
-                Failure::Err(error) => !self.locals.declares_any(error),
+                Failure::Err(written) => !self.locals.declares_any(written),
                 Failure::None => true,
             });
         let outer_failures = std::mem::replace(&mut self.failure_returns, failure_returns);
@@ -550,7 +562,14 @@ impl<'a> Walk<'a> {
             kind,
             exit: self.context.exit.clone(),
             exit_typed: exit_typed(&self.context),
-            exit_aliased: exit_aliased(&self.context),
+            exit_aliased: exit_aliased(&self.context)
+                && self
+                    .signature
+                    .as_ref()
+                    .is_some_and(|sig| match &self.context.returns {
+                        Some(ReturnType::Type(_, ty)) => !mentions_type_parameters(ty, sig),
+                        _ => false,
+                    }),
             concrete: self.concrete,
             items_typed,
             flavor,
@@ -611,17 +630,13 @@ impl<'a> Walk<'a> {
                     self.take_kept(value);
                 }
                 // `return Err(e)` of a loop that only fails: the iteration's own failure, as
-                // `Err(e)?` would be, without `?`'s conversion but with the coercion to the
-                // written error type that the function's `return` makes (`Box<E>` to `Box<dyn
-                // Error>`): `Err::<_, E>(e)`.
+                // `Err(e)?` would be, without `?`'s conversion but with the coercion that the
+                // function's `return` makes (`Box<E>` to `Box<dyn Error>`), through its written
+                // type (also an alias's).
                 if let Some(failure) = &self.failure_returns {
-                    if let (Failure::Err(error), Some(Expr::Call(call))) =
-                        (failure, ret.expr.as_deref_mut())
-                    {
-                        let at = syn::spanned::Spanned::span(&call.func);
-                        *call.func = syn::parse_quote_spanned!(at=>
-                            ::core::result::Result::Err::<_, #error>
-                        );
+                    if let Failure::Err(written) = failure {
+                        let of = &self.jumps.as_ref().expect("in a body").of;
+                        *expr = self.phases.failure_return(of, ret, written);
                     }
                     return true;
                 }
@@ -1029,6 +1044,37 @@ fn exit_typed(context: &Context) -> bool {
     !opaque(written)
 }
 
+/// Whether `ty` may name a type parameter: one of `sig`'s, `Self`, or a name written as type
+/// parameters are (`T`, `E`, `K2`: one or two capitals or digits), which may be an `impl`'s
+/// or a trait's that the macro does not see. For such a type a not-recommended check would
+/// have rustc suggest a bound on the check's trait, rather than `T: Send`.
+fn mentions_type_parameters(ty: &Type, sig: &Signature) -> bool {
+    struct Mentions<'a>(&'a Signature, bool);
+    impl Visit<'_> for Mentions<'_> {
+        fn visit_path(&mut self, path: &syn::Path) {
+            if let Some(first) = path.segments.first() {
+                let name = first.ident.to_string();
+                let written_as_parameter = name.len() <= 2
+                    && name.starts_with(|c: char| c.is_ascii_uppercase())
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+                self.1 |= name == "Self"
+                    || written_as_parameter
+                    || self
+                        .0
+                        .generics
+                        .type_params()
+                        .any(|param| param.ident == first.ident);
+            }
+            visit::visit_path(self, path);
+        }
+    }
+    let mut mentions = Mentions(sig, false);
+    mentions.visit_type(ty);
+    mentions.1
+}
+
 /// See `ParallelLoop::exit_aliased`.
 fn exit_aliased(context: &Context) -> bool {
     let Some(ReturnType::Type(_, ty)) = &context.returns else {
@@ -1071,8 +1117,8 @@ fn opaque(ty: &Type) -> bool {
 
 /// Whether every `return` of a loop's own flow (its head's and its body's, outside closures,
 /// async blocks and items) is a failure of the function's written return type, and there is
-/// one: `return Err(..)` for a `Result<T, E>` whose `E` is written (not an alias that hides
-/// it, as `io::Result<T>`: the failure is coerced to it), `return None` for an `Option`. Then
+/// one: `return Err(..)` for a `Result` (also an alias, `io::Result<T>`: the failure is
+/// coerced to the written type first), `return None` for an `Option`. Then
 /// the loop only fails: its iterations return `Result<(), E>` (or `Option<()>`), in which
 /// such a `return` is the iteration's failure, and the loop carries back only the failure,
 /// never a value of the `Ok` type (which need not be `Send`). Not with a marked loop inside,
@@ -1113,22 +1159,9 @@ fn failure_returns(output: Option<&ReturnType>, source: &Source, body: &Block) -
         return None;
     };
     let last = path.path.segments.last()?;
-    let failure = match &last.arguments {
+    let failure = match () {
         _ if last.ident == "Option" => Failure::None,
-        syn::PathArguments::AngleBracketed(arguments) if last.ident == "Result" => {
-            let types: Vec<&Type> = arguments
-                .args
-                .iter()
-                .filter_map(|argument| match argument {
-                    syn::GenericArgument::Type(ty) => Some(ty),
-                    _ => None,
-                })
-                .collect();
-            match types[..] {
-                [_, error] if !opaque(error) => Failure::Err(Box::new(error.clone())),
-                _ => return None,
-            }
-        }
+        _ if last.ident == "Result" && !opaque(ty) => Failure::Err(ty.clone()),
         _ => return None,
     };
     if crate::find::has_markers(body) {

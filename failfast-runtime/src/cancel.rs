@@ -252,6 +252,12 @@ fn current() -> Option<Arc<Token>> {
     with_current(|current| current.cloned())
 }
 
+/// Whether this thread is running an iteration of a loop.
+#[cfg(not(any(miri, loom)))]
+pub(crate) fn in_iteration() -> bool {
+    !CURRENT.with(Cell::get).is_null()
+}
+
 /// Makes `token` the current one on this thread until the guard is dropped.
 pub(crate) fn enter(token: &Arc<Token>) -> Entered<'_> {
     let previous = CURRENT.with(|current| current.replace(token));

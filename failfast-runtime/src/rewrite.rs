@@ -330,6 +330,16 @@ impl<R> NoParts for &Parts<R> {
     }
 }
 
+/// A `return Err(e)` of a loop that only fails, of the function's written type: the
+/// iteration's failure, `Err(e)`, which carries nothing of the `Ok` type across threads.
+#[inline(always)]
+pub fn failure_of<T, E>(returned: Result<T, E>) -> Result<(), E> {
+    match returned {
+        Ok(_) => unreachable!("the rewrite gives it only `return Err(..)`'s value"),
+        Err(failure) => Err(failure),
+    }
+}
+
 /// See [`returned`] and [`SendExit`].
 #[inline(always)]
 pub fn sent_back(_: &dyn SendExit) {}

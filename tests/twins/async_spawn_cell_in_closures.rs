@@ -31,6 +31,11 @@ async fn count(xs: Vec<u32>, limit: u32) -> Result<(u32, usize), String> {
             .iter()
             .filter(|p| **p < limit)
             .for_each(|p| small.borrow_mut().push(*p));
+        // A `move` closure copies `limit` for a thread of its own.
+        let twice = std::thread::spawn(move || limit * 2).join().unwrap_or(0);
+        if twice != limit * 2 {
+            return Err("the thread lost its copy".to_string());
+        }
         if x % 2 == 0 {
             let over = found.iter().filter(move |p| **p >= limit).count();
             found.iter().take(over).for_each(|p| {

@@ -5,10 +5,12 @@
 //! the stack its program gave it, or a pool thread. One level of a parallel loop takes several
 //! times the stack of one level of the sequential loop (its iteration runs inside the engine's
 //! frames), so a recursion that the sequential function finishes on the main thread could
-//! overflow it in parallel. Each run therefore checks, as it starts, that its thread has
-//! [`RED_ZONE`] of stack left; if not, it runs on a new segment of [`SEGMENT`] that the
-//! `stacker` crate maps (and unmaps when the run returns or unwinds): the recursion goes on as
-//! deep as memory allows, as rustc's own recursions do with the same crate.
+//! overflow it in parallel. Each run started inside an iteration (a recursion's level, or a
+//! nested loop) therefore checks, as it starts, that its thread has [`RED_ZONE`] of stack
+//! left; if not, it runs on a new segment of [`SEGMENT`] that the `stacker` crate maps (and
+//! unmaps when the run returns or unwinds): the recursion goes on as deep as memory allows, as
+//! rustc's own recursions do with the same crate. A loop started outside any iteration never
+//! does: a thread with a small stack (256 KiB) would otherwise map a segment for every loop.
 //!
 //! The check reads the stack pointer and a thread-local limit, a few nanoseconds a run. Under
 //! Miri and loom, which cannot switch stacks, there is no check.
@@ -22,11 +24,13 @@ const RED_ZONE: usize = 512 << 10;
 #[cfg(not(any(miri, loom)))]
 const SEGMENT: usize = 8 << 20;
 
-/// Whether the current thread's stack has less than [`RED_ZONE`] left.
+/// Whether the current thread runs an iteration, and its stack has less than [`RED_ZONE`]
+/// left.
 #[inline]
 pub(crate) fn low() -> bool {
     #[cfg(not(any(miri, loom)))]
-    return stacker::remaining_stack().is_some_and(|left| left < RED_ZONE);
+    return crate::cancel::in_iteration()
+        && stacker::remaining_stack().is_some_and(|left| left < RED_ZONE);
     #[cfg(any(miri, loom))]
     return false;
 }

@@ -88,7 +88,27 @@ async fn fetched(urls: Vec<&str>) -> Result<Rc<usize>, String> {
     Ok(Rc::new(urls.len()))
 }
 
+/// An alias that is not the standard `Result`'s shape: the failure is coerced to the
+/// written type, whatever it stands for.
+mod boxed {
+    #[derive(Debug, PartialEq)]
+    pub struct Odd(pub u32);
+    pub type Result<T, E> = std::result::Result<T, Box<E>>;
+}
+
+#[fail_fast(workers = 2)]
+fn first_odd(xs: &[u32]) -> boxed::Result<Rc<u32>, boxed::Odd> {
+    for &x in xs {
+        if x % 2 == 1 {
+            return Err(Box::new(boxed::Odd(x)));
+        }
+    }
+    Ok(Rc::new(0))
+}
+
 fn main() {
+    assert_eq!(first_odd(&[2, 4, 7]).unwrap_err(), Box::new(boxed::Odd(7)));
+    assert_eq!(first_odd(&[2]).as_deref().ok(), Some(&0));
     let loaded = load(&["a", "bc"]).unwrap();
     assert_eq!(loaded.iter().map(|p| p.name()).collect::<Vec<_>>(), ["a", "bc"]);
     assert_eq!(load(&["a", ""]).err(), Some("a plugin without a name".to_string()));
