@@ -108,6 +108,65 @@ pub(crate) fn is_marker(attr: &Attribute) -> bool {
         .is_some_and(|segment| segment.ident == "fail_fast")
 }
 
+/// Takes `#[parallel]` on a loop of the function as a marker, where `fail_fast` was imported
+/// under that name (`use failfast::fail_fast as parallel;`): the function's own attribute does
+/// not know the name it was called by, but a loop can carry no other attribute of one word on
+/// stable Rust than the compiler's own (`#[allow(..)]`, `#[cfg(..)]`), and rustc would refuse
+/// it with "attributes on expressions are experimental". Not in nested items, which expand on
+/// their own.
+pub(crate) fn adopt_renamed_markers(block: &mut Block) {
+    const COMPILER_OWN: &[&str] = &[
+        "allow",
+        "cfg",
+        "cfg_attr",
+        "cold",
+        "coverage",
+        "deny",
+        "deprecated",
+        "diagnostic",
+        "doc",
+        "expect",
+        "fail_fast",
+        "forbid",
+        "inline",
+        "must_use",
+        "rustfmt",
+        "track_caller",
+        "warn",
+    ];
+    struct Adopt;
+    impl Adopt {
+        fn adopt(attrs: &mut [Attribute]) {
+            for attr in attrs {
+                let Some(name) = attr.path().get_ident() else {
+                    continue;
+                };
+                if !COMPILER_OWN.contains(&name.to_string().as_str()) {
+                    let at = name.span();
+                    let renamed: syn::Path = syn::parse_quote_spanned!(at=> fail_fast);
+                    match &mut attr.meta {
+                        syn::Meta::Path(path) => *path = renamed,
+                        syn::Meta::List(list) => list.path = renamed,
+                        syn::Meta::NameValue(_) => {}
+                    }
+                }
+            }
+        }
+    }
+    impl VisitMut for Adopt {
+        fn visit_expr_for_loop_mut(&mut self, inner: &mut ExprForLoop) {
+            Adopt::adopt(&mut inner.attrs);
+            visit_mut::visit_expr_for_loop_mut(self, inner);
+        }
+        fn visit_expr_while_mut(&mut self, inner: &mut syn::ExprWhile) {
+            Adopt::adopt(&mut inner.attrs);
+            visit_mut::visit_expr_while_mut(self, inner);
+        }
+        fn visit_item_mut(&mut self, _: &mut Item) {}
+    }
+    Adopt.visit_block_mut(block);
+}
+
 /// Whether any loop (or anything else) in `block` carries a marker.
 pub(crate) fn has_markers(block: &Block) -> bool {
     struct AnyMarker(bool);
