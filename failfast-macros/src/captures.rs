@@ -335,28 +335,6 @@ impl Locals {
                 _ => None,
             })
             .collect();
-        // The fields of a reference used only through them are borrowed before the loop
-        // where the rewrite can reach every use (see `Shared::fields`).
-        for shared in &mut places.found {
-            let name = match &shared.place {
-                Expr::Path(path) => path.path.get_ident().map(ToString::to_string),
-                _ => None,
-            };
-            // Only `self`: `&` of a packed struct's field is refused, and a packed struct
-            // passed by reference (a parsed header) is read field by field more often than
-            // `self` is (an `&self` method of a service with a cache beside what it reads).
-            let viewable = shared.through_a_field
-                && name.is_some_and(|name| {
-                    name == "self"
-                        && !shadowed.contains(&name)
-                        && !places.used_aside.contains(&name)
-                        && !bound.0.contains_key(&name)
-                        && !declared.0.contains(&name)
-                });
-            if !viewable {
-                shared.fields = None;
-            }
-        }
         places.found.retain(|Shared { place, .. }| {
             let mut root = place;
             while let Expr::Field(field) = root {
@@ -932,12 +910,6 @@ pub(crate) struct Shared {
     /// Whether the variable is a reference that the body uses only through its fields
     /// (`self.hits`): rustc captures the reference, and so shares the whole value.
     pub(crate) through_a_field: bool,
-    /// For such a reference, the fields the body uses (`self.allowed`, each once, as first
-    /// written), if the rewrite may borrow each before the loop and have the body use those
-    /// borrows instead (see `expand::FieldViews`): the reference is `self`, and every use is in
-    /// the body's own code, where the rewrite sees it (not in a macro, a closure, an async
-    /// block, an `unsafe` block or a marked loop).
-    pub(crate) fields: Option<Vec<Expr>>,
 }
 
 impl Places<'_> {
@@ -1026,34 +998,15 @@ impl Places<'_> {
             };
             let through_a_field = is_field && std::ptr::eq(shared, root);
             let written = quote::ToTokens::to_token_stream(shared).to_string();
-            let at = match self.seen.get(&written) {
+            match self.seen.get(&written) {
                 // Used whole too, or through a field too.
-                Some(&at) => {
-                    self.found[at].through_a_field &= through_a_field;
-                    at
-                }
+                Some(&at) => self.found[at].through_a_field &= through_a_field,
                 None => {
                     self.seen.insert(written, self.found.len());
                     self.found.push(Shared {
                         place: shared.clone(),
                         through_a_field,
-                        fields: Some(Vec::new()),
                     });
-                    self.found.len() - 1
-                }
-            };
-            // The rewrite does not reach into a macro's arguments (see `Shared::fields`).
-            if self.in_macro_arguments {
-                self.found[at].fields = None;
-            }
-            if let Some(fields) = &mut self.found[at].fields {
-                let field = quote::ToTokens::to_token_stream(place).to_string();
-                if through_a_field
-                    && !fields
-                        .iter()
-                        .any(|seen| quote::ToTokens::to_token_stream(seen).to_string() == field)
-                {
-                    fields.push(place.clone());
                 }
             }
         }

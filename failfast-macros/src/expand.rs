@@ -722,15 +722,9 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     // Each place a thread loop's body shares is checked at `for`, so that rustc reports one
     // that is not `Sync` in the loop's terms, not as a bound of the body's closure (the same
     // error at the same place, which it then leaves out).
-    // A thread loop borrows the fields its body reads through a reference before the loop
-    // (see `FieldViews`), and checks those.
-    let mut field_views = FieldViews::default();
     let shared: Vec<TokenStream> = shared
         .iter()
-        .map(|Shared { place, through_a_field, fields }| {
-            if let (Kind::Thread, true, Some(fields)) = (kind, *through_a_field, fields) {
-                return field_views.view(&named, at, fields);
-            }
+        .map(|Shared { place, through_a_field }| {
             if let Expr::Field(_) = place {
                 // Not `&`: a packed struct's field may be unaligned.
                 return quote_spanned! {at=>
@@ -838,9 +832,6 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     });
     let mut body = body;
     let lending = lend(&named, at, &lent, &mut body);
-    let borrows = &field_views.borrows;
-    let lending = quote!(#lending #(#borrows)*);
-    field_views.visit_block_mut(&mut body);
     let iteration = iteration(&private, &named, at, &body, macros);
     let assembled = |run: TokenStream| {
         parse(quote_spanned! {at=>
@@ -1199,54 +1190,6 @@ impl LentUses {
         }
         views
     }
-}
-
-/// The fields that a thread loop's body reads through a reference (`self.allowed`, with
-/// `&self`), each borrowed before the loop, `let __failfast_field_0 = &self.allowed;`, and
-/// each of their uses in the body rewritten to `(*__failfast_field_0)`: the same place, of the
-/// same type. rustc would capture the reference itself, and share the whole value it points to
-/// (`Svc`, whose `RefCell` cache the body never uses), so that a loop the sequential function
-/// runs would not compile; the borrows share only the fields, which is what the iterations
-/// use. Only where the macro sees every use (see `captures::Shared::fields`).
-#[derive(Default)]
-struct FieldViews {
-    /// Each field as written, with the name of its borrow.
-    fields: Vec<(String, Ident)>,
-    /// The borrows, and the check that each field can be shared, for before the loop.
-    borrows: Vec<TokenStream>,
-}
-
-impl FieldViews {
-    /// Borrows `fields` before the loop; returns the checks that the iterations may share
-    /// them, at `for`.
-    fn view(&mut self, named: &TokenStream, at: Span, fields: &[Expr]) -> TokenStream {
-        let mut checks = TokenStream::new();
-        for field in fields {
-            let view = Ident::new(&format!("__failfast_field_{}", self.fields.len()), at);
-            self.fields
-                .push((field.to_token_stream().to_string(), view.clone()));
-            self.borrows.push(quote_spanned!(at=> let #view = &#field;));
-            checks.extend(quote_spanned!(at=> #named::shared_by_iterations(#view);));
-        }
-        checks
-    }
-}
-
-impl VisitMut for FieldViews {
-    fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let Expr::Field(field) = expr {
-            let written = field.to_token_stream().to_string();
-            if let Some((_, view)) = self.fields.iter().find(|(seen, _)| *seen == written) {
-                let at = syn::spanned::Spanned::span(&field.member);
-                let view = Ident::new(&view.to_string(), hygienic(at));
-                *expr = syn::parse_quote_spanned!(at=> (*#view));
-                return;
-            }
-        }
-        syn::visit_mut::visit_expr_mut(self, expr);
-    }
-
-    fn visit_item_mut(&mut self, _: &mut Item) {}
 }
 
 /// `{ let VIEW = HOLDER.get(); .. MACRO }`: see [`LentUses`].

@@ -1,8 +1,6 @@
-// The body uses only a field that is `Sync` (`context.hits`), through a reference whose value
-// holds one that is not (`name: Rc<str>`): rustc captures the reference, so the iterations
-// share the whole value. The message says so, and to borrow the field first. (Through `self`
-// the rewrite borrows the fields itself, see `tests/ui/pass/self-fields-shared-alone.rs`;
-// then a field that is not `Sync` is named.)
+// The body uses only a field that is `Sync` (`self.hits`), through a reference whose value
+// holds one that is not (`last_report: Cell<u32>`): rustc captures the reference, so the
+// iterations share the whole value. The message says so, and to borrow the field first.
 use failfast::fail_fast;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -17,11 +15,12 @@ impl Stats {
     #[fail_fast(workers = 2)]
     fn record(&self, items: &[u32]) -> Result<(), String> {
         for x in items {
-            if *x == self.last_report.get() {
-                return Err("seen".into());
+            if *x == 0 {
+                return Err("zero".into());
             }
             self.hits.fetch_add(*x, Ordering::SeqCst);
         }
+        self.last_report.set(self.hits.load(Ordering::SeqCst));
         Ok(())
     }
 }
