@@ -754,18 +754,11 @@ struct Places<'a> {
 impl Places<'_> {
     /// Whether a call stores its arguments beyond the statement, as far as the name shows:
     /// then an edition-2018 closure among them, which borrows the view itself, would outlive
-    /// it (`fs.push(Box::new(|| hits.get()))`). A function does, unless it is one that runs its
-    /// closure before it returns (`thread::scope`, `rayon::join`); a method does not, unless
-    /// it is one that keeps its argument (`push`, `insert`, `send`, `spawn`).
-    fn stores(called: &str, method: bool) -> bool {
-        const RUN_AT_ONCE: &[&str] = &[
-            "scope",
-            "join",
-            "catch_unwind",
-            "block_in_place",
-            "in_place_scope",
-            "scope_fifo",
-        ];
+    /// it (`fs.push(Box::new(|| hits.get()))`). A method or function that keeps its argument
+    /// (`push`, `insert`, `send`, `spawn`), or a constructor whose value may be kept
+    /// (`Box::new`, `Some`, a tuple struct's name); not one that calls it and returns
+    /// (`apply(|| ..)`, `iter::repeat_with(|| ..)` consumed in the statement).
+    fn stores(called: &str) -> bool {
         const KEEP: &[&str] = &[
             "push",
             "push_back",
@@ -784,11 +777,11 @@ impl Places<'_> {
             "add",
             "store",
             "swap",
+            "new",
+            "from",
+            "pin",
         ];
-        match method {
-            true => KEEP.contains(&called),
-            false => !RUN_AT_ONCE.contains(&called),
-        }
+        KEEP.contains(&called) || called.starts_with(|c: char| c.is_ascii_uppercase())
     }
 }
 
@@ -1269,7 +1262,7 @@ impl Visit<'_> for Places<'_> {
             }
             Expr::MethodCall(call) => {
                 self.visit_expr(&call.receiver);
-                let stores = Places::stores(&call.method.to_string(), true);
+                let stores = Places::stores(&call.method.to_string());
                 for arg in &call.args {
                     self.storing = stores;
                     self.visit_expr(arg);
@@ -1308,7 +1301,7 @@ impl Visit<'_> for Places<'_> {
                     }
                     _ => None,
                 };
-                let stores = called.is_none_or(|called| Places::stores(&called, false));
+                let stores = called.is_none_or(|called| Places::stores(&called));
                 for arg in &call.args {
                     self.storing = stores;
                     self.visit_expr(arg);

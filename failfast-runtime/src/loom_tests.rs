@@ -27,6 +27,10 @@ fn explore_bounded(name: &str, bound: usize, body: impl Fn() + Sync + Send + 'st
     let counted = std::sync::Arc::clone(&runs);
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(bound);
+    // Loom's default, 1,000, is exceeded by a worker holding a lazy input alone, which checks
+    // its loop's chain before each item (`cancel.rs`: three loads, not one) while it waits for
+    // a taker: more branches, not a spin that never ends.
+    builder.max_branches = 4_000;
     builder.check(move || {
         counted.fetch_add(1, SeqCst);
         body();

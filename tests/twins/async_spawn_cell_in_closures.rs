@@ -2,11 +2,16 @@
 // closures of its statements (`for_each(|p| hits.set(..))`, a `filter` reading a limit, a
 // `move` one, a closure kept in a block, one called in the body's last statement, the
 // adapters of a `let` that sums or counts them, a closure called where it is written on an
-// mpsc `Receiver`). The locals are `Send` but not `Sync`: only the loop's own task may use
+// mpsc `Receiver`, closures given to a helper and to `iter::repeat_with`). The locals are `Send` but not `Sync`: only the loop's own task may use
 // them, as the sequential loop does, so its future is `Send` all the same. A closure kept by a
 // `let` that lives across an `.await` would hold `&Cell` there in both loops: not written here.
 use failfast::fail_fast;
 use std::cell::{Cell, RefCell};
+
+/// Calls its closure and returns, as many helpers do.
+fn counted(f: impl Fn() -> u32) -> u32 {
+    f()
+}
 
 async fn parts(x: u32) -> Result<Vec<u32>, String> {
     tokio::task::yield_now().await;
@@ -26,6 +31,10 @@ async fn count(xs: Vec<u32>, limit: u32) -> Result<(u32, usize), String> {
         let found = parts(x).await?;
         let waiting = (|| extra.try_recv().unwrap_or(0))();
         hits.set(hits.get() + waiting);
+        counted(|| hits.get() + waiting);
+        std::iter::repeat_with(|| hits.get())
+            .take(1)
+            .for_each(|seen| hits.set(seen));
         found.iter().for_each(|p| hits.set(hits.get() + p));
         found
             .iter()
