@@ -485,9 +485,7 @@ fn index_value(named: &TokenStream, at: Span, index: &Expr) -> TokenStream {
 /// `Box<dyn Error>`), where the exit's type is not yet known to rustc.
 fn early_return(named: &TokenStream, ret: &ExprReturn, written: Option<&Type>) -> Expr {
     let ExprReturn {
-        attrs,
-        return_token,
-        expr,
+        return_token, expr, ..
     } = ret;
     let at = hygienic(return_token.span);
     // `return;` where the function returns a `Result` or an `Option`: rustc's own error
@@ -513,33 +511,19 @@ fn early_return(named: &TokenStream, ret: &ExprReturn, written: Option<&Type>) -
         (Some(value), None) => quote!(#value),
         (None, _) => quote_spanned!(at=> ()),
     };
-    // The call's parentheses end where the user's `return` does, so that the expression's
-    // span is exactly the user's (see `end_iteration`).
-    let end = expr
-        .as_ref()
-        .and_then(|value| value.to_token_stream().into_iter().last())
-        .map_or(return_token.span, |last| match last {
-            proc_macro2::TokenTree::Group(group) => group.span_close(),
-            last => last.span(),
-        });
-    let mut call = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, value);
-    call.set_span(end);
-    parse(quote_spanned!(at=> #(#attrs)* #return_token #named::LoopStep::from_exit #call))
+    return_through(ret, quote_spanned!(at=> #named::LoopStep::from_exit), value)
 }
 
-/// `return Err(e)` of a loop that only fails (see `model::failure_returns`): the value, of the
-/// function's written type (to which the sequential `return` coerces it), becomes the
-/// iteration's failure, `Err(e)` of a `Result<(), E>`.
-fn failure_return(named: &TokenStream, ret: &ExprReturn, written: &Type) -> Expr {
+/// `return CALLEE(VALUE)` in place of the user's `return`: the call's parentheses end where
+/// the user's `return` does, so that the expression's span is exactly the user's (see
+/// `end_iteration`).
+fn return_through(ret: &ExprReturn, callee: TokenStream, value: TokenStream) -> Expr {
     let ExprReturn {
         attrs,
         return_token,
         expr,
     } = ret;
     let at = hygienic(return_token.span);
-    let typed = Ident::new("__failfast_returned", at);
-    let value = quote_spanned!(at=> { let #typed: #written = #expr; #typed });
-    // The call's parentheses end where the user's `return` does (see `early_return`).
     let end = expr
         .as_ref()
         .and_then(|value| value.to_token_stream().into_iter().last())
@@ -549,7 +533,18 @@ fn failure_return(named: &TokenStream, ret: &ExprReturn, written: &Type) -> Expr
         });
     let mut call = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, value);
     call.set_span(end);
-    parse(quote_spanned!(at=> #(#attrs)* #return_token #named::failure_of #call))
+    parse(quote_spanned!(at=> #(#attrs)* #return_token #callee #call))
+}
+
+/// `return Err(e)` of a loop that only fails (see `model::failure_returns`): the value, of the
+/// function's written type (to which the sequential `return` coerces it), becomes the
+/// iteration's failure, `Err(e)` of a `Result<(), E>`.
+fn failure_return(named: &TokenStream, ret: &ExprReturn, written: &Type) -> Expr {
+    let at = hygienic(ret.return_token.span);
+    let typed = Ident::new("__failfast_returned", at);
+    let expr = &ret.expr;
+    let value = quote_spanned!(at=> { let #typed: #written = #expr; #typed });
+    return_through(ret, quote_spanned!(at=> #named::failure_of), value)
 }
 
 /// `"Result"` or `"Option"` if `ty` is written as one (`Result<T, E>`, `io::Result<T>`,
