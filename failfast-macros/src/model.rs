@@ -295,8 +295,6 @@ pub(crate) struct Walk<'a> {
     /// In a loop whose every `return` is a failure (see [`failure_returns`]): the loop only
     /// fails, and they are the iterations' failures.
     failure_returns: Option<Failure>,
-    /// See [`ParallelLoop::concrete`].
-    concrete: bool,
     /// The function's signature, where the walk sees it.
     signature: Option<Signature>,
 }
@@ -356,19 +354,6 @@ impl<'a> Walk<'a> {
             loops: 0,
             returns: 0,
             failure_returns: None,
-            concrete: signature.is_some_and(|sig| {
-                sig.generics.type_params().next().is_none()
-                    && sig.inputs.iter().all(|input| match input {
-                        syn::FnArg::Receiver(_) => false,
-                        syn::FnArg::Typed(typed) => {
-                            !opaque(&typed.ty) && !mentions_type_parameters(&typed.ty, sig)
-                        }
-                    })
-                    && match &sig.output {
-                        ReturnType::Default => true,
-                        ReturnType::Type(_, ty) => !mentions_type_parameters(ty, sig),
-                    }
-            }),
             signature: signature.cloned(),
         }
     }
@@ -562,15 +547,8 @@ impl<'a> Walk<'a> {
             kind,
             exit: self.context.exit.clone(),
             exit_typed: exit_typed(&self.context),
-            exit_aliased: exit_aliased(&self.context)
-                && self
-                    .signature
-                    .as_ref()
-                    .is_some_and(|sig| match &self.context.returns {
-                        Some(ReturnType::Type(_, ty)) => !mentions_type_parameters(ty, sig),
-                        _ => false,
-                    }),
-            concrete: self.concrete,
+            exit_aliased: exit_aliased(&self.context, self.signature.as_ref()),
+            concrete: concrete(self.signature.as_ref()),
             items_typed,
             flavor,
             returns: self.returns > returns_before || facts.returns_in_macros,
@@ -1075,11 +1053,31 @@ fn mentions_type_parameters(ty: &Type, sig: &Signature) -> bool {
     mentions.1
 }
 
-/// See `ParallelLoop::exit_aliased`.
-fn exit_aliased(context: &Context) -> bool {
+/// See `ParallelLoop::concrete`.
+fn concrete(signature: Option<&Signature>) -> bool {
+    signature.is_some_and(|sig| {
+        sig.generics.type_params().next().is_none()
+            && sig.inputs.iter().all(|input| match input {
+                syn::FnArg::Receiver(_) => false,
+                syn::FnArg::Typed(typed) => {
+                    !opaque(&typed.ty) && !mentions_type_parameters(&typed.ty, sig)
+                }
+            })
+            && match &sig.output {
+                ReturnType::Default => true,
+                ReturnType::Type(_, ty) => !mentions_type_parameters(ty, sig),
+            }
+    })
+}
+
+/// See `ParallelLoop::exit_aliased`: also no type parameter in sight in the return type.
+fn exit_aliased(context: &Context, signature: Option<&Signature>) -> bool {
     let Some(ReturnType::Type(_, ty)) = &context.returns else {
         return false;
     };
+    if signature.is_none_or(|sig| mentions_type_parameters(ty, sig)) {
+        return false;
+    }
     let syn::Type::Path(path) = &**ty else {
         return false;
     };
