@@ -95,3 +95,46 @@ fn one_worker_returns_what_the_sequential_loop_returns() {
         "in order, nothing after the return"
     );
 }
+
+// A `return` or `continue` written in the arm of a `select!`, which pastes the arm where it is
+// called: it leaves the iteration as one written in the body does.
+#[fail_fast(workers = 4)]
+fn first_ready_over(
+    channels: &[crossbeam_channel::Receiver<u32>],
+    bound: u32,
+) -> Result<Option<u32>, String> {
+    for rx in channels {
+        crossbeam_channel::select! {
+            recv(rx) -> message => {
+                let value = message.map_err(|e| e.to_string())?;
+                if value <= bound {
+                    continue;
+                }
+                return Ok(Some(value));
+            }
+            default => return Err("a channel was empty".to_string()),
+        }
+    }
+    Ok(None)
+}
+
+#[test]
+fn a_return_in_a_select_arm_returns_from_the_function() {
+    // The senders stay: an empty channel is then empty, not disconnected.
+    let (senders, channels): (Vec<_>, Vec<_>) =
+        (0..3).map(|_| crossbeam_channel::bounded(1)).unzip();
+    for (tx, value) in senders.iter().zip([3, 30, 4]) {
+        tx.send(value).unwrap();
+    }
+    assert_eq!(first_ready_over(&channels, 10), Ok(Some(30)));
+    for tx in &senders {
+        tx.try_send(1).ok();
+    }
+    assert_eq!(first_ready_over(&channels, 10), Ok(None));
+    // The second channel is empty: its arm fails the loop.
+    senders[0].try_send(1).ok();
+    assert_eq!(
+        first_ready_over(&channels[..2], 10).map_err(|_| ()),
+        Err(())
+    );
+}

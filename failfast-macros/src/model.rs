@@ -13,7 +13,8 @@ use crate::captures::{Locals, Mutable, Shared, Used};
 use crate::changes;
 use crate::find::{describe, expr_attrs_mut, is_marker, is_while_let, while_let_head};
 use crate::kept::{self, Kept};
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Spacing, Span, TokenStream, TokenTree};
+use quote::ToTokens;
 use std::collections::{HashMap, HashSet};
 use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
@@ -639,6 +640,87 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// The `return`s and `continue`s of the loop's own flow that a user wrote in the arms of
+    /// a macro (`tokio::select! { r = f => { .. return Ok(x); } }`, crossbeam's `select!`):
+    /// such a macro pastes an arm's code where it is called, so a `return` there leaves the
+    /// iteration as one written in the body would, and is rewritten the same way. An arm is
+    /// the block or the expression after a `=>` among the macro's own tokens, rewritten only
+    /// if it parses as Rust and holds such a jump; anything else stays as written (and a
+    /// `return Ok(..)` left there is refused at the call, see `Facts::returns_in_macros`).
+    fn jumps_in_arms(&mut self, mac: &mut syn::Macro) {
+        if self.jumps.is_none() {
+            return;
+        }
+        let jumps = |tokens: &TokenStream| {
+            let idents = crate::captures::idents(tokens.clone());
+            ["return", "continue", "break"]
+                .iter()
+                .any(|jump| idents.contains(*jump))
+        };
+        if !jumps(&mac.tokens) {
+            return;
+        }
+        let tokens: Vec<TokenTree> = mac.tokens.clone().into_iter().collect();
+        let mut out: Vec<TokenTree> = Vec::with_capacity(tokens.len());
+        let mut at = 0;
+        while at < tokens.len() {
+            let arrow = matches!(
+                (&tokens[at], tokens.get(at + 1)),
+                (TokenTree::Punct(eq), Some(TokenTree::Punct(gt)))
+                    if eq.as_char() == '=' && eq.spacing() == Spacing::Joint && gt.as_char() == '>'
+            );
+            if !arrow {
+                out.push(tokens[at].clone());
+                at += 1;
+                continue;
+            }
+            out.extend(tokens[at..at + 2].iter().cloned());
+            at += 2;
+            match tokens.get(at) {
+                Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Brace => {
+                    let stream = group.stream();
+                    let parsed = jumps(&stream)
+                        .then(|| syn::parse::Parser::parse2(Block::parse_within, stream).ok())
+                        .flatten();
+                    match parsed {
+                        Some(stmts) => {
+                            let mut block = Block {
+                                brace_token: syn::token::Brace(group.delim_span()),
+                                stmts,
+                            };
+                            self.visit_block_mut(&mut block);
+                            out.extend(block.into_token_stream());
+                        }
+                        None => out.push(tokens[at].clone()),
+                    }
+                    at += 1;
+                }
+                _ => {
+                    // An expression arm ends at the next `,` among the macro's own tokens.
+                    let end = tokens[at..]
+                        .iter()
+                        .position(
+                            |token| matches!(token, TokenTree::Punct(p) if p.as_char() == ','),
+                        )
+                        .map_or(tokens.len(), |len| at + len);
+                    let stream: TokenStream = tokens[at..end].iter().cloned().collect();
+                    let parsed = jumps(&stream)
+                        .then(|| syn::parse2::<Expr>(stream.clone()).ok())
+                        .flatten();
+                    match parsed {
+                        Some(mut expr) => {
+                            self.visit_expr_mut(&mut expr);
+                            out.extend(expr.into_token_stream());
+                        }
+                        None => out.extend(stream),
+                    }
+                    at = end;
+                }
+            }
+        }
+        mac.tokens = out.into_iter().collect();
+    }
+
     /// In an exit of the parallel loop's own flow, the variables it keeps, taken.
     fn take_kept(&mut self, exit: &mut Expr) {
         let Some(jumps) = &self.jumps else { return };
@@ -917,6 +999,7 @@ impl VisitMut for Walk<'_> {
 
     // A `bail!(e)` of the loop's own flow moves `e` out as a `return` does.
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        self.jumps_in_arms(mac);
         if let Some(jumps) = &self.jumps {
             if !jumps.kept.is_empty() && kept::returns_error(mac) {
                 let phases = &*self.phases;
