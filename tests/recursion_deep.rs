@@ -7,15 +7,15 @@
 //! failure 9,500 levels down still reaches the top, through every segment. (Not more workers
 //! or levels: with several workers, idle pool threads look through every level's run for
 //! work, which costs a walk this deep seconds in a debug build.)
+mod tree;
+
 use failfast::fail_fast;
 use std::hint::black_box;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use tree::on_main_stack;
 
 const DEPTH: usize = 10_000;
-
-/// The main thread's stack on Linux.
-const MAIN_STACK: usize = 8 << 20;
 
 /// One level's iteration: child 0 is a leaf, child 1 goes one level deeper; the level
 /// `fail_at` fails.
@@ -90,18 +90,6 @@ const PATHS: [(&str, Comb); 4] = [
     ("fed", fed),
     ("while let", headed),
 ];
-
-/// Runs `f` on a thread with the main thread's stack, as a program's `main` would.
-fn on_main_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .stack_size(MAIN_STACK)
-            .spawn_scoped(scope, f)
-            .unwrap()
-            .join()
-            .unwrap()
-    })
-}
 
 #[test]
 fn a_comb_deeper_than_the_stack_holds_runs_on_every_path() {

@@ -3,13 +3,13 @@
 //! 8 MiB stack, runs on every path with 1, 2, 4 and 8 workers; and the stack one recursion
 //! level of a parallel loop costs, beside `rayon::scope` and the sequential loop, measured
 //! as the distance between a local of one level and of the next on the same thread.
+mod tree;
+
 use failfast::fail_fast;
 use std::hint::black_box;
 use std::sync::Mutex;
 use std::thread::ThreadId;
-
-/// The main thread's stack on Linux, where the sequential walk would run.
-const MAIN_STACK: usize = 8 << 20;
+use tree::{on_main_stack, MAIN_STACK};
 
 /// Where each level's local was: (thread, depth, address).
 struct Marks(Mutex<Vec<(ThreadId, usize, usize)>>);
@@ -122,18 +122,6 @@ const PATHS: [(&str, Comb, [usize; 2]); 3] = [
     ("shared", comb_shared, [2_160, 416]),
     ("fed", comb_fed, [2_160, 416]),
 ];
-
-/// Runs `f` on a thread with the main thread's stack, as a program's `main` would.
-fn on_main_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .stack_size(MAIN_STACK)
-            .spawn_scoped(scope, f)
-            .unwrap()
-            .join()
-            .unwrap()
-    })
-}
 
 fn process_threads() -> usize {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();

@@ -11,6 +11,21 @@ use std::time::{Duration, Instant};
 /// Generous bound for "this must not hang"; never a measure of speed.
 pub const HANG: Duration = Duration::from_secs(60);
 
+/// The main thread's stack on Linux, where a program's sequential walk would run.
+pub const MAIN_STACK: usize = 8 << 20;
+
+/// Runs `f` on a thread with the main thread's stack, as a program's `main` would.
+pub fn on_main_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(MAIN_STACK)
+            .spawn_scoped(scope, f)
+            .unwrap()
+            .join()
+            .unwrap()
+    })
+}
+
 pub struct Node {
     pub id: usize,
     pub children: Vec<Node>,
