@@ -221,6 +221,41 @@ fn async_iterations_that_return_at_once_move_the_value_once() {
     assert_eq!(drops.load(Ordering::SeqCst), 1);
 }
 
+/// The loop in an `async move` block (a task's), whose `return` moves what the block
+/// captured: the block owns it, as it owns its own `let`s.
+#[fail_fast(workers = 4)]
+fn in_a_task(
+    fallback: Counted,
+    arrived: Arc<AtomicUsize>,
+) -> impl std::future::Future<Output = Result<Counted, String>> {
+    async move {
+        #[fail_fast]
+        for _ in 0..4 {
+            arrived.fetch_add(1, Ordering::SeqCst);
+            std::future::poll_fn(|context| {
+                if arrived.load(Ordering::SeqCst) == 4 {
+                    return std::task::Poll::Ready(());
+                }
+                context.waker().wake_by_ref();
+                std::task::Poll::Pending
+            })
+            .await;
+            return Ok(fallback);
+        }
+        Err(format!("{} iterations", arrived.load(Ordering::SeqCst)))
+    }
+}
+
+#[test]
+fn an_async_move_block_keeps_what_it_captured() {
+    let (fallback, drops) = counted("captured");
+    let arrived = Arc::new(AtomicUsize::new(0));
+    let returned = futures::executor::block_on(in_a_task(fallback, Arc::clone(&arrived)));
+    assert_eq!(arrived.load(Ordering::SeqCst), 4);
+    assert_eq!(returned.unwrap().label, "captured");
+    assert_eq!(drops.load(Ordering::SeqCst), 1);
+}
+
 #[fail_fast(workers = 2)]
 fn from_a_channel(
     jobs: std::sync::mpsc::Receiver<u64>,

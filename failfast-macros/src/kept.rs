@@ -40,6 +40,19 @@ use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
 use syn::{Expr, Ident, Pat, Stmt};
 
+/// What a block owns from before its first statement, which a loop in it may keep as it keeps
+/// the block's own `let`s.
+pub(crate) enum Owned {
+    /// The function's parameters bound by name (not a guard's type), each with whether it is
+    /// `mut`: the block is the function's body.
+    Params(HashMap<String, bool>),
+    /// What an `async move` block captures, moved into it: any variable of the enclosing code
+    /// that the block names (which its `let`s do not bind first). Its binding outside is not
+    /// seen, so such a variable is kept only if the code after the loop does not use it (it
+    /// would get it back by an assignment or a new `let`, and only the binding says which).
+    Captured,
+}
+
 /// A variable that a parallel loop keeps for its first `return`.
 #[derive(Clone)]
 pub(crate) struct Kept {
@@ -54,13 +67,13 @@ pub(crate) struct Kept {
 
 /// The variables that `looped`, a parallel loop written as a statement between `before` and
 /// `after` in its block, may keep (see the module). Names are compared without `r#`.
-/// `params` are the function's parameters bound by name, with whether each is `mut`, when the
-/// block is the function's body; `options` the tokens of the function's options.
+/// `owned` is what the block owns from before it (see [`Owned`]); `options` the tokens of the
+/// function's options.
 pub(crate) fn keepable(
     looped: &Expr,
     before: &[Stmt],
     after: &[Stmt],
-    params: Option<&HashMap<String, bool>>,
+    owned: Option<&Owned>,
     options: TokenStream,
 ) -> Vec<Kept> {
     // The input is evaluated before the loop, the head by it, and the options (the
@@ -104,11 +117,12 @@ pub(crate) fn keepable(
         if mentions != count {
             continue;
         }
-        if let Some(mutable) = declared(&name, before, params) {
+        let used_after = self::mentions(after.clone(), &name) > 0;
+        if let Some(mutable) = declared(&name, before, owned, used_after) {
             kept.push(Kept {
                 name: first,
                 mutable,
-                used_after: self::mentions(after.clone(), &name) > 0,
+                used_after,
             });
         }
     }
@@ -189,7 +203,7 @@ pub(crate) fn returns_error(mac: &syn::Macro) -> bool {
 /// statement of `before` that binds it, which must be a `let` of the name alone
 /// (`let mut fallback: String = ..`) with no attribute, or else as a parameter; and whether
 /// no borrow of it may live across the loop (see the module). `Some` with whether it is `mut`.
-fn declared(name: &str, before: &[Stmt], params: Option<&HashMap<String, bool>>) -> Option<bool> {
+fn declared(name: &str, before: &[Stmt], owned: Option<&Owned>, used_after: bool) -> Option<bool> {
     let binding = before.iter().rposition(|stmt| {
         changes::binds_in(stmt)
             .iter()
@@ -200,7 +214,13 @@ fn declared(name: &str, before: &[Stmt], params: Option<&HashMap<String, bool>>)
         return None;
     }
     let Some(binding) = binding else {
-        return params?.get(name).copied();
+        return match owned? {
+            Owned::Params(params) => params.get(name).copied(),
+            // A variable's name, not a constant's or a static's.
+            Owned::Captured => {
+                (!used_after && name.starts_with(|c: char| c.is_lowercase())).then_some(false)
+            }
+        };
     };
     let Stmt::Local(local) = &before[binding] else {
         return None;

@@ -15,7 +15,7 @@ use crate::find::{describe, expr_attrs_mut, is_marker, is_while_let, while_let_h
 use crate::kept::{self, Kept};
 use proc_macro2::{Delimiter, Spacing, Span, TokenStream, TokenTree};
 use quote::ToTokens;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
 use syn::{
@@ -280,10 +280,9 @@ pub(crate) struct Walk<'a> {
     /// [`Phases::changed_shared`]), each with the names its place uses: they go before the
     /// statement, unless it binds one of those names.
     checks: Vec<(syn::Stmt, HashSet<String>)>,
-    /// The function's parameters bound by name that a loop may keep (not a guard's type), each
-    /// with whether it is `mut`, until the walk enters the function's body (see
-    /// [`kept::keepable`]).
-    params: Option<HashMap<String, bool>>,
+    /// What the next block the walk enters owns from before it, that a loop may keep: the
+    /// function's parameters, or an `async move` block's captures (see [`kept::Owned`]).
+    params: Option<kept::Owned>,
     /// The variables that the loop of the statement being walked keeps (see `kept`), for
     /// [`Walk::parallel_loop`]; then the statements that keep them, for the block.
     keeping: Vec<Kept>,
@@ -332,23 +331,25 @@ impl<'a> Walk<'a> {
             jumps: None,
             checks: Vec::new(),
             params: signature.map(|sig| {
-                sig.inputs
-                    .iter()
-                    .filter_map(|input| match input {
-                        syn::FnArg::Typed(typed) => match &*typed.pat {
-                            Pat::Ident(ident)
-                                if ident.by_ref.is_none()
-                                    && ident.subpat.is_none()
-                                    && !kept::guard_type(&typed.ty) =>
-                            {
-                                let name = syn::ext::IdentExt::unraw(&ident.ident).to_string();
-                                Some((name, ident.mutability.is_some()))
-                            }
-                            _ => None,
-                        },
-                        syn::FnArg::Receiver(_) => None,
-                    })
-                    .collect()
+                kept::Owned::Params(
+                    sig.inputs
+                        .iter()
+                        .filter_map(|input| match input {
+                            syn::FnArg::Typed(typed) => match &*typed.pat {
+                                Pat::Ident(ident)
+                                    if ident.by_ref.is_none()
+                                        && ident.subpat.is_none()
+                                        && !kept::guard_type(&typed.ty) =>
+                                {
+                                    let name = syn::ext::IdentExt::unraw(&ident.ident).to_string();
+                                    Some((name, ident.mutability.is_some()))
+                                }
+                                _ => None,
+                            },
+                            syn::FnArg::Receiver(_) => None,
+                        })
+                        .collect(),
+                )
             }),
             keeping: Vec::new(),
             kept_stmts: None,
@@ -915,7 +916,13 @@ impl VisitMut for Walk<'_> {
                     in_async: true,
                     returns: pinned_return(&block.block),
                 };
-                self.within(context, |this| visit_mut::visit_expr_async_mut(this, block));
+                self.within(context, |this| {
+                    // An `async move` block owns what it captures.
+                    if block.capture.is_some() {
+                        this.params = Some(kept::Owned::Captured);
+                    }
+                    visit_mut::visit_expr_async_mut(this, block);
+                });
             }
             _ => visit_mut::visit_expr_mut(self, expr),
         }
