@@ -224,11 +224,8 @@ fn async_iterations_that_return_at_once_move_the_value_once() {
 /// The loop in an `async move` block (a task's), whose `return` moves what the block
 /// captured: the block owns it, as it owns its own `let`s.
 #[fail_fast(workers = 4)]
-fn in_a_task(
-    fallback: Counted,
-    arrived: Arc<AtomicUsize>,
-) -> impl std::future::Future<Output = Result<Counted, String>> {
-    async move {
+fn in_a_task(fallback: Counted, arrived: &AtomicUsize) -> Result<Counted, String> {
+    futures::executor::block_on(async move {
         #[fail_fast]
         for _ in 0..4 {
             arrived.fetch_add(1, Ordering::SeqCst);
@@ -243,14 +240,14 @@ fn in_a_task(
             return Ok(fallback);
         }
         Err(format!("{} iterations", arrived.load(Ordering::SeqCst)))
-    }
+    })
 }
 
 #[test]
 fn an_async_move_block_keeps_what_it_captured() {
     let (fallback, drops) = counted("captured");
-    let arrived = Arc::new(AtomicUsize::new(0));
-    let returned = futures::executor::block_on(in_a_task(fallback, Arc::clone(&arrived)));
+    let arrived = AtomicUsize::new(0);
+    let returned = in_a_task(fallback, &arrived);
     assert_eq!(arrived.load(Ordering::SeqCst), 4);
     assert_eq!(returned.unwrap().label, "captured");
     assert_eq!(drops.load(Ordering::SeqCst), 1);
