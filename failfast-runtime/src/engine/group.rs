@@ -110,6 +110,8 @@ pub(crate) trait Visit: Sync {
     fn close(&self);
     /// Where the run started: a thread other than its owner visits it in this context.
     fn context(&self) -> &Context;
+    /// Where the run is, for the recursions its iterations reach (see [`Place`]).
+    fn place(&self) -> &Place;
     /// The run's deadline, if no timer thread watches it (see `stop.rs`): its owner's waits
     /// end there.
     fn deadline(&self) -> Option<Instant>;
@@ -538,20 +540,22 @@ impl Group {
     /// (The owner's visits of its own run, in its context already, are in
     /// [`Published::finish`].)
     fn visit(self: &Arc<Self>, id: u64, run: RunPtr, visitor: &Visitor<'_>) {
-        let inside = self.visit_begins();
         // SAFETY: the run stays listed while this thread is counted in its `active`.
-        visit_in_context(unsafe { run.get() }, visitor);
+        let run = unsafe { run.get() };
+        let inside = self.visit_begins(run.place());
+        visit_in_context(run, visitor);
         drop(inside);
         self.leave(id, visitor.owner.is_none());
     }
 
-    /// The start of a visit: starts another thread if items wait, and marks this thread as
-    /// inside the group. Not inlined: its temporaries would stay in the frame of the visit,
-    /// on the stack while the run's items run, once per level of a recursion.
+    /// The start of a visit of the run at `place`: starts another thread if items wait, and
+    /// marks this thread as inside the run. Not inlined: its temporaries would stay in the
+    /// frame of the visit, on the stack while the run's items run, once per level of a
+    /// recursion.
     #[inline(never)]
-    fn visit_begins(self: &Arc<Self>) -> Inside<'_> {
+    fn visit_begins<'p>(&self, place: &'p Place) -> Inside<'p> {
         self.ramp();
-        enter(self)
+        enter(place)
     }
 
     /// Whether a listed run other than `except` has items that a visit can take now: one
@@ -681,9 +685,10 @@ impl Published<'_> {
                         back_to: None,
                         owner: Some(&here),
                     };
-                    let inside = self.group.visit_begins();
                     // SAFETY: the run is listed until this owner retires it.
-                    unsafe { self.run.get() }.visit(&visitor);
+                    let mine = unsafe { self.run.get() };
+                    let inside = self.group.visit_begins(mine.place());
+                    mine.visit(&visitor);
                     drop(inside);
                     self.group.leave(self.id, false);
                 }
@@ -855,43 +860,78 @@ impl Drop for Published<'_> {
     }
 }
 
+/// Where a run is, for [`enclosing`]: its group, and the place of the run one of whose
+/// iterations started it. Every thread that visits the run is there for the visit (see
+/// [`enter`]): its pool threads, and owners helping, which are inside other runs themselves
+/// the rest of the time. So a recursion that goes through a second loop (A's iteration calls
+/// B, whose iteration calls A again) finds A's group also on B's pool threads, which were
+/// never inside A themselves, and shares A's limit and threads as a direct recursion does.
+pub(crate) struct Place {
+    group: *const Arc<Group>,
+    outer: *const Place,
+}
+
+// SAFETY: the pointers are only read, as shared references, by the threads that visit the
+// run this place is in, while it is listed (see `enclosing`); `Group` is `Sync`.
+unsafe impl Send for Place {}
+// SAFETY: see `Send` above.
+unsafe impl Sync for Place {}
+
+impl Place {
+    /// The place of a run of `group` that this thread starts now: inside the run whose
+    /// iteration this thread is running, if any.
+    pub(crate) fn here(group: &Arc<Group>) -> Place {
+        Place {
+            group,
+            outer: INSIDE
+                .with(|inside| inside.borrow().last().copied().unwrap_or(std::ptr::null())),
+        }
+    }
+}
+
 #[cfg(not(loom))]
 std::thread_local! {
-    /// The groups whose iterations this thread is running, innermost last, as pointers to
-    /// the `Arc`s that their [`Inside`] guards borrow (no reference count per visit).
-    static INSIDE: RefCell<Vec<*const Arc<Group>>> = const { RefCell::new(Vec::new()) };
+    /// The places of the runs whose iterations this thread is running, innermost last (no
+    /// reference count per visit).
+    static INSIDE: RefCell<Vec<*const Place>> = const { RefCell::new(Vec::new()) };
 }
 
 #[cfg(loom)]
 loom::thread_local! {
-    static INSIDE: RefCell<Vec<*const Arc<Group>>> = RefCell::new(Vec::new());
+    static INSIDE: RefCell<Vec<*const Place>> = RefCell::new(Vec::new());
 }
 
-/// The group of the loop at `site`, if this thread is running one of its iterations: a run
-/// of that loop started now is a recursion, and joins it.
+/// The group of the loop at `site`, if this thread is running one of its iterations, or an
+/// iteration of a run started, however indirectly, from one of them: a run of that loop
+/// started now is a recursion, and joins it.
 pub(crate) fn enclosing(site: Site) -> Option<Arc<Group>> {
-    INSIDE.with(|inside| {
-        inside.borrow().iter().rev().find_map(|&group| {
-            // SAFETY: a pointer is in `INSIDE` only while the `Inside` guard that pushed it
-            // borrows the `Arc` it points to; guards pop their own pointer when dropped, and
-            // stay on the stack.
-            let group = unsafe { &*group };
-            (group.site == site).then(|| {
-                group.recursed.store(true, Ordering::Relaxed);
-                Arc::clone(group)
-            })
-        })
-    })
+    let mut place = INSIDE.with(|inside| inside.borrow().last().copied())?;
+    while !place.is_null() {
+        // SAFETY: a place is in `INSIDE` only while the `Inside` guard that pushed it borrows
+        // it (guards pop their own pointer when dropped, and stay on the stack), and its run
+        // is listed. Each place's `outer` is the place of the run whose iteration started its
+        // run, which waits for that run to finish, and so outlives it; and each `group`
+        // points to the `Arc` its run borrows.
+        let here = unsafe { &*place };
+        let group = unsafe { &*here.group };
+        if group.site == site {
+            group.recursed.store(true, Ordering::Relaxed);
+            return Some(Arc::clone(group));
+        }
+        place = here.outer;
+    }
+    None
 }
 
-/// Marks this thread as running iterations of `group` until the guard is dropped.
-pub(crate) fn enter(group: &Arc<Group>) -> Inside<'_> {
-    INSIDE.with(|inside| inside.borrow_mut().push(group));
+/// Marks this thread as running iterations of the run at `place` until the guard is
+/// dropped.
+pub(crate) fn enter(place: &Place) -> Inside<'_> {
+    INSIDE.with(|inside| inside.borrow_mut().push(place));
     Inside(PhantomData)
 }
 
-/// See [`enter`]; borrows the group's `Arc` while the thread is inside it.
-pub(crate) struct Inside<'a>(PhantomData<&'a Arc<Group>>);
+/// See [`enter`]; borrows the place while the thread is inside its run.
+pub(crate) struct Inside<'a>(PhantomData<&'a Place>);
 
 impl Drop for Inside<'_> {
     fn drop(&mut self) {

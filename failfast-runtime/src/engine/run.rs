@@ -5,7 +5,7 @@ use super::batch::{next_batch, StepBack, MAX_BATCH};
 use super::context::{Context, Here};
 use super::ending::{drop_each, Ending, Payload, Record};
 use super::fed::{pull, Fed};
-use super::group::{Feed, Group, Visit, Visitor};
+use super::group::{Feed, Group, Place, Visit, Visitor};
 use super::headed::Headed;
 use super::source::{Looks, Source, FEW};
 use super::Body;
@@ -33,6 +33,9 @@ pub(crate) struct Run<'a, S: Source, B: Body<S::Item>> {
     group: &'a Group,
     /// Where the run started, for the threads that visit it from elsewhere.
     context: Context,
+    /// Where the run is among the runs of its thread's iterations, for the threads that visit
+    /// it (see [`Place`]).
+    place: Place,
     /// Whether a visit may hold the input alone ([`Source::alone`]): not in a recursion's
     /// nested run. Its items are a level of the recursion, rarely tiny, and a holder keeps
     /// the level's other items from the other workers until it looks again, after the item
@@ -112,6 +115,7 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
             record: Record::new(),
             group,
             context: Context::capture(),
+            place: Place::here(group),
             may_hold: true,
             stop,
             feeding: AtomicBool::new(false),
@@ -278,6 +282,10 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
 
     fn context(&self) -> &Context {
         &self.context
+    }
+
+    fn place(&self) -> &Place {
+        &self.place
     }
 
     fn deadline(&self) -> Option<Instant> {
@@ -1017,7 +1025,7 @@ where
             if promised {
                 self.run.source.push(value);
             } else {
-                self.run.run_here(self.group, value);
+                self.run.run_here(value);
             }
             return;
         }
@@ -1036,10 +1044,10 @@ where
 impl<'a, T: Send, B: Body<T>> Run<'a, Headed<'_, T>, B> {
     /// The owner runs one value of its head itself, as a visit would: no pool thread was free
     /// to start it.
-    fn run_here(&self, group: &std::sync::Arc<Group>, value: T) {
+    fn run_here(&self, value: T) {
         // A recursion reached from the value joins the group: the owner is one of its threads
         // now (nested, it is one already).
-        let _inside = super::group::enter(group);
+        let _inside = super::group::enter(&self.place);
         let _current = cancel::enter(&self.token);
         let ran = catch_unwind(AssertUnwindSafe(|| {
             // The run may have ended while the head was evaluated.
