@@ -69,10 +69,12 @@
 //!   (or anything else) is fine when the loop has no `?`. The function
 //!   returns `Result<T, E>` (aliases such as `io::Result<T>` or `anyhow::Result<T>`
 //!   included) or `Option<T>`; a closure holding a marked loop gets its return type from its
-//!   tail (`Ok::<(), E>(())`) or from how it is used, as an async block does. Macros in the
-//!   body are not looked into: the `return Err(..)` of anyhow's `bail!` fails the loop like
-//!   `?`, but a macro that expands to `return Ok(..)` is refused at the macro call (write that
-//!   `return` in the body itself). **`continue`** ends one iteration.
+//!   tail (`Ok::<(), E>(())`) or from how it is used, as an async block does. A `return`
+//!   or `continue` written in the arm of a `select!` (tokio's, futures', crossbeam's) is one
+//!   of the body's. Other macros in the body are not looked into: the `return Err(..)` of
+//!   anyhow's `bail!` fails the loop like `?`, but a macro that expands to `return Ok(..)` is
+//!   refused at the macro call (write that `return` in the body itself). **`continue`** ends
+//!   one iteration.
 //! - **The input** (any `IntoIterator`) is evaluated once and pulled lazily. At most
 //!   `workers` items are pulled ahead of the running iterations; when iterations take only
 //!   microseconds, items go out in small batches, never more than 64 per worker. Endless
@@ -124,8 +126,9 @@
 //!   iterations (a recursive directory walk), the inner run joins the outer one's limit:
 //!   `workers = 4` means 4 iterations at once across the whole recursion, on about 4
 //!   threads, and an iteration waiting for its inner run works on that run's items itself,
-//!   so it cannot deadlock. Different loops nested in each other keep their own limits,
-//!   which multiply.
+//!   so it cannot deadlock. So does a recursion through another loop (the loop over a
+//!   directory's entries calls the walk again): its threads are bounded whatever its depth.
+//!   Different loops nested in each other keep their own limits, which multiply.
 //! - **The first failure wins.** Failures of iterations that were already running are
 //!   dropped.
 //!
