@@ -28,6 +28,8 @@ pub trait IntoIndexed {
 }
 
 /// Items reachable by index. Not nameable outside this crate, so not implementable either.
+// Reachable, as the bound of `IntoIndexed::Items`; rustc 1.85's lint does not see that.
+#[allow(unreachable_pub)]
 pub trait Items: Sync {
     type Item;
     fn len(&self) -> usize;
