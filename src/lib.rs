@@ -126,9 +126,12 @@
 //!   iterations (a recursive directory walk), the inner run joins the outer one's limit:
 //!   `workers = 4` means 4 iterations at once across the whole recursion, on about 4
 //!   threads, and an iteration waiting for its inner run works on that run's items itself,
-//!   so it cannot deadlock. So does a recursion through another loop (the loop over a
-//!   directory's entries calls the walk again): its threads are bounded whatever its depth.
-//!   Different loops nested in each other keep their own limits, which multiply.
+//!   so it cannot deadlock. A recursion through another loop (the loop over a directory's
+//!   entries calls the walk again) joins the first run's group too, and its threads stay
+//!   bounded whatever its depth; but the other loop's threads that reach the loop again run
+//!   its iterations as well, so there the limits multiply (at most about `workers` of one
+//!   times `workers` of the other). Different loops nested in each other keep their own
+//!   limits, which multiply.
 //! - **The first failure wins.** Failures of iterations that were already running are
 //!   dropped.
 //!

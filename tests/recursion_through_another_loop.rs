@@ -71,14 +71,15 @@ fn a_recursion_through_a_second_loop_holds_bounded_threads_and_stops_at_a_failur
     // A failure at the 100th of 10,922 iterations: the walk ends with it, as a direct
     // recursion does (before the fix, 4,800 to 10,000 iterations started after it, none of
     // them cancelled). Those that start after it without seeing it are the ones of runs the
-    // failure has not reached yet on its way up: a few per level.
+    // failure has not reached yet on its way up: 9 to 215 on an idle 2-core machine, up to
+    // 380 while it compiled. The bound is for "the rest of the tree ran".
     let seen = Seen::default();
     assert_eq!(watchdog("a failing walk", || walk(6, 100, &seen)), Err(100));
     let started = seen.started.into_inner();
     let late = seen.started_after_failure.into_inner();
     println!("a failing walk: {started} iterations started, {late} after the failure");
     assert!(
-        late <= 300,
+        late <= 2_000,
         "{late} iterations started after the failure without seeing it"
     );
 }

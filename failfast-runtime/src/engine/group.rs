@@ -756,9 +756,10 @@ impl Published<'_> {
             }
             let mut state = lock(&group.state);
             // The OS refused every pool thread: the owner runs the items itself. (If it only
-            // fed, `here` is none even in a span; no matter: its run is then the group's only
-            // one, as every nested run is owned, and finished, further down this thread's
-            // stack.)
+            // fed, `here` is none even in a span. Its run is then the group's only one but for
+            // the nested runs that threads of another loop started, in a recursion through
+            // that loop, and which such a thread also works on: helping one of them in a span
+            // this owner is in already, it logs that run's events in the span current here.)
             let works = works || (state.refused && state.started == 0);
             let at = state.position(self.id);
             // SAFETY: the run is listed until this owner retires it.
@@ -865,14 +866,21 @@ impl Drop for Published<'_> {
 /// [`enter`]): its pool threads, and owners helping, which are inside other runs themselves
 /// the rest of the time. So a recursion that goes through a second loop (A's iteration calls
 /// B, whose iteration calls A again) finds A's group also on B's pool threads, which were
-/// never inside A themselves, and shares A's limit and threads as a direct recursion does.
+/// never inside A themselves: A's runs all join A's group, whose threads work on them, and
+/// the threads stay bounded whatever the depth. A's limit counts A's own threads, though: a
+/// thread of B that reaches A owns the run it starts there and works on it, as every owner
+/// does (an owner that waited for a free thread of A could wait for ever, A's threads all
+/// waiting for B), so A may run up to about `workers` of A times `workers` of B iterations
+/// at once.
 pub(crate) struct Place {
     group: *const Arc<Group>,
     outer: *const Place,
 }
 
 // SAFETY: the pointers are only read, as shared references, by the threads that visit the
-// run this place is in, while it is listed (see `enclosing`); `Group` is `Sync`.
+// run this place is in, while it is listed, and by those that visit the runs started from its
+// iterations, however indirectly (through `outer`), which it outlives (see `enclosing`);
+// `Group` is `Sync`.
 unsafe impl Send for Place {}
 // SAFETY: see `Send` above.
 unsafe impl Sync for Place {}
