@@ -99,7 +99,7 @@ impl<T: Send> SendBack for T {}
 #[diagnostic::on_unimplemented(
     message = "the iterations of a parallel loop use `{Self}` from several threads at once, but it cannot be shared between threads safely",
     label = "the body of this loop uses `{Self}`, declared outside it",
-    note = "share it safely: a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`, `&(dyn Trait + Sync)` for a trait object, a `+ Sync` bound for a generic or `impl Trait` parameter; or build it inside the body"
+    note = "share it safely: a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`, `&(dyn Trait + Sync)` for a trait object, a `+ Sync` bound for a generic or `impl Trait` parameter (and `Fn`, not `FnMut`, for a function the body calls: iterations call it at once); or build it inside the body"
 )]
 pub trait SharedCapture: Sync {}
 impl<T: ?Sized + Sync> SharedCapture for T {}
