@@ -188,6 +188,19 @@ fn a_shorthand_field_moves_the_value() {
     assert_eq!(find(&[1], "/tmp".into()), None);
 }
 
+/// Counts this iteration in, and waits until `all` have arrived (in one task: a busy poll).
+async fn all_arrive(arrived: &AtomicUsize, all: usize) {
+    arrived.fetch_add(1, Ordering::SeqCst);
+    std::future::poll_fn(|context| {
+        if arrived.load(Ordering::SeqCst) == all {
+            return std::task::Poll::Ready(());
+        }
+        context.waker().wake_by_ref();
+        std::task::Poll::Pending
+    })
+    .await;
+}
+
 #[fail_fast(workers = 4)]
 async fn all_return_at_once_async(
     fallback: Counted,
@@ -195,15 +208,7 @@ async fn all_return_at_once_async(
 ) -> Result<Counted, String> {
     for _ in 0..4 {
         // Every iteration is at the `return` before any takes the value.
-        arrived.fetch_add(1, Ordering::SeqCst);
-        std::future::poll_fn(|context| {
-            if arrived.load(Ordering::SeqCst) == 4 {
-                return std::task::Poll::Ready(());
-            }
-            context.waker().wake_by_ref();
-            std::task::Poll::Pending
-        })
-        .await;
+        all_arrive(arrived, 4).await;
         return Ok(fallback);
     }
     Ok(fallback)
@@ -228,15 +233,7 @@ fn in_a_task(fallback: Counted, arrived: &AtomicUsize) -> Result<Counted, String
     futures::executor::block_on(async move {
         #[fail_fast]
         for _ in 0..4 {
-            arrived.fetch_add(1, Ordering::SeqCst);
-            std::future::poll_fn(|context| {
-                if arrived.load(Ordering::SeqCst) == 4 {
-                    return std::task::Poll::Ready(());
-                }
-                context.waker().wake_by_ref();
-                std::task::Poll::Pending
-            })
-            .await;
+            all_arrive(arrived, 4).await;
             return Ok(fallback);
         }
         Err(format!("{} iterations", arrived.load(Ordering::SeqCst)))
