@@ -1428,6 +1428,11 @@ impl Places<'_> {
         for value in &arguments.values {
             self.visit_expr(value);
         }
+        // A logged field's shorthand (`info!(x, "..")`) is its name too: not lent.
+        self.aside = true;
+        for field in &arguments.shorthand {
+            self.visit_expr(field);
+        }
         self.aside = inside;
         self.in_macro_arguments = outer_arguments;
     }
@@ -1453,6 +1458,9 @@ pub(crate) struct MacroArguments {
     /// message of their own, which would show the rewrite's (`assert!(hits.get() > 0)`); with
     /// one, they print only the message.
     pub(crate) lends: bool,
+    /// A logging macro's fields written as a variable alone (`info!(x, "..")`), which names the
+    /// field too: a view in its place would change the name.
+    pub(crate) shorthand: Vec<Expr>,
 }
 
 /// What [`MacroArguments`] says of `mac`, if it is a formatting or logging macro whose
@@ -1463,6 +1471,7 @@ pub(crate) fn macro_arguments(mac: &syn::Macro) -> Option<MacroArguments> {
     let mut named = HashSet::new();
     let mut inline_lendable = true;
     let mut lends = false;
+    let mut shorthand = Vec::new();
     let (values, format): (Vec<Expr>, _) = if FORMATTING.contains(&&*name) {
         let args = expression_arguments(mac)?;
         if args.len() == 1 && matches!(&*name, "panic" | "unreachable" | "todo" | "unimplemented") {
@@ -1505,6 +1514,42 @@ pub(crate) fn macro_arguments(mac: &syn::Macro) -> Option<MacroArguments> {
             .collect();
         (values, format)
     } else if LOGGING.contains(&&*name) {
+        // Lent as a formatting macro's when every argument is an expression the rewrite can
+        // reach: fields before the message (`name = value`, or a variable alone, whose name
+        // names the field and which is not lent), and the message's format arguments after
+        // it. Not with a sigil (`%x`), `target:` and the like, or a level first (`event!`).
+        if let Some(args) = expression_arguments(mac) {
+            let message = args.iter().position(|arg| {
+                matches!(
+                    arg,
+                    Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(_),
+                        ..
+                    })
+                )
+            });
+            let fields = message.unwrap_or(args.len());
+            let variable =
+                |arg: &Expr| matches!(arg, Expr::Path(path) if path.path.get_ident().is_some());
+            lends = args
+                .iter()
+                .take(fields)
+                .all(|arg| matches!(arg, Expr::Assign(_)) || variable(arg));
+            shorthand.extend(
+                args.iter()
+                    .take(fields)
+                    .filter(|arg| variable(arg))
+                    .cloned(),
+            );
+            // A named format argument is what `{name}` in the message means.
+            for arg in args.iter().skip(fields + 1) {
+                if let Expr::Assign(assign) = arg {
+                    if let Expr::Path(path) = &*assign.left {
+                        named.extend(path.path.get_ident().map(ToString::to_string));
+                    }
+                }
+            }
+        }
         logged_values(mac.tokens.clone())
     } else {
         return None;
@@ -1526,6 +1571,7 @@ pub(crate) fn macro_arguments(mac: &syn::Macro) -> Option<MacroArguments> {
         inline,
         inline_lendable,
         lends,
+        shorthand,
     })
 }
 
@@ -2408,6 +2454,25 @@ mod tests {
                 }
             }),
             Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn logged_values_are_lent_unless_a_field_is_named_by_them() {
+        assert_eq!(
+            lendable(parse_quote! {
+                async fn f(items: Vec<u32>) {
+                    let (a, b, c, d, e) = (Cell::new(0), Cell::new(0), 1, 2, 3);
+                    for x in items {
+                        tracing::info!(n = a.get(), x, "got {b:?} {}", c); // lent
+                        tracing::debug!(d, "as a field's name"); // not lent
+                        tracing::warn!(%e, "with a sigil"); // not lent
+                        work().await;
+                    }
+                }
+            }),
+            // `{b:?}` is placed first: the message's inline names, then the arguments.
+            ["b", "a", "c"]
         );
     }
 
