@@ -138,3 +138,34 @@ fn a_return_in_a_select_arm_returns_from_the_function() {
         Err(())
     );
 }
+
+// A macro of the user's own that pastes an arm into a loop of its own: the `continue` there is
+// that loop's, not the parallel loop's (only `select!`'s arms are the body's).
+macro_rules! each {
+    ($n:expr => $body:block) => {
+        for _ in 0..$n {
+            $body
+        }
+    };
+}
+
+#[fail_fast(workers = 2)]
+fn added_thrice(xs: &[u32], total: &AtomicUsize) -> Result<(), String> {
+    for &x in xs {
+        each!(3 => {
+            if x == 0 {
+                continue;
+            }
+            total.fetch_add(x as usize, Ordering::SeqCst);
+        });
+        total.fetch_add(100, Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+#[test]
+fn a_continue_in_a_users_macro_arm_stays_its_own() {
+    let total = AtomicUsize::new(0);
+    assert_eq!(added_thrice(&[1, 0, 2], &total), Ok(()));
+    assert_eq!(total.into_inner(), 309);
+}

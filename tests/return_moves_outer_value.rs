@@ -250,6 +250,35 @@ fn an_async_move_block_keeps_what_it_captured() {
     assert_eq!(drops.load(Ordering::SeqCst), 1);
 }
 
+/// In the same block, names the loop binds itself (a `match` arm of the `return`'s value) and a
+/// guard read through (`*guard`, `Sync` but not `Send`) are not captures to keep.
+#[fail_fast(workers = 2)]
+fn doubled_or_guarded(xs: Vec<u32>, guard: std::sync::MutexGuard<'_, u32>) -> Option<u32> {
+    futures::executor::block_on(async move {
+        #[fail_fast]
+        for x in xs {
+            if x == 3 {
+                return match x.checked_mul(2) {
+                    Some(doubled) if doubled > 1 => Some(doubled),
+                    _ => None,
+                };
+            }
+            if x == 4 {
+                return Some(*guard);
+            }
+        }
+        None
+    })
+}
+
+#[test]
+fn names_bound_in_the_return_and_guards_are_not_kept() {
+    let lock = std::sync::Mutex::new(42);
+    assert_eq!(doubled_or_guarded(vec![1, 3], lock.lock().unwrap()), Some(6));
+    assert_eq!(doubled_or_guarded(vec![1, 4], lock.lock().unwrap()), Some(42));
+    assert_eq!(doubled_or_guarded(vec![1], lock.lock().unwrap()), None);
+}
+
 #[fail_fast(workers = 2)]
 fn from_a_channel(
     jobs: std::sync::mpsc::Receiver<u64>,

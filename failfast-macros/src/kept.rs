@@ -34,7 +34,7 @@ use crate::changes;
 use crate::find::is_marker;
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use syn::ext::IdentExt as _;
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
@@ -79,7 +79,7 @@ pub(crate) fn keepable(
     // The input is evaluated before the loop, the head by it, and the options (the
     // function's, and the loop's marker's) as it starts: none may use the variable, which is
     // in the cell by then.
-    let (outside, body) = match looped {
+    let (outside, body, pat) = match looped {
         Expr::ForLoop(for_loop) => (
             vec![
                 options,
@@ -88,6 +88,7 @@ pub(crate) fn keepable(
                 for_loop.expr.to_token_stream(),
             ],
             &for_loop.body,
+            Some(&*for_loop.pat),
         ),
         Expr::While(while_loop) => (
             vec![
@@ -96,11 +97,21 @@ pub(crate) fn keepable(
                 while_loop.cond.to_token_stream(),
             ],
             &while_loop.body,
+            match &*while_loop.cond {
+                Expr::Let(bound) => Some(&*bound.pat),
+                _ => None,
+            },
         ),
         _ => return Vec::new(),
     };
     let mut exits = Exits::default();
     exits.visit_block(body);
+    // What an `async move` block captured is any name the loop does not bind itself (in a
+    // `match` arm of a `return`'s value, say).
+    let bound_inside = match (owned, pat) {
+        (Some(Owned::Captured), Some(pat)) => changes::bound_in(pat, body),
+        _ => HashSet::new(),
+    };
     let after: TokenStream = after.iter().map(ToTokens::to_token_stream).collect();
     let body = body.to_token_stream();
     let mut kept: Vec<Kept> = Vec::new();
@@ -118,7 +129,10 @@ pub(crate) fn keepable(
             continue;
         }
         let used_after = self::mentions(after.clone(), &name) > 0;
-        if let Some(mutable) = declared(&name, before, owned, used_after) {
+        // A capture read through (`*guard`) may be a lock's guard, which is `Sync` and not
+        // `Send`: shared, as before, not kept.
+        let captured_alone = !bound_inside.contains(&name) && !dereferenced(body.clone(), &name);
+        if let Some(mutable) = declared(&name, before, owned, used_after || !captured_alone) {
             kept.push(Kept {
                 name: first,
                 mutable,
@@ -203,7 +217,16 @@ pub(crate) fn returns_error(mac: &syn::Macro) -> bool {
 /// statement of `before` that binds it, which must be a `let` of the name alone
 /// (`let mut fallback: String = ..`) with no attribute, or else as a parameter; and whether
 /// no borrow of it may live across the loop (see the module). `Some` with whether it is `mut`.
-fn declared(name: &str, before: &[Stmt], owned: Option<&Owned>, used_after: bool) -> Option<bool> {
+/// Whether `name` is a variable the block owns, declared by a `let` in `before` or owned from
+/// before it (see [`Owned`]), and if so whether it is `mut`. `not_captured`: if it is not
+/// declared in `before`, it is not to be kept as a capture (the code after the loop uses it,
+/// the loop binds the name itself, or reads through it).
+fn declared(
+    name: &str,
+    before: &[Stmt],
+    owned: Option<&Owned>,
+    not_captured: bool,
+) -> Option<bool> {
     let binding = before.iter().rposition(|stmt| {
         changes::binds_in(stmt)
             .iter()
@@ -218,7 +241,7 @@ fn declared(name: &str, before: &[Stmt], owned: Option<&Owned>, used_after: bool
             Owned::Params(params) => params.get(name).copied(),
             // A variable's name, not a constant's or a static's.
             Owned::Captured => {
-                (!used_after && name.starts_with(|c: char| c.is_lowercase())).then_some(false)
+                (!not_captured && name.starts_with(|c: char| c.is_lowercase())).then_some(false)
             }
         };
     };
@@ -317,6 +340,19 @@ fn attributes(attrs: &[syn::Attribute]) -> TokenStream {
 
 /// How often `name` appears in `tokens`: as an identifier, or in a literal that may be a
 /// format string using it (`"{fallback}: {name}"`, in a macro).
+/// Whether `tokens` dereference the variable `name` (`*name`), or might (`a * name`).
+fn dereferenced(tokens: TokenStream, name: &str) -> bool {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    tokens.iter().enumerate().any(|(at, tree)| match tree {
+        TokenTree::Group(group) => dereferenced(group.stream(), name),
+        TokenTree::Ident(ident) => ident.unraw() == name
+            && at.checked_sub(1).is_some_and(
+                |before| matches!(&tokens[before], TokenTree::Punct(star) if star.as_char() == '*'),
+            ),
+        _ => false,
+    })
+}
+
 fn mentions(tokens: TokenStream, name: &str) -> usize {
     let (whole, formatted) = (format!("{{{name}}}"), format!("{{{name}:"));
     tokens

@@ -649,7 +649,14 @@ impl<'a> Walk<'a> {
     /// if it parses as Rust and holds such a jump; anything else stays as written (and a
     /// `return Ok(..)` left there is refused at the call, see `Facts::returns_in_macros`).
     fn jumps_in_arms(&mut self, mac: &mut syn::Macro) {
-        if self.jumps.is_none() {
+        // Only `select!`'s arms: another macro may put an arm's code in a loop or a closure of
+        // its own (`retry!(3 => { .. break; })`), whose jumps are not the body's.
+        let select = mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| last.ident == "select" || last.ident == "select_biased");
+        if self.jumps.is_none() || !select {
             return;
         }
         let jumps = |tokens: &TokenStream| {
@@ -689,7 +696,8 @@ impl<'a> Walk<'a> {
                                 brace_token: syn::token::Brace(group.delim_span()),
                                 stmts,
                             };
-                            self.visit_block_mut(&mut block);
+                            let arm = block.clone();
+                            self.in_arm(&arm, |walk| walk.visit_block_mut(&mut block));
                             out.extend(block.into_token_stream());
                         }
                         None => out.push(tokens[at].clone()),
@@ -710,7 +718,11 @@ impl<'a> Walk<'a> {
                         .flatten();
                     match parsed {
                         Some(mut expr) => {
-                            self.visit_expr_mut(&mut expr);
+                            let arm = Block {
+                                brace_token: syn::token::Brace::default(),
+                                stmts: vec![syn::Stmt::Expr(expr.clone(), None)],
+                            };
+                            self.in_arm(&arm, |walk| walk.visit_expr_mut(&mut expr));
                             out.extend(expr.into_token_stream());
                         }
                         None => out.extend(stream),
@@ -720,6 +732,28 @@ impl<'a> Walk<'a> {
             }
         }
         mac.tokens = out.into_iter().collect();
+    }
+
+    /// Runs `f` with the names `arm` binds counted among the body's: the walk of the body did
+    /// not see into the macro (`let n = select! { m = rx => { let v = m?; v.len() } }`).
+    fn in_arm(&mut self, arm: &Block, f: impl FnOnce(&mut Self)) {
+        let wild = Pat::Wild(syn::PatWild {
+            attrs: Vec::new(),
+            underscore_token: Default::default(),
+        });
+        let added: Vec<String> = match self.jumps.as_mut().and_then(|j| j.body_binds.as_mut()) {
+            Some(binds) => changes::bound_in(&wild, arm)
+                .into_iter()
+                .filter(|name| binds.insert(name.clone()))
+                .collect(),
+            None => Vec::new(),
+        };
+        f(self);
+        if let Some(binds) = self.jumps.as_mut().and_then(|j| j.body_binds.as_mut()) {
+            for name in added {
+                binds.remove(&name);
+            }
+        }
     }
 
     /// In an exit of the parallel loop's own flow, the variables it keeps, taken.
