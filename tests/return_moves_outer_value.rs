@@ -274,8 +274,14 @@ fn doubled_or_guarded(xs: Vec<u32>, guard: std::sync::MutexGuard<'_, u32>) -> Op
 #[test]
 fn names_bound_in_the_return_and_guards_are_not_kept() {
     let lock = std::sync::Mutex::new(42);
-    assert_eq!(doubled_or_guarded(vec![1, 3], lock.lock().unwrap()), Some(6));
-    assert_eq!(doubled_or_guarded(vec![1, 4], lock.lock().unwrap()), Some(42));
+    assert_eq!(
+        doubled_or_guarded(vec![1, 3], lock.lock().unwrap()),
+        Some(6)
+    );
+    assert_eq!(
+        doubled_or_guarded(vec![1, 4], lock.lock().unwrap()),
+        Some(42)
+    );
     assert_eq!(doubled_or_guarded(vec![1], lock.lock().unwrap()), None);
 }
 
