@@ -49,7 +49,9 @@ pub(crate) enum Owned {
     /// What an `async move` block captures, moved into it: any variable of the enclosing code
     /// that the block names (which its `let`s do not bind first). Its binding outside is not
     /// seen, so such a variable is kept only if the code after the loop does not use it (it
-    /// would get it back by an assignment or a new `let`, and only the binding says which).
+    /// would get it back by an assignment or a new `let`, and only the binding says which),
+    /// the loop does not bind the name itself, and the loop does not read through it (a lock's
+    /// guard, `Sync` but not `Send`, is shared rather than kept).
     Captured,
 }
 
@@ -215,12 +217,11 @@ pub(crate) fn returns_error(mac: &syn::Macro) -> bool {
 
 /// Whether `name` is declared where the code after the loop is its scope: by the last
 /// statement of `before` that binds it, which must be a `let` of the name alone
-/// (`let mut fallback: String = ..`) with no attribute, or else as a parameter; and whether
-/// no borrow of it may live across the loop (see the module). `Some` with whether it is `mut`.
-/// Whether `name` is a variable the block owns, declared by a `let` in `before` or owned from
-/// before it (see [`Owned`]), and if so whether it is `mut`. `not_captured`: if it is not
-/// declared in `before`, it is not to be kept as a capture (the code after the loop uses it,
-/// the loop binds the name itself, or reads through it).
+/// (`let mut fallback: String = ..`) with no attribute, or else owned by the block from before
+/// it (see [`Owned`]); and whether no borrow of it may live across the loop (see the module).
+/// `Some` with whether it is `mut`. `not_captured`: not to be kept as an `async move` block's
+/// capture (the code after the loop uses it, the loop binds the name itself, or reads through
+/// it).
 fn declared(
     name: &str,
     before: &[Stmt],
@@ -338,8 +339,6 @@ fn attributes(attrs: &[syn::Attribute]) -> TokenStream {
     attrs.iter().map(ToTokens::to_token_stream).collect()
 }
 
-/// How often `name` appears in `tokens`: as an identifier, or in a literal that may be a
-/// format string using it (`"{fallback}: {name}"`, in a macro).
 /// Whether `tokens` dereference the variable `name` (`*name`), or might (`a * name`).
 fn dereferenced(tokens: TokenStream, name: &str) -> bool {
     let tokens: Vec<TokenTree> = tokens.into_iter().collect();
@@ -353,6 +352,8 @@ fn dereferenced(tokens: TokenStream, name: &str) -> bool {
     })
 }
 
+/// How often `name` appears in `tokens`: as an identifier, or in a literal that may be a
+/// format string using it (`"{fallback}: {name}"`, in a macro).
 fn mentions(tokens: TokenStream, name: &str) -> usize {
     let (whole, formatted) = (format!("{{{name}}}"), format!("{{{name}:"));
     tokens

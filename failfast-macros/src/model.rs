@@ -282,7 +282,7 @@ pub(crate) struct Walk<'a> {
     checks: Vec<(syn::Stmt, HashSet<String>)>,
     /// What the next block the walk enters owns from before it, that a loop may keep: the
     /// function's parameters, or an `async move` block's captures (see [`kept::Owned`]).
-    params: Option<kept::Owned>,
+    owned: Option<kept::Owned>,
     /// The variables that the loop of the statement being walked keeps (see `kept`), for
     /// [`Walk::parallel_loop`]; then the statements that keep them, for the block.
     keeping: Vec<Kept>,
@@ -330,7 +330,7 @@ impl<'a> Walk<'a> {
             },
             jumps: None,
             checks: Vec::new(),
-            params: signature.map(|sig| {
+            owned: signature.map(|sig| {
                 kept::Owned::Params(
                     sig.inputs
                         .iter()
@@ -953,7 +953,7 @@ impl VisitMut for Walk<'_> {
                 self.within(context, |this| {
                     // An `async move` block owns what it captures.
                     if block.capture.is_some() {
-                        this.params = Some(kept::Owned::Captured);
+                        this.owned = Some(kept::Owned::Captured);
                     }
                     visit_mut::visit_expr_async_mut(this, block);
                 });
@@ -973,7 +973,7 @@ impl VisitMut for Walk<'_> {
     // Outside a parallel loop's body there is nothing to check. In any block, a parallel
     // loop's statement goes between the statements that keep its variables (see `kept`).
     fn visit_block_mut(&mut self, block: &mut Block) {
-        let params = self.params.take();
+        let owned = self.owned.take();
         let in_body = self
             .jumps
             .as_ref()
@@ -989,7 +989,7 @@ impl VisitMut for Walk<'_> {
                     expr,
                     &block.stmts[..at],
                     &block.stmts[at + 1..],
-                    params.as_ref(),
+                    owned.as_ref(),
                     self.defaults.values_tokens(),
                 ),
                 _ => Vec::new(),
