@@ -533,3 +533,29 @@ fn a_closure_parameter_of_the_same_name_leaves_the_variable_to_the_return() {
     assert_eq!(first_long(&[1, 3], &names), Ok(String::from("fallback")));
     assert_eq!(first_long(&[1, 2], &names), Ok(String::new()));
 }
+
+/// Named in lower case, as some generated code names its constants.
+#[allow(non_upper_case_globals)]
+const default_size: u64 = 7;
+
+/// A constant is not a capture of the `async move` block, whatever its case: no pattern of the
+/// function binds the name.
+#[fail_fast(workers = 2)]
+fn size_in_a_task(sizes: Vec<u64>) -> Option<u64> {
+    futures::executor::block_on(async move {
+        #[fail_fast]
+        for size in sizes {
+            std::future::ready(()).await;
+            if size == 0 {
+                return Some(default_size);
+            }
+        }
+        None
+    })
+}
+
+#[test]
+fn a_lower_case_constant_is_not_kept_as_a_capture() {
+    assert_eq!(size_in_a_task(vec![3, 0, 5]), Some(7));
+    assert_eq!(size_in_a_task(vec![3, 5]), None);
+}

@@ -55,6 +55,14 @@ pub(crate) struct Locals {
 }
 
 impl Locals {
+    /// The names that patterns of the function bind, its parameters' included; `None` when the
+    /// function cannot be seen.
+    pub(crate) fn variables(&self) -> Option<HashSet<String>> {
+        self.bound
+            .as_ref()
+            .map(|bound| bound.keys().cloned().collect())
+    }
+
     /// The locals of a function with these parameters and body.
     pub(crate) fn of_function(signature: &syn::Signature, body: &Block) -> Locals {
         let mut bound = Bound(HashMap::from([("self".to_string(), 1)]));

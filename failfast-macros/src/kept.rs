@@ -51,8 +51,10 @@ pub(crate) enum Owned {
     /// seen, so such a variable is kept only if the code after the loop does not use it (it
     /// would get it back by an assignment or a new `let`, and only the binding says which),
     /// the loop does not bind the name itself, and the loop does not read through it (a lock's
-    /// guard, `Sync` but not `Send`, is shared rather than kept).
-    Captured,
+    /// guard, `Sync` but not `Send`, is shared rather than kept). With the names that patterns
+    /// of the enclosing function bind (`None` when it cannot be seen): a name bound nowhere is
+    /// a constant's or a static's, whatever its case.
+    Captured(Option<HashSet<String>>),
 }
 
 /// A variable that a parallel loop keeps for its first `return`.
@@ -111,7 +113,7 @@ pub(crate) fn keepable(
     // What an `async move` block captured is any name the loop does not bind itself (in a
     // `match` arm of a `return`'s value, say).
     let bound_inside = match (owned, pat) {
-        (Some(Owned::Captured), Some(pat)) => changes::bound_in(pat, body),
+        (Some(Owned::Captured(_)), Some(pat)) => changes::bound_in(pat, body),
         _ => HashSet::new(),
     };
     let after: TokenStream = after.iter().map(ToTokens::to_token_stream).collect();
@@ -251,9 +253,10 @@ fn declared(
         return match owned? {
             Owned::Params(params) => params.get(name).copied(),
             // A variable's name, not a constant's or a static's.
-            Owned::Captured => {
-                (!not_captured && name.starts_with(|c: char| c.is_lowercase())).then_some(false)
-            }
+            Owned::Captured(variables) => (!not_captured
+                && name.starts_with(|c: char| c.is_lowercase())
+                && variables.as_ref().is_none_or(|bound| bound.contains(name)))
+            .then_some(false),
         };
     };
     let Stmt::Local(local) = &before[binding] else {

@@ -953,7 +953,7 @@ impl VisitMut for Walk<'_> {
                 self.within(context, |this| {
                     // An `async move` block owns what it captures.
                     if block.capture.is_some() {
-                        this.owned = Some(kept::Owned::Captured);
+                        this.owned = Some(kept::Owned::Captured(this.locals.variables()));
                     }
                     visit_mut::visit_expr_async_mut(this, block);
                 });
