@@ -201,7 +201,10 @@ fn loop_form(syntax: LoopSyntax, options: &Options, mut errors: Errors) -> Token
     if !errors.is_empty() {
         let mut original = original;
         find::strip_markers(original.body_mut());
-        return with_errors(errors, original.into_expr().into_token_stream());
+        // One expression, in a block, as the attribute's place takes: the errors and the loop
+        // side by side would get rustc's "macro expansion ignores keyword `for`" too.
+        let code = with_errors(errors, original.into_expr().into_token_stream());
+        return quote!({ #code });
     }
     expanded.into_token_stream()
 }
@@ -2093,4 +2096,21 @@ fn names_a_constant(ident: &syn::PatIdent) -> bool {
 
 fn parse(tokens: TokenStream) -> Expr {
     syn::parse2(tokens).expect("the rewrite of a valid loop parses")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_refused_loop_form_is_one_expression_with_its_errors() {
+        let expanded = super::fail_fast(
+            quote::quote!(wrkers = 4),
+            quote::quote!(for x in xs {
+                check(x)?;
+            }),
+        );
+        let text = expanded.to_string();
+        assert!(text.contains("compile_error"), "{text}");
+        let expr: syn::Expr = syn::parse2(expanded).expect("one expression");
+        assert!(matches!(expr, syn::Expr::Block(_)), "{text}");
+    }
 }
