@@ -329,3 +329,57 @@ fn a_runtime_worker_count_of_zero_panics_clearly() {
         "{message}"
     );
 }
+
+/// Counts this iteration in and waits until `all` have arrived: only iterations that run at
+/// the same time pass; one at a time, the first fails after `HANG`.
+fn meet(arrived: &AtomicUsize, all: usize) -> Result<(), &'static str> {
+    arrived.fetch_add(1, Ordering::SeqCst);
+    let began = Instant::now();
+    while arrived.load(Ordering::SeqCst) < all {
+        if began.elapsed() > HANG {
+            return Err("the iterations ran one at a time");
+        }
+        std::thread::yield_now();
+    }
+    Ok(())
+}
+
+/// Marked loops in a function and a method nested in the attributed function.
+#[fail_fast(workers = 2)]
+fn with_nested_functions(items: &[u32], arrived: &AtomicUsize) -> Result<(), &'static str> {
+    fn helper(items: &[u32], arrived: &AtomicUsize) -> Result<(), &'static str> {
+        #[fail_fast(workers = 2)]
+        for _ in items {
+            meet(arrived, 2)?;
+        }
+        Ok(())
+    }
+    struct Checker;
+    impl Checker {
+        fn check(&self, items: &[u32], arrived: &AtomicUsize) -> Result<(), &'static str> {
+            #[fail_fast(workers = 2)]
+            for _ in items {
+                meet(arrived, 4)?;
+            }
+            Ok(())
+        }
+    }
+    for item in items {
+        if *item == 0 {
+            return Err("zero");
+        }
+    }
+    helper(items, arrived)?;
+    Checker.check(items, arrived)
+}
+
+#[test]
+fn marked_loops_of_nested_functions_run_in_parallel() {
+    let arrived = AtomicUsize::new(0);
+    assert_eq!(with_nested_functions(&[1, 2], &arrived), Ok(()));
+    assert_eq!(arrived.load(Ordering::SeqCst), 4);
+    assert_eq!(
+        with_nested_functions(&[1, 0], &AtomicUsize::new(0)),
+        Err("zero")
+    );
+}

@@ -98,6 +98,7 @@ pub(crate) fn fail_fast(args: TokenStream, input: TokenStream) -> TokenStream {
 /// `#[fail_fast]` on a function: rewrite its marked loops, or its one outermost loop.
 fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -> TokenStream {
     find::adopt_renamed_markers(&mut function.block);
+    find::attribute_nested_functions(&mut function.block, defaults.krate.as_ref());
     let opened = Opened::open(&mut function.block, &mut errors);
     let original = function.clone();
     let name = function.sig.ident.clone();

@@ -167,6 +167,41 @@ pub(crate) fn adopt_renamed_markers(block: &mut Block) {
     Adopt.visit_block_mut(block);
 }
 
+/// Gives each function nested in `block` (in a block, an `impl`, a trait or a module) that
+/// holds markers and no `#[fail_fast]` of its own the attribute, with no option but the crate's
+/// path: its own expansion rewrites its loops, as for any function, and no marker is left for
+/// rustc to refuse. Not the outer function's options, which may use its parameters, out of
+/// the nested function's sight.
+pub(crate) fn attribute_nested_functions(block: &mut Block, krate: Option<&syn::Path>) {
+    struct Nested<'a>(Option<&'a syn::Path>);
+    impl Nested<'_> {
+        fn attribute(&self, attrs: &mut Vec<Attribute>, body: &Block) {
+            if attrs.iter().any(is_marker) || !has_markers(body) {
+                return;
+            }
+            attrs.push(match self.0 {
+                Some(krate) => syn::parse_quote!(#[#krate::fail_fast(crate = #krate)]),
+                None => syn::parse_quote!(#[::failfast::fail_fast]),
+            });
+        }
+    }
+    impl VisitMut for Nested<'_> {
+        // Its own expansion sees to the functions nested in it.
+        fn visit_item_fn_mut(&mut self, function: &mut syn::ItemFn) {
+            self.attribute(&mut function.attrs, &function.block);
+        }
+        fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+            self.attribute(&mut function.attrs, &function.block);
+        }
+        fn visit_trait_item_fn_mut(&mut self, function: &mut syn::TraitItemFn) {
+            if let Some(body) = &function.default {
+                self.attribute(&mut function.attrs, body);
+            }
+        }
+    }
+    Nested(krate).visit_block_mut(block);
+}
+
 /// Whether any loop (or anything else) in `block` carries a marker.
 pub(crate) fn has_markers(block: &Block) -> bool {
     struct AnyMarker(bool);
