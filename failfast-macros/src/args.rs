@@ -255,6 +255,23 @@ impl Options {
                         &value,
                         format!("`{name}` takes {takes}, not a number\nhelp: write {example}"),
                     );
+                } else if let Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(_),
+                    ..
+                }) = &value
+                {
+                    // `timeout = "30s"`, as a config file or another library writes it.
+                    let takes = match name.as_str() {
+                        "timeout" => "a `std::time::Duration`",
+                        _ => "a `std::time::Instant`",
+                    };
+                    errors.error(
+                        &value,
+                        format!(
+                            "`{name}` takes {takes}, not a string\nhelp: write `{}`",
+                            example(&name)
+                        ),
+                    );
                 } else if let Some(made) = made_by(&value).filter(|made| {
                     (name == "deadline" && *made == "Duration")
                         || (name == "timeout" && *made == "Instant")
@@ -513,6 +530,17 @@ mod tests {
         assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(messages[0].contains("choose one"));
         assert!(unknown_message("cancel").contains("did you mean `stop`"));
+    }
+
+    #[test]
+    fn a_string_for_a_timeout_or_a_deadline_is_refused() {
+        let (_, messages) = parse(quote!(timeout = "30s"));
+        assert_eq!(
+            messages,
+            ["`timeout` takes a `std::time::Duration`, not a string\nhelp: write `timeout = Duration::from_secs(60)`"]
+        );
+        let (_, messages) = parse(quote!(deadline = "2026-12-06T10:00:00Z"));
+        assert!(messages[0].starts_with("`deadline` takes a `std::time::Instant`, not a string"));
     }
 
     #[test]

@@ -47,4 +47,13 @@ fn check_soon(items: &[u32]) -> std::io::Result<()> {
     Ok(())
 }
 
+// A length written as text, as a config file gives it: the macro's own message.
+#[fail_fast(workers = 4, timeout = "30s")]
+fn check_in_time(items: &[u32]) -> std::io::Result<()> {
+    for item in items {
+        println!("{item}");
+    }
+    Ok(())
+}
+
 fn main() {}
