@@ -45,7 +45,9 @@
 //!   loops that should run in parallel: inside the function, `#[fail_fast]` or
 //!   `#[fail_fast(workers = 16)]` on a loop (closures included) marks it, with the function's
 //!   options as defaults, and then only marked loops run in parallel. Loops nested in a
-//!   parallel loop stay sequential unless marked.
+//!   parallel loop stay sequential unless marked. A function (or method) nested in the
+//!   attributed one is a function of its own: its marked loops run in parallel without the
+//!   outer function's options, which may name parameters it cannot see.
 //! - **On a `for` or `while let` loop directly**, on nightly with
 //!   `#![feature(stmt_expr_attributes, proc_macro_hygiene)]`. On stable, rustc itself refuses
 //!   attributes on statements ("attributes on expressions are experimental").
