@@ -514,26 +514,6 @@ fn a_deref_a_match_and_dbg_move_the_value() {
     assert_eq!(call(4), Ok(String::from("no return")));
 }
 
-#[fail_fast(workers = 2)]
-fn first_long(sizes: &[usize], names: &[String]) -> Result<String, String> {
-    let fallback = String::from("fallback");
-    // Binds `fallback` inside itself only: the variable is still the one declared above.
-    let longest = names.iter().map(|fallback| fallback.len()).max();
-    for &size in sizes {
-        if Some(size) == longest {
-            return Ok(fallback);
-        }
-    }
-    Ok(String::new())
-}
-
-#[test]
-fn a_closure_parameter_of_the_same_name_leaves_the_variable_to_the_return() {
-    let names = ["ab".to_string(), "abc".to_string()];
-    assert_eq!(first_long(&[1, 3], &names), Ok(String::from("fallback")));
-    assert_eq!(first_long(&[1, 2], &names), Ok(String::new()));
-}
-
 /// Named in lower case, as some generated code names its constants.
 #[allow(non_upper_case_globals)]
 const default_size: u64 = 7;

@@ -112,22 +112,6 @@ pub(crate) fn binds_in(stmt: &syn::Stmt) -> HashSet<String> {
     bound.0
 }
 
-/// The names that `stmt` binds for the statements after it: a `let`'s pattern, or every name
-/// in a statement macro that may bind (see [`Bound`]). Not what its expressions bind for
-/// themselves: `let n = match o { Some(name) => name.len(), None => 0 };` binds `n` only.
-pub(crate) fn binds_after(stmt: &syn::Stmt) -> HashSet<String> {
-    let mut bound = Bound(HashSet::new());
-    match stmt {
-        syn::Stmt::Local(local) => bound.visit_pat(&local.pat),
-        _ => {
-            if statement_macro(stmt).is_some_and(|(_, name)| !binds_nothing(&name)) {
-                bound.visit_stmt(stmt);
-            }
-        }
-    }
-    bound.0
-}
-
 /// Whether a macro of this name is one of the standard library's, `log`'s or `tracing`'s,
 /// which bind nothing (`assert!`, `println!`, `info!`).
 fn binds_nothing(name: &str) -> bool {
@@ -241,25 +225,6 @@ mod tests {
         );
         assert_eq!(
             binds("self.names.push(format!(\"{}\", self.prefix));"),
-            names(&[])
-        );
-    }
-
-    #[test]
-    fn a_statement_binds_for_the_statements_after_it_only_its_let_and_unknown_macros() {
-        let binds = |stmt: &str| binds_after(&syn::parse_str(stmt).unwrap());
-        assert_eq!(
-            binds("let n = match o { Some(name) => name.len(), None => 0 };"),
-            names(&["n"])
-        );
-        assert_eq!(binds("let Some(x) = o else { return };"), names(&["x"]));
-        assert_eq!(
-            binds("items.iter().for_each(|i| grid[*i].push(1));"),
-            names(&[])
-        );
-        assert_eq!(binds("let_it!(v = self.make());"), names(&["v", "make"]));
-        assert_eq!(
-            binds("assert!(rows.iter().all(|row| row.is_empty()));"),
             names(&[])
         );
     }

@@ -218,8 +218,7 @@ pub(crate) fn returns_error(mac: &syn::Macro) -> bool {
 }
 
 /// Whether `name` is declared where the code after the loop is its scope: by the last
-/// statement of `before` that binds it for the statements after it (not one that binds it
-/// only inside itself, in a `match` arm or a closure), which must be a `let` of the name alone
+/// statement of `before` that binds it, which must be a `let` of the name alone
 /// (`let mut fallback: String = ..`) with no attribute, or else owned by the block from before
 /// it (see [`Owned`]); and whether no borrow of it may live across the loop (see the module).
 /// `Some` with whether it is `mut`. `not_captured`: not to be kept as an `async move` block's
@@ -231,22 +230,13 @@ fn declared(
     owned: Option<&Owned>,
     not_captured: bool,
 ) -> Option<bool> {
-    let binds = |names: HashSet<String>| {
-        names
+    let binding = before.iter().rposition(|stmt| {
+        changes::binds_in(stmt)
             .iter()
             .any(|bound| bound.strip_prefix("r#").unwrap_or(bound) == name)
-    };
-    let binding = before
-        .iter()
-        .rposition(|stmt| binds(changes::binds_after(stmt)));
-    // A statement that binds the name only inside itself (`map(|fallback| fallback.len())`) is
-    // taken to leave no borrow of the variable: its mentions may all be its own binding's, and
-    // a borrow misjudged only has rustc refuse the move into the loop.
+    });
     let since = &before[binding.map_or(0, |at| at + 1)..];
-    if !since
-        .iter()
-        .all(|stmt| binds(changes::binds_in(stmt)) || leaves_no_borrow(stmt, name))
-    {
+    if !since.iter().all(|stmt| leaves_no_borrow(stmt, name)) {
         return None;
     }
     let Some(binding) = binding else {

@@ -89,24 +89,4 @@ fn sized_by(items: &[u32], fallback: String) -> Result<(), String> {
     Ok(())
 }
 
-// A `match` arm before the loop binds the name only inside itself: the variable is the outer
-// block's, used after the loop's block, where the loop could not bind it again.
-#[fail_fast(workers = 2)]
-fn named(sizes: &[usize], given: Option<String>) -> Option<String> {
-    let name = String::from("n");
-    {
-        let n = match given {
-            Some(name) => name.len(),
-            None => 0,
-        };
-        for &size in sizes {
-            if size == n + 10 {
-                return Some(name);
-            }
-        }
-    }
-    println!("after: {name}");
-    None
-}
-
 fn main() {}
