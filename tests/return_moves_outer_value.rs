@@ -539,3 +539,33 @@ fn a_lower_case_constant_is_not_kept_as_a_capture() {
     assert_eq!(size_in_a_task(vec![3, 0, 5]), Some(7));
     assert_eq!(size_in_a_task(vec![3, 5]), None);
 }
+
+/// Declares a variable, as some helper macros do.
+macro_rules! let_it {
+    ($name:ident = $value:expr) => {
+        let $name = $value;
+    };
+}
+
+/// A variable declared by a statement macro is a variable all the same: the `async move`
+/// block captures it, and its loop keeps it for the `return`.
+#[fail_fast(workers = 2)]
+fn label_in_a_task(sizes: Vec<u64>) -> Option<String> {
+    let_it!(label = String::from("zero"));
+    futures::executor::block_on(async move {
+        #[fail_fast]
+        for size in sizes {
+            std::future::ready(()).await;
+            if size == 0 {
+                return Some(label);
+            }
+        }
+        None
+    })
+}
+
+#[test]
+fn a_variable_a_macro_declares_is_kept_as_a_capture() {
+    assert_eq!(label_in_a_task(vec![3, 0]), Some(String::from("zero")));
+    assert_eq!(label_in_a_task(vec![3]), None);
+}

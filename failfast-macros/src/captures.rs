@@ -52,15 +52,16 @@ pub(crate) struct Locals {
     /// The names the body's items and `use`s declare, in any of its blocks (see [`item_names`]
     /// and [`Locals::declares_any`]).
     declared: HashSet<String>,
+    /// The names that may be variables: bound by a pattern of the function, or named in one of
+    /// its statement macros that may bind them (`let_it!(v = ..)`). `None` when the function
+    /// cannot be seen.
+    variables: Option<HashSet<String>>,
 }
 
 impl Locals {
-    /// The names that patterns of the function bind, its parameters' included; `None` when the
-    /// function cannot be seen.
+    /// See [`Locals::variables`](struct@Locals).
     pub(crate) fn variables(&self) -> Option<HashSet<String>> {
-        self.bound
-            .as_ref()
-            .map(|bound| bound.keys().cloned().collect())
+        self.variables.clone()
     }
 
     /// The locals of a function with these parameters and body.
@@ -110,7 +111,14 @@ impl Locals {
         unsettled.visit_block(body);
         let mut declared = Declared(HashSet::new());
         declared.visit_block(body);
+        let variables = bound
+            .0
+            .keys()
+            .cloned()
+            .chain(body.stmts.iter().flat_map(crate::changes::binds_in))
+            .collect();
         let mut locals = Locals {
+            variables: Some(variables),
             bound: Some(bound.0),
             sure,
             references,
@@ -147,6 +155,7 @@ impl Locals {
             unsettled: HashSet::new(),
             untyped: HashSet::new(),
             declared: HashSet::new(),
+            variables: None,
         }
     }
 

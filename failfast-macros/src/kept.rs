@@ -51,8 +51,8 @@ pub(crate) enum Owned {
     /// seen, so such a variable is kept only if the code after the loop does not use it (it
     /// would get it back by an assignment or a new `let`, and only the binding says which),
     /// the loop does not bind the name itself, and the loop does not read through it (a lock's
-    /// guard, `Sync` but not `Send`, is shared rather than kept). With the names that patterns
-    /// of the enclosing function bind (`None` when it cannot be seen): a name bound nowhere is
+    /// guard, `Sync` but not `Send`, is shared rather than kept). With the names that may be
+    /// variables of the enclosing function (`captures::Locals::variables`): any other name is
     /// a constant's or a static's, whatever its case.
     Captured(Option<HashSet<String>>),
 }
