@@ -1,4 +1,5 @@
 //! The runtime's headline promises, checked through `#[fail_fast]` as users write it.
+use failfast::fail_fast as parallel;
 use failfast::{cancelled, fail_fast};
 use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -382,4 +383,51 @@ fn marked_loops_of_nested_functions_run_in_parallel() {
         with_nested_functions(&[1, 0], &AtomicUsize::new(0)),
         Err("zero")
     );
+}
+
+/// Deeper: a marked loop in a function nested in one that has none, and a nested function
+/// with an attribute of its own, under another name, whose unmarked loop stays sequential (a
+/// second attribute would take it for the loop to run in parallel, and refuse its `+=`).
+#[fail_fast(workers = 2)]
+fn with_deeper_functions(items: &[u32], arrived: &AtomicUsize) -> Result<u32, &'static str> {
+    fn child(items: &[u32], arrived: &AtomicUsize) -> Result<u32, &'static str> {
+        fn grandchild(items: &[u32], arrived: &AtomicUsize) -> Result<(), &'static str> {
+            #[fail_fast(workers = 2)]
+            for _ in items {
+                meet(arrived, 2)?;
+            }
+            Ok(())
+        }
+        grandchild(items, arrived)?;
+        let mut total = 0;
+        for item in items {
+            total += item;
+        }
+        Ok(total)
+    }
+    #[parallel(workers = 2)]
+    fn renamed(items: &[u32], arrived: &AtomicUsize) -> Result<u32, &'static str> {
+        let mut total = 0;
+        for item in items {
+            total += item;
+        }
+        #[fail_fast]
+        for _ in items {
+            meet(arrived, 4)?;
+        }
+        Ok(total)
+    }
+    for item in items {
+        if *item == 0 {
+            return Err("zero");
+        }
+    }
+    Ok(child(items, arrived)? + renamed(items, arrived)?)
+}
+
+#[test]
+fn functions_nested_deeper_and_attributed_under_another_name_keep_their_loops() {
+    let arrived = AtomicUsize::new(0);
+    assert_eq!(with_deeper_functions(&[1, 2], &arrived), Ok(6));
+    assert_eq!(arrived.load(Ordering::SeqCst), 4);
 }

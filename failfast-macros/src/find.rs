@@ -168,39 +168,76 @@ pub(crate) fn adopt_renamed_markers(block: &mut Block) {
 }
 
 /// Gives each function nested in `block` (in a block, an `impl`, a trait or a module) that
-/// holds markers and no `#[fail_fast]` of its own the attribute, with no option but the crate's
-/// path: its own expansion rewrites its loops, as for any function, and no marker is left for
-/// rustc to refuse. Not the outer function's options, which may use its parameters, out of
-/// the nested function's sight.
+/// holds markers the attribute, with no option but the crate's path: its own expansion
+/// rewrites its loops, as for any function, and no marker is left for rustc to refuse. Not
+/// the outer function's options, which may use its parameters, out of the nested function's
+/// sight.
+///
+/// Only a function whose attributes are all the compiler's own: any other may be
+/// `#[fail_fast]` under another name (`use failfast::fail_fast as parallel;`), or produce it
+/// (`#[cfg_attr(.., fail_fast)]`), and a second one would take the function's unmarked loop
+/// for its own. A function left as it is is searched for functions nested in it in turn; one
+/// given the attribute sees to its own.
 pub(crate) fn attribute_nested_functions(block: &mut Block, krate: Option<&syn::Path>) {
     struct Nested<'a>(Option<&'a syn::Path>);
     impl Nested<'_> {
-        fn attribute(&self, attrs: &mut Vec<Attribute>, body: &Block) {
-            if attrs.iter().any(is_marker) || !has_markers(body) {
-                return;
+        /// Whether it gave the function the attribute.
+        fn attribute(&self, attrs: &mut Vec<Attribute>, body: &Block) -> bool {
+            let plain = attrs.iter().all(|attr| {
+                attr.path().get_ident().is_some_and(|name| {
+                    COMPILER_OWN_ON_FUNCTIONS.contains(&name.to_string().as_str())
+                })
+            });
+            if !plain || !has_markers(body) {
+                return false;
             }
             attrs.push(match self.0 {
                 Some(krate) => syn::parse_quote!(#[#krate::fail_fast(crate = #krate)]),
                 None => syn::parse_quote!(#[::failfast::fail_fast]),
             });
+            true
         }
     }
     impl VisitMut for Nested<'_> {
-        // Its own expansion sees to the functions nested in it.
         fn visit_item_fn_mut(&mut self, function: &mut syn::ItemFn) {
-            self.attribute(&mut function.attrs, &function.block);
+            if !self.attribute(&mut function.attrs, &function.block) {
+                visit_mut::visit_item_fn_mut(self, function);
+            }
         }
         fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
-            self.attribute(&mut function.attrs, &function.block);
+            if !self.attribute(&mut function.attrs, &function.block) {
+                visit_mut::visit_impl_item_fn_mut(self, function);
+            }
         }
         fn visit_trait_item_fn_mut(&mut self, function: &mut syn::TraitItemFn) {
-            if let Some(body) = &function.default {
-                self.attribute(&mut function.attrs, body);
+            let attributed = match &function.default {
+                Some(body) => self.attribute(&mut function.attrs, body),
+                None => false,
+            };
+            if !attributed {
+                visit_mut::visit_trait_item_fn_mut(self, function);
             }
         }
     }
     Nested(krate).visit_block_mut(block);
 }
+
+/// The attributes of a function that are the compiler's own (`#[cfg_attr]` aside, which may
+/// add any other).
+const COMPILER_OWN_ON_FUNCTIONS: &[&str] = &[
+    "allow",
+    "cfg",
+    "cold",
+    "deny",
+    "deprecated",
+    "doc",
+    "expect",
+    "forbid",
+    "inline",
+    "must_use",
+    "track_caller",
+    "warn",
+];
 
 /// Whether any loop (or anything else) in `block` carries a marker.
 pub(crate) fn has_markers(block: &Block) -> bool {
