@@ -255,11 +255,7 @@ impl Options {
                         &value,
                         format!("`{name}` takes {takes}, not a number\nhelp: write {example}"),
                     );
-                } else if let Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(_),
-                    ..
-                }) = &value
-                {
+                } else if is_string(&value) {
                     // `timeout = "30s"`, as a config file or another library writes it.
                     let takes = match name.as_str() {
                         "timeout" => "a `std::time::Duration`",
@@ -375,6 +371,19 @@ fn number(value: &Expr) -> Option<String> {
             ..
         }) => number(expr).map(|n| format!("-{n}")),
         _ => None,
+    }
+}
+
+/// Whether `value` is written as a string (`"30s"`, `("30s")`).
+fn is_string(value: &Expr) -> bool {
+    match value {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(_),
+            ..
+        }) => true,
+        Expr::Paren(paren) => is_string(&paren.expr),
+        Expr::Group(group) => is_string(&group.expr),
+        _ => false,
     }
 }
 
@@ -539,6 +548,8 @@ mod tests {
             messages,
             ["`timeout` takes a `std::time::Duration`, not a string\nhelp: write `timeout = Duration::from_secs(60)`"]
         );
+        let (_, messages) = parse(quote!(timeout = ("30s")));
+        assert_eq!(messages.len(), 1);
         let (_, messages) = parse(quote!(deadline = "2026-12-06T10:00:00Z"));
         assert!(messages[0].starts_with("`deadline` takes a `std::time::Instant`, not a string"));
     }
