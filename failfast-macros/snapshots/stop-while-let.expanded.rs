@@ -75,7 +75,8 @@ fn consume(
                 }
                 ::failfast::parallel_loop::while_let_with(
                     |__failfast_slot| {
-                        match ::core::option::Option::Some(jobs.recv()) {
+                        let __failfast_value = jobs.recv();
+                        match ::core::option::Option::Some(__failfast_value) {
                             ::core::option::Option::Some(__failfast_value @ Ok(_)) => {
                                 if false {
                                     let __failfast_whole = ::failfast::parallel_loop::whole(
@@ -208,7 +209,8 @@ async fn download_bucket(
                         async {
                             loop {
                                 __failfast_giver.asked().await;
-                                match ::core::option::Option::Some(keys.next().await) {
+                                let __failfast_value = keys.next().await;
+                                match ::core::option::Option::Some(__failfast_value) {
                                     ::core::option::Option::Some(__failfast_value @ Some(_)) => {
                                         __failfast_giver.give(__failfast_value)
                                     }

@@ -71,7 +71,8 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                 }
                 ::failfast::parallel_loop::while_let(
                     |__failfast_slot| {
-                        match ::core::option::Option::Some(jobs.recv()) {
+                        let __failfast_value = jobs.recv();
+                        match ::core::option::Option::Some(__failfast_value) {
                             ::core::option::Option::Some(__failfast_value @ Ok(_)) => {
                                 if false {
                                     let __failfast_whole = ::failfast::parallel_loop::whole(
@@ -188,7 +189,8 @@ async fn download_bucket(keys: &mut Keys, client: &Client) -> Result<(), Error> 
                     async {
                         loop {
                             __failfast_giver.asked().await;
-                            match ::core::option::Option::Some(keys.try_next().await?) {
+                            let __failfast_value = keys.try_next().await?;
+                            match ::core::option::Option::Some(__failfast_value) {
                                 ::core::option::Option::Some(
                                     __failfast_value @ Some(Key { .. }),
                                 ) => __failfast_giver.give(__failfast_value),

@@ -1552,6 +1552,10 @@ fn while_let(
     // would refuse. The iteration's body runs in the arm of a `match` on that `Some`, as the
     // sequential loop's runs while its scrutinee lives: what the pattern does not bind (`_`,
     // `..`) is dropped after the body, and `ref mut` bindings borrow a mutable place.
+    //
+    // The head's value is bound by a `let` first: as the argument of `Some(..)`, a head in
+    // braces (`{ match it.next() { .. } }`) would get an `unused_braces` warning that the
+    // sequential loop's scrutinee does not.
     let shape = let_pattern(&shape(pat.clone()));
     let some = quote_spanned!(at=> ::core::option::Option::Some);
     let shaped = quote_spanned!(at=> #some(#value @ #shape));
@@ -1613,7 +1617,8 @@ fn while_let(
                     }
                     #named::#function(
                         |#slot| {
-                            match #some(#head) {
+                            let #value = #head;
+                            match #some(#value) {
                                 #shaped => {
                                     #sent
                                     *#slot = #some(#value);
@@ -1668,7 +1673,8 @@ fn while_let(
                     let mut #driver = #private::future::Driver::with_head(#taker, #workers, async {
                         loop {
                             #giver.asked().await;
-                            match #some(#head) {
+                            let #value = #head;
+                            match #some(#value) {
                                 #shaped => #giver.give(#value),
                                 _ => break #named::LoopStep::success(),
                             }
