@@ -569,3 +569,29 @@ fn a_variable_a_macro_declares_is_kept_as_a_capture() {
     assert_eq!(label_in_a_task(vec![3, 0]), Some(String::from("zero")));
     assert_eq!(label_in_a_task(vec![3]), None);
 }
+
+/// A closure's parameter, moved by a `return` in the closure's marked loop, is kept as a
+/// function's is.
+#[fail_fast(workers = 2)]
+fn labels_of_groups(groups: &[Vec<u32>]) -> Result<Vec<String>, String> {
+    let label = |items: &[u32], fallback: String| -> Result<String, String> {
+        #[fail_fast]
+        for &item in items {
+            if item == 0 {
+                return Ok(fallback);
+            }
+        }
+        Ok(String::new())
+    };
+    let mut labels = Vec::new();
+    for group in groups {
+        labels.push(label(group, format!("{} items", group.len()))?);
+    }
+    Ok(labels)
+}
+
+#[test]
+fn a_closure_parameter_is_kept_for_the_return() {
+    let labels = labels_of_groups(&[vec![1, 0], vec![2]]);
+    assert_eq!(labels, Ok(vec![String::from("2 items"), String::new()]));
+}

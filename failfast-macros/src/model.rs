@@ -299,6 +299,27 @@ pub(crate) struct Walk<'a> {
     signature: Option<Signature>,
 }
 
+/// What a function's or a closure's body owns from before its first statement: its
+/// parameters bound by name, with their types where written (not a lock's guard), each with
+/// whether it is `mut` (see [`kept::Owned::Params`]).
+fn owned_params<'p>(params: impl Iterator<Item = (&'p Pat, Option<&'p Type>)>) -> kept::Owned {
+    kept::Owned::Params(
+        params
+            .filter_map(|(pat, ty)| match pat {
+                Pat::Ident(ident)
+                    if ident.by_ref.is_none()
+                        && ident.subpat.is_none()
+                        && !ty.is_some_and(kept::guard_type) =>
+                {
+                    let name = syn::ext::IdentExt::unraw(&ident.ident).to_string();
+                    Some((name, ident.mutability.is_some()))
+                }
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
 /// The failure of a function's written return type (see [`failure_returns`]).
 #[derive(Clone)]
 enum Failure {
@@ -331,25 +352,10 @@ impl<'a> Walk<'a> {
             jumps: None,
             checks: Vec::new(),
             owned: signature.map(|sig| {
-                kept::Owned::Params(
-                    sig.inputs
-                        .iter()
-                        .filter_map(|input| match input {
-                            syn::FnArg::Typed(typed) => match &*typed.pat {
-                                Pat::Ident(ident)
-                                    if ident.by_ref.is_none()
-                                        && ident.subpat.is_none()
-                                        && !kept::guard_type(&typed.ty) =>
-                                {
-                                    let name = syn::ext::IdentExt::unraw(&ident.ident).to_string();
-                                    Some((name, ident.mutability.is_some()))
-                                }
-                                _ => None,
-                            },
-                            syn::FnArg::Receiver(_) => None,
-                        })
-                        .collect(),
-                )
+                owned_params(sig.inputs.iter().filter_map(|input| match input {
+                    syn::FnArg::Typed(typed) => Some((&*typed.pat, Some(&*typed.ty))),
+                    syn::FnArg::Receiver(_) => None,
+                }))
             }),
             keeping: Vec::new(),
             kept_stmts: None,
@@ -941,6 +947,16 @@ impl VisitMut for Walk<'_> {
                     returns: Some(returns),
                 };
                 self.within(context, |this| {
+                    // A closure's body owns its parameters, as a function's does: the next
+                    // block the walk enters is that body, when it is one.
+                    if closure.asyncness.is_none() && matches!(*closure.body, Expr::Block(_)) {
+                        this.owned = Some(owned_params(closure.inputs.iter().map(
+                            |input| match input {
+                                Pat::Type(typed) => (&*typed.pat, Some(&*typed.ty)),
+                                untyped => (untyped, None),
+                            },
+                        )));
+                    }
                     visit_mut::visit_expr_closure_mut(this, closure)
                 });
             }
