@@ -348,6 +348,8 @@ fn meet(arrived: &AtomicUsize, all: usize) -> Result<(), &'static str> {
 /// Marked loops in a function and a method nested in the attributed function.
 #[fail_fast(workers = 2)]
 fn with_nested_functions(items: &[u32], arrived: &AtomicUsize) -> Result<(), &'static str> {
+    // A tool's attribute, which cannot be `#[fail_fast]`.
+    #[rustfmt::skip]
     fn helper(items: &[u32], arrived: &AtomicUsize) -> Result<(), &'static str> {
         #[fail_fast(workers = 2)]
         for _ in items {

@@ -173,22 +173,16 @@ pub(crate) fn adopt_renamed_markers(block: &mut Block) {
 /// the outer function's options, which may use its parameters, out of the nested function's
 /// sight.
 ///
-/// Only a function whose attributes are all the compiler's own: any other may be
-/// `#[fail_fast]` under another name (`use failfast::fail_fast as parallel;`), or produce it
-/// (`#[cfg_attr(.., fail_fast)]`), and a second one would take the function's unmarked loop
-/// for its own. A function left as it is is searched for functions nested in it in turn; one
-/// given the attribute sees to its own.
+/// Not a function with an attribute that may be `#[fail_fast]` under another name
+/// (`use failfast::fail_fast as parallel;`) or produce it (see [`may_be_fail_fast`]): a second
+/// one would take the function's unmarked loop for its own. A function left as it is is
+/// searched for functions nested in it in turn; one given the attribute sees to its own.
 pub(crate) fn attribute_nested_functions(block: &mut Block, krate: Option<&syn::Path>) {
     struct Nested<'a>(Option<&'a syn::Path>);
     impl Nested<'_> {
         /// Whether it gave the function the attribute.
         fn attribute(&self, attrs: &mut Vec<Attribute>, body: &Block) -> bool {
-            let plain = attrs.iter().all(|attr| {
-                attr.path().get_ident().is_some_and(|name| {
-                    COMPILER_OWN_ON_FUNCTIONS.contains(&name.to_string().as_str())
-                })
-            });
-            if !plain || !has_markers(body) {
+            if attrs.iter().any(may_be_fail_fast) || !has_markers(body) {
                 return false;
             }
             attrs.push(match self.0 {
@@ -222,20 +216,59 @@ pub(crate) fn attribute_nested_functions(block: &mut Block, krate: Option<&syn::
     Nested(krate).visit_block_mut(block);
 }
 
-/// The attributes of a function that are the compiler's own (`#[cfg_attr]` aside, which may
-/// add any other).
+/// Whether `attr` may be `#[fail_fast]`, or write it: one whose path ends in `fail_fast`, an
+/// attribute of one word that is not the compiler's own (an attribute macro imported under
+/// any name), or a `cfg_attr` holding one of those. A path of several words
+/// (`#[rustfmt::skip]`, `#[tracing::instrument]`) is a tool's or another crate's.
+fn may_be_fail_fast(attr: &Attribute) -> bool {
+    fn may_be(path: &syn::Path) -> bool {
+        path.segments
+            .last()
+            .is_some_and(|last| last.ident == "fail_fast")
+            || path
+                .get_ident()
+                .is_some_and(|name| !COMPILER_OWN_ON_FUNCTIONS.contains(&name.to_string().as_str()))
+    }
+    if !attr.path().is_ident("cfg_attr") {
+        return may_be(attr.path());
+    }
+    let parser = syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated;
+    // The condition first, then the attributes it adds.
+    attr.parse_args_with(parser).map_or(true, |metas| {
+        metas
+            .iter()
+            .skip(1)
+            .any(|meta| meta.path().is_ident("cfg_attr") || may_be(meta.path()))
+    })
+}
+
+/// The compiler's own attributes of a function (`cfg_attr` aside: see [`may_be_fail_fast`]).
 const COMPILER_OWN_ON_FUNCTIONS: &[&str] = &[
     "allow",
+    "automatically_derived",
     "cfg",
     "cold",
+    "coverage",
     "deny",
     "deprecated",
     "doc",
     "expect",
+    "export_name",
     "forbid",
+    "ignore",
     "inline",
+    "instruction_set",
+    "link_name",
+    "link_section",
     "must_use",
+    "naked",
+    "no_mangle",
+    "optimize",
+    "should_panic",
+    "target_feature",
+    "test",
     "track_caller",
+    "unsafe",
     "warn",
 ];
 
@@ -699,4 +732,24 @@ pub(crate) fn strip_markers(block: &mut Block) {
         fn visit_item_mut(&mut self, _: &mut Item) {}
     }
     Strip.visit_block_mut(block);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_be_fail_fast;
+
+    #[test]
+    fn an_attribute_may_be_fail_fast_unless_it_is_the_compilers_or_a_tools() {
+        let may_be = |attr: syn::Attribute| may_be_fail_fast(&attr);
+        assert!(may_be(syn::parse_quote!(#[parallel(workers = 2)])));
+        assert!(may_be(syn::parse_quote!(#[failfast::fail_fast])));
+        assert!(may_be(syn::parse_quote!(#[cfg_attr(test, fail_fast)])));
+        assert!(may_be(syn::parse_quote!(#[cfg_attr(all(), instrument)])));
+        assert!(!may_be(syn::parse_quote!(#[inline(never)])));
+        assert!(!may_be(syn::parse_quote!(#[no_mangle])));
+        assert!(!may_be(syn::parse_quote!(#[rustfmt::skip])));
+        assert!(!may_be(
+            syn::parse_quote!(#[cfg_attr(debug_assertions, inline(never))])
+        ));
+    }
 }
