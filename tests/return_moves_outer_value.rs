@@ -518,10 +518,18 @@ fn a_deref_a_match_and_dbg_move_the_value() {
 #[allow(non_upper_case_globals)]
 const default_size: u64 = 7;
 
+/// Uses a value, as a logging helper does.
+macro_rules! note {
+    ($value:expr) => {
+        let _ = $value;
+    };
+}
+
 /// A constant is not a capture of the `async move` block, whatever its case: no pattern of the
-/// function binds the name.
+/// function binds the name, and the statement macro that names it does not declare it.
 #[fail_fast(workers = 2)]
 fn size_in_a_task(sizes: Vec<u64>) -> Option<u64> {
+    note!(default_size);
     futures::executor::block_on(async move {
         #[fail_fast]
         for size in sizes {
@@ -594,4 +602,38 @@ fn labels_of_groups(groups: &[Vec<u32>]) -> Result<Vec<String>, String> {
 fn a_closure_parameter_is_kept_for_the_return() {
     let labels = labels_of_groups(&[vec![1, 0], vec![2]]);
     assert_eq!(labels, Ok(vec![String::from("2 items"), String::new()]));
+}
+
+struct Config {
+    limit: u32,
+}
+
+/// Lends the configuration to `f`, behind its lock.
+fn with_config<R>(
+    config: &std::sync::RwLock<Config>,
+    f: impl FnOnce(std::sync::RwLockReadGuard<'_, Config>) -> R,
+) -> R {
+    f(config.read().unwrap())
+}
+
+/// A closure's parameter without a written type may be a lock's guard, read through by the
+/// `return`: shared, as before, not kept (a guard cannot be sent to the threads).
+#[fail_fast(workers = 2)]
+fn limit_if_large(items: &[u32], config: &std::sync::RwLock<Config>) -> Result<u32, String> {
+    with_config(config, |config| {
+        #[fail_fast]
+        for &item in items {
+            if item > 100 {
+                return Ok(config.limit);
+            }
+        }
+        Ok(0)
+    })
+}
+
+#[test]
+fn an_untyped_closure_parameter_is_not_kept() {
+    let config = std::sync::RwLock::new(Config { limit: 5 });
+    assert_eq!(limit_if_large(&[1, 200], &config), Ok(5));
+    assert_eq!(limit_if_large(&[1, 2], &config), Ok(0));
 }

@@ -300,16 +300,16 @@ pub(crate) struct Walk<'a> {
 }
 
 /// What a function's or a closure's body owns from before its first statement: its
-/// parameters bound by name, with their types where written (not a lock's guard), each with
-/// whether it is `mut` (see [`kept::Owned::Params`]).
-fn owned_params<'p>(params: impl Iterator<Item = (&'p Pat, Option<&'p Type>)>) -> kept::Owned {
+/// parameters bound by name, with their types (not a lock's guard), each with whether it is
+/// `mut` (see [`kept::Owned::Params`]).
+fn owned_params<'p>(params: impl Iterator<Item = (&'p Pat, &'p Type)>) -> kept::Owned {
     kept::Owned::Params(
         params
             .filter_map(|(pat, ty)| match pat {
                 Pat::Ident(ident)
                     if ident.by_ref.is_none()
                         && ident.subpat.is_none()
-                        && !ty.is_some_and(kept::guard_type) =>
+                        && !kept::guard_type(ty) =>
                 {
                     let name = syn::ext::IdentExt::unraw(&ident.ident).to_string();
                     Some((name, ident.mutability.is_some()))
@@ -353,7 +353,7 @@ impl<'a> Walk<'a> {
             checks: Vec::new(),
             owned: signature.map(|sig| {
                 owned_params(sig.inputs.iter().filter_map(|input| match input {
-                    syn::FnArg::Typed(typed) => Some((&*typed.pat, Some(&*typed.ty))),
+                    syn::FnArg::Typed(typed) => Some((&*typed.pat, &*typed.ty)),
                     syn::FnArg::Receiver(_) => None,
                 }))
             }),
@@ -948,12 +948,14 @@ impl VisitMut for Walk<'_> {
                 };
                 self.within(context, |this| {
                     // A closure's body owns its parameters, as a function's does: the next
-                    // block the walk enters is that body, when it is one.
+                    // block the walk enters is that body, when it is one. Only parameters with
+                    // a written type: an inferred one may be a lock's guard, which is shared
+                    // rather than kept.
                     if closure.asyncness.is_none() && matches!(*closure.body, Expr::Block(_)) {
-                        this.owned = Some(owned_params(closure.inputs.iter().map(
+                        this.owned = Some(owned_params(closure.inputs.iter().filter_map(
                             |input| match input {
-                                Pat::Type(typed) => (&*typed.pat, Some(&*typed.ty)),
-                                untyped => (untyped, None),
+                                Pat::Type(typed) => Some((&*typed.pat, &*typed.ty)),
+                                _ => None,
                             },
                         )));
                     }
