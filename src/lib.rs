@@ -48,8 +48,8 @@
 //!   parallel loop stay sequential unless marked. A function (or method) nested in the
 //!   attributed one is a function of its own: its marked loops run in parallel without the
 //!   outer function's options, which may name parameters it cannot see. (One with an
-//!   attribute of one word that is not the compiler's own, which may be `#[fail_fast]` under
-//!   another name, needs `#[fail_fast]` written on it.)
+//!   attribute macro of its own, which may be `#[fail_fast]` under another name, needs
+//!   `#[fail_fast]` written on it.)
 //! - **On a `for` or `while let` loop directly**, on nightly with
 //!   `#![feature(stmt_expr_attributes, proc_macro_hygiene)]`. On stable, rustc itself refuses
 //!   attributes on statements ("attributes on expressions are experimental").

@@ -1,5 +1,4 @@
 //! The runtime's headline promises, checked through `#[fail_fast]` as users write it.
-use failfast::fail_fast as parallel;
 use failfast::{cancelled, fail_fast};
 use std::panic::{catch_unwind, panic_any, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -387,9 +386,15 @@ fn marked_loops_of_nested_functions_run_in_parallel() {
     );
 }
 
-/// Deeper: a marked loop in a function nested in one that has none, and a nested function
-/// with an attribute of its own, under another name, whose unmarked loop stays sequential (a
-/// second attribute would take it for the loop to run in parallel, and refuse its `+=`).
+/// `fail_fast` under other names, as a crate's prelude may give it.
+mod aliases {
+    pub use failfast::fail_fast as parallel;
+}
+use aliases::parallel;
+
+/// Deeper: a marked loop in a function nested in one that has none, and nested functions with
+/// an attribute of their own, under another name, whose unmarked loops stay sequential (a
+/// second attribute would take them for the loops to run in parallel, and refuse their `+=`).
 #[fail_fast(workers = 2)]
 fn with_deeper_functions(items: &[u32], arrived: &AtomicUsize) -> Result<u32, &'static str> {
     fn child(items: &[u32], arrived: &AtomicUsize) -> Result<u32, &'static str> {
@@ -419,17 +424,29 @@ fn with_deeper_functions(items: &[u32], arrived: &AtomicUsize) -> Result<u32, &'
         }
         Ok(total)
     }
+    #[aliases::parallel(workers = 2)]
+    fn by_path(items: &[u32], arrived: &AtomicUsize) -> Result<u32, &'static str> {
+        let mut total = 0;
+        for item in items {
+            total += item;
+        }
+        #[fail_fast]
+        for _ in items {
+            meet(arrived, 6)?;
+        }
+        Ok(total)
+    }
     for item in items {
         if *item == 0 {
             return Err("zero");
         }
     }
-    Ok(child(items, arrived)? + renamed(items, arrived)?)
+    Ok(child(items, arrived)? + renamed(items, arrived)? + by_path(items, arrived)?)
 }
 
 #[test]
 fn functions_nested_deeper_and_attributed_under_another_name_keep_their_loops() {
     let arrived = AtomicUsize::new(0);
-    assert_eq!(with_deeper_functions(&[1, 2], &arrived), Ok(6));
-    assert_eq!(arrived.load(Ordering::SeqCst), 4);
+    assert_eq!(with_deeper_functions(&[1, 2], &arrived), Ok(9));
+    assert_eq!(arrived.load(Ordering::SeqCst), 6);
 }

@@ -99,25 +99,17 @@ pub(crate) fn macro_arguments(stmt: &syn::Stmt) -> Vec<Expr> {
 /// The names that the loop's pattern and `body` bind anywhere (see [`Bound`]): a place rooted
 /// at one of them may be the body's own.
 pub(crate) fn bound_in(pat: &Pat, body: &Block) -> HashSet<String> {
-    let mut bound = Bound::new(every_name);
+    let mut bound = Bound(HashSet::new());
     bound.visit_pat(pat);
     bound.visit_block(body);
-    bound.names
+    bound.0
 }
 
-/// The names that `stmt` binds anywhere (see [`Bound`]), with every name of a statement macro.
+/// The names that `stmt` binds anywhere (see [`Bound`]).
 pub(crate) fn binds_in(stmt: &syn::Stmt) -> HashSet<String> {
-    let mut bound = Bound::new(every_name);
+    let mut bound = Bound(HashSet::new());
     bound.visit_stmt(stmt);
-    bound.names
-}
-
-/// The names that `stmt` binds anywhere, with only the names a statement macro shows being
-/// declared (see [`declared_names`]): the names that may be variables rather than constants.
-pub(crate) fn declares_in(stmt: &syn::Stmt) -> HashSet<String> {
-    let mut bound = Bound::new(declared_names);
-    bound.visit_stmt(stmt);
-    bound.names
+    bound.0
 }
 
 /// Whether a macro of this name is one of the standard library's, `log`'s or `tracing`'s,
@@ -126,64 +118,14 @@ fn binds_nothing(name: &str) -> bool {
     crate::captures::FORMATTING.contains(&name) || crate::captures::LOGGING.contains(&name)
 }
 
-/// The names patterns bind, and the names in a macro call that is a statement, which may bind
-/// them for the statements after it (`let_it!(v = Vec::new());`): which of them, `in_macros`
-/// says. A macro inside an expression (`format!("{}", self.prefix)`) binds nothing outside it.
-struct Bound {
-    names: HashSet<String>,
-    in_macros: fn(TokenStream, &mut HashSet<String>),
-}
-
-impl Bound {
-    fn new(in_macros: fn(TokenStream, &mut HashSet<String>)) -> Self {
-        Bound {
-            names: HashSet::new(),
-            in_macros,
-        }
-    }
-}
-
-/// Every name but `self` in a statement macro's tokens.
-fn every_name(tokens: TokenStream, into: &mut HashSet<String>) {
-    for token in tokens {
-        match token {
-            proc_macro2::TokenTree::Ident(name) if name != "self" => {
-                into.insert(name.to_string());
-            }
-            proc_macro2::TokenTree::Group(group) => every_name(group.stream(), into),
-            _ => {}
-        }
-    }
-}
-
-/// The names a statement macro's tokens show being declared: after `let` or `mut`, or before
-/// a lone `=` (`let_it!(v = ..)`), not the names it only uses (`note!(fallback)`).
-fn declared_names(tokens: TokenStream, into: &mut HashSet<String>) {
-    let tokens: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
-    for (at, token) in tokens.iter().enumerate() {
-        match token {
-            proc_macro2::TokenTree::Ident(name) if name != "self" && name != "mut" => {
-                let after_keyword = at.checked_sub(1).is_some_and(|before| {
-                    matches!(&tokens[before], proc_macro2::TokenTree::Ident(keyword) if keyword == "let" || keyword == "mut")
-                });
-                let before_assignment = matches!(
-                    tokens.get(at + 1),
-                    Some(proc_macro2::TokenTree::Punct(eq))
-                        if eq.as_char() == '=' && eq.spacing() == proc_macro2::Spacing::Alone
-                );
-                if after_keyword || before_assignment {
-                    into.insert(name.to_string());
-                }
-            }
-            proc_macro2::TokenTree::Group(group) => declared_names(group.stream(), into),
-            _ => {}
-        }
-    }
-}
+/// The names patterns bind, and every name but `self` in a macro call that is a statement,
+/// which may bind it for the statements after it (`let_it!(v = Vec::new());`). A macro inside
+/// an expression (`format!("{}", self.prefix)`) binds nothing outside it.
+struct Bound(HashSet<String>);
 
 impl Visit<'_> for Bound {
     fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
-        self.names.insert(binding.ident.to_string());
+        self.0.insert(binding.ident.to_string());
         visit::visit_pat_ident(self, binding);
     }
 
@@ -199,7 +141,18 @@ impl Visit<'_> for Bound {
             }
             return;
         }
-        (self.in_macros)(mac.tokens.clone(), &mut self.names);
+        fn names(tokens: TokenStream, into: &mut HashSet<String>) {
+            for token in tokens {
+                match token {
+                    proc_macro2::TokenTree::Ident(name) if name != "self" => {
+                        into.insert(name.to_string());
+                    }
+                    proc_macro2::TokenTree::Group(group) => names(group.stream(), into),
+                    _ => {}
+                }
+            }
+        }
+        names(mac.tokens.clone(), &mut self.0);
     }
 }
 
@@ -253,16 +206,6 @@ mod tests {
         assert_eq!(shared("own.items"), None);
         assert_eq!(shared("EMPTY"), None);
         assert_eq!(shared("lock.lock().unwrap()"), None);
-    }
-
-    #[test]
-    fn a_statement_macro_declares_the_names_it_assigns_or_lets() {
-        let declares = |stmt: &str| declares_in(&syn::parse_str(stmt).unwrap());
-        assert_eq!(declares("let_it!(v = self.make());"), names(&["v"]));
-        assert_eq!(declares("define!(let mut total, 0);"), names(&["total"]));
-        assert_eq!(declares("note!(fallback);"), names(&[]));
-        assert_eq!(declares("check!(a == b, x => y);"), names(&[]));
-        assert_eq!(declares("let (a, mut b) = pair;"), names(&["a", "b"]));
     }
 
     #[test]

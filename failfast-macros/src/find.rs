@@ -174,7 +174,7 @@ pub(crate) fn adopt_renamed_markers(block: &mut Block) {
 /// sight.
 ///
 /// Not a function with an attribute that may be `#[fail_fast]` under another name
-/// (`use failfast::fail_fast as parallel;`) or produce it (see [`may_be_fail_fast`]): a second
+/// (`use failfast::fail_fast as parallel;`) or write it (see [`may_be_fail_fast`]): a second
 /// one would take the function's unmarked loop for its own. A function left as it is is
 /// searched for functions nested in it in turn; one given the attribute sees to its own.
 pub(crate) fn attribute_nested_functions(block: &mut Block, krate: Option<&syn::Path>) {
@@ -216,18 +216,19 @@ pub(crate) fn attribute_nested_functions(block: &mut Block, krate: Option<&syn::
     Nested(krate).visit_block_mut(block);
 }
 
-/// Whether `attr` may be `#[fail_fast]`, or write it: one whose path ends in `fail_fast`, an
-/// attribute of one word that is not the compiler's own (an attribute macro imported under
-/// any name), or a `cfg_attr` holding one of those. A path of several words
-/// (`#[rustfmt::skip]`, `#[tracing::instrument]`) is a tool's or another crate's.
+/// Whether `attr` may be `#[fail_fast]`, or write it: any attribute but the compiler's own, a
+/// tool's and a few well-known crates' (`#[inline]`, `#[rustfmt::skip]`, `#[tracing::instrument]`),
+/// or a `cfg_attr` adding one. An attribute macro
+/// may be `fail_fast` under another name (`use failfast::fail_fast as parallel;`, or a `pub use`
+/// in a module: `#[util::par]`), or write it.
 fn may_be_fail_fast(attr: &Attribute) -> bool {
     fn may_be(path: &syn::Path) -> bool {
-        path.segments
-            .last()
-            .is_some_and(|last| last.ident == "fail_fast")
-            || path
-                .get_ident()
-                .is_some_and(|name| !COMPILER_OWN_ON_FUNCTIONS.contains(&name.to_string().as_str()))
+        match path.get_ident() {
+            Some(name) => !COMPILER_OWN_ON_FUNCTIONS.contains(&name.to_string().as_str()),
+            None => path.segments.first().is_none_or(|tool| {
+                !TOOLS.contains(&tool.ident.to_string().as_str()) || path.leading_colon.is_some()
+            }),
+        }
     }
     if !attr.path().is_ident("cfg_attr") {
         return may_be(attr.path());
@@ -241,6 +242,19 @@ fn may_be_fail_fast(attr: &Attribute) -> bool {
             .any(|meta| meta.path().is_ident("cfg_attr") || may_be(meta.path()))
     })
 }
+
+/// The tools whose attributes rustc knows (`#[rustfmt::skip]`, `#[clippy::..]`), and the
+/// crates whose attribute macros wrap a function that `#[fail_fast]` then rewrites
+/// (`#[tracing::instrument]`, `#[tokio::test]`, `#[async_trait::async_trait]`).
+const TOOLS: &[&str] = &[
+    "async_trait",
+    "clippy",
+    "diagnostic",
+    "rustdoc",
+    "rustfmt",
+    "tokio",
+    "tracing",
+];
 
 /// The compiler's own attributes of a function (`cfg_attr` aside: see [`may_be_fail_fast`]).
 const COMPILER_OWN_ON_FUNCTIONS: &[&str] = &[
@@ -745,6 +759,8 @@ mod tests {
         assert!(may_be(syn::parse_quote!(#[failfast::fail_fast])));
         assert!(may_be(syn::parse_quote!(#[cfg_attr(test, fail_fast)])));
         assert!(may_be(syn::parse_quote!(#[cfg_attr(all(), instrument)])));
+        assert!(may_be(syn::parse_quote!(#[util::par(workers = 2)])));
+        assert!(!may_be(syn::parse_quote!(#[tracing::instrument])));
         assert!(!may_be(syn::parse_quote!(#[inline(never)])));
         assert!(!may_be(syn::parse_quote!(#[no_mangle])));
         assert!(!may_be(syn::parse_quote!(#[rustfmt::skip])));
