@@ -518,18 +518,10 @@ fn a_deref_a_match_and_dbg_move_the_value() {
 #[allow(non_upper_case_globals)]
 const default_size: u64 = 7;
 
-/// Uses a value, as a logging helper does.
-macro_rules! note {
-    ($value:expr) => {
-        let _ = $value;
-    };
-}
-
 /// A constant is not a capture of the `async move` block, whatever its case: no pattern of the
-/// function binds the name, and the statement macro that names it does not declare it.
+/// function binds the name (nor does a statement macro name it, which may declare it).
 #[fail_fast(workers = 2)]
 fn size_in_a_task(sizes: Vec<u64>) -> Option<u64> {
-    note!(default_size);
     futures::executor::block_on(async move {
         #[fail_fast]
         for size in sizes {

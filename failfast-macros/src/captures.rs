@@ -52,9 +52,9 @@ pub(crate) struct Locals {
     /// The names the body's items and `use`s declare, in any of its blocks (see [`item_names`]
     /// and [`Locals::declares_any`]).
     declared: HashSet<String>,
-    /// The names that may be variables: bound by a pattern of the function, or declared in one
-    /// of its statement macros (`let_it!(v = ..)`, see `changes::declares_in`). `None` when the
-    /// function cannot be seen.
+    /// The names that may be variables: bound by a pattern of the function, or named in one of
+    /// its statement macros, which may bind them (`let_it!(v = ..)`, `define!(v, ..)`). `None`
+    /// when the function cannot be seen.
     variables: Option<HashSet<String>>,
 }
 
@@ -115,7 +115,7 @@ impl Locals {
             .0
             .keys()
             .cloned()
-            .chain(body.stmts.iter().flat_map(crate::changes::declares_in))
+            .chain(body.stmts.iter().flat_map(crate::changes::binds_in))
             .collect();
         let mut locals = Locals {
             variables: Some(variables),
