@@ -217,10 +217,10 @@ pub(crate) fn attribute_nested_functions(block: &mut Block, krate: Option<&syn::
 }
 
 /// Whether `attr` may be `#[fail_fast]`, or write it: any attribute but the compiler's own, a
-/// tool's and a few well-known crates' (`#[inline]`, `#[rustfmt::skip]`, `#[tracing::instrument]`),
-/// or a `cfg_attr` adding one. An attribute macro
-/// may be `fail_fast` under another name (`use failfast::fail_fast as parallel;`, or a `pub use`
-/// in a module: `#[util::par]`), or write it.
+/// tool's and a few well-known crates' (`#[inline]`, `#[rustfmt::skip]`,
+/// `#[tracing::instrument]`), or a `cfg_attr` adding one. An attribute macro may be `fail_fast`
+/// under another name (`use failfast::fail_fast as parallel;`, or a `pub use` in a module:
+/// `#[util::par]`), or write it.
 fn may_be_fail_fast(attr: &Attribute) -> bool {
     fn may_be(path: &syn::Path) -> bool {
         match path.get_ident() {
