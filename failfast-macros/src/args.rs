@@ -354,7 +354,7 @@ fn example(name: &str) -> &'static str {
 
 /// `value` as the number it is written as, if it is one (`5`, `2.5`, `-5`, `(30)`).
 fn number(value: &Expr) -> Option<String> {
-    match value {
+    match unparenthesized(value) {
         Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Int(int),
             ..
@@ -363,8 +363,6 @@ fn number(value: &Expr) -> Option<String> {
             lit: syn::Lit::Float(float),
             ..
         }) => Some(float.base10_digits().to_string()),
-        Expr::Paren(paren) => number(&paren.expr),
-        Expr::Group(group) => number(&group.expr),
         Expr::Unary(syn::ExprUnary {
             op: syn::UnOp::Neg(_),
             expr,
@@ -376,14 +374,23 @@ fn number(value: &Expr) -> Option<String> {
 
 /// Whether `value` is written as a string (`"30s"`, `("30s")`).
 fn is_string(value: &Expr) -> bool {
-    match value {
+    matches!(
+        unparenthesized(value),
         Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(_),
             ..
-        }) => true,
-        Expr::Paren(paren) => is_string(&paren.expr),
-        Expr::Group(group) => is_string(&group.expr),
-        _ => false,
+        })
+    )
+}
+
+/// `value` without the parentheses (or invisible groups) around it.
+fn unparenthesized(mut value: &Expr) -> &Expr {
+    loop {
+        match value {
+            Expr::Paren(paren) => value = &paren.expr,
+            Expr::Group(group) => value = &group.expr,
+            _ => return value,
+        }
     }
 }
 
