@@ -115,25 +115,8 @@ pub(crate) fn is_marker(attr: &Attribute) -> bool {
 /// it with "attributes on expressions are experimental". Not in nested items, which expand on
 /// their own.
 pub(crate) fn adopt_renamed_markers(block: &mut Block) {
-    const COMPILER_OWN: &[&str] = &[
-        "allow",
-        "cfg",
-        "cfg_attr",
-        "cold",
-        "coverage",
-        "deny",
-        "deprecated",
-        "diagnostic",
-        "doc",
-        "expect",
-        "fail_fast",
-        "forbid",
-        "inline",
-        "must_use",
-        "rustfmt",
-        "track_caller",
-        "warn",
-    ];
+    /// Besides the compiler's own: `fail_fast` itself, and words that only begin a tool's path.
+    const NOT_RENAMED: &[&str] = &["diagnostic", "fail_fast", "rustfmt"];
     struct Adopt;
     impl Adopt {
         fn adopt(attrs: &mut [Attribute]) {
@@ -141,7 +124,10 @@ pub(crate) fn adopt_renamed_markers(block: &mut Block) {
                 let Some(name) = attr.path().get_ident() else {
                     continue;
                 };
-                if !COMPILER_OWN.contains(&name.to_string().as_str()) {
+                let name_text = name.to_string();
+                if !COMPILER_OWN.contains(&name_text.as_str())
+                    && !NOT_RENAMED.contains(&name_text.as_str())
+                {
                     let at = name.span();
                     let renamed: syn::Path = syn::parse_quote_spanned!(at=> fail_fast);
                     match &mut attr.meta {
@@ -224,7 +210,11 @@ pub(crate) fn attribute_nested_functions(block: &mut Block, krate: Option<&syn::
 fn may_be_fail_fast(attr: &Attribute) -> bool {
     fn may_be(path: &syn::Path) -> bool {
         match path.get_ident() {
-            Some(name) => !COMPILER_OWN_ON_FUNCTIONS.contains(&name.to_string().as_str()),
+            Some(name) => {
+                let name = name.to_string();
+                !COMPILER_OWN.contains(&name.as_str())
+                    && !COMPILER_OWN_ON_FUNCTIONS.contains(&name.as_str())
+            }
             None => path.segments.first().is_none_or(|tool| {
                 !TOOLS.contains(&tool.ident.to_string().as_str()) || path.leading_colon.is_some()
             }),
@@ -256,34 +246,40 @@ const TOOLS: &[&str] = &[
     "tracing",
 ];
 
-/// The compiler's own attributes of a function (`cfg_attr` aside: see [`may_be_fail_fast`]).
-const COMPILER_OWN_ON_FUNCTIONS: &[&str] = &[
+/// The compiler's own attributes that a loop or a function may carry.
+const COMPILER_OWN: &[&str] = &[
     "allow",
-    "automatically_derived",
     "cfg",
+    "cfg_attr",
     "cold",
     "coverage",
     "deny",
     "deprecated",
     "doc",
     "expect",
-    "export_name",
     "forbid",
-    "ignore",
     "inline",
+    "must_use",
+    "track_caller",
+    "warn",
+];
+
+/// The compiler's own attributes of a function only (`cfg_attr`'s contents: see
+/// [`may_be_fail_fast`]).
+const COMPILER_OWN_ON_FUNCTIONS: &[&str] = &[
+    "automatically_derived",
+    "export_name",
+    "ignore",
     "instruction_set",
     "link_name",
     "link_section",
-    "must_use",
     "naked",
     "no_mangle",
     "optimize",
     "should_panic",
     "target_feature",
     "test",
-    "track_caller",
     "unsafe",
-    "warn",
 ];
 
 /// Whether any loop (or anything else) in `block` carries a marker.
