@@ -702,8 +702,8 @@ impl<'a> Walk<'a> {
                                 brace_token: syn::token::Brace(group.delim_span()),
                                 stmts,
                             };
-                            let arm = block.clone();
-                            self.in_arm(&arm, |walk| walk.visit_block_mut(&mut block));
+                            let binds = block.stmts.iter().flat_map(changes::binds_in).collect();
+                            self.in_arm(binds, |walk| walk.visit_block_mut(&mut block));
                             out.extend(block.into_token_stream());
                         }
                         None => out.push(tokens[at].clone()),
@@ -724,11 +724,8 @@ impl<'a> Walk<'a> {
                         .flatten();
                     match parsed {
                         Some(mut expr) => {
-                            let arm = Block {
-                                brace_token: syn::token::Brace::default(),
-                                stmts: vec![syn::Stmt::Expr(expr.clone(), None)],
-                            };
-                            self.in_arm(&arm, |walk| walk.visit_expr_mut(&mut expr));
+                            let binds = changes::binds_in(&syn::Stmt::Expr(expr.clone(), None));
+                            self.in_arm(binds, |walk| walk.visit_expr_mut(&mut expr));
                             out.extend(expr.into_token_stream());
                         }
                         None => out.extend(stream),
@@ -740,15 +737,12 @@ impl<'a> Walk<'a> {
         mac.tokens = out.into_iter().collect();
     }
 
-    /// Runs `f` with the names `arm` binds counted among the body's: the walk of the body did
-    /// not see into the macro (`let n = select! { m = rx => { let v = m?; v.len() } }`).
-    fn in_arm(&mut self, arm: &Block, f: impl FnOnce(&mut Self)) {
-        let wild = Pat::Wild(syn::PatWild {
-            attrs: Vec::new(),
-            underscore_token: Default::default(),
-        });
+    /// Runs `f` with the names an arm binds (`arm_binds`) counted among the body's: the walk of
+    /// the body did not see into the macro
+    /// (`let n = select! { m = rx => { let v = m?; v.len() } }`).
+    fn in_arm(&mut self, arm_binds: HashSet<String>, f: impl FnOnce(&mut Self)) {
         let added: Vec<String> = match self.jumps.as_mut().and_then(|j| j.body_binds.as_mut()) {
-            Some(binds) => changes::bound_in(&wild, arm)
+            Some(binds) => arm_binds
                 .into_iter()
                 .filter(|name| binds.insert(name.clone()))
                 .collect(),
