@@ -33,6 +33,7 @@ use crate::pool::{Origin, Spawner, Started};
 use crate::sync::{lock, AtomicBool, AtomicUsize, Mutex, Ordering};
 // A plain `Arc`, also under loom: it only keeps a group alive, it does not synchronise.
 use super::ending::Payload;
+use super::headed::Rhythm;
 use crate::wake::Signal;
 use crossbeam_utils::CachePadded;
 use std::cell::RefCell;
@@ -631,6 +632,10 @@ pub(crate) trait Feed {
     fn ended(&self) -> bool;
     /// Pulls up to `room` items into the run.
     fn pull(&mut self, room: usize);
+    /// When room is expected, if the feed can tell: the owner waits for it awake.
+    fn rhythm(&self) -> Option<&Rhythm> {
+        None
+    }
 }
 
 /// A feeder on the heap: a recursion's nested fed run keeps its feeder there, out of the
@@ -644,6 +649,9 @@ impl<F: Feed + ?Sized> Feed for Box<F> {
     }
     fn pull(&mut self, room: usize) {
         (**self).pull(room);
+    }
+    fn rhythm(&self) -> Option<&Rhythm> {
+        (**self).rhythm()
     }
 }
 
@@ -798,7 +806,10 @@ impl Published<'_> {
         };
         // SAFETY: the run is listed until this owner retires it.
         match unsafe { self.run.get() }.deadline() {
-            None => group.signal.wait_for(poll),
+            None => match feed.and_then(Feed::rhythm) {
+                Some(rhythm) => rhythm.wait_for(&group.signal, poll),
+                None => group.signal.wait_for(poll),
+            },
             Some(deadline) => self.wait_until(deadline, poll),
         }
     }

@@ -6,7 +6,7 @@ use super::context::{Context, Here};
 use super::ending::{drop_each, Ending, Payload, Record};
 use super::fed::{pull, Fed};
 use super::group::{Feed, Group, Place, Visit, Visitor};
-use super::headed::Headed;
+use super::headed::{Headed, Rhythm};
 use super::source::{Looks, Source, FEW};
 use super::Body;
 use crate::cancel::{self, Token, Watch};
@@ -958,6 +958,9 @@ where
     /// owner is one of the group's threads.
     nested: bool,
     ended: bool,
+    /// When a pool thread is expected to be free; not kept by a recursion's level, which
+    /// works rather than waits (boxed: the feeder is in that level's frame).
+    rhythm: Option<Box<Rhythm>>,
 }
 
 impl<'r, 'w, H, T, B> HeadFeeder<'r, 'w, H, T, B>
@@ -978,6 +981,7 @@ where
             group,
             nested,
             ended: false,
+            rhythm: (!nested).then(|| Box::new(Rhythm::new(group.workers))),
         }
     }
 
@@ -1008,6 +1012,10 @@ where
         self.ended || self.run.token.is_cancelled() || self.run.token.past_deadline()
     }
 
+    fn rhythm(&self) -> Option<&Rhythm> {
+        self.rhythm.as_deref()
+    }
+
     /// One evaluation, for a pool thread that the group promises to start its value, or for
     /// the owner to run itself; none if neither is free any more.
     fn pull(&mut self, _room: usize) {
@@ -1024,6 +1032,9 @@ where
         if let Ok(Pulled::Value(value)) = pulled {
             if promised {
                 self.run.source.push(value);
+                if let Some(rhythm) = &mut self.rhythm {
+                    rhythm.handed_out(Instant::now());
+                }
             } else {
                 self.run.run_here(value);
             }
