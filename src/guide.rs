@@ -126,9 +126,9 @@
 //!
 //! | one recursion level | debug | release |
 //! | --- | --- | --- |
-//! | `#[fail_fast]` over a range or slice | 2,016 B | 384 B |
-//! | over a lazy `Send` iterator | 1,984 B | 416 B |
-//! | input not `Send`, or `try_for_each` | 2,032 B | 416 B |
+//! | `#[fail_fast]` over a range or slice | 2,080 B | 384 B |
+//! | over a lazy `Send` iterator | 2,048 B | 416 B |
+//! | input not `Send`, or `try_for_each` | 2,096 B | 400 B |
 //! | the version before (the three, same command) | 2,736 to 2,928 B | 768 to 976 B |
 //! | two versions before (the three, same command) | 3,888 to 4,192 B | 960 to 1,232 B |
 //! | `rayon::scope`, one scope per level | 2,160 B | 416 B |

@@ -19,7 +19,8 @@
 //!
 //! # Waits
 //!
-//! All waits of a group are [`Signal::wait_for`] on `signal`, polling `state` under its lock:
+//! All waits of a group are [`Signal::wait_for`] (or a form of it) on `signal`, polling `state`
+//! under its lock:
 //! pool threads wait for a run with items, owners for their run to end (or for room to pull
 //! more input). Every change that can end such a wait is followed by `signal.notify()`: a run
 //! published, items queued, room made, a thread leaving a run, a holder letting go of an input
@@ -283,6 +284,35 @@ impl State {
         entry.active += 1;
         (entry.id, entry.run)
     }
+
+    /// Counts a visit to `runs[at]` out: whether it was the last visitor of a run whose input
+    /// is exhausted, which then settles the run (its last iteration has finished). The outcome
+    /// is settled here, before the owner is woken, so that a stop arriving while the owner
+    /// wakes finds the run finished (see `engine/ending.rs`). Under the lock, as the owner's
+    /// `input_ended` is, and every visit's start.
+    fn leave(&mut self, at: usize, pool_thread: bool) -> bool {
+        self.runs[at].active -= 1;
+        if pool_thread {
+            self.busy -= 1;
+        }
+        // SAFETY: the run stays listed until its owner retires it, under this lock.
+        self.runs[at].active == 0 && unsafe { self.runs[at].run.get() }.settle_if_finished()
+    }
+
+    /// Takes the owner's run `runs[at]` off the list if it has finished: its whole input `fed`
+    /// and taken, and no thread visiting it.
+    fn retire_if_finished(&mut self, at: usize, fed: bool) -> Option<Step> {
+        // SAFETY: the run stays listed until its owner retires it, here.
+        let run = unsafe { self.runs[at].run.get() };
+        if !fed || run.has_work() || self.runs[at].active != 0 {
+            return None;
+        }
+        // Settled by the last visitor, unless the input ended after it left (or nothing ever
+        // visited): then here, before the owner returns.
+        let settled = run.settle_if_finished();
+        self.runs.remove(at);
+        Some(if settled { Step::Settled } else { Step::Done })
+    }
 }
 
 /// One loop's shared limit; see the [module docs](self).
@@ -412,8 +442,14 @@ impl Group {
     }
 
     /// Lists `run` in the group, so that its threads work on it; the returned guard takes it
-    /// off the list again.
-    pub(crate) fn publish<'r>(self: &'r Arc<Self>, run: &'r (dyn Visit + 'r)) -> Published<'r> {
+    /// off the list again. An owner that works on its run is `entered` in it as it is listed,
+    /// so that its first step, a visit, takes the state's lock once with the listing (a
+    /// recursion lists a run per level); it tells [`Published::finish`] so.
+    pub(crate) fn publish<'r>(
+        self: &'r Arc<Self>,
+        run: &'r (dyn Visit + 'r),
+        entered: bool,
+    ) -> Published<'r> {
         let run: *const (dyn Visit + 'r) = run;
         // SAFETY: only the lifetime changes. `Published` does not let `run` go before it is
         // off the list and no thread visits it.
@@ -425,7 +461,7 @@ impl Group {
             state.runs.push(Entry {
                 id,
                 run: RunPtr(run),
-                active: 0,
+                active: usize::from(entered),
             });
             id
         };
@@ -575,20 +611,15 @@ impl Group {
         let finished = {
             let mut state = lock(&self.state);
             let at = state.position(id);
-            state.runs[at].active -= 1;
-            if pool_thread {
-                state.busy -= 1;
-            }
-            // The last visitor of a run whose input is exhausted: its last iteration has
-            // finished. The outcome is settled here, before the owner is woken, so that a
-            // stop arriving while the owner wakes finds the run finished (see
-            // `engine/ending.rs`). Under the lock, as the owner's `input_ended` is, and every
-            // visit's start.
-            // SAFETY: the run stays listed until its owner retires it, under this lock.
-            state.runs[at].active == 0 && unsafe { state.runs[at].run.get() }.settle_if_finished()
+            state.leave(at, pool_thread)
         };
-        // The owner is woken as this returns, also if the test hook below unwinds (on a
-        // pool thread, say): asleep, it would wait for a wake-up that never comes.
+        self.left(finished);
+    }
+
+    /// After a visitor left: wakes the owner, and calls the test hook if the visitor
+    /// `finished` the run. The owner is woken also if the hook unwinds (on a pool thread,
+    /// say): asleep, it would wait for a wake-up that never comes.
+    fn left(&self, finished: bool) {
         let _wakes = Wakes(&self.signal);
         #[cfg(feature = "fault-injection")]
         if finished {
@@ -605,6 +636,18 @@ impl Drop for Wakes<'_> {
     fn drop(&mut self) {
         self.0.notify();
     }
+}
+
+/// What an owner did last in its own run, which its next step finishes (see
+/// [`Published::finish`]).
+#[derive(Clone, Copy)]
+enum Last {
+    /// Nothing, or not in its run.
+    Out,
+    /// It was counted in as the run was published ([`Group::publish`]): it visits it first.
+    Entered,
+    /// It visited the run, and is still counted in it: it leaves it.
+    Visited,
 }
 
 /// What an owner does next while its run is listed. Two words, returned in registers: the
@@ -673,13 +716,17 @@ impl Published<'_> {
     /// Optimised, inlined into its caller: a recursion's nested run has its owner's frame
     /// and this one on the stack on every level, and one frame costs less than two (a debug
     /// build gives the inlined function's values slots of their own, and gains nothing).
+    /// An owner `entered` in its run as it was published ([`Group::publish`]) visits it first.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub(crate) fn finish(self, works: bool, mut feed: Option<&mut dyn Feed>) {
+    pub(crate) fn finish(self, works: bool, entered: bool, mut feed: Option<&mut dyn Feed>) {
         // Where this owner is: it helps with any run but those started in the spans of its
         // own enclosing levels, its run's included (see `Context::fits`).
         let here = self.here(works);
+        let mut last = if entered { Last::Entered } else { Last::Out };
         loop {
-            match self.next_step(works, feed.as_deref(), &here) {
+            let step = self.next_step(works, feed.as_deref(), &here, last);
+            last = Last::Out;
+            match step {
                 Step::Pull(room) => {
                     if let Some(feed) = feed.as_deref_mut() {
                         self.pull(feed, room);
@@ -698,7 +745,7 @@ impl Published<'_> {
                     let inside = self.group.visit_begins(mine.place());
                     mine.visit(&visitor);
                     drop(inside);
-                    self.group.leave(self.id, false);
+                    last = Last::Visited;
                 }
                 Step::Help(id) => self.help(id, &here),
                 step @ (Step::Done | Step::Settled) => {
@@ -715,6 +762,27 @@ impl Published<'_> {
                 }
             }
         }
+    }
+
+    /// The owner leaves its own run after a visit, and if the run has finished (its input
+    /// `fed`), takes it off the list: [`Group::leave`] and the end of the next step's poll
+    /// under one lock. Not inlined, for the reason [`next_step`](Self::next_step) is not.
+    #[inline(never)]
+    fn leave_mine(&self, fed: bool) -> Option<Step> {
+        let (finished, retired) = {
+            let mut state = lock(&self.group.state);
+            let at = state.position(self.id);
+            let finished = state.leave(at, false);
+            (finished, state.retire_if_finished(at, fed))
+        };
+        let Some(step) = retired else {
+            self.group.left(finished);
+            return None;
+        };
+        drop(Wakes(&self.group.signal));
+        // Off the list: the test hook, which may unwind, is called once the owner has forgotten
+        // the run, as for a run that it settled itself.
+        Some(if finished { Step::Settled } else { step })
     }
 
     /// Where the owner is (see [`Here::now`]). Not inlined, for the reason
@@ -753,7 +821,16 @@ impl Published<'_> {
     /// Waits for what the owner does next (see [`finish`](Self::finish)). Not inlined: the
     /// owner's frame stays on the stack while it visits, once per level of a recursion.
     #[inline(never)]
-    fn next_step(&self, works: bool, feed: Option<&dyn Feed>, here: &Here) -> Step {
+    fn next_step(&self, works: bool, feed: Option<&dyn Feed>, here: &Here, last: Last) -> Step {
+        match last {
+            Last::Entered => return Step::Mine,
+            Last::Visited => {
+                if let Some(step) = self.leave_mine(feed.is_none()) {
+                    return step;
+                }
+            }
+            Last::Out => {}
+        }
         let group = self.group;
         let poll = || {
             if let Some(feed) = feed {
@@ -782,12 +859,8 @@ impl Published<'_> {
             if fed && feed.is_some() && mine.input_ended() {
                 group.signal.notify();
             }
-            if fed && !mine.has_work() && state.runs[at].active == 0 {
-                // Settled by the last visitor, unless the input ended after it left (or
-                // nothing ever visited): then here, before the owner returns.
-                let settled = mine.settle_if_finished();
-                state.runs.remove(at);
-                return Some(if settled { Step::Settled } else { Step::Done });
+            if let Some(step) = state.retire_if_finished(at, fed) {
+                return Some(step);
             }
             // A cancelled run only waits for its visitors: its owner helps nobody else, so
             // that the failure goes up the recursion at once.

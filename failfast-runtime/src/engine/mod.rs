@@ -97,7 +97,7 @@ where
     };
     let workers = group.workers;
     let run = Run::boxed(move || Indexed::new(items, workers), body, &group, stop);
-    group.publish(&*run).finish(true, None);
+    group.publish(&*run, true).finish(true, true, None);
     Run::outcome_of_boxed(run)
 }
 
@@ -120,7 +120,7 @@ where
     in_new_group(site, workers, workers - 1, |group| {
         let source = move || Indexed::new(items, group.workers);
         own_here(group, source, body, stop, |run| {
-            group.publish(run).finish(true, None);
+            group.publish(run, true).finish(true, true, None);
         })
     })
 }
@@ -174,7 +174,7 @@ where
     let group = &group;
     let source = move || Shared::new(input, batch::lazy_max_batch(group.workers), &group.signal);
     let run = Run::boxed(source, body, group, stop);
-    group.publish(&*run).finish(true, None);
+    group.publish(&*run, true).finish(true, true, None);
     Run::outcome_of_boxed(run)
 }
 
@@ -196,7 +196,7 @@ where
         let source =
             move || Shared::new(input, batch::lazy_max_batch(group.workers), &group.signal);
         own_here(group, source, body, stop, |run| {
-            group.publish(run).finish(true, None);
+            group.publish(run, true).finish(true, true, None);
         })
     })
 }
@@ -348,8 +348,8 @@ where
     B: Body<S::Item>,
 {
     run.fed();
-    let published = group.publish(run);
-    published.finish(nested, Some(&mut feeder as &mut dyn Feed));
+    let published = group.publish(run, false);
+    published.finish(nested, false, Some(&mut feeder as &mut dyn Feed));
     // Every iteration has finished: a stop from now on changes nothing, also while the input
     // (which may be slow to drop) goes.
     run.settle();
