@@ -2120,4 +2120,20 @@ mod tests {
         let expr: syn::Expr = syn::parse2(expanded).expect("one expression");
         assert!(matches!(expr, syn::Expr::Block(_)), "{text}");
     }
+
+    /// The loop form cannot see how `log` is declared: a `&Log` whose `push` takes `&self`
+    /// compiles, as it does sequentially; rustc is asked whether it is a standard container,
+    /// whose `push` would race.
+    #[test]
+    fn the_loop_form_asks_rustc_whether_a_changing_method_races() {
+        let expanded = super::fail_fast(
+            quote::quote!(workers = 2),
+            quote::quote!(for x in xs {
+                log.push(x);
+            }),
+        );
+        let text = expanded.to_string();
+        assert!(!text.contains("compile_error"), "{text}");
+        assert!(text.contains("changed_by_thread_iterations"), "{text}");
+    }
 }

@@ -576,7 +576,9 @@ impl Races<'_> {
     /// Whether `place` is a variable declared outside the body and known to be a standard
     /// container (see `captures::Mutable`): its `push` changes it. Not a field or an element
     /// of one, whose type the source does not show (a `Vec<SegQueue<_>>`'s `queues[i].push`
-    /// takes `&self`).
+    /// takes `&self`); nor any variable when the function cannot be seen (the loop form), where
+    /// a `log: &Log` may have a `push(&self)`. Rustc is asked about those instead (see
+    /// `expand::changed_container`).
     fn outer_container(&self, place: &Expr) -> bool {
         let place = match place {
             Expr::Paren(paren) => &paren.expr,
@@ -585,7 +587,7 @@ impl Races<'_> {
         matches!(place, Expr::Path(_))
             && self.outer_root(place).is_some_and(|root| {
                 self.mutable
-                    .is_none_or(|mutable| mutable.containers.contains(&root.to_string()))
+                    .is_some_and(|mutable| mutable.containers.contains(&root.to_string()))
             })
     }
 

@@ -170,3 +170,29 @@ fn a_marked_while_let_loop_runs_in_parallel_on_its_head() {
     drop(tx);
     assert_eq!(drain(&rx, &AtomicUsize::new(0)), Err(0));
 }
+
+/// A log shared by reference, whose `push` takes `&self`.
+struct Log(Mutex<Vec<u32>>);
+
+impl Log {
+    fn push(&self, item: u32) {
+        self.0.lock().unwrap().push(item);
+    }
+}
+
+fn logged(items: &[u32], log: &Log) -> Result<(), u32> {
+    #[fail_fast(workers = 2)]
+    for &item in items {
+        log.push(item);
+    }
+    Ok(())
+}
+
+#[test]
+fn a_method_of_a_shared_value_taking_self_by_reference_is_no_race() {
+    let log = Log(Mutex::new(Vec::new()));
+    assert_eq!(logged(&[3, 1, 2], &log), Ok(()));
+    let mut logged = log.0.into_inner().unwrap();
+    logged.sort();
+    assert_eq!(logged, [1, 2, 3]);
+}
