@@ -151,3 +151,76 @@ fn a_subscriber_panicking_at_every_entry_ends_every_kind_of_loop_with_its_panic(
         assert_eq!(payload.as_deref(), Some("the subscriber's bomb"), "{name}");
     }
 }
+
+/// A subscriber that panics at the caller's `at`-th look at its current span, and is
+/// otherwise in no span.
+struct LookBomb {
+    caller: std::thread::ThreadId,
+    looks: std::sync::atomic::AtomicUsize,
+    at: usize,
+}
+
+impl Subscriber for LookBomb {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, _: &tracing::Event<'_>) {}
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+    fn current_span(&self) -> tracing_core::span::Current {
+        if std::thread::current().id() == self.caller
+            && self.looks.fetch_add(1, Ordering::SeqCst) + 1 == self.at
+        {
+            panic!("the subscriber's bomb");
+        }
+        tracing_core::span::Current::none()
+    }
+}
+
+/// The caller looks at its current span as the loop starts, once to capture it for the pool
+/// threads and once more as it begins to work: a panic at either ends the loop with it.
+/// (An owner counted in its run as it was listed, and unwinding from the second look, left
+/// the loop waiting for it forever.)
+#[test]
+fn a_subscriber_panicking_as_the_caller_looks_at_its_span_ends_the_loop_with_its_panic() {
+    for at in 1..=4 {
+        let (done, finished) = mpsc::channel();
+        std::thread::spawn(move || {
+            let subscriber = LookBomb {
+                caller: std::thread::current().id(),
+                looks: std::sync::atomic::AtomicUsize::new(0),
+                at,
+            };
+            let panicked = tracing::subscriber::with_default(subscriber, || {
+                let items: Vec<u64> = (1..=400).collect();
+                let total = AtomicU64::new(0);
+                match catch_unwind(AssertUnwindSafe(|| sum(&items, &total))) {
+                    Ok(summed) => {
+                        assert_eq!(summed, Ok(()));
+                        assert_eq!(total.into_inner(), 400 * 401 / 2);
+                        false
+                    }
+                    Err(payload) => {
+                        assert_eq!(
+                            payload.downcast_ref::<&str>(),
+                            Some(&"the subscriber's bomb")
+                        );
+                        true
+                    }
+                }
+            });
+            let _ = done.send(panicked);
+        });
+        let panicked = finished
+            .recv_timeout(HANG)
+            .unwrap_or_else(|_| panic!("the loop hung after its caller's look {at} panicked"));
+        if at <= 2 {
+            assert!(panicked, "look {at} did not panic");
+        }
+    }
+}

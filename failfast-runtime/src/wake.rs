@@ -199,11 +199,12 @@ impl Signal {
                 if let Some(ready) = poll() {
                     return (ready, began.elapsed());
                 }
-                while self.seen() == seen {
-                    if Instant::now() >= expected.until {
-                        let spun = began.elapsed();
-                        return (self.wait_for(poll), spun);
-                    }
+                // Also while notifications keep coming: the window ends whatever they say.
+                if Instant::now() >= expected.until {
+                    let spun = began.elapsed();
+                    return (self.wait_for(poll), spun);
+                }
+                while self.seen() == seen && Instant::now() < expected.until {
                     std::thread::yield_now();
                 }
             }

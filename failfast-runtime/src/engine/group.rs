@@ -728,7 +728,7 @@ impl Published<'_> {
     pub(crate) fn finish(self, works: bool, entered: bool, mut feed: Option<&mut dyn Feed>) {
         // Where this owner is: it helps with any run but those started in the spans of its
         // own enclosing levels, its run's included (see `Context::fits`).
-        let here = self.here(works);
+        let here = self.here(works, entered);
         let mut last = if entered { Last::Entered } else { Last::Out };
         loop {
             let step = self.next_step(works, feed.as_deref(), &here, last);
@@ -794,10 +794,22 @@ impl Published<'_> {
 
     /// Where the owner is (see [`Here::now`]). Not inlined, for the reason
     /// [`next_step`](Self::next_step) is not.
+    ///
+    /// Reading the current span calls the `tracing` subscriber, which may panic: an owner
+    /// `entered` in its run leaves it first, or dropping [`Published`] would wait for it.
     #[inline(never)]
-    fn here(&self, works: bool) -> Here {
+    fn here(&self, works: bool, entered: bool) -> Here {
         // SAFETY: the run is listed until this owner retires it.
-        Here::now(works, unsafe { self.run.get() }.context())
+        let context = unsafe { self.run.get() }.context();
+        match catch_unwind(AssertUnwindSafe(|| Here::now(works, context))) {
+            Ok(here) => here,
+            Err(payload) => {
+                if entered {
+                    self.group.leave(self.id, false);
+                }
+                std::panic::resume_unwind(payload)
+            }
+        }
     }
 
     /// Visits another run of the group, the owner's being waited for. Not inlined, for the
