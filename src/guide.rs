@@ -523,16 +523,18 @@
 //! `while let`, against futures' `try_for_each_concurrent` 84.50 (0.14x and 0.22x); 1,000 jobs
 //! of `sleep(5 ms)` from a tokio channel, 50 at once, 122.81 ms against 123.26 (the floor is
 //! about 122 ms); 400 jobs of 5 ms from a `std::sync::mpsc::sync_channel`, 8 workers, medians
-//! of 5 taken in turns: 257.73 ms against `par_bridge`'s 255.20 (another run 257.44 against
-//! 255.04; ideal 250, and this machine's floor, 50 sleeps of 5 ms in a row, 254.8 to
-//! 254.9); one job every 10 ms for a second, 0.98 to 1.97% of a core (`par_bridge` the
-//! same). The thread loop's head runs on the caller, which hands each value to a worker: a
-//! job's end to the next one's start takes two wake-ups (the caller's, to call `recv()`, then
-//! the worker's), where `par_bridge`'s workers call `recv()` themselves.
-//! Measured in the bodies (a job's end to the same thread's next start, 400 jobs): a median
-//! of 15 us (90th percentile 45 us) through failfast, 0.2 us through `par_bridge`; on one
-//! core the same 15 us, so it is the two context switches: 1% behind `par_bridge`, where the
-//! issue asked for no slower.
+//! of 5 taken in turns, five runs: 256.01, 256.04, 256.71, 256.09 and 256.35 ms against
+//! `par_bridge`'s 256.93, 256.89, 256.54, 256.50 and 256.38 (ideal 250, and this machine's
+//! floor, 50 sleeps of 5 ms in a row, 255.1 to 255.4); one job every 10 ms for a second, 0.98%
+//! of a core (`par_bridge` 1.97%). The thread loop's head runs on the caller, which hands each
+//! value to a worker, where `par_bridge`'s workers call `recv()` themselves: a worker that
+//! finishes waits for the caller. Woken from sleep, the caller came back 20 to 30 us later
+//! when the workers' sleeps had all ended at once, and the loop ran 1% behind `par_bridge`.
+//! So when the iterations have been of a steady length, the caller sleeps until a little
+//! before the next one is expected to end and waits awake through that moment, spending at
+//! most an eighth of a core on it, a window at a time (`engine/headed.rs` in
+//! `failfast-runtime`). Measured on the caller, 8 workers of steady sleeps: 13 to 17% of its
+//! core with 2 ms sleeps (2.4% before), 6.2% with 5 ms ones (0.5%); none where lengths vary.
 //!
 //! Figures still move between runs on a shared 2-core machine, and from one machine to the
 //! next: this version's tables were measured on a VM where futures' `try_for_each_concurrent`
