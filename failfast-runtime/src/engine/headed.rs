@@ -109,10 +109,11 @@ impl<T> Drop for Headed<'_, T> {
 /// `par_bridge` over a channel) waits for nobody. On `cargo bench --bench compare -- chan_io`
 /// (400 jobs of 5 ms, 8 workers) that cost 1 ms of 257.
 ///
-/// Only iterations of a steady length are expected, and only long ones; and the owner spins
-/// at most an eighth of the loop's time in all, yielding its core to any thread that has
-/// work. Where lengths vary (downloads, most real work) the window grows past an eighth of an
-/// iteration and is not used.
+/// Only iterations of a steady length are expected, and only long ones; and the owner opens
+/// no window once it has spun an eighth of the loop's time (so it spins about that much at
+/// most: the last window may take it past), yielding its core to any thread that has work.
+/// Where lengths vary (downloads, most real work) the window's margin grows past an eighth of
+/// an iteration, and no window is opened.
 pub(crate) struct Rhythm {
     /// When the values still running were handed out, oldest first: one per pool thread.
     handed: VecDeque<Instant>,
