@@ -352,7 +352,9 @@
 //! A `return` that moves a value which the iterations also use otherwise (or one declared in
 //! an outer block, or borrowed across the loop) is refused: each iteration that reaches it
 //! would move the one value they share. Return a clone, or build the value inside the body; a
-//! `Copy` value (a number, a `&T`) is fine:
+//! `Copy` value (a number, a `&T`) is fine. An iteration's own code that moves such a value
+//! elsewhere (`take(fallback)`, `let name = cfg.name;`, `vec![fallback]`) is refused the same
+//! way, at the value:
 //! ```compile_fail
 //! #[failfast::fail_fast(workers = 4)]
 //! fn f(names: &[String], fallback: String) -> Result<String, String> {
@@ -559,15 +561,16 @@ pub mod parallel_loop {
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{
         an_index, captured, changed_by_async_iterations, changed_by_thread_iterations, changes,
-        failure_of, input, input_capturing, items_of, kept_for_return, moved_by_return, parts_of,
-        returned, returned_value, sent_back, sent_back_aliased, sent_to_workers,
-        sent_to_workers_concrete, shared_by_iterations, shared_field, shared_through_reference,
-        stop_token, taken_by_the_head, while_let, while_let_with, whole, whole_item, AsStopToken,
-        Checked, ExitsPastMacro, ExitsPastMacros, ExitsThrough, FailsThrough, Fed, Input, Kept,
-        KeptForReturn, MovedByReturn, MovedValue, NoParts, NotSent, ParallelLoopsHaveNoBreak,
-        Parts, PulledByCaller, Reborrowed, Return, Returned, SendBack, SendExit, SendItem,
-        SendToWorkers, SendValue, Shared, SharedByWorkers, SharedCapture, SharedThroughReference,
-        Split, SplitByIndex, SplitParts, Tried, Unchecked, Whole,
+        failure_of, input, input_capturing, items_of, kept_for_return, moved_by_iteration,
+        moved_by_return, moved_place, parts_of, returned, returned_value, sent_back,
+        sent_back_aliased, sent_to_workers, sent_to_workers_concrete, shared_by_iterations,
+        shared_field, shared_through_reference, stop_token, taken_by_the_head, while_let,
+        while_let_with, whole, whole_item, AsStopToken, Checked, ExitsPastMacro, ExitsPastMacros,
+        ExitsThrough, FailsThrough, Fed, Input, Kept, KeptForReturn, MovedByIteration,
+        MovedByReturn, MovedValue, NoParts, NotSent, ParallelLoopsHaveNoBreak, Parts,
+        PulledByCaller, Reborrowed, Return, Returned, SendBack, SendExit, SendItem, SendToWorkers,
+        SendValue, Shared, SharedByWorkers, SharedCapture, SharedThroughReference, Split,
+        SplitByIndex, SplitParts, Tried, Unchecked, Whole,
     };
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{

@@ -297,6 +297,7 @@ impl Locals {
             return Used {
                 shared: Vec::new(),
                 moved: Vec::new(),
+                moved_by_iteration: Vec::new(),
                 lendable: Vec::new(),
             };
         };
@@ -309,6 +310,8 @@ impl Locals {
             in_unsafe: false,
             own_flow: true,
             moved: Vec::new(),
+            moved_by_iteration: Vec::new(),
+            in_exit: false,
             aside: false,
             used: Vec::new(),
             used_whole: HashSet::new(),
@@ -322,6 +325,7 @@ impl Locals {
         places.bind(pat);
         places.visit_block(body);
         let moved = std::mem::take(&mut places.moved);
+        let moved_by_iteration = std::mem::take(&mut places.moved_by_iteration);
         let mut bound = Bound(HashMap::new());
         bound.visit_block(body);
         let mut declared = Declared(HashSet::new());
@@ -364,6 +368,7 @@ impl Locals {
         Used {
             shared: places.found,
             moved,
+            moved_by_iteration,
             lendable,
         }
     }
@@ -743,6 +748,11 @@ struct Places<'a> {
     /// The variables from outside the body that a `return` (or a `?`) of its own flow moves
     /// out, as written there (see [`moved_out`]).
     moved: Vec<syn::Ident>,
+    /// The places from outside the body that its own flow moves out by value, each as first
+    /// written (see [`Used::moved_by_iteration`]).
+    moved_by_iteration: Vec<Expr>,
+    /// Inside a `return`'s value or a `?`'s operand, whose moves `moved` notes.
+    in_exit: bool,
     /// Inside code of the body that may run elsewhere than its own flow, or that the macro
     /// does not see as written: a closure, an async block, a macro call, an `unsafe` block, a
     /// marked (parallel) loop (see [`Used::lendable`]).
@@ -810,6 +820,14 @@ pub(crate) struct Used {
     /// there (`return Ok(fallback)`): each iteration that reaches it would move the one value
     /// the iterations share, which only a `Copy` value allows.
     pub(crate) moved: Vec<syn::Ident>,
+    /// The places from outside the body (a variable, or a field of one: `owned`,
+    /// `cfg.name`) that its own flow, outside a `return` or `?`, moves out by value, as far as
+    /// the syntax shows: a call's or a method's argument, a `let`'s or an assignment's value,
+    /// an element of a tuple, array or struct literal (`take(owned)`, `let v = cfg.name;`).
+    /// Every iteration that gets there would move the one value the iterations share, which
+    /// only a `Copy` value allows (and a sequential loop only before it leaves). Not inside a
+    /// closure, an async block, a macro call or `unsafe`.
+    pub(crate) moved_by_iteration: Vec<Expr>,
     /// The variables from outside the body that an async loop may lend its iterations (see
     /// `failfast_runtime::rewrite::lent`), each as first written in the body: every use of
     /// them is the body's own flow (never inside a closure, an async block, a macro call, an
@@ -822,6 +840,30 @@ pub(crate) struct Used {
     /// `Sync`, lent or not: `&self` is not lent, `&mut self` and `self` are, where no macro's
     /// arguments and no closure use them, as a view cannot be named `self`).
     pub(crate) lendable: Vec<syn::Ident>,
+}
+
+/// Whether a `let` with pattern `pat` may leave its value where it is: the pattern binds
+/// something `ref`, or binds nothing (`let (_, _) = pair;`), so that it moves nothing out.
+fn binds_by_reference(pat: &Pat) -> bool {
+    struct Binds {
+        by_value: bool,
+        by_reference: bool,
+    }
+    impl Visit<'_> for Binds {
+        fn visit_pat_ident(&mut self, ident: &syn::PatIdent) {
+            match ident.by_ref {
+                Some(_) => self.by_reference = true,
+                None => self.by_value = true,
+            }
+            visit::visit_pat_ident(self, ident);
+        }
+    }
+    let mut binds = Binds {
+        by_value: false,
+        by_reference: false,
+    };
+    binds.visit_pat(pat);
+    binds.by_reference || !binds.by_value
 }
 
 /// Whether `expr` is a variable or a field of one (`seen`, `names.all`).
@@ -943,6 +985,34 @@ impl Places<'_> {
             if self.is_outside_local(&name.to_string()) && !self.moved.contains(&name) {
                 self.moved.push(name);
             }
+        }
+    }
+
+    /// Notes `value`, which the body's own flow moves out by value, if it is a place from
+    /// outside the body (see [`Used::moved_by_iteration`]).
+    fn note_moved_by_iteration(&mut self, value: &Expr) {
+        if !self.own_flow || self.in_exit || self.aside || self.in_unsafe {
+            return;
+        }
+        let mut root = value;
+        while let Expr::Field(field) = root {
+            root = &field.base;
+        }
+        let outside = match root {
+            Expr::Path(path) if path.qself.is_none() => path
+                .path
+                .get_ident()
+                .is_some_and(|name| self.is_outside_local(&name.to_string())),
+            _ => false,
+        };
+        let written = quote::ToTokens::to_token_stream(value).to_string();
+        if outside
+            && !self
+                .moved_by_iteration
+                .iter()
+                .any(|seen| quote::ToTokens::to_token_stream(seen).to_string() == written)
+        {
+            self.moved_by_iteration.push(value.clone());
         }
     }
 
@@ -1239,6 +1309,9 @@ impl Visit<'_> for Places<'_> {
                         }
                         // `let _ = seen;` reads nothing: rustc captures no place bound to `_`.
                         if !(matches!(local.pat, Pat::Wild(_)) && is_place(&init.expr)) {
+                            if !binds_by_reference(&local.pat) {
+                                self.note_moved_by_iteration(&init.expr);
+                            }
                             self.visit_expr(&init.expr);
                         }
                         self.closures_viewed = viewed;
@@ -1275,25 +1348,31 @@ impl Visit<'_> for Places<'_> {
                 if let Some(value) = &ret.expr {
                     self.note_moved(moved_out(value));
                 }
+                let outer = std::mem::replace(&mut self.in_exit, true);
                 visit::visit_expr(self, expr);
+                self.in_exit = outer;
             }
             Expr::MethodCall(call) => {
                 self.visit_expr(&call.receiver);
                 let stores = Places::stores(&call.method.to_string());
                 for arg in &call.args {
+                    self.note_moved_by_iteration(arg);
                     self.storing = stores;
                     self.visit_expr(arg);
                 }
             }
             Expr::Struct(_) | Expr::Array(_) | Expr::Tuple(_) => {
                 for element in expr_elements(expr) {
+                    self.note_moved_by_iteration(element);
                     self.storing = true;
                     self.visit_expr(element);
                 }
             }
             Expr::Try(tried) if self.own_flow => {
                 self.note_moved(moved_out(&tried.expr));
+                let outer = std::mem::replace(&mut self.in_exit, true);
                 visit::visit_expr(self, expr);
+                self.in_exit = outer;
             }
             Expr::Async(_) => {
                 let outer = std::mem::replace(&mut self.own_flow, false);
@@ -1320,17 +1399,20 @@ impl Visit<'_> for Places<'_> {
                 };
                 let stores = called.is_none_or(|called| Places::stores(&called));
                 for arg in &call.args {
+                    self.note_moved_by_iteration(arg);
                     self.storing = stores;
                     self.visit_expr(arg);
                 }
             }
             // A variable only assigned may not hold a value yet (`let x; .. x = 1;`).
             Expr::Assign(assign) if matches!(&*assign.left, Expr::Path(_)) => {
+                self.note_moved_by_iteration(&assign.right);
                 self.storing = true;
                 self.visit_expr(&assign.right);
             }
             Expr::Assign(assign) => {
                 self.visit_expr(&assign.left);
+                self.note_moved_by_iteration(&assign.right);
                 self.storing = true;
                 self.visit_expr(&assign.right);
             }
@@ -1396,6 +1478,12 @@ impl Visit<'_> for Places<'_> {
     }
 
     fn visit_macro(&mut self, mac: &syn::Macro) {
+        // `vec![owned]` moves its elements out, as an array literal does.
+        if mac.path.is_ident("vec") {
+            for element in expression_arguments(mac).into_iter().flatten() {
+                self.note_moved_by_iteration(&element);
+            }
+        }
         let outer_aside = std::mem::replace(&mut self.aside, true);
         self.visit_macro_aside(mac, outer_aside || self.in_closure);
         self.aside = outer_aside;

@@ -350,6 +350,17 @@ fn named_at(options: &Options, span: Span) -> TokenStream {
     }
 }
 
+/// Where a place (`owned`, `cfg.name`) is reported: its last name.
+fn place_span(place: &Expr) -> Span {
+    match place {
+        Expr::Field(field) => match &field.member {
+            syn::Member::Named(name) => name.span(),
+            syn::Member::Unnamed(index) => index.span,
+        },
+        _ => syn::spanned::Spanned::span(place),
+    }
+}
+
 fn hygienic(span: Span) -> Span {
     Span::mixed_site().located_at(span)
 }
@@ -588,6 +599,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         input_captures,
         shared,
         moved,
+        moved_by_iteration,
         lent,
         head_taken,
         body,
@@ -717,6 +729,30 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 }
             }
         })
+        .collect();
+    // So is each place that the body's own flow moves out elsewhere: a field through a raw
+    // pointer, as `&` of a packed struct's field is refused.
+    let moved_checks: TokenStream = moved_by_iteration
+        .iter()
+        .map(|place| {
+            let at = hygienic(place_span(place));
+            let moved = Ident::new("__failfast_moved", at);
+            let value = match place {
+                Expr::Field(_) => {
+                    quote_spanned!(at=> #named::moved_place(::core::ptr::addr_of!(#place)))
+                }
+                _ => quote_spanned!(at=> #named::returned_value(&#place)),
+            };
+            quote_spanned! {at=>
+                {
+                    use #named::{MovedValue as _, Reborrowed as _};
+                    if let ::core::option::Option::Some(#moved) = (&#value).__failfast_moved() {
+                        #named::moved_by_iteration(#moved);
+                    }
+                }
+            }
+        })
+        .chain([moved_checks])
         .collect();
     // Each place a thread loop's body shares is checked at `for`, so that rustc reports one
     // that is not `Sync` in the loop's terms, not as a bound of the body's closure (the same

@@ -183,6 +183,9 @@ pub(crate) struct ParallelLoop {
     /// The variables declared outside the loop that a `return` or `?` of its body moves out
     /// (see `captures::Used::moved`).
     pub(crate) moved: Vec<Ident>,
+    /// The places declared outside the loop that its body's own flow moves out elsewhere
+    /// (see `captures::Used::moved_by_iteration`).
+    pub(crate) moved_by_iteration: Vec<Expr>,
     /// An async loop's: the variables declared outside it that it lends its iterations, so
     /// that its future is `Send` when the sequential loop's would be (see
     /// `captures::Used::lendable`).
@@ -410,6 +413,7 @@ impl<'a> Walk<'a> {
         let Used {
             mut shared,
             mut moved,
+            moved_by_iteration,
             lendable,
         } = self.locals.places_used(&pat, &body);
         // What the loop keeps, its body no longer uses.
@@ -466,6 +470,7 @@ impl<'a> Walk<'a> {
                     .filter(|name| {
                         !in_source.contains(&name.to_string())
                             && !moved.contains(name)
+                            && !moved_by_iteration.iter().any(|place| root_is(place, name))
                             && !is_kept(name)
                             && !is_mut(name)
                     })
@@ -547,6 +552,7 @@ impl<'a> Walk<'a> {
             input_captures,
             shared,
             moved,
+            moved_by_iteration,
             lent,
             head_taken,
             mutable,
@@ -1560,4 +1566,13 @@ fn has_question_mark(tokens: TokenStream) -> bool {
         }
     }
     false
+}
+
+/// Whether `place` (a variable or a field of one) is rooted at variable `name`.
+fn root_is(place: &Expr, name: &Ident) -> bool {
+    let mut root = place;
+    while let Expr::Field(field) = root {
+        root = &field.base;
+    }
+    matches!(root, Expr::Path(path) if path.path.is_ident(name))
 }

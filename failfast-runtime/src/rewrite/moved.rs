@@ -77,6 +77,24 @@ impl<T: Copy> MovedByReturn for T {}
 #[inline(always)]
 pub fn moved_by_return(_: &dyn MovedByReturn) {}
 
+/// A place declared outside a parallel loop that the body's own code moves out by value
+/// (`take(owned)`, `let name = cfg.name;`, `names.push(owned)`): every iteration that gets
+/// there would move the one value that the iterations share, which only a `Copy` value allows.
+/// (A sequential loop cannot move it in every iteration either.) The rewrite checks it with
+/// [`moved_by_iteration`] before the loop, at the place, as it checks [`MovedByReturn`], so
+/// that rustc reports this rather than a move out of a closure the user did not write.
+#[diagnostic::on_unimplemented(
+    message = "an iteration moves `{Self}` out of a place declared outside the parallel loop, which its iterations share",
+    label = "every iteration that gets here would move this same value",
+    note = "pass a clone that the iteration makes (`.clone()`) or a reference (`&`), or build the value inside the body"
+)]
+pub trait MovedByIteration {}
+impl<T: Copy> MovedByIteration for T {}
+
+/// See [`MovedByIteration`].
+#[inline(always)]
+pub fn moved_by_iteration(_: &dyn MovedByIteration) {}
+
 /// A variable that a thread loop keeps for its first `return` (see [`Kept`]) goes to the pool
 /// thread that returns it, so it must be `Send`: checked at `for`, with the variable, so
 /// that rustc reports one that is not in the loop's terms rather than as a bound of the
@@ -103,6 +121,13 @@ pub struct Returned<T>(PhantomData<fn() -> T>);
 /// See [`Returned`]; the value is only read for its type.
 #[inline(always)]
 pub fn returned_value<T>(_: &T) -> Returned<T> {
+    Returned(PhantomData)
+}
+
+/// [`returned_value`] for a field, by a raw pointer (`&` of a packed struct's field is
+/// refused); the pointer is only read for its type.
+#[inline(always)]
+pub fn moved_place<T>(_: *const T) -> Returned<T> {
     Returned(PhantomData)
 }
 
