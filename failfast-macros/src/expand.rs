@@ -198,7 +198,7 @@ fn loop_form(syntax: LoopSyntax, options: &Options, mut errors: Errors) -> Token
         body_compiles: true,
     };
     let expanded = Walk::new(options, None, Locals::unknown(), &mut phases)
-        .parallel_loop(syntax, syn::parse_quote!(#[fail_fast]));
+        .loop_alone(syntax, syn::parse_quote!(#[fail_fast]));
     if !errors.is_empty() {
         let mut original = original;
         find::strip_markers(original.body_mut());

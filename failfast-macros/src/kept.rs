@@ -55,6 +55,16 @@ pub(crate) enum Owned {
     /// variables of the enclosing function (`captures::Locals::variables`): any other name is
     /// a constant's or a static's, whatever its case.
     Captured(Option<HashSet<String>>),
+    /// Nothing: the attribute is on the loop itself (the nightly loop form), which sees
+    /// neither the enclosing code nor the code after the loop, and whose expansion is one
+    /// expression (rustc expands an attribute on an expression statement as an expression), so
+    /// that it cannot bind a name for the code after the loop. Any name of the loop's that it
+    /// does not bind itself, that is a variable's (lower case) and that it does not read
+    /// through may be a variable of the enclosing code, and is kept. It is not given back: a
+    /// value that is not `Copy` is moved into the cell, and code after the loop that uses it
+    /// gets rustc's "use of moved value" (without the cell, every such `return` in the loop
+    /// form was refused as a move out of the body's closure).
+    Unseen,
 }
 
 /// A variable that a parallel loop keeps for its first `return`.
@@ -113,7 +123,7 @@ pub(crate) fn keepable(
     // What an `async move` block captured is any name the loop does not bind itself (in a
     // `match` arm of a `return`'s value, say).
     let bound_inside = match (owned, pat) {
-        (Some(Owned::Captured(_)), Some(pat)) => changes::bound_in(pat, body),
+        (Some(Owned::Captured(_) | Owned::Unseen), Some(pat)) => changes::bound_in(pat, body),
         _ => HashSet::new(),
     };
     let after: TokenStream = after.iter().map(ToTokens::to_token_stream).collect();
@@ -247,6 +257,9 @@ fn declared(
                 && name.starts_with(|c: char| c.is_lowercase())
                 && variables.as_ref().is_none_or(|bound| bound.contains(name)))
             .then_some(false),
+            Owned::Unseen => {
+                (!not_captured && name.starts_with(|c: char| c.is_lowercase())).then_some(false)
+            }
         };
     };
     let Stmt::Local(local) = &before[binding] else {

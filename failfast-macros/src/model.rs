@@ -369,6 +369,25 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// The loop form's: describes the loop the attribute is on; its code, from the later
+    /// phases, after the statement that keeps its variables for its first `return`, if it
+    /// keeps any (see `kept::Owned::Unseen`).
+    pub(crate) fn loop_alone(&mut self, syntax: LoopSyntax, marker: Attribute) -> Expr {
+        self.keeping = kept::keepable(
+            &syntax.clone().into_expr(),
+            &[],
+            &[],
+            Some(&kept::Owned::Unseen),
+            self.defaults.values_tokens(),
+        );
+        let looped = self.parallel_loop(syntax, marker);
+        match self.kept_stmts.take() {
+            // Nothing to give back: `after` is empty (see `kept::Owned::Unseen`).
+            Some((before, _)) => syn::parse_quote!({ #before #looped }),
+            None => looped,
+        }
+    }
+
     /// Describes one marked loop; its code, from the later phases.
     pub(crate) fn parallel_loop(&mut self, syntax: LoopSyntax, marker: Attribute) -> Expr {
         let keeping = std::mem::take(&mut self.keeping);

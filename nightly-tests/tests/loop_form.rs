@@ -196,3 +196,90 @@ fn a_method_of_a_shared_value_taking_self_by_reference_is_no_race() {
     logged.sort();
     assert_eq!(logged, [1, 2, 3]);
 }
+
+// A `return` that moves a value declared before the loop: the loop form cannot see the
+// declaration, so it keeps the value for the first `return` (any name of the loop's own that
+// it does not bind), as the function form keeps one it can see.
+fn first_zero_or(items: &[u32], fallback: String) -> Result<String, String> {
+    #[fail_fast(workers = 2)]
+    for &item in items {
+        if item == 0 {
+            return Ok(fallback);
+        }
+    }
+    Ok(String::new())
+}
+
+fn first_zero_or_none(items: &[u32]) -> Result<String, String> {
+    let fallback = String::from("none");
+    #[fail_fast(workers = 2)]
+    for &item in items {
+        if item == 0 {
+            return Err(fallback);
+        }
+    }
+    Ok(String::from("all set"))
+}
+
+// A value the body binds itself is its own: nothing is kept for it.
+fn first_zero_labelled(items: &[u32]) -> Result<String, String> {
+    #[fail_fast(workers = 2)]
+    for &item in items {
+        let label = format!("item {item}");
+        if item == 0 {
+            return Ok(label);
+        }
+        if item == 7 {
+            let seven = String::from("seven");
+            return Err(seven);
+        }
+    }
+    Ok(String::new())
+}
+
+// A `Copy` value is copied into the cell: the code after the loop still has it.
+fn first_above(items: &[u32], limit: u32) -> Result<u32, String> {
+    #[fail_fast(workers = 2)]
+    for &item in items {
+        if item > limit {
+            return Ok(limit);
+        }
+    }
+    Ok(limit + 1)
+}
+
+async fn first_empty_or(names: &[&str], fallback: String) -> Result<String, String> {
+    #[fail_fast(workers = 2)]
+    for name in names {
+        std::future::ready(()).await;
+        if name.is_empty() {
+            return Ok(fallback);
+        }
+    }
+    Ok(String::new())
+}
+
+#[test]
+fn a_return_moving_a_value_declared_before_the_loop_takes_it_once() {
+    assert_eq!(first_zero_or(&[3, 0, 2, 0], "f".into()), Ok("f".into()));
+    assert_eq!(first_zero_or(&[3, 2], "f".into()), Ok(String::new()));
+    assert_eq!(first_zero_or_none(&[0, 0, 0]), Err("none".into()));
+    assert_eq!(first_zero_or_none(&[1]), Ok("all set".into()));
+    assert_eq!(first_zero_labelled(&[1, 0]), Ok("item 0".into()));
+    assert_eq!(first_zero_labelled(&[7]), Err("seven".into()));
+    assert_eq!(first_above(&[1, 9], 5), Ok(5));
+    assert_eq!(first_above(&[1, 2], 5), Ok(6));
+    let found = block_on(first_empty_or(&["a", "", "b"], "f".into()));
+    assert_eq!(found, Ok("f".into()));
+}
+
+/// Polls `future` on this thread until it is ready.
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+    }
+}
