@@ -54,8 +54,8 @@
 //!   `#![feature(stmt_expr_attributes, proc_macro_hygiene)]`. On stable, rustc itself refuses
 //!   attributes on statements ("attributes on expressions are experimental"). This form sees
 //!   only the loop: a value declared before it that a `return` moves (see below) is kept
-//!   but not given back, so code after the loop cannot use it (rustc's "use of moved value");
-//!   the function form gives it back.
+//!   but not given back, so code after the loop cannot use it unless it is `Copy` (rustc's
+//!   "use of moved value"); the function form gives it back.
 //!
 //! Options: `workers = N` (a literal is checked at compile time; any other `usize`
 //! expression is evaluated once when the loop starts, and 0 panics; by default

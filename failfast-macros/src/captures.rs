@@ -842,28 +842,16 @@ pub(crate) struct Used {
     pub(crate) lendable: Vec<syn::Ident>,
 }
 
-/// Whether a `let` with pattern `pat` may leave its value where it is: the pattern binds
-/// something `ref`, or binds nothing (`let (_, _) = pair;`), so that it moves nothing out.
-fn binds_by_reference(pat: &Pat) -> bool {
-    struct Binds {
-        by_value: bool,
-        by_reference: bool,
+/// Whether a `let` with pattern `pat` moves its whole value: a name bound by value
+/// (`let v = ..`, `let v: T = ..`). A pattern that takes parts (`let (n, _) = pair`,
+/// `let Limits { max, .. } = limits`) moves only those, which may be `Copy`; `ref` moves
+/// nothing.
+fn binds_whole(pat: &Pat) -> bool {
+    match pat {
+        Pat::Ident(binding) => binding.by_ref.is_none() && binding.subpat.is_none(),
+        Pat::Type(typed) => binds_whole(&typed.pat),
+        _ => false,
     }
-    impl Visit<'_> for Binds {
-        fn visit_pat_ident(&mut self, ident: &syn::PatIdent) {
-            match ident.by_ref {
-                Some(_) => self.by_reference = true,
-                None => self.by_value = true,
-            }
-            visit::visit_pat_ident(self, ident);
-        }
-    }
-    let mut binds = Binds {
-        by_value: false,
-        by_reference: false,
-    };
-    binds.visit_pat(pat);
-    binds.by_reference || !binds.by_value
 }
 
 /// Whether `expr` is a variable or a field of one (`seen`, `names.all`).
@@ -1309,7 +1297,7 @@ impl Visit<'_> for Places<'_> {
                         }
                         // `let _ = seen;` reads nothing: rustc captures no place bound to `_`.
                         if !(matches!(local.pat, Pat::Wild(_)) && is_place(&init.expr)) {
-                            if !binds_by_reference(&local.pat) {
+                            if binds_whole(&local.pat) && init.diverge.is_none() {
                                 self.note_moved_by_iteration(&init.expr);
                             }
                             self.visit_expr(&init.expr);
@@ -1362,8 +1350,15 @@ impl Visit<'_> for Places<'_> {
                 }
             }
             Expr::Struct(_) | Expr::Array(_) | Expr::Tuple(_) => {
+                let rest = match expr {
+                    Expr::Struct(built) => built.rest.as_deref(),
+                    _ => None,
+                };
                 for element in expr_elements(expr) {
-                    self.note_moved_by_iteration(element);
+                    // `..base` moves only the fields not written, which may be `Copy`.
+                    if !rest.is_some_and(|rest| std::ptr::eq(rest, element)) {
+                        self.note_moved_by_iteration(element);
+                    }
                     self.storing = true;
                     self.visit_expr(element);
                 }

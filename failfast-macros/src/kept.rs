@@ -58,12 +58,14 @@ pub(crate) enum Owned {
     /// Nothing: the attribute is on the loop itself (the nightly loop form), which sees
     /// neither the enclosing code nor the code after the loop, and whose expansion is one
     /// expression (rustc expands an attribute on an expression statement as an expression), so
-    /// that it cannot bind a name for the code after the loop. Any name of the loop's that it
-    /// does not bind itself, that is a variable's (lower case) and that it does not read
-    /// through may be a variable of the enclosing code, and is kept. It is not given back: a
-    /// value that is not `Copy` is moved into the cell, and code after the loop that uses it
-    /// gets rustc's "use of moved value" (without the cell, every such `return` in the loop
-    /// form was refused as a move out of the body's closure).
+    /// that it cannot bind a name for the code after the loop. A name that the loop does not
+    /// bind itself, that is lower case (a variable's, or a lower-case `static`'s, which no
+    /// `let` may shadow, and which is not told apart), that it does not read through, and that
+    /// it does not pass to a method (`.map_err(wrap)`, where it may be a generic function's)
+    /// may be a variable of the enclosing code, and is kept. It is not given back: a value
+    /// that is not `Copy` is moved into the cell, and code after the loop that uses it gets
+    /// rustc's "use of moved value" (without the cell, every such `return` in the loop form
+    /// was refused as a move out of the body's closure); a `Copy` one is copied.
     Unseen,
 }
 
@@ -126,12 +128,18 @@ pub(crate) fn keepable(
         (Some(Owned::Captured(_) | Owned::Unseen), Some(pat)) => changes::bound_in(pat, body),
         _ => HashSet::new(),
     };
+    // A name passed to a method (`.map_err(wrap)`) may be a function's (a generic one is
+    // then left without its type arguments): the loop form, which cannot tell, keeps none.
+    let passed = match owned {
+        Some(Owned::Unseen) => passed_to_methods(body),
+        _ => HashSet::new(),
+    };
     let after: TokenStream = after.iter().map(ToTokens::to_token_stream).collect();
     let body = body.to_token_stream();
     let mut kept: Vec<Kept> = Vec::new();
     for (name, first) in exits.moved {
         let count = exits.mentioned.get(&name).copied().unwrap_or(0);
-        if name == "self" || exits.not_leaving.contains(&name) {
+        if name == "self" || exits.not_leaving.contains(&name) || passed.contains(&name) {
             continue;
         }
         let mentions = outside
@@ -156,6 +164,26 @@ pub(crate) fn keepable(
     }
     kept.sort_by_key(|kept| kept.name.to_string());
     kept
+}
+
+/// The names that `body` passes to a method as a whole argument (`.map_err(wrap)`).
+fn passed_to_methods(body: &syn::Block) -> HashSet<String> {
+    struct Passed(HashSet<String>);
+    impl Visit<'_> for Passed {
+        fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
+            for arg in &call.args {
+                if let Expr::Path(path) = arg {
+                    if let Some(name) = path.path.get_ident() {
+                        self.0.insert(name.unraw().to_string());
+                    }
+                }
+            }
+            visit::visit_expr_method_call(self, call);
+        }
+    }
+    let mut passed = Passed(HashSet::new());
+    passed.visit_block(body);
+    passed.0
 }
 
 /// In an exit of a loop's own flow (the value of a `return`, or the error of a

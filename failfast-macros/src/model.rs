@@ -432,9 +432,11 @@ impl<'a> Walk<'a> {
         let Used {
             mut shared,
             mut moved,
-            moved_by_iteration,
+            mut moved_by_iteration,
             lendable,
         } = self.locals.places_used(&pat, &body);
+        // The check of a place whose type a later use gives would give it one first.
+        moved_by_iteration.retain(|place| !self.locals.may_be_untyped(place));
         // What the loop keeps, its body no longer uses.
         let is_kept = |name: &Ident| keeping.iter().any(|kept| kept.name == *name);
         moved.retain(|name| !is_kept(name));
@@ -489,7 +491,6 @@ impl<'a> Walk<'a> {
                     .filter(|name| {
                         !in_source.contains(&name.to_string())
                             && !moved.contains(name)
-                            && !moved_by_iteration.iter().any(|place| root_is(place, name))
                             && !is_kept(name)
                             && !is_mut(name)
                     })
@@ -1585,13 +1586,4 @@ fn has_question_mark(tokens: TokenStream) -> bool {
         }
     }
     false
-}
-
-/// Whether `place` (a variable or a field of one) is rooted at variable `name`.
-fn root_is(place: &Expr, name: &Ident) -> bool {
-    let mut root = place;
-    while let Expr::Field(field) = root {
-        root = &field.base;
-    }
-    matches!(root, Expr::Path(path) if path.path.is_ident(name))
 }

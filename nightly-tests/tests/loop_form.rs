@@ -237,6 +237,21 @@ fn first_zero_labelled(items: &[u32]) -> Result<String, String> {
     Ok(String::new())
 }
 
+// A name passed to a method may be a function's, a generic one here: it is not kept.
+fn describe<E: std::fmt::Display>(error: E) -> String {
+    format!("item {error}")
+}
+
+fn first_big_described(items: &[u32]) -> Result<(), String> {
+    #[fail_fast(workers = 2)]
+    for &item in items {
+        if item > 5 {
+            return Err(item).map_err(describe);
+        }
+    }
+    Ok(())
+}
+
 // A `Copy` value is copied into the cell: the code after the loop still has it.
 fn first_above(items: &[u32], limit: u32) -> Result<u32, String> {
     #[fail_fast(workers = 2)]
@@ -267,6 +282,7 @@ fn a_return_moving_a_value_declared_before_the_loop_takes_it_once() {
     assert_eq!(first_zero_or_none(&[1]), Ok("all set".into()));
     assert_eq!(first_zero_labelled(&[1, 0]), Ok("item 0".into()));
     assert_eq!(first_zero_labelled(&[7]), Err("seven".into()));
+    assert_eq!(first_big_described(&[1, 9]), Err("item 9".into()));
     assert_eq!(first_above(&[1, 9], 5), Ok(5));
     assert_eq!(first_above(&[1, 2], 5), Ok(6));
     let found = block_on(first_empty_or(&["a", "", "b"], "f".into()));

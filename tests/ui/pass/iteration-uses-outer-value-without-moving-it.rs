@@ -1,8 +1,9 @@
 use failfast::fail_fast;
 
 // Places declared outside the loop that the body passes on without moving them out: a
-// `Copy` value, a reference, a clone, a `ref` binding, a binding of nothing, or a name the
-// body binds again before it moves it.
+// `Copy` value, a reference, a clone, a `ref` binding, a binding of nothing or of `Copy`
+// parts, the fields that `..base` copies, a value whose type only its use in the loop gives,
+// or a name the body binds again before it moves it.
 fn take(_: String) {}
 fn count(_: usize) {}
 fn look(_: &str) {}
@@ -10,6 +11,48 @@ fn look(_: &str) {}
 struct Config {
     name: String,
     retries: usize,
+}
+
+#[derive(Debug)]
+struct Request {
+    url: String,
+    retries: usize,
+    verbose: bool,
+}
+
+fn send(request: &Request) -> Result<(), String> {
+    match request.url.is_empty() {
+        true => Err(format!("no url, {} retries", request.retries)),
+        false => Ok(()),
+    }
+}
+
+fn below(x: usize, limit: usize) -> bool {
+    x < limit
+}
+
+#[fail_fast(workers = 2)]
+fn copies(xs: &[String], base: Request, limits: Config, arg: &str) -> Result<usize, String> {
+    let limit = arg.parse().unwrap();
+    let zero = Default::default();
+    let pair = (3usize, String::from("three"));
+    let parsed: Result<usize, String> = Ok(9);
+    for x in xs {
+        let request = Request {
+            url: x.clone(),
+            ..base
+        };
+        send(&request)?;
+        let Config { retries, .. } = limits;
+        let (three, _) = pair;
+        let Ok(nine) = parsed else {
+            return Err("no limit".into());
+        };
+        if !below(x.len(), limit) || !below(zero, 1) || x.len() > retries + three + nine {
+            return Err(format!("{x} too long"));
+        }
+    }
+    Ok(base.retries + usize::from(base.verbose))
 }
 
 #[fail_fast(workers = 2)]
@@ -50,7 +93,46 @@ async fn uses_async(xs: &[String], limit: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// A handle that may be sent to another thread but not shared (a foreign library's, say).
+#[derive(Clone, Copy)]
+struct Handle(*mut u8);
+// SAFETY: the handle is only passed around, never dereferenced.
+unsafe impl Send for Handle {}
+
+fn valid(handle: Handle, x: u32) -> bool {
+    handle.0.is_null() && x < 100
+}
+
+// Passed by value, a `Copy` handle is still lent to the iterations: the future stays `Send`.
+#[fail_fast(workers = 2)]
+async fn with_handle(xs: Vec<u32>, handle: Handle) -> Result<(), String> {
+    for x in xs {
+        std::future::ready(()).await;
+        if !valid(handle, x) {
+            return Err("invalid".into());
+        }
+    }
+    Ok(())
+}
+
+fn assert_send<T: Send>(value: T) -> T {
+    value
+}
+
 fn main() {
+    let base = Request {
+        url: String::new(),
+        retries: 4,
+        verbose: true,
+    };
+    let limits = Config {
+        name: "limits".into(),
+        retries: 20,
+    };
+    assert_eq!(copies(&["ab".into()], base, limits, "5"), Ok(5));
+    let handle = Handle(std::ptr::null_mut());
+    let sent = assert_send(with_handle(vec![1, 2], handle));
+    assert_eq!(futures::executor::block_on(sent), Ok(()));
     let config = Config {
         name: "n".into(),
         retries: 2,
