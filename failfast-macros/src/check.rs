@@ -27,6 +27,8 @@ pub(crate) struct Function<'a> {
     pub(crate) signature: Option<&'a Signature>,
     /// Variables that hold a lock's or a cell's guard (see `races::guards`).
     pub(crate) guards: HashSet<String>,
+    /// Parameters that only an `FnMut` call can call (see `races::fn_mut_params`).
+    pub(crate) fn_muts: HashSet<String>,
     /// Whether the signature was checked already (it is checked once, for the first loop that
     /// leaves through it).
     pub(crate) signature_checked: bool,
@@ -42,7 +44,7 @@ pub(crate) fn parallel_loop(
     errors: &mut Errors,
 ) -> bool {
     Options::check_marker(&described.marker, errors);
-    races::check(described, &function.guards, errors);
+    races::check(described, &function.guards, &function.fn_muts, errors);
     let signature = match described.exit {
         Exit::Function if !std::mem::replace(&mut function.signature_checked, true) => {
             function.signature

@@ -10,7 +10,7 @@ use crate::model::{Kind, ParallelLoop, Source};
 use quote::ToTokens;
 use std::collections::HashSet;
 use syn::visit::{self, Visit};
-use syn::{Block, Expr, Item, Pat, Stmt};
+use syn::{Block, Expr, Item, Pat, Signature, Stmt, Type, TypeParamBound};
 
 /// The methods of the standard containers that change them: calling one on an outer `mut`
 /// variable known to be a container races (a type of the user's own may have a `push(&self)`);
@@ -162,7 +162,12 @@ const TAKEN_HELP: &str = "help: compute what the body needs in the head and bind
 /// `while let` loop's head: changing a variable it uses is reported whether or not it is
 /// `mut` (a `&mut` parameter), with a help of its own; and so is any use, among the places
 /// the body shares (see `captures`), of what the head takes its items from mutably.
-pub(crate) fn check(described: &ParallelLoop, guards: &HashSet<String>, errors: &mut Errors) {
+pub(crate) fn check(
+    described: &ParallelLoop,
+    guards: &HashSet<String>,
+    fn_muts: &HashSet<String>,
+    errors: &mut Errors,
+) {
     let head = match &described.source {
         Source::Head(head) => Some(head),
         Source::Input(_) => None,
@@ -177,6 +182,7 @@ pub(crate) fn check(described: &ParallelLoop, guards: &HashSet<String>, errors: 
             .collect(),
         scopes: vec![HashSet::new()],
         mutable: described.mutable.as_ref(),
+        fn_muts,
         head_uses: head.map(places_in).unwrap_or_default(),
         reported: HashSet::new(),
         counter: match (&described.source, &described.pat) {
@@ -478,6 +484,8 @@ struct Races<'a> {
     /// The names bound inside the body, innermost scope last.
     scopes: Vec<HashSet<String>>,
     mutable: Option<&'a Mutable>,
+    /// The parameters that only an `FnMut` call can call (see [`fn_mut_params`]).
+    fn_muts: &'a HashSet<String>,
     /// The places a `while let` loop's head uses (see [`places_in`]).
     head_uses: Vec<Vec<String>>,
     /// The ones among them whose change in the body was reported.
@@ -751,6 +759,30 @@ impl Races<'_> {
         }
     }
 
+    /// `f(..)` of a parameter typed `FnMut` (see [`fn_mut_params`]): the call takes `&mut f`.
+    fn called(&mut self, callee: &Expr) {
+        let Some(name) = self.outer_root(callee) else {
+            return;
+        };
+        if !matches!(callee, Expr::Path(_)) || !self.fn_muts.contains(&name.to_string()) {
+            return;
+        }
+        let kind = self.kind;
+        let across = match kind {
+            Kind::Thread => "",
+            Kind::Async => ", not held across an `.await`",
+        };
+        self.errors.error(
+            callee,
+            format!(
+                "cannot call `{name}` in a parallel loop: {}, and calling an `FnMut` changes it, so this is {}\n\
+                 help: take an `Fn` (`Fn(..) + Sync`) if it only reads what it captures; or wrap it before the loop, `let {name} = std::sync::Mutex::new({name});` (for which it must be `Send`), and call it under the lock: `({name}.lock().unwrap())(..)`{across}",
+                at_once(kind),
+                race(kind),
+            ),
+        );
+    }
+
     /// `write!(destination, ..)` or `writeln!`: a `&mut` of the destination.
     fn written_to(&mut self, mac: &syn::Macro, destination: &Expr) {
         let place_text = written(destination);
@@ -836,6 +868,10 @@ impl Visit<'_> for Races<'_> {
                 self.changed_by_method(call);
                 visit::visit_expr_method_call(self, call);
             }
+            Expr::Call(call) => {
+                self.called(&call.func);
+                visit::visit_expr_call(self, call);
+            }
             Expr::Reference(reference) => {
                 self.borrowed_mut(reference);
                 visit::visit_expr_reference(self, reference);
@@ -916,4 +952,92 @@ fn is_compound_assignment(op: &syn::BinOp) -> bool {
             | ShlAssign(_)
             | ShrAssign(_)
     )
+}
+
+/// The parameters of `signature`, bound by name, that only an `FnMut` call can call: typed
+/// `impl FnMut(..)`, `&mut dyn FnMut(..)` (or `&mut impl`), `Box<dyn FnMut(..)>`, or a type
+/// parameter bounded by `FnMut` (in `<..>` or `where`). A parallel loop's body calling one
+/// takes `&mut` of what its iterations share. Not a name that `block` binds anywhere, which
+/// may hide the parameter where the loop is.
+pub(crate) fn fn_mut_params(signature: &Signature, block: &Block) -> HashSet<String> {
+    fn fn_mut(bounds: &syn::punctuated::Punctuated<TypeParamBound, syn::Token![+]>) -> bool {
+        bounds.iter().any(|bound| match bound {
+            TypeParamBound::Trait(bound) => bound
+                .path
+                .segments
+                .last()
+                .is_some_and(|last| last.ident == "FnMut"),
+            _ => false,
+        })
+    }
+    let generic = |name: &syn::Ident| {
+        let in_params = signature
+            .generics
+            .type_params()
+            .any(|param| param.ident == *name && fn_mut(&param.bounds));
+        let in_where = signature
+            .generics
+            .where_clause
+            .iter()
+            .flat_map(|clause| &clause.predicates)
+            .any(|predicate| match predicate {
+                syn::WherePredicate::Type(bounded) => {
+                    matches!(&bounded.bounded_ty, Type::Path(path)
+                        if path.qself.is_none() && path.path.is_ident(name))
+                        && fn_mut(&bounded.bounds)
+                }
+                _ => false,
+            });
+        in_params || in_where
+    };
+    fn called_mutably(ty: &Type, generic: &dyn Fn(&syn::Ident) -> bool) -> bool {
+        match ty {
+            Type::ImplTrait(bounded) => fn_mut(&bounded.bounds),
+            Type::TraitObject(bounded) => fn_mut(&bounded.bounds),
+            Type::Reference(reference) => {
+                reference.mutability.is_some() && called_mutably(&reference.elem, generic)
+            }
+            Type::Paren(inner) => called_mutably(&inner.elem, generic),
+            Type::Path(path) if path.qself.is_none() => {
+                if let Some(name) = path.path.get_ident() {
+                    return generic(name);
+                }
+                let last = path.path.segments.last().expect("a path has a segment");
+                match &last.arguments {
+                    syn::PathArguments::AngleBracketed(arguments) if last.ident == "Box" => {
+                        arguments.args.iter().any(|argument| {
+                            matches!(argument, syn::GenericArgument::Type(inner)
+                                if called_mutably(inner, generic))
+                        })
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+    struct Bound(HashSet<String>);
+    impl Visit<'_> for Bound {
+        fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
+            self.0.insert(binding.ident.to_string());
+            visit::visit_pat_ident(self, binding);
+        }
+        fn visit_item(&mut self, _: &Item) {}
+    }
+    let mut bound = Bound(HashSet::new());
+    bound.visit_block(block);
+    signature
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            syn::FnArg::Typed(typed) => match &*typed.pat {
+                Pat::Ident(binding) if called_mutably(&typed.ty, &generic) => {
+                    Some(binding.ident.to_string())
+                }
+                _ => None,
+            },
+            syn::FnArg::Receiver(_) => None,
+        })
+        .filter(|name| !bound.0.contains(name))
+        .collect()
 }

@@ -1,5 +1,5 @@
 // A callback the caller passes as `FnMut`, called by every iteration: the iterations would call
-// it at once. The note says to take `Fn` (with `+ Sync`, which rustc suggests).
+// it at once. The message, at the call, says to take `Fn`, or to call it under a `Mutex`.
 use failfast::fail_fast;
 
 #[fail_fast(workers = 4)]

@@ -1,0 +1,58 @@
+use failfast::fail_fast;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
+
+// An `Fn` parameter is called by every iteration at once; an `FnMut` one, behind a `Mutex`
+// made before the loop, as the message for calling it bare says.
+#[fail_fast(workers = 4)]
+fn visit<F>(items: &[u32], f: F) -> Result<(), String>
+where
+    F: Fn(u32) -> Result<(), String> + Sync,
+{
+    for item in items {
+        f(*item)?;
+    }
+    Ok(())
+}
+
+#[fail_fast(workers = 4)]
+fn visit_locked<F>(items: &[u32], f: F) -> Result<(), String>
+where
+    F: FnMut(u32) -> Result<(), String> + Send,
+{
+    let f = Mutex::new(f);
+    for item in items {
+        (f.lock().unwrap())(*item)?;
+    }
+    Ok(())
+}
+
+#[fail_fast(workers = 4)]
+fn visit_dyn_locked(items: &[u32], on_item: &mut (dyn FnMut(u32) + Send)) {
+    let on_item = Mutex::new(on_item);
+    for item in items {
+        (on_item.lock().unwrap())(*item);
+    }
+}
+
+fn main() {
+    let total = AtomicU32::new(0);
+    let add = |n: u32| {
+        total.fetch_add(n, Ordering::SeqCst);
+        Ok(())
+    };
+    assert_eq!(visit(&[1, 2, 3], add), Ok(()));
+    let mut seen = Vec::new();
+    assert_eq!(
+        visit_locked(&[4, 5], |n| {
+            seen.push(n);
+            Ok(())
+        }),
+        Ok(())
+    );
+    seen.sort();
+    assert_eq!(seen, [4, 5]);
+    let mut sum = 0;
+    visit_dyn_locked(&[1, 2], &mut |n| sum += n);
+    assert_eq!((total.load(Ordering::SeqCst), sum), (6, 3));
+}
