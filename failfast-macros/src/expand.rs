@@ -847,7 +847,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             }
         }
     };
-    let crossing = quote!(#moved_checks #(#shared)* #exit_sent);
+    let crossing = quote!(#(#shared)* #exit_sent);
     // The checks are for rustc alone: under `if false`, which rustc checks as any code and
     // leaves out before code generation, so that they take no room in the function's frame (a
     // debug build gives every value a slot of its own, and a recursion has this frame on every
@@ -870,6 +870,10 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     let mut body = body;
     let lending = lend(&named, at, &lent, &mut body);
     let iteration = iteration(&private, &named, at, &body, macros);
+    // The moves are checked after the loop, where its body has given the types that its uses
+    // settle (`let limit = arg.parse().unwrap();` then `fits(x, limit)`): the check's autoref
+    // would pick one of its own for a type still unknown.
+    let moved_block = (!moved_checks.is_empty()).then(|| quote!(if false { #moved_checks }));
     let assembled = |run: TokenStream| {
         parse(quote_spanned! {at=>
             {
@@ -878,6 +882,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                     #workers_first
                     #lending
                     let #outcome = #run;
+                    #moved_block
                     #exit
                 };
             }
@@ -896,9 +901,9 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 stop: stop.as_ref(),
                 stopped: stopped.as_ref(),
             };
-            // A thread loop's checks, or an async loop's (only the moves of its `return`s: its
-            // iterations share no thread); and for both, what the head takes from a field of
-            // `self` that the body uses too, for rustc to judge at the head's call.
+            // A thread loop's checks (an async loop's iterations share no thread); and for
+            // both, what the head takes from a field of `self` that the body uses too, for
+            // rustc to judge at the head's call.
             let taken_checks = head_taken.iter().map(|(place, asks)| {
                 let at = hygienic(syn::spanned::Spanned::span(place));
                 let asks = Ident::new(asks, at);
@@ -910,7 +915,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             });
             let checks = match kind {
                 Kind::Thread => quote!(#crossing #(#taken_checks)*),
-                Kind::Async => quote!(#moved_checks #(#taken_checks)*),
+                Kind::Async => quote!(#(#taken_checks)*),
             };
             let checks = &checks;
             let run = while_let(
@@ -1048,8 +1053,6 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             let driver = Ident::new("__failfast_driver", at);
             let item = Ident::new("__failfast_item", at);
             let ended = Ident::new("__failfast_ended", at);
-            let moved_block =
-                (!moved_checks.is_empty()).then(|| quote!(if false { #moved_checks }));
             let input_var = Ident::new("__failfast_input", at);
             let driver_new = match &stop {
                 None => quote_spanned!(at=> #private::future::Driver::new(#input_var, #workers)),
@@ -1073,7 +1076,6 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             // `stop` option (a lock's guard), which the driver only reads as it starts.
             quote_spanned! {at=>
                 {
-                    #moved_block
                     match #input {
                         #input_var => {
                             let mut #driver = #driver_new;

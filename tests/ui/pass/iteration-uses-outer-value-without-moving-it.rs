@@ -93,6 +93,45 @@ async fn uses_async(xs: &[String], limit: usize) -> Result<(), String> {
     Ok(())
 }
 
+struct Rng(u64);
+
+impl Rng {
+    fn gen<T: From<u8>>(&mut self) -> T {
+        T::from(self.0 as u8)
+    }
+}
+
+fn setting<T: std::str::FromStr + Default>(key: &str) -> T {
+    std::env::var(key)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or_default()
+}
+
+fn fits(x: u64, limit: u64) -> Result<(), String> {
+    match x <= limit {
+        true => Ok(()),
+        false => Err(format!("{x} is over {limit}")),
+    }
+}
+
+// Values whose types only their uses in the body give: by a generic method, a generic
+// function with arguments, an assignment after the `let`; passed on with or without a `?`.
+#[fail_fast(workers = 2)]
+fn typed_by_the_body(xs: &[u64], rng: &mut Rng, arg: &str) -> Result<(), String> {
+    let seed = rng.gen();
+    let ceiling = setting("FAILFAST_TEST_UNSET_SETTING");
+    let limit;
+    limit = arg.parse().unwrap();
+    for &x in xs {
+        fits(x, limit)?;
+        if fits(x, seed).is_err() && fits(x, ceiling).is_ok() {
+            return Err("over the seed".into());
+        }
+    }
+    Ok(())
+}
+
 /// A handle that may be sent to another thread but not shared (a foreign library's, say).
 #[derive(Clone, Copy)]
 struct Handle(*mut u8);
@@ -130,6 +169,11 @@ fn main() {
         retries: 20,
     };
     assert_eq!(copies(&["ab".into()], base, limits, "5"), Ok(5));
+    assert_eq!(typed_by_the_body(&[1, 2], &mut Rng(7), "5"), Ok(()));
+    assert_eq!(
+        typed_by_the_body(&[9], &mut Rng(7), "5"),
+        Err("9 is over 5".into())
+    );
     let handle = Handle(std::ptr::null_mut());
     let sent = assert_send(with_handle(vec![1, 2], handle));
     assert_eq!(futures::executor::block_on(sent), Ok(()));
