@@ -313,6 +313,16 @@
 //!     Ok(total)
 //! }
 //! ```
+//! Calling a callback taken as `FnMut` (a call changes it, and iterations call it at once;
+//! take an `Fn`, or call it under a `Mutex` made before the loop):
+//! ```compile_fail
+//! #[failfast::fail_fast(workers = 4)]
+//! fn f(items: &[u64], mut on_item: impl FnMut(u64) + Sync) {
+//!     for &item in items {
+//!         on_item(item);
+//!     }
+//! }
+//! ```
 //! A `?` in a function returning neither `Result` nor `Option` (the failure has nowhere to go):
 //! ```compile_fail
 //! #[failfast::fail_fast(workers = 4)]

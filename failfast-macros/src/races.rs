@@ -960,40 +960,49 @@ fn is_compound_assignment(op: &syn::BinOp) -> bool {
 /// takes `&mut` of what its iterations share. Not a name that `block` binds anywhere, which
 /// may hide the parameter where the loop is.
 pub(crate) fn fn_mut_params(signature: &Signature, block: &Block) -> HashSet<String> {
-    fn fn_mut(bounds: &syn::punctuated::Punctuated<TypeParamBound, syn::Token![+]>) -> bool {
-        bounds.iter().any(|bound| match bound {
-            TypeParamBound::Trait(bound) => bound
-                .path
-                .segments
-                .last()
-                .is_some_and(|last| last.ident == "FnMut"),
-            _ => false,
-        })
+    /// Whether `bounds` make a callable that only an `FnMut` call can call: an `FnMut`
+    /// bound, and no `Fn` one (with both, rustc calls it through `Fn`).
+    fn fn_mut<'b>(bounds: impl Iterator<Item = &'b TypeParamBound>) -> bool {
+        let bounds: Vec<&TypeParamBound> = bounds.collect();
+        let bounded_by = |name: &str| {
+            bounds.iter().any(|bound| match bound {
+                TypeParamBound::Trait(bound) => bound
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|last| last.ident == name),
+                _ => false,
+            })
+        };
+        bounded_by("FnMut") && !bounded_by("Fn")
     }
     let generic = |name: &syn::Ident| {
         let in_params = signature
             .generics
             .type_params()
-            .any(|param| param.ident == *name && fn_mut(&param.bounds));
+            .filter(move |param| param.ident == *name)
+            .flat_map(|param| &param.bounds);
         let in_where = signature
             .generics
             .where_clause
             .iter()
             .flat_map(|clause| &clause.predicates)
-            .any(|predicate| match predicate {
-                syn::WherePredicate::Type(bounded) => {
-                    matches!(&bounded.bounded_ty, Type::Path(path)
-                        if path.qself.is_none() && path.path.is_ident(name))
-                        && fn_mut(&bounded.bounds)
-                }
-                _ => false,
-            });
-        in_params || in_where
+            .filter_map(move |predicate| match predicate {
+                syn::WherePredicate::Type(bounded) => match &bounded.bounded_ty {
+                    Type::Path(path) if path.qself.is_none() && path.path.is_ident(name) => {
+                        Some(&bounded.bounds)
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .flatten();
+        fn_mut(in_params.chain(in_where))
     };
     fn called_mutably(ty: &Type, generic: &dyn Fn(&syn::Ident) -> bool) -> bool {
         match ty {
-            Type::ImplTrait(bounded) => fn_mut(&bounded.bounds),
-            Type::TraitObject(bounded) => fn_mut(&bounded.bounds),
+            Type::ImplTrait(bounded) => fn_mut(bounded.bounds.iter()),
+            Type::TraitObject(bounded) => fn_mut(bounded.bounds.iter()),
             Type::Reference(reference) => {
                 reference.mutability.is_some() && called_mutably(&reference.elem, generic)
             }

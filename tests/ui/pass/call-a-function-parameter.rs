@@ -35,6 +35,17 @@ fn visit_dyn_locked(items: &[u32], on_item: &mut (dyn FnMut(u32) + Send)) {
     }
 }
 
+// Bounded by both, it is called through `Fn`.
+#[fail_fast(workers = 4)]
+fn visit_both<F>(items: &[u32], f: F)
+where
+    F: FnMut(u32) + Fn(u32) + Sync,
+{
+    for item in items {
+        f(*item);
+    }
+}
+
 fn main() {
     let total = AtomicU32::new(0);
     let add = |n: u32| {
@@ -52,7 +63,10 @@ fn main() {
     );
     seen.sort();
     assert_eq!(seen, [4, 5]);
+    visit_both(&[7, 8], |n| {
+        total.fetch_add(n, Ordering::SeqCst);
+    });
     let mut sum = 0;
     visit_dyn_locked(&[1, 2], &mut |n| sum += n);
-    assert_eq!((total.load(Ordering::SeqCst), sum), (6, 3));
+    assert_eq!((total.load(Ordering::SeqCst), sum), (21, 3));
 }
