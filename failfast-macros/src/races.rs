@@ -961,20 +961,23 @@ fn is_compound_assignment(op: &syn::BinOp) -> bool {
 /// may hide the parameter where the loop is.
 pub(crate) fn fn_mut_params(signature: &Signature, block: &Block) -> HashSet<String> {
     /// Whether `bounds` make a callable that only an `FnMut` call can call: an `FnMut`
-    /// bound, and no `Fn` one (with both, rustc calls it through `Fn`).
+    /// bound, and beside it only traits that cannot make it an `Fn` (with an `Fn` bound, or a
+    /// trait of the user's that may have `Fn` for a supertrait, rustc may call it through
+    /// `Fn`).
     fn fn_mut<'b>(bounds: impl Iterator<Item = &'b TypeParamBound>) -> bool {
-        let bounds: Vec<&TypeParamBound> = bounds.collect();
-        let bounded_by = |name: &str| {
-            bounds.iter().any(|bound| match bound {
+        const BESIDE: &[&str] = &["FnMut", "Send", "Sync", "Unpin", "Sized", "Clone", "Copy"];
+        let traits: Vec<String> = bounds
+            .filter_map(|bound| match bound {
                 TypeParamBound::Trait(bound) => bound
                     .path
                     .segments
                     .last()
-                    .is_some_and(|last| last.ident == name),
-                _ => false,
+                    .map(|last| last.ident.to_string()),
+                _ => None,
             })
-        };
-        bounded_by("FnMut") && !bounded_by("Fn")
+            .collect();
+        traits.iter().any(|name| name == "FnMut")
+            && traits.iter().all(|name| BESIDE.contains(&name.as_str()))
     }
     let generic = |name: &syn::Ident| {
         let in_params = signature

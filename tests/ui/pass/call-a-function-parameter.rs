@@ -46,6 +46,21 @@ where
     }
 }
 
+/// A callback trait of the user's, an `Fn` underneath.
+trait Callback: Fn(u32) + Sync {}
+impl<T: Fn(u32) + Sync> Callback for T {}
+
+// Bounded through a trait of the user's that may be an `Fn`: rustc decides.
+#[fail_fast(workers = 4)]
+fn visit_callback<F>(items: &[u32], f: F)
+where
+    F: FnMut(u32) + Callback,
+{
+    for item in items {
+        f(*item);
+    }
+}
+
 fn main() {
     let total = AtomicU32::new(0);
     let add = |n: u32| {
@@ -66,7 +81,10 @@ fn main() {
     visit_both(&[7, 8], |n| {
         total.fetch_add(n, Ordering::SeqCst);
     });
+    visit_callback(&[1, 2], |n| {
+        total.fetch_add(n, Ordering::SeqCst);
+    });
     let mut sum = 0;
     visit_dyn_locked(&[1, 2], &mut |n| sum += n);
-    assert_eq!((total.load(Ordering::SeqCst), sum), (21, 3));
+    assert_eq!((total.load(Ordering::SeqCst), sum), (24, 3));
 }
