@@ -87,8 +87,8 @@ fn endless(pulls: &Pulls, started_after: &AtomicUsize) -> Result<(), Failed> {
 
 // Until the failure is recorded, the other workers go on (a failing iteration that the
 // system leaves waiting for a core lets them run far past it): what is bounded is how far
-// the pulls run ahead of the iterations started, a batch of 64 per worker at most, and what
-// starts after the failure.
+// the pulls run ahead of the iterations started, a batch of 64 for each worker at most (in
+// all: one worker's hand is not told from another's), and what starts after the failure.
 #[test]
 fn an_endless_input_stops_at_the_failure_within_the_bounds() {
     let pulls = Pulls::default();
@@ -99,7 +99,7 @@ fn an_endless_input_stops_at_the_failure_within_the_bounds() {
     let most_ahead = pulls.most_ahead.into_inner();
     assert!(
         most_ahead <= 64 * 4,
-        "{most_ahead} items pulled ahead of the started ones: more than 64 per worker"
+        "{most_ahead} items pulled ahead of the started ones: more than a batch of 64 for each of the 4 workers"
     );
     assert!(
         started_after.into_inner() <= 3,

@@ -435,7 +435,11 @@ impl<'a> Walk<'a> {
             mut moved_by_iteration,
             lendable,
         } = self.locals.places_used(&pat, &body);
-        // The check of a place whose type a later use gives would give it one first.
+        // The checks come after the loop, where its body has settled the types its uses give;
+        // a place whose type only code after the loop may give would get one from the check's
+        // autoref first: left to rustc (as far as `Locals::may_be_untyped` sees, which errs
+        // on "untyped"). Not a `return`'s, checked so since before (a `let` of a value built
+        // with `.into()` is "untyped", and its move would get rustc's message again).
         moved_by_iteration.retain(|place| !self.locals.may_be_untyped(place));
         // What the loop keeps, its body no longer uses.
         let is_kept = |name: &Ident| keeping.iter().any(|kept| kept.name == *name);

@@ -62,9 +62,9 @@ impl<T> Kept<T> {
 /// by value (`return Ok(fallback)`): every iteration that reaches it would move the one value
 /// that the iterations share, which only a `Copy` value allows. (Sequentially the `return`
 /// leaves the loop, so the value is moved once.) Where the macro does not keep the variable
-/// (see [`Kept`]), the rewrite checks it with [`moved_by_return`] before the loop, at the
-/// variable, so that rustc reports this rather than a move out of a closure the user did not
-/// write.
+/// (see [`Kept`]), the rewrite checks it with [`moved_by_return`] after the loop (where the
+/// body's uses have settled its type), at the variable, so that rustc reports this rather
+/// than a move out of a closure the user did not write.
 #[diagnostic::on_unimplemented(
     message = "this `return` moves `{Self}` out of a variable declared outside the parallel loop, which its iterations share",
     label = "several iterations may reach this `return` at once, and each would move this value",
@@ -81,7 +81,7 @@ pub fn moved_by_return(_: &dyn MovedByReturn) {}
 /// (`take(owned)`, `let name = cfg.name;`, `names.push(owned)`): every iteration that gets
 /// there would move the one value that the iterations share, which only a `Copy` value allows.
 /// (A sequential loop cannot move it in every iteration either.) The rewrite checks it with
-/// [`moved_by_iteration`] before the loop, at the place, as it checks [`MovedByReturn`], so
+/// [`moved_by_iteration`] after the loop, at the place, as it checks [`MovedByReturn`], so
 /// that rustc reports this rather than a move out of a closure the user did not write.
 #[diagnostic::on_unimplemented(
     message = "an iteration moves `{Self}` out of a place declared outside the parallel loop, which its iterations share",

@@ -132,6 +132,23 @@ fn typed_by_the_body(xs: &[u64], rng: &mut Rng, arg: &str) -> Result<(), String>
     Ok(())
 }
 
+fn generic_use<T: std::fmt::Debug>(x: u64, value: T) -> bool {
+    x > 0 || format!("{value:?}").is_empty()
+}
+
+// A value whose type only the code after the loop gives, passed on by the body.
+#[fail_fast(workers = 2)]
+fn typed_after_the_loop(xs: &[u64]) -> Result<u64, String> {
+    let limit = Default::default();
+    for &x in xs {
+        if !generic_use(x, limit) {
+            return Err("zero".into());
+        }
+    }
+    let limit: u64 = limit;
+    Ok(limit)
+}
+
 /// A handle that may be sent to another thread but not shared (a foreign library's, say).
 #[derive(Clone, Copy)]
 struct Handle(*mut u8);
@@ -174,6 +191,8 @@ fn main() {
         typed_by_the_body(&[9], &mut Rng(7), "5"),
         Err("9 is over 5".into())
     );
+    assert_eq!(typed_after_the_loop(&[1, 2]), Ok(0));
+    assert_eq!(typed_after_the_loop(&[0]), Err("zero".into()));
     let handle = Handle(std::ptr::null_mut());
     let sent = assert_send(with_handle(vec![1, 2], handle));
     assert_eq!(futures::executor::block_on(sent), Ok(()));
