@@ -856,11 +856,19 @@ fn binds_whole(pat: &Pat) -> bool {
 
 /// Whether `expr` is a variable or a field of one (`seen`, `names.all`).
 fn is_place(expr: &Expr) -> bool {
+    place_root(expr).is_some()
+}
+
+/// The variable of `expr`, if it is a variable or a field of one (`names` of `names.all`).
+fn place_root(expr: &Expr) -> Option<&syn::Ident> {
     let mut root = expr;
     while let Expr::Field(field) = root {
         root = &field.base;
     }
-    matches!(root, Expr::Path(path) if path.qself.is_none() && path.path.get_ident().is_some())
+    match root {
+        Expr::Path(path) if path.qself.is_none() => path.path.get_ident(),
+        _ => None,
+    }
 }
 
 /// The bare variables that `value` moves out by value, as far as the syntax shows (see
@@ -982,17 +990,8 @@ impl Places<'_> {
         if !self.own_flow || self.in_exit || self.aside || self.in_unsafe {
             return;
         }
-        let mut root = value;
-        while let Expr::Field(field) = root {
-            root = &field.base;
-        }
-        let outside = match root {
-            Expr::Path(path) if path.qself.is_none() => path
-                .path
-                .get_ident()
-                .is_some_and(|name| self.is_outside_local(&name.to_string())),
-            _ => false,
-        };
+        let outside =
+            place_root(value).is_some_and(|name| self.is_outside_local(&name.to_string()));
         let written = quote::ToTokens::to_token_stream(value).to_string();
         if outside
             && !self

@@ -363,6 +363,29 @@ fn place_span(place: &Expr) -> Span {
     }
 }
 
+/// The check that `place` (a variable or a field of one), which a loop's body moves out, is
+/// `Copy`, with the error of `check` (`moved_by_return` or `moved_by_iteration`) at the place.
+/// A `&mut` is reborrowed, and gives nothing to check (see
+/// `failfast_runtime::rewrite::Returned`); a field is reached through a raw pointer, as `&`
+/// of a packed struct's field is refused.
+fn moved_check(named: &TokenStream, place: &Expr, check: &str) -> TokenStream {
+    let at = hygienic(place_span(place));
+    let moved = Ident::new("__failfast_moved", at);
+    let check = Ident::new(check, at);
+    let value = match place {
+        Expr::Field(_) => quote_spanned!(at=> #named::moved_place(::core::ptr::addr_of!(#place))),
+        _ => quote_spanned!(at=> #named::returned_value(&#place)),
+    };
+    quote_spanned! {at=>
+        {
+            use #named::{MovedValue as _, Reborrowed as _};
+            if let ::core::option::Option::Some(#moved) = (&#value).__failfast_moved() {
+                #named::#check(#moved);
+            }
+        }
+    }
+}
+
 fn hygienic(span: Span) -> Span {
     Span::mixed_site().located_at(span)
 }
@@ -714,47 +737,16 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     // Each variable from outside that a `return` of the body moves out is checked at the
     // variable, so that rustc reports a value that is not `Copy` in the loop's terms, not as a
     // move out of the body's closure (a thread loop's) or out of a variable moved by an earlier
-    // iteration (an async loop's).
-    let moved_checks: TokenStream = moved
-        .iter()
-        .map(|name| {
-            let at = hygienic(name.span());
-            let moved = Ident::new("__failfast_moved", at);
-            quote_spanned! {at=>
-                {
-                    use #named::{MovedValue as _, Reborrowed as _};
-                    if let ::core::option::Option::Some(#moved) =
-                        (&#named::returned_value(&#name)).__failfast_moved()
-                    {
-                        #named::moved_by_return(#moved);
-                    }
-                }
-            }
-        })
-        .collect();
-    // So is each place that the body's own flow moves out elsewhere: a field through a raw
-    // pointer, as `&` of a packed struct's field is refused.
+    // iteration (an async loop's); so is each place that the body's own flow moves out
+    // elsewhere.
     let moved_checks: TokenStream = moved_by_iteration
         .iter()
-        .map(|place| {
-            let at = hygienic(place_span(place));
-            let moved = Ident::new("__failfast_moved", at);
-            let value = match place {
-                Expr::Field(_) => {
-                    quote_spanned!(at=> #named::moved_place(::core::ptr::addr_of!(#place)))
-                }
-                _ => quote_spanned!(at=> #named::returned_value(&#place)),
-            };
-            quote_spanned! {at=>
-                {
-                    use #named::{MovedValue as _, Reborrowed as _};
-                    if let ::core::option::Option::Some(#moved) = (&#value).__failfast_moved() {
-                        #named::moved_by_iteration(#moved);
-                    }
-                }
-            }
-        })
-        .chain([moved_checks])
+        .map(|place| moved_check(&named, place, "moved_by_iteration"))
+        .chain(
+            moved
+                .iter()
+                .map(|name| moved_check(&named, &syn::parse_quote!(#name), "moved_by_return")),
+        )
         .collect();
     // Each place a thread loop's body shares is checked at `for`, so that rustc reports one
     // that is not `Sync` in the loop's terms, not as a bound of the body's closure (the same

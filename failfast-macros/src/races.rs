@@ -1028,16 +1028,11 @@ pub(crate) fn fn_mut_params(signature: &Signature, block: &Block) -> HashSet<Str
             _ => false,
         }
     }
-    struct Bound(HashSet<String>);
-    impl Visit<'_> for Bound {
-        fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
-            self.0.insert(binding.ident.to_string());
-            visit::visit_pat_ident(self, binding);
-        }
-        fn visit_item(&mut self, _: &Item) {}
-    }
-    let mut bound = Bound(HashSet::new());
-    bound.visit_block(block);
+    let bound: HashSet<String> = block
+        .stmts
+        .iter()
+        .flat_map(crate::changes::binds_in)
+        .collect();
     signature
         .inputs
         .iter()
@@ -1050,6 +1045,6 @@ pub(crate) fn fn_mut_params(signature: &Signature, block: &Block) -> HashSet<Str
             },
             syn::FnArg::Receiver(_) => None,
         })
-        .filter(|name| !bound.0.contains(name))
+        .filter(|name| !bound.contains(name))
         .collect()
 }
