@@ -197,6 +197,13 @@ impl Locals {
         self.bound.is_none() || mentions_untyped(expr, &self.untyped)
     }
 
+    /// Whether `expr` is seen to use a local whose type a later use may give, or to call a
+    /// function whose result type its caller picks (what [`may_be_untyped`](Self::may_be_untyped)
+    /// sees, where the function's locals are known).
+    pub(crate) fn seen_untyped(&self, expr: &Expr) -> bool {
+        self.bound.is_some() && mentions_untyped(expr, &self.untyped)
+    }
+
     /// Whether `expr`'s value may hold a closure of this function that captures something: it
     /// writes one or an async block, calls a macro other than the standard ones that show their
     /// closures (see `SHOWS_ITS_CLOSURES`) or one of those with `|` or `async` among its tokens,

@@ -368,6 +368,12 @@ fn place_span(place: &Expr) -> Span {
 /// A `&mut` is reborrowed, and gives nothing to check (see
 /// `failfast_runtime::rewrite::Returned`); a field is reached through a raw pointer, as `&`
 /// of a packed struct's field is refused.
+///
+/// The autoref that tells a `&mut` apart picks a type for a variable whose type is not known
+/// yet (`&mut _`, from `Reborrowed`'s impl), which code after the loop would then contradict:
+/// a variable whose type only that code may give (`let limit = Default::default();`) is
+/// checked by a cast to the trait object instead, which leaves its type to rustc's later
+/// inference; such a value is not seen to be a `&mut`.
 fn moved_check(named: &TokenStream, place: &Expr, check: &str) -> TokenStream {
     let at = hygienic(place_span(place));
     let moved = Ident::new("__failfast_moved", at);
@@ -624,6 +630,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         input_captures,
         shared,
         moved,
+        moved_untyped,
         moved_by_iteration,
         lent,
         head_taken,
@@ -747,6 +754,10 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 .iter()
                 .map(|name| moved_check(&named, &syn::parse_quote!(#name), "moved_by_return")),
         )
+        .chain(moved_untyped.iter().map(|name| {
+            let at = hygienic(name.span());
+            quote_spanned!(at=> #named::moved_by_return(&#name);)
+        }))
         .collect();
     // Each place a thread loop's body shares is checked at `for`, so that rustc reports one
     // that is not `Sync` in the loop's terms, not as a bound of the body's closure (the same

@@ -183,6 +183,9 @@ pub(crate) struct ParallelLoop {
     /// The variables declared outside the loop that a `return` or `?` of its body moves out
     /// (see `captures::Used::moved`).
     pub(crate) moved: Vec<Ident>,
+    /// Those of `moved` whose type only code after the loop may give (`Default::default()`,
+    /// `.into()`): their check may not pick a type for them (see `expand::moved_check`).
+    pub(crate) moved_untyped: Vec<Ident>,
     /// The places declared outside the loop that its body's own flow moves out elsewhere
     /// (see `captures::Used::moved_by_iteration`).
     pub(crate) moved_by_iteration: Vec<Expr>,
@@ -565,6 +568,9 @@ impl<'a> Walk<'a> {
         self.failure_returns = outer_failures;
         let jumps = std::mem::replace(&mut self.jumps, outer_jumps).expect("set above");
         self.context = outer;
+        let (moved_untyped, moved): (Vec<Ident>, Vec<Ident>) = moved
+            .into_iter()
+            .partition(|name| self.locals.seen_untyped(&syn::parse_quote!(#name)));
         let described = ParallelLoop {
             marker,
             options,
@@ -576,6 +582,7 @@ impl<'a> Walk<'a> {
             input_captures,
             shared,
             moved,
+            moved_untyped,
             moved_by_iteration,
             lent,
             head_taken,

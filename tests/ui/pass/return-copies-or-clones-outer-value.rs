@@ -25,7 +25,23 @@ fn first_empty(names: &[String], fallback: String) -> Result<String, String> {
     Ok(fallback)
 }
 
+// A `Copy` value whose type only a line after the loop gives: the `?` copies it, and the
+// line after the loop still types it.
+#[fail_fast(workers = 2)]
+fn first_over_default(sizes: &[u64]) -> Result<u64, u64> {
+    let limit = Default::default();
+    for &size in sizes {
+        if size > 100 {
+            Err(limit)?;
+        }
+    }
+    let limit: u64 = limit;
+    Ok(limit)
+}
+
 fn main() {
+    assert_eq!(first_over_default(&[1, 2]), Ok(0));
+    assert_eq!(first_over_default(&[1, 200]), Err(0));
     assert_eq!(first_over(&[1, 2], 5, "sizes"), Ok(()));
     assert_eq!(first_over(&[1, 9], 5, "sizes"), Err((5, "sizes")));
     let names = ["a".to_string(), String::new()];
