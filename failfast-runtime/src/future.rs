@@ -446,8 +446,15 @@ where
 ///
 /// Not public API: used by `#[fail_fast]`'s rewrite and by [`try_for_each`] and [`try_map`];
 /// the module docs describe the protocol.
+///
+/// `T` is the input's item type, a parameter of its own rather than `S::Item`: the driver is
+/// part of the loop's future, and rustc proves that future `Send` with the lifetimes of its
+/// borrows erased. A field typed `S::Item`, for an input adapted by a closure that takes a
+/// borrowed item (`urls.iter().filter(|u| ..)`), would ask rustc to prove that the closure
+/// takes the items of any lifetime, which it does not: "implementation of `FnOnce` is not
+/// general enough", at the `tokio::spawn` of a function whose sequential loop is `Send`.
 #[doc(hidden)]
-pub struct Driver<S: InputItem, F: Future>
+pub struct Driver<S, F: Future, T>
 where
     F::Output: Split,
 {
@@ -456,7 +463,7 @@ where
     input: Option<S>,
     /// An item of an input that is not [`Input::SYNC`], polled by [`Wait`], waiting for
     /// [`Driver::next_item`].
-    ready: Option<<S as InputItem>::Item>,
+    ready: Option<T>,
     workers: usize,
     slots: Vec<Slot<F>>,
     /// Slots with no future in them.
@@ -487,7 +494,7 @@ impl Wake for WakeTask {
     }
 }
 
-impl<I: Iterator, F: Future> Driver<Iter<I>, F>
+impl<I: Iterator, F: Future> Driver<Iter<I>, F, I::Item>
 where
     F::Output: Split,
 {
@@ -516,7 +523,7 @@ where
     }
 }
 
-impl<S: Stream + Unpin, F: Future> Driver<StreamInput<S>, F>
+impl<S: Stream + Unpin, F: Future> Driver<StreamInput<S>, F, S::Item>
 where
     F::Output: Split,
 {
@@ -532,7 +539,7 @@ where
     }
 }
 
-impl<'p, T, H: Future, F: Future<Output = H::Output>> Driver<Head<'p, T, H>, F>
+impl<'p, T, H: Future, F: Future<Output = H::Output>> Driver<Head<'p, T, H>, F, T>
 where
     F::Output: Split,
 {
@@ -558,10 +565,10 @@ where
     }
 }
 
-impl<S, F: Future> Driver<S, F>
+impl<S, F: Future, T> Driver<S, F, T>
 where
     F::Output: Split,
-    S: Input<<F::Output as Split>::Exit>,
+    S: Input<<F::Output as Split>::Exit, Item = T>,
 {
     #[track_caller]
     fn with_input(input: S, workers: usize) -> Self {
@@ -657,11 +664,11 @@ where
     /// The item comes in a [`Moved`]: the rewrite's async block unwraps it with
     /// [`Moved::take`], which moves it into the block even when it is `Copy` (a `&T`, an
     /// integer), where `let pat = item;` would capture it by reference.
-    pub fn next_item(&mut self) -> Option<Moved<S::Item>> {
+    pub fn next_item(&mut self) -> Option<Moved<T>> {
         self.pull().map(Moved)
     }
 
-    fn pull(&mut self) -> Option<S::Item> {
+    fn pull(&mut self) -> Option<T> {
         if !S::SYNC {
             // Polled by `wait`, only when a slot was free: it still is. A stop since drops
             // it.
@@ -751,7 +758,7 @@ where
     /// Polls the iterations that need it: resolves to `None` when another may start, or to the
     /// loop's end: `Ok(())` when the input is exhausted and every iteration finished, or the
     /// first exit.
-    pub fn wait(&mut self) -> Wait<'_, S, F> {
+    pub fn wait(&mut self) -> Wait<'_, S, F, T> {
         Wait { driver: self }
     }
 
@@ -943,7 +950,7 @@ where
     }
 }
 
-impl<S: InputItem, F: Future> Driver<S, F>
+impl<S, F: Future, T> Driver<S, F, T>
 where
     F::Output: Split,
 {
@@ -973,7 +980,7 @@ where
     }
 }
 
-impl<S: InputItem, F: Future> Drop for Driver<S, F>
+impl<S, F: Future, T> Drop for Driver<S, F, T>
 where
     F::Output: Split,
 {
@@ -1004,17 +1011,17 @@ impl<T> Moved<T> {
 
 /// The future of [`Driver::wait`].
 #[doc(hidden)]
-pub struct Wait<'d, S: InputItem, F: Future>
+pub struct Wait<'d, S, F: Future, T>
 where
     F::Output: Split,
 {
-    driver: &'d mut Driver<S, F>,
+    driver: &'d mut Driver<S, F, T>,
 }
 
-impl<S, F: Future> Future for Wait<'_, S, F>
+impl<S, F: Future, T> Future for Wait<'_, S, F, T>
 where
     F::Output: Split,
-    S: Input<<F::Output as Split>::Exit>,
+    S: Input<<F::Output as Split>::Exit, Item = T>,
 {
     type Output = Option<Result<(), <F::Output as Split>::Exit>>;
 
@@ -1031,12 +1038,12 @@ type Ended<F> = (
 
 /// Runs the async loop `driver` with `body` making each iteration's future; the loop's end,
 /// or the stop that ended it.
-async fn run<S, F, B>(mut driver: Driver<S, F>, mut body: B) -> Result<Ended<F>, Stopped>
+async fn run<S, F, B, T>(mut driver: Driver<S, F, T>, mut body: B) -> Result<Ended<F>, Stopped>
 where
     F: Future,
     F::Output: Split,
-    S: Input<<F::Output as Split>::Exit>,
-    B: FnMut(S::Item) -> F,
+    S: Input<<F::Output as Split>::Exit, Item = T>,
+    B: FnMut(T) -> F,
 {
     loop {
         if let Some(item) = driver.next_item() {
