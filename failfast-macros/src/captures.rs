@@ -1516,6 +1516,19 @@ impl Places<'_> {
             macro_arguments(mac).filter(|arguments| arguments.lends || LOGGING.contains(&&*name))
         else {
             self.used_opaquely(mac);
+            // Arguments that read as expressions (`ensure!(cfg.len() < 3)`) are most likely
+            // used as such: their places are checked as shared ones, so that a value that is
+            // not `Sync` (an `Rc`) gets the loop's message, at the place, rather than rustc's
+            // on the body's closure. Aside all the same: they are not lent.
+            if let Some(arguments) = expression_arguments(mac) {
+                let outer_arguments = std::mem::replace(&mut self.in_macro_arguments, true);
+                let inside = std::mem::replace(&mut self.aside, true);
+                for argument in &arguments {
+                    self.visit_expr(argument);
+                }
+                self.aside = inside;
+                self.in_macro_arguments = outer_arguments;
+            }
             return;
         };
         let lends = arguments.lends;
