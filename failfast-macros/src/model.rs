@@ -212,7 +212,8 @@ pub(crate) struct ParallelLoop {
     /// may check its parts (the `Err` of a `Result`) for crossing threads.
     pub(crate) exit_typed: bool,
     /// Whether that type is an alias that hides what the exit carries (`Result<()>`, `Res<T>`:
-    /// a path with fewer than two arguments, other than `Option`): then the rewrite checks it
+    /// a path with fewer than two arguments, other than `Option`; or a `Result` whose error is a
+    /// bare name, `Result<(), BoxError>`, which may be one): then the rewrite checks it
     /// with the message of `failfast_runtime::rewrite::SendBack`, as rustc would report a part
     /// deep inside it (`dyn Error` in `Box<dyn Error>`) otherwise.
     pub(crate) exit_aliased: bool,
@@ -1257,15 +1258,29 @@ fn exit_aliased(context: &Context, signature: Option<&Signature>) -> bool {
     let Some(last) = path.path.segments.last() else {
         return false;
     };
-    let arguments = match &last.arguments {
+    let arguments: Vec<&Type> = match &last.arguments {
         syn::PathArguments::AngleBracketed(arguments) => arguments
             .args
             .iter()
-            .filter(|argument| matches!(argument, syn::GenericArgument::Type(_)))
-            .count(),
-        _ => 0,
+            .filter_map(|argument| match argument {
+                syn::GenericArgument::Type(ty) => Some(ty),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
     };
-    path.qself.is_none() && last.ident != "Option" && arguments < 2
+    // A `Result` whose error is a bare name (`Result<(), BoxError>`) may hide it as well:
+    // `type BoxError = Box<dyn Error>;`. Not `String`, which hides nothing: rustc's report of
+    // an `Rc` in the `Ok` value names `Send` then.
+    let error_aliased = || {
+        last.ident == "Result"
+            && matches!(arguments.as_slice(), [_, Type::Path(error)]
+            if error.qself.is_none()
+                && error.path.segments.last().is_some_and(|last| {
+                    last.arguments.is_none() && last.ident != "String"
+                }))
+    };
+    path.qself.is_none() && last.ident != "Option" && (arguments.len() < 2 || error_aliased())
 }
 
 /// Whether a written return type leaves its type to be inferred (a closure's `-> _`, `->
