@@ -5,7 +5,7 @@ use crate::args::Options;
 use crate::errors::Errors;
 use crate::model::{Exit, Kind, ParallelLoop};
 use crate::races;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use syn::{Attribute, GenericArgument, PathArguments, ReturnType, Signature, Type};
 
 const STOP_INSTEAD: &str = "help: to end the whole loop, `return` from the function (the first `return` wins and cancels the rest), fail with `Err(..)?`, or skip the rest of this iteration with `continue`";
@@ -27,8 +27,8 @@ pub(crate) struct Function<'a> {
     pub(crate) signature: Option<&'a Signature>,
     /// Variables that hold a lock's or a cell's guard (see `races::guards`).
     pub(crate) guards: HashSet<String>,
-    /// Parameters that only an `FnMut` call can call (see `races::fn_mut_params`).
-    pub(crate) fn_muts: HashSet<String>,
+    /// Variables that only an `FnMut` call can call (see `races::fn_mut_callables`).
+    pub(crate) fn_muts: HashMap<String, races::Callable>,
     /// Whether the signature was checked already (it is checked once, for the first loop that
     /// leaves through it).
     pub(crate) signature_checked: bool,

@@ -158,7 +158,7 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
         function: Function {
             signature: Some(&function.sig),
             guards: races::guards(&function.block),
-            fn_muts: races::fn_mut_params(&function.sig, &function.block),
+            fn_muts: races::fn_mut_callables(&function.sig, &function.block),
             signature_checked: false,
         },
         errors: &mut errors,
@@ -193,7 +193,7 @@ fn loop_form(syntax: LoopSyntax, options: &Options, mut errors: Errors) -> Token
         function: Function {
             signature: None,
             guards: std::collections::HashSet::new(),
-            fn_muts: std::collections::HashSet::new(),
+            fn_muts: std::collections::HashMap::new(),
             signature_checked: false,
         },
         errors: &mut errors,

@@ -8,7 +8,7 @@ use crate::captures::{Mutable, Shared};
 use crate::errors::Errors;
 use crate::model::{Kind, ParallelLoop, Source};
 use quote::ToTokens;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, Item, Pat, Signature, Stmt, Type, TypeParamBound};
 
@@ -165,7 +165,7 @@ const TAKEN_HELP: &str = "help: compute what the body needs in the head and bind
 pub(crate) fn check(
     described: &ParallelLoop,
     guards: &HashSet<String>,
-    fn_muts: &HashSet<String>,
+    fn_muts: &HashMap<String, Callable>,
     errors: &mut Errors,
 ) {
     let head = match &described.source {
@@ -484,8 +484,8 @@ struct Races<'a> {
     /// The names bound inside the body, innermost scope last.
     scopes: Vec<HashSet<String>>,
     mutable: Option<&'a Mutable>,
-    /// The parameters that only an `FnMut` call can call (see [`fn_mut_params`]).
-    fn_muts: &'a HashSet<String>,
+    /// The variables that only an `FnMut` call can call (see [`fn_mut_callables`]).
+    fn_muts: &'a HashMap<String, Callable>,
     /// The places a `while let` loop's head uses (see [`places_in`]).
     head_uses: Vec<Vec<String>>,
     /// The ones among them whose change in the body was reported.
@@ -759,14 +759,25 @@ impl Races<'_> {
         }
     }
 
-    /// `f(..)` of a parameter typed `FnMut` (see [`fn_mut_params`]): the call takes `&mut f`.
+    /// `f(..)` of a parameter typed `FnMut` (see [`fn_mut_params`]), or of a variable holding a
+    /// closure that changes what it captures (see [`fn_mut_locals`]): the call takes `&mut f`.
     fn called(&mut self, callee: &Expr) {
         let Some(name) = self.outer_root(callee) else {
             return;
         };
-        if !matches!(callee, Expr::Path(_)) || !self.fn_muts.contains(&name.to_string()) {
+        if !matches!(callee, Expr::Path(_)) {
             return;
         }
+        let name = name.to_string();
+        let instead = match self.fn_muts.get(&name) {
+            None => return,
+            Some(Callable::Parameter) => {
+                "take an `Fn` (`Fn(..) + Sync`) if it only reads what it captures"
+            }
+            Some(Callable::Closure) => {
+                "have the closure change only what it can share (an atomic such as `AtomicU64` instead of a number, a `Mutex` instead of a collection), which makes it an `Fn`"
+            }
+        };
         let kind = self.kind;
         let across = match kind {
             Kind::Thread => "",
@@ -776,7 +787,7 @@ impl Races<'_> {
             callee,
             format!(
                 "cannot call `{name}` in a parallel loop: {}, and calling an `FnMut` changes it, so this is {}\n\
-                 help: take an `Fn` (`Fn(..) + Sync`) if it only reads what it captures; or wrap it before the loop, `let {name} = std::sync::Mutex::new({name});` (for which it must be `Send`), and call it under the lock: `({name}.lock().unwrap())(..)`{across}",
+                 help: {instead}; or wrap it before the loop, `let {name} = std::sync::Mutex::new({name});` (for which it must be `Send`), and call it under the lock: `({name}.lock().unwrap())(..)`{across}",
                 at_once(kind),
                 race(kind),
             ),
@@ -952,6 +963,136 @@ fn is_compound_assignment(op: &syn::BinOp) -> bool {
             | ShlAssign(_)
             | ShrAssign(_)
     )
+}
+
+/// What only an `FnMut` call can call, by its name: see [`fn_mut_callables`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Callable {
+    /// A parameter typed `FnMut` (see [`fn_mut_params`]).
+    Parameter,
+    /// A variable holding a closure that changes what it captures (see [`fn_mut_locals`]).
+    Closure,
+}
+
+/// The variables of the function that only an `FnMut` call can call.
+pub(crate) fn fn_mut_callables(signature: &Signature, block: &Block) -> HashMap<String, Callable> {
+    let parameters = fn_mut_params(signature, block)
+        .into_iter()
+        .map(|name| (name, Callable::Parameter));
+    let closures = fn_mut_locals(signature, block)
+        .into_iter()
+        .map(|name| (name, Callable::Closure));
+    parameters.chain(closures).collect()
+}
+
+/// The variables of the function (`signature` and `block`) that hold a closure which changes
+/// what it captures: `let mut add = |x: u32| total += x;`. Only an `FnMut` call can call such a
+/// closure, and a parallel loop's body calling one takes `&mut` of what its iterations share.
+/// Only where the syntax shows it: the closure is the `let`'s own value, the binding is `mut`
+/// (which rustc asks for only then), the closure assigns to a variable it does not bind, takes
+/// `&mut` of one, or calls one of [`MUTATING`]'s methods on one, and no other pattern of the
+/// function binds the name.
+pub(crate) fn fn_mut_locals(signature: &Signature, block: &Block) -> HashSet<String> {
+    /// Counts the names every pattern binds, and notes the `let mut` closures that change a
+    /// capture.
+    #[derive(Default)]
+    struct Closures {
+        bound: std::collections::HashMap<String, usize>,
+        changing: Vec<String>,
+    }
+    impl Visit<'_> for Closures {
+        fn visit_local(&mut self, local: &syn::Local) {
+            if let (Pat::Ident(binding), Some(init)) = (&local.pat, &local.init) {
+                let mut value = &*init.expr;
+                while let Expr::Paren(inner) = value {
+                    value = &inner.expr;
+                }
+                if binding.mutability.is_some()
+                    && binding.by_ref.is_none()
+                    && binding.subpat.is_none()
+                    && init.diverge.is_none()
+                    && matches!(value, Expr::Closure(closure) if changes_a_capture(closure))
+                {
+                    self.changing.push(binding.ident.to_string());
+                }
+            }
+            visit::visit_local(self, local);
+        }
+        fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
+            *self.bound.entry(binding.ident.to_string()).or_default() += 1;
+            visit::visit_pat_ident(self, binding);
+        }
+        // An item's names are its own.
+        fn visit_item(&mut self, _: &Item) {}
+    }
+    let mut closures = Closures::default();
+    for input in &signature.inputs {
+        closures.visit_fn_arg(input);
+    }
+    closures.visit_block(block);
+    let Closures { bound, changing } = closures;
+    changing
+        .into_iter()
+        .filter(|name| bound.get(name) == Some(&1))
+        .collect()
+}
+
+/// Whether `closure`'s body visibly changes a variable it does not bind itself (see
+/// [`fn_mut_locals`]). Any name a pattern of the closure binds counts as its own.
+fn changes_a_capture(closure: &syn::ExprClosure) -> bool {
+    struct Bound(HashSet<String>);
+    impl Visit<'_> for Bound {
+        fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
+            self.0.insert(binding.ident.to_string());
+            visit::visit_pat_ident(self, binding);
+        }
+    }
+    struct Changes<'b> {
+        own: &'b HashSet<String>,
+        found: bool,
+    }
+    impl Changes<'_> {
+        fn captured(&self, place: &Expr) -> bool {
+            let mut root = place;
+            loop {
+                root = match root {
+                    Expr::Field(field) => &field.base,
+                    Expr::Index(index) => &index.expr,
+                    Expr::Paren(inner) => &inner.expr,
+                    _ => break,
+                };
+            }
+            matches!(root, Expr::Path(path) if path.qself.is_none()
+                && path.path.get_ident().is_some_and(|name| !self.own.contains(&name.to_string())))
+        }
+    }
+    impl Visit<'_> for Changes<'_> {
+        fn visit_expr(&mut self, expr: &Expr) {
+            self.found |= match expr {
+                Expr::Assign(assign) => self.captured(&assign.left),
+                Expr::Binary(binary) if is_compound_assignment(&binary.op) => {
+                    self.captured(&binary.left)
+                }
+                Expr::Reference(reference) if reference.mutability.is_some() => {
+                    self.captured(&reference.expr)
+                }
+                Expr::MethodCall(call) if MUTATING.contains(&call.method.to_string().as_str()) => {
+                    self.captured(&call.receiver)
+                }
+                _ => false,
+            };
+            visit::visit_expr(self, expr);
+        }
+        fn visit_item(&mut self, _: &Item) {}
+    }
+    let mut own = Bound(HashSet::new());
+    own.visit_expr_closure(closure);
+    let mut changes = Changes {
+        own: &own.0,
+        found: false,
+    };
+    changes.visit_expr(&closure.body);
+    changes.found
 }
 
 /// The parameters of `signature`, bound by name, that only an `FnMut` call can call: typed

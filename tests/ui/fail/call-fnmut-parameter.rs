@@ -49,4 +49,28 @@ async fn visit_async(items: &[u32], mut f: impl FnMut(u32)) {
     }
 }
 
+// A closure of the function's own that changes what it captures: the same.
+#[fail_fast(workers = 4)]
+fn total_of(items: &[u32]) -> u32 {
+    let mut total = 0;
+    let mut add = |n: u32| total += n;
+    for item in items {
+        add(*item);
+    }
+    total
+}
+
+#[fail_fast(workers = 4)]
+fn collect(items: &[u32]) -> Vec<u32> {
+    let mut seen = Vec::new();
+    let mut keep = move |n: u32| {
+        seen.push(n);
+        seen.len()
+    };
+    for item in items {
+        let _ = keep(*item);
+    }
+    Vec::new()
+}
+
 fn main() {}

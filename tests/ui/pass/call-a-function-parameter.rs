@@ -61,7 +61,27 @@ where
     }
 }
 
+// Closures of the function's own: one that changes only an atomic is an `Fn`; a name bound
+// twice is left to rustc, which calls the second closure, an `Fn`.
+#[fail_fast(workers = 4)]
+fn counted(items: &[u32]) -> u32 {
+    let total = AtomicU32::new(0);
+    let add = |n: u32| total.fetch_add(n, Ordering::SeqCst);
+    let mut calls = 0;
+    let mut tally = |n: u32| {
+        calls += 1;
+        n
+    };
+    let first = tally(1);
+    let tally = |n: u32| n * 2;
+    for item in items {
+        add(tally(*item));
+    }
+    total.load(Ordering::SeqCst) + first + calls
+}
+
 fn main() {
+    assert_eq!(counted(&[1, 2]), 8);
     let total = AtomicU32::new(0);
     let add = |n: u32| {
         total.fetch_add(n, Ordering::SeqCst);
