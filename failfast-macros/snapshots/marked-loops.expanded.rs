@@ -47,12 +47,12 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                                                 .__failfast_parts()
                                         };
                                         if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                            __failfast_checks.exit(&__failfast_inner);
+                                            __failfast_checks.exit_aliased(&__failfast_inner);
                                         }
                                         if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                            __failfast_checks.exit(&__failfast_other);
+                                            __failfast_checks.exit_aliased(&__failfast_other);
                                         }
-                                        __failfast_checks.exit(&__failfast_first);
+                                        __failfast_checks.exit_aliased(&__failfast_first);
                                     }
                                     if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
                                         let (__failfast_inner, __failfast_other) = {
@@ -63,15 +63,17 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                                                 .__failfast_parts()
                                         };
                                         if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                            __failfast_checks.exit(&__failfast_inner);
+                                            __failfast_checks.exit_aliased(&__failfast_inner);
                                         }
                                         if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                            __failfast_checks.exit(&__failfast_other);
+                                            __failfast_checks.exit_aliased(&__failfast_other);
                                         }
-                                        __failfast_checks.exit(&__failfast_second);
+                                        __failfast_checks.exit_aliased(&__failfast_second);
                                     }
                                 }
-                                ::failfast::parallel_loop::sent_back(&__failfast_failure);
+                                ::failfast::parallel_loop::sent_back_aliased(
+                                    &__failfast_failure,
+                                );
                             }
                             return __failfast_returned;
                         }
@@ -198,12 +200,12 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                                                     .__failfast_parts()
                                             };
                                             if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                                __failfast_checks.exit(&__failfast_inner);
+                                                __failfast_checks.exit_aliased(&__failfast_inner);
                                             }
                                             if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                                __failfast_checks.exit(&__failfast_other);
+                                                __failfast_checks.exit_aliased(&__failfast_other);
                                             }
-                                            __failfast_checks.exit(&__failfast_first);
+                                            __failfast_checks.exit_aliased(&__failfast_first);
                                         }
                                         if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
                                             let (__failfast_inner, __failfast_other) = {
@@ -214,15 +216,17 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                                                     .__failfast_parts()
                                             };
                                             if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                                __failfast_checks.exit(&__failfast_inner);
+                                                __failfast_checks.exit_aliased(&__failfast_inner);
                                             }
                                             if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                                __failfast_checks.exit(&__failfast_other);
+                                                __failfast_checks.exit_aliased(&__failfast_other);
                                             }
-                                            __failfast_checks.exit(&__failfast_second);
+                                            __failfast_checks.exit_aliased(&__failfast_second);
                                         }
                                     }
-                                    ::failfast::parallel_loop::sent_back(&__failfast_failure);
+                                    ::failfast::parallel_loop::sent_back_aliased(
+                                        &__failfast_failure,
+                                    );
                                 }
                                 return __failfast_returned;
                             }

@@ -38,12 +38,12 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                                 .__failfast_parts()
                                         };
                                         if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                            __failfast_checks.exit(&__failfast_inner);
+                                            __failfast_checks.exit_aliased(&__failfast_inner);
                                         }
                                         if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                            __failfast_checks.exit(&__failfast_other);
+                                            __failfast_checks.exit_aliased(&__failfast_other);
                                         }
-                                        __failfast_checks.exit(&__failfast_first);
+                                        __failfast_checks.exit_aliased(&__failfast_first);
                                     }
                                     if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
                                         let (__failfast_inner, __failfast_other) = {
@@ -52,15 +52,15 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                                 .__failfast_parts()
                                         };
                                         if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                            __failfast_checks.exit(&__failfast_inner);
+                                            __failfast_checks.exit_aliased(&__failfast_inner);
                                         }
                                         if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                            __failfast_checks.exit(&__failfast_other);
+                                            __failfast_checks.exit_aliased(&__failfast_other);
                                         }
-                                        __failfast_checks.exit(&__failfast_second);
+                                        __failfast_checks.exit_aliased(&__failfast_second);
                                     }
                                 }
-                                ff::parallel_loop::sent_back(&__failfast_failure);
+                                ff::parallel_loop::sent_back_aliased(&__failfast_failure);
                             }
                             return __failfast_returned;
                         }

@@ -36,12 +36,12 @@ fn find_config(dirs: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
                                             .__failfast_parts()
                                     };
                                     if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                        __failfast_checks.exit(&__failfast_inner);
+                                        __failfast_checks.exit_aliased(&__failfast_inner);
                                     }
                                     if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                        __failfast_checks.exit(&__failfast_other);
+                                        __failfast_checks.exit_aliased(&__failfast_other);
                                     }
-                                    __failfast_checks.exit(&__failfast_first);
+                                    __failfast_checks.exit_aliased(&__failfast_first);
                                 }
                                 if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
                                     let (__failfast_inner, __failfast_other) = {
@@ -52,15 +52,17 @@ fn find_config(dirs: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
                                             .__failfast_parts()
                                     };
                                     if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                        __failfast_checks.exit(&__failfast_inner);
+                                        __failfast_checks.exit_aliased(&__failfast_inner);
                                     }
                                     if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                        __failfast_checks.exit(&__failfast_other);
+                                        __failfast_checks.exit_aliased(&__failfast_other);
                                     }
-                                    __failfast_checks.exit(&__failfast_second);
+                                    __failfast_checks.exit_aliased(&__failfast_second);
                                 }
                             }
-                            ::failfast::parallel_loop::sent_back(&__failfast_returned);
+                            ::failfast::parallel_loop::sent_back_aliased(
+                                &__failfast_returned,
+                            );
                             return __failfast_returned;
                         }
                         let __failfast_whole = ::failfast::parallel_loop::whole_item(
