@@ -199,7 +199,8 @@ pub(crate) fn check(
 }
 
 /// The methods that take a `while let` loop's next item through `&mut self` (an iterator's,
-/// a stream's, a collection's, a reader's, tokio's receivers').
+/// a stream's, a collection's, a reader's, tokio's receivers', and its `watch` receiver's
+/// wait for the next change).
 const TAKING: &[&str] = &[
     "next",
     "next_back",
@@ -208,12 +209,15 @@ const TAKING: &[&str] = &[
     "next_line",
     "next_entry",
     "read_line",
+    "read_until",
     "pop",
     "pop_front",
     "pop_back",
     "pop_first",
     "pop_last",
     "recv",
+    "recv_many",
+    "changed",
 ];
 
 /// The variables `head` takes its items from mutably, each with how (`it.next()`): a

@@ -58,7 +58,22 @@ fn guarded(stack: &std::sync::Mutex<Stack>) -> Result<(), String> {
     Ok(())
 }
 
+// tokio's `watch` receiver: `changed()` takes `&mut self` to wait for the next value, which
+// the body reads.
+#[fail_fast(workers = 4)]
+async fn on_change(mut settings: tokio::sync::watch::Receiver<u32>) -> Result<(), String> {
+    while let Ok(()) = settings.changed().await {
+        let limit = *settings.borrow();
+        if limit == 0 {
+            return Err("no limit".to_string());
+        }
+    }
+    Ok(())
+}
+
 fn main() {
+    let (_, settings) = tokio::sync::watch::channel(1);
+    let _ = on_change(settings);
     let _ = show(vec![1]);
     let _ = numbered(3);
     let _ = streamed(vec![1]);
