@@ -101,7 +101,19 @@
 //! thread's stack left continues on a new 8 MiB segment, which the `stacker` crate maps and
 //! unmaps again when the run returns (as rustc does for its own deep recursions), so a walk
 //! goes as deep as memory allows (`tests/recursion_deep.rs`: 10,000 levels from an 8 MiB
-//! thread, on every path). The check is a few nanoseconds a run. Whether a loop of a level's
+//! thread, on every path). The check is a few nanoseconds a run.
+//!
+//! Large items passed by value get the same care, also outside any recursion. Between its
+//! source and the body, an item sits in several of the engine's frames at once (about four
+//! copies in the visit's frame of a release build, more in a debug build), where the
+//! sequential loop holds it once or twice: a thread loop over 1 MiB blocks by value overflowed
+//! the main thread's 8 MiB. A run whose items need more than 512 KiB of that room (16 copies
+//! optimised, 32 in a debug build) checks, wherever it starts, that its thread has it left, and
+//! a pool thread checks before it visits such a run; either continues on a segment large enough
+//! otherwise (`tests/large_items.rs`: 1 MiB items on every input path from a 4 MiB thread).
+//! Items of a few KiB cost nothing: the room is a constant. An async loop's items are not
+//! covered: its iterations' futures are built in the caller's own frame, which no segment can
+//! change; a debug build overflowed 8 MiB with 1 MiB items (box such items: `Box<[u8; N]>`). Whether a loop of a level's
 //! chain was cancelled is read in constant time, not by walking the chain (see
 //! `failfast_runtime`'s `cancel.rs`): a comb 8,000 levels deep took 1.8 s before that, 12 ms
 //! after, optimised with `workers = 1`. With several workers a walk thousands of levels deep

@@ -95,6 +95,8 @@ impl PartialEq for Site {
 
 /// A run as the group sees it.
 pub(crate) trait Visit: Sync {
+    /// The stack its items may take in the engine's frames (see `stack::room_for`).
+    fn item_room(&self) -> usize;
     /// Whether a visit could find items to run (a hint).
     fn has_work(&self) -> bool;
     /// Takes and runs items until none are left or the run is cancelled, or, for a helping
@@ -574,7 +576,9 @@ impl Group {
                 back_to: None,
                 owner: None,
             };
-            self.visit(id, run, &pool_thread);
+            // SAFETY: the run stays listed while this thread is counted in its `active`.
+            let room = unsafe { run.get() }.item_room();
+            super::stack::visit_with_room(room, || self.visit(id, run, &pool_thread));
         }
     }
 

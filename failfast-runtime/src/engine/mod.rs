@@ -88,8 +88,9 @@ where
     I::Item: Send,
     B: Body<I::Item>,
 {
-    if stack::low() {
-        return stack::grown(run_indexed::<I, B>, input, workers, site, body, stop);
+    let room = stack::room_for::<I::Item>();
+    if stack::low(room) {
+        return stack::grown(room, run_indexed::<I, B>, input, workers, site, body, stop);
     }
     let items = input.into_items();
     let Some(group) = group::enclosing(site) else {
@@ -158,8 +159,10 @@ where
     B: Body<I::Item>,
 {
     let input = input.into_iter();
-    if stack::low() {
+    let room = stack::room_for::<I::Item>();
+    if stack::low(room) {
         return stack::grown(
+            room,
             run_shared::<I::IntoIter, B>,
             input,
             workers,
@@ -234,8 +237,17 @@ where
     B: Body<I::Item>,
 {
     let input = input.into_iter();
-    if stack::low() {
-        return stack::grown(run_fed::<I::IntoIter, B>, input, workers, site, body, stop);
+    let room = stack::room_for::<I::Item>();
+    if stack::low(room) {
+        return stack::grown(
+            room,
+            run_fed::<I::IntoIter, B>,
+            input,
+            workers,
+            site,
+            body,
+            stop,
+        );
     }
     let Some(group) = group::enclosing(site) else {
         return first_fed(input, workers, site, body, stop);
@@ -315,8 +327,9 @@ where
     H: FnMut() -> Pulled<T, <B::Outcome as LoopStep>::Exit>,
     B: Body<T>,
 {
-    if stack::low() {
-        return stack::grown(run_head::<T, H, B>, head, workers, site, body, stop);
+    let room = stack::room_for::<T>();
+    if stack::low(room) {
+        return stack::grown(room, run_head::<T, H, B>, head, workers, site, body, stop);
     }
     let Some(group) = group::enclosing(site) else {
         return in_new_group(site, workers, workers, |group| {

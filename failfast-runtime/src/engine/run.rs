@@ -249,6 +249,10 @@ impl Wake for StopRun {
 }
 
 impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
+    fn item_room(&self) -> usize {
+        super::stack::room_for::<S::Item>()
+    }
+
     fn has_work(&self) -> bool {
         // Not `&& !cancelled`: a run cancelled from outside (an enclosing loop's failure)
         // signals nobody in this group, so a thread must still visit it, see the

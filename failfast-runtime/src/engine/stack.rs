@@ -12,6 +12,15 @@
 //! rustc's own recursions do with the same crate. A loop started outside any iteration never
 //! does: a thread with a small stack (256 KiB) would otherwise map a segment for every loop.
 //!
+//! Large items need the same care anywhere. An item passed by value (a `[u8; 1 << 20]` block)
+//! sits in several of the engine's frames at once between its source and the body (a claim,
+//! the item taken from it, the body's argument; more in a debug build, which keeps every
+//! temporary), where the sequential loop holds it once or twice: a loop over 1 MiB items
+//! aborted the main thread's 8 MiB stack. So a run whose items need more than [`RED_ZONE`] of
+//! room ([`room_for`]) checks at its start, also outside any iteration, that the thread has
+//! that room left, and a pool thread checks before each visit of such a run; either moves to a
+//! segment large enough otherwise. Small items cost nothing: the room is a constant.
+//!
 //! The check reads the stack pointer and a thread-local limit, a few nanoseconds a run. Under
 //! Miri and loom, which cannot switch stacks, there is no check.
 
@@ -24,24 +33,66 @@ const RED_ZONE: usize = 512 << 10;
 #[cfg(not(any(miri, loom)))]
 const SEGMENT: usize = 8 << 20;
 
-/// Whether the current thread runs an iteration, and its stack has less than [`RED_ZONE`]
-/// left.
-#[inline]
-pub(crate) fn low() -> bool {
-    #[cfg(not(any(miri, loom)))]
-    return crate::cancel::in_iteration()
-        && stacker::remaining_stack().is_some_and(|left| left < RED_ZONE);
-    #[cfg(any(miri, loom))]
-    return false;
+/// How many copies of an item the engine's frames may hold at once, between the source and
+/// the body's own frame (measured: a release build's visit frame holds four of a 1 MiB item,
+/// the frames around it a few more; a debug build, which gives every temporary a slot, about
+/// twice as many), with room to spare.
+#[cfg(not(any(miri, loom)))]
+const ITEM_COPIES: usize = if cfg!(debug_assertions) { 32 } else { 16 };
+
+/// The stack that the items of a run over `T` may take in the engine's frames.
+#[cfg(not(any(miri, loom)))]
+pub(crate) const fn room_for<T>() -> usize {
+    ITEM_COPIES.saturating_mul(std::mem::size_of::<T>())
 }
 
-/// Calls `run` with its five arguments on a new segment of [`SEGMENT`], its result or panic
-/// passed on. Out of line, and given the function and its arguments rather than a closure:
+/// See [`room_for`].
+#[cfg(any(miri, loom))]
+pub(crate) const fn room_for<T>() -> usize {
+    0
+}
+
+/// Whether a run over items that need `room` (see [`room_for`]) must not start on this
+/// thread's stack: it runs an iteration (a recursion's level) or the items need more than
+/// [`RED_ZONE`], and the stack has less than [`RED_ZONE`] and `room` left.
+#[inline]
+pub(crate) fn low(room: usize) -> bool {
+    #[cfg(not(any(miri, loom)))]
+    return (room > RED_ZONE || crate::cancel::in_iteration())
+        && stacker::remaining_stack().is_some_and(|left| left < RED_ZONE.saturating_add(room));
+    #[cfg(any(miri, loom))]
+    {
+        let _ = room;
+        false
+    }
+}
+
+/// A pool thread's visit of a run over items that need `room`: on a new segment if the items
+/// need more than [`RED_ZONE`] and the stack has less than that and `room` left (see [`low`]).
+#[inline]
+pub(crate) fn visit_with_room<R>(room: usize, visit: impl FnOnce() -> R) -> R {
+    #[cfg(not(any(miri, loom)))]
+    if room > RED_ZONE && low(room) {
+        return stacker::grow(segment(room), visit);
+    }
+    let _ = room;
+    visit()
+}
+
+/// The size of a new segment for a run over items that need `room`.
+#[cfg(not(any(miri, loom)))]
+fn segment(room: usize) -> usize {
+    SEGMENT.max(RED_ZONE.saturating_add(room).saturating_mul(2))
+}
+
+/// Calls `run` with its five arguments on a new segment of [`SEGMENT`] (or more, for items
+/// that need `room`), its result or panic passed on. Out of line, and given the function and its arguments rather than a closure:
 /// the frame of a run's function, which found the stack [`low`], is on the stack once per
 /// level of a recursion, and would hold the closure (`tests/recursion_stack.rs` measures it).
 #[cold]
 #[inline(never)]
 pub(crate) fn grown<A, W, S, B, T, R>(
+    room: usize,
     run: fn(A, W, S, B, T) -> R,
     a: A,
     w: W,
@@ -51,7 +102,10 @@ pub(crate) fn grown<A, W, S, B, T, R>(
 ) -> R {
     let call = move || run(a, w, s, b, t);
     #[cfg(not(any(miri, loom)))]
-    return stacker::grow(SEGMENT, call);
+    return stacker::grow(segment(room), call);
     #[cfg(any(miri, loom))]
-    return call();
+    {
+        let _ = room;
+        call()
+    }
 }
