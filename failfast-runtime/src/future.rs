@@ -1081,7 +1081,12 @@ fn never_stopped<T>(ended: Result<T, Stopped>) -> T {
 ///   of the poll at once, with its payload.
 /// - A loop with many ready iterations yields to the executor every [`BUDGET`] iterations.
 ///
-/// The returned future is `Send` when the input, `f` and its futures are.
+/// The returned future is `Send` when the input, `f` and its futures are; but not over an input
+/// that an adapter's closure makes from borrowed items (`urls.iter().filter(|u| ..)`):
+/// `tokio::spawn` then reports "implementation of `FnOnce` is not general enough". The future
+/// names the input's item type through the adapter, which rustc cannot prove `Send` for every
+/// lifetime of the borrow. Adapt owned items (`urls.iter().cloned().filter(..)`), or write the
+/// loop as a `#[fail_fast]` async loop, whose future does not name that type.
 ///
 /// An `async move` closure whose futures borrow what the closure owns ("async closure does not
 /// implement `FnMut` because it captures state from its environment") goes to
@@ -1119,15 +1124,10 @@ fn never_stopped<T>(ended: Result<T, Stopped>) -> T {
 /// assert_eq!(odd, Err("5 is odd".to_string()));
 /// ```
 #[track_caller]
-pub fn try_for_each<I, F, Fut, R, T, It>(
-    iterable: I,
-    workers: usize,
-    f: F,
-) -> impl Future<Output = R>
+pub fn try_for_each<I, F, Fut, R>(iterable: I, workers: usize, f: F) -> impl Future<Output = R>
 where
-    I: IntoIterator<Item = T, IntoIter = It>,
-    It: Iterator<Item = T>,
-    F: FnMut(T) -> Fut,
+    I: IntoIterator,
+    F: FnMut(I::Item) -> Fut,
     Fut: Future<Output = R>,
     R: Outcome,
 {
@@ -1162,15 +1162,10 @@ where
 /// assert!(matches!(checked, Err(n) if n > 3));
 /// ```
 #[track_caller]
-pub fn try_for_each_borrowing<I, F, R, T, It>(
-    iterable: I,
-    workers: usize,
-    f: F,
-) -> impl Future<Output = R>
+pub fn try_for_each_borrowing<I, F, R>(iterable: I, workers: usize, f: F) -> impl Future<Output = R>
 where
-    I: IntoIterator<Item = T, IntoIter = It>,
-    It: Iterator<Item = T>,
-    F: AsyncFn(T) -> R,
+    I: IntoIterator,
+    F: AsyncFn(I::Item) -> R,
     R: Outcome,
 {
     crate::check_workers(workers);
@@ -1183,16 +1178,15 @@ where
 }
 
 /// The loop of [`try_for_each`], stopped by `stop` if given.
-async fn for_each_in<I, F, Fut, R, T, It>(
+async fn for_each_in<I, F, Fut, R>(
     iterable: I,
     workers: usize,
     stop: Option<&StopToken>,
     f: F,
 ) -> Result<R, Stopped>
 where
-    I: IntoIterator<Item = T, IntoIter = It>,
-    It: Iterator<Item = T>,
-    F: FnMut(T) -> Fut,
+    I: IntoIterator,
+    F: FnMut(I::Item) -> Fut,
     Fut: Future<Output = R>,
     R: Outcome,
 {
@@ -1201,15 +1195,15 @@ where
 
 /// The loop of [`try_for_each`] and [`try_for_each_stream`] over `input`, stopped by `stop`
 /// if given.
-async fn for_each_of<S, F, Fut, R, T>(
+async fn for_each_of<S, F, Fut, R>(
     input: S,
     workers: usize,
     stop: Option<&StopToken>,
     f: F,
 ) -> Result<R, Stopped>
 where
-    S: Input<R::Failure, Item = T>,
-    F: FnMut(T) -> Fut,
+    S: Input<R::Failure>,
+    F: FnMut(S::Item) -> Fut,
     Fut: Future<Output = R>,
     R: Outcome,
 {
@@ -1272,15 +1266,14 @@ impl<U, E> Split for Indexed<U, E> {
 /// assert_eq!(sized, Ok(vec![1, 2]));
 /// ```
 #[track_caller]
-pub fn try_map<I, F, Fut, U, E, T, It>(
+pub fn try_map<I, F, Fut, U, E>(
     iterable: I,
     workers: usize,
     f: F,
 ) -> impl Future<Output = Result<Vec<U>, E>>
 where
-    I: IntoIterator<Item = T, IntoIter = It>,
-    It: Iterator<Item = T>,
-    F: FnMut(T) -> Fut,
+    I: IntoIterator,
+    F: FnMut(I::Item) -> Fut,
     Fut: Future<Output = Result<U, E>>,
 {
     crate::check_workers(workers);
@@ -1308,15 +1301,14 @@ where
 /// assert_eq!(sizes, Ok(vec!["1px".to_string(), "2px".to_string()]));
 /// ```
 #[track_caller]
-pub fn try_map_borrowing<I, F, U, E, T, It>(
+pub fn try_map_borrowing<I, F, U, E>(
     iterable: I,
     workers: usize,
     f: F,
 ) -> impl Future<Output = Result<Vec<U>, E>>
 where
-    I: IntoIterator<Item = T, IntoIter = It>,
-    It: Iterator<Item = T>,
-    F: AsyncFn(T) -> Result<U, E>,
+    I: IntoIterator,
+    F: AsyncFn(I::Item) -> Result<U, E>,
 {
     crate::check_workers(workers);
     async move {
@@ -1326,31 +1318,30 @@ where
 }
 
 /// The loop of [`try_map`], stopped by `stop` if given.
-async fn map_in<I, F, Fut, U, E, T, It>(
+async fn map_in<I, F, Fut, U, E>(
     iterable: I,
     workers: usize,
     stop: Option<&StopToken>,
     f: F,
 ) -> Result<Result<Vec<U>, E>, Stopped>
 where
-    I: IntoIterator<Item = T, IntoIter = It>,
-    It: Iterator<Item = T>,
-    F: FnMut(T) -> Fut,
+    I: IntoIterator,
+    F: FnMut(I::Item) -> Fut,
     Fut: Future<Output = Result<U, E>>,
 {
     map_of(Iter(iterable.into_iter()), workers, stop, f).await
 }
 
 /// The loop of [`try_map`] and [`try_map_stream`] over `input`, stopped by `stop` if given.
-async fn map_of<S, F, Fut, U, E, T>(
+async fn map_of<S, F, Fut, U, E>(
     input: S,
     workers: usize,
     stop: Option<&StopToken>,
     mut f: F,
 ) -> Result<Result<Vec<U>, E>, Stopped>
 where
-    S: Input<E, Item = T>,
-    F: FnMut(T) -> Fut,
+    S: Input<E>,
+    F: FnMut(S::Item) -> Fut,
     Fut: Future<Output = Result<U, E>>,
 {
     // Items start in the input's order, one at a time: counting them gives their index.
@@ -1480,11 +1471,10 @@ impl<'s> Loop<'s> {
     /// }));
     /// assert_eq!(result, Err("item 3 failed".to_string()));
     /// ```
-    pub async fn try_for_each<I, F, Fut, R, T, It>(self, iterable: I, f: F) -> R
+    pub async fn try_for_each<I, F, Fut, R>(self, iterable: I, f: F) -> R
     where
-        I: IntoIterator<Item = T, IntoIter = It>,
-        It: Iterator<Item = T>,
-        F: FnMut(T) -> Fut,
+        I: IntoIterator,
+        F: FnMut(I::Item) -> Fut,
         Fut: Future<Output = R>,
         R: Outcome,
     {
@@ -1509,11 +1499,10 @@ impl<'s> Loop<'s> {
     /// );
     /// assert_eq!(lengths, Ok(vec![1, 2]));
     /// ```
-    pub async fn try_map<I, F, Fut, U, E, T, It>(self, iterable: I, f: F) -> Result<Vec<U>, E>
+    pub async fn try_map<I, F, Fut, U, E>(self, iterable: I, f: F) -> Result<Vec<U>, E>
     where
-        I: IntoIterator<Item = T, IntoIter = It>,
-        It: Iterator<Item = T>,
-        F: FnMut(T) -> Fut,
+        I: IntoIterator,
+        F: FnMut(I::Item) -> Fut,
         Fut: Future<Output = Result<U, E>>,
     {
         crate::never_stopped(map_in(iterable, self.workers, None, f).await)
@@ -1537,11 +1526,10 @@ impl<'s> Loop<'s> {
     /// let result = block_on(failfast_runtime::future::Loop::new(4).try_for_each_borrowing(0..10, check));
     /// assert_eq!(result, Err("item 3".to_string()));
     /// ```
-    pub async fn try_for_each_borrowing<I, F, R, T, It>(self, iterable: I, f: F) -> R
+    pub async fn try_for_each_borrowing<I, F, R>(self, iterable: I, f: F) -> R
     where
-        I: IntoIterator<Item = T, IntoIter = It>,
-        It: Iterator<Item = T>,
-        F: AsyncFn(T) -> R,
+        I: IntoIterator,
+        F: AsyncFn(I::Item) -> R,
         R: Outcome,
     {
         try_for_each_borrowing(iterable, self.workers, f).await
@@ -1565,11 +1553,10 @@ impl<'s> Loop<'s> {
     /// let names = block_on(failfast_runtime::future::Loop::new(4).try_map_borrowing(0..2, name));
     /// assert_eq!(names.unwrap(), ["item 0", "item 1"]);
     /// ```
-    pub async fn try_map_borrowing<I, F, U, E, T, It>(self, iterable: I, f: F) -> Result<Vec<U>, E>
+    pub async fn try_map_borrowing<I, F, U, E>(self, iterable: I, f: F) -> Result<Vec<U>, E>
     where
-        I: IntoIterator<Item = T, IntoIter = It>,
-        It: Iterator<Item = T>,
-        F: AsyncFn(T) -> Result<U, E>,
+        I: IntoIterator,
+        F: AsyncFn(I::Item) -> Result<U, E>,
     {
         try_map_borrowing(iterable, self.workers, f).await
     }
@@ -1593,10 +1580,10 @@ impl<'s> Loop<'s> {
     /// ));
     /// assert_eq!(result, Err(4));
     /// ```
-    pub async fn try_for_each_stream<S, F, Fut, R, T>(self, stream: S, f: F) -> R
+    pub async fn try_for_each_stream<S, F, Fut, R>(self, stream: S, f: F) -> R
     where
-        S: Stream<Item = T>,
-        F: FnMut(T) -> Fut,
+        S: Stream,
+        F: FnMut(S::Item) -> Fut,
         Fut: Future<Output = R>,
         R: Outcome,
     {
@@ -1622,10 +1609,10 @@ impl<'s> Loop<'s> {
     /// );
     /// assert_eq!(lengths, Ok(vec![1, 2, 3]));
     /// ```
-    pub async fn try_map_stream<S, F, Fut, U, E, T>(self, stream: S, f: F) -> Result<Vec<U>, E>
+    pub async fn try_map_stream<S, F, Fut, U, E>(self, stream: S, f: F) -> Result<Vec<U>, E>
     where
-        S: Stream<Item = T>,
-        F: FnMut(T) -> Fut,
+        S: Stream,
+        F: FnMut(S::Item) -> Fut,
         Fut: Future<Output = Result<U, E>>,
     {
         crate::never_stopped(map_stream_in(stream, self.workers, None, f).await)
@@ -1672,11 +1659,10 @@ impl Loop<'_, Stoppable> {
     /// );
     /// assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::Interrupted);
     /// ```
-    pub async fn try_for_each<I, F, Fut, R, T, It>(self, iterable: I, f: F) -> R
+    pub async fn try_for_each<I, F, Fut, R>(self, iterable: I, f: F) -> R
     where
-        I: IntoIterator<Item = T, IntoIter = It>,
-        It: Iterator<Item = T>,
-        F: FnMut(T) -> Fut,
+        I: IntoIterator,
+        F: FnMut(I::Item) -> Fut,
         Fut: Future<Output = R>,
         R: Outcome + FromStopped,
     {
@@ -1706,11 +1692,10 @@ impl Loop<'_, Stoppable> {
     /// );
     /// assert_eq!(lengths, Ok(vec![1, 2]));
     /// ```
-    pub async fn try_map<I, F, Fut, U, E, T, It>(self, iterable: I, f: F) -> Result<Vec<U>, E>
+    pub async fn try_map<I, F, Fut, U, E>(self, iterable: I, f: F) -> Result<Vec<U>, E>
     where
-        I: IntoIterator<Item = T, IntoIter = It>,
-        It: Iterator<Item = T>,
-        F: FnMut(T) -> Fut,
+        I: IntoIterator,
+        F: FnMut(I::Item) -> Fut,
         Fut: Future<Output = Result<U, E>>,
         Result<Vec<U>, E>: FromStopped,
     {
@@ -1741,11 +1726,10 @@ impl Loop<'_, Stoppable> {
     /// );
     /// assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::Interrupted);
     /// ```
-    pub async fn try_for_each_borrowing<I, F, R, T, It>(self, iterable: I, f: F) -> R
+    pub async fn try_for_each_borrowing<I, F, R>(self, iterable: I, f: F) -> R
     where
-        I: IntoIterator<Item = T, IntoIter = It>,
-        It: Iterator<Item = T>,
-        F: AsyncFn(T) -> R,
+        I: IntoIterator,
+        F: AsyncFn(I::Item) -> R,
         R: Outcome + FromStopped,
     {
         let f = &f;
@@ -1775,11 +1759,10 @@ impl Loop<'_, Stoppable> {
     /// );
     /// assert_eq!(names.unwrap(), ["item 0", "item 1"]);
     /// ```
-    pub async fn try_map_borrowing<I, F, U, E, T, It>(self, iterable: I, f: F) -> Result<Vec<U>, E>
+    pub async fn try_map_borrowing<I, F, U, E>(self, iterable: I, f: F) -> Result<Vec<U>, E>
     where
-        I: IntoIterator<Item = T, IntoIter = It>,
-        It: Iterator<Item = T>,
-        F: AsyncFn(T) -> Result<U, E>,
+        I: IntoIterator,
+        F: AsyncFn(I::Item) -> Result<U, E>,
         Result<Vec<U>, E>: FromStopped,
     {
         let f = &f;
@@ -1818,10 +1801,10 @@ impl Loop<'_, Stoppable> {
     ///     }));
     /// assert_eq!(result, Err(Stopped::by_token()));
     /// ```
-    pub async fn try_for_each_stream<S, F, Fut, R, T>(self, stream: S, f: F) -> R
+    pub async fn try_for_each_stream<S, F, Fut, R>(self, stream: S, f: F) -> R
     where
-        S: Stream<Item = T>,
-        F: FnMut(T) -> Fut,
+        S: Stream,
+        F: FnMut(S::Item) -> Fut,
         Fut: Future<Output = R>,
         R: Outcome + FromStopped,
     {
@@ -1864,10 +1847,10 @@ impl Loop<'_, Stoppable> {
     /// );
     /// assert_eq!(stopped.unwrap_err().kind(), std::io::ErrorKind::Interrupted);
     /// ```
-    pub async fn try_map_stream<S, F, Fut, U, E, T>(self, stream: S, f: F) -> Result<Vec<U>, E>
+    pub async fn try_map_stream<S, F, Fut, U, E>(self, stream: S, f: F) -> Result<Vec<U>, E>
     where
-        S: Stream<Item = T>,
-        F: FnMut(T) -> Fut,
+        S: Stream,
+        F: FnMut(S::Item) -> Fut,
         Fut: Future<Output = Result<U, E>>,
         Result<Vec<U>, E>: FromStopped,
     {
@@ -1910,14 +1893,10 @@ impl Loop<'_, Stoppable> {
 /// assert_eq!(checked, Err(40));
 /// ```
 #[track_caller]
-pub fn try_for_each_stream<S, F, Fut, R, T>(
-    stream: S,
-    workers: usize,
-    f: F,
-) -> impl Future<Output = R>
+pub fn try_for_each_stream<S, F, Fut, R>(stream: S, workers: usize, f: F) -> impl Future<Output = R>
 where
-    S: Stream<Item = T>,
-    F: FnMut(T) -> Fut,
+    S: Stream,
+    F: FnMut(S::Item) -> Fut,
     Fut: Future<Output = R>,
     R: Outcome,
 {
@@ -1926,15 +1905,15 @@ where
 }
 
 /// The loop of [`try_for_each_stream`], stopped by `stop` if given.
-async fn for_each_stream_in<S, F, Fut, R, T>(
+async fn for_each_stream_in<S, F, Fut, R>(
     stream: S,
     workers: usize,
     stop: Option<&StopToken>,
     f: F,
 ) -> Result<R, Stopped>
 where
-    S: Stream<Item = T>,
-    F: FnMut(T) -> Fut,
+    S: Stream,
+    F: FnMut(S::Item) -> Fut,
     Fut: Future<Output = R>,
     R: Outcome,
 {
@@ -1965,14 +1944,14 @@ where
 /// assert_eq!(lengths, Ok(vec![1, 2, 3]));
 /// ```
 #[track_caller]
-pub fn try_map_stream<S, F, Fut, U, E, T>(
+pub fn try_map_stream<S, F, Fut, U, E>(
     stream: S,
     workers: usize,
     f: F,
 ) -> impl Future<Output = Result<Vec<U>, E>>
 where
-    S: Stream<Item = T>,
-    F: FnMut(T) -> Fut,
+    S: Stream,
+    F: FnMut(S::Item) -> Fut,
     Fut: Future<Output = Result<U, E>>,
 {
     crate::check_workers(workers);
@@ -1980,15 +1959,15 @@ where
 }
 
 /// The loop of [`try_map_stream`], stopped by `stop` if given.
-async fn map_stream_in<S, F, Fut, U, E, T>(
+async fn map_stream_in<S, F, Fut, U, E>(
     stream: S,
     workers: usize,
     stop: Option<&StopToken>,
     f: F,
 ) -> Result<Result<Vec<U>, E>, Stopped>
 where
-    S: Stream<Item = T>,
-    F: FnMut(T) -> Fut,
+    S: Stream,
+    F: FnMut(S::Item) -> Fut,
     Fut: Future<Output = Result<U, E>>,
 {
     let stream = std::pin::pin!(stream);
