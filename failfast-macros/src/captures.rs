@@ -1516,11 +1516,17 @@ impl Places<'_> {
             macro_arguments(mac).filter(|arguments| arguments.lends || LOGGING.contains(&&*name))
         else {
             self.used_opaquely(mac);
-            // Arguments that read as expressions (`ensure!(cfg.len() < 3)`) are most likely
-            // used as such: their places are checked as shared ones, so that a value that is
-            // not `Sync` (an `Rc`) gets the loop's message, at the place, rather than rustc's
-            // on the body's closure. Aside all the same: they are not lent.
-            if let Some(arguments) = expression_arguments(mac) {
+            // The arguments of anyhow's and eyre's macros (`ensure!(cfg.len() < 3)`) are
+            // expressions used as values: their places are checked as shared ones, so that a
+            // value that is not `Sync` (an `Rc`) gets the loop's message at `for`, rather than
+            // rustc's on the body's closure. Aside all the same: they are not lent. Not any
+            // macro's: a user's may take a name it only spells (`stringify!($name)`) or a
+            // pattern, and its variable would be checked for nothing.
+            let arguments = ERROR_MACROS
+                .contains(&name.as_str())
+                .then(|| expression_arguments(mac))
+                .flatten();
+            if let Some(arguments) = arguments {
                 let outer_arguments = std::mem::replace(&mut self.in_macro_arguments, true);
                 let inside = std::mem::replace(&mut self.aside, true);
                 for argument in &arguments {
@@ -1702,6 +1708,10 @@ pub(crate) fn expression_arguments(
     mac.parse_body_with(syn::punctuated::Punctuated::parse_terminated)
         .ok()
 }
+
+/// The macros of `anyhow` and `eyre` that make or return an error, whose arguments are
+/// expressions used as values (a format string's arguments, a condition, an error).
+const ERROR_MACROS: &[&str] = &["ensure", "bail", "anyhow", "eyre", "format_err"];
 
 /// The logging macros of `log` and `tracing` (`info!`, `tracing::event!`): their arguments
 /// are expressions, some after `target:`, `parent:` or `name:`, a field's name (`key =`,

@@ -778,6 +778,10 @@ impl Races<'_> {
             Some(Callable::Parameter) => {
                 "take an `Fn` (`Fn(..) + Sync`) if it only reads what it captures"
             }
+            // Only the closure in scope at the loop (a variable the body shares), not a
+            // function of the same name that a closure declared after the loop, or in another
+            // block, does not hide.
+            Some(Callable::Closure) if !self.shared_roots.contains(&name) => return,
             Some(Callable::Closure) => {
                 "have the closure change only what it can share (an atomic such as `AtomicU64` instead of a number, a `Mutex` instead of a collection), which makes it an `Fn`"
             }

@@ -1,17 +1,8 @@
-// A value that is not `Sync`, declared outside the loop and used only in the arguments of a
-// macro the rewrite does not know (`anyhow::ensure!`, a user's own): the iterations share it,
-// and that is reported in the loop's terms, not as a bound of a closure the user did not
-// write.
+// A value that is not `Sync`, declared outside the loop and used only in the arguments of
+// anyhow's macros (`ensure!`, `bail!`): the iterations share it, and that is reported in the
+// loop's terms, not as a bound of a closure the user did not write.
 use failfast::fail_fast;
 use std::rc::Rc;
-
-macro_rules! check_below {
-    ($value:expr, $limit:expr) => {
-        if $value >= $limit {
-            anyhow::bail!("{} is not below {}", $value, $limit);
-        }
-    };
-}
 
 #[fail_fast(workers = 4)]
 fn below(items: &[u32]) -> anyhow::Result<()> {
@@ -25,7 +16,9 @@ fn below(items: &[u32]) -> anyhow::Result<()> {
 #[fail_fast(workers = 4)]
 fn below_by_name(items: &[usize], name: Rc<String>) -> anyhow::Result<()> {
     for &item in items {
-        check_below!(item, name.len());
+        if item >= 10 {
+            anyhow::bail!("{} is not below {}", item, name.len());
+        }
     }
     Ok(())
 }

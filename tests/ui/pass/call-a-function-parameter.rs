@@ -80,8 +80,46 @@ fn counted(items: &[u32]) -> u32 {
     total.load(Ordering::SeqCst) + first + calls
 }
 
+fn record(n: u32) -> Result<(), String> {
+    if n > 2 {
+        return Err(format!("{n}"));
+    }
+    Ok(())
+}
+
+// The loop calls the function `record`: a closure of that name declared after the loop, or in
+// an earlier block, is not in scope there.
+#[fail_fast(workers = 4)]
+fn recorded(items: &[u32]) -> Result<Vec<u32>, String> {
+    for &item in items {
+        record(item)?;
+    }
+    let mut seen = Vec::new();
+    let mut record = |n: u32| seen.push(n);
+    items.iter().for_each(|&n| record(n));
+    Ok(seen)
+}
+
+#[fail_fast(workers = 4)]
+fn recorded_after_a_block(items: &[u32]) -> Result<usize, String> {
+    let header = {
+        let mut lines = Vec::new();
+        let mut record = |line: &str| lines.push(line.to_string());
+        record("header");
+        lines.len()
+    };
+    for &item in items {
+        record(item)?;
+    }
+    Ok(header)
+}
+
 fn main() {
     assert_eq!(counted(&[1, 2]), 8);
+    assert_eq!(recorded(&[1, 2]), Ok(vec![1, 2]));
+    assert_eq!(recorded(&[1, 3]), Err("3".to_string()));
+    assert_eq!(recorded_after_a_block(&[1, 2]), Ok(1));
+    assert_eq!(recorded_after_a_block(&[3]), Err("3".to_string()));
     let total = AtomicU32::new(0);
     let add = |n: u32| {
         total.fetch_add(n, Ordering::SeqCst);
