@@ -105,21 +105,21 @@
 //!
 //! Large items passed by value get the same care, also outside any recursion. Between its
 //! source and the body, an item sits in several of the engine's frames at once (about four
-//! copies in the visit's frame of a release build, more in a debug build), where the
+//! copies in the visit's frame of a release build, more without optimisation), where the
 //! sequential loop holds it once or twice: a thread loop over 1 MiB blocks by value overflowed
-//! the main thread's 8 MiB. A run whose items need more than 512 KiB of that room (16 copies
-//! optimised, 32 in a debug build) checks, wherever it starts, that its thread has it left, and
-//! a pool thread checks before it visits such a run; either continues on a segment large enough
-//! otherwise (`tests/large_items.rs`: 1 MiB items on every input path from a 4 MiB thread).
-//! Items of a few KiB cost nothing: the room is a constant. An async loop's items are not
-//! covered: its iterations' futures are built in the caller's own frame, which no segment can
-//! change; a debug build overflowed 8 MiB with 1 MiB items (box such items: `Box<[u8; N]>`). Whether a loop of a level's
-//! chain was cancelled is read in constant time, not by walking the chain (see
-//! `failfast_runtime`'s `cancel.rs`): a comb 8,000 levels deep took 1.8 s before that, 12 ms
-//! after, optimised with `workers = 1`. With several workers a walk thousands of levels deep
-//! still slows down with its depth: an idle pool thread looks through every level's run for
-//! work (a comb 10,000 levels deep on every path: 0.6 s in a debug build with 1 and 2
-//! workers, 20 s with 4 and 8 as well).
+//! the main thread's 8 MiB. A run whose items, or the value its `return` carries out, need more
+//! than 512 KiB of room (32 copies of the larger) checks, wherever it starts, that its thread
+//! has it left, and a pool thread checks before it visits such a run; either continues on a
+//! segment of twice that room otherwise (`tests/large_items.rs`: 1 MiB items on every input
+//! path from a 4 MiB thread). Values of a few KiB cost nothing: the room is a constant. Not
+//! covered: an async loop's items (its iterations' futures are built in the caller's own
+//! frame, which no segment can change: a debug build overflowed 8 MiB with 1 MiB items), and
+//! the copies of a large exit value in the caller's own frames (a debug build overflowed 8 MiB
+//! returning a 512 KiB value, where 256 KiB passed; release passed 1 MiB), and, in a debug
+//! build, a loop over 1 MiB items nested in the iteration of another over 1 MiB items (it
+//! overflowed the main thread's 8 MiB, and passed on 16 MiB and optimised). Box such values
+//! (`Box<[u8; N]>`). A segment is reserved address space, touched only as used: under an
+//! address-space limit (`ulimit -v`) too small for it, the loop panics where it cannot map it.
 //!
 //! What a level holds, over a range, in a release build (384 B): the user's frames (the
 //! loop's call inlined; 112 B in the test's walk), the run's making with its owner's loop

@@ -1,8 +1,9 @@
-//! Items passed by value that are large (a 1 MiB block) run as in the sequential loop, on
-//! every input path of a thread loop: the engine's frames hold an item several times between
-//! its source and the body, where the sequential loop holds it once or twice, so a run over
-//! such items moves to a stack segment with room for them, on the caller and on pool threads.
-//! Without that, each case below overflowed its thread's stack and aborted the process.
+//! Items passed by value that are large (a 1 MiB block), and a large value that a `return`
+//! carries out, run as in the sequential loop, on every input path of a thread loop: the
+//! engine's frames hold such a value several times between its source and the body, where the
+//! sequential loop holds it once or twice, so a run over such items moves to a stack segment
+//! with room for them, on the caller and on pool threads. Without that, each case below
+//! overflowed its thread's stack and aborted the process.
 //!
 //! The loops run on a thread with a 4 MiB stack, half the main thread's: the sequential loop
 //! over the same items needs about 2 MiB in a debug build.
@@ -114,4 +115,34 @@ fn large_items_by_value_run_on_every_input_path() {
             assert_eq!(failing(N, workers), Err("block 7".to_string()));
         }
     });
+}
+
+/// A 64 KiB value that a `return` carries out of the loop.
+struct Found([u8; 64 << 10]);
+
+#[fail_fast(workers = workers)]
+fn find(n: usize, workers: usize) -> Result<Option<Found>, String> {
+    for i in 0..n {
+        let found = Found([i as u8; 64 << 10]);
+        if i == 5 {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
+}
+
+#[test]
+fn a_large_value_returned_out_of_the_loop_fits_as_items_do() {
+    // On std's default 2 MiB thread, which the sequential loop's return fits easily.
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            for workers in [1, 2, 4] {
+                let found = find(12, workers).unwrap().map(|found| found.0[0]);
+                assert_eq!(found, Some(5), "{workers} workers");
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
 }

@@ -79,8 +79,11 @@ impl<T: Send> SendExit for T {}
 /// error (`Result<()>`, with `type Result<T> = Result<T, Box<dyn Error>>`): there rustc would
 /// report `dyn Error`, deep inside, as not `Send`, without this message and its `Box<dyn Error
 /// + Send + Sync>` hint. Not recommended, so that it reports the whole value with this
-/// message. Only there: for an exit whose type is written, rustc's own report names the field
-/// or suggests the bound (`E: Send`) better.
+/// message. Also for a `Result` whose error is a bare name other than `String`
+/// (`Result<(), BoxError>`, where `type BoxError = Box<dyn Error>;` is common): for a struct
+/// of the user's that holds an `Rc` there, the message names the struct, not the field. Not
+/// for an exit whose type is written out, where rustc's own report names the field or
+/// suggests the bound (`E: Send`) better.
 #[diagnostic::on_unimplemented(
     message = "the first failure or `return` value of a parallel loop comes back from a worker thread, but `{Self}` cannot be sent between threads safely",
     label = "the value this loop's exit carries is not `Send`",

@@ -14,12 +14,13 @@
 //!
 //! Large items need the same care anywhere. An item passed by value (a `[u8; 1 << 20]` block)
 //! sits in several of the engine's frames at once between its source and the body (a claim,
-//! the item taken from it, the body's argument; more in a debug build, which keeps every
-//! temporary), where the sequential loop holds it once or twice: a loop over 1 MiB items
-//! aborted the main thread's 8 MiB stack. So a run whose items need more than [`RED_ZONE`] of
-//! room ([`room_for`]) checks at its start, also outside any iteration, that the thread has
-//! that room left, and a pool thread checks before each visit of such a run; either moves to a
-//! segment large enough otherwise. Small items cost nothing: the room is a constant.
+//! the item taken from it, the body's argument; more in a build without optimisation, which
+//! keeps every temporary), where the sequential loop holds it once or twice: a loop over 1 MiB
+//! items aborted the main thread's 8 MiB stack. So does a large value that a `return` carries
+//! out of the loop. So a run whose items or exit need more than [`RED_ZONE`] of room
+//! ([`room_for`]) checks at its start, also outside any iteration, that the thread has that
+//! room left, and a pool thread checks before each visit of such a run; either moves to a
+//! segment large enough otherwise. Small values cost nothing: the room is a constant.
 //!
 //! The check reads the stack pointer and a thread-local limit, a few nanoseconds a run. Under
 //! Miri and loom, which cannot switch stacks, there is no check.
@@ -33,22 +34,27 @@ const RED_ZONE: usize = 512 << 10;
 #[cfg(not(any(miri, loom)))]
 const SEGMENT: usize = 8 << 20;
 
-/// How many copies of an item the engine's frames may hold at once, between the source and
-/// the body's own frame (measured: a release build's visit frame holds four of a 1 MiB item,
-/// the frames around it a few more; a debug build, which gives every temporary a slot, about
-/// twice as many), with room to spare.
+/// How many copies of an item (or of the loop's exit value) the engine's frames may hold at
+/// once, between the source and the body's own frame. Measured: a release build's visit frame
+/// holds four of a 1 MiB item, the frames around it a few more; a build without optimisation,
+/// which gives every temporary a slot, about twice as many. The frames are the user crate's
+/// instances of the engine's generic code, built with its profile, which this crate cannot
+/// tell: the count is the unoptimised one, with room to spare.
 #[cfg(not(any(miri, loom)))]
-const ITEM_COPIES: usize = if cfg!(debug_assertions) { 32 } else { 16 };
+const COPIES: usize = 32;
 
-/// The stack that the items of a run over `T` may take in the engine's frames.
+/// The stack that a run over items of type `T`, whose exit carries an `X`, may take in the
+/// engine's frames.
 #[cfg(not(any(miri, loom)))]
-pub(crate) const fn room_for<T>() -> usize {
-    ITEM_COPIES.saturating_mul(std::mem::size_of::<T>())
+pub(crate) const fn room_for<T, X>() -> usize {
+    let size = std::mem::size_of::<T>();
+    let exit = std::mem::size_of::<X>();
+    COPIES.saturating_mul(if size > exit { size } else { exit })
 }
 
 /// See [`room_for`].
 #[cfg(any(miri, loom))]
-pub(crate) const fn room_for<T>() -> usize {
+pub(crate) const fn room_for<T, X>() -> usize {
     0
 }
 
@@ -58,7 +64,8 @@ pub(crate) const fn room_for<T>() -> usize {
 #[inline]
 pub(crate) fn low(room: usize) -> bool {
     #[cfg(not(any(miri, loom)))]
-    return (room > RED_ZONE || crate::cancel::in_iteration())
+    return !GREW.with(|grew| grew.replace(false))
+        && (room > RED_ZONE || crate::cancel::in_iteration())
         && stacker::remaining_stack().is_some_and(|left| left < RED_ZONE.saturating_add(room));
     #[cfg(any(miri, loom))]
     {
@@ -79,10 +86,21 @@ pub(crate) fn visit_with_room<R>(room: usize, visit: impl FnOnce() -> R) -> R {
     visit()
 }
 
-/// The size of a new segment for a run over items that need `room`.
+/// The size of a new segment for a run over items that need `room`: twice the room and the
+/// red zone, as the run's function, whose frame (with its copies of the outcome, in a build
+/// without optimisation) is taken before it checks the stack again on the segment, must find
+/// room left there (and that check moves no further, see [`GREW`]).
 #[cfg(not(any(miri, loom)))]
 fn segment(room: usize) -> usize {
     SEGMENT.max(RED_ZONE.saturating_add(room).saturating_mul(2))
+}
+
+#[cfg(not(any(miri, loom)))]
+std::thread_local! {
+    /// Set by [`grown`] for the run it calls on a new segment, whose first check reads and
+    /// clears it: that check never moves the run again, so that a frame larger than the
+    /// segment allowed for cannot move it from segment to segment without end.
+    static GREW: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Calls `run` with its five arguments on a new segment of [`SEGMENT`] (or more, for items
@@ -100,12 +118,14 @@ pub(crate) fn grown<A, W, S, B, T, R>(
     b: B,
     t: T,
 ) -> R {
-    let call = move || run(a, w, s, b, t);
     #[cfg(not(any(miri, loom)))]
-    return stacker::grow(segment(room), call);
+    return stacker::grow(segment(room), move || {
+        GREW.with(|grew| grew.set(true));
+        run(a, w, s, b, t)
+    });
     #[cfg(any(miri, loom))]
     {
         let _ = room;
-        call()
+        run(a, w, s, b, t)
     }
 }
