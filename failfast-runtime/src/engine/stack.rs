@@ -60,7 +60,8 @@ pub(crate) const fn room_for<T, X>() -> usize {
 
 /// Whether a run over items that need `room` (see [`room_for`]) must not start on this
 /// thread's stack: it runs an iteration (a recursion's level) or the items need more than
-/// [`RED_ZONE`], and the stack has less than [`RED_ZONE`] and `room` left.
+/// [`RED_ZONE`], and the stack has less than [`RED_ZONE`] and `room` left; never for the run
+/// that [`grown`] has just moved (see [`GREW`]).
 #[inline]
 pub(crate) fn low(room: usize) -> bool {
     #[cfg(not(any(miri, loom)))]
@@ -104,9 +105,10 @@ std::thread_local! {
 }
 
 /// Calls `run` with its five arguments on a new segment of [`SEGMENT`] (or more, for items
-/// that need `room`), its result or panic passed on. Out of line, and given the function and its arguments rather than a closure:
-/// the frame of a run's function, which found the stack [`low`], is on the stack once per
-/// level of a recursion, and would hold the closure (`tests/recursion_stack.rs` measures it).
+/// that need `room`), its result or panic passed on. Out of line, and given the function and
+/// its arguments rather than a closure: the frame of a run's function, which found the stack
+/// [`low`], is on the stack once per level of a recursion, and would hold the closure
+/// (`tests/recursion_stack.rs` measures it).
 #[cold]
 #[inline(never)]
 pub(crate) fn grown<A, W, S, B, T, R>(
