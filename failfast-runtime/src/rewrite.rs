@@ -77,9 +77,9 @@ impl<T: Send> SendExit for T {}
 
 /// [`SendExit`], for an exit whose type the function names through an alias that hides its
 /// error (`Result<()>`, with `type Result<T> = Result<T, Box<dyn Error>>`): there rustc would
-/// report `dyn Error`, deep inside, as not `Send`, without this message and its `Box<dyn Error
-/// + Send + Sync>` hint. Not recommended, so that it reports the whole value with this
-/// message. Also for a `Result` whose error is a bare name other than `String`
+/// report `dyn Error`, deep inside, as not `Send`, without this message and its hint,
+/// `Box<dyn Error + Send + Sync>`. Not recommended, so that it reports the whole value with
+/// this message. Also for a `Result` whose error is a bare name other than `String`
 /// (`Result<(), BoxError>`, where `type BoxError = Box<dyn Error>;` is common): for a struct
 /// of the user's that holds an `Rc` there, the message names the struct, not the field. Not
 /// for an exit whose type is written out, where rustc's own report names the field or
