@@ -146,7 +146,7 @@ fn a_child_token_stops_with_its_parent_and_alone() {
 /// runtime probe: at depth 60,000).
 #[test]
 fn stopping_the_root_of_a_deep_chain_of_children_reaches_the_leaf() {
-    let depth = if cfg!(miri) { 200 } else { 200_000 };
+    let depth = if common::slowed() { 200 } else { 200_000 };
     let root = StopToken::new();
     let mut chain = vec![root.child()];
     for _ in 1..depth {
@@ -218,7 +218,7 @@ fn a_lazy_input_held_alone_by_one_worker_starts_at_most_workers_minus_one_after_
     // taking batches of at most 64 does only while it holds the input (or after `LAST` items,
     // if none ever does), and many times, so that every place of the stop among the holder's
     // reads is met.
-    let (counts, stops): (&[usize], usize) = if cfg!(miri) {
+    let (counts, stops): (&[usize], usize) = if common::slowed() {
         (&[1, 2, 4], 1)
     } else {
         (&[1, 2, 3, 4, 5, 8, 9], 8)
@@ -227,7 +227,7 @@ fn a_lazy_input_held_alone_by_one_worker_starts_at_most_workers_minus_one_after_
     // Under Miri, where a run of 50 items in a row need not mean a held input, the thread
     // loop's general bound is what is checked, after 1,000 items at most: each costs the
     // interpreter milliseconds.
-    let last = if cfg!(miri) { 1_000 } else { 2_000_000 };
+    let last = if common::slowed() { 1_000 } else { 2_000_000 };
     thread_local! {
         /// The last item this thread ran, and how many it ran in a row before it.
         static IN_A_ROW: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
@@ -289,7 +289,7 @@ fn a_stop_from_another_thread_while_one_worker_holds_the_input_starts_at_most_wo
     // worker holds may change between the first long run of items and the stop, and any
     // other worker may be starting one item as the stop comes, as after any stop from
     // outside; but at most one holds as it comes, and none starts holding after it.
-    let (counts, trials): (&[usize], usize) = if cfg!(miri) {
+    let (counts, trials): (&[usize], usize) = if common::slowed() {
         (&[2], 1)
     } else {
         (&[2, 4, 5, 8], 40)

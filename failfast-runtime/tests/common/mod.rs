@@ -121,6 +121,14 @@ pub fn counted<'a, I: Iterator + 'a>(
     })
 }
 
+/// Whether the tests run under Miri, or under a sanitizer (CI sets `FAILFAST_SANITIZED`),
+/// which slows every access down: long loops and deep chains are cut to a size that still
+/// meets every case, and the assertions stay the same.
+#[allow(dead_code)]
+pub fn slowed() -> bool {
+    cfg!(miri) || std::env::var_os("FAILFAST_SANITIZED").is_some()
+}
+
 /// `n` natively; a hundredth of it (at least 2) under Miri, which interprets every
 /// instruction. The assertions are the same either way.
 pub fn scaled(n: usize) -> usize {
