@@ -97,9 +97,9 @@
 //! which the owner stops the token itself (a signaller as above) and waits on untimed for
 //! the visitors to leave.
 
-use crate::sync::{lock, wait, AtomicU64, Condvar, Mutex, Ordering};
+use crate::sync::{lock, wait, AtomicU64, Condvar, Mutex, Ordering, Padded};
 #[cfg(not(loom))]
-use crossbeam_utils::{Backoff, CachePadded};
+use crossbeam_utils::Backoff;
 use std::time::{Duration, Instant};
 
 /// Yields after crossbeam's `Backoff` is completed, before sleeping: see `spin_while`.
@@ -134,10 +134,7 @@ pub(crate) struct Expected {
 
 /// A condition that threads wait for and others signal; see the [module docs](self).
 pub(crate) struct Signal {
-    #[cfg(not(loom))]
-    state: CachePadded<AtomicU64>,
-    #[cfg(loom)]
-    state: AtomicU64,
+    state: Padded<AtomicU64>,
     lock: Mutex<()>,
     condvar: Condvar,
 }
@@ -145,9 +142,7 @@ pub(crate) struct Signal {
 impl Signal {
     pub(crate) fn new() -> Signal {
         Signal {
-            // `CachePadded`, except under loom (where it is the atomic itself).
-            #[allow(clippy::useless_conversion)]
-            state: AtomicU64::new(0).into(),
+            state: Padded::new(AtomicU64::new(0)),
             lock: Mutex::new(()),
             condvar: Condvar::new(),
         }

@@ -31,12 +31,11 @@
 
 use super::context::{Context, Here};
 use crate::pool::{Origin, Spawner, Started};
-use crate::sync::{lock, AtomicBool, AtomicUsize, Mutex, Ordering};
+use crate::sync::{lock, AtomicBool, AtomicUsize, Mutex, Ordering, Padded};
 // A plain `Arc`, also under loom: it only keeps a group alive, it does not synchronise.
 use super::ending::Payload;
 use super::headed::Rhythm;
 use crate::wake::Signal;
-use crossbeam_utils::CachePadded;
 use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe, Location};
@@ -342,7 +341,7 @@ pub(crate) struct Group {
     /// this group): from then on a thread holding an input alone is not the only one running
     /// the loop's iterations (see `source::Looks`). Read by such a thread between stretches of
     /// items: on a line of its own, which the threads taking `state`'s lock do not write.
-    recursed: CachePadded<AtomicBool>,
+    recursed: Padded<AtomicBool>,
     pub(crate) signal: Signal,
 }
 
@@ -365,7 +364,7 @@ impl Group {
             }),
             all_started: AtomicBool::new(pool_threads == 0),
             promised: AtomicUsize::new(0),
-            recursed: CachePadded::new(AtomicBool::new(false)),
+            recursed: Padded::new(AtomicBool::new(false)),
             signal: Signal::new(),
         }
     }

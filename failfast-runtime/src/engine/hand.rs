@@ -5,8 +5,7 @@
 //! of an input the caller pulls (`fed.rs`).
 
 use super::ending::{drop_each, resume_first};
-use crate::sync::{lock, Arc, AtomicUsize, Mutex, Ordering};
-use crossbeam_utils::CachePadded;
+use crate::sync::{lock, Arc, AtomicUsize, Mutex, Ordering, Padded};
 use std::collections::VecDeque;
 
 /// A worker's claimed items: it takes them one at a time from the front, and so may any
@@ -21,14 +20,14 @@ struct Held<T> {
     /// `items.len()`, stored under the lock (`Release`) at every change: a caller pulling
     /// ahead counts what the hands hold without taking their locks ([`Hands::held`]). On a
     /// line of its own, so that those reads leave the lock's line in its worker's cache.
-    len: CachePadded<AtomicUsize>,
+    len: Padded<AtomicUsize>,
 }
 
 impl<T> Hand<T> {
     fn new() -> Self {
         Hand(Arc::new(Held {
             items: Mutex::new(VecDeque::new()),
-            len: CachePadded::new(AtomicUsize::new(0)),
+            len: Padded::new(AtomicUsize::new(0)),
         }))
     }
 

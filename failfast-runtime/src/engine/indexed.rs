@@ -5,9 +5,7 @@
 use super::batch::{index_chunk, MAX_INDEX_CHUNK};
 use super::ending::{keep_first, resume_first, Payload};
 use super::source::Source;
-use crate::sync::{AtomicBool, AtomicUsize, Ordering};
-#[cfg(not(loom))]
-use crossbeam_utils::CachePadded;
+use crate::sync::{AtomicBool, AtomicUsize, Ordering, Padded};
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::ops::Range;
@@ -313,10 +311,7 @@ pub(crate) struct Indexed<X: Items> {
     items: X,
     len: usize,
     /// The next index to claim; claims may carry it past `len`.
-    #[cfg(not(loom))]
-    next: CachePadded<AtomicUsize>,
-    #[cfg(loom)]
-    next: AtomicUsize,
+    next: Padded<AtomicUsize>,
     closed: AtomicBool,
     workers: usize,
 }
@@ -326,9 +321,7 @@ impl<X: Items> Indexed<X> {
         Indexed {
             len: items.len(),
             items,
-            // `CachePadded`, except under loom (where it is the atomic itself).
-            #[allow(clippy::useless_conversion)]
-            next: AtomicUsize::new(0).into(),
+            next: Padded::new(AtomicUsize::new(0)),
             closed: AtomicBool::new(false),
             workers,
         }

@@ -3,11 +3,10 @@
 use super::ending::{drop_after, Payload};
 use super::hand::{Claim, Hand, Hands};
 use super::source::{Looks, Source, FEW};
-use crate::sync::{AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering};
+use crate::sync::{AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering, Padded};
 use crate::wake::Signal;
 #[cfg(not(loom))]
 use crate::wake::Wait;
-use crossbeam_utils::CachePadded;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::TryLockError;
 use std::time::Duration;
@@ -80,7 +79,7 @@ pub(crate) struct Shared<'s, I: Iterator> {
     /// workers read the flags below.
     /// `None` only while a holder runs it alone, out of the lock's memory (see
     /// [`Source::alone`]).
-    input: CachePadded<Mutex<Option<I>>>,
+    input: Padded<Mutex<Option<I>>>,
     /// The input is exhausted, panicked, or the run was cancelled.
     done: AtomicBool,
     /// The run was cancelled: what is left in hands is their workers' to drop, not to take.
@@ -90,13 +89,13 @@ pub(crate) struct Shared<'s, I: Iterator> {
     /// Workers taking from this input, less those stepped back. Read by the holder before
     /// every item, written only when a worker joins, leaves or steps back: a line of its own,
     /// which stays in the holder's cache while nobody writes it.
-    takers: CachePadded<AtomicUsize>,
+    takers: Padded<AtomicUsize>,
     /// Items run alone, ever: stored by the holder between stretches, read by a worker that
     /// stepped back to see whether to join again.
-    held_items: CachePadded<AtomicUsize>,
+    held_items: Padded<AtomicUsize>,
     /// Workers waiting in a claim while another pulls (see "Hands" above). Only ever changed
     /// by read-modify-writes, which a puller's read (one too) orders with them.
-    waiting: CachePadded<AtomicUsize>,
+    waiting: Padded<AtomicUsize>,
     /// The hands of the visits taking from this input.
     hands: Hands<I::Item>,
     max_batch: usize,
@@ -112,13 +111,13 @@ where
 {
     pub(crate) fn new(input: I, max_batch: usize, signal: &'s Signal) -> Self {
         Shared {
-            input: CachePadded::new(Mutex::new(Some(input))),
+            input: Padded::new(Mutex::new(Some(input))),
             done: AtomicBool::new(false),
             closed: AtomicBool::new(false),
             held_alone: AtomicBool::new(false),
-            takers: CachePadded::new(AtomicUsize::new(0)),
-            held_items: CachePadded::new(AtomicUsize::new(0)),
-            waiting: CachePadded::new(AtomicUsize::new(0)),
+            takers: Padded::new(AtomicUsize::new(0)),
+            held_items: Padded::new(AtomicUsize::new(0)),
+            waiting: Padded::new(AtomicUsize::new(0)),
             hands: Hands::new(),
             max_batch,
             signal,
