@@ -1018,7 +1018,7 @@ loom::thread_local! {
 /// The group of the loop at `site`, if this thread is running one of its iterations, or an
 /// iteration of a run started, however indirectly, from one of them: a run of that loop
 /// started now is a recursion, and joins it.
-pub(crate) fn enclosing(site: Site) -> Option<Arc<Group>> {
+pub(crate) fn enclosing(site: Site) -> Option<Enclosing> {
     let mut place = INSIDE.with(|inside| inside.borrow().last().copied())?;
     while !place.is_null() {
         // SAFETY: a place is in `INSIDE` only while the `Inside` guard that pushed it borrows
@@ -1029,12 +1029,32 @@ pub(crate) fn enclosing(site: Site) -> Option<Arc<Group>> {
         let here = unsafe { &*place };
         let group = unsafe { &*here.group };
         if group.site == site {
-            group.recursed.store(true, Ordering::Relaxed);
-            return Some(Arc::clone(group));
+            // Written once: every nested run reads it here, and a write per run would move
+            // the line between the threads that start them.
+            if !group.recursed.load(Ordering::Relaxed) {
+                group.recursed.store(true, Ordering::Relaxed);
+            }
+            return Some(Enclosing(here.group));
         }
         place = here.outer;
     }
     None
+}
+
+/// The group [`enclosing`] found, borrowed from the run whose iteration this thread is
+/// running: not a reference count, whose line every nested run of every thread would write.
+/// Not `Send`: it is only valid on this thread, within the iteration that found it.
+pub(crate) struct Enclosing(*const Arc<Group>);
+
+impl std::ops::Deref for Enclosing {
+    type Target = Arc<Group>;
+
+    fn deref(&self) -> &Arc<Group> {
+        // SAFETY: the run whose place gave this pointer borrows the `Arc` while it is listed,
+        // and waits for the iteration this thread is running, in which the `Enclosing` was
+        // made and is dropped (it is neither `Send` nor returned past the run it starts).
+        unsafe { &*self.0 }
+    }
 }
 
 /// Marks this thread as running iterations of the run at `place` until the guard is

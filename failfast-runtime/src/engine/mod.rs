@@ -174,7 +174,7 @@ where
     let Some(group) = group::enclosing(site) else {
         return first_shared(input, workers, site, body, stop);
     };
-    let group = &group;
+    let group: &Arc<Group> = &group;
     let source = move || Shared::new(input, batch::lazy_max_batch(group.workers), &group.signal);
     let run = Run::boxed(source, body, group, stop);
     group.publish(&*run, true).finish(true, true, None);
