@@ -88,7 +88,7 @@ where
     I::Item: Send,
     B: Body<I::Item>,
 {
-    let room = stack::room_for::<I::Item, <B::Outcome as LoopStep>::Exit>();
+    let room = stack::room_for_body::<I::Item, B>();
     if stack::low(room) {
         return stack::grown(room, run_indexed::<I, B>, input, workers, site, body, stop);
     }
@@ -159,7 +159,7 @@ where
     B: Body<I::Item>,
 {
     let input = input.into_iter();
-    let room = stack::room_for::<I::Item, <B::Outcome as LoopStep>::Exit>();
+    let room = stack::room_for_body::<I::Item, B>();
     if stack::low(room) {
         return stack::grown(
             room,
@@ -237,7 +237,7 @@ where
     B: Body<I::Item>,
 {
     let input = input.into_iter();
-    let room = stack::room_for::<I::Item, <B::Outcome as LoopStep>::Exit>();
+    let room = stack::room_for_body::<I::Item, B>();
     if stack::low(room) {
         return stack::grown(
             room,
@@ -327,7 +327,7 @@ where
     H: FnMut() -> Pulled<T, <B::Outcome as LoopStep>::Exit>,
     B: Body<T>,
 {
-    let room = stack::room_for::<T, <B::Outcome as LoopStep>::Exit>();
+    let room = stack::room_for_body::<T, B>();
     if stack::low(room) {
         return stack::grown(room, run_head::<T, H, B>, head, workers, site, body, stop);
     }

@@ -250,7 +250,7 @@ impl Wake for StopRun {
 
 impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
     fn item_room(&self) -> usize {
-        super::stack::room_for::<S::Item, <B::Outcome as LoopStep>::Exit>()
+        super::stack::room_for_body::<S::Item, B>()
     }
 
     fn has_work(&self) -> bool {

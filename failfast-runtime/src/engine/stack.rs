@@ -25,6 +25,9 @@
 //! The check reads the stack pointer and a thread-local limit, a few nanoseconds a run. Under
 //! Miri and loom, which cannot switch stacks, there is no check.
 
+use super::Body;
+use crate::outcome::LoopStep;
+
 /// The stack a run must find left to start in place: room for the deepest levels that run
 /// before the next check, each the user's frames and the engine's (a few KiB in a debug build).
 #[cfg(not(any(miri, loom)))]
@@ -56,6 +59,12 @@ pub(crate) const fn room_for<T, X>() -> usize {
 #[cfg(any(miri, loom))]
 pub(crate) const fn room_for<T, X>() -> usize {
     0
+}
+
+/// [`room_for`] a run of `body` over items of type `T`: its items, and the exit its
+/// iterations may carry.
+pub(crate) const fn room_for_body<T, B: Body<T>>() -> usize {
+    room_for::<T, <B::Outcome as LoopStep>::Exit>()
 }
 
 /// Whether a run over items that need `room` (see [`room_for`]) must not start on this
