@@ -7,7 +7,10 @@ async fn total(
         let () = {
             let __failfast_lent_hits = ::failfast::parallel_loop::Lent::new(&hits);
             let __failfast_lent_extra = ::failfast::parallel_loop::Lent::new(&extra);
-            let __failfast_outcome = {
+            let __failfast_outcome: ::core::result::Result<
+                (),
+                ::core::convert::Infallible,
+            > = {
                 match items {
                     __failfast_input => {
                         let mut __failfast_driver = ::failfast::__private::future::Driver::new(
@@ -53,10 +56,9 @@ async fn total(
                     }
                 }
             };
-            if let ::core::option::Option::Some(__failfast_outcome) = ::failfast::parallel_loop::FailsThrough::failed(
-                __failfast_outcome,
-            ) {
-                return __failfast_outcome;
+            match __failfast_outcome {
+                ::core::result::Result::Ok(()) => {}
+                ::core::result::Result::Err(never) => match never {}
             }
         };
     }

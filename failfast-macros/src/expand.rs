@@ -644,6 +644,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         flavor,
         returns,
         user_macros,
+        may_exit,
         ..
     } = described;
     let mut attrs = attrs;
@@ -697,7 +698,17 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     // `FailsThrough`, so that rustc's errors about a `?` in the body name the function's
     // error type alone.
     let failing = !nested && flavor == Flavor::Fallible && !returns && user_macros.is_empty();
+    // A loop whose iterations cannot end it (see `ParallelLoop::may_exit`): they return
+    // `Result<(), Infallible>`, and nothing comes back from them, so neither the function's
+    // error type nor its return type must be `Send`.
+    let never_exits = !nested && !may_exit;
     let exit = match (exit, flavor) {
+        _ if never_exits => quote_spanned! {at=>
+            match #outcome {
+                ::core::result::Result::Ok(()) => {}
+                ::core::result::Result::Err(never) => match never {},
+            }
+        },
         (Exit::ParallelLoop, _) => quote_spanned! {at=>
             if let ::core::option::Option::Some(#outcome) = #named::LoopStep::stop(#outcome) {
                 return #outcome;
@@ -788,7 +799,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     // The value a loop's exit carries back from a worker thread is checked there too, by a
     // cast at `for` (see `failfast_runtime::rewrite::returned`); not for a loop nested in a
     // parallel loop, whose `return` is that loop's iteration's.
-    let exit_sent = match nested {
+    let exit_sent = match nested || never_exits {
         true => quote!(),
         false => {
             let returned = Ident::new("__failfast_returned", at);
@@ -877,6 +888,8 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     // settle (`let limit = arg.parse().unwrap();` then `fits(x, limit)`): the check's autoref
     // would pick one of its own for a type still unknown.
     let moved_block = (!moved_checks.is_empty()).then(|| quote!(if false { #moved_checks }));
+    let outcome_type = never_exits
+        .then(|| quote_spanned!(at=> : ::core::result::Result<(), ::core::convert::Infallible>));
     let assembled = |run: TokenStream| {
         parse(quote_spanned! {at=>
             {
@@ -884,7 +897,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 let () = {
                     #workers_first
                     #lending
-                    let #outcome = #run;
+                    let #outcome #outcome_type = #run;
                     #moved_block
                     #exit
                 };

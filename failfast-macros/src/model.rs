@@ -247,6 +247,11 @@ pub(crate) struct ParallelLoop {
     /// Whether the loop is in async code, where `.await` is possible.
     pub(crate) in_async: bool,
     pub(crate) bad_jumps: Vec<BadJump>,
+    /// Whether an iteration may end the loop: the body (or head), nested loops included, has a
+    /// `?`, a `return`, or a macro that may hide one. A loop
+    /// that cannot end early carries nothing back from its iterations, so the function's
+    /// error (or return) type need not be `Send`, as in the sequential loop.
+    pub(crate) may_exit: bool,
 }
 
 /// What the walk knows about the code around it.
@@ -558,6 +563,8 @@ impl<'a> Walk<'a> {
                 Failure::Err(written) => !self.locals.declares_any(written),
                 Failure::None => true,
             });
+        // Its `return`s are all failures, which the walk counts as none (see `jump`).
+        let returns_fail = failure_returns.is_some();
         let outer_failures = std::mem::replace(&mut self.failure_returns, failure_returns);
         if let Source::Head(head) = &mut source {
             self.visit_expr_mut(head);
@@ -572,6 +579,11 @@ impl<'a> Walk<'a> {
         let (moved_untyped, moved): (Vec<Ident>, Vec<Ident>) = moved
             .into_iter()
             .partition(|name| self.locals.seen_untyped(&syn::parse_quote!(#name)));
+        let may_exit = facts.tries
+            || returns_fail
+            || self.returns > returns_before
+            || facts.returns_in_macros
+            || !facts.user_macros.is_empty();
         let described = ParallelLoop {
             marker,
             options,
@@ -598,6 +610,7 @@ impl<'a> Walk<'a> {
             items_typed,
             flavor,
             returns: self.returns > returns_before || facts.returns_in_macros,
+            may_exit,
             awaits: facts.awaits,
             tries: facts.tries,
             user_macros: facts.user_macros,
@@ -1318,7 +1331,7 @@ fn failure_returns(output: Option<&ReturnType>, source: &Source, body: &Block) -
     impl Visit<'_> for Returns {
         fn visit_expr_return(&mut self, ret: &syn::ExprReturn) {
             let failure = match (self.option, ret.expr.as_deref()) {
-                (true, Some(Expr::Path(path))) => path.path.is_ident("None"),
+                (true, Some(Expr::Path(path))) => path.qself.is_none() && is_none(&path.path),
                 (false, Some(Expr::Call(call))) => {
                     call.args.len() == 1
                         && matches!(&*call.func, Expr::Path(path) if path.qself.is_none()
@@ -1364,6 +1377,20 @@ fn failure_returns(output: Option<&ReturnType>, source: &Source, body: &Block) -
     }
     returns.visit_block(body);
     (returns.failures > 0 && returns.others == 0).then_some(failure)
+}
+
+/// Whether `path` names `Option`'s `None`: `None`, or a path to it (`Option::None`,
+/// `std::option::Option::None`).
+fn is_none(path: &syn::Path) -> bool {
+    let mut names = path
+        .segments
+        .iter()
+        .rev()
+        .map(|segment| segment.ident.to_string());
+    names.next().is_some_and(|last| last == "None")
+        && names
+            .next()
+            .is_none_or(|before| before == "Option" && path.segments.len() <= 4)
 }
 
 /// Whether a written return type is `Result` or `Option` by its name (aliases such as

@@ -65,6 +65,20 @@ fn first_name(names: &[&str]) -> Option<Rc<str>> {
     names.first().map(|name| Rc::from(*name))
 }
 
+/// `None` written as a path to it.
+#[fail_fast(workers = 2)]
+fn first_word(words: &[&str]) -> Option<Rc<str>> {
+    for word in words {
+        if word.is_empty() {
+            return Option::None;
+        }
+        if word.len() > 20 {
+            return std::option::Option::None;
+        }
+    }
+    words.first().map(|word| Rc::from(*word))
+}
+
 #[fail_fast(workers = 2)]
 fn lines(lines: std::sync::mpsc::Receiver<String>) -> Result<Rc<usize>, std::io::Error> {
     let mut count = 0;
@@ -114,6 +128,8 @@ fn main() {
     assert_eq!(load(&["a", ""]).err(), Some("a plugin without a name".to_string()));
     assert_eq!(first_name(&["x", "y"]).as_deref(), Some("x"));
     assert_eq!(first_name(&["x", ""]), None);
+    assert_eq!(first_word(&["x", "y"]).as_deref(), Some("x"));
+    assert_eq!(first_word(&["x", ""]), None);
     let (sent, received) = std::sync::mpsc::channel();
     sent.send("good".to_string()).unwrap();
     sent.send("bad".to_string()).unwrap();
