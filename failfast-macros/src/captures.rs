@@ -402,6 +402,7 @@ impl Locals {
         Some(Mutable {
             any: bound(Binding::Mut),
             containers: bound(Binding::Container),
+            written: bound(Binding::MutRef),
         })
     }
 
@@ -454,6 +455,9 @@ pub(crate) struct Mutable {
     /// Vec<u32>`): their changing methods (`push`) take `&mut self`, where a type of the
     /// user's own may have a `push(&self)`.
     pub(crate) containers: HashSet<String>,
+    /// Those of `any`, and the variables that are a `&mut` (see [`Binding::MutRef`]): `write!`
+    /// to one changes it.
+    pub(crate) written: HashSet<String>,
 }
 
 /// A marked loop, found by its pattern and body (see [`loop_key`]), and what the function
@@ -481,6 +485,10 @@ fn loop_key(pat: &Pat, body: &Block) -> String {
 enum Binding {
     /// Not `mut`: the body cannot change it through a method (only through what it points to).
     Plain,
+    /// A `&mut` of a type the source does not show (`out: &mut impl Write`, `let out = &mut
+    /// file;`), not `mut` itself: `write!` to it changes what it points to (`write_fmt` takes
+    /// `&mut self`), where another method may not (a concurrent queue's `push(&self)`).
+    MutRef,
     /// `mut`, of a type the source does not show.
     Mut,
     /// `mut` and a standard container (`let mut v = Vec::new()`, `out: &mut Vec<u32>`), whose
@@ -529,6 +537,9 @@ fn parameters(signature: &syn::Signature) -> HashMap<String, Binding> {
             syn::FnArg::Typed(typed) => match &*typed.pat {
                 Pat::Ident(binding) if mut_container(&typed.ty) => {
                     names.insert(binding.ident.to_string(), Binding::Container);
+                }
+                Pat::Ident(binding) if binding.mutability.is_none() && mut_ref(&typed.ty) => {
+                    names.insert(binding.ident.to_string(), Binding::MutRef);
                 }
                 pat => names.extend(bindings_mut(pat, container_type(&typed.ty))),
             },
@@ -613,6 +624,11 @@ fn mut_container(ty: &syn::Type) -> bool {
     reference.mutability.is_some() && container_type(&reference.elem)
 }
 
+/// Whether a type is a `&mut` of anything (see [`Binding::MutRef`]).
+fn mut_ref(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Reference(reference) if reference.mutability.is_some())
+}
+
 /// Records the variables in scope at each marked loop of a function.
 struct InScope {
     /// The variables bound so far, each with how (see [`Binding`]), innermost scope last.
@@ -677,7 +693,20 @@ impl Visit<'_> for InScope {
                                 this.visit_expr(diverge);
                             }
                         }
-                        this.bind(bindings_mut(&local.pat, container_let(local)));
+                        match (&local.pat, &local.init) {
+                            (Pat::Ident(binding), Some(init))
+                                if binding.mutability.is_none()
+                                    && binding.subpat.is_none()
+                                    && matches!(&*init.expr, Expr::Reference(reference)
+                                        if reference.mutability.is_some()) =>
+                            {
+                                this.bind(std::iter::once((
+                                    binding.ident.to_string(),
+                                    Binding::MutRef,
+                                )));
+                            }
+                            _ => this.bind(bindings_mut(&local.pat, container_let(local))),
+                        }
                     }
                     syn::Stmt::Item(_) | syn::Stmt::Macro(_) => {}
                     syn::Stmt::Expr(expr, _) => this.visit_expr(expr),

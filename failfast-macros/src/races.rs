@@ -556,6 +556,16 @@ impl Races<'_> {
         })
     }
 
+    /// Whether `place` is a variable declared outside the body that is a `&mut` (see
+    /// `captures::Mutable::written`), as a `write!` destination.
+    fn outer_mut_ref(&self, place: &Expr) -> bool {
+        matches!(place, Expr::Path(_))
+            && self.outer_root(place).is_some_and(|root| {
+                self.mutable
+                    .is_none_or(|mutable| mutable.written.contains(&root.to_string()))
+            })
+    }
+
     /// Whether `place` is a field or an element of a variable declared outside the body,
     /// reached through no `*` (`self.items`, `grid[i]`): a `&mut` of it is a change whatever
     /// the variable's binding (a `&mut self` is not `mut`), which the body's closure (or async
@@ -812,7 +822,7 @@ impl Races<'_> {
         if self.head_race(at, destination, &what) {
             return;
         }
-        if !self.changed_through_mut(destination) {
+        if !self.changed_through_mut(destination) && !self.outer_mut_ref(destination) {
             return;
         }
         self.refuse(at, &what, Some((&name, &place_text)));
