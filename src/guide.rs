@@ -407,7 +407,14 @@
 //! take the oldest job) and a level's run reads no clock: over 8 runs of the bench in turns,
 //! failfast took 1.3% longer than `rayon::scope` with 2 workers and 4.1% with 8 (on 2 cores,
 //! where that row varies most); 300 two-worker walks took 0.6% more CPU time than rayon's
-//! (5,504 ms against 5,469).
+//! (5,504 ms against 5,469). Since nested runs no longer ask the allocator for 128-byte
+//! alignment (glibc's slow `memalign` path, once per level), three runs of the bench gave,
+//! failfast against `rayon::scope`: 9.88/9.72, 10.02/10.01 and 9.98/10.00 ms with 2 workers,
+//! 9.53/9.32, 9.70/9.63 and 9.90/9.90 ms with 8: level within the run-to-run noise with 2
+//! workers, up to 2% behind with 8. With 8 threads on 2 cores the kernel sometimes leaves
+//! runnable pool threads queued on one core while the other idles for milliseconds (traced
+//! with `perf sched`); a thread that samples `/proc` every 200 us, as the bench's does,
+//! widens the gap.
 //!
 //! `recursive_comb`, a spine 15 levels deep with 7 leaves of a 1 ms sleep a level, 4 workers
 //! (ideal 26.2 ms): 29.3 ms through a `for` loop, 47.7 ms through a `while let` over the same
