@@ -173,6 +173,30 @@ fn a_loop_nested_in_a_stopped_loop_stops() {
     assert!(started.load(SeqCst) <= 6);
 }
 
+/// Marked loops nested in the body, which inherit the function's `stop`: the outer loop's
+/// body has no `?` nor `return`, but the inner loops leave through it when stopped.
+#[fail_fast(workers = 2, stop = stop)]
+fn nested_marked(stop: &StopToken, inner_started: &AtomicUsize) -> Result<(), Stopped> {
+    #[fail_fast]
+    for _outer in 0..2 {
+        #[fail_fast]
+        for _inner in 0..1000 {
+            inner_started.fetch_add(1, SeqCst);
+            until_cancelled();
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn marked_loops_nested_in_a_stopped_loop_stop() {
+    let token = StopToken::new();
+    let started = AtomicUsize::new(0);
+    let result = stopping(&token, &started, || nested_marked(&token, &started));
+    assert_eq!(result, Err(Stopped::by_token()));
+    assert!(started.load(SeqCst) <= 6);
+}
+
 /// A walk of a complete tree, 5 children per node, sharing one limit across the recursion;
 /// every run takes the same token.
 #[fail_fast(workers = 2, stop = stop)]

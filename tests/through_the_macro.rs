@@ -465,3 +465,22 @@ fn functions_nested_deeper_and_attributed_under_another_name_keep_their_loops() 
     assert_eq!(with_deeper_functions(&[1, 2], &arrived), Ok(9));
     assert_eq!(arrived.load(Ordering::SeqCst), 6);
 }
+
+/// A `?` that an `include!` pastes into the body: the loop may end early though no `?` is in
+/// sight, and fails as the sequential loop would.
+#[fail_fast(workers = 2)]
+fn parsed(words: &[&str], total: &AtomicUsize) -> Result<(), std::num::ParseIntError> {
+    for word in words {
+        let n: usize = include!("parse_word.in");
+        total.fetch_add(n, Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+#[test]
+fn a_question_mark_an_include_pastes_fails_the_loop() {
+    let total = AtomicUsize::new(0);
+    assert_eq!(parsed(&["1", "2"], &total), Ok(()));
+    assert_eq!(total.load(Ordering::SeqCst), 3);
+    assert!(parsed(&["1", "x", "3"], &total).is_err());
+}

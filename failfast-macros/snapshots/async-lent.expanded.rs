@@ -58,7 +58,9 @@ async fn total(
             };
             match __failfast_outcome {
                 ::core::result::Result::Ok(()) => {}
-                ::core::result::Result::Err(never) => match never {}
+                ::core::result::Result::Err(__failfast_never) => {
+                    match __failfast_never {}
+                }
             }
         };
     }

@@ -706,7 +706,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         _ if never_exits => quote_spanned! {at=>
             match #outcome {
                 ::core::result::Result::Ok(()) => {}
-                ::core::result::Result::Err(never) => match never {},
+                ::core::result::Result::Err(__failfast_never) => match __failfast_never {},
             }
         },
         (Exit::ParallelLoop, _) => quote_spanned! {at=>

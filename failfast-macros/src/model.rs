@@ -248,7 +248,8 @@ pub(crate) struct ParallelLoop {
     pub(crate) in_async: bool,
     pub(crate) bad_jumps: Vec<BadJump>,
     /// Whether an iteration may end the loop: the body (or head), nested loops included, has a
-    /// `?`, a `return`, or a macro that may hide one. A loop
+    /// `?`, a `return`, a macro that may hide one (one not in `KNOWN_MACROS`, whose names a
+    /// user's macro could still take), or a marked loop. A loop
     /// that cannot end early carries nothing back from its iterations, so the function's
     /// error (or return) type need not be `Send`, as in the sequential loop.
     pub(crate) may_exit: bool,
@@ -472,6 +473,7 @@ impl<'a> Walk<'a> {
             facts.awaiting_macros |= head.awaiting_macros;
             facts.joining_macros |= head.joining_macros;
             facts.tries |= head.tries;
+            facts.includes |= head.includes;
             facts.user_macros.extend(head.user_macros);
         }
         let in_async = self.context.in_async;
@@ -579,11 +581,16 @@ impl<'a> Walk<'a> {
         let (moved_untyped, moved): (Vec<Ident>, Vec<Ident>) = moved
             .into_iter()
             .partition(|name| self.locals.seen_untyped(&syn::parse_quote!(#name)));
+        // A marked loop in the body may leave through this loop's iterations in ways its
+        // options hide (a `stop`, which they inherit from the function's, or a `?` in an
+        // option's value); `include!` pastes code that may hold a `?`.
         let may_exit = facts.tries
             || returns_fail
             || self.returns > returns_before
             || facts.returns_in_macros
-            || !facts.user_macros.is_empty();
+            || facts.includes
+            || !facts.user_macros.is_empty()
+            || crate::find::has_markers(&written_body);
         let described = ParallelLoop {
             marker,
             options,
@@ -1379,18 +1386,19 @@ fn failure_returns(output: Option<&ReturnType>, source: &Source, body: &Block) -
     (returns.failures > 0 && returns.others == 0).then_some(failure)
 }
 
-/// Whether `path` names `Option`'s `None`: `None`, or a path to it (`Option::None`,
-/// `std::option::Option::None`).
+/// Whether `path` names `Option`'s `None`: `None`, `Option::None`, or the full path
+/// (`std::option::Option::None`, `core::..`).
 fn is_none(path: &syn::Path) -> bool {
-    let mut names = path
+    let names: Vec<String> = path
         .segments
         .iter()
-        .rev()
-        .map(|segment| segment.ident.to_string());
-    names.next().is_some_and(|last| last == "None")
-        && names
-            .next()
-            .is_none_or(|before| before == "Option" && path.segments.len() <= 4)
+        .map(|segment| segment.ident.to_string())
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    matches!(
+        names[..],
+        ["None"] | ["Option", "None"] | ["std" | "core", "option", "Option", "None"]
+    )
 }
 
 /// Whether a written return type is `Result` or `Option` by its name (aliases such as
@@ -1428,6 +1436,8 @@ struct Facts {
     /// which the walk does not rewrite: the loop keeps the iterations' type that can carry a
     /// `return`'s value, whose tie refuses it, rather than take it for an iteration's end.
     returns_in_macros: bool,
+    /// An `include!`, whose file may hold a `?` or a `return`.
+    includes: bool,
 }
 
 impl Facts {
@@ -1439,6 +1449,7 @@ impl Facts {
             tries: false,
             user_macros: Vec::new(),
             returns_in_macros: false,
+            includes: false,
         };
         facts.visit_block(body);
         facts
@@ -1452,6 +1463,7 @@ impl Facts {
             tries: false,
             user_macros: Vec::new(),
             returns_in_macros: false,
+            includes: false,
         };
         facts.visit_expr(expr);
         facts
@@ -1477,6 +1489,7 @@ impl Visit<'_> for Facts {
     fn visit_macro(&mut self, mac: &syn::Macro) {
         self.returns_in_macros |= crate::captures::idents(mac.tokens.clone()).contains("return");
         let name = mac.path.segments.last().map(|s| s.ident.to_string());
+        self.includes |= name.as_deref() == Some("include");
         self.tries |= matches!(name.as_deref(), Some("bail" | "ensure"))
             || has_question_mark(mac.tokens.clone());
         self.awaiting_macros |= awaits_in_macro(mac, name.as_deref());
