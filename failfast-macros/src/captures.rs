@@ -455,8 +455,8 @@ pub(crate) struct Mutable {
     /// Vec<u32>`): their changing methods (`push`) take `&mut self`, where a type of the
     /// user's own may have a `push(&self)`.
     pub(crate) containers: HashSet<String>,
-    /// Those of `any`, and the variables that are a `&mut` (see [`Binding::MutRef`]): `write!`
-    /// to one changes it.
+    /// Those of `any`, and the parameters that are a `&mut` of a writer (see
+    /// [`Binding::MutRef`]): `write!` to one changes it.
     pub(crate) written: HashSet<String>,
 }
 
@@ -485,9 +485,9 @@ fn loop_key(pat: &Pat, body: &Block) -> String {
 enum Binding {
     /// Not `mut`: the body cannot change it through a method (only through what it points to).
     Plain,
-    /// A `&mut` of a type the source does not show (`out: &mut impl Write`, `let out = &mut
-    /// file;`), not `mut` itself: `write!` to it changes what it points to (`write_fmt` takes
-    /// `&mut self`), where another method may not (a concurrent queue's `push(&self)`).
+    /// A parameter that is a `&mut` of a writer (see [`mut_writer`]), not `mut` itself:
+    /// `write!` to it changes what it points to, where another method may not (a concurrent
+    /// queue's `push(&self)`).
     MutRef,
     /// `mut`, of a type the source does not show.
     Mut,
@@ -538,7 +538,9 @@ fn parameters(signature: &syn::Signature) -> HashMap<String, Binding> {
                 Pat::Ident(binding) if mut_container(&typed.ty) => {
                     names.insert(binding.ident.to_string(), Binding::Container);
                 }
-                Pat::Ident(binding) if binding.mutability.is_none() && mut_ref(&typed.ty) => {
+                Pat::Ident(binding)
+                    if binding.mutability.is_none() && mut_writer(&typed.ty, signature) =>
+                {
                     names.insert(binding.ident.to_string(), Binding::MutRef);
                 }
                 pat => names.extend(bindings_mut(pat, container_type(&typed.ty))),
@@ -624,10 +626,51 @@ fn mut_container(ty: &syn::Type) -> bool {
     reference.mutability.is_some() && container_type(&reference.elem)
 }
 
-/// Whether a type is a `&mut` of anything (see [`Binding::MutRef`]).
-fn mut_ref(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Reference(reference) if reference.mutability.is_some())
+/// Whether a parameter's type is a `&mut` of a writer whose `write_fmt` takes `&mut self`: an
+/// `impl Trait` or `dyn Trait`, a type parameter of the function (whose methods are its
+/// bounds'), or one of the standard library's writers. Not a type of the user's own, which may
+/// have a `write_fmt(&self)` of its own (a logger behind a lock).
+fn mut_writer(ty: &syn::Type, signature: &syn::Signature) -> bool {
+    let syn::Type::Reference(reference) = ty else {
+        return false;
+    };
+    if reference.mutability.is_none() {
+        return false;
+    }
+    match &*reference.elem {
+        syn::Type::ImplTrait(_) | syn::Type::TraitObject(_) => true,
+        syn::Type::Path(path) if path.qself.is_none() => {
+            let Some(last) = path.path.segments.last() else {
+                return false;
+            };
+            let type_parameter = path.path.segments.len() == 1
+                && signature
+                    .generics
+                    .type_params()
+                    .any(|param| param.ident == last.ident);
+            type_parameter || WRITERS.iter().any(|name| last.ident == name)
+        }
+        _ => false,
+    }
 }
+
+/// The standard library's writers (`io::Write` or `fmt::Write`).
+const WRITERS: &[&str] = &[
+    "String",
+    "Vec",
+    "File",
+    "Formatter",
+    "Stdout",
+    "Stderr",
+    "StdoutLock",
+    "StderrLock",
+    "BufWriter",
+    "LineWriter",
+    "Cursor",
+    "TcpStream",
+    "ChildStdin",
+    "Sink",
+];
 
 /// Records the variables in scope at each marked loop of a function.
 struct InScope {
@@ -693,20 +736,7 @@ impl Visit<'_> for InScope {
                                 this.visit_expr(diverge);
                             }
                         }
-                        match (&local.pat, &local.init) {
-                            (Pat::Ident(binding), Some(init))
-                                if binding.mutability.is_none()
-                                    && binding.subpat.is_none()
-                                    && matches!(&*init.expr, Expr::Reference(reference)
-                                        if reference.mutability.is_some()) =>
-                            {
-                                this.bind(std::iter::once((
-                                    binding.ident.to_string(),
-                                    Binding::MutRef,
-                                )));
-                            }
-                            _ => this.bind(bindings_mut(&local.pat, container_let(local))),
-                        }
+                        this.bind(bindings_mut(&local.pat, container_let(local)));
                     }
                     syn::Stmt::Item(_) | syn::Stmt::Macro(_) => {}
                     syn::Stmt::Expr(expr, _) => this.visit_expr(expr),

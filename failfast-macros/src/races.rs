@@ -556,8 +556,8 @@ impl Races<'_> {
         })
     }
 
-    /// Whether `place` is a variable declared outside the body that is a `&mut` (see
-    /// `captures::Mutable::written`), as a `write!` destination.
+    /// Whether `place` is a variable declared outside the body that is a `&mut` of a writer
+    /// (see `captures::Mutable::written`), as a `write!` destination.
     fn outer_mut_ref(&self, place: &Expr) -> bool {
         matches!(place, Expr::Path(_))
             && self.outer_root(place).is_some_and(|root| {

@@ -33,15 +33,4 @@ fn listed(names: &[&str], out: &mut impl Write) -> std::io::Result<()> {
     Ok(())
 }
 
-// A `&mut` of a writer, taken before the loop.
-#[fail_fast(workers = 4)]
-fn logged(names: &[&str], path: &std::path::Path) -> std::io::Result<()> {
-    let mut file = std::fs::File::create(path)?;
-    let log = &mut file;
-    for name in names {
-        write!(log, "{name} ")?;
-    }
-    Ok(())
-}
-
 fn main() {}
