@@ -111,7 +111,7 @@ fn comb_rayon(depth: usize, max: usize, marks: &Marks) {
 type Comb = fn(usize, usize, &Marks, usize) -> Result<(), ()>;
 
 /// Each path, with the most stack one of its levels may cost, in debug and release builds:
-/// `rayon::scope`'s level, the goal (the paths measure 2,048 to 2,096 B in a debug build, 384
+/// `rayon::scope`'s level, the goal (the paths measure 2,064 to 2,144 B in a debug build, 368
 /// to 416 B optimised; `rayon::scope`'s are 2,160 and 416 B). With `workers = 1` a `Send` input's
 /// recursion runs on the calling thread alone, so its 2,000 levels must fit the main thread's
 /// 8 MiB (4,194 B a level, less the thread's own frames); the fed path's run on pool threads,

@@ -1034,7 +1034,7 @@ pub(crate) fn enclosing(site: Site) -> Option<Enclosing> {
             if !group.recursed.load(Ordering::Relaxed) {
                 group.recursed.store(true, Ordering::Relaxed);
             }
-            return Some(Enclosing(here.group));
+            return Some(Enclosing(std::ptr::NonNull::from(group)));
         }
         place = here.outer;
     }
@@ -1043,8 +1043,9 @@ pub(crate) fn enclosing(site: Site) -> Option<Enclosing> {
 
 /// The group [`enclosing`] found, borrowed from the run whose iteration this thread is
 /// running: not a reference count, whose line every nested run of every thread would write.
-/// Not `Send`: it is only valid on this thread, within the iteration that found it.
-pub(crate) struct Enclosing(*const Arc<Group>);
+/// Not `Send`: it is only valid on this thread, within the iteration that found it. (Not null,
+/// so that an `Option` of it takes one word in the frame of a recursion's every level.)
+pub(crate) struct Enclosing(std::ptr::NonNull<Arc<Group>>);
 
 impl std::ops::Deref for Enclosing {
     type Target = Arc<Group>;
@@ -1053,7 +1054,7 @@ impl std::ops::Deref for Enclosing {
         // SAFETY: the run whose place gave this pointer borrows the `Arc` while it is listed,
         // and waits for the iteration this thread is running, in which the `Enclosing` was
         // made and is dropped (it is neither `Send` nor returned past the run it starts).
-        unsafe { &*self.0 }
+        unsafe { self.0.as_ref() }
     }
 }
 

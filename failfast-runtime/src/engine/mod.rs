@@ -96,8 +96,11 @@ where
     let Some(group) = group::enclosing(site) else {
         return first_indexed(items, workers, site, body, stop);
     };
+    // One reference for every use: a build without optimisation gives each deref of the
+    // `Enclosing` a slot of its own in this frame, on the stack once per level.
+    let group: &Arc<Group> = &group;
     let workers = group.workers;
-    let run = Run::boxed(move || Indexed::new(items, workers), body, &group, stop);
+    let run = Run::boxed(move || Indexed::new(items, workers), body, group, stop);
     group.publish(&*run, true).finish(true, true, None);
     Run::outcome_of_boxed(run)
 }
@@ -174,6 +177,7 @@ where
     let Some(group) = group::enclosing(site) else {
         return first_shared(input, workers, site, body, stop);
     };
+    // See `run_indexed`.
     let group: &Arc<Group> = &group;
     let source = move || Shared::new(input, batch::lazy_max_batch(group.workers), &group.signal);
     let run = Run::boxed(source, body, group, stop);
@@ -252,6 +256,8 @@ where
     let Some(group) = group::enclosing(site) else {
         return first_fed(input, workers, site, body, stop);
     };
+    // See `run_indexed`.
+    let group: &Arc<Group> = &group;
     let source = || {
         Fed::new(
             group.workers,
@@ -259,9 +265,9 @@ where
             &group.signal,
         )
     };
-    let run = Run::boxed(source, body, &group, stop);
+    let run = Run::boxed(source, body, group, stop);
     // On the heap, as the run is: this frame is on the stack once per level.
-    feed(&group, true, &run, Box::new(Feeder::new(input, &run)));
+    feed(group, true, &run, Box::new(Feeder::new(input, &run)));
     Run::outcome_of_boxed(run)
 }
 
@@ -339,14 +345,11 @@ where
             })
         });
     };
-    let source = || Headed::new(&group);
-    let run = Run::boxed(source, body, &group, stop);
-    feed(
-        &group,
-        true,
-        &run,
-        HeadFeeder::new(head, &run, &group, true),
-    );
+    // See `run_indexed`.
+    let group: &Arc<Group> = &group;
+    let source = || Headed::new(group);
+    let run = Run::boxed(source, body, group, stop);
+    feed(group, true, &run, HeadFeeder::new(head, &run, group, true));
     Run::outcome_of_boxed(run)
 }
 
