@@ -123,8 +123,9 @@
 //!   pool threads, and `workers = 1` runs on the calling thread alone.
 //! - **The body** runs on those threads and may borrow local variables. Items and the error
 //!   type must be `Send`, and what the body borrows must be `Sync`, also with `workers = 1`
-//!   (the error type only if the body can end the loop: a loop with no `?`, no `return` and
-//!   no macro that may hide one sends nothing back).
+//!   (the error type only if the body can end the loop: a loop with no `?`, no `return`, no
+//!   marked loop and no macro but the standard library's printing, formatting and asserting
+//!   ones sends nothing back).
 //!   When they are not, the error names what is not, at the loop, and what to use instead:
 //!   the `Rc` inside an item's `Some(..)` or a return value's `Err(..)`, a field of a local the
 //!   body reads (`names.all`), a variable it names only in `println!("{seen:?}")`,

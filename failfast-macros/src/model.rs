@@ -248,8 +248,9 @@ pub(crate) struct ParallelLoop {
     pub(crate) in_async: bool,
     pub(crate) bad_jumps: Vec<BadJump>,
     /// Whether an iteration may end the loop: the body (or head), nested loops included, has a
-    /// `?`, a `return`, a macro that may hide one (one not in `KNOWN_MACROS`, whose names a
-    /// user's macro could still take), or a marked loop. A loop
+    /// `?`, a `return`, a macro other than the standard library's printing, formatting,
+    /// asserting and collecting ones (whose names a user's macro could still take), or a
+    /// marked loop. A loop
     /// that cannot end early carries nothing back from its iterations, so the function's
     /// error (or return) type need not be `Send`, as in the sequential loop.
     pub(crate) may_exit: bool,
@@ -473,7 +474,7 @@ impl<'a> Walk<'a> {
             facts.awaiting_macros |= head.awaiting_macros;
             facts.joining_macros |= head.joining_macros;
             facts.tries |= head.tries;
-            facts.includes |= head.includes;
+            facts.may_hide_exits |= head.may_hide_exits;
             facts.user_macros.extend(head.user_macros);
         }
         let in_async = self.context.in_async;
@@ -583,12 +584,12 @@ impl<'a> Walk<'a> {
             .partition(|name| self.locals.seen_untyped(&syn::parse_quote!(#name)));
         // A marked loop in the body may leave through this loop's iterations in ways its
         // options hide (a `stop`, which they inherit from the function's, or a `?` in an
-        // option's value); `include!` pastes code that may hold a `?`.
+        // option's value); a macro may hide a `?` (see `Facts::may_hide_exits`).
         let may_exit = facts.tries
             || returns_fail
             || self.returns > returns_before
             || facts.returns_in_macros
-            || facts.includes
+            || facts.may_hide_exits
             || !facts.user_macros.is_empty()
             || crate::find::has_markers(&written_body);
         let described = ParallelLoop {
@@ -1436,8 +1437,11 @@ struct Facts {
     /// which the walk does not rewrite: the loop keeps the iterations' type that can carry a
     /// `return`'s value, whose tie refuses it, rather than take it for an iteration's end.
     returns_in_macros: bool,
-    /// An `include!`, whose file may hold a `?` or a `return`.
-    includes: bool,
+    /// A macro call other than the standard library's that print, format, assert or build a
+    /// collection ([`NEVER_EXITING_MACROS`]): `include!`, whose file may hold a `?`, or one that
+    /// may hide a `?` or a `return` behind a known name (a user's own `error!` that returns
+    /// `Err`, where `log` is not used).
+    may_hide_exits: bool,
 }
 
 impl Facts {
@@ -1449,7 +1453,7 @@ impl Facts {
             tries: false,
             user_macros: Vec::new(),
             returns_in_macros: false,
-            includes: false,
+            may_hide_exits: false,
         };
         facts.visit_block(body);
         facts
@@ -1463,7 +1467,7 @@ impl Facts {
             tries: false,
             user_macros: Vec::new(),
             returns_in_macros: false,
-            includes: false,
+            may_hide_exits: false,
         };
         facts.visit_expr(expr);
         facts
@@ -1489,7 +1493,9 @@ impl Visit<'_> for Facts {
     fn visit_macro(&mut self, mac: &syn::Macro) {
         self.returns_in_macros |= crate::captures::idents(mac.tokens.clone()).contains("return");
         let name = mac.path.segments.last().map(|s| s.ident.to_string());
-        self.includes |= name.as_deref() == Some("include");
+        self.may_hide_exits |= !name
+            .as_deref()
+            .is_some_and(|name| NEVER_EXITING_MACROS.contains(&name));
         self.tries |= matches!(name.as_deref(), Some("bail" | "ensure"))
             || has_question_mark(mac.tokens.clone());
         self.awaiting_macros |= awaits_in_macro(mac, name.as_deref());
@@ -1506,6 +1512,33 @@ impl Visit<'_> for Facts {
 
     fn visit_item(&mut self, _: &Item) {}
 }
+
+/// The standard library's macros that print, format, assert or build a collection: a loop whose
+/// body calls no other (and has no `?` nor `return`) cannot end early (see
+/// `ParallelLoop::may_exit`). Their names are rarely a user's own.
+const NEVER_EXITING_MACROS: &[&str] = &[
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "dbg",
+    "debug_assert_ne",
+    "eprint",
+    "eprintln",
+    "format",
+    "format_args",
+    "matches",
+    "panic",
+    "print",
+    "println",
+    "todo",
+    "unimplemented",
+    "unreachable",
+    "vec",
+    "write",
+    "writeln",
+];
 
 /// Macros that never expand to a `return Ok(..)`: the standard library's, anyhow's (whose
 /// `return Err(..)` the loop takes as a failure), log's and tracing's.

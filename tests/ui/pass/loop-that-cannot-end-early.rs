@@ -4,8 +4,8 @@
 // error that holds an `Rc`, an `Rc` returned, in `for` and `while let` loops, with a `stop`
 // option, in an async loop, and in a function that never returns (where the rewrite once left
 // code that rustc found unreachable). A loop that may still end early without a `?` or a
-// `return` in sight (a nested loop's inherited `stop`; `tests/through_the_macro.rs` has an
-// `include!`) compiles as before.
+// `return` in sight (a nested loop's inherited `stop`, a user's macro named like `log`'s;
+// `tests/through_the_macro.rs` has an `include!`) compiles as before.
 #![deny(unreachable_code)]
 
 use failfast::fail_fast;
@@ -68,6 +68,24 @@ fn cells(rows: &[Vec<u32>], stop: &failfast::StopToken, seen: &AtomicUsize) -> R
     Ok(())
 }
 
+/// A macro of the user's own, named like `log`'s, that returns `Err`: the loop may end early
+/// though no `?` nor `return` is in sight.
+macro_rules! error {
+    ($($message:tt)*) => {
+        return Err(format!($($message)*))
+    };
+}
+
+#[fail_fast(workers = 2)]
+fn small(items: &[u32]) -> Result<(), String> {
+    for x in items {
+        if *x > 9 {
+            error!("{x} is too big");
+        }
+    }
+    Ok(())
+}
+
 #[derive(Debug)]
 pub enum StopError {
     Stopped,
@@ -123,6 +141,8 @@ fn main() {
     let stop = failfast::StopToken::new();
     cells(&[vec![1, 2], vec![3]], &stop, &seen).unwrap();
     assert_eq!(seen.swap(0, Ordering::Relaxed), 3);
+    assert_eq!(small(&[1, 2]), Ok(()));
+    assert_eq!(small(&[1, 20]), Err("20 is too big".to_string()));
     visit(&[1, 2, 3], &stop, &seen).unwrap();
     assert_eq!(seen.swap(0, Ordering::Relaxed), 3);
     stop.stop();
