@@ -250,9 +250,8 @@ pub(crate) struct ParallelLoop {
     /// Whether an iteration may end the loop: the body (or head), nested loops included, has a
     /// `?`, a `return`, a macro other than the standard library's printing, formatting,
     /// asserting and collecting ones (whose names a user's macro could still take), or a
-    /// marked loop. A loop
-    /// that cannot end early carries nothing back from its iterations, so the function's
-    /// error (or return) type need not be `Send`, as in the sequential loop.
+    /// marked loop. A loop that cannot end early carries nothing back from its iterations, so
+    /// the function's error (or return) type need not be `Send`, as in the sequential loop.
     pub(crate) may_exit: bool,
 }
 
@@ -585,12 +584,12 @@ impl<'a> Walk<'a> {
         // A marked loop in the body may leave through this loop's iterations in ways its
         // options hide (a `stop`, which they inherit from the function's, or a `?` in an
         // option's value); a macro may hide a `?` (see `Facts::may_hide_exits`).
+        let returns = self.returns > returns_before || facts.returns_in_macros;
+        // (A user's macro is one of those `may_hide_exits` counts.)
         let may_exit = facts.tries
             || returns_fail
-            || self.returns > returns_before
-            || facts.returns_in_macros
+            || returns
             || facts.may_hide_exits
-            || !facts.user_macros.is_empty()
             || crate::find::has_markers(&written_body);
         let described = ParallelLoop {
             marker,
@@ -617,7 +616,7 @@ impl<'a> Walk<'a> {
             concrete: concrete(self.signature.as_ref()),
             items_typed,
             flavor,
-            returns: self.returns > returns_before || facts.returns_in_macros,
+            returns,
             may_exit,
             awaits: facts.awaits,
             tries: facts.tries,
@@ -1438,7 +1437,7 @@ struct Facts {
     /// `return`'s value, whose tie refuses it, rather than take it for an iteration's end.
     returns_in_macros: bool,
     /// A macro call other than the standard library's that print, format, assert or build a
-    /// collection ([`NEVER_EXITING_MACROS`]): `include!`, whose file may hold a `?`, or one that
+    /// value ([`NEVER_EXITING_MACROS`]): `include!`, whose file may hold a `?`, or one that
     /// may hide a `?` or a `return` behind a known name (a user's own `error!` that returns
     /// `Err`, where `log` is not used).
     may_hide_exits: bool,
@@ -1513,16 +1512,18 @@ impl Visit<'_> for Facts {
     fn visit_item(&mut self, _: &Item) {}
 }
 
-/// The standard library's macros that print, format, assert or build a collection: a loop whose
+/// The standard library's macros that print, format, assert or build a value: a loop whose
 /// body calls no other (and has no `?` nor `return`) cannot end early (see
-/// `ParallelLoop::may_exit`). Their names are rarely a user's own.
+/// `ParallelLoop::may_exit`). Their names are rarely a user's own. All are in
+/// [`KNOWN_MACROS`], so a user's macro is never one of them. (Not anyhow's: the formatting
+/// ones of `captures::FORMATTING` but for those.)
 const NEVER_EXITING_MACROS: &[&str] = &[
     "assert",
     "assert_eq",
     "assert_ne",
+    "dbg",
     "debug_assert",
     "debug_assert_eq",
-    "dbg",
     "debug_assert_ne",
     "eprint",
     "eprintln",
