@@ -164,15 +164,6 @@ fn outer_with_inner(stop: &StopToken, inner_started: &AtomicUsize) -> Result<(),
     Ok(())
 }
 
-#[test]
-fn a_loop_nested_in_a_stopped_loop_stops() {
-    let token = StopToken::new();
-    let started = AtomicUsize::new(0);
-    let result = stopping(&token, &started, || outer_with_inner(&token, &started));
-    assert_eq!(result, Err(Stopped::by_token()));
-    assert!(started.load(SeqCst) <= 6);
-}
-
 /// Marked loops nested in the body, which inherit the function's `stop`: the outer loop's
 /// body has no `?` nor `return`, but the inner loops leave through it when stopped.
 #[fail_fast(workers = 2, stop = stop)]
@@ -188,13 +179,21 @@ fn nested_marked(stop: &StopToken, inner_started: &AtomicUsize) -> Result<(), St
     Ok(())
 }
 
+type Nested = fn(&StopToken, &AtomicUsize) -> Result<(), Stopped>;
+
 #[test]
-fn marked_loops_nested_in_a_stopped_loop_stop() {
-    let token = StopToken::new();
-    let started = AtomicUsize::new(0);
-    let result = stopping(&token, &started, || nested_marked(&token, &started));
-    assert_eq!(result, Err(Stopped::by_token()));
-    assert!(started.load(SeqCst) <= 6);
+fn a_loop_nested_in_a_stopped_loop_stops() {
+    let nested: [(&str, Nested); 2] = [
+        ("outer_with_inner", outer_with_inner),
+        ("nested_marked", nested_marked),
+    ];
+    for (name, nested) in nested {
+        let token = StopToken::new();
+        let started = AtomicUsize::new(0);
+        let result = stopping(&token, &started, || nested(&token, &started));
+        assert_eq!(result, Err(Stopped::by_token()), "{name}");
+        assert!(started.load(SeqCst) <= 6, "{name}");
+    }
 }
 
 /// A walk of a complete tree, 5 children per node, sharing one limit across the recursion;
