@@ -581,12 +581,12 @@ pub mod parallel_loop {
         moved_by_return, moved_place, parts_of, returned, returned_value, sent_back,
         sent_back_aliased, sent_to_workers, sent_to_workers_concrete, shared_by_iterations,
         shared_field, shared_through_reference, stop_token, taken_by_the_head, while_let,
-        while_let_with, whole, whole_item, AsStopToken, Checked, ExitsPastMacro, ExitsPastMacros,
-        ExitsThrough, FailsThrough, Fed, Input, Kept, KeptForReturn, MovedByIteration,
-        MovedByReturn, MovedValue, NoParts, NotSent, ParallelLoopsHaveNoBreak, Parts,
-        PulledByCaller, Reborrowed, Return, Returned, SendBack, SendExit, SendItem, SendToWorkers,
-        SendValue, Shared, SharedByWorkers, SharedCapture, SharedThroughReference, Split,
-        SplitByIndex, SplitParts, Tried, Unchecked, Whole,
+        while_let_with, whole, whole_item, AsStopToken, Checked, Dereferenced, ExitsPastMacro,
+        ExitsPastMacros, ExitsThrough, FailsThrough, Fed, Input, Kept, KeptForReturn,
+        MovedByIteration, MovedByReturn, MovedValue, NoParts, NotSent, ParallelLoopsHaveNoBreak,
+        Parts, PulledByCaller, Reborrowed, Return, Returned, SendBack, SendExit, SendItem,
+        SendToWorkers, SendValue, Shared, SharedByWorkers, SharedCapture, SharedThroughReference,
+        Split, SplitByIndex, SplitParts, Tried, Unchecked, Whole,
     };
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{

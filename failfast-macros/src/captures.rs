@@ -816,7 +816,7 @@ struct Places<'a> {
     moved: Vec<syn::Ident>,
     /// The places from outside the body that its own flow moves out by value, each as first
     /// written (see [`Used::moved_by_iteration`]).
-    moved_by_iteration: Vec<Expr>,
+    moved_by_iteration: Vec<MovedPlace>,
     /// Inside a `return`'s value or a `?`'s operand, whose moves `moved` notes.
     in_exit: bool,
     /// Inside code of the body that may run elsewhere than its own flow, or that the macro
@@ -878,6 +878,30 @@ impl Places<'_> {
     }
 }
 
+/// A place from outside a loop's body that its own flow moves out (see
+/// [`Used::moved_by_iteration`]).
+pub(crate) struct MovedPlace {
+    /// As first written in the body (`owned`, `cfg.name`).
+    pub(crate) place: Expr,
+    /// Moved as a method's receiver (`cfg.name.unwrap()`), which the call may reach through a
+    /// `&mut` or a smart pointer: `opt.unwrap()` copies the `Option` out of an `opt: &mut
+    /// Option<u32>` or a `Box<Option<u32>>`.
+    pub(crate) receiver: bool,
+}
+
+/// Whether a method called `method` with `arguments` arguments takes `self` by value whatever
+/// the type, as far as Rust's naming conventions go: an `into_` conversion, or `Option`'s and
+/// `Result`'s `unwrap` and `expect` families. An iteration calling one on a variable declared
+/// outside the loop moves it out, which a sequential loop cannot do in every iteration either
+/// (see [`Used::moved_by_iteration`]); rustc would say so as a move out of the body's closure.
+fn consumes_receiver(method: &str, arguments: usize) -> bool {
+    match method {
+        "unwrap" | "unwrap_or_default" | "unwrap_err" => arguments == 0,
+        "expect" | "expect_err" | "unwrap_or" | "unwrap_or_else" => arguments == 1,
+        _ => method.starts_with("into_"),
+    }
+}
+
 /// What a loop's body uses from outside it (see [`Locals::places_used`]).
 pub(crate) struct Used {
     /// The places its iterations share.
@@ -892,8 +916,9 @@ pub(crate) struct Used {
     /// an element of a tuple, array or struct literal (`take(owned)`, `let v = cfg.name;`).
     /// Every iteration that gets there would move the one value the iterations share, which
     /// only a `Copy` value allows (and a sequential loop only before it leaves). Not inside a
-    /// closure, an async block, a macro call or `unsafe`.
-    pub(crate) moved_by_iteration: Vec<Expr>,
+    /// closure, an async block, a macro call or `unsafe`. Also the receiver of a method that
+    /// by its name takes `self` (see [`consumes_receiver`]).
+    pub(crate) moved_by_iteration: Vec<MovedPlace>,
     /// The variables from outside the body that an async loop may lend its iterations (see
     /// `failfast_runtime::rewrite::lent`), each as first written in the body: every use of
     /// them is the body's own flow (never inside a closure, an async block, a macro call, an
@@ -1053,6 +1078,17 @@ impl Places<'_> {
     /// Notes `value`, which the body's own flow moves out by value, if it is a place from
     /// outside the body (see [`Used::moved_by_iteration`]).
     fn note_moved_by_iteration(&mut self, value: &Expr) {
+        self.note_moved_place(value, false);
+    }
+
+    /// Notes `receiver`, which a method that takes `self` moves out (see
+    /// [`consumes_receiver`]), as [`note_moved_by_iteration`](Self::note_moved_by_iteration)
+    /// notes a value.
+    fn note_moved_receiver(&mut self, receiver: &Expr) {
+        self.note_moved_place(receiver, true);
+    }
+
+    fn note_moved_place(&mut self, value: &Expr, receiver: bool) {
         if !self.own_flow || self.in_exit || self.aside || self.in_unsafe {
             return;
         }
@@ -1063,9 +1099,12 @@ impl Places<'_> {
             && !self
                 .moved_by_iteration
                 .iter()
-                .any(|seen| quote::ToTokens::to_token_stream(seen).to_string() == written)
+                .any(|seen| quote::ToTokens::to_token_stream(&seen.place).to_string() == written)
         {
-            self.moved_by_iteration.push(value.clone());
+            self.moved_by_iteration.push(MovedPlace {
+                place: value.clone(),
+                receiver,
+            });
         }
     }
 
@@ -1406,6 +1445,9 @@ impl Visit<'_> for Places<'_> {
                 self.in_exit = outer;
             }
             Expr::MethodCall(call) => {
+                if consumes_receiver(&call.method.to_string(), call.args.len()) {
+                    self.note_moved_receiver(&call.receiver);
+                }
                 self.visit_expr(&call.receiver);
                 let stores = Places::stores(&call.method.to_string());
                 for arg in &call.args {

@@ -374,7 +374,10 @@ fn place_span(place: &Expr) -> Span {
 /// a variable whose type only that code may give (`let limit = Default::default();`) is
 /// checked by a cast to the trait object instead, which leaves its type to rustc's later
 /// inference; such a value is not seen to be a `&mut`.
-fn moved_check(named: &TokenStream, place: &Expr, check: &str) -> TokenStream {
+///
+/// A method's `receiver` may also be reached through a `Box`, an `Rc` or an `Arc` (see
+/// `failfast_runtime::rewrite::Dereferenced`), which give nothing to check either.
+fn moved_check(named: &TokenStream, place: &Expr, check: &str, receiver: bool) -> TokenStream {
     let at = hygienic(place_span(place));
     let moved = Ident::new("__failfast_moved", at);
     let check = Ident::new(check, at);
@@ -382,9 +385,14 @@ fn moved_check(named: &TokenStream, place: &Expr, check: &str) -> TokenStream {
         Expr::Field(_) => quote_spanned!(at=> #named::moved_place(::core::ptr::addr_of!(#place))),
         _ => quote_spanned!(at=> #named::returned_value(&#place)),
     };
+    let through = if receiver {
+        quote_spanned!(at=> Dereferenced)
+    } else {
+        quote_spanned!(at=> Reborrowed)
+    };
     quote_spanned! {at=>
         {
-            use #named::{MovedValue as _, Reborrowed as _};
+            use #named::{MovedValue as _, #through as _};
             if let ::core::option::Option::Some(#moved) = (&#value).__failfast_moved() {
                 #named::#check(#moved);
             }
@@ -757,19 +765,18 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     // move out of the body's closure (a thread loop's) or out of a variable moved by an earlier
     // iteration (an async loop's); so is each place that the body's own flow moves out
     // elsewhere.
-    let moved_checks: TokenStream = moved_by_iteration
-        .iter()
-        .map(|place| moved_check(&named, place, "moved_by_iteration"))
-        .chain(
-            moved
-                .iter()
-                .map(|name| moved_check(&named, &syn::parse_quote!(#name), "moved_by_return")),
-        )
-        .chain(moved_untyped.iter().map(|name| {
-            let at = hygienic(name.span());
-            quote_spanned!(at=> #named::moved_by_return(&#name);)
-        }))
-        .collect();
+    let moved_checks: TokenStream =
+        moved_by_iteration
+            .iter()
+            .map(|moved| moved_check(&named, &moved.place, "moved_by_iteration", moved.receiver))
+            .chain(moved.iter().map(|name| {
+                moved_check(&named, &syn::parse_quote!(#name), "moved_by_return", false)
+            }))
+            .chain(moved_untyped.iter().map(|name| {
+                let at = hygienic(name.span());
+                quote_spanned!(at=> #named::moved_by_return(&#name);)
+            }))
+            .collect();
     // Each place a thread loop's body shares is checked at `for`, so that rustc reports one
     // that is not `Sync` in the loop's terms, not as a bound of the body's closure (the same
     // error at the same place, which it then leaves out).

@@ -68,9 +68,10 @@ impl<T> Kept<T> {
 #[diagnostic::on_unimplemented(
     message = "this `return` moves `{Self}` out of a variable declared outside the parallel loop, which its iterations share",
     label = "several iterations may reach this `return` at once, and each would move this value",
-    note = "return a clone that the iteration makes (`.clone()`), or build the value inside the body (a variable declared in the block that holds the loop, which the loop mentions only where a `return` moves it and nothing borrows across the loop, is moved once, by the first `return`)"
+    note = "only a `Copy` value can be moved out by several iterations: return a clone that the iteration makes (`.clone()`), or build the value inside the body (a variable declared in the block that holds the loop, which the loop mentions only where a `return` moves it and nothing borrows across the loop, is moved once, by the first `return`)"
 )]
 pub trait MovedByReturn {}
+#[diagnostic::do_not_recommend]
 impl<T: Copy> MovedByReturn for T {}
 
 /// See [`MovedByReturn`].
@@ -86,9 +87,10 @@ pub fn moved_by_return(_: &dyn MovedByReturn) {}
 #[diagnostic::on_unimplemented(
     message = "an iteration moves `{Self}` out of a place declared outside the parallel loop, which its iterations share",
     label = "every iteration that gets here would move this same value",
-    note = "pass a clone that the iteration makes (`.clone()`) or a reference (`&`), or build the value inside the body"
+    note = "only a `Copy` value can be moved out again by every iteration: pass a clone that the iteration makes (`.clone()`) or a reference (`&`; `.as_ref()` for an `Option`'s contents), or build the value inside the body"
 )]
 pub trait MovedByIteration {}
+#[diagnostic::do_not_recommend]
 impl<T: Copy> MovedByIteration for T {}
 
 /// See [`MovedByIteration`].
@@ -140,6 +142,21 @@ pub trait Reborrowed {
     }
 }
 impl<T: ?Sized> Reborrowed for Returned<&mut T> {}
+
+/// See [`Returned`]: a method's receiver that the call may reach through (`opt.unwrap()`
+/// copies the `Option` out of an `opt: &mut Option<u32>` or a `Box<Option<u32>>`); one that
+/// is really moved, rustc reports.
+pub trait Dereferenced {
+    /// Nothing to check.
+    #[inline(always)]
+    fn __failfast_moved(&self) -> Option<&()> {
+        None
+    }
+}
+impl<T: ?Sized> Dereferenced for Returned<&mut T> {}
+impl<T: ?Sized> Dereferenced for Returned<Box<T>> {}
+impl<T: ?Sized> Dereferenced for Returned<std::rc::Rc<T>> {}
+impl<T: ?Sized> Dereferenced for Returned<std::sync::Arc<T>> {}
 
 /// See [`Returned`]: any other value, moved.
 pub trait MovedValue {
