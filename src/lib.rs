@@ -369,8 +369,9 @@
 //! an outer block, or borrowed across the loop) is refused: each iteration that reaches it
 //! would move the one value they share. Return a clone, or build the value inside the body; a
 //! `Copy` value (a number, a `&T`) is fine. An iteration's own code that moves such a value
-//! elsewhere (`take(fallback)`, `let name = cfg.name;`, `vec![fallback]`) is refused the same
-//! way, at the value:
+//! elsewhere (`take(fallback)`, `let name = cfg.name;`, `vec![fallback]`, or a method that
+//! takes `self`: `cfg.name.unwrap()`, `words.into_iter()`) is refused the same way, at the
+//! value:
 //! ```compile_fail
 //! #[failfast::fail_fast(workers = 4)]
 //! fn f(names: &[String], fallback: String) -> Result<String, String> {
