@@ -1971,6 +1971,8 @@ fn may_be_unsettled(value: &Expr) -> bool {
     };
     match value {
         Expr::Call(call) => match &*call.func {
+            // `String` has no parameters to give.
+            Expr::Path(path) if of_string(&path.path) => false,
             // Any call without arguments may be a constructor of a generic type whose
             // parameters a later use gives (`Bag::empty()`, `make_set()`), and the named ones
             // take arguments that do not settle them (`Vec::with_capacity(n)`).
@@ -1997,6 +1999,32 @@ fn may_be_unsettled(value: &Expr) -> bool {
             .any(|field| may_be_unsettled(&field.expr)),
         _ => false,
     }
+}
+
+/// Whether `path` names a function of `String` (`String::new`, `String::from`): its result
+/// type is known, as `String` has no parameters for a later use to give.
+fn of_string(path: &syn::Path) -> bool {
+    let mut segments = path.segments.iter().rev().skip(1);
+    segments
+        .next()
+        .is_some_and(|ty| ty.ident == "String" && ty.arguments.is_none())
+}
+
+/// Whether `path` is a conversion into the type it names (`PathBuf::from`, `Self::try_from`,
+/// `Vec::from_iter`), whose result type is that type's: not a conversion trait's own function
+/// (`From::from`, `FromIterator::from_iter`), whose type the caller picks.
+fn converts_into_named_type(path: &syn::Path) -> bool {
+    const CONVERSIONS: &[&str] = &["from", "try_from", "from_iter", "from_str"];
+    const TRAITS: &[&str] = &["From", "TryFrom", "FromIterator", "FromStr"];
+    let mut segments = path.segments.iter().rev();
+    let (Some(function), Some(ty)) = (segments.next(), segments.next()) else {
+        return false;
+    };
+    let ty_name = ty.ident.to_string();
+    CONVERSIONS.contains(&function.ident.to_string().as_str())
+        && function.arguments.is_none()
+        && ty_name.starts_with(char::is_uppercase)
+        && !TRAITS.contains(&ty_name.as_str())
 }
 
 /// Whether `expr` uses one of the `unsettled` locals, or calls a function whose result type
@@ -2026,7 +2054,8 @@ fn mentions_untyped(expr: &Expr, unsettled: &HashSet<String>) -> bool {
                     })
                 };
                 last.arguments.is_none()
-                    && (picked_by_caller(&last.ident)
+                    && !of_string(path)
+                    && (picked_by_caller(&last.ident) && !converts_into_named_type(path)
                         || (last.ident == "new" || last.ident == "with_capacity") && collection())
             });
             visit::visit_path(self, path);
@@ -2519,6 +2548,20 @@ mod tests {
         }));
         assert!(!untyped(parse_quote! {
             fn f(words: &[&str]) { let lengths = words.iter().map(|w| w.len()); for n in lengths {} }
+        }));
+        // A conversion into a type it names, and `String`'s own constructors, give that type.
+        assert!(!untyped(parse_quote! {
+            fn f(words: &[&str]) { let first = String::from(words[0]); for w in [first] {} }
+        }));
+        assert!(!untyped(parse_quote! {
+            fn f() { let buffer = String::new(); for w in [buffer] {} }
+        }));
+        assert!(!untyped(parse_quote! {
+            fn f(words: &[&str]) { let dirs = Vec::from_iter(words.iter().map(PathBuf::from)); for d in dirs {} }
+        }));
+        // A conversion trait's own function does not.
+        assert!(untyped(parse_quote! {
+            fn f(words: &[&str]) { let first = From::from(words[0]); for w in [first] {} }
         }));
     }
 

@@ -68,4 +68,19 @@ async fn async_while_let(
     Ok(())
 }
 
+// Locals whose type their constructor gives (`String::from`, `PathBuf::from`), which the
+// loop's checks need settled before the loop.
+#[fail_fast(workers = 2)]
+fn built_before(xs: &[String]) -> Result<(), String> {
+    let owned = String::from("owned");
+    let path = std::path::PathBuf::from("/tmp");
+    for x in xs {
+        if x.is_empty() {
+            take(owned);
+            drop(path);
+        }
+    }
+    Ok(())
+}
+
 fn main() {}
