@@ -341,6 +341,66 @@ fn a_field_of_the_value_is_moved_once() {
     });
 }
 
+/// A value that the statements before a `return` move (`let err = e.context(context);
+/// return Err(err);`), as the sequential loop's first `return` does, once.
+#[fail_fast(workers = 4)]
+fn moved_on_the_way(
+    fallback: Counted,
+    at_the_return: &Barrier,
+    returning: bool,
+) -> Result<Counted, String> {
+    for _ in 0..4 {
+        if returning {
+            // Every iteration is here before any takes the value: the statements before the
+            // first that names it run in each.
+            at_the_return.wait();
+            let returned = fallback;
+            let wrapped = Some(returned);
+            return wrapped.ok_or_else(|| String::from("none"));
+        }
+    }
+    Ok(fallback)
+}
+
+#[test]
+fn statements_before_a_return_move_the_value_once() {
+    moved_once("on the way", |fallback| {
+        moved_on_the_way(fallback, &Barrier::new(4), true).unwrap()
+    });
+    moved_once("not returned", |fallback| {
+        moved_on_the_way(fallback, &Barrier::new(4), false).unwrap()
+    });
+}
+
+/// The same in an async loop, where the move hands the value to a function.
+#[fail_fast(workers = 4)]
+async fn handed_on_the_way(names: Vec<&str>, context: String) -> Result<usize, String> {
+    for name in names {
+        futures::future::ready(()).await;
+        if name.is_empty() {
+            let message = format!("an empty name after {}", name.len());
+            let message = with_context(message, context);
+            return Err(message);
+        }
+    }
+    Ok(context.len())
+}
+
+fn with_context(message: String, context: String) -> String {
+    format!("{message} in {context}")
+}
+
+#[test]
+fn an_async_loop_moves_it_on_the_way_too() {
+    let failed = futures::executor::block_on(handed_on_the_way(
+        vec!["a", "", "b", ""],
+        String::from("config"),
+    ));
+    assert_eq!(failed, Err("an empty name after 0 in config".to_string()));
+    let length = futures::executor::block_on(handed_on_the_way(vec!["a"], String::from("config")));
+    assert_eq!(length, Ok(6));
+}
+
 #[fail_fast(workers = 2)]
 fn converted(
     names: &[&str],

@@ -11,7 +11,10 @@
 //!   format string, which the macro formats only as a literal) may move it: it is used as a
 //!   value there (also under `-` or `*`, `.await`, as a `match` or `if let` scrutinee, in a
 //!   `move` closure or `dbg!`), or its field is, or it is the receiver of a method that takes `self`
-//!   by its name (`into`, `unwrap`, `map`, `context`; see `moved_from`). A variable the
+//!   by its name (`into`, `unwrap`, `map`, `context`; see `moved_from`); so may a statement
+//!   of a block that ends in that `return` (`let err = anyhow!("..").context(context);`,
+//!   see [`exit_block`]), which then takes the variables at its first statement that mentions
+//!   one. A variable the
 //!   `return`s only borrow stays shared, which needs it `Sync` rather than `Send`, and drops
 //!   after the loop; so does a lock's or a cell's guard (`let g = m.lock()..`, a parameter of
 //!   a `..Guard` type), which nothing moves out of, and which is not `Send`. A thread loop's
@@ -121,7 +124,8 @@ pub(crate) fn keepable(
         _ => return Vec::new(),
     };
     let mut exits = Exits::default();
-    exits.visit_block(body);
+    // The body itself is no exit block: every iteration runs it.
+    body.stmts.iter().for_each(|stmt| exits.visit_stmt(stmt));
     // What an `async move` block captured is any name the loop does not bind itself (in a
     // `match` arm of a `return`'s value, say).
     let bound_inside = match (owned, pat) {
@@ -215,6 +219,33 @@ pub(crate) fn take_kept(exit: &mut Expr, kept: &[Kept], taken: &dyn Fn(&[Option<
         let read = moved.iter().flatten();
         *exit = syn::parse_quote!({ #taken; #(let _ = &#read;)* #value });
     }
+}
+
+/// [`take_kept`] for an [`exit_block`]: from its first statement that mentions a variable the
+/// loop keeps, which then finds them bound, to its `return`. The statements before it run as
+/// written: an iteration that finds the variables taken ends there.
+pub(crate) fn take_kept_in_block(
+    block: &mut syn::Block,
+    kept: &[Kept],
+    taken: &dyn Fn(&[Option<Ident>]) -> Stmt,
+) {
+    let first = block.stmts.iter().position(|stmt| {
+        let tokens = stmt.to_token_stream();
+        kept.iter()
+            .any(|kept| mentions(tokens.clone(), &kept.name.unraw().to_string()) > 0)
+    });
+    let Some(first) = first else { return };
+    let rest = block.stmts.split_off(first);
+    let mut exit = Expr::Block(syn::ExprBlock {
+        attrs: Vec::new(),
+        label: None,
+        block: syn::Block {
+            brace_token: block.brace_token,
+            stmts: rest,
+        },
+    });
+    take_kept(&mut exit, kept, taken);
+    block.stmts.push(Stmt::Expr(exit, None));
 }
 
 /// [`take_kept`] for the error that a [`returns_error`] macro call moves out (`bail!(e)`).
@@ -431,10 +462,43 @@ struct Exits {
 
 impl Exits {
     fn note(&mut self, exit: &Expr) {
-        let tokens = exit.to_token_stream();
-        let goes_on = mentions(tokens.clone(), "continue") + mentions(tokens.clone(), "break") > 0;
         let mut moved = Vec::new();
         moved_from(exit, &mut moved);
+        self.record(exit.to_token_stream(), moved);
+    }
+
+    /// Notes an [`exit_block`]: what its statements move on the way to its `return`, and the
+    /// `return`'s value.
+    fn note_block(&mut self, block: &syn::Block) {
+        let mut moved = Vec::new();
+        for stmt in &block.stmts {
+            match stmt {
+                Stmt::Local(local) => {
+                    if let Some(init) = &local.init {
+                        moved_from(&init.expr, &mut moved);
+                    }
+                }
+                Stmt::Expr(Expr::Return(ret), _) => {
+                    if let Some(value) = &ret.expr {
+                        moved_from(value, &mut moved);
+                    }
+                }
+                Stmt::Expr(expr, _) => moved_from(expr, &mut moved),
+                Stmt::Macro(mac) => {
+                    let mac = Expr::Macro(syn::ExprMacro {
+                        attrs: Vec::new(),
+                        mac: mac.mac.clone(),
+                    });
+                    moved_from(&mac, &mut moved);
+                }
+                Stmt::Item(_) => {}
+            }
+        }
+        self.record(block.to_token_stream(), moved);
+    }
+
+    fn record(&mut self, tokens: TokenStream, moved: Vec<Ident>) {
+        let goes_on = mentions(tokens.clone(), "continue") + mentions(tokens.clone(), "break") > 0;
         for name in moved {
             self.moved.entry(name.unraw().to_string()).or_insert(name);
         }
@@ -615,7 +679,23 @@ fn names_in(tokens: TokenStream) -> Vec<Ident> {
     names
 }
 
+/// Whether `block` of a loop's body ends in a `return` after other statements (`{ let err =
+/// anyhow!("bad").context(context); return Err(err); }`): sequentially, what those statements
+/// move out moves once, on the way to the `return`, as what the `return`'s value moves does.
+/// A loop keeps such variables for the block, which takes them at its first statement that
+/// mentions one (see [`take_kept_in_block`]). Not the body itself, which every iteration runs.
+pub(crate) fn exit_block(block: &syn::Block) -> bool {
+    block.stmts.len() > 1 && matches!(block.stmts.last(), Some(Stmt::Expr(Expr::Return(_), _)))
+}
+
 impl Visit<'_> for Exits {
+    fn visit_block(&mut self, block: &syn::Block) {
+        match exit_block(block) {
+            true => self.note_block(block),
+            false => visit::visit_block(self, block),
+        }
+    }
+
     fn visit_expr(&mut self, expr: &Expr) {
         match expr {
             Expr::Return(ret) => {

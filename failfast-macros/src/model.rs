@@ -310,6 +310,12 @@ pub(crate) struct Walk<'a> {
     failure_returns: Option<Failure>,
     /// The function's signature, where the walk sees it.
     signature: Option<Signature>,
+    /// The next block the walk enters is a parallel loop's body (not an exit block: see
+    /// `kept::exit_block`).
+    body_root: bool,
+    /// Inside an exit block that took the variables its loop keeps as it started: its
+    /// `return`s and `bail!`s find them bound.
+    kept_taken: bool,
 }
 
 /// What a function's or a closure's body owns from before its first statement: its
@@ -376,6 +382,8 @@ impl<'a> Walk<'a> {
             returns: 0,
             failure_returns: None,
             signature: signature.cloned(),
+            body_root: false,
+            kept_taken: false,
         }
     }
 
@@ -454,6 +462,13 @@ impl<'a> Walk<'a> {
         // What the loop keeps, its body no longer uses.
         let is_kept = |name: &Ident| keeping.iter().any(|kept| kept.name == *name);
         moved.retain(|name| !is_kept(name));
+        moved_by_iteration.retain(|moved| {
+            let mut root = &moved.place;
+            while let Expr::Field(field) = root {
+                root = &field.base;
+            }
+            !matches!(root, Expr::Path(path) if path.path.get_ident().is_some_and(is_kept))
+        });
         shared.retain(|shared| {
             let mut root = &shared.place;
             while let Expr::Field(field) = root {
@@ -574,6 +589,7 @@ impl<'a> Walk<'a> {
         if let Some(jumps) = &mut self.jumps {
             jumps.body_binds = Some(changes::bound_in(&pat, &written_body));
         }
+        self.body_root = true;
         self.visit_block_mut(&mut body);
         self.failure_returns = outer_failures;
         let jumps = std::mem::replace(&mut self.jumps, outer_jumps).expect("set above");
@@ -816,6 +832,9 @@ impl<'a> Walk<'a> {
 
     /// In an exit of the parallel loop's own flow, the variables it keeps, taken.
     fn take_kept(&mut self, exit: &mut Expr) {
+        if self.kept_taken {
+            return;
+        }
         let Some(jumps) = &self.jumps else { return };
         if !jumps.kept.is_empty() {
             let phases = &*self.phases;
@@ -1043,6 +1062,55 @@ impl VisitMut for Walk<'_> {
     // Outside a parallel loop's body there is nothing to check. In any block, a parallel
     // loop's statement goes between the statements that keep its variables (see `kept`).
     fn visit_block_mut(&mut self, block: &mut Block) {
+        let body_root = std::mem::take(&mut self.body_root);
+        // A block of the body that ends in a `return` takes the variables the loop keeps for
+        // the statements from the first that mentions one (see `kept::exit_block`).
+        let takes_kept = !body_root
+            && !self.kept_taken
+            && kept::exit_block(block)
+            && self
+                .jumps
+                .as_ref()
+                .is_some_and(|jumps| jumps.body_binds.is_some() && !jumps.kept.is_empty());
+        if takes_kept {
+            self.kept_taken = true;
+            self.walk_block(block);
+            self.kept_taken = false;
+            let jumps = self.jumps.as_ref().expect("in a body");
+            let phases = &*self.phases;
+            kept::take_kept_in_block(block, &jumps.kept, &|moved| {
+                phases.take_kept(&jumps.of, moved)
+            });
+            return;
+        }
+        self.walk_block(block);
+    }
+
+    fn visit_local_mut(&mut self, local: &mut syn::Local) {
+        self.misplaced(&mut local.attrs, "a `let` statement");
+        visit_mut::visit_local_mut(self, local);
+    }
+
+    // A `bail!(e)` of the loop's own flow moves `e` out as a `return` does.
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        self.jumps_in_arms(mac);
+        if let Some(jumps) = self.jumps.as_ref().filter(|_| !self.kept_taken) {
+            if !jumps.kept.is_empty() && kept::returns_error(mac) {
+                let phases = &*self.phases;
+                kept::take_kept_in_macro(mac, &jumps.kept, &|moved| {
+                    phases.take_kept(&jumps.of, moved)
+                });
+            }
+        }
+    }
+
+    // A nested item is expanded by its own attribute, and has its own `return`.
+    fn visit_item_mut(&mut self, _: &mut Item) {}
+}
+
+impl Walk<'_> {
+    /// [`VisitMut::visit_block_mut`]'s walk of the statements.
+    fn walk_block(&mut self, block: &mut Block) {
         let owned = self.owned.take();
         let in_body = self
             .jumps
@@ -1102,27 +1170,6 @@ impl VisitMut for Walk<'_> {
         block.stmts = stmts;
         self.checks = outer;
     }
-
-    fn visit_local_mut(&mut self, local: &mut syn::Local) {
-        self.misplaced(&mut local.attrs, "a `let` statement");
-        visit_mut::visit_local_mut(self, local);
-    }
-
-    // A `bail!(e)` of the loop's own flow moves `e` out as a `return` does.
-    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        self.jumps_in_arms(mac);
-        if let Some(jumps) = &self.jumps {
-            if !jumps.kept.is_empty() && kept::returns_error(mac) {
-                let phases = &*self.phases;
-                kept::take_kept_in_macro(mac, &jumps.kept, &|moved| {
-                    phases.take_kept(&jumps.of, moved)
-                });
-            }
-        }
-    }
-
-    // A nested item is expanded by its own attribute, and has its own `return`.
-    fn visit_item_mut(&mut self, _: &mut Item) {}
 }
 
 /// Whether a closure's body gives it a value: a block ending with an expression that is not a
