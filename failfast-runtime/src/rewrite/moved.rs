@@ -66,8 +66,8 @@ impl<T> Kept<T> {
 /// body's uses have settled its type), at the variable, so that rustc reports this rather
 /// than a move out of a closure the user did not write.
 #[diagnostic::on_unimplemented(
-    message = "this `return` moves `{Self}` out of a variable declared outside the parallel loop, which its iterations share",
-    label = "several iterations may reach this `return` at once, and each would move this value",
+    message = "leaving the loop here moves `{Self}` out of a variable declared outside the parallel loop, which its iterations share",
+    label = "several iterations may leave here at once (by this `return` or `?`), and each would move this value",
     note = "only a `Copy` value can be moved out by several iterations: return a clone that the iteration makes (`.clone()`), or build the value inside the body (a variable declared in the block that holds the loop, which the loop mentions only where a `return` moves it and nothing borrows across the loop, is moved once, by the first `return`)"
 )]
 pub trait MovedByReturn {}
