@@ -577,8 +577,8 @@ pub mod parallel_loop {
     pub use failfast_runtime::rewrite::Lent;
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{
-        an_index, captured, changed_by_async_iterations, changed_by_thread_iterations, changes,
-        failure_of, input, input_capturing, items_of, kept_for_return, moved_by_iteration,
+        always, an_index, captured, changed_by_async_iterations, changed_by_thread_iterations,
+        changes, failure_of, input, input_capturing, items_of, kept_for_return, moved_by_iteration,
         moved_by_return, moved_place, parts_of, returned, returned_value, sent_back,
         sent_back_aliased, sent_to_workers, sent_to_workers_concrete, shared_by_iterations,
         shared_field, shared_through_reference, stop_token, taken_by_the_head, while_let,

@@ -73,23 +73,61 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                 }
                 ::failfast::parallel_loop::while_let(
                     |__failfast_slot| {
-                        let __failfast_value = jobs.recv();
-                        match ::core::option::Option::Some(__failfast_value) {
-                            ::core::option::Option::Some(__failfast_value @ Ok(_)) => {
-                                if false {
-                                    let __failfast_whole = ::failfast::parallel_loop::whole(
-                                        &__failfast_value,
-                                    );
-                                    let __failfast_checks = (&__failfast_whole)
-                                        .__failfast_checks();
-                                    if let ::core::option::Option::Some(Ok(job)) = __failfast_whole
-                                        .value()
-                                    {
+                        if let ::core::option::Option::Some(__failfast_value) = match jobs
+                            .recv()
+                        {
+                            __failfast_value @ Ok(
+                                _,
+                            ) if ::failfast::__private::always() => {
+                                ::core::option::Option::Some(__failfast_value)
+                            }
+                            _ => ::core::option::Option::None,
+                        } {
+                            if false {
+                                let __failfast_whole = ::failfast::parallel_loop::whole(
+                                    &__failfast_value,
+                                );
+                                let __failfast_checks = (&__failfast_whole)
+                                    .__failfast_checks();
+                                if let ::core::option::Option::Some(__failfast_part) = __failfast_whole
+                                    .value()
+                                {
+                                    match ::core::convert::identity(__failfast_part) {
+                                        Ok(job) if ::failfast::parallel_loop::always() => {
+                                            let (__failfast_inner, __failfast_other) = {
+                                                use ::failfast::parallel_loop::{
+                                                    NoParts as _, SplitParts as _,
+                                                };
+                                                (&::failfast::parallel_loop::parts_of(&job))
+                                                    .__failfast_parts()
+                                            };
+                                            if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
+                                                __failfast_checks.value(&__failfast_inner);
+                                            }
+                                            if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
+                                                __failfast_checks.value(&__failfast_other);
+                                            }
+                                            __failfast_checks.value(&job);
+                                        }
+                                        _ => {}
+                                    }
+                                }
+                                if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
+                                    .value()
+                                {
+                                    let (__failfast_first, __failfast_second) = {
+                                        use ::failfast::parallel_loop::{
+                                            NoParts as _, SplitParts as _,
+                                        };
+                                        (&::failfast::parallel_loop::parts_of(&__failfast_held))
+                                            .__failfast_parts()
+                                    };
+                                    if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
                                         let (__failfast_inner, __failfast_other) = {
                                             use ::failfast::parallel_loop::{
                                                 NoParts as _, SplitParts as _,
                                             };
-                                            (&::failfast::parallel_loop::parts_of(&job))
+                                            (&::failfast::parallel_loop::parts_of(&__failfast_first))
                                                 .__failfast_parts()
                                         };
                                         if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
@@ -98,69 +136,41 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                                         if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
                                             __failfast_checks.value(&__failfast_other);
                                         }
-                                        __failfast_checks.value(&job);
+                                        __failfast_checks.value(&__failfast_first);
                                     }
-                                    if let ::core::option::Option::Some(__failfast_held) = __failfast_whole
-                                        .value()
-                                    {
-                                        let (__failfast_first, __failfast_second) = {
+                                    if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
+                                        let (__failfast_inner, __failfast_other) = {
                                             use ::failfast::parallel_loop::{
                                                 NoParts as _, SplitParts as _,
                                             };
-                                            (&::failfast::parallel_loop::parts_of(&__failfast_held))
+                                            (&::failfast::parallel_loop::parts_of(&__failfast_second))
                                                 .__failfast_parts()
                                         };
-                                        if let ::core::option::Option::Some(__failfast_first) = __failfast_first {
-                                            let (__failfast_inner, __failfast_other) = {
-                                                use ::failfast::parallel_loop::{
-                                                    NoParts as _, SplitParts as _,
-                                                };
-                                                (&::failfast::parallel_loop::parts_of(&__failfast_first))
-                                                    .__failfast_parts()
-                                            };
-                                            if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                                __failfast_checks.value(&__failfast_inner);
-                                            }
-                                            if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                                __failfast_checks.value(&__failfast_other);
-                                            }
-                                            __failfast_checks.value(&__failfast_first);
+                                        if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
+                                            __failfast_checks.value(&__failfast_inner);
                                         }
-                                        if let ::core::option::Option::Some(__failfast_second) = __failfast_second {
-                                            let (__failfast_inner, __failfast_other) = {
-                                                use ::failfast::parallel_loop::{
-                                                    NoParts as _, SplitParts as _,
-                                                };
-                                                (&::failfast::parallel_loop::parts_of(&__failfast_second))
-                                                    .__failfast_parts()
-                                            };
-                                            if let ::core::option::Option::Some(__failfast_inner) = __failfast_inner {
-                                                __failfast_checks.value(&__failfast_inner);
-                                            }
-                                            if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
-                                                __failfast_checks.value(&__failfast_other);
-                                            }
-                                            __failfast_checks.value(&__failfast_second);
+                                        if let ::core::option::Option::Some(__failfast_other) = __failfast_other {
+                                            __failfast_checks.value(&__failfast_other);
                                         }
+                                        __failfast_checks.value(&__failfast_second);
                                     }
                                 }
-                                ::failfast::parallel_loop::sent_to_workers(
-                                    &__failfast_value,
-                                );
-                                *__failfast_slot = ::core::option::Option::Some(
-                                    __failfast_value,
-                                );
                             }
-                            _ => {}
+                            ::failfast::parallel_loop::sent_to_workers(
+                                &__failfast_value,
+                            );
+                            *__failfast_slot = ::core::option::Option::Some(
+                                __failfast_value,
+                            );
                         }
                         ::failfast::parallel_loop::LoopStep::success()
                     },
                     4,
                     &__FAILFAST_SITE,
-                    |__failfast_value| match ::core::option::Option::Some(
+                    |__failfast_value| match ::core::convert::identity(
                         __failfast_value,
                     ) {
-                        ::core::option::Option::Some(Ok(job)) => {
+                        Ok(job) if ::failfast::__private::always() => {
                             if ::failfast::__private::always() {
                                 job.run()?;
                             }
@@ -191,12 +201,20 @@ async fn download_bucket(keys: &mut Keys, client: &Client) -> Result<(), Error> 
                     async {
                         loop {
                             __failfast_giver.asked().await;
-                            let __failfast_value = keys.try_next().await?;
-                            match ::core::option::Option::Some(__failfast_value) {
-                                ::core::option::Option::Some(
-                                    __failfast_value @ Some(Key { .. }),
-                                ) => __failfast_giver.give(__failfast_value),
-                                _ => break ::failfast::parallel_loop::LoopStep::success(),
+                            match match keys.try_next().await? {
+                                __failfast_value @ Some(
+                                    Key { .. },
+                                ) if ::failfast::__private::always() => {
+                                    ::core::option::Option::Some(__failfast_value)
+                                }
+                                _ => ::core::option::Option::None,
+                            } {
+                                ::core::option::Option::Some(__failfast_value) => {
+                                    __failfast_giver.give(__failfast_value)
+                                }
+                                ::core::option::Option::None => {
+                                    break ::failfast::parallel_loop::LoopStep::success();
+                                }
                             }
                         }
                     },
@@ -207,8 +225,10 @@ async fn download_bucket(keys: &mut Keys, client: &Client) -> Result<(), Error> 
                     {
                         __failfast_driver
                             .start(async {
-                                match ::core::option::Option::Some(__failfast_item.take()) {
-                                    ::core::option::Option::Some(Some(Key { name, .. })) => {
+                                match ::core::convert::identity(__failfast_item.take()) {
+                                    Some(
+                                        Key { name, .. },
+                                    ) if ::failfast::__private::always() => {
                                         if ::failfast::__private::always() {
                                             client.download(&name).await?;
                                         }

@@ -52,7 +52,7 @@ use crate::lints;
 use crate::macro_args::Opened;
 use crate::model::{Exit, Flavor, Kind, LoopAt, LoopSyntax, ParallelLoop, Phases, Source, Walk};
 use crate::races;
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::visit_mut::VisitMut;
 use syn::{Attribute, Expr, ExprMethodCall, ExprReturn, Ident, Item, ItemFn, Pat, Type};
@@ -828,6 +828,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                     check,
                     true,
                     None,
+                    None,
                 );
                 quote_spanned!(at=> #checks #named::#sent_back(&#value);)
             };
@@ -998,6 +999,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 check,
                 items_typed,
                 moved,
+                None,
             );
             let items_sent = quote_spanned! {input_at=>
                 #bindings_sent
@@ -1570,9 +1572,10 @@ struct Paths<'a> {
 /// `ref`, `@` included). A thread loop's head is a closure that the calling thread calls:
 /// ```text
 /// while_let(
-///     |slot| { match HEAD { v @ SHAPE => *slot = Some(v), _ => {} } LoopStep::success() },
+///     |slot| { if let Some(v) = match HEAD { v @ SHAPE if always() => Some(v), _ => None } {
+///         *slot = Some(v) } LoopStep::success() },
 ///     WORKERS, &SITE,
-///     |v| { let PAT = v else { unreachable!() }; BODY; LoopStep::success() },
+///     |v| match identity(v) { PAT if always() => { BODY; LoopStep::success() } _ => unreachable!() },
 /// )
 /// ```
 /// An async loop's head is one future for the whole loop, which evaluates the head each time
@@ -1584,7 +1587,7 @@ struct Paths<'a> {
 /// let mut driver = Driver::with_head(taker, WORKERS, async {
 ///     loop {
 ///         giver.asked().await;
-///         match HEAD { v @ SHAPE => giver.give(v), _ => break LoopStep::success() }
+///         match (HEAD tested as above) { Some(v) => giver.give(v), None => break LoopStep::success() }
 ///     }
 /// });
 /// // then the `for` loop's driver loop, each iteration binding `PAT` as above
@@ -1608,24 +1611,32 @@ fn while_let(
 ) -> TokenStream {
     let Paths { private, named, at } = paths;
     let value = Ident::new("__failfast_value", at);
-    // The value is matched inside `Some(..)`, in the head and again in the iteration: the
-    // pattern may match every value (as the sequential loop's may, which then warns), and
-    // `Some(..)` of it never does, so no `irrefutable_let_patterns` or `unreachable_patterns`
-    // lint fires on the rewrite, and none needs an `#[allow]`, which a crate's `#![forbid]`
-    // would refuse. The iteration's body runs in the arm of a `match` on that `Some`, as the
-    // sequential loop's runs while its scrutinee lives: what the pattern does not bind (`_`,
-    // `..`) is dropped after the body, and `ref mut` bindings borrow a mutable place.
-    //
-    // The head's value is bound by a `let` first: as the argument of `Some(..)`, a head in
-    // braces (`{ match it.next() { .. } }`) would get an `unused_braces` warning that the
-    // sequential loop's scrutinee does not.
+    // The value is matched in the head and again in the iteration, each time in an arm with a
+    // guard that rustc cannot see through (`always()`): the pattern may match every value (as
+    // the sequential loop's may, which then warns), and a guarded arm never does, so no
+    // `irrefutable_let_patterns` or `unreachable_patterns` lint fires on the rewrite, and none
+    // needs an `#[allow]`, which a crate's `#![forbid]` would refuse. The iteration's body
+    // runs in the arm, as the sequential loop's runs while its scrutinee lives: what the
+    // pattern does not bind (`_`, `..`) is dropped after the body.
     let shape = let_pattern(&shape(pat.clone()));
     let some = quote_spanned!(at=> ::core::option::Option::Some);
-    let shaped = quote_spanned!(at=> #some(#value @ #shape));
+    // The head's value is tested as the sequential loop tests it, written as it is: a pattern
+    // that does not fit it gets rustc's own error, with the value's type and help (`.await`
+    // on a future). The guard, opaque to rustc, keeps each arm refutable, as `Some(..)` would.
+    let tested = quote_spanned! {at=>
+        match #head {
+            #value @ #shape if #private::always() => #some(#value),
+            _ => ::core::option::Option::None,
+        }
+    };
+    // The iteration's value is a temporary, a place that `ref mut` bindings may borrow, and
+    // not wrapped: a pattern that does not fit it (which the head's test reports first) is
+    // reported with the value's own type.
     let bound = |value: TokenStream, body: TokenStream| {
+        let value = located_at_head(value, &head);
         quote_spanned! {at=>
-            match #some(#value) {
-                #some(#pat) => { #body }
+            match #value {
+                #pat if #private::always() => { #body }
                 _ => ::core::unreachable!(),
             }
         }
@@ -1652,6 +1663,7 @@ fn while_let(
                 "value",
                 typed,
                 moved_parts(&pat),
+                Some(&head),
             );
             let bindings_sent = (!checks.is_empty()).then(|| {
                 quote_spanned! {at=>
@@ -1680,13 +1692,9 @@ fn while_let(
                     }
                     #named::#function(
                         |#slot| {
-                            let #value = #head;
-                            match #some(#value) {
-                                #shaped => {
-                                    #sent
-                                    *#slot = #some(#value);
-                                }
-                                _ => {}
+                            if let #some(#value) = #tested {
+                                #sent
+                                *#slot = #some(#value);
                             }
                             #named::LoopStep::success()
                         },
@@ -1736,10 +1744,9 @@ fn while_let(
                     let mut #driver = #private::future::Driver::with_head(#taker, #workers, async {
                         loop {
                             #giver.asked().await;
-                            let #value = #head;
-                            match #some(#value) {
-                                #shaped => #giver.give(#value),
-                                _ => break #named::LoopStep::success(),
+                            match #tested {
+                                #some(#value) => #giver.give(#value),
+                                ::core::option::Option::None => break #named::LoopStep::success(),
                             }
                         }
                     })#stopped_by;
@@ -1757,6 +1764,29 @@ fn while_let(
             }
         }
     }
+}
+
+/// `value` as an expression that rustc locates where `head` is written: a call of
+/// `core::convert::identity` whose path has the span of `head`'s first token and whose
+/// parentheses have the span of its last. Where the head's value and an iteration's (or a
+/// check's) copy of it fail the same pattern, rustc's two reports are then the same, and it
+/// prints one.
+fn located_at_head(value: TokenStream, head: &Expr) -> TokenStream {
+    let tokens: Vec<TokenTree> = head.to_token_stream().into_iter().collect();
+    let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
+        return quote!(::core::convert::identity(#value));
+    };
+    let first = match first {
+        TokenTree::Group(group) => group.span_open(),
+        other => other.span(),
+    };
+    let last = match last {
+        TokenTree::Group(group) => group.span_close(),
+        other => other.span(),
+    };
+    let mut arguments = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, value);
+    arguments.set_span(last);
+    quote_spanned!(first=> ::core::convert::identity #arguments)
 }
 
 /// `pat` with its bindings left out: what a value must look like to match it. A lone name
@@ -1868,6 +1898,7 @@ fn part_checks(
     check: &str,
     typed: bool,
     moved: Option<(Pat, Vec<Ident>)>,
+    located_at: Option<&Expr>,
 ) -> TokenStream {
     if !typed {
         return quote!();
@@ -1903,9 +1934,19 @@ fn part_checks(
     };
     let moved = moved.map(|(pat, names)| {
         let names = names.iter().map(with_contents);
+        let part = Ident::new("__failfast_part", at);
+        let scrutinee = match located_at {
+            Some(head) => located_at_head(quote!(#part), head),
+            None => quote!(#part),
+        };
+        // As the iteration matches it (see `while_let`): a pattern that does not fit reports
+        // the value's own type, where the iteration's report is.
         quote_spanned! {at=>
-            if let ::core::option::Option::Some(#pat) = #whole.value() {
-                #(#names)*
+            if let ::core::option::Option::Some(#part) = #whole.value() {
+                match #scrutinee {
+                    #pat if #named::always() => { #(#names)* }
+                    _ => {}
+                }
             }
         }
     });
