@@ -347,9 +347,11 @@
 //! loop's does (`Ok(fallback)`, `Ok(cfg.name)`, `Err(msg.into())`, `Ok(vec![fallback])`), when
 //! the loop mentions it nowhere else, it is declared in the block that holds the loop (or is
 //! a parameter of the function whose body that is), and no borrow of it lives across the
-//! loop. The loop keeps such values for the first iteration that reaches such a
-//! `return`, which takes them and leaves (unless another exit came first); one that reaches
-//! one after it ends without returning. When no iteration returned, the code after the loop
+//! loop. So may the statements of a block that ends in such a `return`
+//! (`let err = anyhow!("bad").context(context); return Err(err);`). The loop keeps such values
+//! for the first iteration that reaches such a `return` (or the first statement of such a
+//! block that names one), which takes them and leaves (unless another exit came first); one
+//! that reaches one after it ends without returning. When no iteration returned, the code after the loop
 //! has back those it uses. Either way a kept value drops before the variables declared
 //! between it and the loop (it is moved into the loop's keeping, and bound again after it).
 //! ```
