@@ -372,6 +372,30 @@ fn statements_before_a_return_move_the_value_once() {
     });
 }
 
+/// A value bound as a part of a tuple (`let (done, rx) = channel();`) is kept the same way.
+#[fail_fast(workers = 4)]
+fn destructured(pair: (Counted, usize), at_the_return: &Barrier) -> Result<Counted, String> {
+    let (fallback, returning) = pair;
+    for x in 0..4 {
+        if x < returning {
+            at_the_return.wait();
+            let returned = fallback;
+            return Ok(returned);
+        }
+    }
+    Ok(fallback)
+}
+
+#[test]
+fn a_part_of_a_destructured_value_is_kept_too() {
+    moved_once("destructured", |fallback| {
+        destructured((fallback, 4), &Barrier::new(4)).unwrap()
+    });
+    moved_once("not returned", |fallback| {
+        destructured((fallback, 0), &Barrier::new(4)).unwrap()
+    });
+}
+
 /// The same in an async loop, where the move hands the value to a function.
 #[fail_fast(workers = 4)]
 async fn handed_on_the_way(names: Vec<&str>, context: String) -> Result<usize, String> {

@@ -24,7 +24,8 @@
 //!   such value holds a `continue` or `break` (which could take the values and go on). Not an
 //!   `Err(e)?`, which moves `e` before it returns, so that the sequential loop does not
 //!   compile either;
-//! - it is declared by a `let` of the loop's own block, with no attribute (`#[cfg]`), or is a
+//! - it is declared by a `let` of the loop's own block (alone, or as a part of a tuple or a
+//!   struct it destructures), with no attribute (`#[cfg]`), or is a
 //!   parameter of the function whose body that block is: after the loop is its scope;
 //! - between its declaration and the loop it is only a method's receiver, assigned, or
 //!   formatted, in statements of their own: no borrow of it may live across the loop (the
@@ -287,8 +288,9 @@ pub(crate) fn returns_error(mac: &syn::Macro) -> bool {
 }
 
 /// Whether `name` is declared where the code after the loop is its scope: by the last
-/// statement of `before` that binds it, which must be a `let` of the name alone
-/// (`let mut fallback: String = ..`) with no attribute, or else owned by the block from before
+/// statement of `before` that binds it, which must be a `let` that binds it by value (`let mut
+/// fallback: String = ..`, `let (done, rx) = channel();`, see [`bound_by_value`]) with no
+/// attribute, or else owned by the block from before
 /// it (see [`Owned`]); and whether no borrow of it may live across the loop (see the module).
 /// `Some` with whether it is `mut`. `not_captured`: not to be kept as an `async move` block's
 /// capture (the code after the loop uses it, the loop binds the name itself, or reads through
@@ -327,14 +329,32 @@ fn declared(
     if !local.attrs.is_empty() || local.init.as_ref().is_some_and(|init| guard(&init.expr)) {
         return None;
     }
-    let mut pat = &local.pat;
-    if let Pat::Type(typed) = pat {
-        pat = &typed.pat;
-    }
+    bound_by_value(&local.pat, name)
+}
+
+/// Whether `pat` binds `name` by value, alone or as a part of a tuple or a struct
+/// (`let (done, _rx) = channel();`), and whether that binding is `mut`: the code after the
+/// loop can bind it again alone. Not in an or-pattern, a slice or behind a reference, and not
+/// by `ref` or with `@`.
+fn bound_by_value(pat: &Pat, name: &str) -> Option<bool> {
     match pat {
-        Pat::Ident(ident) if ident.by_ref.is_none() && ident.subpat.is_none() => {
-            Some(ident.mutability.is_some())
+        Pat::Ident(ident) if ident.ident.unraw() == name => {
+            (ident.by_ref.is_none() && ident.subpat.is_none()).then_some(ident.mutability.is_some())
         }
+        Pat::Type(typed) => bound_by_value(&typed.pat, name),
+        Pat::Paren(paren) => bound_by_value(&paren.pat, name),
+        Pat::Tuple(tuple) => tuple
+            .elems
+            .iter()
+            .find_map(|elem| bound_by_value(elem, name)),
+        Pat::TupleStruct(tuple) => tuple
+            .elems
+            .iter()
+            .find_map(|elem| bound_by_value(elem, name)),
+        Pat::Struct(record) => record
+            .fields
+            .iter()
+            .find_map(|field| bound_by_value(&field.pat, name)),
         _ => None,
     }
 }
