@@ -96,7 +96,7 @@ fn consume(
                                 if let ::core::option::Option::Some(__failfast_part) = __failfast_whole
                                     .value()
                                 {
-                                    match ::core::convert::identity(__failfast_part) {
+                                    match ::std::convert::identity(__failfast_part) {
                                         Ok(job) if ::failfast::parallel_loop::always() => {
                                             let (__failfast_inner, __failfast_other) = {
                                                 use ::failfast::parallel_loop::{
@@ -176,9 +176,7 @@ fn consume(
                             __failfast_limit
                         }),
                     &__FAILFAST_SITE,
-                    |__failfast_value| match ::core::convert::identity(
-                        __failfast_value,
-                    ) {
+                    |__failfast_value| match ::std::convert::identity(__failfast_value) {
                         Ok(job) if ::failfast::__private::always() => {
                             if ::failfast::__private::always() {
                                 job.run()?;
@@ -250,7 +248,7 @@ async fn download_bucket(
                     {
                         __failfast_driver
                             .start(async {
-                                match ::core::convert::identity(__failfast_item.take()) {
+                                match ::std::convert::identity(__failfast_item.take()) {
                                     Some(key) if ::failfast::__private::always() => {
                                         if ::failfast::__private::always() {
                                             client.download(&key).await?;

@@ -92,7 +92,7 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                                 if let ::core::option::Option::Some(__failfast_part) = __failfast_whole
                                     .value()
                                 {
-                                    match ::core::convert::identity(__failfast_part) {
+                                    match ::std::convert::identity(__failfast_part) {
                                         Ok(job) if ::failfast::parallel_loop::always() => {
                                             let (__failfast_inner, __failfast_other) = {
                                                 use ::failfast::parallel_loop::{
@@ -167,9 +167,7 @@ fn consume(jobs: &Receiver<Job>) -> Result<(), Error> {
                     },
                     4,
                     &__FAILFAST_SITE,
-                    |__failfast_value| match ::core::convert::identity(
-                        __failfast_value,
-                    ) {
+                    |__failfast_value| match ::std::convert::identity(__failfast_value) {
                         Ok(job) if ::failfast::__private::always() => {
                             if ::failfast::__private::always() {
                                 job.run()?;
@@ -225,7 +223,7 @@ async fn download_bucket(keys: &mut Keys, client: &Client) -> Result<(), Error> 
                     {
                         __failfast_driver
                             .start(async {
-                                match ::core::convert::identity(__failfast_item.take()) {
+                                match ::std::convert::identity(__failfast_item.take()) {
                                     Some(
                                         Key { name, .. },
                                     ) if ::failfast::__private::always() => {

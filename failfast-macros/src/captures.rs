@@ -32,6 +32,12 @@ pub(crate) struct Locals {
     /// capture them and stay `Send`, so that `items.iter().map(|x| x * factor)` keeps the
     /// shared path.
     sure: HashSet<String>,
+    /// The parameters and `let`s whose written type is a standard owning type (`name:
+    /// Option<String>`, `let words: Vec<String> = ..`), each with that type's name (`Option`):
+    /// the only receivers whose `unwrap` or `into_iter` the macro knows to take `self` (see
+    /// [`consumes_receiver`]), where no other binding of the name is in scope at the loop.
+    /// Not a name written with two such types.
+    owned: HashMap<String, String>,
     /// The variables that are shared references or smart pointers (`&self`, `names: &[String]`,
     /// `self: Arc<Self>`, `let r = &s`, `let s = Arc::new(..)`), bound nowhere else: a closure
     /// that uses a field through one captures the variable itself.
@@ -69,6 +75,7 @@ impl Locals {
         let mut bound = Bound(HashMap::from([("self".to_string(), 1)]));
         let mut references = HashSet::new();
         let mut sure = HashSet::new();
+        let mut owned = HashMap::new();
         for input in &signature.inputs {
             match input {
                 syn::FnArg::Receiver(receiver) => {
@@ -90,15 +97,27 @@ impl Locals {
                         if send_and_sync(&typed.ty) {
                             sure.insert(name.ident.to_string());
                         }
+                        if let Some(owning) = owning_type(&typed.ty) {
+                            owned.insert(name.ident.to_string(), owning);
+                        }
                     }
                 }
             }
         }
         bound.visit_block(body);
-        let mut typed = PlainLets(HashSet::new(), references.clone());
+        let mut typed = PlainLets(
+            HashSet::new(),
+            references.clone(),
+            HashMap::new(),
+            HashSet::new(),
+        );
         typed.visit_block(body);
         sure.extend(typed.0);
         references.extend(typed.1);
+        for (name, owning) in typed.2 {
+            owned.entry(name).or_insert(owning);
+        }
+        owned.retain(|name, _| !typed.3.contains(name));
         references.retain(|name| bound.0.get(name) == Some(&1));
         sure.retain(|name| bound.0.get(name) == Some(&1));
         let mut in_scope = InScope {
@@ -121,6 +140,7 @@ impl Locals {
             variables: Some(variables),
             bound: Some(bound.0),
             sure,
+            owned,
             references,
             holding: HashSet::new(),
             at_loops: in_scope.at_loops,
@@ -149,6 +169,7 @@ impl Locals {
         Locals {
             bound: None,
             sure: HashSet::new(),
+            owned: HashMap::new(),
             references: HashSet::new(),
             holding: HashSet::new(),
             at_loops: Vec::new(),
@@ -308,7 +329,9 @@ impl Locals {
                 lendable: Vec::new(),
             };
         };
+        let shadowed_here = self.shadowed_at(pat, body);
         let mut places = Places {
+            shadowed: shadowed_here,
             locals: self,
             in_scope,
             scopes: vec![HashSet::new()],
@@ -799,6 +822,9 @@ impl Visit<'_> for InScope {
 
 struct Places<'a> {
     locals: &'a Locals,
+    /// The names bound more than once in the scopes around the loop (see
+    /// [`Locals::shadowed_at`]).
+    shadowed: HashSet<String>,
     /// The variables in scope at the loop.
     in_scope: HashSet<String>,
     /// The names bound inside the body, innermost scope last.
@@ -816,7 +842,7 @@ struct Places<'a> {
     moved: Vec<syn::Ident>,
     /// The places from outside the body that its own flow moves out by value, each as first
     /// written (see [`Used::moved_by_iteration`]).
-    moved_by_iteration: Vec<MovedPlace>,
+    moved_by_iteration: Vec<Expr>,
     /// Inside a `return`'s value or a `?`'s operand, whose moves `moved` notes.
     in_exit: bool,
     /// Inside code of the body that may run elsewhere than its own flow, or that the macro
@@ -878,27 +904,62 @@ impl Places<'_> {
     }
 }
 
-/// A place from outside a loop's body that its own flow moves out (see
-/// [`Used::moved_by_iteration`]).
-pub(crate) struct MovedPlace {
-    /// As first written in the body (`owned`, `cfg.name`).
-    pub(crate) place: Expr,
-    /// Moved as a method's receiver (`cfg.name.unwrap()`), which the call may reach through a
-    /// `&mut` or a smart pointer: `opt.unwrap()` copies the `Option` out of an `opt: &mut
-    /// Option<u32>` or a `Box<Option<u32>>`.
-    pub(crate) receiver: bool,
+/// Whether a method called `method` with `arguments` arguments takes `self` by value on a
+/// value of the standard type `owning` (see [`owning_type`]): an `into_` conversion (`into_iter`
+/// only where the type has an `IntoIterator` of its own), or `Option`'s and `Result`'s `unwrap`
+/// and `expect` families. An iteration calling one on a variable declared outside the loop
+/// moves it out, which a sequential loop cannot do in every iteration either (see
+/// [`Used::moved_by_iteration`]); rustc would say so as a move out of the body's closure.
+fn consumes_receiver(method: &str, arguments: usize, owning: &str) -> bool {
+    const ITERABLE: &[&str] = &[
+        "Option",
+        "Result",
+        "Vec",
+        "VecDeque",
+        "HashMap",
+        "HashSet",
+        "BTreeMap",
+        "BTreeSet",
+        "BinaryHeap",
+        "LinkedList",
+    ];
+    let fallible = matches!(owning, "Option" | "Result");
+    match method {
+        "unwrap" | "unwrap_or_default" | "unwrap_err" => fallible && arguments == 0,
+        "expect" | "expect_err" | "unwrap_or" | "unwrap_or_else" => fallible && arguments == 1,
+        // Through `&T`'s impl when `T` has none of its own (a `PathBuf`'s).
+        "into_iter" => ITERABLE.contains(&owning),
+        _ => method.starts_with("into_"),
+    }
 }
 
-/// Whether a method called `method` with `arguments` arguments takes `self` by value whatever
-/// the type, as far as Rust's naming conventions go: an `into_` conversion, or `Option`'s and
-/// `Result`'s `unwrap` and `expect` families. An iteration calling one on a variable declared
-/// outside the loop moves it out, which a sequential loop cannot do in every iteration either
-/// (see [`Used::moved_by_iteration`]); rustc would say so as a move out of the body's closure.
-fn consumes_receiver(method: &str, arguments: usize) -> bool {
-    match method {
-        "unwrap" | "unwrap_or_default" | "unwrap_err" => arguments == 0,
-        "expect" | "expect_err" | "unwrap_or" | "unwrap_or_else" => arguments == 1,
-        _ => method.starts_with("into_"),
+/// The name of a written standard owning type (`Option<String>`, `std::vec::Vec<u8>`,
+/// `PathBuf`), whose methods the macro knows: see [`consumes_receiver`]. Not a user's type,
+/// whose `unwrap` may take `&self`, nor a pointer or a guard, through which a call may copy
+/// out what it points to.
+fn owning_type(ty: &syn::Type) -> Option<String> {
+    const OWNING: &[&str] = &[
+        "Option",
+        "Result",
+        "Vec",
+        "VecDeque",
+        "HashMap",
+        "HashSet",
+        "BTreeMap",
+        "BTreeSet",
+        "BinaryHeap",
+        "LinkedList",
+        "String",
+        "PathBuf",
+        "OsString",
+    ];
+    match ty {
+        syn::Type::Paren(paren) => owning_type(&paren.elem),
+        syn::Type::Path(path) if path.qself.is_none() => {
+            let last = path.path.segments.last()?.ident.to_string();
+            OWNING.contains(&last.as_str()).then_some(last)
+        }
+        _ => None,
     }
 }
 
@@ -916,9 +977,9 @@ pub(crate) struct Used {
     /// an element of a tuple, array or struct literal (`take(owned)`, `let v = cfg.name;`).
     /// Every iteration that gets there would move the one value the iterations share, which
     /// only a `Copy` value allows (and a sequential loop only before it leaves). Not inside a
-    /// closure, an async block, a macro call or `unsafe`. Also the receiver of a method that
-    /// by its name takes `self` (see [`consumes_receiver`]).
-    pub(crate) moved_by_iteration: Vec<MovedPlace>,
+    /// closure, an async block, a macro call or `unsafe`. Also a variable of a written
+    /// standard type whose method called there takes `self` (see [`consumes_receiver`]).
+    pub(crate) moved_by_iteration: Vec<Expr>,
     /// The variables from outside the body that an async loop may lend its iterations (see
     /// `failfast_runtime::rewrite::lent`), each as first written in the body: every use of
     /// them is the body's own flow (never inside a closure, an async block, a macro call, an
@@ -1078,17 +1139,6 @@ impl Places<'_> {
     /// Notes `value`, which the body's own flow moves out by value, if it is a place from
     /// outside the body (see [`Used::moved_by_iteration`]).
     fn note_moved_by_iteration(&mut self, value: &Expr) {
-        self.note_moved_place(value, false);
-    }
-
-    /// Notes `receiver`, which a method that takes `self` moves out (see
-    /// [`consumes_receiver`]), as [`note_moved_by_iteration`](Self::note_moved_by_iteration)
-    /// notes a value.
-    fn note_moved_receiver(&mut self, receiver: &Expr) {
-        self.note_moved_place(receiver, true);
-    }
-
-    fn note_moved_place(&mut self, value: &Expr, receiver: bool) {
         if !self.own_flow || self.in_exit || self.aside || self.in_unsafe {
             return;
         }
@@ -1099,12 +1149,9 @@ impl Places<'_> {
             && !self
                 .moved_by_iteration
                 .iter()
-                .any(|seen| quote::ToTokens::to_token_stream(&seen.place).to_string() == written)
+                .any(|seen| quote::ToTokens::to_token_stream(seen).to_string() == written)
         {
-            self.moved_by_iteration.push(MovedPlace {
-                place: value.clone(),
-                receiver,
-            });
+            self.moved_by_iteration.push(value.clone());
         }
     }
 
@@ -1445,8 +1492,19 @@ impl Visit<'_> for Places<'_> {
                 self.in_exit = outer;
             }
             Expr::MethodCall(call) => {
-                if consumes_receiver(&call.method.to_string(), call.args.len()) {
-                    self.note_moved_receiver(&call.receiver);
+                let owning = match &*call.receiver {
+                    Expr::Path(path) => path
+                        .path
+                        .get_ident()
+                        .map(ToString::to_string)
+                        .filter(|name| !self.shadowed.contains(name))
+                        .and_then(|name| self.locals.owned.get(&name)),
+                    _ => None,
+                };
+                if owning.is_some_and(|owning| {
+                    consumes_receiver(&call.method.to_string(), call.args.len(), owning)
+                }) {
+                    self.note_moved_by_iteration(&call.receiver);
                 }
                 self.visit_expr(&call.receiver);
                 let stores = Places::stores(&call.method.to_string());
@@ -2070,7 +2128,15 @@ fn mentions_untyped(expr: &Expr, unsettled: &HashSet<String>) -> bool {
     uses.1
 }
 
-struct PlainLets(HashSet<String>, HashSet<String>);
+/// The `let`s with a written type that is `Send` and `Sync` (`.0`), the references and smart
+/// pointers (`.1`), and, for [`Locals`]'s `owned`, the written standard owning types (`.2`)
+/// and the names bound twice with different such types (`.3`).
+struct PlainLets(
+    HashSet<String>,
+    HashSet<String>,
+    HashMap<String, String>,
+    HashSet<String>,
+);
 
 impl Visit<'_> for PlainLets {
     fn visit_local(&mut self, local: &syn::Local) {
@@ -2081,6 +2147,15 @@ impl Visit<'_> for PlainLets {
         };
         if let Some(Pat::Ident(name)) = plain {
             self.0.insert(name.ident.to_string());
+        }
+        if let Pat::Type(typed) = &local.pat {
+            if let (Pat::Ident(name), Some(owning)) = (&*typed.pat, owning_type(&typed.ty)) {
+                let name = name.ident.to_string();
+                if self.2.get(&name).is_some_and(|seen| *seen != owning) {
+                    self.3.insert(name.clone());
+                }
+                self.2.insert(name, owning);
+            }
         }
         // A reference or a smart pointer, as `Locals::references` counts them.
         let whole = match (&local.pat, &local.init) {

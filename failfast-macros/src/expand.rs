@@ -374,10 +374,7 @@ fn place_span(place: &Expr) -> Span {
 /// a variable whose type only that code may give (`let limit = Default::default();`) is
 /// checked by a cast to the trait object instead, which leaves its type to rustc's later
 /// inference; such a value is not seen to be a `&mut`.
-///
-/// A method's `receiver` may also be reached through a `Box`, an `Rc` or an `Arc` (see
-/// `failfast_runtime::rewrite::Dereferenced`), which give nothing to check either.
-fn moved_check(named: &TokenStream, place: &Expr, check: &str, receiver: bool) -> TokenStream {
+fn moved_check(named: &TokenStream, place: &Expr, check: &str) -> TokenStream {
     let at = hygienic(place_span(place));
     let moved = Ident::new("__failfast_moved", at);
     let check = Ident::new(check, at);
@@ -385,14 +382,9 @@ fn moved_check(named: &TokenStream, place: &Expr, check: &str, receiver: bool) -
         Expr::Field(_) => quote_spanned!(at=> #named::moved_place(::core::ptr::addr_of!(#place))),
         _ => quote_spanned!(at=> #named::returned_value(&#place)),
     };
-    let through = if receiver {
-        quote_spanned!(at=> Dereferenced)
-    } else {
-        quote_spanned!(at=> Reborrowed)
-    };
     quote_spanned! {at=>
         {
-            use #named::{MovedValue as _, #through as _};
+            use #named::{MovedValue as _, Reborrowed as _};
             if let ::core::option::Option::Some(#moved) = (&#value).__failfast_moved() {
                 #named::#check(#moved);
             }
@@ -765,18 +757,19 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     // move out of the body's closure (a thread loop's) or out of a variable moved by an earlier
     // iteration (an async loop's); so is each place that the body's own flow moves out
     // elsewhere.
-    let moved_checks: TokenStream =
-        moved_by_iteration
-            .iter()
-            .map(|moved| moved_check(&named, &moved.place, "moved_by_iteration", moved.receiver))
-            .chain(moved.iter().map(|name| {
-                moved_check(&named, &syn::parse_quote!(#name), "moved_by_return", false)
-            }))
-            .chain(moved_untyped.iter().map(|name| {
-                let at = hygienic(name.span());
-                quote_spanned!(at=> #named::moved_by_return(&#name);)
-            }))
-            .collect();
+    let moved_checks: TokenStream = moved_by_iteration
+        .iter()
+        .map(|place| moved_check(&named, place, "moved_by_iteration"))
+        .chain(
+            moved
+                .iter()
+                .map(|name| moved_check(&named, &syn::parse_quote!(#name), "moved_by_return")),
+        )
+        .chain(moved_untyped.iter().map(|name| {
+            let at = hygienic(name.span());
+            quote_spanned!(at=> #named::moved_by_return(&#name);)
+        }))
+        .collect();
     // Each place a thread loop's body shares is checked at `for`, so that rustc reports one
     // that is not `Sync` in the loop's terms, not as a bound of the body's closure (the same
     // error at the same place, which it then leaves out).
@@ -1767,14 +1760,15 @@ fn while_let(
 }
 
 /// `value` as an expression that rustc locates where `head` is written: a call of
-/// `core::convert::identity` whose path has the span of `head`'s first token and whose
+/// `std::convert::identity` whose path has the span of `head`'s first token and whose
 /// parentheses have the span of its last. Where the head's value and an iteration's (or a
 /// check's) copy of it fail the same pattern, rustc's two reports are then the same, and it
-/// prints one.
+/// prints one. (The path resolves as the user's code does: `::std`, which every edition's
+/// crate root has, not `::core`, which an edition 2015 crate's has not.)
 fn located_at_head(value: TokenStream, head: &Expr) -> TokenStream {
     let tokens: Vec<TokenTree> = head.to_token_stream().into_iter().collect();
     let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
-        return quote!(::core::convert::identity(#value));
+        return quote!(::std::convert::identity(#value));
     };
     let first = match first {
         TokenTree::Group(group) => group.span_open(),
@@ -1786,7 +1780,7 @@ fn located_at_head(value: TokenStream, head: &Expr) -> TokenStream {
     };
     let mut arguments = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, value);
     arguments.set_span(last);
-    quote_spanned!(first=> ::core::convert::identity #arguments)
+    quote_spanned!(first=> ::std::convert::identity #arguments)
 }
 
 /// `pat` with its bindings left out: what a value must look like to match it. A lone name

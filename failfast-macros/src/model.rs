@@ -188,7 +188,7 @@ pub(crate) struct ParallelLoop {
     pub(crate) moved_untyped: Vec<Ident>,
     /// The places declared outside the loop that its body's own flow moves out elsewhere
     /// (see `captures::Used::moved_by_iteration`).
-    pub(crate) moved_by_iteration: Vec<crate::captures::MovedPlace>,
+    pub(crate) moved_by_iteration: Vec<Expr>,
     /// An async loop's: the variables declared outside it that it lends its iterations, so
     /// that its future is `Send` when the sequential loop's would be (see
     /// `captures::Used::lendable`).
@@ -458,12 +458,12 @@ impl<'a> Walk<'a> {
         // autoref first: left to rustc (as far as `Locals::may_be_untyped` sees, which errs
         // on "untyped"). Not a `return`'s, checked so since before (a `let` of a value built
         // with `.into()` is "untyped", and its move would get rustc's message again).
-        moved_by_iteration.retain(|moved| !self.locals.may_be_untyped(&moved.place));
+        moved_by_iteration.retain(|place| !self.locals.may_be_untyped(place));
         // What the loop keeps, its body no longer uses.
         let is_kept = |name: &Ident| keeping.iter().any(|kept| kept.name == *name);
         moved.retain(|name| !is_kept(name));
-        moved_by_iteration.retain(|moved| {
-            let mut root = &moved.place;
+        moved_by_iteration.retain(|place| {
+            let mut root = place;
             while let Expr::Field(field) = root {
                 root = &field.base;
             }

@@ -28,9 +28,8 @@ pub use changed::{
 };
 pub use lent::Lent;
 pub use moved::{
-    kept_for_return, moved_by_iteration, moved_by_return, moved_place, returned_value,
-    Dereferenced, Kept, KeptForReturn, MovedByIteration, MovedByReturn, MovedValue, Reborrowed,
-    Returned,
+    kept_for_return, moved_by_iteration, moved_by_return, moved_place, returned_value, Kept,
+    KeptForReturn, MovedByIteration, MovedByReturn, MovedValue, Reborrowed, Returned,
 };
 use std::marker::PhantomData;
 use std::ops::ControlFlow;

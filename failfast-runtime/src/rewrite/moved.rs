@@ -143,21 +143,6 @@ pub trait Reborrowed {
 }
 impl<T: ?Sized> Reborrowed for Returned<&mut T> {}
 
-/// See [`Returned`]: a method's receiver that the call may reach through (`opt.unwrap()`
-/// copies the `Option` out of an `opt: &mut Option<u32>` or a `Box<Option<u32>>`); one that
-/// is really moved, rustc reports.
-pub trait Dereferenced {
-    /// Nothing to check.
-    #[inline(always)]
-    fn __failfast_moved(&self) -> Option<&()> {
-        None
-    }
-}
-impl<T: ?Sized> Dereferenced for Returned<&mut T> {}
-impl<T: ?Sized> Dereferenced for Returned<Box<T>> {}
-impl<T: ?Sized> Dereferenced for Returned<std::rc::Rc<T>> {}
-impl<T: ?Sized> Dereferenced for Returned<std::sync::Arc<T>> {}
-
 /// See [`Returned`]: any other value, moved.
 pub trait MovedValue {
     /// The value's type.

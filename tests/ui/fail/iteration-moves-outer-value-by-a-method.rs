@@ -1,18 +1,14 @@
 use failfast::fail_fast;
 
 // A method that takes `self` (`unwrap`, `expect`, an `into_` conversion), called on a value
-// declared outside the loop, moves that value out in every iteration that gets there (a
-// sequential loop could not either). Reported at the value, in the loop's terms, not as a
-// move out of a closure the user did not write.
-struct Job {
-    name: Option<String>,
-}
-
+// of a written standard type declared outside the loop, moves that value out in every
+// iteration that gets there (a sequential loop could not either). Reported at the value, in
+// the loop's terms, not as a move out of a closure the user did not write.
 #[fail_fast(workers = 2)]
-fn names(xs: &[u32], name: Option<String>, job: &Job) -> Result<(), String> {
+fn names(xs: &[u32], name: Option<String>, title: Result<String, String>) -> Result<(), String> {
     for x in xs {
         let name = name.unwrap();
-        let title = job.name.expect("named");
+        let title = title.expect("named");
         println!("{x}: {name} {title}");
     }
     Ok(())
