@@ -236,7 +236,13 @@ pub(crate) fn take_kept_in_block(
             .any(|kept| mentions(tokens.clone(), &kept.name.unraw().to_string()) > 0)
     });
     let Some(first) = first else { return };
-    let rest = block.stmts.split_off(first);
+    // Items stay in the block: its statements may use them before they are declared.
+    let (items, rest): (Vec<Stmt>, Vec<Stmt>) = block
+        .stmts
+        .split_off(first)
+        .into_iter()
+        .partition(|stmt| matches!(stmt, Stmt::Item(_)));
+    block.stmts.extend(items);
     let mut exit = Expr::Block(syn::ExprBlock {
         attrs: Vec::new(),
         label: None,
@@ -484,12 +490,14 @@ impl Exits {
     fn note(&mut self, exit: &Expr) {
         let mut moved = Vec::new();
         moved_from(exit, &mut moved);
-        self.record(exit.to_token_stream(), moved);
+        self.record(exit.to_token_stream(), moved, &HashSet::new());
     }
 
     /// Notes an [`exit_block`]: what its statements move on the way to its `return`, and the
-    /// `return`'s value.
+    /// `return`'s value. Not the names its own `let`s bind (`let msg = format!(..); return
+    /// Err(msg);`), which are not the variables of those names outside the loop.
     fn note_block(&mut self, block: &syn::Block) {
+        let own: HashSet<String> = block.stmts.iter().flat_map(changes::binds_in).collect();
         let mut moved = Vec::new();
         for stmt in &block.stmts {
             match stmt {
@@ -514,16 +522,23 @@ impl Exits {
                 Stmt::Item(_) => {}
             }
         }
-        self.record(block.to_token_stream(), moved);
+        self.record(block.to_token_stream(), moved, &own);
     }
 
-    fn record(&mut self, tokens: TokenStream, moved: Vec<Ident>) {
+    /// Notes what an exit moves and mentions, but for the names it binds itself (`own`).
+    fn record(&mut self, tokens: TokenStream, moved: Vec<Ident>, own: &HashSet<String>) {
         let goes_on = mentions(tokens.clone(), "continue") + mentions(tokens.clone(), "break") > 0;
+        let moved = moved
+            .into_iter()
+            .filter(|name| !own.contains(&name.unraw().to_string()));
         for name in moved {
             self.moved.entry(name.unraw().to_string()).or_insert(name);
         }
         for name in names_in(tokens.clone()) {
             let key = name.unraw().to_string();
+            if own.contains(&key) {
+                continue;
+            }
             *self.mentioned.entry(key.clone()).or_default() += mentions(tokens.clone(), &key);
             if goes_on {
                 self.not_leaving.push(key);
