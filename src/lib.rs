@@ -485,6 +485,26 @@
 //!   borrows from the chain (`ref` to a temporary, or a later `let` that borrows an earlier
 //!   binding, as `line.split_once('=')` does) is refused by rustc; bind owned values there
 //!   (`.map(|(k, v)| (k.to_owned(), v.to_owned()))`), or split in the body.
+//! - A pattern that does not fit the head's value gets rustc's own error, as the sequential
+//!   loop's does (`while let Some(x) = rx.recv()` on a tokio channel: "consider `await`ing on
+//!   the `Future`"). The forms work in every edition, 2015 too:
+//!   ```edition2015
+//!   # extern crate failfast;
+//!   #[failfast::fail_fast(workers = 2)]
+//!   fn largest(rx: std::sync::mpsc::Receiver<u32>) -> Result<(), String> {
+//!       while let Ok(x) = rx.recv() {
+//!           if x > 100 {
+//!               return Err(format!("{} is too large", x));
+//!           }
+//!       }
+//!       Ok(())
+//!   }
+//!   # let (tx, rx) = std::sync::mpsc::channel();
+//!   # tx.send(7).unwrap();
+//!   # tx.send(700).unwrap();
+//!   # drop(tx);
+//!   # assert_eq!(largest(rx), Err("700 is too large".to_string()));
+//!   ```
 //! - After the loop has ended, the head is not evaluated again. An async loop drops a head
 //!   in progress at once, which may lose the value it was about to yield (cancel-safe heads
 //!   such as tokio's `Receiver::recv` and `StreamExt::next` lose nothing). A thread loop cannot
@@ -584,12 +604,12 @@ pub mod parallel_loop {
         moved_by_return, moved_place, parts_of, returned, returned_value, sent_back,
         sent_back_aliased, sent_to_workers, sent_to_workers_concrete, shared_by_iterations,
         shared_field, shared_through_reference, stop_token, taken_by_the_head, while_let,
-        while_let_with, whole, whole_item, AsStopToken, Checked, Dereferenced, ExitsPastMacro,
-        ExitsPastMacros, ExitsThrough, FailsThrough, Fed, Input, Kept, KeptForReturn,
-        MovedByIteration, MovedByReturn, MovedValue, NoParts, NotSent, ParallelLoopsHaveNoBreak,
-        Parts, PulledByCaller, Reborrowed, Return, Returned, SendBack, SendExit, SendItem,
-        SendToWorkers, SendValue, Shared, SharedByWorkers, SharedCapture, SharedThroughReference,
-        Split, SplitByIndex, SplitParts, Tried, Unchecked, Whole,
+        while_let_with, whole, whole_item, AsStopToken, Checked, ExitsPastMacro, ExitsPastMacros,
+        ExitsThrough, FailsThrough, Fed, Input, Kept, KeptForReturn, MovedByIteration,
+        MovedByReturn, MovedValue, NoParts, NotSent, ParallelLoopsHaveNoBreak, Parts,
+        PulledByCaller, Reborrowed, Return, Returned, SendBack, SendExit, SendItem, SendToWorkers,
+        SendValue, Shared, SharedByWorkers, SharedCapture, SharedThroughReference, Split,
+        SplitByIndex, SplitParts, Tried, Unchecked, Whole,
     };
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{
