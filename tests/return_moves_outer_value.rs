@@ -396,6 +396,42 @@ fn a_part_of_a_destructured_value_is_kept_too() {
     });
 }
 
+/// A block that ends in a `return` and binds a name of its own (`let msg = ..`) leaves the
+/// outer variable of that name alone (an `Rc`, which a thread loop could not keep), and an
+/// item it declares after its first use of a kept value is still seen by the statements
+/// before.
+#[fail_fast(workers = 2)]
+fn own_names(xs: &[u32], msg: std::rc::Rc<String>, fallback: String) -> Result<usize, String> {
+    for &x in xs {
+        if x > 10 {
+            let msg = format!("{x} is too big");
+            return Err(msg);
+        }
+        if x == 0 {
+            let zero = described(fallback);
+            fn described(fallback: String) -> String {
+                format!("zero: {fallback}")
+            }
+            return Err(zero);
+        }
+    }
+    Ok(msg.len() + fallback.len())
+}
+
+#[test]
+fn an_exit_blocks_own_names_and_items_are_its_own() {
+    let msg = std::rc::Rc::new(String::from("four"));
+    assert_eq!(own_names(&[1, 2], msg.clone(), "one".into()), Ok(7));
+    assert_eq!(
+        own_names(&[1, 20], msg.clone(), "one".into()),
+        Err("20 is too big".to_string())
+    );
+    assert_eq!(
+        own_names(&[0], msg, "one".into()),
+        Err("zero: one".to_string())
+    );
+}
+
 /// The same in an async loop, where the move hands the value to a function.
 #[fail_fast(workers = 4)]
 async fn handed_on_the_way(names: Vec<&str>, context: String) -> Result<usize, String> {

@@ -497,7 +497,12 @@ impl Exits {
     /// `return`'s value. Not the names its own `let`s bind (`let msg = format!(..); return
     /// Err(msg);`), which are not the variables of those names outside the loop.
     fn note_block(&mut self, block: &syn::Block) {
-        let own: HashSet<String> = block.stmts.iter().flat_map(changes::binds_in).collect();
+        let own: HashSet<String> = block
+            .stmts
+            .iter()
+            .filter(|stmt| matches!(stmt, Stmt::Local(_)))
+            .flat_map(changes::binds_in)
+            .collect();
         let mut moved = Vec::new();
         for stmt in &block.stmts {
             match stmt {
