@@ -904,6 +904,21 @@ impl Places<'_> {
     }
 }
 
+/// The standard owning types with an `IntoIterator` of their own, by value (see
+/// [`consumes_receiver`]).
+const ITERABLE: &[&str] = &[
+    "Option",
+    "Result",
+    "Vec",
+    "VecDeque",
+    "HashMap",
+    "HashSet",
+    "BTreeMap",
+    "BTreeSet",
+    "BinaryHeap",
+    "LinkedList",
+];
+
 /// Whether a method called `method` with `arguments` arguments takes `self` by value on a
 /// value of the standard type `owning` (see [`owning_type`]): an `into_` conversion (`into_iter`
 /// only where the type has an `IntoIterator` of its own), or `Option`'s and `Result`'s `unwrap`
@@ -911,18 +926,6 @@ impl Places<'_> {
 /// moves it out, which a sequential loop cannot do in every iteration either (see
 /// [`Used::moved_by_iteration`]); rustc would say so as a move out of the body's closure.
 fn consumes_receiver(method: &str, arguments: usize, owning: &str) -> bool {
-    const ITERABLE: &[&str] = &[
-        "Option",
-        "Result",
-        "Vec",
-        "VecDeque",
-        "HashMap",
-        "HashSet",
-        "BTreeMap",
-        "BTreeSet",
-        "BinaryHeap",
-        "LinkedList",
-    ];
     let fallible = matches!(owning, "Option" | "Result");
     match method {
         "unwrap" | "unwrap_or_default" | "unwrap_err" => fallible && arguments == 0,
@@ -938,26 +941,13 @@ fn consumes_receiver(method: &str, arguments: usize, owning: &str) -> bool {
 /// whose `unwrap` may take `&self`, nor a pointer or a guard, through which a call may copy
 /// out what it points to.
 fn owning_type(ty: &syn::Type) -> Option<String> {
-    const OWNING: &[&str] = &[
-        "Option",
-        "Result",
-        "Vec",
-        "VecDeque",
-        "HashMap",
-        "HashSet",
-        "BTreeMap",
-        "BTreeSet",
-        "BinaryHeap",
-        "LinkedList",
-        "String",
-        "PathBuf",
-        "OsString",
-    ];
     match ty {
         syn::Type::Paren(paren) => owning_type(&paren.elem),
         syn::Type::Path(path) if path.qself.is_none() => {
             let last = path.path.segments.last()?.ident.to_string();
-            OWNING.contains(&last.as_str()).then_some(last)
+            let owning = ITERABLE.contains(&last.as_str())
+                || matches!(last.as_str(), "String" | "PathBuf" | "OsString");
+            owning.then_some(last)
         }
         _ => None,
     }
