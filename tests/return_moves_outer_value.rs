@@ -418,6 +418,19 @@ fn own_names(xs: &[u32], msg: std::rc::Rc<String>, fallback: String) -> Result<u
     Ok(msg.len() + fallback.len())
 }
 
+/// A block's `let` that shadows the value it moves (`let name = name.unwrap_or_default();`)
+/// moves the outer one.
+#[fail_fast(workers = 2)]
+fn shadowed_on_the_way(xs: &[u32], name: Option<String>) -> Result<String, String> {
+    for &x in xs {
+        if x == 0 {
+            let name = name.unwrap_or_default();
+            return Ok(name);
+        }
+    }
+    Err(format!("{name:?}"))
+}
+
 #[test]
 fn an_exit_blocks_own_names_and_items_are_its_own() {
     let msg = std::rc::Rc::new(String::from("four"));
@@ -429,6 +442,14 @@ fn an_exit_blocks_own_names_and_items_are_its_own() {
     assert_eq!(
         own_names(&[0], msg, "one".into()),
         Err("zero: one".to_string())
+    );
+    assert_eq!(
+        shadowed_on_the_way(&[1, 0], Some("a".into())),
+        Ok("a".into())
+    );
+    assert_eq!(
+        shadowed_on_the_way(&[1], Some("a".into())),
+        Err("Some(\"a\")".into())
     );
 }
 

@@ -497,37 +497,42 @@ impl Exits {
     /// `return`'s value. Not the names its own `let`s bind (`let msg = format!(..); return
     /// Err(msg);`), which are not the variables of those names outside the loop.
     fn note_block(&mut self, block: &syn::Block) {
-        let own: HashSet<String> = block
-            .stmts
-            .iter()
-            .filter(|stmt| matches!(stmt, Stmt::Local(_)))
-            .flat_map(changes::binds_in)
-            .collect();
+        // A name is the block's own only after the `let` that binds it (`let name =
+        // name.unwrap();` moves the outer `name`).
+        let mut own: HashSet<String> = HashSet::new();
         let mut moved = Vec::new();
         for stmt in &block.stmts {
+            let mut here = Vec::new();
             match stmt {
                 Stmt::Local(local) => {
                     if let Some(init) = &local.init {
-                        moved_from(&init.expr, &mut moved);
+                        moved_from(&init.expr, &mut here);
                     }
                 }
                 Stmt::Expr(Expr::Return(ret), _) => {
                     if let Some(value) = &ret.expr {
-                        moved_from(value, &mut moved);
+                        moved_from(value, &mut here);
                     }
                 }
-                Stmt::Expr(expr, _) => moved_from(expr, &mut moved),
+                Stmt::Expr(expr, _) => moved_from(expr, &mut here),
                 Stmt::Macro(mac) => {
                     let mac = Expr::Macro(syn::ExprMacro {
                         attrs: Vec::new(),
                         mac: mac.mac.clone(),
                     });
-                    moved_from(&mac, &mut moved);
+                    moved_from(&mac, &mut here);
                 }
                 Stmt::Item(_) => {}
             }
+            moved.extend(
+                here.into_iter()
+                    .filter(|name| !own.contains(&name.unraw().to_string())),
+            );
+            if let Stmt::Local(_) = stmt {
+                own.extend(changes::binds_in(stmt));
+            }
         }
-        self.record(block.to_token_stream(), moved, &own);
+        self.record(block.to_token_stream(), moved, &HashSet::new());
     }
 
     /// Notes what an exit moves and mentions, but for the names it binds itself (`own`).
