@@ -32,12 +32,6 @@ pub(crate) struct Locals {
     /// capture them and stay `Send`, so that `items.iter().map(|x| x * factor)` keeps the
     /// shared path.
     sure: HashSet<String>,
-    /// The parameters and `let`s whose written type is a standard owning type (`name:
-    /// Option<String>`, `let words: Vec<String> = ..`), each with that type's name (`Option`):
-    /// the only receivers whose `unwrap` or `into_iter` the macro knows to take `self` (see
-    /// [`consumes_receiver`]), where no other binding of the name is in scope at the loop.
-    /// Not a name written with two such types.
-    owned: HashMap<String, String>,
     /// The variables that are shared references or smart pointers (`&self`, `names: &[String]`,
     /// `self: Arc<Self>`, `let r = &s`, `let s = Arc::new(..)`), bound nowhere else: a closure
     /// that uses a field through one captures the variable itself.
@@ -75,7 +69,6 @@ impl Locals {
         let mut bound = Bound(HashMap::from([("self".to_string(), 1)]));
         let mut references = HashSet::new();
         let mut sure = HashSet::new();
-        let mut owned = HashMap::new();
         for input in &signature.inputs {
             match input {
                 syn::FnArg::Receiver(receiver) => {
@@ -97,32 +90,27 @@ impl Locals {
                         if send_and_sync(&typed.ty) {
                             sure.insert(name.ident.to_string());
                         }
-                        if let Some(owning) = owning_type(&typed.ty) {
-                            owned.insert(name.ident.to_string(), owning);
-                        }
                     }
                 }
             }
         }
         bound.visit_block(body);
-        let mut typed = PlainLets(
-            HashSet::new(),
-            references.clone(),
-            HashMap::new(),
-            HashSet::new(),
-        );
+        let mut typed = PlainLets(HashSet::new(), references.clone());
         typed.visit_block(body);
         sure.extend(typed.0);
         references.extend(typed.1);
-        for (name, owning) in typed.2 {
-            owned.entry(name).or_insert(owning);
-        }
-        owned.retain(|name, _| !typed.3.contains(name));
         references.retain(|name| bound.0.get(name) == Some(&1));
         sure.retain(|name| bound.0.get(name) == Some(&1));
+        let mut parameters_owning = HashMap::new();
+        for input in &signature.inputs {
+            if let syn::FnArg::Typed(typed) = input {
+                owning_bindings(&typed.pat, Some(&typed.ty), &mut parameters_owning);
+            }
+        }
         let mut in_scope = InScope {
             scopes: vec![parameters(signature)],
             shadowed: vec![HashSet::new()],
+            owning: vec![parameters_owning],
             at_loops: Vec::new(),
         };
         in_scope.visit_block(body);
@@ -140,7 +128,6 @@ impl Locals {
             variables: Some(variables),
             bound: Some(bound.0),
             sure,
-            owned,
             references,
             holding: HashSet::new(),
             at_loops: in_scope.at_loops,
@@ -169,7 +156,6 @@ impl Locals {
         Locals {
             bound: None,
             sure: HashSet::new(),
-            owned: HashMap::new(),
             references: HashSet::new(),
             holding: HashSet::new(),
             at_loops: Vec::new(),
@@ -329,9 +315,8 @@ impl Locals {
                 lendable: Vec::new(),
             };
         };
-        let shadowed_here = self.shadowed_at(pat, body);
         let mut places = Places {
-            shadowed: shadowed_here,
+            owning: self.owning_at(pat, body),
             locals: self,
             in_scope,
             scopes: vec![HashSet::new()],
@@ -447,6 +432,22 @@ impl Locals {
         Some(self.at_loop(pat, body)?.into_keys().collect())
     }
 
+    /// The variables in scope at the marked loop with this pattern and body whose binding
+    /// there has a written standard owning type, with its name (see [`AtLoop::owning`]): what
+    /// holds at every loop written alike.
+    fn owning_at(&self, pat: &Pat, body: &Block) -> HashMap<String, String> {
+        let key = loop_key(pat, body);
+        let mut matching = self.at_loops.iter().filter(|at| at.key == key);
+        let Some(first) = matching.next() else {
+            return HashMap::new();
+        };
+        let mut all = first.owning.clone();
+        for other in matching {
+            all.retain(|name, ty| other.owning.get(name) == Some(ty));
+        }
+        all
+    }
+
     /// The variables in scope at the marked loop with this pattern and body, each with how it
     /// is bound there; `None` if there is no such loop. Two loops written alike cannot be told
     /// apart: what holds at both.
@@ -494,6 +495,10 @@ struct AtLoop {
     /// let x = x + 1;`): rustc may tell two such variables apart where the macro cannot, by
     /// the hygiene of a `macro_rules!` that wrote the function (see [`Used::lendable`]).
     shadowed: HashSet<String>,
+    /// Those of them whose binding in scope there has a written standard owning type (`name:
+    /// Option<String>`, `let words: Vec<String> = ..`), with that type's name (see
+    /// [`owning_type`]).
+    owning: HashMap<String, String>,
 }
 
 /// A marked loop's identity between the macro's walks: its pattern and body as written.
@@ -699,6 +704,9 @@ const WRITERS: &[&str] = &[
 struct InScope {
     /// The variables bound so far, each with how (see [`Binding`]), innermost scope last.
     scopes: Vec<HashMap<String, Binding>>,
+    /// For each scope, the written standard owning type of each name it binds, if it has one
+    /// (see [`owning_type`]).
+    owning: Vec<HashMap<String, Option<String>>>,
     /// For each scope, the names it binds that were bound already (see [`AtLoop::shadowed`]).
     shadowed: Vec<HashSet<String>>,
     at_loops: Vec<AtLoop>,
@@ -708,12 +716,22 @@ impl InScope {
     fn scoped(&mut self, pats: &[&Pat], f: impl FnOnce(&mut Self)) {
         self.scopes.push(HashMap::new());
         self.shadowed.push(HashSet::new());
+        self.owning.push(HashMap::new());
         for pat in pats {
             self.bind(bindings_mut(pat, false));
+            self.own(pat, None);
         }
         f(self);
         self.scopes.pop();
         self.shadowed.pop();
+        self.owning.pop();
+    }
+
+    /// Notes the written owning types of what `pat` binds in the innermost scope: of a
+    /// parameter (`ty`), or of a `let name: Ty`.
+    fn own(&mut self, pat: &Pat, ty: Option<&syn::Type>) {
+        let scope = self.owning.last_mut().expect("in a scope");
+        owning_bindings(pat, ty, scope);
     }
 
     /// Binds `names` in the innermost scope.
@@ -739,10 +757,18 @@ impl InScope {
         for scope in &self.scopes {
             names.extend(scope.iter().map(|(name, kind)| (name.clone(), *kind)));
         }
+        let mut owning = HashMap::new();
+        for scope in &self.owning {
+            owning.extend(scope.iter().map(|(name, ty)| (name.clone(), ty.clone())));
+        }
         self.at_loops.push(AtLoop {
             key: loop_key(pat, body),
             bindings: names,
             shadowed: self.shadowed.iter().flatten().cloned().collect(),
+            owning: owning
+                .into_iter()
+                .filter_map(|(name, ty)| Some((name, ty?)))
+                .collect(),
         });
     }
 }
@@ -760,6 +786,7 @@ impl Visit<'_> for InScope {
                             }
                         }
                         this.bind(bindings_mut(&local.pat, container_let(local)));
+                        this.own(&local.pat, None);
                     }
                     syn::Stmt::Item(_) | syn::Stmt::Macro(_) => {}
                     syn::Stmt::Expr(expr, _) => this.visit_expr(expr),
@@ -822,9 +849,9 @@ impl Visit<'_> for InScope {
 
 struct Places<'a> {
     locals: &'a Locals,
-    /// The names bound more than once in the scopes around the loop (see
-    /// [`Locals::shadowed_at`]).
-    shadowed: HashSet<String>,
+    /// The variables in scope at the loop whose binding there has a written standard owning
+    /// type (see [`Locals::owning_at`]).
+    owning: HashMap<String, String>,
     /// The variables in scope at the loop.
     in_scope: HashSet<String>,
     /// The names bound inside the body, innermost scope last.
@@ -936,6 +963,29 @@ fn consumes_receiver(method: &str, arguments: usize, owning: &str) -> bool {
     }
 }
 
+/// Notes in `scope` each name `pat` binds, with the written owning type of a name bound alone
+/// with one (`name: Option<String>`, as a `let`'s pattern or a parameter's with its `ty`), or
+/// none.
+fn owning_bindings(pat: &Pat, ty: Option<&syn::Type>, scope: &mut HashMap<String, Option<String>>) {
+    struct Names<'s>(&'s mut HashMap<String, Option<String>>);
+    impl Visit<'_> for Names<'_> {
+        fn visit_pat_ident(&mut self, binding: &syn::PatIdent) {
+            self.0.insert(binding.ident.to_string(), None);
+            visit::visit_pat_ident(self, binding);
+        }
+    }
+    let (pat, ty) = match (pat, ty) {
+        (Pat::Type(typed), _) => (&*typed.pat, Some(&*typed.ty)),
+        (pat, ty) => (pat, ty),
+    };
+    match (pat, ty) {
+        (Pat::Ident(name), Some(ty)) if name.by_ref.is_none() && name.subpat.is_none() => {
+            scope.insert(name.ident.to_string(), owning_type(ty));
+        }
+        _ => Names(scope).visit_pat(pat),
+    }
+}
+
 /// The name of a written standard owning type (`Option<String>`, `std::vec::Vec<u8>`,
 /// `PathBuf`), whose methods the macro knows: see [`consumes_receiver`]. Not a user's type,
 /// whose `unwrap` may take `&self`, nor a pointer or a guard, through which a call may copy
@@ -943,7 +993,15 @@ fn consumes_receiver(method: &str, arguments: usize, owning: &str) -> bool {
 fn owning_type(ty: &syn::Type) -> Option<String> {
     match ty {
         syn::Type::Paren(paren) => owning_type(&paren.elem),
-        syn::Type::Path(path) if path.qself.is_none() => {
+        // Written as the prelude's, or by a path through the standard library: not a type of
+        // the user's own named alike (`api::Result`).
+        syn::Type::Path(path)
+            if path.qself.is_none()
+                && (path.path.segments.len() == 1
+                    || ["std", "core", "alloc"]
+                        .iter()
+                        .any(|root| path.path.segments[0].ident == root)) =>
+        {
             let last = path.path.segments.last()?.ident.to_string();
             let owning = ITERABLE.contains(&last.as_str())
                 || matches!(last.as_str(), "String" | "PathBuf" | "OsString");
@@ -1486,9 +1544,7 @@ impl Visit<'_> for Places<'_> {
                     Expr::Path(path) => path
                         .path
                         .get_ident()
-                        .map(ToString::to_string)
-                        .filter(|name| !self.shadowed.contains(name))
-                        .and_then(|name| self.locals.owned.get(&name)),
+                        .and_then(|name| self.owning.get(&name.to_string())),
                     _ => None,
                 };
                 if owning.is_some_and(|owning| {
@@ -2118,15 +2174,7 @@ fn mentions_untyped(expr: &Expr, unsettled: &HashSet<String>) -> bool {
     uses.1
 }
 
-/// The `let`s with a written type that is `Send` and `Sync` (`.0`), the references and smart
-/// pointers (`.1`), and, for [`Locals`]'s `owned`, the written standard owning types (`.2`)
-/// and the names bound twice with different such types (`.3`).
-struct PlainLets(
-    HashSet<String>,
-    HashSet<String>,
-    HashMap<String, String>,
-    HashSet<String>,
-);
+struct PlainLets(HashSet<String>, HashSet<String>);
 
 impl Visit<'_> for PlainLets {
     fn visit_local(&mut self, local: &syn::Local) {
@@ -2137,15 +2185,6 @@ impl Visit<'_> for PlainLets {
         };
         if let Some(Pat::Ident(name)) = plain {
             self.0.insert(name.ident.to_string());
-        }
-        if let Pat::Type(typed) = &local.pat {
-            if let (Pat::Ident(name), Some(owning)) = (&*typed.pat, owning_type(&typed.ty)) {
-                let name = name.ident.to_string();
-                if self.2.get(&name).is_some_and(|seen| *seen != owning) {
-                    self.3.insert(name.clone());
-                }
-                self.2.insert(name, owning);
-            }
         }
         // A reference or a smart pointer, as `Locals::references` counts them.
         let whole = match (&local.pat, &local.init) {

@@ -90,6 +90,33 @@ fn borrowed_by_name(xs: &[u32], limit: Limit, root: PathBuf, graph: Graph) -> Re
     Ok(())
 }
 
+// A type of the user's own named like a standard one, and a variable of the same name with
+// a standard type elsewhere in the function (here after the loop): not the loop's.
+mod api {
+    pub struct Result<T>(pub Vec<T>);
+
+    impl<T: Copy> Result<T> {
+        pub fn unwrap(&self) -> T {
+            self.0[0]
+        }
+    }
+}
+
+#[fail_fast(workers = 2)]
+fn named_alike(
+    xs: &[u32],
+    first: api::Result<u32>,
+    limit: Box<Option<u32>>,
+) -> std::result::Result<usize, String> {
+    for &x in xs {
+        if x > first.unwrap() + limit.unwrap() {
+            return Err(format!("{x} is too big"));
+        }
+    }
+    let limit: Option<String> = Some("a".into());
+    Ok(limit.map_or(0, |text| text.len()))
+}
+
 #[fail_fast(workers = 2)]
 async fn async_for(xs: Vec<u32>, first: Rc<Option<u32>>) -> Result<u32, String> {
     for x in xs {
@@ -121,6 +148,12 @@ fn main() {
     assert_eq!(
         borrowed_by_name(&[2], limit(), root(), Graph(vec![2])),
         Err("2 is out".to_string())
+    );
+    let first = || api::Result(vec![1]);
+    assert_eq!(named_alike(&[1, 2], first(), Box::new(Some(1))), Ok(1));
+    assert_eq!(
+        named_alike(&[3], first(), Box::new(Some(1))),
+        Err("3 is too big".to_string())
     );
     let result = futures::executor::block_on(async_for(vec![1, 30], Rc::new(Some(2))));
     assert_eq!(result, Err("30 is too big".to_string()));
