@@ -490,12 +490,13 @@ impl Exits {
     fn note(&mut self, exit: &Expr) {
         let mut moved = Vec::new();
         moved_from(exit, &mut moved);
-        self.record(exit.to_token_stream(), moved, &HashSet::new());
+        self.record(exit.to_token_stream(), moved);
     }
 
     /// Notes an [`exit_block`]: what its statements move on the way to its `return`, and the
-    /// `return`'s value. Not the names its own `let`s bind (`let msg = format!(..); return
-    /// Err(msg);`), which are not the variables of those names outside the loop.
+    /// `return`'s value. Not, after one of its `let`s, the names that `let` binds (`let msg =
+    /// format!(..); return Err(msg);`), which are not the variables of those names outside the
+    /// loop.
     fn note_block(&mut self, block: &syn::Block) {
         // A name is the block's own only after the `let` that binds it (`let name =
         // name.unwrap();` moves the outer `name`).
@@ -532,23 +533,17 @@ impl Exits {
                 own.extend(changes::binds_in(stmt));
             }
         }
-        self.record(block.to_token_stream(), moved, &HashSet::new());
+        self.record(block.to_token_stream(), moved);
     }
 
-    /// Notes what an exit moves and mentions, but for the names it binds itself (`own`).
-    fn record(&mut self, tokens: TokenStream, moved: Vec<Ident>, own: &HashSet<String>) {
+    /// Notes what an exit moves, and how often it mentions each name (moved or not).
+    fn record(&mut self, tokens: TokenStream, moved: Vec<Ident>) {
         let goes_on = mentions(tokens.clone(), "continue") + mentions(tokens.clone(), "break") > 0;
-        let moved = moved
-            .into_iter()
-            .filter(|name| !own.contains(&name.unraw().to_string()));
         for name in moved {
             self.moved.entry(name.unraw().to_string()).or_insert(name);
         }
         for name in names_in(tokens.clone()) {
             let key = name.unraw().to_string();
-            if own.contains(&key) {
-                continue;
-            }
             *self.mentioned.entry(key.clone()).or_default() += mentions(tokens.clone(), &key);
             if goes_on {
                 self.not_leaving.push(key);
