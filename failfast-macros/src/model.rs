@@ -313,8 +313,8 @@ pub(crate) struct Walk<'a> {
     /// The next block the walk enters is a parallel loop's body (not an exit block: see
     /// `kept::exit_block`).
     body_root: bool,
-    /// Inside an exit block that took the variables its loop keeps as it started: its
-    /// `return`s and `bail!`s find them bound.
+    /// Inside an exit block, which takes the variables its loop keeps at its first statement
+    /// that names one: its `return`s and `bail!`s find them bound.
     kept_taken: bool,
 }
 
@@ -590,7 +590,10 @@ impl<'a> Walk<'a> {
             jumps.body_binds = Some(changes::bound_in(&pat, &written_body));
         }
         self.body_root = true;
+        // A loop nested in an outer loop's exit block takes its own kept variables.
+        let outer_taken = std::mem::replace(&mut self.kept_taken, false);
         self.visit_block_mut(&mut body);
+        self.kept_taken = outer_taken;
         self.failure_returns = outer_failures;
         let jumps = std::mem::replace(&mut self.jumps, outer_jumps).expect("set above");
         self.context = outer;
