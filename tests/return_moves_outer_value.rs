@@ -453,6 +453,38 @@ fn an_exit_blocks_own_names_and_items_are_its_own() {
     );
 }
 
+/// An exit block that moves what its loop keeps (`fallback`) and holds a marked loop that
+/// moves what it keeps itself (`inner`): each loop's exits take their own loop's values.
+#[fail_fast]
+fn nested_exits(groups: &[Vec<u32>], fallback: String) -> Result<String, String> {
+    #[fail_fast(workers = 2)]
+    for group in groups {
+        if group.is_empty() {
+            let note = fallback + " (an empty group)";
+            let inner = format!("{} long", note.len());
+            #[fail_fast(workers = 2)]
+            for x in [1u32, 2] {
+                if x == 2 {
+                    let found = inner;
+                    return Ok(found);
+                }
+            }
+            return Err(note);
+        }
+    }
+    Ok(fallback)
+}
+
+#[test]
+fn a_loop_in_an_exit_block_takes_its_own_values() {
+    let fallback = || String::from("fallback");
+    assert_eq!(
+        nested_exits(&[vec![1], vec![]], fallback()),
+        Ok("25 long".to_string())
+    );
+    assert_eq!(nested_exits(&[vec![1]], fallback()), Ok("fallback".into()));
+}
+
 /// The same in an async loop, where the move hands the value to a function.
 #[fail_fast(workers = 4)]
 async fn handed_on_the_way(names: Vec<&str>, context: String) -> Result<usize, String> {
