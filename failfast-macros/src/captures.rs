@@ -1060,7 +1060,7 @@ fn is_place(expr: &Expr) -> bool {
 }
 
 /// The variable of `expr`, if it is a variable or a field of one (`names` of `names.all`).
-fn place_root(expr: &Expr) -> Option<&syn::Ident> {
+pub(crate) fn place_root(expr: &Expr) -> Option<&syn::Ident> {
     let mut root = expr;
     while let Expr::Field(field) = root {
         root = &field.base;

@@ -349,14 +349,10 @@ fn bound_by_value(pat: &Pat, name: &str) -> Option<bool> {
         }
         Pat::Type(typed) => bound_by_value(&typed.pat, name),
         Pat::Paren(paren) => bound_by_value(&paren.pat, name),
-        Pat::Tuple(tuple) => tuple
-            .elems
-            .iter()
-            .find_map(|elem| bound_by_value(elem, name)),
-        Pat::TupleStruct(tuple) => tuple
-            .elems
-            .iter()
-            .find_map(|elem| bound_by_value(elem, name)),
+        Pat::Tuple(syn::PatTuple { elems, .. })
+        | Pat::TupleStruct(syn::PatTupleStruct { elems, .. }) => {
+            elems.iter().find_map(|elem| bound_by_value(elem, name))
+        }
         Pat::Struct(record) => record
             .fields
             .iter()

@@ -462,20 +462,9 @@ impl<'a> Walk<'a> {
         // What the loop keeps, its body no longer uses.
         let is_kept = |name: &Ident| keeping.iter().any(|kept| kept.name == *name);
         moved.retain(|name| !is_kept(name));
-        moved_by_iteration.retain(|place| {
-            let mut root = place;
-            while let Expr::Field(field) = root {
-                root = &field.base;
-            }
-            !matches!(root, Expr::Path(path) if path.path.get_ident().is_some_and(is_kept))
-        });
-        shared.retain(|shared| {
-            let mut root = &shared.place;
-            while let Expr::Field(field) = root {
-                root = &field.base;
-            }
-            !matches!(root, Expr::Path(path) if path.path.get_ident().is_some_and(is_kept))
-        });
+        let kept_root = |place: &Expr| crate::captures::place_root(place).is_some_and(is_kept);
+        moved_by_iteration.retain(|place| !kept_root(place));
+        shared.retain(|shared| !kept_root(&shared.place));
         let head_taken = match &source {
             Source::Head(head) => crate::races::self_taken_and_used(head, &body),
             Source::Input(_) => Vec::new(),
@@ -833,13 +822,17 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// The parallel loop whose kept variables an exit here takes: none outside its body, when
+    /// it keeps none, or inside an exit block that has taken them already.
+    fn taking(&self) -> Option<&Jumps> {
+        self.jumps
+            .as_ref()
+            .filter(|jumps| !self.kept_taken && !jumps.kept.is_empty())
+    }
+
     /// In an exit of the parallel loop's own flow, the variables it keeps, taken.
     fn take_kept(&mut self, exit: &mut Expr) {
-        if self.kept_taken {
-            return;
-        }
-        let Some(jumps) = &self.jumps else { return };
-        if !jumps.kept.is_empty() {
+        if let Some(jumps) = self.taking() {
             let phases = &*self.phases;
             kept::take_kept(exit, &jumps.kept, &|moved| {
                 phases.take_kept(&jumps.of, moved)
@@ -1069,21 +1062,20 @@ impl VisitMut for Walk<'_> {
         // A block of the body that ends in a `return` takes the variables the loop keeps for
         // the statements from the first that mentions one (see `kept::exit_block`).
         let takes_kept = !body_root
-            && !self.kept_taken
             && kept::exit_block(block)
             && self
-                .jumps
-                .as_ref()
-                .is_some_and(|jumps| jumps.body_binds.is_some() && !jumps.kept.is_empty());
+                .taking()
+                .is_some_and(|jumps| jumps.body_binds.is_some());
         if takes_kept {
             self.kept_taken = true;
             self.walk_block(block);
             self.kept_taken = false;
-            let jumps = self.jumps.as_ref().expect("in a body");
-            let phases = &*self.phases;
-            kept::take_kept_in_block(block, &jumps.kept, &|moved| {
-                phases.take_kept(&jumps.of, moved)
-            });
+            if let Some(jumps) = self.taking() {
+                let phases = &*self.phases;
+                kept::take_kept_in_block(block, &jumps.kept, &|moved| {
+                    phases.take_kept(&jumps.of, moved)
+                });
+            }
             return;
         }
         self.walk_block(block);
@@ -1097,13 +1089,11 @@ impl VisitMut for Walk<'_> {
     // A `bail!(e)` of the loop's own flow moves `e` out as a `return` does.
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
         self.jumps_in_arms(mac);
-        if let Some(jumps) = self.jumps.as_ref().filter(|_| !self.kept_taken) {
-            if !jumps.kept.is_empty() && kept::returns_error(mac) {
-                let phases = &*self.phases;
-                kept::take_kept_in_macro(mac, &jumps.kept, &|moved| {
-                    phases.take_kept(&jumps.of, moved)
-                });
-            }
+        if let Some(jumps) = self.taking().filter(|_| kept::returns_error(mac)) {
+            let phases = &*self.phases;
+            kept::take_kept_in_macro(mac, &jumps.kept, &|moved| {
+                phases.take_kept(&jumps.of, moved)
+            });
         }
     }
 
