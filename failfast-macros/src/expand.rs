@@ -1929,17 +1929,27 @@ fn part_checks(
     let moved = moved.map(|(pat, names)| {
         let names = names.iter().map(with_contents);
         let part = Ident::new("__failfast_part", at);
-        let scrutinee = match located_at {
-            Some(head) => located_at_head(quote!(#part), head),
-            None => quote!(#part),
-        };
-        // As the iteration matches it (see `while_let`): a pattern that does not fit reports
-        // the value's own type, where the iteration's report is.
-        quote_spanned! {at=>
-            if let ::core::option::Option::Some(#part) = #whole.value() {
-                match #scrutinee {
-                    #pat if #named::always() => { #(#names)* }
-                    _ => {}
+        match located_at {
+            // As a `for` loop's iteration binds it (see `binding`): a pattern that does not
+            // fit gets the iteration's report.
+            None if !may_be_refutable(&pat) => {
+                let pat = let_pattern(&pat);
+                quote_spanned!(at=> #whole.bind(|#pat| { #(#names)* });)
+            }
+            // As a `while let`'s iteration matches it (see `while_let`): a pattern that does
+            // not fit reports the value's own type, where the iteration's report is.
+            located_at => {
+                let scrutinee = match located_at {
+                    Some(head) => located_at_head(quote!(#part), head),
+                    None => quote!(#part),
+                };
+                quote_spanned! {at=>
+                    if let ::core::option::Option::Some(#part) = #whole.value() {
+                        match #scrutinee {
+                            #pat if #named::always() => { #(#names)* }
+                            _ => {}
+                        }
+                    }
                 }
             }
         }

@@ -198,6 +198,14 @@ impl<T> Whole<T> {
     pub fn value(&self) -> Option<T> {
         None
     }
+
+    /// No value either: `bind`'s parameter is the `for` loop's pattern, which rustc checks
+    /// against `T` as it checks the iteration closure's, and where the pattern does not fit,
+    /// reports the same error at the same place, which it then prints once.
+    #[inline(always)]
+    pub fn bind(&self, bind: impl FnOnce(T)) {
+        let _ = bind;
+    }
 }
 
 impl<T: Send> Whole<T> {
