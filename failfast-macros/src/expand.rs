@@ -579,6 +579,17 @@ fn return_through(ret: &ExprReturn, callee: TokenStream, value: TokenStream) -> 
         });
     let mut call = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, value);
     call.set_span(end);
+    // The callee's path starts where the user's `return` does (it came at the loop): an error
+    // about the value returned (E0515, "returns a value referencing data owned by the current
+    // function") then spans `return ..`, as it spans the sequential loop's value, and not the
+    // loop from `for` on.
+    let callee: TokenStream = callee
+        .into_iter()
+        .map(|mut token| {
+            token.set_span(at);
+            token
+        })
+        .collect();
     parse(quote_spanned!(at=> #(#attrs)* #return_token #callee #call))
 }
 
