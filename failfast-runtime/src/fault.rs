@@ -4,6 +4,7 @@
 //! feature none of this exists, and a thread start costs nothing more.
 
 use std::sync::Mutex;
+use std::time::Duration;
 
 /// Which of the next thread starts are refused, counted from the call to
 /// [`refuse_thread_starts`] that set it. A start that hands a job to an idle pool thread
@@ -20,12 +21,15 @@ pub enum Refuse {
 
 struct Policy {
     refuse: Refuse,
+    /// Which start is late, and by how much (see [`delay_thread_start`]).
+    late: Option<(usize, Duration)>,
     attempts: usize,
     refused: usize,
 }
 
 static POLICY: Mutex<Policy> = Mutex::new(Policy {
     refuse: Refuse::Never,
+    late: None,
     attempts: 0,
     refused: 0,
 });
@@ -50,6 +54,33 @@ fn policy() -> std::sync::MutexGuard<'static, Policy> {
 pub fn refuse_thread_starts(refuse: Refuse) {
     *policy() = Policy {
         refuse,
+        late: None,
+        attempts: 0,
+        refused: 0,
+    };
+}
+
+/// Makes the `nth` thread start from now on (1 for the next one, counted as
+/// [`refuse_thread_starts`] counts) late: the thread that is handed the job begins it only
+/// `by` later, as one does that the system left queued behind a busy thread on its core.
+/// Refuses no start, and resets the counts.
+///
+/// ```
+/// use failfast_runtime::fault::{delay_thread_start, refuse_thread_starts, Refuse};
+/// use std::time::{Duration, Instant};
+///
+/// delay_thread_start(1, Duration::from_millis(50));
+/// let begin = Instant::now();
+/// let result: Result<(), ()> = failfast_runtime::try_for_each(0..100, 2, |_| Ok(()));
+/// assert_eq!(result, Ok(()));
+/// // The loop waits for its late thread, which then finds nothing left.
+/// assert!(begin.elapsed() >= Duration::from_millis(50));
+/// refuse_thread_starts(Refuse::Never);
+/// ```
+pub fn delay_thread_start(nth: usize, by: Duration) {
+    *policy() = Policy {
+        refuse: Refuse::Never,
+        late: Some((nth, by)),
         attempts: 0,
         refused: 0,
     };
@@ -76,6 +107,15 @@ pub(crate) fn refuse_this_start() -> bool {
     };
     policy.refused += usize::from(refuse);
     refuse
+}
+
+/// How late the start just counted by [`refuse_this_start`] is to begin its job.
+pub(crate) fn lateness_of_this_start() -> Option<Duration> {
+    let policy = policy();
+    match policy.late {
+        Some((nth, by)) if policy.attempts == nth => Some(by),
+        _ => None,
+    }
 }
 
 /// What [`on_finished`] calls.

@@ -72,6 +72,8 @@ impl Cache {
             drop(job);
             return Err(Refused);
         }
+        #[cfg(feature = "fault-injection")]
+        let job = job.late(crate::fault::lateness_of_this_start());
         if let Some(mailbox) = self.claim() {
             *lock(&mailbox.job) = Some(job);
             return Ok(if mailbox.delivered.notify() {

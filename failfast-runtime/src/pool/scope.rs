@@ -22,6 +22,9 @@ pub(crate) struct Job {
     done: CountDown,
     /// The core of the thread that started the job, to be left (see `place.rs`).
     origin: Option<Origin>,
+    /// How long the thread waits before it begins the job (see `fault::delay_thread_start`).
+    #[cfg(feature = "fault-injection")]
+    late: Option<std::time::Duration>,
 }
 
 // SAFETY: `work` points to a `W: Work`, and `Work: Sync`, so sharing it with another thread is
@@ -29,6 +32,12 @@ pub(crate) struct Job {
 unsafe impl Send for Job {}
 
 impl Job {
+    /// The job, begun `late` (see `fault::delay_thread_start`).
+    #[cfg(feature = "fault-injection")]
+    pub(crate) fn late(self, late: Option<std::time::Duration>) -> Job {
+        Job { late, ..self }
+    }
+
     /// Runs the job and returns the handle that releases its scope: the thread drops it as
     /// the very last thing it does for this job. A thread that was `placed` on its core just
     /// now first leaves its starter's core, if it is on it (see `place.rs`).
@@ -38,7 +47,13 @@ impl Job {
             run,
             done,
             origin,
+            #[cfg(feature = "fault-injection")]
+            late,
         } = self;
+        #[cfg(feature = "fault-injection")]
+        if let Some(late) = late {
+            std::thread::sleep(late);
+        }
         if let (Some(origin), Placed::Just) = (origin, placed) {
             origin.leave();
         }
@@ -170,6 +185,8 @@ impl Spawner {
             run: self.run,
             done: CountDown(Arc::clone(&self.latch)),
             origin,
+            #[cfg(feature = "fault-injection")]
+            late: None,
         })
         .ok()
     }
