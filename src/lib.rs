@@ -125,7 +125,10 @@
 //!   type must be `Send`, and what the body borrows must be `Sync`, also with `workers = 1`
 //!   (the error type only if the body can end the loop: a loop with no `?`, no `return`, no
 //!   marked loop and no macro but the standard library's printing, formatting and asserting
-//!   ones sends nothing back).
+//!   ones sends nothing back). A loop that only fails (`?`, `return Err(..)`) sends back its
+//!   error alone: the `Ok` value the function goes on to return need not be `Send`, also in
+//!   a `Result<impl Trait, E>` or a closure's inferred type; a `return` of any other value
+//!   sends that value.
 //!   When they are not, the error names what is not, at the loop, and what to use instead:
 //!   the `Rc` inside an item's `Some(..)` or a return value's `Err(..)`, a field of a local the
 //!   body reads (`names.all`), a variable it names only in `println!("{seen:?}")`,
@@ -600,16 +603,16 @@ pub mod parallel_loop {
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{
         always, an_index, captured, changed_by_async_iterations, changed_by_thread_iterations,
-        changes, failure_of, input, input_capturing, items_of, kept_for_return, moved_by_iteration,
-        moved_by_return, moved_place, parts_of, returned, returned_value, sent_back,
-        sent_back_aliased, sent_to_workers, sent_to_workers_concrete, shared_by_iterations,
-        shared_field, shared_through_reference, stop_token, taken_by_the_head, while_let,
-        while_let_with, whole, whole_item, AsStopToken, Checked, ExitsPastMacro, ExitsPastMacros,
-        ExitsThrough, FailsThrough, Fed, Input, Kept, KeptForReturn, MovedByIteration,
-        MovedByReturn, MovedValue, NoParts, NotSent, ParallelLoopsHaveNoBreak, Parts,
-        PulledByCaller, Reborrowed, Return, Returned, SendBack, SendExit, SendItem, SendToWorkers,
-        SendValue, Shared, SharedByWorkers, SharedCapture, SharedThroughReference, Split,
-        SplitByIndex, SplitParts, Tried, Unchecked, Whole,
+        changes, failure_of, failure_sent_back, input, input_capturing, items_of, kept_for_return,
+        moved_by_iteration, moved_by_return, moved_place, parts_of, returned, returned_value,
+        sent_back, sent_back_aliased, sent_to_workers, sent_to_workers_concrete,
+        shared_by_iterations, shared_field, shared_through_reference, stop_token,
+        taken_by_the_head, while_let, while_let_with, whole, whole_item, AsStopToken, Checked,
+        ExitsPastMacro, ExitsPastMacros, ExitsThrough, FailsThrough, FailureSentBack, Fed, Input,
+        Kept, KeptForReturn, MovedByIteration, MovedByReturn, MovedValue, NoParts, NotSent,
+        ParallelLoopsHaveNoBreak, Parts, PulledByCaller, Reborrowed, Return, Returned, SendBack,
+        SendExit, SendItem, SendToWorkers, SendValue, Shared, SharedByWorkers, SharedCapture,
+        SharedThroughReference, Split, SplitByIndex, SplitParts, Tried, Unchecked, Whole,
     };
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{

@@ -863,7 +863,9 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                     let sent = sent_back(&returned);
                     quote_spanned!(at=> #typed #sent)
                 }
-                (false, _) => quote_spanned!(at=> #named::sent_back(&#returned);),
+                // Where the type is not known yet, a bound on it checks the failure alone.
+                (false, true) => quote_spanned!(at=> #named::failure_sent_back(&#returned);),
+                (false, false) => quote_spanned!(at=> #named::sent_back(&#returned);),
             };
             quote_spanned! {at=>
                 if let ::core::option::Option::Some(#returned) = #named::returned() {

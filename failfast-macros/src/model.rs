@@ -344,6 +344,11 @@ fn owned_params<'p>(params: impl Iterator<Item = (&'p Pat, &'p Type)>) -> kept::
 enum Failure {
     /// `return Err(..)` of a `Result` (`Result<T, E>`, `io::Result<T>`), with that type.
     Err(Box<Type>),
+    /// `return Err(..)` where the type is not written before the loop: a closure's that is
+    /// inferred, or a function's `Result<impl Trait, E>`, which a `let` cannot name. The
+    /// `return` stays as written: its `Err(..)` is the iteration's failure, whose type the
+    /// loop ties to the type the closure or function leaves through.
+    ErrUntyped,
     /// `return None` of an `Option<T>`.
     None,
 }
@@ -516,11 +521,25 @@ impl<'a> Walk<'a> {
                     .collect()
             }
         };
+        // A closure's or async block's return type that is not written is inferred.
+        let inferred = matches!(self.context.exit, Exit::Closure { .. } | Exit::AsyncBlock)
+            && matches!(self.context.returns, None | Some(ReturnType::Default));
         let flavor = match self.context.exit {
             // The loop around decided for the whole chain: whatever it is, the exits are
             // handed on unchanged.
             Exit::ParallelLoop => Flavor::Fallible,
             _ if facts.tries || self.context.returns.as_ref().is_some_and(returns_fallible) => {
+                Flavor::Fallible
+            }
+            // Every `return` is `return Err(..)`: the type inferred is a `Result`.
+            _ if inferred
+                && facts.user_macros.is_empty()
+                && !facts.returns_in_macros
+                && matches!(
+                    failure_returns(None, true, &source, &body),
+                    Some(Failure::ErrUntyped)
+                ) =>
+            {
                 Flavor::Fallible
             }
             _ => Flavor::Returns,
@@ -563,11 +582,11 @@ impl<'a> Walk<'a> {
             && flavor == Flavor::Fallible
             && facts.user_macros.is_empty()
             && !facts.returns_in_macros)
-            .then(|| failure_returns(outer.returns.as_ref(), &source, &body))
+            .then(|| failure_returns(outer.returns.as_ref(), inferred, &source, &body))
             .flatten()
             .filter(|failure| match failure {
                 Failure::Err(written) => !self.locals.declares_any(written),
-                Failure::None => true,
+                Failure::ErrUntyped | Failure::None => true,
             });
         // Its `return`s are all failures, which the walk counts as none (see `jump`).
         let returns_fail = failure_returns.is_some();
@@ -1369,7 +1388,12 @@ fn opaque(ty: &Type) -> bool {
 /// such a `return` is the iteration's failure, and the loop carries back only the failure,
 /// never a value of the `Ok` type (which need not be `Send`). Not with a marked loop inside,
 /// whose exits pass through this loop's.
-fn failure_returns(output: Option<&ReturnType>, source: &Source, body: &Block) -> Option<Failure> {
+fn failure_returns(
+    output: Option<&ReturnType>,
+    inferred: bool,
+    source: &Source,
+    body: &Block,
+) -> Option<Failure> {
     struct Returns {
         option: bool,
         failures: usize,
@@ -1398,17 +1422,22 @@ fn failure_returns(output: Option<&ReturnType>, source: &Source, body: &Block) -
         fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
         fn visit_item(&mut self, _: &Item) {}
     }
-    let Some(ReturnType::Type(_, ty)) = output else {
-        return None;
-    };
-    let Type::Path(path) = &**ty else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    let failure = match () {
-        _ if last.ident == "Option" => Failure::None,
-        _ if last.ident == "Result" && !opaque(ty) => Failure::Err(ty.clone()),
-        _ => return None,
+    let failure = match output {
+        Some(ReturnType::Type(_, ty)) => {
+            let Type::Path(path) = &**ty else {
+                return None;
+            };
+            let last = path.path.segments.last()?;
+            match () {
+                _ if last.ident == "Option" => Failure::None,
+                _ if last.ident == "Result" && opaque(ty) => Failure::ErrUntyped,
+                _ if last.ident == "Result" => Failure::Err(ty.clone()),
+                _ => return None,
+            }
+        }
+        // A closure's or an async block's type, inferred; a function's is `()`.
+        Some(ReturnType::Default) | None if inferred => Failure::ErrUntyped,
+        Some(ReturnType::Default) | None => return None,
     };
     if crate::find::has_markers(body) {
         return None;

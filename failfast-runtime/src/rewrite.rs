@@ -359,6 +359,30 @@ pub fn sent_back(_: &dyn SendExit) {}
 #[inline(always)]
 pub fn sent_back_aliased(_: &dyn SendBack) {}
 
+/// What a loop that only fails carries back from a worker thread, where the type it leaves
+/// through is not known before the loop (a closure's that is not written, an `impl Trait`
+/// in a function's): the error of a `Result`, nothing of an `Option` or `()`. The value of
+/// `Ok` stays on the calling thread, and need not be `Send`, as where the type is written
+/// (see [`returned`]). A bound rather than the rewrite's parts, which need the type there.
+/// Not recommended, so that rustc reports the whole type with this message, and lists none
+/// of these impls.
+#[diagnostic::on_unimplemented(
+    message = "the first failure of a parallel loop comes back from a worker thread, but the error of `{Self}` cannot be sent between threads safely",
+    label = "the failure this loop's exit carries is not `Send`",
+    note = "use `Arc` instead of `Rc`; for `Box<dyn Error>`, return `Box<dyn Error + Send + Sync>`: `?` converts every error into it just the same"
+)]
+pub trait FailureSentBack {}
+#[diagnostic::do_not_recommend]
+impl<T, E: SendExit> FailureSentBack for Result<T, E> {}
+#[diagnostic::do_not_recommend]
+impl<T> FailureSentBack for Option<T> {}
+#[diagnostic::do_not_recommend]
+impl FailureSentBack for () {}
+
+/// See [`FailureSentBack`].
+#[inline(always)]
+pub fn failure_sent_back(_: &dyn FailureSentBack) {}
+
 /// See [`items_of`] and [`SendItem`].
 #[inline(always)]
 pub fn sent_to_workers(_: &dyn SendItem) {}
