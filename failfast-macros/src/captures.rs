@@ -947,9 +947,9 @@ const ITERABLE: &[&str] = &[
 ];
 
 /// Whether a method called `method` with `arguments` arguments takes `self` by value on a
-/// value of the standard type `owning` (see [`owning_type`]): an `into_` conversion (`into_iter`
-/// only where the type has an `IntoIterator` of its own), or `Option`'s and `Result`'s `unwrap`
-/// and `expect` families. An iteration calling one on a variable declared outside the loop
+/// value of the standard type `owning` (see [`owning_type`]): one of its `into_` conversions
+/// (`into_iter` only where the type has an `IntoIterator` of its own), or `Option`'s and
+/// `Result`'s `unwrap` and `expect` families. An iteration calling one on a variable declared outside the loop
 /// moves it out, which a sequential loop cannot do in every iteration either (see
 /// [`Used::moved_by_iteration`]); rustc would say so as a move out of the body's closure.
 fn consumes_receiver(method: &str, arguments: usize, owning: &str) -> bool {
@@ -959,9 +959,29 @@ fn consumes_receiver(method: &str, arguments: usize, owning: &str) -> bool {
         "expect" | "expect_err" | "unwrap_or" | "unwrap_or_else" => fallible && arguments == 1,
         // Through `&T`'s impl when `T` has none of its own (a `PathBuf`'s).
         "into_iter" => ITERABLE.contains(&owning),
-        _ => method.starts_with("into_"),
+        // The standard types' own conversions only: a user's extension trait may add an
+        // `into_key(&self)` to a `String`.
+        _ => CONVERSIONS.contains(&method) && arguments == 0,
     }
 }
+
+/// The `into_` methods of the types of [`owning_type`] that take `self`, but `into_iter`.
+const CONVERSIONS: &[&str] = &[
+    "into_keys",
+    "into_values",
+    "into_boxed_slice",
+    "into_flattened",
+    "into_vec",
+    "into_sorted_vec",
+    "into_bytes",
+    "into_boxed_str",
+    "into_chars",
+    "into_string",
+    "into_os_string",
+    "into_encoded_bytes",
+    "into_boxed_os_str",
+    "into_boxed_path",
+];
 
 /// Notes in `scope` each name `pat` binds, with the written owning type of a name bound alone
 /// with one (`name: Option<String>`, as a `let`'s pattern or a parameter's with its `ty`), or

@@ -128,7 +128,34 @@ async fn async_for(xs: Vec<u32>, first: Rc<Option<u32>>) -> Result<u32, String> 
     Ok(0)
 }
 
+/// A user's extension trait, whose `into_` method borrows.
+trait IntoKey {
+    fn into_key(&self) -> usize;
+}
+
+impl IntoKey for String {
+    fn into_key(&self) -> usize {
+        self.len()
+    }
+}
+
+#[fail_fast(workers = 4)]
+fn extension_method(xs: &[usize], name: String) -> Result<usize, String> {
+    for x in xs {
+        let key = name.into_key();
+        if *x > key {
+            return Err(format!("{x} is over {key}"));
+        }
+    }
+    Ok(name.into_key())
+}
+
 fn main() {
+    assert_eq!(extension_method(&[1, 2], "abc".into()), Ok(3));
+    assert_eq!(
+        extension_method(&[1, 4], "abc".into()),
+        Err("4 is over 3".to_string())
+    );
     let mut slot = Some(1);
     let vec = vec![1];
     let copied_with = |xs: &[u32], slot: &mut Option<u32>| {
