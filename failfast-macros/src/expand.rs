@@ -582,11 +582,12 @@ fn return_through(ret: &ExprReturn, callee: TokenStream, value: TokenStream) -> 
     // The callee's path starts where the user's `return` does (it came at the loop): an error
     // about the value returned (E0515, "returns a value referencing data owned by the current
     // function") then spans `return ..`, as it spans the sequential loop's value, and not the
-    // loop from `for` on.
+    // loop from `for` on. Moved only: each token keeps its hygiene, by which a `crate = `
+    // path written in a `macro_rules!` (`$crate::ff`) resolves.
     let callee: TokenStream = callee
         .into_iter()
         .map(|mut token| {
-            token.set_span(at);
+            token.set_span(token.span().located_at(at));
             token
         })
         .collect();
