@@ -63,7 +63,8 @@ pub fn refuse_thread_starts(refuse: Refuse) {
 /// Makes the `nth` thread start from now on (1 for the next one, counted as
 /// [`refuse_thread_starts`] counts) late: the thread that is handed the job begins it only
 /// `by` later, as one does that the system left queued behind a busy thread on its core.
-/// Refuses no start, and resets the counts.
+/// Refuses no start, and resets the counts: it replaces what [`refuse_thread_starts`] set,
+/// as that replaces it.
 ///
 /// ```
 /// use failfast_runtime::fault::{delay_thread_start, refuse_thread_starts, Refuse};
@@ -96,26 +97,30 @@ pub fn thread_starts() -> usize {
     policy().attempts
 }
 
-/// Counts a thread start; whether it is to be refused.
-pub(crate) fn refuse_this_start() -> bool {
+/// What becomes of a thread start (see [`this_start`]).
+pub(crate) struct ThisStart {
+    /// It is refused.
+    pub(crate) refused: bool,
+    /// The thread begins its job this much later (see [`delay_thread_start`]).
+    pub(crate) late: Option<Duration>,
+}
+
+/// Counts a thread start, and says what becomes of it: both under one lock, so that two
+/// starts at once cannot swap what each is told.
+pub(crate) fn this_start() -> ThisStart {
     let mut policy = policy();
     policy.attempts += 1;
-    let refuse = match policy.refuse {
+    let refused = match policy.refuse {
         Refuse::Never => false,
         Refuse::Nth(n) => policy.attempts == n,
         Refuse::AllAfter(n) => policy.attempts > n,
     };
-    policy.refused += usize::from(refuse);
-    refuse
-}
-
-/// How late the start just counted by [`refuse_this_start`] is to begin its job.
-pub(crate) fn lateness_of_this_start() -> Option<Duration> {
-    let policy = policy();
-    match policy.late {
+    policy.refused += usize::from(refused);
+    let late = match policy.late {
         Some((nth, by)) if policy.attempts == nth => Some(by),
         _ => None,
-    }
+    };
+    ThisStart { refused, late }
 }
 
 /// What [`on_finished`] calls.

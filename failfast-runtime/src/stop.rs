@@ -760,7 +760,7 @@ mod timer {
     /// Starts the timer thread; whether the OS let it start.
     fn start() -> bool {
         #[cfg(feature = "fault-injection")]
-        if crate::fault::refuse_this_start() {
+        if crate::fault::this_start().refused {
             return false;
         }
         std::thread::Builder::new()

@@ -55,13 +55,13 @@ fn cores() -> usize {
     }
 }
 
-/// How long a started pool thread has to take the items that wait before another is
-/// started for them (see [`Group::ramp`]): a thread that spun for its job takes them within
-/// microseconds, one woken from sleep within 20 to 30 (on the README's 2-core VM).
-const STARTED_LATE: std::time::Duration = std::time::Duration::from_micros(50);
+/// How long items may wait for the group's idle pool threads before another is started for
+/// them (see [`Group::ramp`]): a thread that spins for work takes them within microseconds,
+/// one woken from sleep within 20 to 30 (on the README's 2-core VM).
+const IDLE_LATE: std::time::Duration = std::time::Duration::from_micros(50);
 
-/// The time now, where a thread may read the clock: under loom, whose models must not, a
-/// started thread is never late.
+/// The time now, where a thread may read the clock: under loom, whose models must not, idle
+/// threads are never late.
 fn now() -> Option<Instant> {
     #[cfg(not(loom))]
     {
@@ -225,8 +225,8 @@ struct State {
     refused: bool,
     /// Pool threads visiting a run now.
     busy: usize,
-    /// When the last pool thread was started (see [`Group::ramp`]).
-    last_start: Option<Instant>,
+    /// Since when items have waited for idle pool threads to come (see [`Group::ramp`]).
+    waiting_since: Option<Instant>,
     spawner: Option<Spawner>,
     closed: bool,
 }
@@ -293,11 +293,16 @@ impl State {
         self.runs.iter().rposition(takeable)
     }
 
-    /// Whether the last pool thread started has had [`STARTED_LATE`] to take items, and
-    /// items still wait (see [`Group::ramp`]).
-    fn start_is_late(&self) -> bool {
-        self.last_start
-            .is_some_and(|at| at.elapsed() >= STARTED_LATE)
+    /// Whether the items that wait now have waited [`IDLE_LATE`] for idle pool threads,
+    /// counting from now if they had not waited (see [`Group::ramp`]).
+    fn idle_threads_late(&mut self) -> bool {
+        match self.waiting_since {
+            Some(since) => since.elapsed() >= IDLE_LATE,
+            None => {
+                self.waiting_since = now();
+                false
+            }
+        }
     }
 
     /// Whether no run of the group can ever give a pool thread work again: every listed run
@@ -386,7 +391,7 @@ impl Group {
                 target: pool_threads,
                 refused: false,
                 busy: 0,
-                last_start: None,
+                waiting_since: None,
                 spawner: None,
                 closed: false,
             }),
@@ -517,11 +522,12 @@ impl Group {
     /// is idle, and fewer than the most allowed were started. Each thread that finds items
     /// calls it again, so that threads start one after another while work remains.
     ///
-    /// An idle thread counts as about to take the items only for [`STARTED_LATE`] after the
-    /// last start: a thread handed its job while it spun for one may sit in the queue of a
-    /// busy core, behind a thread that runs on until the system's next tick (2.8 to 5.9 ms on
-    /// the README's 2-core VM, in about one `recursive_walk` of eight with 8 workers), and
-    /// until it comes, the loop would run on fewer threads than it may.
+    /// An idle thread counts as about to take the items only until they have waited
+    /// [`IDLE_LATE`] for one: a thread that spins for work (or was handed its job while it
+    /// spun for one) may sit in the queue of a busy core, behind a thread that runs on until
+    /// the system's next tick (2.8 to 5.9 ms on the README's 2-core VM, in about one
+    /// `recursive_walk` of eight with 8 workers), and until it comes, the loop would run on
+    /// fewer threads than it may.
     ///
     /// A thread the OS refuses (a memory, pids or thread limit) is not counted, and the group
     /// asks for no more: it carries on with the threads it has, rather than ask again on
@@ -535,10 +541,11 @@ impl Group {
         if state.closed || state.started >= state.target {
             return;
         }
-        if state.busy < state.started && !state.start_is_late() {
+        if state.pick().is_none() {
+            state.waiting_since = None;
             return;
         }
-        if state.pick().is_none() {
+        if state.busy < state.started && !state.idle_threads_late() {
             return;
         }
         if state.spawner.is_none() {
@@ -576,7 +583,7 @@ impl Group {
         let started = unsafe { spawner.spawn(origin) };
         if started.is_some() {
             state.started += 1;
-            state.last_start = now();
+            state.waiting_since = None;
         } else {
             state.target = state.started;
             state.refused = true;
@@ -597,6 +604,7 @@ impl Group {
             let picked = self.signal.wait_for(|| {
                 let mut state = lock(&self.state);
                 if let Some(at) = state.pick_for_pool() {
+                    state.waiting_since = None;
                     state.busy += 1;
                     return Some(Some(state.enter(at)));
                 }

@@ -67,13 +67,15 @@ pub(crate) fn start(job: Job) -> Result<Started, Refused> {
 impl Cache {
     fn start(&'static self, job: Job) -> Result<Started, Refused> {
         #[cfg(feature = "fault-injection")]
-        if crate::fault::refuse_this_start() {
-            // As a refused spawn does: the closure holding the job is dropped unrun.
-            drop(job);
-            return Err(Refused);
-        }
-        #[cfg(feature = "fault-injection")]
-        let job = job.late(crate::fault::lateness_of_this_start());
+        let job = {
+            let start = crate::fault::this_start();
+            if start.refused {
+                // As a refused spawn does: the closure holding the job is dropped unrun.
+                drop(job);
+                return Err(Refused);
+            }
+            job.late(start.late)
+        };
         if let Some(mailbox) = self.claim() {
             *lock(&mailbox.job) = Some(job);
             return Ok(if mailbox.delivered.notify() {
