@@ -2187,6 +2187,19 @@ fn mentions_untyped(expr: &Expr, unsettled: &HashSet<String>) -> bool {
         fn visit_macro(&mut self, mac: &syn::Macro) {
             self.1 |= mac.path.is_ident("vec") && mac.tokens.is_empty();
             self.1 |= !idents(mac.tokens.clone()).is_disjoint(self.0);
+            // Its arguments' types too (`vec![(1, Default::default())]`); where they are not
+            // a list of values (`vec![x; n]`), any name of a function whose caller picks.
+            let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+            match mac.parse_body_with(parser) {
+                Ok(arguments) => arguments
+                    .iter()
+                    .for_each(|argument| self.visit_expr(argument)),
+                Err(_) => {
+                    self.1 |= idents(mac.tokens.clone())
+                        .iter()
+                        .any(|name| PICKED.contains(&name.as_str()));
+                }
+            }
         }
     }
     let mut uses = Uses(unsettled, false);
@@ -2582,32 +2595,34 @@ fn flatten(tokens: TokenStream, into: &mut Vec<TokenTree>) {
 /// Whether a method or function of this name in the standard library returns a type that
 /// its caller picks (`parse`, `into`, `collect`): without a turbofish, a later use may give it.
 fn picked_by_caller(name: &proc_macro2::Ident) -> bool {
-    const PICKED: &[&str] = &[
-        "parse",
-        "into",
-        "try_into",
-        "from",
-        "try_from",
-        "collect",
-        "sum",
-        "product",
-        "default",
-        "unwrap_or_default",
-        "from_iter",
-        "from_str",
-        "unzip",
-        // Generic in what they return, in widely used crates: csv's and serde's
-        // `deserialize`, rusqlite's `try_get`, reqwest's `json`, bincode's `decode`. (Not
-        // `get`, rusqlite's too: a map's and a slice's, whose type is known, are far more
-        // common, and an input taken for untyped loses the message that names what is not
-        // `Send` in its items.)
-        "deserialize",
-        "try_get",
-        "json",
-        "decode",
-    ];
     PICKED.iter().any(|picked| name == picked)
 }
+
+/// See [`picked_by_caller`].
+const PICKED: &[&str] = &[
+    "parse",
+    "into",
+    "try_into",
+    "from",
+    "try_from",
+    "collect",
+    "sum",
+    "product",
+    "default",
+    "unwrap_or_default",
+    "from_iter",
+    "from_str",
+    "unzip",
+    // Generic in what they return, in widely used crates: csv's and serde's
+    // `deserialize`, rusqlite's `try_get`, reqwest's `json`, bincode's `decode`. (Not
+    // `get`, rusqlite's too: a map's and a slice's, whose type is known, are far more
+    // common, and an input taken for untyped loses the message that names what is not
+    // `Send` in its items.)
+    "deserialize",
+    "try_get",
+    "json",
+    "decode",
+];
 
 #[cfg(test)]
 mod tests {
