@@ -412,10 +412,18 @@
 //! alignment (glibc's slow `memalign` path, once per level), three runs of the bench gave,
 //! failfast against `rayon::scope`: 9.88/9.72, 10.02/10.01 and 9.98/10.00 ms with 2 workers,
 //! 9.53/9.32, 9.70/9.63 and 9.90/9.90 ms with 8: level within the run-to-run noise with 2
-//! workers, up to 2% behind with 8. With 8 threads on 2 cores the kernel sometimes leaves
-//! runnable pool threads queued on one core while the other idles for milliseconds (traced
-//! with `perf sched`); a thread that samples `/proc` every 200 us, as the bench's does,
-//! widens the gap.
+//! workers, up to 2% behind with 8. With 8 threads on 2 cores, a pool thread handed its job
+//! while it spun for one could sit queued behind a busy thread on its core until the next
+//! tick (2.8 to 5.9 ms, traced with `perf sched` and the runtime's own events, in about one
+//! walk of eight), and the group started no other thread while it waited, so one core idled.
+//! Now items that idle threads leave waiting for 50 us get another thread: over 200 walks
+//! with 8 workers the mean went from 9.7-9.9 ms to 9.2-9.5 ms and the 90th percentile from
+//! 10.6-11.4 ms to 9.3-9.8 ms, the cores busy 1.98-1.99 of 2 (as rayon's) instead of
+//! 1.93-1.97. Three runs of the bench then gave 9.99/9.86, 9.74/9.75 and 9.94/9.69 ms with 8
+//! workers (failfast/`rayon::scope`), and 9.86/9.91, 9.74/9.86 and 10.12/10.13 ms with 2:
+//! with 8 workers failfast is still up to 2.6% behind in a run's median, which its profile
+//! puts in the work of each nested run (the group's lock, 0.4% of the CPU time, and its
+//! spinning waits, 0.4%).
 //!
 //! `recursive_comb`, a spine 15 levels deep with 7 leaves of a 1 ms sleep a level, 4 workers
 //! (ideal 26.2 ms): 29.3 ms through a `for` loop, 47.7 ms through a `while let` over the same
