@@ -949,9 +949,10 @@ const ITERABLE: &[&str] = &[
 /// Whether a method called `method` with `arguments` arguments takes `self` by value on a
 /// value of the standard type `owning` (see [`owning_type`]): one of its `into_` conversions
 /// (`into_iter` only where the type has an `IntoIterator` of its own), or `Option`'s and
-/// `Result`'s `unwrap` and `expect` families. An iteration calling one on a variable declared outside the loop
-/// moves it out, which a sequential loop cannot do in every iteration either (see
-/// [`Used::moved_by_iteration`]); rustc would say so as a move out of the body's closure.
+/// `Result`'s `unwrap` and `expect` families. An iteration calling one on a variable
+/// declared outside the loop moves it out, which a sequential loop cannot do in every
+/// iteration either (see [`Used::moved_by_iteration`]); rustc would say so as a move out of
+/// the body's closure.
 fn consumes_receiver(method: &str, arguments: usize, owning: &str) -> bool {
     let fallible = matches!(owning, "Option" | "Result");
     match method {

@@ -1381,9 +1381,11 @@ fn opaque(ty: &Type) -> bool {
 }
 
 /// Whether every `return` of a loop's own flow (its head's and its body's, outside closures,
-/// async blocks and items) is a failure of the function's written return type, and there is
+/// async blocks and items) is a failure of the type the loop leaves through, and there is
 /// one: `return Err(..)` for a `Result` (also an alias, `io::Result<T>`: the failure is
-/// coerced to the written type first), `return None` for an `Option`. Then
+/// coerced to the written type first; as written where the type is not written before the
+/// loop: `Result<impl Trait, E>`, or an `inferred` closure's or async block's type), `return
+/// None` for an `Option`. Then
 /// the loop only fails: its iterations return `Result<(), E>` (or `Option<()>`), in which
 /// such a `return` is the iteration's failure, and the loop carries back only the failure,
 /// never a value of the `Ok` type (which need not be `Send`). Not with a marked loop inside,
