@@ -66,6 +66,10 @@ pub(crate) fn fail_fast(args: TokenStream, input: TokenStream) -> TokenStream {
     }
     if let Some(syntax) = syn::parse2::<Expr>(input.clone())
         .ok()
+        .map(|mut expr| {
+            crate::grouping::parenthesize_loop(&mut expr);
+            expr
+        })
         .and_then(LoopSyntax::of)
     {
         return loop_form(syntax, &options, errors);
@@ -97,6 +101,7 @@ pub(crate) fn fail_fast(args: TokenStream, input: TokenStream) -> TokenStream {
 
 /// `#[fail_fast]` on a function: rewrite its marked loops, or its one outermost loop.
 fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -> TokenStream {
+    crate::grouping::parenthesize(&mut function);
     find::adopt_renamed_markers(&mut function.block);
     find::attribute_nested_functions(&mut function.block, defaults.krate.as_ref());
     let opened = Opened::open(&mut function.block, &mut errors);

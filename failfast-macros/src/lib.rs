@@ -2,8 +2,9 @@
 //! crate, which documents it; this crate is an implementation detail.
 //!
 //! Phases, one module each, each using only the ones before it: `args` parses the options,
-//! `macro_args` opens the macro calls whose arguments hold a marked loop, `find` decides
-//! which loops run in parallel, `model` walks the function once and describes each parallel
+//! `grouping` parenthesizes what `macro_rules!` fragments group invisibly, `macro_args`
+//! opens the macro calls whose arguments hold a marked loop, `find` decides which loops run
+//! in parallel, `model` walks the function once and describes each parallel
 //! loop (its kind, where its exit goes, its body with its own jumps resolved, what `captures`
 //! finds of its input's closures and of what its body shares), `check` (with `races`)
 //! reports every misuse from that description and generates nothing, `expand` drives the
@@ -16,6 +17,7 @@ mod check;
 mod errors;
 mod expand;
 mod find;
+mod grouping;
 mod kept;
 mod lints;
 mod macro_args;
