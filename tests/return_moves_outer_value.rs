@@ -802,3 +802,47 @@ fn an_untyped_closure_parameter_is_not_kept() {
     assert_eq!(limit_if_large(&[1, 200], &config), Ok(5));
     assert_eq!(limit_if_large(&[1, 2], &config), Ok(0));
 }
+
+/// A `return` whose value is made from the variable by a method that takes it and then used
+/// further (`name.into_bytes().len()`, `limit.unwrap()[..]`, `&`, in `format!`): the value
+/// moves there, once, as in the sequential loop.
+#[fail_fast(workers = 4)]
+fn made_from_the_value(
+    sizes: &[usize],
+    name: String,
+    limit: Option<Vec<u8>>,
+    words: Vec<String>,
+) -> Result<String, String> {
+    let label = String::from("size");
+    for size in sizes {
+        match size {
+            1 => return Ok(name.into_bytes().len().to_string()),
+            2 => return Ok(limit.unwrap()[0].to_string()),
+            3 => {
+                return Ok(
+                    std::mem::size_of_val(&words.into_iter().collect::<String>()).to_string(),
+                )
+            }
+            4 => return Ok(format!("{}", label.into_boxed_str().len())),
+            _ => {}
+        }
+    }
+    Ok(String::new())
+}
+
+#[test]
+fn a_value_made_from_the_variable_in_the_return() {
+    let run = |size: usize| {
+        made_from_the_value(
+            &[size],
+            "abc".into(),
+            Some(vec![7]),
+            vec!["a".into(), "b".into()],
+        )
+    };
+    assert_eq!(run(1), Ok("3".into()));
+    assert_eq!(run(2), Ok("7".into()));
+    assert_eq!(run(3), Ok(std::mem::size_of::<String>().to_string()));
+    assert_eq!(run(4), Ok("4".into()));
+    assert_eq!(run(5), Ok(String::new()));
+}

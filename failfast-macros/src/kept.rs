@@ -11,7 +11,9 @@
 //!   format string, which the macro formats only as a literal) may move it: it is used as a
 //!   value there (also under `-` or `*`, `.await`, as a `match` or `if let` scrutinee, in a
 //!   `move` closure or `dbg!`), or its field is, or it is the receiver of a method that takes `self`
-//!   by its name (`into`, `unwrap`, `map`, `context`; see `moved_from`); so may a statement
+//!   by its name (`into`, `unwrap`, `map`, `context`; see `moved_from`), also where what
+//!   that makes is only borrowed then (`name.into_bytes().len()`, `&o.unwrap()`, in
+//!   `format!`); so may a statement
 //!   of a block that ends in that `return` (`let err = anyhow!("..").context(context);`,
 //!   see [`exit_block`]), which then takes the variables at its first statement that mentions
 //!   one. A variable the
@@ -552,20 +554,29 @@ impl Exits {
 /// name where a value is used (`Ok(fallback)`, `vec![fallback]`, `prefix + ".."`, a branch of
 /// an `if` or `match`), the variable of a field (`cfg.fallback`, a partial move), and the
 /// receiver of a method that takes `self` by value by its name (`msg.into()`, `.unwrap()`,
-/// `.map(..)`). Not a name borrowed (`&x`, a method that borrows, `.len()`, a formatting
-/// macro's arguments): a variable only borrowed stays shared as before, which needs it `Sync`
-/// rather than `Send` (a lock's guard is the one, not the other).
+/// `.map(..)`), also inside a value that is then only borrowed (`msg.into_bytes().len()`).
+/// Not a name borrowed (`&x`, a method that borrows, `.len()`, a formatting macro's
+/// arguments): a variable only borrowed stays shared as before, which needs it `Sync` rather
+/// than `Send` (a lock's guard is the one, not the other).
 fn moved_from(value: &Expr, moved: &mut Vec<Ident>) {
     match value {
         Expr::Path(path) if path.qself.is_none() => moved.extend(path.path.get_ident().cloned()),
-        // A field of a field moves part of the variable at the root.
-        Expr::Field(field) => {
-            if let base @ (Expr::Path(_) | Expr::Field(_) | Expr::Paren(_)) = &*field.base {
-                moved_from(base, moved);
+        // A field of a field moves part of the variable at the root; a field of a value made
+        // there (`make(x).len`) reads it from what the making moved.
+        Expr::Field(field) => moved_from(&field.base, moved),
+        // An element of a value made there (`name.into_bytes()[0]`); not of a place, which
+        // indexing borrows.
+        Expr::Index(index) => {
+            if !is_place(&index.expr) {
+                moved_from(&index.expr, moved);
             }
+            moved_from(&index.index, moved);
         }
+        // A method that borrows its receiver moves nothing of a place (`name.len()`), but the
+        // value it borrows may be made there, moving what it is made of
+        // (`name.into_bytes().len()`).
         Expr::MethodCall(call) => {
-            if takes_self(&call.method) {
+            if takes_self(&call.method) || !is_place(&call.receiver) {
                 moved_from(&call.receiver, moved);
             }
             call.args.iter().for_each(|arg| moved_from(arg, moved));
@@ -622,18 +633,38 @@ fn moved_from(value: &Expr, moved: &mut Vec<Ident>) {
             Some((args, at)) => moved_from(&args[at], moved),
             None => {
                 let named = mac.mac.path.segments.last();
-                // `dbg!` returns what it is given; the other formatting macros borrow.
-                if named.is_some_and(|last| {
+                // `dbg!` returns what it is given; the other formatting macros borrow, but a
+                // value they borrow may be made there (`format!("{}", name.into_bytes().len())`).
+                let borrows = named.is_some_and(|last| {
                     last.ident != "dbg" && FORMATTING.contains(&last.ident.to_string().as_str())
-                }) {
-                    return;
-                }
+                });
                 if let Some(args) = expression_arguments(&mac.mac) {
-                    args.iter().for_each(|arg| moved_from(arg, moved));
+                    args.iter()
+                        .filter(|arg| !borrows || !is_place(arg))
+                        .for_each(|arg| moved_from(arg, moved));
                 }
             }
         },
+        // A reference to a value made there (`&name.into_bytes()`), not to a place.
+        Expr::Reference(reference) if !is_place(&reference.expr) => {
+            moved_from(&reference.expr, moved);
+        }
         _ => {}
+    }
+}
+
+/// Whether `expr` is a place (a variable, or a field or element of one): what a method call
+/// or an index borrows rather than moves.
+fn is_place(expr: &Expr) -> bool {
+    match expr {
+        Expr::Path(path) => path.qself.is_none(),
+        Expr::Field(field) => is_place(&field.base),
+        Expr::Index(index) => is_place(&index.expr),
+        Expr::Paren(paren) => is_place(&paren.expr),
+        Expr::Group(group) => is_place(&group.expr),
+        // `*boxed`, `*guard`: through a pointer, which a method borrows too.
+        Expr::Unary(unary) => matches!(unary.op, syn::UnOp::Deref(_)) && is_place(&unary.expr),
+        _ => false,
     }
 }
 
