@@ -567,7 +567,7 @@ fn moved_from(value: &Expr, moved: &mut Vec<Ident>) {
         // An element of a value made there (`name.into_bytes()[0]`); not of a place, which
         // indexing borrows.
         Expr::Index(index) => {
-            if !is_place(&index.expr) {
+            if !place_expression(&index.expr) {
                 moved_from(&index.expr, moved);
             }
             moved_from(&index.index, moved);
@@ -576,7 +576,7 @@ fn moved_from(value: &Expr, moved: &mut Vec<Ident>) {
         // value it borrows may be made there, moving what it is made of
         // (`name.into_bytes().len()`).
         Expr::MethodCall(call) => {
-            if takes_self(&call.method) || !is_place(&call.receiver) {
+            if takes_self(&call.method) || !place_expression(&call.receiver) {
                 moved_from(&call.receiver, moved);
             }
             call.args.iter().for_each(|arg| moved_from(arg, moved));
@@ -640,30 +640,33 @@ fn moved_from(value: &Expr, moved: &mut Vec<Ident>) {
                 });
                 if let Some(args) = expression_arguments(&mac.mac) {
                     args.iter()
-                        .filter(|arg| !borrows || !is_place(arg))
+                        .filter(|arg| !borrows || !place_expression(arg))
                         .for_each(|arg| moved_from(arg, moved));
                 }
             }
         },
         // A reference to a value made there (`&name.into_bytes()`), not to a place.
-        Expr::Reference(reference) if !is_place(&reference.expr) => {
+        Expr::Reference(reference) if !place_expression(&reference.expr) => {
             moved_from(&reference.expr, moved);
         }
         _ => {}
     }
 }
 
-/// Whether `expr` is a place (a variable, or a field or element of one): what a method call
-/// or an index borrows rather than moves.
-fn is_place(expr: &Expr) -> bool {
+/// Whether `expr` is a place expression (a variable, a constant, or a field, element or
+/// dereference of one): what a method call or an index borrows rather than moves. Wider than
+/// `captures::is_place`, a variable or a field of one, which is what a closure captures.
+fn place_expression(expr: &Expr) -> bool {
     match expr {
         Expr::Path(path) => path.qself.is_none(),
-        Expr::Field(field) => is_place(&field.base),
-        Expr::Index(index) => is_place(&index.expr),
-        Expr::Paren(paren) => is_place(&paren.expr),
-        Expr::Group(group) => is_place(&group.expr),
+        Expr::Field(field) => place_expression(&field.base),
+        Expr::Index(index) => place_expression(&index.expr),
+        Expr::Paren(paren) => place_expression(&paren.expr),
+        Expr::Group(group) => place_expression(&group.expr),
         // `*boxed`, `*guard`: through a pointer, which a method borrows too.
-        Expr::Unary(unary) => matches!(unary.op, syn::UnOp::Deref(_)) && is_place(&unary.expr),
+        Expr::Unary(unary) => {
+            matches!(unary.op, syn::UnOp::Deref(_)) && place_expression(&unary.expr)
+        }
         _ => false,
     }
 }

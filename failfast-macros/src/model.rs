@@ -524,6 +524,17 @@ impl<'a> Walk<'a> {
         // A closure's or async block's return type that is not written is inferred.
         let inferred = matches!(self.context.exit, Exit::Closure { .. } | Exit::AsyncBlock)
             && matches!(self.context.returns, None | Some(ReturnType::Default));
+        // Whether every `return` is a failure: not for a loop nested in a parallel loop, whose
+        // exits pass through, nor where a macro may hide a `return`.
+        let all_failures = (!matches!(self.context.exit, Exit::ParallelLoop)
+            && facts.user_macros.is_empty()
+            && !facts.returns_in_macros)
+            .then(|| failure_returns(self.context.returns.as_ref(), inferred, &source, &body))
+            .flatten()
+            .filter(|failure| match failure {
+                Failure::Err(written) => !self.locals.declares_any(written),
+                Failure::ErrUntyped | Failure::None => true,
+            });
         let flavor = match self.context.exit {
             // The loop around decided for the whole chain: whatever it is, the exits are
             // handed on unchanged.
@@ -532,16 +543,7 @@ impl<'a> Walk<'a> {
                 Flavor::Fallible
             }
             // Every `return` is `return Err(..)`: the type inferred is a `Result`.
-            _ if inferred
-                && facts.user_macros.is_empty()
-                && !facts.returns_in_macros
-                && matches!(
-                    failure_returns(None, true, &source, &body),
-                    Some(Failure::ErrUntyped)
-                ) =>
-            {
-                Flavor::Fallible
-            }
+            _ if inferred && matches!(all_failures, Some(Failure::ErrUntyped)) => Flavor::Fallible,
             _ => Flavor::Returns,
         };
         // The input is evaluated by the code around the loop: its jumps are that code's.
@@ -578,16 +580,7 @@ impl<'a> Walk<'a> {
         self.jumps.as_mut().expect("set above").kept = keeping;
         // A head is evaluated by the loop, like an iteration: a `return` in it ends the loop.
         let returns_before = self.returns;
-        let failure_returns = (!matches!(outer.exit, Exit::ParallelLoop)
-            && flavor == Flavor::Fallible
-            && facts.user_macros.is_empty()
-            && !facts.returns_in_macros)
-            .then(|| failure_returns(outer.returns.as_ref(), inferred, &source, &body))
-            .flatten()
-            .filter(|failure| match failure {
-                Failure::Err(written) => !self.locals.declares_any(written),
-                Failure::ErrUntyped | Failure::None => true,
-            });
+        let failure_returns = all_failures.filter(|_| flavor == Flavor::Fallible);
         // Its `return`s are all failures, which the walk counts as none (see `jump`).
         let returns_fail = failure_returns.is_some();
         let outer_failures = std::mem::replace(&mut self.failure_returns, failure_returns);
