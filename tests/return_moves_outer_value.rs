@@ -846,3 +846,118 @@ fn a_value_made_from_the_variable_in_the_return() {
     assert_eq!(run(4), Ok("4".into()));
     assert_eq!(run(5), Ok(String::new()));
 }
+
+/// A job whose method takes it by value, and whose loop's `return` hands it back.
+struct Job {
+    value: Counted,
+    steps: usize,
+}
+
+impl Job {
+    /// Every iteration reaches the `return` at once; `self` moves once.
+    #[fail_fast(workers = 4)]
+    fn first_back(self, at_the_return: &Barrier) -> Result<Job, String> {
+        for _ in 0..4 {
+            at_the_return.wait();
+            return Ok(self);
+        }
+        Err("no iteration".into())
+    }
+
+    /// `mut self` used after a loop that did not return: it is given back by assignment.
+    #[fail_fast(workers = 4)]
+    fn counted_steps(mut self, stop_at: u32) -> Result<Job, String> {
+        for step in 0..4 {
+            if step == stop_at {
+                return Ok(self);
+            }
+        }
+        self.steps += 4;
+        Ok(self)
+    }
+
+    /// In a `Box<Self>`, and moved by a field of it.
+    #[fail_fast(workers = 4)]
+    fn label_of(self: Box<Self>, at_the_return: &Barrier) -> Result<&'static str, String> {
+        for round in 0..4 {
+            at_the_return.wait();
+            if round < 4 {
+                let value = self.value;
+                return Ok(value.label);
+            }
+        }
+        Err("no iteration".into())
+    }
+
+    #[fail_fast(workers = 4)]
+    async fn first_back_async(self, arrived: &AtomicUsize) -> Result<Job, String> {
+        for _ in 0..4 {
+            all_arrive(arrived, 4).await;
+            return Ok(self);
+        }
+        Err("no iteration".into())
+    }
+}
+
+#[test]
+fn self_taken_by_value_is_kept_as_a_parameter_is() {
+    moved_once("self", |value| {
+        let job = Job { value, steps: 0 };
+        job.first_back(&Barrier::new(4)).unwrap().value
+    });
+    moved_once("async self", |value| {
+        let job = Job { value, steps: 0 };
+        let arrived = AtomicUsize::new(0);
+        futures::executor::block_on(job.first_back_async(&arrived))
+            .unwrap()
+            .value
+    });
+    let (value, drops) = counted("given back");
+    let job = Job { value, steps: 1 }.counted_steps(9).unwrap();
+    assert_eq!((job.value.label, job.steps), ("given back", 5));
+    let job = job.counted_steps(2).unwrap();
+    assert_eq!(job.steps, 5, "returned before the steps were added");
+    drop(job);
+    assert_eq!(drops.load(Ordering::SeqCst), 1);
+    let (value, drops) = counted("boxed");
+    let boxed = Box::new(Job { value, steps: 0 });
+    assert_eq!(boxed.label_of(&Barrier::new(4)), Ok("boxed"));
+    assert_eq!(drops.load(Ordering::SeqCst), 1);
+}
+
+/// A marked loop in a closure whose `return` moves what the closure captured: the closure
+/// owns it (it captures it by value, `move` or not), as an `async move` block does.
+#[fail_fast(workers = 4)]
+fn in_a_closure(
+    fallback: Counted,
+    name: String,
+    at_the_return: &Barrier,
+) -> (Result<Counted, String>, Result<usize, String>) {
+    let take = |rounds: usize| {
+        #[fail_fast]
+        for _ in 0..rounds {
+            at_the_return.wait();
+            return Ok(fallback);
+        }
+        Err(String::from("no iteration"))
+    };
+    let length = move |stop_at: u32| -> Result<usize, String> {
+        #[fail_fast]
+        for x in 0..4 {
+            if x == stop_at {
+                return Ok(name.into_bytes().len());
+            }
+        }
+        Ok(0)
+    };
+    (take(4), length(2))
+}
+
+#[test]
+fn a_closure_keeps_what_it_captured() {
+    moved_once("closure", |fallback| {
+        let (taken, length) = in_a_closure(fallback, "four".into(), &Barrier::new(4));
+        assert_eq!(length, Ok(4));
+        taken.unwrap()
+    });
+}

@@ -311,6 +311,7 @@ impl Locals {
             return Used {
                 shared: Vec::new(),
                 moved: Vec::new(),
+                moved_by_return: Vec::new(),
                 moved_by_iteration: Vec::new(),
                 lendable: Vec::new(),
             };
@@ -325,6 +326,7 @@ impl Locals {
             in_unsafe: false,
             own_flow: true,
             moved: Vec::new(),
+            moved_by_return: Vec::new(),
             moved_by_iteration: Vec::new(),
             in_exit: false,
             aside: false,
@@ -340,6 +342,7 @@ impl Locals {
         places.bind(pat);
         places.visit_block(body);
         let moved = std::mem::take(&mut places.moved);
+        let moved_by_return = std::mem::take(&mut places.moved_by_return);
         let moved_by_iteration = std::mem::take(&mut places.moved_by_iteration);
         let mut bound = Bound(HashMap::new());
         bound.visit_block(body);
@@ -383,6 +386,7 @@ impl Locals {
         Used {
             shared: places.found,
             moved,
+            moved_by_return,
             moved_by_iteration,
             lendable,
         }
@@ -867,6 +871,8 @@ struct Places<'a> {
     /// The variables from outside the body that a `return` (or a `?`) of its own flow moves
     /// out, as written there (see [`moved_out`]).
     moved: Vec<syn::Ident>,
+    /// See [`Used::moved_by_return`].
+    moved_by_return: Vec<Expr>,
     /// The places from outside the body that its own flow moves out by value, each as first
     /// written (see [`Used::moved_by_iteration`]).
     moved_by_iteration: Vec<Expr>,
@@ -1040,6 +1046,11 @@ pub(crate) struct Used {
     /// there (`return Ok(fallback)`): each iteration that reaches it would move the one value
     /// the iterations share, which only a `Copy` value allows.
     pub(crate) moved: Vec<syn::Ident>,
+    /// The places from outside the body that a `return` or `?` of its own flow moves out and
+    /// that `moved` leaves out: a field of a variable (`return Ok(cfg.name)`), and a variable
+    /// of a written standard type whose method called there takes `self` (see
+    /// [`consumes_receiver`]: `return Ok(name.into_bytes())`). Each as first written.
+    pub(crate) moved_by_return: Vec<Expr>,
     /// The places from outside the body (a variable, or a field of one: `owned`,
     /// `cfg.name`) that its own flow, outside a `return` or `?`, moves out by value, as far as
     /// the syntax shows: a call's or a method's argument, a `let`'s or an assignment's value,
@@ -1121,6 +1132,7 @@ pub(crate) fn moved_parts(value: &mut Expr, part: &mut dyn FnMut(&mut Expr)) {
     match value {
         Expr::Path(path) if path.qself.is_none() => part(value),
         Expr::Macro(_) => part(value),
+        Expr::Field(_) if place_root(value).is_some() => part(value),
         Expr::Call(call) => call.args.iter_mut().for_each(|arg| moved_parts(arg, part)),
         Expr::MethodCall(call) => call.args.iter_mut().for_each(|arg| moved_parts(arg, part)),
         Expr::Tuple(tuple) => tuple
@@ -1205,23 +1217,50 @@ impl Places<'_> {
         }
     }
 
-    /// Notes `value`, which the body's own flow moves out by value, if it is a place from
-    /// outside the body (see [`Used::moved_by_iteration`]).
+    /// Notes `value`, which the body's own flow moves out by value outside its exits, if it
+    /// is a place from outside the body (see [`Used::moved_by_iteration`]).
     fn note_moved_by_iteration(&mut self, value: &Expr) {
-        if !self.own_flow || self.in_exit || self.aside || self.in_unsafe {
+        if !self.in_exit {
+            self.note_moved_place(value);
+        }
+    }
+
+    /// Notes `value`, which the body's own flow moves out by value, if it is a place from
+    /// outside the body: in [`Used::moved_by_return`] inside an exit, else in
+    /// [`Used::moved_by_iteration`].
+    fn note_moved_place(&mut self, value: &Expr) {
+        if !self.own_flow || self.aside || self.in_unsafe {
             return;
         }
         let outside =
             place_root(value).is_some_and(|name| self.is_outside_local(&name.to_string()));
         let written = quote::ToTokens::to_token_stream(value).to_string();
+        let noted = match self.in_exit {
+            true => &mut self.moved_by_return,
+            false => &mut self.moved_by_iteration,
+        };
         if outside
-            && !self
-                .moved_by_iteration
+            && !noted
                 .iter()
                 .any(|seen| quote::ToTokens::to_token_stream(seen).to_string() == written)
         {
-            self.moved_by_iteration.push(value.clone());
+            noted.push(value.clone());
         }
+    }
+
+    /// Notes the fields of variables from outside the body that an exit's value moves out
+    /// (`return Ok(cfg.name)`; see [`moved_parts`]).
+    fn note_fields_moved(&mut self, value: &Expr) {
+        let mut value = value.clone();
+        let mut fields = Vec::new();
+        moved_parts(&mut value, &mut |part| {
+            if let Expr::Field(_) = part {
+                fields.push(part.clone());
+            }
+        });
+        let outer = std::mem::replace(&mut self.in_exit, true);
+        fields.iter().for_each(|field| self.note_moved_place(field));
+        self.in_exit = outer;
     }
 
     fn bind(&mut self, pat: &Pat) {
@@ -1555,6 +1594,7 @@ impl Visit<'_> for Places<'_> {
             Expr::Return(ret) if self.own_flow => {
                 if let Some(value) = &ret.expr {
                     self.note_moved(moved_out(value));
+                    self.note_fields_moved(value);
                 }
                 let outer = std::mem::replace(&mut self.in_exit, true);
                 visit::visit_expr(self, expr);
@@ -1571,7 +1611,7 @@ impl Visit<'_> for Places<'_> {
                 if owning.is_some_and(|owning| {
                     consumes_receiver(&call.method.to_string(), call.args.len(), owning)
                 }) {
-                    self.note_moved_by_iteration(&call.receiver);
+                    self.note_moved_place(&call.receiver);
                 }
                 self.visit_expr(&call.receiver);
                 let stores = Places::stores(&call.method.to_string());
@@ -1597,6 +1637,7 @@ impl Visit<'_> for Places<'_> {
             }
             Expr::Try(tried) if self.own_flow => {
                 self.note_moved(moved_out(&tried.expr));
+                self.note_fields_moved(&tried.expr);
                 let outer = std::mem::replace(&mut self.in_exit, true);
                 visit::visit_expr(self, expr);
                 self.in_exit = outer;

@@ -105,6 +105,13 @@ pub(crate) fn bound_in(pat: &Pat, body: &Block) -> HashSet<String> {
     bound.0
 }
 
+/// The names that `pat` binds.
+pub(crate) fn bound_by(pat: &Pat) -> HashSet<String> {
+    let mut bound = Bound(HashSet::new());
+    bound.visit_pat(pat);
+    bound.0
+}
+
 /// The names that `stmt` binds anywhere (see [`Bound`]).
 pub(crate) fn binds_in(stmt: &syn::Stmt) -> HashSet<String> {
     let mut bound = Bound(HashSet::new());

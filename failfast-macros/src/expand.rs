@@ -648,6 +648,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         shared,
         moved,
         moved_untyped,
+        moved_by_return,
         moved_by_iteration,
         lent,
         head_taken,
@@ -780,7 +781,9 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         .chain(
             moved
                 .iter()
-                .map(|name| moved_check(&named, &syn::parse_quote!(#name), "moved_by_return")),
+                .map(|name| syn::parse_quote!(#name))
+                .chain(moved_by_return.iter().cloned())
+                .map(|place| moved_check(&named, &place, "moved_by_return")),
         )
         .chain(moved_untyped.iter().map(|name| {
             let at = hygienic(name.span());

@@ -28,7 +28,9 @@
 //!   compile either;
 //! - it is declared by a `let` of the loop's own block (alone, or as a part of a tuple or a
 //!   struct it destructures), with no attribute (`#[cfg]`), or is a
-//!   parameter of the function whose body that block is: after the loop is its scope;
+//!   parameter of the function whose body that block is (`self` taken by value too, given
+//!   back after the loop only where it is `mut`), or is captured by the closure or `async
+//!   move` block whose body that block is (see [`Owned`]): after the loop is its scope;
 //! - between its declaration and the loop it is only a method's receiver, assigned, or
 //!   formatted, in statements of their own: no borrow of it may live across the loop (the
 //!   sequential `return` moves it where such a borrow is dead; the cell takes it before).
@@ -61,6 +63,12 @@ pub(crate) enum Owned {
     /// variables of the enclosing function (`captures::Locals::variables`): any other name is
     /// a constant's or a static's, whatever its case.
     Captured(Option<HashSet<String>>),
+    /// A closure's body: its parameters, as [`Owned::Params`], and, as [`Owned::Captured`],
+    /// what it captures and a `return` moves whole (`Ok(name.into_bytes())`), which the
+    /// closure captures by value, `move` or not. Not a variable of which the loop names a
+    /// field: the closure may capture only that field (`cfg.name`), and keeping the variable
+    /// would move all of it.
+    Closure(HashMap<String, bool>, Option<HashSet<String>>),
     /// Nothing: the attribute is on the loop itself (the nightly loop form), which sees
     /// neither the enclosing code nor the code after the loop, and whose expansion is one
     /// expression (rustc expands an attribute on an expression statement as an expression), so
@@ -132,7 +140,9 @@ pub(crate) fn keepable(
     // What an `async move` block captured is any name the loop does not bind itself (in a
     // `match` arm of a `return`'s value, say).
     let bound_inside = match (owned, pat) {
-        (Some(Owned::Captured(_) | Owned::Unseen), Some(pat)) => changes::bound_in(pat, body),
+        (Some(Owned::Captured(_) | Owned::Closure(..) | Owned::Unseen), Some(pat)) => {
+            changes::bound_in(pat, body)
+        }
         _ => HashSet::new(),
     };
     // A name passed to a method (`.map_err(wrap)`) may be a function's (a generic one is
@@ -146,7 +156,13 @@ pub(crate) fn keepable(
     let mut kept: Vec<Kept> = Vec::new();
     for (name, first) in exits.moved {
         let count = exits.mentioned.get(&name).copied().unwrap_or(0);
-        if name == "self" || exits.not_leaving.contains(&name) || passed.contains(&name) {
+        // `self` is kept only as a method's receiver taken by value, and not given back where
+        // it is not `mut`: `let self = ..` cannot be written.
+        let receiver = name == "self";
+        if receiver && !matches!(owned, Some(Owned::Params(_)))
+            || exits.not_leaving.contains(&name)
+            || passed.contains(&name)
+        {
             continue;
         }
         let mentions = outside
@@ -158,10 +174,17 @@ pub(crate) fn keepable(
             continue;
         }
         let used_after = self::mentions(after.clone(), &name) > 0;
+        // A closure may capture only the field it names (see `Owned::Closure`).
+        let field_alone =
+            matches!(owned, Some(Owned::Closure(..))) && names_field(body.clone(), &name);
         // A capture read through (`*guard`) may be a lock's guard, which is `Sync` and not
         // `Send`: shared, as before, not kept.
-        let captured_alone = !bound_inside.contains(&name) && !dereferenced(body.clone(), &name);
+        let captured_alone =
+            !bound_inside.contains(&name) && !dereferenced(body.clone(), &name) && !field_alone;
         if let Some(mutable) = declared(&name, before, owned, used_after || !captured_alone) {
+            if receiver && used_after && !mutable {
+                continue;
+            }
             kept.push(Kept {
                 name: first,
                 mutable,
@@ -216,12 +239,60 @@ pub(crate) fn take_kept(exit: &mut Expr, kept: &[Kept], taken: &dyn Fn(&[Option<
         })
         .collect();
     if moved.iter().any(Option::is_some) {
-        let value = std::mem::replace(exit, Expr::Verbatim(TokenStream::new()));
+        let mut value = std::mem::replace(exit, Expr::Verbatim(TokenStream::new()));
+        // `self` cannot be bound by a `let`: the exit names the receiver it takes otherwise.
+        let moved: Vec<Option<Ident>> = moved
+            .into_iter()
+            .map(|name| {
+                name.map(|name| {
+                    if name == "self" {
+                        receiver_taken(&name)
+                    } else {
+                        name
+                    }
+                })
+            })
+            .collect();
+        if moved.iter().flatten().any(|name| name == RECEIVER) {
+            value = syn::parse2(receiver_renamed(value.to_token_stream()))
+                .expect("renaming `self` keeps an expression one");
+        }
         let taken = taken(&moved);
         // Read once: the exit may mention the name as something else too (a field).
         let read = moved.iter().flatten();
         *exit = syn::parse_quote!({ #taken; #(let _ = &#read;)* #value });
     }
+}
+
+/// What an exit that takes a kept `self` names it (see [`take_kept`]).
+const RECEIVER: &str = "__failfast_self";
+
+/// The name an exit binds a kept `self` to, as `written`.
+fn receiver_taken(written: &Ident) -> Ident {
+    Ident::new(RECEIVER, written.span())
+}
+
+/// `tokens` with each `self` renamed as [`receiver_taken`] names it. `self::` paths, which
+/// are not the receiver, stay.
+fn receiver_renamed(tokens: TokenStream) -> TokenStream {
+    let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
+    for at in 0..trees.len() {
+        let path = matches!(
+            (trees.get(at + 1), trees.get(at + 2)),
+            (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b))) if a.as_char() == ':' && b.as_char() == ':'
+        );
+        match &mut trees[at] {
+            TokenTree::Ident(ident) if ident == "self" && !path => *ident = receiver_taken(ident),
+            TokenTree::Group(group) => {
+                let mut renamed =
+                    proc_macro2::Group::new(group.delimiter(), receiver_renamed(group.stream()));
+                renamed.set_span(group.span());
+                *group = renamed;
+            }
+            _ => {}
+        }
+    }
+    trees.into_iter().collect()
 }
 
 /// [`take_kept`] for an [`exit_block`]: from its first statement that mentions a variable the
@@ -318,14 +389,20 @@ fn declared(
     if !since.iter().all(|stmt| leaves_no_borrow(stmt, name)) {
         return None;
     }
+    // A variable's name, not a constant's or a static's.
+    let captured = |variables: &Option<HashSet<String>>| {
+        (!not_captured
+            && name.starts_with(|c: char| c.is_lowercase())
+            && variables.as_ref().is_none_or(|bound| bound.contains(name)))
+        .then_some(false)
+    };
     let Some(binding) = binding else {
         return match owned? {
             Owned::Params(params) => params.get(name).copied(),
-            // A variable's name, not a constant's or a static's.
-            Owned::Captured(variables) => (!not_captured
-                && name.starts_with(|c: char| c.is_lowercase())
-                && variables.as_ref().is_none_or(|bound| bound.contains(name)))
-            .then_some(false),
+            Owned::Captured(variables) => captured(variables),
+            Owned::Closure(params, variables) => {
+                params.get(name).copied().or_else(|| captured(variables))
+            }
             Owned::Unseen => {
                 (!not_captured && name.starts_with(|c: char| c.is_lowercase())).then_some(false)
             }
@@ -338,6 +415,25 @@ fn declared(
         return None;
     }
     bound_by_value(&local.pat, name)
+}
+
+/// Whether `tokens` name a field of `name` (`name.field`, `name.0`), not only call its methods
+/// (`name.into_bytes()`).
+fn names_field(tokens: TokenStream, name: &str) -> bool {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    trees.iter().enumerate().any(|(at, tree)| match tree {
+        TokenTree::Ident(ident) if ident.unraw() == name => {
+            let dot = matches!(trees.get(at + 1), Some(TokenTree::Punct(dot)) if dot.as_char() == '.');
+            let member = matches!(trees.get(at + 2), Some(TokenTree::Ident(_) | TokenTree::Literal(_)));
+            let call = matches!(
+                trees.get(at + 3),
+                Some(TokenTree::Group(args)) if args.delimiter() == proc_macro2::Delimiter::Parenthesis
+            ) || matches!(trees.get(at + 3), Some(TokenTree::Punct(colon)) if colon.as_char() == ':');
+            dot && member && !call
+        }
+        TokenTree::Group(group) => names_field(group.stream(), name),
+        _ => false,
+    })
 }
 
 /// Whether `pat` binds `name` by value, alone or as a part of a tuple or a struct

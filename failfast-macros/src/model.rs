@@ -15,7 +15,7 @@ use crate::find::{describe, expr_attrs_mut, is_marker, is_while_let, while_let_h
 use crate::kept::{self, Kept};
 use proc_macro2::{Delimiter, Spacing, Span, TokenStream, TokenTree};
 use quote::ToTokens;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
 use syn::{
@@ -186,6 +186,9 @@ pub(crate) struct ParallelLoop {
     /// Those of `moved` whose type only code after the loop may give (`Default::default()`,
     /// `.into()`): their check may not pick a type for them (see `expand::moved_check`).
     pub(crate) moved_untyped: Vec<Ident>,
+    /// The places declared outside the loop that a `return` or `?` of its body moves out
+    /// and `moved` leaves out (see `captures::Used::moved_by_return`).
+    pub(crate) moved_by_return: Vec<Expr>,
     /// The places declared outside the loop that its body's own flow moves out elsewhere
     /// (see `captures::Used::moved_by_iteration`).
     pub(crate) moved_by_iteration: Vec<Expr>,
@@ -321,22 +324,18 @@ pub(crate) struct Walk<'a> {
 /// What a function's or a closure's body owns from before its first statement: its
 /// parameters bound by name, with their types (not a lock's guard), each with whether it is
 /// `mut` (see [`kept::Owned::Params`]).
-fn owned_params<'p>(params: impl Iterator<Item = (&'p Pat, &'p Type)>) -> kept::Owned {
-    kept::Owned::Params(
-        params
-            .filter_map(|(pat, ty)| match pat {
-                Pat::Ident(ident)
-                    if ident.by_ref.is_none()
-                        && ident.subpat.is_none()
-                        && !kept::guard_type(ty) =>
-                {
-                    let name = syn::ext::IdentExt::unraw(&ident.ident).to_string();
-                    Some((name, ident.mutability.is_some()))
-                }
-                _ => None,
-            })
-            .collect(),
-    )
+fn owned_params<'p>(params: impl Iterator<Item = (&'p Pat, &'p Type)>) -> HashMap<String, bool> {
+    params
+        .filter_map(|(pat, ty)| match pat {
+            Pat::Ident(ident)
+                if ident.by_ref.is_none() && ident.subpat.is_none() && !kept::guard_type(ty) =>
+            {
+                let name = syn::ext::IdentExt::unraw(&ident.ident).to_string();
+                Some((name, ident.mutability.is_some()))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The failure of a function's written return type (see [`failure_returns`]).
@@ -376,10 +375,17 @@ impl<'a> Walk<'a> {
             jumps: None,
             checks: Vec::new(),
             owned: signature.map(|sig| {
-                owned_params(sig.inputs.iter().filter_map(|input| match input {
+                let mut params = owned_params(sig.inputs.iter().filter_map(|input| match input {
                     syn::FnArg::Typed(typed) => Some((&*typed.pat, &*typed.ty)),
                     syn::FnArg::Receiver(_) => None,
-                }))
+                }));
+                // `self` taken by value (or in a `Box<Self>`) is owned as a parameter is.
+                if let Some(syn::FnArg::Receiver(receiver)) = sig.inputs.first() {
+                    if receiver.reference.is_none() && !matches!(*receiver.ty, Type::Reference(_)) {
+                        params.insert("self".to_string(), receiver.mutability.is_some());
+                    }
+                }
+                kept::Owned::Params(params)
             }),
             keeping: Vec::new(),
             kept_stmts: None,
@@ -455,6 +461,7 @@ impl<'a> Walk<'a> {
         let Used {
             mut shared,
             mut moved,
+            mut moved_by_return,
             mut moved_by_iteration,
             lendable,
         } = self.locals.places_used(&pat, &body);
@@ -464,11 +471,13 @@ impl<'a> Walk<'a> {
         // on "untyped"). Not a `return`'s, checked so since before (a `let` of a value built
         // with `.into()` is "untyped", and its move would get rustc's message again).
         moved_by_iteration.retain(|place| !self.locals.may_be_untyped(place));
+        moved_by_return.retain(|place| !self.locals.may_be_untyped(place));
         // What the loop keeps, its body no longer uses.
         let is_kept = |name: &Ident| keeping.iter().any(|kept| kept.name == *name);
         moved.retain(|name| !is_kept(name));
         let kept_root = |place: &Expr| crate::captures::place_root(place).is_some_and(is_kept);
         moved_by_iteration.retain(|place| !kept_root(place));
+        moved_by_return.retain(|place| !kept_root(place));
         shared.retain(|shared| !kept_root(&shared.place));
         let head_taken = match &source {
             Source::Head(head) => crate::races::self_taken_and_used(head, &body),
@@ -623,6 +632,7 @@ impl<'a> Walk<'a> {
             shared,
             moved,
             moved_untyped,
+            moved_by_return,
             moved_by_iteration,
             lent,
             head_taken,
@@ -1031,12 +1041,21 @@ impl VisitMut for Walk<'_> {
                     // a written type: an inferred one may be a lock's guard, which is shared
                     // rather than kept.
                     if closure.asyncness.is_none() && matches!(*closure.body, Expr::Block(_)) {
-                        this.owned = Some(owned_params(closure.inputs.iter().filter_map(
-                            |input| match input {
+                        let params =
+                            owned_params(closure.inputs.iter().filter_map(|input| match input {
                                 Pat::Type(typed) => Some((&*typed.pat, &*typed.ty)),
                                 _ => None,
-                            },
-                        )));
+                            }));
+                        // What it captures, as an `async move` block's: not a parameter.
+                        let captured = this.locals.variables().map(|mut variables| {
+                            for input in &closure.inputs {
+                                for name in changes::bound_by(input) {
+                                    variables.remove(&name);
+                                }
+                            }
+                            variables
+                        });
+                        this.owned = Some(kept::Owned::Closure(params, captured));
                     }
                     visit_mut::visit_expr_closure_mut(this, closure)
                 });
