@@ -199,9 +199,14 @@ impl Locals {
     /// local whose type a later use may give (see `untyped`), calls a function whose result
     /// type its caller picks, without a turbofish (`.map(|l| l.parse())` with
     /// `let n: u32 = parsed?` in the body; `str::parse`, `Vec::new` and the other
-    /// [`CONTAINERS`]' constructors), or the function is not known.
+    /// [`CONTAINERS`]' constructors), uses a lower-case name that no pattern of the function
+    /// binds (a typo, whose type rustc does not know, and which it reports itself), or the
+    /// function is not known.
     pub(crate) fn may_be_untyped(&self, expr: &Expr) -> bool {
-        self.bound.is_none() || mentions_untyped(expr, &self.untyped)
+        let Some(bound) = &self.bound else {
+            return true;
+        };
+        mentions_untyped(expr, &self.untyped) || mentions_unbound(expr, bound)
     }
 
     /// Whether `expr` is seen to use a local whose type a later use may give, or to call a
@@ -2247,6 +2252,34 @@ fn mentions_untyped(expr: &Expr, unsettled: &HashSet<String>) -> bool {
     let mut uses = Uses(unsettled, false);
     uses.visit_expr(expr);
     uses.1
+}
+
+/// Whether `expr` uses as a value a lower-case name other than `self` that no pattern of the
+/// function binds (see [`Locals::may_be_untyped`]); not a function's name, which a call uses.
+fn mentions_unbound(expr: &Expr, bound: &HashMap<String, usize>) -> bool {
+    struct Unbound<'a>(&'a HashMap<String, usize>, bool);
+    impl Visit<'_> for Unbound<'_> {
+        fn visit_expr(&mut self, expr: &Expr) {
+            match expr {
+                Expr::Path(path) if path.qself.is_none() => {
+                    if let Some(name) = path.path.get_ident() {
+                        let name = name.to_string();
+                        self.1 |= name != "self"
+                            && name.starts_with(|c: char| c.is_lowercase())
+                            && !self.0.contains_key(&name);
+                    }
+                }
+                Expr::Call(call) if matches!(&*call.func, Expr::Path(_)) => {
+                    call.args.iter().for_each(|arg| self.visit_expr(arg));
+                }
+                _ => visit::visit_expr(self, expr),
+            }
+        }
+        fn visit_item(&mut self, _: &Item) {}
+    }
+    let mut unbound = Unbound(bound, false);
+    unbound.visit_expr(expr);
+    unbound.1
 }
 
 struct PlainLets(HashSet<String>, HashSet<String>);
