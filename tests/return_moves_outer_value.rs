@@ -889,6 +889,51 @@ impl Job {
         Err("no iteration".into())
     }
 
+    /// `self` not `mut`, used after a loop that did not return: given back all the same.
+    #[fail_fast(workers = 4)]
+    fn given_back(self, stop_at: u32) -> Result<Job, String> {
+        for step in 0..4 {
+            if step == stop_at {
+                return Ok(self);
+            }
+        }
+        let steps = self.steps + 4;
+        Ok(Job { steps, ..self })
+    }
+
+    /// Where a macro in the loop names `self` (its tokens may be text), `self` is not kept,
+    /// and a `return` that only reads it compiles as before.
+    #[fail_fast(workers = 4)]
+    fn described(self, stop_at: u32) -> Result<String, String> {
+        for step in 0..4 {
+            if step == stop_at {
+                return Err(format!("{} at {}", stringify!(self.steps), self.steps));
+            }
+        }
+        Ok(self.value.label.to_string())
+    }
+
+    /// `self::` names the module, and a nested item's `self` is its own: the exit takes the
+    /// method's `self` alone.
+    #[fail_fast(workers = 4)]
+    fn label_and_steps(self, at_the_return: &Barrier) -> Result<(Counted, usize), String> {
+        for step in 0..4 {
+            at_the_return.wait();
+            if step < self::STOP_AT + 1 {
+                return Ok({
+                    struct Steps(usize);
+                    impl Steps {
+                        fn of(self) -> usize {
+                            self.0
+                        }
+                    }
+                    (self.value, Steps(self.steps).of())
+                });
+            }
+        }
+        Err(String::new())
+    }
+
     #[fail_fast(workers = 4)]
     async fn first_back_async(self, arrived: &AtomicUsize) -> Result<Job, String> {
         for _ in 0..4 {
@@ -898,6 +943,9 @@ impl Job {
         Err("no iteration".into())
     }
 }
+
+/// See [`Job::label_and_steps`].
+const STOP_AT: u32 = 3;
 
 #[test]
 fn self_taken_by_value_is_kept_as_a_parameter_is() {
@@ -919,6 +967,26 @@ fn self_taken_by_value_is_kept_as_a_parameter_is() {
     assert_eq!(job.steps, 5, "returned before the steps were added");
     drop(job);
     assert_eq!(drops.load(Ordering::SeqCst), 1);
+    let (value, drops) = counted("not mut");
+    let job = Job { value, steps: 1 }.given_back(9).unwrap();
+    assert_eq!((job.value.label, job.steps), ("not mut", 5));
+    let job = job.given_back(0).unwrap();
+    assert_eq!(job.steps, 5, "returned before the steps were added");
+    drop(job);
+    assert_eq!(drops.load(Ordering::SeqCst), 1);
+    let job = |steps| Job {
+        value: counted("described").0,
+        steps,
+    };
+    assert_eq!(job(7).described(1), Err("self.steps at 7".into()));
+    assert_eq!(job(7).described(9), Ok("described".into()));
+    moved_once("nested item", |value| {
+        let (value, steps) = Job { value, steps: 2 }
+            .label_and_steps(&Barrier::new(4))
+            .unwrap();
+        assert_eq!(steps, 2);
+        value
+    });
     let (value, drops) = counted("boxed");
     let boxed = Box::new(Job { value, steps: 0 });
     assert_eq!(boxed.label_of(&Barrier::new(4)), Ok("boxed"));
@@ -959,5 +1027,28 @@ fn a_closure_keeps_what_it_captured() {
         let (taken, length) = in_a_closure(fallback, "four".into(), &Barrier::new(4));
         assert_eq!(length, Ok(4));
         taken.unwrap()
+    });
+}
+
+impl Job {
+    /// An assignment to a field of `self` before the loop leaves no borrow across it: `self`
+    /// is kept all the same.
+    #[fail_fast(workers = 4)]
+    fn stepped(mut self, at_the_return: &Barrier) -> Result<Job, String> {
+        self.steps += 1;
+        for _ in 0..4 {
+            at_the_return.wait();
+            return Ok(self);
+        }
+        Err(String::new())
+    }
+}
+
+#[test]
+fn self_changed_before_the_loop_is_kept() {
+    moved_once("stepped", |value| {
+        let job = Job { value, steps: 1 }.stepped(&Barrier::new(4)).unwrap();
+        assert_eq!(job.steps, 2);
+        job.value
     });
 }

@@ -168,9 +168,15 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
         },
         errors: &mut errors,
         body_compiles: true,
+        receiver_made_mut: std::cell::Cell::new(false),
     };
     Walk::new(defaults, Some(&function.sig), locals, &mut phases).visit_block_mut(&mut block);
     let body_compiles = phases.body_compiles;
+    if phases.receiver_made_mut.get() {
+        if let Some(syn::FnArg::Receiver(receiver)) = function.sig.inputs.first_mut() {
+            receiver.mutability = Some(Default::default());
+        }
+    }
     if !errors.is_empty() {
         let mut original = original;
         find::strip_markers(&mut original.block);
@@ -203,6 +209,7 @@ fn loop_form(syntax: LoopSyntax, options: &Options, mut errors: Errors) -> Token
         },
         errors: &mut errors,
         body_compiles: true,
+        receiver_made_mut: std::cell::Cell::new(false),
     };
     let expanded = Walk::new(options, None, Locals::unknown(), &mut phases)
         .loop_alone(syntax, syn::parse_quote!(#[fail_fast]));
@@ -245,6 +252,8 @@ struct Checked<'a> {
     /// Whether the function's body still compiles once the markers are removed: not when its
     /// signature cannot take the loops' exits, nor with `.await` outside async code.
     body_compiles: bool,
+    /// Whether a loop gives back a `self` that is not `mut` (see `Kept::receiver_made_mut`).
+    receiver_made_mut: std::cell::Cell<bool>,
 }
 
 impl Phases for Checked<'_> {
@@ -290,6 +299,9 @@ impl Phases for Checked<'_> {
         };);
         if !kept.iter().any(|kept| kept.used_after) {
             return (before, Vec::new());
+        }
+        if kept.iter().any(|kept| kept.receiver_made_mut) {
+            self.receiver_made_mut.set(true);
         }
         let back = Ident::new("__failfast_back", at);
         let mut after = vec![syn::parse_quote_spanned!(at=> let #back = #cell.into_kept();)];

@@ -28,12 +28,13 @@
 //!   compile either;
 //! - it is declared by a `let` of the loop's own block (alone, or as a part of a tuple or a
 //!   struct it destructures), with no attribute (`#[cfg]`), or is a
-//!   parameter of the function whose body that block is (`self` taken by value too, given
-//!   back after the loop only where it is `mut`), or is captured by the closure or `async
+//!   parameter of the function whose body that block is (`self` taken by value too, where no
+//!   macro in the loop names it: see [`keepable`]), or is captured by the closure or `async
 //!   move` block whose body that block is (see [`Owned`]): after the loop is its scope;
 //! - between its declaration and the loop it is only a method's receiver, assigned, or
-//!   formatted, in statements of their own: no borrow of it may live across the loop (the
-//!   sequential `return` moves it where such a borrow is dead; the cell takes it before).
+//!   formatted (or a field of it is), in statements of their own: no borrow of it may live
+//!   across the loop (the sequential `return` moves it where such a borrow is dead; the cell
+//!   takes it before).
 //!
 //! Any other variable a `return` moves is checked as before (see `captures::Used::moved`).
 
@@ -46,6 +47,7 @@ use std::collections::{HashMap, HashSet};
 use syn::ext::IdentExt as _;
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
+use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, Pat, Stmt};
 
 /// What a block owns from before its first statement, which a loop in it may keep as it keeps
@@ -66,8 +68,9 @@ pub(crate) enum Owned {
     /// A closure's body: its parameters, as [`Owned::Params`], and, as [`Owned::Captured`],
     /// what it captures and a `return` moves whole (`Ok(name.into_bytes())`), which the
     /// closure captures by value, `move` or not. Not a variable of which the loop names a
-    /// field: the closure may capture only that field (`cfg.name`), and keeping the variable
-    /// would move all of it.
+    /// field or that it takes apart by a pattern, as far as its syntax shows (`cfg.name`,
+    /// `let Config { name, .. } = cfg`, `match cfg`): the closure may capture only those
+    /// parts, and keeping the variable would move all of it.
     Closure(HashMap<String, bool>, Option<HashSet<String>>),
     /// Nothing: the attribute is on the loop itself (the nightly loop form), which sees
     /// neither the enclosing code nor the code after the loop, and whose expansion is one
@@ -93,6 +96,10 @@ pub(crate) struct Kept {
     pub(crate) mutable: bool,
     /// Whether the code after the loop, in its block, mentions it: only then is it given back.
     pub(crate) used_after: bool,
+    /// A `self` taken by value, not `mut`, that the code after the loop uses: the rewrite
+    /// makes the receiver `mut` to give it back (`self = ..`), which changes nothing for the
+    /// method's callers.
+    pub(crate) receiver_made_mut: bool,
 }
 
 /// The variables that `looped`, a parallel loop written as a statement between `before` and
@@ -152,14 +159,16 @@ pub(crate) fn keepable(
         _ => HashSet::new(),
     };
     let after: TokenStream = after.iter().map(ToTokens::to_token_stream).collect();
+    let block = body;
     let body = body.to_token_stream();
     let mut kept: Vec<Kept> = Vec::new();
     for (name, first) in exits.moved {
         let count = exits.mentioned.get(&name).copied().unwrap_or(0);
-        // `self` is kept only as a method's receiver taken by value, and not given back where
-        // it is not `mut`: `let self = ..` cannot be written.
+        // `self` is kept only as a method's receiver taken by value, and only where no macro
+        // in the loop names it: the exit names it otherwise (see `take_kept`), and a macro's
+        // tokens may be text (`stringify!`, `assert!`'s message) or a format string's.
         let receiver = name == "self";
-        if receiver && !matches!(owned, Some(Owned::Params(_)))
+        if receiver && (!matches!(owned, Some(Owned::Params(_))) || in_macros(&body, "self"))
             || exits.not_leaving.contains(&name)
             || passed.contains(&name)
         {
@@ -174,21 +183,20 @@ pub(crate) fn keepable(
             continue;
         }
         let used_after = self::mentions(after.clone(), &name) > 0;
-        // A closure may capture only the field it names (see `Owned::Closure`).
-        let field_alone =
-            matches!(owned, Some(Owned::Closure(..))) && names_field(body.clone(), &name);
+        // A closure may capture only the parts it names (see `Owned::Closure`).
+        let field_alone = matches!(owned, Some(Owned::Closure(..)))
+            && (names_field(body.clone(), &name) || destructured(block, &name));
         // A capture read through (`*guard`) may be a lock's guard, which is `Sync` and not
         // `Send`: shared, as before, not kept.
         let captured_alone =
             !bound_inside.contains(&name) && !dereferenced(body.clone(), &name) && !field_alone;
         if let Some(mutable) = declared(&name, before, owned, used_after || !captured_alone) {
-            if receiver && used_after && !mutable {
-                continue;
-            }
+            let receiver_made_mut = receiver && used_after && !mutable;
             kept.push(Kept {
                 name: first,
-                mutable,
+                mutable: mutable || receiver_made_mut,
                 used_after,
+                receiver_made_mut,
             });
         }
     }
@@ -254,8 +262,7 @@ pub(crate) fn take_kept(exit: &mut Expr, kept: &[Kept], taken: &dyn Fn(&[Option<
             })
             .collect();
         if moved.iter().flatten().any(|name| name == RECEIVER) {
-            value = syn::parse2(receiver_renamed(value.to_token_stream()))
-                .expect("renaming `self` keeps an expression one");
+            ReceiverRenamed.visit_expr_mut(&mut value);
         }
         let taken = taken(&moved);
         // Read once: the exit may mention the name as something else too (a field).
@@ -272,27 +279,67 @@ fn receiver_taken(written: &Ident) -> Ident {
     Ident::new(RECEIVER, written.span())
 }
 
-/// `tokens` with each `self` renamed as [`receiver_taken`] names it. `self::` paths, which
-/// are not the receiver, stay.
-fn receiver_renamed(tokens: TokenStream) -> TokenStream {
-    let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
-    for at in 0..trees.len() {
-        let path = matches!(
-            (trees.get(at + 1), trees.get(at + 2)),
-            (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b))) if a.as_char() == ':' && b.as_char() == ':'
-        );
-        match &mut trees[at] {
-            TokenTree::Ident(ident) if ident == "self" && !path => *ident = receiver_taken(ident),
-            TokenTree::Group(group) => {
-                let mut renamed =
-                    proc_macro2::Group::new(group.delimiter(), receiver_renamed(group.stream()));
-                renamed.set_span(group.span());
-                *group = renamed;
-            }
-            _ => {}
+/// Renames each `self` of an exit's expressions as [`receiver_taken`] names it: not in a nested
+/// item, whose `self` is its own, nor in a macro's tokens, which the loop keeps no `self` for
+/// (see [`keepable`]).
+struct ReceiverRenamed;
+
+impl VisitMut for ReceiverRenamed {
+    fn visit_expr_path_mut(&mut self, path: &mut syn::ExprPath) {
+        if path.qself.is_none() && path.path.is_ident("self") {
+            let ident = &mut path.path.segments[0].ident;
+            *ident = receiver_taken(ident);
         }
     }
-    trees.into_iter().collect()
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// Whether a macro call in `tokens` names `name` among its tokens (or in a format string).
+fn in_macros(tokens: &TokenStream, name: &str) -> bool {
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    trees.iter().enumerate().any(|(at, tree)| match tree {
+        TokenTree::Group(group) => {
+            let called =
+                at > 0 && matches!(&trees[at - 1], TokenTree::Punct(bang) if bang.as_char() == '!');
+            called && mentions(group.stream(), name) > 0 || in_macros(&group.stream(), name)
+        }
+        _ => false,
+    })
+}
+
+/// Whether `block` takes `name` apart by a pattern (`let Config { name, .. } = cfg;`,
+/// `match cfg { .. }`, `if let Some(x) = opt`), which a closure captures part by part.
+fn destructured(block: &syn::Block, name: &str) -> bool {
+    struct Parts<'a>(&'a str, bool);
+    impl Parts<'_> {
+        fn is_name(&self, expr: &Expr) -> bool {
+            matches!(expr, Expr::Path(path) if path.path.get_ident().is_some_and(|id| id.unraw() == self.0))
+        }
+    }
+    impl Visit<'_> for Parts<'_> {
+        fn visit_local(&mut self, local: &syn::Local) {
+            let whole = match &local.pat {
+                Pat::Type(typed) => matches!(&*typed.pat, Pat::Ident(_)),
+                pat => matches!(pat, Pat::Ident(_)),
+            };
+            if let Some(init) = &local.init {
+                self.1 |= !whole && self.is_name(&init.expr);
+            }
+            visit::visit_local(self, local);
+        }
+        fn visit_expr_match(&mut self, matched: &syn::ExprMatch) {
+            self.1 |= self.is_name(&matched.expr);
+            visit::visit_expr_match(self, matched);
+        }
+        fn visit_expr_let(&mut self, bound: &syn::ExprLet) {
+            self.1 |= self.is_name(&bound.expr);
+            visit::visit_expr_let(self, bound);
+        }
+    }
+    let mut parts = Parts(name, false);
+    parts.visit_block(block);
+    parts.1
 }
 
 /// [`take_kept`] for an [`exit_block`]: from its first statement that mentions a variable the
@@ -504,15 +551,20 @@ pub(crate) fn guard_type(ty: &syn::Type) -> bool {
 }
 
 /// Whether `stmt` leaves no borrow of the variable `name` behind: it does not mention it, or
-/// it is a statement of its own that calls a method on it with literal arguments only
-/// (`fallback.push('!');`: a `&self` method may store the borrow in an argument, as
-/// `item.register(&mut names)` does), assigns to it (`n += 1;`), or formats it
-/// (`println!("{fallback}");`).
+/// it is a statement of its own that calls a method on it (or on a field of it) with literal
+/// arguments only (`fallback.push('!');`, `self.name.push('!');`: a `&self` method may store
+/// the borrow in an argument, as `item.register(&mut names)` does), assigns to it or to a
+/// field of it (`n += 1;`, `self.steps += 1;`), or formats it (`println!("{fallback}");`).
 fn leaves_no_borrow(stmt: &Stmt, name: &str) -> bool {
     if mentions(stmt.to_token_stream(), name) == 0 {
         return true;
     }
-    let is_name = |expr: &Expr| matches!(expr, Expr::Path(path) if path.path.get_ident().is_some_and(|ident| ident.unraw() == name));
+    let is_name = |mut expr: &Expr| {
+        while let Expr::Field(field) = expr {
+            expr = &field.base;
+        }
+        matches!(expr, Expr::Path(path) if path.path.get_ident().is_some_and(|ident| ident.unraw() == name))
+    };
     let not_in = |expr: &Expr| mentions(expr.to_token_stream(), name) == 0;
     match stmt {
         Stmt::Expr(Expr::MethodCall(call), Some(_)) => {
@@ -551,9 +603,14 @@ fn dereferenced(tokens: TokenStream, name: &str) -> bool {
 /// format string using it (`"{fallback}: {name}"`, in a macro).
 fn mentions(tokens: TokenStream, name: &str) -> usize {
     let (whole, formatted) = (format!("{{{name}}}"), format!("{{{name}:"));
-    tokens
-        .into_iter()
-        .map(|tree| match tree {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    // `self::LIMIT` names a module, not the receiver.
+    let module = |at: usize| matches!(trees.get(at + 1), Some(TokenTree::Punct(colon)) if colon.as_char() == ':');
+    trees
+        .iter()
+        .enumerate()
+        .map(|(at, tree)| match tree {
+            TokenTree::Ident(ident) if ident == "self" && module(at) => 0,
             TokenTree::Ident(ident) => usize::from(ident.unraw() == name),
             TokenTree::Group(group) => mentions(group.stream(), name),
             TokenTree::Literal(literal) => {

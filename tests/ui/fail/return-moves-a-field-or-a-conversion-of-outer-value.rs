@@ -37,22 +37,4 @@ fn as_bytes(sizes: &[usize], label: String) -> Result<Vec<u8>, String> {
     Ok(Vec::new())
 }
 
-struct Job {
-    name: String,
-}
-
-impl Job {
-    // `self` is used after the loop and is not `mut`: it cannot be given back there.
-    #[fail_fast(workers = 2)]
-    fn finish(self, sizes: &[usize]) -> Result<Job, String> {
-        for size in sizes {
-            if *size == 0 {
-                return Ok(self);
-            }
-        }
-        println!("{}", self.name);
-        Ok(self)
-    }
-}
-
 fn main() {}
