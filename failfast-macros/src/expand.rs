@@ -262,7 +262,20 @@ impl Phases for Checked<'_> {
     }
 
     fn early_return(&self, of: &LoopAt, ret: &ExprReturn, written: Option<&Type>) -> Expr {
-        early_return(&named(&of.options, of.span), ret, written)
+        let named = named(&of.options, of.span);
+        // Where the function's type does not say what the exit carries (`impl Debug`), a
+        // thread loop's check after it cannot pick the parts of the value that a worker thread
+        // sends back: each `return` checks its own, at `for` (see `sent_parts`).
+        match written.is_none() && of.kind == Kind::Thread {
+            true => {
+                let mut ret = ret.clone();
+                if let Some(value) = &mut ret.expr {
+                    sent_parts(&named, hygienic(of.span), value);
+                }
+                early_return(&named, &ret, written)
+            }
+            false => early_return(&named, ret, written),
+        }
     }
 
     fn failure_return(&self, of: &LoopAt, ret: &ExprReturn, written: &Type) -> Expr {
@@ -575,6 +588,37 @@ fn early_return(named: &TokenStream, ret: &ExprReturn, written: Option<&Type>) -
         (None, _) => quote_spanned!(at=> ()),
     };
     return_through(ret, quote_spanned!(at=> #named::LoopStep::from_exit), value)
+}
+
+/// In a `return Ok(part)`, `Err(part)` or `Some(part)` of a thread loop whose exit's type is not
+/// written (see `Checked::early_return`): the part, checked first at `at` (the loop's `for`)
+/// to be `Send`, so that rustc reports one that is not with the loop's message, where the
+/// loop's own bound on the exit would name the runtime's function (rustc leaves out that
+/// report, of the same type at the same place). Under `if false`: nothing runs.
+fn sent_parts(named: &TokenStream, at: Span, value: &mut Expr) {
+    let Expr::Call(call) = value else { return };
+    let constructor = match &*call.func {
+        Expr::Path(path) if path.qself.is_none() => {
+            path.path.segments.last().map(|last| &last.ident)
+        }
+        _ => None,
+    };
+    let known = constructor.is_some_and(|name| name == "Ok" || name == "Err" || name == "Some");
+    if !known || call.args.len() != 1 {
+        return;
+    }
+    let part = Ident::new("__failfast_part", at);
+    let written = &call.args[0];
+    let checked = quote_spanned! {at=>
+        {
+            let #part = #written;
+            if false {
+                #named::sent_back(&#part);
+            }
+            #part
+        }
+    };
+    call.args[0] = parse(checked);
 }
 
 /// `return CALLEE(VALUE)` in place of the user's `return`: the call's parentheses end where
