@@ -13,16 +13,20 @@ async fn total(
             > = {
                 match items {
                     __failfast_input => {
+                        let __failfast_input = ::core::iter::IntoIterator::into_iter(
+                            __failfast_input,
+                        );
                         let mut __failfast_driver = ::failfast::__private::future::Driver::new(
                             __failfast_input,
                             4,
                         );
                         loop {
-                            if let ::core::option::Option::Some(__failfast_item) = __failfast_driver
-                                .next_item()
-                            {
-                                __failfast_driver
-                                    .start(async {
+                            if let ::core::option::Option::Some(__failfast_item) = ::failfast::__private::future::Driver::next_item(
+                                &mut __failfast_driver,
+                            ) {
+                                ::failfast::__private::future::Driver::start(
+                                    &mut __failfast_driver,
+                                    async {
                                         let x = __failfast_item.take();
                                         if ::failfast::__private::always() {
                                             (*__failfast_lent_hits.get())
@@ -43,9 +47,13 @@ async fn total(
                                             tick().await;
                                         }
                                         ::failfast::parallel_loop::LoopStep::success()
-                                    });
+                                    },
+                                );
                             }
-                            let __failfast_ended = __failfast_driver.wait().await;
+                            let __failfast_ended = ::failfast::__private::future::Driver::wait(
+                                    &mut __failfast_driver,
+                                )
+                                .await;
                             if let ::core::option::Option::Some(__failfast_ended) = __failfast_ended {
                                 break ::failfast::__private::future::Driver::outcome(
                                     &__failfast_driver,

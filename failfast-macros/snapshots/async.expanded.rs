@@ -4,16 +4,20 @@ async fn fetch_all(urls: &[String], client: &Client) -> Result<(), String> {
             let __failfast_outcome = {
                 match urls {
                     __failfast_input => {
+                        let __failfast_input = ::core::iter::IntoIterator::into_iter(
+                            __failfast_input,
+                        );
                         let mut __failfast_driver = ::failfast::__private::future::Driver::new(
                             __failfast_input,
                             8,
                         );
                         loop {
-                            if let ::core::option::Option::Some(__failfast_item) = __failfast_driver
-                                .next_item()
-                            {
-                                __failfast_driver
-                                    .start(async {
+                            if let ::core::option::Option::Some(__failfast_item) = ::failfast::__private::future::Driver::next_item(
+                                &mut __failfast_driver,
+                            ) {
+                                ::failfast::__private::future::Driver::start(
+                                    &mut __failfast_driver,
+                                    async {
                                         let url = __failfast_item.take();
                                         if ::failfast::__private::always() {
                                             let length = client.get(url).await?;
@@ -27,9 +31,13 @@ async fn fetch_all(urls: &[String], client: &Client) -> Result<(), String> {
                                             }
                                         }
                                         ::failfast::parallel_loop::LoopStep::success()
-                                    });
+                                    },
+                                );
                             }
-                            let __failfast_ended = __failfast_driver.wait().await;
+                            let __failfast_ended = ::failfast::__private::future::Driver::wait(
+                                    &mut __failfast_driver,
+                                )
+                                .await;
                             if let ::core::option::Option::Some(__failfast_ended) = __failfast_ended {
                                 break ::failfast::__private::future::Driver::outcome(
                                     &__failfast_driver,

@@ -77,6 +77,9 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                             }
                             return __failfast_returned;
                         }
+                        let _ = ::core::iter::IntoIterator::into_iter(
+                            ::failfast::parallel_loop::value_like(&__failfast_input),
+                        );
                         let __failfast_whole = ::failfast::parallel_loop::whole_item(
                             &__failfast_input,
                         );
@@ -230,6 +233,9 @@ fn sync(local: &[File], remote: &[File]) -> Result<(), Error> {
                                 }
                                 return __failfast_returned;
                             }
+                            let _ = ::core::iter::IntoIterator::into_iter(
+                                ::failfast::parallel_loop::value_like(&__failfast_input),
+                            );
                             let __failfast_whole = ::failfast::parallel_loop::whole_item(
                                 &__failfast_input,
                             );

@@ -64,6 +64,9 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                             }
                             return __failfast_returned;
                         }
+                        let _ = ::core::iter::IntoIterator::into_iter(
+                            ff::parallel_loop::value_like(&__failfast_input),
+                        );
                         let __failfast_whole = ff::parallel_loop::whole_item(
                             &__failfast_input,
                         );
@@ -133,6 +136,9 @@ fn grid(rows: &[Row]) -> Result<(), Error> {
                                                     };
                                                     static __FAILFAST_SITE: ff::__private::LoopSite = ff::__private::LoopSite::new();
                                                     if false {
+                                                        let _ = ::core::iter::IntoIterator::into_iter(
+                                                            ff::parallel_loop::value_like(&__failfast_input),
+                                                        );
                                                         let __failfast_whole = ff::parallel_loop::whole_item(
                                                             &__failfast_input,
                                                         );

@@ -73,6 +73,9 @@ fn all_found(keys: &[u32], table: &Table) -> Option<()> {
                             }
                             return __failfast_returned;
                         }
+                        let _ = ::core::iter::IntoIterator::into_iter(
+                            ::failfast::parallel_loop::value_like(&__failfast_input),
+                        );
                         let __failfast_whole = ::failfast::parallel_loop::whole_item(
                             &__failfast_input,
                         );

@@ -65,6 +65,9 @@ fn find_config(dirs: &[PathBuf]) -> Result<Option<PathBuf>, Error> {
                             );
                             return __failfast_returned;
                         }
+                        let _ = ::core::iter::IntoIterator::into_iter(
+                            ::failfast::parallel_loop::value_like(&__failfast_input),
+                        );
                         let __failfast_whole = ::failfast::parallel_loop::whole_item(
                             &__failfast_input,
                         );

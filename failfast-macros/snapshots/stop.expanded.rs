@@ -79,6 +79,9 @@ fn download_all(
                             }
                             return __failfast_returned;
                         }
+                        let _ = ::core::iter::IntoIterator::into_iter(
+                            ::failfast::parallel_loop::value_like(&__failfast_input),
+                        );
                         let __failfast_whole = ::failfast::parallel_loop::whole_item(
                             &__failfast_input,
                         );
@@ -178,6 +181,9 @@ async fn fetch_all(urls: &[String], stop: &StopToken, client: &Client) -> Option
             let __failfast_outcome = {
                 match urls {
                     __failfast_input => {
+                        let __failfast_input = ::core::iter::IntoIterator::into_iter(
+                            __failfast_input,
+                        );
                         let mut __failfast_driver = ::failfast::__private::future::Driver::with_stop(
                             __failfast_input,
                             50,
@@ -186,19 +192,24 @@ async fn fetch_all(urls: &[String], stop: &StopToken, client: &Client) -> Option
                             ),
                         );
                         loop {
-                            if let ::core::option::Option::Some(__failfast_item) = __failfast_driver
-                                .next_item()
-                            {
-                                __failfast_driver
-                                    .start(async {
+                            if let ::core::option::Option::Some(__failfast_item) = ::failfast::__private::future::Driver::next_item(
+                                &mut __failfast_driver,
+                            ) {
+                                ::failfast::__private::future::Driver::start(
+                                    &mut __failfast_driver,
+                                    async {
                                         let url = __failfast_item.take();
                                         if ::failfast::__private::always() {
                                             client.get(url).await?;
                                         }
                                         ::failfast::parallel_loop::LoopStep::success()
-                                    });
+                                    },
+                                );
                             }
-                            let __failfast_ended = __failfast_driver.wait().await;
+                            let __failfast_ended = ::failfast::__private::future::Driver::wait(
+                                    &mut __failfast_driver,
+                                )
+                                .await;
                             if let ::core::option::Option::Some(__failfast_ended) = __failfast_ended {
                                 if let ::core::option::Option::Some(__failfast_stopped) = __failfast_driver
                                     .stopped()

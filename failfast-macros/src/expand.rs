@@ -1051,6 +1051,9 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             // quotes no line of the runtime (see `failfast_runtime::rewrite::items_of`).
             let input_at = hygienic(syn::spanned::Spanned::span(&input));
             let item = Ident::new("__failfast_item", input_at);
+            // The checks of the input's items are calls located at the input: rustc reports an
+            // input that is not an iterator once, there (see `items_sent`).
+            let named_at_input = named_at(&options, syn::spanned::Spanned::span(&input));
             // Each binding of the pattern first, as for a `while let`'s value: an `Rc` in an
             // `enumerate()` pair gets the loop's message, not rustc's "within `(usize, ..)`".
             // Only when the whole item is not `Send` (see `failfast_runtime::rewrite::Whole`).
@@ -1066,15 +1069,19 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             let bindings_sent = part_checks(
                 &named,
                 input_at,
-                &quote_spanned!(input_at=> #named::whole_item(&#input_var)),
+                &quote_spanned!(input_at=> #named_at_input::whole_item(&#input_var)),
                 check,
                 items_typed,
                 moved,
                 None,
             );
+            // An input that is not an iterator first, by the standard conversion the
+            // sequential `for` makes, so that rustc reports it as it reports that loop's, and
+            // leaves out its reports of the checks after it (the same bound at the same place).
             let items_sent = quote_spanned! {input_at=>
+                let _ = ::core::iter::IntoIterator::into_iter(#named_at_input::value_like(&#input_var));
                 #bindings_sent
-                if let ::core::option::Option::Some(#item) = #named::items_of(&#input_var) {
+                if let ::core::option::Option::Some(#item) = #named_at_input::items_of(&#input_var) {
                     #named::#sent(&#item);
                 }
             };
@@ -1174,15 +1181,20 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 {
                     match #input {
                         #input_var => {
+                            // The standard conversion first: an input that is not an
+                            // iterator gets rustc's report of that loop's, and no other (the
+                            // driver's methods, called by path, report the same bound at the
+                            // same place, which rustc leaves out).
+                            let #input_var = ::core::iter::IntoIterator::into_iter(#input_var);
                             let mut #driver = #driver_new;
                             loop {
-                                if let ::core::option::Option::Some(#item) = #driver.next_item() {
-                                    #driver.start(async {
+                                if let ::core::option::Option::Some(#item) = #private::future::Driver::next_item(&mut #driver) {
+                                    #private::future::Driver::start(&mut #driver, async {
                                         let #param = #item.take();
                                         #iteration
                                     });
                                 }
-                                let #ended = #driver.wait().await;
+                                let #ended = #private::future::Driver::wait(&mut #driver).await;
                                 if let ::core::option::Option::Some(#ended) = #ended {
                                     #leave_stopped
                                     break #private::future::Driver::outcome(&#driver, #ended);

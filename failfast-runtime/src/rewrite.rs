@@ -142,6 +142,15 @@ pub fn shared_field<'a, T: ?Sized>(_: *const T) -> &'a &'a T {
     unreachable!("only in the rewrite's checks, which never run")
 }
 
+/// A value of the type of what `_` points to, for a check that gives it to a standard function
+/// (`IntoIterator::into_iter(value_like(&input))`): rustc reports a type that does not fit
+/// that function in its own terms, quoting no line of this crate. Only in the rewrite's
+/// checks, which never run.
+#[inline(always)]
+pub fn value_like<T>(_: &T) -> T {
+    unreachable!("only in the rewrite's checks, which never run")
+}
+
 /// No item of an input: the rewrite writes
 /// `if let Some(item) = items_of(&input) { sent_to_workers(&item) }` before the loop, so that
 /// an item type that is not `Send` is reported there, at the user's input, through a cast
