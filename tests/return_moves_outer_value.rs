@@ -1052,3 +1052,43 @@ fn self_changed_before_the_loop_is_kept() {
         job.value
     });
 }
+
+/// A register whose `&mut self` methods hand themselves back from the loop.
+#[derive(Debug, PartialEq)]
+struct Register {
+    hits: u32,
+}
+
+impl Register {
+    #[fail_fast(workers = 4)]
+    fn first_seven(&mut self, items: &[u32]) -> Result<&mut Self, String> {
+        for &x in items {
+            if x == 7 {
+                return Ok(self);
+            }
+        }
+        Err("no seven".into())
+    }
+
+    /// Used after a loop that did not return: given back (the receiver is written
+    /// `mut self: &mut Self` in the rewrite).
+    #[fail_fast(workers = 4)]
+    fn counted<'a>(&'a mut self, items: &[u32]) -> Option<&'a mut Self> {
+        for &x in items {
+            if x == 7 {
+                return Some(self);
+            }
+        }
+        self.hits += 1;
+        Some(self)
+    }
+}
+
+#[test]
+fn a_mut_self_is_handed_back() {
+    let mut register = Register { hits: 0 };
+    register.first_seven(&[1, 7, 3]).unwrap().hits += 10;
+    assert_eq!(register.first_seven(&[1, 3]), Err("no seven".into()));
+    register.counted(&[1, 2]).unwrap().hits += 100;
+    assert_eq!(register.counted(&[7]).map(|r| r.hits), Some(111));
+}

@@ -174,6 +174,9 @@ fn function_form(mut function: ItemFn, defaults: &Options, mut errors: Errors) -
     let body_compiles = phases.body_compiles;
     if phases.receiver_made_mut.get() {
         if let Some(syn::FnArg::Receiver(receiver)) = function.sig.inputs.first_mut() {
+            // `&mut self` is written out as `mut self: &mut Self`, the same receiver.
+            receiver.reference = None;
+            receiver.colon_token.get_or_insert_with(Default::default);
             receiver.mutability = Some(Default::default());
         }
     }

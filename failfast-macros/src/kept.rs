@@ -96,9 +96,9 @@ pub(crate) struct Kept {
     pub(crate) mutable: bool,
     /// Whether the code after the loop, in its block, mentions it: only then is it given back.
     pub(crate) used_after: bool,
-    /// A `self` taken by value, not `mut`, that the code after the loop uses: the rewrite
-    /// makes the receiver `mut` to give it back (`self = ..`), which changes nothing for the
-    /// method's callers.
+    /// A `self` that is not `mut` (taken by value, or `&mut self`), that the code after the
+    /// loop uses: the rewrite makes the receiver `mut` to give it back (`self = ..`; `&mut
+    /// self` becomes `mut self: &mut Self`), which changes nothing for the method's callers.
     pub(crate) receiver_made_mut: bool,
 }
 

@@ -379,10 +379,19 @@ impl<'a> Walk<'a> {
                     syn::FnArg::Typed(typed) => Some((&*typed.pat, &*typed.ty)),
                     syn::FnArg::Receiver(_) => None,
                 }));
-                // `self` taken by value (or in a `Box<Self>`) is owned as a parameter is.
+                // `self` taken by value (or in a `Box<Self>`), or as a `&mut Self`, is owned as
+                // a parameter is: a `return` may move it (`return Ok(self)`). Not a `&Self`,
+                // which is `Copy`.
                 if let Some(syn::FnArg::Receiver(receiver)) = sig.inputs.first() {
-                    if receiver.reference.is_none() && !matches!(*receiver.ty, Type::Reference(_)) {
-                        params.insert("self".to_string(), receiver.mutability.is_some());
+                    let shared = match &*receiver.ty {
+                        Type::Reference(reference) => reference.mutability.is_none(),
+                        _ => false,
+                    };
+                    if !shared {
+                        // `&mut self`'s `mut` is the reference's, not the binding's.
+                        let binding_mut =
+                            receiver.reference.is_none() && receiver.mutability.is_some();
+                        params.insert("self".to_string(), binding_mut);
                     }
                 }
                 kept::Owned::Params(params)
