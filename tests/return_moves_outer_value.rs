@@ -1092,3 +1092,62 @@ fn a_mut_self_is_handed_back() {
     register.counted(&[1, 2]).unwrap().hits += 100;
     assert_eq!(register.counted(&[7]).map(|r| r.hits), Some(111));
 }
+
+/// The loop in a branch of an `if`, or in a plain block, of the function's body: it keeps
+/// what that body owns, where the code after the `if` does not use it.
+#[fail_fast(workers = 4)]
+fn in_a_branch(fallback: Counted, mode: u8, at_the_return: &Barrier) -> Result<Counted, String> {
+    let other = counted("other").0;
+    if mode == 0 {
+        return Err("mode 0".into());
+    } else if mode == 1 {
+        #[fail_fast]
+        for _ in 0..4 {
+            at_the_return.wait();
+            return Ok(fallback);
+        }
+    } else {
+        {
+            #[fail_fast]
+            for _ in 0..4 {
+                at_the_return.wait();
+                return Ok(other);
+            }
+        }
+    }
+    Err(String::from("no iteration"))
+}
+
+/// Used after the loop in its own branch: given back there.
+#[fail_fast(workers = 4)]
+fn branch_gives_back(items: &[u32], name: String) -> Result<String, String> {
+    if !items.is_empty() {
+        for &x in items {
+            if x == 2 {
+                return Ok(name);
+            }
+        }
+        return Err(format!("{name} without a two"));
+    }
+    Err(String::from("empty"))
+}
+
+#[test]
+fn a_loop_in_a_branch_keeps_what_the_body_owns() {
+    moved_once("branch", |fallback| {
+        in_a_branch(fallback, 1, &Barrier::new(4)).unwrap()
+    });
+    let (fallback, drops) = counted("not taken");
+    let returned = in_a_branch(fallback, 2, &Barrier::new(4)).unwrap();
+    assert_eq!(returned.label, "other");
+    assert_eq!(
+        drops.load(Ordering::SeqCst),
+        1,
+        "the fallback, not taken, is dropped"
+    );
+    assert_eq!(branch_gives_back(&[1, 2], "n".into()), Ok("n".into()));
+    assert_eq!(
+        branch_gives_back(&[1, 3], "n".into()),
+        Err("n without a two".into())
+    );
+}

@@ -52,6 +52,7 @@ use syn::{Expr, Ident, Pat, Stmt};
 
 /// What a block owns from before its first statement, which a loop in it may keep as it keeps
 /// the block's own `let`s.
+#[derive(Clone)]
 pub(crate) enum Owned {
     /// The function's parameters bound by name (not a guard's type), each with whether it is
     /// `mut`: the block is the function's body.
@@ -72,6 +73,16 @@ pub(crate) enum Owned {
     /// `let Config { name, .. } = cfg`, `match cfg`): the closure may capture only those
     /// parts, and keeping the variable would move all of it.
     Closure(HashMap<String, bool>, Option<HashSet<String>>),
+    /// A block that an `if` (or `else`) or a plain block runs in a block owning `owned`: what
+    /// that block owns and declares `before` the statement (its condition among them, which
+    /// runs before the loop), where the code `after` the statement does not use it (the
+    /// rewrite could not give it back there, outside the block). Not through a loop or a
+    /// closure, which may run the block again.
+    Enclosing {
+        owned: Box<Owned>,
+        before: Vec<Stmt>,
+        after: TokenStream,
+    },
     /// Nothing: the attribute is on the loop itself (the nightly loop form), which sees
     /// neither the enclosing code nor the code after the loop, and whose expansion is one
     /// expression (rustc expands an attribute on an expression statement as an expression), so
@@ -84,6 +95,17 @@ pub(crate) enum Owned {
     /// rustc's "use of moved value" (without the cell, every such `return` in the loop form
     /// was refused as a move out of the body's closure); a `Copy` one is copied.
     Unseen,
+}
+
+impl Owned {
+    /// What the innermost function, closure or `async move` block owns: through
+    /// [`Owned::Enclosing`] blocks.
+    fn innermost(&self) -> &Owned {
+        match self {
+            Owned::Enclosing { owned, .. } => owned.innermost(),
+            owned => owned,
+        }
+    }
 }
 
 /// A variable that a parallel loop keeps for its first `return`.
@@ -146,7 +168,8 @@ pub(crate) fn keepable(
     body.stmts.iter().for_each(|stmt| exits.visit_stmt(stmt));
     // What an `async move` block captured is any name the loop does not bind itself (in a
     // `match` arm of a `return`'s value, say).
-    let bound_inside = match (owned, pat) {
+    let captures = owned.map(Owned::innermost);
+    let bound_inside = match (captures, pat) {
         (Some(Owned::Captured(_) | Owned::Closure(..) | Owned::Unseen), Some(pat)) => {
             changes::bound_in(pat, body)
         }
@@ -154,7 +177,7 @@ pub(crate) fn keepable(
     };
     // A name passed to a method (`.map_err(wrap)`) may be a function's (a generic one is
     // then left without its type arguments): the loop form, which cannot tell, keeps none.
-    let passed = match owned {
+    let passed = match captures {
         Some(Owned::Unseen) => passed_to_methods(body),
         _ => HashSet::new(),
     };
@@ -184,7 +207,7 @@ pub(crate) fn keepable(
         }
         let used_after = self::mentions(after.clone(), &name) > 0;
         // A closure may capture only the parts it names (see `Owned::Closure`).
-        let field_alone = matches!(owned, Some(Owned::Closure(..)))
+        let field_alone = matches!(captures, Some(Owned::Closure(..)))
             && (names_field(body.clone(), &name) || destructured(block, &name));
         // A capture read through (`*guard`) may be a lock's guard, which is `Sync` and not
         // `Send`: shared, as before, not kept.
@@ -445,6 +468,14 @@ fn declared(
     };
     let Some(binding) = binding else {
         return match owned? {
+            Owned::Enclosing {
+                owned,
+                before,
+                after,
+            } => match mentions(after.clone(), name) {
+                0 => declared(name, before, Some(owned), not_captured),
+                _ => None,
+            },
             Owned::Params(params) => params.get(name).copied(),
             Owned::Captured(variables) => captured(variables),
             Owned::Closure(params, variables) => {

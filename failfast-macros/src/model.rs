@@ -299,6 +299,9 @@ pub(crate) struct Walk<'a> {
     /// What the next block the walk enters owns from before it, that a loop may keep: the
     /// function's parameters, or an `async move` block's captures (see [`kept::Owned`]).
     owned: Option<kept::Owned>,
+    /// What the blocks of the `if` or plain block that the walk is about to enter own from
+    /// the block around them (see [`kept::Owned::Enclosing`]).
+    enclosing: Option<kept::Owned>,
     /// The variables that the loop of the statement being walked keeps (see `kept`), for
     /// [`Walk::parallel_loop`]; then the statements that keep them, for the block.
     keeping: Vec<Kept>,
@@ -396,6 +399,7 @@ impl<'a> Walk<'a> {
                 }
                 kept::Owned::Params(params)
             }),
+            enclosing: None,
             keeping: Vec::new(),
             kept_stmts: None,
             loops: 0,
@@ -1023,6 +1027,48 @@ impl VisitMut for Walk<'_> {
                     visit_mut::visit_expr_loop_mut(this, inner);
                 });
             }
+            // A block that runs at most once where the statement is, in a block that owns
+            // variables: a loop in it may keep them too.
+            Expr::If(branches) if self.enclosing.is_some() => {
+                let kept::Owned::Enclosing {
+                    owned,
+                    mut before,
+                    after,
+                } = self.enclosing.take().expect("matched")
+                else {
+                    unreachable!("set by `walk_block`")
+                };
+                self.visit_expr_mut(&mut branches.cond);
+                // The condition runs before the branches: it is among what comes before.
+                before.push(syn::Stmt::Expr(
+                    (*branches.cond).clone(),
+                    Some(Default::default()),
+                ));
+                let enclosing = kept::Owned::Enclosing {
+                    owned,
+                    before,
+                    after,
+                };
+                self.owned = Some(enclosing.clone());
+                self.visit_block_mut(&mut branches.then_branch);
+                if let Some((_, otherwise)) = &mut branches.else_branch {
+                    match &mut **otherwise {
+                        Expr::Block(block) if block.label.is_none() => {
+                            self.owned = Some(enclosing);
+                            self.visit_block_mut(&mut block.block);
+                        }
+                        Expr::If(_) => {
+                            self.enclosing = Some(enclosing);
+                            self.visit_expr_mut(otherwise);
+                        }
+                        otherwise => self.visit_expr_mut(otherwise),
+                    }
+                }
+            }
+            Expr::Block(block) if block.label.is_none() && self.enclosing.is_some() => {
+                self.owned = self.enclosing.take();
+                self.visit_block_mut(&mut block.block);
+            }
             Expr::Block(block) if block.label.is_some() => {
                 let label = block.label.clone();
                 self.nested(label.as_ref(), false, |this| {
@@ -1166,10 +1212,44 @@ impl Walk<'_> {
                 _ => Vec::new(),
             })
             .collect();
+        // Each `if` or plain block statement's: what its blocks own from this one.
+        let enclosing: Vec<Option<kept::Owned>> = block
+            .stmts
+            .iter()
+            .enumerate()
+            .map(|(at, stmt)| {
+                match (stmt, &owned) {
+                    (_, None | Some(kept::Owned::Unseen)) => None,
+                    (syn::Stmt::Expr(Expr::If(branches), _), Some(owned))
+                        if branches.attrs.is_empty() =>
+                    {
+                        Some(owned.clone())
+                    }
+                    (syn::Stmt::Expr(Expr::Block(plain), _), Some(owned))
+                        if plain.attrs.is_empty() && plain.label.is_none() =>
+                    {
+                        Some(owned.clone())
+                    }
+                    _ => None,
+                }
+                .map(|owned| kept::Owned::Enclosing {
+                    owned: Box::new(owned),
+                    before: block.stmts[..at].to_vec(),
+                    after: block.stmts[at + 1..]
+                        .iter()
+                        .map(ToTokens::to_token_stream)
+                        .collect(),
+                })
+            })
+            .collect();
         let outer = std::mem::take(&mut self.checks);
         let mut stmts = Vec::with_capacity(block.stmts.len());
         let mut diverged = false;
-        for (mut stmt, keeping) in std::mem::take(&mut block.stmts).into_iter().zip(keeping) {
+        for ((mut stmt, keeping), enclosing) in std::mem::take(&mut block.stmts)
+            .into_iter()
+            .zip(keeping)
+            .zip(enclosing)
+        {
             let (checked, binds) = match in_body {
                 true => {
                     let checked = !diverged && !changes::has_attributes(&stmt);
@@ -1180,7 +1260,9 @@ impl Walk<'_> {
                 false => (false, HashSet::new()),
             };
             self.keeping = keeping;
+            self.enclosing = enclosing;
             self.visit_stmt_mut(&mut stmt);
+            self.enclosing = None;
             self.keeping.clear();
             for (check, names) in self.checks.drain(..) {
                 if checked && names.is_disjoint(&binds) {
