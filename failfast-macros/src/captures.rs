@@ -52,6 +52,10 @@ pub(crate) struct Locals {
     /// The names the body's items and `use`s declare, in any of its blocks (see [`item_names`]
     /// and [`Locals::declares_any`]).
     declared: HashSet<String>,
+    /// The parameters of a written number, `bool` or `char` type (`n: u64`), bound nowhere
+    /// else: not an iterator, so a loop over one (`for i in n`, meant as `0..n`) is rustc's to
+    /// report (see [`Locals::may_be_untyped`]).
+    scalars: HashSet<String>,
     /// The names that may be variables: bound by a pattern of the function, or named in one of
     /// its statement macros, which may bind them (`let_it!(v = ..)`, `define!(v, ..)`). `None`
     /// when the function cannot be seen.
@@ -69,6 +73,7 @@ impl Locals {
         let mut bound = Bound(HashMap::from([("self".to_string(), 1)]));
         let mut references = HashSet::new();
         let mut sure = HashSet::new();
+        let mut scalars = HashSet::new();
         for input in &signature.inputs {
             match input {
                 syn::FnArg::Receiver(receiver) => {
@@ -90,6 +95,9 @@ impl Locals {
                         if send_and_sync(&typed.ty) {
                             sure.insert(name.ident.to_string());
                         }
+                        if scalar(&typed.ty) {
+                            scalars.insert(name.ident.to_string());
+                        }
                     }
                 }
             }
@@ -101,6 +109,7 @@ impl Locals {
         references.extend(typed.1);
         references.retain(|name| bound.0.get(name) == Some(&1));
         sure.retain(|name| bound.0.get(name) == Some(&1));
+        scalars.retain(|name| bound.0.get(name) == Some(&1));
         let mut parameters_owning = HashMap::new();
         for input in &signature.inputs {
             if let syn::FnArg::Typed(typed) = input {
@@ -134,6 +143,7 @@ impl Locals {
             unsettled: unsettled.0,
             untyped: unsettled.1,
             declared: declared.0,
+            scalars,
         };
         let mut values = Values(Vec::new());
         values.visit_block(body);
@@ -162,6 +172,7 @@ impl Locals {
             unsettled: HashSet::new(),
             untyped: HashSet::new(),
             declared: HashSet::new(),
+            scalars: HashSet::new(),
             variables: None,
         }
     }
@@ -200,13 +211,25 @@ impl Locals {
     /// type its caller picks, without a turbofish (`.map(|l| l.parse())` with
     /// `let n: u32 = parsed?` in the body; `str::parse`, `Vec::new` and the other
     /// [`CONTAINERS`]' constructors), uses a lower-case name that no pattern of the function
-    /// binds (a typo, whose type rustc does not know, and which it reports itself), or the
-    /// function is not known.
+    /// binds (a typo, whose type rustc does not know, and which it reports itself), is a
+    /// number parameter (`for i in n`: the items' type is unknown, and rustc reports the input),
+    /// or the function is not known.
     pub(crate) fn may_be_untyped(&self, expr: &Expr) -> bool {
         let Some(bound) = &self.bound else {
             return true;
         };
-        mentions_untyped(expr, &self.untyped) || mentions_unbound(expr, bound)
+        let scalar = |expr: &Expr| match expr {
+            Expr::Path(path) => path
+                .path
+                .get_ident()
+                .is_some_and(|name| self.scalars.contains(&name.to_string())),
+            _ => false,
+        };
+        let input = match expr {
+            Expr::Reference(reference) => &*reference.expr,
+            expr => expr,
+        };
+        mentions_untyped(expr, &self.untyped) || mentions_unbound(expr, bound) || scalar(input)
     }
 
     /// Whether `expr` is seen to use a local whose type a later use may give, or to call a
@@ -2252,6 +2275,16 @@ fn mentions_untyped(expr: &Expr, unsettled: &HashSet<String>) -> bool {
     let mut uses = Uses(unsettled, false);
     uses.visit_expr(expr);
     uses.1
+}
+
+/// Whether `ty` is written as a number, `bool` or `char` type (see [`Locals::scalars`](struct@Locals)).
+fn scalar(ty: &syn::Type) -> bool {
+    const SCALARS: &[&str] = &[
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        "f32", "f64", "bool", "char",
+    ];
+    matches!(ty, syn::Type::Path(path) if path.qself.is_none()
+        && path.path.get_ident().is_some_and(|name| SCALARS.contains(&name.to_string().as_str())))
 }
 
 /// Whether `expr` uses as a value a lower-case name other than `self` that no pattern of the

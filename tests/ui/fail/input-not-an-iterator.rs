@@ -14,6 +14,17 @@ fn squares(n: u64) -> Result<(), String> {
     Ok(())
 }
 
+// The item itself returned: its type is the body's to give, and no check reads it first.
+#[fail_fast(workers = 4)]
+fn first_three(n: u64) -> Result<(), u64> {
+    for i in n {
+        if i == 3 {
+            return Err(i);
+        }
+    }
+    Ok(())
+}
+
 #[fail_fast(workers = 4)]
 async fn fetch_all(pages: u32) -> Result<(), String> {
     for page in pages {
