@@ -947,6 +947,18 @@ impl Job {
 /// See [`Job::label_and_steps`].
 const STOP_AT: u32 = 3;
 
+/// `run`, a method taking `self` whose loop returns it at `stop_at` and else adds 4 steps:
+/// without a `return`, the job comes back with its steps added; with one, as it was.
+fn given_back_after_the_loop(label: &'static str, run: fn(Job, u32) -> Result<Job, String>) {
+    let (value, drops) = counted(label);
+    let job = run(Job { value, steps: 1 }, 9).unwrap();
+    assert_eq!((job.value.label, job.steps), (label, 5));
+    let job = run(job, 2).unwrap();
+    assert_eq!(job.steps, 5, "returned before the steps were added");
+    drop(job);
+    assert_eq!(drops.load(Ordering::SeqCst), 1);
+}
+
 #[test]
 fn self_taken_by_value_is_kept_as_a_parameter_is() {
     moved_once("self", |value| {
@@ -960,20 +972,8 @@ fn self_taken_by_value_is_kept_as_a_parameter_is() {
             .unwrap()
             .value
     });
-    let (value, drops) = counted("given back");
-    let job = Job { value, steps: 1 }.counted_steps(9).unwrap();
-    assert_eq!((job.value.label, job.steps), ("given back", 5));
-    let job = job.counted_steps(2).unwrap();
-    assert_eq!(job.steps, 5, "returned before the steps were added");
-    drop(job);
-    assert_eq!(drops.load(Ordering::SeqCst), 1);
-    let (value, drops) = counted("not mut");
-    let job = Job { value, steps: 1 }.given_back(9).unwrap();
-    assert_eq!((job.value.label, job.steps), ("not mut", 5));
-    let job = job.given_back(0).unwrap();
-    assert_eq!(job.steps, 5, "returned before the steps were added");
-    drop(job);
-    assert_eq!(drops.load(Ordering::SeqCst), 1);
+    given_back_after_the_loop("mut self", Job::counted_steps);
+    given_back_after_the_loop("not mut", Job::given_back);
     let job = |steps| Job {
         value: counted("described").0,
         steps,
