@@ -30,7 +30,8 @@
 //!   struct it destructures), with no attribute (`#[cfg]`), or is a
 //!   parameter of the function whose body that block is (`self` taken by value too, where no
 //!   macro in the loop names it: see [`keepable`]), or is captured by the closure or `async
-//!   move` block whose body that block is (see [`Owned`]): after the loop is its scope;
+//!   move` block whose body that block is, or is owned so by the block around the `if` or plain
+//!   block statement that holds the loop's block (see [`Owned`]): after the loop is its scope;
 //! - between its declaration and the loop it is only a method's receiver, assigned, or
 //!   formatted (or a field of it is), in statements of their own: no borrow of it may live
 //!   across the loop (the sequential `return` moves it where such a borrow is dead; the cell
@@ -76,12 +77,15 @@ pub(crate) enum Owned {
     /// A block that an `if` (or `else`) or a plain block runs in a block owning `owned`: what
     /// that block owns and declares `before` the statement (its condition among them, which
     /// runs before the loop), where the code `after` the statement does not use it (the
-    /// rewrite could not give it back there, outside the block). Not through a loop or a
-    /// closure, which may run the block again.
+    /// rewrite could not give it back there, outside the block) and only makes the value the
+    /// function ends with (see [`ends_only`]): a kept value that no `return` took drops as the
+    /// block ends, where the sequential function drops it as it returns, and no code of the
+    /// user's may run in between. Not through a loop or a closure, which may run the block
+    /// again.
     Enclosing {
         owned: Box<Owned>,
         before: Vec<Stmt>,
-        after: TokenStream,
+        after: Vec<Stmt>,
     },
     /// Nothing: the attribute is on the loop itself (the nightly loop form), which sees
     /// neither the enclosing code nor the code after the loop, and whose expansion is one
@@ -472,10 +476,13 @@ fn declared(
                 owned,
                 before,
                 after,
-            } => match mentions(after.clone(), name) {
-                0 => declared(name, before, Some(owned), not_captured),
-                _ => None,
-            },
+            } => {
+                let tokens: TokenStream = after.iter().map(ToTokens::to_token_stream).collect();
+                match mentions(tokens, name) == 0 && ends_only(after) {
+                    true => declared(name, before, Some(owned), not_captured),
+                    false => None,
+                }
+            }
             Owned::Params(params) => params.get(name).copied(),
             Owned::Captured(variables) => captured(variables),
             Owned::Closure(params, variables) => {
@@ -512,6 +519,62 @@ fn names_field(tokens: TokenStream, name: &str) -> bool {
         TokenTree::Group(group) => names_field(group.stream(), name),
         _ => false,
     })
+}
+
+/// Whether `stmts`, the code after a statement, only make the value the function ends with:
+/// nothing, or one tail expression (or `return`) of literals, paths, constructors (a call of a
+/// path whose last name is capitalized, `new`, `default` or `from`), `into`, `to_string`,
+/// `to_owned` and `clone`, references, tuples, arrays, struct literals, `vec!` and `format!`
+/// (`Ok(vec![])`, `Err("none".into())`): nothing that could see a value dropped before it.
+fn ends_only(stmts: &[Stmt]) -> bool {
+    fn value(expr: &Expr) -> bool {
+        match expr {
+            Expr::Lit(_) | Expr::Path(_) => true,
+            Expr::Call(call) => {
+                let constructor = match &*call.func {
+                    Expr::Path(path) => path.path.segments.last().is_some_and(|last| {
+                        let name = last.ident.to_string();
+                        name.starts_with(char::is_uppercase)
+                            || ["new", "default", "from"].contains(&name.as_str())
+                    }),
+                    _ => false,
+                };
+                constructor && call.args.iter().all(value)
+            }
+            Expr::MethodCall(call) => {
+                ["into", "to_string", "to_owned", "clone"]
+                    .contains(&call.method.to_string().as_str())
+                    && call.args.is_empty()
+                    && value(&call.receiver)
+            }
+            Expr::Reference(reference) => value(&reference.expr),
+            Expr::Paren(paren) => value(&paren.expr),
+            Expr::Group(group) => value(&group.expr),
+            Expr::Tuple(tuple) => tuple.elems.iter().all(value),
+            Expr::Array(array) => array.elems.iter().all(value),
+            Expr::Struct(record) => {
+                record.fields.iter().all(|field| value(&field.expr))
+                    && record.rest.as_deref().is_none_or(value)
+            }
+            Expr::Return(ret) => ret.expr.as_deref().is_none_or(value),
+            Expr::Macro(mac) => mac
+                .mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|last| last.ident == "vec" || last.ident == "format"),
+            _ => false,
+        }
+    }
+    match stmts {
+        [] => true,
+        [Stmt::Expr(expr, _)] => value(expr),
+        [Stmt::Macro(mac)] => value(&Expr::Macro(syn::ExprMacro {
+            attrs: Vec::new(),
+            mac: mac.mac.clone(),
+        })),
+        _ => false,
+    }
 }
 
 /// Whether `pat` binds `name` by value, alone or as a part of a tuple or a struct

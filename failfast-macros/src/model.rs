@@ -1235,10 +1235,7 @@ impl Walk<'_> {
                 .map(|owned| kept::Owned::Enclosing {
                     owned: Box::new(owned),
                     before: block.stmts[..at].to_vec(),
-                    after: block.stmts[at + 1..]
-                        .iter()
-                        .map(ToTokens::to_token_stream)
-                        .collect(),
+                    after: block.stmts[at + 1..].to_vec(),
                 })
             })
             .collect();
