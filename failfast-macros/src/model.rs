@@ -1480,6 +1480,27 @@ fn opaque(ty: &Type) -> bool {
     opaque.0
 }
 
+/// `Result<(), E>` for a `Result<T, E>` whose `E` is written and not opaque (`T` may be:
+/// `Result<impl Debug, Box<dyn Error + Send + Sync>>`); `None` for an alias with one argument
+/// (`io::Result<impl Debug>`), whose error is hidden.
+fn error_written(ty: &Type) -> Option<Type> {
+    let Type::Path(path) = ty else { return None };
+    let mut path = path.clone();
+    let last = path.path.segments.last_mut()?;
+    let syn::PathArguments::AngleBracketed(arguments) = &mut last.arguments else {
+        return None;
+    };
+    if arguments.args.len() != 2 {
+        return None;
+    }
+    match &arguments.args[1] {
+        syn::GenericArgument::Type(error) if !opaque(error) => {}
+        _ => return None,
+    }
+    arguments.args[0] = syn::GenericArgument::Type(syn::parse_quote!(()));
+    Some(Type::Path(path))
+}
+
 /// Whether every `return` of a loop's own flow (its head's and its body's, outside closures,
 /// async blocks and items) is a failure of the type the loop leaves through, and there is
 /// one: `return Err(..)` for a `Result` (also an alias, `io::Result<T>`: the failure is
@@ -1532,7 +1553,13 @@ fn failure_returns(
             let last = path.path.segments.last()?;
             match () {
                 _ if last.ident == "Option" => Failure::None,
-                _ if last.ident == "Result" && opaque(ty) => Failure::ErrUntyped,
+                // `Result<impl Trait, E>`: the error's type is written, and coerces the
+                // failure (`Box::new(e)` to a `Box<dyn Error + Send + Sync>`) as the
+                // sequential `return` does, through `Result<(), E>`.
+                _ if last.ident == "Result" && opaque(ty) => match error_written(ty) {
+                    Some(failing) => Failure::Err(Box::new(failing)),
+                    None => Failure::ErrUntyped,
+                },
                 _ if last.ident == "Result" => Failure::Err(ty.clone()),
                 _ => return None,
             }

@@ -54,7 +54,21 @@ fn in_closures(items: &[u32]) -> (Result<Rc<usize>, String>, Result<Rc<u32>, Str
     (returns(items), converts(items))
 }
 
+// The error's type is written beside an opaque `Ok` type: the failure coerces into it, as
+// the sequential `return` does (`Box<fmt::Error>` to `Box<dyn Error + Send + Sync>`).
+#[fail_fast(workers = 4)]
+fn boxed(items: &[u32]) -> Result<impl std::fmt::Debug, Box<dyn std::error::Error + Send + Sync>> {
+    for n in items {
+        if *n == 13 {
+            return Err(Box::new(std::fmt::Error));
+        }
+    }
+    Ok(Rc::new(items.len()))
+}
+
 fn main() {
+    assert_eq!(format!("{:?}", boxed(&[1, 2]).unwrap()), "2");
+    assert_eq!(boxed(&[1, 13]).unwrap_err().to_string(), "an error occurred when formatting an argument");
     assert_eq!(format!("{:?}", by_question_mark(&[1, 2])), "Ok(2)");
     assert_eq!(
         format!("{:?}", by_question_mark(&[1, 13])),
