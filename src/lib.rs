@@ -349,9 +349,10 @@
 //! A `return` (or `bail!(e)`) may move a value declared before the loop, as the sequential
 //! loop's does (`Ok(fallback)`, `Ok(cfg.name)`, `Err(msg.into())`, `Ok(vec![fallback])`), when
 //! the loop mentions it nowhere else, it is declared in the block that holds the loop (or is
-//! a parameter of the function whose body that is, `self` taken by value among them, or is
-//! captured by the closure or `async move` block whose body that is), and no borrow of it
-//! lives across the loop. So may the statements of a block that ends in such a `return`
+//! a parameter of the function whose body that is, `self` or `&mut self` among them, or is
+//! captured by the closure or `async move` block whose body that is; or the loop is in an
+//! `if` branch or a plain block of such a block, after which only the function's value
+//! follows, `Ok(vec![])`), and no borrow of it lives across the loop. So may the statements of a block that ends in such a `return`
 //! (`let err = anyhow!("bad").context(context); return Err(err);`). The loop keeps such values
 //! for the first iteration that reaches such a `return` (or the first statement of such a
 //! block that names one), which takes them and leaves (unless another exit came first); one
