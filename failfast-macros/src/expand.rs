@@ -266,10 +266,10 @@ impl Phases for Checked<'_> {
 
     fn early_return(&self, of: &LoopAt, ret: &ExprReturn, written: Option<&Type>) -> Expr {
         let named = named(&of.options, of.span);
-        // Where the function's type does not say what the exit carries (`impl Debug`), a
-        // thread loop's check after it cannot pick the parts of the value that a worker thread
-        // sends back: each `return` checks its own, at `for` (see `sent_parts`).
-        match written.is_none() && of.kind == Kind::Thread {
+        // Where the function's type does not say what the exit carries (`impl Debug`, written
+        // `_`), a thread loop's check after it cannot pick the parts of the value that a
+        // worker thread sends back: each `return` checks its own, at `for` (see `sent_parts`).
+        match written.is_none_or(has_placeholder) && of.kind == Kind::Thread {
             true => {
                 let mut ret = ret.clone();
                 if let Some(value) = &mut ret.expr {
@@ -591,6 +591,19 @@ fn early_return(named: &TokenStream, ret: &ExprReturn, written: Option<&Type>) -
         (None, _) => quote_spanned!(at=> ()),
     };
     return_through(ret, quote_spanned!(at=> #named::LoopStep::from_exit), value)
+}
+
+/// Whether `ty` has a `_` in it.
+fn has_placeholder(ty: &Type) -> bool {
+    struct Placeholder(bool);
+    impl syn::visit::Visit<'_> for Placeholder {
+        fn visit_type_infer(&mut self, _: &syn::TypeInfer) {
+            self.0 = true;
+        }
+    }
+    let mut placeholder = Placeholder(false);
+    syn::visit::Visit::visit_type(&mut placeholder, ty);
+    placeholder.0
 }
 
 /// In a `return Ok(part)`, `Err(part)` or `Some(part)` of a thread loop whose exit's type is not

@@ -730,17 +730,17 @@ impl<'a> Walk<'a> {
                 let of = &self.jumps.as_ref().expect("in a body").of;
                 // Not `!`, which a `let` cannot name on stable Rust, nor a type whose names
                 // an item of the body may declare.
+                // A type with `impl Trait` in it, written with `_` in its place: what is
+                // written still coerces the value (`Box::new(e)` to a `Box<dyn Error>`).
                 let written = match &self.context.returns {
                     Some(ReturnType::Type(_, ty))
-                        if !opaque(ty)
-                            && !matches!(**ty, Type::Never(_))
-                            && !self.locals.declares_any(ty) =>
+                        if !matches!(**ty, Type::Never(_)) && !self.locals.declares_any(ty) =>
                     {
-                        Some(&**ty)
+                        partly_written(ty)
                     }
                     _ => None,
                 };
-                *expr = self.phases.early_return(of, ret, written);
+                *expr = self.phases.early_return(of, ret, written.as_ref());
                 self.returns += 1;
                 true
             }
@@ -1478,6 +1478,27 @@ fn opaque(ty: &Type) -> bool {
     let mut opaque = Opaque(false);
     opaque.visit_type(ty);
     opaque.0
+}
+
+/// `ty`, with `_` for each `impl Trait` in it (`Result<_, Box<dyn Error + Send + Sync>>` for
+/// `Result<impl Debug, Box<dyn Error + Send + Sync>>`), for a `let` to name: `None` for a type
+/// that names nothing (`_`, `impl Trait` alone) or that a macro writes.
+fn partly_written(ty: &Type) -> Option<Type> {
+    struct Placeholders(bool);
+    impl VisitMut for Placeholders {
+        fn visit_type_mut(&mut self, ty: &mut Type) {
+            match ty {
+                Type::ImplTrait(_) => *ty = syn::parse_quote!(_),
+                Type::Macro(_) => self.0 = true,
+                _ => visit_mut::visit_type_mut(self, ty),
+            }
+        }
+    }
+    let mut written = ty.clone();
+    let mut placeholders = Placeholders(false);
+    placeholders.visit_type_mut(&mut written);
+    let nothing = matches!(written, Type::Infer(_));
+    (!placeholders.0 && !nothing).then_some(written)
 }
 
 /// `Result<(), E>` for a `Result<T, E>` whose `E` is written and not opaque (`T` may be:

@@ -54,7 +54,39 @@ fn in_closures(names: &[String]) -> Result<usize, String> {
     Ok(count(names)? as usize + first(names).map_or(0, |s| s.len()))
 }
 
+// What the type writes beside its `impl Trait` still coerces the `return`'s value, as the
+// sequential `return` does: a `Box<fmt::Error>` into the written error, an array into a slice.
+#[fail_fast(workers = 4)]
+fn mixed(items: Vec<u32>) -> Result<impl Debug, Box<dyn std::error::Error + Send + Sync>> {
+    for x in items {
+        if x == 3 {
+            return Err(Box::new(std::fmt::Error));
+        }
+        if x == 4 {
+            return Ok(x);
+        }
+    }
+    Ok(5)
+}
+
+#[fail_fast(workers = 4)]
+fn slice(items: Vec<u32>) -> Result<&'static [u8], impl Debug> {
+    for x in items {
+        if x == 3 {
+            return Ok(&[1, 2]);
+        }
+        if x == 9 {
+            return Err(x);
+        }
+    }
+    Ok(&[])
+}
+
 fn main() {
+    assert!(mixed(vec![1, 3]).is_err());
+    assert_eq!(format!("{:?}", mixed(vec![4])), "Ok(4)");
+    assert_eq!(format!("{:?}", slice(vec![3])), "Ok([1, 2])");
+    assert_eq!(format!("{:?}", slice(vec![9])), "Err(9)");
     assert_eq!(format!("{:?}", defaulted(vec![1, 20])), "Ok(0)");
     assert_eq!(format!("{:?}", defaulted(vec![5])), "Err(\"5\")");
     assert_eq!(format!("{:?}", empty(vec![20])), "Some([])");
