@@ -607,7 +607,7 @@ fn has_placeholder(ty: &Type) -> bool {
 }
 
 /// In a `return Ok(part)`, `Err(part)` or `Some(part)` of a thread loop whose exit's type is not
-/// written (see `Checked::early_return`): the part, checked first at `at` (the loop's `for`)
+/// written, or written with a `_` for an `impl Trait` (see `Checked::early_return`): the part, checked first at `at` (the loop's `for`)
 /// to be `Send`, so that rustc reports one that is not with the loop's message, where the
 /// loop's own bound on the exit would name the runtime's function (rustc leaves out that
 /// report, of the same type at the same place). Under `if false`: nothing runs.

@@ -27,10 +27,10 @@
 //!   `Err(e)?`, which moves `e` before it returns, so that the sequential loop does not
 //!   compile either;
 //! - it is declared by a `let` of the loop's own block (alone, or as a part of a tuple or a
-//!   struct it destructures), with no attribute (`#[cfg]`), or is a
-//!   parameter of the function whose body that block is (`self` taken by value too, where no
-//!   macro in the loop names it: see [`keepable`]), or is captured by the closure or `async
-//!   move` block whose body that block is, or is owned so by the block around the `if` or plain
+//!   struct it destructures), with no attribute (`#[cfg]`), or is a parameter of the function
+//!   whose body that block is (`self` taken by value or as a `&mut Self` too, where no macro
+//!   in the loop names it: see [`keepable`]), or is captured by the closure or `async move`
+//!   block whose body that block is, or is owned so by the block around the `if` or plain
 //!   block statement that holds the loop's block (see [`Owned`]): after the loop is its scope;
 //! - between its declaration and the loop it is only a method's receiver, assigned, or
 //!   formatted (or a field of it is), in statements of their own: no borrow of it may live
@@ -191,9 +191,9 @@ pub(crate) fn keepable(
     let mut kept: Vec<Kept> = Vec::new();
     for (name, first) in exits.moved {
         let count = exits.mentioned.get(&name).copied().unwrap_or(0);
-        // `self` is kept only as a method's receiver taken by value, and only where no macro
-        // in the loop names it: the exit names it otherwise (see `take_kept`), and a macro's
-        // tokens may be text (`stringify!`, `assert!`'s message) or a format string's.
+        // `self` is kept only as a method's receiver (by value or `&mut`), and only where no
+        // macro in the loop names it: the exit names it otherwise (see `take_kept`), and a
+        // macro's tokens may be text (`stringify!`, `assert!`'s message) or a format string's.
         let receiver = name == "self";
         if receiver && (!matches!(owned, Some(Owned::Params(_))) || in_macros(&body, "self"))
             || exits.not_leaving.contains(&name)
@@ -508,13 +508,20 @@ fn names_field(tokens: TokenStream, name: &str) -> bool {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     trees.iter().enumerate().any(|(at, tree)| match tree {
         TokenTree::Ident(ident) if ident.unraw() == name => {
-            let dot = matches!(trees.get(at + 1), Some(TokenTree::Punct(dot)) if dot.as_char() == '.');
-            let member = matches!(trees.get(at + 2), Some(TokenTree::Ident(_) | TokenTree::Literal(_)));
-            let call = matches!(
-                trees.get(at + 3),
-                Some(TokenTree::Group(args)) if args.delimiter() == proc_macro2::Delimiter::Parenthesis
-            ) || matches!(trees.get(at + 3), Some(TokenTree::Punct(colon)) if colon.as_char() == ':');
-            dot && member && !call
+            let punct = |at: usize, c: char| {
+                matches!(trees.get(at), Some(TokenTree::Punct(punct)) if punct.as_char() == c)
+            };
+            let member = matches!(
+                trees.get(at + 2),
+                Some(TokenTree::Ident(_) | TokenTree::Literal(_))
+            );
+            // `name.method(..)` or `name.method::<T>(..)`.
+            let call = punct(at + 3, ':')
+                || matches!(
+                    trees.get(at + 3),
+                    Some(TokenTree::Group(args)) if args.delimiter() == proc_macro2::Delimiter::Parenthesis
+                );
+            punct(at + 1, '.') && member && !call
         }
         TokenTree::Group(group) => names_field(group.stream(), name),
         _ => false,
