@@ -631,12 +631,7 @@ fn container_let(local: &syn::Local) -> bool {
             }
             _ => false,
         },
-        Expr::Macro(mac) => mac
-            .mac
-            .path
-            .segments
-            .last()
-            .is_some_and(|last| last.ident == "vec" || last.ident == "format"),
+        Expr::Macro(mac) => makes_owned_value(&mac.mac),
         Expr::Array(_) | Expr::Repeat(_) => true,
         Expr::MethodCall(call) => match call.method.to_string().as_str() {
             "to_vec" | "to_string" | "into_bytes" => call.args.is_empty(),
@@ -2277,14 +2272,24 @@ fn mentions_untyped(expr: &Expr, unsettled: &HashSet<String>) -> bool {
     uses.1
 }
 
-/// Whether `ty` is written as a number, `bool` or `char` type (see [`Locals::scalars`](struct@Locals)).
+/// The standard number types, `bool` and `char`, by name.
+pub(crate) const SCALARS: &[&str] = &[
+    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
+    "f64", "bool", "char",
+];
+
+/// Whether `ty` is written as one of the [`SCALARS`] (see [`Locals::scalars`](struct@Locals)).
 fn scalar(ty: &syn::Type) -> bool {
-    const SCALARS: &[&str] = &[
-        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
-        "f32", "f64", "bool", "char",
-    ];
     matches!(ty, syn::Type::Path(path) if path.qself.is_none()
         && path.path.get_ident().is_some_and(|name| SCALARS.contains(&name.to_string().as_str())))
+}
+
+/// Whether `mac` is `vec!` or `format!`, which make a new owned value of their arguments.
+pub(crate) fn makes_owned_value(mac: &syn::Macro) -> bool {
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|last| last.ident == "vec" || last.ident == "format")
 }
 
 /// Whether `expr` uses as a value a lower-case name other than `self` that no pattern of the
@@ -2395,27 +2400,9 @@ fn send_and_sync(ty: &syn::Type) -> bool {
             let last = &path.path.segments[0];
             let name = last.ident.to_string();
             match &last.arguments {
-                syn::PathArguments::None => matches!(
-                    name.as_str(),
-                    "bool"
-                        | "char"
-                        | "str"
-                        | "String"
-                        | "f32"
-                        | "f64"
-                        | "i8"
-                        | "i16"
-                        | "i32"
-                        | "i64"
-                        | "i128"
-                        | "isize"
-                        | "u8"
-                        | "u16"
-                        | "u32"
-                        | "u64"
-                        | "u128"
-                        | "usize"
-                ),
+                syn::PathArguments::None => {
+                    SCALARS.contains(&name.as_str()) || name == "str" || name == "String"
+                }
                 syn::PathArguments::AngleBracketed(args) if name == "Vec" => {
                     args.args.iter().all(|arg| match arg {
                         syn::GenericArgument::Type(ty) => send_and_sync(ty),

@@ -180,30 +180,8 @@ fn cannot_fail(ty: &Type) -> bool {
                 .last()
                 .map(|s| s.ident.to_string())
                 .unwrap_or_default();
-            matches!(
-                last.as_str(),
-                "bool"
-                    | "char"
-                    | "str"
-                    | "String"
-                    | "Vec"
-                    | "Box"
-                    | "HashMap"
-                    | "u8"
-                    | "u16"
-                    | "u32"
-                    | "u64"
-                    | "u128"
-                    | "usize"
-                    | "i8"
-                    | "i16"
-                    | "i32"
-                    | "i64"
-                    | "i128"
-                    | "isize"
-                    | "f32"
-                    | "f64"
-            )
+            crate::captures::SCALARS.contains(&last.as_str())
+                || matches!(last.as_str(), "str" | "String" | "Vec" | "Box" | "HashMap")
         }
         Type::Tuple(_)
         | Type::Reference(_)

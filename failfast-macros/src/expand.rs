@@ -50,7 +50,9 @@ use crate::find::{self, NotOne};
 use crate::kept::Kept;
 use crate::lints;
 use crate::macro_args::Opened;
-use crate::model::{Exit, Flavor, Kind, LoopAt, LoopSyntax, ParallelLoop, Phases, Source, Walk};
+use crate::model::{
+    opaque, Exit, Flavor, Kind, LoopAt, LoopSyntax, ParallelLoop, Phases, Source, Walk,
+};
 use crate::races;
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
@@ -269,7 +271,7 @@ impl Phases for Checked<'_> {
         // Where the function's type does not say what the exit carries (`impl Debug`, written
         // `_`), a thread loop's check after it cannot pick the parts of the value that a
         // worker thread sends back: each `return` checks its own, at `for` (see `sent_parts`).
-        match written.is_none_or(has_placeholder) && of.kind == Kind::Thread {
+        match written.is_none_or(opaque) && of.kind == Kind::Thread {
             true => {
                 let mut ret = ret.clone();
                 if let Some(value) = &mut ret.expr {
@@ -591,19 +593,6 @@ fn early_return(named: &TokenStream, ret: &ExprReturn, written: Option<&Type>) -
         (None, _) => quote_spanned!(at=> ()),
     };
     return_through(ret, quote_spanned!(at=> #named::LoopStep::from_exit), value)
-}
-
-/// Whether `ty` has a `_` in it.
-fn has_placeholder(ty: &Type) -> bool {
-    struct Placeholder(bool);
-    impl syn::visit::Visit<'_> for Placeholder {
-        fn visit_type_infer(&mut self, _: &syn::TypeInfer) {
-            self.0 = true;
-        }
-    }
-    let mut placeholder = Placeholder(false);
-    syn::visit::Visit::visit_type(&mut placeholder, ty);
-    placeholder.0
 }
 
 /// In a `return Ok(part)`, `Err(part)` or `Some(part)` of a thread loop whose exit's type is not

@@ -564,12 +564,7 @@ fn ends_only(stmts: &[Stmt]) -> bool {
                     && record.rest.as_deref().is_none_or(value)
             }
             Expr::Return(ret) => ret.expr.as_deref().is_none_or(value),
-            Expr::Macro(mac) => mac
-                .mac
-                .path
-                .segments
-                .last()
-                .is_some_and(|last| last.ident == "vec" || last.ident == "format"),
+            Expr::Macro(mac) => crate::captures::makes_owned_value(&mac.mac),
             _ => false,
         }
     }

@@ -1465,7 +1465,7 @@ fn exit_aliased(context: &Context, signature: Option<&Signature>) -> bool {
 /// Whether a written return type leaves its type to be inferred (a closure's `-> _`, `->
 /// Result<_, E>`, inferred after the loop) or cannot be written in the body (`impl Trait`, a
 /// macro's type). An elided lifetime (`'_`) is no part of the type's kind.
-fn opaque(ty: &Type) -> bool {
+pub(crate) fn opaque(ty: &Type) -> bool {
     struct Opaque(bool);
     impl Visit<'_> for Opaque {
         fn visit_type(&mut self, ty: &Type) {
