@@ -1084,6 +1084,45 @@ impl Register {
     }
 }
 
+impl Register {
+    /// What the iterations compare is copied out before the loop, so that the loop mentions
+    /// `self` only where it hands it back (as the refusal's note says to write).
+    #[fail_fast(workers = 4)]
+    fn at_hits(&mut self, items: &[u32]) -> Result<&mut Self, String> {
+        let wanted = self.hits;
+        for &x in items {
+            if x == wanted {
+                return Ok(self);
+            }
+        }
+        Err(format!("no {wanted}"))
+    }
+}
+
+/// The same for `self` by value and a parameter, with the copy made by `clone`.
+#[fail_fast(workers = 4)]
+fn named(name: String, items: Vec<String>, at_the_return: &Barrier) -> Result<String, String> {
+    let wanted = name.clone();
+    for item in items {
+        if item == wanted {
+            at_the_return.wait();
+            return Ok(name);
+        }
+    }
+    Err(format!("no {wanted}"))
+}
+
+#[test]
+fn what_the_loop_compares_is_copied_before_it() {
+    let mut register = Register { hits: 2 };
+    register.at_hits(&[1, 2, 3]).unwrap().hits += 10;
+    assert_eq!(register.at_hits(&[1, 2]), Err("no 12".into()));
+    let twice = vec!["a".to_string(), "b".to_string(), "b".to_string()];
+    assert_eq!(named("b".into(), twice, &Barrier::new(2)), Ok("b".into()));
+    let none = vec!["a".to_string()];
+    assert_eq!(named("b".into(), none, &Barrier::new(1)), Err("no b".into()));
+}
+
 #[test]
 fn a_mut_self_is_handed_back() {
     let mut register = Register { hits: 0 };

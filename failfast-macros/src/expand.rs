@@ -709,6 +709,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         shared,
         moved,
         moved_untyped,
+        handed_back,
         moved_by_return,
         moved_by_iteration,
         lent,
@@ -847,6 +848,10 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 .map(|place| moved_check(&named, &place, "moved_by_return")),
         )
         .chain(moved_untyped.iter().map(|name| {
+            let at = hygienic(name.span());
+            quote_spanned!(at=> #named::moved_by_return(&#name);)
+        }))
+        .chain(handed_back.iter().map(|name| {
             let at = hygienic(name.span());
             quote_spanned!(at=> #named::moved_by_return(&#name);)
         }))

@@ -650,7 +650,10 @@ pub(crate) fn guard_type(ty: &syn::Type) -> bool {
 /// it is a statement of its own that calls a method on it (or on a field of it) with literal
 /// arguments only (`fallback.push('!');`, `self.name.push('!');`: a `&self` method may store
 /// the borrow in an argument, as `item.register(&mut names)` does), assigns to it or to a
-/// field of it (`n += 1;`, `self.steps += 1;`), or formats it (`println!("{fallback}");`).
+/// field of it (`n += 1;`, `self.steps += 1;`), formats it (`println!("{fallback}");`), or
+/// binds a name to a field of it or to a copy made by a method known to return an owned
+/// value (`let target = self.target;`, `let label = self.name.clone();`: a field that is not
+/// `Copy` is moved out, which rustc then reports at the `return`, as it does sequentially).
 fn leaves_no_borrow(stmt: &Stmt, name: &str) -> bool {
     if mentions(stmt.to_token_stream(), name) == 0 {
         return true;
@@ -668,6 +671,19 @@ fn leaves_no_borrow(stmt: &Stmt, name: &str) -> bool {
         }
         Stmt::Expr(Expr::Assign(assign), Some(_)) => is_name(&assign.left) && not_in(&assign.right),
         Stmt::Expr(Expr::Binary(binary), Some(_)) => is_name(&binary.left) && not_in(&binary.right),
+        Stmt::Local(local) if crate::captures::binds_whole(&local.pat) => match &local.init {
+            Some(syn::LocalInit { expr, diverge: None, .. }) => match &**expr {
+                Expr::Field(_) => is_name(expr),
+                Expr::MethodCall(call) => {
+                    is_name(&call.receiver)
+                        && call.args.is_empty()
+                        && ["clone", "to_owned", "to_string", "to_vec"]
+                            .contains(&call.method.to_string().as_str())
+                }
+                _ => false,
+            },
+            _ => false,
+        },
         Stmt::Macro(mac) => mac
             .mac
             .path

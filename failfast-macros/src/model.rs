@@ -186,6 +186,10 @@ pub(crate) struct ParallelLoop {
     /// Those of `moved` whose type only code after the loop may give (`Default::default()`,
     /// `.into()`): their check may not pick a type for them (see `expand::moved_check`).
     pub(crate) moved_untyped: Vec<Ident>,
+    /// Those of `moved` that a `return` hands back whole into a written `&mut` of the exit
+    /// (`return Ok(self)` under `-> Result<&mut Self, E>`): a `&mut` there is moved, not
+    /// reborrowed, so their check lets no `&mut` through (see `expand::moved_check`).
+    pub(crate) handed_back: Vec<Ident>,
     /// The places declared outside the loop that a `return` or `?` of its body moves out
     /// and `moved` leaves out (see `captures::Used::moved_by_return`).
     pub(crate) moved_by_return: Vec<Expr>,
@@ -474,6 +478,7 @@ impl<'a> Walk<'a> {
         let Used {
             mut shared,
             mut moved,
+            handed_back,
             mut moved_by_return,
             mut moved_by_iteration,
             lendable,
@@ -620,6 +625,14 @@ impl<'a> Walk<'a> {
         self.failure_returns = outer_failures;
         let jumps = std::mem::replace(&mut self.jumps, outer_jumps).expect("set above");
         self.context = outer;
+        // A `&mut` that a `return` hands back into a written `&mut` of the exit is moved, not
+        // reborrowed, so its check may not let a `&mut` through (see `expand::moved_check`).
+        let (handed_back, moved): (Vec<Ident>, Vec<Ident>) = match exit_holds_mut(&self.context) {
+            true => moved
+                .into_iter()
+                .partition(|name| handed_back.contains(name)),
+            false => (Vec::new(), moved),
+        };
         let (moved_untyped, moved): (Vec<Ident>, Vec<Ident>) = moved
             .into_iter()
             .partition(|name| self.locals.seen_untyped(&syn::parse_quote!(#name)));
@@ -645,6 +658,7 @@ impl<'a> Walk<'a> {
             shared,
             moved,
             moved_untyped,
+            handed_back,
             moved_by_return,
             moved_by_iteration,
             lent,
@@ -1373,6 +1387,26 @@ fn exit_typed(context: &Context) -> bool {
         _ => return false,
     };
     !opaque(written)
+}
+
+/// Whether the written type that a loop's first exit leaves through holds a `&mut`
+/// (`Result<&mut Self, E>`).
+fn exit_holds_mut(context: &Context) -> bool {
+    struct HoldsMut(bool);
+    impl Visit<'_> for HoldsMut {
+        fn visit_type_reference(&mut self, reference: &syn::TypeReference) {
+            self.0 |= reference.mutability.is_some();
+            syn::visit::visit_type_reference(self, reference);
+        }
+    }
+    let (Exit::Function | Exit::Closure { .. }, Some(ReturnType::Type(_, ty))) =
+        (&context.exit, &context.returns)
+    else {
+        return false;
+    };
+    let mut holds = HoldsMut(false);
+    holds.visit_type(ty);
+    holds.0
 }
 
 /// Whether `ty` may name a type parameter: one of `sig`'s, `Self`, or a name written as type

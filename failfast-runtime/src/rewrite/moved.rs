@@ -68,7 +68,8 @@ impl<T> Kept<T> {
 #[diagnostic::on_unimplemented(
     message = "leaving the loop here moves `{Self}` out of a variable declared outside the parallel loop, which its iterations share",
     label = "several iterations may leave here at once (by this `return` or `?`), and each would move this value",
-    note = "only a `Copy` value can be moved out by several iterations: return a clone that the iteration makes (`.clone()`), or build the value inside the body (a variable declared in the block that holds the loop, which the loop mentions only where a `return` moves it and nothing borrows across the loop, is moved once, by the first `return`)"
+    note = "only a `Copy` value can be moved out by several iterations: return a clone that the iteration makes (`.clone()`), or build the value inside the body",
+    note = "a variable declared in the block that holds the loop, which the loop mentions only where a `return` moves it and nothing borrows across the loop, is moved once, by the first `return`: copy what the iterations read from it into variables before the loop (`let target = self.target;`)"
 )]
 pub trait MovedByReturn {}
 #[diagnostic::do_not_recommend]
