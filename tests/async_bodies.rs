@@ -88,6 +88,32 @@ async fn one_worker_is_the_sequential_loop() {
     );
 }
 
+/// An `Rc` of the function, which the loop lends its iterations as it lends any other local
+/// (see `failfast_runtime::rewrite::lent`): the iterations share it, clone it and see each
+/// other's changes through it, as the sequential loop's would.
+#[tokio::test(flavor = "current_thread")]
+async fn an_rc_of_the_function_is_lent() {
+    #[fail_fast(workers = 3)]
+    async fn counted(values: Vec<u32>, limit: Rc<u32>) -> Result<usize, String> {
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        for value in values {
+            tokio::task::yield_now().await;
+            let mine = Rc::clone(&seen);
+            mine.borrow_mut().push(value);
+            if value > *limit {
+                return Err(format!("{value} over {limit}"));
+            }
+        }
+        let seen = seen.borrow().len();
+        Ok(seen + Rc::strong_count(&limit))
+    }
+    assert_eq!(counted(vec![1, 2, 3, 4], Rc::new(10)).await, Ok(5));
+    assert_eq!(
+        counted(vec![1, 20, 3], Rc::new(10)).await,
+        Err("20 over 10".to_string())
+    );
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn cancelled_is_false_in_an_async_loop() {
     #[fail_fast(workers = 4)]

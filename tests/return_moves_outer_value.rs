@@ -1120,7 +1120,10 @@ fn what_the_loop_compares_is_copied_before_it() {
     let twice = vec!["a".to_string(), "b".to_string(), "b".to_string()];
     assert_eq!(named("b".into(), twice, &Barrier::new(2)), Ok("b".into()));
     let none = vec!["a".to_string()];
-    assert_eq!(named("b".into(), none, &Barrier::new(1)), Err("no b".into()));
+    assert_eq!(
+        named("b".into(), none, &Barrier::new(1)),
+        Err("no b".into())
+    );
 }
 
 #[test]

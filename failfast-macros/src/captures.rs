@@ -36,6 +36,9 @@ pub(crate) struct Locals {
     /// `self: Arc<Self>`, `let r = &s`, `let s = Arc::new(..)`), bound nowhere else: a closure
     /// that uses a field through one captures the variable itself.
     references: HashSet<String>,
+    /// Those of `references` that hold an `Rc` (`shared: Rc<u32>`, `let s = Rc::new(..)`),
+    /// neither `Send` nor `Sync`: an async loop lends them (see [`Used::lendable`]).
+    counted: HashSet<String>,
     /// The locals whose value may hold a capturing closure of the function, found by following
     /// `let` and assignments: `let it = v.iter().filter(|x| seen.insert(*x)); for x in it`.
     holding: HashSet<String>,
@@ -72,6 +75,7 @@ impl Locals {
     pub(crate) fn of_function(signature: &syn::Signature, body: &Block) -> Locals {
         let mut bound = Bound(HashMap::from([("self".to_string(), 1)]));
         let mut references = HashSet::new();
+        let mut counted = HashSet::new();
         let mut sure = HashSet::new();
         let mut scalars = HashSet::new();
         for input in &signature.inputs {
@@ -90,6 +94,9 @@ impl Locals {
                         if captured_whole(&typed.ty) {
                             references.insert(name.ident.to_string());
                         }
+                        if counted_type(&typed.ty) {
+                            counted.insert(name.ident.to_string());
+                        }
                     }
                     if let Pat::Ident(name) = &*typed.pat {
                         if send_and_sync(&typed.ty) {
@@ -103,11 +110,13 @@ impl Locals {
             }
         }
         bound.visit_block(body);
-        let mut typed = PlainLets(HashSet::new(), references.clone());
+        let mut typed = PlainLets(HashSet::new(), references.clone(), counted.clone());
         typed.visit_block(body);
         sure.extend(typed.0);
         references.extend(typed.1);
+        counted.extend(typed.2);
         references.retain(|name| bound.0.get(name) == Some(&1));
+        counted.retain(|name| references.contains(name));
         sure.retain(|name| bound.0.get(name) == Some(&1));
         scalars.retain(|name| bound.0.get(name) == Some(&1));
         let mut parameters_owning = HashMap::new();
@@ -138,6 +147,7 @@ impl Locals {
             bound: Some(bound.0),
             sure,
             references,
+            counted,
             holding: HashSet::new(),
             at_loops: in_scope.at_loops,
             unsettled: unsettled.0,
@@ -167,6 +177,7 @@ impl Locals {
             bound: None,
             sure: HashSet::new(),
             references: HashSet::new(),
+            counted: HashSet::new(),
             holding: HashSet::new(),
             at_loops: Vec::new(),
             unsettled: HashSet::new(),
@@ -392,7 +403,7 @@ impl Locals {
                     && !places.used_aside.contains(&name)
                     && !bound.0.contains_key(&name)
                     && !declared.0.contains(&name)
-                    && !self.references.contains(&name)
+                    && (!self.references.contains(&name) || self.counted.contains(&name))
             })
             .collect();
         // A variable that the body also uses whole is captured whole: its fields are no
@@ -1102,7 +1113,10 @@ pub(crate) struct Used {
     /// hygiene of a `macro_rules!` that wrote the function), and it is not known to be a
     /// shared reference or smart pointer (which is `Send` only when what it points to is
     /// `Sync`, lent or not: `&self` is not lent, `&mut self` and `self` are, where no macro's
-    /// arguments and no closure use them, as a view cannot be named `self`).
+    /// arguments and no closure use them, as a view cannot be named `self`), other than an
+    /// `Rc`: neither `Send` nor `Sync`, it makes the loop's future not `Send` whether lent or
+    /// not, but lent, rustc reports only what it reports of the sequential loop (the `Rc` held
+    /// across an `.await`), not also the `&Rc` in each iteration's future.
     pub(crate) lendable: Vec<syn::Ident>,
 }
 
@@ -2367,7 +2381,7 @@ fn mentions_unbound(expr: &Expr, bound: &HashMap<String, usize>) -> bool {
     unbound.1
 }
 
-struct PlainLets(HashSet<String>, HashSet<String>);
+struct PlainLets(HashSet<String>, HashSet<String>, HashSet<String>);
 
 impl Visit<'_> for PlainLets {
     fn visit_local(&mut self, local: &syn::Local) {
@@ -2388,6 +2402,15 @@ impl Visit<'_> for PlainLets {
         if let Some(Pat::Ident(name)) = whole {
             self.1.insert(name.ident.to_string());
         }
+        // An `Rc`, as `Locals::counted` counts them.
+        let counted = match (&local.pat, &local.init) {
+            (Pat::Type(typed), _) => counted_type(&typed.ty).then_some(&*typed.pat),
+            (pat, Some(init)) => counted_value(&init.expr, &self.2).then_some(pat),
+            _ => None,
+        };
+        if let Some(Pat::Ident(name)) = counted {
+            self.2.insert(name.ident.to_string());
+        }
         visit::visit_local(self, local);
     }
 
@@ -2406,6 +2429,41 @@ fn captured_whole(ty: &syn::Type) -> bool {
             .segments
             .last()
             .is_some_and(|last| last.ident == "Arc" || last.ident == "Rc"),
+        _ => false,
+    }
+}
+
+/// Whether a written type is an `Rc`.
+fn counted_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Paren(paren) => counted_type(&paren.elem),
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| last.ident == "Rc"),
+        _ => false,
+    }
+}
+
+/// Whether a `let`'s value is a new `Rc` (`Rc::new(..)`, `Rc::clone(&..)`), or a clone of a
+/// variable that holds one (`known`).
+fn counted_value(value: &Expr, known: &HashSet<String>) -> bool {
+    match value {
+        Expr::Paren(paren) => counted_value(&paren.expr, known),
+        Expr::MethodCall(call) if call.method == "clone" && call.args.is_empty() => {
+            matches!(&*call.receiver, Expr::Path(path)
+                if path.path.get_ident().is_some_and(|name| known.contains(&name.to_string())))
+        }
+        Expr::Call(call) => match &*call.func {
+            Expr::Path(path) => {
+                let mut names = path.path.segments.iter().rev().map(|s| s.ident.to_string());
+                let (function, owner) = (names.next(), names.next());
+                owner.as_deref() == Some("Rc")
+                    && matches!(function.as_deref(), Some("new" | "clone" | "from"))
+            }
+            _ => false,
+        },
         _ => false,
     }
 }

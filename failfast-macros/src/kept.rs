@@ -672,7 +672,11 @@ fn leaves_no_borrow(stmt: &Stmt, name: &str) -> bool {
         Stmt::Expr(Expr::Assign(assign), Some(_)) => is_name(&assign.left) && not_in(&assign.right),
         Stmt::Expr(Expr::Binary(binary), Some(_)) => is_name(&binary.left) && not_in(&binary.right),
         Stmt::Local(local) if crate::captures::binds_whole(&local.pat) => match &local.init {
-            Some(syn::LocalInit { expr, diverge: None, .. }) => match &**expr {
+            Some(syn::LocalInit {
+                expr,
+                diverge: None,
+                ..
+            }) => match &**expr {
                 Expr::Field(_) => is_name(expr),
                 Expr::MethodCall(call) => {
                     is_name(&call.receiver)
