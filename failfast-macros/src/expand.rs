@@ -277,9 +277,9 @@ impl Phases for Checked<'_> {
                 if let Some(value) = &mut ret.expr {
                     sent_parts(&named, hygienic(of.span), value);
                 }
-                early_return(&named, &ret, written)
+                early_return(&named, &ret, written, of)
             }
-            false => early_return(&named, ret, written),
+            false => early_return(&named, ret, written, of),
         }
     }
 
@@ -564,7 +564,17 @@ fn index_value(named: &TokenStream, at: Span, index: &Expr) -> TokenStream {
 /// Where the function's return type is written, the value is given that type first, as the
 /// sequential `return` gives it: it then coerces as there (`&&str` to `&str`, `Box<E>` to
 /// `Box<dyn Error>`), where the exit's type is not yet known to rustc.
-fn early_return(named: &TokenStream, ret: &ExprReturn, written: Option<&Type>) -> Expr {
+///
+/// Where a user's macro in the body may hide a `return Ok(..)` of its own, that `return` gives
+/// the iterations the function's type, which rustc refuses at `for` and at the macro call
+/// (see `parallel_loop`): the exit is then made at `for` too, where rustc leaves out the same
+/// report, so that a `return` the user wrote is not pointed at.
+fn early_return(
+    named: &TokenStream,
+    ret: &ExprReturn,
+    written: Option<&Type>,
+    of: &LoopAt,
+) -> Expr {
     let ExprReturn {
         return_token, expr, ..
     } = ret;
@@ -592,7 +602,16 @@ fn early_return(named: &TokenStream, ret: &ExprReturn, written: Option<&Type>) -
         (Some(value), None) => quote!(#value),
         (None, _) => quote_spanned!(at=> ()),
     };
-    return_through(ret, quote_spanned!(at=> #named::LoopStep::from_exit), value)
+    let exit_at = match of.past_macros {
+        true => of.span,
+        false => ret.return_token.span,
+    };
+    return_through(
+        ret,
+        quote_spanned!(at=> #named::LoopStep::from_exit),
+        exit_at,
+        value,
+    )
 }
 
 /// In a `return Ok(part)`, `Err(part)` or `Some(part)` of a thread loop whose exit's type is not
@@ -629,7 +648,12 @@ fn sent_parts(named: &TokenStream, at: Span, value: &mut Expr) {
 /// `return CALLEE(VALUE)` in place of the user's `return`: the call's parentheses end where
 /// the user's `return` does, so that the expression's span is exactly the user's (see
 /// `end_iteration`).
-fn return_through(ret: &ExprReturn, callee: TokenStream, value: TokenStream) -> Expr {
+fn return_through(
+    ret: &ExprReturn,
+    callee: TokenStream,
+    callee_at: Span,
+    value: TokenStream,
+) -> Expr {
     let ExprReturn {
         attrs,
         return_token,
@@ -645,15 +669,15 @@ fn return_through(ret: &ExprReturn, callee: TokenStream, value: TokenStream) -> 
         });
     let mut call = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, value);
     call.set_span(end);
-    // The callee's path starts where the user's `return` does (it came at the loop): an error
-    // about the value returned (E0515, "returns a value referencing data owned by the current
-    // function") then spans `return ..`, as it spans the sequential loop's value, and not the
-    // loop from `for` on. Moved only: each token keeps its hygiene, by which a `crate = `
-    // path written in a `macro_rules!` (`$crate::ff`) resolves.
+    // The callee's path starts where the user's `return` does (`callee_at`; it came at the
+    // loop): an error about the value returned (E0515, "returns a value referencing data owned
+    // by the current function") then spans `return ..`, as it spans the sequential loop's
+    // value, and not the loop from `for` on. Moved only: each token keeps its hygiene, by
+    // which a `crate = ` path written in a `macro_rules!` (`$crate::ff`) resolves.
     let callee: TokenStream = callee
         .into_iter()
         .map(|mut token| {
-            token.set_span(token.span().located_at(at));
+            token.set_span(token.span().located_at(callee_at));
             token
         })
         .collect();
@@ -668,7 +692,12 @@ fn failure_return(named: &TokenStream, ret: &ExprReturn, written: &Type) -> Expr
     let typed = Ident::new("__failfast_returned", at);
     let expr = &ret.expr;
     let value = quote_spanned!(at=> { let #typed: #written = #expr; #typed });
-    return_through(ret, quote_spanned!(at=> #named::failure_of), value)
+    return_through(
+        ret,
+        quote_spanned!(at=> #named::failure_of),
+        ret.return_token.span,
+        value,
+    )
 }
 
 /// `"Result"` or `"Option"` if `ty` is written as one (`Result<T, E>`, `io::Result<T>`,

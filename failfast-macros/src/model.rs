@@ -113,6 +113,9 @@ pub(crate) struct LoopAt {
     /// Its place among the function's parallel loops, in the order the walk begins them: the
     /// names the rewrite gives a loop's own variables are unique with it.
     pub(crate) number: usize,
+    /// Whether a user's macro in its body (or head) may hide a `return` of its own (see
+    /// `ParallelLoop::user_macros`).
+    pub(crate) past_macros: bool,
 }
 
 /// Where a parallel loop's first exit (failure or `return`) goes.
@@ -598,6 +601,7 @@ impl<'a> Walk<'a> {
                 span,
                 kind,
                 number: self.loops,
+                past_macros: !facts.user_macros.is_empty(),
             },
             body_binds: None,
             kept: Vec::new(),

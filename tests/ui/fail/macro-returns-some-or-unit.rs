@@ -52,7 +52,22 @@ fn search(items: Vec<u32>) -> Result<Option<u32>, String> {
     Ok(None)
 }
 
+// A `return` written in the body beside such a macro is not pointed at: it is not the cause.
+#[fail_fast(workers = 2)]
+fn search_or_fail(hay: &[&str], needle: &str) -> Result<Option<usize>, String> {
+    for (i, h) in hay.iter().enumerate() {
+        if h.is_empty() {
+            return Err(format!("entry {i} is empty"));
+        }
+        if h.contains(needle) {
+            found_ok!(i);
+        }
+    }
+    Ok(None)
+}
+
 fn main() {
+    let _ = search_or_fail(&["a"], "a");
     unit(vec![1]);
     let _ = find(vec![1]);
     let _ = search(vec![1]);
