@@ -391,8 +391,9 @@
 //! }
 //! ```
 //! Also: `break` or `continue` to a label outside the parallel loop, `.await` in a loop outside
-//! async code, an async loop without `workers`, `Box<dyn Error>` (not `Send`) as a thread
-//! loop's error, the attribute on `while`, `loop`, closures or items, and a function with zero
+//! async code, an async loop without `workers`, `Box<dyn Error>` (not `Send`) as the error of
+//! a thread loop that may fail or return (one whose body has no `?`, `return` or user's macro
+//! sends nothing back), the attribute on `while`, `loop`, closures or items, and a function with zero
 //! or several outermost loops and no marker.
 //!
 //! # Async loops

@@ -99,7 +99,8 @@ pub(crate) fn parallel_loop(
              help: write `#[fail_fast(workers = 50)]`, or any `usize` expression",
         );
     }
-    let threads = described.kind == Kind::Thread;
+    // A loop whose iterations cannot end it sends nothing back (see `ParallelLoop::may_exit`).
+    let threads = described.kind == Kind::Thread && described.may_exit;
     body_compiles
         & match (&described.exit, signature) {
             (Exit::Function, Some(sig)) => {

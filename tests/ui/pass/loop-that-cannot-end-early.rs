@@ -1,11 +1,11 @@
 // A loop whose body has no `?`, no `return` and no macro that may hide one cannot end early:
 // nothing comes back from its iterations, so the function's error type, and any value it
 // returns, need not be `Send`, as in the sequential loop: a generic `E` with no bound, an
-// error that holds an `Rc`, an `Rc` returned, in `for` and `while let` loops, with a `stop`
-// option, in an async loop, and in a function that never returns (where the rewrite once left
-// code that rustc found unreachable). A loop that may still end early without a `?` or a
-// `return` in sight (a nested loop's inherited `stop`, a user's macro named like `log`'s;
-// `tests/through_the_macro.rs` has an `include!`) compiles as before.
+// error that holds an `Rc`, a `Box<dyn Error>`, an `Rc` returned, in `for` and `while let`
+// loops, with a `stop` option, in an async loop, and in a function that never returns (where
+// the rewrite once left code that rustc found unreachable). A loop that may still end early
+// without a `?` or a `return` in sight (a nested loop's inherited `stop`, a user's macro named
+// like `log`'s; `tests/through_the_macro.rs` has an `include!`) compiles as before.
 #![deny(unreachable_code)]
 
 use failfast::fail_fast;
@@ -124,7 +124,22 @@ fn serve(jobs: std::sync::mpsc::Receiver<u32>) -> ! {
     std::process::exit(0)
 }
 
+/// A `Box<dyn Error>` (not `Send`), which only the code around the loop fails with, as in a
+/// script's `main`.
+#[fail_fast(workers = 2)]
+fn parsed_then_counted(text: &str, seen: &AtomicUsize) -> Result<u32, Box<dyn std::error::Error>> {
+    let n: u32 = text.parse()?;
+    for _ in 0..n {
+        seen.fetch_add(1, Ordering::Relaxed);
+    }
+    Ok(n)
+}
+
 fn main() {
+    let seen = AtomicUsize::new(0);
+    assert_eq!(parsed_then_counted("3", &seen).unwrap(), 3);
+    assert!(parsed_then_counted("x", &seen).is_err());
+    assert_eq!(seen.into_inner(), 3);
     assert_eq!(count_then::<String>(&[1, 0, 2], Ok).unwrap(), 2);
     let odd = AtomicUsize::new(0);
     count_odd(&[1, 2, 3], &odd).unwrap();
