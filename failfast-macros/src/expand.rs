@@ -799,7 +799,19 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     let stop = options.stop.as_ref().map(|(_, token)| {
         let token_span = syn::spanned::Spanned::span(token);
         let named = self::named(&options, token_span);
-        quote_spanned!(hygienic(token_span)=> #named::stop_token(&(#token)))
+        // `&(token)`, from the token's first token (the `&`) to its last (the `)`): rustc's
+        // error about a value that is not a `StopToken` then underlines all of it, where a
+        // proc macro's span of an expression is its first token only.
+        let last = quote::ToTokens::to_token_stream(token)
+            .into_iter()
+            .last()
+            .map_or(token_span, |last| last.span());
+        let mut grouped = proc_macro2::Group::new(
+            proc_macro2::Delimiter::Parenthesis,
+            quote::ToTokens::to_token_stream(token),
+        );
+        grouped.set_span(hygienic(last));
+        quote_spanned!(hygienic(token_span)=> #named::stop_token(&#grouped))
     });
     let nested = matches!(exit, Exit::ParallelLoop);
     // A loop chain that only fails, with no `return` nor a user's macro that may hide one:

@@ -9,4 +9,13 @@ fn check_all(items: &[u32], shutdown: AtomicBool) -> std::io::Result<()> {
     Ok(())
 }
 
+// The error underlines the whole value, not only its first token.
+#[fail_fast(workers = 4, stop = std::sync::atomic::AtomicBool::new(false))]
+fn check_each(items: &[u32]) -> std::io::Result<()> {
+    for item in items {
+        println!("{item}");
+    }
+    Ok(())
+}
+
 fn main() {}
