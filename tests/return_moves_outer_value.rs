@@ -1126,6 +1126,54 @@ fn what_the_loop_compares_is_copied_before_it() {
     );
 }
 
+/// A configuration whose `name` is moved out before the loop, and whose `id` the loop
+/// returns: not kept (a partial move), as it was not before, and the `return` copies `id`.
+struct Named {
+    name: String,
+    id: u32,
+}
+
+#[fail_fast(workers = 4)]
+fn id_of_named(cfg: Named, items: &[String]) -> Result<u32, String> {
+    let name = cfg.name;
+    for item in items {
+        if *item == name {
+            return Ok(cfg.id);
+        }
+    }
+    Err(format!("no {name}"))
+}
+
+struct Key {
+    k: u32,
+}
+
+/// A `&mut` that the `return` gives where the exit's type has a `&`: reborrowed as one, not
+/// handed back, and so not refused though the loop reads it.
+#[fail_fast(workers = 4)]
+fn entry_of<'a>(items: &'a mut [Key], key: &'a mut Key) -> Option<(&'a mut Key, &'a Key)> {
+    for item in items.iter_mut() {
+        if item.k == key.k {
+            return Some((item, key));
+        }
+    }
+    None
+}
+
+#[test]
+fn what_the_loop_reads_is_not_kept_where_it_cannot_be() {
+    let cfg = Named {
+        name: "b".into(),
+        id: 7,
+    };
+    assert_eq!(id_of_named(cfg, &["a".into(), "b".into()]), Ok(7));
+    let mut items = [Key { k: 1 }, Key { k: 2 }];
+    let mut key = Key { k: 2 };
+    let (item, key) = entry_of(&mut items, &mut key).unwrap();
+    item.k += 10;
+    assert_eq!((key.k, items[1].k), (2, 12));
+}
+
 #[test]
 fn a_mut_self_is_handed_back() {
     let mut register = Register { hits: 0 };

@@ -350,7 +350,7 @@ impl Locals {
             return Used {
                 shared: Vec::new(),
                 moved: Vec::new(),
-                handed_back: Vec::new(),
+                returned: Vec::new(),
                 moved_by_return: Vec::new(),
                 moved_by_iteration: Vec::new(),
                 lendable: Vec::new(),
@@ -366,7 +366,7 @@ impl Locals {
             in_unsafe: false,
             own_flow: true,
             moved: Vec::new(),
-            handed_back: Vec::new(),
+            returned: Vec::new(),
             moved_by_return: Vec::new(),
             moved_by_iteration: Vec::new(),
             in_exit: false,
@@ -383,7 +383,7 @@ impl Locals {
         places.bind(pat);
         places.visit_block(body);
         let moved = std::mem::take(&mut places.moved);
-        let handed_back = std::mem::take(&mut places.handed_back);
+        let returned = std::mem::take(&mut places.returned);
         let moved_by_return = std::mem::take(&mut places.moved_by_return);
         let moved_by_iteration = std::mem::take(&mut places.moved_by_iteration);
         let mut bound = Bound(HashMap::new());
@@ -428,7 +428,7 @@ impl Locals {
         Used {
             shared: places.found,
             moved,
-            handed_back,
+            returned,
             moved_by_return,
             moved_by_iteration,
             lendable,
@@ -909,8 +909,8 @@ struct Places<'a> {
     /// The variables from outside the body that a `return` (or a `?`) of its own flow moves
     /// out, as written there (see [`moved_out`]).
     moved: Vec<syn::Ident>,
-    /// See [`Used::handed_back`].
-    handed_back: Vec<syn::Ident>,
+    /// See [`Used::returned`].
+    returned: Vec<Expr>,
     /// See [`Used::moved_by_return`].
     moved_by_return: Vec<Expr>,
     /// The places from outside the body that its own flow moves out by value, each as first
@@ -1086,9 +1086,10 @@ pub(crate) struct Used {
     /// there (`return Ok(fallback)`): each iteration that reaches it would move the one value
     /// the iterations share, which only a `Copy` value allows.
     pub(crate) moved: Vec<syn::Ident>,
-    /// Those of `moved` that a `return`'s value holds as they are (see [`held_whole`]): a
-    /// `&mut` there is handed back, not reborrowed for a call.
-    pub(crate) handed_back: Vec<syn::Ident>,
+    /// The values of the `return`s of the body's own flow, whose parts `moved` notes: where
+    /// one holds a `&mut` from outside as it is, into a written `&mut` of the exit, that `&mut`
+    /// is handed back, not reborrowed (see `model::handed_back`).
+    pub(crate) returned: Vec<Expr>,
     /// The places from outside the body that a `return` or `?` of its own flow moves out and
     /// that `moved` leaves out: a field of a variable (`return Ok(cfg.name)`), and a variable
     /// of a written standard type whose method called there takes `self` (see
@@ -1201,37 +1202,6 @@ pub(crate) fn moved_parts(value: &mut Expr, part: &mut dyn FnMut(&mut Expr)) {
         Expr::Group(group) => moved_parts(&mut group.expr, part),
         _ => {}
     }
-}
-
-/// The bare variables that `value` holds as they are: the value itself, and the parts of a
-/// variant or tuple struct (`Ok(x)`, `Some(x)`, `Found(x)`: a call of a path whose last name
-/// is capitalized), of a tuple, array or struct literal, recursively. Not a function's or a
-/// method's argument, which a callee taking `&T` may reborrow from a `&mut`.
-fn held_whole(value: &Expr) -> Vec<syn::Ident> {
-    let mut names = Vec::new();
-    let mut parts = vec![value];
-    while let Some(part) = parts.pop() {
-        match part {
-            Expr::Path(path) if path.qself.is_none() => {
-                names.extend(path.path.get_ident().cloned())
-            }
-            Expr::Call(call) if constructs(&call.func) => parts.extend(&call.args),
-            Expr::Tuple(tuple) => parts.extend(&tuple.elems),
-            Expr::Array(array) => parts.extend(&array.elems),
-            Expr::Struct(record) => parts.extend(record.fields.iter().map(|field| &field.expr)),
-            Expr::Paren(paren) => parts.push(&paren.expr),
-            Expr::Group(group) => parts.push(&group.expr),
-            _ => {}
-        }
-    }
-    names
-}
-
-/// Whether `func` names a variant or a tuple struct, as far as its spelling shows.
-fn constructs(func: &Expr) -> bool {
-    matches!(func, Expr::Path(path) if path.path.segments.last().is_some_and(|last| {
-        last.ident.to_string().starts_with(|c: char| c.is_ascii_uppercase())
-    }))
 }
 
 /// The variable that a macro making or returning an error moves out by value (see
@@ -1672,13 +1642,7 @@ impl Visit<'_> for Places<'_> {
                 if let Some(value) = &ret.expr {
                     self.note_moved(moved_out(value));
                     self.note_fields_moved(value);
-                    for name in held_whole(value) {
-                        if self.is_outside_local(&name.to_string())
-                            && !self.handed_back.contains(&name)
-                        {
-                            self.handed_back.push(name);
-                        }
-                    }
+                    self.returned.push((**value).clone());
                 }
                 let outer = std::mem::replace(&mut self.in_exit, true);
                 visit::visit_expr(self, expr);

@@ -568,7 +568,10 @@ fn index_value(named: &TokenStream, at: Span, index: &Expr) -> TokenStream {
 /// Where a user's macro in the body may hide a `return Ok(..)` of its own, that `return` gives
 /// the iterations the function's type, which rustc refuses at `for` and at the macro call
 /// (see `parallel_loop`): the exit is then made at `for` too, where rustc leaves out the same
-/// report, so that a `return` the user wrote is not pointed at.
+/// report, so that a `return` the user wrote is not pointed at. Only where the type is
+/// written, which the value is given first: an error about the value is still at the value.
+/// (Where it is not, a value of the wrong type is reported at the exit, which must stay at
+/// the `return`; most user macros do not return.)
 fn early_return(
     named: &TokenStream,
     ret: &ExprReturn,
@@ -602,7 +605,7 @@ fn early_return(
         (Some(value), None) => quote!(#value),
         (None, _) => quote_spanned!(at=> ()),
     };
-    let exit_at = match of.past_macros {
+    let exit_at = match of.past_macros && written.is_some() {
         true => of.span,
         false => ret.return_token.span,
     };

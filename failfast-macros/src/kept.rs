@@ -33,9 +33,10 @@
 //!   block whose body that block is, or is owned so by the block around the `if` or plain
 //!   block statement that holds the loop's block (see [`Owned`]): after the loop is its scope;
 //! - between its declaration and the loop it is only a method's receiver, assigned, or
-//!   formatted (or a field of it is), in statements of their own: no borrow of it may live
-//!   across the loop (the sequential `return` moves it where such a borrow is dead; the cell
-//!   takes it before).
+//!   formatted (or a field of it is), in statements of their own, or copied from (`let label
+//!   = cfg.name.clone();`, and `let target = cfg.target;` where the `return`s use it whole; see
+//!   [`leaves_no_borrow`]): no borrow of it may live across the loop (the sequential
+//!   `return` moves it where such a borrow is dead; the cell takes it before).
 //!
 //! Any other variable a `return` moves is checked as before (see `captures::Used::moved`).
 
@@ -217,7 +218,11 @@ pub(crate) fn keepable(
         // `Send`: shared, as before, not kept.
         let captured_alone =
             !bound_inside.contains(&name) && !dereferenced(body.clone(), &name) && !field_alone;
-        if let Some(mutable) = declared(&name, before, owned, used_after || !captured_alone) {
+        // The loop's `return`s use it whole only: a field moved out before the loop (`let
+        // name = cfg.name;`) would fail them sequentially too (see `leaves_no_borrow`).
+        let whole_only = !names_field(body.clone(), &name);
+        let not_captured = used_after || !captured_alone;
+        if let Some(mutable) = declared(&name, before, owned, not_captured, whole_only) {
             let receiver_made_mut = receiver && used_after && !mutable;
             kept.push(Kept {
                 name: first,
@@ -453,6 +458,7 @@ fn declared(
     before: &[Stmt],
     owned: Option<&Owned>,
     not_captured: bool,
+    whole_only: bool,
 ) -> Option<bool> {
     let binding = before.iter().rposition(|stmt| {
         changes::binds_in(stmt)
@@ -460,7 +466,10 @@ fn declared(
             .any(|bound| bound.strip_prefix("r#").unwrap_or(bound) == name)
     });
     let since = &before[binding.map_or(0, |at| at + 1)..];
-    if !since.iter().all(|stmt| leaves_no_borrow(stmt, name)) {
+    if !since
+        .iter()
+        .all(|stmt| leaves_no_borrow(stmt, name, whole_only))
+    {
         return None;
     }
     // A variable's name, not a constant's or a static's.
@@ -479,7 +488,7 @@ fn declared(
             } => {
                 let tokens: TokenStream = after.iter().map(ToTokens::to_token_stream).collect();
                 match mentions(tokens, name) == 0 && ends_only(after) {
-                    true => declared(name, before, Some(owned), not_captured),
+                    true => declared(name, before, Some(owned), not_captured, whole_only),
                     false => None,
                 }
             }
@@ -651,10 +660,16 @@ pub(crate) fn guard_type(ty: &syn::Type) -> bool {
 /// arguments only (`fallback.push('!');`, `self.name.push('!');`: a `&self` method may store
 /// the borrow in an argument, as `item.register(&mut names)` does), assigns to it or to a
 /// field of it (`n += 1;`, `self.steps += 1;`), formats it (`println!("{fallback}");`), or
-/// binds a name to a field of it or to a copy made by a method known to return an owned
-/// value (`let target = self.target;`, `let label = self.name.clone();`: a field that is not
-/// `Copy` is moved out, which rustc then reports at the `return`, as it does sequentially).
-fn leaves_no_borrow(stmt: &Stmt, name: &str) -> bool {
+/// binds a name to a copy of a field made by a method known to return an owned value (`let
+/// label = self.name.clone();`), or, where the loop's `return`s use it only whole
+/// (`whole_only`), to a field of it (`let target = self.target;`). A field that is not `Copy`
+/// is moved out by the latter: the sequential loop's `return` of the whole is then refused
+/// too (rustc reports the partial move at `for` rather than at the `return`), where a `return`
+/// of another field would not be.
+///
+/// (A user's `clone` that returns a borrow, `View<'_>`, is taken for an owned copy: the cell
+/// then moves the variable while the copy borrows it, which rustc refuses at the loop.)
+fn leaves_no_borrow(stmt: &Stmt, name: &str, whole_only: bool) -> bool {
     if mentions(stmt.to_token_stream(), name) == 0 {
         return true;
     }
@@ -677,7 +692,7 @@ fn leaves_no_borrow(stmt: &Stmt, name: &str) -> bool {
                 diverge: None,
                 ..
             }) => match &**expr {
-                Expr::Field(_) => is_name(expr),
+                Expr::Field(_) => whole_only && is_name(expr),
                 Expr::MethodCall(call) => {
                     is_name(&call.receiver)
                         && call.args.is_empty()

@@ -190,8 +190,9 @@ pub(crate) struct ParallelLoop {
     /// `.into()`): their check may not pick a type for them (see `expand::moved_check`).
     pub(crate) moved_untyped: Vec<Ident>,
     /// Those of `moved` that a `return` hands back whole into a written `&mut` of the exit
-    /// (`return Ok(self)` under `-> Result<&mut Self, E>`): a `&mut` there is moved, not
-    /// reborrowed, so their check lets no `&mut` through (see `expand::moved_check`).
+    /// (`return Ok(self)` under `-> Result<&mut Self, E>`, see [`handed_back`]): a `&mut`
+    /// there is moved, not reborrowed, so their check lets no `&mut` through (see
+    /// `expand::moved_check`).
     pub(crate) handed_back: Vec<Ident>,
     /// The places declared outside the loop that a `return` or `?` of its body moves out
     /// and `moved` leaves out (see `captures::Used::moved_by_return`).
@@ -481,7 +482,7 @@ impl<'a> Walk<'a> {
         let Used {
             mut shared,
             mut moved,
-            handed_back,
+            returned,
             mut moved_by_return,
             mut moved_by_iteration,
             lendable,
@@ -631,12 +632,16 @@ impl<'a> Walk<'a> {
         self.context = outer;
         // A `&mut` that a `return` hands back into a written `&mut` of the exit is moved, not
         // reborrowed, so its check may not let a `&mut` through (see `expand::moved_check`).
-        let (handed_back, moved): (Vec<Ident>, Vec<Ident>) = match exit_holds_mut(&self.context) {
-            true => moved
-                .into_iter()
-                .partition(|name| handed_back.contains(name)),
-            false => (Vec::new(), moved),
+        let handed_back: Vec<Ident> = match (&self.context.exit, &self.context.returns) {
+            (Exit::Function | Exit::Closure { .. }, Some(ReturnType::Type(_, ty))) => returned
+                .iter()
+                .flat_map(|value| handed_back(value, ty))
+                .collect(),
+            _ => Vec::new(),
         };
+        let (handed_back, moved): (Vec<Ident>, Vec<Ident>) = moved
+            .into_iter()
+            .partition(|name| handed_back.contains(name));
         let (moved_untyped, moved): (Vec<Ident>, Vec<Ident>) = moved
             .into_iter()
             .partition(|name| self.locals.seen_untyped(&syn::parse_quote!(#name)));
@@ -1393,24 +1398,63 @@ fn exit_typed(context: &Context) -> bool {
     !opaque(written)
 }
 
-/// Whether the written type that a loop's first exit leaves through holds a `&mut`
-/// (`Result<&mut Self, E>`).
-fn exit_holds_mut(context: &Context) -> bool {
-    struct HoldsMut(bool);
-    impl Visit<'_> for HoldsMut {
-        fn visit_type_reference(&mut self, reference: &syn::TypeReference) {
-            self.0 |= reference.mutability.is_some();
-            syn::visit::visit_type_reference(self, reference);
+/// The bare variables that a `return`'s `value` hands back as they are into a `&mut` that
+/// the exit's written type `ty` has at their place: the value itself under a `&mut` type, and
+/// the parts of `Ok(..)`, `Err(..)` or `Some(..)` under `Result<T, E>` or `Option<T>`, and
+/// of a tuple under a tuple type, recursively (`Some((x, key))` under `Option<(&mut Item,
+/// &Key)>` hands back `x`; `key` coerces to `&Key`). Not a function's or method's argument,
+/// which a callee taking `&T` may reborrow; nothing where the type does not show the place.
+fn handed_back(value: &Expr, ty: &Type) -> Vec<Ident> {
+    let mut names = Vec::new();
+    let mut parts = vec![(value, ty)];
+    while let Some((value, ty)) = parts.pop() {
+        match (value, ty) {
+            (Expr::Paren(paren), _) => parts.push((&paren.expr, ty)),
+            (Expr::Group(group), _) => parts.push((&group.expr, ty)),
+            (_, Type::Paren(paren)) => parts.push((value, &paren.elem)),
+            (_, Type::Group(group)) => parts.push((value, &group.elem)),
+            (Expr::Path(path), Type::Reference(reference))
+                if path.qself.is_none() && reference.mutability.is_some() =>
+            {
+                names.extend(path.path.get_ident().cloned());
+            }
+            (Expr::Tuple(tuple), Type::Tuple(types)) if tuple.elems.len() == types.elems.len() => {
+                parts.extend(tuple.elems.iter().zip(&types.elems));
+            }
+            (Expr::Call(call), Type::Path(path)) if call.args.len() == 1 => {
+                let variant = match &*call.func {
+                    Expr::Path(func) => {
+                        func.path.segments.last().map(|last| last.ident.to_string())
+                    }
+                    _ => None,
+                };
+                let Some(last) = path.path.segments.last() else {
+                    continue;
+                };
+                let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+                    continue;
+                };
+                let types: Vec<&Type> = arguments
+                    .args
+                    .iter()
+                    .filter_map(|argument| match argument {
+                        syn::GenericArgument::Type(ty) => Some(ty),
+                        _ => None,
+                    })
+                    .collect();
+                let at = match (last.ident.to_string().as_str(), variant.as_deref()) {
+                    ("Result", Some("Ok")) | ("Option", Some("Some")) => 0,
+                    ("Result", Some("Err")) => 1,
+                    _ => continue,
+                };
+                if let Some(ty) = types.get(at) {
+                    parts.push((&call.args[0], ty));
+                }
+            }
+            _ => {}
         }
     }
-    let (Exit::Function | Exit::Closure { .. }, Some(ReturnType::Type(_, ty))) =
-        (&context.exit, &context.returns)
-    else {
-        return false;
-    };
-    let mut holds = HoldsMut(false);
-    holds.visit_type(ty);
-    holds.0
+    names
 }
 
 /// Whether `ty` may name a type parameter: one of `sig`'s, `Self`, or a name written as type

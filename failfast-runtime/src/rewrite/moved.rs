@@ -69,7 +69,7 @@ impl<T> Kept<T> {
     message = "leaving the loop here moves `{Self}` out of a variable declared outside the parallel loop, which its iterations share",
     label = "several iterations may leave here at once (by this `return` or `?`), and each would move this value",
     note = "only a `Copy` value can be moved out by several iterations: return a clone that the iteration makes (`.clone()`), or build the value inside the body",
-    note = "a variable declared in the block that holds the loop, which the loop mentions only where a `return` moves it and nothing borrows across the loop, is moved once, by the first `return`: copy what the iterations read from it into variables before the loop (`let target = self.target;`)"
+    note = "a variable declared in the block that holds the loop is moved once, by the first `return`, where the loop mentions it only in its `return`s and nothing borrows it across the loop: if the iterations also read it, copy what they read into variables before the loop (`let target = self.target;`, `let name = cfg.name.clone();`)"
 )]
 pub trait MovedByReturn {}
 #[diagnostic::do_not_recommend]
