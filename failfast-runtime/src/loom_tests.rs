@@ -332,6 +332,42 @@ fn an_item_the_caller_pulled_is_not_left_waiting_behind_one_that_waits_for_it() 
 }
 
 #[test]
+fn an_item_the_caller_pulled_starts_while_it_pulls_the_next() {
+    explore_bounded(
+        "an input the caller pulls, whose next() waits until the item before it has started",
+        1,
+        || {
+            // A channel whose sender sends a job once the last one is acknowledged. Batches
+            // under loom double on every claim: the caller soon pulls several items at once,
+            // and must not hold one back while it waits in `next()` for that one.
+            let started = crate::sync::Mutex::new(0usize);
+            let changed = crate::sync::Condvar::new();
+            let mut next = 0usize;
+            let input = std::iter::from_fn(|| {
+                if next == 4 {
+                    return None;
+                }
+                if next > 0 {
+                    let mut seen = crate::sync::lock(&started);
+                    while *seen & (1 << (next - 1)) == 0 {
+                        seen = crate::sync::wait(&changed, seen);
+                    }
+                }
+                next += 1;
+                Some(next - 1)
+            });
+            let result = try_for_each(input, 2, |item: usize| {
+                *crate::sync::lock(&started) |= 1 << item;
+                changed.notify_all();
+                Ok::<(), ()>(())
+            });
+            assert_eq!(result, Ok(()));
+            assert_eq!(*crate::sync::lock(&started), 0b1111);
+        },
+    );
+}
+
+#[test]
 fn a_worker_joining_an_input_held_alone_runs_each_item_once() {
     static SITE: LoopSite = LoopSite::new();
     explore(

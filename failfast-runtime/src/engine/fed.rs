@@ -67,6 +67,10 @@ pub(crate) struct Fed<'w, T> {
     spare: AtomicUsize,
     /// The hands of the visits taking from this queue (see "Hands" above).
     hands: Hands<T>,
+    /// The owner's hand, listed among `hands`: where it puts each item as it pulls it, before
+    /// it asks for the next, and from which it queues them all once the pull ends (see
+    /// [`pull`]).
+    staged: Hand<T>,
     closed: AtomicBool,
     workers: usize,
     max_batch: usize,
@@ -110,6 +114,8 @@ impl<T> Drop for Locked<'_, T> {
 
 impl<'w, T: Send> Fed<'w, T> {
     pub(crate) fn new(workers: usize, max_batch: usize, room_made: &'w Signal) -> Self {
+        let hands = Hands::new();
+        let staged = hands.hand();
         Fed {
             queue: Mutex::new(Queue {
                 items: VecDeque::new(),
@@ -118,7 +124,8 @@ impl<'w, T: Send> Fed<'w, T> {
             queued: AtomicUsize::new(0),
             batch: AtomicUsize::new(1),
             spare: AtomicUsize::new(Ahead::new().spare(workers)),
-            hands: Hands::new(),
+            hands,
+            staged,
             closed: AtomicBool::new(false),
             workers,
             max_batch,
@@ -139,11 +146,21 @@ impl<'w, T: Send> Fed<'w, T> {
         batch::room(spare, self.hands.held(), self.batch.load(Ordering::Relaxed))
     }
 
-    /// Queues what the owner pulled.
-    pub(crate) fn push(&self, pulled: &mut Vec<T>) {
+    /// Puts an item the owner pulled in its hand, before it pulls the next one (see
+    /// [`pull`]): a worker that finds the queue empty takes it from there. Returns whether the
+    /// hand held none before, so that the owner tells waiting workers: the next `next()` may
+    /// wait for this item to be handled.
+    pub(crate) fn stage(&self, pulled: T) -> bool {
+        self.staged.push(pulled)
+    }
+
+    /// Queues what the owner's hand still holds, once the pull has ended: in one batch, which
+    /// workers claim in batches.
+    pub(crate) fn push_staged(&self) {
         let mut queue = self.queue();
-        queue.ahead.queued += pulled.len();
-        queue.items.extend(pulled.drain(..));
+        let staged = self.staged.take_all();
+        queue.ahead.queued += staged.len();
+        queue.items.extend(staged);
         self.queued.store(queue.ahead.queued, Ordering::Release);
     }
 }
@@ -310,23 +327,28 @@ impl<T> Drop for Fed<'_, T> {
     }
 }
 
-/// Pulls `input` into `buffer` until it holds `want` items, the input ends or `stop()`
-/// holds; returns whether the pull ended early (input ended, or `stop()`), or the payload of
-/// a panicking `next()`, with the items pulled before it still in `buffer`. One
-/// `catch_unwind` per pull, not per item. The owner's pull of a [`Fed`] input (`run.rs`).
+/// Pulls up to `want` items of `input`, giving each to `stage` as soon as `next()` returns
+/// it, until the input ends or `stop()` holds; returns whether the pull ended early (input
+/// ended, or `stop()`), or the payload of a panicking `next()`. One `catch_unwind` per pull,
+/// not per item. The owner's pull of a [`Fed`] input (`run.rs`).
+///
+/// Each item is where workers find it (the owner's hand, see [`Fed::stage`]) before the next
+/// `next()`: that call may wait for the item to be handled (a channel whose sender sends a job
+/// once the last one is acknowledged, a user answering at a prompt), and an item held back
+/// meanwhile would wait for it forever.
 pub(crate) fn pull<I: Iterator>(
     input: &mut I,
-    buffer: &mut Vec<I::Item>,
     want: usize,
     stop: impl Fn() -> bool,
+    mut stage: impl FnMut(I::Item),
 ) -> Result<bool, Payload> {
     catch_unwind(AssertUnwindSafe(|| {
-        while buffer.len() < want {
+        for _ in 0..want {
             if stop() {
                 return true;
             }
             match input.next() {
-                Some(item) => buffer.push(item),
+                Some(item) => stage(item),
                 None => return true,
             }
         }

@@ -729,8 +729,10 @@ pub(crate) trait Feed {
     fn room(&self) -> usize;
     /// Whether the input has ended (or the run was cancelled): nothing more will be pulled.
     fn ended(&self) -> bool;
-    /// Pulls up to `room` items into the run.
-    fn pull(&mut self, room: usize);
+    /// Pulls up to `room` items into the run, calling `queued_first` as soon as an item is
+    /// where workers find it and none was, while the pull goes on: the next `next()` may wait
+    /// for that item to be handled, which a worker must then be told of (and started for).
+    fn pull(&mut self, room: usize, queued_first: &dyn Fn());
     /// When room is expected, if the feed can tell: the owner waits for it awake.
     fn rhythm(&self) -> Option<&Rhythm> {
         None
@@ -746,8 +748,8 @@ impl<F: Feed + ?Sized> Feed for Box<F> {
     fn ended(&self) -> bool {
         (**self).ended()
     }
-    fn pull(&mut self, room: usize) {
-        (**self).pull(room);
+    fn pull(&mut self, room: usize, queued_first: &dyn Fn()) {
+        (**self).pull(room, queued_first);
     }
     fn rhythm(&self) -> Option<&Rhythm> {
         (**self).rhythm()
@@ -881,9 +883,12 @@ impl Published<'_> {
     /// is idle. Not inlined, for the reason [`next_step`](Self::next_step) is not.
     #[inline(never)]
     fn pull(&self, feed: &mut dyn Feed, room: usize) {
-        feed.pull(room);
-        self.group.signal.notify();
-        self.group.ramp();
+        let told = || {
+            self.group.signal.notify();
+            self.group.ramp();
+        };
+        feed.pull(room, &told);
+        told();
     }
 
     /// Waits for what the owner does next (see [`finish`](Self::finish)). Not inlined: the

@@ -36,10 +36,20 @@ impl<T> Hand<T> {
         Hand(Arc::clone(&self.0))
     }
 
-    pub(crate) fn push(&self, item: T) {
+    /// Puts `item` in; returns whether the hand held none before.
+    pub(crate) fn push(&self, item: T) -> bool {
         let mut items = lock(&self.0.items);
         items.push_back(item);
         self.0.len.store(items.len(), Ordering::Release);
+        items.len() == 1
+    }
+
+    /// Everything the hand holds, in order, under one lock.
+    pub(crate) fn take_all(&self) -> VecDeque<T> {
+        let mut items = lock(&self.0.items);
+        let all = std::mem::take(&mut *items);
+        self.0.len.store(0, Ordering::Release);
+        all
     }
 
     /// Puts `new` items in, in order, under one lock.

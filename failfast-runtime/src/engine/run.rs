@@ -3,7 +3,7 @@
 
 use super::batch::{next_batch, StepBack, MAX_BATCH};
 use super::context::{Context, Here};
-use super::ending::{drop_each, Ending, Payload, Record};
+use super::ending::{Ending, Payload, Record};
 use super::fed::{pull, Fed};
 use super::group::{Feed, Group, Place, Visit, Visitor};
 use super::headed::{Headed, Rhythm};
@@ -868,7 +868,6 @@ where
 {
     input: I,
     run: &'r Run<'r, Fed<'w, I::Item>, B>,
-    pulled: Vec<I::Item>,
     /// At most this many items per pull: halved when a pull is slow, doubled when it is not.
     fill_limit: usize,
     ended: bool,
@@ -884,7 +883,6 @@ where
         Feeder {
             input,
             run,
-            pulled: Vec::new(),
             fill_limit: MAX_BATCH,
             ended: false,
         }
@@ -908,23 +906,29 @@ where
         self.ended || self.run.token.is_cancelled()
     }
 
-    fn pull(&mut self, room: usize) {
+    fn pull(&mut self, room: usize, queued_first: &dyn Fn()) {
         let want = room.min(self.fill_limit);
         // Under loom a run must replay exactly: no decision may depend on the clock.
         let filling = (want > 1 && !cfg!(loom)).then(Instant::now);
-        let token = &self.run.token;
-        match pull(&mut self.input, &mut self.pulled, want, || {
-            token.is_cancelled()
-        }) {
+        let (token, source) = (&self.run.token, &self.run.source);
+        let pulled = pull(
+            &mut self.input,
+            want,
+            || token.is_cancelled(),
+            |item| {
+                if source.stage(item) {
+                    queued_first();
+                }
+            },
+        );
+        source.push_staged();
+        match pulled {
             Ok(ended) => self.ended |= ended,
             Err(payload) => {
+                // The items pulled before it are queued: they run or are dropped unstarted,
+                // as the run's cancellation finds them.
                 self.ended = true;
-                // `next()`'s panic first: the items pulled before it were never started, and
-                // a panic dropping them must not take its place.
                 self.run.end(Ending::Panic(payload));
-                if let Some(late) = drop_each(self.pulled.drain(..)) {
-                    self.run.end(Ending::Panic(late));
-                }
                 return;
             }
         }
@@ -935,7 +939,6 @@ where
                 (self.fill_limit * 2).min(MAX_BATCH)
             };
         }
-        self.run.source.push(&mut self.pulled);
     }
 }
 
@@ -1022,7 +1025,7 @@ where
 
     /// One evaluation, for a pool thread that the group promises to start its value, or for
     /// the owner to run itself; none if neither is free any more.
-    fn pull(&mut self, _room: usize) {
+    fn pull(&mut self, _room: usize, _queued_first: &dyn Fn()) {
         // The run may have ended since the room was read: the head is not evaluated again.
         if self.ended() {
             return;
