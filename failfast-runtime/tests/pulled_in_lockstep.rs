@@ -61,3 +61,23 @@ fn mapped_in_order() {
     });
     assert_eq!(done, Ok(()));
 }
+
+#[test]
+fn one_worker_on_each_path() {
+    use failfast_runtime::rewrite::{LoopSite, Shared};
+    static SHARED: LoopSite = LoopSite::new();
+    for workers in [1, 2] {
+        let done = in_lockstep(2_000, move |jobs, acks| {
+            Shared.thread_loop(jobs, workers, &SHARED, |job: u32| {
+                acks.send(job).map_err(|e| e.to_string())
+            })
+        });
+        assert_eq!(done, Ok(()), "the shared path, {workers} workers");
+        let done = in_lockstep(2_000, move |jobs, acks| {
+            failfast_runtime::try_for_each(jobs, workers, |job| {
+                acks.send(job).map_err(|e| e.to_string())
+            })
+        });
+        assert_eq!(done, Ok(()), "the caller's path, {workers} workers");
+    }
+}

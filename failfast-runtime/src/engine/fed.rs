@@ -328,9 +328,9 @@ impl<T> Drop for Fed<'_, T> {
 }
 
 /// Pulls up to `want` items of `input`, giving each to `stage` as soon as `next()` returns
-/// it, until the input ends or `stop()` holds; returns whether the pull ended early (input
-/// ended, or `stop()`), or the payload of a panicking `next()`. One `catch_unwind` per pull,
-/// not per item. The owner's pull of a [`Fed`] input (`run.rs`).
+/// it, until the input ends, `stop()` holds or `stage` returns `false`; returns whether the
+/// input ended or `stop()` held, or the payload of a panicking `next()`. One `catch_unwind`
+/// per pull, not per item. The owner's pull of a [`Fed`] input (`run.rs`).
 ///
 /// Each item is where workers find it (the owner's hand, see [`Fed::stage`]) before the next
 /// `next()`: that call may wait for the item to be handled (a channel whose sender sends a job
@@ -340,7 +340,7 @@ pub(crate) fn pull<I: Iterator>(
     input: &mut I,
     want: usize,
     stop: impl Fn() -> bool,
-    mut stage: impl FnMut(I::Item),
+    mut stage: impl FnMut(I::Item) -> bool,
 ) -> Result<bool, Payload> {
     catch_unwind(AssertUnwindSafe(|| {
         for _ in 0..want {
@@ -348,7 +348,11 @@ pub(crate) fn pull<I: Iterator>(
                 return true;
             }
             match input.next() {
-                Some(item) => stage(item),
+                Some(item) => {
+                    if !stage(item) {
+                        return false;
+                    }
+                }
                 None => return true,
             }
         }

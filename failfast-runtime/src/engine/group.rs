@@ -732,7 +732,9 @@ pub(crate) trait Feed {
     /// Pulls up to `room` items into the run, calling `queued_first` as soon as an item is
     /// where workers find it and none was, while the pull goes on: the next `next()` may wait
     /// for that item to be handled, which a worker must then be told of (and started for).
-    fn pull(&mut self, room: usize, queued_first: &dyn Fn());
+    /// `queued_first` returns whether a pool thread may take it: when the OS refused every
+    /// one, the pull ends there, and the owner runs the item before it pulls the next.
+    fn pull(&mut self, room: usize, queued_first: &dyn Fn() -> bool);
     /// When room is expected, if the feed can tell: the owner waits for it awake.
     fn rhythm(&self) -> Option<&Rhythm> {
         None
@@ -748,7 +750,7 @@ impl<F: Feed + ?Sized> Feed for Box<F> {
     fn ended(&self) -> bool {
         (**self).ended()
     }
-    fn pull(&mut self, room: usize, queued_first: &dyn Fn()) {
+    fn pull(&mut self, room: usize, queued_first: &dyn Fn() -> bool) {
         (**self).pull(room, queued_first);
     }
     fn rhythm(&self) -> Option<&Rhythm> {
@@ -887,7 +889,10 @@ impl Published<'_> {
             self.group.signal.notify();
             self.group.ramp();
         };
-        feed.pull(room, &told);
+        feed.pull(room, &|| {
+            told();
+            !self.group.no_pool_thread()
+        });
         told();
     }
 

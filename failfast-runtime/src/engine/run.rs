@@ -871,6 +871,9 @@ where
     /// At most this many items per pull: halved when a pull is slow, doubled when it is not.
     fill_limit: usize,
     ended: bool,
+    /// The OS refused every pool thread: the owner runs what it pulled before it pulls more
+    /// (the next `next()` may wait for it).
+    alone: bool,
 }
 
 impl<'r, 'w, I, B> Feeder<'r, 'w, I, B>
@@ -885,6 +888,7 @@ where
             run,
             fill_limit: MAX_BATCH,
             ended: false,
+            alone: false,
         }
     }
 }
@@ -896,7 +900,7 @@ where
     B: Body<I::Item>,
 {
     fn room(&self) -> usize {
-        if self.ended() {
+        if self.ended() || self.alone && self.run.source.has_work() {
             return 0;
         }
         self.run.source.room()
@@ -906,19 +910,20 @@ where
         self.ended || self.run.token.is_cancelled()
     }
 
-    fn pull(&mut self, room: usize, queued_first: &dyn Fn()) {
+    fn pull(&mut self, room: usize, queued_first: &dyn Fn() -> bool) {
         let want = room.min(self.fill_limit);
         // Under loom a run must replay exactly: no decision may depend on the clock.
         let filling = (want > 1 && !cfg!(loom)).then(Instant::now);
-        let (token, source) = (&self.run.token, &self.run.source);
+        let (token, source, alone) = (&self.run.token, &self.run.source, &mut self.alone);
         let pulled = pull(
             &mut self.input,
             want,
             || token.is_cancelled(),
             |item| {
                 if source.stage(item) {
-                    queued_first();
+                    *alone = !queued_first();
                 }
+                !*alone
             },
         );
         source.push_staged();
@@ -1025,7 +1030,7 @@ where
 
     /// One evaluation, for a pool thread that the group promises to start its value, or for
     /// the owner to run itself; none if neither is free any more.
-    fn pull(&mut self, _room: usize, _queued_first: &dyn Fn()) {
+    fn pull(&mut self, _room: usize, _queued_first: &dyn Fn() -> bool) {
         // The run may have ended since the room was read: the head is not evaluated again.
         if self.ended() {
             return;
