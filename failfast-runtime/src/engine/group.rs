@@ -366,6 +366,9 @@ pub(crate) struct Group {
     state: Mutex<State>,
     /// `state.started == state.target`: no thread is left to start.
     all_started: AtomicBool,
+    /// The OS refused the group's first pool thread: it has none, and starts none (see
+    /// [`no_pool_thread`](Self::no_pool_thread)). Set once, under the state's lock.
+    none_started: AtomicBool,
     /// Values of `while let` heads that idle pool threads are promised to: being evaluated,
     /// or queued and not taken yet (see [`promise_thread`](Self::promise_thread)).
     promised: AtomicUsize,
@@ -396,6 +399,7 @@ impl Group {
                 closed: false,
             }),
             all_started: AtomicBool::new(pool_threads == 0),
+            none_started: AtomicBool::new(false),
             promised: AtomicUsize::new(0),
             recursed: Padded::new(AtomicBool::new(false)),
             signal: Signal::new(),
@@ -462,6 +466,15 @@ impl Group {
     pub(crate) fn no_pool_thread(&self) -> bool {
         let state = lock(&self.state);
         state.refused && state.started == 0
+    }
+
+    /// [`no_pool_thread`](Self::no_pool_thread) without the lock, which a feeding owner that
+    /// asks once per pull would contend for with the workers: a refusal cuts the group's target
+    /// to the threads it has, and none is started after it, so the flag, once set, stays true.
+    /// The owner reads its own refusal (its `ramp` just before); another thread's, at the
+    /// latest at a later pull.
+    pub(crate) fn refused_every_thread(&self) -> bool {
+        self.none_started.load(Ordering::Acquire)
     }
 
     /// Lets the group start pool threads with `spawner`.
@@ -587,6 +600,9 @@ impl Group {
         } else {
             state.target = state.started;
             state.refused = true;
+            if state.started == 0 {
+                self.none_started.store(true, Ordering::Release);
+            }
         }
         if state.started == state.target {
             self.all_started.store(true, Ordering::Relaxed);
@@ -891,7 +907,7 @@ impl Published<'_> {
         };
         feed.pull(room, &|| {
             told();
-            !self.group.no_pool_thread()
+            !self.group.refused_every_thread()
         });
         told();
     }
