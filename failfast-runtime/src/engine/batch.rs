@@ -213,10 +213,13 @@ impl Ahead {
         self.queued + self.reserved
     }
 
-    /// How many unstarted items are allowed: `workers` while items go out one by one, and
+    /// How many unstarted items are allowed: `workers` while items go out one by one (each
+    /// counted until it starts, also one taken from a hand, see [`reserve_one`]), and
     /// `workers * (batch - 1)` with batches, which stays within the contract's 64 per worker
     /// also with one more item per worker that is counted nowhere (a single item claimed
     /// with batches, or one taken from another worker's hand, about to start).
+    ///
+    /// [`reserve_one`]: Self::reserve_one
     /// Saturating, for a `workers` as large as `usize::MAX`.
     pub(crate) fn limit(&self, workers: usize) -> usize {
         workers.saturating_mul((self.batch - 1).max(1))
@@ -241,6 +244,17 @@ impl Ahead {
         self.queued -= taken;
         self.reserved += reservation.counted();
         Some(reservation)
+    }
+
+    /// While items go out one at a time, an item taken from a hand is counted until it
+    /// starts, as one taken from the queue is (see [`limit`](Self::limit)).
+    pub(crate) fn reserve_one(&mut self) -> Option<Reservation> {
+        let reservation = Reservation {
+            taken: 1,
+            until_started: self.batch == 1,
+        };
+        self.reserved += reservation.counted();
+        reservation.until_started.then_some(reservation)
     }
 
     /// An item taken one at a time starts.

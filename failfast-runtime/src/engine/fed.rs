@@ -210,14 +210,23 @@ impl<T: Send> Source for Fed<'_, T> {
         }
         let mut queue = self.queue();
         let Some(reservation) = queue.ahead.take(self.workers) else {
-            drop(queue);
-            // The queue is empty: an item may wait in the hand of a worker whose item waits.
+            // The queue is empty: an item may wait in the hand of a worker whose item waits,
+            // or in the owner's while it pulls the next. While items go out one at a time, the
+            // limit is exactly `workers` unstarted items, with no room for one counted nowhere
+            // (see `Ahead::limit`): the item stays counted until it starts, as one taken from
+            // the queue, counted before its hand counts it no more (the queue's lock is held),
+            // so that the owner never reads room that is not there.
+            let counted = queue.ahead.reserve_one();
             let Some(item) = self.hands.steal() else {
+                if let Some(counted) = counted {
+                    queue.ahead.release(counted, 1);
+                }
                 return Ok(None);
             };
-            // That hand counts one item less.
+            drop(queue);
+            // That hand counts one item less: room, unless the item is counted.
             self.room_made.notify();
-            return Ok(Some(FedClaim::new(self, Claim::one(item), None)));
+            return Ok(Some(FedClaim::new(self, Claim::one(item), counted)));
         };
         let items = if reservation.taken == 1 {
             let item = queue.items.pop_front().expect("counted in `queued`");
@@ -320,10 +329,12 @@ impl<T> Drop for FedClaim<'_, T> {
 }
 
 impl<T> Drop for Fed<'_, T> {
-    /// Items queued and never claimed (the run ended): one by one, see [`drop_each`].
+    /// Items queued and never claimed (the run ended), then any the owner's hand still holds
+    /// (none: every pull queues them as it ends): one by one, see [`drop_each`].
     fn drop(&mut self) {
         let items = std::mem::take(&mut lock(&self.queue).items);
-        resume_first(drop_each(items.into_iter()));
+        let staged = self.staged.take_all();
+        resume_first(drop_each(items.into_iter().chain(staged)));
     }
 }
 

@@ -926,17 +926,18 @@ where
                 !*alone
             },
         );
-        source.push_staged();
         match pulled {
             Ok(ended) => self.ended |= ended,
             Err(payload) => {
-                // The items pulled before it are queued: they run or are dropped unstarted,
-                // as the run's cancellation finds them.
+                // `next()`'s panic ends the run first: the items pulled before it that no
+                // worker took meanwhile are queued once it is cancelled, and dropped unstarted.
                 self.ended = true;
                 self.run.end(Ending::Panic(payload));
+                source.push_staged();
                 return;
             }
         }
+        source.push_staged();
         if let Some(filling) = filling {
             self.fill_limit = if filling.elapsed() > SLOW_FILL {
                 (want / 2).max(1)
