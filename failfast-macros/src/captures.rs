@@ -2413,23 +2413,7 @@ fn counted_type(ty: &syn::Type) -> bool {
 /// Whether a `let`'s value is a new `Rc` (`Rc::new(..)`, `Rc::clone(&..)`), or a clone of a
 /// variable that holds one (`known`).
 fn counted_value(value: &Expr, known: &HashSet<String>) -> bool {
-    match value {
-        Expr::Paren(paren) => counted_value(&paren.expr, known),
-        Expr::MethodCall(call) if call.method == "clone" && call.args.is_empty() => {
-            matches!(&*call.receiver, Expr::Path(path)
-                if path.path.get_ident().is_some_and(|name| known.contains(&name.to_string())))
-        }
-        Expr::Call(call) => match &*call.func {
-            Expr::Path(path) => {
-                let mut names = path.path.segments.iter().rev().map(|s| s.ident.to_string());
-                let (function, owner) = (names.next(), names.next());
-                owner.as_deref() == Some("Rc")
-                    && matches!(function.as_deref(), Some("new" | "clone" | "from"))
-            }
-            _ => false,
-        },
-        _ => false,
-    }
+    new_pointer(value, known, &["Rc"])
 }
 
 /// Whether a `let`'s value is a shared reference or a new `Arc` or `Rc` (see
@@ -2439,6 +2423,15 @@ fn points_to(value: &Expr, known: &HashSet<String>) -> bool {
     match value {
         Expr::Reference(reference) => reference.mutability.is_none(),
         Expr::Paren(paren) => points_to(&paren.expr, known),
+        _ => new_pointer(value, known, &["Arc", "Rc"]),
+    }
+}
+
+/// Whether `value` makes a smart pointer of one of these `owners` (`Arc::new(..)`,
+/// `Rc::clone(&..)`, `Rc::from(..)`), or clones a variable that holds one (`known`).
+fn new_pointer(value: &Expr, known: &HashSet<String>, owners: &[&str]) -> bool {
+    match value {
+        Expr::Paren(paren) => new_pointer(&paren.expr, known, owners),
         Expr::MethodCall(call) if call.method == "clone" && call.args.is_empty() => {
             matches!(&*call.receiver, Expr::Path(path)
                 if path.path.get_ident().is_some_and(|name| known.contains(&name.to_string())))
@@ -2447,7 +2440,7 @@ fn points_to(value: &Expr, known: &HashSet<String>) -> bool {
             Expr::Path(path) => {
                 let mut names = path.path.segments.iter().rev().map(|s| s.ident.to_string());
                 let (function, owner) = (names.next(), names.next());
-                matches!(owner.as_deref(), Some("Arc" | "Rc"))
+                owner.is_some_and(|owner| owners.contains(&owner.as_str()))
                     && matches!(function.as_deref(), Some("new" | "clone" | "from"))
             }
             _ => false,
