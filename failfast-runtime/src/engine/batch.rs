@@ -218,9 +218,9 @@ impl Ahead {
     /// `workers * (batch - 1)` with batches, which stays within the contract's 64 per worker
     /// also with one more item per worker that is counted nowhere (a single item claimed
     /// with batches, or one taken from another worker's hand, about to start).
+    /// Saturating, for a `workers` as large as `usize::MAX`.
     ///
     /// [`reserve_one`]: Self::reserve_one
-    /// Saturating, for a `workers` as large as `usize::MAX`.
     pub(crate) fn limit(&self, workers: usize) -> usize {
         workers.saturating_mul((self.batch - 1).max(1))
     }

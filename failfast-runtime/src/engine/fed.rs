@@ -24,6 +24,12 @@ use std::time::Duration;
 /// its length (no count to release when a claim ends, which a worker whose item waits never
 /// reaches).
 ///
+/// The owner has a hand too ([`Fed::stage`]): each item it pulls goes there before it asks
+/// for the next, which may wait for that item to be handled (see [`pull`]), and the pull
+/// queues them all as it ends. An idle worker that finds the queue empty takes from it as
+/// from any hand; while items go out one at a time, what it takes stays counted in
+/// [`Ahead::reserved`] until it starts, as an item of the queue does.
+///
 /// # Who tells the owner there is room
 /// The owner waits on the group's signal until [`room`](Fed::room) is not 0. Room is made,
 /// and the signal notified after it (see `crate::wake`), when:
