@@ -672,11 +672,12 @@ fn return_through(
         });
     let mut call = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, value);
     call.set_span(end);
-    // The callee's path starts where the user's `return` does (`callee_at`; it came at the
-    // loop): an error about the value returned (E0515, "returns a value referencing data owned
-    // by the current function") then spans `return ..`, as it spans the sequential loop's
-    // value, and not the loop from `for` on. Moved only: each token keeps its hygiene, by
-    // which a `crate = ` path written in a `macro_rules!` (`$crate::ff`) resolves.
+    // The callee's path is moved to `callee_at` (it came at the loop). Mostly the user's
+    // `return`: an error about the value returned (E0515, "returns a value referencing data
+    // owned by the current function") then spans `return ..`, as it spans the sequential
+    // loop's value, and not the loop from `for` on. Beside a user's macro that may return, the
+    // loop's `for` (see `early_return`). Moved only: each token keeps its hygiene, by which a
+    // `crate = ` path written in a `macro_rules!` (`$crate::ff`) resolves.
     let callee: TokenStream = callee
         .into_iter()
         .map(|mut token| {
@@ -802,9 +803,9 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     let stop = options.stop.as_ref().map(|(_, token)| {
         let token_span = syn::spanned::Spanned::span(token);
         let named = self::named(&options, token_span);
-        // `&(token)`, from the token's first token (the `&`) to its last (the `)`): rustc's
-        // error about a value that is not a `StopToken` then underlines all of it, where a
-        // proc macro's span of an expression is its first token only.
+        // `&(value)`, its `&` at the value's first token and its `)` at the last: rustc's error
+        // about a value that is not a `StopToken` then underlines all of it, where a proc
+        // macro's span of an expression is its first token only.
         let last = quote::ToTokens::to_token_stream(token)
             .into_iter()
             .last()
