@@ -2357,24 +2357,10 @@ impl Visit<'_> for PlainLets {
         if let Some(Pat::Ident(name)) = plain {
             self.0.insert(name.ident.to_string());
         }
-        // A reference or a smart pointer, as `Locals::references` counts them.
-        let whole = match (&local.pat, &local.init) {
-            (Pat::Type(typed), _) => captured_whole(&typed.ty).then_some(&*typed.pat),
-            (pat, Some(init)) => points_to(&init.expr, &self.1).then_some(pat),
-            _ => None,
-        };
-        if let Some(Pat::Ident(name)) = whole {
-            self.1.insert(name.ident.to_string());
-        }
-        // An `Rc`, as `Locals::counted` counts them.
-        let counted = match (&local.pat, &local.init) {
-            (Pat::Type(typed), _) => counted_type(&typed.ty).then_some(&*typed.pat),
-            (pat, Some(init)) => counted_value(&init.expr, &self.2).then_some(pat),
-            _ => None,
-        };
-        if let Some(Pat::Ident(name)) = counted {
-            self.2.insert(name.ident.to_string());
-        }
+        // A reference or a smart pointer, as `Locals::references` counts them; an `Rc`, as
+        // `Locals::counted` counts them.
+        note_pointer(local, &mut self.1, captured_whole, points_to);
+        note_pointer(local, &mut self.2, counted_type, counted_value);
         visit::visit_local(self, local);
     }
 
@@ -2388,24 +2374,43 @@ fn captured_whole(ty: &syn::Type) -> bool {
     match ty {
         syn::Type::Reference(reference) => reference.mutability.is_none(),
         syn::Type::Paren(paren) => captured_whole(&paren.elem),
-        syn::Type::Path(path) => path
-            .path
-            .segments
-            .last()
-            .is_some_and(|last| last.ident == "Arc" || last.ident == "Rc"),
-        _ => false,
+        _ => pointer_type(ty, &["Arc", "Rc"]),
+    }
+}
+
+/// Adds to `known` the name that `local` binds alone, if its written type says it is a
+/// pointer of the kind `by_type` tells, or else its value does (`by_value`, with the names
+/// already `known`: a clone of one).
+fn note_pointer(
+    local: &syn::Local,
+    known: &mut HashSet<String>,
+    by_type: fn(&syn::Type) -> bool,
+    by_value: fn(&Expr, &HashSet<String>) -> bool,
+) {
+    let pointer = match (&local.pat, &local.init) {
+        (Pat::Type(typed), _) => by_type(&typed.ty).then_some(&*typed.pat),
+        (pat, Some(init)) => by_value(&init.expr, known).then_some(pat),
+        _ => None,
+    };
+    if let Some(Pat::Ident(name)) = pointer {
+        known.insert(name.ident.to_string());
     }
 }
 
 /// Whether a written type is an `Rc`.
 fn counted_type(ty: &syn::Type) -> bool {
+    pointer_type(ty, &["Rc"])
+}
+
+/// Whether a written type is a smart pointer of one of these `owners` (`Arc<T>`, `rc::Rc<T>`).
+fn pointer_type(ty: &syn::Type, owners: &[&str]) -> bool {
     match ty {
-        syn::Type::Paren(paren) => counted_type(&paren.elem),
+        syn::Type::Paren(paren) => pointer_type(&paren.elem, owners),
         syn::Type::Path(path) => path
             .path
             .segments
             .last()
-            .is_some_and(|last| last.ident == "Rc"),
+            .is_some_and(|last| owners.iter().any(|owner| last.ident == owner)),
         _ => false,
     }
 }

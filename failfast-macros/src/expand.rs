@@ -892,11 +892,9 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 .chain(moved_by_return.iter().cloned())
                 .map(|place| moved_check(&named, &place, "moved_by_return")),
         )
-        .chain(moved_untyped.iter().map(|name| {
-            let at = hygienic(name.span());
-            quote_spanned!(at=> #named::moved_by_return(&#name);)
-        }))
-        .chain(handed_back.iter().map(|name| {
+        // Checked as they are, with no autoref: an untyped one's type is left to rustc, and a
+        // `&mut` handed back is moved, not reborrowed (see `moved_check`).
+        .chain(moved_untyped.iter().chain(&handed_back).map(|name| {
             let at = hygienic(name.span());
             quote_spanned!(at=> #named::moved_by_return(&#name);)
         }))
