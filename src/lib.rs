@@ -95,11 +95,10 @@
 //!   input alone, pulling each item as it runs it, and an iteration that then waits for
 //!   another one to start waits for ever. An input whose `next()` waits until an item it gave
 //!   earlier has been handled (a request/response channel) runs as the sequential loop does:
-//!   each item can start before the next is asked for. But it may be asked for more while the
-//!   loop ends early, and then waits for ever; and a lazy `Send` input of that kind, with every
-//!   pool thread refused by the OS, may wait for an item that its only worker pulled: read
-//!   such a channel with `while let Ok(job) = rx.recv()`, whose head is evaluated only when a
-//!   thread is free to start the value at once.
+//!   each item can start before the next is asked for, also when the OS refuses every pool
+//!   thread. But it may be asked for more while the loop ends early, and then waits for ever:
+//!   read such a channel with `while let Ok(job) = rx.recv()`, whose head is evaluated only
+//!   when a thread is free to start the value at once.
 //! - **The calling thread works too.** The loop's expansion looks at the input's type, at
 //!   compile time, and picks how to feed the workers:
 //!   - split by index, with no hand-over per item: integer ranges, slices, `&Vec`, `&[T; N]`,

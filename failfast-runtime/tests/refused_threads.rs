@@ -109,30 +109,33 @@ fn every_input_path_carries_on_with_the_threads_it_has() {
 }
 
 /// An input whose `next()` waits until the item before it has run (a producer that sends a
-/// job once the last is acknowledged), pulled by the caller, with no pool thread at all: the
-/// caller runs each item before it pulls the next, as the sequential loop does.
+/// job once the last is acknowledged), with no pool thread at all, pulled by the caller or
+/// shared (a receiver is `Send`): the caller runs each item before it pulls the next, as the
+/// sequential loop does.
 #[test]
 fn an_input_in_lockstep_with_its_items_runs_on_the_caller_alone() {
     let _hook = hook();
     let jobs = scaled(200) as u32;
-    refuse_thread_starts(Refuse::AllAfter(0));
-    let (job_tx, job_rx) = std::sync::mpsc::channel::<u32>();
-    let (ack_tx, ack_rx) = std::sync::mpsc::channel::<u32>();
-    let producer = std::thread::spawn(move || {
-        for job in 0..jobs {
-            job_tx.send(job).unwrap();
-            assert_eq!(ack_rx.recv().unwrap(), job);
-        }
-    });
-    let (done_tx, done_rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let acked = Path::Caller.try_for_each(job_rx.into_iter(), 4, |job| ack_tx.send(job));
-        done_tx.send(acked.is_ok()).unwrap();
-    });
-    let acked = done_rx.recv_timeout(HANG);
-    assert_eq!(acked, Ok(true), "the loop hung or failed");
-    producer.join().unwrap();
-    a_later_loop_starts_threads(Path::Caller);
+    for path in [Path::Caller, Path::Shared] {
+        refuse_thread_starts(Refuse::AllAfter(0));
+        let (job_tx, job_rx) = std::sync::mpsc::channel::<u32>();
+        let (ack_tx, ack_rx) = std::sync::mpsc::channel::<u32>();
+        let producer = std::thread::spawn(move || {
+            for job in 0..jobs {
+                job_tx.send(job).unwrap();
+                assert_eq!(ack_rx.recv().unwrap(), job);
+            }
+        });
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let acked = path.try_for_each(job_rx.into_iter(), 4, |job| ack_tx.send(job));
+            done_tx.send(acked.is_ok()).unwrap();
+        });
+        let acked = done_rx.recv_timeout(HANG);
+        assert_eq!(acked, Ok(true), "{path:?}: the loop hung or failed");
+        producer.join().unwrap();
+        a_later_loop_starts_threads(path);
+    }
 }
 
 #[test]

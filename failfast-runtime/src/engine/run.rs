@@ -635,6 +635,14 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         };
         pace.batch = next_batch(pace.batch, ran, ran_for, pace.max_batch);
         pace.last = Some(now);
+        if self.group.refused_every_thread() {
+            // The OS refused every pool thread: this visit is the run's only worker, and
+            // takes one item at a time, as a run of one worker does. An item left in its hand
+            // while it pulls the next would wait for ever for an input whose `next()` waits
+            // until the item before it has run (a request/response channel).
+            *pace = Pace::new(1);
+            return;
+        }
         if dear && self.source.step_back() {
             let go_on = self.stay_back(&mut pace.step_back, pace.max_batch, watch);
             self.source.join();
