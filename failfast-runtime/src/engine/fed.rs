@@ -210,6 +210,7 @@ impl<T: Send> Source for Fed<'_, T> {
         &'a self,
         _want: usize,
         hand: &'a mut Option<Hand<T>>,
+        _cancelled: impl Fn() -> bool,
     ) -> Result<Option<FedClaim<'a, T>>, Payload> {
         if self.closed.load(Ordering::Acquire) {
             return Ok(None);

@@ -66,6 +66,7 @@ impl<T: Send> Source for Headed<'_, T> {
         &'a self,
         _want: usize,
         _hand: &'a mut (),
+        _cancelled: impl Fn() -> bool,
     ) -> Result<Option<Self::Claimed<'a>>, Payload> {
         if self.closed.load(Ordering::Acquire) {
             return Ok(None);

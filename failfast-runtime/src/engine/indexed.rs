@@ -356,6 +356,7 @@ impl<X: Items> Source for Indexed<X> {
         &'a self,
         want: usize,
         _hand: &'a mut (),
+        _cancelled: impl Fn() -> bool,
     ) -> Result<Option<IndexClaim<'a, X>>, Payload> {
         if self.closed.load(Ordering::Acquire) {
             return Ok(None);

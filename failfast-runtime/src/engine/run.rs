@@ -444,7 +444,7 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                 {
                     return Next::Alone;
                 }
-                match self.source.claim(pace.batch, hand) {
+                match self.source.claim(pace.batch, hand, || watch.is_cancelled()) {
                     Ok(Some(claimed)) => {
                         *claim = Some(claimed);
                         Next::Claimed

@@ -132,6 +132,7 @@ where
         mut input: MutexGuard<'_, Option<I>>,
         want: usize,
         hand: &'a mut Option<Hand<I::Item>>,
+        cancelled: impl Fn() -> bool,
     ) -> Result<Option<Claim<'a, I::Item>>, Payload> {
         if self.done.load(Ordering::Acquire) {
             drop(input);
@@ -142,6 +143,10 @@ where
         let Some(iter) = input.as_mut() else {
             return Ok(None);
         };
+        // The run may have ended while this worker waited for the lock.
+        if cancelled() {
+            return Ok(None);
+        }
         let hand = match want {
             0 | 1 => None,
             _ => Some(&*hand.get_or_insert_with(|| self.hands.hand())),
@@ -152,9 +157,11 @@ where
                 one = iter.next();
                 return one.is_none();
             };
-            for _ in 0..want {
-                // Once the run has ended, nothing more is taken from the input.
-                if self.closed.load(Ordering::Relaxed) {
+            for pulled in 0..want {
+                // Once the run has ended, nothing more is taken from the input: `closed` is
+                // set by the first worker that sees the end, which may be after this whole
+                // batch, so the run's token is read too (before the first item, just above).
+                if self.closed.load(Ordering::Relaxed) || (pulled > 0 && cancelled()) {
                     return false;
                 }
                 match iter.next() {
@@ -286,6 +293,7 @@ where
         &'a self,
         want: usize,
         hand: &'a mut Option<Hand<I::Item>>,
+        cancelled: impl Fn() -> bool,
     ) -> Result<Option<Claim<'a, I::Item>>, Payload> {
         let mut patience = Patience::new();
         loop {
@@ -299,7 +307,7 @@ where
             if self.done.load(Ordering::Acquire) {
                 return Ok(self.steal().map(Claim::one));
             }
-            if self.closed.load(Ordering::Acquire) {
+            if self.closed.load(Ordering::Acquire) || cancelled() {
                 return Ok(None);
             }
             let input = match self.input.try_lock() {
@@ -314,7 +322,7 @@ where
                     continue;
                 }
             };
-            let claimed = self.pull(input, want, hand);
+            let claimed = self.pull(input, want, hand, cancelled);
             // A worker that waits for the input is told. A read-modify-write, so it reads the
             // latest count (see "Hands").
             if self.waiting.fetch_add(0, Ordering::AcqRel) > 0 {
@@ -591,7 +599,11 @@ mod tests {
             assert!(!source.held_alone());
             // The rest is there for the takers to claim.
             let mut hand = None;
-            let claimed: Vec<u32> = source.claim(2, &mut hand).unwrap().unwrap().collect();
+            let claimed: Vec<u32> = source
+                .claim(2, &mut hand, || false)
+                .unwrap()
+                .unwrap()
+                .collect();
             assert_eq!(claimed, [4, 5]);
         }
     }
@@ -603,12 +615,15 @@ mod tests {
         let signal = Signal::new();
         let source = Shared::new(0..3, MAX_BATCH, &signal);
         let (mut first, mut second) = (None, None);
-        let mut claim = source.claim(MAX_BATCH, &mut first).unwrap().unwrap();
+        let mut claim = source
+            .claim(MAX_BATCH, &mut first, || false)
+            .unwrap()
+            .unwrap();
         // The first worker starts its first item; the input has run out, not the work.
         assert_eq!(claim.next(), Some(0));
         assert!(source.has_work(), "items wait in a hand");
         let taken: Vec<u32> = source
-            .claim(MAX_BATCH, &mut second)
+            .claim(MAX_BATCH, &mut second, || false)
             .unwrap()
             .unwrap()
             .collect();
@@ -617,7 +632,10 @@ mod tests {
         assert_eq!(claim.next(), None);
         drop(claim);
         assert!(!source.has_work());
-        assert!(source.claim(MAX_BATCH, &mut second).unwrap().is_none());
+        assert!(source
+            .claim(MAX_BATCH, &mut second, || false)
+            .unwrap()
+            .is_none());
     }
 
     /// While a worker pulls, one whose `next()` waits for an item it gave earlier to start, a
@@ -640,7 +658,7 @@ mod tests {
         let work = || {
             let mut hand = None;
             let mut ran = Vec::new();
-            while let Some(claim) = source.claim(MAX_BATCH, &mut hand).unwrap() {
+            while let Some(claim) = source.claim(MAX_BATCH, &mut hand, || false).unwrap() {
                 for item in claim {
                     if item == 0 {
                         started_tx.send(0).unwrap();

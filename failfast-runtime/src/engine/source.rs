@@ -56,11 +56,15 @@ pub(crate) trait Source: Sync {
 
     /// Claims up to `want` items, putting them in the visit's `hand` if the source needs one;
     /// `None` when none are left; the payload if pulling the input panicked (the items pulled
-    /// with it are dropped, and nothing more is pulled).
+    /// with it are dropped, and nothing more is pulled). A source that pulls a lazy input
+    /// item by item reads `cancelled()` before each `next()`: once the run has ended (an
+    /// exit, a stop from outside, an enclosing loop's end) nothing more is taken from the
+    /// input, not even the rest of a batch.
     fn claim<'a>(
         &'a self,
         want: usize,
         hand: &'a mut Self::Hand,
+        cancelled: impl Fn() -> bool,
     ) -> Result<Option<Self::Claimed<'a>>, Payload>;
 
     /// A visit ends, and gives back its hand, empty.
