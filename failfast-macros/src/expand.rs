@@ -472,6 +472,11 @@ fn changed_container(named: &TokenStream, kind: Kind, call: &ExprMethodCall) -> 
     let changed = match change {
         races::Change::Container => quote_spanned!(at=> __failfast_changed),
         races::Change::Taken => quote_spanned!(at=> __failfast_taken),
+        races::Change::Stepped => quote_spanned!(at=> __failfast_stepped),
+        races::Change::Written => quote_spanned!(at=> __failfast_written),
+        races::Change::Read => quote_spanned!(at=> __failfast_read),
+        races::Change::ReadBuffered => quote_spanned!(at=> __failfast_read_buffered),
+        races::Change::Hashed => quote_spanned!(at=> __failfast_hashed),
     };
     // No `#[allow]`, which a `#![forbid]` of the same lint refuses: the place's tokens are the
     // user's, and raise the lints they raise in the user's statement, at the same spot, which

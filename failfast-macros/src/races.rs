@@ -92,6 +92,41 @@ pub(crate) const MUTATING: &[&str] = &[
 /// of a `&[u8]`, and `str::replace(from, to)` changes nothing.
 pub(crate) const TAKING_OUT: &[&str] = &["take", "replace"];
 
+/// The methods that change an iterator, a writer, a reader or a hasher, by the standard
+/// trait that has them (`ids.next()`, `file.write(..)`, `input.read_line(..)`,
+/// `hasher.write_u32(..)`), with their number of arguments: checked by that trait, as a type of
+/// the user's own may have a `next(&self)` (an id generator) or a `read(&self)` (a `RwLock`),
+/// which does not implement it. Not `Peekable`'s `peek`, inherent, which a user's iterator may
+/// define on `&self`. (`write_all` and the like take `&mut self` whatever the type: see
+/// [`WRITING`].)
+const CHANGING_BY_TRAIT: &[(&str, usize, Change)] = &[
+    ("next", 0, Change::Stepped),
+    ("next_back", 0, Change::Stepped),
+    ("nth", 1, Change::Stepped),
+    ("nth_back", 1, Change::Stepped),
+    ("write", 1, Change::Written),
+    ("write_vectored", 1, Change::Written),
+    ("flush", 0, Change::Written),
+    ("read", 1, Change::Read),
+    ("read_vectored", 1, Change::Read),
+    ("read_line", 1, Change::ReadBuffered),
+    ("read_until", 2, Change::ReadBuffered),
+    ("fill_buf", 0, Change::ReadBuffered),
+    ("consume", 1, Change::ReadBuffered),
+    ("write_u8", 1, Change::Hashed),
+    ("write_u16", 1, Change::Hashed),
+    ("write_u32", 1, Change::Hashed),
+    ("write_u64", 1, Change::Hashed),
+    ("write_u128", 1, Change::Hashed),
+    ("write_usize", 1, Change::Hashed),
+    ("write_i8", 1, Change::Hashed),
+    ("write_i16", 1, Change::Hashed),
+    ("write_i32", 1, Change::Hashed),
+    ("write_i64", 1, Change::Hashed),
+    ("write_i128", 1, Change::Hashed),
+    ("write_isize", 1, Change::Hashed),
+];
+
 /// Which check a call of `method` with `arguments` arguments on a shared place gets (see
 /// `expand::changed_container`), if any.
 pub(crate) fn change_of(method: &str, arguments: usize) -> Option<Change> {
@@ -100,7 +135,10 @@ pub(crate) fn change_of(method: &str, arguments: usize) -> Option<Change> {
     } else if TAKING_OUT.contains(&method) && arguments <= 1 {
         Some(Change::Taken)
     } else {
-        None
+        CHANGING_BY_TRAIT
+            .iter()
+            .find(|&&(name, takes, _)| name == method && takes == arguments)
+            .map(|&(_, _, change)| change)
     }
 }
 
@@ -111,6 +149,16 @@ pub(crate) enum Change {
     Container,
     /// `Option` or a set ([`TAKING_OUT`]).
     Taken,
+    /// An `Iterator` ([`CHANGING_BY_TRAIT`], as the next three).
+    Stepped,
+    /// An `io::Write`.
+    Written,
+    /// An `io::Read`.
+    Read,
+    /// An `io::BufRead`.
+    ReadBuffered,
+    /// A `Hasher`.
+    Hashed,
 }
 
 /// A writer's and a reader's methods, which take `&mut self` whatever the type (`let mut out

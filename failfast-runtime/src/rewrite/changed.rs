@@ -196,6 +196,36 @@ impl<T> PoppedInOrder for BTreeSet<T> {
 
 container_kind!(PoppedInOrder, __failfast_popped_in_order);
 
+/// A kind of value that some methods change whatever the type, named by a trait of the
+/// standard library that every such value implements, references and boxes included (an
+/// iterator's `next`, a writer's `write`, a reader's `read_line`, a hasher's `write_u32`, all
+/// `&mut self`): [`Changes`]'s `$asks` gives the value for a `$kind`, and for any other type,
+/// through `Deref`, [`ChangesAnotherType`]'s gives [`AnotherType`]. A type of the user's own
+/// with a `next(&self)` of its own (an id generator) does not implement `Iterator`.
+macro_rules! changed_through {
+    ($kind:path, $asks:ident) => {
+        impl<T: ?Sized + $kind> Changes<'_, T> {
+            #[doc = concat!("The value, a [`", stringify!($kind), "`]: see the module's documentation.")]
+            pub fn $asks(&self) -> &T {
+                unreachable!("only in the rewrite's checks, which never run")
+            }
+        }
+
+        impl<T: ?Sized> ChangesAnotherType<'_, T> {
+            #[doc = concat!("Not a [`", stringify!($kind), "`]: the borrow checker decides.")]
+            #[inline(always)]
+            pub fn $asks(&self) -> &AnotherType {
+                &AnotherType
+            }
+        }
+    };
+}
+changed_through!(Iterator, __failfast_stepped);
+changed_through!(std::io::Write, __failfast_written);
+changed_through!(std::io::BufRead, __failfast_read_buffered);
+changed_through!(std::io::Read, __failfast_read);
+changed_through!(std::hash::Hasher, __failfast_hashed);
+
 impl<'a, T: ?Sized> std::ops::Deref for Changes<'a, T> {
     type Target = ChangesAnotherType<'a, T>;
     fn deref(&self) -> &ChangesAnotherType<'a, T> {
