@@ -224,9 +224,10 @@ pub(crate) struct ParallelLoop {
     pub(crate) exit_typed: bool,
     /// Whether that type is an alias that hides what the exit carries (`Result<()>`, `Res<T>`:
     /// a path with fewer than two arguments, other than `Option`; or a `Result` whose error is a
-    /// bare name, `Result<(), BoxError>`, which may be one): then the rewrite checks it
-    /// with the message of `failfast_runtime::rewrite::SendBack`, as rustc would report a part
-    /// deep inside it (`dyn Error` in `Box<dyn Error>`) otherwise.
+    /// bare name, `Result<(), BoxError>`, which may be one), or holds a trait object
+    /// (`Option<Box<dyn Shape>>`): then the rewrite checks it with the message of
+    /// `failfast_runtime::rewrite::SendBack`, as rustc would report a part deep inside it
+    /// (`dyn Error` in `Box<dyn Error>`) otherwise.
     pub(crate) exit_aliased: bool,
     /// Whether no type parameter is in sight of the loop: its function has none, no `impl
     /// Trait` parameter and no `self` (whose type's may be). Then the rewrite checks its items
@@ -1541,7 +1542,24 @@ fn exit_aliased(context: &Context, signature: Option<&Signature>) -> bool {
                     last.arguments.is_none() && last.ident != "String"
                 }))
     };
-    path.qself.is_none() && last.ident != "Option" && (arguments.len() < 2 || error_aliased())
+    path.qself.is_none()
+        && (last.ident != "Option" && (arguments.len() < 2 || error_aliased())
+            || holds_trait_object(ty))
+}
+
+/// Whether `ty` holds a trait object (`Box<dyn Shape>`), which rustc would report deep
+/// inside (`dyn Shape` through `Unique<dyn Shape>`), with no word of the loop and no hint of
+/// `+ Send`.
+fn holds_trait_object(ty: &Type) -> bool {
+    struct Found(bool);
+    impl Visit<'_> for Found {
+        fn visit_type_trait_object(&mut self, _: &syn::TypeTraitObject) {
+            self.0 = true;
+        }
+    }
+    let mut found = Found(false);
+    found.visit_type(ty);
+    found.0
 }
 
 /// Whether a written return type leaves its type to be inferred (a closure's `-> _`, `->

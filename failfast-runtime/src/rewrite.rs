@@ -87,7 +87,7 @@ impl<T: Send> SendExit for T {}
 #[diagnostic::on_unimplemented(
     message = "the first failure or `return` value of a parallel loop comes back from a worker thread, but `{Self}` cannot be sent between threads safely",
     label = "the value this loop's exit carries is not `Send`",
-    note = "use `Arc` instead of `Rc`; for `Box<dyn Error>`, return `Box<dyn Error + Send + Sync>`: `?` converts every error into it just the same"
+    note = "use `Arc` instead of `Rc`; for `Box<dyn Error>`, return `Box<dyn Error + Send + Sync>`: `?` converts every error into it just the same; another trait object needs `+ Send` (`Box<dyn Shape + Send>`)"
 )]
 pub trait SendBack: Send {}
 #[diagnostic::do_not_recommend]
