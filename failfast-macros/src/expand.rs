@@ -909,26 +909,37 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     // error at the same place, which it then leaves out).
     let shared: Vec<TokenStream> = shared
         .iter()
-        .map(|Shared { place, through_a_field }| {
-            if let Expr::Field(_) = place {
-                // Not `&`: a packed struct's field may be unaligned.
-                return quote_spanned! {at=>
-                    #named::shared_by_iterations(#named::shared_field(::core::ptr::addr_of!(#place)));
+        .map(
+            |Shared {
+                 place,
+                 through_a_field,
+             }| {
+                // With no type parameter in sight, the loop's message on the whole variable (see
+                // `failfast_runtime::rewrite::SharedByIterations`).
+                let shared_check = match concrete {
+                    true => quote_spanned!(at=> shared_by_iterations_concrete),
+                    false => quote_spanned!(at=> shared_by_iterations),
                 };
-            }
-            let mut borrowed = proc_macro2::Group::new(
-                proc_macro2::Delimiter::Parenthesis,
-                quote_spanned!(at=> &#place),
-            );
-            borrowed.set_span(at);
-            // A reference used only through its fields shares the whole value: the message
-            // says so, and how to share the field alone.
-            let check = match through_a_field {
-                true => quote_spanned!(at=> shared_through_reference),
-                false => quote_spanned!(at=> shared_by_iterations),
-            };
-            quote_spanned!(at=> #named::#check(#borrowed);)
-        })
+                if let Expr::Field(_) = place {
+                    // Not `&`: a packed struct's field may be unaligned.
+                    return quote_spanned! {at=>
+                        #named::#shared_check(#named::shared_field(::core::ptr::addr_of!(#place)));
+                    };
+                }
+                let mut borrowed = proc_macro2::Group::new(
+                    proc_macro2::Delimiter::Parenthesis,
+                    quote_spanned!(at=> &#place),
+                );
+                borrowed.set_span(at);
+                // A reference used only through its fields shares the whole value: the message
+                // says so, and how to share the field alone.
+                let check = match through_a_field {
+                    true => quote_spanned!(at=> shared_through_reference),
+                    false => shared_check,
+                };
+                quote_spanned!(at=> #named::#check(#borrowed);)
+            },
+        )
         .collect();
     // The value a loop's exit carries back from a worker thread is checked there too, by a
     // cast at `for` (see `failfast_runtime::rewrite::returned`); not for a loop nested in a

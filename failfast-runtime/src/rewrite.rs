@@ -113,6 +113,24 @@ impl<T: ?Sized + Sync> SharedCapture for T {}
 #[inline(always)]
 pub fn shared_by_iterations(_: &dyn SharedCapture) {}
 
+/// [`SharedCapture`], for a loop with no type parameter in sight (see [`SendToWorkers`]): not
+/// recommended, so that rustc reports the variable the body uses with the loop's message,
+/// rather than `Sync`'s for a part deep inside it (a `Cell` field of a struct, an `Rc` in a
+/// `HashMap` through the map's own internals). Where a type parameter is in sight, rustc's
+/// report suggests a bound for it instead.
+#[diagnostic::on_unimplemented(
+    message = "the iterations of a parallel loop use `{Self}` from several threads at once, but it cannot be shared between threads safely",
+    label = "the body of this loop uses `{Self}`, declared outside it",
+    note = "share it safely: a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`, `&(dyn Trait + Sync)` for a trait object, a `+ Sync` bound for a generic or `impl Trait` parameter (and `Fn`, not `FnMut`, for a function the body calls: iterations call it at once); or build it inside the body"
+)]
+pub trait SharedByIterations: Sync {}
+#[diagnostic::do_not_recommend]
+impl<T: ?Sized + Sync> SharedByIterations for T {}
+
+/// [`shared_by_iterations`], with no type parameter in sight: see [`SharedByIterations`].
+#[inline(always)]
+pub fn shared_by_iterations_concrete(_: &dyn SharedByIterations) {}
+
 /// A reference declared outside a thread loop whose body uses only its fields (`self.hits`):
 /// rustc captures the reference, so the iterations share the whole value it points to, also
 /// its fields that the body does not use. See [`SharedCapture`].

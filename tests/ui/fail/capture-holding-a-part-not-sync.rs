@@ -1,0 +1,47 @@
+// A value the body uses holds something that is not `Sync` deep inside (a `Cell` field of a
+// struct, an `Rc` in a `HashMap`): the loop's message names the value the body uses, not the
+// part rustc found through the map's internals.
+use failfast::fail_fast;
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+struct Stats {
+    hits: Cell<u32>,
+    name: String,
+}
+
+impl Stats {
+    fn label(&self) -> String {
+        format!("{}:{}", self.name, self.hits.get())
+    }
+}
+
+#[fail_fast(workers = 2)]
+fn labelled(xs: &[u32]) -> Result<(), String> {
+    let stats = Stats {
+        hits: Cell::new(0),
+        name: "s".into(),
+    };
+    for x in xs {
+        if *x == 0 {
+            return Err(stats.label());
+        }
+    }
+    Ok(())
+}
+
+#[fail_fast(workers = 2)]
+fn known(keys: &[&str], nodes: &HashMap<String, Rc<String>>) -> Result<(), String> {
+    for key in keys {
+        if !nodes.contains_key(*key) {
+            return Err(key.to_string());
+        }
+    }
+    Ok(())
+}
+
+fn main() {
+    let _ = labelled(&[1]);
+    let _ = known(&["a"], &HashMap::new());
+}
