@@ -7,7 +7,7 @@ mod common;
 
 use common::{Path, HANG};
 use failfast_runtime::{cancelled, Loop, StopToken, Stopped};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// The items before `FAST` take about a microsecond each: batches grow to their largest, and
@@ -29,11 +29,22 @@ fn work() {
 /// call for `FAST + 1` itself may begin after it, if a worker took the item `FAST` and ended
 /// the loop before it).
 fn input<'a>(late: &'a AtomicUsize) -> impl Iterator<Item = u64> + Send + 'a {
+    input_telling(late, &NOBODY)
+}
+
+static NOBODY: AtomicBool = AtomicBool::new(false);
+
+/// [`input`], which sets `reached` as the `next()` for the item after `FAST` begins.
+fn input_telling<'a>(
+    late: &'a AtomicUsize,
+    reached: &'a AtomicBool,
+) -> impl Iterator<Item = u64> + Send + 'a {
     (0..).inspect(move |&i| {
         if i > FAST + 1 && cancelled() {
             late.fetch_add(1, Ordering::SeqCst);
         }
         if i == FAST + 1 {
+            reached.store(true, Ordering::SeqCst);
             // Bounded: if no other worker took the item `FAST` (it may run on this very
             // thread), the loop ends later, and nothing is waited for.
             let waited = Instant::now();
@@ -94,6 +105,35 @@ fn a_batch_being_pulled_stops_at_a_stop_from_outside() {
             late.load(Ordering::SeqCst),
             0,
             "round {round}: items were pulled after the stop"
+        );
+    }
+}
+
+/// The loop's end comes from an enclosing loop, whose other iteration fails while the inner
+/// loop's worker is in the middle of a batch.
+#[test]
+fn a_batch_being_pulled_stops_when_an_enclosing_loop_fails() {
+    for round in 0..10 {
+        let late = AtomicUsize::new(0);
+        let reached = AtomicBool::new(false);
+        let result = failfast_runtime::try_for_each([0, 1], 2, |outer| {
+            if outer == 0 {
+                let waited = Instant::now();
+                while !reached.load(Ordering::SeqCst) && waited.elapsed() < HANG {
+                    std::thread::sleep(Duration::from_micros(50));
+                }
+                return Err(Ended::Failed(0));
+            }
+            Path::Shared.try_for_each(input_telling(&late, &reached), 4, |_| {
+                work();
+                Ok(())
+            })
+        });
+        assert_eq!(result, Err(Ended::Failed(0)), "round {round}");
+        assert_eq!(
+            late.load(Ordering::SeqCst),
+            0,
+            "round {round}: items were pulled after the enclosing loop failed"
         );
     }
 }

@@ -444,7 +444,12 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                 {
                     return Next::Alone;
                 }
-                match self.source.claim(pace.batch, hand, || watch.is_cancelled()) {
+                // A deadline that no timer watches is read too: it ends the run at the next
+                // claim (`time_out_if_due` above), and nothing is pulled past it meanwhile.
+                let ended = || {
+                    watch.is_cancelled() || self.deadline.is_some_and(|due| Instant::now() >= due)
+                };
+                match self.source.claim(pace.batch, hand, ended) {
                     Ok(Some(claimed)) => {
                         *claim = Some(claimed);
                         Next::Claimed
@@ -459,7 +464,14 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                         pace.last = Some(Instant::now());
                         Next::Again
                     }
-                    Ok(None) => Next::Over,
+                    Ok(None) => {
+                        // A claim that found the run ended closes the source, as the check
+                        // above does, so that no other visit comes for items.
+                        if watch.is_cancelled() {
+                            self.source.close();
+                        }
+                        Next::Over
+                    }
                     Err(payload) => {
                         self.end(Ending::Panic(payload));
                         Next::Over
@@ -635,11 +647,12 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
         };
         pace.batch = next_batch(pace.batch, ran, ran_for, pace.max_batch);
         pace.last = Some(now);
-        if self.group.refused_every_thread() {
-            // The OS refused every pool thread: this visit is the run's only worker, and
-            // takes one item at a time, as a run of one worker does. An item left in its hand
-            // while it pulls the next would wait for ever for an input whose `next()` waits
-            // until the item before it has run (a request/response channel).
+        if S::HOLDS && self.group.refused_every_thread() {
+            // The OS refused every pool thread of the group: its runs' visits take a lazy
+            // input one item at a time (or hold it alone), as a run of one worker does. An
+            // item left in this worker's hand while it pulls the next would wait for ever for
+            // an input whose `next()` waits until the item before it has run (a
+            // request/response channel). An index-split input's claims keep their batches.
             *pace = Pace::new(1);
             return;
         }
