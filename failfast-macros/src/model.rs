@@ -948,6 +948,10 @@ impl<'a> Walk<'a> {
                 visit::visit_expr_method_call(self, call);
             }
             fn visit_item(&mut self, _: &Item) {}
+            // As in the body outside macros: a closure's or an async block's calls are
+            // theirs (a `move` closure changes its own copy), left to rustc.
+            fn visit_expr_closure(&mut self, _: &syn::ExprClosure) {}
+            fn visit_expr_async(&mut self, _: &syn::ExprAsync) {}
         }
         let mut calls = Calls(Vec::new());
         for argument in changes::macro_arguments(stmt) {

@@ -1,13 +1,65 @@
 // Methods named like the ones that change an iterator, a writer, a reader or a hasher, on
 // values the iterations may share, where nothing shared changes: a `RwLock`'s `read()` and
 // `write()`, a logger of the user's own with `write(&self, ..)` and `flush(&self)`, a
-// `Mutex<Vec<u8>>` written through its guard, and iterators, readers and hashers that each
-// iteration makes for itself.
+// `Mutex<Vec<u8>>` written through its guard, iterators, readers and hashers that each
+// iteration makes for itself, an iterator of the user's own with a `next(&self)` of its own
+// beside `Iterator::next`, a trait of the user's own with a `write(&self, x)` on a `Vec` whose
+// element type is inferred later, and a `move` closure in a macro's arguments that reads its
+// own copy of a `&[u8]`.
 use failfast::fail_fast;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::Hasher;
 use std::io::{BufRead, Write};
+use std::io::Read;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, RwLock};
+
+struct Ids(AtomicU32);
+
+impl Ids {
+    fn next(&self) -> u32 {
+        self.0.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+impl Iterator for Ids {
+    type Item = u32;
+    fn next(&mut self) -> Option<u32> {
+        Some(*self.0.get_mut())
+    }
+}
+
+trait Put<T> {
+    fn write(&self, x: T) -> usize;
+}
+
+impl<T> Put<T> for Vec<T> {
+    fn write(&self, _: T) -> usize {
+        self.len()
+    }
+}
+
+#[fail_fast(workers = 2)]
+fn numbered(xs: &[u32], mut data: &[u8]) -> Result<u32, String> {
+    let ids = Ids(AtomicU32::new(0));
+    let kept = Vec::new();
+    for x in xs {
+        let id = ids.next();
+        if kept.write(*x) > 0 || id > 100 {
+            return Err(String::from("full"));
+        }
+        assert!(
+            (move || {
+                let mut two = [0u8; 2];
+                data.read(&mut two).unwrap()
+            })() == 2,
+            "{x}"
+        );
+    }
+    let mut rest = Vec::new();
+    data.read_to_end(&mut rest).map_err(|e| e.to_string())?;
+    Ok(ids.next() + kept.len() as u32 + rest.len() as u32)
+}
 
 struct Log(Mutex<Vec<String>>);
 
@@ -52,6 +104,7 @@ fn checked(
 }
 
 fn main() {
+    assert_eq!(numbered(&[1, 2, 3], b"abcd"), Ok(7));
     let limits = RwLock::new(vec![5]);
     let log = Log(Mutex::new(Vec::new()));
     let out = Mutex::new(Vec::new());

@@ -196,35 +196,123 @@ impl<T> PoppedInOrder for BTreeSet<T> {
 
 container_kind!(PoppedInOrder, __failfast_popped_in_order);
 
-/// A kind of value that some methods change whatever the type, named by a trait of the
-/// standard library that every such value implements, references and boxes included (an
-/// iterator's `next`, a writer's `write`, a reader's `read_line`, a hasher's `write_u32`, all
-/// `&mut self`): [`Changes`]'s `$asks` gives the value for a `$kind`, and for any other type,
-/// through `Deref`, [`ChangesAnotherType`]'s gives [`AnotherType`]. A type of the user's own
-/// with a `next(&self)` of its own (an id generator) does not implement `Iterator`.
-macro_rules! changed_through {
-    ($kind:path, $asks:ident) => {
-        impl<T: ?Sized + $kind> Changes<'_, T> {
-            #[doc = concat!("The value, a [`", stringify!($kind), "`]: see the module's documentation.")]
-            pub fn $asks(&self) -> &T {
-                unreachable!("only in the rewrite's checks, which never run")
-            }
+/// The standard library's types that some methods change whatever else they are: an
+/// iterator's `next`, a writer's `write` and `flush`, a reader's `read` and `read_line`, a
+/// hasher's `write_u32`, all `&mut self`. A closed list, by kind, rather than every type that
+/// implements `Iterator`, `io::Write`, `io::Read`, `io::BufRead` or `Hasher`: a type of the
+/// user's own may implement the trait and have a `next(&self)` of its own, which the call
+/// picks, and asking whether a `Vec<_>` is an `io::Write` would make rustc infer `Vec<u8>`.
+/// None of these has such a method of its own, and each is generic over all its parameters.
+macro_rules! changed_kind {
+    ($kind:ident, $asks:ident: $($ty:ty $(where [$($params:tt)*])?),* $(,)?) => {
+        #[doc = concat!("See [`", stringify!($asks), "`](Changes::", stringify!($asks), ").")]
+        pub trait $kind {
+            type Container: ?Sized;
         }
-
-        impl<T: ?Sized> ChangesAnotherType<'_, T> {
-            #[doc = concat!("Not a [`", stringify!($kind), "`]: the borrow checker decides.")]
-            #[inline(always)]
-            pub fn $asks(&self) -> &AnotherType {
-                &AnotherType
+        $(
+            impl<$($($params)*)?> $kind for $ty {
+                type Container = Self;
             }
-        }
+        )*
+        container_kind!($kind, $asks);
     };
 }
-changed_through!(Iterator, __failfast_stepped);
-changed_through!(std::io::Write, __failfast_written);
-changed_through!(std::io::BufRead, __failfast_read_buffered);
-changed_through!(std::io::Read, __failfast_read);
-changed_through!(std::hash::Hasher, __failfast_hashed);
+
+use std::collections::{btree_map, btree_set, hash_map, hash_set, vec_deque};
+use std::io::{BufReader, BufWriter, Cursor, LineWriter};
+use std::iter::{
+    Chain, Cloned, Copied, Cycle, Enumerate, Filter, FilterMap, FlatMap, Flatten, Map, Peekable,
+    Rev, Skip, StepBy, Take, Zip,
+};
+
+changed_kind!(StdIterator, __failfast_stepped:
+    std::slice::Iter<'a, T> where ['a, T],
+    std::slice::IterMut<'a, T> where ['a, T],
+    std::vec::IntoIter<T> where [T],
+    std::ops::Range<T> where [T],
+    std::ops::RangeInclusive<T> where [T],
+    std::ops::RangeFrom<T> where [T],
+    std::str::Chars<'a> where ['a],
+    std::str::CharIndices<'a> where ['a],
+    std::str::Bytes<'a> where ['a],
+    std::str::Lines<'a> where ['a],
+    std::str::SplitWhitespace<'a> where ['a],
+    Peekable<I> where [I: Iterator],
+    Enumerate<I> where [I],
+    Map<I, F> where [I, F],
+    Filter<I, P> where [I, P],
+    FilterMap<I, F> where [I, F],
+    FlatMap<I, U, F> where [I, U: IntoIterator, F],
+    Flatten<I> where [I: Iterator<Item: IntoIterator>],
+    Zip<A, B> where [A, B],
+    Chain<A, B> where [A, B],
+    Rev<I> where [I],
+    Skip<I> where [I],
+    Take<I> where [I],
+    StepBy<I> where [I],
+    Cycle<I> where [I],
+    Copied<I> where [I],
+    Cloned<I> where [I],
+    hash_map::Iter<'a, K, V> where ['a, K, V],
+    hash_map::IntoIter<K, V> where [K, V],
+    hash_map::Keys<'a, K, V> where ['a, K, V],
+    hash_map::Values<'a, K, V> where ['a, K, V],
+    btree_map::Iter<'a, K, V> where ['a, K, V],
+    btree_map::IntoIter<K, V> where [K, V],
+    btree_map::Keys<'a, K, V> where ['a, K, V],
+    btree_map::Values<'a, K, V> where ['a, K, V],
+    hash_set::Iter<'a, T> where ['a, T],
+    hash_set::IntoIter<T> where [T],
+    btree_set::Iter<'a, T> where ['a, T],
+    btree_set::IntoIter<T> where [T],
+    vec_deque::Iter<'a, T> where ['a, T],
+    vec_deque::IntoIter<T> where [T],
+    std::option::IntoIter<T> where [T],
+    std::env::Args,
+    std::io::Lines<B> where [B],
+    std::io::Bytes<R> where [R],
+    std::sync::mpsc::Iter<'a, T> where ['a, T],
+    std::sync::mpsc::IntoIter<T> where [T],
+    dyn Iterator<Item = T> + 'a where ['a, T],
+    dyn Iterator<Item = T> + Send + 'a where ['a, T],
+    dyn Iterator<Item = T> + Send + Sync + 'a where ['a, T],
+);
+
+changed_kind!(StdWriter, __failfast_written:
+    std::fs::File,
+    BufWriter<W> where [W: std::io::Write],
+    LineWriter<W> where [W: std::io::Write],
+    std::io::Stdout,
+    std::io::Stderr,
+    std::io::StdoutLock<'a> where ['a],
+    std::io::StderrLock<'a> where ['a],
+    std::net::TcpStream,
+    std::process::ChildStdin,
+    Cursor<T> where [T],
+    std::io::Sink,
+);
+
+changed_kind!(StdReader, __failfast_read:
+    std::fs::File,
+    BufReader<R> where [R],
+    std::net::TcpStream,
+    std::io::Stdin,
+    std::io::StdinLock<'a> where ['a],
+    std::process::ChildStdout,
+    std::process::ChildStderr,
+    Cursor<T> where [T],
+    std::io::Empty,
+    std::io::Repeat,
+);
+
+changed_kind!(StdBufReader, __failfast_read_buffered:
+    BufReader<R> where [R],
+    std::io::StdinLock<'a> where ['a],
+    Cursor<T> where [T],
+    std::io::Empty,
+);
+
+changed_kind!(StdHasher, __failfast_hashed: std::hash::DefaultHasher);
 
 impl<'a, T: ?Sized> std::ops::Deref for Changes<'a, T> {
     type Target = ChangesAnotherType<'a, T>;
@@ -240,7 +328,7 @@ pub struct AnotherType;
 #[diagnostic::on_unimplemented(
     message = "the iterations of a parallel loop run at the same time on several threads, so changing the `{Self}` they share is a data race",
     label = "this changes the `{Self}` declared outside the loop",
-    note = "collect the values with `failfast::try_map` (in input order), or share an atomic (`AtomicUsize::fetch_add`) or a `Mutex<{Self}>`"
+    note = "share a `Mutex<{Self}>` (an atomic, `AtomicUsize::fetch_add`, for a count), or collect the values with `failfast::try_map` (in input order)"
 )]
 pub trait NotChangedByThreads {}
 #[diagnostic::do_not_recommend]
@@ -250,7 +338,7 @@ impl NotChangedByThreads for AnotherType {}
 #[diagnostic::on_unimplemented(
     message = "the iterations of a parallel loop run at the same time, as futures that take turns on one task, so changing the `{Self}` they share is a conflict between their borrows",
     label = "this changes the `{Self}` declared outside the loop",
-    note = "collect the values with `failfast::future::try_map` (in input order), or share an atomic (`AtomicUsize::fetch_add`), a `Mutex<{Self}>`, or a `RefCell<{Self}>` if the function's future need not be `Send`"
+    note = "share a `Mutex<{Self}>` (an atomic, `AtomicUsize::fetch_add`, for a count; a `RefCell<{Self}>` if the function's future need not be `Send`), or collect the values with `failfast::future::try_map` (in input order)"
 )]
 pub trait NotChangedByFutures {}
 #[diagnostic::do_not_recommend]
