@@ -542,7 +542,11 @@
 //! # Without the macro
 //!
 //! [`try_for_each`] and [`try_map`] are the same loop as function calls, with the same
-//! guarantees; [`future::try_for_each`] and [`future::try_map`] are the async loop.
+//! guarantees; [`future::try_for_each`] and [`future::try_map`] are the async loop, for any
+//! function that returns a future (`F: FnMut(T) -> Fut`). An `async move` closure whose
+//! futures borrow what it owns (rustc: "async closure does not implement `FnMut` because it
+//! captures state from its environment"), or a generic `F: AsyncFn(T) -> R`, goes to
+//! [`future::try_for_each_borrowing`] and [`future::try_map_borrowing`].
 //! [`Loop`] and [`future::Loop`] are the same loops with options: a stop token, a timeout or
 //! a deadline. `Loop::new(workers)` alone returns any error type, as the functions do; once
 //! an option can stop it, the error type must hold [`Stopped`].
