@@ -76,6 +76,21 @@ pub(crate) fn fail_fast(args: TokenStream, input: TokenStream) -> TokenStream {
     {
         return loop_form(syntax, &options, errors);
     }
+    // A trait's method with no body (`fn check(&self, items: &[u32]) -> Result<(), E>;`): the
+    // loop is in each impl's method.
+    if let Ok(method) = syn::parse2::<syn::TraitItemFn>(input.clone()) {
+        if method.default.is_none() {
+            errors.error(
+                &method.sig.ident,
+                format!(
+                    "`#[fail_fast]` goes on a function with a loop in its body, and `{}` has no body here\n\
+                     help: put it on the method in each `impl` of the trait, or give this declaration a default body with the loop",
+                    method.sig.ident
+                ),
+            );
+            return with_errors(errors, input);
+        }
+    }
     let what = match (
         syn::parse2::<Item>(input.clone()),
         syn::parse2::<Expr>(input.clone()),
