@@ -8,7 +8,9 @@ fn all_found(keys: &[u32], table: &Table) -> Option<()> {
                     };
                     static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
                     if false {
-                        ::failfast::parallel_loop::shared_by_iterations((&table));
+                        ::failfast::parallel_loop::shared_by_iterations_concrete(
+                            (&table),
+                        );
                         if let ::core::option::Option::Some(__failfast_returned) = ::failfast::parallel_loop::returned() {
                             if false {
                                 return __failfast_returned;

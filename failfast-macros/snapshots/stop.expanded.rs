@@ -12,7 +12,9 @@ fn download_all(
                     };
                     static __FAILFAST_SITE: ::failfast::__private::LoopSite = ::failfast::__private::LoopSite::new();
                     if false {
-                        ::failfast::parallel_loop::shared_by_iterations((&bucket));
+                        ::failfast::parallel_loop::shared_by_iterations_concrete(
+                            (&bucket),
+                        );
                         if let ::core::option::Option::Some(__failfast_returned) = ::failfast::parallel_loop::returned() {
                             if false {
                                 return __failfast_returned;
