@@ -1418,6 +1418,8 @@ pub(crate) fn views_closures(stmt: &syn::Stmt, tail: bool) -> bool {
     let expr = match stmt {
         syn::Stmt::Expr(_, None) if tail => return false,
         syn::Stmt::Expr(expr, _) => expr,
+        // A `let` whose value holds its closures (`let bump = |k| hits.set(..)`) too: their
+        // views go before it, for as long as its bindings live (see `stores_its_closures`).
         syn::Stmt::Local(syn::Local {
             init:
                 Some(syn::LocalInit {
@@ -1426,12 +1428,34 @@ pub(crate) fn views_closures(stmt: &syn::Stmt, tail: bool) -> bool {
                     ..
                 }),
             ..
-        }) if consumes_its_closures(expr) => expr,
+        }) => expr,
         _ => return false,
     };
     let mut awaits = Awaits(false);
     awaits.visit_expr(expr);
     !awaits.0
+}
+
+/// Whether `stmt` is a `let` whose value may hold the closures of its initializer (`let bump
+/// = |k| hits.set(..);`), for [`views_closures`]: the references they use are taken in
+/// statements of their own before it (`let hits = lent.get();`), which live as long as the
+/// closure, in any edition (a block around the initializer would end before the closure,
+/// which in edition 2018 captures the reference itself). A closure that holds one across an
+/// `.await` makes the future not `Send`, as the sequential loop's closure holding `&hits`
+/// does. The others' views are taken in a block around the statement (see
+/// `expand::LentUses`), which ends with it.
+pub(crate) fn stores_its_closures(stmt: &syn::Stmt) -> bool {
+    matches!(
+        stmt,
+        syn::Stmt::Local(syn::Local {
+            init: Some(syn::LocalInit {
+                expr,
+                diverge: None,
+                ..
+            }),
+            ..
+        }) if !consumes_its_closures(expr)
+    )
 }
 
 /// The elements of a struct literal, an array or a tuple.
@@ -2981,6 +3005,7 @@ mod tests {
                     let hits = Cell::new(0);
                     let total = Total::default();
                     let (seen, last, checked) = (Cell::new(0), Cell::new(0), Cell::new(0));
+                    let stored = Cell::new(0);
                     for x in items {
                         hits.set(hits.get() + total.step);
                         let _ = rx.try_recv();
@@ -2989,12 +3014,14 @@ mod tests {
                         println!("{seen:?} {x}");    // in a format string
                         let _ = format!("{}", last.get());
                         assert!(checked.get() < 9, "at {x}"); // `assert!` with a message
+                        let bump = |k| stored.set(stored.get() + k); // a closure kept
+                        bump(x);
                         work().await;
                     }
                     let hits = hits.into_inner(); // bound again after the loop: no matter
                 }
             }),
-            ["hits", "total", "rx", "limit", "seen", "last", "checked"]
+            ["hits", "total", "rx", "limit", "seen", "last", "checked", "stored"]
         );
     }
 
@@ -3011,7 +3038,7 @@ mod tests {
                         q;
                         names.len();          // a shared reference: `Send` with `Sync` only
                         cfg.step;             // only through a field
-                        let k = || a.get();   // in a closure
+                        let k = (|| a.get(), work().await); // in a closure beside an `.await`
                         let l = async { b };  // in an async block
                         assert!(c.get() > 0);   // in `assert!`, which quotes its source
                         if x > 9 { unreachable!("{c}") } // edition 2018 prints it as written

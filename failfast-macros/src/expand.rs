@@ -1305,6 +1305,7 @@ fn lend(named: &TokenStream, at: Span, lent: &[Ident], body: &mut syn::Block) ->
         views: None,
         closure_views: None,
         in_closure: false,
+        before: Vec::new(),
         tail: false,
         at_body: true,
     };
@@ -1359,6 +1360,9 @@ struct LentUses {
     tail: bool,
     /// Until the body's block is visited.
     at_body: bool,
+    /// The views a `let` that stores its closures takes, for statements of their own before
+    /// it (see `captures::stores_its_closures`).
+    before: Vec<(Ident, Ident)>,
 }
 
 impl LentUses {
@@ -1500,6 +1504,7 @@ impl VisitMut for LentUses {
             && crate::captures::views_closures(stmt, self.tail)
         {
             self.closure_views = Some(Vec::new());
+            let stores = crate::captures::stores_its_closures(stmt);
             // A `let`'s initializer alone: its bindings are the block's.
             let init = match stmt {
                 syn::Stmt::Local(syn::Local {
@@ -1510,7 +1515,9 @@ impl VisitMut for LentUses {
             if let Some(init) = init {
                 self.visit_expr_mut(init);
                 let views = self.closure_views.take().unwrap_or_default();
-                if !views.is_empty() {
+                if stores {
+                    self.before = views;
+                } else if !views.is_empty() {
                     **init = with_views(&views, init.to_token_stream());
                 }
                 return;
@@ -1549,9 +1556,16 @@ impl VisitMut for LentUses {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         let last = block.stmts.len();
         let body = std::mem::take(&mut self.at_body);
-        for (at, stmt) in block.stmts.iter_mut().enumerate() {
+        for (at, mut stmt) in std::mem::take(&mut block.stmts).into_iter().enumerate() {
             self.tail = at + 1 == last && !body;
-            self.visit_stmt_mut(stmt);
+            self.visit_stmt_mut(&mut stmt);
+            for (view, holder) in std::mem::take(&mut self.before) {
+                let at = view.span();
+                block
+                    .stmts
+                    .push(syn::parse_quote_spanned!(at=> let #view = #holder.get();));
+            }
+            block.stmts.push(stmt);
         }
     }
 

@@ -4,7 +4,9 @@
 // string: the sequential future holds it by value, and so does the parallel one, whose
 // iterations all run on the task that polls it.
 // A shared reference the body borrows from keeps its lifetime (`names.first()` below is
-// returned), and a generic local needs only `Send` (a `Cell<u8>` below).
+// returned), and a generic local needs only `Send` (a `Cell<u8>` below). A closure kept in a
+// variable (`let bump = |k| hits.set(..)`) after the iteration's last `.await` holds a
+// reference to the local only while it lives, as the sequential loop's closure does.
 use failfast::fail_fast;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -73,8 +75,32 @@ async fn tagged<T: Send + Clone + std::fmt::Debug>(tag: T, items: Vec<u32>) -> R
     Ok(format!("{seen:?}"))
 }
 
+async fn size(name: &str) -> Result<usize, String> {
+    tokio::task::yield_now().await;
+    Ok(name.len())
+}
+
+#[fail_fast(workers = 4)]
+async fn fetched(names: Vec<String>) -> Result<usize, String> {
+    let hits = Cell::new(0);
+    for name in names {
+        let n = size(&name).await?;
+        let bump = |k: usize| hits.set(hits.get() + k);
+        bump(n);
+        let seen = || hits.get();
+        if seen() < n {
+            return Err(format!("{} hits after {name}", seen()));
+        }
+    }
+    Ok(hits.get())
+}
+
 #[tokio::main]
 async fn main() {
+    assert_eq!(
+        tokio::spawn(fetched(vec!["a".into(), "bb".into()])).await.unwrap(),
+        Ok(3)
+    );
     assert_eq!(tokio::spawn(total((1..=10).collect())).await.unwrap(), Ok(60));
 
     let (tx, rx) = tokio::sync::mpsc::channel(4);
