@@ -1238,6 +1238,10 @@ pub(crate) struct Shared {
     /// Whether the variable is a reference that the body uses only through its fields
     /// (`self.hits`): rustc captures the reference, and so shares the whole value.
     pub(crate) through_a_field: bool,
+    /// Whether the variable may hold a closure of the function (`let bump = |n| n +
+    /// hits.get();`): rustc's report names what the closure captures, where a report of the
+    /// variable would name only `{closure@..}`.
+    pub(crate) holds_closure: bool,
 }
 
 impl Places<'_> {
@@ -1380,6 +1384,7 @@ impl Places<'_> {
                     self.found.push(Shared {
                         place: shared.clone(),
                         through_a_field,
+                        holds_closure: self.locals.holding.contains(&name),
                     });
                 }
             }

@@ -76,15 +76,15 @@ pub(crate) fn fail_fast(args: TokenStream, input: TokenStream) -> TokenStream {
     {
         return loop_form(syntax, &options, errors);
     }
-    // A trait's method with no body (`fn check(&self, items: &[u32]) -> Result<(), E>;`): the
-    // loop is in each impl's method.
+    // A function with no body: a trait's method (`fn check(&self, items: &[u32]) -> Result<(),
+    // E>;`), whose loop is in each impl's method, or a foreign function.
     if let Ok(method) = syn::parse2::<syn::TraitItemFn>(input.clone()) {
         if method.default.is_none() {
             errors.error(
                 &method.sig.ident,
                 format!(
                     "`#[fail_fast]` goes on a function with a loop in its body, and `{}` has no body here\n\
-                     help: put it on the method in each `impl` of the trait, or give this declaration a default body with the loop",
+                     help: put it on the function that has the loop: for a trait's method, on the method in each `impl` of the trait, or give this declaration a default body with the loop",
                     method.sig.ident
                 ),
             );
@@ -488,8 +488,6 @@ fn changed_container(named: &TokenStream, kind: Kind, call: &ExprMethodCall) -> 
         races::Change::Container => quote_spanned!(at=> __failfast_changed),
         races::Change::Taken => quote_spanned!(at=> __failfast_taken),
         races::Change::Stepped => quote_spanned!(at=> __failfast_stepped),
-        races::Change::Written => quote_spanned!(at=> __failfast_written),
-        races::Change::Read => quote_spanned!(at=> __failfast_read),
         races::Change::ReadBuffered => quote_spanned!(at=> __failfast_read_buffered),
         races::Change::Hashed => quote_spanned!(at=> __failfast_hashed),
     };
@@ -928,10 +926,12 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
             |Shared {
                  place,
                  through_a_field,
+                 holds_closure,
              }| {
                 // With no type parameter in sight, the loop's message on the whole variable (see
-                // `failfast_runtime::rewrite::SharedByIterations`).
-                let shared_check = match concrete {
+                // `failfast_runtime::rewrite::SharedByIterations`); not on a closure, which it
+                // would name only `{closure@..}`, where rustc's own report names its capture.
+                let shared_check = match concrete && !*holds_closure {
                     true => quote_spanned!(at=> shared_by_iterations_concrete),
                     false => quote_spanned!(at=> shared_by_iterations),
                 };

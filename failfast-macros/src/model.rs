@@ -1551,14 +1551,29 @@ fn exit_aliased(context: &Context, signature: Option<&Signature>) -> bool {
             || holds_trait_object(ty))
 }
 
-/// Whether `ty` holds a trait object (`Box<dyn Shape>`), which rustc would report deep
-/// inside (`dyn Shape` through `Unique<dyn Shape>`), with no word of the loop and no hint of
-/// `+ Send`.
+/// Whether `ty` holds a boxed trait object that is not `Send` (`Box<dyn Shape>`), which rustc
+/// would report deep inside (`dyn Shape` through `Unique<dyn Shape>`), with no word of the
+/// loop and no hint of `+ Send`. Not one behind `&` or an `Arc`, which needs `+ Sync`, and
+/// which rustc's own report names; nor a `dyn Error + Send + Sync`, which hides nothing.
 fn holds_trait_object(ty: &Type) -> bool {
     struct Found(bool);
     impl Visit<'_> for Found {
-        fn visit_type_trait_object(&mut self, _: &syn::TypeTraitObject) {
-            self.0 = true;
+        fn visit_type_path(&mut self, path: &syn::TypePath) {
+            let boxed = path.path.segments.last().filter(|last| last.ident == "Box");
+            if let Some(syn::PathArguments::AngleBracketed(arguments)) =
+                boxed.map(|last| &last.arguments)
+            {
+                if let Some(syn::GenericArgument::Type(Type::TraitObject(object))) =
+                    arguments.args.first()
+                {
+                    let send = object.bounds.iter().any(|bound| {
+                        matches!(bound, syn::TypeParamBound::Trait(bound)
+                            if bound.path.segments.last().is_some_and(|last| last.ident == "Send"))
+                    });
+                    self.0 |= !send;
+                }
+            }
+            visit::visit_type_path(self, path);
         }
     }
     let mut found = Found(false);

@@ -92,23 +92,20 @@ pub(crate) const MUTATING: &[&str] = &[
 /// of a `&[u8]`, and `str::replace(from, to)` changes nothing.
 pub(crate) const TAKING_OUT: &[&str] = &["take", "replace"];
 
-/// The methods that change an iterator, a writer, a reader or a hasher, by the standard
-/// trait that has them (`ids.next()`, `file.write(..)`, `input.read_line(..)`,
-/// `hasher.write_u32(..)`), with their number of arguments: checked by that trait, as a type of
-/// the user's own may have a `next(&self)` (an id generator) or a `read(&self)` (a `RwLock`),
-/// which does not implement it. Not `Peekable`'s `peek`, inherent, which a user's iterator may
-/// define on `&self`. (`write_all` and the like take `&mut self` whatever the type: see
-/// [`WRITING`].)
+/// The methods that change an iterator, a buffered reader or a hasher, with their number of
+/// arguments (`ids.next()`, `input.read_line(..)`, `hasher.write_u32(..)`): checked by the
+/// place's type, one of the standard library's (see `failfast_runtime::rewrite::changed`),
+/// as a type of the user's own may have a `next(&self)` (an id generator). Not `write`,
+/// `flush` or `read`, which a trait of the user's own may well give a `File` on `&self` (a
+/// logger's `write(&self, line)`) and the call would pick: rustc reports those. A user's trait
+/// with a `next(&self)` for a standard iterator would be refused, where the sequential loop
+/// compiles; `#[allow(..)]` on the statement skips the check. (`write_all` and the like take
+/// `&mut self` whatever the type: see [`WRITING`].)
 const CHANGING_BY_TRAIT: &[(&str, usize, Change)] = &[
     ("next", 0, Change::Stepped),
     ("next_back", 0, Change::Stepped),
     ("nth", 1, Change::Stepped),
     ("nth_back", 1, Change::Stepped),
-    ("write", 1, Change::Written),
-    ("write_vectored", 1, Change::Written),
-    ("flush", 0, Change::Written),
-    ("read", 1, Change::Read),
-    ("read_vectored", 1, Change::Read),
     ("read_line", 1, Change::ReadBuffered),
     ("read_until", 2, Change::ReadBuffered),
     ("fill_buf", 0, Change::ReadBuffered),
@@ -151,10 +148,6 @@ pub(crate) enum Change {
     Taken,
     /// An `Iterator` ([`CHANGING_BY_TRAIT`], as the next three).
     Stepped,
-    /// An `io::Write`.
-    Written,
-    /// An `io::Read`.
-    Read,
     /// An `io::BufRead`.
     ReadBuffered,
     /// A `Hasher`.

@@ -81,13 +81,14 @@ impl<T: Send> SendExit for T {}
 /// `Box<dyn Error + Send + Sync>`. Not recommended, so that it reports the whole value with
 /// this message. Also for a `Result` whose error is a bare name other than `String`
 /// (`Result<(), BoxError>`, where `type BoxError = Box<dyn Error>;` is common): for a struct
-/// of the user's that holds an `Rc` there, the message names the struct, not the field. Not
-/// for an exit whose type is written out, where rustc's own report names the field or
-/// suggests the bound (`E: Send`) better.
+/// of the user's that holds an `Rc` there, the message names the struct, not the field; and
+/// for an exit whose written type holds a boxed trait object that is not `Send`
+/// (`Option<Box<dyn Shape>>`). Not for other exits whose type is written out, where rustc's
+/// own report names the field or suggests the bound (`E: Send`) better.
 #[diagnostic::on_unimplemented(
     message = "the first failure or `return` value of a parallel loop comes back from a worker thread, but `{Self}` cannot be sent between threads safely",
     label = "the value this loop's exit carries is not `Send`",
-    note = "use `Arc` instead of `Rc`; for `Box<dyn Error>`, return `Box<dyn Error + Send + Sync>`: `?` converts every error into it just the same; another trait object needs `+ Send` (`Box<dyn Shape + Send>`)"
+    note = "use `Arc` instead of `Rc`; for `Box<dyn Error>`, return `Box<dyn Error + Send + Sync>`: `?` converts every error into it just the same; a boxed trait object needs `+ Send` (`Box<dyn Shape + Send>`)"
 )]
 pub trait SendBack: Send {}
 #[diagnostic::do_not_recommend]

@@ -5,7 +5,8 @@
 // iteration makes for itself, an iterator of the user's own with a `next(&self)` of its own
 // beside `Iterator::next`, a trait of the user's own with a `write(&self, x)` on a `Vec` whose
 // element type is inferred later, and a `move` closure in a macro's arguments that reads its
-// own copy of a `&[u8]`.
+// own copy of a `&[u8]`, and a logging trait of the user's own whose `write(&self, line)` a
+// `File` implements.
 use failfast::fail_fast;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::Hasher;
@@ -13,6 +14,27 @@ use std::io::{BufRead, Write};
 use std::io::Read;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, RwLock};
+
+trait Journal {
+    fn write(&self, line: &str) -> usize;
+}
+
+impl Journal for std::fs::File {
+    fn write(&self, line: &str) -> usize {
+        line.len()
+    }
+}
+
+#[fail_fast(workers = 2)]
+fn logged(lines: &[&str]) -> Result<usize, String> {
+    let log = std::fs::File::open("/dev/null").map_err(|e| e.to_string())?;
+    for line in lines {
+        if log.write(line) == 0 {
+            return Err(String::from("empty line"));
+        }
+    }
+    Ok(lines.len())
+}
 
 struct Ids(AtomicU32);
 
@@ -105,6 +127,8 @@ fn checked(
 
 fn main() {
     assert_eq!(numbered(&[1, 2, 3], b"abcd"), Ok(7));
+    assert_eq!(logged(&["a", "b"]), Ok(2));
+    assert!(logged(&["a", ""]).is_err());
     let limits = RwLock::new(vec![5]);
     let log = Log(Mutex::new(Vec::new()));
     let out = Mutex::new(Vec::new());

@@ -1,6 +1,8 @@
 // A value the body uses holds something that is not `Sync` deep inside (a `Cell` field of a
 // struct, an `Rc` in a `HashMap`): the loop's message names the value the body uses, not the
-// part rustc found through the map's internals.
+// part rustc found through the map's internals. A closure of the user's that captures a
+// `Cell` keeps rustc's report, which names the `Cell` within the closure (the loop's message
+// would name only `{closure@..}`).
 use failfast::fail_fast;
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -41,7 +43,20 @@ fn known(keys: &[&str], nodes: &HashMap<String, Rc<String>>) -> Result<(), Strin
     Ok(())
 }
 
+#[fail_fast(workers = 2)]
+fn bumped(xs: &[u32]) -> Result<(), String> {
+    let hits = Cell::new(0u32);
+    let bump = |n: u32| n + hits.get();
+    for x in xs {
+        if bump(*x) > 10 {
+            return Err(String::from("big"));
+        }
+    }
+    Ok(())
+}
+
 fn main() {
+    let _ = bumped(&[1]);
     let _ = labelled(&[1]);
     let _ = known(&["a"], &HashMap::new());
 }
