@@ -522,9 +522,13 @@
 //!   stack.pop()`), nor use what the head takes its items from through `&mut` (`it.len()`
 //!   beside `it.next()`): the head runs while the iterations run. That is a compile error,
 //!   whose help points to recursion (the same loop reached again shares one limit) or to a
-//!   channel. A queue behind a lock that the body refills (`while let Some(d) = pop(&queue)`)
-//!   is no error, but the loop ends the first time the head finds it empty, even while an
-//!   iteration is about to refill it: recurse, or send the work on a channel.
+//!   channel. A head that does not wait for work (`while let Some(d) = pop(&queue)` on a queue
+//!   behind a lock, `while let Ok(page) = rx.try_recv()`, or a `for` loop over
+//!   `rx.try_iter()`) whose queue the body refills is no error, but the loop ends the first
+//!   time the head finds the queue empty, even while an iteration is about to refill it (also
+//!   with `workers = 1`, for the `for` loop, which takes one item ahead): for a crawl or a
+//!   walk, recurse (the same loop reached again in the body shares one limit); a channel's
+//!   head must wait (`recv()`), with the senders dropped once no work is left.
 //! - `workers = 1` is the sequential `while let` loop: in order, the same first exit.
 //! - A recursion through a `while let` (the same loop reached again in its body) shares one
 //!   limit, as a `for` loop's does, but uses idle threads less well: each level's head is
