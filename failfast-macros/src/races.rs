@@ -901,12 +901,153 @@ fn written(place: &Expr) -> String {
     }
 }
 
+/// A `let` of an async loop's body that holds a guard taken from a cell or a lock declared
+/// outside the body (`let mut c = cache.borrow_mut();`, `let g = total.lock().unwrap();`):
+/// the call that takes it, if the guard is exclusive and taken at once (not a `lock().await`).
+/// Not a `write()`, which a database's handle may name a transaction meant to span `.await`s.
+fn exclusive_guard(init: &Expr) -> Option<&syn::ExprMethodCall> {
+    match init {
+        Expr::MethodCall(call)
+            if matches!(
+                call.method.to_string().as_str(),
+                "unwrap" | "expect" | "unwrap_or_else"
+            ) =>
+        {
+            exclusive_guard(&call.receiver)
+        }
+        Expr::Try(tried) => exclusive_guard(&tried.expr),
+        Expr::Paren(paren) => exclusive_guard(&paren.expr),
+        Expr::MethodCall(call)
+            if call.args.is_empty()
+                && matches!(call.method.to_string().as_str(), "borrow_mut" | "lock") =>
+        {
+            Some(call)
+        }
+        _ => None,
+    }
+}
+
+/// Whether `expr` awaits, in the iteration's own flow (not in a closure, an async block or an
+/// item, which await for themselves), or drops `name` (`drop(name)`), which ends its guard
+/// first if it comes first: `Some(true)` for an `.await`, `Some(false)` for the drop.
+fn awaits_or_drops(expr: &Expr, name: &str) -> Option<bool> {
+    struct Found<'n> {
+        name: &'n str,
+        found: Option<bool>,
+    }
+    impl Visit<'_> for Found<'_> {
+        fn visit_expr(&mut self, expr: &Expr) {
+            if self.found.is_some() {
+                return;
+            }
+            match expr {
+                Expr::Await(awaited) => {
+                    self.visit_expr(&awaited.base);
+                    self.found.get_or_insert(true);
+                }
+                Expr::Call(call)
+                    if matches!(&*call.func, Expr::Path(path) if path.path.is_ident("drop"))
+                        && matches!(call.args.first(), Some(Expr::Path(arg)) if arg.path.is_ident(self.name)) =>
+                {
+                    self.found = Some(false);
+                }
+                Expr::Closure(_) | Expr::Async(_) => {}
+                _ => visit::visit_expr(self, expr),
+            }
+        }
+        fn visit_macro(&mut self, mac: &syn::Macro) {
+            // `select!` and `join!` await out of sight.
+            let name = mac.path.segments.last().map(|last| last.ident.to_string());
+            if matches!(name.as_deref(), Some("join" | "try_join" | "select"))
+                || crate::captures::idents(mac.tokens.clone()).contains("await")
+            {
+                self.found.get_or_insert(true);
+            }
+        }
+        fn visit_item(&mut self, _: &Item) {}
+    }
+    let mut found = Found { name, found: None };
+    found.visit_expr(expr);
+    found.found
+}
+
+impl Races<'_> {
+    /// In an async loop's block, a guard of a cell or a lock that the iterations share, held
+    /// across an `.await` of the same block (the `let` of `local`): the other iterations run at that `.await`, and
+    /// the next one to take the guard panics (a `RefCell`) or waits for ever (a `Mutex`, on the
+    /// thread that would release it). The sequential loop takes it one iteration at a time.
+    /// `local` is the statement at `at` of `block`, whose earlier statements' bindings are in
+    /// scope.
+    fn guard_across_await(&mut self, block: &Block, at: usize, local: &syn::Local) {
+        {
+            let binding = match &local.pat {
+                Pat::Type(typed) => &*typed.pat,
+                pat => pat,
+            };
+            let (Pat::Ident(binding), Some(init)) = (binding, &local.init) else {
+                return;
+            };
+            if init.diverge.is_some() {
+                return;
+            }
+            let Some(call) = exclusive_guard(&init.expr) else {
+                return;
+            };
+            if self.outer_root(&call.receiver).is_none() {
+                return;
+            }
+            let name = binding.ident.to_string();
+            let later = block.stmts[at + 1..].iter().find_map(|stmt| match stmt {
+                Stmt::Local(local) => local.init.as_ref().and_then(|init| {
+                    awaits_or_drops(&init.expr, &name).or_else(|| {
+                        init.diverge
+                            .as_ref()
+                            .and_then(|(_, diverge)| awaits_or_drops(diverge, &name))
+                    })
+                }),
+                Stmt::Expr(expr, _) => awaits_or_drops(expr, &name),
+                Stmt::Macro(mac) => awaits_or_drops(
+                    &Expr::Macro(syn::ExprMacro {
+                        attrs: Vec::new(),
+                        mac: mac.mac.clone(),
+                    }),
+                    &name,
+                ),
+                Stmt::Item(_) => None,
+            });
+            if later != Some(true) {
+                return;
+            }
+            let place = written(&call.receiver);
+            let taken = written(&init.expr);
+            let method = &call.method;
+            let (what, then) = match method.to_string().as_str() {
+                "borrow_mut" => ("borrow", "panics (`already borrowed`)"),
+                _ => (
+                    "lock",
+                    "waits for ever, on the very thread that would release it",
+                ),
+            };
+            self.errors.error(
+                method,
+                format!(
+                    "cannot hold `{place}.{method}()` across an `.await` in a parallel loop: iterations run at the same time, as futures that take turns on one task, and they take turns at each `.await`, so the next iteration to {what} `{place}` while `{name}` is held {then}\n\
+                     help: finish with `{name}` before the `.await`, and drop it there (`drop({name});`, or take it in a block of its own: `{{ let mut {name} = {taken}; .. }}`); or share a `tokio::sync::Mutex`, whose `lock().await` waits for the other iterations' turn"
+                ),
+            );
+        }
+    }
+}
+
 impl Visit<'_> for Races<'_> {
     fn visit_block(&mut self, block: &Block) {
         self.scopes.push(HashSet::new());
-        for stmt in &block.stmts {
+        for (at, stmt) in block.stmts.iter().enumerate() {
             match stmt {
                 Stmt::Local(local) => {
+                    if self.kind == Kind::Async {
+                        self.guard_across_await(block, at, local);
+                    }
                     if let Some(init) = &local.init {
                         self.visit_expr(&init.expr);
                         if let Some((_, diverge)) = &init.diverge {
