@@ -1403,8 +1403,12 @@ impl Places<'_> {
 /// block's `tail`), or a `let` whose value holds none of its closures (`let n: u32 =
 /// parts.iter().map(|p| p * scale.get()).sum();`, around its initializer): an edition-2018
 /// closure borrows the view itself, and one kept by a `let` (`let f = |p| ..;`, an iterator's
-/// `map(..)`) or given as a block's value would outlive it.
-pub(crate) fn views_closures(stmt: &syn::Stmt, tail: bool) -> bool {
+/// `map(..)`) or given as a block's value would outlive it. A `let` that keeps its closures
+/// (`let bump = |k| hits.set(..);`) only in the body's own block (`in_body`), whose views then
+/// go before it and live to the body's end (see [`stores_its_closures`]): in an inner block,
+/// such a closure may be kept past the block (`fs.push(f)` into an outer `Vec`), and an
+/// edition-2018 closure, which borrows the view itself, could not.
+pub(crate) fn views_closures(stmt: &syn::Stmt, tail: bool, in_body: bool) -> bool {
     struct Awaits(bool);
     impl Visit<'_> for Awaits {
         fn visit_expr_await(&mut self, _: &syn::ExprAwait) {
@@ -1423,8 +1427,6 @@ pub(crate) fn views_closures(stmt: &syn::Stmt, tail: bool) -> bool {
     let expr = match stmt {
         syn::Stmt::Expr(_, None) if tail => return false,
         syn::Stmt::Expr(expr, _) => expr,
-        // A `let` whose value holds its closures (`let bump = |k| hits.set(..)`) too: their
-        // views go before it, for as long as its bindings live (see `stores_its_closures`).
         syn::Stmt::Local(syn::Local {
             init:
                 Some(syn::LocalInit {
@@ -1433,7 +1435,7 @@ pub(crate) fn views_closures(stmt: &syn::Stmt, tail: bool) -> bool {
                     ..
                 }),
             ..
-        }) => expr,
+        }) if in_body || consumes_its_closures(expr) => expr,
         _ => return false,
     };
     let mut awaits = Awaits(false);
@@ -1443,9 +1445,9 @@ pub(crate) fn views_closures(stmt: &syn::Stmt, tail: bool) -> bool {
 
 /// Whether `stmt` is a `let` whose value may hold the closures of its initializer (`let bump
 /// = |k| hits.set(..);`), for [`views_closures`]: the references they use are taken in
-/// statements of their own before it (`let hits = lent.get();`), which live as long as the
-/// closure, in any edition (a block around the initializer would end before the closure,
-/// which in edition 2018 captures the reference itself). A closure that holds one across an
+/// statements of their own before it (`let hits = lent.get();`), in the body's own block,
+/// which live as long as the closure can (a block around the initializer would end before the
+/// closure, which in edition 2018 captures the reference itself). A closure that holds one across an
 /// `.await` makes the future not `Send`, as the sequential loop's closure holding `&hits`
 /// does. The others' views are taken in a block around the statement (see
 /// `expand::LentUses`), which ends with it.
@@ -1628,7 +1630,7 @@ impl Visit<'_> for Places<'_> {
                     if let Some(init) = &local.init {
                         let viewed = self.closures_viewed;
                         if !self.aside && !self.in_closure && !viewed {
-                            self.closures_viewed = views_closures(stmt, tail);
+                            self.closures_viewed = views_closures(stmt, tail, body);
                         }
                         // `let _ = seen;` reads nothing: rustc captures no place bound to `_`.
                         if !(matches!(local.pat, Pat::Wild(_)) && is_place(&init.expr)) {
@@ -1650,7 +1652,7 @@ impl Visit<'_> for Places<'_> {
                     let viewed = self.closures_viewed;
                     // The outermost such statement: the views are taken around it.
                     if !self.aside && !self.in_closure && !viewed {
-                        self.closures_viewed = views_closures(stmt, tail);
+                        self.closures_viewed = views_closures(stmt, tail, body);
                     }
                     self.visit_expr(expr);
                     self.closures_viewed = viewed;

@@ -1306,6 +1306,7 @@ fn lend(named: &TokenStream, at: Span, lent: &[Ident], body: &mut syn::Block) ->
         closure_views: None,
         in_closure: false,
         before: Vec::new(),
+        in_body: false,
         tail: false,
         at_body: true,
     };
@@ -1363,6 +1364,8 @@ struct LentUses {
     /// The views a `let` that stores its closures takes, for statements of their own before
     /// it (see `captures::stores_its_closures`).
     before: Vec<(Ident, Ident)>,
+    /// Whether the statement being visited is in the body's own block.
+    in_body: bool,
 }
 
 impl LentUses {
@@ -1501,7 +1504,7 @@ impl VisitMut for LentUses {
     fn visit_stmt_mut(&mut self, stmt: &mut syn::Stmt) {
         if self.closure_views.is_none()
             && self.views.is_none()
-            && crate::captures::views_closures(stmt, self.tail)
+            && crate::captures::views_closures(stmt, self.tail, self.in_body)
         {
             self.closure_views = Some(Vec::new());
             let stores = crate::captures::stores_its_closures(stmt);
@@ -1558,6 +1561,7 @@ impl VisitMut for LentUses {
         let body = std::mem::take(&mut self.at_body);
         for (at, mut stmt) in std::mem::take(&mut block.stmts).into_iter().enumerate() {
             self.tail = at + 1 == last && !body;
+            self.in_body = body;
             self.visit_stmt_mut(&mut stmt);
             for (view, holder) in std::mem::take(&mut self.before) {
                 let at = view.span();
