@@ -1446,10 +1446,10 @@ pub(crate) fn views_closures(stmt: &syn::Stmt, tail: bool, in_body: bool) -> boo
 /// Whether `stmt` is a `let` whose value may hold the closures of its initializer (`let bump
 /// = |k| hits.set(..);`), for [`views_closures`]: the references they use are taken in
 /// statements of their own before it (`let hits = lent.get();`), in the body's own block,
-/// which live as long as the closure can (a block around the initializer would end before the
-/// closure, which in edition 2018 captures the reference itself). A closure that holds one across an
-/// `.await` makes the future not `Send`, as the sequential loop's closure holding `&hits`
-/// does. The others' views are taken in a block around the statement (see
+/// which live as long as the closure can (a block around the initializer would end before
+/// the closure, which in edition 2018 captures the reference itself). A closure that holds
+/// one across an `.await` makes the future not `Send`, as the sequential loop's closure
+/// holding `&hits` does. The others' views are taken in a block around the statement (see
 /// `expand::LentUses`), which ends with it.
 pub(crate) fn stores_its_closures(stmt: &syn::Stmt) -> bool {
     matches!(

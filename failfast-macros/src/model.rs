@@ -224,8 +224,8 @@ pub(crate) struct ParallelLoop {
     pub(crate) exit_typed: bool,
     /// Whether that type is an alias that hides what the exit carries (`Result<()>`, `Res<T>`:
     /// a path with fewer than two arguments, other than `Option`; or a `Result` whose error is a
-    /// bare name, `Result<(), BoxError>`, which may be one), or holds a trait object
-    /// (`Option<Box<dyn Shape>>`): then the rewrite checks it with the message of
+    /// bare name, `Result<(), BoxError>`, which may be one), or holds a boxed trait object
+    /// that is not `Send` (`Option<Box<dyn Shape>>`): then the rewrite checks it with the message of
     /// `failfast_runtime::rewrite::SendBack`, as rustc would report a part deep inside it
     /// (`dyn Error` in `Box<dyn Error>`) otherwise.
     pub(crate) exit_aliased: bool,

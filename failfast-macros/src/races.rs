@@ -101,7 +101,7 @@ pub(crate) const TAKING_OUT: &[&str] = &["take", "replace"];
 /// with a `next(&self)` for a standard iterator would be refused, where the sequential loop
 /// compiles; `#[allow(..)]` on the statement skips the check. (`write_all` and the like take
 /// `&mut self` whatever the type: see [`WRITING`].)
-const CHANGING_BY_TRAIT: &[(&str, usize, Change)] = &[
+const CHANGING_STD_VALUES: &[(&str, usize, Change)] = &[
     ("next", 0, Change::Stepped),
     ("next_back", 0, Change::Stepped),
     ("nth", 1, Change::Stepped),
@@ -132,7 +132,7 @@ pub(crate) fn change_of(method: &str, arguments: usize) -> Option<Change> {
     } else if TAKING_OUT.contains(&method) && arguments <= 1 {
         Some(Change::Taken)
     } else {
-        CHANGING_BY_TRAIT
+        CHANGING_STD_VALUES
             .iter()
             .find(|&&(name, takes, _)| name == method && takes == arguments)
             .map(|&(_, _, change)| change)
@@ -146,11 +146,11 @@ pub(crate) enum Change {
     Container,
     /// `Option` or a set ([`TAKING_OUT`]).
     Taken,
-    /// An `Iterator` ([`CHANGING_BY_TRAIT`], as the next three).
+    /// A standard iterator ([`CHANGING_STD_VALUES`], as the next two).
     Stepped,
-    /// An `io::BufRead`.
+    /// A standard buffered reader.
     ReadBuffered,
-    /// A `Hasher`.
+    /// The standard `DefaultHasher`.
     Hashed,
 }
 

@@ -58,8 +58,8 @@ pub(crate) trait Source: Sync {
     /// `None` when none are left; the payload if pulling the input panicked (the items pulled
     /// with it are dropped, and nothing more is pulled). A source that pulls a lazy input
     /// item by item reads `cancelled()` before each `next()`: once the run has ended (an
-    /// exit, a stop from outside, an enclosing loop's end) nothing more is taken from the
-    /// input, not even the rest of a batch.
+    /// exit, a stop from outside, an enclosing loop's end, a deadline that no timer watches)
+    /// nothing more is taken from the input, not even the rest of a batch.
     fn claim<'a>(
         &'a self,
         want: usize,
