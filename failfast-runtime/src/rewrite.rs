@@ -34,27 +34,51 @@ pub use moved::{
 use std::marker::PhantomData;
 use std::ops::ControlFlow;
 
-/// The items of a thread loop go to worker threads.
-#[diagnostic::on_unimplemented(
-    message = "the items of a parallel loop are sent to worker threads, but `{Self}` cannot be sent between threads safely",
-    label = "the items of this input are not `Send`",
-    note = "use `Arc` instead of `Rc`, and `dyn Trait + Send + Sync` for a trait object; items borrowed from the input (`&T`) need `T: Sync`; or loop over values that are `Send` (indices, owned data) and build the rest inside the body"
-)]
-pub trait SendItem: Send {}
-impl<T: Send> SendItem for T {}
+/// Two traits that ask for `$bound` with one message, implemented for every `T: $for`:
+/// `$recommended`, whose impl rustc looks through, to report the part deep inside a type that
+/// fails and to suggest a bound for a type parameter; and `$whole`, whose impl it does not
+/// (`do_not_recommend`), to report the whole type with the message, where no type parameter
+/// is in sight. One message, so that the two cannot drift apart.
+macro_rules! bound_twice {
+    (
+        $(#[$recommended_doc:meta])*
+        $recommended:ident,
+        $(#[$whole_doc:meta])*
+        $whole:ident,
+        bound = $bound:path,
+        for = [$($for:tt)+],
+        message = $message:literal,
+        label = $label:literal,
+        note = $note:literal $(,)?
+    ) => {
+        $(#[$recommended_doc])*
+        #[diagnostic::on_unimplemented(message = $message, label = $label, note = $note)]
+        pub trait $recommended: $bound {}
+        impl<T: $($for)+> $recommended for T {}
 
-/// [`SendItem`], for a function with no type parameter in sight (no generics, no `impl Trait`
-/// parameter, no `self` whose type's may be): there rustc would report a part deep inside an
-/// item (`dyn Handler` in `&Arc<dyn Handler>`) without this message, and has no type parameter
-/// to suggest a bound for (where it suggests `T: Sync` better than this message could).
-#[diagnostic::on_unimplemented(
+        $(#[$whole_doc])*
+        #[diagnostic::on_unimplemented(message = $message, label = $label, note = $note)]
+        pub trait $whole: $bound {}
+        #[diagnostic::do_not_recommend]
+        impl<T: $($for)+> $whole for T {}
+    };
+}
+
+bound_twice! {
+    /// The items of a thread loop go to worker threads.
+    SendItem,
+    /// [`SendItem`], for a function with no type parameter in sight (no generics, no `impl
+    /// Trait` parameter, no `self` whose type's may be): there rustc would report a part deep
+    /// inside an item (`dyn Handler` in `&Arc<dyn Handler>`) without this message, and has no
+    /// type parameter to suggest a bound for (where it suggests `T: Sync` better than this
+    /// message could).
+    SendToWorkers,
+    bound = Send,
+    for = [Send],
     message = "the items of a parallel loop are sent to worker threads, but `{Self}` cannot be sent between threads safely",
     label = "the items of this input are not `Send`",
-    note = "use `Arc` instead of `Rc`, and `dyn Trait + Send + Sync` for a trait object; items borrowed from the input (`&T`) need `T: Sync`; or loop over values that are `Send` (indices, owned data) and build the rest inside the body"
-)]
-pub trait SendToWorkers: Send {}
-#[diagnostic::do_not_recommend]
-impl<T: Send> SendToWorkers for T {}
+    note = "use `Arc` instead of `Rc`, and `dyn Trait + Send + Sync` for a trait object; items borrowed from the input (`&T`) need `T: Sync`; or loop over values that are `Send` (indices, owned data) and build the rest inside the body",
+}
 
 /// The values of a thread `while let` loop go to worker threads: the message for a part of
 /// one that the loop's pattern moves out (see [`Whole`]).
@@ -94,39 +118,32 @@ pub trait SendBack: Send {}
 #[diagnostic::do_not_recommend]
 impl<T: Send> SendBack for T {}
 
-/// A value declared outside a thread loop and used by its body: the iterations share it.
-///
-/// The rewrite checks each variable the body uses (`seen`, `self`) with
-/// [`shared_by_iterations`] before the loop, at the `for` keyword, so that rustc reports a
-/// place that is not `Sync` with this message, and not as a requirement of the body's
-/// closure, which the user did not write (rustc then drops its own report of it).
-#[diagnostic::on_unimplemented(
+bound_twice! {
+    /// A value declared outside a thread loop and used by its body: the iterations share it.
+    ///
+    /// The rewrite checks each variable the body uses (`seen`, `self`) with
+    /// [`shared_by_iterations`] before the loop, at the `for` keyword, so that rustc reports a
+    /// place that is not `Sync` with this message, and not as a requirement of the body's
+    /// closure, which the user did not write (rustc then drops its own report of it).
+    SharedCapture,
+    /// [`SharedCapture`], for a loop with no type parameter in sight (see [`SendToWorkers`]):
+    /// not recommended, so that rustc reports the variable the body uses with the loop's
+    /// message, rather than `Sync`'s for a part deep inside it (a `Cell` field of a struct, an
+    /// `Rc` in a `HashMap` through the map's own internals). Where a type parameter is in
+    /// sight, rustc's report suggests a bound for it instead.
+    SharedByIterations,
+    bound = Sync,
+    for = [?Sized + Sync],
     message = "the iterations of a parallel loop use `{Self}` from several threads at once, but it cannot be shared between threads safely",
     label = "the body of this loop uses `{Self}`, declared outside it",
-    note = "share it safely: a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`, `&(dyn Trait + Sync)` for a trait object, a `+ Sync` bound for a generic or `impl Trait` parameter (and `Fn`, not `FnMut`, for a function the body calls: iterations call it at once); or build it inside the body"
-)]
-pub trait SharedCapture: Sync {}
-impl<T: ?Sized + Sync> SharedCapture for T {}
+    note = "share it safely: a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`, `&(dyn Trait + Sync)` for a trait object, a `+ Sync` bound for a generic or `impl Trait` parameter (and `Fn`, not `FnMut`, for a function the body calls: iterations call it at once); or build it inside the body",
+}
 
 /// See [`SharedCapture`]. The place is a variable (`Sized`), coerced to a trait object rather
 /// than bound by a type parameter, so that rustc's error quotes no line of this crate
 /// ("required by a bound in ..").
 #[inline(always)]
 pub fn shared_by_iterations(_: &dyn SharedCapture) {}
-
-/// [`SharedCapture`], for a loop with no type parameter in sight (see [`SendToWorkers`]): not
-/// recommended, so that rustc reports the variable the body uses with the loop's message,
-/// rather than `Sync`'s for a part deep inside it (a `Cell` field of a struct, an `Rc` in a
-/// `HashMap` through the map's own internals). Where a type parameter is in sight, rustc's
-/// report suggests a bound for it instead.
-#[diagnostic::on_unimplemented(
-    message = "the iterations of a parallel loop use `{Self}` from several threads at once, but it cannot be shared between threads safely",
-    label = "the body of this loop uses `{Self}`, declared outside it",
-    note = "share it safely: a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`, `&(dyn Trait + Sync)` for a trait object, a `+ Sync` bound for a generic or `impl Trait` parameter (and `Fn`, not `FnMut`, for a function the body calls: iterations call it at once); or build it inside the body"
-)]
-pub trait SharedByIterations: Sync {}
-#[diagnostic::do_not_recommend]
-impl<T: ?Sized + Sync> SharedByIterations for T {}
 
 /// [`shared_by_iterations`], with no type parameter in sight: see [`SharedByIterations`].
 #[inline(always)]
