@@ -444,10 +444,13 @@ impl<S: Source, B: Body<S::Item>> Run<'_, S, B> {
                 {
                     return Next::Alone;
                 }
-                // A deadline that no timer watches is read too: it ends the run at the next
-                // claim (`time_out_if_due` above), and nothing is pulled past it meanwhile.
+                // A deadline that no timer watches is read too, as above: once it has passed,
+                // nothing more is pulled.
                 let ended = || {
-                    watch.is_cancelled() || self.deadline.is_some_and(|due| Instant::now() >= due)
+                    if self.deadline.is_some() {
+                        self.time_out_if_due();
+                    }
+                    watch.is_cancelled()
                 };
                 match self.source.claim(pace.batch, hand, ended) {
                     Ok(Some(claimed)) => {
