@@ -86,9 +86,20 @@ fn a_stop_after_the_loop_finished_changes_nothing() {
 fn a_stop_from_inside_an_iteration_stops_the_loop() {
     let token = StopToken::new();
     let ran = AtomicUsize::new(0);
+    let before = AtomicUsize::new(0);
     let result = Loop::new(2).stop(&token).try_for_each(0.., |i| {
         ran.fetch_add(1, SeqCst);
+        if i < 10 {
+            before.fetch_add(1, SeqCst);
+        }
         if i == 10 {
+            // The items before this one were taken before it, but may still wait in a hand
+            // (items of a loop start in no set order): the other worker runs them first, so
+            // that the count below tells that only the stop ended the loop.
+            let waited = Instant::now();
+            while before.load(SeqCst) < 10 && waited.elapsed() < HANG {
+                thread::yield_now();
+            }
             token.stop();
         }
         Ok::<(), Stopped>(())
