@@ -148,10 +148,21 @@ impl Options {
         let name = key.get_ident().map(ToString::to_string).unwrap_or_default();
         let known = OPTIONS.contains(&name.as_str());
         if !input.peek(Token![=]) {
-            let message = if known {
-                format!("`{name}` needs a value\nhelp: write `{}`", example(&name))
-            } else {
-                unknown_message(&name)
+            // `workers: 4`, as a struct literal is written: one error, at the option, and the
+            // rest of it skipped, so that syn adds no "expected `,`" at the colon.
+            let colon = input.peek(Token![:]) && !input.peek(Token![::]);
+            if colon {
+                input.parse::<Token![:]>()?;
+            }
+            let rest = skip_to_comma(input)?;
+            let message = match (known, colon && !rest.is_empty()) {
+                (true, true) => format!(
+                    "an option of `#[fail_fast]` is set with `=`, not `:`\nhelp: write `{name} = {rest}`"
+                ),
+                (true, false) => {
+                    format!("`{name}` needs a value\nhelp: write `{}`", example(&name))
+                }
+                (false, _) => unknown_message(&name),
             };
             errors.error(key, message);
             return Ok(());
@@ -342,6 +353,22 @@ fn made_by(value: &Expr) -> Option<&'static str> {
 const OPTIONS: [&str; 5] = ["workers", "crate", "stop", "timeout", "deadline"];
 
 /// What to write for the option `name`, in a help.
+/// Skips the tokens up to the next `,` (or the end), and gives them as written.
+fn skip_to_comma(input: ParseStream) -> syn::Result<String> {
+    input.step(|cursor| {
+        let mut rest = *cursor;
+        let mut skipped = TokenStream::new();
+        while let Some((tree, next)) = rest.token_tree() {
+            if matches!(&tree, proc_macro2::TokenTree::Punct(p) if p.as_char() == ',') {
+                break;
+            }
+            skipped.extend([tree]);
+            rest = next;
+        }
+        Ok((skipped.to_string(), rest))
+    })
+}
+
 fn example(name: &str) -> &'static str {
     match name {
         "crate" => "crate = failfast",
@@ -525,6 +552,22 @@ mod tests {
         assert!(messages[0].starts_with("`workers = 0`"));
         assert!(messages[1].contains("did you mean `workers`?"));
         assert!(messages[2].contains("must name a path"));
+    }
+
+    #[test]
+    fn an_option_set_with_a_colon_is_one_error_that_shows_it_with_equals() {
+        let (options, messages) = parse(quote!(workers: n * 2, stop = &token));
+        assert_eq!(
+            messages,
+            ["an option of `#[fail_fast]` is set with `=`, not `:`\nhelp: write `workers = n * 2`"]
+        );
+        assert!(
+            options.stop.is_some(),
+            "the options after it are still read"
+        );
+        let (_, messages) = parse(quote!(workers, timeout));
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages.iter().all(|m| m.contains("needs a value")));
     }
 
     #[test]
