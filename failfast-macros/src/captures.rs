@@ -458,6 +458,7 @@ impl Locals {
             any: bound(Binding::Mut),
             containers: bound(Binding::Container),
             written: bound(Binding::MutRef),
+            taking: bound(Binding::RefMut),
         })
     }
 
@@ -529,6 +530,11 @@ pub(crate) struct Mutable {
     /// Those of `any`, and the parameters that are a `&mut` of a writer (see
     /// [`Binding::MutRef`]): `write!` to one changes it.
     pub(crate) written: HashSet<String>,
+    /// Those of `any` and `written`, and the parameters that are a `&mut` of any type (and
+    /// `self` in a `&mut self` method): a `while let` head's taking method (`next`, `pop`,
+    /// `next_page`) called on one takes it mutably (on such a parameter itself, not on a
+    /// field of it, whose type is not in sight).
+    pub(crate) taking: HashSet<String>,
 }
 
 /// A marked loop, found by its pattern and body (see [`loop_key`]), and what the function
@@ -560,6 +566,10 @@ fn loop_key(pat: &Pat, body: &Block) -> String {
 enum Binding {
     /// Not `mut`: the body cannot change it through a method (only through what it points to).
     Plain,
+    /// A parameter that is a `&mut` of a type the source does not show (`client: &mut
+    /// Client`), or `self` in a `&mut self` method: a `while let` head's stateful method
+    /// (`client.next_page()`) takes it mutably, where a method of the body may not.
+    RefMut,
     /// A parameter that is a `&mut` of a writer (see [`mut_writer`]), not `mut` itself:
     /// `write!` to it changes what it points to, where another method may not (a concurrent
     /// queue's `push(&self)`).
@@ -606,8 +616,13 @@ fn parameters(signature: &syn::Signature) -> HashMap<String, Binding> {
     let mut names = HashMap::new();
     for input in &signature.inputs {
         match input {
-            syn::FnArg::Receiver(_) => {
-                names.insert("self".to_string(), Binding::Plain);
+            syn::FnArg::Receiver(receiver) => {
+                let by_mut_ref = receiver.reference.is_some() && receiver.mutability.is_some();
+                let kind = match by_mut_ref {
+                    true => Binding::RefMut,
+                    false => Binding::Plain,
+                };
+                names.insert("self".to_string(), kind);
             }
             syn::FnArg::Typed(typed) => match &*typed.pat {
                 Pat::Ident(binding) if mut_container(&typed.ty) => {
@@ -617,6 +632,12 @@ fn parameters(signature: &syn::Signature) -> HashMap<String, Binding> {
                     if binding.mutability.is_none() && mut_writer(&typed.ty, signature) =>
                 {
                     names.insert(binding.ident.to_string(), Binding::MutRef);
+                }
+                Pat::Ident(binding)
+                    if binding.mutability.is_none()
+                        && matches!(&*typed.ty, syn::Type::Reference(r) if r.mutability.is_some()) =>
+                {
+                    names.insert(binding.ident.to_string(), Binding::RefMut);
                 }
                 pat => names.extend(bindings_mut(pat, container_type(&typed.ty))),
             },

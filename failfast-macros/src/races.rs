@@ -197,7 +197,7 @@ fn help(kind: Kind) -> &'static str {
 const HEAD_HELP: &str = "help: recurse instead (the same parallel loop reached again inside an iteration shares one limit), or send the new work on a channel whose receiver the head reads";
 
 /// The help for a use of what a `while let` loop's head takes its items from.
-const TAKEN_HELP: &str = "help: compute what the body needs in the head and bind it with the item (`while let Some((x, left)) = it.next().map(|x| (x, it.len()))`), or recurse, or send the work on a channel whose receiver the head reads";
+const TAKEN_HELP: &str = "help: take the items from a value the body does not use (a pager or cursor of its own, a channel's receiver), or compute what the body needs in the head and bind it with the item (`while let Some((x, left)) = it.next().map(|x| (x, it.len()))`), or recurse, or send the work on a channel whose receiver the head reads";
 
 /// Reports every change, in the body of `described`, of a variable declared outside it. A
 /// `while let` loop's head: changing a variable it uses is reported whether or not it is
@@ -261,20 +261,29 @@ const TAKING: &[&str] = &[
     "changed",
 ];
 
+/// Whether `method` takes the next item through `&mut self`: one of [`TAKING`], or a stateful
+/// "next" or "pop" of the user's own (`next_page`, `next_batch`, `pop_job`).
+fn taking(method: &str) -> bool {
+    TAKING.contains(&method) || method.starts_with("next_") || method.starts_with("pop_")
+}
+
 /// The variables `head` takes its items from mutably, each with how (`it.next()`): a
-/// `&mut` of one, an assignment to one (`i += 1`), or a [`TAKING`] method called on one that
-/// the function declares `mut` (a
+/// `&mut` of one, an assignment to one (`i += 1`), or a [`taking`] method called on one that
+/// the function declares `mut` or as a `&mut` (a
 /// `SegQueue`'s `pop(&self)` or crossbeam's `recv(&self)` needs no `mut`). `None` for
 /// `mutable`: the declarations cannot be seen, and only a `&mut` counts.
-fn taken_by(head: &Expr, mutable: Option<&HashSet<String>>) -> Vec<(Vec<String>, String)> {
-    struct Taken<'m>(Option<&'m HashSet<String>>, Vec<(Vec<String>, String)>);
+fn taken_by(head: &Expr, mutable: Option<&Mutable>) -> Vec<(Vec<String>, String)> {
+    struct Taken<'m>(Option<&'m Mutable>, Vec<(Vec<String>, String)>);
     impl Visit<'_> for Taken<'_> {
         fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
             let method = call.method.to_string();
             if let Some(place) = segments(&call.receiver) {
-                if TAKING.contains(&method.as_str())
-                    && self.0.is_some_and(|m| m.contains(&place[0]))
-                {
+                // A `&mut` parameter's (or `&mut self`'s) own method, not a field's: the
+                // field's type is not in sight, and may be a concurrent queue's.
+                let declared = |m: &Mutable| {
+                    m.any.contains(&place[0]) || place.len() == 1 && m.taking.contains(&place[0])
+                };
+                if taking(&method) && self.0.is_some_and(declared) {
                     self.1
                         .push((place, format!("{}.{method}()", written(&call.receiver))));
                 }
@@ -710,7 +719,7 @@ impl Races<'_> {
     /// from mutably (whose change was not reported already): the head's `&mut` and the
     /// iterations' `&` would overlap.
     fn uses_of_taken(&mut self, head: &Expr, shares: &[Shared]) {
-        let taken = taken_by(head, self.mutable.map(|mutable| &mutable.any));
+        let taken = taken_by(head, self.mutable);
         for Shared { place, .. } in shares {
             let Some(name) = self.outer_root(place).map(ToString::to_string) else {
                 continue;
