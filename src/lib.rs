@@ -153,8 +153,11 @@
 //!
 //! Once a failure is recorded, nothing more is pulled from the input, no iteration starts
 //! (except at most `workers - 1` that other workers were starting in that same instant),
-//! items pulled but not started are dropped, and the loop returns as soon as the running
-//! iterations have finished. A running iteration is never interrupted; long ones poll
+//! items pulled but not started are dropped (each on its own: a panicking `Drop` among them
+//! never aborts, and the first panic is the one resumed), and the loop returns as soon as the
+//! running iterations have finished. The items still in the input are dropped with it, as
+//! the sequential loop drops them: a `Vec`'s `IntoIter` aborts the process on a second
+//! panicking `Drop` among its items, in either loop. A running iteration is never interrupted; long ones poll
 //! [`cancelled()`] and return early:
 //!
 //! ```
