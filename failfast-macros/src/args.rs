@@ -148,21 +148,33 @@ impl Options {
         let name = key.get_ident().map(ToString::to_string).unwrap_or_default();
         let known = OPTIONS.contains(&name.as_str());
         if !input.peek(Token![=]) {
-            // `workers: 4`, as a struct literal is written: one error, at the option, and the
-            // rest of it skipped, so that syn adds no "expected `,`" at the colon.
+            // `workers: 4`, as a struct literal is written: one error, at the option, with the
+            // value read as the `=` path reads it, so that syn adds no "expected `,`" at the
+            // colon.
             let colon = input.peek(Token![:]) && !input.peek(Token![::]);
             if colon {
                 input.parse::<Token![:]>()?;
             }
-            let rest = skip_to_comma(input)?;
-            let message = match (known, colon && !rest.is_empty()) {
-                (true, true) => format!(
-                    "an option of `#[fail_fast]` is set with `=`, not `:`\nhelp: write `{name} = {rest}`"
-                ),
-                (true, false) => {
+            let value = match colon && !input.peek(Token![=]) {
+                true => input.fork().parse::<Expr>().ok(),
+                false => None,
+            };
+            let message = match (known, value) {
+                (true, Some(value)) => {
+                    input.parse::<Expr>()?;
+                    format!(
+                        "an option of `#[fail_fast]` is set with `=`, not `:`\nhelp: write `{name} = {}`",
+                        quote::quote!(#value)
+                    )
+                }
+                (true, None) => {
+                    skip_to_comma(input);
                     format!("`{name}` needs a value\nhelp: write `{}`", example(&name))
                 }
-                (false, _) => unknown_message(&name),
+                (false, _) => {
+                    skip_to_comma(input);
+                    unknown_message(&name)
+                }
             };
             errors.error(key, message);
             return Ok(());
@@ -352,23 +364,22 @@ fn made_by(value: &Expr) -> Option<&'static str> {
 /// The options of `#[fail_fast]`.
 const OPTIONS: [&str; 5] = ["workers", "crate", "stop", "timeout", "deadline"];
 
-/// What to write for the option `name`, in a help.
-/// Skips the tokens up to the next `,` (or the end), and gives them as written.
-fn skip_to_comma(input: ParseStream) -> syn::Result<String> {
-    input.step(|cursor| {
+/// Skips the tokens up to the next `,` (or the end), of an option already reported.
+fn skip_to_comma(input: ParseStream) {
+    let skipped = input.step(|cursor| {
         let mut rest = *cursor;
-        let mut skipped = TokenStream::new();
         while let Some((tree, next)) = rest.token_tree() {
             if matches!(&tree, proc_macro2::TokenTree::Punct(p) if p.as_char() == ',') {
                 break;
             }
-            skipped.extend([tree]);
             rest = next;
         }
-        Ok((skipped.to_string(), rest))
-    })
+        Ok(((), rest))
+    });
+    debug_assert!(skipped.is_ok(), "a step that only moves on cannot fail");
 }
 
+/// What to write for the option `name`, in a help.
 fn example(name: &str) -> &'static str {
     match name {
         "crate" => "crate = failfast",
