@@ -532,8 +532,10 @@ pub(crate) struct Mutable {
     pub(crate) written: HashSet<String>,
     /// Those of `any` and `written`, and the parameters that are a `&mut` of any type (and
     /// `self` in a `&mut self` method): a `while let` head's taking method (`next`, `pop`,
-    /// `next_page`) called on one takes it mutably (on such a parameter itself, not on a
-    /// field of it, whose type is not in sight).
+    /// `recv`) called on one takes it mutably (on such a parameter itself, not on a field of
+    /// it, whose type is not in sight). Not a method of the user's own naming (`next_page`,
+    /// `pop_job`): a `&mut self` method's head may well call a `&self` one (an atomic's
+    /// `fetch_add`, a queue behind a lock), and such a loop compiles.
     pub(crate) taking: HashSet<String>,
 }
 
@@ -566,9 +568,9 @@ fn loop_key(pat: &Pat, body: &Block) -> String {
 enum Binding {
     /// Not `mut`: the body cannot change it through a method (only through what it points to).
     Plain,
-    /// A parameter that is a `&mut` of a type the source does not show (`client: &mut
-    /// Client`), or `self` in a `&mut self` method: a `while let` head's stateful method
-    /// (`client.next_page()`) takes it mutably, where a method of the body may not.
+    /// A parameter that is a `&mut` of a type the source does not show (`rx: &mut
+    /// Receiver<Job>`), or `self` in a `&mut self` method: a `while let` head's taking method
+    /// (`rx.recv()`, `self.next()`) takes it mutably, where a method of the body may not.
     RefMut,
     /// A parameter that is a `&mut` of a writer (see [`mut_writer`]), not `mut` itself:
     /// `write!` to it changes what it points to, where another method may not (a concurrent
@@ -617,7 +619,9 @@ fn parameters(signature: &syn::Signature) -> HashMap<String, Binding> {
     for input in &signature.inputs {
         match input {
             syn::FnArg::Receiver(receiver) => {
-                let by_mut_ref = receiver.reference.is_some() && receiver.mutability.is_some();
+                // `&mut self`, or `self: &mut Self` (syn gives both their type).
+                let by_mut_ref =
+                    matches!(&*receiver.ty, syn::Type::Reference(r) if r.mutability.is_some());
                 let kind = match by_mut_ref {
                     true => Binding::RefMut,
                     false => Binding::Plain,

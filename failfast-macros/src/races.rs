@@ -197,7 +197,7 @@ fn help(kind: Kind) -> &'static str {
 const HEAD_HELP: &str = "help: recurse instead (the same parallel loop reached again inside an iteration shares one limit), or send the new work on a channel whose receiver the head reads";
 
 /// The help for a use of what a `while let` loop's head takes its items from.
-const TAKEN_HELP: &str = "help: take the items from a value the body does not use (a pager or cursor of its own, a channel's receiver), or compute what the body needs in the head and bind it with the item (`while let Some((x, left)) = it.next().map(|x| (x, it.len()))`), or recurse, or send the work on a channel whose receiver the head reads";
+const TAKEN_HELP: &str = "help: compute what the body needs in the head and bind it with the item (`while let Some((x, left)) = it.next().map(|x| (x, it.len()))`), or recurse, or send the work on a channel whose receiver the head reads";
 
 /// Reports every change, in the body of `described`, of a variable declared outside it. A
 /// `while let` loop's head: changing a variable it uses is reported whether or not it is
@@ -261,14 +261,8 @@ const TAKING: &[&str] = &[
     "changed",
 ];
 
-/// Whether `method` takes the next item through `&mut self`: one of [`TAKING`], or a stateful
-/// "next" or "pop" of the user's own (`next_page`, `next_batch`, `pop_job`).
-fn taking(method: &str) -> bool {
-    TAKING.contains(&method) || method.starts_with("next_") || method.starts_with("pop_")
-}
-
 /// The variables `head` takes its items from mutably, each with how (`it.next()`): a
-/// `&mut` of one, an assignment to one (`i += 1`), or a [`taking`] method called on one that
+/// `&mut` of one, an assignment to one (`i += 1`), or a [`TAKING`] method called on one that
 /// the function declares `mut` or as a `&mut` (a
 /// `SegQueue`'s `pop(&self)` or crossbeam's `recv(&self)` needs no `mut`). `None` for
 /// `mutable`: the declarations cannot be seen, and only a `&mut` counts.
@@ -283,7 +277,7 @@ fn taken_by(head: &Expr, mutable: Option<&Mutable>) -> Vec<(Vec<String>, String)
                 let declared = |m: &Mutable| {
                     m.any.contains(&place[0]) || place.len() == 1 && m.taking.contains(&place[0])
                 };
-                if taking(&method) && self.0.is_some_and(declared) {
+                if TAKING.contains(&method.as_str()) && self.0.is_some_and(declared) {
                     self.1
                         .push((place, format!("{}.{method}()", written(&call.receiver))));
                 }
