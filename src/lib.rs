@@ -400,6 +400,18 @@
 //! sends nothing back), the attribute on `while`, `loop`, closures or items, and a function with zero
 //! or several outermost loops and no marker.
 //!
+//! Two refusals still come as rustc's own borrow errors, because the macro cannot see a
+//! method's receiver:
+//! - "cannot borrow `counter` as mutable, as it is a captured variable in a `Fn` closure"
+//!   (E0596) at a method call on a value declared outside a thread loop: the method takes
+//!   `&mut self`, and iterations call it at once. Share the value behind a `Mutex`, use an
+//!   atomic, or collect with [`try_map`].
+//! - "cannot borrow `*client` as immutable because previous closure requires unique access"
+//!   (E0501) at a `while let`: its head steps a value through a `&mut self` method of your own
+//!   (`client.next_page()`) that the body uses too, and the head runs while iterations run.
+//!   Step something the body does not use (a pager of its own, a channel's receiver), or put
+//!   the shared part behind a lock.
+//!
 //! # Async loops
 //!
 //! A loop whose body contains `.await`, in an `async fn` or async block, runs its iterations as
