@@ -178,6 +178,7 @@ impl Signal {
     /// [`wait_for`](Self::wait_for) for a change `expected` in a window: asleep until the
     /// window opens, spinning through it, asleep again after it (see "Waking ahead"); also
     /// returns how long it spun.
+    #[cfg_attr(loom, allow(unused_mut))]
     pub(crate) fn wait_for_expected<R>(
         &self,
         expected: Expected,

@@ -137,6 +137,7 @@ pub(crate) trait Visit: Sync {
     /// end there.
     fn deadline(&self) -> Option<Instant>;
     /// Stops the run if its [`deadline`](Self::deadline) has passed.
+    #[cfg_attr(loom, allow(dead_code))]
     fn time_out_if_due(&self);
     /// A panic of a visit outside the run's items (a `tracing` subscriber's, as the visitor
     /// enters or leaves the run's span): it ends the run as an iteration's panic would.
@@ -986,6 +987,7 @@ impl Published<'_> {
     /// the owner sleeps until a notification or the deadline.
     #[cold]
     #[inline(never)]
+    #[cfg_attr(loom, allow(unused_mut))]
     fn wait_until(&self, deadline: Instant, mut poll: impl FnMut() -> Option<Step>) -> Step {
         #[cfg(not(loom))]
         {

@@ -30,6 +30,8 @@ use crate::outcome::LoopStep;
 use crate::pool::{self, Work};
 use crate::stop::{Armed, StopToken, Stopped};
 use crate::Settings;
+// Under loom, the stop token's timer thread (which discards a late payload) is left out.
+#[cfg_attr(loom, allow(unused_imports))]
 pub(crate) use ending::{discard, keep_first, Values};
 use fed::Fed;
 pub use group::LoopSite;
