@@ -416,9 +416,12 @@ pub(crate) fn self_taken_and_used(head: &Expr, body: &Block) -> Vec<(Expr, &'sta
 /// The rewrite's method that asks rustc whether a place is a standard container whose own
 /// `method` takes the next item through `&mut self`: only `pop` (`Vec`, `BinaryHeap`,
 /// `String`), `pop_front` and `pop_back` (`VecDeque`, `LinkedList`), and `pop_first` and
-/// `pop_last` (`BTreeMap`, `BTreeSet`) are such methods.
+/// `pop_last` (`BTreeMap`, `BTreeSet`) are such methods; and `next`, `next_back` and `nth` of
+/// a standard iterator, and `recv` and `recv_many` of a tokio receiver.
 fn popped_by(method: &str) -> Option<&'static str> {
     match method {
+        "next" | "next_back" | "nth" => Some("__failfast_stepped"),
+        "recv" | "recv_many" => Some("__failfast_received"),
         "pop" => Some("__failfast_popped"),
         "pop_front" | "pop_back" => Some("__failfast_popped_at_ends"),
         "pop_first" | "pop_last" => Some("__failfast_popped_in_order"),

@@ -289,6 +289,17 @@ changed_kind!(StdBufReader, __failfast_read_buffered:
 
 changed_kind!(StdHasher, __failfast_hashed: std::hash::DefaultHasher);
 
+// tokio's receivers, whose `recv` takes `&mut self` (std's and crossbeam's take `&self`): an
+// actor's `while let Some(msg) = self.rx.recv().await { self.handle(msg).await? }`.
+#[cfg(feature = "tokio")]
+changed_kind!(TokioReceiver, __failfast_received:
+    tokio::sync::mpsc::Receiver<T> where [T],
+    tokio::sync::mpsc::UnboundedReceiver<T> where [T],
+    tokio::sync::broadcast::Receiver<T> where [T],
+);
+#[cfg(not(feature = "tokio"))]
+changed_kind!(TokioReceiver, __failfast_received:);
+
 impl<'a, T: ?Sized> std::ops::Deref for Changes<'a, T> {
     type Target = ChangesAnotherType<'a, T>;
     fn deref(&self) -> &ChangesAnotherType<'a, T> {
@@ -323,12 +334,14 @@ impl NotChangedByFutures for AnotherType {}
 /// `pop`, `pop_front`, `pop_back`, `pop_first` or `pop_last` (`self.queue.pop_front()`),
 /// which take `&mut self`, while the iterations use it too (`self.queue.len()`, or
 /// `self.check(x)` with the whole `self`): the macro cannot see a field's type, so the rewrite
-/// asks rustc, by method ([`Popped`], [`PoppedAtEnds`], [`PoppedInOrder`]). Any other type (a
-/// queue of the user's own with a `pop(&self)`) is left to rustc.
+/// asks rustc, by method ([`Popped`], [`PoppedAtEnds`], [`PoppedInOrder`]); so for a standard
+/// iterator's `next`, `next_back` and `nth` ([`StdIterator`]) and a tokio receiver's `recv`
+/// and `recv_many` ([`TokioReceiver`]). Any other type (a queue of the user's own with a
+/// `pop(&self)`, crossbeam's `recv(&self)`) is left to rustc.
 #[diagnostic::on_unimplemented(
     message = "the head of this parallel `while let` loop takes its items from the `{Self}` that the iterations use, while they run: a data race",
     label = "the head changes this `{Self}` while iterations that use it run",
-    note = "compute what the body needs in the head and bind it with the item (`while let Some((x, left)) = q.pop_front().map(|x| (x, q.len()))`), or recurse (the same parallel loop reached again inside an iteration shares one limit), or send the work on a channel whose receiver the head reads"
+    note = "borrow apart, before the loop, the fields the body needs (`let cfg = &self.cfg;`), so that it does not use all of `self` (a method of `self` does); or compute what the body needs in the head and bind it with the item (`while let Some((x, left)) = q.pop_front().map(|x| (x, q.len()))`), or recurse (the same parallel loop reached again inside an iteration shares one limit), or send the work on a channel whose receiver the head reads"
 )]
 pub trait NotTakenFromByTheHead {}
 #[diagnostic::do_not_recommend]

@@ -46,4 +46,45 @@ impl Worklist {
     }
 }
 
+// An actor: tokio's `recv` takes `&mut self`, and `self.handle(..)` uses all of `self`.
+struct Actor {
+    inbox: tokio::sync::mpsc::Receiver<u32>,
+    limit: u32,
+}
+
+impl Actor {
+    async fn handle(&self, message: u32) -> Result<(), String> {
+        if message > self.limit {
+            return Err(format!("{message} is over the limit"));
+        }
+        Ok(())
+    }
+
+    #[fail_fast(workers = 4)]
+    async fn run(&mut self) -> Result<(), String> {
+        while let Some(message) = self.inbox.recv().await {
+            self.handle(message).await?;
+        }
+        Ok(())
+    }
+}
+
+// A standard iterator's `next` takes `&mut self` too.
+struct Ids {
+    ids: std::vec::IntoIter<u32>,
+    limit: u32,
+}
+
+impl Ids {
+    #[fail_fast(workers = 2)]
+    fn check(&mut self) -> Result<(), String> {
+        while let Some(id) = self.ids.next() {
+            if id > self.limit || self.ids.len() == 0 {
+                return Err(format!("{id}"));
+            }
+        }
+        Ok(())
+    }
+}
+
 fn main() {}

@@ -58,7 +58,68 @@ impl Shared {
     }
 }
 
+// An actor whose body uses other fields than the receiver the head takes from, and one whose
+// receiver's `recv` takes `&self` (std's): neither races.
+struct Actor {
+    inbox: tokio::sync::mpsc::Receiver<u32>,
+    handled: AtomicU32,
+}
+
+impl Actor {
+    #[fail_fast(workers = 4)]
+    async fn run(&mut self) -> Result<(), String> {
+        while let Some(message) = self.inbox.recv().await {
+            std::future::ready(()).await;
+            self.handled.fetch_add(message, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
+struct StdActor {
+    inbox: std::sync::mpsc::Receiver<u32>,
+    limit: u32,
+}
+
+impl StdActor {
+    fn fits(&self, message: u32) -> bool {
+        message <= self.limit
+    }
+
+    #[fail_fast(workers = 4)]
+    async fn run(&mut self) -> Result<(), String> {
+        while let Ok(message) = self.inbox.recv() {
+            std::future::ready(()).await;
+            if !self.fits(message) {
+                return Err(format!("{message} is over the limit"));
+            }
+        }
+        Ok(())
+    }
+}
+
 fn main() {
+    let (tx, inbox) = tokio::sync::mpsc::channel(4);
+    for message in 1..=3 {
+        tx.try_send(message).unwrap();
+    }
+    drop(tx);
+    let mut actor = Actor {
+        inbox,
+        handled: AtomicU32::new(0),
+    };
+    assert_eq!(futures::executor::block_on(actor.run()), Ok(()));
+    assert_eq!(actor.handled.load(Ordering::Relaxed), 6);
+    let (tx, inbox) = std::sync::mpsc::channel();
+    for message in [1, 2, 9] {
+        tx.send(message).unwrap();
+    }
+    drop(tx);
+    let mut std_actor = StdActor { inbox, limit: 5 };
+    assert_eq!(
+        futures::executor::block_on(std_actor.run()),
+        Err("9 is over the limit".to_string())
+    );
     let mut worklist = Worklist {
         queue: (1..=5).collect(),
         limit: 3,
