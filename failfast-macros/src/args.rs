@@ -576,6 +576,21 @@ mod tests {
             options.stop.is_some(),
             "the options after it are still read"
         );
+        // A comma inside the value is the value's.
+        let (_, messages) = parse(quote!(workers: HashMap::<u32, u32>::new().len()));
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        let help = messages[0].split("help: ").nth(1).unwrap_or_default();
+        assert!(
+            help.contains("u32 , u32") && help.ends_with("len ()`"),
+            "{messages:?}"
+        );
+        // No comma after the value: syn's "expected `,`" says where one is missing.
+        let (_, messages) = parse(quote!(workers: 4 stop = t));
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[1].contains("expected `,`"), "{messages:?}");
+        let (_, messages) = parse(quote!(workers: = 4));
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].contains("needs a value"), "{messages:?}");
         let (_, messages) = parse(quote!(workers, timeout));
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(messages.iter().all(|m| m.contains("needs a value")));
