@@ -157,8 +157,8 @@
 //! never aborts, and the first panic is the one resumed), and the loop returns as soon as the
 //! running iterations have finished. The items still in the input are dropped with it, as
 //! the sequential loop drops them: a `Vec`'s `IntoIter` aborts the process on a second
-//! panicking `Drop` among its items, in either loop. A running iteration is never interrupted; long ones poll
-//! [`cancelled()`] and return early:
+//! panicking `Drop` among its items, in either loop. A running iteration is never
+//! interrupted; long ones poll [`cancelled()`] and return early:
 //!
 //! ```
 //! use failfast::{cancelled, fail_fast};
@@ -403,9 +403,10 @@
 //! Two refusals still come as rustc's own borrow errors, because the macro cannot see a
 //! method's receiver:
 //! - "cannot borrow `counter` as mutable, as it is a captured variable in a `Fn` closure"
-//!   (E0596) at a method call on a value declared outside a thread loop: the method takes
-//!   `&mut self`, and iterations call it at once. Share the value behind a `Mutex`, use an
-//!   atomic, or collect with [`try_map`].
+//!   (E0596) at a method call on a value declared outside a thread loop ("cannot borrow data
+//!   in a `&` reference as mutable" in an async loop): the method takes `&mut self`, and
+//!   iterations call it at once. Share the value behind a `Mutex`, use an atomic, or collect
+//!   with [`try_map`].
 //! - "cannot borrow `*client` as immutable because previous closure requires unique access"
 //!   (E0501) at a `while let`: its head steps a value through a `&mut self` method of your own
 //!   (`client.next_page()`) that the body uses too, and the head runs while iterations run.
