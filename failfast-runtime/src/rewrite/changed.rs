@@ -335,8 +335,8 @@ impl NotChangedByFutures for AnotherType {}
 /// which take `&mut self`, while the iterations use it too (`self.queue.len()`, or
 /// `self.check(x)` with the whole `self`): the macro cannot see a field's type, so the rewrite
 /// asks rustc, by method ([`Popped`], [`PoppedAtEnds`], [`PoppedInOrder`]); so for a standard
-/// iterator's `next`, `next_back` and `nth` ([`StdIterator`]) and a tokio receiver's `recv`
-/// and `recv_many` ([`TokioReceiver`]). Any other type (a queue of the user's own with a
+/// iterator's `next`, `next_back` and `nth` (`StdIterator`) and a tokio receiver's `recv`
+/// and `recv_many` (`TokioReceiver`). Any other type (a queue of the user's own with a
 /// `pop(&self)`, crossbeam's `recv(&self)`) is left to rustc.
 #[diagnostic::on_unimplemented(
     message = "the head of this parallel `while let` loop takes its items from the `{Self}` that the iterations use, while they run: a data race",
