@@ -408,8 +408,9 @@
 //!   iterations call it at once. Share the value behind a `Mutex`, use an atomic, or collect
 //!   with [`try_map`].
 //! - "cannot borrow `*client` as immutable because previous closure requires unique access"
-//!   (E0501) at a `while let`: its head steps a value through a `&mut self` method of your own
-//!   (`client.next_page()`) that the body uses too, and the head runs while iterations run.
+//!   (E0501) at a `while let`: its head steps a value through a `&mut self` method
+//!   (`client.next_page()`, or `rx.recv()` on a `rx: &mut Receiver` parameter) that the body
+//!   uses too, and the head runs while iterations run.
 //!   Step something the body does not use (a pager of its own, a channel's receiver), or put
 //!   the shared part behind a lock.
 //!

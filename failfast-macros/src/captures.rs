@@ -458,7 +458,6 @@ impl Locals {
             any: bound(Binding::Mut),
             containers: bound(Binding::Container),
             written: bound(Binding::MutRef),
-            taking: bound(Binding::RefMut),
         })
     }
 
@@ -530,13 +529,6 @@ pub(crate) struct Mutable {
     /// Those of `any`, and the parameters that are a `&mut` of a writer (see
     /// [`Binding::MutRef`]): `write!` to one changes it.
     pub(crate) written: HashSet<String>,
-    /// Those of `any` and `written`, and the parameters that are a `&mut` of any type (and
-    /// `self` in a `&mut self` method): a `while let` head's taking method (`next`, `pop`,
-    /// `recv`) called on one takes it mutably (on such a parameter itself, not on a field of
-    /// it, whose type is not in sight). Not a method of the user's own naming (`next_page`,
-    /// `pop_job`): a `&mut self` method's head may well call a `&self` one (an atomic's
-    /// `fetch_add`, a queue behind a lock), and such a loop compiles.
-    pub(crate) taking: HashSet<String>,
 }
 
 /// A marked loop, found by its pattern and body (see [`loop_key`]), and what the function
@@ -568,10 +560,6 @@ fn loop_key(pat: &Pat, body: &Block) -> String {
 enum Binding {
     /// Not `mut`: the body cannot change it through a method (only through what it points to).
     Plain,
-    /// A parameter that is a `&mut` of a type the source does not show (`rx: &mut
-    /// Receiver<Job>`), or `self` in a `&mut self` method: a `while let` head's taking method
-    /// (`rx.recv()`, `self.next()`) takes it mutably, where a method of the body may not.
-    RefMut,
     /// A parameter that is a `&mut` of a writer (see [`mut_writer`]), not `mut` itself:
     /// `write!` to it changes what it points to, where another method may not (a concurrent
     /// queue's `push(&self)`).
@@ -618,15 +606,8 @@ fn parameters(signature: &syn::Signature) -> HashMap<String, Binding> {
     let mut names = HashMap::new();
     for input in &signature.inputs {
         match input {
-            syn::FnArg::Receiver(receiver) => {
-                // `&mut self`, or `self: &mut Self` (syn gives both their type).
-                let by_mut_ref =
-                    matches!(&*receiver.ty, syn::Type::Reference(r) if r.mutability.is_some());
-                let kind = match by_mut_ref {
-                    true => Binding::RefMut,
-                    false => Binding::Plain,
-                };
-                names.insert("self".to_string(), kind);
+            syn::FnArg::Receiver(_) => {
+                names.insert("self".to_string(), Binding::Plain);
             }
             syn::FnArg::Typed(typed) => match &*typed.pat {
                 Pat::Ident(binding) if mut_container(&typed.ty) => {
@@ -636,12 +617,6 @@ fn parameters(signature: &syn::Signature) -> HashMap<String, Binding> {
                     if binding.mutability.is_none() && mut_writer(&typed.ty, signature) =>
                 {
                     names.insert(binding.ident.to_string(), Binding::MutRef);
-                }
-                Pat::Ident(binding)
-                    if binding.mutability.is_none()
-                        && matches!(&*typed.ty, syn::Type::Reference(r) if r.mutability.is_some()) =>
-                {
-                    names.insert(binding.ident.to_string(), Binding::RefMut);
                 }
                 pat => names.extend(bindings_mut(pat, container_type(&typed.ty))),
             },

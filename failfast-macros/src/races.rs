@@ -263,21 +263,18 @@ const TAKING: &[&str] = &[
 
 /// The variables `head` takes its items from mutably, each with how (`it.next()`): a
 /// `&mut` of one, an assignment to one (`i += 1`), or a [`TAKING`] method called on one that
-/// the function declares `mut` or as a `&mut` (a
+/// the function declares `mut` (a
 /// `SegQueue`'s `pop(&self)` or crossbeam's `recv(&self)` needs no `mut`). `None` for
 /// `mutable`: the declarations cannot be seen, and only a `&mut` counts.
-fn taken_by(head: &Expr, mutable: Option<&Mutable>) -> Vec<(Vec<String>, String)> {
-    struct Taken<'m>(Option<&'m Mutable>, Vec<(Vec<String>, String)>);
+fn taken_by(head: &Expr, mutable: Option<&HashSet<String>>) -> Vec<(Vec<String>, String)> {
+    struct Taken<'m>(Option<&'m HashSet<String>>, Vec<(Vec<String>, String)>);
     impl Visit<'_> for Taken<'_> {
         fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
             let method = call.method.to_string();
             if let Some(place) = segments(&call.receiver) {
-                // A `&mut` parameter's (or `&mut self`'s) own method, not a field's: the
-                // field's type is not in sight, and may be a concurrent queue's.
-                let declared = |m: &Mutable| {
-                    m.any.contains(&place[0]) || place.len() == 1 && m.taking.contains(&place[0])
-                };
-                if TAKING.contains(&method.as_str()) && self.0.is_some_and(declared) {
+                if TAKING.contains(&method.as_str())
+                    && self.0.is_some_and(|m| m.contains(&place[0]))
+                {
                     self.1
                         .push((place, format!("{}.{method}()", written(&call.receiver))));
                 }
@@ -716,7 +713,7 @@ impl Races<'_> {
     /// from mutably (whose change was not reported already): the head's `&mut` and the
     /// iterations' `&` would overlap.
     fn uses_of_taken(&mut self, head: &Expr, shares: &[Shared]) {
-        let taken = taken_by(head, self.mutable);
+        let taken = taken_by(head, self.mutable.map(|mutable| &mutable.any));
         for Shared { place, .. } in shares {
             let Some(name) = self.outer_root(place).map(ToString::to_string) else {
                 continue;

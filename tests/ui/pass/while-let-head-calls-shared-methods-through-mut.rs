@@ -1,6 +1,7 @@
-// A `while let` head that calls a `&self` method of its own naming (`next_id`, `pop_job`: an
-// atomic, a queue behind a lock) on a `&mut self`, a `&mut` parameter or a `let mut` local,
-// with the body using the same value: nothing is used mutably, so the loop compiles.
+// A `while let` head that calls a `&self` method of the user's own (`next_id`, `pop_job`, even
+// `next` and `recv`: an atomic, a queue behind a lock) on a `&mut self`, a `&mut` parameter or
+// a `let mut` local, with the body using the same value: nothing is used mutably, so the loop
+// compiles.
 use failfast::fail_fast;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
@@ -32,6 +33,53 @@ impl Work {
         self.done = true;
         Ok(())
     }
+}
+
+// Named as an iterator's and a channel's taking methods, but on `&self`.
+struct Counter {
+    next: AtomicU32,
+    last: u32,
+    seen: AtomicU32,
+}
+
+impl Counter {
+    fn next(&self) -> Option<u32> {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        (id <= self.last).then_some(id)
+    }
+
+    fn recv(&self) -> Option<u32> {
+        self.next()
+    }
+
+    fn see(&self, id: u32) {
+        self.seen.fetch_add(id, Ordering::Relaxed);
+    }
+
+    #[fail_fast(workers = 4)]
+    fn run(&mut self) -> Result<(), String> {
+        while let Some(id) = self.next() {
+            self.see(id);
+        }
+        Ok(())
+    }
+
+    #[fail_fast(workers = 4)]
+    async fn run_async(&mut self) -> Result<(), String> {
+        while let Some(id) = self.recv() {
+            std::future::ready(()).await;
+            self.see(id);
+        }
+        Ok(())
+    }
+}
+
+#[fail_fast(workers = 4)]
+fn count(counter: &mut Counter) -> Result<(), String> {
+    while let Some(id) = counter.next() {
+        counter.see(id);
+    }
+    Ok(())
 }
 
 struct Pool {
@@ -83,4 +131,15 @@ fn main() {
     assert!(drain(&mut pool).is_ok());
     assert_eq!(pool.finished.load(Ordering::Relaxed), 3);
     assert_eq!(local(vec![1, 2]), Ok(2));
+    let mut counter = Counter {
+        next: AtomicU32::new(0),
+        last: 4,
+        seen: AtomicU32::new(0),
+    };
+    assert!(counter.run().is_ok());
+    counter.next.store(0, Ordering::Relaxed);
+    assert!(futures::executor::block_on(counter.run_async()).is_ok());
+    counter.next.store(0, Ordering::Relaxed);
+    assert!(count(&mut counter).is_ok());
+    assert_eq!(counter.seen.load(Ordering::Relaxed), 30);
 }
