@@ -1,11 +1,21 @@
 // A macro in the body that expands to `break`: a parallel loop has no `break`, and the
-// iteration does not take it as a `continue` either.
+// iteration does not take it as a `continue` either. rustc points at the macro's `break` as the
+// cause, and at the macro call (at `for` when the body calls several macros, any of which may
+// be the one); it suggests no value for the `break`.
 use failfast::fail_fast;
 
 macro_rules! stop_if {
     ($condition:expr) => {
         if $condition {
             break;
+        }
+    };
+}
+
+macro_rules! skip_if {
+    ($condition:expr) => {
+        if $condition {
+            continue;
         }
     };
 }
@@ -19,6 +29,17 @@ fn scan(items: &[u32]) -> Result<(), String> {
     Ok(())
 }
 
+#[fail_fast(workers = 4)]
+fn scan_some(items: &[u32]) -> Result<(), String> {
+    for &item in items {
+        skip_if!(item == 1);
+        stop_if!(item == 3);
+        println!("{item}");
+    }
+    Ok(())
+}
+
 fn main() {
     let _ = scan(&[1, 2, 3]);
+    let _ = scan_some(&[1, 2, 3]);
 }
