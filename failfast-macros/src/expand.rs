@@ -780,6 +780,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     } = described;
     let mut attrs = attrs;
     lints::allow_expected_loop_lints(&mut attrs);
+    let macros = !user_macros.is_empty();
     let at = hygienic(span);
     let private = private(&options, span);
     let named = named(&options, span);
@@ -1045,7 +1046,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     });
     let mut body = body;
     let lending = lend(&named, at, &lent, &mut body);
-    let iteration = iteration(&private, &options, at, &body, &user_macros);
+    let iteration = iteration(&private, &named, at, &body, macros);
     // The moves are checked after the loop, where its body has given the types that its uses
     // settle (`let limit = arg.parse().unwrap();` then `fits(x, limit)`): the check's autoref
     // would pick one of its own for a type still unknown.
@@ -1702,35 +1703,27 @@ fn may_be_refutable(pat: &Pat) -> bool {
 ///     break ParallelLoopsHaveNoBreak;
 /// };
 /// ```
-/// A `break` such a macro expands to gives the loop the type `()` (it comes first), so rustc
-/// refuses the loop's own `break` by its value's type, at `for`, and points at the macro's
-/// `break` as the cause, rather than let it end the iteration as a `continue` would. (With the
+/// A `break` such a macro expands to comes first and gives the loop its type (`()`, or its
+/// value's), so rustc refuses the loop's own `break` by its value's type, at `for`, and labels
+/// the macro's `break` as the cause, rather than let it end the iteration as a `continue`
+/// would. (Not at a macro call: which one expands to the `break` is not known here. With the
 /// loop's type written, rustc would instead suggest giving the macro's `break` a value.)
 fn iteration(
     private: &TokenStream,
-    options: &Options,
+    named: &TokenStream,
     at: Span,
     body: &syn::Block,
-    user_macros: &[Span],
+    macros: bool,
 ) -> TokenStream {
-    let [first, others @ ..] = user_macros else {
+    if !macros {
         return quote_spanned!(at=> if #private::always() #body);
-    };
+    }
     let once = Ident::new("__failfast_once", at);
-    // At the macro call, when there is one: the `break` it expands to is not in the body's
-    // own tokens.
-    let break_at = match others {
-        [] => *first,
-        _ => at,
-    };
-    let named = named_at(options, break_at);
-    let break_at = hygienic(break_at);
-    let finish = quote_spanned!(break_at=> break #named::ParallelLoopsHaveNoBreak;);
     quote_spanned! {at=>
         let mut #once = ::core::option::Option::Some(());
         let _ = loop {
             if #once.take().is_some() && #private::always() #body
-            #finish
+            break #named::ParallelLoopsHaveNoBreak;
         };
     }
 }

@@ -1,7 +1,7 @@
 // A macro in the body that expands to `break`: a parallel loop has no `break`, and the
-// iteration does not take it as a `continue` either. rustc points at the macro's `break` as the
-// cause, and at the macro call (at `for` when the body calls several macros, any of which may
-// be the one); it suggests no value for the `break`.
+// iteration does not take it as a `continue` either. rustc labels the macro's `break` as the
+// cause, at `for` (which of the body's macros expands to it is not known to the rewrite); it
+// suggests no value for the `break`.
 use failfast::fail_fast;
 
 macro_rules! stop_if {
