@@ -75,11 +75,21 @@ pub(crate) fn parallel_loop(
     let mut body_compiles = true;
     if !described.in_async {
         body_compiles = described.awaits.is_empty();
+        // The closure that holds the loop, if one does: making the function `async` would not
+        // make the closure's code async.
+        let make_async = match described.exit {
+            Exit::Closure { .. } => {
+                "make the closure that holds the loop `async` (`async |..| { .. }`), or write the loop in an `async` block"
+            }
+            _ => "make the function `async`",
+        };
         for &at in &described.awaits {
             errors.error_at(
                 at,
-                "`.await` cannot run in this parallel loop: it is not in async code, so its iterations run on worker threads\n\
-                 help: make the function `async`: a parallel loop that awaits in an `async fn` runs its iterations as futures on the awaiting task",
+                format!(
+                    "`.await` cannot run in this parallel loop: it is not in async code, so its iterations run on worker threads\n\
+                     help: {make_async}: a parallel loop that awaits in async code runs its iterations as futures on the awaiting task"
+                ),
             );
         }
     }
