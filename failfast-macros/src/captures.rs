@@ -372,6 +372,7 @@ impl Locals {
             in_exit: false,
             aside: false,
             used: Vec::new(),
+            used_whole: HashSet::new(),
             used_aside: HashSet::new(),
             closures_viewed: false,
             in_closure: false,
@@ -398,6 +399,7 @@ impl Locals {
                 // (one of them written by a `macro_rules!`, with its own hygiene) would be
                 // told apart by rustc, not by the macro, which would lend both as one.
                 !shadowed.contains(&name)
+                    && places.used_whole.contains(&name)
                     && !places.used_aside.contains(&name)
                     && !bound.0.contains_key(&name)
                     && !declared.0.contains(&name)
@@ -922,6 +924,8 @@ struct Places<'a> {
     aside: bool,
     /// The variables from outside the body that it uses, each as first written there.
     used: Vec<syn::Ident>,
+    /// Those of them that it uses whole somewhere (not only through fields).
+    used_whole: HashSet<String>,
     /// Those of them that it uses in code [`aside`](Self::aside).
     used_aside: HashSet<String>,
     /// In the body's own flow, in a statement that a view of each lent variable may be taken
@@ -1103,19 +1107,17 @@ pub(crate) struct Used {
     /// The variables from outside the body that an async loop may lend its iterations (see
     /// `failfast_runtime::rewrite::lent`), each as first written in the body: every use of
     /// them is the body's own flow (never inside a closure, an async block, a macro call, an
-    /// `unsafe` block or a marked loop, which may run on another thread or use it unseen), the
-    /// scopes around the loop bind the name once only (so that each use found is that
-    /// variable's, whatever the
+    /// `unsafe` block or a marked loop, which may run on another thread or use it unseen), one
+    /// use at least is of the whole variable (one used only through fields, `cfg.limit`, is
+    /// captured field by field, which a loan of the whole would change), the scopes around the
+    /// loop bind the name once only (so that each use found is that variable's, whatever the
     /// hygiene of a `macro_rules!` that wrote the function), and it is not known to be a
     /// shared reference or smart pointer (which is `Send` only when what it points to is
     /// `Sync`, lent or not: `&self` is not lent, `&mut self` and `self` are, where no macro's
     /// arguments and no closure use them, as a view cannot be named `self`), other than an
     /// `Rc`: neither `Send` nor `Sync`, it makes the loop's future not `Send` whether lent or
     /// not, but lent, rustc reports only what it reports of the sequential loop (the `Rc` held
-    /// across an `.await`), not also the `&Rc` in each iteration's future. One used only through
-    /// its fields (`counts.ok`) is lent whole too, as the sequential loop's future holds it
-    /// whole; not where the input or head uses it (see `model.rs`), whose borrow of another
-    /// field (`self.jobs.drain(..)`) a loan of the whole would meet.
+    /// across an `.await`), not also the `&Rc` in each iteration's future.
     pub(crate) lendable: Vec<syn::Ident>,
 }
 
@@ -1350,6 +1352,9 @@ impl Places<'_> {
         if outside {
             if !self.used.iter().any(|used| *used == name) {
                 self.used.push(ident);
+            }
+            if !is_field {
+                self.used_whole.insert(name.clone());
             }
             // `self` cannot be the name of a view (`let self = ..`): lent, it is reached
             // only from the iteration's own flow, outside macros and closures.
@@ -3008,7 +3013,6 @@ mod tests {
                     let total = Total::default();
                     let (seen, last, checked) = (Cell::new(0), Cell::new(0), Cell::new(0));
                     let stored = Cell::new(0);
-                    let counts = Counts::default();
                     for x in items {
                         hits.set(hits.get() + total.step);
                         let _ = rx.try_recv();
@@ -3019,13 +3023,12 @@ mod tests {
                         assert!(checked.get() < 9, "at {x}"); // `assert!` with a message
                         let bump = |k| stored.set(stored.get() + k); // a closure kept
                         bump(x);
-                        counts.ok.set(counts.ok.get() + 1); // only through its fields
                         work().await;
                     }
                     let hits = hits.into_inner(); // bound again after the loop: no matter
                 }
             }),
-            ["hits", "total", "rx", "limit", "seen", "last", "checked", "stored", "counts"]
+            ["hits", "total", "rx", "limit", "seen", "last", "checked", "stored"]
         );
     }
 
@@ -3035,11 +3038,13 @@ mod tests {
             lendable(parse_quote! {
                 async fn f(items: Vec<u32>, names: &[String]) {
                     let (a, b, c, d, e, g, h) = (Cell::new(0), 1, 2, 3, 4, 5, 6);
+                    let cfg = Config::default();
                     let q = 1;
                     let q = q + 1;            // bound twice around the loop
                     for x in items {
                         q;
                         names.len();          // a shared reference: `Send` with `Sync` only
+                        cfg.step;             // only through a field
                         let k = (|| a.get(), work().await); // in a closure beside an `.await`
                         let l = async { b };  // in an async block
                         assert!(c.get() > 0);   // in `assert!`, which quotes its source
