@@ -76,14 +76,19 @@ pub(crate) fn parallel_loop(
     if !described.in_async {
         body_compiles = described.awaits.is_empty();
         // The closure that holds the loop, if one does: making the function `async` would not
-        // make the closure's code async.
+        // make the closure's code async. A loop nested in a parallel loop leaves its `.await`s
+        // to that loop's error, which holds them too and knows what holds it.
         let make_async = match described.exit {
             Exit::Closure { .. } => {
                 "make the closure that holds the loop `async` (`async |..| { .. }`), or write the loop in an `async` block"
             }
             _ => "make the function `async`",
         };
-        for &at in &described.awaits {
+        let reported = match described.exit {
+            Exit::ParallelLoop => &[][..],
+            _ => &described.awaits[..],
+        };
+        for &at in reported {
             errors.error_at(
                 at,
                 format!(

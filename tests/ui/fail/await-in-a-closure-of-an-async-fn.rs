@@ -18,6 +18,24 @@ async fn fetch_all(urls: Vec<String>) -> Result<(), String> {
     check(&urls)
 }
 
+
+// Nested marked loops in such a closure: one error, the outer loop's.
+#[fail_fast(workers = 4)]
+async fn fetch_rows(rows: Vec<Vec<String>>) -> Result<(), String> {
+    let check = |rows: &[Vec<String>]| -> Result<(), String> {
+        #[fail_fast]
+        for row in rows {
+            #[fail_fast]
+            for url in row {
+                fetch(url).await?;
+            }
+        }
+        Ok(())
+    };
+    check(&rows)
+}
+
 fn main() {
     let _ = fetch_all(Vec::new());
+    let _ = fetch_rows(Vec::new());
 }
