@@ -376,6 +376,8 @@ impl Locals {
             used_whole: HashSet::new(),
             fields_used: Vec::new(),
             fields_viewed: HashSet::new(),
+            borrowed_next: false,
+            borrowed_here: false,
             used_aside: HashSet::new(),
             closures_viewed: false,
             in_closure: false,
@@ -945,6 +947,11 @@ struct Places<'a> {
     /// field's loan would be reached through a view (see `expand::LentUses`), which takes a
     /// name.
     fields_viewed: HashSet<String>,
+    /// Whether the expression visited next is borrowed where it is used: a method's receiver
+    /// or `&`'s operand. Only such fields are lent (see [`Used::lendable_fields`]).
+    borrowed_next: bool,
+    /// [`borrowed_next`](Self::borrowed_next), for the expression being visited.
+    borrowed_here: bool,
     /// Those of them that it uses in code [`aside`](Self::aside).
     used_aside: HashSet<String>,
     /// In the body's own flow, in a statement that a view of each lent variable may be taken
@@ -1140,9 +1147,11 @@ pub(crate) struct Used {
     pub(crate) lendable: Vec<syn::Ident>,
     /// The fields that an async loop may lend its iterations (`counts.ok`, `self.counts.ok`),
     /// of the variables that would be [`lendable`](Self::lendable) but that the body uses only
-    /// through fields, outside closures and macros: each field place it uses, or the shortest
-    /// of those that hold one another (`self.counts` for `self.counts` and
-    /// `self.counts.ok`). A loan of the whole variable would meet a borrow or a move of
+    /// through fields, outside closures and macros: each field place it borrows (a method's
+    /// receiver, `&`'s operand), or the shortest of those that hold one another
+    /// (`self.counts` for `self.counts` and `self.counts.ok`). A field it reads by value
+    /// (`id > self.limit`) is captured as before: a reference to it could be one to a packed
+    /// struct's field, which rustc refuses, and a `Copy` value read needs no loan. A loan of the whole variable would meet a borrow or a move of
     /// another of its fields made outside the loop (`let jobs = self.jobs.drain(..);`), as
     /// a loan of each field the body uses does not; and it asks of the field's type only what
     /// the sequential loop's future asks (it holds the variable, whose field this is).
@@ -1446,7 +1455,7 @@ impl Places<'_> {
                 self.used_whole.insert(name.clone());
             } else if viewed {
                 self.fields_viewed.insert(name.clone());
-            } else {
+            } else if self.borrowed_here {
                 let written = quote::ToTokens::to_token_stream(place).to_string();
                 if !self
                     .fields_used
@@ -1764,6 +1773,7 @@ impl Visit<'_> for Places<'_> {
 
     fn visit_expr(&mut self, expr: &Expr) {
         let storing = std::mem::replace(&mut self.storing, false);
+        self.borrowed_here = std::mem::replace(&mut self.borrowed_next, false);
         if self.place(expr) {
             return;
         }
@@ -1778,6 +1788,10 @@ impl Visit<'_> for Places<'_> {
                 visit::visit_expr(self, expr);
                 self.in_exit = outer;
             }
+            Expr::Reference(reference) if reference.mutability.is_none() => {
+                self.borrowed_next = true;
+                self.visit_expr(&reference.expr);
+            }
             Expr::MethodCall(call) => {
                 let owning = match &*call.receiver {
                     Expr::Path(path) => path
@@ -1791,6 +1805,7 @@ impl Visit<'_> for Places<'_> {
                 }) {
                     self.note_moved_place(&call.receiver);
                 }
+                self.borrowed_next = true;
                 self.visit_expr(&call.receiver);
                 let stores = Places::stores(&call.method.to_string());
                 for arg in &call.args {
@@ -3147,6 +3162,7 @@ mod tests {
                 async fn f(&mut self, items: Vec<u32>, extra: Counts) {
                     let counts = Counts::default();
                     let (seen, cfg) = (Seen::default(), Config::default());
+                    let (limits, stats) = (Limits::default(), Stats::default());
                     for x in items {
                         counts.ok.set(counts.ok.get() + 1);
                         counts.slow.set(1);
@@ -3157,11 +3173,19 @@ mod tests {
                         seen.all.get();
                         seen.get();               // used whole too: lent whole
                         println!("{}", cfg.step.get()); // in a macro: not lent
+                        if x > limits.max {}      // read by value: not lent
+                        log(&stats.seen);         // borrowed: lent
                         work().await;
                     }
                 }
             }),
-            ["counts.ok", "counts.slow", "self.counts", "extra.0"]
+            [
+                "counts.ok",
+                "counts.slow",
+                "self.counts",
+                "extra.0",
+                "stats.seen"
+            ]
         );
     }
 
