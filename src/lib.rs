@@ -425,30 +425,27 @@
 //! `async`: write an `.await` in the body). They wait in parallel, they do not compute in
 //! parallel. The body borrows locals and arguments and needs no `Send`; the function's future
 //! is `Send` when the sequential loop's would be (`tokio::spawn` takes it). The iterations all
-//! run on the loop's task, and a local of the function that the body uses only in its own code
-//! (`hits.set(..)` on a `Cell`, `counts.ok.set(..)` on one in a field, `rx.try_recv()` on an
-//! mpsc `Receiver`, the arguments of `println!`, `format!`, `assert_eq!` or an `assert!` with a
-//! message, `{hits:?}` in their format strings, and the closures of a statement with no
-//! `.await`, `parts.iter().for_each(|p| hits.set(hits.get() + p));`, or `let bump = |k|
-//! hits.set(k);` in the body's own block) is lent to them: the future is `Send` when the local
-//! is, as the sequential one (a closure kept across an `.await` holds `&hits`, as the
-//! sequential loop's does). So is `self` in a method on `&mut self` or `self` that calls its
-//! methods there (an actor holding an mpsc `Receiver`), outside macros and closures. A local
-//! (or `self`) that the body uses only through its fields, outside macros and closures, has
-//! each field it uses lent so, other fields staying free for borrows outside the loop (`let
-//! jobs = self.jobs.drain(..);`). A local that the loop's input or head also uses (or, for one
-//! lent by fields, the same field), or that the body also uses inside a closure kept by a `let`
-//! of an inner block or of a statement that awaits, an async block, another macro (a `tracing`
-//! event, `dbg!` and an `assert!` without a message, which print their source) or a marked loop
-//! of its own, or that is bound twice (`let hits = ..` again), is borrowed by each iteration
-//! across its awaits instead, and then must be `Sync` too for the future to be `Send`. The
-//! iterations take turns at each `.await`: a guard of a `RefCell` or a `std::sync::Mutex` that
-//! they share, held across one (`let mut c = cache.borrow_mut();` before an `.await`), meets
-//! the next iteration's `borrow_mut()` (a panic) or `lock()` (a wait for ever on a one-thread
-//! runtime): drop it before the `.await`, or share a `tokio::sync::Mutex`. The input is pulled
-//! only when an iteration can start. At the first exit the other in-flight iterations are
-//! dropped at once, and dropping the function's future drops them all. See [`future`] for the
-//! details.
+//! run on the loop's task, and a local of the function that the body uses only in its own
+//! code (`hits.set(..)` on a `Cell`, `rx.try_recv()` on an mpsc `Receiver`, the arguments of
+//! `println!`, `format!`, `assert_eq!` or an `assert!` with a message, `{hits:?}` in their
+//! format strings, and the closures of a statement with no `.await`,
+//! `parts.iter().for_each(|p| hits.set(hits.get() + p));`, or `let bump = |k| hits.set(k);`
+//! in the body's own block) is lent to them: the future is `Send` when the local is, as the
+//! sequential one (a closure kept across an `.await` holds `&hits`, as the sequential loop's
+//! does). So is `self` in a method on `&mut self` or `self` that calls its methods there (an
+//! actor holding an mpsc `Receiver`), outside macros and closures. A local that the body also
+//! uses inside a closure kept by a `let` of an inner block or of a statement that awaits, an
+//! async block, another macro (a
+//! `tracing` event, `dbg!` and an `assert!` without a message, which print their source) or a
+//! marked loop of its own, or that is bound twice (`let hits = ..` again), is borrowed by each
+//! iteration across its awaits instead, and then must be `Sync` too for the future to be
+//! `Send`. The iterations take turns at each `.await`: a guard of a `RefCell` or a
+//! `std::sync::Mutex` that they share, held across one (`let mut c = cache.borrow_mut();`
+//! before an `.await`), meets the next iteration's `borrow_mut()` (a panic) or `lock()` (a
+//! wait for ever on a one-thread runtime): drop it before the `.await`, or share a
+//! `tokio::sync::Mutex`. The input is pulled only when an iteration can
+//! start. At the first exit the other in-flight iterations are dropped at once, and
+//! dropping the function's future drops them all. See [`future`] for the details.
 //!
 //! ```
 //! use failfast::fail_fast;

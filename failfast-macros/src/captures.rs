@@ -354,7 +354,6 @@ impl Locals {
                 moved_by_return: Vec::new(),
                 moved_by_iteration: Vec::new(),
                 lendable: Vec::new(),
-                lendable_fields: Vec::new(),
             };
         };
         let mut places = Places {
@@ -374,10 +373,6 @@ impl Locals {
             aside: false,
             used: Vec::new(),
             used_whole: HashSet::new(),
-            fields_used: Vec::new(),
-            fields_viewed: HashSet::new(),
-            borrowed_next: false,
-            borrowed_here: false,
             used_aside: HashSet::new(),
             closures_viewed: false,
             in_closure: false,
@@ -396,29 +391,21 @@ impl Locals {
         let mut declared = Declared(HashSet::new());
         declared.visit_block(body);
         let shadowed = self.shadowed_at(pat, body);
-        let may_lend = |name: &String| {
-            // Bound once in the scopes around the loop: two variables of one spelling (one of
-            // them written by a `macro_rules!`, with its own hygiene) would be told apart by
-            // rustc, not by the macro, which would lend both as one.
-            !shadowed.contains(name)
-                && !places.used_aside.contains(name)
-                && !bound.0.contains_key(name)
-                && !declared.0.contains(name)
-                && (!self.references.contains(name) || self.counted.contains(name))
-        };
-        let (lendable, through_fields): (Vec<syn::Ident>, Vec<syn::Ident>) =
-            std::mem::take(&mut places.used)
-                .into_iter()
-                .filter(|name| may_lend(&name.to_string()))
-                .partition(|name| places.used_whole.contains(&name.to_string()));
-        let lendable_fields = lendable_places(
-            &places.fields_used,
-            &through_fields
-                .iter()
-                .map(ToString::to_string)
-                .filter(|name| !places.fields_viewed.contains(name))
-                .collect(),
-        );
+        let lendable = std::mem::take(&mut places.used)
+            .into_iter()
+            .filter(|name| {
+                let name = name.to_string();
+                // Bound once in the scopes around the loop: two variables of one spelling
+                // (one of them written by a `macro_rules!`, with its own hygiene) would be
+                // told apart by rustc, not by the macro, which would lend both as one.
+                !shadowed.contains(&name)
+                    && places.used_whole.contains(&name)
+                    && !places.used_aside.contains(&name)
+                    && !bound.0.contains_key(&name)
+                    && !declared.0.contains(&name)
+                    && (!self.references.contains(&name) || self.counted.contains(&name))
+            })
+            .collect();
         // A variable that the body also uses whole is captured whole: its fields are no
         // places of their own.
         let whole: HashSet<String> = places
@@ -445,7 +432,6 @@ impl Locals {
             moved_by_return,
             moved_by_iteration,
             lendable,
-            lendable_fields,
         }
     }
 }
@@ -940,18 +926,6 @@ struct Places<'a> {
     used: Vec<syn::Ident>,
     /// Those of them that it uses whole somewhere (not only through fields).
     used_whole: HashSet<String>,
-    /// The fields of them that it uses, each as first written there (`counts.ok`), outside
-    /// a closure's or a macro's tokens.
-    fields_used: Vec<Expr>,
-    /// Those of them whose fields it uses in a closure or among a macro's arguments, where a
-    /// field's loan would be reached through a view (see `expand::LentUses`), which takes a
-    /// name.
-    fields_viewed: HashSet<String>,
-    /// Whether the expression visited next is borrowed where it is used: a method's receiver
-    /// or `&`'s operand. Only such fields are lent (see [`Used::lendable_fields`]).
-    borrowed_next: bool,
-    /// [`borrowed_next`](Self::borrowed_next), for the expression being visited.
-    borrowed_here: bool,
     /// Those of them that it uses in code [`aside`](Self::aside).
     used_aside: HashSet<String>,
     /// In the body's own flow, in a statement that a view of each lent variable may be taken
@@ -1145,77 +1119,6 @@ pub(crate) struct Used {
     /// not, but lent, rustc reports only what it reports of the sequential loop (the `Rc` held
     /// across an `.await`), not also the `&Rc` in each iteration's future.
     pub(crate) lendable: Vec<syn::Ident>,
-    /// The fields that an async loop may lend its iterations (`counts.ok`, `self.counts.ok`),
-    /// of the variables that would be [`lendable`](Self::lendable) but that the body uses only
-    /// through fields, outside closures and macros: each field place it borrows (a method's
-    /// receiver, `&`'s operand), or the shortest of those that hold one another
-    /// (`self.counts` for `self.counts` and `self.counts.ok`). A field it reads by value
-    /// (`id > self.limit`) is captured as before: a reference to it could be one to a packed
-    /// struct's field, which rustc refuses, and a `Copy` value read needs no loan. A loan of the whole variable would meet a borrow or a move of
-    /// another of its fields made outside the loop (`let jobs = self.jobs.drain(..);`), as
-    /// a loan of each field the body uses does not; and it asks of the field's type only what
-    /// the sequential loop's future asks (it holds the variable, whose field this is).
-    pub(crate) lendable_fields: Vec<Expr>,
-}
-
-/// The places among `used` (fields of variables, as written) whose variable is among
-/// `variables`, less those that another of them holds (`a.b.c` beside `a.b`).
-fn lendable_places(used: &[Expr], variables: &HashSet<String>) -> Vec<Expr> {
-    let paths: Vec<(Vec<String>, &Expr)> = used
-        .iter()
-        .filter_map(|place| Some((field_path(place)?, place)))
-        .filter(|(path, _)| path.len() > 1 && variables.contains(&path[0]))
-        .collect();
-    paths
-        .iter()
-        .filter(|(path, _)| {
-            !paths
-                .iter()
-                .any(|(other, _)| other.len() < path.len() && path.starts_with(other))
-        })
-        .map(|(_, place)| (*place).clone())
-        .collect()
-}
-
-/// The variables and their fields that `expr` uses, each as [`field_path`] gives it: a field
-/// as far as it is written (`["self", "jobs"]` for `self.jobs.drain(..)`), a variable used
-/// whole alone (`["rx"]`); every name in a macro's tokens as a variable used whole.
-pub(crate) fn paths_used(expr: &Expr) -> Vec<Vec<String>> {
-    struct Paths(Vec<Vec<String>>);
-    impl Visit<'_> for Paths {
-        fn visit_expr(&mut self, expr: &Expr) {
-            match field_path(expr) {
-                Some(path) => self.0.push(path),
-                None => visit::visit_expr(self, expr),
-            }
-        }
-        fn visit_macro(&mut self, mac: &syn::Macro) {
-            self.0.extend(
-                idents(mac.tokens.clone())
-                    .into_iter()
-                    .map(|name| vec![name]),
-            );
-        }
-    }
-    let mut paths = Paths(Vec::new());
-    paths.visit_expr(expr);
-    paths.0
-}
-
-/// `place` as its variable and the names of its fields, outermost first (`["self", "counts",
-/// "ok"]`); `None` if it is not a variable or a field of one.
-pub(crate) fn field_path(place: &Expr) -> Option<Vec<String>> {
-    match place {
-        Expr::Field(field) => {
-            let mut path = field_path(&field.base)?;
-            path.push(quote::ToTokens::to_token_stream(&field.member).to_string());
-            Some(path)
-        }
-        Expr::Path(root) if root.qself.is_none() && root.attrs.is_empty() => {
-            Some(vec![root.path.get_ident()?.to_string()])
-        }
-        _ => None,
-    }
 }
 
 /// Whether a `let` with pattern `pat` moves its whole value: a name bound by value
@@ -1450,23 +1353,12 @@ impl Places<'_> {
             if !self.used.iter().any(|used| *used == name) {
                 self.used.push(ident);
             }
-            let viewed = self.in_closure || self.in_macro_arguments;
             if !is_field {
                 self.used_whole.insert(name.clone());
-            } else if viewed {
-                self.fields_viewed.insert(name.clone());
-            } else if self.borrowed_here {
-                let written = quote::ToTokens::to_token_stream(place).to_string();
-                if !self
-                    .fields_used
-                    .iter()
-                    .any(|used| quote::ToTokens::to_token_stream(used).to_string() == written)
-                {
-                    self.fields_used.push(place.clone());
-                }
             }
             // `self` cannot be the name of a view (`let self = ..`): lent, it is reached
             // only from the iteration's own flow, outside macros and closures.
+            let viewed = self.in_closure || self.in_macro_arguments;
             if self.aside || self.in_unsafe || name == "self" && viewed {
                 self.used_aside.insert(name.clone());
             }
@@ -1773,7 +1665,6 @@ impl Visit<'_> for Places<'_> {
 
     fn visit_expr(&mut self, expr: &Expr) {
         let storing = std::mem::replace(&mut self.storing, false);
-        self.borrowed_here = std::mem::replace(&mut self.borrowed_next, false);
         if self.place(expr) {
             return;
         }
@@ -1788,10 +1679,6 @@ impl Visit<'_> for Places<'_> {
                 visit::visit_expr(self, expr);
                 self.in_exit = outer;
             }
-            Expr::Reference(reference) if reference.mutability.is_none() => {
-                self.borrowed_next = true;
-                self.visit_expr(&reference.expr);
-            }
             Expr::MethodCall(call) => {
                 let owning = match &*call.receiver {
                     Expr::Path(path) => path
@@ -1805,7 +1692,6 @@ impl Visit<'_> for Places<'_> {
                 }) {
                     self.note_moved_place(&call.receiver);
                 }
-                self.borrowed_next = true;
                 self.visit_expr(&call.receiver);
                 let stores = Places::stores(&call.method.to_string());
                 for arg in &call.args {
@@ -3143,49 +3029,6 @@ mod tests {
                 }
             }),
             ["hits", "total", "rx", "limit", "seen", "last", "checked", "stored"]
-        );
-    }
-
-    /// The loop's [`Used::lendable_fields`], as written.
-    fn lendable_fields(function: ItemFn) -> Vec<String> {
-        used(function)
-            .lendable_fields
-            .iter()
-            .map(|place| quote::quote!(#place).to_string().replace(' ', ""))
-            .collect()
-    }
-
-    #[test]
-    fn fields_of_locals_used_only_through_them_are_lent_each() {
-        assert_eq!(
-            lendable_fields(parse_quote! {
-                async fn f(&mut self, items: Vec<u32>, extra: Counts) {
-                    let counts = Counts::default();
-                    let (seen, cfg) = (Seen::default(), Config::default());
-                    let (limits, stats) = (Limits::default(), Stats::default());
-                    for x in items {
-                        counts.ok.set(counts.ok.get() + 1);
-                        counts.slow.set(1);
-                        self.counts.ok.set(x);
-                        self.counts.slow.set(x);
-                        self.counts.set(x);       // holds the two above
-                        extra.0.set(x);
-                        seen.all.get();
-                        seen.get();               // used whole too: lent whole
-                        println!("{}", cfg.step.get()); // in a macro: not lent
-                        if x > limits.max {}      // read by value: not lent
-                        log(&stats.seen);         // borrowed: lent
-                        work().await;
-                    }
-                }
-            }),
-            [
-                "counts.ok",
-                "counts.slow",
-                "self.counts",
-                "extra.0",
-                "stats.seen"
-            ]
         );
     }
 

@@ -764,7 +764,6 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         moved_by_return,
         moved_by_iteration,
         lent,
-        lent_fields,
         head_taken,
         body,
         kind,
@@ -1046,7 +1045,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         quote_spanned!(at=> #private::Loop::new(#workers) #stop #limit)
     });
     let mut body = body;
-    let lending = lend(&named, at, &lent, &lent_fields, &mut body);
+    let lending = lend(&named, at, &lent, &mut body);
     let iteration = iteration(&private, &named, at, &body, macros);
     // The moves are checked after the loop, where its body has given the types that its uses
     // settle (`let limit = arg.parse().unwrap();` then `fits(x, limit)`): the check's autoref
@@ -1299,17 +1298,10 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
 /// `body`, each use of the variable becomes `(*__failfast_lent_NAME.get())`, at the use's own
 /// tokens: the same place, of the same type (so the same methods, lints and messages), reached
 /// through a reference that the iteration does not keep across its awaits.
-fn lend(
-    named: &TokenStream,
-    at: Span,
-    lent: &[Ident],
-    lent_fields: &[Expr],
-    body: &mut syn::Block,
-) -> TokenStream {
+fn lend(named: &TokenStream, at: Span, lent: &[Ident], body: &mut syn::Block) -> TokenStream {
     let mut lending = TokenStream::new();
     let mut uses = LentUses {
         lent: Vec::new(),
-        fields: Vec::new(),
         views: None,
         closure_views: None,
         in_closure: false,
@@ -1329,17 +1321,7 @@ fn lend(
         });
         uses.lent.push((written, holder));
     }
-    // A field the body uses (`self.counts.ok`), for a variable it uses only through fields:
-    // the same, with a holder of the field's own.
-    for (index, place) in lent_fields.iter().enumerate() {
-        let holder = Ident::new(&format!("__failfast_lent_field_{index}"), at);
-        lending.extend(quote_spanned! {at=>
-            let #holder = #named::Lent::new(&#place);
-        });
-        uses.fields
-            .push((place.to_token_stream().to_string(), holder));
-    }
-    if !uses.lent.is_empty() || !uses.fields.is_empty() {
+    if !uses.lent.is_empty() {
         uses.visit_block_mut(body);
     }
     lending
@@ -1367,9 +1349,6 @@ fn lend(
 /// that could go to another thread is `Send` only where `T` is `Sync`.
 struct LentUses {
     lent: Vec<(String, Ident)>,
-    /// The lent fields, as written (`self . counts . ok`), each with its holder: reached in
-    /// the body's own flow only, never through a view (`captures::Used::lendable_fields`).
-    fields: Vec<(String, Ident)>,
     /// Inside a formatting macro's arguments: the references taken before the call, each with
     /// the holder it is taken from.
     views: Option<Vec<(Ident, Ident)>>,
@@ -1462,15 +1441,6 @@ fn with_views(views: &[(Ident, Ident)], mac: TokenStream) -> Expr {
 
 impl VisitMut for LentUses {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let (Expr::Field(_), false, None) = (&*expr, self.in_closure, &self.views) {
-            let written = expr.to_token_stream().to_string();
-            if let Some((_, holder)) = self.fields.iter().find(|(field, _)| *field == written) {
-                let at = syn::spanned::Spanned::span(&*expr);
-                let holder = Ident::new(&holder.to_string(), hygienic(at));
-                *expr = syn::parse_quote_spanned!(at=> (*#holder.get()));
-                return;
-            }
-        }
         if let Some((holder, name)) = self.holder(expr) {
             let at = name.span();
             // Every token at the use, so that rustc reports this place there alone. The

@@ -204,9 +204,6 @@ pub(crate) struct ParallelLoop {
     /// that its future is `Send` when the sequential loop's would be (see
     /// `captures::Used::lendable`).
     pub(crate) lent: Vec<Ident>,
-    /// The fields of variables declared outside it that it lends likewise, where the body
-    /// uses the variable only through them (see `captures::Used::lendable_fields`).
-    pub(crate) lent_fields: Vec<Expr>,
     /// The places rooted at `self` that a `while let` loop's head takes its items from and the
     /// body uses too, each with the rewrite's method that asks rustc about it (see
     /// `races::self_taken_and_used`).
@@ -490,7 +487,6 @@ impl<'a> Walk<'a> {
             mut moved_by_return,
             mut moved_by_iteration,
             lendable,
-            lendable_fields,
         } = self.locals.places_used(&pat, &body);
         // The checks come after the loop, where its body has settled the types its uses give;
         // a place whose type only code after the loop may give would get one from the check's
@@ -532,14 +528,13 @@ impl<'a> Walk<'a> {
         };
         // Not what the input or head uses too (the loop borrows it as it pulls), nor what a
         // `return` moves or the loop keeps for one.
-        let (lent, lent_fields) = match kind {
-            Kind::Thread => (Vec::new(), Vec::new()),
+        let lent = match kind {
+            Kind::Thread => Vec::new(),
             Kind::Async => {
-                let source = match &source {
-                    Source::Input(input) => input,
-                    Source::Head(head) => head,
-                };
-                let in_source = crate::captures::idents(quote::ToTokens::to_token_stream(source));
+                let in_source = crate::captures::idents(match &source {
+                    Source::Input(input) => quote::ToTokens::to_token_stream(input),
+                    Source::Head(head) => quote::ToTokens::to_token_stream(head),
+                });
                 // A `mut` one is left to rustc too: a change through a loan would be refused
                 // with a worse message, and warned `mut` for nothing.
                 let is_mut = |name: &Ident| {
@@ -547,7 +542,7 @@ impl<'a> Walk<'a> {
                         .as_ref()
                         .is_none_or(|mutable| mutable.any.contains(&name.to_string()))
                 };
-                let lent = lendable
+                lendable
                     .into_iter()
                     .filter(|name| {
                         !in_source.contains(&name.to_string())
@@ -555,25 +550,7 @@ impl<'a> Walk<'a> {
                             && !is_kept(name)
                             && !is_mut(name)
                     })
-                    .collect();
-                // A field is lent unless the input or head uses its variable whole or its
-                // field of the same name (`self.jobs.drain(..)` leaves `self.ok` to lend).
-                let source_paths = crate::captures::paths_used(source);
-                let lent_fields = lendable_fields
-                    .into_iter()
-                    .filter(|place| {
-                        let Some(path) = crate::captures::field_path(place) else {
-                            return false;
-                        };
-                        let root = Ident::new(&path[0], proc_macro2::Span::call_site());
-                        !source_paths.iter().any(|used| {
-                            used[0] == path[0] && used.get(1).is_none_or(|first| *first == path[1])
-                        }) && !moved.contains(&root)
-                            && !is_kept(&root)
-                            && !is_mut(&root)
-                    })
-                    .collect();
-                (lent, lent_fields)
+                    .collect()
             }
         };
         // A closure's or async block's return type that is not written is inferred.
@@ -695,7 +672,6 @@ impl<'a> Walk<'a> {
             moved_by_return,
             moved_by_iteration,
             lent,
-            lent_fields,
             head_taken,
             mutable,
             written_body,

@@ -13,10 +13,7 @@
 //! block, a macro, an `unsafe` block or a parallel loop of the body, which may run
 //! elsewhere), the loop holds a [`Lent`] of the local, `Send` when the local is, and each of
 //! those uses becomes `(*lent.get())`: the same place, of the same type, reached through a
-//! reference that the iteration takes where it uses it and does not keep. A local that the
-//! body uses only through fields has a `Lent` of each field it uses (`&self.counts.ok`), so
-//! that its other fields stay free for borrows outside the loop: the loop's future still
-//! holds the local (or a reference to it), and moves with it, as the sequential loop's does. A closure never
+//! reference that the iteration takes where it uses it and does not keep. A closure never
 //! holds the `Lent` (it could be sent to another thread): a closure of a statement with no
 //! `.await` uses a reference taken before the statement, `let hits = lent.get();`, which it
 //! captures as the sequential loop's closure captures `&hits`, `Send` only when the local is
