@@ -941,8 +941,8 @@ fn broke<Ret>(outcome: ControlFlow<Ret>) -> Option<Ret> {
 
 /// What an iteration's body, run once in a loop so that a `continue` a macro expands to ends
 /// the iteration, gives that loop: a `break` a macro expands to gives it `()` first, and
-/// rustc's "expected `()`, found `ParallelLoopsHaveNoBreak`" (at the macro call, pointing at
-/// that `break`) says why it is refused.
+/// rustc's "expected `()`, found `ParallelLoopsHaveNoBreak`" (at `for`, pointing at that
+/// `break`) says why it is refused.
 pub struct ParallelLoopsHaveNoBreak;
 
 /// `Self` and `T` are one type: a bound that gives an unknown `T` its type from `Self`, and
