@@ -158,13 +158,12 @@ const ROUNDS: usize = 7;
 /// from one `cargo bench` to the next, more than the differences it is meant to show.
 const SHORT_ROUNDS: usize = 41;
 
-/// The median of `rounds` runs of each contender by wall time, with its thread and leaf
-/// figures.
-fn medians<const N: usize>(
-    rounds: usize,
-    contenders: [&mut dyn FnMut() -> (Duration, usize, usize, usize); N],
-) -> [Row; N] {
-    in_turns(rounds, contenders).map(|mut runs| {
+/// Each contender's median run by wall time, with its thread and leaf figures, from its runs
+/// taken [`in_turns`].
+fn medians<const N: usize>(runs: &[Vec<(Duration, usize, usize, usize)>; N]) -> [Row; N] {
+    runs.each_ref().map(|runs| {
+        let rounds = runs.len();
+        let mut runs = runs.clone();
         runs.sort_by_key(|r| r.0);
         let peak_threads = runs.iter().map(|r| r.1).max().unwrap_or(0);
         let most = runs.iter().map(|r| r.2).max().unwrap_or(0);
@@ -192,7 +191,7 @@ fn scenario(kind: Leaf, workers: usize) {
         Leaf::Compute => SHORT_ROUNDS,
         Leaf::Sleep => ROUNDS,
     };
-    let [ours, in_a_span, theirs] = medians(
+    let runs = in_turns(
         rounds,
         [
             &mut || measure(|| walk(&root, kind, workers).unwrap()),
@@ -205,6 +204,7 @@ fn scenario(kind: Leaf, workers: usize) {
             &mut || measure(|| pool.install(|| rayon::scope(|s| walk_rayon(s, &root, kind)))),
         ],
     );
+    let [ours, in_a_span, theirs] = medians(&runs);
     let (what, ideal) = match kind {
         Leaf::Compute => ("~20 us of work", String::new()),
         Leaf::Sleep => (
@@ -233,6 +233,30 @@ fn scenario(kind: Leaf, workers: usize) {
             },
         ],
     );
+    println!("  {}", paired(&runs[0], &runs[2]));
+}
+
+/// failfast's time over rayon's, round by round: the two ran one after the other in each
+/// round, so a machine that drifts (a neighbour, the CPU's clock) moves both alike, and the
+/// ratios' spread says how far apart the medians of one run may fall by chance.
+fn paired(
+    ours: &[(Duration, usize, usize, usize)],
+    theirs: &[(Duration, usize, usize, usize)],
+) -> String {
+    let mut ratios: Vec<f64> = ours
+        .iter()
+        .zip(theirs)
+        .map(|(ours, theirs)| ours.0.as_secs_f64() / theirs.0.as_secs_f64())
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let n = ratios.len();
+    let faster = ratios.iter().filter(|&&r| r < 1.0).count();
+    format!(
+        "failfast / rayon::scope, round by round: median {:.3}x, middle half {:.3}x to {:.3}x; failfast faster in {faster} of {n} rounds",
+        ratios[n / 2],
+        ratios[n / 4],
+        ratios[n * 3 / 4],
+    )
 }
 
 /// A spine `depth` levels deep: each level has `leaves` leaves and one deeper child.
@@ -258,14 +282,14 @@ fn comb_scenario() {
         .build()
         .unwrap();
     let kind = Leaf::Sleep;
-    let [by_for, by_while_let, theirs] = medians(
+    let [by_for, by_while_let, theirs] = medians(&in_turns(
         ROUNDS,
         [
             &mut || measure(|| walk(&root, kind, WORKERS).unwrap()),
             &mut || measure(|| walk_while_let(&root, kind, WORKERS).unwrap()),
             &mut || measure(|| pool.install(|| rayon::scope(|s| walk_rayon(s, &root, kind)))),
         ],
-    );
+    ));
     let ideal = DEPTH as f64 * LEAVES as f64 / WORKERS as f64;
     print_table(
         &format!(
