@@ -758,7 +758,14 @@ where
     /// Polls the iterations that need it: resolves to `None` when another may start, or to the
     /// loop's end: `Ok(())` when the input is exhausted and every iteration finished, or the
     /// first exit.
-    pub fn wait(&mut self) -> Wait<'_, S, F, T> {
+    ///
+    /// An opaque future, not [`Wait`] by name: the loop's future holds it across `.await`, and
+    /// a named type would bring its bound on the iterations' type into that future's own
+    /// checks. An iteration of the wrong type (a user's macro that expands to `return
+    /// Ok(..)`) was then refused once more, in a message naming this module's types.
+    pub fn wait(
+        &mut self,
+    ) -> impl Future<Output = Option<Result<(), <F::Output as Split>::Exit>>> + '_ {
         Wait { driver: self }
     }
 
