@@ -1,7 +1,9 @@
 // An async loop whose body uses a value only through a field (`self.ok`), while another of its
 // fields is borrowed or moved outside the loop under another name: the loop borrows the field it
 // uses, not the whole value, as the sequential loop does, so these compile (a loan of the whole
-// value, which would keep the loop's future `Send` with a `Cell` field, broke each of them).
+// value, which keeps the loop's future `Send` with a `Cell` field, broke each of them: the
+// macro lends it only where the function mentions it nowhere before the loop, nor after it in
+// a loop around it).
 use failfast::fail_fast;
 use std::cell::Cell;
 use tokio::sync::mpsc;
@@ -79,6 +81,25 @@ impl Worker {
         Ok(self.log.len())
     }
 
+    // Another field borrowed after the loop, in a loop around it, and still borrowed during the
+    // loop's next round.
+    #[fail_fast(workers = 2)]
+    async fn rounds(&mut self, ids: Vec<u32>) -> Result<usize, String> {
+        let mut held: Option<&mut Vec<String>> = None;
+        for round in 0..3 {
+            #[fail_fast(workers = 2)]
+            for id in ids.clone() {
+                tokio::task::yield_now().await;
+                self.ok.set(self.ok.get() + id);
+            }
+            if let Some(log) = held.as_mut() {
+                log.push(format!("round {round}"));
+            }
+            held = Some(&mut self.log);
+        }
+        Ok(self.log.len())
+    }
+
     // By value, with a field moved out into the input.
     #[fail_fast(workers = 2)]
     async fn consumed(self) -> Result<u32, String> {
@@ -109,6 +130,8 @@ async fn main() {
     });
     assert_eq!(worker.received().await, Ok(12));
     assert_eq!(worker.noted(vec![1]).await, Ok(2));
+    assert_eq!(worker.rounds(vec![1, 2]).await, Ok(4));
+    assert_eq!(worker.ok.get(), 22);
     worker.jobs = vec![4, 5];
-    assert_eq!(worker.consumed().await, Ok(22));
+    assert_eq!(worker.consumed().await, Ok(31));
 }
