@@ -48,6 +48,10 @@ pub(crate) struct Locals {
     /// Each marked loop, and the names the function mentions before it (see [`Mentioned`]).
     /// Empty when the function cannot be seen.
     mentioned: Vec<(String, HashSet<String>)>,
+    /// The parameters of a written reference type (`stats: &mut Stats`), and `self`: a
+    /// reference taken through one may outlive the function's locals (see
+    /// [`Used::lendable`]).
+    by_reference: HashSet<String>,
     /// The `let`s whose type may still be partly unknown at the loop (`let mut seen =
     /// Vec::new();`, its items' type given by a later `push`): see
     /// [`Locals::captured_by_input`].
@@ -81,7 +85,13 @@ impl Locals {
         let mut counted = HashSet::new();
         let mut sure = HashSet::new();
         let mut scalars = HashSet::new();
+        let mut by_reference = HashSet::from(["self".to_string()]);
         for input in &signature.inputs {
+            if let syn::FnArg::Typed(typed) = input {
+                if let (Pat::Ident(name), syn::Type::Reference(_)) = (&*typed.pat, &*typed.ty) {
+                    by_reference.insert(name.ident.to_string());
+                }
+            }
             match input {
                 syn::FnArg::Receiver(receiver) => {
                     // Only a shared reference: through a `&mut`, rustc captures the place.
@@ -142,6 +152,8 @@ impl Locals {
         let mut mentioned = Mentioned {
             log: Vec::new(),
             at_loops: Vec::new(),
+            in_closures: 0,
+            in_a_closure: Vec::new(),
         };
         mentioned.visit_block(body);
         let variables = bound
@@ -158,11 +170,8 @@ impl Locals {
             counted,
             holding: HashSet::new(),
             at_loops: in_scope.at_loops,
-            mentioned: mentioned
-                .at_loops
-                .into_iter()
-                .map(|at| (at.key, at.names))
-                .collect(),
+            mentioned: mentioned.finish(),
+            by_reference,
             unsettled: unsettled.0,
             untyped: unsettled.1,
             declared: declared.0,
@@ -194,6 +203,7 @@ impl Locals {
             holding: HashSet::new(),
             at_loops: Vec::new(),
             mentioned: Vec::new(),
+            by_reference: HashSet::new(),
             unsettled: HashSet::new(),
             untyped: HashSet::new(),
             declared: HashSet::new(),
@@ -368,6 +378,7 @@ impl Locals {
                 moved_by_return: Vec::new(),
                 moved_by_iteration: Vec::new(),
                 lendable: Vec::new(),
+                through_fields: HashSet::new(),
             };
         };
         let mut places = Places {
@@ -406,24 +417,43 @@ impl Locals {
         declared.visit_block(body);
         let shadowed = self.shadowed_at(pat, body);
         let mentioned_before = self.mentioned_before(pat, body);
+        // The names in the values the body returns: a reference it returns from a field of a
+        // lent variable would live only as long as the loan.
+        let returned_names: HashSet<String> = returned
+            .iter()
+            .flat_map(|value| idents(quote::ToTokens::to_token_stream(value)))
+            .collect();
+        // One used only through its fields (`counts.ok.set(..)`) is captured field by field.
+        // The loan of the whole borrows all of it for the loop, which would meet a borrow of
+        // another field alive as the loop starts (`let rx = &mut self.rx;`) or a field moved
+        // out before it, and a reference the body takes through it would not outlive the
+        // loan: so only a local or a parameter taken by value (`self` is a reference, or
+        // holds one the body may return from) that the function does not mention before the
+        // loop (see [`Mentioned`]) and that no `return` of the body mentions. (A reference
+        // the body stores beyond the loop, used after it beside a move of another field, is
+        // refused where the sequential loop is not.)
+        let through_fields: HashSet<String> = places
+            .used
+            .iter()
+            .map(ToString::to_string)
+            .filter(|name| {
+                !places.used_whole.contains(name)
+                    && !self.by_reference.contains(name)
+                    && !returned_names.contains(name)
+                    && mentioned_before
+                        .as_ref()
+                        .is_some_and(|before| !before.contains(name))
+            })
+            .collect();
         let lendable = std::mem::take(&mut places.used)
             .into_iter()
             .filter(|name| {
                 let name = name.to_string();
-                // One used only through its fields (`counts.ok.set(..)`) is captured field by
-                // field; the loan of the whole borrows it all for the loop, which would meet a
-                // borrow of another field made before the loop and still alive (`let rx = &mut
-                // self.rx;`), or a field moved out before it: so only where the function does
-                // not mention it before the loop (but where it binds it).
-                let whole = places.used_whole.contains(&name)
-                    || mentioned_before
-                        .as_ref()
-                        .is_some_and(|before| !before.contains(&name));
                 // Bound once in the scopes around the loop: two variables of one spelling
                 // (one of them written by a `macro_rules!`, with its own hygiene) would be
                 // told apart by rustc, not by the macro, which would lend both as one.
                 !shadowed.contains(&name)
-                    && whole
+                    && (places.used_whole.contains(&name) || through_fields.contains(&name))
                     && !places.used_aside.contains(&name)
                     && !bound.0.contains_key(&name)
                     && !declared.0.contains(&name)
@@ -456,6 +486,7 @@ impl Locals {
             moved_by_return,
             moved_by_iteration,
             lendable,
+            through_fields,
         }
     }
 }
@@ -599,12 +630,19 @@ fn loop_key(pat: &Pat, body: &Block) -> String {
 /// loop and its input or head, but for the names that patterns bind. Inside another loop, also
 /// what that loop's body mentions after the marked loop, which runs before the marked loop's
 /// next round; inside another marked loop, all that its body mentions, which other iterations
-/// may run meanwhile. A variable not among them has no borrow alive and no part moved out when
-/// the loop starts (see [`Used::lendable`]).
+/// may run meanwhile; inside a closure or an async block, which may run after any code of the
+/// function that follows it, all that the function mentions after the loop. A `macro_rules!`
+/// of the function mentions every name of its rules. No code of the function that runs before
+/// the loop starts names a variable not among them, so none borrows or moves out a part of it;
+/// the loop's options, which run as it starts, are checked apart (see [`Used::through_fields`]).
 struct Mentioned {
     /// Every name mentioned so far, in order, once per mention.
     log: Vec<String>,
     at_loops: Vec<MentionedBefore>,
+    /// How many closures and async blocks hold the code being visited.
+    in_closures: usize,
+    /// The entries of the marked loops inside a closure or an async block.
+    in_a_closure: Vec<usize>,
 }
 
 /// What [`Mentioned`] found for one marked loop.
@@ -633,8 +671,23 @@ impl Mentioned {
         }
     }
 
+    /// The entries, once the whole function was visited.
+    fn finish(mut self) -> Vec<(String, HashSet<String>)> {
+        for &at in &self.in_a_closure {
+            let after = &self.log[self.at_loops[at].body_end..];
+            self.at_loops[at].names.extend(after.iter().cloned());
+        }
+        self.at_loops
+            .into_iter()
+            .map(|at| (at.key, at.names))
+            .collect()
+    }
+
     /// A marked loop's entry, once its input or head was visited.
     fn at_loop(&mut self, pat: &Pat, body: &Block) {
+        if self.in_closures > 0 {
+            self.in_a_closure.push(self.at_loops.len());
+        }
         self.at_loops.push(MentionedBefore {
             key: loop_key(pat, body),
             names: self.log.iter().cloned().collect(),
@@ -708,8 +761,24 @@ impl Visit<'_> for Mentioned {
         self.around(false, |this| this.visit_block(&inner.body));
     }
 
-    // Its own names, not the function's variables.
-    fn visit_item(&mut self, _: &Item) {}
+    fn visit_expr_closure(&mut self, closure: &syn::ExprClosure) {
+        self.in_closures += 1;
+        visit::visit_expr_closure(self, closure);
+        self.in_closures -= 1;
+    }
+
+    fn visit_expr_async(&mut self, block: &syn::ExprAsync) {
+        self.in_closures += 1;
+        visit::visit_expr_async(self, block);
+        self.in_closures -= 1;
+    }
+
+    // Other items have names of their own, not the function's variables.
+    fn visit_item(&mut self, item: &Item) {
+        if let Item::Macro(rules) = item {
+            self.visit_macro(&rules.mac);
+        }
+    }
 }
 
 /// How a variable is bound, as far as changing it goes.
@@ -1280,6 +1349,10 @@ pub(crate) struct Used {
     /// not, but lent, rustc reports only what it reports of the sequential loop (the `Rc` held
     /// across an `.await`), not also the `&Rc` in each iteration's future.
     pub(crate) lendable: Vec<syn::Ident>,
+    /// Those of [`lendable`](Self::lendable) that the body uses only through their fields,
+    /// lent as the function does not mention them before the loop: the loop's options are
+    /// before it too (see `model.rs`).
+    pub(crate) through_fields: HashSet<String>,
 }
 
 /// Whether a `let` with pattern `pat` moves its whole value: a name bound by value
@@ -3212,10 +3285,30 @@ mod tests {
                         log.lines.set(x);
                         work().await;
                     }
-                    let after = counts.ok.get() + self.counts.ok.get(); // after it: no matter
+                    let after = counts.ok.get() + self.counts.ok.get(); // after it: only read
                 }
             }),
-            ["counts", "extra", "self"]
+            ["counts", "extra"]
+        );
+        // Not `self` nor a parameter of a reference type, from which the body may return a
+        // reference; not one a `return` mentions; not one a `macro_rules!` names.
+        assert_eq!(
+            lendable(parse_quote! {
+                async fn f(&mut self, items: Vec<u32>, by_ref: &mut Counts, back: Counts) {
+                    macro_rules! named { () => { ruled.name } }
+                    let (counts, ruled) = (Counts::default(), Counts::default());
+                    for x in items {
+                        self.counts.ok.set(x);
+                        by_ref.ok.set(x);
+                        if x > 3 { return back.name.len(); }
+                        back.ok.set(x);
+                        ruled.ok.set(x);
+                        counts.ok.set(x);
+                        work().await;
+                    }
+                }
+            }),
+            ["counts"]
         );
         assert_eq!(
             lendable(parse_quote! {
@@ -3253,6 +3346,29 @@ mod tests {
                 work().await;
             }),
         );
+        let lent = Locals::of_function(&function.sig, &function.block)
+            .places_used(&pat, &body)
+            .lendable;
+        assert_eq!(
+            lent,
+            [syn::Ident::new("counts", proc_macro2::Span::call_site())]
+        );
+        // In an async closure, which runs after the code that follows it.
+        let function: ItemFn = parse_quote! {
+            async fn f(items: Vec<u32>) {
+                let (counts, stats) = (Counts::default(), Counts::default());
+                let round = async |ids: Vec<u32>| {
+                    #[fail_fast]
+                    for x in items.clone() {
+                        counts.ok.set(x);
+                        stats.ok.set(x);
+                        work().await;
+                    }
+                };
+                let name = stats.name;
+                round(vec![1]).await;
+            }
+        };
         let lent = Locals::of_function(&function.sig, &function.block)
             .places_used(&pat, &body)
             .lendable;

@@ -1,11 +1,15 @@
 // An async loop whose body uses a value only through a field (`self.ok`), while another of its
-// fields is borrowed or moved outside the loop under another name: the loop borrows the field it
-// uses, not the whole value, as the sequential loop does, so these compile (a loan of the whole
-// value, which keeps the loop's future `Send` with a `Cell` field, broke each of them: the
-// macro lends it only where the function mentions it nowhere before the loop, nor after it in
-// a loop around it).
+// fields is borrowed or moved outside the loop under another name, or a reference the body takes
+// from a field outlives the loop: the loop borrows the field it uses, not the whole value, as the
+// sequential loop does, so these compile. A loan of the whole value, which keeps the loop's
+// future `Send` with a `Cell` field, broke each of them: the macro makes one only of a local or
+// a parameter taken by value that the function mentions nowhere before the loop (nor in its
+// options, in a `macro_rules!`, after it in a loop around it, or after it at all when a closure
+// or an async block holds the loop) and that no `return` of the body mentions.
 use failfast::fail_fast;
+use failfast::StopToken;
 use std::cell::Cell;
+use std::sync::{Mutex, MutexGuard};
 use tokio::sync::mpsc;
 
 struct Stats {
@@ -112,6 +116,133 @@ impl Worker {
     }
 }
 
+struct Names {
+    names: Vec<String>,
+    log: Vec<String>,
+}
+
+impl Names {
+    // A reference to a field returned: it outlives any loan the loop could make of `self`.
+    #[fail_fast(workers = 2)]
+    async fn find(&mut self, ids: Vec<usize>) -> Option<&String> {
+        for id in ids {
+            tokio::task::yield_now().await;
+            if self.names[id].len() > 1 {
+                return Some(&self.names[id]);
+            }
+        }
+        None
+    }
+
+    // A reference to a field kept after the loop, while another field changes.
+    #[fail_fast(workers = 2)]
+    async fn kept(&mut self, ids: Vec<usize>) -> Result<usize, String> {
+        let found: Cell<Option<&String>> = Cell::new(None);
+        for id in ids {
+            tokio::task::yield_now().await;
+            found.set(Some(&self.names[id]));
+        }
+        self.log.push("done".into());
+        Ok(found.get().map_or(0, |name| name.len()))
+    }
+}
+
+struct Stoppable {
+    ok: Cell<u32>,
+    stop: Option<StopToken>,
+    log: Vec<String>,
+}
+
+impl Stoppable {
+    // The `stop` option borrows another field as the loop starts.
+    #[fail_fast(workers = 2, stop = self.stop.get_or_insert_with(StopToken::new))]
+    async fn counted(&mut self, ids: Vec<u32>) -> Result<u32, failfast::Stopped> {
+        for id in ids {
+            tokio::task::yield_now().await;
+            self.ok.set(self.ok.get() + id);
+        }
+        Ok(self.ok.get())
+    }
+
+    // An async closure holds the loop, and runs while another field is borrowed.
+    #[fail_fast(workers = 2)]
+    async fn in_a_closure(&mut self, ids: Vec<u32>) -> Result<usize, String> {
+        let run = async |ids: Vec<u32>| -> Result<(), String> {
+            #[fail_fast(workers = 2)]
+            for id in ids {
+                tokio::task::yield_now().await;
+                self.ok.set(self.ok.get() + id);
+            }
+            Ok(())
+        };
+        let log = &mut self.log;
+        log.push("a".into());
+        run(ids).await?;
+        log.push("b".into());
+        Ok(log.len())
+    }
+}
+
+// A parameter's field moved out after an async closure that holds the loop, which runs later.
+#[fail_fast(workers = 2)]
+async fn rounds_in_a_closure(rounds: u32, stats: Stats) -> Result<(u32, usize), String> {
+    let round = async |ids: Vec<u32>| -> Result<(), String> {
+        #[fail_fast(workers = 2)]
+        for id in ids {
+            tokio::task::yield_now().await;
+            stats.ok.set(stats.ok.get() + id);
+        }
+        Ok(())
+    };
+    let name = stats.name;
+    for _ in 0..rounds {
+        round(vec![1, 2]).await?;
+    }
+    Ok((stats.ok.get(), name.len()))
+}
+
+// A field moved out by a `macro_rules!` of the function, where the call does not name it.
+#[fail_fast(workers = 2)]
+async fn moved_by_a_macro(ids: Vec<u32>, stats: Stats) -> Result<(u32, String), String> {
+    macro_rules! take_name {
+        () => {
+            stats.name
+        };
+    }
+    let name = take_name!();
+    for id in ids {
+        tokio::task::yield_now().await;
+        stats.ok.set(stats.ok.get() + id);
+    }
+    Ok((stats.ok.get(), name))
+}
+
+/// `Sync` but not `Send`: the loop's future is `Send` only as long as it holds no more than a
+/// reference to it, as the sequential loop's future does.
+struct Guarded<'a> {
+    _guard: MutexGuard<'a, u32>,
+    name: String,
+}
+
+fn is_send<F: Send>(future: F) -> F {
+    future
+}
+
+#[fail_fast(workers = 2)]
+async fn sync_not_send(ids: Vec<u32>) -> Result<usize, String> {
+    let lock = Mutex::new(0);
+    let guarded = Guarded { _guard: lock.lock().unwrap(), name: "x".into() };
+    is_send(async {
+        #[fail_fast(workers = 2)]
+        for id in ids {
+            tokio::task::yield_now().await;
+            let _ = guarded.name.len() + id as usize;
+        }
+        Ok::<usize, String>(guarded.name.len())
+    })
+    .await
+}
+
 #[tokio::main]
 async fn main() {
     let stats = || Stats { ok: Cell::new(0), name: "n".into(), log: Vec::new() };
@@ -134,4 +265,15 @@ async fn main() {
     assert_eq!(worker.ok.get(), 22);
     worker.jobs = vec![4, 5];
     assert_eq!(worker.consumed().await, Ok(31));
+
+    let mut names = Names { names: vec!["a".into(), "bb".into()], log: Vec::new() };
+    assert_eq!(names.find(vec![0, 1]).await.map(String::as_str), Some("bb"));
+    assert_eq!(names.kept(vec![1]).await, Ok(2));
+    let mut stoppable = Stoppable { ok: Cell::new(0), stop: None, log: Vec::new() };
+    assert_eq!(stoppable.counted(vec![1, 2, 3]).await, Ok(6));
+    assert_eq!(stoppable.in_a_closure(vec![1, 2, 3]).await, Ok(2));
+    assert_eq!(stoppable.ok.get(), 12);
+    assert_eq!(rounds_in_a_closure(2, stats()).await, Ok((6, 1)));
+    assert_eq!(moved_by_a_macro(vec![1, 2], stats()).await, Ok((3, "n".to_string())));
+    assert_eq!(sync_not_send(vec![1, 2]).await, Ok(1));
 }

@@ -4,10 +4,11 @@
 // string: the sequential future holds it by value, and so does the parallel one, whose
 // iterations all run on the task that polls it.
 // A shared reference the body borrows from keeps its lifetime (`names.first()` below is
-// returned), and a generic local needs only `Send` (a `Cell<u8>` below). So does one the body
-// uses only through its fields (`counts.ok`, `self.counts.ok`), unless the input uses it. A closure kept in a
-// variable (`let bump = |k| hits.set(..)`) after the iteration's last `.await` holds a
-// reference to the local only while it lives, as the sequential loop's closure does.
+// returned), and a generic local needs only `Send` (a `Cell<u8>` below). So does a local or a
+// parameter taken by value that the body uses only through its fields (`counts.ok`), where the
+// function does not mention it before the loop. A closure kept in a variable (`let bump = |k|
+// hits.set(..)`) after the iteration's last `.await` holds a reference to the local only while
+// it lives, as the sequential loop's closure does.
 use failfast::fail_fast;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -103,27 +104,6 @@ struct Counts {
     slow: Cell<u32>,
 }
 
-struct Worker {
-    counts: Counts,
-    limit: u32,
-}
-
-impl Worker {
-    // `self` used only through its fields (`self.counts.ok`), as a local and a parameter are
-    // below: lent whole, as the sequential future holds it.
-    #[fail_fast(workers = 3)]
-    async fn run(&mut self, ids: Vec<u32>) -> Result<u32, String> {
-        for id in ids {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-            self.counts.ok.set(self.counts.ok.get() + 1);
-            if id > self.limit {
-                self.counts.slow.set(self.counts.slow.get() + 1);
-            }
-        }
-        Ok(self.counts.ok.get() * 10 + self.counts.slow.get())
-    }
-}
-
 #[fail_fast(workers = 3)]
 async fn counted(ids: Vec<u32>, extra: Counts) -> Result<(u32, u32), String> {
     let counts = Counts::default();
@@ -137,9 +117,6 @@ async fn counted(ids: Vec<u32>, extra: Counts) -> Result<(u32, u32), String> {
 
 #[tokio::main]
 async fn main() {
-    let mut worker = Worker { counts: Counts::default(), limit: 2 };
-    let run = tokio::spawn(async move { worker.run(vec![1, 2, 3, 4]).await });
-    assert_eq!(run.await.unwrap(), Ok(42));
     assert_eq!(
         tokio::spawn(counted(vec![1, 2, 3], Counts::default())).await.unwrap(),
         Ok((6, 3))
