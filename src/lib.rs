@@ -433,16 +433,11 @@
 //! in the body's own block) is lent to them: the future is `Send` when the local is, as the
 //! sequential one (a closure kept across an `.await` holds `&hits`, as the sequential loop's
 //! does). So is `self` in a method on `&mut self` or `self` that calls its methods there (an
-//! actor holding an mpsc `Receiver`), outside macros and closures. A local, or a parameter
-//! taken by value, that the body uses only through its fields (`stats.ok.set(..)`) is lent
-//! too where the function does not mention it before the loop and no `return` of the body
-//! does; elsewhere (`let rx = &mut stats.rx;` before the loop, `self.counts.ok.set(..)`, from
-//! which the body could return a reference) a loan of the whole could meet a borrow of
-//! another field or cut a reference short, and each iteration borrows the fields it uses
-//! instead. A local that the body also uses inside a closure kept by a `let` of an inner
-//! block or of a statement that awaits, an async block, another macro (a `tracing` event,
-//! `dbg!` and an `assert!` without a message, which print their source) or a marked loop of
-//! its own, or that is bound twice (`let hits = ..` again), is borrowed by each
+//! actor holding an mpsc `Receiver`), outside macros and closures. A local that the body also
+//! uses inside a closure kept by a `let` of an inner block or of a statement that awaits, an
+//! async block, another macro (a
+//! `tracing` event, `dbg!` and an `assert!` without a message, which print their source) or a
+//! marked loop of its own, or that is bound twice (`let hits = ..` again), is borrowed by each
 //! iteration across its awaits instead, and then must be `Sync` too for the future to be
 //! `Send`. The iterations take turns at each `.await`: a guard of a `RefCell` or a
 //! `std::sync::Mutex` that they share, held across one (`let mut c = cache.borrow_mut();`

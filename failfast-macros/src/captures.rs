@@ -45,13 +45,6 @@ pub(crate) struct Locals {
     /// Each marked loop, and the variables in scope at it. Empty when the function cannot be
     /// seen.
     at_loops: Vec<AtLoop>,
-    /// Each marked loop, and the names the function mentions before it (see [`Mentioned`]).
-    /// Empty when the function cannot be seen.
-    mentioned: Vec<(String, HashSet<String>)>,
-    /// The parameters of a written reference type (`stats: &mut Stats`), and `self`: a
-    /// reference taken through one may outlive the function's locals (see
-    /// [`Used::lendable`]).
-    by_reference: HashSet<String>,
     /// The `let`s whose type may still be partly unknown at the loop (`let mut seen =
     /// Vec::new();`, its items' type given by a later `push`): see
     /// [`Locals::captured_by_input`].
@@ -85,13 +78,7 @@ impl Locals {
         let mut counted = HashSet::new();
         let mut sure = HashSet::new();
         let mut scalars = HashSet::new();
-        let mut by_reference = HashSet::from(["self".to_string()]);
         for input in &signature.inputs {
-            if let syn::FnArg::Typed(typed) = input {
-                if let (Pat::Ident(name), syn::Type::Reference(_)) = (&*typed.pat, &*typed.ty) {
-                    by_reference.insert(name.ident.to_string());
-                }
-            }
             match input {
                 syn::FnArg::Receiver(receiver) => {
                     // Only a shared reference: through a `&mut`, rustc captures the place.
@@ -149,13 +136,6 @@ impl Locals {
         unsettled.visit_block(body);
         let mut declared = Declared(HashSet::new());
         declared.visit_block(body);
-        let mut mentioned = Mentioned {
-            log: Vec::new(),
-            at_loops: Vec::new(),
-            in_closures: 0,
-            in_a_closure: Vec::new(),
-        };
-        mentioned.visit_block(body);
         let variables = bound
             .0
             .keys()
@@ -170,8 +150,6 @@ impl Locals {
             counted,
             holding: HashSet::new(),
             at_loops: in_scope.at_loops,
-            mentioned: mentioned.finish(),
-            by_reference,
             unsettled: unsettled.0,
             untyped: unsettled.1,
             declared: declared.0,
@@ -202,8 +180,6 @@ impl Locals {
             counted: HashSet::new(),
             holding: HashSet::new(),
             at_loops: Vec::new(),
-            mentioned: Vec::new(),
-            by_reference: HashSet::new(),
             unsettled: HashSet::new(),
             untyped: HashSet::new(),
             declared: HashSet::new(),
@@ -378,7 +354,6 @@ impl Locals {
                 moved_by_return: Vec::new(),
                 moved_by_iteration: Vec::new(),
                 lendable: Vec::new(),
-                through_fields: HashSet::new(),
             };
         };
         let mut places = Places {
@@ -416,35 +391,6 @@ impl Locals {
         let mut declared = Declared(HashSet::new());
         declared.visit_block(body);
         let shadowed = self.shadowed_at(pat, body);
-        let mentioned_before = self.mentioned_before(pat, body);
-        // The names in the values the body returns: a reference it returns from a field of a
-        // lent variable would live only as long as the loan.
-        let returned_names: HashSet<String> = returned
-            .iter()
-            .flat_map(|value| idents(quote::ToTokens::to_token_stream(value)))
-            .collect();
-        // One used only through its fields (`counts.ok.set(..)`) is captured field by field.
-        // The loan of the whole borrows all of it for the loop, which would meet a borrow of
-        // another field alive as the loop starts (`let rx = &mut self.rx;`) or a field moved
-        // out before it, and a reference the body takes through it would not outlive the
-        // loan: so only a local or a parameter taken by value (`self` is a reference, or
-        // holds one the body may return from) that the function does not mention before the
-        // loop (see [`Mentioned`]) and that no `return` of the body mentions. (A reference
-        // the body stores beyond the loop, used after it beside a move of another field, is
-        // refused where the sequential loop is not.)
-        let through_fields: HashSet<String> = places
-            .used
-            .iter()
-            .map(ToString::to_string)
-            .filter(|name| {
-                !places.used_whole.contains(name)
-                    && !self.by_reference.contains(name)
-                    && !returned_names.contains(name)
-                    && mentioned_before
-                        .as_ref()
-                        .is_some_and(|before| !before.contains(name))
-            })
-            .collect();
         let lendable = std::mem::take(&mut places.used)
             .into_iter()
             .filter(|name| {
@@ -453,7 +399,7 @@ impl Locals {
                 // (one of them written by a `macro_rules!`, with its own hygiene) would be
                 // told apart by rustc, not by the macro, which would lend both as one.
                 !shadowed.contains(&name)
-                    && (places.used_whole.contains(&name) || through_fields.contains(&name))
+                    && places.used_whole.contains(&name)
                     && !places.used_aside.contains(&name)
                     && !bound.0.contains_key(&name)
                     && !declared.0.contains(&name)
@@ -486,7 +432,6 @@ impl Locals {
             moved_by_return,
             moved_by_iteration,
             lendable,
-            through_fields,
         }
     }
 }
@@ -526,23 +471,6 @@ impl Locals {
             .filter(|at| at.key == key)
             .flat_map(|at| at.shadowed.iter().cloned())
             .collect()
-    }
-
-    /// The names the function mentions before the marked loop with this pattern and body, at
-    /// each loop written alike (see [`Mentioned`]); `None` if there is no such loop.
-    fn mentioned_before(&self, pat: &Pat, body: &Block) -> Option<HashSet<String>> {
-        let key = loop_key(pat, body);
-        let mut matching = self
-            .mentioned
-            .iter()
-            .filter(|(at, _)| *at == key)
-            .peekable();
-        matching.peek()?;
-        Some(
-            matching
-                .flat_map(|(_, names)| names.iter().cloned())
-                .collect(),
-        )
     }
 
     /// The variables in scope at the marked loop with this pattern and body (see
@@ -623,162 +551,6 @@ struct AtLoop {
 /// A marked loop's identity between the macro's walks: its pattern and body as written.
 fn loop_key(pat: &Pat, body: &Block) -> String {
     quote::quote!(#pat #body).to_string()
-}
-
-/// The names a function mentions before each of its marked loops, in source order: every
-/// identifier of its code (a variable, a field, a method, a path, a macro's tokens) up to the
-/// loop and its input or head, but for the names that patterns bind. Inside another loop, also
-/// what that loop's body mentions after the marked loop, which runs before the marked loop's
-/// next round; inside another marked loop, all that its body mentions, which other iterations
-/// may run meanwhile; inside a closure or an async block, which may run after any code of the
-/// function that follows it, all that the function mentions after the loop. A `macro_rules!`
-/// of the function mentions every name of its rules. No code of the function that runs before
-/// the loop starts names a variable not among them, so none borrows or moves out a part of it;
-/// the loop's options, which run as it starts, are checked apart (see [`Used::through_fields`]).
-struct Mentioned {
-    /// Every name mentioned so far, in order, once per mention.
-    log: Vec<String>,
-    at_loops: Vec<MentionedBefore>,
-    /// How many closures and async blocks hold the code being visited.
-    in_closures: usize,
-    /// The entries of the marked loops inside a closure or an async block.
-    in_a_closure: Vec<usize>,
-}
-
-/// What [`Mentioned`] found for one marked loop.
-struct MentionedBefore {
-    key: String,
-    names: HashSet<String>,
-    /// Where the loop's body ends in [`Mentioned::log`].
-    body_end: usize,
-}
-
-impl Mentioned {
-    fn mention(&mut self, name: String) {
-        self.log.push(name);
-    }
-
-    /// Visits a loop, then adds to each marked loop inside it what it mentions there after
-    /// that loop's body ends (after its start, if this loop is marked too), but to its own
-    /// entry, if it is marked: the first that visiting it adds.
-    fn around(&mut self, marked: bool, visit: impl FnOnce(&mut Self)) {
-        let (first, start) = (self.at_loops.len() + usize::from(marked), self.log.len());
-        visit(self);
-        let log = &self.log;
-        for inner in self.at_loops.iter_mut().skip(first) {
-            let from = if marked { start } else { inner.body_end };
-            inner.names.extend(log[from..].iter().cloned());
-        }
-    }
-
-    /// The entries, once the whole function was visited.
-    fn finish(mut self) -> Vec<(String, HashSet<String>)> {
-        for &at in &self.in_a_closure {
-            let after = &self.log[self.at_loops[at].body_end..];
-            self.at_loops[at].names.extend(after.iter().cloned());
-        }
-        self.at_loops
-            .into_iter()
-            .map(|at| (at.key, at.names))
-            .collect()
-    }
-
-    /// A marked loop's entry, once its input or head was visited.
-    fn at_loop(&mut self, pat: &Pat, body: &Block) {
-        if self.in_closures > 0 {
-            self.in_a_closure.push(self.at_loops.len());
-        }
-        self.at_loops.push(MentionedBefore {
-            key: loop_key(pat, body),
-            names: self.log.iter().cloned().collect(),
-            body_end: usize::MAX,
-        });
-    }
-
-    /// The end of the body of the marked loop whose entry is `at_loops[at]`.
-    fn body_ends(&mut self, at: usize) {
-        self.at_loops[at].body_end = self.log.len();
-    }
-}
-
-impl Visit<'_> for Mentioned {
-    fn visit_ident(&mut self, ident: &proc_macro2::Ident) {
-        self.mention(ident.to_string());
-    }
-
-    // A binding declares the name; its subpattern (`x @ Some(y)`) may mention others.
-    fn visit_pat_ident(&mut self, pat: &syn::PatIdent) {
-        if let Some((_, subpat)) = &pat.subpat {
-            self.visit_pat(subpat);
-        }
-    }
-
-    fn visit_macro(&mut self, mac: &syn::Macro) {
-        self.visit_path(&mac.path);
-        let mut tokens = Vec::new();
-        flatten(mac.tokens.clone(), &mut tokens);
-        for token in tokens {
-            if let TokenTree::Ident(ident) = token {
-                self.mention(ident.to_string());
-            }
-        }
-    }
-
-    fn visit_expr_for_loop(&mut self, inner: &syn::ExprForLoop) {
-        let marked = inner.attrs.iter().any(crate::find::is_marker);
-        self.around(marked, |this| {
-            this.visit_expr(&inner.expr);
-            let at = this.at_loops.len();
-            if marked {
-                this.at_loop(&inner.pat, &inner.body);
-            }
-            this.visit_pat(&inner.pat);
-            this.visit_block(&inner.body);
-            if marked {
-                this.body_ends(at);
-            }
-        });
-    }
-
-    fn visit_expr_while(&mut self, inner: &syn::ExprWhile) {
-        let marked = crate::find::is_while_let(&inner.cond)
-            && inner.attrs.iter().any(crate::find::is_marker);
-        self.around(marked, |this| {
-            this.visit_expr(&inner.cond);
-            let at = this.at_loops.len();
-            if marked {
-                let (pat, _, body) = crate::find::while_let_head(&inner.cond, &inner.body);
-                this.at_loop(&pat, &body);
-            }
-            this.visit_block(&inner.body);
-            if marked {
-                this.body_ends(at);
-            }
-        });
-    }
-
-    fn visit_expr_loop(&mut self, inner: &syn::ExprLoop) {
-        self.around(false, |this| this.visit_block(&inner.body));
-    }
-
-    fn visit_expr_closure(&mut self, closure: &syn::ExprClosure) {
-        self.in_closures += 1;
-        visit::visit_expr_closure(self, closure);
-        self.in_closures -= 1;
-    }
-
-    fn visit_expr_async(&mut self, block: &syn::ExprAsync) {
-        self.in_closures += 1;
-        visit::visit_expr_async(self, block);
-        self.in_closures -= 1;
-    }
-
-    // Other items have names of their own, not the function's variables.
-    fn visit_item(&mut self, item: &Item) {
-        if let Item::Macro(rules) = item {
-            self.visit_macro(&rules.mac);
-        }
-    }
 }
 
 /// How a variable is bound, as far as changing it goes.
@@ -1336,11 +1108,9 @@ pub(crate) struct Used {
     /// `failfast_runtime::rewrite::lent`), each as first written in the body: every use of
     /// them is the body's own flow (never inside a closure, an async block, a macro call, an
     /// `unsafe` block or a marked loop, which may run on another thread or use it unseen), one
-    /// use at least is of the whole variable or the function does not mention it before the
-    /// loop (one used only through fields, `counts.ok`, is captured field by field: a loan of
-    /// the whole would meet a borrow of another field made before the loop, `let rx = &mut
-    /// self.rx;`, or a field moved out before it), the scopes around the loop bind the name
-    /// once only (so that each use found is that variable's, whatever the
+    /// use at least is of the whole variable (one used only through fields, `cfg.limit`, is
+    /// captured field by field, which a loan of the whole would change), the scopes around the
+    /// loop bind the name once only (so that each use found is that variable's, whatever the
     /// hygiene of a `macro_rules!` that wrote the function), and it is not known to be a
     /// shared reference or smart pointer (which is `Send` only when what it points to is
     /// `Sync`, lent or not: `&self` is not lent, `&mut self` and `self` are, where no macro's
@@ -1349,10 +1119,6 @@ pub(crate) struct Used {
     /// not, but lent, rustc reports only what it reports of the sequential loop (the `Rc` held
     /// across an `.await`), not also the `&Rc` in each iteration's future.
     pub(crate) lendable: Vec<syn::Ident>,
-    /// Those of [`lendable`](Self::lendable) that the body uses only through their fields,
-    /// lent as the function does not mention them before the loop: the loop's options are
-    /// before it too (see `model.rs`).
-    pub(crate) through_fields: HashSet<String>,
 }
 
 /// Whether a `let` with pattern `pat` moves its whole value: a name bound by value
@@ -3247,7 +3013,6 @@ mod tests {
                     let total = Total::default();
                     let (seen, last, checked) = (Cell::new(0), Cell::new(0), Cell::new(0));
                     let stored = Cell::new(0);
-                    let counts = Counts::default();
                     for x in items {
                         hits.set(hits.get() + total.step);
                         let _ = rx.try_recv();
@@ -3258,123 +3023,12 @@ mod tests {
                         assert!(checked.get() < 9, "at {x}"); // `assert!` with a message
                         let bump = |k| stored.set(stored.get() + k); // a closure kept
                         bump(x);
-                        counts.ok.set(counts.ok.get() + 1); // only through its fields
                         work().await;
                     }
                     let hits = hits.into_inner(); // bound again after the loop: no matter
                 }
             }),
-            ["hits", "total", "rx", "limit", "seen", "last", "checked", "stored", "counts"]
-        );
-    }
-
-    #[test]
-    fn locals_used_only_through_fields_are_lent_where_nothing_before_the_loop_mentions_them() {
-        assert_eq!(
-            lendable(parse_quote! {
-                async fn f(&mut self, items: Vec<u32>, extra: Counts) {
-                    let counts = Counts::default();
-                    let (jobs, log) = (Jobs::new(), Log::new());
-                    let taken = jobs.queue.len();       // a field read before the loop
-                    log!(log.name);                     // in a macro before the loop
-                    for x in items {
-                        counts.ok.set(counts.ok.get() + 1);
-                        extra.slow.set(extra.slow.get() + 1);
-                        self.counts.ok.set(x);
-                        jobs.done.set(x);
-                        log.lines.set(x);
-                        work().await;
-                    }
-                    let after = counts.ok.get() + self.counts.ok.get(); // after it: only read
-                }
-            }),
-            ["counts", "extra"]
-        );
-        // Not `self` nor a parameter of a reference type, from which the body may return a
-        // reference; not one a `return` mentions; not one a `macro_rules!` names.
-        assert_eq!(
-            lendable(parse_quote! {
-                async fn f(&mut self, items: Vec<u32>, by_ref: &mut Counts, back: Counts) {
-                    macro_rules! named { () => { ruled.name } }
-                    let (counts, ruled) = (Counts::default(), Counts::default());
-                    for x in items {
-                        self.counts.ok.set(x);
-                        by_ref.ok.set(x);
-                        if x > 3 { return back.name.len(); }
-                        back.ok.set(x);
-                        ruled.ok.set(x);
-                        counts.ok.set(x);
-                        work().await;
-                    }
-                }
-            }),
-            ["counts"]
-        );
-        assert_eq!(
-            lendable(parse_quote! {
-                async fn f(&mut self, items: Vec<u32>) {
-                    let rx = &mut self.rx;
-                    for x in items {
-                        self.counts.ok.set(x);
-                        work().await;
-                    }
-                }
-            }),
-            Vec::<String>::new()
-        );
-        // After the loop in an enclosing loop's body, which runs before its next round.
-        let function: ItemFn = parse_quote! {
-            async fn f(items: Vec<u32>) {
-                let (counts, stats) = (Counts::default(), Counts::default());
-                let mut held = None;
-                loop {
-                    #[fail_fast]
-                    for x in items.clone() {
-                        counts.ok.set(x);
-                        stats.ok.set(x);
-                        work().await;
-                    }
-                    held = Some(&mut stats.rx);
-                }
-            }
-        };
-        let (pat, body): (syn::Pat, Block) = (
-            parse_quote!(x),
-            parse_quote!({
-                counts.ok.set(x);
-                stats.ok.set(x);
-                work().await;
-            }),
-        );
-        let lent = Locals::of_function(&function.sig, &function.block)
-            .places_used(&pat, &body)
-            .lendable;
-        assert_eq!(
-            lent,
-            [syn::Ident::new("counts", proc_macro2::Span::call_site())]
-        );
-        // In an async closure, which runs after the code that follows it.
-        let function: ItemFn = parse_quote! {
-            async fn f(items: Vec<u32>) {
-                let (counts, stats) = (Counts::default(), Counts::default());
-                let round = async |ids: Vec<u32>| {
-                    #[fail_fast]
-                    for x in items.clone() {
-                        counts.ok.set(x);
-                        stats.ok.set(x);
-                        work().await;
-                    }
-                };
-                let name = stats.name;
-                round(vec![1]).await;
-            }
-        };
-        let lent = Locals::of_function(&function.sig, &function.block)
-            .places_used(&pat, &body)
-            .lendable;
-        assert_eq!(
-            lent,
-            [syn::Ident::new("counts", proc_macro2::Span::call_site())]
+            ["hits", "total", "rx", "limit", "seen", "last", "checked", "stored"]
         );
     }
 
@@ -3385,13 +3039,12 @@ mod tests {
                 async fn f(items: Vec<u32>, names: &[String]) {
                     let (a, b, c, d, e, g, h) = (Cell::new(0), 1, 2, 3, 4, 5, 6);
                     let cfg = Config::default();
-                    let rx = &mut cfg.rx;     // a borrow of a field before the loop
                     let q = 1;
                     let q = q + 1;            // bound twice around the loop
                     for x in items {
                         q;
                         names.len();          // a shared reference: `Send` with `Sync` only
-                        cfg.step;             // only through a field, mentioned before
+                        cfg.step;             // only through a field
                         let k = (|| a.get(), work().await); // in a closure beside an `.await`
                         let l = async { b };  // in an async block
                         assert!(c.get() > 0);   // in `assert!`, which quotes its source

@@ -487,7 +487,6 @@ impl<'a> Walk<'a> {
             mut moved_by_return,
             mut moved_by_iteration,
             lendable,
-            through_fields,
         } = self.locals.places_used(&pat, &body);
         // The checks come after the loop, where its body has settled the types its uses give;
         // a place whose type only code after the loop may give would get one from the check's
@@ -536,13 +535,6 @@ impl<'a> Walk<'a> {
                     Source::Input(input) => quote::ToTokens::to_token_stream(input),
                     Source::Head(head) => quote::ToTokens::to_token_stream(head),
                 });
-                // One lent whole though used only through its fields: not where an option
-                // borrows another of its fields (`stop = &self.stop`), as the loop starts.
-                let in_options = crate::captures::idents(options.values_tokens());
-                let before = |name: &Ident| {
-                    let name = name.to_string();
-                    through_fields.contains(&name) && in_options.contains(&name)
-                };
                 // A `mut` one is left to rustc too: a change through a loan would be refused
                 // with a worse message, and warned `mut` for nothing.
                 let is_mut = |name: &Ident| {
@@ -554,7 +546,6 @@ impl<'a> Walk<'a> {
                     .into_iter()
                     .filter(|name| {
                         !in_source.contains(&name.to_string())
-                            && !before(name)
                             && !moved.contains(name)
                             && !is_kept(name)
                             && !is_mut(name)

@@ -1,11 +1,10 @@
-// An async loop whose body uses a value only through a field (`self.ok`), while another of its
-// fields is borrowed or moved outside the loop under another name, or a reference the body takes
-// from a field outlives the loop: the loop borrows the field it uses, not the whole value, as the
-// sequential loop does, so these compile. A loan of the whole value, which keeps the loop's
-// future `Send` with a `Cell` field, broke each of them: the macro makes one only of a local or
-// a parameter taken by value that the function mentions nowhere before the loop (nor in its
-// options, in a `macro_rules!`, after it in a loop around it, or after it at all when a closure
-// or an async block holds the loop) and that no `return` of the body mentions.
+// An async loop whose body uses a value only through its fields (`stats.ok`, `self.ok`), while
+// another of its fields is borrowed or moved outside the loop, or a reference the body takes
+// through a field outlives the loop: each iteration borrows the fields it uses, as the
+// sequential loop does, and these compile. A loan of the whole value, which would keep the
+// loop's future `Send` with a `Cell` field, broke each of them (two attempts, reverted): a
+// later way to keep that future `Send` must keep every function here compiling, and the
+// results `main` checks.
 use failfast::fail_fast;
 use failfast::StopToken;
 use std::cell::Cell;
@@ -217,8 +216,8 @@ async fn moved_by_a_macro(ids: Vec<u32>, stats: Stats) -> Result<(u32, String), 
     Ok((stats.ok.get(), name))
 }
 
-/// `Sync` but not `Send`: the loop's future is `Send` only as long as it holds no more than a
-/// reference to it, as the sequential loop's future does.
+/// `Sync` but not `Send`: a future that holds a reference to it, as the sequential loop's
+/// does, is `Send`.
 struct Guarded<'a> {
     _guard: MutexGuard<'a, u32>,
     name: String,
@@ -239,6 +238,107 @@ async fn sync_not_send(ids: Vec<u32>) -> Result<usize, String> {
             let _ = guarded.name.len() + id as usize;
         }
         Ok::<usize, String>(guarded.name.len())
+    })
+    .await
+}
+
+// A reference the body stores outlives the loop, while another field moves out after it.
+#[fail_fast(workers = 2)]
+async fn stored_then_moved(ids: Vec<u32>, stats: Stats) -> Result<usize, String> {
+    let found: Cell<Option<&String>> = Cell::new(None);
+    for id in ids {
+        tokio::task::yield_now().await;
+        stats.ok.set(stats.ok.get() + id);
+        found.set(Some(&stats.name));
+    }
+    let log = stats.log;
+    Ok(found.get().map_or(0, |name| name.len()) + log.len())
+}
+
+// The same through `let s = &mut other;`, with a change of another field after the loop.
+#[fail_fast(workers = 2)]
+async fn stored_then_changed(ids: Vec<u32>, mut other: Stats) -> Result<usize, String> {
+    let found: Cell<Option<&String>> = Cell::new(None);
+    let s = &mut other;
+    for id in ids {
+        tokio::task::yield_now().await;
+        s.ok.set(s.ok.get() + id);
+        found.set(Some(&s.name));
+    }
+    s.log.push("done".into());
+    Ok(found.get().map_or(0, |name| name.len()) + s.log.len())
+}
+
+struct Listed {
+    ok: Cell<u32>,
+    names: Vec<String>,
+}
+
+// A local that is a reborrow: a reference taken through it in the body is returned.
+#[fail_fast(workers = 2)]
+async fn returned_through_a_reborrow<'a>(
+    listed: &'a mut Listed,
+    ids: Vec<usize>,
+) -> Result<Option<&'a String>, String> {
+    let found: Cell<Option<&String>> = Cell::new(None);
+    let s = &mut *listed;
+    for id in ids {
+        tokio::task::yield_now().await;
+        s.ok.set(s.ok.get() + 1);
+        found.set(Some(&s.names[id]));
+    }
+    Ok(found.get())
+}
+
+// The same reference leaves through `?`.
+#[fail_fast(workers = 2)]
+async fn failed_with_a_reference<'a>(
+    listed: &'a mut Listed,
+    ids: Vec<usize>,
+) -> Result<u32, &'a String> {
+    let s = &mut *listed;
+    for id in ids {
+        tokio::task::yield_now().await;
+        s.ok.set(s.ok.get() + 1);
+        if s.names[id].len() > 1 {
+            Err(&s.names[id])?;
+        }
+    }
+    Ok(0)
+}
+
+struct Context<'a> {
+    ok: Cell<u32>,
+    out: &'a mut Vec<String>,
+}
+
+// A parameter taken by value that holds a `&mut`: a reference through it is returned.
+#[fail_fast(workers = 2)]
+async fn returned_through_a_field<'a>(
+    context: Context<'a>,
+    ids: Vec<usize>,
+) -> Result<Option<&'a String>, String> {
+    let found: Cell<Option<&String>> = Cell::new(None);
+    for id in ids {
+        tokio::task::yield_now().await;
+        context.ok.set(context.ok.get() + 1);
+        found.set(Some(&context.out[id]));
+    }
+    Ok(found.get())
+}
+
+// `Sync` but not `Send`, used through a field by a loop in an async block that must be `Send`.
+#[fail_fast(workers = 2)]
+async fn sync_not_send_unmentioned_after(ids: Vec<u32>) -> Result<usize, String> {
+    let lock = Mutex::new(0);
+    let guarded = Guarded { _guard: lock.lock().unwrap(), name: "x".into() };
+    is_send(async {
+        #[fail_fast(workers = 2)]
+        for id in ids {
+            tokio::task::yield_now().await;
+            let _ = guarded.name.len() + id as usize;
+        }
+        Ok::<usize, String>(1)
     })
     .await
 }
@@ -276,4 +376,16 @@ async fn main() {
     assert_eq!(rounds_in_a_closure(2, stats()).await, Ok((6, 1)));
     assert_eq!(moved_by_a_macro(vec![1, 2], stats()).await, Ok((3, "n".to_string())));
     assert_eq!(sync_not_send(vec![1, 2]).await, Ok(1));
+    assert_eq!(stored_then_moved(vec![1, 2], stats()).await, Ok(1));
+    assert_eq!(stored_then_changed(vec![1, 2], stats()).await, Ok(2));
+    let mut listed = Listed { ok: Cell::new(0), names: vec!["a".into(), "bb".into()] };
+    let returned = returned_through_a_reborrow(&mut listed, vec![1]).await;
+    assert_eq!(returned.map(|name| name.cloned()), Ok(Some("bb".to_string())));
+    let failed = failed_with_a_reference(&mut listed, vec![0, 1]).await;
+    assert_eq!(failed.map_err(String::as_str), Err("bb"));
+    let mut out = vec!["a".to_string(), "bb".to_string()];
+    let context = Context { ok: Cell::new(0), out: &mut out };
+    let returned = returned_through_a_field(context, vec![1]).await;
+    assert_eq!(returned.map(|name| name.cloned()), Ok(Some("bb".to_string())));
+    assert_eq!(sync_not_send_unmentioned_after(vec![1, 2]).await, Ok(1));
 }
