@@ -166,7 +166,7 @@
 //! | | what happens |
 //! | --- | --- |
 //! | where they run | every iteration is a future polled by the loop's own future, on the task that awaits the loop. failfast starts no threads and depends on no executor. |
-//! | the body | may borrow locals and the function's arguments (no `move`, no `'static`, no `Arc`) and needs no `Send`/`Sync` of its own. The function's future is `Send` whenever the sequential loop's would be, so `tokio::spawn(fetch_all(..))` compiles when the body holds only `Send` values across its awaits: a local it uses only in its own code (a `Cell`, a `RefCell`, an mpsc `Receiver`) needs only `Send`, as in the sequential future; one it also uses inside a closure, an async block or a macro other than the standard formatting ones needs `Sync` too. |
+//! | the body | may borrow locals and the function's arguments (no `move`, no `'static`, no `Arc`) and needs no `Send`/`Sync` of its own. The function's future is `Send` whenever the sequential loop's would be, so `tokio::spawn(fetch_all(..))` compiles when the body holds only `Send` values across its awaits: a local it uses only in its own code (a `Cell`, a `RefCell`, an mpsc `Receiver`) needs only `Send`, as in the sequential future; one it also uses inside a closure, an async block or a macro other than the standard formatting ones needs `Sync` too, and so, not yet as in the sequential future, do the fields of one it uses only through its fields (`stats.ok.set(..)`; see [async loops](crate#async-loops)). |
 //! | the input | a plain `IntoIterator`, pulled on demand: an item is taken only when an iteration can start with it. |
 //! | cancellation | by drop: at the first exit the other in-flight iterations are dropped at once (their destructors run; they never resume), nothing more is pulled, and the loop returns without waiting for them. Dropping the function's future drops every in-flight iteration the same way. No iteration runs after the loop has returned or been dropped. |
 //! | fairness | every iteration that is woken is polled at the loop's next poll; a loop with many ready iterations yields to the executor every 128 iterations started, so it never starves other tasks on the thread. |
@@ -362,8 +362,9 @@
 //! The check reads the place's type, not the method the call picks: a trait of your own with
 //! a `push(&self)` implemented for a `Vec`, or a `take(&self)` for an `Option`, is reported
 //! too (a sequential program that the parallel loop refuses).
-//! `.ci/lint-twins.py` builds 131 programs with and without `#[fail_fast]`: what compiles
-//! as a sequential loop compiles as a parallel one. A function that does not parse gets rustc's
+//! `.ci/lint-twins.py` builds every program of `tests/ui/pass` and `tests/twins` (everyday
+//! programs written for it) with and without `#[fail_fast]`: what compiles as a sequential
+//! loop compiles as a parallel one. A function that does not parse gets rustc's
 //! error only.
 //!
 //! # Benchmarks
