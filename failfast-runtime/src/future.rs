@@ -761,8 +761,8 @@ where
     ///
     /// An opaque future, not [`Wait`] by name: the loop's future holds it across `.await`, and
     /// a named type would bring its bound on the iterations' type into that future's own
-    /// checks. An iteration of the wrong type (a user's macro that expands to `return
-    /// Ok(..)`) was then refused once more, in a message naming this module's types.
+    /// checks, where an iteration of the wrong type (a user's macro that expands to `return
+    /// Ok(Some(..))`) would be refused once more, in a message naming this module's types.
     pub fn wait(
         &mut self,
     ) -> impl Future<Output = Option<Result<(), <F::Output as Split>::Exit>>> + '_ {
