@@ -433,17 +433,16 @@
 //! in the body's own block) is lent to them: the future is `Send` when the local is, as the
 //! sequential one (a closure kept across an `.await` holds `&hits`, as the sequential loop's
 //! does). So is `self` in a method on `&mut self` or `self` that calls its methods there (an
-//! actor holding an mpsc `Receiver`), outside macros and closures. Not yet a local that the
-//! body uses only through its fields (`stats.ok.set(..)` on a struct of `Cell`s,
+//! actor holding an mpsc `Receiver`), `println!("{}", self.name)` included. Not yet a local
+//! that the body uses only through its fields (`stats.ok.set(..)` on a struct of `Cell`s,
 //! `self.counts.ok.set(..)`): each iteration borrows those fields, as the sequential loop
 //! does, and then they must be `Sync` for the future to be `Send` (a loan of the whole
 //! would clash with borrows of its other fields, which the sequential loop allows). Where
 //! nothing else borrows it, use it whole in the body's own code after its last `.await`
 //! (`let s = &stats; s.ok.set(..)`), and it is lent. A local that the body also uses inside
-//! a closure kept by a `let` of an inner block or of a statement that awaits, an
-//! async block, another macro (a
-//! `tracing` event, `dbg!` and an `assert!` without a message, which print their source) or a
-//! marked loop of its own, or that is bound twice (`let hits = ..` again), is borrowed by each
+//! a closure kept by a `let` of an inner block or of a statement that awaits, an async
+//! block, another macro (a `tracing` event, `dbg!` and an `assert!` without a message, which
+//! print their source) or a marked loop of its own, or that is bound twice (`let hits = ..` again), is borrowed by each
 //! iteration across its awaits instead, and then must be `Sync` too for the future to be
 //! `Send`. The iterations take turns at each `.await`: a guard of a `RefCell` or a
 //! `std::sync::Mutex` that they share, held across one (`let mut c = cache.borrow_mut();`

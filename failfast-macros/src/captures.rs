@@ -1113,8 +1113,8 @@ pub(crate) struct Used {
     /// loop bind the name once only (so that each use found is that variable's, whatever the
     /// hygiene of a `macro_rules!` that wrote the function), and it is not known to be a
     /// shared reference or smart pointer (which is `Send` only when what it points to is
-    /// `Sync`, lent or not: `&self` is not lent, `&mut self` and `self` are, where no macro's
-    /// arguments and no closure use them, as a view cannot be named `self`), other than an
+    /// `Sync`, lent or not: `&self` is not lent, `&mut self` and `self` are, their views in
+    /// macros' arguments and closures named `this`, as none can be named `self`), other than an
     /// `Rc`: neither `Send` nor `Sync`, it makes the loop's future not `Send` whether lent or
     /// not, but lent, rustc reports only what it reports of the sequential loop (the `Rc` held
     /// across an `.await`), not also the `&Rc` in each iteration's future.
@@ -1356,10 +1356,7 @@ impl Places<'_> {
             if !is_field {
                 self.used_whole.insert(name.clone());
             }
-            // `self` cannot be the name of a view (`let self = ..`): lent, it is reached
-            // only from the iteration's own flow, outside macros and closures.
-            let viewed = self.in_closure || self.in_macro_arguments;
-            if self.aside || self.in_unsafe || name == "self" && viewed {
+            if self.aside || self.in_unsafe {
                 self.used_aside.insert(name.clone());
             }
         }
@@ -3029,6 +3026,20 @@ mod tests {
                 }
             }),
             ["hits", "total", "rx", "limit", "seen", "last", "checked", "stored"]
+        );
+        // `self` too, in the arguments of a formatting macro and in a statement's closure.
+        assert_eq!(
+            lendable(parse_quote! {
+                async fn f(&mut self, items: Vec<u32>) {
+                    for x in items {
+                        self.handle(x);
+                        println!("{} {x}", self.name);
+                        items.iter().for_each(|k| self.note(*k));
+                        work().await;
+                    }
+                }
+            }),
+            ["self", "items"]
         );
     }
 

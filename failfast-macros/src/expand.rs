@@ -1432,12 +1432,22 @@ impl LentUses {
 
 /// `{ let VIEW = HOLDER.get(); .. MACRO }`: see [`LentUses`].
 fn with_views(views: &[(Ident, Ident)], mac: TokenStream) -> Expr {
-    let views = views.iter().map(|(view, holder)| {
-        let at = view.span();
-        quote_spanned!(at=> let #view = #holder.get();)
-    });
+    let views = views.iter().map(|(view, holder)| take_view(view, holder));
     syn::parse_quote!({ #(#views)* #mac })
 }
+
+/// `let VIEW = HOLDER.get();`, or for `self`, `let VIEW = HOLDER.view();` (see
+/// `failfast_runtime::rewrite::View`).
+fn take_view(view: &Ident, holder: &Ident) -> TokenStream {
+    let at = view.span();
+    match holder == SELF_HOLDER {
+        true => quote_spanned!(at=> let #view = #holder.view();),
+        false => quote_spanned!(at=> let #view = #holder.get();),
+    }
+}
+
+/// The name of `self`'s holder (see [`lend`]).
+const SELF_HOLDER: &str = "__failfast_lent_self";
 
 impl VisitMut for LentUses {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
@@ -1457,13 +1467,28 @@ impl VisitMut for LentUses {
                 Some(views) => {
                     // The variable's own name, with the rewrite's hygiene: rustc names it so
                     // ("`hits` is a `&` reference"), and the user's `hits` stays theirs.
-                    // (Its span set, not made anew from its text: `r#type` stays raw.)
-                    let mut view = name;
+                    // (Its span set, not made anew from its text: `r#type` stays raw.) `self`
+                    // cannot name a binding: its view is `this`, or `this_` where a lent local
+                    // of the user's is `this` (their views meet in one block).
+                    let mut view = match name == "self" {
+                        true => {
+                            let mut this = String::from("this");
+                            while self.lent.iter().any(|(lent, _)| *lent == this) {
+                                this.push('_');
+                            }
+                            Ident::new(&this, at)
+                        }
+                        false => name,
+                    };
                     view.set_span(hygienic(at));
+                    let of_self = holder == SELF_HOLDER;
                     if !views.iter().any(|(taken, _)| *taken == view) {
                         views.push((view.clone(), holder));
                     }
-                    syn::parse_quote_spanned!(at=> (*#view))
+                    match of_self {
+                        true => syn::parse_quote_spanned!(at=> (*#view.get())),
+                        false => syn::parse_quote_spanned!(at=> (*#view)),
+                    }
                 }
             };
             return;
@@ -1564,10 +1589,8 @@ impl VisitMut for LentUses {
             self.in_body = body;
             self.visit_stmt_mut(&mut stmt);
             for (view, holder) in std::mem::take(&mut self.before) {
-                let at = view.span();
-                block
-                    .stmts
-                    .push(syn::parse_quote_spanned!(at=> let #view = #holder.get();));
+                let view = take_view(&view, &holder);
+                block.stmts.push(syn::parse_quote!(#view));
             }
             block.stmts.push(stmt);
         }

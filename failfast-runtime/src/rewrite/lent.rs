@@ -61,7 +61,36 @@ impl<'a, T: ?Sized> Lent<'a, T> {
         // nothing moves or changes the local meanwhile.
         unsafe { self.local.as_ref() }
     }
+
+    /// A view of the local for a macro's arguments or a closure, which may send it where a
+    /// `&T` goes (see `rewrite::lent`).
+    #[inline]
+    pub fn view(&self) -> View<'a, T> {
+        View(self.get())
+    }
 }
+
+/// A lent `self` where a macro's arguments or a closure use it: a `&Self`, whose uses are
+/// `(*view.get())`, as the iteration's own uses of the `Lent` are. (Another local's view is a
+/// plain reference named as the local; `self` cannot name one, and through a binding of
+/// another name, a `&mut self` method called on it had rustc suggest a type for that binding.)
+pub struct View<'a, T: ?Sized>(&'a T);
+
+impl<'a, T: ?Sized> View<'a, T> {
+    /// `self`, for one use.
+    #[inline]
+    pub fn get(&self) -> &'a T {
+        self.0
+    }
+}
+
+impl<T: ?Sized> Clone for View<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: ?Sized> Copy for View<'_, T> {}
 
 #[cfg(test)]
 mod tests {

@@ -95,8 +95,38 @@ async fn fetched(names: Vec<String>) -> Result<usize, String> {
     Ok(hits.get())
 }
 
+/// An actor: `Send`, not `Sync`.
+struct Actor {
+    handled: Cell<u32>,
+    name: String,
+}
+
+impl Actor {
+    fn handle(&self, id: u32) {
+        self.handled.set(self.handled.get() + id);
+    }
+
+    // `self` is lent, also where the arguments of formatting macros and a statement's closure
+    // use it (through a view of its own, which a user's `this` does not meet).
+    #[fail_fast(workers = 3)]
+    async fn run(&mut self, ids: Vec<u32>) -> Result<u32, String> {
+        let this = 100;
+        for id in ids {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            self.handle(id);
+            let line = format!("{}:{id}:{this}", self.name);
+            assert_eq!(line, format!("a:{id}:100"), "{} at {id}", self.name);
+            [id].iter().for_each(|k| self.handle(*k));
+        }
+        Ok(self.handled.get())
+    }
+}
+
 #[tokio::main]
 async fn main() {
+    let mut actor = Actor { handled: Cell::new(0), name: "a".into() };
+    let run = tokio::spawn(async move { actor.run(vec![1, 2, 3]).await });
+    assert_eq!(run.await.unwrap(), Ok(12));
     assert_eq!(
         tokio::spawn(fetched(vec!["a".into(), "bb".into()])).await.unwrap(),
         Ok(3)
