@@ -1430,7 +1430,7 @@ impl LentUses {
     }
 }
 
-/// `{ let VIEW = HOLDER.get(); .. MACRO }`: see [`LentUses`].
+/// `{ let VIEW = HOLDER.get(); .. MACRO }` (`HOLDER.view()` for `self`): see [`LentUses`].
 fn with_views(views: &[(Ident, Ident)], mac: TokenStream) -> Expr {
     let views = views.iter().map(|(view, holder)| take_view(view, holder));
     syn::parse_quote!({ #(#views)* #mac })
@@ -1473,7 +1473,11 @@ impl VisitMut for LentUses {
                     let mut view = match name == "self" {
                         true => {
                             let mut this = String::from("this");
-                            while self.lent.iter().any(|(lent, _)| *lent == this) {
+                            while self
+                                .lent
+                                .iter()
+                                .any(|(lent, _)| lent.trim_start_matches("r#") == this)
+                            {
                                 this.push('_');
                             }
                             Ident::new(&this, at)
@@ -1486,7 +1490,7 @@ impl VisitMut for LentUses {
                         views.push((view.clone(), holder));
                     }
                     match of_self {
-                        true => syn::parse_quote_spanned!(at=> (*#view.get())),
+                        true => syn::parse_quote_spanned!(at=> (*#view.0)),
                         false => syn::parse_quote_spanned!(at=> (*#view)),
                     }
                 }

@@ -17,7 +17,8 @@
 //! holds the `Lent` (it could be sent to another thread): a closure of a statement with no
 //! `.await` uses a reference taken before the statement, `let hits = lent.get();`, which it
 //! captures as the sequential loop's closure captures `&hits`, `Send` only when the local is
-//! `Sync`. The arguments of the
+//! `Sync` (`self`, which cannot name a binding, has a [`View`] named `this` instead, used as
+//! `(*this.0)`). The arguments of the
 //! standard formatting macros (`println!("{}", hits.get())`, and `{hits}` in a format string,
 //! which becomes a named argument; `assert!` only with a message, as it prints its condition's
 //! source otherwise) are the iterations' own code too.
@@ -70,27 +71,14 @@ impl<'a, T: ?Sized> Lent<'a, T> {
     }
 }
 
-/// A lent `self` where a macro's arguments or a closure use it: a `&Self`, whose uses are
-/// `(*view.get())`, as the iteration's own uses of the `Lent` are. (Another local's view is a
-/// plain reference named as the local; `self` cannot name one, and through a binding of
-/// another name, a `&mut self` method called on it had rustc suggest a type for that binding.)
-pub struct View<'a, T: ?Sized>(&'a T);
-
-impl<'a, T: ?Sized> View<'a, T> {
-    /// `self`, for one use.
-    #[inline]
-    pub fn get(&self) -> &'a T {
-        self.0
-    }
-}
-
-impl<T: ?Sized> Clone for View<'_, T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T: ?Sized> Copy for View<'_, T> {}
+/// A lent `self` where a macro's arguments or a closure use it: a reference to the `self`
+/// binding (`&&mut Self`, `&Box<Self>`), `Send` where that reference is, whose uses are
+/// `(*view.0)`. Another local's view is a plain reference bound under the local's name;
+/// `self` cannot name a binding, and through a plain reference of another name, a `&mut
+/// self` method called on it had rustc suggest a type for that binding. A closure captures
+/// `*view.0`, through the reference, as it captures `*hits` of another local's view `hits`:
+/// what it borrows lives as long as the loan, not only as long as the view.
+pub struct View<'a, T: ?Sized>(pub &'a T);
 
 #[cfg(test)]
 mod tests {

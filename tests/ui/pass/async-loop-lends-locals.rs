@@ -107,7 +107,8 @@ impl Actor {
     }
 
     // `self` is lent, also where the arguments of formatting macros and a statement's closure
-    // use it (through a view of its own, which a user's `this` does not meet).
+    // use it (through a view of its own, which a user's `this` does not meet, nor `r#this`
+    // below).
     #[fail_fast(workers = 3)]
     async fn run(&mut self, ids: Vec<u32>) -> Result<u32, String> {
         let this = 100;
@@ -122,10 +123,55 @@ impl Actor {
     }
 }
 
+/// Handlers that a statement stores beyond itself: the closure given to `on` borrows `self`
+/// through its view for as long as `handlers` lives.
+struct Handlers<'a> {
+    all: Vec<Box<dyn Fn(u32) + Send + Sync + 'a>>,
+}
+
+impl<'a> Handlers<'a> {
+    fn on(&mut self, handler: impl Fn(u32) + Send + Sync + 'a) {
+        self.all.push(Box::new(handler));
+    }
+
+    fn fire(&self, k: u32) {
+        self.all.iter().for_each(|handler| handler(k));
+    }
+}
+
+/// `Sync`: a closure that holds `&Self` may be stored and sent.
+struct Counter {
+    handled: std::sync::atomic::AtomicU32,
+}
+
+impl Counter {
+    fn handle(&self, id: u32) {
+        self.handled.fetch_add(id, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    #[fail_fast(workers = 3)]
+    async fn run(&mut self, ids: Vec<u32>) -> Result<u32, String> {
+        let r#this = Cell::new(0);
+        for id in ids {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            self.handle(id);
+            let mut handlers = Handlers { all: Vec::new() };
+            handlers.on(|k| self.handle(k));
+            handlers.fire(id);
+            r#this.set(r#this.get() + 1);
+            assert!(r#this.get() <= 3, "{} of {}", r#this.get(), self.handled.load(std::sync::atomic::Ordering::Relaxed));
+        }
+        Ok(self.handled.load(std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let mut actor = Actor { handled: Cell::new(0), name: "a".into() };
     let run = tokio::spawn(async move { actor.run(vec![1, 2, 3]).await });
+    assert_eq!(run.await.unwrap(), Ok(12));
+    let mut counter = Counter { handled: Default::default() };
+    let run = tokio::spawn(async move { counter.run(vec![1, 2, 3]).await });
     assert_eq!(run.await.unwrap(), Ok(12));
     assert_eq!(
         tokio::spawn(fetched(vec!["a".into(), "bb".into()])).await.unwrap(),
