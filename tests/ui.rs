@@ -44,6 +44,7 @@ fn no_error_names_the_internals() {
                 || word == "Driver"
                 || word == "Slot"
                 || word == "Wait"
+                || word == "View"
                 || word == "Whole"
                 || word == "NotSent"
                 || word == "Checked"

@@ -1113,8 +1113,9 @@ pub(crate) struct Used {
     /// loop bind the name once only (so that each use found is that variable's, whatever the
     /// hygiene of a `macro_rules!` that wrote the function), and it is not known to be a
     /// shared reference or smart pointer (which is `Send` only when what it points to is
-    /// `Sync`, lent or not: `&self` is not lent, `&mut self` and `self` are, their views in
-    /// macros' arguments and closures named `this`, as none can be named `self`), other than an
+    /// `Sync`, lent or not: `&self` is not lent, `&mut self` and `self` are, where no closure
+    /// uses them, their views in macros' arguments named `this`, as none can be `self`), other
+    /// than an
     /// `Rc`: neither `Send` nor `Sync`, it makes the loop's future not `Send` whether lent or
     /// not, but lent, rustc reports only what it reports of the sequential loop (the `Rc` held
     /// across an `.await`), not also the `&Rc` in each iteration's future.
@@ -1356,7 +1357,11 @@ impl Places<'_> {
             if !is_field {
                 self.used_whole.insert(name.clone());
             }
-            if self.aside || self.in_unsafe {
+            // `self` cannot name a binding: its view (see `expand::LentUses`) is another
+            // binding, which a closure of edition 2018 captures whole, and one that the
+            // statement stores (`handlers.on(|k| self.handle(k))`) would outlive. So where a
+            // closure uses `self`, it is not lent.
+            if self.aside || self.in_unsafe || name == "self" && self.in_closure {
                 self.used_aside.insert(name.clone());
             }
         }
@@ -3027,19 +3032,30 @@ mod tests {
             }),
             ["hits", "total", "rx", "limit", "seen", "last", "checked", "stored"]
         );
-        // `self` too, in the arguments of a formatting macro and in a statement's closure.
+        // `self` too, in the arguments of a formatting macro; not where a closure uses it.
         assert_eq!(
             lendable(parse_quote! {
                 async fn f(&mut self, items: Vec<u32>) {
                     for x in items {
                         self.handle(x);
                         println!("{} {x}", self.name);
+                        work().await;
+                    }
+                }
+            }),
+            ["self"]
+        );
+        assert_eq!(
+            lendable(parse_quote! {
+                async fn f(&mut self, items: Vec<u32>) {
+                    for x in items {
+                        self.handle(x);
                         items.iter().for_each(|k| self.note(*k));
                         work().await;
                     }
                 }
             }),
-            ["self", "items"]
+            ["items"]
         );
     }
 

@@ -17,8 +17,8 @@
 //! holds the `Lent` (it could be sent to another thread): a closure of a statement with no
 //! `.await` uses a reference taken before the statement, `let hits = lent.get();`, which it
 //! captures as the sequential loop's closure captures `&hits`, `Send` only when the local is
-//! `Sync` (`self`, which cannot name a binding, has a [`View`] named `this` instead, used as
-//! `(*this.0)`). The arguments of the
+//! `Sync` (`self`, which cannot name a binding, is not lent where a closure uses it, and has
+//! a [`View`] named `this` in a macro's arguments, used as `(*this.0)`). The arguments of the
 //! standard formatting macros (`println!("{}", hits.get())`, and `{hits}` in a format string,
 //! which becomes a named argument; `assert!` only with a message, as it prints its condition's
 //! source otherwise) are the iterations' own code too.
@@ -71,13 +71,12 @@ impl<'a, T: ?Sized> Lent<'a, T> {
     }
 }
 
-/// A lent `self` where a macro's arguments or a closure use it: a reference to the `self`
+/// A lent `self` where a formatting macro's arguments use it: a reference to the `self`
 /// binding (`&&mut Self`, `&Box<Self>`), `Send` where that reference is, whose uses are
 /// `(*view.0)`. Another local's view is a plain reference bound under the local's name;
 /// `self` cannot name a binding, and through a plain reference of another name, a `&mut
-/// self` method called on it had rustc suggest a type for that binding. A closure captures
-/// `*view.0`, through the reference, as it captures `*hits` of another local's view `hits`:
-/// what it borrows lives as long as the loan, not only as long as the view.
+/// self` method called on it had rustc suggest a type for that binding. (Where a closure
+/// uses `self`, it is not lent: an edition-2018 closure would capture the view itself.)
 pub struct View<'a, T: ?Sized>(pub &'a T);
 
 #[cfg(test)]

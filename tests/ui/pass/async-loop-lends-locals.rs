@@ -106,9 +106,8 @@ impl Actor {
         self.handled.set(self.handled.get() + id);
     }
 
-    // `self` is lent, also where the arguments of formatting macros and a statement's closure
-    // use it (through a view of its own, which a user's `this` does not meet, nor `r#this`
-    // below).
+    // `self` is lent, also where the arguments of formatting macros use it (through a view of
+    // its own, which a user's `this` does not meet, nor `r#this` in `tagged`).
     #[fail_fast(workers = 3)]
     async fn run(&mut self, ids: Vec<u32>) -> Result<u32, String> {
         let this = 100;
@@ -117,14 +116,28 @@ impl Actor {
             self.handle(id);
             let line = format!("{}:{id}:{this}", self.name);
             assert_eq!(line, format!("a:{id}:100"), "{} at {id}", self.name);
-            [id].iter().for_each(|k| self.handle(*k));
+            self.handle(id);
         }
         Ok(self.handled.get())
+    }
+
+    // A lent local written `r#this` beside `self` in one macro's arguments.
+    #[fail_fast(workers = 3)]
+    async fn tagged(&mut self, ids: Vec<u32>) -> Result<String, String> {
+        let r#this = Cell::new(0);
+        for id in ids {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            self.handle(id);
+            r#this.set(r#this.get() + 1);
+            assert!(r#this.get() <= 3, "{} of {}", r#this.get(), self.name);
+        }
+        Ok(format!("{} {}", self.name, r#this.get()))
     }
 }
 
 /// Handlers that a statement stores beyond itself: the closure given to `on` borrows `self`
-/// through its view for as long as `handlers` lives.
+/// for as long as `handlers` lives (so `self` is not lent there: in edition 2018, the closure
+/// would capture a view of it that lives only as long as the statement).
 struct Handlers<'a> {
     all: Vec<Box<dyn Fn(u32) + Send + Sync + 'a>>,
 }
@@ -151,15 +164,12 @@ impl Counter {
 
     #[fail_fast(workers = 3)]
     async fn run(&mut self, ids: Vec<u32>) -> Result<u32, String> {
-        let r#this = Cell::new(0);
         for id in ids {
             tokio::time::sleep(Duration::from_millis(1)).await;
             self.handle(id);
             let mut handlers = Handlers { all: Vec::new() };
             handlers.on(|k| self.handle(k));
             handlers.fire(id);
-            r#this.set(r#this.get() + 1);
-            assert!(r#this.get() <= 3, "{} of {}", r#this.get(), self.handled.load(std::sync::atomic::Ordering::Relaxed));
         }
         Ok(self.handled.load(std::sync::atomic::Ordering::Relaxed))
     }
@@ -170,6 +180,9 @@ async fn main() {
     let mut actor = Actor { handled: Cell::new(0), name: "a".into() };
     let run = tokio::spawn(async move { actor.run(vec![1, 2, 3]).await });
     assert_eq!(run.await.unwrap(), Ok(12));
+    let mut actor = Actor { handled: Cell::new(0), name: "a".into() };
+    let named = tokio::spawn(async move { actor.tagged(vec![1, 2, 3]).await });
+    assert_eq!(named.await.unwrap().as_deref(), Ok("a 3"));
     let mut counter = Counter { handled: Default::default() };
     let run = tokio::spawn(async move { counter.run(vec![1, 2, 3]).await });
     assert_eq!(run.await.unwrap(), Ok(12));
