@@ -1114,11 +1114,10 @@ pub(crate) struct Used {
     /// hygiene of a `macro_rules!` that wrote the function), and it is not known to be a
     /// shared reference or smart pointer (which is `Send` only when what it points to is
     /// `Sync`, lent or not: `&self` is not lent, `&mut self` and `self` are, where no closure
-    /// uses them, their views in macros' arguments named `this`, as none can be `self`), other
-    /// than an
-    /// `Rc`: neither `Send` nor `Sync`, it makes the loop's future not `Send` whether lent or
-    /// not, but lent, rustc reports only what it reports of the sequential loop (the `Rc` held
-    /// across an `.await`), not also the `&Rc` in each iteration's future.
+    /// uses them, their views in macros' arguments named `this`, as none can be `self`),
+    /// other than an `Rc`: neither `Send` nor `Sync`, it makes the loop's future not `Send`
+    /// whether lent or not, but lent, rustc reports only what it reports of the sequential
+    /// loop (the `Rc` held across an `.await`), not also the `&Rc` in each iteration's future.
     pub(crate) lendable: Vec<syn::Ident>,
 }
 

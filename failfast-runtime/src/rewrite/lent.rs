@@ -63,8 +63,8 @@ impl<'a, T: ?Sized> Lent<'a, T> {
         unsafe { self.local.as_ref() }
     }
 
-    /// A view of the local for a macro's arguments or a closure, which may send it where a
-    /// `&T` goes (see `rewrite::lent`).
+    /// A view of `self` for a formatting macro's arguments, which may send it where a `&T`
+    /// goes (see [`View`]).
     #[inline]
     pub fn view(&self) -> View<'a, T> {
         View(self.get())
@@ -74,9 +74,10 @@ impl<'a, T: ?Sized> Lent<'a, T> {
 /// A lent `self` where a formatting macro's arguments use it: a reference to the `self`
 /// binding (`&&mut Self`, `&Box<Self>`), `Send` where that reference is, whose uses are
 /// `(*view.0)`. Another local's view is a plain reference bound under the local's name;
-/// `self` cannot name a binding, and through a plain reference of another name, a `&mut
-/// self` method called on it had rustc suggest a type for that binding. (Where a closure
-/// uses `self`, it is not lent: an edition-2018 closure would capture the view itself.)
+/// `self` cannot name a binding, and for a plain reference of another name, rustc would
+/// suggest a type for that binding where a `&mut self` method is called on it. (Where a
+/// closure uses `self`, it is not lent: an edition-2018 closure would capture the view
+/// itself, which lives only as long as its statement.)
 pub struct View<'a, T: ?Sized>(pub &'a T);
 
 #[cfg(test)]
