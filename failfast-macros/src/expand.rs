@@ -1312,10 +1312,7 @@ fn lend(named: &TokenStream, at: Span, lent: &[Ident], body: &mut syn::Block) ->
     };
     for name in lent {
         let written = name.to_string();
-        let holder = Ident::new(
-            &format!("__failfast_lent_{}", written.trim_start_matches("r#")),
-            at,
-        );
+        let holder = Ident::new(&holder_name(&written), at);
         lending.extend(quote_spanned! {at=>
             let #holder = #named::Lent::new(&#name);
         });
@@ -1440,14 +1437,21 @@ fn with_views(views: &[(Ident, Ident)], mac: TokenStream) -> Expr {
 /// `failfast_runtime::rewrite::View`).
 fn take_view(view: &Ident, holder: &Ident) -> TokenStream {
     let at = view.span();
-    match holder == SELF_HOLDER {
+    match holds_self(holder) {
         true => quote_spanned!(at=> let #view = #holder.view();),
         false => quote_spanned!(at=> let #view = #holder.get();),
     }
 }
 
-/// The name of `self`'s holder (see [`lend`]).
-const SELF_HOLDER: &str = "__failfast_lent_self";
+/// The name of the holder of the lent variable written `written` (see [`lend`]).
+fn holder_name(written: &str) -> String {
+    format!("__failfast_lent_{}", written.trim_start_matches("r#"))
+}
+
+/// Whether `holder` holds `self`.
+fn holds_self(holder: &Ident) -> bool {
+    *holder == holder_name("self")
+}
 
 impl VisitMut for LentUses {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
@@ -1470,7 +1474,8 @@ impl VisitMut for LentUses {
                     // (Its span set, not made anew from its text: `r#type` stays raw.) `self`
                     // cannot name a binding: its view is `this`, or `this_` where a lent local
                     // of the user's is `this` (their views meet in one block).
-                    let mut view = match name == "self" {
+                    let of_self = holds_self(&holder);
+                    let mut view = match of_self {
                         true => {
                             let mut this = String::from("this");
                             while self
@@ -1485,7 +1490,6 @@ impl VisitMut for LentUses {
                         false => name,
                     };
                     view.set_span(hygienic(at));
-                    let of_self = holder == SELF_HOLDER;
                     if !views.iter().any(|(taken, _)| *taken == view) {
                         views.push((view.clone(), holder));
                     }
