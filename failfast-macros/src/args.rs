@@ -12,6 +12,9 @@ use syn::{
 #[derive(Clone, Default)]
 pub(crate) struct Options {
     pub(crate) workers: Option<Workers>,
+    /// A `workers` value was given but refused (an error says why): an async loop does not
+    /// also say that it needs one.
+    pub(crate) workers_refused: bool,
     pub(crate) krate: Option<Path>,
     /// `stop = expr`: the option's name (errors about the stop point at it) and the token.
     pub(crate) stop: Option<(Ident, Expr)>,
@@ -63,6 +66,8 @@ impl Options {
     pub(crate) fn overridden_by(&self, marker: &Options) -> Options {
         Options {
             workers: marker.workers.clone().or_else(|| self.workers.clone()),
+            workers_refused: marker.workers_refused
+                || marker.workers.is_none() && self.workers_refused,
             krate: marker.krate.clone().or_else(|| self.krate.clone()),
             stop: marker.stop.clone().or_else(|| self.stop.clone()),
             limit: marker.limit.clone().or_else(|| self.limit.clone()),
@@ -215,6 +220,8 @@ impl Options {
                     );
                 } else if let Some(workers) = workers(value, errors) {
                     self.workers = Some(workers);
+                } else {
+                    self.workers_refused = true;
                 }
             }
             "crate" => {
@@ -450,6 +457,16 @@ fn workers(value: Expr, errors: &mut Errors) -> Option<Workers> {
             Ok(0) => errors.error(
                 int,
                 format!("`workers = 0` would never run an iteration\n{HELP}"),
+            ),
+            // Any other type would be refused by rustc, at the runtime's signature.
+            Ok(_) if !matches!(int.suffix(), "" | "usize") => errors.error(
+                int,
+                format!(
+                    "`workers` is a `usize`, not {} `{}`\nhelp: write the number alone, `workers = {}`",
+                    if int.suffix().starts_with('i') { "an" } else { "a" },
+                    int.suffix(),
+                    int.base10_digits()
+                ),
             ),
             Ok(_) => return Some(Workers::Literal(int.clone())),
             Err(error) => errors.push(error),

@@ -107,7 +107,10 @@ pub(crate) fn parallel_loop(
             ),
         );
     }
-    if described.kind == Kind::Async && described.options.workers.is_none() {
+    if described.kind == Kind::Async
+        && described.options.workers.is_none()
+        && !described.options.workers_refused
+    {
         errors.error(
             &described.marker,
             "an async loop needs `workers`: how many iterations may wait at once (there is no natural default for I/O)\n\
