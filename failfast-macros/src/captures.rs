@@ -2876,48 +2876,6 @@ fn local_name(expr: &Expr) -> Option<String> {
 }
 
 /// The names of the identifiers in `tokens`, in groups too.
-/// The fields of variable `name` that `expr` uses, each as written (`self . rx`); `None` where
-/// it uses the variable whole (`self.next()`), or a macro in it names it.
-pub(crate) fn fields_used(expr: &Expr, name: &str) -> Option<Vec<String>> {
-    struct Fields<'a>(&'a str, Option<Vec<String>>);
-    impl Visit<'_> for Fields<'_> {
-        fn visit_expr(&mut self, expr: &Expr) {
-            match expr {
-                Expr::Field(field) if place_root(expr).is_some_and(|root| root == self.0) => {
-                    let written = quote::ToTokens::to_token_stream(field).to_string();
-                    if let Some(fields) = &mut self.1 {
-                        fields.push(written);
-                    }
-                }
-                Expr::Path(path) if path.qself.is_none() && path.path.is_ident(self.0) => {
-                    self.1 = None;
-                }
-                _ => visit::visit_expr(self, expr),
-            }
-        }
-
-        fn visit_macro(&mut self, mac: &syn::Macro) {
-            if idents(mac.tokens.clone()).contains(self.0) {
-                self.1 = None;
-            }
-        }
-    }
-    let mut fields = Fields(name, Some(Vec::new()));
-    fields.visit_expr(expr);
-    fields.1
-}
-
-/// Whether two places written as [`fields_used`] gives them overlap: one is the other, or a
-/// field of it.
-pub(crate) fn overlap(a: &str, b: &str) -> bool {
-    let within = |inner: &str, outer: &str| {
-        inner
-            .strip_prefix(outer)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(" ."))
-    };
-    within(a, b) || within(b, a)
-}
-
 pub(crate) fn idents(tokens: TokenStream) -> HashSet<String> {
     let mut flat = Vec::new();
     flatten(tokens, &mut flat);
@@ -2972,7 +2930,7 @@ const PICKED: &[&str] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::{fields_used, overlap, Locals};
+    use super::Locals;
     use syn::{parse_quote, Block, Expr, ItemFn};
 
     /// What `ask` says of the input of `function`'s one `for` loop.
@@ -3192,29 +3150,6 @@ mod tests {
                 "s . ok"
             ]
         );
-    }
-
-    #[test]
-    fn the_fields_an_expression_uses_are_found_unless_it_uses_the_variable_whole() {
-        let head: Expr = parse_quote!(self.jobs.recv().await);
-        assert_eq!(
-            fields_used(&head, "self"),
-            Some(vec!["self . jobs".to_string()])
-        );
-        let head: Expr = parse_quote!(self.next().await);
-        assert_eq!(fields_used(&head, "self"), None);
-        let head: Expr = parse_quote!(take!(self.jobs));
-        assert_eq!(fields_used(&head, "self"), None);
-        let input: Expr = parse_quote!(cfg.ids[cfg.first..].iter());
-        assert_eq!(
-            fields_used(&input, "cfg"),
-            Some(vec!["cfg . ids".to_string(), "cfg . first".to_string()])
-        );
-        assert!(overlap("self . counts . ok", "self . counts"));
-        assert!(overlap("self . counts", "self . counts . ok"));
-        assert!(overlap("self . counts", "self . counts"));
-        assert!(!overlap("self . counts . ok", "self . count"));
-        assert!(!overlap("self . counts . ok", "self . jobs"));
     }
 
     #[test]

@@ -554,28 +554,11 @@ impl<'a> Walk<'a> {
                         .as_ref()
                         .is_none_or(|mutable| mutable.any.contains(&name.to_string()))
                 };
-                let lends_besides_source =
-                    |name: &Ident| !moved.contains(name) && !is_kept(name) && !is_mut(name);
                 let lends = |name: &Ident| {
-                    !in_source.contains(&name.to_string()) && lends_besides_source(name)
-                };
-                // A field, also where the input or head uses other fields of its variable
-                // (`while let Some(job) = self.rx.recv().await` beside `self.counts.ok`).
-                let source = match &source {
-                    Source::Input(input) => input,
-                    Source::Head(head) => head,
-                };
-                let field_lends = |place: &Expr, name: &Ident| {
-                    let written = quote::ToTokens::to_token_stream(place).to_string();
-                    let apart = !in_source.contains(&name.to_string())
-                        || crate::captures::fields_used(source, &name.to_string()).is_some_and(
-                            |used| {
-                                !used
-                                    .iter()
-                                    .any(|other| crate::captures::overlap(&written, other))
-                            },
-                        );
-                    apart && lends_besides_source(name)
+                    !in_source.contains(&name.to_string())
+                        && !moved.contains(name)
+                        && !is_kept(name)
+                        && !is_mut(name)
                 };
                 // Only in the function's own body: its future holds the variables (a closure or
                 // an async block borrows them, where the type named after `unreachable!()`
@@ -585,9 +568,8 @@ impl<'a> Walk<'a> {
                     .into_iter()
                     .filter(|_| in_function)
                     .filter(|place| {
-                        crate::captures::place_root(place).is_some_and(|name| {
-                            field_lends(place, name) && !fields_moved.contains(name)
-                        })
+                        crate::captures::place_root(place)
+                            .is_some_and(|name| lends(name) && !fields_moved.contains(name))
                     })
                     .collect();
                 (lendable.into_iter().filter(lends).collect(), fields)

@@ -67,26 +67,6 @@ impl Actor {
     }
 }
 
-struct Server {
-    jobs: tokio::sync::mpsc::Receiver<u32>,
-    counts: Counts,
-}
-
-impl Server {
-    // A `while let` whose head takes from another field of `self` than the body's.
-    #[fail_fast(workers = 2)]
-    async fn serve(&mut self) -> Result<u32, String> {
-        while let Some(job) = self.jobs.recv().await {
-            tokio::task::yield_now().await;
-            match job % 2 {
-                0 => self.counts.ok.set(self.counts.ok.get() + 1),
-                _ => self.counts.bad.set(self.counts.bad.get() + 1),
-            }
-        }
-        Ok(self.counts.ok.get() * 10 + self.counts.bad.get())
-    }
-}
-
 // Through a reborrow: a reference taken through a field in the body is returned.
 #[fail_fast(workers = 2)]
 async fn longest<'a>(stats: &'a mut Stats, ids: Vec<u32>) -> Result<Option<&'a u32>, String> {
@@ -121,15 +101,6 @@ async fn main() {
         (ran, actor.log)
     });
     assert_eq!(ran.await.unwrap(), (Ok(32), vec!["3 ok".to_string()]));
-
-    let (sender, jobs) = tokio::sync::mpsc::channel(8);
-    let mut server = Server { jobs, counts: Counts::default() };
-    let served = tokio::spawn(async move { server.serve().await });
-    for job in 0..5 {
-        sender.send(job).await.unwrap();
-    }
-    drop(sender);
-    assert_eq!(served.await.unwrap(), Ok(32));
 
     let mut stats = Stats { ok: Cell::new(0), seen: vec![5], name: String::new() };
     let found = is_send(longest(&mut stats, vec![0, 3])).await;
