@@ -433,18 +433,13 @@
 //! in the body's own block) is lent to them: the future is `Send` when the local is, as the
 //! sequential one (a closure kept across an `.await` holds `&hits`, as the sequential loop's
 //! does). So is `self` in a method on `&mut self` or `self` that calls its methods there (an
-//! actor holding an mpsc `Receiver`), `println!("{}", self.name)` included. A local that the
-//! body uses only through its fields (`stats.ok.set(..)` on a struct of `Cell`s,
-//! `self.counts.ok.set(..)` in a method on `&mut self`), in its own code, has those fields
-//! lent one by one, when the loop is in the `async fn`'s own body: the future is `Send` when
-//! the local is, and its other fields stay free around the loop, as in the sequential loop
-//! (one moved out before it, one borrowed across it). Not where the local's written type or
-//! value has a lifetime or a `&` other than one `&mut` of it (`ctx: Context<'a>`, `let w =
-//! Writer::new(&mut out);`: a field may be a `&mut`, which a reference taken through it in
-//! the body may outlive), nor in a closure or async block: there its fields must be `Sync`
-//! for the future to be `Send`. Where nothing else borrows it, use it whole in the body's
-//! own code after its last `.await` (`let s = &stats; s.ok.set(..)`), and it is lent. A
-//! local that the body also uses inside
+//! actor holding an mpsc `Receiver`), `println!("{}", self.name)` included. Not yet a local
+//! that the body uses only through its fields (`stats.ok.set(..)` on a struct of `Cell`s,
+//! `self.counts.ok.set(..)`): each iteration borrows those fields, as the sequential loop
+//! does, and then they must be `Sync` for the future to be `Send` (a loan of the whole
+//! would clash with borrows of its other fields, which the sequential loop allows). Where
+//! nothing else borrows it, use it whole in the body's own code after its last `.await`
+//! (`let s = &stats; s.ok.set(..)`), and it is lent. A local that the body also uses inside
 //! a closure kept by a `let` of an inner block or of a statement that awaits, an async
 //! block, another macro (a `tracing` event, `dbg!` and an `assert!` without a message, which
 //! print their source) or a marked loop of its own, or that is bound twice (`let hits = ..` again), is borrowed by each
@@ -644,6 +639,8 @@ pub mod parallel_loop {
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::workers;
     #[doc(hidden)]
+    pub use failfast_runtime::rewrite::Lent;
+    #[doc(hidden)]
     pub use failfast_runtime::rewrite::{
         always, an_index, captured, changed_by_async_iterations, changed_by_thread_iterations,
         changes, failure_of, failure_sent_back, input, input_capturing, items_of, kept_for_return,
@@ -658,8 +655,6 @@ pub mod parallel_loop {
         SendToWorkers, SendValue, Shared, SharedByIterations, SharedByWorkers, SharedCapture,
         SharedThroughReference, Split, SplitByIndex, SplitParts, Tried, Unchecked, Whole,
     };
-    #[doc(hidden)]
-    pub use failfast_runtime::rewrite::{root, Lent};
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{
         AnotherType, Changes, ChangesAnotherType, NotChangedByFutures, NotChangedByThreads,

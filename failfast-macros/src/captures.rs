@@ -63,15 +63,6 @@ pub(crate) struct Locals {
     /// its statement macros, which may bind them (`let_it!(v = ..)`, `define!(v, ..)`). `None`
     /// when the function cannot be seen.
     variables: Option<HashSet<String>>,
-    /// The variables whose fields an async loop may lend one by one (see
-    /// [`Used::lendable_fields`]), bound nowhere else: a `&mut` (`&mut self`, `s: &mut Stats`,
-    /// `let s = &mut other;`), whose fields are in memory the variable does not own, or one
-    /// whose written type or value shows no reference or lifetime (`stats: Stats`, `let stats
-    /// = Stats { .. };`), whose fields are then no `&mut` either. A reference reached through
-    /// a loan of a `&mut` field lives only as long as that loan of the variable's own memory,
-    /// where the sequential loop's reborrow through it may outlive the variable (`return
-    /// Ok(&context.out[id])`, with `out: &'a mut Vec<String>`).
-    field_roots: HashSet<String>,
 }
 
 impl Locals {
@@ -119,28 +110,8 @@ impl Locals {
             }
         }
         bound.visit_block(body);
-        let mut field_roots: HashSet<String> = signature
-            .inputs
-            .iter()
-            .filter_map(|input| match input {
-                // Not `self` by value, whose type the function does not spell out.
-                syn::FnArg::Receiver(receiver) => {
-                    let by_mut =
-                        matches!(&*receiver.ty, syn::Type::Reference(r) if r.mutability.is_some());
-                    by_mut.then(|| "self".to_string())
-                }
-                syn::FnArg::Typed(typed) => match &*typed.pat {
-                    Pat::Ident(name) if fields_in_place(&typed.ty) => Some(name.ident.to_string()),
-                    _ => None,
-                },
-            })
-            .collect();
         let mut typed = PlainLets(HashSet::new(), references.clone(), counted.clone());
         typed.visit_block(body);
-        let mut roots = FieldRoots(HashSet::new());
-        roots.visit_block(body);
-        field_roots.extend(roots.0);
-        field_roots.retain(|name| bound.0.get(name) == Some(&1));
         sure.extend(typed.0);
         references.extend(typed.1);
         counted.extend(typed.2);
@@ -183,7 +154,6 @@ impl Locals {
             untyped: unsettled.1,
             declared: declared.0,
             scalars,
-            field_roots,
         };
         let mut values = Values(Vec::new());
         values.visit_block(body);
@@ -215,7 +185,6 @@ impl Locals {
             declared: HashSet::new(),
             scalars: HashSet::new(),
             variables: None,
-            field_roots: HashSet::new(),
         }
     }
 
@@ -385,7 +354,6 @@ impl Locals {
                 moved_by_return: Vec::new(),
                 moved_by_iteration: Vec::new(),
                 lendable: Vec::new(),
-                lendable_fields: Vec::new(),
             };
         };
         let mut places = Places {
@@ -406,7 +374,6 @@ impl Locals {
             used: Vec::new(),
             used_whole: HashSet::new(),
             used_aside: HashSet::new(),
-            used_viewed: HashSet::new(),
             closures_viewed: false,
             in_closure: false,
             at_body: true,
@@ -439,17 +406,6 @@ impl Locals {
                     && (!self.references.contains(&name) || self.counted.contains(&name))
             })
             .collect();
-        // The same conditions for a variable used only through fields, but for those a view
-        // would take (a macro's arguments, a closure): its fields are lent one by one.
-        let field_lendable = |name: &str| {
-            !shadowed.contains(name)
-                && !places.used_whole.contains(name)
-                && !places.used_aside.contains(name)
-                && !places.used_viewed.contains(name)
-                && !bound.0.contains_key(name)
-                && !declared.0.contains(name)
-                && self.field_roots.contains(name)
-        };
         // A variable that the body also uses whole is captured whole: its fields are no
         // places of their own.
         let whole: HashSet<String> = places
@@ -469,15 +425,6 @@ impl Locals {
                 !std::ptr::eq(root, place) && whole.contains(&name.to_string())
             }))
         });
-        let lendable_fields = places
-            .found
-            .iter()
-            .filter(|shared| matches!(shared.place, Expr::Field(_)) && !shared.through_a_field)
-            .filter(|shared| {
-                place_root(&shared.place).is_some_and(|name| field_lendable(&name.to_string()))
-            })
-            .map(|shared| shared.place.clone())
-            .collect();
         Used {
             shared: places.found,
             moved,
@@ -485,7 +432,6 @@ impl Locals {
             moved_by_return,
             moved_by_iteration,
             lendable,
-            lendable_fields,
         }
     }
 }
@@ -982,9 +928,6 @@ struct Places<'a> {
     used_whole: HashSet<String>,
     /// Those of them that it uses in code [`aside`](Self::aside).
     used_aside: HashSet<String>,
-    /// Those of them that it uses in a macro's arguments or a closure of its own flow, where
-    /// the rewrite takes views of lent variables (see `expand::LentUses`).
-    used_viewed: HashSet<String>,
     /// In the body's own flow, in a statement that a view of each lent variable may be taken
     /// around (see [`views_closures`]): a closure there is not aside.
     closures_viewed: bool,
@@ -1176,14 +1119,6 @@ pub(crate) struct Used {
     /// whether lent or not, but lent, rustc reports only what it reports of the sequential
     /// loop (the `Rc` held across an `.await`), not also the `&Rc` in each iteration's future.
     pub(crate) lendable: Vec<syn::Ident>,
-    /// The fields of variables from outside the body that an async loop may lend its
-    /// iterations one by one (`stats.hits`, `self.counts.ok`): each as first written, of a
-    /// variable that meets the conditions of [`lendable`](Self::lendable) but that it uses
-    /// only through fields, never in a macro's arguments or a closure. A loan of the whole
-    /// variable would outlast what the sequential loop borrows (a field's reference kept
-    /// after the loop, or another field moved or changed there, would be refused); the
-    /// field's own loan is the borrow the sequential loop makes.
-    pub(crate) lendable_fields: Vec<Expr>,
 }
 
 /// Whether a `let` with pattern `pat` moves its whole value: a name bound by value
@@ -1427,9 +1362,6 @@ impl Places<'_> {
             // closure uses `self`, it is not lent.
             if self.aside || self.in_unsafe || name == "self" && self.in_closure {
                 self.used_aside.insert(name.clone());
-            }
-            if self.in_macro_arguments || self.in_closure {
-                self.used_viewed.insert(name.clone());
             }
         }
         // What `unsafe` allows (a union's field) would not be allowed where the rewrite checks
@@ -2445,48 +2377,6 @@ fn mentions_unbound(expr: &Expr, bound: &HashMap<String, usize>) -> bool {
     unbound.1
 }
 
-/// The `let`s whose fields an async loop may lend one by one (see [`Locals::field_roots`]).
-struct FieldRoots(HashSet<String>);
-
-impl Visit<'_> for FieldRoots {
-    fn visit_local(&mut self, local: &syn::Local) {
-        let root = match (&local.pat, &local.init) {
-            (Pat::Type(typed), _) => fields_in_place(&typed.ty).then_some(&*typed.pat),
-            (pat, Some(init)) => {
-                let by_mut = matches!(&*init.expr, Expr::Reference(r) if r.mutability.is_some());
-                let tokens = quote::ToTokens::to_token_stream(&*init.expr);
-                (by_mut || !reference_or_lifetime(tokens)).then_some(pat)
-            }
-            _ => None,
-        };
-        if let Some(Pat::Ident(name)) = root {
-            self.0.insert(name.ident.to_string());
-        }
-        visit::visit_local(self, local);
-    }
-
-    fn visit_item(&mut self, _: &Item) {}
-}
-
-/// Whether the fields reached through a variable of this written type may be lent one by one
-/// (see [`Locals::field_roots`]): a `&mut`, or a type with no reference or lifetime in it.
-fn fields_in_place(ty: &syn::Type) -> bool {
-    match ty {
-        syn::Type::Reference(reference) => reference.mutability.is_some(),
-        syn::Type::Paren(paren) => fields_in_place(&paren.elem),
-        _ => !reference_or_lifetime(quote::ToTokens::to_token_stream(ty)),
-    }
-}
-
-/// Whether these tokens hold a `&` or a lifetime (`'a`).
-fn reference_or_lifetime(tokens: TokenStream) -> bool {
-    tokens.into_iter().any(|token| match token {
-        TokenTree::Punct(punct) => matches!(punct.as_char(), '&' | '\''),
-        TokenTree::Group(group) => reference_or_lifetime(group.stream()),
-        _ => false,
-    })
-}
-
 struct PlainLets(HashSet<String>, HashSet<String>, HashSet<String>);
 
 impl Visit<'_> for PlainLets {
@@ -3113,79 +3003,6 @@ mod tests {
             .iter()
             .map(ToString::to_string)
             .collect()
-    }
-
-    /// The loop's [`Used::lendable_fields`], as written.
-    fn lendable_fields(function: ItemFn) -> Vec<String> {
-        used(function)
-            .lendable_fields
-            .iter()
-            .map(|place| quote::ToTokens::to_token_stream(place).to_string())
-            .collect()
-    }
-
-    #[test]
-    fn fields_of_variables_used_only_through_them_are_lent() {
-        assert_eq!(
-            lendable_fields(parse_quote! {
-                async fn f(&mut self, items: Vec<u32>, stats: Stats, out: &mut Out) {
-                    let local = Local { hits: Cell::new(0), names: vec![] };
-                    let s = &mut other;
-                    for x in items {
-                        self.counts.ok.set(self.counts.ok.get() + 1);
-                        stats.ok.set(x);
-                        out.seen.set(x);
-                        let _ = local.names.len() + local.hits.get() as usize;
-                        s.ok.set(x);
-                        work().await;
-                    }
-                }
-            }),
-            [
-                "self . counts . ok",
-                "stats . ok",
-                "out . seen",
-                "local . names",
-                "local . hits",
-                "s . ok"
-            ]
-        );
-    }
-
-    #[test]
-    fn fields_that_a_loan_could_cut_short_or_a_view_would_take_are_not_lent() {
-        assert_eq!(
-            lendable_fields(parse_quote! {
-                async fn f(
-                    &self,
-                    items: Vec<u32>,
-                    context: Context<'_>,
-                    shared: &Stats,
-                    boxed: Box<dyn Any>,
-                ) {
-                    let built = Builder { out: &mut buffer };
-                    let (a, b) = (Stats::default(), Stats::default());
-                    let whole = Stats::default();
-                    let logged = Stats::default();
-                    let closed = Stats::default();
-                    for x in items {
-                        self.counts.ok.set(1);   // `&self`: a shared reference
-                        context.ok.set(1);       // a type with a lifetime: its fields may be `&mut`
-                        shared.ok.set(1);        // a shared reference
-                        built.ok.set(1);         // a value holding a `&mut`
-                        a.ok.set(1);             // not bound alone
-                        whole.ok.set(1);         // used whole too
-                        record(&whole);
-                        logged.ok.set(1);        // in a macro's arguments too
-                        println!("{}", logged.ok.get());
-                        closed.ok.set(1);        // in a closure too
-                        items.iter().for_each(|k| closed.ok.set(*k));
-                        work().await;
-                    }
-                }
-            }),
-            Vec::<String>::new()
-        );
     }
 
     #[test]

@@ -55,7 +55,7 @@ use crate::model::{
 };
 use crate::races;
 use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::{format_ident, quote, quote_spanned, ToTokens};
+use quote::{quote, quote_spanned, ToTokens};
 use syn::visit_mut::VisitMut;
 use syn::{Attribute, Expr, ExprMethodCall, ExprReturn, Ident, Item, ItemFn, Pat, Type};
 
@@ -764,7 +764,6 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         moved_by_return,
         moved_by_iteration,
         lent,
-        lent_fields,
         head_taken,
         body,
         kind,
@@ -1046,7 +1045,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         quote_spanned!(at=> #private::Loop::new(#workers) #stop #limit)
     });
     let mut body = body;
-    let lending = lend(&named, at, &lent, &lent_fields, &mut body);
+    let lending = lend(&named, at, &lent, &mut body);
     let iteration = iteration(&private, &named, at, &body, macros);
     // The moves are checked after the loop, where its body has given the types that its uses
     // settle (`let limit = arg.parse().unwrap();` then `fits(x, limit)`): the check's autoref
@@ -1299,22 +1298,10 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
 /// `body`, each use of the variable becomes `(*__failfast_lent_NAME.get())`, at the use's own
 /// tokens: the same place, of the same type (so the same methods, lints and messages), reached
 /// through a reference that the iteration does not keep across its awaits.
-///
-/// Each field in `fields` (`stats.hits`) is lent the same way, by `Lent::field(&stats.hits,
-/// &ROOT)`, where `ROOT` names the variable's type, which the loan must be `Send` with: rustc
-/// infers it from `root(&ROOT, &stats)`, written after `unreachable!()`, where no borrow is
-/// checked (the variable may be partly moved, or another field of it borrowed).
-fn lend(
-    named: &TokenStream,
-    at: Span,
-    lent: &[Ident],
-    fields: &[Expr],
-    body: &mut syn::Block,
-) -> TokenStream {
+fn lend(named: &TokenStream, at: Span, lent: &[Ident], body: &mut syn::Block) -> TokenStream {
     let mut lending = TokenStream::new();
     let mut uses = LentUses {
         lent: Vec::new(),
-        fields: Vec::new(),
         views: None,
         closure_views: None,
         in_closure: false,
@@ -1331,43 +1318,7 @@ fn lend(
         });
         uses.lent.push((written, holder));
     }
-    // One type per variable, however many of its fields are lent.
-    let mut variables: Vec<&Ident> = Vec::new();
-    let (mut roots, mut typed, mut loans) = (quote!(), quote!(), quote!());
-    for (index, field) in fields.iter().enumerate() {
-        let Some(variable) = crate::captures::place_root(field) else {
-            continue;
-        };
-        let at_variable = match variables.iter().position(|seen| *seen == variable) {
-            Some(at_variable) => at_variable,
-            None => {
-                let root = format_ident!("__failfast_root_{}", variables.len(), span = at);
-                roots.extend(quote_spanned!(at=> let #root = ::core::marker::PhantomData;));
-                typed.extend(quote_spanned!(at=> #named::root(&#root, &#variable);));
-                variables.push(variable);
-                variables.len() - 1
-            }
-        };
-        let root = format_ident!("__failfast_root_{}", at_variable, span = at);
-        let holder = format_ident!("__failfast_lent_field_{}", index, span = at);
-        loans.extend(quote_spanned! {at=>
-            let #holder = #named::Lent::field(&#field, #root);
-        });
-        uses.fields
-            .push((field.to_token_stream().to_string(), holder));
-    }
-    if !variables.is_empty() {
-        lending.extend(quote_spanned! {at=>
-            #roots
-            #[allow(unreachable_code)]
-            if false {
-                ::core::unreachable!();
-                #typed
-            }
-            #loans
-        });
-    }
-    if !uses.lent.is_empty() || !uses.fields.is_empty() {
+    if !uses.lent.is_empty() {
         uses.visit_block_mut(body);
     }
     lending
@@ -1395,8 +1346,6 @@ fn lend(
 /// that could go to another thread is `Send` only where `T` is `Sync`.
 struct LentUses {
     lent: Vec<(String, Ident)>,
-    /// The lent fields, as written (see [`lend`]), each with its holder.
-    fields: Vec<(String, Ident)>,
     /// Inside a formatting macro's arguments: the references taken before the call, each with
     /// the holder it is taken from.
     views: Option<Vec<(Ident, Ident)>>,
@@ -1506,18 +1455,6 @@ fn holds_self(holder: &Ident) -> bool {
 
 impl VisitMut for LentUses {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        // A lent field: only in the body's own flow, outside macros and closures (see
-        // `captures::Used::lendable_fields`).
-        if let Expr::Field(field) = expr {
-            let written = field.to_token_stream().to_string();
-            let lent = self.fields.iter().find(|(lent, _)| *lent == written);
-            if let (Some((_, holder)), true) = (lent, field.attrs.is_empty()) {
-                let at = crate::captures::place_root(expr).map_or(holder.span(), Ident::span);
-                let holder = Ident::new(&holder.to_string(), hygienic(at));
-                *expr = syn::parse_quote_spanned!(at=> (*#holder.get()));
-                return;
-            }
-        }
         if let Some((holder, name)) = self.holder(expr) {
             let at = name.span();
             // Every token at the use, so that rustc reports this place there alone. The

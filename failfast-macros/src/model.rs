@@ -204,9 +204,6 @@ pub(crate) struct ParallelLoop {
     /// that its future is `Send` when the sequential loop's would be (see
     /// `captures::Used::lendable`).
     pub(crate) lent: Vec<Ident>,
-    /// An async loop's: the fields of variables declared outside it that it lends its
-    /// iterations one by one (see `captures::Used::lendable_fields`).
-    pub(crate) lent_fields: Vec<Expr>,
     /// The places rooted at `self` that a `while let` loop's head takes its items from and the
     /// body uses too, each with the rewrite's method that asks rustc about it (see
     /// `races::self_taken_and_used`).
@@ -490,16 +487,7 @@ impl<'a> Walk<'a> {
             mut moved_by_return,
             mut moved_by_iteration,
             lendable,
-            lendable_fields,
         } = self.locals.places_used(&pat, &body);
-        // The variables whose fields the body moves out, before the lists below leave some of
-        // those moves to rustc: a field lent one by one would be moved out of its loan.
-        let fields_moved: Vec<Ident> = moved_by_return
-            .iter()
-            .chain(&moved_by_iteration)
-            .filter_map(crate::captures::place_root)
-            .cloned()
-            .collect();
         // The checks come after the loop, where its body has settled the types its uses give;
         // a place whose type only code after the loop may give would get one from the check's
         // autoref first: left to rustc (as far as `Locals::may_be_untyped` sees, which errs
@@ -540,8 +528,8 @@ impl<'a> Walk<'a> {
         };
         // Not what the input or head uses too (the loop borrows it as it pulls), nor what a
         // `return` moves or the loop keeps for one.
-        let (lent, lent_fields) = match kind {
-            Kind::Thread => (Vec::new(), Vec::new()),
+        let lent = match kind {
+            Kind::Thread => Vec::new(),
             Kind::Async => {
                 let in_source = crate::captures::idents(match &source {
                     Source::Input(input) => quote::ToTokens::to_token_stream(input),
@@ -554,25 +542,15 @@ impl<'a> Walk<'a> {
                         .as_ref()
                         .is_none_or(|mutable| mutable.any.contains(&name.to_string()))
                 };
-                let lends = |name: &Ident| {
-                    !in_source.contains(&name.to_string())
-                        && !moved.contains(name)
-                        && !is_kept(name)
-                        && !is_mut(name)
-                };
-                // Only in the function's own body: its future holds the variables (a closure or
-                // an async block borrows them, where the type named after `unreachable!()`
-                // would be captured too), and it is the future that must be `Send`.
-                let in_function = matches!(self.context.exit, Exit::Function);
-                let fields = lendable_fields
+                lendable
                     .into_iter()
-                    .filter(|_| in_function)
-                    .filter(|place| {
-                        crate::captures::place_root(place)
-                            .is_some_and(|name| lends(name) && !fields_moved.contains(name))
+                    .filter(|name| {
+                        !in_source.contains(&name.to_string())
+                            && !moved.contains(name)
+                            && !is_kept(name)
+                            && !is_mut(name)
                     })
-                    .collect();
-                (lendable.into_iter().filter(lends).collect(), fields)
+                    .collect()
             }
         };
         // A closure's or async block's return type that is not written is inferred.
@@ -694,7 +672,6 @@ impl<'a> Walk<'a> {
             moved_by_return,
             moved_by_iteration,
             lent,
-            lent_fields,
             head_taken,
             mutable,
             written_body,

@@ -26,7 +26,7 @@ pub use changed::{
     NotChangedByThreads, NotTakenFromByTheHead, Popped, PoppedAtEnds, PoppedInOrder, StdContainer,
     TakenFrom,
 };
-pub use lent::{root, Lent, View};
+pub use lent::{Lent, View};
 pub use moved::{
     kept_for_return, moved_by_iteration, moved_by_return, moved_place, returned_value, Kept,
     KeptForReturn, MovedByIteration, MovedByReturn, MovedValue, Reborrowed, Returned,

@@ -22,24 +22,15 @@
 //! standard formatting macros (`println!("{}", hits.get())`, and `{hits}` in a format string,
 //! which becomes a named argument; `assert!` only with a message, as it prints its condition's
 //! source otherwise) are the iterations' own code too.
-//!
-//! A local that the body uses only through its fields (`stats.ok.set(..)`) has each field lent
-//! alone ([`Lent::field`]): a loan of the whole would outlast what the sequential loop borrows,
-//! which leaves the other fields free to move or change around the loop. That loan is `Send`
-//! when the variable is, whose type [`root`] names; the macro lends fields only in the `async
-//! fn`'s own body, whose future holds the variable (see `captures::Locals::field_roots` in the
-//! macro crate for which variables).
 
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
-/// A local of the function, or a field of one (see [`Lent::field`]), lent by the async loop
-/// that holds this to its iterations (see `rewrite::lent`). `R` is the type of the variable
-/// the place is in.
-pub struct Lent<'a, T: ?Sized, R: ?Sized = T> {
+/// A local of the function, lent by the async loop that holds this to its iterations (see
+/// `rewrite::lent`).
+pub struct Lent<'a, T: ?Sized> {
     local: NonNull<T>,
     borrow: PhantomData<&'a T>,
-    root: PhantomData<*const R>,
 }
 
 // SAFETY: only the rewrite's code names a `Lent` (its name is the expansion's own): the
@@ -50,16 +41,9 @@ pub struct Lent<'a, T: ?Sized, R: ?Sized = T> {
 // loop's future sends the local, which needs `T: Send`. The iterations share the `Lent` (so
 // `Sync`), but they run on the one thread that polls the loop's future, never two at once,
 // and what they take from it is a `&T`, which reaches another thread only if `T: Sync`.
-//
-// A field's `Lent` also needs its variable's type `R` to be `Send`. The field is reached from
-// a variable of the function (never through a shared reference, which the rewrite does not
-// lend): the loop's future holds that variable, or a `&mut` or `Box` of it, which is `Send`
-// when `R` is. Then nothing outside the future can reach the field while it moves with the
-// future: what could, a reference held elsewhere, would make `R` not `Send` (an `Rc`, a `&`
-// to a value that is not `Sync`).
-unsafe impl<T: ?Sized + Send, R: ?Sized + Send> Send for Lent<'_, T, R> {}
+unsafe impl<T: ?Sized + Send> Send for Lent<'_, T> {}
 // SAFETY: see `Send` above.
-unsafe impl<T: ?Sized + Send, R: ?Sized + Send> Sync for Lent<'_, T, R> {}
+unsafe impl<T: ?Sized + Send> Sync for Lent<'_, T> {}
 
 impl<'a, T: ?Sized> Lent<'a, T> {
     /// Lends `local` for as long as the loop borrows it.
@@ -68,23 +52,6 @@ impl<'a, T: ?Sized> Lent<'a, T> {
         Lent {
             local: NonNull::from(local),
             borrow: PhantomData,
-            root: PhantomData,
-        }
-    }
-}
-
-impl<'a, T: ?Sized, R: ?Sized> Lent<'a, T, R> {
-    /// Lends `field`, a field of a variable of type `R` (which [`root`] names), for as long
-    /// as the loop borrows the field: the loan is the field's alone, as the sequential loop's
-    /// borrow is, so the variable's other fields stay free to move or change around the loop.
-    /// (`R` by value: a local the loop's future borrowed would be held across its awaits, and
-    /// named in rustc's report when `R` is not `Send`, instead of the variable itself.)
-    #[inline]
-    pub fn field(field: &'a T, _root: PhantomData<R>) -> Self {
-        Lent {
-            local: NonNull::from(field),
-            borrow: PhantomData,
-            root: PhantomData,
         }
     }
 
@@ -104,13 +71,6 @@ impl<'a, T: ?Sized, R: ?Sized> Lent<'a, T, R> {
     }
 }
 
-/// Names the type of `variable` in `root`, for [`Lent::field`]. The rewrite calls it only in
-/// code that never runs, after a call that never returns: rustc infers the type there, and
-/// checks no borrow, so it names the type of a variable that is partly moved out, or whose
-/// other fields are borrowed, as the sequential loop may leave it.
-#[inline]
-pub fn root<R: ?Sized>(_root: &PhantomData<R>, _variable: &R) {}
-
 /// A lent `self` where a formatting macro's arguments use it: a reference to the `self`
 /// binding (`&&mut Self`, `&Box<Self>`), `Send` where that reference is, whose uses are
 /// `(*view.0)`. Another local's view is a plain reference bound under the local's name;
@@ -126,29 +86,6 @@ mod tests {
     use std::cell::Cell;
 
     fn is_send<T: Send>(_: &T) {}
-
-    #[test]
-    fn a_lent_field_is_send_where_its_variable_is() {
-        struct Stats {
-            name: String,
-            hits: Cell<u32>,
-        }
-        let stats = Stats {
-            name: "a".into(),
-            hits: Cell::new(1),
-        };
-        let name = stats.name;
-        let of_stats = PhantomData;
-        #[allow(unreachable_code)]
-        if false {
-            unreachable!();
-            root(&of_stats, &stats);
-        }
-        let hits = Lent::field(&stats.hits, of_stats);
-        (*hits.get()).set((*hits.get()).get() + 1);
-        is_send(&hits);
-        assert_eq!((name.as_str(), stats.hits.get()), ("a", 2));
-    }
 
     #[test]
     fn uses_reach_the_local_and_keep_its_lifetime() {

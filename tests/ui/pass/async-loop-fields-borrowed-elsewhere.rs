@@ -2,9 +2,9 @@
 // another of its fields is borrowed or moved outside the loop, or a reference the body takes
 // through a field outlives the loop: each iteration borrows the fields it uses, as the
 // sequential loop does, and these compile. A loan of the whole value, which would keep the
-// loop's future `Send` with a `Cell` field, broke each of them (two attempts, reverted); the
-// loans of the fields one by one (`async-loop-lends-fields.rs`) must keep every function here
-// compiling, and the results `main` checks.
+// loop's future `Send` with a `Cell` field, broke each of them (two attempts, reverted): a
+// later way to keep that future `Send` must keep every function here compiling, and the
+// results `main` checks.
 use failfast::fail_fast;
 use failfast::StopToken;
 use std::cell::Cell;
