@@ -2,13 +2,20 @@
 // another of its fields is borrowed or moved outside the loop, or a reference the body takes
 // through a field outlives the loop: each iteration borrows the fields it uses, as the
 // sequential loop does, and these compile. A loan of the whole value, which would keep the
-// loop's future `Send` with a `Cell` field, broke each of them (two attempts, reverted): a
-// later way to keep that future `Send` must keep every function here compiling, and the
-// results `main` checks.
+// loop's future `Send` with a `Cell` field, broke each of them (two attempts, reverted), and
+// loans of the fields one by one, taken before the loop (a third, reverted), broke the last
+// four: a field of a `#[repr(packed)]` value, a reference taken through a `&mut` field that
+// nothing written shows, and fields reached through a `Deref` that must run at each use (a
+// handle to a thread's own data, where a loan taken once shared one thread's `Cell` with
+// others). A later way to keep that future `Send` must keep every function here compiling,
+// and the results `main` checks.
 use failfast::fail_fast;
 use failfast::StopToken;
 use std::cell::Cell;
+use std::ops::Deref;
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
+use std::thread::{self, ThreadId};
 use tokio::sync::mpsc;
 
 struct Stats {
@@ -343,6 +350,115 @@ async fn sync_not_send_unmentioned_after(ids: Vec<u32>) -> Result<usize, String>
     .await
 }
 
+// A value that holds a `&mut` with no `&` or lifetime written where it is made: a reference
+// taken through that field outlives the value.
+#[fail_fast(workers = 2)]
+async fn through_a_moved_reference<'a>(
+    out: &'a mut Vec<String>,
+    ids: Vec<usize>,
+) -> Result<Option<&'a String>, String> {
+    let found: Cell<Option<&String>> = Cell::new(None);
+    let context = Context { ok: Cell::new(0), out };
+    for id in ids {
+        tokio::task::yield_now().await;
+        context.ok.set(context.ok.get() + 1);
+        found.set(Some(&context.out[id]));
+    }
+    Ok(found.get())
+}
+
+#[repr(packed)]
+struct Packed {
+    n: u32,
+    k: u8,
+}
+
+// A packed value's fields are read, never borrowed.
+#[fail_fast(workers = 2)]
+async fn packed(ids: Vec<u32>, stats: Packed) -> Result<u32, String> {
+    let total = AtomicU32::new(0);
+    for id in ids {
+        tokio::task::yield_now().await;
+        total.fetch_add(id + stats.n + u32::from(stats.k), Ordering::SeqCst);
+    }
+    Ok(total.into_inner())
+}
+
+struct Slot {
+    hits: AtomicU32,
+    name: &'static str,
+}
+
+static SLOTS: [Slot; 2] = [
+    Slot { hits: AtomicU32::new(0), name: "first" },
+    Slot { hits: AtomicU32::new(0), name: "second" },
+];
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+
+/// A handle to the slot that is current at each use.
+struct Current;
+
+impl Deref for Current {
+    type Target = Slot;
+    fn deref(&self) -> &Slot {
+        &SLOTS[CURRENT.load(Ordering::SeqCst)]
+    }
+}
+
+// `current.name` derefs `current` at each use, as in the sequential loop.
+#[fail_fast(workers = 1)]
+async fn current_names(ids: Vec<usize>) -> Result<Vec<String>, String> {
+    let current = Current;
+    let names = Mutex::new(Vec::new());
+    for id in ids {
+        tokio::task::yield_now().await;
+        CURRENT.store(id, Ordering::SeqCst);
+        current.hits.fetch_add(1, Ordering::SeqCst);
+        names.lock().unwrap().push(current.name.to_string());
+    }
+    Ok(names.into_inner().unwrap())
+}
+
+struct Mine {
+    owner: ThreadId,
+    ok: Cell<u64>,
+}
+
+thread_local! {
+    static MINE: &'static Mine =
+        Box::leak(Box::new(Mine { owner: thread::current().id(), ok: Cell::new(0) }));
+}
+
+/// A handle to data of the thread that uses it: `Send` and `Sync`, as it holds nothing.
+struct Here;
+
+impl Deref for Here {
+    type Target = Mine;
+    fn deref(&self) -> &Mine {
+        MINE.with(|mine| *mine)
+    }
+}
+
+struct Local {
+    here: Here,
+}
+
+impl Local {
+    // Each use of `self.here.ok` reaches the `Cell` of the thread that polls the loop then,
+    // wherever the task has moved: never another thread's.
+    #[fail_fast(workers = 2)]
+    async fn count(&mut self, ids: Vec<u32>) -> Result<u64, String> {
+        for _ in ids {
+            tokio::task::yield_now().await;
+            if self.here.owner != thread::current().id() {
+                return Err("another thread's data".into());
+            }
+            self.here.ok.set(self.here.ok.get() + 1);
+        }
+        Ok(0)
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let stats = || Stats { ok: Cell::new(0), name: "n".into(), log: Vec::new() };
@@ -388,4 +504,19 @@ async fn main() {
     let returned = returned_through_a_field(context, vec![1]).await;
     assert_eq!(returned.map(|name| name.cloned()), Ok(Some("bb".to_string())));
     assert_eq!(sync_not_send_unmentioned_after(vec![1, 2]).await, Ok(1));
+    let mut out = vec!["a".to_string(), "bb".to_string()];
+    let returned = through_a_moved_reference(&mut out, vec![1]).await;
+    assert_eq!(returned.map(|name| name.cloned()), Ok(Some("bb".to_string())));
+    assert_eq!(packed(vec![1, 2], Packed { n: 10, k: 1 }).await, Ok(25));
+    let names = current_names(vec![1, 0, 1]).await;
+    assert_eq!(names, Ok(vec!["second".into(), "first".into(), "second".into()]));
+    let hits = |at: usize| SLOTS[at].hits.load(Ordering::SeqCst);
+    assert_eq!((hits(0), hits(1)), (1, 2));
+    // Tasks that move between the runtime's threads as they yield.
+    let counted: Vec<_> = (0..40)
+        .map(|_| tokio::spawn(async { Local { here: Here }.count((0..50).collect()).await }))
+        .collect();
+    for task in counted {
+        assert_eq!(task.await.unwrap(), Ok(0));
+    }
 }
