@@ -442,7 +442,9 @@
 //! (`let s = &stats; s.ok.set(..)`), and it is lent. A local that the body also uses inside
 //! a closure kept by a `let` of an inner block or of a statement that awaits, an async
 //! block, another macro (a `tracing` event, `dbg!` and an `assert!` without a message, which
-//! print their source) or a marked loop of its own, or that is bound twice (`let hits = ..` again), is borrowed by each
+//! print their source) or a marked loop of its own, or that a `while let`'s head uses too (it
+//! runs while the iterations do; a `for` loop's input is evaluated before, as in the
+//! sequential loop), or that is bound twice (`let hits = ..` again), is borrowed by each
 //! iteration across its awaits instead, and then must be `Sync` too for the future to be
 //! `Send`. The iterations take turns at each `.await`: a guard of a `RefCell` or a
 //! `std::sync::Mutex` that they share, held across one (`let mut c = cache.borrow_mut();`

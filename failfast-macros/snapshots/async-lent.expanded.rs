@@ -5,14 +5,18 @@ async fn total(
     let hits = Cell::new(0u32);
     {
         let () = {
-            let __failfast_lent_hits = ::failfast::parallel_loop::Lent::new(&hits);
-            let __failfast_lent_extra = ::failfast::parallel_loop::Lent::new(&extra);
             let __failfast_outcome: ::core::result::Result<
                 (),
                 ::core::convert::Infallible,
             > = {
                 match items {
                     __failfast_input => {
+                        let __failfast_lent_hits = ::failfast::parallel_loop::Lent::new(
+                            &hits,
+                        );
+                        let __failfast_lent_extra = ::failfast::parallel_loop::Lent::new(
+                            &extra,
+                        );
                         let __failfast_input = ::core::iter::IntoIterator::into_iter(
                             __failfast_input,
                         );

@@ -1046,6 +1046,14 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
     });
     let mut body = body;
     let lending = lend(&named, at, &lent, &mut body);
+    // A `for` loop's input is evaluated before the loans, as the sequential loop evaluates it
+    // before its body: it may borrow a lent variable for a moment (`for id in
+    // self.next_batch()`), or read it (`for i in 0..hits.get()`). A `while let`'s head is
+    // evaluated while the iterations run: what it uses is not lent.
+    let (lending, lending_in_arm) = match (&source, kind) {
+        (Source::Input(_), Kind::Async) => (TokenStream::new(), lending),
+        _ => (lending, TokenStream::new()),
+    };
     let iteration = iteration(&private, &named, at, &body, macros);
     // The moves are checked after the loop, where its body has given the types that its uses
     // settle (`let limit = arg.parse().unwrap();` then `fits(x, limit)`): the check's autoref
@@ -1265,6 +1273,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 {
                     match #input {
                         #input_var => {
+                            #lending_in_arm
                             // The standard conversion first: an input that is not an
                             // iterator gets rustc's report of that loop's, and no other (the
                             // driver's methods, called by path, report the same bound at the

@@ -526,15 +526,19 @@ impl<'a> Walk<'a> {
         } else {
             Kind::Thread
         };
-        // Not what the input or head uses too (the loop borrows it as it pulls), nor what a
-        // `return` moves or the loop keeps for one.
+        // Not what a `while let`'s head uses too (the loop borrows it as it pulls), nor what
+        // a `return` moves or the loop keeps for one.
         let lent = match kind {
             Kind::Thread => Vec::new(),
             Kind::Async => {
-                let in_source = crate::captures::idents(match &source {
-                    Source::Input(input) => quote::ToTokens::to_token_stream(input),
-                    Source::Head(head) => quote::ToTokens::to_token_stream(head),
-                });
+                // A `for` loop's input is evaluated before the loans are taken (see
+                // `expand::parallel_loop`); a `while let`'s head, while they are held.
+                let in_source = match &source {
+                    Source::Input(_) => HashSet::new(),
+                    Source::Head(head) => {
+                        crate::captures::idents(quote::ToTokens::to_token_stream(head))
+                    }
+                };
                 // A `mut` one is left to rustc too: a change through a loan would be refused
                 // with a worse message, and warned `mut` for nothing.
                 let is_mut = |name: &Ident| {

@@ -6,7 +6,9 @@
 // A shared reference the body borrows from keeps its lifetime (`names.first()` below is
 // returned), and a generic local needs only `Send` (a `Cell<u8>` below). A closure kept in a
 // variable (`let bump = |k| hits.set(..)`) after the iteration's last `.await` holds a
-// reference to the local only while it lives, as the sequential loop's closure does.
+// reference to the local only while it lives, as the sequential loop's closure does. So does
+// a local that the loop's input uses too (`for i in 0..n + hits.get()`, `for job in
+// self.batch()`), which is evaluated before the loan.
 use failfast::fail_fast;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -36,6 +38,50 @@ async fn total(items: Vec<u32>) -> Result<u32, String> {
         }
     }
     Ok(hits.get())
+}
+
+// The input reads the local too: it is evaluated before the loan, as the sequential loop
+// evaluates it before its body.
+#[fail_fast(workers = 4)]
+async fn counted_up_to(n: u32) -> Result<u32, String> {
+    let hits = Cell::new(1u32);
+    for i in 0..n + hits.get() {
+        tokio::task::yield_now().await;
+        hits.set(hits.get() + i);
+    }
+    Ok(hits.get())
+}
+
+struct Queue {
+    jobs: Vec<u32>,
+    done: Cell<u32>,
+}
+
+impl Queue {
+    fn finish(&self, job: u32) {
+        self.done.set(self.done.get() + job);
+    }
+
+    /// Takes a batch: the input borrows `self` mutably for a moment.
+    fn batch(&mut self) -> Vec<u32> {
+        std::mem::take(&mut self.jobs)
+    }
+
+    // `self` in the input, by a method on `&mut self` and by a field.
+    #[fail_fast(workers = 2)]
+    async fn drain(&mut self) -> Result<u32, String> {
+        #[fail_fast]
+        for job in self.batch() {
+            tokio::task::yield_now().await;
+            self.finish(job);
+        }
+        #[fail_fast]
+        for i in 0..self.done.get() % 3 {
+            tokio::task::yield_now().await;
+            self.finish(i);
+        }
+        Ok(self.done.get())
+    }
 }
 
 #[fail_fast(workers = 4)]
@@ -191,6 +237,12 @@ async fn main() {
         Ok(3)
     );
     assert_eq!(tokio::spawn(total((1..=10).collect())).await.unwrap(), Ok(60));
+    // 1, then 0 + 1 + 2 + 3 + 4.
+    assert_eq!(tokio::spawn(counted_up_to(4)).await.unwrap(), Ok(11));
+    let mut queue = Queue { jobs: vec![1, 2, 4], done: Cell::new(0) };
+    // 7, then 0 (7 % 3 = 1 round), and the jobs were taken.
+    let drained = tokio::spawn(async move { (queue.drain().await, queue.jobs.len()) });
+    assert_eq!(drained.await.unwrap(), (Ok(7), 0));
 
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     let served = tokio::spawn(serve(rx));
