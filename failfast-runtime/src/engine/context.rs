@@ -107,7 +107,10 @@ impl Context {
                 None => true,
                 Some(span) => {
                     let span = Some(span);
-                    here.0 == span || !ENTERED.with(|entered| entered.borrow().contains(&span))
+                    here.0 == span
+                        || !ENTERED
+                            .try_with(|entered| entered.borrow().contains(&span))
+                            .unwrap_or(false)
                 }
             }
         }
@@ -130,7 +133,7 @@ impl Context {
         Entered {
             #[cfg(feature = "tracing")]
             _carried: self.carried.as_deref().map(|carried| {
-                ENTERED.with(|entered| entered.borrow_mut().push(carried.span.id()));
+                let _ = ENTERED.try_with(|entered| entered.borrow_mut().push(carried.span.id()));
                 // Made before entering: if the subscriber panics there, it still unmarks.
                 let marked = Marked;
                 // The span enters through its own dispatcher, whatever this thread's default.
@@ -170,7 +173,7 @@ impl Here {
             // Pushed whether or not the run has a span, so that dropping `Here` pops without
             // a flag: a thread-local push, a few ns per run. Pushed once `here` is made, so
             // that it pops.
-            ENTERED.with(|entered| entered.borrow_mut().push(mine.span()));
+            let _ = ENTERED.try_with(|entered| entered.borrow_mut().push(mine.span()));
             here
         }
         #[cfg(not(feature = "tracing"))]
@@ -184,7 +187,7 @@ impl Here {
 #[cfg(feature = "tracing")]
 impl Drop for Here {
     fn drop(&mut self) {
-        ENTERED.with(|entered| entered.borrow_mut().pop());
+        let _ = ENTERED.try_with(|entered| entered.borrow_mut().pop());
     }
 }
 
@@ -211,14 +214,16 @@ struct Marked;
 #[cfg(feature = "tracing")]
 impl Drop for Marked {
     fn drop(&mut self) {
-        ENTERED.with(|entered| entered.borrow_mut().pop());
+        let _ = ENTERED.try_with(|entered| entered.borrow_mut().pop());
     }
 }
 
 #[cfg(all(feature = "tracing", not(loom)))]
 std::thread_local! {
     /// The spans of the runs this thread is inside, as their owner or visiting them,
-    /// innermost last: all on its span stack (see [`Context::fits`]).
+    /// innermost last: all on its span stack (see [`Context::fits`]). Gone while the thread's
+    /// locals are being destroyed, as it exits, where a loop may still run (in the `Drop` of
+    /// another thread-local): then every access leaves it alone, and no span is found in it.
     static ENTERED: std::cell::RefCell<Vec<Option<tracing::span::Id>>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }

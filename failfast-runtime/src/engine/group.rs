@@ -1071,8 +1071,7 @@ impl Place {
     pub(crate) fn here(group: &Arc<Group>) -> Place {
         Place {
             group,
-            outer: INSIDE
-                .with(|inside| inside.borrow().last().copied().unwrap_or(std::ptr::null())),
+            outer: innermost().unwrap_or(std::ptr::null()),
         }
     }
 }
@@ -1089,11 +1088,23 @@ loom::thread_local! {
     static INSIDE: RefCell<Vec<*const Place>> = RefCell::new(Vec::new());
 }
 
+/// The place of the innermost run whose iterations this thread is running, if any.
+///
+/// [`INSIDE`] is gone while the thread's locals are being destroyed, as it exits, where a
+/// loop may still run (in the `Drop` of another thread-local): then no run is listed (a
+/// recursion there does not share its limit), as every access reads it.
+fn innermost() -> Option<*const Place> {
+    INSIDE
+        .try_with(|inside| inside.borrow().last().copied())
+        .ok()
+        .flatten()
+}
+
 /// The group of the loop at `site`, if this thread is running one of its iterations, or an
 /// iteration of a run started, however indirectly, from one of them: a run of that loop
 /// started now is a recursion, and joins it.
 pub(crate) fn enclosing(site: Site) -> Option<Enclosing> {
-    let mut place = INSIDE.with(|inside| inside.borrow().last().copied())?;
+    let mut place = innermost()?;
     while !place.is_null() {
         // SAFETY: a place is in `INSIDE` only while the `Inside` guard that pushed it borrows
         // it (guards pop their own pointer when dropped, and stay on the stack), and its run
@@ -1135,7 +1146,8 @@ impl std::ops::Deref for Enclosing {
 /// Marks this thread as running iterations of the run at `place` until the guard is
 /// dropped.
 pub(crate) fn enter(place: &Place) -> Inside<'_> {
-    INSIDE.with(|inside| inside.borrow_mut().push(place));
+    // Not listed where `INSIDE` is gone (see [`innermost`]), and not unlisted then either.
+    let _ = INSIDE.try_with(|inside| inside.borrow_mut().push(place));
     Inside(PhantomData)
 }
 
@@ -1144,6 +1156,6 @@ pub(crate) struct Inside<'a>(PhantomData<&'a Place>);
 
 impl Drop for Inside<'_> {
     fn drop(&mut self) {
-        INSIDE.with(|inside| inside.borrow_mut().pop());
+        let _ = INSIDE.try_with(|inside| inside.borrow_mut().pop());
     }
 }
