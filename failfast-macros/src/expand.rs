@@ -1322,8 +1322,12 @@ fn lend(named: &TokenStream, at: Span, lent: &[Ident], body: &mut syn::Block) ->
     for name in lent {
         let written = name.to_string();
         let holder = Ident::new(&holder_name(&written), at);
+        // The borrow at the variable's first use in the body: a conflict with it (the input
+        // moved the variable, or holds a `&mut` of it) is reported there, as the sequential
+        // loop's is, not at `for`.
+        let borrow = quote_spanned!(name.span()=> &#name);
         lending.extend(quote_spanned! {at=>
-            let #holder = #named::Lent::new(&#name);
+            let #holder = #named::Lent::new(#borrow);
         });
         uses.lent.push((written, holder));
     }
