@@ -81,6 +81,42 @@ fn the_variable_is_back_after_a_loop_that_did_not_return() {
     );
 }
 
+/// Built before the loop by a container's methods with any arguments, and declared under a
+/// lint's attribute: no borrow of it lives across the loop.
+#[fail_fast(workers = 3)]
+fn first_long(names: &[String]) -> Result<Vec<String>, String> {
+    let mut report: Vec<String> = Vec::new();
+    report.push(format!("{} names", names.len()));
+    report.extend(names.iter().take(1).cloned());
+    #[allow(clippy::useless_vec)]
+    let seeds = vec!["seed".to_string()];
+    for name in names {
+        if name.len() > 3 {
+            return Ok(report);
+        }
+        if name.is_empty() {
+            return Ok(seeds);
+        }
+    }
+    report.push("none long".into());
+    Ok(report)
+}
+
+#[test]
+fn a_variable_filled_or_allowed_before_the_loop_is_moved_too() {
+    let names = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    let report = |lines: &[&str]| Ok(names(lines));
+    assert_eq!(
+        first_long(&names(&["ab", "abcd"])),
+        report(&["2 names", "ab"])
+    );
+    assert_eq!(first_long(&names(&["ab", ""])), report(&["seed"]));
+    assert_eq!(
+        first_long(&names(&["ab"])),
+        report(&["1 names", "ab", "none long"])
+    );
+}
+
 #[fail_fast(workers = 2)]
 fn fail_or_return(fallback: Counted, both_running: &Barrier) -> Result<Counted, String> {
     for i in 0..2 {

@@ -27,7 +27,7 @@
 //!   `Err(e)?`, which moves `e` before it returns, so that the sequential loop does not
 //!   compile either;
 //! - it is declared by a `let` of the loop's own block (alone, or as a part of a tuple or a
-//!   struct it destructures), with no attribute (`#[cfg]`), or is a parameter of the function
+//!   struct it destructures), with no attribute but a lint's (not `#[cfg]`), or is a parameter of the function
 //!   whose body that block is (`self` taken by value or as a `&mut Self` too, where no macro
 //!   in the loop names it: see [`keepable`]), or is captured by the closure or `async move`
 //!   block whose body that block is, or is owned so by the block around the `if` or plain
@@ -43,6 +43,7 @@
 use crate::captures::{error_argument, expression_arguments, FORMATTING};
 use crate::changes;
 use crate::find::is_marker;
+use crate::races::MUTATING;
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use std::collections::{HashMap, HashSet};
@@ -448,7 +449,7 @@ pub(crate) fn returns_error(mac: &syn::Macro) -> bool {
 /// Whether `name` is declared where the code after the loop is its scope: by the last
 /// statement of `before` that binds it, which must be a `let` that binds it by value (`let mut
 /// fallback: String = ..`, `let (done, rx) = channel();`, see [`bound_by_value`]) with no
-/// attribute, or else owned by the block from before
+/// attribute but a lint's, or else owned by the block from before
 /// it (see [`Owned`]); and whether no borrow of it may live across the loop (see the module).
 /// `Some` with whether it is `mut`. `not_captured`: not to be kept as an `async move` block's
 /// capture (the code after the loop uses it, the loop binds the name itself, or reads through
@@ -505,10 +506,23 @@ fn declared(
     let Stmt::Local(local) = &before[binding] else {
         return None;
     };
-    if !local.attrs.is_empty() || local.init.as_ref().is_some_and(|init| guard(&init.expr)) {
+    if !local.attrs.iter().all(lint_attribute)
+        || local.init.as_ref().is_some_and(|init| guard(&init.expr))
+    {
         return None;
     }
     bound_by_value(&local.pat, name)
+}
+
+/// Whether `attr` only sets a lint (`#[allow(..)]`, `#[expect(..)]`) or a tool's setting
+/// (`#[rustfmt::skip]`): the `let` it is on is compiled as written. Not `#[cfg]` or
+/// `#[cfg_attr]`, which may leave that `let` out, so that an earlier one binds the name.
+fn lint_attribute(attr: &syn::Attribute) -> bool {
+    let path = attr.path();
+    path.segments.len() > 1
+        || ["allow", "warn", "deny", "forbid", "expect"]
+            .iter()
+            .any(|lint| path.is_ident(lint))
 }
 
 /// Whether `tokens` name a field of `name` (`name.field`, `name.0`), not only call its methods
@@ -658,7 +672,11 @@ pub(crate) fn guard_type(ty: &syn::Type) -> bool {
 /// Whether `stmt` leaves no borrow of the variable `name` behind: it does not mention it, or
 /// it is a statement of its own that calls a method on it (or on a field of it) with literal
 /// arguments only (`fallback.push('!');`, `self.name.push('!');`: a `&self` method may store
-/// the borrow in an argument, as `item.register(&mut names)` does), assigns to it or to a
+/// the borrow in an argument, as `item.register(&mut names)` does), or with any arguments a
+/// standard container's changing method (`report.push(format!(..));`, `seen.extend(xs);`:
+/// its elements' type is fixed before the call, so it cannot hold a borrow of the container
+/// itself; a user's method of that name that stores one is refused by rustc at the loop, as
+/// a move of a borrowed value), assigns to it or to a
 /// field of it (`n += 1;`, `self.steps += 1;`), formats it (`println!("{fallback}");`), or
 /// binds a name to a copy of a field made by a method known to return an owned value (`let
 /// label = self.name.clone();`), or, where the loop's `return`s use it only whole
@@ -682,7 +700,9 @@ fn leaves_no_borrow(stmt: &Stmt, name: &str, whole_only: bool) -> bool {
     let not_in = |expr: &Expr| mentions(expr.to_token_stream(), name) == 0;
     match stmt {
         Stmt::Expr(Expr::MethodCall(call), Some(_)) => {
-            is_name(&call.receiver) && call.args.iter().all(|arg| matches!(arg, Expr::Lit(_)))
+            is_name(&call.receiver)
+                && (call.args.iter().all(|arg| matches!(arg, Expr::Lit(_)))
+                    || MUTATING.contains(&call.method.to_string().as_str()))
         }
         Stmt::Expr(Expr::Assign(assign), Some(_)) => is_name(&assign.left) && not_in(&assign.right),
         Stmt::Expr(Expr::Binary(binary), Some(_)) => is_name(&binary.left) && not_in(&binary.right),

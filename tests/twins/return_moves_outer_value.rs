@@ -25,6 +25,30 @@ fn labelled(sizes: &[u64]) -> Option<(String, u64)> {
     None
 }
 
+#[fail_fast(workers = 3)]
+fn first_long(names: &[String]) -> Result<Vec<String>, String> {
+    let mut report: Vec<String> = Vec::new();
+    report.push(format!("{} names", names.len()));
+    for name in names {
+        if name.len() > 3 {
+            return Ok(report);
+        }
+    }
+    Ok(report)
+}
+
+#[fail_fast(workers = 3)]
+fn seeded(names: &[String]) -> Result<Vec<String>, String> {
+    #[allow(clippy::useless_vec)]
+    let report = vec!["seed".to_string()];
+    for name in names {
+        if name.len() > 3 {
+            return Ok(report);
+        }
+    }
+    Ok(report)
+}
+
 #[fail_fast(workers = 2)]
 fn bail_on_zero(sizes: &[u64]) -> anyhow::Result<()> {
     let context = anyhow::anyhow!("a zero in {} sizes", sizes.len());
@@ -51,6 +75,9 @@ fn main() {
     let names = vec!["a".to_string(), String::new()];
     assert_eq!(first_empty(&names, "none".into()), Ok("none".into()));
     assert_eq!(labelled(&[1, 20]), Some(("first".into(), 20)));
+    let long = vec!["ab".to_string(), "abcd".to_string()];
+    assert_eq!(first_long(&long), Ok(vec!["2 names".to_string()]));
+    assert_eq!(seeded(&long), Ok(vec!["seed".to_string()]));
     assert!(bail_on_zero(&[1, 0]).is_err());
     let found = futures::executor::block_on(first_empty_async(&names, "none".into()));
     assert_eq!(found, Ok("none".into()));
