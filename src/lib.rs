@@ -408,9 +408,11 @@
 //!   iterations call it at once. Share the value behind a `Mutex`, use an atomic, or collect
 //!   with [`try_map`].
 //! - "cannot borrow `*client` as immutable because previous closure requires unique access"
-//!   (E0501) at a `while let`: its head steps a value through a `&mut self` method
-//!   (`client.next_page()`, or `rx.recv()` on a `rx: &mut Receiver` parameter) that the body
-//!   uses too, and the head runs while iterations run.
+//!   (E0501) at a `while let`, or "two closures require unique access to `*rx` at the same
+//!   time" (E0524), or "cannot borrow `p` as mutable more than once at a time" (E0499): its
+//!   head steps a value through a `&mut self` method (`client.next_page()`, or `rx.recv()` on
+//!   a `rx: &mut Receiver` parameter) that the body uses too, and the head runs while
+//!   iterations run.
 //!   Step something the body does not use (a pager of its own, a channel's receiver), or put
 //!   the shared part behind a lock.
 //!
