@@ -184,8 +184,18 @@
 //! ```
 //!
 //! A parallel loop inside another's body inherits its cancellation: when the outer loop
-//! fails, `cancelled()` is true in the inner iterations and the inner loop starts nothing
-//! new (it then returns `Ok(())`: the outer loop's failure is the one that counts).
+//! fails or is stopped, `cancelled()` is true in the inner iterations and the inner loop
+//! starts nothing new. A thread loop cut short so does not return: `Ok(())` would claim the
+//! items it skipped, and a `try_map` would hand back part of its values, on which the code
+//! after it would build (commit a batch, write a file). Instead it leaves the outer iteration
+//! at once, as a panic would, unwinding its frames (their `Drop`s run; a `std` `Mutex` guard
+//! held across it is poisoned), but with no panic message and no panic for the outer loop,
+//! which drops that iteration and returns its own failure or stop. A `catch_unwind` around
+//! the inner loop catches it: give it back with `resume_unwind`. An inner loop that finished
+//! before the cancellation returns what it made; one that failed or was stopped on its own
+//! returns that. (Built with `panic = "abort"`, where unwinding would abort, a loop cut short
+//! returns its success value instead.) An async loop's iterations are dropped instead: a loop
+//! nested in one is dropped with it.
 //!
 //! # Stopping a loop from outside
 //!

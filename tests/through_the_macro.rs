@@ -226,6 +226,53 @@ fn nested_loops_inherit_the_outer_cancellation() {
     );
 }
 
+/// Waits until the loop running this iteration is cancelled.
+fn until_cancelled() {
+    let begin = Instant::now();
+    while !cancelled() {
+        assert!(begin.elapsed() < HANG, "the loop was never cancelled");
+        std::thread::yield_now();
+    }
+}
+
+#[fail_fast(workers = 2)]
+fn upload_batch(uploading: &AtomicUsize) -> Result<(), String> {
+    for _file in 0u64.. {
+        uploading.fetch_add(1, Ordering::SeqCst);
+        until_cancelled();
+    }
+    Ok(())
+}
+
+#[fail_fast(workers = 2)]
+fn upload_all(uploading: &AtomicUsize, committed: &AtomicUsize) -> Result<(), String> {
+    for batch in 0..2 {
+        if batch == 1 {
+            let begin = Instant::now();
+            while uploading.load(Ordering::SeqCst) < 2 {
+                assert!(begin.elapsed() < HANG);
+                std::thread::yield_now();
+            }
+            return Err("batch 1 failed".into());
+        }
+        upload_batch(uploading)?;
+        // Never for a batch whose upload the failure of batch 1 cut short.
+        committed.fetch_add(1, Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+#[test]
+fn a_nested_loop_cut_short_leaves_its_iteration_rather_than_succeed() {
+    let uploading = AtomicUsize::new(0);
+    let committed = AtomicUsize::new(0);
+    assert_eq!(
+        upload_all(&uploading, &committed),
+        Err("batch 1 failed".to_string())
+    );
+    assert_eq!(committed.into_inner(), 0, "a batch cut short was committed");
+}
+
 #[fail_fast(workers = 1)]
 fn in_order(log: &Mutex<Vec<usize>>) -> Result<(), usize> {
     for i in 0..50 {

@@ -93,6 +93,29 @@ use sync::{lock, Mutex};
 /// Items pulled but not started are dropped. Running iterations see [`cancelled`] return
 /// `true` and may return early; the loop returns as soon as they have finished.
 ///
+/// A loop run in an iteration of another inherits its cancellation. Cut short by it, such a
+/// loop does not return `Ok` for the items it skipped: it leaves the enclosing iteration by
+/// unwinding (with no panic message, and no panic for the enclosing loop, which drops that
+/// iteration and returns its own failure or stop). One that finished first returns normally.
+///
+/// ```
+/// let committed = std::sync::atomic::AtomicUsize::new(0);
+/// let result = failfast_runtime::try_for_each(0..2, 2, |batch| {
+///     if batch == 1 {
+///         return Err("batch 1 failed");
+///     }
+///     // Endless: only the failure of batch 1 ends it.
+///     failfast_runtime::try_for_each(0u64.., 2, |_| {
+///         std::thread::sleep(std::time::Duration::from_millis(1));
+///         Ok(())
+///     })?;
+///     committed.fetch_add(1, std::sync::atomic::Ordering::SeqCst); // never reached
+///     Ok(())
+/// });
+/// assert_eq!(result, Err("batch 1 failed"));
+/// assert_eq!(committed.into_inner(), 0);
+/// ```
+///
 /// # Panics
 ///
 /// - If `workers` is 0.
@@ -159,7 +182,8 @@ impl<T, R: LoopStep<Exit: Send>, F: Fn(T) -> R + Sync> Body<T> for ForEach<'_, F
 }
 
 /// Maps every item of `iterable` with `f` on at most `workers` threads at once, and returns the
-/// results in input order, or the first failure.
+/// results in input order, or the first failure; never part of them (a map that an enclosing
+/// loop's cancellation cuts short leaves its iteration instead: see [`try_for_each`]).
 ///
 /// The same loop as [`try_for_each`] (lazy input, bounded parallelism, cancellation, panics,
 /// the same path: the calling thread pulls the input for `workers` pool threads; a recursive

@@ -106,10 +106,9 @@ fn nested_loops_inherit_cancellation() {
         late <= 2,
         "{late} inner iterations started after the outer failure (3 workers)"
     );
-    assert_eq!(
-        inner_result.into_inner().unwrap(),
-        Some(Ok(())),
-        "an inner loop cut short by its outer loop has no failure of its own"
+    assert!(
+        inner_result.into_inner().unwrap().is_none(),
+        "an inner loop cut short by its outer loop returns nothing: its iteration ends there"
     );
 }
 
@@ -144,8 +143,7 @@ fn an_outer_failure_never_strands_a_waiting_inner_loop() {
                     std::thread::sleep(Duration::from_millis(1));
                     Ok::<(), ()>(())
                 });
-                assert_eq!(inner, Ok(()));
-                Ok(())
+                unreachable!("an endless inner loop returned {inner:?}");
             });
             assert_eq!(result, Err(round));
         }

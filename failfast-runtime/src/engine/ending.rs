@@ -1,4 +1,5 @@
-//! How a run ended early: the first exit recorded wins, except that a panic wins over any.
+//! How a run ended early: the first exit recorded wins, except that a panic wins over any;
+//! and how a run that an enclosing loop cut short leaves (see [`CutShort`]).
 //!
 //! A stop from outside is an exit too, recorded in the run's [`Token`] rather than here: its
 //! state leaves `LIVE` once, by a compare-and-swap, for an exit, a stop or the run's finishing,
@@ -108,6 +109,33 @@ impl<T> Drop for Values<T> {
     }
 }
 
+/// What unwinds out of a loop that a loop it runs in cut short: its result would claim work
+/// it skipped (`Ok(())` for a batch whose later items never started, or a `try_map` with some
+/// of its values missing), and code after it in the enclosing iteration would build on that.
+/// Instead it leaves that iteration at once, as a panic would, but with this payload, which
+/// the enclosing run drops rather than resumes (see [`swallowed`]): that run is cancelled, so
+/// whatever its iteration returned would be dropped anyway. It is raised with
+/// `resume_unwind`, which runs no panic hook, so nothing is printed.
+///
+/// Built with `panic = "abort"`, where an unwind would abort the process, such a loop returns
+/// its success value as before: the crate's docs say so.
+pub(crate) struct CutShort;
+
+/// Leaves the iteration that ran a loop cut short by an enclosing loop (see [`CutShort`]).
+#[cfg(panic = "unwind")]
+fn cut_short() -> ! {
+    resume_unwind(Box::new(CutShort))
+}
+
+/// Whether `payload`, caught from an iteration of a run that is cancelled (by its own ending
+/// or by a loop it runs in), is a [`CutShort`] of a loop nested in it: that iteration was
+/// cancelled with the run, and there is nothing to record. A `CutShort` caught where no
+/// cancellation explains it (a user's `catch_unwind` that resumed it elsewhere) is recorded
+/// as the panic it then is.
+pub(crate) fn swallowed(payload: &Payload, cancelled: impl FnOnce() -> bool) -> bool {
+    payload.is::<CutShort>() && cancelled()
+}
+
 /// How a loop ended early.
 pub(crate) enum Ending<F> {
     /// A failure or an early return.
@@ -184,15 +212,26 @@ impl<F> Record<F> {
     }
 
     /// The run's result, once every iteration has finished; a recorded panic resumes here,
-    /// and `stopped` is the stop from outside that came before any exit, if one did.
+    /// and `stopped` is the stop from outside that came before any exit, if one did. With
+    /// neither, a run that a loop it runs in cancelled (`cut`) unwinds with [`CutShort`]
+    /// rather than succeed.
     pub(crate) fn into_outcome<O: LoopStep<Exit = F>>(
         self,
         stopped: Option<Stopped>,
+        cut: bool,
     ) -> Result<O, Stopped> {
         match self.ending.into_inner().unwrap_or_else(|p| p.into_inner()) {
             Some(Ending::Panic(payload)) => resume_unwind(payload),
             Some(Ending::Exit(exit)) => Ok(O::from_exit(exit)),
-            None => stopped.map_or_else(|| Ok(O::success()), Err),
+            None => match stopped {
+                Some(stopped) => Err(stopped),
+                #[cfg(panic = "unwind")]
+                None if cut => cut_short(),
+                None => {
+                    let _ = cut;
+                    Ok(O::success())
+                }
+            },
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::batch::{next_batch, StepBack, MAX_BATCH};
 use super::context::{Context, Here};
-use super::ending::{Ending, Payload, Record};
+use super::ending::{self, Ending, Payload, Record};
 use super::fed::{pull, Fed};
 use super::group::{Feed, Group, Place, Visit, Visitor};
 use super::headed::{Headed, Rhythm};
@@ -155,7 +155,18 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
     }
 
     /// Records how the run ended (unless it already had), cancels it, and wakes its waiters.
+    /// A loop nested in one of its iterations that this run's cancellation cut short ends
+    /// nothing: see [`ending::swallowed`].
     fn end(&self, ending: Ending<Exit<B, S::Item>>) {
+        if let Ending::Panic(payload) = &ending {
+            // A deadline without a timer thread cancels once it has passed, before a worker
+            // gets round to stopping the loop whose deadline it is.
+            let cancelled = || self.token.is_cancelled() || self.token.past_deadline();
+            if ending::swallowed(payload, cancelled) {
+                self.time_out_if_due();
+                return;
+            }
+        }
         // A stop already visible in the stop token reaches this run's token only when the
         // stopper works through the token's waker list: an exit it caused (an iteration that
         // saw the token stopped and failed) must not win over it meanwhile.
@@ -206,6 +217,9 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
     pub(crate) fn into_outcome(self) -> Result<B::Outcome, Stopped> {
         // From here on, a stop changes nothing: every iteration has finished.
         let stopped = self.token.finish();
+        // Read after the last iteration: a loop this one runs in was cancelled, so this run
+        // may have skipped items, and its iteration's result is dropped anyway.
+        let cut = self.token.watch().outer_cancelled();
         let Run {
             source,
             record,
@@ -225,7 +239,7 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
             stop.and_then(StopToken::reason)
                 .expect("a run is stopped only when its stop token is")
         });
-        record.into_outcome(stopped)
+        record.into_outcome(stopped, cut)
     }
 }
 

@@ -1,0 +1,150 @@
+//! A loop that an enclosing loop's cancellation cuts short never claims the work it skipped:
+//! rather than return `Ok` (a `try_map` with some of its values missing), it leaves the
+//! enclosing iteration at once, and the enclosing loop returns its own failure or stop. A
+//! loop that finished before the cancellation returns what it made.
+mod common;
+
+use common::{until_cancelled, Gate};
+use failfast_runtime::{try_for_each, try_map, Loop, StopToken, Stopped};
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+
+#[test]
+fn a_map_cut_short_by_a_failure_hands_back_no_values() {
+    let inner_running = Gate::default();
+    let after_the_map = AtomicUsize::new(0);
+    let mapped = AtomicUsize::new(0);
+    let result = try_for_each(0..2, 2, |outer| {
+        if outer == 1 {
+            inner_running.wait();
+            return Err("outer item 1 failed");
+        }
+        let squares = try_map(0..1_000u64, 2, |x| {
+            mapped.fetch_add(1, SeqCst);
+            inner_running.open();
+            until_cancelled();
+            Ok(x * x)
+        })?;
+        // Never reached with part of the squares: this would index out of bounds.
+        after_the_map.fetch_add(1, SeqCst);
+        assert_eq!(squares[999], 998_001);
+        Ok(())
+    });
+    assert_eq!(result, Err("outer item 1 failed"));
+    assert_eq!(
+        after_the_map.into_inner(),
+        0,
+        "the map returned part of its values"
+    );
+    // Two workers running, one racing: the rest never started.
+    assert!(mapped.into_inner() <= 3);
+}
+
+#[test]
+fn a_map_cut_short_by_a_stop_hands_back_no_values() {
+    let token = StopToken::new();
+    let inner_running = Gate::default();
+    let written = AtomicUsize::new(0);
+    let result: Result<(), Stopped> = std::thread::scope(|s| {
+        s.spawn(|| {
+            inner_running.wait();
+            token.stop();
+        });
+        Loop::new(2).stop(&token).try_for_each([1u32, 2], |file| {
+            let chunks = try_map(0..100u32, 4, |chunk| {
+                inner_running.open();
+                until_cancelled();
+                Ok::<_, Stopped>(format!("{file}:{chunk}"))
+            })?;
+            written.fetch_add(chunks.len(), SeqCst);
+            Ok(())
+        })
+    });
+    assert_eq!(result, Err(Stopped::by_token()));
+    assert_eq!(
+        written.into_inner(),
+        0,
+        "a file was written with part of its chunks"
+    );
+}
+
+#[test]
+fn a_loop_that_finished_before_the_failure_returns_what_it_made() {
+    let inner_done = Gate::default();
+    let lengths = std::sync::Mutex::new(Vec::new());
+    let result = try_for_each(0..2, 2, |outer| {
+        if outer == 1 {
+            inner_done.wait();
+            return Err("outer item 1 failed");
+        }
+        let squares = try_map(0..100u64, 2, |x| Ok(x * x))?;
+        lengths.lock().unwrap().push(squares.len());
+        inner_done.open();
+        Ok(())
+    });
+    assert_eq!(result, Err("outer item 1 failed"));
+    assert_eq!(lengths.into_inner().unwrap(), [100]);
+}
+
+/// Three levels: the outermost fails while the innermost runs; neither inner level goes on
+/// past its loop.
+#[test]
+fn every_level_between_the_failure_and_the_cut_loop_is_left() {
+    let innermost_running = Gate::default();
+    let past_a_loop = AtomicUsize::new(0);
+    let result = try_for_each(0..2, 2, |outer| {
+        if outer == 1 {
+            innermost_running.wait();
+            return Err("outermost failed");
+        }
+        let middle: Result<(), &str> = try_for_each(0..1_000, 2, |_| {
+            let innermost: Result<(), &str> = try_for_each(0..1_000, 2, |_| {
+                innermost_running.open();
+                until_cancelled();
+                Ok(())
+            });
+            past_a_loop.fetch_add(1, SeqCst);
+            innermost
+        });
+        past_a_loop.fetch_add(1, SeqCst);
+        middle
+    });
+    assert_eq!(result, Err("outermost failed"));
+    assert_eq!(past_a_loop.into_inner(), 0);
+}
+
+/// A comb 2,000 levels deep, one loop of the same call site on every level (a recursion,
+/// sharing one limit), cut short as a whole when the loop it runs in fails: every level is
+/// left, none goes on past its loop, and no thread's stack overflows (in a debug build too).
+fn comb(left: usize, workers: usize, deepest: &Gate, past_a_level: &AtomicUsize) -> Result<(), ()> {
+    try_for_each(0..2, workers, |i| {
+        if i == 1 {
+            return Ok(());
+        }
+        if left == 0 {
+            deepest.open();
+            until_cancelled();
+            return Ok(());
+        }
+        comb(left - 1, workers, deepest, past_a_level)?;
+        past_a_level.fetch_add(1, SeqCst);
+        Ok(())
+    })
+}
+
+#[test]
+fn a_deep_recursion_cut_short_leaves_every_level() {
+    let depth = if cfg!(miri) { 20 } else { 2_000 };
+    for workers in [1, 2, 4, 8] {
+        let deepest = Gate::default();
+        let past_a_level = AtomicUsize::new(0);
+        let result = try_for_each(0..2, 2, |outer| {
+            if outer == 1 {
+                deepest.wait();
+                return Err("the walk's caller failed");
+            }
+            comb(depth, workers, &deepest, &past_a_level).map_err(|()| "the walk failed")
+        });
+        assert_eq!(result, Err("the walk's caller failed"), "{workers} workers");
+        assert_eq!(past_a_level.into_inner(), 0, "{workers} workers");
+    }
+}
