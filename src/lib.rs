@@ -191,9 +191,9 @@
 //! at once, as a panic would, unwinding its frames (their `Drop`s run; a `std` `Mutex` guard
 //! held across it is poisoned), but with no panic message and no panic for the outer loop,
 //! which drops that iteration and returns its own failure or stop. A `catch_unwind` around
-//! the inner loop catches it: give it back with `resume_unwind`. An inner loop that finished
-//! before the cancellation returns what it made; one that failed or was stopped on its own
-//! returns that. (Built with `panic = "abort"`, where unwinding would abort, a loop cut short
+//! the inner loop catches it: give it back with `resume_unwind`. An inner loop that failed or
+//! was stopped on its own returns that, and one that returned before the cancellation came
+//! is not affected. (Built with `panic = "abort"`, where unwinding would abort, a loop cut short
 //! returns its success value instead.) An async loop's iterations are dropped instead: a loop
 //! nested in one is dropped with it.
 //!

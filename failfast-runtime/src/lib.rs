@@ -96,7 +96,8 @@ use sync::{lock, Mutex};
 /// A loop run in an iteration of another inherits its cancellation. Cut short by it, such a
 /// loop does not return `Ok` for the items it skipped: it leaves the enclosing iteration by
 /// unwinding (with no panic message, and no panic for the enclosing loop, which drops that
-/// iteration and returns its own failure or stop). One that finished first returns normally.
+/// iteration and returns its own failure or stop). One that returned before the cancellation
+/// came is not affected.
 ///
 /// ```
 /// let committed = std::sync::atomic::AtomicUsize::new(0);

@@ -1,7 +1,7 @@
 //! A loop that an enclosing loop's cancellation cuts short never claims the work it skipped:
 //! rather than return `Ok` (a `try_map` with some of its values missing), it leaves the
 //! enclosing iteration at once, and the enclosing loop returns its own failure or stop. A
-//! loop that finished before the cancellation returns what it made.
+//! loop that returned before the cancellation came returns what it made.
 mod common;
 
 use common::{until_cancelled, Gate};
