@@ -191,10 +191,12 @@
 //! at once, as a panic would, unwinding its frames (their `Drop`s run; a `std` `Mutex` guard
 //! held across it is poisoned), but with no panic message and no panic for the outer loop,
 //! which drops that iteration and returns its own failure or stop. A `catch_unwind` around
-//! the inner loop catches it: give it back with `resume_unwind`. An inner loop that failed or
+//! the inner loop (an executor's task too) catches it: give the payload,
+//! [`CutShort`], back with `resume_unwind`. An inner loop that failed or
 //! was stopped on its own returns that, and one that returned before the cancellation came
-//! is not affected. (Built with `panic = "abort"`, where unwinding would abort, a loop cut short
-//! returns its success value instead.) An async loop's iterations are dropped instead: a loop
+//! is not affected. (Where unwinding would abort, a loop cut short returns its
+//! success value instead: in a destructor run while a panic unwinds, or built with
+//! `panic = "abort"`.) An async loop's iterations are dropped instead: a loop
 //! nested in one is dropped with it.
 //!
 //! # Stopping a loop from outside
@@ -628,8 +630,8 @@
 /// ```
 pub use failfast_macros::fail_fast;
 pub use failfast_runtime::{
-    bounds, cancelled, default_workers, future, try_for_each, try_map, FromStopped, Loop, Outcome,
-    StopToken, Stoppable, Stopped, Unstoppable,
+    bounds, cancelled, default_workers, future, try_for_each, try_map, CutShort, FromStopped, Loop,
+    Outcome, StopToken, Stoppable, Stopped, Unstoppable,
 };
 
 pub mod guide;

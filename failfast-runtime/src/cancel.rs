@@ -144,9 +144,9 @@ impl Token {
         self.leave_live(FINISHED)
     }
 
-    /// The loop's last iteration has finished: whether it was stopped from outside before.
-    pub(crate) fn finish(&self) -> bool {
-        !self.leave_live(FINISHED) && self.state.load(Ordering::Acquire) == STOPPED
+    /// Whether the loop was stopped from outside before anything else ended it.
+    pub(crate) fn was_stopped(&self) -> bool {
+        self.state.load(Ordering::Acquire) == STOPPED
     }
 
     /// Whether this loop or one it runs in was cancelled: the token's own flag inline, the
@@ -312,6 +312,45 @@ pub fn cancelled() -> bool {
         current.is_some_and(|token| token.is_cancelled() || token.past_deadline())
     })
 }
+
+/// The payload with which a thread loop cut short by the cancellation of a loop it runs in
+/// leaves the iteration that ran it, rather than return `Ok` for the items it skipped (see
+/// [`try_for_each`](crate::try_for_each)).
+///
+/// The enclosing loop drops it: it is no panic of that loop. It is raised with
+/// `std::panic::resume_unwind`, which prints nothing. Code that catches unwinding between the
+/// two loops (a job runner's `catch_unwind`, an executor's task, whose `JoinHandle` reports
+/// it as a panic) should give it back with `resume_unwind` rather than treat it as a panic,
+/// which would then win over the enclosing loop's own failure.
+///
+/// # Example
+///
+/// ```
+/// use failfast_runtime::CutShort;
+/// use std::panic::{catch_unwind, resume_unwind};
+///
+/// let result = failfast_runtime::try_for_each(0..2, 2, |job| {
+///     if job == 1 {
+///         return Err("job 1 failed");
+///     }
+///     // A runner that turns a job's panic into its error.
+///     match catch_unwind(|| {
+///         // Endless: only the failure of job 1 ends it.
+///         failfast_runtime::try_for_each(0u64.., 2, |_| {
+///             std::thread::sleep(std::time::Duration::from_millis(1));
+///             Ok(())
+///         })
+///     }) {
+///         Ok(done) => done,
+///         Err(cut) if cut.is::<CutShort>() => resume_unwind(cut),
+///         Err(_) => Err("job 0 panicked"),
+///     }
+/// });
+/// assert_eq!(result, Err("job 1 failed"));
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct CutShort;
 
 #[cfg(all(test, not(loom)))]
 mod tests {

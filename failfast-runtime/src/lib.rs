@@ -47,7 +47,7 @@ mod wake;
 #[cfg(all(test, loom))]
 mod loom_tests;
 
-pub use cancel::cancelled;
+pub use cancel::{cancelled, CutShort};
 pub use outcome::{Fallible, LoopStep, Outcome};
 #[cfg(not(loom))]
 pub use pool::idle_threads;

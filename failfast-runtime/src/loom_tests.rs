@@ -184,6 +184,8 @@ fn an_inner_loop_inherits_the_outer_cancellation() {
                 }
                 Ok::<(), &str>(())
             });
+            // Only if the inner loop settled before the outer failure: cut short by it, the
+            // inner loop leaves this iteration with `CutShort`, which the outer run drops.
             assert_eq!(inner, Ok(()));
             Ok(())
         });

@@ -148,3 +148,95 @@ fn a_deep_recursion_cut_short_leaves_every_level() {
         assert_eq!(past_a_level.into_inner(), 0, "{workers} workers");
     }
 }
+
+/// Runs a cleanup loop when dropped, as a guard that flushes a batch does.
+struct Flushes<'a>(&'a AtomicUsize);
+
+impl Drop for Flushes<'_> {
+    fn drop(&mut self) {
+        let flushed: Result<(), ()> = try_for_each(0..4, 2, |_| {
+            self.0.fetch_add(1, SeqCst);
+            Ok(())
+        });
+        // Unwinding already, a loop cut short returns: unwinding again would abort.
+        assert!(std::thread::panicking() || flushed.is_ok());
+    }
+}
+
+#[test]
+fn a_loop_run_by_a_destructor_while_the_iteration_unwinds_returns() {
+    let inner_running = Gate::default();
+    let flushed = AtomicUsize::new(0);
+    let result = try_for_each(0..2, 2, |outer| {
+        if outer == 1 {
+            inner_running.wait();
+            return Err("outer item 1 failed");
+        }
+        let _flush = Flushes(&flushed);
+        try_map(0..1_000u64, 2, |x| {
+            inner_running.open();
+            until_cancelled();
+            Ok(x)
+        })?;
+        Ok(())
+    });
+    assert_eq!(result, Err("outer item 1 failed"));
+    // The cleanup loop ran while the cut map unwound; the enclosing loop was cancelled by
+    // then, so it may have started none of its items, but it did not abort the process.
+    assert!(flushed.into_inner() <= 4);
+}
+
+#[test]
+fn a_panic_unwinding_through_a_destructor_that_runs_a_loop_is_resumed() {
+    let failed = Gate::default();
+    let flushed = AtomicUsize::new(0);
+    let caught = std::panic::catch_unwind(|| {
+        try_for_each(0..2, 2, |outer| {
+            if outer == 1 {
+                failed.open();
+                return Err("outer item 1 failed");
+            }
+            let _flush = Flushes(&flushed);
+            failed.wait();
+            common::wait_until("the loop is cancelled", failfast_runtime::cancelled);
+            std::panic::panic_any("item 0 panicked");
+        })
+    });
+    let payload = caught.expect_err("the panic wins over the failure");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"item 0 panicked"));
+}
+
+/// An input that waits, as it is dropped, until the loop the map runs in is cancelled: the
+/// map had run all its items by then.
+struct SlowToClose<'a>(std::ops::Range<u64>, &'a Gate);
+
+impl Iterator for SlowToClose<'_> {
+    type Item = u64;
+    fn next(&mut self) -> Option<u64> {
+        self.0.next()
+    }
+}
+
+impl Drop for SlowToClose<'_> {
+    fn drop(&mut self) {
+        self.1.open();
+        until_cancelled();
+    }
+}
+
+#[test]
+fn a_map_cancelled_only_while_its_input_closes_returns_its_values() {
+    let closing = Gate::default();
+    let lengths = std::sync::Mutex::new(Vec::new());
+    let result = try_for_each(0..2, 2, |outer| {
+        if outer == 1 {
+            closing.wait();
+            return Err("outer item 1 failed");
+        }
+        let squares = try_map(SlowToClose(0..100, &closing), 2, |x| Ok(x * x))?;
+        lengths.lock().unwrap().push(squares.len());
+        Ok(())
+    });
+    assert_eq!(result, Err("outer item 1 failed"));
+    assert_eq!(lengths.into_inner().unwrap(), [100]);
+}

@@ -15,7 +15,7 @@
 //! every iteration has finished, in the microseconds before the owner has woken, therefore
 //! finds the state `FINISHED` and changes nothing: the loop succeeds, as the contract says.
 
-use crate::cancel::Token;
+use crate::cancel::{CutShort, Token};
 use crate::outcome::LoopStep;
 use crate::stop::Stopped;
 use crate::sync::{lock, Mutex};
@@ -109,19 +109,16 @@ impl<T> Drop for Values<T> {
     }
 }
 
-/// What unwinds out of a loop that a loop it runs in cut short: its result would claim work
-/// it skipped (`Ok(())` for a batch whose later items never started, or a `try_map` with some
-/// of its values missing), and code after it in the enclosing iteration would build on that.
-/// Instead it leaves that iteration at once, as a panic would, but with this payload, which
-/// the enclosing run drops rather than resumes (see [`swallowed`]): that run is cancelled, so
-/// whatever its iteration returned would be dropped anyway. It is raised with
-/// `resume_unwind`, which runs no panic hook, so nothing is printed.
+/// Leaves the iteration that ran a loop cut short by an enclosing loop's cancellation, with
+/// [`CutShort`]: its result would claim work it skipped (`Ok(())` for a batch whose later
+/// items never started, or a `try_map` with some of its values missing), and code after it
+/// in the enclosing iteration would build on that. The enclosing run drops the payload rather
+/// than resume it (see [`swallowed`]): that run, or one it runs in, is cancelled, and drops
+/// what the iteration would have returned. `resume_unwind` runs no panic hook: nothing is
+/// printed.
 ///
 /// Built with `panic = "abort"`, where an unwind would abort the process, such a loop returns
-/// its success value as before: the crate's docs say so.
-pub(crate) struct CutShort;
-
-/// Leaves the iteration that ran a loop cut short by an enclosing loop (see [`CutShort`]).
+/// its success value: the crate's docs say so.
 #[cfg(panic = "unwind")]
 fn cut_short() -> ! {
     resume_unwind(Box::new(CutShort))
@@ -225,8 +222,10 @@ impl<F> Record<F> {
             Some(Ending::Exit(exit)) => Ok(O::from_exit(exit)),
             None => match stopped {
                 Some(stopped) => Err(stopped),
+                // Not while a panic (or another `CutShort`) unwinds: a loop run by a
+                // destructor then would abort the process.
                 #[cfg(panic = "unwind")]
-                None if cut => cut_short(),
+                None if cut && !std::thread::panicking() => cut_short(),
                 None => {
                     let _ = cut;
                     Ok(O::success())

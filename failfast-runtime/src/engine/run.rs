@@ -54,6 +54,10 @@ pub(crate) struct Run<'a, S: Source, B: Body<S::Item>> {
     deadline: Option<Instant>,
     /// What the owner's visits keep between claims (see [`Run::take_and_run`]).
     owner_kept: OwnerKept<S::Hand>,
+    /// A loop this run is nested in was cancelled before the run's outcome settled with
+    /// nothing of its own ending it (see [`Run::settled_now`]): the run may have skipped
+    /// items, and leaves with [`ending::CutShort`] rather than succeed.
+    cut: AtomicBool,
 }
 
 /// Runs the items of a claim (`$claimed`) in `$run`, until it has no more or the run is
@@ -121,6 +125,7 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
             feeding: AtomicBool::new(false),
             deadline,
             owner_kept: OwnerKept(UnsafeCell::new(None)),
+            cut: AtomicBool::new(false),
         }
     }
 
@@ -161,8 +166,7 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
         if let Ending::Panic(payload) = &ending {
             // A deadline without a timer thread cancels once it has passed, before a worker
             // gets round to stopping the loop whose deadline it is.
-            let cancelled = || self.token.is_cancelled() || self.token.past_deadline();
-            if ending::swallowed(payload, cancelled) {
+            if ending::swallowed(payload, || self.cancelled()) {
                 self.time_out_if_due();
                 return;
             }
@@ -200,15 +204,43 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
     /// longer changes how the run ended. [`into_outcome`](Self::into_outcome) does the same;
     /// an owner calls this first when it still has its input to drop.
     pub(crate) fn settle(&self) {
-        self.token.finish();
+        let _ = self.finish_token();
+    }
+
+    /// Settles the run's outcome if nothing has ([`Token::finish`]): whether a stop from
+    /// outside came first.
+    fn finish_token(&self) -> bool {
+        let settled = self.token.settle();
+        self.settled_now(settled);
+        !settled && self.token.was_stopped()
+    }
+
+    /// Notes, as the run's outcome settles with nothing of its own ending it (`settled`),
+    /// whether a loop it runs in was cancelled by then: a cancellation that comes later (while
+    /// the owner drops its input, say) finds the run's items all run, and does not cut it
+    /// short. Read only on this path, not on every run's end: the chain is walked when the
+    /// tree counted a cancellation since, which each level of a recursion that fails through
+    /// `?` does.
+    fn settled_now(&self, settled: bool) {
+        if settled && self.token.watch().outer_cancelled() {
+            self.cut.store(true, Ordering::Relaxed);
+        }
     }
 
     /// Drops `value` (what the run's owner kept of its input), catching a panicking `Drop`:
     /// it ends the run like any panic, and loses to one recorded before it.
     pub(crate) fn drop_caught<T>(&self, value: T) {
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(value))) {
-            self.record.record_late_panic(payload);
+            if !ending::swallowed(&payload, || self.cancelled()) {
+                self.record.record_late_panic(payload);
+            }
         }
+    }
+
+    /// Whether the run, or a loop it runs in, was cancelled, an unwatched deadline included:
+    /// what a [`CutShort`](ending::CutShort) caught in it needs.
+    fn cancelled(&self) -> bool {
+        self.token.is_cancelled() || self.token.past_deadline()
     }
 
     /// The run's result, once no thread visits it: drops what was never started, then
@@ -216,24 +248,26 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
     /// first panic.
     pub(crate) fn into_outcome(self) -> Result<B::Outcome, Stopped> {
         // From here on, a stop changes nothing: every iteration has finished.
-        let stopped = self.token.finish();
-        // Read after the last iteration: a loop this one runs in was cancelled, so this run
-        // may have skipped items, and its iteration's result is dropped anyway.
-        let cut = self.token.watch().outer_cancelled();
+        let stopped = self.finish_token();
+        // Written under the group's lock, or by this thread: both ordered before this.
+        let cut = self.cut.load(Ordering::Relaxed);
         let Run {
             source,
             record,
             stop,
+            token,
             ..
         } = self;
-        let stop = stop.map(|(token, listening)| {
+        let stop = stop.map(|(stop, listening)| {
             drop(listening);
-            token
+            stop
         });
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(source))) {
             // A panic dropping a leftover item ends the loop like any other panic; it loses
             // only to a panic recorded before it.
-            record.record_late_panic(payload);
+            if !ending::swallowed(&payload, || token.is_cancelled() || token.past_deadline()) {
+                record.record_late_panic(payload);
+            }
         }
         let stopped = stopped.then(|| {
             stop.and_then(StopToken::reason)
@@ -333,7 +367,10 @@ impl<S: Source, B: Body<S::Item>> Visit for Run<'_, S, B> {
     }
 
     fn settle_if_finished(&self) -> bool {
-        !self.feeding.load(Ordering::Relaxed) && !self.source.has_work() && self.token.settle()
+        let settled =
+            !self.feeding.load(Ordering::Relaxed) && !self.source.has_work() && self.token.settle();
+        self.settled_now(settled);
+        settled
     }
 }
 
