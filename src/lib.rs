@@ -185,19 +185,20 @@
 //!
 //! A parallel loop inside another's body inherits its cancellation: when the outer loop
 //! fails or is stopped, `cancelled()` is true in the inner iterations and the inner loop
-//! starts nothing new. A thread loop cut short so does not return: `Ok(())` would claim the
-//! items it skipped, and a `try_map` would hand back part of its values, on which the code
-//! after it would build (commit a batch, write a file). Instead it leaves the outer iteration
-//! at once, as a panic would, unwinding its frames (their `Drop`s run; a `std` `Mutex` guard
-//! held across it is poisoned), but with no panic message and no panic for the outer loop,
-//! which drops that iteration and returns its own failure or stop. A `catch_unwind` around
-//! the inner loop (an executor's task too) catches it: give the payload,
-//! [`CutShort`], back with `resume_unwind`. An inner loop that failed or
-//! was stopped on its own returns that, and one that returned before the cancellation came
-//! is not affected. (Where unwinding would abort, a loop cut short returns its
-//! success value instead: in a destructor run while a panic unwinds, or built with
-//! `panic = "abort"`.) An async loop's iterations are dropped instead: a loop
-//! nested in one is dropped with it.
+//! starts nothing new. A thread loop that has not finished when that happens does not
+//! return: `Ok(())` would claim the items it skipped, and a `try_map` would hand back part of
+//! its values, on which the code after it would build (commit a batch, write a file).
+//! Instead it leaves the outer iteration at once, as a panic would, unwinding its frames
+//! (their `Drop`s run; a `std` `Mutex` guard held across it is poisoned), but with no panic
+//! message and no panic for the outer loop, which drops that iteration and returns its own
+//! failure or stop. A `catch_unwind` around the inner loop (an executor's task too) catches
+//! it: give the payload, [`CutShort`], back with `resume_unwind`. An inner loop that failed
+//! or was stopped on its own returns that, and one that had finished (every item run, its
+//! result settled) is not affected. A destructor run while a panic unwinds gets its loop's
+//! success value instead, as does a build with `panic = "abort"`: unwinding again would
+//! abort. So would unwinding out of an `extern "C"` function: a loop run in one that an
+//! outer loop may cut short needs a `catch_unwind` there. An async loop's iterations are
+//! dropped instead: a loop nested in one is dropped with it.
 //!
 //! # Stopping a loop from outside
 //!

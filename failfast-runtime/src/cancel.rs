@@ -16,6 +16,10 @@ const STOPPED: u8 = 2;
 /// nothing.
 const FINISHED: u8 = 3;
 
+/// A token's `verified` once a walk of its chain found it cancelled: no count is ever this.
+/// (Not `u64::MAX`, which a new token starts with to be walked once, then noted.)
+const SAW_CANCELLED: u64 = u64::MAX - 1;
+
 /// The cancellation state of one loop. A nested loop's token points at the token of the
 /// iteration that started it, so cancelling an outer loop cancels every loop inside it.
 ///
@@ -34,6 +38,15 @@ const FINISHED: u8 = 3;
 /// the count has not shown yet is one that a walk could also have missed a moment earlier;
 /// one it shows was made visible by the count's `Release` increment, which the check's
 /// `Acquire` load synchronizes with, before the walk that follows.
+///
+/// A walk that finds the chain cancelled marks the token [`SAW_CANCELLED`] for good, and a
+/// walk that found it live notes its count only where nothing was noted since it began
+/// (a compare-and-swap). Without that, a walk that began before a cancellation, and noted its
+/// count after another thread's walk had seen the cancellation, could let a later check (one
+/// ordered after the other thread's, as a run's settling is after its visits) pass as live
+/// while the cancellation's count is not yet shown: a loop that skipped items for it would
+/// then settle as if it had run them all (see `ending::CutShort`). Marked, every later check
+/// walks, and finds what the marking walk found.
 #[derive(Debug)]
 pub(crate) struct Token {
     state: AtomicU8,
@@ -138,6 +151,14 @@ impl Token {
         self.leave_live(STOPPED);
     }
 
+    /// Whether the loop itself ended or was stopped: cancelled, where [`is_cancelled`]
+    /// also counts its finishing (after which nothing runs in it).
+    ///
+    /// [`is_cancelled`]: Self::is_cancelled
+    pub(crate) fn ended_or_stopped(&self) -> bool {
+        matches!(self.state.load(Ordering::Acquire), ENDED | STOPPED)
+    }
+
     /// The loop's last iteration has finished, and nothing ended it before: whether this
     /// call settled that (nothing did before it).
     pub(crate) fn settle(&self) -> bool {
@@ -176,18 +197,34 @@ impl Token {
             return true;
         }
         let seen = self.tree().load(Ordering::Acquire);
-        if self.verified.load(Ordering::Relaxed) == seen {
+        let verified = self.verified.load(Ordering::Relaxed);
+        if verified == seen {
             return false;
         }
         let mut outer = self.parent.as_deref();
         while let Some(token) = outer {
             if token.state.load(Ordering::Acquire) != LIVE {
+                self.verified.store(SAW_CANCELLED, Ordering::Relaxed);
                 return true;
             }
             outer = token.parent.as_deref();
         }
-        self.verified.store(seen, Ordering::Relaxed);
+        self.note_live(verified, seen);
         false
+    }
+
+    /// Notes that a walk, which began with `verified` noted and the tree's count at `seen`,
+    /// found the chain live: unless another walk noted something since, a cancellation above
+    /// all (see "The chain, read in constant time").
+    fn note_live(&self, verified: u64, seen: u64) {
+        if verified != SAW_CANCELLED {
+            let _ = self.verified.compare_exchange(
+                verified,
+                seen,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
+        }
     }
 }
 
@@ -321,7 +358,10 @@ pub fn cancelled() -> bool {
 /// `std::panic::resume_unwind`, which prints nothing. Code that catches unwinding between the
 /// two loops (a job runner's `catch_unwind`, an executor's task, whose `JoinHandle` reports
 /// it as a panic) should give it back with `resume_unwind` rather than treat it as a panic,
-/// which would then win over the enclosing loop's own failure.
+/// which would then win over the enclosing loop's own failure. It is not raised where it
+/// would abort the process: while a panic unwinds (a loop run by a destructor then returns its
+/// success value), or in a build with `panic = "abort"`; but an `extern "C"` function that
+/// runs such a loop must catch it itself, as any panic.
 ///
 /// # Example
 ///
@@ -418,6 +458,32 @@ mod tests {
         // The tree's count moved: the walk runs, and finds this chain live.
         assert!(!tokens[4].is_cancelled());
         assert!(!tokens[4].is_cancelled());
+    }
+
+    #[test]
+    fn a_walk_that_found_the_chain_live_never_hides_a_cancellation_another_walk_saw() {
+        let tokens = chain(5);
+        let parent = &tokens[3];
+        // Another branch's cancellation moves the tree's count: the next check walks.
+        let sibling = {
+            let _inside = enter(&tokens[1]);
+            Token::for_new_loop(None)
+        };
+        assert!(sibling.end());
+        // A walk from `parent` begins (the count read, the chain found live) ...
+        let verified = parent.verified.load(Ordering::Relaxed);
+        let seen = parent.tree().load(Ordering::Acquire);
+        assert_ne!(verified, seen);
+        // ... a loop above ends, its count not yet moved (the canceller is between the two
+        // steps of `leave_live`) ...
+        tokens[1].state.store(ENDED, Ordering::Release);
+        // ... another thread's walk sees it, and that thread stops taking items ...
+        assert!(tokens[4].is_cancelled());
+        // ... and the first walk notes what it found only now.
+        parent.note_live(verified, seen);
+        // A later check, at the same count, still finds the cancellation.
+        assert!(tokens[4].watch().outer_cancelled());
+        assert!(tokens[4].is_cancelled());
     }
 
     #[test]

@@ -93,11 +93,11 @@ use sync::{lock, Mutex};
 /// Items pulled but not started are dropped. Running iterations see [`cancelled`] return
 /// `true` and may return early; the loop returns as soon as they have finished.
 ///
-/// A loop run in an iteration of another inherits its cancellation. Cut short by it, such a
-/// loop does not return `Ok` for the items it skipped: it leaves the enclosing iteration by
-/// unwinding (with no panic message, and no panic for the enclosing loop, which drops that
-/// iteration and returns its own failure or stop). One that returned before the cancellation
-/// came is not affected.
+/// A loop run in an iteration of another inherits its cancellation. Cut short by it (not
+/// finished when it came), such a loop does not return `Ok` for the items it may have
+/// skipped: it leaves the enclosing iteration by unwinding with [`CutShort`] (no panic message,
+/// and no panic for the enclosing loop, which drops that iteration and returns its own failure
+/// or stop).
 ///
 /// ```
 /// let committed = std::sync::atomic::AtomicUsize::new(0);

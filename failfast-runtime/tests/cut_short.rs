@@ -240,3 +240,57 @@ fn a_map_cancelled_only_while_its_input_closes_returns_its_values() {
     assert_eq!(result, Err("outer item 1 failed"));
     assert_eq!(lengths.into_inner().unwrap(), [100]);
 }
+
+/// An input whose `Drop` resumes a payload it was given.
+struct ResumesWhenDropped(Option<Box<dyn std::any::Any + Send>>);
+
+impl Iterator for ResumesWhenDropped {
+    type Item = u32;
+    fn next(&mut self) -> Option<u32> {
+        None
+    }
+}
+
+impl Drop for ResumesWhenDropped {
+    fn drop(&mut self) {
+        if let Some(payload) = self.0.take() {
+            std::panic::resume_unwind(payload);
+        }
+    }
+}
+
+#[test]
+fn a_cut_short_that_no_cancellation_explains_unwinds_as_a_panic() {
+    // A real `CutShort`, caught where the loop it came from was cut short.
+    let inner_running = Gate::default();
+    let caught = std::sync::Mutex::new(None);
+    let result = try_for_each(0..2, 2, |outer| {
+        if outer == 1 {
+            inner_running.wait();
+            return Err("outer item 1 failed");
+        }
+        let cut = std::panic::catch_unwind(|| {
+            try_for_each(0u64.., 2, |_| {
+                inner_running.open();
+                until_cancelled();
+                Ok::<(), &str>(())
+            })
+        });
+        *caught.lock().unwrap() = cut.err();
+        Ok(())
+    });
+    assert_eq!(result, Err("outer item 1 failed"));
+    let payload = caught
+        .into_inner()
+        .unwrap()
+        .expect("the inner loop was cut short");
+    assert!(payload.is::<failfast_runtime::CutShort>());
+    // Resumed by the input of a loop that nothing cancelled, as it is dropped after the loop
+    // finished: a panic of that loop, not dropped as a cancelled loop's.
+    let input = ResumesWhenDropped(Some(payload));
+    let resumed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        try_for_each(input, 2, |_| Ok::<(), ()>(()))
+    }));
+    let payload = resumed.expect_err("the payload was dropped");
+    assert!(payload.is::<failfast_runtime::CutShort>());
+}

@@ -238,9 +238,9 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
     }
 
     /// Whether the run, or a loop it runs in, was cancelled, an unwatched deadline included:
-    /// what a [`CutShort`](ending::CutShort) caught in it needs.
+    /// what a [`CutShort`](ending::CutShort) caught in it needs (see [`cancelled`]).
     fn cancelled(&self) -> bool {
-        self.token.is_cancelled() || self.token.past_deadline()
+        cancelled(&self.token)
     }
 
     /// The run's result, once no thread visits it: drops what was never started, then
@@ -265,7 +265,7 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(source))) {
             // A panic dropping a leftover item ends the loop like any other panic; it loses
             // only to a panic recorded before it.
-            if !ending::swallowed(&payload, || token.is_cancelled() || token.past_deadline()) {
+            if !ending::swallowed(&payload, || cancelled(&token)) {
                 record.record_late_panic(payload);
             }
         }
@@ -275,6 +275,14 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
         });
         record.into_outcome(stopped, cut)
     }
+}
+
+/// Whether the run of `token`, or a loop it runs in, was cancelled, an unwatched deadline
+/// included. Not the run's own finishing, which [`Token::is_cancelled`] counts: a
+/// [`CutShort`](ending::CutShort) caught after it (dropping the input) is then no
+/// cancellation's.
+fn cancelled(token: &Token) -> bool {
+    token.ended_or_stopped() || token.watch().outer_cancelled() || token.past_deadline()
 }
 
 /// A run's waker in its stop token: cancels the run, as an exit would, and wakes the threads
