@@ -827,8 +827,13 @@ impl Races<'_> {
             return;
         }
         let name = name.to_string();
+        let kind = self.kind;
         let instead = match self.fn_muts.get(&name) {
             None => return,
+            // An async loop's iterations take turns on one task: an `Fn` need not be `Sync`.
+            Some(Callable::Parameter) if kind == Kind::Async => {
+                "take an `Fn` if it only reads what it captures"
+            }
             Some(Callable::Parameter) => {
                 "take an `Fn` (`Fn(..) + Sync`) if it only reads what it captures"
             }
@@ -840,16 +845,19 @@ impl Races<'_> {
                 "have the closure change only what it can share (an atomic such as `AtomicU64` instead of a number, a `Mutex` instead of a collection), which makes it an `Fn`"
             }
         };
-        let kind = self.kind;
-        let across = match kind {
-            Kind::Thread => "",
-            Kind::Async => ", not held across an `.await`",
+        // In an async loop, a lock held across an `.await` would block the one thread that
+        // runs the other iterations: the call's future is awaited after the guard is gone.
+        let call = match kind {
+            Kind::Thread => format!("`({name}.lock().unwrap())(..)`"),
+            Kind::Async => format!(
+                "`let step = ({name}.lock().unwrap())(..);`, then `step.await` (the guard dropped before the `.await`)"
+            ),
         };
         self.errors.error(
             callee,
             format!(
                 "cannot call `{name}` in a parallel loop: {}, and calling an `FnMut` changes it, so this is {}\n\
-                 help: {instead}; or wrap it before the loop, `let {name} = std::sync::Mutex::new({name});` (for which it must be `Send`), and call it under the lock: `({name}.lock().unwrap())(..)`{across}",
+                 help: {instead}; or wrap it before the loop, `let {name} = std::sync::Mutex::new({name});` (for which it must be `Send`), and call it under the lock: {call}",
                 at_once(kind),
                 race(kind),
             ),
