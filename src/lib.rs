@@ -664,13 +664,14 @@ pub mod parallel_loop {
         moved_by_iteration, moved_by_return, moved_place, parts_of, returned, returned_value,
         sent_back, sent_back_aliased, sent_to_workers, sent_to_workers_concrete,
         shared_by_iterations, shared_by_iterations_concrete, shared_field,
-        shared_through_reference, stop_token, taken_by_the_head, value_like, while_let,
-        while_let_with, whole, whole_item, AsStopToken, Checked, ExitsPastMacro, ExitsPastMacros,
-        ExitsThrough, FailsThrough, FailureSentBack, Fed, Input, Kept, KeptForReturn,
-        MovedByIteration, MovedByReturn, MovedValue, NoParts, NotSent, ParallelLoopsHaveNoBreak,
-        Parts, PulledByCaller, Reborrowed, Return, Returned, SendBack, SendExit, SendItem,
-        SendToWorkers, SendValue, Shared, SharedByIterations, SharedByWorkers, SharedCapture,
-        SharedThroughReference, Split, SplitByIndex, SplitParts, Tried, Unchecked, Whole,
+        shared_through_generic_reference, shared_through_reference, stop_token, taken_by_the_head,
+        value_like, while_let, while_let_with, whole, whole_item, AsStopToken, Checked,
+        ExitsPastMacro, ExitsPastMacros, ExitsThrough, FailsThrough, FailureSentBack, Fed, Input,
+        Kept, KeptForReturn, MovedByIteration, MovedByReturn, MovedValue, NoParts, NotSent,
+        ParallelLoopsHaveNoBreak, Parts, PulledByCaller, Reborrowed, Return, Returned, SendBack,
+        SendExit, SendItem, SendToWorkers, SendValue, Shared, SharedByIterations, SharedByWorkers,
+        SharedCapture, SharedThroughGenericReference, SharedThroughReference, Split, SplitByIndex,
+        SplitParts, Tried, Unchecked, Whole,
     };
     #[doc(hidden)]
     pub use failfast_runtime::rewrite::{

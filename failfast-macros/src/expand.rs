@@ -771,6 +771,7 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
         exit_typed,
         exit_aliased,
         concrete,
+        generic,
         items_typed,
         flavor,
         returns,
@@ -948,9 +949,12 @@ fn parallel_loop(described: ParallelLoop) -> Expr {
                 borrowed.set_span(at);
                 // A reference used only through its fields shares the whole value: the message
                 // says so, and how to share the field alone.
-                let check = match through_a_field {
-                    true => quote_spanned!(at=> shared_through_reference),
-                    false => shared_check,
+                // Where a type parameter of the function's own is in sight, rustc follows the
+                // check to it and suggests its bound (`H: Sync`); elsewhere the loop's message.
+                let check = match (through_a_field, generic) {
+                    (true, false) => quote_spanned!(at=> shared_through_reference),
+                    (true, true) => quote_spanned!(at=> shared_through_generic_reference),
+                    (false, _) => shared_check,
                 };
                 quote_spanned!(at=> #named::#check(#borrowed);)
             },

@@ -235,6 +235,11 @@ pub(crate) struct ParallelLoop {
     /// part deep inside them (`dyn Trait` in `Arc<dyn Trait>`) otherwise, and has no bound to
     /// suggest.
     pub(crate) concrete: bool,
+    /// Whether a type parameter of the function's own is in sight of the loop: a generic or an
+    /// `impl Trait` parameter, or one a parameter's or the return type mentions (not `self`'s
+    /// type, whose parameters, if any, the macro does not see). Then rustc can follow a
+    /// check to that parameter and suggest its bound.
+    pub(crate) generic: bool,
     /// Whether the type of the items (or a `while let` head's values) is known where the loop
     /// begins, as far as the macro can tell: then the rewrite may check the parts its pattern
     /// moves out (see `failfast_runtime::rewrite::Whole`). Not when the input uses a local
@@ -685,6 +690,7 @@ impl<'a> Walk<'a> {
             exit_typed: exit_typed(&self.context),
             exit_aliased: exit_aliased(&self.context, self.signature.as_ref()),
             concrete: concrete(self.signature.as_ref()),
+            generic: generic(self.signature.as_ref()),
             items_typed,
             flavor,
             returns,
@@ -1511,6 +1517,17 @@ fn concrete(signature: Option<&Signature>) -> bool {
                 ReturnType::Default => true,
                 ReturnType::Type(_, ty) => !mentions_type_parameters(ty, sig),
             }
+    })
+}
+
+/// See `ParallelLoop::generic`.
+fn generic(signature: Option<&Signature>) -> bool {
+    signature.is_some_and(|sig| {
+        sig.generics.type_params().next().is_some()
+            || sig.inputs.iter().any(|input| match input {
+                syn::FnArg::Receiver(_) => false,
+                syn::FnArg::Typed(typed) => opaque(&typed.ty),
+            })
     })
 }
 

@@ -156,7 +156,7 @@ pub fn shared_by_iterations_concrete(_: &dyn SharedByIterations) {}
     message = "the iterations of a parallel loop share `{Self}` from several threads at once, but it cannot be shared between threads safely",
     label = "the body of this loop uses fields through this `{Self}`, which shares all of the value",
     note = "a field used through a reference (`self.hits`) shares the whole value the reference points to, also the fields the body does not use: if the fields it uses can be shared, borrow them before the loop (`let hits = &self.hits;`) and use `hits` in the body",
-    note = "or share the value safely: a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`"
+    note = "or share the value safely: a `+ Sync` bound for a type parameter of its type (`impl<H: Handler + Sync>`), a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`"
 )]
 pub trait SharedThroughReference: Sync {}
 // Not recommended, so that rustc reports this trait's message for the reference, rather than
@@ -167,6 +167,24 @@ impl<T: ?Sized + Sync> SharedThroughReference for T {}
 /// See [`SharedThroughReference`] and [`shared_by_iterations`].
 #[inline(always)]
 pub fn shared_through_reference(_: &dyn SharedThroughReference) {}
+
+/// [`SharedThroughReference`], where a type parameter of the function's own is in sight
+/// (`fn run<H: Handler>(service: &Service<H>)`): recommended, so that rustc follows it down
+/// to the parameter and suggests the bound the user can write (`H: Sync`), rather than this
+/// trait in a `where` clause. (A method's `self` is not enough: the attribute does not see
+/// whether its `impl` has parameters.)
+#[diagnostic::on_unimplemented(
+    message = "the iterations of a parallel loop share `{Self}` from several threads at once, but it cannot be shared between threads safely",
+    label = "the body of this loop uses fields through this `{Self}`, which shares all of the value",
+    note = "a field used through a reference (`self.hits`) shares the whole value the reference points to, also the fields the body does not use: if the fields it uses can be shared, borrow them before the loop (`let hits = &self.hits;`) and use `hits` in the body",
+    note = "or share the value safely: a `+ Sync` bound for a type parameter, a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`"
+)]
+pub trait SharedThroughGenericReference: Sync {}
+impl<T: ?Sized + Sync> SharedThroughGenericReference for T {}
+
+/// See [`SharedThroughGenericReference`].
+#[inline(always)]
+pub fn shared_through_generic_reference(_: &dyn SharedThroughGenericReference) {}
 
 /// A field of a variable (`names.all`), which the body's closure captures alone, for
 /// [`shared_by_iterations`]: the rewrite writes
