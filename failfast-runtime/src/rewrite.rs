@@ -49,15 +49,15 @@ macro_rules! bound_twice {
         for = [$($for:tt)+],
         message = $message:literal,
         label = $label:literal,
-        note = $note:literal $(,)?
+        $(note = $note:literal),+ $(,)?
     ) => {
         $(#[$recommended_doc])*
-        #[diagnostic::on_unimplemented(message = $message, label = $label, note = $note)]
+        #[diagnostic::on_unimplemented(message = $message, label = $label, $(note = $note),+)]
         pub trait $recommended: $bound {}
         impl<T: $($for)+> $recommended for T {}
 
         $(#[$whole_doc])*
-        #[diagnostic::on_unimplemented(message = $message, label = $label, note = $note)]
+        #[diagnostic::on_unimplemented(message = $message, label = $label, $(note = $note),+)]
         pub trait $whole: $bound {}
         #[diagnostic::do_not_recommend]
         impl<T: $($for)+> $whole for T {}
@@ -149,38 +149,30 @@ pub fn shared_by_iterations(_: &dyn SharedCapture) {}
 #[inline(always)]
 pub fn shared_by_iterations_concrete(_: &dyn SharedByIterations) {}
 
-/// A reference declared outside a thread loop whose body uses only its fields (`self.hits`):
-/// rustc captures the reference, so the iterations share the whole value it points to, also
-/// its fields that the body does not use. See [`SharedCapture`].
-#[diagnostic::on_unimplemented(
+bound_twice! {
+    /// [`SharedThroughReference`], where a type parameter of the function's own is in sight
+    /// (`fn run<H: Handler>(service: &Service<H>)`): rustc follows it down to the parameter and
+    /// suggests the bound the user can write (`H: Sync`), rather than this trait in a `where`
+    /// clause. (A method's `self` is not enough: the attribute does not see whether its `impl`
+    /// has parameters.)
+    SharedThroughGenericReference,
+    /// A reference declared outside a thread loop whose body uses only its fields
+    /// (`self.hits`): rustc captures the reference, so the iterations share the whole value it
+    /// points to, also its fields that the body does not use. See [`SharedCapture`]. Not
+    /// recommended, so that rustc reports this trait's message for the reference, rather than
+    /// `Sync`'s for the field deep inside that is not (which the body may not even use).
+    SharedThroughReference,
+    bound = Sync,
+    for = [?Sized + Sync],
     message = "the iterations of a parallel loop share `{Self}` from several threads at once, but it cannot be shared between threads safely",
     label = "the body of this loop uses fields through this `{Self}`, which shares all of the value",
     note = "a field used through a reference (`self.hits`) shares the whole value the reference points to, also the fields the body does not use: if the fields it uses can be shared, borrow them before the loop (`let hits = &self.hits;`) and use `hits` in the body",
-    note = "or share the value safely: a `+ Sync` bound for a type parameter of its type (`impl<H: Handler + Sync>`), a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`"
-)]
-pub trait SharedThroughReference: Sync {}
-// Not recommended, so that rustc reports this trait's message for the reference, rather than
-// `Sync`'s for the field deep inside that is not (which the body may not even use).
-#[diagnostic::do_not_recommend]
-impl<T: ?Sized + Sync> SharedThroughReference for T {}
+    note = "or share the value safely: a `+ Sync` bound for a type parameter of its type (`impl<H: Handler + Sync>`), a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`",
+}
 
 /// See [`SharedThroughReference`] and [`shared_by_iterations`].
 #[inline(always)]
 pub fn shared_through_reference(_: &dyn SharedThroughReference) {}
-
-/// [`SharedThroughReference`], where a type parameter of the function's own is in sight
-/// (`fn run<H: Handler>(service: &Service<H>)`): recommended, so that rustc follows it down
-/// to the parameter and suggests the bound the user can write (`H: Sync`), rather than this
-/// trait in a `where` clause. (A method's `self` is not enough: the attribute does not see
-/// whether its `impl` has parameters.)
-#[diagnostic::on_unimplemented(
-    message = "the iterations of a parallel loop share `{Self}` from several threads at once, but it cannot be shared between threads safely",
-    label = "the body of this loop uses fields through this `{Self}`, which shares all of the value",
-    note = "a field used through a reference (`self.hits`) shares the whole value the reference points to, also the fields the body does not use: if the fields it uses can be shared, borrow them before the loop (`let hits = &self.hits;`) and use `hits` in the body",
-    note = "or share the value safely: a `+ Sync` bound for a type parameter, a `Mutex` or `RwLock` instead of a `RefCell`, an atomic (`AtomicUsize`) instead of a `Cell`, an `Arc` instead of an `Rc`"
-)]
-pub trait SharedThroughGenericReference: Sync {}
-impl<T: ?Sized + Sync> SharedThroughGenericReference for T {}
 
 /// See [`SharedThroughGenericReference`].
 #[inline(always)]

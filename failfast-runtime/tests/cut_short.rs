@@ -8,16 +8,28 @@ use common::{until_cancelled, Gate};
 use failfast_runtime::{try_for_each, try_map, Loop, StopToken, Stopped};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
+/// An outer loop of two items: item 1 fails with `failure` once `ready` opens, while item 0
+/// runs `work`.
+fn beside_a_failure(
+    ready: &Gate,
+    failure: &'static str,
+    work: impl Fn() -> Result<(), &'static str> + Sync,
+) -> Result<(), &'static str> {
+    try_for_each(0..2, 2, |outer| {
+        if outer == 1 {
+            ready.wait();
+            return Err(failure);
+        }
+        work()
+    })
+}
+
 #[test]
 fn a_map_cut_short_by_a_failure_hands_back_no_values() {
     let inner_running = Gate::default();
     let after_the_map = AtomicUsize::new(0);
     let mapped = AtomicUsize::new(0);
-    let result = try_for_each(0..2, 2, |outer| {
-        if outer == 1 {
-            inner_running.wait();
-            return Err("outer item 1 failed");
-        }
+    let result = beside_a_failure(&inner_running, "outer item 1 failed", || {
         let squares = try_map(0..1_000u64, 2, |x| {
             mapped.fetch_add(1, SeqCst);
             inner_running.open();
@@ -71,11 +83,7 @@ fn a_map_cut_short_by_a_stop_hands_back_no_values() {
 fn a_loop_that_finished_before_the_failure_returns_what_it_made() {
     let inner_done = Gate::default();
     let lengths = std::sync::Mutex::new(Vec::new());
-    let result = try_for_each(0..2, 2, |outer| {
-        if outer == 1 {
-            inner_done.wait();
-            return Err("outer item 1 failed");
-        }
+    let result = beside_a_failure(&inner_done, "outer item 1 failed", || {
         let squares = try_map(0..100u64, 2, |x| Ok(x * x))?;
         lengths.lock().unwrap().push(squares.len());
         inner_done.open();
@@ -91,11 +99,7 @@ fn a_loop_that_finished_before_the_failure_returns_what_it_made() {
 fn every_level_between_the_failure_and_the_cut_loop_is_left() {
     let innermost_running = Gate::default();
     let past_a_loop = AtomicUsize::new(0);
-    let result = try_for_each(0..2, 2, |outer| {
-        if outer == 1 {
-            innermost_running.wait();
-            return Err("outermost failed");
-        }
+    let result = beside_a_failure(&innermost_running, "outermost failed", || {
         let middle: Result<(), &str> = try_for_each(0..1_000, 2, |_| {
             let innermost: Result<(), &str> = try_for_each(0..1_000, 2, |_| {
                 innermost_running.open();
@@ -137,11 +141,7 @@ fn a_deep_recursion_cut_short_leaves_every_level() {
     for workers in [1, 2, 4, 8] {
         let deepest = Gate::default();
         let past_a_level = AtomicUsize::new(0);
-        let result = try_for_each(0..2, 2, |outer| {
-            if outer == 1 {
-                deepest.wait();
-                return Err("the walk's caller failed");
-            }
+        let result = beside_a_failure(&deepest, "the walk's caller failed", || {
             comb(depth, workers, &deepest, &past_a_level).map_err(|()| "the walk failed")
         });
         assert_eq!(result, Err("the walk's caller failed"), "{workers} workers");
@@ -167,11 +167,7 @@ impl Drop for Flushes<'_> {
 fn a_loop_run_by_a_destructor_while_the_iteration_unwinds_returns() {
     let inner_running = Gate::default();
     let flushed = AtomicUsize::new(0);
-    let result = try_for_each(0..2, 2, |outer| {
-        if outer == 1 {
-            inner_running.wait();
-            return Err("outer item 1 failed");
-        }
+    let result = beside_a_failure(&inner_running, "outer item 1 failed", || {
         let _flush = Flushes(&flushed);
         try_map(0..1_000u64, 2, |x| {
             inner_running.open();
@@ -228,11 +224,7 @@ impl Drop for SlowToClose<'_> {
 fn a_map_cancelled_only_while_its_input_closes_returns_its_values() {
     let closing = Gate::default();
     let lengths = std::sync::Mutex::new(Vec::new());
-    let result = try_for_each(0..2, 2, |outer| {
-        if outer == 1 {
-            closing.wait();
-            return Err("outer item 1 failed");
-        }
+    let result = beside_a_failure(&closing, "outer item 1 failed", || {
         let squares = try_map(SlowToClose(0..100, &closing), 2, |x| Ok(x * x))?;
         lengths.lock().unwrap().push(squares.len());
         Ok(())
@@ -264,11 +256,7 @@ fn a_cut_short_that_no_cancellation_explains_unwinds_as_a_panic() {
     // A real `CutShort`, caught where the loop it came from was cut short.
     let inner_running = Gate::default();
     let caught = std::sync::Mutex::new(None);
-    let result = try_for_each(0..2, 2, |outer| {
-        if outer == 1 {
-            inner_running.wait();
-            return Err("outer item 1 failed");
-        }
+    let result = beside_a_failure(&inner_running, "outer item 1 failed", || {
         let cut = std::panic::catch_unwind(|| {
             try_for_each(0u64.., 2, |_| {
                 inner_running.open();
