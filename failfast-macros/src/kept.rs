@@ -27,9 +27,10 @@
 //!   `Err(e)?`, which moves `e` before it returns, so that the sequential loop does not
 //!   compile either;
 //! - it is declared by a `let` of the loop's own block (alone, or as a part of a tuple or a
-//!   struct it destructures), with no attribute but a lint's (not `#[cfg]`), or is a parameter of the function
-//!   whose body that block is (`self` taken by value or as a `&mut Self` too, where no macro
-//!   in the loop names it: see [`keepable`]), or is captured by the closure or `async move`
+//!   struct it destructures), with no attribute but a lint's (not `#[cfg]`), or is a
+//!   parameter of the function whose body that block is (`self` taken by value or as a `&mut
+//!   Self` too, where no macro in the loop names it: see [`keepable`]), or is captured by the
+//!   closure or `async move`
 //!   block whose body that block is, or is owned so by the block around the `if` or plain
 //!   block statement that holds the loop's block (see [`Owned`]): after the loop is its scope;
 //! - between its declaration and the loop it is only a method's receiver, assigned, or

@@ -1503,15 +1503,14 @@ fn mentions_type_parameters(ty: &Type, sig: &Signature) -> bool {
     mentions.1
 }
 
-/// See `ParallelLoop::concrete`.
+/// See `ParallelLoop::concrete`: none of the function's own parameters, and no type that may
+/// name another's (`self`'s, or an `impl`'s `T` in a parameter or the return type).
 fn concrete(signature: Option<&Signature>) -> bool {
     signature.is_some_and(|sig| {
-        sig.generics.type_params().next().is_none()
+        !own_type_parameters(sig)
             && sig.inputs.iter().all(|input| match input {
                 syn::FnArg::Receiver(_) => false,
-                syn::FnArg::Typed(typed) => {
-                    !opaque(&typed.ty) && !mentions_type_parameters(&typed.ty, sig)
-                }
+                syn::FnArg::Typed(typed) => !mentions_type_parameters(&typed.ty, sig),
             })
             && match &sig.output {
                 ReturnType::Default => true,
@@ -1522,13 +1521,17 @@ fn concrete(signature: Option<&Signature>) -> bool {
 
 /// See `ParallelLoop::generic`.
 fn generic(signature: Option<&Signature>) -> bool {
-    signature.is_some_and(|sig| {
-        sig.generics.type_params().next().is_some()
-            || sig.inputs.iter().any(|input| match input {
-                syn::FnArg::Receiver(_) => false,
-                syn::FnArg::Typed(typed) => opaque(&typed.ty),
-            })
-    })
+    signature.is_some_and(own_type_parameters)
+}
+
+/// Whether the function has type parameters of its own: generics, or an `impl Trait`
+/// parameter.
+fn own_type_parameters(sig: &Signature) -> bool {
+    sig.generics.type_params().next().is_some()
+        || sig.inputs.iter().any(|input| match input {
+            syn::FnArg::Receiver(_) => false,
+            syn::FnArg::Typed(typed) => opaque(&typed.ty),
+        })
 }
 
 /// See `ParallelLoop::exit_aliased`: also no type parameter in sight in the return type.

@@ -124,13 +124,16 @@ fn cut_short() -> ! {
     resume_unwind(Box::new(CutShort))
 }
 
-/// Whether `payload`, caught from an iteration of a run that is cancelled (by its own ending
-/// or by a loop it runs in), is a [`CutShort`] of a loop nested in it: that iteration was
-/// cancelled with the run, and there is nothing to record. A `CutShort` caught where no
-/// cancellation explains it (a user's `catch_unwind` that resumed it elsewhere) is recorded
-/// as the panic it then is.
-pub(crate) fn swallowed(payload: &Payload, cancelled: impl FnOnce() -> bool) -> bool {
-    payload.is::<CutShort>() && cancelled()
+/// Whether `payload`, caught in the run of `token`, is a [`CutShort`] of a loop nested in it
+/// that the run's cancellation explains: the run ended or was stopped, or a loop it runs in
+/// was cancelled, or an unwatched deadline passed (before a worker got round to stopping the
+/// loop whose deadline it is). The iteration was cancelled with the run, and there is nothing
+/// to record. Not the run's own finishing, which [`Token::is_cancelled`] counts: a
+/// `CutShort` caught after it (dropping the input), or where no cancellation explains it (a
+/// user's `catch_unwind` that resumed it elsewhere), is recorded as the panic it then is.
+pub(crate) fn swallowed(payload: &Payload, token: &Token) -> bool {
+    payload.is::<CutShort>()
+        && (token.ended_or_stopped() || token.watch().outer_cancelled() || token.past_deadline())
 }
 
 /// How a loop ended early.

@@ -164,9 +164,8 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
     /// nothing: see [`ending::swallowed`].
     fn end(&self, ending: Ending<Exit<B, S::Item>>) {
         if let Ending::Panic(payload) = &ending {
-            // A deadline without a timer thread cancels once it has passed, before a worker
-            // gets round to stopping the loop whose deadline it is.
-            if ending::swallowed(payload, || self.cancelled()) {
+            if ending::swallowed(payload, &self.token) {
+                // Swallowed for this run's unwatched deadline, perhaps: the run stops there.
                 self.time_out_if_due();
                 return;
             }
@@ -207,7 +206,7 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
         let _ = self.finish_token();
     }
 
-    /// Settles the run's outcome if nothing has ([`Token::finish`]): whether a stop from
+    /// Settles the run's outcome if nothing has ([`Token::settle`]): whether a stop from
     /// outside came first.
     fn finish_token(&self) -> bool {
         let settled = self.token.settle();
@@ -231,16 +230,10 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
     /// it ends the run like any panic, and loses to one recorded before it.
     pub(crate) fn drop_caught<T>(&self, value: T) {
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(value))) {
-            if !ending::swallowed(&payload, || self.cancelled()) {
+            if !ending::swallowed(&payload, &self.token) {
                 self.record.record_late_panic(payload);
             }
         }
-    }
-
-    /// Whether the run, or a loop it runs in, was cancelled, an unwatched deadline included:
-    /// what a [`CutShort`](ending::CutShort) caught in it needs (see [`cancelled`]).
-    fn cancelled(&self) -> bool {
-        cancelled(&self.token)
     }
 
     /// The run's result, once no thread visits it: drops what was never started, then
@@ -265,7 +258,7 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(source))) {
             // A panic dropping a leftover item ends the loop like any other panic; it loses
             // only to a panic recorded before it.
-            if !ending::swallowed(&payload, || cancelled(&token)) {
+            if !ending::swallowed(&payload, &token) {
                 record.record_late_panic(payload);
             }
         }
@@ -275,14 +268,6 @@ impl<'a, S: Source, B: Body<S::Item>> Run<'a, S, B> {
         });
         record.into_outcome(stopped, cut)
     }
-}
-
-/// Whether the run of `token`, or a loop it runs in, was cancelled, an unwatched deadline
-/// included. Not the run's own finishing, which [`Token::is_cancelled`] counts: a
-/// [`CutShort`](ending::CutShort) caught after it (dropping the input) is then no
-/// cancellation's.
-fn cancelled(token: &Token) -> bool {
-    token.ended_or_stopped() || token.watch().outer_cancelled() || token.past_deadline()
 }
 
 /// A run's waker in its stop token: cancels the run, as an exit would, and wakes the threads
